@@ -1,0 +1,142 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, sql, type Transaction } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import { PostgresJSDialect } from 'kysely-postgres-js';
+import postgres from 'postgres';
+import { migrationProvider } from './migrations';
+import { APP_ROLE, OWNER_ROLE } from './roles';
+import type { Database } from './tables';
+
+export type DatabaseConfig = {
+  /** Set: a PostgreSQL server, connected as the runtime role. Unset: embedded PGlite. */
+  databaseUrl?: string | undefined;
+  /** The owner role's URL, used only to run migrations. Defaults to `databaseUrl`. */
+  ownerDatabaseUrl?: string | undefined;
+  /** Embedded mode: the folder PGlite keeps its files in, or `memory://`. */
+  dataDir?: string | undefined;
+  /** Pool size for a PostgreSQL server. */
+  maxConnections?: number | undefined;
+};
+
+/** What a scoped transaction may see: a tenant's rows, a user's own memberships, or neither. */
+export type Scope = { tenantId?: string | null; userId?: string | null };
+
+export type CrmDatabase = {
+  kind: 'postgres' | 'pglite';
+  /** The raw handle. Application code goes through `withScope`/`withTenant` instead. */
+  db: Kysely<Database>;
+  /** Runs `fn` in one transaction as the runtime role with the scope set transaction-locally. */
+  withScope<T>(scope: Scope, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /** Shorthand for a tenant request: every query in `fn` is confined to `tenantId` by RLS. */
+  withTenant<T>(tenantId: string, fn: (trx: Transaction<Database>) => Promise<T>, userId?: string): Promise<T>;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * Opens the one store: postgres.js against a server when `databaseUrl` is set, else
+ * embedded PGlite. On PGlite, a single superuser session, each scoped transaction drops
+ * to the runtime role with SET LOCAL ROLE: this catches application bugs (a forgotten
+ * filter) but is no boundary against code that can send its own SQL (docs/tenancy-and-auth.md).
+ */
+export async function openDatabase(config: DatabaseConfig): Promise<CrmDatabase> {
+  if (config.databaseUrl) return openServerDatabase(config.databaseUrl, config);
+  return openEmbeddedDatabase(config.dataDir ?? 'memory://');
+}
+
+function scoped(db: Kysely<Database>, dropToAppRole: boolean) {
+  return async function withScope<T>(scope: Scope, fn: (trx: Transaction<Database>) => Promise<T>) {
+    return db.transaction().execute(async (trx) => {
+      const tenantId = scope.tenantId ?? '';
+      const userId = scope.userId ?? '';
+      if (dropToAppRole) {
+        await sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${userId}, true)`.execute(
+          trx,
+        );
+      } else {
+        await sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${userId}, true)`.execute(
+          trx,
+        );
+      }
+      return fn(trx);
+    });
+  };
+}
+
+async function runMigrations(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error || failed) {
+    const cause = error instanceof Error ? error : new Error(String(error ?? failed?.migrationName));
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${cause.message}`, { cause });
+  }
+}
+
+function createPostgres(url: string, max: number) {
+  return postgres(url, {
+    max,
+    // numeric and int8 stay strings: money must never pass through a float.
+    onnotice: () => {},
+    connection: { application_name: 'crm' },
+  });
+}
+
+async function openServerDatabase(url: string, config: DatabaseConfig): Promise<CrmDatabase> {
+  const client = createPostgres(url, config.maxConnections ?? 10);
+  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }) });
+  const withScope = scoped(db, false);
+  return {
+    kind: 'postgres',
+    db,
+    withScope,
+    withTenant: (tenantId, fn, userId) => withScope({ tenantId, userId: userId ?? null }, fn),
+    async migrate() {
+      const ownerClient = createPostgres(config.ownerDatabaseUrl ?? url, 1);
+      const ownerDb = new Kysely<unknown>({ dialect: new PostgresJSDialect({ postgres: ownerClient }) });
+      try {
+        await sql`select pg_advisory_lock(4242001)`.execute(ownerDb);
+        await runMigrations(ownerDb);
+      } finally {
+        await ownerDb.destroy();
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function openEmbeddedDatabase(dataDir: string): Promise<CrmDatabase> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const pglite = new PGlite(dataDir);
+  await pglite.waitReady;
+  // PGlite's one session is a superuser; these roles give the same ownership split as a server.
+  await pglite.exec(`
+    do $$ begin
+      if not exists (select 1 from pg_roles where rolname = '${OWNER_ROLE}') then
+        create role ${OWNER_ROLE} nologin;
+      end if;
+      if not exists (select 1 from pg_roles where rolname = '${APP_ROLE}') then
+        create role ${APP_ROLE} nologin nosuperuser nobypassrls;
+      end if;
+    end $$;
+    grant usage, create on schema public to ${OWNER_ROLE};
+  `);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const withScope = scoped(db, true);
+  return {
+    kind: 'pglite',
+    db,
+    withScope,
+    withTenant: (tenantId, fn, userId) => withScope({ tenantId, userId: userId ?? null }, fn),
+    async migrate() {
+      await pglite.exec(`set role ${OWNER_ROLE}`);
+      try {
+        await runMigrations(db as Kysely<unknown>);
+      } finally {
+        await pglite.exec('reset role');
+      }
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,22 @@
+import type { CustomersTable } from './customers.table';
+import type { InvitationsTable } from './invitations.table';
+import type { MembershipsTable } from './memberships.table';
+import type { SessionsTable } from './sessions.table';
+import type { TenantsTable } from './tenants.table';
+import type { UsersTable } from './users.table';
+
+export type Database = {
+  tenants: TenantsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  memberships: MembershipsTable;
+  invitations: InvitationsTable;
+  customers: CustomersTable;
+};
+
+export * from './customers.table';
+export * from './invitations.table';
+export * from './memberships.table';
+export * from './sessions.table';
+export * from './tenants.table';
+export * from './users.table';

@@ -1,0 +1,16 @@
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Industry profiles a tenant can start from; each maps to a plugin under plugins/. */
+export const INDUSTRY_PROFILES = ['retail', 'b2b', 'corporate-banking'] as const;
+export type IndustryProfile = (typeof INDUSTRY_PROFILES)[number];
+
+export type TenantsTable = {
+  /** The tenant's own id is its tenant_id everywhere else. */
+  id: string;
+  name: string;
+  industry: IndustryProfile;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+};
+export type Tenant = Selectable<TenantsTable>;
+export type NewTenant = Insertable<TenantsTable>;
+export type TenantUpdate = Updateable<TenantsTable>;
