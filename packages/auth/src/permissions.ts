@@ -1,0 +1,37 @@
+import type { Role } from '@crm/db';
+
+export const PERMISSIONS = [
+  'customers.read',
+  'customers.create',
+  'customers.update',
+  'customers.archive',
+  'members.read',
+  'members.invite',
+  'members.manage',
+  'tenant.update',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** The one place roles map to permissions. Procedure bases check this table; nothing else does. */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  owner: PERMISSIONS,
+  admin: PERMISSIONS,
+  sales_manager: ['customers.read', 'customers.create', 'customers.update', 'customers.archive', 'members.read'],
+  sales_rep: ['customers.read', 'customers.create', 'customers.update'],
+  service_agent: ['customers.read', 'customers.update'],
+  marketing: ['customers.read', 'customers.create'],
+  analyst: ['customers.read'],
+  viewer: ['customers.read'],
+};
+
+export function hasPermission(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** Roles an inviter may hand out: never owner, and an admin cannot mint admins above themselves. */
+export function assignableRoles(role: Role): Role[] {
+  const all: Role[] = ['admin', 'sales_manager', 'sales_rep', 'service_agent', 'marketing', 'analyst', 'viewer'];
+  if (role === 'owner') return all;
+  if (role === 'admin') return all;
+  return [];
+}
