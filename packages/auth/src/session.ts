@@ -18,14 +18,14 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = {
   activityWriteIntervalMs: 5 * 60 * 1000,
 };
 
-/** 20 bytes (160 bits) from the CSPRNG, base32: 32 characters. */
-function generateSecureRandomString(): string {
+/** 20 bytes (160 bits) from the CSPRNG, base32: 32 characters. Used for session and invitation secrets. */
+export function generateSecureRandomString(): string {
   const bytes = new Uint8Array(20);
   crypto.getRandomValues(bytes);
   return encodeBase32LowerCaseNoPadding(bytes);
 }
 
-function hashSecret(secret: string): Uint8Array {
+export function hashSecret(secret: string): Uint8Array {
   return sha256(new TextEncoder().encode(secret));
 }
 
@@ -108,4 +108,9 @@ export async function invalidateUserSessions(
 
 export async function setActiveTenant(trx: Transaction<Database>, sessionId: string, tenantId: string | null) {
   await trx.updateTable('sessions').set({ active_tenant_id: tenantId }).where('id', '=', sessionId).execute();
+}
+
+/** Constant-time check of a presented secret against its stored SHA-256. */
+export function secretMatches(storedHash: Uint8Array, presentedSecret: string): boolean {
+  return constantTimeEqual(new Uint8Array(storedHash), hashSecret(presentedSecret));
 }

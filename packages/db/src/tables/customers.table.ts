@@ -1,11 +1,11 @@
-import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export const CUSTOMER_KINDS = ['person', 'company'] as const;
 export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
 
 export type CustomersTable = {
   tenant_id: string;
-  id: string;
+  id: Generated<string>;
   name: string;
   kind: CustomerKind;
   phone: string | null;

@@ -1,10 +1,10 @@
-import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Role } from './memberships.table';
 
 /** An invitation link carries `tenantId.invitationId.secret`; only a hash of the secret is stored. */
 export type InvitationsTable = {
   tenant_id: string;
-  id: string;
+  id: Generated<string>;
   email: string | null;
   role: Role;
   secret_hash: Uint8Array;

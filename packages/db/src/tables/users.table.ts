@@ -1,8 +1,8 @@
-import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /** Login identities: global, read before any tenant is known. */
 export type UsersTable = {
-  id: string;
+  id: Generated<string>;
   /** Lower-cased at write. */
   email: string;
   name: string;

@@ -1,0 +1,63 @@
+import { invalidateSession, invalidateUserSessions } from '@crm/auth';
+import { z } from 'zod';
+import { authenticatedProcedure, publicProcedure, router } from '../trpc';
+import {
+  changePasswordInput,
+  signedInOutput,
+  signInInput,
+  signUpInput,
+  tenantSummaryOutput,
+} from './auth.schemas';
+import { changePassword, signIn, signUp } from './auth.service';
+
+export const authRouter = router({
+  signUp: publicProcedure
+    .input(signUpInput)
+    .output(signedInOutput.extend({ tenant: tenantSummaryOutput }))
+    .mutation(({ ctx, input }) => signUp(ctx, input)),
+
+  signIn: publicProcedure
+    .input(signInInput)
+    .output(signedInOutput)
+    .mutation(({ ctx, input }) => signIn(ctx, input)),
+
+  signOut: authenticatedProcedure.output(z.object({ ok: z.literal(true) })).mutation(async ({ ctx }) => {
+    await ctx.database.withScope({}, (trx) => invalidateSession(trx, ctx.auth.session.id));
+    ctx.clearSessionCookie();
+    ctx.logger.info({ event: 'auth.sign_out', requestId: ctx.requestId, userId: ctx.auth.user.id }, 'signed out');
+    return { ok: true as const };
+  }),
+
+  signOutOtherSessions: authenticatedProcedure
+    .output(z.object({ signedOut: z.number().int() }))
+    .mutation(async ({ ctx }) => {
+      const signedOut = await ctx.database.withScope({}, (trx) =>
+        invalidateUserSessions(trx, ctx.auth.user.id, ctx.auth.session.id),
+      );
+      ctx.logger.info({ event: 'auth.sign_out_others', requestId: ctx.requestId, userId: ctx.auth.user.id, signedOut });
+      return { signedOut };
+    }),
+
+  changePassword: authenticatedProcedure
+    .input(changePasswordInput)
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await changePassword(ctx, input.currentPassword, input.newPassword);
+      return { ok: true as const };
+    }),
+
+  /** The signed-in user, or null: the web app's first call. */
+  me: publicProcedure.output(signedInOutput.nullable()).query(({ ctx }) =>
+    ctx.auth
+      ? {
+          user: {
+            id: ctx.auth.user.id,
+            name: ctx.auth.user.name,
+            email: ctx.auth.user.email,
+            locale: ctx.auth.user.locale,
+          },
+          activeTenantId: ctx.auth.session.active_tenant_id,
+        }
+      : null,
+  ),
+});

@@ -1,0 +1,37 @@
+import { INDUSTRY_PROFILES } from '@crm/db';
+import { z } from 'zod';
+
+export const emailInput = z.email().max(254).transform((value) => value.trim().toLowerCase());
+/** Length and common-password rules are checked by the use case, with their own messages. */
+export const passwordInput = z.string().min(1).max(1024);
+export const tenantNameInput = z.string().trim().min(1).max(200);
+export const personNameInput = z.string().trim().min(1).max(100);
+
+export const signUpInput = z.strictObject({
+  tenantName: tenantNameInput,
+  industry: z.enum(INDUSTRY_PROFILES),
+  name: personNameInput,
+  email: emailInput,
+  password: passwordInput,
+});
+export type SignUpInput = z.infer<typeof signUpInput>;
+
+export const signInInput = z.strictObject({ email: emailInput, password: passwordInput });
+export type SignInInput = z.infer<typeof signInInput>;
+
+export const changePasswordInput = z.strictObject({ currentPassword: passwordInput, newPassword: passwordInput });
+
+export const userOutput = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  email: z.string(),
+  locale: z.enum(['zh-CN', 'en']),
+});
+
+export const tenantSummaryOutput = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  industry: z.enum(INDUSTRY_PROFILES),
+});
+
+export const signedInOutput = z.object({ user: userOutput, activeTenantId: z.uuid().nullable() });

@@ -1,0 +1,56 @@
+import type { LoginRateLimiter, Permission, SessionCookie, SessionPolicy, ValidatedSession } from '@crm/auth';
+import { validateSessionToken } from '@crm/auth';
+import type { CrmDatabase, Role, Transaction, Database } from '@crm/db';
+import type { Locale } from './i18n';
+
+/** Structured log sink (pino in the server). Never pass credentials or raw tokens. */
+export type Logger = {
+  info(fields: Record<string, unknown>, message?: string): void;
+  warn(fields: Record<string, unknown>, message?: string): void;
+  error(fields: Record<string, unknown>, message?: string): void;
+};
+
+/** Long-lived parts shared by every request. */
+export type ApiDependencies = {
+  database: CrmDatabase;
+  rateLimiter: LoginRateLimiter;
+  sessionCookie: SessionCookie;
+  sessionPolicy: SessionPolicy;
+  logger: Logger;
+};
+
+/** What the HTTP layer knows about one request. */
+export type RequestInfo = {
+  requestId: string;
+  sessionToken: string | null;
+  /** From the socket, or from the trusted proxy header when one is configured. */
+  clientIp: string;
+  locale: Locale;
+  setSessionCookie(token: string, expiresAt: Date): void;
+  clearSessionCookie(): void;
+};
+
+export type Context = ApiDependencies &
+  RequestInfo & {
+    auth: ValidatedSession | null;
+  };
+
+/** The extra context a tenant procedure runs with, inside its tenant transaction. */
+export type TenantContext = {
+  tenantId: string;
+  role: Role;
+  permissions: readonly Permission[];
+  trx: Transaction<Database>;
+};
+
+export async function createContext(dependencies: ApiDependencies, request: RequestInfo): Promise<Context> {
+  let auth: ValidatedSession | null = null;
+  if (request.sessionToken) {
+    const token = request.sessionToken;
+    auth = await dependencies.database.withScope({}, (trx) =>
+      validateSessionToken(trx, token, dependencies.sessionPolicy),
+    );
+    if (!auth) request.clearSessionCookie();
+  }
+  return { ...dependencies, ...request, auth };
+}

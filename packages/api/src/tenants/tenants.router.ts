@@ -1,0 +1,94 @@
+import { PERMISSIONS, setActiveTenant } from '@crm/auth';
+import { INDUSTRY_PROFILES, ROLES } from '@crm/db';
+import { z } from 'zod';
+import { tenantNameInput } from '../auth/auth.schemas';
+import { insertTenantWithOwner } from '../auth/auth.service';
+import { appError } from '../errors';
+import { authenticatedProcedure, permittedProcedure, router, tenantProcedure } from '../trpc';
+
+const membershipOutput = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  industry: z.enum(INDUSTRY_PROFILES),
+  role: z.enum(ROLES),
+  active: z.boolean(),
+});
+
+const currentTenantOutput = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  industry: z.enum(INDUSTRY_PROFILES),
+  role: z.enum(ROLES),
+  permissions: z.array(z.enum(PERMISSIONS)),
+});
+
+export const tenantsRouter = router({
+  /** The tenants the signed-in user belongs to (for the tenant switcher). */
+  list: authenticatedProcedure.output(z.array(membershipOutput)).query(({ ctx }) =>
+    ctx.database.withScope({ userId: ctx.auth.user.id }, async (trx) => {
+      const rows = await trx
+        .selectFrom('memberships')
+        .innerJoin('tenants', 'tenants.id', 'memberships.tenant_id')
+        .select(['tenants.id', 'tenants.name', 'tenants.industry', 'memberships.role'])
+        .where('memberships.user_id', '=', ctx.auth.user.id)
+        .orderBy('tenants.name')
+        .execute();
+      return rows.map((row) => ({ ...row, active: row.id === ctx.auth.session.active_tenant_id }));
+    }),
+  ),
+
+  switch: authenticatedProcedure
+    .input(z.strictObject({ tenantId: z.uuid() }))
+    .output(z.object({ activeTenantId: z.uuid() }))
+    .mutation(({ ctx, input }) =>
+      ctx.database.withScope({ userId: ctx.auth.user.id }, async (trx) => {
+        const membership = await trx
+          .selectFrom('memberships')
+          .select('tenant_id')
+          .where('tenant_id', '=', input.tenantId)
+          .where('user_id', '=', ctx.auth.user.id)
+          .executeTakeFirst();
+        if (!membership) throw appError('NOT_A_MEMBER');
+        await setActiveTenant(trx, ctx.auth.session.id, input.tenantId);
+        return { activeTenantId: input.tenantId };
+      }),
+    ),
+
+  /** A signed-in user starts another tenant and becomes its owner. */
+  create: authenticatedProcedure
+    .input(z.strictObject({ name: tenantNameInput, industry: z.enum(INDUSTRY_PROFILES) }))
+    .output(z.object({ id: z.uuid(), name: z.string(), industry: z.enum(INDUSTRY_PROFILES) }))
+    .mutation(({ ctx, input }) => {
+      const tenantId = crypto.randomUUID();
+      return ctx.database.withTenant(
+        tenantId,
+        async (trx) => {
+          const tenant = await insertTenantWithOwner(trx, { id: tenantId, ...input }, ctx.auth.user.id);
+          await setActiveTenant(trx, ctx.auth.session.id, tenantId);
+          return { id: tenant.id, name: tenant.name, industry: tenant.industry };
+        },
+        ctx.auth.user.id,
+      );
+    }),
+
+  current: tenantProcedure.output(currentTenantOutput).query(async ({ ctx }) => {
+    const tenant = await ctx.trx
+      .selectFrom('tenants')
+      .select(['id', 'name', 'industry'])
+      .where('id', '=', ctx.tenantId)
+      .executeTakeFirstOrThrow();
+    return { ...tenant, role: ctx.role, permissions: [...ctx.permissions] };
+  }),
+
+  update: permittedProcedure('tenant.update')
+    .input(z.strictObject({ name: tenantNameInput }))
+    .output(z.object({ id: z.uuid(), name: z.string() }))
+    .mutation(({ ctx, input }) =>
+      ctx.trx
+        .updateTable('tenants')
+        .set({ name: input.name })
+        .where('id', '=', ctx.tenantId)
+        .returning(['id', 'name'])
+        .executeTakeFirstOrThrow(),
+    ),
+});

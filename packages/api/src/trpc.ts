@@ -1,0 +1,113 @@
+import { hasPermission, type Permission, ROLE_PERMISSIONS } from '@crm/auth';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import type { Context } from './context';
+import { AppError, appError, translateError } from './errors';
+import { describeIssue } from './i18n';
+
+/** Declared on every procedure; the permissions and cross-tenant suites read it. */
+export type Meta = {
+  access: 'public' | 'authenticated' | 'tenant';
+  permission?: Permission;
+};
+
+export type FieldError = { path: string; message: string };
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    errorFormatter({ shape, error, ctx }) {
+      const locale = ctx?.locale ?? 'zh-CN';
+      const cause = error.cause;
+      let appCode: string | null = null;
+      let message = shape.message;
+      let fieldErrors: FieldError[] = [];
+      if (cause instanceof AppError) {
+        appCode = cause.code;
+        message = translateError(cause.code, locale, cause.params);
+      } else if (cause instanceof ZodError) {
+        appCode = 'INVALID_INPUT';
+        fieldErrors = cause.issues.map((issue) => ({
+          path: issue.path.join('.'),
+          message: describeIssue(issue, locale),
+        }));
+        message = translateError('INVALID_INPUT', locale);
+      } else if (error.code === 'INTERNAL_SERVER_ERROR') {
+        appCode = 'INTERNAL';
+        message = translateError('INTERNAL', locale);
+      }
+      // No stack traces or SQL in responses (ASVS 5 16.5.1).
+      const { stack: _stack, ...data } = shape.data;
+      return { ...shape, message, data: { ...data, appCode, fieldErrors } };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const logFailures = t.middleware(async ({ ctx, next, path, type }) => {
+  const result = await next();
+  if (!result.ok) {
+    const error = result.error;
+    const fields = { requestId: ctx.requestId, path, type, code: error.code, userId: ctx.auth?.user.id };
+    if (error.code === 'INTERNAL_SERVER_ERROR') ctx.logger.error({ ...fields, err: error.cause ?? error }, 'procedure failed');
+    else if (error.code === 'FORBIDDEN' || error.code === 'UNAUTHORIZED') ctx.logger.warn(fields, 'access denied');
+  }
+  return result;
+});
+
+/** Anyone, signed in or not. */
+export const publicProcedure = t.procedure.use(logFailures).meta({ access: 'public' });
+
+/** A signed-in user, before or without a tenant. */
+export const authenticatedProcedure = t.procedure
+  .use(logFailures)
+  .meta({ access: 'authenticated' })
+  .use(({ ctx, next }) => {
+    if (!ctx.auth) throw appError('UNAUTHENTICATED');
+    return next({ ctx: { auth: ctx.auth } });
+  });
+
+/**
+ * A member of the session's active tenant. The whole procedure runs in one
+ * withTenant transaction (RLS confines it to that tenant); the membership and role are
+ * read inside it, and the procedure's declared permission is checked against the role
+ * table. A failed procedure rolls the transaction back.
+ */
+export const tenantProcedure = t.procedure
+  .use(logFailures)
+  .meta({ access: 'tenant' })
+  .use(async ({ ctx, meta, next }) => {
+    if (!ctx.auth) throw appError('UNAUTHENTICATED');
+    const auth = ctx.auth;
+    const tenantId = auth.session.active_tenant_id;
+    if (!tenantId) throw appError('NO_ACTIVE_TENANT');
+    return ctx.database.withTenant(
+      tenantId,
+      async (trx) => {
+        const membership = await trx
+          .selectFrom('memberships')
+          .select('role')
+          .where('tenant_id', '=', tenantId)
+          .where('user_id', '=', auth.user.id)
+          .executeTakeFirst();
+        if (!membership) throw appError('NOT_A_MEMBER');
+        if (meta?.permission && !hasPermission(membership.role, meta.permission)) throw appError('FORBIDDEN');
+        const result = await next({
+          ctx: { auth, tenantId, role: membership.role, permissions: ROLE_PERMISSIONS[membership.role], trx },
+        });
+        // Roll back everything the procedure wrote when it failed.
+        if (!result.ok) throw result.error;
+        return result;
+      },
+      auth.user.id,
+    );
+  });
+
+/** A tenant member whose role grants `permission` (from the one role → permission table). */
+export function permittedProcedure(permission: Permission) {
+  return tenantProcedure.meta({ access: 'tenant', permission });
+}
+
+export { TRPCError };

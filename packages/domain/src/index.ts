@@ -1,0 +1,1 @@
+export { normalizeChinesePhone } from './customers/phone';
