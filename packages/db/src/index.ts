@@ -3,4 +3,4 @@ export { checkRuntimeRole, type RuntimeRoleReport } from './role-check';
 export { dropDatabase, type ProvisionedUrls, provisionDatabase } from './provision';
 export { APP_ROLE, OWNER_ROLE } from './roles';
 export * from './tables';
-export type { Kysely, Transaction } from 'kysely';
+export { type Kysely, sql, type Transaction } from 'kysely';

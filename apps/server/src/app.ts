@@ -1,0 +1,129 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type ApiDependencies, appRouter, createContext, resolveLocale } from '@crm/api';
+import { sql } from '@crm/db';
+import { trpcServer } from '@hono/trpc-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { generateCookie, getCookie } from 'hono/cookie';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { clientIp } from './middleware/client-ip';
+import { originCheck } from './middleware/origin-check';
+
+export type AppOptions = {
+  dependencies: ApiDependencies;
+  publicUrl: string;
+  trustProxyHops?: number;
+  /** The built web app; when absent the server answers with a hint to build it. */
+  webDist?: string;
+};
+
+type Variables = { requestId: string };
+
+/** The HTTP surface: health, tRPC at /trpc, and the web app. Tests drive it with app.request(). */
+export function createApp(options: AppOptions) {
+  const { dependencies } = options;
+  const { logger, sessionCookie } = dependencies;
+  const app = new Hono<{ Variables: Variables }>();
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    // The path only: tRPC query inputs travel in the query string and must not reach the logs.
+    logger.info(
+      {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+      },
+      'request',
+    );
+  });
+  app.use(
+    secureHeaders({
+      strictTransportSecurity: 'max-age=31536000; includeSubDomains',
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      xFrameOptions: 'DENY',
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // The component library injects its styles at runtime.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    }),
+  );
+
+  app.get('/healthz', async (c) => {
+    try {
+      await dependencies.database.withScope({}, (trx) => sql`select 1`.execute(trx));
+      return c.json({ status: 'ok' });
+    } catch (error) {
+      logger.error({ requestId: c.get('requestId'), err: error }, 'health check failed');
+      return c.json({ status: 'unavailable' }, 503);
+    }
+  });
+
+  app.use('/trpc/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+  app.use('/trpc/*', bodyLimit({ maxSize: 1024 * 1024 }));
+  app.use('/trpc/*', originCheck({ allowedOrigins: [options.publicUrl] }));
+  app.use(
+    '/trpc/*',
+    trpcServer({
+      router: appRouter,
+      endpoint: '/trpc',
+      allowMethodOverride: false,
+      createContext: (fetchOptions, c) =>
+        createContext(dependencies, {
+          requestId: c.get('requestId') as string,
+          sessionToken: getCookie(c, sessionCookie.name) ?? null,
+          clientIp: clientIp(c, options.trustProxyHops ?? 0),
+          locale: resolveLocale(c.req.header('x-locale'), c.req.header('accept-language')),
+          setSessionCookie(token, expiresAt) {
+            fetchOptions.resHeaders.append(
+              'Set-Cookie',
+              generateCookie(sessionCookie.name, token, { ...sessionCookie.attributes, expires: expiresAt }),
+            );
+          },
+          clearSessionCookie() {
+            fetchOptions.resHeaders.append(
+              'Set-Cookie',
+              generateCookie(sessionCookie.name, '', { ...sessionCookie.attributes, maxAge: 0 }),
+            );
+          },
+        }),
+    }),
+  );
+
+  const webDist = options.webDist;
+  if (webDist && existsSync(join(webDist, 'index.html'))) {
+    const indexHtml = readFileSync(join(webDist, 'index.html'), 'utf8');
+    app.use('/assets/*', async (c, next) => {
+      await next();
+      if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    });
+    app.use('/*', serveStatic({ root: webDist }));
+    // Client-side routes: every other GET gets the app shell.
+    app.get('*', (c) => c.html(indexHtml));
+  } else {
+    app.get('*', (c) =>
+      c.text('The web app is not built yet. Run `pnpm --filter @crm/web build`, or use `pnpm start`.', 404),
+    );
+  }
+
+  return app;
+}

@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  /** Unset: the embedded database in DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  /** The owner role, for migrations at start. Defaults to DATABASE_URL. */
+  DATABASE_OWNER_URL: z.string().url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().default(`${repositoryRoot}.data/pglite`),
+  /** The address users open; decides the cookie's Secure/__Host- form and the allowed Origin. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** 32 bytes, base64: wraps each tenant's data key for sensitive fields. */
+  MASTER_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'MASTER_KEY must be 32 bytes in base64')
+    .optional(),
+  /** How many reverse proxies in front append to X-Forwarded-For; 0 trusts only the socket. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Demo tenants on the first start of an empty embedded database. */
+  SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
+  WEB_DIST: z.string().default(`${repositoryRoot}apps/web/dist`),
+});
+
+export type Env = z.infer<typeof envSchema> & { PUBLIC_URL: string };
+
+/** The one place the server reads process.env. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  return { ...parsed.data, PUBLIC_URL: parsed.data.PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}` };
+}

@@ -1,0 +1,79 @@
+import { hashPassword } from '@crm/auth';
+import { checkRuntimeRole, openDatabase } from '@crm/db';
+import { DEMO_PASSWORD, seedDemoData } from '@crm/db/seed';
+import { serve } from '@hono/node-server';
+import pino from 'pino';
+import { createApp } from './app';
+import { createDependencies } from './dependencies';
+import { loadEnv } from './env';
+
+const env = loadEnv();
+const logger = pino({ level: env.LOG_LEVEL, base: { service: 'crm' }, timestamp: pino.stdTimeFunctions.isoTime });
+
+const database = await openDatabase({
+  databaseUrl: env.DATABASE_URL,
+  ownerDatabaseUrl: env.DATABASE_OWNER_URL,
+  dataDir: env.DATA_DIR,
+  maxConnections: env.DATABASE_POOL_SIZE,
+});
+await database.migrate();
+
+if (database.kind === 'postgres') {
+  const report = await checkRuntimeRole(database);
+  if (report.violations.length > 0) {
+    logger.fatal(
+      { currentUser: report.currentUser, sessionUser: report.sessionUser, violations: report.violations },
+      'Refusing to start: the database role can bypass row-level security. Connect DATABASE_URL as crm_app (see README).',
+    );
+    await database.close();
+    process.exit(1);
+  }
+} else {
+  logger.warn(
+    { dataDir: env.DATA_DIR },
+    'Embedded database: tenant isolation guards against application bugs only; use a PostgreSQL server in production (docs/tenancy-and-auth.md)',
+  );
+}
+
+const isEmpty = await database.withScope({}, async (trx) => !(await trx.selectFrom('users').select('id').limit(1).executeTakeFirst()));
+const shouldSeed = env.SEED_DEMO === 'always' || (env.SEED_DEMO === 'auto' && database.kind === 'pglite');
+if (isEmpty && shouldSeed) {
+  const result = await seedDemoData(database, await hashPassword(DEMO_PASSWORD));
+  const lines = [
+    '',
+    '演示数据已创建 / Demo data created',
+    ...result.tenants.map((tenant) => `  · ${tenant.name} (${tenant.industry})`),
+    `登录地址 / Sign in at ${env.PUBLIC_URL}  密码 / password: ${DEMO_PASSWORD}`,
+    ...result.users.map((user) => `  ${user.email.padEnd(38)} ${user.roles}`),
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+const dependencies = createDependencies(database, logger, env.PUBLIC_URL);
+const app = createApp({ dependencies, publicUrl: env.PUBLIC_URL, trustProxyHops: env.TRUST_PROXY_HOPS, webDist: env.WEB_DIST });
+
+const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+  logger.info({ port: info.port, host: env.HOST, database: database.kind }, `CRM listening on ${env.PUBLIC_URL}`);
+});
+
+let shuttingDown = false;
+async function shutdown(signal: string) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  logger.info({ signal }, 'shutting down: finishing in-flight requests');
+  const forceExit = setTimeout(() => {
+    logger.error('shutdown timed out after 10 s');
+    process.exit(1);
+  }, 10_000);
+  forceExit.unref();
+  server.close(async () => {
+    await database.close();
+    logger.info('stopped');
+    process.exit(0);
+  });
+  // Idle keep-alive sockets would hold close() open.
+  (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
