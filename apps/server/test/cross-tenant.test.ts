@@ -1,0 +1,118 @@
+import { ROLES } from '@crm/db';
+import { sql } from '@crm/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allProcedurePaths, createTestServer, type SeededTenant, seedTenant, signedInClient, type TestServer } from './helpers';
+import { createCustomerIn, createInvitationIn, PROCEDURE_CASES, type Victim } from './procedure-cases';
+
+/**
+ * SECURITY.md T1.1–T1.3: every member of tenant B calls every procedure with tenant A's
+ * ids. Nothing of A may come back, nothing of A may change, and A's ids must be
+ * indistinguishable from ids that exist nowhere.
+ */
+let server: TestServer;
+let victim: Victim;
+let attacker: SeededTenant;
+
+const TENANT_TABLES = ['tenants', 'memberships', 'invitations', 'customers'] as const;
+
+/** A checksum of every row tenant A owns, read through A's own tenant context. */
+async function checksumOf(tenant: SeededTenant): Promise<string> {
+  const userIds = Object.values(tenant.users).map((user) => user.id);
+  const parts: string[] = [];
+  await server.database.withTenant(tenant.tenantId, async (trx) => {
+    for (const table of TENANT_TABLES) {
+      const { rows } = await sql<{ digest: string; count: string }>`
+        select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest, count(*) as count
+        from ${sql.table(table)} t`.execute(trx);
+      parts.push(`${table}:${rows[0]?.count}:${rows[0]?.digest}`);
+    }
+    const { rows } = await sql<{ digest: string }>`
+      select md5(coalesce(string_agg(u::text, '|' order by u.id), '')) as digest
+      from users u where u.id in (${sql.join(userIds)})`.execute(trx);
+    parts.push(`users:${rows[0]?.digest}`);
+  });
+  return parts.join(',');
+}
+
+beforeAll(async () => {
+  server = await createTestServer();
+  const victimTenant = await seedTenant(server.database, '受害企业甲');
+  attacker = await seedTenant(server.database, '攻击企业乙');
+  const customerName = '甲方独有客户名称';
+  const customerId = await createCustomerIn(server, victimTenant.tenantId, customerName);
+  // An archived one too, so restore has a target.
+  await createCustomerIn(server, victimTenant.tenantId, '甲方归档客户', true);
+  const invitation = await createInvitationIn(server, victimTenant.tenantId, victimTenant.users.owner.id, 'invitee-a@example.com');
+  const [tenantId, invitationId] = invitation.token.split('.');
+  victim = {
+    tenant: victimTenant,
+    customerId,
+    customerName,
+    invitationId: invitation.id,
+    forgedInvitationToken: `${tenantId}.${invitationId}.${'a'.repeat(32)}`,
+  };
+});
+afterAll(() => server.destroy());
+
+function victimMarkers(): string[] {
+  return [
+    victim.tenant.tenantId,
+    victim.tenant.name,
+    victim.customerId,
+    victim.customerName,
+    victim.invitationId,
+    'invitee-a@example.com',
+    ...Object.values(victim.tenant.users).flatMap((user) => [user.id, user.email, user.name]),
+  ];
+}
+
+function randomizeIds(input: unknown): unknown {
+  if (input === undefined) return undefined;
+  let text = JSON.stringify(input);
+  const ids = [victim.tenant.tenantId, victim.customerId, victim.invitationId, ...Object.values(victim.tenant.users).map((user) => user.id)];
+  for (const id of ids) text = text.replaceAll(id, crypto.randomUUID());
+  return JSON.parse(text);
+}
+
+describe('cross-tenant suite', () => {
+  const paths = allProcedurePaths();
+
+  it('has a case for every procedure in the router', () => {
+    expect(paths.filter((path) => !PROCEDURE_CASES[path])).toEqual([]);
+  });
+
+  it("no member of B reads or changes anything of A's through any procedure", async () => {
+    const before = await checksumOf(victim.tenant);
+    const markers = victimMarkers();
+    let tried = 0;
+    const leaks: string[] = [];
+    const oracles: string[] = [];
+    for (const path of paths) {
+      const procedureCase = PROCEDURE_CASES[path];
+      if (!procedureCase) throw new Error(`no case for ${path}`);
+      for (const role of ROLES) {
+        const input = procedureCase.foreign(victim);
+        const client = await signedInClient(server, attacker.users[role].id, attacker.tenantId);
+        const result = await client.call(path, input);
+        tried += 1;
+        // The input's own ids are allowed to be absent only; the response must not name A.
+        const leaked = markers.filter((marker) => result.body.includes(marker));
+        if (leaked.length > 0) leaks.push(`${path} as ${role}: ${leaked.join(', ')}`);
+        // T1.3: A's ids answer exactly like ids that exist nowhere.
+        const randomInput = randomizeIds(input);
+        if (JSON.stringify(randomInput) !== JSON.stringify(input)) {
+          const fresh = await signedInClient(server, attacker.users[role].id, attacker.tenantId);
+          const control = await fresh.call(path, randomInput);
+          const answer = `${result.status}:${result.error?.appCode ?? 'ok'}`;
+          const controlAnswer = `${control.status}:${control.error?.appCode ?? 'ok'}`;
+          if (answer !== controlAnswer) oracles.push(`${path} as ${role}: ${answer} vs ${controlAnswer}`);
+        }
+      }
+    }
+    const after = await checksumOf(victim.tenant);
+    console.log(`T1.2 cross-tenant: procedures=${paths.length} roles=${ROLES.length} tried=${tried} leaked=${leaks.length} distinguishable=${oracles.length}`);
+    expect(leaks).toEqual([]);
+    expect(oracles).toEqual([]);
+    expect(after).toBe(before);
+  });
+});

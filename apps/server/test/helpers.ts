@@ -1,0 +1,177 @@
+import { type AppRouter, appRouter, type Logger } from '@crm/api';
+import { createSession, hashPassword, type LoginRateLimits } from '@crm/auth';
+import { type CrmDatabase, type IndustryProfile, ROLES, type Role } from '@crm/db';
+import { createTestDatabase, type TestDatabase } from '@crm/testing';
+import { createApp } from '../src/app';
+import { createDependencies } from '../src/dependencies';
+
+export const TEST_PASSWORD = 'correct horse battery';
+export const PUBLIC_URL = 'http://localhost:3000';
+
+export type LogLine = Record<string, unknown> & { message?: string; level: string };
+
+/** A logger that keeps every line, so tests can search logs for secrets. */
+export function createMemoryLogger(): Logger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const write = (level: string) => (fields: Record<string, unknown>, message?: string) => {
+    lines.push({ ...fields, level, ...(message !== undefined && { message }) });
+  };
+  return { lines, info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+export type TestServer = Awaited<ReturnType<typeof createTestServer>>;
+
+export async function createTestServer(options: { publicUrl?: string; rateLimits?: LoginRateLimits } = {}) {
+  const testDatabase: TestDatabase = await createTestDatabase();
+  const logger = createMemoryLogger();
+  const publicUrl = options.publicUrl ?? PUBLIC_URL;
+  const dependencies = createDependencies(testDatabase.database, logger, publicUrl, options.rateLimits);
+  const app = createApp({ dependencies, publicUrl });
+  return {
+    app,
+    database: testDatabase.database,
+    testDatabase,
+    dependencies,
+    logger,
+    publicUrl,
+    client: (clientOptions: ClientOptions = {}) => new TrpcClient(app, clientOptions),
+    destroy: () => testDatabase.destroy(),
+  };
+}
+
+type ClientOptions = { ip?: string; origin?: string | null; cookie?: string | null; headers?: Record<string, string> };
+type App = ReturnType<typeof createApp>;
+
+export type CallResult = {
+  ok: boolean;
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: responses are checked field by field in tests
+  data: any;
+  error: { message: string; code: string; appCode: string | null; httpStatus: number; fieldErrors?: { path: string; message: string }[] } | null;
+  body: string;
+  setCookies: string[];
+};
+
+export type ProcedurePath = keyof AppRouter['_def']['procedures'] & string;
+
+export function procedureType(path: string): 'query' | 'mutation' {
+  const procedure = (appRouter._def.procedures as Record<string, { _def: { type: 'query' | 'mutation' } }>)[path];
+  if (!procedure) throw new Error(`No procedure ${path}`);
+  return procedure._def.type;
+}
+
+/** Calls tRPC procedures over HTTP through app.request(), keeping the session cookie like a browser. */
+export class TrpcClient {
+  cookie: string | null;
+  readonly #app: App;
+  readonly #options: ClientOptions;
+
+  constructor(app: App, options: ClientOptions) {
+    this.#app = app;
+    this.#options = options;
+    this.cookie = options.cookie ?? null;
+  }
+
+  async call(path: string, input?: unknown): Promise<CallResult> {
+    const type = procedureType(path);
+    const headers: Record<string, string> = { ...this.#options.headers };
+    if (this.cookie) headers.cookie = this.cookie;
+    const origin = this.#options.origin === undefined ? PUBLIC_URL : this.#options.origin;
+    if (origin) headers.origin = origin;
+    let url = `http://localhost:3000/trpc/${path}`;
+    let init: RequestInit;
+    if (type === 'query') {
+      if (input !== undefined) url += `?input=${encodeURIComponent(JSON.stringify(input))}`;
+      init = { method: 'GET', headers };
+    } else {
+      headers['content-type'] = 'application/json';
+      init = { method: 'POST', headers, body: input === undefined ? '' : JSON.stringify(input) };
+    }
+    const response = await this.#app.request(url, init, {
+      incoming: { socket: { remoteAddress: this.#options.ip ?? '10.0.0.1' } },
+    });
+    return this.#readResponse(response);
+  }
+
+  async #readResponse(response: Response): Promise<CallResult> {
+    const body = await response.text();
+    const setCookies = response.headers.getSetCookie();
+    for (const header of setCookies) {
+      const [pair] = header.split(';');
+      const [name, ...value] = (pair ?? '').split('=');
+      const joined = value.join('=');
+      this.cookie = joined === '' || /max-age=0/i.test(header) ? null : `${name}=${joined}`;
+    }
+    let parsed: { result?: { data: unknown }; error?: { message: string; data: Record<string, unknown> } } = {};
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      // non-JSON (e.g. a 415 from the origin check) stays in `body`
+    }
+    const error = parsed.error
+      ? {
+          message: parsed.error.message,
+          code: String(parsed.error.data.code),
+          appCode: (parsed.error.data.appCode as string | null) ?? null,
+          httpStatus: Number(parsed.error.data.httpStatus),
+          fieldErrors: parsed.error.data.fieldErrors as { path: string; message: string }[],
+        }
+      : null;
+    return { ok: response.ok && !error, status: response.status, data: parsed.result?.data, error, body, setCookies };
+  }
+}
+
+export type SeededUser = { id: string; email: string; name: string };
+export type SeededTenant = { tenantId: string; name: string; users: Record<Role, SeededUser> };
+
+let passwordHashPromise: Promise<string> | undefined;
+export function testPasswordHash(): Promise<string> {
+  passwordHashPromise ??= hashPassword(TEST_PASSWORD);
+  return passwordHashPromise;
+}
+
+/** A tenant with one member of every role, written straight to the database. */
+export async function seedTenant(
+  database: CrmDatabase,
+  name: string,
+  industry: IndustryProfile = 'b2b',
+): Promise<SeededTenant> {
+  const tenantId = crypto.randomUUID();
+  const passwordHash = await testPasswordHash();
+  const slug = crypto.randomUUID().slice(0, 8);
+  const users = {} as Record<Role, SeededUser>;
+  await database.withScope({}, async (trx) => {
+    for (const role of ROLES) {
+      const user = { email: `${role}.${slug}@example.com`, name: `${name}-${role}` };
+      const row = await trx
+        .insertInto('users')
+        .values({ ...user, password_hash: passwordHash, locale: 'zh-CN' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      users[role] = { id: row.id, ...user };
+    }
+  });
+  await database.withTenant(tenantId, async (trx) => {
+    await trx.insertInto('tenants').values({ id: tenantId, name, industry }).execute();
+    await trx
+      .insertInto('memberships')
+      .values(ROLES.map((role) => ({ tenant_id: tenantId, user_id: users[role].id, role })))
+      .execute();
+  });
+  return { tenantId, name, users };
+}
+
+/** A signed-in session cookie for a user, issued the same way sign-in does. */
+export async function sessionCookie(server: TestServer, userId: string, tenantId: string | null): Promise<string> {
+  const { token } = await server.database.withScope({}, (trx) => createSession(trx, userId, tenantId));
+  return `${server.dependencies.sessionCookie.name}=${token}`;
+}
+
+export async function signedInClient(server: TestServer, userId: string, tenantId: string | null, options: ClientOptions = {}) {
+  return server.client({ ...options, cookie: await sessionCookie(server, userId, tenantId) });
+}
+
+/** Every procedure path, read from the router itself. */
+export function allProcedurePaths(): string[] {
+  return Object.keys(appRouter._def.procedures).sort();
+}

@@ -1,0 +1,189 @@
+import { generateSecureRandomString, hashSecret } from '@crm/auth';
+import type { Role } from '@crm/db';
+import type { SeededTenant, SeededUser, TestServer } from './helpers';
+import { TEST_PASSWORD, testPasswordHash } from './helpers';
+
+/**
+ * One entry per tRPC procedure. Both router-enumerating suites (cross-tenant and
+ * permissions) fail when a procedure has no entry here, so a new procedure cannot ship
+ * without saying how it is called validly and how it is called with another tenant's ids.
+ */
+export type CaseContext = { server: TestServer; tenant: SeededTenant; role: Role; actor: SeededUser };
+
+export type Victim = {
+  tenant: SeededTenant;
+  customerId: string;
+  customerName: string;
+  invitationId: string;
+  /** A's real tenant and invitation ids with a wrong secret. */
+  forgedInvitationToken: string;
+};
+
+export type ProcedureCase = {
+  /** A valid input for `actor` acting in `tenant`; may create fresh objects to act on. */
+  input(context: CaseContext): Promise<unknown> | unknown;
+  /** An input that points at the victim tenant's objects (by id, in filters, nested). */
+  foreign(victim: Victim): unknown;
+};
+
+const uniqueEmail = (prefix: string) => `${prefix}.${crypto.randomUUID().slice(0, 12)}@example.com`;
+
+export async function createCustomerIn(server: TestServer, tenantId: string, name = '测试客户', archived = false) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('customers')
+      .values({ tenant_id: tenantId, name, kind: 'company', archived_at: archived ? new Date() : null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+export async function createInvitationIn(server: TestServer, tenantId: string, invitedBy: string, email: string | null = null) {
+  const secret = generateSecureRandomString();
+  const id = await server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('invitations')
+      .values({
+        tenant_id: tenantId,
+        role: 'viewer',
+        email,
+        invited_by: invitedBy,
+        secret_hash: hashSecret(secret),
+        expires_at: new Date(Date.now() + 86_400_000),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+  return { id, token: `${tenantId}.${id}.${secret}` };
+}
+
+async function createUser(server: TestServer, prefix: string) {
+  const passwordHash = await testPasswordHash();
+  const email = uniqueEmail(prefix);
+  return server.database.withScope({}, async (trx) => {
+    const row = await trx
+      .insertInto('users')
+      .values({ email, name: prefix, password_hash: passwordHash, locale: 'zh-CN' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { id: row.id, email };
+  });
+}
+
+async function addMember(server: TestServer, tenantId: string, role: Role) {
+  const user = await createUser(server, 'member');
+  await server.database.withTenant(tenantId, (trx) =>
+    trx.insertInto('memberships').values({ tenant_id: tenantId, user_id: user.id, role }).execute(),
+  );
+  return user;
+}
+
+/** A tenant the actor is not yet in, with an invitation for them. */
+async function invitationToAnotherTenant(server: TestServer) {
+  const tenantId = crypto.randomUUID();
+  const inviter = await createUser(server, 'inviter');
+  await server.database.withTenant(tenantId, async (trx) => {
+    await trx.insertInto('tenants').values({ id: tenantId, name: '另一家企业', industry: 'retail' }).execute();
+    await trx.insertInto('memberships').values({ tenant_id: tenantId, user_id: inviter.id, role: 'owner' }).execute();
+  });
+  return createInvitationIn(server, tenantId, inviter.id);
+}
+
+export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
+  'auth.changePassword': {
+    input: () => ({ currentPassword: TEST_PASSWORD, newPassword: `${TEST_PASSWORD} renewed` }),
+    foreign: () => ({ currentPassword: TEST_PASSWORD, newPassword: `${TEST_PASSWORD} renewed` }),
+  },
+  'auth.me': { input: () => undefined, foreign: () => undefined },
+  'auth.signIn': {
+    input: async ({ server }) => ({ email: (await createUser(server, 'signin')).email, password: TEST_PASSWORD }),
+    foreign: (victim) => ({ email: victim.tenant.users.owner.email, password: 'a wrong password' }),
+  },
+  'auth.signOut': { input: () => undefined, foreign: () => undefined },
+  'auth.signOutOtherSessions': { input: () => undefined, foreign: () => undefined },
+  'auth.signUp': {
+    input: () => ({ tenantName: '新企业', industry: 'retail', name: '新用户', email: uniqueEmail('signup'), password: TEST_PASSWORD }),
+    foreign: (victim) => ({
+      tenantName: '冒名企业',
+      industry: 'b2b',
+      name: '冒名者',
+      email: victim.tenant.users.owner.email,
+      password: 'a wrong password',
+    }),
+  },
+  'customers.archive': {
+    input: async ({ server, tenant }) => ({ id: await createCustomerIn(server, tenant.tenantId) }),
+    foreign: (victim) => ({ id: victim.customerId }),
+  },
+  'customers.create': {
+    input: () => ({ name: '北京瑞丰电子科技有限公司', kind: 'company', phone: '010-12345678' }),
+    foreign: (victim) => ({ name: '新客户', kind: 'person', ownerUserId: victim.tenant.users.sales_rep.id }),
+  },
+  'customers.get': {
+    input: async ({ server, tenant }) => ({ id: await createCustomerIn(server, tenant.tenantId) }),
+    foreign: (victim) => ({ id: victim.customerId }),
+  },
+  'customers.list': {
+    input: () => ({ limit: 10 }),
+    foreign: (victim) => ({ ownerUserId: victim.tenant.users.sales_rep.id, search: victim.customerName }),
+  },
+  'customers.restore': {
+    input: async ({ server, tenant }) => ({ id: await createCustomerIn(server, tenant.tenantId, '已归档客户', true) }),
+    foreign: (victim) => ({ id: victim.customerId }),
+  },
+  'customers.update': {
+    input: async ({ server, tenant }) => ({ id: await createCustomerIn(server, tenant.tenantId), name: '改名后的客户' }),
+    foreign: (victim) => ({ id: victim.customerId, name: '被篡改', ownerUserId: victim.tenant.users.viewer.id }),
+  },
+  'members.invitations.accept': {
+    input: async ({ server }) => ({ token: (await invitationToAnotherTenant(server)).token }),
+    foreign: (victim) => ({ token: victim.forgedInvitationToken }),
+  },
+  'members.invitations.acceptAsNewUser': {
+    input: async ({ server, tenant }) => ({
+      token: (await createInvitationIn(server, tenant.tenantId, tenant.users.owner.id)).token,
+      name: '受邀新成员',
+      email: uniqueEmail('invitee'),
+      password: TEST_PASSWORD,
+    }),
+    foreign: (victim) => ({ token: victim.forgedInvitationToken, name: 'x', email: uniqueEmail('intruder'), password: TEST_PASSWORD }),
+  },
+  'members.invitations.create': {
+    input: () => ({ role: 'sales_rep', email: uniqueEmail('invited') }),
+    foreign: () => ({ role: 'admin', email: uniqueEmail('outsider') }),
+  },
+  'members.invitations.list': { input: () => undefined, foreign: () => undefined },
+  'members.invitations.preview': {
+    input: async ({ server, tenant }) => ({ token: (await createInvitationIn(server, tenant.tenantId, tenant.users.owner.id)).token }),
+    foreign: (victim) => ({ token: victim.forgedInvitationToken }),
+  },
+  'members.invitations.revoke': {
+    input: async ({ server, tenant }) => ({ id: (await createInvitationIn(server, tenant.tenantId, tenant.users.owner.id)).id }),
+    foreign: (victim) => ({ id: victim.invitationId }),
+  },
+  'members.list': { input: () => undefined, foreign: () => undefined },
+  'members.remove': {
+    input: async ({ server, tenant }) => ({ userId: (await addMember(server, tenant.tenantId, 'viewer')).id }),
+    foreign: (victim) => ({ userId: victim.tenant.users.viewer.id }),
+  },
+  'members.updateRole': {
+    input: async ({ server, tenant }) => ({ userId: (await addMember(server, tenant.tenantId, 'viewer')).id, role: 'analyst' }),
+    foreign: (victim) => ({ userId: victim.tenant.users.viewer.id, role: 'admin' }),
+  },
+  'tenants.create': {
+    input: () => ({ name: '第二家企业', industry: 'corporate-banking' }),
+    foreign: () => ({ name: '第二家企业', industry: 'retail' }),
+  },
+  'tenants.current': { input: () => undefined, foreign: () => undefined },
+  'tenants.list': { input: () => undefined, foreign: () => undefined },
+  'tenants.switch': {
+    input: ({ tenant }) => ({ tenantId: tenant.tenantId }),
+    foreign: (victim) => ({ tenantId: victim.tenant.tenantId }),
+  },
+  'tenants.update': {
+    input: ({ tenant }) => ({ name: tenant.name }),
+    foreign: () => ({ name: '改名的企业' }),
+  },
+};

@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { tanstackRouter } from '@tanstack/router-plugin/vite';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/** Where `pnpm dev` forwards API calls: the server started with `pnpm --filter @crm/server dev`. */
+const apiTarget = process.env.CRM_API_URL ?? 'http://localhost:3000';
+
+// The server refuses state-changing requests whose Origin is not its own, so the dev proxy
+// presents the API's own origin instead of the Vite dev server's.
+const proxy = { target: apiTarget, changeOrigin: true, headers: { origin: new URL(apiTarget).origin } };
+
+export default defineConfig({
+  plugins: [
+    // Must come before react(): it generates src/routeTree.gen.ts and splits route components.
+    tanstackRouter({ target: 'react', autoCodeSplitting: true }),
+    react(),
+  ],
+  server: {
+    port: 5173,
+    proxy: { '/trpc': proxy, '/healthz': proxy },
+  },
+  build: {
+    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+  },
+});

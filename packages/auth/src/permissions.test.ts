@@ -1,0 +1,26 @@
+import { ROLES } from '@crm/db';
+import { describe, expect, it } from 'vitest';
+import { assignableRoles, hasPermission, PERMISSIONS, ROLE_PERMISSIONS } from './permissions';
+
+describe('role → permission table', () => {
+  // Spelled out so that widening a role is a visible, reviewed change to this test.
+  it('grants exactly these permissions', () => {
+    const matrix = Object.fromEntries(ROLES.map((role) => [role, PERMISSIONS.filter((p) => hasPermission(role, p))]));
+    expect(matrix).toEqual({
+      owner: [...PERMISSIONS],
+      admin: [...PERMISSIONS],
+      sales_manager: ['customers.read', 'customers.create', 'customers.update', 'customers.archive', 'members.read'],
+      sales_rep: ['customers.read', 'customers.create', 'customers.update'],
+      service_agent: ['customers.read', 'customers.update'],
+      marketing: ['customers.read', 'customers.create'],
+      analyst: ['customers.read'],
+      viewer: ['customers.read'],
+    });
+  });
+
+  it('covers every role and never lets anyone hand out ownership', () => {
+    expect(Object.keys(ROLE_PERMISSIONS).sort()).toEqual([...ROLES].sort());
+    for (const role of ROLES) expect(assignableRoles(role)).not.toContain('owner');
+    expect(assignableRoles('sales_manager')).toEqual([]);
+  });
+});
