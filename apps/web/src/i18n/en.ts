@@ -26,6 +26,8 @@ export const en: Messages = {
     optional: 'optional',
     all: 'All',
     none: '—',
+    colon: ': ',
+    listSeparator: '; ',
     retry: 'Try again',
     refresh: 'Refresh',
     previousPage: 'Previous',

@@ -27,6 +27,8 @@ export const zhCN = {
     optional: '选填',
     all: '全部',
     none: '—',
+    colon: '：',
+    listSeparator: '；',
     retry: '重试',
     refresh: '刷新',
     previousPage: '上一页',

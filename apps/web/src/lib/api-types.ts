@@ -12,7 +12,7 @@ export type Role = CurrentTenant['role'];
 export type Industry = CurrentTenant['industry'];
 export type Customer = RouterOutputs['customers']['get'];
 export type CustomerKind = Customer['kind'];
-export type CustomerListInput = RouterInputs['customers']['list'];
+export type CustomerListInput = Exclude<RouterInputs['customers']['list'], void | undefined>;
 export type Member = RouterOutputs['members']['list'][number];
 export type Invitation = RouterOutputs['members']['invitations']['list'][number];
 
@@ -32,7 +32,7 @@ export const ROLES = [
 export const INVITABLE_ROLES = ROLES.filter((role) => role !== 'owner');
 export const INDUSTRIES = ['retail', 'b2b', 'corporate-banking'] as const satisfies readonly Industry[];
 export const CUSTOMER_KINDS = ['person', 'company'] as const satisfies readonly CustomerKind[];
-export type CustomerSort = NonNullable<NonNullable<CustomerListInput>['sort']>;
+export type CustomerSort = NonNullable<CustomerListInput['sort']>;
 export const CUSTOMER_SORTS = ['createdAt', 'updatedAt', 'name'] as const satisfies readonly CustomerSort[];
 
 export const listsAreComplete: [

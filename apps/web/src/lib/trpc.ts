@@ -1,0 +1,52 @@
+import type { AppRouter } from '@crm/api';
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCContext, createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import { currentLanguage } from '../i18n';
+import { appCodeOf, httpStatusOf } from './errors';
+
+let onUnauthenticated: () => void = () => {};
+
+/** The router registers what happens when the session is gone (redirect to sign-in). */
+export function setUnauthenticatedHandler(handler: () => void) {
+  onUnauthenticated = handler;
+}
+
+function handleGlobalError(error: unknown) {
+  if (appCodeOf(error) === 'UNAUTHENTICATED') onUnauthenticated();
+}
+
+export const queryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: handleGlobalError }),
+  mutationCache: new MutationCache({ onError: handleGlobalError }),
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      refetchOnWindowFocus: false,
+      // Client errors (validation, permission, not found) will not change on retry.
+      retry: (failureCount, error) => {
+        const status = httpStatusOf(error);
+        if (status !== null && status < 500) return false;
+        return failureCount < 2;
+      },
+    },
+  },
+});
+
+export const trpcClient = createTRPCClient<AppRouter>({
+  links: [
+    httpBatchLink({
+      url: '/trpc',
+      // No transformer: dates arrive as ISO strings.
+      maxURLLength: 2000,
+      headers: () => ({ 'x-locale': currentLanguage() }),
+      fetch: (url, options) => fetch(url, { ...options, credentials: 'same-origin' }),
+    }),
+  ],
+});
+
+/** For loaders and beforeLoad (router context). */
+export const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });
+
+/** For components: `const trpc = useTRPC()`. */
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
