@@ -32,6 +32,7 @@ export function createApp(options: AppOptions) {
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
+    c.header('X-Request-Id', c.get('requestId'));
     // The path only: tRPC query inputs travel in the query string and must not reach the logs.
     logger.info(
       {

@@ -1,0 +1,41 @@
+import { Flex, Radio, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { type Industry, INDUSTRIES } from '../lib/api-types';
+
+type Props = {
+  value?: Industry;
+  onChange?: (value: Industry) => void;
+  /** Prefix for each option's data-testid, e.g. "signup-industry" → signup-industry-retail. */
+  testIdPrefix?: string;
+};
+
+/** The industry profile: 零售 / B2B 企业服务 / 对公银行, each with a one-line explanation. */
+export function IndustryPicker({ value, onChange, testIdPrefix }: Props) {
+  const { t } = useTranslation();
+  return (
+    <Radio.Group value={value} onChange={(event) => onChange?.(event.target.value as Industry)} style={{ width: '100%' }}>
+      <Flex vertical gap={8}>
+        {INDUSTRIES.map((industry) => (
+          <label
+            key={industry}
+            style={{
+              display: 'block',
+              padding: '10px 12px',
+              borderRadius: 8,
+              border: `1px solid ${value === industry ? '#1f5eff' : '#d9d9d9'}`,
+              background: value === industry ? '#f0f5ff' : '#fff',
+              cursor: 'pointer',
+            }}
+          >
+            <Radio value={industry} data-testid={testIdPrefix ? `${testIdPrefix}-${industry}` : undefined}>
+              <Typography.Text strong>{t(`industry.${industry}`)}</Typography.Text>
+            </Radio>
+            <Typography.Text type="secondary" style={{ display: 'block', marginInlineStart: 24, fontSize: 13 }}>
+              {t(`industry.hint.${industry}`)}
+            </Typography.Text>
+          </label>
+        ))}
+      </Flex>
+    </Radio.Group>
+  );
+}

@@ -1,0 +1,44 @@
+import { Button, Flex, Result } from 'antd';
+import { type ErrorComponentProps, Link, useRouter } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../lib/errors';
+
+export function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <Flex align="center" justify="center" style={{ minHeight: '60vh' }}>
+      <Result
+        status="404"
+        title={t('errors.notFoundTitle')}
+        subTitle={t('errors.notFoundDescription')}
+        extra={
+          <Link to="/customers">
+            <Button type="primary">{t('errors.backHome')}</Button>
+          </Link>
+        }
+      />
+    </Flex>
+  );
+}
+
+export function RouteError({ error, reset }: ErrorComponentProps) {
+  const { t } = useTranslation();
+  const router = useRouter();
+  return (
+    <Flex align="center" justify="center" style={{ minHeight: '60vh' }}>
+      <Result
+        status="error"
+        title={t('errors.loadFailed')}
+        subTitle={errorMessage(error, { network: t('errors.network'), unknown: t('errors.unknown') })}
+        extra={
+          <Button type="primary" onClick={() => {
+              reset();
+              void router.invalidate();
+            }}>
+            {t('common.retry')}
+          </Button>
+        }
+      />
+    </Flex>
+  );
+}
