@@ -43,7 +43,11 @@ function SignInPage() {
       },
       onError: (error) => {
         setFormError(errorMessage(error, { network: t('errors.network'), unknown: t('errors.unknown') }));
-        form.setFields(fieldErrorsOf(error).map((fieldError) => ({ name: fieldError.path, errors: [fieldError.message] })));
+        form.setFields(
+          fieldErrorsOf(error)
+            .filter((fieldError) => fieldError.path === 'email' || fieldError.path === 'password')
+            .map((fieldError) => ({ name: fieldError.path as keyof Values, errors: [fieldError.message] })),
+        );
       },
     }),
   );

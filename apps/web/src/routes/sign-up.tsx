@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AuthLayout } from '../components/AuthLayout';
 import { IndustryPicker } from '../components/IndustryPicker';
-import type { Industry } from '../lib/api-types';
+import type { Industry, Me } from '../lib/api-types';
 import { errorMessage, fieldErrorsOf } from '../lib/errors';
 import { useTRPC } from '../lib/trpc';
 
@@ -31,8 +31,9 @@ function SignUpPage() {
   const signUp = useMutation(
     trpc.auth.signUp.mutationOptions({
       onSuccess: ({ user, activeTenantId }) => {
+        const me: Me = { user, activeTenantId };
         queryClient.clear();
-        queryClient.setQueryData(trpc.auth.me.queryKey(), { user, activeTenantId });
+        queryClient.setQueryData(trpc.auth.me.queryKey(), me);
         void navigate({ to: '/customers' });
       },
       onError: (error) => {

@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dropDatabase, provisionDatabase } from '@crm/db';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testAdminUrl } from '@crm/testing';
+
+const serverDirectory = fileURLToPath(new URL('..', import.meta.url));
+
+function runServer(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: serverDirectory,
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('CRM listening')) child.kill('SIGTERM');
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+const adminUrl = testAdminUrl();
+const databaseName = `crm_startup_${process.pid}`;
+
+describe.skipIf(!adminUrl)('start-up role check on a PostgreSQL server (R1.3)', () => {
+  afterAll(() => dropDatabase(adminUrl ?? '', databaseName));
+
+  it('refuses to start when DATABASE_URL is a role that bypasses RLS', async () => {
+    const urls = await provisionDatabase(adminUrl ?? '', databaseName);
+    const superuserUrl = new URL(adminUrl ?? '');
+    superuserUrl.pathname = `/${databaseName}`;
+    const refused = await runServer({ DATABASE_URL: superuserUrl.toString(), DATABASE_OWNER_URL: urls.ownerDatabaseUrl });
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(/Refusing to start/);
+    expect(refused.output).toMatch(/superuser/);
+  }, 60_000);
+
+  it('starts as crm_app, and stops cleanly on SIGTERM', async () => {
+    const urls = await provisionDatabase(adminUrl ?? '', databaseName);
+    const started = await runServer({ DATABASE_URL: urls.databaseUrl, DATABASE_OWNER_URL: urls.ownerDatabaseUrl });
+    expect(started.output).toMatch(/CRM listening/);
+    expect(started.output).toMatch(/"msg":"stopped"/);
+    expect(started.code).toBe(0);
+  }, 60_000);
+});
