@@ -23,7 +23,7 @@ export const en: Messages = {
     copied: 'Copied to the clipboard',
     copyFailed: 'Could not copy. Select the link and copy it yourself',
     actions: 'Actions',
-    optional: 'optional',
+    optional: ' (optional)',
     all: 'All',
     none: '—',
     colon: ': ',

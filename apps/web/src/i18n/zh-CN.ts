@@ -24,7 +24,7 @@ export const zhCN = {
     copied: '已复制到剪贴板',
     copyFailed: '复制失败，请手动选中链接复制',
     actions: '操作',
-    optional: '选填',
+    optional: '（选填）',
     all: '全部',
     none: '—',
     colon: '：',

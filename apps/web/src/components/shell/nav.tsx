@@ -1,0 +1,25 @@
+import {
+  CheckSquareOutlined,
+  CustomerServiceOutlined,
+  DashboardOutlined,
+  FormOutlined,
+  FundProjectionScreenOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  ThunderboltOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+
+/** The product areas, in the order of the side menu. */
+export const NAV_ITEMS = [
+  { key: 'customers', to: '/customers', icon: <TeamOutlined /> },
+  { key: 'leads', to: '/leads', icon: <ThunderboltOutlined /> },
+  { key: 'opportunities', to: '/opportunities', icon: <FundProjectionScreenOutlined /> },
+  { key: 'tasks', to: '/tasks', icon: <CheckSquareOutlined /> },
+  { key: 'tickets', to: '/tickets', icon: <CustomerServiceOutlined /> },
+  { key: 'surveys', to: '/surveys', icon: <FormOutlined /> },
+  { key: 'dashboards', to: '/dashboards', icon: <DashboardOutlined /> },
+  { key: 'settings', to: '/settings', icon: <SettingOutlined /> },
+] as const satisfies readonly { key: string; to: string; icon: ReactNode }[];
+
+export type NavKey = (typeof NAV_ITEMS)[number]['key'];

@@ -1,0 +1,157 @@
+import { MenuFoldOutlined, MenuUnfoldOutlined, PlusOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { createFileRoute, Link, Outlet, redirect, useRouterState } from '@tanstack/react-router';
+import { Button, Flex, Grid, Layout, Menu, Result, Tooltip } from 'antd';
+import { type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { FullPageSpin } from '../components/FullPageSpin';
+import { LanguageSwitcher } from '../components/LanguageSwitcher';
+import { Logo } from '../components/Logo';
+import { CreateOrganisationModal } from '../components/shell/CreateOrganisationModal';
+import { NAV_ITEMS } from '../components/shell/nav';
+import { NoTenant } from '../components/shell/NoTenant';
+import { TenantSwitcher } from '../components/shell/TenantSwitcher';
+import { UserMenu } from '../components/shell/UserMenu';
+import { appCodeOf, errorMessage } from '../lib/errors';
+import { ShellContext } from '../lib/shell-context';
+import { useTRPC } from '../lib/trpc';
+
+/** The signed-in part of the app: side menu, header and the active tenant. */
+export const Route = createFileRoute('/_app')({
+  beforeLoad: async ({ context, location }) => {
+    const me = await context.queryClient.fetchQuery({ ...context.trpc.auth.me.queryOptions(), staleTime: 30_000 });
+    if (!me) throw redirect({ to: '/sign-in', search: { redirect: location.href } });
+    return { me };
+  },
+  loader: async ({ context }) => {
+    if (!context.me.activeTenantId) return;
+    // Warm the cache; the component shows the error states itself.
+    await Promise.all([
+      context.queryClient.prefetchQuery(context.trpc.tenants.current.queryOptions()),
+      context.queryClient.prefetchQuery(context.trpc.tenants.list.queryOptions()),
+    ]);
+  },
+  component: AppLayout,
+});
+
+const NO_TENANT_CODES = new Set(['NO_ACTIVE_TENANT', 'NOT_A_MEMBER']);
+
+function AppLayout() {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const screens = Grid.useBreakpoint();
+  const [collapsed, setCollapsed] = useState(false);
+  const [createOrgOpen, setCreateOrgOpen] = useState(false);
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
+
+  const context = Route.useRouteContext();
+  const meQuery = useQuery(trpc.auth.me.queryOptions());
+  const me = meQuery.data ?? context.me;
+  const current = useQuery({ ...trpc.tenants.current.queryOptions(), enabled: Boolean(me.activeTenantId) });
+
+  const selected = NAV_ITEMS.find((item) => pathname === item.to || pathname.startsWith(`${item.to}/`))?.key;
+  const narrow = !screens.lg;
+  const siderCollapsed = narrow || collapsed;
+
+  let content: ReactNode;
+  if (!me.activeTenantId || NO_TENANT_CODES.has(appCodeOf(current.error) ?? '')) {
+    content = <NoTenant />;
+  } else if (current.isPending) {
+    content = <FullPageSpin />;
+  } else if (current.isError) {
+    content = (
+      <Result
+        status="error"
+        title={t('errors.loadFailed')}
+        subTitle={errorMessage(current.error, { network: t('errors.network'), unknown: t('errors.unknown') })}
+        extra={
+          <Button type="primary" onClick={() => void current.refetch()}>
+            {t('common.retry')}
+          </Button>
+        }
+      />
+    );
+  } else {
+    content = (
+      <ShellContext.Provider value={{ me, tenant: current.data }}>
+        <Outlet />
+      </ShellContext.Provider>
+    );
+  }
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider
+        width={220}
+        collapsedWidth={64}
+        collapsed={siderCollapsed}
+        trigger={null}
+        style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+      >
+        <div style={{ height: 64, display: 'flex', alignItems: 'center', paddingInline: siderCollapsed ? 18 : 20 }}>
+          <Link to="/customers" style={{ minWidth: 0 }}>
+            <Logo collapsed={siderCollapsed} />
+          </Link>
+        </div>
+        <Menu
+          theme="dark"
+          mode="inline"
+          selectedKeys={selected ? [selected] : []}
+          style={{ borderInlineEnd: 'none' }}
+          items={NAV_ITEMS.map((item) => ({
+            key: item.key,
+            icon: item.icon,
+            label: (
+              <Link to={item.to} data-testid={`nav-${item.key}`}>
+                {t(`nav.${item.key}`)}
+              </Link>
+            ),
+          }))}
+        />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header
+          style={{
+            position: 'sticky',
+            top: 0,
+            zIndex: 10,
+            height: 64,
+            paddingInline: 16,
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'space-between',
+            gap: 12,
+            borderBottom: '1px solid #e8ebf2',
+          }}
+        >
+          <Flex align="center" gap={8} style={{ minWidth: 0 }}>
+            {narrow ? null : (
+              <Tooltip title={collapsed ? t('nav.expand') : t('nav.collapse')}>
+                <Button
+                  type="text"
+                  aria-label={collapsed ? t('nav.expand') : t('nav.collapse')}
+                  icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
+                  onClick={() => setCollapsed((value) => !value)}
+                />
+              </Tooltip>
+            )}
+            <TenantSwitcher width={screens.md ? 260 : 160} />
+          </Flex>
+          <Flex align="center" gap={screens.md ? 12 : 4}>
+            <Tooltip title={screens.md ? undefined : t('header.createOrg')}>
+              <Button data-testid="create-org" icon={<PlusOutlined />} onClick={() => setCreateOrgOpen(true)}>
+                {screens.md ? t('header.createOrg') : null}
+              </Button>
+            </Tooltip>
+            <LanguageSwitcher size="small" />
+            <UserMenu me={me} />
+          </Flex>
+        </Layout.Header>
+        <Layout.Content style={{ padding: screens.md ? 24 : 12, minWidth: 0 }}>
+          <div style={{ maxWidth: 1440, margin: '0 auto' }}>{content}</div>
+        </Layout.Content>
+      </Layout>
+      <CreateOrganisationModal open={createOrgOpen} onClose={() => setCreateOrgOpen(false)} />
+    </Layout>
+  );
+}
