@@ -1,0 +1,116 @@
+import { ApartmentOutlined, EditOutlined, RightOutlined, TeamOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { createFileRoute, Link } from '@tanstack/react-router';
+import { App, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { PageHeader } from '../../../components/PageHeader';
+import { useCan, useShell } from '../../../lib/shell-context';
+import { useTRPC } from '../../../lib/trpc';
+import { useShowError } from '../../../lib/use-show-error';
+
+export const Route = createFileRoute('/_app/settings/')({
+  component: SettingsPage,
+});
+
+function SettingsPage() {
+  const { t } = useTranslation();
+  const { tenant } = useShell();
+  const canRename = useCan('tenant.update');
+  const [renaming, setRenaming] = useState(false);
+
+  return (
+    <>
+      <PageHeader title={t('settings.title')} subtitle={t('settings.subtitle')} />
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={12}>
+          <Card
+            title={
+              <span>
+                <ApartmentOutlined style={{ marginInlineEnd: 8, color: '#1f5eff' }} />
+                {t('settings.org.title')}
+              </span>
+            }
+            extra={
+              canRename ? (
+                <Button type="link" icon={<EditOutlined />} onClick={() => setRenaming(true)}>
+                  {t('settings.org.rename')}
+                </Button>
+              ) : null
+            }
+            style={{ height: '100%' }}
+          >
+            <Typography.Paragraph type="secondary">{t('settings.org.description')}</Typography.Paragraph>
+            <Descriptions
+              column={1}
+              items={[
+                { key: 'name', label: t('org.name'), children: tenant.name },
+                { key: 'industry', label: t('industry.label'), children: t(`industry.${tenant.industry}`) },
+                { key: 'role', label: t('settings.org.yourRole'), children: <Tag color="blue">{t(`roles.${tenant.role}`)}</Tag> },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card
+            title={
+              <span>
+                <TeamOutlined style={{ marginInlineEnd: 8, color: '#1f5eff' }} />
+                {t('settings.members.title')}
+              </span>
+            }
+            style={{ height: '100%' }}
+          >
+            <Typography.Paragraph type="secondary">{t('settings.members.description')}</Typography.Paragraph>
+            <Link to="/settings/members" data-testid="settings-members-link">
+              <Button type="primary">
+                {t('settings.members.open')} <RightOutlined />
+              </Button>
+            </Link>
+          </Card>
+        </Col>
+      </Row>
+      {canRename ? <RenameModal open={renaming} onClose={() => setRenaming(false)} name={tenant.name} /> : null}
+    </>
+  );
+}
+
+function RenameModal({ open, onClose, name }: { open: boolean; onClose: () => void; name: string }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { message } = App.useApp();
+  const showError = useShowError();
+  const [form] = Form.useForm<{ name: string }>();
+  const rename = useMutation(
+    trpc.tenants.update.mutationOptions({
+      onSuccess: async () => {
+        void message.success(t('settings.org.renamed'));
+        onClose();
+        await Promise.all([
+          queryClient.invalidateQueries(trpc.tenants.current.pathFilter()),
+          queryClient.invalidateQueries(trpc.tenants.list.pathFilter()),
+        ]);
+      },
+      onError: (error) => showError(error, { form, fields: ['name'] }),
+    }),
+  );
+  return (
+    <Modal
+      open={open}
+      title={t('settings.org.rename')}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      confirmLoading={rename.isPending}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      destroyOnHidden
+    >
+      <Form form={form} layout="vertical" requiredMark={false} initialValues={{ name }} onFinish={(values) => rename.mutate(values)}>
+        <Form.Item name="name" label={t('org.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Input maxLength={200} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
