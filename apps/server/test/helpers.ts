@@ -1,4 +1,4 @@
-import { type AppRouter, appRouter, type Logger } from '@crm/api';
+import { listProcedures, type Logger } from '@crm/api';
 import { createSession, hashPassword, type LoginRateLimits } from '@crm/auth';
 import { type CrmDatabase, type IndustryProfile, ROLES, type Role } from '@crm/db';
 import { createTestDatabase, type TestDatabase } from '@crm/testing';
@@ -52,12 +52,10 @@ export type CallResult = {
   setCookies: string[];
 };
 
-export type ProcedurePath = keyof AppRouter['_def']['procedures'] & string;
-
 export function procedureType(path: string): 'query' | 'mutation' {
-  const procedure = (appRouter._def.procedures as Record<string, { _def: { type: 'query' | 'mutation' } }>)[path];
-  if (!procedure) throw new Error(`No procedure ${path}`);
-  return procedure._def.type;
+  const procedure = listProcedures().find((candidate) => candidate.path === path);
+  if (!procedure || procedure.type === 'subscription') throw new Error(`No procedure ${path}`);
+  return procedure.type;
 }
 
 /** Calls tRPC procedures over HTTP through app.request(), keeping the session cookie like a browser. */
@@ -173,5 +171,5 @@ export async function signedInClient(server: TestServer, userId: string, tenantI
 
 /** Every procedure path, read from the router itself. */
 export function allProcedurePaths(): string[] {
-  return Object.keys(appRouter._def.procedures).sort();
+  return listProcedures().map((procedure) => procedure.path);
 }

@@ -1,4 +1,4 @@
-import { appRouter, type Meta } from '@crm/api';
+import { listProcedures, type Meta } from '@crm/api';
 import { hasPermission } from '@crm/auth';
 import { ROLES } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,8 +20,7 @@ beforeAll(async () => {
 afterAll(() => server.destroy());
 
 function metaOf(path: string): Meta {
-  const procedure = (appRouter._def.procedures as Record<string, { _def: { meta?: Meta } }>)[path];
-  const meta = procedure?._def.meta;
+  const meta = listProcedures().find((procedure) => procedure.path === path)?.meta;
   if (!meta) throw new Error(`${path} declares no access meta`);
   return meta;
 }

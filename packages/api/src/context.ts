@@ -47,9 +47,7 @@ export async function createContext(dependencies: ApiDependencies, request: Requ
   let auth: ValidatedSession | null = null;
   if (request.sessionToken) {
     const token = request.sessionToken;
-    auth = await dependencies.database.withScope({}, (trx) =>
-      validateSessionToken(trx, token, dependencies.sessionPolicy),
-    );
+    auth = await dependencies.database.withoutTenant((db) => validateSessionToken(db, token, dependencies.sessionPolicy));
     if (!auth) request.clearSessionCookie();
   }
   return { ...dependencies, ...request, auth };

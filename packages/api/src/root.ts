@@ -2,7 +2,7 @@ import { authRouter } from './auth/auth.router';
 import { customersRouter } from './customers/customers.router';
 import { membersRouter } from './members/members.router';
 import { tenantsRouter } from './tenants/tenants.router';
-import { createCallerFactory, router } from './trpc';
+import { createCallerFactory, type Meta, router } from './trpc';
 
 export const appRouter = router({
   auth: authRouter,
@@ -13,3 +13,16 @@ export const appRouter = router({
 
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);
+
+export type ProcedureInfo = { path: string; type: 'query' | 'mutation' | 'subscription'; meta: Meta | undefined };
+
+/** Every procedure of the router, read from the router itself (the test suites enumerate this). */
+export function listProcedures(): ProcedureInfo[] {
+  const procedures = appRouter._def.procedures as unknown as Record<
+    string,
+    { _def: { type: ProcedureInfo['type']; meta?: Meta } }
+  >;
+  return Object.entries(procedures)
+    .map(([path, procedure]) => ({ path, type: procedure._def.type, meta: procedure._def.meta }))
+    .sort((left, right) => left.path.localeCompare(right.path));
+}

@@ -1,7 +1,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import type { Session, Transaction, Database, User } from '@crm/db';
+import type { Database, Kysely, Session, Transaction, User } from '@crm/db';
 
 export type SessionPolicy = {
   /** Signed out after this long without a request. */
@@ -61,7 +61,7 @@ export type ValidatedSession = { session: Session; user: Pick<User, 'id' | 'emai
 
 /** Returns the session and its user, or null when the token is unknown, wrong, expired or idle. */
 export async function validateSessionToken(
-  trx: Transaction<Database>,
+  trx: Kysely<Database> | Transaction<Database>,
   token: string,
   policy: SessionPolicy = DEFAULT_SESSION_POLICY,
 ): Promise<ValidatedSession | null> {

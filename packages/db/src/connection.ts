@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, sql, type Transaction } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import { migrationProvider } from './migrations';
+import { ScopedPostgresDialect, scopeStorage } from './scoped-dialect';
 import { APP_ROLE, OWNER_ROLE } from './roles';
 import type { Database } from './tables';
 
@@ -30,6 +31,13 @@ export type CrmDatabase = {
   withScope<T>(scope: Scope, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** Shorthand for a tenant request: every query in `fn` is confined to `tenantId` by RLS. */
   withTenant<T>(tenantId: string, fn: (trx: Transaction<Database>) => Promise<T>, userId?: string): Promise<T>;
+  /**
+   * Statements on the global auth tables (users, sessions) with no tenant in play, each
+   * atomic on its own, e.g. validating a session on every request. On a server this runs
+   * straight on the pool (the connection already is the runtime role; one round trip
+   * instead of four); on PGlite it needs a transaction to drop to the runtime role.
+   */
+  withoutTenant<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 };
@@ -45,20 +53,13 @@ export async function openDatabase(config: DatabaseConfig): Promise<CrmDatabase>
   return openEmbeddedDatabase(config.dataDir ?? 'memory://');
 }
 
-function scoped(db: Kysely<Database>, dropToAppRole: boolean) {
+/** PGlite: one superuser session, so each scoped transaction first drops to the runtime role. */
+function scopedEmbedded(db: Kysely<Database>) {
   return async function withScope<T>(scope: Scope, fn: (trx: Transaction<Database>) => Promise<T>) {
     return db.transaction().execute(async (trx) => {
-      const tenantId = scope.tenantId ?? '';
-      const userId = scope.userId ?? '';
-      if (dropToAppRole) {
-        await sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${userId}, true)`.execute(
-          trx,
-        );
-      } else {
-        await sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${userId}, true)`.execute(
-          trx,
-        );
-      }
+      await sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${scope.tenantId ?? ''}, true), set_config('app.user_id', ${scope.userId ?? ''}, true)`.execute(
+        trx,
+      );
       return fn(trx);
     });
   };
@@ -85,13 +86,21 @@ function createPostgres(url: string, max: number) {
 
 async function openServerDatabase(url: string, config: DatabaseConfig): Promise<CrmDatabase> {
   const client = createPostgres(url, config.maxConnections ?? 10);
-  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }) });
-  const withScope = scoped(db, false);
+  const db = new Kysely<Database>({ dialect: new ScopedPostgresDialect({ postgres: client }) });
+  const withScope = <T>(scope: Scope, fn: (trx: Transaction<Database>) => Promise<T>) =>
+    scopeStorage.run(
+      CompiledQuery.raw("select set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)", [
+        scope.tenantId ?? '',
+        scope.userId ?? '',
+      ]),
+      () => db.transaction().execute(fn),
+    );
   return {
     kind: 'postgres',
     db,
     withScope,
     withTenant: (tenantId, fn, userId) => withScope({ tenantId, userId: userId ?? null }, fn),
+    withoutTenant: (fn) => fn(db),
     async migrate() {
       const ownerClient = createPostgres(config.ownerDatabaseUrl ?? url, 1);
       const ownerDb = new Kysely<unknown>({ dialect: new PostgresJSDialect({ postgres: ownerClient }) });
@@ -123,12 +132,13 @@ async function openEmbeddedDatabase(dataDir: string): Promise<CrmDatabase> {
     grant usage, create on schema public to ${OWNER_ROLE};
   `);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  const withScope = scoped(db, true);
+  const withScope = scopedEmbedded(db);
   return {
     kind: 'pglite',
     db,
     withScope,
     withTenant: (tenantId, fn, userId) => withScope({ tenantId, userId: userId ?? null }, fn),
+    withoutTenant: (fn) => withScope({}, fn),
     async migrate() {
       await pglite.exec(`set role ${OWNER_ROLE}`);
       try {
