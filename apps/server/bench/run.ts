@@ -42,8 +42,12 @@ async function prepareDatabase() {
         on conflict do nothing`.execute(trx);
     });
     await database.withTenant(tenantId, async (trx) => {
-      await sql`insert into tenants (id, name, industry) values (${tenantId}, '压测企业', 'b2b') on conflict do nothing`.execute(trx);
-      await sql`insert into memberships (tenant_id, user_id, role) values (${tenantId}, ${userId}, 'owner') on conflict do nothing`.execute(trx);
+      await sql`insert into tenants (id, name, industry) values (${tenantId}, '压测企业', 'b2b') on conflict do nothing`.execute(
+        trx,
+      );
+      await sql`insert into memberships (tenant_id, user_id, role) values (${tenantId}, ${userId}, 'owner') on conflict do nothing`.execute(
+        trx,
+      );
       await sql`delete from customers where tenant_id = ${tenantId}`.execute(trx);
       await sql`insert into customers (tenant_id, name, kind, phone, email, owner_user_id, created_at, updated_at)
         select ${tenantId}, '客户' || g, case when g % 3 = 0 then 'company' else 'person' end,
@@ -60,7 +64,10 @@ async function prepareDatabase() {
   return { appUrl: urls.databaseUrl, ownerUrl: urls.ownerDatabaseUrl, tenantId, userId };
 }
 
-async function startTarget(target: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number; extra: string }> {
+async function startTarget(
+  target: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number; extra: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', `${here}targets.ts`, target], {
     cwd: repositoryRoot,
     env: { ...process.env, ...env },
@@ -114,7 +121,11 @@ async function measure(target: string, path: string, env: Record<string, string>
 }
 
 const database = await prepareDatabase();
-const dbEnv = { BENCH_APP_URL: database.appUrl, BENCH_TENANT_ID: database.tenantId, BENCH_USER_ID: database.userId };
+const dbEnv = {
+  BENCH_APP_URL: database.appUrl,
+  BENCH_TENANT_ID: database.tenantId,
+  BENCH_USER_ID: database.userId,
+};
 const listInput = encodeURIComponent(JSON.stringify({ limit: 50 }));
 
 const measured = {
@@ -132,7 +143,9 @@ const labels = {
   d: '(d) customers.list, 50 of 100k, session + RLS',
   e: '(e) same SQL, bare Hono + postgres.js',
 };
-process.stdout.write(`\nBM1 — ${durationSeconds}s per target, ${connections} connections, ${new Date().toISOString()}\n`);
+process.stdout.write(
+  `\nBM1 — ${durationSeconds}s per target, ${connections} connections, ${new Date().toISOString()}\n`,
+);
 for (const key of ['a', 'b', 'c', 'd', 'e'] as const) {
   const m = measured[key];
   process.stdout.write(
@@ -161,7 +174,9 @@ ratio('BM1 b/a Hono vs node:http', measured.b, measured.a);
 ratio('BM1 c/b tRPC vs Hono', measured.c, measured.b);
 ratio('BM1 d/e customers.list vs bare SQL route', measured.d, measured.e);
 
-process.stdout.write('\n  id                                           metric                               project    limit  ratio\n');
+process.stdout.write(
+  '\n  id                                           metric                               project    limit  ratio\n',
+);
 for (const result of results) {
   process.stdout.write(
     `  ${result.id.padEnd(44)} ${result.metric.padEnd(34)} ${String(result.project).padStart(8)} ${String(result.limit).padStart(8)}  ${result.ratio}\n`,

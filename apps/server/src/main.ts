@@ -8,7 +8,11 @@ import { createDependencies } from './dependencies';
 import { loadEnv } from './env';
 
 const env = loadEnv();
-const logger = pino({ level: env.LOG_LEVEL, base: { service: 'crm' }, timestamp: pino.stdTimeFunctions.isoTime });
+const logger = pino({
+  level: env.LOG_LEVEL,
+  base: { service: 'crm' },
+  timestamp: pino.stdTimeFunctions.isoTime,
+});
 
 const database = await openDatabase({
   databaseUrl: env.DATABASE_URL,
@@ -35,7 +39,10 @@ if (database.kind === 'postgres') {
   );
 }
 
-const isEmpty = await database.withScope({}, async (trx) => !(await trx.selectFrom('users').select('id').limit(1).executeTakeFirst()));
+const isEmpty = await database.withScope(
+  {},
+  async (trx) => !(await trx.selectFrom('users').select('id').limit(1).executeTakeFirst()),
+);
 const shouldSeed = env.SEED_DEMO === 'always' || (env.SEED_DEMO === 'auto' && database.kind === 'pglite');
 if (isEmpty && shouldSeed) {
   const result = await seedDemoData(database, await hashPassword(DEMO_PASSWORD));
@@ -51,10 +58,18 @@ if (isEmpty && shouldSeed) {
 }
 
 const dependencies = createDependencies(database, logger, env.PUBLIC_URL);
-const app = createApp({ dependencies, publicUrl: env.PUBLIC_URL, trustProxyHops: env.TRUST_PROXY_HOPS, webDist: env.WEB_DIST });
+const app = createApp({
+  dependencies,
+  publicUrl: env.PUBLIC_URL,
+  trustProxyHops: env.TRUST_PROXY_HOPS,
+  webDist: env.WEB_DIST,
+});
 
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
-  logger.info({ port: info.port, host: env.HOST, database: database.kind }, `CRM listening on ${env.PUBLIC_URL}`);
+  logger.info(
+    { port: info.port, host: env.HOST, database: database.kind },
+    `CRM listening on ${env.PUBLIC_URL}`,
+  );
 });
 
 let shuttingDown = false;

@@ -1,7 +1,13 @@
-import { ROLES } from '@crm/db';
-import { sql } from '@crm/db';
+import { ROLES, sql } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allProcedurePaths, createTestServer, type SeededTenant, seedTenant, signedInClient, type TestServer } from './helpers';
+import {
+  allProcedurePaths,
+  createTestServer,
+  type SeededTenant,
+  seedTenant,
+  signedInClient,
+  type TestServer,
+} from './helpers';
 import { createCustomerIn, createInvitationIn, PROCEDURE_CASES, type Victim } from './procedure-cases';
 
 /**
@@ -42,7 +48,12 @@ beforeAll(async () => {
   const customerId = await createCustomerIn(server, victimTenant.tenantId, customerName);
   // An archived one too, so restore has a target.
   await createCustomerIn(server, victimTenant.tenantId, '甲方归档客户', true);
-  const invitation = await createInvitationIn(server, victimTenant.tenantId, victimTenant.users.owner.id, 'invitee-a@example.com');
+  const invitation = await createInvitationIn(
+    server,
+    victimTenant.tenantId,
+    victimTenant.users.owner.id,
+    'invitee-a@example.com',
+  );
   const [tenantId, invitationId] = invitation.token.split('.');
   victim = {
     tenant: victimTenant,
@@ -69,7 +80,12 @@ function victimMarkers(): string[] {
 function randomizeIds(input: unknown): unknown {
   if (input === undefined) return undefined;
   let text = JSON.stringify(input);
-  const ids = [victim.tenant.tenantId, victim.customerId, victim.invitationId, ...Object.values(victim.tenant.users).map((user) => user.id)];
+  const ids = [
+    victim.tenant.tenantId,
+    victim.customerId,
+    victim.invitationId,
+    ...Object.values(victim.tenant.users).map((user) => user.id),
+  ];
   for (const id of ids) text = text.replaceAll(id, crypto.randomUUID());
   return JSON.parse(text);
 }
@@ -110,7 +126,9 @@ describe('cross-tenant suite', () => {
       }
     }
     const after = await checksumOf(victim.tenant);
-    console.log(`T1.2 cross-tenant: procedures=${paths.length} roles=${ROLES.length} tried=${tried} leaked=${leaks.length} distinguishable=${oracles.length}`);
+    console.log(
+      `T1.2 cross-tenant: procedures=${paths.length} roles=${ROLES.length} tried=${tried} leaked=${leaks.length} distinguishable=${oracles.length}`,
+    );
     expect(leaks).toEqual([]);
     expect(oracles).toEqual([]);
     expect(after).toBe(before);

@@ -1,4 +1,4 @@
-import { listProcedures, type Logger } from '@crm/api';
+import { type Logger, listProcedures } from '@crm/api';
 import { createSession, hashPassword, type LoginRateLimits } from '@crm/auth';
 import { type CrmDatabase, type IndustryProfile, ROLES, type Role } from '@crm/db';
 import { createTestDatabase, type TestDatabase } from '@crm/testing';
@@ -39,7 +39,12 @@ export async function createTestServer(options: { publicUrl?: string; rateLimits
   };
 }
 
-type ClientOptions = { ip?: string; origin?: string | null; cookie?: string | null; headers?: Record<string, string> };
+type ClientOptions = {
+  ip?: string;
+  origin?: string | null;
+  cookie?: string | null;
+  headers?: Record<string, string>;
+};
 type App = ReturnType<typeof createApp>;
 
 export type CallResult = {
@@ -47,7 +52,13 @@ export type CallResult = {
   status: number;
   // biome-ignore lint/suspicious/noExplicitAny: responses are checked field by field in tests
   data: any;
-  error: { message: string; code: string; appCode: string | null; httpStatus: number; fieldErrors?: { path: string; message: string }[] } | null;
+  error: {
+    message: string;
+    code: string;
+    appCode: string | null;
+    httpStatus: number;
+    fieldErrors?: { path: string; message: string }[];
+  } | null;
   body: string;
   setCookies: string[];
 };
@@ -100,7 +111,8 @@ export class TrpcClient {
       const joined = value.join('=');
       this.cookie = joined === '' || /max-age=0/i.test(header) ? null : `${name}=${joined}`;
     }
-    let parsed: { result?: { data: unknown }; error?: { message: string; data: Record<string, unknown> } } = {};
+    let parsed: { result?: { data: unknown }; error?: { message: string; data: Record<string, unknown> } } =
+      {};
     try {
       parsed = JSON.parse(body);
     } catch {
@@ -115,7 +127,14 @@ export class TrpcClient {
           fieldErrors: parsed.error.data.fieldErrors as { path: string; message: string }[],
         }
       : null;
-    return { ok: response.ok && !error, status: response.status, data: parsed.result?.data, error, body, setCookies };
+    return {
+      ok: response.ok && !error,
+      status: response.status,
+      data: parsed.result?.data,
+      error,
+      body,
+      setCookies,
+    };
   }
 }
 
@@ -160,12 +179,21 @@ export async function seedTenant(
 }
 
 /** A signed-in session cookie for a user, issued the same way sign-in does. */
-export async function sessionCookie(server: TestServer, userId: string, tenantId: string | null): Promise<string> {
+export async function sessionCookie(
+  server: TestServer,
+  userId: string,
+  tenantId: string | null,
+): Promise<string> {
   const { token } = await server.database.withScope({}, (trx) => createSession(trx, userId, tenantId));
   return `${server.dependencies.sessionCookie.name}=${token}`;
 }
 
-export async function signedInClient(server: TestServer, userId: string, tenantId: string | null, options: ClientOptions = {}) {
+export async function signedInClient(
+  server: TestServer,
+  userId: string,
+  tenantId: string | null,
+  options: ClientOptions = {},
+) {
   return server.client({ ...options, cookie: await sessionCookie(server, userId, tenantId) });
 }
 

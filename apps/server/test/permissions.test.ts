@@ -2,7 +2,14 @@ import { listProcedures, type Meta } from '@crm/api';
 import { hasPermission } from '@crm/auth';
 import { ROLES } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allProcedurePaths, createTestServer, type SeededTenant, seedTenant, signedInClient, type TestServer } from './helpers';
+import {
+  allProcedurePaths,
+  createTestServer,
+  type SeededTenant,
+  seedTenant,
+  signedInClient,
+  type TestServer,
+} from './helpers';
 import { PROCEDURE_CASES } from './procedure-cases';
 
 /**

@@ -28,7 +28,12 @@ export type ProcedureCase = {
 
 const uniqueEmail = (prefix: string) => `${prefix}.${crypto.randomUUID().slice(0, 12)}@example.com`;
 
-export async function createCustomerIn(server: TestServer, tenantId: string, name = '测试客户', archived = false) {
+export async function createCustomerIn(
+  server: TestServer,
+  tenantId: string,
+  name = '测试客户',
+  archived = false,
+) {
   return server.database.withTenant(tenantId, async (trx) => {
     const row = await trx
       .insertInto('customers')
@@ -39,7 +44,12 @@ export async function createCustomerIn(server: TestServer, tenantId: string, nam
   });
 }
 
-export async function createInvitationIn(server: TestServer, tenantId: string, invitedBy: string, email: string | null = null) {
+export async function createInvitationIn(
+  server: TestServer,
+  tenantId: string,
+  invitedBy: string,
+  email: string | null = null,
+) {
   const secret = generateSecureRandomString();
   const id = await server.database.withTenant(tenantId, async (trx) => {
     const row = await trx
@@ -85,8 +95,14 @@ async function invitationToAnotherTenant(server: TestServer) {
   const tenantId = crypto.randomUUID();
   const inviter = await createUser(server, 'inviter');
   await server.database.withTenant(tenantId, async (trx) => {
-    await trx.insertInto('tenants').values({ id: tenantId, name: '另一家企业', industry: 'retail' }).execute();
-    await trx.insertInto('memberships').values({ tenant_id: tenantId, user_id: inviter.id, role: 'owner' }).execute();
+    await trx
+      .insertInto('tenants')
+      .values({ id: tenantId, name: '另一家企业', industry: 'retail' })
+      .execute();
+    await trx
+      .insertInto('memberships')
+      .values({ tenant_id: tenantId, user_id: inviter.id, role: 'owner' })
+      .execute();
   });
   return createInvitationIn(server, tenantId, inviter.id);
 }
@@ -98,13 +114,22 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
   },
   'auth.me': { input: () => undefined, foreign: () => undefined },
   'auth.signIn': {
-    input: async ({ server }) => ({ email: (await createUser(server, 'signin')).email, password: TEST_PASSWORD }),
+    input: async ({ server }) => ({
+      email: (await createUser(server, 'signin')).email,
+      password: TEST_PASSWORD,
+    }),
     foreign: (victim) => ({ email: victim.tenant.users.owner.email, password: 'a wrong password' }),
   },
   'auth.signOut': { input: () => undefined, foreign: () => undefined },
   'auth.signOutOtherSessions': { input: () => undefined, foreign: () => undefined },
   'auth.signUp': {
-    input: () => ({ tenantName: '新企业', industry: 'retail', name: '新用户', email: uniqueEmail('signup'), password: TEST_PASSWORD }),
+    input: () => ({
+      tenantName: '新企业',
+      industry: 'retail',
+      name: '新用户',
+      email: uniqueEmail('signup'),
+      password: TEST_PASSWORD,
+    }),
     foreign: (victim) => ({
       tenantName: '冒名企业',
       industry: 'b2b',
@@ -130,12 +155,21 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     foreign: (victim) => ({ ownerUserId: victim.tenant.users.sales_rep.id, search: victim.customerName }),
   },
   'customers.restore': {
-    input: async ({ server, tenant }) => ({ id: await createCustomerIn(server, tenant.tenantId, '已归档客户', true) }),
+    input: async ({ server, tenant }) => ({
+      id: await createCustomerIn(server, tenant.tenantId, '已归档客户', true),
+    }),
     foreign: (victim) => ({ id: victim.customerId }),
   },
   'customers.update': {
-    input: async ({ server, tenant }) => ({ id: await createCustomerIn(server, tenant.tenantId), name: '改名后的客户' }),
-    foreign: (victim) => ({ id: victim.customerId, name: '被篡改', ownerUserId: victim.tenant.users.viewer.id }),
+    input: async ({ server, tenant }) => ({
+      id: await createCustomerIn(server, tenant.tenantId),
+      name: '改名后的客户',
+    }),
+    foreign: (victim) => ({
+      id: victim.customerId,
+      name: '被篡改',
+      ownerUserId: victim.tenant.users.viewer.id,
+    }),
   },
   'members.invitations.accept': {
     input: async ({ server }) => ({ token: (await invitationToAnotherTenant(server)).token }),
@@ -148,7 +182,12 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
       email: uniqueEmail('invitee'),
       password: TEST_PASSWORD,
     }),
-    foreign: (victim) => ({ token: victim.forgedInvitationToken, name: 'x', email: uniqueEmail('intruder'), password: TEST_PASSWORD }),
+    foreign: (victim) => ({
+      token: victim.forgedInvitationToken,
+      name: 'x',
+      email: uniqueEmail('intruder'),
+      password: TEST_PASSWORD,
+    }),
   },
   'members.invitations.create': {
     input: () => ({ role: 'sales_rep', email: uniqueEmail('invited') }),
@@ -156,20 +195,29 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
   },
   'members.invitations.list': { input: () => undefined, foreign: () => undefined },
   'members.invitations.preview': {
-    input: async ({ server, tenant }) => ({ token: (await createInvitationIn(server, tenant.tenantId, tenant.users.owner.id)).token }),
+    input: async ({ server, tenant }) => ({
+      token: (await createInvitationIn(server, tenant.tenantId, tenant.users.owner.id)).token,
+    }),
     foreign: (victim) => ({ token: victim.forgedInvitationToken }),
   },
   'members.invitations.revoke': {
-    input: async ({ server, tenant }) => ({ id: (await createInvitationIn(server, tenant.tenantId, tenant.users.owner.id)).id }),
+    input: async ({ server, tenant }) => ({
+      id: (await createInvitationIn(server, tenant.tenantId, tenant.users.owner.id)).id,
+    }),
     foreign: (victim) => ({ id: victim.invitationId }),
   },
   'members.list': { input: () => undefined, foreign: () => undefined },
   'members.remove': {
-    input: async ({ server, tenant }) => ({ userId: (await addMember(server, tenant.tenantId, 'viewer')).id }),
+    input: async ({ server, tenant }) => ({
+      userId: (await addMember(server, tenant.tenantId, 'viewer')).id,
+    }),
     foreign: (victim) => ({ userId: victim.tenant.users.viewer.id }),
   },
   'members.updateRole': {
-    input: async ({ server, tenant }) => ({ userId: (await addMember(server, tenant.tenantId, 'viewer')).id, role: 'analyst' }),
+    input: async ({ server, tenant }) => ({
+      userId: (await addMember(server, tenant.tenantId, 'viewer')).id,
+      role: 'analyst',
+    }),
     foreign: (victim) => ({ userId: victim.tenant.users.viewer.id, role: 'admin' }),
   },
   'tenants.create': {

@@ -10,8 +10,8 @@ import {
   seedTenant,
   signedInClient,
   TEST_PASSWORD,
-  testPasswordHash,
   type TestServer,
+  testPasswordHash,
 } from './helpers';
 
 /** SECURITY.md T3.1–T3.4, T3.5–T3.7 (reduced), T3.8 and T3.9. */
@@ -42,7 +42,9 @@ describe('passwords', () => {
         email: 'hash-check@example.com',
         password: TEST_PASSWORD,
       });
-      const hashes = await demo.database.withScope({}, (trx) => trx.selectFrom('users').select('password_hash').execute());
+      const hashes = await demo.database.withScope({}, (trx) =>
+        trx.selectFrom('users').select('password_hash').execute(),
+      );
       expect(hashes.length).toBeGreaterThan(10);
       for (const { password_hash } of hashes) {
         const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(password_hash);
@@ -61,19 +63,39 @@ describe('passwords', () => {
 
   it('refuses short and common passwords with a message in the caller’s language', async () => {
     const zh = await server.client().call('auth.signUp', {
-      tenantName: 'x', industry: 'b2b', name: 'x', email: 'short@example.com', password: 'abc',
+      tenantName: 'x',
+      industry: 'b2b',
+      name: 'x',
+      email: 'short@example.com',
+      password: 'abc',
     });
     expect(zh.error?.appCode).toBe('PASSWORD_TOO_SHORT');
     expect(zh.error?.message).toBe('密码至少需要 8 个字符');
     const en = await server.client({ headers: { 'x-locale': 'en' } }).call('auth.signUp', {
-      tenantName: 'x', industry: 'b2b', name: 'x', email: 'common@example.com', password: '12345678',
+      tenantName: 'x',
+      industry: 'b2b',
+      name: 'x',
+      email: 'common@example.com',
+      password: '12345678',
     });
     expect(en.error?.appCode).toBe('PASSWORD_TOO_COMMON');
     expect(en.error?.message).toMatch(/too common/);
-    const invalid = await server.client().call('auth.signUp', { tenantName: '', industry: 'shop', name: 'x', email: 'nope', password: TEST_PASSWORD });
+    const invalid = await server.client().call('auth.signUp', {
+      tenantName: '',
+      industry: 'shop',
+      name: 'x',
+      email: 'nope',
+      password: TEST_PASSWORD,
+    });
     expect(invalid.error?.appCode).toBe('INVALID_INPUT');
-    expect(invalid.error?.fieldErrors?.map((field) => field.path).sort()).toEqual(['email', 'industry', 'tenantName']);
-    expect(invalid.error?.fieldErrors?.find((field) => field.path === 'email')?.message).toBe('邮箱格式不正确');
+    expect(invalid.error?.fieldErrors?.map((field) => field.path).sort()).toEqual([
+      'email',
+      'industry',
+      'tenantName',
+    ]);
+    expect(invalid.error?.fieldErrors?.find((field) => field.path === 'email')?.message).toBe(
+      '邮箱格式不正确',
+    );
   });
 });
 
@@ -93,10 +115,14 @@ describe('session tokens', () => {
       issued.push((client.cookie ?? '').split('=')[1] ?? '');
     }
     const dump = await server.database.withScope({}, async (trx) => {
-      const { rows } = await sql<{ row: string }>`select s::text || encode(s.secret_hash, 'escape') as row from sessions s`.execute(trx);
+      const { rows } = await sql<{
+        row: string;
+      }>`select s::text || encode(s.secret_hash, 'escape') as row from sessions s`.execute(trx);
       return rows.map((row) => row.row).join('\n');
     });
-    const rawTokensInDatabase = issued.filter((token) => dump.includes(token) || dump.includes(token.split('.')[1] ?? '-'));
+    const rawTokensInDatabase = issued.filter(
+      (token) => dump.includes(token) || dump.includes(token.split('.')[1] ?? '-'),
+    );
     console.log(`T3.2 raw_tokens_in_db=${rawTokensInDatabase.length}`);
     expect(issued.every((token) => token.length === 65)).toBe(true);
     expect(rawTokensInDatabase).toEqual([]);
@@ -151,7 +177,10 @@ describe('T3.4 session lifecycle', () => {
     const other = await signIn(tenant.users.marketing.email);
     const current = await signIn(tenant.users.marketing.email);
     const before = current.client.cookie;
-    const changed = await current.client.call('auth.changePassword', { currentPassword: TEST_PASSWORD, newPassword: 'a brand new passphrase' });
+    const changed = await current.client.call('auth.changePassword', {
+      currentPassword: TEST_PASSWORD,
+      newPassword: 'a brand new passphrase',
+    });
     expect(changed.error).toBeNull();
     expect(current.client.cookie).not.toBe(before);
     expect((await other.client.call('auth.me')).data).toBeNull();
@@ -162,7 +191,10 @@ describe('T3.4 session lifecycle', () => {
   });
 
   it('sign out other sessions keeps only the current one', async () => {
-    const others = [await signIn(tenant.users.service_agent.email), await signIn(tenant.users.service_agent.email)];
+    const others = [
+      await signIn(tenant.users.service_agent.email),
+      await signIn(tenant.users.service_agent.email),
+    ];
     const current = await signIn(tenant.users.service_agent.email);
     const result = await current.client.call('auth.signOutOtherSessions');
     expect(result.data.signedOut).toBeGreaterThanOrEqual(2);
@@ -174,7 +206,11 @@ describe('T3.4 session lifecycle', () => {
     const user = await seedTenant(server.database, '停用');
     const session = await signIn(user.users.owner.email);
     await server.database.withScope({}, (trx) =>
-      trx.updateTable('users').set({ disabled_at: new Date() }).where('id', '=', user.users.owner.id).execute(),
+      trx
+        .updateTable('users')
+        .set({ disabled_at: new Date() })
+        .where('id', '=', user.users.owner.id)
+        .execute(),
     );
     expect((await session.client.call('auth.me')).data).toBeNull();
     expect((await signIn(user.users.owner.email)).result.error?.appCode).toBe('INVALID_CREDENTIALS');
@@ -191,7 +227,9 @@ describe('T3.4 session lifecycle', () => {
         .set({ last_active_at: new Date(Date.now() - policy.inactivityTimeoutMs - 1000) })
         .where('id', '=', idOf(idle.client.cookie))
         .execute();
-      await sql`update sessions set expires_at = now() - interval '1 second' where id = ${idOf(old.client.cookie)}`.execute(trx);
+      await sql`update sessions set expires_at = now() - interval '1 second' where id = ${idOf(old.client.cookie)}`.execute(
+        trx,
+      );
     });
     expect((await idle.client.call('auth.me')).data).toBeNull();
     expect((await old.client.call('auth.me')).data).toBeNull();
@@ -206,7 +244,11 @@ describe('T3.4 session lifecycle', () => {
     );
     expect((await active.client.call('auth.me')).data).not.toBeNull();
     const refreshed = await server.database.withScope({}, (trx) =>
-      trx.selectFrom('sessions').select('last_active_at').where('id', '=', idOf(active.client.cookie)).executeTakeFirstOrThrow(),
+      trx
+        .selectFrom('sessions')
+        .select('last_active_at')
+        .where('id', '=', idOf(active.client.cookie))
+        .executeTakeFirstOrThrow(),
     );
     expect(Date.now() - refreshed.last_active_at.getTime()).toBeLessThan(10_000);
   });
@@ -215,25 +257,38 @@ describe('T3.4 session lifecycle', () => {
 describe('sign-in abuse', () => {
   it('T3.5 limits tries per account, ignores a spoofed X-Forwarded-For, and lets the owner in after the window', async () => {
     const limited = await createTestServer({
-      rateLimits: { perAccount: { points: 10, durationSeconds: 2 }, perIp: { points: 100, durationSeconds: 900 } },
+      rateLimits: {
+        perAccount: { points: 10, durationSeconds: 2 },
+        perIp: { points: 100, durationSeconds: 900 },
+      },
     });
     try {
       const user = await seedTenant(limited.database, '限流');
       let allowed = 0;
       for (let attempt = 0; attempt < 15; attempt += 1) {
-        const client = limited.client({ ip: '10.9.9.9', headers: { 'x-forwarded-for': `203.0.113.${attempt}` } });
-        const result = await client.call('auth.signIn', { email: user.users.owner.email, password: 'wrong password!' });
+        const client = limited.client({
+          ip: '10.9.9.9',
+          headers: { 'x-forwarded-for': `203.0.113.${attempt}` },
+        });
+        const result = await client.call('auth.signIn', {
+          email: user.users.owner.email,
+          password: 'wrong password!',
+        });
         if (result.error?.appCode === 'INVALID_CREDENTIALS') allowed += 1;
         else expect(result.error?.appCode).toBe('TOO_MANY_ATTEMPTS');
       }
-      const blocked = await limited.client({ ip: '10.9.9.10' }).call('auth.signIn', { email: user.users.owner.email, password: TEST_PASSWORD });
+      const blocked = await limited
+        .client({ ip: '10.9.9.10' })
+        .call('auth.signIn', { email: user.users.owner.email, password: TEST_PASSWORD });
       expect(blocked.error?.appCode).toBe('TOO_MANY_ATTEMPTS');
       expect(blocked.status).toBe(429);
       expect(blocked.error?.message).toMatch(/秒后再试/);
       console.log(`T3.5 attempts=15 attempts_allowed=${allowed} bypass_via_spoofed_header=0`);
       expect(allowed).toBe(10);
       await new Promise((resolve) => setTimeout(resolve, 2100));
-      const later = await limited.client({ ip: '10.9.9.10' }).call('auth.signIn', { email: user.users.owner.email, password: TEST_PASSWORD });
+      const later = await limited
+        .client({ ip: '10.9.9.10' })
+        .call('auth.signIn', { email: user.users.owner.email, password: TEST_PASSWORD });
       expect(later.ok).toBe(true);
     } finally {
       await limited.destroy();
@@ -242,7 +297,10 @@ describe('sign-in abuse', () => {
 
   it('T3.5 limits tries per IP across accounts', async () => {
     const limited = await createTestServer({
-      rateLimits: { perAccount: { points: 100, durationSeconds: 900 }, perIp: { points: 5, durationSeconds: 900 } },
+      rateLimits: {
+        perAccount: { points: 100, durationSeconds: 900 },
+        perIp: { points: 5, durationSeconds: 900 },
+      },
     });
     try {
       const results: (string | null)[] = [];
@@ -254,7 +312,9 @@ describe('sign-in abuse', () => {
       }
       expect(results.filter((code) => code === 'INVALID_CREDENTIALS').length).toBe(5);
       expect(results.slice(5)).toEqual(['TOO_MANY_ATTEMPTS', 'TOO_MANY_ATTEMPTS', 'TOO_MANY_ATTEMPTS']);
-      const otherIp = await limited.client({ ip: '10.7.7.8' }).call('auth.signIn', { email: 'nobody@example.com', password: 'wrong password!' });
+      const otherIp = await limited
+        .client({ ip: '10.7.7.8' })
+        .call('auth.signIn', { email: 'nobody@example.com', password: 'wrong password!' });
       expect(otherIp.error?.appCode).toBe('INVALID_CREDENTIALS');
     } finally {
       await limited.destroy();
@@ -262,8 +322,12 @@ describe('sign-in abuse', () => {
   });
 
   it('T3.6 answers the same for an unknown email and a wrong password', async () => {
-    const unknown = await server.client({ ip: '10.2.2.2' }).call('auth.signIn', { email: 'no-such-user@example.com', password: 'whatever pass' });
-    const wrong = await server.client({ ip: '10.2.2.3' }).call('auth.signIn', { email: tenant.users.viewer.email, password: 'whatever pass' });
+    const unknown = await server
+      .client({ ip: '10.2.2.2' })
+      .call('auth.signIn', { email: 'no-such-user@example.com', password: 'whatever pass' });
+    const wrong = await server
+      .client({ ip: '10.2.2.3' })
+      .call('auth.signIn', { email: tenant.users.viewer.email, password: 'whatever pass' });
     expect(unknown.status).toBe(wrong.status);
     expect(unknown.body).toBe(wrong.body);
     expect(unknown.error?.message).toBe('邮箱或密码不正确');
@@ -274,20 +338,40 @@ describe('T3.7 CSRF', () => {
   const mutations = allProcedurePaths().filter((path) => procedureType(path) === 'mutation');
   const hostile: { name: string; headers: Record<string, string>; body: string }[] = [];
   for (const origin of ['https://evil.example', null]) {
-    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', null]) {
+    for (const contentType of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      null,
+    ]) {
       const headers: Record<string, string> = {};
       if (origin) headers.origin = origin;
       if (contentType) headers['content-type'] = contentType;
-      hostile.push({ name: `${contentType ?? 'no content-type'} ${origin ? 'with' : 'without'} Origin`, headers, body: '{"name":"csrf","kind":"person"}' });
+      hostile.push({
+        name: `${contentType ?? 'no content-type'} ${origin ? 'with' : 'without'} Origin`,
+        headers,
+        body: '{"name":"csrf","kind":"person"}',
+      });
     }
   }
-  hostile.push({ name: 'json from a foreign Origin', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, body: '{}' });
-  hostile.push({ name: 'json, cross-site fetch metadata', headers: { 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' }, body: '{}' });
+  hostile.push({
+    name: 'json from a foreign Origin',
+    headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+    body: '{}',
+  });
+  hostile.push({
+    name: 'json, cross-site fetch metadata',
+    headers: { 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' },
+    body: '{}',
+  });
 
   it('refuses every mutation sent as a simple request or from a foreign origin, and via GET', async () => {
     const cookie = (await signIn(tenant.users.owner.email)).client.cookie ?? '';
     const countCustomers = () =>
-      server.database.withTenant(tenant.tenantId, async (trx) => (await trx.selectFrom('customers').select('id').execute()).length);
+      server.database.withTenant(
+        tenant.tenantId,
+        async (trx) => (await trx.selectFrom('customers').select('id').execute()).length,
+      );
     const before = await countCustomers();
     let stateChanges = 0;
     let callableViaGet = 0;
@@ -301,13 +385,18 @@ describe('T3.7 CSRF', () => {
         expect([403, 415], `${path} ${attempt.name}`).toContain(response.status);
         if (response.ok) stateChanges += 1;
       }
-      const viaGet = await server.app.request(`http://localhost:3000/trpc/${path}?input=${encodeURIComponent('{"name":"csrf","kind":"person"}')}`, {
-        headers: { cookie },
-      });
+      const viaGet = await server.app.request(
+        `http://localhost:3000/trpc/${path}?input=${encodeURIComponent('{"name":"csrf","kind":"person"}')}`,
+        {
+          headers: { cookie },
+        },
+      );
       if (viaGet.ok) callableViaGet += 1;
     }
     const after = await countCustomers();
-    console.log(`T3.7 mutations=${mutations.length} attempts=${mutations.length * hostile.length} state_changes=${stateChanges + after - before} mutations_callable_via_GET=${callableViaGet}`);
+    console.log(
+      `T3.7 mutations=${mutations.length} attempts=${mutations.length * hostile.length} state_changes=${stateChanges + after - before} mutations_callable_via_GET=${callableViaGet}`,
+    );
     expect(after).toBe(before);
     expect(stateChanges).toBe(0);
     expect(callableViaGet).toBe(0);
@@ -338,7 +427,8 @@ describe('HTTP surface', () => {
       const response = await server.app.request(`http://localhost:3000${path}`);
       expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
       const csp = response.headers.get('content-security-policy') ?? '';
-      for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) expect(csp).toContain(directive);
+      for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"])
+        expect(csp).toContain(directive);
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('referrer-policy')).toBeTruthy();
       expect(response.headers.get('x-request-id')).toBeTruthy();

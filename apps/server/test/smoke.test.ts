@@ -11,7 +11,11 @@ describe('smoke', () => {
   it('creates and lists a customer', async () => {
     const tenant = await seedTenant(server.database, 'A');
     const client = await signedInClient(server, tenant.users.owner.id, tenant.tenantId);
-    const created = await client.call('customers.create', { name: '张三', kind: 'person', phone: '138 1234 5678' });
+    const created = await client.call('customers.create', {
+      name: '张三',
+      kind: 'person',
+      phone: '138 1234 5678',
+    });
     expect(created.error).toBeNull();
     expect(created.data.phone).toBe('13812345678');
     const list = await client.call('customers.list', {});

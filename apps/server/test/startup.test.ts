@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dropDatabase, provisionDatabase } from '@crm/db';
-import { afterAll, describe, expect, it } from 'vitest';
 import { testAdminUrl } from '@crm/testing';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const serverDirectory = fileURLToPath(new URL('..', import.meta.url));
 
@@ -34,7 +34,10 @@ describe.skipIf(!adminUrl)('start-up role check on a PostgreSQL server (R1.3)', 
     const urls = await provisionDatabase(adminUrl ?? '', databaseName);
     const superuserUrl = new URL(adminUrl ?? '');
     superuserUrl.pathname = `/${databaseName}`;
-    const refused = await runServer({ DATABASE_URL: superuserUrl.toString(), DATABASE_OWNER_URL: urls.ownerDatabaseUrl });
+    const refused = await runServer({
+      DATABASE_URL: superuserUrl.toString(),
+      DATABASE_OWNER_URL: urls.ownerDatabaseUrl,
+    });
     expect(refused.code).toBe(1);
     expect(refused.output).toMatch(/Refusing to start/);
     expect(refused.output).toMatch(/superuser/);
@@ -42,7 +45,10 @@ describe.skipIf(!adminUrl)('start-up role check on a PostgreSQL server (R1.3)', 
 
   it('starts as crm_app, and stops cleanly on SIGTERM', async () => {
     const urls = await provisionDatabase(adminUrl ?? '', databaseName);
-    const started = await runServer({ DATABASE_URL: urls.databaseUrl, DATABASE_OWNER_URL: urls.ownerDatabaseUrl });
+    const started = await runServer({
+      DATABASE_URL: urls.databaseUrl,
+      DATABASE_OWNER_URL: urls.ownerDatabaseUrl,
+    });
     expect(started.output).toMatch(/CRM listening/);
     expect(started.output).toMatch(/"msg":"stopped"/);
     expect(started.code).toBe(0);

@@ -2,8 +2,8 @@ import { type CrmDatabase, sql } from '@crm/db';
 import { createTestDatabase, type TestDatabase } from '@crm/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SeededTenant, seedTenant } from './helpers';
 import { createCustomerIn } from './procedure-cases';
-import { seedTenant, type SeededTenant } from './helpers';
 
 /**
  * SECURITY.md T2.1–T2.4, T2.6, T2.7 and T2.11, run as the runtime role (crm_app), on
@@ -44,7 +44,13 @@ describe('database-level tenant isolation', () => {
   it('T2.1 every tenant table has RLS ENABLE + FORCE and policies with USING and WITH CHECK', async () => {
     const tables = await tenantTables();
     const report = await database.withScope({}, async (trx) => {
-      const { rows } = await sql<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean; policies: number; checked: number }>`
+      const { rows } = await sql<{
+        relname: string;
+        relrowsecurity: boolean;
+        relforcerowsecurity: boolean;
+        policies: number;
+        checked: number;
+      }>`
         select c.relname, c.relrowsecurity, c.relforcerowsecurity,
           (select count(*)::int from pg_policies p where p.tablename = c.relname and p.qual is not null) as policies,
           (select count(*)::int from pg_policies p where p.tablename = c.relname and p.with_check is not null) as checked
@@ -52,12 +58,21 @@ describe('database-level tenant isolation', () => {
         where n.nspname = 'public' and c.relkind in ('r', 'p')`.execute(trx);
       return rows;
     });
-    const untracked = report.filter((row) => !tables.includes(row.relname) && !GLOBAL_TABLES.includes(row.relname));
+    const untracked = report.filter(
+      (row) => !tables.includes(row.relname) && !GLOBAL_TABLES.includes(row.relname),
+    );
     expect(untracked.map((row) => row.relname)).toEqual([]);
     const compliant = report.filter(
-      (row) => tables.includes(row.relname) && row.relrowsecurity && row.relforcerowsecurity && row.policies > 0 && row.checked > 0,
+      (row) =>
+        tables.includes(row.relname) &&
+        row.relrowsecurity &&
+        row.relforcerowsecurity &&
+        row.policies > 0 &&
+        row.checked > 0,
     );
-    console.log(`T2.1 catalogue: tables=${tables.length} compliant=${compliant.length} allowlisted=${GLOBAL_TABLES.length}`);
+    console.log(
+      `T2.1 catalogue: tables=${tables.length} compliant=${compliant.length} allowlisted=${GLOBAL_TABLES.length}`,
+    );
     expect(compliant.map((row) => row.relname).sort()).toEqual(tables);
     expect(tables).toEqual(expect.arrayContaining(['customers', 'invitations', 'memberships', 'tenants']));
   });
@@ -65,7 +80,13 @@ describe('database-level tenant isolation', () => {
   it('keys: tenant_id first in every tenant primary key, unique constraint and foreign key between tenant tables', async () => {
     const tables = await tenantTables();
     const constraints = await database.withScope({}, async (trx) => {
-      const { rows } = await sql<{ table_name: string; name: string; type: string; first_column: string; referenced: string | null }>`
+      const { rows } = await sql<{
+        table_name: string;
+        name: string;
+        type: string;
+        first_column: string;
+        referenced: string | null;
+      }>`
         select c.relname as table_name, con.conname as name, con.contype as type,
           (select attname from pg_attribute where attrelid = con.conrelid and attnum = con.conkey[1]) as first_column,
           ref.relname as referenced
@@ -88,26 +109,72 @@ describe('database-level tenant isolation', () => {
     const visible = await database.withScope({}, async (trx) => {
       const counts: Record<string, number> = {};
       for (const table of tables) {
-        const { rows } = await sql<{ count: number }>`select count(*)::int as count from ${sql.table(table)}`.execute(trx);
+        const { rows } = await sql<{
+          count: number;
+        }>`select count(*)::int as count from ${sql.table(table)}`.execute(trx);
         counts[table] = rows[0]?.count ?? -1;
       }
       return counts;
     });
-    console.log(`T2.3 no context: tables=${tables.length} rows_visible=${Object.values(visible).reduce((a, b) => a + b, 0)}`);
+    console.log(
+      `T2.3 no context: tables=${tables.length} rows_visible=${Object.values(visible).reduce((a, b) => a + b, 0)}`,
+    );
     expect(Object.values(visible).every((count) => count === 0)).toBe(true);
     // ...while with a tenant set, that tenant's rows are there (the check above can fail).
-    const own = await database.withTenant(tenantA.tenantId, (trx) => trx.selectFrom('customers').select('id').execute());
+    const own = await database.withTenant(tenantA.tenantId, (trx) =>
+      trx.selectFrom('customers').select('id').execute(),
+    );
     expect(own.length).toBe(1);
   });
 
-  it("T2.4 WITH CHECK refuses writing a row into another tenant, on every tenant table", async () => {
-    const attempts: [string, (trx: Parameters<Parameters<CrmDatabase['withTenant']>[1]>[0]) => Promise<unknown>][] = [
-      ['customers insert', (trx) => trx.insertInto('customers').values({ tenant_id: tenantB.tenantId, name: 'x', kind: 'person' }).execute()],
-      ['customers update', (trx) => trx.updateTable('customers').set({ tenant_id: tenantB.tenantId }).execute()],
-      ['memberships insert', (trx) => trx.insertInto('memberships').values({ tenant_id: tenantB.tenantId, user_id: tenantA.users.owner.id, role: 'owner' }).execute()],
-      ['memberships update', (trx) => trx.updateTable('memberships').set({ tenant_id: tenantB.tenantId }).execute()],
-      ['invitations insert', (trx) => trx.insertInto('invitations').values({ tenant_id: tenantB.tenantId, role: 'admin', secret_hash: new Uint8Array(32), invited_by: tenantA.users.owner.id, expires_at: new Date() }).execute()],
-      ['tenants insert', (trx) => trx.insertInto('tenants').values({ id: crypto.randomUUID(), name: 'x', industry: 'b2b' }).execute()],
+  it('T2.4 WITH CHECK refuses writing a row into another tenant, on every tenant table', async () => {
+    const attempts: [
+      string,
+      (trx: Parameters<Parameters<CrmDatabase['withTenant']>[1]>[0]) => Promise<unknown>,
+    ][] = [
+      [
+        'customers insert',
+        (trx) =>
+          trx
+            .insertInto('customers')
+            .values({ tenant_id: tenantB.tenantId, name: 'x', kind: 'person' })
+            .execute(),
+      ],
+      [
+        'customers update',
+        (trx) => trx.updateTable('customers').set({ tenant_id: tenantB.tenantId }).execute(),
+      ],
+      [
+        'memberships insert',
+        (trx) =>
+          trx
+            .insertInto('memberships')
+            .values({ tenant_id: tenantB.tenantId, user_id: tenantA.users.owner.id, role: 'owner' })
+            .execute(),
+      ],
+      [
+        'memberships update',
+        (trx) => trx.updateTable('memberships').set({ tenant_id: tenantB.tenantId }).execute(),
+      ],
+      [
+        'invitations insert',
+        (trx) =>
+          trx
+            .insertInto('invitations')
+            .values({
+              tenant_id: tenantB.tenantId,
+              role: 'admin',
+              secret_hash: new Uint8Array(32),
+              invited_by: tenantA.users.owner.id,
+              expires_at: new Date(),
+            })
+            .execute(),
+      ],
+      [
+        'tenants insert',
+        (trx) =>
+          trx.insertInto('tenants').values({ id: crypto.randomUUID(), name: 'x', industry: 'b2b' }).execute(),
+      ],
       ['tenants update', (trx) => trx.updateTable('tenants').set({ id: tenantB.tenantId }).execute()],
     ];
     let accepted = 0;
@@ -141,7 +208,15 @@ describe('database-level tenant isolation', () => {
   it("T2.7 a composite foreign key refuses pointing at another tenant's row", async () => {
     const outcome = await database
       .withTenant(tenantA.tenantId, (trx) =>
-        trx.insertInto('customers').values({ tenant_id: tenantA.tenantId, name: 'x', kind: 'person', owner_user_id: tenantB.users.sales_rep.id }).execute(),
+        trx
+          .insertInto('customers')
+          .values({
+            tenant_id: tenantA.tenantId,
+            name: 'x',
+            kind: 'person',
+            owner_user_id: tenantB.users.sales_rep.id,
+          })
+          .execute(),
       )
       .then(
         () => 'accepted',
@@ -163,7 +238,9 @@ describe('database-level tenant isolation', () => {
       const outcome = await database
         .withTenant(tenantA.tenantId, async (trx) => {
           await sql.raw(statement).execute(trx);
-          const { rows } = await sql<{ count: number }>`select count(*)::int as count from customers`.execute(trx);
+          const { rows } = await sql<{ count: number }>`select count(*)::int as count from customers`.execute(
+            trx,
+          );
           return rows[0]?.count ?? 0;
         })
         .then(

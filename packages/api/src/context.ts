@@ -1,6 +1,6 @@
 import type { LoginRateLimiter, Permission, SessionCookie, SessionPolicy, ValidatedSession } from '@crm/auth';
 import { validateSessionToken } from '@crm/auth';
-import type { CrmDatabase, Role, Transaction, Database } from '@crm/db';
+import type { CrmDatabase, Database, Role, Transaction } from '@crm/db';
 import type { Locale } from './i18n';
 
 /** Structured log sink (pino in the server). Never pass credentials or raw tokens. */
@@ -47,7 +47,9 @@ export async function createContext(dependencies: ApiDependencies, request: Requ
   let auth: ValidatedSession | null = null;
   if (request.sessionToken) {
     const token = request.sessionToken;
-    auth = await dependencies.database.withoutTenant((db) => validateSessionToken(db, token, dependencies.sessionPolicy));
+    auth = await dependencies.database.withoutTenant((db) =>
+      validateSessionToken(db, token, dependencies.sessionPolicy),
+    );
     if (!auth) request.clearSessionCookie();
   }
   return { ...dependencies, ...request, auth };

@@ -6,14 +6,26 @@ type TrpcCode = TRPCError['code'];
 /** Every error a user can see: its tRPC code and a message in each language. */
 export const ERRORS = {
   UNAUTHENTICATED: { trpc: 'UNAUTHORIZED', 'zh-CN': '请先登录', en: 'Please sign in first' },
-  FORBIDDEN: { trpc: 'FORBIDDEN', 'zh-CN': '你的角色没有此操作的权限', en: 'Your role does not allow this action' },
+  FORBIDDEN: {
+    trpc: 'FORBIDDEN',
+    'zh-CN': '你的角色没有此操作的权限',
+    en: 'Your role does not allow this action',
+  },
   NO_ACTIVE_TENANT: {
     trpc: 'FORBIDDEN',
     'zh-CN': '请先选择一个企业',
     en: 'Choose an organisation first',
   },
-  NOT_A_MEMBER: { trpc: 'FORBIDDEN', 'zh-CN': '你不是该企业的成员', en: 'You are not a member of this organisation' },
-  INVALID_CREDENTIALS: { trpc: 'UNAUTHORIZED', 'zh-CN': '邮箱或密码不正确', en: 'Incorrect email or password' },
+  NOT_A_MEMBER: {
+    trpc: 'FORBIDDEN',
+    'zh-CN': '你不是该企业的成员',
+    en: 'You are not a member of this organisation',
+  },
+  INVALID_CREDENTIALS: {
+    trpc: 'UNAUTHORIZED',
+    'zh-CN': '邮箱或密码不正确',
+    en: 'Incorrect email or password',
+  },
   TOO_MANY_ATTEMPTS: {
     trpc: 'TOO_MANY_REQUESTS',
     'zh-CN': '尝试次数过多，请 {seconds} 秒后再试',
@@ -24,16 +36,32 @@ export const ERRORS = {
     'zh-CN': '无法用此邮箱和密码注册。如已有账号，请输入该账号的密码，或登录后再创建企业',
     en: 'Cannot sign up with this email and password. If you already have an account, use its password, or sign in and create the organisation there',
   },
-  PASSWORD_TOO_SHORT: { trpc: 'BAD_REQUEST', 'zh-CN': '密码至少需要 8 个字符', en: 'Use at least 8 characters for the password' },
-  PASSWORD_TOO_LONG: { trpc: 'BAD_REQUEST', 'zh-CN': '密码最多 128 个字符', en: 'Use at most 128 characters for the password' },
+  PASSWORD_TOO_SHORT: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '密码至少需要 8 个字符',
+    en: 'Use at least 8 characters for the password',
+  },
+  PASSWORD_TOO_LONG: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '密码最多 128 个字符',
+    en: 'Use at most 128 characters for the password',
+  },
   PASSWORD_TOO_COMMON: {
     trpc: 'BAD_REQUEST',
     'zh-CN': '这个密码太常见，容易被猜中，请换一个',
     en: 'This password is too common and easy to guess. Choose another',
   },
-  CURRENT_PASSWORD_WRONG: { trpc: 'BAD_REQUEST', 'zh-CN': '当前密码不正确', en: 'The current password is incorrect' },
+  CURRENT_PASSWORD_WRONG: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '当前密码不正确',
+    en: 'The current password is incorrect',
+  },
   CUSTOMER_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '客户不存在或已被删除', en: 'Customer not found' },
-  CUSTOMER_ARCHIVED: { trpc: 'CONFLICT', 'zh-CN': '客户已归档，请先恢复再修改', en: 'This customer is archived. Restore it before editing' },
+  CUSTOMER_ARCHIVED: {
+    trpc: 'CONFLICT',
+    'zh-CN': '客户已归档，请先恢复再修改',
+    en: 'This customer is archived. Restore it before editing',
+  },
   OWNER_NOT_MEMBER: {
     trpc: 'BAD_REQUEST',
     'zh-CN': '负责人必须是本企业的成员',
@@ -44,15 +72,27 @@ export const ERRORS = {
     'zh-CN': '电话号码格式不正确，请填写手机号（如 138 1234 5678）或座机（如 010-12345678）',
     en: 'Enter a valid phone number: a mobile (e.g. 138 1234 5678) or a landline (e.g. 010-12345678)',
   },
-  INVALID_CURSOR: { trpc: 'BAD_REQUEST', 'zh-CN': '分页位置已失效，请刷新列表', en: 'The page position is no longer valid. Refresh the list' },
+  INVALID_CURSOR: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '分页位置已失效，请刷新列表',
+    en: 'The page position is no longer valid. Refresh the list',
+  },
   MEMBER_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '成员不存在', en: 'Member not found' },
   CANNOT_CHANGE_OWNER: {
     trpc: 'FORBIDDEN',
     'zh-CN': '不能修改或移除企业所有者',
     en: 'The owner cannot be changed or removed',
   },
-  CANNOT_CHANGE_SELF: { trpc: 'FORBIDDEN', 'zh-CN': '不能修改或移除你自己', en: 'You cannot change or remove yourself' },
-  ROLE_NOT_ASSIGNABLE: { trpc: 'FORBIDDEN', 'zh-CN': '你不能分配这个角色', en: 'You cannot assign this role' },
+  CANNOT_CHANGE_SELF: {
+    trpc: 'FORBIDDEN',
+    'zh-CN': '不能修改或移除你自己',
+    en: 'You cannot change or remove yourself',
+  },
+  ROLE_NOT_ASSIGNABLE: {
+    trpc: 'FORBIDDEN',
+    'zh-CN': '你不能分配这个角色',
+    en: 'You cannot assign this role',
+  },
   INVITATION_INVALID: {
     trpc: 'NOT_FOUND',
     'zh-CN': '邀请链接无效、已过期或已被使用',
@@ -63,9 +103,21 @@ export const ERRORS = {
     'zh-CN': '此邀请发给了另一个邮箱，请用受邀邮箱登录',
     en: 'This invitation was sent to another email address. Sign in with that address',
   },
-  ALREADY_MEMBER: { trpc: 'CONFLICT', 'zh-CN': '你已经是该企业的成员', en: 'You are already a member of this organisation' },
-  INVALID_INPUT: { trpc: 'BAD_REQUEST', 'zh-CN': '填写的内容有误，请检查后重试', en: 'Some fields need attention' },
-  INTERNAL: { trpc: 'INTERNAL_SERVER_ERROR', 'zh-CN': '服务器出错了，请稍后重试', en: 'Something went wrong. Try again later' },
+  ALREADY_MEMBER: {
+    trpc: 'CONFLICT',
+    'zh-CN': '你已经是该企业的成员',
+    en: 'You are already a member of this organisation',
+  },
+  INVALID_INPUT: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '填写的内容有误，请检查后重试',
+    en: 'Some fields need attention',
+  },
+  INTERNAL: {
+    trpc: 'INTERNAL_SERVER_ERROR',
+    'zh-CN': '服务器出错了，请稍后重试',
+    en: 'Something went wrong. Try again later',
+  },
 } as const satisfies Record<string, { trpc: TrpcCode; 'zh-CN': string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -87,7 +139,11 @@ export function appError(code: ErrorCode, params: Record<string, string | number
   return new TRPCError({ code: ERRORS[code].trpc, message: code, cause });
 }
 
-export function translateError(code: ErrorCode, locale: Locale, params: Record<string, string | number> = {}): string {
+export function translateError(
+  code: ErrorCode,
+  locale: Locale,
+  params: Record<string, string | number> = {},
+): string {
   let message: string = ERRORS[code][locale];
   for (const [key, value] of Object.entries(params)) message = message.replaceAll(`{${key}}`, String(value));
   return message;

@@ -4,7 +4,10 @@ export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 /** Picks the caller's language: an explicit header from the web app, then Accept-Language; zh-CN by default. */
-export function resolveLocale(explicit: string | null | undefined, acceptLanguage: string | null | undefined): Locale {
+export function resolveLocale(
+  explicit: string | null | undefined,
+  acceptLanguage: string | null | undefined,
+): Locale {
   if (explicit === 'en' || explicit === 'zh-CN') return explicit;
   const first = acceptLanguage?.split(',')[0]?.trim().toLowerCase() ?? '';
   return first.startsWith('en') ? 'en' : 'zh-CN';
@@ -19,12 +22,17 @@ export function describeIssue(issue: Issue, locale: Locale): string {
     case 'too_small':
       if (issue.origin === 'string') {
         return Number(issue.minimum) <= 1
-          ? zh ? '此项不能为空' : 'This field is required'
-          : zh ? `至少需要 ${issue.minimum} 个字符` : `Use at least ${issue.minimum} characters`;
+          ? zh
+            ? '此项不能为空'
+            : 'This field is required'
+          : zh
+            ? `至少需要 ${issue.minimum} 个字符`
+            : `Use at least ${issue.minimum} characters`;
       }
       return zh ? `不能小于 ${issue.minimum}` : `Must be at least ${issue.minimum}`;
     case 'too_big':
-      if (issue.origin === 'string') return zh ? `最多 ${issue.maximum} 个字符` : `Use at most ${issue.maximum} characters`;
+      if (issue.origin === 'string')
+        return zh ? `最多 ${issue.maximum} 个字符` : `Use at most ${issue.maximum} characters`;
       return zh ? `不能大于 ${issue.maximum}` : `Must be at most ${issue.maximum}`;
     case 'invalid_format':
       if (issue.format === 'email') return zh ? '邮箱格式不正确' : 'Enter a valid email address';
@@ -34,8 +42,12 @@ export function describeIssue(issue: Issue, locale: Locale): string {
       return zh ? '请从给定选项中选择' : 'Choose one of the listed options';
     case 'invalid_type':
       return issue.input === undefined
-        ? zh ? '此项为必填项' : 'This field is required'
-        : zh ? '填写的内容类型不正确' : 'This value has the wrong type';
+        ? zh
+          ? '此项为必填项'
+          : 'This field is required'
+        : zh
+          ? '填写的内容类型不正确'
+          : 'This value has the wrong type';
     case 'unrecognized_keys':
       return zh ? `不支持的字段：${issue.keys.join('、')}` : `Unsupported fields: ${issue.keys.join(', ')}`;
     default:

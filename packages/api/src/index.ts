@@ -1,5 +1,5 @@
 export { type ApiDependencies, type Context, createContext, type Logger, type RequestInfo } from './context';
 export { AppError, ERRORS, type ErrorCode, translateError } from './errors';
-export { type Locale, LOCALES, resolveLocale } from './i18n';
+export { LOCALES, type Locale, resolveLocale } from './i18n';
 export { type AppRouter, appRouter, createCaller, listProcedures, type ProcedureInfo } from './root';
 export type { FieldError, Meta } from './trpc';

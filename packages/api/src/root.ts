@@ -14,7 +14,11 @@ export const appRouter = router({
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);
 
-export type ProcedureInfo = { path: string; type: 'query' | 'mutation' | 'subscription'; meta: Meta | undefined };
+export type ProcedureInfo = {
+  path: string;
+  type: 'query' | 'mutation' | 'subscription';
+  meta: Meta | undefined;
+};
 
 /** Every procedure of the router, read from the router itself (the test suites enumerate this). */
 export function listProcedures(): ProcedureInfo[] {

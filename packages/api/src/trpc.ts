@@ -51,8 +51,10 @@ const logFailures = t.middleware(async ({ ctx, next, path, type }) => {
   if (!result.ok) {
     const error = result.error;
     const fields = { requestId: ctx.requestId, path, type, code: error.code, userId: ctx.auth?.user.id };
-    if (error.code === 'INTERNAL_SERVER_ERROR') ctx.logger.error({ ...fields, err: error.cause ?? error }, 'procedure failed');
-    else if (error.code === 'FORBIDDEN' || error.code === 'UNAUTHORIZED') ctx.logger.warn(fields, 'access denied');
+    if (error.code === 'INTERNAL_SERVER_ERROR')
+      ctx.logger.error({ ...fields, err: error.cause ?? error }, 'procedure failed');
+    else if (error.code === 'FORBIDDEN' || error.code === 'UNAUTHORIZED')
+      ctx.logger.warn(fields, 'access denied');
   }
   return result;
 });

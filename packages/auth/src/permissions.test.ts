@@ -5,11 +5,19 @@ import { assignableRoles, hasPermission, PERMISSIONS, ROLE_PERMISSIONS } from '.
 describe('role → permission table', () => {
   // Spelled out so that widening a role is a visible, reviewed change to this test.
   it('grants exactly these permissions', () => {
-    const matrix = Object.fromEntries(ROLES.map((role) => [role, PERMISSIONS.filter((p) => hasPermission(role, p))]));
+    const matrix = Object.fromEntries(
+      ROLES.map((role) => [role, PERMISSIONS.filter((p) => hasPermission(role, p))]),
+    );
     expect(matrix).toEqual({
       owner: [...PERMISSIONS],
       admin: [...PERMISSIONS],
-      sales_manager: ['customers.read', 'customers.create', 'customers.update', 'customers.archive', 'members.read'],
+      sales_manager: [
+        'customers.read',
+        'customers.create',
+        'customers.update',
+        'customers.archive',
+        'members.read',
+      ],
       sales_rep: ['customers.read', 'customers.create', 'customers.update'],
       service_agent: ['customers.read', 'customers.update'],
       marketing: ['customers.read', 'customers.create'],

@@ -16,7 +16,13 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: PERMISSIONS,
   admin: PERMISSIONS,
-  sales_manager: ['customers.read', 'customers.create', 'customers.update', 'customers.archive', 'members.read'],
+  sales_manager: [
+    'customers.read',
+    'customers.create',
+    'customers.update',
+    'customers.archive',
+    'members.read',
+  ],
   sales_rep: ['customers.read', 'customers.create', 'customers.update'],
   service_agent: ['customers.read', 'customers.update'],
   marketing: ['customers.read', 'customers.create'],
@@ -30,7 +36,15 @@ export function hasPermission(role: Role, permission: Permission): boolean {
 
 /** Roles an inviter may hand out: never owner, and an admin cannot mint admins above themselves. */
 export function assignableRoles(role: Role): Role[] {
-  const all: Role[] = ['admin', 'sales_manager', 'sales_rep', 'service_agent', 'marketing', 'analyst', 'viewer'];
+  const all: Role[] = [
+    'admin',
+    'sales_manager',
+    'sales_rep',
+    'service_agent',
+    'marketing',
+    'analyst',
+    'viewer',
+  ];
   if (role === 'owner') return all;
   if (role === 'admin') return all;
   return [];

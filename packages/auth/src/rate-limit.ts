@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 
 export type LoginRateLimits = {
   perAccount: { points: number; durationSeconds: number };
@@ -45,10 +45,7 @@ export class LoginRateLimiter {
   }
 
   async recordFailure(email: string, ip: string): Promise<void> {
-    await Promise.all([
-      this.#perAccount.penalty(email, 1),
-      this.#perIp.penalty(ip, 1),
-    ]);
+    await Promise.all([this.#perAccount.penalty(email, 1), this.#perIp.penalty(ip, 1)]);
   }
 
   async recordSuccess(email: string): Promise<void> {

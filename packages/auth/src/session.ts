@@ -1,7 +1,7 @@
+import type { Database, Kysely, Session, Transaction, User } from '@crm/db';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import type { Database, Kysely, Session, Transaction, User } from '@crm/db';
 
 export type SessionPolicy = {
   /** Signed out after this long without a request. */
@@ -85,7 +85,11 @@ export async function validateSessionToken(
   const { email, name, locale, disabled_at: _disabled, ...session } = row;
   if (now - session.last_active_at.getTime() >= policy.activityWriteIntervalMs) {
     session.last_active_at = new Date(now);
-    await trx.updateTable('sessions').set({ last_active_at: session.last_active_at }).where('id', '=', id).execute();
+    await trx
+      .updateTable('sessions')
+      .set({ last_active_at: session.last_active_at })
+      .where('id', '=', id)
+      .execute();
   }
   return { session, user: { id: row.user_id, email, name, locale } };
 }
@@ -106,7 +110,11 @@ export async function invalidateUserSessions(
   return Number(result.numDeletedRows);
 }
 
-export async function setActiveTenant(trx: Transaction<Database>, sessionId: string, tenantId: string | null) {
+export async function setActiveTenant(
+  trx: Transaction<Database>,
+  sessionId: string,
+  tenantId: string | null,
+) {
   await trx.updateTable('sessions').set({ active_tenant_id: tenantId }).where('id', '=', sessionId).execute();
 }
 

@@ -5,8 +5,8 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import { migrationProvider } from './migrations';
-import { ScopedPostgresDialect, scopeStorage } from './scoped-dialect';
 import { APP_ROLE, OWNER_ROLE } from './roles';
+import { ScopedPostgresDialect, scopeStorage } from './scoped-dialect';
 import type { Database } from './tables';
 
 export type DatabaseConfig = {
@@ -30,7 +30,11 @@ export type CrmDatabase = {
   /** Runs `fn` in one transaction as the runtime role with the scope set transaction-locally. */
   withScope<T>(scope: Scope, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** Shorthand for a tenant request: every query in `fn` is confined to `tenantId` by RLS. */
-  withTenant<T>(tenantId: string, fn: (trx: Transaction<Database>) => Promise<T>, userId?: string): Promise<T>;
+  withTenant<T>(
+    tenantId: string,
+    fn: (trx: Transaction<Database>) => Promise<T>,
+    userId?: string,
+  ): Promise<T>;
   /**
    * Statements on the global auth tables (users, sessions) with no tenant in play, each
    * atomic on its own, e.g. validating a session on every request. On a server this runs

@@ -1,6 +1,6 @@
+export { type Kysely, sql, type Transaction } from 'kysely';
 export { type CrmDatabase, type DatabaseConfig, openDatabase, type Scope } from './connection';
-export { checkRuntimeRole, type RuntimeRoleReport } from './role-check';
 export { dropDatabase, type ProvisionedUrls, provisionDatabase } from './provision';
+export { checkRuntimeRole, type RuntimeRoleReport } from './role-check';
 export { APP_ROLE, OWNER_ROLE } from './roles';
 export * from './tables';
-export { type Kysely, sql, type Transaction } from 'kysely';

@@ -28,13 +28,19 @@ export async function provisionDatabase(adminUrl: string, database: string): Pro
         try {
           await admin.unsafe(`create role ${role} ${options}`);
         } catch (error) {
-          if ((error as { code?: string }).code !== '42710' && (error as { code?: string }).code !== '23505') throw error;
+          if ((error as { code?: string }).code !== '42710' && (error as { code?: string }).code !== '23505')
+            throw error;
         }
       }
-      if (password !== undefined) await admin.unsafe(`alter role ${role} password '${password.replaceAll("'", "''")}'`);
+      if (password !== undefined)
+        await admin.unsafe(`alter role ${role} password '${password.replaceAll("'", "''")}'`);
     };
     await ensureRole(OWNER_ROLE, 'login nosuperuser nocreaterole nocreatedb nobypassrls', ownerPassword);
-    await ensureRole(APP_ROLE, 'login nosuperuser nocreaterole nocreatedb nobypassrls noinherit', appPassword);
+    await ensureRole(
+      APP_ROLE,
+      'login nosuperuser nocreaterole nocreatedb nobypassrls noinherit',
+      appPassword,
+    );
     const found = await admin`select 1 from pg_database where datname = ${database}`;
     if (found.length === 0) {
       try {

@@ -1,5 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type TransactionSettings } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type TransactionSettings,
+} from 'kysely';
 import { PostgresJSDialect, type PostgresJSDialectConfig } from 'kysely-postgres-js';
 
 /** The transaction-local settings of the scoped transaction being opened. */
@@ -27,7 +33,8 @@ export class ScopedPostgresDialect extends PostgresJSDialect {
       destroy: () => inner.destroy(),
       async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
         const scope = scopeStorage.getStore();
-        if (!scope || settings.isolationLevel || settings.accessMode) return inner.beginTransaction(connection, settings);
+        if (!scope || settings.isolationLevel || settings.accessMode)
+          return inner.beginTransaction(connection, settings);
         await Promise.all([connection.executeQuery(begin), connection.executeQuery(scope)]);
       },
     };

@@ -20,7 +20,10 @@ export function originCheck(options: OriginCheckOptions): MiddlewareHandler {
     if (SAFE_METHODS.has(c.req.method)) return next();
     const contentType = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
     if (contentType !== 'application/json') {
-      return c.json({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' } }, 415);
+      return c.json(
+        { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' } },
+        415,
+      );
     }
     const origin = c.req.header('origin');
     const ownOrigin = new URL(c.req.url).origin;
@@ -28,7 +31,12 @@ export function originCheck(options: OriginCheckOptions): MiddlewareHandler {
       return c.json({ error: { code: 'FORBIDDEN_ORIGIN', message: 'Cross-origin request refused' } }, 403);
     }
     const fetchSite = c.req.header('sec-fetch-site');
-    if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none' && origin === undefined) {
+    if (
+      fetchSite !== undefined &&
+      fetchSite !== 'same-origin' &&
+      fetchSite !== 'none' &&
+      origin === undefined
+    ) {
       return c.json({ error: { code: 'FORBIDDEN_ORIGIN', message: 'Cross-site request refused' } }, 403);
     }
     return next();

@@ -24,7 +24,10 @@ export const authRouter = router({
   signOut: authenticatedProcedure.output(z.object({ ok: z.literal(true) })).mutation(async ({ ctx }) => {
     await ctx.database.withScope({}, (trx) => invalidateSession(trx, ctx.auth.session.id));
     ctx.clearSessionCookie();
-    ctx.logger.info({ event: 'auth.sign_out', requestId: ctx.requestId, userId: ctx.auth.user.id }, 'signed out');
+    ctx.logger.info(
+      { event: 'auth.sign_out', requestId: ctx.requestId, userId: ctx.auth.user.id },
+      'signed out',
+    );
     return { ok: true as const };
   }),
 
@@ -34,7 +37,12 @@ export const authRouter = router({
       const signedOut = await ctx.database.withScope({}, (trx) =>
         invalidateUserSessions(trx, ctx.auth.user.id, ctx.auth.session.id),
       );
-      ctx.logger.info({ event: 'auth.sign_out_others', requestId: ctx.requestId, userId: ctx.auth.user.id, signedOut });
+      ctx.logger.info({
+        event: 'auth.sign_out_others',
+        requestId: ctx.requestId,
+        userId: ctx.auth.user.id,
+        signedOut,
+      });
       return { signedOut };
     }),
 

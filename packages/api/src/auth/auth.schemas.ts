@@ -1,7 +1,10 @@
 import { INDUSTRY_PROFILES } from '@crm/db';
 import { z } from 'zod';
 
-export const emailInput = z.email().max(254).transform((value) => value.trim().toLowerCase());
+export const emailInput = z
+  .email()
+  .max(254)
+  .transform((value) => value.trim().toLowerCase());
 /** Length and common-password rules are checked by the use case, with their own messages. */
 export const passwordInput = z.string().min(1).max(1024);
 export const tenantNameInput = z.string().trim().min(1).max(200);
@@ -19,7 +22,10 @@ export type SignUpInput = z.infer<typeof signUpInput>;
 export const signInInput = z.strictObject({ email: emailInput, password: passwordInput });
 export type SignInInput = z.infer<typeof signInInput>;
 
-export const changePasswordInput = z.strictObject({ currentPassword: passwordInput, newPassword: passwordInput });
+export const changePasswordInput = z.strictObject({
+  currentPassword: passwordInput,
+  newPassword: passwordInput,
+});
 
 export const userOutput = z.object({
   id: z.uuid(),

@@ -19,7 +19,10 @@ export function assertPasswordAcceptable(password: string): void {
 async function assertNotRateLimited(ctx: Context, email: string): Promise<void> {
   const seconds = await ctx.rateLimiter.retryAfterSeconds(email, ctx.clientIp);
   if (seconds > 0) {
-    ctx.logger.warn({ event: 'auth.rate_limited', requestId: ctx.requestId, ip: ctx.clientIp }, 'sign-in rate limited');
+    ctx.logger.warn(
+      { event: 'auth.rate_limited', requestId: ctx.requestId, ip: ctx.clientIp },
+      'sign-in rate limited',
+    );
     throw appError('TOO_MANY_ATTEMPTS', { seconds });
   }
 }
@@ -41,7 +44,10 @@ export async function insertTenantWithOwner(
   userId: string,
 ) {
   const row = await trx.insertInto('tenants').values(tenant).returningAll().executeTakeFirstOrThrow();
-  await trx.insertInto('memberships').values({ tenant_id: tenant.id, user_id: userId, role: 'owner' }).execute();
+  await trx
+    .insertInto('memberships')
+    .values({ tenant_id: tenant.id, user_id: userId, role: 'owner' })
+    .execute();
   return row;
 }
 
@@ -74,10 +80,20 @@ export async function signUp(ctx: Context, input: SignUpInput) {
           existing ??
           (await trx
             .insertInto('users')
-            .values({ id: userId, email: input.email, name: input.name, password_hash: passwordHash ?? '', locale: ctx.locale })
+            .values({
+              id: userId,
+              email: input.email,
+              name: input.name,
+              password_hash: passwordHash ?? '',
+              locale: ctx.locale,
+            })
             .returningAll()
             .executeTakeFirstOrThrow());
-        const tenant = await insertTenantWithOwner(trx, { id: tenantId, name: input.tenantName, industry: input.industry }, userId);
+        const tenant = await insertTenantWithOwner(
+          trx,
+          { id: tenantId, name: input.tenantName, industry: input.industry },
+          userId,
+        );
         await startSession(ctx, trx, userId, tenantId);
         return { user, tenant };
       },
@@ -90,7 +106,12 @@ export async function signUp(ctx: Context, input: SignUpInput) {
     });
   ctx.logger.info({ event: 'auth.sign_up', requestId: ctx.requestId, userId, tenantId }, 'tenant signed up');
   return {
-    user: { id: result.user.id, name: result.user.name, email: result.user.email, locale: result.user.locale },
+    user: {
+      id: result.user.id,
+      name: result.user.name,
+      email: result.user.email,
+      locale: result.user.locale,
+    },
     activeTenantId: tenantId,
     tenant: { id: result.tenant.id, name: result.tenant.name, industry: result.tenant.industry },
   };
@@ -106,7 +127,10 @@ export async function signIn(ctx: Context, input: SignInInput) {
     : await verifyAgainstDummy(input.password);
   if (!user || !valid) {
     await ctx.rateLimiter.recordFailure(input.email, ctx.clientIp);
-    ctx.logger.warn({ event: 'auth.sign_in.failed', requestId: ctx.requestId, ip: ctx.clientIp }, 'sign-in failed');
+    ctx.logger.warn(
+      { event: 'auth.sign_in.failed', requestId: ctx.requestId, ip: ctx.clientIp },
+      'sign-in failed',
+    );
     throw appError('INVALID_CREDENTIALS');
   }
   await ctx.rateLimiter.recordSuccess(input.email);
@@ -151,5 +175,8 @@ export async function changePassword(
     await invalidateUserSessions(trx, user.id);
     await startSession(ctx, trx, user.id, session.active_tenant_id);
   });
-  ctx.logger.info({ event: 'auth.password_changed', requestId: ctx.requestId, userId: user.id }, 'password changed');
+  ctx.logger.info(
+    { event: 'auth.password_changed', requestId: ctx.requestId, userId: user.id },
+    'password changed',
+  );
 }

@@ -46,7 +46,8 @@ function toOutput(row: CustomerRow): CustomerOutput {
 
 /** Keyset cursor: the sort value and id of the last row of the previous page. */
 function encodeCursor(sort: CustomerSort, row: CustomerRow): string {
-  const value = sort === 'name' ? row.name : (sort === 'createdAt' ? row.created_at : row.updated_at).toISOString();
+  const value =
+    sort === 'name' ? row.name : (sort === 'createdAt' ? row.created_at : row.updated_at).toISOString();
   return Buffer.from(JSON.stringify([sort, value, row.id])).toString('base64url');
 }
 
@@ -95,7 +96,9 @@ export async function listCustomers(trx: Transaction<Database>, tenantId: string
     const { value, id } = decodeCursor(input.sort, input.cursor);
     const operator = input.direction === 'asc' ? '>' : '<';
     const typed = input.sort === 'name' ? sql`${value}` : sql`${value}::timestamptz`;
-    query = query.where(sql<boolean>`(${sql.ref(column)}, customers.id) ${sql.raw(operator)} (${typed}, ${id}::uuid)`);
+    query = query.where(
+      sql<boolean>`(${sql.ref(column)}, customers.id) ${sql.raw(operator)} (${typed}, ${id}::uuid)`,
+    );
   }
   const rows = await query
     .orderBy(column, input.direction)
@@ -126,10 +129,17 @@ export async function getCustomerOrThrow(trx: Transaction<Database>, tenantId: s
 
 /** A composite FK rejects an owner who is not a member of this tenant. */
 function isOwnerForeignKeyViolation(error: unknown): boolean {
-  const candidate = error as { code?: string; constraint_name?: string; constraint?: string; message?: string };
+  const candidate = error as {
+    code?: string;
+    constraint_name?: string;
+    constraint?: string;
+    message?: string;
+  };
   return (
     candidate.code === '23503' &&
-    `${candidate.constraint_name ?? candidate.constraint ?? candidate.message ?? ''}`.includes('owner_user_id')
+    `${candidate.constraint_name ?? candidate.constraint ?? candidate.message ?? ''}`.includes(
+      'owner_user_id',
+    )
   );
 }
 
@@ -166,7 +176,12 @@ export async function updateCustomerRow(
   return Number(result.numUpdatedRows);
 }
 
-export async function setCustomerArchived(trx: Transaction<Database>, tenantId: string, id: string, archived: boolean) {
+export async function setCustomerArchived(
+  trx: Transaction<Database>,
+  tenantId: string,
+  id: string,
+  archived: boolean,
+) {
   const result = await trx
     .updateTable('customers')
     .set({ archived_at: archived ? sql<Date>`now()` : null, updated_at: sql<Date>`now()` })

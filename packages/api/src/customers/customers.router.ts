@@ -1,4 +1,4 @@
-import { router, permittedProcedure } from '../trpc';
+import { permittedProcedure, router } from '../trpc';
 import { getCustomerOrThrow, listCustomers } from './customers.repository';
 import {
   createCustomerInput,
@@ -14,7 +14,9 @@ export const customersRouter = router({
   create: permittedProcedure('customers.create')
     .input(createCustomerInput)
     .output(customerOutput)
-    .mutation(({ ctx, input }) => createCustomer({ trx: ctx.trx, tenantId: ctx.tenantId, userId: ctx.auth.user.id }, input)),
+    .mutation(({ ctx, input }) =>
+      createCustomer({ trx: ctx.trx, tenantId: ctx.tenantId, userId: ctx.auth.user.id }, input),
+    ),
 
   list: permittedProcedure('customers.read')
     .input(listCustomersInput)
@@ -29,7 +31,9 @@ export const customersRouter = router({
   update: permittedProcedure('customers.update')
     .input(updateCustomerInput)
     .output(customerOutput)
-    .mutation(({ ctx, input }) => updateCustomer({ trx: ctx.trx, tenantId: ctx.tenantId, userId: ctx.auth.user.id }, input)),
+    .mutation(({ ctx, input }) =>
+      updateCustomer({ trx: ctx.trx, tenantId: ctx.tenantId, userId: ctx.auth.user.id }, input),
+    ),
 
   archive: permittedProcedure('customers.archive')
     .input(customerIdInput)

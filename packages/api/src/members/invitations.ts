@@ -10,9 +10,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The link token is `tenantId.invitationId.secret`. The tenant id only says where to
  * look; the secret (160 bits, stored hashed) is what authorises reading the invitation.
  */
-export function parseInvitationToken(token: string): { tenantId: string; invitationId: string; secret: string } {
+export function parseInvitationToken(token: string): {
+  tenantId: string;
+  invitationId: string;
+  secret: string;
+} {
   const [tenantId, invitationId, secret, ...rest] = token.split('.');
-  if (!tenantId || !invitationId || !secret || rest.length > 0 || !UUID.test(tenantId) || !UUID.test(invitationId)) {
+  if (
+    !tenantId ||
+    !invitationId ||
+    !secret ||
+    rest.length > 0 ||
+    !UUID.test(tenantId) ||
+    !UUID.test(invitationId)
+  ) {
     throw appError('INVITATION_INVALID');
   }
   return { tenantId, invitationId, secret };
@@ -39,7 +50,10 @@ export async function insertInvitation(
 }
 
 /** Must run in a transaction scoped to the token's tenant. */
-export async function findUsableInvitation(trx: Transaction<Database>, token: ReturnType<typeof parseInvitationToken>) {
+export async function findUsableInvitation(
+  trx: Transaction<Database>,
+  token: ReturnType<typeof parseInvitationToken>,
+) {
   const invitation = await trx
     .selectFrom('invitations')
     .innerJoin('tenants', 'tenants.id', 'invitations.tenant_id')

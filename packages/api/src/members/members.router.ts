@@ -5,7 +5,12 @@ import { emailInput, passwordInput, personNameInput, signedInOutput } from '../a
 import { assertPasswordAcceptable, startSession } from '../auth/auth.service';
 import { appError } from '../errors';
 import { authenticatedProcedure, permittedProcedure, publicProcedure, router } from '../trpc';
-import { acceptInvitation, findUsableInvitation, insertInvitation, parseInvitationToken } from './invitations';
+import {
+  acceptInvitation,
+  findUsableInvitation,
+  insertInvitation,
+  parseInvitationToken,
+} from './invitations';
 
 const roleInput = z.enum(ROLES);
 const invitableRole = z.enum(ROLES).exclude(['owner']);
@@ -69,7 +74,12 @@ export const membersRouter = router({
         .where('tenant_id', '=', ctx.tenantId)
         .where('user_id', '=', input.userId)
         .execute();
-      ctx.logger.info({ event: 'members.role_changed', tenantId: ctx.tenantId, userId: input.userId, role: input.role });
+      ctx.logger.info({
+        event: 'members.role_changed',
+        tenantId: ctx.tenantId,
+        userId: input.userId,
+        role: input.role,
+      });
       return { userId: input.userId, role: input.role };
     }),
 
@@ -138,7 +148,12 @@ export const membersRouter = router({
           email: input.email ?? null,
           invitedBy: ctx.auth.user.id,
         });
-        ctx.logger.info({ event: 'members.invited', tenantId: ctx.tenantId, invitationId: invitation.id, role: input.role });
+        ctx.logger.info({
+          event: 'members.invited',
+          tenantId: ctx.tenantId,
+          invitationId: invitation.id,
+          role: input.role,
+        });
         return { id: invitation.id, token: invitation.token, expiresAt: invitation.expiresAt.toISOString() };
       }),
 
@@ -161,7 +176,14 @@ export const membersRouter = router({
     /** What the invitee sees before accepting; the link's secret authorises the read. */
     preview: publicProcedure
       .input(tokenInput)
-      .output(z.object({ tenantName: z.string(), role: roleInput, email: z.string().nullable(), inviterName: z.string().nullable() }))
+      .output(
+        z.object({
+          tenantName: z.string(),
+          role: roleInput,
+          email: z.string().nullable(),
+          inviterName: z.string().nullable(),
+        }),
+      )
       .query(({ ctx, input }) => {
         const token = parseInvitationToken(input.token);
         return ctx.database.withTenant(token.tenantId, async (trx) => {
@@ -209,7 +231,13 @@ export const membersRouter = router({
               const invitation = await findUsableInvitation(trx, token);
               const created = await trx
                 .insertInto('users')
-                .values({ id: userId, email: input.email, name: input.name, password_hash: passwordHash, locale: ctx.locale })
+                .values({
+                  id: userId,
+                  email: input.email,
+                  name: input.name,
+                  password_hash: passwordHash,
+                  locale: ctx.locale,
+                })
                 .returning(['id', 'name', 'email', 'locale'])
                 .executeTakeFirstOrThrow();
               await acceptInvitation(trx, invitation, created);
