@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dropDatabase, provisionDatabase } from '@crm/db';
+import { testAdminUrl } from '@crm/testing';
+
+const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export type RunningServer = { url: string; output: () => string; stop(): Promise<void> };
+
+/**
+ * Starts the real server the way `pnpm start` does (built web app, migrations on start),
+ * on a fresh database: a new one on the PostgreSQL server when TEST_DATABASE_URL is set,
+ * else an embedded PGlite in a temporary folder.
+ */
+export async function startServer(): Promise<RunningServer> {
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  const env: Record<string, string> = { PORT: String(port), PUBLIC_URL: url, SEED_DEMO: 'never', LOG_LEVEL: 'warn' };
+  const adminUrl = testAdminUrl();
+  const databaseName = `crm_e2e_${process.pid}`;
+  let dataDir: string | null = null;
+  if (adminUrl) {
+    const urls = await provisionDatabase(adminUrl, databaseName);
+    env.DATABASE_URL = urls.databaseUrl;
+    env.DATABASE_OWNER_URL = urls.ownerDatabaseUrl;
+  } else {
+    dataDir = mkdtempSync(join(tmpdir(), 'crm-e2e-'));
+    env.DATA_DIR = dataDir;
+  }
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    cwd: repositoryRoot,
+    env: { ...process.env, ...env },
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    output: () => output,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      if (adminUrl) await dropDatabase(adminUrl, databaseName);
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
