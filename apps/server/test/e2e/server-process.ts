@@ -31,7 +31,12 @@ export type RunningServer = { url: string; output: () => string; stop(): Promise
 export async function startServer(): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
-  const env: Record<string, string> = { PORT: String(port), PUBLIC_URL: url, SEED_DEMO: 'never', LOG_LEVEL: 'warn' };
+  const env: Record<string, string> = {
+    PORT: String(port),
+    PUBLIC_URL: url,
+    SEED_DEMO: 'never',
+    LOG_LEVEL: 'warn',
+  };
   const adminUrl = testAdminUrl();
   const databaseName = `crm_e2e_${process.pid}`;
   let dataDir: string | null = null;

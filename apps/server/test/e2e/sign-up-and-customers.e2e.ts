@@ -16,7 +16,14 @@ beforeAll(async () => {
   server = await startServer();
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -26,8 +33,18 @@ afterAll(async () => {
 });
 
 const unique = crypto.randomUUID().slice(0, 8);
-const owner = { email: `owner.${unique}@example.com`, password: 'e2e passphrase 2026', name: '韩梅梅', tenant: '明德贸易有限公司' };
-const rival = { email: `rival.${unique}@example.com`, password: 'another passphrase', name: '李雷', tenant: '竞争对手科技' };
+const owner = {
+  email: `owner.${unique}@example.com`,
+  password: 'e2e passphrase 2026',
+  name: '韩梅梅',
+  tenant: '明德贸易有限公司',
+};
+const rival = {
+  email: `rival.${unique}@example.com`,
+  password: 'another passphrase',
+  name: '李雷',
+  tenant: '竞争对手科技',
+};
 const customerName = `杭州云帆精密机械有限公司-${unique}`;
 
 async function signUp(page: Page, account: typeof owner, industry: string) {
