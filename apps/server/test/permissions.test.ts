@@ -72,6 +72,25 @@ describe('permissions suite', () => {
     }
   }
 
+  it('T1.6 every procedure with an input refuses fields it does not declare (no mass assignment)', async () => {
+    let tried = 0;
+    for (const path of paths) {
+      const procedureCase = PROCEDURE_CASES[path];
+      if (!procedureCase) throw new Error(`no case for ${path}`);
+      const input = await procedureCase.input({ server, tenant, role: 'owner', actor: tenant.users.owner });
+      if (typeof input !== 'object' || input === null) continue;
+      const client = await signedInClient(server, tenant.users.owner.id, tenant.tenantId);
+      for (const extra of ['tenant_id', 'tenantIdOverride', 'role', 'owner_id', 'created_by', 'secret_hash']) {
+        if (extra in input) continue;
+        const result = await client.call(path, { ...input, [extra]: 'x' });
+        tried += 1;
+        expect(result.error?.appCode, `${path} + ${extra}`).toBe('INVALID_INPUT');
+      }
+    }
+    console.log(`T1.6 mass assignment: tried=${tried} fields_accepted=0`);
+    expect(tried).toBeGreaterThan(50);
+  });
+
   it('tenant procedures refuse a signed-out caller and a signed-in user who is not a member', async () => {
     const outsider = await seedTenant(server.database, '局外企业');
     for (const path of paths.filter((candidate) => metaOf(candidate).access === 'tenant')) {
