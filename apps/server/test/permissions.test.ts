@@ -80,7 +80,14 @@ describe('permissions suite', () => {
       const input = await procedureCase.input({ server, tenant, role: 'owner', actor: tenant.users.owner });
       if (typeof input !== 'object' || input === null) continue;
       const client = await signedInClient(server, tenant.users.owner.id, tenant.tenantId);
-      for (const extra of ['tenant_id', 'tenantIdOverride', 'role', 'owner_id', 'created_by', 'secret_hash']) {
+      for (const extra of [
+        'tenant_id',
+        'tenantIdOverride',
+        'role',
+        'owner_id',
+        'created_by',
+        'secret_hash',
+      ]) {
         if (extra in input) continue;
         const result = await client.call(path, { ...input, [extra]: 'x' });
         tried += 1;

@@ -85,26 +85,16 @@ export const tenantProcedure = t.procedure
     const auth = ctx.auth;
     const tenantId = auth.session.active_tenant_id;
     if (!tenantId) throw appError('NO_ACTIVE_TENANT');
-    return ctx.database.withTenant(
-      tenantId,
-      async (trx) => {
-        const membership = await trx
-          .selectFrom('memberships')
-          .select('role')
-          .where('tenant_id', '=', tenantId)
-          .where('user_id', '=', auth.user.id)
-          .executeTakeFirst();
-        if (!membership) throw appError('NOT_A_MEMBER');
-        if (meta?.permission && !hasPermission(membership.role, meta.permission)) throw appError('FORBIDDEN');
-        const result = await next({
-          ctx: { auth, tenantId, role: membership.role, permissions: ROLE_PERMISSIONS[membership.role], trx },
-        });
-        // Roll back everything the procedure wrote when it failed.
-        if (!result.ok) throw result.error;
-        return result;
-      },
-      auth.user.id,
-    );
+    return ctx.database.withMember(tenantId, auth.user.id, async (trx, role) => {
+      if (!role) throw appError('NOT_A_MEMBER');
+      if (meta?.permission && !hasPermission(role, meta.permission)) throw appError('FORBIDDEN');
+      const result = await next({
+        ctx: { auth, tenantId, role, permissions: ROLE_PERMISSIONS[role], trx },
+      });
+      // Roll back everything the procedure wrote when it failed.
+      if (!result.ok) throw result.error;
+      return result;
+    });
   });
 
 /** A tenant member whose role grants `permission` (from the one role → permission table). */

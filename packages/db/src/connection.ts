@@ -6,8 +6,8 @@ import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import { migrationProvider } from './migrations';
 import { APP_ROLE, OWNER_ROLE } from './roles';
-import { ScopedPostgresDialect, scopeStorage } from './scoped-dialect';
-import type { Database } from './tables';
+import { type OpeningBatch, ScopedPostgresDialect, scopeStorage } from './scoped-dialect';
+import type { Database, Role } from './tables';
 
 export type DatabaseConfig = {
   /** Set: a PostgreSQL server, connected as the runtime role. Unset: embedded PGlite. */
@@ -36,6 +36,15 @@ export type CrmDatabase = {
     userId?: string,
   ): Promise<T>;
   /**
+   * A tenant request by a user: like `withTenant`, and `fn` also gets the user's role in the
+   * tenant (null when not a member), read in the same round trip that opens the transaction.
+   */
+  withMember<T>(
+    tenantId: string,
+    userId: string,
+    fn: (trx: Transaction<Database>, role: Role | null) => Promise<T>,
+  ): Promise<T>;
+  /**
    * Statements on the global auth tables (users, sessions) with no tenant in play, each
    * atomic on its own, e.g. validating a session on every request. On a server this runs
    * straight on the pool (the connection already is the runtime role; one round trip
@@ -55,6 +64,14 @@ export type CrmDatabase = {
 export async function openDatabase(config: DatabaseConfig): Promise<CrmDatabase> {
   if (config.databaseUrl) return openServerDatabase(config.databaseUrl, config);
   return openEmbeddedDatabase(config.dataDir ?? 'memory://');
+}
+
+/** The caller's role in the tenant; RLS confines it to the tenant set in the same transaction. */
+function membershipQuery(tenantId: string, userId: string) {
+  return CompiledQuery.raw('select role from memberships where tenant_id = $1 and user_id = $2', [
+    tenantId,
+    userId,
+  ]);
 }
 
 /** PGlite: one superuser session, so each scoped transaction first drops to the runtime role. */
@@ -91,19 +108,29 @@ function createPostgres(url: string, max: number) {
 async function openServerDatabase(url: string, config: DatabaseConfig): Promise<CrmDatabase> {
   const client = createPostgres(url, config.maxConnections ?? 10);
   const db = new Kysely<Database>({ dialect: new ScopedPostgresDialect({ postgres: client }) });
+  const settingsQuery = (scope: Scope) =>
+    CompiledQuery.raw("select set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)", [
+      scope.tenantId ?? '',
+      scope.userId ?? '',
+    ]);
   const withScope = <T>(scope: Scope, fn: (trx: Transaction<Database>) => Promise<T>) =>
-    scopeStorage.run(
-      CompiledQuery.raw("select set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)", [
-        scope.tenantId ?? '',
-        scope.userId ?? '',
-      ]),
-      () => db.transaction().execute(fn),
-    );
+    scopeStorage.run({ settings: settingsQuery(scope) }, () => db.transaction().execute(fn));
   return {
     kind: 'postgres',
     db,
     withScope,
     withTenant: (tenantId, fn, userId) => withScope({ tenantId, userId: userId ?? null }, fn),
+    withMember(tenantId, userId, fn) {
+      const batch: OpeningBatch = {
+        settings: settingsQuery({ tenantId, userId }),
+        firstRead: membershipQuery(tenantId, userId),
+      };
+      return scopeStorage.run(batch, () =>
+        db
+          .transaction()
+          .execute((trx) => fn(trx, (batch.firstReadRows?.[0] as { role: Role } | undefined)?.role ?? null)),
+      );
+    },
     withoutTenant: (fn) => fn(db),
     async migrate() {
       const ownerClient = createPostgres(config.ownerDatabaseUrl ?? url, 1);
@@ -142,6 +169,11 @@ async function openEmbeddedDatabase(dataDir: string): Promise<CrmDatabase> {
     db,
     withScope,
     withTenant: (tenantId, fn, userId) => withScope({ tenantId, userId: userId ?? null }, fn),
+    withMember: (tenantId, userId, fn) =>
+      withScope({ tenantId, userId }, async (trx) => {
+        const { rows } = await trx.executeQuery<{ role: Role }>(membershipQuery(tenantId, userId));
+        return fn(trx, rows[0]?.role ?? null);
+      }),
     withoutTenant: (fn) => withScope({}, fn),
     async migrate() {
       await pglite.exec(`set role ${OWNER_ROLE}`);

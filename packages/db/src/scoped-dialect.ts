@@ -1,20 +1,22 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  type TransactionSettings,
-} from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Driver, type TransactionSettings } from 'kysely';
 import { PostgresJSDialect, type PostgresJSDialectConfig } from 'kysely-postgres-js';
 
-/** The transaction-local settings of the scoped transaction being opened. */
-export const scopeStorage = new AsyncLocalStorage<CompiledQuery>();
+/** What the scoped transaction being opened sends with its BEGIN, and what came back. */
+export type OpeningBatch = {
+  /** set_config(…, true) of the scope's settings. */
+  settings: CompiledQuery;
+  /** An optional first read that depends on the settings (e.g. the caller's membership). */
+  firstRead?: CompiledQuery;
+  firstReadRows?: unknown[];
+};
+
+export const scopeStorage = new AsyncLocalStorage<OpeningBatch>();
 
 /**
- * postgres.js through Kysely, except that a scoped transaction sends BEGIN and its
- * set_config(…, true) together: postgres.js pipelines both in one write, saving a round
- * trip (and its syscalls) on every tenant request.
+ * postgres.js through Kysely, except that a scoped transaction sends BEGIN, its
+ * set_config(…, true) and an optional first read together: postgres.js pipelines them in
+ * one write, saving two round trips (and their syscalls) on every tenant request.
  */
 export class ScopedPostgresDialect extends PostgresJSDialect {
   constructor(config: PostgresJSDialectConfig) {
@@ -32,13 +34,16 @@ export class ScopedPostgresDialect extends PostgresJSDialect {
       rollbackTransaction: (connection) => inner.rollbackTransaction(connection),
       destroy: () => inner.destroy(),
       async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
-        const scope = scopeStorage.getStore();
-        if (!scope || settings.isolationLevel || settings.accessMode)
+        const batch = scopeStorage.getStore();
+        if (!batch || settings.isolationLevel || settings.accessMode)
           return inner.beginTransaction(connection, settings);
-        await Promise.all([connection.executeQuery(begin), connection.executeQuery(scope)]);
+        const [, , firstRead] = await Promise.all([
+          connection.executeQuery(begin),
+          connection.executeQuery(batch.settings),
+          batch.firstRead ? connection.executeQuery(batch.firstRead) : undefined,
+        ]);
+        batch.firstReadRows = firstRead?.rows;
       },
     };
   }
 }
-
-export type { Dialect };

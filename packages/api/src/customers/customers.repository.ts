@@ -44,12 +44,16 @@ function toOutput(row: CustomerRow): CustomerOutput {
   };
 }
 
-/** Keyset cursor: the sort value and id of the last row of the previous page. */
-function encodeCursor(sort: CustomerSort, row: CustomerRow): string {
-  const value =
-    sort === 'name' ? row.name : (sort === 'createdAt' ? row.created_at : row.updated_at).toISOString();
-  return Buffer.from(JSON.stringify([sort, value, row.id])).toString('base64url');
+/**
+ * Keyset cursor: the sort value and id of the last row of the previous page. The value is
+ * the database's own text form, so timestamps keep their microseconds (a JavaScript Date
+ * would round them to milliseconds and repeat or skip rows).
+ */
+function encodeCursor(sort: CustomerSort, sortKey: string, id: string): string {
+  return Buffer.from(JSON.stringify([sort, sortKey, id])).toString('base64url');
 }
+
+const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
 
 function decodeCursor(sort: CustomerSort, cursor: string): { value: string; id: string } {
   try {
@@ -61,7 +65,7 @@ function decodeCursor(sort: CustomerSort, cursor: string): { value: string; id: 
       typeof parsed[1] === 'string' &&
       typeof parsed[2] === 'string' &&
       /^[0-9a-f-]{36}$/i.test(parsed[2]) &&
-      (sort === 'name' || !Number.isNaN(Date.parse(parsed[1])))
+      (sort === 'name' || TIMESTAMP_TEXT.test(parsed[1]))
     ) {
       return { value: parsed[1], id: parsed[2] };
     }
@@ -95,12 +99,14 @@ export async function listCustomers(trx: Transaction<Database>, tenantId: string
   if (input.cursor) {
     const { value, id } = decodeCursor(input.sort, input.cursor);
     const operator = input.direction === 'asc' ? '>' : '<';
-    const typed = input.sort === 'name' ? sql`${value}` : sql`${value}::timestamptz`;
+    // ::text first: typed as timestamptz, postgres.js would round the parameter through a Date.
+    const typed = input.sort === 'name' ? sql`${value}` : sql`${value}::text::timestamptz`;
     query = query.where(
       sql<boolean>`(${sql.ref(column)}, customers.id) ${sql.raw(operator)} (${typed}, ${id}::uuid)`,
     );
   }
   const rows = await query
+    .select(sql<string>`${sql.ref(column)}::text`.as('sort_key'))
     .orderBy(column, input.direction)
     .orderBy('customers.id', input.direction)
     .limit(input.limit + 1)
@@ -109,7 +115,7 @@ export async function listCustomers(trx: Transaction<Database>, tenantId: string
   const last = page.at(-1);
   return {
     items: page.map(toOutput),
-    nextCursor: rows.length > input.limit && last ? encodeCursor(input.sort, last) : null,
+    nextCursor: rows.length > input.limit && last ? encodeCursor(input.sort, last.sort_key, last.id) : null,
   };
 }
 
