@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dropDatabase, provisionDatabase } from '@crm/db';
 import { testAdminUrl } from '@crm/testing';
@@ -53,4 +56,41 @@ describe.skipIf(!adminUrl)('start-up role check on a PostgreSQL server (R1.3)', 
     expect(started.output).toMatch(/"msg":"stopped"/);
     expect(started.code).toBe(0);
   }, 60_000);
+});
+
+describe('first start on the embedded database', () => {
+  it('creates the three demo tenants once, prints how to sign in, and does not seed again', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'crm-start-'));
+    try {
+      const first = await runServer({
+        DATA_DIR: dataDir,
+        SEED_DEMO: 'auto',
+        DATABASE_URL: '',
+        TEST_DATABASE_URL: '',
+      });
+      expect(first.code).toBe(0);
+      expect(first.output).toContain('演示数据已创建 / Demo data created');
+      for (const name of [
+        '悦享生活百货 (retail)',
+        '华辰工业科技 (b2b)',
+        '江城商业银行公司金融部 (corporate-banking)',
+      ]) {
+        expect(first.output).toContain(name);
+      }
+      expect(first.output).toMatch(
+        /owner@demo\.example\.com\s+悦享生活百货: owner; 华辰工业科技: owner; 江城商业银行公司金融部: owner/,
+      );
+      expect(first.output).toContain('password: demo-2026');
+      const second = await runServer({
+        DATA_DIR: dataDir,
+        SEED_DEMO: 'auto',
+        DATABASE_URL: '',
+        TEST_DATABASE_URL: '',
+      });
+      expect(second.code).toBe(0);
+      expect(second.output).not.toContain('Demo data created');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
