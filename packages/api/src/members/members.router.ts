@@ -11,6 +11,14 @@ import {
   insertInvitation,
   parseInvitationToken,
 } from './invitations';
+import {
+  assertChangeableMember,
+  deleteMember,
+  listMembers,
+  listOpenInvitations,
+  revokeInvitation,
+  updateMemberRole,
+} from './members.repository';
 
 const roleInput = z.enum(ROLES);
 const invitableRole = z.enum(ROLES).exclude(['owner']);
@@ -37,43 +45,15 @@ const tokenInput = z.strictObject({ token: z.string().min(1).max(200) });
 export const membersRouter = router({
   list: permittedProcedure('members.read')
     .output(z.array(memberOutput))
-    .query(async ({ ctx }) => {
-      const rows = await ctx.trx
-        .selectFrom('memberships')
-        .innerJoin('users', 'users.id', 'memberships.user_id')
-        .select(['users.id', 'users.name', 'users.email', 'memberships.role', 'memberships.created_at'])
-        .where('memberships.tenant_id', '=', ctx.tenantId)
-        .orderBy('memberships.created_at')
-        .execute();
-      return rows.map((row) => ({
-        userId: row.id,
-        name: row.name,
-        email: row.email,
-        role: row.role,
-        joinedAt: row.created_at.toISOString(),
-      }));
-    }),
+    .query(({ ctx }) => listMembers(ctx)),
 
   updateRole: permittedProcedure('members.manage')
     .input(z.strictObject({ userId: z.uuid(), role: invitableRole }))
     .output(z.object({ userId: z.uuid(), role: roleInput }))
     .mutation(async ({ ctx, input }) => {
-      if (input.userId === ctx.auth.user.id) throw appError('CANNOT_CHANGE_SELF');
       if (!assignableRoles(ctx.role).includes(input.role)) throw appError('ROLE_NOT_ASSIGNABLE');
-      const member = await ctx.trx
-        .selectFrom('memberships')
-        .select('role')
-        .where('tenant_id', '=', ctx.tenantId)
-        .where('user_id', '=', input.userId)
-        .executeTakeFirst();
-      if (!member) throw appError('MEMBER_NOT_FOUND');
-      if (member.role === 'owner') throw appError('CANNOT_CHANGE_OWNER');
-      await ctx.trx
-        .updateTable('memberships')
-        .set({ role: input.role })
-        .where('tenant_id', '=', ctx.tenantId)
-        .where('user_id', '=', input.userId)
-        .execute();
+      await assertChangeableMember(ctx, input.userId, ctx.auth.user.id);
+      await updateMemberRole(ctx, input.userId, input.role);
       ctx.logger.info({
         event: 'members.role_changed',
         tenantId: ctx.tenantId,
@@ -87,20 +67,8 @@ export const membersRouter = router({
     .input(z.strictObject({ userId: z.uuid() }))
     .output(z.object({ userId: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
-      if (input.userId === ctx.auth.user.id) throw appError('CANNOT_CHANGE_SELF');
-      const member = await ctx.trx
-        .selectFrom('memberships')
-        .select('role')
-        .where('tenant_id', '=', ctx.tenantId)
-        .where('user_id', '=', input.userId)
-        .executeTakeFirst();
-      if (!member) throw appError('MEMBER_NOT_FOUND');
-      if (member.role === 'owner') throw appError('CANNOT_CHANGE_OWNER');
-      await ctx.trx
-        .deleteFrom('memberships')
-        .where('tenant_id', '=', ctx.tenantId)
-        .where('user_id', '=', input.userId)
-        .execute();
+      await assertChangeableMember(ctx, input.userId, ctx.auth.user.id);
+      await deleteMember(ctx, input.userId);
       ctx.logger.info({ event: 'members.removed', tenantId: ctx.tenantId, userId: input.userId });
       return { userId: input.userId };
     }),
@@ -108,33 +76,7 @@ export const membersRouter = router({
   invitations: router({
     list: permittedProcedure('members.invite')
       .output(z.array(invitationOutput))
-      .query(async ({ ctx }) => {
-        const rows = await ctx.trx
-          .selectFrom('invitations')
-          .leftJoin('users', 'users.id', 'invitations.invited_by')
-          .select([
-            'invitations.id',
-            'invitations.email',
-            'invitations.role',
-            'users.name as invited_by',
-            'invitations.expires_at',
-            'invitations.created_at',
-          ])
-          .where('invitations.tenant_id', '=', ctx.tenantId)
-          .where('invitations.accepted_at', 'is', null)
-          .where('invitations.revoked_at', 'is', null)
-          .where('invitations.expires_at', '>', new Date())
-          .orderBy('invitations.created_at', 'desc')
-          .execute();
-        return rows.map((row) => ({
-          id: row.id,
-          email: row.email,
-          role: row.role,
-          invitedBy: row.invited_by,
-          expiresAt: row.expires_at.toISOString(),
-          createdAt: row.created_at.toISOString(),
-        }));
-      }),
+      .query(({ ctx }) => listOpenInvitations(ctx)),
 
     /** Returns the link token once; only its hash is kept. */
     create: permittedProcedure('members.invite')
@@ -161,15 +103,7 @@ export const membersRouter = router({
       .input(z.strictObject({ id: z.uuid() }))
       .output(z.object({ id: z.uuid() }))
       .mutation(async ({ ctx, input }) => {
-        const result = await ctx.trx
-          .updateTable('invitations')
-          .set({ revoked_at: new Date() })
-          .where('tenant_id', '=', ctx.tenantId)
-          .where('id', '=', input.id)
-          .where('accepted_at', 'is', null)
-          .where('revoked_at', 'is', null)
-          .executeTakeFirst();
-        if (Number(result.numUpdatedRows) === 0) throw appError('INVITATION_INVALID');
+        await revokeInvitation(ctx, input.id);
         return { id: input.id };
       }),
 

@@ -5,6 +5,7 @@ import { tenantNameInput } from '../auth/auth.schemas';
 import { insertTenantWithOwner } from '../auth/auth.service';
 import { appError } from '../errors';
 import { authenticatedProcedure, permittedProcedure, router, tenantProcedure } from '../trpc';
+import { getTenant, isMember, listTenantsOfUser, renameTenant } from './tenants.repository';
 
 const membershipOutput = z.object({
   id: z.uuid(),
@@ -26,13 +27,7 @@ export const tenantsRouter = router({
   /** The tenants the signed-in user belongs to (for the tenant switcher). */
   list: authenticatedProcedure.output(z.array(membershipOutput)).query(({ ctx }) =>
     ctx.database.withScope({ userId: ctx.auth.user.id }, async (trx) => {
-      const rows = await trx
-        .selectFrom('memberships')
-        .innerJoin('tenants', 'tenants.id', 'memberships.tenant_id')
-        .select(['tenants.id', 'tenants.name', 'tenants.industry', 'memberships.role'])
-        .where('memberships.user_id', '=', ctx.auth.user.id)
-        .orderBy('tenants.name')
-        .execute();
+      const rows = await listTenantsOfUser(trx, ctx.auth.user.id);
       return rows.map((row) => ({ ...row, active: row.id === ctx.auth.session.active_tenant_id }));
     }),
   ),
@@ -42,13 +37,7 @@ export const tenantsRouter = router({
     .output(z.object({ activeTenantId: z.uuid() }))
     .mutation(({ ctx, input }) =>
       ctx.database.withScope({ userId: ctx.auth.user.id }, async (trx) => {
-        const membership = await trx
-          .selectFrom('memberships')
-          .select('tenant_id')
-          .where('tenant_id', '=', input.tenantId)
-          .where('user_id', '=', ctx.auth.user.id)
-          .executeTakeFirst();
-        if (!membership) throw appError('NOT_A_MEMBER');
+        if (!(await isMember(trx, input.tenantId, ctx.auth.user.id))) throw appError('NOT_A_MEMBER');
         await setActiveTenant(trx, ctx.auth.session.id, input.tenantId);
         return { activeTenantId: input.tenantId };
       }),
@@ -72,23 +61,12 @@ export const tenantsRouter = router({
     }),
 
   current: tenantProcedure.output(currentTenantOutput).query(async ({ ctx }) => {
-    const tenant = await ctx.trx
-      .selectFrom('tenants')
-      .select(['id', 'name', 'industry'])
-      .where('id', '=', ctx.tenantId)
-      .executeTakeFirstOrThrow();
+    const tenant = await getTenant(ctx.trx, ctx.tenantId);
     return { ...tenant, role: ctx.role, permissions: [...ctx.permissions] };
   }),
 
   update: permittedProcedure('tenant.update')
     .input(z.strictObject({ name: tenantNameInput }))
     .output(z.object({ id: z.uuid(), name: z.string() }))
-    .mutation(({ ctx, input }) =>
-      ctx.trx
-        .updateTable('tenants')
-        .set({ name: input.name })
-        .where('id', '=', ctx.tenantId)
-        .returning(['id', 'name'])
-        .executeTakeFirstOrThrow(),
-    ),
+    .mutation(({ ctx, input }) => renameTenant(ctx.trx, ctx.tenantId, input.name)),
 });
