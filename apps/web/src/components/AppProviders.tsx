@@ -12,8 +12,9 @@ const appTheme = {
     colorPrimary: '#1f5eff',
     colorInfo: '#1f5eff',
     borderRadius: 8,
+    // Latin fonts first (so English punctuation stays narrow), then the platform's Chinese UI font.
     fontFamily:
-      "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Helvetica Neue', Arial, sans-serif",
+      "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif",
   },
   components: {
     Layout: { siderBg: '#0f1b3d', triggerBg: '#0b1530', headerBg: '#ffffff', bodyBg: '#f4f6fb' },

@@ -6,13 +6,23 @@ import { LanguageSwitcher } from './LanguageSwitcher';
 import { Logo } from './Logo';
 
 /** Sign-in, sign-up and invitation pages: a brand panel and a card with the form. */
-export function AuthLayout({ title, subtitle, children }: { title: ReactNode; subtitle?: ReactNode; children: ReactNode }) {
+export function AuthLayout({
+  title,
+  subtitle,
+  children,
+}: {
+  title: ReactNode;
+  subtitle?: ReactNode;
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
   const screens = Grid.useBreakpoint();
+  // Undefined until measured: assume a wide screen rather than flash the narrow layout.
+  const wide = screens.lg !== false;
   const features = [t('nav.customers'), t('nav.leads'), t('nav.tickets'), t('nav.dashboards')];
   return (
     <Flex style={{ minHeight: '100vh', background: '#f4f6fb' }}>
-      {screens.lg ? (
+      {wide ? (
         <Flex
           vertical
           justify="space-between"
@@ -31,23 +41,34 @@ export function AuthLayout({ title, subtitle, children }: { title: ReactNode; su
             </Typography.Title>
             <Flex vertical gap={12}>
               {features.map((feature) => (
-                <Flex key={feature} gap={10} align="center" style={{ color: 'rgba(255,255,255,0.85)', fontSize: 15 }}>
+                <Flex
+                  key={feature}
+                  gap={10}
+                  align="center"
+                  style={{ color: 'rgba(255,255,255,0.85)', fontSize: 15 }}
+                >
                   <CheckCircleFilled style={{ color: '#7fb0ff' }} />
                   {feature}
                 </Flex>
               ))}
             </Flex>
           </div>
-          <Typography.Text style={{ color: 'rgba(255,255,255,0.55)' }}>© {new Date().getFullYear()} {t('app.name')}</Typography.Text>
+          <Typography.Text style={{ color: 'rgba(255,255,255,0.55)' }}>
+            © {new Date().getFullYear()} {t('app.name')}
+          </Typography.Text>
         </Flex>
       ) : null}
       <Flex vertical style={{ flex: 1, minWidth: 0 }}>
-        <Flex justify={screens.lg ? 'flex-end' : 'space-between'} align="center" style={{ padding: '16px 24px' }}>
-          {screens.lg ? null : <Logo dark={false} />}
+        <Flex
+          justify={wide ? 'flex-end' : 'space-between'}
+          align="center"
+          style={{ padding: '16px 24px' }}
+        >
+          {wide ? null : <Logo dark={false} />}
           <LanguageSwitcher size="small" />
         </Flex>
         <Flex flex={1} align="center" justify="center" style={{ padding: '16px 16px 48px' }}>
-          <Card style={{ width: '100%', maxWidth: 440 }} styles={{ body: { padding: screens.sm ? 36 : 24 } }}>
+          <Card style={{ width: '100%', maxWidth: 440 }} styles={{ body: { padding: screens.sm !== false ? 36 : 24 } }}>
             <Typography.Title level={3} style={{ marginTop: 0, marginBottom: 4 }}>
               {title}
             </Typography.Title>

@@ -1,6 +1,6 @@
 import { Flex, Radio, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { type Industry, INDUSTRIES } from '../lib/api-types';
+import { INDUSTRIES, type Industry } from '../lib/api-types';
 
 type Props = {
   value?: Industry;
@@ -13,7 +13,11 @@ type Props = {
 export function IndustryPicker({ value, onChange, testIdPrefix }: Props) {
   const { t } = useTranslation();
   return (
-    <Radio.Group value={value} onChange={(event) => onChange?.(event.target.value as Industry)} style={{ width: '100%' }}>
+    <Radio.Group
+      value={value}
+      onChange={(event) => onChange?.(event.target.value as Industry)}
+      style={{ width: '100%' }}
+    >
       <Flex vertical gap={8}>
         {INDUSTRIES.map((industry) => (
           <label
@@ -30,7 +34,10 @@ export function IndustryPicker({ value, onChange, testIdPrefix }: Props) {
             <Radio value={industry} data-testid={testIdPrefix ? `${testIdPrefix}-${industry}` : undefined}>
               <Typography.Text strong>{t(`industry.${industry}`)}</Typography.Text>
             </Radio>
-            <Typography.Text type="secondary" style={{ display: 'block', marginInlineStart: 24, fontSize: 13 }}>
+            <Typography.Text
+              type="secondary"
+              style={{ display: 'block', marginInlineStart: 24, fontSize: 13 }}
+            >
               {t(`industry.hint.${industry}`)}
             </Typography.Text>
           </label>

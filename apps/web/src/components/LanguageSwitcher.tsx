@@ -1,7 +1,7 @@
 import { GlobalOutlined } from '@ant-design/icons';
 import { Segmented } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { type Language, LANGUAGES } from '../i18n';
+import { LANGUAGES, type Language } from '../i18n';
 
 /** 中文 / English; the choice is kept in localStorage. */
 export function LanguageSwitcher({ size = 'middle' }: { size?: 'small' | 'middle' }) {

@@ -1,5 +1,5 @@
-import { Button, Flex, Result } from 'antd';
 import { type ErrorComponentProps, Link, useRouter } from '@tanstack/react-router';
+import { Button, Flex, Result } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../lib/errors';
 
@@ -31,10 +31,13 @@ export function RouteError({ error, reset }: ErrorComponentProps) {
         title={t('errors.loadFailed')}
         subTitle={errorMessage(error, { network: t('errors.network'), unknown: t('errors.unknown') })}
         extra={
-          <Button type="primary" onClick={() => {
+          <Button
+            type="primary"
+            onClick={() => {
               reset();
               void router.invalidate();
-            }}>
+            }}
+          >
             {t('common.retry')}
           </Button>
         }

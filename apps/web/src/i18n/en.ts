@@ -169,6 +169,7 @@ export const en: Messages = {
     subtitle: 'Your individual and business customers',
     new: 'New customer',
     searchPlaceholder: 'Search name, phone or email',
+    allKinds: 'All types',
     kindFilter: 'Customer type',
     status: {
       active: 'Active',
@@ -218,7 +219,8 @@ export const en: Messages = {
       archive: 'Archive',
       restore: 'Restore',
       archiveConfirmTitle: 'Archive “{{name}}”?',
-      archiveConfirmContent: 'Archived customers leave the active list. You can find and restore them under “Archived”.',
+      archiveConfirmContent:
+        'Archived customers leave the active list. You can find and restore them under “Archived”.',
       restoreConfirmTitle: 'Restore “{{name}}”?',
       restoreConfirmContent: 'The customer returns to the active list and can be edited again.',
       archived: 'Customer archived',
@@ -226,7 +228,8 @@ export const en: Messages = {
       id: 'Customer ID',
       archivedAt: 'Archived',
       comingSoonTitle: 'More of the customer profile',
-      comingSoonDescription: 'Transactions, interactions, needs and tier scores will appear here in a later release.',
+      comingSoonDescription:
+        'Transactions, interactions, needs and tier scores will appear here in a later release.',
     },
   },
   comingSoon: {
@@ -243,19 +246,23 @@ export const en: Messages = {
     },
     tasks: {
       title: 'Tasks',
-      description: 'Follow-up and care tasks generated from each customer tier, with due dates and overdue views for managers.',
+      description:
+        'Follow-up and care tasks generated from each customer tier, with due dates and overdue views for managers.',
     },
     tickets: {
       title: 'Tickets',
-      description: 'Customer feedback and complaints with SLAs: first response within 24 hours, closed within 72 hours.',
+      description:
+        'Customer feedback and complaints with SLAs: first response within 24 hours, closed within 72 hours.',
     },
     surveys: {
       title: 'Surveys',
-      description: 'Send customers surveys that need no login, measure NPS and satisfaction, and follow up on detractors.',
+      description:
+        'Send customers surveys that need no login, measure NPS and satisfaction, and follow up on detractors.',
     },
     dashboards: {
       title: 'Dashboards',
-      description: 'Customer mix, retention, repurchase, conversion and satisfaction trends by period, tier and owner.',
+      description:
+        'Customer mix, retention, repurchase, conversion and satisfaction trends by period, tier and owner.',
     },
     hint: 'This area is being built and will appear here when it is ready.',
   },
@@ -290,7 +297,8 @@ export const en: Messages = {
     roleChanged: '{{name}} is now {{role}}',
     remove: 'Remove',
     removeConfirmTitle: 'Remove {{name}} from the organisation?',
-    removeConfirmContent: 'They lose access to all of this organisation’s data. You can invite them again later.',
+    removeConfirmContent:
+      'They lose access to all of this organisation’s data. You can invite them again later.',
     removed: '{{name}} removed',
     invitations: {
       title: 'Pending invitations',

@@ -168,6 +168,7 @@ export const zhCN = {
     subtitle: '管理企业的个人客户与企业客户',
     new: '新建客户',
     searchPlaceholder: '搜索名称、电话或邮箱',
+    allKinds: '全部类型',
     kindFilter: '客户类型',
     status: {
       active: '在管客户',

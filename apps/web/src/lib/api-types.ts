@@ -17,7 +17,9 @@ export type Member = RouterOutputs['members']['list'][number];
 export type Invitation = RouterOutputs['members']['invitations']['list'][number];
 
 /** Fails to compile when `List` leaves out a member of `Union`. */
-type AssertComplete<Union, List extends readonly Union[]> = [Exclude<Union, List[number]>] extends [never] ? true : never;
+type AssertComplete<Union, List extends readonly Union[]> = [Exclude<Union, List[number]>] extends [never]
+  ? true
+  : never;
 
 export const ROLES = [
   'owner',

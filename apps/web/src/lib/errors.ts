@@ -29,7 +29,9 @@ export function errorMessage(error: unknown, fallback: { network: string; unknow
   if (isApiError(error)) {
     if (error.data) return error.message;
     // No tRPC error shape: the request never reached the API (offline, proxy down) or was refused before it.
-    return error.cause instanceof TypeError || /fetch|network/i.test(error.message) ? fallback.network : fallback.unknown;
+    return error.cause instanceof TypeError || /fetch|network/i.test(error.message)
+      ? fallback.network
+      : fallback.unknown;
   }
   return fallback.unknown;
 }

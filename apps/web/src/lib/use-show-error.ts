@@ -8,6 +8,8 @@ type Options = {
   form?: FormInstance;
   /** The form's field names; errors for other paths are added to the toast instead. */
   fields?: readonly string[];
+  /** Errors the server reports by code that belong to one field, e.g. { INVALID_PHONE: 'phone' }. */
+  codeFields?: Readonly<Record<string, string>>;
 };
 
 /** Shows an API error: the server's translated message as a toast, field errors on the form. */
@@ -20,7 +22,12 @@ export function useShowError() {
       if (appCodeOf(error) === 'UNAUTHENTICATED') return;
       const text = errorMessage(error, { network: t('errors.network'), unknown: t('errors.unknown') });
       const fieldErrors = fieldErrorsOf(error);
-      const { form, fields } = options;
+      const { form, fields, codeFields } = options;
+      const codeField = codeFields?.[appCodeOf(error) ?? ''];
+      if (form && codeField) {
+        form.setFields([{ name: codeField, errors: [text] }]);
+        return;
+      }
       const unplaced: string[] = [];
       if (form && fieldErrors.length > 0) {
         const byField = new Map<string, string[]>();

@@ -8,8 +8,8 @@ import { FullPageSpin } from '../components/FullPageSpin';
 import { LanguageSwitcher } from '../components/LanguageSwitcher';
 import { Logo } from '../components/Logo';
 import { CreateOrganisationModal } from '../components/shell/CreateOrganisationModal';
-import { NAV_ITEMS } from '../components/shell/nav';
 import { NoTenant } from '../components/shell/NoTenant';
+import { NAV_ITEMS } from '../components/shell/nav';
 import { TenantSwitcher } from '../components/shell/TenantSwitcher';
 import { UserMenu } from '../components/shell/UserMenu';
 import { appCodeOf, errorMessage } from '../lib/errors';
@@ -19,7 +19,10 @@ import { useTRPC } from '../lib/trpc';
 /** The signed-in part of the app: side menu, header and the active tenant. */
 export const Route = createFileRoute('/_app')({
   beforeLoad: async ({ context, location }) => {
-    const me = await context.queryClient.fetchQuery({ ...context.trpc.auth.me.queryOptions(), staleTime: 30_000 });
+    const me = await context.queryClient.fetchQuery({
+      ...context.trpc.auth.me.queryOptions(),
+      staleTime: 30_000,
+    });
     if (!me) throw redirect({ to: '/sign-in', search: { redirect: location.href } });
     return { me };
   },
@@ -50,7 +53,9 @@ function AppLayout() {
   const current = useQuery({ ...trpc.tenants.current.queryOptions(), enabled: Boolean(me.activeTenantId) });
 
   const selected = NAV_ITEMS.find((item) => pathname === item.to || pathname.startsWith(`${item.to}/`))?.key;
-  const narrow = !screens.lg;
+  // Before the first measurement every breakpoint is undefined: assume a wide screen, don't flash the narrow layout.
+  const narrow = screens.lg === false;
+  const medium = screens.md !== false;
   const siderCollapsed = narrow || collapsed;
 
   let content: ReactNode;
@@ -88,7 +93,14 @@ function AppLayout() {
         trigger={null}
         style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
       >
-        <div style={{ height: 64, display: 'flex', alignItems: 'center', paddingInline: siderCollapsed ? 18 : 20 }}>
+        <div
+          style={{
+            height: 64,
+            display: 'flex',
+            alignItems: 'center',
+            paddingInline: siderCollapsed ? 18 : 20,
+          }}
+        >
           <Link to="/customers" style={{ minWidth: 0 }}>
             <Logo collapsed={siderCollapsed} />
           </Link>
@@ -135,19 +147,19 @@ function AppLayout() {
                 />
               </Tooltip>
             )}
-            <TenantSwitcher width={screens.md ? 260 : 160} />
+            <TenantSwitcher width={medium ? 260 : 160} />
           </Flex>
-          <Flex align="center" gap={screens.md ? 12 : 4}>
-            <Tooltip title={screens.md ? undefined : t('header.createOrg')}>
+          <Flex align="center" gap={medium ? 12 : 4}>
+            <Tooltip title={medium ? undefined : t('header.createOrg')}>
               <Button data-testid="create-org" icon={<PlusOutlined />} onClick={() => setCreateOrgOpen(true)}>
-                {screens.md ? t('header.createOrg') : null}
+                {medium ? t('header.createOrg') : null}
               </Button>
             </Tooltip>
             <LanguageSwitcher size="small" />
             <UserMenu me={me} />
           </Flex>
         </Layout.Header>
-        <Layout.Content style={{ padding: screens.md ? 24 : 12, minWidth: 0 }}>
+        <Layout.Content style={{ padding: medium ? 24 : 12, minWidth: 0 }}>
           <div style={{ maxWidth: 1440, margin: '0 auto' }}>{content}</div>
         </Layout.Content>
       </Layout>

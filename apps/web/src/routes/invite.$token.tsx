@@ -48,7 +48,11 @@ function InvitePage() {
     body = (
       <>
         <InvitationSummary preview={preview.data} />
-        {me.data ? <AcceptAsMember me={me.data} preview={preview.data} token={token} /> : <AcceptAsGuest preview={preview.data} token={token} />}
+        {me.data ? (
+          <AcceptAsMember me={me.data} preview={preview.data} token={token} />
+        ) : (
+          <AcceptAsGuest preview={preview.data} token={token} />
+        )}
       </>
     );
   }
@@ -58,12 +62,22 @@ function InvitePage() {
 
 function InvitationSummary({ preview }: { preview: Preview }) {
   const { t } = useTranslation();
-  const params = { tenant: preview.tenantName, role: t(`roles.${preview.role}`), inviter: preview.inviterName ?? '' };
+  const params = {
+    tenant: preview.tenantName,
+    role: t(`roles.${preview.role}`),
+    inviter: preview.inviterName ?? '',
+  };
   return (
     <Flex
       gap={14}
       align="flex-start"
-      style={{ padding: 16, marginBottom: 20, borderRadius: 10, background: '#f0f5ff', border: '1px solid #d6e4ff' }}
+      style={{
+        padding: 16,
+        marginBottom: 20,
+        borderRadius: 10,
+        background: '#f0f5ff',
+        border: '1px solid #d6e4ff',
+      }}
     >
       <TeamOutlined style={{ fontSize: 28, color: '#1f5eff', marginTop: 2 }} />
       <div>
@@ -111,10 +125,21 @@ function AcceptAsMember({ me, preview, token }: { me: Me; preview: Preview; toke
     <Flex vertical gap={16}>
       <Typography.Text type="secondary">{t('auth.signedInAs', { email: me.user.email })}</Typography.Text>
       {mismatch ? (
-        <Alert type="warning" showIcon title={t('invite.emailMismatch', { current: me.user.email, invited: preview.email ?? '' })} />
+        <Alert
+          type="warning"
+          showIcon
+          title={t('invite.emailMismatch', { current: me.user.email, invited: preview.email ?? '' })}
+        />
       ) : null}
       {mismatch ? null : (
-        <Button data-testid="invite-accept" type="primary" size="large" block loading={accept.isPending} onClick={() => accept.mutate({ token })}>
+        <Button
+          data-testid="invite-accept"
+          type="primary"
+          size="large"
+          block
+          loading={accept.isPending}
+          onClick={() => accept.mutate({ token })}
+        >
           {t('invite.accept')}
         </Button>
       )}
@@ -145,7 +170,11 @@ function AcceptAsGuest({ preview, token }: { preview: Preview; token: string }) 
         void message.success(t('invite.accepted', { tenant: preview.tenantName }));
         await navigate({ to: '/customers' });
       },
-      onError: (error) => showError(error, { form, fields: ['name', 'email', 'password'] }),
+      onError: (error) => showError(error, {
+          form,
+          fields: ['name', 'email', 'password'],
+          codeFields: { PASSWORD_TOO_SHORT: 'password', PASSWORD_TOO_LONG: 'password', PASSWORD_TOO_COMMON: 'password' },
+        }),
     }),
   );
 
@@ -161,10 +190,21 @@ function AcceptAsGuest({ preview, token }: { preview: Preview; token: string }) 
               layout="vertical"
               requiredMark={false}
               initialValues={{ email: preview.email ?? '' }}
-              onFinish={(values) => acceptAsNewUser.mutate({ token, ...values, email: preview.email ?? values.email })}
+              onFinish={(values) =>
+                acceptAsNewUser.mutate({ token, ...values, email: preview.email ?? values.email })
+              }
             >
-              <Form.Item name="name" label={t('auth.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
-                <Input data-testid="invite-name" maxLength={100} autoComplete="name" placeholder={t('auth.namePlaceholder')} />
+              <Form.Item
+                name="name"
+                label={t('auth.name')}
+                rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+              >
+                <Input
+                  data-testid="invite-name"
+                  maxLength={100}
+                  autoComplete="name"
+                  placeholder={t('auth.namePlaceholder')}
+                />
               </Form.Item>
               <Form.Item
                 name="email"
@@ -193,7 +233,14 @@ function AcceptAsGuest({ preview, token }: { preview: Preview; token: string }) 
               >
                 <Input.Password data-testid="invite-password" autoComplete="new-password" />
               </Form.Item>
-              <Button data-testid="invite-create-account" type="primary" size="large" htmlType="submit" block loading={acceptAsNewUser.isPending}>
+              <Button
+                data-testid="invite-create-account"
+                type="primary"
+                size="large"
+                htmlType="submit"
+                block
+                loading={acceptAsNewUser.isPending}
+              >
                 {t('invite.createAndJoin')}
               </Button>
             </Form>

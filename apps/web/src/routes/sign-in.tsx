@@ -1,5 +1,5 @@
-import { createFileRoute, Link, redirect, useRouter } from '@tanstack/react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { createFileRoute, Link, redirect, useRouter } from '@tanstack/react-router';
 import { Alert, Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -71,12 +71,33 @@ function SignInPage() {
             { type: 'email', message: t('common.invalidEmail') },
           ]}
         >
-          <Input data-testid="signin-email" type="email" autoComplete="username" placeholder={t('auth.emailPlaceholder')} autoFocus />
+          <Input
+            data-testid="signin-email"
+            type="email"
+            autoComplete="username"
+            placeholder={t('auth.emailPlaceholder')}
+            autoFocus
+          />
         </Form.Item>
-        <Form.Item name="password" label={t('auth.password')} rules={[{ required: true, message: t('common.required') }]}>
-          <Input.Password data-testid="signin-password" autoComplete="current-password" placeholder={t('auth.passwordPlaceholder')} />
+        <Form.Item
+          name="password"
+          label={t('auth.password')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
+          <Input.Password
+            data-testid="signin-password"
+            autoComplete="current-password"
+            placeholder={t('auth.passwordPlaceholder')}
+          />
         </Form.Item>
-        <Button data-testid="signin-submit" type="primary" htmlType="submit" block loading={signIn.isPending} style={{ marginTop: 8 }}>
+        <Button
+          data-testid="signin-submit"
+          type="primary"
+          htmlType="submit"
+          block
+          loading={signIn.isPending}
+          style={{ marginTop: 8 }}
+        >
           {t('auth.signIn.submit')}
         </Button>
       </Form>

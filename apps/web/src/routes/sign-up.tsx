@@ -1,12 +1,12 @@
-import { createFileRoute, Link, redirect, useNavigate } from '@tanstack/react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { createFileRoute, Link, redirect, useNavigate } from '@tanstack/react-router';
 import { Alert, Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AuthLayout } from '../components/AuthLayout';
 import { IndustryPicker } from '../components/IndustryPicker';
 import type { Industry, Me } from '../lib/api-types';
-import { errorMessage, fieldErrorsOf } from '../lib/errors';
+import { appCodeOf, errorMessage, fieldErrorsOf } from '../lib/errors';
 import { useTRPC } from '../lib/trpc';
 
 export const Route = createFileRoute('/sign-up')({
@@ -37,7 +37,12 @@ function SignUpPage() {
         void navigate({ to: '/customers' });
       },
       onError: (error) => {
-        setFormError(errorMessage(error, { network: t('errors.network'), unknown: t('errors.unknown') }));
+        const text = errorMessage(error, { network: t('errors.network'), unknown: t('errors.unknown') });
+        if (appCodeOf(error)?.startsWith('PASSWORD_')) {
+          form.setFields([{ name: 'password', errors: [text] }]);
+          return;
+        }
+        setFormError(text);
         form.setFields(
           fieldErrorsOf(error)
             .filter((fieldError) => (FIELDS as readonly string[]).includes(fieldError.path))
@@ -63,13 +68,31 @@ function SignUpPage() {
           label={t('auth.signUp.tenantName')}
           rules={[{ required: true, whitespace: true, message: t('common.required') }]}
         >
-          <Input data-testid="signup-tenant-name" maxLength={200} placeholder={t('auth.signUp.tenantNamePlaceholder')} autoFocus />
+          <Input
+            data-testid="signup-tenant-name"
+            maxLength={200}
+            placeholder={t('auth.signUp.tenantNamePlaceholder')}
+            autoFocus
+          />
         </Form.Item>
-        <Form.Item name="industry" label={t('industry.label')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="industry"
+          label={t('industry.label')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <IndustryPicker testIdPrefix="signup-industry" />
         </Form.Item>
-        <Form.Item name="name" label={t('auth.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
-          <Input data-testid="signup-name" maxLength={100} autoComplete="name" placeholder={t('auth.namePlaceholder')} />
+        <Form.Item
+          name="name"
+          label={t('auth.name')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
+          <Input
+            data-testid="signup-name"
+            maxLength={100}
+            autoComplete="name"
+            placeholder={t('auth.namePlaceholder')}
+          />
         </Form.Item>
         <Form.Item
           name="email"
@@ -79,7 +102,12 @@ function SignUpPage() {
             { type: 'email', message: t('common.invalidEmail') },
           ]}
         >
-          <Input data-testid="signup-email" type="email" autoComplete="email" placeholder={t('auth.emailPlaceholder')} />
+          <Input
+            data-testid="signup-email"
+            type="email"
+            autoComplete="email"
+            placeholder={t('auth.emailPlaceholder')}
+          />
         </Form.Item>
         <Form.Item
           name="password"
@@ -92,7 +120,15 @@ function SignUpPage() {
         >
           <Input.Password data-testid="signup-password" autoComplete="new-password" />
         </Form.Item>
-        <Button data-testid="signup-submit" type="primary" size="large" htmlType="submit" block loading={signUp.isPending} style={{ marginTop: 8 }}>
+        <Button
+          data-testid="signup-submit"
+          type="primary"
+          size="large"
+          htmlType="submit"
+          block
+          loading={signUp.isPending}
+          style={{ marginTop: 8 }}
+        >
           {t('auth.signUp.submit')}
         </Button>
       </Form>

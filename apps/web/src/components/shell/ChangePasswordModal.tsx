@@ -20,7 +20,16 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
         form.resetFields();
         onClose();
       },
-      onError: (error) => showError(error, { form, fields: ['currentPassword', 'newPassword'] }),
+      onError: (error) => showError(error, {
+          form,
+          fields: ['currentPassword', 'newPassword'],
+          codeFields: {
+            CURRENT_PASSWORD_WRONG: 'currentPassword',
+            PASSWORD_TOO_SHORT: 'newPassword',
+            PASSWORD_TOO_LONG: 'newPassword',
+            PASSWORD_TOO_COMMON: 'newPassword',
+          },
+        }),
     }),
   );
   return (
@@ -43,7 +52,11 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
         requiredMark={false}
         onFinish={({ currentPassword, newPassword }) => change.mutate({ currentPassword, newPassword })}
       >
-        <Form.Item name="currentPassword" label={t('password.current')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="currentPassword"
+          label={t('password.current')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Input.Password autoComplete="current-password" />
         </Form.Item>
         <Form.Item
@@ -65,7 +78,9 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
             { required: true, message: t('common.required') },
             ({ getFieldValue }) => ({
               validator: (_, value) =>
-                !value || value === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('password.mismatch'))),
+                !value || value === getFieldValue('newPassword')
+                  ? Promise.resolve()
+                  : Promise.reject(new Error(t('password.mismatch'))),
             }),
           ]}
         >

@@ -15,7 +15,10 @@ export function NoTenant() {
   const afterTenantChange = useAfterTenantChange();
   const tenants = useQuery(trpc.tenants.list.queryOptions());
   const switchTenant = useMutation(
-    trpc.tenants.switch.mutationOptions({ onSuccess: () => afterTenantChange(), onError: (error) => showError(error) }),
+    trpc.tenants.switch.mutationOptions({
+      onSuccess: () => afterTenantChange(),
+      onError: (error) => showError(error),
+    }),
   );
   const others = tenants.data ?? [];
 
@@ -32,7 +35,13 @@ export function NoTenant() {
           <Card title={t('noTenant.chooseTitle')} style={{ marginBottom: 16 }}>
             <Flex vertical gap={4}>
               {others.map((tenant) => (
-                <Flex key={tenant.id} justify="space-between" align="center" gap={12} style={{ padding: '8px 0' }}>
+                <Flex
+                  key={tenant.id}
+                  justify="space-between"
+                  align="center"
+                  gap={12}
+                  style={{ padding: '8px 0' }}
+                >
                   <div style={{ minWidth: 0 }}>
                     <Typography.Text strong ellipsis style={{ display: 'block' }}>
                       {tenant.name}

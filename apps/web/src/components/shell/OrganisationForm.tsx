@@ -36,10 +36,18 @@ export function OrganisationForm({ onDone, onCancel }: { onDone?: () => void; on
       initialValues={{ industry: 'b2b' }}
       onFinish={(values) => create.mutate(values)}
     >
-      <Form.Item name="name" label={t('org.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+      <Form.Item
+        name="name"
+        label={t('org.name')}
+        rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+      >
         <Input data-testid="org-name" maxLength={200} placeholder={t('org.namePlaceholder')} />
       </Form.Item>
-      <Form.Item name="industry" label={t('industry.label')} rules={[{ required: true, message: t('common.required') }]}>
+      <Form.Item
+        name="industry"
+        label={t('industry.label')}
+        rules={[{ required: true, message: t('common.required') }]}
+      >
         <IndustryPicker testIdPrefix="org-industry" />
       </Form.Item>
       <Form.Item style={{ marginBottom: 0, textAlign: 'end' }}>

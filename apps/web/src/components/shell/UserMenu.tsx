@@ -31,7 +31,9 @@ export function UserMenu({ me }: { me: Me }) {
   const signOutOthers = useMutation(
     trpc.auth.signOutOtherSessions.mutationOptions({
       onSuccess: ({ signedOut }) =>
-        void message.success(signedOut > 0 ? t('header.signedOutOthers', { n: signedOut }) : t('header.signedOutOthersNone')),
+        void message.success(
+          signedOut > 0 ? t('header.signedOutOthers', { n: signedOut }) : t('header.signedOutOthersNone'),
+        ),
       onError: (error) => showError(error),
     }),
   );
@@ -88,11 +90,16 @@ export function UserMenu({ me }: { me: Me }) {
           ],
         }}
       >
-        <Button type="text" data-testid="user-menu" aria-label={t('header.userMenu')} style={{ height: 40, paddingInline: 8 }}>
+        <Button
+          type="text"
+          data-testid="user-menu"
+          aria-label={t('header.userMenu')}
+          style={{ height: 40, paddingInline: 8 }}
+        >
           <Avatar size={28} style={{ background: '#1f5eff', flex: 'none' }}>
             {me.user.name.trim().slice(0, 1).toUpperCase()}
           </Avatar>
-          {screens.md ? <span className="crm-header-name">{me.user.name}</span> : null}
+          {screens.md !== false ? <span className="crm-header-name">{me.user.name}</span> : null}
           <DownOutlined style={{ fontSize: 10 }} />
         </Button>
       </Dropdown>

@@ -10,6 +10,7 @@ import { useShowError } from '../../lib/use-show-error';
 
 type Values = { name: string; kind: CustomerKind; phone?: string; email?: string; ownerUserId?: string };
 const FIELDS = ['name', 'kind', 'phone', 'email', 'ownerUserId'] as const;
+const CODE_FIELDS = { INVALID_PHONE: 'phone', OWNER_NOT_MEMBER: 'ownerUserId' } as const;
 
 type Props = {
   open: boolean;
@@ -60,7 +61,7 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         await onSaved(created);
         onCreated?.(created);
       },
-      onError: (error) => showError(error, { form, fields: FIELDS }),
+      onError: (error) => showError(error, { form, fields: FIELDS, codeFields: CODE_FIELDS }),
     }),
   );
   const update = useMutation(
@@ -70,7 +71,7 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         onClose();
         await onSaved(updated);
       },
-      onError: (error) => showError(error, { form, fields: FIELDS }),
+      onError: (error) => showError(error, { form, fields: FIELDS, codeFields: CODE_FIELDS }),
     }),
   );
 
@@ -110,14 +111,23 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
       footer={
         <Flex justify="flex-end" gap={8}>
           <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button data-testid="customer-submit" type="primary" loading={pending} onClick={() => form.submit()}>
+          <Button
+            data-testid="customer-submit"
+            type="primary"
+            loading={pending}
+            onClick={() => form.submit()}
+          >
             {editing ? t('customers.form.submitEdit') : t('customers.form.submitCreate')}
           </Button>
         </Flex>
       }
     >
       <Form<Values> form={form} layout="vertical" initialValues={{ kind: 'person' }} onFinish={submit}>
-        <Form.Item name="kind" label={t('customers.form.kind')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="kind"
+          label={t('customers.form.kind')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Radio.Group buttonStyle="solid">
             <Radio.Button value="person" data-testid="customer-kind-person">
               <UserOutlined /> {t('customers.kind.person')}
@@ -132,13 +142,32 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
           label={t('customers.form.name')}
           rules={[{ required: true, whitespace: true, message: t('common.required') }]}
         >
-          <Input data-testid="customer-name" maxLength={200} placeholder={t('customers.form.namePlaceholder')} autoFocus />
+          <Input
+            data-testid="customer-name"
+            maxLength={200}
+            placeholder={t('customers.form.namePlaceholder')}
+            autoFocus
+          />
         </Form.Item>
         <Form.Item name="phone" label={t('customers.form.phone')}>
-          <Input data-testid="customer-phone" type="tel" maxLength={40} placeholder={t('customers.form.phonePlaceholder')} />
+          <Input
+            data-testid="customer-phone"
+            type="tel"
+            maxLength={40}
+            placeholder={t('customers.form.phonePlaceholder')}
+          />
         </Form.Item>
-        <Form.Item name="email" label={t('customers.form.email')} rules={[{ type: 'email', message: t('common.invalidEmail') }]}>
-          <Input data-testid="customer-email" type="email" maxLength={254} placeholder={t('customers.form.emailPlaceholder')} />
+        <Form.Item
+          name="email"
+          label={t('customers.form.email')}
+          rules={[{ type: 'email', message: t('common.invalidEmail') }]}
+        >
+          <Input
+            data-testid="customer-email"
+            type="email"
+            maxLength={254}
+            placeholder={t('customers.form.emailPlaceholder')}
+          />
         </Form.Item>
         {canReadMembers ? (
           <Form.Item name="ownerUserId" label={t('customers.form.owner')}>
@@ -151,7 +180,10 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
               options={(members.data ?? []).map((member) => ({
                 value: member.userId,
                 search: `${member.name} ${member.email}`,
-                label: member.userId === me.user.id ? t('customers.form.ownerSelf', { name: member.name }) : member.name,
+                label:
+                  member.userId === me.user.id
+                    ? t('customers.form.ownerSelf', { name: member.name })
+                    : member.name,
               }))}
             />
           </Form.Item>

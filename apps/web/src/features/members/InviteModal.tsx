@@ -49,7 +49,12 @@ export function InviteModal({ open, onClose }: { open: boolean; onClose: () => v
         ) : (
           <Space>
             <Button onClick={close}>{t('common.cancel')}</Button>
-            <Button data-testid="invite-submit" type="primary" loading={create.isPending} onClick={() => form.submit()}>
+            <Button
+              data-testid="invite-submit"
+              type="primary"
+              loading={create.isPending}
+              onClick={() => form.submit()}
+            >
               {t('members.invitations.submit')}
             </Button>
           </Space>
@@ -64,9 +69,15 @@ export function InviteModal({ open, onClose }: { open: boolean; onClose: () => v
           layout="vertical"
           requiredMark={false}
           initialValues={{ role: 'sales_rep' }}
-          onFinish={({ role, email }) => create.mutate({ role, ...(email?.trim() ? { email: email.trim() } : {}) })}
+          onFinish={({ role, email }) =>
+            create.mutate({ role, ...(email?.trim() ? { email: email.trim() } : {}) })
+          }
         >
-          <Form.Item name="role" label={t('members.invitations.role')} rules={[{ required: true, message: t('common.required') }]}>
+          <Form.Item
+            name="role"
+            label={t('members.invitations.role')}
+            rules={[{ required: true, message: t('common.required') }]}
+          >
             <Select
               data-testid="invite-role"
               options={INVITABLE_ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
@@ -104,7 +115,12 @@ function InviteLink({ link, expiresAt }: { link: string; expiresAt: string }) {
   };
   return (
     <>
-      <Alert type="success" showIcon title={t('members.invitations.linkDescription', { date: formatDateTime(expiresAt) })} style={{ marginBottom: 16 }} />
+      <Alert
+        type="success"
+        showIcon
+        title={t('members.invitations.linkDescription', { date: formatDateTime(expiresAt) })}
+        style={{ marginBottom: 16 }}
+      />
       <Space.Compact style={{ width: '100%' }}>
         <Input
           data-testid="invite-link"

@@ -1,7 +1,20 @@
 import { EditOutlined, InboxOutlined, RollbackOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
-import { Alert, App, Breadcrumb, Button, Card, Descriptions, Empty, Flex, Result, Skeleton, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Breadcrumb,
+  Button,
+  Card,
+  Descriptions,
+  Empty,
+  Flex,
+  Result,
+  Skeleton,
+  Tag,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FullPageSpin } from '../../../components/FullPageSpin';
@@ -35,15 +48,29 @@ function CustomerPage() {
     </Link>
   );
 
-  if (!validId || appCodeOf(customer.error) === 'CUSTOMER_NOT_FOUND' || appCodeOf(customer.error) === 'INVALID_INPUT') {
-    return <Result status="404" title={t('errors.notFoundTitle')} subTitle={t('errors.notFoundDescription')} extra={backLink} />;
+  if (
+    !validId ||
+    appCodeOf(customer.error) === 'CUSTOMER_NOT_FOUND' ||
+    appCodeOf(customer.error) === 'INVALID_INPUT'
+  ) {
+    return (
+      <Result
+        status="404"
+        title={t('errors.notFoundTitle')}
+        subTitle={t('errors.notFoundDescription')}
+        extra={backLink}
+      />
+    );
   }
   if (customer.isError) {
     return (
       <Result
         status="error"
         title={t('errors.loadFailed')}
-        subTitle={errorMessage(customer.error, { network: t('errors.network'), unknown: t('errors.unknown') })}
+        subTitle={errorMessage(customer.error, {
+          network: t('errors.network'),
+          unknown: t('errors.unknown'),
+        })}
         extra={
           <Button type="primary" onClick={() => void customer.refetch()}>
             {t('common.retry')}
@@ -137,17 +164,33 @@ function CustomerDetails({ customer }: { customer: Customer }) {
         extra={
           <>
             {canUpdate && !archived ? (
-              <Button data-testid="customer-edit" type="primary" icon={<EditOutlined />} onClick={() => setEditing(true)}>
+              <Button
+                data-testid="customer-edit"
+                type="primary"
+                icon={<EditOutlined />}
+                onClick={() => setEditing(true)}
+              >
                 {t('common.edit')}
               </Button>
             ) : null}
             {canArchive && !archived ? (
-              <Button data-testid="customer-archive" danger icon={<InboxOutlined />} loading={archive.isPending} onClick={confirmArchive}>
+              <Button
+                data-testid="customer-archive"
+                danger
+                icon={<InboxOutlined />}
+                loading={archive.isPending}
+                onClick={confirmArchive}
+              >
                 {t('customers.detail.archive')}
               </Button>
             ) : null}
             {canArchive && archived ? (
-              <Button data-testid="customer-restore" icon={<RollbackOutlined />} loading={restore.isPending} onClick={confirmRestore}>
+              <Button
+                data-testid="customer-restore"
+                icon={<RollbackOutlined />}
+                loading={restore.isPending}
+                onClick={confirmRestore}
+              >
                 {t('customers.detail.restore')}
               </Button>
             ) : null}
@@ -174,16 +217,33 @@ function CustomerDetails({ customer }: { customer: Customer }) {
               { key: 'phone', label: t('customers.columns.phone'), children: customer.phone || none },
               { key: 'email', label: t('customers.columns.email'), children: customer.email || none },
               { key: 'owner', label: t('customers.columns.owner'), children: customer.ownerName || none },
-              { key: 'createdAt', label: t('customers.columns.createdAt'), children: formatDateTime(customer.createdAt) },
-              { key: 'updatedAt', label: t('customers.columns.updatedAt'), children: formatDateTime(customer.updatedAt) },
+              {
+                key: 'createdAt',
+                label: t('customers.columns.createdAt'),
+                children: formatDateTime(customer.createdAt),
+              },
+              {
+                key: 'updatedAt',
+                label: t('customers.columns.updatedAt'),
+                children: formatDateTime(customer.updatedAt),
+              },
               ...(archived
-                ? [{ key: 'archivedAt', label: t('customers.detail.archivedAt'), children: formatDateTime(customer.archivedAt) }]
+                ? [
+                    {
+                      key: 'archivedAt',
+                      label: t('customers.detail.archivedAt'),
+                      children: formatDateTime(customer.archivedAt),
+                    },
+                  ]
                 : []),
               {
                 key: 'id',
                 label: t('customers.detail.id'),
                 children: (
-                  <Typography.Text copyable={{ text: customer.id }} style={{ fontFamily: 'monospace', fontSize: 12 }}>
+                  <Typography.Text
+                    copyable={{ text: customer.id }}
+                    style={{ fontFamily: 'monospace', fontSize: 12 }}
+                  >
                     {customer.id.slice(0, 8)}
                   </Typography.Text>
                 ),
@@ -192,7 +252,10 @@ function CustomerDetails({ customer }: { customer: Customer }) {
           />
         </Card>
         <Card title={t('customers.detail.comingSoonTitle')}>
-          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.detail.comingSoonDescription')} />
+          <Empty
+            image={Empty.PRESENTED_IMAGE_SIMPLE}
+            description={t('customers.detail.comingSoonDescription')}
+          />
         </Card>
       </Flex>
       {canUpdate && !archived ? (

@@ -68,7 +68,10 @@ function CustomersPage() {
 
   // Keyset pagination: a stack of the cursors that led to each page; any filter change starts over.
   const filterKey = JSON.stringify([search.search, search.kind, archived, sort, direction, pageSize]);
-  const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({ key: filterKey, cursors: [null] });
+  const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({
+    key: filterKey,
+    cursors: [null],
+  });
   const cursors = pages.key === filterKey ? pages.cursors : [null];
   const cursor = cursors[cursors.length - 1] ?? null;
 
@@ -94,7 +97,8 @@ function CustomersPage() {
   const pageNumber = cursors.length;
   const filtered = Boolean(search.search || search.kind);
 
-  const sortOrder = (column: CustomerSort) => (sort === column ? (direction === 'asc' ? 'ascend' : 'descend') : null);
+  const sortOrder = (column: CustomerSort) =>
+    sort === column ? (direction === 'asc' ? 'ascend' : 'descend') : null;
 
   const columns: ColumnsType<Customer> = [
     {
@@ -128,14 +132,16 @@ function CustomersPage() {
       dataIndex: 'phone',
       title: t('customers.columns.phone'),
       width: 160,
-      render: (phone: string | null) => phone || <Typography.Text type="secondary">{t('common.none')}</Typography.Text>,
+      render: (phone: string | null) =>
+        phone || <Typography.Text type="secondary">{t('common.none')}</Typography.Text>,
     },
     {
       key: 'email',
       dataIndex: 'email',
       title: t('customers.columns.email'),
       ellipsis: true,
-      render: (email: string | null) => email || <Typography.Text type="secondary">{t('common.none')}</Typography.Text>,
+      render: (email: string | null) =>
+        email || <Typography.Text type="secondary">{t('common.none')}</Typography.Text>,
     },
     {
       key: 'owner',
@@ -143,7 +149,8 @@ function CustomersPage() {
       title: t('customers.columns.owner'),
       width: 130,
       ellipsis: true,
-      render: (owner: string | null) => owner || <Typography.Text type="secondary">{t('common.none')}</Typography.Text>,
+      render: (owner: string | null) =>
+        owner || <Typography.Text type="secondary">{t('common.none')}</Typography.Text>,
     },
     {
       key: 'createdAt',
@@ -179,18 +186,27 @@ function CustomersPage() {
     const nextDirection = order === 'ascend' ? 'asc' : 'desc';
     // The default order is kept out of the URL.
     const isDefault = nextSort === 'createdAt' && nextDirection === 'desc';
-    void setSearch({ sort: isDefault ? undefined : nextSort, direction: isDefault ? undefined : nextDirection });
+    void setSearch({
+      sort: isDefault ? undefined : nextSort,
+      direction: isDefault ? undefined : nextDirection,
+    });
   };
 
   const emptyText = (
     <Empty
       image={Empty.PRESENTED_IMAGE_SIMPLE}
       description={
-        filtered ? t('customers.emptyFiltered') : archived ? t('customers.emptyArchived') : t('customers.empty')
+        filtered
+          ? t('customers.emptyFiltered')
+          : archived
+            ? t('customers.emptyArchived')
+            : t('customers.empty')
       }
     >
       {filtered ? (
-        <Button onClick={() => void setSearch({ search: undefined, kind: undefined })}>{t('customers.clearFilters')}</Button>
+        <Button onClick={() => void setSearch({ search: undefined, kind: undefined })}>
+          {t('customers.clearFilters')}
+        </Button>
       ) : !archived && canCreate ? (
         <Typography.Text type="secondary">{t('customers.emptyHint')}</Typography.Text>
       ) : null}
@@ -204,7 +220,12 @@ function CustomersPage() {
         subtitle={t('customers.subtitle')}
         extra={
           canCreate ? (
-            <Button data-testid="customers-new" type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            <Button
+              data-testid="customers-new"
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setCreating(true)}
+            >
               {t('customers.new')}
             </Button>
           ) : null
@@ -229,9 +250,11 @@ function CustomersPage() {
               aria-label={t('customers.kindFilter')}
               style={{ width: 140 }}
               value={search.kind ?? 'all'}
-              onChange={(value: Customer['kind'] | 'all') => void setSearch({ kind: value === 'all' ? undefined : value })}
+              onChange={(value: Customer['kind'] | 'all') =>
+                void setSearch({ kind: value === 'all' ? undefined : value })
+              }
               options={[
-                { value: 'all', label: `${t('customers.kindFilter')}${t('common.colon')}${t('common.all')}` },
+                { value: 'all', label: t('customers.allKinds') },
                 ...CUSTOMER_KINDS.map((kind) => ({ value: kind, label: t(`customers.kind.${kind}`) })),
               ]}
             />
@@ -272,7 +295,8 @@ function CustomersPage() {
             locale={{ emptyText }}
             rowClassName={() => 'crm-clickable-row'}
             onRow={(customer) => ({
-              onClick: () => void navigate({ to: '/customers/$customerId', params: { customerId: customer.id } }),
+              onClick: () =>
+                void navigate({ to: '/customers/$customerId', params: { customerId: customer.id } }),
             })}
             onChange={(_pagination, _filters, sorter, extra) => {
               if (extra.action === 'sort') onSort(sorter);
@@ -280,7 +304,9 @@ function CustomersPage() {
           />
         </div>
         <Flex justify="flex-end" align="center" gap={12} wrap style={{ padding: 16 }}>
-          <Typography.Text type="secondary">{t('common.pageIndicator', { page: pageNumber })}</Typography.Text>
+          <Typography.Text type="secondary">
+            {t('common.pageIndicator', { page: pageNumber })}
+          </Typography.Text>
           <Button
             data-testid="customers-prev"
             icon={<LeftOutlined />}

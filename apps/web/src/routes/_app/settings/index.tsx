@@ -46,7 +46,11 @@ function SettingsPage() {
               items={[
                 { key: 'name', label: t('org.name'), children: tenant.name },
                 { key: 'industry', label: t('industry.label'), children: t(`industry.${tenant.industry}`) },
-                { key: 'role', label: t('settings.org.yourRole'), children: <Tag color="blue">{t(`roles.${tenant.role}`)}</Tag> },
+                {
+                  key: 'role',
+                  label: t('settings.org.yourRole'),
+                  children: <Tag color="blue">{t(`roles.${tenant.role}`)}</Tag>,
+                },
               ]}
             />
           </Card>
@@ -70,7 +74,9 @@ function SettingsPage() {
           </Card>
         </Col>
       </Row>
-      {canRename ? <RenameModal open={renaming} onClose={() => setRenaming(false)} name={tenant.name} /> : null}
+      {canRename ? (
+        <RenameModal open={renaming} onClose={() => setRenaming(false)} name={tenant.name} />
+      ) : null}
     </>
   );
 }
@@ -106,8 +112,18 @@ function RenameModal({ open, onClose, name }: { open: boolean; onClose: () => vo
       onCancel={onClose}
       destroyOnHidden
     >
-      <Form form={form} layout="vertical" requiredMark={false} initialValues={{ name }} onFinish={(values) => rename.mutate(values)}>
-        <Form.Item name="name" label={t('org.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+      <Form
+        form={form}
+        layout="vertical"
+        requiredMark={false}
+        initialValues={{ name }}
+        onFinish={(values) => rename.mutate(values)}
+      >
+        <Form.Item
+          name="name"
+          label={t('org.name')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input maxLength={200} />
         </Form.Item>
       </Form>

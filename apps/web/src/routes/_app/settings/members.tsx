@@ -1,7 +1,21 @@
 import { DeleteOutlined, StopOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
-import { App, Avatar, Breadcrumb, Button, Card, Empty, Flex, Popconfirm, Result, Select, Table, Tag, Typography } from 'antd';
+import {
+  App,
+  Avatar,
+  Breadcrumb,
+  Button,
+  Card,
+  Empty,
+  Flex,
+  Popconfirm,
+  Result,
+  Select,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -30,14 +44,22 @@ function MembersPage() {
       <PageHeader
         top={
           <Breadcrumb
-            items={[{ title: <Link to="/settings">{t('settings.title')}</Link> }, { title: t('members.title') }]}
+            items={[
+              { title: <Link to="/settings">{t('settings.title')}</Link> },
+              { title: t('members.title') },
+            ]}
           />
         }
         title={t('members.title')}
         subtitle={t('members.subtitle')}
         extra={
           canInvite ? (
-            <Button data-testid="members-invite" type="primary" icon={<UserAddOutlined />} onClick={() => setInviting(true)}>
+            <Button
+              data-testid="members-invite"
+              type="primary"
+              icon={<UserAddOutlined />}
+              onClick={() => setInviting(true)}
+            >
               {t('members.invitations.invite')}
             </Button>
           ) : null
@@ -209,9 +231,16 @@ function InvitationsTable() {
       dataIndex: 'email',
       title: t('members.columns.email'),
       ellipsis: true,
-      render: (email: string | null) => email ?? <Typography.Text type="secondary">{t('members.invitations.anyone')}</Typography.Text>,
+      render: (email: string | null) =>
+        email ?? <Typography.Text type="secondary">{t('members.invitations.anyone')}</Typography.Text>,
     },
-    { key: 'role', dataIndex: 'role', title: t('members.invitations.role'), width: 140, render: (role: Role) => <RoleTag role={role} /> },
+    {
+      key: 'role',
+      dataIndex: 'role',
+      title: t('members.invitations.role'),
+      width: 140,
+      render: (role: Role) => <RoleTag role={role} />,
+    },
     {
       key: 'invitedBy',
       dataIndex: 'invitedBy',
@@ -270,7 +299,10 @@ function InvitationsTable() {
                 image={Empty.PRESENTED_IMAGE_SIMPLE}
                 description={
                   invitations.isError
-                    ? errorMessage(invitations.error, { network: t('errors.network'), unknown: t('errors.unknown') })
+                    ? errorMessage(invitations.error, {
+                        network: t('errors.network'),
+                        unknown: t('errors.unknown'),
+                      })
                     : t('members.invitations.empty')
                 }
               />
