@@ -59,16 +59,15 @@ export function AuthLayout({
         </Flex>
       ) : null}
       <Flex vertical style={{ flex: 1, minWidth: 0 }}>
-        <Flex
-          justify={wide ? 'flex-end' : 'space-between'}
-          align="center"
-          style={{ padding: '16px 24px' }}
-        >
+        <Flex justify={wide ? 'flex-end' : 'space-between'} align="center" style={{ padding: '16px 24px' }}>
           {wide ? null : <Logo dark={false} />}
           <LanguageSwitcher size="small" />
         </Flex>
         <Flex flex={1} align="center" justify="center" style={{ padding: '16px 16px 48px' }}>
-          <Card style={{ width: '100%', maxWidth: 440 }} styles={{ body: { padding: screens.sm !== false ? 36 : 24 } }}>
+          <Card
+            style={{ width: '100%', maxWidth: 440 }}
+            styles={{ body: { padding: screens.sm !== false ? 36 : 24 } }}
+          >
             <Typography.Title level={3} style={{ marginTop: 0, marginBottom: 4 }}>
               {title}
             </Typography.Title>

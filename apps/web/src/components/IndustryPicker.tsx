@@ -20,27 +20,25 @@ export function IndustryPicker({ value, onChange, testIdPrefix }: Props) {
     >
       <Flex vertical gap={8}>
         {INDUSTRIES.map((industry) => (
-          <label
+          <Radio
             key={industry}
+            value={industry}
+            data-testid={testIdPrefix ? `${testIdPrefix}-${industry}` : undefined}
             style={{
-              display: 'block',
+              display: 'flex',
+              width: '100%',
+              margin: 0,
               padding: '10px 12px',
               borderRadius: 8,
               border: `1px solid ${value === industry ? '#1f5eff' : '#d9d9d9'}`,
               background: value === industry ? '#f0f5ff' : '#fff',
-              cursor: 'pointer',
             }}
           >
-            <Radio value={industry} data-testid={testIdPrefix ? `${testIdPrefix}-${industry}` : undefined}>
-              <Typography.Text strong>{t(`industry.${industry}`)}</Typography.Text>
-            </Radio>
-            <Typography.Text
-              type="secondary"
-              style={{ display: 'block', marginInlineStart: 24, fontSize: 13 }}
-            >
+            <Typography.Text strong>{t(`industry.${industry}`)}</Typography.Text>
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 13 }}>
               {t(`industry.hint.${industry}`)}
             </Typography.Text>
-          </label>
+          </Radio>
         ))}
       </Flex>
     </Radio.Group>

@@ -12,7 +12,8 @@ export type Role = CurrentTenant['role'];
 export type Industry = CurrentTenant['industry'];
 export type Customer = RouterOutputs['customers']['get'];
 export type CustomerKind = Customer['kind'];
-export type CustomerListInput = Exclude<RouterInputs['customers']['list'], void | undefined>;
+/** The list input without its `void` (all-defaults) alternative. */
+export type CustomerListInput = Extract<RouterInputs['customers']['list'], object>;
 export type Member = RouterOutputs['members']['list'][number];
 export type Invitation = RouterOutputs['members']['invitations']['list'][number];
 

@@ -1,7 +1,6 @@
 /** Only same-site paths are followed after sign-in (no open redirects). */
 export function safeRedirect(target: string | undefined, fallback = '/customers'): string {
-  if (!target || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\'))
-    return fallback;
+  if (!target?.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return fallback;
   if (target.startsWith('/sign-in') || target.startsWith('/sign-up')) return fallback;
   return target;
 }

@@ -170,10 +170,15 @@ function AcceptAsGuest({ preview, token }: { preview: Preview; token: string }) 
         void message.success(t('invite.accepted', { tenant: preview.tenantName }));
         await navigate({ to: '/customers' });
       },
-      onError: (error) => showError(error, {
+      onError: (error) =>
+        showError(error, {
           form,
           fields: ['name', 'email', 'password'],
-          codeFields: { PASSWORD_TOO_SHORT: 'password', PASSWORD_TOO_LONG: 'password', PASSWORD_TOO_COMMON: 'password' },
+          codeFields: {
+            PASSWORD_TOO_SHORT: 'password',
+            PASSWORD_TOO_LONG: 'password',
+            PASSWORD_TOO_COMMON: 'password',
+          },
         }),
     }),
   );

@@ -20,7 +20,8 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
         form.resetFields();
         onClose();
       },
-      onError: (error) => showError(error, {
+      onError: (error) =>
+        showError(error, {
           form,
           fields: ['currentPassword', 'newPassword'],
           codeFields: {

@@ -57,14 +57,21 @@ function CustomersPage() {
 
   // The search box updates the URL after the user pauses typing.
   const [searchText, setSearchText] = useState(search.search ?? '');
-  useEffect(() => setSearchText(search.search ?? ''), [search.search]);
+  // The URL changed from elsewhere (back button, "clear filters"): show its search, but keep a
+  // trailing space the user is still typing.
+  useEffect(() => {
+    const fromUrl = search.search ?? '';
+    setSearchText((typed) => (typed.trim() === fromUrl ? typed : fromUrl));
+  }, [search.search]);
   useEffect(() => {
     const next = searchText.trim() || undefined;
     if (next === search.search) return;
-    const timer = setTimeout(() => void setSearch({ search: next }, true), SEARCH_DEBOUNCE_MS);
+    const timer = setTimeout(
+      () => void navigate({ search: (previous) => ({ ...previous, search: next }), replace: true }),
+      SEARCH_DEBOUNCE_MS,
+    );
     return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- setSearch is recreated each render
-  }, [searchText, search.search]);
+  }, [searchText, search.search, navigate]);
 
   // Keyset pagination: a stack of the cursors that led to each page; any filter change starts over.
   const filterKey = JSON.stringify([search.search, search.kind, archived, sort, direction, pageSize]);
