@@ -68,7 +68,7 @@ export function AuthLayout({
             style={{ width: '100%', maxWidth: 440 }}
             styles={{ body: { padding: screens.sm !== false ? 36 : 24 } }}
           >
-            <Typography.Title level={3} style={{ marginTop: 0, marginBottom: 4 }}>
+            <Typography.Title level={3} style={{ marginTop: 0, marginBottom: subtitle ? 4 : 20 }}>
               {title}
             </Typography.Title>
             {subtitle ? (

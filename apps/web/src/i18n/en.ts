@@ -229,7 +229,7 @@ export const en: Messages = {
       archivedAt: 'Archived',
       comingSoonTitle: 'More of the customer profile',
       comingSoonDescription:
-        'Transactions, interactions, needs and tier scores will appear here in a later release.',
+        'Transactions, interactions, needs and the customer tier (strategic, key and so on) will appear here in a later release.',
     },
   },
   comingSoon: {

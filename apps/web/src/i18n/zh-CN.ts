@@ -96,7 +96,7 @@ export const zhCN = {
       subtitle: '欢迎回来，登录后继续经营你的客户',
       submit: '登录',
       noAccount: '还没有账号？',
-      toSignUp: '免费注册企业',
+      toSignUp: '立即注册企业',
     },
     signUp: {
       title: '注册企业',
@@ -165,7 +165,7 @@ export const zhCN = {
   },
   customers: {
     title: '客户',
-    subtitle: '管理企业的个人客户与企业客户',
+    subtitle: '统一管理个人客户与企业客户',
     new: '新建客户',
     searchPlaceholder: '搜索名称、电话或邮箱',
     allKinds: '全部类型',
@@ -226,7 +226,8 @@ export const zhCN = {
       id: '客户编号',
       archivedAt: '归档时间',
       comingSoonTitle: '更多客户档案',
-      comingSoonDescription: '交易记录、互动记录、需求与分层评分将在后续版本中显示在这里。',
+      comingSoonDescription:
+        '交易记录、互动记录、需求与客户分层（战略客户、重点客户等）将在后续版本中显示在这里。',
     },
   },
   comingSoon: {
