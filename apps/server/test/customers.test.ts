@@ -77,6 +77,7 @@ describe('customers', () => {
       .client({ cookie: owner.cookie, headers: { 'x-locale': 'en' } })
       .call('customers.create', { name: 'x', kind: 'person', phone: '12345' });
     expect(english.error?.message).toMatch(/valid phone number/);
+    expect(english.error?.fieldErrors).toEqual([{ path: 'phone', message: english.error?.message }]);
     expect((await listAll(owner, {})).length).toBe(before);
   });
 

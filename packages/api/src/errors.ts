@@ -126,16 +126,23 @@ export type ErrorCode = keyof typeof ERRORS;
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly params: Record<string, string | number>;
-  constructor(code: ErrorCode, params: Record<string, string | number> = {}) {
+  /** The input field the error is about, so a form can show it under that field. */
+  readonly field: string | null;
+  constructor(code: ErrorCode, params: Record<string, string | number> = {}, field: string | null = null) {
     super(code);
     this.name = 'AppError';
     this.code = code;
     this.params = params;
+    this.field = field;
   }
 }
 
-export function appError(code: ErrorCode, params: Record<string, string | number> = {}): TRPCError {
-  const cause = new AppError(code, params);
+export function appError(
+  code: ErrorCode,
+  params: Record<string, string | number> = {},
+  field: string | null = null,
+): TRPCError {
+  const cause = new AppError(code, params, field);
   return new TRPCError({ code: ERRORS[code].trpc, message: code, cause });
 }
 

@@ -26,6 +26,7 @@ const t = initTRPC
       if (cause instanceof AppError) {
         appCode = cause.code;
         message = translateError(cause.code, locale, cause.params);
+        if (cause.field) fieldErrors = [{ path: cause.field, message }];
       } else if (cause instanceof ZodError) {
         appCode = 'INVALID_INPUT';
         fieldErrors = cause.issues.map((issue) => ({

@@ -11,9 +11,9 @@ import type { Context } from '../context';
 import { appError } from '../errors';
 import type { SignInInput, SignUpInput } from './auth.schemas';
 
-export function assertPasswordAcceptable(password: string): void {
+export function assertPasswordAcceptable(password: string, field = 'password'): void {
   const problem = checkPasswordPolicy(password);
-  if (problem) throw appError(problem);
+  if (problem) throw appError(problem, {}, field);
 }
 
 async function assertNotRateLimited(ctx: Context, email: string): Promise<void> {
@@ -162,9 +162,9 @@ export async function changePassword(
   );
   if (!(await verifyPassword(stored.password_hash, currentPassword))) {
     await ctx.rateLimiter.recordFailure(user.email, ctx.clientIp);
-    throw appError('CURRENT_PASSWORD_WRONG');
+    throw appError('CURRENT_PASSWORD_WRONG', {}, 'currentPassword');
   }
-  assertPasswordAcceptable(newPassword);
+  assertPasswordAcceptable(newPassword, 'newPassword');
   const passwordHash = await hashPassword(newPassword);
   await ctx.database.withScope({ userId: user.id }, async (trx) => {
     await trx

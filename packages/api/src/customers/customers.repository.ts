@@ -153,7 +153,7 @@ async function mapOwnerViolation<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (isOwnerForeignKeyViolation(error)) throw appError('OWNER_NOT_MEMBER');
+    if (isOwnerForeignKeyViolation(error)) throw appError('OWNER_NOT_MEMBER', {}, 'ownerUserId');
     throw error;
   }
 }

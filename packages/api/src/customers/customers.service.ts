@@ -14,7 +14,7 @@ type TenantScope = { trx: Transaction<Database>; tenantId: string; userId: strin
 function normalizePhoneOrThrow(phone: string | null | undefined): string | null | undefined {
   if (phone === undefined || phone === null) return phone;
   const normalized = normalizeChinesePhone(phone);
-  if (!normalized) throw appError('INVALID_PHONE');
+  if (!normalized) throw appError('INVALID_PHONE', {}, 'phone');
   return normalized;
 }
 
