@@ -1,3 +1,4 @@
+import { createSession, publicSessionId } from '@crm/auth';
 import { ROLES, sql } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -23,6 +24,18 @@ const TENANT_TABLES = ['tenants', 'memberships', 'invitations', 'customers'] as 
 
 /** A checksum of every row tenant A owns, read through A's own tenant context. */
 async function checksumOf(tenant: SeededTenant): Promise<string> {
+  const sessionsOfTenant = await server.database.withoutTenant(async (db) =>
+    (
+      await db
+        .selectFrom('sessions')
+        .select('id')
+        .where('active_tenant_id', '=', tenant.tenantId)
+        .orderBy('id')
+        .execute()
+    )
+      .map((row) => row.id)
+      .join(','),
+  );
   const userIds = Object.values(tenant.users).map((user) => user.id);
   const parts: string[] = [];
   await server.database.withTenant(tenant.tenantId, async (trx) => {
@@ -37,7 +50,7 @@ async function checksumOf(tenant: SeededTenant): Promise<string> {
       from users u where u.id in (${sql.join(userIds)})`.execute(trx);
     parts.push(`users:${rows[0]?.digest}`);
   });
-  return parts.join(',');
+  return `${parts.join(',')};sessions:${sessionsOfTenant}`;
 }
 
 beforeAll(async () => {
@@ -55,7 +68,11 @@ beforeAll(async () => {
     'invitee-a@example.com',
   );
   const [tenantId, invitationId] = invitation.token.split('.');
+  const ownerSession = await server.database.withScope({}, (trx) =>
+    createSession(trx, victimTenant.users.owner.id, victimTenant.tenantId),
+  );
   victim = {
+    ownerSessionPublicId: publicSessionId(ownerSession.session.id),
     tenant: victimTenant,
     customerId,
     customerName,

@@ -1,4 +1,4 @@
-import { generateSecureRandomString, hashSecret } from '@crm/auth';
+import { createSession, generateSecureRandomString, hashSecret, publicSessionId } from '@crm/auth';
 import type { Role } from '@crm/db';
 import type { SeededTenant, SeededUser, TestServer } from './helpers';
 import { TEST_PASSWORD, testPasswordHash } from './helpers';
@@ -17,6 +17,8 @@ export type Victim = {
   invitationId: string;
   /** A's real tenant and invitation ids with a wrong secret. */
   forgedInvitationToken: string;
+  /** The public handle of a session of A's owner. */
+  ownerSessionPublicId: string;
 };
 
 export type ProcedureCase = {
@@ -112,7 +114,17 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     input: () => ({ currentPassword: TEST_PASSWORD, newPassword: `${TEST_PASSWORD} renewed` }),
     foreign: () => ({ currentPassword: TEST_PASSWORD, newPassword: `${TEST_PASSWORD} renewed` }),
   },
+  'auth.listSessions': { input: () => undefined, foreign: () => undefined },
   'auth.me': { input: () => undefined, foreign: () => undefined },
+  'auth.revokeSession': {
+    input: async ({ server, tenant, actor }) => {
+      const { session } = await server.database.withScope({}, (trx) =>
+        createSession(trx, actor.id, tenant.tenantId),
+      );
+      return { id: publicSessionId(session.id) };
+    },
+    foreign: (victim) => ({ id: victim.ownerSessionPublicId }),
+  },
   'auth.signIn': {
     input: async ({ server }) => ({
       email: (await createUser(server, 'signin')).email,
@@ -208,6 +220,12 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
   },
   'members.list': { input: () => undefined, foreign: () => undefined },
   'members.remove': {
+    input: async ({ server, tenant }) => ({
+      userId: (await addMember(server, tenant.tenantId, 'viewer')).id,
+    }),
+    foreign: (victim) => ({ userId: victim.tenant.users.viewer.id }),
+  },
+  'members.signOut': {
     input: async ({ server, tenant }) => ({
       userId: (await addMember(server, tenant.tenantId, 'viewer')).id,
     }),

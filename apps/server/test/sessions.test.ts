@@ -202,6 +202,31 @@ describe('T3.4 session lifecycle', () => {
     expect((await current.client.call('auth.me')).data).not.toBeNull();
   });
 
+  it('an admin signs a member out of this tenant; a user lists and ends their own sessions', async () => {
+    const member = await seedTenant(server.database, '设备管理');
+    const phone = await signIn(member.users.sales_rep.email);
+    const laptop = await signIn(member.users.sales_rep.email);
+    const admin = await signedInClient(server, member.users.admin.id, member.tenantId);
+    const killed = await admin.call('members.signOut', { userId: member.users.sales_rep.id });
+    expect(killed.data.signedOut).toBe(2);
+    expect((await phone.client.call('auth.me')).data).toBeNull();
+    expect((await laptop.client.call('auth.me')).data).toBeNull();
+
+    const first = await signIn(member.users.marketing.email);
+    const second = await signIn(member.users.marketing.email);
+    const sessions = await second.client.call('auth.listSessions');
+    expect(sessions.data).toHaveLength(2);
+    expect(sessions.data.filter((session: { current: boolean }) => session.current)).toHaveLength(1);
+    const token = (first.client.cookie ?? '').split('=')[1] ?? '';
+    expect(JSON.stringify(sessions.data)).not.toContain(token.split('.')[0]);
+    const other = sessions.data.find((session: { current: boolean }) => !session.current);
+    expect((await second.client.call('auth.revokeSession', { id: other.id })).ok).toBe(true);
+    expect((await first.client.call('auth.me')).data).toBeNull();
+    expect((await second.client.call('auth.me')).data).not.toBeNull();
+    const again = await second.client.call('auth.revokeSession', { id: other.id });
+    expect(again.error?.appCode).toBe('SESSION_NOT_FOUND');
+  });
+
   it('a disabled account loses every session and cannot sign in', async () => {
     const user = await seedTenant(server.database, '停用');
     const session = await signIn(user.users.owner.email);

@@ -78,6 +78,11 @@ export const ERRORS = {
     en: 'The page position is no longer valid. Refresh the list',
   },
   MEMBER_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '成员不存在', en: 'Member not found' },
+  SESSION_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '该登录设备不存在或已退出',
+    en: 'This session does not exist or has already signed out',
+  },
   CANNOT_CHANGE_OWNER: {
     trpc: 'FORBIDDEN',
     'zh-CN': '不能修改或移除企业所有者',

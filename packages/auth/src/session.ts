@@ -122,3 +122,34 @@ export async function setActiveTenant(
 export function secretMatches(storedHash: Uint8Array, presentedSecret: string): boolean {
   return constantTimeEqual(new Uint8Array(storedHash), hashSecret(presentedSecret));
 }
+
+/** A session's public handle: shown to its user, never usable as a credential. */
+export function publicSessionId(sessionId: string): string {
+  return Buffer.from(sha256(new TextEncoder().encode(sessionId)))
+    .toString('hex')
+    .slice(0, 32);
+}
+
+export async function listUserSessions(db: Kysely<Database> | Transaction<Database>, userId: string) {
+  const rows = await db
+    .selectFrom('sessions')
+    .select(['id', 'created_at', 'last_active_at', 'expires_at', 'active_tenant_id'])
+    .where('user_id', '=', userId)
+    .orderBy('last_active_at', 'desc')
+    .execute();
+  return rows.map((row) => ({ ...row, publicId: publicSessionId(row.id) }));
+}
+
+/** Signs out every session of `userId` that is working in `tenantId` (an admin's kill switch). */
+export async function invalidateTenantSessionsOfUser(
+  trx: Transaction<Database>,
+  userId: string,
+  tenantId: string,
+): Promise<number> {
+  const result = await trx
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .where('active_tenant_id', '=', tenantId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,5 +1,6 @@
-import { invalidateSession, invalidateUserSessions } from '@crm/auth';
+import { invalidateSession, invalidateUserSessions, listUserSessions, publicSessionId } from '@crm/auth';
 import { z } from 'zod';
+import { appError } from '../errors';
 import { authenticatedProcedure, publicProcedure, router } from '../trpc';
 import {
   changePasswordInput,
@@ -9,6 +10,14 @@ import {
   tenantSummaryOutput,
 } from './auth.schemas';
 import { changePassword, signIn, signUp } from './auth.service';
+
+const sessionOutput = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  lastActiveAt: z.string(),
+  expiresAt: z.string(),
+  current: z.boolean(),
+});
 
 export const authRouter = router({
   signUp: publicProcedure
@@ -44,6 +53,33 @@ export const authRouter = router({
         signedOut,
       });
       return { signedOut };
+    }),
+
+  /** The caller's signed-in browsers (ASVS 5 7.5.2), by a public handle that is no credential. */
+  listSessions: authenticatedProcedure.output(z.array(sessionOutput)).query(async ({ ctx }) => {
+    const sessions = await ctx.database.withoutTenant((db) => listUserSessions(db, ctx.auth.user.id));
+    return sessions.map((session) => ({
+      id: session.publicId,
+      createdAt: session.created_at.toISOString(),
+      lastActiveAt: session.last_active_at.toISOString(),
+      expiresAt: session.expires_at.toISOString(),
+      current: session.id === ctx.auth.session.id,
+    }));
+  }),
+
+  revokeSession: authenticatedProcedure
+    .input(z.strictObject({ id: z.string().regex(/^[0-9a-f]{32}$/) }))
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.database.withScope({}, async (trx) => {
+        const target = (await listUserSessions(trx, ctx.auth.user.id)).find(
+          (session) => session.publicId === input.id,
+        );
+        if (!target) throw appError('SESSION_NOT_FOUND');
+        await invalidateSession(trx, target.id);
+      });
+      if (input.id === publicSessionId(ctx.auth.session.id)) ctx.clearSessionCookie();
+      return { ok: true as const };
     }),
 
   changePassword: authenticatedProcedure

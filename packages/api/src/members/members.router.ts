@@ -1,4 +1,4 @@
-import { assignableRoles, hashPassword, setActiveTenant } from '@crm/auth';
+import { assignableRoles, hashPassword, invalidateTenantSessionsOfUser, setActiveTenant } from '@crm/auth';
 import { ROLES } from '@crm/db';
 import { z } from 'zod';
 import { emailInput, passwordInput, personNameInput, signedInOutput } from '../auth/auth.schemas';
@@ -71,6 +71,22 @@ export const membersRouter = router({
       await deleteMember(ctx, input.userId);
       ctx.logger.info({ event: 'members.removed', tenantId: ctx.tenantId, userId: input.userId });
       return { userId: input.userId };
+    }),
+
+  /** Signs a member out of every session working in this tenant, e.g. a lost laptop. */
+  signOut: permittedProcedure('members.manage')
+    .input(z.strictObject({ userId: z.uuid() }))
+    .output(z.object({ signedOut: z.number().int() }))
+    .mutation(async ({ ctx, input }) => {
+      await assertChangeableMember(ctx, input.userId, ctx.auth.user.id);
+      const signedOut = await invalidateTenantSessionsOfUser(ctx.trx, input.userId, ctx.tenantId);
+      ctx.logger.info({
+        event: 'members.signed_out',
+        tenantId: ctx.tenantId,
+        userId: input.userId,
+        signedOut,
+      });
+      return { signedOut };
     }),
 
   invitations: router({
