@@ -281,6 +281,21 @@ export const en: Messages = {
       description: 'See members, change roles and invite colleagues',
       open: 'Manage members',
     },
+    sessions: {
+      title: 'Signed-in devices',
+      description: 'See where your account is signed in and sign out devices you no longer use',
+      open: 'View devices',
+    },
+  },
+  sessions: {
+    title: 'Signed-in devices',
+    subtitle: 'Your account is signed in on these browsers. Sign out any you do not recognise',
+    columns: { session: 'Session', lastActiveAt: 'Last active', expiresAt: 'Expires at the latest' },
+    signedInAt: 'Signed in {{date}}',
+    current: 'This device',
+    revoke: 'Sign out',
+    revokeConfirm: 'Sign this device out?',
+    revoked: 'The device was signed out',
   },
   members: {
     title: 'Members and invitations',
@@ -300,6 +315,11 @@ export const en: Messages = {
     removeConfirmContent:
       'They lose access to all of this organisation’s data. You can invite them again later.',
     removed: '{{name}} removed',
+    signOut: 'Sign out',
+    signOutConfirmTitle: 'Sign {{name}} out of this organisation on every device?',
+    signOutConfirmContent:
+      'They will have to sign in again, e.g. after a lost laptop or a handover. Their membership stays.',
+    signedOut: '{{name}} was signed out of {{count}} session(s)',
     invitations: {
       title: 'Pending invitations',
       empty: 'No pending invitations',

@@ -273,6 +273,21 @@ export const zhCN = {
       description: '查看成员、调整角色、邀请同事加入',
       open: '管理成员',
     },
+    sessions: {
+      title: '登录设备',
+      description: '查看你的账号在哪些浏览器中登录，并退出不再使用的设备',
+      open: '查看登录设备',
+    },
+  },
+  sessions: {
+    title: '登录设备',
+    subtitle: '你的账号当前在这些浏览器中保持登录，不认识的可以直接退出',
+    columns: { session: '登录', lastActiveAt: '最近活动', expiresAt: '最晚到期' },
+    signedInAt: '{{date}} 登录',
+    current: '当前设备',
+    revoke: '退出登录',
+    revokeConfirm: '让这台设备退出登录？',
+    revoked: '该设备已退出登录',
   },
   members: {
     title: '成员与邀请',
@@ -291,6 +306,10 @@ export const zhCN = {
     removeConfirmTitle: '将 {{name}} 移出企业？',
     removeConfirmContent: '移除后对方将无法再访问本企业的任何数据，可以稍后重新邀请。',
     removed: '已移除 {{name}}',
+    signOut: '强制下线',
+    signOutConfirmTitle: '让 {{name}} 在本企业的所有设备上退出登录？',
+    signOutConfirmContent: '对方需要重新登录才能继续使用，适用于设备丢失或交接。成员身份不受影响。',
+    signedOut: '{{name}} 已在 {{count}} 台设备上退出登录',
     invitations: {
       title: '待接受的邀请',
       empty: '没有待接受的邀请',

@@ -1,4 +1,10 @@
-import { ApartmentOutlined, EditOutlined, RightOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  DesktopOutlined,
+  EditOutlined,
+  RightOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
 import { App, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Tag, Typography } from 'antd';
@@ -69,6 +75,24 @@ function SettingsPage() {
             <Link to="/settings/members" data-testid="settings-members-link">
               <Button type="primary">
                 {t('settings.members.open')} <RightOutlined />
+              </Button>
+            </Link>
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card
+            title={
+              <span>
+                <DesktopOutlined style={{ marginInlineEnd: 8, color: '#1f5eff' }} />
+                {t('settings.sessions.title')}
+              </span>
+            }
+            style={{ height: '100%' }}
+          >
+            <Typography.Paragraph type="secondary">{t('settings.sessions.description')}</Typography.Paragraph>
+            <Link to="/settings/sessions" data-testid="settings-sessions-link">
+              <Button>
+                {t('settings.sessions.open')} <RightOutlined />
               </Button>
             </Link>
           </Card>

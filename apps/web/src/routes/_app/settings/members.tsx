@@ -1,4 +1,4 @@
-import { DeleteOutlined, StopOutlined, UserAddOutlined } from '@ant-design/icons';
+import { DeleteOutlined, LogoutOutlined, StopOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
 import {
@@ -112,6 +112,16 @@ function MembersTable() {
     }),
   );
 
+  const signOut = useMutation(
+    trpc.members.signOut.mutationOptions({
+      onSuccess: ({ signedOut }, { userId }) => {
+        const name = members.data?.find((member) => member.userId === userId)?.name ?? '';
+        void message.success(t('members.signedOut', { name, count: signedOut }));
+      },
+      onError: (error) => showError(error),
+    }),
+  );
+
   const editable = (member: Member) => canManage && member.role !== 'owner' && member.userId !== me.user.id;
 
   const columns: ColumnsType<Member> = [
@@ -164,21 +174,34 @@ function MembersTable() {
           {
             key: 'actions',
             title: t('common.actions'),
-            width: 100,
+            width: 200,
             render: (_: unknown, member: Member) =>
               editable(member) ? (
-                <Popconfirm
-                  title={t('members.removeConfirmTitle', { name: member.name })}
-                  description={<div style={{ maxWidth: 280 }}>{t('members.removeConfirmContent')}</div>}
-                  okText={t('members.remove')}
-                  okButtonProps={{ danger: true }}
-                  cancelText={t('common.cancel')}
-                  onConfirm={() => remove.mutateAsync({ userId: member.userId }).catch(() => undefined)}
-                >
-                  <Button type="link" danger size="small" icon={<DeleteOutlined />}>
-                    {t('members.remove')}
-                  </Button>
-                </Popconfirm>
+                <Flex gap={4}>
+                  <Popconfirm
+                    title={t('members.signOutConfirmTitle', { name: member.name })}
+                    description={<div style={{ maxWidth: 280 }}>{t('members.signOutConfirmContent')}</div>}
+                    okText={t('members.signOut')}
+                    cancelText={t('common.cancel')}
+                    onConfirm={() => signOut.mutateAsync({ userId: member.userId }).catch(() => undefined)}
+                  >
+                    <Button type="link" size="small" icon={<LogoutOutlined />} data-testid="member-sign-out">
+                      {t('members.signOut')}
+                    </Button>
+                  </Popconfirm>
+                  <Popconfirm
+                    title={t('members.removeConfirmTitle', { name: member.name })}
+                    description={<div style={{ maxWidth: 280 }}>{t('members.removeConfirmContent')}</div>}
+                    okText={t('members.remove')}
+                    okButtonProps={{ danger: true }}
+                    cancelText={t('common.cancel')}
+                    onConfirm={() => remove.mutateAsync({ userId: member.userId }).catch(() => undefined)}
+                  >
+                    <Button type="link" danger size="small" icon={<DeleteOutlined />}>
+                      {t('members.remove')}
+                    </Button>
+                  </Popconfirm>
+                </Flex>
               ) : null,
           },
         ]
