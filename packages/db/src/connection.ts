@@ -159,6 +159,9 @@ async function openEmbeddedDatabase(dataDir: string): Promise<CrmDatabase> {
       if not exists (select 1 from pg_roles where rolname = '${APP_ROLE}') then
         create role ${APP_ROLE} nologin nosuperuser nobypassrls;
       end if;
+      -- The owner creates schemas of its own (the job queue's), as it can in the database it
+      -- owns on a server.
+      execute format('grant create on database %I to ${OWNER_ROLE}', current_database());
     end $$;
     grant usage, create on schema public to ${OWNER_ROLE};
   `);
