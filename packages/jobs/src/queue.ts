@@ -1,0 +1,385 @@
+import type { CrmDatabase, Database, Transaction } from '@crm/db';
+import PgBoss from 'pg-boss';
+import { createExecutor, transactionExecutor } from './executor';
+
+/** The schema the owner installs the queue in (migration 2026-11-22-0003-job-queue). */
+export const QUEUE_SCHEMA = 'pgboss';
+
+/** pg-boss's job states. `retry`: failed, waiting for its next attempt; `failed`: out of attempts. */
+export type JobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+
+/** A job's payload: JSON. A job about a tenant carries its `tenantId` (SECURITY.md R1.10). */
+export type JobData = { tenantId?: string } & Record<string, unknown>;
+
+/** Job names and their payloads, e.g. `{ 'lifecycle.rederive-tenant': { tenantId: string } }`. */
+export type JobMap = Record<string, JobData>;
+
+/** Structured log sink (pino in the server), the same shape as @crm/api's. */
+export type Logger = {
+  info(fields: Record<string, unknown>, message?: string): void;
+  warn(fields: Record<string, unknown>, message?: string): void;
+  error(fields: Record<string, unknown>, message?: string): void;
+};
+
+/** What a handler gets. Handlers must be idempotent: a job can run again after a crash or a timeout. */
+export type Job<T extends JobData = JobData> = {
+  id: string;
+  name: string;
+  data: T;
+  /** `data.tenantId`, or null for a job that concerns no single tenant. */
+  tenantId: string | null;
+  /** 1 on the first run, 2 on the first retry, … up to `maxAttempts`. */
+  attempt: number;
+  maxAttempts: number;
+  /** After this long the run counts as failed (the handler is abandoned; a crashed worker's job is retried). */
+  expireInSeconds: number;
+  createdAt: Date;
+};
+
+export type JobHandler<T extends JobData = JobData> = (job: Job<T>) => Promise<void>;
+
+export type RetryPolicy = {
+  /** Retries after the first attempt: attempts = retryLimit + 1. */
+  retryLimit?: number;
+  /** Delay before a retry. With backoff, the base of an exponential delay with jitter. */
+  retryDelaySeconds?: number;
+  /** Delay before retry n (n = 1, 2, …) is uniformly random in [d·2ⁿ⁻¹, d·2ⁿ] seconds (d ≥ 1). */
+  retryBackoff?: boolean;
+  /** How long one attempt may run (at most 24 h). */
+  expireInSeconds?: number;
+};
+
+export type RegisterOptions = RetryPolicy & {
+  /** Jobs of this name that run at the same time in this process. */
+  concurrency?: number;
+};
+
+/** The policy a handler gets unless it says otherwise: 5 attempts over ~15 minutes, 15 minutes each. */
+export const DEFAULT_RETRY_POLICY: Required<RetryPolicy> = {
+  retryLimit: 4,
+  retryDelaySeconds: 30,
+  retryBackoff: true,
+  expireInSeconds: 15 * 60,
+};
+
+export type EnqueueOptions = RetryPolicy & {
+  /** Enqueue inside this transaction: the job exists only if it commits. */
+  trx?: Transaction<Database>;
+  /**
+   * Dedupe: at most one job of this name and key per `singletonSeconds` window (whatever its
+   * state, except cancelled). A second enqueue in the window returns null.
+   */
+  singletonKey?: string;
+  singletonSeconds?: number;
+  /** Idempotent enqueue: a second job with the same id (a UUID) is not created. */
+  id?: string;
+  /** Run no earlier than this (a Date, or seconds from now). */
+  startAfter?: Date | number;
+  priority?: number;
+};
+
+export type ScheduleOptions = {
+  /** The IANA time zone the cron expression is read in. Default UTC. */
+  tz?: string;
+};
+
+/** One job as the admin page shows it. */
+export type JobRun = {
+  id: string;
+  name: string;
+  state: JobState;
+  tenantId: string | null;
+  /** Runs started so far (0 while it waits for its first). */
+  attempts: number;
+  maxAttempts: number;
+  createdAt: Date;
+  /** When the latest attempt started. */
+  startedAt: Date | null;
+  /** When it completed, failed for good or was cancelled. */
+  finishedAt: Date | null;
+  /** When the next attempt may start (for `created` and `retry`). */
+  runAfter: Date;
+  /** The latest failure's message, unless the job has since completed. */
+  lastError: string | null;
+  singletonKey: string | null;
+  /** True once maintenance has moved it out of the live table (after 12 h finished). */
+  archived: boolean;
+};
+
+export type ListRecentOptions = { limit?: number; state?: JobState; name?: string };
+
+export type JobQueueOptions = {
+  database: CrmDatabase;
+  logger: Logger;
+  /** How often each idle worker looks for a job. Default 2 s (at least 0.5). */
+  pollingIntervalSeconds?: number;
+  /** How often expired attempts are failed/retried and old jobs archived. Default 60 s. */
+  maintenanceIntervalSeconds?: number;
+  /** How often cron schedules are checked (1–45 s). Default 30 s. */
+  cronIntervalSeconds?: number;
+  /** Run maintenance and the cron scheduler in this process. Default true. */
+  scheduler?: boolean;
+  /** How long `stop()` waits for running jobs before failing them (they are retried). Default 30 s. */
+  stopTimeoutSeconds?: number;
+};
+
+export type JobQueue<TJobs extends JobMap = JobMap> = {
+  /** Adds the handler for a job name. Call before `start()`; the queue must exist (a migration creates it). */
+  register<N extends keyof TJobs & string>(
+    name: N,
+    handler: JobHandler<TJobs[N]>,
+    options?: RegisterOptions,
+  ): void;
+  /** Creates or replaces the one cron schedule of a job name (`'0 3 * * *'`: daily at 03:00). */
+  schedule<N extends keyof TJobs & string>(
+    name: N,
+    cron: string,
+    data?: TJobs[N],
+    options?: ScheduleOptions,
+  ): Promise<void>;
+  unschedule(name: keyof TJobs & string): Promise<void>;
+  /** The job's id, or null when `singletonKey` or `id` deduped it. */
+  enqueue<N extends keyof TJobs & string>(
+    name: N,
+    data: TJobs[N],
+    options?: EnqueueOptions,
+  ): Promise<string | null>;
+  /** Applies registered retry policies, then starts workers, maintenance and the cron scheduler. */
+  start(): Promise<void>;
+  /** Stops taking jobs, waits for running ones (up to `stopTimeoutSeconds`), fails the rest for a retry. */
+  stop(): Promise<void>;
+  /** The newest jobs first, live and archived. */
+  listRecent(options?: ListRecentOptions): Promise<JobRun[]>;
+};
+
+const NAME = /^[a-z][a-z0-9_.-]{0,99}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Registration = { handler: JobHandler<JobData>; options: RegisterOptions };
+
+/**
+ * The product's job queue: pg-boss 10 on the same database, through the app's own Kysely
+ * connection as the runtime role. See docs/jobs.md.
+ */
+export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueOptions): JobQueue<TJobs> {
+  const { database, logger } = options;
+  const executor = createExecutor(database);
+  const scheduler = options.scheduler ?? true;
+  const boss = new PgBoss({
+    db: executor,
+    schema: QUEUE_SCHEMA,
+    migrate: false,
+    supervise: scheduler,
+    schedule: scheduler,
+    maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 60,
+    cronMonitorIntervalSeconds: options.cronIntervalSeconds ?? 30,
+    cronWorkerIntervalSeconds: Math.min(options.cronIntervalSeconds ?? 5, 5),
+    pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+  });
+  boss.on('error', (error: Error & { queue?: string }) =>
+    logger.error({ err: error.message, queue: error.queue }, 'job queue error'),
+  );
+
+  const registrations = new Map<string, Registration>();
+  let state: 'new' | 'starting' | 'started' | 'stopping' | 'stopped' = 'new';
+  let running = 0;
+
+  function assertName(name: string) {
+    if (!NAME.test(name)) throw new Error(`Invalid job name "${name}" (lower case, digits, . _ -)`);
+  }
+
+  function assertData(data: unknown): asserts data is JobData {
+    if (data === null || typeof data !== 'object' || Array.isArray(data))
+      throw new Error('A job’s data must be an object');
+    const tenantId = (data as JobData).tenantId;
+    if (tenantId !== undefined && (typeof tenantId !== 'string' || !UUID.test(tenantId)))
+      throw new Error('A job’s tenantId must be a UUID');
+  }
+
+  async function applyPolicy(name: string, options: RegisterOptions) {
+    const policy = { ...DEFAULT_RETRY_POLICY, ...definedOnly(options) };
+    const { rows } = await executor.executeSql(
+      `update ${QUEUE_SCHEMA}.queue set retry_limit = $2, retry_delay = $3, retry_backoff = $4,
+         expire_seconds = $5, updated_on = now()
+       where name = $1 returning name`,
+      [name, policy.retryLimit, policy.retryDelaySeconds, policy.retryBackoff, policy.expireInSeconds],
+    );
+    if (rows.length === 0)
+      throw new Error(
+        `No queue "${name}": a migration creates it (select pgboss.create_queue('${name}', '{"policy":"standard"}')), see docs/jobs.md`,
+      );
+  }
+
+  async function work(name: string, registration: Registration) {
+    const concurrency = Math.max(1, registration.options.concurrency ?? 1);
+    for (let worker = 0; worker < concurrency; worker += 1) {
+      await boss.work<JobData>(
+        name,
+        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+        async ([raw]) => {
+          if (!raw) return;
+          running += 1;
+          const job: Job = {
+            id: raw.id,
+            name: raw.name,
+            data: raw.data,
+            tenantId: typeof raw.data?.tenantId === 'string' ? raw.data.tenantId : null,
+            attempt: Number(raw.retryCount) + 1,
+            maxAttempts: Number(raw.retryLimit) + 1,
+            expireInSeconds: Number(raw.expireInSeconds),
+            createdAt: raw.createdOn,
+          };
+          const fields = { job: job.id, name, tenantId: job.tenantId, attempt: job.attempt };
+          try {
+            await registration.handler(job);
+          } catch (error) {
+            const final = job.attempt >= job.maxAttempts;
+            logger[final ? 'error' : 'warn'](
+              { ...fields, err: error instanceof Error ? error.message : String(error) },
+              final ? 'job failed, no attempts left' : 'job failed, will retry',
+            );
+            throw error;
+          } finally {
+            running -= 1;
+          }
+        },
+      );
+    }
+  }
+
+  return {
+    register(name, handler, registerOptions = {}) {
+      assertName(name);
+      if (state !== 'new') throw new Error('Register job handlers before start()');
+      if (registrations.has(name)) throw new Error(`A handler for "${name}" is already registered`);
+      registrations.set(name, { handler: handler as JobHandler<JobData>, options: registerOptions });
+    },
+
+    async schedule(name, cron, data, scheduleOptions = {}) {
+      assertName(name);
+      if (data !== undefined) assertData(data);
+      await boss.schedule(name, cron, data ?? {}, { tz: scheduleOptions.tz ?? 'UTC' });
+    },
+
+    async unschedule(name) {
+      await boss.unschedule(name);
+    },
+
+    async enqueue(name, data, enqueueOptions = {}) {
+      assertName(name);
+      assertData(data);
+      const { trx, retryDelaySeconds, startAfter, ...rest } = enqueueOptions;
+      if (rest.id !== undefined && !UUID.test(rest.id)) throw new Error('A job id must be a UUID');
+      if (rest.singletonKey !== undefined && rest.singletonSeconds === undefined)
+        throw new Error('singletonKey needs singletonSeconds (the window in which it dedupes)');
+      const sendOptions: PgBoss.SendOptions = definedOnly({
+        ...rest,
+        retryDelay: retryDelaySeconds,
+        startAfter: typeof startAfter === 'number' ? Math.max(0, Math.ceil(startAfter)) : startAfter,
+        db: trx ? transactionExecutor(trx) : undefined,
+      });
+      return boss.send(name, data, sendOptions);
+    },
+
+    async start() {
+      if (state !== 'new') throw new Error(`The job queue cannot start when ${state}`);
+      state = 'starting';
+      try {
+        for (const [name, registration] of registrations) await applyPolicy(name, registration.options);
+        await boss.start();
+        for (const [name, registration] of registrations) await work(name, registration);
+        state = 'started';
+        logger.info({ jobs: [...registrations.keys()], scheduler }, 'job queue started');
+      } catch (error) {
+        state = 'new';
+        await boss.stop({ graceful: false }).catch(() => {});
+        throw error;
+      }
+    },
+
+    async stop() {
+      if (state !== 'started') return;
+      state = 'stopping';
+      const timeoutMs = (options.stopTimeoutSeconds ?? 30) * 1000;
+      const started = Date.now();
+      await boss.stop({ graceful: true, close: false, timeout: timeoutMs });
+      // pg-boss does not await the statement that completes a job after its handler, nor a
+      // fetch that was on its way when the workers stopped: wait for both to settle.
+      while ((running > 0 || executor.pending() > 0) && Date.now() - started < timeoutMs + 5000) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      state = 'stopped';
+      logger.info({ running, pending: executor.pending() }, 'job queue stopped');
+    },
+
+    async listRecent(listOptions = {}) {
+      const limit = Math.min(Math.max(1, Math.trunc(listOptions.limit ?? 50)), 500);
+      const columns = `id, name, state::text as state, data->>'tenantId' as tenant_id, retry_count, retry_limit,
+        created_on, started_on, completed_on, start_after, output, singleton_key`;
+      const filter = `name not like '\\_\\_pgboss\\_\\_%'
+        and ($2::text is null or state::text = $2) and ($3::text is null or name = $3)`;
+      const { rows } = await executor.executeSql(
+        `select * from (
+           (select ${columns}, false as archived from ${QUEUE_SCHEMA}.job where ${filter}
+             order by created_on desc limit $1)
+           union all
+           (select ${columns}, true as archived from ${QUEUE_SCHEMA}.archive where ${filter}
+             order by created_on desc limit $1)
+         ) runs order by created_on desc, id limit $1`,
+        [limit, listOptions.state ?? null, listOptions.name ?? null],
+      );
+      return rows.map(toJobRun);
+    },
+  };
+}
+
+function toJobRun(row: Record<string, unknown>): JobRun {
+  const state = row.state as JobState;
+  const startedAt = toDate(row.started_on);
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    state,
+    tenantId: (row.tenant_id as string | null) ?? null,
+    attempts: startedAt ? Number(row.retry_count) + 1 : 0,
+    maxAttempts: Number(row.retry_limit) + 1,
+    createdAt: toDate(row.created_on) as Date,
+    startedAt,
+    finishedAt: toDate(row.completed_on),
+    runAfter: toDate(row.start_after) as Date,
+    lastError: state === 'completed' ? null : errorMessage(row.output),
+    singletonKey: (row.singleton_key as string | null) ?? null,
+    archived: row.archived === true,
+  };
+}
+
+function toDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(String(value));
+}
+
+/** pg-boss stores a failure as the serialised error, a timeout as `{ value: { message } }`. */
+function errorMessage(output: unknown): string | null {
+  const parsed = typeof output === 'string' ? safeParse(output) : output;
+  if (!parsed || typeof parsed !== 'object') return null;
+  const record = parsed as { message?: unknown; value?: unknown };
+  if (typeof record.message === 'string') return record.message;
+  if (typeof record.value === 'string') return record.value;
+  if (record.value && typeof record.value === 'object') {
+    const inner = (record.value as { message?: unknown }).message;
+    if (typeof inner === 'string') return inner;
+  }
+  return null;
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function definedOnly<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+}
