@@ -9,7 +9,14 @@ import {
   signedInClient,
   type TestServer,
 } from './helpers';
-import { createCustomerIn, createInvitationIn, PROCEDURE_CASES, type Victim } from './procedure-cases';
+import {
+  createContactIn,
+  createCustomerIn,
+  createInvitationIn,
+  createOrderIn,
+  PROCEDURE_CASES,
+  type Victim,
+} from './procedure-cases';
 
 /**
  * SECURITY.md T1.1–T1.3: every member of tenant B calls every procedure with tenant A's
@@ -20,7 +27,19 @@ let server: TestServer;
 let victim: Victim;
 let attacker: SeededTenant;
 
-const TENANT_TABLES = ['tenants', 'memberships', 'invitations', 'customers'] as const;
+const TENANT_TABLES = [
+  'tenants',
+  'memberships',
+  'invitations',
+  'customers',
+  'teams',
+  'contacts',
+  'orders',
+  'order_lines',
+  'interactions',
+  'lifecycle_changes',
+  'audit_log',
+] as const;
 
 /** A checksum of every row tenant A owns, read through A's own tenant context. */
 async function checksumOf(tenant: SeededTenant): Promise<string> {
@@ -71,7 +90,11 @@ beforeAll(async () => {
   const ownerSession = await server.database.withScope({}, (trx) =>
     createSession(trx, victimTenant.users.owner.id, victimTenant.tenantId),
   );
+  const orderId = await createOrderIn(server, victimTenant.tenantId, customerId);
+  const contactId = await createContactIn(server, victimTenant.tenantId, customerId);
   victim = {
+    orderId,
+    contactId,
     ownerSessionPublicId: publicSessionId(ownerSession.session.id),
     tenant: victimTenant,
     customerId,
@@ -84,6 +107,8 @@ afterAll(() => server.destroy());
 
 function victimMarkers(): string[] {
   return [
+    victim.orderId,
+    victim.contactId,
     victim.tenant.tenantId,
     victim.tenant.name,
     victim.customerId,

@@ -19,6 +19,8 @@ export type Victim = {
   forgedInvitationToken: string;
   /** The public handle of a session of A's owner. */
   ownerSessionPublicId: string;
+  orderId: string;
+  contactId: string;
 };
 
 export type ProcedureCase = {
@@ -35,16 +37,49 @@ export async function createCustomerIn(
   tenantId: string,
   name = '测试客户',
   archived = false,
+  ownerUserId: string | null = null,
 ) {
   return server.database.withTenant(tenantId, async (trx) => {
     const row = await trx
       .insertInto('customers')
-      .values({ tenant_id: tenantId, name, kind: 'company', archived_at: archived ? new Date() : null })
+      .values({
+        tenant_id: tenantId,
+        name,
+        kind: 'company',
+        archived_at: archived ? new Date() : null,
+        owner_user_id: ownerUserId,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
   });
 }
+
+export async function createOrderIn(server: TestServer, tenantId: string, customerId: string) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('orders')
+      .values({ tenant_id: tenantId, customer_id: customerId, ordered_at: new Date(), amount: '1280.00' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+export async function createContactIn(server: TestServer, tenantId: string, customerId: string) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('contacts')
+      .values({ tenant_id: tenantId, customer_id: customerId, name: '联系人' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+/** A customer the actor may see and change: their own. */
+const ownCustomer = ({ server, tenant, actor }: CaseContext, archived = false) =>
+  createCustomerIn(server, tenant.tenantId, '测试客户', archived, actor.id);
 
 export async function createInvitationIn(
   server: TestServer,
@@ -151,7 +186,7 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     }),
   },
   'customers.archive': {
-    input: async ({ server, tenant }) => ({ id: await createCustomerIn(server, tenant.tenantId) }),
+    input: async (context) => ({ id: await ownCustomer(context) }),
     foreign: (victim) => ({ id: victim.customerId }),
   },
   'customers.create': {
@@ -159,29 +194,110 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     foreign: (victim) => ({ name: '新客户', kind: 'person', ownerUserId: victim.tenant.users.sales_rep.id }),
   },
   'customers.get': {
-    input: async ({ server, tenant }) => ({ id: await createCustomerIn(server, tenant.tenantId) }),
+    input: async (context) => ({ id: await ownCustomer(context) }),
     foreign: (victim) => ({ id: victim.customerId }),
   },
   'customers.list': {
     input: () => ({ limit: 10 }),
     foreign: (victim) => ({ ownerUserId: victim.tenant.users.sales_rep.id, search: victim.customerName }),
   },
-  'customers.restore': {
-    input: async ({ server, tenant }) => ({
-      id: await createCustomerIn(server, tenant.tenantId, '已归档客户', true),
+  'customers.reassign': {
+    input: async (context) => ({
+      ids: [await ownCustomer(context)],
+      ownerUserId: context.tenant.users.sales_manager.id,
     }),
+    foreign: (victim) => ({ ids: [victim.customerId], ownerUserId: victim.tenant.users.sales_rep.id }),
+  },
+  'customers.restore': {
+    input: async (context) => ({ id: await ownCustomer(context, true) }),
+    foreign: (victim) => ({ id: victim.customerId }),
+  },
+  'customers.timeline': {
+    input: async (context) => ({ id: await ownCustomer(context) }),
     foreign: (victim) => ({ id: victim.customerId }),
   },
   'customers.update': {
-    input: async ({ server, tenant }) => ({
-      id: await createCustomerIn(server, tenant.tenantId),
-      name: '改名后的客户',
-    }),
+    input: async (context) => ({ id: await ownCustomer(context), name: '改名后的客户', industry: '制造业' }),
     foreign: (victim) => ({
       id: victim.customerId,
       name: '被篡改',
       ownerUserId: victim.tenant.users.viewer.id,
     }),
+  },
+  'contacts.create': {
+    input: async (context) => ({
+      customerId: await ownCustomer(context),
+      name: '王经理',
+      title: '采购总监',
+      phones: ['13800001111'],
+    }),
+    foreign: (victim) => ({ customerId: victim.customerId, name: '冒名联系人' }),
+  },
+  'contacts.delete': {
+    input: async (context) => ({
+      id: await createContactIn(context.server, context.tenant.tenantId, await ownCustomer(context)),
+    }),
+    foreign: (victim) => ({ id: victim.contactId }),
+  },
+  'contacts.list': {
+    input: async (context) => ({ customerId: await ownCustomer(context) }),
+    foreign: (victim) => ({ customerId: victim.customerId }),
+  },
+  'contacts.update': {
+    input: async (context) => ({
+      id: await createContactIn(context.server, context.tenant.tenantId, await ownCustomer(context)),
+      title: '总经理',
+    }),
+    foreign: (victim) => ({ id: victim.contactId, title: '被篡改' }),
+  },
+  'interactions.list': {
+    input: async (context) => ({ customerId: await ownCustomer(context) }),
+    foreign: (victim) => ({ customerId: victim.customerId }),
+  },
+  'interactions.log': {
+    input: async (context) => ({
+      customerId: await ownCustomer(context),
+      kind: 'call',
+      summary: '电话沟通了续约意向',
+    }),
+    foreign: (victim) => ({
+      customerId: victim.customerId,
+      kind: 'visit',
+      summary: '伪造拜访',
+      contactId: victim.contactId,
+    }),
+  },
+  'orders.create': {
+    input: async (context) => ({
+      customerId: await ownCustomer(context),
+      orderedAt: '2026-11-01',
+      lines: [{ product: '工业传感器', quantity: 2, unitPrice: '1980.00' }],
+    }),
+    foreign: (victim) => ({ customerId: victim.customerId, orderedAt: '2026-11-01', amount: '1' }),
+  },
+  'orders.get': {
+    input: async (context) => ({
+      id: await createOrderIn(context.server, context.tenant.tenantId, await ownCustomer(context)),
+    }),
+    foreign: (victim) => ({ id: victim.orderId }),
+  },
+  'orders.list': {
+    input: async (context) => ({ customerId: await ownCustomer(context) }),
+    foreign: (victim) => ({ customerId: victim.customerId }),
+  },
+  'orders.update': {
+    input: async (context) => ({
+      id: await createOrderIn(context.server, context.tenant.tenantId, await ownCustomer(context)),
+      amount: '2000',
+    }),
+    foreign: (victim) => ({ id: victim.orderId, amount: '0' }),
+  },
+  'orders.void': {
+    input: async (context) => ({
+      id: await createOrderIn(context.server, context.tenant.tenantId, await ownCustomer(context)),
+      reason: '客户取消',
+    }),
+    foreign: (victim) => ({ id: victim.orderId, reason: '恶意作废' }),
   },
   'members.invitations.accept': {
     input: async ({ server }) => ({ token: (await invitationToAnotherTenant(server)).token }),

@@ -1,6 +1,7 @@
 import type { LoginRateLimiter, Permission, SessionCookie, SessionPolicy, ValidatedSession } from '@crm/auth';
 import { validateSessionToken } from '@crm/auth';
 import type { CrmDatabase, Database, Role, Transaction } from '@crm/db';
+import type { RecordAccess } from './customers/access';
 import type { Locale } from './i18n';
 
 /** Structured log sink (pino in the server). Never pass credentials or raw tokens. */
@@ -41,6 +42,7 @@ export type TenantContext = {
   role: Role;
   permissions: readonly Permission[];
   trx: Transaction<Database>;
+  access: RecordAccess;
 };
 
 export async function createContext(dependencies: ApiDependencies, request: RequestInfo): Promise<Context> {

@@ -62,6 +62,38 @@ export const ERRORS = {
     'zh-CN': '客户已归档，请先恢复再修改',
     en: 'This customer is archived. Restore it before editing',
   },
+  CUSTOMER_NUMBER_TAKEN: {
+    trpc: 'CONFLICT',
+    'zh-CN': '该客户编号已被其他客户使用',
+    en: 'Another customer already has this customer number',
+  },
+  MONEY_FORMAT: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '请填写金额，最多两位小数，如 12800 或 12800.50',
+    en: 'Enter an amount with at most two decimals, e.g. 12800 or 12800.50',
+  },
+  QUANTITY_FORMAT: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '数量须大于 0，最多三位小数',
+    en: 'The quantity must be above 0, with at most three decimals',
+  },
+  CONTACT_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '联系人不存在', en: 'Contact not found' },
+  ORDER_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '订单不存在', en: 'Order not found' },
+  ORDER_NUMBER_TAKEN: {
+    trpc: 'CONFLICT',
+    'zh-CN': '该订单号已存在',
+    en: 'This order number is already in use',
+  },
+  ORDER_AMOUNT_REQUIRED: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '请填写订单金额，或添加商品明细',
+    en: 'Enter the order amount, or add line items',
+  },
+  ORDER_VOID: {
+    trpc: 'CONFLICT',
+    'zh-CN': '订单已作废，不能再修改',
+    en: 'This order is void and can no longer change',
+  },
   OWNER_NOT_MEMBER: {
     trpc: 'BAD_REQUEST',
     'zh-CN': '负责人必须是本企业的成员',

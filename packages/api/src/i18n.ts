@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isErrorCode, translateError } from './errors';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -18,6 +19,8 @@ type Issue = z.core.$ZodIssue;
 /** Validation messages a user can act on, written for each language rather than machine-translated. */
 export function describeIssue(issue: Issue, locale: Locale): string {
   const zh = locale === 'zh-CN';
+  // A schema may name one of our error codes as its message.
+  if (isErrorCode(issue.message)) return translateError(issue.message, locale);
   switch (issue.code) {
     case 'too_small':
       if (issue.origin === 'string') {

@@ -1,6 +1,9 @@
 import { authRouter } from './auth/auth.router';
+import { contactsRouter } from './contacts/contacts.router';
 import { customersRouter } from './customers/customers.router';
+import { interactionsRouter } from './interactions/interactions.router';
 import { membersRouter } from './members/members.router';
+import { ordersRouter } from './orders/orders.router';
 import { tenantsRouter } from './tenants/tenants.router';
 import { createCallerFactory, type Meta, router } from './trpc';
 
@@ -9,6 +12,9 @@ export const appRouter = router({
   tenants: tenantsRouter,
   members: membersRouter,
   customers: customersRouter,
+  contacts: contactsRouter,
+  orders: ordersRouter,
+  interactions: interactionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,4 @@
-import { hasPermission, type Permission, ROLE_PERMISSIONS } from '@crm/auth';
+import { hasPermission, type Permission, ROLE_PERMISSIONS, ROLE_RECORD_SCOPE } from '@crm/auth';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context';
@@ -86,11 +86,19 @@ export const tenantProcedure = t.procedure
     const auth = ctx.auth;
     const tenantId = auth.session.active_tenant_id;
     if (!tenantId) throw appError('NO_ACTIVE_TENANT');
-    return ctx.database.withMember(tenantId, auth.user.id, async (trx, role) => {
-      if (!role) throw appError('NOT_A_MEMBER');
+    return ctx.database.withMember(tenantId, auth.user.id, async (trx, membership) => {
+      if (!membership) throw appError('NOT_A_MEMBER');
+      const { role, teamId } = membership;
       if (meta?.permission && !hasPermission(role, meta.permission)) throw appError('FORBIDDEN');
       const result = await next({
-        ctx: { auth, tenantId, role, permissions: ROLE_PERMISSIONS[role], trx },
+        ctx: {
+          auth,
+          tenantId,
+          role,
+          permissions: ROLE_PERMISSIONS[role],
+          trx,
+          access: { userId: auth.user.id, teamId, scope: ROLE_RECORD_SCOPE[role] },
+        },
       });
       // Roll back everything the procedure wrote when it failed.
       if (!result.ok) throw result.error;

@@ -1,6 +1,12 @@
 import { ROLES } from '@crm/db';
 import { describe, expect, it } from 'vitest';
-import { assignableRoles, hasPermission, PERMISSIONS, ROLE_PERMISSIONS } from './permissions';
+import {
+  assignableRoles,
+  hasPermission,
+  PERMISSIONS,
+  ROLE_PERMISSIONS,
+  ROLE_RECORD_SCOPE,
+} from './permissions';
 
 describe('role → permission table', () => {
   // Spelled out so that widening a role is a visible, reviewed change to this test.
@@ -23,6 +29,19 @@ describe('role → permission table', () => {
       marketing: ['customers.read', 'customers.create'],
       analyst: ['customers.read'],
       viewer: ['customers.read'],
+    });
+  });
+
+  it('sales reps see their own customers, managers their team’s, everyone else all', () => {
+    expect(ROLE_RECORD_SCOPE).toEqual({
+      owner: 'all',
+      admin: 'all',
+      sales_manager: 'team',
+      sales_rep: 'own',
+      service_agent: 'all',
+      marketing: 'all',
+      analyst: 'all',
+      viewer: 'all',
     });
   });
 

@@ -5,6 +5,11 @@ export const PERMISSIONS = [
   'customers.create',
   'customers.update',
   'customers.archive',
+  'customers.reassign',
+  'orders.write',
+  'orders.void',
+  'interactions.write',
+  'teams.manage',
   'members.read',
   'members.invite',
   'members.manage',
@@ -28,6 +33,22 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   marketing: ['customers.read', 'customers.create'],
   analyst: ['customers.read'],
   viewer: ['customers.read'],
+};
+
+/**
+ * Which customers a role sees (record-level access): every customer of the tenant, those
+ * owned by anyone in the member's team, or only their own.
+ */
+export type RecordScope = 'all' | 'team' | 'own';
+export const ROLE_RECORD_SCOPE: Record<Role, RecordScope> = {
+  owner: 'all',
+  admin: 'all',
+  sales_manager: 'team',
+  sales_rep: 'own',
+  service_agent: 'all',
+  marketing: 'all',
+  analyst: 'all',
+  viewer: 'all',
 };
 
 export function hasPermission(role: Role, permission: Permission): boolean {

@@ -36,13 +36,13 @@ export type CrmDatabase = {
     userId?: string,
   ): Promise<T>;
   /**
-   * A tenant request by a user: like `withTenant`, and `fn` also gets the user's role in the
-   * tenant (null when not a member), read in the same round trip that opens the transaction.
+   * A tenant request by a user: like `withTenant`, and `fn` also gets the user's role and team
+   * in the tenant (null when not a member), read in the same round trip that opens the transaction.
    */
   withMember<T>(
     tenantId: string,
     userId: string,
-    fn: (trx: Transaction<Database>, role: Role | null) => Promise<T>,
+    fn: (trx: Transaction<Database>, membership: MemberAccess | null) => Promise<T>,
   ): Promise<T>;
   /**
    * Statements on the global auth tables (users, sessions) with no tenant in play, each
@@ -66,9 +66,16 @@ export async function openDatabase(config: DatabaseConfig): Promise<CrmDatabase>
   return openEmbeddedDatabase(config.dataDir ?? 'memory://');
 }
 
+export type MemberAccess = { role: Role; teamId: string | null };
+type MembershipRow = { role: Role; team_id: string | null };
+
+function toMemberAccess(row: MembershipRow | undefined): MemberAccess | null {
+  return row ? { role: row.role, teamId: row.team_id } : null;
+}
+
 /** The caller's role in the tenant; RLS confines it to the tenant set in the same transaction. */
 function membershipQuery(tenantId: string, userId: string) {
-  return CompiledQuery.raw('select role from memberships where tenant_id = $1 and user_id = $2', [
+  return CompiledQuery.raw('select role, team_id from memberships where tenant_id = $1 and user_id = $2', [
     tenantId,
     userId,
   ]);
@@ -99,8 +106,12 @@ async function runMigrations(db: Kysely<unknown>): Promise<void> {
 function createPostgres(url: string, max: number) {
   return postgres(url, {
     max,
-    // numeric and int8 stay strings: money must never pass through a float.
+    // numeric and int8 stay strings: money must never pass through a float. Dates stay
+    // 'YYYY-MM-DD' strings: a calendar date has no time zone to shift it.
     onnotice: () => {},
+    types: {
+      date: { to: 1082, from: [1082], serialize: (value: string) => value, parse: (value: string) => value },
+    },
     connection: { application_name: 'crm' },
   });
 }
@@ -128,7 +139,7 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
       return scopeStorage.run(batch, () =>
         db
           .transaction()
-          .execute((trx) => fn(trx, (batch.firstReadRows?.[0] as { role: Role } | undefined)?.role ?? null)),
+          .execute((trx) => fn(trx, toMemberAccess(batch.firstReadRows?.[0] as MembershipRow | undefined))),
       );
     },
     withoutTenant: (fn) => fn(db),
@@ -148,7 +159,7 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
 
 async function openEmbeddedDatabase(dataDir: string): Promise<CrmDatabase> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir);
+  const pglite = new PGlite(dataDir, { parsers: { 1082: (value: string) => value } });
   await pglite.waitReady;
   // PGlite's one session is a superuser; these roles give the same ownership split as a server.
   await pglite.exec(`
@@ -174,8 +185,8 @@ async function openEmbeddedDatabase(dataDir: string): Promise<CrmDatabase> {
     withTenant: (tenantId, fn, userId) => withScope({ tenantId, userId: userId ?? null }, fn),
     withMember: (tenantId, userId, fn) =>
       withScope({ tenantId, userId }, async (trx) => {
-        const { rows } = await trx.executeQuery<{ role: Role }>(membershipQuery(tenantId, userId));
-        return fn(trx, rows[0]?.role ?? null);
+        const { rows } = await trx.executeQuery<MembershipRow>(membershipQuery(tenantId, userId));
+        return fn(trx, toMemberAccess(rows[0]));
       }),
     withoutTenant: (fn) => withScope({}, fn),
     async migrate() {

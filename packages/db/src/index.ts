@@ -1,5 +1,11 @@
 export { type Kysely, sql, type Transaction } from 'kysely';
-export { type CrmDatabase, type DatabaseConfig, openDatabase, type Scope } from './connection';
+export {
+  type CrmDatabase,
+  type DatabaseConfig,
+  type MemberAccess,
+  openDatabase,
+  type Scope,
+} from './connection';
 export { dropDatabase, type ProvisionedUrls, provisionDatabase } from './provision';
 export { checkRuntimeRole, type RuntimeRoleReport } from './role-check';
 export { APP_ROLE, OWNER_ROLE } from './roles';

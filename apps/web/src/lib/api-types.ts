@@ -11,6 +11,7 @@ export type Permission = CurrentTenant['permissions'][number];
 export type Role = CurrentTenant['role'];
 export type Industry = CurrentTenant['industry'];
 export type Customer = RouterOutputs['customers']['get'];
+export type CustomerListItem = RouterOutputs['customers']['list']['items'][number];
 export type CustomerKind = Customer['kind'];
 /** The list input without its `void` (all-defaults) alternative. */
 export type CustomerListInput = Extract<RouterInputs['customers']['list'], object>;
@@ -36,7 +37,12 @@ export const INVITABLE_ROLES = ROLES.filter((role) => role !== 'owner');
 export const INDUSTRIES = ['retail', 'b2b', 'corporate-banking'] as const satisfies readonly Industry[];
 export const CUSTOMER_KINDS = ['person', 'company'] as const satisfies readonly CustomerKind[];
 export type CustomerSort = NonNullable<CustomerListInput['sort']>;
-export const CUSTOMER_SORTS = ['createdAt', 'updatedAt', 'name'] as const satisfies readonly CustomerSort[];
+export const CUSTOMER_SORTS = [
+  'createdAt',
+  'updatedAt',
+  'name',
+  'amount12m',
+] as const satisfies readonly CustomerSort[];
 
 export const listsAreComplete: [
   AssertComplete<Role, typeof ROLES>,

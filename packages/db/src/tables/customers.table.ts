@@ -3,6 +3,21 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 export const CUSTOMER_KINDS = ['person', 'company'] as const;
 export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
 
+export const LIFECYCLE_STAGES = ['potential', 'new', 'returning', 'loyal', 'at_risk', 'dormant'] as const;
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+
+export type Address = {
+  label?: string;
+  province?: string;
+  city?: string;
+  district?: string;
+  street?: string;
+  postcode?: string;
+};
+
+/** numeric columns arrive as strings (never floats); they are written as strings too. */
+type Money = ColumnType<string, string | number | undefined, string | number>;
+
 export type CustomersTable = {
   tenant_id: string;
   id: Generated<string>;
@@ -15,6 +30,25 @@ export type CustomersTable = {
   archived_at: Date | null;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  customer_number: string | null;
+  industry: string | null;
+  birthday: ColumnType<string | null, string | null | undefined, string | null>;
+  founded_on: ColumnType<string | null, string | null | undefined, string | null>;
+  addresses: ColumnType<Address[], string | undefined, string>;
+  explicit_needs: string | null;
+  implicit_needs: string | null;
+  pain_points: string | null;
+  purchase_plan: string | null;
+  purchase_plan_amount: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  purchase_plan_expected_on: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Derived from orders, maintained in SQL. */
+  first_deal_at: ColumnType<Date | null, never, Date | null>;
+  last_deal_at: ColumnType<Date | null, never, Date | null>;
+  order_count: ColumnType<number, never, number>;
+  amount_12m: Money;
+  amount_lifetime: Money;
+  lifecycle_stage: ColumnType<LifecycleStage, never, LifecycleStage>;
+  lifecycle_changed_at: ColumnType<Date | null, never, Date | null>;
 };
 export type Customer = Selectable<CustomersTable>;
 export type NewCustomer = Insertable<CustomersTable>;

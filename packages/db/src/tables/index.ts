@@ -1,3 +1,12 @@
+import type {
+  AuditLogTable,
+  ContactsTable,
+  InteractionsTable,
+  LifecycleChangesTable,
+  OrderLinesTable,
+  OrdersTable,
+  TeamsTable,
+} from './customer-360.table';
 import type { CustomersTable } from './customers.table';
 import type { InvitationsTable } from './invitations.table';
 import type { MembershipsTable } from './memberships.table';
@@ -12,8 +21,16 @@ export type Database = {
   memberships: MembershipsTable;
   invitations: InvitationsTable;
   customers: CustomersTable;
+  teams: TeamsTable;
+  contacts: ContactsTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  interactions: InteractionsTable;
+  lifecycle_changes: LifecycleChangesTable;
+  audit_log: AuditLogTable;
 };
 
+export * from './customer-360.table';
 export * from './customers.table';
 export * from './invitations.table';
 export * from './memberships.table';

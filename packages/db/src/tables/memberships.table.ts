@@ -16,6 +16,7 @@ export type MembershipsTable = {
   tenant_id: string;
   user_id: string;
   role: Role;
+  team_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
 };
 export type Membership = Selectable<MembershipsTable>;

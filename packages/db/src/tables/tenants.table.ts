@@ -10,6 +10,10 @@ export type TenantsTable = {
   name: string;
   industry: IndustryProfile;
   created_at: ColumnType<Date, Date | string | undefined, never>;
+  currency: ColumnType<string, string | undefined, string>;
+  lifecycle_at_risk_days: ColumnType<number, number | undefined, number>;
+  lifecycle_dormant_days: ColumnType<number, number | undefined, number>;
+  lifecycle_loyal_orders: ColumnType<number, number | undefined, number>;
 };
 export type Tenant = Selectable<TenantsTable>;
 export type NewTenant = Insertable<TenantsTable>;

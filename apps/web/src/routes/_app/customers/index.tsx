@@ -9,7 +9,12 @@ import { z } from 'zod';
 import { PageHeader } from '../../../components/PageHeader';
 import { CustomerFormDrawer } from '../../../features/customers/CustomerFormDrawer';
 import { KindTag } from '../../../features/customers/KindTag';
-import { CUSTOMER_KINDS, CUSTOMER_SORTS, type Customer, type CustomerSort } from '../../../lib/api-types';
+import {
+  CUSTOMER_KINDS,
+  CUSTOMER_SORTS,
+  type CustomerListItem,
+  type CustomerSort,
+} from '../../../lib/api-types';
 import { appCodeOf, errorMessage } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
 import { useCan } from '../../../lib/shell-context';
@@ -107,7 +112,7 @@ function CustomersPage() {
   const sortOrder = (column: CustomerSort) =>
     sort === column ? (direction === 'asc' ? 'ascend' : 'descend') : null;
 
-  const columns: ColumnsType<Customer> = [
+  const columns: ColumnsType<CustomerListItem> = [
     {
       key: 'name',
       dataIndex: 'name',
@@ -132,7 +137,7 @@ function CustomersPage() {
       dataIndex: 'kind',
       title: t('customers.columns.kind'),
       width: 100,
-      render: (kind: Customer['kind']) => <KindTag kind={kind} />,
+      render: (kind: CustomerListItem['kind']) => <KindTag kind={kind} />,
     },
     {
       key: 'phone',
@@ -181,7 +186,7 @@ function CustomersPage() {
     },
   ];
 
-  const onSort = (sorter: SorterResult<Customer> | SorterResult<Customer>[]) => {
+  const onSort = (sorter: SorterResult<CustomerListItem> | SorterResult<CustomerListItem>[]) => {
     const single = Array.isArray(sorter) ? sorter[0] : sorter;
     const column = single?.columnKey;
     const order = single?.order;
@@ -257,7 +262,7 @@ function CustomersPage() {
               aria-label={t('customers.kindFilter')}
               style={{ width: 140 }}
               value={search.kind ?? 'all'}
-              onChange={(value: Customer['kind'] | 'all') =>
+              onChange={(value: CustomerListItem['kind'] | 'all') =>
                 void setSearch({ kind: value === 'all' ? undefined : value })
               }
               options={[
@@ -291,7 +296,7 @@ function CustomersPage() {
           </Flex>
         ) : null}
         <div data-testid="customers-table">
-          <Table<Customer>
+          <Table<CustomerListItem>
             rowKey="id"
             columns={columns}
             dataSource={list.data?.items ?? []}

@@ -1,0 +1,77 @@
+import type { Database, Transaction } from '@crm/db';
+import { sql } from 'kysely';
+
+/**
+ * Re-derives the transaction facts and lifecycle stage of some customers of one tenant —
+ * or all of them — in one set-based statement, and records each stage move in
+ * lifecycle_changes. Run in the same transaction as an order change ('order'), and daily
+ * for every tenant ('daily') so that the 12-month amount and the at-risk/dormant stages
+ * follow the calendar.
+ *
+ * Stages: potential (no completed order) → new (one) → returning (two or more) → loyal
+ * (the tenant's threshold); at risk and dormant after the tenant's number of days without one.
+ */
+export async function refreshCustomerFacts(
+  trx: Transaction<Database>,
+  tenantId: string,
+  customerIds: string[] | 'all',
+  reason: 'order' | 'daily',
+): Promise<{ updated: number; stageChanges: number }> {
+  const only = customerIds === 'all' ? sql`true` : sql`c.id = any(${customerIds}::uuid[])`;
+  const { rows } = await sql<{ updated: number; stage_changes: number }>`
+    with facts as (
+      select c.id,
+        min(o.ordered_at) filter (where o.status = 'completed') as first_deal_at,
+        max(o.ordered_at) filter (where o.status = 'completed') as last_deal_at,
+        (count(o.id) filter (where o.status = 'completed'))::int as order_count,
+        coalesce(sum(o.amount) filter (where o.status = 'completed' and o.currency = t.currency
+          and o.ordered_at >= now() - interval '12 months'), 0) as amount_12m,
+        coalesce(sum(o.amount) filter (where o.status = 'completed' and o.currency = t.currency), 0) as amount_lifetime
+      from customers c
+      join tenants t on t.id = c.tenant_id
+      left join orders o on o.tenant_id = c.tenant_id and o.customer_id = c.id
+      where c.tenant_id = ${tenantId} and ${only}
+      group by c.id
+    ),
+    staged as (
+      select f.*,
+        case
+          when f.order_count = 0 then 'potential'
+          when f.last_deal_at < now() - make_interval(days => t.lifecycle_dormant_days) then 'dormant'
+          when f.last_deal_at < now() - make_interval(days => t.lifecycle_at_risk_days) then 'at_risk'
+          when f.order_count >= t.lifecycle_loyal_orders then 'loyal'
+          when f.order_count >= 2 then 'returning'
+          else 'new'
+        end as stage
+      from facts f
+      join tenants t on t.id = ${tenantId}
+    ),
+    updated as (
+      update customers c set
+        first_deal_at = s.first_deal_at,
+        last_deal_at = s.last_deal_at,
+        order_count = s.order_count,
+        amount_12m = s.amount_12m,
+        amount_lifetime = s.amount_lifetime,
+        lifecycle_stage = s.stage,
+        lifecycle_changed_at = case when before.lifecycle_stage <> s.stage then now() else before.lifecycle_changed_at end
+      from staged s
+      join customers before on before.tenant_id = ${tenantId} and before.id = s.id
+      where c.tenant_id = ${tenantId} and c.id = s.id
+        and (before.first_deal_at is distinct from s.first_deal_at
+          or before.last_deal_at is distinct from s.last_deal_at
+          or before.order_count <> s.order_count
+          or before.amount_12m <> s.amount_12m
+          or before.amount_lifetime <> s.amount_lifetime
+          or before.lifecycle_stage <> s.stage)
+      returning c.id, before.lifecycle_stage as from_stage, s.stage as to_stage
+    ),
+    moved as (
+      insert into lifecycle_changes (tenant_id, customer_id, from_stage, to_stage, reason)
+      select ${tenantId}, id, from_stage, to_stage, ${reason} from updated where from_stage <> to_stage
+      returning 1
+    )
+    select (select count(*)::int from updated) as updated, (select count(*)::int from moved) as stage_changes
+  `.execute(trx);
+  return { updated: rows[0]?.updated ?? 0, stageChanges: rows[0]?.stage_changes ?? 0 };
+}

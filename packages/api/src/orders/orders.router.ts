@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { TenantScope } from '../customers/customers.service';
+import { permittedProcedure, router } from '../trpc';
+import { getOrderOrThrow, listOrders } from './orders.repository';
+import {
+  createOrderInput,
+  listOrdersInput,
+  orderOutput,
+  updateOrderInput,
+  voidOrderInput,
+} from './orders.schemas';
+import { createOrder, updateOrder, voidOrder } from './orders.service';
+
+type Ctx = Omit<TenantScope, 'userId'> & { auth: { user: { id: string } } };
+const scopeOf = (ctx: Ctx): TenantScope => ({
+  trx: ctx.trx,
+  tenantId: ctx.tenantId,
+  userId: ctx.auth.user.id,
+  access: ctx.access,
+});
+
+export const ordersRouter = router({
+  list: permittedProcedure('customers.read')
+    .input(listOrdersInput)
+    .output(z.object({ items: z.array(orderOutput), nextCursor: z.string().nullable() }))
+    .query(({ ctx, input }) => listOrders(ctx.trx, ctx.tenantId, ctx.access, input)),
+
+  get: permittedProcedure('customers.read')
+    .input(z.strictObject({ id: z.uuid() }))
+    .output(orderOutput)
+    .query(({ ctx, input }) => getOrderOrThrow(ctx.trx, ctx.tenantId, ctx.access, input.id)),
+
+  create: permittedProcedure('orders.write')
+    .input(createOrderInput)
+    .output(orderOutput)
+    .mutation(({ ctx, input }) => createOrder(scopeOf(ctx), input)),
+
+  update: permittedProcedure('orders.write')
+    .input(updateOrderInput)
+    .output(orderOutput)
+    .mutation(({ ctx, input }) => updateOrder(scopeOf(ctx), input)),
+
+  void: permittedProcedure('orders.void')
+    .input(voidOrderInput)
+    .output(orderOutput)
+    .mutation(({ ctx, input }) => voidOrder(scopeOf(ctx), input.id, input.reason)),
+});

@@ -1,0 +1,71 @@
+import { ORDER_STATUSES, PAYMENT_METHODS } from '@crm/db';
+import { z } from 'zod';
+import { moneyInput } from '../customers/customers.schemas';
+
+const lineInput = z.strictObject({
+  product: z.string().trim().min(1).max(200),
+  quantity: z
+    .union([z.string().trim(), z.number().finite()])
+    .transform((value) => String(value))
+    .pipe(z.string().regex(/^\d{1,11}(\.\d{1,3})?$/, { error: 'QUANTITY_FORMAT' }))
+    .refine((value) => Number(value) > 0, { error: 'QUANTITY_FORMAT' }),
+  unitPrice: moneyInput,
+});
+
+const orderFields = {
+  orderNumber: z.string().trim().max(64).nullish(),
+  orderedAt: z.iso.datetime({ offset: true }).or(z.iso.date()),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
+  /** Required unless lines are given; with lines it is their total. */
+  amount: moneyInput.optional(),
+  profit: z
+    .union([z.string().trim(), z.number().finite()])
+    .transform((value) => String(value))
+    .pipe(z.string().regex(/^-?\d{1,14}(\.\d{1,2})?$/, { error: 'MONEY_FORMAT' }))
+    .nullish(),
+  paymentMethod: z.enum(PAYMENT_METHODS).nullish(),
+  status: z.enum(['pending', 'completed', 'refunded']).optional(),
+  note: z.string().trim().max(2000).nullish(),
+  lines: z.array(lineInput).max(200).optional(),
+};
+
+export const createOrderInput = z.strictObject({ customerId: z.uuid(), ...orderFields });
+export type CreateOrderInput = z.infer<typeof createOrderInput>;
+export const updateOrderInput = z.strictObject({
+  id: z.uuid(),
+  ...orderFields,
+  orderedAt: orderFields.orderedAt.optional(),
+});
+export type UpdateOrderInput = z.infer<typeof updateOrderInput>;
+export const voidOrderInput = z.strictObject({ id: z.uuid(), reason: z.string().trim().min(1).max(500) });
+
+export const listOrdersInput = z.strictObject({
+  customerId: z.uuid().optional(),
+  includeVoid: z.boolean().default(false),
+  cursor: z.string().max(300).nullish(),
+  limit: z.number().int().min(1).max(100).default(50),
+});
+export type ListOrdersInput = z.infer<typeof listOrdersInput>;
+
+export const orderOutput = z.object({
+  id: z.uuid(),
+  customerId: z.uuid(),
+  customerName: z.string(),
+  orderNumber: z.string().nullable(),
+  orderedAt: z.string(),
+  currency: z.string(),
+  amount: z.string(),
+  profit: z.string().nullable(),
+  paymentMethod: z.enum(PAYMENT_METHODS).nullable(),
+  status: z.enum(ORDER_STATUSES),
+  voidReason: z.string().nullable(),
+  note: z.string().nullable(),
+  lines: z.array(
+    z.object({ product: z.string(), quantity: z.string(), unitPrice: z.string(), amount: z.string() }),
+  ),
+  createdAt: z.string(),
+});
+export type OrderOutput = z.infer<typeof orderOutput>;

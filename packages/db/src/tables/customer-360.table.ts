@@ -1,0 +1,114 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { LifecycleStage } from './customers.table';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+/** numeric columns arrive as strings (never floats). */
+type Numeric = ColumnType<string, string | number, string | number>;
+/** date columns are read as 'YYYY-MM-DD' strings (see the connection's type parsers). */
+type DateOnly = ColumnType<string | null, string | null | undefined, string | null>;
+
+export type TeamsTable = { tenant_id: string; id: Generated<string>; name: string; created_at: CreatedAt };
+
+export type ContactsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  customer_id: string;
+  name: string;
+  title: string | null;
+  phones: ColumnType<string[], string[] | undefined, string[]>;
+  emails: ColumnType<string[], string[] | undefined, string[]>;
+  birthday: DateOnly;
+  is_primary: ColumnType<boolean, boolean | undefined, boolean>;
+  note: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+};
+export type Contact = Selectable<ContactsTable>;
+
+export const ORDER_STATUSES = ['pending', 'completed', 'refunded', 'void'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export const PAYMENT_METHODS = [
+  'bank_transfer',
+  'alipay',
+  'wechat_pay',
+  'card',
+  'cash',
+  'credit',
+  'other',
+] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export type OrdersTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  customer_id: string;
+  order_number: string | null;
+  ordered_at: ColumnType<Date, Date | string, Date | string>;
+  currency: ColumnType<string, string | undefined, string>;
+  amount: Numeric;
+  profit: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  payment_method: PaymentMethod | null;
+  status: ColumnType<OrderStatus, OrderStatus | undefined, OrderStatus>;
+  void_reason: string | null;
+  note: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+};
+export type Order = Selectable<OrdersTable>;
+export type NewOrder = Insertable<OrdersTable>;
+
+export type OrderLinesTable = {
+  tenant_id: string;
+  order_id: string;
+  line_no: number;
+  product: string;
+  quantity: Numeric;
+  unit_price: Numeric;
+};
+
+export const INTERACTION_KINDS = ['call', 'visit', 'message', 'email', 'meeting', 'event'] as const;
+export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+export const SENTIMENTS = ['praise', 'neutral', 'complaint'] as const;
+export type Sentiment = (typeof SENTIMENTS)[number];
+
+export type InteractionsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  customer_id: string;
+  contact_id: string | null;
+  kind: InteractionKind;
+  occurred_at: ColumnType<Date, Date | string, Date | string>;
+  user_id: string | null;
+  summary: string;
+  outcome: string | null;
+  next_step: string | null;
+  next_step_due: DateOnly;
+  sentiment: ColumnType<Sentiment, Sentiment | undefined, Sentiment>;
+  created_at: CreatedAt;
+};
+export type Interaction = Selectable<InteractionsTable>;
+
+export type LifecycleChangesTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  customer_id: string;
+  from_stage: LifecycleStage;
+  to_stage: LifecycleStage;
+  changed_at: CreatedAt;
+  reason: 'order' | 'daily';
+};
+
+export type AuditEntity = 'customer' | 'contact' | 'order' | 'interaction';
+export type AuditLogTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  occurred_at: CreatedAt;
+  actor_user_id: string | null;
+  entity: AuditEntity;
+  entity_id: string;
+  customer_id: string | null;
+  action: 'create' | 'update' | 'delete';
+  changes: ColumnType<Record<string, { from: unknown; to: unknown }>, never, never>;
+};
