@@ -1,3 +1,4 @@
+import { refreshCustomerFacts } from '@crm/api';
 import { hashPassword } from '@crm/auth';
 import { checkRuntimeRole, openDatabase } from '@crm/db';
 import { DEMO_PASSWORD, seedDemoData } from '@crm/db/seed';
@@ -46,6 +47,10 @@ const isEmpty = await database.withScope(
 const shouldSeed = env.SEED_DEMO === 'always' || (env.SEED_DEMO === 'auto' && database.kind === 'pglite');
 if (isEmpty && shouldSeed) {
   const result = await seedDemoData(database, await hashPassword(DEMO_PASSWORD));
+  // Transaction facts and lifecycle stages come from the orders, by the product's own SQL.
+  for (const tenant of result.tenants) {
+    await database.withTenant(tenant.id, (trx) => refreshCustomerFacts(trx, tenant.id, 'all', 'daily'));
+  }
   const lines = [
     '',
     '演示数据已创建 / Demo data created',

@@ -1,6 +1,16 @@
 import { faker } from '@faker-js/faker';
+import type { Insertable, Transaction } from 'kysely';
 import type { CrmDatabase } from '../connection';
-import type { IndustryProfile, NewCustomer, Role } from '../tables';
+import type {
+  ContactsTable,
+  Database,
+  IndustryProfile,
+  InteractionsTable,
+  NewCustomer,
+  OrderLinesTable,
+  OrdersTable,
+  Role,
+} from '../tables';
 
 export const DEMO_PASSWORD = 'demo-2026';
 
@@ -12,6 +22,10 @@ type DemoTenant = {
   companyShare: number;
   trades: string[];
   members: { email: string; role: Role }[];
+  /** Order size in CNY for this kind of business, and what is sold. */
+  orderAmount: { min: number; max: number };
+  products: { name: string; price: number }[];
+  interactionSummaries: string[];
 };
 
 const USERS: DemoUser[] = [
@@ -36,6 +50,24 @@ const TENANTS: DemoTenant[] = [
     industry: 'retail',
     companyShare: 0.1,
     trades: ['餐饮管理', '物业服务', '文化传媒', '教育科技'],
+    orderAmount: { min: 80, max: 6000 },
+    products: [
+      { name: '真丝围巾', price: 399 },
+      { name: '羊绒大衣', price: 2680 },
+      { name: '护肤礼盒', price: 568 },
+      { name: '智能手表', price: 1599 },
+      { name: '有机茶叶礼盒', price: 288 },
+      { name: '运动跑鞋', price: 699 },
+      { name: '会员储值卡', price: 1000 },
+    ],
+    interactionSummaries: [
+      '会员日到店，试穿了新款大衣，对尺码有疑问',
+      '电话回访上次购买的护肤品，反馈效果不错',
+      '微信咨询礼盒能否定制贺卡',
+      '投诉快递延迟两天，已补偿优惠券',
+      '参加了春季新品发布会，对真丝系列感兴趣',
+      '询问储值卡是否能跨店使用',
+    ],
     members: [
       { email: 'owner@demo.example.com', role: 'owner' },
       { email: 'admin.retail@demo.example.com', role: 'admin' },
@@ -51,6 +83,23 @@ const TENANTS: DemoTenant[] = [
     industry: 'b2b',
     companyShare: 0.9,
     trades: ['精密机械', '电子科技', '新材料', '医疗器械', '汽车零部件', '软件技术', '自动化设备', '化工'],
+    orderAmount: { min: 20_000, max: 600_000 },
+    products: [
+      { name: '伺服驱动器', price: 4_800 },
+      { name: '工业机器人本体', price: 168_000 },
+      { name: '视觉检测系统', price: 86_000 },
+      { name: '产线改造服务', price: 120_000 },
+      { name: '年度维保合同', price: 36_000 },
+      { name: '精密减速机', price: 9_600 },
+    ],
+    interactionSummaries: [
+      '上门拜访设备部，了解二期产线扩建计划',
+      '技术交流会：客户关注视觉检测的误判率',
+      '电话确认交期，客户希望提前两周',
+      '采购经理询问年度框架协议价格',
+      '客户投诉减速机异响，已安排工程师现场排查',
+      '邮件发送维保方案和报价单',
+    ],
     members: [
       { email: 'owner@demo.example.com', role: 'owner' },
       { email: 'manager.b2b@demo.example.com', role: 'sales_manager' },
@@ -63,6 +112,22 @@ const TENANTS: DemoTenant[] = [
     industry: 'corporate-banking',
     companyShare: 1,
     trades: ['建设工程', '进出口贸易', '实业', '能源', '置业', '制药', '纺织', '供应链管理', '农业发展'],
+    orderAmount: { min: 50_000, max: 3_000_000 },
+    products: [
+      { name: '流动资金贷款手续费', price: 50_000 },
+      { name: '国际结算服务', price: 12_000 },
+      { name: '现金管理服务年费', price: 30_000 },
+      { name: '票据贴现', price: 200_000 },
+      { name: '供应链融资服务费', price: 80_000 },
+    ],
+    interactionSummaries: [
+      '客户经理月度回访，了解回款和用款计划',
+      '财务总监咨询跨境人民币结算流程',
+      '走访企业厂区，更新尽调资料',
+      '季度回访：客户对网银审批流程提出改进建议',
+      '电话沟通授信续期所需材料',
+      '邀请客户参加年度银企对接会',
+    ],
     members: [
       { email: 'owner@demo.example.com', role: 'owner' },
       { email: 'manager.bank@demo.example.com', role: 'sales_manager' },
@@ -224,8 +289,18 @@ function landline(): string {
   return `${faker.helpers.arrayElement(['010', '021', '020', '0755', '0571', '025', '028'])}-${faker.string.numeric(8)}`;
 }
 
+const CONTACT_TITLES = ['总经理', '采购经理', '财务总监', '技术负责人', '行政主管', '董事长助理'];
+const PAYMENT_METHODS = ['bank_transfer', 'alipay', 'wechat_pay', 'card'] as const;
+const INTERACTION_KINDS = ['call', 'visit', 'message', 'email', 'meeting', 'event'] as const;
+const DAY = 86_400_000;
+
+/** Cents are integers, so totals stay exact; the database gets decimal strings. */
+function centsToAmount(cents: number): string {
+  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+}
+
 export type DemoSeedResult = {
-  tenants: { name: string; industry: IndustryProfile }[];
+  tenants: { id: string; name: string; industry: IndustryProfile }[];
   users: { email: string; roles: string }[];
 };
 
@@ -262,6 +337,7 @@ export async function seedDemoData(
     return id;
   };
 
+  const tenantIds = new Map<string, string>();
   for (const tenant of TENANTS) {
     const tenantId = crypto.randomUUID();
     await database.withTenant(tenantId, async (trx) => {
@@ -312,12 +388,18 @@ export async function seedDemoData(
           updated_at: updatedAt,
         };
       });
-      await trx.insertInto('customers').values(customers).execute();
+      const inserted = await trx
+        .insertInto('customers')
+        .values(customers)
+        .returning(['id', 'kind', 'created_at', 'owner_user_id'])
+        .execute();
+      await seedActivity(trx, tenantId, tenant, inserted, sellers, now);
     });
+    tenantIds.set(tenant.name, tenantId);
   }
 
   return {
-    tenants: TENANTS.map(({ name, industry }) => ({ name, industry })),
+    tenants: TENANTS.map(({ name, industry }) => ({ id: tenantIds.get(name) ?? '', name, industry })),
     users: USERS.map((user) => ({
       email: user.email,
       roles: TENANTS.flatMap((tenant) =>
@@ -327,4 +409,109 @@ export async function seedDemoData(
       ).join('; '),
     })),
   };
+}
+
+type SeededCustomer = {
+  id: string;
+  kind: 'person' | 'company';
+  created_at: Date;
+  owner_user_id: string | null;
+};
+
+/**
+ * Two years of history: contacts for companies, orders (with lines) whose frequency is
+ * skewed like real customer bases — many with none or one, a few with many — and
+ * interactions. Transaction facts and stages are derived afterwards by the same SQL the
+ * product runs (refreshCustomerFacts).
+ */
+async function seedActivity(
+  trx: Transaction<Database>,
+  tenantId: string,
+  tenant: DemoTenant,
+  customers: SeededCustomer[],
+  sellers: string[],
+  now: number,
+) {
+  const contacts: Insertable<ContactsTable>[] = [];
+  const orders: (Insertable<OrdersTable> & { id: string })[] = [];
+  const lines: Insertable<OrderLinesTable>[] = [];
+  const interactions: Insertable<InteractionsTable>[] = [];
+  for (const [index, customer] of customers.entries()) {
+    if (customer.kind === 'company') {
+      for (let n = 0; n < faker.number.int({ min: 1, max: 3 }); n += 1) {
+        contacts.push({
+          tenant_id: tenantId,
+          customer_id: customer.id,
+          name: personName(),
+          title: faker.helpers.arrayElement(CONTACT_TITLES),
+          phones: [mobile()],
+          emails: [],
+          is_primary: n === 0,
+        });
+      }
+    }
+    const since = customer.created_at.getTime();
+    // Skewed: about a third never buy; the rest buy 1–3 times, a few many times.
+    const draw = faker.number.float();
+    const orderCount =
+      draw < 0.3
+        ? 0
+        : draw < 0.75
+          ? faker.number.int({ min: 1, max: 3 })
+          : faker.number.int({ min: 4, max: 18 });
+    for (let n = 0; n < orderCount; n += 1) {
+      const orderedAt = new Date(faker.number.int({ min: since, max: now }));
+      const id = faker.string.uuid();
+      let cents = 0;
+      const lineCount = faker.number.int({ min: 1, max: 3 });
+      for (let line = 1; line <= lineCount; line += 1) {
+        const product = faker.helpers.arrayElement(tenant.products);
+        const quantity = faker.number.int({ min: 1, max: 5 });
+        cents += product.price * 100 * quantity;
+        lines.push({
+          tenant_id: tenantId,
+          order_id: id,
+          line_no: line,
+          product: product.name,
+          quantity: String(quantity),
+          unit_price: String(product.price),
+        });
+      }
+      orders.push({
+        tenant_id: tenantId,
+        id,
+        customer_id: customer.id,
+        order_number: `SO${orderedAt.getFullYear()}${String(index).padStart(4, '0')}${String(n).padStart(2, '0')}`,
+        ordered_at: orderedAt,
+        amount: centsToAmount(cents),
+        profit: centsToAmount(Math.round(cents * faker.number.float({ min: 0.08, max: 0.35 }))),
+        payment_method: faker.helpers.arrayElement(PAYMENT_METHODS),
+        status: faker.number.float() < 0.04 ? 'refunded' : 'completed',
+        created_by: customer.owner_user_id,
+        created_at: orderedAt,
+      });
+    }
+    for (let n = 0; n < faker.number.int({ min: 0, max: 6 }); n += 1) {
+      const occurredAt = new Date(faker.number.int({ min: since, max: now }));
+      const summary = faker.helpers.arrayElement(tenant.interactionSummaries);
+      interactions.push({
+        tenant_id: tenantId,
+        customer_id: customer.id,
+        kind: faker.helpers.arrayElement(INTERACTION_KINDS),
+        occurred_at: occurredAt,
+        user_id: customer.owner_user_id ?? faker.helpers.arrayElement(sellers),
+        summary,
+        sentiment: summary.includes('投诉') ? 'complaint' : faker.number.float() < 0.2 ? 'praise' : 'neutral',
+        next_step: faker.number.float() < 0.3 ? '下周电话跟进' : null,
+        next_step_due: null,
+        created_at: occurredAt,
+      });
+    }
+  }
+  const chunks = <T>(rows: T[]) =>
+    Array.from({ length: Math.ceil(rows.length / 1000) }, (_, i) => rows.slice(i * 1000, i * 1000 + 1000));
+  for (const chunk of chunks(contacts)) await trx.insertInto('contacts').values(chunk).execute();
+  for (const chunk of chunks(orders)) await trx.insertInto('orders').values(chunk).execute();
+  for (const chunk of chunks(lines)) await trx.insertInto('order_lines').values(chunk).execute();
+  for (const chunk of chunks(interactions)) await trx.insertInto('interactions').values(chunk).execute();
 }
