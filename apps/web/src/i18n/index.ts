@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
 import 'dayjs/locale/en';
 import 'dayjs/locale/zh-cn';
+import relativeTime from 'dayjs/plugin/relativeTime';
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en';
@@ -10,6 +11,9 @@ export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 const STORAGE_KEY = 'crm.language';
+
+// "3 天前" / "3 days ago" next to dates.
+dayjs.extend(relativeTime);
 
 declare module 'i18next' {
   interface CustomTypeOptions {

@@ -15,6 +15,20 @@ export type CustomerListItem = RouterOutputs['customers']['list']['items'][numbe
 export type CustomerKind = Customer['kind'];
 /** The list input without its `void` (all-defaults) alternative. */
 export type CustomerListInput = Extract<RouterInputs['customers']['list'], object>;
+export type CustomerAddress = Customer['addresses'][number];
+export type LifecycleStage = Customer['lifecycleStage'];
+export type CustomerUpdateInput = RouterInputs['customers']['update'];
+export type TimelineEntry = RouterOutputs['customers']['timeline']['items'][number];
+export type Contact = RouterOutputs['contacts']['list'][number];
+export type Order = RouterOutputs['orders']['list']['items'][number];
+export type OrderLine = Order['lines'][number];
+export type OrderStatus = Order['status'];
+/** The statuses an order can be given; 'void' only comes from voiding it. */
+export type SettableOrderStatus = NonNullable<RouterInputs['orders']['create']['status']>;
+export type PaymentMethod = NonNullable<Order['paymentMethod']>;
+export type Interaction = RouterOutputs['interactions']['list'][number];
+export type InteractionKind = Interaction['kind'];
+export type Sentiment = Interaction['sentiment'];
 export type Member = RouterOutputs['members']['list'][number];
 export type Invitation = RouterOutputs['members']['invitations']['list'][number];
 
@@ -44,9 +58,53 @@ export const CUSTOMER_SORTS = [
   'amount12m',
 ] as const satisfies readonly CustomerSort[];
 
+export const LIFECYCLE_STAGES = [
+  'potential',
+  'new',
+  'returning',
+  'loyal',
+  'at_risk',
+  'dormant',
+] as const satisfies readonly LifecycleStage[];
+export const ORDER_STATUSES = [
+  'completed',
+  'pending',
+  'refunded',
+  'void',
+] as const satisfies readonly OrderStatus[];
+export const SETTABLE_ORDER_STATUSES = [
+  'completed',
+  'pending',
+  'refunded',
+] as const satisfies readonly SettableOrderStatus[];
+export const PAYMENT_METHODS = [
+  'bank_transfer',
+  'alipay',
+  'wechat_pay',
+  'card',
+  'cash',
+  'credit',
+  'other',
+] as const satisfies readonly PaymentMethod[];
+export const INTERACTION_KINDS = [
+  'call',
+  'visit',
+  'message',
+  'email',
+  'meeting',
+  'event',
+] as const satisfies readonly InteractionKind[];
+export const SENTIMENTS = ['praise', 'neutral', 'complaint'] as const satisfies readonly Sentiment[];
+
 export const listsAreComplete: [
   AssertComplete<Role, typeof ROLES>,
   AssertComplete<Industry, typeof INDUSTRIES>,
   AssertComplete<CustomerKind, typeof CUSTOMER_KINDS>,
   AssertComplete<CustomerSort, typeof CUSTOMER_SORTS>,
-] = [true, true, true, true];
+  AssertComplete<LifecycleStage, typeof LIFECYCLE_STAGES>,
+  AssertComplete<OrderStatus, typeof ORDER_STATUSES>,
+  AssertComplete<SettableOrderStatus, typeof SETTABLE_ORDER_STATUSES>,
+  AssertComplete<PaymentMethod, typeof PAYMENT_METHODS>,
+  AssertComplete<InteractionKind, typeof INTERACTION_KINDS>,
+  AssertComplete<Sentiment, typeof SENTIMENTS>,
+] = [true, true, true, true, true, true, true, true, true, true];

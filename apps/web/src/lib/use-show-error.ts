@@ -10,6 +10,8 @@ type Options = {
   fields?: readonly string[];
   /** Errors the server reports by code that belong to one field, e.g. { INVALID_PHONE: 'phone' }. */
   codeFields?: Readonly<Record<string, string>>;
+  /** Turns a server path into the form's, e.g. when blank list rows were left out of the request. */
+  mapPath?: (path: string) => string;
 };
 
 /** Shows an API error: the server's translated message as a toast, field errors on the form. */
@@ -21,8 +23,10 @@ export function useShowError() {
       // The global handler already sends the user to sign in.
       if (appCodeOf(error) === 'UNAUTHENTICATED') return;
       const text = errorMessage(error, { network: t('errors.network'), unknown: t('errors.unknown') });
-      const fieldErrors = fieldErrorsOf(error);
-      const { form, fields, codeFields } = options;
+      const { form, fields, codeFields, mapPath } = options;
+      const fieldErrors = fieldErrorsOf(error).map((fieldError) =>
+        mapPath ? { ...fieldError, path: mapPath(fieldError.path) } : fieldError,
+      );
       const codeField = codeFields?.[appCodeOf(error) ?? ''];
       if (form && codeField) {
         form.setFields([{ name: codeField, errors: [text] }]);
@@ -30,16 +34,25 @@ export function useShowError() {
       }
       const unplaced: string[] = [];
       if (form && fieldErrors.length > 0) {
-        const byField = new Map<string, string[]>();
+        // The form's fields by their dotted path, list items included ('phones.0', 'lines.1.unitPrice').
+        const registered = new Map<string, (string | number)[]>(
+          form.getFieldsError().map(({ name }) => [name.join('.'), name]),
+        );
+        const byField = new Map<string, { name: (string | number)[]; errors: string[] }>();
         for (const fieldError of fieldErrors) {
-          const name = fieldError.path.split('.')[0] ?? '';
-          if (fields && !fields.includes(name)) {
+          const top = fieldError.path.split('.')[0] ?? '';
+          // The exact field when the form has one (an item of a list), else the field it belongs to.
+          const name = registered.get(fieldError.path) ?? registered.get(top);
+          if (!name || (fields && !fields.includes(top))) {
             unplaced.push(fieldError.message);
             continue;
           }
-          byField.set(name, [...(byField.get(name) ?? []), fieldError.message]);
+          const key = name.join('.');
+          const entry = byField.get(key) ?? { name, errors: [] };
+          entry.errors.push(fieldError.message);
+          byField.set(key, entry);
         }
-        form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
+        form.setFields([...byField.values()]);
       } else {
         unplaced.push(...fieldErrors.map((fieldError) => fieldError.message));
       }

@@ -1,16 +1,117 @@
-import { ShopOutlined, UserOutlined } from '@ant-design/icons';
+import { DeleteOutlined, PlusOutlined, ShopOutlined, UserOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Drawer, Flex, Form, Input, Radio, Select } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Divider,
+  Drawer,
+  Flex,
+  Form,
+  Input,
+  Radio,
+  Row,
+  Select,
+  Tooltip,
+} from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Customer, CustomerKind } from '../../lib/api-types';
+import type { Customer, CustomerAddress, CustomerKind, CustomerUpdateInput } from '../../lib/api-types';
+import { changedFields } from '../../lib/changed-fields';
 import { useCan, useShell } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 
-type Values = { name: string; kind: CustomerKind; phone?: string; email?: string; ownerUserId?: string };
-const FIELDS = ['name', 'kind', 'phone', 'email', 'ownerUserId'] as const;
-const CODE_FIELDS = { INVALID_PHONE: 'phone', OWNER_NOT_MEMBER: 'ownerUserId' } as const;
+type AddressValues = { [Key in keyof CustomerAddress]?: string };
+type Values = {
+  name: string;
+  kind: CustomerKind;
+  phone?: string;
+  email?: string;
+  ownerUserId?: string;
+  customerNumber?: string;
+  industry?: string;
+  birthday?: Dayjs | null;
+  foundedOn?: Dayjs | null;
+  addresses?: AddressValues[];
+};
+const FIELDS = [
+  'name',
+  'kind',
+  'phone',
+  'email',
+  'ownerUserId',
+  'customerNumber',
+  'industry',
+  'birthday',
+  'foundedOn',
+  'addresses',
+] as const;
+const CODE_FIELDS = {
+  INVALID_PHONE: 'phone',
+  OWNER_NOT_MEMBER: 'ownerUserId',
+  CUSTOMER_NUMBER_TAKEN: 'customerNumber',
+} as const;
+const ADDRESS_PARTS = ['label', 'province', 'city', 'district', 'street', 'postcode'] as const;
+
+/** The profile fields as the API takes them (trimmed, blanks as null) — from the form or from a customer. */
+type Profile = {
+  name: string;
+  kind: CustomerKind;
+  phone: string | null;
+  email: string | null;
+  customerNumber: string | null;
+  industry: string | null;
+  birthday: string | null;
+  foundedOn: string | null;
+  addresses: CustomerAddress[];
+};
+
+function cleanAddresses(addresses: readonly AddressValues[] | undefined): CustomerAddress[] {
+  return (addresses ?? [])
+    .map((address) => {
+      const clean: CustomerAddress = {};
+      for (const part of ADDRESS_PARTS) {
+        const value = address?.[part]?.trim();
+        if (value) clean[part] = value;
+      }
+      return clean;
+    })
+    .filter((address) => Object.keys(address).length > 0);
+}
+
+const text = (value: string | null | undefined) => value?.trim() || null;
+
+function profileOfValues(values: Values): Profile {
+  return {
+    name: values.name.trim(),
+    kind: values.kind,
+    phone: text(values.phone),
+    email: text(values.email),
+    customerNumber: text(values.customerNumber),
+    industry: text(values.industry),
+    birthday: values.birthday ? values.birthday.format('YYYY-MM-DD') : null,
+    foundedOn: values.foundedOn ? values.foundedOn.format('YYYY-MM-DD') : null,
+    addresses: cleanAddresses(values.addresses),
+  };
+}
+
+function profileOfCustomer(customer: Customer): Profile {
+  return {
+    name: customer.name,
+    kind: customer.kind,
+    phone: customer.phone,
+    email: customer.email,
+    customerNumber: customer.customerNumber,
+    industry: customer.industry,
+    birthday: customer.birthday,
+    foundedOn: customer.foundedOn,
+    addresses: cleanAddresses(customer.addresses),
+  };
+}
 
 type Props = {
   open: boolean;
@@ -20,7 +121,7 @@ type Props = {
   onCreated?: (customer: Customer) => void;
 };
 
-/** customers.create / customers.update in a drawer. */
+/** customers.create / customers.update (only the fields that changed) in a drawer. */
 export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props) {
   const { t } = useTranslation();
   const trpc = useTRPC();
@@ -30,6 +131,7 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
   const { me } = useShell();
   const canReadMembers = useCan('members.read');
   const [form] = Form.useForm<Values>();
+  const kind = Form.useWatch('kind', form);
   const editing = Boolean(customer);
 
   const members = useQuery({ ...trpc.members.list.queryOptions(), enabled: open && canReadMembers });
@@ -44,13 +146,21 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         phone: customer.phone ?? '',
         email: customer.email ?? '',
         ownerUserId: customer.ownerUserId ?? undefined,
+        customerNumber: customer.customerNumber ?? '',
+        industry: customer.industry ?? '',
+        birthday: customer.birthday ? dayjs(customer.birthday) : null,
+        foundedOn: customer.foundedOn ? dayjs(customer.foundedOn) : null,
+        addresses: customer.addresses,
       });
     }
   }, [open, customer, form]);
 
   const onSaved = async (saved: Customer) => {
     queryClient.setQueryData(trpc.customers.get.queryKey({ id: saved.id }), saved);
-    await queryClient.invalidateQueries(trpc.customers.list.pathFilter());
+    await Promise.all([
+      queryClient.invalidateQueries(trpc.customers.list.pathFilter()),
+      queryClient.invalidateQueries(trpc.customers.timeline.infiniteQueryFilter({ id: saved.id })),
+    ]);
   };
 
   const create = useMutation(
@@ -76,36 +186,48 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
   );
 
   const submit = (values: Values) => {
-    const name = values.name.trim();
-    const phone = values.phone?.trim() ?? '';
-    const email = values.email?.trim() ?? '';
+    const profile = profileOfValues(values);
+    // Only the date that fits the customer's kind is part of the form.
+    const { birthday, foundedOn, ...common } = profile;
+    const dated = { ...common, ...(profile.kind === 'person' ? { birthday } : { foundedOn }) };
+    const owner = canReadMembers && values.ownerUserId ? values.ownerUserId : undefined;
     if (customer) {
-      update.mutate({
-        id: customer.id,
-        name,
-        kind: values.kind,
-        phone: phone || null,
-        email: email || null,
-        ...(canReadMembers && values.ownerUserId ? { ownerUserId: values.ownerUserId } : {}),
-      });
+      const changes: Omit<CustomerUpdateInput, 'id'> = changedFields(dated, profileOfCustomer(customer));
+      if (owner && owner !== customer.ownerUserId) changes.ownerUserId = owner;
+      if (Object.keys(changes).length === 0) {
+        void message.info(t('common.noChanges'));
+        onClose();
+        return;
+      }
+      update.mutate({ id: customer.id, ...changes });
     } else {
+      const filled = Object.fromEntries(
+        Object.entries(dated).filter(
+          ([, value]) => value !== null && !(Array.isArray(value) && value.length === 0),
+        ),
+      );
       create.mutate({
-        name,
-        kind: values.kind,
-        ...(phone ? { phone } : {}),
-        ...(email ? { email } : {}),
-        ...(canReadMembers && values.ownerUserId ? { ownerUserId: values.ownerUserId } : {}),
+        ...filled,
+        name: profile.name,
+        kind: profile.kind,
+        ...(owner ? { ownerUserId: owner } : {}),
       });
     }
   };
 
   const pending = create.isPending || update.isPending;
+  const optional = (label: string) => (
+    <span>
+      {label}
+      <span style={{ color: '#8c8c8c' }}>{t('common.optional')}</span>
+    </span>
+  );
 
   return (
     <Drawer
       open={open}
       onClose={onClose}
-      size={480}
+      size={560}
       title={editing ? t('customers.form.editTitle') : t('customers.form.createTitle')}
       destroyOnHidden
       footer={
@@ -122,7 +244,13 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         </Flex>
       }
     >
-      <Form<Values> form={form} layout="vertical" initialValues={{ kind: 'person' }} onFinish={submit}>
+      <Form<Values>
+        form={form}
+        layout="vertical"
+        requiredMark={false}
+        initialValues={{ kind: 'person', addresses: [] }}
+        onFinish={submit}
+      >
         <Form.Item
           name="kind"
           label={t('customers.form.kind')}
@@ -149,26 +277,32 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
             autoFocus
           />
         </Form.Item>
-        <Form.Item name="phone" label={t('customers.form.phone')}>
-          <Input
-            data-testid="customer-phone"
-            type="tel"
-            maxLength={40}
-            placeholder={t('customers.form.phonePlaceholder')}
-          />
-        </Form.Item>
-        <Form.Item
-          name="email"
-          label={t('customers.form.email')}
-          rules={[{ type: 'email', message: t('common.invalidEmail') }]}
-        >
-          <Input
-            data-testid="customer-email"
-            type="email"
-            maxLength={254}
-            placeholder={t('customers.form.emailPlaceholder')}
-          />
-        </Form.Item>
+        <Row gutter={12}>
+          <Col xs={24} sm={12}>
+            <Form.Item name="phone" label={optional(t('customers.form.phone'))}>
+              <Input
+                data-testid="customer-phone"
+                type="tel"
+                maxLength={40}
+                placeholder={t('customers.form.phonePlaceholder')}
+              />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item
+              name="email"
+              label={optional(t('customers.form.email'))}
+              rules={[{ type: 'email', message: t('common.invalidEmail') }]}
+            >
+              <Input
+                data-testid="customer-email"
+                type="email"
+                maxLength={254}
+                placeholder={t('customers.form.emailPlaceholder')}
+              />
+            </Form.Item>
+          </Col>
+        </Row>
         {canReadMembers ? (
           <Form.Item name="ownerUserId" label={t('customers.form.owner')}>
             <Select
@@ -188,6 +322,127 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
             />
           </Form.Item>
         ) : null}
+
+        <Divider titlePlacement="start" plain style={{ marginTop: 4 }}>
+          {t('customers.form.profileSection')}
+        </Divider>
+        <Row gutter={12}>
+          <Col xs={24} sm={12}>
+            <Form.Item name="customerNumber" label={optional(t('customers.form.customerNumber'))}>
+              <Input
+                data-testid="customer-number"
+                maxLength={64}
+                placeholder={t('customers.form.customerNumberPlaceholder')}
+              />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item name="industry" label={optional(t('customers.form.industry'))}>
+              <Input
+                data-testid="customer-industry"
+                maxLength={100}
+                placeholder={t('customers.form.industryPlaceholder')}
+              />
+            </Form.Item>
+          </Col>
+        </Row>
+        {kind === 'company' ? (
+          <Form.Item name="foundedOn" label={optional(t('customers.form.foundedOn'))}>
+            <DatePicker
+              data-testid="customer-founded-on"
+              style={{ width: '100%' }}
+              disabledDate={(day) => day.isAfter(dayjs(), 'day')}
+            />
+          </Form.Item>
+        ) : (
+          <Form.Item name="birthday" label={optional(t('customers.form.birthday'))}>
+            <DatePicker
+              data-testid="customer-birthday"
+              style={{ width: '100%' }}
+              disabledDate={(day) => day.isAfter(dayjs(), 'day')}
+            />
+          </Form.Item>
+        )}
+        <Form.Item label={optional(t('customers.form.addresses'))} style={{ marginBottom: 0 }}>
+          <Form.List name="addresses">
+            {(items, { add, remove }) => (
+              <Flex vertical gap={12}>
+                {items.map((item) => (
+                  <Card
+                    key={item.key}
+                    size="small"
+                    styles={{ body: { paddingBottom: 0 } }}
+                    title={
+                      <Form.Item name={[item.name, 'label']} noStyle>
+                        <Input
+                          variant="borderless"
+                          maxLength={50}
+                          placeholder={t('customers.form.addressLabelPlaceholder')}
+                          aria-label={t('customers.form.addressLabel')}
+                          style={{ paddingInline: 0 }}
+                        />
+                      </Form.Item>
+                    }
+                    extra={
+                      <Tooltip title={t('customers.form.removeAddress')}>
+                        <Button
+                          type="text"
+                          size="small"
+                          icon={<DeleteOutlined />}
+                          aria-label={t('customers.form.removeAddress')}
+                          onClick={() => remove(item.name)}
+                        />
+                      </Tooltip>
+                    }
+                  >
+                    <Row gutter={8}>
+                      {(['province', 'city', 'district'] as const).map((part) => (
+                        <Col span={8} key={part}>
+                          <Form.Item name={[item.name, part]} style={{ marginBottom: 8 }}>
+                            <Input
+                              maxLength={50}
+                              placeholder={t(`customers.form.${part}`)}
+                              aria-label={t(`customers.form.${part}`)}
+                            />
+                          </Form.Item>
+                        </Col>
+                      ))}
+                      <Col span={16}>
+                        <Form.Item name={[item.name, 'street']} style={{ marginBottom: 12 }}>
+                          <Input
+                            maxLength={200}
+                            placeholder={t('customers.form.street')}
+                            aria-label={t('customers.form.street')}
+                          />
+                        </Form.Item>
+                      </Col>
+                      <Col span={8}>
+                        <Form.Item name={[item.name, 'postcode']} style={{ marginBottom: 12 }}>
+                          <Input
+                            maxLength={20}
+                            placeholder={t('customers.form.postcode')}
+                            aria-label={t('customers.form.postcode')}
+                          />
+                        </Form.Item>
+                      </Col>
+                    </Row>
+                  </Card>
+                ))}
+                {items.length < 10 ? (
+                  <Button
+                    data-testid="customer-add-address"
+                    type="dashed"
+                    icon={<PlusOutlined />}
+                    onClick={() => add({})}
+                    block
+                  >
+                    {t('customers.form.addAddress')}
+                  </Button>
+                ) : null}
+              </Flex>
+            )}
+          </Form.List>
+        </Form.Item>
       </Form>
     </Drawer>
   );

@@ -1,26 +1,33 @@
-import { EditOutlined, InboxOutlined, RollbackOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createFileRoute, Link } from '@tanstack/react-router';
 import {
-  Alert,
-  App,
-  Breadcrumb,
-  Button,
-  Card,
-  Descriptions,
-  Empty,
-  Flex,
-  Result,
-  Skeleton,
-  Tag,
-  Typography,
-} from 'antd';
-import { useState } from 'react';
+  AimOutlined,
+  EditOutlined,
+  HistoryOutlined,
+  IdcardOutlined,
+  InboxOutlined,
+  MessageOutlined,
+  RollbackOutlined,
+  ShoppingOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
+import { Alert, App, Breadcrumb, Button, Card, Flex, Result, Skeleton, Tabs, Tag } from 'antd';
+import { cloneElement, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
 import { FullPageSpin } from '../../../components/FullPageSpin';
 import { PageHeader } from '../../../components/PageHeader';
+import { ContactsTab } from '../../../features/contacts/ContactsTab';
+import { BasicInfoTab } from '../../../features/customers/BasicInfoTab';
 import { CustomerFormDrawer } from '../../../features/customers/CustomerFormDrawer';
+import { KeyFigures } from '../../../features/customers/KeyFigures';
 import { KindTag } from '../../../features/customers/KindTag';
+import { LifecycleTag } from '../../../features/customers/LifecycleTag';
+import { NeedsTab } from '../../../features/customers/NeedsTab';
+import { TimelineTab } from '../../../features/customers/TimelineTab';
+import { InteractionsTab } from '../../../features/interactions/InteractionsTab';
+import { OrdersTab } from '../../../features/orders/OrdersTab';
 import type { Customer } from '../../../lib/api-types';
 import { appCodeOf, errorMessage } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
@@ -28,7 +35,15 @@ import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
 import { useShowError } from '../../../lib/use-show-error';
 
+const TABS = ['basic', 'contacts', 'orders', 'interactions', 'needs', 'timeline'] as const;
+type TabKey = (typeof TABS)[number];
+
+/** The open tab lives in the URL, so a reload or a shared link lands on it. */
+const searchSchema = z.object({ tab: z.enum(TABS).optional().catch(undefined) });
+type CustomerSearch = z.infer<typeof searchSchema>;
+
 export const Route = createFileRoute('/_app/customers/$customerId')({
+  validateSearch: (search): CustomerSearch => searchSchema.parse(search),
   component: CustomerPage,
   pendingComponent: () => <FullPageSpin />,
 });
@@ -95,14 +110,21 @@ function CustomerDetails({ customer }: { customer: Customer }) {
   const queryClient = useQueryClient();
   const { message, modal } = App.useApp();
   const showError = useShowError();
+  const navigate = useNavigate({ from: Route.fullPath });
+  const { tab } = Route.useSearch();
   const canUpdate = useCan('customers.update');
   const canArchive = useCan('customers.archive');
   const [editing, setEditing] = useState(false);
   const archived = customer.archivedAt !== null;
+  const editable = canUpdate && !archived;
+  const activeTab: TabKey = tab ?? 'basic';
 
   const onChanged = async (saved: Customer) => {
     queryClient.setQueryData(trpc.customers.get.queryKey({ id: saved.id }), saved);
-    await queryClient.invalidateQueries(trpc.customers.list.pathFilter());
+    await Promise.all([
+      queryClient.invalidateQueries(trpc.customers.list.pathFilter()),
+      queryClient.invalidateQueries(trpc.customers.timeline.infiniteQueryFilter({ id: saved.id })),
+    ]);
   };
   const archive = useMutation(
     trpc.customers.archive.mutationOptions({
@@ -141,7 +163,23 @@ function CustomerDetails({ customer }: { customer: Customer }) {
       onOk: () => restore.mutateAsync({ id: customer.id }).catch(() => undefined),
     });
 
-  const none = <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
+  const tabContent: Record<TabKey, ReactNode> = {
+    basic: <BasicInfoTab customer={customer} />,
+    contacts: <ContactsTab customer={customer} editable={editable} />,
+    orders: <OrdersTab customer={customer} archived={archived} />,
+    interactions: <InteractionsTab customer={customer} archived={archived} />,
+    needs: <NeedsTab customer={customer} editable={editable} />,
+    timeline: <TimelineTab customer={customer} />,
+  };
+  const tabIcons: Record<TabKey, ReactNode> = {
+    basic: <IdcardOutlined />,
+    contacts: <TeamOutlined />,
+    orders: <ShoppingOutlined />,
+    interactions: <MessageOutlined />,
+    needs: <AimOutlined />,
+    timeline: <HistoryOutlined />,
+  };
+  const subtitle = [customer.customerNumber, customer.industry].filter(Boolean).join(' · ');
 
   return (
     <>
@@ -158,12 +196,28 @@ function CustomerDetails({ customer }: { customer: Customer }) {
         tags={
           <>
             <KindTag kind={customer.kind} />
+            <LifecycleTag
+              stage={customer.lifecycleStage}
+              since={customer.lifecycleChangedAt}
+              data-testid="customer-stage"
+            />
             {archived ? <Tag color="default">{t('customers.status.archived')}</Tag> : null}
           </>
         }
+        subtitle={
+          <Flex gap={16} wrap component="span">
+            <span data-testid="customer-owner-name">
+              <UserOutlined style={{ marginInlineEnd: 6 }} />
+              {customer.ownerName
+                ? t('customers.detail.owner', { name: customer.ownerName })
+                : t('customers.detail.noOwner')}
+            </span>
+            {subtitle ? <span>{subtitle}</span> : null}
+          </Flex>
+        }
         extra={
           <>
-            {canUpdate && !archived ? (
+            {editable ? (
               <Button
                 data-testid="customer-edit"
                 type="primary"
@@ -207,58 +261,32 @@ function CustomerDetails({ customer }: { customer: Customer }) {
           description={t('customers.detail.archivedHint')}
         />
       ) : null}
-      <Flex vertical gap={16}>
-        <Card title={t('customers.detail.basicInfo')}>
-          <Descriptions
-            column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 3, xxl: 3 }}
-            items={[
-              { key: 'name', label: t('customers.columns.name'), children: customer.name },
-              { key: 'kind', label: t('customers.columns.kind'), children: <KindTag kind={customer.kind} /> },
-              { key: 'phone', label: t('customers.columns.phone'), children: customer.phone || none },
-              { key: 'email', label: t('customers.columns.email'), children: customer.email || none },
-              { key: 'owner', label: t('customers.columns.owner'), children: customer.ownerName || none },
-              {
-                key: 'createdAt',
-                label: t('customers.columns.createdAt'),
-                children: formatDateTime(customer.createdAt),
-              },
-              {
-                key: 'updatedAt',
-                label: t('customers.columns.updatedAt'),
-                children: formatDateTime(customer.updatedAt),
-              },
-              ...(archived
-                ? [
-                    {
-                      key: 'archivedAt',
-                      label: t('customers.detail.archivedAt'),
-                      children: formatDateTime(customer.archivedAt),
-                    },
-                  ]
-                : []),
-              {
-                key: 'id',
-                label: t('customers.detail.id'),
-                children: (
-                  <Typography.Text
-                    copyable={{ text: customer.id }}
-                    style={{ fontFamily: 'monospace', fontSize: 12 }}
-                  >
-                    {customer.id.slice(0, 8)}
-                  </Typography.Text>
-                ),
-              },
-            ]}
-          />
-        </Card>
-        <Card title={t('customers.detail.comingSoonTitle')}>
-          <Empty
-            image={Empty.PRESENTED_IMAGE_SIMPLE}
-            description={t('customers.detail.comingSoonDescription')}
-          />
-        </Card>
-      </Flex>
-      {canUpdate && !archived ? (
+      <KeyFigures customer={customer} />
+      <Card styles={{ body: { paddingTop: 4 } }}>
+        <Tabs
+          activeKey={activeTab}
+          onChange={(key) =>
+            void navigate({
+              search: (previous) => ({ ...previous, tab: key === 'basic' ? undefined : (key as TabKey) }),
+              replace: true,
+            })
+          }
+          destroyOnHidden
+          items={TABS.map((key) => ({
+            key,
+            label: t(`customers.detail.tabs.${key}`),
+            icon: tabIcons[key],
+            children: tabContent[key],
+          }))}
+          renderTabBar={(props, DefaultTabBar) => (
+            <DefaultTabBar {...props}>
+              {/* The test hook goes on each tab's own clickable element. */}
+              {(node) => cloneElement(node, { 'data-testid': `customer-tab-${String(node.key)}` } as object)}
+            </DefaultTabBar>
+          )}
+        />
+      </Card>
+      {editable ? (
         <CustomerFormDrawer open={editing} onClose={() => setEditing(false)} customer={customer} />
       ) : null}
     </>

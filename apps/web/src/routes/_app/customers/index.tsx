@@ -1,7 +1,7 @@
 import { LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, SearchOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
-import { Button, Card, Empty, Flex, Input, Segmented, Select, Table, Tooltip, Typography } from 'antd';
+import { Badge, Button, Card, Empty, Flex, Input, Segmented, Select, Table, Tooltip, Typography } from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,14 +9,17 @@ import { z } from 'zod';
 import { PageHeader } from '../../../components/PageHeader';
 import { CustomerFormDrawer } from '../../../features/customers/CustomerFormDrawer';
 import { KindTag } from '../../../features/customers/KindTag';
+import { LIFECYCLE_COLORS, LifecycleTag } from '../../../features/customers/LifecycleTag';
 import {
   CUSTOMER_KINDS,
   CUSTOMER_SORTS,
   type CustomerListItem,
   type CustomerSort,
+  LIFECYCLE_STAGES,
+  type LifecycleStage,
 } from '../../../lib/api-types';
 import { appCodeOf, errorMessage } from '../../../lib/errors';
-import { formatDateTime } from '../../../lib/format';
+import { formatDate, formatDateTime, formatMoney } from '../../../lib/format';
 import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
 
@@ -27,6 +30,7 @@ type PageSize = (typeof PAGE_SIZES)[number];
 const searchSchema = z.object({
   search: z.string().trim().max(100).optional().catch(undefined),
   kind: z.enum(CUSTOMER_KINDS).optional().catch(undefined),
+  lifecycleStage: z.enum(LIFECYCLE_STAGES).optional().catch(undefined),
   archived: z.boolean().optional().catch(undefined),
   sort: z.enum(CUSTOMER_SORTS).optional().catch(undefined),
   direction: z.enum(['asc', 'desc']).optional().catch(undefined),
@@ -43,6 +47,12 @@ export const Route = createFileRoute('/_app/customers/')({
 });
 
 const SEARCH_DEBOUNCE_MS = 300;
+
+/** A tag's preset colour as a dot in the stage filter ('default' has no dot colour of its own). */
+const LIFECYCLE_BADGE: Readonly<Record<LifecycleStage, string>> = {
+  ...LIFECYCLE_COLORS,
+  potential: '#bfbfbf',
+};
 
 function CustomersPage() {
   const { t } = useTranslation();
@@ -79,7 +89,15 @@ function CustomersPage() {
   }, [searchText, search.search, navigate]);
 
   // Keyset pagination: a stack of the cursors that led to each page; any filter change starts over.
-  const filterKey = JSON.stringify([search.search, search.kind, archived, sort, direction, pageSize]);
+  const filterKey = JSON.stringify([
+    search.search,
+    search.kind,
+    search.lifecycleStage,
+    archived,
+    sort,
+    direction,
+    pageSize,
+  ]);
   const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({
     key: filterKey,
     cursors: [null],
@@ -91,6 +109,7 @@ function CustomersPage() {
     ...trpc.customers.list.queryOptions({
       search: search.search,
       kind: search.kind,
+      lifecycleStage: search.lifecycleStage,
       archived,
       sort,
       direction,
@@ -107,7 +126,7 @@ function CustomersPage() {
 
   const nextCursor = list.data?.nextCursor ?? null;
   const pageNumber = cursors.length;
-  const filtered = Boolean(search.search || search.kind);
+  const filtered = Boolean(search.search || search.kind || search.lifecycleStage);
 
   const sortOrder = (column: CustomerSort) =>
     sort === column ? (direction === 'asc' ? 'ascend' : 'descend') : null;
@@ -117,6 +136,8 @@ function CustomersPage() {
       key: 'name',
       dataIndex: 'name',
       title: t('customers.columns.name'),
+      width: 240,
+      fixed: 'left',
       sorter: true,
       sortOrder: sortOrder('name'),
       sortDirections: ['ascend', 'descend', 'ascend'],
@@ -140,6 +161,44 @@ function CustomersPage() {
       render: (kind: CustomerListItem['kind']) => <KindTag kind={kind} />,
     },
     {
+      key: 'lifecycleStage',
+      dataIndex: 'lifecycleStage',
+      title: t('customers.columns.lifecycleStage'),
+      width: 110,
+      render: (stage: LifecycleStage) => <LifecycleTag stage={stage} />,
+    },
+    {
+      key: 'amount12m',
+      dataIndex: 'amount12m',
+      title: t('customers.columns.amount12m'),
+      width: 170,
+      align: 'right',
+      sorter: true,
+      sortOrder: sortOrder('amount12m'),
+      sortDirections: ['descend', 'ascend', 'descend'],
+      // The list has no currency of its own: amounts are in the tenant's (CNY unless configured).
+      render: (amount: string) => (
+        <Typography.Text type={/[1-9]/.test(amount) ? undefined : 'secondary'}>
+          {formatMoney(amount)}
+        </Typography.Text>
+      ),
+    },
+    {
+      key: 'orderCount',
+      dataIndex: 'orderCount',
+      title: t('customers.columns.orderCount'),
+      width: 90,
+      align: 'right',
+    },
+    {
+      key: 'lastDealAt',
+      dataIndex: 'lastDealAt',
+      title: t('customers.columns.lastDealAt'),
+      width: 120,
+      render: (value: string | null) =>
+        value ? formatDate(value) : <Typography.Text type="secondary">{t('common.none')}</Typography.Text>,
+    },
+    {
       key: 'phone',
       dataIndex: 'phone',
       title: t('customers.columns.phone'),
@@ -151,6 +210,7 @@ function CustomersPage() {
       key: 'email',
       dataIndex: 'email',
       title: t('customers.columns.email'),
+      width: 220,
       ellipsis: true,
       render: (email: string | null) =>
         email || <Typography.Text type="secondary">{t('common.none')}</Typography.Text>,
@@ -216,7 +276,9 @@ function CustomersPage() {
       }
     >
       {filtered ? (
-        <Button onClick={() => void setSearch({ search: undefined, kind: undefined })}>
+        <Button
+          onClick={() => void setSearch({ search: undefined, kind: undefined, lifecycleStage: undefined })}
+        >
           {t('customers.clearFilters')}
         </Button>
       ) : !archived && canCreate ? (
@@ -270,6 +332,25 @@ function CustomersPage() {
                 ...CUSTOMER_KINDS.map((kind) => ({ value: kind, label: t(`customers.kind.${kind}`) })),
               ]}
             />
+            <Select<LifecycleStage | 'all'>
+              data-testid="customers-stage-filter"
+              aria-label={t('customers.stageFilter')}
+              style={{ width: 150 }}
+              value={search.lifecycleStage ?? 'all'}
+              onChange={(value) => void setSearch({ lifecycleStage: value === 'all' ? undefined : value })}
+              options={[
+                { value: 'all', label: t('customers.allStages') },
+                ...LIFECYCLE_STAGES.map((stage) => ({
+                  value: stage,
+                  label: (
+                    <span>
+                      <Badge color={LIFECYCLE_BADGE[stage]} style={{ marginInlineEnd: 8 }} />
+                      {t(`lifecycle.${stage}`)}
+                    </span>
+                  ),
+                })),
+              ]}
+            />
             <Segmented<'active' | 'archived'>
               data-testid="customers-archived"
               value={archived ? 'archived' : 'active'}
@@ -302,7 +383,7 @@ function CustomersPage() {
             dataSource={list.data?.items ?? []}
             loading={list.isPending || (list.isFetching && list.isPlaceholderData)}
             pagination={false}
-            scroll={{ x: 1000 }}
+            scroll={{ x: 1750 }}
             showSorterTooltip={false}
             locale={{ emptyText }}
             rowClassName={() => 'crm-clickable-row'}

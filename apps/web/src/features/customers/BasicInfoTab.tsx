@@ -1,0 +1,128 @@
+import { EnvironmentOutlined } from '@ant-design/icons';
+import { Descriptions, Empty, Flex, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { Customer, CustomerAddress } from '../../lib/api-types';
+import { formatDate, formatDateTime } from '../../lib/format';
+import { KindTag } from './KindTag';
+import { TabPanel } from './TabPanel';
+
+/** 基本信息: who the customer is, how to reach them, where they are. */
+export function BasicInfoTab({ customer }: { customer: Customer }) {
+  const { t } = useTranslation();
+  const none = <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
+  const archived = customer.archivedAt !== null;
+  const dated =
+    customer.kind === 'company'
+      ? {
+          key: 'foundedOn',
+          label: t('customers.form.foundedOn'),
+          children: formatDate(customer.foundedOn) || none,
+        }
+      : {
+          key: 'birthday',
+          label: t('customers.form.birthday'),
+          children: formatDate(customer.birthday) || none,
+        };
+
+  return (
+    <TabPanel>
+      <Descriptions
+        bordered
+        size="middle"
+        column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 3, xxl: 3 }}
+        items={[
+          { key: 'name', label: t('customers.columns.name'), children: customer.name },
+          { key: 'kind', label: t('customers.columns.kind'), children: <KindTag kind={customer.kind} /> },
+          {
+            key: 'customerNumber',
+            label: t('customers.form.customerNumber'),
+            children: customer.customerNumber ? (
+              <Typography.Text copyable>{customer.customerNumber}</Typography.Text>
+            ) : (
+              none
+            ),
+          },
+          { key: 'industry', label: t('customers.form.industry'), children: customer.industry || none },
+          {
+            key: 'phone',
+            label: t('customers.columns.phone'),
+            children: customer.phone ? <Typography.Text copyable>{customer.phone}</Typography.Text> : none,
+          },
+          {
+            key: 'email',
+            label: t('customers.columns.email'),
+            children: customer.email ? (
+              <Typography.Link href={`mailto:${customer.email}`}>{customer.email}</Typography.Link>
+            ) : (
+              none
+            ),
+          },
+          dated,
+          { key: 'owner', label: t('customers.columns.owner'), children: customer.ownerName || none },
+          {
+            key: 'createdAt',
+            label: t('customers.columns.createdAt'),
+            children: formatDateTime(customer.createdAt),
+          },
+          {
+            key: 'updatedAt',
+            label: t('customers.columns.updatedAt'),
+            children: formatDateTime(customer.updatedAt),
+          },
+          ...(archived
+            ? [
+                {
+                  key: 'archivedAt',
+                  label: t('customers.detail.archivedAt'),
+                  children: formatDateTime(customer.archivedAt),
+                },
+              ]
+            : []),
+          {
+            key: 'id',
+            label: t('customers.detail.id'),
+            children: (
+              <Typography.Text
+                copyable={{ text: customer.id }}
+                style={{ fontFamily: 'monospace', fontSize: 12 }}
+              >
+                {customer.id.slice(0, 8)}
+              </Typography.Text>
+            ),
+          },
+          {
+            key: 'addresses',
+            label: t('customers.form.addresses'),
+            span: 'filled',
+            children:
+              customer.addresses.length > 0 ? (
+                <Flex vertical gap={6} data-testid="customer-addresses">
+                  {customer.addresses.map((address, index) => (
+                    // Addresses have no id; their order is their identity.
+                    <Flex key={index} gap={8} align="baseline">
+                      <EnvironmentOutlined style={{ color: '#8c8c8c' }} />
+                      {address.label ? <Tag style={{ marginInlineEnd: 0 }}>{address.label}</Tag> : null}
+                      <Typography.Text>{formatAddress(address)}</Typography.Text>
+                    </Flex>
+                  ))}
+                </Flex>
+              ) : (
+                <Empty
+                  image={Empty.PRESENTED_IMAGE_SIMPLE}
+                  description={t('customers.detail.noAddresses')}
+                  style={{ margin: 0 }}
+                  styles={{ image: { height: 32 } }}
+                />
+              ),
+          },
+        ]}
+      />
+    </TabPanel>
+  );
+}
+
+/** 浙江省 杭州市 西湖区 文三路 100 号 310000. */
+export function formatAddress(address: CustomerAddress): string {
+  const place = [address.province, address.city, address.district, address.street].filter(Boolean).join(' ');
+  return address.postcode ? `${place} ${address.postcode}` : place;
+}

@@ -1,0 +1,340 @@
+import {
+  EditOutlined,
+  FileTextOutlined,
+  RiseOutlined,
+  ShoppingOutlined,
+  UserAddOutlined,
+  UserDeleteOutlined,
+} from '@ant-design/icons';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { Button, Empty, Flex, Skeleton, Timeline, Typography } from 'antd';
+import type { TFunction } from 'i18next';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  type Customer,
+  INTERACTION_KINDS,
+  type InteractionKind,
+  LIFECYCLE_STAGES,
+  type LifecycleStage,
+  ORDER_STATUSES,
+  type OrderStatus,
+  PAYMENT_METHODS,
+  SENTIMENTS,
+  type TimelineEntry,
+} from '../../lib/api-types';
+import { errorMessage } from '../../lib/errors';
+import { formatDate, formatDateTime, formatMoney } from '../../lib/format';
+import { useCan } from '../../lib/shell-context';
+import { useTRPC, useTRPCClient } from '../../lib/trpc';
+import { INTERACTION_ICONS, InteractionKindTag, SentimentTag } from '../interactions/InteractionTags';
+import { OrderStatusTag } from '../orders/OrderStatusTag';
+import { LifecycleTag } from './LifecycleTag';
+
+const PAGE_SIZE = 20;
+
+type Change = { from: unknown; to: unknown };
+type Member = { userId: string; name: string };
+
+const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
+  typeof value === 'string' && (list as readonly string[]).includes(value);
+const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
+const ENTITIES = ['customer', 'contact', 'order', 'interaction'] as const;
+const ACTIONS = ['create', 'update', 'delete'] as const;
+/** Long texts (needs, notes) are cut in the timeline; the profile shows them in full. */
+const MAX_VALUE_LENGTH = 80;
+
+/** Orders, interactions, field changes and stage moves, newest first, paged with "load more". */
+export function TimelineTab({ customer }: { customer: Customer }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const canReadMembers = useCan('members.read');
+  // Owner changes name users by id: show their names when the role may list members.
+  const members = useQuery({ ...trpc.members.list.queryOptions(), enabled: canReadMembers });
+  // Not infiniteQueryOptions(): it adds a `direction` to the input, which the procedure's strict
+  // input refuses. Same query key, so invalidating the procedure still refreshes it.
+  const input = { id: customer.id, limit: PAGE_SIZE };
+  const timeline = useInfiniteQuery({
+    queryKey: trpc.customers.timeline.infiniteQueryKey(input),
+    queryFn: ({ pageParam, signal }) =>
+      client.customers.timeline.query({ ...input, cursor: pageParam }, { signal }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+  });
+  const entries = timeline.data?.pages.flatMap((page) => page.items) ?? [];
+
+  let body: ReactNode;
+  if (timeline.isPending) {
+    body = <Skeleton active paragraph={{ rows: 6 }} />;
+  } else if (timeline.isError) {
+    body = (
+      <Typography.Text type="danger">
+        {errorMessage(timeline.error, { network: t('errors.network'), unknown: t('errors.unknown') })}
+      </Typography.Text>
+    );
+  } else if (entries.length === 0) {
+    body = <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('timeline.empty')} />;
+  } else {
+    body = (
+      <>
+        <Timeline
+          items={entries.map((entry) => {
+            const view = describe(entry, t, customer.currency, members.data ?? []);
+            return {
+              key: `${entry.kind}-${entry.id}`,
+              color: view.color,
+              icon: view.icon,
+              content: (
+                <div data-testid="timeline-entry" data-kind={entry.kind} style={{ paddingBottom: 4 }}>
+                  <Flex gap={8} align="center" wrap>
+                    {view.title}
+                  </Flex>
+                  {view.details ? <div style={{ marginTop: 6 }}>{view.details}</div> : null}
+                  <Typography.Text type="secondary" style={{ display: 'block', marginTop: 4, fontSize: 12 }}>
+                    {formatDateTime(entry.occurredAt)} · {entry.actorName ?? t('timeline.system')}
+                  </Typography.Text>
+                </div>
+              ),
+            };
+          })}
+        />
+        <Flex justify="center">
+          {timeline.hasNextPage ? (
+            <Button
+              data-testid="timeline-load-more"
+              loading={timeline.isFetchingNextPage}
+              onClick={() => void timeline.fetchNextPage()}
+            >
+              {t('common.loadMore')}
+            </Button>
+          ) : entries.length > PAGE_SIZE ? (
+            <Typography.Text type="secondary">{t('common.noMore')}</Typography.Text>
+          ) : null}
+        </Flex>
+      </>
+    );
+  }
+
+  return (
+    <div data-testid="timeline-list" style={{ paddingTop: 8 }}>
+      {body}
+    </div>
+  );
+}
+
+type View = { title: ReactNode; details?: ReactNode; color: string; icon: ReactNode };
+
+function describe(entry: TimelineEntry, t: TFunction, currency: string, members: readonly Member[]): View {
+  const data = entry.data;
+  switch (entry.kind) {
+    case 'order': {
+      const number = asString(data.orderNumber);
+      const status = isOneOf<OrderStatus>(ORDER_STATUSES, data.status) ? data.status : null;
+      const voidReason = asString(data.voidReason);
+      return {
+        color: status === 'void' ? 'gray' : 'green',
+        icon: <ShoppingOutlined />,
+        title: (
+          <>
+            <Typography.Text strong>
+              {number ? t('timeline.orderNumber', { number }) : t('timeline.order')}
+            </Typography.Text>
+            <Typography.Text strong delete={status === 'void'}>
+              {formatMoney(asString(data.amount), asString(data.currency) ?? currency)}
+            </Typography.Text>
+            {status ? <OrderStatusTag status={status} /> : null}
+          </>
+        ),
+        details: voidReason ? (
+          <Typography.Text type="secondary">
+            {t('orders.voidReasonLabel', { reason: voidReason })}
+          </Typography.Text>
+        ) : undefined,
+      };
+    }
+    case 'interaction': {
+      const kind = isOneOf<InteractionKind>(INTERACTION_KINDS, data.kind) ? data.kind : null;
+      const outcome = asString(data.outcome);
+      const nextStep = asString(data.nextStep);
+      const nextStepDue = asString(data.nextStepDue);
+      return {
+        color: data.sentiment === 'complaint' ? 'red' : 'blue',
+        icon: kind ? INTERACTION_ICONS[kind] : <FileTextOutlined />,
+        title: (
+          <>
+            {kind ? <InteractionKindTag kind={kind} /> : null}
+            {isOneOf(SENTIMENTS, data.sentiment) ? <SentimentTag sentiment={data.sentiment} /> : null}
+            <Typography.Text style={{ whiteSpace: 'pre-wrap' }}>{asString(data.summary)}</Typography.Text>
+          </>
+        ),
+        details:
+          outcome || nextStep ? (
+            <Flex vertical>
+              {outcome ? (
+                <Typography.Text type="secondary">
+                  {t('interactions.outcome')}
+                  {t('common.colon')}
+                  {outcome}
+                </Typography.Text>
+              ) : null}
+              {nextStep ? (
+                <Typography.Text type="secondary">
+                  {t('interactions.nextStep')}
+                  {t('common.colon')}
+                  {nextStep}
+                  {nextStepDue ? ` · ${t('interactions.due', { date: formatDate(nextStepDue) })}` : ''}
+                </Typography.Text>
+              ) : null}
+            </Flex>
+          ) : undefined,
+      };
+    }
+    case 'lifecycle': {
+      const from = isOneOf<LifecycleStage>(LIFECYCLE_STAGES, data.from) ? data.from : null;
+      const to = isOneOf<LifecycleStage>(LIFECYCLE_STAGES, data.to) ? data.to : null;
+      const reason = data.reason === 'order' || data.reason === 'daily' ? data.reason : null;
+      return {
+        color: to === 'at_risk' || to === 'dormant' ? 'orange' : 'purple',
+        icon: <RiseOutlined />,
+        title: (
+          <>
+            <Typography.Text strong>{t('timeline.lifecycle')}</Typography.Text>
+            {from ? <LifecycleTag stage={from} /> : null}
+            <Typography.Text type="secondary">→</Typography.Text>
+            {to ? <LifecycleTag stage={to} /> : null}
+            {reason ? (
+              <Typography.Text type="secondary">{t(`timeline.lifecycleReason.${reason}`)}</Typography.Text>
+            ) : null}
+          </>
+        ),
+      };
+    }
+    case 'change':
+      return describeChange(data, t, currency, members);
+    default:
+      // A kind registered on the server after this page was written.
+      return {
+        color: 'gray',
+        icon: <FileTextOutlined />,
+        title: <Typography.Text>{entry.kind}</Typography.Text>,
+      };
+  }
+}
+
+function describeChange(
+  data: Record<string, unknown>,
+  t: TFunction,
+  currency: string,
+  members: readonly Member[],
+): View {
+  const entity = isOneOf(ENTITIES, data.entity) ? data.entity : null;
+  const action = isOneOf(ACTIONS, data.action) ? data.action : null;
+  const changes = (data.changes && typeof data.changes === 'object' ? data.changes : {}) as Record<
+    string,
+    Change
+  >;
+  const name = asString(changes.name?.to) ?? asString(changes.name?.from) ?? '';
+  const keys = Object.keys(changes);
+
+  let title: string;
+  if (entity === 'customer' && action === 'update' && keys.length === 1 && keys[0] === 'archived_at') {
+    title = t(
+      changes.archived_at?.to ? 'timeline.change.customer.archived' : 'timeline.change.customer.restored',
+    );
+  } else if (entity && action) {
+    title = t(`timeline.change.${entity}.${action}`, { name });
+  } else {
+    title = t('timeline.change.other', { entity: String(data.entity), action: String(data.action) });
+  }
+
+  const icon =
+    entity === 'contact' && action === 'create' ? (
+      <UserAddOutlined />
+    ) : entity === 'contact' && action === 'delete' ? (
+      <UserDeleteOutlined />
+    ) : (
+      <EditOutlined />
+    );
+  // A creation or deletion is its title; an update lists each field from → to.
+  const details =
+    action === 'update' && !(entity === 'customer' && keys.length === 1 && keys[0] === 'archived_at') ? (
+      <Flex vertical gap={2} data-testid="timeline-changes">
+        {keys.map((key) => {
+          const change = changes[key];
+          return (
+            <Typography.Text key={key}>
+              <Typography.Text type="secondary">
+                {fieldLabel(key, t)}
+                {t('common.colon')}
+              </Typography.Text>
+              <ChangeValue value={formatValue(key, change?.from, t, currency, members)} />
+              <Typography.Text type="secondary">{' → '}</Typography.Text>
+              <ChangeValue value={formatValue(key, change?.to, t, currency, members)} />
+            </Typography.Text>
+          );
+        })}
+      </Flex>
+    ) : undefined;
+
+  return {
+    color: action === 'delete' ? 'red' : 'gray',
+    icon,
+    title: <Typography.Text strong>{title}</Typography.Text>,
+    details,
+  };
+}
+
+function ChangeValue({ value }: { value: string | null }) {
+  const { t } = useTranslation();
+  if (value === null) return <Typography.Text type="secondary">{t('timeline.emptyValue')}</Typography.Text>;
+  return value.length > MAX_VALUE_LENGTH ? (
+    <Typography.Text title={value}>{`${value.slice(0, MAX_VALUE_LENGTH)}…`}</Typography.Text>
+  ) : (
+    <Typography.Text>{value}</Typography.Text>
+  );
+}
+
+/** The label of an audited column: the translated one for the fields we know, else the raw key. */
+function fieldLabel(key: string, t: TFunction): string {
+  return t(`timeline.fields.${key}` as 'timeline.fields.name', { defaultValue: key });
+}
+
+const MONEY_FIELDS = new Set(['amount', 'profit', 'purchase_plan_amount']);
+
+/** A changed value as text, translated where it is one of our enums; null for an empty one. */
+function formatValue(
+  key: string,
+  value: unknown,
+  t: TFunction,
+  currency: string,
+  members: readonly Member[],
+): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return null;
+    return value
+      .map((item) =>
+        item && typeof item === 'object'
+          ? Object.values(item as Record<string, unknown>)
+              .filter((part) => typeof part === 'string' && part)
+              .join(' ')
+          : String(item),
+      )
+      .join(t('common.listSeparator'));
+  }
+  if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
+  if (typeof value === 'object') return JSON.stringify(value);
+  // Numbers arrive as JSON numbers from the audit log; shown from their text, never computed with.
+  const text = String(value);
+  if (MONEY_FIELDS.has(key)) return formatMoney(text, currency);
+  if (key === 'kind' && (text === 'person' || text === 'company')) return t(`customers.kind.${text}`);
+  if (key === 'status' && isOneOf(ORDER_STATUSES, text)) return t(`orders.status.${text}`);
+  if (key === 'payment_method' && isOneOf(PAYMENT_METHODS, text)) return t(`orders.paymentMethod.${text}`);
+  if (key === 'sentiment' && isOneOf(SENTIMENTS, text)) return t(`interactions.sentiment.${text}`);
+  if (key === 'owner_user_id')
+    return members.find((member) => member.userId === text)?.name ?? text.slice(0, 8);
+  if (ISO_TIME.test(text)) return formatDateTime(text);
+  return text;
+}
