@@ -1,4 +1,4 @@
-import { refreshCustomerFacts } from '@crm/api';
+import { refreshCustomerFacts, scheduleJobs } from '@crm/api';
 import { hashPassword } from '@crm/auth';
 import { checkRuntimeRole, openDatabase } from '@crm/db';
 import { DEMO_PASSWORD, seedDemoData } from '@crm/db/seed';
@@ -63,6 +63,9 @@ if (isEmpty && shouldSeed) {
 }
 
 const dependencies = createDependencies(database, logger, env.PUBLIC_URL);
+// Workers, maintenance and cron run in this process (a separate worker process when scaled).
+await dependencies.jobs.start();
+await scheduleJobs(dependencies.jobs);
 const app = createApp({
   dependencies,
   publicUrl: env.PUBLIC_URL,
@@ -88,6 +91,7 @@ async function shutdown(signal: string) {
   }, 10_000);
   forceExit.unref();
   server.close(async () => {
+    await dependencies.jobs.stop();
     await database.close();
     logger.info('stopped');
     process.exit(0);

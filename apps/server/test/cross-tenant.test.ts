@@ -92,7 +92,12 @@ beforeAll(async () => {
   );
   const orderId = await createOrderIn(server, victimTenant.tenantId, customerId);
   const contactId = await createContactIn(server, victimTenant.tenantId, customerId);
+  const jobId = await server.dependencies.jobs.enqueue('lifecycle.rederive-tenant', {
+    tenantId: victimTenant.tenantId,
+    day: '2026-11-22',
+  });
   victim = {
+    jobId: jobId ?? '',
     orderId,
     contactId,
     ownerSessionPublicId: publicSessionId(ownerSession.session.id),
@@ -107,6 +112,7 @@ afterAll(() => server.destroy());
 
 function victimMarkers(): string[] {
   return [
+    victim.jobId,
     victim.orderId,
     victim.contactId,
     victim.tenant.tenantId,

@@ -168,6 +168,7 @@ describe('members and invitations', () => {
     expect((await viewer.call('tenants.current')).data.permissions).toEqual([
       'customers.read',
       'customers.create',
+      'interactions.write',
     ]);
     expect(
       (await admin.call('members.updateRole', { userId: tenant.users.owner.id, role: 'viewer' })).error

@@ -21,6 +21,8 @@ export type Victim = {
   ownerSessionPublicId: string;
   orderId: string;
   contactId: string;
+  /** A background job of A's. */
+  jobId: string;
 };
 
 export type ProcedureCase = {
@@ -145,6 +147,10 @@ async function invitationToAnotherTenant(server: TestServer) {
 }
 
 export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
+  'admin.jobs': {
+    input: () => ({ limit: 20 }),
+    foreign: () => ({ limit: 200 }),
+  },
   'auth.changePassword': {
     input: () => ({ currentPassword: TEST_PASSWORD, newPassword: `${TEST_PASSWORD} renewed` }),
     foreign: () => ({ currentPassword: TEST_PASSWORD, newPassword: `${TEST_PASSWORD} renewed` }),

@@ -1,8 +1,10 @@
 import type { LoginRateLimiter, Permission, SessionCookie, SessionPolicy, ValidatedSession } from '@crm/auth';
 import { validateSessionToken } from '@crm/auth';
 import type { CrmDatabase, Database, Role, Transaction } from '@crm/db';
+import type { JobQueue } from '@crm/jobs';
 import type { RecordAccess } from './customers/access';
 import type { Locale } from './i18n';
+import type { AppJobs } from './jobs';
 
 /** Structured log sink (pino in the server). Never pass credentials or raw tokens. */
 export type Logger = {
@@ -18,6 +20,8 @@ export type ApiDependencies = {
   sessionCookie: SessionCookie;
   sessionPolicy: SessionPolicy;
   logger: Logger;
+  /** The job queue (read by the admin page; capabilities enqueue through it). */
+  jobs: JobQueue<AppJobs>;
 };
 
 /** What the HTTP layer knows about one request. */

@@ -2,6 +2,7 @@ export { type ApiDependencies, type Context, createContext, type Logger, type Re
 export { refreshCustomerFacts } from './customers/facts.repository';
 export { AppError, ERRORS, type ErrorCode, translateError } from './errors';
 export { LOCALES, type Locale, resolveLocale } from './i18n';
+export { type AppJobs, registerJobs, scheduleJobs } from './jobs';
 export { type AppRouter, appRouter, createCaller, listProcedures, type ProcedureInfo } from './root';
 export { registerTimelineSource, type TimelineSource } from './timeline/timeline';
 export type { FieldError, Meta } from './trpc';

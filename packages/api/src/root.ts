@@ -1,3 +1,4 @@
+import { adminRouter } from './admin/admin.router';
 import { authRouter } from './auth/auth.router';
 import { contactsRouter } from './contacts/contacts.router';
 import { customersRouter } from './customers/customers.router';
@@ -15,6 +16,7 @@ export const appRouter = router({
   contacts: contactsRouter,
   orders: ordersRouter,
   interactions: interactionsRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

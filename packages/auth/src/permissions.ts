@@ -10,6 +10,7 @@ export const PERMISSIONS = [
   'orders.void',
   'interactions.write',
   'teams.manage',
+  'jobs.read',
   'members.read',
   'members.invite',
   'members.manage',

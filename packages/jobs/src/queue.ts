@@ -106,7 +106,14 @@ export type JobRun = {
   archived: boolean;
 };
 
-export type ListRecentOptions = { limit?: number; state?: JobState; name?: string };
+export type ListRecentOptions = {
+  limit?: number;
+  state?: JobState;
+  name?: string;
+  tenantId?: string;
+  /** Read inside this transaction — required from a request's own transaction on PGlite, whose one session it holds. */
+  trx?: Transaction<Database>;
+};
 
 export type JobQueueOptions = {
   database: CrmDatabase;
@@ -317,8 +324,10 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
       const columns = `id, name, state::text as state, data->>'tenantId' as tenant_id, retry_count, retry_limit,
         created_on, started_on, completed_on, start_after, output, singleton_key`;
       const filter = `name not like '\\_\\_pgboss\\_\\_%'
-        and ($2::text is null or state::text = $2) and ($3::text is null or name = $3)`;
-      const { rows } = await executor.executeSql(
+        and ($2::text is null or state::text = $2) and ($3::text is null or name = $3)
+        and ($4::text is null or data->>'tenantId' = $4)`;
+      const runner = listOptions.trx ? transactionExecutor(listOptions.trx) : executor;
+      const { rows } = await runner.executeSql(
         `select * from (
            (select ${columns}, false as archived from ${QUEUE_SCHEMA}.job where ${filter}
              order by created_on desc limit $1)
@@ -326,7 +335,7 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
            (select ${columns}, true as archived from ${QUEUE_SCHEMA}.archive where ${filter}
              order by created_on desc limit $1)
          ) runs order by created_on desc, id limit $1`,
-        [limit, listOptions.state ?? null, listOptions.name ?? null],
+        [limit, listOptions.state ?? null, listOptions.name ?? null, listOptions.tenantId ?? null],
       );
       return rows.map(toJobRun);
     },

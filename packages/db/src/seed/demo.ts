@@ -292,7 +292,6 @@ function landline(): string {
 const CONTACT_TITLES = ['总经理', '采购经理', '财务总监', '技术负责人', '行政主管', '董事长助理'];
 const PAYMENT_METHODS = ['bank_transfer', 'alipay', 'wechat_pay', 'card'] as const;
 const INTERACTION_KINDS = ['call', 'visit', 'message', 'email', 'meeting', 'event'] as const;
-const DAY = 86_400_000;
 
 /** Cents are integers, so totals stay exact; the database gets decimal strings. */
 function centsToAmount(cents: number): string {

@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely';
 import type {
   AuditLogTable,
   ContactsTable,
@@ -28,6 +29,8 @@ export type Database = {
   interactions: InteractionsTable;
   lifecycle_changes: LifecycleChangesTable;
   audit_log: AuditLogTable;
+  /** Tenant ids only, for work that runs for every tenant. */
+  tenant_directory: { id: string; created_at: ColumnType<Date, Date | string | undefined, never> };
 };
 
 export * from './customer-360.table';

@@ -1,0 +1,21 @@
+import type { CrmDatabase } from '@crm/db';
+import type { JobQueue } from '@crm/jobs';
+import { LIFECYCLE_SCHEDULE, type LifecycleJobs, registerLifecycleJobs } from './customers/lifecycle.jobs';
+
+/** Every job the product runs, by name (each has a queue created by a migration). */
+export type AppJobs = LifecycleJobs;
+
+/** Registers every capability's handlers; call before `jobs.start()`. */
+export function registerJobs(jobs: JobQueue<AppJobs>, database: CrmDatabase): void {
+  registerLifecycleJobs(jobs, database);
+}
+
+/** Creates or updates the cron schedules; call after `jobs.start()`. */
+export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
+  await jobs.schedule(
+    'lifecycle.rederive-all',
+    LIFECYCLE_SCHEDULE.cron,
+    { day: '' },
+    { tz: LIFECYCLE_SCHEDULE.tz },
+  );
+}
