@@ -110,6 +110,11 @@ describe('orders drive transaction facts and the lifecycle stage', () => {
       'loyal→returning',
     ]);
     expect(timeline.filter((entry) => entry.kind === 'order')).toHaveLength(5);
+    // Creating an order (with lines) is one entry; the only later change to an order is the void.
+    const orderChanges = timeline.filter((entry) => entry.kind === 'change' && entry.data.entity === 'order');
+    expect(orderChanges.map((entry) => Object.keys(entry.data.changes as object).sort())).toEqual([
+      ['status', 'void_reason'],
+    ]);
   });
 
   it('re-derives stages for a whole tenant in one statement as the calendar moves', async () => {

@@ -64,6 +64,7 @@ export const customersRouter = router({
       z.strictObject({
         id: z.uuid(),
         cursor: z.string().max(300).nullish(),
+        direction: z.enum(['forward', 'backward']).optional(),
         limit: z.number().int().min(1).max(100).default(30),
       }),
     )

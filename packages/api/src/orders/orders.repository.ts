@@ -147,9 +147,20 @@ export async function replaceOrderLines(
       })),
     )
     .execute();
-  await sql`update orders set amount = (
-      select round(sum(quantity * unit_price), 2) from order_lines where tenant_id = ${tenantId} and order_id = ${orderId})
-    where tenant_id = ${tenantId} and id = ${orderId}`.execute(trx);
+  // Only a real change is written (and so audited).
+  await sql`update orders o set amount = t.total
+    from (select round(sum(quantity * unit_price), 2) as total from order_lines
+          where tenant_id = ${tenantId} and order_id = ${orderId}) t
+    where o.tenant_id = ${tenantId} and o.id = ${orderId} and o.amount <> t.total`.execute(trx);
+}
+
+/** The total of some lines, in the database's decimals (never a float). */
+export async function totalOfLines(trx: Transaction<Database>, lines: OrderLineValues[]): Promise<string> {
+  const { rows } = await sql<{ total: string }>`
+    select round(sum(l.quantity * l.unit_price), 2)::text as total
+    from unnest(${lines.map((line) => line.quantity)}::numeric[], ${lines.map((line) => line.unitPrice)}::numeric[])
+      as l(quantity, unit_price)`.execute(trx);
+  return rows[0]?.total ?? '0';
 }
 
 export function isOrderNumberTaken(error: unknown): boolean {

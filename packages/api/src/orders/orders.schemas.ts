@@ -44,6 +44,8 @@ export const voidOrderInput = z.strictObject({ id: z.uuid(), reason: z.string().
 
 export const listOrdersInput = z.strictObject({
   customerId: z.uuid().optional(),
+  /** Sent by TanStack Query's infinite queries; pages only go forward. */
+  direction: z.enum(['forward', 'backward']).optional(),
   includeVoid: z.boolean().default(false),
   cursor: z.string().max(300).nullish(),
   limit: z.number().int().min(1).max(100).default(50),

@@ -3,7 +3,7 @@ import { getCustomerOrThrow } from '../customers/customers.repository';
 import type { TenantScope } from '../customers/customers.service';
 import { refreshCustomerFacts } from '../customers/facts.repository';
 import { appError } from '../errors';
-import { getOrderOrThrow, isOrderNumberTaken, replaceOrderLines } from './orders.repository';
+import { getOrderOrThrow, isOrderNumberTaken, replaceOrderLines, totalOfLines } from './orders.repository';
 import type { CreateOrderInput, UpdateOrderInput } from './orders.schemas';
 
 async function mapOrderNumber<T>(work: Promise<T>): Promise<T> {
@@ -22,6 +22,8 @@ export async function createOrder(scope: TenantScope, input: CreateOrderInput) {
   if (customer.archivedAt) throw appError('CUSTOMER_ARCHIVED');
   const lines = input.lines ?? [];
   if (lines.length === 0 && input.amount === undefined) throw appError('ORDER_AMOUNT_REQUIRED', {}, 'amount');
+  // With lines, the amount is their total, computed in decimals before the order is written.
+  const amount = lines.length > 0 ? await totalOfLines(trx, lines) : (input.amount ?? '0');
   const row = await mapOrderNumber(
     trx
       .insertInto('orders')
@@ -31,7 +33,7 @@ export async function createOrder(scope: TenantScope, input: CreateOrderInput) {
         order_number: input.orderNumber ?? null,
         ordered_at: input.orderedAt,
         currency: input.currency ?? customer.currency,
-        amount: input.amount ?? '0',
+        amount,
         profit: input.profit ?? null,
         payment_method: input.paymentMethod ?? null,
         status: input.status ?? 'completed',

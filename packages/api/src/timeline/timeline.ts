@@ -52,7 +52,7 @@ registerTimelineSource({
   // Orders and interactions appear as themselves when created; later edits show as changes.
   select: (tenantId, customerId) => sql`
     select a.id, a.occurred_at, a.actor_user_id,
-      jsonb_build_object('entity', a.entity, 'action', a.action, 'changes', a.changes) as data
+      jsonb_build_object('entity', a.entity, 'entityId', a.entity_id, 'action', a.action, 'changes', a.changes) as data
     from audit_log a
     where a.tenant_id = ${tenantId} and a.customer_id = ${customerId}
       and (a.action <> 'create' or a.entity in ('customer', 'contact'))`,
