@@ -579,6 +579,11 @@ export const en: Messages = {
       description: 'See where your account is signed in and sign out devices you no longer use',
       open: 'View devices',
     },
+    jobs: {
+      title: 'Background jobs',
+      description: 'See how background work such as the daily re-derivation ran, failed and retried',
+      open: 'View jobs',
+    },
   },
   sessions: {
     title: 'Signed-in devices',
@@ -589,6 +594,34 @@ export const en: Messages = {
     revoke: 'Sign out',
     revokeConfirm: 'Sign this device out?',
     revoked: 'The device was signed out',
+  },
+  jobs: {
+    title: 'Background jobs',
+    subtitle:
+      'Work the system runs for your organisation in the background, such as the daily lifecycle re-derivation. Failed jobs are retried automatically',
+    noPermission: 'Only owners and admins can see background jobs.',
+    all: 'All',
+    empty: 'No background jobs yet',
+    columns: {
+      name: 'Job',
+      state: 'State',
+      attempts: 'Attempts',
+      createdAt: 'Created',
+      finishedAt: 'Finished',
+      lastError: 'Last error',
+    },
+    states: {
+      created: 'Queued',
+      retry: 'Waiting to retry',
+      active: 'Running',
+      completed: 'Completed',
+      cancelled: 'Cancelled',
+      failed: 'Failed',
+    },
+    names: {
+      'lifecycle.rederive-tenant': 'Re-derive customer lifecycle',
+      'lifecycle.rederive-all': 'Daily lifecycle re-derivation',
+    },
   },
   members: {
     title: 'Members and invitations',

@@ -570,6 +570,11 @@ export const zhCN = {
       description: '查看你的账号在哪些浏览器中登录，并退出不再使用的设备',
       open: '查看登录设备',
     },
+    jobs: {
+      title: '后台任务',
+      description: '查看每日重算等后台任务的执行情况、失败和重试',
+      open: '查看后台任务',
+    },
   },
   sessions: {
     title: '登录设备',
@@ -580,6 +585,30 @@ export const zhCN = {
     revoke: '退出登录',
     revokeConfirm: '让这台设备退出登录？',
     revoked: '该设备已退出登录',
+  },
+  jobs: {
+    title: '后台任务',
+    subtitle: '系统在后台为本企业执行的任务：每日重算客户生命周期等。失败的任务会自动重试',
+    noPermission: '只有企业所有者和管理员可以查看后台任务。',
+    all: '全部',
+    empty: '暂无后台任务',
+    columns: {
+      name: '任务',
+      state: '状态',
+      attempts: '尝试次数',
+      createdAt: '创建时间',
+      finishedAt: '结束时间',
+      lastError: '最近错误',
+    },
+    states: {
+      created: '排队中',
+      retry: '等待重试',
+      active: '执行中',
+      completed: '已完成',
+      cancelled: '已取消',
+      failed: '失败',
+    },
+    names: { 'lifecycle.rederive-tenant': '重算客户生命周期', 'lifecycle.rederive-all': '生命周期日常重算' },
   },
   members: {
     title: '成员与邀请',

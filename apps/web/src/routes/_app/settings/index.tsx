@@ -3,6 +3,7 @@ import {
   DesktopOutlined,
   EditOutlined,
   RightOutlined,
+  ScheduleOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -23,6 +24,7 @@ function SettingsPage() {
   const { t } = useTranslation();
   const { tenant } = useShell();
   const canRename = useCan('tenant.update');
+  const canSeeJobs = useCan('jobs.read');
   const [renaming, setRenaming] = useState(false);
 
   return (
@@ -97,6 +99,26 @@ function SettingsPage() {
             </Link>
           </Card>
         </Col>
+        {canSeeJobs ? (
+          <Col xs={24} lg={12}>
+            <Card
+              title={
+                <span>
+                  <ScheduleOutlined style={{ marginInlineEnd: 8, color: '#1f5eff' }} />
+                  {t('settings.jobs.title')}
+                </span>
+              }
+              style={{ height: '100%' }}
+            >
+              <Typography.Paragraph type="secondary">{t('settings.jobs.description')}</Typography.Paragraph>
+              <Link to="/settings/jobs" data-testid="settings-jobs-link">
+                <Button>
+                  {t('settings.jobs.open')} <RightOutlined />
+                </Button>
+              </Link>
+            </Card>
+          </Col>
+        ) : null}
       </Row>
       {canRename ? (
         <RenameModal open={renaming} onClose={() => setRenaming(false)} name={tenant.name} />
