@@ -1,6 +1,7 @@
 import type { Database, NewCustomer, Transaction } from '@crm/db';
 import { sql } from 'kysely';
 import { appError } from '../errors';
+import { violatedConstraint } from '../keyset';
 import { type RecordAccess, visibleCustomer } from './access';
 import type { CustomerListItem, CustomerOutput, CustomerSort, ListCustomersInput } from './customers.schemas';
 
@@ -216,43 +217,17 @@ export async function getCustomerOrThrow(
   return customer;
 }
 
-/** A composite FK rejects an owner who is not a member of this tenant. */
-function isOwnerForeignKeyViolation(error: unknown): boolean {
-  const candidate = error as {
-    code?: string;
-    constraint_name?: string;
-    constraint?: string;
-    message?: string;
-  };
-  return (
-    candidate.code === '23503' &&
-    `${candidate.constraint_name ?? candidate.constraint ?? candidate.message ?? ''}`.includes(
-      'owner_user_id',
-    )
-  );
-}
-
-function isCustomerNumberTaken(error: unknown): boolean {
-  const candidate = error as {
-    code?: string;
-    constraint_name?: string;
-    constraint?: string;
-    message?: string;
-  };
-  return (
-    candidate.code === '23505' &&
-    `${candidate.constraint_name ?? candidate.constraint ?? candidate.message ?? ''}`.includes(
-      'customers_number_key',
-    )
-  );
-}
-
 async function mapConstraintViolations<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (isOwnerForeignKeyViolation(error)) throw appError('OWNER_NOT_MEMBER', {}, 'ownerUserId');
-    if (isCustomerNumberTaken(error)) throw appError('CUSTOMER_NUMBER_TAKEN', {}, 'customerNumber');
+    // A composite FK rejects an owner who is not a member of this tenant.
+    if (violatedConstraint(error, '23503')?.includes('owner_user_id')) {
+      throw appError('OWNER_NOT_MEMBER', {}, 'ownerUserId');
+    }
+    if (violatedConstraint(error, '23505')?.includes('customers_number_key')) {
+      throw appError('CUSTOMER_NUMBER_TAKEN', {}, 'customerNumber');
+    }
     throw error;
   }
 }

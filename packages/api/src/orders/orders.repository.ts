@@ -2,6 +2,7 @@ import type { Database, Transaction } from '@crm/db';
 import { sql } from 'kysely';
 import { type RecordAccess, visibleCustomer } from '../customers/access';
 import { appError } from '../errors';
+import { decodeTimestampCursor, encodeTimestampCursor, violatedConstraint } from '../keyset';
 import type { ListOrdersInput, OrderOutput } from './orders.schemas';
 
 function selectOrders(trx: Transaction<Database>, tenantId: string, access: RecordAccess) {
@@ -80,9 +81,9 @@ export async function listOrders(
   if (input.customerId) query = query.where('orders.customer_id', '=', input.customerId);
   if (!input.includeVoid) query = query.where('orders.status', '<>', 'void');
   if (input.cursor) {
-    const [value, id] = decodeCursor(input.cursor);
+    const { timestamp, id } = decodeTimestampCursor(input.cursor);
     query = query.where(
-      sql<boolean>`(orders.ordered_at, orders.id) < (${value}::text::timestamptz, ${id}::uuid)`,
+      sql<boolean>`(orders.ordered_at, orders.id) < (${timestamp}::text::timestamptz, ${id}::uuid)`,
     );
   }
   const rows = await query
@@ -94,29 +95,8 @@ export async function listOrders(
   const last = page.at(-1);
   return {
     items: page.map(toOutput),
-    nextCursor:
-      rows.length > input.limit && last
-        ? Buffer.from(JSON.stringify([last.sort_key, last.id])).toString('base64url')
-        : null,
+    nextCursor: rows.length > input.limit && last ? encodeTimestampCursor(last.sort_key, last.id) : null,
   };
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      typeof parsed[0] === 'string' &&
-      /^\d{4}-\d{2}-\d{2} [\d:.]+[+-]\d{2}(:?\d{2})?$/.test(parsed[0]) &&
-      typeof parsed[1] === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(parsed[1])
-    ) {
-      return [parsed[0], parsed[1]];
-    }
-  } catch {
-    // falls through
-  }
-  throw appError('INVALID_CURSOR');
 }
 
 export type OrderLineValues = { product: string; quantity: string; unitPrice: string };
@@ -164,16 +144,5 @@ export async function totalOfLines(trx: Transaction<Database>, lines: OrderLineV
 }
 
 export function isOrderNumberTaken(error: unknown): boolean {
-  const candidate = error as {
-    code?: string;
-    constraint_name?: string;
-    constraint?: string;
-    message?: string;
-  };
-  return (
-    candidate.code === '23505' &&
-    `${candidate.constraint_name ?? candidate.constraint ?? candidate.message ?? ''}`.includes(
-      'orders_number_key',
-    )
-  );
+  return violatedConstraint(error, '23505')?.includes('orders_number_key') ?? false;
 }

@@ -1,7 +1,7 @@
 import type { Database, Transaction } from '@crm/db';
 import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
-import { appError } from '../errors';
+import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
 
 /**
  * A source of timeline entries: a SQL select of (id, occurred_at, actor_user_id, data) for
@@ -66,24 +66,6 @@ registerTimelineSource({
     from lifecycle_changes l where l.tenant_id = ${tenantId} and l.customer_id = ${customerId}`,
 });
 
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      typeof parsed[0] === 'string' &&
-      /^\d{4}-\d{2}-\d{2} [\d:.]+[+-]\d{2}(:?\d{2})?$/.test(parsed[0]) &&
-      typeof parsed[1] === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(parsed[1])
-    ) {
-      return [parsed[0], parsed[1]];
-    }
-  } catch {
-    // falls through
-  }
-  throw appError('INVALID_CURSOR');
-}
-
 /** Newest first, keyset-paged; the caller has already checked the customer is visible. */
 export async function readTimeline(
   trx: Transaction<Database>,
@@ -101,8 +83,8 @@ export async function readTimeline(
   );
   const after = cursor
     ? (() => {
-        const [value, id] = decodeCursor(cursor);
-        return sql`where (t.occurred_at, t.id) < (${value}::text::timestamptz, ${id}::uuid)`;
+        const { timestamp, id } = decodeTimestampCursor(cursor);
+        return sql`where (t.occurred_at, t.id) < (${timestamp}::text::timestamptz, ${id}::uuid)`;
       })()
     : sql``;
   const { rows } = await sql<{
@@ -129,9 +111,6 @@ export async function readTimeline(
       actorName: row.actor_name,
       data: row.data,
     })),
-    nextCursor:
-      rows.length > limit && last
-        ? Buffer.from(JSON.stringify([last.sort_key, last.id])).toString('base64url')
-        : null,
+    nextCursor: rows.length > limit && last ? encodeTimestampCursor(last.sort_key, last.id) : null,
   };
 }
