@@ -18,8 +18,10 @@ const target = process.argv[2];
 const databaseUrl = process.env.BENCH_APP_URL ?? '';
 const tenantId = process.env.BENCH_TENANT_ID ?? '';
 const userId = process.env.BENCH_USER_ID ?? '';
+// The page customers.list reads for an owner (record scope 'all'), as one plain query.
 const PAGE_SQL = `select c.id, c.name, c.kind, c.phone, c.email, c.owner_user_id, o.name as owner_name,
-  c.archived_at, c.created_at, c.updated_at
+  c.archived_at, c.created_at, c.updated_at, c.lifecycle_stage, c.amount_12m, c.order_count, c.last_deal_at,
+  c.created_at::text as sort_key
   from customers c left join users o on o.id = c.owner_user_id
   where c.tenant_id = $1 and c.archived_at is null
   order by c.created_at desc, c.id desc limit 51`;
