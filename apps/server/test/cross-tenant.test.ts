@@ -14,6 +14,7 @@ import {
   createCustomerIn,
   createInvitationIn,
   createOrderIn,
+  createTeamIn,
   PROCEDURE_CASES,
   type Victim,
 } from './procedure-cases';
@@ -96,7 +97,9 @@ beforeAll(async () => {
     tenantId: victimTenant.tenantId,
     day: '2026-11-22',
   });
+  const teamId = await createTeamIn(server, victimTenant.tenantId, '甲方的团队');
   victim = {
+    teamId,
     jobId: jobId ?? '',
     orderId,
     contactId,
@@ -112,6 +115,8 @@ afterAll(() => server.destroy());
 
 function victimMarkers(): string[] {
   return [
+    victim.teamId,
+    '甲方的团队',
     victim.jobId,
     victim.orderId,
     victim.contactId,
@@ -132,6 +137,9 @@ function randomizeIds(input: unknown): unknown {
     victim.tenant.tenantId,
     victim.customerId,
     victim.invitationId,
+    victim.orderId,
+    victim.contactId,
+    victim.teamId,
     ...Object.values(victim.tenant.users).map((user) => user.id),
   ];
   for (const id of ids) text = text.replaceAll(id, crypto.randomUUID());

@@ -139,20 +139,18 @@ describe('orders drive transaction facts and the lifecycle stage', () => {
 describe('record-level access', () => {
   it('a sales rep sees only their own customers, a manager their team’s, an admin all', async () => {
     const scoped = await seedTenant(server.database, '可见范围');
-    const teamId = await server.database.withTenant(scoped.tenantId, async (trx) => {
-      const team = await trx
-        .insertInto('teams')
-        .values({ tenant_id: scoped.tenantId, name: '华东大区' })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await trx
-        .updateTable('memberships')
-        .set({ team_id: team.id })
-        .where('tenant_id', '=', scoped.tenantId)
-        .where('user_id', 'in', [scoped.users.sales_manager.id, scoped.users.sales_rep.id])
-        .execute();
-      return team.id;
-    });
+    const scopedOwner = await signedInClient(server, scoped.users.owner.id, scoped.tenantId);
+    const team = await scopedOwner.call('teams.create', { name: '华东大区' });
+    const teamId: string = team.data.id;
+    for (const member of [scoped.users.sales_manager, scoped.users.sales_rep]) {
+      expect((await scopedOwner.call('teams.assign', { userId: member.id, teamId })).error).toBeNull();
+    }
+    expect((await scopedOwner.call('teams.create', { name: '华东大区' })).error?.appCode).toBe(
+      'TEAM_NAME_TAKEN',
+    );
+    expect((await scopedOwner.call('teams.list')).data).toEqual([
+      { id: teamId, name: '华东大区', memberCount: 2 },
+    ]);
     expect(teamId).toBeTruthy();
     const scopedAdmin = await signedInClient(server, scoped.users.admin.id, scoped.tenantId);
     const rep = await signedInClient(server, scoped.users.sales_rep.id, scoped.tenantId);

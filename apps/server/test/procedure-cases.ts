@@ -23,6 +23,7 @@ export type Victim = {
   contactId: string;
   /** A background job of A's. */
   jobId: string;
+  teamId: string;
 };
 
 export type ProcedureCase = {
@@ -73,6 +74,21 @@ export async function createContactIn(server: TestServer, tenantId: string, cust
     const row = await trx
       .insertInto('contacts')
       .values({ tenant_id: tenantId, customer_id: customerId, name: '联系人' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+export async function createTeamIn(
+  server: TestServer,
+  tenantId: string,
+  name = `团队${crypto.randomUUID().slice(0, 6)}`,
+) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('teams')
+      .values({ tenant_id: tenantId, name })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -359,6 +375,29 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
       role: 'analyst',
     }),
     foreign: (victim) => ({ userId: victim.tenant.users.viewer.id, role: 'admin' }),
+  },
+  'teams.assign': {
+    input: async ({ server, tenant }) => ({
+      userId: (await addMember(server, tenant.tenantId, 'sales_rep')).id,
+      teamId: await createTeamIn(server, tenant.tenantId),
+    }),
+    foreign: (victim) => ({ userId: victim.tenant.users.sales_rep.id, teamId: victim.teamId }),
+  },
+  'teams.create': {
+    input: () => ({ name: `华南大区${crypto.randomUUID().slice(0, 6)}` }),
+    foreign: () => ({ name: `外来团队${crypto.randomUUID().slice(0, 6)}` }),
+  },
+  'teams.delete': {
+    input: async ({ server, tenant }) => ({ id: await createTeamIn(server, tenant.tenantId) }),
+    foreign: (victim) => ({ id: victim.teamId }),
+  },
+  'teams.list': { input: () => undefined, foreign: () => undefined },
+  'teams.rename': {
+    input: async ({ server, tenant }) => ({
+      id: await createTeamIn(server, tenant.tenantId),
+      name: `改名${crypto.randomUUID().slice(0, 6)}`,
+    }),
+    foreign: (victim) => ({ id: victim.teamId, name: '被改名' }),
   },
   'tenants.create': {
     input: () => ({ name: '第二家企业', industry: 'corporate-banking' }),

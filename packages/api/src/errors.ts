@@ -110,6 +110,8 @@ export const ERRORS = {
     en: 'The page position is no longer valid. Refresh the list',
   },
   MEMBER_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '成员不存在', en: 'Member not found' },
+  TEAM_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '团队不存在', en: 'Team not found' },
+  TEAM_NAME_TAKEN: { trpc: 'CONFLICT', 'zh-CN': '已有同名团队', en: 'A team with this name already exists' },
   SESSION_NOT_FOUND: {
     trpc: 'NOT_FOUND',
     'zh-CN': '该登录设备不存在或已退出',

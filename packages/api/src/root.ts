@@ -5,6 +5,7 @@ import { customersRouter } from './customers/customers.router';
 import { interactionsRouter } from './interactions/interactions.router';
 import { membersRouter } from './members/members.router';
 import { ordersRouter } from './orders/orders.router';
+import { teamsRouter } from './teams/teams.router';
 import { tenantsRouter } from './tenants/tenants.router';
 import { createCallerFactory, type Meta, router } from './trpc';
 
@@ -17,6 +18,7 @@ export const appRouter = router({
   orders: ordersRouter,
   interactions: interactionsRouter,
   admin: adminRouter,
+  teams: teamsRouter,
 });
 
 export type AppRouter = typeof appRouter;

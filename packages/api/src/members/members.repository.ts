@@ -7,7 +7,20 @@ export async function listMembers({ trx, tenantId }: TenantScope) {
   const rows = await trx
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.id', 'users.name', 'users.email', 'memberships.role', 'memberships.created_at'])
+    .leftJoin('teams', (join) =>
+      join
+        .onRef('teams.tenant_id', '=', 'memberships.tenant_id')
+        .onRef('teams.id', '=', 'memberships.team_id'),
+    )
+    .select([
+      'users.id',
+      'users.name',
+      'users.email',
+      'memberships.role',
+      'memberships.created_at',
+      'memberships.team_id',
+      'teams.name as team_name',
+    ])
     .where('memberships.tenant_id', '=', tenantId)
     .orderBy('memberships.created_at')
     .execute();
@@ -17,6 +30,8 @@ export async function listMembers({ trx, tenantId }: TenantScope) {
     email: row.email,
     role: row.role,
     joinedAt: row.created_at.toISOString(),
+    teamId: row.team_id,
+    teamName: row.team_name,
   }));
 }
 

@@ -29,6 +29,8 @@ const memberOutput = z.object({
   email: z.string(),
   role: roleInput,
   joinedAt: z.string(),
+  teamId: z.uuid().nullable(),
+  teamName: z.string().nullable(),
 });
 
 const invitationOutput = z.object({
