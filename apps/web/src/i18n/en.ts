@@ -623,6 +623,23 @@ export const en: Messages = {
       'lifecycle.rederive-all': 'Daily lifecycle re-derivation',
     },
   },
+  teams: {
+    title: 'Teams',
+    new: 'New team',
+    name: 'Team name',
+    namePlaceholder: 'e.g. East China',
+    memberCount: 'Members',
+    rename: 'Rename',
+    delete: 'Delete',
+    deleteConfirm: 'Delete the team “{{name}}”? Its members stay, without a team.',
+    deleted: 'Team deleted',
+    saved: 'Team saved',
+    empty:
+      'No teams yet. Sales managers see the customers of their team’s members, so create teams and assign members first.',
+    column: 'Team',
+    none: 'None',
+    assigned: 'Changed {{name}}’s team',
+  },
   members: {
     title: 'Members and invitations',
     subtitle: 'A member’s role decides what they can see and do',

@@ -22,6 +22,7 @@ import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../../components/PageHeader';
 import { InviteModal } from '../../../features/members/InviteModal';
 import { RoleTag } from '../../../features/members/RoleTag';
+import { TeamsCard } from '../../../features/members/TeamsCard';
 import { INVITABLE_ROLES, type Invitation, type Member, type Role } from '../../../lib/api-types';
 import { errorMessage } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
@@ -68,6 +69,7 @@ function MembersPage() {
       {canRead ? (
         <Flex vertical gap={16}>
           <MembersTable />
+          <TeamsCard />
           {canInvite ? <InvitationsTable /> : null}
         </Flex>
       ) : (
@@ -89,6 +91,19 @@ function MembersTable() {
   const { me } = useShell();
   const canManage = useCan('members.manage');
   const members = useQuery(trpc.members.list.queryOptions());
+  const canManageTeams = useCan('teams.manage');
+  const teams = useQuery({ ...trpc.teams.list.queryOptions(), enabled: canManageTeams });
+  const assignTeam = useMutation(
+    trpc.teams.assign.mutationOptions({
+      onSuccess: async ({ userId }) => {
+        const name = members.data?.find((member) => member.userId === userId)?.name ?? '';
+        void message.success(t('teams.assigned', { name }));
+        await refresh();
+        await queryClient.invalidateQueries(trpc.teams.list.pathFilter());
+      },
+      onError: (error) => showError(error),
+    }),
+  );
 
   const refresh = () => queryClient.invalidateQueries(trpc.members.list.pathFilter());
   const updateRole = useMutation(
@@ -160,6 +175,30 @@ function MembersTable() {
           />
         ) : (
           <RoleTag role={role} />
+        ),
+    },
+    {
+      key: 'team',
+      title: t('teams.column'),
+      width: 170,
+      render: (_: unknown, member: Member) =>
+        canManageTeams ? (
+          <Select<string>
+            size="small"
+            style={{ width: 140 }}
+            aria-label={t('teams.column')}
+            value={member.teamId ?? ''}
+            loading={assignTeam.isPending && assignTeam.variables?.userId === member.userId}
+            onChange={(teamId) =>
+              assignTeam.mutate({ userId: member.userId, teamId: teamId === '' ? null : teamId })
+            }
+            options={[
+              { value: '', label: t('teams.none') },
+              ...(teams.data ?? []).map((team) => ({ value: team.id, label: team.name })),
+            ]}
+          />
+        ) : (
+          (member.teamName ?? t('teams.none'))
         ),
     },
     {
