@@ -354,6 +354,18 @@ export async function seedDemoData(
           })),
         )
         .execute();
+      // One sales team per tenant: its manager sees the customers of the team's reps.
+      const team = await trx
+        .insertInto('teams')
+        .values({ tenant_id: tenantId, name: '销售一部' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .updateTable('memberships')
+        .set({ team_id: team.id })
+        .where('tenant_id', '=', tenantId)
+        .where('role', 'in', ['sales_manager', 'sales_rep'])
+        .execute();
       const sellers = tenant.members
         .filter((member) => member.role === 'sales_rep' || member.role === 'sales_manager')
         .map((member) => idOf(member.email));
