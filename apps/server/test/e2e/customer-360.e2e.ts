@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from './server-process';
+import { launchBrowser, type RunningServer, SCREENSHOTS, startServer } from './server-process';
 
 /**
  * Customer 360 in Chromium through the real server: a customer with contacts, a logged
@@ -9,21 +8,10 @@ import { type RunningServer, startServer } from './server-process';
  */
 let server: RunningServer;
 let browser: Browser;
-const screenshots = new URL('../../../../test-results/', import.meta.url).pathname;
 
 beforeAll(async () => {
-  mkdirSync(screenshots, { recursive: true });
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -97,7 +85,7 @@ describe('customer 360', () => {
       .getByTestId('timeline-entry')
       .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-kind')));
     expect(kinds).toEqual(expect.arrayContaining(['order', 'interaction', 'lifecycle']));
-    await page.screenshot({ path: `${screenshots}e2e-customer-360.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}e2e-customer-360.png`, fullPage: true });
     expect(browserErrors).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from './server-process';
+import { launchBrowser, type RunningServer, SCREENSHOTS, startServer } from './server-process';
 
 /**
  * Through the real server in Chromium: sign up, add a customer, sign out, sign in, see
@@ -9,22 +8,10 @@ import { type RunningServer, startServer } from './server-process';
  */
 let server: RunningServer;
 let browser: Browser;
-const screenshots = new URL('../../../../test-results/', import.meta.url).pathname;
 
 beforeAll(async () => {
-  mkdirSync(screenshots, { recursive: true });
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -78,7 +65,7 @@ describe('sign up, add a customer, sign out, sign in', () => {
     await page.getByTestId('customer-email').fill('sales@yunfan.example.com');
     await page.getByTestId('customer-submit').click();
     await page.getByTestId('customers-table').getByText(customerName).waitFor();
-    await page.screenshot({ path: `${screenshots}e2e-customers.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}e2e-customers.png`, fullPage: true });
 
     await page.getByTestId('user-menu').click();
     await page.getByTestId('sign-out').click();
@@ -110,7 +97,7 @@ describe('sign up, add a customer, sign out, sign in', () => {
     await rivalPage.getByTestId('customers-table').waitFor();
     await rivalPage.waitForLoadState('networkidle');
     await expect(rivalPage.getByTestId('customers-table').textContent()).resolves.not.toContain(customerName);
-    await rivalPage.screenshot({ path: `${screenshots}e2e-rival.png`, fullPage: true });
+    await rivalPage.screenshot({ path: `${SCREENSHOTS}e2e-rival.png`, fullPage: true });
     await rivalContext.close();
   });
 });

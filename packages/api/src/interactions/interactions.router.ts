@@ -1,11 +1,11 @@
 import { INTERACTION_KINDS, SENTIMENTS } from '@crm/db';
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { visibleCustomer } from '../customers/access';
+import { contactBelongsTo } from '../contacts/contacts.repository';
 import { getCustomerOrThrow } from '../customers/customers.repository';
 import { dateInput } from '../customers/customers.schemas';
 import { appError } from '../errors';
 import { permittedProcedure, router } from '../trpc';
+import { insertInteraction, listInteractions } from './interactions.repository';
 
 const interactionOutput = z.object({
   id: z.uuid(),
@@ -44,88 +44,28 @@ export const interactionsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const customer = await getCustomerOrThrow(ctx.trx, ctx.tenantId, ctx.access, input.customerId);
       if (customer.archivedAt) throw appError('CUSTOMER_ARCHIVED');
-      if (input.contactId) {
-        const contact = await ctx.trx
-          .selectFrom('contacts')
-          .select('id')
-          .where('tenant_id', '=', ctx.tenantId)
-          .where('customer_id', '=', input.customerId)
-          .where('id', '=', input.contactId)
-          .executeTakeFirst();
-        if (!contact) throw appError('CONTACT_NOT_FOUND', {}, 'contactId');
+      if (
+        input.contactId &&
+        !(await contactBelongsTo(ctx.trx, ctx.tenantId, input.customerId, input.contactId))
+      ) {
+        throw appError('CONTACT_NOT_FOUND', {}, 'contactId');
       }
-      return ctx.trx
-        .insertInto('interactions')
-        .values({
-          tenant_id: ctx.tenantId,
-          customer_id: input.customerId,
-          contact_id: input.contactId ?? null,
-          kind: input.kind,
-          occurred_at: input.occurredAt ?? new Date(),
-          user_id: ctx.auth.user.id,
-          summary: input.summary,
-          outcome: input.outcome ?? null,
-          next_step: input.nextStep ?? null,
-          next_step_due: input.nextStepDue ?? null,
-          sentiment: input.sentiment ?? 'neutral',
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      return insertInteraction(ctx.trx, ctx.tenantId, {
+        customerId: input.customerId,
+        contactId: input.contactId ?? null,
+        kind: input.kind,
+        occurredAt: input.occurredAt ?? new Date(),
+        userId: ctx.auth.user.id,
+        summary: input.summary,
+        outcome: input.outcome ?? null,
+        nextStep: input.nextStep ?? null,
+        nextStepDue: input.nextStepDue ?? null,
+        sentiment: input.sentiment ?? 'neutral',
+      });
     }),
 
   list: permittedProcedure('customers.read')
     .input(z.strictObject({ customerId: z.uuid(), limit: z.number().int().min(1).max(200).default(50) }))
     .output(z.array(interactionOutput))
-    .query(async ({ ctx, input }) => {
-      const rows = await ctx.trx
-        .selectFrom('interactions')
-        .innerJoin('customers', (join) =>
-          join
-            .onRef('customers.tenant_id', '=', 'interactions.tenant_id')
-            .onRef('customers.id', '=', 'interactions.customer_id'),
-        )
-        .leftJoin('contacts', (join) =>
-          join
-            .onRef('contacts.tenant_id', '=', 'interactions.tenant_id')
-            .onRef('contacts.id', '=', 'interactions.contact_id'),
-        )
-        .leftJoin('users', 'users.id', 'interactions.user_id')
-        .select([
-          'interactions.id',
-          'interactions.customer_id',
-          'interactions.contact_id',
-          'contacts.name as contact_name',
-          'interactions.kind',
-          'interactions.occurred_at',
-          'interactions.user_id',
-          'users.name as user_name',
-          'interactions.summary',
-          'interactions.outcome',
-          'interactions.next_step',
-          'interactions.next_step_due',
-          'interactions.sentiment',
-        ])
-        .where('interactions.tenant_id', '=', ctx.tenantId)
-        .where('interactions.customer_id', '=', input.customerId)
-        .where(visibleCustomer(ctx.access))
-        .orderBy('interactions.occurred_at', 'desc')
-        .orderBy(sql`interactions.id`, 'desc')
-        .limit(input.limit)
-        .execute();
-      return rows.map((row) => ({
-        id: row.id,
-        customerId: row.customer_id,
-        contactId: row.contact_id,
-        contactName: row.contact_name,
-        kind: row.kind,
-        occurredAt: row.occurred_at.toISOString(),
-        userId: row.user_id,
-        userName: row.user_name,
-        summary: row.summary,
-        outcome: row.outcome,
-        nextStep: row.next_step,
-        nextStepDue: row.next_step_due,
-        sentiment: row.sentiment,
-      }));
-    }),
+    .query(({ ctx, input }) => listInteractions(ctx, input.customerId, input.limit)),
 });
