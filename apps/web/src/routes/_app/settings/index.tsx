@@ -9,7 +9,7 @@ import {
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
 import { App, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../../components/PageHeader';
 import { useCan, useShell } from '../../../lib/shell-context';
@@ -63,62 +63,9 @@ function SettingsPage() {
             />
           </Card>
         </Col>
-        <Col xs={24} lg={12}>
-          <Card
-            title={
-              <span>
-                <TeamOutlined style={{ marginInlineEnd: 8, color: '#1f5eff' }} />
-                {t('settings.members.title')}
-              </span>
-            }
-            style={{ height: '100%' }}
-          >
-            <Typography.Paragraph type="secondary">{t('settings.members.description')}</Typography.Paragraph>
-            <Link to="/settings/members" data-testid="settings-members-link">
-              <Button type="primary">
-                {t('settings.members.open')} <RightOutlined />
-              </Button>
-            </Link>
-          </Card>
-        </Col>
-        <Col xs={24} lg={12}>
-          <Card
-            title={
-              <span>
-                <DesktopOutlined style={{ marginInlineEnd: 8, color: '#1f5eff' }} />
-                {t('settings.sessions.title')}
-              </span>
-            }
-            style={{ height: '100%' }}
-          >
-            <Typography.Paragraph type="secondary">{t('settings.sessions.description')}</Typography.Paragraph>
-            <Link to="/settings/sessions" data-testid="settings-sessions-link">
-              <Button>
-                {t('settings.sessions.open')} <RightOutlined />
-              </Button>
-            </Link>
-          </Card>
-        </Col>
-        {canSeeJobs ? (
-          <Col xs={24} lg={12}>
-            <Card
-              title={
-                <span>
-                  <ScheduleOutlined style={{ marginInlineEnd: 8, color: '#1f5eff' }} />
-                  {t('settings.jobs.title')}
-                </span>
-              }
-              style={{ height: '100%' }}
-            >
-              <Typography.Paragraph type="secondary">{t('settings.jobs.description')}</Typography.Paragraph>
-              <Link to="/settings/jobs" data-testid="settings-jobs-link">
-                <Button>
-                  {t('settings.jobs.open')} <RightOutlined />
-                </Button>
-              </Link>
-            </Card>
-          </Col>
-        ) : null}
+        <SettingsLinkCard icon={<TeamOutlined />} area="members" to="/settings/members" primary />
+        <SettingsLinkCard icon={<DesktopOutlined />} area="sessions" to="/settings/sessions" />
+        {canSeeJobs ? <SettingsLinkCard icon={<ScheduleOutlined />} area="jobs" to="/settings/jobs" /> : null}
       </Row>
       {canRename ? (
         <RenameModal open={renaming} onClose={() => setRenaming(false)} name={tenant.name} />
@@ -174,5 +121,37 @@ function RenameModal({ open, onClose, name }: { open: boolean; onClose: () => vo
         </Form.Item>
       </Form>
     </Modal>
+  );
+}
+
+/** A settings area: what it is for, and the way in. */
+function SettingsLinkCard(props: {
+  icon: ReactNode;
+  area: 'members' | 'sessions' | 'jobs';
+  to: '/settings/members' | '/settings/sessions' | '/settings/jobs';
+  primary?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Col xs={24} lg={12}>
+      <Card
+        title={
+          <span>
+            <span style={{ marginInlineEnd: 8, color: '#1f5eff' }}>{props.icon}</span>
+            {t(`settings.${props.area}.title`)}
+          </span>
+        }
+        style={{ height: '100%' }}
+      >
+        <Typography.Paragraph type="secondary">
+          {t(`settings.${props.area}.description`)}
+        </Typography.Paragraph>
+        <Link to={props.to} data-testid={`settings-${props.area}-link`}>
+          <Button type={props.primary ? 'primary' : 'default'}>
+            {t(`settings.${props.area}.open`)} <RightOutlined />
+          </Button>
+        </Link>
+      </Card>
+    </Col>
   );
 }
