@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type RunningServer, SCREENSHOTS, startServer } from './server-process';
+import { checkRadio, launchBrowser, type RunningServer, SCREENSHOTS, startServer } from './server-process';
 
 /**
  * Customer 360 in Chromium through the real server: a customer with contacts, a logged
@@ -28,7 +28,7 @@ describe('customer 360', () => {
 
     await page.goto(`${server.url}/sign-up`);
     await page.getByTestId('signup-tenant-name').fill('华东精工装备有限公司');
-    await page.getByTestId('signup-industry-b2b').check();
+    await checkRadio(page, 'signup-industry-b2b');
     await page.getByTestId('signup-name').fill('周经理');
     await page.getByTestId('signup-email').fill(`c360.${unique}@example.com`);
     await page.getByTestId('signup-password').fill('e2e passphrase 2026');
@@ -38,7 +38,7 @@ describe('customer 360', () => {
     const name = `宁波博远新材料有限公司-${unique}`;
     await page.getByTestId('customers-new').click();
     await page.getByTestId('customer-name').fill(name);
-    await page.getByTestId('customer-kind-company').check({ force: true });
+    await checkRadio(page, 'customer-kind-company');
     await page.getByTestId('customer-submit').click();
     await page.getByTestId('customers-table').getByText(name).click();
     await page.waitForURL(/\/customers\/[0-9a-f-]{36}/);
@@ -59,7 +59,7 @@ describe('customer 360', () => {
 
     await page.getByTestId('customer-tab-interactions').click();
     await page.getByTestId('interaction-new').click();
-    await page.getByTestId('interaction-kind-visit').check({ force: true });
+    await checkRadio(page, 'interaction-kind-visit');
     await page.getByTestId('interaction-summary').fill('上门拜访，客户计划明年扩建二期产线');
     await page.getByTestId('interaction-submit').click();
     await page.getByText('上门拜访，客户计划明年扩建二期产线').waitFor();
@@ -81,6 +81,9 @@ describe('customer 360', () => {
 
     await page.getByTestId('customer-tab-timeline').click();
     await page.getByTestId('timeline-list').waitFor();
+    for (const kind of ['order', 'interaction', 'lifecycle']) {
+      await page.locator(`[data-testid="timeline-entry"][data-kind="${kind}"]`).first().waitFor();
+    }
     const kinds = await page
       .getByTestId('timeline-entry')
       .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-kind')));

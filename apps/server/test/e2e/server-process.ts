@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dropDatabase, provisionDatabase } from '@crm/db';
 import { testAdminUrl } from '@crm/testing';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -102,4 +103,15 @@ export async function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * Checks an antd radio by its test id, clicking its label the way a user does: Playwright
+ * waits until a drawer or modal has finished animating, and a click never lands on the
+ * mask behind it (which would close it).
+ */
+export async function checkRadio(page: Page, testId: string): Promise<void> {
+  const radio = page.getByTestId(testId);
+  await radio.locator('xpath=ancestor::label[1]').click();
+  await expect.poll(() => radio.isChecked(), { timeout: 5_000 }).toBe(true);
 }

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type RunningServer, SCREENSHOTS, startServer } from './server-process';
+import { checkRadio, launchBrowser, type RunningServer, SCREENSHOTS, startServer } from './server-process';
 
 /**
  * Through the real server in Chromium: sign up, add a customer, sign out, sign in, see
@@ -37,7 +37,7 @@ const customerName = `杭州云帆精密机械有限公司-${unique}`;
 async function signUp(page: Page, account: typeof owner, industry: string) {
   await page.goto(`${server.url}/sign-up`);
   await page.getByTestId('signup-tenant-name').fill(account.tenant);
-  await page.getByTestId(`signup-industry-${industry}`).check();
+  await checkRadio(page, `signup-industry-${industry}`);
   await page.getByTestId('signup-name').fill(account.name);
   await page.getByTestId('signup-email').fill(account.email);
   await page.getByTestId('signup-password').fill(account.password);
@@ -57,10 +57,8 @@ describe('sign up, add a customer, sign out, sign in', () => {
     await expect(page.getByTestId('nav-customers').textContent()).resolves.toContain('客户');
 
     await page.getByTestId('customers-new').click();
-    // Wait for the drawer to finish opening before touching its radio buttons.
     await page.getByTestId('customer-name').fill(customerName);
-    await page.waitForTimeout(400);
-    await page.getByTestId('customer-kind-company').check({ force: true });
+    await checkRadio(page, 'customer-kind-company');
     await page.getByTestId('customer-phone').fill('0571-88886666');
     await page.getByTestId('customer-email').fill('sales@yunfan.example.com');
     await page.getByTestId('customer-submit').click();
