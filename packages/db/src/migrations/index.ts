@@ -3,6 +3,7 @@ import * as foundation from './2026-11-22-0001-foundation';
 import * as customer360 from './2026-11-22-0002-customer-360';
 import * as jobQueue from './2026-11-22-0003-job-queue';
 import * as lifecycleJobs from './2026-11-22-0004-lifecycle-jobs';
+import * as profileLists from './2026-11-22-0005-profile-lists';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-22-0002-customer-360': customer360,
   '2026-11-22-0003-job-queue': jobQueue,
   '2026-11-22-0004-lifecycle-jobs': lifecycleJobs,
+  '2026-11-22-0005-profile-lists': profileLists,
 };
 
 export const migrationProvider: MigrationProvider = {

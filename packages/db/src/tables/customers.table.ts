@@ -6,6 +6,16 @@ export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
 export const LIFECYCLE_STAGES = ['potential', 'new', 'returning', 'loyal', 'at_risk', 'dormant'] as const;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 
+export const VALUE_LEVELS = ['high', 'mid', 'low'] as const;
+export type ValueLevel = (typeof VALUE_LEVELS)[number];
+export const ACTIVITY_LEVELS = ['high', 'mid', 'low'] as const;
+export type ActivityLevel = (typeof ACTIVITY_LEVELS)[number];
+export const NEED_TYPES = ['product', 'service', 'both'] as const;
+export type NeedType = (typeof NEED_TYPES)[number];
+
+/** A custom field's stored value: text, number/money as a decimal string, date, option(s), yes/no. */
+export type CustomFieldValue = string | boolean | string[] | null;
+
 export type Address = {
   label?: string;
   province?: string;
@@ -49,6 +59,17 @@ export type CustomersTable = {
   amount_lifetime: Money;
   lifecycle_stage: ColumnType<LifecycleStage, never, LifecycleStage>;
   lifecycle_changed_at: ColumnType<Date | null, never, Date | null>;
+  /** Free tags (ids into tags). */
+  tag_ids: ColumnType<string[], string[] | undefined, string[]>;
+  custom_fields: ColumnType<Record<string, CustomFieldValue>, string | undefined, string>;
+  need_type: NeedType | null;
+  /** System tags derived from orders and interactions, maintained in SQL. */
+  value_level: ColumnType<ValueLevel, never, ValueLevel>;
+  activity_level: ColumnType<ActivityLevel, never, ActivityLevel>;
+  recent_touches: ColumnType<number, never, number>;
+  /** Weighted share of the tenant's key fields that are filled, 0–100, maintained in SQL. */
+  completeness: ColumnType<number, never, number>;
+  search_grams: ColumnType<string[], never, never>;
 };
 export type Customer = Selectable<CustomersTable>;
 export type NewCustomer = Insertable<CustomersTable>;

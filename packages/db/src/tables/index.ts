@@ -9,6 +9,7 @@ import type {
   TeamsTable,
 } from './customer-360.table';
 import type { CustomersTable } from './customers.table';
+import type { CustomFieldDefinitionsTable, SavedViewsTable, TagsTable } from './profile-lists.table';
 import type { InvitationsTable } from './invitations.table';
 import type { MembershipsTable } from './memberships.table';
 import type { SessionsTable } from './sessions.table';
@@ -29,6 +30,9 @@ export type Database = {
   interactions: InteractionsTable;
   lifecycle_changes: LifecycleChangesTable;
   audit_log: AuditLogTable;
+  tags: TagsTable;
+  custom_field_definitions: CustomFieldDefinitionsTable;
+  saved_views: SavedViewsTable;
   /** Tenant ids only, for work that runs for every tenant. */
   tenant_directory: { id: string; created_at: ColumnType<Date, Date | string | undefined, never> };
 };
@@ -37,6 +41,7 @@ export * from './customer-360.table';
 export * from './customers.table';
 export * from './invitations.table';
 export * from './memberships.table';
+export * from './profile-lists.table';
 export * from './sessions.table';
 export * from './tenants.table';
 export * from './users.table';

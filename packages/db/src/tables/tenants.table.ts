@@ -14,6 +14,13 @@ export type TenantsTable = {
   lifecycle_at_risk_days: ColumnType<number, number | undefined, number>;
   lifecycle_dormant_days: ColumnType<number, number | undefined, number>;
   lifecycle_loyal_orders: ColumnType<number, number | undefined, number>;
+  value_high_amount: ColumnType<string, string | undefined, string>;
+  value_mid_amount: ColumnType<string, string | undefined, string>;
+  activity_window_days: ColumnType<number, number | undefined, number>;
+  activity_high_touches: ColumnType<number, number | undefined, number>;
+  activity_mid_touches: ColumnType<number, number | undefined, number>;
+  /** Key field → weight, for completeness. */
+  completeness_weights: ColumnType<Record<string, number>, string | undefined, string>;
 };
 export type Tenant = Selectable<TenantsTable>;
 export type NewTenant = Insertable<TenantsTable>;

@@ -1,0 +1,49 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+export const TAG_COLORS = ['blue', 'green', 'red', 'orange', 'gold', 'purple', 'cyan', 'magenta', 'gray'] as const;
+export type TagColor = (typeof TAG_COLORS)[number];
+
+export type TagsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  color: ColumnType<TagColor, TagColor | undefined, TagColor>;
+  description: string | null;
+  created_by: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+};
+export type Tag = Selectable<TagsTable>;
+
+export const CUSTOM_FIELD_TYPES = ['text', 'number', 'money', 'date', 'enum', 'multi_enum', 'boolean'] as const;
+export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
+export type CustomFieldOption = { value: string; labelZh: string; labelEn: string };
+
+export type CustomFieldDefinitionsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  key: string;
+  label_zh: string;
+  label_en: string;
+  type: CustomFieldType;
+  options: ColumnType<CustomFieldOption[], string | undefined, string>;
+  required: ColumnType<boolean, boolean | undefined, boolean>;
+  position: ColumnType<number, number | undefined, number>;
+  source: ColumnType<'tenant' | 'plugin', 'tenant' | 'plugin' | undefined, never>;
+  archived_at: Date | null;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+};
+export type CustomFieldDefinition = Selectable<CustomFieldDefinitionsTable>;
+
+export type SavedViewsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  owner_user_id: string;
+  name: string;
+  shared: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The list's filters, sort and direction, as the list procedure takes them. */
+  query: ColumnType<Record<string, unknown>, string, string>;
+  columns: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+};
+export type SavedView = Selectable<SavedViewsTable>;
