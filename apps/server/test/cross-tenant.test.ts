@@ -12,9 +12,12 @@ import {
 import {
   createContactIn,
   createCustomerIn,
+  createCustomFieldIn,
   createInvitationIn,
   createOrderIn,
+  createTagIn,
   createTeamIn,
+  createViewIn,
   PROCEDURE_CASES,
   type Victim,
 } from './procedure-cases';
@@ -40,6 +43,9 @@ const TENANT_TABLES = [
   'interactions',
   'lifecycle_changes',
   'audit_log',
+  'tags',
+  'custom_field_definitions',
+  'saved_views',
 ] as const;
 
 /** A checksum of every row tenant A owns, read through A's own tenant context. */
@@ -98,7 +104,28 @@ beforeAll(async () => {
     day: '2026-11-22',
   });
   const teamId = await createTeamIn(server, victimTenant.tenantId, '甲方的团队');
+  const tagId = await createTagIn(server, victimTenant.tenantId, '甲方的标签');
+  const customFieldKey = 'victim_secret_field';
+  const customFieldId = await createCustomFieldIn(server, victimTenant.tenantId, customFieldKey, '甲方字段');
+  const viewId = await createViewIn(
+    server,
+    victimTenant.tenantId,
+    victimTenant.users.owner.id,
+    true,
+    '甲方视图',
+  );
+  await server.database.withTenant(victimTenant.tenantId, (trx) =>
+    trx
+      .updateTable('customers')
+      .set({ tag_ids: [tagId], custom_fields: JSON.stringify({ [customFieldKey]: '甲方机密值' }) })
+      .where('id', '=', customerId)
+      .execute(),
+  );
   victim = {
+    tagId,
+    customFieldId,
+    customFieldKey,
+    viewId,
     teamId,
     jobId: jobId ?? '',
     orderId,
@@ -117,6 +144,12 @@ function victimMarkers(): string[] {
   return [
     victim.teamId,
     '甲方的团队',
+    victim.tagId,
+    victim.customFieldId,
+    '甲方字段',
+    victim.viewId,
+    '甲方视图',
+    '甲方机密值',
     victim.jobId,
     victim.orderId,
     victim.contactId,
@@ -140,6 +173,9 @@ function randomizeIds(input: unknown): unknown {
     victim.orderId,
     victim.contactId,
     victim.teamId,
+    victim.tagId,
+    victim.customFieldId,
+    victim.viewId,
     ...Object.values(victim.tenant.users).map((user) => user.id),
   ];
   for (const id of ids) text = text.replaceAll(id, crypto.randomUUID());

@@ -115,7 +115,7 @@ describe('customers', () => {
     expect(companies.every((item) => item.kind === 'company')).toBe(true);
     const rep = await signedInClient(server, tenant.users.sales_rep.id, tenant.tenantId);
     await rep.call('customers.create', { name: '销售代表的客户', kind: 'person' });
-    const mine = await listAll(owner, { ownerUserId: tenant.users.sales_rep.id });
+    const mine = await listAll(owner, { ownerUserIds: [tenant.users.sales_rep.id] });
     expect(mine.map((item) => item.name)).toEqual(['销售代表的客户']);
   });
 

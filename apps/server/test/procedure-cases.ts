@@ -24,6 +24,11 @@ export type Victim = {
   /** A background job of A's. */
   jobId: string;
   teamId: string;
+  tagId: string;
+  customFieldId: string;
+  customFieldKey: string;
+  /** A view of A's owner, shared with A. */
+  viewId: string;
 };
 
 export type ProcedureCase = {
@@ -89,6 +94,60 @@ export async function createTeamIn(
     const row = await trx
       .insertInto('teams')
       .values({ tenant_id: tenantId, name })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+export async function createTagIn(
+  server: TestServer,
+  tenantId: string,
+  name = `标签${crypto.randomUUID().slice(0, 6)}`,
+) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('tags')
+      .values({ tenant_id: tenantId, name })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+export async function createCustomFieldIn(
+  server: TestServer,
+  tenantId: string,
+  key = `f_${crypto.randomUUID().slice(0, 8)}`,
+  labelZh = '测试字段',
+) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('custom_field_definitions')
+      .values({ tenant_id: tenantId, key, label_zh: labelZh, label_en: 'Test field', type: 'text' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+export async function createViewIn(
+  server: TestServer,
+  tenantId: string,
+  ownerUserId: string,
+  shared = false,
+  name = `视图${crypto.randomUUID().slice(0, 6)}`,
+) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('saved_views')
+      .values({
+        tenant_id: tenantId,
+        owner_user_id: ownerUserId,
+        name,
+        shared,
+        query: JSON.stringify({ sort: 'amount12m', direction: 'desc', archived: false }),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -219,9 +278,29 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     input: async (context) => ({ id: await ownCustomer(context) }),
     foreign: (victim) => ({ id: victim.customerId }),
   },
+  'customers.archiveMany': {
+    input: async (context) => ({ ids: [await ownCustomer(context), await ownCustomer(context)] }),
+    foreign: (victim) => ({ ids: [victim.customerId] }),
+  },
+  'customers.completenessSummary': { input: () => undefined, foreign: () => undefined },
   'customers.list': {
-    input: () => ({ limit: 10 }),
-    foreign: (victim) => ({ ownerUserId: victim.tenant.users.sales_rep.id, search: victim.customerName }),
+    input: () => ({ limit: 10, lifecycleStages: ['potential', 'new'], completenessMax: 100 }),
+    foreign: (victim) => ({
+      ownerUserIds: [victim.tenant.users.sales_rep.id],
+      tagIds: [victim.tagId],
+      search: victim.customerName,
+    }),
+  },
+  'customers.profile': {
+    input: async (context) => ({ id: await ownCustomer(context) }),
+    foreign: (victim) => ({ id: victim.customerId }),
+  },
+  'customers.tag': {
+    input: async (context) => ({
+      ids: [await ownCustomer(context)],
+      add: [await createTagIn(context.server, context.tenant.tenantId)],
+    }),
+    foreign: (victim) => ({ ids: [victim.customerId], add: [victim.tagId] }),
   },
   'customers.reassign': {
     input: async (context) => ({
@@ -398,6 +477,82 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
       name: `改名${crypto.randomUUID().slice(0, 6)}`,
     }),
     foreign: (victim) => ({ id: victim.teamId, name: '被改名' }),
+  },
+  'tags.create': {
+    input: () => ({ name: `价格敏感${crypto.randomUUID().slice(0, 6)}`, color: 'gold' }),
+    foreign: () => ({ name: `攻击者标签${crypto.randomUUID().slice(0, 6)}`, color: 'red' }),
+  },
+  'tags.delete': {
+    input: async ({ server, tenant }) => ({ id: await createTagIn(server, tenant.tenantId) }),
+    foreign: (victim) => ({ id: victim.tagId }),
+  },
+  'tags.list': { input: () => undefined, foreign: () => undefined },
+  'tags.update': {
+    input: async ({ server, tenant }) => ({
+      id: await createTagIn(server, tenant.tenantId),
+      name: `改名${crypto.randomUUID().slice(0, 6)}`,
+    }),
+    foreign: (victim) => ({ id: victim.tagId, name: '被改名的标签' }),
+  },
+  'customFields.archive': {
+    input: async ({ server, tenant }) => ({ id: await createCustomFieldIn(server, tenant.tenantId) }),
+    foreign: (victim) => ({ id: victim.customFieldId }),
+  },
+  'customFields.create': {
+    input: () => ({
+      key: `credit_${crypto.randomUUID().slice(0, 6)}`,
+      labelZh: '信用等级',
+      labelEn: 'Credit grade',
+      type: 'enum',
+      options: [
+        { value: 'a', labelZh: 'A 级', labelEn: 'Grade A' },
+        { value: 'b', labelZh: 'B 级', labelEn: 'Grade B' },
+      ],
+    }),
+    foreign: (victim) => ({
+      key: victim.customFieldKey,
+      labelZh: '冒名字段',
+      labelEn: 'Forged',
+      type: 'text',
+    }),
+  },
+  'customFields.list': { input: () => undefined, foreign: () => undefined },
+  'customFields.update': {
+    input: async ({ server, tenant }) => ({
+      id: await createCustomFieldIn(server, tenant.tenantId),
+      labelZh: '改名后的字段',
+    }),
+    foreign: (victim) => ({ id: victim.customFieldId, labelZh: '被篡改' }),
+  },
+  'views.create': {
+    input: () => ({
+      name: `我的视图${crypto.randomUUID().slice(0, 6)}`,
+      query: { lifecycleStages: ['at_risk'] },
+      columns: ['stage', 'amount12m', 'tags'],
+    }),
+    foreign: (victim) => ({
+      name: '偷看甲方',
+      query: { ownerUserIds: [victim.tenant.users.sales_rep.id], tagIds: [victim.tagId] },
+    }),
+  },
+  'views.delete': {
+    input: async ({ server, tenant, actor }) => ({
+      id: await createViewIn(server, tenant.tenantId, actor.id),
+    }),
+    foreign: (victim) => ({ id: victim.viewId }),
+  },
+  'views.list': { input: () => undefined, foreign: () => undefined },
+  'views.update': {
+    input: async ({ server, tenant, actor }) => ({
+      id: await createViewIn(server, tenant.tenantId, actor.id),
+      name: `改名视图${crypto.randomUUID().slice(0, 6)}`,
+    }),
+    foreign: (victim) => ({ id: victim.viewId, name: '被改名的视图' }),
+  },
+  'settings.customerRules': { input: () => undefined, foreign: () => undefined },
+  'settings.updateCustomerRules': {
+    input: () => ({ valueHighAmount: '120000', activityWindowDays: 60 }),
+    foreign: (victim) => ({ completenessWeights: { [`custom:${victim.customFieldKey}`]: 5, phone: 1 } }),
   },
   'tenants.create': {
     input: () => ({ name: '第二家企业', industry: 'corporate-banking' }),

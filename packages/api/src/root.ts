@@ -1,13 +1,17 @@
 import { adminRouter } from './admin/admin.router';
 import { authRouter } from './auth/auth.router';
 import { contactsRouter } from './contacts/contacts.router';
+import { customFieldsRouter } from './custom-fields/custom-fields.router';
 import { customersRouter } from './customers/customers.router';
 import { interactionsRouter } from './interactions/interactions.router';
 import { membersRouter } from './members/members.router';
 import { ordersRouter } from './orders/orders.router';
+import { settingsRouter } from './settings/settings.router';
+import { tagsRouter } from './tags/tags.router';
 import { teamsRouter } from './teams/teams.router';
 import { tenantsRouter } from './tenants/tenants.router';
 import { createCallerFactory, type Meta, router } from './trpc';
+import { viewsRouter } from './views/views.router';
 
 export const appRouter = router({
   auth: authRouter,
@@ -19,6 +23,10 @@ export const appRouter = router({
   interactions: interactionsRouter,
   admin: adminRouter,
   teams: teamsRouter,
+  tags: tagsRouter,
+  customFields: customFieldsRouter,
+  views: viewsRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

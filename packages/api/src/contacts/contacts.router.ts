@@ -1,5 +1,6 @@
 import { normalizeChinesePhone } from '@crm/domain';
 import { z } from 'zod';
+import { refreshCompleteness } from '../customers/completeness.repository';
 import { getCustomerOrThrow } from '../customers/customers.repository';
 import { dateInput } from '../customers/customers.schemas';
 import { appError } from '../errors';
@@ -13,7 +14,7 @@ import {
   updateContact,
 } from './contacts.repository';
 
-const contactOutput = z.object({
+export const contactOutput = z.object({
   id: z.uuid(),
   customerId: z.uuid(),
   name: z.string(),
@@ -78,7 +79,13 @@ export const contactsRouter = router({
       const customer = await getCustomerOrThrow(ctx.trx, ctx.tenantId, ctx.access, input.customerId);
       if (customer.archivedAt) throw appError('CUSTOMER_ARCHIVED');
       const { customerId, ...fields } = input;
-      return insertContact(ctx.trx, ctx.tenantId, customerId, { ...toColumns(fields), name: input.name });
+      const created = await insertContact(ctx.trx, ctx.tenantId, customerId, {
+        ...toColumns(fields),
+        name: input.name,
+      });
+      // A company's first contact person is one of its key fields.
+      await refreshCompleteness(ctx.trx, ctx.tenantId, [customerId]);
+      return created;
     }),
 
   update: permittedProcedure('customers.update')
@@ -95,8 +102,9 @@ export const contactsRouter = router({
     .input(z.strictObject({ id: z.uuid() }))
     .output(z.object({ id: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
-      await findChangeableContact(ctx, input.id);
+      const contact = await findChangeableContact(ctx, input.id);
       await deleteContact(ctx.trx, ctx.tenantId, input.id);
+      await refreshCompleteness(ctx.trx, ctx.tenantId, [contact.customer_id]);
       return { id: input.id };
     }),
 });

@@ -3,22 +3,9 @@ import { sql } from 'kysely';
 import { appError } from '../errors';
 import { violatedConstraint } from '../keyset';
 import { type RecordAccess, visibleCustomer } from './access';
+import { staleCondition } from './completeness.repository';
 import type { CustomerListItem, CustomerOutput, CustomerSort, ListCustomersInput } from './customers.schemas';
-
-const SORT_COLUMNS = {
-  createdAt: 'customers.created_at',
-  updatedAt: 'customers.updated_at',
-  name: 'customers.name',
-  amount12m: 'customers.amount_12m',
-} as const satisfies Record<CustomerSort, string>;
-
-/** How each sort key's text form is cast back for the keyset comparison. */
-const SORT_CASTS = {
-  createdAt: 'timestamptz',
-  updatedAt: 'timestamptz',
-  name: 'text',
-  amount12m: 'numeric',
-} as const satisfies Record<CustomerSort, string>;
+import { customerConditions, loadDefinitions, needsDefinitions, sortSpecOf } from './list-query';
 
 function selectCustomerSummaries(trx: Transaction<Database>, tenantId: string, access: RecordAccess) {
   return trx
@@ -39,6 +26,15 @@ function selectCustomerSummaries(trx: Transaction<Database>, tenantId: string, a
       'customers.amount_12m',
       'customers.order_count',
       'customers.last_deal_at',
+      'customers.amount_lifetime',
+      'customers.industry',
+      'customers.tag_ids',
+      'customers.need_type',
+      'customers.value_level',
+      'customers.activity_level',
+      'customers.completeness',
+      'customers.custom_fields',
+      staleCondition.as('stale'),
     ])
     .where('customers.tenant_id', '=', tenantId)
     .where(visibleCustomer(access));
@@ -62,6 +58,15 @@ function toSummary(row: SummaryRow): CustomerListItem {
     amount12m: row.amount_12m,
     orderCount: row.order_count,
     lastDealAt: row.last_deal_at?.toISOString() ?? null,
+    amountLifetime: row.amount_lifetime,
+    industry: row.industry,
+    tagIds: row.tag_ids,
+    needType: row.need_type,
+    valueLevel: row.value_level,
+    activityLevel: row.activity_level,
+    completeness: row.completeness,
+    stale: row.stale,
+    customFields: row.custom_fields,
   };
 }
 
@@ -74,14 +79,7 @@ function encodeCursor(sort: CustomerSort, sortKey: string, id: string): string {
   return Buffer.from(JSON.stringify([sort, sortKey, id])).toString('base64url');
 }
 
-const SORT_KEY_PATTERNS: Record<CustomerSort, RegExp> = {
-  createdAt: /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/,
-  updatedAt: /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/,
-  name: /^[\s\S]{1,200}$/,
-  amount12m: /^\d{1,14}(\.\d{1,2})?$/,
-};
-
-function decodeCursor(sort: CustomerSort, cursor: string): { value: string; id: string } {
+function decodeCursor(sort: CustomerSort, pattern: RegExp, cursor: string): { value: string; id: string } {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (
@@ -91,7 +89,7 @@ function decodeCursor(sort: CustomerSort, cursor: string): { value: string; id: 
       typeof parsed[1] === 'string' &&
       typeof parsed[2] === 'string' &&
       /^[0-9a-f-]{36}$/i.test(parsed[2]) &&
-      SORT_KEY_PATTERNS[sort].test(parsed[1])
+      pattern.test(parsed[1])
     ) {
       return { value: parsed[1], id: parsed[2] };
     }
@@ -101,48 +99,29 @@ function decodeCursor(sort: CustomerSort, cursor: string): { value: string; id: 
   throw appError('INVALID_CURSOR');
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
-
 export async function listCustomers(
   trx: Transaction<Database>,
   tenantId: string,
   access: RecordAccess,
   input: ListCustomersInput,
 ) {
-  const column = SORT_COLUMNS[input.sort];
+  const definitions = needsDefinitions(input) ? await loadDefinitions(trx, tenantId) : new Map();
+  const spec = sortSpecOf(input.sort, definitions);
   let query = selectCustomerSummaries(trx, tenantId, access).where(
-    'customers.archived_at',
-    input.archived ? 'is not' : 'is',
-    null,
+    customerConditions(tenantId, input, definitions),
   );
-  if (input.kind) query = query.where('customers.kind', '=', input.kind);
-  if (input.ownerUserId) query = query.where('customers.owner_user_id', '=', input.ownerUserId);
-  if (input.lifecycleStage) query = query.where('customers.lifecycle_stage', '=', input.lifecycleStage);
-  if (input.search) {
-    const pattern = `%${escapeLike(input.search)}%`;
-    query = query.where((eb) =>
-      eb.or([
-        eb('customers.name', 'ilike', pattern),
-        eb('customers.phone', 'like', pattern),
-        eb('customers.email', 'ilike', pattern),
-        eb('customers.customer_number', 'ilike', pattern),
-      ]),
-    );
-  }
   if (input.cursor) {
-    const { value, id } = decodeCursor(input.sort, input.cursor);
+    const { value, id } = decodeCursor(input.sort, spec.pattern, input.cursor);
     const operator = input.direction === 'asc' ? '>' : '<';
     // ::text first: typed as timestamptz, postgres.js would round the parameter through a Date.
-    const typed = sql`${value}::text::${sql.raw(SORT_CASTS[input.sort])}`;
+    const typed = sql`${value}::text::${sql.raw(spec.cast)}`;
     query = query.where(
-      sql<boolean>`(${sql.ref(column)}, customers.id) ${sql.raw(operator)} (${typed}, ${id}::uuid)`,
+      sql<boolean>`(${spec.expression}, customers.id) ${sql.raw(operator)} (${typed}, ${id}::uuid)`,
     );
   }
   const rows = await query
-    .select(sql<string>`${sql.ref(column)}::text`.as('sort_key'))
-    .orderBy(column, input.direction)
+    .select(sql<string>`(${spec.expression})::text`.as('sort_key'))
+    .orderBy(spec.expression, input.direction)
     .orderBy('customers.id', input.direction)
     .limit(input.limit + 1)
     .execute();
@@ -164,7 +143,6 @@ export async function findCustomer(
     .innerJoin('tenants', 'tenants.id', 'customers.tenant_id')
     .select([
       'customers.customer_number',
-      'customers.industry',
       'customers.birthday',
       'customers.founded_on',
       'customers.addresses',
@@ -177,7 +155,14 @@ export async function findCustomer(
       'customers.first_deal_at',
       'customers.amount_lifetime',
       'customers.lifecycle_changed_at',
+      'customers.recent_touches',
       'tenants.currency',
+      sql<
+        string[]
+      >`(select cc.missing from customer_completeness(to_jsonb(customers), tenants.completeness_weights,
+        (select count(*)::int from contacts k where k.tenant_id = customers.tenant_id and k.customer_id = customers.id)) cc)`.as(
+        'completeness_missing',
+      ),
       sql<string | null>`case when customers.order_count > 0
         then round(customers.amount_lifetime / customers.order_count, 2)::text end`.as('average_order_value'),
     ])
@@ -187,7 +172,6 @@ export async function findCustomer(
   return {
     ...toSummary(row),
     customerNumber: row.customer_number,
-    industry: row.industry,
     birthday: row.birthday,
     foundedOn: row.founded_on,
     addresses: row.addresses,
@@ -198,10 +182,11 @@ export async function findCustomer(
     purchasePlanAmount: row.purchase_plan_amount,
     purchasePlanExpectedOn: row.purchase_plan_expected_on,
     firstDealAt: row.first_deal_at?.toISOString() ?? null,
-    amountLifetime: row.amount_lifetime,
     averageOrderValue: row.average_order_value,
     lifecycleChangedAt: row.lifecycle_changed_at?.toISOString() ?? null,
     currency: row.currency,
+    recentTouches: row.recent_touches,
+    completenessMissing: row.completeness_missing,
   };
 }
 
@@ -290,5 +275,44 @@ export async function reassignCustomers(
       .where(visibleCustomer(access))
       .executeTakeFirst(),
   );
+  return Number(result.numUpdatedRows);
+}
+
+/** Sets and clears (null) custom field values, keeping the others. */
+export async function mergeCustomFields(
+  trx: Transaction<Database>,
+  tenantId: string,
+  id: string,
+  values: Record<string, unknown>,
+) {
+  await trx
+    .updateTable('customers')
+    .set({
+      custom_fields: sql<string>`jsonb_strip_nulls(customers.custom_fields || ${JSON.stringify(values)}::jsonb)`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Bulk archive or restore, one statement over the visible ones; returns how many it matched. */
+export async function setCustomersArchived(
+  trx: Transaction<Database>,
+  tenantId: string,
+  access: RecordAccess,
+  ids: string[],
+  archived: boolean,
+) {
+  const result = await trx
+    .updateTable('customers')
+    .set({
+      archived_at: archived ? sql<Date>`coalesce(customers.archived_at, now())` : null,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('customers.tenant_id', '=', tenantId)
+    .where('customers.id', 'in', ids)
+    .where(visibleCustomer(access))
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -1,21 +1,32 @@
 import { z } from 'zod';
+import { listContacts } from '../contacts/contacts.repository';
+import { contactOutput } from '../contacts/contacts.router';
+import { listInteractions } from '../interactions/interactions.repository';
+import { interactionOutput } from '../interactions/interactions.router';
+import { listOrders } from '../orders/orders.repository';
+import { orderOutput } from '../orders/orders.schemas';
 import { readTimeline, timelineEntryOutput } from '../timeline/timeline';
 import { permittedProcedure, router } from '../trpc';
+import { completenessSummary } from './completeness.repository';
 import { getCustomerOrThrow, listCustomers } from './customers.repository';
 import {
+  archiveCustomersInput,
   createCustomerInput,
   customerIdInput,
   customerListOutput,
   customerOutput,
   listCustomersInput,
   reassignCustomersInput,
+  tagCustomersInput,
   updateCustomerInput,
 } from './customers.schemas';
 import {
   archiveCustomer,
+  archiveCustomers,
   createCustomer,
   reassign,
   type TenantScope,
+  tagCustomers,
   updateCustomer,
 } from './customers.service';
 
@@ -57,6 +68,60 @@ export const customersRouter = router({
     .input(customerIdInput)
     .output(customerOutput)
     .mutation(({ ctx, input }) => archiveCustomer(scopeOf(ctx), input.id, false)),
+
+  /**
+   * Everything the 360 page shows, in one call: the profile with its field groups and
+   * completeness, contacts, recent orders and interactions, and the first timeline page.
+   */
+  profile: permittedProcedure('customers.read')
+    .input(customerIdInput)
+    .output(
+      z.object({
+        customer: customerOutput,
+        contacts: z.array(contactOutput),
+        orders: z.object({ items: z.array(orderOutput), nextCursor: z.string().nullable() }),
+        interactions: z.array(interactionOutput),
+        timeline: z.object({ items: z.array(timelineEntryOutput), nextCursor: z.string().nullable() }),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const customer = await getCustomerOrThrow(ctx.trx, ctx.tenantId, ctx.access, input.id);
+      const contacts = await listContacts(ctx, input.id);
+      const orders = await listOrders(ctx.trx, ctx.tenantId, ctx.access, {
+        customerId: input.id,
+        includeVoid: true,
+        limit: 20,
+      });
+      const interactions = await listInteractions(ctx, input.id, 20);
+      const timeline = await readTimeline(ctx.trx, ctx.tenantId, input.id, 30, null);
+      return { customer, contacts, orders, interactions, timeline };
+    }),
+
+  /** Adds and removes free tags on many customers, all or nothing. */
+  tag: permittedProcedure('customers.tag')
+    .input(tagCustomersInput)
+    .output(z.object({ updated: z.number().int() }))
+    .mutation(({ ctx, input }) => tagCustomers(scopeOf(ctx), input.ids, input.add, input.remove)),
+
+  /** Archives or restores many customers, all or nothing. */
+  archiveMany: permittedProcedure('customers.archive')
+    .input(archiveCustomersInput)
+    .output(z.object({ updated: z.number().int() }))
+    .mutation(({ ctx, input }) => archiveCustomers(scopeOf(ctx), input.ids, input.archived)),
+
+  /** Completeness across the customers the member sees: average, share ≥ 90 %, stale ones. */
+  completenessSummary: permittedProcedure('customers.read')
+    .output(
+      z.object({
+        customers: z.number().int(),
+        average: z.number(),
+        completeShare: z.number(),
+        complete: z.number().int(),
+        stale: z.number().int(),
+        goal: z.number().int(),
+      }),
+    )
+    .query(({ ctx }) => completenessSummary(ctx.trx, ctx.tenantId, ctx.access)),
 
   /** Orders, interactions, field changes and stage moves, newest first. */
   timeline: permittedProcedure('customers.read')

@@ -1,4 +1,4 @@
-import { CUSTOMER_KINDS, LIFECYCLE_STAGES } from '@crm/db';
+import { ACTIVITY_LEVELS, CUSTOMER_KINDS, LIFECYCLE_STAGES, NEED_TYPES, VALUE_LEVELS } from '@crm/db';
 import { z } from 'zod';
 
 const optionalText = (max: number) =>
@@ -47,6 +47,11 @@ export const customerFields = {
   purchasePlan: optionalText(4000),
   purchasePlanAmount: moneyInput.nullish(),
   purchasePlanExpectedOn: dateInput.nullish(),
+  needType: z.enum(NEED_TYPES).nullish(),
+  /** Free tags by id; replaces the customer's set. */
+  tagIds: z.array(z.uuid()).max(50).optional(),
+  /** Custom field values by key, validated against the tenant's definitions; null clears one. */
+  customFields: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), z.unknown()).optional(),
 };
 
 export const createCustomerInput = z.strictObject(customerFields);
@@ -62,18 +67,92 @@ export type UpdateCustomerInput = z.infer<typeof updateCustomerInput>;
 
 export const customerIdInput = z.strictObject({ id: z.uuid() });
 
-export const CUSTOMER_SORTS = ['createdAt', 'updatedAt', 'name', 'amount12m'] as const;
-export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
+export const CUSTOMER_SORTS = [
+  'createdAt',
+  'updatedAt',
+  'name',
+  'amount12m',
+  'amountLifetime',
+  'orderCount',
+  'lastDealAt',
+  'completeness',
+] as const;
+export type BuiltInSort = (typeof CUSTOMER_SORTS)[number];
+/** A built-in sort, or `custom:<key>` for a custom field. */
+export type CustomerSort = BuiltInSort | `custom:${string}`;
+const customFieldKey = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/);
+export const customerSortInput = z.union([
+  z.enum(CUSTOMER_SORTS),
+  z
+    .string()
+    .regex(/^custom:[a-z][a-z0-9_]{0,39}$/)
+    .transform((value) => value as `custom:${string}`),
+]);
+
+export const CUSTOM_FILTER_OPS = [
+  'eq',
+  'contains',
+  'gte',
+  'lte',
+  'in',
+  'hasAll',
+  'empty',
+  'notEmpty',
+] as const;
+export const customFieldFilterInput = z.strictObject({
+  key: customFieldKey,
+  op: z.enum(CUSTOM_FILTER_OPS),
+  value: z
+    .union([z.string().trim().max(200), z.boolean(), z.array(z.string().trim().max(100)).max(50)])
+    .optional(),
+});
+export type CustomFieldFilter = z.infer<typeof customFieldFilterInput>;
+
+const count = z.number().int().min(0).max(1_000_000);
+const percent = z.number().int().min(0).max(100);
+
+/** Everything a list can be filtered by; saved views store these too. */
+export const customerFilterFields = {
+  search: z.string().trim().max(100).optional(),
+  kind: z.enum(CUSTOMER_KINDS).optional(),
+  ownerUserIds: z.array(z.uuid()).max(100).optional(),
+  /** Customers nobody owns (公海). */
+  unowned: z.boolean().optional(),
+  lifecycleStages: z.array(z.enum(LIFECYCLE_STAGES)).max(LIFECYCLE_STAGES.length).optional(),
+  /** Customers carrying every one of these free tags. */
+  tagIds: z.array(z.uuid()).max(20).optional(),
+  valueLevels: z.array(z.enum(VALUE_LEVELS)).max(3).optional(),
+  activityLevels: z.array(z.enum(ACTIVITY_LEVELS)).max(3).optional(),
+  needTypes: z.array(z.enum(NEED_TYPES)).max(3).optional(),
+  industry: z.string().trim().max(100).optional(),
+  completenessMin: percent.optional(),
+  completenessMax: percent.optional(),
+  /** Not updated for 30 days (or, false: updated within them). */
+  stale: z.boolean().optional(),
+  amount12mMin: moneyInput.optional(),
+  amount12mMax: moneyInput.optional(),
+  amountLifetimeMin: moneyInput.optional(),
+  amountLifetimeMax: moneyInput.optional(),
+  orderCountMin: count.optional(),
+  orderCountMax: count.optional(),
+  lastDealFrom: dateInput.optional(),
+  lastDealTo: dateInput.optional(),
+  createdFrom: dateInput.optional(),
+  createdTo: dateInput.optional(),
+  custom: z.array(customFieldFilterInput).max(10).optional(),
+  archived: z.boolean().default(false),
+};
+
+export const customerQueryInput = z.strictObject({
+  ...customerFilterFields,
+  sort: customerSortInput.default('createdAt'),
+  direction: z.enum(['asc', 'desc']).default('desc'),
+});
+export type CustomerQuery = z.infer<typeof customerQueryInput>;
 
 export const listCustomersInput = z
   .strictObject({
-    search: z.string().trim().max(100).optional(),
-    kind: z.enum(CUSTOMER_KINDS).optional(),
-    ownerUserId: z.uuid().optional(),
-    lifecycleStage: z.enum(LIFECYCLE_STAGES).optional(),
-    archived: z.boolean().default(false),
-    sort: z.enum(CUSTOMER_SORTS).default('createdAt'),
-    direction: z.enum(['asc', 'desc']).default('desc'),
+    ...customerQueryInput.shape,
     cursor: z.string().max(500).nullish(),
     limit: z.number().int().min(1).max(100).default(50),
   })
@@ -95,6 +174,16 @@ const customerSummaryShape = {
   amount12m: z.string(),
   orderCount: z.number().int(),
   lastDealAt: z.string().nullable(),
+  amountLifetime: z.string(),
+  industry: z.string().nullable(),
+  tagIds: z.array(z.uuid()),
+  needType: z.enum(NEED_TYPES).nullable(),
+  valueLevel: z.enum(VALUE_LEVELS),
+  activityLevel: z.enum(ACTIVITY_LEVELS),
+  completeness: z.number().int(),
+  /** Not updated for 30 days. */
+  stale: z.boolean(),
+  customFields: z.record(z.string(), z.union([z.string(), z.boolean(), z.array(z.string()), z.null()])),
 };
 
 export const customerListItemOutput = z.object(customerSummaryShape);
@@ -103,7 +192,6 @@ export type CustomerListItem = z.infer<typeof customerListItemOutput>;
 export const customerOutput = z.object({
   ...customerSummaryShape,
   customerNumber: z.string().nullable(),
-  industry: z.string().nullable(),
   birthday: z.string().nullable(),
   foundedOn: z.string().nullable(),
   addresses: z.array(addressInput),
@@ -114,10 +202,12 @@ export const customerOutput = z.object({
   purchasePlanAmount: z.string().nullable(),
   purchasePlanExpectedOn: z.string().nullable(),
   firstDealAt: z.string().nullable(),
-  amountLifetime: z.string(),
   averageOrderValue: z.string().nullable(),
   lifecycleChangedAt: z.string().nullable(),
   currency: z.string(),
+  recentTouches: z.number().int(),
+  /** Key fields still empty, heaviest first: built-in keys, or `custom:<key>`. */
+  completenessMissing: z.array(z.string()),
 });
 export type CustomerOutput = z.infer<typeof customerOutput>;
 
@@ -129,4 +219,19 @@ export const customerListOutput = z.object({
 export const reassignCustomersInput = z.strictObject({
   ids: z.array(z.uuid()).min(1).max(1000),
   ownerUserId: z.uuid().nullable(),
+});
+
+export const bulkIdsInput = z.array(z.uuid()).min(1).max(1000);
+
+export const tagCustomersInput = z
+  .strictObject({
+    ids: bulkIdsInput,
+    add: z.array(z.uuid()).max(20).default([]),
+    remove: z.array(z.uuid()).max(20).default([]),
+  })
+  .refine((input) => input.add.length + input.remove.length > 0, { error: 'TAGS_REQUIRED', path: ['add'] });
+
+export const archiveCustomersInput = z.strictObject({
+  ids: bulkIdsInput,
+  archived: z.boolean().default(true),
 });

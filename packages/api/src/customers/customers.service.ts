@@ -1,13 +1,19 @@
 import type { Database, Transaction } from '@crm/db';
 import { normalizeChinesePhone } from '@crm/domain';
+import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository';
+import { validateCustomValues } from '../custom-fields/values';
 import { appError } from '../errors';
+import { assertTagsExist, retagCustomers } from '../tags/tags.repository';
 import type { RecordAccess } from './access';
+import { refreshCompleteness } from './completeness.repository';
 import {
   type CustomerChanges,
   getCustomerOrThrow,
   insertCustomer,
+  mergeCustomFields,
   reassignCustomers,
   setCustomerArchived,
+  setCustomersArchived,
   updateCustomerRow,
 } from './customers.repository';
 import type { CreateCustomerInput, UpdateCustomerInput } from './customers.schemas';
@@ -46,6 +52,7 @@ function toColumns(input: Partial<CreateCustomerInput>): CustomerChanges {
   if (input.purchasePlanAmount !== undefined) columns.purchase_plan_amount = input.purchasePlanAmount;
   if (input.purchasePlanExpectedOn !== undefined)
     columns.purchase_plan_expected_on = input.purchasePlanExpectedOn;
+  if (input.needType !== undefined) columns.need_type = input.needType;
   return columns;
 }
 
@@ -58,7 +65,15 @@ function ownerFor(scope: TenantScope, requested: string | null | undefined): str
   return requested === undefined ? scope.userId : requested;
 }
 
+async function customValues(scope: TenantScope, values: Record<string, unknown>, mode: 'create' | 'update') {
+  const definitions = await listCustomFieldDefinitions(scope.trx, scope.tenantId);
+  return validateCustomValues(definitions, values, mode);
+}
+
 export async function createCustomer(scope: TenantScope, input: CreateCustomerInput) {
+  const custom = await customValues(scope, input.customFields ?? {}, 'create');
+  const stored = Object.fromEntries(Object.entries(custom).filter(([, value]) => value !== null));
+  const tagIds = await assertTagsExist(scope.trx, scope.tenantId, input.tagIds ?? [], 'tagIds');
   const id = await insertCustomer(scope.trx, {
     ...toColumns(input),
     tenant_id: scope.tenantId,
@@ -66,7 +81,10 @@ export async function createCustomer(scope: TenantScope, input: CreateCustomerIn
     kind: input.kind,
     owner_user_id: ownerFor(scope, input.ownerUserId),
     created_by: scope.userId,
+    tag_ids: tagIds,
+    custom_fields: JSON.stringify(stored),
   });
+  await refreshCompleteness(scope.trx, scope.tenantId, [id]);
   return getCustomerOrThrow(scope.trx, scope.tenantId, scope.access, id);
 }
 
@@ -79,7 +97,13 @@ export async function updateCustomer(scope: TenantScope, input: UpdateCustomerIn
   if (fields.ownerUserId !== undefined && access.scope === 'own' && fields.ownerUserId !== scope.userId) {
     throw appError('FORBIDDEN');
   }
+  if (fields.tagIds !== undefined)
+    columns.tag_ids = await assertTagsExist(trx, tenantId, fields.tagIds, 'tagIds');
   if (Object.keys(columns).length > 0) await updateCustomerRow(trx, tenantId, id, columns);
+  if (fields.customFields !== undefined && Object.keys(fields.customFields).length > 0) {
+    await mergeCustomFields(trx, tenantId, id, await customValues(scope, fields.customFields, 'update'));
+  }
+  await refreshCompleteness(trx, tenantId, [id]);
   return getCustomerOrThrow(trx, tenantId, access, id);
 }
 
@@ -95,4 +119,21 @@ export async function reassign(scope: TenantScope, ids: string[], ownerUserId: s
   // All or nothing: an id that is not there (or not visible) fails the whole batch.
   if (moved !== unique.length) throw appError('CUSTOMER_NOT_FOUND');
   return { reassigned: moved };
+}
+
+/** Adds and removes free tags on many customers, all or nothing. */
+export async function tagCustomers(scope: TenantScope, ids: string[], add: string[], remove: string[]) {
+  const unique = [...new Set(ids)];
+  await assertTagsExist(scope.trx, scope.tenantId, [...add, ...remove], 'add');
+  const touched = await retagCustomers(scope.trx, scope.tenantId, scope.access, unique, add, remove);
+  if (touched !== unique.length) throw appError('CUSTOMER_NOT_FOUND');
+  return { updated: touched };
+}
+
+/** Archives (or restores) many customers, all or nothing. */
+export async function archiveCustomers(scope: TenantScope, ids: string[], archived: boolean) {
+  const unique = [...new Set(ids)];
+  const changed = await setCustomersArchived(scope.trx, scope.tenantId, scope.access, unique, archived);
+  if (changed !== unique.length) throw appError('CUSTOMER_NOT_FOUND');
+  return { updated: changed };
 }

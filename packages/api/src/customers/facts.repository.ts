@@ -10,12 +10,17 @@ import { sql } from 'kysely';
  *
  * Stages: potential (no completed order) → new (one) → returning (two or more) → loyal
  * (the tenant's threshold); at risk and dormant after the tenant's number of days without one.
+ *
+ * System tags come out of the same pass: value level from the 12-month amount against the
+ * tenant's thresholds (high above value_high_amount, mid from value_mid_amount), activity
+ * level from the touches — completed orders and logged interactions — in the tenant's
+ * activity window. Interactions run it too ('interaction').
  */
 export async function refreshCustomerFacts(
   trx: Transaction<Database>,
   tenantId: string,
   customerIds: string[] | 'all',
-  reason: 'order' | 'daily',
+  reason: 'order' | 'daily' | 'interaction' | 'settings',
 ): Promise<{ updated: number; stageChanges: number }> {
   const only = customerIds === 'all' ? sql`true` : sql`c.id = any(${customerIds}::uuid[])`;
   const { rows } = await sql<{ updated: number; stage_changes: number }>`
@@ -26,12 +31,17 @@ export async function refreshCustomerFacts(
         (count(o.id) filter (where o.status = 'completed'))::int as order_count,
         coalesce(sum(o.amount) filter (where o.status = 'completed' and o.currency = t.currency
           and o.ordered_at >= now() - interval '12 months'), 0) as amount_12m,
-        coalesce(sum(o.amount) filter (where o.status = 'completed' and o.currency = t.currency), 0) as amount_lifetime
+        coalesce(sum(o.amount) filter (where o.status = 'completed' and o.currency = t.currency), 0) as amount_lifetime,
+        (count(o.id) filter (where o.status = 'completed'
+          and o.ordered_at >= now() - make_interval(days => t.activity_window_days)))::int
+        + (select count(*)::int from interactions i
+           where i.tenant_id = c.tenant_id and i.customer_id = c.id
+             and i.occurred_at >= now() - make_interval(days => t.activity_window_days)) as recent_touches
       from customers c
       join tenants t on t.id = c.tenant_id
       left join orders o on o.tenant_id = c.tenant_id and o.customer_id = c.id
       where c.tenant_id = ${tenantId} and ${only}
-      group by c.id
+      group by c.tenant_id, c.id, t.id
     ),
     staged as (
       select f.*,
@@ -42,7 +52,17 @@ export async function refreshCustomerFacts(
           when f.order_count >= t.lifecycle_loyal_orders then 'loyal'
           when f.order_count >= 2 then 'returning'
           else 'new'
-        end as stage
+        end as stage,
+        case
+          when f.amount_12m > t.value_high_amount then 'high'
+          when f.amount_12m >= t.value_mid_amount then 'mid'
+          else 'low'
+        end as value_level,
+        case
+          when f.recent_touches >= t.activity_high_touches then 'high'
+          when f.recent_touches >= t.activity_mid_touches then 'mid'
+          else 'low'
+        end as activity_level
       from facts f
       join tenants t on t.id = ${tenantId}
     ),
@@ -54,6 +74,9 @@ export async function refreshCustomerFacts(
         amount_12m = s.amount_12m,
         amount_lifetime = s.amount_lifetime,
         lifecycle_stage = s.stage,
+        value_level = s.value_level,
+        activity_level = s.activity_level,
+        recent_touches = s.recent_touches,
         lifecycle_changed_at = case when before.lifecycle_stage <> s.stage then now() else before.lifecycle_changed_at end
       from staged s
       join customers before on before.tenant_id = ${tenantId} and before.id = s.id
@@ -63,7 +86,10 @@ export async function refreshCustomerFacts(
           or before.order_count <> s.order_count
           or before.amount_12m <> s.amount_12m
           or before.amount_lifetime <> s.amount_lifetime
-          or before.lifecycle_stage <> s.stage)
+          or before.lifecycle_stage <> s.stage
+          or before.value_level <> s.value_level
+          or before.activity_level <> s.activity_level
+          or before.recent_touches <> s.recent_touches)
       returning c.id, before.lifecycle_stage as from_stage, s.stage as to_stage
     ),
     moved as (

@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { contactBelongsTo } from '../contacts/contacts.repository';
 import { getCustomerOrThrow } from '../customers/customers.repository';
 import { dateInput } from '../customers/customers.schemas';
+import { refreshCustomerFacts } from '../customers/facts.repository';
 import { appError } from '../errors';
 import { permittedProcedure, router } from '../trpc';
 import { insertInteraction, listInteractions } from './interactions.repository';
 
-const interactionOutput = z.object({
+export const interactionOutput = z.object({
   id: z.uuid(),
   customerId: z.uuid(),
   contactId: z.uuid().nullable(),
@@ -50,7 +51,7 @@ export const interactionsRouter = router({
       ) {
         throw appError('CONTACT_NOT_FOUND', {}, 'contactId');
       }
-      return insertInteraction(ctx.trx, ctx.tenantId, {
+      const created = await insertInteraction(ctx.trx, ctx.tenantId, {
         customerId: input.customerId,
         contactId: input.contactId ?? null,
         kind: input.kind,
@@ -62,6 +63,9 @@ export const interactionsRouter = router({
         nextStepDue: input.nextStepDue ?? null,
         sentiment: input.sentiment ?? 'neutral',
       });
+      // Touches in the activity window decide the activity level (a system tag).
+      await refreshCustomerFacts(ctx.trx, ctx.tenantId, [input.customerId], 'interaction');
+      return created;
     }),
 
   list: permittedProcedure('customers.read')

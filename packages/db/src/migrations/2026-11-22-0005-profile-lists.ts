@@ -162,7 +162,7 @@ const statements = [
    )`,
 
   `alter table lifecycle_changes drop constraint lifecycle_changes_reason_check,
-     add constraint lifecycle_changes_reason_check check (reason in ('order', 'daily', 'interaction'))`,
+     add constraint lifecycle_changes_reason_check check (reason in ('order', 'daily', 'interaction', 'settings'))`,
 
   // The audit log leaves out derived and generated columns as before, and the new derived ones.
   `create or replace function audit_changes() returns trigger language plpgsql as $$

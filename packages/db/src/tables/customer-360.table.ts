@@ -97,7 +97,7 @@ export type LifecycleChangesTable = {
   from_stage: LifecycleStage;
   to_stage: LifecycleStage;
   changed_at: CreatedAt;
-  reason: 'order' | 'daily';
+  reason: 'order' | 'daily' | 'interaction' | 'settings';
 };
 
 export type AuditEntity = 'customer' | 'contact' | 'order' | 'interaction';

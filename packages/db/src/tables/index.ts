@@ -9,9 +9,9 @@ import type {
   TeamsTable,
 } from './customer-360.table';
 import type { CustomersTable } from './customers.table';
-import type { CustomFieldDefinitionsTable, SavedViewsTable, TagsTable } from './profile-lists.table';
 import type { InvitationsTable } from './invitations.table';
 import type { MembershipsTable } from './memberships.table';
+import type { CustomFieldDefinitionsTable, SavedViewsTable, TagsTable } from './profile-lists.table';
 import type { SessionsTable } from './sessions.table';
 import type { TenantsTable } from './tenants.table';
 import type { UsersTable } from './users.table';

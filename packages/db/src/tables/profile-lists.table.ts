@@ -1,6 +1,16 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
-export const TAG_COLORS = ['blue', 'green', 'red', 'orange', 'gold', 'purple', 'cyan', 'magenta', 'gray'] as const;
+export const TAG_COLORS = [
+  'blue',
+  'green',
+  'red',
+  'orange',
+  'gold',
+  'purple',
+  'cyan',
+  'magenta',
+  'gray',
+] as const;
 export type TagColor = (typeof TAG_COLORS)[number];
 
 export type TagsTable = {
@@ -14,7 +24,15 @@ export type TagsTable = {
 };
 export type Tag = Selectable<TagsTable>;
 
-export const CUSTOM_FIELD_TYPES = ['text', 'number', 'money', 'date', 'enum', 'multi_enum', 'boolean'] as const;
+export const CUSTOM_FIELD_TYPES = [
+  'text',
+  'number',
+  'money',
+  'date',
+  'enum',
+  'multi_enum',
+  'boolean',
+] as const;
 export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
 export type CustomFieldOption = { value: string; labelZh: string; labelEn: string };
 

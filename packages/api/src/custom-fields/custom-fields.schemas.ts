@@ -1,0 +1,52 @@
+import { CUSTOM_FIELD_TYPES } from '@crm/db';
+import { z } from 'zod';
+
+export const customFieldKeyInput = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, {
+    error: 'CUSTOM_FIELD_KEY_FORMAT',
+  });
+
+const label = z.string().trim().min(1).max(50);
+const optionInput = z.strictObject({
+  value: z.string().trim().min(1).max(50),
+  labelZh: label,
+  labelEn: label,
+});
+
+export const createCustomFieldInput = z.strictObject({
+  key: customFieldKeyInput,
+  labelZh: label,
+  labelEn: label,
+  type: z.enum(CUSTOM_FIELD_TYPES),
+  options: z.array(optionInput).max(100).default([]),
+  required: z.boolean().default(false),
+  position: z.number().int().min(0).max(1000).default(0),
+});
+export type CreateCustomFieldInput = z.infer<typeof createCustomFieldInput>;
+
+export const updateCustomFieldInput = z.strictObject({
+  id: z.uuid(),
+  labelZh: label.optional(),
+  labelEn: label.optional(),
+  type: z.enum(CUSTOM_FIELD_TYPES).optional(),
+  options: z.array(optionInput).max(100).optional(),
+  required: z.boolean().optional(),
+  position: z.number().int().min(0).max(1000).optional(),
+});
+export type UpdateCustomFieldInput = z.infer<typeof updateCustomFieldInput>;
+
+export const customFieldOutput = z.object({
+  id: z.uuid(),
+  key: z.string(),
+  labelZh: z.string(),
+  labelEn: z.string(),
+  type: z.enum(CUSTOM_FIELD_TYPES),
+  options: z.array(z.object({ value: z.string(), labelZh: z.string(), labelEn: z.string() })),
+  required: z.boolean(),
+  position: z.number().int(),
+  source: z.enum(['tenant', 'plugin']),
+  archived: z.boolean(),
+});
+export type CustomFieldOutput = z.infer<typeof customFieldOutput>;
