@@ -168,6 +168,9 @@ describe('members and invitations', () => {
     expect((await viewer.call('tenants.current')).data.permissions).toEqual([
       'customers.read',
       'customers.create',
+      'customers.tag',
+      'tags.manage',
+      'views.share',
       'interactions.write',
     ]);
     expect(

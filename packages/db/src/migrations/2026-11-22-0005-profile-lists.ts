@@ -140,7 +140,7 @@ const statements = [
          from jsonb_each_text(weights)
          where value::numeric > 0
        )
-       select coalesce(round(100 * sum(weight) filter (where filled)
+       select coalesce(round(100 * coalesce(sum(weight) filter (where filled), 0)
                 / nullif(sum(weight) filter (where filled is not null), 0))::smallint, 100::smallint),
               coalesce(array_agg(key order by weight desc, key) filter (where not filled), '{}')
        from keyed
