@@ -1,7 +1,9 @@
+import { customerSettingsEn } from './customer-settings.en';
 import type { Messages } from './zh-CN';
 
 /** English. Typed by zh-CN's keys: a missing or extra key fails the type check. */
 export const en: Messages = {
+  ...customerSettingsEn,
   app: {
     name: 'CRM Cloud',
     tagline: 'Know every customer. Convert more of them.',

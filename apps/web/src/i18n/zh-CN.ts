@@ -2,7 +2,10 @@
  * Simplified Chinese, the product's default language. This file defines the keys:
  * en.ts must have exactly the same ones (its type is derived from this object).
  */
+import { customerSettingsZhCN } from './customer-settings.zh-CN';
+
 export const zhCN = {
+  ...customerSettingsZhCN,
   app: {
     name: '客户经营云',
     tagline: '精细管客户，高效提转化',
