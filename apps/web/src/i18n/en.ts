@@ -1,9 +1,11 @@
+import { customerListsEn } from './customer-lists.en';
 import { customerSettingsEn } from './customer-settings.en';
 import type { Messages } from './zh-CN';
 
 /** English. Typed by zh-CN's keys: a missing or extra key fails the type check. */
 export const en: Messages = {
   ...customerSettingsEn,
+  ...customerListsEn,
   app: {
     name: 'CRM Cloud',
     tagline: 'Know every customer. Convert more of them.',

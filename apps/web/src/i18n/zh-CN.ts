@@ -2,10 +2,12 @@
  * Simplified Chinese, the product's default language. This file defines the keys:
  * en.ts must have exactly the same ones (its type is derived from this object).
  */
+import { customerListsZhCN } from './customer-lists.zh-CN';
 import { customerSettingsZhCN } from './customer-settings.zh-CN';
 
 export const zhCN = {
   ...customerSettingsZhCN,
+  ...customerListsZhCN,
   app: {
     name: '客户经营云',
     tagline: '精细管客户，高效提转化',

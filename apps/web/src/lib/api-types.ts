@@ -30,6 +30,15 @@ export type Interaction = RouterOutputs['interactions']['list'][number];
 export type InteractionKind = Interaction['kind'];
 export type Sentiment = Interaction['sentiment'];
 export type Member = RouterOutputs['members']['list'][number];
+export type CustomerTag = RouterOutputs['tags']['list'][number];
+export type CustomFieldDefinition = RouterOutputs['customFields']['list'][number];
+export type CustomFieldValue = Customer['customFields'][string];
+export type SavedView = RouterOutputs['views']['list'][number];
+/** A list's filters and order, as saved views keep them. */
+export type CustomerQuery = SavedView['query'];
+export type ValueLevel = Customer['valueLevel'];
+export type ActivityLevel = Customer['activityLevel'];
+export type NeedType = NonNullable<Customer['needType']>;
 export type Invitation = RouterOutputs['members']['invitations']['list'][number];
 
 /** Fails to compile when `List` leaves out a member of `Union`. */
@@ -51,12 +60,19 @@ export const INVITABLE_ROLES = ROLES.filter((role) => role !== 'owner');
 export const INDUSTRIES = ['retail', 'b2b', 'corporate-banking'] as const satisfies readonly Industry[];
 export const CUSTOMER_KINDS = ['person', 'company'] as const satisfies readonly CustomerKind[];
 export type CustomerSort = NonNullable<CustomerListInput['sort']>;
+/** The built-in sorts; `custom:<key>` sorts by a custom field. */
 export const CUSTOMER_SORTS = [
   'createdAt',
   'updatedAt',
   'name',
   'amount12m',
+  'amountLifetime',
+  'orderCount',
+  'lastDealAt',
+  'completeness',
 ] as const satisfies readonly CustomerSort[];
+export const LEVELS = ['high', 'mid', 'low'] as const satisfies readonly ValueLevel[];
+export const NEED_TYPES = ['product', 'service', 'both'] as const satisfies readonly NeedType[];
 
 export const LIFECYCLE_STAGES = [
   'potential',
@@ -100,7 +116,7 @@ export const listsAreComplete: [
   AssertComplete<Role, typeof ROLES>,
   AssertComplete<Industry, typeof INDUSTRIES>,
   AssertComplete<CustomerKind, typeof CUSTOMER_KINDS>,
-  AssertComplete<CustomerSort, typeof CUSTOMER_SORTS>,
+  AssertComplete<Exclude<CustomerSort, `custom:${string}`>, typeof CUSTOMER_SORTS>,
   AssertComplete<LifecycleStage, typeof LIFECYCLE_STAGES>,
   AssertComplete<OrderStatus, typeof ORDER_STATUSES>,
   AssertComplete<SettableOrderStatus, typeof SETTABLE_ORDER_STATUSES>,

@@ -81,12 +81,10 @@ export type BuiltInSort = (typeof CUSTOMER_SORTS)[number];
 /** A built-in sort, or `custom:<key>` for a custom field. */
 export type CustomerSort = BuiltInSort | `custom:${string}`;
 const customFieldKey = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/);
+const CUSTOM_SORT = /^custom:[a-z][a-z0-9_]{0,39}$/;
 export const customerSortInput = z.union([
   z.enum(CUSTOMER_SORTS),
-  z
-    .string()
-    .regex(/^custom:[a-z][a-z0-9_]{0,39}$/)
-    .transform((value) => value as `custom:${string}`),
+  z.custom<`custom:${string}`>((value) => typeof value === 'string' && CUSTOM_SORT.test(value)),
 ]);
 
 export const CUSTOM_FILTER_OPS = [

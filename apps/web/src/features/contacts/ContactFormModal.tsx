@@ -88,6 +88,8 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
     await Promise.all([
       queryClient.invalidateQueries(trpc.contacts.list.queryFilter({ customerId })),
       queryClient.invalidateQueries(trpc.customers.timeline.infiniteQueryFilter({ id: customerId })),
+      // Contacts move completeness; interactions move the activity level.
+      queryClient.invalidateQueries(trpc.customers.get.queryFilter({ id: customerId })),
     ]);
   };
   const onError = (error: unknown) =>

@@ -40,6 +40,8 @@ export function ContactsTab({ customer, editable }: Props) {
         await Promise.all([
           queryClient.invalidateQueries(trpc.contacts.list.queryFilter({ customerId: customer.id })),
           queryClient.invalidateQueries(trpc.customers.timeline.infiniteQueryFilter({ id: customer.id })),
+          // Contacts move completeness; interactions move the activity level.
+          queryClient.invalidateQueries(trpc.customers.get.queryFilter({ id: customer.id })),
           queryClient.invalidateQueries(trpc.interactions.list.queryFilter({ customerId: customer.id })),
         ]);
       },

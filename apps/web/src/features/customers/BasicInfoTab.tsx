@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Customer, CustomerAddress } from '../../lib/api-types';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { KindTag } from './KindTag';
+import { CustomerTags, useCustomFields, useFieldLabel, useFormatCustomValue } from './profile-meta';
 import { TabPanel } from './TabPanel';
 
 /** 基本信息: who the customer is, how to reach them, where they are. */
@@ -11,6 +12,13 @@ export function BasicInfoTab({ customer }: { customer: Customer }) {
   const { t } = useTranslation();
   const none = <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
   const archived = customer.archivedAt !== null;
+  const { all: fields } = useCustomFields();
+  const fieldLabel = useFieldLabel();
+  const formatValue = useFormatCustomValue();
+  // Retired fields still show where a customer has a value.
+  const shownFields = fields.filter(
+    (field) => !field.archived || customer.customFields[field.key] !== undefined,
+  );
   const dated =
     customer.kind === 'company'
       ? {
@@ -58,6 +66,12 @@ export function BasicInfoTab({ customer }: { customer: Customer }) {
             ),
           },
           dated,
+          {
+            key: 'tags',
+            label: t('systemTags.freeTags'),
+            span: 'filled',
+            children: <CustomerTags customer={customer} />,
+          },
           { key: 'owner', label: t('customers.columns.owner'), children: customer.ownerName || none },
           {
             key: 'createdAt',
@@ -117,6 +131,21 @@ export function BasicInfoTab({ customer }: { customer: Customer }) {
           },
         ]}
       />
+      {shownFields.length > 0 ? (
+        <Descriptions
+          data-testid="customer-custom-fields"
+          style={{ marginTop: 16 }}
+          title={t('customFields.section')}
+          bordered
+          size="middle"
+          column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 3, xxl: 3 }}
+          items={shownFields.map((field) => ({
+            key: field.key,
+            label: fieldLabel(field),
+            children: formatValue(field, customer.customFields[field.key]) ?? none,
+          }))}
+        />
+      ) : null}
     </TabPanel>
   );
 }

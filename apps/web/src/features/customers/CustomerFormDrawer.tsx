@@ -19,11 +19,26 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Customer, CustomerAddress, CustomerKind, CustomerUpdateInput } from '../../lib/api-types';
+import {
+  type Customer,
+  type CustomerAddress,
+  type CustomerKind,
+  type CustomerUpdateInput,
+  type CustomFieldValue,
+  NEED_TYPES,
+  type NeedType,
+} from '../../lib/api-types';
 import { changedFields } from '../../lib/changed-fields';
 import { useCan, useShell } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
+import {
+  type CustomFieldFormValue,
+  CustomFieldInputs,
+  fromFormValue,
+  toFormValue,
+} from './CustomFieldInputs';
+import { useCustomFields, useTagsById } from './profile-meta';
 
 type AddressValues = { [Key in keyof CustomerAddress]?: string };
 type Values = {
@@ -37,8 +52,14 @@ type Values = {
   birthday?: Dayjs | null;
   foundedOn?: Dayjs | null;
   addresses?: AddressValues[];
+  needType?: NeedType | null;
+  tagIds?: string[];
+  customFields?: Record<string, CustomFieldFormValue>;
 };
 const FIELDS = [
+  'needType',
+  'tagIds',
+  'customFields',
   'name',
   'kind',
   'phone',
@@ -68,6 +89,8 @@ type Profile = {
   birthday: string | null;
   foundedOn: string | null;
   addresses: CustomerAddress[];
+  needType: NeedType | null;
+  tagIds: string[];
 };
 
 function cleanAddresses(addresses: readonly AddressValues[] | undefined): CustomerAddress[] {
@@ -96,6 +119,8 @@ function profileOfValues(values: Values): Profile {
     birthday: values.birthday ? values.birthday.format('YYYY-MM-DD') : null,
     foundedOn: values.foundedOn ? values.foundedOn.format('YYYY-MM-DD') : null,
     addresses: cleanAddresses(values.addresses),
+    needType: values.needType ?? null,
+    tagIds: [...(values.tagIds ?? [])].sort(),
   };
 }
 
@@ -110,6 +135,8 @@ function profileOfCustomer(customer: Customer): Profile {
     birthday: customer.birthday,
     foundedOn: customer.foundedOn,
     addresses: cleanAddresses(customer.addresses),
+    needType: customer.needType,
+    tagIds: [...customer.tagIds].sort(),
   };
 }
 
@@ -135,6 +162,8 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
   const editing = Boolean(customer);
 
   const members = useQuery({ ...trpc.members.list.queryOptions(), enabled: open && canReadMembers });
+  const { active: customFields } = useCustomFields();
+  const tagsById = useTagsById();
 
   useEffect(() => {
     if (!open) return;
@@ -151,9 +180,14 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         birthday: customer.birthday ? dayjs(customer.birthday) : null,
         foundedOn: customer.foundedOn ? dayjs(customer.foundedOn) : null,
         addresses: customer.addresses,
+        needType: customer.needType,
+        tagIds: customer.tagIds,
+        customFields: Object.fromEntries(
+          customFields.map((field) => [field.key, toFormValue(field, customer.customFields[field.key])]),
+        ),
       });
     }
-  }, [open, customer, form]);
+  }, [open, customer, form, customFields]);
 
   const onSaved = async (saved: Customer) => {
     queryClient.setQueryData(trpc.customers.get.queryKey({ id: saved.id }), saved);
@@ -187,6 +221,9 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
 
   const submit = (values: Values) => {
     const profile = profileOfValues(values);
+    const customValues: Record<string, CustomFieldValue> = Object.fromEntries(
+      customFields.map((field) => [field.key, fromFormValue(field, values.customFields?.[field.key])]),
+    );
     // Only the date that fits the customer's kind is part of the form.
     const { birthday, foundedOn, ...common } = profile;
     const dated = { ...common, ...(profile.kind === 'person' ? { birthday } : { foundedOn }) };
@@ -194,6 +231,8 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
     if (customer) {
       const changes: Omit<CustomerUpdateInput, 'id'> = changedFields(dated, profileOfCustomer(customer));
       if (owner && owner !== customer.ownerUserId) changes.ownerUserId = owner;
+      const customChanges = changedFields(customValues, customer.customFields);
+      if (Object.keys(customChanges).length > 0) changes.customFields = customChanges;
       if (Object.keys(changes).length === 0) {
         void message.info(t('common.noChanges'));
         onClose();
@@ -206,8 +245,12 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
           ([, value]) => value !== null && !(Array.isArray(value) && value.length === 0),
         ),
       );
+      const customFilled = Object.fromEntries(
+        Object.entries(customValues).filter(([, value]) => value !== null),
+      );
       create.mutate({
         ...filled,
+        ...(Object.keys(customFilled).length > 0 ? { customFields: customFilled } : {}),
         name: profile.name,
         kind: profile.kind,
         ...(owner ? { ownerUserId: owner } : {}),
@@ -443,6 +486,38 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
             )}
           </Form.List>
         </Form.Item>
+        <Row gutter={12} style={{ marginTop: 16 }}>
+          <Col xs={24} sm={12}>
+            <Form.Item name="needType" label={optional(t('systemTags.needType'))}>
+              <Select
+                data-testid="customer-need-type"
+                allowClear
+                placeholder={t('customFields.choose')}
+                options={NEED_TYPES.map((need) => ({ value: need, label: t(`systemTags.need.${need}`) }))}
+              />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item name="tagIds" label={optional(t('systemTags.freeTags'))}>
+              <Select
+                data-testid="customer-tags-select"
+                mode="multiple"
+                allowClear
+                showSearch={{ optionFilterProp: 'label' }}
+                placeholder={t('customFields.choose')}
+                options={[...tagsById.values()].map((tag) => ({ value: tag.id, label: tag.name }))}
+              />
+            </Form.Item>
+          </Col>
+        </Row>
+        {customFields.length > 0 ? (
+          <>
+            <Divider titlePlacement="start" plain style={{ marginTop: 4 }}>
+              {t('customFields.section')}
+            </Divider>
+            <CustomFieldInputs fields={customFields} />
+          </>
+        ) : null}
       </Form>
     </Drawer>
   );

@@ -52,6 +52,8 @@ export function LogInteractionModal({ open, onClose, customerId }: Props) {
         await Promise.all([
           queryClient.invalidateQueries(trpc.interactions.list.queryFilter({ customerId })),
           queryClient.invalidateQueries(trpc.customers.timeline.infiniteQueryFilter({ id: customerId })),
+          // Contacts move completeness; interactions move the activity level.
+          queryClient.invalidateQueries(trpc.customers.get.queryFilter({ id: customerId })),
         ]);
       },
       onError: (error) => {

@@ -20,11 +20,13 @@ import { FullPageSpin } from '../../../components/FullPageSpin';
 import { PageHeader } from '../../../components/PageHeader';
 import { ContactsTab } from '../../../features/contacts/ContactsTab';
 import { BasicInfoTab } from '../../../features/customers/BasicInfoTab';
+import { CompletenessCard } from '../../../features/customers/CompletenessCard';
 import { CustomerFormDrawer } from '../../../features/customers/CustomerFormDrawer';
 import { KeyFigures } from '../../../features/customers/KeyFigures';
 import { KindTag } from '../../../features/customers/KindTag';
 import { LifecycleTag } from '../../../features/customers/LifecycleTag';
 import { NeedsTab } from '../../../features/customers/NeedsTab';
+import { CustomerTags } from '../../../features/customers/profile-meta';
 import { TimelineTab } from '../../../features/customers/TimelineTab';
 import { InteractionsTab } from '../../../features/interactions/InteractionsTab';
 import { OrdersTab } from '../../../features/orders/OrdersTab';
@@ -202,6 +204,8 @@ function CustomerDetails({ customer }: { customer: Customer }) {
               data-testid="customer-stage"
             />
             {archived ? <Tag color="default">{t('customers.status.archived')}</Tag> : null}
+            {customer.stale && !archived ? <Tag color="warning">{t('completeness.staleTag')}</Tag> : null}
+            <CustomerTags customer={customer} />
           </>
         }
         subtitle={
@@ -262,6 +266,9 @@ function CustomerDetails({ customer }: { customer: Customer }) {
         />
       ) : null}
       <KeyFigures customer={customer} />
+      <div style={{ marginBottom: 16 }}>
+        <CompletenessCard customer={customer} />
+      </div>
       <Card styles={{ body: { paddingTop: 4 } }}>
         <Tabs
           activeKey={activeTab}

@@ -1,43 +1,73 @@
-import { LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, SearchOutlined } from '@ant-design/icons';
+import {
+  FilterOutlined,
+  LeftOutlined,
+  PlusOutlined,
+  ReloadOutlined,
+  RightOutlined,
+  SearchOutlined,
+} from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
+import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { Badge, Button, Card, Empty, Flex, Input, Segmented, Select, Table, Tooltip, Typography } from 'antd';
-import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
-import { useEffect, useState } from 'react';
+import type { SorterResult } from 'antd/es/table/interface';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { PageHeader } from '../../../components/PageHeader';
 import { CustomerFormDrawer } from '../../../features/customers/CustomerFormDrawer';
-import { KindTag } from '../../../features/customers/KindTag';
-import { LIFECYCLE_COLORS, LifecycleTag } from '../../../features/customers/LifecycleTag';
+import { LIFECYCLE_COLORS } from '../../../features/customers/LifecycleTag';
+import { BulkActions } from '../../../features/customers/list/BulkActions';
+import { ColumnChooser } from '../../../features/customers/list/ColumnChooser';
+import { buildColumns, DEFAULT_COLUMNS, sortOfColumn } from '../../../features/customers/list/columns';
 import {
-  CUSTOMER_KINDS,
+  type CustomerFilters,
+  compactFilters,
+  countMoreFilters,
+  filtersFromUrl,
+} from '../../../features/customers/list/filters';
+import { MoreFiltersDrawer } from '../../../features/customers/list/MoreFiltersDrawer';
+import { SavedViews } from '../../../features/customers/list/SavedViews';
+import {
+  useCustomFields,
+  useFieldLabel,
+  useFormatCustomValue,
+  useTagsById,
+} from '../../../features/customers/profile-meta';
+import {
   CUSTOMER_SORTS,
   type CustomerListItem,
+  type CustomerQuery,
   type CustomerSort,
   LIFECYCLE_STAGES,
   type LifecycleStage,
+  type SavedView,
 } from '../../../lib/api-types';
 import { appCodeOf, errorMessage } from '../../../lib/errors';
-import { formatDate, formatDateTime, formatMoney } from '../../../lib/format';
 import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
 
 const PAGE_SIZES = [20, 50, 100] as const;
 type PageSize = (typeof PAGE_SIZES)[number];
 
+const sortSchema = z.union([
+  z.enum(CUSTOMER_SORTS),
+  z.custom<`custom:${string}`>(
+    (value) => typeof value === 'string' && /^custom:[a-z][a-z0-9_]{0,39}$/.test(value),
+  ),
+]);
+
 /** The list's state lives in the URL, so it survives reloads and can be shared. */
 const searchSchema = z.object({
   search: z.string().trim().max(100).optional().catch(undefined),
-  kind: z.enum(CUSTOMER_KINDS).optional().catch(undefined),
-  lifecycleStage: z.enum(LIFECYCLE_STAGES).optional().catch(undefined),
   archived: z.boolean().optional().catch(undefined),
-  sort: z.enum(CUSTOMER_SORTS).optional().catch(undefined),
+  sort: sortSchema.optional().catch(undefined),
   direction: z.enum(['asc', 'desc']).optional().catch(undefined),
   pageSize: z
     .union([z.literal(20), z.literal(50), z.literal(100)])
     .optional()
     .catch(undefined),
+  view: z.uuid().optional().catch(undefined),
+  f: filtersFromUrl.optional(),
 });
 type CustomerSearch = z.infer<typeof searchSchema>;
 
@@ -47,6 +77,7 @@ export const Route = createFileRoute('/_app/customers/')({
 });
 
 const SEARCH_DEBOUNCE_MS = 300;
+const COLUMNS_KEY = 'crm.customers.columns';
 
 /** A tag's preset colour as a dot in the stage filter ('default' has no dot colour of its own). */
 const LIFECYCLE_BADGE: Readonly<Record<LifecycleStage, string>> = {
@@ -54,26 +85,58 @@ const LIFECYCLE_BADGE: Readonly<Record<LifecycleStage, string>> = {
   potential: '#bfbfbf',
 };
 
+function storedColumns(): string[] {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null');
+    if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string')) return parsed;
+  } catch {
+    // falls through to the default
+  }
+  return [...DEFAULT_COLUMNS];
+}
+
 function CustomersPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const navigate = useNavigate({ from: Route.fullPath });
   const search = Route.useSearch();
   const canCreate = useCan('customers.create');
+  const canReadMembers = useCan('members.read');
+  const canBulk = useCan('customers.tag') || useCan('customers.reassign') || useCan('customers.archive');
   const [creating, setCreating] = useState(false);
+  const [moreOpen, setMoreOpen] = useState(false);
+  const [columnKeys, setColumnKeys] = useState<string[]>(storedColumns);
+  const [selected, setSelected] = useState<string[]>([]);
+  const { active: customFields } = useCustomFields();
+  const fieldLabel = useFieldLabel();
+  const formatCustom = useFormatCustomValue();
+  const tags = useTagsById();
+  const members = useQuery({ ...trpc.members.list.queryOptions(), enabled: canReadMembers });
+  const summary = useQuery(trpc.customers.completenessSummary.queryOptions());
 
   const sort: CustomerSort = search.sort ?? 'createdAt';
   const direction = search.direction ?? 'desc';
   const archived = search.archived ?? false;
   const pageSize: PageSize = search.pageSize ?? 50;
+  const filters: CustomerFilters = useMemo(() => compactFilters(search.f ?? {}), [search.f]);
 
   const setSearch = (patch: Partial<CustomerSearch>, replace = false) =>
     navigate({ search: (previous) => ({ ...previous, ...patch }), replace });
+  const setFilters = (next: CustomerFilters) => {
+    const compact = compactFilters(next);
+    void setSearch({ f: Object.keys(compact).length > 0 ? compact : undefined });
+  };
+  const changeColumns = (next: string[]) => {
+    setColumnKeys(next);
+    try {
+      localStorage.setItem(COLUMNS_KEY, JSON.stringify(next));
+    } catch {
+      // private mode: the choice lasts for this page only
+    }
+  };
 
   // The search box updates the URL after the user pauses typing.
   const [searchText, setSearchText] = useState(search.search ?? '');
-  // The URL changed from elsewhere (back button, "clear filters"): show its search, but keep a
-  // trailing space the user is still typing.
   useEffect(() => {
     const fromUrl = search.search ?? '';
     setSearchText((typed) => (typed.trim() === fromUrl ? typed : fromUrl));
@@ -88,175 +151,44 @@ function CustomersPage() {
     return () => clearTimeout(timer);
   }, [searchText, search.search, navigate]);
 
+  const query: CustomerQuery = { ...filters, search: search.search, archived, sort, direction };
+
   // Keyset pagination: a stack of the cursors that led to each page; any filter change starts over.
-  const filterKey = JSON.stringify([
-    search.search,
-    search.kind,
-    search.lifecycleStage,
-    archived,
-    sort,
-    direction,
-    pageSize,
-  ]);
+  const filterKey = JSON.stringify([query, pageSize]);
   const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({
     key: filterKey,
     cursors: [null],
   });
   const cursors = pages.key === filterKey ? pages.cursors : [null];
   const cursor = cursors[cursors.length - 1] ?? null;
+  // A selection belongs to the rows it was made on.
+  useEffect(() => setSelected([]), [filterKey]);
 
   const list = useQuery({
-    ...trpc.customers.list.queryOptions({
-      search: search.search,
-      kind: search.kind,
-      lifecycleStage: search.lifecycleStage,
-      archived,
-      sort,
-      direction,
-      cursor,
-      limit: pageSize,
-    }),
+    ...trpc.customers.list.queryOptions({ ...query, cursor, limit: pageSize }),
     placeholderData: keepPreviousData,
   });
-
-  // A cursor can go stale (e.g. its row was archived meanwhile): start from the first page.
   useEffect(() => {
     if (appCodeOf(list.error) === 'INVALID_CURSOR') setPages({ key: filterKey, cursors: [null] });
   }, [list.error, filterKey]);
 
   const nextCursor = list.data?.nextCursor ?? null;
   const pageNumber = cursors.length;
-  const filtered = Boolean(search.search || search.kind || search.lifecycleStage);
+  const moreCount = countMoreFilters(filters);
+  const filtered = Boolean(search.search) || Object.keys(filters).length > 0;
 
   const sortOrder = (column: CustomerSort) =>
     sort === column ? (direction === 'asc' ? 'ascend' : 'descend') : null;
-
-  const columns: ColumnsType<CustomerListItem> = [
-    {
-      key: 'name',
-      dataIndex: 'name',
-      title: t('customers.columns.name'),
-      width: 240,
-      fixed: 'left',
-      sorter: true,
-      sortOrder: sortOrder('name'),
-      sortDirections: ['ascend', 'descend', 'ascend'],
-      ellipsis: true,
-      render: (name: string, customer) => (
-        <Link
-          to="/customers/$customerId"
-          params={{ customerId: customer.id }}
-          onClick={(event) => event.stopPropagation()}
-          style={{ fontWeight: 500 }}
-        >
-          {name}
-        </Link>
-      ),
-    },
-    {
-      key: 'kind',
-      dataIndex: 'kind',
-      title: t('customers.columns.kind'),
-      width: 100,
-      render: (kind: CustomerListItem['kind']) => <KindTag kind={kind} />,
-    },
-    {
-      key: 'lifecycleStage',
-      dataIndex: 'lifecycleStage',
-      title: t('customers.columns.lifecycleStage'),
-      width: 110,
-      render: (stage: LifecycleStage) => <LifecycleTag stage={stage} />,
-    },
-    {
-      key: 'amount12m',
-      dataIndex: 'amount12m',
-      title: t('customers.columns.amount12m'),
-      width: 170,
-      align: 'right',
-      sorter: true,
-      sortOrder: sortOrder('amount12m'),
-      sortDirections: ['descend', 'ascend', 'descend'],
-      // The list has no currency of its own: amounts are in the tenant's (CNY unless configured).
-      render: (amount: string) => (
-        <Typography.Text type={/[1-9]/.test(amount) ? undefined : 'secondary'}>
-          {formatMoney(amount)}
-        </Typography.Text>
-      ),
-    },
-    {
-      key: 'orderCount',
-      dataIndex: 'orderCount',
-      title: t('customers.columns.orderCount'),
-      width: 90,
-      align: 'right',
-    },
-    {
-      key: 'lastDealAt',
-      dataIndex: 'lastDealAt',
-      title: t('customers.columns.lastDealAt'),
-      width: 120,
-      render: (value: string | null) =>
-        value ? formatDate(value) : <Typography.Text type="secondary">{t('common.none')}</Typography.Text>,
-    },
-    {
-      key: 'phone',
-      dataIndex: 'phone',
-      title: t('customers.columns.phone'),
-      width: 160,
-      render: (phone: string | null) =>
-        phone || <Typography.Text type="secondary">{t('common.none')}</Typography.Text>,
-    },
-    {
-      key: 'email',
-      dataIndex: 'email',
-      title: t('customers.columns.email'),
-      width: 220,
-      ellipsis: true,
-      render: (email: string | null) =>
-        email || <Typography.Text type="secondary">{t('common.none')}</Typography.Text>,
-    },
-    {
-      key: 'owner',
-      dataIndex: 'ownerName',
-      title: t('customers.columns.owner'),
-      width: 130,
-      ellipsis: true,
-      render: (owner: string | null) =>
-        owner || <Typography.Text type="secondary">{t('common.none')}</Typography.Text>,
-    },
-    {
-      key: 'createdAt',
-      dataIndex: 'createdAt',
-      title: t('customers.columns.createdAt'),
-      width: 170,
-      sorter: true,
-      sortOrder: sortOrder('createdAt'),
-      sortDirections: ['descend', 'ascend', 'descend'],
-      render: (value: string) => formatDateTime(value),
-    },
-    {
-      key: 'updatedAt',
-      dataIndex: 'updatedAt',
-      title: t('customers.columns.updatedAt'),
-      width: 170,
-      sorter: true,
-      sortOrder: sortOrder('updatedAt'),
-      sortDirections: ['descend', 'ascend', 'descend'],
-      render: (value: string) => formatDateTime(value),
-    },
-  ];
+  const columns = buildColumns(columnKeys, { t, sortOrder, fieldLabel, formatCustom, customFields });
 
   const onSort = (sorter: SorterResult<CustomerListItem> | SorterResult<CustomerListItem>[]) => {
     const single = Array.isArray(sorter) ? sorter[0] : sorter;
-    const column = single?.columnKey;
-    const order = single?.order;
-    if (!order || !CUSTOMER_SORTS.includes(column as CustomerSort)) {
+    const nextSort = sortOfColumn(String(single?.columnKey ?? ''));
+    if (!single?.order || !nextSort) {
       void setSearch({ sort: undefined, direction: undefined });
       return;
     }
-    const nextSort = column as CustomerSort;
-    const nextDirection = order === 'ascend' ? 'asc' : 'desc';
-    // The default order is kept out of the URL.
+    const nextDirection = single.order === 'ascend' ? 'asc' : 'desc';
     const isDefault = nextSort === 'createdAt' && nextDirection === 'desc';
     void setSearch({
       sort: isDefault ? undefined : nextSort,
@@ -264,6 +196,38 @@ function CustomersPage() {
     });
   };
 
+  const selectView = (view: SavedView | null) => {
+    if (!view) {
+      void setSearch({
+        view: undefined,
+        f: undefined,
+        search: undefined,
+        sort: undefined,
+        direction: undefined,
+        archived: undefined,
+      });
+      return;
+    }
+    const {
+      search: viewSearch,
+      sort: viewSort,
+      direction: viewDirection,
+      archived: viewArchived,
+      ...viewFilters
+    } = view.query;
+    const compact = compactFilters(viewFilters);
+    if (view.columns.length > 0) changeColumns(view.columns);
+    void setSearch({
+      view: view.id,
+      f: Object.keys(compact).length > 0 ? compact : undefined,
+      search: viewSearch,
+      sort: viewSort === 'createdAt' && viewDirection === 'desc' ? undefined : viewSort,
+      direction: viewSort === 'createdAt' && viewDirection === 'desc' ? undefined : viewDirection,
+      archived: viewArchived ? true : undefined,
+    });
+  };
+
+  const clearFilters = () => void setSearch({ search: undefined, f: undefined });
   const emptyText = (
     <Empty
       image={Empty.PRESENTED_IMAGE_SIMPLE}
@@ -276,22 +240,32 @@ function CustomersPage() {
       }
     >
       {filtered ? (
-        <Button
-          onClick={() => void setSearch({ search: undefined, kind: undefined, lifecycleStage: undefined })}
-        >
-          {t('customers.clearFilters')}
-        </Button>
+        <Button onClick={clearFilters}>{t('customers.clearFilters')}</Button>
       ) : !archived && canCreate ? (
         <Typography.Text type="secondary">{t('customers.emptyHint')}</Typography.Text>
       ) : null}
     </Empty>
   );
 
+  const ownerValue = filters.unowned ? '__unowned__' : filters.ownerUserIds?.[0];
+
   return (
     <>
       <PageHeader
         title={t('customers.title')}
-        subtitle={t('customers.subtitle')}
+        subtitle={
+          summary.data && summary.data.customers > 0 ? (
+            <span data-testid="completeness-summary">
+              {t('completeness.summary', {
+                average: summary.data.average,
+                share: summary.data.completeShare,
+                stale: summary.data.stale,
+              })}
+            </span>
+          ) : (
+            t('customers.subtitle')
+          )
+        }
         extra={
           canCreate ? (
             <Button
@@ -306,69 +280,113 @@ function CustomersPage() {
         }
       />
       <Card styles={{ body: { padding: 0 } }}>
-        <Flex gap={12} wrap align="center" justify="space-between" style={{ padding: 16 }}>
-          <Flex gap={12} wrap align="center">
-            <Input
-              data-testid="customers-search"
-              aria-label={t('customers.searchPlaceholder')}
-              placeholder={t('customers.searchPlaceholder')}
-              prefix={<SearchOutlined style={{ color: '#8c8c8c' }} />}
+        <Flex gap={12} wrap align="center" justify="space-between" style={{ padding: '16px 16px 8px' }}>
+          <SavedViews activeId={search.view} current={{ query, columns: columnKeys }} onSelect={selectView} />
+          <Flex gap={8} align="center">
+            <ColumnChooser value={columnKeys} onChange={changeColumns} customFields={customFields} />
+            <Tooltip title={t('common.refresh')}>
+              <Button
+                aria-label={t('common.refresh')}
+                icon={<ReloadOutlined spin={list.isFetching && !list.isPending} />}
+                onClick={() => void list.refetch()}
+              />
+            </Tooltip>
+          </Flex>
+        </Flex>
+        <Flex gap={12} wrap align="center" style={{ padding: '8px 16px 16px' }}>
+          <Input
+            data-testid="customers-search"
+            aria-label={t('lists.searchPlaceholder')}
+            placeholder={t('lists.searchPlaceholder')}
+            prefix={<SearchOutlined style={{ color: '#8c8c8c' }} />}
+            allowClear
+            maxLength={100}
+            value={searchText}
+            onChange={(event) => setSearchText(event.target.value)}
+            style={{ width: 260 }}
+          />
+          <Select<LifecycleStage[]>
+            data-testid="customers-stage-filter"
+            aria-label={t('lists.filters.stage')}
+            mode="multiple"
+            allowClear
+            maxTagCount="responsive"
+            style={{ width: 200 }}
+            placeholder={t('lists.filters.stage')}
+            value={filters.lifecycleStages ?? []}
+            onChange={(value) => setFilters({ ...filters, lifecycleStages: value })}
+            options={LIFECYCLE_STAGES.map((stage) => ({
+              value: stage,
+              label: (
+                <span>
+                  <Badge color={LIFECYCLE_BADGE[stage]} style={{ marginInlineEnd: 8 }} />
+                  {t(`lifecycle.${stage}`)}
+                </span>
+              ),
+            }))}
+          />
+          <Select<string[]>
+            data-testid="customers-tag-filter"
+            aria-label={t('lists.filters.tags')}
+            mode="multiple"
+            allowClear
+            maxTagCount="responsive"
+            style={{ width: 200 }}
+            placeholder={t('lists.filters.tags')}
+            value={filters.tagIds ?? []}
+            onChange={(value) => setFilters({ ...filters, tagIds: value })}
+            showSearch={{ optionFilterProp: 'label' }}
+            options={[...tags.values()].map((tag) => ({ value: tag.id, label: tag.name }))}
+          />
+          {canReadMembers ? (
+            <Select<string>
+              data-testid="customers-owner-filter"
+              aria-label={t('lists.filters.owner')}
               allowClear
-              maxLength={100}
-              value={searchText}
-              onChange={(event) => setSearchText(event.target.value)}
-              style={{ width: 280 }}
-            />
-            <Select
-              data-testid="customers-kind-filter"
-              aria-label={t('customers.kindFilter')}
-              style={{ width: 140 }}
-              value={search.kind ?? 'all'}
-              onChange={(value: CustomerListItem['kind'] | 'all') =>
-                void setSearch({ kind: value === 'all' ? undefined : value })
+              style={{ width: 170 }}
+              placeholder={t('lists.filters.owner')}
+              value={ownerValue}
+              showSearch={{ optionFilterProp: 'label' }}
+              onChange={(value) =>
+                setFilters({
+                  ...filters,
+                  ownerUserIds: value && value !== '__unowned__' ? [value] : undefined,
+                  unowned: value === '__unowned__' ? true : undefined,
+                })
               }
               options={[
-                { value: 'all', label: t('customers.allKinds') },
-                ...CUSTOMER_KINDS.map((kind) => ({ value: kind, label: t(`customers.kind.${kind}`) })),
+                { value: '__unowned__', label: t('lists.filters.unowned') },
+                ...(members.data ?? []).map((member) => ({ value: member.userId, label: member.name })),
               ]}
             />
-            <Select<LifecycleStage | 'all'>
-              data-testid="customers-stage-filter"
-              aria-label={t('customers.stageFilter')}
-              style={{ width: 150 }}
-              value={search.lifecycleStage ?? 'all'}
-              onChange={(value) => void setSearch({ lifecycleStage: value === 'all' ? undefined : value })}
-              options={[
-                { value: 'all', label: t('customers.allStages') },
-                ...LIFECYCLE_STAGES.map((stage) => ({
-                  value: stage,
-                  label: (
-                    <span>
-                      <Badge color={LIFECYCLE_BADGE[stage]} style={{ marginInlineEnd: 8 }} />
-                      {t(`lifecycle.${stage}`)}
-                    </span>
-                  ),
-                })),
-              ]}
-            />
-            <Segmented<'active' | 'archived'>
-              data-testid="customers-archived"
-              value={archived ? 'archived' : 'active'}
-              onChange={(value) => void setSearch({ archived: value === 'archived' ? true : undefined })}
-              options={[
-                { value: 'active', label: t('customers.status.active') },
-                { value: 'archived', label: t('customers.status.archived') },
-              ]}
-            />
-          </Flex>
-          <Tooltip title={t('common.refresh')}>
+          ) : null}
+          <Badge count={moreCount} size="small">
             <Button
-              aria-label={t('common.refresh')}
-              icon={<ReloadOutlined spin={list.isFetching && !list.isPending} />}
-              onClick={() => void list.refetch()}
-            />
-          </Tooltip>
+              icon={<FilterOutlined />}
+              data-testid="customers-more-filters"
+              onClick={() => setMoreOpen(true)}
+            >
+              {t('lists.filters.more')}
+            </Button>
+          </Badge>
+          <Segmented<'active' | 'archived'>
+            data-testid="customers-archived"
+            value={archived ? 'archived' : 'active'}
+            onChange={(value) => void setSearch({ archived: value === 'archived' ? true : undefined })}
+            options={[
+              { value: 'active', label: t('customers.status.active') },
+              { value: 'archived', label: t('customers.status.archived') },
+            ]}
+          />
+          {filtered ? (
+            <Button type="link" onClick={clearFilters}>
+              {t('customers.clearFilters')}
+            </Button>
+          ) : null}
         </Flex>
+        {selected.length > 0 ? (
+          <BulkActions ids={selected} archived={archived} onDone={() => setSelected([])} />
+        ) : null}
         {list.isError && appCodeOf(list.error) !== 'INVALID_CURSOR' ? (
           <Flex justify="center" style={{ padding: '0 16px 16px' }}>
             <Typography.Text type="danger">
@@ -383,9 +401,18 @@ function CustomersPage() {
             dataSource={list.data?.items ?? []}
             loading={list.isPending || (list.isFetching && list.isPlaceholderData)}
             pagination={false}
-            scroll={{ x: 1750 }}
+            scroll={{ x: 'max-content' }}
             showSorterTooltip={false}
             locale={{ emptyText }}
+            rowSelection={
+              canBulk
+                ? {
+                    selectedRowKeys: selected,
+                    onChange: (keys) => setSelected(keys.map(String)),
+                    columnWidth: 40,
+                  }
+                : undefined
+            }
             rowClassName={() => 'crm-clickable-row'}
             onRow={(customer) => ({
               onClick: () =>
@@ -424,6 +451,22 @@ function CustomersPage() {
           />
         </Flex>
       </Card>
+      <MoreFiltersDrawer
+        open={moreOpen}
+        onClose={() => setMoreOpen(false)}
+        filters={filters}
+        fields={customFields}
+        onApply={(more) => {
+          setFilters({
+            lifecycleStages: filters.lifecycleStages,
+            tagIds: filters.tagIds,
+            ownerUserIds: filters.ownerUserIds,
+            unowned: filters.unowned,
+            ...more,
+          });
+          setMoreOpen(false);
+        }}
+      />
       {canCreate ? <CustomerFormDrawer open={creating} onClose={() => setCreating(false)} /> : null}
     </>
   );

@@ -1,0 +1,233 @@
+import { Link } from '@tanstack/react-router';
+import { Progress, Tooltip, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table/interface';
+import type { TFunction } from 'i18next';
+import type { CustomerListItem, CustomerSort, CustomFieldDefinition } from '../../../lib/api-types';
+import { formatDate, formatDateTime, formatMoney } from '../../../lib/format';
+import { KindTag } from '../KindTag';
+import { LifecycleTag } from '../LifecycleTag';
+import { CustomerTags } from '../profile-meta';
+
+/** Every built-in column a list can show (the name is always there); `custom:<key>` adds a field. */
+export const BUILT_IN_COLUMNS = [
+  'kind',
+  'stage',
+  'tags',
+  'valueLevel',
+  'activityLevel',
+  'needType',
+  'amount12m',
+  'amountLifetime',
+  'orderCount',
+  'lastDealAt',
+  'completeness',
+  'phone',
+  'email',
+  'industry',
+  'owner',
+  'createdAt',
+  'updatedAt',
+] as const;
+export type BuiltInColumn = (typeof BUILT_IN_COLUMNS)[number];
+
+export const DEFAULT_COLUMNS: readonly string[] = [
+  'kind',
+  'stage',
+  'tags',
+  'amount12m',
+  'orderCount',
+  'lastDealAt',
+  'completeness',
+  'phone',
+  'owner',
+  'updatedAt',
+];
+
+type Context = {
+  t: TFunction;
+  sortOrder: (sort: CustomerSort) => 'ascend' | 'descend' | null;
+  fieldLabel: (field: CustomFieldDefinition) => string;
+  formatCustom: (
+    field: CustomFieldDefinition,
+    value: CustomerListItem['customFields'][string] | undefined,
+  ) => string | null;
+  customFields: CustomFieldDefinition[];
+};
+
+const descendFirst = ['descend', 'ascend', 'descend'] as ('descend' | 'ascend')[];
+
+export function columnLabel(
+  key: string,
+  { t, fieldLabel, customFields }: Pick<Context, 't' | 'fieldLabel' | 'customFields'>,
+) {
+  if (key.startsWith('custom:')) {
+    const field = customFields.find((candidate) => candidate.key === key.slice('custom:'.length));
+    return field ? fieldLabel(field) : key.slice('custom:'.length);
+  }
+  const labels: Record<BuiltInColumn, string> = {
+    kind: t('customers.columns.kind'),
+    stage: t('customers.columns.lifecycleStage'),
+    tags: t('lists.columns.tags'),
+    valueLevel: t('lists.columns.valueLevel'),
+    activityLevel: t('lists.columns.activityLevel'),
+    needType: t('lists.columns.needType'),
+    amount12m: t('customers.columns.amount12m'),
+    amountLifetime: t('lists.columns.amountLifetime'),
+    orderCount: t('customers.columns.orderCount'),
+    lastDealAt: t('customers.columns.lastDealAt'),
+    completeness: t('lists.columns.completeness'),
+    phone: t('customers.columns.phone'),
+    email: t('customers.columns.email'),
+    industry: t('lists.columns.industry'),
+    owner: t('customers.columns.owner'),
+    createdAt: t('customers.columns.createdAt'),
+    updatedAt: t('customers.columns.updatedAt'),
+  };
+  return labels[key as BuiltInColumn] ?? key;
+}
+
+/** The table's columns: the name first, then the chosen ones in the chosen order. */
+export function buildColumns(chosen: readonly string[], context: Context): ColumnsType<CustomerListItem> {
+  const { t, sortOrder } = context;
+  const none = <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
+  const money = (amount: string) => (
+    <Typography.Text type={/[1-9]/.test(amount) ? undefined : 'secondary'}>
+      {formatMoney(amount)}
+    </Typography.Text>
+  );
+  const title = (key: string) => columnLabel(key, context);
+  const builtIn: Record<BuiltInColumn, ColumnsType<CustomerListItem>[number]> = {
+    kind: { width: 90, render: (_, row) => <KindTag kind={row.kind} /> },
+    stage: { width: 110, render: (_, row) => <LifecycleTag stage={row.lifecycleStage} /> },
+    tags: { width: 240, render: (_, row) => <CustomerTags customer={row} system={false} /> },
+    valueLevel: { width: 100, render: (_, row) => t(`systemTags.value.${row.valueLevel}`) },
+    activityLevel: { width: 100, render: (_, row) => t(`systemTags.activity.${row.activityLevel}`) },
+    needType: {
+      width: 130,
+      render: (_, row) => (row.needType ? t(`systemTags.need.${row.needType}`) : none),
+    },
+    amount12m: {
+      width: 160,
+      align: 'right',
+      sorter: true,
+      sortOrder: sortOrder('amount12m'),
+      sortDirections: descendFirst,
+      render: (_, row) => money(row.amount12m),
+    },
+    amountLifetime: {
+      width: 160,
+      align: 'right',
+      sorter: true,
+      sortOrder: sortOrder('amountLifetime'),
+      sortDirections: descendFirst,
+      render: (_, row) => money(row.amountLifetime),
+    },
+    orderCount: {
+      width: 90,
+      align: 'right',
+      sorter: true,
+      sortOrder: sortOrder('orderCount'),
+      sortDirections: descendFirst,
+      render: (_, row) => row.orderCount,
+    },
+    lastDealAt: {
+      width: 120,
+      sorter: true,
+      sortOrder: sortOrder('lastDealAt'),
+      sortDirections: descendFirst,
+      render: (_, row) => (row.lastDealAt ? formatDate(row.lastDealAt) : none),
+    },
+    completeness: {
+      width: 140,
+      sorter: true,
+      sortOrder: sortOrder('completeness'),
+      sortDirections: descendFirst,
+      render: (_, row) => (
+        <Tooltip title={row.stale ? t('completeness.stale') : undefined}>
+          <Progress
+            percent={row.completeness}
+            size="small"
+            status={row.completeness >= 90 ? 'success' : row.stale ? 'exception' : 'normal'}
+            style={{ margin: 0, width: 110 }}
+          />
+        </Tooltip>
+      ),
+    },
+    phone: { width: 150, render: (_, row) => row.phone || none },
+    email: { width: 200, ellipsis: true, render: (_, row) => row.email || none },
+    industry: { width: 140, ellipsis: true, render: (_, row) => row.industry || none },
+    owner: { width: 120, ellipsis: true, render: (_, row) => row.ownerName || none },
+    createdAt: {
+      width: 160,
+      sorter: true,
+      sortOrder: sortOrder('createdAt'),
+      sortDirections: descendFirst,
+      render: (_, row) => formatDateTime(row.createdAt),
+    },
+    updatedAt: {
+      width: 160,
+      sorter: true,
+      sortOrder: sortOrder('updatedAt'),
+      sortDirections: descendFirst,
+      render: (_, row) => formatDateTime(row.updatedAt),
+    },
+  };
+  const columns: ColumnsType<CustomerListItem> = [
+    {
+      key: 'name',
+      title: t('customers.columns.name'),
+      width: 220,
+      fixed: 'left',
+      sorter: true,
+      sortOrder: sortOrder('name'),
+      sortDirections: ['ascend', 'descend', 'ascend'],
+      ellipsis: true,
+      render: (_, customer) => (
+        <Link
+          to="/customers/$customerId"
+          params={{ customerId: customer.id }}
+          onClick={(event) => event.stopPropagation()}
+          style={{ fontWeight: 500 }}
+        >
+          {customer.name}
+        </Link>
+      ),
+    },
+  ];
+  for (const key of chosen) {
+    if (key.startsWith('custom:')) {
+      const field = context.customFields.find((candidate) => `custom:${candidate.key}` === key);
+      if (!field) continue;
+      const sortable = field.type !== 'multi_enum';
+      columns.push({
+        key,
+        title: title(key),
+        width: field.type === 'text' || field.type === 'multi_enum' ? 200 : 140,
+        ellipsis: true,
+        align: field.type === 'number' || field.type === 'money' ? 'right' : undefined,
+        sorter: sortable,
+        sortOrder: sortable ? sortOrder(key as CustomerSort) : null,
+        render: (_, row) => context.formatCustom(field, row.customFields[field.key]) ?? none,
+      });
+    } else if (key in builtIn) {
+      columns.push({ key, title: title(key), ...builtIn[key as BuiltInColumn] });
+    }
+  }
+  return columns;
+}
+
+/** Which sort a column header stands for. */
+export function sortOfColumn(key: string): CustomerSort | null {
+  const sorts: Record<string, CustomerSort> = {
+    name: 'name',
+    amount12m: 'amount12m',
+    amountLifetime: 'amountLifetime',
+    orderCount: 'orderCount',
+    lastDealAt: 'lastDealAt',
+    completeness: 'completeness',
+    createdAt: 'createdAt',
+    updatedAt: 'updatedAt',
+  };
+  if (key.startsWith('custom:')) return key as CustomerSort;
+  return sorts[key] ?? null;
+}
