@@ -127,7 +127,9 @@ export function CompletenessWeightsEditor({ keys, customFields, value, onChange,
                     <InputNumber<number>
                       id={inputId}
                       data-testid={`completeness-weight-${key}`}
-                      aria-label={t('customerSettings.customerRules.completeness.weightLabel', { field: label })}
+                      aria-label={t('customerSettings.customerRules.completeness.weightLabel', {
+                        field: label,
+                      })}
                       min={0}
                       max={10}
                       precision={0}

@@ -109,13 +109,15 @@ export function CustomFieldFormDrawer({ open, onClose, field, nextPosition }: Pr
   const onError = (error: unknown) => showError(error, { form, fields: FIELDS });
   const create = useMutation(
     trpc.customFields.create.mutationOptions({
-      onSuccess: (created) => onSaved(t('customerSettings.customFields.created', { label: labelIn(i18n.language, created) })),
+      onSuccess: (created) =>
+        onSaved(t('customerSettings.customFields.created', { label: labelIn(i18n.language, created) })),
       onError,
     }),
   );
   const update = useMutation(
     trpc.customFields.update.mutationOptions({
-      onSuccess: (updated) => onSaved(t('customerSettings.customFields.updated', { label: labelIn(i18n.language, updated) })),
+      onSuccess: (updated) =>
+        onSaved(t('customerSettings.customFields.updated', { label: labelIn(i18n.language, updated) })),
       onError,
     }),
   );
@@ -219,10 +221,7 @@ export function CustomFieldFormDrawer({ open, onClose, field, nextPosition }: Pr
               rules={
                 field
                   ? []
-                  : [
-                      required,
-                      { pattern: KEY, message: t('customerSettings.customFields.form.keyInvalid') },
-                    ]
+                  : [required, { pattern: KEY, message: t('customerSettings.customFields.form.keyInvalid') }]
               }
             >
               <Input
@@ -340,7 +339,9 @@ function OptionsEditor() {
                   <Form.Item
                     name={[item.name, 'value']}
                     style={{ marginBottom: 8 }}
-                    dependencies={items.filter((other) => other.key !== item.key).map((other) => ['options', other.name, 'value'])}
+                    dependencies={items
+                      .filter((other) => other.key !== item.key)
+                      .map((other) => ['options', other.name, 'value'])}
                     rules={[
                       required,
                       ({ getFieldValue }) => ({
@@ -349,7 +350,8 @@ function OptionsEditor() {
                           if (!trimmed) return;
                           const all = (getFieldValue('options') as OptionValues[] | undefined) ?? [];
                           const same = all.filter((option) => option?.value?.trim() === trimmed).length;
-                          if (same > 1) throw new Error(t('customerSettings.customFields.form.optionDuplicate'));
+                          if (same > 1)
+                            throw new Error(t('customerSettings.customFields.form.optionDuplicate'));
                         },
                       }),
                     ]}

@@ -70,7 +70,10 @@ export function SystemTagsCard() {
               tag: <Tag color={LEVEL_COLORS.mid}>{t('customerSettings.tags.system.activity.mid')}</Tag>,
               rule:
                 midMax > r.activityMidTouches
-                  ? t('customerSettings.tags.system.activity.midRule', { min: r.activityMidTouches, max: midMax })
+                  ? t('customerSettings.tags.system.activity.midRule', {
+                      min: r.activityMidTouches,
+                      max: midMax,
+                    })
                   : t('customerSettings.tags.system.activity.midRuleSingle', { count: r.activityMidTouches }),
             },
             {
@@ -127,7 +130,11 @@ function Section(props: { title: string; basis: string; items: { tag: ReactNode;
         column={1}
         bordered
         styles={{ label: { width: 140 } }}
-        items={props.items.map((item, index) => ({ key: String(index), label: item.tag, children: item.rule }))}
+        items={props.items.map((item, index) => ({
+          key: String(index),
+          label: item.tag,
+          children: item.rule,
+        }))}
       />
     </div>
   );

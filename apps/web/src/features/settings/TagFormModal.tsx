@@ -107,7 +107,10 @@ export function TagFormModal({ open, tag, onClose }: Props) {
           />
         </Form.Item>
         <Form.Item name="color" label={t('customerSettings.tags.color')}>
-          <Radio.Group aria-label={t('customerSettings.tags.color')} style={{ display: 'flex', flexWrap: 'wrap', rowGap: 8 }}>
+          <Radio.Group
+            aria-label={t('customerSettings.tags.color')}
+            style={{ display: 'flex', flexWrap: 'wrap', rowGap: 8 }}
+          >
             {TAG_COLORS.map((value) => (
               <Radio key={value} value={value} data-testid={`tag-color-${value}`}>
                 <Flex align="center" gap={6}>

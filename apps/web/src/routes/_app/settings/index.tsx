@@ -1,9 +1,12 @@
 import {
   ApartmentOutlined,
+  ControlOutlined,
   DesktopOutlined,
   EditOutlined,
+  ProfileOutlined,
   RightOutlined,
   ScheduleOutlined,
+  TagsOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -63,9 +66,57 @@ function SettingsPage() {
             />
           </Card>
         </Col>
-        <SettingsLinkCard icon={<TeamOutlined />} area="members" to="/settings/members" primary />
-        <SettingsLinkCard icon={<DesktopOutlined />} area="sessions" to="/settings/sessions" />
-        {canSeeJobs ? <SettingsLinkCard icon={<ScheduleOutlined />} area="jobs" to="/settings/jobs" /> : null}
+        <SettingsLinkCard
+          icon={<TeamOutlined />}
+          area="members"
+          to="/settings/members"
+          title={t('settings.members.title')}
+          description={t('settings.members.description')}
+          open={t('settings.members.open')}
+          primary
+        />
+        <SettingsLinkCard
+          icon={<TagsOutlined />}
+          area="tags"
+          to="/settings/tags"
+          title={t('customerSettings.links.tags.title')}
+          description={t('customerSettings.links.tags.description')}
+          open={t('customerSettings.links.tags.open')}
+        />
+        <SettingsLinkCard
+          icon={<ProfileOutlined />}
+          area="custom-fields"
+          to="/settings/custom-fields"
+          title={t('customerSettings.links.customFields.title')}
+          description={t('customerSettings.links.customFields.description')}
+          open={t('customerSettings.links.customFields.open')}
+        />
+        <SettingsLinkCard
+          icon={<ControlOutlined />}
+          area="customer-rules"
+          to="/settings/customer-rules"
+          title={t('customerSettings.links.customerRules.title')}
+          description={t('customerSettings.links.customerRules.description')}
+          open={t('customerSettings.links.customerRules.open')}
+        />
+        <SettingsLinkCard
+          icon={<DesktopOutlined />}
+          area="sessions"
+          to="/settings/sessions"
+          title={t('settings.sessions.title')}
+          description={t('settings.sessions.description')}
+          open={t('settings.sessions.open')}
+        />
+        {canSeeJobs ? (
+          <SettingsLinkCard
+            icon={<ScheduleOutlined />}
+            area="jobs"
+            to="/settings/jobs"
+            title={t('settings.jobs.title')}
+            description={t('settings.jobs.description')}
+            open={t('settings.jobs.open')}
+          />
+        ) : null}
       </Row>
       {canRename ? (
         <RenameModal open={renaming} onClose={() => setRenaming(false)} name={tenant.name} />
@@ -124,31 +175,38 @@ function RenameModal({ open, onClose, name }: { open: boolean; onClose: () => vo
   );
 }
 
-/** A settings area: what it is for, and the way in. */
+/** A settings area: what it is for, and the way in (texts already translated by the caller). */
 function SettingsLinkCard(props: {
   icon: ReactNode;
-  area: 'members' | 'sessions' | 'jobs';
-  to: '/settings/members' | '/settings/sessions' | '/settings/jobs';
+  /** Names the link's data-testid: settings-<area>-link. */
+  area: 'members' | 'sessions' | 'jobs' | 'tags' | 'custom-fields' | 'customer-rules';
+  to:
+    | '/settings/members'
+    | '/settings/sessions'
+    | '/settings/jobs'
+    | '/settings/tags'
+    | '/settings/custom-fields'
+    | '/settings/customer-rules';
+  title: string;
+  description: string;
+  open: string;
   primary?: boolean;
 }) {
-  const { t } = useTranslation();
   return (
     <Col xs={24} lg={12}>
       <Card
         title={
           <span>
             <span style={{ marginInlineEnd: 8, color: '#1f5eff' }}>{props.icon}</span>
-            {t(`settings.${props.area}.title`)}
+            {props.title}
           </span>
         }
         style={{ height: '100%' }}
       >
-        <Typography.Paragraph type="secondary">
-          {t(`settings.${props.area}.description`)}
-        </Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{props.description}</Typography.Paragraph>
         <Link to={props.to} data-testid={`settings-${props.area}-link`}>
           <Button type={props.primary ? 'primary' : 'default'}>
-            {t(`settings.${props.area}.open`)} <RightOutlined />
+            {props.open} <RightOutlined />
           </Button>
         </Link>
       </Card>
