@@ -1,4 +1,4 @@
-import { refreshCustomerFacts, scheduleJobs } from '@crm/api';
+import { refreshCompleteness, refreshCustomerFacts, scheduleJobs } from '@crm/api';
 import { hashPassword } from '@crm/auth';
 import { checkRuntimeRole, openDatabase } from '@crm/db';
 import { DEMO_PASSWORD, seedDemoData } from '@crm/db/seed';
@@ -47,9 +47,12 @@ const isEmpty = await database.withScope(
 const shouldSeed = env.SEED_DEMO === 'always' || (env.SEED_DEMO === 'auto' && database.kind === 'pglite');
 if (isEmpty && shouldSeed) {
   const result = await seedDemoData(database, await hashPassword(DEMO_PASSWORD));
-  // Transaction facts and lifecycle stages come from the orders, by the product's own SQL.
+  // Transaction facts, stages, system tags and completeness come from the data, by the product's own SQL.
   for (const tenant of result.tenants) {
-    await database.withTenant(tenant.id, (trx) => refreshCustomerFacts(trx, tenant.id, 'all', 'daily'));
+    await database.withTenant(tenant.id, async (trx) => {
+      await refreshCustomerFacts(trx, tenant.id, 'all', 'daily');
+      await refreshCompleteness(trx, tenant.id, 'all');
+    });
   }
   const lines = [
     '',

@@ -1,4 +1,4 @@
-import { refreshCustomerFacts } from '@crm/api';
+import { refreshCompleteness, refreshCustomerFacts } from '@crm/api';
 import { createSession } from '@crm/auth';
 import { DEMO_PASSWORD, seedDemoData } from '@crm/db/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +11,10 @@ beforeAll(async () => {
   server = await createTestServer();
   const result = await seedDemoData(server.database, await testPasswordHash(), 60);
   for (const tenant of result.tenants) {
-    await server.database.withTenant(tenant.id, (trx) =>
-      refreshCustomerFacts(trx, tenant.id, 'all', 'daily'),
-    );
+    await server.database.withTenant(tenant.id, async (trx) => {
+      await refreshCustomerFacts(trx, tenant.id, 'all', 'daily');
+      await refreshCompleteness(trx, tenant.id, 'all');
+    });
   }
   retailId = result.tenants.find((tenant) => tenant.industry === 'retail')?.id ?? '';
   expect(DEMO_PASSWORD.length).toBeGreaterThan(7);
@@ -53,5 +54,46 @@ describe('demo tenant: who sees which customers', () => {
     // The admin also sees customers nobody owns.
     expect(admin.owners.length).toBeGreaterThan(manager.owners.length);
     expect(admin.owners.some((owner) => owner === null)).toBe(true);
+  });
+});
+
+describe('demo tenant: data that looks real', () => {
+  it('has stages, system and free tags, custom fields and a believable completeness spread', async () => {
+    const admin = await server.database.withoutTenant((db) =>
+      db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'admin.retail@demo.example.com')
+        .executeTakeFirstOrThrow(),
+    );
+    const { token } = await server.database.withScope({}, (trx) => createSession(trx, admin.id, retailId));
+    const client = server.client({ cookie: `${server.dependencies.sessionCookie.name}=${token}` });
+    const items: {
+      lifecycleStage: string;
+      tagIds: string[];
+      completeness: number;
+      customFields: object;
+      valueLevel: string;
+    }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await client.call('customers.list', { limit: 100, cursor });
+      items.push(...page.data.items);
+      cursor = page.data.nextCursor;
+    } while (cursor);
+    expect(new Set(items.map((item) => item.lifecycleStage)).size).toBeGreaterThanOrEqual(4);
+    expect(new Set(items.map((item) => item.valueLevel)).size).toBeGreaterThanOrEqual(2);
+    expect(items.filter((item) => item.tagIds.length > 0).length).toBeGreaterThan(items.length / 4);
+    expect(items.filter((item) => Object.keys(item.customFields).length > 0).length).toBeGreaterThan(
+      items.length / 4,
+    );
+    const summary = (await client.call('customers.completenessSummary')).data;
+    expect(summary.average).toBeGreaterThan(25);
+    expect(summary.average).toBeLessThan(90);
+    expect(new Set(items.map((item) => item.completeness)).size).toBeGreaterThan(5);
+    expect((await client.call('customFields.list')).data.length).toBeGreaterThanOrEqual(3);
+    expect((await client.call('tags.list')).data.map((tag: { name: string }) => tag.name)).toContain(
+      '高流失风险',
+    );
   });
 });

@@ -1,4 +1,5 @@
 export { type ApiDependencies, type Context, createContext, type Logger, type RequestInfo } from './context';
+export { refreshCompleteness } from './customers/completeness.repository';
 export { refreshCustomerFacts } from './customers/facts.repository';
 export { AppError, ERRORS, type ErrorCode, translateError } from './errors';
 export { LOCALES, type Locale, resolveLocale } from './i18n';

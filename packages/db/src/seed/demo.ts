@@ -26,7 +26,29 @@ type DemoTenant = {
   orderAmount: { min: number; max: number };
   products: { name: string; price: number }[];
   interactionSummaries: string[];
+  /** Free tags of this business, besides the common ones. */
+  tags: string[];
+  /** Custom fields an industry plugin would bring, with how to fill them. */
+  customFields: DemoCustomField[];
+  needs: { explicit: string[]; painPoints: string[]; plans: string[] };
 };
+
+type DemoCustomField = {
+  key: string;
+  labelZh: string;
+  labelEn: string;
+  type: 'text' | 'number' | 'money' | 'enum' | 'multi_enum' | 'date' | 'boolean';
+  options?: { value: string; labelZh: string; labelEn: string }[];
+  /** A value for one customer (or null to leave it empty). */
+  fill: (kind: 'person' | 'company') => string | boolean | string[] | null;
+};
+
+const COMMON_TAGS: { name: string; color: 'red' | 'gold' | 'blue' | 'purple' }[] = [
+  { name: '高流失风险', color: 'red' },
+  { name: '价格敏感', color: 'gold' },
+  { name: '技术导向', color: 'blue' },
+  { name: '决策链复杂', color: 'purple' },
+];
 
 const USERS: DemoUser[] = [
   { email: 'owner@demo.example.com', name: '周立伟' },
@@ -68,6 +90,50 @@ const TENANTS: DemoTenant[] = [
       '参加了春季新品发布会，对真丝系列感兴趣',
       '询问储值卡是否能跨店使用',
     ],
+    tags: ['会员日常客', '礼品采购', '线上下单为主'],
+    customFields: [
+      {
+        key: 'member_card',
+        labelZh: '会员卡号',
+        labelEn: 'Membership card',
+        type: 'text',
+        fill: (kind) =>
+          kind === 'person' && faker.number.float() < 0.7 ? `VIP${faker.string.numeric(8)}` : null,
+      },
+      {
+        key: 'member_grade',
+        labelZh: '会员等级',
+        labelEn: 'Member grade',
+        type: 'enum',
+        options: [
+          { value: 'silver', labelZh: '银卡', labelEn: 'Silver' },
+          { value: 'gold', labelZh: '金卡', labelEn: 'Gold' },
+          { value: 'diamond', labelZh: '钻石卡', labelEn: 'Diamond' },
+        ],
+        fill: () =>
+          faker.number.float() < 0.6 ? faker.helpers.arrayElement(['silver', 'gold', 'diamond']) : null,
+      },
+      {
+        key: 'preferred_channels',
+        labelZh: '偏好渠道',
+        labelEn: 'Preferred channels',
+        type: 'multi_enum',
+        options: [
+          { value: 'store', labelZh: '门店', labelEn: 'Store' },
+          { value: 'mini_program', labelZh: '小程序', labelEn: 'Mini program' },
+          { value: 'live', labelZh: '直播间', labelEn: 'Live stream' },
+        ],
+        fill: () =>
+          faker.number.float() < 0.5
+            ? faker.helpers.arrayElements(['store', 'mini_program', 'live'], { min: 1, max: 2 })
+            : null,
+      },
+    ],
+    needs: {
+      explicit: ['想买适合送长辈的礼盒', '需要冬季大衣，偏好羊绒', '关注护肤品新品试用'],
+      painPoints: ['觉得线上线下价格不一致', '快递时效不稳定', '会员积分规则看不懂'],
+      plans: ['春节前采购年货礼盒', '换季添置外套', '会员日集中囤货'],
+    },
     members: [
       { email: 'owner@demo.example.com', role: 'owner' },
       { email: 'admin.retail@demo.example.com', role: 'admin' },
@@ -100,6 +166,42 @@ const TENANTS: DemoTenant[] = [
       '客户投诉减速机异响，已安排工程师现场排查',
       '邮件发送维保方案和报价单',
     ],
+    tags: ['二期扩产', '国产替代意向', '年度框架客户'],
+    customFields: [
+      {
+        key: 'credit_code',
+        labelZh: '统一社会信用代码',
+        labelEn: 'Unified social credit code',
+        type: 'text',
+        fill: (kind) =>
+          kind === 'company' && faker.number.float() < 0.8
+            ? `91${faker.string.numeric(6)}${faker.string.alphanumeric({ length: 10, casing: 'upper' })}`
+            : null,
+      },
+      {
+        key: 'employees',
+        labelZh: '员工人数',
+        labelEn: 'Employees',
+        type: 'number',
+        fill: (kind) =>
+          kind === 'company' && faker.number.float() < 0.7
+            ? String(faker.number.int({ min: 20, max: 5000 }))
+            : null,
+      },
+      {
+        key: 'annual_budget',
+        labelZh: '年度设备预算',
+        labelEn: 'Annual equipment budget',
+        type: 'money',
+        fill: () =>
+          faker.number.float() < 0.4 ? String(faker.number.int({ min: 10, max: 500 }) * 10_000) : null,
+      },
+    ],
+    needs: {
+      explicit: ['二期产线需要 6 台六轴机器人', '希望引入视觉检测替代人工质检', '需要年度维保覆盖三个厂区'],
+      painPoints: ['现有设备故障率高、停线损失大', '进口备件交期长', '质检漏检导致客诉'],
+      plans: ['明年一季度招标采购产线设备', '下半年完成老线改造', '年底前签订维保框架协议'],
+    },
     members: [
       { email: 'owner@demo.example.com', role: 'owner' },
       { email: 'manager.b2b@demo.example.com', role: 'sales_manager' },
@@ -128,6 +230,53 @@ const TENANTS: DemoTenant[] = [
       '电话沟通授信续期所需材料',
       '邀请客户参加年度银企对接会',
     ],
+    tags: ['授信到期', '跨境结算需求', '集团客户'],
+    customFields: [
+      {
+        key: 'credit_code',
+        labelZh: '统一社会信用代码',
+        labelEn: 'Unified social credit code',
+        type: 'text',
+        fill: () =>
+          faker.number.float() < 0.9
+            ? `91${faker.string.numeric(6)}${faker.string.alphanumeric({ length: 10, casing: 'upper' })}`
+            : null,
+      },
+      {
+        key: 'credit_line',
+        labelZh: '授信额度',
+        labelEn: 'Credit line',
+        type: 'money',
+        fill: () =>
+          faker.number.float() < 0.6 ? String(faker.number.int({ min: 5, max: 500 }) * 100_000) : null,
+      },
+      {
+        key: 'credit_rating',
+        labelZh: '内部信用评级',
+        labelEn: 'Internal credit rating',
+        type: 'enum',
+        options: [
+          { value: 'aaa', labelZh: 'AAA', labelEn: 'AAA' },
+          { value: 'aa', labelZh: 'AA', labelEn: 'AA' },
+          { value: 'a', labelZh: 'A', labelEn: 'A' },
+          { value: 'bbb', labelZh: 'BBB', labelEn: 'BBB' },
+        ],
+        fill: () =>
+          faker.number.float() < 0.7 ? faker.helpers.arrayElement(['aaa', 'aa', 'a', 'bbb']) : null,
+      },
+      {
+        key: 'basic_account',
+        labelZh: '基本户在我行',
+        labelEn: 'Main account with us',
+        type: 'boolean',
+        fill: () => (faker.number.float() < 0.8 ? faker.number.float() < 0.5 : null),
+      },
+    ],
+    needs: {
+      explicit: ['需要流动资金贷款支持旺季备货', '希望开通跨境人民币结算', '集团内资金归集与现金管理'],
+      painPoints: ['审批流程长、材料反复提交', '境外回款周期长', '多家银行账户对账繁琐'],
+      plans: ['三个月内申请授信续期', '半年内上线现金管理平台', '下季度开展出口信用证业务'],
+    },
     members: [
       { email: 'owner@demo.example.com', role: 'owner' },
       { email: 'manager.bank@demo.example.com', role: 'sales_manager' },
@@ -366,6 +515,30 @@ export async function seedDemoData(
         .where('tenant_id', '=', tenantId)
         .where('role', 'in', ['sales_manager', 'sales_rep'])
         .execute();
+      const tagRows = await trx
+        .insertInto('tags')
+        .values([
+          ...COMMON_TAGS.map((tag) => ({ tenant_id: tenantId, name: tag.name, color: tag.color })),
+          ...tenant.tags.map((name) => ({ tenant_id: tenantId, name, color: 'cyan' as const })),
+        ])
+        .returning('id')
+        .execute();
+      const tagIds = tagRows.map((row) => row.id);
+      await trx
+        .insertInto('custom_field_definitions')
+        .values(
+          tenant.customFields.map((field, position) => ({
+            tenant_id: tenantId,
+            key: field.key,
+            label_zh: field.labelZh,
+            label_en: field.labelEn,
+            type: field.type,
+            options: JSON.stringify(field.options ?? []),
+            position,
+            source: 'plugin' as const,
+          })),
+        )
+        .execute();
       const sellers = tenant.members
         .filter((member) => member.role === 'sales_rep' || member.role === 'sales_manager')
         .map((member) => idOf(member.email));
@@ -378,8 +551,53 @@ export async function seedDemoData(
         const updatedAt = new Date(
           Math.min(now, createdAt.getTime() + faker.number.int({ min: 0, max: 200 }) * 86_400_000),
         );
+        const chance = (share: number) => faker.number.float() < share;
+        const custom = Object.fromEntries(
+          tenant.customFields
+            .map((field) => [field.key, field.fill(isCompany ? 'company' : 'person')] as const)
+            .filter(([, value]) => value !== null),
+        );
+        const trade = faker.helpers.arrayElement(tenant.trades);
         return {
           tenant_id: tenantId,
+          customer_number: chance(0.75) ? `C${faker.string.numeric(7)}` : null,
+          industry: chance(0.8) ? (isCompany ? trade : '个人消费') : null,
+          addresses: chance(0.55)
+            ? JSON.stringify([
+                {
+                  label: isCompany ? '办公地址' : '收货地址',
+                  province: faker.helpers.arrayElement([
+                    '上海市',
+                    '江苏省',
+                    '浙江省',
+                    '广东省',
+                    '北京市',
+                    '四川省',
+                  ]),
+                  city: faker.helpers.arrayElement([
+                    '上海市',
+                    '苏州市',
+                    '杭州市',
+                    '深圳市',
+                    '北京市',
+                    '成都市',
+                  ]),
+                  street: `${faker.helpers.arrayElement(['人民路', '建设路', '科技园路', '金桥路'])}${faker.number.int({ min: 1, max: 999 })}号`,
+                },
+              ])
+            : undefined,
+          founded_on:
+            isCompany && chance(0.5) ? faker.date.past({ years: 30 }).toISOString().slice(0, 10) : null,
+          birthday:
+            !isCompany && chance(0.45)
+              ? faker.date.birthdate({ min: 20, max: 70, mode: 'age' }).toISOString().slice(0, 10)
+              : null,
+          explicit_needs: chance(0.4) ? faker.helpers.arrayElement(tenant.needs.explicit) : null,
+          pain_points: chance(0.3) ? faker.helpers.arrayElement(tenant.needs.painPoints) : null,
+          purchase_plan: chance(0.2) ? faker.helpers.arrayElement(tenant.needs.plans) : null,
+          need_type: chance(0.6) ? faker.helpers.arrayElement(['product', 'service', 'both'] as const) : null,
+          tag_ids: chance(0.5) ? faker.helpers.arrayElements(tagIds, { min: 1, max: 2 }) : [],
+          custom_fields: JSON.stringify(custom),
           name: isCompany ? companyName(tenant.trades) : personName(),
           kind: isCompany ? 'company' : 'person',
           phone:
