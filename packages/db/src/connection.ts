@@ -111,6 +111,14 @@ function createPostgres(url: string, max: number) {
     onnotice: () => {},
     types: {
       date: { to: 1082, from: [1082], serialize: (value: string) => value, parse: (value: string) => value },
+      // json/jsonb parameters arrive as JSON text (JSON.stringify at the call site), as
+      // PGlite takes them; encoding them again would store a JSON string.
+      json: {
+        to: 114,
+        from: [114, 3802],
+        serialize: (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value)),
+        parse: (value: string) => JSON.parse(value),
+      },
     },
     connection: { application_name: 'crm' },
   });
