@@ -70,9 +70,6 @@ export const customerSettingsZhCN = {
         value: {
           title: '价值等级',
           basis: '依据近 12 个月已完成订单的成交金额',
-          high: '高价值',
-          mid: '中价值',
-          low: '低价值',
           highRule: '高于 {{amount}}',
           midRule: '{{min}} 至 {{max}}',
           lowRule: '低于 {{amount}}',
@@ -80,9 +77,6 @@ export const customerSettingsZhCN = {
         activity: {
           title: '活跃度',
           basis: '依据近 {{days}} 天内的接触次数（已完成的订单和记录的沟通各算一次）',
-          high: '高活跃',
-          mid: '中活跃',
-          low: '低活跃',
           highRule: '{{count}} 次及以上',
           midRule: '{{min}}–{{max}} 次',
           midRuleSingle: '{{count}} 次',
@@ -91,9 +85,6 @@ export const customerSettingsZhCN = {
         need: {
           title: '需求类型',
           basis: '取自客户档案「需求」中选择的需求类型',
-          product: '产品需求',
-          service: '服务需求',
-          both: '产品和服务需求',
           productRule: '客户需要购买产品',
           serviceRule: '客户需要服务支持',
           bothRule: '两者都需要',

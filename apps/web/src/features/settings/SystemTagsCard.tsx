@@ -10,8 +10,10 @@ import { useCan } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 import { NEED_TYPES } from './types';
 
-const LEVEL_COLORS = { high: 'red', mid: 'orange', low: 'default' } as const;
-const NEED_COLORS = { product: 'geekblue', service: 'cyan', both: 'purple' } as const;
+// The same names and colours as the tags customers wear (features/customers/profile-meta.tsx).
+const VALUE_COLORS = { high: 'gold', mid: 'blue', low: 'default' } as const;
+const ACTIVITY_COLORS = { high: 'green', mid: 'cyan', low: 'default' } as const;
+const NEED_COLOR = 'geekblue';
 
 /**
  * The system tags explained: value and activity levels with the tenant's current thresholds
@@ -42,18 +44,18 @@ export function SystemTagsCard() {
           basis={t('customerSettings.tags.system.value.basis')}
           items={[
             {
-              tag: <Tag color={LEVEL_COLORS.high}>{t('customerSettings.tags.system.value.high')}</Tag>,
+              tag: <Tag color={VALUE_COLORS.high}>{t('systemTags.value.high')}</Tag>,
               rule: t('customerSettings.tags.system.value.highRule', { amount: money(r.valueHighAmount) }),
             },
             {
-              tag: <Tag color={LEVEL_COLORS.mid}>{t('customerSettings.tags.system.value.mid')}</Tag>,
+              tag: <Tag color={VALUE_COLORS.mid}>{t('systemTags.value.mid')}</Tag>,
               rule: t('customerSettings.tags.system.value.midRule', {
                 min: money(r.valueMidAmount),
                 max: money(r.valueHighAmount),
               }),
             },
             {
-              tag: <Tag color={LEVEL_COLORS.low}>{t('customerSettings.tags.system.value.low')}</Tag>,
+              tag: <Tag color={VALUE_COLORS.low}>{t('systemTags.value.low')}</Tag>,
               rule: t('customerSettings.tags.system.value.lowRule', { amount: money(r.valueMidAmount) }),
             },
           ]}
@@ -63,11 +65,11 @@ export function SystemTagsCard() {
           basis={t('customerSettings.tags.system.activity.basis', { days: r.activityWindowDays })}
           items={[
             {
-              tag: <Tag color={LEVEL_COLORS.high}>{t('customerSettings.tags.system.activity.high')}</Tag>,
+              tag: <Tag color={ACTIVITY_COLORS.high}>{t('systemTags.activity.high')}</Tag>,
               rule: t('customerSettings.tags.system.activity.highRule', { count: r.activityHighTouches }),
             },
             {
-              tag: <Tag color={LEVEL_COLORS.mid}>{t('customerSettings.tags.system.activity.mid')}</Tag>,
+              tag: <Tag color={ACTIVITY_COLORS.mid}>{t('systemTags.activity.mid')}</Tag>,
               rule:
                 midMax > r.activityMidTouches
                   ? t('customerSettings.tags.system.activity.midRule', {
@@ -77,7 +79,7 @@ export function SystemTagsCard() {
                   : t('customerSettings.tags.system.activity.midRuleSingle', { count: r.activityMidTouches }),
             },
             {
-              tag: <Tag color={LEVEL_COLORS.low}>{t('customerSettings.tags.system.activity.low')}</Tag>,
+              tag: <Tag color={ACTIVITY_COLORS.low}>{t('systemTags.activity.low')}</Tag>,
               rule: t('customerSettings.tags.system.activity.lowRule', { count: r.activityMidTouches }),
             },
           ]}
@@ -86,7 +88,7 @@ export function SystemTagsCard() {
           title={t('customerSettings.tags.system.need.title')}
           basis={t('customerSettings.tags.system.need.basis')}
           items={NEED_TYPES.map((need) => ({
-            tag: <Tag color={NEED_COLORS[need]}>{t(`customerSettings.tags.system.need.${need}`)}</Tag>,
+            tag: <Tag color={NEED_COLOR}>{t(`systemTags.need.${need}`)}</Tag>,
             rule: t(`customerSettings.tags.system.need.${need}Rule`),
           }))}
         />
@@ -129,7 +131,7 @@ function Section(props: { title: string; basis: string; items: { tag: ReactNode;
         size="small"
         column={1}
         bordered
-        styles={{ label: { width: 140 } }}
+        styles={{ label: { width: 190 } }}
         items={props.items.map((item, index) => ({
           key: String(index),
           label: item.tag,

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Flex, Form, Input, Modal, Radio, Typography } from 'antd';
+import { App, Button, Flex, Form, Input, Modal, Radio, Typography } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useTRPC } from '../../lib/trpc';
@@ -84,13 +84,21 @@ export function TagFormModal({ open, tag, onClose }: Props) {
     <Modal
       open={open}
       title={tag ? t('customerSettings.tags.editTitle') : t('customerSettings.tags.createTitle')}
-      okText={tag ? t('common.save') : t('common.create')}
-      cancelText={t('common.cancel')}
-      okButtonProps={{ 'data-testid': 'tag-submit' } as Record<string, string>}
-      confirmLoading={create.isPending || update.isPending}
-      onOk={() => form.submit()}
       onCancel={onClose}
       destroyOnHidden
+      footer={
+        <Flex justify="flex-end" gap={8}>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button
+            data-testid="tag-submit"
+            type="primary"
+            loading={create.isPending || update.isPending}
+            onClick={() => form.submit()}
+          >
+            {tag ? t('common.save') : t('common.create')}
+          </Button>
+        </Flex>
+      }
     >
       <Form<Values> form={form} layout="vertical" requiredMark={false} onFinish={submit}>
         <Form.Item

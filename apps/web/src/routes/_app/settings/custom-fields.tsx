@@ -106,7 +106,7 @@ function CustomFieldsPage() {
       key: 'type',
       dataIndex: 'type',
       title: t('customerSettings.customFields.columns.type'),
-      width: 110,
+      width: 130,
       render: (type: CustomField['type']) => t(`customerSettings.customFields.types.${type}`),
     },
     {
