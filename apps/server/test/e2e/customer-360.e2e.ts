@@ -43,6 +43,11 @@ describe('customer 360', () => {
     await page.getByTestId('customers-table').getByText(name).click();
     await page.waitForURL(/\/customers\/[0-9a-f-]{36}/);
     await expect(page.getByTestId('customer-stage').textContent()).resolves.toContain('潜在');
+    // A company with only a name: none of the tenant's key fields is filled yet.
+    await expect(page.getByTestId('customer-completeness').textContent()).resolves.toBe('0%');
+    await expect(page.getByTestId('customer-completeness-missing').textContent()).resolves.toContain(
+      '联系人',
+    );
 
     await page.getByTestId('customer-tab-contacts').click();
     for (const [contactName, title, phone] of [
@@ -56,6 +61,10 @@ describe('customer 360', () => {
       await page.getByTestId('contact-submit').click();
       await page.getByText(contactName ?? '', { exact: true }).waitFor();
     }
+    // Contacts are a key field of a company (weight 3 of 17 by default).
+    await expect
+      .poll(async () => page.getByTestId('customer-completeness').textContent(), { timeout: 10_000 })
+      .toBe('18%');
 
     await page.getByTestId('customer-tab-interactions').click();
     await page.getByTestId('interaction-new').click();

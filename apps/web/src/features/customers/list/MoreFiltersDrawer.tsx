@@ -292,7 +292,7 @@ export function MoreFiltersDrawer({ open, onClose, filters, fields, onApply }: P
               <Radio.Group
                 options={[
                   { value: 'any', label: t('lists.filters.any') },
-                  { value: 'stale', label: t('completeness.staleTag') },
+                  { value: 'stale', label: t('lists.filters.staleOnly') },
                   { value: 'fresh', label: t('lists.filters.freshOnly') },
                 ]}
               />
