@@ -464,6 +464,8 @@ export const en: Messages = {
     lifecycleReason: {
       order: 'after an order change',
       daily: 'by time since the last deal',
+      interaction: 'recalculated after a logged interaction',
+      settings: 'recalculated after the customer rules changed',
     },
     change: {
       customer: {
@@ -527,6 +529,9 @@ export const en: Messages = {
       next_step: 'Next step',
       next_step_due: 'Next step due',
       sentiment: 'Sentiment',
+      tag_ids: 'Tags',
+      custom_fields: 'Custom fields',
+      need_type: 'Need type',
     },
   },
   comingSoon: {

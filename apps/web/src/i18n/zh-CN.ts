@@ -462,6 +462,8 @@ export const zhCN = {
     lifecycleReason: {
       order: '因订单变动',
       daily: '按成交间隔自动调整',
+      interaction: '记录沟通后重新计算',
+      settings: '客户规则调整后重新计算',
     },
     change: {
       customer: {
@@ -525,6 +527,9 @@ export const zhCN = {
       next_step: '下一步',
       next_step_due: '下一步截止',
       sentiment: '客户态度',
+      tag_ids: '标签',
+      custom_fields: '自定义字段',
+      need_type: '需求类型',
     },
   },
   comingSoon: {

@@ -13,6 +13,9 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   type Customer,
+  type CustomerTag,
+  type CustomFieldDefinition,
+  type CustomFieldValue,
   INTERACTION_KINDS,
   type InteractionKind,
   LIFECYCLE_STAGES,
@@ -30,11 +33,20 @@ import { useTRPC, useTRPCClient } from '../../lib/trpc';
 import { INTERACTION_ICONS, InteractionKindTag, SentimentTag } from '../interactions/InteractionTags';
 import { OrderStatusTag } from '../orders/OrderStatusTag';
 import { LifecycleTag } from './LifecycleTag';
+import { useCustomFields, useFieldLabel, useFormatCustomValue, useTagsById } from './profile-meta';
 
 const PAGE_SIZE = 20;
 
 type Change = { from: unknown; to: unknown };
 type Member = { userId: string; name: string };
+/** What turns ids and keys in a change into names: members, free tags, custom fields. */
+type Lookups = {
+  members: readonly Member[];
+  tags: ReadonlyMap<string, CustomerTag>;
+  fields: readonly CustomFieldDefinition[];
+  fieldName: (field: CustomFieldDefinition) => string;
+  customValue: (field: CustomFieldDefinition, value: CustomFieldValue | undefined) => string | null;
+};
 
 const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
   typeof value === 'string' && (list as readonly string[]).includes(value);
@@ -53,6 +65,11 @@ export function TimelineTab({ customer }: { customer: Customer }) {
   const canReadMembers = useCan('members.read');
   // Owner changes name users by id: show their names when the role may list members.
   const members = useQuery({ ...trpc.members.list.queryOptions(), enabled: canReadMembers });
+  const tags = useTagsById();
+  const { all: fields } = useCustomFields();
+  const fieldName = useFieldLabel();
+  const customValue = useFormatCustomValue();
+  const lookups: Lookups = { members: members.data ?? [], tags, fields, fieldName, customValue };
   // Not infiniteQueryOptions(): it adds a `direction` to the input, which the procedure's strict
   // input refuses. Same query key, so invalidating the procedure still refreshes it.
   const input = { id: customer.id, limit: PAGE_SIZE };
@@ -81,7 +98,7 @@ export function TimelineTab({ customer }: { customer: Customer }) {
       <>
         <Timeline
           items={entries.map((entry) => {
-            const view = describe(entry, t, customer.currency, members.data ?? []);
+            const view = describe(entry, t, customer.currency, lookups);
             return {
               key: `${entry.kind}-${entry.id}`,
               color: view.color,
@@ -126,7 +143,7 @@ export function TimelineTab({ customer }: { customer: Customer }) {
 
 type View = { title: ReactNode; details?: ReactNode; color: string; icon: ReactNode };
 
-function describe(entry: TimelineEntry, t: TFunction, currency: string, members: readonly Member[]): View {
+function describe(entry: TimelineEntry, t: TFunction, currency: string, lookups: Lookups): View {
   const data = entry.data;
   switch (entry.kind) {
     case 'order': {
@@ -194,7 +211,9 @@ function describe(entry: TimelineEntry, t: TFunction, currency: string, members:
     case 'lifecycle': {
       const from = isOneOf<LifecycleStage>(LIFECYCLE_STAGES, data.from) ? data.from : null;
       const to = isOneOf<LifecycleStage>(LIFECYCLE_STAGES, data.to) ? data.to : null;
-      const reason = data.reason === 'order' || data.reason === 'daily' ? data.reason : null;
+      const reason = isOneOf(['order', 'daily', 'interaction', 'settings'] as const, data.reason)
+        ? data.reason
+        : null;
       return {
         color: to === 'at_risk' || to === 'dormant' ? 'orange' : 'purple',
         icon: <RiseOutlined />,
@@ -212,7 +231,7 @@ function describe(entry: TimelineEntry, t: TFunction, currency: string, members:
       };
     }
     case 'change':
-      return describeChange(data, t, currency, members);
+      return describeChange(data, t, currency, lookups);
     default:
       // A kind registered on the server after this page was written.
       return {
@@ -223,11 +242,44 @@ function describe(entry: TimelineEntry, t: TFunction, currency: string, members:
   }
 }
 
+/** One line per changed field; custom fields count one by one under their own names. */
+function changeRows(changes: Record<string, Change>, t: TFunction, currency: string, lookups: Lookups) {
+  const rows: { key: string; label: string; from: string | null; to: string | null }[] = [];
+  for (const [key, change] of Object.entries(changes)) {
+    if (key === 'custom_fields') {
+      const from = (change?.from ?? {}) as Record<string, CustomFieldValue>;
+      const to = (change?.to ?? {}) as Record<string, CustomFieldValue>;
+      for (const fieldKey of new Set([...Object.keys(from), ...Object.keys(to)])) {
+        if (JSON.stringify(from[fieldKey] ?? null) === JSON.stringify(to[fieldKey] ?? null)) continue;
+        const field = lookups.fields.find((candidate) => candidate.key === fieldKey);
+        rows.push({
+          key: `custom:${fieldKey}`,
+          label: field ? lookups.fieldName(field) : fieldKey,
+          from: field
+            ? lookups.customValue(field, from[fieldKey])
+            : formatValue('', from[fieldKey], t, currency, lookups),
+          to: field
+            ? lookups.customValue(field, to[fieldKey])
+            : formatValue('', to[fieldKey], t, currency, lookups),
+        });
+      }
+      continue;
+    }
+    rows.push({
+      key,
+      label: fieldLabel(key, t),
+      from: formatValue(key, change?.from, t, currency, lookups),
+      to: formatValue(key, change?.to, t, currency, lookups),
+    });
+  }
+  return rows;
+}
+
 function describeChange(
   data: Record<string, unknown>,
   t: TFunction,
   currency: string,
-  members: readonly Member[],
+  lookups: Lookups,
 ): View {
   const entity = isOneOf(ENTITIES, data.entity) ? data.entity : null;
   const action = isOneOf(ACTIONS, data.action) ? data.action : null;
@@ -261,20 +313,17 @@ function describeChange(
   const details =
     action === 'update' && !(entity === 'customer' && keys.length === 1 && keys[0] === 'archived_at') ? (
       <Flex vertical gap={2} data-testid="timeline-changes">
-        {keys.map((key) => {
-          const change = changes[key];
-          return (
-            <Typography.Text key={key}>
-              <Typography.Text type="secondary">
-                {fieldLabel(key, t)}
-                {t('common.colon')}
-              </Typography.Text>
-              <ChangeValue value={formatValue(key, change?.from, t, currency, members)} />
-              <Typography.Text type="secondary">{' → '}</Typography.Text>
-              <ChangeValue value={formatValue(key, change?.to, t, currency, members)} />
+        {changeRows(changes, t, currency, lookups).map((row) => (
+          <Typography.Text key={row.key}>
+            <Typography.Text type="secondary">
+              {row.label}
+              {t('common.colon')}
             </Typography.Text>
-          );
-        })}
+            <ChangeValue value={row.from} />
+            <Typography.Text type="secondary">{' → '}</Typography.Text>
+            <ChangeValue value={row.to} />
+          </Typography.Text>
+        ))}
       </Flex>
     ) : undefined;
 
@@ -309,9 +358,15 @@ function formatValue(
   value: unknown,
   t: TFunction,
   currency: string,
-  members: readonly Member[],
+  lookups: Lookups,
 ): string | null {
   if (value === null || value === undefined || value === '') return null;
+  if (key === 'tag_ids' && Array.isArray(value)) {
+    if (value.length === 0) return null;
+    return value
+      .map((id) => lookups.tags.get(String(id))?.name ?? String(id).slice(0, 8))
+      .join(t('customFields.separator'));
+  }
   if (Array.isArray(value)) {
     if (value.length === 0) return null;
     return value
@@ -333,8 +388,10 @@ function formatValue(
   if (key === 'status' && isOneOf(ORDER_STATUSES, text)) return t(`orders.status.${text}`);
   if (key === 'payment_method' && isOneOf(PAYMENT_METHODS, text)) return t(`orders.paymentMethod.${text}`);
   if (key === 'sentiment' && isOneOf(SENTIMENTS, text)) return t(`interactions.sentiment.${text}`);
+  if (key === 'need_type' && (text === 'product' || text === 'service' || text === 'both'))
+    return t(`systemTags.need.${text}`);
   if (key === 'owner_user_id')
-    return members.find((member) => member.userId === text)?.name ?? text.slice(0, 8);
+    return lookups.members.find((member) => member.userId === text)?.name ?? text.slice(0, 8);
   if (ISO_TIME.test(text)) return formatDateTime(text);
   return text;
 }
