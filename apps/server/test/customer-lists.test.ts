@@ -409,6 +409,10 @@ describe('search', () => {
     expect(await listIds(admin, { search: '欧阳' })).toEqual([company]);
     expect(await listIds(admin, { search: '55556666' })).toEqual([company]);
     expect(await listIds(admin, { search: '张芳' })).toEqual([]);
+    // One or two letters have no trigram: a plain match on the name, number and email.
+    const latin = await newCustomer(admin, 'Li Ning Sports', { kind: 'company' });
+    expect(await listIds(admin, { search: 'Li' })).toEqual([latin]);
+    expect(await listIds(admin, { search: 'ning sp' })).toEqual([latin]);
     expect(await listIds(admin, { search: '王芳' })).toEqual([other]);
     // A rep searching finds only their own.
     expect(await listIds(rep, { search: '张伟' })).toEqual([]);

@@ -157,13 +157,47 @@ function customCondition(definitions: Definitions, filter: CustomFieldFilter): R
   }
 }
 
-/** A search string with something to index: Chinese characters, letters or digits. */
-const SEARCHABLE = /[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]/;
+const SEARCH_RUNS = /[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+/g;
+
+/**
+ * How a search is run, by the shape of the query (measured on 1M customers, see
+ * docs/benchmarks.md):
+ * - 'grams': two or more Chinese characters, or a letter/digit run of three or more — the
+ *   customers' and contacts' GIN indexes find the few matches, which are then sorted;
+ * - 'single': one Chinese character (a surname, say) matches a large share of the list, so
+ *   the rows are read in list order and checked, and contacts are not searched;
+ * - 'text': nothing to index (one or two letters or digits, punctuation): a plain match
+ *   on name, email and customer number.
+ */
+export function searchShape(search: string): 'grams' | 'single' | 'text' {
+  const runs = search.match(SEARCH_RUNS) ?? [];
+  if (runs.length === 0) return 'text';
+  const chinese = runs.filter((run) => !/^[A-Za-z0-9]/.test(run));
+  const latin = runs.filter((run) => /^[A-Za-z0-9]/.test(run));
+  if (chinese.some((run) => run.length >= 2) || latin.some((run) => run.length >= 3)) return 'grams';
+  if (chinese.length > 0 && latin.length === 0) return 'single';
+  return 'text';
+}
+
+function searchCondition(tenantId: string, search: string): RawBuilder<boolean> {
+  const shape = searchShape(search);
+  if (shape === 'grams') {
+    // A union of ids, not an OR: each side uses its own GIN index.
+    return sql<boolean>`customers.id in (
+      select x.id from customers x where x.tenant_id = ${tenantId} and x.search_grams @> search_query_grams(${search})
+      union
+      select k.customer_id from contacts k where k.tenant_id = ${tenantId} and k.search_grams @> search_query_grams(${search}))`;
+  }
+  if (shape === 'single') return sql<boolean>`customers.search_grams @> search_query_grams(${search})`;
+  const pattern = `%${escapeLike(search)}%`;
+  return sql<boolean>`(customers.name ilike ${pattern} or customers.email ilike ${pattern}
+    or customers.customer_number ilike ${pattern})`;
+}
 
 /**
  * Every filter of a customer query as one condition. Search matches the customer's name,
  * phone, email and number, or any of its contacts' names, phones and emails, through the
- * search grams (Chinese character pairs, letter and digit trigrams) and their GIN indexes.
+ * search grams (Chinese characters and their pairs, letter and digit trigrams).
  */
 export function customerConditions(
   tenantId: string,
@@ -207,16 +241,7 @@ export function customerConditions(
     if (query.createdFrom) add(sql<boolean>`customers.created_at >= ${query.createdFrom}::date`);
     if (query.createdTo) add(sql<boolean>`customers.created_at < ${query.createdTo}::date + 1`);
     for (const filter of query.custom ?? []) add(customCondition(definitions, filter));
-    if (query.search) {
-      if (SEARCHABLE.test(query.search)) {
-        add(sql<boolean>`(customers.search_grams @> search_query_grams(${query.search})
-          or customers.id in (select k.customer_id from contacts k
-            where k.tenant_id = ${tenantId} and k.search_grams @> search_query_grams(${query.search})))`);
-      } else {
-        const pattern = `%${escapeLike(query.search)}%`;
-        add(sql<boolean>`(customers.name ilike ${pattern} or customers.email ilike ${pattern})`);
-      }
-    }
+    if (query.search) add(searchCondition(tenantId, query.search));
     return eb.and(conditions);
   };
 }

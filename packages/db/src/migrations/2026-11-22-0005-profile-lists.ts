@@ -81,7 +81,8 @@ const statements = [
      ) grams
    $$`,
   // The grams a query must all match: pairs for Chinese (one character alone), trigrams
-  // for letters and digits (a short run whole).
+  // for letters and digits. A run of one or two letters or digits is left out: it may be
+  // the start of a longer word ('ning sp' → sports), which no gram of it would match.
   `create function search_query_grams(query text) returns text[] language sql immutable parallel safe as $$
      select coalesce(array_agg(distinct gram), '{}')
      from regexp_matches(lower(coalesce(query, '')), '[\\u3400-\\u9fff\\uf900-\\ufaff]+|[a-z0-9]+', 'g') as run(parts)
@@ -92,6 +93,7 @@ const statements = [
                when parts[1] ~ '^[a-z0-9]' then least(length(parts[1]), 3)
                else least(length(parts[1]), 2) end) as size(n)
        where i + n - 1 <= length(parts[1])
+         and not (parts[1] ~ '^[a-z0-9]' and length(parts[1]) < 3)
      ) grams
    $$`,
 
