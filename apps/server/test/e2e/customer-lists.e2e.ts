@@ -23,7 +23,7 @@ async function call(page: Page, path: string, input: unknown) {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-      const json = await response.json();
+      const json = (await response.json()) as { error?: unknown; result: { data: unknown } };
       if (json.error) throw new Error(JSON.stringify(json.error));
       return json.result.data;
     },
