@@ -55,7 +55,9 @@ export const filtersFromUrl = z
 export function compactFilters(filters: CustomerFilters): CustomerFilters {
   const compact: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(filters)) {
-    if (value === undefined || value === null || value === '' || value === false) continue;
+    if (value === undefined || value === null || value === '') continue;
+    // `stale: false` means "updated within 30 days"; `unowned: false` means nothing.
+    if (key === 'unowned' && value === false) continue;
     if (Array.isArray(value) && value.length === 0) continue;
     compact[key] = value;
   }
