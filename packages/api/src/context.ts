@@ -35,9 +35,55 @@ export type RequestInfo = {
   clearSessionCookie(): void;
 };
 
+/**
+ * The request's session, validated at most once per request and only by a procedure that
+ * needs it: public and authenticated procedures look it up on their own (`resolve`); a
+ * tenant procedure reads it inside its own transaction's opening round trip and `settle`s it.
+ */
+export class RequestSession {
+  /** The validated session once known (for logs), undefined before. */
+  current: ValidatedSession | null | undefined = undefined;
+  #pending: Promise<ValidatedSession | null> | null = null;
+  readonly #dependencies: ApiDependencies;
+  readonly #request: RequestInfo;
+
+  constructor(dependencies: ApiDependencies, request: RequestInfo) {
+    this.#dependencies = dependencies;
+    this.#request = request;
+  }
+
+  resolve(): Promise<ValidatedSession | null> {
+    this.#pending ??= this.#validate();
+    return this.#pending;
+  }
+
+  settle(auth: ValidatedSession | null): void {
+    this.current = auth;
+    this.#pending ??= Promise.resolve(auth);
+  }
+
+  async #validate(): Promise<ValidatedSession | null> {
+    const token = this.#request.sessionToken;
+    if (!token) {
+      this.current = null;
+      return null;
+    }
+    const { database, sessionPolicy } = this.#dependencies;
+    const auth = await database.withoutTenant((db) => validateSessionToken(db, token, sessionPolicy));
+    if (!auth) this.#request.clearSessionCookie();
+    this.current = auth;
+    return auth;
+  }
+}
+
 export type Context = ApiDependencies &
   RequestInfo & {
+    /**
+     * The signed-in session. Filled in by the procedure builders (trpc.ts) before any
+     * procedure body runs; null until then.
+     */
     auth: ValidatedSession | null;
+    requestSession: RequestSession;
   };
 
 /** The extra context a tenant procedure runs with, inside its tenant transaction. */
@@ -49,14 +95,12 @@ export type TenantContext = {
   access: RecordAccess;
 };
 
+/** No database work here: the session is validated by the procedure that needs it. */
 export async function createContext(dependencies: ApiDependencies, request: RequestInfo): Promise<Context> {
-  let auth: ValidatedSession | null = null;
-  if (request.sessionToken) {
-    const token = request.sessionToken;
-    auth = await dependencies.database.withoutTenant((db) =>
-      validateSessionToken(db, token, dependencies.sessionPolicy),
-    );
-    if (!auth) request.clearSessionCookie();
-  }
-  return { ...dependencies, ...request, auth };
+  return {
+    ...dependencies,
+    ...request,
+    auth: null,
+    requestSession: new RequestSession(dependencies, request),
+  };
 }

@@ -1,4 +1,13 @@
-import { hasPermission, type Permission, ROLE_PERMISSIONS, ROLE_RECORD_SCOPE } from '@crm/auth';
+import {
+  deleteSession,
+  hasPermission,
+  judgeSession,
+  type Permission,
+  parseSessionToken,
+  ROLE_PERMISSIONS,
+  ROLE_RECORD_SCOPE,
+  touchSession,
+} from '@crm/auth';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context';
@@ -51,7 +60,13 @@ const logFailures = t.middleware(async ({ ctx, next, path, type }) => {
   const result = await next();
   if (!result.ok) {
     const error = result.error;
-    const fields = { requestId: ctx.requestId, path, type, code: error.code, userId: ctx.auth?.user.id };
+    const fields = {
+      requestId: ctx.requestId,
+      path,
+      type,
+      code: error.code,
+      userId: ctx.requestSession.current?.user.id,
+    };
     if (error.code === 'INTERNAL_SERVER_ERROR')
       ctx.logger.error({ ...fields, err: error.cause ?? error }, 'procedure failed');
     else if (error.code === 'FORBIDDEN' || error.code === 'UNAUTHORIZED')
@@ -60,12 +75,18 @@ const logFailures = t.middleware(async ({ ctx, next, path, type }) => {
   return result;
 });
 
+/** ctx.auth from the request's session (looked up once per request, when first needed). */
+const withAuth = t.middleware(async ({ ctx, next }) =>
+  next({ ctx: { auth: await ctx.requestSession.resolve() } }),
+);
+
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure.use(logFailures).meta({ access: 'public' });
+export const publicProcedure = t.procedure.use(logFailures).use(withAuth).meta({ access: 'public' });
 
 /** A signed-in user, before or without a tenant. */
 export const authenticatedProcedure = t.procedure
   .use(logFailures)
+  .use(withAuth)
   .meta({ access: 'authenticated' })
   .use(({ ctx, next }) => {
     if (!ctx.auth) throw appError('UNAUTHENTICATED');
@@ -73,22 +94,33 @@ export const authenticatedProcedure = t.procedure
   });
 
 /**
- * A member of the session's active tenant. The whole procedure runs in one
- * withTenant transaction (RLS confines it to that tenant); the membership and role are
- * read inside it, and the procedure's declared permission is checked against the role
- * table. A failed procedure rolls the transaction back.
+ * A member of the session's active tenant. The whole procedure runs in one tenant
+ * transaction (RLS confines it to that tenant) whose opening round trip also reads the
+ * session — its active tenant and user become the transaction's scope in SQL — and the
+ * member's role: BEGIN, session, scope and membership in one write. The session's secret,
+ * expiry and idleness are checked here before anything else runs; the procedure's declared
+ * permission is checked against the role table. A failed procedure rolls the transaction
+ * back.
  */
 export const tenantProcedure = t.procedure
   .use(logFailures)
   .meta({ access: 'tenant' })
   .use(async ({ ctx, meta, next }) => {
-    if (!ctx.auth) throw appError('UNAUTHENTICATED');
-    const auth = ctx.auth;
-    const tenantId = auth.session.active_tenant_id;
-    if (!tenantId) throw appError('NO_ACTIVE_TENANT');
-    return ctx.database.withMember(tenantId, auth.user.id, async (trx, membership) => {
-      if (!membership) throw appError('NOT_A_MEMBER');
-      const { role, teamId } = membership;
+    const token = ctx.sessionToken === null ? null : parseSessionToken(ctx.sessionToken);
+    if (!token) {
+      if (ctx.sessionToken !== null) ctx.clearSessionCookie();
+      throw appError('UNAUTHENTICATED');
+    }
+    const outcome = await ctx.database.withSession(token.id, async (trx, opened) => {
+      const verdict = judgeSession(opened.session, token.secret, ctx.sessionPolicy);
+      if (verdict.status !== 'valid') return { signedIn: false as const, verdict };
+      const { auth } = verdict;
+      ctx.requestSession.settle(auth);
+      if (verdict.touch) await touchSession(trx, auth.session);
+      const tenantId = auth.session.active_tenant_id;
+      if (!tenantId) throw appError('NO_ACTIVE_TENANT');
+      if (!opened.membership) throw appError('NOT_A_MEMBER');
+      const { role, teamId } = opened.membership;
       if (meta?.permission && !hasPermission(role, meta.permission)) throw appError('FORBIDDEN');
       const result = await next({
         ctx: {
@@ -102,8 +134,15 @@ export const tenantProcedure = t.procedure
       });
       // Roll back everything the procedure wrote when it failed.
       if (!result.ok) throw result.error;
-      return result;
+      return { signedIn: true as const, result };
     });
+    if (outcome.signedIn) return outcome.result;
+    ctx.requestSession.settle(null);
+    if (outcome.verdict.status === 'ended') {
+      await ctx.database.withoutTenant((db) => deleteSession(db, token.id));
+    }
+    ctx.clearSessionCookie();
+    throw appError('UNAUTHENTICATED');
   });
 
 /** A tenant member whose role grants `permission` (from the one role → permission table). */

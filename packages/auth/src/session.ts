@@ -59,39 +59,75 @@ export async function createSession(
 
 export type ValidatedSession = { session: Session; user: Pick<User, 'id' | 'email' | 'name' | 'locale'> };
 
+/** A token's two halves, or null when it is not shaped like one of ours. */
+export function parseSessionToken(token: string): { id: string; secret: string } | null {
+  const [id, secret, ...rest] = token.split('.');
+  if (!id || !secret || rest.length > 0 || id.length !== 32 || secret.length !== 32) return null;
+  return { id, secret };
+}
+
+/** A session row with what a request needs of its user (as validateSessionToken reads it). */
+export type SessionWithUser = Session & Pick<User, 'email' | 'name' | 'locale' | 'disabled_at'>;
+
+/**
+ * The verdict on a presented secret and the stored row: `valid` (with `touch` when
+ * last_active_at is due its bounded refresh), `unknown` (no such session or a wrong secret)
+ * or `ended` (expired, idle or the user disabled: the row should be deleted).
+ */
+export type SessionVerdict =
+  | { status: 'valid'; auth: ValidatedSession; touch: boolean }
+  | { status: 'unknown' }
+  | { status: 'ended' };
+
+export function judgeSession(
+  row: SessionWithUser | null | undefined,
+  secret: string,
+  policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+  now = Date.now(),
+): SessionVerdict {
+  if (!row) return { status: 'unknown' };
+  if (!constantTimeEqual(new Uint8Array(row.secret_hash), hashSecret(secret))) return { status: 'unknown' };
+  const idle = now - row.last_active_at.getTime() >= policy.inactivityTimeoutMs;
+  if (row.disabled_at !== null || idle || row.expires_at.getTime() <= now) return { status: 'ended' };
+  const { email, name, locale, disabled_at: _disabled, ...session } = row;
+  const touch = now - session.last_active_at.getTime() >= policy.activityWriteIntervalMs;
+  if (touch) session.last_active_at = new Date(now);
+  return { status: 'valid', auth: { session, user: { id: row.user_id, email, name, locale } }, touch };
+}
+
+/** Writes the refreshed last_active_at of a session judged valid with `touch`. */
+export async function touchSession(trx: Kysely<Database> | Transaction<Database>, session: Session) {
+  await trx
+    .updateTable('sessions')
+    .set({ last_active_at: session.last_active_at })
+    .where('id', '=', session.id)
+    .execute();
+}
+
+export async function deleteSession(trx: Kysely<Database> | Transaction<Database>, sessionId: string) {
+  await trx.deleteFrom('sessions').where('id', '=', sessionId).execute();
+}
+
 /** Returns the session and its user, or null when the token is unknown, wrong, expired or idle. */
 export async function validateSessionToken(
   trx: Kysely<Database> | Transaction<Database>,
   token: string,
   policy: SessionPolicy = DEFAULT_SESSION_POLICY,
 ): Promise<ValidatedSession | null> {
-  const [id, secret, ...rest] = token.split('.');
-  if (!id || !secret || rest.length > 0 || id.length !== 32 || secret.length !== 32) return null;
+  const parsed = parseSessionToken(token);
+  if (!parsed) return null;
   const row = await trx
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .selectAll('sessions')
     .select(['users.email', 'users.name', 'users.locale', 'users.disabled_at'])
-    .where('sessions.id', '=', id)
+    .where('sessions.id', '=', parsed.id)
     .executeTakeFirst();
-  if (!row) return null;
-  if (!constantTimeEqual(new Uint8Array(row.secret_hash), hashSecret(secret))) return null;
-  const now = Date.now();
-  const idle = now - row.last_active_at.getTime() >= policy.inactivityTimeoutMs;
-  if (row.disabled_at !== null || idle || row.expires_at.getTime() <= now) {
-    await trx.deleteFrom('sessions').where('id', '=', id).execute();
-    return null;
-  }
-  const { email, name, locale, disabled_at: _disabled, ...session } = row;
-  if (now - session.last_active_at.getTime() >= policy.activityWriteIntervalMs) {
-    session.last_active_at = new Date(now);
-    await trx
-      .updateTable('sessions')
-      .set({ last_active_at: session.last_active_at })
-      .where('id', '=', id)
-      .execute();
-  }
-  return { session, user: { id: row.user_id, email, name, locale } };
+  const verdict = judgeSession(row, parsed.secret, policy);
+  if (verdict.status === 'ended') await deleteSession(trx, parsed.id);
+  if (verdict.status !== 'valid') return null;
+  if (verdict.touch) await touchSession(trx, verdict.auth.session);
+  return verdict.auth;
 }
 
 export async function invalidateSession(trx: Transaction<Database>, sessionId: string): Promise<void> {

@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { CompiledQuery, Kysely, Migrator, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, type LogEvent, Migrator, sql, type Transaction } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import { migrationProvider } from './migrations';
 import { APP_ROLE, OWNER_ROLE } from './roles';
 import { type OpeningBatch, ScopedPostgresDialect, scopeStorage } from './scoped-dialect';
-import type { Database, Role } from './tables';
+import type { Database, Role, Session, User } from './tables';
 
 export type DatabaseConfig = {
   /** Set: a PostgreSQL server, connected as the runtime role. Unset: embedded PGlite. */
@@ -18,6 +18,8 @@ export type DatabaseConfig = {
   dataDir?: string | undefined;
   /** Pool size for a PostgreSQL server. */
   maxConnections?: number | undefined;
+  /** Called with every statement once it has run (the benchmarks read the SQL a procedure sends). */
+  onQuery?: ((query: CompiledQuery) => void) | undefined;
 };
 
 /** What a scoped transaction may see: a tenant's rows, a user's own memberships, or neither. */
@@ -45,6 +47,21 @@ export type CrmDatabase = {
     fn: (trx: Transaction<Database>, membership: MemberAccess | null) => Promise<T>,
   ): Promise<T>;
   /**
+   * A tenant request identified only by a session id: the transaction's scope is read from
+   * the session in SQL (its active tenant and user go into app.tenant_id / app.user_id with
+   * set_config(…, true)), and `fn` gets the session with its user and the member's role and
+   * team — BEGIN, session, scope and membership in one round trip. Nothing is scoped when
+   * there is no such session. `fn` must check the session (secret, expiry) before it trusts
+   * or returns anything: the scope was set before that check.
+   */
+  withSession<T>(
+    sessionId: string,
+    fn: (
+      trx: Transaction<Database>,
+      opened: { session: SessionWithUser | null; membership: MemberAccess | null },
+    ) => Promise<T>,
+  ): Promise<T>;
+  /**
    * Statements on the global auth tables (users, sessions) with no tenant in play, each
    * atomic on its own, e.g. validating a session on every request. On a server this runs
    * straight on the pool (the connection already is the runtime role; one round trip
@@ -67,6 +84,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<CrmDatabase>
 }
 
 export type MemberAccess = { role: Role; teamId: string | null };
+/** A session row and what a request needs of its user. */
+export type SessionWithUser = Session & Pick<User, 'email' | 'name' | 'locale' | 'disabled_at'>;
 type MembershipRow = { role: Role; team_id: string | null };
 
 function toMemberAccess(row: MembershipRow | undefined): MemberAccess | null {
@@ -79,6 +98,32 @@ function membershipQuery(tenantId: string, userId: string) {
     tenantId,
     userId,
   ]);
+}
+
+/**
+ * Sets the transaction's scope from a session row, transaction-locally, and returns the row
+ * with its user. No row (unknown session): nothing is set, so RLS shows no tenant's rows.
+ */
+function sessionScopeQuery(sessionId: string) {
+  return CompiledQuery.raw(
+    `select set_config('app.tenant_id', coalesce(s.active_tenant_id::text, ''), true) as scope_tenant_id,
+       set_config('app.user_id', s.user_id::text, true) as scope_user_id,
+       s.*, u.email, u.name, u.locale, u.disabled_at
+     from sessions s join users u on u.id = s.user_id
+     where s.id = $1`,
+    [sessionId],
+  );
+}
+
+/** The caller's role in the tenant the transaction is scoped to. */
+const scopedMembershipQuery = CompiledQuery.raw(
+  'select role, team_id from memberships where tenant_id = app_tenant_id() and user_id = app_user_id()',
+);
+
+function toSessionWithUser(row: Record<string, unknown> | undefined): SessionWithUser | null {
+  if (!row) return null;
+  const { scope_tenant_id: _tenant, scope_user_id: _user, ...session } = row;
+  return session as SessionWithUser;
 }
 
 /** PGlite: one superuser session, so each scoped transaction first drops to the runtime role. */
@@ -101,6 +146,12 @@ async function runMigrations(db: Kysely<unknown>): Promise<void> {
     const cause = error instanceof Error ? error : new Error(String(error ?? failed?.migrationName));
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${cause.message}`, { cause });
   }
+}
+
+function queryLogger(onQuery: (query: CompiledQuery) => void) {
+  return (event: LogEvent) => {
+    if (event.level === 'query') onQuery(event.query);
+  };
 }
 
 function createPostgres(url: string, max: number) {
@@ -126,7 +177,10 @@ function createPostgres(url: string, max: number) {
 
 async function openServerDatabase(url: string, config: DatabaseConfig): Promise<CrmDatabase> {
   const client = createPostgres(url, config.maxConnections ?? 10);
-  const db = new Kysely<Database>({ dialect: new ScopedPostgresDialect({ postgres: client }) });
+  const db = new Kysely<Database>({
+    dialect: new ScopedPostgresDialect({ postgres: client }),
+    ...(config.onQuery && { log: queryLogger(config.onQuery) }),
+  });
   const settingsQuery = (scope: Scope) =>
     CompiledQuery.raw("select set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)", [
       scope.tenantId ?? '',
@@ -148,6 +202,20 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
         db
           .transaction()
           .execute((trx) => fn(trx, toMemberAccess(batch.firstReadRows?.[0] as MembershipRow | undefined))),
+      );
+    },
+    withSession(sessionId, fn) {
+      const batch: OpeningBatch = {
+        settings: sessionScopeQuery(sessionId),
+        firstRead: scopedMembershipQuery,
+      };
+      return scopeStorage.run(batch, () =>
+        db.transaction().execute((trx) =>
+          fn(trx, {
+            session: toSessionWithUser(batch.settingsRows?.[0] as Record<string, unknown> | undefined),
+            membership: toMemberAccess(batch.firstReadRows?.[0] as MembershipRow | undefined),
+          }),
+        ),
       );
     },
     withoutTenant: (fn) => fn(db),
@@ -195,6 +263,15 @@ async function openEmbeddedDatabase(dataDir: string): Promise<CrmDatabase> {
       withScope({ tenantId, userId }, async (trx) => {
         const { rows } = await trx.executeQuery<MembershipRow>(membershipQuery(tenantId, userId));
         return fn(trx, toMemberAccess(rows[0]));
+      }),
+    withSession: (sessionId, fn) =>
+      withScope({}, async (trx) => {
+        const { rows } = await trx.executeQuery<Record<string, unknown>>(sessionScopeQuery(sessionId));
+        const membership = await trx.executeQuery<MembershipRow>(scopedMembershipQuery);
+        return fn(trx, {
+          session: toSessionWithUser(rows[0]),
+          membership: toMemberAccess(membership.rows[0]),
+        });
       }),
     withoutTenant: (fn) => withScope({}, fn),
     async migrate() {

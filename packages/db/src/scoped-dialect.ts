@@ -4,8 +4,9 @@ import { PostgresJSDialect, type PostgresJSDialectConfig } from 'kysely-postgres
 
 /** What the scoped transaction being opened sends with its BEGIN, and what came back. */
 export type OpeningBatch = {
-  /** set_config(…, true) of the scope's settings. */
+  /** set_config(…, true) of the scope's settings (it may read them from a table, e.g. a session). */
   settings: CompiledQuery;
+  settingsRows?: unknown[];
   /** An optional first read that depends on the settings (e.g. the caller's membership). */
   firstRead?: CompiledQuery;
   firstReadRows?: unknown[];
@@ -37,11 +38,12 @@ export class ScopedPostgresDialect extends PostgresJSDialect {
         const batch = scopeStorage.getStore();
         if (!batch || settings.isolationLevel || settings.accessMode)
           return inner.beginTransaction(connection, settings);
-        const [, , firstRead] = await Promise.all([
+        const [, scoped, firstRead] = await Promise.all([
           connection.executeQuery(begin),
           connection.executeQuery(batch.settings),
           batch.firstRead ? connection.executeQuery(batch.firstRead) : undefined,
         ]);
+        batch.settingsRows = scoped.rows;
         batch.firstReadRows = firstRead?.rows;
       },
     };
