@@ -1,6 +1,8 @@
 /**
- * One benchmark target per process, so its CPU time is its own. Started by run.ts with
- * the target name; prints `READY <port>` and answers IPC `cpu-start` / `cpu-stop`.
+ * One benchmark target per process, so its CPU time is its own. Started by the harness with
+ * the target name; prints `READY <port> [cookie]` and answers IPC `cpu-start` / `cpu-stop`.
+ * Targets: node-http, hono, trpc (the layers), app (the production app, signed in as
+ * BENCH_USER_ID in BENCH_TENANT_ID) and bare-sql (BENCH_QUERIES on a bare Hono route).
  */
 import { createServer } from 'node:http';
 import { createSession, hashPassword } from '@crm/auth';
@@ -18,13 +20,8 @@ const target = process.argv[2];
 const databaseUrl = process.env.BENCH_APP_URL ?? '';
 const tenantId = process.env.BENCH_TENANT_ID ?? '';
 const userId = process.env.BENCH_USER_ID ?? '';
-// The page customers.list reads for an owner (record scope 'all'), as one plain query.
-const PAGE_SQL = `select c.id, c.name, c.kind, c.phone, c.email, c.owner_user_id, o.name as owner_name,
-  c.archived_at, c.created_at, c.updated_at, c.lifecycle_stage, c.amount_12m, c.order_count, c.last_deal_at,
-  c.created_at::text as sort_key
-  from customers c left join users o on o.id = c.owner_user_id
-  where c.tenant_id = $1 and c.archived_at is null
-  order by c.created_at desc, c.id desc limit 51`;
+/** bare-sql: the statements a procedure sends (captured from it by capture.ts), run in order. */
+const queries: { sql: string; parameters: unknown[] }[] = JSON.parse(process.env.BENCH_QUERIES ?? '[]');
 
 function ready(port: number, extra = '') {
   process.stdout.write(`READY ${port} ${extra}\n`);
@@ -69,16 +66,35 @@ switch (target) {
     break;
   }
   case 'bare-sql': {
-    const sql = postgres(databaseUrl, { max: 10 });
+    // The same statements as the procedure, one after the other on pooled connections that
+    // postgres.js pipelines across requests: no session, no transaction, no membership, no
+    // validation. The runtime role with the tenant and user set once per connection (at
+    // connect), so RLS applies as in the app and the statements return the same rows.
+    const sql = postgres(databaseUrl, {
+      max: 10,
+      onnotice: () => {},
+      // As the app's driver: calendar dates stay strings.
+      types: {
+        date: {
+          to: 1082,
+          from: [1082],
+          serialize: (value: string) => value,
+          parse: (value: string) => value,
+        },
+      },
+      connection: { 'app.tenant_id': tenantId, 'app.user_id': userId } as Record<string, string>,
+    });
     const app = new Hono();
-    app.get('/customers', async (c) => {
-      const rows = await sql.unsafe(PAGE_SQL, [tenantId]);
-      return c.json({ items: rows.slice(0, 50), nextCursor: rows.length > 50 ? 'next' : null });
+    app.get('/q', async (c) => {
+      const results: unknown[] = [];
+      for (const query of queries) results.push(await sql.unsafe(query.sql, query.parameters as never[]));
+      return c.json(results.length === 1 ? { items: results[0] } : { results });
     });
     serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => ready(info.port));
     break;
   }
-  case 'customers-list': {
+  case 'app': {
+    // The production app with a signed-in member of the tenant.
     const database = await openDatabase({ databaseUrl, maxConnections: 10 });
     const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
     const publicUrl = 'http://127.0.0.1';

@@ -1,0 +1,222 @@
+/**
+ * Shared by every benchmark: start a target in its own Node process (its CPU time is its
+ * own), drive it with autocannon from this process, and collect requests/s, CPU-µs per
+ * request (from the target's process.cpuUsage) and exact latency percentiles (every
+ * response's time, not a histogram bucket).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+export const here = fileURLToPath(new URL('.', import.meta.url));
+export const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export const settings = {
+  durationSeconds: Number(process.env.BENCH_DURATION ?? 8),
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 16),
+  /** A folder: targets run with `node --cpu-prof` and leave their profiles there. */
+  cpuProfileDir: process.env.BENCH_CPU_PROF,
+};
+
+export type Measured = {
+  requestsPerSecond: number;
+  cpuMicrosPerRequest: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  requests: number;
+  /** The body of one response, read before the load (to check the limit does the same work). */
+  sample: unknown;
+};
+
+/** One line of bench-results.json. */
+export type BenchResult = {
+  id: string;
+  metric: string;
+  project: number;
+  limit: number;
+  ratio: number;
+  /** The product requirement the ratio (or the project figure) is held to, when there is one. */
+  target?: string;
+  met?: boolean;
+};
+
+export type Target = { child: ChildProcess; port: number; extra: string };
+
+export async function startTarget(target: string, env: Record<string, string> = {}): Promise<Target> {
+  const profiling = settings.cpuProfileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}/${target}`]
+    : [];
+  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', `${here}targets.ts`, target], {
+    cwd: repositoryRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout?.on('data', (chunk) => {
+      buffer += chunk;
+      const match = /READY (\d+) ?(.*)\n/.exec(buffer);
+      if (match) resolve({ child, port: Number(match[1]), extra: match[2] ?? '' });
+    });
+    child.on('exit', (code) => reject(new Error(`${target} exited with ${code}`)));
+  });
+}
+
+export async function stopTarget(target: Target): Promise<void> {
+  const exited = new Promise<void>((resolve) => {
+    if (target.child.exitCode !== null) resolve();
+    target.child.once('exit', () => resolve());
+  });
+  target.child.kill('SIGTERM');
+  await exited;
+}
+
+function cpuMicros(child: ChildProcess, message: 'cpu-start' | 'cpu-stop'): Promise<number> {
+  return new Promise((resolve) => {
+    if (message === 'cpu-start') {
+      child.send(message);
+      resolve(0);
+      return;
+    }
+    child.once('message', (reply) => resolve((reply as { cpuMicros: number }).cpuMicros));
+    child.send(message);
+  });
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+type Load = { url: string; headers: Record<string, string>; connections: number; duration: number };
+
+function runAutocannon(load: Load, onResponse?: (milliseconds: number) => void) {
+  return new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(load, (error, result) => (error ? reject(error) : resolve(result)));
+    if (onResponse) instance.on('response', (_client, _status, _bytes, time) => onResponse(time));
+  });
+}
+
+/** Load on a running target: warm-up, then `duration` seconds at `connections` concurrent requests. */
+export async function load(
+  target: Target,
+  path: string,
+  options: { connections?: number; duration?: number; warmUpSeconds?: number } = {},
+): Promise<Measured> {
+  const headers: Record<string, string> = target.extra ? { cookie: target.extra } : {};
+  const url = `http://127.0.0.1:${target.port}${path}`;
+  const response = await fetch(url, { headers });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  const sample: unknown = await response.json();
+  const connections = options.connections ?? settings.connections;
+  const duration = options.duration ?? settings.durationSeconds;
+  // Warm-up: JIT, connection pool, plan cache.
+  await runAutocannon({ url, headers, connections, duration: options.warmUpSeconds ?? 2 });
+  const times: number[] = [];
+  await cpuMicros(target.child, 'cpu-start');
+  const result = await runAutocannon({ url, headers, connections, duration }, (time) => times.push(time));
+  const used = await cpuMicros(target.child, 'cpu-stop');
+  const errors = result.errors + result.non2xx + result.timeouts;
+  if (errors > 0) throw new Error(`${path}: ${errors} failed requests`);
+  times.sort((left, right) => left - right);
+  const requests = result.requests.total;
+  return {
+    requestsPerSecond: requests / duration,
+    cpuMicrosPerRequest: used / requests,
+    p50Ms: percentile(times, 50),
+    p95Ms: percentile(times, 95),
+    p99Ms: percentile(times, 99),
+    requests,
+    sample,
+  };
+}
+
+function collectIds(value: unknown, into: Set<string>): Set<string> {
+  if (Array.isArray(value)) for (const item of value) collectIds(item, into);
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === 'id' && typeof item === 'string') into.add(item);
+      else collectIds(item, into);
+    }
+  }
+  return into;
+}
+
+/**
+ * The limit must do the work the project does: every record id in the project's response
+ * is in the limit's (which may hold the one extra row a keyset page reads), and the limit
+ * returned something. Throws otherwise: a limit that reads nothing (e.g. RLS hiding every
+ * row from an unscoped connection) would make any ratio meaningless.
+ */
+export function assertSameWork(label: string, project: Measured, limit: Measured): void {
+  const projectIds = collectIds(project.sample, new Set());
+  const limitIds = collectIds(limit.sample, new Set());
+  const missing = [...projectIds].filter((id) => !limitIds.has(id));
+  if (limitIds.size === 0 || projectIds.size === 0 || missing.length > 0) {
+    throw new Error(
+      `${label}: the limit does not return what the project does (project ${projectIds.size} ids, limit ${limitIds.size}, missing ${missing.length})`,
+    );
+  }
+}
+
+/** Starts a target, loads it once, stops it. */
+export async function measure(
+  target: string,
+  path: string,
+  env: Record<string, string> = {},
+  options: { connections?: number; duration?: number } = {},
+): Promise<Measured> {
+  const started = await startTarget(target, env);
+  try {
+    return await load(started, path, options);
+  } finally {
+    await stopTarget(started);
+  }
+}
+
+export const round = (value: number, digits = 0) => Number(value.toFixed(digits));
+
+/** req/s as project ÷ limit and CPU-µs/request as limit ÷ project: 1.0 is "as cheap as the limit". */
+export function throughputRatios(
+  id: string,
+  project: Measured,
+  limit: Measured,
+  target?: string,
+): BenchResult[] {
+  const ratio = round(project.requestsPerSecond / limit.requestsPerSecond, 3);
+  const cpuRatio = round(limit.cpuMicrosPerRequest / project.cpuMicrosPerRequest, 3);
+  const threshold = target ? Number(/[\d.]+/.exec(target)?.[0]) : undefined;
+  return [
+    {
+      id,
+      metric: 'requests/s',
+      project: round(project.requestsPerSecond),
+      limit: round(limit.requestsPerSecond),
+      ratio,
+      ...(target && threshold !== undefined ? { target, met: ratio >= threshold } : {}),
+    },
+    {
+      id,
+      metric: 'CPU-µs/request (limit ÷ project)',
+      project: round(project.cpuMicrosPerRequest),
+      limit: round(limit.cpuMicrosPerRequest),
+      ratio: cpuRatio,
+    },
+  ];
+}
+
+export function formatMeasured(label: string, m: Measured): string {
+  return `  ${label.padEnd(56)} ${m.requestsPerSecond.toFixed(0).padStart(7)} req/s  ${m.cpuMicrosPerRequest
+    .toFixed(0)
+    .padStart(
+      6,
+    )} CPU-µs/req  p50 ${m.p50Ms.toFixed(1).padStart(5)} ms  p95 ${m.p95Ms.toFixed(1).padStart(5)} ms  p99 ${m.p99Ms
+    .toFixed(1)
+    .padStart(5)} ms\n`;
+}
+
+export function log(text: string) {
+  process.stdout.write(text);
+}
