@@ -67,8 +67,8 @@ switch (target) {
   }
   case 'bare-sql': {
     // The same statements as the procedure, one after the other on pooled connections that
-    // postgres.js pipelines across requests: no session, no transaction, no membership, no
-    // validation. The runtime role with the tenant and user set once per connection (at
+    // postgres.js pipelines across requests, prepared as the app's are: no session, no
+    // transaction, no membership, no validation. The runtime role with the tenant and user set once per connection (at
     // connect), so RLS applies as in the app and the statements return the same rows.
     const sql = postgres(databaseUrl, {
       max: 10,
@@ -87,7 +87,8 @@ switch (target) {
     const app = new Hono();
     app.get('/q', async (c) => {
       const results: unknown[] = [];
-      for (const query of queries) results.push(await sql.unsafe(query.sql, query.parameters as never[]));
+      for (const query of queries)
+        results.push(await sql.unsafe(query.sql, query.parameters as never[], { prepare: true }));
       return c.json(results.length === 1 ? { items: results[0] } : { results });
     });
     serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => ready(info.port));
@@ -95,7 +96,10 @@ switch (target) {
   }
   case 'app': {
     // The production app with a signed-in member of the tenant.
-    const database = await openDatabase({ databaseUrl, maxConnections: 10 });
+    const database = await openDatabase({
+      databaseUrl,
+      maxConnections: Number(process.env.BENCH_POOL ?? 10),
+    });
     const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
     const publicUrl = 'http://127.0.0.1';
     const dependencies = createDependencies(database, logger, publicUrl);

@@ -117,4 +117,30 @@ describe('tenant procedures judge the session in their opening round trip', () =
     expect(body).toHaveLength(2);
     expect(body[1]?.result?.data.user?.id).toBe(tenant.users.admin.id);
   });
+
+  it('runs query procedures read-only: a write in one fails, and the connection serves the next', async () => {
+    const cookie = await sessionCookie(server, tenant.users.admin.id, tenant.tenantId);
+    const id = idOf(cookie);
+    const attempt = server.database.withSession(
+      id,
+      (trx) => sql`update customers set name = name where false`.execute(trx),
+      { readOnly: true },
+    );
+    await expect(attempt).rejects.toMatchObject({ code: '25006' });
+    for (let index = 0; index < 20; index += 1) {
+      const rows = await server.database.withSession(
+        id,
+        async (trx, opened) => {
+          expect(opened.membership?.role).toBe('admin');
+          return trx.selectFrom('customers').select('name').execute();
+        },
+        { readOnly: true },
+      );
+      expect(rows.map((row) => row.name)).toEqual(['会话客户']);
+    }
+    // A write after many read-only transactions on the pooled connections commits.
+    const client = server.client({ cookie });
+    expect((await client.call('customers.create', { name: '只读之后', kind: 'person' })).ok).toBe(true);
+    expect((await client.call('customers.list', {})).data.items).toHaveLength(2);
+  });
 });

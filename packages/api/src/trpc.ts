@@ -9,7 +9,7 @@ import {
   touchSession,
 } from '@crm/auth';
 import { initTRPC, TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
+import { ZodError, z } from 'zod';
 import type { Context } from './context';
 import { AppError, appError, translateError } from './errors';
 import { describeIssue } from './i18n';
@@ -53,6 +53,48 @@ const t = initTRPC
     },
   });
 
+/**
+ * tRPC runs a zod schema with parseAsync, which in zod 4 costs about three times parse for
+ * the same schema (a 50-customer page's output: 210 µs against 65 µs, measured). No schema
+ * here is async, so procedures validate with parse, and fall back to parseAsync only when a
+ * schema turns out to need it. Same checks, same ZodError, same messages.
+ */
+function syncFirst(schema: z.ZodType) {
+  return (value: unknown) => {
+    try {
+      return schema.parse(value);
+    } catch (error) {
+      if (error instanceof z.core.$ZodAsyncError) return schema.parseAsync(value);
+      throw error;
+    }
+  };
+}
+
+/** A procedure builder whose `.input()` and `.output()` zod schemas are run by syncFirst. */
+function withSyncValidation<Builder extends object>(builder: Builder): Builder {
+  return new Proxy(builder, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (property === 'input' || property === 'output') {
+        return (schema: unknown) =>
+          withSyncValidation(value.call(target, schema instanceof z.ZodType ? syncFirst(schema) : schema));
+      }
+      if (
+        property === 'use' ||
+        property === 'meta' ||
+        property === 'concat' ||
+        property === 'unstable_concat'
+      ) {
+        return (...args: unknown[]) => withSyncValidation(value.apply(target, args));
+      }
+      return value;
+    },
+  });
+}
+
+const procedure = withSyncValidation(t.procedure);
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
@@ -81,10 +123,10 @@ const withAuth = t.middleware(async ({ ctx, next }) =>
 );
 
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure.use(logFailures).use(withAuth).meta({ access: 'public' });
+export const publicProcedure = procedure.use(logFailures).use(withAuth).meta({ access: 'public' });
 
 /** A signed-in user, before or without a tenant. */
-export const authenticatedProcedure = t.procedure
+export const authenticatedProcedure = procedure
   .use(logFailures)
   .use(withAuth)
   .meta({ access: 'authenticated' })
@@ -102,41 +144,56 @@ export const authenticatedProcedure = t.procedure
  * permission is checked against the role table. A failed procedure rolls the transaction
  * back.
  */
-export const tenantProcedure = t.procedure
+export const tenantProcedure = procedure
   .use(logFailures)
   .meta({ access: 'tenant' })
-  .use(async ({ ctx, meta, next }) => {
+  .use(async ({ ctx, meta, next, type }) => {
     const token = ctx.sessionToken === null ? null : parseSessionToken(ctx.sessionToken);
     if (!token) {
       if (ctx.sessionToken !== null) ctx.clearSessionCookie();
       throw appError('UNAUTHENTICATED');
     }
-    const outcome = await ctx.database.withSession(token.id, async (trx, opened) => {
-      const verdict = judgeSession(opened.session, token.secret, ctx.sessionPolicy);
-      if (verdict.status !== 'valid') return { signedIn: false as const, verdict };
-      const { auth } = verdict;
-      ctx.requestSession.settle(auth);
-      if (verdict.touch) await touchSession(trx, auth.session);
-      const tenantId = auth.session.active_tenant_id;
-      if (!tenantId) throw appError('NO_ACTIVE_TENANT');
-      if (!opened.membership) throw appError('NOT_A_MEMBER');
-      const { role, teamId } = opened.membership;
-      if (meta?.permission && !hasPermission(role, meta.permission)) throw appError('FORBIDDEN');
-      const result = await next({
-        ctx: {
-          auth,
-          tenantId,
-          role,
-          permissions: ROLE_PERMISSIONS[role],
-          trx,
-          access: { userId: auth.user.id, teamId, scope: ROLE_RECORD_SCOPE[role] },
-        },
-      });
-      // Roll back everything the procedure wrote when it failed.
-      if (!result.ok) throw result.error;
-      return { signedIn: true as const, result };
-    });
-    if (outcome.signedIn) return outcome.result;
+    // Queries arrive as GETs, which the CSRF defence lets through: they must not write, and
+    // READ ONLY makes the database refuse if one tried. It also lets the transaction end
+    // without waiting for its COMMIT.
+    const readOnly = type === 'query';
+    const outcome = await ctx.database.withSession(
+      token.id,
+      async (trx, opened) => {
+        const verdict = judgeSession(opened.session, token.secret, ctx.sessionPolicy);
+        if (verdict.status !== 'valid') return { signedIn: false as const, verdict };
+        const { auth } = verdict;
+        ctx.requestSession.settle(auth);
+        if (verdict.touch && !readOnly) await touchSession(trx, auth.session);
+        const tenantId = auth.session.active_tenant_id;
+        if (!tenantId) throw appError('NO_ACTIVE_TENANT');
+        if (!opened.membership) throw appError('NOT_A_MEMBER');
+        const { role, teamId } = opened.membership;
+        if (meta?.permission && !hasPermission(role, meta.permission)) throw appError('FORBIDDEN');
+        const result = await next({
+          ctx: {
+            auth,
+            tenantId,
+            role,
+            permissions: ROLE_PERMISSIONS[role],
+            trx,
+            access: { userId: auth.user.id, teamId, scope: ROLE_RECORD_SCOPE[role] },
+          },
+        });
+        // Roll back everything the procedure wrote when it failed.
+        if (!result.ok) throw result.error;
+        return { signedIn: true as const, result, touch: verdict.touch ? auth.session : null };
+      },
+      { readOnly },
+    );
+    if (outcome.signedIn) {
+      // A query's transaction is read-only: its session's bounded refresh is written apart.
+      if (readOnly && outcome.touch) {
+        const session = outcome.touch;
+        await ctx.database.withoutTenant((db) => touchSession(db, session));
+      }
+      return outcome.result;
+    }
     ctx.requestSession.settle(null);
     if (outcome.verdict.status === 'ended') {
       await ctx.database.withoutTenant((db) => deleteSession(db, token.id));

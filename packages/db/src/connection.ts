@@ -1,12 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { CompiledQuery, Kysely, type LogEvent, Migrator, sql, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  type Driver,
+  Kysely,
+  type KyselyConfig,
+  type LogEvent,
+  Migrator,
+  type QueryResult,
+  sql,
+  Transaction,
+} from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import { migrationProvider } from './migrations';
 import { APP_ROLE, OWNER_ROLE } from './roles';
-import { type OpeningBatch, ScopedPostgresDialect, scopeStorage } from './scoped-dialect';
 import type { Database, Role, Session, User } from './tables';
 
 export type DatabaseConfig = {
@@ -21,6 +30,14 @@ export type DatabaseConfig = {
   /** Called with every statement once it has run (the benchmarks read the SQL a procedure sends). */
   onQuery?: ((query: CompiledQuery) => void) | undefined;
 };
+
+/**
+ * `readOnly`: the transaction is READ ONLY (a write fails), and on a server its COMMIT is
+ * sent without waiting for the answer — there is nothing to make durable — so the caller
+ * answers one round trip sooner and the connection's next user's opening statements follow
+ * the COMMIT on the same socket, usually in the same write.
+ */
+export type TransactionOptions = { readOnly?: boolean };
 
 /** What a scoped transaction may see: a tenant's rows, a user's own memberships, or neither. */
 export type Scope = { tenantId?: string | null; userId?: string | null };
@@ -60,6 +77,7 @@ export type CrmDatabase = {
       trx: Transaction<Database>,
       opened: { session: SessionWithUser | null; membership: MemberAccess | null },
     ) => Promise<T>,
+    options?: TransactionOptions,
   ): Promise<T>;
   /**
    * Statements on the global auth tables (users, sessions) with no tenant in play, each
@@ -128,8 +146,14 @@ function toSessionWithUser(row: Record<string, unknown> | undefined): SessionWit
 
 /** PGlite: one superuser session, so each scoped transaction first drops to the runtime role. */
 function scopedEmbedded(db: Kysely<Database>) {
-  return async function withScope<T>(scope: Scope, fn: (trx: Transaction<Database>) => Promise<T>) {
+  return async function withScope<T>(
+    scope: Scope,
+    options: TransactionOptions,
+    fn: (trx: Transaction<Database>) => Promise<T>,
+  ) {
     return db.transaction().execute(async (trx) => {
+      // The PGlite dialect ignores Kysely's access mode; SET TRANSACTION must come first.
+      if (options.readOnly) await sql`set transaction read only`.execute(trx);
       await sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${scope.tenantId ?? ''}, true), set_config('app.user_id', ${scope.userId ?? ''}, true)`.execute(
         trx,
       );
@@ -175,49 +199,128 @@ function createPostgres(url: string, max: number) {
   });
 }
 
+const BEGIN = CompiledQuery.raw('begin');
+const BEGIN_READ_ONLY = CompiledQuery.raw('begin read only');
+const COMMIT = CompiledQuery.raw('commit');
+const ROLLBACK = CompiledQuery.raw('rollback');
+
+/** A Transaction's driver is never used (it cannot begin, end or destroy anything itself). */
+const NO_DRIVER = new Proxy({} as Driver, {
+  get() {
+    throw new Error('A scoped transaction has no driver of its own');
+  },
+});
+
+/**
+ * postgres.js runs `unsafe` statements (which is how Kysely sends them) unprepared: every
+ * request's statements were parsed and planned again, and planning an RLS-filtered list
+ * query costs more than running it. Through this wrapper they are named prepared statements,
+ * cached per connection by their text (postgres.js re-prepares by itself when a migration
+ * invalidates one, and recycles connections every 30–60 minutes, which bounds the cache).
+ * BEGIN, COMMIT and the membership read are prepared too; only a text that may hold several
+ * statements goes by the simple protocol.
+ */
+function preparedStatements(client: postgres.Sql) {
+  return {
+    end: () => client.end(),
+    async reserve() {
+      const reserved = await client.reserve();
+      return {
+        release: () => reserved.release(),
+        unsafe: (query: string, parameters: unknown[] = [], options?: Record<string, unknown>) =>
+          reserved.unsafe(query, parameters as never[], {
+            prepare: true,
+            // The simple protocol only where a text may hold several statements (postgres.js
+            // option, missing from its types).
+            ...({ simple: parameters.length === 0 && query.includes(';') } as object),
+            ...options,
+          }),
+      };
+    },
+  };
+}
+
 async function openServerDatabase(url: string, config: DatabaseConfig): Promise<CrmDatabase> {
   const client = createPostgres(url, config.maxConnections ?? 10);
-  const db = new Kysely<Database>({
-    dialect: new ScopedPostgresDialect({ postgres: client }),
+  const dialect = new PostgresJSDialect({ postgres: () => preparedStatements(client) });
+  const kyselyConfig: KyselyConfig = {
+    dialect,
     ...(config.onQuery && { log: queryLogger(config.onQuery) }),
-  });
+  };
+  const db = new Kysely<Database>(kyselyConfig);
+
+  /**
+   * One transaction on one pooled connection: BEGIN and the opening statements (the scope's
+   * set_config(…, true) and what depends on it) are sent together — postgres.js writes
+   * statements issued in the same tick on one connection as one packet — and `fn` gets their
+   * rows. No AsyncLocalStorage: the transaction object is made here, on the connection.
+   */
+  function scoped<T>(
+    opening: CompiledQuery[],
+    options: TransactionOptions,
+    fn: (trx: Transaction<Database>, rows: unknown[][]) => Promise<T>,
+  ): Promise<T> {
+    return db.connection().execute(async (single) => {
+      const trx = new Transaction<Database>({
+        config: kyselyConfig,
+        dialect,
+        driver: NO_DRIVER,
+        executor: single.getExecutor(),
+      });
+      const run = (query: CompiledQuery) => single.executeQuery(query) as Promise<QueryResult<unknown>>;
+      let results: QueryResult<unknown>[];
+      try {
+        results = await Promise.all([run(options.readOnly ? BEGIN_READ_ONLY : BEGIN), ...opening.map(run)]);
+      } catch (error) {
+        await run(ROLLBACK).catch(() => undefined);
+        throw error;
+      }
+      let result: T;
+      try {
+        result = await fn(
+          trx,
+          results.slice(1).map((opened) => opened.rows),
+        );
+      } catch (error) {
+        await run(ROLLBACK);
+        throw error;
+      }
+      if (options.readOnly) {
+        // Nothing to make durable: the connection goes back to the pool with the COMMIT in
+        // flight, and whatever it runs next queues behind it on the same socket.
+        run(COMMIT).catch(() => undefined);
+      } else {
+        await run(COMMIT);
+      }
+      return result;
+    });
+  }
+
   const settingsQuery = (scope: Scope) =>
     CompiledQuery.raw("select set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)", [
       scope.tenantId ?? '',
       scope.userId ?? '',
     ]);
   const withScope = <T>(scope: Scope, fn: (trx: Transaction<Database>) => Promise<T>) =>
-    scopeStorage.run({ settings: settingsQuery(scope) }, () => db.transaction().execute(fn));
+    scoped([settingsQuery(scope)], {}, (trx) => fn(trx));
   return {
     kind: 'postgres',
     db,
     withScope,
     withTenant: (tenantId, fn, userId) => withScope({ tenantId, userId: userId ?? null }, fn),
-    withMember(tenantId, userId, fn) {
-      const batch: OpeningBatch = {
-        settings: settingsQuery({ tenantId, userId }),
-        firstRead: membershipQuery(tenantId, userId),
-      };
-      return scopeStorage.run(batch, () =>
-        db
-          .transaction()
-          .execute((trx) => fn(trx, toMemberAccess(batch.firstReadRows?.[0] as MembershipRow | undefined))),
-      );
-    },
-    withSession(sessionId, fn) {
-      const batch: OpeningBatch = {
-        settings: sessionScopeQuery(sessionId),
-        firstRead: scopedMembershipQuery,
-      };
-      return scopeStorage.run(batch, () =>
-        db.transaction().execute((trx) =>
-          fn(trx, {
-            session: toSessionWithUser(batch.settingsRows?.[0] as Record<string, unknown> | undefined),
-            membership: toMemberAccess(batch.firstReadRows?.[0] as MembershipRow | undefined),
-          }),
-        ),
-      );
-    },
+    withMember: (tenantId, userId, fn) =>
+      scoped(
+        [settingsQuery({ tenantId, userId }), membershipQuery(tenantId, userId)],
+        {},
+        (trx, [, membership]) => fn(trx, toMemberAccess(membership?.[0] as MembershipRow | undefined)),
+      ),
+    withSession: (sessionId, fn, options = {}) =>
+      scoped([sessionScopeQuery(sessionId), scopedMembershipQuery], options, (trx, [session, membership]) =>
+        fn(trx, {
+          session: toSessionWithUser(session?.[0] as Record<string, unknown> | undefined),
+          membership: toMemberAccess(membership?.[0] as MembershipRow | undefined),
+        }),
+      ),
     withoutTenant: (fn) => fn(db),
     async migrate() {
       const ownerClient = createPostgres(config.ownerDatabaseUrl ?? url, 1);
@@ -253,7 +356,9 @@ async function openEmbeddedDatabase(dataDir: string): Promise<CrmDatabase> {
     grant usage, create on schema public to ${OWNER_ROLE};
   `);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  const withScope = scopedEmbedded(db);
+  const scoped = scopedEmbedded(db);
+  const withScope = <T>(scope: Scope, fn: (trx: Transaction<Database>) => Promise<T>) =>
+    scoped(scope, {}, fn);
   return {
     kind: 'pglite',
     db,
@@ -264,8 +369,8 @@ async function openEmbeddedDatabase(dataDir: string): Promise<CrmDatabase> {
         const { rows } = await trx.executeQuery<MembershipRow>(membershipQuery(tenantId, userId));
         return fn(trx, toMemberAccess(rows[0]));
       }),
-    withSession: (sessionId, fn) =>
-      withScope({}, async (trx) => {
+    withSession: (sessionId, fn, options = {}) =>
+      scoped({}, options, async (trx) => {
         const { rows } = await trx.executeQuery<Record<string, unknown>>(sessionScopeQuery(sessionId));
         const membership = await trx.executeQuery<MembershipRow>(scopedMembershipQuery);
         return fn(trx, {
