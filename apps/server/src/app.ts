@@ -4,7 +4,7 @@ import { type ApiDependencies, appRouter, createContext, resolveLocale } from '@
 import { sql } from '@crm/db';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { generateCookie, getCookie } from 'hono/cookie';
 import { requestId } from 'hono/request-id';
@@ -22,6 +22,20 @@ export type AppOptions = {
 
 type Variables = { requestId: string };
 
+/**
+ * A header on the response a handler already returned. Hono's c.header() would rebuild that
+ * response around its body stream (and @hono/node-server then streams it instead of writing
+ * the string it holds): measured at a few hundred µs per tRPC call. Headers of a response
+ * made with `new Response()` are mutable; a response with immutable headers gets c.header().
+ */
+function setResponseHeader(c: Context, name: string, value: string): void {
+  try {
+    c.res.headers.set(name, value);
+  } catch {
+    c.header(name, value);
+  }
+}
+
 /** The HTTP surface: health, tRPC at /trpc, and the web app. Tests drive it with app.request(). */
 export function createApp(options: AppOptions) {
   const { dependencies } = options;
@@ -32,7 +46,7 @@ export function createApp(options: AppOptions) {
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
-    c.header('X-Request-Id', c.get('requestId'));
+    setResponseHeader(c, 'X-Request-Id', c.get('requestId'));
     // The path only: tRPC query inputs travel in the query string and must not reach the logs.
     logger.info(
       {
@@ -78,9 +92,14 @@ export function createApp(options: AppOptions) {
 
   app.use('/trpc/*', async (c, next) => {
     await next();
-    c.header('Cache-Control', 'no-store');
+    setResponseHeader(c, 'Cache-Control', 'no-store');
   });
-  app.use('/trpc/*', bodyLimit({ maxSize: 1024 * 1024 }));
+  // Only requests that carry a body: reading `body` makes @hono/node-server build a full
+  // fetch Request for the incoming message, which a GET (every query) never needs.
+  const limitBody = bodyLimit({ maxSize: 1024 * 1024 });
+  app.use('/trpc/*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
+  );
   app.use('/trpc/*', originCheck({ allowedOrigins: [options.publicUrl] }));
   app.use(
     '/trpc/*',
@@ -115,7 +134,7 @@ export function createApp(options: AppOptions) {
     const indexHtml = readFileSync(join(webDist, 'index.html'), 'utf8');
     app.use('/assets/*', async (c, next) => {
       await next();
-      if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+      if (c.res.status === 200) setResponseHeader(c, 'Cache-Control', 'public, max-age=31536000, immutable');
     });
     app.use('/*', serveStatic({ root: webDist }));
     // Client-side routes: every other GET gets the app shell.
