@@ -18,7 +18,7 @@ import { runBm1 } from './bm1';
 import { bm2Scenarios, runBm2 } from './bm2';
 import { runBm6 } from './bm6';
 import { ensureDataset } from './generate';
-import { type BenchResult, log, repositoryRoot } from './harness';
+import { type BenchResult, benchDatabases, log, repositoryRoot } from './harness';
 
 const BENCHMARKS = ['BM1', 'BM2', 'BM2b', 'BM6'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
@@ -46,6 +46,7 @@ const results: BenchResult[] = [];
 if (selected.has('BM1')) results.push(...(await runBm1(adminUrl)));
 if (selected.has('BM2') || selected.has('BM2b') || selected.has('BM6')) {
   const dataset = await ensureDataset(adminUrl, scale);
+  benchDatabases.add(dataset.database);
   if (selected.has('BM2') || selected.has('BM2b')) {
     results.push(...(await runBm2(dataset, { list: selected.has('BM2'), profile: selected.has('BM2b') })));
   }
