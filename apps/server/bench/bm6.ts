@@ -63,8 +63,10 @@ function summarise(times: number[]) {
 }
 
 export async function runBm6(dataset: Dataset, scenarios: Bm2Scenario[]): Promise<BenchResult[]> {
-  const rlsClient = postgres(dataset.appUrl, { max: 1, onnotice: () => {} });
-  const bypassClient = postgres(dataset.superUrl, { max: 1, onnotice: () => {} });
+  // Custom plans on both sides, as the app's connections run (packages/db/src/connection.ts).
+  const options = { max: 1, onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } };
+  const rlsClient = postgres(dataset.appUrl, options);
+  const bypassClient = postgres(dataset.superUrl, options);
   const rls: Side = { name: 'rls', connection: await rlsClient.reserve() };
   const bypass: Side = { name: 'bypass', connection: await bypassClient.reserve() };
   const results: BenchResult[] = [];

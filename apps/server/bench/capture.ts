@@ -14,7 +14,7 @@ export type CapturedQuery = { sql: string; parameters: unknown[] };
 
 /** What the tenant transaction itself sends (opening batch, scope, session, membership, end). */
 const TRANSACTION_PLUMBING = [
-  /^\s*(begin|commit|rollback)\s*$/i,
+  /^\s*(begin|commit|rollback)\b/i,
   /set_config\(/i,
   /^\s*select role, team_id from memberships/i,
   /from "?sessions"?/i,

@@ -140,7 +140,12 @@ function cpuTicks(targetPid: number | undefined): { foreign: number } {
 
 const TICKS_PER_SECOND = 100;
 
-type Load = { url: string; headers: Record<string, string>; connections: number; duration: number };
+type Load = {
+  url: string;
+  headers: Record<string, string>;
+  connections: number;
+  duration: number;
+};
 
 function runAutocannon(load: Load, onResponse?: (milliseconds: number) => void) {
   return new Promise<autocannon.Result>((resolve, reject) => {
@@ -184,17 +189,20 @@ const median = (values: number[]) => {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 
+export type LoadOptions = {
+  connections?: number;
+  duration?: number;
+  warmUpSeconds?: number;
+  repeat?: number;
+};
+
 /**
  * Load on a running target: warm-up, then `repeat` loads of `duration` seconds at
  * `connections` concurrent requests; each figure is the median over the loads. A load during
  * which other processes used more than `foreignCpuLimit` cores is run again (up to three
  * times, after a pause): this VM is shared, and a test run next to a benchmark halves it.
  */
-export async function load(
-  target: Target,
-  path: string,
-  options: { connections?: number; duration?: number; warmUpSeconds?: number; repeat?: number } = {},
-): Promise<Measured> {
+export async function load(target: Target, path: string, options: LoadOptions = {}): Promise<Measured> {
   const headers: Record<string, string> = target.extra ? { cookie: target.extra } : {};
   const url = `http://127.0.0.1:${target.port}${path}`;
   const response = await fetch(url, { headers });
@@ -234,7 +242,7 @@ export async function measure(
   target: string,
   path: string,
   env: Record<string, string> = {},
-  options: { connections?: number; duration?: number; repeat?: number } = {},
+  options: LoadOptions = {},
 ): Promise<Measured> {
   const started = await startTarget(target, env);
   try {

@@ -82,7 +82,12 @@ switch (target) {
           parse: (value: string) => value,
         },
       },
-      connection: { 'app.tenant_id': tenantId, 'app.user_id': userId } as Record<string, string>,
+      connection: {
+        'app.tenant_id': tenantId,
+        'app.user_id': userId,
+        // As the app's connections (packages/db/src/connection.ts).
+        plan_cache_mode: 'force_custom_plan',
+      } as Record<string, string>,
     });
     const app = new Hono();
     app.get('/q', async (c) => {
