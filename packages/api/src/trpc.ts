@@ -18,6 +18,11 @@ import { describeIssue } from './i18n';
 export type Meta = {
   access: 'public' | 'authenticated' | 'tenant';
   permission?: Permission;
+  /**
+   * A create or import mutation: an `Idempotency-Key` request header makes a retry return the
+   * first call's saved result instead of creating again (SECURITY.md R5.1).
+   */
+  idempotent?: boolean;
 };
 
 export type FieldError = { path: string; message: string };
