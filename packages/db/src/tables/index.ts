@@ -9,6 +9,13 @@ import type {
   TeamsTable,
 } from './customer-360.table';
 import type { CustomersTable } from './customers.table';
+import type {
+  ImportErrorsTable,
+  ImportFileChunksTable,
+  ImportFilesTable,
+  ImportMappingsTable,
+  ImportRunsTable,
+} from './imports.table';
 import type { InvitationsTable } from './invitations.table';
 import type { MembershipsTable } from './memberships.table';
 import type { CustomFieldDefinitionsTable, SavedViewsTable, TagsTable } from './profile-lists.table';
@@ -33,12 +40,18 @@ export type Database = {
   tags: TagsTable;
   custom_field_definitions: CustomFieldDefinitionsTable;
   saved_views: SavedViewsTable;
+  import_files: ImportFilesTable;
+  import_file_chunks: ImportFileChunksTable;
+  import_mappings: ImportMappingsTable;
+  import_runs: ImportRunsTable;
+  import_errors: ImportErrorsTable;
   /** Tenant ids only, for work that runs for every tenant. */
   tenant_directory: { id: string; created_at: ColumnType<Date, Date | string | undefined, never> };
 };
 
 export * from './customer-360.table';
 export * from './customers.table';
+export * from './imports.table';
 export * from './invitations.table';
 export * from './memberships.table';
 export * from './profile-lists.table';

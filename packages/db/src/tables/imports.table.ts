@@ -1,0 +1,97 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+/** bigint counters arrive as strings from the server driver and as numbers from PGlite. */
+type Counter = ColumnType<string | number, string | number | undefined, string | number>;
+
+export const IMPORT_ENTITIES = ['customers', 'orders', 'interactions'] as const;
+export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
+
+export const IMPORT_STATUSES = [
+  'created',
+  'validating',
+  'validated',
+  'committing',
+  'committed',
+  'failed',
+  'cancelled',
+] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+export type ImportFilesTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  size: Counter;
+  chunk_count: ColumnType<number, number | undefined, number>;
+  sha256: string | null;
+  format: 'csv' | 'xlsx' | null;
+  encoding: string | null;
+  uploaded_by: string;
+  created_at: CreatedAt;
+};
+
+export type ImportFileChunksTable = {
+  tenant_id: string;
+  file_id: string;
+  seq: number;
+  bytes: Uint8Array;
+};
+
+export type ImportMappingsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  entity: ImportEntity;
+  name: string;
+  /** File header → target field. */
+  columns: ColumnType<Record<string, string>, string, string>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+};
+export type ImportMapping = Selectable<ImportMappingsTable>;
+
+export type ImportRunsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  entity: ImportEntity;
+  file_id: string | null;
+  file_name: string;
+  file_sha256: string;
+  file_size: Counter;
+  mapping: ColumnType<Record<string, string>, string, string>;
+  mapping_id: string | null;
+  on_match: 'update' | 'skip';
+  dry_run: boolean;
+  status: ColumnType<ImportStatus, ImportStatus | undefined, ImportStatus>;
+  rows_read: Counter;
+  bytes_read: Counter;
+  total_rows: Counter;
+  valid_rows: Counter;
+  error_rows: Counter;
+  error_count: Counter;
+  created_count: Counter;
+  updated_count: Counter;
+  skipped_count: Counter;
+  cancel_requested: ColumnType<boolean, boolean | undefined, boolean>;
+  failure: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  started_at: Date | null;
+  finished_at: Date | null;
+  updated_at: UpdatedAt;
+};
+export type ImportRun = Selectable<ImportRunsTable>;
+
+export type ImportErrorsTable = {
+  tenant_id: string;
+  run_id: string;
+  row_number: number;
+  seq: number;
+  column_name: string;
+  value: string | null;
+  reason: string;
+  message_zh: string;
+  message_en: string;
+};
