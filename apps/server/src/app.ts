@@ -113,6 +113,7 @@ export function createApp(options: AppOptions) {
           sessionToken: getCookie(c, sessionCookie.name) ?? null,
           clientIp: clientIp(c, options.trustProxyHops ?? 0),
           locale: resolveLocale(c.req.header('x-locale'), c.req.header('accept-language')),
+          idempotencyKey: c.req.header('idempotency-key') ?? null,
           setSessionCookie(token, expiresAt) {
             fetchOptions.resHeaders.append(
               'Set-Cookie',

@@ -46,6 +46,7 @@ const TENANT_TABLES = [
   'tags',
   'custom_field_definitions',
   'saved_views',
+  'idempotency_keys',
 ] as const;
 
 /** A checksum of every row tenant A owns, read through A's own tenant context. */

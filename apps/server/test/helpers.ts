@@ -81,9 +81,9 @@ export class TrpcClient {
     this.cookie = options.cookie ?? null;
   }
 
-  async call(path: string, input?: unknown): Promise<CallResult> {
+  async call(path: string, input?: unknown, extraHeaders: Record<string, string> = {}): Promise<CallResult> {
     const type = procedureType(path);
-    const headers: Record<string, string> = { ...this.#options.headers };
+    const headers: Record<string, string> = { ...this.#options.headers, ...extraHeaders };
     if (this.cookie) headers.cookie = this.cookie;
     const origin = this.#options.origin === undefined ? PUBLIC_URL : this.#options.origin;
     if (origin) headers.origin = origin;

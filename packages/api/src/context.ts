@@ -31,6 +31,8 @@ export type RequestInfo = {
   /** From the socket, or from the trusted proxy header when one is configured. */
   clientIp: string;
   locale: Locale;
+  /** The `Idempotency-Key` request header, if any (honoured by idempotent mutations). */
+  idempotencyKey?: string | null;
   setSessionCookie(token: string, expiresAt: Date): void;
   clearSessionCookie(): void;
 };

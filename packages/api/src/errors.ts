@@ -56,6 +56,16 @@ export const ERRORS = {
     'zh-CN': '当前密码不正确',
     en: 'The current password is incorrect',
   },
+  IDEMPOTENCY_KEY_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': 'Idempotency-Key 请求头无效：应为 1–255 个可见 ASCII 字符，建议使用 UUID',
+    en: 'Invalid Idempotency-Key header: use 1–255 visible ASCII characters, preferably a UUID',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    trpc: 'UNPROCESSABLE_CONTENT',
+    'zh-CN': '这个 Idempotency-Key 已用于另一个请求。每次新的操作请使用新的 Key',
+    en: 'This Idempotency-Key was already used for a different request. Use a new key for each new operation',
+  },
   CUSTOMER_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '客户不存在或已被删除', en: 'Customer not found' },
   CUSTOMER_ARCHIVED: {
     trpc: 'CONFLICT',

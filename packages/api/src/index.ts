@@ -3,6 +3,7 @@ export { refreshCompleteness } from './customers/completeness.repository';
 export { refreshCustomerFacts } from './customers/facts.repository';
 export { AppError, ERRORS, type ErrorCode, translateError } from './errors';
 export { LOCALES, type Locale, resolveLocale } from './i18n';
+export { IDEMPOTENCY_RETENTION_HOURS, pruneIdempotencyKeys } from './idempotency';
 export { type AppJobs, registerJobs, scheduleJobs } from './jobs';
 export { type AppRouter, appRouter, createCaller, listProcedures, type ProcedureInfo } from './root';
 export { registerTimelineSource, type TimelineSource } from './timeline/timeline';

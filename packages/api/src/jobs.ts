@@ -1,13 +1,15 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import { LIFECYCLE_SCHEDULE, type LifecycleJobs, registerLifecycleJobs } from './customers/lifecycle.jobs';
+import { type IdempotencyJobs, registerIdempotencyJobs } from './idempotency';
 
 /** Every job the product runs, by name (each has a queue created by a migration). */
-export type AppJobs = LifecycleJobs;
+export type AppJobs = LifecycleJobs & IdempotencyJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
 export function registerJobs(jobs: JobQueue<AppJobs>, database: CrmDatabase): void {
   registerLifecycleJobs(jobs, database);
+  registerIdempotencyJobs(jobs, database);
 }
 
 /** Creates or updates the cron schedules; call after `jobs.start()`. */
@@ -18,4 +20,5 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
     { day: '' },
     { tz: LIFECYCLE_SCHEDULE.tz },
   );
+  await jobs.schedule('idempotency.prune', '17 * * * *', {}, { tz: 'Asia/Shanghai' });
 }

@@ -13,6 +13,7 @@ import { ZodError, z } from 'zod';
 import type { Context } from './context';
 import { AppError, appError, translateError } from './errors';
 import { describeIssue } from './i18n';
+import { checkIdempotencyKey, claimIdempotencyKey, saveIdempotentResult } from './idempotency';
 
 /** Declared on every procedure; the permissions and cross-tenant suites read it. */
 export type Meta = {
@@ -214,7 +215,11 @@ export const authenticatedProcedure = procedure
 export const tenantProcedure = procedure
   .use(logFailures)
   .meta({ access: 'tenant' })
-  .use(async ({ ctx, meta, next, type }) => {
+  .use(async ({ ctx, meta, next, type, path, getRawInput }) => {
+    const idempotencyKey =
+      meta?.idempotent && type === 'mutation' && ctx.idempotencyKey
+        ? checkIdempotencyKey(ctx.idempotencyKey)
+        : null;
     const token = ctx.sessionToken === null ? null : parseSessionToken(ctx.sessionToken);
     if (!token) {
       if (ctx.sessionToken !== null) ctx.clearSessionCookie();
@@ -237,16 +242,35 @@ export const tenantProcedure = procedure
         if (!opened.membership) throw appError('NOT_A_MEMBER');
         const { role, teamId } = opened.membership;
         if (meta?.permission && !hasPermission(role, meta.permission)) throw appError('FORBIDDEN');
-        const result = await next({
-          ctx: {
-            auth,
-            tenantId,
-            role,
-            permissions: ROLE_PERMISSIONS[role],
-            trx,
-            access: { userId: auth.user.id, teamId, scope: ROLE_RECORD_SCOPE[role] },
-          },
-        });
+        const run = () =>
+          next({
+            ctx: {
+              auth,
+              tenantId,
+              role,
+              permissions: ROLE_PERMISSIONS[role],
+              trx,
+              access: { userId: auth.user.id, teamId, scope: ROLE_RECORD_SCOPE[role] },
+            },
+          });
+        let result: Awaited<ReturnType<typeof run>>;
+        if (idempotencyKey) {
+          const scope = { tenantId, userId: auth.user.id, key: idempotencyKey };
+          const claim = await claimIdempotencyKey(trx, {
+            ...scope,
+            procedure: path,
+            input: await getRawInput(),
+          });
+          if (claim.replay) {
+            // The first call's result, as it was sent (the procedure does not run again).
+            result = { ok: true, data: claim.data, marker: 'middlewareMarker' } as unknown as typeof result;
+          } else {
+            result = await run();
+            if (result.ok) await saveIdempotentResult(trx, scope, result.data);
+          }
+        } else {
+          result = await run();
+        }
         // Roll back everything the procedure wrote when it failed.
         if (!result.ok) throw result.error;
         return { signedIn: true as const, result, touch: verdict.touch ? auth.session : null };
@@ -270,8 +294,8 @@ export const tenantProcedure = procedure
   });
 
 /** A tenant member whose role grants `permission` (from the one role → permission table). */
-export function permittedProcedure(permission: Permission) {
-  return tenantProcedure.meta({ access: 'tenant', permission });
+export function permittedProcedure(permission: Permission, options: { idempotent?: boolean } = {}) {
+  return tenantProcedure.meta({ access: 'tenant', permission, ...options });
 }
 
 export { TRPCError };

@@ -72,7 +72,7 @@ export const contactsRouter = router({
     .query(({ ctx, input }) => listContacts(ctx, input.customerId)),
 
   /** Adds a contact person to a customer (a company has many). */
-  create: permittedProcedure('customers.update')
+  create: permittedProcedure('customers.update', { idempotent: true })
     .input(z.strictObject({ customerId: z.uuid(), ...contactFields }))
     .output(z.object({ id: z.uuid() }))
     .mutation(async ({ ctx, input }) => {

@@ -18,7 +18,7 @@ export const customFieldsRouter = router({
       (await listCustomFieldDefinitions(ctx.trx, ctx.tenantId)).map(toCustomFieldOutput),
     ),
 
-  create: permittedProcedure('fields.manage')
+  create: permittedProcedure('fields.manage', { idempotent: true })
     .input(createCustomFieldInput)
     .output(customFieldOutput)
     .mutation(async ({ ctx, input }) =>

@@ -39,7 +39,7 @@ const scopeOf = (ctx: TenantProcedureContext): TenantScope => ({
 });
 
 export const customersRouter = router({
-  create: permittedProcedure('customers.create')
+  create: permittedProcedure('customers.create', { idempotent: true })
     .input(createCustomerInput)
     .output(customerOutput)
     .mutation(({ ctx, input }) => createCustomer(scopeOf(ctx), input)),

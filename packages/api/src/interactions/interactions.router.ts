@@ -39,7 +39,7 @@ const logInteractionInput = z.strictObject({
 
 export const interactionsRouter = router({
   /** Logs a touch from the customer page: kind and summary are all it needs. */
-  log: permittedProcedure('interactions.write')
+  log: permittedProcedure('interactions.write', { idempotent: true })
     .input(logInteractionInput)
     .output(z.object({ id: z.uuid() }))
     .mutation(async ({ ctx, input }) => {

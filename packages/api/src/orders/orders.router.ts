@@ -30,7 +30,7 @@ export const ordersRouter = router({
     .output(orderOutput)
     .query(({ ctx, input }) => getOrderOrThrow(ctx.trx, ctx.tenantId, ctx.access, input.id)),
 
-  create: permittedProcedure('orders.write')
+  create: permittedProcedure('orders.write', { idempotent: true })
     .input(createOrderInput)
     .output(orderOutput)
     .mutation(({ ctx, input }) => createOrder(scopeOf(ctx), input)),

@@ -23,7 +23,7 @@ export const tagsRouter = router({
     .output(z.array(tagOutput))
     .query(({ ctx }) => listTags(ctx.trx, ctx.tenantId)),
 
-  create: permittedProcedure('tags.manage')
+  create: permittedProcedure('tags.manage', { idempotent: true })
     .input(z.strictObject({ name: tagName, color: z.enum(TAG_COLORS).default('blue'), description }))
     .output(tagOutput)
     .mutation(({ ctx, input }) => insertTag(ctx.trx, ctx.tenantId, ctx.auth.user.id, input)),

@@ -39,7 +39,7 @@ export const teamsRouter = router({
       return rows.map((row) => ({ id: row.id, name: row.name, memberCount: Number(row.member_count) }));
     }),
 
-  create: permittedProcedure('teams.manage')
+  create: permittedProcedure('teams.manage', { idempotent: true })
     .input(z.strictObject({ name: teamName }))
     .output(z.object({ id: z.uuid() }))
     .mutation(({ ctx, input }) =>

@@ -128,7 +128,7 @@ export const viewsRouter = router({
       return rows.map((row) => toOutput(row, ctx.auth.user.id));
     }),
 
-  create: permittedProcedure('customers.read')
+  create: permittedProcedure('customers.read', { idempotent: true })
     .input(z.strictObject(viewFields))
     .output(viewOutput)
     .mutation(async ({ ctx, input }) => {

@@ -9,6 +9,7 @@ import type {
   TeamsTable,
 } from './customer-360.table';
 import type { CustomersTable } from './customers.table';
+import type { IdempotencyKeysTable } from './idempotency.table';
 import type {
   ImportErrorsTable,
   ImportFileChunksTable,
@@ -40,6 +41,7 @@ export type Database = {
   tags: TagsTable;
   custom_field_definitions: CustomFieldDefinitionsTable;
   saved_views: SavedViewsTable;
+  idempotency_keys: IdempotencyKeysTable;
   import_files: ImportFilesTable;
   import_file_chunks: ImportFileChunksTable;
   import_mappings: ImportMappingsTable;
@@ -51,6 +53,7 @@ export type Database = {
 
 export * from './customer-360.table';
 export * from './customers.table';
+export * from './idempotency.table';
 export * from './imports.table';
 export * from './invitations.table';
 export * from './memberships.table';
