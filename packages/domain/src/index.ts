@@ -1,1 +1,2 @@
 export { normalizeChinesePhone } from './customers/phone';
+export * from './identity';

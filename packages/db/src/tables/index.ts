@@ -20,6 +20,11 @@ import type {
 import type { InvitationsTable } from './invitations.table';
 import type { MembershipsTable } from './memberships.table';
 import type { CustomFieldDefinitionsTable, SavedViewsTable, TagsTable } from './profile-lists.table';
+import type {
+  CustomerSecretsTable,
+  TenantDataKeysTable,
+  TenantIndexKeysTable,
+} from './sensitive-fields.table';
 import type { SessionsTable } from './sessions.table';
 import type { TenantsTable } from './tenants.table';
 import type { UsersTable } from './users.table';
@@ -41,6 +46,9 @@ export type Database = {
   tags: TagsTable;
   custom_field_definitions: CustomFieldDefinitionsTable;
   saved_views: SavedViewsTable;
+  tenant_data_keys: TenantDataKeysTable;
+  tenant_index_keys: TenantIndexKeysTable;
+  customer_secrets: CustomerSecretsTable;
   idempotency_keys: IdempotencyKeysTable;
   import_files: ImportFilesTable;
   import_file_chunks: ImportFileChunksTable;
@@ -58,6 +66,7 @@ export * from './imports.table';
 export * from './invitations.table';
 export * from './memberships.table';
 export * from './profile-lists.table';
+export * from './sensitive-fields.table';
 export * from './sessions.table';
 export * from './tenants.table';
 export * from './users.table';

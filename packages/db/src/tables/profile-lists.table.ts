@@ -45,6 +45,8 @@ export type CustomFieldDefinitionsTable = {
   type: CustomFieldType;
   options: ColumnType<CustomFieldOption[], string | undefined, string>;
   required: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Stored encrypted in customer_secrets, shown masked (text fields only). */
+  sensitive: ColumnType<boolean, boolean | undefined, boolean>;
   position: ColumnType<number, number | undefined, number>;
   source: ColumnType<'tenant' | 'plugin', 'tenant' | 'plugin' | undefined, never>;
   archived_at: Date | null;
