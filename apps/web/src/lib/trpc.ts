@@ -1,6 +1,6 @@
 import type { AppRouter } from '@crm/api';
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink } from '@trpc/client';
 import { createTRPCContext, createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { currentLanguage } from '../i18n';
 import { appCodeOf, httpStatusOf } from './errors';
@@ -35,12 +35,27 @@ export const queryClient = new QueryClient({
 
 export const trpcClient = createTRPCClient<AppRouter>({
   links: [
-    httpBatchLink({
-      url: '/trpc',
-      // No transformer: dates arrive as ISO strings.
-      maxURLLength: 2000,
-      headers: () => ({ 'x-locale': currentLanguage() }),
-      fetch: (url, options) => fetch(url, { ...options, credentials: 'same-origin' }),
+    // Mutations go one per request, so each carries its own Idempotency-Key (set by the form
+    // through `trpc: { context: { idempotencyKey } }`, see lib/idempotency.ts).
+    splitLink({
+      condition: (op) => op.type === 'mutation',
+      true: httpLink({
+        url: '/trpc',
+        headers: ({ op }) => {
+          const key = op.context.idempotencyKey;
+          return typeof key === 'string'
+            ? { 'x-locale': currentLanguage(), 'idempotency-key': key }
+            : { 'x-locale': currentLanguage() };
+        },
+        fetch: (url, options) => fetch(url, { ...options, credentials: 'same-origin' }),
+      }),
+      false: httpBatchLink({
+        url: '/trpc',
+        // No transformer: dates arrive as ISO strings.
+        maxURLLength: 2000,
+        headers: () => ({ 'x-locale': currentLanguage() }),
+        fetch: (url, options) => fetch(url, { ...options, credentials: 'same-origin' }),
+      }),
     }),
   ],
 });

@@ -6,6 +6,7 @@ import { type ReactNode, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Contact } from '../../lib/api-types';
 import { changedFields } from '../../lib/changed-fields';
+import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 
@@ -103,8 +104,10 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
         return row === undefined ? path : [list, row, ...rest].join('.');
       },
     });
+  const idempotencyKey = useIdempotencyKey(open);
   const create = useMutation(
     trpc.contacts.create.mutationOptions({
+      trpc: idempotent(idempotencyKey),
       onSuccess: async (_created, input) => {
         void message.success(t('contacts.created', { name: input.name }));
         await onSaved();

@@ -29,6 +29,7 @@ import {
   type NeedType,
 } from '../../lib/api-types';
 import { changedFields } from '../../lib/changed-fields';
+import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
 import { useCan, useShell } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
@@ -197,8 +198,10 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
     ]);
   };
 
+  const idempotencyKey = useIdempotencyKey(open);
   const create = useMutation(
     trpc.customers.create.mutationOptions({
+      trpc: idempotent(idempotencyKey),
       onSuccess: async (created) => {
         void message.success(t('customers.created', { name: created.name }));
         onClose();

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { INTERACTION_KINDS, type InteractionKind, SENTIMENTS, type Sentiment } from '../../lib/api-types';
 import { fieldErrorsOf } from '../../lib/errors';
+import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 import { INTERACTION_ICONS } from './InteractionTags';
@@ -44,8 +45,10 @@ export function LogInteractionModal({ open, onClose, customerId }: Props) {
     setMore(false);
   }, [open, form]);
 
+  const idempotencyKey = useIdempotencyKey(open);
   const log = useMutation(
     trpc.interactions.log.mutationOptions({
+      trpc: idempotent(idempotencyKey),
       onSuccess: async () => {
         void message.success(t('interactions.logged'));
         onClose();

@@ -29,6 +29,7 @@ import {
 import { changedFields } from '../../lib/changed-fields';
 import { canonicalDecimal, lineAmount, linesTotal } from '../../lib/decimal';
 import { currencySymbol, formatMoney } from '../../lib/format';
+import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 import { OrderStatusTag } from './OrderStatusTag';
@@ -121,8 +122,10 @@ export function OrderFormDrawer({ open, onClose, customerId, currency, order }: 
     ]);
   };
   const onError = (error: unknown) => showError(error, { form, fields: FIELDS });
+  const idempotencyKey = useIdempotencyKey(open);
   const create = useMutation(
     trpc.orders.create.mutationOptions({
+      trpc: idempotent(idempotencyKey),
       onSuccess: async () => {
         void message.success(t('orders.created'));
         await onSaved();

@@ -17,6 +17,7 @@ import {
 } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 import {
@@ -107,8 +108,10 @@ export function CustomFieldFormDrawer({ open, onClose, field, nextPosition }: Pr
     ]);
   };
   const onError = (error: unknown) => showError(error, { form, fields: FIELDS });
+  const idempotencyKey = useIdempotencyKey(open);
   const create = useMutation(
     trpc.customFields.create.mutationOptions({
+      trpc: idempotent(idempotencyKey),
       onSuccess: (created) =>
         onSaved(t('customerSettings.customFields.created', { label: labelIn(i18n.language, created) })),
       onError,

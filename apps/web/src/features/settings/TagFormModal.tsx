@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Flex, Form, Input, Modal, Radio, Typography } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 import { ColorSwatch, TagChip } from './TagChip';
@@ -44,8 +45,10 @@ export function TagFormModal({ open, tag, onClose }: Props) {
     onClose();
     await queryClient.invalidateQueries(trpc.tags.list.pathFilter());
   };
+  const idempotencyKey = useIdempotencyKey(open);
   const create = useMutation(
     trpc.tags.create.mutationOptions({
+      trpc: idempotent(idempotencyKey),
       onSuccess: (created) => onSaved(t('customerSettings.tags.created', { name: created.name })),
       onError,
     }),

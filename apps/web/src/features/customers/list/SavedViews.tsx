@@ -4,6 +4,7 @@ import { App, Button, Checkbox, Flex, Form, Input, Modal, Select, Tooltip, Typog
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CustomerQuery, SavedView } from '../../../lib/api-types';
+import { idempotent, useIdempotencyKey } from '../../../lib/idempotency';
 import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
 import { useShowError } from '../../../lib/use-show-error';
@@ -29,8 +30,10 @@ export function SavedViews({ activeId, current, onSelect }: Props) {
   const active = views.data?.find((view) => view.id === activeId);
   const refresh = () => queryClient.invalidateQueries(trpc.views.list.pathFilter());
 
+  const idempotencyKey = useIdempotencyKey(saving);
   const create = useMutation(
     trpc.views.create.mutationOptions({
+      trpc: idempotent(idempotencyKey),
       onSuccess: async (view) => {
         void message.success(t('lists.views.saved', { name: view.name }));
         setSaving(false);
