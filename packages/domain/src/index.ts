@@ -1,2 +1,3 @@
 export { normalizeChinesePhone } from './customers/phone';
 export * from './identity';
+export * from './dedup';

@@ -70,6 +70,10 @@ export type CustomersTable = {
   /** Weighted share of the tenant's key fields that are filled, 0–100, maintained in SQL. */
   completeness: ColumnType<number, never, number>;
   search_grams: ColumnType<string[], never, never>;
+  /** Unified social credit code (统一社会信用代码), stored in its canonical form (check digit valid). */
+  credit_code: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set on a customer merged into another (a tombstone, archived and hidden from lists). */
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
 };
 export type Customer = Selectable<CustomersTable>;
 export type NewCustomer = Insertable<CustomersTable>;

@@ -9,6 +9,7 @@ import type {
   TeamsTable,
 } from './customer-360.table';
 import type { CustomersTable } from './customers.table';
+import type { CustomerMatchKeysTable, CustomerMergesTable, DuplicateCandidatesTable } from './duplicates.table';
 import type { IdempotencyKeysTable } from './idempotency.table';
 import type {
   ImportErrorsTable,
@@ -50,6 +51,9 @@ export type Database = {
   tenant_index_keys: TenantIndexKeysTable;
   customer_secrets: CustomerSecretsTable;
   idempotency_keys: IdempotencyKeysTable;
+  customer_match_keys: CustomerMatchKeysTable;
+  duplicate_candidates: DuplicateCandidatesTable;
+  customer_merges: CustomerMergesTable;
   import_files: ImportFilesTable;
   import_file_chunks: ImportFileChunksTable;
   import_mappings: ImportMappingsTable;
@@ -61,6 +65,7 @@ export type Database = {
 
 export * from './customer-360.table';
 export * from './customers.table';
+export * from './duplicates.table';
 export * from './idempotency.table';
 export * from './imports.table';
 export * from './invitations.table';
