@@ -1,4 +1,15 @@
-import { type ApiDependencies, type AppJobs, type Logger, registerJobs } from '@crm/api';
+import {
+  type ApiDependencies,
+  type AppJobs,
+  createKeyring,
+  generateMasterKey,
+  hasInstalledKeyring,
+  installKeyring,
+  type Keyring,
+  type Logger,
+  onKeyEvent,
+  registerJobs,
+} from '@crm/api';
 import { DEFAULT_SESSION_POLICY, LoginRateLimiter, type LoginRateLimits, sessionCookieFor } from '@crm/auth';
 import type { CrmDatabase } from '@crm/db';
 import { createJobQueue } from '@crm/jobs';
@@ -9,9 +20,22 @@ export function createDependencies(
   logger: Logger,
   publicUrl: string,
   rateLimits?: LoginRateLimits,
+  /**
+   * The master key for sensitive fields (main.ts: from MASTER_KEY or the embedded key file).
+   * Left out (tests, benchmarks): a random key for this process, unless one is installed.
+   */
+  keyring?: Keyring,
 ): ApiDependencies {
+  if (keyring) installKeyring(keyring);
+  else if (!hasInstalledKeyring()) installKeyring(createKeyring(generateMasterKey()));
+  // Key lifecycle events, never key material.
+  onKeyEvent((event) =>
+    event.event === 'encryption_limit_near'
+      ? logger.warn(event, 'sensitive fields: data key nears its encryption limit')
+      : logger.info(event, 'sensitive fields: data key'),
+  );
   const jobs = createJobQueue<AppJobs>({ database, logger });
-  registerJobs(jobs, database);
+  registerJobs(jobs, database, logger);
   return {
     database,
     logger,

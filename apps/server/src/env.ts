@@ -19,6 +19,17 @@ const envSchema = z.object({
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'MASTER_KEY must be 32 bytes in base64')
     .optional(),
+  /**
+   * The master key being replaced, during a master-key rotation only: keys it wrapped stay
+   * readable until `pnpm keys:rotate --master` has re-wrapped them (docs/sensitive-data.md).
+   */
+  MASTER_KEY_PREVIOUS: z
+    .string()
+    .refine(
+      (value) => Buffer.from(value, 'base64').length === 32,
+      'MASTER_KEY_PREVIOUS must be 32 bytes in base64',
+    )
+    .optional(),
   /** How many reverse proxies in front append to X-Forwarded-For; 0 trusts only the socket. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

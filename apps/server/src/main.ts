@@ -1,4 +1,4 @@
-import { refreshCompleteness, refreshCustomerFacts, scheduleJobs } from '@crm/api';
+import { type Keyring, refreshCompleteness, refreshCustomerFacts, scheduleJobs } from '@crm/api';
 import { hashPassword } from '@crm/auth';
 import { checkRuntimeRole, openDatabase } from '@crm/db';
 import { DEMO_PASSWORD, seedDemoData } from '@crm/db/seed';
@@ -7,6 +7,7 @@ import pino from 'pino';
 import { createApp } from './app';
 import { createDependencies } from './dependencies';
 import { loadEnv } from './env';
+import { MasterKeyMissingError, resolveKeyring } from './master-key';
 
 const env = loadEnv();
 const logger = pino({
@@ -40,6 +41,16 @@ if (database.kind === 'postgres') {
   );
 }
 
+let keyring: Keyring;
+try {
+  keyring = resolveKeyring(env, database.kind, logger);
+} catch (error) {
+  if (!(error instanceof MasterKeyMissingError)) throw error;
+  logger.fatal({ database: database.kind }, error.message);
+  await database.close();
+  process.exit(1);
+}
+
 const isEmpty = await database.withScope(
   {},
   async (trx) => !(await trx.selectFrom('users').select('id').limit(1).executeTakeFirst()),
@@ -65,7 +76,7 @@ if (isEmpty && shouldSeed) {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-const dependencies = createDependencies(database, logger, env.PUBLIC_URL);
+const dependencies = createDependencies(database, logger, env.PUBLIC_URL, undefined, keyring);
 // Workers, maintenance and cron run in this process (a separate worker process when scaled).
 await dependencies.jobs.start();
 await scheduleJobs(dependencies.jobs);

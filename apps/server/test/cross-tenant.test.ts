@@ -47,6 +47,9 @@ const TENANT_TABLES = [
   'custom_field_definitions',
   'saved_views',
   'idempotency_keys',
+  'tenant_data_keys',
+  'tenant_index_keys',
+  'customer_secrets',
 ] as const;
 
 /** A checksum of every row tenant A owns, read through A's own tenant context. */

@@ -1,4 +1,5 @@
 import { createSession, generateSecureRandomString, hashSecret, publicSessionId } from '@crm/auth';
+import { writeCustomerSecrets } from '@crm/api';
 import type { Role } from '@crm/db';
 import type { SeededTenant, SeededUser, TestServer } from './helpers';
 import { TEST_PASSWORD, testPasswordHash } from './helpers';
@@ -312,6 +313,18 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
   'customers.restore': {
     input: async (context) => ({ id: await ownCustomer(context, true) }),
     foreign: (victim) => ({ id: victim.customerId }),
+  },
+  'customers.revealSensitive': {
+    input: async (context) => {
+      const customerId = await ownCustomer(context);
+      await context.server.database.withTenant(context.tenant.tenantId, (trx) =>
+        writeCustomerSecrets(trx, context.tenant.tenantId, customerId, [
+          { field: 'national_id', value: '11010519491231002X' },
+        ]),
+      );
+      return { customerId, field: 'national_id' };
+    },
+    foreign: (victim) => ({ customerId: victim.customerId, field: 'national_id' }),
   },
   'customers.timeline': {
     input: async (context) => ({ id: await ownCustomer(context) }),

@@ -171,6 +171,31 @@ export const ERRORS = {
     'zh-CN': '字段已有数据，不能更改类型；可停用后新建字段',
     en: 'This field already holds values, so its type cannot change. Retire it and add a new field',
   },
+  INVALID_NATIONAL_ID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '身份证号不正确：{reasonZh}',
+    en: 'Invalid national ID number: {reasonEn}',
+  },
+  INVALID_BANK_CARD: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '银行卡号不正确：{reasonZh}',
+    en: 'Invalid bank card number: {reasonEn}',
+  },
+  SENSITIVE_VALUE_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '该客户没有填写此敏感字段',
+    en: 'This customer has no value for this sensitive field',
+  },
+  CUSTOM_FIELD_SENSITIVE_TEXT_ONLY: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '只有文本字段可以设为敏感字段',
+    en: 'Only text fields can be marked sensitive',
+  },
+  CUSTOM_FIELD_SENSITIVE_LOCKED: {
+    trpc: 'CONFLICT',
+    'zh-CN': '字段已有数据，不能更改“敏感字段”设置；可停用后新建字段',
+    en: 'This field already holds values, so whether it is sensitive cannot change. Retire it and add a new field',
+  },
   CUSTOM_FILTER_INVALID: {
     trpc: 'BAD_REQUEST',
     'zh-CN': '「{label}」不支持这种筛选方式或筛选值',

@@ -6,5 +6,22 @@ export { LOCALES, type Locale, resolveLocale } from './i18n';
 export { IDEMPOTENCY_RETENTION_HOURS, pruneIdempotencyKeys } from './idempotency';
 export { type AppJobs, registerJobs, scheduleJobs } from './jobs';
 export { type AppRouter, appRouter, createCaller, listProcedures, type ProcedureInfo } from './root';
+export {
+  allTenantIds,
+  createKeyring,
+  generateMasterKey,
+  getTenantCipher,
+  hasInstalledKeyring,
+  installKeyring,
+  type KeyEvent,
+  type Keyring,
+  maskHint,
+  onKeyEvent,
+  type ReencryptProgress,
+  reencryptTenant,
+  rewrapTenantKeys,
+  rotateTenantDataKey,
+  writeCustomerSecrets,
+} from './sensitive';
 export { registerTimelineSource, type TimelineSource } from './timeline/timeline';
 export type { FieldError, Meta } from './trpc';

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -46,6 +47,8 @@ export async function startServer(): Promise<RunningServer> {
     const urls = await provisionDatabase(adminUrl, databaseName);
     env.DATABASE_URL = urls.databaseUrl;
     env.DATABASE_OWNER_URL = urls.ownerDatabaseUrl;
+    // A server database needs the master key from the environment (the embedded one makes its own).
+    env.MASTER_KEY = randomBytes(32).toString('base64');
   } else {
     dataDir = mkdtempSync(join(tmpdir(), 'crm-e2e-'));
     env.DATA_DIR = dataDir;
@@ -81,7 +84,10 @@ export async function startServer(): Promise<RunningServer> {
       child.kill('SIGTERM');
       await exited;
       if (adminUrl) await dropDatabase(adminUrl, databaseName);
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir) {
+        rmSync(dataDir, { recursive: true, force: true });
+        rmSync(`${dataDir}.master-key`, { force: true });
+      }
     },
   };
 }

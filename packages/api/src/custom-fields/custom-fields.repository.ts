@@ -20,6 +20,7 @@ export function toCustomFieldOutput(row: CustomFieldDefinition): CustomFieldOutp
     position: row.position,
     source: row.source,
     archived: row.archived_at !== null,
+    sensitive: row.sensitive,
   };
 }
 
@@ -58,6 +59,8 @@ export async function insertCustomField(
   input: CreateCustomFieldInput,
   source: 'tenant' | 'plugin' = 'tenant',
 ) {
+  if (input.sensitive && input.type !== 'text')
+    throw appError('CUSTOM_FIELD_SENSITIVE_TEXT_ONLY', {}, 'sensitive');
   try {
     return await trx
       .insertInto('custom_field_definitions')
@@ -70,6 +73,7 @@ export async function insertCustomField(
         options: JSON.stringify(checkOptions(input.type, input.options)),
         required: input.required,
         position: input.position,
+        sensitive: input.sensitive ?? false,
         source,
       })
       .returningAll()
@@ -102,6 +106,15 @@ async function countValues(trx: Transaction<Database>, tenantId: string, key: st
   return rows[0]?.n ?? 0;
 }
 
+/** Values of the key in the customers' rows and encrypted ones. */
+async function countValuesAnywhere(trx: Transaction<Database>, tenantId: string, key: string) {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from customer_secrets where tenant_id = ${tenantId} and field = ${`custom:${key}`}`.execute(
+    trx,
+  );
+  return (rows[0]?.n ?? 0) + (await countValues(trx, tenantId, key));
+}
+
 export async function updateCustomField(
   trx: Transaction<Database>,
   tenantId: string,
@@ -111,6 +124,13 @@ export async function updateCustomField(
   const type = input.type ?? current.type;
   if (type !== current.type && (await countValues(trx, tenantId, current.key)) > 0) {
     throw appError('CUSTOM_FIELD_TYPE_LOCKED', {}, 'type');
+  }
+  const sensitive = input.sensitive ?? current.sensitive;
+  if (sensitive && type !== 'text') throw appError('CUSTOM_FIELD_SENSITIVE_TEXT_ONLY', {}, 'sensitive');
+  // Values already stored stay where they are (plaintext in the row and its history, or
+  // encrypted): a field holding values cannot change sides.
+  if (sensitive !== current.sensitive && (await countValuesAnywhere(trx, tenantId, current.key)) > 0) {
+    throw appError('CUSTOM_FIELD_SENSITIVE_LOCKED', {}, 'sensitive');
   }
   let options = current.options;
   if (input.options !== undefined || type !== current.type) {
@@ -133,6 +153,7 @@ export async function updateCustomField(
       options: JSON.stringify(options),
       required: input.required ?? current.required,
       position: input.position ?? current.position,
+      sensitive,
     })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', input.id)

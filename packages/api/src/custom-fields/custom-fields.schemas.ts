@@ -23,6 +23,8 @@ export const createCustomFieldInput = z.strictObject({
   options: z.array(optionInput).max(100).default([]),
   required: z.boolean().default(false),
   position: z.number().int().min(0).max(1000).default(0),
+  /** 敏感字段: stored encrypted, shown masked, revealed on request (text fields only). */
+  sensitive: z.boolean().default(false),
 });
 export type CreateCustomFieldInput = z.infer<typeof createCustomFieldInput>;
 
@@ -34,6 +36,7 @@ export const updateCustomFieldInput = z.strictObject({
   options: z.array(optionInput).max(100).optional(),
   required: z.boolean().optional(),
   position: z.number().int().min(0).max(1000).optional(),
+  sensitive: z.boolean().optional(),
 });
 export type UpdateCustomFieldInput = z.infer<typeof updateCustomFieldInput>;
 
@@ -48,5 +51,6 @@ export const customFieldOutput = z.object({
   position: z.number().int(),
   source: z.enum(['tenant', 'plugin']),
   archived: z.boolean(),
+  sensitive: z.boolean(),
 });
 export type CustomFieldOutput = z.infer<typeof customFieldOutput>;

@@ -2,6 +2,7 @@ import type { Database, NewCustomer, Transaction } from '@crm/db';
 import { sql } from 'kysely';
 import { appError } from '../errors';
 import { violatedConstraint } from '../keyset';
+import { findCustomersByIdentity, maskedSecrets, secretHintsColumn } from '../sensitive/customer-secrets';
 import { type RecordAccess, visibleCustomer } from './access';
 import { staleCondition } from './completeness.repository';
 import type { CustomerListItem, CustomerOutput, CustomerSort, ListCustomersInput } from './customers.schemas';
@@ -35,6 +36,7 @@ function selectCustomerSummaries(trx: Transaction<Database>, tenantId: string, a
       'customers.completeness',
       'customers.custom_fields',
       staleCondition.as('stale'),
+      secretHintsColumn.as('secret_hints'),
     ])
     .where('customers.tenant_id', '=', tenantId)
     .where(visibleCustomer(access));
@@ -67,6 +69,7 @@ function toSummary(row: SummaryRow): CustomerListItem {
     completeness: row.completeness,
     stale: row.stale,
     customFields: row.custom_fields,
+    sensitive: maskedSecrets(row.secret_hints),
   };
 }
 
@@ -107,8 +110,10 @@ export async function listCustomers(
 ) {
   const definitions = needsDefinitions(input) ? await loadDefinitions(trx, tenantId) : new Map();
   const spec = sortSpecOf(input.sort, definitions);
+  // A whole national ID or card number is also looked up exactly, by blind index.
+  const identityMatches = input.search ? await findCustomersByIdentity(trx, tenantId, input.search) : null;
   let query = selectCustomerSummaries(trx, tenantId, access).where(
-    customerConditions(tenantId, input, definitions),
+    customerConditions(tenantId, input, definitions, identityMatches),
   );
   if (input.cursor) {
     const { value, id } = decodeCursor(input.sort, spec.pattern, input.cursor);

@@ -5,6 +5,7 @@ import { listInteractions } from '../interactions/interactions.repository';
 import { interactionOutput } from '../interactions/interactions.router';
 import { listOrders } from '../orders/orders.repository';
 import { orderOutput } from '../orders/orders.schemas';
+import { revealCustomerSecret } from '../sensitive/customer-secrets';
 import { readTimeline, timelineEntryOutput } from '../timeline/timeline';
 import { permittedProcedure, router } from '../trpc';
 import { completenessSummary } from './completeness.repository';
@@ -138,6 +139,26 @@ export const customersRouter = router({
       await getCustomerOrThrow(ctx.trx, ctx.tenantId, ctx.access, input.id);
       return readTimeline(ctx.trx, ctx.tenantId, input.id, input.limit, input.cursor);
     }),
+
+  /**
+   * The full value of one sensitive field of a customer the member can see, for roles
+   * with `sensitive.reveal`; every reveal is written to the audit log. A mutation, so the
+   * request is a POST (nothing in the URL); the response is never cached.
+   */
+  revealSensitive: permittedProcedure('sensitive.reveal')
+    .input(
+      z.strictObject({
+        customerId: z.uuid(),
+        field: z.union([
+          z.enum(['national_id', 'bank_card']),
+          z.string().regex(/^custom:[a-z][a-z0-9_]{0,39}$/),
+        ]),
+      }),
+    )
+    .output(z.object({ field: z.string(), value: z.string() }))
+    .mutation(({ ctx, input }) =>
+      revealCustomerSecret(ctx.trx, ctx.tenantId, ctx.access, input.customerId, input.field),
+    ),
 
   /** Hands customers to another owner (or to nobody), all or nothing. */
   reassign: permittedProcedure('customers.reassign')

@@ -50,6 +50,10 @@ export const customerFields = {
   needType: z.enum(NEED_TYPES).nullish(),
   /** Free tags by id; replaces the customer's set. */
   tagIds: z.array(z.uuid()).max(50).optional(),
+  /** 居民身份证号 (18 or old 15 digits): validated, stored encrypted, shown masked. Null clears it. */
+  nationalId: z.string().trim().max(40).nullish(),
+  /** 银行卡号 (13–19 digits, Luhn): validated, stored encrypted, shown masked. Null clears it. */
+  bankCard: z.string().trim().max(40).nullish(),
   /** Custom field values by key, validated against the tenant's definitions; null clears one. */
   customFields: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), z.unknown()).optional(),
 };
@@ -182,6 +186,11 @@ const customerSummaryShape = {
   /** Not updated for 30 days. */
   stale: z.boolean(),
   customFields: z.record(z.string(), z.union([z.string(), z.boolean(), z.array(z.string()), z.null()])),
+  /**
+   * Sensitive values present, masked (`**** 1234`): `national_id`, `bank_card`,
+   * `custom:<key>`. The full value only comes from `customers.revealSensitive`.
+   */
+  sensitive: z.record(z.string(), z.string()),
 };
 
 export const customerListItemOutput = z.object(customerSummaryShape);

@@ -3,6 +3,7 @@ import { normalizeChinesePhone } from '@crm/domain';
 import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository';
 import { validateCustomValues } from '../custom-fields/values';
 import { appError } from '../errors';
+import { secretChangesOf, writeCustomerSecrets } from '../sensitive/customer-secrets';
 import { assertTagsExist, retagCustomers } from '../tags/tags.repository';
 import type { RecordAccess } from './access';
 import { refreshCompleteness } from './completeness.repository';
@@ -65,13 +66,22 @@ function ownerFor(scope: TenantScope, requested: string | null | undefined): str
   return requested === undefined ? scope.userId : requested;
 }
 
-async function customValues(scope: TenantScope, values: Record<string, unknown>, mode: 'create' | 'update') {
+/**
+ * Validated custom values split from the input's sensitive ones (national ID, bank card,
+ * sensitive custom fields), which are stored encrypted and never in the customers row.
+ */
+async function splitSensitive(
+  scope: TenantScope,
+  input: Pick<CreateCustomerInput, 'nationalId' | 'bankCard' | 'customFields'>,
+  mode: 'create' | 'update',
+) {
   const definitions = await listCustomFieldDefinitions(scope.trx, scope.tenantId);
-  return validateCustomValues(definitions, values, mode);
+  const values = validateCustomValues(definitions, input.customFields ?? {}, mode);
+  return secretChangesOf(input, definitions, values);
 }
 
 export async function createCustomer(scope: TenantScope, input: CreateCustomerInput) {
-  const custom = await customValues(scope, input.customFields ?? {}, 'create');
+  const { changes: secrets, custom } = await splitSensitive(scope, input, 'create');
   const stored = Object.fromEntries(Object.entries(custom).filter(([, value]) => value !== null));
   const tagIds = await assertTagsExist(scope.trx, scope.tenantId, input.tagIds ?? [], 'tagIds');
   const id = await insertCustomer(scope.trx, {
@@ -84,6 +94,7 @@ export async function createCustomer(scope: TenantScope, input: CreateCustomerIn
     tag_ids: tagIds,
     custom_fields: JSON.stringify(stored),
   });
+  await writeCustomerSecrets(scope.trx, scope.tenantId, id, secrets);
   await refreshCompleteness(scope.trx, scope.tenantId, [id]);
   return getCustomerOrThrow(scope.trx, scope.tenantId, scope.access, id);
 }
@@ -100,9 +111,11 @@ export async function updateCustomer(scope: TenantScope, input: UpdateCustomerIn
   if (fields.tagIds !== undefined)
     columns.tag_ids = await assertTagsExist(trx, tenantId, fields.tagIds, 'tagIds');
   if (Object.keys(columns).length > 0) await updateCustomerRow(trx, tenantId, id, columns);
-  if (fields.customFields !== undefined && Object.keys(fields.customFields).length > 0) {
-    await mergeCustomFields(trx, tenantId, id, await customValues(scope, fields.customFields, 'update'));
+  const sensitive = await splitSensitive(scope, fields, 'update');
+  if (Object.keys(sensitive.custom).length > 0) {
+    await mergeCustomFields(trx, tenantId, id, sensitive.custom);
   }
+  await writeCustomerSecrets(trx, tenantId, id, sensitive.changes);
   await refreshCompleteness(trx, tenantId, [id]);
   return getCustomerOrThrow(trx, tenantId, access, id);
 }

@@ -203,6 +203,8 @@ export function customerConditions(
   tenantId: string,
   query: Omit<CustomerQuery, 'sort' | 'direction'>,
   definitions: Definitions,
+  /** Customers whose national ID or card number is exactly the search (see findCustomersByIdentity). */
+  identityMatches: string[] | null = null,
 ) {
   return (eb: ExpressionBuilder<Database, 'customers'>): Expression<SqlBool> => {
     const conditions: Expression<SqlBool>[] = [
@@ -241,7 +243,14 @@ export function customerConditions(
     if (query.createdFrom) add(sql<boolean>`customers.created_at >= ${query.createdFrom}::date`);
     if (query.createdTo) add(sql<boolean>`customers.created_at < ${query.createdTo}::date + 1`);
     for (const filter of query.custom ?? []) add(customCondition(definitions, filter));
-    if (query.search) add(searchCondition(tenantId, query.search));
+    if (query.search) {
+      const byText = searchCondition(tenantId, query.search);
+      add(
+        identityMatches && identityMatches.length > 0
+          ? sql<boolean>`(${byText} or customers.id = any(${identityMatches}::uuid[]))`
+          : byText,
+      );
+    }
     return eb.and(conditions);
   };
 }

@@ -24,6 +24,16 @@ export {
   TenantCipher,
 } from './cipher';
 export {
+  BUILT_IN_SECRET_FIELDS,
+  findCustomersByIdentity,
+  maskedSecrets,
+  parseSensitiveValue,
+  revealCustomerSecret,
+  type SecretChange,
+  secretHintsColumn,
+  writeCustomerSecrets,
+} from './customer-secrets';
+export {
   createKeyring,
   generateMasterKey,
   hasInstalledKeyring,
@@ -34,6 +44,13 @@ export {
   masterKeyId,
   parseMasterKey,
 } from './keyring';
+export {
+  allTenantIds,
+  type ReencryptProgress,
+  reencryptTenant,
+  rewrapTenantKeys,
+  rotateTenantDataKey,
+} from './rotation';
 export {
   addDataKeyVersion,
   ENCRYPTIONS_ROTATE_AT,
