@@ -5,6 +5,8 @@ export function cellText(value: ExcelJS.CellValue | undefined, numFmt?: string):
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number') {
+    // A formula whose cached result is an error comes back as NaN.
+    if (!Number.isFinite(value)) return '';
     return numFmt && isDateFormat(numFmt) ? formatExcelDate(excelSerialToDate(value)) : formatNumber(value);
   }
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';

@@ -290,16 +290,17 @@ async function* readCsvRecords(text: AsyncGenerator<string>, delimiter: string):
     }
   } catch (error) {
     if (error instanceof CsvError) {
-      throw new ImportReadError(
-        'CSV_MALFORMED',
-        { row: rowNumber + 1, detail: error.code },
-        { cause: error },
-      );
+      // The parser's record count includes records not yet handed out when it failed.
+      const records = typeof error.records === 'number' ? error.records : 0;
+      const row = Math.max(rowNumber, records) + 1;
+      throw new ImportReadError('CSV_MALFORMED', { row, detail: error.code }, { cause: error });
     }
     throw error;
   } finally {
     parser.destroy();
     input.destroy();
+    // Release the file now, not when the stream gets round to it.
+    await text.return(undefined);
   }
 }
 
