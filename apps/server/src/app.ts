@@ -10,12 +10,15 @@ import { generateCookie, getCookie } from 'hono/cookie';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { clientIp } from './middleware/client-ip';
+import { mountImportRoutes } from './imports-routes';
 import { originCheck } from './middleware/origin-check';
 
 export type AppOptions = {
   dependencies: ApiDependencies;
   publicUrl: string;
   trustProxyHops?: number;
+  /** The largest import file an upload may send (default 1 GB). */
+  importMaxBytes?: number;
   /** The built web app; when absent the server answers with a hint to build it. */
   webDist?: string;
 };
@@ -129,6 +132,13 @@ export function createApp(options: AppOptions) {
         }),
     }),
   );
+
+  mountImportRoutes(app, {
+    dependencies,
+    publicUrl: options.publicUrl,
+    trustProxyHops: options.trustProxyHops ?? 0,
+    maxBytes: options.importMaxBytes ?? 1024 * 1024 * 1024,
+  });
 
   const webDist = options.webDist;
   if (webDist && existsSync(join(webDist, 'index.html'))) {

@@ -35,6 +35,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Demo tenants on the first start of an empty embedded database. */
   SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
+  /** The largest file an import upload may send, in MB. */
+  IMPORT_MAX_MB: z.coerce.number().int().min(1).max(10240).default(1024),
   WEB_DIST: z.string().default(`${repositoryRoot}apps/web/dist`),
 });
 

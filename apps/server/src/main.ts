@@ -85,6 +85,7 @@ const app = createApp({
   publicUrl: env.PUBLIC_URL,
   trustProxyHops: env.TRUST_PROXY_HOPS,
   webDist: env.WEB_DIST,
+  importMaxBytes: env.IMPORT_MAX_MB * 1024 * 1024,
 });
 
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {

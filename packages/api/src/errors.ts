@@ -260,6 +260,53 @@ export const ERRORS = {
     'zh-CN': '你已经是该企业的成员',
     en: 'You are already a member of this organisation',
   },
+  IMPORT_FILE_TOO_LARGE: {
+    trpc: 'PAYLOAD_TOO_LARGE',
+    'zh-CN': '文件过大，最大 {maxMb} MB',
+    en: 'The file is too large (at most {maxMb} MB)',
+  },
+  IMPORT_FILE_EMPTY: { trpc: 'BAD_REQUEST', 'zh-CN': '文件是空的', en: 'The file is empty' },
+  IMPORT_FILE_UNREADABLE: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '无法读取文件：{reason}',
+    en: 'The file cannot be read: {reason}',
+  },
+  IMPORT_FILE_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '找不到上传的文件（文件保留 7 天），请重新上传',
+    en: 'The uploaded file is gone (files are kept for 7 days). Upload it again',
+  },
+  IMPORT_RUN_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '找不到这次导入', en: 'Import not found' },
+  IMPORT_RUN_FINISHED: {
+    trpc: 'CONFLICT',
+    'zh-CN': '这次导入已经结束，无法取消',
+    en: 'This import has already finished and cannot be cancelled',
+  },
+  IMPORT_MAPPING_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '找不到这个字段对应方案',
+    en: 'Column mapping not found',
+  },
+  IMPORT_MAPPING_NAME_TAKEN: {
+    trpc: 'CONFLICT',
+    'zh-CN': '已有同名的字段对应方案',
+    en: 'A column mapping with this name already exists',
+  },
+  IMPORT_MAPPING_UNKNOWN_FIELD: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '“{header}”对应的字段不存在：{target}',
+    en: 'Column "{header}" is mapped to an unknown field: {target}',
+  },
+  IMPORT_MAPPING_FIELD_TWICE: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '“{target}”只能对应一列',
+    en: '"{target}" can be mapped from one column only',
+  },
+  IMPORT_MAPPING_REQUIRED_MISSING: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '必须为“{label}”选择一列',
+    en: 'Choose a column for "{labelEn}"',
+  },
   INVALID_INPUT: {
     trpc: 'BAD_REQUEST',
     'zh-CN': '填写的内容有误，请检查后重试',

@@ -4,6 +4,8 @@ export { refreshCustomerFacts } from './customers/facts.repository';
 export { AppError, ERRORS, type ErrorCode, translateError } from './errors';
 export { LOCALES, type Locale, resolveLocale } from './i18n';
 export { IDEMPOTENCY_RETENTION_HOURS, pruneIdempotencyKeys } from './idempotency';
+export { type HttpFailure, openErrorReport, type UploadResult, uploadImportFile } from './imports/http';
+export { type RunHooks, runImport } from './imports/pipeline';
 export { type AppJobs, registerJobs, scheduleJobs } from './jobs';
 export { type AppRouter, appRouter, createCaller, listProcedures, type ProcedureInfo } from './root';
 export {

@@ -2,15 +2,20 @@ import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import { LIFECYCLE_SCHEDULE, type LifecycleJobs, registerLifecycleJobs } from './customers/lifecycle.jobs';
 import { type IdempotencyJobs, registerIdempotencyJobs } from './idempotency';
+import { IMPORT_PRUNE_SCHEDULE, type ImportJobs, registerImportJobs } from './imports/imports.jobs';
+import type { Logger } from './context';
 
 /** Every job the product runs, by name (each has a queue created by a migration). */
-export type AppJobs = LifecycleJobs & IdempotencyJobs;
+export type AppJobs = LifecycleJobs & IdempotencyJobs & ImportJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
-export function registerJobs(jobs: JobQueue<AppJobs>, database: CrmDatabase): void {
+export function registerJobs(jobs: JobQueue<AppJobs>, database: CrmDatabase, logger: Logger = SILENT): void {
   registerLifecycleJobs(jobs, database);
   registerIdempotencyJobs(jobs, database);
+  registerImportJobs(jobs, database, logger);
 }
+
+const SILENT: Logger = { info() {}, warn() {}, error() {} };
 
 /** Creates or updates the cron schedules; call after `jobs.start()`. */
 export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
@@ -21,4 +26,5 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
     { tz: LIFECYCLE_SCHEDULE.tz },
   );
   await jobs.schedule('idempotency.prune', '17 * * * *', {}, { tz: 'Asia/Shanghai' });
+  await jobs.schedule('imports.prune-all', IMPORT_PRUNE_SCHEDULE.cron, { day: '' }, { tz: IMPORT_PRUNE_SCHEDULE.tz });
 }

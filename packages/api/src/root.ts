@@ -3,6 +3,7 @@ import { authRouter } from './auth/auth.router';
 import { contactsRouter } from './contacts/contacts.router';
 import { customFieldsRouter } from './custom-fields/custom-fields.router';
 import { customersRouter } from './customers/customers.router';
+import { importsRouter } from './imports/imports.router';
 import { interactionsRouter } from './interactions/interactions.router';
 import { membersRouter } from './members/members.router';
 import { ordersRouter } from './orders/orders.router';
@@ -27,6 +28,7 @@ export const appRouter = router({
   customFields: customFieldsRouter,
   views: viewsRouter,
   settings: settingsRouter,
+  imports: importsRouter,
 });
 
 export type AppRouter = typeof appRouter;

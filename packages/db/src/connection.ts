@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
@@ -39,6 +41,19 @@ export type DatabaseConfig = {
  */
 export type TransactionOptions = { readOnly?: boolean };
 
+/**
+ * Bulk-loads rows into a TEMP table of the transaction with COPY … FROM STDIN, in text
+ * format (tab-separated, `\N` for null; see `copyText`). PostgreSQL refuses COPY on tables
+ * with row-level security, so only temp tables are loaded this way; rows reach tenant tables
+ * through INSERT … SELECT under RLS. On PGlite one call's data is gathered into one Blob:
+ * callers send a few MB per call. Returns when the rows are in.
+ */
+export type CopyIn = (
+  table: string,
+  columns: readonly string[],
+  data: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+) => Promise<void>;
+
 /** What a scoped transaction may see: a tenant's rows, a user's own memberships, or neither. */
 export type Scope = { tenantId?: string | null; userId?: string | null };
 
@@ -78,6 +93,16 @@ export type CrmDatabase = {
       opened: { session: SessionWithUser | null; membership: MemberAccess | null },
     ) => Promise<T>,
     options?: TransactionOptions,
+  ): Promise<T>;
+  /**
+   * Like `withTenant`, on a connection of its own that `fn` may also bulk-load through with
+   * `copyIn` (imports). On PGlite, whose one session everything shares, other requests wait
+   * until `fn` ends, as for any transaction.
+   */
+  withTenantCopy<T>(
+    tenantId: string,
+    userId: string | null,
+    fn: (trx: Transaction<Database>, copyIn: CopyIn) => Promise<T>,
   ): Promise<T>;
   /**
    * Statements on the global auth tables (users, sessions) with no tenant in play, each
@@ -160,6 +185,22 @@ function scopedEmbedded(db: Kysely<Database>) {
       return fn(trx);
     });
   };
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * One value in COPY's text format: `\N` for null, backslash, tab, newline and carriage
+ * return escaped.
+ */
+export function copyText(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = String(value);
+  return /[\\\t\n\r]/.test(text)
+    ? text.replaceAll('\\', '\\\\').replaceAll('\t', '\\t').replaceAll('\n', '\\n').replaceAll('\r', '\\r')
+    : text;
 }
 
 async function runMigrations(db: Kysely<unknown>): Promise<void> {
@@ -308,8 +349,46 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
     ]);
   const withScope = <T>(scope: Scope, fn: (trx: Transaction<Database>) => Promise<T>) =>
     scoped([settingsQuery(scope)], {}, (trx) => fn(trx));
+
+  /**
+   * A reserved connection with a Kysely of its own on top (a one-connection "pool"), so the
+   * transaction's statements and its COPY streams share one session.
+   */
+  async function withTenantCopy<T>(
+    tenantId: string,
+    userId: string | null,
+    fn: (trx: Transaction<Database>, copyIn: CopyIn) => Promise<T>,
+  ): Promise<T> {
+    const reserved = await client.reserve();
+    const one = {
+      end: async () => {},
+      reserve: async () => ({
+        release: () => {},
+        unsafe: (query: string, parameters: unknown[] = []) =>
+          reserved.unsafe(query, parameters as never[], { prepare: true }),
+      }),
+    };
+    const local = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: () => one as never }) });
+    const copyIn: CopyIn = async (table, columns, data) => {
+      const writable = await reserved
+        .unsafe(`copy ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) from stdin`)
+        .writable();
+      await pipeline(Readable.from(data), writable);
+    };
+    try {
+      return await local.transaction().execute(async (trx) => {
+        await trx.executeQuery(settingsQuery({ tenantId, userId }));
+        return fn(trx, copyIn);
+      });
+    } finally {
+      await local.destroy();
+      reserved.release();
+    }
+  }
+
   return {
     kind: 'postgres',
+    withTenantCopy,
     db,
     withScope,
     withTenant: (tenantId, fn, userId) => withScope({ tenantId, userId: userId ?? null }, fn),
@@ -364,10 +443,25 @@ async function openEmbeddedDatabase(dataDir: string): Promise<CrmDatabase> {
   const scoped = scopedEmbedded(db);
   const withScope = <T>(scope: Scope, fn: (trx: Transaction<Database>) => Promise<T>) =>
     scoped(scope, {}, fn);
+  const copyIn: CopyIn = async (table, columns, data) => {
+    const parts: (string | Uint8Array)[] = [];
+    for await (const part of data) parts.push(part);
+    // COPY from a file (PGlite's '/dev/blob') needs the superuser the session is; the
+    // transaction's runtime role is restored right after.
+    // (A failed COPY aborts the transaction, which then ends in a rollback.)
+    await pglite.query(`select set_config('role', 'none', true)`);
+    await pglite.query(
+      `copy ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) from '/dev/blob'`,
+      [],
+      { blob: new Blob(parts as (string | Uint8Array<ArrayBuffer>)[]) },
+    );
+    await pglite.query(`select set_config('role', '${APP_ROLE}', true)`);
+  };
   return {
     kind: 'pglite',
     db,
     withScope,
+    withTenantCopy: (tenantId, userId, fn) => withScope({ tenantId, userId }, (trx) => fn(trx, copyIn)),
     withTenant: (tenantId, fn, userId) => withScope({ tenantId, userId: userId ?? null }, fn),
     withMember: (tenantId, userId, fn) =>
       withScope({ tenantId, userId }, async (trx) => {

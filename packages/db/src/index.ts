@@ -1,6 +1,8 @@
 export { type Kysely, sql, type Transaction } from 'kysely';
 export {
+  type CopyIn,
   type CrmDatabase,
+  copyText,
   type DatabaseConfig,
   type MemberAccess,
   openDatabase,

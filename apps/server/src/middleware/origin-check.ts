@@ -3,6 +3,12 @@ import type { MiddlewareHandler } from 'hono';
 export type OriginCheckOptions = {
   /** Origins allowed besides the request's own (scheme + Host), e.g. the configured public URL. */
   allowedOrigins: string[];
+  /**
+   * Content types a state-changing request may have; default JSON only. Any other than the
+   * three a form can send (urlencoded, multipart, text/plain) also needs a CORS preflight,
+   * e.g. `application/octet-stream` for a file upload.
+   */
+  contentTypes?: string[];
 };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -16,12 +22,18 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function originCheck(options: OriginCheckOptions): MiddlewareHandler {
   const allowed = new Set(options.allowedOrigins.map((origin) => new URL(origin).origin));
+  const contentTypes = new Set(options.contentTypes ?? ['application/json']);
   return async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
     const contentType = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
-    if (contentType !== 'application/json') {
+    if (contentType === undefined || !contentTypes.has(contentType)) {
       return c.json(
-        { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' } },
+        {
+          error: {
+            code: 'UNSUPPORTED_MEDIA_TYPE',
+            message: `Content-Type must be ${[...contentTypes].join(' or ')}`,
+          },
+        },
         415,
       );
     }

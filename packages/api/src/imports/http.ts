@@ -1,0 +1,203 @@
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { z } from 'zod';
+import { type ApiDependencies, createContext, type RequestInfo } from '../context';
+import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository';
+import { AppError, translateError } from '../errors';
+import type { Locale } from '../i18n';
+import { createCallerFactory, permittedProcedure, router, TRPCError } from '../trpc';
+import { readFileChunks, storeFile } from './files';
+import { listErrors, listMappings } from './imports.service';
+import { ImportReadError } from './read/errors';
+import { suggestMapping } from './read/mapping';
+import { formatImportMessage } from './read/messages';
+import { openTable } from './read/table';
+import { targetsFor } from './targets';
+
+const ENTITIES = ['customers', 'orders', 'interactions'] as const;
+const PREVIEW_ROWS = 20;
+
+type UploadInput = { fileName: string; body: AsyncIterable<Uint8Array>; maxBytes: number };
+
+/**
+ * The procedures behind the two HTTP routes (a file upload and a CSV download are not JSON
+ * calls). They are tenant procedures like every other: the caller below runs them through
+ * the same session check, tenant transaction and permission check as /trpc; they are not
+ * part of the tRPC router.
+ */
+const httpRouter = router({
+  upload: permittedProcedure('customers.import')
+    .input(z.custom<UploadInput>((value) => typeof value === 'object' && value !== null))
+    .mutation(async ({ ctx, input }) => {
+      const { trx, tenantId } = ctx;
+      const file = await storeFile(trx, tenantId, ctx.auth.user.id, input.fileName, input.body, input.maxBytes);
+      const chunks = await trx
+        .selectFrom('import_files')
+        .select('chunk_count')
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', file.id)
+        .executeTakeFirstOrThrow();
+      let table: Awaited<ReturnType<typeof openTable>>;
+      try {
+        table = await openTable(readFileChunks(trx, tenantId, file.id, chunks.chunk_count), { fileName: file.name });
+      } catch (error) {
+        if (error instanceof ImportReadError) {
+          throw new TRPCError({
+            code: 'BAD_REQUEST',
+            cause: new AppError('IMPORT_FILE_UNREADABLE', {
+              reason: formatImportMessage(error.code, ctx.locale, error.params),
+            }),
+          });
+        }
+        throw error;
+      }
+      const preview: { rowNumber: number; cells: string[] }[] = [];
+      for await (const row of table.rows) {
+        preview.push({ rowNumber: row.rowNumber, cells: row.cells });
+        if (preview.length >= PREVIEW_ROWS) break;
+      }
+      await trx
+        .updateTable('import_files')
+        .set({ format: table.format, encoding: table.encoding ?? null })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', file.id)
+        .execute();
+      const customFields = await listCustomFieldDefinitions(trx, tenantId);
+      const targets = Object.fromEntries(
+        ENTITIES.map((entity) => [
+          entity,
+          targetsFor(entity, customFields).map((target) => ({
+            key: target.key,
+            label: ctx.locale === 'en' ? target.en : target.zh,
+            required: target.required === true,
+          })),
+        ]),
+      );
+      const suggestions = Object.fromEntries(
+        ENTITIES.map((entity) => [
+          entity,
+          Object.fromEntries(
+            suggestMapping(table.headers, entity, targetsFor(entity, customFields))
+              .filter((suggestion) => suggestion.target !== null && suggestion.header !== '')
+              .map((suggestion) => [suggestion.header, suggestion.target as string]),
+          ),
+        ]),
+      );
+      // Saved mappings that fit: every column they name is in this file.
+      const headerSet = new Set(table.headers);
+      const mappings = (await listMappings({ trx, tenantId })).filter((mapping) =>
+        Object.keys(mapping.columns).every((header) => headerSet.has(header)),
+      );
+      return {
+        fileId: file.id,
+        name: file.name,
+        size: file.size,
+        sha256: file.sha256,
+        format: table.format,
+        encoding: table.encoding ?? null,
+        sheet: table.sheet ?? null,
+        headers: table.headers,
+        preview,
+        suggestions,
+        targets,
+        mappings,
+      };
+    }),
+
+  errorsPage: permittedProcedure('customers.import')
+    .input(z.object({ runId: z.uuid(), cursor: z.string().nullable(), limit: z.number().int() }))
+    .query(({ ctx, input }) =>
+      listErrors(
+        { trx: ctx.trx, tenantId: ctx.tenantId, userId: ctx.auth.user.id, locale: ctx.locale },
+        input.runId,
+        input.cursor,
+        input.limit,
+      ),
+    ),
+});
+
+const createHttpCaller = createCallerFactory(httpRouter);
+
+export type UploadResult = Awaited<ReturnType<ReturnType<typeof createHttpCaller>['upload']>>;
+export type HttpFailure = { ok: false; status: number; code: string; message: string };
+
+function failure(error: unknown, locale: Locale): HttpFailure {
+  if (error instanceof TRPCError) {
+    const cause = error.cause;
+    if (cause instanceof AppError)
+      return {
+        ok: false,
+        status: getHTTPStatusCodeFromError(error),
+        code: cause.code,
+        message: translateError(cause.code, locale, cause.params),
+      };
+    if (error.code !== 'INTERNAL_SERVER_ERROR')
+      return {
+        ok: false,
+        status: getHTTPStatusCodeFromError(error),
+        code: error.code,
+        message: translateError('INVALID_INPUT', locale),
+      };
+  }
+  throw error;
+}
+
+/** POST /api/imports/files: stores the body and answers with what the mapping step needs. */
+export async function uploadImportFile(
+  dependencies: ApiDependencies,
+  request: RequestInfo,
+  input: UploadInput,
+): Promise<{ ok: true; result: UploadResult } | HttpFailure> {
+  const caller = createHttpCaller(await createContext(dependencies, request));
+  try {
+    return { ok: true, result: await caller.upload(input) };
+  } catch (error) {
+    return failure(error, request.locale);
+  }
+}
+
+/**
+ * GET /api/imports/runs/:id/errors.csv: the error report as CSV with a UTF-8 BOM (Excel
+ * opens Chinese correctly), read page by page (each page its own short transaction).
+ */
+export async function openErrorReport(
+  dependencies: ApiDependencies,
+  request: RequestInfo,
+  runId: string,
+): Promise<{ ok: true; body: ReadableStream<Uint8Array> } | HttpFailure> {
+  const caller = createHttpCaller(await createContext(dependencies, request));
+  const locale = request.locale;
+  let first: Awaited<ReturnType<typeof caller.errorsPage>>;
+  try {
+    first = await caller.errorsPage({ runId, cursor: null, limit: 5000 });
+  } catch (error) {
+    return failure(error, locale);
+  }
+  const encoder = new TextEncoder();
+  const header = locale === 'en' ? ['Row', 'Column', 'Value', 'Reason'] : ['行号', '列', '值', '原因'];
+  let page: typeof first | null = first;
+  let started = false;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(encoder.encode(`\uFEFF${header.join(',')}\r\n`));
+      }
+      if (!page) {
+        controller.close();
+        return;
+      }
+      const lines = page.items.map(
+        (item) => `${[String(item.rowNumber), item.column, item.value ?? '', item.message].map(csvCell).join(',')}\r\n`,
+      );
+      controller.enqueue(encoder.encode(lines.join('')));
+      page = page.nextCursor ? await caller.errorsPage({ runId, cursor: page.nextCursor, limit: 5000 }) : null;
+    },
+  });
+  return { ok: true, body };
+}
+
+/** One CSV cell: quoted when needed; a leading = + - @ is defused (formula injection). */
+function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { TenantContext } from '../context';
+import type { Locale } from '../i18n';
+import { permittedProcedure, router } from '../trpc';
+import {
+  entityInput,
+  errorsInput,
+  importErrorOutput,
+  mappingOutput,
+  runDetailOutput,
+  runIdInput,
+  runOutput,
+  saveMappingInput,
+  startInput,
+  startOutput,
+} from './imports.schemas';
+import {
+  cancelRun,
+  deleteMapping,
+  getRun,
+  listErrors,
+  listMappings,
+  listRuns,
+  saveMapping,
+  startImport,
+} from './imports.service';
+
+type Ctx = TenantContext & { auth: { user: { id: string } }; locale: Locale };
+const scopeOf = (ctx: Ctx) => ({ trx: ctx.trx, tenantId: ctx.tenantId, userId: ctx.auth.user.id, locale: ctx.locale });
+
+const importProcedure = permittedProcedure('customers.import');
+
+const mappingsRouter = router({
+  list: importProcedure
+    .input(z.strictObject({ entity: entityInput.optional() }).default({}))
+    .output(z.array(mappingOutput))
+    .query(({ ctx, input }) => listMappings(scopeOf(ctx), input.entity)),
+  save: permittedProcedure('customers.import', { idempotent: true })
+    .input(saveMappingInput)
+    .output(mappingOutput)
+    .mutation(({ ctx, input }) => saveMapping(scopeOf(ctx), input)),
+  delete: importProcedure
+    .input(z.strictObject({ id: z.uuid() }))
+    .output(z.object({ deleted: z.boolean() }))
+    .mutation(({ ctx, input }) => deleteMapping(scopeOf(ctx), input.id)),
+});
+
+/**
+ * Imports of customers (with a primary contact), orders and interactions from an uploaded
+ * file (POST /api/imports/files): dry run, commit, progress, errors, cancel, history.
+ */
+export const importsRouter = router({
+  mappings: mappingsRouter,
+  start: permittedProcedure('customers.import', { idempotent: true })
+    .input(startInput)
+    .output(startOutput)
+    .mutation(({ ctx, input }) =>
+      startImport(scopeOf(ctx), input, async (runId) => {
+        await ctx.jobs.enqueue('imports.run', { tenantId: ctx.tenantId, runId }, { trx: ctx.trx });
+      }),
+    ),
+  get: importProcedure
+    .input(runIdInput)
+    .output(runDetailOutput)
+    .query(({ ctx, input }) => getRun(scopeOf(ctx), input.runId)),
+  errors: importProcedure
+    .input(errorsInput)
+    .output(z.object({ items: z.array(importErrorOutput), nextCursor: z.string().nullable() }))
+    .query(({ ctx, input }) => listErrors(scopeOf(ctx), input.runId, input.cursor, input.limit)),
+  cancel: importProcedure
+    .input(runIdInput)
+    .output(runOutput)
+    .mutation(({ ctx, input }) => cancelRun(scopeOf(ctx), input.runId)),
+  list: importProcedure
+    .input(z.strictObject({ limit: z.number().int().min(1).max(100).default(30) }).default({ limit: 30 }))
+    .output(z.array(runOutput))
+    .query(({ ctx, input }) => listRuns(scopeOf(ctx), input.limit)),
+});

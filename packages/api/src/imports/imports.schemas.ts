@@ -1,0 +1,92 @@
+import { IMPORT_ENTITIES, IMPORT_STATUSES } from '@crm/db';
+import { z } from 'zod';
+
+export const entityInput = z.enum(IMPORT_ENTITIES);
+/** File header → target field key; '' or absent: the column is not imported. */
+export const mappingInput = z
+  .record(z.string().max(200), z.string().max(60))
+  .refine((value) => Object.keys(value).length <= 500, { error: 'INVALID_INPUT' });
+
+export const startInput = z.strictObject({
+  fileId: z.uuid(),
+  entity: entityInput,
+  mapping: mappingInput,
+  /** The saved mapping this one came from, if any (kept on the run). */
+  mappingId: z.uuid().nullish(),
+  onMatch: z.enum(['update', 'skip']).default('skip'),
+  dryRun: z.boolean(),
+});
+export type StartInput = z.infer<typeof startInput>;
+
+export const runIdInput = z.strictObject({ runId: z.uuid() });
+
+export const errorsInput = z.strictObject({
+  runId: z.uuid(),
+  /** The last row number and seq of the previous page, 'row:seq'. */
+  cursor: z
+    .string()
+    .regex(/^\d{1,10}:\d{1,6}$/)
+    .nullish(),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+
+export const importErrorOutput = z.object({
+  rowNumber: z.number().int(),
+  column: z.string(),
+  value: z.string().nullable(),
+  reason: z.string(),
+  message: z.string(),
+});
+export type ImportErrorItem = z.infer<typeof importErrorOutput>;
+
+export const runOutput = z.object({
+  id: z.uuid(),
+  entity: entityInput,
+  fileName: z.string(),
+  fileSize: z.number(),
+  dryRun: z.boolean(),
+  onMatch: z.enum(['update', 'skip']),
+  status: z.enum(IMPORT_STATUSES),
+  /** Why it failed: 'HAS_ERRORS', 'INTERNAL', 'READ:<code>'. */
+  failure: z.string().nullable(),
+  failureMessage: z.string().nullable(),
+  rowsRead: z.number(),
+  bytesRead: z.number(),
+  totalRows: z.number(),
+  validRows: z.number(),
+  errorRows: z.number(),
+  errorCount: z.number(),
+  created: z.number(),
+  updated: z.number(),
+  skipped: z.number(),
+  cancelRequested: z.boolean(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type RunOutput = z.infer<typeof runOutput>;
+
+export const runDetailOutput = runOutput.extend({
+  errors: z.array(importErrorOutput),
+});
+
+export const startOutput = z.object({
+  runId: z.uuid(),
+  /** The same file was committed before (or is being committed): nothing new was started. */
+  alreadyImported: z.boolean(),
+});
+
+export const mappingOutput = z.object({
+  id: z.uuid(),
+  entity: entityInput,
+  name: z.string(),
+  columns: z.record(z.string(), z.string()),
+  updatedAt: z.string(),
+});
+
+export const saveMappingInput = z.strictObject({
+  id: z.uuid().nullish(),
+  entity: entityInput,
+  name: z.string().trim().min(1).max(50),
+  columns: mappingInput,
+});

@@ -1,0 +1,63 @@
+/**
+ * Why a row (or one of its cells) cannot be imported, in both languages. `{label}` is the
+ * target field's name, `{row}` another row's number, `{max}` a length, `{kind}` a match key.
+ */
+export const ROW_MESSAGES = {
+  REQUIRED: { 'zh-CN': '{label}不能为空', en: '{label} is required' },
+  TOO_LONG: { 'zh-CN': '{label}最多 {max} 个字符', en: '{label} may have at most {max} characters' },
+  INVALID_OPTION: {
+    'zh-CN': '{label}须为以下之一：{options}',
+    en: '{label} must be one of: {options}',
+  },
+  INVALID_VALUE: { 'zh-CN': '{label}格式不正确：{detail}', en: '{label} is not valid: {detail}' },
+  MEMBER_NOT_FOUND: {
+    'zh-CN': '找不到成员“{value}”（填写成员的邮箱或姓名）',
+    en: 'No member "{value}" (enter a member’s email or name)',
+  },
+  TOO_MANY_TAGS: { 'zh-CN': '标签最多 50 个', en: 'At most 50 tags' },
+  TAG_TOO_LONG: { 'zh-CN': '标签名最多 30 个字符', en: 'A tag name may have at most 30 characters' },
+  DUPLICATE_IN_FILE: {
+    'zh-CN': '与第 {row} 行是同一客户（{kind}相同）',
+    en: 'Same customer as row {row} (same {kindEn})',
+  },
+  DUPLICATE_ORDER_IN_FILE: {
+    'zh-CN': '订单号与第 {row} 行相同，但客户不同',
+    en: 'Same order number as row {row} but another customer',
+  },
+  AMBIGUOUS_MATCH: {
+    'zh-CN': '{kind}匹配到多个已有客户，无法确定更新哪一个',
+    en: 'The {kindEn} matches several existing customers; cannot tell which to update',
+  },
+  CUSTOMER_REFERENCE_MISSING: {
+    'zh-CN': '须填写客户编号、统一社会信用代码、电话或客户名称之一',
+    en: 'Enter the customer number, credit code, phone or customer name',
+  },
+  CUSTOMER_NOT_FOUND: { 'zh-CN': '找不到此客户', en: 'No such customer' },
+  CUSTOMER_AMBIGUOUS: {
+    'zh-CN': '匹配到多个客户，请改用客户编号',
+    en: 'Several customers match; use the customer number',
+  },
+  CONTACT_NOT_FOUND: { 'zh-CN': '该客户下没有名为“{value}”的联系人', en: 'The customer has no contact "{value}"' },
+  ORDER_LINE_INCOMPLETE: {
+    'zh-CN': '订单明细须同时填写产品、数量和单价',
+    en: 'An order line needs the product, quantity and unit price',
+  },
+  SENSITIVE_INVALID: { 'zh-CN': '{label}无效：{detail}', en: '{label} is not valid: {detail}' },
+  ROW_UNREADABLE: { 'zh-CN': '此行无法读取：{detail}', en: 'This row cannot be read: {detail}' },
+} as const;
+export type RowErrorCode = keyof typeof ROW_MESSAGES;
+
+/** A match key's name for messages. */
+export const MATCH_KIND_LABELS: Record<string, { zh: string; en: string }> = {
+  customer_number: { zh: '客户编号', en: 'customer number' },
+  credit_code: { zh: '统一社会信用代码', en: 'credit code' },
+  phone: { zh: '电话', en: 'phone' },
+  email: { zh: '邮箱', en: 'email' },
+  name: { zh: '企业名称', en: 'company name' },
+};
+
+export function fill(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    params[key] === undefined ? whole : String(params[key]),
+  );
+}

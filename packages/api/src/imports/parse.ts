@@ -1,0 +1,111 @@
+import type { CustomFieldValue } from '@crm/db';
+import { formatImportMessage, type ImportValueReason } from './read/messages';
+import * as values from './read/values';
+import type { EnumOption, Target } from './targets';
+
+/** One cell read for its target: the stored form, or why not (a code and both messages). */
+export type CellResult =
+  | { ok: true; value: CustomFieldValue }
+  | { ok: false; code: string; zh: string; en: string };
+
+/** Members by lower-cased email, and by name where the name is unique in the tenant. */
+export type Members = Map<string, string>;
+
+function refused(target: Target, reason: ImportValueReason, params: Record<string, string | number> = {}): CellResult {
+  return {
+    ok: false,
+    code: reason,
+    zh: `${target.zh}：${formatImportMessage(reason, 'zh-CN', params)}`,
+    en: `${target.en}: ${formatImportMessage(reason, 'en', params)}`,
+  };
+}
+
+function from<T extends CustomFieldValue>(target: Target, result: values.ParseResult<T>): CellResult {
+  if (result.ok) return { ok: true, value: result.value };
+  return refused(target, result.reason, result.params);
+}
+
+function enumParams(options: readonly EnumOption[]) {
+  return { options: options.map((option) => option.zh).join('、') };
+}
+
+/** Reads one cell for its target; an empty cell is `{ ok: true, value: null }`. */
+export function parseCell(target: Target, raw: string, members: Members): CellResult {
+  switch (target.type) {
+    case 'text':
+      return from(target, values.parseText(raw, target.max === undefined ? {} : { max: target.max }));
+    case 'phone':
+      return from(target, values.parsePhone(raw));
+    case 'email':
+      return from(target, values.parseEmail(raw));
+    case 'date':
+      return from(target, values.parseDate(raw));
+    case 'datetime':
+      return from(target, values.parseDateTime(raw));
+    case 'money':
+      return from(target, values.parseAmount(raw));
+    case 'quantity':
+      return from(target, values.parseQuantity(raw));
+    case 'enum': {
+      const result = values.parseEnum(raw, target.options ?? []);
+      if (!result.ok) return refused(target, 'ENUM_INVALID', enumParams(target.options ?? []));
+      return { ok: true, value: result.value };
+    }
+    case 'member': {
+      const text = values.parseText(raw);
+      if (!text.ok || text.value === null) return { ok: true, value: null };
+      const id = members.get(text.value.toLowerCase());
+      if (!id)
+        return {
+          ok: false,
+          code: 'MEMBER_NOT_FOUND',
+          zh: `${target.zh}：找不到成员“${text.value}”（请填写成员的邮箱或姓名）`,
+          en: `${target.en}: no member "${text.value}" (enter a member’s email or name)`,
+        };
+      return { ok: true, value: id };
+    }
+    case 'tags':
+      return from(target, values.parseList(raw, { max: 50, maxLength: 30 }));
+    case 'credit_code':
+      return from(target, values.parseCreditCode(raw));
+    case 'national_id':
+      return from(target, values.parseNationalIdNumber(raw));
+    case 'bank_card':
+      return from(target, values.parseBankCardNumber(raw));
+    case 'custom':
+      return parseCustom(target, raw);
+  }
+}
+
+function parseCustom(target: Target, raw: string): CellResult {
+  const definition = target.definition;
+  if (!definition) return { ok: true, value: null };
+  const options: EnumOption[] = definition.options.map((item) => ({
+    value: item.value,
+    zh: item.labelZh,
+    en: item.labelEn,
+    aliases: [],
+  }));
+  switch (definition.type) {
+    case 'text':
+      return from(target, values.parseText(raw, { max: 1000 }));
+    case 'number':
+      return from(target, values.parseDecimal(raw, { allowNegative: true, maxDecimals: 6 }));
+    case 'money':
+      return from(target, values.parseAmount(raw));
+    case 'date':
+      return from(target, values.parseDate(raw));
+    case 'boolean':
+      return from(target, values.parseBoolean(raw));
+    case 'enum': {
+      const result = values.parseEnum(raw, options);
+      if (!result.ok) return refused(target, 'ENUM_INVALID', enumParams(options));
+      return { ok: true, value: result.value };
+    }
+    case 'multi_enum': {
+      const result = values.parseEnums(raw, options);
+      if (!result.ok) return refused(target, 'ENUM_INVALID', enumParams(options));
+      return { ok: true, value: result.value };
+    }
+  }
+}
