@@ -13,6 +13,7 @@ import {
   createContactIn,
   createCustomerIn,
   createCustomFieldIn,
+  createExportRunIn,
   createInvitationIn,
   createOrderIn,
   createTagIn,
@@ -50,6 +51,8 @@ const TENANT_TABLES = [
   'tenant_data_keys',
   'tenant_index_keys',
   'customer_secrets',
+  'export_runs',
+  'export_file_chunks',
 ] as const;
 
 /** A checksum of every row tenant A owns, read through A's own tenant context. */
@@ -125,7 +128,20 @@ beforeAll(async () => {
       .where('id', '=', customerId)
       .execute(),
   );
+  const exportRunId = await createExportRunIn(server, victimTenant.tenantId, victimTenant.users.owner.id);
+  await server.database.withTenant(victimTenant.tenantId, (trx) =>
+    trx
+      .insertInto('export_file_chunks')
+      .values({
+        tenant_id: victimTenant.tenantId,
+        run_id: exportRunId,
+        seq: 0,
+        bytes: Buffer.from('甲方导出文件'),
+      })
+      .execute(),
+  );
   victim = {
+    exportRunId,
     tagId,
     customFieldId,
     customFieldKey,
@@ -152,6 +168,7 @@ function victimMarkers(): string[] {
     victim.customFieldId,
     '甲方字段',
     victim.viewId,
+    victim.exportRunId,
     '甲方视图',
     '甲方机密值',
     victim.jobId,
@@ -180,6 +197,7 @@ function randomizeIds(input: unknown): unknown {
     victim.tagId,
     victim.customFieldId,
     victim.viewId,
+    victim.exportRunId,
     ...Object.values(victim.tenant.users).map((user) => user.id),
   ];
   for (const id of ids) text = text.replaceAll(id, crypto.randomUUID());

@@ -1,5 +1,5 @@
-import { createSession, generateSecureRandomString, hashSecret, publicSessionId } from '@crm/auth';
 import { writeCustomerSecrets } from '@crm/api';
+import { createSession, generateSecureRandomString, hashSecret, publicSessionId } from '@crm/auth';
 import type { Role } from '@crm/db';
 import type { SeededTenant, SeededUser, TestServer } from './helpers';
 import { TEST_PASSWORD, testPasswordHash } from './helpers';
@@ -30,6 +30,8 @@ export type Victim = {
   customFieldKey: string;
   /** A view of A's owner, shared with A. */
   viewId: string;
+  /** A finished export of A's owner. */
+  exportRunId: string;
 };
 
 export type ProcedureCase = {
@@ -126,6 +128,27 @@ export async function createCustomFieldIn(
     const row = await trx
       .insertInto('custom_field_definitions')
       .values({ tenant_id: tenantId, key, label_zh: labelZh, label_en: 'Test field', type: 'text' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+/** An export run written straight to the database (its file is not built). */
+export async function createExportRunIn(server: TestServer, tenantId: string, userId: string) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('export_runs')
+      .values({
+        tenant_id: tenantId,
+        entity: 'customers',
+        format: 'csv',
+        filters: '{}',
+        columns: '[]',
+        sort: '{}',
+        file_name: '客户_2026-11-22.csv',
+        created_by: userId,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -364,6 +387,10 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     }),
     foreign: (victim) => ({ id: victim.contactId, title: '被篡改' }),
   },
+  'interactions.listAll': {
+    input: () => ({ kinds: ['call', 'visit'], sentiments: ['complaint'], limit: 10 }),
+    foreign: (victim) => ({ customerId: victim.customerId, userIds: [victim.tenant.users.owner.id] }),
+  },
   'interactions.list': {
     input: async (context) => ({ customerId: await ownCustomer(context) }),
     foreign: (victim) => ({ customerId: victim.customerId }),
@@ -394,6 +421,13 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
       id: await createOrderIn(context.server, context.tenant.tenantId, await ownCustomer(context)),
     }),
     foreign: (victim) => ({ id: victim.orderId }),
+  },
+  'orders.listAll': {
+    input: () => ({ from: '2026-01-01', statuses: ['completed'], limit: 10 }),
+    foreign: (victim) => ({
+      customerId: victim.customerId,
+      ownerUserIds: [victim.tenant.users.sales_rep.id],
+    }),
   },
   'orders.list': {
     input: async (context) => ({ customerId: await ownCustomer(context) }),
@@ -562,6 +596,27 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     }),
     foreign: (victim) => ({ id: victim.viewId, name: '被改名的视图' }),
   },
+  'exports.create': {
+    input: () => ({
+      entity: 'customers',
+      format: 'csv',
+      filters: { lifecycleStages: ['new'] },
+      columns: ['owner'],
+    }),
+    foreign: (victim) => ({
+      entity: 'customers',
+      format: 'csv',
+      filters: { ownerUserIds: [victim.tenant.users.sales_rep.id], tagIds: [victim.tagId] },
+      columns: [`custom:${victim.customFieldKey}`],
+    }),
+  },
+  'exports.get': {
+    input: async ({ server, tenant, actor }) => ({
+      id: await createExportRunIn(server, tenant.tenantId, actor.id),
+    }),
+    foreign: (victim) => ({ id: victim.exportRunId }),
+  },
+  'exports.list': { input: () => ({ limit: 10 }), foreign: () => ({ limit: 50 }) },
   'settings.customerRules': { input: () => undefined, foreign: () => undefined },
   'settings.updateCustomerRules': {
     input: () => ({ valueHighAmount: '120000', activityWindowDays: 60 }),

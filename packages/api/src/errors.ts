@@ -240,6 +240,22 @@ export const ERRORS = {
     'zh-CN': '不能修改或移除你自己',
     en: 'You cannot change or remove yourself',
   },
+  EXPORT_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '导出记录不存在或已过期', en: 'Export not found or expired' },
+  EXPORT_NOT_READY: {
+    trpc: 'CONFLICT',
+    'zh-CN': '文件还没有生成好，请稍后再下载',
+    en: 'The file is not ready yet; download it once the export is done',
+  },
+  EXPORT_FAILED: {
+    trpc: 'INTERNAL_SERVER_ERROR',
+    'zh-CN': '导出失败，请重新导出',
+    en: 'The export failed; please export again',
+  },
+  EXPORT_TOO_MANY_RUNNING: {
+    trpc: 'TOO_MANY_REQUESTS',
+    'zh-CN': '你已有 {count} 个导出正在进行，请等它们完成后再导出',
+    en: 'You already have {count} exports in progress; wait for them to finish',
+  },
   ROLE_NOT_ASSIGNABLE: {
     trpc: 'FORBIDDEN',
     'zh-CN': '你不能分配这个角色',

@@ -2,6 +2,9 @@ export { type ApiDependencies, type Context, createContext, type Logger, type Re
 export { refreshCompleteness } from './customers/completeness.repository';
 export { refreshCustomerFacts } from './customers/facts.repository';
 export { AppError, ERRORS, type ErrorCode, translateError } from './errors';
+export { contentDisposition, type ExportDownload, openExportDownload } from './exports/download';
+export { pruneExpired as pruneExpiredExports } from './exports/exports.repository';
+export { runExport } from './exports/run-export';
 export { LOCALES, type Locale, resolveLocale } from './i18n';
 export { IDEMPOTENCY_RETENTION_HOURS, pruneIdempotencyKeys } from './idempotency';
 export { type HttpFailure, openErrorReport, type UploadResult, uploadImportFile } from './imports/http';

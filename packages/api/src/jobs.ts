@@ -2,16 +2,18 @@ import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import { LIFECYCLE_SCHEDULE, type LifecycleJobs, registerLifecycleJobs } from './customers/lifecycle.jobs';
 import { type IdempotencyJobs, registerIdempotencyJobs } from './idempotency';
+import { registerSensitiveJobs, type SensitiveJobs } from './sensitive/sensitive.jobs';
 import { IMPORT_PRUNE_SCHEDULE, type ImportJobs, registerImportJobs } from './imports/imports.jobs';
 import type { Logger } from './context';
 
 /** Every job the product runs, by name (each has a queue created by a migration). */
-export type AppJobs = LifecycleJobs & IdempotencyJobs & ImportJobs;
+export type AppJobs = LifecycleJobs & IdempotencyJobs & ImportJobs & SensitiveJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
 export function registerJobs(jobs: JobQueue<AppJobs>, database: CrmDatabase, logger: Logger = SILENT): void {
   registerLifecycleJobs(jobs, database);
   registerIdempotencyJobs(jobs, database);
+  registerSensitiveJobs(jobs, database);
   registerImportJobs(jobs, database, logger);
 }
 

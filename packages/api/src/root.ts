@@ -3,6 +3,7 @@ import { authRouter } from './auth/auth.router';
 import { contactsRouter } from './contacts/contacts.router';
 import { customFieldsRouter } from './custom-fields/custom-fields.router';
 import { customersRouter } from './customers/customers.router';
+import { exportsRouter } from './exports/exports.router';
 import { importsRouter } from './imports/imports.router';
 import { interactionsRouter } from './interactions/interactions.router';
 import { membersRouter } from './members/members.router';
@@ -27,6 +28,7 @@ export const appRouter = router({
   tags: tagsRouter,
   customFields: customFieldsRouter,
   views: viewsRouter,
+  exports: exportsRouter,
   settings: settingsRouter,
   imports: importsRouter,
 });

@@ -111,6 +111,18 @@ export type CrmDatabase = {
    * instead of four); on PGlite it needs a transaction to drop to the runtime role.
    */
   withoutTenant<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * A server only (undefined on PGlite): in one scoped transaction on one connection, runs
+   * `statements`, then `copy` — a parameter-free `COPY (…) TO STDOUT` — and hands its output
+   * to `consume`, which reads it as it arrives (the connection waits while it does not), with
+   * the row counts of the statements. Repeatable read: they all see the same snapshot.
+   */
+  copyOut?: <T>(
+    scope: Scope,
+    statements: CompiledQuery[],
+    copy: string,
+    consume: (output: AsyncIterable<Uint8Array>, counts: number[]) => Promise<T>,
+  ) => Promise<T>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 };
@@ -406,6 +418,28 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
         }),
       ),
     withoutTenant: (fn) => fn(db),
+    async copyOut(scope, statements, copy, consume) {
+      const reserved = await client.reserve();
+      try {
+        await reserved.unsafe('begin isolation level repeatable read');
+        const settings = settingsQuery(scope);
+        await reserved.unsafe(settings.sql, settings.parameters as never[]);
+        const counts: number[] = [];
+        for (const statement of statements) {
+          const rows = await reserved.unsafe(statement.sql, statement.parameters as never[]);
+          counts.push(rows.count ?? rows.length);
+        }
+        const output = await reserved.unsafe(copy).readable();
+        const result = await consume(output, counts);
+        await reserved.unsafe('commit');
+        return result;
+      } catch (error) {
+        await reserved.unsafe('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        reserved.release();
+      }
+    },
     async migrate() {
       const ownerClient = createPostgres(config.ownerDatabaseUrl ?? url, 1);
       const ownerDb = new Kysely<unknown>({ dialect: new PostgresJSDialect({ postgres: ownerClient }) });

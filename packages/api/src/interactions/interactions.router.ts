@@ -7,6 +7,7 @@ import { refreshCustomerFacts } from '../customers/facts.repository';
 import { appError } from '../errors';
 import { permittedProcedure, router } from '../trpc';
 import { insertInteraction, listInteractions } from './interactions.repository';
+import { listAllInteractions, listAllInteractionsInput } from './list-all';
 
 export const interactionOutput = z.object({
   id: z.uuid(),
@@ -72,4 +73,15 @@ export const interactionsRouter = router({
     .input(z.strictObject({ customerId: z.uuid(), limit: z.number().int().min(1).max(200).default(50) }))
     .output(z.array(interactionOutput))
     .query(({ ctx, input }) => listInteractions(ctx, input.customerId, input.limit)),
+
+  /** Every visible customer's interactions, filtered, newest first, by keyset pages. */
+  listAll: permittedProcedure('customers.read')
+    .input(listAllInteractionsInput)
+    .output(
+      z.object({
+        items: z.array(interactionOutput.extend({ customerName: z.string() })),
+        nextCursor: z.string().nullable(),
+      }),
+    )
+    .query(({ ctx, input }) => listAllInteractions(ctx.trx, ctx.tenantId, ctx.access, input)),
 });

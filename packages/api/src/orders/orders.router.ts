@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TenantScope } from '../customers/customers.service';
 import { permittedProcedure, router } from '../trpc';
+import { listAllOrders, listAllOrdersInput, orderListItemOutput } from './list-all';
 import { getOrderOrThrow, listOrders } from './orders.repository';
 import {
   createOrderInput,
@@ -24,6 +25,12 @@ export const ordersRouter = router({
     .input(listOrdersInput)
     .output(z.object({ items: z.array(orderOutput), nextCursor: z.string().nullable() }))
     .query(({ ctx, input }) => listOrders(ctx.trx, ctx.tenantId, ctx.access, input)),
+
+  /** Every visible customer's orders, filtered, newest first, by keyset pages. */
+  listAll: permittedProcedure('customers.read')
+    .input(listAllOrdersInput)
+    .output(z.object({ items: z.array(orderListItemOutput), nextCursor: z.string().nullable() }))
+    .query(({ ctx, input }) => listAllOrders(ctx.trx, ctx.tenantId, ctx.access, input)),
 
   get: permittedProcedure('customers.read')
     .input(z.strictObject({ id: z.uuid() }))

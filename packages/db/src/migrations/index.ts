@@ -8,6 +8,7 @@ import * as idempotency from './2026-11-22-0006-idempotency';
 import * as sensitiveFields from './2026-11-22-0007-sensitive-fields';
 import * as duplicates from './2026-11-22-0008-duplicates';
 import * as importsExports from './2026-11-22-0009-imports-exports';
+import * as exportsMigration from './2026-11-22-0010-exports';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-22-0007-sensitive-fields': sensitiveFields,
   '2026-11-22-0008-duplicates': duplicates,
   '2026-11-22-0009-imports-exports': importsExports,
+  '2026-11-22-0010-exports': exportsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -10,6 +10,7 @@ import type {
 } from './customer-360.table';
 import type { CustomersTable } from './customers.table';
 import type { CustomerMatchKeysTable, CustomerMergesTable, DuplicateCandidatesTable } from './duplicates.table';
+import type { ExportFileChunksTable, ExportRunsTable } from './exports.table';
 import type { IdempotencyKeysTable } from './idempotency.table';
 import type {
   ImportErrorsTable,
@@ -54,6 +55,8 @@ export type Database = {
   customer_match_keys: CustomerMatchKeysTable;
   duplicate_candidates: DuplicateCandidatesTable;
   customer_merges: CustomerMergesTable;
+  export_runs: ExportRunsTable;
+  export_file_chunks: ExportFileChunksTable;
   import_files: ImportFilesTable;
   import_file_chunks: ImportFileChunksTable;
   import_mappings: ImportMappingsTable;
@@ -66,6 +69,7 @@ export type Database = {
 export * from './customer-360.table';
 export * from './customers.table';
 export * from './duplicates.table';
+export * from './exports.table';
 export * from './idempotency.table';
 export * from './imports.table';
 export * from './invitations.table';

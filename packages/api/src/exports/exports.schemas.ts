@@ -1,0 +1,60 @@
+import { EXPORT_ENTITIES, EXPORT_FORMATS, EXPORT_STATUSES } from '@crm/db';
+import { z } from 'zod';
+import { customerFilterFields, customerSortInput } from '../customers/customers.schemas';
+import { interactionFiltersInput } from '../interactions/list-all';
+import { orderFiltersInput } from '../orders/list-all';
+
+const columnKey = z.string().regex(/^([a-zA-Z][a-zA-Z0-9]{0,39}|custom:[a-z][a-z0-9_]{0,39})$/);
+const columns = z.array(columnKey).max(80).default([]);
+const format = z.enum(EXPORT_FORMATS);
+
+/** What to export: a list's filters, sort and visible columns, and the file format. */
+export const createExportInput = z.discriminatedUnion('entity', [
+  z.strictObject({
+    entity: z.literal('customers'),
+    format,
+    filters: z.strictObject(customerFilterFields).default({ archived: false }),
+    columns,
+    sort: z
+      .strictObject({
+        sort: customerSortInput.default('createdAt'),
+        direction: z.enum(['asc', 'desc']).default('desc'),
+      })
+      .default({ sort: 'createdAt', direction: 'desc' }),
+    /** Full national ID, bank card and sensitive custom values (needs `sensitive.reveal`; audited). */
+    revealSensitive: z.boolean().default(false),
+  }),
+  z.strictObject({
+    entity: z.literal('orders'),
+    format,
+    filters: orderFiltersInput.default({}),
+    columns,
+  }),
+  z.strictObject({
+    entity: z.literal('interactions'),
+    format,
+    filters: interactionFiltersInput.default({}),
+    columns,
+  }),
+]);
+export type CreateExportInput = z.infer<typeof createExportInput>;
+
+export const exportRunOutput = z.object({
+  id: z.uuid(),
+  entity: z.enum(EXPORT_ENTITIES),
+  format: z.enum(EXPORT_FORMATS),
+  status: z.enum(EXPORT_STATUSES),
+  rowsDone: z.number().int(),
+  rowsTotal: z.number().int().nullable(),
+  fileName: z.string(),
+  fileSize: z.number().int().nullable(),
+  revealSensitive: z.boolean(),
+  /** Why it failed, in the caller's language. */
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  expiresAt: z.string(),
+  /** Where the finished file is downloaded (same origin, the session cookie authenticates). */
+  downloadUrl: z.string().nullable(),
+});
+export type ExportRunOutput = z.infer<typeof exportRunOutput>;
