@@ -84,6 +84,8 @@ const statements: string[] = [
   `grant update (wrapped_key, kek_id, retired_at, encryptions) on tenant_data_keys to crm_app`,
   `grant update (wrapped_key, kek_id) on tenant_index_keys to crm_app`,
   `grant select, insert, update, delete on customer_secrets to crm_app`,
+  // Re-encryption after a data key rotation, tenant by tenant (also run by `pnpm keys:rotate`).
+  `select pgboss.create_queue('sensitive.reencrypt-tenant', '{"policy":"standard"}')`,
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {

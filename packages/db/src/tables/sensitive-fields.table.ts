@@ -11,8 +11,8 @@ export type TenantDataKeysTable = {
   created_at: ColumnType<Date, Date | string | undefined, never>;
   /** Set once no stored value uses this version any more. */
   retired_at: Date | null;
-  /** Values stored under this version (kept by a trigger on customer_secrets). */
-  encryptions: ColumnType<string, never, never>;
+  /** Values stored under this version (kept by a trigger on customer_secrets); a bigint, read with Number(). */
+  encryptions: ColumnType<string | number, never, never>;
 };
 export type TenantDataKey = Selectable<TenantDataKeysTable>;
 
