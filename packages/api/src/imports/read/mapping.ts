@@ -219,7 +219,6 @@ const SYNONYMS: Record<ImportEntityName, Record<string, string[]>> = {
       '注册日期',
       '注册时间',
       '创立日期',
-      '创建日期',
       'founded',
       'founded on',
       'date founded',
@@ -568,6 +567,25 @@ const EXACT_ONLY = new Set(
     '合计',
     '单号',
     '标签',
+    'name',
+    'type',
+    'kind',
+    'date',
+    'time',
+    'mail',
+    'note',
+    'notes',
+    'title',
+    'total',
+    'price',
+    'item',
+    'status',
+    'number',
+    'account',
+    'company',
+    'contact',
+    'customer',
+    'description',
   ].map(matchKey),
 );
 
@@ -587,10 +605,10 @@ function score(headerKey: string, strippedKey: string, words: string[]): number 
       continue;
     }
     const subject = strippedKey || headerKey;
+    // Only a header that says more than a synonym (客户地址（省市区）, 实收金额合计) counts as a part
+    // match: a header that says less (手机 against 联系人手机) is too vague to guess from.
     if (matchesAsPart(word) && subject.includes(word)) {
       best = Math.max(best, 0.45 + 0.4 * (word.length / subject.length));
-    } else if (matchesAsPart(subject) && word.includes(subject)) {
-      best = Math.max(best, 0.35 + 0.4 * (subject.length / word.length));
     }
   }
   return Math.min(best, 0.85);

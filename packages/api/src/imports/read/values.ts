@@ -4,7 +4,7 @@
  * `IMPORT_VALUE_MESSAGES`. An empty cell (after clean-up) is `{ ok: true, value: null }`:
  * whether a field may be empty is the caller's rule, not the parser's.
  */
-import { normalizeChinesePhone, parseBankCard, parseNationalId } from '@crm/domain';
+import { normalizeChinesePhone, normalizeCreditCode, parseBankCard, parseNationalId } from '@crm/domain';
 import { z } from 'zod';
 import { excelSerialToDate } from './excel';
 import type { ImportValueReason } from './messages';
@@ -747,22 +747,8 @@ export function parseBankCardNumber(input: string): ParseResult<string> {
 export function parseCreditCode(input: string): ParseResult<string> {
   const text = normalizeText(input, 'code');
   if (text === '') return ok(null);
-  const code = text.replace(/[\s-]+/g, '').toUpperCase();
-  if (!/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(code)) return fail('CREDIT_CODE_INVALID');
-  if (creditCodeCheckCharacter(code.slice(0, 17)) !== code[17]) return fail('CREDIT_CODE_INVALID');
-  return ok(code);
-}
-
-const CREDIT_CODE_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-/** GB 32100-2015: weights 3^(i-1) mod 31 over the first 17 characters' values; 31 − sum mod 31. */
-function creditCodeCheckCharacter(first17: string): string {
-  let sum = 0;
-  for (let index = 0; index < 17; index += 1) {
-    sum += CREDIT_CODE_CHARSET.indexOf(first17[index] as string) * (CREDIT_CODE_WEIGHTS[index] as number);
-  }
-  return CREDIT_CODE_CHARSET[(31 - (sum % 31)) % 31] as string;
+  const code = normalizeCreditCode(text);
+  return code ? ok(code) : fail('CREDIT_CODE_INVALID');
 }
 
 /** Money, by the name the schemas use for it: {@link parseAmount}. */
