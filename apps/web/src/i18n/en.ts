@@ -1,11 +1,13 @@
 import { customerListsEn } from './customer-lists.en';
 import { customerSettingsEn } from './customer-settings.en';
+import { sensitiveEn } from './sensitive.en';
 import type { Messages } from './zh-CN';
 
 /** English. Typed by zh-CN's keys: a missing or extra key fails the type check. */
 export const en: Messages = {
   ...customerSettingsEn,
   ...customerListsEn,
+  ...sensitiveEn,
   app: {
     name: 'CRM Cloud',
     tagline: 'Know every customer. Convert more of them.',
@@ -474,6 +476,7 @@ export const en: Messages = {
         delete: 'Deleted the customer',
         archived: 'Archived the customer',
         restored: 'Restored the customer',
+        reveal: 'Revealed the full value of {{field}}',
       },
       contact: {
         create: 'Added contact “{{name}}”',
@@ -532,6 +535,8 @@ export const en: Messages = {
       tag_ids: 'Tags',
       custom_fields: 'Custom fields',
       need_type: 'Need type',
+      national_id: 'National ID',
+      bank_card: 'Bank card',
     },
   },
   comingSoon: {

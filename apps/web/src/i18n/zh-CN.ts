@@ -4,10 +4,12 @@
  */
 import { customerListsZhCN } from './customer-lists.zh-CN';
 import { customerSettingsZhCN } from './customer-settings.zh-CN';
+import { sensitiveZhCN } from './sensitive.zh-CN';
 
 export const zhCN = {
   ...customerSettingsZhCN,
   ...customerListsZhCN,
+  ...sensitiveZhCN,
   app: {
     name: '客户经营云',
     tagline: '精细管客户，高效提转化',
@@ -472,6 +474,7 @@ export const zhCN = {
         delete: '删除了客户',
         archived: '归档了客户',
         restored: '恢复了客户',
+        reveal: '查看了{{field}}的明文',
       },
       contact: {
         create: '添加了联系人「{{name}}」',
@@ -530,6 +533,8 @@ export const zhCN = {
       tag_ids: '标签',
       custom_fields: '自定义字段',
       need_type: '需求类型',
+      national_id: '身份证号',
+      bank_card: '银行卡号',
     },
   },
   comingSoon: {

@@ -5,6 +5,7 @@ import type { Customer, CustomerAddress } from '../../lib/api-types';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { KindTag } from './KindTag';
 import { CustomerTags, useCustomFields, useFieldLabel, useFormatCustomValue } from './profile-meta';
+import { SensitiveValue } from './SensitiveValue';
 import { TabPanel } from './TabPanel';
 
 /** 基本信息: who the customer is, how to reach them, where they are. */
@@ -17,7 +18,10 @@ export function BasicInfoTab({ customer }: { customer: Customer }) {
   const formatValue = useFormatCustomValue();
   // Retired fields still show where a customer has a value.
   const shownFields = fields.filter(
-    (field) => !field.archived || customer.customFields[field.key] !== undefined,
+    (field) =>
+      !field.archived ||
+      customer.customFields[field.key] !== undefined ||
+      customer.sensitive[`custom:${field.key}`] !== undefined,
   );
   const dated =
     customer.kind === 'company'
@@ -66,6 +70,32 @@ export function BasicInfoTab({ customer }: { customer: Customer }) {
             ),
           },
           dated,
+          {
+            key: 'nationalId',
+            label: t('sensitive.nationalId'),
+            children: customer.sensitive.national_id ? (
+              <SensitiveValue
+                customerId={customer.id}
+                field="national_id"
+                masked={customer.sensitive.national_id}
+              />
+            ) : (
+              none
+            ),
+          },
+          {
+            key: 'bankCard',
+            label: t('sensitive.bankCard'),
+            children: customer.sensitive.bank_card ? (
+              <SensitiveValue
+                customerId={customer.id}
+                field="bank_card"
+                masked={customer.sensitive.bank_card}
+              />
+            ) : (
+              none
+            ),
+          },
           {
             key: 'tags',
             label: t('systemTags.freeTags'),
@@ -142,7 +172,19 @@ export function BasicInfoTab({ customer }: { customer: Customer }) {
           items={shownFields.map((field) => ({
             key: field.key,
             label: fieldLabel(field),
-            children: formatValue(field, customer.customFields[field.key]) ?? none,
+            children: field.sensitive ? (
+              customer.sensitive[`custom:${field.key}`] ? (
+                <SensitiveValue
+                  customerId={customer.id}
+                  field={`custom:${field.key}`}
+                  masked={customer.sensitive[`custom:${field.key}`] as string}
+                />
+              ) : (
+                none
+              )
+            ) : (
+              (formatValue(field, customer.customFields[field.key]) ?? none)
+            ),
           }))}
         />
       ) : null}

@@ -40,9 +40,10 @@ import {
   toFormValue,
 } from './CustomFieldInputs';
 import { useCustomFields, useTagsById } from './profile-meta';
+import { type SensitiveFormValues, SensitiveInputs, sensitiveChanges } from './SensitiveInputs';
 
 type AddressValues = { [Key in keyof CustomerAddress]?: string };
-type Values = {
+type Values = SensitiveFormValues & {
   name: string;
   kind: CustomerKind;
   phone?: string;
@@ -71,11 +72,15 @@ const FIELDS = [
   'birthday',
   'foundedOn',
   'addresses',
+  'nationalId',
+  'bankCard',
 ] as const;
 const CODE_FIELDS = {
   INVALID_PHONE: 'phone',
   OWNER_NOT_MEMBER: 'ownerUserId',
   CUSTOMER_NUMBER_TAKEN: 'customerNumber',
+  INVALID_NATIONAL_ID: 'nationalId',
+  INVALID_BANK_CARD: 'bankCard',
 } as const;
 const ADDRESS_PARTS = ['label', 'province', 'city', 'district', 'street', 'postcode'] as const;
 
@@ -184,7 +189,9 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         needType: customer.needType,
         tagIds: customer.tagIds,
         customFields: Object.fromEntries(
-          customFields.map((field) => [field.key, toFormValue(field, customer.customFields[field.key])]),
+          customFields
+            .filter((field) => !field.sensitive)
+            .map((field) => [field.key, toFormValue(field, customer.customFields[field.key])]),
         ),
       });
     }
@@ -231,11 +238,18 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
     const { birthday, foundedOn, ...common } = profile;
     const dated = { ...common, ...(profile.kind === 'person' ? { birthday } : { foundedOn }) };
     const owner = canReadMembers && values.ownerUserId ? values.ownerUserId : undefined;
+    const secrets = sensitiveChanges(values, customFields);
     if (customer) {
       const changes: Omit<CustomerUpdateInput, 'id'> = changedFields(dated, profileOfCustomer(customer));
       if (owner && owner !== customer.ownerUserId) changes.ownerUserId = owner;
-      const customChanges = changedFields(customValues, customer.customFields);
+      const customChanges: Record<string, CustomFieldValue> = {
+        ...(changedFields(customValues, customer.customFields) as Record<string, CustomFieldValue>),
+      };
+      for (const key of secrets.clearedCustom) {
+        if (customChanges[key] === undefined) customChanges[key] = null;
+      }
       if (Object.keys(customChanges).length > 0) changes.customFields = customChanges;
+      Object.assign(changes, secrets.changes);
       if (Object.keys(changes).length === 0) {
         void message.info(t('common.noChanges'));
         onClose();
@@ -257,6 +271,7 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         name: profile.name,
         kind: profile.kind,
         ...(owner ? { ownerUserId: owner } : {}),
+        ...secrets.changes,
       });
     }
   };
@@ -513,14 +528,15 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
             </Form.Item>
           </Col>
         </Row>
-        {customFields.length > 0 ? (
+        {customFields.some((field) => !field.sensitive) ? (
           <>
             <Divider titlePlacement="start" plain style={{ marginTop: 4 }}>
               {t('customFields.section')}
             </Divider>
-            <CustomFieldInputs fields={customFields} />
+            <CustomFieldInputs fields={customFields.filter((field) => !field.sensitive)} />
           </>
         ) : null}
+        <SensitiveInputs customer={customer} fields={customFields} />
       </Form>
     </Drawer>
   );

@@ -53,7 +53,7 @@ const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is
 const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
 const ENTITIES = ['customer', 'contact', 'order', 'interaction'] as const;
-const ACTIONS = ['create', 'update', 'delete'] as const;
+const ACTIONS = ['create', 'update', 'delete', 'reveal'] as const;
 /** Long texts (needs, notes) are cut in the timeline; the profile shows them in full. */
 const MAX_VALUE_LENGTH = 80;
 
@@ -291,7 +291,16 @@ function describeChange(
   const keys = Object.keys(changes);
 
   let title: string;
-  if (entity === 'customer' && action === 'update' && keys.length === 1 && keys[0] === 'archived_at') {
+  if (action === 'reveal') {
+    // Which sensitive field's full value was shown (the value itself is never in the log).
+    const key = keys[0] ?? '';
+    const custom = key.startsWith('custom:')
+      ? lookups.fields.find((field) => `custom:${field.key}` === key)
+      : undefined;
+    title = t('timeline.change.customer.reveal', {
+      field: custom ? lookups.fieldName(custom) : fieldLabel(key, t),
+    });
+  } else if (entity === 'customer' && action === 'update' && keys.length === 1 && keys[0] === 'archived_at') {
     title = t(
       changes.archived_at?.to ? 'timeline.change.customer.archived' : 'timeline.change.customer.restored',
     );

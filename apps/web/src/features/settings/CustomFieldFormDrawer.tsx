@@ -39,8 +39,9 @@ type Values = {
   options?: OptionValues[];
   required: boolean;
   position: number | null;
+  sensitive: boolean;
 };
-const FIELDS = ['key', 'labelZh', 'labelEn', 'type', 'options', 'required', 'position'] as const;
+const FIELDS = ['key', 'labelZh', 'labelEn', 'type', 'options', 'required', 'position', 'sensitive'] as const;
 const KEY = /^[a-z][a-z0-9_]{0,39}$/;
 
 const cleanOptions = (options: readonly OptionValues[] | undefined): CustomFieldOption[] =>
@@ -85,6 +86,7 @@ export function CustomFieldFormDrawer({ open, onClose, field, nextPosition }: Pr
             options: field.options.length > 0 ? field.options : [{}],
             required: field.required,
             position: field.position,
+            sensitive: field.sensitive,
           }
         : {
             key: '',
@@ -94,6 +96,7 @@ export function CustomFieldFormDrawer({ open, onClose, field, nextPosition }: Pr
             options: [{}],
             required: false,
             position: nextPosition,
+            sensitive: false,
           },
     );
   }, [open, field, nextPosition, form]);
@@ -133,6 +136,8 @@ export function CustomFieldFormDrawer({ open, onClose, field, nextPosition }: Pr
       type: values.type,
       required: values.required,
       position: values.position ?? 0,
+      // Only text fields can be sensitive.
+      sensitive: values.type === 'text' && values.sensitive,
     };
     if (!field) {
       create.mutate({ key: values.key.trim(), ...fields, options });
@@ -144,6 +149,7 @@ export function CustomFieldFormDrawer({ open, onClose, field, nextPosition }: Pr
     if (fields.type !== field.type) changes.type = fields.type;
     if (fields.required !== field.required) changes.required = fields.required;
     if (fields.position !== field.position) changes.position = fields.position;
+    if (fields.sensitive !== field.sensitive) changes.sensitive = fields.sensitive;
     if (hasOptions(values.type) && !sameOptions(options, field.options)) changes.options = options;
     if (Object.keys(changes).length === 0) {
       void message.info(t('common.noChanges'));
@@ -258,6 +264,17 @@ export function CustomFieldFormDrawer({ open, onClose, field, nextPosition }: Pr
         </Row>
 
         {hasOptions(type) ? <OptionsEditor /> : null}
+
+        {type === 'text' ? (
+          <Form.Item
+            name="sensitive"
+            label={t('sensitive.settings.sensitive')}
+            extra={t('sensitive.settings.sensitiveHelp')}
+            valuePropName="checked"
+          >
+            <Switch data-testid="custom-field-sensitive" aria-label={t('sensitive.settings.sensitive')} />
+          </Form.Item>
+        ) : null}
 
         <Row gutter={12}>
           <Col xs={24} sm={12}>

@@ -145,6 +145,18 @@ function CustomFieldsPage() {
         ),
     },
     {
+      key: 'sensitive',
+      dataIndex: 'sensitive',
+      title: t('sensitive.settings.column'),
+      width: 80,
+      render: (sensitive: boolean) =>
+        sensitive ? (
+          <Tag color="gold" data-testid="custom-field-sensitive-tag">
+            {t('sensitive.badge')}
+          </Tag>
+        ) : null,
+    },
+    {
       key: 'position',
       dataIndex: 'position',
       title: t('customerSettings.customFields.columns.position'),
