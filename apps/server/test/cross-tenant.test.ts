@@ -18,6 +18,8 @@ import {
   createOrderIn,
   createTagIn,
   createTeamIn,
+  createImportMappingIn,
+  createImportRunIn,
   createViewIn,
   PROCEDURE_CASES,
   type Victim,
@@ -51,6 +53,11 @@ const TENANT_TABLES = [
   'tenant_data_keys',
   'tenant_index_keys',
   'customer_secrets',
+  'import_files',
+  'import_file_chunks',
+  'import_mappings',
+  'import_runs',
+  'import_errors',
   'export_runs',
   'export_file_chunks',
 ] as const;
@@ -140,7 +147,20 @@ beforeAll(async () => {
       })
       .execute(),
   );
+  const importRunId = await createImportRunIn(
+    server,
+    victimTenant.tenantId,
+    victimTenant.users.owner.id,
+    '甲方导入客户',
+  );
+  const importRun = await server.database.withTenant(victimTenant.tenantId, (trx) =>
+    trx.selectFrom('import_runs').select('file_id').where('id', '=', importRunId).executeTakeFirstOrThrow(),
+  );
+  const importMappingId = await createImportMappingIn(server, victimTenant.tenantId, '甲方导入方案');
   victim = {
+    importFileId: importRun.file_id as string,
+    importRunId,
+    importMappingId,
     exportRunId,
     tagId,
     customFieldId,
@@ -171,6 +191,11 @@ function victimMarkers(): string[] {
     victim.exportRunId,
     '甲方视图',
     '甲方机密值',
+    victim.importRunId,
+    victim.importFileId,
+    victim.importMappingId,
+    '甲方导入客户',
+    '甲方导入方案',
     victim.jobId,
     victim.orderId,
     victim.contactId,

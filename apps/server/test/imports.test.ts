@@ -84,7 +84,8 @@ beforeAll(async () => {
   owner = await signedInClient(server, tenant.users.owner.id, tenant.tenantId);
 });
 afterAll(async () => {
-  if (process.env.DEBUG_IMPORTS) console.log(server.logger.lines.filter((line) => line.message === 'import failed'));
+  if (process.env.DEBUG_IMPORTS)
+    console.log(server.logger.lines.filter((line) => line.message === 'import failed'));
   await server?.destroy();
 });
 
@@ -188,7 +189,16 @@ describe('dry run and commit of customers', () => {
     const rows = await server.database.withTenant(tenant.tenantId, async (trx) =>
       trx
         .selectFrom('customers')
-        .select(['name', 'kind', 'phone', 'email', 'founded_on', 'purchase_plan_amount', 'tag_ids', 'completeness'])
+        .select([
+          'name',
+          'kind',
+          'phone',
+          'email',
+          'founded_on',
+          'purchase_plan_amount',
+          'tag_ids',
+          'completeness',
+        ])
         .where('customer_number', '=', 'C-0001')
         .executeTakeFirstOrThrow(),
     );

@@ -30,6 +30,10 @@ export type Victim = {
   customFieldKey: string;
   /** A view of A's owner, shared with A. */
   viewId: string;
+  /** An uploaded import file, a run of it (with an error row) and a saved mapping of A's. */
+  importFileId: string;
+  importRunId: string;
+  importMappingId: string;
   /** A finished export of A's owner. */
   exportRunId: string;
 };
@@ -148,6 +152,98 @@ export async function createExportRunIn(server: TestServer, tenantId: string, us
         sort: '{}',
         file_name: '客户_2026-11-22.csv',
         created_by: userId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+/** An uploaded import file of one chunk, written straight to the database. */
+export async function createImportFileIn(
+  server: TestServer,
+  tenantId: string,
+  userId: string,
+  marker = '导入客户',
+) {
+  const bytes = Buffer.from(`客户名称\n${marker}\n`);
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('import_files')
+      .values({
+        tenant_id: tenantId,
+        name: '客户.csv',
+        size: bytes.length,
+        chunk_count: 1,
+        sha256: crypto.randomUUID().replaceAll('-', '').padEnd(64, '0'),
+        format: 'csv',
+        encoding: 'utf-8',
+        uploaded_by: userId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('import_file_chunks')
+      .values({ tenant_id: tenantId, file_id: row.id, seq: 0, bytes })
+      .execute();
+    return row.id;
+  });
+}
+
+/** An import run (not started) of a file, with one error row. */
+export async function createImportRunIn(
+  server: TestServer,
+  tenantId: string,
+  userId: string,
+  marker = '导入客户',
+) {
+  const fileId = await createImportFileIn(server, tenantId, userId, marker);
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('import_runs')
+      .values({
+        tenant_id: tenantId,
+        entity: 'customers',
+        file_id: fileId,
+        file_name: '客户.csv',
+        file_sha256: crypto.randomUUID().replaceAll('-', '').padEnd(64, '0'),
+        mapping: JSON.stringify({ 客户名称: 'name' }),
+        dry_run: true,
+        created_by: userId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('import_errors')
+      .values({
+        tenant_id: tenantId,
+        run_id: row.id,
+        row_number: 2,
+        seq: 0,
+        column_name: '客户名称',
+        value: marker,
+        reason: 'REQUIRED',
+        message_zh: '客户名称不能为空',
+        message_en: 'Name is required',
+      })
+      .execute();
+    return row.id;
+  });
+}
+
+export async function createImportMappingIn(
+  server: TestServer,
+  tenantId: string,
+  name = `方案${crypto.randomUUID().slice(0, 6)}`,
+) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('import_mappings')
+      .values({
+        tenant_id: tenantId,
+        entity: 'customers',
+        name,
+        columns: JSON.stringify({ 客户名称: 'name' }),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -617,6 +713,57 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     foreign: (victim) => ({ id: victim.exportRunId }),
   },
   'exports.list': { input: () => ({ limit: 10 }), foreign: () => ({ limit: 50 }) },
+  'imports.mappings.list': { input: () => ({ entity: 'customers' }), foreign: () => ({}) },
+  'imports.mappings.save': {
+    input: () => ({
+      entity: 'customers',
+      name: `方案${crypto.randomUUID().slice(0, 6)}`,
+      columns: { 客户名称: 'name' },
+    }),
+    foreign: (victim) => ({
+      id: victim.importMappingId,
+      entity: 'customers',
+      name: '被篡改',
+      columns: { 名称: 'name' },
+    }),
+  },
+  'imports.mappings.delete': {
+    input: async ({ server, tenant }) => ({ id: await createImportMappingIn(server, tenant.tenantId) }),
+    foreign: (victim) => ({ id: victim.importMappingId }),
+  },
+  'imports.start': {
+    input: async ({ server, tenant, actor }) => ({
+      fileId: await createImportFileIn(server, tenant.tenantId, actor.id),
+      entity: 'customers',
+      mapping: { 客户名称: 'name' },
+      dryRun: true,
+    }),
+    foreign: (victim) => ({
+      fileId: victim.importFileId,
+      entity: 'customers',
+      mapping: { 客户名称: 'name' },
+      dryRun: false,
+    }),
+  },
+  'imports.get': {
+    input: async ({ server, tenant, actor }) => ({
+      runId: await createImportRunIn(server, tenant.tenantId, actor.id),
+    }),
+    foreign: (victim) => ({ runId: victim.importRunId }),
+  },
+  'imports.errors': {
+    input: async ({ server, tenant, actor }) => ({
+      runId: await createImportRunIn(server, tenant.tenantId, actor.id),
+    }),
+    foreign: (victim) => ({ runId: victim.importRunId, limit: 500 }),
+  },
+  'imports.cancel': {
+    input: async ({ server, tenant, actor }) => ({
+      runId: await createImportRunIn(server, tenant.tenantId, actor.id),
+    }),
+    foreign: (victim) => ({ runId: victim.importRunId }),
+  },
+  'imports.list': { input: () => ({ limit: 10 }), foreign: () => ({ limit: 100 }) },
   'settings.customerRules': { input: () => undefined, foreign: () => undefined },
   'settings.updateCustomerRules': {
     input: () => ({ valueHighAmount: '120000', activityWindowDays: 60 }),
