@@ -1,6 +1,6 @@
-import { pipeline, Readable } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { CsvSyntaxError, CsvTokenizer } from './csv';
 import { decodeStream, detectEncoding, ENCODING_SAMPLE_BYTES, type TextEncodingName } from './encoding';
 import { ImportReadError } from './errors';
 import { cellText } from './excel';
@@ -270,36 +270,27 @@ export function sniffDelimiter(sample: string): string {
 
 /** Every record of the CSV text, blank ones included, numbered as a spreadsheet shows them. */
 async function* readCsvRecords(text: AsyncGenerator<string>, delimiter: string): AsyncGenerator<RawRow> {
-  const parser = parse({
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false,
-    // Large cells are fine; a runaway quote swallowing the whole file is not.
-    max_record_size: 1024 * 1024,
-  });
-  const input = Readable.from(text, { objectMode: true });
-  const records = pipeline(input, parser, () => {
-    // Errors surface through the iteration below.
-  });
+  // Large cells are fine; a runaway quote swallowing the whole file is not.
+  const tokenizer = new CsvTokenizer(delimiter, 1024 * 1024);
   let rowNumber = 0;
   try {
-    for await (const record of records as AsyncIterable<string[]>) {
+    for await (const chunk of text) {
+      for (const cells of tokenizer.push(chunk)) {
+        rowNumber += 1;
+        yield { rowNumber, cells };
+      }
+    }
+    for (const cells of tokenizer.end()) {
       rowNumber += 1;
-      yield { rowNumber, cells: record };
+      yield { rowNumber, cells };
     }
   } catch (error) {
-    if (error instanceof CsvError) {
-      // The parser's record count includes records not yet handed out when it failed.
-      const records = typeof error.records === 'number' ? error.records : 0;
-      const row = Math.max(rowNumber, records) + 1;
-      throw new ImportReadError('CSV_MALFORMED', { row, detail: error.code }, { cause: error });
+    if (error instanceof CsvSyntaxError) {
+      throw new ImportReadError('CSV_MALFORMED', { row: error.record, detail: error.kind }, { cause: error });
     }
     throw error;
   } finally {
-    parser.destroy();
-    input.destroy();
-    // Release the file now, not when the stream gets round to it.
+    // Release the file now, not when the garbage collector gets round to it.
     await text.return(undefined);
   }
 }
