@@ -1,4 +1,4 @@
-import { writeCustomerSecrets } from '@crm/api';
+import { mergeCustomers, writeCustomerSecrets } from '@crm/api';
 import { createSession, generateSecureRandomString, hashSecret, publicSessionId } from '@crm/auth';
 import type { Role } from '@crm/db';
 import type { SeededTenant, SeededUser, TestServer } from './helpers';
@@ -341,6 +341,47 @@ async function invitationToAnotherTenant(server: TestServer) {
   return createInvitationIn(server, tenantId, inviter.id);
 }
 
+/** Two customers of the actor that share a phone number, and their pending pair. */
+async function ownDuplicatePair(context: CaseContext) {
+  const a = await ownCustomer(context);
+  const b = await ownCustomer(context);
+  const [customerA, customerB] = a < b ? [a, b] : [b, a];
+  return context.server.database.withTenant(context.tenant.tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('duplicate_candidates')
+      .values({
+        tenant_id: context.tenant.tenantId,
+        customer_a: customerA,
+        customer_b: customerB,
+        reasons: ['phone'],
+        confidence: '0.7',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { id: row.id, a: customerA, b: customerB };
+  });
+}
+
+/** A merge of two of the actor's customers, done as an owner would. */
+async function ownMerge(context: CaseContext) {
+  const survivorId = await ownCustomer(context);
+  const mergedId = await ownCustomer(context);
+  return context.server.database.withTenant(
+    context.tenant.tenantId,
+    (trx) =>
+      mergeCustomers(
+        {
+          trx,
+          tenantId: context.tenant.tenantId,
+          userId: context.actor.id,
+          access: { userId: context.actor.id, teamId: null, scope: 'all' },
+        },
+        { survivorId, mergedId, choices: {} },
+      ),
+    context.actor.id,
+  );
+}
+
 export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
   'admin.jobs': {
     input: () => ({ limit: 20 }),
@@ -449,6 +490,35 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     input: async (context) => ({ id: await ownCustomer(context) }),
     foreign: (victim) => ({ id: victim.customerId }),
   },
+  'customers.merge': {
+    input: async (context) => {
+      const pair = await ownDuplicatePair(context);
+      return { survivorId: pair.a, mergedId: pair.b, choices: { name: 'merged' }, candidateId: pair.id };
+    },
+    foreign: (victim) => ({ survivorId: victim.customerId, mergedId: crypto.randomUUID() }),
+  },
+  'customers.unmerge': {
+    input: async (context) => ({ mergeId: (await ownMerge(context)).mergeId }),
+    foreign: () => ({ mergeId: crypto.randomUUID() }),
+  },
+  'customers.merges': {
+    input: async (context) => ({ id: await ownCustomer(context) }),
+    foreign: (victim) => ({ id: victim.customerId }),
+  },
+  'duplicates.check': {
+    input: () => ({ kind: 'company', name: '测试客户有限公司', phone: '138 0013 8000' }),
+    foreign: (victim) => ({ kind: 'company', name: victim.customerName, excludeId: victim.customerId }),
+  },
+  'duplicates.list': {
+    input: () => ({ status: 'pending', reason: 'phone', minConfidence: 0.5, limit: 10 }),
+    foreign: () => ({ status: 'pending', limit: 100 }),
+  },
+  'duplicates.dismiss': {
+    input: async (context) => ({ id: (await ownDuplicatePair(context)).id }),
+    foreign: () => ({ id: crypto.randomUUID() }),
+  },
+  'duplicates.scan': { input: () => undefined, foreign: () => undefined },
+  'duplicates.lastScan': { input: () => undefined, foreign: () => undefined },
   'customers.update': {
     input: async (context) => ({ id: await ownCustomer(context), name: '改名后的客户', industry: '制造业' }),
     foreign: (victim) => ({

@@ -77,6 +77,42 @@ export const ERRORS = {
     'zh-CN': '该客户编号已被其他客户使用',
     en: 'Another customer already has this customer number',
   },
+  INVALID_CREDIT_CODE: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '统一社会信用代码不正确：应为 18 位数字或大写字母，且校验位正确',
+    en: 'Enter a valid unified social credit code: 18 digits or capital letters with a correct check character',
+  },
+  CUSTOMER_MERGED: {
+    trpc: 'CONFLICT',
+    'zh-CN': '该客户已合并到其他客户，请在保留的客户上操作',
+    en: 'This customer has been merged into another one; work on the surviving customer',
+  },
+  MERGE_SAME_CUSTOMER: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '不能把客户与自己合并',
+    en: 'A customer cannot be merged with itself',
+  },
+  MERGE_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '合并记录不存在', en: 'Merge not found' },
+  MERGE_ALREADY_UNDONE: {
+    trpc: 'CONFLICT',
+    'zh-CN': '这次合并已经撤销过了',
+    en: 'This merge has already been undone',
+  },
+  MERGE_UNDO_EXPIRED: {
+    trpc: 'CONFLICT',
+    'zh-CN': '合并已超过 {days} 天，不能再撤销',
+    en: 'This merge is more than {days} days old and can no longer be undone',
+  },
+  MERGE_UNDO_BLOCKED: {
+    trpc: 'CONFLICT',
+    'zh-CN': '保留的客户之后又参与了合并，请先撤销之后的那次合并',
+    en: 'The surviving customer has been part of a later merge; undo that merge first',
+  },
+  DUPLICATE_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '该重复记录不存在或已处理',
+    en: 'This duplicate pair does not exist or has already been handled',
+  },
   MONEY_FORMAT: {
     trpc: 'BAD_REQUEST',
     'zh-CN': '请填写金额，最多两位小数，如 12800 或 12800.50',

@@ -1,6 +1,9 @@
 export { type ApiDependencies, type Context, createContext, type Logger, type RequestInfo } from './context';
 export { refreshCompleteness } from './customers/completeness.repository';
 export { refreshCustomerFacts } from './customers/facts.repository';
+export { runScan } from './duplicates/duplicates.jobs';
+export { mergeCustomers } from './duplicates/merge';
+export { GROUP_CAP, recordCandidatesFor, scanTenant } from './duplicates/pairs';
 export { AppError, ERRORS, type ErrorCode, translateError } from './errors';
 export { contentDisposition, type ExportDownload, openExportDownload } from './exports/download';
 export { pruneExpired as pruneExpiredExports } from './exports/exports.repository';

@@ -1,18 +1,20 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import { LIFECYCLE_SCHEDULE, type LifecycleJobs, registerLifecycleJobs } from './customers/lifecycle.jobs';
+import { DUPLICATES_SCHEDULE, type DuplicatesJobs, registerDuplicatesJobs } from './duplicates/duplicates.jobs';
 import { type IdempotencyJobs, registerIdempotencyJobs } from './idempotency';
 import { registerSensitiveJobs, type SensitiveJobs } from './sensitive/sensitive.jobs';
 import { IMPORT_PRUNE_SCHEDULE, type ImportJobs, registerImportJobs } from './imports/imports.jobs';
 import type { Logger } from './context';
 
 /** Every job the product runs, by name (each has a queue created by a migration). */
-export type AppJobs = LifecycleJobs & IdempotencyJobs & ImportJobs & SensitiveJobs;
+export type AppJobs = LifecycleJobs & IdempotencyJobs & ImportJobs & DuplicatesJobs & SensitiveJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
 export function registerJobs(jobs: JobQueue<AppJobs>, database: CrmDatabase, logger: Logger = SILENT): void {
   registerLifecycleJobs(jobs, database);
   registerIdempotencyJobs(jobs, database);
+  registerDuplicatesJobs(jobs, database);
   registerSensitiveJobs(jobs, database);
   registerImportJobs(jobs, database, logger);
 }
@@ -28,5 +30,6 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
     { tz: LIFECYCLE_SCHEDULE.tz },
   );
   await jobs.schedule('idempotency.prune', '17 * * * *', {}, { tz: 'Asia/Shanghai' });
+  await jobs.schedule('duplicates.scan-all', DUPLICATES_SCHEDULE.cron, { day: '' }, { tz: DUPLICATES_SCHEDULE.tz });
   await jobs.schedule('imports.prune-all', IMPORT_PRUNE_SCHEDULE.cron, { day: '' }, { tz: IMPORT_PRUNE_SCHEDULE.tz });
 }

@@ -3,6 +3,7 @@ import { authRouter } from './auth/auth.router';
 import { contactsRouter } from './contacts/contacts.router';
 import { customFieldsRouter } from './custom-fields/custom-fields.router';
 import { customersRouter } from './customers/customers.router';
+import { duplicatesRouter } from './duplicates/duplicates.router';
 import { exportsRouter } from './exports/exports.router';
 import { importsRouter } from './imports/imports.router';
 import { interactionsRouter } from './interactions/interactions.router';
@@ -20,6 +21,7 @@ export const appRouter = router({
   tenants: tenantsRouter,
   members: membersRouter,
   customers: customersRouter,
+  duplicates: duplicatesRouter,
   contacts: contactsRouter,
   orders: ordersRouter,
   interactions: interactionsRouter,

@@ -161,6 +161,8 @@ export async function findCustomer(
       'customers.amount_lifetime',
       'customers.lifecycle_changed_at',
       'customers.recent_touches',
+      'customers.credit_code',
+      'customers.merged_into',
       'tenants.currency',
       sql<
         string[]
@@ -192,6 +194,8 @@ export async function findCustomer(
     currency: row.currency,
     recentTouches: row.recent_touches,
     completenessMissing: row.completeness_missing,
+    creditCode: row.credit_code,
+    mergedInto: row.merged_into,
   };
 }
 

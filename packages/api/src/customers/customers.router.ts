@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listContacts } from '../contacts/contacts.repository';
 import { contactOutput } from '../contacts/contacts.router';
+import { customerMergeProcedures } from '../duplicates/duplicates.router';
 import { listInteractions } from '../interactions/interactions.repository';
 import { interactionOutput } from '../interactions/interactions.router';
 import { listOrders } from '../orders/orders.repository';
@@ -40,6 +41,8 @@ const scopeOf = (ctx: TenantProcedureContext): TenantScope => ({
 });
 
 export const customersRouter = router({
+  ...customerMergeProcedures,
+
   create: permittedProcedure('customers.create', { idempotent: true })
     .input(createCustomerInput)
     .output(customerOutput)

@@ -48,6 +48,8 @@ export const customerFields = {
   purchasePlanAmount: moneyInput.nullish(),
   purchasePlanExpectedOn: dateInput.nullish(),
   needType: z.enum(NEED_TYPES).nullish(),
+  /** 统一社会信用代码: check character validated, stored upper-case without spaces. */
+  creditCode: optionalText(40),
   /** Free tags by id; replaces the customer's set. */
   tagIds: z.array(z.uuid()).max(50).optional(),
   /** 居民身份证号 (18 or old 15 digits): validated, stored encrypted, shown masked. Null clears it. */
@@ -215,6 +217,9 @@ export const customerOutput = z.object({
   recentTouches: z.number().int(),
   /** Key fields still empty, heaviest first: built-in keys, or `custom:<key>`. */
   completenessMissing: z.array(z.string()),
+  creditCode: z.string().nullable(),
+  /** Set when this customer was merged into another (a tombstone). */
+  mergedInto: z.string().nullable(),
 });
 export type CustomerOutput = z.infer<typeof customerOutput>;
 

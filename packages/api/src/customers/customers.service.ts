@@ -1,7 +1,8 @@
 import type { Database, Transaction } from '@crm/db';
-import { normalizeChinesePhone } from '@crm/domain';
+import { normalizeChinesePhone, normalizeCreditCode } from '@crm/domain';
 import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository';
 import { validateCustomValues } from '../custom-fields/values';
+import { recordCandidatesFor } from '../duplicates/pairs';
 import { appError } from '../errors';
 import { secretChangesOf, writeCustomerSecrets } from '../sensitive/customer-secrets';
 import { assertTagsExist, retagCustomers } from '../tags/tags.repository';
@@ -33,6 +34,13 @@ function normalizePhoneOrThrow(phone: string | null | undefined): string | null 
   return normalized;
 }
 
+function normalizeCreditCodeOrThrow(code: string | null | undefined): string | null | undefined {
+  if (code === undefined || code === null) return code;
+  const normalized = normalizeCreditCode(code);
+  if (!normalized) throw appError('INVALID_CREDIT_CODE', {}, 'creditCode');
+  return normalized;
+}
+
 /** The columns an input sets; fields left out of the input stay as they are. */
 function toColumns(input: Partial<CreateCustomerInput>): CustomerChanges {
   const columns: CustomerChanges = {};
@@ -54,6 +62,8 @@ function toColumns(input: Partial<CreateCustomerInput>): CustomerChanges {
   if (input.purchasePlanExpectedOn !== undefined)
     columns.purchase_plan_expected_on = input.purchasePlanExpectedOn;
   if (input.needType !== undefined) columns.need_type = input.needType;
+  if (input.creditCode !== undefined)
+    columns.credit_code = normalizeCreditCodeOrThrow(input.creditCode) ?? null;
   return columns;
 }
 
@@ -96,12 +106,15 @@ export async function createCustomer(scope: TenantScope, input: CreateCustomerIn
   });
   await writeCustomerSecrets(scope.trx, scope.tenantId, id, secrets);
   await refreshCompleteness(scope.trx, scope.tenantId, [id]);
+  // Saved despite the form's duplicate warning: the pairs go to the review queue.
+  await recordCandidatesFor(scope.trx, scope.tenantId, [id], 'create');
   return getCustomerOrThrow(scope.trx, scope.tenantId, scope.access, id);
 }
 
 export async function updateCustomer(scope: TenantScope, input: UpdateCustomerInput) {
   const { trx, tenantId, access } = scope;
   const current = await getCustomerOrThrow(trx, tenantId, access, input.id);
+  if (current.mergedInto) throw appError('CUSTOMER_MERGED');
   if (current.archivedAt) throw appError('CUSTOMER_ARCHIVED');
   const { id, ...fields } = input;
   const columns = toColumns(fields);

@@ -209,6 +209,8 @@ export function customerConditions(
   return (eb: ExpressionBuilder<Database, 'customers'>): Expression<SqlBool> => {
     const conditions: Expression<SqlBool>[] = [
       eb('customers.archived_at', query.archived ? 'is not' : 'is', null),
+      // Merged customers are tombstones: their history shows on the survivor's timeline.
+      eb('customers.merged_into', 'is', null),
     ];
     const add = (condition: RawBuilder<boolean>) =>
       conditions.push(condition as unknown as Expression<SqlBool>);

@@ -55,7 +55,11 @@ registerTimelineSource({
       jsonb_build_object('entity', a.entity, 'entityId', a.entity_id, 'action', a.action, 'changes', a.changes) as data
     from audit_log a
     where a.tenant_id = ${tenantId} and a.customer_id = ${customerId}
-      and (a.action <> 'create' or a.entity in ('customer', 'contact'))`,
+      and (a.action <> 'create' or a.entity in ('customer', 'contact'))
+      and a.action not in ('merge', 'unmerge')
+      -- An order, interaction or contact moved by a merge (or its undo) is not an edit.
+      and not (a.action = 'update' and jsonb_exists(a.changes, 'customer_id')
+        and a.changes - 'customer_id' - 'is_primary' = '{}'::jsonb)`,
 });
 
 registerTimelineSource({
@@ -66,6 +70,41 @@ registerTimelineSource({
     from lifecycle_changes l where l.tenant_id = ${tenantId} and l.customer_id = ${customerId}`,
 });
 
+registerTimelineSource({
+  kind: 'merge',
+  // A merge into this customer, and its undoing as a second entry.
+  select: (tenantId, customerId) => sql`
+    select cm.id, cm.merged_at as occurred_at, cm.merged_by as actor_user_id,
+      jsonb_build_object('mergeId', cm.id, 'mergedId', cm.merged_id, 'mergedName', cm.merged_before ->> 'name',
+        'undoneAt', cm.undone_at, 'undoUntil', case when cm.undone_at is null then cm.merged_at + interval '30 days' end,
+        'orders', jsonb_array_length(cm.moved -> 'orders'), 'interactions', jsonb_array_length(cm.moved -> 'interactions'),
+        'contacts', jsonb_array_length(cm.moved -> 'contacts'), 'fields', cm.moved -> 'columns') as data
+    from customer_merges cm where cm.tenant_id = ${tenantId} and cm.survivor_id = ${customerId}
+    union all
+    select a.id, a.occurred_at, a.actor_user_id,
+      jsonb_build_object('mergeId', a.changes ->> 'mergeId', 'mergedId', a.changes ->> 'mergedId',
+        'mergedName', a.changes ->> 'mergedName', 'undone', true) as data
+    from audit_log a
+    where a.tenant_id = ${tenantId} and a.customer_id = ${customerId} and a.action = 'unmerge'`,
+});
+
+/**
+ * The customer and the customers merged into it (and into those), whose histories its
+ * timeline shows: at most 50, newest merges first.
+ */
+async function historyOwners(trx: Transaction<Database>, tenantId: string, customerId: string) {
+  const { rows } = await sql<{ id: string }>`
+    with recursive owners (id, depth) as (
+      select ${customerId}::uuid, 0
+      union
+      select c.id, o.depth + 1 from owners o
+      join customers c on c.tenant_id = ${tenantId} and c.merged_into = o.id
+      where o.depth < 10
+    )
+    select id from owners limit 50`.execute(trx);
+  return rows.map((row) => row.id);
+}
+
 /** Newest first, keyset-paged; the caller has already checked the customer is visible. */
 export async function readTimeline(
   trx: Transaction<Database>,
@@ -74,10 +113,18 @@ export async function readTimeline(
   limit: number,
   cursor: string | null | undefined,
 ) {
+  // A merged customer's history stays on the survivor's timeline, marked with where it came from.
+  const owners = await historyOwners(trx, tenantId, customerId);
   const union = sql.join(
-    [...sources.values()].map(
-      (source) =>
-        sql`select ${source.kind}::text as kind, s.* from (${source.select(tenantId, customerId)}) s`,
+    owners.flatMap((owner) =>
+      [...sources.values()]
+        .filter((source) => owner === customerId || source.kind !== 'merge')
+        .map(
+          (source) =>
+            sql`select ${source.kind}::text as kind, s.id, s.occurred_at, s.actor_user_id,
+              ${owner === customerId ? sql`s.data` : sql`s.data || jsonb_build_object('mergedFrom', ${owner}::text)`} as data
+              from (${source.select(tenantId, owner)}) s`,
+        ),
     ),
     sql` union all `,
   );

@@ -10,7 +10,7 @@ import { type Kysely, sql } from 'kysely';
  * every write path (procedures, bulk INSERT … SELECT of an import) keeps it current.
  * Frozen in time; runs as the owner role.
  */
-const TENANT_TABLES = ['customer_match_keys', 'duplicate_candidates', 'customer_merges'];
+const TENANT_TABLES = ['customer_match_keys', 'duplicate_candidates', 'customer_merges', 'duplicate_scans'];
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
@@ -185,7 +185,8 @@ const statements: string[] = [
 
   `alter table customers
      add column credit_code text
-       constraint customers_credit_code_valid check (credit_code = crm_normalize_credit_code(credit_code)),
+       constraint customers_credit_code_valid
+         check (credit_code is null or coalesce(credit_code = crm_normalize_credit_code(credit_code), false)),
      add column merged_into uuid`,
   `create index customers_merged_into_idx on customers (tenant_id, merged_into) where merged_into is not null`,
 
@@ -203,7 +204,9 @@ const statements: string[] = [
   `create index customer_match_keys_customer_idx on customer_match_keys (tenant_id, customer_id)`,
 
   // The keys of customers given as (tenant, id) pairs, from their own fields and their
-  // contacts' phones and emails. A merged customer (tombstone) has none.
+  // contacts' phones and emails. A merged customer (tombstone) has none. A person's name is
+  // no key (thousands share 张伟): the scan compares person names only of pairs that share
+  // another key.
   `create function customer_match_keys_build(tenant_ids uuid[], customer_ids uuid[])
      returns table (tenant_id uuid, customer_id uuid, kind text, value text, branch boolean)
      language sql stable as $$
@@ -220,7 +223,6 @@ const statements: string[] = [
        cross join lateral (
          select 'name'::text as kind, p.key as value, p.branch
            from crm_company_name_parts(l.name) p where l.customer_kind = 'company'
-         union all select 'name', crm_normalize_person_name(l.name), false where l.customer_kind = 'person'
          union all select 'phone', crm_normalize_phone(l.phone), false
          union all select 'email', crm_normalize_email(l.email), false
          union all select 'credit_code', l.credit_code, false
@@ -256,7 +258,6 @@ const statements: string[] = [
        cross join lateral (
          select 'name'::text as kind, p.key as value, p.branch
            from crm_company_name_parts(n.name) p where n.kind = 'company'
-         union all select 'name', crm_normalize_person_name(n.name), false where n.kind = 'person'
          union all select 'phone', crm_normalize_phone(n.phone), false
          union all select 'email', crm_normalize_email(n.email), false
          union all select 'credit_code', n.credit_code, false
@@ -384,6 +385,24 @@ const statements: string[] = [
   `create index customer_merges_survivor_idx on customer_merges (tenant_id, survivor_id, merged_at desc)`,
   `create index customer_merges_merged_idx on customer_merges (tenant_id, merged_id)`,
 
+  // Each scan of a tenant: when, by whom, what it found, and the key values shared by too
+  // many customers to pair (a switchboard number on 5,000 customers), reported not paired.
+  `create table duplicate_scans (
+     tenant_id uuid not null references tenants (id) on delete cascade,
+     id uuid not null default gen_random_uuid(),
+     requested_by uuid,
+     status text not null default 'queued' check (status in ('queued', 'running', 'done', 'failed')),
+     created_at timestamptz not null default now(),
+     started_at timestamptz,
+     finished_at timestamptz,
+     pairs integer,
+     new_pairs integer,
+     removed_pairs integer,
+     capped_keys jsonb not null default '[]' check (jsonb_typeof(capped_keys) = 'array'),
+     primary key (tenant_id, id)
+   )`,
+  `create index duplicate_scans_recent_idx on duplicate_scans (tenant_id, created_at desc)`,
+
   // Merges and their undoing are audited events of the survivor.
   `alter table audit_log drop constraint audit_log_action_check,
      add constraint audit_log_action_check
@@ -395,7 +414,7 @@ const statements: string[] = [
     `create policy tenant_isolation on ${table}
        using (tenant_id = app_tenant_id()) with check (tenant_id = app_tenant_id())`,
   ]),
-  `grant select, insert, update, delete on customer_match_keys, duplicate_candidates, customer_merges to crm_app`,
+  `grant select, insert, update, delete on customer_match_keys, duplicate_candidates, customer_merges, duplicate_scans to crm_app`,
 
   `select pgboss.create_queue('duplicates.scan-all', '{"policy":"standard"}')`,
   `select pgboss.create_queue('duplicates.scan-tenant', '{"policy":"standard"}')`,

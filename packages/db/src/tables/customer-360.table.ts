@@ -109,6 +109,6 @@ export type AuditLogTable = {
   entity: AuditEntity;
   entity_id: string;
   customer_id: string | null;
-  action: 'create' | 'update' | 'delete' | 'reveal';
+  action: 'create' | 'update' | 'delete' | 'reveal' | 'merge' | 'unmerge';
   changes: ColumnType<Record<string, { from: unknown; to: unknown }>, never, never>;
 };

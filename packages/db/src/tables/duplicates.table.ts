@@ -54,3 +54,18 @@ export type CustomerMergesTable = {
   undone_by: string | null;
 };
 export type CustomerMerge = Selectable<CustomerMergesTable>;
+
+export type DuplicateScansTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  requested_by: string | null;
+  status: ColumnType<'queued' | 'running' | 'done' | 'failed', 'queued' | 'running' | undefined, 'running' | 'done' | 'failed'>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  started_at: Date | null;
+  finished_at: Date | null;
+  pairs: number | null;
+  new_pairs: number | null;
+  removed_pairs: number | null;
+  /** [{ kind, value, customers }]: values shared by more customers than a scan pairs. */
+  capped_keys: ColumnType<{ kind: string; value: string; customers: number }[], string | undefined, string>;
+};

@@ -9,7 +9,12 @@ import type {
   TeamsTable,
 } from './customer-360.table';
 import type { CustomersTable } from './customers.table';
-import type { CustomerMatchKeysTable, CustomerMergesTable, DuplicateCandidatesTable } from './duplicates.table';
+import type {
+  CustomerMatchKeysTable,
+  CustomerMergesTable,
+  DuplicateCandidatesTable,
+  DuplicateScansTable,
+} from './duplicates.table';
 import type { ExportFileChunksTable, ExportRunsTable } from './exports.table';
 import type { IdempotencyKeysTable } from './idempotency.table';
 import type {
@@ -55,6 +60,7 @@ export type Database = {
   customer_match_keys: CustomerMatchKeysTable;
   duplicate_candidates: DuplicateCandidatesTable;
   customer_merges: CustomerMergesTable;
+  duplicate_scans: DuplicateScansTable;
   export_runs: ExportRunsTable;
   export_file_chunks: ExportFileChunksTable;
   import_files: ImportFilesTable;

@@ -1,7 +1,6 @@
 import { normalizeCompanyNameKey } from './company-name';
 import { normalizeCreditCode } from './credit-code';
 import { normalizeEmailKey } from './email';
-import { normalizePersonNameKey } from './person-name';
 import { normalizePhoneKey } from './phone';
 
 export const MATCH_KEY_KINDS = ['phone', 'email', 'credit_code', 'name'] as const;
@@ -10,8 +9,9 @@ export type MatchKey = { kind: MatchKeyKind; value: string; branch?: boolean };
 
 /**
  * The match keys of a customer as typed in a form (the same keys the database keeps in
- * `customer_match_keys`): its name (company or person rules), phone, email, credit code and
- * its contacts' phones and emails. Duplicate keys are given once.
+ * `customer_match_keys`): a company's name, phone, email, credit code and its contacts'
+ * phones and emails. A person's name is no key (too many people share one); it only adds
+ * weight to a pair found by another key. Duplicate keys are given once.
  */
 export function matchKeysOf(customer: {
   kind: 'person' | 'company';
@@ -29,9 +29,6 @@ export function matchKeysOf(customer: {
   if (customer.kind === 'company') {
     const name = normalizeCompanyNameKey(customer.name);
     add(name ? { kind: 'name', value: name.key, branch: name.branch } : null);
-  } else {
-    const name = normalizePersonNameKey(customer.name);
-    add(name ? { kind: 'name', value: name } : null);
   }
   for (const phone of [customer.phone, ...(customer.contactPhones ?? [])]) {
     const value = normalizePhoneKey(phone);

@@ -1,0 +1,138 @@
+import { CUSTOMER_KINDS, DUPLICATE_STATUSES } from '@crm/db';
+import { z } from 'zod';
+import { DUPLICATE_REASONS } from './pairs';
+
+export const checkDuplicatesInput = z.strictObject({
+  kind: z.enum(CUSTOMER_KINDS).default('company'),
+  name: z.string().trim().max(200).nullish(),
+  phone: z.string().trim().max(40).nullish(),
+  email: z.string().trim().max(254).nullish(),
+  creditCode: z.string().trim().max(40).nullish(),
+  /** The customer being edited, left out of its own matches. */
+  excludeId: z.uuid().nullish(),
+});
+export type CheckDuplicatesInput = z.infer<typeof checkDuplicatesInput>;
+
+const customerBrief = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  kind: z.enum(CUSTOMER_KINDS),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  creditCode: z.string().nullable(),
+  ownerName: z.string().nullable(),
+  archivedAt: z.string().nullable(),
+  orderCount: z.number().int(),
+  createdAt: z.string(),
+});
+export type CustomerBrief = z.infer<typeof customerBrief>;
+
+export const checkDuplicatesOutput = z.object({
+  matches: z.array(
+    z.object({ customer: customerBrief, reasons: z.array(z.string()), confidence: z.number() }),
+  ),
+  /** Matching customers the member cannot see (another rep's): counted, never shown. */
+  hidden: z.number().int(),
+});
+
+export const listDuplicatesInput = z
+  .strictObject({
+    status: z.enum(DUPLICATE_STATUSES).default('pending'),
+    reason: z.enum(DUPLICATE_REASONS).optional(),
+    minConfidence: z.number().min(0).max(1).optional(),
+    cursor: z.string().max(300).nullish(),
+    limit: z.number().int().min(1).max(100).default(30),
+  })
+  .default({ status: 'pending', limit: 30 });
+export type ListDuplicatesInput = z.infer<typeof listDuplicatesInput>;
+
+export const duplicatePairOutput = z.object({
+  id: z.uuid(),
+  a: customerBrief,
+  b: customerBrief,
+  reasons: z.array(z.string()),
+  confidence: z.number(),
+  status: z.enum(DUPLICATE_STATUSES),
+  source: z.string(),
+  detectedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+});
+export type DuplicatePairOutput = z.infer<typeof duplicatePairOutput>;
+
+export const listDuplicatesOutput = z.object({
+  items: z.array(duplicatePairOutput),
+  nextCursor: z.string().nullable(),
+});
+
+export const scanOutput = z.object({
+  id: z.uuid(),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  pairs: z.number().int().nullable(),
+  newPairs: z.number().int().nullable(),
+  removedPairs: z.number().int().nullable(),
+  cappedKeys: z.array(z.object({ kind: z.string(), value: z.string(), customers: z.number().int() })),
+});
+
+/** Fields whose surviving value a merge lets the user choose. */
+export const MERGE_FIELDS = {
+  name: 'name',
+  kind: 'kind',
+  phone: 'phone',
+  email: 'email',
+  creditCode: 'credit_code',
+  ownerUserId: 'owner_user_id',
+  customerNumber: 'customer_number',
+  industry: 'industry',
+  birthday: 'birthday',
+  foundedOn: 'founded_on',
+  addresses: 'addresses',
+  explicitNeeds: 'explicit_needs',
+  implicitNeeds: 'implicit_needs',
+  painPoints: 'pain_points',
+  purchasePlan: 'purchase_plan',
+  purchasePlanAmount: 'purchase_plan_amount',
+  purchasePlanExpectedOn: 'purchase_plan_expected_on',
+  needType: 'need_type',
+} as const;
+export type MergeField = keyof typeof MERGE_FIELDS;
+const CHOICE_KEY = new RegExp(
+  `^(${Object.keys(MERGE_FIELDS).join('|')}|custom:[a-z][a-z0-9_]{0,39}|secret:(national_id|bank_card|custom:[a-z][a-z0-9_]{0,39}))$`,
+);
+
+export const mergeInput = z
+  .strictObject({
+    survivorId: z.uuid(),
+    mergedId: z.uuid(),
+    /**
+     * Per field, whose value survives. A field left out keeps the survivor's value, or the
+     * merged customer's when the survivor's is empty. Keys: the profile fields, `custom:<key>`,
+     * `secret:<field>` (national_id, bank_card, custom:<key>).
+     */
+    choices: z
+      .record(z.string().regex(CHOICE_KEY), z.enum(['survivor', 'merged']))
+      .default({})
+      .refine((choices) => Object.keys(choices).length <= 200),
+    candidateId: z.uuid().nullish(),
+  })
+  .refine((input) => input.survivorId !== input.mergedId, {
+    error: 'MERGE_SAME_CUSTOMER',
+    path: ['mergedId'],
+  });
+export type MergeInput = z.infer<typeof mergeInput>;
+
+export const mergeOutput = z.object({ mergeId: z.uuid(), survivorId: z.uuid(), mergedId: z.uuid() });
+
+export const mergeRecordOutput = z.object({
+  id: z.uuid(),
+  survivorId: z.uuid(),
+  mergedId: z.uuid(),
+  mergedName: z.string(),
+  mergedAt: z.string(),
+  mergedBy: z.string().nullable(),
+  undoneAt: z.string().nullable(),
+  /** Until when it can be undone (null once undone). */
+  undoUntil: z.string().nullable(),
+  moved: z.object({ orders: z.number().int(), interactions: z.number().int(), contacts: z.number().int() }),
+});

@@ -1,0 +1,161 @@
+import type { Database, DuplicateSource, Transaction } from '@crm/db';
+import { type RawBuilder, sql } from 'kysely';
+
+/**
+ * Candidate pairs, found set-based from `customer_match_keys`: a self-join on (kind, value)
+ * of the key values shared by 2..cap customers. A value shared by more customers than the
+ * cap (a company switchboard number on 5,000 customers) pairs nobody and is reported
+ * instead: n customers would make n(n-1)/2 pairs.
+ */
+export const GROUP_CAP = 50;
+
+/**
+ * Weight of each reason; a pair's confidence combines its reasons as independent evidence,
+ * 1 − Π(1 − w), at most 0.99. `branch`: the company names match once a branch marker is
+ * removed (A公司 and A公司北京分公司) — related, not the same. `name` between two persons is
+ * counted only for pairs that share another key.
+ */
+export const REASON_WEIGHTS = { credit_code: 0.95, email: 0.8, phone: 0.7, name: 0.6, branch: 0.3 } as const;
+export type DuplicateReason = keyof typeof REASON_WEIGHTS;
+export const DUPLICATE_REASONS = Object.keys(REASON_WEIGHTS) as DuplicateReason[];
+
+const weightCase = sql.raw(
+  `case reason ${Object.entries(REASON_WEIGHTS)
+    .map(([reason, weight]) => `when '${reason}' then ${weight}`)
+    .join(' ')} else 0 end`,
+);
+
+/** Confidence of a set of reasons, in SQL (`reasons` a text[] expression). */
+export function confidenceSql(reasons: RawBuilder<unknown>) {
+  return sql<string>`(select least(0.99, round((1 - exp(sum(ln(1 - ${weightCase}))))::numeric, 2))
+    from unnest(${reasons}) as reason)`;
+}
+
+/** The same in TypeScript, for reasons computed outside SQL. */
+export function confidenceOf(reasons: readonly string[]): number {
+  let keep = 1;
+  for (const reason of reasons) keep *= 1 - (REASON_WEIGHTS[reason as DuplicateReason] ?? 0);
+  return Math.min(0.99, Math.round((1 - keep) * 100) / 100);
+}
+
+export type ScanResult = {
+  pairs: number;
+  newPairs: number;
+  removedPairs: number;
+  cappedKeys: { kind: string; value: string; customers: number }[];
+};
+
+/**
+ * The pairs of a tenant (all, or those involving `only` customers) with their reasons and
+ * confidence, as SQL for a `with pairs as (…)`. Emits (customer_a, customer_b, reasons,
+ * confidence) with customer_a < customer_b.
+ */
+function pairsSql(tenantId: string, only: string[] | null, cap: number) {
+  const keyFilter = only
+    ? sql`and (k.kind, k.value) in (select kind, value from customer_match_keys
+          where tenant_id = ${tenantId} and customer_id = any(${only}::uuid[]))`
+    : sql``;
+  const pairFilter = only
+    ? sql`and (a.customer_id = any(${only}::uuid[]) or b.customer_id = any(${only}::uuid[]))`
+    : sql``;
+  return sql`
+    groups as materialized (
+      select k.kind, k.value, count(*) as customers
+      from customer_match_keys k
+      where k.tenant_id = ${tenantId} ${keyFilter}
+      group by k.kind, k.value
+      having count(*) > 1
+    ),
+    shared as (
+      select a.customer_id as customer_a, b.customer_id as customer_b,
+        case when g.kind = 'name' and (a.branch or b.branch) then 'branch' else g.kind end as reason
+      from groups g
+      join customer_match_keys a on a.tenant_id = ${tenantId} and a.kind = g.kind and a.value = g.value
+      join customer_match_keys b on b.tenant_id = ${tenantId} and b.kind = g.kind and b.value = g.value
+        and b.customer_id > a.customer_id
+      where g.customers <= ${cap} ${pairFilter}
+    ),
+    grouped as (
+      select s.customer_a, s.customer_b, array_agg(distinct s.reason) as reasons
+      from shared s group by s.customer_a, s.customer_b
+    ),
+    pairs as (
+      select g.customer_a, g.customer_b, r.reasons, ${confidenceSql(sql`r.reasons`)} as confidence
+      from grouped g
+      join customers x on x.tenant_id = ${tenantId} and x.id = g.customer_a
+      join customers y on y.tenant_id = ${tenantId} and y.id = g.customer_b
+      cross join lateral (
+        select case
+          when x.kind = 'person' and y.kind = 'person' and not ('name' = any(g.reasons))
+            and crm_normalize_person_name(x.name) = crm_normalize_person_name(y.name)
+          then (select array_agg(reason order by reason) from unnest(g.reasons || array['name']) as reason)
+          else g.reasons end as reasons
+      ) r
+    )`;
+}
+
+/**
+ * The tenant-wide scan: one statement that finds every pair, adds new ones, updates the
+ * reasons of pending ones, removes pending ones no longer found, and leaves dismissed and
+ * merged pairs as they are.
+ */
+export async function scanTenant(
+  trx: Transaction<Database>,
+  tenantId: string,
+  cap = GROUP_CAP,
+): Promise<ScanResult> {
+  const { rows } = await sql<{
+    pairs: number;
+    new_pairs: number;
+    removed_pairs: number;
+    capped: ScanResult['cappedKeys'] | null;
+  }>`
+    with ${pairsSql(tenantId, null, cap)},
+    removed as (
+      delete from duplicate_candidates d
+      where d.tenant_id = ${tenantId} and d.status = 'pending'
+        and not exists (select 1 from pairs p where p.customer_a = d.customer_a and p.customer_b = d.customer_b)
+      returning 1
+    ),
+    upserted as (
+      insert into duplicate_candidates as d (tenant_id, customer_a, customer_b, reasons, confidence, source)
+      select ${tenantId}, p.customer_a, p.customer_b, p.reasons, p.confidence, 'scan' from pairs p
+      on conflict (tenant_id, customer_a, customer_b) do update
+        set reasons = excluded.reasons, confidence = excluded.confidence
+        where d.status = 'pending' and (d.reasons, d.confidence) is distinct from (excluded.reasons, excluded.confidence)
+      returning (xmax = 0) as inserted
+    )
+    select (select count(*)::int from pairs) as pairs,
+      (select count(*)::int from upserted where inserted) as new_pairs,
+      (select count(*)::int from removed) as removed_pairs,
+      (select json_agg(json_build_object('kind', kind, 'value', value, 'customers', customers) order by customers desc)
+       from (select kind, value, customers::int from groups where customers > ${cap}
+             order by customers desc limit 20) c) as capped`.execute(trx);
+  const row = rows[0];
+  return {
+    pairs: row?.pairs ?? 0,
+    newPairs: row?.new_pairs ?? 0,
+    removedPairs: row?.removed_pairs ?? 0,
+    cappedKeys: row?.capped ?? [],
+  };
+}
+
+/**
+ * Records the pairs some customers form with others (after a create or an import), keeping
+ * existing pairs as they are. Returns how many were new.
+ */
+export async function recordCandidatesFor(
+  trx: Transaction<Database>,
+  tenantId: string,
+  customerIds: string[],
+  source: DuplicateSource,
+  cap = GROUP_CAP,
+): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const result = await sql`
+    with ${pairsSql(tenantId, customerIds, cap)}
+    insert into duplicate_candidates (tenant_id, customer_a, customer_b, reasons, confidence, source)
+    select ${tenantId}, p.customer_a, p.customer_b, p.reasons, p.confidence, ${source} from pairs p
+    on conflict (tenant_id, customer_a, customer_b) do nothing`.execute(trx);
+  return Number(result.numAffectedRows ?? 0);
+}
