@@ -22,9 +22,9 @@ describe('matchKeysOf', () => {
     ]);
   });
 
-  it('uses the person rules for a person', () => {
-    expect(matchKeysOf({ kind: 'person', name: '张 伟有限公司' })).toEqual([
-      { kind: 'name', value: '张伟有限公司' },
+  it("gives no key for a person's name", () => {
+    expect(matchKeysOf({ kind: 'person', name: '张伟', phone: '138 1234 5678' })).toEqual([
+      { kind: 'phone', value: '13812345678' },
     ]);
   });
 });
