@@ -1,4 +1,11 @@
-import { type Keyring, refreshCompleteness, refreshCustomerFacts, scheduleJobs } from '@crm/api';
+import {
+  installKeyring,
+  type Keyring,
+  refreshCompleteness,
+  refreshCustomerFacts,
+  scheduleJobs,
+  seedDemoSecrets,
+} from '@crm/api';
 import { hashPassword } from '@crm/auth';
 import { checkRuntimeRole, openDatabase } from '@crm/db';
 import { DEMO_PASSWORD, seedDemoData } from '@crm/db/seed';
@@ -44,6 +51,7 @@ if (database.kind === 'postgres') {
 let keyring: Keyring;
 try {
   keyring = resolveKeyring(env, database.kind, logger);
+  installKeyring(keyring);
 } catch (error) {
   if (!(error instanceof MasterKeyMissingError)) throw error;
   logger.fatal({ database: database.kind }, error.message);
@@ -65,6 +73,11 @@ if (isEmpty && shouldSeed) {
       await refreshCompleteness(trx, tenant.id, 'all');
     });
   }
+  // A few customers with a national ID and bank card, encrypted like any other.
+  await seedDemoSecrets(
+    database,
+    result.tenants.map((tenant) => tenant.id),
+  );
   const lines = [
     '',
     '演示数据已创建 / Demo data created',

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { listProcedures } from '@crm/api';
+import { listProcedures, seedDemoSecrets } from '@crm/api';
 import { ROLES, type Role, sql } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,7 +10,7 @@ import {
   type TestServer,
   type TrpcClient,
 } from './helpers';
-import { createTeamIn } from './procedure-cases';
+import { createCustomerIn, createTeamIn } from './procedure-cases';
 
 /** Canary values: valid check digits, found nowhere else. */
 const NATIONAL_ID = '440304198803151233';
@@ -338,5 +338,27 @@ describe('sensitive fields', () => {
     expect(passport.sensitive).toBe(true);
     const flip = await clients.owner.call('customFields.update', { id: passport.id, sensitive: false });
     expect(flip.error?.appCode).toBe('CUSTOM_FIELD_SENSITIVE_LOCKED');
+  });
+
+  it('demo seed: valid numbers, encrypted through the same path', async () => {
+    for (let index = 0; index < 4; index += 1) await createCustomerIn(server, other.tenantId, `演示${index}`);
+    expect(await seedDemoSecrets(server.database, [other.tenantId])).toBe(4);
+    const owner = await signedInClient(server, other.users.owner.id, other.tenantId);
+    const list = await owner.call('customers.list', {});
+    const withSecrets = list.data.items.filter(
+      (item: { sensitive: Record<string, string> }) => item.sensitive.national_id,
+    );
+    expect(withSecrets).toHaveLength(4);
+    for (const item of withSecrets) {
+      for (const field of Object.keys(item.sensitive)) {
+        const revealed = await owner.call('customers.revealSensitive', { customerId: item.id, field });
+        // The product's own validation accepts what the seed wrote.
+        const again = await owner.call('customers.update', {
+          id: item.id,
+          [field === 'national_id' ? 'nationalId' : 'bankCard']: revealed.data.value,
+        });
+        expect(again.error, `${field} ${JSON.stringify(again.error)}`).toBeNull();
+      }
+    }
   });
 });

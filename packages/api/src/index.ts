@@ -29,6 +29,7 @@ export {
   reencryptTenant,
   rewrapTenantKeys,
   rotateTenantDataKey,
+  seedDemoSecrets,
   writeCustomerSecrets,
 } from './sensitive';
 export { registerTimelineSource, type TimelineSource } from './timeline/timeline';

@@ -33,6 +33,7 @@ export {
   secretHintsColumn,
   writeCustomerSecrets,
 } from './customer-secrets';
+export { seedDemoSecrets } from './demo';
 export {
   createKeyring,
   generateMasterKey,

@@ -1,0 +1,47 @@
+import type { CrmDatabase } from '@crm/db';
+import { luhnCheckDigit, nationalIdCheckCharacter } from '@crm/domain';
+import { writeCustomerSecrets } from './customer-secrets';
+
+/** Demo identity numbers with valid check characters (fictitious people, real formats). */
+function demoNationalId(index: number): string {
+  const regions = ['110105', '310115', '440304', '330106', '510108', '420111'];
+  const region = regions[index % regions.length] as string;
+  const birth = `19${70 + ((index * 7) % 30)}${String((index % 12) + 1).padStart(2, '0')}${String((index % 28) + 1).padStart(2, '0')}`;
+  const first17 = `${region}${birth}${String(100 + index * 37).slice(-3)}`;
+  return first17 + nationalIdCheckCharacter(first17);
+}
+
+function demoBankCard(index: number): string {
+  const prefixes = ['622202', '621700', '622848', '623058', '621483'];
+  const body = `${prefixes[index % prefixes.length]}${String(1_000_000_000 + index * 7_654_321).slice(-12)}`;
+  return body + luhnCheckDigit(body);
+}
+
+/**
+ * A few of each demo tenant's customers get a national ID and a bank card, encrypted by the
+ * same path as the product (so the demo shows masking, 查看 and the audit of reveals).
+ */
+export async function seedDemoSecrets(database: CrmDatabase, tenantIds: readonly string[], perTenant = 4) {
+  let seeded = 0;
+  for (const tenantId of tenantIds) {
+    await database.withTenant(tenantId, async (trx) => {
+      const customers = await trx
+        .selectFrom('customers')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .orderBy('kind', 'desc')
+        .orderBy('created_at')
+        .limit(perTenant)
+        .execute();
+      for (const [index, customer] of customers.entries()) {
+        const n = seeded + index;
+        await writeCustomerSecrets(trx, tenantId, customer.id, [
+          { field: 'national_id', value: demoNationalId(n) },
+          ...(index % 2 === 0 ? [{ field: 'bank_card', value: demoBankCard(n) }] : []),
+        ]);
+      }
+      seeded += customers.length;
+    });
+  }
+  return seeded;
+}
