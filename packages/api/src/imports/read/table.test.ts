@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { ImportReadError } from './errors';
 import { formatNumber, isDateFormat } from './excel';
@@ -49,6 +50,16 @@ describe('CSV', () => {
     expect(rows[1]?.cells[7]).toBe('年底有采购计划，\r\n预算待定');
     expect(rows[1]?.cells[4]).toBe('￥1,234.50');
     expect(rows.every((row) => row.cells.length === 8)).toBe(true);
+  });
+
+  it('decides the encoding at the first non-ASCII byte, even after 64 KB of ASCII', async () => {
+    const ascii = `name,phone\n${'Zhang San,13800138000\n'.repeat(5000)}`;
+    const gbk = new Uint8Array([0xc4, 0xe3, 0xba, 0xc3, 0x2c, 0x31, 0x0a]); // 你好,1
+    const bytes = new Uint8Array([...utf8(ascii), ...gbk]);
+    const table = await openTable(chunks(bytes, 4096), { fileName: 'a.csv' });
+    expect(table.encoding).toBe('gb18030');
+    const rows = await readAll(table);
+    expect(rows.at(-1)?.cells).toEqual(['你好', '1']);
   });
 
   it('reads UTF-8 with a byte order mark, sniffing semicolons', async () => {
@@ -141,7 +152,7 @@ describe('CSV', () => {
         yield utf8('a,b\n');
         for (;;) {
           produced += 1;
-          yield utf8(`${produced},${'x'.repeat(1000)}\n`);
+          yield utf8(`${produced},${'客'.repeat(300)}\n`);
         }
       } finally {
         closed = true;
@@ -152,8 +163,9 @@ describe('CSV', () => {
       if (row.rowNumber >= 10) break;
     }
     expect(closed).toBe(true);
-    // The first 64 KB are read ahead to detect the encoding and delimiter; little more.
-    expect(produced).toBeLessThan(150);
+    // The head is read ahead to detect the encoding (64 KB) and the delimiter (64 K characters,
+    // here 192 KB); little more.
+    expect(produced).toBeLessThan(250);
   });
 
   it('streams a large file with flat memory', async () => {
@@ -255,6 +267,17 @@ describe('XLSX', () => {
     await expect(openTable(chunks(bytes), { fileName: 'book.xlsx', sheet: '不存在' })).rejects.toMatchObject({
       code: 'SHEET_NOT_FOUND',
     });
+  });
+
+  it('skips a hidden first sheet by default', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('选项', { state: 'hidden' }).addRow(['企业', '个人']);
+    workbook.addWorksheet('客户').addRow(['客户名称']);
+    const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
+    const table = await openTable(chunks(bytes), { fileName: 'book.xlsx' });
+    expect(table.sheets).toEqual(['选项', '客户']);
+    expect(table.sheet).toBe('客户');
+    expect(table.headers).toEqual(['客户名称']);
   });
 
   it('reads a workbook whose shared strings come after the sheet (streaming writer)', async () => {

@@ -56,8 +56,37 @@ export async function openTable(source: ByteSource, options: OpenTableOptions): 
   const { head, rest, ended } = await peekBytes(iterable, ENCODING_SAMPLE_BYTES);
   if (head.length === 0) throw new ImportReadError('FILE_EMPTY');
   const format = detectFormat(head, options.fileName);
-  const bytes = replay(head, rest);
-  return format === 'xlsx' ? openXlsx(bytes, options) : openCsv(bytes, head, ended);
+  if (format === 'xlsx') return openXlsx(replay(head, rest), options);
+  // ASCII reads the same in every candidate encoding: when the first 64 KB are all ASCII (an
+  // English header, numbers), look further, to the first other byte, before deciding.
+  const sample = ended ? { head, rest, ended } : await peekPastAscii(head, rest);
+  return openCsv(replay(sample.head, sample.rest), sample.head, sample.ended);
+}
+
+/** Far enough into a file to see its first non-ASCII bytes (bounded, to keep memory flat). */
+export const MAX_ASCII_LOOKAHEAD_BYTES = 8 * 1024 * 1024;
+
+async function peekPastAscii(head: Uint8Array, rest: AsyncIterator<Uint8Array>): Promise<Peeked> {
+  const firstNonAscii = head.findIndex((byte) => byte >= 0x80);
+  if (firstNonAscii !== -1) return { head, rest, ended: false };
+  const chunks: Uint8Array[] = [head];
+  let length = head.length;
+  let wanted = MAX_ASCII_LOOKAHEAD_BYTES;
+  let ended = false;
+  while (length < wanted) {
+    const next = await rest.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    chunks.push(next.value);
+    if (wanted === MAX_ASCII_LOOKAHEAD_BYTES) {
+      const index = next.value.findIndex((byte) => byte >= 0x80);
+      if (index !== -1) wanted = Math.min(MAX_ASCII_LOOKAHEAD_BYTES, length + index + ENCODING_SAMPLE_BYTES);
+    }
+    length += next.value.length;
+  }
+  return { head: Buffer.concat(chunks, length), rest, ended };
 }
 
 function detectFormat(head: Uint8Array, fileName: string): 'csv' | 'xlsx' {
@@ -354,14 +383,17 @@ async function* readXlsxRows(
   let found = false;
   try {
     for await (const worksheet of workbook as AsyncIterable<StreamWorksheetReader>) {
-      const models = workbook.model?.sheets ?? [];
+      const models =
+        (workbook as unknown as { model?: { sheets?: WorkbookSheetModel[] } }).model?.sheets ?? [];
       state.sheets = models.map((sheet) => sheet.name);
       const target =
         typeof wanted === 'number'
           ? models[wanted]?.name
           : typeof wanted === 'string'
             ? models.find((sheet) => sheet.name === wanted)?.name
-            : models[0]?.name;
+            : // The first sheet the user can see (a hidden first sheet holds lookup lists).
+              (models.find((sheet) => sheet.state === undefined || sheet.state === 'visible') ?? models[0])
+                ?.name;
       if (target === undefined && models.length > 0) {
         throw new ImportReadError('SHEET_NOT_FOUND', { sheet: String(wanted) });
       }
