@@ -1,5 +1,6 @@
 import { customerListsEn } from './customer-lists.en';
 import { customerSettingsEn } from './customer-settings.en';
+import { duplicatesEn } from './duplicates.en';
 import { sensitiveEn } from './sensitive.en';
 import type { Messages } from './zh-CN';
 
@@ -8,6 +9,7 @@ export const en: Messages = {
   ...customerSettingsEn,
   ...customerListsEn,
   ...sensitiveEn,
+  ...duplicatesEn,
   app: {
     name: 'CRM Cloud',
     tagline: 'Know every customer. Convert more of them.',

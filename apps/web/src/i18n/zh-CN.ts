@@ -4,12 +4,14 @@
  */
 import { customerListsZhCN } from './customer-lists.zh-CN';
 import { customerSettingsZhCN } from './customer-settings.zh-CN';
+import { duplicatesZhCN } from './duplicates.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
 
 export const zhCN = {
   ...customerSettingsZhCN,
   ...customerListsZhCN,
   ...sensitiveZhCN,
+  ...duplicatesZhCN,
   app: {
     name: '客户经营云',
     tagline: '精细管客户，高效提转化',

@@ -69,6 +69,21 @@ export function BasicInfoTab({ customer }: { customer: Customer }) {
               none
             ),
           },
+          ...(customer.kind === 'company' || customer.creditCode
+            ? [
+                {
+                  key: 'creditCode',
+                  label: t('duplicates.fields.creditCode'),
+                  children: customer.creditCode ? (
+                    <Typography.Text copyable data-testid="customer-credit-code-value">
+                      {customer.creditCode}
+                    </Typography.Text>
+                  ) : (
+                    none
+                  ),
+                },
+              ]
+            : []),
           dated,
           {
             key: 'nationalId',

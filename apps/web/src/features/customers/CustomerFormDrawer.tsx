@@ -33,6 +33,7 @@ import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
 import { useCan, useShell } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
+import { DuplicateWarning } from '../duplicates/DuplicateWarning';
 import {
   type CustomFieldFormValue,
   CustomFieldInputs,
@@ -48,6 +49,7 @@ type Values = SensitiveFormValues & {
   kind: CustomerKind;
   phone?: string;
   email?: string;
+  creditCode?: string;
   ownerUserId?: string;
   customerNumber?: string;
   industry?: string;
@@ -66,6 +68,7 @@ const FIELDS = [
   'kind',
   'phone',
   'email',
+  'creditCode',
   'ownerUserId',
   'customerNumber',
   'industry',
@@ -81,6 +84,7 @@ const CODE_FIELDS = {
   CUSTOMER_NUMBER_TAKEN: 'customerNumber',
   INVALID_NATIONAL_ID: 'nationalId',
   INVALID_BANK_CARD: 'bankCard',
+  INVALID_CREDIT_CODE: 'creditCode',
 } as const;
 const ADDRESS_PARTS = ['label', 'province', 'city', 'district', 'street', 'postcode'] as const;
 
@@ -90,6 +94,7 @@ type Profile = {
   kind: CustomerKind;
   phone: string | null;
   email: string | null;
+  creditCode: string | null;
   customerNumber: string | null;
   industry: string | null;
   birthday: string | null;
@@ -120,6 +125,7 @@ function profileOfValues(values: Values): Profile {
     kind: values.kind,
     phone: text(values.phone),
     email: text(values.email),
+    creditCode: values.kind === 'company' ? text(values.creditCode) : null,
     customerNumber: text(values.customerNumber),
     industry: text(values.industry),
     birthday: values.birthday ? values.birthday.format('YYYY-MM-DD') : null,
@@ -136,6 +142,7 @@ function profileOfCustomer(customer: Customer): Profile {
     kind: customer.kind,
     phone: customer.phone,
     email: customer.email,
+    creditCode: customer.creditCode,
     customerNumber: customer.customerNumber,
     industry: customer.industry,
     birthday: customer.birthday,
@@ -165,6 +172,10 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
   const canReadMembers = useCan('members.read');
   const [form] = Form.useForm<Values>();
   const kind = Form.useWatch('kind', form);
+  const watchedName = Form.useWatch('name', form);
+  const watchedPhone = Form.useWatch('phone', form);
+  const watchedEmail = Form.useWatch('email', form);
+  const watchedCreditCode = Form.useWatch('creditCode', form);
   const editing = Boolean(customer);
 
   const members = useQuery({ ...trpc.members.list.queryOptions(), enabled: open && canReadMembers });
@@ -180,6 +191,7 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         kind: customer.kind,
         phone: customer.phone ?? '',
         email: customer.email ?? '',
+        creditCode: customer.creditCode ?? '',
         ownerUserId: customer.ownerUserId ?? undefined,
         customerNumber: customer.customerNumber ?? '',
         industry: customer.industry ?? '',
@@ -364,6 +376,21 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
             </Form.Item>
           </Col>
         </Row>
+        {kind === 'company' ? (
+          <Form.Item name="creditCode" label={optional(t('duplicates.fields.creditCode'))}>
+            <Input data-testid="customer-credit-code" maxLength={40} placeholder="91110000XXXXXXXXXX" />
+          </Form.Item>
+        ) : null}
+        {open ? (
+          <DuplicateWarning
+            kind={kind}
+            name={watchedName}
+            phone={watchedPhone}
+            email={watchedEmail}
+            creditCode={kind === 'company' ? watchedCreditCode : undefined}
+            excludeId={customer?.id}
+          />
+        ) : null}
         {canReadMembers ? (
           <Form.Item name="ownerUserId" label={t('customers.form.owner')}>
             <Select

@@ -7,7 +7,7 @@ import {
   UserDeleteOutlined,
 } from '@ant-design/icons';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Button, Empty, Flex, Skeleton, Timeline, Typography } from 'antd';
+import { Button, Empty, Flex, Skeleton, Tag, Timeline, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -30,6 +30,7 @@ import { errorMessage } from '../../lib/errors';
 import { formatDate, formatDateTime, formatMoney } from '../../lib/format';
 import { useCan } from '../../lib/shell-context';
 import { useTRPC, useTRPCClient } from '../../lib/trpc';
+import { mergeTimelineView } from '../duplicates/MergeTimelineEntry';
 import { INTERACTION_ICONS, InteractionKindTag, SentimentTag } from '../interactions/InteractionTags';
 import { OrderStatusTag } from '../orders/OrderStatusTag';
 import { LifecycleTag } from './LifecycleTag';
@@ -107,6 +108,7 @@ export function TimelineTab({ customer }: { customer: Customer }) {
                 <div data-testid="timeline-entry" data-kind={entry.kind} style={{ paddingBottom: 4 }}>
                   <Flex gap={8} align="center" wrap>
                     {view.title}
+                    {entry.data.mergedFrom ? <Tag>{t('duplicates.timeline.fromMerged')}</Tag> : null}
                   </Flex>
                   {view.details ? <div style={{ marginTop: 6 }}>{view.details}</div> : null}
                   <Typography.Text type="secondary" style={{ display: 'block', marginTop: 4, fontSize: 12 }}>
@@ -232,6 +234,8 @@ function describe(entry: TimelineEntry, t: TFunction, currency: string, lookups:
     }
     case 'change':
       return describeChange(data, t, currency, lookups);
+    case 'merge':
+      return mergeTimelineView(data);
     default:
       // A kind registered on the server after this page was written.
       return {

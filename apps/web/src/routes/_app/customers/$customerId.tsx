@@ -28,6 +28,7 @@ import { LifecycleTag } from '../../../features/customers/LifecycleTag';
 import { NeedsTab } from '../../../features/customers/NeedsTab';
 import { CustomerTags } from '../../../features/customers/profile-meta';
 import { TimelineTab } from '../../../features/customers/TimelineTab';
+import { TombstoneBanner } from '../../../features/duplicates/TombstoneBanner';
 import { InteractionsTab } from '../../../features/interactions/InteractionsTab';
 import { OrdersTab } from '../../../features/orders/OrdersTab';
 import type { Customer } from '../../../lib/api-types';
@@ -242,7 +243,7 @@ function CustomerDetails({ customer }: { customer: Customer }) {
                 {t('customers.detail.archive')}
               </Button>
             ) : null}
-            {canArchive && archived ? (
+            {canArchive && archived && !customer.mergedInto ? (
               <Button
                 data-testid="customer-restore"
                 icon={<RollbackOutlined />}
@@ -255,7 +256,9 @@ function CustomerDetails({ customer }: { customer: Customer }) {
           </>
         }
       />
-      {archived ? (
+      {customer.mergedInto ? (
+        <TombstoneBanner survivorId={customer.mergedInto} />
+      ) : archived ? (
         <Alert
           data-testid="customer-archived-banner"
           type="warning"

@@ -1,5 +1,6 @@
 import {
   FilterOutlined,
+  MergeCellsOutlined,
   LeftOutlined,
   PlusOutlined,
   ReloadOutlined,
@@ -7,7 +8,7 @@ import {
   SearchOutlined,
 } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { createFileRoute, useNavigate } from '@tanstack/react-router';
+import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { Badge, Button, Card, Empty, Flex, Input, Segmented, Select, Table, Tooltip, Typography } from 'antd';
 import type { SorterResult } from 'antd/es/table/interface';
 import { useEffect, useMemo, useState } from 'react';
@@ -101,6 +102,7 @@ function CustomersPage() {
   const navigate = useNavigate({ from: Route.fullPath });
   const search = Route.useSearch();
   const canCreate = useCan('customers.create');
+  const canMerge = useCan('customers.merge');
   const canReadMembers = useCan('members.read');
   const canBulk = useCan('customers.tag') || useCan('customers.reassign') || useCan('customers.archive');
   const [creating, setCreating] = useState(false);
@@ -267,16 +269,25 @@ function CustomersPage() {
           )
         }
         extra={
-          canCreate ? (
-            <Button
-              data-testid="customers-new"
-              type="primary"
-              icon={<PlusOutlined />}
-              onClick={() => setCreating(true)}
-            >
-              {t('customers.new')}
-            </Button>
-          ) : null
+          <Flex gap={8}>
+            {canMerge ? (
+              <Link to="/customers/duplicates">
+                <Button data-testid="customers-duplicates" icon={<MergeCellsOutlined />}>
+                  {t('duplicates.openQueue')}
+                </Button>
+              </Link>
+            ) : null}
+            {canCreate ? (
+              <Button
+                data-testid="customers-new"
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => setCreating(true)}
+              >
+                {t('customers.new')}
+              </Button>
+            ) : null}
+          </Flex>
         }
       />
       <Card styles={{ body: { padding: 0 } }}>
