@@ -1,6 +1,7 @@
 import { customerListsEn } from './customer-lists.en';
 import { customerSettingsEn } from './customer-settings.en';
 import { duplicatesEn } from './duplicates.en';
+import { importsEn } from './imports.en';
 import { sensitiveEn } from './sensitive.en';
 import type { Messages } from './zh-CN';
 
@@ -10,6 +11,7 @@ export const en: Messages = {
   ...customerListsEn,
   ...sensitiveEn,
   ...duplicatesEn,
+  ...importsEn,
   app: {
     name: 'CRM Cloud',
     tagline: 'Know every customer. Convert more of them.',

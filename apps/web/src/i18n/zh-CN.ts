@@ -5,6 +5,7 @@
 import { customerListsZhCN } from './customer-lists.zh-CN';
 import { customerSettingsZhCN } from './customer-settings.zh-CN';
 import { duplicatesZhCN } from './duplicates.zh-CN';
+import { importsZhCN } from './imports.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
 
 export const zhCN = {
@@ -12,6 +13,7 @@ export const zhCN = {
   ...customerListsZhCN,
   ...sensitiveZhCN,
   ...duplicatesZhCN,
+  ...importsZhCN,
   app: {
     name: '客户经营云',
     tagline: '精细管客户，高效提转化',

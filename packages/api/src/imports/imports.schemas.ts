@@ -68,6 +68,8 @@ export type RunOutput = z.infer<typeof runOutput>;
 
 export const runDetailOutput = runOutput.extend({
   errors: z.array(importErrorOutput),
+  /** The cursor of the errors after `errors` (imports.errors), null when they are all. */
+  errorsCursor: z.string().nullable(),
 });
 
 export const startOutput = z.object({

@@ -60,7 +60,8 @@ export async function checkMapping(
   entity: ImportEntity,
   mapping: Record<string, string>,
 ): Promise<Record<string, string>> {
-  const definitions = entity === 'customers' ? await listCustomFieldDefinitions(scope.trx, scope.tenantId) : [];
+  const definitions =
+    entity === 'customers' ? await listCustomFieldDefinitions(scope.trx, scope.tenantId) : [];
   const targets = targetsFor(entity, definitions);
   const known = new Map(targets.map((target) => [target.key, target]));
   const cleaned: Record<string, string> = {};
@@ -69,7 +70,8 @@ export async function checkMapping(
     if (!key) continue;
     const target = known.get(key);
     if (!target) throw appError('IMPORT_MAPPING_UNKNOWN_FIELD', { header, target: key }, `mapping.${header}`);
-    if (used.has(key)) throw appError('IMPORT_MAPPING_FIELD_TWICE', { target: target.zh }, `mapping.${header}`);
+    if (used.has(key))
+      throw appError('IMPORT_MAPPING_FIELD_TWICE', { target: target.zh }, `mapping.${header}`);
     used.add(key);
     cleaned[header] = key;
   }
@@ -77,8 +79,20 @@ export async function checkMapping(
     if (target.required && target.type !== 'custom' && !used.has(target.key))
       throw appError('IMPORT_MAPPING_REQUIRED_MISSING', { label: target.zh, labelEn: target.en }, 'mapping');
   }
-  if (entity !== 'customers' && !['customer.number', 'customer.credit_code', 'customer.phone', 'customer.name'].some((key) => used.has(key)))
-    throw appError('IMPORT_MAPPING_REQUIRED_MISSING', { label: '客户（编号、信用代码、电话或名称）', labelEn: 'Customer (number, credit code, phone or name)' }, 'mapping');
+  if (
+    entity !== 'customers' &&
+    !['customer.number', 'customer.credit_code', 'customer.phone', 'customer.name'].some((key) =>
+      used.has(key),
+    )
+  )
+    throw appError(
+      'IMPORT_MAPPING_REQUIRED_MISSING',
+      {
+        label: '客户（编号、信用代码、电话或名称）',
+        labelEn: 'Customer (number, credit code, phone or name)',
+      },
+      'mapping',
+    );
   return cleaned;
 }
 
@@ -155,7 +169,7 @@ async function findRun(scope: Pick<Scope, 'trx' | 'tenantId'>, runId: string) {
 export async function getRun(scope: Scope, runId: string, errorLimit = 50) {
   const run = await findRun(scope, runId);
   const page = await listErrors(scope, runId, null, errorLimit, false);
-  return { ...toRunOutput(run, scope.locale), errors: page.items };
+  return { ...toRunOutput(run, scope.locale), errors: page.items, errorsCursor: page.nextCursor };
 }
 
 /** A run's errors in file order, a page at a time. */
@@ -192,7 +206,8 @@ export async function listErrors(
 /** Asks a run to stop: one not started yet stops at once, a running one at its next batch. */
 export async function cancelRun(scope: Scope, runId: string) {
   const run = await findRun(scope, runId);
-  if (['committed', 'failed', 'cancelled', 'validated'].includes(run.status)) throw appError('IMPORT_RUN_FINISHED');
+  if (['committed', 'failed', 'cancelled', 'validated'].includes(run.status))
+    throw appError('IMPORT_RUN_FINISHED');
   const notStarted = run.status === 'created';
   const updated = await scope.trx
     .updateTable('import_runs')
@@ -233,7 +248,8 @@ export async function listMappings(scope: Pick<Scope, 'trx' | 'tenantId'>, entit
     id: row.id,
     entity: row.entity,
     name: row.name,
-    columns: typeof row.columns === 'string' ? (JSON.parse(row.columns) as Record<string, string>) : row.columns,
+    columns:
+      typeof row.columns === 'string' ? (JSON.parse(row.columns) as Record<string, string>) : row.columns,
     updatedAt: iso(row.updated_at) as string,
   }));
 }
@@ -243,10 +259,12 @@ export async function saveMapping(
   input: { id?: string | null; entity: ImportEntity; name: string; columns: Record<string, string> },
 ) {
   const columns = Object.fromEntries(Object.entries(input.columns).filter(([, key]) => key));
-  const definitions = input.entity === 'customers' ? await listCustomFieldDefinitions(scope.trx, scope.tenantId) : [];
+  const definitions =
+    input.entity === 'customers' ? await listCustomFieldDefinitions(scope.trx, scope.tenantId) : [];
   const known = new Set(targetsFor(input.entity, definitions).map((target) => target.key));
   for (const [header, key] of Object.entries(columns))
-    if (!known.has(key)) throw appError('IMPORT_MAPPING_UNKNOWN_FIELD', { header, target: key }, `columns.${header}`);
+    if (!known.has(key))
+      throw appError('IMPORT_MAPPING_UNKNOWN_FIELD', { header, target: key }, `columns.${header}`);
   const clash = await scope.trx
     .selectFrom('import_mappings')
     .select('id')
@@ -259,7 +277,12 @@ export async function saveMapping(
   if (input.id) {
     const updated = await scope.trx
       .updateTable('import_mappings')
-      .set({ name: input.name, columns: JSON.stringify(columns), entity: input.entity, updated_at: new Date() })
+      .set({
+        name: input.name,
+        columns: JSON.stringify(columns),
+        entity: input.entity,
+        updated_at: new Date(),
+      })
       .where('tenant_id', '=', scope.tenantId)
       .where('id', '=', input.id)
       .returning('id')

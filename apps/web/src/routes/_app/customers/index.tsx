@@ -1,6 +1,7 @@
 import {
   FilterOutlined,
   MergeCellsOutlined,
+  UploadOutlined,
   LeftOutlined,
   PlusOutlined,
   ReloadOutlined,
@@ -102,6 +103,7 @@ function CustomersPage() {
   const navigate = useNavigate({ from: Route.fullPath });
   const search = Route.useSearch();
   const canCreate = useCan('customers.create');
+  const canImport = useCan('customers.import');
   const canMerge = useCan('customers.merge');
   const canReadMembers = useCan('members.read');
   const canBulk = useCan('customers.tag') || useCan('customers.reassign') || useCan('customers.archive');
@@ -274,6 +276,13 @@ function CustomersPage() {
               <Link to="/customers/duplicates">
                 <Button data-testid="customers-duplicates" icon={<MergeCellsOutlined />}>
                   {t('duplicates.openQueue')}
+                </Button>
+              </Link>
+            ) : null}
+            {canImport ? (
+              <Link to="/customers/import">
+                <Button data-testid="customers-import" icon={<UploadOutlined />}>
+                  {t('imports.open')}
                 </Button>
               </Link>
             ) : null}
