@@ -474,6 +474,10 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     input: async (context) => ({ id: await ownCustomer(context, true) }),
     foreign: (victim) => ({ id: victim.customerId }),
   },
+  'customers.findByIdentity': {
+    input: () => ({ value: '440304198803151233' }),
+    foreign: () => ({ value: '11010519491231002X' }),
+  },
   'customers.revealSensitive': {
     input: async (context) => {
       const customerId = await ownCustomer(context);

@@ -234,6 +234,22 @@ describe('sensitive fields', () => {
     expect(foreign.data.items).toEqual([]);
   });
 
+  it('finds by identity number through a POST, within record access and the tenant', async () => {
+    const found = await clients.sales_rep.call('customers.findByIdentity', {
+      value: '４４０３０４-19880315-1233',
+    });
+    expect(found.error).toBeNull();
+    expect(found.data.recognised).toBe(true);
+    expect(found.data.items.map((item: { id: string }) => item.id)).toContain(customerId);
+    expect(found.data.items[0].sensitive.national_id).toBe('**** 1233');
+    expect(fullValuesIn(found.body)).toBe(0);
+    const text = await clients.owner.call('customers.findByIdentity', { value: '王敏' });
+    expect(text.data).toEqual({ items: [], recognised: false });
+    const elsewhere = await signedInClient(server, other.users.owner.id, other.tenantId);
+    const foreign = await elsewhere.call('customers.findByIdentity', { value: NATIONAL_ID });
+    expect(foreign.data).toEqual({ items: [], recognised: true });
+  });
+
   it('audits changes masked: audit log, timeline and logs hold no plaintext', async () => {
     const updated = await clients.sales_manager.call('customers.update', {
       id: customerId,
@@ -282,6 +298,8 @@ describe('sensitive fields', () => {
         unauthorised += fullValuesIn(result.body);
         checked += 1;
       }
+      const lookup = await clients[role].call('customers.findByIdentity', { value: NATIONAL_ID });
+      unauthorised += fullValuesIn(lookup.body);
       const update = await clients[role].call('customers.update', {
         id: customerId,
         industry: `行业${role}`,

@@ -23,6 +23,11 @@ export const sensitiveEn: typeof sensitiveZhCN = {
         'Invalid national ID number: enter 18 characters (the last may be X) and check the check character, or an old 15-digit number',
       invalidBankCard: 'Invalid bank card number: enter 13 to 19 digits and check the check digit',
     },
+    lookup: {
+      title: 'Exact lookup by ID number',
+      hint: 'A whole national ID or bank card number is matched exactly (spaces and full-width digits are fine). The number never appears in the address bar.',
+      none: 'No customer has this number',
+    },
     settings: {
       sensitive: 'Sensitive field',
       sensitiveHelp:

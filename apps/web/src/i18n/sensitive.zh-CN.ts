@@ -23,6 +23,11 @@ export const sensitiveZhCN = {
       invalidNationalId: '身份证号不正确：请填写 18 位号码（末位可为 X）并核对校验码，或 15 位旧号码',
       invalidBankCard: '银行卡号不正确：请填写 13–19 位数字并核对校验位',
     },
+    lookup: {
+      title: '按证件号精确查找',
+      hint: '输入的是完整的身份证号或银行卡号时，按号码精确匹配（空格、全角均可）。号码不会出现在网址中。',
+      none: '没有找到使用此号码的客户',
+    },
     settings: {
       sensitive: '敏感字段',
       sensitiveHelp:

@@ -138,6 +138,23 @@ export async function listCustomers(
   };
 }
 
+/** The visible customers among `ids`, newest first (for lookups that found ids another way). */
+export async function listCustomersByIds(
+  trx: Transaction<Database>,
+  tenantId: string,
+  access: RecordAccess,
+  ids: string[],
+): Promise<CustomerListItem[]> {
+  if (ids.length === 0) return [];
+  const rows = await selectCustomerSummaries(trx, tenantId, access)
+    .where('customers.id', 'in', ids)
+    .orderBy('customers.created_at', 'desc')
+    .orderBy('customers.id', 'desc')
+    .limit(100)
+    .execute();
+  return rows.map(toSummary);
+}
+
 export async function findCustomer(
   trx: Transaction<Database>,
   tenantId: string,

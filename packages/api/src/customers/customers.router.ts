@@ -6,15 +6,16 @@ import { listInteractions } from '../interactions/interactions.repository';
 import { interactionOutput } from '../interactions/interactions.router';
 import { listOrders } from '../orders/orders.repository';
 import { orderOutput } from '../orders/orders.schemas';
-import { revealCustomerSecret } from '../sensitive/customer-secrets';
+import { findCustomersByIdentity, revealCustomerSecret } from '../sensitive/customer-secrets';
 import { readTimeline, timelineEntryOutput } from '../timeline/timeline';
 import { permittedProcedure, router } from '../trpc';
 import { completenessSummary } from './completeness.repository';
-import { getCustomerOrThrow, listCustomers } from './customers.repository';
+import { getCustomerOrThrow, listCustomers, listCustomersByIds } from './customers.repository';
 import {
   archiveCustomersInput,
   createCustomerInput,
   customerIdInput,
+  customerListItemOutput,
   customerListOutput,
   customerOutput,
   listCustomersInput,
@@ -162,6 +163,20 @@ export const customersRouter = router({
     .mutation(({ ctx, input }) =>
       revealCustomerSecret(ctx.trx, ctx.tenantId, ctx.access, input.customerId, input.field),
     ),
+
+  /**
+   * The visible customers whose national ID or bank card is exactly `value` (any spacing or
+   * width), by blind index. A mutation, so the number travels in the request body, never in
+   * a URL or query string; it reveals nothing the caller did not type.
+   */
+  findByIdentity: permittedProcedure('customers.read')
+    .input(z.strictObject({ value: z.string().trim().min(1).max(40) }))
+    .output(z.object({ items: z.array(customerListItemOutput), recognised: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      const ids = await findCustomersByIdentity(ctx.trx, ctx.tenantId, input.value);
+      if (ids === null) return { items: [], recognised: false };
+      return { items: await listCustomersByIds(ctx.trx, ctx.tenantId, ctx.access, ids), recognised: true };
+    }),
 
   /** Hands customers to another owner (or to nobody), all or nothing. */
   reassign: permittedProcedure('customers.reassign')

@@ -1,12 +1,12 @@
 import {
   FilterOutlined,
-  MergeCellsOutlined,
-  UploadOutlined,
   LeftOutlined,
+  MergeCellsOutlined,
   PlusOutlined,
   ReloadOutlined,
   RightOutlined,
   SearchOutlined,
+  UploadOutlined,
 } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
@@ -17,6 +17,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { PageHeader } from '../../../components/PageHeader';
 import { CustomerFormDrawer } from '../../../features/customers/CustomerFormDrawer';
+import { IdentitySearch, looksLikeIdentityNumber } from '../../../features/customers/IdentitySearch';
 import { LIFECYCLE_COLORS } from '../../../features/customers/LifecycleTag';
 import { BulkActions } from '../../../features/customers/list/BulkActions';
 import { ColumnChooser } from '../../../features/customers/list/ColumnChooser';
@@ -141,12 +142,18 @@ function CustomersPage() {
 
   // The search box updates the URL after the user pauses typing.
   const [searchText, setSearchText] = useState(search.search ?? '');
+  // A whole national ID or card number: looked up by POST, kept out of the URL.
+  const [identityQuery, setIdentityQuery] = useState<string | null>(null);
   useEffect(() => {
     const fromUrl = search.search ?? '';
     setSearchText((typed) => (typed.trim() === fromUrl ? typed : fromUrl));
   }, [search.search]);
   useEffect(() => {
     const next = searchText.trim() || undefined;
+    if (next && looksLikeIdentityNumber(next)) {
+      const timer = setTimeout(() => setIdentityQuery(next), SEARCH_DEBOUNCE_MS);
+      return () => clearTimeout(timer);
+    }
     if (next === search.search) return;
     const timer = setTimeout(
       () => void navigate({ search: (previous) => ({ ...previous, search: next }), replace: true }),
@@ -488,6 +495,13 @@ function CustomersPage() {
         }}
       />
       {canCreate ? <CustomerFormDrawer open={creating} onClose={() => setCreating(false)} /> : null}
+      <IdentitySearch
+        value={identityQuery}
+        onClose={() => {
+          setIdentityQuery(null);
+          setSearchText('');
+        }}
+      />
     </>
   );
 }
