@@ -141,6 +141,14 @@ describe('sensitive fields', () => {
     await manager.getByTestId('sensitive-hide').click();
     await expect(manager.getByTestId('sensitive-national_id').textContent()).resolves.toContain('**** 1233');
 
+    // The rep finds the customer by the whole number: looked up by POST, never in the URL.
+    const lookup = await repContext.newPage();
+    await lookup.goto(`${server.url}/customers`);
+    await lookup.getByTestId('customers-search').fill('４４０３０４ 1988 0315 1233');
+    await lookup.getByTestId('identity-search-results').getByText(name).waitFor();
+    expect(lookup.url()).not.toContain('1233');
+    await lookup.close();
+
     // The timeline shows the change (masked) and the reveal, by the manager.
     await rep.getByTestId('customer-tab-timeline').click();
     await rep.getByTestId('timeline-list').waitFor();
