@@ -128,7 +128,13 @@ export async function updateCustomer(scope: TenantScope, input: UpdateCustomerIn
   if (Object.keys(sensitive.custom).length > 0) {
     await mergeCustomFields(trx, tenantId, id, sensitive.custom);
   }
-  await writeCustomerSecrets(trx, tenantId, id, sensitive.changes);
+  // A changed sensitive value is a change of the customer (its updated time moves).
+  if (
+    (await writeCustomerSecrets(trx, tenantId, id, sensitive.changes)) &&
+    Object.keys(columns).length === 0
+  ) {
+    await updateCustomerRow(trx, tenantId, id, {});
+  }
   await refreshCompleteness(trx, tenantId, [id]);
   return getCustomerOrThrow(trx, tenantId, access, id);
 }

@@ -86,15 +86,16 @@ function auditChanges(changed: { field: string; from: string | null; to: string 
 /**
  * Sets (encrypts) and clears a customer's sensitive values, already validated and
  * normalised. Unchanged values are left as they are; the change is audited with masked
- * values. The customer must already be known to be visible to the caller.
+ * values. The customer must already be known to be visible to the caller. Returns whether
+ * anything changed.
  */
 export async function writeCustomerSecrets(
   trx: Transaction<Database>,
   tenantId: string,
   customerId: string,
   changes: SecretChange[],
-): Promise<void> {
-  if (changes.length === 0) return;
+): Promise<boolean> {
+  if (changes.length === 0) return false;
   const fields = changes.map((change) => change.field);
   const existing = await trx
     .selectFrom('customer_secrets')
@@ -158,6 +159,7 @@ export async function writeCustomerSecrets(
       values (${tenantId}, app_user_id(), 'customer', ${customerId}, ${customerId}, 'update',
               ${JSON.stringify(auditChanges(audited))}::jsonb)`.execute(trx);
   }
+  return audited.length > 0;
 }
 
 type SensitiveInput = { nationalId?: string | null; bankCard?: string | null };
