@@ -31,7 +31,7 @@ const oldMaster = generateMasterKey();
 const newMaster = generateMasterKey();
 let rows = 0;
 
-function valueOf(index: number) {
+function plaintextOf(index: number) {
   return `value-${index}-${'x'.repeat(index % 7)}`;
 }
 
@@ -63,7 +63,8 @@ async function unreadable(
       byVersion[row.key_version] = (byVersion[row.key_version] ?? 0) + 1;
       try {
         if (
-          cipher.decrypt(row.field, row.customer_id, row.ciphertext) !== valueOf(Number(row.customer_number))
+          cipher.decrypt(row.field, row.customer_id, row.ciphertext) !==
+          plaintextOf(Number(row.customer_number))
         )
           failures += 1;
       } catch {
@@ -93,7 +94,7 @@ beforeAll(async () => {
     const cipher = await getTenantCipher(trx, tenant.tenantId);
     const encrypted = customers.map((customer) => ({
       id: customer.id,
-      ...cipher.encrypt('custom:note', customer.id, valueOf(Number(customer.customer_number))),
+      ...cipher.encrypt('custom:note', customer.id, plaintextOf(Number(customer.customer_number))),
     }));
     await sql`insert into customer_secrets (tenant_id, customer_id, field, ciphertext, key_version, blind_index, hint)
       select ${tenant.tenantId}, u.id, 'custom:note', u.ciphertext, u.version, u.blind_index, u.hint

@@ -134,8 +134,9 @@ describe('sensitive fields', () => {
     await manager.getByTestId('sensitive-revealed').waitFor();
     await expect(manager.getByTestId('sensitive-revealed').textContent()).resolves.toContain(NATIONAL_ID);
     expect(manager.url()).not.toContain(NATIONAL_ID);
-    const storage = await manager.evaluate(
-      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    // Evaluated in the page (browser globals), hence a string.
+    const storage = String(
+      await manager.evaluate('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })'),
     );
     expect(storage).not.toContain(NATIONAL_ID);
     await manager.getByTestId('sensitive-hide').click();
