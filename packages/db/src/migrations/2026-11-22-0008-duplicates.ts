@@ -40,7 +40,7 @@ const statements: string[] = [
          end loop;
          return groups;
        end $$`,
-  String.raw`create function crm_normalize_phone(input text) returns text
+  String.raw`create function crm_normalize_phone_full(input text) returns text
      language plpgsql immutable parallel safe strict as $$
        declare
          t text;
@@ -85,19 +85,35 @@ const statements: string[] = [
          return null;
        end $$`,
 
+  // The forms the application stores (13812345678, 010-12345678) answer without the full
+  // parse: an inlined SQL function (not STRICT, or the planner would not inline it), a
+  // regular expression each. Same results (the agreement test runs both paths).
+  String.raw`create function crm_normalize_phone(input text) returns text
+     language sql immutable parallel safe as $$
+       select case
+         when input ~ '^1[3-9][0-9]{9}$' then input
+         when input ~ '^0[0-9]{2,3}-[0-9]{7,8}$' and crm_is_phone_key(replace(input, '-', '')) then replace(input, '-', '')
+         else crm_normalize_phone_full(input) end
+     $$`,
+
   // ---- email ---------------------------------------------------------------------------
-  String.raw`create function crm_normalize_email(input text) returns text
+  String.raw`create function crm_normalize_email_full(input text) returns text
      language sql immutable parallel safe strict as $$
        select case when t ~ '^[^@]+@[^@.]+(\.[^@.]+)+$' then t end
        from (select regexp_replace(regexp_replace(translate(normalize(input, NFKC), '${UPPER}', '${LOWER}'),
                '[ \t\r\n]+', '', 'g'), '^mailto:', '') as t) x
      $$`,
+  String.raw`create function crm_normalize_email(input text) returns text
+     language sql immutable parallel safe as $$
+       select case when input ~ '^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$' then input
+         else crm_normalize_email_full(input) end
+     $$`,
 
   // ---- person name ---------------------------------------------------------------------
   `create function crm_normalize_person_name(input text) returns text
-     language sql immutable parallel safe strict as $$
-       select nullif(regexp_replace(translate(normalize(input, NFKC), '${UPPER}', '${LOWER}'),
-         '[^${NAME_CHARACTERS}]', '', 'g'), '')
+     language sql immutable parallel safe as $$
+       select case when input ~ '^[\u4e00-\u9fff]+$' then input else nullif(regexp_replace(translate(normalize(input, NFKC), '${UPPER}', '${LOWER}'),
+         '[^${NAME_CHARACTERS}]', '', 'g'), '') end
      $$`,
 
   // ---- company name --------------------------------------------------------------------
@@ -110,13 +126,16 @@ const statements: string[] = [
          marker text;
          rest text;
          head text;
-         suffix text;
-         changed boolean;
        begin
          branch := false;
          if input is null then
            return;
          end if;
+         -- A name of Chinese characters only (most are) is left as it is by the steps up to the
+         -- branch marker: they are skipped.
+         if input ~ '^[\u4e00-\u9fff]+$' then
+           t := input;
+         else
          t := translate(normalize(input, NFKC), '${UPPER}', '${LOWER}');
          t := regexp_replace(t, '[【〔［｛{\[<《〈「『]', '(', 'g');
          t := regexp_replace(t, '[】〕］｝}\]>》〉」』]', ')', 'g');
@@ -129,26 +148,22 @@ const statements: string[] = [
          t := regexp_replace(t, '^\(([^()]*)\)', '\1');
          without_brackets := regexp_replace(regexp_replace(t, '\([^()]*\)', '', 'g'), '[()]', '', 'g');
          t := case when without_brackets <> '' then without_brackets else regexp_replace(t, '[()]', '', 'g') end;
-         foreach marker in array array['分公司', '营业部', '办事处', '代表处', '分行', '支行', '分店', '分厂'] loop
-           if right(t, length(marker)) = marker and length(t) > length(marker) then
-             branch := true;
-             rest := left(t, length(t) - length(marker));
-             head := substring(rest from '^(.*(公司|银行|集团|总行))');
-             t := case when head is not null and length(head) < length(rest) then head else rest end;
-             exit;
-           end if;
-         end loop;
+         end if;
+         -- One regular expression each for the branch marker and the legal suffixes: at most
+         -- one marker, and one suffix of each length, can end a name, so the leftmost match
+         -- is the longest suffix that leaves something before it — what the TypeScript loop
+         -- over the longest-first list picks.
+         marker := substring(t from '.(分公司|营业部|办事处|代表处|分行|支行|分店|分厂)$');
+         if marker is not null then
+           branch := true;
+           rest := left(t, length(t) - length(marker));
+           head := substring(rest from '^(.*(公司|银行|集团|总行))');
+           t := case when head is not null and length(head) < length(rest) then head else rest end;
+         end if;
          loop
-           changed := false;
-           foreach suffix in array array['集团股份有限公司', '集团有限责任公司', '集团有限公司', '股份有限公司',
-               '有限责任公司', '有限公司', '集团公司', '总公司', '公司', '集团'] loop
-             if right(t, length(suffix)) = suffix and length(t) > length(suffix) then
-               t := left(t, length(t) - length(suffix));
-               changed := true;
-               exit;
-             end if;
-           end loop;
-           exit when not changed;
+           previous := t;
+           t := regexp_replace(t, '(.)(集团股份有限公司|集团有限责任公司|集团有限公司|股份有限公司|有限责任公司|有限公司|集团公司|总公司|公司|集团)$', '\1');
+           exit when t = previous;
          end loop;
          key := nullif(t, '');
        end $$`,
