@@ -4,7 +4,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { type RecordAccess, visibleCustomer } from '../customers/access';
 import { appError } from '../errors';
 import { DecryptionError } from './cipher';
-import { getTenantCipher } from './tenant-keys';
+import { getTenantCipher, lockCurrentDataKey } from './tenant-keys';
 
 /** The built-in sensitive fields: input name → stored field. */
 export const BUILT_IN_SECRET_FIELDS = { nationalId: 'national_id', bankCard: 'bank_card' } as const;
@@ -96,6 +96,9 @@ export async function writeCustomerSecrets(
   changes: SecretChange[],
 ): Promise<boolean> {
   if (changes.length === 0) return false;
+  const writing = changes.some((change) => change.value !== null);
+  const cipher = writing ? await getTenantCipher(trx, tenantId) : null;
+  if (cipher) await lockCurrentDataKey(trx, tenantId, cipher.currentVersion);
   const fields = changes.map((change) => change.field);
   const existing = await trx
     .selectFrom('customer_secrets')
@@ -105,8 +108,6 @@ export async function writeCustomerSecrets(
     .where('field', 'in', fields)
     .execute();
   const byField = new Map(existing.map((row) => [row.field, row]));
-  const needsCipher = changes.some((change) => change.value !== null) || existing.length > 0;
-  const cipher = needsCipher ? await getTenantCipher(trx, tenantId) : null;
   const audited: { field: string; from: string | null; to: string | null }[] = [];
   for (const change of changes) {
     const stored = byField.get(change.field);

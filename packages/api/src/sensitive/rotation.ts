@@ -2,7 +2,7 @@ import type { CrmDatabase, Database, Transaction } from '@crm/db';
 import { sql } from 'kysely';
 import { DecryptionError } from './cipher';
 import { installedKeyring, type Keyring, unwrapKey, wrapKey } from './keyring';
-import { addDataKeyVersion, getTenantCipher } from './tenant-keys';
+import { addDataKeyVersion, getTenantCipher, lockCurrentDataKey } from './tenant-keys';
 
 /**
  * Key rotation (docs/sensitive-data.md, "Rotation runbook"):
@@ -103,6 +103,7 @@ async function reencryptBatch(
 ) {
   const cipher = await getTenantCipher(trx, tenantId, { keyring });
   const current = cipher.currentVersion;
+  await lockCurrentDataKey(trx, tenantId, current);
   const cursor = after ? sql`and (customer_id, field) > (${after.customerId}::uuid, ${after.field})` : sql``;
   const { rows } = await sql<SecretRow>`
     select customer_id, field, ciphertext, key_version from customer_secrets

@@ -138,3 +138,15 @@ export async function getTenantCipher(
   );
   return new TenantCipher(tenantId, current.version, dataKeys, indexKey);
 }
+
+/**
+ * Takes the lock the encryption counter's trigger would take at the end of the first write
+ * (the current key version's row), up front: writers of a tenant's sensitive values then
+ * queue on it before they lock any value row, so two of them never wait on each other in
+ * opposite order (a re-encryption batch and a profile edit, say).
+ */
+export async function lockCurrentDataKey(trx: Transaction<Database>, tenantId: string, version: number) {
+  await sql`select version from tenant_data_keys where tenant_id = ${tenantId} and version = ${version} for update`.execute(
+    trx,
+  );
+}
