@@ -15,9 +15,9 @@ import { refreshCustomerFacts } from '../customers/facts.repository';
 import { getTenantCipher, type TenantCipher } from '../sensitive';
 import { readFileChunks } from './files';
 import { fill, MATCH_KIND_LABELS, ROW_MESSAGES } from './messages';
-import { formatImportMessage } from './read/messages';
 import { type Members, parseCell } from './parse';
 import { ImportReadError } from './read/errors';
+import { formatImportMessage } from './read/messages';
 import { openTable } from './read/table';
 import { type Target, targetsFor } from './targets';
 
@@ -105,7 +105,10 @@ export async function runImport(
       return;
     }
     const failure = error instanceof ImportReadError ? `READ:${error.code}` : 'INTERNAL';
-    logger.error({ runId, tenantId, err: error instanceof Error ? error.message : String(error) }, 'import failed');
+    logger.error(
+      { runId, tenantId, err: error instanceof Error ? error.message : String(error) },
+      'import failed',
+    );
     await finish(database, tenantId, runId, { status: 'failed', failure });
   }
 }
@@ -176,13 +179,22 @@ async function execute(
       columnTargets.push({ index, header, target });
   });
   const requiredMissing = [...targets.values()].filter(
-    (target) => target.required && target.type !== 'custom' && !columnTargets.some((c) => c.target.key === target.key),
+    (target) =>
+      target.required && target.type !== 'custom' && !columnTargets.some((c) => c.target.key === target.key),
   );
 
   const columnNames = ['row_number', ...plan.columns.map((column) => column.name)];
   let stagedLines: string[] = [];
   let errorLines: string[] = [];
-  const totals: Totals = { total: 0, valid: 0, errorRows: 0, errorCount: 0, created: 0, updated: 0, skipped: 0 };
+  const totals: Totals = {
+    total: 0,
+    valid: 0,
+    errorRows: 0,
+    errorCount: 0,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+  };
   const side = database.kind === 'postgres';
 
   const flush = async () => {
@@ -210,7 +222,15 @@ async function execute(
     }
   };
 
-  const error = (rowNumber: number, seq: number, header: string, value: string | null, code: string, zh: string, en: string) => {
+  const error = (
+    rowNumber: number,
+    seq: number,
+    header: string,
+    value: string | null,
+    code: string,
+    zh: string,
+    en: string,
+  ) => {
     errorLines.push(
       [
         rowNumber,
@@ -263,7 +283,12 @@ async function execute(
       }
     }
     if (seq === 0) {
-      const staged = plan.stage(parsed, { rowNumber: row.rowNumber, cipher, tenantId, userId: run.created_by });
+      const staged = plan.stage(parsed, {
+        rowNumber: row.rowNumber,
+        cipher,
+        tenantId,
+        userId: run.created_by,
+      });
       stagedLines.push(
         `${[row.rowNumber, ...plan.columns.map((column) => copyText(staged[column.name] as string | null))].join('\t')}\n`,
       );
@@ -348,7 +373,8 @@ async function loadMembers(trx: Transaction<Database>, tenantId: string): Promis
     .execute();
   const members: Members = new Map();
   const names = new Map<string, number>();
-  for (const row of rows) names.set(row.name.trim().toLowerCase(), (names.get(row.name.trim().toLowerCase()) ?? 0) + 1);
+  for (const row of rows)
+    names.set(row.name.trim().toLowerCase(), (names.get(row.name.trim().toLowerCase()) ?? 0) + 1);
   for (const row of rows) {
     members.set(row.email.toLowerCase(), row.id);
     const name = row.name.normalize('NFKC').trim().toLowerCase();
@@ -357,7 +383,8 @@ async function loadMembers(trx: Transaction<Database>, tenantId: string): Promis
   return members;
 }
 
-const text = (value: unknown): string | null => (value === undefined || value === null ? null : String(value));
+const text = (value: unknown): string | null =>
+  value === undefined || value === null ? null : String(value);
 
 // ---------------------------------------------------------------------------------------
 // Customers
@@ -528,15 +555,23 @@ async function writeCustomers(
   const created = await sql`
     insert into customers (tenant_id, id, name, kind, customer_number, credit_code, phone, email, industry,
       owner_user_id, created_by, birthday, founded_on, addresses, need_type, explicit_needs, implicit_needs,
-      pain_points, purchase_plan, purchase_plan_amount, purchase_plan_expected_on, tag_ids, custom_fields)
+      pain_points, purchase_plan, purchase_plan_amount, purchase_plan_expected_on, tag_ids, custom_fields,
+      completeness)
     select ${tenantId}, s.id, s.name, coalesce(s.kind, 'company'), s.customer_number, s.credit_code, s.phone, s.email,
       s.industry, coalesce(s.owner_user_id, ${userId}::uuid), ${userId}::uuid, s.birthday, s.founded_on,
       coalesce(s.addresses, '[]'), s.need_type, s.explicit_needs, s.implicit_needs, s.pain_points, s.purchase_plan,
       s.purchase_plan_amount, s.purchase_plan_expected_on,
       case when s.tag_names is null then '{}' else ${tagIds} end,
-      coalesce(s.custom_fields, '{}')
+      coalesce(s.custom_fields, '{}'),
+      -- Completeness from the staged row itself (its columns are named as the customer's),
+      -- so the new rows are written once, not inserted and then updated.
+      (customer_completeness(
+        to_jsonb(s) || jsonb_build_object('kind', coalesce(s.kind, 'company'), 'addresses', coalesce(s.addresses, '[]'),
+          'custom_fields', coalesce(s.custom_fields, '{}')),
+        t.completeness_weights, case when s.contact_name is null then 0 else 1 end)).score
     from import_stage s
-    where s.matched_id is null`.execute(trx);
+    cross join tenants t
+    where s.matched_id is null and t.id = ${tenantId}`.execute(trx);
   let updated = 0;
   if (update) {
     const result = await sql`
@@ -584,8 +619,8 @@ async function writeCustomers(
       where s.secrets is not null and s.matched_id is null`.execute(trx);
     if (update) await resealMatchedSecrets(trx, tenantId, cipher);
   }
-  // Completeness of every customer the import touched (facts need no refresh: no orders changed).
-  await sql`
+  // Completeness of the customers the import updated (facts need no refresh: no orders changed).
+  if (update) await sql`
     update customers c set completeness = x.score
     from (
       select k.id, cc.score
@@ -594,12 +629,12 @@ async function writeCustomers(
       join tenants t on t.id = k.tenant_id
       cross join lateral customer_completeness(to_jsonb(k), t.completeness_weights,
         (select count(*)::int from contacts n where n.tenant_id = k.tenant_id and n.customer_id = k.id)) cc
-      where s.matched_id is null or ${update}
+      where s.matched_id is not null
     ) x
     where c.tenant_id = ${tenantId} and c.id = x.id and c.completeness <> x.score`.execute(trx);
-  const matched = await sql<{ n: string }>`select count(*) as n from import_stage where matched_id is not null`.execute(
-    trx,
-  );
+  const matched = await sql<{
+    n: string;
+  }>`select count(*) as n from import_stage where matched_id is not null`.execute(trx);
   const matchedCount = Number(matched.rows[0]?.n ?? 0);
   return {
     created: Number(created.numAffectedRows ?? 0),
@@ -672,7 +707,9 @@ async function resolveCustomers(trx: Transaction<Database>, tenantId: string) {
     select row_number, 1000, '', null, 'CUSTOMER_REFERENCE_MISSING',
       ${ROW_MESSAGES.CUSTOMER_REFERENCE_MISSING['zh-CN']}, ${ROW_MESSAGES.CUSTOMER_REFERENCE_MISSING.en}
     from import_stage
-    where ref_number is null and ref_credit_code is null and ref_phone is null and ref_name is null`.execute(trx);
+    where ref_number is null and ref_credit_code is null and ref_phone is null and ref_name is null`.execute(
+    trx,
+  );
   await sql`
     create temp table import_refs on commit drop as
     select distinct on (row_number) row_number, ids, value from (
@@ -802,14 +839,18 @@ async function writeOrders(trx: Transaction<Database>, tenantId: string, run: Im
       s.line_quantity, s.line_unit_price
     from import_stage s join import_orders o on o.key = coalesce(s.order_number, '#' || s.row_number)
     where s.line_product is not null and (o.matched_id is null or ${update})`.execute(trx);
-  const customers = await sql<{ id: string }>`select distinct customer_id as id from import_orders`.execute(trx);
+  const customers = await sql<{ id: string }>`select distinct customer_id as id from import_orders`.execute(
+    trx,
+  );
   await refreshCustomerFacts(
     trx,
     tenantId,
     customers.rows.map((row) => row.id),
     'order',
   );
-  const matched = await sql<{ n: string }>`select count(*) as n from import_orders where matched_id is not null`.execute(trx);
+  const matched = await sql<{
+    n: string;
+  }>`select count(*) as n from import_orders where matched_id is not null`.execute(trx);
   const matchedCount = Number(matched.rows[0]?.n ?? 0);
   return { created: Number(created.numAffectedRows ?? 0), updated, skipped: update ? 0 : matchedCount };
 }
@@ -857,7 +898,9 @@ async function validateInteractions(trx: Transaction<Database>, tenantId: string
     select row_number, 1002, '', contact_name, 'CONTACT_NOT_FOUND',
       replace(${ROW_MESSAGES.CONTACT_NOT_FOUND['zh-CN']}, '{value}', contact_name),
       replace(${ROW_MESSAGES.CONTACT_NOT_FOUND.en}, '{value}', contact_name)
-    from import_stage where contact_name is not null and customer_id is not null and contact_id is null`.execute(trx);
+    from import_stage where contact_name is not null and customer_id is not null and contact_id is null`.execute(
+    trx,
+  );
   // The same interaction already recorded (customer, time, kind, summary): not twice.
   await sql`
     update import_stage s set matched_id = i.id
@@ -866,23 +909,35 @@ async function validateInteractions(trx: Transaction<Database>, tenantId: string
       and i.kind = s.kind and i.summary = s.summary`.execute(trx);
 }
 
-async function writeInteractions(trx: Transaction<Database>, tenantId: string, run: ImportRun): Promise<Written> {
+async function writeInteractions(
+  trx: Transaction<Database>,
+  tenantId: string,
+  run: ImportRun,
+): Promise<Written> {
   const created = await sql`
     insert into interactions (tenant_id, customer_id, contact_id, kind, occurred_at, user_id, summary, outcome,
       next_step, next_step_due, sentiment)
     select ${tenantId}, s.customer_id, s.contact_id, s.kind, s.occurred_at, s.user_id, s.summary, s.outcome,
       s.next_step, s.next_step_due, coalesce(s.sentiment, 'neutral')
     from import_stage s where s.matched_id is null`.execute(trx);
-  const customers = await sql<{ id: string }>`select distinct customer_id as id from import_stage`.execute(trx);
+  const customers = await sql<{ id: string }>`select distinct customer_id as id from import_stage`.execute(
+    trx,
+  );
   await refreshCustomerFacts(
     trx,
     tenantId,
     customers.rows.map((row) => row.id),
     'interaction',
   );
-  const matched = await sql<{ n: string }>`select count(*) as n from import_stage where matched_id is not null`.execute(trx);
+  const matched = await sql<{
+    n: string;
+  }>`select count(*) as n from import_stage where matched_id is not null`.execute(trx);
   void run;
-  return { created: Number(created.numAffectedRows ?? 0), updated: 0, skipped: Number(matched.rows[0]?.n ?? 0) };
+  return {
+    created: Number(created.numAffectedRows ?? 0),
+    updated: 0,
+    skipped: Number(matched.rows[0]?.n ?? 0),
+  };
 }
 
 const PLANS: Record<ImportEntity, Plan> = {
@@ -897,10 +952,14 @@ const VALIDATE: Record<ImportEntity, (trx: Transaction<Database>, tenantId: stri
 };
 const WRITE: Record<
   ImportEntity,
-  (trx: Transaction<Database>, tenantId: string, run: ImportRun, cipher: TenantCipher | null) => Promise<Written>
+  (
+    trx: Transaction<Database>,
+    tenantId: string,
+    run: ImportRun,
+    cipher: TenantCipher | null,
+  ) => Promise<Written>
 > = {
   customers: writeCustomers,
   orders: writeOrders,
   interactions: writeInteractions,
 };
-

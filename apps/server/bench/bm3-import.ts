@@ -1,0 +1,73 @@
+/**
+ * BM3's importing process (started by bm3.ts, its memory measured from outside): the real
+ * import path as the server runs it — the upload service behind POST /api/imports/files
+ * (the request's session resolved by the tenant procedures, the file streamed from disk into
+ * the database in 1 MB chunks, its preview and mapping suggestions), imports.start through
+ * the tRPC router, then the commit job's handler (runImport). Prints one JSON line.
+ */
+import { createReadStream } from 'node:fs';
+import { createCaller, createContext, type RequestInfo, runImport, uploadImportFile } from '@crm/api';
+import { createSession } from '@crm/auth';
+import { openDatabase } from '@crm/db';
+import { createDependencies } from '../src/dependencies';
+import { IMPORT_MAPPING } from './bm3-data';
+
+const { BM3_APP_URL, BM3_FILE, BM3_TENANT, BM3_USER } = process.env as Record<string, string>;
+const silent = { info() {}, warn() {}, error: (fields: Record<string, unknown>) => console.error(fields) };
+const database = await openDatabase({ databaseUrl: BM3_APP_URL, maxConnections: 4 });
+const dependencies = createDependencies(database, silent, 'http://localhost:3000');
+const { token } = await database.withScope({}, (trx) => createSession(trx, BM3_USER, BM3_TENANT));
+const request: RequestInfo = {
+  requestId: 'bm3',
+  sessionToken: token,
+  clientIp: '127.0.0.1',
+  locale: 'zh-CN',
+  idempotencyKey: null,
+  setSessionCookie() {},
+  clearSessionCookie() {},
+};
+
+let peak = 0;
+const sampler = setInterval(() => {
+  peak = Math.max(peak, process.memoryUsage().rss);
+}, 100);
+
+const started = performance.now();
+const uploaded = await uploadImportFile(dependencies, request, {
+  fileName: 'bm3-customers.csv',
+  body: createReadStream(BM3_FILE),
+  maxBytes: 4 * 1024 * 1024 * 1024,
+});
+if (!uploaded.ok) throw new Error(`upload failed: ${uploaded.code} ${uploaded.message}`);
+const uploadSeconds = (performance.now() - started) / 1000;
+const caller = createCaller(await createContext(dependencies, request));
+const { runId } = await caller.imports.start({
+  fileId: uploaded.result.fileId,
+  entity: 'customers',
+  mapping: IMPORT_MAPPING,
+  onMatch: 'skip',
+  dryRun: false,
+});
+const commitStarted = performance.now();
+await runImport(dependencies, BM3_TENANT, runId);
+const commitSeconds = (performance.now() - commitStarted) / 1000;
+const totalSeconds = (performance.now() - started) / 1000;
+clearInterval(sampler);
+const run = await caller.imports.get({ runId });
+process.stdout.write(
+  `${JSON.stringify({
+    uploadSeconds,
+    commitSeconds,
+    totalSeconds,
+    status: run.status,
+    failure: run.failure,
+    rows: run.totalRows,
+    created: run.created,
+    errors: run.errorCount,
+    firstErrors: run.errors.slice(0, 5),
+    suggested: uploaded.result.suggestions.customers,
+    sampledPeakRss: peak,
+    maxRssKb: process.resourceUsage().maxRSS,
+  })}\n`,
+);
+await database.close();
