@@ -342,6 +342,19 @@ describe('sensitive fields', () => {
     expect({ plaintextHits: hits }).toEqual({ plaintextHits: 0 });
   });
 
+  it('filters a sensitive custom field by presence only', async () => {
+    const present = await clients.owner.call('customers.list', {
+      custom: [{ key: 'passport', op: 'notEmpty' }],
+    });
+    expect(present.data.items.map((item: { id: string }) => item.id)).toContain(customerId);
+    const absent = await clients.owner.call('customers.list', { custom: [{ key: 'passport', op: 'empty' }] });
+    expect(absent.data.items.map((item: { id: string }) => item.id)).not.toContain(customerId);
+    const contains = await clients.owner.call('customers.list', {
+      custom: [{ key: 'passport', op: 'contains', value: 'E123' }],
+    });
+    expect(contains.error?.appCode).toBe('CUSTOM_FILTER_INVALID');
+  });
+
   it('custom fields: only text can be sensitive; a field with values cannot change sides', async () => {
     const number = await clients.owner.call('customFields.create', {
       key: 'score',

@@ -92,6 +92,14 @@ function customCondition(definitions: Definitions, filter: CustomFieldFilter): R
   const { type } = definition;
   const options = new Set(definition.options.map((option) => option.value));
   const single = typeof value === 'string' ? value : null;
+  if (definition.sensitive) {
+    // Encrypted: only whether a value is there (exact matches go through findByIdentity-style lookups).
+    const present = sql<boolean>`exists (select 1 from customer_secrets s where s.tenant_id = customers.tenant_id
+      and s.customer_id = customers.id and s.field = ${`custom:${definition.key}`})`;
+    if (filter.op === 'notEmpty') return present;
+    if (filter.op === 'empty') return sql<boolean>`not ${present}`;
+    throw refuse();
+  }
   switch (filter.op) {
     case 'empty':
       return sql<boolean>`not (customers.custom_fields ? ${key})`;
