@@ -252,6 +252,19 @@ describe('tenant-wide scan', () => {
     ).toBe(true);
   });
 
+  it('pairs a generic company name only together with another key', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i += 1) ids.push(await create(admin, { name: '北京润华酒店管理有限公司' }));
+    const withPhone = await create(admin, { name: '北京润华酒店管理股份有限公司', phone: '010-66668888' });
+    const samePhone = await create(admin, { name: '北京润华酒店管理有限公司', phone: '(010)66668888' });
+    await scan();
+    expect(await candidate(ids[0] as string, ids[1] as string)).toBeUndefined();
+    expect(await candidate(withPhone, samePhone)).toMatchObject({
+      reasons: ['name', 'phone'],
+      confidence: '0.88',
+    });
+  });
+
   it('does not pair a key value shared by more customers than the cap, and reports it', async () => {
     await server.database.withTenant(tenant.tenantId, (trx) =>
       sql`insert into customers (tenant_id, name, kind, phone)

@@ -8,6 +8,12 @@ import { type RawBuilder, sql } from 'kysely';
  * instead: n customers would make n(n-1)/2 pairs.
  */
 export const GROUP_CAP = 50;
+/**
+ * A company name shared by more customers than this is a generic name (so many 商贸 and 科技
+ * companies are called alike): it pairs nobody on its own, and only adds the reason `name`
+ * to pairs that share a phone, email or credit code.
+ */
+export const NAME_PAIR_CAP = 5;
 
 /**
  * Weight of each reason; a pair's confidence combines its reasons as independent evidence,
@@ -73,7 +79,7 @@ function pairsSql(tenantId: string, only: string[] | null, cap: number) {
       join customer_match_keys a on a.tenant_id = ${tenantId} and a.kind = g.kind and a.value = g.value
       join customer_match_keys b on b.tenant_id = ${tenantId} and b.kind = g.kind and b.value = g.value
         and b.customer_id > a.customer_id
-      where g.customers <= ${cap} ${pairFilter}
+      where g.customers <= ${cap} and (g.kind <> 'name' or g.customers <= ${NAME_PAIR_CAP}) ${pairFilter}
     ),
     grouped as (
       select s.customer_a, s.customer_b, array_agg(distinct s.reason) as reasons
@@ -84,12 +90,23 @@ function pairsSql(tenantId: string, only: string[] | null, cap: number) {
       from grouped g
       join customers x on x.tenant_id = ${tenantId} and x.id = g.customer_a
       join customers y on y.tenant_id = ${tenantId} and y.id = g.customer_b
+      -- The same company name in a group too big to pair on (see NAME_PAIR_CAP), or the same
+      -- person's name, adds its reason to a pair found by another key.
       cross join lateral (
-        select case
-          when x.kind = 'person' and y.kind = 'person' and not ('name' = any(g.reasons))
-            and crm_normalize_person_name(x.name) = crm_normalize_person_name(y.name)
-          then (select array_agg(reason order by reason) from unnest(g.reasons || array['name']) as reason)
-          else g.reasons end as reasons
+        select case when g.reasons && array['name', 'branch'] then null else (
+          select case when bool_or(na.branch or nb.branch) then 'branch' else 'name' end
+          from customer_match_keys na
+          join customer_match_keys nb on nb.tenant_id = na.tenant_id and nb.kind = 'name'
+            and nb.value = na.value and nb.customer_id = g.customer_b
+          where na.tenant_id = ${tenantId} and na.kind = 'name' and na.customer_id = g.customer_a
+          having count(*) > 0) end as company_name,
+        case when x.kind = 'person' and y.kind = 'person'
+          and crm_normalize_person_name(x.name) = crm_normalize_person_name(y.name) then 'name' end as person_name
+      ) n
+      cross join lateral (
+        select array_agg(distinct reason order by reason) as reasons
+        from unnest(g.reasons || array[n.company_name, n.person_name]) as reason
+        where reason is not null
       ) r
     )`;
 }
