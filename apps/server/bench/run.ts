@@ -9,6 +9,7 @@
  * BM2b  the full 360 profile payload of one customer (bm2.ts)
  * BM3   importing 1M customers (~250 MB CSV) through the real import path, in a child process
  *       whose peak memory is measured, vs bare COPY FROM STDIN of the same rows (bm3.ts)
+ * BM3b  exporting the big tenant's customers to CSV, export job vs bare COPY TO STDOUT (bm3b.ts)
  * BM3c  the duplicate scan of the big tenant with 1 % planted duplicates: time vs a bare group-by
  *       of the match keys, recall of the planted pairs, false-pair rate (bm3c.ts)
  * BM6   RLS overhead on the BM2/BM2b statements, straight against PostgreSQL (bm6.ts)
@@ -21,12 +22,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { runBm1 } from './bm1';
 import { bm2Scenarios, runBm2 } from './bm2';
 import { runBm3 } from './bm3';
+import { runBm3b } from './bm3b';
 import { runBm3c } from './bm3c';
 import { runBm6 } from './bm6';
 import { ensureDataset } from './generate';
 import { type BenchResult, benchDatabases, log, repositoryRoot } from './harness';
 
-const BENCHMARKS = ['BM1', 'BM2', 'BM2b', 'BM3', 'BM3c', 'BM6'] as const;
+const BENCHMARKS = ['BM1', 'BM2', 'BM2b', 'BM3', 'BM3b', 'BM3c', 'BM6'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -54,6 +56,7 @@ if (
   selected.has('BM2') ||
   selected.has('BM2b') ||
   selected.has('BM3') ||
+  selected.has('BM3b') ||
   selected.has('BM3c') ||
   selected.has('BM6')
 ) {
@@ -63,6 +66,7 @@ if (
     results.push(...(await runBm2(dataset, { list: selected.has('BM2'), profile: selected.has('BM2b') })));
   }
   if (selected.has('BM3')) results.push(...(await runBm3(dataset, scale)));
+  if (selected.has('BM3b')) results.push(...(await runBm3b(dataset)));
   if (selected.has('BM3c')) results.push(...(await runBm3c(dataset)));
   if (selected.has('BM6')) {
     const scenarios = await bm2Scenarios(dataset);

@@ -85,7 +85,7 @@ function csvRows(bytes: Uint8Array): string[][] {
 
 let teamId: string;
 let vipTag: string;
-let customerIds: Record<string, string>;
+let customerIds: { formula: string; plus: string; comma: string; plain: string };
 
 beforeAll(async () => {
   server = await createTestServer();
@@ -388,7 +388,7 @@ describe('who may export and download', () => {
     const run = await ok(admin, 'exports.create', { entity: 'orders', format: 'csv' });
     const response = await download(admin, run.id);
     expect(response.status).toBe(409);
-    expect((await response.json()).code).toBe('EXPORT_NOT_READY');
+    expect(((await response.json()) as { code: string }).code).toBe('EXPORT_NOT_READY');
     await runExport(server.database, tenant.tenantId, run.id);
   });
 });
@@ -427,6 +427,29 @@ describe('big exports and expiry', () => {
     );
     expect(chunks.count).toBeGreaterThan(1);
     expect(Number(chunks.largest)).toBeLessThan(1024 * 1024 + 256 * 1024);
+  });
+
+  it('a consumer that reads COPY output slowly still gets all of it and the connection back', async () => {
+    const copyOut = server.database.copyOut;
+    if (!copyOut) return; // a PostgreSQL server only
+    const statements = [sql`select 1`.compile(server.database.db)];
+    for (let round = 0; round < 3; round += 1) {
+      const bytes = await copyOut(
+        { tenantId: tenant.tenantId },
+        statements,
+        `copy (select name, phone from customers) to stdout with (format csv)`,
+        async (output) => {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          let total = 0;
+          for await (const chunk of output) {
+            total += chunk.byteLength;
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+          return total;
+        },
+      );
+      expect(bytes).toBeGreaterThan(100_000);
+    }
   });
 
   it('prunes files after they expire', async () => {

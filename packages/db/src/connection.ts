@@ -431,6 +431,11 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
         }
         const output = await reserved.unsafe(copy).readable();
         const result = await consume(output, counts);
+        // postgres.js pauses the socket when the stream's buffer is full and resumes it only
+        // from the stream's read(); when the last rows, the end of the COPY and ReadyForQuery
+        // arrive in one packet after such a pause, the stream has ended and nothing resumes
+        // the socket, so the next statement would wait forever. Its read() is that resume.
+        (output as unknown as { _read?: (size: number) => void })._read?.(0);
         await reserved.unsafe('commit');
         return result;
       } catch (error) {

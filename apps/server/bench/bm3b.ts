@@ -1,0 +1,161 @@
+/**
+ * BM3b — exporting the big tenant's customers (1,000,000 at scale 1) to CSV through the real
+ * export path — an export run, its job (`runExport`: the list query's ids into a temp table,
+ * COPY of the rendered rows, the file stored in 1 MB chunks) — against the physical limit: a
+ * bare `COPY (SELECT <the same columns, unrendered> FROM customers WHERE tenant_id = …) TO
+ * STDOUT` read to its end, as crm_app in the same tenant scope, in the same run.
+ * Interleaved, BENCH_BM3B_REPEAT times each (default 3), medians. Ratio: limit ÷ project
+ * (time), target ≥ 0.5. Also printed: the file's size, the download (chunks streamed back
+ * by the HTTP route's reader) and the process's peak RSS while exporting.
+ */
+import { runExport } from '@crm/api';
+import { openDatabase } from '@crm/db';
+import postgres from 'postgres';
+import type { Dataset } from './generate';
+import { type BenchResult, log, round } from './harness';
+
+const REPEAT = Number(process.env.BENCH_BM3B_REPEAT ?? 3);
+
+/** The customers list's default columns (what the list page shows before the user changes them). */
+const COLUMNS = [
+  'kind',
+  'stage',
+  'tags',
+  'amount12m',
+  'orderCount',
+  'lastDealAt',
+  'completeness',
+  'phone',
+  'owner',
+  'updatedAt',
+];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+async function bareCopy(appUrl: string, tenantId: string, userId: string) {
+  const client = postgres(appUrl, { max: 1, onnotice: () => {} });
+  try {
+    const reserved = await client.reserve();
+    const started = performance.now();
+    let bytes = 0;
+    await reserved`begin isolation level repeatable read`;
+    await reserved`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${userId}, true)`;
+    const stream = await reserved
+      .unsafe(`copy (select name, kind, lifecycle_stage, tag_ids, amount_12m, order_count, last_deal_at,
+          completeness, phone, owner_user_id, updated_at
+        from customers where tenant_id = '${tenantId}' and archived_at is null
+        order by created_at desc, id desc) to stdout with (format csv)`)
+      .readable();
+    for await (const chunk of stream) bytes += (chunk as Buffer).byteLength;
+    await reserved`commit`;
+    const seconds = (performance.now() - started) / 1000;
+    reserved.release();
+    return { seconds, bytes };
+  } finally {
+    // Without a timeout, end() waits for the released reserved connection indefinitely.
+    await client.end({ timeout: 1 });
+  }
+}
+
+export async function runBm3b(dataset: Dataset): Promise<BenchResult[]> {
+  const database = await openDatabase({ databaseUrl: dataset.appUrl, maxConnections: 4 });
+  const tenantId = dataset.tenantId;
+  const userId = dataset.adminUserId;
+  const project: number[] = [];
+  const limit: number[] = [];
+  const downloads: number[] = [];
+  let rows = 0;
+  let fileBytes = 0;
+  let limitBytes = 0;
+  let peakRss = 0;
+  try {
+    for (let attempt = 0; attempt < REPEAT; attempt += 1) {
+      const copy = await bareCopy(dataset.appUrl, tenantId, userId);
+      limit.push(copy.seconds);
+      limitBytes = copy.bytes;
+
+      const run = await database.withTenant(tenantId, (trx) =>
+        trx
+          .insertInto('export_runs')
+          .values({
+            tenant_id: tenantId,
+            entity: 'customers',
+            format: 'csv',
+            filters: JSON.stringify({ archived: false }),
+            columns: JSON.stringify(COLUMNS),
+            sort: JSON.stringify({ sort: 'createdAt', direction: 'desc' }),
+            file_name: 'bm3b.csv',
+            created_by: userId,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow(),
+      );
+      const sampler = setInterval(() => {
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      }, 50);
+      const started = performance.now();
+      const outcome = await runExport(database, tenantId, run.id);
+      project.push((performance.now() - started) / 1000);
+      clearInterval(sampler);
+      rows = outcome.rows;
+      fileBytes = outcome.bytes;
+
+      // The download route's reading: every chunk, one short transaction each.
+      const downloadStarted = performance.now();
+      const seqs = await database.withTenant(tenantId, (trx) =>
+        trx
+          .selectFrom('export_file_chunks')
+          .select('seq')
+          .where('run_id', '=', run.id)
+          .orderBy('seq')
+          .execute(),
+      );
+      for (const { seq } of seqs) {
+        await database.withTenant(tenantId, (trx) =>
+          trx
+            .selectFrom('export_file_chunks')
+            .select('bytes')
+            .where('tenant_id', '=', tenantId)
+            .where('run_id', '=', run.id)
+            .where('seq', '=', seq)
+            .executeTakeFirst(),
+        );
+      }
+      downloads.push((performance.now() - downloadStarted) / 1000);
+      await database.withTenant(tenantId, (trx) =>
+        trx.deleteFrom('export_runs').where('tenant_id', '=', tenantId).where('id', '=', run.id).execute(),
+      );
+      log(
+        `BM3b round ${attempt + 1}: export ${round3(project.at(-1))} s (${rows} rows, ${mb(fileBytes)} MB), bare COPY ${round3(limit.at(-1))} s (${mb(limitBytes)} MB), download ${round3(downloads.at(-1))} s\n`,
+      );
+    }
+  } finally {
+    await database.close();
+  }
+  const projectSeconds = median(project);
+  const limitSeconds = median(limit);
+  const ratio = limitSeconds / projectSeconds;
+  log(
+    `BM3b: ${rows} customers → CSV ${mb(fileBytes)} MB in ${round3(projectSeconds)} s (${Math.round(rows / projectSeconds)} rows/s); bare COPY ${round3(limitSeconds)} s; ratio ${ratio.toFixed(3)}; download ${round3(median(downloads))} s; peak RSS ${mb(peakRss)} MB\n`,
+  );
+  return [
+    {
+      id: 'BM3b export',
+      metric: `seconds for ${rows} customers to CSV (export job vs bare COPY)`,
+      project: round(projectSeconds, 3),
+      limit: round(limitSeconds, 3),
+      ratio: round(ratio, 3),
+      target: '≥ 0.5',
+      met: ratio >= 0.5,
+    },
+  ];
+}
+
+const round3 = (value: number | undefined) => (value ?? 0).toFixed(3);
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
