@@ -88,7 +88,7 @@ const statements: string[] = [
   // The forms the application stores (13812345678, 010-12345678) answer without the full
   // parse: an inlined SQL function (not STRICT, or the planner would not inline it), a
   // regular expression each. Same results (the agreement test runs both paths).
-  String.raw`create function crm_normalize_phone(input text) returns text
+  `create function crm_normalize_phone(input text) returns text
      language sql immutable parallel safe as $$
        select case
          when input ~ '^1[3-9][0-9]{9}$' then input

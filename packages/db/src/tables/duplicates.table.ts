@@ -59,7 +59,11 @@ export type DuplicateScansTable = {
   tenant_id: string;
   id: Generated<string>;
   requested_by: string | null;
-  status: ColumnType<'queued' | 'running' | 'done' | 'failed', 'queued' | 'running' | undefined, 'running' | 'done' | 'failed'>;
+  status: ColumnType<
+    'queued' | 'running' | 'done' | 'failed',
+    'queued' | 'running' | undefined,
+    'running' | 'done' | 'failed'
+  >;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   started_at: Date | null;
   finished_at: Date | null;
