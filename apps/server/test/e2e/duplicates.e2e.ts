@@ -82,6 +82,11 @@ describe('duplicates and merge', () => {
       await page.goto(`${server.url}/customers`);
       await page.getByTestId('customers-duplicates').click();
       await page.waitForURL(/\/customers\/duplicates/);
+      // A scan on demand runs as a job; the page follows it to the end.
+      await page.getByTestId('duplicates-scan').click();
+      await expect
+        .poll(() => page.getByTestId('duplicates-last-scan').textContent(), { timeout: 30_000 })
+        .toMatch(/上次扫描.*共 1 对/);
       const pair = page.getByTestId('duplicate-pair').first();
       await pair.waitFor();
       await expect(pair.textContent()).resolves.toContain('杭州远山茶业股份有限公司');
