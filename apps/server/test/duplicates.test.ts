@@ -287,11 +287,21 @@ describe('merge and undo', () => {
   it('keeps both histories, takes the chosen fields, and undo restores exactly', async () => {
     const tag1 = (await admin.call('tags.create', { name: '重点客户' })).data.id as string;
     const tag2 = (await admin.call('tags.create', { name: '展会' })).data.id as string;
+    for (const key of ['grade', 'region', 'source']) {
+      const field = await admin.call('customFields.create', {
+        key,
+        labelZh: key,
+        labelEn: key,
+        type: 'text',
+      });
+      expect(field.error, JSON.stringify(field.error)).toBeNull();
+    }
     const survivor = await create(admin, {
       name: '深圳前海星辰贸易有限公司',
       phone: '0755-8888 8888',
       industry: '贸易',
       tagIds: [tag1],
+      customFields: { grade: 'A', region: '华南' },
     });
     const merged = await create(admin, {
       name: '深圳前海星辰贸易有限公司（华南）',
@@ -300,6 +310,7 @@ describe('merge and undo', () => {
       industry: '进出口',
       tagIds: [tag2],
       nationalId: ' 4403 0419 8803 1512 33 ',
+      customFields: { grade: 'B', region: '深圳', source: '展会' },
     });
     const order1 = (
       await admin.call('orders.create', {
@@ -331,7 +342,7 @@ describe('merge and undo', () => {
     const result = await admin.call('customers.merge', {
       survivorId: survivor,
       mergedId: merged,
-      choices: { industry: 'merged' },
+      choices: { industry: 'merged', 'custom:region': 'merged' },
       candidateId: pair?.id,
     });
     expect(result.error, JSON.stringify(result.error)).toBeNull();
@@ -346,6 +357,8 @@ describe('merge and undo', () => {
       amountLifetime: '350.50',
     });
     expect(new Set(profile.customer.tagIds)).toEqual(new Set([tag1, tag2]));
+    // Custom values key by key: the survivor's by default, the chosen one, the missing one filled.
+    expect(profile.customer.customFields).toEqual({ grade: 'A', region: '深圳', source: '展会' });
     expect(profile.customer.sensitive.national_id).toBeDefined();
     expect(profile.contacts.map((c: { id: string }) => c.id)).toContain(contact);
     expect(profile.interactions).toHaveLength(1);
@@ -390,6 +403,7 @@ describe('merge and undo', () => {
     expect(undo.error, JSON.stringify(undo.error)).toBeNull();
     const back = (await admin.call('customers.profile', { id: survivor })).data;
     expect(back.customer).toMatchObject({ industry: '贸易', email: null, orderCount: 1, tagIds: [tag1] });
+    expect(back.customer.customFields).toEqual({ grade: 'A', region: '华南' });
     expect(back.customer.sensitive.national_id).toBeUndefined();
     expect(back.contacts).toHaveLength(0);
     const restored = (await admin.call('customers.profile', { id: merged })).data;
