@@ -87,6 +87,13 @@ const TAGS = [
   '高潜力',
   '渠道',
 ];
+const NEEDS = [
+  '希望年底前完成设备更新，预算已批，关注交付周期和售后响应速度',
+  '计划扩大华东区域门店，需要统一的会员管理和积分方案',
+  '对价格较敏感，倾向分期付款，要求提供三家以上报价对比',
+  '现有系统老旧，想把客户资料和订单数据迁移到新平台',
+  '关注数据安全与合规，需要私有化部署和等保三级材料',
+];
 const STREETS = [
   '中山路',
   '人民路',
@@ -129,6 +136,7 @@ export const IMPORT_HEADER = [
   '地址',
   '联系人',
   '联系人电话',
+  '需求',
 ];
 export const IMPORT_MAPPING: Record<string, string> = {
   客户名称: 'name',
@@ -143,6 +151,7 @@ export const IMPORT_MAPPING: Record<string, string> = {
   地址: 'address',
   联系人: 'contact.name',
   联系人电话: 'contact.phone',
+  需求: 'explicit_needs',
 };
 /** The customers columns the bare COPY loads (tenant_id first). */
 export const COPY_COLUMNS = [
@@ -156,6 +165,7 @@ export const COPY_COLUMNS = [
   'founded_on',
   'purchase_plan_amount',
   'addresses',
+  'explicit_needs',
 ];
 
 async function write(stream: WriteStream, text: string) {
@@ -224,6 +234,7 @@ export async function writeBm3Files(
     const street = `${city}市${pick(STREETS)}${1 + Math.floor(next() * 999)}号`;
     const contact = company ? `${pick(SURNAMES)}${pick(GIVEN)}` : '';
     const contactPhone = company ? `1${5 + Math.floor(next() * 4)}${String(rows + i).padStart(9, '0')}` : '';
+    const needs = next() < 0.6 ? pick(NEEDS) : '';
     importBuffer += `${[
       name,
       company ? '企业' : '个人',
@@ -237,6 +248,7 @@ export async function writeBm3Files(
       street,
       contact,
       contactPhone,
+      needs,
     ]
       .map(csvCell)
       .join(',')}\r\n`;
@@ -251,6 +263,7 @@ export async function writeBm3Files(
       iso,
       amountStored,
       JSON.stringify([{ street }]),
+      needs,
     ]
       .map(csvCell)
       .join(',')}\n`;

@@ -13,7 +13,13 @@ import { createDependencies } from '../src/dependencies';
 import { IMPORT_MAPPING } from './bm3-data';
 
 const { BM3_APP_URL, BM3_FILE, BM3_TENANT, BM3_USER } = process.env as Record<string, string>;
-const silent = { info() {}, warn() {}, error: (fields: Record<string, unknown>) => console.error(fields) };
+const silent = {
+  info: (fields: Record<string, unknown>, message?: string) => {
+    if (message === 'import finished') console.error(JSON.stringify(fields));
+  },
+  warn() {},
+  error: (fields: Record<string, unknown>) => console.error(fields),
+};
 const database = await openDatabase({ databaseUrl: BM3_APP_URL, maxConnections: 4 });
 const dependencies = createDependencies(database, silent, 'http://localhost:3000');
 const { token } = await database.withScope({}, (trx) => createSession(trx, BM3_USER, BM3_TENANT));
