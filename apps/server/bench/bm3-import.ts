@@ -12,7 +12,15 @@ import { openDatabase } from '@crm/db';
 import { createDependencies } from '../src/dependencies';
 import { IMPORT_MAPPING } from './bm3-data';
 
-const { BM3_APP_URL, BM3_FILE, BM3_TENANT, BM3_USER } = process.env as Record<string, string>;
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+const BM3_APP_URL = required('BM3_APP_URL');
+const BM3_FILE = required('BM3_FILE');
+const BM3_TENANT = required('BM3_TENANT');
+const BM3_USER = required('BM3_USER');
 const silent = {
   info: (fields: Record<string, unknown>, message?: string) => {
     if (message === 'import finished') console.error(JSON.stringify(fields));

@@ -79,10 +79,15 @@ type ChildResult = {
   maxRssKb: number;
 };
 
-async function importInChild(dataset: Dataset, file: string, tenantId: string, userId: string) {
+async function importInChild(
+  dataset: Dataset,
+  file: string,
+  tenantId: string,
+  userId: string,
+  heapMb: string,
+) {
   // The heap cap the server is run with (docs/imports.md): V8 otherwise lets the garbage of a
   // long import pile up in old space (live data stays ~45 MB) before it collects.
-  const heapMb = process.env.BENCH_BM3_HEAP_MB ?? '128';
   const child = spawn(
     process.execPath,
     [
@@ -133,7 +138,8 @@ export async function runBm3(dataset: Dataset, scale: number): Promise<BenchResu
     );
     const limitSeconds = await bareCopy(dataset.ownerUrl, copyPath);
     log(`BM3: bare COPY FROM STDIN of the same rows: ${limitSeconds.toFixed(2)} s\n`);
-    const result = await importInChild(dataset, importPath, tenantId, userId);
+    const heapMb = process.env.BENCH_BM3_HEAP_MB ?? '128';
+    const result = await importInChild(dataset, importPath, tenantId, userId, heapMb);
     if (result.status !== 'committed' || result.created !== rows) {
       throw new Error(`BM3 import did not commit every row: ${JSON.stringify(result)}`);
     }
