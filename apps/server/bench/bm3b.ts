@@ -53,6 +53,8 @@ async function bareCopy(appUrl: string, tenantId: string, userId: string) {
         order by created_at desc, id desc) to stdout with (format csv)`)
       .readable();
     for await (const chunk of stream) bytes += (chunk as Buffer).byteLength;
+    // As in CrmDatabase.copyOut: resume postgres.js's socket, which a full buffer may have paused.
+    (stream as unknown as { _read(size: number): void })._read(0);
     await reserved`commit`;
     const seconds = (performance.now() - started) / 1000;
     reserved.release();

@@ -20,14 +20,16 @@ export function csvLine(values: readonly (string | null)[]): string {
 }
 
 /**
- * Collects a file's bytes and hands them on in chunks of CHUNK_BYTES: at most one chunk is
- * held in memory, and `write` waits while a chunk is being stored, so a fast producer is
- * held back by the database.
+ * Collects a file's bytes and hands them on in chunks of CHUNK_BYTES. One chunk is stored
+ * while the next fills (the producer and the database work at the same time); when both are
+ * busy, `write` waits, so a fast producer is held back by the database and at most two
+ * chunks are in memory.
  */
 export class FileSink {
   #parts: Uint8Array[] = [];
   #buffered = 0;
   #seq = 0;
+  #storing: Promise<void> | null = null;
   size = 0;
   readonly #store: (seq: number, bytes: Uint8Array) => Promise<void>;
 
@@ -44,17 +46,22 @@ export class FileSink {
     if (this.#buffered >= CHUNK_BYTES) await this.#flush();
   }
 
-  /** Stores what is left. */
+  /** Stores what is left, and waits until every chunk is stored. */
   async close(): Promise<void> {
     if (this.#buffered > 0) await this.#flush();
+    await this.#storing;
   }
 
   async #flush(): Promise<void> {
+    await this.#storing;
     const chunk = Buffer.concat(this.#parts, this.#buffered);
     this.#parts = [];
     this.#buffered = 0;
     const seq = this.#seq;
     this.#seq += 1;
-    await this.#store(seq, chunk);
+    const storing = this.#store(seq, chunk);
+    // A failure surfaces at the next write or at close; until then it must not go unhandled.
+    storing.catch(() => undefined);
+    this.#storing = storing;
   }
 }
