@@ -1,6 +1,7 @@
 import { customerListsEn } from './customer-lists.en';
 import { customerSettingsEn } from './customer-settings.en';
 import { duplicatesEn } from './duplicates.en';
+import { exportsEn } from './exports.en';
 import { importsEn } from './imports.en';
 import { sensitiveEn } from './sensitive.en';
 import type { Messages } from './zh-CN';
@@ -12,6 +13,7 @@ export const en: Messages = {
   ...sensitiveEn,
   ...duplicatesEn,
   ...importsEn,
+  ...exportsEn,
   app: {
     name: 'CRM Cloud',
     tagline: 'Know every customer. Convert more of them.',
@@ -66,6 +68,8 @@ export const en: Messages = {
   },
   nav: {
     customers: 'Customers',
+    orders: 'Orders',
+    interactions: 'Interactions',
     leads: 'Leads',
     opportunities: 'Opportunities',
     tasks: 'Tasks',

@@ -5,6 +5,7 @@
 import { customerListsZhCN } from './customer-lists.zh-CN';
 import { customerSettingsZhCN } from './customer-settings.zh-CN';
 import { duplicatesZhCN } from './duplicates.zh-CN';
+import { exportsZhCN } from './exports.zh-CN';
 import { importsZhCN } from './imports.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
 
@@ -14,6 +15,7 @@ export const zhCN = {
   ...sensitiveZhCN,
   ...duplicatesZhCN,
   ...importsZhCN,
+  ...exportsZhCN,
   app: {
     name: '客户经营云',
     tagline: '精细管客户，高效提转化',
@@ -68,6 +70,8 @@ export const zhCN = {
   },
   nav: {
     customers: '客户',
+    orders: '订单',
+    interactions: '互动记录',
     leads: '线索',
     opportunities: '商机',
     tasks: '任务',

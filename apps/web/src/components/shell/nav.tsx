@@ -4,7 +4,9 @@ import {
   DashboardOutlined,
   FormOutlined,
   FundProjectionScreenOutlined,
+  MessageOutlined,
   SettingOutlined,
+  ShoppingCartOutlined,
   TeamOutlined,
   ThunderboltOutlined,
 } from '@ant-design/icons';
@@ -13,6 +15,8 @@ import type { ReactNode } from 'react';
 /** The product areas, in the order of the side menu. */
 export const NAV_ITEMS = [
   { key: 'customers', to: '/customers', icon: <TeamOutlined /> },
+  { key: 'orders', to: '/orders', icon: <ShoppingCartOutlined /> },
+  { key: 'interactions', to: '/interactions', icon: <MessageOutlined /> },
   { key: 'leads', to: '/leads', icon: <ThunderboltOutlined /> },
   { key: 'opportunities', to: '/opportunities', icon: <FundProjectionScreenOutlined /> },
   { key: 'tasks', to: '/tasks', icon: <CheckSquareOutlined /> },

@@ -36,6 +36,7 @@ import {
   useFormatCustomValue,
   useTagsById,
 } from '../../../features/customers/profile-meta';
+import { ExportButton } from '../../../features/exports/ExportButton';
 import {
   CUSTOMER_SORTS,
   type CustomerListItem,
@@ -279,6 +280,14 @@ function CustomersPage() {
         }
         extra={
           <Flex gap={8}>
+            <ExportButton
+              request={() => ({
+                entity: 'customers',
+                filters: { ...filters, search: search.search, archived },
+                columns: columnKeys,
+                sort: { sort, direction },
+              })}
+            />
             {canMerge ? (
               <Link to="/customers/duplicates">
                 <Button data-testid="customers-duplicates" icon={<MergeCellsOutlined />}>
