@@ -643,6 +643,8 @@ export const en: Messages = {
     names: {
       'lifecycle.rederive-tenant': 'Re-derive customer lifecycle',
       'lifecycle.rederive-all': 'Daily lifecycle re-derivation',
+      'exports.run': 'Build an export file',
+      'exports.prune': 'Delete expired export files',
     },
   },
   teams: {

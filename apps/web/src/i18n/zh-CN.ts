@@ -631,7 +631,12 @@ export const zhCN = {
       cancelled: '已取消',
       failed: '失败',
     },
-    names: { 'lifecycle.rederive-tenant': '重算客户生命周期', 'lifecycle.rederive-all': '生命周期日常重算' },
+    names: {
+      'lifecycle.rederive-tenant': '重算客户生命周期',
+      'lifecycle.rederive-all': '生命周期日常重算',
+      'exports.run': '生成导出文件',
+      'exports.prune': '清理过期导出文件',
+    },
   },
   teams: {
     title: '团队',
