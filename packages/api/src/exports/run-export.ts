@@ -224,11 +224,10 @@ async function batches(database: CrmDatabase, plan: Plan, sink: FileSink, progre
   const secrets = run.reveal_sensitive ? source.columns.filter((column) => column.secret) : [];
   const output = run.format === 'xlsx' ? xlsxOutput(source.columns, sink) : csvOutput(source.columns, sink);
   await output.start();
-  let cursor: { key: string; id: string } | null = null;
   const direction = sql.raw(source.direction);
   const comparison = sql.raw(source.direction === 'asc' ? '>' : '<');
-  for (;;) {
-    const batch: RenderedRow[] = await database.withTenant(
+  const fetchBatch = (cursor: { key: string; id: string } | null): Promise<RenderedRow[]> =>
+    database.withTenant(
       tenantId,
       async (trx) => {
         let ids = source.ids(trx);
@@ -257,11 +256,16 @@ async function batches(database: CrmDatabase, plan: Plan, sink: FileSink, progre
       },
       plan.userId,
     );
+  // The next batch is read while this one is written (two batches in memory at most).
+  let next: Promise<RenderedRow[]> | null = fetchBatch(null);
+  while (next) {
+    const batch: RenderedRow[] = await next;
+    const last = batch.at(-1);
+    next = batch.length === BATCH_ROWS && last ? fetchBatch({ key: last.sort_key, id: last.row_id }) : null;
+    // A failed read ahead surfaces when it is awaited; until then it must not go unhandled.
+    next?.catch(() => undefined);
     for (const row of batch) await output.row(source.columns.map((_, index) => row[`c${index}`] ?? null));
     progress.rows += batch.length;
-    const last = batch.at(-1);
-    if (batch.length < BATCH_ROWS || !last) break;
-    cursor = { key: last.sort_key, id: last.row_id };
   }
   await output.end();
 }
