@@ -64,6 +64,8 @@ const TENANT_TABLES = [
   'import_errors',
   'export_runs',
   'export_file_chunks',
+  'tier_history',
+  'tenant_plugin_settings',
 ] as const;
 
 /** A checksum of every row tenant A owns, read through A's own tenant context. */

@@ -9,6 +9,7 @@ import * as sensitiveFields from './2026-11-22-0007-sensitive-fields';
 import * as duplicates from './2026-11-22-0008-duplicates';
 import * as importsExports from './2026-11-22-0009-imports-exports';
 import * as exportsMigration from './2026-11-22-0010-exports';
+import * as tiering from './2026-11-22-0011-tiering';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-22-0008-duplicates': duplicates,
   '2026-11-22-0009-imports-exports': importsExports,
   '2026-11-22-0010-exports': exportsMigration,
+  '2026-11-22-0011-tiering': tiering,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -74,6 +74,13 @@ export type CustomersTable = {
   credit_code: ColumnType<string | null, string | null | undefined, string | null>;
   /** Set on a customer merged into another (a tombstone, archived and hidden from lists). */
   merged_into: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Tiering (客户分层), maintained in SQL by the re-tier of the tenant's industry profile. */
+  tier: ColumnType<string | null, never, string | null>;
+  /** 0–100 as a decimal string; null for value-threshold models. */
+  tier_score: ColumnType<string | null, never, string | null>;
+  tier_explanation: ColumnType<Record<string, unknown> | null, never, string | null>;
+  tier_changed_at: ColumnType<Date | null, never, Date | null>;
+  tier_settings_version: ColumnType<number | null, never, number | null>;
 };
 export type Customer = Selectable<CustomersTable>;
 export type NewCustomer = Insertable<CustomersTable>;

@@ -34,6 +34,7 @@ import type {
 } from './sensitive-fields.table';
 import type { SessionsTable } from './sessions.table';
 import type { TenantsTable } from './tenants.table';
+import type { TenantPluginSettingsTable, TierHistoryTable } from './tiering.table';
 import type { UsersTable } from './users.table';
 
 export type Database = {
@@ -68,6 +69,8 @@ export type Database = {
   import_mappings: ImportMappingsTable;
   import_runs: ImportRunsTable;
   import_errors: ImportErrorsTable;
+  tier_history: TierHistoryTable;
+  tenant_plugin_settings: TenantPluginSettingsTable;
   /** Tenant ids only, for work that runs for every tenant. */
   tenant_directory: { id: string; created_at: ColumnType<Date, Date | string | undefined, never> };
 };
@@ -84,4 +87,5 @@ export * from './profile-lists.table';
 export * from './sensitive-fields.table';
 export * from './sessions.table';
 export * from './tenants.table';
+export * from './tiering.table';
 export * from './users.table';

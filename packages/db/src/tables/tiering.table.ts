@@ -1,0 +1,36 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export const TIER_CHANGE_REASONS = ['retier', 'settings', 'quarterly', 'plugin'] as const;
+/** Why a re-tier ran: on demand, after a settings save, the quarterly job, a change of profile. */
+export type TierChangeReason = (typeof TIER_CHANGE_REASONS)[number];
+
+/** One move of a customer between tiers (from_tier null: its first placement). */
+export type TierHistoryTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  customer_id: string;
+  from_tier: string | null;
+  to_tier: string;
+  /** numeric: a decimal string. */
+  score: ColumnType<string | null, string | number | null, never>;
+  reason: TierChangeReason;
+  settings_version: number | null;
+  changed_by: string | null;
+  changed_at: CreatedAt;
+};
+export type TierHistoryEntry = Selectable<TierHistoryTable>;
+
+/** A tenant's industry plugin and settings overrides, one row per saved version (latest in force). */
+export type TenantPluginSettingsTable = {
+  tenant_id: string;
+  version: number;
+  plugin_id: string;
+  overrides: ColumnType<Record<string, unknown>, string | undefined, never>;
+  settings_version: number;
+  changed_by: string | null;
+  changed_at: CreatedAt;
+  note: string | null;
+};
+export type TenantPluginSettings = Selectable<TenantPluginSettingsTable>;
