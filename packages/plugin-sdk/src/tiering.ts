@@ -65,8 +65,8 @@ const tierIdSchema = z.string().regex(KEY, 'tier ids are lower-case keys');
 const labelsSchema = z.strictObject({ 'zh-CN': z.string().min(1), en: z.string().min(1) });
 
 export const tierDefinitionSchema = z.strictObject({
-  id: tierIdSchema,
-  label: labelsSchema,
+  key: tierIdSchema,
+  labels: labelsSchema,
   description: labelsSchema.optional(),
 });
 export type TierDefinition = z.infer<typeof tierDefinitionSchema>;
@@ -100,7 +100,7 @@ export type Normalisation = z.infer<typeof normalisationSchema>;
 
 export const dimensionSchema = z.strictObject({
   key: z.string().regex(KEY),
-  label: labelsSchema,
+  labels: labelsSchema,
   metric: metricSchema,
   normalise: normalisationSchema,
   /** Risk dimensions: 100 − the normalised score (more of the metric is worse). */
@@ -487,17 +487,17 @@ function checkRuleOverlaps(
 function checkTierIds(model: TierModel, problems: TierProblem[]) {
   const declared = new Set<string>();
   model.tiers.forEach((tier, index) => {
-    if (declared.has(tier.id)) {
+    if (declared.has(tier.key)) {
       problems.push(
         problem(
           'TIER_DUPLICATE',
           `tiers.${index}.id`,
-          `分层「${tier.id}」重复`,
-          `tier "${tier.id}" is declared twice`,
+          `分层「${tier.key}」重复`,
+          `tier "${tier.key}" is declared twice`,
         ),
       );
     }
-    declared.add(tier.id);
+    declared.add(tier.key);
   });
   const check = (tier: string, path: string) => {
     if (!declared.has(tier)) {
@@ -589,8 +589,8 @@ function checkResolved(resolved: ResolvedTierModel, problems: TierProblem[]) {
           problem(
             'TIER_WEIGHTS_INVALID',
             `dimensions.${index}.weight`,
-            `维度「${dimension.label['zh-CN']}」的权重不能为负数`,
-            `the weight of "${dimension.label.en}" cannot be negative`,
+            `维度「${dimension.labels['zh-CN']}」的权重不能为负数`,
+            `the weight of "${dimension.labels.en}" cannot be negative`,
           ),
         );
       }
@@ -648,8 +648,8 @@ function checkResolved(resolved: ResolvedTierModel, problems: TierProblem[]) {
               problem(
                 'TIER_BANDS_INVALID',
                 `${path}.bands.${b}.from`,
-                `「${dimension.label['zh-CN']}」的分段须按起点从小到大排列且不重复`,
-                `the bands of "${dimension.label.en}" must start at increasing values`,
+                `「${dimension.labels['zh-CN']}」的分段须按起点从小到大排列且不重复`,
+                `the bands of "${dimension.labels.en}" must start at increasing values`,
               ),
             );
           }
@@ -658,8 +658,8 @@ function checkResolved(resolved: ResolvedTierModel, problems: TierProblem[]) {
               problem(
                 'TIER_BANDS_INVALID',
                 `${path}.bands.${b}.points`,
-                `「${dimension.label['zh-CN']}」的分段得分须在 0–100 之间`,
-                `the band points of "${dimension.label.en}" must be between 0 and 100`,
+                `「${dimension.labels['zh-CN']}」的分段得分须在 0–100 之间`,
+                `the band points of "${dimension.labels.en}" must be between 0 and 100`,
               ),
             );
           }
@@ -670,8 +670,8 @@ function checkResolved(resolved: ResolvedTierModel, problems: TierProblem[]) {
           problem(
             'TIER_BANDS_INVALID',
             path,
-            `「${dimension.label['zh-CN']}」的上限须大于下限`,
-            `the upper end of "${dimension.label.en}" must be above its lower end`,
+            `「${dimension.labels['zh-CN']}」的上限须大于下限`,
+            `the upper end of "${dimension.labels.en}" must be above its lower end`,
           ),
         );
       }
@@ -682,8 +682,8 @@ function checkResolved(resolved: ResolvedTierModel, problems: TierProblem[]) {
               problem(
                 'TIER_BANDS_INVALID',
                 `${path}.points.${option}`,
-                `「${dimension.label['zh-CN']}」选项得分须在 0–100 之间`,
-                `the option points of "${dimension.label.en}" must be between 0 and 100`,
+                `「${dimension.labels['zh-CN']}」选项得分须在 0–100 之间`,
+                `the option points of "${dimension.labels.en}" must be between 0 and 100`,
               ),
             );
           }
