@@ -1,0 +1,338 @@
+import { z } from 'zod';
+import { type Labels, labelsShape } from './labels';
+import type { NumberRef } from './setting-paths';
+import { numberRefSchema } from './tiering';
+
+/*
+ * Everything a plugin contributes is declarative data. Numbers a tenant's admin may tune
+ * (SLA hours, survey delays, cadence intervals, reminder offsets, lifecycle days) are
+ * `NumberRef`s: a literal or `{ setting: 'path' }` into the plugin's settings; `P` is the
+ * union of the plugin's numeric settings paths (`string` once erased).
+ *
+ * Everything a plugin contributes is declarative data: the core stores it, validates it,
+ * compiles it to SQL, explains it and previews it. Keys a plugin contributes (custom fields,
+ * surveys, lead grades, cadences, reminders) start with the plugin's key prefix
+ * (`keyPrefixOf('corporate-banking')` = `corporate_banking_`) and match the core's key format
+ * `^[a-z][a-z0-9_]{0,39}$`, so the same key is used in every layer (database, API, web, exports).
+ */
+
+/** Snake-case key as the core stores it (custom field keys, survey keys …). */
+export const KEY_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
+
+// ---------------------------------------------------------------------------------------------
+// Custom fields
+
+/** The core's custom field types (`custom_field_definitions.type`). */
+export const CUSTOM_FIELD_TYPES = [
+  'text',
+  'number',
+  'money',
+  'date',
+  'enum',
+  'multi_enum',
+  'boolean',
+] as const;
+export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
+
+/** Check digits the core knows how to verify. */
+export const CHECK_DIGITS = ['credit-code', 'national-id', 'luhn'] as const;
+export type CheckDigit = (typeof CHECK_DIGITS)[number];
+
+export type Option = { value: string; labels: Labels };
+
+export type CustomFieldValidation = {
+  /** 统一社会信用代码 (GB 32100), 居民身份证号 (GB 11643) or a Luhn-checked number (bank cards). */
+  checkDigit?: CheckDigit;
+  /** A regular expression the whole value must match (text fields). */
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  /** Bounds of number and money fields. */
+  min?: number;
+  max?: number;
+};
+
+export type CustomFieldDefinition = {
+  /** Prefixed by the plugin: `corporate_banking_credit_code`. */
+  key: string;
+  type: CustomFieldType;
+  labels: Labels;
+  help?: Labels;
+  /** Choices of `enum` and `multi_enum` fields. */
+  options?: readonly Option[];
+  required?: boolean;
+  /** Stored encrypted, shown masked, revealed on request and audited (text fields only). */
+  sensitive?: boolean;
+  validation?: CustomFieldValidation;
+};
+
+const optionShape = z.object({ value: z.string().min(1).max(50), labels: labelsShape });
+
+export const customFieldShape = z.object({
+  key: z.string(),
+  type: z.enum(CUSTOM_FIELD_TYPES),
+  labels: labelsShape,
+  help: labelsShape.optional(),
+  options: z.array(optionShape).optional(),
+  required: z.boolean().optional(),
+  sensitive: z.boolean().optional(),
+  validation: z
+    .object({
+      checkDigit: z.enum(CHECK_DIGITS).optional(),
+      pattern: z.string().optional(),
+      minLength: z.number().int().min(0).optional(),
+      maxLength: z.number().int().min(1).optional(),
+      min: z.number().optional(),
+      max: z.number().optional(),
+    })
+    .optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Lead grades (线索等级)
+
+/** Lead facts a grading rule may test; `custom:<key>` tests a custom field of the lead. */
+export const LEAD_FIELDS = [
+  'source',
+  'budget',
+  'expected_close_days',
+  'company_size',
+  'industry',
+  'region',
+  'intent',
+  'decision_maker_reached',
+  'interactions_30d',
+] as const;
+export type LeadField = (typeof LEAD_FIELDS)[number] | `custom:${string}`;
+
+export const LEAD_COMPARISONS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'present', 'absent'] as const;
+export type LeadComparison = (typeof LEAD_COMPARISONS)[number];
+
+export type LeadConditionValue<P extends string = string> =
+  | string
+  | boolean
+  | readonly string[]
+  | NumberRef<P>;
+
+/** A test on one lead field, or all / any of several tests. */
+export type LeadCondition<P extends string = string> =
+  | { field: LeadField; op: LeadComparison; value?: LeadConditionValue<P> }
+  | { all: readonly LeadCondition<P>[] }
+  | { any: readonly LeadCondition<P>[] };
+
+export const leadConditionShape: z.ZodType<LeadCondition> = z.lazy(() =>
+  z.union([
+    z.object({
+      field: z.union([z.enum(LEAD_FIELDS), z.templateLiteral(['custom:', z.string()])]),
+      op: z.enum(LEAD_COMPARISONS),
+      value: z.union([z.string(), numberRefSchema, z.boolean(), z.array(z.string())]).optional(),
+    }),
+    z.object({ all: z.array(leadConditionShape).min(1) }),
+    z.object({ any: z.array(leadConditionShape).min(1) }),
+  ]),
+);
+
+export type LeadGrade<P extends string = string> = {
+  /** Prefixed by the plugin: `b2b_lead_a`. */
+  key: string;
+  /** What users see: A, B, C … */
+  grade: string;
+  labels: Labels;
+  /** Matches the lead; the first grade whose condition holds wins; omitted on the last grade only (the rest). */
+  when?: LeadCondition<P>;
+  /** 跟进时限: hours within which a rep must follow up a lead of this grade. */
+  followUpWithinHours: NumberRef<P>;
+};
+
+export const leadGradeShape = z.object({
+  key: z.string(),
+  grade: z.string().min(1).max(8),
+  labels: labelsShape,
+  when: leadConditionShape.optional(),
+  followUpWithinHours: numberRefSchema,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Surveys (回访问卷, 满意度, 净推荐值)
+
+export const SURVEY_KINDS = ['nps', 'csat', 'needs', 'custom'] as const;
+export type SurveyKind = (typeof SURVEY_KINDS)[number];
+
+export const QUESTION_TYPES = [
+  'nps',
+  'rating',
+  'single_choice',
+  'multi_choice',
+  'text',
+  'number',
+  'yes_no',
+] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+
+export type SurveyQuestion = {
+  /** Unique within its survey (not prefixed: the survey's key already is). */
+  key: string;
+  type: QuestionType;
+  labels: Labels;
+  required?: boolean;
+  /** Choices of `single_choice` and `multi_choice` questions. */
+  options?: readonly Option[];
+  /** Scale of a `rating` question, e.g. 1–5. `nps` questions are always 0–10. */
+  scale?: { min: number; max: number };
+};
+
+/** When a survey is sent: some days after an event, or every period. */
+export type SurveySchedule<P extends string = string> =
+  | { after: 'first_order' | 'order' | 'deal_won' | 'ticket_closed'; delayDays: NumberRef<P> }
+  | { every: 'month' | 'quarter' | 'half_year' | 'year' };
+
+export type Audience = {
+  /** Tier keys of the plugin's tier model; omitted: every customer. */
+  tiers?: readonly string[];
+};
+
+export type SurveyDefinition<P extends string = string> = {
+  /** Prefixed by the plugin: `retail_csat_after_purchase`. */
+  key: string;
+  kind: SurveyKind;
+  labels: Labels;
+  description?: Labels;
+  questions: readonly SurveyQuestion[];
+  schedule: SurveySchedule<P>;
+  audience?: Audience;
+};
+
+const audienceShape = z.object({ tiers: z.array(z.string()).optional() });
+
+export const surveyShape = z.object({
+  key: z.string(),
+  kind: z.enum(SURVEY_KINDS),
+  labels: labelsShape,
+  description: labelsShape.optional(),
+  questions: z
+    .array(
+      z.object({
+        key: z.string().regex(KEY_PATTERN),
+        type: z.enum(QUESTION_TYPES),
+        labels: labelsShape,
+        required: z.boolean().optional(),
+        options: z.array(optionShape).optional(),
+        scale: z.object({ min: z.number().int(), max: z.number().int() }).optional(),
+      }),
+    )
+    .min(1),
+  schedule: z.union([
+    z.object({
+      after: z.enum(['first_order', 'order', 'deal_won', 'ticket_closed']),
+      delayDays: numberRefSchema,
+    }),
+    z.object({ every: z.enum(['month', 'quarter', 'half_year', 'year']) }),
+  ]),
+  audience: audienceShape.optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Contact cadences (联系频率 / 维护节奏)
+
+export const CHANNELS = [
+  'visit',
+  'video_call',
+  'phone',
+  'online',
+  'wechat',
+  'email',
+  'sms',
+  'content',
+] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export type Interval<P extends string = string> = { every: NumberRef<P>; unit: 'day' | 'week' | 'month' };
+
+export type Cadence<P extends string = string> = {
+  /** Prefixed by the plugin: `b2b_strategic_monthly`. */
+  key: string;
+  /** A tier key of the plugin's tier model. */
+  tier: string;
+  /** Several cadences may serve one tier (monthly visit + quarterly needs review). */
+  channels: readonly Channel[];
+  interval: Interval<P>;
+  /** The action as a task title: 月度拜访或视频会议. */
+  labels: Labels;
+};
+
+const intervalShape = z.object({
+  every: z.number().int().min(1).max(365),
+  unit: z.enum(['day', 'week', 'month']),
+});
+
+export const cadenceShape = z.object({
+  key: z.string(),
+  tier: z.string(),
+  channels: z.array(z.enum(CHANNELS)).min(1),
+  interval: intervalShape,
+  labels: labelsShape,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Reminders (提醒)
+
+export const HOLIDAYS = [
+  'new_year',
+  'spring_festival',
+  'lantern_festival',
+  'dragon_boat',
+  'mid_autumn',
+  'national_day',
+] as const;
+export type Holiday = (typeof HOLIDAYS)[number];
+
+/** What a reminder is relative to; `offsetDays` is negative before, positive after. */
+export type ReminderTrigger<P extends string = string> =
+  | { on: 'birthday'; offsetDays: NumberRef<P> }
+  | { on: 'first_order'; offsetDays: NumberRef<P> }
+  | { on: 'holiday'; holiday: Holiday; offsetDays: NumberRef<P> }
+  /** A date custom field of the plugin (policy expiry, loan maturity …). */
+  | { on: 'date_field'; field: string; offsetDays: NumberRef<P> };
+
+export type Reminder<P extends string = string> = {
+  /** Prefixed by the plugin: `retail_birthday_greeting`. */
+  key: string;
+  trigger: ReminderTrigger<P>;
+  channels?: readonly Channel[];
+  /** The task title: 生日问候. */
+  labels: Labels;
+  audience?: Audience;
+};
+
+const offsetDays = numberRefSchema;
+
+export const reminderShape = z.object({
+  key: z.string(),
+  trigger: z.union([
+    z.object({ on: z.literal('birthday'), offsetDays }),
+    z.object({ on: z.literal('first_order'), offsetDays }),
+    z.object({ on: z.literal('holiday'), holiday: z.enum(HOLIDAYS), offsetDays }),
+    z.object({ on: z.literal('date_field'), field: z.string(), offsetDays }),
+  ]),
+  channels: z.array(z.enum(CHANNELS)).optional(),
+  labels: labelsShape,
+  audience: audienceShape.optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle thresholds (生命周期)
+
+export type LifecycleThresholds<P extends string = string> = {
+  /** Days without an order after which a customer is 有流失风险. */
+  atRiskDays: NumberRef<P>;
+  /** Days without an order after which a customer is 沉睡. */
+  dormantDays: NumberRef<P>;
+  /** Orders from which a customer is 忠诚. */
+  loyalOrders: NumberRef<P>;
+};
+
+export const lifecycleShape = z.object({
+  atRiskDays: numberRefSchema,
+  dormantDays: numberRefSchema,
+  loyalOrders: numberRefSchema,
+});

@@ -1,0 +1,25 @@
+export * from './contributions';
+export {
+  type AnyPlugin,
+  API_VERSION,
+  defaultSettingsOf,
+  definePlugin,
+  keyPrefixOf,
+  type MissingSetting,
+  type PluginEnvelope,
+  type PluginSettings,
+  PluginSettingsError,
+  type PluginSpec,
+  parseSettings,
+  type Resolved,
+  type ResolvedPlugin,
+  resolvePlugin,
+  resolveSettingRefs,
+  type SettingsOf,
+  type SettingsPath,
+  type SettingsSchema,
+  tierModelOf,
+} from './define-plugin';
+export { LABEL_PROPERTIES, type Labels, LOCALES, type Locale } from './labels';
+export type { NumberPath, NumberRef, SettingRef, WithSettingPaths } from './setting-paths';
+export * from './tiering';
