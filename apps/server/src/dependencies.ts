@@ -8,11 +8,13 @@ import {
   type Keyring,
   type Logger,
   onKeyEvent,
+  type PluginRegistry,
   registerJobs,
 } from '@crm/api';
 import { DEFAULT_SESSION_POLICY, LoginRateLimiter, type LoginRateLimits, sessionCookieFor } from '@crm/auth';
 import type { CrmDatabase } from '@crm/db';
 import { createJobQueue } from '@crm/jobs';
+import { createServerPluginRegistry } from './plugins';
 
 /** Wires the long-lived parts every request shares. The job queue is created, not started. */
 export function createDependencies(
@@ -25,6 +27,8 @@ export function createDependencies(
    * Left out (tests, benchmarks): a random key for this process, unless one is installed.
    */
   keyring?: Keyring,
+  /** The industry plugins (main.ts and tests: built from apps/server/src/plugins.ts by default). */
+  plugins?: PluginRegistry,
 ): ApiDependencies {
   if (keyring) installKeyring(keyring);
   else if (!hasInstalledKeyring()) installKeyring(createKeyring(generateMasterKey()));
@@ -40,6 +44,7 @@ export function createDependencies(
     database,
     logger,
     jobs,
+    plugins: plugins ?? createServerPluginRegistry(logger),
     rateLimiter: new LoginRateLimiter(rateLimits),
     sessionCookie: sessionCookieFor(publicUrl),
     sessionPolicy: DEFAULT_SESSION_POLICY,

@@ -5,6 +5,7 @@ import type { JobQueue } from '@crm/jobs';
 import type { RecordAccess } from './customers/access';
 import type { Locale } from './i18n';
 import type { AppJobs } from './jobs';
+import type { PluginRegistry } from './plugins/registry';
 
 /** Structured log sink (pino in the server). Never pass credentials or raw tokens. */
 export type Logger = {
@@ -22,6 +23,8 @@ export type ApiDependencies = {
   logger: Logger;
   /** The job queue (read by the admin page; capabilities enqueue through it). */
   jobs: JobQueue<AppJobs>;
+  /** The industry plugins this server runs with (validated at start-up). */
+  plugins: PluginRegistry;
 };
 
 /** What the HTTP layer knows about one request. */

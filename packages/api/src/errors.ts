@@ -276,7 +276,11 @@ export const ERRORS = {
     'zh-CN': '不能修改或移除你自己',
     en: 'You cannot change or remove yourself',
   },
-  EXPORT_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '导出记录不存在或已过期', en: 'Export not found or expired' },
+  EXPORT_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '导出记录不存在或已过期',
+    en: 'Export not found or expired',
+  },
   EXPORT_NOT_READY: {
     trpc: 'CONFLICT',
     'zh-CN': '文件还没有生成好，请稍后再下载',
@@ -359,6 +363,62 @@ export const ERRORS = {
     'zh-CN': '必须为“{label}”选择一列',
     en: 'Choose a column for "{labelEn}"',
   },
+  INDUSTRY_PROFILE_UNAVAILABLE: {
+    trpc: 'PRECONDITION_FAILED',
+    'zh-CN':
+      '本企业使用的行业配置「{profile}」暂不可用（该行业插件未通过启动检查），客户分层和行业设置暂时无法使用，其他功能不受影响。请联系系统管理员',
+    en: 'The industry profile "{profile}" this organisation uses is unavailable (its plugin failed the start-up checks). Tiering and industry settings cannot be used for now; everything else works. Contact your system administrator',
+  },
+  INDUSTRY_SETTINGS_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '行业配置有误，请按提示修改后再试',
+    en: 'Some industry settings need attention',
+  },
+  INDUSTRY_SETTINGS_STALE: {
+    trpc: 'CONFLICT',
+    'zh-CN': '行业配置刚被他人修改过（现为第 {version} 版），请刷新页面查看后再保存',
+    en: 'Someone else has just changed the industry settings (now version {version}). Reload the page to see them, then save again',
+  },
+  TIER_THRESHOLDS_OVERLAP: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '分层阈值有重叠或顺序不对：{detail}',
+    en: 'Tier thresholds overlap or are out of order: {detailEn}',
+  },
+  TIER_WEIGHTS_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '权重设置不符合分层模型的要求：{detail}',
+    en: 'The weights do not meet the tier model’s rules: {detailEn}',
+  },
+  TIER_BANDS_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '分段设置有误：{detail}',
+    en: 'A band setting is wrong: {detailEn}',
+  },
+  TIER_SETTING_MISSING: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '缺少分层模型需要的设置项：{detail}',
+    en: 'A setting the tier model needs is missing: {detailEn}',
+  },
+  TIER_MODEL_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '分层模型无效：{detail}',
+    en: 'The tier model is invalid: {detailEn}',
+  },
+  TIER_UNKNOWN: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '引用了不存在的客户层级：{detail}',
+    en: 'A tier that does not exist is referenced: {detailEn}',
+  },
+  TIER_DUPLICATE: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '客户层级重复：{detail}',
+    en: 'A tier is declared twice: {detailEn}',
+  },
+  TIER_METRIC_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '分层指标无效：{detail}',
+    en: 'A tier metric is invalid: {detailEn}',
+  },
   INVALID_INPUT: {
     trpc: 'BAD_REQUEST',
     'zh-CN': '填写的内容有误，请检查后重试',
@@ -373,18 +433,29 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
+/** A problem with one input field, already written in each language (e.g. by a plugin's rules). */
+export type LocalizedFieldError = { path: string; message: { 'zh-CN': string; en: string } };
+
 /** An error as a value with a code; the edge turns it into a tRPC error and a translated message. */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly params: Record<string, string | number>;
   /** The input field the error is about, so a form can show it under that field. */
   readonly field: string | null;
-  constructor(code: ErrorCode, params: Record<string, string | number> = {}, field: string | null = null) {
+  /** Several fields' problems with their own messages (sent as field errors in the caller's language). */
+  readonly details: LocalizedFieldError[];
+  constructor(
+    code: ErrorCode,
+    params: Record<string, string | number> = {},
+    field: string | null = null,
+    details: LocalizedFieldError[] = [],
+  ) {
     super(code);
     this.name = 'AppError';
     this.code = code;
     this.params = params;
     this.field = field;
+    this.details = details;
   }
 }
 
@@ -392,8 +463,9 @@ export function appError(
   code: ErrorCode,
   params: Record<string, string | number> = {},
   field: string | null = null,
+  details: LocalizedFieldError[] = [],
 ): TRPCError {
-  const cause = new AppError(code, params, field);
+  const cause = new AppError(code, params, field, details);
   return new TRPCError({ code: ERRORS[code].trpc, message: code, cause });
 }
 

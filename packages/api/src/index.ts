@@ -13,6 +13,15 @@ export { IDEMPOTENCY_RETENTION_HOURS, pruneIdempotencyKeys } from './idempotency
 export { type HttpFailure, openErrorReport, type UploadResult, uploadImportFile } from './imports/http';
 export { type RunHooks, runImport } from './imports/pipeline';
 export { type AppJobs, registerJobs, scheduleJobs } from './jobs';
+export { syncAllPluginCustomFields, syncPluginCustomFields } from './plugins/custom-fields-sync';
+export type { HostPlugin, PluginProblem } from './plugins/host-plugin';
+export {
+  createPluginRegistry,
+  emptyPluginRegistry,
+  type PluginRegistry,
+  type ProfileStatus,
+  type RefusedPlugin,
+} from './plugins/registry';
 export { type AppRouter, appRouter, createCaller, listProcedures, type ProcedureInfo } from './root';
 export {
   allTenantIds,

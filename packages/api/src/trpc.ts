@@ -41,7 +41,12 @@ const t = initTRPC
       if (cause instanceof AppError) {
         appCode = cause.code;
         message = translateError(cause.code, locale, cause.params);
-        if (cause.field) fieldErrors = [{ path: cause.field, message }];
+        if (cause.details.length > 0) {
+          fieldErrors = cause.details.map((detail) => ({
+            path: detail.path,
+            message: detail.message[locale],
+          }));
+        } else if (cause.field) fieldErrors = [{ path: cause.field, message }];
       } else if (cause instanceof ZodError) {
         appCode = 'INVALID_INPUT';
         fieldErrors = cause.issues.map((issue) => ({

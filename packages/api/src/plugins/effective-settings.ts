@@ -1,0 +1,166 @@
+import type { Database, Transaction } from '@crm/db';
+import { validateTierModel } from '@crm/plugin-sdk';
+import { z } from 'zod';
+import { appError, type LocalizedFieldError } from '../errors';
+import { describeIssue } from '../i18n';
+import type { HostPlugin } from './host-plugin';
+import type { PluginRegistry } from './registry';
+import { type JsonObject, mergeSettings, overridesOf } from './settings-merge';
+
+/** The latest saved version of a tenant's overrides (none: the plugin's defaults are in force). */
+export type StoredOverrides = {
+  version: number;
+  pluginId: string;
+  overrides: JsonObject;
+  settingsVersion: number;
+  changedBy: string | null;
+  changedAt: Date;
+  note: string | null;
+};
+
+export async function latestOverrides(
+  trx: Transaction<Database>,
+  tenantId: string,
+): Promise<StoredOverrides | null> {
+  const row = await trx
+    .selectFrom('tenant_plugin_settings')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    version: row.version,
+    pluginId: row.plugin_id,
+    overrides: row.overrides as JsonObject,
+    settingsVersion: row.settings_version,
+    changedBy: row.changed_by,
+    changedAt: row.changed_at,
+    note: row.note,
+  };
+}
+
+/** The profile the tenant is on: its chosen plugin id (the tenant's industry). */
+export async function tenantProfileId(trx: Transaction<Database>, tenantId: string): Promise<string> {
+  const row = await trx
+    .selectFrom('tenants')
+    .select('industry')
+    .where('id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  return row.industry;
+}
+
+/** The tenant's plugin, or INDUSTRY_PROFILE_UNAVAILABLE when its profile was refused or is not configured. */
+export async function requireTenantPlugin(
+  trx: Transaction<Database>,
+  tenantId: string,
+  registry: PluginRegistry,
+): Promise<HostPlugin> {
+  const profileId = await tenantProfileId(trx, tenantId);
+  const status = registry.status(profileId);
+  if (status.state !== 'ok') throw appError('INDUSTRY_PROFILE_UNAVAILABLE', { profile: profileId });
+  return status.plugin;
+}
+
+export function defaultsOf(plugin: HostPlugin): JsonObject {
+  return plugin.settings.schema.parse({}) as JsonObject;
+}
+
+/**
+ * A stored version's overrides in the plugin's current settings version: migrated by the
+ * plugin when they were saved under an older one (overrides of another plugin count as none).
+ */
+export function currentOverrides(plugin: HostPlugin, stored: StoredOverrides | null): JsonObject {
+  if (!stored || stored.pluginId !== plugin.id) return {};
+  if (stored.settingsVersion >= plugin.settings.version || !plugin.settings.migrate) return stored.overrides;
+  const migrated = plugin.settings.migrate(stored.settingsVersion, stored.overrides);
+  return overridesOf(mergeSettings(defaultsOf(plugin), migrated), defaultsOf(plugin));
+}
+
+export type CheckedSettings = {
+  settings: JsonObject;
+  overrides: JsonObject;
+};
+
+/**
+ * Validates settings (the full object, defaults ⊕ overrides) by the plugin's schema and by
+ * the tier model they parameterise. Every problem comes back as a field error on the
+ * setting it is about, in both languages; the first decides the error code
+ * (INDUSTRY_SETTINGS_INVALID for the schema, TIER_THRESHOLDS_OVERLAP, TIER_WEIGHTS_INVALID …
+ * for the model).
+ */
+export function checkSettings(plugin: HostPlugin, candidate: unknown): CheckedSettings {
+  const defaults = defaultsOf(plugin);
+  const merged = mergeSettings(defaults, candidate);
+  const parsed = plugin.settings.schema.safeParse(merged);
+  if (!parsed.success) {
+    const details: LocalizedFieldError[] = parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: { 'zh-CN': describeIssue(issue, 'zh-CN'), en: describeIssue(issue, 'en') },
+    }));
+    throw appError('INDUSTRY_SETTINGS_INVALID', {}, details[0]?.path ?? null, details);
+  }
+  const settings = parsed.data as JsonObject;
+  if (plugin.tierModel) {
+    const problems = validateTierModel(plugin.tierModel, settings);
+    if (problems.length > 0) {
+      const details: LocalizedFieldError[] = problems.map((problem) => ({
+        path: problem.setting ?? `tierModel.${problem.path}`,
+        message: problem.message,
+      }));
+      const first = problems[0];
+      throw appError(
+        first?.code ?? 'TIER_MODEL_INVALID',
+        { detail: first?.message['zh-CN'] ?? '', detailEn: first?.message.en ?? '' },
+        details[0]?.path ?? null,
+        details,
+      );
+    }
+  }
+  return { settings, overrides: overridesOf(settings, defaults) };
+}
+
+/** Defaults ⊕ the tenant's latest overrides (migrated), validated. */
+export type EffectiveSettings = {
+  plugin: HostPlugin;
+  stored: StoredOverrides | null;
+  defaults: JsonObject;
+  overrides: JsonObject;
+  settings: JsonObject;
+  /** Problems of stored overrides that no longer validate (the defaults are used instead). */
+  invalidStored: boolean;
+};
+
+export async function effectiveSettings(
+  trx: Transaction<Database>,
+  tenantId: string,
+  registry: PluginRegistry,
+): Promise<EffectiveSettings> {
+  const plugin = await requireTenantPlugin(trx, tenantId, registry);
+  const stored = await latestOverrides(trx, tenantId);
+  const defaults = defaultsOf(plugin);
+  const overrides = currentOverrides(plugin, stored);
+  try {
+    const checked = checkSettings(plugin, overrides);
+    return {
+      plugin,
+      stored,
+      defaults,
+      overrides: checked.overrides,
+      settings: checked.settings,
+      invalidStored: false,
+    };
+  } catch {
+    // Overrides saved under rules that have since changed: the defaults stand until an admin saves again.
+    return { plugin, stored, defaults, overrides: {}, settings: defaults, invalidStored: true };
+  }
+}
+
+/** The settings' JSON Schema for the web form (labels, help and units travel in meta). */
+export function settingsJsonSchema(plugin: HostPlugin): Record<string, unknown> {
+  return z.toJSONSchema(plugin.settings.schema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+}
