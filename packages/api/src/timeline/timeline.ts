@@ -71,6 +71,16 @@ registerTimelineSource({
 });
 
 registerTimelineSource({
+  kind: 'tier',
+  // Moves between tiers (客户分层) by a re-tier: from (null: first placement), to, score, why.
+  select: (tenantId, customerId) => sql`
+    select h.id, h.changed_at as occurred_at, h.changed_by as actor_user_id,
+      jsonb_build_object('from', h.from_tier, 'to', h.to_tier, 'score', h.score::text, 'reason', h.reason,
+        'settingsVersion', h.settings_version) as data
+    from tier_history h where h.tenant_id = ${tenantId} and h.customer_id = ${customerId}`,
+});
+
+registerTimelineSource({
   kind: 'merge',
   // A merge into this customer, and its undoing as a second entry.
   select: (tenantId, customerId) => sql`

@@ -1,0 +1,246 @@
+import type { Database, TierChangeReason, Transaction } from '@crm/db';
+import {
+  type ResolvedTierModel,
+  resolveTierModel,
+  type TierModel,
+  TierModelError,
+  type TierSettings,
+} from '@crm/plugin-sdk';
+import { type RawBuilder, sql } from 'kysely';
+import { appError } from '../errors';
+import { compilePlacement, tierOfScore } from './tiering.sql';
+
+/** What a re-tier or a preview places customers by: a tier model and the settings it reads. */
+export type TierSource = {
+  model: TierModel;
+  settings: TierSettings;
+  /** The version of the tenant's settings (recorded on customers and in the history). */
+  settingsVersion: number;
+};
+
+/** A model resolved against its settings; a model that does not validate is refused with its first problem. */
+export function resolveSource(model: TierModel, settings: TierSettings): ResolvedTierModel {
+  try {
+    return resolveTierModel(model, settings);
+  } catch (error) {
+    if (!(error instanceof TierModelError)) throw error;
+    const first = error.problems[0];
+    throw appError(
+      first?.code ?? 'TIER_MODEL_INVALID',
+      { detail: first?.message['zh-CN'] ?? '', detailEn: first?.message.en ?? '' },
+      first?.setting ?? null,
+      error.problems.map((problem) => ({
+        path: problem.setting ?? `tierModel.${problem.path}`,
+        message: problem.message,
+      })),
+    );
+  }
+}
+
+export type RetierResult = {
+  /** Customers placed (the tenant's active customers). */
+  placed: number;
+  /** Customers whose tier, score or explanation changed (the only rows written). */
+  updated: number;
+  /** Customers that moved to another tier (or got their first one): rows added to tier_history. */
+  moved: number;
+};
+
+/**
+ * Re-tiers every active customer of the tenant in one statement: the compiled model places
+ * them all, customers whose tier, score or explanation changed are updated, and each move
+ * is recorded in tier_history (a data-modifying CTE of the same statement). Idempotent: a
+ * second run with nothing changed writes nothing.
+ */
+export async function retierTenant(
+  trx: Transaction<Database>,
+  tenantId: string,
+  reason: TierChangeReason,
+  actor: string | null,
+  source: TierSource,
+): Promise<RetierResult> {
+  const model = resolveSource(source.model, source.settings);
+  const { rows } = await sql<RetierResult>`
+    with ${compilePlacement(model, tenantId)},
+    updated as (
+      update customers c set
+        tier = p.tier,
+        tier_score = p.score,
+        tier_explanation = p.explanation,
+        tier_changed_at = case when p.old_tier is distinct from p.tier then now() else c.tier_changed_at end,
+        tier_settings_version = ${source.settingsVersion}::int
+      from placed p
+      where c.tenant_id = ${tenantId} and c.id = p.id
+        and (p.old_tier is distinct from p.tier or p.old_score is distinct from p.score
+          or p.old_explanation is distinct from p.explanation)
+      returning c.id, p.old_tier, p.tier, p.score
+    ),
+    moved as (
+      insert into tier_history (tenant_id, customer_id, from_tier, to_tier, score, reason, settings_version, changed_by)
+      select ${tenantId}::uuid, u.id, u.old_tier, u.tier, u.score, ${reason}::text, ${source.settingsVersion}::int, ${actor}::uuid
+      from updated u where u.old_tier is distinct from u.tier
+      returning 1
+    )
+    select (select count(*) from placed)::int as placed, (select count(*) from updated)::int as updated,
+      (select count(*) from moved)::int as moved
+  `.execute(trx);
+  return rows[0] ?? { placed: 0, updated: 0, moved: 0 };
+}
+
+export type TierPreviewSample = {
+  id: string;
+  name: string;
+  score: number | null;
+  previousScore: number | null;
+};
+export type TierPreviewCell = {
+  /** The customer's tier now (null: not tiered yet). */
+  from: string | null;
+  to: string;
+  count: number;
+  /** Up to `samplesPerCell` of the customers that would move (none for customers staying). */
+  sample: TierPreviewSample[];
+};
+export type TierPreview = {
+  total: number;
+  moving: number;
+  cells: TierPreviewCell[];
+  /** 'scores': only thresholds changed, the stored scores were placed; 'full': the model was run. */
+  method: 'scores' | 'full';
+};
+
+/** The from × to matrix (and samples of movers) of CTEs ending in `placed`. */
+async function matrixOf(
+  trx: Transaction<Database>,
+  tenantId: string,
+  ctes: RawBuilder<unknown>,
+  samplesPerCell: number,
+): Promise<Array<Omit<TierPreviewCell, 'sample'> & { sample: TierPreviewSample[] | null }>> {
+  const { rows } = await sql<{
+    from: string | null;
+    to: string;
+    count: number;
+    sample: Array<{ id: string; name: string; score: string | null; previousScore: string | null }> | null;
+  }>`
+    with ${ctes},
+    cells as (select p.old_tier, p.tier, count(*)::int as count from placed p group by p.old_tier, p.tier),
+    movers as (
+      select m.* from (
+        select p.id, p.old_tier, p.tier, p.score, p.old_score,
+          row_number() over (partition by p.old_tier, p.tier order by p.score desc nulls last, p.id) as n
+        from placed p where p.old_tier is distinct from p.tier
+      ) m where m.n <= ${samplesPerCell}::int
+    )
+    select c.old_tier as "from", c.tier as "to", c.count,
+      (select jsonb_agg(jsonb_build_object('id', m.id, 'name', k.name, 'score', m.score::text,
+          'previousScore', m.old_score::text) order by m.n)
+       from movers m join customers k on k.tenant_id = ${tenantId} and k.id = m.id
+       where m.old_tier is not distinct from c.old_tier and m.tier = c.tier) as sample
+    from cells c
+    order by c.old_tier nulls first, c.tier
+  `.execute(trx);
+  return rows.map((row) => ({
+    from: row.from,
+    to: row.to,
+    count: row.count,
+    sample: (row.sample ?? []).map((s) => ({
+      id: s.id,
+      name: s.name,
+      score: s.score === null ? null : Number(s.score),
+      previousScore: s.previousScore === null ? null : Number(s.previousScore),
+    })),
+  }));
+}
+
+/** Whether two weighted models score alike (dimensions, metrics, normalisation, weights), differing at most in tiers. */
+function scoresAlike(a: ResolvedTierModel, b: ResolvedTierModel): boolean {
+  return (
+    a.kind === 'weighted' &&
+    b.kind === 'weighted' &&
+    JSON.stringify(a.dimensions) === JSON.stringify(b.dimensions)
+  );
+}
+
+/**
+ * How many customers would move between which tiers with this model and these settings,
+ * and a sample of them — computed by the same SQL as the re-tier, as a SELECT (nothing is
+ * written). When `current` is given (the model and settings in force) and only the score
+ * thresholds differ, the customers' stored scores are placed instead of running the model
+ * again: the answer to "what does this threshold change do" without recomputing every score.
+ */
+export async function previewTiering(
+  trx: Transaction<Database>,
+  tenantId: string,
+  proposed: { model: TierModel; settings: TierSettings },
+  options: { current?: { model: TierModel; settings: TierSettings }; samplesPerCell?: number } = {},
+): Promise<TierPreview> {
+  const model = resolveSource(proposed.model, proposed.settings);
+  const samplesPerCell = options.samplesPerCell ?? 5;
+  let method: TierPreview['method'] = 'full';
+  let ctes = compilePlacement(model, tenantId);
+  if (options.current && model.kind === 'weighted') {
+    const current = resolveTierModel(options.current.model, options.current.settings);
+    if (scoresAlike(model, current)) {
+      // Every active customer has a stored score (the index on the score finds an unscored one at once).
+      const { rows } = await sql<{ unscored: boolean }>`
+        select exists (select 1 from customers c where c.tenant_id = ${tenantId}
+          and coalesce(c.tier_score, -1) = -1 and c.merged_into is null and c.archived_at is null) as unscored
+      `.execute(trx);
+      if (rows[0]?.unscored === false) {
+        method = 'scores';
+        ctes = sql`placed as (
+          select c.id, c.tier as old_tier, c.tier_score as old_score, ${tierOfScore(model, sql`c.tier_score`)} as tier,
+            c.tier_score as score
+          from customers c
+          where c.tenant_id = ${tenantId} and c.merged_into is null and c.archived_at is null
+        )`;
+      }
+    }
+  }
+  const cells = (await matrixOf(trx, tenantId, ctes, samplesPerCell)).map((cell) => ({
+    ...cell,
+    sample: cell.sample ?? [],
+  }));
+  const total = cells.reduce((sum, cell) => sum + cell.count, 0);
+  const moving = cells.filter((cell) => cell.from !== cell.to).reduce((sum, cell) => sum + cell.count, 0);
+  return { total, moving, cells, method };
+}
+
+export type TierMove = {
+  id: string;
+  from: string | null;
+  to: string;
+  score: number | null;
+  reason: TierChangeReason;
+  settingsVersion: number | null;
+  changedBy: string | null;
+  changedAt: Date;
+};
+
+/** A customer's tier moves, newest first. */
+export async function tierHistoryOf(
+  trx: Transaction<Database>,
+  tenantId: string,
+  customerId: string,
+  limit = 50,
+): Promise<TierMove[]> {
+  const rows = await trx
+    .selectFrom('tier_history')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('customer_id', '=', customerId)
+    .orderBy('changed_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    from: row.from_tier,
+    to: row.to_tier,
+    score: row.score === null ? null : Number(row.score),
+    reason: row.reason,
+    settingsVersion: row.settings_version,
+    changedBy: row.changed_by,
+    changedAt: row.changed_at,
+  }));
+}
