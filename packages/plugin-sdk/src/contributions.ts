@@ -66,9 +66,9 @@ export type CustomFieldDefinition = {
   validation?: CustomFieldValidation;
 };
 
-const optionShape = z.object({ value: z.string().min(1).max(50), labels: labelsShape });
+const optionShape = z.strictObject({ value: z.string().min(1).max(50), labels: labelsShape });
 
-export const customFieldShape = z.object({
+export const customFieldShape = z.strictObject({
   key: z.string(),
   type: z.enum(CUSTOM_FIELD_TYPES),
   labels: labelsShape,
@@ -122,13 +122,13 @@ export type LeadCondition<P extends string = string> =
 
 export const leadConditionShape: z.ZodType<LeadCondition> = z.lazy(() =>
   z.union([
-    z.object({
+    z.strictObject({
       field: z.union([z.enum(LEAD_FIELDS), z.templateLiteral(['custom:', z.string()])]),
       op: z.enum(LEAD_COMPARISONS),
       value: z.union([z.string(), numberRefSchema, z.boolean(), z.array(z.string())]).optional(),
     }),
-    z.object({ all: z.array(leadConditionShape).min(1) }),
-    z.object({ any: z.array(leadConditionShape).min(1) }),
+    z.strictObject({ all: z.array(leadConditionShape).min(1) }),
+    z.strictObject({ any: z.array(leadConditionShape).min(1) }),
   ]),
 );
 
@@ -144,7 +144,7 @@ export type LeadGrade<P extends string = string> = {
   followUpWithinHours: NumberRef<P>;
 };
 
-export const leadGradeShape = z.object({
+export const leadGradeShape = z.strictObject({
   key: z.string(),
   grade: z.string().min(1).max(8),
   labels: labelsShape,
@@ -202,31 +202,31 @@ export type SurveyDefinition<P extends string = string> = {
   audience?: Audience;
 };
 
-const audienceShape = z.object({ tiers: z.array(z.string()).optional() });
+const audienceShape = z.strictObject({ tiers: z.array(z.string()).optional() });
 
-export const surveyShape = z.object({
+export const surveyShape = z.strictObject({
   key: z.string(),
   kind: z.enum(SURVEY_KINDS),
   labels: labelsShape,
   description: labelsShape.optional(),
   questions: z
     .array(
-      z.object({
+      z.strictObject({
         key: z.string().regex(KEY_PATTERN),
         type: z.enum(QUESTION_TYPES),
         labels: labelsShape,
         required: z.boolean().optional(),
         options: z.array(optionShape).optional(),
-        scale: z.object({ min: z.number().int(), max: z.number().int() }).optional(),
+        scale: z.strictObject({ min: z.number().int(), max: z.number().int() }).optional(),
       }),
     )
     .min(1),
   schedule: z.union([
-    z.object({
+    z.strictObject({
       after: z.enum(['first_order', 'order', 'deal_won', 'ticket_closed']),
       delayDays: numberRefSchema,
     }),
-    z.object({ every: z.enum(['month', 'quarter', 'half_year', 'year']) }),
+    z.strictObject({ every: z.enum(['month', 'quarter', 'half_year', 'year']) }),
   ]),
   audience: audienceShape.optional(),
 });
@@ -260,12 +260,12 @@ export type Cadence<P extends string = string> = {
   labels: Labels;
 };
 
-const intervalShape = z.object({
-  every: z.number().int().min(1).max(365),
+const intervalShape = z.strictObject({
+  every: numberRefSchema,
   unit: z.enum(['day', 'week', 'month']),
 });
 
-export const cadenceShape = z.object({
+export const cadenceShape = z.strictObject({
   key: z.string(),
   tier: z.string(),
   channels: z.array(z.enum(CHANNELS)).min(1),
@@ -306,13 +306,13 @@ export type Reminder<P extends string = string> = {
 
 const offsetDays = numberRefSchema;
 
-export const reminderShape = z.object({
+export const reminderShape = z.strictObject({
   key: z.string(),
   trigger: z.union([
-    z.object({ on: z.literal('birthday'), offsetDays }),
-    z.object({ on: z.literal('first_order'), offsetDays }),
-    z.object({ on: z.literal('holiday'), holiday: z.enum(HOLIDAYS), offsetDays }),
-    z.object({ on: z.literal('date_field'), field: z.string(), offsetDays }),
+    z.strictObject({ on: z.literal('birthday'), offsetDays }),
+    z.strictObject({ on: z.literal('first_order'), offsetDays }),
+    z.strictObject({ on: z.literal('holiday'), holiday: z.enum(HOLIDAYS), offsetDays }),
+    z.strictObject({ on: z.literal('date_field'), field: z.string(), offsetDays }),
   ]),
   channels: z.array(z.enum(CHANNELS)).optional(),
   labels: labelsShape,
@@ -331,7 +331,7 @@ export type LifecycleThresholds<P extends string = string> = {
   loyalOrders: NumberRef<P>;
 };
 
-export const lifecycleShape = z.object({
+export const lifecycleShape = z.strictObject({
   atRiskDays: numberRefSchema,
   dormantDays: numberRefSchema,
   loyalOrders: numberRefSchema,

@@ -20,6 +20,16 @@ export {
   type SettingsSchema,
   tierModelOf,
 } from './define-plugin';
-export { LABEL_PROPERTIES, type Labels, LOCALES, type Locale } from './labels';
+export { LABEL_PROPERTIES, type Labels, LOCALES, type Locale, type SettingMeta } from './labels';
+export { isValidRange, parseVersion, satisfies } from './semver';
 export type { NumberPath, NumberRef, SettingRef, WithSettingPaths } from './setting-paths';
 export * from './tiering';
+export {
+  jsonEqual,
+  type Problem,
+  type ProblemCode,
+  SDK_VERSION,
+  type ValidateOptions,
+  validatePlugin,
+  validateSettings,
+} from './validate';

@@ -11,7 +11,21 @@ export type Labels = { 'zh-CN': string; en: string };
  * Loose on purpose: a missing or blank language is reported by `validatePlugin` as
  * `LABEL_MISSING` with its path, which tells a partner more than a shape error would.
  */
-export const labelsShape = z.object({ 'zh-CN': z.string().optional(), en: z.string().optional() });
+export const labelsShape = z.strictObject({ 'zh-CN': z.string().optional(), en: z.string().optional() });
 
 /** Property names whose values are texts in both languages. */
 export const LABEL_PROPERTIES = ['labels', 'description', 'help'] as const;
+
+/** What a settings field tells the admin form: `z.number().default(90).meta({ labels, help, unit })`. */
+export type SettingMeta = {
+  /** The field's name in the form (required on every field and group). */
+  labels?: Labels;
+  /** A sentence under the field: what it changes. */
+  help?: Labels;
+  /** Shown after the input: 元 / CNY, 天 / days, % … */
+  unit?: Labels;
+};
+
+declare module 'zod/v4/core' {
+  interface GlobalMeta extends SettingMeta {}
+}

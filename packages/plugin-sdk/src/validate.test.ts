@@ -1,0 +1,422 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import packageJson from '../package.json' with { type: 'json' };
+import { definePlugin, type Problem, SDK_VERSION, validatePlugin, validateSettings } from './index';
+
+const labels = (zh: string, en: string) => ({ 'zh-CN': zh, en });
+
+const schema = z.object({
+  tiers: z
+    .object({
+      high: z
+        .number()
+        .positive()
+        .default(100_000)
+        .meta({ labels: labels('高价值门槛', 'High value from') }),
+    })
+    .prefault({})
+    .meta({ labels: labels('分层', 'Tiers') }),
+  leadSlaHours: z
+    .number()
+    .int()
+    .positive()
+    .default(24)
+    .meta({ labels: labels('A 级线索跟进时限', 'Grade A follow-up') }),
+  atRiskDays: z
+    .number()
+    .int()
+    .default(90)
+    .meta({ labels: labels('流失风险天数', 'At risk after') }),
+  dormantDays: z
+    .number()
+    .int()
+    .default(180)
+    .meta({ labels: labels('沉睡天数', 'Dormant after') }),
+});
+
+const base = {
+  id: 'tiny-shop',
+  version: '1.2.0',
+  sdk: '^1.0.0',
+  labels: labels('小店', 'Tiny shop'),
+  settings: { schema, version: 1 },
+  tierModel: {
+    kind: 'thresholds',
+    tiers: [
+      { key: 'high', labels: labels('高价值客户', 'High value') },
+      { key: 'low', labels: labels('低价值客户', 'Low value') },
+    ],
+    rules: [{ tier: 'high', when: [{ metric: 'amount_12m', op: 'gt', value: { setting: 'tiers.high' } }] }],
+    defaultTier: 'low',
+  },
+  leadGrades: [
+    {
+      key: 'tiny_shop_lead_a',
+      grade: 'A',
+      labels: labels('A 级线索', 'Grade A lead'),
+      when: { field: 'budget', op: 'gte', value: 10_000 },
+      followUpWithinHours: { setting: 'leadSlaHours' },
+    },
+    {
+      key: 'tiny_shop_lead_b',
+      grade: 'B',
+      labels: labels('B 级线索', 'Grade B lead'),
+      followUpWithinHours: 168,
+    },
+  ],
+  customFields: [
+    {
+      key: 'tiny_shop_member_card',
+      type: 'text',
+      labels: labels('会员卡号', 'Membership card'),
+      sensitive: true,
+      validation: { checkDigit: 'luhn' },
+    },
+    { key: 'tiny_shop_joined_on', type: 'date', labels: labels('入会日期', 'Joined on') },
+  ],
+  surveys: [
+    {
+      key: 'tiny_shop_csat',
+      kind: 'csat',
+      labels: labels('购后满意度', 'Satisfaction after purchase'),
+      questions: [
+        {
+          key: 'overall',
+          type: 'rating',
+          labels: labels('总体满意度', 'Overall'),
+          scale: { min: 1, max: 5 },
+        },
+      ],
+      schedule: { after: 'first_order', delayDays: 7 },
+      audience: { tiers: ['high'] },
+    },
+  ],
+  cadences: [
+    {
+      key: 'tiny_shop_high_monthly',
+      tier: 'high',
+      channels: ['visit'],
+      interval: { every: 1, unit: 'month' },
+      labels: labels('月度拜访', 'Monthly visit'),
+    },
+  ],
+  reminders: [
+    {
+      key: 'tiny_shop_anniversary',
+      trigger: { on: 'date_field', field: 'tiny_shop_joined_on', offsetDays: -3 },
+      labels: labels('入会周年问候', 'Membership anniversary'),
+    },
+  ],
+  lifecycle: {
+    atRiskDays: { setting: 'atRiskDays' },
+    dormantDays: { setting: 'dormantDays' },
+    loyalOrders: 5,
+  },
+} as const;
+
+const valid = definePlugin(base);
+
+/** An envelope like `valid` with some parts replaced — as plain data, so anything can be broken. */
+function broken(changes: Record<string, unknown>): unknown {
+  return { ...valid, ...changes };
+}
+
+function codes(problems: Problem[]): string[] {
+  return problems.map((problem) => problem.code);
+}
+
+function only(problems: Problem[], code: string): Problem {
+  const found = problems.filter((problem) => problem.code === code);
+  expect(found, JSON.stringify(problems, null, 2)).toHaveLength(1);
+  return found[0] as Problem;
+}
+
+describe('validatePlugin', () => {
+  it('finds nothing wrong with a valid plugin', () => {
+    expect(validatePlugin(valid)).toEqual([]);
+  });
+
+  it('exports the SDK version of the package', () => {
+    expect(SDK_VERSION).toBe(packageJson.version);
+  });
+
+  it('refuses what definePlugin did not make', () => {
+    expect(codes(validatePlugin(null))).toEqual(['PLUGIN_ENVELOPE_INVALID']);
+    const problems = validatePlugin(broken({ cadence: [] }));
+    expect(only(problems, 'PLUGIN_ENVELOPE_INVALID').message.en).toContain('Plugin "tiny-shop"');
+    expect(codes(validatePlugin(broken({ settings: { schema: z.number(), version: 1 } })))).toEqual([
+      'PLUGIN_ENVELOPE_INVALID',
+    ]);
+    // A typo in an optional flag is not silently dropped.
+    const typo = validatePlugin(
+      broken({
+        customFields: [{ key: 'tiny_shop_id', type: 'text', labels: labels('证件', 'ID'), sensitve: true }],
+      }),
+    );
+    expect(only(typo, 'PLUGIN_ENVELOPE_INVALID').path).toBe('customFields.0');
+  });
+
+  it('checks the envelope format, id, version and SDK range', () => {
+    expect(codes(validatePlugin(broken({ apiVersion: 2 })))).toEqual(['PLUGIN_API_VERSION_UNSUPPORTED']);
+    const id = only(validatePlugin(broken({ id: 'Tiny_Shop' })), 'PLUGIN_ID_INVALID');
+    expect(id.message['zh-CN']).toContain('插件「Tiny_Shop」');
+    expect(id.message.en).toContain('kebab-case');
+    expect(codes(validatePlugin(valid, { existingIds: ['retail', 'tiny-shop'] }))).toEqual([
+      'PLUGIN_ID_DUPLICATE',
+    ]);
+    expect(codes(validatePlugin(broken({ version: '1.2' })))).toEqual(['PLUGIN_VERSION_INVALID']);
+    expect(codes(validatePlugin(broken({ sdk: 'latest' })))).toEqual(['PLUGIN_SDK_RANGE_INVALID']);
+    const sdk = only(validatePlugin(valid, { sdkVersion: '2.0.0' }), 'PLUGIN_SDK_UNSUPPORTED');
+    expect(sdk.message.en).toBe(
+      'Plugin "tiny-shop": it targets SDK "^1.0.0", but this server runs SDK 2.0.0',
+    );
+  });
+
+  it('finds every missing or blank label, settings fields included', () => {
+    const problems = validatePlugin(
+      definePlugin({
+        ...base,
+        labels: { 'zh-CN': '小店', en: ' ' },
+        surveys: [
+          {
+            ...base.surveys[0],
+            questions: [{ key: 'overall', type: 'rating', labels: { 'zh-CN': '', en: 'Overall' } }],
+          },
+        ],
+        settings: { schema: schema.extend({ extra: z.number().default(1) }), version: 1 },
+      }),
+    );
+    expect(problems.filter((p) => p.code === 'PLUGIN_LABEL_MISSING').map((p) => p.path)).toEqual([
+      'labels.en',
+      'surveys.0.questions.0.labels.zh-CN',
+      'settings.schema.extra',
+    ]);
+    expect(problems.find((p) => p.path === 'settings.schema.extra')?.message.en).toContain('.meta({ labels:');
+  });
+
+  it('checks contributed keys: format, prefix, uniqueness', () => {
+    const field = base.customFields[1];
+    const problems = validatePlugin(
+      broken({
+        customFields: [
+          field,
+          { ...field, key: 'joined_on' },
+          { ...field, key: 'tiny_shop_Joined' },
+          { ...field, key: 'tiny_shop_joined_on' },
+        ],
+      }),
+    );
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['PLUGIN_KEY_NOT_PREFIXED', 'customFields.1.key'],
+      ['PLUGIN_KEY_INVALID', 'customFields.2.key'],
+      ['PLUGIN_KEY_DUPLICATE', 'customFields.3.key'],
+    ]);
+    expect(problems[0]?.message.en).toBe(
+      'Plugin "tiny-shop": the key "joined_on" must start with the plugin\'s prefix "tiny_shop_" (e.g. tiny_shop_on)',
+    );
+    // Keys are unique across kinds too: one key, one thing.
+    const across = validatePlugin(broken({ surveys: [{ ...base.surveys[0], key: 'tiny_shop_lead_a' }] }));
+    expect(only(across, 'PLUGIN_KEY_DUPLICATE').path).toBe('leadGrades.0.key');
+  });
+
+  it('checks custom fields and their collisions with the core and other plugins', () => {
+    const problems = validatePlugin(
+      broken({
+        customFields: [
+          { key: 'tiny_shop_level', type: 'enum', labels: labels('等级', 'Level'), sensitive: true },
+          { key: 'tiny_shop_joined_on', type: 'date', labels: labels('入会日期', 'Joined on') },
+        ],
+      }),
+      {
+        coreCustomFieldKeys: ['tiny_shop_joined_on'],
+        otherCustomFieldKeys: new Map([['tiny_shop_level', 'retail']]),
+      },
+    );
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['PLUGIN_CUSTOM_FIELD_INVALID', 'customFields.0.sensitive'],
+      ['PLUGIN_CUSTOM_FIELD_INVALID', 'customFields.0.options'],
+      ['PLUGIN_CUSTOM_FIELD_COLLISION', 'customFields.0.key'],
+      ['PLUGIN_CUSTOM_FIELD_COLLISION', 'customFields.1.key'],
+    ]);
+    expect(problems[2]?.message['zh-CN']).toBe(
+      '插件「tiny-shop」：自定义字段「tiny_shop_level」已由插件「retail」提供',
+    );
+  });
+
+  it('checks that the defaults parse and stay the same through JSON', () => {
+    const noDefault = validatePlugin(
+      broken({
+        settings: {
+          schema: schema.extend({ budget: z.number().meta({ labels: labels('预算', 'Budget') }) }),
+          version: 1,
+        },
+      }),
+    );
+    const problem = only(noDefault, 'PLUGIN_SETTINGS_DEFAULT_INVALID');
+    expect(problem.path).toBe('settings.schema.budget');
+    expect(problem.message.en).toContain('Every setting needs a valid default');
+
+    const badDefault = validatePlugin(
+      broken({
+        settings: {
+          schema: schema.extend({
+            share: z
+              .number()
+              .max(1)
+              .default(5)
+              .meta({ labels: labels('占比', 'Share') }),
+          }),
+          version: 1,
+        },
+      }),
+    );
+    expect(only(badDefault, 'PLUGIN_SETTINGS_DEFAULT_INVALID').setting).toBe('share');
+
+    // zod 4: .default({}) on an object returns {} as is; its fields' defaults never apply.
+    const unstable = validatePlugin(
+      broken({
+        settings: {
+          schema: schema.extend({
+            group: z
+              .object({
+                n: z
+                  .number()
+                  .default(1)
+                  .meta({ labels: labels('数', 'N') }),
+              })
+              .default({ n: 1 })
+              .meta({ labels: labels('组', 'Group') }),
+            nested: z
+              .object({
+                n: z
+                  .number()
+                  .default(1)
+                  .meta({ labels: labels('数', 'N') }),
+              })
+              .default({} as { n: number })
+              .meta({ labels: labels('组', 'Group') }),
+          }),
+          version: 1,
+        },
+      }),
+    );
+    expect(only(unstable, 'PLUGIN_SETTINGS_DEFAULT_UNSTABLE').message.en).toContain('.prefault({})');
+  });
+
+  it('catches a settings migration that is not idempotent, or fails, or gives invalid settings', () => {
+    const withMigration = (migrate: (from: number, old: Readonly<Record<string, unknown>>) => object) =>
+      validatePlugin(broken({ settings: { schema, version: 2, migrate } }));
+
+    // Renaming an old key is idempotent: the second run finds nothing to rename.
+    const rename = (_from: number, old: Readonly<Record<string, unknown>>) => {
+      const { leadHours, ...rest } = old;
+      return typeof leadHours === 'number' ? { ...rest, leadSlaHours: leadHours } : rest;
+    };
+    expect(withMigration(rename)).toEqual([]);
+
+    // Scaling a number every time it runs is not.
+    const scale = (_from: number, old: Readonly<Record<string, unknown>>) => ({
+      ...old,
+      atRiskDays: (typeof old.atRiskDays === 'number' ? old.atRiskDays : 90) + 1,
+    });
+    const problem = only(withMigration(scale), 'PLUGIN_SETTINGS_MIGRATION_NOT_IDEMPOTENT');
+    expect(problem.path).toBe('settings.migrate');
+    expect(problem.message.en).toContain('not idempotent');
+
+    expect(
+      codes(
+        withMigration(() => {
+          throw new Error('boom');
+        }),
+      ),
+    ).toEqual(['PLUGIN_SETTINGS_MIGRATION_FAILED']);
+    expect(codes(withMigration(() => ({ leadSlaHours: -1 })))).toEqual(['PLUGIN_SETTINGS_MIGRATION_FAILED']);
+  });
+
+  it('checks setting references and the tier model with the defaults', () => {
+    const missing = only(
+      validatePlugin(broken({ lifecycle: { ...base.lifecycle, atRiskDays: { setting: 'atRisk' } } })),
+      'PLUGIN_SETTING_MISSING',
+    );
+    expect([missing.path, missing.setting]).toEqual(['lifecycle.atRiskDays', 'atRisk']);
+
+    const tier = validatePlugin(broken({ tierModel: { ...base.tierModel, defaultTier: 'mid' } }));
+    expect(tier.map((p) => p.code)).toContain('TIER_UNKNOWN');
+    expect(tier[0]?.message['zh-CN']).toMatch(/^插件「tiny-shop」：分层模型：/);
+  });
+
+  it('checks that tiers referenced by cadences, surveys and reminders exist', () => {
+    const problems = validatePlugin(
+      broken({
+        cadences: [{ ...base.cadences[0], tier: 'vip' }],
+        surveys: [{ ...base.surveys[0], audience: { tiers: ['high', 'gold'] } }],
+      }),
+    );
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['PLUGIN_TIER_UNKNOWN', 'cadences.0.tier'],
+      ['PLUGIN_TIER_UNKNOWN', 'surveys.0.audience.tiers.1'],
+    ]);
+    expect(problems[0]?.message.en).toBe(
+      'Plugin "tiny-shop": the tier "vip" is not in the tier model (it has: high, low)',
+    );
+    const noModel = validatePlugin(broken({ tierModel: undefined }));
+    expect(codes(noModel)).toEqual(['PLUGIN_TIER_UNKNOWN', 'PLUGIN_TIER_UNKNOWN']);
+  });
+
+  it('checks fields that rules refer to', () => {
+    const problems = validatePlugin(
+      broken({
+        reminders: [
+          {
+            ...base.reminders[0],
+            trigger: { on: 'date_field', field: 'tiny_shop_member_card', offsetDays: 0 },
+          },
+        ],
+      }),
+    );
+    expect(only(problems, 'PLUGIN_FIELD_UNKNOWN').message.en).toContain(
+      'not a date field the plugin declares',
+    );
+  });
+
+  it('checks rules once their numbers are resolved', () => {
+    const problems = validatePlugin(
+      broken({
+        leadGrades: [{ ...base.leadGrades[1] }, { ...base.leadGrades[0], followUpWithinHours: 0 }],
+        cadences: [{ ...base.cadences[0], interval: { every: 1.5, unit: 'month' } }],
+        lifecycle: { atRiskDays: 200, dormantDays: { setting: 'dormantDays' }, loyalOrders: 5 },
+      }),
+    );
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['PLUGIN_RULE_INVALID', 'leadGrades.0.when'],
+      ['PLUGIN_RULE_INVALID', 'leadGrades.1.followUpWithinHours'],
+      ['PLUGIN_RULE_INVALID', 'cadences.0.interval.every'],
+      ['PLUGIN_RULE_INVALID', 'lifecycle.dormantDays'],
+    ]);
+    expect(problems[3]?.message['zh-CN']).toBe('插件「tiny-shop」：沉睡天数（180）须大于流失风险天数（200）');
+  });
+
+  it('never throws, even when a plugin does', () => {
+    const hostile = {
+      ...valid,
+      get customFields(): never {
+        throw new Error('no');
+      },
+    };
+    expect(codes(validatePlugin(hostile))).toEqual(['PLUGIN_ENVELOPE_INVALID']);
+  });
+});
+
+describe('validateSettings', () => {
+  it('accepts the defaults and valid overrides', () => {
+    expect(validateSettings(valid, {})).toEqual([]);
+    expect(validateSettings(valid, { tiers: { high: 50_000 }, atRiskDays: 30 })).toEqual([]);
+  });
+
+  it('names the setting an admin has to change', () => {
+    const invalid = validateSettings(valid, { leadSlaHours: -3 });
+    expect(invalid.map((p) => [p.code, p.setting])).toEqual([['PLUGIN_SETTINGS_INVALID', 'leadSlaHours']]);
+    const order = validateSettings(valid, { atRiskDays: 365 });
+    expect(order.map((p) => [p.code, p.path])).toEqual([['PLUGIN_RULE_INVALID', 'lifecycle.dormantDays']]);
+  });
+});

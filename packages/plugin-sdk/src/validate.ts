@@ -1,0 +1,871 @@
+import { z } from 'zod';
+import {
+  type Cadence,
+  type CustomFieldDefinition,
+  cadenceShape,
+  customFieldShape,
+  KEY_PATTERN,
+  type LeadCondition,
+  type LeadGrade,
+  type LifecycleThresholds,
+  leadGradeShape,
+  lifecycleShape,
+  type Reminder,
+  reminderShape,
+  type SurveyDefinition,
+  surveyShape,
+} from './contributions';
+import {
+  type AnyPlugin,
+  API_VERSION,
+  keyPrefixOf,
+  type MissingSetting,
+  type Resolved,
+  resolveSettingRefs,
+} from './define-plugin';
+import { LABEL_PROPERTIES, type Labels, LOCALES, labelsShape } from './labels';
+import { isValidRange, parseVersion, satisfies } from './semver';
+import {
+  metricsOf,
+  type TierModel,
+  type TierProblemCode,
+  tierModelSchema,
+  validateTierModel,
+} from './tiering';
+
+/** The version of the plugin contract this SDK implements; a plugin's `sdk` range must admit it. */
+export const SDK_VERSION = '1.0.0';
+
+export type ProblemCode =
+  | 'PLUGIN_ENVELOPE_INVALID'
+  | 'PLUGIN_API_VERSION_UNSUPPORTED'
+  | 'PLUGIN_ID_INVALID'
+  | 'PLUGIN_ID_DUPLICATE'
+  | 'PLUGIN_VERSION_INVALID'
+  | 'PLUGIN_SDK_RANGE_INVALID'
+  | 'PLUGIN_SDK_UNSUPPORTED'
+  | 'PLUGIN_LABEL_MISSING'
+  | 'PLUGIN_KEY_INVALID'
+  | 'PLUGIN_KEY_NOT_PREFIXED'
+  | 'PLUGIN_KEY_DUPLICATE'
+  | 'PLUGIN_CUSTOM_FIELD_INVALID'
+  | 'PLUGIN_CUSTOM_FIELD_COLLISION'
+  | 'PLUGIN_FIELD_UNKNOWN'
+  | 'PLUGIN_TIER_UNKNOWN'
+  | 'PLUGIN_RULE_INVALID'
+  | 'PLUGIN_SETTING_MISSING'
+  | 'PLUGIN_SETTINGS_SCHEMA_INVALID'
+  | 'PLUGIN_SETTINGS_DEFAULT_INVALID'
+  | 'PLUGIN_SETTINGS_DEFAULT_UNSTABLE'
+  | 'PLUGIN_SETTINGS_INVALID'
+  | 'PLUGIN_SETTINGS_MIGRATION_FAILED'
+  | 'PLUGIN_SETTINGS_MIGRATION_NOT_IDEMPOTENT'
+  | 'PLUGIN_RULES_NOT_DETERMINISTIC'
+  | 'PLUGIN_TIER_MODEL_FAILED'
+  | TierProblemCode;
+
+/** One thing wrong with a plugin: what, where in the envelope, and a message naming the plugin. */
+export type Problem = {
+  code: ProblemCode;
+  /** The plugin's id (or `?` when it has none). */
+  plugin: string;
+  /** Where in the envelope, dotted: `customFields.2.key`, `settings.schema.tiers.high`. */
+  path: string;
+  /** The settings path a problem is about, when a number came from settings (for the admin form). */
+  setting?: string;
+  message: Labels;
+};
+
+export type ValidateOptions = {
+  /** The SDK version the host runs (default: this SDK's). */
+  sdkVersion?: string;
+  /** Ids of plugins already registered. */
+  existingIds?: Iterable<string>;
+  /** Custom field keys of the core (a plugin may not contribute one of them). */
+  coreCustomFieldKeys?: Iterable<string>;
+  /** Custom field keys other registered plugins contribute, each with its plugin's id. */
+  otherCustomFieldKeys?: ReadonlyMap<string, string>;
+};
+
+const ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const ID_MAX_LENGTH = 24;
+
+type Report = (code: ProblemCode, path: string, zh: string, en: string, setting?: string) => void;
+
+function reporterFor(plugin: string, problems: Problem[]): Report {
+  return (code, path, zh, en, setting) => {
+    problems.push({
+      code,
+      plugin,
+      path,
+      ...(setting ? { setting } : {}),
+      message: { 'zh-CN': `插件「${plugin}」：${zh}`, en: `Plugin "${plugin}": ${en}` },
+    });
+  };
+}
+
+const envelopeShape = z.strictObject({
+  apiVersion: z.number(),
+  id: z.string(),
+  version: z.string(),
+  sdk: z.string(),
+  labels: labelsShape,
+  description: labelsShape.optional(),
+  tierModel: z.unknown().optional(),
+  leadGrades: z.array(leadGradeShape).optional(),
+  surveys: z.array(surveyShape).optional(),
+  customFields: z.array(customFieldShape).optional(),
+  cadences: z.array(cadenceShape).optional(),
+  reminders: z.array(reminderShape).optional(),
+  lifecycle: lifecycleShape.optional(),
+  settings: z.strictObject({
+    schema: z.custom<z.ZodObject>((value) => value instanceof z.ZodObject, {
+      error: 'must be a zod object schema (z.object({...}))',
+    }),
+    version: z.number().int().min(1),
+    migrate: z
+      .custom<NonNullable<AnyPlugin['settings']['migrate']>>((value) => typeof value === 'function', {
+        error: 'must be a function',
+      })
+      .optional(),
+  }),
+});
+
+/**
+ * Everything wrong with a plugin, as values (never throws): the envelope's shape and format,
+ * its id, version and SDK range, labels in both languages everywhere (settings fields
+ * included), contributed keys (prefixed, well-formed, unique, no clash with the core's or
+ * another plugin's custom fields), the settings' defaults (`parse({})` succeeds and is
+ * stable), the settings migration (idempotent), and every rule resolved with the defaults
+ * (setting references, tier model, tiers referenced by cadences, surveys and reminders …).
+ */
+export function validatePlugin(envelope: unknown, options: ValidateOptions = {}): Problem[] {
+  const problems: Problem[] = [];
+  const id =
+    envelope !== null && typeof envelope === 'object' && typeof (envelope as { id?: unknown }).id === 'string'
+      ? (envelope as { id: string }).id
+      : '?';
+  const report = reporterFor(id, problems);
+  try {
+    validateInto(envelope, options, report);
+  } catch (error) {
+    report(
+      'PLUGIN_ENVELOPE_INVALID',
+      '',
+      `检查时出错：${(error as Error).message}`,
+      `checking it failed: ${(error as Error).message}`,
+    );
+  }
+  return problems;
+}
+
+function validateInto(envelope: unknown, options: ValidateOptions, report: Report): void {
+  const shape = envelopeShape.safeParse(envelope);
+  if (!shape.success) {
+    for (const issue of shape.error.issues) {
+      const path = issue.path.map(String).join('.');
+      report(
+        'PLUGIN_ENVELOPE_INVALID',
+        path,
+        `「${path || '插件'}」格式不正确（${issue.message}），请用 definePlugin 声明插件`,
+        `${path || 'the envelope'} is malformed (${issue.message}); declare the plugin with definePlugin`,
+      );
+    }
+    return;
+  }
+  const plugin = envelope as AnyPlugin;
+  const sdkVersion = options.sdkVersion ?? SDK_VERSION;
+
+  if (plugin.apiVersion !== API_VERSION) {
+    report(
+      'PLUGIN_API_VERSION_UNSUPPORTED',
+      'apiVersion',
+      `插件格式版本 ${plugin.apiVersion} 不受支持（支持 ${API_VERSION}），请用当前 SDK 的 definePlugin 重新构建`,
+      `envelope format ${plugin.apiVersion} is not supported (this host reads ${API_VERSION}); rebuild it with the current SDK's definePlugin`,
+    );
+  }
+  if (!ID_PATTERN.test(plugin.id) || plugin.id.length > ID_MAX_LENGTH) {
+    report(
+      'PLUGIN_ID_INVALID',
+      'id',
+      `标识「${plugin.id}」须为小写字母、数字和连字符（kebab-case），以字母开头，最长 ${ID_MAX_LENGTH} 个字符`,
+      `the id "${plugin.id}" must be kebab-case (lower-case letters, digits and hyphens, starting with a letter), at most ${ID_MAX_LENGTH} characters`,
+    );
+  }
+  if (new Set(options.existingIds ?? []).has(plugin.id)) {
+    report(
+      'PLUGIN_ID_DUPLICATE',
+      'id',
+      `标识「${plugin.id}」已被另一个已注册的插件使用`,
+      `the id "${plugin.id}" is already used by another registered plugin`,
+    );
+  }
+  if (!parseVersion(plugin.version)) {
+    report(
+      'PLUGIN_VERSION_INVALID',
+      'version',
+      `版本号「${plugin.version}」须为 主版本.次版本.修订号（如 1.0.0）`,
+      `the version "${plugin.version}" must be major.minor.patch (e.g. 1.0.0)`,
+    );
+  }
+  if (!isValidRange(plugin.sdk)) {
+    report(
+      'PLUGIN_SDK_RANGE_INVALID',
+      'sdk',
+      `SDK 版本范围「${plugin.sdk}」无法识别（示例：^1.0.0）`,
+      `the SDK range "${plugin.sdk}" is not a version range (e.g. ^1.0.0)`,
+    );
+  } else if (!satisfies(sdkVersion, plugin.sdk)) {
+    report(
+      'PLUGIN_SDK_UNSUPPORTED',
+      'sdk',
+      `适用的 SDK 版本为「${plugin.sdk}」，而本系统运行的是 SDK ${sdkVersion}`,
+      `it targets SDK "${plugin.sdk}", but this server runs SDK ${sdkVersion}`,
+    );
+  }
+
+  checkLabels(plugin, '', report);
+  checkKeys(plugin, report);
+  checkCustomFields(plugin, options, report);
+
+  const defaults = checkSettings(plugin, report);
+  if (defaults === undefined) return;
+  checkRules(plugin, defaults, report);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labels
+
+function checkLabels(value: unknown, path: string, report: Report): void {
+  if (value === null || typeof value !== 'object' || value instanceof z.ZodType) return;
+  for (const [key, item] of Object.entries(value)) {
+    const itemPath = path ? `${path}.${key}` : key;
+    if ((LABEL_PROPERTIES as readonly string[]).includes(key) && item !== null && typeof item === 'object') {
+      checkLabelPair(item as Record<string, unknown>, itemPath, report);
+    } else {
+      checkLabels(item, itemPath, report);
+    }
+  }
+}
+
+function checkLabelPair(labels: Record<string, unknown>, path: string, report: Report): void {
+  for (const locale of LOCALES) {
+    const text = labels[locale];
+    if (typeof text !== 'string' || text.trim() === '') {
+      report(
+        'PLUGIN_LABEL_MISSING',
+        `${path}.${locale}`,
+        `「${path}」缺少${locale === 'zh-CN' ? '中文' : '英文'}文本（${locale}）`,
+        `${path} has no ${locale === 'zh-CN' ? 'Chinese' : 'English'} text (${locale})`,
+      );
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+
+function contributedKeys(plugin: AnyPlugin): { key: string; path: string }[] {
+  const keys: { key: string; path: string }[] = [];
+  const collect = (items: readonly { key: string }[] | undefined, section: string) => {
+    items?.forEach((item, index) => {
+      keys.push({ key: item.key, path: `${section}.${index}.key` });
+    });
+  };
+  collect(plugin.customFields, 'customFields');
+  collect(plugin.surveys, 'surveys');
+  collect(plugin.leadGrades, 'leadGrades');
+  collect(plugin.cadences, 'cadences');
+  collect(plugin.reminders, 'reminders');
+  return keys;
+}
+
+function checkKeys(plugin: AnyPlugin, report: Report): void {
+  const prefix = keyPrefixOf(plugin.id);
+  const seen = new Map<string, string>();
+  for (const { key, path } of contributedKeys(plugin)) {
+    if (!KEY_PATTERN.test(key)) {
+      report(
+        'PLUGIN_KEY_INVALID',
+        path,
+        `键「${key}」须为小写字母、数字和下划线，以字母开头，最长 40 个字符`,
+        `the key "${key}" must be lower-case letters, digits and underscores, starting with a letter, at most 40 characters`,
+      );
+    } else if (!key.startsWith(prefix) || key.length === prefix.length) {
+      report(
+        'PLUGIN_KEY_NOT_PREFIXED',
+        path,
+        `键「${key}」须以插件前缀「${prefix}」开头（如 ${prefix}${key.replace(/^.*?_/, '') || 'name'}）`,
+        `the key "${key}" must start with the plugin's prefix "${prefix}" (e.g. ${prefix}${key.replace(/^.*?_/, '') || 'name'})`,
+      );
+    }
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      report(
+        'PLUGIN_KEY_DUPLICATE',
+        path,
+        `键「${key}」重复（已用于 ${earlier}）`,
+        `the key "${key}" is used twice (also at ${earlier})`,
+      );
+    } else {
+      seen.set(key, path);
+    }
+  }
+  plugin.surveys?.forEach((survey, index) => {
+    checkUnique(
+      survey.questions.map((question) => question.key),
+      `surveys.${index}.questions`,
+      '题目键',
+      'question key',
+      report,
+    );
+    survey.questions.forEach((question, questionIndex) => {
+      checkUnique(
+        (question.options ?? []).map((option) => option.value),
+        `surveys.${index}.questions.${questionIndex}.options`,
+        '选项值',
+        'option value',
+        report,
+      );
+    });
+  });
+  plugin.customFields?.forEach((field, index) => {
+    checkUnique(
+      (field.options ?? []).map((option) => option.value),
+      `customFields.${index}.options`,
+      '选项值',
+      'option value',
+      report,
+    );
+  });
+}
+
+function checkUnique(
+  values: readonly string[],
+  path: string,
+  zhName: string,
+  enName: string,
+  report: Report,
+) {
+  const seen = new Set<string>();
+  values.forEach((value, index) => {
+    if (seen.has(value)) {
+      report(
+        'PLUGIN_KEY_DUPLICATE',
+        `${path}.${index}`,
+        `${zhName}「${value}」重复`,
+        `the ${enName} "${value}" is used twice`,
+      );
+    }
+    seen.add(value);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Custom fields
+
+const TEXT_ONLY_VALIDATION = ['checkDigit', 'pattern', 'minLength', 'maxLength'] as const;
+const NUMBER_ONLY_VALIDATION = ['min', 'max'] as const;
+
+function checkCustomFields(plugin: AnyPlugin, options: ValidateOptions, report: Report): void {
+  const core = new Set(options.coreCustomFieldKeys ?? []);
+  plugin.customFields?.forEach((field, index) => {
+    const path = `customFields.${index}`;
+    const invalid = (where: string, zh: string, en: string) =>
+      report(
+        'PLUGIN_CUSTOM_FIELD_INVALID',
+        `${path}${where}`,
+        `自定义字段「${field.key}」${zh}`,
+        `custom field "${field.key}" ${en}`,
+      );
+    if (field.sensitive && field.type !== 'text') {
+      invalid('.sensitive', '只有文本字段可以设为敏感字段', 'can be sensitive only if it is a text field');
+    }
+    const hasOptions = (field.options?.length ?? 0) > 0;
+    if ((field.type === 'enum' || field.type === 'multi_enum') && !hasOptions) {
+      invalid('.options', '是选项字段，须列出选项', 'is an option field and needs its options');
+    }
+    if (field.type !== 'enum' && field.type !== 'multi_enum' && field.options !== undefined) {
+      invalid('.options', '不是选项字段，不能有选项', 'is not an option field and cannot have options');
+    }
+    for (const rule of TEXT_ONLY_VALIDATION) {
+      if (field.validation?.[rule] !== undefined && field.type !== 'text') {
+        invalid(
+          `.validation.${rule}`,
+          `的校验规则 ${rule} 只适用于文本字段`,
+          `: the rule ${rule} applies to text fields only`,
+        );
+      }
+    }
+    for (const rule of NUMBER_ONLY_VALIDATION) {
+      if (field.validation?.[rule] !== undefined && field.type !== 'number' && field.type !== 'money') {
+        invalid(
+          `.validation.${rule}`,
+          `的校验规则 ${rule} 只适用于数字和金额字段`,
+          `: the rule ${rule} applies to number and money fields only`,
+        );
+      }
+    }
+    if (field.validation?.pattern !== undefined) {
+      try {
+        new RegExp(field.validation.pattern);
+      } catch {
+        invalid('.validation.pattern', '的正则表达式无效', 'has an invalid pattern');
+      }
+    }
+    if (core.has(field.key)) {
+      report(
+        'PLUGIN_CUSTOM_FIELD_COLLISION',
+        `${path}.key`,
+        `自定义字段「${field.key}」与系统字段同名`,
+        `custom field "${field.key}" has the name of a core field`,
+      );
+    }
+    const owner = options.otherCustomFieldKeys?.get(field.key);
+    if (owner !== undefined) {
+      report(
+        'PLUGIN_CUSTOM_FIELD_COLLISION',
+        `${path}.key`,
+        `自定义字段「${field.key}」已由插件「${owner}」提供`,
+        `custom field "${field.key}" is already contributed by plugin "${owner}"`,
+      );
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+/** Deep equality of JSON-like values (key order ignored). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const aKeys = Object.keys(a as object).filter((key) => (a as Record<string, unknown>)[key] !== undefined);
+  const bKeys = Object.keys(b as object).filter((key) => (b as Record<string, unknown>)[key] !== undefined);
+  if (aKeys.length !== bKeys.length) return false;
+  return aKeys.every((key) =>
+    jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+  );
+}
+
+function issuePath(issue: z.core.$ZodIssue): string {
+  return issue.path.map(String).join('.');
+}
+
+/** Checks the settings and returns the defaults (undefined when they do not parse). */
+function checkSettings(plugin: AnyPlugin, report: Report): Record<string, unknown> | undefined {
+  const { schema } = plugin.settings;
+  checkSettingLabels(schema, report);
+  const parsed = schema.safeParse({});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = issuePath(issue);
+      report(
+        'PLUGIN_SETTINGS_DEFAULT_INVALID',
+        `settings.schema${field ? `.${field}` : ''}`,
+        `设置项「${field || '（全部）'}」的默认值无效：${issue.message}。每个设置项都须有有效的默认值`,
+        `the default of the setting "${field || '(all)'}" is invalid: ${issue.message}. Every setting needs a valid default`,
+        field || undefined,
+      );
+    }
+    return undefined;
+  }
+  const defaults = parsed.data;
+  let stored: unknown;
+  try {
+    stored = JSON.parse(JSON.stringify(defaults));
+  } catch {
+    stored = undefined;
+  }
+  // zod 4 returns a `.default(value)` as it is, unchecked: parsing the stored defaults again
+  // is what finds a default that breaks its own field's rules.
+  const reparsed = schema.safeParse(stored);
+  if (!reparsed.success) {
+    for (const issue of reparsed.error.issues) {
+      const field = issuePath(issue);
+      report(
+        'PLUGIN_SETTINGS_DEFAULT_INVALID',
+        `settings.schema${field ? `.${field}` : ''}`,
+        `设置项「${field || '（全部）'}」的默认值不符合它自己的规则：${issue.message}`,
+        `the default of the setting "${field || '(all)'}" breaks its own rules: ${issue.message}`,
+        field || undefined,
+      );
+    }
+    return undefined;
+  }
+  if (!jsonEqual(reparsed.data, defaults) || !jsonEqual(stored, defaults)) {
+    report(
+      'PLUGIN_SETTINGS_DEFAULT_UNSTABLE',
+      'settings.schema',
+      '默认设置保存为 JSON 后再次解析结果不同（嵌套对象请用 .prefault({}) 而不是 .default({})，且不要用 transform 或日期类型）',
+      'the default settings change when stored as JSON and parsed again (use .prefault({}) rather than .default({}) on nested objects, and no transforms or dates)',
+    );
+  }
+  checkMigration(plugin, defaults, report);
+  return defaults;
+}
+
+/** Every settings field (and group) needs `.meta({ labels: { 'zh-CN', en } })` for the admin form. */
+function checkSettingLabels(schema: z.ZodObject, report: Report): void {
+  let json: Record<string, unknown>;
+  try {
+    json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  } catch (error) {
+    report(
+      'PLUGIN_SETTINGS_SCHEMA_INVALID',
+      'settings.schema',
+      `设置的结构无法生成表单：${(error as Error).message}`,
+      `the settings cannot be turned into a form: ${(error as Error).message}`,
+    );
+    return;
+  }
+  const walk = (node: Record<string, unknown>, path: string) => {
+    const properties = node.properties;
+    if (properties === null || typeof properties !== 'object') return;
+    for (const [name, child] of Object.entries(properties as Record<string, Record<string, unknown>>)) {
+      const childPath = path ? `${path}.${name}` : name;
+      const labels = child.labels ?? child.label;
+      if (labels === null || typeof labels !== 'object') {
+        report(
+          'PLUGIN_LABEL_MISSING',
+          `settings.schema.${childPath}`,
+          `设置项「${childPath}」缺少名称，请加上 .meta({ labels: { 'zh-CN': …, en: … } })`,
+          `the setting "${childPath}" has no name; add .meta({ labels: { 'zh-CN': …, en: … } })`,
+          childPath,
+        );
+      } else {
+        checkLabelPair(labels as Record<string, unknown>, `settings.schema.${childPath}.labels`, report);
+      }
+      for (const property of ['help', 'description'] as const) {
+        const text = child[property];
+        if (text !== null && typeof text === 'object') {
+          checkLabelPair(text as Record<string, unknown>, `settings.schema.${childPath}.${property}`, report);
+        }
+      }
+      walk(child, childPath);
+    }
+  };
+  walk(json, '');
+}
+
+/**
+ * A migration must turn stored overrides into overrides that parse, and be idempotent:
+ * migrate(from, migrate(from, x)) = migrate(from, x), tried for every older version `from`
+ * and the current one, with x = no overrides and x = the defaults.
+ */
+function checkMigration(plugin: AnyPlugin, defaults: Record<string, unknown>, report: Report): void {
+  const { migrate, schema, version } = plugin.settings;
+  if (!migrate) return;
+  for (let from = 1; from <= version; from++) {
+    for (const [name, input] of [
+      ['{}', {}],
+      ['defaults', defaults],
+    ] as const) {
+      const path = 'settings.migrate';
+      let once: unknown;
+      let twice: unknown;
+      try {
+        once = migrate(from, structuredClone(input));
+        twice = migrate(from, structuredClone(once as Record<string, unknown>));
+      } catch (error) {
+        report(
+          'PLUGIN_SETTINGS_MIGRATION_FAILED',
+          path,
+          `从设置版本 ${from} 迁移（${name}）时出错：${(error as Error).message}`,
+          `migrating settings from version ${from} (${name}) failed: ${(error as Error).message}`,
+        );
+        return;
+      }
+      const parsed = schema.safeParse(once);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        report(
+          'PLUGIN_SETTINGS_MIGRATION_FAILED',
+          path,
+          `从设置版本 ${from} 迁移（${name}）的结果无效：${issue ? `${issuePath(issue)} ${issue.message}` : ''}`,
+          `migrating settings from version ${from} (${name}) gives invalid settings: ${issue ? `${issuePath(issue)} ${issue.message}` : ''}`,
+        );
+        return;
+      }
+      if (!jsonEqual(once, twice)) {
+        report(
+          'PLUGIN_SETTINGS_MIGRATION_NOT_IDEMPOTENT',
+          path,
+          `设置迁移不是幂等的：从版本 ${from} 迁移（${name}）两次与迁移一次结果不同（已是新格式的设置不应再被改动）`,
+          `the settings migration is not idempotent: migrating (${name}) from version ${from} twice differs from migrating once (settings already in the new form must be left as they are)`,
+        );
+        return;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules, resolved with settings
+
+type ResolvedRules = {
+  leadGrades: readonly Resolved<LeadGrade>[];
+  surveys: readonly Resolved<SurveyDefinition>[];
+  cadences: readonly Resolved<Cadence>[];
+  reminders: readonly Resolved<Reminder>[];
+  lifecycle: Resolved<LifecycleThresholds> | null;
+};
+
+function checkRules(plugin: AnyPlugin, settings: Record<string, unknown>, report: Report): void {
+  const missing: MissingSetting[] = [];
+  const rules: ResolvedRules = {
+    leadGrades: resolveSettingRefs(plugin.leadGrades ?? [], settings, 'leadGrades', missing),
+    surveys: resolveSettingRefs(plugin.surveys ?? [], settings, 'surveys', missing),
+    cadences: resolveSettingRefs(plugin.cadences ?? [], settings, 'cadences', missing),
+    reminders: resolveSettingRefs(plugin.reminders ?? [], settings, 'reminders', missing),
+    lifecycle: plugin.lifecycle ? resolveSettingRefs(plugin.lifecycle, settings, 'lifecycle', missing) : null,
+  };
+  for (const { path, setting } of missing) {
+    report(
+      'PLUGIN_SETTING_MISSING',
+      path,
+      `「${path}」读取的设置项「${setting}」不存在或不是数字`,
+      `${path} reads the setting "${setting}", which is missing or not a number`,
+      setting,
+    );
+  }
+
+  let tierKeys: Set<string> | null = null;
+  let tierModel: TierModel | null = null;
+  if (plugin.tierModel !== undefined) {
+    for (const tierProblem of validateTierModel(plugin.tierModel, settings)) {
+      report(
+        tierProblem.code,
+        `tierModel${tierProblem.path ? `.${tierProblem.path}` : ''}`,
+        `分层模型：${tierProblem.message['zh-CN']}`,
+        `tier model: ${tierProblem.message.en}`,
+        tierProblem.setting,
+      );
+    }
+    const parsed = tierModelSchema.safeParse(plugin.tierModel);
+    if (parsed.success) {
+      tierModel = parsed.data;
+      tierKeys = new Set(parsed.data.tiers.map((tier) => tier.key));
+    }
+  }
+  checkTierReferences(plugin, tierKeys, report);
+  checkFieldReferences(plugin, tierModel, report);
+  if (missing.length === 0) checkResolvedRules(rules, report);
+}
+
+function checkTierReferences(plugin: AnyPlugin, tierKeys: Set<string> | null, report: Report): void {
+  const check = (tier: string, path: string) => {
+    if (tierKeys === null) {
+      report(
+        'PLUGIN_TIER_UNKNOWN',
+        path,
+        `引用了层级「${tier}」，但插件没有声明分层模型`,
+        `it refers to the tier "${tier}" but declares no tier model`,
+      );
+    } else if (!tierKeys.has(tier)) {
+      report(
+        'PLUGIN_TIER_UNKNOWN',
+        path,
+        `引用的层级「${tier}」不在分层模型中（现有：${[...tierKeys].join('、')}）`,
+        `the tier "${tier}" is not in the tier model (it has: ${[...tierKeys].join(', ')})`,
+      );
+    }
+  };
+  plugin.cadences?.forEach((cadence, index) => {
+    check(cadence.tier, `cadences.${index}.tier`);
+  });
+  plugin.surveys?.forEach((survey, index) => {
+    survey.audience?.tiers?.forEach((tier, tierIndex) => {
+      check(tier, `surveys.${index}.audience.tiers.${tierIndex}`);
+    });
+  });
+  plugin.reminders?.forEach((reminder, index) => {
+    reminder.audience?.tiers?.forEach((tier, tierIndex) => {
+      check(tier, `reminders.${index}.audience.tiers.${tierIndex}`);
+    });
+  });
+}
+
+function checkFieldReferences(plugin: AnyPlugin, tierModel: TierModel | null, report: Report): void {
+  const fields = new Map<string, CustomFieldDefinition>(
+    (plugin.customFields ?? []).map((field) => [field.key, field]),
+  );
+  const unknown = (path: string, key: string, zhKind: string, enKind: string) =>
+    report(
+      'PLUGIN_FIELD_UNKNOWN',
+      path,
+      `引用的自定义字段「${key}」不是本插件声明的${zhKind}字段`,
+      `it refers to the custom field "${key}", which is not a ${enKind === 'custom' ? '' : `${enKind} `}field the plugin declares`,
+    );
+  plugin.reminders?.forEach((reminder, index) => {
+    if (reminder.trigger.on === 'date_field' && fields.get(reminder.trigger.field)?.type !== 'date') {
+      unknown(`reminders.${index}.trigger.field`, reminder.trigger.field, '日期', 'date');
+    }
+  });
+  if (tierModel) {
+    for (const metric of metricsOf(tierModel)) {
+      const colon = metric.indexOf(':');
+      if (colon < 0) continue;
+      const kind = metric.slice(0, colon);
+      const key = metric.slice(colon + 1);
+      const type = fields.get(key)?.type;
+      const numeric = type === 'number' || type === 'money';
+      if (kind === 'custom_enum' ? type !== 'enum' : !numeric) {
+        unknown(
+          'tierModel',
+          key,
+          kind === 'custom_enum' ? '选项' : '数字',
+          kind === 'custom_enum' ? 'option' : 'number',
+        );
+      }
+    }
+  }
+  const walkCondition = (condition: LeadCondition | undefined, path: string) => {
+    if (!condition) return;
+    if ('all' in condition) {
+      condition.all.forEach((item, i) => {
+        walkCondition(item, `${path}.all.${i}`);
+      });
+    } else if ('any' in condition) {
+      condition.any.forEach((item, i) => {
+        walkCondition(item, `${path}.any.${i}`);
+      });
+    } else if (
+      condition.field.startsWith('custom:') &&
+      !fields.has(condition.field.slice('custom:'.length))
+    ) {
+      unknown(`${path}.field`, condition.field.slice('custom:'.length), '', 'custom');
+    }
+  };
+  plugin.leadGrades?.forEach((grade, index) => {
+    walkCondition(grade.when, `leadGrades.${index}.when`);
+  });
+}
+
+function checkResolvedRules(rules: ResolvedRules, report: Report): void {
+  const rule = (path: string, zh: string, en: string, setting?: string) =>
+    report('PLUGIN_RULE_INVALID', path, zh, en, setting);
+  const isWhole = (value: number, min: number, max: number) =>
+    Number.isInteger(value) && value >= min && value <= max;
+
+  rules.leadGrades.forEach((grade, index) => {
+    if (grade.when === undefined && index !== rules.leadGrades.length - 1) {
+      rule(
+        `leadGrades.${index}.when`,
+        `线索等级「${grade.grade}」没有条件，只有最后一个等级可以不设条件（兜底）`,
+        `lead grade "${grade.grade}" has no condition; only the last grade may go without one (the rest)`,
+      );
+    }
+    if (!(grade.followUpWithinHours > 0 && grade.followUpWithinHours <= 24 * 365)) {
+      rule(
+        `leadGrades.${index}.followUpWithinHours`,
+        `线索等级「${grade.grade}」的跟进时限须为 1 小时到 1 年之间（现为 ${grade.followUpWithinHours}）`,
+        `lead grade "${grade.grade}" needs a follow-up time between 1 hour and a year (it is ${grade.followUpWithinHours})`,
+      );
+    }
+  });
+  rules.surveys.forEach((survey, index) => {
+    const path = `surveys.${index}`;
+    if (survey.kind === 'nps' && !survey.questions.some((question) => question.type === 'nps')) {
+      rule(
+        `${path}.questions`,
+        `净推荐值问卷「${survey.key}」须有一道 0–10 分的推荐题（type: 'nps'）`,
+        `NPS survey "${survey.key}" needs a 0–10 recommendation question (type: 'nps')`,
+      );
+    }
+    survey.questions.forEach((question, questionIndex) => {
+      const questionPath = `${path}.questions.${questionIndex}`;
+      const choice = question.type === 'single_choice' || question.type === 'multi_choice';
+      if (choice && (question.options?.length ?? 0) < 2) {
+        rule(
+          `${questionPath}.options`,
+          `问卷「${survey.key}」的选择题「${question.key}」至少需要两个选项`,
+          `survey "${survey.key}": the choice question "${question.key}" needs at least two options`,
+        );
+      }
+      if (question.scale && !(question.scale.min < question.scale.max)) {
+        rule(
+          `${questionPath}.scale`,
+          `问卷「${survey.key}」的题目「${question.key}」评分范围须从小到大`,
+          `survey "${survey.key}": the scale of "${question.key}" must go from low to high`,
+        );
+      }
+    });
+    if ('after' in survey.schedule && !isWhole(survey.schedule.delayDays, 0, 3650)) {
+      rule(
+        `${path}.schedule.delayDays`,
+        `问卷「${survey.key}」的发送延迟须为 0–3650 之间的整数天（现为 ${survey.schedule.delayDays}）`,
+        `survey "${survey.key}" needs a delay of 0–3650 whole days (it is ${survey.schedule.delayDays})`,
+      );
+    }
+  });
+  rules.cadences.forEach((cadence, index) => {
+    if (!isWhole(cadence.interval.every, 1, 365)) {
+      rule(
+        `cadences.${index}.interval.every`,
+        `联系频率「${cadence.key}」的间隔须为 1–365 之间的整数（现为 ${cadence.interval.every}）`,
+        `cadence "${cadence.key}" needs an interval of 1–365 whole units (it is ${cadence.interval.every})`,
+      );
+    }
+  });
+  rules.reminders.forEach((reminder, index) => {
+    if (!isWhole(reminder.trigger.offsetDays, -365, 365)) {
+      rule(
+        `reminders.${index}.trigger.offsetDays`,
+        `提醒「${reminder.key}」的提前/延后天数须为 −365 到 365 之间的整数（现为 ${reminder.trigger.offsetDays}）`,
+        `reminder "${reminder.key}" needs an offset of −365 to 365 whole days (it is ${reminder.trigger.offsetDays})`,
+      );
+    }
+  });
+  const lifecycle = rules.lifecycle;
+  if (lifecycle) {
+    if (!isWhole(lifecycle.atRiskDays, 1, 3650) || !isWhole(lifecycle.dormantDays, 1, 3650)) {
+      rule(
+        'lifecycle',
+        '生命周期天数须为 1–3650 之间的整数',
+        'lifecycle days must be whole numbers from 1 to 3650',
+      );
+    } else if (lifecycle.atRiskDays >= lifecycle.dormantDays) {
+      rule(
+        'lifecycle.dormantDays',
+        `沉睡天数（${lifecycle.dormantDays}）须大于流失风险天数（${lifecycle.atRiskDays}）`,
+        `dormant days (${lifecycle.dormantDays}) must be more than at-risk days (${lifecycle.atRiskDays})`,
+      );
+    }
+    if (!isWhole(lifecycle.loyalOrders, 2, 1000)) {
+      rule(
+        'lifecycle.loyalOrders',
+        `忠诚客户的订单数须为 2–1000 之间的整数（现为 ${lifecycle.loyalOrders}）`,
+        `loyal orders must be a whole number from 2 to 1000 (it is ${lifecycle.loyalOrders})`,
+      );
+    }
+  }
+}
+
+/**
+ * Everything wrong with settings a tenant's admin wants to save (defaults ⊕ overrides,
+ * not yet parsed): the schema's own messages (refinements included), then every rule
+ * resolved with them — the tier model's overlapping thresholds or weights that do not add
+ * up, lead grade SLAs, cadence intervals, lifecycle days. `setting` names the field.
+ */
+export function validateSettings(plugin: AnyPlugin, settings: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const report = reporterFor(plugin.id, problems);
+  const parsed = plugin.settings.schema.safeParse(settings);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = issuePath(issue);
+      report(
+        'PLUGIN_SETTINGS_INVALID',
+        `settings${field ? `.${field}` : ''}`,
+        `设置项「${field || '（全部）'}」无效：${issue.message}`,
+        `the setting "${field || '(all)'}" is invalid: ${issue.message}`,
+        field || undefined,
+      );
+    }
+    return problems;
+  }
+  checkRules(plugin, parsed.data, report);
+  return problems;
+}
