@@ -70,6 +70,7 @@ export const CUSTOMER_SORTS = [
   'orderCount',
   'lastDealAt',
   'completeness',
+  'tierScore',
 ] as const satisfies readonly CustomerSort[];
 export const LEVELS = ['high', 'mid', 'low'] as const satisfies readonly ValueLevel[];
 export const NEED_TYPES = ['product', 'service', 'both'] as const satisfies readonly NeedType[];

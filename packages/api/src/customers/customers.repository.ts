@@ -34,6 +34,8 @@ function selectCustomerSummaries(trx: Transaction<Database>, tenantId: string, a
       'customers.value_level',
       'customers.activity_level',
       'customers.completeness',
+      'customers.tier',
+      'customers.tier_score',
       'customers.custom_fields',
       staleCondition.as('stale'),
       secretHintsColumn.as('secret_hints'),
@@ -67,6 +69,8 @@ function toSummary(row: SummaryRow): CustomerListItem {
     valueLevel: row.value_level,
     activityLevel: row.activity_level,
     completeness: row.completeness,
+    tier: row.tier,
+    tierScore: row.tier_score,
     stale: row.stale,
     customFields: row.custom_fields,
     sensitive: maskedSecrets(row.secret_hints),
@@ -180,6 +184,9 @@ export async function findCustomer(
       'customers.recent_touches',
       'customers.credit_code',
       'customers.merged_into',
+      'customers.tier_explanation',
+      'customers.tier_changed_at',
+      'customers.tier_settings_version',
       'tenants.currency',
       sql<
         string[]
@@ -213,6 +220,9 @@ export async function findCustomer(
     completenessMissing: row.completeness_missing,
     creditCode: row.credit_code,
     mergedInto: row.merged_into,
+    tierExplanation: row.tier_explanation,
+    tierChangedAt: row.tier_changed_at?.toISOString() ?? null,
+    tierSettingsVersion: row.tier_settings_version,
   };
 }
 

@@ -82,6 +82,7 @@ export const CUSTOMER_SORTS = [
   'orderCount',
   'lastDealAt',
   'completeness',
+  'tierScore',
 ] as const;
 export type BuiltInSort = (typeof CUSTOMER_SORTS)[number];
 /** A built-in sort, or `custom:<key>` for a custom field. */
@@ -144,6 +145,13 @@ export const customerFilterFields = {
   createdFrom: dateInput.optional(),
   createdTo: dateInput.optional(),
   custom: z.array(customFieldFilterInput).max(10).optional(),
+  /** Tiers (客户分层) of the tenant's industry profile, by key. */
+  tiers: z
+    .array(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/))
+    .max(12)
+    .optional(),
+  tierScoreMin: z.number().min(0).max(100).optional(),
+  tierScoreMax: z.number().min(0).max(100).optional(),
   archived: z.boolean().default(false),
 };
 
@@ -185,6 +193,10 @@ const customerSummaryShape = {
   valueLevel: z.enum(VALUE_LEVELS),
   activityLevel: z.enum(ACTIVITY_LEVELS),
   completeness: z.number().int(),
+  /** The customer's tier (客户分层) by its industry profile; null until the first re-tier. */
+  tier: z.string().nullable(),
+  /** 0–100 as a decimal string; null for value-threshold models. */
+  tierScore: z.string().nullable(),
   /** Not updated for 30 days. */
   stale: z.boolean(),
   customFields: z.record(z.string(), z.union([z.string(), z.boolean(), z.array(z.string()), z.null()])),
@@ -220,6 +232,10 @@ export const customerOutput = z.object({
   creditCode: z.string().nullable(),
   /** Set when this customer was merged into another (a tombstone). */
   mergedInto: z.string().nullable(),
+  /** How the tier was reached: each dimension's raw value, normalised score, weight, contribution; the rule. */
+  tierExplanation: z.record(z.string(), z.unknown()).nullable(),
+  tierChangedAt: z.string().nullable(),
+  tierSettingsVersion: z.number().int().nullable(),
 });
 export type CustomerOutput = z.infer<typeof customerOutput>;
 

@@ -30,6 +30,8 @@ const BUILT_IN_SORTS = {
     pattern: TIMESTAMP,
   },
   completeness: { expression: sql`customers.completeness`, cast: 'smallint', pattern: INTEGER },
+  // Not yet scored (or a value-threshold model) sorts below every score, in both directions.
+  tierScore: { expression: sql`coalesce(customers.tier_score, -1)`, cast: 'numeric', pattern: DECIMAL },
 } satisfies Record<string, SortSpec>;
 
 function definitionOf(definitions: Definitions, key: string): CustomFieldDefinition {
@@ -252,6 +254,11 @@ export function customerConditions(
     if (query.lastDealTo) add(sql<boolean>`customers.last_deal_at < ${query.lastDealTo}::date + 1`);
     if (query.createdFrom) add(sql<boolean>`customers.created_at >= ${query.createdFrom}::date`);
     if (query.createdTo) add(sql<boolean>`customers.created_at < ${query.createdTo}::date + 1`);
+    if (query.tiers?.length) add(oneOf('customers.tier', query.tiers, 'text'));
+    if (query.tierScoreMin !== undefined)
+      add(sql<boolean>`customers.tier_score >= ${query.tierScoreMin}::numeric`);
+    if (query.tierScoreMax !== undefined)
+      add(sql<boolean>`customers.tier_score <= ${query.tierScoreMax}::numeric`);
     for (const filter of query.custom ?? []) add(customCondition(definitions, filter));
     if (query.search) {
       const byText = searchCondition(tenantId, query.search);

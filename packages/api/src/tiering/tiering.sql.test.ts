@@ -3,6 +3,8 @@ import { evaluateTierModel, type TierCustomer, type TierModel, type TierSettings
 import { createTestDatabase, type TestDatabase } from '@crm/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listCustomers } from '../customers/customers.repository';
+import { listCustomersInput } from '../customers/customers.schemas';
 import { refreshCustomerFacts } from '../customers/facts.repository';
 import { readTimeline } from '../timeline/timeline';
 import { previewTiering, retierTenant } from './tiering.repository';
@@ -430,6 +432,32 @@ describe(`tiering SQL agrees with the pure evaluator (${process.env.TEST_DATABAS
     // Nothing was written by the previews: the re-tier moved exactly the previewed customers.
     expect(full.moving).toBe([...after].filter(([id, row]) => before.get(id) !== row.tier).length);
     await retier(WEIGHTED, WEIGHTED_SETTINGS);
+  });
+
+  it('filters customers by tier and score and sorts them by score, keyset-paged', async () => {
+    await retier(WEIGHTED, WEIGHTED_SETTINGS);
+    const expected = evaluateTierModel(WEIGHTED, WEIGHTED_SETTINGS, customers)
+      .filter((r) => (r.tier === 'key' || r.tier === 'ordinary') && (r.score ?? 0) <= 60)
+      .sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0));
+    expect(expected.length).toBeGreaterThan(7);
+    const access = { userId: crypto.randomUUID(), teamId: null, scope: 'all' as const };
+    const seen: Array<{ id: string; tier: string | null; tierScore: string | null }> = [];
+    let cursor: string | null = null;
+    do {
+      const input = listCustomersInput.parse({
+        tiers: ['key', 'ordinary'],
+        tierScoreMax: 60,
+        sort: 'tierScore',
+        direction: 'desc',
+        limit: 7,
+        cursor,
+      });
+      const page = await database.withTenant(tenantId, (trx) => listCustomers(trx, tenantId, access, input));
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.map((c) => c.id)).toEqual(expected.map((r) => r.id));
+    expect(seen.map((c) => Number(c.tierScore))).toEqual(expected.map((r) => r.score));
   });
 
   it('shows tier moves on the customer timeline', async () => {
