@@ -5,18 +5,31 @@ import { DUPLICATES_SCHEDULE, type DuplicatesJobs, registerDuplicatesJobs } from
 import { type IdempotencyJobs, registerIdempotencyJobs } from './idempotency';
 import { registerSensitiveJobs, type SensitiveJobs } from './sensitive/sensitive.jobs';
 import { IMPORT_PRUNE_SCHEDULE, type ImportJobs, registerImportJobs } from './imports/imports.jobs';
+import {
+  registerTieringJobs,
+  TIERING_SCHEDULE,
+  type TieringJobs,
+  type TierSourceResolver,
+} from './tiering/tiering.jobs';
 import type { Logger } from './context';
 
 /** Every job the product runs, by name (each has a queue created by a migration). */
-export type AppJobs = LifecycleJobs & IdempotencyJobs & ImportJobs & DuplicatesJobs & SensitiveJobs;
+export type AppJobs = LifecycleJobs & IdempotencyJobs & ImportJobs & DuplicatesJobs & SensitiveJobs & TieringJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
-export function registerJobs(jobs: JobQueue<AppJobs>, database: CrmDatabase, logger: Logger = SILENT): void {
+export function registerJobs(
+  jobs: JobQueue<AppJobs>,
+  database: CrmDatabase,
+  logger: Logger = SILENT,
+  /** The tier model and settings of a tenant (the industry plugins'); none: re-tier jobs do nothing. */
+  tierSource?: TierSourceResolver,
+): void {
   registerLifecycleJobs(jobs, database);
   registerIdempotencyJobs(jobs, database);
   registerDuplicatesJobs(jobs, database);
   registerSensitiveJobs(jobs, database);
   registerImportJobs(jobs, database, logger);
+  registerTieringJobs(jobs, database, tierSource);
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };
@@ -32,4 +45,5 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
   await jobs.schedule('idempotency.prune', '17 * * * *', {}, { tz: 'Asia/Shanghai' });
   await jobs.schedule('duplicates.scan-all', DUPLICATES_SCHEDULE.cron, { day: '' }, { tz: DUPLICATES_SCHEDULE.tz });
   await jobs.schedule('imports.prune-all', IMPORT_PRUNE_SCHEDULE.cron, { day: '' }, { tz: IMPORT_PRUNE_SCHEDULE.tz });
+  await jobs.schedule('tiering.retier-all', TIERING_SCHEDULE.cron, { quarter: '' }, { tz: TIERING_SCHEDULE.tz });
 }
