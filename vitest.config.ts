@@ -7,6 +7,7 @@ export default defineConfig({
       'apps/server/src/**/*.test.ts',
       'apps/server/test/**/*.test.ts',
       'plugins/*/src/**/*.test.ts',
+      'packages/plugin-sdk/examples/*/src/**/*.test.ts',
       'apps/web/src/**/*.test.ts',
     ],
     testTimeout: 30_000,

@@ -212,7 +212,7 @@ describe('validatePlugin', () => {
       ['PLUGIN_KEY_DUPLICATE', 'customFields.3.key'],
     ]);
     expect(problems[0]?.message.en).toBe(
-      'Plugin "tiny-shop": the key "joined_on" must start with the plugin\'s prefix "tiny_shop_" (e.g. tiny_shop_on)',
+      'Plugin "tiny-shop": the key "joined_on" must start with the plugin\'s prefix "tiny_shop_" (e.g. tiny_shop_joined_on)',
     );
     // Keys are unique across kinds too: one key, one thing.
     const across = validatePlugin(broken({ surveys: [{ ...base.surveys[0], key: 'tiny_shop_lead_a' }] }));
@@ -416,6 +416,9 @@ describe('validateSettings', () => {
   it('names the setting an admin has to change', () => {
     const invalid = validateSettings(valid, { leadSlaHours: -3 });
     expect(invalid.map((p) => [p.code, p.setting])).toEqual([['PLUGIN_SETTINGS_INVALID', 'leadSlaHours']]);
+    // zod's own messages in each language.
+    expect(invalid[0]?.message.en).toMatch(/leadSlaHours" is invalid: Too small/);
+    expect(invalid[0]?.message['zh-CN']).toMatch(/^插件「tiny-shop」：设置项「leadSlaHours」无效：.*过小/);
     const order = validateSettings(valid, { atRiskDays: 365 });
     expect(order.map((p) => [p.code, p.path])).toEqual([['PLUGIN_RULE_INVALID', 'lifecycle.dormantDays']]);
   });

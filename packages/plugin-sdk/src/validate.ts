@@ -295,8 +295,8 @@ function checkKeys(plugin: AnyPlugin, report: Report): void {
       report(
         'PLUGIN_KEY_NOT_PREFIXED',
         path,
-        `键「${key}」须以插件前缀「${prefix}」开头（如 ${prefix}${key.replace(/^.*?_/, '') || 'name'}）`,
-        `the key "${key}" must start with the plugin's prefix "${prefix}" (e.g. ${prefix}${key.replace(/^.*?_/, '') || 'name'})`,
+        `键「${key}」须以插件前缀「${prefix}」开头（如 ${prefix}${key}）`,
+        `the key "${key}" must start with the plugin's prefix "${prefix}" (e.g. ${prefix}${key})`,
       );
     }
     const earlier = seen.get(key);
@@ -453,19 +453,36 @@ function issuePath(issue: z.core.$ZodIssue): string {
   return issue.path.map(String).join('.');
 }
 
+const ENGLISH = z.locales.en().localeError;
+const CHINESE = z.locales.zhCN().localeError;
+
+type BilingualIssue = { path: string; zh: string; en: string };
+
+/** The schema's issues with `data` in both languages (zod's own messages; a refinement's message as written). */
+function bilingualIssues(schema: z.ZodType, data: unknown): BilingualIssue[] {
+  const english = schema.safeParse(data, { error: ENGLISH });
+  if (english.success) return [];
+  const chinese = schema.safeParse(data, { error: CHINESE });
+  return english.error.issues.map((issue, index) => ({
+    path: issuePath(issue),
+    en: issue.message,
+    zh: (chinese.success ? undefined : chinese.error.issues[index]?.message) ?? issue.message,
+  }));
+}
+
 /** Checks the settings and returns the defaults (undefined when they do not parse). */
 function checkSettings(plugin: AnyPlugin, report: Report): Record<string, unknown> | undefined {
   const { schema } = plugin.settings;
   checkSettingLabels(schema, report);
   const parsed = schema.safeParse({});
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = issuePath(issue);
+    for (const issue of bilingualIssues(schema, {})) {
+      const field = issue.path;
       report(
         'PLUGIN_SETTINGS_DEFAULT_INVALID',
         `settings.schema${field ? `.${field}` : ''}`,
-        `设置项「${field || '（全部）'}」的默认值无效：${issue.message}。每个设置项都须有有效的默认值`,
-        `the default of the setting "${field || '(all)'}" is invalid: ${issue.message}. Every setting needs a valid default`,
+        `设置项「${field || '（全部）'}」的默认值无效：${issue.zh}。每个设置项都须有有效的默认值`,
+        `the default of the setting "${field || '(all)'}" is invalid: ${issue.en}. Every setting needs a valid default`,
         field || undefined,
       );
     }
@@ -482,13 +499,13 @@ function checkSettings(plugin: AnyPlugin, report: Report): Record<string, unknow
   // is what finds a default that breaks its own field's rules.
   const reparsed = schema.safeParse(stored);
   if (!reparsed.success) {
-    for (const issue of reparsed.error.issues) {
-      const field = issuePath(issue);
+    for (const issue of bilingualIssues(schema, stored)) {
+      const field = issue.path;
       report(
         'PLUGIN_SETTINGS_DEFAULT_INVALID',
         `settings.schema${field ? `.${field}` : ''}`,
-        `设置项「${field || '（全部）'}」的默认值不符合它自己的规则：${issue.message}`,
-        `the default of the setting "${field || '(all)'}" breaks its own rules: ${issue.message}`,
+        `设置项「${field || '（全部）'}」的默认值不符合它自己的规则：${issue.zh}`,
+        `the default of the setting "${field || '(all)'}" breaks its own rules: ${issue.en}`,
         field || undefined,
       );
     }
@@ -854,13 +871,13 @@ export function validateSettings(plugin: AnyPlugin, settings: unknown): Problem[
   const report = reporterFor(plugin.id, problems);
   const parsed = plugin.settings.schema.safeParse(settings);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = issuePath(issue);
+    for (const issue of bilingualIssues(plugin.settings.schema, settings)) {
+      const field = issue.path;
       report(
         'PLUGIN_SETTINGS_INVALID',
         `settings${field ? `.${field}` : ''}`,
-        `设置项「${field || '（全部）'}」无效：${issue.message}`,
-        `the setting "${field || '(all)'}" is invalid: ${issue.message}`,
+        `设置项「${field || '（全部）'}」无效：${issue.zh}`,
+        `the setting "${field || '(all)'}" is invalid: ${issue.en}`,
         field || undefined,
       );
     }
