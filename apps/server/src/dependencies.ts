@@ -38,13 +38,14 @@ export function createDependencies(
       ? logger.warn(event, 'sensitive fields: data key nears its encryption limit')
       : logger.info(event, 'sensitive fields: data key'),
   );
+  const registry = plugins ?? createServerPluginRegistry(logger);
   const jobs = createJobQueue<AppJobs>({ database, logger });
   registerJobs(jobs, database, logger);
   return {
     database,
     logger,
     jobs,
-    plugins: plugins ?? createServerPluginRegistry(logger),
+    plugins: registry,
     rateLimiter: new LoginRateLimiter(rateLimits),
     sessionCookie: sessionCookieFor(publicUrl),
     sessionPolicy: DEFAULT_SESSION_POLICY,

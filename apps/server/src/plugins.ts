@@ -1,4 +1,8 @@
 import { createPluginRegistry, type Logger, type PluginRegistry } from '@crm/api';
+import b2b from '@crm/plugin-b2b';
+import corporateBanking from '@crm/plugin-corporate-banking';
+import retail from '@crm/plugin-retail';
+import { SDK_VERSION } from '@crm/plugin-sdk';
 
 /**
  * The industry plugins this server runs with, in order. A plugin is an ordinary workspace
@@ -6,10 +10,10 @@ import { createPluginRegistry, type Logger, type PluginRegistry } from '@crm/api
  * of apps/server) is all it takes to offer a new profile. Each is validated at start-up; a
  * broken one is refused with a log line naming it and each problem, and the others load.
  */
-export const CONFIGURED_PLUGINS: readonly unknown[] = [];
+export const CONFIGURED_PLUGINS: readonly unknown[] = [retail, b2b, corporateBanking];
 
 /** The SDK version this server implements: every plugin's `sdk` range must admit it. */
-export const HOST_SDK_VERSION = '1.0.0';
+export const HOST_SDK_VERSION = SDK_VERSION;
 
 export function createServerPluginRegistry(
   logger?: Logger,

@@ -1,4 +1,4 @@
-import { type Logger, listProcedures } from '@crm/api';
+import { type Logger, listProcedures, type PluginRegistry } from '@crm/api';
 import { createSession, hashPassword, type LoginRateLimits } from '@crm/auth';
 import { type CrmDatabase, type IndustryProfile, ROLES, type Role } from '@crm/db';
 import { createTestDatabase, type TestDatabase } from '@crm/testing';
@@ -21,11 +21,25 @@ export function createMemoryLogger(): Logger & { lines: LogLine[] } {
 
 export type TestServer = Awaited<ReturnType<typeof createTestServer>>;
 
-export async function createTestServer(options: { publicUrl?: string; rateLimits?: LoginRateLimits } = {}) {
+export async function createTestServer(
+  options: {
+    publicUrl?: string;
+    rateLimits?: LoginRateLimits;
+    /** The industry plugins (default: the server's configured list, apps/server/src/plugins.ts). */
+    plugins?: (logger: Logger) => PluginRegistry;
+  } = {},
+) {
   const testDatabase: TestDatabase = await createTestDatabase();
   const logger = createMemoryLogger();
   const publicUrl = options.publicUrl ?? PUBLIC_URL;
-  const dependencies = createDependencies(testDatabase.database, logger, publicUrl, options.rateLimits);
+  const dependencies = createDependencies(
+    testDatabase.database,
+    logger,
+    publicUrl,
+    options.rateLimits,
+    undefined,
+    options.plugins?.(logger),
+  );
   const app = createApp({ dependencies, publicUrl });
   return {
     app,

@@ -275,6 +275,17 @@ export async function createViewIn(
 }
 
 /** A customer the actor may see and change: their own. */
+/** The tenant's latest saved industry settings version (0: never saved). */
+async function industrySettingsVersion(server: TestServer, tenantId: string): Promise<number> {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .selectFrom('tenant_plugin_settings')
+      .select((eb) => eb.fn.max('version').as('version'))
+      .executeTakeFirst();
+    return Number(row?.version ?? 0);
+  });
+}
+
 const ownCustomer = ({ server, tenant, actor }: CaseContext, archived = false) =>
   createCustomerIn(server, tenant.tenantId, '测试客户', archived, actor.id);
 
@@ -838,6 +849,30 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     foreign: (victim) => ({ runId: victim.importRunId }),
   },
   'imports.list': { input: () => ({ limit: 10 }), foreign: () => ({ limit: 100 }) },
+  'industry.current': { input: () => undefined, foreign: () => undefined },
+  'industry.settings': { input: () => undefined, foreign: () => undefined },
+  'industry.history': { input: () => ({ limit: 10 }), foreign: () => ({ limit: 100 }) },
+  'industry.preview': {
+    input: () => ({ settings: {} }),
+    foreign: () => ({ settings: {} }),
+  },
+  'industry.save': {
+    input: async ({ server, tenant }) => ({
+      settings: {},
+      expectedVersion: await industrySettingsVersion(server, tenant.tenantId),
+    }),
+    foreign: () => ({ settings: {}, expectedVersion: 0 }),
+  },
+  'industry.reset': {
+    input: async ({ server, tenant }) => ({
+      expectedVersion: await industrySettingsVersion(server, tenant.tenantId),
+    }),
+    foreign: () => ({ expectedVersion: 0 }),
+  },
+  'industry.customerTier': {
+    input: async (context) => ({ customerId: await ownCustomer(context) }),
+    foreign: (victim) => ({ customerId: victim.customerId }),
+  },
   'settings.customerRules': { input: () => undefined, foreign: () => undefined },
   'settings.updateCustomerRules': {
     input: () => ({ valueHighAmount: '120000', activityWindowDays: 60 }),

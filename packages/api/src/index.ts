@@ -14,6 +14,7 @@ export { type HttpFailure, openErrorReport, type UploadResult, uploadImportFile 
 export { type RunHooks, runImport } from './imports/pipeline';
 export { type AppJobs, registerJobs, scheduleJobs } from './jobs';
 export { syncAllPluginCustomFields, syncPluginCustomFields } from './plugins/custom-fields-sync';
+export { effectiveSettings } from './plugins/effective-settings';
 export type { HostPlugin, PluginProblem } from './plugins/host-plugin';
 export {
   createPluginRegistry,
@@ -22,6 +23,7 @@ export {
   type ProfileStatus,
   type RefusedPlugin,
 } from './plugins/registry';
+export { pluginTierSource, retierTenantNow } from './plugins/tiering-port';
 export { type AppRouter, appRouter, createCaller, listProcedures, type ProcedureInfo } from './root';
 export {
   allTenantIds,

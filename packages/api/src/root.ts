@@ -9,6 +9,7 @@ import { importsRouter } from './imports/imports.router';
 import { interactionsRouter } from './interactions/interactions.router';
 import { membersRouter } from './members/members.router';
 import { ordersRouter } from './orders/orders.router';
+import { industryRouter } from './plugins/industry.router';
 import { settingsRouter } from './settings/settings.router';
 import { tagsRouter } from './tags/tags.router';
 import { teamsRouter } from './teams/teams.router';
@@ -33,6 +34,7 @@ export const appRouter = router({
   exports: exportsRouter,
   settings: settingsRouter,
   imports: importsRouter,
+  industry: industryRouter,
 });
 
 export type AppRouter = typeof appRouter;

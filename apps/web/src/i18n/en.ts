@@ -3,6 +3,7 @@ import { customerSettingsEn } from './customer-settings.en';
 import { duplicatesEn } from './duplicates.en';
 import { exportsEn } from './exports.en';
 import { importsEn } from './imports.en';
+import { industryEn } from './industry.en';
 import { sensitiveEn } from './sensitive.en';
 import type { Messages } from './zh-CN';
 
@@ -13,6 +14,7 @@ export const en: Messages = {
   ...sensitiveEn,
   ...duplicatesEn,
   ...importsEn,
+  ...industryEn,
   ...exportsEn,
   app: {
     name: 'CRM Cloud',

@@ -7,6 +7,7 @@ import { customerSettingsZhCN } from './customer-settings.zh-CN';
 import { duplicatesZhCN } from './duplicates.zh-CN';
 import { exportsZhCN } from './exports.zh-CN';
 import { importsZhCN } from './imports.zh-CN';
+import { industryZhCN } from './industry.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
 
 export const zhCN = {
@@ -15,6 +16,7 @@ export const zhCN = {
   ...sensitiveZhCN,
   ...duplicatesZhCN,
   ...importsZhCN,
+  ...industryZhCN,
   ...exportsZhCN,
   app: {
     name: '客户经营云',

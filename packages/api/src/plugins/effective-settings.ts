@@ -1,5 +1,5 @@
 import type { Database, Transaction } from '@crm/db';
-import { validateTierModel } from '@crm/plugin-sdk';
+import { type TierProblemCode, validateSettings } from '@crm/plugin-sdk';
 import { z } from 'zod';
 import { appError, type LocalizedFieldError } from '../errors';
 import { describeIssue } from '../i18n';
@@ -78,6 +78,17 @@ export function currentOverrides(plugin: HostPlugin, stored: StoredOverrides | n
   return overridesOf(mergeSettings(defaultsOf(plugin), migrated), defaultsOf(plugin));
 }
 
+const TIER_CODES = new Set<string>([
+  'TIER_MODEL_INVALID',
+  'TIER_UNKNOWN',
+  'TIER_DUPLICATE',
+  'TIER_SETTING_MISSING',
+  'TIER_THRESHOLDS_OVERLAP',
+  'TIER_WEIGHTS_INVALID',
+  'TIER_BANDS_INVALID',
+  'TIER_METRIC_INVALID',
+] satisfies TierProblemCode[]);
+
 export type CheckedSettings = {
   settings: JsonObject;
   overrides: JsonObject;
@@ -102,21 +113,26 @@ export function checkSettings(plugin: HostPlugin, candidate: unknown): CheckedSe
     throw appError('INDUSTRY_SETTINGS_INVALID', {}, details[0]?.path ?? null, details);
   }
   const settings = parsed.data as JsonObject;
-  if (plugin.tierModel) {
-    const problems = validateTierModel(plugin.tierModel, settings);
-    if (problems.length > 0) {
-      const details: LocalizedFieldError[] = problems.map((problem) => ({
-        path: problem.setting ?? `tierModel.${problem.path}`,
-        message: problem.message,
-      }));
-      const first = problems[0];
-      throw appError(
-        first?.code ?? 'TIER_MODEL_INVALID',
-        { detail: first?.message['zh-CN'] ?? '', detailEn: first?.message.en ?? '' },
-        details[0]?.path ?? null,
-        details,
-      );
-    }
+  // The plugin's rules with these numbers: tier thresholds in order, weights as the model
+  // requires, tiers that cadences and surveys name …
+  const problems = validateSettings(plugin, settings);
+  if (problems.length > 0) {
+    const details: LocalizedFieldError[] = problems.map((problem) => ({
+      path: problem.setting ?? problem.path,
+      message: {
+        'zh-CN': problem.message['zh-CN'].replace(/^插件「[^」]*」：/, ''),
+        en: problem.message.en.replace(/^Plugin "[^"]*": /, ''),
+      },
+    }));
+    const first = problems[0];
+    const code =
+      first && TIER_CODES.has(first.code) ? (first.code as TierProblemCode) : 'INDUSTRY_SETTINGS_INVALID';
+    throw appError(
+      code,
+      { detail: details[0]?.message['zh-CN'] ?? '', detailEn: details[0]?.message.en ?? '' },
+      details[0]?.path ?? null,
+      details,
+    );
   }
   return { settings, overrides: overridesOf(settings, defaults) };
 }

@@ -1,6 +1,4 @@
-import type { AnyPlugin } from '@crm/plugin-sdk';
-import * as sdk from '@crm/plugin-sdk';
-import { validateTierModel } from '@crm/plugin-sdk';
+import { type AnyPlugin, validatePlugin, validateTierModel } from '@crm/plugin-sdk';
 
 /** A plugin the host has validated and loaded. */
 export type HostPlugin = AnyPlugin;
@@ -46,11 +44,8 @@ function problem(code: string, path: string, zh: string, en: string): PluginProb
  */
 export function validateForHost(candidate: unknown, sdkVersion: string): PluginProblem[] {
   const problems: PluginProblem[] = [];
-  const validatePlugin = (sdk as Record<string, unknown>).validatePlugin as
-    | ((plugin: unknown, options?: { sdkVersion?: string }) => unknown[])
-    | undefined;
   try {
-    if (validatePlugin) problems.push(...validatePlugin(candidate, { sdkVersion }).map(asProblem));
+    problems.push(...validatePlugin(candidate, { sdkVersion }).map(asProblem));
   } catch (error) {
     problems.push(
       problem(

@@ -35,7 +35,7 @@ export const settingsOutput = z.object({
   settings: z.record(z.string(), z.unknown()),
   /** JSON Schema of the settings (zod's toJSONSchema): the web form is generated from it. */
   schema: z.record(z.string(), z.unknown()),
-  changedAt: z.date().nullable(),
+  changedAt: z.string().nullable(),
   changedBy: person,
   /** Saved overrides no longer validate with the plugin's rules: the defaults are in force. */
   storedInvalid: z.boolean(),
@@ -90,7 +90,7 @@ export const historyOutput = z.array(
     version: z.number().int(),
     pluginId: z.string(),
     settingsVersion: z.number().int(),
-    changedAt: z.date(),
+    changedAt: z.string(),
     changedBy: person,
     note: z.string().nullable(),
     /** Back to the plugin's defaults. */
@@ -105,7 +105,7 @@ export const customerTierOutput = z.object({
   tier: z.string().nullable(),
   tierLabels: labels.nullable(),
   score: z.number().nullable(),
-  changedAt: z.date().nullable(),
+  changedAt: z.string().nullable(),
   settingsVersion: z.number().int().nullable(),
   explanation: z.record(z.string(), z.unknown()).nullable(),
   /** Labels of the model's dimensions by key, to name each line of the explanation. */
@@ -117,7 +117,7 @@ export const customerTierOutput = z.object({
       to: z.string(),
       score: z.number().nullable(),
       reason: z.string(),
-      changedAt: z.date(),
+      changedAt: z.string(),
     }),
   ),
 });

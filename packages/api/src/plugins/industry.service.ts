@@ -90,7 +90,7 @@ export async function readSettings(
     overrides: effective.overrides,
     settings: effective.settings,
     schema: settingsJsonSchema(plugin),
-    changedAt: stored?.changedAt ?? null,
+    changedAt: stored?.changedAt.toISOString() ?? null,
     changedBy: await personOf(trx, stored?.changedBy ?? null),
     storedInvalid: effective.invalidStored,
   };
@@ -101,9 +101,11 @@ export async function previewSettings(
   registry: PluginRegistry,
   candidate: Record<string, unknown>,
 ): Promise<z.infer<typeof previewOutput>> {
-  const plugin = await requireTenantPlugin(trx, tenantId, registry);
+  const current = await effectiveSettings(trx, tenantId, registry);
+  const { plugin } = current;
   const { settings } = checkSettings(plugin, candidate);
-  const preview = await previewTenantTiers(trx, tenantId, plugin, settings);
+  if (!plugin.tierModel) return { tiers: [], matrix: [], total: 0, moving: 0, sample: [] };
+  const preview = await previewTenantTiers(trx, tenantId, plugin, settings, current.settings);
   return { tiers: profileOf(plugin).tiers, ...preview };
 }
 
@@ -150,7 +152,7 @@ async function storeAndRetier(
   if (Number(customers.count) > TIERING_INLINE_LIMIT) {
     // A large tenant is re-tiered by the job queue right after this commits (the job reads
     // the settings in force then — these).
-    await enqueueRetier(dependencies.jobs, tenantId);
+    await enqueueRetier(dependencies.jobs, tenantId, meta.userId);
     return { version, retier: 'queued', moved: null };
   }
   const moved = await retierTenantNow(trx, tenantId, plugin, settings, {
@@ -241,7 +243,7 @@ export async function settingsHistory(
       version: row.version,
       pluginId: row.plugin_id,
       settingsVersion: row.settings_version,
-      changedAt: row.changed_at,
+      changedAt: row.changed_at.toISOString(),
       changedBy: row.changed_by ? { id: row.changed_by, name: row.changed_by_name ?? '' } : null,
       note: row.note,
       reset: jsonEqual(row.overrides, {}) && index + 1 < rows.length,
@@ -288,7 +290,7 @@ export async function customerTier(
     tier: customer.tier,
     tierLabels: tier?.labels ?? null,
     score: customer.tier_score === null ? null : Number(customer.tier_score),
-    changedAt: customer.tier_changed_at,
+    changedAt: customer.tier_changed_at?.toISOString() ?? null,
     settingsVersion: customer.tier_settings_version,
     explanation: customer.tier_explanation,
     dimensionLabels,
@@ -297,7 +299,7 @@ export async function customerTier(
       to: row.to_tier,
       score: row.score === null ? null : Number(row.score),
       reason: row.reason,
-      changedAt: row.changed_at,
+      changedAt: row.changed_at.toISOString(),
     })),
   };
 }

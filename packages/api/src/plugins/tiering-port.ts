@@ -1,21 +1,27 @@
-import type { Database, Transaction } from '@crm/db';
+import type { Database, TierChangeReason, Transaction } from '@crm/db';
+import { tierModelOf } from '@crm/plugin-sdk';
 import type { ApiDependencies } from '../context';
+import { previewTiering, retierTenant, type TierSource } from '../tiering/tiering.repository';
+import { effectiveSettings } from './effective-settings';
 import type { HostPlugin } from './host-plugin';
+import type { PluginRegistry } from './registry';
 import type { JsonObject } from './settings-merge';
 
 /**
  * Where the industry settings meet the tiering engine (packages/api/src/tiering): the
- * preview of a change and the re-tier a save performs.
+ * preview of a change, the re-tier a save performs, and the tier source the re-tier jobs use.
  */
 
 /**
  * Tenants up to this many active customers are re-tiered inside the save's transaction (the
  * re-tier is one set-based statement: the customers have moved when the save returns); larger
- * ones get a re-tier job that runs right after the save commits.
+ * ones get a re-tier job that runs right after the save commits (docs/tiering.md).
  */
 export const TIERING_INLINE_LIMIT = 200_000;
 
-/** How many moving customers a preview lists. */
+/** How many moving customers a preview lists per from → to pair. */
+export const PREVIEW_SAMPLES_PER_CELL = 5;
+/** And in all. */
 export const PREVIEW_SAMPLE = 20;
 
 export type TierPreview = {
@@ -25,25 +31,85 @@ export type TierPreview = {
   sample: { customerId: string; name: string; from: string | null; to: string; score: number | null }[];
 };
 
+/**
+ * The tier model and effective settings a tenant is on (null: its profile has no tier model,
+ * or was refused at start-up). `settingsVersion` is the saved version in force (0: defaults).
+ */
+export function pluginTierSource(registry: PluginRegistry) {
+  return async (trx: Transaction<Database>, tenantId: string): Promise<TierSource | null> => {
+    const tenant = await trx
+      .selectFrom('tenants')
+      .select('industry')
+      .where('id', '=', tenantId)
+      .executeTakeFirst();
+    const plugin = tenant ? registry.get(tenant.industry) : undefined;
+    if (!plugin?.tierModel) return null;
+    const effective = await effectiveSettings(trx, tenantId, registry);
+    return {
+      model: tierModelOf(plugin),
+      settings: effective.settings,
+      settingsVersion: effective.stored?.version ?? 0,
+    };
+  };
+}
+
 export async function previewTenantTiers(
-  _trx: Transaction<Database>,
-  _tenantId: string,
-  _plugin: HostPlugin,
-  _settings: JsonObject,
+  trx: Transaction<Database>,
+  tenantId: string,
+  plugin: HostPlugin,
+  settings: JsonObject,
+  current: JsonObject,
 ): Promise<TierPreview> {
-  throw new Error('tiering engine not wired yet');
+  const model = tierModelOf(plugin);
+  const preview = await previewTiering(
+    trx,
+    tenantId,
+    { model, settings },
+    { current: { model, settings: current }, samplesPerCell: PREVIEW_SAMPLES_PER_CELL },
+  );
+  const sample = preview.cells
+    .filter((cell) => cell.from !== cell.to)
+    .flatMap((cell) =>
+      cell.sample.map((customer) => ({
+        customerId: customer.id,
+        name: customer.name,
+        from: cell.from,
+        to: cell.to,
+        score: customer.score,
+      })),
+    )
+    .slice(0, PREVIEW_SAMPLE);
+  return {
+    matrix: preview.cells.map((cell) => ({ from: cell.from, to: cell.to, count: cell.count })),
+    total: preview.total,
+    moving: preview.moving,
+    sample,
+  };
 }
 
+/** Re-tiers the tenant in this transaction; returns how many customers changed tier. */
 export async function retierTenantNow(
-  _trx: Transaction<Database>,
-  _tenantId: string,
-  _plugin: HostPlugin,
-  _settings: JsonObject,
-  _options: { reason: 'settings'; settingsVersion: number; changedBy: string },
+  trx: Transaction<Database>,
+  tenantId: string,
+  plugin: HostPlugin,
+  settings: JsonObject,
+  options: { reason: TierChangeReason; settingsVersion: number; changedBy: string | null },
 ): Promise<number> {
-  throw new Error('tiering engine not wired yet');
+  const result = await retierTenant(trx, tenantId, options.reason, options.changedBy, {
+    model: tierModelOf(plugin),
+    settings,
+    settingsVersion: options.settingsVersion,
+  });
+  return result.moved;
 }
 
-export async function enqueueRetier(_jobs: ApiDependencies['jobs'], _tenantId: string): Promise<void> {
-  throw new Error('tiering engine not wired yet');
+export async function enqueueRetier(
+  jobs: ApiDependencies['jobs'],
+  tenantId: string,
+  actorUserId: string,
+): Promise<void> {
+  const queue = jobs as unknown as {
+    enqueue(name: string, data: Record<string, unknown>): Promise<unknown>;
+  };
+  await queue.enqueue('tiering.retier-tenant', { tenantId, reason: 'settings', actorUserId });
 }

@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  ClusterOutlined,
   ControlOutlined,
   DesktopOutlined,
   EditOutlined,
@@ -100,6 +101,14 @@ function SettingsPage() {
           open={t('customerSettings.links.customerRules.open')}
         />
         <SettingsLinkCard
+          icon={<ClusterOutlined />}
+          area="industry"
+          to="/settings/industry"
+          title={t('industryConfig.title')}
+          description={t('industryConfig.link.description')}
+          open={t('industryConfig.link.open')}
+        />
+        <SettingsLinkCard
           icon={<DesktopOutlined />}
           area="sessions"
           to="/settings/sessions"
@@ -179,14 +188,15 @@ function RenameModal({ open, onClose, name }: { open: boolean; onClose: () => vo
 function SettingsLinkCard(props: {
   icon: ReactNode;
   /** Names the link's data-testid: settings-<area>-link. */
-  area: 'members' | 'sessions' | 'jobs' | 'tags' | 'custom-fields' | 'customer-rules';
+  area: 'members' | 'sessions' | 'jobs' | 'tags' | 'custom-fields' | 'customer-rules' | 'industry';
   to:
     | '/settings/members'
     | '/settings/sessions'
     | '/settings/jobs'
     | '/settings/tags'
     | '/settings/custom-fields'
-    | '/settings/customer-rules';
+    | '/settings/customer-rules'
+    | '/settings/industry';
   title: string;
   description: string;
   open: string;
