@@ -89,6 +89,29 @@ const TIER_CODES = new Set<string>([
   'TIER_METRIC_INVALID',
 ] satisfies TierProblemCode[]);
 
+/** The `{ setting }` references inside a value of the envelope, with where they are. */
+function settingRefs(value: unknown, at: string): { at: string; setting: string }[] {
+  if (value === null || typeof value !== 'object') return [];
+  const setting = (value as { setting?: unknown }).setting;
+  if (typeof setting === 'string' && Object.keys(value).length === 1) return [{ at, setting }];
+  return Object.entries(value).flatMap(([key, child]) => settingRefs(child, at ? `${at}.${key}` : key));
+}
+
+/**
+ * The settings a problem at an envelope path is about: `tierModel.thresholds.1.minScore`
+ * reads `tiers.keyMin`; a problem with the weights as a whole is shown on every weight.
+ */
+function settingsBehind(plugin: HostPlugin, path: string, code: string): string[] {
+  let node: unknown = plugin;
+  for (const part of path.split('.').filter(Boolean)) {
+    if (node === null || typeof node !== 'object') return [];
+    node = (node as Record<string, unknown>)[part];
+  }
+  const refs = settingRefs(node, '');
+  const chosen = code === 'TIER_WEIGHTS_INVALID' ? refs.filter((ref) => /(^|\.)weight$/.test(ref.at)) : refs;
+  return [...new Set(chosen.map((ref) => ref.setting))];
+}
+
 export type CheckedSettings = {
   settings: JsonObject;
   overrides: JsonObject;
@@ -117,13 +140,14 @@ export function checkSettings(plugin: HostPlugin, candidate: unknown): CheckedSe
   // requires, tiers that cadences and surveys name …
   const problems = validateSettings(plugin, settings);
   if (problems.length > 0) {
-    const details: LocalizedFieldError[] = problems.map((problem) => ({
-      path: problem.setting ?? problem.path,
-      message: {
+    const details: LocalizedFieldError[] = problems.flatMap((problem) => {
+      const message = {
         'zh-CN': problem.message['zh-CN'].replace(/^插件「[^」]*」：/, ''),
         en: problem.message.en.replace(/^Plugin "[^"]*": /, ''),
-      },
-    }));
+      };
+      const paths = problem.setting ? [problem.setting] : settingsBehind(plugin, problem.path, problem.code);
+      return (paths.length > 0 ? paths : [problem.path]).map((path) => ({ path, message }));
+    });
     const first = problems[0];
     const code =
       first && TIER_CODES.has(first.code) ? (first.code as TierProblemCode) : 'INDUSTRY_SETTINGS_INVALID';
