@@ -9,6 +9,7 @@ import {
   type Logger,
   onKeyEvent,
   type PluginRegistry,
+  pluginTierSource,
   registerJobs,
 } from '@crm/api';
 import { DEFAULT_SESSION_POLICY, LoginRateLimiter, type LoginRateLimits, sessionCookieFor } from '@crm/auth';
@@ -40,7 +41,7 @@ export function createDependencies(
   );
   const registry = plugins ?? createServerPluginRegistry(logger);
   const jobs = createJobQueue<AppJobs>({ database, logger });
-  registerJobs(jobs, database, logger);
+  registerJobs(jobs, database, logger, pluginTierSource(registry));
   return {
     database,
     logger,

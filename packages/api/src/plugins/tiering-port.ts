@@ -108,8 +108,5 @@ export async function enqueueRetier(
   tenantId: string,
   actorUserId: string,
 ): Promise<void> {
-  const queue = jobs as unknown as {
-    enqueue(name: string, data: Record<string, unknown>): Promise<unknown>;
-  };
-  await queue.enqueue('tiering.retier-tenant', { tenantId, reason: 'settings', actorUserId });
+  await jobs.enqueue('tiering.retier-tenant', { tenantId, reason: 'settings', actorUserId });
 }
