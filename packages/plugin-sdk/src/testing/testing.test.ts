@@ -81,6 +81,28 @@ describe('the test kit', () => {
     expect(checkPluginContract(unfrozen).map((problem) => problem.code)).toEqual(['PLUGIN_ENVELOPE_INVALID']);
   });
 
+  it('catches rules that are not deterministic', () => {
+    let calls = 0;
+    const fickle = Object.freeze({
+      ...tiny,
+      get cadences() {
+        calls += 1;
+        return [
+          {
+            key: 'tiny_key_call',
+            tier: 'key',
+            channels: ['phone' as const],
+            interval: { every: calls, unit: 'month' as const },
+            labels: labels('电话回访', 'Call-back'),
+          },
+        ];
+      },
+    });
+    expect(checkPluginContract(fickle).map((problem) => problem.code)).toEqual([
+      'PLUGIN_RULES_NOT_DETERMINISTIC',
+    ]);
+  });
+
   it('runs the tier model on fixture customers and explains each placement', () => {
     const customers = [
       { id: 'big', facts: { amount_12m: 200_000, recency_days: 10 } },
