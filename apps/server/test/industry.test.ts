@@ -1,4 +1,4 @@
-import { refreshCustomerFacts } from '@crm/api';
+import { refreshCustomerFacts, syncAllPluginCustomFields, syncPluginCustomFields } from '@crm/api';
 import { sql } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -314,5 +314,39 @@ describe('tenants apart', () => {
     expect(foreign.error?.appCode).toBe('CUSTOMER_NOT_FOUND');
     const history = await ok(retailAdmin, 'industry.history');
     expect(history.map((entry: { version: number }) => entry.version)).toEqual([1]);
+  });
+});
+
+describe("the profile's custom fields", () => {
+  it('a new tenant gets its plugin’s custom fields (source plugin), and syncing again changes nothing', async () => {
+    const created = await ok(admin, 'tenants.create', {
+      name: '江城银行测试',
+      industry: 'corporate-banking',
+    });
+    const fields = await server.database.withTenant(created.id, (trx) =>
+      trx.selectFrom('custom_field_definitions').select(['key', 'source', 'sensitive', 'type']).execute(),
+    );
+    const plugin = server.dependencies.plugins.get('corporate-banking');
+    expect(plugin?.customFields?.length).toBeGreaterThan(0);
+    expect(fields.map((field) => field.key).sort()).toEqual(
+      (plugin?.customFields ?? []).map((field) => field.key).sort(),
+    );
+    expect(fields.every((field) => field.source === 'plugin')).toBe(true);
+    expect(fields.filter((field) => field.sensitive).map((field) => field.key).length).toBeGreaterThanOrEqual(
+      2,
+    );
+    const again = await server.database.withTenant(created.id, (trx) =>
+      syncPluginCustomFields(trx, created.id, plugin as NonNullable<typeof plugin>),
+    );
+    expect(again).toBe(0);
+    const all = await syncAllPluginCustomFields(server.database, server.dependencies.plugins, server.logger);
+    expect(all.changed).toBe(
+      // The seeded test tenants had none yet: b2b and retail get theirs now; the new one is already in step.
+      (server.dependencies.plugins.get('b2b')?.customFields?.length ?? 0) +
+        (server.dependencies.plugins.get('retail')?.customFields?.length ?? 0),
+    );
+    expect(
+      (await syncAllPluginCustomFields(server.database, server.dependencies.plugins, server.logger)).changed,
+    ).toBe(0);
   });
 });

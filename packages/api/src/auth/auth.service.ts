@@ -9,6 +9,8 @@ import {
 import type { Database, IndustryProfile, Transaction } from '@crm/db';
 import type { Context } from '../context';
 import { appError } from '../errors';
+import { syncPluginCustomFields } from '../plugins/custom-fields-sync';
+import type { PluginRegistry } from '../plugins/registry';
 import type { SignInInput, SignUpInput } from './auth.schemas';
 
 export function assertPasswordAcceptable(password: string, field = 'password'): void {
@@ -42,12 +44,16 @@ export async function insertTenantWithOwner(
   trx: Transaction<Database>,
   tenant: { id: string; name: string; industry: IndustryProfile },
   userId: string,
+  /** The server's industry plugins: the new tenant gets its profile's custom fields at once. */
+  plugins?: PluginRegistry,
 ) {
   const row = await trx.insertInto('tenants').values(tenant).returningAll().executeTakeFirstOrThrow();
   await trx
     .insertInto('memberships')
     .values({ tenant_id: tenant.id, user_id: userId, role: 'owner' })
     .execute();
+  const plugin = plugins?.get(tenant.industry);
+  if (plugin) await syncPluginCustomFields(trx, tenant.id, plugin);
   return row;
 }
 
@@ -93,6 +99,7 @@ export async function signUp(ctx: Context, input: SignUpInput) {
           trx,
           { id: tenantId, name: input.tenantName, industry: input.industry },
           userId,
+          ctx.plugins,
         );
         await startSession(ctx, trx, userId, tenantId);
         return { user, tenant };

@@ -52,7 +52,12 @@ export const tenantsRouter = router({
       return ctx.database.withTenant(
         tenantId,
         async (trx) => {
-          const tenant = await insertTenantWithOwner(trx, { id: tenantId, ...input }, ctx.auth.user.id);
+          const tenant = await insertTenantWithOwner(
+            trx,
+            { id: tenantId, ...input },
+            ctx.auth.user.id,
+            ctx.plugins,
+          );
           await setActiveTenant(trx, ctx.auth.session.id, tenantId);
           return { id: tenant.id, name: tenant.name, industry: tenant.industry };
         },
