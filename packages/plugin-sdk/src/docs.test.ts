@@ -26,7 +26,7 @@ function blocksOf(markdown: string): Block[] {
 
 function filesUnder(root: string): string[] {
   return readdirSync(root, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.name === 'node_modules') return [];
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) return [];
     const path = join(root, entry.name);
     return entry.isDirectory() ? filesUnder(path) : [relative(exampleRoot, path)];
   });
