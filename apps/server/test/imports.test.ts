@@ -719,4 +719,48 @@ describe('error report, saved mappings, history and isolation', () => {
     expect(history.data.length).toBeGreaterThan(0);
     expect((await outsider.call('imports.list', { limit: 100 })).data).toEqual([]);
   });
+
+  it('a sales manager cannot update or attach to customers outside their access', async () => {
+    const t = await seedTenant(server.database, '权限导入企业');
+    const admin = await signedInClient(server, t.users.admin.id, t.tenantId);
+    await uploadAndRun(admin, t.tenantId, csv(['名称,编号', '管理员的客户,Z-1']), {
+      entity: 'customers',
+      mapping: { 名称: 'name', 编号: 'customer_number' },
+      dryRun: false,
+    });
+    const manager = await signedInClient(server, t.users.sales_manager.id, t.tenantId);
+    const customers = await uploadAndRun(
+      manager,
+      t.tenantId,
+      csv(['名称,编号', '管理员的客户,Z-1', '经理的新客户,Z-2']),
+      {
+        entity: 'customers',
+        mapping: { 名称: 'name', 编号: 'customer_number' },
+        dryRun: true,
+        onMatch: 'update',
+      },
+    );
+    expect(
+      customers.run.errors.map((error: { rowNumber: number; reason: string }) => [
+        error.rowNumber,
+        error.reason,
+      ]),
+    ).toEqual([[2, 'CUSTOMER_NOT_VISIBLE']]);
+    const orders = await uploadAndRun(
+      manager,
+      t.tenantId,
+      csv(['客户编号,下单日期,金额', 'Z-1,2026-01-01,100']),
+      {
+        entity: 'orders',
+        mapping: { 客户编号: 'customer.number', 下单日期: 'ordered_at', 金额: 'amount' },
+        dryRun: true,
+      },
+    );
+    expect(
+      orders.run.errors.map((error: { rowNumber: number; reason: string }) => [
+        error.rowNumber,
+        error.reason,
+      ]),
+    ).toEqual([[2, 'CUSTOMER_NOT_FOUND']]);
+  });
 });

@@ -33,11 +33,18 @@ export const ROW_MESSAGES = {
     en: 'Enter the customer number, credit code, phone or customer name',
   },
   CUSTOMER_NOT_FOUND: { 'zh-CN': '找不到此客户', en: 'No such customer' },
+  CUSTOMER_NOT_VISIBLE: {
+    'zh-CN': '与一位不在你权限范围内的已有客户重复，无法更新或跳过，请联系管理员导入',
+    en: 'Matches an existing customer outside your access; ask an administrator to import it',
+  },
   CUSTOMER_AMBIGUOUS: {
     'zh-CN': '匹配到多个客户，请改用客户编号',
     en: 'Several customers match; use the customer number',
   },
-  CONTACT_NOT_FOUND: { 'zh-CN': '该客户下没有名为“{value}”的联系人', en: 'The customer has no contact "{value}"' },
+  CONTACT_NOT_FOUND: {
+    'zh-CN': '该客户下没有名为“{value}”的联系人',
+    en: 'The customer has no contact "{value}"',
+  },
   ORDER_LINE_INCOMPLETE: {
     'zh-CN': '订单明细须同时填写产品、数量和单价',
     en: 'An order line needs the product, quantity and unit price',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ROLE_RECORD_SCOPE } from '@crm/auth';
 import {
   type CopyIn,
   type CrmDatabase,
@@ -11,6 +12,7 @@ import {
 import { sql } from 'kysely';
 import type { Logger } from '../context';
 import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository';
+import { type RecordAccess, visibleCustomer } from '../customers/access';
 import { refreshCustomerFacts } from '../customers/facts.repository';
 import { getTenantCipher, type TenantCipher } from '../sensitive';
 import { readFileChunks } from './files';
@@ -152,6 +154,7 @@ async function execute(
   const definitions = run.entity === 'customers' ? await listCustomFieldDefinitions(trx, tenantId) : [];
   const targets = new Map(targetsFor(run.entity, definitions).map((target) => [target.key, target]));
   const members = await loadMembers(trx, tenantId);
+  const access = await loadAccess(trx, tenantId, run.created_by);
   const mapping = run.mapping as Record<string, string>;
   const usesSecrets = Object.values(mapping).some((key) => key === 'national_id' || key === 'bank_card');
   const cipher = usesSecrets ? await getTenantCipher(trx, tenantId) : null;
@@ -317,6 +320,7 @@ async function execute(
   await sql`create index on import_stage (row_number)`.execute(trx);
   await sql`analyze import_stage`.execute(trx);
   await VALIDATE[run.entity](trx, tenantId);
+  if (access.scope !== 'all') await confineToAccess(trx, tenantId, run.entity, access);
   phase('validateMs');
 
   await sql`
@@ -391,6 +395,52 @@ async function execute(
     },
     'import finished',
   );
+}
+
+/** The importing member's record access (a sales manager sees the team's customers only). */
+async function loadAccess(
+  trx: Transaction<Database>,
+  tenantId: string,
+  userId: string,
+): Promise<RecordAccess> {
+  const membership = await trx
+    .selectFrom('memberships')
+    .select(['role', 'team_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!membership) throw new Error('The member who started the import is no longer a member');
+  return { userId, teamId: membership.team_id, scope: ROLE_RECORD_SCOPE[membership.role] };
+}
+
+/**
+ * Record-level access, set-based: a row may not update a customer the importing member does
+ * not see, and orders and interactions may only name customers they see (others are
+ * reported as not found, as everywhere else).
+ */
+async function confineToAccess(
+  trx: Transaction<Database>,
+  tenantId: string,
+  entity: ImportEntity,
+  access: RecordAccess,
+) {
+  if (entity === 'customers') {
+    await sql`
+      insert into import_stage_errors (row_number, seq, column_name, value, reason, message_zh, message_en)
+      select s.row_number, 1004, '', null, 'CUSTOMER_NOT_VISIBLE',
+        ${ROW_MESSAGES.CUSTOMER_NOT_VISIBLE['zh-CN']}, ${ROW_MESSAGES.CUSTOMER_NOT_VISIBLE.en}
+      from import_stage s
+      join customers on customers.tenant_id = ${tenantId} and customers.id = s.matched_id
+      where not (${visibleCustomer(access)})`.execute(trx);
+    return;
+  }
+  await sql`
+    insert into import_stage_errors (row_number, seq, column_name, value, reason, message_zh, message_en)
+    select s.row_number, 1004, '', coalesce(s.ref_number, s.ref_credit_code, s.ref_phone, s.ref_name), 'CUSTOMER_NOT_FOUND',
+      ${ROW_MESSAGES.CUSTOMER_NOT_FOUND['zh-CN']}, ${ROW_MESSAGES.CUSTOMER_NOT_FOUND.en}
+    from import_stage s
+    join customers on customers.tenant_id = ${tenantId} and customers.id = s.customer_id
+    where not (${visibleCustomer(access)})`.execute(trx);
 }
 
 /** Members by lower-cased email and by name (a name two members share matches neither). */
