@@ -1,8 +1,10 @@
 import {
   installKeyring,
   type Keyring,
+  pluginTierSource,
   refreshCompleteness,
   refreshCustomerFacts,
+  retierTenant,
   scheduleJobs,
   seedDemoSecrets,
 } from '@crm/api';
@@ -59,18 +61,26 @@ try {
   process.exit(1);
 }
 
+const dependencies = createDependencies(database, logger, env.PUBLIC_URL, undefined, keyring);
+
 const isEmpty = await database.withScope(
   {},
   async (trx) => !(await trx.selectFrom('users').select('id').limit(1).executeTakeFirst()),
 );
 const shouldSeed = env.SEED_DEMO === 'always' || (env.SEED_DEMO === 'auto' && database.kind === 'pglite');
 if (isEmpty && shouldSeed) {
-  const result = await seedDemoData(database, await hashPassword(DEMO_PASSWORD));
-  // Transaction facts, stages, system tags and completeness come from the data, by the product's own SQL.
+  // Each demo tenant gets the custom fields of its industry plugin, as the server loaded them.
+  const result = await seedDemoData(database, await hashPassword(DEMO_PASSWORD), undefined, {
+    plugins: dependencies.plugins.plugins,
+  });
+  // Transaction facts, stages, system tags, completeness and tiers come from the data, by the product's own SQL.
+  const tierSource = pluginTierSource(dependencies.plugins);
   for (const tenant of result.tenants) {
     await database.withTenant(tenant.id, async (trx) => {
       await refreshCustomerFacts(trx, tenant.id, 'all', 'daily');
       await refreshCompleteness(trx, tenant.id, 'all');
+      const source = await tierSource(trx, tenant.id);
+      if (source) await retierTenant(trx, tenant.id, 'retier', null, source);
     });
   }
   // A few customers with a national ID and bank card, encrypted like any other.
@@ -89,7 +99,6 @@ if (isEmpty && shouldSeed) {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-const dependencies = createDependencies(database, logger, env.PUBLIC_URL, undefined, keyring);
 // Workers, maintenance and cron run in this process (a separate worker process when scaled).
 await dependencies.jobs.start();
 await scheduleJobs(dependencies.jobs);

@@ -1,4 +1,4 @@
-import { refreshCompleteness, refreshCustomerFacts } from '@crm/api';
+import { pluginTierSource, refreshCompleteness, refreshCustomerFacts, retierTenant } from '@crm/api';
 import { createSession } from '@crm/auth';
 import { DEMO_PASSWORD, seedDemoData } from '@crm/db/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,16 +6,23 @@ import { createTestServer, type TestServer, testPasswordHash } from './helpers';
 
 let server: TestServer;
 let retailId: string;
+let tenantIds: Record<string, string> = {};
 
 beforeAll(async () => {
   server = await createTestServer();
-  const result = await seedDemoData(server.database, await testPasswordHash(), 60);
+  const result = await seedDemoData(server.database, await testPasswordHash(), 60, {
+    plugins: server.dependencies.plugins.plugins,
+  });
+  const tierSource = pluginTierSource(server.dependencies.plugins);
   for (const tenant of result.tenants) {
     await server.database.withTenant(tenant.id, async (trx) => {
       await refreshCustomerFacts(trx, tenant.id, 'all', 'daily');
       await refreshCompleteness(trx, tenant.id, 'all');
+      const source = await tierSource(trx, tenant.id);
+      if (source) await retierTenant(trx, tenant.id, 'retier', null, source);
     });
   }
+  tenantIds = Object.fromEntries(result.tenants.map((tenant) => [tenant.industry, tenant.id]));
   retailId = result.tenants.find((tenant) => tenant.industry === 'retail')?.id ?? '';
   expect(DEMO_PASSWORD.length).toBeGreaterThan(7);
 });
@@ -95,5 +102,63 @@ describe('demo tenant: data that looks real', () => {
     expect((await client.call('tags.list')).data.map((tag: { name: string }) => tag.name)).toContain(
       '高流失风险',
     );
+  });
+});
+
+describe('demo tenants: the custom fields and tiers of their industry plugins', () => {
+  const tiersOf = (industry: string) =>
+    server.database.withTenant(tenantIds[industry] ?? '', async (trx) => {
+      const rows = await trx
+        .selectFrom('customers')
+        .select(['tier', 'custom_fields'])
+        .where('archived_at', 'is', null)
+        .execute();
+      const counts: Record<string, number> = {};
+      for (const row of rows) counts[row.tier ?? 'none'] = (counts[row.tier ?? 'none'] ?? 0) + 1;
+      const fields = await trx
+        .selectFrom('custom_field_definitions')
+        .select(['key', 'source', 'sensitive'])
+        .orderBy('position')
+        .execute();
+      return { counts, rows, fields };
+    });
+
+  it('retail: the plugin’s fields, and RFM tiers', async () => {
+    const { counts, fields } = await tiersOf('retail');
+    expect(fields.map((field) => field.key)).toEqual([
+      'retail_member_card',
+      'retail_member_grade',
+      'retail_preferred_channels',
+    ]);
+    expect(fields.every((field) => field.source === 'plugin')).toBe(true);
+    expect(counts.none).toBeUndefined();
+    expect(Object.keys(counts).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('b2b: rep ratings filled, and customers spread over the weighted tiers', async () => {
+    const { counts, rows, fields } = await tiersOf('b2b');
+    expect(fields.map((field) => field.key)).toContain('b2b_willingness');
+    const rated = rows.filter(
+      (row) => (row.custom_fields as Record<string, unknown>).b2b_willingness !== undefined,
+    );
+    expect(rated.length).toBeGreaterThan(rows.length / 2);
+    expect(counts.none).toBeUndefined();
+    expect(counts.b2b_potential).toBeGreaterThan(0);
+    expect((counts.b2b_strategic ?? 0) + (counts.b2b_key ?? 0)).toBeGreaterThan(0);
+    expect(Object.keys(counts).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('corporate banking: KYC fields (two sensitive), and important and general clients', async () => {
+    const { counts, rows, fields } = await tiersOf('corporate-banking');
+    expect(fields.filter((field) => field.sensitive).map((field) => field.key)).toEqual([
+      'corporate_banking_legal_rep_id_number',
+      'corporate_banking_basic_account_number',
+    ]);
+    // Sensitive values are never stored in the clear.
+    expect(rows.some((row) => 'corporate_banking_legal_rep_id_number' in (row.custom_fields as object))).toBe(
+      false,
+    );
+    expect(counts.corporate_banking_important).toBeGreaterThan(0);
+    expect(counts.corporate_banking_general).toBeGreaterThan(counts.corporate_banking_important ?? 0);
   });
 });

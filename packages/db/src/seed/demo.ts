@@ -3,6 +3,7 @@ import type { Insertable, Transaction } from 'kysely';
 import type { CrmDatabase } from '../connection';
 import type {
   ContactsTable,
+  CustomFieldType,
   Database,
   IndustryProfile,
   InteractionsTable,
@@ -25,23 +26,64 @@ type DemoTenant = {
   /** Order size in CNY for this kind of business, and what is sold. */
   orderAmount: { min: number; max: number };
   products: { name: string; price: number }[];
+  /** Most units of one product in an order (a shopper buys one or two; a factory several). */
+  maxQuantity: number;
   interactionSummaries: string[];
   /** Free tags of this business, besides the common ones. */
   tags: string[];
-  /** Custom fields an industry plugin would bring, with how to fill them. */
-  customFields: DemoCustomField[];
+  /**
+   * How to fill the custom fields of the tenant's industry plugin, by the plugin's key. The
+   * definitions come from the plugin (passed in by the server); a field the plugin does not
+   * declare is not filled, and sensitive fields never are (they are stored encrypted).
+   */
+  fills: Record<string, DemoFill>;
   needs: { explicit: string[]; painPoints: string[]; plans: string[] };
 };
 
-type DemoCustomField = {
+/** A demo customer as its custom fields are filled: its kind and how many orders it will get. */
+type DemoDraw = { kind: 'person' | 'company'; orders: number };
+/** A value for one customer (or null to leave it empty). */
+type DemoFill = (customer: DemoDraw) => string | boolean | string[] | null;
+
+type Texts = { 'zh-CN': string; en: string };
+/**
+ * A custom field an industry plugin declares (the shape of the plugin SDK's custom field
+ * definitions; the database package does not depend on plugins — the server passes them in).
+ */
+export type DemoPluginField = {
   key: string;
-  labelZh: string;
-  labelEn: string;
-  type: 'text' | 'number' | 'money' | 'enum' | 'multi_enum' | 'date' | 'boolean';
-  options?: { value: string; labelZh: string; labelEn: string }[];
-  /** A value for one customer (or null to leave it empty). */
-  fill: (kind: 'person' | 'company') => string | boolean | string[] | null;
+  type: CustomFieldType;
+  labels: Texts;
+  options?: readonly { value: string; labels: Texts }[];
+  required?: boolean;
+  sensitive?: boolean;
 };
+/** An industry plugin as the demo seed needs it: its id (= tenants.industry) and custom fields. */
+export type DemoPlugin = { id: string; customFields?: readonly DemoPluginField[] };
+
+/** A unified social credit code (GB 32100-2015) with a valid check character. */
+function creditCode(): string {
+  const charset = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const organisation = Array.from({ length: 9 }, () => faker.helpers.arrayElement([...charset])).join('');
+  const first17 = `91${faker.helpers.arrayElement(['310115', '320505', '330106', '440305', '110108', '510107'])}${organisation}`;
+  const sum = [...first17].reduce(
+    (total, char, index) => total + charset.indexOf(char) * (weights[index] ?? 0),
+    0,
+  );
+  return first17 + charset[(31 - (sum % 31)) % 31];
+}
+
+/** A rep's 1–5 rating (stored like any number field, as a decimal string) that rises with how much the customer buys, give or take one. */
+function rating(orders: number): string {
+  return String(Math.min(5, Math.max(1, 1 + Math.floor(orders / 4) + faker.number.int({ min: -1, max: 1 }))));
+}
+
+/** An amount spread over orders of magnitude (10^low … 10^high), higher for busier clients, in thousands. */
+function magnitude(low: number, spread: number, orders: number, lift: number): string {
+  const exponent = low + faker.number.float() * spread + (Math.min(orders, 18) / 18) * lift;
+  return String(Math.round(10 ** exponent / 1000) * 1000);
+}
 
 const COMMON_TAGS: { name: string; color: 'red' | 'gold' | 'blue' | 'purple' }[] = [
   { name: '高流失风险', color: 'red' },
@@ -82,6 +124,7 @@ const TENANTS: DemoTenant[] = [
       { name: '运动跑鞋', price: 699 },
       { name: '会员储值卡', price: 1000 },
     ],
+    maxQuantity: 2,
     interactionSummaries: [
       '会员日到店，试穿了新款大衣，对尺码有疑问',
       '电话回访上次购买的护肤品，反馈效果不错',
@@ -91,44 +134,16 @@ const TENANTS: DemoTenant[] = [
       '询问储值卡是否能跨店使用',
     ],
     tags: ['会员日常客', '礼品采购', '线上下单为主'],
-    customFields: [
-      {
-        key: 'member_card',
-        labelZh: '会员卡号',
-        labelEn: 'Membership card',
-        type: 'text',
-        fill: (kind) =>
-          kind === 'person' && faker.number.float() < 0.7 ? `VIP${faker.string.numeric(8)}` : null,
-      },
-      {
-        key: 'member_grade',
-        labelZh: '会员等级',
-        labelEn: 'Member grade',
-        type: 'enum',
-        options: [
-          { value: 'silver', labelZh: '银卡', labelEn: 'Silver' },
-          { value: 'gold', labelZh: '金卡', labelEn: 'Gold' },
-          { value: 'diamond', labelZh: '钻石卡', labelEn: 'Diamond' },
-        ],
-        fill: () =>
-          faker.number.float() < 0.6 ? faker.helpers.arrayElement(['silver', 'gold', 'diamond']) : null,
-      },
-      {
-        key: 'preferred_channels',
-        labelZh: '偏好渠道',
-        labelEn: 'Preferred channels',
-        type: 'multi_enum',
-        options: [
-          { value: 'store', labelZh: '门店', labelEn: 'Store' },
-          { value: 'mini_program', labelZh: '小程序', labelEn: 'Mini program' },
-          { value: 'live', labelZh: '直播间', labelEn: 'Live stream' },
-        ],
-        fill: () =>
-          faker.number.float() < 0.5
-            ? faker.helpers.arrayElements(['store', 'mini_program', 'live'], { min: 1, max: 2 })
-            : null,
-      },
-    ],
+    fills: {
+      retail_member_card: ({ kind }) =>
+        kind === 'person' && faker.number.float() < 0.7 ? `VIP${faker.string.numeric(8)}` : null,
+      retail_member_grade: () =>
+        faker.number.float() < 0.6 ? faker.helpers.arrayElement(['silver', 'gold', 'diamond']) : null,
+      retail_preferred_channels: () =>
+        faker.number.float() < 0.5
+          ? faker.helpers.arrayElements(['store', 'mini_program', 'live'], { min: 1, max: 2 })
+          : null,
+    },
     needs: {
       explicit: ['想买适合送长辈的礼盒', '需要冬季大衣，偏好羊绒', '关注护肤品新品试用'],
       painPoints: ['觉得线上线下价格不一致', '快递时效不稳定', '会员积分规则看不懂'],
@@ -158,6 +173,7 @@ const TENANTS: DemoTenant[] = [
       { name: '年度维保合同', price: 36_000 },
       { name: '精密减速机', price: 9_600 },
     ],
+    maxQuantity: 5,
     interactionSummaries: [
       '上门拜访设备部，了解二期产线扩建计划',
       '技术交流会：客户关注视觉检测的误判率',
@@ -167,36 +183,24 @@ const TENANTS: DemoTenant[] = [
       '邮件发送维保方案和报价单',
     ],
     tags: ['二期扩产', '国产替代意向', '年度框架客户'],
-    customFields: [
-      {
-        key: 'credit_code',
-        labelZh: '统一社会信用代码',
-        labelEn: 'Unified social credit code',
-        type: 'text',
-        fill: (kind) =>
-          kind === 'company' && faker.number.float() < 0.8
-            ? `91${faker.string.numeric(6)}${faker.string.alphanumeric({ length: 10, casing: 'upper' })}`
-            : null,
+    fills: {
+      b2b_credit_code: ({ kind }) => (kind === 'company' && faker.number.float() < 0.8 ? creditCode() : null),
+      b2b_employees: ({ kind }) =>
+        kind === 'company' && faker.number.float() < 0.7
+          ? String(faker.number.int({ min: 20, max: 5000 }))
+          : null,
+      b2b_annual_budget: () =>
+        faker.number.float() < 0.4 ? String(faker.number.int({ min: 10, max: 500 }) * 10_000) : null,
+      // The potential dimensions of the weighted tier model, rated by the reps: better for
+      // customers who buy more, so the demo has a few strategic customers and many potential ones.
+      b2b_industry_growth: ({ orders }) => {
+        if (faker.number.float() < 0.15) return null;
+        const draw = faker.number.float();
+        return draw < Math.min(0.7, 0.15 + orders * 0.04) ? 'high' : draw < 0.85 ? 'medium' : 'low';
       },
-      {
-        key: 'employees',
-        labelZh: '员工人数',
-        labelEn: 'Employees',
-        type: 'number',
-        fill: (kind) =>
-          kind === 'company' && faker.number.float() < 0.7
-            ? String(faker.number.int({ min: 20, max: 5000 }))
-            : null,
-      },
-      {
-        key: 'annual_budget',
-        labelZh: '年度设备预算',
-        labelEn: 'Annual equipment budget',
-        type: 'money',
-        fill: () =>
-          faker.number.float() < 0.4 ? String(faker.number.int({ min: 10, max: 500 }) * 10_000) : null,
-      },
-    ],
+      b2b_willingness: ({ orders }) => (faker.number.float() < 0.8 ? rating(orders) : null),
+      b2b_need_extensibility: ({ orders }) => (faker.number.float() < 0.75 ? rating(orders) : null),
+    },
     needs: {
       explicit: ['二期产线需要 6 台六轴机器人', '希望引入视觉检测替代人工质检', '需要年度维保覆盖三个厂区'],
       painPoints: ['现有设备故障率高、停线损失大', '进口备件交期长', '质检漏检导致客诉'],
@@ -222,6 +226,7 @@ const TENANTS: DemoTenant[] = [
       { name: '票据贴现', price: 200_000 },
       { name: '供应链融资服务费', price: 80_000 },
     ],
+    maxQuantity: 5,
     interactionSummaries: [
       '客户经理月度回访，了解回款和用款计划',
       '财务总监咨询跨境人民币结算流程',
@@ -231,47 +236,41 @@ const TENANTS: DemoTenant[] = [
       '邀请客户参加年度银企对接会',
     ],
     tags: ['授信到期', '跨境结算需求', '集团客户'],
-    customFields: [
-      {
-        key: 'credit_code',
-        labelZh: '统一社会信用代码',
-        labelEn: 'Unified social credit code',
-        type: 'text',
-        fill: () =>
-          faker.number.float() < 0.9
-            ? `91${faker.string.numeric(6)}${faker.string.alphanumeric({ length: 10, casing: 'upper' })}`
-            : null,
-      },
-      {
-        key: 'credit_line',
-        labelZh: '授信额度',
-        labelEn: 'Credit line',
-        type: 'money',
-        fill: () =>
-          faker.number.float() < 0.6 ? String(faker.number.int({ min: 5, max: 500 }) * 100_000) : null,
-      },
-      {
-        key: 'credit_rating',
-        labelZh: '内部信用评级',
-        labelEn: 'Internal credit rating',
-        type: 'enum',
-        options: [
-          { value: 'aaa', labelZh: 'AAA', labelEn: 'AAA' },
-          { value: 'aa', labelZh: 'AA', labelEn: 'AA' },
-          { value: 'a', labelZh: 'A', labelEn: 'A' },
-          { value: 'bbb', labelZh: 'BBB', labelEn: 'BBB' },
-        ],
-        fill: () =>
-          faker.number.float() < 0.7 ? faker.helpers.arrayElement(['aaa', 'aa', 'a', 'bbb']) : null,
-      },
-      {
-        key: 'basic_account',
-        labelZh: '基本户在我行',
-        labelEn: 'Main account with us',
-        type: 'boolean',
-        fill: () => (faker.number.float() < 0.8 ? faker.number.float() < 0.5 : null),
-      },
-    ],
+    fills: {
+      corporate_banking_credit_code: () => (faker.number.float() < 0.9 ? creditCode() : null),
+      corporate_banking_legal_representative: () => (faker.number.float() < 0.85 ? personName() : null),
+      corporate_banking_registered_capital: () =>
+        faker.number.float() < 0.8 ? String(faker.number.int({ min: 10, max: 5000 }) * 100_000) : null,
+      // 国民经济行业分类 (GB/T 4754-2017): construction, trade agency, metal products, power,
+      // real estate, pharmaceuticals, cotton spinning, supply chain services, rice growing.
+      corporate_banking_industry_code: () =>
+        faker.number.float() < 0.8
+          ? faker.helpers.arrayElement([
+              'E4710',
+              'F5181',
+              'C3311',
+              'D4411',
+              'K7010',
+              'C2710',
+              'C1711',
+              'L7224',
+              'A0111',
+            ])
+          : null,
+      // The tier model's figures: 重要客户 from 5 million average daily deposits, 30 million
+      // of loans or 100 million settled a year — about a quarter of the demo's clients.
+      corporate_banking_avg_daily_deposits: ({ orders }) =>
+        faker.number.float() < 0.95 ? magnitude(5, 1.7, orders, 0.6) : null,
+      corporate_banking_loan_balance: ({ orders }) =>
+        faker.number.float() < 0.6 ? magnitude(6, 1.8, orders, 0.5) : null,
+      corporate_banking_settlement_volume: ({ orders }) =>
+        faker.number.float() < 0.9 ? magnitude(6.5, 1.5, orders, 0.8) : null,
+      corporate_banking_credit_line: () =>
+        faker.number.float() < 0.6 ? String(faker.number.int({ min: 5, max: 500 }) * 100_000) : null,
+      corporate_banking_credit_rating: () =>
+        faker.number.float() < 0.7 ? faker.helpers.arrayElement(['aaa', 'aa', 'a', 'bbb']) : null,
+      corporate_banking_basic_account: () => (faker.number.float() < 0.8 ? faker.number.float() < 0.5 : null),
+    },
     needs: {
       explicit: ['需要流动资金贷款支持旺季备货', '希望开通跨境人民币结算', '集团内资金归集与现金管理'],
       painPoints: ['审批流程长、材料反复提交', '境外回款周期长', '多家银行账户对账繁琐'],
@@ -454,13 +453,15 @@ export type DemoSeedResult = {
 
 /**
  * Three demo tenants (one per industry profile), users of several roles (one of them in all
- * three tenants) and a few hundred customers each. Deterministic for a given seed.
+ * three tenants) and a few hundred customers each. Deterministic for a given seed. Each
+ * tenant gets the custom fields of its industry plugin (`plugins`: the server's loaded
+ * plugins; the seed fills the ones it knows) — none when its plugin is not given.
  */
 export async function seedDemoData(
   database: CrmDatabase,
   passwordHash: string,
   customersPerTenant = 300,
-  seed = 20261122,
+  { plugins = [], seed = 20261122 }: { plugins?: readonly DemoPlugin[]; seed?: number } = {},
 ): Promise<DemoSeedResult> {
   faker.seed(seed);
   const userIds = new Map<string, string>();
@@ -524,21 +525,39 @@ export async function seedDemoData(
         .returning('id')
         .execute();
       const tagIds = tagRows.map((row) => row.id);
-      await trx
-        .insertInto('custom_field_definitions')
-        .values(
-          tenant.customFields.map((field, position) => ({
-            tenant_id: tenantId,
-            key: field.key,
-            label_zh: field.labelZh,
-            label_en: field.labelEn,
-            type: field.type,
-            options: JSON.stringify(field.options ?? []),
-            position,
-            source: 'plugin' as const,
-          })),
-        )
-        .execute();
+      const pluginFields = plugins.find((plugin) => plugin.id === tenant.industry)?.customFields ?? [];
+      if (pluginFields.length > 0) {
+        await trx
+          .insertInto('custom_field_definitions')
+          .values(
+            pluginFields.map((field, position) => ({
+              tenant_id: tenantId,
+              key: field.key,
+              label_zh: field.labels['zh-CN'],
+              label_en: field.labels.en,
+              type: field.type,
+              options: JSON.stringify(
+                (field.options ?? []).map((option) => ({
+                  value: option.value,
+                  labelZh: option.labels['zh-CN'],
+                  labelEn: option.labels.en,
+                })),
+              ),
+              required: field.required ?? false,
+              sensitive: field.sensitive ?? false,
+              position,
+              source: 'plugin' as const,
+            })),
+          )
+          .execute();
+      }
+      const fills = pluginFields
+        .filter((field) => !field.sensitive)
+        .flatMap((field) => {
+          const fill = tenant.fills[field.key];
+          return fill ? [{ key: field.key, fill }] : [];
+        });
+      const orderCounts: number[] = [];
       const sellers = tenant.members
         .filter((member) => member.role === 'sales_rep' || member.role === 'sales_manager')
         .map((member) => idOf(member.email));
@@ -552,10 +571,11 @@ export async function seedDemoData(
           Math.min(now, createdAt.getTime() + faker.number.int({ min: 0, max: 200 }) * 86_400_000),
         );
         const chance = (share: number) => faker.number.float() < share;
+        const orders = drawOrderCount();
+        orderCounts.push(orders);
+        const draw: DemoDraw = { kind: isCompany ? 'company' : 'person', orders };
         const custom = Object.fromEntries(
-          tenant.customFields
-            .map((field) => [field.key, field.fill(isCompany ? 'company' : 'person')] as const)
-            .filter(([, value]) => value !== null),
+          fills.map(({ key, fill }) => [key, fill(draw)] as const).filter(([, value]) => value !== null),
         );
         const trade = faker.helpers.arrayElement(tenant.trades);
         return {
@@ -622,7 +642,7 @@ export async function seedDemoData(
         .values(customers)
         .returning(['id', 'kind', 'created_at', 'owner_user_id'])
         .execute();
-      await seedActivity(trx, tenantId, tenant, inserted, sellers, now);
+      await seedActivity(trx, tenantId, tenant, inserted, orderCounts, sellers, now);
     });
     tenantIds.set(tenant.name, tenantId);
   }
@@ -647,6 +667,16 @@ type SeededCustomer = {
   owner_user_id: string | null;
 };
 
+/** Skewed like real customer bases: about a third never buy; the rest 1–3 times, a few many times. */
+function drawOrderCount(): number {
+  const draw = faker.number.float();
+  return draw < 0.3
+    ? 0
+    : draw < 0.75
+      ? faker.number.int({ min: 1, max: 3 })
+      : faker.number.int({ min: 4, max: 18 });
+}
+
 /**
  * Two years of history: contacts for companies, orders (with lines) whose frequency is
  * skewed like real customer bases — many with none or one, a few with many — and
@@ -658,6 +688,7 @@ async function seedActivity(
   tenantId: string,
   tenant: DemoTenant,
   customers: SeededCustomer[],
+  orderCounts: number[],
   sellers: string[],
   now: number,
 ) {
@@ -680,14 +711,7 @@ async function seedActivity(
       }
     }
     const since = customer.created_at.getTime();
-    // Skewed: about a third never buy; the rest buy 1–3 times, a few many times.
-    const draw = faker.number.float();
-    const orderCount =
-      draw < 0.3
-        ? 0
-        : draw < 0.75
-          ? faker.number.int({ min: 1, max: 3 })
-          : faker.number.int({ min: 4, max: 18 });
+    const orderCount = orderCounts[index] ?? 0;
     for (let n = 0; n < orderCount; n += 1) {
       const orderedAt = new Date(faker.number.int({ min: since, max: now }));
       const id = faker.string.uuid();
@@ -695,7 +719,7 @@ async function seedActivity(
       const lineCount = faker.number.int({ min: 1, max: 3 });
       for (let line = 1; line <= lineCount; line += 1) {
         const product = faker.helpers.arrayElement(tenant.products);
-        const quantity = faker.number.int({ min: 1, max: 5 });
+        const quantity = faker.number.int({ min: 1, max: tenant.maxQuantity });
         cents += product.price * 100 * quantity;
         lines.push({
           tenant_id: tenantId,
