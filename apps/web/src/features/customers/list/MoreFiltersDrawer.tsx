@@ -18,6 +18,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CUSTOMER_KINDS, type CustomFieldDefinition, LEVELS, NEED_TYPES } from '../../../lib/api-types';
+import { useTiers } from '../../industry/tiers';
 import { useFieldLabel } from '../profile-meta';
 import { type CustomerFilters, type CustomFilter, type CustomFilterOp, compactFilters } from './filters';
 
@@ -25,6 +26,7 @@ type Range<T> = [T | null, T | null] | null;
 type CustomRow = { key?: string; op?: CustomFilterOp; value?: string | string[] | boolean | Dayjs | null };
 type Values = {
   kind?: CustomerFilters['kind'];
+  tiers?: CustomerFilters['tiers'];
   valueLevels?: CustomerFilters['valueLevels'];
   activityLevels?: CustomerFilters['activityLevels'];
   needTypes?: CustomerFilters['needTypes'];
@@ -73,6 +75,7 @@ const integer = (value: number | null | undefined) =>
 function toValues(filters: CustomerFilters, fields: CustomFieldDefinition[]): Values {
   return {
     kind: filters.kind,
+    tiers: filters.tiers,
     valueLevels: filters.valueLevels,
     activityLevels: filters.activityLevels,
     needTypes: filters.needTypes,
@@ -122,6 +125,7 @@ function fromValues(
   }
   return compactFilters({
     kind: values.kind,
+    tiers: values.tiers,
     valueLevels: values.valueLevels,
     activityLevels: values.activityLevels,
     needTypes: values.needTypes,
@@ -156,6 +160,7 @@ type Props = {
 export function MoreFiltersDrawer({ open, onClose, filters, fields, onApply }: Props) {
   const { t } = useTranslation();
   const label = useFieldLabel();
+  const { tiers, language } = useTiers();
   const [form] = Form.useForm<Values>();
   const customRows = Form.useWatch('custom', form) ?? [];
 
@@ -257,6 +262,19 @@ export function MoreFiltersDrawer({ open, onClose, filters, fields, onApply }: P
               <Input maxLength={100} allowClear />
             </Form.Item>
           </Col>
+          {tiers.length > 0 ? (
+            <Col span={24}>
+              <Form.Item name="tiers" label={t('tiers.filter')}>
+                <Select
+                  mode="multiple"
+                  allowClear
+                  data-testid="filter-tier"
+                  placeholder={t('tiers.filterPlaceholder')}
+                  options={tiers.map((tier) => ({ value: tier.key, label: tier.labels[language] }))}
+                />
+              </Form.Item>
+            </Col>
+          ) : null}
           <Col span={8}>
             <Form.Item name="valueLevels" label={t('lists.filters.valueLevel')}>
               <Select

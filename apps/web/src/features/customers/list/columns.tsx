@@ -1,5 +1,5 @@
 import { Link } from '@tanstack/react-router';
-import { Progress, Tooltip, Typography } from 'antd';
+import { Progress, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface';
 import type { TFunction } from 'i18next';
 import type { CustomerListItem, CustomerSort, CustomFieldDefinition } from '../../../lib/api-types';
@@ -21,6 +21,8 @@ export const BUILT_IN_COLUMNS = [
   'orderCount',
   'lastDealAt',
   'completeness',
+  'tier',
+  'tierScore',
   'phone',
   'email',
   'industry',
@@ -52,6 +54,8 @@ type Context = {
     value: CustomerListItem['customFields'][string] | undefined,
   ) => string | null;
   customFields: CustomFieldDefinition[];
+  /** A tier key's name (the tenant's industry profile); the key itself when not given. */
+  tierLabel?: (tier: string | null) => string;
 };
 
 const descendFirst = ['descend', 'ascend', 'descend'] as ('descend' | 'ascend')[];
@@ -76,6 +80,8 @@ export function columnLabel(
     orderCount: t('customers.columns.orderCount'),
     lastDealAt: t('customers.columns.lastDealAt'),
     completeness: t('lists.columns.completeness'),
+    tier: t('tiers.column'),
+    tierScore: t('tiers.score'),
     phone: t('customers.columns.phone'),
     email: t('customers.columns.email'),
     industry: t('lists.columns.industry'),
@@ -153,6 +159,19 @@ export function buildColumns(chosen: readonly string[], context: Context): Colum
         </Tooltip>
       ),
     },
+    tier: {
+      width: 120,
+      render: (_, row) =>
+        row.tier ? <Tag color="blue">{context.tierLabel?.(row.tier) ?? row.tier}</Tag> : none,
+    },
+    tierScore: {
+      width: 110,
+      align: 'right',
+      sorter: true,
+      sortOrder: sortOrder('tierScore'),
+      sortDirections: descendFirst,
+      render: (_, row) => (row.tierScore === null ? none : Number(row.tierScore).toFixed(1)),
+    },
     phone: { width: 150, render: (_, row) => row.phone || none },
     email: { width: 200, ellipsis: true, render: (_, row) => row.email || none },
     industry: { width: 140, ellipsis: true, render: (_, row) => row.industry || none },
@@ -225,6 +244,7 @@ export function sortOfColumn(key: string): CustomerSort | null {
     orderCount: 'orderCount',
     lastDealAt: 'lastDealAt',
     completeness: 'completeness',
+    tierScore: 'tierScore',
     createdAt: 'createdAt',
     updatedAt: 'updatedAt',
   };

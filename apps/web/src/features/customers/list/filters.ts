@@ -24,6 +24,11 @@ export const filtersFromUrl = z
     activityLevels: z.array(z.enum(LEVELS)).max(3).optional().catch(undefined),
     needTypes: z.array(z.enum(NEED_TYPES)).max(3).optional().catch(undefined),
     industry: z.string().max(100).optional().catch(undefined),
+    tiers: z
+      .array(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/))
+      .max(12)
+      .optional()
+      .catch(undefined),
     completenessMin: z.number().int().min(0).max(100).optional().catch(undefined),
     completenessMax: z.number().int().min(0).max(100).optional().catch(undefined),
     stale: z.boolean().optional().catch(undefined),

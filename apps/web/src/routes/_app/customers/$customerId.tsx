@@ -29,6 +29,7 @@ import { NeedsTab } from '../../../features/customers/NeedsTab';
 import { CustomerTags } from '../../../features/customers/profile-meta';
 import { TimelineTab } from '../../../features/customers/TimelineTab';
 import { TombstoneBanner } from '../../../features/duplicates/TombstoneBanner';
+import { TierCard } from '../../../features/industry/TierCard';
 import { InteractionsTab } from '../../../features/interactions/InteractionsTab';
 import { OrdersTab } from '../../../features/orders/OrdersTab';
 import type { Customer } from '../../../lib/api-types';
@@ -271,6 +272,9 @@ function CustomerDetails({ customer }: { customer: Customer }) {
       <KeyFigures customer={customer} />
       <div style={{ marginBottom: 16 }}>
         <CompletenessCard customer={customer} />
+      </div>
+      <div style={{ marginBottom: 16 }}>
+        <TierCard customerId={customer.id} />
       </div>
       <Card styles={{ body: { paddingTop: 4 } }}>
         <Tabs

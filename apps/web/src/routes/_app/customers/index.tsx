@@ -37,6 +37,7 @@ import {
   useTagsById,
 } from '../../../features/customers/profile-meta';
 import { ExportButton } from '../../../features/exports/ExportButton';
+import { useTiers } from '../../../features/industry/tiers';
 import {
   CUSTOMER_SORTS,
   type CustomerListItem,
@@ -115,6 +116,7 @@ function CustomersPage() {
   const [selected, setSelected] = useState<string[]>([]);
   const { active: customFields } = useCustomFields();
   const fieldLabel = useFieldLabel();
+  const { tierLabel } = useTiers();
   const formatCustom = useFormatCustomValue();
   const tags = useTagsById();
   const members = useQuery({ ...trpc.members.list.queryOptions(), enabled: canReadMembers });
@@ -191,7 +193,14 @@ function CustomersPage() {
 
   const sortOrder = (column: CustomerSort) =>
     sort === column ? (direction === 'asc' ? 'ascend' : 'descend') : null;
-  const columns = buildColumns(columnKeys, { t, sortOrder, fieldLabel, formatCustom, customFields });
+  const columns = buildColumns(columnKeys, {
+    t,
+    sortOrder,
+    fieldLabel,
+    formatCustom,
+    customFields,
+    tierLabel,
+  });
 
   const onSort = (sorter: SorterResult<CustomerListItem> | SorterResult<CustomerListItem>[]) => {
     const single = Array.isArray(sorter) ? sorter[0] : sorter;

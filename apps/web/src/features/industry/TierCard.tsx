@@ -1,0 +1,200 @@
+import { ApartmentOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { Card, Descriptions, Flex, Skeleton, Table, Tag, Timeline, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../lib/format';
+import { useTRPC } from '../../lib/trpc';
+import { languageOf } from './json-schema';
+import { useTiers } from './tiers';
+
+type Dimension = {
+  key: string;
+  metric: string;
+  raw: number | string | null;
+  normalised: number;
+  weight: number | null;
+  contribution: number | null;
+};
+type Condition = { metric: string; op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq' | 'neq'; value: number };
+type Explanation = {
+  kind: 'weighted' | 'thresholds' | 'rfm';
+  score: number | null;
+  dimensions: Dimension[];
+  rule: { index: number | null; tier: string; minScore?: number; conditions?: Condition[] };
+};
+
+const KNOWN_METRICS = [
+  'amount_12m',
+  'amount_lifetime',
+  'profit_12m',
+  'order_count_12m',
+  'order_count',
+  'recency_days',
+  'months_without_order',
+  'rfm_r',
+  'rfm_f',
+  'rfm_m',
+] as const;
+type KnownMetric = (typeof KNOWN_METRICS)[number];
+
+const number = (value: number | null | undefined, digits = 2) =>
+  value === null || value === undefined ? '—' : Number(value.toFixed(digits)).toLocaleString();
+
+/**
+ * 客户分层 on the profile: the customer's tier and score, the rule that placed it, and each
+ * dimension's raw value, normalised score, weight and contribution — then its tier moves.
+ */
+export function TierCard({ customerId }: { customerId: string }) {
+  const { t, i18n } = useTranslation();
+  const trpc = useTRPC();
+  const language = languageOf(i18n.language);
+  const { tierLabel } = useTiers();
+  const tier = useQuery(trpc.industry.customerTier.queryOptions({ customerId }));
+
+  const metricLabel = (metric: string) =>
+    (KNOWN_METRICS as readonly string[]).includes(metric)
+      ? t(`tiers.metrics.${metric as KnownMetric}`)
+      : metric.slice(metric.indexOf(':') + 1);
+
+  if (tier.isPending) {
+    return (
+      <Card size="small" title={t('tiers.card.title')}>
+        <Skeleton active paragraph={{ rows: 3 }} />
+      </Card>
+    );
+  }
+  if (tier.isError) return null;
+  const data = tier.data;
+  const explanation = data.explanation as Explanation | null;
+  const name = (key: string | null) =>
+    key === data.tier && data.tierLabels ? data.tierLabels[language] : tierLabel(key);
+  const dimensionLabel = (dimension: Dimension) =>
+    data.dimensionLabels[dimension.key]?.[language] ?? metricLabel(dimension.metric);
+
+  let rule = '';
+  if (explanation) {
+    const placed = name(explanation.rule.tier);
+    if (explanation.rule.index === null) rule = t('tiers.card.ruleDefault', { tier: placed });
+    else if (explanation.rule.minScore !== undefined) {
+      rule = t('tiers.card.ruleScore', {
+        score: number(explanation.score),
+        min: number(explanation.rule.minScore),
+        tier: placed,
+      });
+    } else {
+      const conditions = (explanation.rule.conditions ?? [])
+        .map(
+          (condition) =>
+            `${metricLabel(condition.metric)} ${t(`tiers.ops.${condition.op}`)} ${number(condition.value)}`,
+        )
+        .join(t('common.listSeparator'));
+      rule = t('tiers.card.ruleConditions', { index: explanation.rule.index + 1, conditions, tier: placed });
+    }
+  }
+
+  return (
+    <Card
+      size="small"
+      data-testid="customer-tier-card"
+      title={
+        <span>
+          <ApartmentOutlined style={{ marginInlineEnd: 8, color: '#1f5eff' }} />
+          {t('tiers.card.title')}
+        </span>
+      }
+    >
+      {data.tier === null || explanation === null ? (
+        <Typography.Text type="secondary">{t('tiers.card.notTiered')}</Typography.Text>
+      ) : (
+        <Flex vertical gap={12}>
+          <Descriptions
+            size="small"
+            column={{ xs: 1, md: 3 }}
+            items={[
+              {
+                key: 'tier',
+                label: t('tiers.card.tier'),
+                children: (
+                  <Tag color="blue" data-testid="customer-tier">
+                    {name(data.tier)}
+                  </Tag>
+                ),
+              },
+              {
+                key: 'score',
+                label: t('tiers.card.score'),
+                children: <span data-testid="customer-tier-score">{number(data.score)}</span>,
+              },
+              { key: 'at', label: t('tiers.card.updatedAt'), children: formatDateTime(data.changedAt) },
+            ]}
+          />
+          <Typography.Text data-testid="customer-tier-rule">
+            <Typography.Text type="secondary">{t('tiers.card.rule')}：</Typography.Text>
+            {rule}
+          </Typography.Text>
+          {explanation.kind === 'rfm' ? (
+            <Typography.Text type="secondary">{t('tiers.card.rfm')}</Typography.Text>
+          ) : null}
+          <Table<Dimension>
+            size="small"
+            pagination={false}
+            rowKey="key"
+            data-testid="customer-tier-dimensions"
+            dataSource={explanation.dimensions}
+            columns={[
+              { key: 'dimension', title: t('tiers.card.dimension'), render: (_, row) => dimensionLabel(row) },
+              {
+                key: 'raw',
+                title: t('tiers.card.raw'),
+                align: 'right',
+                render: (_, row) => (typeof row.raw === 'number' ? number(row.raw) : (row.raw ?? '—')),
+              },
+              {
+                key: 'normalised',
+                title: t('tiers.card.normalised'),
+                align: 'right',
+                render: (_, row) => number(row.normalised),
+              },
+              ...(explanation.kind === 'weighted'
+                ? [
+                    {
+                      key: 'weight',
+                      title: t('tiers.card.weight'),
+                      align: 'right' as const,
+                      render: (_: unknown, row: Dimension) => number(row.weight),
+                    },
+                    {
+                      key: 'contribution',
+                      title: t('tiers.card.contribution'),
+                      align: 'right' as const,
+                      render: (_: unknown, row: Dimension) => number(row.contribution),
+                    },
+                  ]
+                : []),
+            ]}
+          />
+          {data.history.length > 0 ? (
+            <div>
+              <Typography.Text type="secondary">{t('tiers.card.history')}</Typography.Text>
+              <Timeline
+                style={{ marginTop: 8, marginBottom: -16 }}
+                items={data.history.slice(0, 5).map((move, index) => ({
+                  key: `${move.changedAt}-${index}`,
+                  content: (
+                    <span>
+                      {formatDateTime(move.changedAt)} · {name(move.from)} → {name(move.to)}
+                      {' · '}
+                      <Typography.Text type="secondary">
+                        {t(`tiers.card.reasons.${move.reason as 'retier'}`, { defaultValue: move.reason })}
+                      </Typography.Text>
+                    </span>
+                  ),
+                }))}
+              />
+            </div>
+          ) : null}
+        </Flex>
+      )}
+    </Card>
+  );
+}
