@@ -12,6 +12,9 @@
  * BM3b  exporting the big tenant's customers to CSV, export job vs bare COPY TO STDOUT (bm3b.ts)
  * BM3c  the duplicate scan of the big tenant with 1 % planted duplicates: time vs a bare group-by
  *       of the match keys, recall of the planted pairs, false-pair rate (bm3c.ts)
+ * BM4   re-tiering the big tenant with the b2b weighted model, engine vs a hand-written
+ *       UPDATE … FROM: first placement, steady re-tier, 1 % changed (bm4.ts)
+ * BM4b  the preview matrix of a changed tier threshold at 1M customers (bm4.ts)
  * BM6   RLS overhead on the BM2/BM2b statements, straight against PostgreSQL (bm6.ts)
  *
  * Needs a PostgreSQL server: BENCH_DATABASE_URL (an administrator URL; default the local
@@ -24,11 +27,12 @@ import { bm2Scenarios, runBm2 } from './bm2';
 import { runBm3 } from './bm3';
 import { runBm3b } from './bm3b';
 import { runBm3c } from './bm3c';
+import { runBm4 } from './bm4';
 import { runBm6 } from './bm6';
 import { ensureDataset } from './generate';
 import { type BenchResult, benchDatabases, log, repositoryRoot } from './harness';
 
-const BENCHMARKS = ['BM1', 'BM2', 'BM2b', 'BM3', 'BM3b', 'BM3c', 'BM6'] as const;
+const BENCHMARKS = ['BM1', 'BM2', 'BM2b', 'BM3', 'BM3b', 'BM3c', 'BM4', 'BM4b', 'BM6'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -58,6 +62,8 @@ if (
   selected.has('BM3') ||
   selected.has('BM3b') ||
   selected.has('BM3c') ||
+  selected.has('BM4') ||
+  selected.has('BM4b') ||
   selected.has('BM6')
 ) {
   const dataset = await ensureDataset(adminUrl, scale);
@@ -68,6 +74,7 @@ if (
   if (selected.has('BM3')) results.push(...(await runBm3(dataset, scale)));
   if (selected.has('BM3b')) results.push(...(await runBm3b(dataset)));
   if (selected.has('BM3c')) results.push(...(await runBm3c(dataset)));
+  if (selected.has('BM4') || selected.has('BM4b')) results.push(...(await runBm4(dataset)));
   if (selected.has('BM6')) {
     const scenarios = await bm2Scenarios(dataset);
     results.push(...(await runBm6(dataset, [scenarios.narrow, scenarios.broad, scenarios.profile])));

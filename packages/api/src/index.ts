@@ -43,5 +43,12 @@ export {
   seedDemoSecrets,
   writeCustomerSecrets,
 } from './sensitive';
+export {
+  previewTiering,
+  type RetierResult,
+  retierTenant,
+  type TierPreview,
+  type TierSource,
+} from './tiering/tiering.repository';
 export { registerTimelineSource, type TimelineSource } from './timeline/timeline';
 export type { FieldError, Meta } from './trpc';

@@ -17,8 +17,11 @@ const statements = [
      add column tier_explanation jsonb check (jsonb_typeof(tier_explanation) = 'object'),
      add column tier_changed_at timestamptz,
      add column tier_settings_version integer`,
-  // Filter by tier in score order, and sort by score (unscored customers sort lowest).
-  `create index customers_tier_idx on customers (tenant_id, tier, (coalesce(tier_score, -1)) desc, id desc)`,
+  // Filter by tier; and the preview of a threshold change reads every listed customer's tier
+  // and score from this index alone (an index-only scan, not the wide rows).
+  `create index customers_tier_idx on customers (tenant_id, tier, tier_score, id)
+     where merged_into is null and archived_at is null`,
+  // Sort by score, keyset-paged (unscored customers sort lowest).
   `create index customers_tier_score_idx on customers (tenant_id, (coalesce(tier_score, -1)) desc, id desc)`,
 
   `create table tier_history (
