@@ -1,4 +1,10 @@
-import { pluginTierSource, refreshCompleteness, refreshCustomerFacts, retierTenant } from '@crm/api';
+import {
+  pluginTierSource,
+  refreshCompleteness,
+  refreshCustomerFacts,
+  retierTenant,
+  seedDemoSecrets,
+} from '@crm/api';
 import { createSession } from '@crm/auth';
 import { DEMO_PASSWORD, seedDemoData } from '@crm/db/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -160,5 +166,21 @@ describe('demo tenants: the custom fields and tiers of their industry plugins', 
     );
     expect(counts.corporate_banking_important).toBeGreaterThan(0);
     expect(counts.corporate_banking_general).toBeGreaterThan(counts.corporate_banking_important ?? 0);
+    // The demo's sensitive values go through the product's encryption.
+    const bankId = tenantIds['corporate-banking'] ?? '';
+    expect(await seedDemoSecrets(server.database, [bankId], 2)).toBe(2);
+    const secrets = await server.database.withTenant(bankId, (trx) =>
+      trx
+        .selectFrom('customer_secrets')
+        .select(['field', 'hint'])
+        .where('field', 'like', 'custom:%')
+        .execute(),
+    );
+    expect(secrets.map((secret) => secret.field).sort()).toEqual([
+      'custom:corporate_banking_basic_account_number',
+      'custom:corporate_banking_basic_account_number',
+      'custom:corporate_banking_legal_rep_id_number',
+      'custom:corporate_banking_legal_rep_id_number',
+    ]);
   });
 });

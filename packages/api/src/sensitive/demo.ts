@@ -17,9 +17,22 @@ function demoBankCard(index: number): string {
   return body + luhnCheckDigit(body);
 }
 
+/** A basic deposit account number (基本户账号) as banks print them: 19 digits. */
+function demoAccountNumber(index: number): string {
+  return `3100${String(10_000_000_000_000 + index * 7_777_777_777).slice(-15)}`;
+}
+
+/** Values for the sensitive custom fields the industry plugins declare (by their keys). */
+const SENSITIVE_CUSTOM_VALUES: Record<string, (index: number) => string> = {
+  corporate_banking_legal_rep_id_number: (index) => demoNationalId(index + 500),
+  corporate_banking_basic_account_number: demoAccountNumber,
+};
+
 /**
  * A few of each demo tenant's customers get a national ID and a bank card, encrypted by the
- * same path as the product (so the demo shows masking, 查看 and the audit of reveals).
+ * same path as the product (so the demo shows masking, 查看 and the audit of reveals), and
+ * the sensitive custom fields of the tenant's industry plugin (the legal representative's
+ * national ID and the basic account number of corporate banking).
  */
 export async function seedDemoSecrets(database: CrmDatabase, tenantIds: readonly string[], perTenant = 4) {
   let seeded = 0;
@@ -33,11 +46,23 @@ export async function seedDemoSecrets(database: CrmDatabase, tenantIds: readonly
         .orderBy('created_at')
         .limit(perTenant)
         .execute();
+      const sensitiveFields = await trx
+        .selectFrom('custom_field_definitions')
+        .select('key')
+        .where('tenant_id', '=', tenantId)
+        .where('sensitive', '=', true)
+        .where('archived_at', 'is', null)
+        .execute();
+      const custom = sensitiveFields.flatMap(({ key }) => {
+        const value = SENSITIVE_CUSTOM_VALUES[key];
+        return value ? [{ key, value }] : [];
+      });
       for (const [index, customer] of customers.entries()) {
         const n = seeded + index;
         await writeCustomerSecrets(trx, tenantId, customer.id, [
           { field: 'national_id', value: demoNationalId(n) },
           ...(index % 2 === 0 ? [{ field: 'bank_card', value: demoBankCard(n) }] : []),
+          ...custom.map(({ key, value }) => ({ field: `custom:${key}`, value: value(n) })),
         ]);
       }
       seeded += customers.length;
