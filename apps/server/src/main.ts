@@ -7,6 +7,7 @@ import {
   retierTenant,
   scheduleJobs,
   seedDemoSecrets,
+  syncAllPluginCustomFields,
 } from '@crm/api';
 import { hashPassword } from '@crm/auth';
 import { checkRuntimeRole, openDatabase } from '@crm/db';
@@ -98,6 +99,10 @@ if (isEmpty && shouldSeed) {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
+
+// Every tenant on a loaded industry plugin has that plugin's custom fields (idempotent: a
+// plugin upgrade's new or relabelled fields arrive, nothing else changes).
+await syncAllPluginCustomFields(database, dependencies.plugins, logger);
 
 // Workers, maintenance and cron run in this process (a separate worker process when scaled).
 await dependencies.jobs.start();
