@@ -1,4 +1,5 @@
 import {
+  ApartmentOutlined,
   EditOutlined,
   FileTextOutlined,
   RiseOutlined,
@@ -31,6 +32,7 @@ import { formatDate, formatDateTime, formatMoney } from '../../lib/format';
 import { useCan } from '../../lib/shell-context';
 import { useTRPC, useTRPCClient } from '../../lib/trpc';
 import { mergeTimelineView } from '../duplicates/MergeTimelineEntry';
+import { useTiers } from '../industry/tiers';
 import { INTERACTION_ICONS, InteractionKindTag, SentimentTag } from '../interactions/InteractionTags';
 import { OrderStatusTag } from '../orders/OrderStatusTag';
 import { LifecycleTag } from './LifecycleTag';
@@ -47,6 +49,8 @@ type Lookups = {
   fields: readonly CustomFieldDefinition[];
   fieldName: (field: CustomFieldDefinition) => string;
   customValue: (field: CustomFieldDefinition, value: CustomFieldValue | undefined) => string | null;
+  /** A tier key's name in the tenant's industry profile. */
+  tierLabel: (tier: string | null) => string;
 };
 
 const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
@@ -70,7 +74,8 @@ export function TimelineTab({ customer }: { customer: Customer }) {
   const { all: fields } = useCustomFields();
   const fieldName = useFieldLabel();
   const customValue = useFormatCustomValue();
-  const lookups: Lookups = { members: members.data ?? [], tags, fields, fieldName, customValue };
+  const { tierLabel } = useTiers();
+  const lookups: Lookups = { members: members.data ?? [], tags, fields, fieldName, customValue, tierLabel };
   // Not infiniteQueryOptions(): it adds a `direction` to the input, which the procedure's strict
   // input refuses. Same query key, so invalidating the procedure still refreshes it.
   const input = { id: customer.id, limit: PAGE_SIZE };
@@ -227,6 +232,36 @@ function describe(entry: TimelineEntry, t: TFunction, currency: string, lookups:
             {to ? <LifecycleTag stage={to} /> : null}
             {reason ? (
               <Typography.Text type="secondary">{t(`timeline.lifecycleReason.${reason}`)}</Typography.Text>
+            ) : null}
+          </>
+        ),
+      };
+    }
+    case 'tier': {
+      const from = asString(data.from);
+      const to = asString(data.to);
+      const score = asString(data.score);
+      const reason = isOneOf(['retier', 'settings', 'quarterly', 'plugin'] as const, data.reason)
+        ? data.reason
+        : null;
+      return {
+        color: 'cyan',
+        icon: <ApartmentOutlined />,
+        title: (
+          <>
+            <Typography.Text strong>{t('tiers.card.title')}</Typography.Text>
+            <Tag>{lookups.tierLabel(from)}</Tag>
+            <Typography.Text type="secondary">→</Typography.Text>
+            <Tag color="blue" data-testid="timeline-tier-to">
+              {lookups.tierLabel(to)}
+            </Tag>
+            {score ? (
+              <Typography.Text type="secondary">
+                {t('tiers.card.score')} {Number(score).toFixed(1)}
+              </Typography.Text>
+            ) : null}
+            {reason ? (
+              <Typography.Text type="secondary">{t(`tiers.card.reasons.${reason}`)}</Typography.Text>
             ) : null}
           </>
         ),
