@@ -38,8 +38,6 @@ export function resolveSource(model: TierModel, settings: TierSettings): Resolve
 }
 
 export type RetierResult = {
-  /** Customers placed (the tenant's active customers). */
-  placed: number;
   /** Customers whose tier, score or explanation changed (the only rows written). */
   updated: number;
   /** Customers that moved to another tier (or got their first one): rows added to tier_history. */
@@ -81,10 +79,9 @@ export async function retierTenant(
       from updated u where u.old_tier is distinct from u.tier
       returning 1
     )
-    select (select count(*) from placed)::int as placed, (select count(*) from updated)::int as updated,
-      (select count(*) from moved)::int as moved
+    select (select count(*) from updated)::int as updated, (select count(*) from moved)::int as moved
   `.execute(trx);
-  return rows[0] ?? { placed: 0, updated: 0, moved: 0 };
+  return rows[0] ?? { updated: 0, moved: 0 };
 }
 
 export type TierPreviewSample = {
@@ -123,12 +120,14 @@ async function matrixOf(
     sample: Array<{ id: string; name: string; score: string | null; previousScore: string | null }> | null;
   }>`
     with ${ctes},
-    cells as (select p.old_tier, p.tier, count(*)::int as count from placed p group by p.old_tier, p.tier),
+    -- Read once, without the explanations (the planner drops the columns nobody reads).
+    slim as materialized (select id, old_tier, tier, score, old_score from placed),
+    cells as (select p.old_tier, p.tier, count(*)::int as count from slim p group by p.old_tier, p.tier),
     movers as (
       select m.* from (
         select p.id, p.old_tier, p.tier, p.score, p.old_score,
           row_number() over (partition by p.old_tier, p.tier order by p.score desc nulls last, p.id) as n
-        from placed p where p.old_tier is distinct from p.tier
+        from slim p where p.old_tier is distinct from p.tier
       ) m where m.n <= ${samplesPerCell}::int
     )
     select c.old_tier as "from", c.tier as "to", c.count,
