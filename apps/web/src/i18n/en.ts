@@ -647,6 +647,8 @@ export const en: Messages = {
       'lifecycle.rederive-all': 'Daily lifecycle re-derivation',
       'exports.run': 'Build an export file',
       'exports.prune': 'Delete expired export files',
+      'tiering.retier-tenant': 'Re-tier customers',
+      'tiering.retier-all': 'Quarterly re-tiering',
     },
   },
   teams: {

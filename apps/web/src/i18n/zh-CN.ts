@@ -638,6 +638,8 @@ export const zhCN = {
       'lifecycle.rederive-all': '生命周期日常重算',
       'exports.run': '生成导出文件',
       'exports.prune': '清理过期导出文件',
+      'tiering.retier-tenant': '重算客户分层',
+      'tiering.retier-all': '客户分层季度重算',
     },
   },
   teams: {
