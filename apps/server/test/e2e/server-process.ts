@@ -31,13 +31,14 @@ export type RunningServer = { url: string; output: () => string; stop(): Promise
  * on a fresh database: a new one on the PostgreSQL server when TEST_DATABASE_URL is set,
  * else an embedded PGlite in a temporary folder.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: { seedDemo?: boolean } = {}): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const env: Record<string, string> = {
     PORT: String(port),
     PUBLIC_URL: url,
-    SEED_DEMO: 'never',
+    // With the demo data the server seeds before it listens (three tenants, 900 customers).
+    SEED_DEMO: options.seedDemo ? 'always' : 'never',
     LOG_LEVEL: 'warn',
   };
   const adminUrl = testAdminUrl();
@@ -64,7 +65,7 @@ export async function startServer(): Promise<RunningServer> {
   child.stderr?.on('data', (chunk) => {
     output += chunk;
   });
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + (options.seedDemo ? 240_000 : 60_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     try {
