@@ -62,7 +62,7 @@ export type ImportRunsTable = {
   file_size: Counter;
   mapping: ColumnType<Record<string, string>, string, string>;
   mapping_id: string | null;
-  on_match: 'update' | 'skip';
+  on_match: ColumnType<'update' | 'skip', 'update' | 'skip' | undefined, 'update' | 'skip'>;
   dry_run: boolean;
   status: ColumnType<ImportStatus, ImportStatus | undefined, ImportStatus>;
   rows_read: Counter;
