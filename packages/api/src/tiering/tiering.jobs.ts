@@ -46,7 +46,7 @@ export function registerTieringJobs(
         await jobs.enqueue(
           'tiering.retier-tenant',
           { tenantId: tenant.id, reason: 'quarterly', quarter },
-          { singletonKey: `${tenant.id}:${quarter}`, singletonSeconds: 24 * 60 * 60 },
+          { singletonKey: `${tenant.id}:${quarter}`, singletonSeconds: 6 * 60 * 60 },
         );
       }
     },
