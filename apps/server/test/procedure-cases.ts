@@ -850,6 +850,7 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
   },
   'imports.list': { input: () => ({ limit: 10 }), foreign: () => ({ limit: 100 }) },
   'industry.current': { input: () => undefined, foreign: () => undefined },
+  'industry.profiles': { input: () => undefined, foreign: () => undefined },
   'industry.settings': { input: () => undefined, foreign: () => undefined },
   'industry.history': { input: () => ({ limit: 10 }), foreign: () => ({ limit: 100 }) },
   'industry.preview': {

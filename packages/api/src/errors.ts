@@ -363,6 +363,11 @@ export const ERRORS = {
     'zh-CN': '必须为“{label}”选择一列',
     en: 'Choose a column for "{labelEn}"',
   },
+  INDUSTRY_PROFILE_UNKNOWN: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '没有名为「{profile}」的行业配置，请从列表中选择一个',
+    en: 'There is no industry profile "{profile}". Choose one from the list',
+  },
   INDUSTRY_PROFILE_UNAVAILABLE: {
     trpc: 'PRECONDITION_FAILED',
     'zh-CN':

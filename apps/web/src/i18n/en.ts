@@ -84,14 +84,7 @@ export const en: Messages = {
   },
   industry: {
     label: 'Industry',
-    retail: 'Retail',
-    b2b: 'B2B services',
-    'corporate-banking': 'Corporate banking',
-    hint: {
-      retail: 'Members and store customers, tiered by spend and RFM',
-      b2b: 'Business accounts, scored on value, potential and risk',
-      'corporate-banking': 'Corporate clients, tiered by deposits, loans and settlements',
-    },
+    loadFailed: 'Could not load the list of industries. Refresh the page to try again',
   },
   roles: {
     owner: 'Owner',

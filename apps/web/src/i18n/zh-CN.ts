@@ -86,14 +86,7 @@ export const zhCN = {
   },
   industry: {
     label: '行业',
-    retail: '零售',
-    b2b: 'B2B 企业服务',
-    'corporate-banking': '对公银行',
-    hint: {
-      retail: '会员与门店客户，按消费金额和 RFM 分层',
-      b2b: '企业客户，按价值、潜力与风险加权评分',
-      'corporate-banking': '对公客户，按存贷款与结算量分层',
-    },
+    loadFailed: '行业列表加载失败，请刷新页面重试',
   },
   roles: {
     owner: '所有者',

@@ -57,7 +57,6 @@ export const ROLES = [
   'viewer',
 ] as const satisfies readonly Role[];
 export const INVITABLE_ROLES = ROLES.filter((role) => role !== 'owner');
-export const INDUSTRIES = ['retail', 'b2b', 'corporate-banking'] as const satisfies readonly Industry[];
 export const CUSTOMER_KINDS = ['person', 'company'] as const satisfies readonly CustomerKind[];
 export type CustomerSort = NonNullable<CustomerListInput['sort']>;
 /** The built-in sorts; `custom:<key>` sorts by a custom field. */
@@ -115,7 +114,6 @@ export const SENTIMENTS = ['praise', 'neutral', 'complaint'] as const satisfies 
 
 export const listsAreComplete: [
   AssertComplete<Role, typeof ROLES>,
-  AssertComplete<Industry, typeof INDUSTRIES>,
   AssertComplete<CustomerKind, typeof CUSTOMER_KINDS>,
   AssertComplete<Exclude<CustomerSort, `custom:${string}`>, typeof CUSTOMER_SORTS>,
   AssertComplete<LifecycleStage, typeof LIFECYCLE_STAGES>,
@@ -124,4 +122,4 @@ export const listsAreComplete: [
   AssertComplete<PaymentMethod, typeof PAYMENT_METHODS>,
   AssertComplete<InteractionKind, typeof INTERACTION_KINDS>,
   AssertComplete<Sentiment, typeof SENTIMENTS>,
-] = [true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true];

@@ -1,4 +1,4 @@
-import { INDUSTRY_PROFILES } from '@crm/db';
+import { INDUSTRY_PROFILE_PATTERN } from '@crm/db';
 import { z } from 'zod';
 
 export const emailInput = z
@@ -9,10 +9,13 @@ export const emailInput = z
 export const passwordInput = z.string().min(1).max(1024);
 export const tenantNameInput = z.string().trim().min(1).max(200);
 export const personNameInput = z.string().trim().min(1).max(100);
+/** An industry plugin's id; whether the server runs that plugin is checked when the tenant is created. */
+export const industryInput = z.string().trim().min(1).max(40).regex(INDUSTRY_PROFILE_PATTERN);
+export const industryOutput = z.string();
 
 export const signUpInput = z.strictObject({
   tenantName: tenantNameInput,
-  industry: z.enum(INDUSTRY_PROFILES),
+  industry: industryInput,
   name: personNameInput,
   email: emailInput,
   password: passwordInput,
@@ -37,7 +40,7 @@ export const userOutput = z.object({
 export const tenantSummaryOutput = z.object({
   id: z.uuid(),
   name: z.string(),
-  industry: z.enum(INDUSTRY_PROFILES),
+  industry: industryOutput,
 });
 
 export const signedInOutput = z.object({ user: userOutput, activeTenantId: z.uuid().nullable() });

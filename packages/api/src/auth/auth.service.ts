@@ -47,6 +47,11 @@ export async function insertTenantWithOwner(
   /** The server's industry plugins: the new tenant gets its profile's custom fields at once. */
   plugins?: PluginRegistry,
 ) {
+  // A profile must be one of the plugins this server runs (refused ones included: the
+  // tenant then sees INDUSTRY_PROFILE_UNAVAILABLE until the plugin is fixed, like any other).
+  if (plugins && plugins.status(tenant.industry).state === 'unknown') {
+    throw appError('INDUSTRY_PROFILE_UNKNOWN', { profile: tenant.industry }, 'industry');
+  }
   const row = await trx.insertInto('tenants').values(tenant).returningAll().executeTakeFirstOrThrow();
   await trx
     .insertInto('memberships')

@@ -1,4 +1,5 @@
-import { permittedProcedure, router } from '../trpc';
+import { z } from 'zod';
+import { permittedProcedure, publicProcedure, router } from '../trpc';
 import {
   currentOutput,
   customerTierInput,
@@ -28,7 +29,25 @@ import {
  * preview a change, save it — a new version, and the tenant's customers re-tiered in the same
  * transaction — or go back to the defaults.
  */
+const labelsOutput = z.object({ 'zh-CN': z.string(), en: z.string() });
+
 export const industryRouter = router({
+  /**
+   * The industry profiles a new organisation may choose (sign-up, 新建企业): every plugin this
+   * server loaded, in its configured order. Public: the sign-up page lists them.
+   */
+  profiles: publicProcedure
+    .output(z.array(z.object({ id: z.string(), labels: labelsOutput, description: labelsOutput.nullable() })))
+    .query(({ ctx }) =>
+      ctx.plugins.plugins.map((plugin) => ({
+        id: plugin.id,
+        labels: { 'zh-CN': plugin.labels['zh-CN'], en: plugin.labels.en },
+        description: plugin.description
+          ? { 'zh-CN': plugin.description['zh-CN'], en: plugin.description.en }
+          : null,
+      })),
+    ),
+
   /** The profile in use, or INDUSTRY_PROFILE_UNAVAILABLE's state when its plugin was refused. */
   current: permittedProcedure('customers.read')
     .output(currentOutput)

@@ -1,7 +1,7 @@
 import { PERMISSIONS, setActiveTenant } from '@crm/auth';
-import { INDUSTRY_PROFILES, ROLES } from '@crm/db';
+import { ROLES } from '@crm/db';
 import { z } from 'zod';
-import { tenantNameInput } from '../auth/auth.schemas';
+import { industryInput, industryOutput, tenantNameInput } from '../auth/auth.schemas';
 import { insertTenantWithOwner } from '../auth/auth.service';
 import { appError } from '../errors';
 import { authenticatedProcedure, permittedProcedure, router, tenantProcedure } from '../trpc';
@@ -10,7 +10,7 @@ import { getTenant, isMember, listTenantsOfUser, renameTenant } from './tenants.
 const membershipOutput = z.object({
   id: z.uuid(),
   name: z.string(),
-  industry: z.enum(INDUSTRY_PROFILES),
+  industry: industryOutput,
   role: z.enum(ROLES),
   active: z.boolean(),
 });
@@ -18,7 +18,7 @@ const membershipOutput = z.object({
 const currentTenantOutput = z.object({
   id: z.uuid(),
   name: z.string(),
-  industry: z.enum(INDUSTRY_PROFILES),
+  industry: industryOutput,
   role: z.enum(ROLES),
   permissions: z.array(z.enum(PERMISSIONS)),
 });
@@ -45,8 +45,8 @@ export const tenantsRouter = router({
 
   /** A signed-in user starts another tenant and becomes its owner. */
   create: authenticatedProcedure
-    .input(z.strictObject({ name: tenantNameInput, industry: z.enum(INDUSTRY_PROFILES) }))
-    .output(z.object({ id: z.uuid(), name: z.string(), industry: z.enum(INDUSTRY_PROFILES) }))
+    .input(z.strictObject({ name: tenantNameInput, industry: industryInput }))
+    .output(z.object({ id: z.uuid(), name: z.string(), industry: industryOutput }))
     .mutation(({ ctx, input }) => {
       const tenantId = crypto.randomUUID();
       return ctx.database.withTenant(

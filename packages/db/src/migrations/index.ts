@@ -10,6 +10,7 @@ import * as duplicates from './2026-11-22-0008-duplicates';
 import * as importsExports from './2026-11-22-0009-imports-exports';
 import * as exportsMigration from './2026-11-22-0010-exports';
 import * as tiering from './2026-11-22-0011-tiering';
+import * as industryPlugins from './2026-11-22-0012-industry-plugins';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-22-0009-imports-exports': importsExports,
   '2026-11-22-0010-exports': exportsMigration,
   '2026-11-22-0011-tiering': tiering,
+  '2026-11-22-0012-industry-plugins': industryPlugins,
 };
 
 export const migrationProvider: MigrationProvider = {

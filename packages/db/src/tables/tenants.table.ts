@@ -1,8 +1,14 @@
 import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
 
-/** Industry profiles a tenant can start from; each maps to a plugin under plugins/. */
+/** The industry profiles that ship with the product (plugins/), used by the demo seed. */
 export const INDUSTRY_PROFILES = ['retail', 'b2b', 'corporate-banking'] as const;
-export type IndustryProfile = (typeof INDUSTRY_PROFILES)[number];
+/**
+ * A tenant's industry profile: the id of an industry plugin (kebab-case). Any plugin the server
+ * is configured with may be chosen, not only the shipped ones.
+ */
+export type IndustryProfile = string;
+/** The shape of a plugin id, as the database checks it. */
+export const INDUSTRY_PROFILE_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 export type TenantsTable = {
   /** The tenant's own id is its tenant_id everywhere else. */

@@ -2,6 +2,7 @@ import { ApartmentOutlined } from '@ant-design/icons';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Button, Card, Flex, Result, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { useIndustryName } from '../../lib/industry-profiles';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 import { useAfterTenantChange } from '../../lib/use-tenant-change';
@@ -10,6 +11,7 @@ import { OrganisationForm } from './OrganisationForm';
 /** No active tenant (a new user from an expired invitation, or removed from the last one): pick one or create one. */
 export function NoTenant() {
   const { t } = useTranslation();
+  const industryName = useIndustryName();
   const trpc = useTRPC();
   const showError = useShowError();
   const afterTenantChange = useAfterTenantChange();
@@ -47,7 +49,7 @@ export function NoTenant() {
                       {tenant.name}
                     </Typography.Text>
                     <Flex gap={8} align="center">
-                      <Typography.Text type="secondary">{t(`industry.${tenant.industry}`)}</Typography.Text>
+                      <Typography.Text type="secondary">{industryName(tenant.industry)}</Typography.Text>
                       <Tag>{t(`roles.${tenant.role}`)}</Tag>
                     </Flex>
                   </div>

@@ -2,6 +2,7 @@ import { ApartmentOutlined } from '@ant-design/icons';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { App, Flex, Select, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { useIndustryName } from '../../lib/industry-profiles';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 import { useAfterTenantChange } from '../../lib/use-tenant-change';
@@ -9,6 +10,7 @@ import { useAfterTenantChange } from '../../lib/use-tenant-change';
 /** tenants.list in a Select; choosing one calls tenants.switch and starts over in that tenant. */
 export function TenantSwitcher({ width = 260 }: { width?: number }) {
   const { t } = useTranslation();
+  const industryName = useIndustryName();
   const trpc = useTRPC();
   const { message } = App.useApp();
   const showError = useShowError();
@@ -56,7 +58,7 @@ export function TenantSwitcher({ width = 260 }: { width?: number }) {
                 {tenant.name}
               </Typography.Text>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {t(`industry.${tenant.industry}`)}
+                {industryName(tenant.industry)}
               </Typography.Text>
             </div>
             <Tag style={{ marginInlineEnd: 0 }}>{t(`roles.${tenant.role}`)}</Tag>

@@ -16,6 +16,7 @@ import { App, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Tag, Typ
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../../components/PageHeader';
+import { useIndustryName } from '../../../lib/industry-profiles';
 import { useCan, useShell } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
 import { useShowError } from '../../../lib/use-show-error';
@@ -26,6 +27,7 @@ export const Route = createFileRoute('/_app/settings/')({
 
 function SettingsPage() {
   const { t } = useTranslation();
+  const industryName = useIndustryName();
   const { tenant } = useShell();
   const canRename = useCan('tenant.update');
   const canSeeJobs = useCan('jobs.read');
@@ -57,7 +59,7 @@ function SettingsPage() {
               column={1}
               items={[
                 { key: 'name', label: t('org.name'), children: tenant.name },
-                { key: 'industry', label: t('industry.label'), children: t(`industry.${tenant.industry}`) },
+                { key: 'industry', label: t('industry.label'), children: industryName(tenant.industry) },
                 {
                   key: 'role',
                   label: t('settings.org.yourRole'),
