@@ -1,21 +1,31 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
+import type { Logger } from './context';
 import { LIFECYCLE_SCHEDULE, type LifecycleJobs, registerLifecycleJobs } from './customers/lifecycle.jobs';
-import { DUPLICATES_SCHEDULE, type DuplicatesJobs, registerDuplicatesJobs } from './duplicates/duplicates.jobs';
+import {
+  DUPLICATES_SCHEDULE,
+  type DuplicatesJobs,
+  registerDuplicatesJobs,
+} from './duplicates/duplicates.jobs';
 import { EXPORT_PRUNE_SCHEDULE, type ExportJobs, registerExportJobs } from './exports/exports.jobs';
 import { type IdempotencyJobs, registerIdempotencyJobs } from './idempotency';
-import { registerSensitiveJobs, type SensitiveJobs } from './sensitive/sensitive.jobs';
 import { IMPORT_PRUNE_SCHEDULE, type ImportJobs, registerImportJobs } from './imports/imports.jobs';
+import { registerSensitiveJobs, type SensitiveJobs } from './sensitive/sensitive.jobs';
 import {
   registerTieringJobs,
   TIERING_SCHEDULE,
   type TieringJobs,
   type TierSourceResolver,
 } from './tiering/tiering.jobs';
-import type { Logger } from './context';
 
 /** Every job the product runs, by name (each has a queue created by a migration). */
-export type AppJobs = LifecycleJobs & IdempotencyJobs & ExportJobs & ImportJobs & DuplicatesJobs & SensitiveJobs & TieringJobs;
+export type AppJobs = LifecycleJobs &
+  IdempotencyJobs &
+  ExportJobs &
+  ImportJobs &
+  DuplicatesJobs &
+  SensitiveJobs &
+  TieringJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
 export function registerJobs(
@@ -45,8 +55,28 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
     { tz: LIFECYCLE_SCHEDULE.tz },
   );
   await jobs.schedule('idempotency.prune', '17 * * * *', {}, { tz: 'Asia/Shanghai' });
-  await jobs.schedule('duplicates.scan-all', DUPLICATES_SCHEDULE.cron, { day: '' }, { tz: DUPLICATES_SCHEDULE.tz });
-  await jobs.schedule('imports.prune-all', IMPORT_PRUNE_SCHEDULE.cron, { day: '' }, { tz: IMPORT_PRUNE_SCHEDULE.tz });
-  await jobs.schedule('tiering.retier-all', TIERING_SCHEDULE.cron, { quarter: '' }, { tz: TIERING_SCHEDULE.tz });
-  await jobs.schedule('exports.prune', EXPORT_PRUNE_SCHEDULE.cron, { hour: '' }, { tz: EXPORT_PRUNE_SCHEDULE.tz });
+  await jobs.schedule(
+    'duplicates.scan-all',
+    DUPLICATES_SCHEDULE.cron,
+    { day: '' },
+    { tz: DUPLICATES_SCHEDULE.tz },
+  );
+  await jobs.schedule(
+    'imports.prune-all',
+    IMPORT_PRUNE_SCHEDULE.cron,
+    { day: '' },
+    { tz: IMPORT_PRUNE_SCHEDULE.tz },
+  );
+  await jobs.schedule(
+    'tiering.retier-all',
+    TIERING_SCHEDULE.cron,
+    { quarter: '' },
+    { tz: TIERING_SCHEDULE.tz },
+  );
+  await jobs.schedule(
+    'exports.prune',
+    EXPORT_PRUNE_SCHEDULE.cron,
+    { hour: '' },
+    { tz: EXPORT_PRUNE_SCHEDULE.tz },
+  );
 }
