@@ -82,7 +82,7 @@ describe('passwords', () => {
     expect(en.error?.message).toMatch(/too common/);
     const invalid = await server.client().call('auth.signUp', {
       tenantName: '',
-      industry: 'shop',
+      industry: 'Shop Profile',
       name: 'x',
       email: 'nope',
       password: TEST_PASSWORD,
