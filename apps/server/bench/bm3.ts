@@ -2,7 +2,10 @@
  * BM3 — importing 1,000,000 customers (at scale 1; ~250 MB of CSV) end to end through the
  * real import path, in a child process whose memory is sampled from outside (bm3-import.ts:
  * the upload service streaming the file into the database, imports.start, the commit job),
- * into a fresh tenant of the bench database; against the physical limit in the same run: a
+ * into a fresh tenant of a database of its own (`crm_bench_bm3`, made anew and dropped after:
+ * a million imported customers would otherwise stay in the shared data set, and the run's
+ * long transaction would hold back other sessions' DDL there); against the physical limit in
+ * the same run: a
  * bare `COPY customers-columns FROM STDIN` of the same rows (PostgreSQL's CSV form) into a
  * table made `like customers including all` (same columns, defaults, constraints, generated
  * search column and indexes; no RLS, triggers or contacts), as the owner.
@@ -16,10 +19,10 @@ import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { dropDatabase, openDatabase, provisionDatabase } from '@crm/db';
 import postgres from 'postgres';
 import { COPY_COLUMNS, writeBm3Files } from './bm3-data';
-import type { Dataset } from './generate';
-import { type BenchResult, here, log, repositoryRoot, round } from './harness';
+import { type BenchResult, benchDatabases, here, log, repositoryRoot, round } from './harness';
 
 const ROWS_AT_SCALE_1 = 1_000_000;
 
@@ -80,13 +83,13 @@ type ChildResult = {
 };
 
 async function importInChild(
-  dataset: Dataset,
+  appUrl: string,
   file: string,
   tenantId: string,
   userId: string,
   heapMb: string,
 ) {
-  // The heap cap the server is run with (docs/imports.md): V8 otherwise lets the garbage of a
+  // The heap cap docs/imports.md recommends for the server: V8 otherwise lets the garbage of a
   // long import pile up in old space (live data stays ~45 MB) before it collects.
   const child = spawn(
     process.execPath,
@@ -101,7 +104,7 @@ async function importInChild(
       env: {
         ...process.env,
         NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
-        BM3_APP_URL: dataset.appUrl,
+        BM3_APP_URL: appUrl,
         BM3_FILE: file,
         BM3_TENANT: tenantId,
         BM3_USER: userId,
@@ -124,7 +127,39 @@ async function importInChild(
   return { ...result, peakRss: Math.max(peak, result.maxRssKb * 1024) };
 }
 
-export async function runBm3(dataset: Dataset, scale: number): Promise<BenchResult[]> {
+const DATABASE = 'crm_bench_bm3';
+
+function superUrlOf(adminUrl: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${DATABASE}`;
+  return url.toString();
+}
+
+export async function runBm3(adminUrl: string, scale: number): Promise<BenchResult[]> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${DATABASE} with (force)`);
+  await admin.end();
+  const urls = await provisionDatabase(adminUrl, DATABASE);
+  benchDatabases.add(DATABASE);
+  const migrating = await openDatabase({ ...urls, maxConnections: 1 });
+  await migrating.migrate();
+  await migrating.close();
+  const dataset = {
+    appUrl: urls.databaseUrl,
+    ownerUrl: urls.ownerDatabaseUrl,
+    superUrl: superUrlOf(adminUrl),
+  };
+  try {
+    return await measure(dataset, scale);
+  } finally {
+    await dropDatabase(adminUrl, DATABASE);
+  }
+}
+
+async function measure(
+  dataset: { appUrl: string; ownerUrl: string; superUrl: string },
+  scale: number,
+): Promise<BenchResult[]> {
   const rows = Number(process.env.BENCH_BM3_ROWS ?? Math.max(1000, Math.round(ROWS_AT_SCALE_1 * scale)));
   const folder = mkdtempSync(join(tmpdir(), 'crm-bm3-'));
   try {
@@ -139,7 +174,7 @@ export async function runBm3(dataset: Dataset, scale: number): Promise<BenchResu
     const limitSeconds = await bareCopy(dataset.ownerUrl, copyPath);
     log(`BM3: bare COPY FROM STDIN of the same rows: ${limitSeconds.toFixed(2)} s\n`);
     const heapMb = process.env.BENCH_BM3_HEAP_MB ?? '128';
-    const result = await importInChild(dataset, importPath, tenantId, userId, heapMb);
+    const result = await importInChild(dataset.appUrl, importPath, tenantId, userId, heapMb);
     if (result.status !== 'committed' || result.created !== rows) {
       throw new Error(`BM3 import did not commit every row: ${JSON.stringify(result)}`);
     }

@@ -678,19 +678,30 @@ async function writeCustomers(
       where c.tenant_id = ${tenantId} and c.id = s.matched_id`.execute(trx);
     updated = Number(result.numAffectedRows ?? 0);
   }
-  // The primary contact: new customers' always; a matched customer's when it has none of that name.
+  // The primary contact: new customers' always; a matched customer's when it has none of that
+  // name. Two statements: the first, for all the new rows, has no subquery to plan around.
   await sql`
     insert into contacts (tenant_id, customer_id, name, title, phones, emails, is_primary)
-    select ${tenantId}, coalesce(s.matched_id, s.id), s.contact_name, s.contact_title,
+    select ${tenantId}, s.id, s.contact_name, s.contact_title,
       case when s.contact_phone is null then '{}' else array[s.contact_phone] end,
       case when s.contact_email is null then '{}' else array[s.contact_email] end,
-      s.matched_id is null
+      true
     from import_stage s
-    where s.contact_name is not null
-      and (s.matched_id is null or (${update} and not exists (
-        select 1 from contacts k where k.tenant_id = ${tenantId} and k.customer_id = s.matched_id and k.name = s.contact_name)))`.execute(
-    trx,
-  );
+    where s.contact_name is not null and s.matched_id is null`.execute(trx);
+  if (update) {
+    await sql`
+      insert into contacts (tenant_id, customer_id, name, title, phones, emails, is_primary)
+      select ${tenantId}, s.matched_id, s.contact_name, s.contact_title,
+        case when s.contact_phone is null then '{}' else array[s.contact_phone] end,
+        case when s.contact_email is null then '{}' else array[s.contact_email] end,
+        false
+      from import_stage s
+      where s.contact_name is not null and s.matched_id is not null
+        and not exists (select 1 from contacts k
+          where k.tenant_id = ${tenantId} and k.customer_id = s.matched_id and k.name = s.contact_name)`.execute(
+      trx,
+    );
+  }
   if (cipher) {
     await sql`
       insert into customer_secrets (tenant_id, customer_id, field, ciphertext, key_version, blind_index, hint)
