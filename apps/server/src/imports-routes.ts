@@ -1,4 +1,10 @@
-import { type ApiDependencies, openErrorReport, type RequestInfo, resolveLocale, uploadImportFile } from '@crm/api';
+import {
+  type ApiDependencies,
+  openErrorReport,
+  type RequestInfo,
+  resolveLocale,
+  uploadImportFile,
+} from '@crm/api';
 import type { Context, Hono } from 'hono';
 import { generateCookie, getCookie } from 'hono/cookie';
 import { clientIp } from './middleware/client-ip';
@@ -32,7 +38,10 @@ function requestInfo(c: Context, options: ImportRoutesOptions, headers: Headers)
         generateCookie(sessionCookie.name, token, { ...sessionCookie.attributes, expires: expiresAt }),
       ),
     clearSessionCookie: () =>
-      headers.append('Set-Cookie', generateCookie(sessionCookie.name, '', { ...sessionCookie.attributes, maxAge: 0 })),
+      headers.append(
+        'Set-Cookie',
+        generateCookie(sessionCookie.name, '', { ...sessionCookie.attributes, maxAge: 0 }),
+      ),
   };
 }
 
@@ -50,7 +59,10 @@ function json(headers: Headers, status: number, body: unknown): Response {
  * (permission customers.import); the upload passes the same CSRF check with the upload's
  * content type.
  */
-export function mountImportRoutes(app: Hono<{ Variables: { requestId: string } }>, options: ImportRoutesOptions) {
+export function mountImportRoutes(
+  app: Hono<{ Variables: { requestId: string } }>,
+  options: ImportRoutesOptions,
+) {
   app.post(
     '/api/imports/files',
     originCheck({ allowedOrigins: [options.publicUrl], contentTypes: ['application/octet-stream'] }),
@@ -94,7 +106,10 @@ export function mountImportRoutes(app: Hono<{ Variables: { requestId: string } }
     if (!report.ok) return json(headers, report.status, { code: report.code, message: report.message });
     const name = request.locale === 'en' ? 'import-errors.csv' : '导入错误报告.csv';
     headers.set('Content-Type', 'text/csv; charset=utf-8');
-    headers.set('Content-Disposition', `attachment; filename="import-errors.csv"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    headers.set(
+      'Content-Disposition',
+      `attachment; filename="import-errors.csv"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    );
     return new Response(report.body, { status: 200, headers });
   });
 }

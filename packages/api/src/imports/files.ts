@@ -46,7 +46,8 @@ export async function storeFile(
   };
   for await (const part of body) {
     size += part.byteLength;
-    if (size > maxBytes) throw appError('IMPORT_FILE_TOO_LARGE', { maxMb: Math.floor(maxBytes / 1024 / 1024) });
+    if (size > maxBytes)
+      throw appError('IMPORT_FILE_TOO_LARGE', { maxMb: Math.floor(maxBytes / 1024 / 1024) });
     hash.update(part);
     pending.push(part);
     pendingBytes += part.byteLength;

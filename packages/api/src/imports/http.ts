@@ -29,7 +29,14 @@ const httpRouter = router({
     .input(z.custom<UploadInput>((value) => typeof value === 'object' && value !== null))
     .mutation(async ({ ctx, input }) => {
       const { trx, tenantId } = ctx;
-      const file = await storeFile(trx, tenantId, ctx.auth.user.id, input.fileName, input.body, input.maxBytes);
+      const file = await storeFile(
+        trx,
+        tenantId,
+        ctx.auth.user.id,
+        input.fileName,
+        input.body,
+        input.maxBytes,
+      );
       const chunks = await trx
         .selectFrom('import_files')
         .select('chunk_count')
@@ -38,7 +45,9 @@ const httpRouter = router({
         .executeTakeFirstOrThrow();
       let table: Awaited<ReturnType<typeof openTable>>;
       try {
-        table = await openTable(readFileChunks(trx, tenantId, file.id, chunks.chunk_count), { fileName: file.name });
+        table = await openTable(readFileChunks(trx, tenantId, file.id, chunks.chunk_count), {
+          fileName: file.name,
+        });
       } catch (error) {
         if (error instanceof ImportReadError) {
           throw new TRPCError({
@@ -187,10 +196,13 @@ export async function openErrorReport(
         return;
       }
       const lines = page.items.map(
-        (item) => `${[String(item.rowNumber), item.column, item.value ?? '', item.message].map(csvCell).join(',')}\r\n`,
+        (item) =>
+          `${[String(item.rowNumber), item.column, item.value ?? '', item.message].map(csvCell).join(',')}\r\n`,
       );
       controller.enqueue(encoder.encode(lines.join('')));
-      page = page.nextCursor ? await caller.errorsPage({ runId, cursor: page.nextCursor, limit: 5000 }) : null;
+      page = page.nextCursor
+        ? await caller.errorsPage({ runId, cursor: page.nextCursor, limit: 5000 })
+        : null;
     },
   });
   return { ok: true, body };

@@ -23,7 +23,9 @@ export function registerImportJobs(jobs: JobQueue<ImportJobs>, database: CrmData
   jobs.register(
     'imports.prune-all',
     async () => {
-      const tenants = await database.withoutTenant((db) => db.selectFrom('tenant_directory').select('id').execute());
+      const tenants = await database.withoutTenant((db) =>
+        db.selectFrom('tenant_directory').select('id').execute(),
+      );
       for (const tenant of tenants) await database.withTenant(tenant.id, (trx) => pruneFiles(trx, tenant.id));
     },
     { retryLimit: 2, retryDelaySeconds: 300, expireInSeconds: 60 * 60 },

@@ -26,7 +26,12 @@ import {
 } from './imports.service';
 
 type Ctx = TenantContext & { auth: { user: { id: string } }; locale: Locale };
-const scopeOf = (ctx: Ctx) => ({ trx: ctx.trx, tenantId: ctx.tenantId, userId: ctx.auth.user.id, locale: ctx.locale });
+const scopeOf = (ctx: Ctx) => ({
+  trx: ctx.trx,
+  tenantId: ctx.tenantId,
+  userId: ctx.auth.user.id,
+  locale: ctx.locale,
+});
 
 const importProcedure = permittedProcedure('customers.import');
 

@@ -11,7 +11,11 @@ export type CellResult =
 /** Members by lower-cased email, and by name where the name is unique in the tenant. */
 export type Members = Map<string, string>;
 
-function refused(target: Target, reason: ImportValueReason, params: Record<string, string | number> = {}): CellResult {
+function refused(
+  target: Target,
+  reason: ImportValueReason,
+  params: Record<string, string | number> = {},
+): CellResult {
   return {
     ok: false,
     code: reason,

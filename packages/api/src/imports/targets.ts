@@ -41,7 +41,15 @@ const option = (value: string, zh: string, en: string, aliases: string[] = []): 
 });
 
 export const KIND_OPTIONS = [
-  option('company', '企业', 'Company', ['公司', '单位', '机构', '企业客户', 'organization', 'organisation', 'b2b']),
+  option('company', '企业', 'Company', [
+    '公司',
+    '单位',
+    '机构',
+    '企业客户',
+    'organization',
+    'organisation',
+    'b2b',
+  ]),
   option('person', '个人', 'Person', ['自然人', '个人客户', 'individual', 'b2c']),
 ];
 const NEED_TYPE_OPTIONS = [
@@ -131,7 +139,14 @@ const ORDER_TARGETS: Target[] = [
 const INTERACTION_TARGETS: Target[] = [
   ...CUSTOMER_REFERENCE,
   { key: 'contact.name', zh: '联系人', en: 'Contact', type: 'text', max: 100 },
-  { key: 'kind', zh: '互动方式', en: 'Kind', type: 'enum', required: true, options: INTERACTION_KIND_OPTIONS },
+  {
+    key: 'kind',
+    zh: '互动方式',
+    en: 'Kind',
+    type: 'enum',
+    required: true,
+    options: INTERACTION_KIND_OPTIONS,
+  },
   { key: 'occurred_at', zh: '互动时间', en: 'Occurred at', type: 'datetime', required: true },
   { key: 'summary', zh: '内容摘要', en: 'Summary', type: 'text', required: true, max: 4000 },
   { key: 'outcome', zh: '结果', en: 'Outcome', type: 'text', max: 2000 },
