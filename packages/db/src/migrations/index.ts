@@ -11,6 +11,7 @@ import * as importsExports from './2026-11-22-0009-imports-exports';
 import * as exportsMigration from './2026-11-22-0010-exports';
 import * as tiering from './2026-11-22-0011-tiering';
 import * as industryPlugins from './2026-11-22-0012-industry-plugins';
+import * as contactKeysFast from './2026-11-22-0013-contact-keys-fast';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-22-0010-exports': exportsMigration,
   '2026-11-22-0011-tiering': tiering,
   '2026-11-22-0012-industry-plugins': industryPlugins,
+  '2026-11-22-0013-contact-keys-fast': contactKeysFast,
 };
 
 export const migrationProvider: MigrationProvider = {
