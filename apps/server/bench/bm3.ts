@@ -82,13 +82,7 @@ type ChildResult = {
   maxRssKb: number;
 };
 
-async function importInChild(
-  appUrl: string,
-  file: string,
-  tenantId: string,
-  userId: string,
-  heapMb: string,
-) {
+async function importInChild(appUrl: string, file: string, tenantId: string, userId: string, heapMb: string) {
   // The heap cap docs/imports.md recommends for the server: V8 otherwise lets the garbage of a
   // long import pile up in old space (live data stays ~45 MB) before it collects.
   const child = spawn(

@@ -1,3 +1,3 @@
 export { normalizeChinesePhone } from './customers/phone';
-export * from './identity';
 export * from './dedup';
+export * from './identity';
