@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,9 +49,18 @@ describe.skipIf(!adminUrl)('start-up role check on a PostgreSQL server (R1.3)', 
 
   it('starts as crm_app, and stops cleanly on SIGTERM', async () => {
     const urls = await provisionDatabase(adminUrl ?? '', databaseName);
+    // With a PostgreSQL server the master key must come from the environment.
+    const keyless = await runServer({
+      DATABASE_URL: urls.databaseUrl,
+      DATABASE_OWNER_URL: urls.ownerDatabaseUrl,
+      MASTER_KEY: '',
+    });
+    expect(keyless.code).not.toBe(0);
+    expect(keyless.output).toMatch(/Refusing to start: MASTER_KEY is not set/);
     const started = await runServer({
       DATABASE_URL: urls.databaseUrl,
       DATABASE_OWNER_URL: urls.ownerDatabaseUrl,
+      MASTER_KEY: randomBytes(32).toString('base64'),
     });
     expect(started.output).toMatch(/CRM listening/);
     expect(started.output).toMatch(/"msg":"stopped"/);
