@@ -20,7 +20,15 @@ export {
   type SettingsSchema,
   tierModelOf,
 } from './define-plugin';
-export { LABEL_PROPERTIES, type Labels, LOCALES, type Locale, type SettingMeta } from './labels';
+export {
+  bilingual,
+  LABEL_PROPERTIES,
+  type Labels,
+  LOCALES,
+  type Locale,
+  type SettingMeta,
+  settingsGroup,
+} from './labels';
 export { isValidRange, parseVersion, satisfies } from './semver';
 export type { NumberPath, NumberRef, SettingRef, WithSettingPaths } from './setting-paths';
 export * from './tiering';

@@ -29,3 +29,13 @@ export type SettingMeta = {
 declare module 'zod/v4/core' {
   interface GlobalMeta extends SettingMeta {}
 }
+
+/** A text in both languages: `bilingual('重要客户', 'Important')`. */
+export function bilingual(zh: string, en: string): Labels {
+  return { 'zh-CN': zh, en };
+}
+
+/** A group of settings shown as one section of the admin form, with its name and help. */
+export function settingsGroup<Shape extends z.ZodRawShape>(shape: Shape, labels: Labels, help: Labels) {
+  return z.object(shape).meta({ labels, help });
+}

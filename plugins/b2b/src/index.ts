@@ -1,4 +1,4 @@
-import { definePlugin, type Labels } from '@crm/plugin-sdk';
+import { definePlugin, settingsGroup as group, type Labels, bilingual as text } from '@crm/plugin-sdk';
 import { z } from 'zod';
 
 /*
@@ -9,8 +9,6 @@ import { z } from 'zod';
  * divided by the sum of the weights, so it is always 0–100. 战略客户 ≥ 90, 重点客户 70–89,
  * 普通客户 50–69, 潜在客户 below 50.
  */
-
-const text = (zh: string, en: string): Labels => ({ 'zh-CN': zh, en });
 
 const UNITS = {
   percent: text('%', '%'),
@@ -31,9 +29,6 @@ const score = (value: number, labels: Labels, help: Labels) =>
   tunable(z.number().min(0).max(100), value, labels, help, 'points');
 const whole = (value: number, max: number, labels: Labels, help: Labels, unit: Unit) =>
   tunable(z.number().int().min(1).max(max), value, labels, help, unit);
-
-const group = <Shape extends z.ZodRawShape>(shape: Shape, labels: Labels, help: Labels) =>
-  z.object(shape).meta({ labels, help });
 
 export const b2bSettingsSchema = z.object({
   weights: group(

@@ -1,4 +1,4 @@
-import { definePlugin, type Labels } from '@crm/plugin-sdk';
+import { definePlugin, settingsGroup as group, type Labels, bilingual as text } from '@crm/plugin-sdk';
 import { z } from 'zod';
 
 /*
@@ -11,8 +11,6 @@ import { z } from 'zod';
  * sensitive, stored encrypted — the legal representative's national ID and the basic
  * account number. A satisfaction survey every half year.
  */
-
-const text = (zh: string, en: string): Labels => ({ 'zh-CN': zh, en });
 
 const UNITS = {
   CNY: text('元', 'CNY'),
@@ -30,9 +28,6 @@ const amount = (value: number, labels: Labels, help: Labels) =>
   tunable(z.number().min(0).max(1_000_000_000_000), value, labels, help, 'CNY');
 const whole = (value: number, max: number, labels: Labels, help: Labels, unit: Unit) =>
   tunable(z.number().int().min(1).max(max), value, labels, help, unit);
-
-const group = <Shape extends z.ZodRawShape>(shape: Shape, labels: Labels, help: Labels) =>
-  z.object(shape).meta({ labels, help });
 
 export const corporateBankingSettingsSchema = z.object({
   tiers: group(

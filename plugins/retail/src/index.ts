@@ -1,4 +1,4 @@
-import { definePlugin, type Labels } from '@crm/plugin-sdk';
+import { definePlugin, settingsGroup as group, type Labels, bilingual as text } from '@crm/plugin-sdk';
 import { z } from 'zod';
 
 /*
@@ -14,8 +14,6 @@ import { z } from 'zod';
  * customers spend 20,000 a year still gets a head), and because it knows dormancy.
  * Cadences follow the playbook: head like high value, waist like mid, long tail like low.
  */
-
-const text = (zh: string, en: string): Labels => ({ 'zh-CN': zh, en });
 
 const UNITS = {
   CNY: text('元', 'CNY'),
@@ -42,9 +40,6 @@ const amount = (value: number, labels: Labels, help: Labels) =>
   tunable(z.number().min(0).max(1_000_000_000), value, labels, help, 'CNY');
 const count = (value: number, max: number, labels: Labels, help: Labels, unit: Unit) =>
   tunable(z.number().int().min(1).max(max), value, labels, help, unit);
-
-const group = <Shape extends z.ZodRawShape>(shape: Shape, labels: Labels, help: Labels) =>
-  z.object(shape).meta({ labels, help });
 
 export const retailSettingsSchema = z.object({
   valueLevels: group(
