@@ -1,4 +1,5 @@
-import type { Database, ExportRun, Transaction } from '@crm/db';
+import type { Database, ExportRun, ExportRunsTable, Transaction } from '@crm/db';
+import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import { appError, type ErrorCode, isErrorCode, translateError } from '../errors';
 import type { Locale } from '../i18n';
@@ -97,4 +98,9 @@ export async function pruneExpired(trx: Transaction<Database>, tenantId: string)
     )
     .execute();
   return expired.length;
+}
+
+/** A new export run, queued. */
+export function insertRun(trx: Transaction<Database>, run: Insertable<ExportRunsTable>) {
+  return trx.insertInto('export_runs').values(run).returningAll().executeTakeFirstOrThrow();
 }
