@@ -13,27 +13,7 @@ import {
 } from './duplicates.schemas';
 import { checkDuplicates, dismissDuplicate, listDuplicates } from './duplicates.service';
 import { listMerges, mergeCustomers, unmergeCustomers } from './merge';
-
-type ScanRow = {
-  id: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  created_at: Date;
-  finished_at: Date | null;
-  pairs: number | null;
-  new_pairs: number | null;
-  removed_pairs: number | null;
-  capped_keys: { kind: string; value: string; customers: number }[];
-};
-const toScan = (row: ScanRow) => ({
-  id: row.id,
-  status: row.status,
-  createdAt: row.created_at.toISOString(),
-  finishedAt: row.finished_at?.toISOString() ?? null,
-  pairs: row.pairs,
-  newPairs: row.new_pairs,
-  removedPairs: row.removed_pairs,
-  cappedKeys: row.capped_keys,
-});
+import { lastScan, queueScan } from './scans';
 
 export const duplicatesRouter = router({
   /** Likely duplicates of what a create or edit form holds, before it is saved. */
@@ -59,33 +39,12 @@ export const duplicatesRouter = router({
   /** Queues a tenant-wide scan (it also runs nightly); the page follows it with `lastScan`. */
   scan: permittedProcedure('customers.merge')
     .output(scanOutput)
-    .mutation(async ({ ctx }) => {
-      const row = await ctx.trx
-        .insertInto('duplicate_scans')
-        .values({ tenant_id: ctx.tenantId, requested_by: ctx.auth.user.id, status: 'queued' })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await ctx.jobs.enqueue(
-        'duplicates.scan-tenant',
-        { tenantId: ctx.tenantId, scanId: row.id },
-        { trx: ctx.trx, id: row.id, retryLimit: 2, expireInSeconds: 60 * 60 },
-      );
-      return toScan(row as ScanRow);
-    }),
+    .mutation(({ ctx }) => queueScan(ctx.trx, ctx.jobs, ctx.tenantId, ctx.auth.user.id)),
 
   /** The latest scan of the tenant, or null before the first one. */
   lastScan: permittedProcedure('customers.merge')
     .output(scanOutput.nullable())
-    .query(async ({ ctx }) => {
-      const row = await ctx.trx
-        .selectFrom('duplicate_scans')
-        .selectAll()
-        .where('tenant_id', '=', ctx.tenantId)
-        .orderBy('created_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      return row ? toScan(row as ScanRow) : null;
-    }),
+    .query(({ ctx }) => lastScan(ctx.trx, ctx.tenantId)),
 });
 
 /** Merge procedures, mounted on the customers router (customers.merge, customers.unmerge, customers.merges). */
