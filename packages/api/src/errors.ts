@@ -424,6 +424,31 @@ export const ERRORS = {
     'zh-CN': '分层指标无效：{detail}',
     en: 'A tier metric is invalid: {detailEn}',
   },
+  TEXT_CONTROL_CHARACTER: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '含有无法保存的控制字符（{codePoint}），请删除后重试',
+    en: 'Contains a control character that cannot be saved ({codePoint}); remove it and try again',
+  },
+  TEXT_INVALID_CHARACTER: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '含有无效字符（{codePoint}），请重新输入',
+    en: 'Contains an invalid character ({codePoint}); type it again',
+  },
+  TEXT_LINE_BREAK: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '此项只能填写一行，请去掉换行',
+    en: 'This field takes one line; remove the line break',
+  },
+  TEXT_BLANK: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '此项不能为空（只含空格或不可见字符也不行）',
+    en: 'This field is required (spaces or invisible characters alone do not count)',
+  },
+  BATCH_TOO_LARGE: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '一次批量请求最多 {max} 个调用，本次有 {count} 个',
+    en: 'A batch may hold at most {max} calls; this one has {count}',
+  },
   INVALID_INPUT: {
     trpc: 'BAD_REQUEST',
     'zh-CN': '填写的内容有误，请检查后重试',

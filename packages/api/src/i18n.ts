@@ -21,6 +21,12 @@ export function describeIssue(issue: Issue, locale: Locale): string {
   const zh = locale === 'zh-CN';
   // A schema may name one of our error codes as its message.
   if (isErrorCode(issue.message)) return translateError(issue.message, locale);
+  // A shared refinement (userText) names its code and parameters.
+  if (issue.code === 'custom') {
+    const params = (issue.params ?? {}) as Record<string, string | number>;
+    const reason = params.reason;
+    if (typeof reason === 'string' && isErrorCode(reason)) return translateError(reason, locale, params);
+  }
   switch (issue.code) {
     case 'too_small':
       if (issue.origin === 'string') {

@@ -8,10 +8,11 @@ import {
   ROLE_RECORD_SCOPE,
   touchSession,
 } from '@crm/auth';
+import { findUnsafeCharacter } from '@crm/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import type { Context } from './context';
-import { AppError, appError, translateError } from './errors';
+import { AppError, appError, type LocalizedFieldError, translateError } from './errors';
 import { describeIssue } from './i18n';
 import { checkIdempotencyKey, claimIdempotencyKey, saveIdempotentResult } from './idempotency';
 
@@ -166,7 +167,52 @@ function withSyncValidation<Builder extends object>(builder: Builder): Builder {
   });
 }
 
-const procedure = withSyncValidation(t.procedure);
+/**
+ * Every string in a call's input (and every object key) must be storable: no U+0000 or other
+ * control character but tab and line breaks, no lone surrogate. Checked on the raw input before
+ * any schema runs, so no procedure can forget it and PostgreSQL never sees such text (it would
+ * refuse U+0000 with an error the caller would get as a 500). Single-line fields refuse line
+ * breaks and blank text through their own schemas (`userText`).
+ */
+const refuseUnstorableText = t.middleware(async ({ next, getRawInput }) => {
+  const issues = unstorableTextIssues(await getRawInput());
+  if (issues.length > 0) throw appError('INVALID_INPUT', {}, null, issues);
+  return next();
+});
+
+const MAX_INPUT_DEPTH = 32;
+
+function unstorableTextIssues(input: unknown): LocalizedFieldError[] {
+  const issues: LocalizedFieldError[] = [];
+  const visit = (value: unknown, path: (string | number)[]) => {
+    if (issues.length >= 20) return;
+    if (typeof value === 'string') {
+      const unsafe = findUnsafeCharacter(value, { multiline: true });
+      if (unsafe) {
+        const code = unsafe.kind === 'control' ? 'TEXT_CONTROL_CHARACTER' : 'TEXT_INVALID_CHARACTER';
+        const params = { codePoint: unsafe.codePoint };
+        issues.push({
+          path: path.join('.'),
+          message: { 'zh-CN': translateError(code, 'zh-CN', params), en: translateError(code, 'en', params) },
+        });
+      }
+      return;
+    }
+    if (value === null || typeof value !== 'object' || path.length >= MAX_INPUT_DEPTH) return;
+    if (Array.isArray(value)) {
+      for (const [index, item] of value.entries()) visit(item, [...path, index]);
+      return;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      visit(key, [...path, key]);
+      visit(item, [...path, key]);
+    }
+  };
+  visit(input, []);
+  return issues;
+}
+
+const procedure = withSyncValidation(t.procedure.use(refuseUnstorableText));
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

@@ -1,3 +1,4 @@
 export { normalizeChinesePhone } from './customers/phone';
 export * from './dedup';
 export * from './identity';
+export * from './text';

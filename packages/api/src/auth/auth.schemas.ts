@@ -1,4 +1,5 @@
 import { INDUSTRY_PROFILE_PATTERN } from '@crm/db';
+import { userText } from '@crm/domain';
 import { z } from 'zod';
 
 export const emailInput = z
@@ -7,8 +8,8 @@ export const emailInput = z
   .transform((value) => value.trim().toLowerCase());
 /** Length and common-password rules are checked by the use case, with their own messages. */
 export const passwordInput = z.string().min(1).max(1024);
-export const tenantNameInput = z.string().trim().min(1).max(200);
-export const personNameInput = z.string().trim().min(1).max(100);
+export const tenantNameInput = userText({ required: true, max: 200 });
+export const personNameInput = userText({ required: true, max: 100 });
 /** An industry plugin's id; whether the server runs that plugin is checked when the tenant is created. */
 export const industryInput = z.string().trim().min(1).max(40).regex(INDUSTRY_PROFILE_PATTERN);
 export const industryOutput = z.string();

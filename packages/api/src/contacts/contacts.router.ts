@@ -1,4 +1,4 @@
-import { normalizeChinesePhone } from '@crm/domain';
+import { normalizeChinesePhone, userText } from '@crm/domain';
 import { z } from 'zod';
 import { refreshCompleteness } from '../customers/completeness.repository';
 import { getCustomerOrThrow } from '../customers/customers.repository';
@@ -27,7 +27,7 @@ export const contactOutput = z.object({
 });
 
 const contactFields = {
-  name: z.string().trim().min(1).max(100),
+  name: userText({ required: true, max: 100 }),
   title: z.string().trim().max(100).nullish(),
   phones: z.array(z.string().trim().min(1).max(40)).max(10).optional(),
   emails: z

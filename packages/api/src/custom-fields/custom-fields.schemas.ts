@@ -1,4 +1,5 @@
 import { CUSTOM_FIELD_TYPES } from '@crm/db';
+import { userText } from '@crm/domain';
 import { z } from 'zod';
 
 export const customFieldKeyInput = z
@@ -8,7 +9,7 @@ export const customFieldKeyInput = z
     error: 'CUSTOM_FIELD_KEY_FORMAT',
   });
 
-const label = z.string().trim().min(1).max(50);
+const label = userText({ required: true, max: 50 });
 const optionInput = z.strictObject({
   value: z.string().trim().min(1).max(50),
   labelZh: label,

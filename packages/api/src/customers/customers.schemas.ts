@@ -1,4 +1,5 @@
 import { ACTIVITY_LEVELS, CUSTOMER_KINDS, LIFECYCLE_STAGES, NEED_TYPES, VALUE_LEVELS } from '@crm/db';
+import { stripInvisible, userText } from '@crm/domain';
 import { z } from 'zod';
 
 const optionalText = (max: number) =>
@@ -28,7 +29,7 @@ const addressInput = z.strictObject({
 });
 
 export const customerFields = {
-  name: z.string().trim().min(1).max(200),
+  name: userText({ required: true, max: 200 }),
   kind: z.enum(CUSTOMER_KINDS),
   phone: optionalText(40),
   email: z
@@ -118,7 +119,12 @@ const percent = z.number().int().min(0).max(100);
 
 /** Everything a list can be filtered by; saved views store these too. */
 export const customerFilterFields = {
-  search: z.string().trim().max(100).optional(),
+  search: z
+    .string()
+    .trim()
+    .max(100)
+    .transform((value) => stripInvisible(value).trim())
+    .optional(),
   kind: z.enum(CUSTOMER_KINDS).optional(),
   ownerUserIds: z.array(z.uuid()).max(100).optional(),
   /** Customers nobody owns (公海). */

@@ -1,4 +1,5 @@
 import { IMPORT_ENTITIES, IMPORT_STATUSES } from '@crm/db';
+import { userText } from '@crm/domain';
 import { z } from 'zod';
 
 export const entityInput = z.enum(IMPORT_ENTITIES);
@@ -89,6 +90,6 @@ export const mappingOutput = z.object({
 export const saveMappingInput = z.strictObject({
   id: z.uuid().nullish(),
   entity: entityInput,
-  name: z.string().trim().min(1).max(50),
+  name: userText({ required: true, max: 50 }),
   columns: mappingInput,
 });

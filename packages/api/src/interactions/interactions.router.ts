@@ -1,4 +1,5 @@
 import { INTERACTION_KINDS, SENTIMENTS } from '@crm/db';
+import { userText } from '@crm/domain';
 import { z } from 'zod';
 import { contactBelongsTo } from '../contacts/contacts.repository';
 import { getCustomerOrThrow } from '../customers/customers.repository';
@@ -31,7 +32,7 @@ const logInteractionInput = z.strictObject({
   kind: z.enum(INTERACTION_KINDS),
   /** Defaults to now: logging a call right after it is the common case. */
   occurredAt: z.iso.datetime({ offset: true }).optional(),
-  summary: z.string().trim().min(1).max(4000),
+  summary: userText({ required: true, multiline: true, max: 4000 }),
   outcome: z.string().trim().max(2000).nullish(),
   nextStep: z.string().trim().max(1000).nullish(),
   nextStepDue: dateInput.nullish(),

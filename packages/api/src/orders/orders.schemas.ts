@@ -1,9 +1,10 @@
 import { ORDER_STATUSES, PAYMENT_METHODS } from '@crm/db';
+import { userText } from '@crm/domain';
 import { z } from 'zod';
 import { moneyInput } from '../customers/customers.schemas';
 
 const lineInput = z.strictObject({
-  product: z.string().trim().min(1).max(200),
+  product: userText({ required: true, max: 200 }),
   quantity: z
     .union([z.string().trim(), z.number().finite()])
     .transform((value) => String(value))

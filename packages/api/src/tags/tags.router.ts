@@ -1,4 +1,5 @@
 import { TAG_COLORS } from '@crm/db';
+import { userText } from '@crm/domain';
 import { z } from 'zod';
 import { permittedProcedure, router } from '../trpc';
 import { deleteTag, insertTag, listTags, updateTag } from './tags.repository';
@@ -9,7 +10,7 @@ const tagOutput = z.object({
   color: z.enum(TAG_COLORS),
   description: z.string().nullable(),
 });
-const tagName = z.string().trim().min(1).max(30);
+const tagName = userText({ required: true, max: 30 });
 const description = z
   .string()
   .trim()

@@ -1,10 +1,11 @@
+import { userText } from '@crm/domain';
 import { z } from 'zod';
 import { appError } from '../errors';
 import { violatedConstraint } from '../keyset';
 import { permittedProcedure, router } from '../trpc';
 
 const teamOutput = z.object({ id: z.uuid(), name: z.string(), memberCount: z.number().int() });
-const teamName = z.string().trim().min(1).max(100);
+const teamName = userText({ required: true, max: 100 });
 
 async function uniqueName<T>(work: Promise<T>): Promise<T> {
   try {

@@ -1,5 +1,6 @@
 import { hasPermission } from '@crm/auth';
 import type { Database, SavedView, Transaction } from '@crm/db';
+import { userText } from '@crm/domain';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { type CustomerQuery, customerQueryInput } from '../customers/customers.schemas';
@@ -42,7 +43,7 @@ const viewOutput = z.object({
 });
 
 const viewFields = {
-  name: z.string().trim().min(1).max(50),
+  name: userText({ required: true, max: 50 }),
   shared: z.boolean().default(false),
   query: customerQueryInput,
   columns: z.array(columnInput).max(60).default([]),

@@ -1,0 +1,12 @@
+export {
+  findUnsafeCharacter,
+  hasUnstorableCharacter,
+  INVISIBLE_CHARACTERS,
+  isBlankText,
+  replaceUnstorable,
+  stripInvisible,
+  type UnsafeCharacter,
+  USER_TEXT_ISSUES,
+  type UserTextOptions,
+  userText,
+} from './user-text';
