@@ -18,7 +18,7 @@ export default defineConfig({
   ],
   server: {
     port: 5173,
-    proxy: { '/trpc': proxy, '/healthz': proxy },
+    proxy: { '/trpc': proxy, '/api': proxy, '/healthz': proxy },
   },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),

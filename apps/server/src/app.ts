@@ -7,6 +7,7 @@ import {
   createContext,
   openExportDownload,
   resolveLocale,
+  translateError,
 } from '@crm/api';
 import { sql } from '@crm/db';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -31,6 +32,9 @@ export type AppOptions = {
 };
 
 type Variables = { requestId: string };
+
+/** The most calls one tRPC batch request may carry (apps/web batches at most this many). */
+export const MAX_BATCH_SIZE = 20;
 
 /**
  * A header on the response a handler already returned. Hono's c.header() would rebuild that
@@ -90,9 +94,26 @@ export function createApp(options: AppOptions) {
     }),
   );
 
+  // Liveness of the database, and whether a background job is stuck: a job still running past
+  // its bound (its expiry) makes the answer 503 'degraded', named by job, with no tenant data.
   app.get('/healthz', async (c) => {
     try {
       await dependencies.database.withScope({}, (trx) => sql`select 1`.execute(trx));
+      const overdue = await dependencies.jobs.listOverdue();
+      if (overdue.length > 0) {
+        logger.warn({ requestId: c.get('requestId'), overdue }, 'jobs running past their bound');
+        return c.json(
+          {
+            status: 'degraded',
+            overdueJobs: overdue.map((job) => ({
+              name: job.name,
+              count: job.count,
+              oldestStartedAt: job.oldestStartedAt.toISOString(),
+            })),
+          },
+          503,
+        );
+      }
       return c.json({ status: 'ok' });
     } catch (error) {
       logger.error({ requestId: c.get('requestId'), err: error }, 'health check failed');
@@ -111,12 +132,32 @@ export function createApp(options: AppOptions) {
     c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
   );
   app.use('/trpc/*', originCheck({ allowedOrigins: [options.publicUrl] }));
+  // A batch is one transaction per call, each with its session lookup: cap how many one
+  // request may carry (the web client batches at most as many).
+  app.use('/trpc/*', async (c, next) => {
+    if (c.req.query('batch') !== '1') return next();
+    const count = c.req.path.slice('/trpc/'.length).split(',').length;
+    if (count <= MAX_BATCH_SIZE) return next();
+    const locale = resolveLocale(c.req.header('x-locale'), c.req.header('accept-language'));
+    const params = { max: MAX_BATCH_SIZE, count };
+    return c.json(
+      {
+        error: {
+          message: translateError('BATCH_TOO_LARGE', locale, params),
+          code: -32600,
+          data: { code: 'BAD_REQUEST', httpStatus: 400, appCode: 'BATCH_TOO_LARGE', fieldErrors: [] },
+        },
+      },
+      400,
+    );
+  });
   app.use(
     '/trpc/*',
     trpcServer({
       router: appRouter,
       endpoint: '/trpc',
       allowMethodOverride: false,
+      maxBatchSize: MAX_BATCH_SIZE,
       createContext: (fetchOptions, c) =>
         createContext(dependencies, {
           requestId: c.get('requestId') as string,

@@ -433,6 +433,70 @@ describe('T3.7 CSRF', () => {
     });
     expect(own.status).toBe(200);
   });
+
+  it("an Origin equal to the request's own Host is not enough: only PUBLIC_URL's origin is allowed", async () => {
+    const cookie = (await signIn(tenant.users.owner.email)).client.cookie ?? '';
+    const before = await server.database.withTenant(
+      tenant.tenantId,
+      async (trx) => (await trx.selectFrom('customers').select('id').execute()).length,
+    );
+    for (const [url, origin] of [
+      ['http://evil.example/trpc/customers.create', 'http://evil.example'],
+      ['https://crm.attacker.test:8443/trpc/customers.create', 'https://crm.attacker.test:8443'],
+    ] as const) {
+      const response = await server.app.request(url, {
+        method: 'POST',
+        headers: { host: new URL(url).host, origin, 'content-type': 'application/json', cookie },
+        body: '{"name":"跨站客户","kind":"person"}',
+      });
+      expect(response.status, origin).toBe(403);
+      expect(await response.json()).toMatchObject({ error: { code: 'FORBIDDEN_ORIGIN' } });
+    }
+    const upload = await server.app.request('http://evil.example/api/imports/files', {
+      method: 'POST',
+      headers: {
+        host: 'evil.example',
+        origin: 'http://evil.example',
+        'content-type': 'application/octet-stream',
+        'x-file-name': 'a.csv',
+        cookie,
+      },
+      body: '客户名称\n甲\n',
+    });
+    expect(upload.status).toBe(403);
+    const after = await server.database.withTenant(
+      tenant.tenantId,
+      async (trx) => (await trx.selectFrom('customers').select('id').execute()).length,
+    );
+    expect(after).toBe(before);
+  });
+});
+
+describe('T3.9 batches', () => {
+  it("serves a batch of 20 calls and refuses 21 with a clear 400 in the caller's language", async () => {
+    const cookie = (await signIn(tenant.users.owner.email)).client.cookie ?? '';
+    const batch = (count: number, locale: string) => {
+      const paths = Array.from({ length: count }, () => 'auth.me').join(',');
+      const input = Object.fromEntries(Array.from({ length: count }, (_, index) => [String(index), {}]));
+      return server.app.request(
+        `http://localhost:3000/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,
+        { headers: { cookie, 'x-locale': locale } },
+      );
+    };
+    const twenty = await batch(20, 'zh-CN');
+    expect(twenty.status).toBe(200);
+    expect(((await twenty.json()) as unknown[]).length).toBe(20);
+    for (const [count, locale, text] of [
+      [21, 'zh-CN', '最多 20 个调用，本次有 21 个'],
+      [200, 'en', 'at most 20 calls; this one has 200'],
+    ] as const) {
+      const refused = await batch(count, locale);
+      expect(refused.status).toBe(400);
+      const body = (await refused.json()) as { error: { message: string; data: { appCode: string } } };
+      expect(body.error.data.appCode).toBe('BATCH_TOO_LARGE');
+      expect(body.error.message).toContain(text);
+    }
+  });
 });
 
 describe('HTTP surface', () => {

@@ -175,7 +175,14 @@ function withSyncValidation<Builder extends object>(builder: Builder): Builder {
  * breaks and blank text through their own schemas (`userText`).
  */
 const refuseUnstorableText = t.middleware(async ({ next, getRawInput }) => {
-  const issues = unstorableTextIssues(await getRawInput());
+  let raw: unknown;
+  try {
+    raw = await getRawInput();
+  } catch {
+    // A body that is not JSON: a procedure with an input refuses it itself, one without ignores it.
+    return next();
+  }
+  const issues = unstorableTextIssues(raw);
   if (issues.length > 0) throw appError('INVALID_INPUT', {}, null, issues);
   return next();
 });

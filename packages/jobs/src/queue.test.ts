@@ -217,6 +217,57 @@ describe('T5.6 job queue', () => {
     }
   });
 
+  it('abandons a handler that never returns at its expiry: its signal aborts, the job fails, the worker takes the next one; meanwhile it shows as overdue', async () => {
+    await createQueue('t.hangs');
+    const signals: AbortSignal[] = [];
+    const done: string[] = [];
+    const queue = fastQueue();
+    queue.register(
+      't.hangs',
+      async (job) => {
+        if (job.data.hang) {
+          signals.push(job.signal);
+          await new Promise(() => {});
+        }
+        done.push(String(job.data.label));
+      },
+      { retryLimit: 0, expireInSeconds: 3, concurrency: 1 },
+    );
+    await queue.start();
+    try {
+      const stuck = await queue.enqueue('t.hangs', { hang: true, label: 'stuck' });
+      await waitFor(
+        () => signals.length,
+        (count) => count === 1,
+      );
+      // Seen from outside while it hangs, as if it had started long ago.
+      await testDb.database.withoutTenant((db) =>
+        sql`update pgboss.job set started_on = now() - interval '1 hour' where id = ${stuck}`.execute(db),
+      );
+      const overdue = await queue.listOverdue();
+      expect(overdue).toEqual([{ name: 't.hangs', count: 1, oldestStartedAt: expect.any(Date) }]);
+      expect((await queue.listRecent({ name: 't.hangs' })).find((run) => run.id === stuck)?.overdue).toBe(
+        true,
+      );
+      await queue.enqueue('t.hangs', { label: 'next' });
+      await waitFor(
+        () => done,
+        (labels) => labels.includes('next'),
+      );
+      expect(signals[0]?.aborted).toBe(true);
+      const run = await waitFor(
+        async () => (await queue.listRecent({ name: 't.hangs' })).find((item) => item.id === stuck),
+        (item) => item?.state === 'failed',
+      );
+      // Whichever notices first: this process's watchdog or pg-boss maintenance.
+      expect(run?.lastError).toMatch(/ran past its limit of 3 s|failed by timeout/);
+      expect(run?.overdue).toBe(false);
+      expect(await queue.listOverdue()).toEqual([]);
+    } finally {
+      await queue.stop();
+    }
+  });
+
   it('never runs a job enqueued in a rolled-back transaction, and loses none that committed', async () => {
     await createQueue('t.transactional');
     const ran: string[] = [];

@@ -34,6 +34,8 @@ export type Job<T extends JobData = JobData> = {
   /** After this long the run counts as failed (the handler is abandoned; a crashed worker's job is retried). */
   expireInSeconds: number;
   createdAt: Date;
+  /** Aborted when the attempt passes `expireInSeconds`: the worker has moved on, stop and let go of resources. */
+  signal: AbortSignal;
 };
 
 export type JobHandler<T extends JobData = JobData> = (job: Job<T>) => Promise<void>;
@@ -104,7 +106,12 @@ export type JobRun = {
   singletonKey: string | null;
   /** True once maintenance has moved it out of the live table (after 12 h finished). */
   archived: boolean;
+  /** Running past its bound (`expireInSeconds`): a stuck handler, shown on the jobs page and by /healthz. */
+  overdue: boolean;
 };
+
+/** Jobs running past their bound, by name, over all tenants. */
+export type OverdueJobs = { name: string; count: number; oldestStartedAt: Date }[];
 
 export type ListRecentOptions = {
   limit?: number;
@@ -157,7 +164,17 @@ export type JobQueue<TJobs extends JobMap = JobMap> = {
   stop(): Promise<void>;
   /** The newest jobs first, live and archived. */
   listRecent(options?: ListRecentOptions): Promise<JobRun[]>;
+  /** Jobs still active after their expiry, over all tenants (for the health check). */
+  listOverdue(): Promise<OverdueJobs>;
 };
+
+/** Raised in a job whose attempt ran past its expiry; the attempt counts as failed (and is retried if it may). */
+export class JobExpiredError extends Error {
+  constructor(name: string, seconds: number) {
+    super(`Job ${name} ran past its limit of ${seconds} s and was abandoned`);
+    this.name = 'JobExpiredError';
+  }
+}
 
 const NAME = /^[a-z][a-z0-9_.-]{0,99}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -226,6 +243,7 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
         async ([raw]) => {
           if (!raw) return;
           running += 1;
+          const controller = new AbortController();
           const job: Job = {
             id: raw.id,
             name: raw.name,
@@ -235,10 +253,23 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
             maxAttempts: Number(raw.retryLimit) + 1,
             expireInSeconds: Number(raw.expireInSeconds),
             createdAt: raw.createdOn,
+            signal: controller.signal,
           };
           const fields = { job: job.id, name, tenantId: job.tenantId, attempt: job.attempt };
+          // A handler that does not return within its expiry is abandoned, so a stuck job cannot
+          // hold a worker for ever: the attempt fails (pg-boss retries it if it may) and the
+          // handler is told through its signal.
+          let timer: NodeJS.Timeout | undefined;
+          const expired = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+              const error = new JobExpiredError(name, job.expireInSeconds);
+              controller.abort(error);
+              reject(error);
+            }, job.expireInSeconds * 1000);
+            timer.unref();
+          });
           try {
-            await registration.handler(job);
+            await Promise.race([registration.handler(job), expired]);
           } catch (error) {
             const final = job.attempt >= job.maxAttempts;
             logger[final ? 'error' : 'warn'](
@@ -247,6 +278,7 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
             );
             throw error;
           } finally {
+            clearTimeout(timer);
             running -= 1;
           }
         },
@@ -322,7 +354,8 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
     async listRecent(listOptions = {}) {
       const limit = Math.min(Math.max(1, Math.trunc(listOptions.limit ?? 50)), 500);
       const columns = `id, name, state::text as state, data->>'tenantId' as tenant_id, retry_count, retry_limit,
-        created_on, started_on, completed_on, start_after, output, singleton_key`;
+        created_on, started_on, completed_on, start_after, output, singleton_key,
+        (state = 'active' and started_on + expire_in < now()) as overdue`;
       const filter = `name not like '\\_\\_pgboss\\_\\_%'
         and ($2::text is null or state::text = $2) and ($3::text is null or name = $3)
         and ($4::text is null or data->>'tenantId' = $4)`;
@@ -338,6 +371,19 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
         [limit, listOptions.state ?? null, listOptions.name ?? null, listOptions.tenantId ?? null],
       );
       return rows.map(toJobRun);
+    },
+
+    async listOverdue() {
+      const { rows } = await executor.executeSql(
+        `select name, count(*)::int as count, min(started_on) as oldest from ${QUEUE_SCHEMA}.job
+         where state = 'active' and started_on + expire_in < now() group by name order by name`,
+        [],
+      );
+      return rows.map((row) => ({
+        name: String(row.name),
+        count: Number(row.count),
+        oldestStartedAt: toDate(row.oldest) as Date,
+      }));
     },
   };
 }
@@ -359,6 +405,7 @@ function toJobRun(row: Record<string, unknown>): JobRun {
     lastError: state === 'completed' ? null : errorMessage(row.output),
     singletonKey: (row.singleton_key as string | null) ?? null,
     archived: row.archived === true,
+    overdue: row.overdue === true,
   };
 }
 

@@ -617,6 +617,8 @@ export const en: Messages = {
     subtitle:
       'Work the system runs for your organisation in the background, such as the daily lifecycle re-derivation. Failed jobs are retried automatically',
     noPermission: 'Only owners and admins can see background jobs.',
+    overdue: 'Overdue',
+    overdueHint: 'Running past its time limit and may be stuck; it will be ended and retried by the rules',
     all: 'All',
     empty: 'No background jobs yet',
     columns: {

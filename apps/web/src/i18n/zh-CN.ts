@@ -608,6 +608,8 @@ export const zhCN = {
     title: '后台任务',
     subtitle: '系统在后台为本企业执行的任务：每日重算客户生命周期等。失败的任务会自动重试',
     noPermission: '只有企业所有者和管理员可以查看后台任务。',
+    overdue: '超时未结束',
+    overdueHint: '已超过该任务的运行时限，可能卡住了；系统会自动结束它并按规则重试',
     all: '全部',
     empty: '暂无后台任务',
     columns: {

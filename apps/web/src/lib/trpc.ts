@@ -53,6 +53,8 @@ export const trpcClient = createTRPCClient<AppRouter>({
         url: '/trpc',
         // No transformer: dates arrive as ISO strings.
         maxURLLength: 2000,
+        // The server refuses a batch of more than 20 calls (apps/server/src/app.ts MAX_BATCH_SIZE).
+        maxItems: 20,
         headers: () => ({ 'x-locale': currentLanguage() }),
         fetch: (url, options) => fetch(url, { ...options, credentials: 'same-origin' }),
       }),

@@ -14,6 +14,8 @@ const jobRunOutput = z.object({
   finishedAt: z.string().nullable(),
   runAfter: z.string(),
   lastError: z.string().nullable(),
+  /** Still running past its bound: stuck. */
+  overdue: z.boolean(),
 });
 
 export const adminRouter = router({
@@ -46,6 +48,7 @@ export const adminRouter = router({
         finishedAt: run.finishedAt?.toISOString() ?? null,
         runAfter: run.runAfter.toISOString(),
         lastError: run.lastError,
+        overdue: run.overdue,
       }));
     }),
 });

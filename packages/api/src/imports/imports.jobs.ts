@@ -2,7 +2,10 @@ import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import type { Logger } from '../context';
 import { pruneFiles } from './files';
-import { runImport } from './pipeline';
+import { IMPORT_RUN_EXPIRY_SECONDS, runImport } from './pipeline';
+
+/** How long a run waits before it looks again whether the tenant's other import has finished. */
+const IMPORT_DEFER_SECONDS = 5;
 
 export type ImportJobs = {
   'imports.run': { tenantId: string; runId: string };
@@ -14,12 +17,23 @@ export const IMPORT_PRUNE_SCHEDULE = { cron: '0 4 * * *', tz: 'Asia/Shanghai' } 
 
 export function registerImportJobs(jobs: JobQueue<ImportJobs>, database: CrmDatabase, logger: Logger): void {
   // A run is one transaction: a crashed attempt left nothing, so running it again is safe.
-  jobs.register('imports.run', (job) => runImport({ database, logger }, job.data.tenantId, job.data.runId), {
-    retryLimit: 1,
-    retryDelaySeconds: 30,
-    expireInSeconds: 6 * 60 * 60,
-    concurrency: 2,
-  });
+  // Its failures are the run's status (runImport does not throw for them); a throw here is
+  // the database going away, retried once, then the job is failed for good.
+  jobs.register(
+    'imports.run',
+    async (job) => {
+      const outcome = await runImport({ database, logger }, job.data.tenantId, job.data.runId);
+      // The tenant's other import is running: wait for it rather than take a second worker.
+      if (outcome === 'deferred')
+        await jobs.enqueue('imports.run', job.data, { startAfter: IMPORT_DEFER_SECONDS });
+    },
+    {
+      retryLimit: 1,
+      retryDelaySeconds: 30,
+      expireInSeconds: IMPORT_RUN_EXPIRY_SECONDS,
+      concurrency: 2,
+    },
+  );
   jobs.register(
     'imports.prune-all',
     async () => {

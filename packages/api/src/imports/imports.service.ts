@@ -5,7 +5,8 @@ import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repos
 import { appError } from '../errors';
 import type { Locale } from '../i18n';
 import type { ImportErrorItem, RunOutput, StartInput } from './imports.schemas';
-import { IMPORT_READ_MESSAGES } from './read/messages';
+import { importSessionName } from './pipeline';
+import { formatImportMessage, IMPORT_READ_MESSAGES } from './read/messages';
 import { targetsFor } from './targets';
 
 type Scope = Pick<TenantContext, 'trx' | 'tenantId'> & { userId: string; locale: Locale };
@@ -15,16 +16,40 @@ const iso = (value: Date | string | null) =>
 
 function failureMessage(failure: string | null, locale: Locale): string | null {
   if (!failure) return null;
+  const en = locale === 'en';
   if (failure === 'HAS_ERRORS')
-    return locale === 'en'
+    return en
       ? 'Some rows have errors; nothing was imported. Fix them and import again'
       : '部分行有错误，未导入任何数据。请修正后重新导入';
+  if (failure === 'TIMEOUT')
+    return en
+      ? 'The import ran past its time limit and was stopped; nothing was imported. Split the file and import the parts'
+      : '导入超过时限，已停止，未导入任何数据。请把文件拆成几份分别导入';
+  if (failure === 'EXPIRED')
+    return en
+      ? 'The import stopped responding and was ended; nothing was imported. Start it again'
+      : '导入长时间无响应，已结束，未导入任何数据。请重新开始导入';
+  if (failure === 'TEXT')
+    return en
+      ? 'The file holds characters that cannot be saved; nothing was imported. Remove them and import again'
+      : '文件中有无法保存的字符，未导入任何数据。请删除后重新导入';
   if (failure.startsWith('READ:')) {
-    const code = failure.slice(5) as keyof typeof IMPORT_READ_MESSAGES;
-    const message = IMPORT_READ_MESSAGES[code];
-    if (message) return message[locale];
+    // READ:<code> or READ:<code> <params as JSON> (ImportReadError's message).
+    const [code = '', ...rest] = failure.slice(5).split(' ');
+    const params = rest.length > 0 ? safeParams(rest.join(' ')) : {};
+    if (Object.hasOwn(IMPORT_READ_MESSAGES, code))
+      return formatImportMessage(code as keyof typeof IMPORT_READ_MESSAGES, locale, params);
   }
-  return locale === 'en' ? 'The import failed; nothing was imported' : '导入失败，未导入任何数据';
+  return en ? 'The import failed; nothing was imported' : '导入失败，未导入任何数据';
+}
+
+function safeParams(text: string): Record<string, string | number> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, string | number>) : {};
+  } catch {
+    return {};
+  }
 }
 
 export function toRunOutput(run: ImportRun, locale: Locale): RunOutput {
@@ -204,16 +229,30 @@ export async function listErrors(
 }
 
 /** Asks a run to stop: one not started yet stops at once, a running one at its next batch. */
+/**
+ * Cancels a run in any unfinished state. Not started: cancelled at once. Running: its
+ * session (named after the run) is asked to stop the statement it is in, and the run rolls
+ * back and ends cancelled. Marked running but with no session left (its worker died): ended
+ * cancelled here, since nothing is left to roll back.
+ */
 export async function cancelRun(scope: Scope, runId: string) {
   const run = await findRun(scope, runId);
   if (['committed', 'failed', 'cancelled', 'validated'].includes(run.status))
     throw appError('IMPORT_RUN_FINISHED');
-  const notStarted = run.status === 'created';
+  let endNow = run.status === 'created';
+  if (!endNow) {
+    const session = await sql<{ pid: number; cancelled: boolean }>`
+      select pid, pg_cancel_backend(pid) as cancelled from pg_stat_activity
+      where application_name = ${importSessionName(runId)}`.execute(scope.trx);
+    const startedLongAgo =
+      run.started_at !== null && Date.now() - new Date(run.started_at).getTime() > RUN_CLAIM_WINDOW_MS;
+    endNow = session.rows.length === 0 && startedLongAgo;
+  }
   const updated = await scope.trx
     .updateTable('import_runs')
     .set({
       cancel_requested: true,
-      ...(notStarted && { status: 'cancelled' as const, finished_at: new Date() }),
+      ...(endNow && { status: 'cancelled' as const, finished_at: new Date() }),
       updated_at: new Date(),
     })
     .where('tenant_id', '=', scope.tenantId)
@@ -222,6 +261,9 @@ export async function cancelRun(scope: Scope, runId: string) {
     .executeTakeFirstOrThrow();
   return toRunOutput(updated, scope.locale);
 }
+
+/** A run claimed this recently may not have opened its session yet (pipeline.ts claimRun). */
+const RUN_CLAIM_WINDOW_MS = 2 * 60 * 1000;
 
 export async function listRuns(scope: Scope, limit: number) {
   const runs = await scope.trx

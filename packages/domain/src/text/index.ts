@@ -5,6 +5,7 @@ export {
   isBlankText,
   replaceUnstorable,
   stripInvisible,
+  stripUnstorable,
   type UnsafeCharacter,
   USER_TEXT_ISSUES,
   type UserTextOptions,

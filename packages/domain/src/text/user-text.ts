@@ -70,6 +70,13 @@ export function isBlankText(value: string): boolean {
   return stripInvisible(value).trim() === '';
 }
 
+/** `value` without the characters that cannot be stored (for headers and labels, which are not refused). */
+export function stripUnstorable(value: string): string {
+  return value
+    .replace(new RegExp(CONTROL.source, 'g'), '')
+    .replace(new RegExp(LONE_SURROGATE.source, 'g'), '');
+}
+
 /** Replaces characters that cannot be stored with U+FFFD (for echoing a bad value back in a report). */
 export function replaceUnstorable(value: string): string {
   return value

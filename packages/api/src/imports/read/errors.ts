@@ -4,6 +4,7 @@
  */
 export type ReadErrorCode =
   | 'FILE_EMPTY'
+  | 'FILE_BINARY'
   | 'FILE_FORMAT_UNSUPPORTED'
   | 'FILE_XLS_UNSUPPORTED'
   | 'FILE_NO_HEADER'

@@ -67,6 +67,10 @@ export const IMPORT_VALUE_MESSAGES = {
     'zh-CN': '统一社会信用代码无效（须为 18 位，校验位正确）',
     en: 'Not a valid unified social credit code (18 characters with a correct check digit)',
   },
+  CONTROL_CHARACTER: {
+    'zh-CN': '含有无法保存的控制字符（{codePoint}），请在原文件中删除后重新导入',
+    en: 'Contains a control character that cannot be saved ({codePoint}); remove it in the file and import again',
+  },
   ROW_EXTRA_CELLS: {
     'zh-CN': '此行的单元格比表头多（多出：{value}），可能有未加引号的分隔符',
     en: 'This row has more cells than the header (extra: {value}); a delimiter may be unquoted',
@@ -78,6 +82,10 @@ export type ImportValueReason = keyof typeof IMPORT_VALUE_MESSAGES;
 /** Why a whole file cannot be read, by {@link ImportReadError} code. */
 export const IMPORT_READ_MESSAGES = {
   FILE_EMPTY: { 'zh-CN': '文件是空的', en: 'The file is empty' },
+  FILE_BINARY: {
+    'zh-CN': '这不是文本表格文件（看起来是{kind}），请上传 CSV 或 Excel（.xlsx）文件',
+    en: 'This is not a text table (it looks like {kindEn}); upload a CSV or Excel (.xlsx) file',
+  },
   FILE_FORMAT_UNSUPPORTED: {
     'zh-CN': '不支持 .{extension} 文件，请上传 CSV 或 Excel（.xlsx）文件',
     en: '.{extension} files are not supported; upload a CSV or Excel (.xlsx) file',

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { binarySignature, binaryText } from './binary';
 import { CsvSyntaxError, CsvTokenizer } from './csv';
 import { decodeStream, detectEncoding, ENCODING_SAMPLE_BYTES, type TextEncodingName } from './encoding';
 import { ImportReadError } from './errors';
@@ -55,6 +56,8 @@ export async function openTable(source: ByteSource, options: OpenTableOptions): 
   const iterable = typeof source === 'function' ? source() : source;
   const { head, rest, ended } = await peekBytes(iterable, ENCODING_SAMPLE_BYTES);
   if (head.length === 0) throw new ImportReadError('FILE_EMPTY');
+  const signature = binarySignature(head);
+  if (signature) throw new ImportReadError('FILE_BINARY', { kind: signature.zh, kindEn: signature.en });
   const format = detectFormat(head, options.fileName);
   if (format === 'xlsx') return openXlsx(replay(head, rest), options);
   // ASCII reads the same in every candidate encoding: when the first 64 KB are all ASCII (an
@@ -211,6 +214,8 @@ async function openCsv(
   const encoding = detectEncoding(head, ended);
   const text = decodeStream(bytes, encoding);
   const { head: textHead, rest } = await peekText(text, 64 * 1024);
+  const binary = binaryText(textHead);
+  if (binary) throw new ImportReadError('FILE_BINARY', { kind: binary.zh, kindEn: binary.en });
   const delimiter = sniffDelimiter(textHead);
   const raw = readCsvRecords(replayText(textHead, rest), delimiter);
   const { headers, headerRowNumber, rows } = await splitHeader(raw);

@@ -1,3 +1,4 @@
+import { stripUnstorable } from '@crm/domain';
 /**
  * Text clean-up for imported cells. Three strengths:
  * - `code` (phones, emails, numbers, amounts, dates, identifiers, headers): full Unicode NFKC, so
@@ -39,7 +40,8 @@ export function normalizeText(value: string, mode: TextMode = 'text'): string {
 
 /** A header cell as shown to the user: NFKC-folded, single-line, trimmed. */
 export function normalizeHeader(value: string): string {
-  return normalizeText(value, 'text');
+  // A header becomes a key of the saved mapping (jsonb, which cannot hold U+0000).
+  return normalizeText(stripUnstorable(value), 'text');
 }
 
 /**

@@ -57,8 +57,17 @@ function JobsPage() {
       key: 'state',
       dataIndex: 'state',
       title: t('jobs.columns.state'),
-      width: 110,
-      render: (value: JobState) => <Tag color={STATE_COLORS[value]}>{t(`jobs.states.${value}`)}</Tag>,
+      width: 170,
+      render: (value: JobState, run) => (
+        <>
+          <Tag color={STATE_COLORS[value]}>{t(`jobs.states.${value}`)}</Tag>
+          {run.overdue && (
+            <Tag color="red" title={t('jobs.overdueHint')}>
+              {t('jobs.overdue')}
+            </Tag>
+          )}
+        </>
+      ),
     },
     {
       key: 'attempts',
