@@ -536,6 +536,26 @@ describe('HTTP surface', () => {
     expect(down.status).toBe(503);
   });
 
+  it('GET /healthz answers 503 degraded, naming the job, while a background job runs past its bound', async () => {
+    const id = await server.dependencies.jobs.enqueue('imports.prune-all', { day: 'overdue-check' });
+    const setJob = (state: string, startedAgo: string) =>
+      server.database.withoutTenant((db) =>
+        sql`update pgboss.job set state = ${state}::pgboss.job_state, started_on = now() - ${startedAgo}::interval
+          where id = ${id}`.execute(db),
+      );
+    await setJob('active', '3 hours');
+    const stuck = await server.app.request('http://localhost:3000/healthz');
+    expect(stuck.status).toBe(503);
+    expect(await stuck.json()).toMatchObject({
+      status: 'degraded',
+      overdueJobs: [{ name: 'imports.prune-all', count: 1 }],
+    });
+    expect(server.logger.lines.some((line) => line.message === 'jobs running past their bound')).toBe(true);
+    await setJob('completed', '3 hours');
+    const healthy = await server.app.request('http://localhost:3000/healthz');
+    expect(healthy.status).toBe(200);
+  });
+
   it('a tenant procedure that fails rolls back everything it wrote', async () => {
     const client = await signedInClient(server, tenant.users.owner.id, tenant.tenantId);
     const count = async () => (await client.call('customers.list', { limit: 100 })).data.items.length;

@@ -84,7 +84,7 @@ export const IMPORT_READ_MESSAGES = {
   FILE_EMPTY: { 'zh-CN': '文件是空的', en: 'The file is empty' },
   FILE_BINARY: {
     'zh-CN': '这不是文本表格文件（看起来是{kind}），请上传 CSV 或 Excel（.xlsx）文件',
-    en: 'This is not a text table (it looks like {kindEn}); upload a CSV or Excel (.xlsx) file',
+    en: 'This is not a text table (it looks like {kind}); upload a CSV or Excel (.xlsx) file',
   },
   FILE_FORMAT_UNSUPPORTED: {
     'zh-CN': '不支持 .{extension} 文件，请上传 CSV 或 Excel（.xlsx）文件',
@@ -117,7 +117,9 @@ export function formatImportMessage(
     code in IMPORT_VALUE_MESSAGES
       ? IMPORT_VALUE_MESSAGES[code as ImportValueReason]
       : IMPORT_READ_MESSAGES[code as ReadErrorCode];
-  return messages[locale].replace(/\{(\w+)\}/g, (whole, key: string) =>
-    params[key] === undefined ? whole : String(params[key]),
-  );
+  // A parameter may come in both languages: `{kind}` is filled from `kindEn` in English.
+  return messages[locale].replace(/\{(\w+)\}/g, (whole, key: string) => {
+    const value = locale === 'en' && params[`${key}En`] !== undefined ? params[`${key}En`] : params[key];
+    return value === undefined ? whole : String(value);
+  });
 }
