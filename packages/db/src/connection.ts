@@ -199,6 +199,23 @@ function scopedEmbedded(db: Kysely<Database>) {
   };
 }
 
+/** How long one statement of an export (copyOut) may run. */
+const EXPORT_STATEMENT_TIMEOUT = '30min';
+
+/**
+ * Bounds the statements of a background job's transaction: none may run past
+ * `statementTimeout`, and PostgreSQL ends the session if the transaction sits idle past
+ * `idleTimeout` (its worker stopped sending). A stuck job then fails with an error instead of
+ * holding a connection and its locks for ever.
+ */
+export async function boundTransaction(
+  trx: Transaction<Database>,
+  limits: { statementTimeout: string; idleTimeout?: string },
+): Promise<void> {
+  await sql`select set_config('statement_timeout', ${limits.statementTimeout}, true),
+      set_config('idle_in_transaction_session_timeout', ${limits.idleTimeout ?? '5min'}, true)`.execute(trx);
+}
+
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
@@ -424,6 +441,8 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
         await reserved.unsafe('begin isolation level repeatable read');
         const settings = settingsQuery(scope);
         await reserved.unsafe(settings.sql, settings.parameters as never[]);
+        // An export is bounded: no statement of it may hold the connection past this.
+        await reserved.unsafe(`select set_config('statement_timeout', '${EXPORT_STATEMENT_TIMEOUT}', true)`);
         const counts: number[] = [];
         for (const statement of statements) {
           const rows = await reserved.unsafe(statement.sql, statement.parameters as never[]);

@@ -1,5 +1,6 @@
 export { type Kysely, sql, type Transaction } from 'kysely';
 export {
+  boundTransaction,
   type CopyIn,
   type CrmDatabase,
   copyText,

@@ -1,4 +1,4 @@
-import type { CrmDatabase, Database, Transaction } from '@crm/db';
+import { boundTransaction, type CrmDatabase, type Database, type Transaction } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import { sql } from 'kysely';
 import { scanTenant } from './pairs';
@@ -62,7 +62,10 @@ export function registerDuplicatesJobs(jobs: JobQueue<DuplicatesJobs>, database:
     async (job) => {
       const { tenantId, scanId } = job.data;
       try {
-        await database.withTenant(tenantId, (trx) => runScan(trx, tenantId, scanId));
+        await database.withTenant(tenantId, async (trx) => {
+          await boundTransaction(trx, { statementTimeout: '50min' });
+          await runScan(trx, tenantId, scanId);
+        });
       } catch (error) {
         if (scanId) {
           await database.withTenant(tenantId, (trx) =>

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ROLE_RECORD_SCOPE } from '@crm/auth';
 import {
+  boundTransaction,
   type CopyIn,
   type CrmDatabase,
   copyText,
@@ -109,9 +110,11 @@ export async function runImport(
   const run = claimed;
   try {
     await database.withTenantCopy(tenantId, run.created_by, async (trx, copyIn) => {
-      await sql`select set_config('statement_timeout', ${IMPORT_STATEMENT_TIMEOUT}, true),
-          set_config('idle_in_transaction_session_timeout', ${IMPORT_IDLE_TIMEOUT}, true),
-          set_config('application_name', ${importSessionName(runId)}, true)`.execute(trx);
+      await boundTransaction(trx, {
+        statementTimeout: IMPORT_STATEMENT_TIMEOUT,
+        idleTimeout: IMPORT_IDLE_TIMEOUT,
+      });
+      await sql`select set_config('application_name', ${importSessionName(runId)}, true)`.execute(trx);
       await execute(database, logger, trx, copyIn, run, hooks);
     });
   } catch (error) {

@@ -1,4 +1,10 @@
-import type { CrmDatabase, Database, TierChangeReason, Transaction } from '@crm/db';
+import {
+  boundTransaction,
+  type CrmDatabase,
+  type Database,
+  type TierChangeReason,
+  type Transaction,
+} from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import { retierTenant, type TierSource } from './tiering.repository';
 
@@ -58,6 +64,8 @@ export function registerTieringJobs(
     async (job) => {
       const { tenantId, reason, actorUserId } = job.data;
       await database.withTenant(tenantId, async (trx) => {
+        // BM4: a million customers re-tier in about 9 minutes.
+        await boundTransaction(trx, { statementTimeout: '25min' });
         const source = await resolveSource(trx, tenantId);
         if (source) await retierTenant(trx, tenantId, reason, actorUserId ?? null, source);
       });

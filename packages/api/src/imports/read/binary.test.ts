@@ -47,16 +47,22 @@ describe('binaryText', () => {
 describe('openTable', () => {
   it('refuses a PNG named .csv and random bytes with FILE_BINARY, and opens text with a NUL in a row', async () => {
     const png = bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d);
-    await expect(openTable(chunks(png), { fileName: 'a.csv' })).rejects.toMatchObject({ code: 'FILE_BINARY' });
+    await expect(openTable(chunks(png), { fileName: 'a.csv' })).rejects.toMatchObject({
+      code: 'FILE_BINARY',
+    });
     let seed = 7;
     const noise = new Uint8Array(16 * 1024).map(() => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % 256;
     });
-    const refused = await openTable(chunks(noise), { fileName: 'noise.csv' }).catch((error: unknown) => error);
+    const refused = await openTable(chunks(noise), { fileName: 'noise.csv' }).catch(
+      (error: unknown) => error,
+    );
     expect(refused).toBeInstanceOf(ImportReadError);
     expect((refused as ImportReadError).code).toBe('FILE_BINARY');
-    const table = await openTable(chunks(new TextEncoder().encode('名称\n好\n坏\u0000\n')), { fileName: 'a.csv' });
+    const table = await openTable(chunks(new TextEncoder().encode('名称\n好\n坏\u0000\n')), {
+      fileName: 'a.csv',
+    });
     const rows = [];
     for await (const row of table.rows) rows.push(row.cells[0]);
     expect(rows).toEqual(['好', '坏\u0000']);
