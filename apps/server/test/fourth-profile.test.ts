@@ -1,6 +1,6 @@
+import insurance from '@crm/example-insurance';
 import b2b from '@crm/plugin-b2b';
 import corporateBanking from '@crm/plugin-corporate-banking';
-import insurance from '@crm/plugin-insurance';
 import retail from '@crm/plugin-retail';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerPluginRegistry } from '../src/plugins';

@@ -120,6 +120,10 @@ describe('cross-plugin checks', () => {
   it('the configured list loads every plugin', () => {
     const registry = createServerPluginRegistry(undefined, CONFIGURED_PLUGINS);
     expect(registry.refused).toEqual([]);
-    expect(registry.plugins.map((plugin) => plugin.id)).toEqual(['retail', 'b2b', 'corporate-banking']);
+    // Whatever the deployment configures (a partner's profile added to the list included).
+    expect(registry.plugins.map((plugin) => plugin.id)).toEqual(
+      CONFIGURED_PLUGINS.map((plugin) => (plugin as { id: string }).id),
+    );
+    expect(registry.plugins.length).toBeGreaterThanOrEqual(3);
   });
 });

@@ -28,6 +28,7 @@ export {
   type Locale,
   type SettingMeta,
   settingsGroup,
+  settingsIssue,
 } from './labels';
 export { isValidRange, parseVersion, satisfies } from './semver';
 export type { NumberPath, NumberRef, SettingRef, WithSettingPaths } from './setting-paths';

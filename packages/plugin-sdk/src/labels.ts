@@ -35,6 +35,22 @@ export function bilingual(zh: string, en: string): Labels {
   return { 'zh-CN': zh, en };
 }
 
+/**
+ * The options of a settings rule that spans fields, for the schema's `.refine()`: the
+ * message in both languages, shown on the setting `path` names. An administrator who saves
+ * settings that break the rule sees exactly this message.
+ *
+ * ```ts
+ * schema.refine(
+ *   (settings) => settings.renewal.chaseDays < settings.renewal.firstReminderDays,
+ *   settingsIssue('续保催办须晚于首次续保提醒', 'The renewal chase must come after the first renewal reminder', ['renewal', 'chaseDays']),
+ * )
+ * ```
+ */
+export function settingsIssue(zh: string, en: string, path?: (string | number)[]) {
+  return { message: zh, params: { 'zh-CN': zh, en }, ...(path && { path }) };
+}
+
 /** A group of settings shown as one section of the admin form, with its name and help. */
 export function settingsGroup<Shape extends z.ZodRawShape>(shape: Shape, labels: Labels, help: Labels) {
   return z.object(shape).meta({ labels, help });

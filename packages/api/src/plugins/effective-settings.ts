@@ -131,7 +131,10 @@ export function checkSettings(plugin: HostPlugin, candidate: unknown): CheckedSe
   if (!parsed.success) {
     const details: LocalizedFieldError[] = parsed.error.issues.map((issue) => ({
       path: issue.path.map(String).join('.'),
-      message: { 'zh-CN': describeIssue(issue, 'zh-CN'), en: describeIssue(issue, 'en') },
+      message: pluginIssueMessage(issue) ?? {
+        'zh-CN': describeIssue(issue, 'zh-CN'),
+        en: describeIssue(issue, 'en'),
+      },
     }));
     throw appError('INDUSTRY_SETTINGS_INVALID', {}, details[0]?.path ?? null, details);
   }
@@ -159,6 +162,22 @@ export function checkSettings(plugin: HostPlugin, candidate: unknown): CheckedSe
     );
   }
   return { settings, overrides: overridesOf(settings, defaults) };
+}
+
+/**
+ * A plugin's own rule in its settings schema (`.refine(check, settingsIssue(zh, en, path))`
+ * from the SDK) speaks for itself: its message, in both languages when it gives both, and
+ * in its one language otherwise — never replaced by a generic "invalid".
+ */
+function pluginIssueMessage(issue: z.core.$ZodIssue): { 'zh-CN': string; en: string } | null {
+  if (issue.code !== 'custom') return null;
+  const params = (issue.params ?? {}) as Record<string, unknown>;
+  const zh = params['zh-CN'];
+  const en = params.en;
+  if (typeof zh === 'string' && typeof en === 'string') return { 'zh-CN': zh, en };
+  const message = issue.message.trim();
+  if (message === '' || message === 'Invalid input') return null;
+  return { 'zh-CN': message, en: message };
 }
 
 /** Defaults ⊕ the tenant's latest overrides (migrated), validated. */
