@@ -9,6 +9,7 @@ export default defineConfig({
       'plugins/*/src/**/*.test.ts',
       'packages/plugin-sdk/examples/*/src/**/*.test.ts',
       'apps/web/src/**/*.test.ts',
+      'tooling/*/src/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -5,14 +5,11 @@ import type { JobQueue } from '@crm/jobs';
 import type { RecordAccess } from './customers/access';
 import type { Locale } from './i18n';
 import type { AppJobs } from './jobs';
+import type { Logger } from './logger';
 import type { PluginRegistry } from './plugins/registry';
 
 /** Structured log sink (pino in the server). Never pass credentials or raw tokens. */
-export type Logger = {
-  info(fields: Record<string, unknown>, message?: string): void;
-  warn(fields: Record<string, unknown>, message?: string): void;
-  error(fields: Record<string, unknown>, message?: string): void;
-};
+export type { Logger } from './logger';
 
 /** Long-lived parts shared by every request. */
 export type ApiDependencies = {

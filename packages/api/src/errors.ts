@@ -1,7 +1,34 @@
-import { TRPCError } from '@trpc/server';
-import type { Locale } from './i18n';
+import type { Locale } from './locale';
 
-type TrpcCode = TRPCError['code'];
+/**
+ * The class of an error, as an HTTP-like status name: each edge maps it (tRPC by these very
+ * names, REST by `httpStatusOf`, job failures and import reports by the code). Errors are
+ * values here; nothing below the edges knows the transport.
+ */
+export type ErrorStatus =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PRECONDITION_FAILED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNPROCESSABLE_CONTENT'
+  | 'TOO_MANY_REQUESTS'
+  | 'INTERNAL_SERVER_ERROR';
+
+const HTTP_STATUS: Record<ErrorStatus, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  UNPROCESSABLE_CONTENT: 422,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL_SERVER_ERROR: 500,
+};
 
 /** Every error a user can see: its tRPC code and a message in each language. */
 export const ERRORS = {
@@ -325,7 +352,7 @@ export const ERRORS = {
   IMPORT_FILE_UNREADABLE: {
     trpc: 'BAD_REQUEST',
     'zh-CN': '无法读取文件：{reason}',
-    en: 'The file cannot be read: {reason}',
+    en: 'The file cannot be read. {reason}',
   },
   IMPORT_FILE_NOT_FOUND: {
     trpc: 'NOT_FOUND',
@@ -459,7 +486,7 @@ export const ERRORS = {
     'zh-CN': '服务器出错了，请稍后重试',
     en: 'Something went wrong. Try again later',
   },
-} as const satisfies Record<string, { trpc: TrpcCode; 'zh-CN': string; en: string }>;
+} as const satisfies Record<string, { trpc: ErrorStatus; 'zh-CN': string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
 
@@ -489,14 +516,24 @@ export class AppError extends Error {
   }
 }
 
+/** An error as a value, to throw from any layer; each edge turns it into its own answer. */
 export function appError(
   code: ErrorCode,
   params: Record<string, string | number> = {},
   field: string | null = null,
   details: LocalizedFieldError[] = [],
-): TRPCError {
-  const cause = new AppError(code, params, field, details);
-  return new TRPCError({ code: ERRORS[code].trpc, message: code, cause });
+): AppError {
+  return new AppError(code, params, field, details);
+}
+
+/** The class of an error code (BAD_REQUEST, NOT_FOUND …). */
+export function statusOf(code: ErrorCode): ErrorStatus {
+  return ERRORS[code].trpc;
+}
+
+/** The HTTP status of an error code, for REST routes. */
+export function httpStatusOf(code: ErrorCode): number {
+  return HTTP_STATUS[statusOf(code)];
 }
 
 export function translateError(

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { isErrorCode, translateError } from './errors';
+import type { Locale } from './locale';
 
-export const LOCALES = ['zh-CN', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+export { LOCALES, type Locale } from './locale';
 
 /** Picks the caller's language: an explicit header from the web app, then Accept-Language; zh-CN by default. */
 export function resolveLocale(

@@ -1,6 +1,5 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
-import type { Logger } from './context';
 import { LIFECYCLE_SCHEDULE, type LifecycleJobs, registerLifecycleJobs } from './customers/lifecycle.jobs';
 import {
   DUPLICATES_SCHEDULE,
@@ -10,6 +9,7 @@ import {
 import { EXPORT_PRUNE_SCHEDULE, type ExportJobs, registerExportJobs } from './exports/exports.jobs';
 import { type IdempotencyJobs, registerIdempotencyJobs } from './idempotency';
 import { IMPORT_PRUNE_SCHEDULE, type ImportJobs, registerImportJobs } from './imports/imports.jobs';
+import type { Logger } from './logger';
 import { registerSensitiveJobs, type SensitiveJobs } from './sensitive/sensitive.jobs';
 import {
   registerTieringJobs,

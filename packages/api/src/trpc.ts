@@ -9,10 +9,11 @@ import {
   touchSession,
 } from '@crm/auth';
 import { findUnsafeCharacter } from '@crm/domain';
+import { jsonEqual } from '@crm/plugin-sdk';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import type { Context } from './context';
-import { AppError, appError, type LocalizedFieldError, translateError } from './errors';
+import { AppError, appError, type LocalizedFieldError, statusOf, translateError } from './errors';
 import { describeIssue } from './i18n';
 import { checkIdempotencyKey, claimIdempotencyKey, saveIdempotentResult } from './idempotency';
 
@@ -82,38 +83,6 @@ function syncFirst(schema: z.ZodType) {
   };
 }
 
-/** JSON-equal: what a client would receive is the same (key order and undefined keys aside). */
-function sameJson(left: unknown, right: unknown): boolean {
-  if (left === right) return true;
-  if (left instanceof Date || right instanceof Date) {
-    return left instanceof Date && right instanceof Date && left.getTime() === right.getTime();
-  }
-  if (Array.isArray(left) || Array.isArray(right)) {
-    return (
-      Array.isArray(left) &&
-      Array.isArray(right) &&
-      left.length === right.length &&
-      left.every((item, index) => sameJson(item, right[index]))
-    );
-  }
-  if (typeof left !== 'object' || typeof right !== 'object' || left === null || right === null) return false;
-  const keys = (value: object) =>
-    Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .map(([key]) => key)
-      .sort();
-  const leftKeys = keys(left);
-  const rightKeys = keys(right);
-  return (
-    leftKeys.length === rightKeys.length &&
-    leftKeys.every(
-      (key, index) =>
-        key === rightKeys[index] &&
-        sameJson((left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]),
-    )
-  );
-}
-
 /**
  * Outputs are built field by field by the repositories; their schemas document and check
  * that. Where NODE_ENV is `production` they are not parsed (for a 50-row page the parse was
@@ -129,7 +98,7 @@ function outputParser(schema: z.ZodType) {
   const parse = syncFirst(schema);
   return async (value: unknown) => {
     const parsed = await parse(value);
-    if (!sameJson(parsed, value)) {
+    if (!jsonEqual(parsed, value)) {
       throw new Error(
         'Output differs from what its schema describes (an undeclared key, or a value the schema transforms)',
       );
@@ -219,7 +188,26 @@ function unstorableTextIssues(input: unknown): LocalizedFieldError[] {
   return issues;
 }
 
-const procedure = withSyncValidation(t.procedure.use(refuseUnstorableText));
+/**
+ * The one place an error value becomes a tRPC error: code and services throw `AppError`
+ * (errors.ts, no transport); tRPC first sees it as an internal error caused by it, and here it
+ * gets the status its code names.
+ */
+export function toTrpcError(error: TRPCError): TRPCError {
+  const cause = error.cause;
+  if (cause instanceof AppError && error.code === 'INTERNAL_SERVER_ERROR')
+    return new TRPCError({ code: statusOf(cause.code), message: cause.code, cause });
+  return error;
+}
+
+const mapAppErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const error = toTrpcError(result.error);
+  return error === result.error ? result : { ...result, error };
+});
+
+const procedure = withSyncValidation(t.procedure.use(mapAppErrors).use(refuseUnstorableText));
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -227,7 +215,7 @@ export const createCallerFactory = t.createCallerFactory;
 const logFailures = t.middleware(async ({ ctx, next, path, type }) => {
   const result = await next();
   if (!result.ok) {
-    const error = result.error;
+    const error = toTrpcError(result.error);
     const fields = {
       requestId: ctx.requestId,
       path,

@@ -1,3 +1,4 @@
+export * from './contracts/enums';
 export { normalizeChinesePhone } from './customers/phone';
 export * from './dedup';
 export * from './identity';

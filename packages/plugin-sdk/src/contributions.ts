@@ -16,8 +16,14 @@ import { numberRefSchema } from './tiering';
  * `^[a-z][a-z0-9_]{0,39}$`, so the same key is used in every layer (database, API, web, exports).
  */
 
-/** Snake-case key as the core stores it (custom field keys, survey keys …). */
-export const KEY_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
+/** The key format as a regular expression source, to compose with (`custom:${KEY_SOURCE}`). */
+export const KEY_SOURCE = '[a-z][a-z0-9_]{0,39}';
+
+/** Snake-case key as the core stores it (custom field keys, survey keys …). The one key format. */
+export const KEY_PATTERN = new RegExp(`^${KEY_SOURCE}$`);
+
+/** A column, sort or field that names a custom field: `custom:<key>`. */
+export const CUSTOM_KEY_PATTERN = new RegExp(`^custom:${KEY_SOURCE}$`);
 
 // ---------------------------------------------------------------------------------------------
 // Custom fields

@@ -436,16 +436,38 @@ function checkCustomFields(plugin: AnyPlugin, options: ValidateOptions, report: 
 // ---------------------------------------------------------------------------------------------
 // Settings
 
-/** Deep equality of JSON-like values (key order ignored). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const aKeys = Object.keys(a as object).filter((key) => (a as Record<string, unknown>)[key] !== undefined);
-  const bKeys = Object.keys(b as object).filter((key) => (b as Record<string, unknown>)[key] !== undefined);
-  if (aKeys.length !== bKeys.length) return false;
-  return aKeys.every((key) =>
-    jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+/**
+ * JSON-equal: what `JSON.stringify` would write is the same, key order and `undefined` keys
+ * aside (dates compared by their time). The one JSON-equality of the product.
+ */
+export function jsonEqual(left: unknown, right: unknown): boolean {
+  if (left === right) return true;
+  if (left instanceof Date || right instanceof Date) {
+    return left instanceof Date && right instanceof Date && left.getTime() === right.getTime();
+  }
+  if (Array.isArray(left) || Array.isArray(right)) {
+    return (
+      Array.isArray(left) &&
+      Array.isArray(right) &&
+      left.length === right.length &&
+      left.every((item, index) => jsonEqual(item, right[index]))
+    );
+  }
+  if (typeof left !== 'object' || typeof right !== 'object' || left === null || right === null) return false;
+  const keys = (value: object) =>
+    Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .map(([key]) => key)
+      .sort();
+  const leftKeys = keys(left);
+  const rightKeys = keys(right);
+  return (
+    leftKeys.length === rightKeys.length &&
+    leftKeys.every(
+      (key, index) =>
+        key === rightKeys[index] &&
+        jsonEqual((left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]),
+    )
   );
 }
 

@@ -638,6 +638,12 @@ export const en: Messages = {
       failed: 'Failed',
     },
     names: {
+      'imports.run': 'Import a file',
+      'imports.prune-all': 'Delete old uploaded files',
+      'duplicates.scan-tenant': 'Scan for duplicate customers',
+      'duplicates.scan-all': 'Daily duplicate scan',
+      'idempotency.prune': 'Clean up idempotency keys',
+      'sensitive.reencrypt-tenant': 'Re-encrypt sensitive fields',
       'lifecycle.rederive-tenant': 'Re-derive customer lifecycle',
       'lifecycle.rederive-all': 'Daily lifecycle re-derivation',
       'exports.run': 'Build an export file',

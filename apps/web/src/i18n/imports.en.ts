@@ -28,6 +28,7 @@ export const importsEn: typeof importsZhCN = {
       target: 'Import as',
       skip: 'Do not import',
       required: 'required',
+      requiredLabel: '{{label}} (required)',
       savedMappings: 'Use a saved mapping',
       saveAs: 'Save mapping as…',
       saveTitle: 'Save column mapping',
@@ -47,11 +48,11 @@ export const importsEn: typeof importsZhCN = {
     },
     check: {
       running: 'Checking row {{rows}}…',
-      summary: '{{total}} rows: {{valid}} can be imported, {{errorRows}} have errors',
+      summary: 'Rows: {{total}} · ready to import: {{valid}} · with errors: {{errorRows}}',
       plan: 'Importing will create {{created}}, update {{updated}} and skip {{skipped}}',
       noErrors: 'No errors found; you can import now',
       hasErrors:
-        '{{errorRows}} rows have errors; every one must be fixed before importing. Download the report, fix the file and upload it again',
+        'Rows with errors: {{errorRows}}. Every one must be fixed before importing: download the report, fix the file and upload it again',
       download: 'Download error report',
       reupload: 'Upload a new file',
       backToMap: 'Change the mapping',

@@ -20,6 +20,7 @@ export const importsZhCN = {
       target: '导入为',
       skip: '不导入',
       required: '必填',
+      requiredLabel: '{{label}}（必填）',
       savedMappings: '使用已保存的对应方案',
       saveAs: '另存为对应方案…',
       saveTitle: '保存字段对应方案',

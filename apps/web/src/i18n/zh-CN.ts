@@ -629,6 +629,12 @@ export const zhCN = {
       failed: '失败',
     },
     names: {
+      'imports.run': '导入文件',
+      'imports.prune-all': '清理过期的上传文件',
+      'duplicates.scan-tenant': '客户查重',
+      'duplicates.scan-all': '每日客户查重',
+      'idempotency.prune': '清理幂等键',
+      'sensitive.reencrypt-tenant': '敏感字段重新加密',
       'lifecycle.rederive-tenant': '重算客户生命周期',
       'lifecycle.rederive-all': '生命周期日常重算',
       'exports.run': '生成导出文件',

@@ -1,4 +1,14 @@
 import type { AppRouter } from '@crm/api';
+import {
+  type CUSTOMER_KINDS,
+  type INTERACTION_KINDS,
+  type LIFECYCLE_STAGES,
+  type ORDER_STATUSES,
+  type PAYMENT_METHODS,
+  ROLES,
+  type SENTIMENTS,
+  type SETTABLE_ORDER_STATUSES,
+} from '@crm/domain';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
@@ -46,18 +56,21 @@ type AssertComplete<Union, List extends readonly Union[]> = [Exclude<Union, List
   ? true
   : never;
 
-export const ROLES = [
-  'owner',
-  'admin',
-  'sales_manager',
-  'sales_rep',
-  'service_agent',
-  'marketing',
-  'analyst',
-  'viewer',
-] as const satisfies readonly Role[];
+// The closed lists come from @crm/domain, as the server's do; only the web's own lists live here.
+export {
+  CUSTOMER_KINDS,
+  INTERACTION_KINDS,
+  LIFECYCLE_STAGES,
+  NEED_TYPES,
+  ORDER_STATUSES,
+  PAYMENT_METHODS,
+  ROLES,
+  SENTIMENTS,
+  SETTABLE_ORDER_STATUSES,
+  VALUE_LEVELS as LEVELS,
+} from '@crm/domain';
+
 export const INVITABLE_ROLES = ROLES.filter((role) => role !== 'owner');
-export const CUSTOMER_KINDS = ['person', 'company'] as const satisfies readonly CustomerKind[];
 export type CustomerSort = NonNullable<CustomerListInput['sort']>;
 /** The built-in sorts; `custom:<key>` sorts by a custom field. */
 export const CUSTOMER_SORTS = [
@@ -71,47 +84,8 @@ export const CUSTOMER_SORTS = [
   'completeness',
   'tierScore',
 ] as const satisfies readonly CustomerSort[];
-export const LEVELS = ['high', 'mid', 'low'] as const satisfies readonly ValueLevel[];
-export const NEED_TYPES = ['product', 'service', 'both'] as const satisfies readonly NeedType[];
 
-export const LIFECYCLE_STAGES = [
-  'potential',
-  'new',
-  'returning',
-  'loyal',
-  'at_risk',
-  'dormant',
-] as const satisfies readonly LifecycleStage[];
-export const ORDER_STATUSES = [
-  'completed',
-  'pending',
-  'refunded',
-  'void',
-] as const satisfies readonly OrderStatus[];
-export const SETTABLE_ORDER_STATUSES = [
-  'completed',
-  'pending',
-  'refunded',
-] as const satisfies readonly SettableOrderStatus[];
-export const PAYMENT_METHODS = [
-  'bank_transfer',
-  'alipay',
-  'wechat_pay',
-  'card',
-  'cash',
-  'credit',
-  'other',
-] as const satisfies readonly PaymentMethod[];
-export const INTERACTION_KINDS = [
-  'call',
-  'visit',
-  'message',
-  'email',
-  'meeting',
-  'event',
-] as const satisfies readonly InteractionKind[];
-export const SENTIMENTS = ['praise', 'neutral', 'complaint'] as const satisfies readonly Sentiment[];
-
+/** The API's types and the shared lists agree (a list missing a member fails to compile). */
 export const listsAreComplete: [
   AssertComplete<Role, typeof ROLES>,
   AssertComplete<CustomerKind, typeof CUSTOMER_KINDS>,

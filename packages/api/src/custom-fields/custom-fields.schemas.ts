@@ -1,13 +1,11 @@
 import { CUSTOM_FIELD_TYPES } from '@crm/db';
 import { userText } from '@crm/domain';
+import { KEY_PATTERN } from '@crm/plugin-sdk';
 import { z } from 'zod';
 
-export const customFieldKeyInput = z
-  .string()
-  .trim()
-  .regex(/^[a-z][a-z0-9_]{0,39}$/, {
-    error: 'CUSTOM_FIELD_KEY_FORMAT',
-  });
+export const customFieldKeyInput = z.string().trim().regex(KEY_PATTERN, {
+  error: 'CUSTOM_FIELD_KEY_FORMAT',
+});
 
 const label = userText({ required: true, max: 50 });
 const optionInput = z.strictObject({

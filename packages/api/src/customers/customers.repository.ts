@@ -1,7 +1,7 @@
 import type { Database, NewCustomer, Transaction } from '@crm/db';
 import { sql } from 'kysely';
 import { appError } from '../errors';
-import { violatedConstraint } from '../keyset';
+import { decodeCursor, encodeCursor, UUID, violatedConstraint } from '../keyset';
 import { findCustomersByIdentity, maskedSecrets, secretHintsColumn } from '../sensitive/customer-secrets';
 import { type RecordAccess, visibleCustomer } from './access';
 import { staleCondition } from './completeness.repository';
@@ -82,28 +82,17 @@ function toSummary(row: SummaryRow): CustomerListItem {
  * the database's own text form, so timestamps keep their microseconds (a JavaScript Date
  * would round them to milliseconds and repeat or skip rows).
  */
-function encodeCursor(sort: CustomerSort, sortKey: string, id: string): string {
-  return Buffer.from(JSON.stringify([sort, sortKey, id])).toString('base64url');
+function encodeCustomerCursor(sort: CustomerSort, sortKey: string, id: string): string {
+  return encodeCursor([sort, sortKey, id]);
 }
 
-function decodeCursor(sort: CustomerSort, pattern: RegExp, cursor: string): { value: string; id: string } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 3 &&
-      parsed[0] === sort &&
-      typeof parsed[1] === 'string' &&
-      typeof parsed[2] === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(parsed[2]) &&
-      pattern.test(parsed[1])
-    ) {
-      return { value: parsed[1], id: parsed[2] };
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw appError('INVALID_CURSOR');
+function decodeCustomerCursor(
+  sort: CustomerSort,
+  pattern: RegExp,
+  cursor: string,
+): { value: string; id: string } {
+  const [, value = '', id = ''] = decodeCursor(cursor, [sort, pattern, UUID]);
+  return { value, id };
 }
 
 export async function listCustomers(
@@ -120,7 +109,7 @@ export async function listCustomers(
     customerConditions(tenantId, input, definitions, identityMatches),
   );
   if (input.cursor) {
-    const { value, id } = decodeCursor(input.sort, spec.pattern, input.cursor);
+    const { value, id } = decodeCustomerCursor(input.sort, spec.pattern, input.cursor);
     const operator = input.direction === 'asc' ? '>' : '<';
     // ::text first: typed as timestamptz, postgres.js would round the parameter through a Date.
     const typed = sql`${value}::text::${sql.raw(spec.cast)}`;
@@ -138,7 +127,8 @@ export async function listCustomers(
   const last = page.at(-1);
   return {
     items: page.map(toSummary),
-    nextCursor: rows.length > input.limit && last ? encodeCursor(input.sort, last.sort_key, last.id) : null,
+    nextCursor:
+      rows.length > input.limit && last ? encodeCustomerCursor(input.sort, last.sort_key, last.id) : null,
   };
 }
 

@@ -1,3 +1,4 @@
+import { CUSTOM_KEY_PATTERN } from '@crm/plugin-sdk';
 import { z } from 'zod';
 import { listContacts } from '../contacts/contacts.repository';
 import { contactOutput } from '../contacts/contacts.router';
@@ -153,10 +154,7 @@ export const customersRouter = router({
     .input(
       z.strictObject({
         customerId: z.uuid(),
-        field: z.union([
-          z.enum(['national_id', 'bank_card']),
-          z.string().regex(/^custom:[a-z][a-z0-9_]{0,39}$/),
-        ]),
+        field: z.union([z.enum(['national_id', 'bank_card']), z.string().regex(CUSTOM_KEY_PATTERN)]),
       }),
     )
     .output(z.object({ field: z.string(), value: z.string() }))

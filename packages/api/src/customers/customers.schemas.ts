@@ -1,5 +1,6 @@
 import { ACTIVITY_LEVELS, CUSTOMER_KINDS, LIFECYCLE_STAGES, NEED_TYPES, VALUE_LEVELS } from '@crm/db';
 import { stripInvisible, userText } from '@crm/domain';
+import { CUSTOM_KEY_PATTERN, KEY_PATTERN } from '@crm/plugin-sdk';
 import { z } from 'zod';
 
 const optionalText = (max: number) =>
@@ -58,7 +59,7 @@ export const customerFields = {
   /** 银行卡号 (13–19 digits, Luhn): validated, stored encrypted, shown masked. Null clears it. */
   bankCard: z.string().trim().max(40).nullish(),
   /** Custom field values by key, validated against the tenant's definitions; null clears one. */
-  customFields: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), z.unknown()).optional(),
+  customFields: z.record(z.string().regex(KEY_PATTERN), z.unknown()).optional(),
 };
 
 export const createCustomerInput = z.strictObject(customerFields);
@@ -88,8 +89,8 @@ export const CUSTOMER_SORTS = [
 export type BuiltInSort = (typeof CUSTOMER_SORTS)[number];
 /** A built-in sort, or `custom:<key>` for a custom field. */
 export type CustomerSort = BuiltInSort | `custom:${string}`;
-const customFieldKey = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/);
-const CUSTOM_SORT = /^custom:[a-z][a-z0-9_]{0,39}$/;
+const customFieldKey = z.string().regex(KEY_PATTERN);
+const CUSTOM_SORT = CUSTOM_KEY_PATTERN;
 export const customerSortInput = z.union([
   z.enum(CUSTOMER_SORTS),
   z.custom<`custom:${string}`>((value) => typeof value === 'string' && CUSTOM_SORT.test(value)),

@@ -1,4 +1,5 @@
 import { CUSTOMER_KINDS, DUPLICATE_STATUSES } from '@crm/db';
+import { KEY_SOURCE } from '@crm/plugin-sdk';
 import { z } from 'zod';
 import { DUPLICATE_REASONS } from './pairs';
 
@@ -98,7 +99,7 @@ export const MERGE_FIELDS = {
 } as const;
 export type MergeField = keyof typeof MERGE_FIELDS;
 const CHOICE_KEY = new RegExp(
-  `^(${Object.keys(MERGE_FIELDS).join('|')}|custom:[a-z][a-z0-9_]{0,39}|secret:(national_id|bank_card|custom:[a-z][a-z0-9_]{0,39}))$`,
+  `^(${Object.keys(MERGE_FIELDS).join('|')}|custom:${KEY_SOURCE}|secret:(national_id|bank_card|custom:${KEY_SOURCE}))$`,
 );
 
 export const mergeInput = z

@@ -3,6 +3,7 @@ import { matchKeysOf, normalizeCreditCode, normalizePersonNameKey } from '@crm/d
 import { sql } from 'kysely';
 import { type RecordAccess, visibleCustomer } from '../customers/access';
 import { appError } from '../errors';
+import { decodeCursor, encodeCursor, UUID } from '../keyset';
 import type {
   CheckDuplicatesInput,
   CustomerBrief,
@@ -129,7 +130,7 @@ export async function listDuplicates(
 ) {
   const after = input.cursor
     ? (() => {
-        const { confidence, id } = decodeCursor(input.cursor);
+        const { confidence, id } = decodePairCursor(input.cursor);
         return sql`and (d.confidence, d.id) < (${confidence}::numeric, ${id}::uuid)`;
       })()
     : sql``;
@@ -174,31 +175,17 @@ export async function listDuplicates(
       detectedAt: new Date(row.detected_at).toISOString(),
       resolvedAt: row.resolved_at ? new Date(row.resolved_at).toISOString() : null,
     })),
-    nextCursor: result.rows.length > input.limit && last ? encodeCursor(last.confidence, last.id) : null,
+    nextCursor: result.rows.length > input.limit && last ? encodePairCursor(last.confidence, last.id) : null,
   };
 }
 
-function encodeCursor(confidence: string, id: string): string {
-  return Buffer.from(JSON.stringify([confidence, id])).toString('base64url');
+function encodePairCursor(confidence: string, id: string): string {
+  return encodeCursor([confidence, id]);
 }
 
-function decodeCursor(cursor: string): { confidence: string; id: string } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      /^[01](\.\d{1,2})?$/.test(parsed[0]) &&
-      typeof parsed[1] === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(parsed[1])
-    ) {
-      return { confidence: parsed[0], id: parsed[1] };
-    }
-  } catch {
-    // falls through
-  }
-  throw appError('INVALID_CURSOR');
+function decodePairCursor(cursor: string): { confidence: string; id: string } {
+  const [confidence = '', id = ''] = decodeCursor(cursor, [/^[01](\.\d{1,2})?$/, UUID]);
+  return { confidence, id };
 }
 
 /** Marks a pair as not duplicates; it stays dismissed through later scans. */

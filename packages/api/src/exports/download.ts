@@ -52,7 +52,7 @@ export async function openExportDownload(
         .execute();
       return { run, seqs: chunks.map((chunk) => chunk.seq) };
     } catch (error) {
-      if (error instanceof Error && error.cause instanceof AppError) return refuse(404, 'EXPORT_NOT_FOUND');
+      if (error instanceof AppError) return refuse(404, 'EXPORT_NOT_FOUND');
       throw error;
     }
   });

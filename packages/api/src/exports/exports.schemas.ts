@@ -1,10 +1,11 @@
 import { EXPORT_ENTITIES, EXPORT_FORMATS, EXPORT_STATUSES } from '@crm/db';
+import { KEY_SOURCE } from '@crm/plugin-sdk';
 import { z } from 'zod';
 import { customerFilterFields, customerSortInput } from '../customers/customers.schemas';
 import { interactionFiltersInput } from '../interactions/list-all';
 import { orderFiltersInput } from '../orders/list-all';
 
-const columnKey = z.string().regex(/^([a-zA-Z][a-zA-Z0-9]{0,39}|custom:[a-z][a-z0-9_]{0,39})$/);
+const columnKey = z.string().regex(new RegExp(`^([a-zA-Z][a-zA-Z0-9]{0,39}|custom:${KEY_SOURCE})$`));
 const columns = z.array(columnKey).max(80).default([]);
 const format = z.enum(EXPORT_FORMATS);
 

@@ -1,10 +1,9 @@
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { z } from 'zod';
 import { type ApiDependencies, createContext, type RequestInfo } from '../context';
 import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository';
-import { AppError, translateError } from '../errors';
+import { AppError, appError, httpStatusOf, translateError } from '../errors';
 import type { Locale } from '../i18n';
-import { createCallerFactory, permittedProcedure, router, TRPCError } from '../trpc';
+import { createCallerFactory, permittedProcedure, router } from '../trpc';
 import { readFileChunks, storeFile } from './files';
 import { listErrors, listMappings } from './imports.service';
 import { ImportReadError } from './read/errors';
@@ -50,11 +49,8 @@ const httpRouter = router({
         });
       } catch (error) {
         if (error instanceof ImportReadError) {
-          throw new TRPCError({
-            code: 'BAD_REQUEST',
-            cause: new AppError('IMPORT_FILE_UNREADABLE', {
-              reason: formatImportMessage(error.code, ctx.locale, error.params),
-            }),
+          throw appError('IMPORT_FILE_UNREADABLE', {
+            reason: formatImportMessage(error.code, ctx.locale, error.params),
           });
         }
         throw error;
@@ -129,24 +125,19 @@ const createHttpCaller = createCallerFactory(httpRouter);
 export type UploadResult = Awaited<ReturnType<ReturnType<typeof createHttpCaller>['upload']>>;
 export type HttpFailure = { ok: false; status: number; code: string; message: string };
 
+/** The REST edge's one mapping of an error value: its code's HTTP status and message. */
 function failure(error: unknown, locale: Locale): HttpFailure {
-  if (error instanceof TRPCError) {
-    const cause = error.cause;
-    if (cause instanceof AppError)
-      return {
-        ok: false,
-        status: getHTTPStatusCodeFromError(error),
-        code: cause.code,
-        message: translateError(cause.code, locale, cause.params),
-      };
-    if (error.code !== 'INTERNAL_SERVER_ERROR')
-      return {
-        ok: false,
-        status: getHTTPStatusCodeFromError(error),
-        code: error.code,
-        message: translateError('INVALID_INPUT', locale),
-      };
-  }
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof AppError)
+    return {
+      ok: false,
+      status: httpStatusOf(cause.code),
+      code: cause.code,
+      message: translateError(cause.code, locale, cause.params),
+    };
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'BAD_REQUEST')
+    return { ok: false, status: 400, code: 'BAD_REQUEST', message: translateError('INVALID_INPUT', locale) };
   throw error;
 }
 

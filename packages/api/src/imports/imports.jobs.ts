@@ -1,6 +1,6 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
-import type { Logger } from '../context';
+import type { Logger } from '../logger';
 import { pruneFiles } from './files';
 import { IMPORT_RUN_EXPIRY_SECONDS, runImport } from './pipeline';
 

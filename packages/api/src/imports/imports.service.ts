@@ -4,6 +4,7 @@ import type { TenantContext } from '../context';
 import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository';
 import { appError } from '../errors';
 import type { Locale } from '../i18n';
+import { decodeCursor, encodeCursor } from '../keyset';
 import type { ImportErrorItem, RunOutput, StartInput } from './imports.schemas';
 import { importSessionName } from './pipeline';
 import { formatImportMessage, IMPORT_READ_MESSAGES } from './read/messages';
@@ -206,7 +207,7 @@ export async function listErrors(
   check = true,
 ): Promise<{ items: ImportErrorItem[]; nextCursor: string | null }> {
   if (check) await findRun(scope, runId);
-  const [row, seq] = cursor ? cursor.split(':').map(Number) : [0, -1];
+  const [row, seq] = cursor ? decodeCursor(cursor, [/^\d{1,9}$/, /^\d{1,4}$/]).map(Number) : [0, -1];
   const rows = await scope.trx
     .selectFrom('import_errors')
     .select(['row_number', 'seq', 'column_name', 'value', 'reason', 'message_zh', 'message_en'])
@@ -225,10 +226,9 @@ export async function listErrors(
     message: scope.locale === 'en' ? item.message_en : item.message_zh,
   }));
   const last = rows.length > limit ? rows[limit - 1] : undefined;
-  return { items, nextCursor: last ? `${last.row_number}:${last.seq}` : null };
+  return { items, nextCursor: last ? encodeCursor([String(last.row_number), String(last.seq)]) : null };
 }
 
-/** Asks a run to stop: one not started yet stops at once, a running one at its next batch. */
 /**
  * Cancels a run in any unfinished state. Not started: cancelled at once. Running: its
  * session (named after the run) is asked to stop the statement it is in, and the run rolls

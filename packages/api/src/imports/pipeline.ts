@@ -12,10 +12,10 @@ import {
 } from '@crm/db';
 import { findUnsafeCharacter, replaceUnstorable } from '@crm/domain';
 import { sql } from 'kysely';
-import type { Logger } from '../context';
 import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository';
 import { type RecordAccess, visibleCustomer } from '../customers/access';
 import { refreshCustomerFacts } from '../customers/facts.repository';
+import type { Logger } from '../logger';
 import { getTenantCipher, type TenantCipher } from '../sensitive';
 import { readFileChunks } from './files';
 import { fill, MATCH_KIND_LABELS, ROW_MESSAGES } from './messages';
@@ -401,7 +401,11 @@ async function execute(
       const { target } = column;
       const unsafe = findUnsafeCharacter(raw, { multiline: true });
       if (unsafe) {
-        const params = { codePoint: unsafe.codePoint };
+        const params = {
+          codePoint: unsafe.codePoint,
+          position: [...raw.slice(0, unsafe.index)].length + 1,
+          picture: replaceUnstorable(raw.charAt(unsafe.index)),
+        };
         error(
           row.rowNumber,
           seq++,

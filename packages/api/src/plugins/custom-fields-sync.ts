@@ -1,6 +1,6 @@
 import type { CrmDatabase, Database, Transaction } from '@crm/db';
 import { sql } from 'kysely';
-import type { Logger } from '../context';
+import type { Logger } from '../logger';
 import type { HostPlugin } from './host-plugin';
 import type { PluginRegistry } from './registry';
 

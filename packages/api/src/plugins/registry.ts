@@ -1,4 +1,4 @@
-import type { Logger } from '../context';
+import type { Logger } from '../logger';
 import { type HostPlugin, type PluginProblem, validateForHost } from './host-plugin';
 
 /** A plugin the server was configured with but refused at start-up, and why. */

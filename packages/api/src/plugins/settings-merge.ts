@@ -1,3 +1,4 @@
+import { jsonEqual } from '@crm/plugin-sdk';
 /**
  * Settings as plain JSON: a plugin's defaults, a tenant's overrides (only what differs from
  * the defaults), and the effective settings = defaults ⊕ overrides. Objects merge key by
@@ -10,21 +11,7 @@ export function isPlainObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function jsonEqual(left: unknown, right: unknown): boolean {
-  if (left === right) return true;
-  if (Array.isArray(left) || Array.isArray(right)) {
-    return (
-      Array.isArray(left) &&
-      Array.isArray(right) &&
-      left.length === right.length &&
-      left.every((item, index) => jsonEqual(item, right[index]))
-    );
-  }
-  if (!isPlainObject(left) || !isPlainObject(right)) return false;
-  const leftKeys = Object.keys(left).filter((key) => left[key] !== undefined);
-  const rightKeys = Object.keys(right).filter((key) => right[key] !== undefined);
-  return leftKeys.length === rightKeys.length && leftKeys.every((key) => jsonEqual(left[key], right[key]));
-}
+export { jsonEqual };
 
 /** defaults ⊕ overrides: objects merge recursively, anything else in overrides wins. */
 export function mergeSettings(defaults: unknown, overrides: unknown): unknown {

@@ -1,6 +1,7 @@
 import { hasPermission } from '@crm/auth';
 import type { Database, SavedView, Transaction } from '@crm/db';
 import { userText } from '@crm/domain';
+import { CUSTOM_KEY_PATTERN } from '@crm/plugin-sdk';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { type CustomerQuery, customerQueryInput } from '../customers/customers.schemas';
@@ -30,7 +31,7 @@ export const LIST_COLUMNS = [
   'updatedAt',
 ] as const;
 
-const columnInput = z.union([z.enum(LIST_COLUMNS), z.string().regex(/^custom:[a-z][a-z0-9_]{0,39}$/)]);
+const columnInput = z.union([z.enum(LIST_COLUMNS), z.string().regex(CUSTOM_KEY_PATTERN)]);
 
 const viewOutput = z.object({
   id: z.uuid(),

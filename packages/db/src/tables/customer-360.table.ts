@@ -1,4 +1,17 @@
+import type { InteractionKind, OrderStatus, PaymentMethod, Sentiment } from '@crm/domain';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+export {
+  INTERACTION_KINDS,
+  type InteractionKind,
+  ORDER_STATUSES,
+  type OrderStatus,
+  PAYMENT_METHODS,
+  type PaymentMethod,
+  SENTIMENTS,
+  type Sentiment,
+} from '@crm/domain';
+
 import type { LifecycleStage } from './customers.table';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -25,19 +38,6 @@ export type ContactsTable = {
   updated_at: UpdatedAt;
 };
 export type Contact = Selectable<ContactsTable>;
-
-export const ORDER_STATUSES = ['pending', 'completed', 'refunded', 'void'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-export const PAYMENT_METHODS = [
-  'bank_transfer',
-  'alipay',
-  'wechat_pay',
-  'card',
-  'cash',
-  'credit',
-  'other',
-] as const;
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export type OrdersTable = {
   tenant_id: string;
@@ -67,11 +67,6 @@ export type OrderLinesTable = {
   quantity: Numeric;
   unit_price: Numeric;
 };
-
-export const INTERACTION_KINDS = ['call', 'visit', 'message', 'email', 'meeting', 'event'] as const;
-export type InteractionKind = (typeof INTERACTION_KINDS)[number];
-export const SENTIMENTS = ['praise', 'neutral', 'complaint'] as const;
-export type Sentiment = (typeof SENTIMENTS)[number];
 
 export type InteractionsTable = {
   tenant_id: string;

@@ -1,17 +1,18 @@
+import type { ActivityLevel, CustomerKind, LifecycleStage, NeedType, ValueLevel } from '@crm/domain';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-export const CUSTOMER_KINDS = ['person', 'company'] as const;
-export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
-
-export const LIFECYCLE_STAGES = ['potential', 'new', 'returning', 'loyal', 'at_risk', 'dormant'] as const;
-export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
-
-export const VALUE_LEVELS = ['high', 'mid', 'low'] as const;
-export type ValueLevel = (typeof VALUE_LEVELS)[number];
-export const ACTIVITY_LEVELS = ['high', 'mid', 'low'] as const;
-export type ActivityLevel = (typeof ACTIVITY_LEVELS)[number];
-export const NEED_TYPES = ['product', 'service', 'both'] as const;
-export type NeedType = (typeof NEED_TYPES)[number];
+export {
+  ACTIVITY_LEVELS,
+  type ActivityLevel,
+  CUSTOMER_KINDS,
+  type CustomerKind,
+  LIFECYCLE_STAGES,
+  type LifecycleStage,
+  NEED_TYPES,
+  type NeedType,
+  VALUE_LEVELS,
+  type ValueLevel,
+} from '@crm/domain';
 
 /** A custom field's stored value: text, number/money as a decimal string, date, option(s), yes/no. */
 export type CustomFieldValue = string | boolean | string[] | null;

@@ -1,12 +1,15 @@
+import type { ImportEntity } from '@crm/domain';
 import type { ColumnType, Generated, Selectable } from 'kysely';
+
+export {
+  IMPORT_ENTITIES,
+  type ImportEntity,
+} from '@crm/domain';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 /** bigint counters arrive as strings from the server driver and as numbers from PGlite. */
 type Counter = ColumnType<string | number, string | number | undefined, string | number>;
-
-export const IMPORT_ENTITIES = ['customers', 'orders', 'interactions'] as const;
-export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
 
 export const IMPORT_STATUSES = [
   'created',

@@ -1,16 +1,10 @@
+import type { Role } from '@crm/domain';
 import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
 
-export const ROLES = [
-  'owner',
-  'admin',
-  'sales_manager',
-  'sales_rep',
-  'service_agent',
-  'marketing',
-  'analyst',
-  'viewer',
-] as const;
-export type Role = (typeof ROLES)[number];
+export {
+  ROLES,
+  type Role,
+} from '@crm/domain';
 
 export type MembershipsTable = {
   tenant_id: string;

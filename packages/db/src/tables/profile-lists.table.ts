@@ -1,17 +1,12 @@
+import type { CustomFieldType, TagColor } from '@crm/domain';
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
-export const TAG_COLORS = [
-  'blue',
-  'green',
-  'red',
-  'orange',
-  'gold',
-  'purple',
-  'cyan',
-  'magenta',
-  'gray',
-] as const;
-export type TagColor = (typeof TAG_COLORS)[number];
+export {
+  CUSTOM_FIELD_TYPES,
+  type CustomFieldType,
+  TAG_COLORS,
+  type TagColor,
+} from '@crm/domain';
 
 export type TagsTable = {
   tenant_id: string;
@@ -24,16 +19,6 @@ export type TagsTable = {
 };
 export type Tag = Selectable<TagsTable>;
 
-export const CUSTOM_FIELD_TYPES = [
-  'text',
-  'number',
-  'money',
-  'date',
-  'enum',
-  'multi_enum',
-  'boolean',
-] as const;
-export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
 export type CustomFieldOption = { value: string; labelZh: string; labelEn: string };
 
 export type CustomFieldDefinitionsTable = {

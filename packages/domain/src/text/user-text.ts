@@ -77,10 +77,18 @@ export function stripUnstorable(value: string): string {
     .replace(new RegExp(LONE_SURROGATE.source, 'g'), '');
 }
 
-/** Replaces characters that cannot be stored with U+FFFD (for echoing a bad value back in a report). */
+/**
+ * Shows the characters that cannot be stored (for echoing a bad value back in a report): a C0
+ * control as its Unicode control picture (U+0000 → ␀, U+0007 → ␇), DEL as ␡, others (C1, a
+ * lone surrogate) as U+FFFD.
+ */
 export function replaceUnstorable(value: string): string {
   return value
-    .replace(new RegExp(CONTROL.source, 'g'), '\uFFFD')
+    .replace(new RegExp(CONTROL.source, 'g'), (char) => {
+      const code = char.charCodeAt(0);
+      if (code < 0x20) return String.fromCharCode(0x2400 + code);
+      return code === 0x7f ? '\u2421' : '\uFFFD';
+    })
     .replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
 }
 

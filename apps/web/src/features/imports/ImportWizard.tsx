@@ -1,4 +1,5 @@
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
+import { IMPORT_ENTITIES } from '@crm/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import {
@@ -155,7 +156,7 @@ export function ImportWizard() {
               data-testid="import-entity"
               value={entity}
               onChange={(value) => setEntity(value as ImportEntity)}
-              options={(['customers', 'orders', 'interactions'] as const).map((value) => ({
+              options={IMPORT_ENTITIES.map((value) => ({
                 value,
                 label: t(`imports.entity.${value}`),
               }))}
@@ -208,7 +209,7 @@ export function ImportWizard() {
                 setMapping(file.suggestions[value as ImportEntity] ?? {});
                 setMappingId(null);
               }}
-              options={(['customers', 'orders', 'interactions'] as const).map((value) => ({
+              options={IMPORT_ENTITIES.map((value) => ({
                 value,
                 label: t(`imports.entity.${value}`),
               }))}
@@ -385,7 +386,9 @@ function MappingTable({
               }}
               options={targets.map((target) => ({
                 value: target.key,
-                label: target.required ? `${target.label}（${t('imports.map.required')}）` : target.label,
+                label: target.required
+                  ? t('imports.map.requiredLabel', { label: target.label })
+                  : target.label,
                 disabled: used.has(target.key) && mapping[header] !== target.key,
               }))}
             />

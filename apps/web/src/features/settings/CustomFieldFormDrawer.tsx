@@ -1,4 +1,5 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { KEY_PATTERN } from '@crm/plugin-sdk';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   App,
@@ -42,7 +43,7 @@ type Values = {
   sensitive: boolean;
 };
 const FIELDS = ['key', 'labelZh', 'labelEn', 'type', 'options', 'required', 'position', 'sensitive'] as const;
-const KEY = /^[a-z][a-z0-9_]{0,39}$/;
+const KEY = KEY_PATTERN;
 
 const cleanOptions = (options: readonly OptionValues[] | undefined): CustomFieldOption[] =>
   (options ?? []).map((option) => ({

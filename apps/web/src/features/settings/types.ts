@@ -1,3 +1,4 @@
+import type { CUSTOM_FIELD_TYPES, NEED_TYPES, TAG_COLORS } from '@crm/domain';
 import type { RouterInputs, RouterOutputs } from '../../lib/api-types';
 
 /** Types of the customer settings pages, derived from the API (lib/api-types.ts is not theirs). */
@@ -17,30 +18,8 @@ type AssertComplete<Union, List extends readonly Union[]> = [Exclude<Union, List
   ? true
   : never;
 
-/** The order of the colour picker (the server's TAG_COLORS). */
-export const TAG_COLORS = [
-  'blue',
-  'green',
-  'red',
-  'orange',
-  'gold',
-  'purple',
-  'cyan',
-  'magenta',
-  'gray',
-] as const satisfies readonly TagColor[];
-
-export const CUSTOM_FIELD_TYPES = [
-  'text',
-  'number',
-  'money',
-  'date',
-  'enum',
-  'multi_enum',
-  'boolean',
-] as const satisfies readonly CustomFieldType[];
-
-export const NEED_TYPES = ['product', 'service', 'both'] as const satisfies readonly NeedType[];
+// The colour picker's order, the field types and the need types: the shared lists.
+export { CUSTOM_FIELD_TYPES, NEED_TYPES, TAG_COLORS } from '@crm/domain';
 
 /** The built-in completeness key fields (the server's COMPLETENESS_KEYS), grouped as the form shows them. */
 export const BASIC_COMPLETENESS_KEYS = [

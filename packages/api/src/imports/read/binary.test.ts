@@ -11,14 +11,14 @@ const bytes = (...values: number[]) => new Uint8Array(values);
 
 describe('binarySignature', () => {
   it.each([
-    ['PNG', bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a), 'PNG 图片'],
-    ['JPEG', bytes(0xff, 0xd8, 0xff, 0xe0), 'JPEG 图片'],
-    ['GIF', new TextEncoder().encode('GIF89a'), 'GIF 图片'],
-    ['PDF', new TextEncoder().encode('%PDF-1.7'), 'PDF 文档'],
-    ['gzip', bytes(0x1f, 0x8b, 0x08), 'gzip 压缩包'],
-    ['ELF', bytes(0x7f, 0x45, 0x4c, 0x46, 2), '可执行程序'],
-    ['WebP', new TextEncoder().encode('RIFF\u0000\u0000\u0000\u0000WEBPVP8 '), 'WebP 图片'],
-    ['MP4', new TextEncoder().encode('\u0000\u0000\u0000\u0018ftypmp42'), '视频文件'],
+    ['PNG', bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a), '一张 PNG 图片'],
+    ['JPEG', bytes(0xff, 0xd8, 0xff, 0xe0), '一张 JPEG 图片'],
+    ['GIF', new TextEncoder().encode('GIF89a'), '一张 GIF 图片'],
+    ['PDF', new TextEncoder().encode('%PDF-1.7'), '一份 PDF 文档'],
+    ['gzip', bytes(0x1f, 0x8b, 0x08), '一个 gzip 压缩包'],
+    ['ELF', bytes(0x7f, 0x45, 0x4c, 0x46, 2), '一个程序文件'],
+    ['WebP', new TextEncoder().encode('RIFF\u0000\u0000\u0000\u0000WEBPVP8 '), '一张 WebP 图片'],
+    ['MP4', new TextEncoder().encode('\u0000\u0000\u0000\u0018ftypmp42'), '一个视频文件'],
     ['CSV', new TextEncoder().encode('客户名称,手机\n'), null],
     ['CSV starting with PDF', new TextEncoder().encode('PDF,名称\n'), null],
   ])('%s', (_, head, expected) => {

@@ -68,8 +68,9 @@ export const IMPORT_VALUE_MESSAGES = {
     en: 'Not a valid unified social credit code (18 characters with a correct check digit)',
   },
   CONTROL_CHARACTER: {
-    'zh-CN': '含有无法保存的控制字符（{codePoint}），请在原文件中删除后重新导入',
-    en: 'Contains a control character that cannot be saved ({codePoint}); remove it in the file and import again',
+    'zh-CN':
+      '第 {position} 个字符是看不见的控制字符（值中显示为 {picture}），通常来自损坏的导出文件，无法保存。请在原文件中重新输入这个单元格后再导入',
+    en: 'character {position} is an invisible control character (shown as {picture} in the value), usually from a damaged export, and cannot be saved. Retype this cell in the file and import again',
   },
   ROW_EXTRA_CELLS: {
     'zh-CN': '此行的单元格比表头多（多出：{value}），可能有未加引号的分隔符',
@@ -83,8 +84,8 @@ export type ImportValueReason = keyof typeof IMPORT_VALUE_MESSAGES;
 export const IMPORT_READ_MESSAGES = {
   FILE_EMPTY: { 'zh-CN': '文件是空的', en: 'The file is empty' },
   FILE_BINARY: {
-    'zh-CN': '这不是文本表格文件（看起来是{kind}），请上传 CSV 或 Excel（.xlsx）文件',
-    en: 'This is not a text table (it looks like {kind}); upload a CSV or Excel (.xlsx) file',
+    'zh-CN': '这不是 CSV 或 Excel 表格，看起来是{kind}。请上传 CSV 或 Excel（.xlsx）文件',
+    en: 'This is not a CSV or Excel sheet; it looks like {kind}. Upload a CSV or Excel (.xlsx) file',
   },
   FILE_FORMAT_UNSUPPORTED: {
     'zh-CN': '不支持 .{extension} 文件，请上传 CSV 或 Excel（.xlsx）文件',

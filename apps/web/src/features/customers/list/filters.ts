@@ -1,3 +1,4 @@
+import { KEY_PATTERN } from '@crm/plugin-sdk';
 import { z } from 'zod';
 import { type CustomerQuery, LEVELS, LIFECYCLE_STAGES, NEED_TYPES } from '../../../lib/api-types';
 
@@ -45,7 +46,7 @@ export const filtersFromUrl = z
     custom: z
       .array(
         z.object({
-          key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/),
+          key: z.string().regex(KEY_PATTERN),
           op: z.enum(['eq', 'contains', 'gte', 'lte', 'in', 'hasAll', 'empty', 'notEmpty']),
           value: z.union([z.string().max(200), z.boolean(), z.array(z.string().max(100)).max(50)]).optional(),
         }),

@@ -8,6 +8,7 @@ import {
   SearchOutlined,
   UploadOutlined,
 } from '@ant-design/icons';
+import { CUSTOM_KEY_PATTERN } from '@crm/plugin-sdk';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { Badge, Button, Card, Empty, Flex, Input, Segmented, Select, Table, Tooltip, Typography } from 'antd';
@@ -56,9 +57,7 @@ type PageSize = (typeof PAGE_SIZES)[number];
 
 const sortSchema = z.union([
   z.enum(CUSTOMER_SORTS),
-  z.custom<`custom:${string}`>(
-    (value) => typeof value === 'string' && /^custom:[a-z][a-z0-9_]{0,39}$/.test(value),
-  ),
+  z.custom<`custom:${string}`>((value) => typeof value === 'string' && CUSTOM_KEY_PATTERN.test(value)),
 ]);
 
 /** The list's state lives in the URL, so it survives reloads and can be shared. */

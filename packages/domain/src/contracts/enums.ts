@@ -1,0 +1,78 @@
+/**
+ * The closed lists of the product, declared once: the database's checks (@crm/db re-exports
+ * them), the API's zod enums and the web app's selects all read these. Order is display
+ * order.
+ */
+
+export const ROLES = [
+  'owner',
+  'admin',
+  'sales_manager',
+  'sales_rep',
+  'service_agent',
+  'marketing',
+  'analyst',
+  'viewer',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CUSTOMER_KINDS = ['person', 'company'] as const;
+export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
+
+export const LIFECYCLE_STAGES = ['potential', 'new', 'returning', 'loyal', 'at_risk', 'dormant'] as const;
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+
+export const VALUE_LEVELS = ['high', 'mid', 'low'] as const;
+export type ValueLevel = (typeof VALUE_LEVELS)[number];
+export const ACTIVITY_LEVELS = ['high', 'mid', 'low'] as const;
+export type ActivityLevel = (typeof ACTIVITY_LEVELS)[number];
+export const NEED_TYPES = ['product', 'service', 'both'] as const;
+export type NeedType = (typeof NEED_TYPES)[number];
+
+export const ORDER_STATUSES = ['completed', 'pending', 'refunded', 'void'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+/** The statuses an order can be given; 'void' only comes from voiding it. */
+export const SETTABLE_ORDER_STATUSES = ['completed', 'pending', 'refunded'] as const;
+export type SettableOrderStatus = (typeof SETTABLE_ORDER_STATUSES)[number];
+export const PAYMENT_METHODS = [
+  'bank_transfer',
+  'alipay',
+  'wechat_pay',
+  'card',
+  'cash',
+  'credit',
+  'other',
+] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export const INTERACTION_KINDS = ['call', 'visit', 'message', 'email', 'meeting', 'event'] as const;
+export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+export const SENTIMENTS = ['praise', 'neutral', 'complaint'] as const;
+export type Sentiment = (typeof SENTIMENTS)[number];
+
+export const TAG_COLORS = [
+  'blue',
+  'green',
+  'red',
+  'orange',
+  'gold',
+  'purple',
+  'cyan',
+  'magenta',
+  'gray',
+] as const;
+export type TagColor = (typeof TAG_COLORS)[number];
+
+export const CUSTOM_FIELD_TYPES = [
+  'text',
+  'number',
+  'money',
+  'date',
+  'enum',
+  'multi_enum',
+  'boolean',
+] as const;
+export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
+
+export const IMPORT_ENTITIES = ['customers', 'orders', 'interactions'] as const;
+export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
