@@ -16,6 +16,7 @@ import type { Context } from './context';
 import { AppError, appError, type LocalizedFieldError, statusOf, translateError } from './errors';
 import { describeIssue } from './i18n';
 import { checkIdempotencyKey, claimIdempotencyKey, saveIdempotentResult } from './idempotency';
+import type { MemberScope } from './scope';
 
 /** Declared on every procedure; the permissions and cross-tenant suites read it. */
 export type Meta = {
@@ -288,6 +289,8 @@ export const tenantProcedure = procedure
         if (!opened.membership) throw appError('NOT_A_MEMBER');
         const { role, teamId } = opened.membership;
         if (meta?.permission && !hasPermission(role, meta.permission)) throw appError('FORBIDDEN');
+        const access = { userId: auth.user.id, teamId, scope: ROLE_RECORD_SCOPE[role] };
+        const scope: MemberScope = { trx, tenantId, userId: auth.user.id, role, access, locale: ctx.locale };
         const run = () =>
           next({
             ctx: {
@@ -296,7 +299,9 @@ export const tenantProcedure = procedure
               role,
               permissions: ROLE_PERMISSIONS[role],
               trx,
-              access: { userId: auth.user.id, teamId, scope: ROLE_RECORD_SCOPE[role] },
+              access,
+              /** Everything below the router takes this first (scope.ts). */
+              scope,
             },
           });
         let result: Awaited<ReturnType<typeof run>>;

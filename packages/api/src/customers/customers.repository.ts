@@ -2,6 +2,7 @@ import type { Database, NewCustomer, Transaction } from '@crm/db';
 import { sql } from 'kysely';
 import { appError } from '../errors';
 import { decodeCursor, encodeCursor, UUID, violatedConstraint } from '../keyset';
+import type { Scope } from '../scope';
 import { findCustomersByIdentity, maskedSecrets, secretHintsColumn } from '../sensitive/customer-secrets';
 import { type RecordAccess, visibleCustomer } from './access';
 import { staleCondition } from './completeness.repository';
@@ -339,6 +340,26 @@ export async function setCustomersArchived(
     .where('customers.tenant_id', '=', tenantId)
     .where('customers.id', 'in', ids)
     .where(visibleCustomer(access))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Adds and removes free tags on many customers in one statement, over the ones the member
+ * sees; returns how many rows it touched (customers that already had the change count too).
+ */
+export async function retagCustomers(scope: Scope, ids: string[], add: string[], remove: string[]) {
+  const result = await scope.trx
+    .updateTable('customers')
+    .set({
+      tag_ids: sql<string[]>`array(
+        select distinct t from unnest(customers.tag_ids || ${add}::uuid[]) t
+        where not (t = any(${remove}::uuid[])) order by t)`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('customers.tenant_id', '=', scope.tenantId)
+    .where('customers.id', 'in', ids)
+    .where(visibleCustomer(scope.access))
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

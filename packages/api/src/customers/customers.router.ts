@@ -34,21 +34,13 @@ import {
   updateCustomer,
 } from './customers.service';
 
-type TenantProcedureContext = Omit<TenantScope, 'userId'> & { auth: { user: { id: string } } };
-const scopeOf = (ctx: TenantProcedureContext): TenantScope => ({
-  trx: ctx.trx,
-  tenantId: ctx.tenantId,
-  userId: ctx.auth.user.id,
-  access: ctx.access,
-});
-
 export const customersRouter = router({
   ...customerMergeProcedures,
 
   create: permittedProcedure('customers.create', { idempotent: true })
     .input(createCustomerInput)
     .output(customerOutput)
-    .mutation(({ ctx, input }) => createCustomer(scopeOf(ctx), input)),
+    .mutation(({ ctx, input }) => createCustomer(ctx.scope, input)),
 
   list: permittedProcedure('customers.read')
     .input(listCustomersInput)
@@ -63,17 +55,17 @@ export const customersRouter = router({
   update: permittedProcedure('customers.update')
     .input(updateCustomerInput)
     .output(customerOutput)
-    .mutation(({ ctx, input }) => updateCustomer(scopeOf(ctx), input)),
+    .mutation(({ ctx, input }) => updateCustomer(ctx.scope, input)),
 
   archive: permittedProcedure('customers.archive')
     .input(customerIdInput)
     .output(customerOutput)
-    .mutation(({ ctx, input }) => archiveCustomer(scopeOf(ctx), input.id, true)),
+    .mutation(({ ctx, input }) => archiveCustomer(ctx.scope, input.id, true)),
 
   restore: permittedProcedure('customers.archive')
     .input(customerIdInput)
     .output(customerOutput)
-    .mutation(({ ctx, input }) => archiveCustomer(scopeOf(ctx), input.id, false)),
+    .mutation(({ ctx, input }) => archiveCustomer(ctx.scope, input.id, false)),
 
   /**
    * Everything the 360 page shows, in one call: the profile with its field groups and
@@ -107,13 +99,13 @@ export const customersRouter = router({
   tag: permittedProcedure('customers.tag')
     .input(tagCustomersInput)
     .output(z.object({ updated: z.number().int() }))
-    .mutation(({ ctx, input }) => tagCustomers(scopeOf(ctx), input.ids, input.add, input.remove)),
+    .mutation(({ ctx, input }) => tagCustomers(ctx.scope, input.ids, input.add, input.remove)),
 
   /** Archives or restores many customers, all or nothing. */
   archiveMany: permittedProcedure('customers.archive')
     .input(archiveCustomersInput)
     .output(z.object({ updated: z.number().int() }))
-    .mutation(({ ctx, input }) => archiveCustomers(scopeOf(ctx), input.ids, input.archived)),
+    .mutation(({ ctx, input }) => archiveCustomers(ctx.scope, input.ids, input.archived)),
 
   /** Completeness across the customers the member sees: average, share ≥ 90 %, stale ones. */
   completenessSummary: permittedProcedure('customers.read')
@@ -180,5 +172,5 @@ export const customersRouter = router({
   reassign: permittedProcedure('customers.reassign')
     .input(reassignCustomersInput)
     .output(z.object({ reassigned: z.number().int() }))
-    .mutation(({ ctx, input }) => reassign(scopeOf(ctx), input.ids, input.ownerUserId)),
+    .mutation(({ ctx, input }) => reassign(ctx.scope, input.ids, input.ownerUserId)),
 });

@@ -4,8 +4,9 @@ import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repos
 import { validateCustomValues } from '../custom-fields/values';
 import { recordCandidatesFor } from '../duplicates/pairs';
 import { appError } from '../errors';
+import type { MemberScope } from '../scope';
 import { secretChangesOf, writeCustomerSecrets } from '../sensitive/customer-secrets';
-import { assertTagsExist, retagCustomers } from '../tags/tags.repository';
+import { assertTagsExist } from '../tags/tags.service';
 import type { RecordAccess } from './access';
 import { refreshCompleteness } from './completeness.repository';
 import {
@@ -14,18 +15,15 @@ import {
   insertCustomer,
   mergeCustomFields,
   reassignCustomers,
+  retagCustomers,
   setCustomerArchived,
   setCustomersArchived,
   updateCustomerRow,
 } from './customers.repository';
 import type { CreateCustomerInput, UpdateCustomerInput } from './customers.schemas';
 
-export type TenantScope = {
-  trx: Transaction<Database>;
-  tenantId: string;
-  userId: string;
-  access: RecordAccess;
-};
+/** A member acting in their tenant (scope.ts). */
+export type TenantScope = MemberScope;
 
 function normalizePhoneOrThrow(phone: string | null | undefined): string | null | undefined {
   if (phone === undefined || phone === null) return phone;
@@ -93,7 +91,7 @@ async function splitSensitive(
 export async function createCustomer(scope: TenantScope, input: CreateCustomerInput) {
   const { changes: secrets, custom } = await splitSensitive(scope, input, 'create');
   const stored = Object.fromEntries(Object.entries(custom).filter(([, value]) => value !== null));
-  const tagIds = await assertTagsExist(scope.trx, scope.tenantId, input.tagIds ?? [], 'tagIds');
+  const tagIds = await assertTagsExist(scope, input.tagIds ?? [], 'tagIds');
   const id = await insertCustomer(scope.trx, {
     ...toColumns(input),
     tenant_id: scope.tenantId,
@@ -121,8 +119,7 @@ export async function updateCustomer(scope: TenantScope, input: UpdateCustomerIn
   if (fields.ownerUserId !== undefined && access.scope === 'own' && fields.ownerUserId !== scope.userId) {
     throw appError('FORBIDDEN');
   }
-  if (fields.tagIds !== undefined)
-    columns.tag_ids = await assertTagsExist(trx, tenantId, fields.tagIds, 'tagIds');
+  if (fields.tagIds !== undefined) columns.tag_ids = await assertTagsExist(scope, fields.tagIds, 'tagIds');
   if (Object.keys(columns).length > 0) await updateCustomerRow(trx, tenantId, id, columns);
   const sensitive = await splitSensitive(scope, fields, 'update');
   if (Object.keys(sensitive.custom).length > 0) {
@@ -156,8 +153,8 @@ export async function reassign(scope: TenantScope, ids: string[], ownerUserId: s
 /** Adds and removes free tags on many customers, all or nothing. */
 export async function tagCustomers(scope: TenantScope, ids: string[], add: string[], remove: string[]) {
   const unique = [...new Set(ids)];
-  await assertTagsExist(scope.trx, scope.tenantId, [...add, ...remove], 'add');
-  const touched = await retagCustomers(scope.trx, scope.tenantId, scope.access, unique, add, remove);
+  await assertTagsExist(scope, [...add, ...remove], 'add');
+  const touched = await retagCustomers(scope, unique, add, remove);
   if (touched !== unique.length) throw appError('CUSTOMER_NOT_FOUND');
   return { updated: touched };
 }

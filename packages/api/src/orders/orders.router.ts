@@ -12,14 +12,6 @@ import {
 } from './orders.schemas';
 import { createOrder, updateOrder, voidOrder } from './orders.service';
 
-type Ctx = Omit<TenantScope, 'userId'> & { auth: { user: { id: string } } };
-const scopeOf = (ctx: Ctx): TenantScope => ({
-  trx: ctx.trx,
-  tenantId: ctx.tenantId,
-  userId: ctx.auth.user.id,
-  access: ctx.access,
-});
-
 export const ordersRouter = router({
   list: permittedProcedure('customers.read')
     .input(listOrdersInput)
@@ -40,15 +32,15 @@ export const ordersRouter = router({
   create: permittedProcedure('orders.write', { idempotent: true })
     .input(createOrderInput)
     .output(orderOutput)
-    .mutation(({ ctx, input }) => createOrder(scopeOf(ctx), input)),
+    .mutation(({ ctx, input }) => createOrder(ctx.scope, input)),
 
   update: permittedProcedure('orders.write')
     .input(updateOrderInput)
     .output(orderOutput)
-    .mutation(({ ctx, input }) => updateOrder(scopeOf(ctx), input)),
+    .mutation(({ ctx, input }) => updateOrder(ctx.scope, input)),
 
   void: permittedProcedure('orders.void')
     .input(voidOrderInput)
     .output(orderOutput)
-    .mutation(({ ctx, input }) => voidOrder(scopeOf(ctx), input.id, input.reason)),
+    .mutation(({ ctx, input }) => voidOrder(ctx.scope, input.id, input.reason)),
 });

@@ -1,122 +1,90 @@
-import type { Database, TagColor, Transaction } from '@crm/db';
+import type { TagColor } from '@crm/db';
 import { sql } from 'kysely';
-import { type RecordAccess, visibleCustomer } from '../customers/access';
-import { appError } from '../errors';
 import { violatedConstraint } from '../keyset';
+import type { Scope } from '../scope';
+import type { TagOutput } from './tags.schemas';
 
-async function uniqueName<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (violatedConstraint(error, '23505')) throw appError('TAG_NAME_TAKEN', {}, 'name');
-    throw error;
-  }
-}
+/**
+ * Every query of free tags. Functions take the scope first and return rows or counts; they
+ * throw nothing of their own but what the database raises (the service decides what a
+ * missing row or a taken name means).
+ */
 
-export function listTags(trx: Transaction<Database>, tenantId: string) {
-  return trx
+const COLUMNS = ['id', 'name', 'color', 'description'] as const;
+
+export function selectTags(scope: Scope): Promise<TagOutput[]> {
+  return scope.trx
     .selectFrom('tags')
-    .select(['id', 'name', 'color', 'description'])
-    .where('tenant_id', '=', tenantId)
+    .select(COLUMNS)
+    .where('tenant_id', '=', scope.tenantId)
     .orderBy('name')
     .execute();
 }
 
-export function insertTag(
-  trx: Transaction<Database>,
-  tenantId: string,
-  userId: string,
-  input: { name: string; color: TagColor; description?: string | null },
-) {
-  return uniqueName(
-    trx
+/** The new tag, or 'NAME_TAKEN' when the tenant has a tag of that name. */
+export async function insertTag(
+  scope: Scope,
+  values: { name: string; color: TagColor; description: string | null },
+): Promise<TagOutput | 'NAME_TAKEN'> {
+  return nameTaken(
+    scope.trx
       .insertInto('tags')
-      .values({
-        tenant_id: tenantId,
-        name: input.name,
-        color: input.color,
-        description: input.description ?? null,
-        created_by: userId,
-      })
-      .returning(['id', 'name', 'color', 'description'])
+      .values({ tenant_id: scope.tenantId, ...values, created_by: scope.userId })
+      .returning(COLUMNS)
       .executeTakeFirstOrThrow(),
   );
 }
 
-export async function updateTag(
-  trx: Transaction<Database>,
-  tenantId: string,
-  input: { id: string; name?: string; color?: TagColor; description?: string | null },
-) {
-  const { id, ...changes } = input;
-  const row = await uniqueName(
-    trx
+/** The changed tag, undefined when there is none with that id, or 'NAME_TAKEN'. */
+export async function updateTagRow(
+  scope: Scope,
+  id: string,
+  changes: { name?: string; color?: TagColor; description?: string | null },
+): Promise<TagOutput | undefined | 'NAME_TAKEN'> {
+  return nameTaken(
+    scope.trx
       .updateTable('tags')
       .set(changes)
-      .where('tenant_id', '=', tenantId)
+      .where('tenant_id', '=', scope.tenantId)
       .where('id', '=', id)
-      .returning(['id', 'name', 'color', 'description'])
+      .returning(COLUMNS)
       .executeTakeFirst(),
   );
-  if (!row) throw appError('TAG_NOT_FOUND');
-  return row;
 }
 
-/** Deletes a tag and takes it off every customer, in one transaction. */
-export async function deleteTag(trx: Transaction<Database>, tenantId: string, id: string) {
-  const removed = await trx
+/** Whether a tag was deleted. */
+export async function deleteTagRow(scope: Scope, id: string): Promise<boolean> {
+  const removed = await scope.trx
     .deleteFrom('tags')
-    .where('tenant_id', '=', tenantId)
+    .where('tenant_id', '=', scope.tenantId)
     .where('id', '=', id)
     .executeTakeFirst();
-  if (Number(removed.numDeletedRows) === 0) throw appError('TAG_NOT_FOUND');
+  return Number(removed.numDeletedRows) > 0;
+}
+
+/** Takes a tag off every customer that has it (set-based); how many customers changed. */
+export async function untagAllCustomers(scope: Scope, id: string): Promise<number> {
   const result = await sql`update customers set tag_ids = array_remove(tag_ids, ${id}::uuid)
-    where tenant_id = ${tenantId} and tag_ids @> array[${id}::uuid]`.execute(trx);
+    where tenant_id = ${scope.tenantId} and tag_ids @> array[${id}::uuid]`.execute(scope.trx);
   return Number(result.numAffectedRows ?? 0);
 }
 
-/** Refuses ids that are not tags of this tenant (all or nothing). */
-export async function assertTagsExist(
-  trx: Transaction<Database>,
-  tenantId: string,
-  ids: string[],
-  field: string,
-) {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return unique;
-  const found = await trx
+/** How many of `ids` (distinct) are tags of this tenant. */
+export async function countTags(scope: Scope, ids: readonly string[]): Promise<number> {
+  const found = await scope.trx
     .selectFrom('tags')
     .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', unique)
+    .where('tenant_id', '=', scope.tenantId)
+    .where('id', 'in', ids)
     .executeTakeFirstOrThrow();
-  if (Number(found.n) !== unique.length) throw appError('TAG_NOT_FOUND', {}, field);
-  return unique;
+  return Number(found.n);
 }
 
-/**
- * Adds and removes free tags on many customers in one statement, over the ones the member
- * sees; returns how many rows it touched (customers that already had the change count too).
- */
-export async function retagCustomers(
-  trx: Transaction<Database>,
-  tenantId: string,
-  access: RecordAccess,
-  ids: string[],
-  add: string[],
-  remove: string[],
-) {
-  const result = await trx
-    .updateTable('customers')
-    .set({
-      tag_ids: sql<string[]>`array(
-        select distinct t from unnest(customers.tag_ids || ${add}::uuid[]) t
-        where not (t = any(${remove}::uuid[])) order by t)`,
-      updated_at: sql<Date>`now()`,
-    })
-    .where('customers.tenant_id', '=', tenantId)
-    .where('customers.id', 'in', ids)
-    .where(visibleCustomer(access))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+async function nameTaken<T>(work: Promise<T>): Promise<T | 'NAME_TAKEN'> {
+  try {
+    return await work;
+  } catch (error) {
+    if (violatedConstraint(error, '23505')) return 'NAME_TAKEN';
+    throw error;
+  }
 }

@@ -1,48 +1,29 @@
-import { TAG_COLORS } from '@crm/db';
-import { userText } from '@crm/domain';
-import { z } from 'zod';
 import { permittedProcedure, router } from '../trpc';
-import { deleteTag, insertTag, listTags, updateTag } from './tags.repository';
+import { createTagInput, deleteTagOutput, tagIdInput, tagOutput, updateTagInput } from './tags.schemas';
+import { createTag, deleteTag, listTags, updateTag } from './tags.service';
 
-const tagOutput = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  color: z.enum(TAG_COLORS),
-  description: z.string().nullable(),
-});
-const tagName = userText({ required: true, max: 30 });
-const description = z
-  .string()
-  .trim()
-  .max(200)
-  .transform((value) => (value === '' ? null : value))
-  .nullish();
-
-/** Free tags (高流失风险, 价格敏感 …), managed per tenant. System tags are customer columns. */
+/**
+ * Free tags (高流失风险, 价格敏感 …), managed per tenant; system tags are customer columns.
+ * The worked example of a capability (docs/code-style.md): each procedure parses its input,
+ * names its permission, calls one service function with `ctx.scope`, and declares its output.
+ */
 export const tagsRouter = router({
   list: permittedProcedure('customers.read')
-    .output(z.array(tagOutput))
-    .query(({ ctx }) => listTags(ctx.trx, ctx.tenantId)),
+    .output(tagOutput.array())
+    .query(({ ctx }) => listTags(ctx.scope)),
 
   create: permittedProcedure('tags.manage', { idempotent: true })
-    .input(z.strictObject({ name: tagName, color: z.enum(TAG_COLORS).default('blue'), description }))
+    .input(createTagInput)
     .output(tagOutput)
-    .mutation(({ ctx, input }) => insertTag(ctx.trx, ctx.tenantId, ctx.auth.user.id, input)),
+    .mutation(({ ctx, input }) => createTag(ctx.scope, input)),
 
   update: permittedProcedure('tags.manage')
-    .input(
-      z.strictObject({
-        id: z.uuid(),
-        name: tagName.optional(),
-        color: z.enum(TAG_COLORS).optional(),
-        description,
-      }),
-    )
+    .input(updateTagInput)
     .output(tagOutput)
-    .mutation(({ ctx, input }) => updateTag(ctx.trx, ctx.tenantId, input)),
+    .mutation(({ ctx, input }) => updateTag(ctx.scope, input)),
 
   delete: permittedProcedure('tags.manage')
-    .input(z.strictObject({ id: z.uuid() }))
-    .output(z.object({ untagged: z.number().int() }))
-    .mutation(async ({ ctx, input }) => ({ untagged: await deleteTag(ctx.trx, ctx.tenantId, input.id) })),
+    .input(tagIdInput)
+    .output(deleteTagOutput)
+    .mutation(({ ctx, input }) => deleteTag(ctx.scope, input.id)),
 });
