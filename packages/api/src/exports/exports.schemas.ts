@@ -3,7 +3,7 @@ import { KEY_SOURCE } from '@crm/plugin-sdk';
 import { z } from 'zod';
 import { customerFilterFields, customerSortInput } from '../customers/customers.schemas';
 import { interactionFiltersInput } from '../interactions/list-all';
-import { orderFiltersInput } from '../orders/list-all';
+import { orderFiltersInput } from '../orders/orders.schemas';
 
 const columnKey = z.string().regex(new RegExp(`^([a-zA-Z][a-zA-Z0-9]{0,39}|custom:${KEY_SOURCE})$`));
 const columns = z.array(columnKey).max(80).default([]);

@@ -5,7 +5,8 @@ import type { CustomerQuery } from '../customers/customers.schemas';
 import { customerConditions, loadDefinitions, sortSpecOf } from '../customers/list-query';
 import type { Locale } from '../i18n';
 import { type InteractionFilters, selectFilteredInteractions } from '../interactions/list-all';
-import { type OrderFilters, selectFilteredOrders } from '../orders/list-all';
+import { selectFilteredOrders } from '../orders/orders.repository';
+import type { OrderFilters } from '../orders/orders.schemas';
 import { customerColumns, type ExportColumn, interactionColumns, orderColumns, uuidLiteral } from './columns';
 
 type Db = Transaction<Database> | Kysely<Database>;

@@ -1,33 +1,34 @@
-import { z } from 'zod';
-import type { TenantScope } from '../customers/customers.service';
 import { permittedProcedure, router } from '../trpc';
-import { listAllOrders, listAllOrdersInput, orderListItemOutput } from './list-all';
-import { getOrderOrThrow, listOrders } from './orders.repository';
 import {
   createOrderInput,
+  listAllOrdersInput,
   listOrdersInput,
+  orderIdInput,
+  orderListPageOutput,
   orderOutput,
+  orderPageOutput,
   updateOrderInput,
   voidOrderInput,
 } from './orders.schemas';
-import { createOrder, updateOrder, voidOrder } from './orders.service';
+import { createOrder, getOrder, listAllOrders, listOrders, updateOrder, voidOrder } from './orders.service';
 
+/** Orders of customers: each procedure parses its input, names its permission and calls one use case. */
 export const ordersRouter = router({
   list: permittedProcedure('customers.read')
     .input(listOrdersInput)
-    .output(z.object({ items: z.array(orderOutput), nextCursor: z.string().nullable() }))
-    .query(({ ctx, input }) => listOrders(ctx.trx, ctx.tenantId, ctx.access, input)),
+    .output(orderPageOutput)
+    .query(({ ctx, input }) => listOrders(ctx.scope, input)),
 
   /** Every visible customer's orders, filtered, newest first, by keyset pages. */
   listAll: permittedProcedure('customers.read')
     .input(listAllOrdersInput)
-    .output(z.object({ items: z.array(orderListItemOutput), nextCursor: z.string().nullable() }))
-    .query(({ ctx, input }) => listAllOrders(ctx.trx, ctx.tenantId, ctx.access, input)),
+    .output(orderListPageOutput)
+    .query(({ ctx, input }) => listAllOrders(ctx.scope, input)),
 
   get: permittedProcedure('customers.read')
-    .input(z.strictObject({ id: z.uuid() }))
+    .input(orderIdInput)
     .output(orderOutput)
-    .query(({ ctx, input }) => getOrderOrThrow(ctx.trx, ctx.tenantId, ctx.access, input.id)),
+    .query(({ ctx, input }) => getOrder(ctx.scope, input.id)),
 
   create: permittedProcedure('orders.write', { idempotent: true })
     .input(createOrderInput)

@@ -1,7 +1,7 @@
 import { ORDER_STATUSES, PAYMENT_METHODS } from '@crm/db';
 import { userText } from '@crm/domain';
 import { z } from 'zod';
-import { moneyInput } from '../customers/customers.schemas';
+import { dateInput, moneyInput } from '../customers/customers.schemas';
 
 const lineInput = z.strictObject({
   product: userText({ required: true, max: 200 }),
@@ -42,6 +42,9 @@ export const updateOrderInput = z.strictObject({
 });
 export type UpdateOrderInput = z.infer<typeof updateOrderInput>;
 export const voidOrderInput = z.strictObject({ id: z.uuid(), reason: z.string().trim().min(1).max(500) });
+export type VoidOrderInput = z.infer<typeof voidOrderInput>;
+
+export const orderIdInput = z.strictObject({ id: z.uuid() });
 
 export const listOrdersInput = z.strictObject({
   customerId: z.uuid().optional(),
@@ -72,3 +75,41 @@ export const orderOutput = z.object({
   createdAt: z.string(),
 });
 export type OrderOutput = z.infer<typeof orderOutput>;
+
+/** A page of a customer's orders (or of every visible one), newest first. */
+export const orderPageOutput = z.object({ items: z.array(orderOutput), nextCursor: z.string().nullable() });
+export type OrderPageOutput = z.infer<typeof orderPageOutput>;
+
+/** The tenant-wide orders list's filters (exports take the same). */
+export const orderFilterFields = {
+  from: dateInput.optional(),
+  to: dateInput.optional(),
+  customerId: z.uuid().optional(),
+  /** Orders of customers owned by these members. */
+  ownerUserIds: z.array(z.uuid()).max(100).optional(),
+  statuses: z.array(z.enum(ORDER_STATUSES)).max(ORDER_STATUSES.length).optional(),
+  paymentMethods: z.array(z.enum(PAYMENT_METHODS)).max(PAYMENT_METHODS.length).optional(),
+};
+export const orderFiltersInput = z.strictObject(orderFilterFields);
+export type OrderFilters = z.infer<typeof orderFiltersInput>;
+
+export const listAllOrdersInput = z
+  .strictObject({
+    ...orderFilterFields,
+    cursor: z.string().max(300).nullish(),
+    limit: z.number().int().min(1).max(100).default(50),
+  })
+  .default({ limit: 50 });
+export type ListAllOrdersInput = z.infer<typeof listAllOrdersInput>;
+
+export const orderListItemOutput = orderOutput.omit({ lines: true, voidReason: true }).extend({
+  ownerName: z.string().nullable(),
+  lineCount: z.number().int(),
+});
+export type OrderListItemOutput = z.infer<typeof orderListItemOutput>;
+
+export const orderListPageOutput = z.object({
+  items: z.array(orderListItemOutput),
+  nextCursor: z.string().nullable(),
+});
+export type OrderListPageOutput = z.infer<typeof orderListPageOutput>;
