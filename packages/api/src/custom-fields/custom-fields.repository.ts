@@ -1,185 +1,156 @@
 import type { CustomFieldDefinition, Database, Transaction } from '@crm/db';
 import { sql } from 'kysely';
-import { appError } from '../errors';
 import { violatedConstraint } from '../keyset';
-import type {
-  CreateCustomFieldInput,
-  CustomFieldOutput,
-  UpdateCustomFieldInput,
-} from './custom-fields.schemas';
+import { jobScope, type Scope } from '../scope';
 
-export function toCustomFieldOutput(row: CustomFieldDefinition): CustomFieldOutput {
-  return {
-    id: row.id,
-    key: row.key,
-    labelZh: row.label_zh,
-    labelEn: row.label_en,
-    type: row.type,
-    options: row.options,
-    required: row.required,
-    position: row.position,
-    source: row.source,
-    archived: row.archived_at !== null,
-    sensitive: row.sensitive,
-  };
-}
+/**
+ * Every query of custom field definitions. Functions take the scope first and return rows or
+ * counts; they throw nothing of their own but what the database raises (the service decides
+ * what a missing definition or a taken key means).
+ */
 
 /** The tenant's definitions, in form order; archived ones too (their values stay readable). */
-export function listCustomFieldDefinitions(trx: Transaction<Database>, tenantId: string) {
-  return trx
+export function selectDefinitions(scope: Scope): Promise<CustomFieldDefinition[]> {
+  return scope.trx
     .selectFrom('custom_field_definitions')
     .selectAll()
-    .where('tenant_id', '=', tenantId)
+    .where('tenant_id', '=', scope.tenantId)
     .orderBy('position')
     .orderBy('created_at')
     .execute();
 }
 
-export async function findDefinitionByKey(trx: Transaction<Database>, tenantId: string, key: string) {
-  return trx
+/**
+ * The tenant's definitions, in form order.
+ * @deprecated Kept for callers not yet on the scope: use `listDefinitions(scope)` from
+ * custom-fields.service.
+ */
+export function listCustomFieldDefinitions(
+  trx: Transaction<Database>,
+  tenantId: string,
+): Promise<CustomFieldDefinition[]> {
+  return selectDefinitions(jobScope(trx, tenantId));
+}
+
+export function selectDefinitionByKey(scope: Scope, key: string): Promise<CustomFieldDefinition | undefined> {
+  return scope.trx
     .selectFrom('custom_field_definitions')
     .selectAll()
-    .where('tenant_id', '=', tenantId)
+    .where('tenant_id', '=', scope.tenantId)
     .where('key', '=', key)
     .executeTakeFirst();
 }
 
-function checkOptions<T extends { value: string }>(type: CustomFieldDefinition['type'], options: T[]): T[] {
-  const choice = type === 'enum' || type === 'multi_enum';
-  const values = options.map((option) => option.value);
-  if (choice && (values.length === 0 || new Set(values).size !== values.length)) {
-    throw appError('CUSTOM_FIELD_OPTIONS_REQUIRED', {}, 'options');
-  }
-  return choice ? options : [];
+export function selectDefinition(scope: Scope, id: string): Promise<CustomFieldDefinition | undefined> {
+  return scope.trx
+    .selectFrom('custom_field_definitions')
+    .selectAll()
+    .where('tenant_id', '=', scope.tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
-export async function insertCustomField(
-  trx: Transaction<Database>,
-  tenantId: string,
-  input: CreateCustomFieldInput,
-  source: 'tenant' | 'plugin' = 'tenant',
-) {
-  if (input.sensitive && input.type !== 'text')
-    throw appError('CUSTOM_FIELD_SENSITIVE_TEXT_ONLY', {}, 'sensitive');
+export type DefinitionValues = {
+  key: string;
+  labelZh: string;
+  labelEn: string;
+  type: CustomFieldDefinition['type'];
+  options: CustomFieldDefinition['options'];
+  required: boolean;
+  position: number;
+  sensitive: boolean;
+};
+
+/** The new definition, or 'KEY_TAKEN' when the tenant has a field with that key. */
+export async function insertDefinition(
+  scope: Scope,
+  values: DefinitionValues,
+  source: 'tenant' | 'plugin',
+): Promise<CustomFieldDefinition | 'KEY_TAKEN'> {
   try {
-    return await trx
+    return await scope.trx
       .insertInto('custom_field_definitions')
       .values({
-        tenant_id: tenantId,
-        key: input.key,
-        label_zh: input.labelZh,
-        label_en: input.labelEn,
-        type: input.type,
-        options: JSON.stringify(checkOptions(input.type, input.options)),
-        required: input.required,
-        position: input.position,
-        sensitive: input.sensitive ?? false,
+        tenant_id: scope.tenantId,
+        key: values.key,
+        label_zh: values.labelZh,
+        label_en: values.labelEn,
+        type: values.type,
+        options: JSON.stringify(values.options),
+        required: values.required,
+        position: values.position,
+        sensitive: values.sensitive,
         source,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
   } catch (error) {
-    if (violatedConstraint(error, '23505')) throw appError('CUSTOM_FIELD_KEY_TAKEN', {}, 'key');
+    if (violatedConstraint(error, '23505')) return 'KEY_TAKEN';
     throw error;
   }
 }
 
-async function getDefinition(trx: Transaction<Database>, tenantId: string, id: string) {
-  const row = await trx
-    .selectFrom('custom_field_definitions')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!row) throw appError('CUSTOM_FIELD_DEFINITION_NOT_FOUND');
-  return row;
-}
-
 /** How many of the tenant's customers hold a value for the key (optionally: this option value). */
-async function countValues(trx: Transaction<Database>, tenantId: string, key: string, option?: string) {
+export async function countValues(scope: Scope, key: string, option?: string): Promise<number> {
   const condition =
     option === undefined
       ? sql`custom_fields ? ${key}`
       : sql`(custom_fields -> ${key} = to_jsonb(${option}::text) or custom_fields -> ${key} @> jsonb_build_array(${option}::text))`;
   const { rows } = await sql<{ n: number }>`
-    select count(*)::int as n from customers where tenant_id = ${tenantId} and ${condition}`.execute(trx);
+    select count(*)::int as n from customers where tenant_id = ${scope.tenantId} and ${condition}`.execute(
+    scope.trx,
+  );
   return rows[0]?.n ?? 0;
 }
 
-/** Values of the key in the customers' rows and encrypted ones. */
-async function countValuesAnywhere(trx: Transaction<Database>, tenantId: string, key: string) {
+/** How many encrypted values of the key the tenant's customers hold. */
+export async function countSecretValues(scope: Scope, key: string): Promise<number> {
   const { rows } = await sql<{ n: number }>`
-    select count(*)::int as n from customer_secrets where tenant_id = ${tenantId} and field = ${`custom:${key}`}`.execute(
-    trx,
+    select count(*)::int as n from customer_secrets where tenant_id = ${scope.tenantId} and field = ${`custom:${key}`}`.execute(
+    scope.trx,
   );
-  return (rows[0]?.n ?? 0) + (await countValues(trx, tenantId, key));
+  return rows[0]?.n ?? 0;
 }
 
-export async function updateCustomField(
-  trx: Transaction<Database>,
-  tenantId: string,
-  input: UpdateCustomFieldInput,
-) {
-  const current = await getDefinition(trx, tenantId, input.id);
-  const type = input.type ?? current.type;
-  if (type !== current.type && (await countValues(trx, tenantId, current.key)) > 0) {
-    throw appError('CUSTOM_FIELD_TYPE_LOCKED', {}, 'type');
-  }
-  const sensitive = input.sensitive ?? current.sensitive;
-  if (sensitive && type !== 'text') throw appError('CUSTOM_FIELD_SENSITIVE_TEXT_ONLY', {}, 'sensitive');
-  // Values already stored stay where they are (plaintext in the row and its history, or
-  // encrypted): a field holding values cannot change sides.
-  if (sensitive !== current.sensitive && (await countValuesAnywhere(trx, tenantId, current.key)) > 0) {
-    throw appError('CUSTOM_FIELD_SENSITIVE_LOCKED', {}, 'sensitive');
-  }
-  let options = current.options;
-  if (input.options !== undefined || type !== current.type) {
-    options = checkOptions(type, input.options ?? current.options);
-    if (type === current.type) {
-      const kept = new Set(options.map((option) => option.value));
-      for (const removed of current.options.filter((option) => !kept.has(option.value))) {
-        if ((await countValues(trx, tenantId, current.key, removed.value)) > 0) {
-          throw appError('CUSTOM_FIELD_OPTION_IN_USE', { value: removed.value }, 'options');
-        }
-      }
-    }
-  }
-  return trx
+/** Writes a definition's changeable columns; the changed definition. */
+export function updateDefinitionRow(
+  scope: Scope,
+  id: string,
+  values: Omit<DefinitionValues, 'key'>,
+): Promise<CustomFieldDefinition> {
+  return scope.trx
     .updateTable('custom_field_definitions')
     .set({
-      label_zh: input.labelZh ?? current.label_zh,
-      label_en: input.labelEn ?? current.label_en,
-      type,
-      options: JSON.stringify(options),
-      required: input.required ?? current.required,
-      position: input.position ?? current.position,
-      sensitive,
+      label_zh: values.labelZh,
+      label_en: values.labelEn,
+      type: values.type,
+      options: JSON.stringify(values.options),
+      required: values.required,
+      position: values.position,
+      sensitive: values.sensitive,
     })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', input.id)
+    .where('tenant_id', '=', scope.tenantId)
+    .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
-/**
- * Retires a field or brings it back. Values stay on the customers; a retired field leaves
- * the forms, filters and the completeness key fields.
- */
-export async function setCustomFieldArchived(
-  trx: Transaction<Database>,
-  tenantId: string,
+/** Takes a field out of the tenant's completeness key fields. */
+export async function removeCompletenessWeight(scope: Scope, key: string): Promise<void> {
+  await sql`update tenants set completeness_weights = completeness_weights - ${`custom:${key}`}::text
+      where id = ${scope.tenantId}`.execute(scope.trx);
+}
+
+/** Retires a definition (keeping when it first was) or brings it back; the changed definition. */
+export function setDefinitionArchived(
+  scope: Scope,
   id: string,
   archived: boolean,
-) {
-  const current = await getDefinition(trx, tenantId, id);
-  if (archived) {
-    await sql`update tenants set completeness_weights = completeness_weights - ${`custom:${current.key}`}::text
-      where id = ${tenantId}`.execute(trx);
-  }
-  return trx
+): Promise<CustomFieldDefinition> {
+  return scope.trx
     .updateTable('custom_field_definitions')
     .set({ archived_at: archived ? sql<Date>`coalesce(archived_at, now())` : null })
-    .where('tenant_id', '=', tenantId)
+    .where('tenant_id', '=', scope.tenantId)
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();

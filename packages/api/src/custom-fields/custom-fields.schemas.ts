@@ -53,3 +53,6 @@ export const customFieldOutput = z.object({
   sensitive: z.boolean(),
 });
 export type CustomFieldOutput = z.infer<typeof customFieldOutput>;
+
+export const archiveCustomFieldInput = z.strictObject({ id: z.uuid(), archived: z.boolean().default(true) });
+export type ArchiveCustomFieldInput = z.infer<typeof archiveCustomFieldInput>;
