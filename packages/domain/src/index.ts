@@ -2,4 +2,5 @@ export * from './contracts/enums';
 export { normalizeChinesePhone } from './customers/phone';
 export * from './dedup';
 export * from './identity';
+export * from './import-values';
 export * from './text';

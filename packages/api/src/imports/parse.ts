@@ -1,6 +1,6 @@
 import type { CustomFieldValue } from '@crm/db';
+import * as values from '@crm/domain';
 import { formatImportMessage, type ImportValueReason } from './read/messages';
-import * as values from './read/values';
 import type { EnumOption, Target } from './targets';
 
 /** One cell read for its target: the stored form, or why not (a code and both messages). */

@@ -1,3 +1,4 @@
+import { excelSerialToDate } from '@crm/domain';
 import type ExcelJS from 'exceljs';
 
 /** A cell's value as the text a user sees, with dates as ISO and numbers without float noise. */
@@ -40,13 +41,6 @@ export function isDateFormat(format: string): boolean {
     .replace(/\\./g, '');
   if (/^general$/i.test(stripped.trim())) return false;
   return /[dmyhs]/i.test(stripped) && !/[0#?]/.test(stripped.replace(/\.0+/g, ''));
-}
-
-/** Excel's serial day number (1900 date system) to a Date whose UTC fields are the wall-clock time. */
-export function excelSerialToDate(serial: number): Date {
-  // Day 0 is 1899-12-30 once Excel's phantom 1900-02-29 (serial 60) is behind us.
-  const milliseconds = Math.round((serial - 25569) * 86_400_000);
-  return new Date(milliseconds);
 }
 
 function pad(value: number, length = 2): string {

@@ -21,7 +21,7 @@
  * - A file that cannot be read throws `ImportReadError` (`code`, `params`); its messages are in
  *   `IMPORT_READ_MESSAGES[code][locale]`.
  *
- * ## Values
+ * ## Values (in @crm/domain, `import-values/`)
  * Each parser takes the cell text and returns `{ ok: true, value }` (value `null` for an empty
  * cell) or `{ ok: false, reason, params? }`; `formatImportMessage(reason, locale, params)` or
  * `IMPORT_VALUE_MESSAGES[reason][locale]` (placeholders `{name}`) give the message.
@@ -73,5 +73,3 @@ export {
   sniffDelimiter,
   type TableRow,
 } from './table';
-export { matchKey, normalizeText, type TextMode } from './text';
-export * from './values';

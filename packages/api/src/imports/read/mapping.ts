@@ -3,7 +3,7 @@
  * from the words Chinese and English spreadsheets and other CRMs' exports (Salesforce, HubSpot,
  * 纷享销客, 销售易) use for it. Comparison ignores case, width, spaces and punctuation.
  */
-import { matchKey } from './text';
+import { matchKey } from '@crm/domain';
 
 export type ImportEntityName = 'customers' | 'orders' | 'interactions';
 

@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
+import { normalizeHeader } from '@crm/domain';
 import ExcelJS from 'exceljs';
 import { binarySignature, binaryText } from './binary';
 import { CsvSyntaxError, CsvTokenizer } from './csv';
 import { decodeStream, detectEncoding, ENCODING_SAMPLE_BYTES, type TextEncodingName } from './encoding';
 import { ImportReadError } from './errors';
 import { cellText } from './excel';
-import { normalizeHeader } from './text';
 
 /** Bytes of a file, or a function that opens them (called once per `openTable`). */
 export type ByteSource = AsyncIterable<Uint8Array> | (() => AsyncIterable<Uint8Array>);

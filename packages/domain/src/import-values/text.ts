@@ -1,4 +1,4 @@
-import { stripUnstorable } from '@crm/domain';
+import { stripUnstorable } from '../text/user-text';
 /**
  * Text clean-up for imported cells. Three strengths:
  * - `code` (phones, emails, numbers, amounts, dates, identifiers, headers): full Unicode NFKC, so

@@ -4,9 +4,11 @@
  * `IMPORT_VALUE_MESSAGES`. An empty cell (after clean-up) is `{ ok: true, value: null }`:
  * whether a field may be empty is the caller's rule, not the parser's.
  */
-import { normalizeChinesePhone, normalizeCreditCode, parseBankCard, parseNationalId } from '@crm/domain';
+
 import { z } from 'zod';
-import { excelSerialToDate } from './excel';
+import { normalizeChinesePhone } from '../customers/phone';
+import { normalizeCreditCode } from '../dedup/credit-code';
+import { parseBankCard, parseNationalId } from '../identity';
 import type { ImportValueReason } from './messages';
 import { matchKey, normalizeText, type TextMode } from './text';
 
@@ -753,3 +755,10 @@ export function parseCreditCode(input: string): ParseResult<string> {
 
 /** Money, by the name the schemas use for it: {@link parseAmount}. */
 export const parseMoney = parseAmount;
+
+/** Excel's serial day number (1900 date system) to a Date whose UTC fields are the wall-clock time. */
+export function excelSerialToDate(serial: number): Date {
+  // Day 0 is 1899-12-30 once Excel's phantom 1900-02-29 (serial 60) is behind us.
+  const milliseconds = Math.round((serial - 25569) * 86_400_000);
+  return new Date(milliseconds);
+}

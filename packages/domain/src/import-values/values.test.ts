@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatImportMessage, IMPORT_READ_MESSAGES, IMPORT_VALUE_MESSAGES } from './messages';
 import { normalizeText } from './text';
 import {
   type ChoiceOption,
@@ -482,24 +481,5 @@ describe('identifiers', () => {
     expect(value(parseCreditCode('９１３５０１００ｍ０００１００ｙ４３'))).toBe('91350100M000100Y43');
     expect(reason(parseCreditCode('91350100M000100Y44'))).toBe('CREDIT_CODE_INVALID');
     expect(reason(parseCreditCode('123'))).toBe('CREDIT_CODE_INVALID');
-  });
-});
-
-describe('messages', () => {
-  it('has every message in both languages, with the same placeholders', () => {
-    for (const messages of [IMPORT_VALUE_MESSAGES, IMPORT_READ_MESSAGES]) {
-      for (const [code, text] of Object.entries(messages)) {
-        const zh = text['zh-CN'].match(/\{\w+\}/g)?.sort() ?? [];
-        const en = text.en.match(/\{\w+\}/g)?.sort() ?? [];
-        expect(zh, code).toEqual(en);
-        expect(text['zh-CN'], code).toMatch(/[\u4e00-\u9fff]/);
-      }
-    }
-  });
-
-  it('fills placeholders', () => {
-    expect(formatImportMessage('TEXT_TOO_LONG', 'zh-CN', { max: 200 })).toBe('最多 200 个字符');
-    expect(formatImportMessage('PHONE_INVALID', 'en', { value: '12345' })).toContain('"12345"');
-    expect(formatImportMessage('CSV_MALFORMED', 'zh-CN', { row: 3 })).toContain('第 3 行');
   });
 });

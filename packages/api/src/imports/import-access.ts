@@ -1,0 +1,72 @@
+import { ROLE_RECORD_SCOPE } from '@crm/auth';
+import type { Database, ImportEntity, Transaction } from '@crm/db';
+import { sql } from 'kysely';
+import { type RecordAccess, visibleCustomer } from '../customers/access';
+import { ROW_MESSAGES } from './messages';
+import type { Members } from './parse';
+
+/** The importing member's record access (a sales manager sees the team's customers only). */
+export async function loadAccess(
+  trx: Transaction<Database>,
+  tenantId: string,
+  userId: string,
+): Promise<RecordAccess> {
+  const membership = await trx
+    .selectFrom('memberships')
+    .select(['role', 'team_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!membership) throw new Error('The member who started the import is no longer a member');
+  return { userId, teamId: membership.team_id, scope: ROLE_RECORD_SCOPE[membership.role] };
+}
+
+/**
+ * Record-level access, set-based: a row may not update a customer the importing member does
+ * not see, and orders and interactions may only name customers they see (others are
+ * reported as not found, as everywhere else).
+ */
+export async function confineToAccess(
+  trx: Transaction<Database>,
+  tenantId: string,
+  entity: ImportEntity,
+  access: RecordAccess,
+) {
+  if (entity === 'customers') {
+    await sql`
+      insert into import_stage_errors (row_number, seq, column_name, value, reason, message_zh, message_en)
+      select s.row_number, 1004, '', null, 'CUSTOMER_NOT_VISIBLE',
+        ${ROW_MESSAGES.CUSTOMER_NOT_VISIBLE['zh-CN']}, ${ROW_MESSAGES.CUSTOMER_NOT_VISIBLE.en}
+      from import_stage s
+      join customers on customers.tenant_id = ${tenantId} and customers.id = s.matched_id
+      where not (${visibleCustomer(access)})`.execute(trx);
+    return;
+  }
+  await sql`
+    insert into import_stage_errors (row_number, seq, column_name, value, reason, message_zh, message_en)
+    select s.row_number, 1004, '', coalesce(s.ref_number, s.ref_credit_code, s.ref_phone, s.ref_name), 'CUSTOMER_NOT_FOUND',
+      ${ROW_MESSAGES.CUSTOMER_NOT_FOUND['zh-CN']}, ${ROW_MESSAGES.CUSTOMER_NOT_FOUND.en}
+    from import_stage s
+    join customers on customers.tenant_id = ${tenantId} and customers.id = s.customer_id
+    where not (${visibleCustomer(access)})`.execute(trx);
+}
+
+/** Members by lower-cased email and by name (a name two members share matches neither). */
+export async function loadMembers(trx: Transaction<Database>, tenantId: string): Promise<Members> {
+  const rows = await trx
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select(['users.id', 'users.email', 'users.name'])
+    .where('memberships.tenant_id', '=', tenantId)
+    .execute();
+  const members: Members = new Map();
+  const names = new Map<string, number>();
+  for (const row of rows)
+    names.set(row.name.trim().toLowerCase(), (names.get(row.name.trim().toLowerCase()) ?? 0) + 1);
+  for (const row of rows) {
+    members.set(row.email.toLowerCase(), row.id);
+    const name = row.name.normalize('NFKC').trim().toLowerCase();
+    if (names.get(row.name.trim().toLowerCase()) === 1) members.set(name, row.id);
+  }
+  return members;
+}

@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import type { Database, ImportRun, Transaction } from '@crm/db';
+import { sql } from 'kysely';
+import type { TenantCipher } from '../../sensitive';
+import { MATCH_KIND_LABELS, ROW_MESSAGES } from '../messages';
+import { type Plan, pgArray, text, type Written } from '../plan';
+
+/** Importing customers (with a primary contact, tags, custom fields and sensitive values). */
+
+const SECRET_FIELDS = ['national_id', 'bank_card'] as const;
+
+export const CUSTOMER_PLAN: Plan = {
+  columns: [
+    { name: 'id', type: 'uuid not null' },
+    { name: 'name', type: 'text' },
+    { name: 'kind', type: 'text' },
+    { name: 'customer_number', type: 'text' },
+    { name: 'credit_code', type: 'text' },
+    { name: 'phone', type: 'text' },
+    { name: 'email', type: 'text' },
+    { name: 'industry', type: 'text' },
+    { name: 'owner_user_id', type: 'uuid' },
+    { name: 'birthday', type: 'date' },
+    { name: 'founded_on', type: 'date' },
+    { name: 'addresses', type: 'jsonb' },
+    { name: 'need_type', type: 'text' },
+    { name: 'explicit_needs', type: 'text' },
+    { name: 'implicit_needs', type: 'text' },
+    { name: 'pain_points', type: 'text' },
+    { name: 'purchase_plan', type: 'text' },
+    { name: 'purchase_plan_amount', type: 'numeric(16, 2)' },
+    { name: 'purchase_plan_expected_on', type: 'date' },
+    { name: 'tag_names', type: 'text[]' },
+    { name: 'custom_fields', type: 'jsonb' },
+    { name: 'contact_name', type: 'text' },
+    { name: 'contact_title', type: 'text' },
+    { name: 'contact_phone', type: 'text' },
+    { name: 'contact_email', type: 'text' },
+    { name: 'secrets', type: 'jsonb' },
+    { name: 'matched_id', type: 'uuid' },
+  ],
+  stage(row, context) {
+    const id = randomUUID();
+    const custom: Record<string, unknown> = {};
+    for (const [key, value] of row) if (key.startsWith('custom:')) custom[key.slice(7)] = value;
+    const tags = row.get('tags') as string[] | undefined;
+    const address = row.get('address') as string | undefined;
+    let secrets: string | null = null;
+    if (context.cipher) {
+      const sealed = SECRET_FIELDS.filter((field) => row.has(field)).map((field) => ({
+        field,
+        ...(context.cipher as TenantCipher).encrypt(field, id, String(row.get(field))),
+      }));
+      if (sealed.length > 0) secrets = JSON.stringify(sealed);
+    }
+    return {
+      id,
+      name: text(row.get('name')),
+      kind: text(row.get('kind')),
+      customer_number: text(row.get('customer_number')),
+      credit_code: text(row.get('credit_code')),
+      phone: text(row.get('phone')),
+      email: text(row.get('email')),
+      industry: text(row.get('industry')),
+      owner_user_id: text(row.get('owner')),
+      birthday: text(row.get('birthday')),
+      founded_on: text(row.get('founded_on')),
+      addresses: address ? JSON.stringify([{ street: address }]) : null,
+      need_type: text(row.get('need_type')),
+      explicit_needs: text(row.get('explicit_needs')),
+      implicit_needs: text(row.get('implicit_needs')),
+      pain_points: text(row.get('pain_points')),
+      purchase_plan: text(row.get('purchase_plan')),
+      purchase_plan_amount: text(row.get('purchase_plan_amount')),
+      purchase_plan_expected_on: text(row.get('purchase_plan_expected_on')),
+      tag_names: tags && tags.length > 0 ? pgArray(tags) : null,
+      custom_fields: Object.keys(custom).length > 0 ? JSON.stringify(custom) : null,
+      contact_name: text(row.get('contact.name')),
+      contact_title: text(row.get('contact.title')),
+      contact_phone: text(row.get('contact.phone')),
+      contact_email: text(row.get('contact.email')),
+      secrets,
+      matched_id: null,
+    };
+  },
+};
+
+/** Error rows written by SQL: seq from 1000 up, so they sort after the row's cell errors. */
+export async function validateCustomers(trx: Transaction<Database>, tenantId: string): Promise<void> {
+  // Every match key of every staged row, normalised by the same SQL as stored customers'.
+  await sql`
+    create temp table import_keys on commit drop as
+    select row_number, kind, value, priority from (
+      select row_number, 'customer_number' as kind, customer_number as value, 1 as priority from import_stage
+      union all select row_number, 'credit_code', credit_code, 2 from import_stage
+      union all select row_number, 'phone', crm_normalize_phone(phone), 3 from import_stage
+      union all select row_number, 'email', crm_normalize_email(email), 4 from import_stage
+      union all select row_number, 'name', crm_normalize_company_name(name), 5 from import_stage
+        where coalesce(kind, 'company') = 'company'
+    ) k where value is not null and value <> ''`.execute(trx);
+  // The same customer twice in the file: the later row is an error.
+  await sql`
+    insert into import_stage_errors (row_number, seq, column_name, value, reason, message_zh, message_en)
+    select distinct on (row_number) row_number, 1000, '', value, 'DUPLICATE_IN_FILE',
+      format(${ROW_MESSAGES.DUPLICATE_IN_FILE['zh-CN'].replace('{row}', '%s').replace('{kind}', '%s')}, first_row, kind_zh),
+      format(${ROW_MESSAGES.DUPLICATE_IN_FILE.en.replace('{row}', '%s').replace('{kindEn}', '%s')}, first_row, kind_en)
+    from (
+      select k.row_number, k.value, k.priority, min(k.row_number) over (partition by k.kind, k.value) as first_row,
+        l.zh as kind_zh, l.en as kind_en
+      from import_keys k
+      join (values ${sql.join(
+        Object.entries(MATCH_KIND_LABELS).map(([kind, label]) => sql`(${kind}, ${label.zh}, ${label.en})`),
+      )}) as l(kind, zh, en) on l.kind = k.kind
+    ) d
+    where row_number <> first_row
+    order by row_number, priority`.execute(trx);
+  // Existing customers by their keys: the most specific key that matches decides.
+  await sql`
+    create temp table import_matches on commit drop as
+    select distinct on (row_number) row_number, kind, ids from (
+      select k.row_number, k.kind, k.priority, array_agg(distinct c.id) as ids
+      from import_keys k
+      join customers c on c.tenant_id = ${tenantId} and c.customer_number = k.value
+      where k.kind = 'customer_number'
+      group by k.row_number, k.kind, k.priority
+      union all
+      select k.row_number, k.kind, k.priority, array_agg(distinct m.customer_id)
+      from import_keys k
+      join customer_match_keys m on m.tenant_id = ${tenantId} and m.kind = k.kind and m.value = k.value
+      where k.kind <> 'customer_number'
+      group by k.row_number, k.kind, k.priority
+    ) m
+    order by row_number, priority`.execute(trx);
+  await sql`
+    insert into import_stage_errors (row_number, seq, column_name, value, reason, message_zh, message_en)
+    select m.row_number, 1001, '', null, 'AMBIGUOUS_MATCH',
+      replace(${ROW_MESSAGES.AMBIGUOUS_MATCH['zh-CN']}, '{kind}', l.zh), replace(${ROW_MESSAGES.AMBIGUOUS_MATCH.en}, '{kindEn}', l.en)
+    from import_matches m
+    join (values ${sql.join(
+      Object.entries(MATCH_KIND_LABELS).map(([kind, label]) => sql`(${kind}, ${label.zh}, ${label.en})`),
+    )}) as l(kind, zh, en) on l.kind = m.kind
+    where cardinality(m.ids) > 1`.execute(trx);
+  await sql`
+    update import_stage s set matched_id = m.ids[1]
+    from import_matches m where m.row_number = s.row_number and cardinality(m.ids) = 1`.execute(trx);
+}
+
+export async function writeCustomers(
+  trx: Transaction<Database>,
+  tenantId: string,
+  run: ImportRun,
+  cipher: TenantCipher | null,
+): Promise<Written> {
+  const userId = run.created_by;
+  const update = run.on_match === 'update';
+  // Tags named in the file that the tenant does not have yet.
+  await sql`
+    insert into tags (tenant_id, name, created_by)
+    select distinct on (lower(t)) ${tenantId}::uuid, t, ${userId}::uuid
+    from import_stage s cross join unnest(s.tag_names) as t
+    where s.tag_names is not null and (s.matched_id is null or ${update})
+    order by lower(t)
+    on conflict do nothing`.execute(trx);
+  const tagIds = sql`coalesce((select array_agg(distinct g.id) from tags g
+      where g.tenant_id = ${tenantId} and lower(g.name) in (select lower(x) from unnest(s.tag_names) x)), '{}')`;
+  const created = await sql`
+    insert into customers (tenant_id, id, name, kind, customer_number, credit_code, phone, email, industry,
+      owner_user_id, created_by, birthday, founded_on, addresses, need_type, explicit_needs, implicit_needs,
+      pain_points, purchase_plan, purchase_plan_amount, purchase_plan_expected_on, tag_ids, custom_fields,
+      completeness)
+    select ${tenantId}, s.id, s.name, coalesce(s.kind, 'company'), s.customer_number, s.credit_code, s.phone, s.email,
+      s.industry, coalesce(s.owner_user_id, ${userId}::uuid), ${userId}::uuid, s.birthday, s.founded_on,
+      coalesce(s.addresses, '[]'), s.need_type, s.explicit_needs, s.implicit_needs, s.pain_points, s.purchase_plan,
+      s.purchase_plan_amount, s.purchase_plan_expected_on,
+      case when s.tag_names is null then '{}' else ${tagIds} end,
+      coalesce(s.custom_fields, '{}'),
+      -- Completeness from the staged row itself (its columns are named as the customer's),
+      -- so the new rows are written once, not inserted and then updated.
+      (customer_completeness(
+        to_jsonb(s) || jsonb_build_object('kind', coalesce(s.kind, 'company'), 'addresses', coalesce(s.addresses, '[]'),
+          'custom_fields', coalesce(s.custom_fields, '{}')),
+        t.completeness_weights, case when s.contact_name is null then 0 else 1 end)).score
+    from import_stage s
+    cross join tenants t
+    where s.matched_id is null and t.id = ${tenantId}`.execute(trx);
+  let updated = 0;
+  if (update) {
+    const result = await sql`
+      update customers c set
+        name = coalesce(s.name, c.name), kind = coalesce(s.kind, c.kind),
+        customer_number = coalesce(s.customer_number, c.customer_number),
+        credit_code = coalesce(s.credit_code, c.credit_code),
+        phone = coalesce(s.phone, c.phone), email = coalesce(s.email, c.email),
+        industry = coalesce(s.industry, c.industry), owner_user_id = coalesce(s.owner_user_id, c.owner_user_id),
+        birthday = coalesce(s.birthday, c.birthday), founded_on = coalesce(s.founded_on, c.founded_on),
+        addresses = case when s.addresses is null then c.addresses else c.addresses || s.addresses end,
+        need_type = coalesce(s.need_type, c.need_type),
+        explicit_needs = coalesce(s.explicit_needs, c.explicit_needs),
+        implicit_needs = coalesce(s.implicit_needs, c.implicit_needs),
+        pain_points = coalesce(s.pain_points, c.pain_points),
+        purchase_plan = coalesce(s.purchase_plan, c.purchase_plan),
+        purchase_plan_amount = coalesce(s.purchase_plan_amount, c.purchase_plan_amount),
+        purchase_plan_expected_on = coalesce(s.purchase_plan_expected_on, c.purchase_plan_expected_on),
+        tag_ids = case when s.tag_names is null then c.tag_ids
+          else array(select distinct x from unnest(c.tag_ids || ${tagIds}) x) end,
+        custom_fields = c.custom_fields || coalesce(s.custom_fields, '{}'),
+        updated_at = now()
+      from import_stage s
+      where c.tenant_id = ${tenantId} and c.id = s.matched_id`.execute(trx);
+    updated = Number(result.numAffectedRows ?? 0);
+  }
+  // The primary contact: new customers' always; a matched customer's when it has none of that
+  // name. Two statements: the first, for all the new rows, has no subquery to plan around.
+  await sql`
+    insert into contacts (tenant_id, customer_id, name, title, phones, emails, is_primary)
+    select ${tenantId}, s.id, s.contact_name, s.contact_title,
+      case when s.contact_phone is null then '{}' else array[s.contact_phone] end,
+      case when s.contact_email is null then '{}' else array[s.contact_email] end,
+      true
+    from import_stage s
+    where s.contact_name is not null and s.matched_id is null`.execute(trx);
+  if (update) {
+    await sql`
+      insert into contacts (tenant_id, customer_id, name, title, phones, emails, is_primary)
+      select ${tenantId}, s.matched_id, s.contact_name, s.contact_title,
+        case when s.contact_phone is null then '{}' else array[s.contact_phone] end,
+        case when s.contact_email is null then '{}' else array[s.contact_email] end,
+        false
+      from import_stage s
+      where s.contact_name is not null and s.matched_id is not null
+        and not exists (select 1 from contacts k
+          where k.tenant_id = ${tenantId} and k.customer_id = s.matched_id and k.name = s.contact_name)`.execute(
+      trx,
+    );
+  }
+  if (cipher) {
+    await sql`
+      insert into customer_secrets (tenant_id, customer_id, field, ciphertext, key_version, blind_index, hint)
+      select ${tenantId}, s.id, e ->> 'field', e ->> 'ciphertext', (e ->> 'keyVersion')::int, e ->> 'blindIndex', e ->> 'hint'
+      from import_stage s cross join jsonb_array_elements(s.secrets) e
+      where s.secrets is not null and s.matched_id is null`.execute(trx);
+    if (update) await resealMatchedSecrets(trx, tenantId, cipher);
+  }
+  // Completeness of the customers the import updated (facts need no refresh: no orders changed).
+  if (update)
+    await sql`
+    update customers c set completeness = x.score
+    from (
+      select k.id, cc.score
+      from import_stage s
+      join customers k on k.tenant_id = ${tenantId} and k.id = coalesce(s.matched_id, s.id)
+      join tenants t on t.id = k.tenant_id
+      cross join lateral customer_completeness(to_jsonb(k), t.completeness_weights,
+        (select count(*)::int from contacts n where n.tenant_id = k.tenant_id and n.customer_id = k.id)) cc
+      where s.matched_id is not null
+    ) x
+    where c.tenant_id = ${tenantId} and c.id = x.id and c.completeness <> x.score`.execute(trx);
+  const matched = await sql<{
+    n: string;
+  }>`select count(*) as n from import_stage where matched_id is not null`.execute(trx);
+  const matchedCount = Number(matched.rows[0]?.n ?? 0);
+  return {
+    created: Number(created.numAffectedRows ?? 0),
+    updated,
+    skipped: update ? matchedCount - updated : matchedCount,
+  };
+}
+
+/**
+ * Rows that update an existing customer carry ciphertext bound to the id the row was staged
+ * with: those, and only those, are decrypted and sealed again under the customer's id.
+ */
+async function resealMatchedSecrets(trx: Transaction<Database>, tenantId: string, cipher: TenantCipher) {
+  let after = 0;
+  for (;;) {
+    const { rows } = await sql<{ row_number: number; id: string; matched_id: string; secrets: unknown }>`
+      select row_number, id, matched_id, secrets from import_stage
+      where matched_id is not null and secrets is not null and row_number > ${after}
+      order by row_number limit 5000`.execute(trx);
+    if (rows.length === 0) return;
+    after = (rows.at(-1) as { row_number: number }).row_number;
+    const values = rows.flatMap((row) => {
+      const sealed = (typeof row.secrets === 'string' ? JSON.parse(row.secrets) : row.secrets) as {
+        field: string;
+        ciphertext: string;
+      }[];
+      return sealed.map((item) => {
+        const plain = cipher.decrypt(item.field, row.id, item.ciphertext);
+        const again = cipher.encrypt(item.field, row.matched_id, plain);
+        return sql`(${row.matched_id}::uuid, ${item.field}, ${again.ciphertext}, ${again.keyVersion}::int, ${again.blindIndex}, ${again.hint})`;
+      });
+    });
+    await sql`
+      insert into customer_secrets (tenant_id, customer_id, field, ciphertext, key_version, blind_index, hint)
+      select ${tenantId}, v.customer_id, v.field, v.ciphertext, v.key_version, v.blind_index, v.hint
+      from (values ${sql.join(values)}) as v(customer_id, field, ciphertext, key_version, blind_index, hint)
+      on conflict (tenant_id, customer_id, field) do update set ciphertext = excluded.ciphertext,
+        key_version = excluded.key_version, blind_index = excluded.blind_index, hint = excluded.hint,
+        updated_at = now()`.execute(trx);
+  }
+}

@@ -1,0 +1,93 @@
+import type { Database, ImportRun, Transaction } from '@crm/db';
+import { sql } from 'kysely';
+import { refreshCustomerFacts } from '../../customers/facts.repository';
+import { ROW_MESSAGES } from '../messages';
+import { type Plan, text, type Written } from '../plan';
+import { REFERENCE_COLUMNS, referenceValues, resolveCustomers } from './orders';
+
+/** Importing interactions (calls, visits …); each row names its customer and may name a contact. */
+
+export const INTERACTION_PLAN: Plan = {
+  columns: [
+    ...REFERENCE_COLUMNS,
+    { name: 'contact_name', type: 'text' },
+    { name: 'contact_id', type: 'uuid' },
+    { name: 'kind', type: 'text' },
+    { name: 'occurred_at', type: 'timestamptz' },
+    { name: 'summary', type: 'text' },
+    { name: 'outcome', type: 'text' },
+    { name: 'next_step', type: 'text' },
+    { name: 'next_step_due', type: 'date' },
+    { name: 'sentiment', type: 'text' },
+    { name: 'user_id', type: 'uuid' },
+  ],
+  stage(row, context) {
+    return {
+      ...referenceValues(row),
+      contact_name: text(row.get('contact.name')),
+      contact_id: null,
+      kind: text(row.get('kind')),
+      occurred_at: text(row.get('occurred_at')),
+      summary: text(row.get('summary')),
+      outcome: text(row.get('outcome')),
+      next_step: text(row.get('next_step')),
+      next_step_due: text(row.get('next_step_due')),
+      sentiment: text(row.get('sentiment')),
+      user_id: text(row.get('user')) ?? context.userId,
+    };
+  },
+};
+
+export async function validateInteractions(trx: Transaction<Database>, tenantId: string) {
+  await resolveCustomers(trx, tenantId);
+  await sql`
+    update import_stage s set contact_id = (
+      select min(k.id::text)::uuid from contacts k
+      where k.tenant_id = ${tenantId} and k.customer_id = s.customer_id and k.name = s.contact_name)
+    where s.contact_name is not null and s.customer_id is not null`.execute(trx);
+  await sql`
+    insert into import_stage_errors (row_number, seq, column_name, value, reason, message_zh, message_en)
+    select row_number, 1002, '', contact_name, 'CONTACT_NOT_FOUND',
+      replace(${ROW_MESSAGES.CONTACT_NOT_FOUND['zh-CN']}, '{value}', contact_name),
+      replace(${ROW_MESSAGES.CONTACT_NOT_FOUND.en}, '{value}', contact_name)
+    from import_stage where contact_name is not null and customer_id is not null and contact_id is null`.execute(
+    trx,
+  );
+  // The same interaction already recorded (customer, time, kind, summary): not twice.
+  await sql`
+    update import_stage s set matched_id = i.id
+    from interactions i
+    where i.tenant_id = ${tenantId} and i.customer_id = s.customer_id and i.occurred_at = s.occurred_at
+      and i.kind = s.kind and i.summary = s.summary`.execute(trx);
+}
+
+export async function writeInteractions(
+  trx: Transaction<Database>,
+  tenantId: string,
+  run: ImportRun,
+): Promise<Written> {
+  const created = await sql`
+    insert into interactions (tenant_id, customer_id, contact_id, kind, occurred_at, user_id, summary, outcome,
+      next_step, next_step_due, sentiment)
+    select ${tenantId}, s.customer_id, s.contact_id, s.kind, s.occurred_at, s.user_id, s.summary, s.outcome,
+      s.next_step, s.next_step_due, coalesce(s.sentiment, 'neutral')
+    from import_stage s where s.matched_id is null`.execute(trx);
+  const customers = await sql<{ id: string }>`select distinct customer_id as id from import_stage`.execute(
+    trx,
+  );
+  await refreshCustomerFacts(
+    trx,
+    tenantId,
+    customers.rows.map((row) => row.id),
+    'interaction',
+  );
+  const matched = await sql<{
+    n: string;
+  }>`select count(*) as n from import_stage where matched_id is not null`.execute(trx);
+  void run;
+  return {
+    created: Number(created.numAffectedRows ?? 0),
+    updated: 0,
+    skipped: Number(matched.rows[0]?.n ?? 0),
+  };
+}
