@@ -51,5 +51,5 @@ export {
   type TierPreview,
   type TierSource,
 } from './tiering/tiering.repository';
-export { registerTimelineSource, type TimelineSource } from './timeline/timeline';
+export { registerTimelineSource, type TimelineSource } from './timeline/timeline.repository';
 export type { FieldError, Meta } from './trpc';

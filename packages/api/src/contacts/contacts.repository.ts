@@ -1,9 +1,13 @@
-import type { Contact, Database, Transaction } from '@crm/db';
+import type { Contact } from '@crm/db';
 import { sql } from 'kysely';
-import { type RecordAccess, visibleCustomer } from '../customers/access';
-import { appError } from '../errors';
+import { visibleCustomer } from '../customers/access';
+import type { Scope } from '../scope';
 
-type TenantScope = { trx: Transaction<Database>; tenantId: string; access: RecordAccess };
+/**
+ * Every query of contacts. Functions take the scope first and return rows; what a missing
+ * or hidden contact means is the service's to say. A contact is seen through its customer:
+ * reads and changes join `customers` and apply the scope's record access.
+ */
 
 export type ContactValues = {
   name?: string;
@@ -15,23 +19,9 @@ export type ContactValues = {
   note?: string | null;
 };
 
-function toOutput(row: Contact) {
-  return {
-    id: row.id,
-    customerId: row.customer_id,
-    name: row.name,
-    title: row.title,
-    phones: row.phones,
-    emails: row.emails,
-    birthday: row.birthday,
-    isPrimary: row.is_primary,
-    note: row.note,
-  };
-}
-
 /** A visible customer's contacts, the primary one first. */
-export async function listContacts({ trx, tenantId, access }: TenantScope, customerId: string) {
-  const rows = await trx
+export function selectContacts(scope: Scope, customerId: string): Promise<Contact[]> {
+  return scope.trx
     .selectFrom('contacts')
     .innerJoin('customers', (join) =>
       join
@@ -39,18 +29,17 @@ export async function listContacts({ trx, tenantId, access }: TenantScope, custo
         .onRef('customers.id', '=', 'contacts.customer_id'),
     )
     .selectAll('contacts')
-    .where('contacts.tenant_id', '=', tenantId)
+    .where('contacts.tenant_id', '=', scope.tenantId)
     .where('contacts.customer_id', '=', customerId)
-    .where(visibleCustomer(access))
+    .where(visibleCustomer(scope.access))
     .orderBy('contacts.is_primary', 'desc')
     .orderBy('contacts.created_at')
     .execute();
-  return rows.map(toOutput);
 }
 
-/** A contact of a customer the caller may see and change; invisible answers like missing. */
-export async function findChangeableContact({ trx, tenantId, access }: TenantScope, id: string) {
-  const contact = await trx
+/** A contact of a customer the scope sees, with whether that customer is archived; undefined otherwise. */
+export function selectVisibleContact(scope: Scope, id: string) {
+  return scope.trx
     .selectFrom('contacts')
     .innerJoin('customers', (join) =>
       join
@@ -58,72 +47,64 @@ export async function findChangeableContact({ trx, tenantId, access }: TenantSco
         .onRef('customers.id', '=', 'contacts.customer_id'),
     )
     .select(['contacts.id', 'contacts.customer_id', 'customers.archived_at'])
-    .where('contacts.tenant_id', '=', tenantId)
+    .where('contacts.tenant_id', '=', scope.tenantId)
     .where('contacts.id', '=', id)
-    .where(visibleCustomer(access))
+    .where(visibleCustomer(scope.access))
     .executeTakeFirst();
-  if (!contact) throw appError('CONTACT_NOT_FOUND');
-  if (contact.archived_at) throw appError('CUSTOMER_ARCHIVED');
-  return contact;
 }
 
-/** Whether a contact belongs to this customer (for linking an interaction to it). */
-export async function contactBelongsTo(
-  trx: Transaction<Database>,
-  tenantId: string,
+/** Whether a contact belongs to this customer. */
+export async function contactOfCustomerExists(
+  scope: Scope,
   customerId: string,
   id: string,
-) {
-  const row = await trx
+): Promise<boolean> {
+  const row = await scope.trx
     .selectFrom('contacts')
     .select('id')
-    .where('tenant_id', '=', tenantId)
+    .where('tenant_id', '=', scope.tenantId)
     .where('customer_id', '=', customerId)
     .where('id', '=', id)
     .executeTakeFirst();
   return row !== undefined;
 }
 
-/** One primary contact per customer: making one primary demotes the others. */
-async function clearPrimary(trx: Transaction<Database>, tenantId: string, customerId: string) {
-  await trx
+/** Makes none of the customer's contacts primary. */
+export async function clearPrimaryContact(scope: Scope, customerId: string): Promise<void> {
+  await scope.trx
     .updateTable('contacts')
     .set({ is_primary: false })
-    .where('tenant_id', '=', tenantId)
+    .where('tenant_id', '=', scope.tenantId)
     .where('customer_id', '=', customerId)
     .where('is_primary', '=', true)
     .execute();
 }
 
-export async function insertContact(
-  trx: Transaction<Database>,
-  tenantId: string,
+export function insertContact(
+  scope: Scope,
   customerId: string,
   values: ContactValues & { name: string },
-) {
-  if (values.is_primary) await clearPrimary(trx, tenantId, customerId);
-  return trx
+): Promise<{ id: string }> {
+  return scope.trx
     .insertInto('contacts')
-    .values({ ...values, tenant_id: tenantId, customer_id: customerId })
+    .values({ ...values, tenant_id: scope.tenantId, customer_id: customerId })
     .returning('id')
     .executeTakeFirstOrThrow();
 }
 
-export async function updateContact(
-  trx: Transaction<Database>,
-  tenantId: string,
-  contact: { id: string; customer_id: string },
-  values: ContactValues,
-) {
-  if (values.is_primary) await clearPrimary(trx, tenantId, contact.customer_id);
-  await trx
+export async function updateContactRow(scope: Scope, id: string, values: ContactValues): Promise<void> {
+  await scope.trx
     .updateTable('contacts')
     .set({ ...values, updated_at: sql<Date>`now()` })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', contact.id)
+    .where('tenant_id', '=', scope.tenantId)
+    .where('id', '=', id)
     .execute();
 }
 
-export async function deleteContact(trx: Transaction<Database>, tenantId: string, id: string) {
-  await trx.deleteFrom('contacts').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+export async function deleteContactRow(scope: Scope, id: string): Promise<void> {
+  await scope.trx
+    .deleteFrom('contacts')
+    .where('tenant_id', '=', scope.tenantId)
+    .where('id', '=', id)
+    .execute();
 }

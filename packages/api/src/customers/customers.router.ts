@@ -1,14 +1,15 @@
 import { CUSTOM_KEY_PATTERN } from '@crm/plugin-sdk';
 import { z } from 'zod';
-import { listContacts } from '../contacts/contacts.repository';
-import { contactOutput } from '../contacts/contacts.router';
+import { contactOutput } from '../contacts/contacts.schemas';
+import { listContacts } from '../contacts/contacts.service';
 import { customerMergeProcedures } from '../duplicates/duplicates.router';
-import { listInteractions } from '../interactions/interactions.repository';
-import { interactionOutput } from '../interactions/interactions.router';
+import { interactionOutput } from '../interactions/interactions.schemas';
+import { listInteractions } from '../interactions/interactions.service';
 import { listOrders } from '../orders/orders.repository';
 import { orderOutput } from '../orders/orders.schemas';
 import { findCustomersByIdentity, revealCustomerSecret } from '../sensitive/customer-secrets';
-import { readTimeline, timelineEntryOutput } from '../timeline/timeline';
+import { timelineEntryOutput } from '../timeline/timeline.schemas';
+import { readTimeline } from '../timeline/timeline.service';
 import { permittedProcedure, router } from '../trpc';
 import { completenessSummary } from './completeness.repository';
 import { getCustomerOrThrow, listCustomers, listCustomersByIds } from './customers.repository';
@@ -84,14 +85,14 @@ export const customersRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const customer = await getCustomerOrThrow(ctx.trx, ctx.tenantId, ctx.access, input.id);
-      const contacts = await listContacts(ctx, input.id);
+      const contacts = await listContacts(ctx.scope, input.id);
       const orders = await listOrders(ctx.trx, ctx.tenantId, ctx.access, {
         customerId: input.id,
         includeVoid: true,
         limit: 20,
       });
-      const interactions = await listInteractions(ctx, input.id, 20);
-      const timeline = await readTimeline(ctx.trx, ctx.tenantId, input.id, 30, null);
+      const interactions = await listInteractions(ctx.scope, input.id, 20);
+      const timeline = await readTimeline(ctx.scope, input.id, 30, null);
       return { customer, contacts, orders, interactions, timeline };
     }),
 
@@ -134,7 +135,7 @@ export const customersRouter = router({
     .output(z.object({ items: z.array(timelineEntryOutput), nextCursor: z.string().nullable() }))
     .query(async ({ ctx, input }) => {
       await getCustomerOrThrow(ctx.trx, ctx.tenantId, ctx.access, input.id);
-      return readTimeline(ctx.trx, ctx.tenantId, input.id, input.limit, input.cursor);
+      return readTimeline(ctx.scope, input.id, input.limit, input.cursor);
     }),
 
   /**

@@ -2,7 +2,7 @@ import { EXPORT_ENTITIES, EXPORT_FORMATS, EXPORT_STATUSES } from '@crm/db';
 import { KEY_SOURCE } from '@crm/plugin-sdk';
 import { z } from 'zod';
 import { customerFilterFields, customerSortInput } from '../customers/customers.schemas';
-import { interactionFiltersInput } from '../interactions/list-all';
+import { interactionFiltersInput } from '../interactions/interactions.schemas';
 import { orderFiltersInput } from '../orders/orders.schemas';
 
 const columnKey = z.string().regex(new RegExp(`^([a-zA-Z][a-zA-Z0-9]{0,39}|custom:${KEY_SOURCE})$`));

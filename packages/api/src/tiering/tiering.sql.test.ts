@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCustomers } from '../customers/customers.repository';
 import { listCustomersInput } from '../customers/customers.schemas';
 import { refreshCustomerFacts } from '../customers/facts.repository';
-import { readTimeline } from '../timeline/timeline';
+import { jobScope } from '../scope';
+import { readTimeline } from '../timeline/timeline.service';
 import { previewTiering, retierTenant } from './tiering.repository';
 
 /*
@@ -467,7 +468,7 @@ describe(`tiering SQL agrees with the pure evaluator (${process.env.TEST_DATABAS
     );
     const customerId = rows[0]?.customer_id as string;
     const timeline = await database.withTenant(tenantId, (trx) =>
-      readTimeline(trx, tenantId, customerId, 100, null),
+      readTimeline(jobScope(trx, tenantId), customerId, 100, null),
     );
     const tiers = timeline.items.filter((item) => item.kind === 'tier');
     expect(tiers.length).toBe(rows[0]?.n);

@@ -1,7 +1,11 @@
-import type { Database, Transaction } from '@crm/db';
 import { type RawBuilder, sql } from 'kysely';
-import { z } from 'zod';
-import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
+import type { Scope } from '../scope';
+
+/**
+ * Every query of the timeline: the registered sources of its entries and the one query that
+ * merges them. Functions take the scope first and return rows; paging and the shape of an
+ * entry are the service's.
+ */
 
 /**
  * A source of timeline entries: a SQL select of (id, occurred_at, actor_user_id, data) for
@@ -19,15 +23,6 @@ export function registerTimelineSource(source: TimelineSource): void {
   if (sources.has(source.kind)) throw new Error(`Timeline source ${source.kind} is registered twice`);
   sources.set(source.kind, source);
 }
-
-export const timelineEntryOutput = z.object({
-  kind: z.string(),
-  id: z.uuid(),
-  occurredAt: z.string(),
-  actorName: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()),
-});
-export type TimelineEntry = z.infer<typeof timelineEntryOutput>;
 
 registerTimelineSource({
   kind: 'order',
@@ -102,29 +97,40 @@ registerTimelineSource({
  * The customer and the customers merged into it (and into those), whose histories its
  * timeline shows: at most 50, newest merges first.
  */
-async function historyOwners(trx: Transaction<Database>, tenantId: string, customerId: string) {
+export async function selectHistoryOwners(scope: Scope, customerId: string): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
     with recursive owners (id, depth) as (
       select ${customerId}::uuid, 0
       union
       select c.id, o.depth + 1 from owners o
-      join customers c on c.tenant_id = ${tenantId} and c.merged_into = o.id
+      join customers c on c.tenant_id = ${scope.tenantId} and c.merged_into = o.id
       where o.depth < 10
     )
-    select id from owners limit 50`.execute(trx);
+    select id from owners limit 50`.execute(scope.trx);
   return rows.map((row) => row.id);
 }
 
-/** Newest first, keyset-paged; the caller has already checked the customer is visible. */
-export async function readTimeline(
-  trx: Transaction<Database>,
-  tenantId: string,
+export type TimelineRow = {
+  kind: string;
+  id: string;
+  occurred_at: Date;
+  sort_key: string;
+  actor_name: string | null;
+  data: Record<string, unknown>;
+};
+
+/**
+ * Up to `limit` entries after the cursor, newest first, from every registered source for the
+ * customer and for each customer merged into it (marked with where it came from).
+ */
+export async function selectTimelineRows(
+  scope: Scope,
   customerId: string,
+  owners: readonly string[],
+  after: { timestamp: string; id: string } | null,
   limit: number,
-  cursor: string | null | undefined,
-) {
-  // A merged customer's history stays on the survivor's timeline, marked with where it came from.
-  const owners = await historyOwners(trx, tenantId, customerId);
+): Promise<TimelineRow[]> {
+  const tenantId = scope.tenantId;
   const union = sql.join(
     owners.flatMap((owner) =>
       [...sources.values()]
@@ -138,36 +144,15 @@ export async function readTimeline(
     ),
     sql` union all `,
   );
-  const after = cursor
-    ? (() => {
-        const { timestamp, id } = decodeTimestampCursor(cursor);
-        return sql`where (t.occurred_at, t.id) < (${timestamp}::text::timestamptz, ${id}::uuid)`;
-      })()
+  const where = after
+    ? sql`where (t.occurred_at, t.id) < (${after.timestamp}::text::timestamptz, ${after.id}::uuid)`
     : sql``;
-  const { rows } = await sql<{
-    kind: string;
-    id: string;
-    occurred_at: Date;
-    sort_key: string;
-    actor_name: string | null;
-    data: Record<string, unknown>;
-  }>`
+  const { rows } = await sql<TimelineRow>`
     select t.kind, t.id, t.occurred_at, t.occurred_at::text as sort_key, u.name as actor_name, t.data
     from (${union}) t
     left join users u on u.id = t.actor_user_id
-    ${after}
+    ${where}
     order by t.occurred_at desc, t.id desc
-    limit ${limit + 1}`.execute(trx);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => ({
-      kind: row.kind,
-      id: row.id,
-      occurredAt: row.occurred_at.toISOString(),
-      actorName: row.actor_name,
-      data: row.data,
-    })),
-    nextCursor: rows.length > limit && last ? encodeTimestampCursor(last.sort_key, last.id) : null,
-  };
+    limit ${limit}`.execute(scope.trx);
+  return rows;
 }
