@@ -1,14 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type ApiDependencies,
-  appRouter,
-  contentDisposition,
-  createContext,
-  openExportDownload,
-  resolveLocale,
-  translateError,
-} from '@crm/api';
+import { type ApiDependencies, appRouter, createContext, resolveLocale, translateError } from '@crm/api';
 import { sql } from '@crm/db';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
@@ -17,9 +9,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { generateCookie, getCookie } from 'hono/cookie';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { mountImportRoutes } from './imports-routes';
 import { clientIp } from './middleware/client-ip';
 import { originCheck } from './middleware/origin-check';
+import { mountRestRoutes } from './rest-routes';
 
 export type AppOptions = {
   dependencies: ApiDependencies;
@@ -181,42 +173,7 @@ export function createApp(options: AppOptions) {
     }),
   );
 
-  // An export's file, streamed from the database; the session cookie authenticates it as it
-  // does tRPC calls (the same session resolution), and every answer is no-store.
-  app.get('/api/exports/:id/file', async (c) => {
-    const headers = new Headers({ 'Cache-Control': 'no-store' });
-    const setCookie = (value: string) => headers.append('Set-Cookie', value);
-    const download = await openExportDownload(
-      dependencies,
-      {
-        requestId: c.get('requestId') as string,
-        sessionToken: getCookie(c, sessionCookie.name) ?? null,
-        clientIp: clientIp(c, options.trustProxyHops ?? 0),
-        locale: resolveLocale(c.req.header('x-locale'), c.req.header('accept-language')),
-        idempotencyKey: null,
-        setSessionCookie: (token, expiresAt) =>
-          setCookie(
-            generateCookie(sessionCookie.name, token, { ...sessionCookie.attributes, expires: expiresAt }),
-          ),
-        clearSessionCookie: () =>
-          setCookie(generateCookie(sessionCookie.name, '', { ...sessionCookie.attributes, maxAge: 0 })),
-      },
-      c.req.param('id'),
-    );
-    if (!download.ok) {
-      headers.set('Content-Type', 'application/json; charset=utf-8');
-      return new Response(JSON.stringify({ code: download.code, message: download.message }), {
-        status: download.status,
-        headers,
-      });
-    }
-    headers.set('Content-Type', download.contentType);
-    headers.set('Content-Length', String(download.size));
-    headers.set('Content-Disposition', contentDisposition(download.fileName));
-    return new Response(download.body, { status: 200, headers });
-  });
-
-  mountImportRoutes(app, {
+  mountRestRoutes(app, {
     dependencies,
     publicUrl: options.publicUrl,
     trustProxyHops: options.trustProxyHops ?? 0,

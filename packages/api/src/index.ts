@@ -25,6 +25,7 @@ export {
   type RefusedPlugin,
 } from './plugins/registry';
 export { pluginTierSource, retierTenantNow } from './plugins/tiering-port';
+export { REST_ROUTES, type RestRoute, type RestRouteId } from './rest/rest.routes';
 export { type AppRouter, appRouter, createCaller, listProcedures, type ProcedureInfo } from './root';
 export {
   allTenantIds,

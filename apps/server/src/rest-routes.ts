@@ -1,0 +1,158 @@
+import {
+  type ApiDependencies,
+  contentDisposition,
+  openErrorReport,
+  openExportDownload,
+  REST_ROUTES,
+  type RequestInfo,
+  type RestRouteId,
+  resolveLocale,
+  translateError,
+  uploadImportFile,
+} from '@crm/api';
+import type { Context, Hono } from 'hono';
+import { generateCookie, getCookie } from 'hono/cookie';
+import { clientIp } from './middleware/client-ip';
+import { originCheck } from './middleware/origin-check';
+
+export type RestRoutesOptions = {
+  dependencies: ApiDependencies;
+  publicUrl: string;
+  trustProxyHops: number;
+  /** The largest file an upload may send. */
+  maxBytes: number;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One REST route's work, once the common door (below) has let the request in. */
+type Handler = (
+  c: Context,
+  request: RequestInfo,
+  headers: Headers,
+  options: RestRoutesOptions,
+) => Promise<Response>;
+
+function json(headers: Headers, status: number, body: unknown): Response {
+  headers.set('Content-Type', 'application/json; charset=utf-8');
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+/**
+ * The request as the API sees it, with cookies set on `headers` — what /trpc builds, so the
+ * session is resolved and refreshed exactly as for tRPC calls.
+ */
+function requestInfo(c: Context, options: RestRoutesOptions, headers: Headers): RequestInfo {
+  const { sessionCookie } = options.dependencies;
+  return {
+    requestId: c.get('requestId') as string,
+    sessionToken: getCookie(c, sessionCookie.name) ?? null,
+    clientIp: clientIp(c, options.trustProxyHops),
+    locale: resolveLocale(c.req.header('x-locale'), c.req.header('accept-language')),
+    idempotencyKey: null,
+    setSessionCookie: (token, expiresAt) =>
+      headers.append(
+        'Set-Cookie',
+        generateCookie(sessionCookie.name, token, { ...sessionCookie.attributes, expires: expiresAt }),
+      ),
+    clearSessionCookie: () =>
+      headers.append(
+        'Set-Cookie',
+        generateCookie(sessionCookie.name, '', { ...sessionCookie.attributes, maxAge: 0 }),
+      ),
+  };
+}
+
+/** The handlers, one per route of the registry (a route without one does not compile). */
+const HANDLERS: Record<RestRouteId, Handler> = {
+  /**
+   * POST /api/imports/files — the file as the raw body (`Content-Type:
+   * application/octet-stream`, its name URI-encoded in `X-File-Name`), streamed into the
+   * database; answers with the file id, format, headers, a preview and suggested mappings.
+   */
+  'imports.upload': async (c, request, headers, options) => {
+    const declared = Number(c.req.header('content-length') ?? '0');
+    if (declared > options.maxBytes) {
+      const megabytes = Math.floor(options.maxBytes / 1048576);
+      return json(headers, 413, {
+        code: 'IMPORT_FILE_TOO_LARGE',
+        message:
+          request.locale === 'en'
+            ? `The file is too large (at most ${megabytes} MB)`
+            : `文件过大，最大 ${megabytes} MB`,
+      });
+    }
+    let fileName = 'import.csv';
+    try {
+      fileName = decodeURIComponent(c.req.header('x-file-name') ?? fileName);
+    } catch {
+      // A malformed name is replaced, not refused.
+    }
+    const stream = c.req.raw.body;
+    const body: AsyncIterable<Uint8Array> = stream ?? (async function* () {})();
+    const outcome = await uploadImportFile(options.dependencies, request, {
+      fileName,
+      body,
+      maxBytes: options.maxBytes,
+    });
+    if (!outcome.ok) return json(headers, outcome.status, { code: outcome.code, message: outcome.message });
+    return json(headers, 201, outcome.result);
+  },
+
+  /** GET /api/imports/runs/:id/errors.csv — a run's error report. */
+  'imports.errorReport': async (c, request, headers, options) => {
+    const report = await openErrorReport(options.dependencies, request, c.req.param('id') as string);
+    if (!report.ok) return json(headers, report.status, { code: report.code, message: report.message });
+    const name = request.locale === 'en' ? 'import-errors.csv' : '导入错误报告.csv';
+    headers.set('Content-Type', 'text/csv; charset=utf-8');
+    headers.set(
+      'Content-Disposition',
+      `attachment; filename="import-errors.csv"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    );
+    return new Response(report.body, { status: 200, headers });
+  },
+
+  /** GET /api/exports/:id/file — an export's file, streamed from the database. */
+  'exports.file': async (c, request, headers, options) => {
+    const download = await openExportDownload(options.dependencies, request, c.req.param('id') as string);
+    if (!download.ok)
+      return json(headers, download.status, { code: download.code, message: download.message });
+    headers.set('Content-Type', download.contentType);
+    headers.set('Content-Length', String(download.size));
+    headers.set('Content-Disposition', contentDisposition(download.fileName));
+    return new Response(download.body, { status: 200, headers });
+  },
+};
+
+/**
+ * Mounts every route of the registry (REST_ROUTES in @crm/api) through one door: a POST
+ * passes the CSRF check with its declared content type; an `:id` that is not a UUID answers
+ * 404 before anything else; every answer is no-store; the handler authenticates with the
+ * session cookie through the tenant procedures of the API.
+ */
+export function mountRestRoutes(app: Hono<{ Variables: { requestId: string } }>, options: RestRoutesOptions) {
+  for (const route of REST_ROUTES) {
+    const handler = HANDLERS[route.id];
+    const door = async (c: Context) => {
+      const headers = new Headers({ 'Cache-Control': 'no-store' });
+      const id = c.req.param('id');
+      const request = requestInfo(c, options, headers);
+      if (id !== undefined && !UUID.test(id)) {
+        const code = 'notFound' in route ? route.notFound : 'NOT_FOUND';
+        const message = 'notFound' in route ? translateError(route.notFound, request.locale) : 'Not found';
+        return json(headers, 404, { code, message });
+      }
+      return handler(c, request, headers, options);
+    };
+    if (route.method === 'POST') {
+      const contentType = 'contentType' in route ? route.contentType : 'application/json';
+      app.post(
+        route.path,
+        originCheck({ allowedOrigins: [options.publicUrl], contentTypes: [contentType] }),
+        door,
+      );
+    } else {
+      app.get(route.path, door);
+    }
+  }
+}
