@@ -1,8 +1,8 @@
-import { hasPermission } from '@crm/auth';
+import { hasPermission, ROLE_RECORD_SCOPE } from '@crm/auth';
 import { type ApiDependencies, type RequestInfo, RequestSession } from '../context';
 import { AppError, type ErrorCode, translateError } from '../errors';
-import { findRun } from './exports.repository';
-import { seesAllExports } from './exports.router';
+import { jobScope, type MemberScope } from '../scope';
+import { openExportFile, readExportChunk } from './exports.service';
 
 export type ExportDownload =
   | { ok: true; fileName: string; size: number; contentType: string; body: ReadableStream<Uint8Array> }
@@ -16,8 +16,10 @@ const CONTENT_TYPES = {
 /**
  * An export's file for the HTTP download route. The request's session is resolved exactly as
  * for tRPC calls (RequestSession); the member needs `customers.export`, and sees only the
- * runs of their active tenant (RLS) that they created — owners and admins any of them.
- * Chunks are read one short transaction each, so a slow download holds no transaction open.
+ * runs of their active tenant (RLS) that they created — owners and admins any of them
+ * (exports.service decides which run and whether its file is ready; this edge maps its
+ * errors to HTTP statuses). Chunks are read one short transaction each, so a slow download
+ * holds no transaction open.
  */
 export async function openExportDownload(
   dependencies: ApiDependencies,
@@ -40,19 +42,21 @@ export async function openExportDownload(
   const opened = await database.withMember(tenantId, userId, async (trx, membership) => {
     if (!membership) return refuse(403, 'NOT_A_MEMBER');
     if (!hasPermission(membership.role, 'customers.export')) return refuse(403, 'FORBIDDEN');
+    const scope: MemberScope = {
+      trx,
+      tenantId,
+      userId,
+      role: membership.role,
+      access: { userId, teamId: membership.teamId, scope: ROLE_RECORD_SCOPE[membership.role] },
+      locale: request.locale,
+    };
     try {
-      const run = await findRun(trx, tenantId, runId, seesAllExports(membership.role) ? null : userId);
-      if (run.status !== 'done') return refuse(409, 'EXPORT_NOT_READY');
-      const chunks = await trx
-        .selectFrom('export_file_chunks')
-        .select('seq')
-        .where('tenant_id', '=', tenantId)
-        .where('run_id', '=', runId)
-        .orderBy('seq')
-        .execute();
-      return { run, seqs: chunks.map((chunk) => chunk.seq) };
+      return await openExportFile(scope, runId);
     } catch (error) {
-      if (error instanceof AppError) return refuse(404, 'EXPORT_NOT_FOUND');
+      if (error instanceof AppError)
+        return error.code === 'EXPORT_NOT_READY'
+          ? refuse(409, 'EXPORT_NOT_READY')
+          : refuse(404, 'EXPORT_NOT_FOUND');
       throw error;
     }
   });
@@ -67,23 +71,16 @@ export async function openExportDownload(
         controller.close();
         return;
       }
-      const chunk = await database.withTenant(
+      const bytes = await database.withTenant(
         tenantId,
-        (trx) =>
-          trx
-            .selectFrom('export_file_chunks')
-            .select('bytes')
-            .where('tenant_id', '=', tenantId)
-            .where('run_id', '=', runId)
-            .where('seq', '=', seq)
-            .executeTakeFirst(),
+        (trx) => readExportChunk(jobScope(trx, tenantId), runId, seq),
         userId,
       );
-      if (!chunk) {
+      if (!bytes) {
         controller.error(new Error('An export chunk disappeared while it was downloaded'));
         return;
       }
-      controller.enqueue(new Uint8Array(chunk.bytes));
+      controller.enqueue(new Uint8Array(bytes));
     },
   });
   return {

@@ -1,10 +1,12 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
-import { pruneExpired } from './exports.repository';
+import { jobScope } from '../scope';
+import { allTenantIds } from '../sensitive';
+import type { ExportRunJobs } from './exports.service';
+import { pruneExpiredExports } from './exports.service';
 import { runExport } from './run-export';
 
-export type ExportJobs = {
-  'exports.run': { tenantId: string; runId: string };
+export type ExportJobs = ExportRunJobs & {
   'exports.prune': { hour: string };
 };
 
@@ -22,11 +24,8 @@ export function registerExportJobs(jobs: JobQueue<ExportJobs>, database: CrmData
   jobs.register(
     'exports.prune',
     async () => {
-      const tenants = await database.withoutTenant((db) =>
-        db.selectFrom('tenant_directory').select('id').execute(),
-      );
-      for (const tenant of tenants) {
-        await database.withTenant(tenant.id, (trx) => pruneExpired(trx, tenant.id));
+      for (const tenantId of await allTenantIds(database)) {
+        await database.withTenant(tenantId, (trx) => pruneExpiredExports(jobScope(trx, tenantId)));
       }
     },
     { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 15 * 60 },

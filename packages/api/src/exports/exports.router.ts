@@ -1,11 +1,6 @@
-import { z } from 'zod';
 import { permittedProcedure, router } from '../trpc';
-import { findRun, listRuns, toRunOutput } from './exports.repository';
-import { createExportInput, exportRunOutput } from './exports.schemas';
-import { createExport } from './exports.service';
-
-/** Owners and admins may open any export of the tenant; everyone else only their own. */
-export const seesAllExports = (role: string) => role === 'owner' || role === 'admin';
+import { createExportInput, exportIdInput, exportRunOutput, listExportsInput } from './exports.schemas';
+import { createExport, getExport, listExports } from './exports.service';
 
 export const exportsRouter = router({
   /**
@@ -16,22 +11,17 @@ export const exportsRouter = router({
   create: permittedProcedure('customers.export', { idempotent: true })
     .input(createExportInput)
     .output(exportRunOutput)
-    .mutation(({ ctx, input }) => createExport(ctx, input)),
+    .mutation(({ ctx, input }) => createExport(ctx.scope, ctx.jobs, input)),
 
+  /** A run of the member's (owners and admins: any of the tenant's). */
   get: permittedProcedure('customers.export')
-    .input(z.strictObject({ id: z.uuid() }))
+    .input(exportIdInput)
     .output(exportRunOutput)
-    .query(async ({ ctx, input }) => {
-      const owner = seesAllExports(ctx.role) ? null : ctx.auth.user.id;
-      return toRunOutput(await findRun(ctx.trx, ctx.tenantId, input.id, owner), ctx.locale);
-    }),
+    .query(({ ctx, input }) => getExport(ctx.scope, input.id)),
 
   /** The member's own recent exports (files are kept 24 hours). */
   list: permittedProcedure('customers.export')
-    .input(z.strictObject({ limit: z.number().int().min(1).max(50).default(20) }).default({ limit: 20 }))
-    .output(z.array(exportRunOutput))
-    .query(async ({ ctx, input }) => {
-      const runs = await listRuns(ctx.trx, ctx.tenantId, ctx.auth.user.id, input.limit);
-      return runs.map((run) => toRunOutput(run, ctx.locale));
-    }),
+    .input(listExportsInput)
+    .output(exportRunOutput.array())
+    .query(({ ctx, input }) => listExports(ctx.scope, input.limit)),
 });

@@ -59,3 +59,9 @@ export const exportRunOutput = z.object({
   downloadUrl: z.string().nullable(),
 });
 export type ExportRunOutput = z.infer<typeof exportRunOutput>;
+
+export const exportIdInput = z.strictObject({ id: z.uuid() });
+
+export const listExportsInput = z
+  .strictObject({ limit: z.number().int().min(1).max(50).default(20) })
+  .default({ limit: 20 });

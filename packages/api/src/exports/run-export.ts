@@ -1,14 +1,34 @@
 import { Writable } from 'node:stream';
 import { hasPermission, ROLE_RECORD_SCOPE } from '@crm/auth';
-import type { CrmDatabase, Database, ExportRun, Transaction } from '@crm/db';
+import type { CrmDatabase, ExportRun } from '@crm/db';
 import ExcelJS from 'exceljs';
-import { type RawBuilder, sql } from 'kysely';
-import type { RecordAccess } from '../customers/access';
+import { AppError, appError } from '../errors';
 import type { Locale } from '../i18n';
+import { jobScope, type Scope } from '../scope';
 import { getTenantCipher, maskHint } from '../sensitive';
 import type { ExportColumn } from './columns';
+import {
+  copyQueries,
+  countSourceRows,
+  type ExportSource,
+  exportSource,
+  finishRunRow,
+  insertChunk,
+  insertRevealAudit,
+  type RenderedRow,
+  restartRun,
+  selectRenderedRows,
+  selectRun,
+  setRunTotal,
+} from './exports.repository';
 import { csvLine, FileSink, UTF8_BOM } from './file-sink';
-import { type ExportSource, exportSource, renderedColumns } from './sources';
+
+/**
+ * The use case of the `exports.run` job: building one export's file. It runs over several
+ * short transactions of its own (and, the fast way, a COPY on a connection of its own), so it
+ * takes the database and builds a `jobScope` for each transaction, acting for the member who
+ * asked for the export.
+ */
 
 /** Rows read per round trip where the file is built row by row. */
 export const BATCH_ROWS = 2000;
@@ -16,17 +36,10 @@ export const BATCH_ROWS = 2000;
 type Plan = {
   run: ExportRun;
   source: ExportSource;
-  access: RecordAccess;
   userId: string;
 };
 
 export type ExportOutcome = { status: 'done' | 'failed' | 'skipped'; rows: number; bytes: number };
-
-class ExportRefused extends Error {
-  constructor(readonly code: string) {
-    super(code);
-  }
-}
 
 /**
  * Builds one export's file and stores it in chunks. Idempotent: a run that is already done
@@ -45,25 +58,17 @@ export async function runExport(
   try {
     plan = await prepare(database, tenantId, runId);
   } catch (error) {
-    if (!(error instanceof ExportRefused)) throw error;
+    // The creator may no longer export: the run fails with that reason, and is not retried.
+    if (!(error instanceof AppError && error.code === 'FORBIDDEN')) throw error;
     await finishRun(database, tenantId, runId, { status: 'failed', error_code: error.code });
     return { status: 'failed', rows: 0, bytes: 0 };
   }
   if (!plan) return { status: 'skipped', rows: 0, bytes: 0 };
   const { run } = plan;
   const sink = new FileSink((seq, bytes) =>
-    database.withTenant(tenantId, async (trx) => {
-      await trx
-        .insertInto('export_file_chunks')
-        .values({ tenant_id: tenantId, run_id: runId, seq, bytes })
-        .execute();
-      await trx
-        .updateTable('export_runs')
-        .set({ rows_done: progress.rows })
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', runId)
-        .execute();
-    }),
+    database.withTenant(tenantId, (trx) =>
+      insertChunk(jobScope(trx, tenantId), runId, seq, bytes, progress.rows),
+    ),
   );
   const progress = { rows: 0 };
   try {
@@ -85,64 +90,40 @@ export async function runExport(
   return { status: 'done', rows: progress.rows, bytes: sink.size };
 }
 
-async function finishRun(
+function finishRun(
   database: CrmDatabase,
   tenantId: string,
   runId: string,
-  values: {
-    status: 'done' | 'failed';
-    error_code?: string;
-    rows_done?: number;
-    rows_total?: number;
-    file_size?: number;
-  },
+  values: Parameters<typeof finishRunRow>[2],
 ) {
-  await database.withTenant(tenantId, (trx) =>
-    trx
-      .updateTable('export_runs')
-      .set({ ...values, finished_at: new Date() })
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', runId)
-      .execute(),
-  );
+  return database.withTenant(tenantId, (trx) => finishRunRow(jobScope(trx, tenantId), runId, values));
 }
 
 /** Reads the run, checks its creator may still export, marks it running and drops any earlier attempt's file. */
 async function prepare(database: CrmDatabase, tenantId: string, runId: string): Promise<Plan | null> {
-  const run = await database.withTenant(tenantId, (trx) =>
-    trx
-      .selectFrom('export_runs')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', runId)
-      .executeTakeFirst(),
-  );
+  const run = await database.withTenant(tenantId, (trx) => selectRun(jobScope(trx, tenantId), runId, null));
   if (!run || run.status === 'done' || run.status === 'expired') return null;
   return database.withMember(tenantId, run.created_by, async (trx, membership) => {
     // What the creator may see now, not when they asked: a member who lost the permission
     // or left gets no file.
-    if (!membership || !hasPermission(membership.role, 'customers.export'))
-      throw new ExportRefused('FORBIDDEN');
+    if (!membership || !hasPermission(membership.role, 'customers.export')) throw appError('FORBIDDEN');
     if (run.reveal_sensitive && !hasPermission(membership.role, 'sensitive.reveal'))
-      throw new ExportRefused('FORBIDDEN');
-    const access: RecordAccess = {
-      userId: run.created_by,
-      teamId: membership.teamId,
-      scope: ROLE_RECORD_SCOPE[membership.role],
-    };
-    await trx
-      .deleteFrom('export_file_chunks')
-      .where('tenant_id', '=', tenantId)
-      .where('run_id', '=', runId)
-      .execute();
-    await trx
-      .updateTable('export_runs')
-      .set({ status: 'running', started_at: new Date(), rows_done: 0, rows_total: null })
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', runId)
-      .execute();
-    const source = await exportSource(trx, run, access, run.locale as Locale);
-    return { run, source, access, userId: run.created_by };
+      throw appError('FORBIDDEN');
+    const scope = jobScope(trx, tenantId, {
+      locale: run.locale as Locale,
+      member: {
+        userId: run.created_by,
+        role: membership.role,
+        access: {
+          userId: run.created_by,
+          teamId: membership.teamId,
+          scope: ROLE_RECORD_SCOPE[membership.role],
+        },
+      },
+    });
+    await restartRun(scope, runId);
+    const source = await exportSource(scope, run);
+    return { run, source, userId: run.created_by };
   });
 }
 
@@ -151,14 +132,7 @@ function headerLine(columns: ExportColumn[]): string {
 }
 
 async function setTotal(database: CrmDatabase, tenantId: string, runId: string, total: number) {
-  await database.withTenant(tenantId, (trx) =>
-    trx
-      .updateTable('export_runs')
-      .set({ rows_total: total })
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', runId)
-      .execute(),
-  );
+  await database.withTenant(tenantId, (trx) => setRunTotal(jobScope(trx, tenantId), runId, total));
 }
 
 const NEWLINE = 0x0a;
@@ -168,30 +142,13 @@ async function copyCsv(database: CrmDatabase, plan: Plan, sink: FileSink, progre
   const copyOut = database.copyOut;
   if (!copyOut) throw new Error('COPY needs a PostgreSQL server');
   const { run, source } = plan;
-  const direction = sql.raw(source.direction);
-  // The ids with their sort value, unsorted: the COPY's one sort puts the rendered rows in
-  // list order (sorting here too would sort a million rows twice).
-  const fill = sql`insert into export_rows (sort_value, id)
-    select f.sort_value, f.id from (${source.ids(database.db)}) f`.compile(database.db);
-  const select = sql`select ${renderedColumns(source.columns)}
-    from export_rows r ${source.joins(run.tenant_id)}
-    order by r.sort_value ${direction}, r.id ${direction}`.compile(database.db);
-  if (select.parameters.length > 0) throw new Error('The COPY query must not take parameters');
-  const statements = [
-    // Room for the join's hash table and the sort of the rendered rows, this transaction only.
-    sql`set local work_mem = '64MB'`.compile(database.db),
-    sql`create temporary table export_rows (sort_value ${sql.raw(source.sortCast)}, id uuid not null) on commit drop`.compile(
-      database.db,
-    ),
-    fill,
-    sql`analyze export_rows`.compile(database.db),
-  ];
+  const { statements, copy } = copyQueries(database.db, source, run.tenant_id);
   await sink.write(UTF8_BOM);
   await sink.write(headerLine(source.columns));
   await copyOut(
     { tenantId: run.tenant_id, userId: plan.userId },
     statements,
-    `copy (${select.sql}) to stdout with (format csv)`,
+    copy,
     async (output, counts) => {
       const total = counts[2] ?? 0;
       await setTotal(database, run.tenant_id, run.id, total);
@@ -208,50 +165,24 @@ async function copyCsv(database: CrmDatabase, plan: Plan, sink: FileSink, progre
   );
 }
 
-type RenderedRow = Record<string, string | null> & { row_id: string; sort_key: string; customer_id: string };
-
 /** Everything else: keyset batches of rendered rows, each batch in its own short transaction. */
 async function batches(database: CrmDatabase, plan: Plan, sink: FileSink, progress: { rows: number }) {
   const { run, source } = plan;
   const tenantId = run.tenant_id;
-  const total = await database.withTenant(tenantId, async (trx) => {
-    const { rows } = await sql<{
-      total: number;
-    }>`select count(*)::int as total from (${source.ids(trx)}) f`.execute(trx);
-    return rows[0]?.total ?? 0;
-  });
+  const total = await database.withTenant(tenantId, (trx) =>
+    countSourceRows(jobScope(trx, tenantId), source),
+  );
   await setTotal(database, tenantId, run.id, total);
   const secrets = run.reveal_sensitive ? source.columns.filter((column) => column.secret) : [];
   const output = run.format === 'xlsx' ? xlsxOutput(source.columns, sink) : csvOutput(source.columns, sink);
   await output.start();
-  const direction = sql.raw(source.direction);
-  const comparison = sql.raw(source.direction === 'asc' ? '>' : '<');
   const fetchBatch = (cursor: { key: string; id: string } | null): Promise<RenderedRow[]> =>
     database.withTenant(
       tenantId,
       async (trx) => {
-        let ids = source.ids(trx);
-        if (cursor) {
-          const typed = sql`${cursor.key}::text::${sql.raw(source.sortCast)}`;
-          ids = ids.where(
-            sql<boolean>`(${source.sortExpression}, ${sql.ref(`${source.table}.id`)}) ${comparison} (${typed}, ${cursor.id}::uuid)`,
-          );
-        }
-        const page = ids
-          .orderBy(source.sortExpression as RawBuilder<never>, source.direction)
-          .orderBy(`${source.table}.id`, source.direction)
-          .limit(BATCH_ROWS);
-        const secretColumns = secrets.map(
-          (column, index) => sql`(select s.ciphertext from customer_secrets s
-            where s.tenant_id = customers.tenant_id and s.customer_id = customers.id
-              and s.field = ${column.secret ?? ''}) as ${sql.raw(`s${index}`)}`,
-        );
-        const { rows } = await sql<RenderedRow>`select ${renderedColumns(source.columns)},
-            ${secretColumns.length > 0 ? sql`${sql.join(secretColumns)},` : sql``}
-            customers.id as customer_id, r.id as row_id, r.sort_key
-          from (${page}) r ${source.joins(tenantId)}
-          order by r.sort_value ${direction}, r.id ${direction}`.execute(trx);
-        if (secrets.length > 0 && rows.length > 0) await reveal(trx, plan, rows, secrets);
+        const scope = jobScope(trx, tenantId);
+        const rows = await selectRenderedRows(scope, source, cursor, secrets, BATCH_ROWS);
+        if (secrets.length > 0 && rows.length > 0) await reveal(scope, plan, rows, secrets);
         return rows;
       },
       plan.userId,
@@ -274,9 +205,8 @@ async function batches(database: CrmDatabase, plan: Plan, sink: FileSink, progre
  * Puts the plaintext of the revealed columns into the rows and records, for every customer
  * in the batch, who saw which fields (never the values) — in the batch's transaction.
  */
-async function reveal(trx: Transaction<Database>, plan: Plan, rows: RenderedRow[], secrets: ExportColumn[]) {
-  const tenantId = plan.run.tenant_id;
-  const cipher = await getTenantCipher(trx, tenantId);
+async function reveal(scope: Scope, plan: Plan, rows: RenderedRow[], secrets: ExportColumn[]) {
+  const cipher = await getTenantCipher(scope.trx, scope.tenantId);
   const indexOf = new Map(plan.source.columns.map((column, index) => [column.key, index]));
   for (const row of rows) {
     secrets.forEach((column, secretIndex) => {
@@ -291,10 +221,9 @@ async function reveal(trx: Transaction<Database>, plan: Plan, rows: RenderedRow[
     });
   }
   const fields = secrets.map((column) => column.secret ?? column.key);
-  await sql`insert into audit_log (tenant_id, actor_user_id, entity, entity_id, customer_id, action, changes)
-    select ${tenantId}::uuid, ${plan.userId}::uuid, 'customer', c.id, c.id, 'reveal',
-      jsonb_build_object('fields', ${JSON.stringify(fields)}::jsonb, 'export', ${plan.run.id}::text)
-    from unnest(${[...new Set(rows.map((row) => row.customer_id))]}::uuid[]) as c(id)`.execute(trx);
+  await insertRevealAudit(scope, plan.run.id, plan.userId, fields, [
+    ...new Set(rows.map((row) => row.customer_id)),
+  ]);
 }
 
 type Output = {
