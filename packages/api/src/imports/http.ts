@@ -1,21 +1,9 @@
 import { z } from 'zod';
 import { type ApiDependencies, createContext, type RequestInfo } from '../context';
-import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository';
 import { AppError, appError, httpStatusOf, translateError } from '../errors';
 import type { Locale } from '../i18n';
 import { createCallerFactory, permittedProcedure, router } from '../trpc';
-import { readFileChunks, storeFile } from './files';
-import { listErrors, listMappings } from './imports.service';
-import { ImportReadError } from './read/errors';
-import { suggestMapping } from './read/mapping';
-import { formatImportMessage } from './read/messages';
-import { openTable } from './read/table';
-import { targetsFor } from './targets';
-
-const ENTITIES = ['customers', 'orders', 'interactions'] as const;
-const PREVIEW_ROWS = 20;
-
-type UploadInput = { fileName: string; body: AsyncIterable<Uint8Array>; maxBytes: number };
+import { listErrors, receiveUpload, type UploadInput } from './imports.service';
 
 /**
  * The procedures behind the two HTTP routes (a file upload and a CSV download are not JSON
@@ -26,98 +14,11 @@ type UploadInput = { fileName: string; body: AsyncIterable<Uint8Array>; maxBytes
 const httpRouter = router({
   upload: permittedProcedure('customers.import')
     .input(z.custom<UploadInput>((value) => typeof value === 'object' && value !== null))
-    .mutation(async ({ ctx, input }) => {
-      const { trx, tenantId } = ctx;
-      const file = await storeFile(
-        trx,
-        tenantId,
-        ctx.auth.user.id,
-        input.fileName,
-        input.body,
-        input.maxBytes,
-      );
-      const chunks = await trx
-        .selectFrom('import_files')
-        .select('chunk_count')
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', file.id)
-        .executeTakeFirstOrThrow();
-      let table: Awaited<ReturnType<typeof openTable>>;
-      try {
-        table = await openTable(readFileChunks(trx, tenantId, file.id, chunks.chunk_count), {
-          fileName: file.name,
-        });
-      } catch (error) {
-        if (error instanceof ImportReadError) {
-          throw appError('IMPORT_FILE_UNREADABLE', {
-            reason: formatImportMessage(error.code, ctx.locale, error.params),
-          });
-        }
-        throw error;
-      }
-      const preview: { rowNumber: number; cells: string[] }[] = [];
-      for await (const row of table.rows) {
-        preview.push({ rowNumber: row.rowNumber, cells: row.cells });
-        if (preview.length >= PREVIEW_ROWS) break;
-      }
-      await trx
-        .updateTable('import_files')
-        .set({ format: table.format, encoding: table.encoding ?? null })
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', file.id)
-        .execute();
-      const customFields = await listCustomFieldDefinitions(trx, tenantId);
-      const targets = Object.fromEntries(
-        ENTITIES.map((entity) => [
-          entity,
-          targetsFor(entity, customFields).map((target) => ({
-            key: target.key,
-            label: ctx.locale === 'en' ? target.en : target.zh,
-            required: target.required === true,
-          })),
-        ]),
-      );
-      const suggestions = Object.fromEntries(
-        ENTITIES.map((entity) => [
-          entity,
-          Object.fromEntries(
-            suggestMapping(table.headers, entity, targetsFor(entity, customFields))
-              .filter((suggestion) => suggestion.target !== null && suggestion.header !== '')
-              .map((suggestion) => [suggestion.header, suggestion.target as string]),
-          ),
-        ]),
-      );
-      // Saved mappings that fit: every column they name is in this file.
-      const headerSet = new Set(table.headers);
-      const mappings = (await listMappings({ trx, tenantId })).filter((mapping) =>
-        Object.keys(mapping.columns).every((header) => headerSet.has(header)),
-      );
-      return {
-        fileId: file.id,
-        name: file.name,
-        size: file.size,
-        sha256: file.sha256,
-        format: table.format,
-        encoding: table.encoding ?? null,
-        sheet: table.sheet ?? null,
-        headers: table.headers,
-        preview,
-        suggestions,
-        targets,
-        mappings,
-      };
-    }),
+    .mutation(({ ctx, input }) => receiveUpload(ctx.scope, input)),
 
   errorsPage: permittedProcedure('customers.import')
     .input(z.object({ runId: z.uuid(), cursor: z.string().nullable(), limit: z.number().int() }))
-    .query(({ ctx, input }) =>
-      listErrors(
-        { trx: ctx.trx, tenantId: ctx.tenantId, userId: ctx.auth.user.id, locale: ctx.locale },
-        input.runId,
-        input.cursor,
-        input.limit,
-      ),
-    ),
+    .query(({ ctx, input }) => listErrors(ctx.scope, input.runId, input.cursor, input.limit)),
 });
 
 const createHttpCaller = createCallerFactory(httpRouter);

@@ -1,7 +1,8 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import type { Logger } from '../logger';
-import { pruneFiles } from './files';
+import { jobScope } from '../scope';
+import { pruneFiles } from './imports.repository';
 import { IMPORT_RUN_EXPIRY_SECONDS, runImport } from './pipeline';
 
 /** How long a run waits before it looks again whether the tenant's other import has finished. */
@@ -40,7 +41,8 @@ export function registerImportJobs(jobs: JobQueue<ImportJobs>, database: CrmData
       const tenants = await database.withoutTenant((db) =>
         db.selectFrom('tenant_directory').select('id').execute(),
       );
-      for (const tenant of tenants) await database.withTenant(tenant.id, (trx) => pruneFiles(trx, tenant.id));
+      for (const tenant of tenants)
+        await database.withTenant(tenant.id, (trx) => pruneFiles(jobScope(trx, tenant.id)));
     },
     { retryLimit: 2, retryDelaySeconds: 300, expireInSeconds: 60 * 60 },
   );

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import type { TenantContext } from '../context';
-import type { Locale } from '../i18n';
 import { permittedProcedure, router } from '../trpc';
 import {
   entityInput,
@@ -25,29 +23,21 @@ import {
   startImport,
 } from './imports.service';
 
-type Ctx = TenantContext & { auth: { user: { id: string } }; locale: Locale };
-const scopeOf = (ctx: Ctx) => ({
-  trx: ctx.trx,
-  tenantId: ctx.tenantId,
-  userId: ctx.auth.user.id,
-  locale: ctx.locale,
-});
-
 const importProcedure = permittedProcedure('customers.import');
 
 const mappingsRouter = router({
   list: importProcedure
     .input(z.strictObject({ entity: entityInput.optional() }).default({}))
     .output(z.array(mappingOutput))
-    .query(({ ctx, input }) => listMappings(scopeOf(ctx), input.entity)),
+    .query(({ ctx, input }) => listMappings(ctx.scope, input.entity)),
   save: permittedProcedure('customers.import', { idempotent: true })
     .input(saveMappingInput)
     .output(mappingOutput)
-    .mutation(({ ctx, input }) => saveMapping(scopeOf(ctx), input)),
+    .mutation(({ ctx, input }) => saveMapping(ctx.scope, input)),
   delete: importProcedure
     .input(z.strictObject({ id: z.uuid() }))
     .output(z.object({ deleted: z.boolean() }))
-    .mutation(({ ctx, input }) => deleteMapping(scopeOf(ctx), input.id)),
+    .mutation(({ ctx, input }) => deleteMapping(ctx.scope, input.id)),
 });
 
 /**
@@ -60,24 +50,24 @@ export const importsRouter = router({
     .input(startInput)
     .output(startOutput)
     .mutation(({ ctx, input }) =>
-      startImport(scopeOf(ctx), input, async (runId) => {
+      startImport(ctx.scope, input, async (runId) => {
         await ctx.jobs.enqueue('imports.run', { tenantId: ctx.tenantId, runId }, { trx: ctx.trx });
       }),
     ),
   get: importProcedure
     .input(runIdInput)
     .output(runDetailOutput)
-    .query(({ ctx, input }) => getRun(scopeOf(ctx), input.runId)),
+    .query(({ ctx, input }) => getRun(ctx.scope, input.runId)),
   errors: importProcedure
     .input(errorsInput)
     .output(z.object({ items: z.array(importErrorOutput), nextCursor: z.string().nullable() }))
-    .query(({ ctx, input }) => listErrors(scopeOf(ctx), input.runId, input.cursor, input.limit)),
+    .query(({ ctx, input }) => listErrors(ctx.scope, input.runId, input.cursor, input.limit)),
   cancel: importProcedure
     .input(runIdInput)
     .output(runOutput)
-    .mutation(({ ctx, input }) => cancelRun(scopeOf(ctx), input.runId)),
+    .mutation(({ ctx, input }) => cancelRun(ctx.scope, input.runId)),
   list: importProcedure
     .input(z.strictObject({ limit: z.number().int().min(1).max(100).default(30) }).default({ limit: 30 }))
     .output(z.array(runOutput))
-    .query(({ ctx, input }) => listRuns(scopeOf(ctx), input.limit)),
+    .query(({ ctx, input }) => listRuns(ctx.scope, input.limit)),
 });

@@ -1,16 +1,39 @@
 import type { ImportEntity, ImportRun } from '@crm/db';
-import { sql } from 'kysely';
-import type { TenantContext } from '../context';
-import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository';
+import { IMPORT_ENTITIES } from '@crm/domain';
+import { listDefinitions } from '../custom-fields/custom-fields.service';
 import { appError } from '../errors';
 import type { Locale } from '../i18n';
 import { decodeCursor, encodeCursor } from '../keyset';
+import type { Scope } from '../scope';
+import {
+  deleteMappingRow,
+  insertMapping,
+  insertRun,
+  interruptSession,
+  markCancelRequested,
+  readFileChunks,
+  selectEarlierCommit,
+  selectErrors,
+  selectFile,
+  selectMappingByName,
+  selectMappingId,
+  selectMappings,
+  selectRun,
+  selectRuns,
+  setFileFormat,
+  storeFile,
+  updateMappingRow,
+} from './imports.repository';
 import type { ImportErrorItem, RunOutput, StartInput } from './imports.schemas';
 import { importSessionName } from './pipeline';
+import { ImportReadError } from './read/errors';
+import { suggestMapping } from './read/mapping';
 import { formatImportMessage, IMPORT_READ_MESSAGES } from './read/messages';
+import { openTable } from './read/table';
 import { targetsFor } from './targets';
 
-type Scope = Pick<TenantContext, 'trx' | 'tenantId'> & { userId: string; locale: Locale };
+/** The use cases of imports: files, runs (their job is pipeline.ts), errors, saved mappings. */
+type MemberScope = Scope & { userId: string };
 
 const iso = (value: Date | string | null) =>
   value === null ? null : value instanceof Date ? value.toISOString() : new Date(value).toISOString();
@@ -82,12 +105,11 @@ export function toRunOutput(run: ImportRun, locale: Locale): RunOutput {
 
 /** The mapping as the run will use it: known targets only, each once, required ones present. */
 export async function checkMapping(
-  scope: Pick<Scope, 'trx' | 'tenantId'>,
+  scope: Scope,
   entity: ImportEntity,
   mapping: Record<string, string>,
 ): Promise<Record<string, string>> {
-  const definitions =
-    entity === 'customers' ? await listCustomFieldDefinitions(scope.trx, scope.tenantId) : [];
+  const definitions = entity === 'customers' ? await listDefinitions(scope) : [];
   const targets = targetsFor(entity, definitions);
   const known = new Map(targets.map((target) => [target.key, target]));
   const cleaned: Record<string, string> = {};
@@ -129,65 +151,31 @@ export type Enqueue = (runId: string) => Promise<void>;
  * a file this tenant has committed (or is committing) for the same entity starts nothing
  * and returns that run.
  */
-export async function startImport(scope: Scope, input: StartInput, enqueue: Enqueue) {
-  const { trx, tenantId } = scope;
-  const file = await trx
-    .selectFrom('import_files')
-    .select(['id', 'name', 'sha256', 'size'])
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', input.fileId)
-    .executeTakeFirst();
+export async function startImport(scope: MemberScope, input: StartInput, enqueue: Enqueue) {
+  const file = await selectFile(scope, input.fileId);
   if (!file?.sha256) throw appError('IMPORT_FILE_NOT_FOUND', {}, 'fileId');
   const mapping = await checkMapping(scope, input.entity, input.mapping);
-  if (input.mappingId) {
-    const saved = await trx
-      .selectFrom('import_mappings')
-      .select('id')
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', input.mappingId)
-      .executeTakeFirst();
-    if (!saved) throw appError('IMPORT_MAPPING_NOT_FOUND', {}, 'mappingId');
-  }
+  if (input.mappingId && !(await selectMappingId(scope, input.mappingId)))
+    throw appError('IMPORT_MAPPING_NOT_FOUND', {}, 'mappingId');
   if (!input.dryRun) {
-    const earlier = await trx
-      .selectFrom('import_runs')
-      .select('id')
-      .where('tenant_id', '=', tenantId)
-      .where('entity', '=', input.entity)
-      .where('file_sha256', '=', file.sha256)
-      .where('dry_run', '=', false)
-      .where('status', 'in', ['created', 'validating', 'validated', 'committing', 'committed'])
-      .executeTakeFirst();
+    const earlier = await selectEarlierCommit(scope, input.entity, file.sha256);
     if (earlier) return { runId: earlier.id, alreadyImported: true };
   }
-  const run = await trx
-    .insertInto('import_runs')
-    .values({
-      tenant_id: tenantId,
-      entity: input.entity,
-      file_id: file.id,
-      file_name: file.name,
-      file_sha256: file.sha256,
-      file_size: file.size,
-      mapping: JSON.stringify(mapping),
-      mapping_id: input.mappingId ?? null,
-      on_match: input.onMatch,
-      dry_run: input.dryRun,
-      created_by: scope.userId,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const run = await insertRun(scope, {
+    entity: input.entity,
+    file: { id: file.id, name: file.name, sha256: file.sha256, size: file.size },
+    mapping,
+    mappingId: input.mappingId ?? null,
+    onMatch: input.onMatch,
+    dryRun: input.dryRun,
+    createdBy: scope.userId,
+  });
   await enqueue(run.id);
   return { runId: run.id, alreadyImported: false };
 }
 
-async function findRun(scope: Pick<Scope, 'trx' | 'tenantId'>, runId: string) {
-  const run = await scope.trx
-    .selectFrom('import_runs')
-    .selectAll()
-    .where('tenant_id', '=', scope.tenantId)
-    .where('id', '=', runId)
-    .executeTakeFirst();
+async function findRun(scope: Scope, runId: string) {
+  const run = await selectRun(scope, runId);
   if (!run) throw appError('IMPORT_RUN_NOT_FOUND', {}, 'runId');
   return run;
 }
@@ -208,16 +196,7 @@ export async function listErrors(
 ): Promise<{ items: ImportErrorItem[]; nextCursor: string | null }> {
   if (check) await findRun(scope, runId);
   const [row, seq] = cursor ? decodeCursor(cursor, [/^\d{1,9}$/, /^\d{1,4}$/]).map(Number) : [0, -1];
-  const rows = await scope.trx
-    .selectFrom('import_errors')
-    .select(['row_number', 'seq', 'column_name', 'value', 'reason', 'message_zh', 'message_en'])
-    .where('tenant_id', '=', scope.tenantId)
-    .where('run_id', '=', runId)
-    .where(sql<boolean>`(row_number, seq) > (${row ?? 0}, ${seq ?? -1})`)
-    .orderBy('row_number')
-    .orderBy('seq')
-    .limit(limit + 1)
-    .execute();
+  const rows = await selectErrors(scope, runId, [row ?? 0, seq ?? -1], limit + 1);
   const items = rows.slice(0, limit).map((item) => ({
     rowNumber: item.row_number,
     column: item.column_name,
@@ -241,24 +220,12 @@ export async function cancelRun(scope: Scope, runId: string) {
     throw appError('IMPORT_RUN_FINISHED');
   let endNow = run.status === 'created';
   if (!endNow) {
-    const session = await sql<{ pid: number; cancelled: boolean }>`
-      select pid, pg_cancel_backend(pid) as cancelled from pg_stat_activity
-      where application_name = ${importSessionName(runId)}`.execute(scope.trx);
+    const running = await interruptSession(scope, importSessionName(runId));
     const startedLongAgo =
       run.started_at !== null && Date.now() - new Date(run.started_at).getTime() > RUN_CLAIM_WINDOW_MS;
-    endNow = session.rows.length === 0 && startedLongAgo;
+    endNow = !running && startedLongAgo;
   }
-  const updated = await scope.trx
-    .updateTable('import_runs')
-    .set({
-      cancel_requested: true,
-      ...(endNow && { status: 'cancelled' as const, finished_at: new Date() }),
-      updated_at: new Date(),
-    })
-    .where('tenant_id', '=', scope.tenantId)
-    .where('id', '=', runId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const updated = await markCancelRequested(scope, runId, endNow);
   return toRunOutput(updated, scope.locale);
 }
 
@@ -266,26 +233,14 @@ export async function cancelRun(scope: Scope, runId: string) {
 const RUN_CLAIM_WINDOW_MS = 2 * 60 * 1000;
 
 export async function listRuns(scope: Scope, limit: number) {
-  const runs = await scope.trx
-    .selectFrom('import_runs')
-    .selectAll()
-    .where('tenant_id', '=', scope.tenantId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+  const runs = await selectRuns(scope, limit);
   return runs.map((run) => toRunOutput(run, scope.locale));
 }
 
 // Saved mappings
 
-export async function listMappings(scope: Pick<Scope, 'trx' | 'tenantId'>, entity?: ImportEntity) {
-  let query = scope.trx
-    .selectFrom('import_mappings')
-    .select(['id', 'entity', 'name', 'columns', 'updated_at'])
-    .where('tenant_id', '=', scope.tenantId);
-  if (entity) query = query.where('entity', '=', entity);
-  const rows = await query.orderBy('name').execute();
+export async function listMappings(scope: Scope, entity?: ImportEntity) {
+  const rows = await selectMappings(scope, entity);
   return rows.map((row) => ({
     id: row.id,
     entity: row.entity,
@@ -297,64 +252,111 @@ export async function listMappings(scope: Pick<Scope, 'trx' | 'tenantId'>, entit
 }
 
 export async function saveMapping(
-  scope: Scope,
+  scope: MemberScope,
   input: { id?: string | null; entity: ImportEntity; name: string; columns: Record<string, string> },
 ) {
   const columns = Object.fromEntries(Object.entries(input.columns).filter(([, key]) => key));
-  const definitions =
-    input.entity === 'customers' ? await listCustomFieldDefinitions(scope.trx, scope.tenantId) : [];
+  const definitions = input.entity === 'customers' ? await listDefinitions(scope) : [];
   const known = new Set(targetsFor(input.entity, definitions).map((target) => target.key));
   for (const [header, key] of Object.entries(columns))
     if (!known.has(key))
       throw appError('IMPORT_MAPPING_UNKNOWN_FIELD', { header, target: key }, `columns.${header}`);
-  const clash = await scope.trx
-    .selectFrom('import_mappings')
-    .select('id')
-    .where('tenant_id', '=', scope.tenantId)
-    .where('entity', '=', input.entity)
-    .where('name', '=', input.name)
-    .executeTakeFirst();
+  const clash = await selectMappingByName(scope, input.entity, input.name);
   if (clash && clash.id !== input.id) throw appError('IMPORT_MAPPING_NAME_TAKEN', {}, 'name');
   let id: string;
   if (input.id) {
-    const updated = await scope.trx
-      .updateTable('import_mappings')
-      .set({
-        name: input.name,
-        columns: JSON.stringify(columns),
-        entity: input.entity,
-        updated_at: new Date(),
-      })
-      .where('tenant_id', '=', scope.tenantId)
-      .where('id', '=', input.id)
-      .returning('id')
-      .executeTakeFirst();
+    const updated = await updateMappingRow(scope, input.id, {
+      entity: input.entity,
+      name: input.name,
+      columns,
+    });
     if (!updated) throw appError('IMPORT_MAPPING_NOT_FOUND', {}, 'id');
     id = updated.id;
   } else {
-    const created = await scope.trx
-      .insertInto('import_mappings')
-      .values({
-        tenant_id: scope.tenantId,
-        entity: input.entity,
-        name: input.name,
-        columns: JSON.stringify(columns),
-        created_by: scope.userId,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const created = await insertMapping(scope, { entity: input.entity, name: input.name, columns });
     id = created.id;
   }
   const saved = (await listMappings(scope, input.entity)).find((mapping) => mapping.id === id);
   return saved as NonNullable<typeof saved>;
 }
 
-export async function deleteMapping(scope: Pick<Scope, 'trx' | 'tenantId'>, id: string) {
-  const result = await scope.trx
-    .deleteFrom('import_mappings')
-    .where('tenant_id', '=', scope.tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (Number(result.numDeletedRows) === 0) throw appError('IMPORT_MAPPING_NOT_FOUND', {}, 'id');
+export async function deleteMapping(scope: Scope, id: string) {
+  if (!(await deleteMappingRow(scope, id))) throw appError('IMPORT_MAPPING_NOT_FOUND', {}, 'id');
   return { deleted: true };
+}
+
+// Uploads
+
+/** An upload: the file's name, its bytes as they arrive, and the size it may reach. */
+export type UploadInput = { fileName: string; body: AsyncIterable<Uint8Array>; maxBytes: number };
+
+const PREVIEW_ROWS = 20;
+
+/**
+ * Stores an uploaded file (streamed, in the caller's transaction: a refused file leaves
+ * nothing) and answers with what the mapping step needs: its format, headers, a preview,
+ * each entity's targets and suggested mapping, and the saved mappings that fit it. A file
+ * that is not a readable table is refused with IMPORT_FILE_UNREADABLE and its reason.
+ */
+export async function receiveUpload(scope: MemberScope, input: UploadInput) {
+  const file = await storeFile(scope, input.fileName, input.body, input.maxBytes);
+  const stored = await selectFile(scope, file.id);
+  let table: Awaited<ReturnType<typeof openTable>>;
+  try {
+    table = await openTable(readFileChunks(scope, file.id, stored?.chunk_count ?? 0), {
+      fileName: file.name,
+    });
+  } catch (error) {
+    if (error instanceof ImportReadError)
+      throw appError('IMPORT_FILE_UNREADABLE', {
+        reason: formatImportMessage(error.code, scope.locale, error.params),
+      });
+    throw error;
+  }
+  const preview: { rowNumber: number; cells: string[] }[] = [];
+  for await (const row of table.rows) {
+    preview.push({ rowNumber: row.rowNumber, cells: row.cells });
+    if (preview.length >= PREVIEW_ROWS) break;
+  }
+  await setFileFormat(scope, file.id, table.format, table.encoding ?? null);
+  const customFields = await listDefinitions(scope);
+  const targets = Object.fromEntries(
+    IMPORT_ENTITIES.map((entity) => [
+      entity,
+      targetsFor(entity, customFields).map((target) => ({
+        key: target.key,
+        label: scope.locale === 'en' ? target.en : target.zh,
+        required: target.required === true,
+      })),
+    ]),
+  );
+  const suggestions = Object.fromEntries(
+    IMPORT_ENTITIES.map((entity) => [
+      entity,
+      Object.fromEntries(
+        suggestMapping(table.headers, entity, targetsFor(entity, customFields))
+          .filter((suggestion) => suggestion.target !== null && suggestion.header !== '')
+          .map((suggestion) => [suggestion.header, suggestion.target as string]),
+      ),
+    ]),
+  );
+  // Saved mappings that fit: every column they name is in this file.
+  const headerSet = new Set(table.headers);
+  const mappings = (await listMappings(scope)).filter((mapping) =>
+    Object.keys(mapping.columns).every((header) => headerSet.has(header)),
+  );
+  return {
+    fileId: file.id,
+    name: file.name,
+    size: file.size,
+    sha256: file.sha256,
+    format: table.format,
+    encoding: table.encoding ?? null,
+    sheet: table.sheet ?? null,
+    headers: table.headers,
+    preview,
+    suggestions,
+    targets,
+    mappings,
+  };
 }

@@ -8,10 +8,11 @@ import {
 } from '@crm/db';
 import { findUnsafeCharacter, replaceUnstorable } from '@crm/domain';
 import { sql } from 'kysely';
-import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository';
+import { listDefinitions } from '../custom-fields/custom-fields.service';
+import { jobScope } from '../scope';
 import { getTenantCipher } from '../sensitive';
-import { readFileChunks } from './files';
 import { loadAccess, loadMembers } from './import-access';
+import { readFileChunks } from './imports.repository';
 import { fill, ROW_MESSAGES } from './messages';
 import { parseCell } from './parse';
 import { BATCH_BYTES, BATCH_ROWS, ERROR_VALUE_CHARS, ImportCancelled, type Totals } from './plan';
@@ -44,7 +45,7 @@ export async function stageFile(
     .where('id', '=', run.file_id ?? '00000000-0000-0000-0000-000000000000')
     .executeTakeFirst();
   if (!file) throw new ImportReadError('FILE_EMPTY');
-  const definitions = run.entity === 'customers' ? await listCustomFieldDefinitions(trx, tenantId) : [];
+  const definitions = run.entity === 'customers' ? await listDefinitions(jobScope(trx, tenantId)) : [];
   const targets = new Map(targetsFor(run.entity, definitions).map((target) => [target.key, target]));
   const members = await loadMembers(trx, tenantId);
   const access = await loadAccess(trx, tenantId, run.created_by);
@@ -73,7 +74,11 @@ export async function stageFile(
 
   let bytesRead = 0;
   async function* bytes() {
-    for await (const chunk of readFileChunks(trx, tenantId, file?.id as string, file?.chunk_count ?? 0)) {
+    for await (const chunk of readFileChunks(
+      jobScope(trx, tenantId),
+      file?.id as string,
+      file?.chunk_count ?? 0,
+    )) {
       bytesRead += chunk.byteLength;
       yield chunk;
     }
