@@ -35,6 +35,7 @@ export const checkDuplicatesOutput = z.object({
   /** Matching customers the member cannot see (another rep's): counted, never shown. */
   hidden: z.number().int(),
 });
+export type CheckDuplicatesOutput = z.infer<typeof checkDuplicatesOutput>;
 
 export const listDuplicatesInput = z
   .strictObject({
@@ -64,6 +65,11 @@ export const listDuplicatesOutput = z.object({
   items: z.array(duplicatePairOutput),
   nextCursor: z.string().nullable(),
 });
+export type ListDuplicatesOutput = z.infer<typeof listDuplicatesOutput>;
+
+/** A pair of the review queue, by its id. */
+export const duplicateIdInput = z.strictObject({ id: z.uuid() });
+export const duplicateIdOutput = z.object({ id: z.uuid() });
 
 export const scanOutput = z.object({
   id: z.uuid(),
@@ -75,6 +81,7 @@ export const scanOutput = z.object({
   removedPairs: z.number().int().nullable(),
   cappedKeys: z.array(z.object({ kind: z.string(), value: z.string(), customers: z.number().int() })),
 });
+export type ScanOutput = z.infer<typeof scanOutput>;
 
 /** Fields whose surviving value a merge lets the user choose. */
 export const MERGE_FIELDS = {
@@ -124,6 +131,12 @@ export const mergeInput = z
 export type MergeInput = z.infer<typeof mergeInput>;
 
 export const mergeOutput = z.object({ mergeId: z.uuid(), survivorId: z.uuid(), mergedId: z.uuid() });
+export type MergeOutput = z.infer<typeof mergeOutput>;
+
+export const mergeIdInput = z.strictObject({ mergeId: z.uuid() });
+
+/** The customer whose merges are listed. */
+export const customerIdInput = z.strictObject({ id: z.uuid() });
 
 export const mergeRecordOutput = z.object({
   id: z.uuid(),
@@ -137,3 +150,4 @@ export const mergeRecordOutput = z.object({
   undoUntil: z.string().nullable(),
   moved: z.object({ orders: z.number().int(), interactions: z.number().int(), contacts: z.number().int() }),
 });
+export type MergeRecordOutput = z.infer<typeof mergeRecordOutput>;

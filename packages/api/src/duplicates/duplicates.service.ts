@@ -1,29 +1,68 @@
-import type { Database, Transaction } from '@crm/db';
+import type { Customer, DuplicateSource } from '@crm/db';
 import { matchKeysOf, normalizeCreditCode, normalizePersonNameKey } from '@crm/domain';
-import { sql } from 'kysely';
-import { type RecordAccess, visibleCustomer } from '../customers/access';
+import type { JobQueue } from '@crm/jobs';
+import { refreshCompleteness } from '../customers/completeness.repository';
+import { getCustomerOrThrow } from '../customers/customers.repository';
+import { refreshCustomerFacts } from '../customers/facts.repository';
 import { appError } from '../errors';
 import { decodeCursor, encodeCursor, UUID } from '../keyset';
-import type {
-  CheckDuplicatesInput,
-  CustomerBrief,
-  DuplicatePairOutput,
-  ListDuplicatesInput,
+import type { MemberScope, Scope } from '../scope';
+import { getTenantCipher, writeCustomerSecrets } from '../sensitive';
+import {
+  type BriefRow,
+  type DuplicateScan,
+  deleteSecret,
+  dismissPair,
+  hasLaterMerge,
+  insertMerge,
+  insertMergeAudit,
+  insertQueuedScan,
+  insertRunningScan,
+  lockPair,
+  type MovedChildren,
+  markMergedInto,
+  markMergeUndone,
+  markScanDone,
+  markScanFailed,
+  markScanRunning,
+  moveChildren,
+  moveChildrenBack,
+  reopenPair,
+  restoreMerged,
+  restoreSecret,
+  restoreSurvivor,
+  type SecretRow,
+  selectLastScan,
+  selectMatches,
+  selectMergeForUpdate,
+  selectMerges,
+  selectPairs,
+  selectSecrets,
+  takeIntoSurvivor,
+  upsertMergedPair,
+} from './duplicates.repository';
+import {
+  type CheckDuplicatesInput,
+  type CheckDuplicatesOutput,
+  type CustomerBrief,
+  type ListDuplicatesInput,
+  type ListDuplicatesOutput,
+  MERGE_FIELDS,
+  type MergeInput,
+  type MergeOutput,
+  type MergeRecordOutput,
+  type ScanOutput,
 } from './duplicates.schemas';
-import { confidenceOf } from './pairs';
+import { confidenceOf, recordCandidatesFor, type ScanResult, scanTenant } from './pairs';
 
-type BriefRow = {
-  id: string;
-  name: string;
-  kind: 'person' | 'company';
-  phone: string | null;
-  email: string | null;
-  credit_code: string | null;
-  owner_name: string | null;
-  archived_at: Date | null;
-  order_count: number;
-  created_at: Date;
-};
+/**
+ * The use cases of duplicates: the form's warning, the review queue, scans, and merging two
+ * customers into one (and undoing it). Each runs inside the caller's transaction
+ * (`scope.trx`); a merge moves everything or nothing.
+ */
+
+/** How long a merge can be undone. */
+export const UNDO_DAYS = 30;
 
 function toBrief(row: BriefRow): CustomerBrief {
   return {
@@ -47,11 +86,9 @@ function toBrief(row: BriefRow): CustomerBrief {
  * counted.
  */
 export async function checkDuplicates(
-  trx: Transaction<Database>,
-  tenantId: string,
-  access: RecordAccess,
+  scope: Scope,
   input: CheckDuplicatesInput,
-) {
+): Promise<CheckDuplicatesOutput> {
   const keys = matchKeysOf({
     kind: input.kind,
     name: input.name,
@@ -65,29 +102,7 @@ export async function checkDuplicates(
   const branchByValue = new Map(
     keys.filter((key) => key.kind === 'name').map((key) => [key.value, key.branch]),
   );
-  const { rows } = await sql<
-    BriefRow & {
-      hits: { kind: string; branch: boolean; value: string }[];
-      visible: boolean;
-      person_name: string | null;
-    }
-  >`
-    with hits as (
-      select m.customer_id, json_agg(json_build_object('kind', m.kind, 'branch', m.branch, 'value', m.value)) as hits
-      from customer_match_keys m
-      join unnest(${kinds}::text[], ${values}::text[]) as k (kind, value) on k.kind = m.kind and k.value = m.value
-      where m.tenant_id = ${tenantId}
-        and (${input.excludeId ?? null}::uuid is null or m.customer_id <> ${input.excludeId ?? null}::uuid)
-      group by m.customer_id
-      limit 200
-    )
-    select customers.id, customers.name, customers.kind, customers.phone, customers.email, customers.credit_code,
-      owner.name as owner_name, customers.archived_at, customers.order_count, customers.created_at, h.hits,
-      ${visibleCustomer(access)} as visible, crm_normalize_person_name(customers.name) as person_name
-    from hits h
-    join customers on customers.tenant_id = ${tenantId} and customers.id = h.customer_id
-    left join users owner on owner.id = customers.owner_user_id
-    where customers.merged_into is null`.execute(trx);
+  const rows = await selectMatches(scope, kinds, values, input.excludeId ?? null);
   const personName = input.kind === 'person' && input.name ? normalizePersonNameKey(input.name) : null;
   const matches = rows
     .filter((row) => row.visible)
@@ -107,15 +122,13 @@ export async function checkDuplicates(
   return { matches, hidden: rows.filter((row) => !row.visible).length };
 }
 
-const briefColumns = (alias: string) =>
-  sql.raw(`json_build_object('id', ${alias}.id, 'name', ${alias}.name, 'kind', ${alias}.kind, 'phone', ${alias}.phone,
-    'email', ${alias}.email, 'credit_code', ${alias}.credit_code, 'owner_name', ${alias}_owner.name,
-    'archived_at', ${alias}.archived_at, 'order_count', ${alias}.order_count, 'created_at', ${alias}.created_at)`);
+function encodePairCursor(confidence: string, id: string): string {
+  return encodeCursor([confidence, id]);
+}
 
-/** Whether a customer (by id column) is visible: the record-level filter on a correlated row. */
-function visibleById(tenantId: string, idColumn: string, access: RecordAccess) {
-  return sql<boolean>`exists (select 1 from customers where customers.tenant_id = ${tenantId}
-    and customers.id = ${sql.ref(idColumn)} and ${visibleCustomer(access)})`;
+function decodePairCursor(cursor: string): { confidence: string; id: string } {
+  const [confidence = '', id = ''] = decodeCursor(cursor, [/^[01](\.\d{1,2})?$/, UUID]);
+  return { confidence, id };
 }
 
 /**
@@ -123,45 +136,17 @@ function visibleById(tenantId: string, idColumn: string, access: RecordAccess) {
  * paged; only pairs whose two customers the member sees, neither of them merged away.
  */
 export async function listDuplicates(
-  trx: Transaction<Database>,
-  tenantId: string,
-  access: RecordAccess,
+  scope: Scope,
   input: ListDuplicatesInput,
-) {
-  const after = input.cursor
-    ? (() => {
-        const { confidence, id } = decodePairCursor(input.cursor);
-        return sql`and (d.confidence, d.id) < (${confidence}::numeric, ${id}::uuid)`;
-      })()
-    : sql``;
-  const reasonFilter = input.reason ? sql`and ${input.reason}::text = any(d.reasons)` : sql``;
-  const confidenceFilter =
-    input.minConfidence !== undefined ? sql`and d.confidence >= ${input.minConfidence}::numeric` : sql``;
-  const result = await sql<{
-    id: string;
-    a: BriefRow;
-    b: BriefRow;
-    reasons: string[];
-    confidence: string;
-    status: DuplicatePairOutput['status'];
-    source: string;
-    detected_at: Date;
-    resolved_at: Date | null;
-  }>`
-    select d.id, ${briefColumns('a')} as a, ${briefColumns('b')} as b, d.reasons, d.confidence::text as confidence,
-      d.status, d.source, d.detected_at, d.resolved_at
-    from duplicate_candidates d
-    join customers a on a.tenant_id = d.tenant_id and a.id = d.customer_a
-    join customers b on b.tenant_id = d.tenant_id and b.id = d.customer_b
-    left join users a_owner on a_owner.id = a.owner_user_id
-    left join users b_owner on b_owner.id = b.owner_user_id
-    where d.tenant_id = ${tenantId} and d.status = ${input.status}
-      and (d.status = 'merged' or (a.merged_into is null and b.merged_into is null))
-      and ${visibleById(tenantId, 'd.customer_a', access)} and ${visibleById(tenantId, 'd.customer_b', access)}
-      ${reasonFilter} ${confidenceFilter} ${after}
-    order by d.confidence desc, d.id desc
-    limit ${input.limit + 1}`.execute(trx);
-  const page = result.rows.slice(0, input.limit);
+): Promise<ListDuplicatesOutput> {
+  const after = input.cursor ? decodePairCursor(input.cursor) : null;
+  const rows = await selectPairs(
+    scope,
+    { status: input.status, reason: input.reason, minConfidence: input.minConfidence },
+    after,
+    input.limit + 1,
+  );
+  const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
     items: page.map((row) => ({
@@ -175,33 +160,278 @@ export async function listDuplicates(
       detectedAt: new Date(row.detected_at).toISOString(),
       resolvedAt: row.resolved_at ? new Date(row.resolved_at).toISOString() : null,
     })),
-    nextCursor: result.rows.length > input.limit && last ? encodePairCursor(last.confidence, last.id) : null,
+    nextCursor: rows.length > input.limit && last ? encodePairCursor(last.confidence, last.id) : null,
   };
 }
 
-function encodePairCursor(confidence: string, id: string): string {
-  return encodeCursor([confidence, id]);
-}
-
-function decodePairCursor(cursor: string): { confidence: string; id: string } {
-  const [confidence = '', id = ''] = decodeCursor(cursor, [/^[01](\.\d{1,2})?$/, UUID]);
-  return { confidence, id };
-}
-
 /** Marks a pair as not duplicates; it stays dismissed through later scans. */
-export async function dismissDuplicate(
-  trx: Transaction<Database>,
-  tenantId: string,
-  access: RecordAccess,
-  userId: string,
-  id: string,
-) {
-  const result = await sql`
-    update duplicate_candidates d set status = 'dismissed', resolved_by = ${userId}, resolved_at = now()
-    where d.tenant_id = ${tenantId} and d.id = ${id} and d.status = 'pending'
-      and ${visibleById(tenantId, 'd.customer_a', access)} and ${visibleById(tenantId, 'd.customer_b', access)}`.execute(
-    trx,
-  );
-  if (Number(result.numAffectedRows ?? 0) === 0) throw appError('DUPLICATE_NOT_FOUND');
+export async function dismissDuplicate(scope: MemberScope, id: string): Promise<{ id: string }> {
+  if (!(await dismissPair(scope, id, scope.userId))) throw appError('DUPLICATE_NOT_FOUND');
   return { id };
+}
+
+/**
+ * Records the pairs some customers form with others (after a create or an import), keeping
+ * existing pairs as they are. Returns how many were new.
+ */
+export function recordDuplicateCandidates(
+  scope: Scope,
+  customerIds: string[],
+  source: DuplicateSource,
+): Promise<number> {
+  return recordCandidatesFor(scope.trx, scope.tenantId, customerIds, source);
+}
+
+/** The job that scans one tenant (duplicates.jobs.ts registers it). */
+export type ScanTenantJobs = { 'duplicates.scan-tenant': { tenantId: string; scanId: string | null } };
+
+function toScan(row: DuplicateScan): ScanOutput {
+  return {
+    id: row.id,
+    status: row.status,
+    createdAt: row.created_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    pairs: row.pairs,
+    newPairs: row.new_pairs,
+    removedPairs: row.removed_pairs,
+    cappedKeys: row.capped_keys,
+  };
+}
+
+/** Queues a tenant-wide scan (it also runs nightly), in the caller's transaction. */
+export async function queueScan(scope: MemberScope, jobs: JobQueue<ScanTenantJobs>): Promise<ScanOutput> {
+  const row = await insertQueuedScan(scope, scope.userId);
+  await jobs.enqueue(
+    'duplicates.scan-tenant',
+    { tenantId: scope.tenantId, scanId: row.id },
+    { trx: scope.trx, id: row.id, retryLimit: 2, expireInSeconds: 60 * 60 },
+  );
+  return toScan(row);
+}
+
+/** The latest scan of the tenant, or null before the first one. */
+export async function lastScan(scope: Scope): Promise<ScanOutput | null> {
+  const row = await selectLastScan(scope);
+  return row ? toScan(row) : null;
+}
+
+/** Runs one scan and records it in `duplicate_scans` (a new row when none was queued). */
+export async function scanDuplicates(
+  scope: Scope,
+  scanId: string | null,
+  cap?: number,
+): Promise<{ id: string } & ScanResult> {
+  const id = scanId ?? (await insertRunningScan(scope));
+  await markScanRunning(scope, id);
+  const result = await scanTenant(scope.trx, scope.tenantId, cap);
+  await markScanDone(scope, id, result);
+  return { id, ...result };
+}
+
+/** Marks a queued scan failed (its job gave up or will try again). */
+export function failScan(scope: Scope, scanId: string): Promise<void> {
+  return markScanFailed(scope, scanId);
+}
+
+function blank(value: unknown): boolean {
+  return (
+    value === null ||
+    value === undefined ||
+    value === '' ||
+    (Array.isArray(value) && value.length === 0) ||
+    (typeof value === 'object' &&
+      !Array.isArray(value) &&
+      !(value instanceof Date) &&
+      Object.keys(value).length === 0)
+  );
+}
+
+/**
+ * Merges `mergedId` into `survivorId`, all or nothing: orders, interactions and contacts
+ * move to the survivor; tags are united; profile fields, custom values and sensitive
+ * values take the chosen side (by default the survivor's, or the merged customer's where
+ * the survivor has none); the merged customer stays as an archived tombstone pointing at
+ * the survivor, whose timeline shows both histories. Everything moved and every value
+ * replaced is recorded in `customer_merges`, so `unmergeCustomers` puts it back.
+ */
+export async function mergeCustomers(scope: Scope, input: MergeInput): Promise<MergeOutput> {
+  const locked = await lockPair(scope, [input.survivorId, input.mergedId]);
+  const survivor = locked.get(input.survivorId);
+  const merged = locked.get(input.mergedId);
+  if (!survivor || !merged) throw appError('CUSTOMER_NOT_FOUND');
+  if (survivor.merged_into || merged.merged_into) throw appError('CUSTOMER_MERGED');
+  const choices = input.choices;
+
+  // Profile fields taken from the merged customer.
+  const taken: string[] = [];
+  for (const [field, column] of Object.entries(MERGE_FIELDS)) {
+    const mine = survivor[column as keyof Customer];
+    const theirs = merged[column as keyof Customer];
+    const choice = choices[field];
+    if (choice === 'merged' || (choice === undefined && blank(mine) && !blank(theirs))) {
+      if (JSON.stringify(mine) !== JSON.stringify(theirs)) taken.push(column);
+    }
+  }
+  // Custom values: chosen per key, else the survivor's where it has one.
+  const customFields: Record<string, unknown> = { ...merged.custom_fields, ...survivor.custom_fields };
+  for (const [key, choice] of Object.entries(choices)) {
+    if (!key.startsWith('custom:')) continue;
+    const name = key.slice(7);
+    const source = choice === 'merged' ? merged.custom_fields : survivor.custom_fields;
+    if (source[name] === undefined || source[name] === null) delete customFields[name];
+    else customFields[name] = source[name];
+  }
+
+  // Sensitive values: the merged customer's, re-encrypted under the survivor's id, where
+  // chosen or where the survivor has none.
+  const secrets = await selectSecrets(scope, [survivor.id, merged.id]);
+  const survivorSecrets = new Map(
+    secrets.filter((s) => s.customer_id === survivor.id).map((s) => [s.field, s]),
+  );
+  const secretsToTake = secrets.filter(
+    (s) =>
+      s.customer_id === merged.id &&
+      (choices[`secret:${s.field}`] === 'merged' ||
+        (choices[`secret:${s.field}`] === undefined && !survivorSecrets.has(s.field))),
+  );
+  const secretsBefore: Record<string, SecretRow | null> = {};
+  for (const s of secretsToTake) {
+    const previous = survivorSecrets.get(s.field);
+    secretsBefore[s.field] = previous
+      ? {
+          field: previous.field,
+          ciphertext: previous.ciphertext,
+          key_version: previous.key_version,
+          blind_index: previous.blind_index,
+          hint: previous.hint,
+        }
+      : null;
+  }
+
+  // The tombstone first: it gives up its customer number if the survivor takes it.
+  await markMergedInto(scope, merged.id, survivor.id, taken.includes('customer_number'));
+  await takeIntoSurvivor(scope, survivor.id, merged.id, taken, customFields);
+  // Children move; a merged primary contact stays primary only if the survivor has none.
+  const moved = await moveChildren(scope, survivor.id, merged.id);
+
+  if (secretsToTake.length > 0) {
+    const cipher = await getTenantCipher(scope.trx, scope.tenantId);
+    await writeCustomerSecrets(
+      scope.trx,
+      scope.tenantId,
+      survivor.id,
+      secretsToTake.map((s) => ({ field: s.field, value: cipher.decrypt(s.field, merged.id, s.ciphertext) })),
+    );
+  }
+
+  const survivorBefore = {
+    ...Object.fromEntries(taken.map((column) => [column, survivor[column as keyof Customer]])),
+    tag_ids: survivor.tag_ids,
+    custom_fields: survivor.custom_fields,
+    secrets: secretsBefore,
+  };
+  const mergedBefore = {
+    archived_at: merged.archived_at,
+    customer_number: merged.customer_number,
+    name: merged.name,
+  };
+  const mergeId = await insertMerge(scope, {
+    survivorId: survivor.id,
+    mergedId: merged.id,
+    candidateId: input.candidateId ?? null,
+    survivorBefore,
+    mergedBefore,
+    moved: { ...moved, columns: taken, secretFields: secretsToTake.map((s) => s.field) },
+  });
+
+  const [a, b] = survivor.id < merged.id ? [survivor.id, merged.id] : [merged.id, survivor.id];
+  await upsertMergedPair(scope, a, b);
+  await insertMergeAudit(scope, survivor.id, 'merge', {
+    mergeId,
+    mergedId: merged.id,
+    mergedName: merged.name,
+    fields: taken,
+    orders: moved.orders.length,
+    interactions: moved.interactions.length,
+    contacts: moved.contacts.length,
+  });
+
+  await refreshCustomerFacts(scope.trx, scope.tenantId, [survivor.id, merged.id], 'order');
+  await refreshCompleteness(scope.trx, scope.tenantId, [survivor.id, merged.id]);
+  return { mergeId, survivorId: survivor.id, mergedId: merged.id };
+}
+
+/**
+ * Undoes a merge within UNDO_DAYS: the merged customer comes back, exactly the orders,
+ * interactions and contacts that moved go back to it, and the survivor's replaced values,
+ * tags, custom values and sensitive values are restored. Refused once the survivor took
+ * part in a later merge (undo that first) or after the period.
+ */
+export async function unmergeCustomers(scope: Scope, mergeId: string): Promise<MergeOutput> {
+  const merge = await selectMergeForUpdate(scope, mergeId);
+  if (!merge) throw appError('MERGE_NOT_FOUND');
+  const locked = await lockPair(scope, [merge.survivor_id, merge.merged_id]);
+  if (!locked.get(merge.survivor_id) || !locked.has(merge.merged_id)) throw appError('MERGE_NOT_FOUND');
+  if (merge.undone_at) throw appError('MERGE_ALREADY_UNDONE');
+  if (merge.merged_at.getTime() < Date.now() - UNDO_DAYS * 86_400_000) {
+    throw appError('MERGE_UNDO_EXPIRED', { days: UNDO_DAYS });
+  }
+  if ((await hasLaterMerge(scope, merge)) || locked.get(merge.survivor_id)?.merged_into)
+    throw appError('MERGE_UNDO_BLOCKED');
+
+  const moved = merge.moved as MovedChildren & { columns: string[]; secretFields: string[] };
+  const before = merge.survivor_before as Record<string, unknown> & {
+    secrets: Record<string, SecretRow | null>;
+  };
+  const mergedBefore = merge.merged_before as { archived_at: string | null; customer_number: string | null };
+  const s = merge.survivor_id;
+  const m = merge.merged_id;
+
+  // The survivor's replaced values first (it may hand back the customer number).
+  await restoreSurvivor(scope, s, [...moved.columns, 'tag_ids', 'custom_fields'], before);
+  await restoreMerged(scope, m, mergedBefore);
+  await moveChildrenBack(scope, s, m, moved);
+
+  // Sensitive values the survivor took: its own previous ciphertext back (bound to its id),
+  // or none.
+  for (const field of moved.secretFields) {
+    const previous = before.secrets[field];
+    if (previous) await restoreSecret(scope, s, previous);
+    else await deleteSecret(scope, s, field);
+  }
+
+  await markMergeUndone(scope, merge.id);
+  const [a, b] = s < m ? [s, m] : [m, s];
+  await reopenPair(scope, a, b);
+  await insertMergeAudit(scope, s, 'unmerge', {
+    mergeId: merge.id,
+    mergedId: m,
+    mergedName: (merge.merged_before as { name?: string }).name ?? null,
+  });
+  await refreshCustomerFacts(scope.trx, scope.tenantId, [s, m], 'order');
+  await refreshCompleteness(scope.trx, scope.tenantId, [s, m]);
+  return { mergeId: merge.id, survivorId: s, mergedId: m };
+}
+
+/** The merges into a customer the actor sees, newest first (the 360 page offers 撤销合并 on them). */
+export async function listCustomerMerges(scope: Scope, customerId: string): Promise<MergeRecordOutput[]> {
+  await getCustomerOrThrow(scope.trx, scope.tenantId, scope.access, customerId);
+  const rows = await selectMerges(scope, customerId);
+  return rows.map((row) => ({
+    id: row.id,
+    survivorId: row.survivor_id,
+    mergedId: row.merged_id,
+    mergedName: row.merged_name,
+    mergedAt: new Date(row.merged_at).toISOString(),
+    mergedBy: row.merged_by,
+    undoneAt: row.undone_at ? new Date(row.undone_at).toISOString() : null,
+    undoUntil: row.undone_at
+      ? null
+      : new Date(new Date(row.merged_at).getTime() + UNDO_DAYS * 86_400_000).toISOString(),
+    moved: {
+      orders: row.moved.orders.length,
+      interactions: row.moved.interactions.length,
+      contacts: row.moved.contacts.length,
+    },
+  }));
 }
