@@ -1,4 +1,5 @@
 export * from './contracts/enums';
+export * from './contracts/inputs';
 export { normalizeChinesePhone } from './customers/phone';
 export * from './dedup';
 export * from './identity';

@@ -1,6 +1,5 @@
-import { userText } from '@crm/domain';
+import { dateInput, userText } from '@crm/domain';
 import { z } from 'zod';
-import { dateInput } from '../customers/customers.schemas';
 
 /** A contact person of a customer as every procedure (and the customer page) returns it. */
 export const contactOutput = z.object({

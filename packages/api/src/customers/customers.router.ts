@@ -1,36 +1,38 @@
-import { CUSTOM_KEY_PATTERN } from '@crm/plugin-sdk';
-import { z } from 'zod';
-import { contactOutput } from '../contacts/contacts.schemas';
-import { listContacts } from '../contacts/contacts.service';
 import { customerMergeProcedures } from '../duplicates/duplicates.router';
-import { interactionOutput } from '../interactions/interactions.schemas';
-import { listInteractions } from '../interactions/interactions.service';
-import { listOrders } from '../orders/orders.repository';
-import { orderOutput } from '../orders/orders.schemas';
-import { findCustomersByIdentity, revealCustomerSecret } from '../sensitive/customer-secrets';
-import { timelineEntryOutput } from '../timeline/timeline.schemas';
-import { readTimeline } from '../timeline/timeline.service';
 import { permittedProcedure, router } from '../trpc';
-import { completenessSummary } from './completeness.repository';
-import { getCustomerOrThrow, listCustomers, listCustomersByIds } from './customers.repository';
 import {
   archiveCustomersInput,
+  completenessSummaryOutput,
   createCustomerInput,
   customerIdInput,
-  customerListItemOutput,
   customerListOutput,
   customerOutput,
+  customerProfileOutput,
+  customerTimelineInput,
+  customerTimelineOutput,
+  findByIdentityInput,
+  findByIdentityOutput,
   listCustomersInput,
   reassignCustomersInput,
+  reassignedCountOutput,
+  revealSensitiveInput,
+  revealSensitiveOutput,
   tagCustomersInput,
   updateCustomerInput,
+  updatedCountOutput,
 } from './customers.schemas';
 import {
   archiveCustomer,
   archiveCustomers,
   createCustomer,
+  findByIdentity,
+  getCustomer,
+  getCustomerProfile,
+  getCustomerTimeline,
+  listCustomerPage,
   reassign,
-  type TenantScope,
+  revealSensitive,
+  summariseCompleteness,
   tagCustomers,
   updateCustomer,
 } from './customers.service';
@@ -46,12 +48,12 @@ export const customersRouter = router({
   list: permittedProcedure('customers.read')
     .input(listCustomersInput)
     .output(customerListOutput)
-    .query(({ ctx, input }) => listCustomers(ctx.trx, ctx.tenantId, ctx.access, input)),
+    .query(({ ctx, input }) => listCustomerPage(ctx.scope, input)),
 
   get: permittedProcedure('customers.read')
     .input(customerIdInput)
     .output(customerOutput)
-    .query(({ ctx, input }) => getCustomerOrThrow(ctx.trx, ctx.tenantId, ctx.access, input.id)),
+    .query(({ ctx, input }) => getCustomer(ctx.scope, input.id)),
 
   update: permittedProcedure('customers.update')
     .input(updateCustomerInput)
@@ -74,69 +76,31 @@ export const customersRouter = router({
    */
   profile: permittedProcedure('customers.read')
     .input(customerIdInput)
-    .output(
-      z.object({
-        customer: customerOutput,
-        contacts: z.array(contactOutput),
-        orders: z.object({ items: z.array(orderOutput), nextCursor: z.string().nullable() }),
-        interactions: z.array(interactionOutput),
-        timeline: z.object({ items: z.array(timelineEntryOutput), nextCursor: z.string().nullable() }),
-      }),
-    )
-    .query(async ({ ctx, input }) => {
-      const customer = await getCustomerOrThrow(ctx.trx, ctx.tenantId, ctx.access, input.id);
-      const contacts = await listContacts(ctx.scope, input.id);
-      const orders = await listOrders(ctx.trx, ctx.tenantId, ctx.access, {
-        customerId: input.id,
-        includeVoid: true,
-        limit: 20,
-      });
-      const interactions = await listInteractions(ctx.scope, input.id, 20);
-      const timeline = await readTimeline(ctx.scope, input.id, 30, null);
-      return { customer, contacts, orders, interactions, timeline };
-    }),
+    .output(customerProfileOutput)
+    .query(({ ctx, input }) => getCustomerProfile(ctx.scope, input.id)),
 
   /** Adds and removes free tags on many customers, all or nothing. */
   tag: permittedProcedure('customers.tag')
     .input(tagCustomersInput)
-    .output(z.object({ updated: z.number().int() }))
+    .output(updatedCountOutput)
     .mutation(({ ctx, input }) => tagCustomers(ctx.scope, input.ids, input.add, input.remove)),
 
   /** Archives or restores many customers, all or nothing. */
   archiveMany: permittedProcedure('customers.archive')
     .input(archiveCustomersInput)
-    .output(z.object({ updated: z.number().int() }))
+    .output(updatedCountOutput)
     .mutation(({ ctx, input }) => archiveCustomers(ctx.scope, input.ids, input.archived)),
 
   /** Completeness across the customers the member sees: average, share ≥ 90 %, stale ones. */
   completenessSummary: permittedProcedure('customers.read')
-    .output(
-      z.object({
-        customers: z.number().int(),
-        average: z.number(),
-        completeShare: z.number(),
-        complete: z.number().int(),
-        stale: z.number().int(),
-        goal: z.number().int(),
-      }),
-    )
-    .query(({ ctx }) => completenessSummary(ctx.trx, ctx.tenantId, ctx.access)),
+    .output(completenessSummaryOutput)
+    .query(({ ctx }) => summariseCompleteness(ctx.scope)),
 
   /** Orders, interactions, field changes and stage moves, newest first. */
   timeline: permittedProcedure('customers.read')
-    .input(
-      z.strictObject({
-        id: z.uuid(),
-        cursor: z.string().max(300).nullish(),
-        direction: z.enum(['forward', 'backward']).optional(),
-        limit: z.number().int().min(1).max(100).default(30),
-      }),
-    )
-    .output(z.object({ items: z.array(timelineEntryOutput), nextCursor: z.string().nullable() }))
-    .query(async ({ ctx, input }) => {
-      await getCustomerOrThrow(ctx.trx, ctx.tenantId, ctx.access, input.id);
-      return readTimeline(ctx.scope, input.id, input.limit, input.cursor);
-    }),
+    .input(customerTimelineInput)
+    .output(customerTimelineOutput)
+    .query(({ ctx, input }) => getCustomerTimeline(ctx.scope, input)),
 
   /**
    * The full value of one sensitive field of a customer the member can see, for roles
@@ -144,16 +108,9 @@ export const customersRouter = router({
    * request is a POST (nothing in the URL); the response is never cached.
    */
   revealSensitive: permittedProcedure('sensitive.reveal')
-    .input(
-      z.strictObject({
-        customerId: z.uuid(),
-        field: z.union([z.enum(['national_id', 'bank_card']), z.string().regex(CUSTOM_KEY_PATTERN)]),
-      }),
-    )
-    .output(z.object({ field: z.string(), value: z.string() }))
-    .mutation(({ ctx, input }) =>
-      revealCustomerSecret(ctx.trx, ctx.tenantId, ctx.access, input.customerId, input.field),
-    ),
+    .input(revealSensitiveInput)
+    .output(revealSensitiveOutput)
+    .mutation(({ ctx, input }) => revealSensitive(ctx.scope, input.customerId, input.field)),
 
   /**
    * The visible customers whose national ID or bank card is exactly `value` (any spacing or
@@ -161,17 +118,13 @@ export const customersRouter = router({
    * a URL or query string; it reveals nothing the caller did not type.
    */
   findByIdentity: permittedProcedure('customers.read')
-    .input(z.strictObject({ value: z.string().trim().min(1).max(40) }))
-    .output(z.object({ items: z.array(customerListItemOutput), recognised: z.boolean() }))
-    .mutation(async ({ ctx, input }) => {
-      const ids = await findCustomersByIdentity(ctx.trx, ctx.tenantId, input.value);
-      if (ids === null) return { items: [], recognised: false };
-      return { items: await listCustomersByIds(ctx.trx, ctx.tenantId, ctx.access, ids), recognised: true };
-    }),
+    .input(findByIdentityInput)
+    .output(findByIdentityOutput)
+    .mutation(({ ctx, input }) => findByIdentity(ctx.scope, input.value)),
 
   /** Hands customers to another owner (or to nobody), all or nothing. */
   reassign: permittedProcedure('customers.reassign')
     .input(reassignCustomersInput)
-    .output(z.object({ reassigned: z.number().int() }))
+    .output(reassignedCountOutput)
     .mutation(({ ctx, input }) => reassign(ctx.scope, input.ids, input.ownerUserId)),
 });

@@ -1,7 +1,11 @@
 import { ACTIVITY_LEVELS, CUSTOMER_KINDS, LIFECYCLE_STAGES, NEED_TYPES, VALUE_LEVELS } from '@crm/db';
-import { stripInvisible, userText } from '@crm/domain';
+import { dateInput, moneyInput, stripInvisible, userText } from '@crm/domain';
 import { CUSTOM_KEY_PATTERN, KEY_PATTERN } from '@crm/plugin-sdk';
 import { z } from 'zod';
+import { contactOutput } from '../contacts/contacts.schemas';
+import { interactionOutput } from '../interactions/interactions.schemas';
+import { orderOutput } from '../orders/orders.schemas';
+import { timelineEntryOutput } from '../timeline/timeline.schemas';
 
 const optionalText = (max: number) =>
   z
@@ -11,14 +15,8 @@ const optionalText = (max: number) =>
     .transform((value) => (value === '' ? null : value))
     .nullish();
 
-/** A calendar date, 'YYYY-MM-DD'. */
-export const dateInput = z.iso.date();
-
-/** Money as a decimal string with at most two decimals (never a float on the way in). */
-export const moneyInput = z
-  .union([z.string().trim(), z.number().finite()])
-  .transform((value) => (typeof value === 'number' ? String(value) : value))
-  .pipe(z.string().regex(/^\d{1,14}(\.\d{1,2})?$/, { error: 'MONEY_FORMAT' }));
+// Shared with orders, contacts and interactions: one definition in @crm/domain.
+export { dateInput, moneyInput } from '@crm/domain';
 
 const addressInput = z.strictObject({
   label: z.string().trim().max(50).optional(),
@@ -270,3 +268,48 @@ export const archiveCustomersInput = z.strictObject({
   ids: bulkIdsInput,
   archived: z.boolean().default(true),
 });
+
+/** Everything the 360 page shows, in one call. */
+export const customerProfileOutput = z.object({
+  customer: customerOutput,
+  contacts: z.array(contactOutput),
+  orders: z.object({ items: z.array(orderOutput), nextCursor: z.string().nullable() }),
+  interactions: z.array(interactionOutput),
+  timeline: z.object({ items: z.array(timelineEntryOutput), nextCursor: z.string().nullable() }),
+});
+
+export const completenessSummaryOutput = z.object({
+  customers: z.number().int(),
+  average: z.number(),
+  completeShare: z.number(),
+  complete: z.number().int(),
+  stale: z.number().int(),
+  goal: z.number().int(),
+});
+
+export const customerTimelineInput = z.strictObject({
+  id: z.uuid(),
+  cursor: z.string().max(300).nullish(),
+  direction: z.enum(['forward', 'backward']).optional(),
+  limit: z.number().int().min(1).max(100).default(30),
+});
+export type CustomerTimelineInput = z.infer<typeof customerTimelineInput>;
+export const customerTimelineOutput = z.object({
+  items: z.array(timelineEntryOutput),
+  nextCursor: z.string().nullable(),
+});
+
+export const revealSensitiveInput = z.strictObject({
+  customerId: z.uuid(),
+  field: z.union([z.enum(['national_id', 'bank_card']), z.string().regex(CUSTOM_KEY_PATTERN)]),
+});
+export const revealSensitiveOutput = z.object({ field: z.string(), value: z.string() });
+
+export const findByIdentityInput = z.strictObject({ value: z.string().trim().min(1).max(40) });
+export const findByIdentityOutput = z.object({
+  items: z.array(customerListItemOutput),
+  recognised: z.boolean(),
+});
+
+export const updatedCountOutput = z.object({ updated: z.number().int() });
+export const reassignedCountOutput = z.object({ reassigned: z.number().int() });

@@ -1,18 +1,29 @@
 import type { Database, Transaction } from '@crm/db';
 import { normalizeChinesePhone, normalizeCreditCode } from '@crm/domain';
+import { listContacts } from '../contacts/contacts.service';
 import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository';
 import { validateCustomValues } from '../custom-fields/values';
 import { recordCandidatesFor } from '../duplicates/pairs';
 import { appError } from '../errors';
-import type { MemberScope } from '../scope';
-import { secretChangesOf, writeCustomerSecrets } from '../sensitive/customer-secrets';
+import { listInteractions } from '../interactions/interactions.service';
+import { listOrders } from '../orders/orders.service';
+import type { MemberScope, Scope } from '../scope';
+import {
+  findCustomersByIdentity,
+  revealCustomerSecret,
+  secretChangesOf,
+  writeCustomerSecrets,
+} from '../sensitive/customer-secrets';
 import { assertTagsExist } from '../tags/tags.service';
+import { readTimeline } from '../timeline/timeline.service';
 import type { RecordAccess } from './access';
-import { refreshCompleteness } from './completeness.repository';
+import { completenessSummary, refreshCompleteness } from './completeness.repository';
 import {
   type CustomerChanges,
   getCustomerOrThrow,
   insertCustomer,
+  listCustomers,
+  listCustomersByIds,
   mergeCustomFields,
   reassignCustomers,
   retagCustomers,
@@ -20,7 +31,12 @@ import {
   setCustomersArchived,
   updateCustomerRow,
 } from './customers.repository';
-import type { CreateCustomerInput, UpdateCustomerInput } from './customers.schemas';
+import type {
+  CreateCustomerInput,
+  CustomerTimelineInput,
+  ListCustomersInput,
+  UpdateCustomerInput,
+} from './customers.schemas';
 
 /** A member acting in their tenant (scope.ts). */
 export type TenantScope = MemberScope;
@@ -165,4 +181,47 @@ export async function archiveCustomers(scope: TenantScope, ids: string[], archiv
   const changed = await setCustomersArchived(scope.trx, scope.tenantId, scope.access, unique, archived);
   if (changed !== unique.length) throw appError('CUSTOMER_NOT_FOUND');
   return { updated: changed };
+}
+
+// Reads
+
+export function listCustomerPage(scope: Scope, input: ListCustomersInput) {
+  return listCustomers(scope.trx, scope.tenantId, scope.access, input);
+}
+
+export function getCustomer(scope: Scope, id: string) {
+  return getCustomerOrThrow(scope.trx, scope.tenantId, scope.access, id);
+}
+
+/** Everything the 360 page shows: profile, contacts, recent orders and interactions, the first timeline page. */
+export async function getCustomerProfile(scope: Scope, id: string) {
+  const customer = await getCustomer(scope, id);
+  const contacts = await listContacts(scope, id);
+  const orders = await listOrders(scope, { customerId: id, includeVoid: true, limit: 20 });
+  const interactions = await listInteractions(scope, id, 20);
+  const timeline = await readTimeline(scope, id, 30, null);
+  return { customer, contacts, orders, interactions, timeline };
+}
+
+/** Completeness across the customers the member sees: average, share ≥ 90 %, stale ones. */
+export function summariseCompleteness(scope: Scope) {
+  return completenessSummary(scope.trx, scope.tenantId, scope.access);
+}
+
+/** Orders, interactions, field changes and stage moves of a customer the member sees, newest first. */
+export async function getCustomerTimeline(scope: Scope, input: CustomerTimelineInput) {
+  await getCustomer(scope, input.id);
+  return readTimeline(scope, input.id, input.limit, input.cursor);
+}
+
+/** The full value of one sensitive field; every reveal is written to the audit log. */
+export function revealSensitive(scope: Scope, customerId: string, field: string) {
+  return revealCustomerSecret(scope.trx, scope.tenantId, scope.access, customerId, field);
+}
+
+/** The visible customers whose national ID or bank card is exactly `value`, by blind index. */
+export async function findByIdentity(scope: Scope, value: string) {
+  const ids = await findCustomersByIdentity(scope.trx, scope.tenantId, value);
+  if (ids === null) return { items: [], recognised: false };
+  return { items: await listCustomersByIds(scope.trx, scope.tenantId, scope.access, ids), recognised: true };
 }

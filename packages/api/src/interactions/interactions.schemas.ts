@@ -1,7 +1,6 @@
 import { INTERACTION_KINDS, SENTIMENTS } from '@crm/db';
-import { userText } from '@crm/domain';
+import { dateInput, userText } from '@crm/domain';
 import { z } from 'zod';
-import { dateInput } from '../customers/customers.schemas';
 
 /** An interaction (a call, a visit, a message …) as every procedure returns it. */
 export const interactionOutput = z.object({

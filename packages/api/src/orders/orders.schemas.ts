@@ -1,7 +1,6 @@
 import { ORDER_STATUSES, PAYMENT_METHODS } from '@crm/db';
-import { userText } from '@crm/domain';
+import { dateInput, moneyInput, userText } from '@crm/domain';
 import { z } from 'zod';
-import { dateInput, moneyInput } from '../customers/customers.schemas';
 
 const lineInput = z.strictObject({
   product: userText({ required: true, max: 200 }),
