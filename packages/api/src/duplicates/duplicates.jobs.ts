@@ -1,7 +1,7 @@
 import { boundTransaction, type CrmDatabase, type Database, type Transaction } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import { jobScope } from '../scope';
-import { allTenantIds } from '../sensitive';
+import { allTenantIds } from '../sensitive/sensitive.service';
 import { failScan, type ScanTenantJobs, scanDuplicates } from './duplicates.service';
 
 /** The nightly scan of every tenant, and one tenant's scan (nightly or asked for). */

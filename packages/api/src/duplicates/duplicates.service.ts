@@ -7,7 +7,7 @@ import { refreshCustomerFacts } from '../customers/facts.repository';
 import { appError } from '../errors';
 import { decodeCursor, encodeCursor, UUID } from '../keyset';
 import type { MemberScope, Scope } from '../scope';
-import { getTenantCipher, writeCustomerSecrets } from '../sensitive';
+import { getCipher, writeSecrets } from '../sensitive/sensitive.service';
 import {
   type BriefRow,
   type DuplicateScan,
@@ -315,10 +315,9 @@ export async function mergeCustomers(scope: Scope, input: MergeInput): Promise<M
   const moved = await moveChildren(scope, survivor.id, merged.id);
 
   if (secretsToTake.length > 0) {
-    const cipher = await getTenantCipher(scope.trx, scope.tenantId);
-    await writeCustomerSecrets(
-      scope.trx,
-      scope.tenantId,
+    const cipher = await getCipher(scope);
+    await writeSecrets(
+      scope,
       survivor.id,
       secretsToTake.map((s) => ({ field: s.field, value: cipher.decrypt(s.field, merged.id, s.ciphertext) })),
     );

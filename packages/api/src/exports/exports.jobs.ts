@@ -1,7 +1,7 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import { jobScope } from '../scope';
-import { allTenantIds } from '../sensitive';
+import { allTenantIds } from '../sensitive/sensitive.service';
 import type { ExportRunJobs } from './exports.service';
 import { pruneExpiredExports } from './exports.service';
 import { runExport } from './run-export';

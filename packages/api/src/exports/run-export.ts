@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { AppError, appError } from '../errors';
 import type { Locale } from '../i18n';
 import { jobScope, type Scope } from '../scope';
-import { getTenantCipher, maskHint } from '../sensitive';
+import { getCipher, maskHint } from '../sensitive/sensitive.service';
 import type { ExportColumn } from './columns';
 import {
   copyQueries,
@@ -206,7 +206,7 @@ async function batches(database: CrmDatabase, plan: Plan, sink: FileSink, progre
  * in the batch, who saw which fields (never the values) — in the batch's transaction.
  */
 async function reveal(scope: Scope, plan: Plan, rows: RenderedRow[], secrets: ExportColumn[]) {
-  const cipher = await getTenantCipher(scope.trx, scope.tenantId);
+  const cipher = await getCipher(scope);
   const indexOf = new Map(plan.source.columns.map((column, index) => [column.key, index]));
   for (const row of rows) {
     secrets.forEach((column, secretIndex) => {

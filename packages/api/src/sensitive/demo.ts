@@ -1,6 +1,7 @@
 import type { CrmDatabase } from '@crm/db';
 import { luhnCheckDigit, nationalIdCheckCharacter } from '@crm/domain';
-import { writeCustomerSecrets } from './customer-secrets';
+import { jobScope } from '../scope';
+import { demoSecretTargets, writeSecrets } from './sensitive.service';
 
 /** Demo identity numbers with valid check characters (fictitious people, real formats). */
 function demoNationalId(index: number): string {
@@ -32,40 +33,28 @@ const SENSITIVE_CUSTOM_VALUES: Record<string, (index: number) => string> = {
  * A few of each demo tenant's customers get a national ID and a bank card, encrypted by the
  * same path as the product (so the demo shows masking, 查看 and the audit of reveals), and
  * the sensitive custom fields of the tenant's industry plugin (the legal representative's
- * national ID and the basic account number of corporate banking).
+ * national ID and the basic account number of corporate banking). Each tenant in a
+ * transaction of its own, as the system.
  */
 export async function seedDemoSecrets(database: CrmDatabase, tenantIds: readonly string[], perTenant = 4) {
   let seeded = 0;
   for (const tenantId of tenantIds) {
     await database.withTenant(tenantId, async (trx) => {
-      const customers = await trx
-        .selectFrom('customers')
-        .select('id')
-        .where('tenant_id', '=', tenantId)
-        .orderBy('kind', 'desc')
-        .orderBy('created_at')
-        .limit(perTenant)
-        .execute();
-      const sensitiveFields = await trx
-        .selectFrom('custom_field_definitions')
-        .select('key')
-        .where('tenant_id', '=', tenantId)
-        .where('sensitive', '=', true)
-        .where('archived_at', 'is', null)
-        .execute();
-      const custom = sensitiveFields.flatMap(({ key }) => {
+      const scope = jobScope(trx, tenantId);
+      const { customerIds, customKeys } = await demoSecretTargets(scope, perTenant);
+      const custom = customKeys.flatMap((key) => {
         const value = SENSITIVE_CUSTOM_VALUES[key];
         return value ? [{ key, value }] : [];
       });
-      for (const [index, customer] of customers.entries()) {
+      for (const [index, customerId] of customerIds.entries()) {
         const n = seeded + index;
-        await writeCustomerSecrets(trx, tenantId, customer.id, [
+        await writeSecrets(scope, customerId, [
           { field: 'national_id', value: demoNationalId(n) },
           ...(index % 2 === 0 ? [{ field: 'bank_card', value: demoBankCard(n) }] : []),
           ...custom.map(({ key, value }) => ({ field: `custom:${key}`, value: value(n) })),
         ]);
       }
-      seeded += customers.length;
+      seeded += customerIds.length;
     });
   }
   return seeded;

@@ -1,18 +1,22 @@
 /**
  * Sensitive fields: AES-256-GCM envelope encryption with a per-tenant data key wrapped by
  * the master key, blind indexes for exact-match search, and masking. What other
- * capabilities (import, export, duplicates) use:
+ * capabilities (import, export, duplicates) use — through sensitive.service, scope first:
  *
- * - `getTenantCipher(trx, tenantId)` → `{ encrypt(field, customerId, plaintext) →
+ * - `getCipher(scope)` → `{ encrypt(field, customerId, plaintext) →
  *   { ciphertext, keyVersion, blindIndex, hint }, decrypt(field, customerId, ciphertext),
  *   blindIndex(field, value) }` — the keys are unwrapped once per call, not per row;
  * - rows go to `customer_secrets (tenant_id, customer_id, field, ciphertext, key_version,
  *   blind_index, hint)`; fields are `national_id`, `bank_card` and `custom:<key>`;
  * - `maskHint(hint)` is what every response shows (`**** 1234`).
  *
- * Validate and normalise a value before encrypting it (`parseSensitiveValue`).
+ * Validate and normalise a value before encrypting it (`parseSensitiveValue`). This module
+ * also keeps the package's earlier entry points (`getTenantCipher(trx, tenantId)` …).
  */
-import { maskFromHint } from '@crm/domain';
+import type { Database, Transaction } from '@crm/db';
+import { jobScope } from '../scope';
+import type { TenantCipher } from './cipher';
+import { getCipher, type TenantCipherOptions } from './sensitive.service';
 
 export {
   BLIND_INDEX_HEX,
@@ -46,22 +50,30 @@ export {
   parseMasterKey,
 } from './keyring';
 export {
-  allTenantIds,
   type ReencryptProgress,
   reencryptTenant,
   rewrapTenantKeys,
   rotateTenantDataKey,
-} from './rotation';
+} from './sensitive.jobs';
 export {
   addDataKeyVersion,
+  allTenantIds,
   ENCRYPTIONS_ROTATE_AT,
   ENCRYPTIONS_WARN_AT,
-  getTenantCipher,
   type KeyEvent,
+  maskHint,
   onKeyEvent,
-} from './tenant-keys';
+} from './sensitive.service';
 
-/** The masked form of a stored hint: `**** 1234` (`****` when the hint is empty). */
-export function maskHint(hint: string | null | undefined): string {
-  return maskFromHint(hint);
+/**
+ * The tenant's cipher for this transaction (see `getCipher`).
+ * @deprecated Kept for callers not yet on the scope (and the package's export): use
+ * `getCipher(scope, options)` from sensitive.service.
+ */
+export function getTenantCipher(
+  trx: Transaction<Database>,
+  tenantId: string,
+  options: TenantCipherOptions = {},
+): Promise<TenantCipher> {
+  return getCipher(jobScope(trx, tenantId), options);
 }
