@@ -24,7 +24,6 @@ export {
   type ProfileStatus,
   type RefusedPlugin,
 } from './plugins/registry';
-export { pluginTierSource, retierTenantNow } from './plugins/tiering-port';
 export { REST_ROUTES, type RestRoute, type RestRouteId } from './rest/rest.routes';
 export { type AppRouter, appRouter, createCaller, listProcedures, type ProcedureInfo } from './root';
 export {
@@ -52,5 +51,6 @@ export {
   type TierPreview,
   type TierSource,
 } from './tiering/tiering.repository';
+export { pluginTierSource, retierTenantNow } from './tiering/tiering.service';
 export { registerTimelineSource, type TimelineSource } from './timeline/timeline.repository';
 export type { FieldError, Meta } from './trpc';

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { permittedProcedure, publicProcedure, router } from '../trpc';
 import {
   currentOutput,
@@ -8,6 +7,7 @@ import {
   historyOutput,
   previewInput,
   previewOutput,
+  profileChoicesOutput,
   resetInput,
   saveInput,
   saveOutput,
@@ -16,6 +16,7 @@ import {
 import {
   currentProfile,
   customerTier,
+  listProfileChoices,
   previewSettings,
   readSettings,
   resetSettings,
@@ -29,33 +30,21 @@ import {
  * preview a change, save it — a new version, and the tenant's customers re-tiered in the same
  * transaction — or go back to the defaults.
  */
-const labelsOutput = z.object({ 'zh-CN': z.string(), en: z.string() });
-
 export const industryRouter = router({
   /**
    * The industry profiles a new organisation may choose (sign-up, 新建企业): every plugin this
    * server loaded, in its configured order. Public: the sign-up page lists them.
    */
-  profiles: publicProcedure
-    .output(z.array(z.object({ id: z.string(), labels: labelsOutput, description: labelsOutput.nullable() })))
-    .query(({ ctx }) =>
-      ctx.plugins.plugins.map((plugin) => ({
-        id: plugin.id,
-        labels: { 'zh-CN': plugin.labels['zh-CN'], en: plugin.labels.en },
-        description: plugin.description
-          ? { 'zh-CN': plugin.description['zh-CN'], en: plugin.description.en }
-          : null,
-      })),
-    ),
+  profiles: publicProcedure.output(profileChoicesOutput).query(({ ctx }) => listProfileChoices(ctx.plugins)),
 
   /** The profile in use, or INDUSTRY_PROFILE_UNAVAILABLE's state when its plugin was refused. */
   current: permittedProcedure('customers.read')
     .output(currentOutput)
-    .query(({ ctx }) => currentProfile(ctx, ctx.plugins, ctx.locale)),
+    .query(({ ctx }) => currentProfile(ctx.scope, ctx.plugins)),
 
   settings: permittedProcedure('customers.read')
     .output(settingsOutput)
-    .query(({ ctx }) => readSettings(ctx, ctx.plugins)),
+    .query(({ ctx }) => readSettings(ctx.scope, ctx.plugins)),
 
   /**
    * How many customers would move between which tiers with these settings, and a sample of
@@ -64,27 +53,27 @@ export const industryRouter = router({
   preview: permittedProcedure('tenant.update')
     .input(previewInput)
     .output(previewOutput)
-    .mutation(({ ctx, input }) => previewSettings(ctx, ctx.plugins, input.settings)),
+    .mutation(({ ctx, input }) => previewSettings(ctx.scope, ctx.plugins, input.settings)),
 
   save: permittedProcedure('tenant.update')
     .input(saveInput)
     .output(saveOutput)
-    .mutation(({ ctx, input }) => saveSettings(ctx, ctx, ctx.plugins, ctx.auth.user.id, input)),
+    .mutation(({ ctx, input }) => saveSettings(ctx.scope, ctx, input)),
 
   reset: permittedProcedure('tenant.update')
     .input(resetInput)
     .output(saveOutput)
-    .mutation(({ ctx, input }) => resetSettings(ctx, ctx, ctx.plugins, ctx.auth.user.id, input)),
+    .mutation(({ ctx, input }) => resetSettings(ctx.scope, ctx, input)),
 
   /** Saved versions, newest first: who, when, what changed. */
   history: permittedProcedure('customers.read')
     .input(historyInput)
     .output(historyOutput)
-    .query(({ ctx, input }) => settingsHistory(ctx, ctx.plugins, input?.limit)),
+    .query(({ ctx, input }) => settingsHistory(ctx.scope, ctx.plugins, input?.limit)),
 
   /** A customer's tier, score and explanation (the rule, and each dimension's part). */
   customerTier: permittedProcedure('customers.read')
     .input(customerTierInput)
     .output(customerTierOutput)
-    .query(({ ctx, input }) => customerTier(ctx, ctx.plugins, input.customerId)),
+    .query(({ ctx, input }) => customerTier(ctx.scope, ctx.plugins, input.customerId)),
 });

@@ -121,3 +121,8 @@ export const customerTierOutput = z.object({
     }),
   ),
 });
+
+/** The profiles a new organisation may choose, in the server's configured order. */
+export const profileChoicesOutput = z.array(
+  z.object({ id: z.string(), labels, description: labels.nullable() }),
+);

@@ -5,7 +5,13 @@ import type { z } from 'zod';
 import type { ApiDependencies } from '../context';
 import { visibleCustomer } from '../customers/access';
 import { appError, translateError } from '../errors';
-import type { Locale } from '../i18n';
+import type { MemberScope, Scope } from '../scope';
+import {
+  enqueueRetier,
+  previewTenantTiers,
+  retierTenantNow,
+  TIERING_INLINE_LIMIT,
+} from '../tiering/tiering.service';
 import {
   checkSettings,
   defaultsOf,
@@ -16,21 +22,27 @@ import {
   tenantProfileId,
 } from './effective-settings';
 import type { HostPlugin } from './host-plugin';
+import {
+  countActiveCustomers,
+  insertSettingsVersion,
+  lockSettings,
+  selectCustomerTier,
+  selectPerson,
+  selectSettingsVersions,
+  selectTierMoves,
+} from './industry.repository';
 import type {
   currentOutput,
   customerTierOutput,
   historyOutput,
   previewOutput,
+  profileChoicesOutput,
   profileOutput,
   saveOutput,
   settingsOutput,
 } from './industry.schemas';
 import type { PluginRegistry } from './registry';
 import { type JsonObject, jsonEqual, mergeSettings, settingChanges } from './settings-merge';
-import { enqueueRetier, previewTenantTiers, retierTenantNow, TIERING_INLINE_LIMIT } from './tiering-port';
-
-type Trx = Transaction<Database>;
-type Tenant = { trx: Trx; tenantId: string };
 
 const labelsOf = (value: Labels | undefined | null) =>
   value ? { 'zh-CN': value['zh-CN'], en: value.en } : null;
@@ -52,11 +64,11 @@ export function profileOf(plugin: HostPlugin): z.infer<typeof profileOutput> {
 }
 
 export async function currentProfile(
-  { trx, tenantId }: Tenant,
+  scope: Scope,
   registry: PluginRegistry,
-  locale: Locale,
 ): Promise<z.infer<typeof currentOutput>> {
-  const profileId = await tenantProfileId(trx, tenantId);
+  const locale = scope.locale;
+  const profileId = await tenantProfileId(scope.trx, scope.tenantId);
   const status = registry.status(profileId);
   if (status.state === 'ok') return { state: 'ok', profileId, profile: profileOf(status.plugin) };
   return {
@@ -66,21 +78,11 @@ export async function currentProfile(
   };
 }
 
-async function personOf(trx: Trx, userId: string | null) {
-  if (!userId) return null;
-  const user = await trx
-    .selectFrom('users')
-    .select(['id', 'name'])
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  return user ? { id: user.id, name: user.name } : null;
-}
-
 export async function readSettings(
-  { trx, tenantId }: Tenant,
+  scope: Scope,
   registry: PluginRegistry,
 ): Promise<z.infer<typeof settingsOutput>> {
-  const effective = await effectiveSettings(trx, tenantId, registry);
+  const effective = await effectiveSettings(scope.trx, scope.tenantId, registry);
   const { plugin, stored } = effective;
   return {
     profile: profileOf(plugin),
@@ -91,13 +93,13 @@ export async function readSettings(
     settings: effective.settings,
     schema: settingsJsonSchema(plugin),
     changedAt: stored?.changedAt.toISOString() ?? null,
-    changedBy: await personOf(trx, stored?.changedBy ?? null),
+    changedBy: await selectPerson(scope, stored?.changedBy ?? null),
     storedInvalid: effective.invalidStored,
   };
 }
 
 export async function previewSettings(
-  { trx, tenantId }: Tenant,
+  { trx, tenantId }: Scope,
   registry: PluginRegistry,
   candidate: Record<string, unknown>,
 ): Promise<z.infer<typeof previewOutput>> {
@@ -109,97 +111,75 @@ export async function previewSettings(
   return { tiers: profileOf(plugin).tiers, ...preview };
 }
 
-async function assertVersion(trx: Trx, tenantId: string, expected: number): Promise<number> {
-  // One saver at a time per tenant: the version check and the insert cannot interleave.
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`industry-settings:${tenantId}`}, 0))`.execute(
-    trx,
-  );
-  const latest = await latestOverrides(trx, tenantId);
+async function assertVersion(scope: Scope, expected: number): Promise<number> {
+  await lockSettings(scope);
+  const latest = await latestOverrides(scope.trx, scope.tenantId);
   const current = latest?.version ?? 0;
   if (current !== expected) throw appError('INDUSTRY_SETTINGS_STALE', { version: current });
   return current;
 }
 
 async function storeAndRetier(
-  tenant: Tenant,
+  scope: MemberScope,
   dependencies: Pick<ApiDependencies, 'jobs'>,
   plugin: HostPlugin,
   settings: JsonObject,
   overrides: JsonObject,
-  meta: { version: number; userId: string; note: string | null },
+  meta: { version: number; note: string | null },
 ): Promise<z.infer<typeof saveOutput>> {
-  const { trx, tenantId } = tenant;
+  const { trx, tenantId, userId } = scope;
   const version = meta.version + 1;
-  await trx
-    .insertInto('tenant_plugin_settings')
-    .values({
-      tenant_id: tenantId,
-      version,
-      plugin_id: plugin.id,
-      overrides: JSON.stringify(overrides),
-      settings_version: plugin.settings.version,
-      changed_by: meta.userId,
-      note: meta.note,
-    })
-    .execute();
+  await insertSettingsVersion(scope, {
+    version,
+    pluginId: plugin.id,
+    overrides,
+    settingsVersion: plugin.settings.version,
+    changedBy: userId,
+    note: meta.note,
+  });
   if (!plugin.tierModel) return { version, retier: 'done', moved: 0 };
-  const customers = await trx
-    .selectFrom('customers')
-    .select(sql<string>`count(*)`.as('count'))
-    .where('tenant_id', '=', tenantId)
-    .where('archived_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  if (Number(customers.count) > TIERING_INLINE_LIMIT) {
+  if ((await countActiveCustomers(scope)) > TIERING_INLINE_LIMIT) {
     // A large tenant is re-tiered by the job queue right after this commits (the job reads
     // the settings in force then — these).
-    await enqueueRetier(dependencies.jobs, tenantId, meta.userId);
+    await enqueueRetier(dependencies.jobs, tenantId, userId);
     return { version, retier: 'queued', moved: null };
   }
   const moved = await retierTenantNow(trx, tenantId, plugin, settings, {
     reason: 'settings',
     settingsVersion: version,
-    changedBy: meta.userId,
+    changedBy: userId,
   });
   return { version, retier: 'done', moved };
 }
 
 export async function saveSettings(
-  tenant: Tenant,
-  dependencies: Pick<ApiDependencies, 'jobs'>,
-  registry: PluginRegistry,
-  userId: string,
+  scope: MemberScope,
+  dependencies: Pick<ApiDependencies, 'jobs' | 'plugins'>,
   input: { settings: Record<string, unknown>; expectedVersion: number; note?: string | undefined },
 ): Promise<z.infer<typeof saveOutput>> {
-  const plugin = await requireTenantPlugin(tenant.trx, tenant.tenantId, registry);
+  const plugin = await requireTenantPlugin(scope.trx, scope.tenantId, dependencies.plugins);
   const { settings, overrides } = checkSettings(plugin, input.settings);
-  const version = await assertVersion(tenant.trx, tenant.tenantId, input.expectedVersion);
-  return storeAndRetier(tenant, dependencies, plugin, settings, overrides, {
+  const version = await assertVersion(scope, input.expectedVersion);
+  return storeAndRetier(scope, dependencies, plugin, settings, overrides, {
     version,
-    userId,
     note: input.note || null,
   });
 }
 
 export async function resetSettings(
-  tenant: Tenant,
-  dependencies: Pick<ApiDependencies, 'jobs'>,
-  registry: PluginRegistry,
-  userId: string,
+  scope: MemberScope,
+  dependencies: Pick<ApiDependencies, 'jobs' | 'plugins'>,
   input: { expectedVersion: number; note?: string | undefined },
 ): Promise<z.infer<typeof saveOutput>> {
-  const plugin = await requireTenantPlugin(tenant.trx, tenant.tenantId, registry);
-  const version = await assertVersion(tenant.trx, tenant.tenantId, input.expectedVersion);
+  const plugin = await requireTenantPlugin(scope.trx, scope.tenantId, dependencies.plugins);
+  const version = await assertVersion(scope, input.expectedVersion);
   return storeAndRetier(
-    tenant,
+    scope,
     dependencies,
     plugin,
     defaultsOf(plugin),
     {},
-    {
-      version,
-      userId,
-      note: input.note || null,
-    },
+    { version, note: input.note || null },
   );
 }
 
@@ -209,27 +189,11 @@ export async function resetSettings(
  * setting that went back to its default).
  */
 export async function settingsHistory(
-  { trx, tenantId }: Tenant,
+  scope: Scope,
   registry: PluginRegistry,
   limit = 50,
 ): Promise<z.infer<typeof historyOutput>> {
-  const rows = await trx
-    .selectFrom('tenant_plugin_settings as s')
-    .leftJoin('users as u', 'u.id', 's.changed_by')
-    .select([
-      's.version',
-      's.plugin_id',
-      's.overrides',
-      's.settings_version',
-      's.changed_at',
-      's.changed_by',
-      's.note',
-      'u.name as changed_by_name',
-    ])
-    .where('s.tenant_id', '=', tenantId)
-    .orderBy('s.version', 'desc')
-    .limit(limit + 1)
-    .execute();
+  const rows = await selectSettingsVersions(scope, limit + 1);
   const entries = rows.map((row, index) => {
     const previous = rows[index + 1];
     const plugin = registry.get(row.plugin_id);
@@ -255,19 +219,13 @@ export async function settingsHistory(
 
 /** A customer's tier, score and explanation, with the moves that led there (record access applies). */
 export async function customerTier(
-  { trx, tenantId, access }: Tenant & { access: Parameters<typeof visibleCustomer>[0] },
+  scope: Scope,
   registry: PluginRegistry,
   customerId: string,
 ): Promise<z.infer<typeof customerTierOutput>> {
-  const customer = await trx
-    .selectFrom('customers')
-    .select(['tier', 'tier_score', 'tier_explanation', 'tier_changed_at', 'tier_settings_version'])
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', customerId)
-    .where(visibleCustomer(access))
-    .executeTakeFirst();
+  const customer = await selectCustomerTier(scope, customerId);
   if (!customer) throw appError('CUSTOMER_NOT_FOUND');
-  const profileId = await tenantProfileId(trx, tenantId);
+  const profileId = await tenantProfileId(scope.trx, scope.tenantId);
   const plugin = registry.get(profileId);
   const profile = plugin ? profileOf(plugin) : null;
   const tier = profile?.tiers.find((candidate) => candidate.key === customer.tier);
@@ -278,14 +236,7 @@ export async function customerTier(
       dimensionLabels[dimension.key] = { 'zh-CN': dimension.labels['zh-CN'], en: dimension.labels.en };
     }
   }
-  const history = await trx
-    .selectFrom('tier_history')
-    .select(['from_tier', 'to_tier', 'score', 'reason', 'changed_at'])
-    .where('tenant_id', '=', tenantId)
-    .where('customer_id', '=', customerId)
-    .orderBy('changed_at', 'desc')
-    .limit(20)
-    .execute();
+  const history = await selectTierMoves(scope, customerId, 20);
   return {
     tier: customer.tier,
     tierLabels: tier?.labels ?? null,
@@ -302,4 +253,15 @@ export async function customerTier(
       changedAt: row.changed_at.toISOString(),
     })),
   };
+}
+
+/** Every profile this server loaded, for sign-up and 新建企业. */
+export function listProfileChoices(registry: PluginRegistry): z.infer<typeof profileChoicesOutput> {
+  return registry.plugins.map((plugin) => ({
+    id: plugin.id,
+    labels: { 'zh-CN': plugin.labels['zh-CN'], en: plugin.labels.en },
+    description: plugin.description
+      ? { 'zh-CN': plugin.description['zh-CN'], en: plugin.description.en }
+      : null,
+  }));
 }

@@ -1,14 +1,14 @@
 import type { Database, TierChangeReason, Transaction } from '@crm/db';
 import { tierModelOf } from '@crm/plugin-sdk';
 import type { ApiDependencies } from '../context';
-import { previewTiering, retierTenant, type TierSource } from '../tiering/tiering.repository';
-import { effectiveSettings } from './effective-settings';
-import type { HostPlugin } from './host-plugin';
-import type { PluginRegistry } from './registry';
-import type { JsonObject } from './settings-merge';
+import { effectiveSettings } from '../plugins/effective-settings';
+import type { HostPlugin } from '../plugins/host-plugin';
+import type { PluginRegistry } from '../plugins/registry';
+import type { JsonObject } from '../plugins/settings-merge';
+import { previewTiering, retierTenant, type TierSource } from './tiering.repository';
 
 /**
- * Where the industry settings meet the tiering engine (packages/api/src/tiering): the
+ * The tiering use cases — where the industry settings meet the tier model: the
  * preview of a change, the re-tier a save performs, and the tier source the re-tier jobs use.
  */
 

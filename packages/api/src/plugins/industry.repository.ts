@@ -1,0 +1,105 @@
+import { sql } from 'kysely';
+import { visibleCustomer } from '../customers/access';
+import type { Scope } from '../scope';
+
+/**
+ * Every query of the industry profile's settings: the versioned overrides, who saved them,
+ * and a customer's tier with its moves. Scope first.
+ */
+
+export async function selectPerson(scope: Scope, userId: string | null) {
+  if (!userId) return null;
+  const user = await scope.trx
+    .selectFrom('users')
+    .select(['id', 'name'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return user ? { id: user.id, name: user.name } : null;
+}
+
+/** One saver at a time per tenant: the version check and the insert cannot interleave. */
+export async function lockSettings(scope: Scope): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`industry-settings:${scope.tenantId}`}, 0))`.execute(
+    scope.trx,
+  );
+}
+
+export async function insertSettingsVersion(
+  scope: Scope,
+  values: {
+    version: number;
+    pluginId: string;
+    overrides: unknown;
+    settingsVersion: number;
+    changedBy: string;
+    note: string | null;
+  },
+): Promise<void> {
+  await scope.trx
+    .insertInto('tenant_plugin_settings')
+    .values({
+      tenant_id: scope.tenantId,
+      version: values.version,
+      plugin_id: values.pluginId,
+      overrides: JSON.stringify(values.overrides),
+      settings_version: values.settingsVersion,
+      changed_by: values.changedBy,
+      note: values.note,
+    })
+    .execute();
+}
+
+/** The tenant's customers that are not archived. */
+export async function countActiveCustomers(scope: Scope): Promise<number> {
+  const customers = await scope.trx
+    .selectFrom('customers')
+    .select(sql<string>`count(*)`.as('count'))
+    .where('tenant_id', '=', scope.tenantId)
+    .where('archived_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(customers.count);
+}
+
+/** Saved versions, newest first, with their saver's name. */
+export function selectSettingsVersions(scope: Scope, limit: number) {
+  return scope.trx
+    .selectFrom('tenant_plugin_settings as s')
+    .leftJoin('users as u', 'u.id', 's.changed_by')
+    .select([
+      's.version',
+      's.plugin_id',
+      's.overrides',
+      's.settings_version',
+      's.changed_at',
+      's.changed_by',
+      's.note',
+      'u.name as changed_by_name',
+    ])
+    .where('s.tenant_id', '=', scope.tenantId)
+    .orderBy('s.version', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** A customer's tier columns, when the actor sees the customer. */
+export function selectCustomerTier(scope: Scope, customerId: string) {
+  return scope.trx
+    .selectFrom('customers')
+    .select(['tier', 'tier_score', 'tier_explanation', 'tier_changed_at', 'tier_settings_version'])
+    .where('tenant_id', '=', scope.tenantId)
+    .where('id', '=', customerId)
+    .where(visibleCustomer(scope.access))
+    .executeTakeFirst();
+}
+
+/** A customer's latest tier moves, newest first. */
+export function selectTierMoves(scope: Scope, customerId: string, limit: number) {
+  return scope.trx
+    .selectFrom('tier_history')
+    .select(['from_tier', 'to_tier', 'score', 'reason', 'changed_at'])
+    .where('tenant_id', '=', scope.tenantId)
+    .where('customer_id', '=', customerId)
+    .orderBy('changed_at', 'desc')
+    .limit(limit)
+    .execute();
+}
