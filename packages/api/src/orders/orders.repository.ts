@@ -8,9 +8,9 @@ import {
   sql,
 } from 'kysely';
 import { type RecordAccess, visibleCustomer } from '../customers/access';
-import { decodeTimestampCursor, encodeTimestampCursor, violatedConstraint } from '../keyset';
-import { jobScope, type Scope } from '../scope';
-import type { ListOrdersInput, OrderFilters, OrderOutput, OrderPageOutput } from './orders.schemas';
+import { violatedConstraint } from '../keyset';
+import type { Scope } from '../scope';
+import type { OrderFilters, OrderOutput } from './orders.schemas';
 
 /**
  * Every query of orders. Functions take the scope first (its executor, tenant and record
@@ -102,32 +102,6 @@ export function selectOrderPage(
     );
   }
   return query.orderBy('orders.ordered_at', 'desc').orderBy('orders.id', 'desc').limit(limit).execute();
-}
-
-/**
- * A customer's orders (or every visible one), a page at a time.
- * @deprecated Kept for callers not yet on the scope: use `listOrders(scope, input)` from
- * orders.service.
- */
-export async function listOrders(
-  trx: Transaction<Database>,
-  tenantId: string,
-  access: RecordAccess,
-  input: ListOrdersInput,
-): Promise<OrderPageOutput> {
-  const scope = { ...jobScope(trx, tenantId), access };
-  const rows = await selectOrderPage(
-    scope,
-    input,
-    input.cursor ? decodeTimestampCursor(input.cursor) : null,
-    input.limit + 1,
-  );
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toOrderOutput),
-    nextCursor: rows.length > input.limit && last ? encodeTimestampCursor(last.sort_key, last.id) : null,
-  };
 }
 
 /** Start of a local day as a timestamptz. */
