@@ -45,3 +45,15 @@ export const tenantSummaryOutput = z.object({
 });
 
 export const signedInOutput = z.object({ user: userOutput, activeTenantId: z.uuid().nullable() });
+
+export const sessionOutput = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  lastActiveAt: z.string(),
+  expiresAt: z.string(),
+  current: z.boolean(),
+});
+export const okOutput = z.object({ ok: z.literal(true) });
+export const signedOutOthersOutput = z.object({ signedOut: z.number().int() });
+export const revokeSessionInput = z.strictObject({ id: z.string().regex(/^[0-9a-f]{32}$/) });
+export const signUpOutput = signedInOutput.extend({ tenant: tenantSummaryOutput });

@@ -2,7 +2,10 @@ import {
   checkPasswordPolicy,
   createSession,
   hashPassword,
+  invalidateSession,
   invalidateUserSessions,
+  listUserSessions,
+  publicSessionId,
   verifyAgainstDummy,
   verifyPassword,
 } from '@crm/auth';
@@ -11,7 +14,22 @@ import type { Context } from '../context';
 import { appError } from '../errors';
 import { syncPluginCustomFields } from '../plugins/custom-fields-sync';
 import type { PluginRegistry } from '../plugins/registry';
+import {
+  insertTenantAndOwner,
+  insertUser,
+  selectFirstTenantId,
+  selectPasswordHash,
+  selectUserByEmail,
+  updatePassword,
+} from './auth.repository';
 import type { SignInInput, SignUpInput } from './auth.schemas';
+
+/**
+ * Signing up, in and out, and a user's sessions. Auth works before a tenant is in scope, so
+ * its use cases take the request's context (the session, the cookie setter, the rate
+ * limiter) rather than a tenant `Scope`.
+ */
+type SignedIn = Context & { auth: NonNullable<Context['auth']> };
 
 export function assertPasswordAcceptable(password: string, field = 'password'): void {
   const problem = checkPasswordPolicy(password);
@@ -52,11 +70,7 @@ export async function insertTenantWithOwner(
   if (plugins && plugins.status(tenant.industry).state === 'unknown') {
     throw appError('INDUSTRY_PROFILE_UNKNOWN', { profile: tenant.industry }, 'industry');
   }
-  const row = await trx.insertInto('tenants').values(tenant).returningAll().executeTakeFirstOrThrow();
-  await trx
-    .insertInto('memberships')
-    .values({ tenant_id: tenant.id, user_id: userId, role: 'owner' })
-    .execute();
+  const row = await insertTenantAndOwner(trx, tenant, userId);
   const plugin = plugins?.get(tenant.industry);
   if (plugin) await syncPluginCustomFields(trx, tenant.id, plugin);
   return row;
@@ -69,9 +83,7 @@ export async function insertTenantWithOwner(
 export async function signUp(ctx: Context, input: SignUpInput) {
   assertPasswordAcceptable(input.password);
   await assertNotRateLimited(ctx, input.email);
-  const existing = await ctx.database.withScope({}, (trx) =>
-    trx.selectFrom('users').selectAll().where('email', '=', input.email).executeTakeFirst(),
-  );
+  const existing = await ctx.database.withScope({}, (trx) => selectUserByEmail(trx, input.email));
   let passwordHash: string | null = null;
   if (existing) {
     if (existing.disabled_at || !(await verifyPassword(existing.password_hash, input.password))) {
@@ -89,17 +101,13 @@ export async function signUp(ctx: Context, input: SignUpInput) {
       async (trx) => {
         const user =
           existing ??
-          (await trx
-            .insertInto('users')
-            .values({
-              id: userId,
-              email: input.email,
-              name: input.name,
-              password_hash: passwordHash ?? '',
-              locale: ctx.locale,
-            })
-            .returningAll()
-            .executeTakeFirstOrThrow());
+          (await insertUser(trx, {
+            id: userId,
+            email: input.email,
+            name: input.name,
+            passwordHash: passwordHash ?? '',
+            locale: ctx.locale,
+          }));
         const tenant = await insertTenantWithOwner(
           trx,
           { id: tenantId, name: input.tenantName, industry: input.industry },
@@ -131,9 +139,7 @@ export async function signUp(ctx: Context, input: SignUpInput) {
 
 export async function signIn(ctx: Context, input: SignInInput) {
   await assertNotRateLimited(ctx, input.email);
-  const user = await ctx.database.withScope({}, (trx) =>
-    trx.selectFrom('users').selectAll().where('email', '=', input.email).executeTakeFirst(),
-  );
+  const user = await ctx.database.withScope({}, (trx) => selectUserByEmail(trx, input.email));
   const valid = user
     ? user.disabled_at === null && (await verifyPassword(user.password_hash, input.password))
     : await verifyAgainstDummy(input.password);
@@ -147,13 +153,7 @@ export async function signIn(ctx: Context, input: SignInInput) {
   }
   await ctx.rateLimiter.recordSuccess(input.email);
   const activeTenantId = await ctx.database.withScope({ userId: user.id }, async (trx) => {
-    const membership = await trx
-      .selectFrom('memberships')
-      .select('tenant_id')
-      .where('user_id', '=', user.id)
-      .orderBy('created_at')
-      .executeTakeFirst();
-    const tenantId = membership?.tenant_id ?? null;
+    const tenantId = await selectFirstTenantId(trx, user.id);
     await startSession(ctx, trx, user.id, tenantId);
     return tenantId;
   });
@@ -162,16 +162,10 @@ export async function signIn(ctx: Context, input: SignInInput) {
 }
 
 /** Changing the password signs out every session, this one included, then issues a fresh one. */
-export async function changePassword(
-  ctx: Context & { auth: NonNullable<Context['auth']> },
-  currentPassword: string,
-  newPassword: string,
-) {
+export async function changePassword(ctx: SignedIn, currentPassword: string, newPassword: string) {
   const { user, session } = ctx.auth;
   await assertNotRateLimited(ctx, user.email);
-  const stored = await ctx.database.withScope({}, (trx) =>
-    trx.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow(),
-  );
+  const stored = await ctx.database.withScope({}, (trx) => selectPasswordHash(trx, user.id));
   if (!(await verifyPassword(stored.password_hash, currentPassword))) {
     await ctx.rateLimiter.recordFailure(user.email, ctx.clientIp);
     throw appError('CURRENT_PASSWORD_WRONG', {}, 'currentPassword');
@@ -179,11 +173,7 @@ export async function changePassword(
   assertPasswordAcceptable(newPassword, 'newPassword');
   const passwordHash = await hashPassword(newPassword);
   await ctx.database.withScope({ userId: user.id }, async (trx) => {
-    await trx
-      .updateTable('users')
-      .set({ password_hash: passwordHash, password_changed_at: new Date() })
-      .where('id', '=', user.id)
-      .execute();
+    await updatePassword(trx, user.id, passwordHash);
     await invalidateUserSessions(trx, user.id);
     await startSession(ctx, trx, user.id, session.active_tenant_id);
   });
@@ -191,4 +181,66 @@ export async function changePassword(
     { event: 'auth.password_changed', requestId: ctx.requestId, userId: user.id },
     'password changed',
   );
+}
+
+export async function signOut(ctx: SignedIn) {
+  await ctx.database.withScope({}, (trx) => invalidateSession(trx, ctx.auth.session.id));
+  ctx.clearSessionCookie();
+  ctx.logger.info(
+    { event: 'auth.sign_out', requestId: ctx.requestId, userId: ctx.auth.user.id },
+    'signed out',
+  );
+  return { ok: true as const };
+}
+
+export async function signOutOtherSessions(ctx: SignedIn) {
+  const signedOut = await ctx.database.withScope({}, (trx) =>
+    invalidateUserSessions(trx, ctx.auth.user.id, ctx.auth.session.id),
+  );
+  ctx.logger.info({
+    event: 'auth.sign_out_others',
+    requestId: ctx.requestId,
+    userId: ctx.auth.user.id,
+    signedOut,
+  });
+  return { signedOut };
+}
+
+/** The caller's signed-in browsers (ASVS 5 7.5.2), by a public handle that is no credential. */
+export async function listSessions(ctx: SignedIn) {
+  const sessions = await ctx.database.withoutTenant((db) => listUserSessions(db, ctx.auth.user.id));
+  return sessions.map((session) => ({
+    id: session.publicId,
+    createdAt: session.created_at.toISOString(),
+    lastActiveAt: session.last_active_at.toISOString(),
+    expiresAt: session.expires_at.toISOString(),
+    current: session.id === ctx.auth.session.id,
+  }));
+}
+
+export async function revokeSession(ctx: SignedIn, publicId: string) {
+  await ctx.database.withScope({}, async (trx) => {
+    const target = (await listUserSessions(trx, ctx.auth.user.id)).find(
+      (session) => session.publicId === publicId,
+    );
+    if (!target) throw appError('SESSION_NOT_FOUND');
+    await invalidateSession(trx, target.id);
+  });
+  if (publicId === publicSessionId(ctx.auth.session.id)) ctx.clearSessionCookie();
+  return { ok: true as const };
+}
+
+/** The signed-in user, or null: the web app's first call. */
+export function currentUser(ctx: Context) {
+  return ctx.auth
+    ? {
+        user: {
+          id: ctx.auth.user.id,
+          name: ctx.auth.user.name,
+          email: ctx.auth.user.email,
+          locale: ctx.auth.user.locale,
+        },
+        activeTenantId: ctx.auth.session.active_tenant_id,
+      }
+    : null;
 }
