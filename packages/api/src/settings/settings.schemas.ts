@@ -1,5 +1,5 @@
+import { moneyInput } from '@crm/domain';
 import { z } from 'zod';
-import { moneyInput } from '../customers/customers.schemas';
 
 /** The thresholds and weights that turn a tenant's data into stages, system tags and completeness. */
 export const customerRulesOutput = z.object({
