@@ -22,8 +22,10 @@ import type {
 } from './contacts.schemas';
 
 /**
- * The contact persons of customers (a company has many). Customers' own reads and
- * completeness are reached through their repository: customers.service offers neither yet.
+ * The contact persons of customers (a company has many).
+ * The customer is read (and its completeness refreshed) through customers' repositories,
+ * not customers.service: that service calls this one for the 360 page, and the other way
+ * round would be an import cycle.
  */
 
 function toOutput(row: Contact): ContactOutput {

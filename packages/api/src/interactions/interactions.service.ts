@@ -13,8 +13,10 @@ import type {
 } from './interactions.schemas';
 
 /**
- * Touches with customers: calls, visits, messages. Customers' own reads and derived facts are
- * reached through their repositories: customers.service offers neither yet.
+ * Touches with customers: calls, visits, messages.
+ * The customer is read (and its derived facts refreshed) through customers' repositories,
+ * not customers.service: that service calls this one for the 360 page, and the other way
+ * round would be an import cycle.
  */
 
 /** Logs a touch from the customer page, by the acting member: kind and summary are all it needs. */
