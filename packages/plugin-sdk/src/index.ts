@@ -22,6 +22,7 @@ export {
 } from './define-plugin';
 export {
   bilingual,
+  keepValidOverrides,
   LABEL_PROPERTIES,
   type Labels,
   LOCALES,

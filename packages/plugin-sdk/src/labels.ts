@@ -55,3 +55,25 @@ export function settingsIssue(zh: string, en: string, path?: (string | number)[]
 export function settingsGroup<Shape extends z.ZodRawShape>(shape: Shape, labels: Labels, help: Labels) {
   return z.object(shape).meta({ labels, help });
 }
+
+/**
+ * The migration a settings schema's first versions need (`settings.migrate`): stored
+ * overrides → overrides of the current version, keeping each top-level group that still
+ * parses and dropping unknown or malformed ones (zod fills the defaults, which the host
+ * takes out again when it stores the difference). Idempotent. A later version that renames
+ * a setting does that first, then calls this.
+ *
+ * ```ts
+ * settings: { schema, version: 1, migrate: (_from, overrides) => keepValidOverrides(schema, overrides) }
+ * ```
+ */
+export function keepValidOverrides<Shape extends z.ZodRawShape>(
+  schema: z.ZodObject<Shape>,
+  overrides: Readonly<Record<string, unknown>>,
+): z.input<z.ZodObject<Shape>> {
+  const shape = schema.shape as unknown as Record<string, z.ZodType>;
+  const kept = Object.fromEntries(
+    Object.entries(overrides).filter(([key, value]) => shape[key]?.safeParse(value).success === true),
+  );
+  return schema.partial().parse(kept) as z.input<z.ZodObject<Shape>>;
+}

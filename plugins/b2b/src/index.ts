@@ -1,4 +1,10 @@
-import { definePlugin, settingsGroup as group, type Labels, bilingual as text } from '@crm/plugin-sdk';
+import {
+  definePlugin,
+  settingsGroup as group,
+  keepValidOverrides,
+  type Labels,
+  bilingual as text,
+} from '@crm/plugin-sdk';
 import { z } from 'zod';
 
 /*
@@ -271,19 +277,13 @@ export const B2B_SETTINGS_VERSION = 1;
 
 /**
  * Stored overrides → settings of the current version. Version 1 is the first, so there is
- * nothing to rename yet: unknown or malformed groups are dropped and the rest parsed (zod
- * fills the defaults, which the host takes out again when it stores the difference).
- * Idempotent: migrating its own output returns it unchanged.
+ * nothing to rename yet: the SDK's runner keeps the groups that still parse.
  */
 export function migrateB2bSettings(
   _fromVersion: number,
   overrides: Readonly<Record<string, unknown>>,
 ): z.input<typeof b2bSettingsSchema> {
-  const shape: Record<string, z.ZodType> = b2bSettingsSchema.shape;
-  const kept = Object.fromEntries(
-    Object.entries(overrides).filter(([key, value]) => shape[key]?.safeParse(value).success === true),
-  );
-  return b2bSettingsSchema.partial().parse(kept);
+  return keepValidOverrides(b2bSettingsSchema, overrides);
 }
 
 const STRATEGIC = 'b2b_strategic';
