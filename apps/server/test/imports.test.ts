@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getTenantCipher, runImport } from '@crm/api';
+import { getCipher, jobScope, runImport } from '@crm/api';
 import { sql } from '@crm/db';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -608,7 +608,7 @@ describe('orders, interactions, workbooks and sensitive fields', () => {
         ['national_id', '002X'],
       ]);
       const customer = await trx.selectFrom('customers').select('id').executeTakeFirstOrThrow();
-      const cipher = await getTenantCipher(trx, t.tenantId);
+      const cipher = await getCipher(jobScope(trx, t.tenantId));
       for (const secret of secrets) {
         expect(secret.customer_id).toBe(customer.id);
         expect(secret.ciphertext).not.toContain('1949');

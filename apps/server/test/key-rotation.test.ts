@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import {
   createKeyring,
   generateMasterKey,
-  getTenantCipher,
+  getCipher,
   installKeyring,
+  jobScope,
   type KeyEvent,
   type Keyring,
   onKeyEvent,
@@ -43,7 +44,7 @@ async function unreadable(
   keyring: Keyring,
 ): Promise<{ unreadable: number; byVersion: Record<number, number> }> {
   return server.database.withTenant(tenant.tenantId, async (trx) => {
-    const cipher = await getTenantCipher(trx, tenant.tenantId, { keyring });
+    const cipher = await getCipher(jobScope(trx, tenant.tenantId), { keyring });
     const stored = await trx
       .selectFrom('customer_secrets')
       .innerJoin('customers', (join) =>
@@ -95,7 +96,7 @@ beforeAll(async () => {
       .select(['id', 'customer_number'])
       .where('tenant_id', '=', tenant.tenantId)
       .execute();
-    const cipher = await getTenantCipher(trx, tenant.tenantId);
+    const cipher = await getCipher(jobScope(trx, tenant.tenantId));
     const encrypted = customers.map((customer) => ({
       id: customer.id,
       ...cipher.encrypt('custom:note', customer.id, plaintextOf(Number(customer.customer_number))),
@@ -189,7 +190,7 @@ describe('key rotation (T4.4)', () => {
         .execute(),
     );
     const version = await server.database.withTenant(tenant.tenantId, async (trx) => {
-      const cipher = await getTenantCipher(trx, tenant.tenantId);
+      const cipher = await getCipher(jobScope(trx, tenant.tenantId));
       return cipher.currentVersion;
     });
     expect(version).toBe(3);

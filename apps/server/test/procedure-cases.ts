@@ -1,4 +1,4 @@
-import { mergeCustomers, writeCustomerSecrets } from '@crm/api';
+import { jobScope, mergeCustomers, writeSecrets } from '@crm/api';
 import { createSession, generateSecureRandomString, hashSecret, publicSessionId } from '@crm/auth';
 import type { Role } from '@crm/db';
 import type { SeededTenant, SeededUser, TestServer } from './helpers';
@@ -493,7 +493,7 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     input: async (context) => {
       const customerId = await ownCustomer(context);
       await context.server.database.withTenant(context.tenant.tenantId, (trx) =>
-        writeCustomerSecrets(trx, context.tenant.tenantId, customerId, [
+        writeSecrets(jobScope(trx, context.tenant.tenantId), customerId, [
           { field: 'national_id', value: '11010519491231002X' },
         ]),
       );

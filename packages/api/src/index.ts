@@ -26,11 +26,12 @@ export {
 } from './plugins/registry';
 export { REST_ROUTES, type RestRoute, type RestRouteId } from './rest/rest.routes';
 export { type AppRouter, appRouter, createCaller, listProcedures, type ProcedureInfo } from './root';
+export { jobScope, type MemberScope, type Scope } from './scope';
 export {
   allTenantIds,
   createKeyring,
   generateMasterKey,
-  getTenantCipher,
+  getCipher,
   hasInstalledKeyring,
   installKeyring,
   type KeyEvent,
@@ -42,7 +43,7 @@ export {
   rewrapTenantKeys,
   rotateTenantDataKey,
   seedDemoSecrets,
-  writeCustomerSecrets,
+  writeSecrets,
 } from './sensitive';
 export {
   previewTiering,

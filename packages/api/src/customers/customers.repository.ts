@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { appError } from '../errors';
 import { decodeCursor, encodeCursor, UUID, violatedConstraint } from '../keyset';
 import type { Scope } from '../scope';
-import { findCustomersByIdentity, maskedSecrets, secretHintsColumn } from '../sensitive/customer-secrets';
+import { maskedSecrets, secretHintsColumn } from '../sensitive/customer-secrets';
 import { type RecordAccess, visibleCustomer } from './access';
 import { staleCondition } from './completeness.repository';
 import type { CustomerListItem, CustomerOutput, CustomerSort, ListCustomersInput } from './customers.schemas';
@@ -101,11 +101,11 @@ export async function listCustomers(
   tenantId: string,
   access: RecordAccess,
   input: ListCustomersInput,
+  /** Customers whose national ID or card number is exactly the search (by blind index), if it is one. */
+  identityMatches: string[] | null = null,
 ) {
   const definitions = needsDefinitions(input) ? await loadDefinitions(trx, tenantId) : new Map();
   const spec = sortSpecOf(input.sort, definitions);
-  // A whole national ID or card number is also looked up exactly, by blind index.
-  const identityMatches = input.search ? await findCustomersByIdentity(trx, tenantId, input.search) : null;
   let query = selectCustomerSummaries(trx, tenantId, access).where(
     customerConditions(tenantId, input, definitions, identityMatches),
   );

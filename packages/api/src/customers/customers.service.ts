@@ -1,19 +1,15 @@
 import type { Database, Transaction } from '@crm/db';
 import { normalizeChinesePhone, normalizeCreditCode } from '@crm/domain';
 import { listContacts } from '../contacts/contacts.service';
-import { listCustomFieldDefinitions } from '../custom-fields/custom-fields.repository';
+import { listDefinitions } from '../custom-fields/custom-fields.service';
 import { validateCustomValues } from '../custom-fields/values';
 import { recordCandidatesFor } from '../duplicates/pairs';
 import { appError } from '../errors';
 import { listInteractions } from '../interactions/interactions.service';
 import { listOrders } from '../orders/orders.service';
 import type { MemberScope, Scope } from '../scope';
-import {
-  findCustomersByIdentity,
-  revealCustomerSecret,
-  secretChangesOf,
-  writeCustomerSecrets,
-} from '../sensitive/customer-secrets';
+import { secretChangesOf } from '../sensitive/customer-secrets';
+import { findCustomerIdsByIdentity, revealSecret, writeSecrets } from '../sensitive/sensitive.service';
 import { assertTagsExist } from '../tags/tags.service';
 import { readTimeline } from '../timeline/timeline.service';
 import type { RecordAccess } from './access';
@@ -99,7 +95,7 @@ async function splitSensitive(
   input: Pick<CreateCustomerInput, 'nationalId' | 'bankCard' | 'customFields'>,
   mode: 'create' | 'update',
 ) {
-  const definitions = await listCustomFieldDefinitions(scope.trx, scope.tenantId);
+  const definitions = await listDefinitions(scope);
   const values = validateCustomValues(definitions, input.customFields ?? {}, mode);
   return secretChangesOf(input, definitions, values);
 }
@@ -118,7 +114,7 @@ export async function createCustomer(scope: TenantScope, input: CreateCustomerIn
     tag_ids: tagIds,
     custom_fields: JSON.stringify(stored),
   });
-  await writeCustomerSecrets(scope.trx, scope.tenantId, id, secrets);
+  await writeSecrets(scope, id, secrets);
   await refreshCompleteness(scope.trx, scope.tenantId, [id]);
   // Saved despite the form's duplicate warning: the pairs go to the review queue.
   await recordCandidatesFor(scope.trx, scope.tenantId, [id], 'create');
@@ -142,10 +138,7 @@ export async function updateCustomer(scope: TenantScope, input: UpdateCustomerIn
     await mergeCustomFields(trx, tenantId, id, sensitive.custom);
   }
   // A changed sensitive value is a change of the customer (its updated time moves).
-  if (
-    (await writeCustomerSecrets(trx, tenantId, id, sensitive.changes)) &&
-    Object.keys(columns).length === 0
-  ) {
+  if ((await writeSecrets(scope, id, sensitive.changes)) && Object.keys(columns).length === 0) {
     await updateCustomerRow(trx, tenantId, id, {});
   }
   await refreshCompleteness(trx, tenantId, [id]);
@@ -185,8 +178,10 @@ export async function archiveCustomers(scope: TenantScope, ids: string[], archiv
 
 // Reads
 
-export function listCustomerPage(scope: Scope, input: ListCustomersInput) {
-  return listCustomers(scope.trx, scope.tenantId, scope.access, input);
+export async function listCustomerPage(scope: Scope, input: ListCustomersInput) {
+  // A whole national ID or card number is also looked up exactly, by blind index.
+  const identityMatches = input.search ? await findCustomerIdsByIdentity(scope, input.search) : null;
+  return listCustomers(scope.trx, scope.tenantId, scope.access, input, identityMatches);
 }
 
 export function getCustomer(scope: Scope, id: string) {
@@ -216,12 +211,12 @@ export async function getCustomerTimeline(scope: Scope, input: CustomerTimelineI
 
 /** The full value of one sensitive field; every reveal is written to the audit log. */
 export function revealSensitive(scope: Scope, customerId: string, field: string) {
-  return revealCustomerSecret(scope.trx, scope.tenantId, scope.access, customerId, field);
+  return revealSecret(scope, customerId, field);
 }
 
 /** The visible customers whose national ID or bank card is exactly `value`, by blind index. */
 export async function findByIdentity(scope: Scope, value: string) {
-  const ids = await findCustomersByIdentity(scope.trx, scope.tenantId, value);
+  const ids = await findCustomerIdsByIdentity(scope, value);
   if (ids === null) return { items: [], recognised: false };
   return { items: await listCustomersByIds(scope.trx, scope.tenantId, scope.access, ids), recognised: true };
 }

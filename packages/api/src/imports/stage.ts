@@ -10,7 +10,7 @@ import { findUnsafeCharacter, replaceUnstorable } from '@crm/domain';
 import { sql } from 'kysely';
 import { listDefinitions } from '../custom-fields/custom-fields.service';
 import { jobScope } from '../scope';
-import { getTenantCipher } from '../sensitive';
+import { getCipher } from '../sensitive/sensitive.service';
 import { loadAccess, loadMembers } from './import-access';
 import { readFileChunks } from './imports.repository';
 import { fill, ROW_MESSAGES } from './messages';
@@ -51,7 +51,7 @@ export async function stageFile(
   const access = await loadAccess(trx, tenantId, run.created_by);
   const mapping = run.mapping as Record<string, string>;
   const usesSecrets = Object.values(mapping).some((key) => key === 'national_id' || key === 'bank_card');
-  const cipher = usesSecrets ? await getTenantCipher(trx, tenantId) : null;
+  const cipher = usesSecrets ? await getCipher(jobScope(trx, tenantId)) : null;
   const plan = PLANS[run.entity];
   const phases: Record<string, number> = {};
   let phaseStarted = performance.now();

@@ -10,13 +10,8 @@
  *   blind_index, hint)`; fields are `national_id`, `bank_card` and `custom:<key>`;
  * - `maskHint(hint)` is what every response shows (`**** 1234`).
  *
- * Validate and normalise a value before encrypting it (`parseSensitiveValue`). This module
- * also keeps the package's earlier entry points (`getTenantCipher(trx, tenantId)` …).
+ * Validate and normalise a value before encrypting it (`parseSensitiveValue`).
  */
-import type { Database, Transaction } from '@crm/db';
-import { jobScope } from '../scope';
-import type { TenantCipher } from './cipher';
-import { getCipher, type TenantCipherOptions } from './sensitive.service';
 
 export {
   BLIND_INDEX_HEX,
@@ -29,13 +24,10 @@ export {
 } from './cipher';
 export {
   BUILT_IN_SECRET_FIELDS,
-  findCustomersByIdentity,
   maskedSecrets,
   parseSensitiveValue,
-  revealCustomerSecret,
   type SecretChange,
   secretHintsColumn,
-  writeCustomerSecrets,
 } from './customer-secrets';
 export { seedDemoSecrets } from './demo';
 export {
@@ -60,20 +52,9 @@ export {
   allTenantIds,
   ENCRYPTIONS_ROTATE_AT,
   ENCRYPTIONS_WARN_AT,
+  getCipher,
   type KeyEvent,
   maskHint,
   onKeyEvent,
+  writeSecrets,
 } from './sensitive.service';
-
-/**
- * The tenant's cipher for this transaction (see `getCipher`).
- * @deprecated Kept for callers not yet on the scope (and the package's export): use
- * `getCipher(scope, options)` from sensitive.service.
- */
-export function getTenantCipher(
-  trx: Transaction<Database>,
-  tenantId: string,
-  options: TenantCipherOptions = {},
-): Promise<TenantCipher> {
-  return getCipher(jobScope(trx, tenantId), options);
-}
