@@ -1,6 +1,6 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
-import { LIFECYCLE_SCHEDULE, type LifecycleJobs, registerLifecycleJobs } from './customers/lifecycle.jobs';
+import { LIFECYCLE_SCHEDULE, type LifecycleJobs, registerLifecycleJobs } from './customers/customers.jobs';
 import {
   DUPLICATES_SCHEDULE,
   type DuplicatesJobs,

@@ -5,13 +5,6 @@ import type { z } from 'zod';
 import type { ApiDependencies } from '../context';
 import { visibleCustomer } from '../customers/access';
 import { appError, translateError } from '../errors';
-import type { MemberScope, Scope } from '../scope';
-import {
-  enqueueRetier,
-  previewTenantTiers,
-  retierTenantNow,
-  TIERING_INLINE_LIMIT,
-} from '../tiering/tiering.service';
 import {
   checkSettings,
   defaultsOf,
@@ -20,8 +13,17 @@ import {
   requireTenantPlugin,
   settingsJsonSchema,
   tenantProfileId,
-} from './effective-settings';
-import type { HostPlugin } from './host-plugin';
+} from '../plugins/effective-settings';
+import type { HostPlugin } from '../plugins/host-plugin';
+import type { PluginRegistry } from '../plugins/registry';
+import { type JsonObject, jsonEqual, mergeSettings, settingChanges } from '../plugins/settings-merge';
+import type { MemberScope, Scope } from '../scope';
+import {
+  enqueueRetier,
+  previewTenantTiers,
+  retierTenantNow,
+  TIERING_INLINE_LIMIT,
+} from '../tiering/tiering.service';
 import {
   countActiveCustomers,
   insertSettingsVersion,
@@ -41,8 +43,6 @@ import type {
   saveOutput,
   settingsOutput,
 } from './industry.schemas';
-import type { PluginRegistry } from './registry';
-import { type JsonObject, jsonEqual, mergeSettings, settingChanges } from './settings-merge';
 
 const labelsOf = (value: Labels | undefined | null) =>
   value ? { 'zh-CN': value['zh-CN'], en: value.en } : null;
