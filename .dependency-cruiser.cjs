@@ -102,7 +102,8 @@ module.exports = {
     tsConfig: { fileName: 'tsconfig.depcruise.json' },
     enhancedResolveOptions: {
       exportsFields: ['exports'],
-      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      // Not 'types': @crm/api's declarations are built (dist/), its source is what is imported.
+      conditionNames: ['import', 'require', 'node', 'default'],
       mainFields: ['module', 'main', 'types', 'typings'],
     },
     reporterOptions: { text: { highlightFocused: true } },
