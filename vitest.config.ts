@@ -2,17 +2,36 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: [
-      'packages/*/src/**/*.test.ts',
-      'apps/server/src/**/*.test.ts',
-      'apps/server/test/**/*.test.ts',
-      'plugins/*/src/**/*.test.ts',
-      'packages/plugin-sdk/examples/*/src/**/*.test.ts',
-      'apps/web/src/**/*.test.ts',
-      'tooling/*/src/**/*.test.ts',
-    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'apps/server/src/**/*.test.ts',
+            'apps/server/test/**/*.test.ts',
+            'plugins/*/src/**/*.test.ts',
+            'packages/plugin-sdk/examples/*/src/**/*.test.ts',
+            'apps/web/src/**/*.test.ts',
+            'tooling/*/src/**/*.test.ts',
+          ],
+        },
+      },
+      {
+        // The web app's component and page tests: a DOM, and msw answering the API.
+        extends: true,
+        test: {
+          name: 'web',
+          include: ['apps/web/src/**/*.test.tsx'],
+          environment: 'jsdom',
+          setupFiles: ['apps/web/src/test/setup.ts'],
+          isolate: false,
+        },
+      },
+    ],
   },
 });

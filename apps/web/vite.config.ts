@@ -13,7 +13,8 @@ const proxy = { target: apiTarget, changeOrigin: true, headers: { origin: new UR
 export default defineConfig({
   plugins: [
     // Must come before react(): it generates src/routeTree.gen.ts and splits route components.
-    tanstackRouter({ target: 'react', autoCodeSplitting: true }),
+    // Tests beside the pages (sign-in.test.tsx) are not routes.
+    tanstackRouter({ target: 'react', autoCodeSplitting: true, routeFileIgnorePattern: '\\.test\\.tsx?$' }),
     react(),
   ],
   server: {
