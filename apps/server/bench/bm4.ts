@@ -26,7 +26,7 @@
  * tenant whose tiers are in place (median of BENCH_BM4B_REPEAT, default 3); then the steady
  * and 1 % changed re-tiers in a transaction that is rolled back.
  */
-import { previewTiering, refreshCustomerFacts, retierTenant } from '@crm/api';
+import { jobScope, previewTiering, refreshCustomerFacts, retierTenant } from '@crm/api';
 import { type Database, openDatabase, sql, type Transaction } from '@crm/db';
 import b2b from '@crm/plugin-b2b';
 import {
@@ -276,7 +276,7 @@ export async function runBm4(dataset: Dataset): Promise<BenchResult[]> {
         select ${tenantId}, id, now(), 'CNY', 20000, 4000, 'completed' from unnest(${ids}::uuid[]) id`.execute(
         trx,
       );
-      await refreshCustomerFacts(trx, tenantId, ids, 'order');
+      await refreshCustomerFacts(jobScope(trx, tenantId), ids, 'order');
       await sql`savepoint bm4_changed`.execute(trx);
       results.changedEngine = await engine(trx);
       log(`BM4: 1 % changed: engine ${results.changedEngine.seconds.toFixed(2)} s\n`);

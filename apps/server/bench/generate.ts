@@ -14,7 +14,7 @@
  *
  * `BENCH_SCALE` (default 1) shrinks every size for a quick try (0.01 → 10,000 customers).
  */
-import { refreshCustomerFacts } from '@crm/api';
+import { jobScope, refreshCustomerFacts } from '@crm/api';
 import { openDatabase, provisionDatabase, sql } from '@crm/db';
 import postgres from 'postgres';
 import { refreshCompleteness } from '../../../packages/api/src/customers/completeness.repository';
@@ -845,8 +845,8 @@ async function generate(adminUrl: string, database: string, superUrl: string, sc
             await facts.withTenant(tenant.id, async (trx) => {
               await sql`set local session_replication_role = replica`.execute(trx);
               await sql`set local work_mem = '512MB'`.execute(trx);
-              await refreshCustomerFacts(trx, tenant.id, 'all', 'daily');
-              await refreshCompleteness(trx, tenant.id, 'all');
+              await refreshCustomerFacts(jobScope(trx, tenant.id), 'all', 'daily');
+              await refreshCompleteness(jobScope(trx, tenant.id), 'all');
             });
           }
         };

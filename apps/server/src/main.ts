@@ -1,5 +1,6 @@
 import {
   installKeyring,
+  jobScope,
   type Keyring,
   pluginTierSource,
   refreshCompleteness,
@@ -78,8 +79,8 @@ if (isEmpty && shouldSeed) {
   const tierSource = pluginTierSource(dependencies.plugins);
   for (const tenant of result.tenants) {
     await database.withTenant(tenant.id, async (trx) => {
-      await refreshCustomerFacts(trx, tenant.id, 'all', 'daily');
-      await refreshCompleteness(trx, tenant.id, 'all');
+      await refreshCustomerFacts(jobScope(trx, tenant.id), 'all', 'daily');
+      await refreshCompleteness(jobScope(trx, tenant.id), 'all');
       const source = await tierSource(trx, tenant.id);
       if (source) await retierTenant(trx, tenant.id, 'retier', null, source);
     });

@@ -1,4 +1,4 @@
-import { refreshCustomerFacts } from '@crm/api';
+import { jobScope, refreshCustomerFacts } from '@crm/api';
 import { sql } from '@crm/db';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,7 +126,7 @@ describe('orders drive transaction facts and the lifecycle stage', () => {
       sql`update orders set ordered_at = now() - interval '200 days' where customer_id = ${id}`.execute(trx),
     );
     const result = await server.database.withTenant(tenant.tenantId, (trx) =>
-      refreshCustomerFacts(trx, tenant.tenantId, 'all', 'daily'),
+      refreshCustomerFacts(jobScope(trx, tenant.tenantId), 'all', 'daily'),
     );
     expect(result.stageChanges).toBeGreaterThanOrEqual(1);
     expect((await admin.call('customers.get', { id })).data).toMatchObject({

@@ -1,4 +1,5 @@
 import {
+  jobScope,
   pluginTierSource,
   refreshCompleteness,
   refreshCustomerFacts,
@@ -22,8 +23,8 @@ beforeAll(async () => {
   const tierSource = pluginTierSource(server.dependencies.plugins);
   for (const tenant of result.tenants) {
     await server.database.withTenant(tenant.id, async (trx) => {
-      await refreshCustomerFacts(trx, tenant.id, 'all', 'daily');
-      await refreshCompleteness(trx, tenant.id, 'all');
+      await refreshCustomerFacts(jobScope(trx, tenant.id), 'all', 'daily');
+      await refreshCompleteness(jobScope(trx, tenant.id), 'all');
       const source = await tierSource(trx, tenant.id);
       if (source) await retierTenant(trx, tenant.id, 'retier', null, source);
     });

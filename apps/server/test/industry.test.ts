@@ -1,4 +1,4 @@
-import { refreshCustomerFacts, syncAllPluginCustomFields, syncPluginCustomFields } from '@crm/api';
+import { jobScope, refreshCustomerFacts, syncAllPluginCustomFields, syncPluginCustomFields } from '@crm/api';
 import { sql } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -72,7 +72,7 @@ async function seedCustomers(tenant: SeededTenant, count: number): Promise<strin
           .execute();
       }
     }
-    await refreshCustomerFacts(trx, tenant.tenantId, 'all', 'daily');
+    await refreshCustomerFacts(jobScope(trx, tenant.tenantId), 'all', 'daily');
     return ids;
   });
 }

@@ -77,14 +77,14 @@ export async function listContacts(scope: Scope, customerId: string): Promise<Co
 
 /** Adds a contact person to a customer; one primary contact per customer, so a new primary demotes the others. */
 export async function createContact(scope: Scope, input: CreateContactInput): Promise<{ id: string }> {
-  const customer = await getCustomerOrThrow(scope.trx, scope.tenantId, scope.access, input.customerId);
+  const customer = await getCustomerOrThrow(scope, input.customerId);
   if (customer.archivedAt) throw appError('CUSTOMER_ARCHIVED');
   const { customerId, ...fields } = input;
   const values = { ...toColumns(fields), name: input.name };
   if (values.is_primary) await clearPrimaryContact(scope, customerId);
   const created = await insertContact(scope, customerId, values);
   // A company's first contact person is one of its key fields.
-  await refreshCompleteness(scope.trx, scope.tenantId, [customerId]);
+  await refreshCompleteness(scope, [customerId]);
   return created;
 }
 
@@ -100,7 +100,7 @@ export async function updateContact(scope: Scope, input: UpdateContactInput): Pr
 export async function deleteContact(scope: Scope, id: string): Promise<{ id: string }> {
   const contact = await changeableContact(scope, id);
   await deleteContactRow(scope, id);
-  await refreshCompleteness(scope.trx, scope.tenantId, [contact.customer_id]);
+  await refreshCompleteness(scope, [contact.customer_id]);
   return { id };
 }
 

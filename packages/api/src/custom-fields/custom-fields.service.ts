@@ -147,6 +147,6 @@ export async function archiveCustomField(
   if (archived) await removeCompletenessWeight(scope, current.key);
   const row = await setDefinitionArchived(scope, id, archived);
   // A retired field may have been a key field: everyone's completeness moves with it.
-  if (archived) await refreshCompleteness(scope.trx, scope.tenantId, 'all');
+  if (archived) await refreshCompleteness(scope, 'all');
   return toOutput(row);
 }

@@ -1,5 +1,6 @@
 import type { Database, Transaction } from '@crm/db';
 import { sql } from 'kysely';
+import type { Scope } from '../scope';
 import { type RecordAccess, visibleCustomer } from './access';
 
 /**
@@ -28,11 +29,8 @@ export const STALE_AFTER_DAYS = 30;
 export const staleCondition = sql<boolean>`customers.updated_at < now() - make_interval(days => ${STALE_AFTER_DAYS})`;
 
 /** The completeness of some customers of a tenant, or all of them, in one statement. */
-export async function refreshCompleteness(
-  trx: Transaction<Database>,
-  tenantId: string,
-  customerIds: string[] | 'all',
-): Promise<number> {
+export async function refreshCompleteness(scope: Scope, customerIds: string[] | 'all'): Promise<number> {
+  const { trx, tenantId } = scope;
   const only = customerIds === 'all' ? sql`true` : sql`x.id = any(${customerIds}::uuid[])`;
   const result = await sql`
     update customers c set completeness = s.score
@@ -49,11 +47,8 @@ export async function refreshCompleteness(
 }
 
 /** Per tenant (as far as the member sees): the average, the share at or above 90 %, stale ones. */
-export async function completenessSummary(
-  trx: Transaction<Database>,
-  tenantId: string,
-  access: RecordAccess,
-) {
+export async function completenessSummary(scope: Scope) {
+  const { trx, tenantId, access } = scope;
   const row = await trx
     .selectFrom('customers')
     .select([

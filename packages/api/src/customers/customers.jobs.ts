@@ -1,5 +1,6 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
+import { jobScope } from '../scope';
 import { refreshCustomerFacts } from './facts.repository';
 
 /** The daily re-derivation of transaction facts and lifecycle stages, tenant by tenant. */
@@ -35,7 +36,9 @@ export function registerLifecycleJobs(jobs: JobQueue<LifecycleJobs>, database: C
     'lifecycle.rederive-tenant',
     async (job) => {
       const { tenantId } = job.data;
-      await database.withTenant(tenantId, (trx) => refreshCustomerFacts(trx, tenantId, 'all', 'daily'));
+      await database.withTenant(tenantId, (trx) =>
+        refreshCustomerFacts(jobScope(trx, tenantId), 'all', 'daily'),
+      );
     },
     { retryLimit: 4, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 30 * 60 },
   );

@@ -97,13 +97,12 @@ function decodeCustomerCursor(
 }
 
 export async function listCustomers(
-  trx: Transaction<Database>,
-  tenantId: string,
-  access: RecordAccess,
+  scope: Scope,
   input: ListCustomersInput,
   /** Customers whose national ID or card number is exactly the search (by blind index), if it is one. */
   identityMatches: string[] | null = null,
 ) {
+  const { trx, tenantId, access } = scope;
   const definitions = needsDefinitions(input) ? await loadDefinitions(trx, tenantId) : new Map();
   const spec = sortSpecOf(input.sort, definitions);
   let query = selectCustomerSummaries(trx, tenantId, access).where(
@@ -134,12 +133,8 @@ export async function listCustomers(
 }
 
 /** The visible customers among `ids`, newest first (for lookups that found ids another way). */
-export async function listCustomersByIds(
-  trx: Transaction<Database>,
-  tenantId: string,
-  access: RecordAccess,
-  ids: string[],
-): Promise<CustomerListItem[]> {
+export async function listCustomersByIds(scope: Scope, ids: string[]): Promise<CustomerListItem[]> {
+  const { trx, tenantId, access } = scope;
   if (ids.length === 0) return [];
   const rows = await selectCustomerSummaries(trx, tenantId, access)
     .where('customers.id', 'in', ids)
@@ -150,12 +145,8 @@ export async function listCustomersByIds(
   return rows.map(toSummary);
 }
 
-export async function findCustomer(
-  trx: Transaction<Database>,
-  tenantId: string,
-  access: RecordAccess,
-  id: string,
-): Promise<CustomerOutput | null> {
+export async function findCustomer(scope: Scope, id: string): Promise<CustomerOutput | null> {
+  const { trx, tenantId, access } = scope;
   const row = await selectCustomerSummaries(trx, tenantId, access)
     .innerJoin('tenants', 'tenants.id', 'customers.tenant_id')
     .select([
@@ -218,13 +209,9 @@ export async function findCustomer(
 }
 
 /** Not found and not visible answer the same: a rep cannot probe for others' customers. */
-export async function getCustomerOrThrow(
-  trx: Transaction<Database>,
-  tenantId: string,
-  access: RecordAccess,
-  id: string,
-) {
-  const customer = await findCustomer(trx, tenantId, access, id);
+export async function getCustomerOrThrow(scope: Scope, id: string) {
+  const { trx, tenantId, access } = scope;
+  const customer = await findCustomer(scope, id);
   if (!customer) throw appError('CUSTOMER_NOT_FOUND');
   return customer;
 }
@@ -244,7 +231,8 @@ async function mapConstraintViolations<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-export async function insertCustomer(trx: Transaction<Database>, values: NewCustomer): Promise<string> {
+export async function insertCustomer(scope: Scope, values: NewCustomer): Promise<string> {
+  const { trx } = scope;
   const row = await mapConstraintViolations(
     trx.insertInto('customers').values(values).returning('id').executeTakeFirstOrThrow(),
   );
@@ -253,12 +241,8 @@ export async function insertCustomer(trx: Transaction<Database>, values: NewCust
 
 export type CustomerChanges = Partial<Omit<NewCustomer, 'tenant_id' | 'id' | 'created_at' | 'created_by'>>;
 
-export async function updateCustomerRow(
-  trx: Transaction<Database>,
-  tenantId: string,
-  id: string,
-  values: CustomerChanges,
-) {
+export async function updateCustomerRow(scope: Scope, id: string, values: CustomerChanges) {
+  const { trx, tenantId } = scope;
   const result = await mapConstraintViolations(
     trx
       .updateTable('customers')
@@ -270,12 +254,8 @@ export async function updateCustomerRow(
   return Number(result.numUpdatedRows);
 }
 
-export async function setCustomerArchived(
-  trx: Transaction<Database>,
-  tenantId: string,
-  id: string,
-  archived: boolean,
-) {
+export async function setCustomerArchived(scope: Scope, id: string, archived: boolean) {
+  const { trx, tenantId } = scope;
   const result = await trx
     .updateTable('customers')
     .set({ archived_at: archived ? sql<Date>`now()` : null, updated_at: sql<Date>`now()` })
@@ -286,13 +266,8 @@ export async function setCustomerArchived(
 }
 
 /** Bulk reassignment, one statement over the visible ones; returns how many moved. */
-export async function reassignCustomers(
-  trx: Transaction<Database>,
-  tenantId: string,
-  access: RecordAccess,
-  ids: string[],
-  ownerUserId: string | null,
-) {
+export async function reassignCustomers(scope: Scope, ids: string[], ownerUserId: string | null) {
+  const { trx, tenantId, access } = scope;
   const result = await mapConstraintViolations(
     trx
       .updateTable('customers')
@@ -306,12 +281,8 @@ export async function reassignCustomers(
 }
 
 /** Sets and clears (null) custom field values, keeping the others. */
-export async function mergeCustomFields(
-  trx: Transaction<Database>,
-  tenantId: string,
-  id: string,
-  values: Record<string, unknown>,
-) {
+export async function mergeCustomFields(scope: Scope, id: string, values: Record<string, unknown>) {
+  const { trx, tenantId } = scope;
   await trx
     .updateTable('customers')
     .set({
@@ -324,13 +295,8 @@ export async function mergeCustomFields(
 }
 
 /** Bulk archive or restore, one statement over the visible ones; returns how many it matched. */
-export async function setCustomersArchived(
-  trx: Transaction<Database>,
-  tenantId: string,
-  access: RecordAccess,
-  ids: string[],
-  archived: boolean,
-) {
+export async function setCustomersArchived(scope: Scope, ids: string[], archived: boolean) {
+  const { trx, tenantId, access } = scope;
   const result = await trx
     .updateTable('customers')
     .set({

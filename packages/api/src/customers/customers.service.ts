@@ -104,7 +104,7 @@ export async function createCustomer(scope: TenantScope, input: CreateCustomerIn
   const { changes: secrets, custom } = await splitSensitive(scope, input, 'create');
   const stored = Object.fromEntries(Object.entries(custom).filter(([, value]) => value !== null));
   const tagIds = await assertTagsExist(scope, input.tagIds ?? [], 'tagIds');
-  const id = await insertCustomer(scope.trx, {
+  const id = await insertCustomer(scope, {
     ...toColumns(input),
     tenant_id: scope.tenantId,
     name: input.name,
@@ -115,15 +115,15 @@ export async function createCustomer(scope: TenantScope, input: CreateCustomerIn
     custom_fields: JSON.stringify(stored),
   });
   await writeSecrets(scope, id, secrets);
-  await refreshCompleteness(scope.trx, scope.tenantId, [id]);
+  await refreshCompleteness(scope, [id]);
   // Saved despite the form's duplicate warning: the pairs go to the review queue.
   await recordCandidatesFor(scope.trx, scope.tenantId, [id], 'create');
-  return getCustomerOrThrow(scope.trx, scope.tenantId, scope.access, id);
+  return getCustomerOrThrow(scope, id);
 }
 
 export async function updateCustomer(scope: TenantScope, input: UpdateCustomerInput) {
   const { trx, tenantId, access } = scope;
-  const current = await getCustomerOrThrow(trx, tenantId, access, input.id);
+  const current = await getCustomerOrThrow(scope, input.id);
   if (current.mergedInto) throw appError('CUSTOMER_MERGED');
   if (current.archivedAt) throw appError('CUSTOMER_ARCHIVED');
   const { id, ...fields } = input;
@@ -132,28 +132,28 @@ export async function updateCustomer(scope: TenantScope, input: UpdateCustomerIn
     throw appError('FORBIDDEN');
   }
   if (fields.tagIds !== undefined) columns.tag_ids = await assertTagsExist(scope, fields.tagIds, 'tagIds');
-  if (Object.keys(columns).length > 0) await updateCustomerRow(trx, tenantId, id, columns);
+  if (Object.keys(columns).length > 0) await updateCustomerRow(scope, id, columns);
   const sensitive = await splitSensitive(scope, fields, 'update');
   if (Object.keys(sensitive.custom).length > 0) {
-    await mergeCustomFields(trx, tenantId, id, sensitive.custom);
+    await mergeCustomFields(scope, id, sensitive.custom);
   }
   // A changed sensitive value is a change of the customer (its updated time moves).
   if ((await writeSecrets(scope, id, sensitive.changes)) && Object.keys(columns).length === 0) {
-    await updateCustomerRow(trx, tenantId, id, {});
+    await updateCustomerRow(scope, id, {});
   }
-  await refreshCompleteness(trx, tenantId, [id]);
-  return getCustomerOrThrow(trx, tenantId, access, id);
+  await refreshCompleteness(scope, [id]);
+  return getCustomerOrThrow(scope, id);
 }
 
 export async function archiveCustomer(scope: TenantScope, id: string, archived: boolean) {
-  await getCustomerOrThrow(scope.trx, scope.tenantId, scope.access, id);
-  await setCustomerArchived(scope.trx, scope.tenantId, id, archived);
-  return getCustomerOrThrow(scope.trx, scope.tenantId, scope.access, id);
+  await getCustomerOrThrow(scope, id);
+  await setCustomerArchived(scope, id, archived);
+  return getCustomerOrThrow(scope, id);
 }
 
 export async function reassign(scope: TenantScope, ids: string[], ownerUserId: string | null) {
   const unique = [...new Set(ids)];
-  const moved = await reassignCustomers(scope.trx, scope.tenantId, scope.access, unique, ownerUserId);
+  const moved = await reassignCustomers(scope, unique, ownerUserId);
   // All or nothing: an id that is not there (or not visible) fails the whole batch.
   if (moved !== unique.length) throw appError('CUSTOMER_NOT_FOUND');
   return { reassigned: moved };
@@ -171,7 +171,7 @@ export async function tagCustomers(scope: TenantScope, ids: string[], add: strin
 /** Archives (or restores) many customers, all or nothing. */
 export async function archiveCustomers(scope: TenantScope, ids: string[], archived: boolean) {
   const unique = [...new Set(ids)];
-  const changed = await setCustomersArchived(scope.trx, scope.tenantId, scope.access, unique, archived);
+  const changed = await setCustomersArchived(scope, unique, archived);
   if (changed !== unique.length) throw appError('CUSTOMER_NOT_FOUND');
   return { updated: changed };
 }
@@ -181,11 +181,11 @@ export async function archiveCustomers(scope: TenantScope, ids: string[], archiv
 export async function listCustomerPage(scope: Scope, input: ListCustomersInput) {
   // A whole national ID or card number is also looked up exactly, by blind index.
   const identityMatches = input.search ? await findCustomerIdsByIdentity(scope, input.search) : null;
-  return listCustomers(scope.trx, scope.tenantId, scope.access, input, identityMatches);
+  return listCustomers(scope, input, identityMatches);
 }
 
 export function getCustomer(scope: Scope, id: string) {
-  return getCustomerOrThrow(scope.trx, scope.tenantId, scope.access, id);
+  return getCustomerOrThrow(scope, id);
 }
 
 /** Everything the 360 page shows: profile, contacts, recent orders and interactions, the first timeline page. */
@@ -200,7 +200,7 @@ export async function getCustomerProfile(scope: Scope, id: string) {
 
 /** Completeness across the customers the member sees: average, share ≥ 90 %, stale ones. */
 export function summariseCompleteness(scope: Scope) {
-  return completenessSummary(scope.trx, scope.tenantId, scope.access);
+  return completenessSummary(scope);
 }
 
 /** Orders, interactions, field changes and stage moves of a customer the member sees, newest first. */
@@ -218,5 +218,5 @@ export function revealSensitive(scope: Scope, customerId: string, field: string)
 export async function findByIdentity(scope: Scope, value: string) {
   const ids = await findCustomerIdsByIdentity(scope, value);
   if (ids === null) return { items: [], recognised: false };
-  return { items: await listCustomersByIds(scope.trx, scope.tenantId, scope.access, ids), recognised: true };
+  return { items: await listCustomersByIds(scope, ids), recognised: true };
 }

@@ -1,5 +1,6 @@
 import type { Database, Transaction } from '@crm/db';
 import { sql } from 'kysely';
+import type { Scope } from '../scope';
 
 /**
  * Re-derives the transaction facts and lifecycle stage of some customers of one tenant —
@@ -17,11 +18,11 @@ import { sql } from 'kysely';
  * activity window. Interactions run it too ('interaction').
  */
 export async function refreshCustomerFacts(
-  trx: Transaction<Database>,
-  tenantId: string,
+  scope: Scope,
   customerIds: string[] | 'all',
   reason: 'order' | 'daily' | 'interaction' | 'settings',
 ): Promise<{ updated: number; stageChanges: number }> {
+  const { trx, tenantId } = scope;
   const only = customerIds === 'all' ? sql`true` : sql`c.id = any(${customerIds}::uuid[])`;
   const { rows } = await sql<{ updated: number; stage_changes: number }>`
     with facts as (

@@ -355,8 +355,8 @@ export async function mergeCustomers(scope: Scope, input: MergeInput): Promise<M
     contacts: moved.contacts.length,
   });
 
-  await refreshCustomerFacts(scope.trx, scope.tenantId, [survivor.id, merged.id], 'order');
-  await refreshCompleteness(scope.trx, scope.tenantId, [survivor.id, merged.id]);
+  await refreshCustomerFacts(scope, [survivor.id, merged.id], 'order');
+  await refreshCompleteness(scope, [survivor.id, merged.id]);
   return { mergeId, survivorId: survivor.id, mergedId: merged.id };
 }
 
@@ -407,14 +407,14 @@ export async function unmergeCustomers(scope: Scope, mergeId: string): Promise<M
     mergedId: m,
     mergedName: (merge.merged_before as { name?: string }).name ?? null,
   });
-  await refreshCustomerFacts(scope.trx, scope.tenantId, [s, m], 'order');
-  await refreshCompleteness(scope.trx, scope.tenantId, [s, m]);
+  await refreshCustomerFacts(scope, [s, m], 'order');
+  await refreshCompleteness(scope, [s, m]);
   return { mergeId: merge.id, survivorId: s, mergedId: m };
 }
 
 /** The merges into a customer the actor sees, newest first (the 360 page offers 撤销合并 on them). */
 export async function listCustomerMerges(scope: Scope, customerId: string): Promise<MergeRecordOutput[]> {
-  await getCustomerOrThrow(scope.trx, scope.tenantId, scope.access, customerId);
+  await getCustomerOrThrow(scope, customerId);
   const rows = await selectMerges(scope, customerId);
   return rows.map((row) => ({
     id: row.id,

@@ -24,7 +24,7 @@ export async function logInteraction(
   scope: MemberScope,
   input: LogInteractionInput,
 ): Promise<{ id: string }> {
-  const customer = await getCustomerOrThrow(scope.trx, scope.tenantId, scope.access, input.customerId);
+  const customer = await getCustomerOrThrow(scope, input.customerId);
   if (customer.archivedAt) throw appError('CUSTOMER_ARCHIVED');
   if (input.contactId) await assertContactOfCustomer(scope, input.customerId, input.contactId, 'contactId');
   const created = await insertInteraction(scope, {
@@ -40,7 +40,7 @@ export async function logInteraction(
     sentiment: input.sentiment ?? 'neutral',
   });
   // Touches in the activity window decide the activity level (a system tag).
-  await refreshCustomerFacts(scope.trx, scope.tenantId, [input.customerId], 'interaction');
+  await refreshCustomerFacts(scope, [input.customerId], 'interaction');
   return created;
 }
 

@@ -84,7 +84,7 @@ export async function listAllOrders(scope: Scope, input: ListAllOrdersInput): Pr
 
 /** Records an order and re-derives the customer's transaction facts and stage in the same transaction. */
 export async function createOrder(scope: MemberScope, input: CreateOrderInput): Promise<OrderOutput> {
-  const customer = await getCustomerOrThrow(scope.trx, scope.tenantId, scope.access, input.customerId);
+  const customer = await getCustomerOrThrow(scope, input.customerId);
   if (customer.archivedAt) throw appError('CUSTOMER_ARCHIVED');
   const lines = input.lines ?? [];
   if (lines.length === 0 && input.amount === undefined) throw appError('ORDER_AMOUNT_REQUIRED', {}, 'amount');
@@ -103,7 +103,7 @@ export async function createOrder(scope: MemberScope, input: CreateOrderInput): 
   });
   if (created === 'NUMBER_TAKEN') throw appError('ORDER_NUMBER_TAKEN', {}, 'orderNumber');
   await replaceOrderLines(scope, created.id, lines);
-  await refreshCustomerFacts(scope.trx, scope.tenantId, [input.customerId], 'order');
+  await refreshCustomerFacts(scope, [input.customerId], 'order');
   return getOrder(scope, created.id);
 }
 
@@ -127,7 +127,7 @@ export async function updateOrder(scope: MemberScope, input: UpdateOrderInput): 
   if ((await updateOrderRow(scope, input.id, toChanges(input))) === 'NUMBER_TAKEN')
     throw appError('ORDER_NUMBER_TAKEN', {}, 'orderNumber');
   if (input.lines !== undefined) await replaceOrderLines(scope, input.id, input.lines);
-  await refreshCustomerFacts(scope.trx, scope.tenantId, [order.customer_id], 'order');
+  await refreshCustomerFacts(scope, [order.customer_id], 'order');
   return getOrder(scope, input.id);
 }
 
@@ -136,6 +136,6 @@ export async function voidOrder(scope: MemberScope, id: string, reason: string):
   const order = await orderOrThrow(scope, id);
   if (order.status === 'void') throw appError('ORDER_VOID');
   await setOrderVoid(scope, id, reason);
-  await refreshCustomerFacts(scope.trx, scope.tenantId, [order.customer_id], 'order');
+  await refreshCustomerFacts(scope, [order.customer_id], 'order');
   return getOrder(scope, id);
 }

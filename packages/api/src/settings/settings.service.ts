@@ -54,7 +54,7 @@ export async function updateCustomerRules(
   );
   await updateTenantRules(scope, { ...next, completenessWeights: weights });
   // The customers' derived facts are theirs to recompute (their repository: no service offers it yet).
-  await refreshCustomerFacts(scope.trx, scope.tenantId, 'all', 'settings');
-  await refreshCompleteness(scope.trx, scope.tenantId, 'all');
+  await refreshCustomerFacts(scope, 'all', 'settings');
+  await refreshCompleteness(scope, 'all');
   return readCustomerRules(scope);
 }

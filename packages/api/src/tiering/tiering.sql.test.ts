@@ -272,7 +272,7 @@ async function insertFixtures() {
       })),
     );
     await trx.insertInto('orders').values(orders).execute();
-    await refreshCustomerFacts(trx, tenantId, 'all', 'daily');
+    await refreshCustomerFacts(jobScope(trx, tenantId), 'all', 'daily');
   });
 }
 
@@ -453,7 +453,9 @@ describe(`tiering SQL agrees with the pure evaluator (${process.env.TEST_DATABAS
         limit: 7,
         cursor,
       });
-      const page = await database.withTenant(tenantId, (trx) => listCustomers(trx, tenantId, access, input));
+      const page = await database.withTenant(tenantId, (trx) =>
+        listCustomers({ ...jobScope(trx, tenantId), access }, input),
+      );
       seen.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);

@@ -1,6 +1,7 @@
 import type { Database, ImportRun, Transaction } from '@crm/db';
 import { sql } from 'kysely';
 import { refreshCustomerFacts } from '../../customers/facts.repository';
+import { jobScope } from '../../scope';
 import { ROW_MESSAGES } from '../messages';
 import { type Plan, text, type Written } from '../plan';
 import { REFERENCE_COLUMNS, referenceValues, resolveCustomers } from './orders';
@@ -76,8 +77,7 @@ export async function writeInteractions(
     trx,
   );
   await refreshCustomerFacts(
-    trx,
-    tenantId,
+    jobScope(trx, tenantId),
     customers.rows.map((row) => row.id),
     'interaction',
   );

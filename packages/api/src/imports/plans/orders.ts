@@ -1,6 +1,7 @@
 import type { Database, ImportRun, Transaction } from '@crm/db';
 import { sql } from 'kysely';
 import { refreshCustomerFacts } from '../../customers/facts.repository';
+import { jobScope } from '../../scope';
 import { ROW_MESSAGES } from '../messages';
 import { type Plan, text, type Written } from '../plan';
 
@@ -173,8 +174,7 @@ export async function writeOrders(
     trx,
   );
   await refreshCustomerFacts(
-    trx,
-    tenantId,
+    jobScope(trx, tenantId),
     customers.rows.map((row) => row.id),
     'order',
   );
