@@ -84,7 +84,8 @@ describe('sign-in page', () => {
     const { user } = renderSignIn();
 
     await user.click(await screen.findByRole('button', { name: SUBMIT }));
-    expect(await screen.findAllByText('请填写此项')).toHaveLength(2);
+    // Both fields are validated, each on its own tick: wait for the two messages, not the first.
+    await waitFor(() => expect(screen.getAllByText('请填写此项')).toHaveLength(2));
 
     await user.type(screen.getByLabelText('邮箱'), 'not-an-email');
     expect(await screen.findByText('请输入正确的邮箱地址')).toBeInTheDocument();
