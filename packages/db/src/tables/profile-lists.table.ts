@@ -1,12 +1,10 @@
-import type { CustomFieldType, TagColor } from '@crm/domain';
+import type { TagColor } from '@crm/domain';
+import type { CustomFieldType } from '@crm/plugin-sdk';
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
-export {
-  CUSTOM_FIELD_TYPES,
-  type CustomFieldType,
-  TAG_COLORS,
-  type TagColor,
-} from '@crm/domain';
+export { TAG_COLORS, type TagColor } from '@crm/domain';
+// The custom field types are the plugin contract's: one list for plugins, database and web.
+export { CUSTOM_FIELD_TYPES, type CustomFieldType } from '@crm/plugin-sdk';
 
 export type TagsTable = {
   tenant_id: string;

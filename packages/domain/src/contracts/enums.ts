@@ -63,16 +63,7 @@ export const TAG_COLORS = [
 ] as const;
 export type TagColor = (typeof TAG_COLORS)[number];
 
-export const CUSTOM_FIELD_TYPES = [
-  'text',
-  'number',
-  'money',
-  'date',
-  'enum',
-  'multi_enum',
-  'boolean',
-] as const;
-export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
+// Custom field types are the plugin contract's (`CUSTOM_FIELD_TYPES` in @crm/plugin-sdk).
 
 export const IMPORT_ENTITIES = ['customers', 'orders', 'interactions'] as const;
 export type ImportEntity = (typeof IMPORT_ENTITIES)[number];

@@ -1,4 +1,5 @@
-import type { CUSTOM_FIELD_TYPES, NEED_TYPES, TAG_COLORS } from '@crm/domain';
+import type { NEED_TYPES, TAG_COLORS } from '@crm/domain';
+import type { CUSTOM_FIELD_TYPES } from '@crm/plugin-sdk';
 import type { RouterInputs, RouterOutputs } from '../../lib/api-types';
 
 /** Types of the customer settings pages, derived from the API (lib/api-types.ts is not theirs). */
@@ -19,7 +20,8 @@ type AssertComplete<Union, List extends readonly Union[]> = [Exclude<Union, List
   : never;
 
 // The colour picker's order, the field types and the need types: the shared lists.
-export { CUSTOM_FIELD_TYPES, NEED_TYPES, TAG_COLORS } from '@crm/domain';
+export { NEED_TYPES, TAG_COLORS } from '@crm/domain';
+export { CUSTOM_FIELD_TYPES } from '@crm/plugin-sdk';
 
 /** The built-in completeness key fields (the server's COMPLETENESS_KEYS), grouped as the form shows them. */
 export const BASIC_COMPLETENESS_KEYS = [
