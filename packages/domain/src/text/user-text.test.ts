@@ -47,7 +47,9 @@ describe('the helpers', () => {
 
   it('strips invisible characters and replaces unstorable ones', () => {
     expect(stripInvisible('华\u200b辰\u2060科技\ufeff')).toBe('华辰科技');
-    expect(replaceUnstorable('a\u0000b\ud800c\u0007d\u007fe\u0085')).toBe('a␀b\uFFFDc␇d␡e\uFFFD');
+    expect(replaceUnstorable('a\u0000b\ud800c\u0007d\u007fe\u0085')).toBe(
+      'a[U+0000]b[U+D800]c[U+0007]d[U+007F]e[U+0085]',
+    );
     expect(hasUnstorableCharacter('ok\n')).toBe(false);
     expect(hasUnstorableCharacter('bad\u0000')).toBe(true);
   });

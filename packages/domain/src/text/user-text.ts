@@ -78,18 +78,15 @@ export function stripUnstorable(value: string): string {
 }
 
 /**
- * Shows the characters that cannot be stored (for echoing a bad value back in a report): a C0
- * control as its Unicode control picture (U+0000 → ␀, U+0007 → ␇), DEL as ␡, others (C1, a
- * lone surrogate) as U+FFFD.
+ * Shows the characters that cannot be stored (for echoing a bad value back in a report): each
+ * control character and lone surrogate as its code point in brackets, `[U+0000]`, which every
+ * font can draw (the Unicode control pictures such as ␀ are missing from common CJK fonts).
  */
 export function replaceUnstorable(value: string): string {
+  const show = (char: string) => `[${hex(char.charCodeAt(0))}]`;
   return value
-    .replace(new RegExp(CONTROL.source, 'g'), (char) => {
-      const code = char.charCodeAt(0);
-      if (code < 0x20) return String.fromCharCode(0x2400 + code);
-      return code === 0x7f ? '\u2421' : '\uFFFD';
-    })
-    .replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
+    .replace(new RegExp(CONTROL.source, 'g'), show)
+    .replace(new RegExp(LONE_SURROGATE.source, 'g'), show);
 }
 
 export type UserTextOptions = {

@@ -44,14 +44,8 @@ function JobsPage() {
       key: 'name',
       dataIndex: 'name',
       title: t('jobs.columns.name'),
-      render: (name: string) => (
-        <span>
-          {t(`jobs.names.${name}`, { defaultValue: name })}
-          <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontSize: 12 }}>
-            {name}
-          </Typography.Text>
-        </span>
-      ),
+      // The job's internal name only as a tooltip (for support), never as text on the page.
+      render: (name: string) => <span title={name}>{t(`jobs.names.${name}`, { defaultValue: name })}</span>,
     },
     {
       key: 'state',
