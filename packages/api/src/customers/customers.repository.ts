@@ -153,6 +153,8 @@ export async function findCustomer(scope: Scope, id: string): Promise<CustomerOu
       'customers.customer_number',
       'customers.birthday',
       'customers.founded_on',
+      'customers.first_cooperation_on',
+      'customers.anniversary_on',
       'customers.addresses',
       'customers.explicit_needs',
       'customers.implicit_needs',
@@ -176,6 +178,17 @@ export async function findCustomer(scope: Scope, id: string): Promise<CustomerOu
         (select count(*)::int from contacts k where k.tenant_id = customers.tenant_id and k.customer_id = customers.id)) cc)`.as(
         'completeness_missing',
       ),
+      sql<{
+        as_of: string;
+        amount_12m: string;
+        amount_lifetime: string;
+        order_count: number;
+        last_deal_on: string | null;
+      } | null>`(select jsonb_build_object('as_of', b.as_of, 'amount_12m', b.amount_12m::text,
+          'amount_lifetime', b.amount_lifetime::text, 'order_count', b.order_count, 'last_deal_on', b.last_deal_on)
+        from customer_opening_balances b where b.tenant_id = customers.tenant_id and b.customer_id = customers.id)`.as(
+        'opening_balance',
+      ),
       sql<string | null>`case when customers.order_count > 0
         then round(customers.amount_lifetime / customers.order_count, 2)::text end`.as('average_order_value'),
     ])
@@ -187,6 +200,17 @@ export async function findCustomer(scope: Scope, id: string): Promise<CustomerOu
     customerNumber: row.customer_number,
     birthday: row.birthday,
     foundedOn: row.founded_on,
+    firstCooperationOn: row.first_cooperation_on,
+    anniversaryOn: row.anniversary_on,
+    openingBalance: row.opening_balance
+      ? {
+          asOf: row.opening_balance.as_of,
+          amount12m: row.opening_balance.amount_12m,
+          amountLifetime: row.opening_balance.amount_lifetime,
+          orderCount: row.opening_balance.order_count,
+          lastDealOn: row.opening_balance.last_deal_on,
+        }
+      : null,
     addresses: row.addresses,
     explicitNeeds: row.explicit_needs,
     implicitNeeds: row.implicit_needs,

@@ -220,6 +220,23 @@ export const customerOutput = z.object({
   customerNumber: z.string().nullable(),
   birthday: z.string().nullable(),
   foundedOn: z.string().nullable(),
+  /** 首次合作时间. */
+  firstCooperationOn: z.string().nullable(),
+  /** 纪念日. */
+  anniversaryOn: z.string().nullable(),
+  /**
+   * 导入的期初数据: the figures another system had as of `asOf`; the derived facts are these
+   * plus the completed orders placed after that date (docs/imports.md).
+   */
+  openingBalance: z
+    .object({
+      asOf: z.string(),
+      amount12m: z.string(),
+      amountLifetime: z.string(),
+      orderCount: z.number().int(),
+      lastDealOn: z.string().nullable(),
+    })
+    .nullable(),
   addresses: z.array(addressInput),
   explicitNeeds: z.string().nullable(),
   implicitNeeds: z.string().nullable(),

@@ -1,6 +1,13 @@
 import type { Database, Transaction } from '@crm/db';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Scope } from '../scope';
+
+/** An order counts on top of the customer's opening balance when placed after its as-of date (Beijing). */
+const AFTER_BALANCE = sql`(b.as_of is null
+  or o.ordered_at >= ((b.as_of + 1)::timestamp at time zone 'Asia/Shanghai'))`;
+
+/** A date's midnight in Beijing, as a point in time. */
+const midnight = (date: RawBuilder<unknown>) => sql`(${date}::timestamp at time zone 'Asia/Shanghai')`;
 
 /**
  * Re-derives the transaction facts and lifecycle stage of some customers of one tenant —
@@ -15,24 +22,34 @@ import type { Scope } from '../scope';
  * System tags come out of the same pass: value level from the 12-month amount against the
  * tenant's thresholds (high above value_high_amount, mid from value_mid_amount), activity
  * level from the touches — completed orders and logged interactions — in the tenant's
- * activity window. Interactions run it too ('interaction').
+ * activity window. Interactions run it too ('interaction'), and imports ('import').
+ *
+ * An opening balance (customer_opening_balances, 导入的期初数据: the figures another system had
+ * as of a date) is the base the orders build on: the counts and amounts are the balance plus
+ * the completed orders placed after its as-of date (Beijing time); orders on or before that
+ * date are taken as already in the balance. The balance's 12-month amount is taken as spread
+ * evenly over the 12 months before its as-of date, so one 365th of it leaves the window each
+ * day after. First and last deal are the earliest and latest of the orders, the balance's
+ * last deal date and the customer's first cooperation date (首次合作时间).
  */
 export async function refreshCustomerFacts(
   scope: Scope,
   customerIds: string[] | 'all',
-  reason: 'order' | 'daily' | 'interaction' | 'settings',
+  reason: 'order' | 'daily' | 'interaction' | 'settings' | 'import',
 ): Promise<{ updated: number; stageChanges: number }> {
   const { trx, tenantId } = scope;
   const only = customerIds === 'all' ? sql`true` : sql`c.id = any(${customerIds}::uuid[])`;
   const { rows } = await sql<{ updated: number; stage_changes: number }>`
-    with facts as (
-      select c.id,
-        min(o.ordered_at) filter (where o.status = 'completed') as first_deal_at,
-        max(o.ordered_at) filter (where o.status = 'completed') as last_deal_at,
-        (count(o.id) filter (where o.status = 'completed'))::int as order_count,
+    with order_facts as (
+      select c.id, c.first_cooperation_on, b.as_of, b.amount_12m as opening_12m,
+        b.amount_lifetime as opening_lifetime, b.order_count as opening_orders, b.last_deal_on as opening_last_deal,
+        min(o.ordered_at) filter (where o.status = 'completed') as first_order_at,
+        max(o.ordered_at) filter (where o.status = 'completed') as last_order_at,
+        (count(o.id) filter (where o.status = 'completed' and ${AFTER_BALANCE}))::int as order_count,
         coalesce(sum(o.amount) filter (where o.status = 'completed' and o.currency = t.currency
-          and o.ordered_at >= now() - interval '12 months'), 0) as amount_12m,
-        coalesce(sum(o.amount) filter (where o.status = 'completed' and o.currency = t.currency), 0) as amount_lifetime,
+          and o.ordered_at >= now() - interval '12 months' and ${AFTER_BALANCE}), 0) as amount_12m,
+        coalesce(sum(o.amount) filter (where o.status = 'completed' and o.currency = t.currency
+          and ${AFTER_BALANCE}), 0) as amount_lifetime,
         (count(o.id) filter (where o.status = 'completed'
           and o.ordered_at >= now() - make_interval(days => t.activity_window_days)))::int
         + (select count(*)::int from interactions i
@@ -40,9 +57,21 @@ export async function refreshCustomerFacts(
              and i.occurred_at >= now() - make_interval(days => t.activity_window_days)) as recent_touches
       from customers c
       join tenants t on t.id = c.tenant_id
+      left join customer_opening_balances b on b.tenant_id = c.tenant_id and b.customer_id = c.id
       left join orders o on o.tenant_id = c.tenant_id and o.customer_id = c.id
       where c.tenant_id = ${tenantId} and ${only}
-      group by c.tenant_id, c.id, t.id
+      group by c.tenant_id, c.id, t.id, b.tenant_id, b.customer_id
+    ),
+    facts as (
+      select f.id,
+        least(f.first_order_at, ${midnight(sql`f.opening_last_deal`)}, ${midnight(sql`f.first_cooperation_on`)}) as first_deal_at,
+        greatest(f.last_order_at, ${midnight(sql`f.opening_last_deal`)}) as last_deal_at,
+        f.order_count + coalesce(f.opening_orders, 0) as order_count,
+        f.amount_12m + coalesce(round(f.opening_12m
+          * greatest(0, 1 - ((now() at time zone 'Asia/Shanghai')::date - f.as_of) / 365.0), 2), 0) as amount_12m,
+        f.amount_lifetime + coalesce(f.opening_lifetime, 0) as amount_lifetime,
+        f.recent_touches
+      from order_facts f
     ),
     staged as (
       select f.*,

@@ -3,7 +3,7 @@ import type { Database, ImportEntity, Transaction } from '@crm/db';
 import { sql } from 'kysely';
 import { type RecordAccess, visibleCustomer } from '../customers/access';
 import { ROW_MESSAGES } from './messages';
-import type { Members } from './parse';
+import { AMBIGUOUS_MEMBER, type Members } from './parse';
 
 /** The importing member's record access (a sales manager sees the team's customers only). */
 export async function loadAccess(
@@ -51,7 +51,7 @@ export async function confineToAccess(
     where not (${visibleCustomer(access)})`.execute(trx);
 }
 
-/** Members by lower-cased email and by name (a name two members share matches neither). */
+/** Members by lower-cased email and by name (a name two members share is ambiguous: named, it is a row error). */
 export async function loadMembers(trx: Transaction<Database>, tenantId: string): Promise<Members> {
   const rows = await trx
     .selectFrom('memberships')
@@ -61,12 +61,14 @@ export async function loadMembers(trx: Transaction<Database>, tenantId: string):
     .execute();
   const members: Members = new Map();
   const names = new Map<string, number>();
-  for (const row of rows)
-    names.set(row.name.trim().toLowerCase(), (names.get(row.name.trim().toLowerCase()) ?? 0) + 1);
+  const nameOf = (name: string) => name.normalize('NFKC').trim().toLowerCase();
+  for (const row of rows) names.set(nameOf(row.name), (names.get(nameOf(row.name)) ?? 0) + 1);
   for (const row of rows) {
-    members.set(row.email.toLowerCase(), row.id);
-    const name = row.name.normalize('NFKC').trim().toLowerCase();
-    if (names.get(row.name.trim().toLowerCase()) === 1) members.set(name, row.id);
+    const name = nameOf(row.name);
+    if (name !== '' && !members.has(name))
+      members.set(name, names.get(name) === 1 ? row.id : AMBIGUOUS_MEMBER);
   }
+  // An email wins over a name that happens to be written the same way.
+  for (const row of rows) members.set(row.email.toLowerCase(), row.id);
   return members;
 }

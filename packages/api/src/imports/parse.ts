@@ -8,8 +8,12 @@ export type CellResult =
   | { ok: true; value: CustomFieldValue }
   | { ok: false; code: string; zh: string; en: string };
 
-/** Members by lower-cased email, and by name where the name is unique in the tenant. */
+/**
+ * Members by lower-cased email and by name; a name two members share maps to
+ * {@link AMBIGUOUS_MEMBER} (the row must name the member by email).
+ */
 export type Members = Map<string, string>;
+export const AMBIGUOUS_MEMBER = 'ambiguous';
 
 function refused(
   target: Target,
@@ -50,6 +54,11 @@ export function parseCell(target: Target, raw: string, members: Members): CellRe
       return from(target, values.parseAmount(raw));
     case 'quantity':
       return from(target, values.parseQuantity(raw));
+    case 'count': {
+      const result = values.parseInteger(raw, { min: 0, max: 100_000_000 });
+      if (!result.ok) return refused(target, result.reason, result.params);
+      return { ok: true, value: result.value === null ? null : String(result.value) };
+    }
     case 'enum': {
       const result = values.parseEnum(raw, target.options ?? []);
       if (!result.ok) return refused(target, 'ENUM_INVALID', enumParams(target.options ?? []));
@@ -58,7 +67,14 @@ export function parseCell(target: Target, raw: string, members: Members): CellRe
     case 'member': {
       const text = values.parseText(raw);
       if (!text.ok || text.value === null) return { ok: true, value: null };
-      const id = members.get(text.value.toLowerCase());
+      const id = members.get(text.value.normalize('NFKC').toLowerCase());
+      if (id === AMBIGUOUS_MEMBER)
+        return {
+          ok: false,
+          code: 'MEMBER_AMBIGUOUS',
+          zh: `${target.zh}：有多位成员叫“${text.value}”，请改填其邮箱`,
+          en: `${target.en}: more than one member is called "${text.value}"; enter their email instead`,
+        };
       if (!id)
         return {
           ok: false,

@@ -9,6 +9,7 @@ export type TargetType =
   | 'datetime'
   | 'money'
   | 'quantity'
+  | 'count'
   | 'enum'
   | 'member'
   | 'tags'
@@ -104,7 +105,18 @@ const CUSTOMER_TARGETS: Target[] = [
   { key: 'owner', zh: '负责人', en: 'Owner', type: 'member' },
   { key: 'birthday', zh: '生日', en: 'Birthday', type: 'date' },
   { key: 'founded_on', zh: '成立日期', en: 'Founded on', type: 'date' },
-  { key: 'address', zh: '地址', en: 'Address', type: 'text', max: 200 },
+  { key: 'address', zh: '详细地址', en: 'Street address', type: 'text', max: 200 },
+  { key: 'address.province', zh: '省份', en: 'Province', type: 'text', max: 50 },
+  { key: 'address.city', zh: '城市', en: 'City', type: 'text', max: 50 },
+  { key: 'address.district', zh: '区县', en: 'District', type: 'text', max: 50 },
+  { key: 'first_cooperation_on', zh: '首次合作时间', en: 'First cooperation date', type: 'date' },
+  { key: 'anniversary_on', zh: '纪念日', en: 'Anniversary', type: 'date' },
+  { key: 'note', zh: '备注', en: 'Note', type: 'text', max: 4000 },
+  { key: 'opening.amount_12m', zh: '近12个月交易额', en: 'Revenue, last 12 months', type: 'money' },
+  { key: 'opening.amount_lifetime', zh: '累计交易额', en: 'Lifetime revenue', type: 'money' },
+  { key: 'opening.order_count', zh: '订单数', en: 'Order count', type: 'count' },
+  { key: 'opening.last_deal_on', zh: '最近交易日期', en: 'Last deal date', type: 'date' },
+  { key: 'opening.as_of', zh: '期初数据截止日期', en: 'Figures as of', type: 'date' },
   { key: 'need_type', zh: '需求类型', en: 'Need type', type: 'enum', options: NEED_TYPE_OPTIONS },
   { key: 'explicit_needs', zh: '显性需求', en: 'Explicit needs', type: 'text', max: 4000 },
   { key: 'implicit_needs', zh: '隐性需求', en: 'Implicit needs', type: 'text', max: 4000 },
@@ -117,6 +129,8 @@ const CUSTOMER_TARGETS: Target[] = [
   { key: 'contact.title', zh: '联系人职务', en: 'Contact title', type: 'text', max: 100 },
   { key: 'contact.phone', zh: '联系人电话', en: 'Contact phone', type: 'phone', max: 40 },
   { key: 'contact.email', zh: '联系人邮箱', en: 'Contact email', type: 'email', max: 254 },
+  { key: 'contact.birthday', zh: '联系人生日', en: 'Contact birthday', type: 'date' },
+  { key: 'contact.anniversary', zh: '联系人纪念日', en: 'Contact anniversary', type: 'date' },
   { key: 'national_id', zh: '身份证号', en: 'National ID number', type: 'national_id' },
   { key: 'bank_card', zh: '银行卡号', en: 'Bank card number', type: 'bank_card' },
 ];

@@ -43,6 +43,15 @@ registerTimelineSource({
 });
 
 registerTimelineSource({
+  kind: 'note',
+  // A note (备注), e.g. brought by an import: dated when it was written, by whom.
+  select: (tenantId, customerId) => sql`
+    select n.id, n.created_at as occurred_at, n.created_by as actor_user_id,
+      jsonb_build_object('body', n.body, 'imported', n.import_run_id is not null) as data
+    from customer_notes n where n.tenant_id = ${tenantId} and n.customer_id = ${customerId}`,
+});
+
+registerTimelineSource({
   kind: 'change',
   // Orders and interactions appear as themselves when created; later edits show as changes.
   select: (tenantId, customerId) => sql`

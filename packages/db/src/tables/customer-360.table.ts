@@ -32,6 +32,7 @@ export type ContactsTable = {
   phones: ColumnType<string[], string[] | undefined, string[]>;
   emails: ColumnType<string[], string[] | undefined, string[]>;
   birthday: DateOnly;
+  anniversary_on: DateOnly;
   is_primary: ColumnType<boolean, boolean | undefined, boolean>;
   note: string | null;
   created_at: CreatedAt;
@@ -92,7 +93,7 @@ export type LifecycleChangesTable = {
   from_stage: LifecycleStage;
   to_stage: LifecycleStage;
   changed_at: CreatedAt;
-  reason: 'order' | 'daily' | 'interaction' | 'settings';
+  reason: 'order' | 'daily' | 'interaction' | 'settings' | 'import';
 };
 
 export type AuditEntity = 'customer' | 'contact' | 'order' | 'interaction';

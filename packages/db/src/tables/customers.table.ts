@@ -45,6 +45,10 @@ export type CustomersTable = {
   industry: string | null;
   birthday: ColumnType<string | null, string | null | undefined, string | null>;
   founded_on: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 首次合作时间: when the relationship began (imported from another system or typed). */
+  first_cooperation_on: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 纪念日: a date the customer keeps (a wedding, a membership anniversary …). */
+  anniversary_on: ColumnType<string | null, string | null | undefined, string | null>;
   addresses: ColumnType<Address[], string | undefined, string>;
   explicit_needs: string | null;
   implicit_needs: string | null;

@@ -17,6 +17,7 @@ import type {
 } from './duplicates.table';
 import type { ExportFileChunksTable, ExportRunsTable } from './exports.table';
 import type { IdempotencyKeysTable } from './idempotency.table';
+import type { CustomerNotesTable, CustomerOpeningBalancesTable } from './import-targets.table';
 import type {
   ImportErrorsTable,
   ImportFileChunksTable,
@@ -71,6 +72,8 @@ export type Database = {
   import_errors: ImportErrorsTable;
   tier_history: TierHistoryTable;
   tenant_plugin_settings: TenantPluginSettingsTable;
+  customer_notes: CustomerNotesTable;
+  customer_opening_balances: CustomerOpeningBalancesTable;
   /** Tenant ids only, for work that runs for every tenant. */
   tenant_directory: { id: string; created_at: ColumnType<Date, Date | string | undefined, never> };
 };
@@ -80,6 +83,7 @@ export * from './customers.table';
 export * from './duplicates.table';
 export * from './exports.table';
 export * from './idempotency.table';
+export * from './import-targets.table';
 export * from './imports.table';
 export * from './invitations.table';
 export * from './memberships.table';

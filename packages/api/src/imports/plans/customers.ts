@@ -4,6 +4,13 @@ import { sql } from 'kysely';
 import type { TenantCipher } from '../../sensitive';
 import { MATCH_KIND_LABELS, ROW_MESSAGES } from '../messages';
 import { type Plan, pgArray, text, type Written } from '../plan';
+import {
+  addressOf,
+  TARGET_COLUMNS,
+  targetValues,
+  validateCustomerTargets,
+  writeCustomerTargets,
+} from './customer-targets';
 
 /** Importing customers (with a primary contact, tags, custom fields and sensitive values). */
 
@@ -38,13 +45,13 @@ export const CUSTOMER_PLAN: Plan = {
     { name: 'contact_email', type: 'text' },
     { name: 'secrets', type: 'jsonb' },
     { name: 'matched_id', type: 'uuid' },
+    ...TARGET_COLUMNS,
   ],
   stage(row, context) {
     const id = randomUUID();
     const custom: Record<string, unknown> = {};
     for (const [key, value] of row) if (key.startsWith('custom:')) custom[key.slice(7)] = value;
     const tags = row.get('tags') as string[] | undefined;
-    const address = row.get('address') as string | undefined;
     let secrets: string | null = null;
     if (context.cipher) {
       const sealed = SECRET_FIELDS.filter((field) => row.has(field)).map((field) => ({
@@ -65,7 +72,7 @@ export const CUSTOMER_PLAN: Plan = {
       owner_user_id: text(row.get('owner')),
       birthday: text(row.get('birthday')),
       founded_on: text(row.get('founded_on')),
-      addresses: address ? JSON.stringify([{ street: address }]) : null,
+      addresses: addressOf(row),
       need_type: text(row.get('need_type')),
       explicit_needs: text(row.get('explicit_needs')),
       implicit_needs: text(row.get('implicit_needs')),
@@ -81,6 +88,7 @@ export const CUSTOMER_PLAN: Plan = {
       contact_email: text(row.get('contact.email')),
       secrets,
       matched_id: null,
+      ...targetValues(row),
     };
   },
 };
@@ -143,6 +151,7 @@ export async function validateCustomers(trx: Transaction<Database>, tenantId: st
   await sql`
     update import_stage s set matched_id = m.ids[1]
     from import_matches m where m.row_number = s.row_number and cardinality(m.ids) = 1`.execute(trx);
+  await validateCustomerTargets(trx);
 }
 
 export async function writeCustomers(
@@ -167,13 +176,13 @@ export async function writeCustomers(
     insert into customers (tenant_id, id, name, kind, customer_number, credit_code, phone, email, industry,
       owner_user_id, created_by, birthday, founded_on, addresses, need_type, explicit_needs, implicit_needs,
       pain_points, purchase_plan, purchase_plan_amount, purchase_plan_expected_on, tag_ids, custom_fields,
-      completeness)
+      first_cooperation_on, anniversary_on, completeness)
     select ${tenantId}, s.id, s.name, coalesce(s.kind, 'company'), s.customer_number, s.credit_code, s.phone, s.email,
       s.industry, coalesce(s.owner_user_id, ${userId}::uuid), ${userId}::uuid, s.birthday, s.founded_on,
       coalesce(s.addresses, '[]'), s.need_type, s.explicit_needs, s.implicit_needs, s.pain_points, s.purchase_plan,
       s.purchase_plan_amount, s.purchase_plan_expected_on,
       case when s.tag_names is null then '{}' else ${tagIds} end,
-      coalesce(s.custom_fields, '{}'),
+      coalesce(s.custom_fields, '{}'), s.first_cooperation_on, s.anniversary_on,
       -- Completeness from the staged row itself (its columns are named as the customer's),
       -- so the new rows are written once, not inserted and then updated.
       (customer_completeness(
@@ -204,6 +213,8 @@ export async function writeCustomers(
         tag_ids = case when s.tag_names is null then c.tag_ids
           else array(select distinct x from unnest(c.tag_ids || ${tagIds}) x) end,
         custom_fields = c.custom_fields || coalesce(s.custom_fields, '{}'),
+        first_cooperation_on = coalesce(s.first_cooperation_on, c.first_cooperation_on),
+        anniversary_on = coalesce(s.anniversary_on, c.anniversary_on),
         updated_at = now()
       from import_stage s
       where c.tenant_id = ${tenantId} and c.id = s.matched_id`.execute(trx);
@@ -212,20 +223,20 @@ export async function writeCustomers(
   // The primary contact: new customers' always; a matched customer's when it has none of that
   // name. Two statements: the first, for all the new rows, has no subquery to plan around.
   await sql`
-    insert into contacts (tenant_id, customer_id, name, title, phones, emails, is_primary)
+    insert into contacts (tenant_id, customer_id, name, title, phones, emails, birthday, anniversary_on, is_primary)
     select ${tenantId}, s.id, s.contact_name, s.contact_title,
       case when s.contact_phone is null then '{}' else array[s.contact_phone] end,
       case when s.contact_email is null then '{}' else array[s.contact_email] end,
-      true
+      s.contact_birthday, s.contact_anniversary, true
     from import_stage s
     where s.contact_name is not null and s.matched_id is null`.execute(trx);
   if (update) {
     await sql`
-      insert into contacts (tenant_id, customer_id, name, title, phones, emails, is_primary)
+      insert into contacts (tenant_id, customer_id, name, title, phones, emails, birthday, anniversary_on, is_primary)
       select ${tenantId}, s.matched_id, s.contact_name, s.contact_title,
         case when s.contact_phone is null then '{}' else array[s.contact_phone] end,
         case when s.contact_email is null then '{}' else array[s.contact_email] end,
-        false
+        s.contact_birthday, s.contact_anniversary, false
       from import_stage s
       where s.contact_name is not null and s.matched_id is not null
         and not exists (select 1 from contacts k
@@ -241,6 +252,7 @@ export async function writeCustomers(
       where s.secrets is not null and s.matched_id is null`.execute(trx);
     if (update) await resealMatchedSecrets(trx, tenantId, cipher);
   }
+  await writeCustomerTargets(trx, tenantId, run);
   // Completeness of the customers the import updated (facts need no refresh: no orders changed).
   if (update)
     await sql`
