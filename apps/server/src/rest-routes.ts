@@ -3,6 +3,7 @@ import {
   contentDisposition,
   openErrorReport,
   openExportDownload,
+  openImportTemplate,
   REST_ROUTES,
   type RequestInfo,
   type RestRouteId,
@@ -110,6 +111,20 @@ const HANDLERS: Record<RestRouteId, Handler> = {
       `attachment; filename="import-errors.csv"; filename*=UTF-8''${encodeURIComponent(name)}`,
     );
     return new Response(report.body, { status: 200, headers });
+  },
+
+  /**
+   * GET /api/imports/template?kind=customers|orders|interactions&format=csv|xlsx&locale=zh-CN|en —
+   * an import template with example rows.
+   */
+  'imports.template': async (c, request, headers, options) => {
+    const template = await openImportTemplate(options.dependencies, request, c.req.query());
+    if (!template.ok)
+      return json(headers, template.status, { code: template.code, message: template.message });
+    headers.set('Content-Type', template.file.contentType);
+    headers.set('Content-Length', String(template.file.bytes.byteLength));
+    headers.set('Content-Disposition', contentDisposition(template.file.fileName));
+    return new Response(template.file.bytes, { status: 200, headers });
   },
 
   /** GET /api/exports/:id/file — an export's file, streamed from the database. */

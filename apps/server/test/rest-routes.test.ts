@@ -73,6 +73,15 @@ const REST_CASES: Record<RestRouteId, RestCase> = {
     }),
     ok: 200,
   },
+  'imports.template': {
+    request: async () => ({
+      path: '/api/imports/template?kind=customers&format=csv',
+      init: { method: 'GET' },
+    }),
+    // A template names no object: it is always the caller's tenant's (its custom fields, its customers).
+    foreign: () => ({ path: '/api/imports/template?kind=orders&format=csv', init: { method: 'GET' } }),
+    ok: 200,
+  },
   'exports.file': {
     request: async (tenant, actor) => ({
       path: `/api/exports/${await doneExportRun(tenant.tenantId, actor.id)}/file`,
@@ -101,6 +110,12 @@ beforeAll(async () => {
     ),
     exportRunId: await doneExportRun(victimTenant.tenantId, victimTenant.users.owner.id),
   };
+  await server.database.withTenant(victimTenant.tenantId, (trx) =>
+    trx
+      .insertInto('customers')
+      .values({ tenant_id: victimTenant.tenantId, name: '受害者的机密客户', kind: 'company' })
+      .execute(),
+  );
 });
 afterAll(() => server.destroy());
 
@@ -160,6 +175,12 @@ describe('REST routes in the isolation and permissions suites', () => {
           trx.selectFrom('import_files').select('id').where('name', '=', '跨租户.csv').execute(),
         );
         expect(stored).toEqual([]);
+        return;
+      }
+      if (route.id === 'imports.template') {
+        // The caller's own template: nothing of the victim's customers in its examples.
+        expect(result.status, result.body).toBe(200);
+        expect(result.body).not.toContain('受害者的机密');
         return;
       }
       expect(result.status, result.body).toBe(404);

@@ -13,6 +13,7 @@ export { IDEMPOTENCY_RETENTION_HOURS, pruneIdempotencyKeys } from './idempotency
 export { type HttpFailure, openErrorReport, type UploadResult, uploadImportFile } from './imports/http';
 export { registerImportJobs } from './imports/imports.jobs';
 export { importSessionName, type RunHooks, runImport } from './imports/pipeline';
+export { openImportTemplate } from './imports/templates.http';
 export { type AppJobs, registerJobs, scheduleJobs } from './jobs';
 export { syncAllPluginCustomFields, syncPluginCustomFields } from './plugins/custom-fields-sync';
 export { effectiveSettings } from './plugins/effective-settings';

@@ -27,7 +27,7 @@ export type UploadResult = Awaited<ReturnType<ReturnType<typeof createHttpCaller
 export type HttpFailure = { ok: false; status: number; code: string; message: string };
 
 /** The REST edge's one mapping of an error value: its code's HTTP status and message. */
-function failure(error: unknown, locale: Locale): HttpFailure {
+export function failure(error: unknown, locale: Locale): HttpFailure {
   const cause = error instanceof Error ? error.cause : undefined;
   if (cause instanceof AppError)
     return {

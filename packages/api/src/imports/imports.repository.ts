@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ImportEntity, ImportRun } from '@crm/db';
 import { sql } from 'kysely';
+import { visibleCustomer } from '../customers/access';
 import { appError } from '../errors';
 import type { Scope } from '../scope';
 
@@ -302,4 +303,36 @@ export async function deleteMappingRow(scope: Scope, id: string): Promise<boolea
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+/** What an import template's example rows need of the tenant: its industry, currency and the downloader's email. */
+export async function selectTemplateContext(scope: Scope & { userId: string }) {
+  const { trx, tenantId } = scope;
+  const tenant = await trx
+    .selectFrom('tenants')
+    .select(['industry', 'currency'])
+    .where('id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  const user = await trx
+    .selectFrom('users')
+    .select('email')
+    .where('id', '=', scope.userId)
+    .executeTakeFirstOrThrow();
+  return { industry: tenant.industry as string | null, currency: tenant.currency, email: user.email };
+}
+
+/**
+ * Up to `limit` of the tenant's newest customers whose name no other customer has, for order
+ * and interaction templates to name (a name two customers share would not say which).
+ */
+export async function selectNamedCustomers(scope: Scope, limit: number): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    select customers.name from customers
+    where customers.tenant_id = ${scope.tenantId} and customers.merged_into is null
+      and customers.archived_at is null and ${visibleCustomer(scope.access)}
+      and not exists (select 1 from customers other
+        where other.tenant_id = customers.tenant_id and other.name = customers.name and other.id <> customers.id)
+    order by customers.created_at desc, customers.id
+    limit ${limit}`.execute(scope.trx);
+  return rows.map((row) => row.name);
 }

@@ -93,3 +93,11 @@ export const saveMappingInput = z.strictObject({
   name: userText({ required: true, max: 50 }),
   columns: mappingInput,
 });
+
+/** GET /api/imports/template: which kind, which format, headers in which language (default: the user's). */
+export const templateInput = z.strictObject({
+  kind: entityInput,
+  format: z.enum(['csv', 'xlsx']).default('csv'),
+  locale: z.enum(['zh-CN', 'en']).optional(),
+});
+export type TemplateInput = z.infer<typeof templateInput>;

@@ -18,19 +18,22 @@ import {
   selectMappingByName,
   selectMappingId,
   selectMappings,
+  selectNamedCustomers,
   selectRun,
   selectRuns,
+  selectTemplateContext,
   setFileFormat,
   storeFile,
   updateMappingRow,
 } from './imports.repository';
-import type { ImportErrorItem, RunOutput, StartInput } from './imports.schemas';
+import type { ImportErrorItem, RunOutput, StartInput, TemplateInput } from './imports.schemas';
 import { importSessionName } from './pipeline';
 import { ImportReadError } from './read/errors';
 import { suggestMapping } from './read/mapping';
 import { formatImportMessage, IMPORT_READ_MESSAGES } from './read/messages';
 import { openTable } from './read/table';
 import { targetsFor } from './targets';
+import { type TemplateFile, templateFile } from './templates';
 
 /** The use cases of imports: files, runs (their job is pipeline.ts), errors, saved mappings. */
 type MemberScope = Scope & { userId: string };
@@ -359,4 +362,24 @@ export async function receiveUpload(scope: MemberScope, input: UploadInput) {
     targets,
     mappings,
   };
+}
+
+/**
+ * An import template for the kind (docs/imports.md, "Templates"): headers in the chosen
+ * language, the tenant's custom fields, example rows that import cleanly as they are.
+ */
+export async function downloadTemplate(scope: MemberScope, input: TemplateInput): Promise<TemplateFile> {
+  const context = await selectTemplateContext(scope);
+  const definitions = input.kind === 'customers' ? await listDefinitions(scope) : [];
+  const customerNames = input.kind === 'customers' ? [] : await selectNamedCustomers(scope, 2);
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  return templateFile(input.kind, input.format, {
+    locale: input.locale ?? scope.locale,
+    industry: context.industry,
+    currency: context.currency,
+    email: context.email,
+    definitions,
+    customerNames,
+    today,
+  });
 }

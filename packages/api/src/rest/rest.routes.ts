@@ -37,6 +37,12 @@ export const REST_ROUTES = [
     notFound: 'IMPORT_RUN_NOT_FOUND',
   },
   {
+    id: 'imports.template',
+    method: 'GET',
+    path: '/api/imports/template',
+    permission: 'customers.import',
+  },
+  {
     id: 'exports.file',
     method: 'GET',
     path: '/api/exports/:id/file',
