@@ -50,11 +50,12 @@ module.exports = {
     {
       name: 'domain-uses-zod-only',
       severity: 'error',
-      comment: 'The only package packages/domain may import is zod (and vitest in tests).',
+      comment:
+        'The only packages packages/domain may import are zod and libphonenumber-js (pure parsing of phone numbers; and vitest in tests).',
       from: { path: '^packages/domain/' },
       to: {
         dependencyTypes: ['npm', 'npm-dev', 'npm-no-pkg', 'npm-unknown', 'unknown', 'undetermined'],
-        pathNot: 'node_modules/(zod|vitest|fast-check)/',
+        pathNot: 'node_modules/(zod|libphonenumber-js|vitest|fast-check)/',
       },
     },
     {

@@ -238,7 +238,7 @@ describe('contacts, interactions, timeline and the audit log', () => {
       ['李工', true],
       ['陈总', false],
     ]);
-    expect(contacts[1].phones).toEqual(['13800001111']);
+    expect(contacts[1].phones).toEqual(['+8613800001111']);
     expect(contacts[0].emails).toEqual(['li@yunfan.example.com']);
     expect(
       (await admin.call('contacts.create', { customerId: id, name: 'x', phones: ['123'] })).error

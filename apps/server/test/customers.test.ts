@@ -53,7 +53,7 @@ describe('customers', () => {
     expect(created.data).toMatchObject({
       name: '上海瑞丰电子科技有限公司',
       kind: 'company',
-      phone: '021-61234567',
+      phone: '+862161234567',
       email: 'sales@ruifeng.example.com',
       ownerUserId: tenant.users.owner.id,
       ownerName: tenant.users.owner.name,

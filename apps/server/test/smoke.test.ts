@@ -17,7 +17,7 @@ describe('smoke', () => {
       phone: '138 1234 5678',
     });
     expect(created.error).toBeNull();
-    expect(created.data.phone).toBe('13812345678');
+    expect(created.data.phone).toBe('+8613812345678');
     const list = await client.call('customers.list', {});
     expect(list.data.items.map((item: { name: string }) => item.name)).toEqual(['张三']);
   });

@@ -1,6 +1,6 @@
 export * from './contracts/enums';
 export * from './contracts/inputs';
-export { normalizeChinesePhone } from './customers/phone';
+export { formatPhone, normalizeChinesePhone, normalizePhone } from './customers/phone';
 export * from './dedup';
 export * from './identity';
 export * from './import-values';

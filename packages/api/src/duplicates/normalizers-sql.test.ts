@@ -4,6 +4,7 @@ import {
   normalizeCreditCode,
   normalizeEmailKey,
   normalizePersonNameKey,
+  normalizePhone,
   normalizePhoneKey,
 } from '@crm/domain';
 import { createTestDatabase, type TestDatabase } from '@crm/testing';
@@ -207,6 +208,8 @@ function companyInputs(): string[] {
     '深圳分行',
     '海淀支行',
     '朝阳分店',
+    '某某餐饮有限公司望京门店',
+    '门店',
     '驻京代表处',
   ];
   const fixed = [
@@ -318,6 +321,12 @@ describe('the SQL normalisers agree with the TypeScript ones', () => {
 
   const cases: [string, () => string[], (input: string) => string | null][] = [
     ['crm_normalize_phone', phoneInputs, normalizePhoneKey],
+    // The stored form (E.164, ;ext=) has the key of the number as typed.
+    [
+      'crm_normalize_phone',
+      () => phoneInputs().flatMap((input) => normalizePhone(input) ?? []),
+      normalizePhoneKey,
+    ],
     ['crm_normalize_email', emailInputs, normalizeEmailKey],
     ['crm_normalize_person_name', personInputs, normalizePersonNameKey],
     ['crm_normalize_company_name', companyInputs, (input) => normalizeCompanyNameKey(input)?.key ?? null],
@@ -334,6 +343,18 @@ describe('the SQL normalisers agree with the TypeScript ones', () => {
       expect(fromSql.filter((value) => value !== null).length).toBeGreaterThan(3);
     });
   }
+
+  it('crm_phone_stored (the migration of stored phones) gives the stored form normalizePhone gives', async () => {
+    const values = phoneInputs().filter(
+      (input) => normalizePhone(input) !== null && !/[/、,，;；]/.test(input),
+    );
+    const fromSql = await sqlResults('crm_phone_stored', values);
+    const mismatches = values
+      .map((input, i) => ({ input, sql: fromSql[i], ts: normalizePhone(input) }))
+      .filter((row) => row.sql !== row.ts);
+    expect(mismatches.slice(0, 10)).toEqual([]);
+    expect(values.length).toBeGreaterThan(20);
+  });
 
   it('crm_company_is_branch', async () => {
     const values = companyInputs();

@@ -61,6 +61,10 @@ export const MATCH_KIND_LABELS: Record<string, { zh: string; en: string }> = {
   phone: { zh: '电话', en: 'phone' },
   email: { zh: '邮箱', en: 'email' },
   name: { zh: '企业名称', en: 'company name' },
+  branch: { zh: '分支机构名称', en: 'branch name' },
+  national_id: { zh: '身份证号', en: 'national ID' },
+  name_phone: { zh: '姓名和电话', en: 'name and phone' },
+  name_email: { zh: '姓名和邮箱', en: 'name and email' },
 };
 
 export function fill(template: string, params: Record<string, string | number>): string {

@@ -1,7 +1,17 @@
 import { foldWidth, NAME_CHARACTERS } from './text';
 
 /** Markers of a branch at the end of a company name, longest first. */
-export const BRANCH_MARKERS = ['分公司', '营业部', '办事处', '代表处', '分行', '支行', '分店', '分厂'];
+export const BRANCH_MARKERS = [
+  '分公司',
+  '营业部',
+  '办事处',
+  '代表处',
+  '分行',
+  '支行',
+  '门店',
+  '分店',
+  '分厂',
+];
 /** Where the head office's name ends inside a branch's name (`A有限公司` | `北京分公司`). */
 const HEAD_OFFICE_END = /^(.*(公司|银行|集团|总行))/s;
 /** Legal-form suffixes, longest first, stripped repeatedly from the end. */
@@ -38,7 +48,7 @@ export type CompanyNameKey = {
  * 2. English legal forms stripped (`Co., Ltd.`, `Inc.`, `Limited`, `Corp.` …);
  * 3. spaces and punctuation removed; a bracketed part (a region: `腾讯科技（深圳）有限公司`)
  *    removed with its content, unless it opens the name (`【华辰】科技` keeps 华辰);
- * 4. a branch marker at the end (分公司, 分行, 支行, 营业部, 办事处, 代表处, 分店, 分厂) removed
+ * 4. a branch marker at the end (分公司, 分行, 支行, 营业部, 办事处, 代表处, 门店, 分店, 分厂) removed
  *    with the branch's place: `A有限公司北京分公司` → `A有限公司`, flagged as a branch;
  * 5. Chinese legal forms stripped from the end, repeatedly (股份有限公司, 有限责任公司,
  *    集团有限公司, 有限公司, 公司, 集团 …), never down to nothing.

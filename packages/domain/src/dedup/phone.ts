@@ -27,7 +27,7 @@ export function normalizePhoneKey(input: string | null | undefined): string | nu
     if (groups.join('').startsWith('86')) {
       groups = stripPrefix(groups, '86');
       const rest = groups.join('');
-      if (rest !== '' && !MOBILE.test(rest) && !rest.startsWith('0')) {
+      if (rest !== '' && !MOBILE.test(rest) && !SERVICE.test(rest) && !rest.startsWith('0')) {
         groups = [`0${groups[0]}`, ...groups.slice(1)];
       }
     } else {
@@ -47,13 +47,15 @@ export function normalizePhoneKey(input: string | null | undefined): string | nu
 }
 
 const MOBILE = /^1[3-9][0-9]{9}$/;
+/** 400 / 800 service numbers: no trunk 0 after +86 (+864008108888 → 4008108888). */
+const SERVICE = /^[48]00[0-9]{7}$/;
 
 function isPhoneKey(digits: string): boolean {
   return (
     MOBILE.test(digits) ||
     /^0(10|2[0-9])[0-9]{8}$/.test(digits) ||
     /^0[3-9][0-9]{2}[0-9]{7,8}$/.test(digits) ||
-    /^[48]00[0-9]{7}$/.test(digits)
+    SERVICE.test(digits)
   );
 }
 

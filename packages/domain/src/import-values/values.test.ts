@@ -360,17 +360,18 @@ describe('parseDateTime', () => {
 });
 
 describe('parsePhones and parseEmails', () => {
-  it('splits phones at Chinese and ASCII separators and keeps them as typed (after clean-up)', () => {
-    expect(value(parsePhones('１３８ ００１３ ８０００'))).toEqual(['138 0013 8000']);
-    expect(value(parsePhones('13900139000、021-64881234'))).toEqual(['13900139000', '021-64881234']);
-    expect(value(parsePhones('028-86661234；13800138001'))).toEqual(['028-86661234', '13800138001']);
-    expect(value(parsePhones('13800138000 13900139000'))).toEqual(['13800138000', '13900139000']);
+  it('splits phones at Chinese and ASCII separators and stores each in the one form (E.164)', () => {
+    expect(value(parsePhones('１３８ ００１３ ８０００'))).toEqual(['+8613800138000']);
+    expect(value(parsePhones('13900139000、021-64881234'))).toEqual(['+8613900139000', '+862164881234']);
+    expect(value(parsePhones('028-86661234；13800138001'))).toEqual(['+862886661234', '+8613800138001']);
+    expect(value(parsePhones('13800138000 13900139000'))).toEqual(['+8613800138000', '+8613900139000']);
     expect(value(parsePhones('+86 138 0013 8000 / 010 1234 5678'))).toEqual([
-      '+86 138 0013 8000',
-      '010 1234 5678',
+      '+8613800138000',
+      '+861012345678',
     ]);
-    expect(value(parsePhones('13800138000\n13800138000'))).toEqual(['13800138000']);
-    expect(value(parsePhones('13800138000, +86 13800138000'))).toEqual(['13800138000']);
+    expect(value(parsePhones('13800138000\n13800138000'))).toEqual(['+8613800138000']);
+    expect(value(parsePhones('13800138000, +86 13800138000'))).toEqual(['+8613800138000']);
+    expect(value(parsePhones('0571-8755 8212转123'))).toEqual(['+8657187558212;ext=123']);
     expect(value(parsePhones(' '))).toBeNull();
   });
 
@@ -385,7 +386,7 @@ describe('parsePhones and parseEmails', () => {
   });
 
   it('gives the first phone for single-phone fields', () => {
-    expect(value(parsePhone('13900139000、021-64881234'))).toBe('13900139000');
+    expect(value(parsePhone('13900139000、021-64881234'))).toBe('+8613900139000');
   });
 
   it('lower-cases and validates emails, several in a cell', () => {

@@ -6,7 +6,7 @@
  */
 
 import { z } from 'zod';
-import { normalizeChinesePhone } from '../customers/phone';
+import { normalizePhone } from '../customers/phone';
 import { normalizeCreditCode } from '../dedup/credit-code';
 import { parseBankCard, parseNationalId } from '../identity';
 import type { ImportValueReason } from './messages';
@@ -544,9 +544,9 @@ const SEPARATORS = /[,;/|、\n]+/;
 
 /**
  * Phone numbers in one cell, split at ，、;/| or line breaks, or at spaces between complete
- * numbers (138 0013 8000 stays one number). Each is returned as the user typed it after
- * clean-up (full-width digits folded); repeats are dropped. Each must be a Chinese mobile or
- * landline number, as the product requires of phones everywhere.
+ * numbers (138 0013 8000 stays one number). Each is returned in the one stored form
+ * (`normalizePhone`: E.164, +8613800138000); repeats are dropped. Each must be a Chinese
+ * mobile, landline with area code or 400 number, or a foreign number with its country code.
  */
 export function parsePhones(input: string, options: { max?: number } = {}): ParseResult<string[]> {
   const text = normalizeText(input.replace(/\r?\n/g, ';'), 'code');
@@ -559,10 +559,10 @@ export function parsePhones(input: string, options: { max?: number } = {}): Pars
     const numbers = splitPhoneTokens(trimmed);
     if (typeof numbers === 'string') return fail('PHONE_INVALID', { value: numbers });
     for (const phone of numbers) {
-      const key = normalizeChinesePhone(phone) as string;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      phones.push(phone);
+      const stored = normalizePhone(phone) as string;
+      if (seen.has(stored)) continue;
+      seen.add(stored);
+      phones.push(stored);
     }
   }
   if (phones.length === 0) return ok(null);
@@ -580,7 +580,7 @@ export function parsePhone(input: string): ParseResult<string> {
 
 /** Space-separated tokens grouped into valid numbers, shortest first; the bad token when none fits. */
 function splitPhoneTokens(part: string): string[] | string {
-  if (normalizeChinesePhone(part)) return [part];
+  if (normalizePhone(part)) return [part];
   const tokens = part.split(' ');
   const numbers: string[] = [];
   let start = 0;
@@ -589,7 +589,7 @@ function splitPhoneTokens(part: string): string[] | string {
     let found: string | null = null;
     while (end < tokens.length) {
       const candidate = tokens.slice(start, end + 1).join(' ');
-      if (normalizeChinesePhone(candidate)) {
+      if (normalizePhone(candidate)) {
         found = candidate;
         break;
       }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, ImportRun, Transaction } from '@crm/db';
 import { sql } from 'kysely';
+import { recordCandidatesFor } from '../../duplicates/pairs';
 import type { TenantCipher } from '../../sensitive';
 import { MATCH_KIND_LABELS, ROW_MESSAGES } from '../messages';
 import { type Plan, pgArray, text, type Written } from '../plan';
@@ -45,6 +46,10 @@ export const CUSTOMER_PLAN: Plan = {
     { name: 'contact_email', type: 'text' },
     { name: 'secrets', type: 'jsonb' },
     { name: 'matched_id', type: 'uuid' },
+    // How the row matched: the deciding key of an update, or the shared key of a candidate.
+    { name: 'match_kind', type: 'text' },
+    // A new customer that resembles this existing one (queued as a duplicate candidate).
+    { name: 'candidate_of', type: 'uuid' },
     ...TARGET_COLUMNS,
   ],
   stage(row, context) {
@@ -88,12 +93,40 @@ export const CUSTOMER_PLAN: Plan = {
       contact_email: text(row.get('contact.email')),
       secrets,
       matched_id: null,
+      match_kind: null,
+      candidate_of: null,
       ...targetValues(row),
     };
   },
 };
 
-/** Error rows written by SQL: seq from 1000 up, so they sort after the row's cell errors. */
+/**
+ * The key that makes a row the same customer as another (the identity rule,
+ * `crm_customer_identity`, twin of `identityVerdict` in packages/domain), most specific first.
+ */
+const SAME_BY = [
+  'customer_number',
+  'credit_code',
+  'national_id',
+  'name',
+  'name_phone',
+  'name_email',
+] as const;
+
+const kindLabels = () =>
+  sql`(values ${sql.join(
+    Object.entries(MATCH_KIND_LABELS).map(([kind, label]) => sql`(${kind}, ${label.zh}, ${label.en})`),
+  )}) as l(kind, zh, en)`;
+
+/**
+ * Error rows written by SQL: seq from 1000 up, so they sort after the row's cell errors.
+ *
+ * Identity (docs/imports.md "Identity rules"): a row updates (or skips) an existing customer
+ * only when the identity rule says they are the same customer — the customer number, credit
+ * code or national ID, a company's normalised name, a person's name with the phone or email.
+ * A row that shares only a phone or an email with a customer (or is a branch of it) is a new
+ * customer and a duplicate candidate (`candidate_of`), queued for review after the write.
+ */
 export async function validateCustomers(trx: Transaction<Database>, tenantId: string): Promise<void> {
   // Every match key of every staged row, normalised by the same SQL as stored customers'.
   await sql`
@@ -101,12 +134,36 @@ export async function validateCustomers(trx: Transaction<Database>, tenantId: st
     select row_number, kind, value, priority from (
       select row_number, 'customer_number' as kind, customer_number as value, 1 as priority from import_stage
       union all select row_number, 'credit_code', credit_code, 2 from import_stage
-      union all select row_number, 'phone', crm_normalize_phone(phone), 3 from import_stage
-      union all select row_number, 'email', crm_normalize_email(email), 4 from import_stage
-      union all select row_number, 'name', crm_normalize_company_name(name), 5 from import_stage
+      union all select row_number, 'phone', crm_normalize_phone(phone), 5 from import_stage
+      union all select row_number, 'email', crm_normalize_email(email), 6 from import_stage
+      union all select row_number, 'name', crm_normalize_company_name(name), 4 from import_stage
         where coalesce(kind, 'company') = 'company'
     ) k where value is not null and value <> ''`.execute(trx);
-  // The same customer twice in the file: the later row is an error.
+  // The same customer twice in the file: the later row is an error. Only the keys that decide
+  // identity alone: number, credit code, a company's name (not a branch's; not between rows
+  // with two different credit codes), a branch's full name, a person's name with a phone or
+  // email. Rows sharing only a phone or an email are both kept (and queued as candidates).
+  await sql`
+    create temp table import_same_keys on commit drop as
+    select row_number, kind, value, priority from (
+      select row_number, kind, value, priority from import_keys where kind in ('customer_number', 'credit_code')
+      union all
+      select s.row_number, case when crm_company_is_branch(s.name) then 'branch' else 'name' end,
+        case when crm_company_is_branch(s.name) then crm_normalize_person_name(s.name)
+          else crm_normalize_company_name(s.name) end, 4
+      from import_stage s where coalesce(s.kind, 'company') = 'company'
+      union all
+      select s.row_number, 'name_phone', crm_normalize_person_name(s.name) || '|' || crm_normalize_phone(s.phone), 5
+      from import_stage s where s.kind = 'person'
+      union all
+      select s.row_number, 'name_email', crm_normalize_person_name(s.name) || '|' || crm_normalize_email(s.email), 6
+      from import_stage s where s.kind = 'person'
+    ) k where value is not null and value <> ''`.execute(trx);
+  await sql`
+    delete from import_same_keys k where k.kind = 'name' and k.value in (
+      select crm_normalize_company_name(s.name) from import_stage s
+      where coalesce(s.kind, 'company') = 'company' and s.credit_code is not null
+      group by 1 having count(distinct s.credit_code) > 1)`.execute(trx);
   await sql`
     insert into import_stage_errors (row_number, seq, column_name, value, reason, message_zh, message_en)
     select distinct on (row_number) row_number, 1000, '', value, 'DUPLICATE_IN_FILE',
@@ -115,28 +172,50 @@ export async function validateCustomers(trx: Transaction<Database>, tenantId: st
     from (
       select k.row_number, k.value, k.priority, min(k.row_number) over (partition by k.kind, k.value) as first_row,
         l.zh as kind_zh, l.en as kind_en
-      from import_keys k
-      join (values ${sql.join(
-        Object.entries(MATCH_KIND_LABELS).map(([kind, label]) => sql`(${kind}, ${label.zh}, ${label.en})`),
-      )}) as l(kind, zh, en) on l.kind = k.kind
+      from import_same_keys k
+      join ${kindLabels()} on l.kind = k.kind
     ) d
     where row_number <> first_row
     order by row_number, priority`.execute(trx);
-  // Existing customers by their keys: the most specific key that matches decides.
+  // Existing customers sharing a key with a row, what they share, and the rule's verdict.
+  await sql`
+    create temp table import_verdicts on commit drop as
+    select p.row_number, p.customer_id, p.shared,
+      crm_customer_identity(coalesce(s.kind, 'company'), s.name, s.credit_code, c.kind, c.name, c.credit_code,
+        p.shared) as verdict
+    from (
+      select row_number, customer_id, array_agg(distinct kind) as shared from (
+        select k.row_number, c.id as customer_id, k.kind
+        from import_keys k
+        join customers c on c.tenant_id = ${tenantId} and c.customer_number = k.value
+        where k.kind = 'customer_number'
+        union all
+        select k.row_number, m.customer_id, k.kind
+        from import_keys k
+        join customer_match_keys m on m.tenant_id = ${tenantId} and m.kind = k.kind and m.value = k.value
+        where k.kind <> 'customer_number'
+        union all
+        select s.row_number, x.customer_id, 'national_id'
+        from import_stage s
+        cross join jsonb_array_elements(s.secrets) e
+        join customer_secrets x on x.tenant_id = ${tenantId} and x.field = 'national_id'
+          and x.blind_index = e ->> 'blindIndex'
+        where s.secrets is not null and e ->> 'field' = 'national_id'
+      ) shared_keys
+      group by row_number, customer_id
+    ) p
+    join import_stage s on s.row_number = p.row_number
+    join customers c on c.tenant_id = ${tenantId} and c.id = p.customer_id
+    where c.merged_into is null`.execute(trx);
+  // The same customer: the most specific deciding key wins; two customers by it is an error.
   await sql`
     create temp table import_matches on commit drop as
     select distinct on (row_number) row_number, kind, ids from (
-      select k.row_number, k.kind, k.priority, array_agg(distinct c.id) as ids
-      from import_keys k
-      join customers c on c.tenant_id = ${tenantId} and c.customer_number = k.value
-      where k.kind = 'customer_number'
-      group by k.row_number, k.kind, k.priority
-      union all
-      select k.row_number, k.kind, k.priority, array_agg(distinct m.customer_id)
-      from import_keys k
-      join customer_match_keys m on m.tenant_id = ${tenantId} and m.kind = k.kind and m.value = k.value
-      where k.kind <> 'customer_number'
-      group by k.row_number, k.kind, k.priority
+      select v.row_number, v.verdict as kind, array_position(${sql.val([...SAME_BY])}::text[], v.verdict) as priority,
+        array_agg(distinct v.customer_id) as ids
+      from import_verdicts v
+      where v.verdict <> 'candidate'
+      group by v.row_number, v.verdict
     ) m
     order by row_number, priority`.execute(trx);
   await sql`
@@ -144,13 +223,23 @@ export async function validateCustomers(trx: Transaction<Database>, tenantId: st
     select m.row_number, 1001, '', null, 'AMBIGUOUS_MATCH',
       replace(${ROW_MESSAGES.AMBIGUOUS_MATCH['zh-CN']}, '{kind}', l.zh), replace(${ROW_MESSAGES.AMBIGUOUS_MATCH.en}, '{kindEn}', l.en)
     from import_matches m
-    join (values ${sql.join(
-      Object.entries(MATCH_KIND_LABELS).map(([kind, label]) => sql`(${kind}, ${label.zh}, ${label.en})`),
-    )}) as l(kind, zh, en) on l.kind = m.kind
+    join ${kindLabels()} on l.kind = m.kind
     where cardinality(m.ids) > 1`.execute(trx);
   await sql`
-    update import_stage s set matched_id = m.ids[1]
+    update import_stage s set matched_id = m.ids[1], match_kind = m.kind
     from import_matches m where m.row_number = s.row_number and cardinality(m.ids) = 1`.execute(trx);
+  // Not the same, but alike (a shared phone or email, a branch): a new customer and a
+  // candidate of the existing one (the most alike first: more shared keys).
+  await sql`
+    update import_stage s set candidate_of = v.customer_id, match_kind = v.kind
+    from (
+      select distinct on (row_number) row_number, customer_id,
+        case when 'name' = any(shared) then 'branch' when 'phone' = any(shared) then 'phone' else shared[1] end as kind
+      from import_verdicts where verdict = 'candidate'
+      order by row_number, cardinality(shared) desc, customer_id
+    ) v
+    where v.row_number = s.row_number and s.matched_id is null
+      and not exists (select 1 from import_matches m where m.row_number = s.row_number)`.execute(trx);
   await validateCustomerTargets(trx);
 }
 
@@ -244,6 +333,7 @@ export async function writeCustomers(
       trx,
     );
   }
+  await recordImportCandidates(trx, tenantId);
   if (cipher) {
     await sql`
       insert into customer_secrets (tenant_id, customer_id, field, ciphertext, key_version, blind_index, hint)
@@ -276,6 +366,28 @@ export async function writeCustomers(
     updated,
     skipped: update ? matchedCount - updated : matchedCount,
   };
+}
+
+/**
+ * New customers that resemble an existing customer (`candidate_of`) or another row of the
+ * file (a shared phone, email or company name that did not make them the same customer) are
+ * queued as duplicate candidates (source 'import'), in the run's transaction.
+ */
+async function recordImportCandidates(trx: Transaction<Database>, tenantId: string) {
+  const { rows } = await sql<{ id: string }>`
+    select s.id from import_stage s
+    where s.matched_id is null and (s.candidate_of is not null or s.row_number in (
+      select k.row_number from import_keys k
+      where (k.kind, k.value) in (
+        select kind, value from import_keys where kind in ('phone', 'email', 'name')
+        group by kind, value having count(*) > 1)))`.execute(trx);
+  if (rows.length > 0)
+    await recordCandidatesFor(
+      trx,
+      tenantId,
+      rows.map((row) => row.id),
+      'import',
+    );
 }
 
 /**

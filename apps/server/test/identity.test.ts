@@ -1,0 +1,202 @@
+import { runImport } from '@crm/api';
+import { sql } from '@crm/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestServer,
+  PUBLIC_URL,
+  type SeededTenant,
+  seedTenant,
+  signedInClient,
+  type TestServer,
+  type TrpcClient,
+} from './helpers';
+
+/*
+ * Issue 15, identity: one rule (packages/domain identityOf, SQL crm_customer_identity) for the
+ * import, the create check and the scan; phones stored in one form on every path; a phone
+ * found by its full number in any form and by any suffix of 4 digits or more.
+ */
+
+let server: TestServer;
+let tenant: SeededTenant;
+let admin: TrpcClient;
+
+beforeAll(async () => {
+  server = await createTestServer();
+  tenant = await seedTenant(server.database, '身份规则企业');
+  admin = await signedInClient(server, tenant.users.admin.id, tenant.tenantId);
+});
+afterAll(() => server?.destroy());
+
+const csv = (lines: string[]) => `${lines.join('\r\n')}\r\n`;
+
+async function importCsv(
+  client: TrpcClient,
+  tenantId: string,
+  content: string,
+  input: Record<string, unknown>,
+) {
+  const response = await server.app.request(
+    'http://localhost:3000/api/imports/files',
+    {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'x-file-name': encodeURIComponent('客户.csv'),
+        cookie: client.cookie ?? '',
+        origin: PUBLIC_URL,
+      },
+      body: new TextEncoder().encode(content),
+    },
+    { incoming: { socket: { remoteAddress: '10.0.0.1' } } },
+  );
+  expect(response.status).toBe(201);
+  const file = (await response.json()) as { fileId: string };
+  const started = await client.call('imports.start', { onMatch: 'update', fileId: file.fileId, ...input });
+  expect(started.error).toBeNull();
+  await runImport(server.dependencies, tenantId, started.data.runId);
+  const run = await client.call('imports.get', { runId: started.data.runId });
+  expect(run.error).toBeNull();
+  return run.data;
+}
+
+async function customersNamed(tenantId: string, names: string[]) {
+  return server.database.withTenant(tenantId, (trx) =>
+    trx
+      .selectFrom('customers')
+      .select(['id', 'name', 'phone', 'industry'])
+      .where('name', 'in', names)
+      .orderBy('name')
+      .execute(),
+  );
+}
+
+async function pendingPairs(tenantId: string) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const { rows } = await sql<{ a: string; b: string; reasons: string[]; source: string }>`
+      select x.name as a, y.name as b, d.reasons, d.source from duplicate_candidates d
+      join customers x on x.tenant_id = d.tenant_id and x.id = d.customer_a
+      join customers y on y.tenant_id = d.tenant_id and y.id = d.customer_b
+      where d.status = 'pending'`.execute(trx);
+    return rows.map((row) => ({ ...row, names: [row.a, row.b].sort() }));
+  });
+}
+
+describe('import: a shared phone is a candidate, never an update', () => {
+  const mapping = { 名称: 'name', 类型: 'kind', 电话: 'phone', 行业: 'industry', 信用代码: 'credit_code' };
+
+  it('keeps a company that shares another company’s phone and queues the pair; name and credit code still match', async () => {
+    const t = await seedTenant(server.database, '导入身份企业');
+    const client = await signedInClient(server, t.users.admin.id, t.tenantId);
+    const first = await importCsv(
+      client,
+      t.tenantId,
+      csv([
+        '名称,类型,电话,行业,信用代码',
+        '杭州云帆科技有限公司,企业,0571-87558212,软件,',
+        '华辰工业科技有限公司,企业,13900001111,制造,91330100799655058B',
+        '某某科技有限公司,企业,13911112222,服务,',
+      ]),
+      { entity: 'customers', mapping, dryRun: false },
+    );
+    expect(first).toMatchObject({ status: 'committed', created: 3 });
+
+    const rows = [
+      '名称,类型,电话,行业,信用代码',
+      // Another company on the same switchboard (other form of the number): new + candidate.
+      '杭州远景贸易有限公司,企业,+86 571 8755 8212,贸易,',
+      // 有限责任公司 vs 有限公司: the same company by its normalised name: an update.
+      '杭州云帆科技有限责任公司,企业,,咨询,',
+      // The credit code decides, whatever the name.
+      '华辰科技,企业,,机械,91330100799655058B',
+      // A branch of an existing company: new + candidate.
+      '某某科技有限公司上海分公司,企业,,服务,',
+    ];
+    const dry = await importCsv(client, t.tenantId, csv(rows), {
+      entity: 'customers',
+      mapping,
+      dryRun: true,
+    });
+    expect(dry).toMatchObject({ status: 'validated', errorRows: 0, created: 2, updated: 2 });
+    const committed = await importCsv(client, t.tenantId, csv([...rows, '']), {
+      entity: 'customers',
+      mapping,
+      dryRun: false,
+    });
+    expect(committed).toMatchObject({ status: 'committed', created: 2, updated: 2, skipped: 0 });
+
+    const stored = await customersNamed(t.tenantId, [
+      '杭州云帆科技有限公司',
+      '杭州云帆科技有限责任公司',
+      '杭州远景贸易有限公司',
+      '华辰工业科技有限公司',
+      '华辰科技',
+      '某某科技有限公司上海分公司',
+    ]);
+    // Both switchboard companies kept, each with its own industry; the phone in one form.
+    expect(stored.map((row) => [row.name, row.phone, row.industry])).toEqual([
+      ['华辰科技', '+8613900001111', '机械'],
+      ['杭州云帆科技有限责任公司', '+8657187558212', '咨询'],
+      ['杭州远景贸易有限公司', '+8657187558212', '贸易'],
+      ['某某科技有限公司上海分公司', null, '服务'],
+    ]);
+    const pairs = await pendingPairs(t.tenantId);
+    expect(pairs).toContainEqual(
+      expect.objectContaining({
+        names: ['杭州云帆科技有限责任公司', '杭州远景贸易有限公司'],
+        reasons: ['phone'],
+        source: 'import',
+      }),
+    );
+    expect(pairs).toContainEqual(
+      expect.objectContaining({
+        names: ['某某科技有限公司', '某某科技有限公司上海分公司'],
+        reasons: ['branch'],
+        source: 'import',
+      }),
+    );
+    expect(pairs).toHaveLength(2);
+  });
+
+  it('rows of one file sharing only a phone are both kept and paired; a person is the same by name and phone', async () => {
+    const t = await seedTenant(server.database, '导入同文件企业');
+    const client = await signedInClient(server, t.users.admin.id, t.tenantId);
+    const run = await importCsv(
+      client,
+      t.tenantId,
+      csv([
+        '名称,类型,电话,行业,信用代码',
+        '甲贸易有限公司,企业,010-12345678,,',
+        '乙物流有限公司,企业,(010)1234-5678,,',
+        '张伟,个人,13812345678,,',
+        '张 伟,个人,+86 138 1234 5678,,',
+        '李娜,个人,13812345678,,',
+      ]),
+      { entity: 'customers', mapping, dryRun: false },
+    );
+    expect(
+      run.errors.map((error: { rowNumber: number; reason: string }) => [error.rowNumber, error.reason]),
+    ).toEqual([[5, 'DUPLICATE_IN_FILE']]);
+    expect(run.errors[0].message).toContain('与第 4 行是同一客户（姓名和电话相同）');
+    const committed = await importCsv(
+      client,
+      t.tenantId,
+      csv([
+        '名称,类型,电话,行业,信用代码',
+        '甲贸易有限公司,企业,010-12345678,,',
+        '乙物流有限公司,企业,(010)1234-5678,,',
+        '张伟,个人,13812345678,,',
+        '李娜,个人,13812345678,,',
+      ]),
+      { entity: 'customers', mapping, dryRun: false },
+    );
+    expect(committed).toMatchObject({ status: 'committed', created: 4 });
+    const pairs = await pendingPairs(t.tenantId);
+    expect(pairs.map((pair) => pair.names)).toEqual(
+      expect.arrayContaining([
+        ['乙物流有限公司', '甲贸易有限公司'],
+        ['张伟', '李娜'],
+      ]),
+    );
+  });
+});
