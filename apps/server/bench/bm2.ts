@@ -32,8 +32,10 @@ export type Bm2Scenario = {
   queries: Awaited<ReturnType<typeof captureProcedure>>;
 };
 
-/** The realistic page: the most common tag, a rep with thousands of customers, 'returning'. */
+/** The realistic page: the most common tag, a rep with thousands of customers (× the scale), 'returning'. */
 async function pickListParameters(dataset: Dataset) {
+  // At a smaller scale (BENCH_SCALE=0.2) the reps' books and pages shrink with it.
+  const scale = dataset.stats.scale;
   const db = postgres(dataset.superUrl, { max: 1, onnotice: () => {} });
   try {
     const [pick] = await db<
@@ -57,7 +59,8 @@ async function pickListParameters(dataset: Dataset) {
          where rep.tenant_id = ${dataset.tenantId} and rep.user_id = p.owner_user_id
          order by manager.user_id limit 1) as manager
       from pairs p join books b using (owner_user_id)
-      where b.book between 2000 and 10000 and p.matches > 50
+      where b.book between ${Math.round(2000 * scale)} and ${Math.round(10000 * scale)}
+        and p.matches > ${Math.round(50 * scale)}
       order by p.matches desc, p.owner_user_id limit 1`;
     if (!pick)
       throw new Error('No rep with thousands of customers and a full page of returning, tagged ones');

@@ -455,6 +455,14 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     foreign: (victim) => ({ ids: [victim.customerId] }),
   },
   'customers.completenessSummary': { input: () => undefined, foreign: () => undefined },
+  'customers.count': {
+    input: () => ({ lifecycleStages: ['potential', 'new'], completenessMax: 100 }),
+    foreign: (victim) => ({
+      ownerUserIds: [victim.tenant.users.sales_rep.id],
+      tagIds: [victim.tagId],
+      search: victim.customerName,
+    }),
+  },
   'customers.list': {
     input: () => ({ limit: 10, lifecycleStages: ['potential', 'new'], completenessMax: 100 }),
     foreign: (victim) => ({
@@ -524,6 +532,10 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     input: () => ({ kind: 'company', name: '测试客户有限公司', phone: '138 0013 8000' }),
     foreign: (victim) => ({ kind: 'company', name: victim.customerName, excludeId: victim.customerId }),
   },
+  'duplicates.count': {
+    input: () => ({ status: 'pending', reason: 'phone', minConfidence: 0.5 }),
+    foreign: () => ({ status: 'pending' }),
+  },
   'duplicates.list': {
     input: () => ({ status: 'pending', reason: 'phone', minConfidence: 0.5, limit: 10 }),
     foreign: () => ({ status: 'pending', limit: 100 }),
@@ -568,6 +580,10 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     }),
     foreign: (victim) => ({ id: victim.contactId, title: '被篡改' }),
   },
+  'interactions.count': {
+    input: () => ({ kinds: ['call', 'visit'], sentiments: ['complaint'] }),
+    foreign: (victim) => ({ customerId: victim.customerId, userIds: [victim.tenant.users.owner.id] }),
+  },
   'interactions.listAll': {
     input: () => ({ kinds: ['call', 'visit'], sentiments: ['complaint'], limit: 10 }),
     foreign: (victim) => ({ customerId: victim.customerId, userIds: [victim.tenant.users.owner.id] }),
@@ -602,6 +618,13 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
       id: await createOrderIn(context.server, context.tenant.tenantId, await ownCustomer(context)),
     }),
     foreign: (victim) => ({ id: victim.orderId }),
+  },
+  'orders.count': {
+    input: () => ({ from: '2026-01-01', statuses: ['completed'] }),
+    foreign: (victim) => ({
+      customerId: victim.customerId,
+      ownerUserIds: [victim.tenant.users.sales_rep.id],
+    }),
   },
   'orders.listAll': {
     input: () => ({ from: '2026-01-01', statuses: ['completed'], limit: 10 }),

@@ -2,6 +2,7 @@
  * Simplified Chinese, the product's default language. This file defines the keys:
  * en.ts must have exactly the same ones (its type is derived from this object).
  */
+import { countsZhCN } from './counts.zh-CN';
 import { customerListsZhCN } from './customer-lists.zh-CN';
 import { customerSettingsZhCN } from './customer-settings.zh-CN';
 import { duplicatesZhCN } from './duplicates.zh-CN';
@@ -11,6 +12,7 @@ import { industryZhCN } from './industry.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
 
 export const zhCN = {
+  ...countsZhCN,
   ...customerSettingsZhCN,
   ...customerListsZhCN,
   ...sensitiveZhCN,

@@ -37,8 +37,10 @@ export const trpcClient = createTRPCClient<AppRouter>({
   links: [
     // Mutations go one per request, so each carries its own Idempotency-Key (set by the form
     // through `trpc: { context: { idempotencyKey } }`, see lib/idempotency.ts).
+    // A list's count (`*.count`) goes on its own too: batched with the page, the page's rows
+    // would wait for it.
     splitLink({
-      condition: (op) => op.type === 'mutation',
+      condition: (op) => op.type === 'mutation' || op.path.endsWith('.count'),
       true: httpLink({
         url: '/trpc',
         headers: ({ op }) => {

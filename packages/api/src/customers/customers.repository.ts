@@ -1,12 +1,19 @@
 import type { Database, NewCustomer, Transaction } from '@crm/db';
 import { sql } from 'kysely';
+import { type CountOutput, countRows } from '../counts';
 import { appError } from '../errors';
 import { decodeCursor, encodeCursor, UUID, violatedConstraint } from '../keyset';
 import type { Scope } from '../scope';
 import { maskedSecrets, secretHintsColumn } from '../sensitive/customer-secrets';
 import { type RecordAccess, visibleCustomer } from './access';
 import { staleCondition } from './completeness.repository';
-import type { CustomerListItem, CustomerOutput, CustomerSort, ListCustomersInput } from './customers.schemas';
+import type {
+  CountCustomersInput,
+  CustomerListItem,
+  CustomerOutput,
+  CustomerSort,
+  ListCustomersInput,
+} from './customers.schemas';
 import { customerConditions, loadDefinitions, needsDefinitions, sortSpecOf } from './list-query';
 
 function selectCustomerSummaries(trx: Transaction<Database>, tenantId: string, access: RecordAccess) {
@@ -130,6 +137,23 @@ export async function listCustomers(
     nextCursor:
       rows.length > input.limit && last ? encodeCustomerCursor(input.sort, last.sort_key, last.id) : null,
   };
+}
+
+/** How many customers the list's filters match among those the member sees (exact up to a cap). */
+export async function countCustomers(
+  scope: Scope,
+  input: CountCustomersInput,
+  identityMatches: string[] | null = null,
+): Promise<CountOutput> {
+  const { trx, tenantId, access } = scope;
+  const definitions = (input.custom?.length ?? 0) > 0 ? await loadDefinitions(trx, tenantId) : new Map();
+  const rows = trx
+    .selectFrom('customers')
+    .select(sql`1`.as('one'))
+    .where('customers.tenant_id', '=', tenantId)
+    .where(visibleCustomer(access))
+    .where(customerConditions(tenantId, input, definitions, identityMatches));
+  return countRows(trx, rows);
 }
 
 /** The visible customers among `ids`, newest first (for lookups that found ids another way). */

@@ -1,8 +1,10 @@
+import { countOutput } from '../counts';
 import { customerMergeProcedures } from '../duplicates/duplicates.router';
 import { permittedProcedure, router } from '../trpc';
 import {
   archiveCustomersInput,
   completenessSummaryOutput,
+  countCustomersInput,
   createCustomerInput,
   customerIdInput,
   customerListOutput,
@@ -24,6 +26,7 @@ import {
 import {
   archiveCustomer,
   archiveCustomers,
+  countCustomerList,
   createCustomer,
   findByIdentity,
   getCustomer,
@@ -49,6 +52,12 @@ export const customersRouter = router({
     .input(listCustomersInput)
     .output(customerListOutput)
     .query(({ ctx, input }) => listCustomerPage(ctx.scope, input)),
+
+  /** 共 N 条 of the list with these filters, fetched beside the page (exact, or an estimate beyond 10,000). */
+  count: permittedProcedure('customers.read')
+    .input(countCustomersInput)
+    .output(countOutput)
+    .query(({ ctx, input }) => countCustomerList(ctx.scope, input)),
 
   get: permittedProcedure('customers.read')
     .input(customerIdInput)

@@ -176,6 +176,10 @@ export const listCustomersInput = z
   .default({ archived: false, sort: 'createdAt', direction: 'desc', limit: 50 });
 export type ListCustomersInput = z.infer<typeof listCustomersInput>;
 
+/** The list's filters without its order or page: what `customers.count` counts. */
+export const countCustomersInput = z.strictObject(customerFilterFields).default({ archived: false });
+export type CountCustomersInput = z.infer<typeof countCustomersInput>;
+
 const customerSummaryShape = {
   id: z.uuid(),
   name: z.string(),

@@ -16,6 +16,7 @@ import type { RecordAccess } from './access';
 import { completenessSummary, refreshCompleteness } from './completeness.repository';
 import {
   type CustomerChanges,
+  countCustomers,
   getCustomerOrThrow,
   insertCustomer,
   listCustomers,
@@ -28,6 +29,7 @@ import {
   updateCustomerRow,
 } from './customers.repository';
 import type {
+  CountCustomersInput,
   CreateCustomerInput,
   CustomerTimelineInput,
   ListCustomersInput,
@@ -182,6 +184,12 @@ export async function listCustomerPage(scope: Scope, input: ListCustomersInput) 
   // A whole national ID or card number is also looked up exactly, by blind index.
   const identityMatches = input.search ? await findCustomerIdsByIdentity(scope, input.search) : null;
   return listCustomers(scope, input, identityMatches);
+}
+
+/** How many customers the list's filters match, of those the member sees: exact, or an estimate beyond a cap. */
+export async function countCustomerList(scope: Scope, input: CountCustomersInput) {
+  const identityMatches = input.search ? await findCustomerIdsByIdentity(scope, input.search) : null;
+  return countCustomers(scope, input, identityMatches);
 }
 
 export function getCustomer(scope: Scope, id: string) {

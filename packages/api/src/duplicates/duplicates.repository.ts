@@ -1,5 +1,6 @@
 import type { Customer, CustomerMerge, DuplicateScansTable } from '@crm/db';
 import { type Selectable, sql } from 'kysely';
+import { type CountOutput, countRows } from '../counts';
 import { type RecordAccess, visibleCustomer } from '../customers/access';
 import type { Scope } from '../scope';
 import type { DuplicatePairOutput } from './duplicates.schemas';
@@ -90,6 +91,24 @@ export type PairRow = {
   resolved_at: Date | null;
 };
 
+export type PairFilters = { status: DuplicatePairOutput['status']; reason?: string; minConfidence?: number };
+
+/**
+ * The queue's filters over `duplicate_candidates d` joined to its customers `a` and `b`: only
+ * pairs whose two customers the actor sees, neither of them merged away (unless the pair was
+ * merged).
+ */
+function pairConditions(scope: Scope, filters: PairFilters) {
+  const { tenantId, access } = scope;
+  const reasonFilter = filters.reason ? sql`and ${filters.reason}::text = any(d.reasons)` : sql``;
+  const confidenceFilter =
+    filters.minConfidence !== undefined ? sql`and d.confidence >= ${filters.minConfidence}::numeric` : sql``;
+  return sql<boolean>`d.tenant_id = ${tenantId} and d.status = ${filters.status}
+      and (d.status = 'merged' or (a.merged_into is null and b.merged_into is null))
+      and ${visibleById(tenantId, 'd.customer_a', access)} and ${visibleById(tenantId, 'd.customer_b', access)}
+      ${reasonFilter} ${confidenceFilter}`;
+}
+
 /**
  * Up to `limit` pairs of a status (and reason, and least confidence), most confident first,
  * after the cursor: only pairs whose two customers the actor sees, neither of them merged
@@ -97,17 +116,13 @@ export type PairRow = {
  */
 export async function selectPairs(
   scope: Scope,
-  filters: { status: DuplicatePairOutput['status']; reason?: string; minConfidence?: number },
+  filters: PairFilters,
   after: { confidence: string; id: string } | null,
   limit: number,
 ): Promise<PairRow[]> {
-  const { tenantId, access } = scope;
   const afterFilter = after
     ? sql`and (d.confidence, d.id) < (${after.confidence}::numeric, ${after.id}::uuid)`
     : sql``;
-  const reasonFilter = filters.reason ? sql`and ${filters.reason}::text = any(d.reasons)` : sql``;
-  const confidenceFilter =
-    filters.minConfidence !== undefined ? sql`and d.confidence >= ${filters.minConfidence}::numeric` : sql``;
   const result = await sql<PairRow>`
     select d.id, ${briefColumns('a')} as a, ${briefColumns('b')} as b, d.reasons, d.confidence::text as confidence,
       d.status, d.source, d.detected_at, d.resolved_at
@@ -116,13 +131,21 @@ export async function selectPairs(
     join customers b on b.tenant_id = d.tenant_id and b.id = d.customer_b
     left join users a_owner on a_owner.id = a.owner_user_id
     left join users b_owner on b_owner.id = b.owner_user_id
-    where d.tenant_id = ${tenantId} and d.status = ${filters.status}
-      and (d.status = 'merged' or (a.merged_into is null and b.merged_into is null))
-      and ${visibleById(tenantId, 'd.customer_a', access)} and ${visibleById(tenantId, 'd.customer_b', access)}
-      ${reasonFilter} ${confidenceFilter} ${afterFilter}
+    where ${pairConditions(scope, filters)} ${afterFilter}
     order by d.confidence desc, d.id desc
     limit ${limit}`.execute(scope.trx);
   return result.rows;
+}
+
+/** How many pairs of the queue the filters match, of those the actor sees both customers of. */
+export function countPairs(scope: Scope, filters: PairFilters): Promise<CountOutput> {
+  return countRows(
+    scope.trx,
+    sql`select 1 from duplicate_candidates d
+    join customers a on a.tenant_id = d.tenant_id and a.id = d.customer_a
+    join customers b on b.tenant_id = d.tenant_id and b.id = d.customer_b
+    where ${pairConditions(scope, filters)}`,
+  );
 }
 
 /** Marks a pending pair the actor sees as dismissed; whether there was one. */

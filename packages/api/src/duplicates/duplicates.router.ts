@@ -1,7 +1,9 @@
+import { countOutput } from '../counts';
 import { permittedProcedure, router } from '../trpc';
 import {
   checkDuplicatesInput,
   checkDuplicatesOutput,
+  countDuplicatesInput,
   customerIdInput,
   duplicateIdInput,
   duplicateIdOutput,
@@ -15,6 +17,7 @@ import {
 } from './duplicates.schemas';
 import {
   checkDuplicates,
+  countDuplicates,
   dismissDuplicate,
   lastScan,
   listCustomerMerges,
@@ -36,6 +39,12 @@ export const duplicatesRouter = router({
     .input(listDuplicatesInput)
     .output(listDuplicatesOutput)
     .query(({ ctx, input }) => listDuplicates(ctx.scope, input)),
+
+  /** 共 N 条 of the queue with the same filters, fetched beside the page. */
+  count: permittedProcedure('customers.merge')
+    .input(countDuplicatesInput)
+    .output(countOutput)
+    .query(({ ctx, input }) => countDuplicates(ctx.scope, input)),
 
   /** Not duplicates: the pair leaves the queue and stays out of it through later scans. */
   dismiss: permittedProcedure('customers.merge')

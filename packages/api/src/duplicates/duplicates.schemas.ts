@@ -48,6 +48,16 @@ export const listDuplicatesInput = z
   .default({ status: 'pending', limit: 30 });
 export type ListDuplicatesInput = z.infer<typeof listDuplicatesInput>;
 
+/** The queue's filters without its page: what `duplicates.count` counts. */
+export const countDuplicatesInput = z
+  .strictObject({
+    status: z.enum(DUPLICATE_STATUSES).default('pending'),
+    reason: z.enum(DUPLICATE_REASONS).optional(),
+    minConfidence: z.number().min(0).max(1).optional(),
+  })
+  .default({ status: 'pending' });
+export type CountDuplicatesInput = z.infer<typeof countDuplicatesInput>;
+
 export const duplicatePairOutput = z.object({
   id: z.uuid(),
   a: customerBrief,

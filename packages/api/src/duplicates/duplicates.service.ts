@@ -10,6 +10,7 @@ import type { MemberScope, Scope } from '../scope';
 import { getCipher, writeSecrets } from '../sensitive/sensitive.service';
 import {
   type BriefRow,
+  countPairs,
   type DuplicateScan,
   deleteSecret,
   dismissPair,
@@ -44,6 +45,7 @@ import {
 import {
   type CheckDuplicatesInput,
   type CheckDuplicatesOutput,
+  type CountDuplicatesInput,
   type CustomerBrief,
   type ListDuplicatesInput,
   type ListDuplicatesOutput,
@@ -129,6 +131,11 @@ function encodePairCursor(confidence: string, id: string): string {
 function decodePairCursor(cursor: string): { confidence: string; id: string } {
   const [confidence = '', id = ''] = decodeCursor(cursor, [/^[01](\.\d{1,2})?$/, UUID]);
   return { confidence, id };
+}
+
+/** 共 N 条 of the review queue with these filters, of the pairs the member sees both customers of. */
+export function countDuplicates(scope: Scope, input: CountDuplicatesInput) {
+  return countPairs(scope, input);
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type SqlBool,
   sql,
 } from 'kysely';
+import { type CountOutput, countRows } from '../counts';
 import { type RecordAccess, visibleCustomer } from '../customers/access';
 import type { Scope } from '../scope';
 import type { InteractionFilters } from './interactions.schemas';
@@ -131,6 +132,14 @@ export function selectFilteredInteractions(
         .onRef('customers.id', '=', 'interactions.customer_id'),
     )
     .where(interactionConditions(tenantId, access, filters));
+}
+
+/** How many interactions the tenant-wide list's filters match (exact up to a cap). */
+export function countInteractions(scope: Scope, filters: InteractionFilters): Promise<CountOutput> {
+  const rows = selectFilteredInteractions(scope.trx, scope.tenantId, scope.access, filters).select(
+    sql`1`.as('one'),
+  );
+  return countRows(scope.trx, rows);
 }
 
 /** Up to `limit` interactions of the tenant-wide list after the cursor, newest first. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { countOutput } from '../counts';
 import { permittedProcedure, router } from '../trpc';
 import {
+  interactionFiltersInput,
   interactionIdOutput,
   interactionListPageOutput,
   interactionOutput,
@@ -8,7 +10,12 @@ import {
   listInteractionsInput,
   logInteractionInput,
 } from './interactions.schemas';
-import { listAllInteractions, listInteractions, logInteraction } from './interactions.service';
+import {
+  countInteractionList,
+  listAllInteractions,
+  listInteractions,
+  logInteraction,
+} from './interactions.service';
 
 export const interactionsRouter = router({
   /** Logs a touch from the customer page: kind and summary are all it needs. */
@@ -27,4 +34,10 @@ export const interactionsRouter = router({
     .input(listAllInteractionsInput)
     .output(interactionListPageOutput)
     .query(({ ctx, input }) => listAllInteractions(ctx.scope, input)),
+
+  /** 共 N 条 of `listAll` with the same filters, fetched beside the page. */
+  count: permittedProcedure('customers.read')
+    .input(interactionFiltersInput.default({}))
+    .output(countOutput)
+    .query(({ ctx, input }) => countInteractionList(ctx.scope, input)),
 });

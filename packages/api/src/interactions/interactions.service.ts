@@ -4,8 +4,14 @@ import { refreshCustomerFacts } from '../customers/facts.repository';
 import { appError } from '../errors';
 import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
 import type { MemberScope, Scope } from '../scope';
-import { insertInteraction, selectInteractionListPage, selectInteractions } from './interactions.repository';
+import {
+  countInteractions,
+  insertInteraction,
+  selectInteractionListPage,
+  selectInteractions,
+} from './interactions.repository';
 import type {
+  InteractionFilters,
   InteractionListPageOutput,
   InteractionOutput,
   ListAllInteractionsInput,
@@ -66,6 +72,11 @@ export async function listInteractions(
     nextStepDue: row.next_step_due,
     sentiment: row.sentiment,
   }));
+}
+
+/** 共 N 条 of the tenant-wide interactions list with these filters. */
+export function countInteractionList(scope: Scope, filters: InteractionFilters) {
+  return countInteractions(scope, filters);
 }
 
 /** Every visible customer's interactions, filtered, newest first, by keyset pages. */

@@ -7,6 +7,7 @@ import {
   type SqlBool,
   sql,
 } from 'kysely';
+import { type CountOutput, countRows } from '../counts';
 import { type RecordAccess, visibleCustomer } from '../customers/access';
 import { violatedConstraint } from '../keyset';
 import type { Scope } from '../scope';
@@ -150,6 +151,14 @@ export function selectFilteredOrders(
         .onRef('customers.id', '=', 'orders.customer_id'),
     )
     .where(orderConditions(tenantId, access, filters));
+}
+
+/** How many orders the tenant-wide list's filters match (exact up to a cap). */
+export function countOrders(scope: Scope, filters: OrderFilters): Promise<CountOutput> {
+  const rows = selectFilteredOrders(scope.trx, scope.tenantId, scope.access, filters).select(
+    sql`1`.as('one'),
+  );
+  return countRows(scope.trx, rows);
 }
 
 /** Up to `limit` orders of the tenant-wide list after the cursor, with owner and line count. */

@@ -1,8 +1,10 @@
+import { countOutput } from '../counts';
 import { permittedProcedure, router } from '../trpc';
 import {
   createOrderInput,
   listAllOrdersInput,
   listOrdersInput,
+  orderFiltersInput,
   orderIdInput,
   orderListPageOutput,
   orderOutput,
@@ -10,7 +12,15 @@ import {
   updateOrderInput,
   voidOrderInput,
 } from './orders.schemas';
-import { createOrder, getOrder, listAllOrders, listOrders, updateOrder, voidOrder } from './orders.service';
+import {
+  countOrderList,
+  createOrder,
+  getOrder,
+  listAllOrders,
+  listOrders,
+  updateOrder,
+  voidOrder,
+} from './orders.service';
 
 /** Orders of customers: each procedure parses its input, names its permission and calls one use case. */
 export const ordersRouter = router({
@@ -24,6 +34,12 @@ export const ordersRouter = router({
     .input(listAllOrdersInput)
     .output(orderListPageOutput)
     .query(({ ctx, input }) => listAllOrders(ctx.scope, input)),
+
+  /** 共 N 条 of `listAll` with the same filters, fetched beside the page. */
+  count: permittedProcedure('customers.read')
+    .input(orderFiltersInput.default({}))
+    .output(countOutput)
+    .query(({ ctx, input }) => countOrderList(ctx.scope, input)),
 
   get: permittedProcedure('customers.read')
     .input(orderIdInput)

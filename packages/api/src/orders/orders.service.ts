@@ -4,6 +4,7 @@ import { appError } from '../errors';
 import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
 import type { MemberScope, Scope } from '../scope';
 import {
+  countOrders,
   insertOrder,
   type OrderChanges,
   type OrderRow,
@@ -20,6 +21,7 @@ import type {
   CreateOrderInput,
   ListAllOrdersInput,
   ListOrdersInput,
+  OrderFilters,
   OrderListPageOutput,
   OrderOutput,
   OrderPageOutput,
@@ -53,6 +55,11 @@ export async function listOrders(scope: Scope, input: ListOrdersInput): Promise<
     items: page.map(toOrderOutput),
     nextCursor: rows.length > input.limit && last ? encodeTimestampCursor(last.sort_key, last.id) : null,
   };
+}
+
+/** 共 N 条 of the tenant-wide orders list with these filters. */
+export function countOrderList(scope: Scope, filters: OrderFilters) {
+  return countOrders(scope, filters);
 }
 
 /** Every visible customer's orders, filtered, newest first, by keyset pages. */

@@ -79,6 +79,7 @@ const pageAnswers: Resolvers = {
   'customFields.list': () => [],
   'industry.current': () => industryCurrent,
   'views.list': () => [],
+  'customers.count': () => ({ total: 3, exact: true }),
 };
 
 /** customers.list over the fixtures: search by name, stage filter, two pages of keyset. */

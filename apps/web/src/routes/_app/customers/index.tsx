@@ -39,6 +39,8 @@ import {
 } from '../../../features/customers/profile-meta';
 import { ExportButton } from '../../../features/exports/ExportButton';
 import { useTiers } from '../../../features/industry/tiers';
+import { ListCount } from '../../../features/lists/ListCount';
+import { emptyOrSkeleton } from '../../../features/lists/ListSkeleton';
 import {
   CUSTOMER_SORTS,
   type CustomerListItem,
@@ -75,8 +77,44 @@ const searchSchema = z.object({
 });
 type CustomerSearch = z.infer<typeof searchSchema>;
 
+/** The list's filters as the URL holds them, as `customers.list` and `customers.count` take them. */
+function listQueryOf(search: CustomerSearch): CustomerQuery {
+  return {
+    ...compactFilters(search.f ?? {}),
+    search: search.search,
+    archived: search.archived ?? false,
+    sort: search.sort ?? 'createdAt',
+    direction: search.direction ?? 'desc',
+  };
+}
+
 export const Route = createFileRoute('/_app/customers/')({
   validateSearch: (search): CustomerSearch => searchSchema.parse(search),
+  loaderDeps: ({ search }) => ({ search }),
+  /**
+   * The first page, its count and what the page shows around it are asked for as soon as the
+   * route matches, in parallel with the shell's tenant (not after it renders); the page does
+   * not wait for them: it shows the skeleton until the rows arrive.
+   */
+  loader: ({ context, deps }) => {
+    const { queryClient, trpc } = context;
+    const { sort, direction, ...filters } = listQueryOf(deps.search);
+    void queryClient.prefetchQuery(
+      trpc.customers.list.queryOptions({
+        ...filters,
+        sort,
+        direction,
+        cursor: null,
+        limit: deps.search.pageSize ?? 50,
+      }),
+    );
+    void queryClient.prefetchQuery(trpc.customers.count.queryOptions(filters));
+    void queryClient.prefetchQuery(trpc.customers.completenessSummary.queryOptions());
+    void queryClient.prefetchQuery({ ...trpc.tags.list.queryOptions(), staleTime: 60_000 });
+    void queryClient.prefetchQuery({ ...trpc.customFields.list.queryOptions(), staleTime: 60_000 });
+    void queryClient.prefetchQuery({ ...trpc.industry.current.queryOptions(), staleTime: 5 * 60_000 });
+    void queryClient.prefetchQuery(trpc.views.list.queryOptions());
+  },
   component: CustomersPage,
 });
 
@@ -165,6 +203,8 @@ function CustomersPage() {
   }, [searchText, search.search, navigate]);
 
   const query: CustomerQuery = { ...filters, search: search.search, archived, sort, direction };
+  // Beside the page, in a request of its own (lib/trpc.ts): the count never holds the rows back.
+  const count = useQuery(trpc.customers.count.queryOptions({ ...filters, search: search.search, archived }));
 
   // Keyset pagination: a stack of the cursors that led to each page; any filter change starts over.
   const filterKey = JSON.stringify([query, pageSize]);
@@ -443,11 +483,11 @@ function CustomersPage() {
             rowKey="id"
             columns={columns}
             dataSource={list.data?.items ?? []}
-            loading={list.isPending || (list.isFetching && list.isPlaceholderData)}
+            loading={list.isFetching && list.isPlaceholderData}
             pagination={false}
             scroll={{ x: 'max-content' }}
             showSorterTooltip={false}
-            locale={{ emptyText }}
+            locale={{ emptyText: emptyOrSkeleton(list.isPending, emptyText) }}
             rowSelection={
               canBulk
                 ? {
@@ -468,6 +508,7 @@ function CustomersPage() {
           />
         </div>
         <Flex justify="flex-end" align="center" gap={12} wrap style={{ padding: 16 }}>
+          {count.isError ? null : <ListCount noun="customers" count={count.data} />}
           <Typography.Text type="secondary">
             {t('common.pageIndicator', { page: pageNumber })}
           </Typography.Text>

@@ -1,0 +1,58 @@
+import type { Database, Transaction } from '@crm/db';
+import { type Expression, sql } from 'kysely';
+import { z } from 'zod';
+
+/**
+ * How many rows a list's filters match, as every list's "共 N 条" shows it: exact while that
+ * is cheap, an estimate beyond. Lists fetch it from a procedure of its own, in parallel with
+ * the page, so a count never slows the rows down.
+ */
+export const countOutput = z.object({
+  /** The number of matching rows; an estimate when `exact` is false. */
+  total: z.number().int().nonnegative(),
+  exact: z.boolean(),
+});
+export type CountOutput = z.infer<typeof countOutput>;
+
+/**
+ * Up to `exactUpTo` matching rows are counted exactly: the count reads at most that many
+ * rows plus one (`select count(*) from (… limit exactUpTo + 1)`), a few milliseconds at
+ * 10,000 (docs/benchmarks.md, BM2 count). Beyond it the planner's row estimate for the same
+ * filtered statement, under the same row-level security and record access, is returned —
+ * never below what was counted. Tests lower it.
+ */
+export const countLimits = { exactUpTo: 10_000 };
+
+type PlanNode = { Plan?: { 'Plan Rows'?: number } };
+
+/** The planner's row estimate of EXPLAIN (FORMAT JSON) output, however the driver returns it. */
+function planRows(value: unknown): number | null {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  const root = (Array.isArray(parsed) ? parsed[0] : parsed) as PlanNode | undefined;
+  const rows = root?.Plan?.['Plan Rows'];
+  return typeof rows === 'number' && Number.isFinite(rows) ? rows : null;
+}
+
+/** An estimate shown as "约 N 条": two significant digits (1,234,567 → 1,200,000). */
+function roundEstimate(value: number): number {
+  if (value < 100) return Math.round(value);
+  const magnitude = 10 ** (Math.floor(Math.log10(value)) - 1);
+  return Math.round(value / magnitude) * magnitude;
+}
+
+/**
+ * Counts the rows of `rows` — a statement selecting the matching rows of a list, with its
+ * filters, tenant and record access, and no order or limit — on the request's RLS-bound
+ * executor.
+ */
+export async function countRows(trx: Transaction<Database>, rows: Expression<unknown>): Promise<CountOutput> {
+  const cap = countLimits.exactUpTo;
+  const counted = await sql<{
+    n: number;
+  }>`select count(*)::int as n from (${rows} limit ${cap + 1}) capped`.execute(trx);
+  const n = counted.rows[0]?.n ?? 0;
+  if (n <= cap) return { total: n, exact: true };
+  const plan = await sql<Record<string, unknown>>`explain (format json) ${rows}`.execute(trx);
+  const estimate = planRows(Object.values(plan.rows[0] ?? {})[0]) ?? 0;
+  return { total: Math.max(cap + 1, roundEstimate(estimate)), exact: false };
+}
