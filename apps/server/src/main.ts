@@ -9,6 +9,7 @@ import {
   scheduleJobs,
   seedDemoSecrets,
   syncAllPluginCustomFields,
+  syncAllPluginLifecycles,
 } from '@crm/api';
 import { hashPassword } from '@crm/auth';
 import { checkRuntimeRole, openDatabase } from '@crm/db';
@@ -104,6 +105,9 @@ if (isEmpty && shouldSeed) {
 // Every tenant on a loaded industry plugin has that plugin's custom fields (idempotent: a
 // plugin upgrade's new or relabelled fields arrive, nothing else changes).
 await syncAllPluginCustomFields(database, dependencies.plugins, logger);
+// The lifecycle thresholds in force are the profile's settings (行业配置): a plugin upgrade's new
+// default reaches every tenant that did not override it, and its stages are re-derived.
+await syncAllPluginLifecycles(database, dependencies.plugins, logger);
 
 // Workers, maintenance and cron run in this process (a separate worker process when scaled).
 await dependencies.jobs.start();

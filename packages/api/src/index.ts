@@ -19,6 +19,7 @@ export { type AppJobs, registerJobs, scheduleJobs } from './jobs';
 export { syncAllPluginCustomFields, syncPluginCustomFields } from './plugins/custom-fields-sync';
 export { effectiveSettings } from './plugins/effective-settings';
 export type { HostPlugin, PluginProblem } from './plugins/host-plugin';
+export { lifecycleOf, syncAllPluginLifecycles, syncPluginLifecycle } from './plugins/lifecycle-sync';
 export {
   createPluginRegistry,
   emptyPluginRegistry,

@@ -4,8 +4,9 @@ import { checkRadio, launchBrowser, type RunningServer, SCREENSHOTS, startServer
 
 /**
  * The customer settings pages in Chromium through the real server: a new owner creates a
- * tag, an enum custom field with two options, and changes a completeness weight and a
- * lifecycle threshold; after a reload each change is still there.
+ * tag, an enum custom field with two options, and changes a completeness weight and the
+ * activity window; after a reload each change is still there. The lifecycle thresholds are
+ * read-only on 客户规则 and changed on 行业配置, where its link leads.
  */
 let server: RunningServer;
 let browser: Browser;
@@ -79,32 +80,51 @@ describe('customer settings', () => {
     await expect(fieldRow.textContent()).resolves.toMatch(/会员等级.*单选.*金卡.*银卡/);
     await page.screenshot({ path: `${SCREENSHOTS}e2e-settings-custom-fields.png`, fullPage: true });
 
-    // Customer rules: the new field is a key field; weigh it and the phone, and move at-risk to 60 days.
+    // Customer rules: the new field is a key field; weigh it and the phone, and raise the activity window.
     await page.goto(`${server.url}/settings`);
     await page.getByTestId('settings-customer-rules-link').click();
     await page.waitForURL(/\/settings\/customer-rules$/);
-    const atRisk = page.getByTestId('customer-rules-at-risk-days');
-    await expect.poll(() => atRisk.inputValue(), { timeout: 10_000 }).toBe('90');
+    const windowDays = page.getByTestId('customer-rules-activity-window');
+    await expect.poll(() => windowDays.inputValue(), { timeout: 10_000 }).toBe('90');
+    // The lifecycle thresholds are shown as they are in force, owned by 行业配置.
+    await expect(page.getByTestId('customer-rules-lifecycle').textContent()).resolves.toMatch(
+      /流失预警天数90 天未成交.*沉睡天数180 天未成交.*忠诚客户订单数5 单/,
+    );
+    await expect(page.getByTestId('customer-rules-at-risk-days').count()).resolves.toBe(0);
     const customWeight = page.getByTestId('completeness-weight-custom:member_level');
     await expect(page.getByTestId('completeness-weights').textContent()).resolves.toContain('会员等级');
-    await atRisk.fill('60');
+    await windowDays.fill('60');
     await page.getByTestId('completeness-weight-phone').fill('7');
     await customWeight.fill('4');
     await page.getByTestId('customer-rules-save').click();
-    await page.getByText('已保存，所有客户的生命周期阶段、系统标签和资料完整度已按新规则重新计算').waitFor();
+    await page.getByText('已保存，所有客户的系统标签和资料完整度已按新规则重新计算').waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}e2e-settings-customer-rules.png`, fullPage: true });
 
-    // A dormant threshold below the at-risk one is refused, under its field.
-    await page.getByTestId('customer-rules-dormant-days').fill('30');
+    // A mid value threshold above the high one is refused, under its field.
+    await page.getByTestId('customer-rules-value-mid').fill('200000');
     await page.getByTestId('customer-rules-save').click();
-    await page.getByText('沉睡天数须大于流失预警天数').waitFor();
+    await page.getByText('高价值门槛须大于中价值门槛').waitFor();
 
-    // Everything survived a reload (the unsaved dormant change did not).
+    // Everything survived a reload (the unsaved value change did not).
     await page.reload();
-    await expect.poll(() => atRisk.inputValue(), { timeout: 10_000 }).toBe('60');
-    await expect(page.getByTestId('customer-rules-dormant-days').inputValue()).resolves.toBe('180');
+    await expect.poll(() => windowDays.inputValue(), { timeout: 10_000 }).toBe('60');
+    await expect(page.getByTestId('customer-rules-value-mid').inputValue()).resolves.toBe('30000');
     await expect(page.getByTestId('completeness-weight-phone').inputValue()).resolves.toBe('7');
     await expect(customWeight.inputValue()).resolves.toBe('4');
+
+    // The lifecycle link leads to 行业配置, where at-risk moves to 60 days; 客户规则 then shows it.
+    await page.getByTestId('customer-rules-lifecycle-link').click();
+    await page.waitForURL(/\/settings\/industry$/);
+    const atRisk = page.getByTestId('setting-lifecycle.atRiskDays');
+    await expect.poll(() => atRisk.inputValue(), { timeout: 10_000 }).toBe('90');
+    await atRisk.fill('60');
+    await page.getByTestId('industry-preview').click();
+    await page.getByTestId('industry-save').click();
+    await page.getByTestId('industry-history-change').filter({ hasText: '60' }).first().waitFor();
+    await page.goto(`${server.url}/settings/customer-rules`);
+    await expect
+      .poll(() => page.getByTestId('customer-rules-lifecycle').textContent(), { timeout: 10_000 })
+      .toContain('60 天未成交');
 
     await page.goto(`${server.url}/settings/tags`);
     await page.getByTestId('tags-table').getByText(tagName).waitFor();

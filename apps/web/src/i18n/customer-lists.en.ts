@@ -11,6 +11,25 @@ export const customerListsEn: Pick<Messages, 'systemTags' | 'completeness' | 'cu
     need: { product: 'Product need', service: 'Service need', both: 'Product + service need' },
     freeTags: 'Tags',
     noTags: 'No tags',
+    help: {
+      value:
+        'Value level: the amount of completed orders in the last 12 months only — above {{high}} is high value, from {{mid}} mid value, anything less low value (thresholds in Settings → Customer rules).',
+      valueShort:
+        'Value level: the amount of completed orders in the last 12 months only, against the thresholds in Settings → Customer rules.',
+      valueVsTier:
+        'It is not the tier: the tier is worked out by the industry profile’s tier model from several factors, so the two may differ.',
+      how: 'How it is worked out',
+      tier: 'Tier: worked out by the {{model}} in Settings → Industry settings; it sets the contact cadence and the tier dashboards.',
+      tierVsValue:
+        'The value level tag on the profile looks at the 12-month amount only, so the two may differ.',
+      models: {
+        weighted:
+          'weighted score model (amount, profit, willingness and other factors weighted, then cut by score)',
+        thresholds: 'threshold rules (amount and other conditions, tried in order)',
+        rfm: 'RFM model (recency, frequency and monetary value each scored 1–5, then segmented)',
+        none: 'tier model',
+      },
+    },
   },
   completeness: {
     title: 'Profile completeness',

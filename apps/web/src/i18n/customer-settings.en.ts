@@ -17,8 +17,7 @@ export const customerSettingsEn: Pick<Messages, 'customerSettings'> = {
       },
       customerRules: {
         title: 'Customer rules',
-        description:
-          'Thresholds for lifecycle stages, value and activity levels, and what makes a profile complete',
+        description: 'Thresholds for value and activity levels, and what makes a profile complete',
         open: 'Adjust rules',
       },
     },
@@ -176,11 +175,10 @@ export const customerSettingsEn: Pick<Messages, 'customerSettings'> = {
     },
     customerRules: {
       title: 'Customer rules',
-      subtitle: 'How lifecycle stages, system tags and profile completeness are worked out',
+      subtitle: 'How system tags (value and activity levels) and profile completeness are worked out',
       readOnly: 'Your role can view the customer rules only. Owners and admins can change them.',
       save: 'Save rules',
-      saved:
-        'Saved. Every customer’s lifecycle stage, system tags and profile completeness have been recalculated.',
+      saved: 'Saved. Every customer’s system tags and profile completeness have been recalculated.',
       saveHint:
         'Saving recalculates every customer with the new rules straight away; with many customers this takes a few seconds.',
       discard: 'Discard changes',
@@ -199,6 +197,14 @@ export const customerSettingsEn: Pick<Messages, 'customerSettings'> = {
         loyalOrders: 'Loyal from',
         loyalHint: 'Completed orders that make a customer loyal (default 5)',
         dormantAfterAtRisk: 'Dormant must come after at risk: enter more days',
+        daysValue_one: '{{count}} day without a deal',
+        daysValue_other: '{{count}} days without a deal',
+        ordersValue_one: '{{count}} order',
+        ordersValue_other: '{{count}} orders',
+        ownedByIndustry:
+          'When a customer is at risk, dormant or loyal depends on the industry (days without a purchase in retail, without new business in corporate banking), so it is set in one place, Industry settings; this shows the values in force.',
+        editInIndustry: 'Change them in Industry settings',
+        viewInIndustry: 'See them in Industry settings',
       },
       value: {
         title: 'Value level',

@@ -17,7 +17,7 @@ export const customerSettingsZhCN = {
       },
       customerRules: {
         title: '客户规则',
-        description: '设置生命周期、价值等级和活跃度的门槛，以及资料完整度的关键字段与权重',
+        description: '设置价值等级和活跃度的门槛，以及资料完整度的关键字段与权重',
         open: '调整规则',
       },
     },
@@ -170,10 +170,10 @@ export const customerSettingsZhCN = {
     },
     customerRules: {
       title: '客户规则',
-      subtitle: '决定客户的生命周期阶段、系统标签和资料完整度如何计算',
+      subtitle: '决定客户的系统标签（价值等级、活跃度）和资料完整度如何计算',
       readOnly: '你的角色只能查看客户规则。修改规则需要企业所有者或管理员权限。',
       save: '保存规则',
-      saved: '已保存，所有客户的生命周期阶段、系统标签和资料完整度已按新规则重新计算',
+      saved: '已保存，所有客户的系统标签和资料完整度已按新规则重新计算',
       saveHint: '保存后会立即按新规则重新计算所有客户，客户较多时需要稍等几秒。',
       discard: '撤销修改',
       unsaved: '有未保存的修改',
@@ -191,6 +191,14 @@ export const customerSettingsZhCN = {
         loyalOrders: '忠诚客户订单数',
         loyalHint: '已完成订单达到这个数量，成为「忠诚客户」（默认 5 单）',
         dormantAfterAtRisk: '沉睡天数须大于流失预警天数',
+        daysValue_one: '{{count}} 天未成交',
+        daysValue_other: '{{count}} 天未成交',
+        ordersValue_one: '{{count}} 单',
+        ordersValue_other: '{{count}} 单',
+        ownedByIndustry:
+          '生命周期的判定随行业而定（零售看未购买天数，对公看无业务往来天数），统一在「行业配置」中设置，这里只显示当前生效的值。',
+        editInIndustry: '去行业配置中修改',
+        viewInIndustry: '在行业配置中查看',
       },
       value: {
         title: '价值等级',

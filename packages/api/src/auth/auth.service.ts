@@ -13,6 +13,8 @@ import type { Database, IndustryProfile, Transaction } from '@crm/db';
 import type { Context } from '../context';
 import { appError } from '../errors';
 import { syncPluginCustomFields } from '../plugins/custom-fields-sync';
+import { defaultsOf } from '../plugins/effective-settings';
+import { syncPluginLifecycle } from '../plugins/lifecycle-sync';
 import type { PluginRegistry } from '../plugins/registry';
 import {
   insertTenantAndOwner,
@@ -72,7 +74,11 @@ export async function insertTenantWithOwner(
   }
   const row = await insertTenantAndOwner(trx, tenant, userId);
   const plugin = plugins?.get(tenant.industry);
-  if (plugin) await syncPluginCustomFields(trx, tenant.id, plugin);
+  if (plugin) {
+    await syncPluginCustomFields(trx, tenant.id, plugin);
+    // The profile's default lifecycle thresholds are in force from the start.
+    await syncPluginLifecycle(trx, tenant.id, plugin, defaultsOf(plugin));
+  }
   return row;
 }
 

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { ApiDependencies } from '../context';
 import { visibleCustomer } from '../customers/access';
+import { refreshCustomerFacts } from '../customers/facts.repository';
 import { appError, translateError } from '../errors';
 import {
   checkSettings,
@@ -15,6 +16,7 @@ import {
   tenantProfileId,
 } from '../plugins/effective-settings';
 import type { HostPlugin } from '../plugins/host-plugin';
+import { syncPluginLifecycle } from '../plugins/lifecycle-sync';
 import type { PluginRegistry } from '../plugins/registry';
 import { type JsonObject, jsonEqual, mergeSettings, settingChanges } from '../plugins/settings-merge';
 import type { MemberScope, Scope } from '../scope';
@@ -137,6 +139,10 @@ async function storeAndRetier(
     changedBy: userId,
     note: meta.note,
   });
+  // The lifecycle thresholds are settings of the profile: the stages follow them in the same transaction.
+  if (await syncPluginLifecycle(trx, tenantId, plugin, settings)) {
+    await refreshCustomerFacts(scope, 'all', 'settings');
+  }
   if (!plugin.tierModel) return { version, retier: 'done', moved: 0 };
   if ((await countActiveCustomers(scope)) > TIERING_INLINE_LIMIT) {
     // A large tenant is re-tiered by the job queue right after this commits (the job reads

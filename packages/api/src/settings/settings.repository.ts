@@ -26,9 +26,6 @@ export async function selectActiveCustomFieldKeys(scope: Scope): Promise<string[
 export async function updateTenantRules(
   scope: Scope,
   rules: {
-    lifecycleAtRiskDays: number;
-    lifecycleDormantDays: number;
-    lifecycleLoyalOrders: number;
     valueHighAmount: string;
     valueMidAmount: string;
     activityWindowDays: number;
@@ -40,9 +37,6 @@ export async function updateTenantRules(
   await scope.trx
     .updateTable('tenants')
     .set({
-      lifecycle_at_risk_days: rules.lifecycleAtRiskDays,
-      lifecycle_dormant_days: rules.lifecycleDormantDays,
-      lifecycle_loyal_orders: rules.lifecycleLoyalOrders,
       value_high_amount: rules.valueHighAmount,
       value_mid_amount: rules.valueMidAmount,
       activity_window_days: rules.activityWindowDays,

@@ -3,7 +3,7 @@ import { customerRulesOutput, updateCustomerRulesInput } from './settings.schema
 import { readCustomerRules, updateCustomerRules } from './settings.service';
 
 export const settingsRouter = router({
-  /** Lifecycle thresholds, value and activity levels, completeness key fields and weights. */
+  /** Value and activity levels, completeness weights; the lifecycle thresholds in force, read-only (行业配置 owns them). */
   customerRules: permittedProcedure('customers.read')
     .output(customerRulesOutput)
     .query(({ ctx }) => readCustomerRules(ctx.scope)),

@@ -1,7 +1,11 @@
 import { moneyInput } from '@crm/domain';
 import { z } from 'zod';
 
-/** The thresholds and weights that turn a tenant's data into stages, system tags and completeness. */
+/**
+ * The thresholds and weights that turn a tenant's data into system tags and completeness.
+ * The lifecycle thresholds are shown here read-only: they are settings of the industry
+ * profile (设置 → 行业配置), the one place they are changed.
+ */
 export const customerRulesOutput = z.object({
   currency: z.string(),
   lifecycleAtRiskDays: z.number().int(),
@@ -18,11 +22,7 @@ export const customerRulesOutput = z.object({
 });
 export type CustomerRules = z.infer<typeof customerRulesOutput>;
 
-const days = z.number().int().min(1).max(3650);
 export const updateCustomerRulesInput = z.strictObject({
-  lifecycleAtRiskDays: days.optional(),
-  lifecycleDormantDays: days.optional(),
-  lifecycleLoyalOrders: z.number().int().min(2).max(1000).optional(),
   valueHighAmount: moneyInput.optional(),
   valueMidAmount: moneyInput.optional(),
   activityWindowDays: z.number().int().min(7).max(730).optional(),

@@ -5,7 +5,10 @@ import type { Scope } from '../scope';
 import { selectActiveCustomFieldKeys, selectTenantRules, updateTenantRules } from './settings.repository';
 import type { CustomerRules, UpdateCustomerRulesInput } from './settings.schemas';
 
-/** Lifecycle thresholds, value and activity levels, completeness key fields and weights. */
+/**
+ * Value and activity levels, completeness key fields and weights — and, read-only, the
+ * lifecycle thresholds in force (set on 行业配置, the industry profile's settings).
+ */
 export async function readCustomerRules(scope: Scope): Promise<CustomerRules> {
   const row = await selectTenantRules(scope);
   const customKeys = await selectActiveCustomFieldKeys(scope);
@@ -25,7 +28,7 @@ export async function readCustomerRules(scope: Scope): Promise<CustomerRules> {
 }
 
 /**
- * Saves new rules and re-derives every customer of the tenant with them, set-based, in the
+ * Saves new rules (not the lifecycle thresholds: those are the profile's) and re-derives every customer of the tenant with them, set-based, in the
  * same transaction: stages, system tags and completeness never lag behind the rules.
  */
 export async function updateCustomerRules(
@@ -34,9 +37,6 @@ export async function updateCustomerRules(
 ): Promise<CustomerRules> {
   const current = await readCustomerRules(scope);
   const next = { ...current, ...input };
-  if (next.lifecycleAtRiskDays >= next.lifecycleDormantDays) {
-    throw appError('THRESHOLD_ORDER', {}, 'lifecycleDormantDays');
-  }
   if (Number(next.valueMidAmount) >= Number(next.valueHighAmount)) {
     throw appError('THRESHOLD_ORDER', {}, 'valueHighAmount');
   }

@@ -14,6 +14,7 @@ import * as industryPlugins from './2026-11-22-0012-industry-plugins';
 import * as contactKeysFast from './2026-11-22-0013-contact-keys-fast';
 import * as identityPhones from './2026-12-07-0201-identity-phones';
 import * as importTargets from './2026-12-07-0301-import-targets';
+import * as lifecycleOnePlace from './2026-12-07-0801-lifecycle-one-place';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-22-0013-contact-keys-fast': contactKeysFast,
   '2026-12-07-0201-identity-phones': identityPhones,
   '2026-12-07-0301-import-targets': importTargets,
+  '2026-12-07-0801-lifecycle-one-place': lifecycleOnePlace,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -12,6 +12,7 @@ import type {
 } from '../../lib/api-types';
 import { formatMoney } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
+import { ValueLevelHelp } from './LevelHelp';
 
 /** The tenant's free tags by id (they are few, and shared by every list and profile). */
 export function useTagsById(): Map<string, CustomerTag> {
@@ -85,7 +86,7 @@ export function CustomerTags({ customer, system = true }: { customer: Taggable; 
     <Flex gap={4} wrap component="span" data-testid="customer-tags">
       {system ? (
         <>
-          <Tooltip title={t('systemTags.valueLevel')}>
+          <Tooltip title={<ValueLevelHelp />}>
             <Tag color={LEVEL_COLORS[customer.valueLevel]} data-system-tag={`value:${customer.valueLevel}`}>
               {t(`systemTags.value.${customer.valueLevel}`)}
             </Tag>

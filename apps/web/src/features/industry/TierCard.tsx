@@ -4,6 +4,7 @@ import { Card, Descriptions, Flex, Skeleton, Table, Tag, Timeline, Typography } 
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
+import { TierHelp } from '../customers/LevelHelp';
 import { languageOf } from './json-schema';
 import { useTiers } from './tiers';
 
@@ -96,6 +97,7 @@ export function TierCard({ customerId }: { customerId: string }) {
     <Card
       size="small"
       data-testid="customer-tier-card"
+      extra={<TierHelp kind={explanation?.kind ?? null} />}
       title={
         <span>
           <ApartmentOutlined style={{ marginInlineEnd: 8, color: '#1f5eff' }} />

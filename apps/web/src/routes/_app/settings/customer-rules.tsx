@@ -39,9 +39,6 @@ export const Route = createFileRoute('/_app/settings/customer-rules')({
 });
 
 type Values = {
-  lifecycleAtRiskDays: number | null;
-  lifecycleDormantDays: number | null;
-  lifecycleLoyalOrders: number | null;
   valueHighAmount: string;
   valueMidAmount: string;
   activityWindowDays: number | null;
@@ -50,9 +47,6 @@ type Values = {
   completenessWeights: CompletenessWeights;
 };
 const FIELDS = [
-  'lifecycleAtRiskDays',
-  'lifecycleDormantDays',
-  'lifecycleLoyalOrders',
   'valueHighAmount',
   'valueMidAmount',
   'activityWindowDays',
@@ -73,9 +67,6 @@ function toCents(text: string | undefined): bigint | null {
 
 function valuesOf(rules: CustomerRules): Values {
   return {
-    lifecycleAtRiskDays: rules.lifecycleAtRiskDays,
-    lifecycleDormantDays: rules.lifecycleDormantDays,
-    lifecycleLoyalOrders: rules.lifecycleLoyalOrders,
     valueHighAmount: canonicalDecimal(rules.valueHighAmount),
     valueMidAmount: canonicalDecimal(rules.valueMidAmount),
     activityWindowDays: rules.activityWindowDays,
@@ -175,9 +166,6 @@ function RulesForm({
 
   const submit = (values: Values) => {
     save.mutate({
-      lifecycleAtRiskDays: values.lifecycleAtRiskDays ?? rules.lifecycleAtRiskDays,
-      lifecycleDormantDays: values.lifecycleDormantDays ?? rules.lifecycleDormantDays,
-      lifecycleLoyalOrders: values.lifecycleLoyalOrders ?? rules.lifecycleLoyalOrders,
       valueHighAmount: canonicalDecimal(values.valueHighAmount),
       valueMidAmount: canonicalDecimal(values.valueMidAmount),
       activityWindowDays: values.activityWindowDays ?? rules.activityWindowDays,
@@ -236,59 +224,7 @@ function RulesForm({
             title={t('customerSettings.customerRules.lifecycle.title')}
             description={t('customerSettings.customerRules.lifecycle.description')}
           >
-            <Form.Item
-              name="lifecycleAtRiskDays"
-              label={t('customerSettings.customerRules.lifecycle.atRiskDays')}
-              extra={t('customerSettings.customerRules.lifecycle.atRiskHint')}
-              rules={[required]}
-            >
-              <InputNumber<number>
-                data-testid="customer-rules-at-risk-days"
-                min={1}
-                max={3650}
-                precision={0}
-                suffix={days}
-                style={{ width: 180 }}
-              />
-            </Form.Item>
-            <Form.Item
-              name="lifecycleDormantDays"
-              label={t('customerSettings.customerRules.lifecycle.dormantDays')}
-              extra={t('customerSettings.customerRules.lifecycle.dormantHint')}
-              dependencies={['lifecycleAtRiskDays']}
-              rules={[
-                required,
-                above(
-                  'lifecycleAtRiskDays',
-                  t('customerSettings.customerRules.lifecycle.dormantAfterAtRisk'),
-                  numbers,
-                ),
-              ]}
-            >
-              <InputNumber<number>
-                data-testid="customer-rules-dormant-days"
-                min={1}
-                max={3650}
-                precision={0}
-                suffix={days}
-                style={{ width: 180 }}
-              />
-            </Form.Item>
-            <Form.Item
-              name="lifecycleLoyalOrders"
-              label={t('customerSettings.customerRules.lifecycle.loyalOrders')}
-              extra={t('customerSettings.customerRules.lifecycle.loyalHint')}
-              rules={[required]}
-            >
-              <InputNumber<number>
-                data-testid="customer-rules-loyal-orders"
-                min={2}
-                max={1000}
-                precision={0}
-                suffix={t('customerSettings.customerRules.orders')}
-                style={{ width: 180 }}
-              />
-            </Form.Item>
+            <LifecycleInForce rules={rules} canEdit={canEdit} />
           </RulesCard>
         </Col>
         <Col xs={24} xl={8}>
@@ -465,5 +401,51 @@ function RulesCard(props: { icon: ReactNode; title: string; description: string;
       <Typography.Paragraph type="secondary">{props.description}</Typography.Paragraph>
       {props.children}
     </Card>
+  );
+}
+
+/**
+ * The lifecycle thresholds in force, read-only: they are settings of the industry profile,
+ * changed on 行业配置 only (one place for each rule).
+ */
+function LifecycleInForce({ rules, canEdit }: { rules: CustomerRules; canEdit: boolean }) {
+  const { t } = useTranslation();
+  const rows = [
+    [
+      t('customerSettings.customerRules.lifecycle.atRiskDays'),
+      t('customerSettings.customerRules.lifecycle.daysValue', { count: rules.lifecycleAtRiskDays }),
+    ],
+    [
+      t('customerSettings.customerRules.lifecycle.dormantDays'),
+      t('customerSettings.customerRules.lifecycle.daysValue', { count: rules.lifecycleDormantDays }),
+    ],
+    [
+      t('customerSettings.customerRules.lifecycle.loyalOrders'),
+      t('customerSettings.customerRules.lifecycle.ordersValue', { count: rules.lifecycleLoyalOrders }),
+    ],
+  ] as const;
+  return (
+    <div data-testid="customer-rules-lifecycle">
+      <div style={{ margin: '0 0 12px' }}>
+        {rows.map(([label, value]) => (
+          <Flex
+            key={label}
+            justify="space-between"
+            style={{ padding: '6px 0', borderBottom: '1px solid #f0f0f0' }}
+          >
+            <Typography.Text type="secondary">{label}</Typography.Text>
+            <Typography.Text strong>{value}</Typography.Text>
+          </Flex>
+        ))}
+      </div>
+      <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
+        {t('customerSettings.customerRules.lifecycle.ownedByIndustry')}
+      </Typography.Paragraph>
+      <Link to="/settings/industry" data-testid="customer-rules-lifecycle-link">
+        {canEdit
+          ? t('customerSettings.customerRules.lifecycle.editInIndustry')
+          : t('customerSettings.customerRules.lifecycle.viewInIndustry')}
+      </Link>
+    </div>
   );
 }
