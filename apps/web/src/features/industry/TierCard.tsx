@@ -5,7 +5,9 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 import { TierHelp } from '../customers/LevelHelp';
+import { useCustomFields } from '../customers/profile-meta';
 import { languageOf } from './json-schema';
+import { useTierMetrics } from './tier-metrics';
 import { useTiers } from './tiers';
 
 type Dimension = {
@@ -24,20 +26,6 @@ type Explanation = {
   rule: { index: number | null; tier: string; minScore?: number; conditions?: Condition[] };
 };
 
-const KNOWN_METRICS = [
-  'amount_12m',
-  'amount_lifetime',
-  'profit_12m',
-  'order_count_12m',
-  'order_count',
-  'recency_days',
-  'months_without_order',
-  'rfm_r',
-  'rfm_f',
-  'rfm_m',
-] as const;
-type KnownMetric = (typeof KNOWN_METRICS)[number];
-
 const number = (value: number | null | undefined, digits = 2) =>
   value === null || value === undefined ? '—' : Number(value.toFixed(digits)).toLocaleString();
 
@@ -51,11 +39,8 @@ export function TierCard({ customerId }: { customerId: string }) {
   const language = languageOf(i18n.language);
   const { tierLabel } = useTiers();
   const tier = useQuery(trpc.industry.customerTier.queryOptions({ customerId }));
-
-  const metricLabel = (metric: string) =>
-    (KNOWN_METRICS as readonly string[]).includes(metric)
-      ? t(`tiers.metrics.${metric as KnownMetric}`)
-      : metric.slice(metric.indexOf(':') + 1);
+  const { all: fields } = useCustomFields();
+  const { metricLabel, formatValue, formatCondition } = useTierMetrics(fields);
 
   if (tier.isPending) {
     return (
@@ -83,13 +68,9 @@ export function TierCard({ customerId }: { customerId: string }) {
         tier: placed,
       });
     } else {
-      const conditions = (explanation.rule.conditions ?? [])
-        .map(
-          (condition) =>
-            `${metricLabel(condition.metric)} ${t(`tiers.ops.${condition.op}`)} ${number(condition.value)}`,
-        )
-        .join(t('common.listSeparator'));
-      rule = t('tiers.card.ruleConditions', { index: explanation.rule.index + 1, conditions, tier: placed });
+      // The rule in words, with the values the settings gave: 近 12 个月交易额 > 1 万元.
+      const conditions = (explanation.rule.conditions ?? []).map(formatCondition).join(t('tiers.card.and'));
+      rule = t('tiers.card.ruleConditions', { conditions, tier: placed });
     }
   }
 
@@ -131,7 +112,7 @@ export function TierCard({ customerId }: { customerId: string }) {
             ]}
           />
           <Typography.Text data-testid="customer-tier-rule">
-            <Typography.Text type="secondary">{t('tiers.card.rule')}：</Typography.Text>
+            <Typography.Text type="secondary">{t('tiers.card.rule')}</Typography.Text>
             {rule}
           </Typography.Text>
           {explanation.kind === 'rfm' ? (
@@ -149,14 +130,24 @@ export function TierCard({ customerId }: { customerId: string }) {
                 key: 'raw',
                 title: t('tiers.card.raw'),
                 align: 'right',
-                render: (_, row) => (typeof row.raw === 'number' ? number(row.raw) : (row.raw ?? '—')),
+                render: (_, row) => formatValue(row.metric, row.raw),
               },
-              {
-                key: 'normalised',
-                title: t('tiers.card.normalised'),
-                align: 'right',
-                render: (_, row) => number(row.normalised),
-              },
+              // A value-threshold model compares the values themselves: there is no score to show.
+              ...(explanation.kind === 'thresholds'
+                ? []
+                : [
+                    {
+                      key: 'normalised',
+                      title:
+                        explanation.kind === 'rfm' ? t('tiers.card.rfmScore') : t('tiers.card.normalised'),
+                      align: 'right' as const,
+                      // RFM: R, F and M are scored 1–5; a metric a segment reads besides them has no score.
+                      render: (_: unknown, row: Dimension) =>
+                        explanation.kind === 'rfm' && !['r', 'f', 'm'].includes(row.key)
+                          ? '—'
+                          : number(row.normalised),
+                    },
+                  ]),
               ...(explanation.kind === 'weighted'
                 ? [
                     {

@@ -203,7 +203,7 @@ describe('customer profile page', () => {
 
     expect(await screen.findByTestId('customer-tier')).toHaveTextContent('头部客户');
     expect(screen.getByTestId('customer-tier-rule')).toHaveTextContent(
-      '归入依据：满足第 1 条规则：近 12 个月交易额 > 10,000；距上次成交天数 < 180，归入「头部客户」',
+      '归入依据：近 12 个月交易额 > 1 万元 且 距上次成交天数 < 180 天，归入「头部客户」',
     );
     const dimensions = within(screen.getByTestId('customer-tier-dimensions'));
     expect(dimensions.getByText('消费金额 M')).toBeInTheDocument();
@@ -266,7 +266,7 @@ describe('customer profile page', () => {
     expect(screen.getByTestId('customer-tab-orders')).toHaveTextContent('Orders');
     expect(await screen.findByTestId('customer-tier')).toHaveTextContent('Head');
     expect(screen.getByTestId('customer-tier-rule')).toHaveTextContent(
-      'Rule 1 holds (12-month amount > 10,000; Days since last deal < 180): placed in "Head"',
+      '12-month amount > ¥10,000 and Days since last deal < 180 days: placed in "Head"',
     );
     expect(screen.queryByTestId('customer-edit')).not.toBeInTheDocument();
     expect(screen.queryByTestId('customer-archive')).not.toBeInTheDocument();
