@@ -3,6 +3,7 @@ import { customerListsEn } from './customer-lists.en';
 import { customerSettingsEn } from './customer-settings.en';
 import { duplicatesEn } from './duplicates.en';
 import { exportsEn } from './exports.en';
+import { importTargetsEn } from './import-targets.en';
 import { importsEn } from './imports.en';
 import { industryEn } from './industry.en';
 import { sensitiveEn } from './sensitive.en';
@@ -16,6 +17,7 @@ export const en: Messages = {
   ...sensitiveEn,
   ...duplicatesEn,
   ...importsEn,
+  ...importTargetsEn,
   ...industryEn,
   ...exportsEn,
   app: {
@@ -473,6 +475,7 @@ export const en: Messages = {
       daily: 'by time since the last deal',
       interaction: 'recalculated after a logged interaction',
       settings: 'recalculated after the customer rules changed',
+      import: 'recalculated after imported opening figures',
     },
     change: {
       customer: {
@@ -511,6 +514,8 @@ export const en: Messages = {
       industry: 'Industry',
       birthday: 'Birthday',
       founded_on: 'Founded',
+      first_cooperation_on: 'First cooperation date',
+      anniversary_on: 'Anniversary',
       addresses: 'Addresses',
       explicit_needs: 'Explicit needs',
       implicit_needs: 'Implicit needs',

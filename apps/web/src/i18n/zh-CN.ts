@@ -7,6 +7,7 @@ import { customerListsZhCN } from './customer-lists.zh-CN';
 import { customerSettingsZhCN } from './customer-settings.zh-CN';
 import { duplicatesZhCN } from './duplicates.zh-CN';
 import { exportsZhCN } from './exports.zh-CN';
+import { importTargetsZhCN } from './import-targets.zh-CN';
 import { importsZhCN } from './imports.zh-CN';
 import { industryZhCN } from './industry.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
@@ -18,6 +19,7 @@ export const zhCN = {
   ...sensitiveZhCN,
   ...duplicatesZhCN,
   ...importsZhCN,
+  ...importTargetsZhCN,
   ...industryZhCN,
   ...exportsZhCN,
   app: {
@@ -471,6 +473,7 @@ export const zhCN = {
       daily: '按成交间隔自动调整',
       interaction: '记录沟通后重新计算',
       settings: '客户规则调整后重新计算',
+      import: '导入期初数据后重新计算',
     },
     change: {
       customer: {
@@ -509,6 +512,8 @@ export const zhCN = {
       industry: '所属行业',
       birthday: '生日',
       founded_on: '成立日期',
+      first_cooperation_on: '首次合作时间',
+      anniversary_on: '纪念日',
       addresses: '地址',
       explicit_needs: '显性需求',
       implicit_needs: '隐性需求',

@@ -85,6 +85,24 @@ export function BasicInfoTab({ customer }: { customer: Customer }) {
               ]
             : []),
           dated,
+          ...(customer.kind === 'person' || customer.anniversaryOn
+            ? [
+                {
+                  key: 'anniversaryOn',
+                  label: t('importTargets.fields.anniversaryOn'),
+                  children: formatDate(customer.anniversaryOn) || none,
+                },
+              ]
+            : []),
+          {
+            key: 'firstCooperationOn',
+            label: t('importTargets.fields.firstCooperationOn'),
+            children: (
+              <span data-testid="customer-first-cooperation">
+                {formatDate(customer.firstCooperationOn) || none}
+              </span>
+            ),
+          },
           {
             key: 'nationalId',
             label: t('sensitive.nationalId'),

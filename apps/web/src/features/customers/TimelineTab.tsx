@@ -218,7 +218,7 @@ function describe(entry: TimelineEntry, t: TFunction, currency: string, lookups:
     case 'lifecycle': {
       const from = isOneOf<LifecycleStage>(LIFECYCLE_STAGES, data.from) ? data.from : null;
       const to = isOneOf<LifecycleStage>(LIFECYCLE_STAGES, data.to) ? data.to : null;
-      const reason = isOneOf(['order', 'daily', 'interaction', 'settings'] as const, data.reason)
+      const reason = isOneOf(['order', 'daily', 'interaction', 'settings', 'import'] as const, data.reason)
         ? data.reason
         : null;
       return {
@@ -267,6 +267,21 @@ function describe(entry: TimelineEntry, t: TFunction, currency: string, lookups:
         ),
       };
     }
+    case 'note':
+      // A note (备注), e.g. brought by an import.
+      return {
+        color: 'gray',
+        icon: <FileTextOutlined />,
+        title: (
+          <>
+            <Tag>{t('importTargets.note.title')}</Tag>
+            {data.imported === true ? <Tag color="blue">{t('importTargets.note.imported')}</Tag> : null}
+            <Typography.Text style={{ whiteSpace: 'pre-wrap' }} data-testid="timeline-note">
+              {asString(data.body)}
+            </Typography.Text>
+          </>
+        ),
+      };
     case 'change':
       return describeChange(data, t, currency, lookups);
     case 'merge':

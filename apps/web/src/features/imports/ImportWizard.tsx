@@ -30,6 +30,7 @@ import type { RouterOutputs } from '../../lib/api-types';
 import { errorMessage } from '../../lib/errors';
 import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
 import { useTRPC } from '../../lib/trpc';
+import { TemplateDownload } from './TemplateDownload';
 import { formatSize, type ImportEntity, UploadError, type UploadedFile, uploadImportFile } from './upload';
 
 type Run = RouterOutputs['imports']['get'];
@@ -161,6 +162,7 @@ export function ImportWizard() {
                 label: t(`imports.entity.${value}`),
               }))}
             />
+            <TemplateDownload kind={entity} />
           </Flex>
           <Spin spinning={uploading} tip={t('imports.upload.uploading')}>
             <Upload.Dragger

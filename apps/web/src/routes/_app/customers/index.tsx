@@ -23,6 +23,7 @@ import { LIFECYCLE_COLORS } from '../../../features/customers/LifecycleTag';
 import { BulkActions } from '../../../features/customers/list/BulkActions';
 import { ColumnChooser } from '../../../features/customers/list/ColumnChooser';
 import { buildColumns, DEFAULT_COLUMNS, sortOfColumn } from '../../../features/customers/list/columns';
+import { EmptyCustomerList } from '../../../features/customers/list/EmptyCustomerList';
 import {
   type CustomerFilters,
   compactFilters,
@@ -306,6 +307,11 @@ function CustomersPage() {
       ) : null}
     </Empty>
   );
+  // A tenant without any customer yet: the ways in, not a bare empty table.
+  const firstCustomers =
+    !filtered && !archived && summary.data?.customers === 0 && (canImport || canCreate) ? (
+      <EmptyCustomerList canImport={canImport} canCreate={canCreate} onCreate={() => setCreating(true)} />
+    ) : null;
 
   const ownerValue = filters.unowned ? '__unowned__' : filters.ownerUserIds?.[0];
 
@@ -487,7 +493,7 @@ function CustomersPage() {
             pagination={false}
             scroll={{ x: 'max-content' }}
             showSorterTooltip={false}
-            locale={{ emptyText: emptyOrSkeleton(list.isPending, emptyText) }}
+            locale={{ emptyText: emptyOrSkeleton(list.isPending, firstCustomers ?? emptyText) }}
             rowSelection={
               canBulk
                 ? {
