@@ -36,6 +36,7 @@ function answerEmptyList(customers: number) {
     'industry.current': () => industryCurrent,
     'views.list': () => [],
     'customers.list': () => ({ items: [], nextCursor: null }),
+    'customers.count': () => ({ total: customers, exact: true }),
   });
 }
 
