@@ -26,7 +26,12 @@ beforeAll(async () => {
 afterAll(() => server.destroy());
 
 async function create(client: TrpcClient, input: Record<string, unknown>) {
-  const result = await client.call('customers.create', { kind: 'company', ...input });
+  // These customers are duplicates on purpose: created anyway (仍然新建) where the rule says so.
+  const result = await client.call('customers.create', {
+    kind: 'company',
+    force: { reason: '查重测试：有意录入的重复客户' },
+    ...input,
+  });
   expect(result.error, JSON.stringify(result.error)).toBeNull();
   return result.data.id as string;
 }

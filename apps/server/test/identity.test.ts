@@ -200,3 +200,140 @@ describe('import: a shared phone is a candidate, never an update', () => {
     );
   });
 });
+
+describe('create: an exact duplicate is refused unless created anyway with a reason', () => {
+  it('refuses the same normalised company name, names the existing customer in both languages, and creates it anyway with an audited reason', async () => {
+    const existing = await admin.call('customers.create', {
+      name: '华辰工业科技有限公司',
+      kind: 'company',
+      phone: '0571-87558212',
+    });
+    expect(existing.error).toBeNull();
+    const again = { name: '华辰工业科技股份有限公司', kind: 'company', phone: '13900002222' };
+    const refused = await admin.call('customers.create', again);
+    expect(refused.error?.appCode).toBe('CUSTOMER_EXACT_DUPLICATE');
+    expect(refused.status).toBe(409);
+    expect(refused.error?.message).toContain('已有同一客户「华辰工业科技有限公司」（企业名称相同）');
+    expect(JSON.parse(refused.body).error.data.appParams.existingId).toBe(existing.data.id);
+    const english = await admin.call('customers.create', again, { 'x-locale': 'en' });
+    expect(english.error?.message).toContain('This customer already exists: “华辰工业科技有限公司” (same company name)');
+
+    // The reason is required.
+    const blank = await admin.call('customers.create', { ...again, force: { reason: '  ' } });
+    expect(blank.error?.appCode).toBe('INVALID_INPUT');
+
+    const forced = await admin.call('customers.create', {
+      ...again,
+      force: { reason: '同名的另一家公司，注册地在苏州' },
+    });
+    expect(forced.error).toBeNull();
+    const audit = await server.database.withTenant(tenant.tenantId, (trx) =>
+      trx
+        .selectFrom('audit_log')
+        .select(['action', 'changes', 'actor_user_id'])
+        .where('customer_id', '=', forced.data.id)
+        .where('action', '=', 'create_anyway')
+        .execute(),
+    );
+    expect(audit).toEqual([
+      {
+        action: 'create_anyway',
+        actor_user_id: tenant.users.admin.id,
+        changes: {
+          reason: '同名的另一家公司，注册地在苏州',
+          existingId: existing.data.id,
+          existingName: '华辰工业科技有限公司',
+          by: 'name',
+        },
+      },
+    ]);
+    const timeline = await admin.call('customers.timeline', { id: forced.data.id });
+    expect(timeline.error).toBeNull();
+    expect(
+      timeline.data.items.find((entry: { kind: string }) => entry.kind === 'createAnyway')?.data.reason,
+    ).toBe('同名的另一家公司，注册地在苏州');
+  });
+
+  it('refuses the same credit code and a person with the same name and phone; a shared phone alone only warns', async () => {
+    const coded = await admin.call('customers.create', {
+      name: '北方重工有限公司',
+      kind: 'company',
+      creditCode: '91350100M000100Y43',
+    });
+    expect(coded.error).toBeNull();
+    const byCode = await admin.call('customers.create', {
+      name: '北方重工集团',
+      kind: 'company',
+      creditCode: '９１３５０１００Ｍ０００１００Ｙ４３',
+    });
+    expect(byCode.error?.appCode).toBe('CUSTOMER_EXACT_DUPLICATE');
+    expect(byCode.error?.message).toContain('统一社会信用代码相同');
+
+    expect((await admin.call('customers.create', { name: '王芳', kind: 'person', phone: '13712345678' })).error).toBeNull();
+    const samePerson = await admin.call('customers.create', { name: '王 芳', kind: 'person', phone: '137 1234 5678' });
+    expect(samePerson.error?.appCode).toBe('CUSTOMER_EXACT_DUPLICATE');
+    expect(samePerson.error?.message).toContain('姓名和电话相同');
+
+    // Another company on the same phone: a candidate, saved and queued, with the warning only.
+    const check = await admin.call('duplicates.check', {
+      kind: 'company',
+      name: '杭州远景贸易有限公司',
+      phone: '+86 571 8755 8212',
+    });
+    expect(check.data.matches.map((match: { exact: boolean; reasons: string[] }) => [match.exact, match.reasons])).toEqual([
+      [false, ['phone']],
+    ]);
+    const neighbour = await admin.call('customers.create', {
+      name: '杭州远景贸易有限公司',
+      kind: 'company',
+      phone: '+86 571 8755 8212',
+    });
+    expect(neighbour.error).toBeNull();
+    // The warning marks an exact duplicate as such.
+    const exact = await admin.call('duplicates.check', { kind: 'company', name: '北方重工有限责任公司' });
+    expect(exact.data.matches[0]).toMatchObject({ exact: true, customer: { id: coded.data.id } });
+  });
+
+  it('never finds or names a customer of another tenant, and hides one the member may not see', async () => {
+    const other = await seedTenant(server.database, '另一家身份企业');
+    const otherAdmin = await signedInClient(server, other.users.admin.id, other.tenantId);
+    expect(
+      (await otherAdmin.call('customers.create', { name: '跨租户测试有限公司', kind: 'company', creditCode: '91330100799655058B' }))
+        .error,
+    ).toBeNull();
+    const mine = await admin.call('customers.create', {
+      name: '跨租户测试有限公司',
+      kind: 'company',
+      creditCode: '91330100799655058B',
+    });
+    expect(mine.error).toBeNull();
+    const check = await admin.call('duplicates.check', { kind: 'company', name: '跨租户测试有限公司' });
+    expect(check.data.matches.map((match: { customer: { id: string } }) => match.customer.id)).toEqual([mine.data.id]);
+
+    // A sales rep sees only their own customers: the duplicate is refused without its name or id.
+    const rep = await signedInClient(server, tenant.users.sales_rep.id, tenant.tenantId);
+    const hidden = await rep.call('customers.create', { name: '跨租户测试股份有限公司', kind: 'company' });
+    expect(hidden.error?.appCode).toBe('CUSTOMER_EXACT_DUPLICATE_HIDDEN');
+    expect(hidden.body).not.toContain(mine.data.id);
+    expect(hidden.body).not.toContain('跨租户测试有限公司');
+  });
+});
+
+describe('phones: one stored form on every path', () => {
+  it('stores the form, update and contact phones as E.164 (the import's are checked above)', async () => {
+    const created = await admin.call('customers.create', { name: '电话客户甲', kind: 'person', phone: '138 1234 0001' });
+    expect(created.data.phone).toBe('+8613812340001');
+    const updated = await admin.call('customers.update', { id: created.data.id, phone: '(0571) 8755-8213 转 12' });
+    expect(updated.data.phone).toBe('+8657187558213;ext=12');
+    const contact = await admin.call('contacts.create', {
+      customerId: created.data.id,
+      name: '联系人',
+      phones: ['０１０－１２３４５６７８', '+1 415 555 0100'],
+    });
+    expect(contact.error).toBeNull();
+    const contacts = await admin.call('contacts.list', { customerId: created.data.id });
+    expect(contacts.data[0].phones).toEqual(['+861012345678', '+14155550100']);
+    const bad = await admin.call('customers.create', { name: '电话客户乙', kind: 'person', phone: '88888888' });
+    expect(bad.error?.appCode).toBe('INVALID_PHONE');
+  });
+});

@@ -443,7 +443,12 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     foreign: (victim) => ({ id: victim.customerId }),
   },
   'customers.create': {
-    input: () => ({ name: '北京瑞丰电子科技有限公司', kind: 'company', phone: '010-12345678' }),
+    // A new name each time: the same company twice is an exact duplicate (refused).
+    input: () => ({
+      name: `北京瑞丰电子科技有限公司${crypto.randomUUID().slice(0, 8)}`,
+      kind: 'company',
+      phone: '010-12345678',
+    }),
     foreign: (victim) => ({ name: '新客户', kind: 'person', ownerUserId: victim.tenant.users.sales_rep.id }),
   },
   'customers.get': {

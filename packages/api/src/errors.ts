@@ -104,6 +104,16 @@ export const ERRORS = {
     'zh-CN': '该客户编号已被其他客户使用',
     en: 'Another customer already has this customer number',
   },
+  CUSTOMER_EXACT_DUPLICATE: {
+    trpc: 'CONFLICT',
+    'zh-CN': '已有同一客户「{name}」（{byZh}相同）。请打开已有客户；如确需新建，请选择“仍然新建”并填写原因',
+    en: 'This customer already exists: “{name}” (same {byEn}). Open it, or choose “Create anyway” and give a reason',
+  },
+  CUSTOMER_EXACT_DUPLICATE_HIDDEN: {
+    trpc: 'CONFLICT',
+    'zh-CN': '已有同一客户（{byZh}相同），由其他同事负责。如确需新建，请选择“仍然新建”并填写原因',
+    en: 'This customer already exists (same {byEn}) and is looked after by a colleague. To create it anyway, choose “Create anyway” and give a reason',
+  },
   INVALID_CREDIT_CODE: {
     trpc: 'BAD_REQUEST',
     'zh-CN': '统一社会信用代码不正确：应为 18 位数字或大写字母，且校验位正确',

@@ -41,8 +41,11 @@ const t = initTRPC
       let appCode: string | null = null;
       let message = shape.message;
       let fieldErrors: FieldError[] = [];
+      // The message's parameters (e.g. the id of the existing customer an exact duplicate names).
+      let appParams: Record<string, string | number> = {};
       if (cause instanceof AppError) {
         appCode = cause.code;
+        appParams = cause.params;
         message = translateError(cause.code, locale, cause.params);
         if (cause.details.length > 0) {
           fieldErrors = cause.details.map((detail) => ({
@@ -63,7 +66,7 @@ const t = initTRPC
       }
       // No stack traces or SQL in responses (ASVS 5 16.5.1).
       const { stack: _stack, ...data } = shape.data;
-      return { ...shape, message, data: { ...data, appCode, fieldErrors } };
+      return { ...shape, message, data: { ...data, appCode, appParams, fieldErrors } };
     },
   });
 

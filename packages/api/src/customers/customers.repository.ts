@@ -279,6 +279,20 @@ async function mapConstraintViolations<T>(work: Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * 仍然新建: the audit entry (and timeline entry) of a customer created although the identity
+ * rule named an existing one, with the member's reason.
+ */
+export async function insertCreatedAnywayAudit(
+  scope: Scope,
+  customerId: string,
+  changes: { reason: string; existingId: string; existingName: string | null; by: string },
+): Promise<void> {
+  await sql`insert into audit_log (tenant_id, actor_user_id, entity, entity_id, customer_id, action, changes)
+    values (${scope.tenantId}, app_user_id(), 'customer', ${customerId}, ${customerId}, 'create_anyway',
+      ${JSON.stringify(changes)}::jsonb)`.execute(scope.trx);
+}
+
 export async function insertCustomer(scope: Scope, values: NewCustomer): Promise<string> {
   const { trx } = scope;
   const row = await mapConstraintViolations(

@@ -60,7 +60,15 @@ export const customerFields = {
   customFields: z.record(z.string().regex(KEY_PATTERN), z.unknown()).optional(),
 };
 
-export const createCustomerInput = z.strictObject(customerFields);
+export const createCustomerInput = z.strictObject({
+  ...customerFields,
+  /**
+   * 仍然新建: create although the identity rule says an existing customer is the same one
+   * (CUSTOMER_EXACT_DUPLICATE). The reason is required and written to the new customer's
+   * audit log and timeline.
+   */
+  force: z.strictObject({ reason: userText({ required: true, max: 500 }) }).optional(),
+});
 export type CreateCustomerInput = z.infer<typeof createCustomerInput>;
 
 export const updateCustomerInput = z.strictObject({

@@ -3,6 +3,7 @@ import { normalizeChinesePhone, normalizeCreditCode } from '@crm/domain';
 import { listContacts } from '../contacts/contacts.service';
 import { listDefinitions } from '../custom-fields/custom-fields.service';
 import { validateCustomValues } from '../custom-fields/values';
+import { findSameCustomer } from '../duplicates/duplicates.service';
 import { recordCandidatesFor } from '../duplicates/pairs';
 import { appError } from '../errors';
 import { listInteractions } from '../interactions/interactions.service';
@@ -18,6 +19,7 @@ import {
   type CustomerChanges,
   countCustomers,
   getCustomerOrThrow,
+  insertCreatedAnywayAudit,
   insertCustomer,
   listCustomers,
   listCustomersByIds,
@@ -102,7 +104,44 @@ async function splitSensitive(
   return secretChangesOf(input, definitions, values);
 }
 
+/** A match key's name in the exact-duplicate messages. */
+const SAME_BY_LABELS = {
+  customer_number: { zh: '客户编号', en: 'customer number' },
+  credit_code: { zh: '统一社会信用代码', en: 'credit code' },
+  national_id: { zh: '身份证号', en: 'national ID' },
+  name: { zh: '企业名称', en: 'company name' },
+  name_phone: { zh: '姓名和电话', en: 'name and phone' },
+  name_email: { zh: '姓名和邮箱', en: 'name and email' },
+} as const;
+
+/**
+ * A create that the identity rule says is an existing customer (same credit code, the same
+ * normalised company name, a person's name with the same phone or email) is refused, naming
+ * the existing customer (its id and name when the member may see it); with `force.reason`
+ * (仍然新建) it is created and the reason audited on the new customer.
+ */
+async function refuseExactDuplicate(scope: TenantScope, input: CreateCustomerInput) {
+  const same = await findSameCustomer(scope, {
+    kind: input.kind,
+    name: input.name,
+    phone: input.phone,
+    email: input.email,
+    creditCode: input.creditCode,
+  });
+  if (!same) return null;
+  if (input.force) return same;
+  const by = SAME_BY_LABELS[same.by];
+  if (!same.visible) throw appError('CUSTOMER_EXACT_DUPLICATE_HIDDEN', { byZh: by.zh, byEn: by.en });
+  throw appError('CUSTOMER_EXACT_DUPLICATE', {
+    name: same.name,
+    existingId: same.id,
+    byZh: by.zh,
+    byEn: by.en,
+  });
+}
+
 export async function createCustomer(scope: TenantScope, input: CreateCustomerInput) {
+  const same = await refuseExactDuplicate(scope, input);
   const { changes: secrets, custom } = await splitSensitive(scope, input, 'create');
   const stored = Object.fromEntries(Object.entries(custom).filter(([, value]) => value !== null));
   const tagIds = await assertTagsExist(scope, input.tagIds ?? [], 'tagIds');
@@ -117,6 +156,13 @@ export async function createCustomer(scope: TenantScope, input: CreateCustomerIn
     custom_fields: JSON.stringify(stored),
   });
   await writeSecrets(scope, id, secrets);
+  if (same && input.force)
+    await insertCreatedAnywayAudit(scope, id, {
+      reason: input.force.reason,
+      existingId: same.id,
+      existingName: same.visible ? same.name : null,
+      by: same.by,
+    });
   await refreshCompleteness(scope, [id]);
   // Saved despite the form's duplicate warning: the pairs go to the review queue.
   await recordCandidatesFor(scope.trx, scope.tenantId, [id], 'create');

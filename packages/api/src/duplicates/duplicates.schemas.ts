@@ -30,7 +30,13 @@ export type CustomerBrief = z.infer<typeof customerBrief>;
 
 export const checkDuplicatesOutput = z.object({
   matches: z.array(
-    z.object({ customer: customerBrief, reasons: z.array(z.string()), confidence: z.number() }),
+    z.object({
+      customer: customerBrief,
+      reasons: z.array(z.string()),
+      confidence: z.number(),
+      /** The identity rule says this IS the customer being typed: a create is refused unless forced. */
+      exact: z.boolean(),
+    }),
   ),
   /** Matching customers the member cannot see (another rep's): counted, never shown. */
   hidden: z.number().int(),

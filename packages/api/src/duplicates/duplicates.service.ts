@@ -1,5 +1,12 @@
 import type { Customer, DuplicateSource } from '@crm/db';
-import { matchKeysOf, normalizeCreditCode, normalizePersonNameKey } from '@crm/domain';
+import {
+  type IdentityRecord,
+  identityVerdict,
+  matchKeysOf,
+  normalizeCreditCode,
+  normalizePersonNameKey,
+  type SameBy,
+} from '@crm/domain';
 import type { JobQueue } from '@crm/jobs';
 import { refreshCompleteness } from '../customers/completeness.repository';
 import { getCustomerOrThrow } from '../customers/customers.repository';
@@ -81,34 +88,87 @@ function toBrief(row: BriefRow): CustomerBrief {
   };
 }
 
+/** What a typed customer shares with the stored customers that share any key with it. */
+async function matchesOf(scope: Scope, record: IdentityRecord, excludeId: string | null) {
+  const keys = matchKeysOf({
+    kind: record.kind,
+    name: record.name,
+    phone: record.phone,
+    email: record.email,
+    creditCode: record.creditCode ? normalizeCreditCode(record.creditCode) : null,
+  });
+  if (keys.length === 0) return { keys, rows: [] };
+  const rows = await selectMatches(
+    scope,
+    keys.map((key) => key.kind),
+    keys.map((key) => key.value),
+    excludeId,
+  );
+  return {
+    keys,
+    rows: rows.map((row) => {
+      const shared = [...new Set(row.hits.map((hit) => hit.kind))];
+      const verdict = identityVerdict(
+        record,
+        { kind: row.kind, name: row.name, creditCode: row.credit_code },
+        shared,
+      );
+      return { row, verdict };
+    }),
+  };
+}
+
+/** An existing customer that the identity rule says IS the typed one (an exact duplicate). */
+export type SameCustomer = { id: string; name: string; visible: boolean; by: SameBy };
+
+/**
+ * The stored customer the identity rule says is the same as `record` (same credit code, the
+ * same normalised company name, a person's name with the same phone or email), if any —
+ * a visible one first. Only the actor's tenant is searched.
+ */
+export async function findSameCustomer(
+  scope: Scope,
+  record: IdentityRecord,
+  excludeId: string | null = null,
+): Promise<SameCustomer | null> {
+  const { rows } = await matchesOf(scope, record, excludeId);
+  const same = rows
+    .filter(({ verdict }) => verdict.verdict === 'same')
+    .sort((x, y) => Number(y.row.visible) - Number(x.row.visible))[0];
+  if (!same || same.verdict.verdict !== 'same') return null;
+  return { id: same.row.id, name: same.row.name, visible: same.row.visible, by: same.verdict.by };
+}
+
 /**
  * Likely duplicates of a customer being typed in a form, before it is saved: customers
  * sharing a normalised phone, email, credit code or company name (a person's name only
- * adds weight to another match). Only customers the member sees are shown; the others are
- * counted.
+ * adds weight to another match), each marked `exact` when the identity rule says it is the
+ * same customer (a create is then refused unless forced with a reason). Only customers the
+ * member sees are shown; the others are counted.
  */
 export async function checkDuplicates(
   scope: Scope,
   input: CheckDuplicatesInput,
 ): Promise<CheckDuplicatesOutput> {
-  const keys = matchKeysOf({
-    kind: input.kind,
-    name: input.name,
-    phone: input.phone,
-    email: input.email,
-    creditCode: input.creditCode ? normalizeCreditCode(input.creditCode) : null,
-  });
+  const { keys, rows } = await matchesOf(
+    scope,
+    {
+      kind: input.kind,
+      name: input.name,
+      phone: input.phone,
+      email: input.email,
+      creditCode: input.creditCode,
+    },
+    input.excludeId ?? null,
+  );
   if (keys.length === 0) return { matches: [], hidden: 0 };
-  const kinds = keys.map((key) => key.kind);
-  const values = keys.map((key) => key.value);
   const branchByValue = new Map(
     keys.filter((key) => key.kind === 'name').map((key) => [key.value, key.branch]),
   );
-  const rows = await selectMatches(scope, kinds, values, input.excludeId ?? null);
   const personName = input.kind === 'person' && input.name ? normalizePersonNameKey(input.name) : null;
   const matches = rows
-    .filter((row) => row.visible)
-    .map((row) => {
+    .filter(({ row }) => row.visible)
+    .map(({ row, verdict }) => {
       const reasons = new Set<string>();
       for (const hit of row.hits) {
         reasons.add(
@@ -117,11 +177,21 @@ export async function checkDuplicates(
       }
       if (personName && row.kind === 'person' && row.person_name === personName) reasons.add('name');
       const sorted = [...reasons].sort();
-      return { customer: toBrief(row), reasons: sorted, confidence: confidenceOf(sorted) };
+      return {
+        customer: toBrief(row),
+        reasons: sorted,
+        confidence: confidenceOf(sorted),
+        exact: verdict.verdict === 'same',
+      };
     })
-    .sort((x, y) => y.confidence - x.confidence || x.customer.name.localeCompare(y.customer.name))
+    .sort(
+      (x, y) =>
+        Number(y.exact) - Number(x.exact) ||
+        y.confidence - x.confidence ||
+        x.customer.name.localeCompare(y.customer.name),
+    )
     .slice(0, 10);
-  return { matches, hidden: rows.filter((row) => !row.visible).length };
+  return { matches, hidden: rows.filter(({ row }) => !row.visible).length };
 }
 
 function encodePairCursor(confidence: string, id: string): string {

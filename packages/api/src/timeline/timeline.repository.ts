@@ -60,10 +60,19 @@ registerTimelineSource({
     from audit_log a
     where a.tenant_id = ${tenantId} and a.customer_id = ${customerId}
       and (a.action <> 'create' or a.entity in ('customer', 'contact'))
-      and a.action not in ('merge', 'unmerge')
+      and a.action not in ('merge', 'unmerge', 'create_anyway')
       -- An order, interaction or contact moved by a merge (or its undo) is not an edit.
       and not (a.action = 'update' and jsonb_exists(a.changes, 'customer_id')
         and a.changes - 'customer_id' - 'is_primary' = '{}'::jsonb)`,
+});
+
+registerTimelineSource({
+  kind: 'createAnyway',
+  // 仍然新建: created although the identity rule named an existing customer, and why.
+  select: (tenantId, customerId) => sql`
+    select a.id, a.occurred_at, a.actor_user_id, a.changes as data
+    from audit_log a
+    where a.tenant_id = ${tenantId} and a.customer_id = ${customerId} and a.action = 'create_anyway'`,
 });
 
 registerTimelineSource({

@@ -13,6 +13,7 @@ import * as tiering from './2026-11-22-0011-tiering';
 import * as industryPlugins from './2026-11-22-0012-industry-plugins';
 import * as contactKeysFast from './2026-11-22-0013-contact-keys-fast';
 import * as identityPhones from './2026-12-07-0201-identity-phones';
+import * as createAnyway from './2026-12-07-0202-create-anyway';
 import * as importTargets from './2026-12-07-0301-import-targets';
 import * as lifecycleOnePlace from './2026-12-07-0801-lifecycle-one-place';
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-22-0012-industry-plugins': industryPlugins,
   '2026-11-22-0013-contact-keys-fast': contactKeysFast,
   '2026-12-07-0201-identity-phones': identityPhones,
+  '2026-12-07-0202-create-anyway': createAnyway,
   '2026-12-07-0301-import-targets': importTargets,
   '2026-12-07-0801-lifecycle-one-place': lifecycleOnePlace,
 };

@@ -105,6 +105,6 @@ export type AuditLogTable = {
   entity: AuditEntity;
   entity_id: string;
   customer_id: string | null;
-  action: 'create' | 'update' | 'delete' | 'reveal' | 'merge' | 'unmerge';
+  action: 'create' | 'update' | 'delete' | 'reveal' | 'merge' | 'unmerge' | 'create_anyway';
   changes: ColumnType<Record<string, { from: unknown; to: unknown }>, never, never>;
 };
