@@ -320,7 +320,7 @@ describe('create: an exact duplicate is refused unless created anyway with a rea
 });
 
 describe('phones: one stored form on every path', () => {
-  it('stores the form, update and contact phones as E.164 (the import's are checked above)', async () => {
+  it('stores the form, update and contact phones as E.164 (the import’s are checked above)', async () => {
     const created = await admin.call('customers.create', { name: '电话客户甲', kind: 'person', phone: '138 1234 0001' });
     expect(created.data.phone).toBe('+8613812340001');
     const updated = await admin.call('customers.update', { id: created.data.id, phone: '(0571) 8755-8213 转 12' });
