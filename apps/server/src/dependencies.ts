@@ -30,6 +30,8 @@ export function createDependencies(
   keyring?: Keyring,
   /** The industry plugins (main.ts and tests: built from apps/server/src/plugins.ts by default). */
   plugins?: PluginRegistry,
+  /** Re-tier after touches (main.ts: TIERING_RERANK_LIMIT). */
+  tiering: { rerankLimit?: number } = {},
 ): ApiDependencies {
   if (keyring) installKeyring(keyring);
   else if (!hasInstalledKeyring()) installKeyring(createKeyring(generateMasterKey()));
@@ -41,7 +43,7 @@ export function createDependencies(
   );
   const registry = plugins ?? createServerPluginRegistry(logger);
   const jobs = createJobQueue<AppJobs>({ database, logger });
-  registerJobs(jobs, database, logger, pluginTierSource(registry));
+  registerJobs(jobs, database, logger, pluginTierSource(registry), tiering);
   return {
     database,
     logger,

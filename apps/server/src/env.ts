@@ -37,6 +37,12 @@ const envSchema = z.object({
   SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
   /** The largest file an import upload may send, in MB. */
   IMPORT_MAX_MB: z.coerce.number().int().min(1).max(10240).default(1024),
+  /**
+   * Tenants up to this many active customers whose tier model ranks customers against each
+   * other are re-ranked whole after a customer changes; larger ones mark it 待重算 until the
+   * nightly run (docs/tiering.md).
+   */
+  TIERING_RERANK_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(50_000),
   WEB_DIST: z.string().default(`${repositoryRoot}apps/web/dist`),
 });
 

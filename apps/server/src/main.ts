@@ -64,7 +64,9 @@ try {
   process.exit(1);
 }
 
-const dependencies = createDependencies(database, logger, env.PUBLIC_URL, undefined, keyring);
+const dependencies = createDependencies(database, logger, env.PUBLIC_URL, undefined, keyring, undefined, {
+  rerankLimit: env.TIERING_RERANK_LIMIT,
+});
 
 const isEmpty = await database.withScope(
   {},

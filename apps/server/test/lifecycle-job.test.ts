@@ -25,6 +25,11 @@ describe('the daily lifecycle job', () => {
       sql`update orders set ordered_at = now() - interval '120 days' where customer_id = ${id}`.execute(trx),
     );
 
+    // This test is about the scheduled run: the debounced re-tier the saves above queued
+    // (tiering-touched.test.ts) is left out.
+    await server.database.withoutTenant((db) =>
+      sql`delete from pgboss.job where name = 'tiering.retier-touched'`.execute(db),
+    );
     const jobs = server.dependencies.jobs;
     await jobs.start();
     try {

@@ -13,7 +13,9 @@ import type { Logger } from './logger';
 import { registerSensitiveJobs, type SensitiveJobs } from './sensitive/sensitive.jobs';
 import {
   registerTieringJobs,
+  TIERING_PENDING_SCHEDULE,
   TIERING_SCHEDULE,
+  type TieringJobOptions,
   type TieringJobs,
   type TierSourceResolver,
 } from './tiering/tiering.jobs';
@@ -34,6 +36,7 @@ export function registerJobs(
   logger: Logger = SILENT,
   /** The tier model and settings of a tenant (the industry plugins'); none: re-tier jobs do nothing. */
   tierSource?: TierSourceResolver,
+  tiering: TieringJobOptions = {},
 ): void {
   registerLifecycleJobs(jobs, database);
   registerIdempotencyJobs(jobs, database);
@@ -41,7 +44,7 @@ export function registerJobs(
   registerDuplicatesJobs(jobs, database);
   registerExportJobs(jobs, database);
   registerImportJobs(jobs, database, logger);
-  registerTieringJobs(jobs, database, tierSource);
+  registerTieringJobs(jobs, database, tierSource, tiering);
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };
@@ -72,6 +75,12 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
     TIERING_SCHEDULE.cron,
     { quarter: '' },
     { tz: TIERING_SCHEDULE.tz },
+  );
+  await jobs.schedule(
+    'tiering.retier-pending',
+    TIERING_PENDING_SCHEDULE.cron,
+    { day: '' },
+    { tz: TIERING_PENDING_SCHEDULE.tz },
   );
   await jobs.schedule(
     'exports.prune',

@@ -17,6 +17,7 @@ import { AppError, appError, type LocalizedFieldError, statusOf, translateError 
 import { describeIssue } from './i18n';
 import { checkIdempotencyKey, claimIdempotencyKey, saveIdempotentResult } from './idempotency';
 import type { MemberScope } from './scope';
+import { queueTouchedRetier, takeTiersTouched } from './tiering/tiering.service';
 
 /** Declared on every procedure; the permissions and cross-tenant suites read it. */
 export type Meta = {
@@ -279,6 +280,8 @@ export const tenantProcedure = procedure
     // READ ONLY makes the database refuse if one tried. It also lets the transaction end
     // without waiting for its COMMIT.
     const readOnly = type === 'query';
+    /** The tenant whose customers' tiers the procedure touched (its re-tier is queued after the commit). */
+    let tiersTouched: string | null = null;
     const outcome = await ctx.database.withSession(
       token.id,
       async (trx, opened) => {
@@ -327,11 +330,21 @@ export const tenantProcedure = procedure
         }
         // Roll back everything the procedure wrote when it failed.
         if (!result.ok) throw result.error;
+        if (takeTiersTouched(trx)) tiersTouched = tenantId;
         return { signedIn: true as const, result, touch: verdict.touch ? auth.session : null };
       },
       { readOnly },
     );
     if (outcome.signedIn) {
+      // After the commit, so the run sees the touches (a lost enqueue is caught by the nightly run).
+      if (tiersTouched) {
+        await queueTouchedRetier(ctx.jobs, tiersTouched).catch((error: unknown) =>
+          ctx.logger.warn(
+            { tenantId: tiersTouched, err: error instanceof Error ? error.message : String(error) },
+            'could not queue the re-tier of touched customers',
+          ),
+        );
+      }
       // A query's transaction is read-only: its session's bounded refresh is written apart.
       if (readOnly && outcome.touch) {
         const session = outcome.touch;

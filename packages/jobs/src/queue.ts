@@ -73,6 +73,12 @@ export type EnqueueOptions = RetryPolicy & {
    */
   singletonKey?: string;
   singletonSeconds?: number;
+  /**
+   * Debounce, for a queue created with the `stately` policy: at most one job of this name and
+   * key waits (and one runs); an enqueue while one waits returns null, its work joins the
+   * waiting job. Pair it with `startAfter` to gather a burst into one run.
+   */
+  debounceKey?: string;
   /** Idempotent enqueue: a second job with the same id (a UUID) is not created. */
   id?: string;
   /** Run no earlier than this (a Date, or seconds from now). */
@@ -307,12 +313,15 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
     async enqueue(name, data, enqueueOptions = {}) {
       assertName(name);
       assertData(data);
-      const { trx, retryDelaySeconds, startAfter, ...rest } = enqueueOptions;
+      const { trx, retryDelaySeconds, startAfter, debounceKey, ...rest } = enqueueOptions;
       if (rest.id !== undefined && !UUID.test(rest.id)) throw new Error('A job id must be a UUID');
       if (rest.singletonKey !== undefined && rest.singletonSeconds === undefined)
         throw new Error('singletonKey needs singletonSeconds (the window in which it dedupes)');
+      if (debounceKey !== undefined && rest.singletonKey !== undefined)
+        throw new Error('debounceKey and singletonKey exclude each other');
       const sendOptions: PgBoss.SendOptions = definedOnly({
         ...rest,
+        ...(debounceKey !== undefined && { singletonKey: debounceKey }),
         retryDelay: retryDelaySeconds,
         startAfter: typeof startAfter === 'number' ? Math.max(0, Math.ceil(startAfter)) : startAfter,
         db: trx ? transactionExecutor(trx) : undefined,

@@ -82,6 +82,12 @@ export const industryEn: typeof industryZhCN = {
     filter: 'Tier',
     filterPlaceholder: 'Choose tiers',
     none: 'Not tiered',
+    computedAgo: 'computed {{ago}}',
+    computedAgoAt: 'computed {{ago}} ({{time}})',
+    pending: 'Pending recalculation',
+    pendingTooltip:
+      'The customer or its orders changed; its tier is recalculated in the nightly full run at {{time}}',
+    queued: 'The customer changed; its tier is being recalculated…',
     card: {
       title: 'Customer tier',
       tier: 'Tier',
@@ -107,6 +113,7 @@ export const industryEn: typeof industryZhCN = {
         settings: 'Industry settings changed',
         quarterly: 'Quarterly re-tiering',
         plugin: 'Industry profile changed',
+        change: 'Customer or orders changed',
       },
     },
     metrics: {

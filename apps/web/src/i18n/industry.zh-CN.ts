@@ -76,6 +76,11 @@ export const industryZhCN = {
     filter: '客户层级',
     filterPlaceholder: '选择层级',
     none: '未分层',
+    computedAgo: '{{ago}}计算',
+    computedAgoAt: '{{ago}}计算（{{time}}）',
+    pending: '待重算',
+    pendingTooltip: '客户资料或订单有变化，层级将在 {{time}} 的夜间全量分层时重新计算',
+    queued: '客户资料有变化，正在重新计算层级…',
     card: {
       title: '客户分层',
       tier: '层级',
@@ -100,6 +105,7 @@ export const industryZhCN = {
         settings: '行业配置修改',
         quarterly: '季度重新分层',
         plugin: '更换行业方案',
+        change: '客户资料或订单变化',
       },
     },
     metrics: {

@@ -5,6 +5,7 @@ import { appError } from '../errors';
 import { decodeCursor, encodeCursor, UUID, violatedConstraint } from '../keyset';
 import type { Scope } from '../scope';
 import { maskedSecrets, secretHintsColumn } from '../sensitive/customer-secrets';
+import { nextPendingRunAt } from '../tiering/tiering.schedule';
 import { type RecordAccess, visibleCustomer } from './access';
 import { staleCondition } from './completeness.repository';
 import type {
@@ -44,6 +45,13 @@ function selectCustomerSummaries(trx: Transaction<Database>, tenantId: string, a
       'customers.completeness',
       'customers.tier',
       'customers.tier_score',
+      'customers.tier_pending_since',
+      // When the tier was last computed: the customer's own run, or the tenant's last full run
+      // (which writes only the customers it moved).
+      sql<Date | null>`case when customers.tier is not null then greatest(customers.tier_computed_at,
+        (select t.tiers_computed_at from tenants t where t.id = customers.tenant_id)) end`.as(
+        'tier_computed_at',
+      ),
       'customers.custom_fields',
       staleCondition.as('stale'),
       secretHintsColumn.as('secret_hints'),
@@ -79,6 +87,9 @@ function toSummary(row: SummaryRow): CustomerListItem {
     completeness: row.completeness,
     tier: row.tier,
     tierScore: row.tier_score,
+    tierComputedAt: row.tier_computed_at ? new Date(row.tier_computed_at).toISOString() : null,
+    tierPendingSince: row.tier_pending_since?.toISOString() ?? null,
+    tierNextRunAt: row.tier_pending_since ? nextPendingRunAt().toISOString() : null,
     stale: row.stale,
     customFields: row.custom_fields,
     sensitive: maskedSecrets(row.secret_hints),

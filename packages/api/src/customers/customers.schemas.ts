@@ -214,6 +214,12 @@ const customerSummaryShape = {
   tier: z.string().nullable(),
   /** 0–100 as a decimal string; null for value-threshold models. */
   tierScore: z.string().nullable(),
+  /** When the tier was last computed (null: not tiered yet). */
+  tierComputedAt: z.string().nullable(),
+  /** Set while the tier waits for the next full run (待重算): a large tenant whose model ranks customers. */
+  tierPendingSince: z.string().nullable(),
+  /** When that run is (set with tierPendingSince). */
+  tierNextRunAt: z.string().nullable(),
   /** Not updated for 30 days. */
   stale: z.boolean(),
   customFields: z.record(z.string(), z.union([z.string(), z.boolean(), z.array(z.string()), z.null()])),

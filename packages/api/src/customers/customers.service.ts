@@ -12,6 +12,7 @@ import type { MemberScope, Scope } from '../scope';
 import { secretChangesOf } from '../sensitive/customer-secrets';
 import { findCustomerIdsByIdentity, revealSecret, writeSecrets } from '../sensitive/sensitive.service';
 import { assertTagsExist } from '../tags/tags.service';
+import { touchTiers } from '../tiering/tiering.service';
 import { readTimeline } from '../timeline/timeline.service';
 import type { RecordAccess } from './access';
 import { completenessSummary, refreshCompleteness } from './completeness.repository';
@@ -166,6 +167,7 @@ export async function createCustomer(scope: TenantScope, input: CreateCustomerIn
   await refreshCompleteness(scope, [id]);
   // Saved despite the form's duplicate warning: the pairs go to the review queue.
   await recordCandidatesFor(scope.trx, scope.tenantId, [id], 'create');
+  await touchTiers(scope, [id]);
   return getCustomerOrThrow(scope, id);
 }
 
@@ -190,12 +192,14 @@ export async function updateCustomer(scope: TenantScope, input: UpdateCustomerIn
     await updateCustomerRow(scope, id, {});
   }
   await refreshCompleteness(scope, [id]);
+  await touchTiers(scope, [id]);
   return getCustomerOrThrow(scope, id);
 }
 
 export async function archiveCustomer(scope: TenantScope, id: string, archived: boolean) {
   await getCustomerOrThrow(scope, id);
   await setCustomerArchived(scope, id, archived);
+  await touchTiers(scope, [id]);
   return getCustomerOrThrow(scope, id);
 }
 
@@ -221,6 +225,7 @@ export async function archiveCustomers(scope: TenantScope, ids: string[], archiv
   const unique = [...new Set(ids)];
   const changed = await setCustomersArchived(scope, unique, archived);
   if (changed !== unique.length) throw appError('CUSTOMER_NOT_FOUND');
+  await touchTiers(scope, unique);
   return { updated: changed };
 }
 

@@ -15,6 +15,7 @@ import { appError } from '../errors';
 import { decodeCursor, encodeCursor, UUID } from '../keyset';
 import type { MemberScope, Scope } from '../scope';
 import { getCipher, writeSecrets } from '../sensitive/sensitive.service';
+import { touchTiers } from '../tiering/tiering.service';
 import {
   type BriefRow,
   countPairs,
@@ -434,6 +435,7 @@ export async function mergeCustomers(scope: Scope, input: MergeInput): Promise<M
 
   await refreshCustomerFacts(scope, [survivor.id, merged.id], 'order');
   await refreshCompleteness(scope, [survivor.id, merged.id]);
+  await touchTiers(scope, [survivor.id, merged.id]);
   return { mergeId, survivorId: survivor.id, mergedId: merged.id };
 }
 
@@ -486,6 +488,7 @@ export async function unmergeCustomers(scope: Scope, mergeId: string): Promise<M
   });
   await refreshCustomerFacts(scope, [s, m], 'order');
   await refreshCompleteness(scope, [s, m]);
+  await touchTiers(scope, [s, m]);
   return { mergeId: merge.id, survivorId: s, mergedId: m };
 }
 

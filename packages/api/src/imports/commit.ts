@@ -7,6 +7,25 @@ import { VALIDATE, WRITE } from './plans';
 import type { StagedFile } from './stage';
 
 /**
+ * The customers the import wrote or gave orders get their tier recomputed (tier_touches, the
+ * import job then queues the tenant's re-tier): one statement over the staged rows.
+ */
+async function touchImportedTiers(trx: Transaction<Database>, tenantId: string, entity: ImportRun['entity']) {
+  const customer =
+    entity === 'customers'
+      ? sql`coalesce(s.matched_id, s.id)`
+      : entity === 'orders'
+        ? sql`s.customer_id`
+        : null;
+  if (!customer) return;
+  await sql`
+    insert into tier_touches (tenant_id, customer_id)
+    select distinct c.tenant_id, c.id from import_stage s
+    join customers c on c.tenant_id = ${tenantId} and c.id = ${customer}
+    on conflict (tenant_id, customer_id) do update set touched_at = now()`.execute(trx);
+}
+
+/**
  * Checks the staged rows set-based (against the tenant's data and across the file), writes
  * every error, and — a commit with no errors only — writes the rows into the tenant's tables;
  * then records the run's outcome. In the run's transaction: all or nothing.
@@ -56,6 +75,7 @@ export async function commitRun(
       totals.updated = written.updated;
       totals.skipped = written.skipped;
       phase('writeMs');
+      await touchImportedTiers(trx, tenantId, run.entity);
       await hooks.afterWrite?.();
       status = 'committed';
     }

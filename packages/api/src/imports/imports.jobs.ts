@@ -2,6 +2,8 @@ import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import type { Logger } from '../logger';
 import { jobScope } from '../scope';
+import { hasTouches } from '../tiering/tiering.repository';
+import { queueTouchedRetier, type TouchedRetierJobs } from '../tiering/tiering.service';
 import { pruneFiles } from './imports.repository';
 import { IMPORT_RUN_EXPIRY_SECONDS, runImport } from './pipeline';
 
@@ -16,7 +18,11 @@ export type ImportJobs = {
 /** Daily at 04:00 Beijing time: uploaded files older than 7 days are deleted. */
 export const IMPORT_PRUNE_SCHEDULE = { cron: '0 4 * * *', tz: 'Asia/Shanghai' } as const;
 
-export function registerImportJobs(jobs: JobQueue<ImportJobs>, database: CrmDatabase, logger: Logger): void {
+export function registerImportJobs(
+  jobs: JobQueue<ImportJobs & TouchedRetierJobs>,
+  database: CrmDatabase,
+  logger: Logger,
+): void {
   // A run is one transaction: a crashed attempt left nothing, so running it again is safe.
   // Its failures are the run's status (runImport does not throw for them); a throw here is
   // the database going away, retried once, then the job is failed for good.
@@ -27,6 +33,9 @@ export function registerImportJobs(jobs: JobQueue<ImportJobs>, database: CrmData
       // The tenant's other import is running: wait for it rather than take a second worker.
       if (outcome === 'deferred')
         await jobs.enqueue('imports.run', job.data, { startAfter: IMPORT_DEFER_SECONDS });
+      // The customers it wrote get their tiers (the run has committed: the touches are visible).
+      else if (await database.withTenant(job.data.tenantId, (trx) => hasTouches(trx, job.data.tenantId)))
+        await queueTouchedRetier(jobs, job.data.tenantId);
     },
     {
       retryLimit: 1,

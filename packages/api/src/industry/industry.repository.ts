@@ -85,7 +85,22 @@ export function selectSettingsVersions(scope: Scope, limit: number) {
 export function selectCustomerTier(scope: Scope, customerId: string) {
   return scope.trx
     .selectFrom('customers')
-    .select(['tier', 'tier_score', 'tier_explanation', 'tier_changed_at', 'tier_settings_version'])
+    .select([
+      'tier',
+      'tier_score',
+      'tier_explanation',
+      'tier_changed_at',
+      'tier_settings_version',
+      'tier_pending_since',
+      // The customer's own run or the tenant's last full run (which writes only the customers it moved).
+      sql<Date | null>`case when customers.tier is not null then greatest(customers.tier_computed_at,
+        (select t.tiers_computed_at from tenants t where t.id = customers.tenant_id)) end`.as(
+        'tier_computed_at',
+      ),
+      // Touched, its re-tier not run yet.
+      sql<boolean>`exists (select 1 from tier_touches k
+        where k.tenant_id = customers.tenant_id and k.customer_id = customers.id)`.as('tier_queued'),
+    ])
     .where('tenant_id', '=', scope.tenantId)
     .where('id', '=', customerId)
     .where(visibleCustomer(scope.access))

@@ -106,6 +106,13 @@ export const customerTierOutput = z.object({
   tierLabels: labels.nullable(),
   score: z.number().nullable(),
   changedAt: z.string().nullable(),
+  /** When the tier was last computed (null: not tiered yet). */
+  computedAt: z.string().nullable(),
+  /** Set while the tier waits for the next full run (待重算), with that run's time. */
+  pendingSince: z.string().nullable(),
+  nextRunAt: z.string().nullable(),
+  /** The customer changed and its re-tier is queued (it runs within seconds). */
+  queued: z.boolean(),
   settingsVersion: z.number().int().nullable(),
   explanation: z.record(z.string(), z.unknown()).nullable(),
   /** Labels of the model's dimensions by key, to name each line of the explanation. */

@@ -20,6 +20,7 @@ import { syncPluginLifecycle } from '../plugins/lifecycle-sync';
 import type { PluginRegistry } from '../plugins/registry';
 import { type JsonObject, jsonEqual, mergeSettings, settingChanges } from '../plugins/settings-merge';
 import type { MemberScope, Scope } from '../scope';
+import { nextPendingRunAt } from '../tiering/tiering.schedule';
 import {
   enqueueRetier,
   previewTenantTiers,
@@ -248,6 +249,10 @@ export async function customerTier(
     tierLabels: tier?.labels ?? null,
     score: customer.tier_score === null ? null : Number(customer.tier_score),
     changedAt: customer.tier_changed_at?.toISOString() ?? null,
+    computedAt: customer.tier_computed_at ? new Date(customer.tier_computed_at).toISOString() : null,
+    pendingSince: customer.tier_pending_since?.toISOString() ?? null,
+    nextRunAt: customer.tier_pending_since ? nextPendingRunAt().toISOString() : null,
+    queued: customer.tier_queued === true,
     settingsVersion: customer.tier_settings_version,
     explanation: customer.tier_explanation,
     dimensionLabels,

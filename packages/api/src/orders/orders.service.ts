@@ -3,6 +3,7 @@ import { refreshCustomerFacts } from '../customers/facts.repository';
 import { appError } from '../errors';
 import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
 import type { MemberScope, Scope } from '../scope';
+import { touchTiers } from '../tiering/tiering.service';
 import {
   countOrders,
   insertOrder,
@@ -111,6 +112,7 @@ export async function createOrder(scope: MemberScope, input: CreateOrderInput): 
   if (created === 'NUMBER_TAKEN') throw appError('ORDER_NUMBER_TAKEN', {}, 'orderNumber');
   await replaceOrderLines(scope, created.id, lines);
   await refreshCustomerFacts(scope, [input.customerId], 'order');
+  await touchTiers(scope, [input.customerId]);
   return getOrder(scope, created.id);
 }
 
@@ -135,6 +137,7 @@ export async function updateOrder(scope: MemberScope, input: UpdateOrderInput): 
     throw appError('ORDER_NUMBER_TAKEN', {}, 'orderNumber');
   if (input.lines !== undefined) await replaceOrderLines(scope, input.id, input.lines);
   await refreshCustomerFacts(scope, [order.customer_id], 'order');
+  await touchTiers(scope, [order.customer_id]);
   return getOrder(scope, input.id);
 }
 
@@ -144,5 +147,6 @@ export async function voidOrder(scope: MemberScope, id: string, reason: string):
   if (order.status === 'void') throw appError('ORDER_VOID');
   await setOrderVoid(scope, id, reason);
   await refreshCustomerFacts(scope, [order.customer_id], 'order');
+  await touchTiers(scope, [order.customer_id]);
   return getOrder(scope, id);
 }

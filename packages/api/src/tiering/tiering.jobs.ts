@@ -6,7 +6,12 @@ import {
   type Transaction,
 } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
-import { retierTenant, type TierSource } from './tiering.repository';
+import { jobScope } from '../scope';
+import { hasPending, hasTouches, lockTenantTiers, retierTenant, type TierSource } from './tiering.repository';
+import { TIERING_PENDING_SCHEDULE, TIERING_SCHEDULE } from './tiering.schedule';
+import { queueTouchedRetier, retierTouched, type TouchedRetierJobs } from './tiering.service';
+
+export { TIERING_PENDING_SCHEDULE, TIERING_SCHEDULE };
 
 /** Re-tiering: every tenant each quarter, or one tenant on demand (after a settings save, say). */
 export type TieringJobs = {
@@ -18,10 +23,14 @@ export type TieringJobs = {
     /** Deduplicates the quarterly run of a tenant. */
     quarter?: string;
   };
-};
+  /** Nightly: tenants with customers waiting (待重算) or touches left over are run. */
+  'tiering.retier-pending': { day: string };
+} & TouchedRetierJobs;
 
-/** Quarterly, on the first day of January, April, July and October at 04:00 Beijing time. */
-export const TIERING_SCHEDULE = { cron: '0 4 1 1,4,7,10 *', tz: 'Asia/Shanghai' } as const;
+export type TieringJobOptions = {
+  /** Tenants up to this many active customers are re-ranked whole after a touch (TIER_RERANK_LIMIT). */
+  rerankLimit?: number;
+};
 
 /**
  * The tier model and effective settings a tenant is on, or null when it has none (no
@@ -39,6 +48,7 @@ export function registerTieringJobs(
   jobs: JobQueue<TieringJobs>,
   database: CrmDatabase,
   resolveSource: TierSourceResolver = NO_SOURCE,
+  options: TieringJobOptions = {},
 ): void {
   // Fans out one job per tenant, so one tenant's failure is retried alone and harms no other.
   jobs.register(
@@ -66,10 +76,49 @@ export function registerTieringJobs(
       await database.withTenant(tenantId, async (trx) => {
         // BM4: a million customers re-tier in about 9 minutes.
         await boundTransaction(trx, { statementTimeout: '25min' });
+        await lockTenantTiers(trx, tenantId);
         const source = await resolveSource(trx, tenantId);
         if (source) await retierTenant(trx, tenantId, reason, actorUserId ?? null, source);
       });
     },
     { retryLimit: 4, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 30 * 60 },
+  );
+  // The debounced run after touches (tiering.service.ts): one per tenant waits at a time.
+  jobs.register(
+    'tiering.retier-touched',
+    async (job) => {
+      const { tenantId, nightly } = job.data;
+      await database.withTenant(tenantId, async (trx) => {
+        await boundTransaction(trx, { statementTimeout: '25min' });
+        await lockTenantTiers(trx, tenantId);
+        const source = await resolveSource(trx, tenantId);
+        await retierTouched(jobScope(trx, tenantId), source, { rerankLimit: options.rerankLimit, nightly });
+      });
+      // Touches committed while this run worked whose own enqueue found it still waiting.
+      if (await database.withTenant(tenantId, (trx) => hasTouches(trx, tenantId)))
+        await queueTouchedRetier(jobs, tenantId);
+    },
+    { retryLimit: 4, retryDelaySeconds: 10, retryBackoff: true, expireInSeconds: 30 * 60 },
+  );
+  jobs.register(
+    'tiering.retier-pending',
+    async () => {
+      const tenants = await database.withoutTenant((db) =>
+        db.selectFrom('tenant_directory').select('id').execute(),
+      );
+      for (const tenant of tenants) {
+        const due = await database.withTenant(
+          tenant.id,
+          async (trx) => (await hasPending(trx, tenant.id)) || (await hasTouches(trx, tenant.id)),
+        );
+        if (due)
+          await jobs.enqueue(
+            'tiering.retier-touched',
+            { tenantId: tenant.id, nightly: true },
+            { debounceKey: `${tenant.id}:nightly` },
+          );
+      }
+    },
+    { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 15 * 60 },
   );
 }

@@ -46,9 +46,11 @@ export type RetierResult = {
 
 /**
  * Re-tiers every active customer of the tenant in one statement: the compiled model places
- * them all, customers whose tier, score or explanation changed are updated, and each move
- * is recorded in tier_history (a data-modifying CTE of the same statement). Idempotent: a
- * second run with nothing changed writes nothing.
+ * them all, customers whose tier, score or explanation changed (or who waited for this run,
+ * 待重算) are updated, and each move is recorded in tier_history (a data-modifying CTE of the
+ * same statement); the tenant records the run's time (tenants.tiers_computed_at: when every
+ * customer's tier was last computed, written or not). Idempotent: a second run with nothing
+ * changed writes no customer.
  */
 export async function retierTenant(
   trx: Transaction<Database>,
@@ -57,20 +59,53 @@ export async function retierTenant(
   actor: string | null,
   source: TierSource,
 ): Promise<RetierResult> {
+  return retier(trx, tenantId, reason, actor, source);
+}
+
+/**
+ * Re-tiers some customers of the tenant (the touched ones) in one statement, for a model that
+ * does not rank customers against each other (`ranksAcrossTenant`): each is written with the
+ * time of the computation, changed or not; moves go to tier_history like a full run's.
+ */
+export async function retierCustomers(
+  trx: Transaction<Database>,
+  tenantId: string,
+  customerIds: readonly string[],
+  reason: TierChangeReason,
+  source: TierSource,
+): Promise<RetierResult> {
+  if (customerIds.length === 0) return { updated: 0, moved: 0 };
+  return retier(trx, tenantId, reason, null, source, customerIds);
+}
+
+async function retier(
+  trx: Transaction<Database>,
+  tenantId: string,
+  reason: TierChangeReason,
+  actor: string | null,
+  source: TierSource,
+  only?: readonly string[],
+): Promise<RetierResult> {
   const model = resolveSource(source.model, source.settings);
+  // A full run writes only what changed (BM4: most of its time is writing rows); a run over
+  // touched customers writes each of them, so their computed time moves.
+  const write = only
+    ? sql`true`
+    : sql`(p.old_tier is distinct from p.tier or p.old_score is distinct from p.score
+          or p.old_explanation is distinct from p.explanation or c.tier_pending_since is not null)`;
   const { rows } = await sql<RetierResult>`
-    with ${compilePlacement(model, tenantId)},
+    with ${compilePlacement(model, tenantId, only)},
     updated as (
       update customers c set
         tier = p.tier,
         tier_score = p.score,
         tier_explanation = p.explanation,
         tier_changed_at = case when p.old_tier is distinct from p.tier then now() else c.tier_changed_at end,
-        tier_settings_version = ${source.settingsVersion}::int
+        tier_settings_version = ${source.settingsVersion}::int,
+        tier_computed_at = now(),
+        tier_pending_since = null
       from placed p
-      where c.tenant_id = ${tenantId} and c.id = p.id
-        and (p.old_tier is distinct from p.tier or p.old_score is distinct from p.score
-          or p.old_explanation is distinct from p.explanation)
+      where c.tenant_id = ${tenantId} and c.id = p.id and ${write}
       returning c.id, p.old_tier, p.tier, p.score
     ),
     moved as (
@@ -78,10 +113,88 @@ export async function retierTenant(
       select ${tenantId}::uuid, u.id, u.old_tier, u.tier, u.score, ${reason}::text, ${source.settingsVersion}::int, ${actor}::uuid
       from updated u where u.old_tier is distinct from u.tier
       returning 1
-    )
+    )${
+      only
+        ? sql``
+        : sql`,
+    stamped as (update tenants set tiers_computed_at = now() where id = ${tenantId} returning 1)`
+    }
     select (select count(*) from updated)::int as updated, (select count(*) from moved)::int as moved
+      ${only ? sql`` : sql`, (select count(*) from stamped)::int as stamped`}
   `.execute(trx);
-  return rows[0] ?? { updated: 0, moved: 0 };
+  const row = rows[0];
+  return { updated: row?.updated ?? 0, moved: row?.moved ?? 0 };
+}
+
+/** Serialises the re-tier jobs of one tenant (until the caller's transaction ends). */
+export async function lockTenantTiers(trx: Transaction<Database>, tenantId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`tiering:${tenantId}`}::text))`.execute(trx);
+}
+
+/** Records customers of the tenant whose tier is to be recomputed (ids of other tenants' or missing customers are ignored). */
+export async function insertTouches(
+  trx: Transaction<Database>,
+  tenantId: string,
+  customerIds: readonly string[],
+): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const result = await sql`
+    insert into tier_touches (tenant_id, customer_id)
+    select c.tenant_id, c.id from customers c
+    where c.tenant_id = ${tenantId} and c.id = any(${customerIds}::uuid[])
+    on conflict (tenant_id, customer_id) do update set touched_at = now()`.execute(trx);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Takes (deletes and returns) the tenant's touched customers; rolled back with the caller's transaction. */
+export async function takeTouches(trx: Transaction<Database>, tenantId: string): Promise<string[]> {
+  const { rows } = await sql<{ customer_id: string }>`
+    delete from tier_touches where tenant_id = ${tenantId} returning customer_id`.execute(trx);
+  return rows.map((row) => row.customer_id);
+}
+
+/** Whether the tenant has touched customers waiting for a run. */
+export async function hasTouches(trx: Transaction<Database>, tenantId: string): Promise<boolean> {
+  const { rows } = await sql<{ touched: boolean }>`
+    select exists (select 1 from tier_touches where tenant_id = ${tenantId}) as touched`.execute(trx);
+  return rows[0]?.touched === true;
+}
+
+/** Marks active customers 待重算 (until the next full run); returns how many. */
+export async function markPending(
+  trx: Transaction<Database>,
+  tenantId: string,
+  customerIds: readonly string[],
+): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const result = await sql`
+    update customers set tier_pending_since = now()
+    where tenant_id = ${tenantId} and id = any(${customerIds}::uuid[])
+      and merged_into is null and archived_at is null and tier_pending_since is null`.execute(trx);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Whether any customer of the tenant waits for the next full run (customers_tier_pending_idx). */
+export async function hasPending(trx: Transaction<Database>, tenantId: string): Promise<boolean> {
+  const { rows } = await sql<{ pending: boolean }>`
+    select exists (select 1 from customers where tenant_id = ${tenantId} and tier_pending_since is not null) as pending`.execute(
+    trx,
+  );
+  return rows[0]?.pending === true;
+}
+
+/** The tenant's active customers, counted up to `cap` + 1 (enough to say "more than cap"). */
+export async function countActiveCustomers(
+  trx: Transaction<Database>,
+  tenantId: string,
+  cap: number,
+): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from (
+      select 1 from customers where tenant_id = ${tenantId} and merged_into is null and archived_at is null
+      limit ${cap + 1}::int
+    ) c`.execute(trx);
+  return rows[0]?.n ?? 0;
 }
 
 export type TierPreviewSample = {

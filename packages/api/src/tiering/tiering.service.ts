@@ -1,11 +1,26 @@
 import type { Database, TierChangeReason, Transaction } from '@crm/db';
+import type { JobQueue } from '@crm/jobs';
 import { tierModelOf } from '@crm/plugin-sdk';
 import type { ApiDependencies } from '../context';
 import { effectiveSettings } from '../plugins/effective-settings';
 import type { HostPlugin } from '../plugins/host-plugin';
 import type { PluginRegistry } from '../plugins/registry';
 import type { JsonObject } from '../plugins/settings-merge';
-import { previewTiering, retierTenant, type TierSource } from './tiering.repository';
+import type { Scope } from '../scope';
+import {
+  countActiveCustomers,
+  hasPending,
+  insertTouches,
+  markPending,
+  previewTiering,
+  resolveSource,
+  retierCustomers,
+  retierTenant,
+  type TierSource,
+  takeTouches,
+} from './tiering.repository';
+import { TIER_RERANK_LIMIT, TIER_TOUCH_DEBOUNCE_SECONDS } from './tiering.schedule';
+import { ranksAcrossTenant } from './tiering.sql';
 
 /**
  * The tiering use cases — where the industry settings meet the tier model: the
@@ -109,4 +124,89 @@ export async function enqueueRetier(
   actorUserId: string,
 ): Promise<void> {
   await jobs.enqueue('tiering.retier-tenant', { tenantId, reason: 'settings', actorUserId });
+}
+
+/** The debounced re-tier of a tenant's touched customers (tiering.jobs.ts registers it). */
+export type TouchedRetierJobs = {
+  'tiering.retier-touched': {
+    tenantId: string;
+    /** The nightly run: customers waiting (待重算) are placed by a run over the whole tenant. */
+    nightly?: boolean;
+  };
+};
+
+/** Transactions that touched customers' tiers and have not queued their re-tier yet. */
+const touchedTransactions = new WeakSet<Transaction<Database>>();
+
+/**
+ * Records that these customers' tiers are to be recomputed: they were created, imported,
+ * merged, edited or given an order. One statement, in the caller's transaction; the edge that
+ * commits it (the tenant procedure, the import job) then queues the tenant's re-tier
+ * (`queueTouchedRetier`).
+ */
+export async function touchTiers(scope: Scope, customerIds: readonly string[]): Promise<void> {
+  const unique = [...new Set(customerIds)];
+  if (unique.length === 0) return;
+  if ((await insertTouches(scope.trx, scope.tenantId, unique)) > 0) touchedTransactions.add(scope.trx);
+}
+
+/** Whether the transaction touched tiers (and forgets it: ask once, at the edge, before queueing). */
+export function takeTiersTouched(trx: Transaction<Database>): boolean {
+  const touched = touchedTransactions.has(trx);
+  touchedTransactions.delete(trx);
+  return touched;
+}
+
+/**
+ * Queues the tenant's re-tier of its touched customers, after the touching transaction has
+ * committed. Debounced: the queue is stately, so while a run waits (it waits
+ * TIER_TOUCH_DEBOUNCE_SECONDS) no second one is queued, and touches meanwhile join it.
+ */
+export async function queueTouchedRetier(
+  jobs: Pick<JobQueue<TouchedRetierJobs>, 'enqueue'>,
+  tenantId: string,
+): Promise<void> {
+  await jobs.enqueue(
+    'tiering.retier-touched',
+    { tenantId },
+    { debounceKey: tenantId, startAfter: TIER_TOUCH_DEBOUNCE_SECONDS },
+  );
+}
+
+export type TouchedRetierOutcome =
+  | { kind: 'none' }
+  /** Only the touched customers were placed (a model that does not rank across the tenant). */
+  | { kind: 'customers'; touched: number; updated: number; moved: number }
+  /** The whole tenant was re-ranked (small tenant, or the nightly run of waiting customers). */
+  | { kind: 'tenant'; touched: number; updated: number; moved: number }
+  /** A large tenant: the touched customers wait for the nightly run (待重算). */
+  | { kind: 'pending'; touched: number; marked: number };
+
+/**
+ * The tenant's incremental re-tier, in the job's transaction: takes the touched customers
+ * and places them — set-based over their ids when the model places each customer on its own;
+ * the whole tenant when the model ranks customers against each other and the tenant has at
+ * most `rerankLimit` active customers; otherwise marks them 待重算 for the nightly run.
+ */
+export async function retierTouched(
+  scope: Scope,
+  source: TierSource | null,
+  options: { rerankLimit?: number; nightly?: boolean } = {},
+): Promise<TouchedRetierOutcome> {
+  const { trx, tenantId } = scope;
+  const touched = await takeTouches(trx, tenantId);
+  if (!source) return { kind: 'none' };
+  const waiting = options.nightly === true && (await hasPending(trx, tenantId));
+  if (touched.length === 0 && !waiting) return { kind: 'none' };
+  const model = resolveSource(source.model, source.settings);
+  if (!ranksAcrossTenant(model) && !waiting) {
+    const result = await retierCustomers(trx, tenantId, touched, 'change', source);
+    return { kind: 'customers', touched: touched.length, ...result };
+  }
+  const limit = options.rerankLimit ?? TIER_RERANK_LIMIT;
+  if (waiting || (await countActiveCustomers(trx, tenantId, limit)) <= limit) {
+    const result = await retierTenant(trx, tenantId, 'change', null, source);
+    return { kind: 'tenant', touched: touched.length, ...result };
+  }
+  return { kind: 'pending', touched: touched.length, marked: await markPending(trx, tenantId, touched) };
 }

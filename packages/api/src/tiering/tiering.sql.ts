@@ -71,7 +71,7 @@ function metricExpression(metric: string): RawBuilder<unknown> {
  * The tenant's customers with the metrics the model reads as m0, m1 … (in `metrics`
  * order) and their current placement. Order facts are aggregated once, only when read.
  */
-function baseCtes(tenantId: string, metrics: string[]): RawBuilder<unknown> {
+function baseCtes(tenantId: string, metrics: string[], only?: readonly string[]): RawBuilder<unknown> {
   for (const metric of metrics) {
     if (
       !(FACT_METRICS as readonly string[]).includes(metric) &&
@@ -87,6 +87,7 @@ function baseCtes(tenantId: string, metrics: string[]): RawBuilder<unknown> {
           count(*) as order_count_12m
         from orders o join tenants t on t.id = o.tenant_id
         where o.tenant_id = ${tenantId} and o.status = 'completed' and o.ordered_at >= now() - interval '12 months'
+          ${only ? sql`and o.customer_id = any(${only}::uuid[])` : sql``}
         group by o.customer_id
       ),`
     : sql``;
@@ -98,6 +99,7 @@ function baseCtes(tenantId: string, metrics: string[]): RawBuilder<unknown> {
       from customers c
       ${needsOrders ? sql`left join order_facts o on o.customer_id = c.id` : sql``}
       where c.tenant_id = ${tenantId} and c.merged_into is null and c.archived_at is null
+        ${only ? sql`and c.id = any(${only}::uuid[])` : sql``}
     )`;
 }
 
@@ -132,7 +134,11 @@ function normalisedExpression(n: ResolvedNormalisation, x: RawBuilder<unknown>):
   }
 }
 
-function compileWeighted(model: ResolvedWeightedModel, tenantId: string): RawBuilder<unknown> {
+function compileWeighted(
+  model: ResolvedWeightedModel,
+  tenantId: string,
+  only?: readonly string[],
+): RawBuilder<unknown> {
   const metrics = metricsOf(model);
   const weightSum = model.dimensions.reduce((sum, d) => sum + d.weight, 0);
   const xs = model.dimensions.map((dimension, index) => {
@@ -166,7 +172,7 @@ function compileWeighted(model: ResolvedWeightedModel, tenantId: string): RawBui
       sql`when s.score >= ${num(threshold.minScore)} then ${jsonb({ index, tier: threshold.tier, minScore: threshold.minScore })}`,
   );
   const defaultRule = jsonb({ index: null, tier: model.defaultTier });
-  return sql`${baseCtes(tenantId, metrics)},
+  return sql`${baseCtes(tenantId, metrics, only)},
     raw as (select b.*, ${sql.join(xs)} from base b),
     normalised as (select r.*, ${sql.join(ns)} from raw r),
     scored as (select n.*, ${rounded(sql.join(contributions, sql` + `))} as score from normalised n),
@@ -220,12 +226,16 @@ function plainDimension(metric: string, x: RawBuilder<unknown>): RawBuilder<unkn
     'normalised', coalesce(${rounded(x)}, 0), 'weight', null, 'contribution', null)`;
 }
 
-function compileThresholds(model: ResolvedThresholdsModel, tenantId: string): RawBuilder<unknown> {
+function compileThresholds(
+  model: ResolvedThresholdsModel,
+  tenantId: string,
+  only?: readonly string[],
+): RawBuilder<unknown> {
   const metrics = metricsOf(model);
   const column = (metric: string) => sql.ref(`b.m${metrics.indexOf(metric)}`);
   const { tier, rule } = placedByRules(model.rules, model.defaultTier, column);
   const dimensions = metrics.map((metric) => plainDimension(metric, column(metric)));
-  return sql`${baseCtes(tenantId, metrics)},
+  return sql`${baseCtes(tenantId, metrics, only)},
     placed as (
       select b.id, b.old_tier, b.old_score, b.old_explanation, ${tier} as tier, null::numeric as score,
         jsonb_build_object('kind', 'thresholds', 'score', null,
@@ -253,7 +263,11 @@ function isRfmScore(metric: string): boolean {
   return (RFM_SCORES as readonly string[]).includes(metric);
 }
 
-function compileRfm(model: ResolvedRfmModel, tenantId: string): RawBuilder<unknown> {
+function compileRfm(
+  model: ResolvedRfmModel,
+  tenantId: string,
+  only?: readonly string[],
+): RawBuilder<unknown> {
   const metrics = metricsOf(model);
   const m = (metric: string) => sql.ref(`m${metrics.indexOf(metric)}`);
   const parts = [
@@ -281,7 +295,7 @@ function compileRfm(model: ResolvedRfmModel, tenantId: string): RawBuilder<unkno
     ),
     ...extra.map((metric) => plainDimension(metric, sql.ref(`s.${metricRef(metric)}`))),
   ];
-  return sql`${baseCtes(tenantId, metrics)},
+  return sql`${baseCtes(tenantId, metrics, only)},
     raw as (select b.*, ${sql.join(xs)} from base b),
     scored as (select r.*, ${sql.join(scores)} from raw r),
     placed as (
@@ -295,17 +309,40 @@ function compileRfm(model: ResolvedRfmModel, tenantId: string): RawBuilder<unkno
 }
 
 /**
- * The CTEs placing every active customer of the tenant; the last is `placed (id, old_tier,
- * old_score, old_explanation, tier, score, explanation)`. Use as `with ${ctes} select …`.
+ * Whether the model places a customer against the tenant's other customers (a percentile or
+ * min–max normalisation, RFM quantiles): then a customer's placement moves when another's
+ * metrics do, and only a run over the whole tenant places anyone right.
  */
-export function compilePlacement(model: ResolvedTierModel, tenantId: string): RawBuilder<unknown> {
+export function ranksAcrossTenant(model: ResolvedTierModel): boolean {
   switch (model.kind) {
     case 'weighted':
-      return compileWeighted(model, tenantId);
+      return model.dimensions.some((d) => d.normalise.kind === 'percentile' || d.normalise.kind === 'minmax');
     case 'thresholds':
-      return compileThresholds(model, tenantId);
+      return false;
     case 'rfm':
-      return compileRfm(model, tenantId);
+      return [model.recency, model.frequency, model.monetary].some((part) => part.method === 'quantiles');
+  }
+}
+
+/**
+ * The CTEs placing every active customer of the tenant — or only those of `only`, for a model
+ * that does not rank across the tenant (`ranksAcrossTenant`); the last is `placed (id, old_tier,
+ * old_score, old_explanation, tier, score, explanation)`. Use as `with ${ctes} select …`.
+ */
+export function compilePlacement(
+  model: ResolvedTierModel,
+  tenantId: string,
+  only?: readonly string[],
+): RawBuilder<unknown> {
+  if (only && ranksAcrossTenant(model))
+    throw new Error('A model that ranks across the tenant places the whole tenant, not some customers');
+  switch (model.kind) {
+    case 'weighted':
+      return compileWeighted(model, tenantId, only);
+    case 'thresholds':
+      return compileThresholds(model, tenantId, only);
+    case 'rfm':
+      return compileRfm(model, tenantId, only);
   }
 }
 

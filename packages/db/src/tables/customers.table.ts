@@ -86,6 +86,10 @@ export type CustomersTable = {
   tier_explanation: ColumnType<Record<string, unknown> | null, never, string | null>;
   tier_changed_at: ColumnType<Date | null, never, Date | null>;
   tier_settings_version: ColumnType<number | null, never, number | null>;
+  /** When the tier was last computed for this customer (a full run that changed nothing leaves it: see tenants.tiers_computed_at). */
+  tier_computed_at: ColumnType<Date | null, never, Date | null>;
+  /** Set while the customer waits for the next full run (待重算): a large tenant whose model ranks customers. */
+  tier_pending_since: ColumnType<Date | null, never, Date | null>;
 };
 export type Customer = Selectable<CustomersTable>;
 export type NewCustomer = Insertable<CustomersTable>;

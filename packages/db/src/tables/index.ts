@@ -35,7 +35,7 @@ import type {
 } from './sensitive-fields.table';
 import type { SessionsTable } from './sessions.table';
 import type { TenantsTable } from './tenants.table';
-import type { TenantPluginSettingsTable, TierHistoryTable } from './tiering.table';
+import type { TenantPluginSettingsTable, TierHistoryTable, TierTouchesTable } from './tiering.table';
 import type { UsersTable } from './users.table';
 
 export type Database = {
@@ -71,6 +71,7 @@ export type Database = {
   import_runs: ImportRunsTable;
   import_errors: ImportErrorsTable;
   tier_history: TierHistoryTable;
+  tier_touches: TierTouchesTable;
   tenant_plugin_settings: TenantPluginSettingsTable;
   customer_notes: CustomerNotesTable;
   customer_opening_balances: CustomerOpeningBalancesTable;

@@ -27,6 +27,8 @@ export type TenantsTable = {
   activity_mid_touches: ColumnType<number, number | undefined, number>;
   /** Key field → weight, for completeness. */
   completeness_weights: ColumnType<Record<string, number>, string | undefined, string>;
+  /** When the tenant's customers were last re-tiered all together (maintained by the re-tier). */
+  tiers_computed_at: ColumnType<Date | null, never, Date | null>;
 };
 export type Tenant = Selectable<TenantsTable>;
 export type NewTenant = Insertable<TenantsTable>;

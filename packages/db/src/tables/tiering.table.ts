@@ -2,8 +2,8 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
-export const TIER_CHANGE_REASONS = ['retier', 'settings', 'quarterly', 'plugin'] as const;
-/** Why a re-tier ran: on demand, after a settings save, the quarterly job, a change of profile. */
+export const TIER_CHANGE_REASONS = ['retier', 'settings', 'quarterly', 'plugin', 'change'] as const;
+/** Why a re-tier ran: on demand, after a settings save, the quarterly job, a change of profile, the customer's own change. */
 export type TierChangeReason = (typeof TIER_CHANGE_REASONS)[number];
 
 /** One move of a customer between tiers (from_tier null: its first placement). */
@@ -34,3 +34,10 @@ export type TenantPluginSettingsTable = {
   note: string | null;
 };
 export type TenantPluginSettings = Selectable<TenantPluginSettingsTable>;
+
+/** A customer whose tier is to be recomputed by the tenant's next incremental re-tier. */
+export type TierTouchesTable = {
+  tenant_id: string;
+  customer_id: string;
+  touched_at: CreatedAt;
+};

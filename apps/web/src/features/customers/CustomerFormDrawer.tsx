@@ -214,6 +214,8 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
     await Promise.all([
       queryClient.invalidateQueries(trpc.customers.list.pathFilter()),
       queryClient.invalidateQueries(trpc.customers.timeline.infiniteQueryFilter({ id: saved.id })),
+      // Its re-tier is queued: the tier card follows it.
+      queryClient.invalidateQueries(trpc.industry.customerTier.queryFilter({ customerId: saved.id })),
     ]);
   };
 

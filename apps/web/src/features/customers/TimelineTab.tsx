@@ -241,7 +241,7 @@ function describe(entry: TimelineEntry, t: TFunction, currency: string, lookups:
       const from = asString(data.from);
       const to = asString(data.to);
       const score = asString(data.score);
-      const reason = isOneOf(['retier', 'settings', 'quarterly', 'plugin'] as const, data.reason)
+      const reason = isOneOf(['retier', 'settings', 'quarterly', 'plugin', 'change'] as const, data.reason)
         ? data.reason
         : null;
       return {

@@ -1,6 +1,7 @@
 import { ApartmentOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Card, Descriptions, Flex, Skeleton, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, Card, Descriptions, Flex, Skeleton, Table, Tag, Timeline, Tooltip, Typography } from 'antd';
+import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
@@ -38,7 +39,11 @@ export function TierCard({ customerId }: { customerId: string }) {
   const trpc = useTRPC();
   const language = languageOf(i18n.language);
   const { tierLabel } = useTiers();
-  const tier = useQuery(trpc.industry.customerTier.queryOptions({ customerId }));
+  // A customer just created or changed: its re-tier is queued and runs within seconds.
+  const tier = useQuery({
+    ...trpc.industry.customerTier.queryOptions({ customerId }),
+    refetchInterval: (query) => (query.state.data?.queued ? 3000 : false),
+  });
   const { all: fields } = useCustomFields();
   const { metricLabel, formatValue, formatCondition } = useTierMetrics(fields);
 
@@ -78,7 +83,18 @@ export function TierCard({ customerId }: { customerId: string }) {
     <Card
       size="small"
       data-testid="customer-tier-card"
-      extra={<TierHelp kind={explanation?.kind ?? null} />}
+      extra={
+        <Flex gap={8} align="center">
+          {data.computedAt && !data.pendingSince ? (
+            <Tooltip title={formatDateTime(data.computedAt)}>
+              <Typography.Text type="secondary" data-testid="customer-tier-computed">
+                {t('tiers.computedAgo', { ago: dayjs(data.computedAt).fromNow() })}
+              </Typography.Text>
+            </Tooltip>
+          ) : null}
+          <TierHelp kind={explanation?.kind ?? null} />
+        </Flex>
+      }
       title={
         <span>
           <ApartmentOutlined style={{ marginInlineEnd: 8, color: '#1f5eff' }} />
@@ -86,8 +102,23 @@ export function TierCard({ customerId }: { customerId: string }) {
         </span>
       }
     >
+      {data.pendingSince ? (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 12 }}
+          data-testid="customer-tier-pending"
+          message={`${t('tiers.pending')} · ${t('tiers.pendingTooltip', { time: formatDateTime(data.nextRunAt) })}`}
+        />
+      ) : data.queued ? (
+        <Typography.Paragraph type="secondary" data-testid="customer-tier-queued">
+          {t('tiers.queued')}
+        </Typography.Paragraph>
+      ) : null}
       {data.tier === null || explanation === null ? (
-        <Typography.Text type="secondary">{t('tiers.card.notTiered')}</Typography.Text>
+        data.pendingSince || data.queued ? null : (
+          <Typography.Text type="secondary">{t('tiers.card.notTiered')}</Typography.Text>
+        )
       ) : (
         <Flex vertical gap={12}>
           <Descriptions

@@ -119,6 +119,8 @@ export function OrderFormDrawer({ open, onClose, customerId, currency, order }: 
       queryClient.invalidateQueries(trpc.customers.get.queryFilter({ id: customerId })),
       queryClient.invalidateQueries(trpc.customers.list.pathFilter()),
       queryClient.invalidateQueries(trpc.customers.timeline.infiniteQueryFilter({ id: customerId })),
+      // Its re-tier is queued: the tier card follows it.
+      queryClient.invalidateQueries(trpc.industry.customerTier.queryFilter({ customerId })),
     ]);
   };
   const onError = (error: unknown) => showError(error, { form, fields: FIELDS });

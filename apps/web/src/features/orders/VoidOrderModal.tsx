@@ -34,6 +34,9 @@ export function VoidOrderModal({ open, order, onClose }: Props) {
           queryClient.invalidateQueries(
             trpc.customers.timeline.infiniteQueryFilter({ id: saved.customerId }),
           ),
+          queryClient.invalidateQueries(
+            trpc.industry.customerTier.queryFilter({ customerId: saved.customerId }),
+          ),
         ]);
       },
       onError: (error) => showError(error, { form, fields: ['reason'] }),

@@ -3,16 +3,18 @@ import { Button, Checkbox, Divider, Flex, Popover, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { CustomFieldDefinition } from '../../../lib/api-types';
 import { useFieldLabel } from '../profile-meta';
-import { BUILT_IN_COLUMNS, columnLabel, DEFAULT_COLUMNS } from './columns';
+import { BUILT_IN_COLUMNS, columnLabel } from './columns';
 
 type Props = {
   value: readonly string[];
   onChange: (columns: string[]) => void;
   customFields: CustomFieldDefinition[];
+  /** What 恢复默认 sets (the tenant's default columns). */
+  defaults: readonly string[];
 };
 
 /** 列设置: which columns the list shows, built-in and custom fields; order follows the list below. */
-export function ColumnChooser({ value, onChange, customFields }: Props) {
+export function ColumnChooser({ value, onChange, customFields, defaults }: Props) {
   const { t } = useTranslation();
   const fieldLabel = useFieldLabel();
   const all = [...BUILT_IN_COLUMNS, ...customFields.map((field) => `custom:${field.key}`)];
@@ -42,7 +44,7 @@ export function ColumnChooser({ value, onChange, customFields }: Props) {
         </Checkbox>
       ))}
       <Divider style={{ margin: '8px 0' }} />
-      <Button size="small" onClick={() => onChange([...DEFAULT_COLUMNS])}>
+      <Button size="small" onClick={() => onChange([...defaults])}>
         {t('lists.resetColumns')}
       </Button>
     </Flex>

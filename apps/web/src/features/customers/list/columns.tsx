@@ -4,6 +4,7 @@ import type { ColumnsType } from 'antd/es/table/interface';
 import type { TFunction } from 'i18next';
 import type { CustomerListItem, CustomerSort, CustomFieldDefinition } from '../../../lib/api-types';
 import { formatDate, formatDateTime, formatMoney } from '../../../lib/format';
+import { TierTag } from '../../industry/TierTag';
 import { KindTag } from '../KindTag';
 import { LifecycleTag } from '../LifecycleTag';
 import { CustomerTags } from '../profile-meta';
@@ -44,6 +45,14 @@ export const DEFAULT_COLUMNS: readonly string[] = [
   'owner',
   'updatedAt',
 ];
+
+/** The columns of a list nobody has chosen columns for: with tier and score when the tenant has a tier model. */
+export function defaultColumns(hasTierModel: boolean): string[] {
+  if (!hasTierModel) return [...DEFAULT_COLUMNS];
+  const columns = [...DEFAULT_COLUMNS];
+  columns.splice(columns.indexOf('stage') + 1, 0, 'tier', 'tierScore');
+  return columns;
+}
 
 type Context = {
   t: TFunction;
@@ -160,9 +169,19 @@ export function buildColumns(chosen: readonly string[], context: Context): Colum
       ),
     },
     tier: {
-      width: 120,
+      width: 140,
       render: (_, row) =>
-        row.tier ? <Tag color="blue">{context.tierLabel?.(row.tier) ?? row.tier}</Tag> : none,
+        row.tier || row.tierPendingSince ? (
+          <TierTag
+            tier={row.tier}
+            label={row.tier ? (context.tierLabel?.(row.tier) ?? row.tier) : ''}
+            computedAt={row.tierComputedAt}
+            pendingSince={row.tierPendingSince}
+            nextRunAt={row.tierNextRunAt}
+          />
+        ) : (
+          none
+        ),
     },
     tierScore: {
       width: 110,

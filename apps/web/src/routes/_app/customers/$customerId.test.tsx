@@ -125,6 +125,10 @@ const customerTier: RouterOutputs['industry']['customerTier'] = {
   tierLabels: { 'zh-CN': '头部客户', en: 'Head' },
   score: 86.5,
   changedAt: '2026-02-21T04:00:00.000Z',
+  computedAt: '2026-02-21T04:00:00.000Z',
+  pendingSince: null,
+  nextRunAt: null,
+  queued: false,
   settingsVersion: 3,
   explanation: {
     kind: 'rfm',

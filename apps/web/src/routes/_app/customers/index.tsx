@@ -22,7 +22,7 @@ import { IdentitySearch, looksLikeIdentityNumber } from '../../../features/custo
 import { LIFECYCLE_COLORS } from '../../../features/customers/LifecycleTag';
 import { BulkActions } from '../../../features/customers/list/BulkActions';
 import { ColumnChooser } from '../../../features/customers/list/ColumnChooser';
-import { buildColumns, DEFAULT_COLUMNS, sortOfColumn } from '../../../features/customers/list/columns';
+import { buildColumns, defaultColumns, sortOfColumn } from '../../../features/customers/list/columns';
 import { EmptyCustomerList } from '../../../features/customers/list/EmptyCustomerList';
 import {
   type CustomerFilters,
@@ -128,14 +128,15 @@ const LIFECYCLE_BADGE: Readonly<Record<LifecycleStage, string>> = {
   potential: '#bfbfbf',
 };
 
-function storedColumns(): string[] {
+/** The member's chosen columns, or null: the tenant's default columns (defaultColumns). */
+function storedColumns(): string[] | null {
   try {
     const parsed: unknown = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null');
     if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string')) return parsed;
   } catch {
     // falls through to the default
   }
-  return [...DEFAULT_COLUMNS];
+  return null;
 }
 
 function CustomersPage() {
@@ -150,11 +151,13 @@ function CustomersPage() {
   const canBulk = useCan('customers.tag') || useCan('customers.reassign') || useCan('customers.archive');
   const [creating, setCreating] = useState(false);
   const [moreOpen, setMoreOpen] = useState(false);
-  const [columnKeys, setColumnKeys] = useState<string[]>(storedColumns);
+  const [chosenColumns, setColumnKeys] = useState<string[] | null>(storedColumns);
   const [selected, setSelected] = useState<string[]>([]);
   const { active: customFields } = useCustomFields();
   const fieldLabel = useFieldLabel();
-  const { tierLabel } = useTiers();
+  const { tierLabel, tiers } = useTiers();
+  const tenantColumns = useMemo(() => defaultColumns(tiers.length > 0), [tiers.length]);
+  const columnKeys = chosenColumns ?? tenantColumns;
   const formatCustom = useFormatCustomValue();
   const tags = useTagsById();
   const members = useQuery({ ...trpc.members.list.queryOptions(), enabled: canReadMembers });
@@ -373,7 +376,12 @@ function CustomersPage() {
         <Flex gap={12} wrap align="center" justify="space-between" style={{ padding: '16px 16px 8px' }}>
           <SavedViews activeId={search.view} current={{ query, columns: columnKeys }} onSelect={selectView} />
           <Flex gap={8} align="center">
-            <ColumnChooser value={columnKeys} onChange={changeColumns} customFields={customFields} />
+            <ColumnChooser
+              value={columnKeys}
+              onChange={changeColumns}
+              customFields={customFields}
+              defaults={tenantColumns}
+            />
             <Tooltip title={t('common.refresh')}>
               <Button
                 aria-label={t('common.refresh')}
