@@ -36,8 +36,8 @@ const migrations: Record<string, Migration> = {
   '2026-12-07-0201-identity-phones': identityPhones,
   '2026-12-07-0202-create-anyway': createAnyway,
   '2026-12-07-0301-import-targets': importTargets,
-  '2026-12-07-0801-lifecycle-one-place': lifecycleOnePlace,
   '2026-12-07-0401-incremental-tiers': incrementalTiers,
+  '2026-12-07-0801-lifecycle-one-place': lifecycleOnePlace,
 };
 
 export const migrationProvider: MigrationProvider = {
