@@ -225,8 +225,9 @@ export function BasicInfoTab({ customer }: { customer: Customer }) {
   );
 }
 
-/** 浙江省 杭州市 西湖区 文三路 100 号 310000. */
+/** 浙江省 杭州市 西湖区 文三路 100 号 310000; a municipality once (上海市 浦东新区 …, not 上海市 上海市). */
 export function formatAddress(address: CustomerAddress): string {
-  const place = [address.province, address.city, address.district, address.street].filter(Boolean).join(' ');
+  const city = address.city && address.city === address.province ? undefined : address.city;
+  const place = [address.province, city, address.district, address.street].filter(Boolean).join(' ');
   return address.postcode ? `${place} ${address.postcode}` : place;
 }
