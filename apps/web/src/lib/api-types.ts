@@ -28,6 +28,7 @@ export type CustomerListInput = Extract<RouterInputs['customers']['list'], objec
 export type CustomerAddress = Customer['addresses'][number];
 export type LifecycleStage = Customer['lifecycleStage'];
 export type CustomerUpdateInput = RouterInputs['customers']['update'];
+export type CustomerCreateInput = RouterInputs['customers']['create'];
 export type TimelineEntry = RouterOutputs['customers']['timeline']['items'][number];
 export type Contact = RouterOutputs['contacts']['list'][number];
 export type Order = RouterOutputs['orders']['list']['items'][number];

@@ -61,6 +61,8 @@ export class TrpcTestError extends Error {
     readonly appCode: string | null,
     message: string,
     readonly fieldErrors: { path: string; message: string }[] = [],
+    /** The message's parameters (e.g. the existing customer's id of an exact duplicate). */
+    readonly appParams: Record<string, string | number> = {},
   ) {
     super(message);
   }
@@ -114,6 +116,7 @@ function errorBody(path: string, error: TrpcTestError) {
           httpStatus,
           path,
           appCode: error.appCode,
+          appParams: error.appParams,
           fieldErrors: error.fieldErrors,
         },
       },

@@ -14,6 +14,7 @@ import { useTranslation } from 'react-i18next';
 import type { Contact, Customer } from '../../lib/api-types';
 import { errorMessage } from '../../lib/errors';
 import { formatDate } from '../../lib/format';
+import { usePhoneFormat } from '../../lib/phone';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 import { TabPanel } from '../customers/TabPanel';
@@ -24,6 +25,7 @@ type Props = { customer: Customer; editable: boolean };
 /** The customer's contact people (a company has many): contacts.list / create / update / delete. */
 export function ContactsTab({ customer, editable }: Props) {
   const { t } = useTranslation();
+  const formatPhoneShown = usePhoneFormat();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
@@ -90,7 +92,7 @@ export function ContactsTab({ customer, editable }: Props) {
             {phones.map((phone) => (
               <Typography.Text key={phone} copyable={{ text: phone }}>
                 <PhoneOutlined style={{ color: '#8c8c8c', marginInlineEnd: 6 }} />
-                {phone}
+                {formatPhoneShown(phone)}
               </Typography.Text>
             ))}
           </Flex>

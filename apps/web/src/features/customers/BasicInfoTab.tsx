@@ -3,6 +3,7 @@ import { Descriptions, Empty, Flex, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Customer, CustomerAddress } from '../../lib/api-types';
 import { formatDate, formatDateTime } from '../../lib/format';
+import { usePhoneFormat } from '../../lib/phone';
 import { KindTag } from './KindTag';
 import { CustomerTags, useCustomFields, useFieldLabel, useFormatCustomValue } from './profile-meta';
 import { SensitiveValue } from './SensitiveValue';
@@ -11,6 +12,7 @@ import { TabPanel } from './TabPanel';
 /** 基本信息: who the customer is, how to reach them, where they are. */
 export function BasicInfoTab({ customer }: { customer: Customer }) {
   const { t } = useTranslation();
+  const phone = usePhoneFormat();
   const none = <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
   const archived = customer.archivedAt !== null;
   const { all: fields } = useCustomFields();
@@ -58,7 +60,11 @@ export function BasicInfoTab({ customer }: { customer: Customer }) {
           {
             key: 'phone',
             label: t('customers.columns.phone'),
-            children: customer.phone ? <Typography.Text copyable>{customer.phone}</Typography.Text> : none,
+            children: customer.phone ? (
+              <Typography.Text copyable={{ text: customer.phone }}>{phone(customer.phone)}</Typography.Text>
+            ) : (
+              none
+            ),
           },
           {
             key: 'email',

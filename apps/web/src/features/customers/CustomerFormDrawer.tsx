@@ -1,4 +1,5 @@
 import { DeleteOutlined, PlusOutlined, ShopOutlined, UserOutlined } from '@ant-design/icons';
+import { formatPhone } from '@crm/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   App,
@@ -17,11 +18,13 @@ import {
   Tooltip,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { currentLanguage } from '../../i18n';
 import {
   type Customer,
   type CustomerAddress,
+  type CustomerCreateInput,
   type CustomerKind,
   type CustomerUpdateInput,
   type CustomFieldValue,
@@ -34,6 +37,11 @@ import { useCan, useShell } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 import { DuplicateWarning } from '../duplicates/DuplicateWarning';
+import {
+  type ExactDuplicate,
+  ExactDuplicateDialog,
+  exactDuplicateOf,
+} from '../duplicates/ExactDuplicateDialog';
 import {
   type CustomFieldFormValue,
   CustomFieldInputs,
@@ -140,7 +148,8 @@ function profileOfCustomer(customer: Customer): Profile {
   return {
     name: customer.name,
     kind: customer.kind,
-    phone: customer.phone,
+    // Shown and compared as people write it (0571-8755 8212); the server stores E.164 again.
+    phone: customer.phone ? formatPhone(customer.phone, currentLanguage()) : null,
     email: customer.email,
     creditCode: customer.creditCode,
     customerNumber: customer.customerNumber,
@@ -189,7 +198,7 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
       form.setFieldsValue({
         name: customer.name,
         kind: customer.kind,
-        phone: customer.phone ?? '',
+        phone: customer.phone ? formatPhone(customer.phone, currentLanguage()) : '',
         email: customer.email ?? '',
         creditCode: customer.creditCode ?? '',
         ownerUserId: customer.ownerUserId ?? undefined,
@@ -220,18 +229,29 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
   };
 
   const idempotencyKey = useIdempotencyKey(open);
+  // An exact duplicate is refused by the server: the dialog opens it or creates anyway with a reason.
+  const [exactDuplicate, setExactDuplicate] = useState<ExactDuplicate | null>(null);
+  const lastCreate = useRef<CustomerCreateInput | null>(null);
   const create = useMutation(
     trpc.customers.create.mutationOptions({
       trpc: idempotent(idempotencyKey),
       onSuccess: async (created) => {
+        setExactDuplicate(null);
         void message.success(t('customers.created', { name: created.name }));
         onClose();
         await onSaved(created);
         onCreated?.(created);
       },
-      onError: (error) => showError(error, { form, fields: FIELDS, codeFields: CODE_FIELDS }),
+      onError: (error) => {
+        const duplicate = exactDuplicateOf(error);
+        if (duplicate) setExactDuplicate(duplicate);
+        else showError(error, { form, fields: FIELDS, codeFields: CODE_FIELDS });
+      },
     }),
   );
+  const createAnyway = (reason: string) => {
+    if (lastCreate.current) create.mutate({ ...lastCreate.current, force: { reason } });
+  };
   const update = useMutation(
     trpc.customers.update.mutationOptions({
       onSuccess: async (updated) => {
@@ -279,14 +299,15 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
       const customFilled = Object.fromEntries(
         Object.entries(customValues).filter(([, value]) => value !== null),
       );
-      create.mutate({
+      lastCreate.current = {
         ...filled,
         ...(Object.keys(customFilled).length > 0 ? { customFields: customFilled } : {}),
         name: profile.name,
         kind: profile.kind,
         ...(owner ? { ownerUserId: owner } : {}),
         ...secrets.changes,
-      });
+      };
+      create.mutate(lastCreate.current);
     }
   };
 
@@ -567,6 +588,12 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         ) : null}
         <SensitiveInputs customer={customer} fields={customFields} />
       </Form>
+      <ExactDuplicateDialog
+        duplicate={exactDuplicate}
+        pending={create.isPending}
+        onCancel={() => setExactDuplicate(null)}
+        onCreateAnyway={createAnyway}
+      />
     </Drawer>
   );
 }

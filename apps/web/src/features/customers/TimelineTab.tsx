@@ -8,6 +8,7 @@ import {
   UserDeleteOutlined,
 } from '@ant-design/icons';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
 import { Button, Empty, Flex, Skeleton, Tag, Timeline, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
@@ -286,6 +287,31 @@ function describe(entry: TimelineEntry, t: TFunction, currency: string, lookups:
       return describeChange(data, t, currency, lookups);
     case 'merge':
       return mergeTimelineView(data);
+    case 'createAnyway': {
+      // 仍然新建: created although the identity rule named an existing customer, and why.
+      const existingName = asString(data.existingName);
+      const existingId = asString(data.existingId);
+      return {
+        color: 'orange',
+        icon: <FileTextOutlined />,
+        title: (
+          <Flex vertical gap={2} data-testid="timeline-create-anyway">
+            <Typography.Text strong>
+              {existingName && existingId ? (
+                <Link to="/customers/$customerId" params={{ customerId: existingId }}>
+                  {t('duplicates.createdAnyway', { name: existingName })}
+                </Link>
+              ) : (
+                t('duplicates.createdAnywayHidden')
+              )}
+            </Typography.Text>
+            <Typography.Text type="secondary" style={{ whiteSpace: 'pre-wrap' }}>
+              {t('duplicates.createdAnywayReason', { reason: asString(data.reason) ?? '' })}
+            </Typography.Text>
+          </Flex>
+        ),
+      };
+    }
     default:
       // A kind registered on the server after this page was written.
       return {

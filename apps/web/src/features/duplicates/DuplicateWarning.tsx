@@ -4,6 +4,7 @@ import { Alert, Flex, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CustomerKind } from '../../lib/api-types';
+import { usePhoneFormat } from '../../lib/phone';
 import { useTRPC } from '../../lib/trpc';
 import { ReasonTags } from './ReasonTags';
 
@@ -26,6 +27,7 @@ const PAUSE_MS = 400;
  */
 export function DuplicateWarning({ kind, name, phone, email, creditCode, excludeId }: Props) {
   const { t } = useTranslation();
+  const showPhone = usePhoneFormat();
   const trpc = useTRPC();
   const input = {
     kind: kind ?? 'person',
@@ -67,10 +69,16 @@ export function DuplicateWarning({ kind, name, phone, email, creditCode, exclude
                 {match.customer.name}
               </Link>
               {match.customer.phone ? (
-                <Typography.Text type="secondary">{match.customer.phone}</Typography.Text>
+                <Typography.Text type="secondary">{showPhone(match.customer.phone)}</Typography.Text>
               ) : null}
-              <ReasonTags reasons={match.reasons} />
-              <Tag>{Math.round(match.confidence * 100)}%</Tag>
+              <ReasonTags reasons={match.reasons} names={[name, match.customer.name]} />
+              {match.exact ? (
+                <Tag color="red" data-testid="duplicate-exact">
+                  {t('duplicates.warning.exact')}
+                </Tag>
+              ) : (
+                <Tag>{Math.round(match.confidence * 100)}%</Tag>
+              )}
             </Flex>
           ))}
           {hidden > 0 ? (

@@ -1,7 +1,9 @@
+import { formatPhone } from '@crm/domain';
 import { Link } from '@tanstack/react-router';
 import { Progress, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface';
 import type { TFunction } from 'i18next';
+import { currentLanguage } from '../../../i18n';
 import type { CustomerListItem, CustomerSort, CustomFieldDefinition } from '../../../lib/api-types';
 import { formatDate, formatDateTime, formatMoney } from '../../../lib/format';
 import { TierTag } from '../../industry/TierTag';
@@ -191,7 +193,10 @@ export function buildColumns(chosen: readonly string[], context: Context): Colum
       sortDirections: descendFirst,
       render: (_, row) => (row.tierScore === null ? none : Number(row.tierScore).toFixed(1)),
     },
-    phone: { width: 150, render: (_, row) => row.phone || none },
+    phone: {
+      width: 150,
+      render: (_, row) => (row.phone ? formatPhone(row.phone, currentLanguage()) : none),
+    },
     email: { width: 200, ellipsis: true, render: (_, row) => row.email || none },
     industry: { width: 140, ellipsis: true, render: (_, row) => row.industry || none },
     owner: { width: 120, ellipsis: true, render: (_, row) => row.ownerName || none },

@@ -231,7 +231,7 @@ function DuplicatesPage() {
               {
                 key: 'reasons',
                 title: t('duplicates.reason.label'),
-                render: (_, pair) => <ReasonTags reasons={pair.reasons} />,
+                render: (_, pair) => <ReasonTags reasons={pair.reasons} names={[pair.a.name, pair.b.name]} />,
               },
               {
                 key: 'confidence',
