@@ -372,7 +372,14 @@ describe('sensitive fields', () => {
   });
 
   it('demo seed: valid numbers, encrypted through the same path', async () => {
-    for (let index = 0; index < 4; index += 1) await createCustomerIn(server, other.tenantId, `演示${index}`);
+    const ids: string[] = [];
+    for (let index = 0; index < 4; index += 1)
+      ids.push(await createCustomerIn(server, other.tenantId, `演示${index}`));
+    // A national ID and a bank card belong to individuals: a company gets none.
+    expect(await seedDemoSecrets(server.database, [other.tenantId])).toBe(0);
+    await server.database.withTenant(other.tenantId, (trx) =>
+      trx.updateTable('customers').set({ kind: 'person' }).where('id', 'in', ids).execute(),
+    );
     expect(await seedDemoSecrets(server.database, [other.tenantId])).toBe(4);
     const owner = await signedInClient(server, other.users.owner.id, other.tenantId);
     const list = await owner.call('customers.list', {});

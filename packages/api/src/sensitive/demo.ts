@@ -30,32 +30,45 @@ const SENSITIVE_CUSTOM_VALUES: Record<string, (index: number) => string> = {
 };
 
 /**
- * A few of each demo tenant's customers get a national ID and a bank card, encrypted by the
- * same path as the product (so the demo shows masking, 查看 and the audit of reveals), and
+ * A few of each demo tenant's customers get a national ID and a bank card (individuals only:
+ * a company has none), encrypted by the same path as the product (so the demo shows
+ * masking, 查看 and the audit of reveals), and
  * the sensitive custom fields of the tenant's industry plugin (the legal representative's
  * national ID and the basic account number of corporate banking). Each tenant in a
  * transaction of its own, as the system.
  */
 export async function seedDemoSecrets(database: CrmDatabase, tenantIds: readonly string[], perTenant = 4) {
   let seeded = 0;
+  let written = 0;
   for (const tenantId of tenantIds) {
     await database.withTenant(tenantId, async (trx) => {
       const scope = jobScope(trx, tenantId);
-      const { customerIds, customKeys } = await demoSecretTargets(scope, perTenant);
+      const { customers, customKeys } = await demoSecretTargets(scope, perTenant);
       const custom = customKeys.flatMap((key) => {
         const value = SENSITIVE_CUSTOM_VALUES[key];
         return value ? [{ key, value }] : [];
       });
-      for (const [index, customerId] of customerIds.entries()) {
+      for (const [index, customer] of customers.entries()) {
         const n = seeded + index;
-        await writeSecrets(scope, customerId, [
-          { field: 'national_id', value: demoNationalId(n) },
-          ...(index % 2 === 0 ? [{ field: 'bank_card', value: demoBankCard(n) }] : []),
+        // A national ID and a bank card belong to a person; a company has only its industry's fields.
+        const personal =
+          customer.kind === 'person'
+            ? [
+                { field: 'national_id', value: demoNationalId(n) },
+                ...(index % 2 === 0 ? [{ field: 'bank_card', value: demoBankCard(n) }] : []),
+              ]
+            : [];
+        const fields = [
+          ...personal,
           ...custom.map(({ key, value }) => ({ field: `custom:${key}`, value: value(n) })),
-        ]);
+        ];
+        if (fields.length > 0) {
+          await writeSecrets(scope, customer.id, fields);
+          written += 1;
+        }
       }
-      seeded += customerIds.length;
+      seeded += customers.length;
     });
   }
-  return seeded;
+  return written;
 }

@@ -310,16 +310,18 @@ export async function retireDataKeysBefore(scope: Scope, current: number): Promi
 }
 
 /** The first customers of the tenant (people first), for demo values. */
-export async function selectDemoCustomerIds(scope: Scope, limit: number): Promise<string[]> {
-  const customers = await scope.trx
+export async function selectDemoCustomerIds(
+  scope: Scope,
+  limit: number,
+): Promise<{ id: string; kind: 'person' | 'company' }[]> {
+  return scope.trx
     .selectFrom('customers')
-    .select('id')
+    .select(['id', 'kind'])
     .where('tenant_id', '=', scope.tenantId)
     .orderBy('kind', 'desc')
     .orderBy('created_at')
     .limit(limit)
     .execute();
-  return customers.map((customer) => customer.id);
 }
 
 /** The keys of the tenant's sensitive custom fields in use. */

@@ -370,8 +370,8 @@ export function allTenantIds(database: CrmDatabase): Promise<string[]> {
 export async function demoSecretTargets(
   scope: Scope,
   perTenant: number,
-): Promise<{ customerIds: string[]; customKeys: string[] }> {
-  const customerIds = await selectDemoCustomerIds(scope, perTenant);
+): Promise<{ customers: { id: string; kind: 'person' | 'company' }[]; customKeys: string[] }> {
+  const customers = await selectDemoCustomerIds(scope, perTenant);
   const customKeys = await selectSensitiveFieldKeys(scope);
-  return { customerIds, customKeys };
+  return { customers, customKeys };
 }

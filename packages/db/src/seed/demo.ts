@@ -1,3 +1,5 @@
+import type { InteractionKind, PaymentMethod } from '@crm/domain';
+import { normalizePhone } from '@crm/domain';
 import { faker } from '@faker-js/faker';
 import type { Insertable, Transaction } from 'kysely';
 import type { CrmDatabase } from '../connection';
@@ -19,7 +21,7 @@ type DemoUser = { email: string; name: string };
 type DemoTenant = {
   name: string;
   industry: IndustryProfile;
-  /** Share of customers that are companies. */
+  /** Share of customers that are companies (1: the industry has no individual customers). */
   companyShare: number;
   trades: string[];
   members: { email: string; role: Role }[];
@@ -28,7 +30,19 @@ type DemoTenant = {
   products: { name: string; price: number }[];
   /** Most units of one product in an order (a shopper buys one or two; a factory several). */
   maxQuantity: number;
-  interactionSummaries: string[];
+  /** Most units when the buyer is a company (a retailer's corporate gift orders come by the dozen). */
+  companyQuantity: number;
+  /**
+   * What each channel's record says, written the way that channel reads (a call's summary
+   * like a call, a visit like a visit, 微信 like a chat), and how often the business uses it.
+   */
+  interactions: Record<InteractionKind, { weight: number; summaries: string[] }>;
+  /** Payment method of an order of this amount (CNY), for a person or a company buyer. */
+  pay: (amount: number, kind: 'person' | 'company') => PaymentMethod;
+  /** Relative order volume by calendar month (index 0 = January): the business's seasons. */
+  seasons: readonly number[];
+  /** Titles of a company's contacts in this business. */
+  contactTitles: string[];
   /** Free tags of this business, besides the common ones. */
   tags: string[];
   /**
@@ -125,14 +139,59 @@ const TENANTS: DemoTenant[] = [
       { name: '会员储值卡', price: 1000 },
     ],
     maxQuantity: 2,
-    interactionSummaries: [
-      '会员日到店，试穿了新款大衣，对尺码有疑问',
-      '电话回访上次购买的护肤品，反馈效果不错',
-      '微信咨询礼盒能否定制贺卡',
-      '投诉快递延迟两天，已补偿优惠券',
-      '参加了春季新品发布会，对真丝系列感兴趣',
-      '询问储值卡是否能跨店使用',
-    ],
+    companyQuantity: 30,
+    interactions: {
+      call: {
+        weight: 3,
+        summaries: [
+          '电话回访上次购买的护肤品，客户说用了两周效果不错',
+          '致电提醒会员积分月底到期，客户表示周末来店使用',
+          '来电投诉快递延迟两天才到，已致歉并补偿优惠券',
+          '电话确认大衣改尺码的取货时间，约好周六下午',
+        ],
+      },
+      visit: {
+        weight: 2,
+        summaries: [
+          '会员日到店，试穿了新款羊绒大衣，对尺码有疑问',
+          '到店取回定制贺卡的礼盒，顺便看了真丝围巾新款',
+          '到店体验智能手表，店员演示了运动与睡眠监测',
+        ],
+      },
+      message: {
+        weight: 5,
+        summaries: [
+          '微信咨询礼盒能否定制贺卡，已发送样式图片',
+          '微信上问储值卡能否跨店使用，已回复可以通用',
+          '微信发来跑鞋尺码照片，请导购帮忙推荐码数',
+          '微信群里报名会员日活动，预留了两份试用装',
+        ],
+      },
+      email: {
+        weight: 1,
+        summaries: ['邮件发送电子发票和保修卡', '邮件确认企业团购礼盒的清单和开票信息'],
+      },
+      meeting: { weight: 0, summaries: [] },
+      event: {
+        weight: 1,
+        summaries: ['参加春季新品发布会，对真丝系列很感兴趣', '参加会员日护肤沙龙活动，领取了试用装'],
+      },
+    },
+    // Shoppers pay by phone for everyday amounts; big purchases go on a bank card, and a
+    // company buying gifts pays by transfer.
+    pay: (amount, kind) =>
+      kind === 'company' && amount >= 2_000
+        ? 'bank_transfer'
+        : amount > 8_000
+          ? 'card'
+          : pick([
+              ['wechat_pay', 5],
+              ['alipay', 4],
+              ['card', amount > 1_000 ? 3 : 1],
+            ]),
+    // 春节年货 (Jan–Feb), 618 (June), 双11 / 双12 (Nov–Dec); quiet in spring and late summer.
+    seasons: [1.6, 1.3, 0.8, 0.7, 0.9, 1.4, 0.8, 0.7, 0.9, 1.0, 1.9, 1.5],
+    contactTitles: ['行政主管', '采购专员', '办公室主任', '工会主席'],
     tags: ['会员日常客', '礼品采购', '线上下单为主'],
     fills: {
       retail_member_card: ({ kind }) =>
@@ -162,7 +221,7 @@ const TENANTS: DemoTenant[] = [
   {
     name: '华辰工业科技',
     industry: 'b2b',
-    companyShare: 0.9,
+    companyShare: 1,
     trades: ['精密机械', '电子科技', '新材料', '医疗器械', '汽车零部件', '软件技术', '自动化设备', '化工'],
     orderAmount: { min: 20_000, max: 600_000 },
     products: [
@@ -174,14 +233,59 @@ const TENANTS: DemoTenant[] = [
       { name: '精密减速机', price: 9_600 },
     ],
     maxQuantity: 5,
-    interactionSummaries: [
-      '上门拜访设备部，了解二期产线扩建计划',
-      '技术交流会：客户关注视觉检测的误判率',
-      '电话确认交期，客户希望提前两周',
-      '采购经理询问年度框架协议价格',
-      '客户投诉减速机异响，已安排工程师现场排查',
-      '邮件发送维保方案和报价单',
-    ],
+    companyQuantity: 5,
+    interactions: {
+      call: {
+        weight: 4,
+        summaries: [
+          '电话确认交期，采购经理希望提前两周到货',
+          '致电设备部回访新装的视觉检测系统，运行稳定',
+          '客户来电投诉减速机异响，已约工程师明天到厂排查',
+          '电话沟通年度框架协议价格，客户要求再让两个点',
+        ],
+      },
+      visit: {
+        weight: 3,
+        summaries: [
+          '上门拜访设备部，了解二期产线扩建计划',
+          '到客户工厂现场查看老线，记录改造需要的工位数',
+          '拜访采购总监，递交国产替代方案和成功案例',
+        ],
+      },
+      message: {
+        weight: 3,
+        summaries: [
+          '微信发来现场设备铭牌照片，确认备件型号',
+          '微信上技术负责人问伺服驱动器有没有现货',
+          '微信沟通发票抬头和开票信息',
+        ],
+      },
+      email: {
+        weight: 3,
+        summaries: [
+          '邮件发送维保方案和报价单',
+          '邮件回复招标文件中的技术参数澄清',
+          '邮件寄送设备验收报告，请客户签字回传',
+        ],
+      },
+      meeting: {
+        weight: 2,
+        summaries: [
+          '技术交流会：客户关注视觉检测的误判率',
+          '视频会议评审产线改造方案，客户提出三处修改',
+          '与客户开项目启动会，确认里程碑和付款节点',
+        ],
+      },
+      event: {
+        weight: 1,
+        summaries: ['邀请客户参加工博会展台参观，演示新款机器人', '客户参加了我司年度用户大会'],
+      },
+    },
+    // Company buyers pay by transfer against an invoice, whatever the amount.
+    pay: () => 'bank_transfer',
+    // Budgets are spent before the year closes; little is signed around the Spring Festival.
+    seasons: [0.8, 0.5, 1.0, 1.0, 1.0, 1.2, 0.9, 0.8, 1.1, 1.0, 1.3, 1.6],
+    contactTitles: ['总经理', '采购经理', '设备部经理', '技术负责人', '财务总监', '生产厂长'],
     tags: ['二期扩产', '国产替代意向', '年度框架客户'],
     fills: {
       b2b_credit_code: ({ kind }) => (kind === 'company' && faker.number.float() < 0.8 ? creditCode() : null),
@@ -227,14 +331,47 @@ const TENANTS: DemoTenant[] = [
       { name: '供应链融资服务费', price: 80_000 },
     ],
     maxQuantity: 5,
-    interactionSummaries: [
-      '客户经理月度回访，了解回款和用款计划',
-      '财务总监咨询跨境人民币结算流程',
-      '走访企业厂区，更新尽调资料',
-      '季度回访：客户对网银审批流程提出改进建议',
-      '电话沟通授信续期所需材料',
-      '邀请客户参加年度银企对接会',
-    ],
+    companyQuantity: 5,
+    interactions: {
+      call: {
+        weight: 3,
+        summaries: [
+          '电话月度回访财务总监，了解回款和下月用款计划',
+          '致电客户沟通授信续期需要补充的材料',
+          '客户来电咨询跨境人民币结算的办理流程',
+          '电话季度回访：客户对网银审批流程提出改进建议',
+        ],
+      },
+      visit: {
+        weight: 3,
+        summaries: [
+          '走访企业厂区，更新授信尽调资料',
+          '上门拜访董事长，了解新项目的融资需求',
+          '到企业财务部现场演示现金管理平台',
+        ],
+      },
+      message: {
+        weight: 2,
+        summaries: ['微信上出纳询问回单打印方法，已发操作截图', '微信提醒客户本月底贷款付息'],
+      },
+      email: {
+        weight: 1,
+        summaries: ['邮件发送授信续期材料清单', '邮件寄送现金管理服务方案'],
+      },
+      meeting: {
+        weight: 2,
+        summaries: ['与客户财务团队开会，梳理集团资金归集方案', '视频会议讨论出口信用证业务的办理安排'],
+      },
+      event: {
+        weight: 1,
+        summaries: ['邀请客户参加年度银企对接会', '客户参加了我行举办的跨境金融政策宣讲活动'],
+      },
+    },
+    // Fees and interest are paid from the client's account by transfer.
+    pay: () => 'bank_transfer',
+    // Quarter ends (March, June, September, December) carry the deposits and fees; year end most.
+    seasons: [0.8, 0.6, 1.3, 0.9, 0.9, 1.4, 0.9, 0.9, 1.3, 0.9, 1.0, 1.7],
+    contactTitles: ['财务总监', '财务经理', '出纳', '总经理', '董事会秘书'],
     tags: ['授信到期', '跨境结算需求', '集团客户'],
     fills: {
       corporate_banking_credit_code: () => (faker.number.float() < 0.9 ? creditCode() : null),
@@ -340,32 +477,187 @@ const GIVEN_NAMES = [
   '紫涵',
   '浩然',
 ];
-const CITIES = [
-  '北京',
-  '上海',
-  '广州',
-  '深圳',
-  '杭州',
-  '南京',
-  '苏州',
-  '成都',
-  '武汉',
-  '西安',
-  '重庆',
-  '天津',
-  '长沙',
-  '郑州',
-  '青岛',
-  '宁波',
-  '厦门',
-  '合肥',
-  '济南',
-  '福州',
-  '无锡',
-  '佛山',
-  '东莞',
-  '昆明',
+/**
+ * Where demo customers are: each city under its own province, each district in its own city,
+ * with the city's telephone area code — so an address and a landline agree.
+ */
+type Place = { province: string; city: string; short: string; areaCode: string; districts: string[] };
+const PLACES: Place[] = [
+  {
+    province: '北京市',
+    city: '北京市',
+    short: '北京',
+    areaCode: '010',
+    districts: ['朝阳区', '海淀区', '东城区', '丰台区'],
+  },
+  {
+    province: '上海市',
+    city: '上海市',
+    short: '上海',
+    areaCode: '021',
+    districts: ['浦东新区', '徐汇区', '静安区', '闵行区'],
+  },
+  {
+    province: '天津市',
+    city: '天津市',
+    short: '天津',
+    areaCode: '022',
+    districts: ['和平区', '南开区', '滨海新区'],
+  },
+  {
+    province: '重庆市',
+    city: '重庆市',
+    short: '重庆',
+    areaCode: '023',
+    districts: ['渝中区', '江北区', '渝北区'],
+  },
+  {
+    province: '广东省',
+    city: '广州市',
+    short: '广州',
+    areaCode: '020',
+    districts: ['天河区', '越秀区', '海珠区'],
+  },
+  {
+    province: '广东省',
+    city: '深圳市',
+    short: '深圳',
+    areaCode: '0755',
+    districts: ['南山区', '福田区', '宝安区'],
+  },
+  {
+    province: '广东省',
+    city: '佛山市',
+    short: '佛山',
+    areaCode: '0757',
+    districts: ['南海区', '禅城区', '顺德区'],
+  },
+  {
+    province: '浙江省',
+    city: '杭州市',
+    short: '杭州',
+    areaCode: '0571',
+    districts: ['西湖区', '上城区', '滨江区', '余杭区'],
+  },
+  {
+    province: '浙江省',
+    city: '宁波市',
+    short: '宁波',
+    areaCode: '0574',
+    districts: ['鄞州区', '海曙区', '北仑区'],
+  },
+  {
+    province: '江苏省',
+    city: '南京市',
+    short: '南京',
+    areaCode: '025',
+    districts: ['鼓楼区', '建邺区', '江宁区'],
+  },
+  {
+    province: '江苏省',
+    city: '苏州市',
+    short: '苏州',
+    areaCode: '0512',
+    districts: ['姑苏区', '吴中区', '相城区', '虎丘区'],
+  },
+  {
+    province: '江苏省',
+    city: '无锡市',
+    short: '无锡',
+    areaCode: '0510',
+    districts: ['梁溪区', '滨湖区', '新吴区'],
+  },
+  {
+    province: '四川省',
+    city: '成都市',
+    short: '成都',
+    areaCode: '028',
+    districts: ['武侯区', '锦江区', '青羊区', '成华区'],
+  },
+  {
+    province: '湖北省',
+    city: '武汉市',
+    short: '武汉',
+    areaCode: '027',
+    districts: ['江汉区', '武昌区', '洪山区'],
+  },
+  {
+    province: '陕西省',
+    city: '西安市',
+    short: '西安',
+    areaCode: '029',
+    districts: ['雁塔区', '碑林区', '未央区'],
+  },
+  {
+    province: '湖南省',
+    city: '长沙市',
+    short: '长沙',
+    areaCode: '0731',
+    districts: ['岳麓区', '芙蓉区', '天心区'],
+  },
+  {
+    province: '河南省',
+    city: '郑州市',
+    short: '郑州',
+    areaCode: '0371',
+    districts: ['金水区', '二七区', '中原区'],
+  },
+  {
+    province: '山东省',
+    city: '青岛市',
+    short: '青岛',
+    areaCode: '0532',
+    districts: ['市南区', '崂山区', '黄岛区'],
+  },
+  {
+    province: '山东省',
+    city: '济南市',
+    short: '济南',
+    areaCode: '0531',
+    districts: ['历下区', '市中区', '槐荫区'],
+  },
+  {
+    province: '福建省',
+    city: '厦门市',
+    short: '厦门',
+    areaCode: '0592',
+    districts: ['思明区', '湖里区', '集美区'],
+  },
+  {
+    province: '福建省',
+    city: '福州市',
+    short: '福州',
+    areaCode: '0591',
+    districts: ['鼓楼区', '台江区', '仓山区'],
+  },
+  {
+    province: '安徽省',
+    city: '合肥市',
+    short: '合肥',
+    areaCode: '0551',
+    districts: ['蜀山区', '包河区', '庐阳区'],
+  },
+  {
+    province: '云南省',
+    city: '昆明市',
+    short: '昆明',
+    areaCode: '0871',
+    districts: ['五华区', '盘龙区', '官渡区'],
+  },
 ];
+const STREETS = [
+  '人民路',
+  '建设路',
+  '解放路',
+  '中山路',
+  '科技园路',
+  '金桥路',
+  '滨江大道',
+  '文化路',
+  '长江路',
+  '学府路',
+];
+
 const BRANDS = [
   '瑞丰',
   '华信',
@@ -425,21 +717,76 @@ function personName(): string {
   return faker.helpers.arrayElement(SURNAMES) + faker.helpers.arrayElement(GIVEN_NAMES);
 }
 
-function companyName(trades: string[]): string {
-  return `${faker.helpers.arrayElement(CITIES)}${faker.helpers.arrayElement(BRANDS)}${faker.helpers.arrayElement(trades)}${faker.helpers.arrayElement(SUFFIXES)}`;
+/** A company registered where it is: 苏州瑞丰精密机械有限公司 is in 苏州市. */
+function companyName(place: Place, trades: string[]): string {
+  return `${place.short}${faker.helpers.arrayElement(BRANDS)}${faker.helpers.arrayElement(trades)}${faker.helpers.arrayElement(SUFFIXES)}`;
 }
 
+/** A mobile number, stored the way the product stores every phone (E.164: +8613812345678). */
 function mobile(): string {
-  return faker.helpers.arrayElement(MOBILE_PREFIXES) + faker.string.numeric(8);
+  return stored(faker.helpers.arrayElement(MOBILE_PREFIXES) + faker.string.numeric(8));
 }
 
-function landline(): string {
-  return `${faker.helpers.arrayElement(['010', '021', '020', '0755', '0571', '025', '028'])}-${faker.string.numeric(8)}`;
+function stored(phone: string): string {
+  const normalised = normalizePhone(phone);
+  if (!normalised) throw new Error(`Demo phone ${phone} is not a phone number`);
+  return normalised;
 }
 
-const CONTACT_TITLES = ['总经理', '采购经理', '财务总监', '技术负责人', '行政主管', '董事长助理'];
-const PAYMENT_METHODS = ['bank_transfer', 'alipay', 'wechat_pay', 'card'] as const;
-const INTERACTION_KINDS = ['call', 'visit', 'message', 'email', 'meeting', 'event'] as const;
+/** A landline of the place: its area code, then an 8-digit local number (stored as E.164). */
+function landline(place: Place): string {
+  return stored(
+    `${place.areaCode}-${faker.helpers.arrayElement(['2', '5', '6', '8'])}${faker.string.numeric(7)}`,
+  );
+}
+
+/** An address in the place: the district belongs to the city, the city to the province. */
+function addressIn(place: Place, label: string) {
+  return {
+    label,
+    province: place.province,
+    city: place.city,
+    district: faker.helpers.arrayElement(place.districts),
+    street: `${faker.helpers.arrayElement(STREETS)}${faker.number.int({ min: 1, max: 999 })}号`,
+  };
+}
+
+const INTERACTION_KINDS: readonly InteractionKind[] = [
+  'call',
+  'visit',
+  'message',
+  'email',
+  'meeting',
+  'event',
+];
+
+/** One of the choices, drawn by weight. */
+function pick<T>(choices: readonly (readonly [T, number])[]): T {
+  const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
+  let draw = faker.number.float() * total;
+  for (const [value, weight] of choices) {
+    draw -= weight;
+    if (draw < 0) return value;
+  }
+  return (choices[choices.length - 1] as readonly [T, number])[0];
+}
+
+const DAY = 86_400_000;
+/** The demo's history: two years back from today (the README promises two years of orders). */
+const HISTORY_DAYS = 730;
+
+/**
+ * A moment between `from` and `to` drawn by the business's seasons: a uniform draw kept with
+ * the weight of its calendar month (rejection sampling, deterministic under the seed).
+ */
+function seasonalMoment(from: number, to: number, seasons: readonly number[]): Date {
+  const top = Math.max(...seasons);
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const at = faker.number.int({ min: from, max: to });
+    if (faker.number.float() * top < (seasons[new Date(at).getMonth()] ?? top)) return new Date(at);
+  }
+  return new Date(faker.number.int({ min: from, max: to }));
+}
 
 /** Cents are integers, so totals stay exact; the database gets decimal strings. */
 function centsToAmount(cents: number): string {
@@ -564,14 +911,24 @@ export async function seedDemoData(
       const now = Date.now();
       const customers: NewCustomer[] = Array.from({ length: customersPerTenant }, () => {
         const isCompany = faker.number.float() < tenant.companyShare;
-        const createdAt = new Date(
-          now - faker.number.int({ min: 1, max: 730 }) * 86_400_000 - faker.number.int(86_400_000),
-        );
+        const drawn = drawOrderCount();
+        const place = faker.helpers.arrayElement(PLACES);
+        // Most buying customers were already customers two years ago, the others arrived
+        // since; prospects who never bought arrive all along. A customer buys at its own pace
+        // over the time it has been one, so a newcomer has fewer orders — and the order book
+        // grows gently instead of piling up in the last months.
+        const createdDaysAgo =
+          drawn === 0
+            ? faker.number.int({ min: 1, max: HISTORY_DAYS })
+            : faker.number.float() < 0.6
+              ? faker.number.int({ min: HISTORY_DAYS - 30, max: HISTORY_DAYS })
+              : faker.number.int({ min: 30, max: HISTORY_DAYS - 30 });
+        const orders = drawn === 0 ? 0 : Math.max(1, Math.round((drawn * createdDaysAgo) / HISTORY_DAYS));
+        const createdAt = new Date(now - createdDaysAgo * DAY + faker.number.int(DAY - 1));
         const updatedAt = new Date(
-          Math.min(now, createdAt.getTime() + faker.number.int({ min: 0, max: 200 }) * 86_400_000),
+          Math.min(now, createdAt.getTime() + faker.number.int({ min: 0, max: 200 }) * DAY),
         );
         const chance = (share: number) => faker.number.float() < share;
-        const orders = drawOrderCount();
         orderCounts.push(orders);
         const draw: DemoDraw = { kind: isCompany ? 'company' : 'person', orders };
         const custom = Object.fromEntries(
@@ -583,28 +940,7 @@ export async function seedDemoData(
           customer_number: chance(0.75) ? `C${faker.string.numeric(7)}` : null,
           industry: chance(0.8) ? (isCompany ? trade : '个人消费') : null,
           addresses: chance(0.55)
-            ? JSON.stringify([
-                {
-                  label: isCompany ? '办公地址' : '收货地址',
-                  province: faker.helpers.arrayElement([
-                    '上海市',
-                    '江苏省',
-                    '浙江省',
-                    '广东省',
-                    '北京市',
-                    '四川省',
-                  ]),
-                  city: faker.helpers.arrayElement([
-                    '上海市',
-                    '苏州市',
-                    '杭州市',
-                    '深圳市',
-                    '北京市',
-                    '成都市',
-                  ]),
-                  street: `${faker.helpers.arrayElement(['人民路', '建设路', '科技园路', '金桥路'])}${faker.number.int({ min: 1, max: 999 })}号`,
-                },
-              ])
+            ? JSON.stringify([addressIn(place, isCompany ? '办公地址' : '收货地址')])
             : undefined,
           founded_on:
             isCompany && chance(0.5) ? faker.date.past({ years: 30 }).toISOString().slice(0, 10) : null,
@@ -618,12 +954,12 @@ export async function seedDemoData(
           need_type: chance(0.6) ? faker.helpers.arrayElement(['product', 'service', 'both'] as const) : null,
           tag_ids: chance(0.5) ? faker.helpers.arrayElements(tagIds, { min: 1, max: 2 }) : [],
           custom_fields: JSON.stringify(custom),
-          name: isCompany ? companyName(tenant.trades) : personName(),
+          name: isCompany ? companyName(place, tenant.trades) : personName(),
           kind: isCompany ? 'company' : 'person',
           phone:
             faker.number.float() < 0.92
               ? isCompany && faker.number.float() < 0.5
-                ? landline()
+                ? landline(place)
                 : mobile()
               : null,
           email:
@@ -679,8 +1015,9 @@ function drawOrderCount(): number {
 
 /**
  * Two years of history: contacts for companies, orders (with lines) whose frequency is
- * skewed like real customer bases — many with none or one, a few with many — and
- * interactions. Transaction facts and stages are derived afterwards by the same SQL the
+ * skewed like real customer bases — many with none or one, a few with many — dated by the
+ * business's seasons and paid the way such an amount is paid, and interactions whose text
+ * reads like their channel. Transaction facts and stages are derived afterwards by the same SQL the
  * product runs (refreshCustomerFacts).
  */
 async function seedActivity(
@@ -703,7 +1040,7 @@ async function seedActivity(
           tenant_id: tenantId,
           customer_id: customer.id,
           name: personName(),
-          title: faker.helpers.arrayElement(CONTACT_TITLES),
+          title: faker.helpers.arrayElement(tenant.contactTitles),
           phones: [mobile()],
           emails: [],
           is_primary: n === 0,
@@ -713,13 +1050,16 @@ async function seedActivity(
     const since = customer.created_at.getTime();
     const orderCount = orderCounts[index] ?? 0;
     for (let n = 0; n < orderCount; n += 1) {
-      const orderedAt = new Date(faker.number.int({ min: since, max: now }));
+      const orderedAt = seasonalMoment(since, now, tenant.seasons);
       const id = faker.string.uuid();
       let cents = 0;
       const lineCount = faker.number.int({ min: 1, max: 3 });
       for (let line = 1; line <= lineCount; line += 1) {
         const product = faker.helpers.arrayElement(tenant.products);
-        const quantity = faker.number.int({ min: 1, max: tenant.maxQuantity });
+        const quantity = faker.number.int({
+          min: 1,
+          max: customer.kind === 'company' ? tenant.companyQuantity : tenant.maxQuantity,
+        });
         cents += product.price * 100 * quantity;
         lines.push({
           tenant_id: tenantId,
@@ -738,24 +1078,29 @@ async function seedActivity(
         ordered_at: orderedAt,
         amount: centsToAmount(cents),
         profit: centsToAmount(Math.round(cents * faker.number.float({ min: 0.08, max: 0.35 }))),
-        payment_method: faker.helpers.arrayElement(PAYMENT_METHODS),
+        payment_method: tenant.pay(cents / 100, customer.kind),
         status: faker.number.float() < 0.04 ? 'refunded' : 'completed',
         created_by: customer.owner_user_id,
         created_at: orderedAt,
       });
     }
+    const channels = INTERACTION_KINDS.map((kind) => [kind, tenant.interactions[kind].weight] as const);
     for (let n = 0; n < faker.number.int({ min: 0, max: 6 }); n += 1) {
       const occurredAt = new Date(faker.number.int({ min: since, max: now }));
-      const summary = faker.helpers.arrayElement(tenant.interactionSummaries);
+      const kind = pick(channels);
+      const summary = faker.helpers.arrayElement(tenant.interactions[kind].summaries);
       interactions.push({
         tenant_id: tenantId,
         customer_id: customer.id,
-        kind: faker.helpers.arrayElement(INTERACTION_KINDS),
+        kind,
         occurred_at: occurredAt,
         user_id: customer.owner_user_id ?? faker.helpers.arrayElement(sellers),
         summary,
         sentiment: summary.includes('投诉') ? 'complaint' : faker.number.float() < 0.2 ? 'praise' : 'neutral',
-        next_step: faker.number.float() < 0.3 ? '下周电话跟进' : null,
+        next_step:
+          faker.number.float() < 0.3
+            ? faker.helpers.arrayElement(['下周电话跟进', '发送报价后再约时间', '月底前回访确认'])
+            : null,
         next_step_due: null,
         created_at: occurredAt,
       });
