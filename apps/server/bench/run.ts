@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [BM1] [BM2] [BM2b] [BM6]`: every benchmark next to its physical limit measured
+ * `pnpm bench [BM1] [BM2] [BM2b] [BM5] [BM6] …`: every benchmark next to its physical limit measured
  * in the same run (all of them when none is named), printed as project vs limit and ratio,
  * and merged into bench-results.json (`[{id, metric, project, limit, ratio, target?, met?}]`;
  * the entries of benchmarks not run this time are kept).
@@ -16,6 +16,8 @@
  * BM4   re-tiering the big tenant with the b2b weighted model, engine vs a hand-written
  *       UPDATE … FROM: first placement, steady re-tier, 1 % changed (bm4.ts)
  * BM4b  the preview matrix of a changed tier threshold at 1M customers (bm4.ts)
+ * BM5   the customer list's first rows cold in Chromium on the embedded demo (PGlite, demo data)
+ *       vs the same app's sign-in page without data (bm5.ts; needs the built web app)
  * BM6   RLS overhead on the BM2/BM2b statements, straight against PostgreSQL (bm6.ts)
  *
  * Needs a PostgreSQL server: BENCH_DATABASE_URL (an administrator URL; default the local
@@ -29,11 +31,12 @@ import { runBm3 } from './bm3';
 import { runBm3b } from './bm3b';
 import { runBm3c } from './bm3c';
 import { runBm4 } from './bm4';
+import { runBm5 } from './bm5';
 import { runBm6 } from './bm6';
 import { ensureDataset } from './generate';
 import { type BenchResult, benchDatabases, log, repositoryRoot } from './harness';
 
-const BENCHMARKS = ['BM1', 'BM2', 'BM2b', 'BM3', 'BM3b', 'BM3c', 'BM4', 'BM4b', 'BM6'] as const;
+const BENCHMARKS = ['BM1', 'BM2', 'BM2b', 'BM3', 'BM3b', 'BM3c', 'BM4', 'BM4b', 'BM5', 'BM6'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -58,6 +61,7 @@ const selected = new Set<Benchmark>(
 const results: BenchResult[] = [];
 if (selected.has('BM1')) results.push(...(await runBm1(adminUrl)));
 if (selected.has('BM3')) results.push(...(await runBm3(adminUrl, scale)));
+if (selected.has('BM5')) results.push(...(await runBm5()));
 if (
   selected.has('BM2') ||
   selected.has('BM2b') ||

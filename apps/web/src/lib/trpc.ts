@@ -16,9 +16,19 @@ function handleGlobalError(error: unknown) {
   if (appCodeOf(error) === 'UNAUTHENTICATED') onUnauthenticated();
 }
 
-export const queryClient = new QueryClient({
+/** A list's `*.count` query (tRPC's key: [['customers', 'count'], { input, type }]). */
+function isCountQuery(query: { queryKey: readonly unknown[] }): boolean {
+  const path = query.queryKey[0];
+  return Array.isArray(path) && path.at(-1) === 'count';
+}
+
+export const queryClient: QueryClient = new QueryClient({
   queryCache: new QueryCache({ onError: handleGlobalError }),
-  mutationCache: new MutationCache({ onError: handleGlobalError }),
+  mutationCache: new MutationCache({
+    onError: handleGlobalError,
+    // Any change may change what a list counts (共 N 条): counts are cheap, ask them again.
+    onSuccess: () => void queryClient.invalidateQueries({ predicate: isCountQuery }),
+  }),
   defaultOptions: {
     queries: {
       staleTime: 15_000,
@@ -33,14 +43,17 @@ export const queryClient = new QueryClient({
   },
 });
 
+/** The paged lists: each page is a request of its own (see the link below). */
+const UNBATCHED = new Set(['customers.list', 'orders.listAll', 'interactions.listAll', 'duplicates.list']);
+
 export const trpcClient = createTRPCClient<AppRouter>({
   links: [
     // Mutations go one per request, so each carries its own Idempotency-Key (set by the form
     // through `trpc: { context: { idempotencyKey } }`, see lib/idempotency.ts).
-    // A list's count (`*.count`) goes on its own too: batched with the page, the page's rows
-    // would wait for it.
+    // A list's page and its count (`*.count`) go on their own too: in a batch, the page would
+    // wait for the count, and the shell (who is signed in, the tenant) for the page.
     splitLink({
-      condition: (op) => op.type === 'mutation' || op.path.endsWith('.count'),
+      condition: (op) => op.type === 'mutation' || UNBATCHED.has(op.path) || op.path.endsWith('.count'),
       true: httpLink({
         url: '/trpc',
         headers: ({ op }) => {

@@ -18,21 +18,22 @@ import { useTRPC } from '../lib/trpc';
 
 /** The signed-in part of the app: side menu, header and the active tenant. */
 export const Route = createFileRoute('/_app')({
-  beforeLoad: async ({ context, location }) => {
-    const me = await context.queryClient.fetchQuery({
-      ...context.trpc.auth.me.queryOptions(),
-      staleTime: 30_000,
-    });
-    if (!me) throw redirect({ to: '/sign-in', search: { redirect: location.href } });
-    return { me };
-  },
-  loader: async ({ context }) => {
-    if (!context.me.activeTenantId) return;
-    // Warm the cache; the component shows the error states itself.
-    await Promise.all([
+  /**
+   * Nothing is awaited before the loaders run: who is signed in, their tenant and the page's
+   * own data (its route's loader, e.g. the customer list's first page) are asked for at once,
+   * in one batched request, while the route's code loads — not one after the other. Signed
+   * out, the tenant and page calls answer UNAUTHENTICATED and this loader sends the user to
+   * sign in.
+   */
+  loader: async ({ context, location }) => {
+    const [me] = await Promise.all([
+      context.queryClient.fetchQuery({ ...context.trpc.auth.me.queryOptions(), staleTime: 30_000 }),
+      // Warm the cache; the component shows the error states (no active tenant …) itself.
       context.queryClient.prefetchQuery(context.trpc.tenants.current.queryOptions()),
       context.queryClient.prefetchQuery(context.trpc.tenants.list.queryOptions()),
     ]);
+    if (!me) throw redirect({ to: '/sign-in', search: { redirect: location.href } });
+    return { me };
   },
   component: AppLayout,
 });
@@ -47,9 +48,9 @@ function AppLayout() {
   const [createOrgOpen, setCreateOrgOpen] = useState(false);
   const pathname = useRouterState({ select: (state) => state.location.pathname });
 
-  const context = Route.useRouteContext();
+  const loaded = Route.useLoaderData();
   const meQuery = useQuery(trpc.auth.me.queryOptions());
-  const me = meQuery.data ?? context.me;
+  const me = meQuery.data ?? loaded.me;
   const current = useQuery({ ...trpc.tenants.current.queryOptions(), enabled: Boolean(me.activeTenantId) });
 
   const selected = NAV_ITEMS.find((item) => pathname === item.to || pathname.startsWith(`${item.to}/`))?.key;

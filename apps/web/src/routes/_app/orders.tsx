@@ -8,6 +8,8 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { PageHeader } from '../../components/PageHeader';
 import { ExportButton } from '../../features/exports/ExportButton';
+import { ListCount } from '../../features/lists/ListCount';
+import { emptyOrSkeleton } from '../../features/lists/ListSkeleton';
 import type { OrderStatus, PaymentMethod, RouterOutputs } from '../../lib/api-types';
 import { formatDateTime, formatMoney } from '../../lib/format';
 import { useCan } from '../../lib/shell-context';
@@ -82,6 +84,8 @@ function OrdersPage() {
     ...trpc.orders.listAll.queryOptions({ ...filters, cursor, limit: PAGE_SIZE }),
     placeholderData: keepPreviousData,
   });
+  // Beside the page, in a request of its own (lib/trpc.ts): the count never holds the rows back.
+  const count = useQuery(trpc.orders.count.queryOptions(filters));
   const nextCursor = list.data?.nextCursor ?? null;
 
   const columns = [
@@ -201,15 +205,19 @@ function OrdersPage() {
           data-testid="orders-table"
           rowKey="id"
           size="middle"
-          loading={list.isFetching}
+          loading={list.isFetching && !list.isPending}
           dataSource={list.data?.items ?? []}
           columns={columns}
           pagination={false}
           locale={{
-            emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('ordersPage.empty')} />,
+            emptyText: emptyOrSkeleton(
+              list.isPending,
+              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('ordersPage.empty')} />,
+            ),
           }}
         />
-        <Flex justify="flex-end" gap={8} style={{ marginTop: 16 }}>
+        <Flex justify="flex-end" align="center" gap={8} style={{ marginTop: 16 }}>
+          {count.isError ? null : <ListCount noun="orders" count={count.data} />}
           <Button
             icon={<LeftOutlined />}
             disabled={cursors.length <= 1}

@@ -21,6 +21,8 @@ import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../../components/PageHeader';
 import { MergeDialog } from '../../../features/duplicates/MergeDialog';
 import { ReasonTags } from '../../../features/duplicates/ReasonTags';
+import { ListCount } from '../../../features/lists/ListCount';
+import { emptyOrSkeleton } from '../../../features/lists/ListSkeleton';
 import type { RouterInputs, RouterOutputs } from '../../../lib/api-types';
 import { formatDateTime } from '../../../lib/format';
 import { useCan } from '../../../lib/shell-context';
@@ -63,6 +65,15 @@ function DuplicatesPage() {
     ...trpc.duplicates.list.queryOptions(input),
     enabled: canMerge,
     placeholderData: keepPreviousData,
+  });
+  // Beside the page, in a request of its own (lib/trpc.ts): the count never holds the rows back.
+  const count = useQuery({
+    ...trpc.duplicates.count.queryOptions({
+      status,
+      ...(reason ? { reason } : {}),
+      ...(minConfidence !== undefined ? { minConfidence } : {}),
+    }),
+    enabled: canMerge,
   });
   const lastScan = useQuery({
     ...trpc.duplicates.lastScan.queryOptions(),
@@ -213,10 +224,10 @@ function DuplicatesPage() {
           <Table<Pair>
             data-testid="duplicates-table"
             rowKey="id"
-            loading={list.isFetching}
+            loading={list.isFetching && !list.isPending}
             dataSource={list.data?.items ?? []}
             pagination={false}
-            locale={{ emptyText: t('duplicates.empty') }}
+            locale={{ emptyText: emptyOrSkeleton(list.isPending, t('duplicates.empty')) }}
             columns={[
               {
                 key: 'pair',
@@ -287,7 +298,8 @@ function DuplicatesPage() {
                 : []),
             ]}
           />
-          <Flex justify="flex-end" gap={8} style={{ marginTop: 12 }}>
+          <Flex justify="flex-end" align="center" gap={8} style={{ marginTop: 12 }}>
+            {count.isError ? null : <ListCount noun="pairs" count={count.data} />}
             <Button disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
               {t('common.previousPage')}
             </Button>

@@ -20,6 +20,8 @@ import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../../components/PageHeader';
+import { ListCount, lengthCount } from '../../../features/lists/ListCount';
+import { ListSkeleton } from '../../../features/lists/ListSkeleton';
 import { CustomFieldFormDrawer } from '../../../features/settings/CustomFieldFormDrawer';
 import { type CustomField, hasOptions, labelIn } from '../../../features/settings/types';
 import { errorMessage } from '../../../lib/errors';
@@ -278,20 +280,23 @@ function CustomFieldsPage() {
       <Card
         title={t('customerSettings.customFields.listTitle')}
         extra={
-          archivedCount > 0 ? (
-            <Flex align="center" gap={8}>
-              <Switch
-                id="custom-fields-show-archived"
-                size="small"
-                checked={showArchived}
-                onChange={setShowArchived}
-                data-testid="custom-fields-show-archived"
-              />
-              <label htmlFor="custom-fields-show-archived">
-                {t('customerSettings.customFields.showArchived', { count: archivedCount })}
-              </label>
-            </Flex>
-          ) : null
+          <Flex align="center" gap={16}>
+            {fields.isError ? null : <ListCount noun="fields" count={lengthCount(shown)} />}
+            {archivedCount > 0 ? (
+              <Flex align="center" gap={8}>
+                <Switch
+                  id="custom-fields-show-archived"
+                  size="small"
+                  checked={showArchived}
+                  onChange={setShowArchived}
+                  data-testid="custom-fields-show-archived"
+                />
+                <label htmlFor="custom-fields-show-archived">
+                  {t('customerSettings.customFields.showArchived', { count: archivedCount })}
+                </label>
+              </Flex>
+            ) : null}
+          </Flex>
         }
         styles={{ body: { padding: 0 } }}
       >
@@ -300,11 +305,12 @@ function CustomFieldsPage() {
             rowKey="id"
             columns={columns}
             dataSource={shown}
-            loading={fields.isPending}
             pagination={false}
             scroll={{ x: 980 }}
             locale={{
-              emptyText: (
+              emptyText: fields.isPending ? (
+                <ListSkeleton />
+              ) : (
                 <Empty
                   image={Empty.PRESENTED_IMAGE_SIMPLE}
                   description={

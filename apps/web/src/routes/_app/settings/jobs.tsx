@@ -5,6 +5,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../../components/PageHeader';
+import { emptyOrSkeleton } from '../../../features/lists/ListSkeleton';
 import type { RouterOutputs } from '../../../lib/api-types';
 import { formatDateTime } from '../../../lib/format';
 import { useCan } from '../../../lib/shell-context';
@@ -112,11 +113,10 @@ function JobsPage() {
         <Table<JobRun>
           data-testid="jobs-table"
           rowKey="id"
-          loading={runs.isLoading}
           columns={columns}
           dataSource={runs.data ?? []}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
-          locale={{ emptyText: t('jobs.empty') }}
+          locale={{ emptyText: emptyOrSkeleton(runs.isLoading, t('jobs.empty')) }}
         />
       </Card>
     </>

@@ -20,6 +20,8 @@ import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../../components/PageHeader';
+import { ListCount, lengthCount } from '../../../features/lists/ListCount';
+import { emptyOrSkeleton } from '../../../features/lists/ListSkeleton';
 import { InviteModal } from '../../../features/members/InviteModal';
 import { RoleTag } from '../../../features/members/RoleTag';
 import { TeamsCard } from '../../../features/members/TeamsCard';
@@ -248,21 +250,30 @@ function MembersTable() {
   ];
 
   return (
-    <Card title={t('members.listTitle')} styles={{ body: { padding: 0 } }}>
+    <Card
+      title={t('members.listTitle')}
+      extra={members.isError ? null : <ListCount noun="members" count={lengthCount(members.data)} />}
+      styles={{ body: { padding: 0 } }}
+    >
       <div data-testid="members-table">
         <Table<Member>
           rowKey="userId"
           columns={columns}
           dataSource={members.data ?? []}
-          loading={members.isPending}
           pagination={false}
           scroll={{ x: 760 }}
           locale={{
-            emptyText: members.isError ? (
-              <Typography.Text type="danger">
-                {errorMessage(members.error, { network: t('errors.network'), unknown: t('errors.unknown') })}
-              </Typography.Text>
-            ) : undefined,
+            emptyText: emptyOrSkeleton(
+              members.isPending,
+              members.isError ? (
+                <Typography.Text type="danger">
+                  {errorMessage(members.error, {
+                    network: t('errors.network'),
+                    unknown: t('errors.unknown'),
+                  })}
+                </Typography.Text>
+              ) : undefined,
+            ),
           }}
         />
       </div>

@@ -19,6 +19,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../../components/PageHeader';
+import { ListSkeleton } from '../../../features/lists/ListSkeleton';
 import { SystemTagsCard } from '../../../features/settings/SystemTagsCard';
 import { TagChip } from '../../../features/settings/TagChip';
 import { TagFormModal } from '../../../features/settings/TagFormModal';
@@ -201,11 +202,12 @@ function FreeTagsCard({ canManage, onEdit }: { canManage: boolean; onEdit: (tag:
           rowKey="id"
           columns={columns}
           dataSource={tags.data ?? []}
-          loading={tags.isPending}
           pagination={false}
           scroll={{ x: 560 }}
           locale={{
-            emptyText: (
+            emptyText: tags.isPending ? (
+              <ListSkeleton />
+            ) : (
               <Empty
                 image={Empty.PRESENTED_IMAGE_SIMPLE}
                 description={

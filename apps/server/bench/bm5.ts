@@ -1,0 +1,254 @@
+/**
+ * BM5 — the customer list's first rows, cold, in Chromium, on the embedded demo.
+ *
+ * The real server as `pnpm start` runs it (built web app, embedded PGlite in a temporary
+ * DATA_DIR, the demo data seeded on start), and Debian's Chromium through playwright-core:
+ *
+ * - **project, cold open**: a fresh browser context (empty cache) with the owner's session
+ *   cookie opens `/customers`; from the navigation to the first customer row visible.
+ * - **project, after sign-in**: on the sign-in page, from the click on 登录 to the first row.
+ * - **limit**: the same app's page without data — a fresh context opening `/sign-in` until its
+ *   email field is visible: the same HTML, scripts and styles, and the one `auth.me` call the
+ *   shell makes; what any page of this app costs before it asks for anything.
+ *
+ * Each is run BENCH_BM5_RUNS times (default 7), alternating, after one warm-up of each (the
+ * very first cold open after start — server caches cold too — is printed on its own);
+ * medians are compared. The requests of one cold open are printed with their start and end,
+ * so a chain (auth → tenants → list) shows as such. Target: first rows ≤ 1 s.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, type Cookie, chromium } from 'playwright-core';
+import { type BenchResult, log, repositoryRoot, round } from './harness';
+
+const OWNER = { email: 'owner@demo.example.com', password: 'demo-2026' };
+const FIRST_ROW = '[data-testid="customers-table"] tr.ant-table-row';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+type Server = { url: string; stop(): Promise<void> };
+
+async function startDemoServer(): Promise<Server> {
+  if (!existsSync(join(repositoryRoot, 'apps/web/dist/index.html'))) {
+    throw new Error('BM5 needs the built web app: run `pnpm --filter @crm/web build` first');
+  }
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'crm-bm5-'));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    cwd: repositoryRoot,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      PUBLIC_URL: url,
+      DATA_DIR: dataDir,
+      SEED_DEMO: 'always',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+    },
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const started = performance.now();
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  log(
+    `  BM5 demo server (PGlite, ${dataDir}) up with its demo data in ${round((performance.now() - started) / 1000, 1)} s\n`,
+  );
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(`${dataDir}.master-key`, { force: true });
+    },
+  };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+
+type Request = { path: string; start: number; end: number };
+
+/** Records the page's requests (document, scripts, styles, tRPC) relative to `origin`. */
+function recordRequests(context: BrowserContext, origin: () => number): Request[] {
+  const requests: Request[] = [];
+  const started = new Map<object, number>();
+  context.on('request', (request) => {
+    started.set(request, performance.now());
+  });
+  context.on('requestfinished', (request) => {
+    const url = new URL(request.url());
+    const start = started.get(request) ?? performance.now();
+    requests.push({
+      path: decodeURIComponent(url.pathname.replace('/trpc/', '')),
+      start: round(start - origin()),
+      end: round(performance.now() - origin()),
+    });
+  });
+  return requests;
+}
+
+async function signInCookies(browser: Browser, url: string): Promise<Cookie[]> {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${url}/sign-in`);
+  await page.getByTestId('signin-email').fill(OWNER.email);
+  await page.getByTestId('signin-password').fill(OWNER.password);
+  await page.getByTestId('signin-submit').click();
+  await page.waitForSelector(FIRST_ROW, { state: 'visible', timeout: 60_000 });
+  const cookies = await context.cookies();
+  await context.close();
+  return cookies;
+}
+
+/** A fresh context with the session: navigation to `/customers` → the first row visible, in ms. */
+async function coldOpen(browser: Browser, url: string, cookies: Cookie[], trace = false) {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  await context.addCookies(cookies);
+  const page = await context.newPage();
+  let origin = 0;
+  const requests = trace ? recordRequests(context, () => origin) : [];
+  origin = performance.now();
+  await page.goto(`${url}/customers`, { waitUntil: 'commit' });
+  await page.waitForSelector(FIRST_ROW, { state: 'visible', timeout: 60_000 });
+  const ms = performance.now() - origin;
+  await context.close();
+  return { ms, requests };
+}
+
+/** A fresh context without a session: navigation to `/sign-in` → its email field visible, in ms. */
+async function bareOpen(browser: Browser, url: string) {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  const origin = performance.now();
+  await page.goto(`${url}/sign-in`, { waitUntil: 'commit' });
+  await page.waitForSelector('[data-testid="signin-email"]', { state: 'visible', timeout: 60_000 });
+  const ms = performance.now() - origin;
+  await context.close();
+  return ms;
+}
+
+/** On the loaded sign-in page: the click on 登录 → the first customer row visible, in ms. */
+async function afterSignIn(browser: Browser, url: string) {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${url}/sign-in`);
+  await page.getByTestId('signin-email').fill(OWNER.email);
+  await page.getByTestId('signin-password').fill(OWNER.password);
+  const origin = performance.now();
+  await page.getByTestId('signin-submit').click();
+  await page.waitForSelector(FIRST_ROW, { state: 'visible', timeout: 60_000 });
+  const ms = performance.now() - origin;
+  await context.close();
+  return ms;
+}
+
+export async function runBm5(): Promise<BenchResult[]> {
+  const runs = Number(process.env.BENCH_BM5_RUNS ?? 7);
+  log('\nBM5 — the customer list cold in Chromium on the embedded demo\n');
+  const server = await startDemoServer();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  try {
+    const cookies = await signInCookies(browser, server.url);
+    const first = await coldOpen(browser, server.url, cookies, true);
+    log(`  first cold open after start: ${round(first.ms)} ms; its requests (start → end, ms):\n`);
+    for (const request of first.requests.sort((a, b) => a.start - b.start)) {
+      log(`    ${String(request.start).padStart(5)} → ${String(request.end).padStart(5)}  ${request.path}\n`);
+    }
+    await bareOpen(browser, server.url);
+    await afterSignIn(browser, server.url);
+    const cold: number[] = [];
+    const bare: number[] = [];
+    const signIn: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      cold.push((await coldOpen(browser, server.url, cookies)).ms);
+      bare.push(await bareOpen(browser, server.url));
+      signIn.push(await afterSignIn(browser, server.url));
+    }
+    const project = round(median(cold));
+    const limit = round(median(bare));
+    const afterSignInMs = round(median(signIn));
+    log(
+      `  cold open /customers → first row, ms: ${cold.map((ms) => round(ms)).join(', ')} (median ${project})\n`,
+    );
+    log(
+      `  bare /sign-in → email field, ms:      ${bare.map((ms) => round(ms)).join(', ')} (median ${limit})\n`,
+    );
+    log(
+      `  sign-in click → first row, ms:        ${signIn.map((ms) => round(ms)).join(', ')} (median ${afterSignInMs})\n`,
+    );
+    return [
+      {
+        id: 'BM5 customer list first rows, cold (Chromium, embedded demo)',
+        metric: 'ms, navigation → first row (median)',
+        project,
+        limit,
+        ratio: round(limit / project, 3),
+        target: '≤ 1000 ms',
+        met: project <= 1000,
+      },
+      {
+        id: 'BM5 first rows after sign-in',
+        metric: 'ms, sign-in click → first row (median)',
+        project: afterSignInMs,
+        limit,
+        ratio: round(limit / afterSignInMs, 3),
+        target: '≤ 1000 ms',
+        met: afterSignInMs <= 1000,
+      },
+      {
+        id: 'BM5 first cold open after server start',
+        metric: 'ms, navigation → first row (one run)',
+        project: round(first.ms),
+        limit,
+        ratio: round(limit / first.ms, 3),
+      },
+    ];
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
