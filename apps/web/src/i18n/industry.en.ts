@@ -86,8 +86,8 @@ export const industryEn: typeof industryZhCN = {
     computedAgoAt: 'computed {{ago}} ({{time}})',
     pending: 'Pending recalculation',
     pendingTooltip:
-      'The customer or its orders changed; its tier is recalculated in the nightly full run at {{time}}',
-    queued: 'The customer changed; its tier is being recalculated…',
+      'With this many customers, tiers ranked across the organisation are computed in the nightly full run, next at {{time}}',
+    queued: 'Computing its tier; it shows in a few seconds…',
     card: {
       title: 'Customer tier',
       tier: 'Tier',

@@ -79,8 +79,8 @@ export const industryZhCN = {
     computedAgo: '{{ago}}计算',
     computedAgoAt: '{{ago}}计算（{{time}}）',
     pending: '待重算',
-    pendingTooltip: '客户资料或订单有变化，层级将在 {{time}} 的夜间全量分层时重新计算',
-    queued: '客户资料有变化，正在重新计算层级…',
+    pendingTooltip: '本企业客户较多，按排名分层的层级在每晚全量分层时统一计算，下次为 {{time}}',
+    queued: '正在计算层级，几秒后显示…',
     card: {
       title: '客户分层',
       tier: '层级',

@@ -137,7 +137,7 @@ describe('tiers in the customer list', () => {
           .getAllByRole('tooltip')
           .map((tip) => tip.textContent)
           .join(),
-      ).toMatch(/夜间全量分层时重新计算/),
+      ).toMatch(/每晚全量分层时统一计算，下次为/),
     );
     expect(
       screen
@@ -225,7 +225,7 @@ describe('the tier card of a customer just saved', () => {
       return calls === 1 ? base : placed;
     });
     expect(await screen.findByTestId('customer-tier-queued', {}, { timeout: 30_000 })).toHaveTextContent(
-      '正在重新计算层级',
+      '正在计算层级',
     );
     expect(await screen.findByTestId('customer-tier', {}, { timeout: 20_000 })).toHaveTextContent('长尾客户');
     expect(screen.getByTestId('customer-tier-computed')).toHaveTextContent('几秒前计算');
