@@ -63,7 +63,8 @@ export const customerSettingsEn: Pick<Messages, 'customerSettings'> = {
       deleteConfirmTitle: 'Delete the tag "{{name}}"?',
       deleteConfirmContent: 'It will be removed from every customer that has it. This cannot be undone.',
       deleted: 'Tag "{{name}}" deleted',
-      deletedUntagged: 'Tag "{{name}}" deleted and removed from {{count}} customer(s)',
+      deletedUntagged_one: 'Tag "{{name}}" deleted and removed from {{count}} customer',
+      deletedUntagged_other: 'Tag "{{name}}" deleted and removed from {{count}} customers',
       system: {
         title: 'System tags',
         hint: 'Assigned automatically from customer data and cannot be added or removed by hand. They follow changes to orders, interactions and profiles.',
@@ -77,12 +78,16 @@ export const customerSettingsEn: Pick<Messages, 'customerSettings'> = {
         },
         activity: {
           title: 'Activity level',
-          basis:
+          basis_one:
+            'From the touches in the last day (each completed order and each logged interaction counts once)',
+          basis_other:
             'From the touches in the last {{days}} days (each completed order and each logged interaction counts once)',
           highRule: '{{count}} or more touches',
           midRule: '{{min}}–{{max}} touches',
-          midRuleSingle: '{{count}} touches',
-          lowRule: 'Fewer than {{count}} touches',
+          midRuleSingle_one: '{{count}} touch',
+          midRuleSingle_other: '{{count}} touches',
+          lowRule_one: 'Fewer than {{count}} touch',
+          lowRule_other: 'Fewer than {{count}} touches',
         },
         need: {
           title: 'Need type',
@@ -108,7 +113,6 @@ export const customerSettingsEn: Pick<Messages, 'customerSettings'> = {
       emptyHint: 'For example "Membership level", "Bank branch" or "Annual spend"',
       columns: {
         label: 'Name',
-        key: 'Key',
         type: 'Type',
         options: 'Options',
         required: 'Required',

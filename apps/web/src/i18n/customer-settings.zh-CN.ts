@@ -62,7 +62,8 @@ export const customerSettingsZhCN = {
       deleteConfirmTitle: '删除标签「{{name}}」？',
       deleteConfirmContent: '该标签会从所有客户身上移除，删除后不能恢复。',
       deleted: '已删除标签「{{name}}」',
-      deletedUntagged: '已删除标签「{{name}}」，并已从 {{count}} 位客户移除',
+      deletedUntagged_one: '已删除标签「{{name}}」，并已从 {{count}} 位客户移除',
+      deletedUntagged_other: '已删除标签「{{name}}」，并已从 {{count}} 位客户移除',
       system: {
         title: '系统标签',
         hint: '系统根据客户数据自动打上，不能手动添加或删除；客户的订单、沟通或档案变化后会随之更新。',
@@ -76,11 +77,14 @@ export const customerSettingsZhCN = {
         },
         activity: {
           title: '活跃度',
-          basis: '依据近 {{days}} 天内的接触次数（已完成的订单和记录的沟通各算一次）',
+          basis_one: '依据近 {{days}} 天内的接触次数（已完成的订单和记录的沟通各算一次）',
+          basis_other: '依据近 {{days}} 天内的接触次数（已完成的订单和记录的沟通各算一次）',
           highRule: '{{count}} 次及以上',
           midRule: '{{min}}–{{max}} 次',
-          midRuleSingle: '{{count}} 次',
-          lowRule: '少于 {{count}} 次',
+          midRuleSingle_one: '{{count}} 次',
+          midRuleSingle_other: '{{count}} 次',
+          lowRule_one: '少于 {{count}} 次',
+          lowRule_other: '少于 {{count}} 次',
         },
         need: {
           title: '需求类型',
@@ -105,7 +109,6 @@ export const customerSettingsZhCN = {
       emptyHint: '例如「会员等级」「开户行」「年采购额」',
       columns: {
         label: '字段名称',
-        key: '字段标识',
         type: '类型',
         options: '选项',
         required: '必填',

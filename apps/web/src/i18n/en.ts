@@ -191,6 +191,7 @@ export const en: Messages = {
     allKinds: 'All types',
     kindFilter: 'Customer type',
     status: {
+      label: 'Active or archived',
       active: 'Active',
       archived: 'Archived',
     },
@@ -404,7 +405,8 @@ export const en: Messages = {
     voidReasonLabel: 'Voided: {{reason}}',
     showVoid: 'Show void',
     figuresHint: 'The figures above and the lifecycle stage count completed orders only',
-    lineCount: '{{count}} items',
+    lineCount_one: '{{count}} item',
+    lineCount_other: '{{count}} items',
     noLines: 'Entered as an amount, no line items',
     empty: 'No orders yet',
     emptyHint: 'Amounts, order count and lifecycle stage update as orders are recorded',
@@ -621,6 +623,7 @@ export const en: Messages = {
   },
   jobs: {
     title: 'Background jobs',
+    stateLabel: 'Filter by state',
     subtitle:
       'Work the system runs for your organisation in the background, such as the daily lifecycle re-derivation. Failed jobs are retried automatically',
     noPermission: 'Only owners and admins can see background jobs.',
@@ -698,7 +701,8 @@ export const en: Messages = {
     signOutConfirmTitle: 'Sign {{name}} out of this organisation on every device?',
     signOutConfirmContent:
       'They will have to sign in again, e.g. after a lost laptop or a handover. Their membership stays.',
-    signedOut: '{{name}} was signed out of {{count}} session(s)',
+    signedOut_one: '{{name}} was signed out of {{count}} session',
+    signedOut_other: '{{name}} was signed out of {{count}} sessions',
     invitations: {
       title: 'Pending invitations',
       empty: 'No pending invitations',

@@ -20,8 +20,10 @@ export const exportsEn: typeof exportsZhCN = {
     drawerHint: 'Files are kept for 24 hours; only you (and administrators) can download them.',
     empty: 'No exports yet',
     download: 'Download',
-    rows: '{{count}} rows',
-    progress: '{{done}} of {{total}} rows',
+    rows_one: '{{count}} row',
+    rows_other: '{{count}} rows',
+    progress_one: '{{done}} of {{count}} row',
+    progress_other: '{{done}} of {{count}} rows',
     status: {
       queued: 'Queued',
       running: 'Exporting',

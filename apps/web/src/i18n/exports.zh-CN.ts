@@ -17,8 +17,10 @@ export const exportsZhCN = {
     drawerHint: '文件保留 24 小时，只有你本人（以及管理员）可以下载。',
     empty: '还没有导出记录',
     download: '下载',
-    rows: '{{count}} 行',
-    progress: '已处理 {{done}} / {{total}} 行',
+    rows_one: '{{count}} 行',
+    rows_other: '{{count}} 行',
+    progress_one: '已处理 {{done}} / {{total}} 行',
+    progress_other: '已处理 {{done}} / {{total}} 行',
     status: {
       queued: '排队中',
       running: '导出中',

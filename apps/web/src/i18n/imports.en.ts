@@ -60,7 +60,7 @@ export const importsEn: typeof importsZhCN = {
     },
     errors: { row: 'Row', column: 'Column', value: 'Value', reason: 'Reason', wholeRow: 'Whole row' },
     commit: {
-      running: 'Importing, {{rows}} rows processed…',
+      running: 'Importing… rows processed: {{rows}}',
       cancel: 'Cancel import',
       cancelConfirm: 'Cancelling undoes everything this import wrote. Cancel it?',
       cancelling: 'Cancelling…',

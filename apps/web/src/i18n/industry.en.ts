@@ -47,9 +47,12 @@ export const industryEn: typeof industryZhCN = {
     },
     preview: {
       title: 'Preview: tier moves',
-      intro:
-        'With the new settings, {{moving}} of {{total}} customers change tier. Rows are today’s tiers, columns the tiers under the new settings; the diagonal holds customers who stay.',
-      noMoves: 'With the new settings, none of the {{total}} customers changes tier.',
+      intro_one:
+        'With the new settings, the one customer changes tier. Rows are today’s tiers, columns the tiers under the new settings; the diagonal holds customers who stay.',
+      intro_other:
+        'With the new settings, {{moving}} of {{count}} customers change tier. Rows are today’s tiers, columns the tiers under the new settings; the diagonal holds customers who stay.',
+      noMoves_one: 'With the new settings, the one customer keeps its tier.',
+      noMoves_other: 'With the new settings, none of the {{count}} customers changes tier.',
       from: 'Now \\ New',
       untiered: 'Not tiered',
       total: 'Total',
@@ -62,7 +65,8 @@ export const industryEn: typeof industryZhCN = {
       notePlaceholder: 'Optional, e.g. lower the key-account bar for the quarterly review',
       save: 'Save and re-tier',
       discard: 'Discard',
-      saved: 'Settings version {{version}} saved; {{moved}} customers changed tier',
+      saved_one: 'Settings version {{version}} saved; {{count}} customer changed tier',
+      saved_other: 'Settings version {{version}} saved; {{count}} customers changed tier',
       queued:
         'Settings version {{version}} saved; with this many customers, re-tiering runs in the background',
     },

@@ -42,9 +42,12 @@ export const industryZhCN = {
     },
     preview: {
       title: '预览：客户层级变动',
-      intro:
+      intro_one:
         '按新设置，全部 {{total}} 位客户中有 {{moving}} 位会换层级。行是现在的层级，列是新设置下的层级；对角线上是层级不变的客户。',
-      noMoves: '按新设置，全部 {{total}} 位客户的层级都不会变化。',
+      intro_other:
+        '按新设置，全部 {{total}} 位客户中有 {{moving}} 位会换层级。行是现在的层级，列是新设置下的层级；对角线上是层级不变的客户。',
+      noMoves_one: '按新设置，全部 {{total}} 位客户的层级都不会变化。',
+      noMoves_other: '按新设置，全部 {{total}} 位客户的层级都不会变化。',
       from: '现层级 \\ 新层级',
       untiered: '未分层',
       total: '合计',
@@ -57,7 +60,8 @@ export const industryZhCN = {
       notePlaceholder: '选填，例如：下调重点客户门槛，配合季度复盘',
       save: '保存并重新分层',
       discard: '放弃',
-      saved: '已保存第 {{version}} 版设置，{{moved}} 位客户的层级已更新',
+      saved_one: '已保存第 {{version}} 版设置，{{moved}} 位客户的层级已更新',
+      saved_other: '已保存第 {{version}} 版设置，{{moved}} 位客户的层级已更新',
       queued: '已保存第 {{version}} 版设置；客户较多，重新分层已在后台进行',
     },
     history: {

@@ -191,6 +191,7 @@ export const zhCN = {
     allKinds: '全部类型',
     kindFilter: '客户类型',
     status: {
+      label: '在管或已归档',
       active: '在管客户',
       archived: '已归档',
     },
@@ -402,7 +403,8 @@ export const zhCN = {
     voidReasonLabel: '作废原因：{{reason}}',
     showVoid: '显示已作废',
     figuresHint: '上方的金额、订单数与生命周期只统计已完成的订单',
-    lineCount: '{{count}} 项',
+    lineCount_one: '{{count}} 项',
+    lineCount_other: '{{count}} 项',
     noLines: '按金额录入，无商品明细',
     empty: '还没有订单',
     emptyHint: '记录订单后，成交金额、订单数与生命周期会自动更新',
@@ -613,6 +615,7 @@ export const zhCN = {
   },
   jobs: {
     title: '后台任务',
+    stateLabel: '按状态筛选',
     subtitle: '系统在后台为本企业执行的任务：每日重算客户生命周期等。失败的任务会自动重试',
     noPermission: '只有企业所有者和管理员可以查看后台任务。',
     overdue: '超时未结束',
@@ -686,7 +689,8 @@ export const zhCN = {
     signOut: '强制下线',
     signOutConfirmTitle: '让 {{name}} 在本企业的所有设备上退出登录？',
     signOutConfirmContent: '对方需要重新登录才能继续使用，适用于设备丢失或交接。成员身份不受影响。',
-    signedOut: '{{name}} 已在 {{count}} 台设备上退出登录',
+    signedOut_one: '{{name}} 已在 {{count}} 台设备上退出登录',
+    signedOut_other: '{{name}} 已在 {{count}} 台设备上退出登录',
     invitations: {
       title: '待接受的邀请',
       empty: '没有待接受的邀请',

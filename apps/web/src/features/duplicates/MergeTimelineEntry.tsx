@@ -75,9 +75,9 @@ function MergeDetails({ data }: { data: Record<string, unknown> }) {
     <div>
       <Typography.Text type="secondary">
         {t('duplicates.timeline.moved', {
-          orders: count(data.orders),
-          interactions: count(data.interactions),
-          contacts: count(data.contacts),
+          orders: t('duplicates.timeline.movedOrders', { count: count(data.orders) }),
+          interactions: t('duplicates.timeline.movedInteractions', { count: count(data.interactions) }),
+          contacts: t('duplicates.timeline.movedContacts', { count: count(data.contacts) }),
         })}
       </Typography.Text>
       {undoable && canMerge && mergeId ? (

@@ -85,7 +85,11 @@ export function ExportsDrawer({ open, onClose }: { open: boolean; onClose: () =>
                   />
                   {run.rowsTotal !== null ? (
                     <Typography.Text type="secondary">
-                      {t('exports.progress', { done: run.rowsDone, total: run.rowsTotal })}
+                      {t('exports.progress', {
+                        done: run.rowsDone,
+                        total: run.rowsTotal,
+                        count: run.rowsTotal ?? 0,
+                      })}
                     </Typography.Text>
                   ) : null}
                 </>

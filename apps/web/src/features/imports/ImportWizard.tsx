@@ -155,6 +155,7 @@ export function ImportWizard() {
             <Typography.Text>{t('imports.entity.label')}</Typography.Text>
             <Segmented
               data-testid="import-entity"
+              aria-label={t('imports.entity.label')}
               value={entity}
               onChange={(value) => setEntity(value as ImportEntity)}
               options={IMPORT_ENTITIES.map((value) => ({
@@ -205,6 +206,7 @@ export function ImportWizard() {
           </Typography.Text>
           <Flex gap={12} wrap align="center">
             <Segmented
+              aria-label={t('imports.entity.label')}
               value={entity}
               onChange={(value) => {
                 setEntity(value as ImportEntity);

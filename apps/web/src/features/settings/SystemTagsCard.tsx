@@ -62,7 +62,10 @@ export function SystemTagsCard() {
         />
         <Section
           title={t('customerSettings.tags.system.activity.title')}
-          basis={t('customerSettings.tags.system.activity.basis', { days: r.activityWindowDays })}
+          basis={t('customerSettings.tags.system.activity.basis', {
+            days: r.activityWindowDays,
+            count: r.activityWindowDays,
+          })}
           items={[
             {
               tag: <Tag color={ACTIVITY_COLORS.high}>{t('systemTags.activity.high')}</Tag>,

@@ -167,6 +167,7 @@ function DuplicatesPage() {
               ? t('duplicates.lastScan', {
                   time: formatDateTime(lastScan.data.finishedAt),
                   pairs: lastScan.data.pairs ?? 0,
+                  count: lastScan.data.pairs ?? 0,
                   newPairs: lastScan.data.newPairs ?? 0,
                 })
               : scanStatus === 'failed'
@@ -187,6 +188,7 @@ function DuplicatesPage() {
           <Flex gap={12} wrap style={{ marginBottom: 12 }}>
             <Segmented<Status>
               data-testid="duplicates-status"
+              aria-label={t('duplicates.status.label')}
               value={status}
               onChange={(value) => {
                 setStatus(value);

@@ -469,6 +469,7 @@ function CustomersPage() {
           </Badge>
           <Segmented<'active' | 'archived'>
             data-testid="customers-archived"
+            aria-label={t('customers.status.label')}
             value={archived ? 'archived' : 'active'}
             onChange={(value) => void setSearch({ archived: value === 'archived' ? true : undefined })}
             options={[
@@ -508,6 +509,11 @@ function CustomersPage() {
                     selectedRowKeys: selected,
                     onChange: (keys) => setSelected(keys.map(String)),
                     columnWidth: 40,
+                    // antd's own labels are English ("Select row 1"): each checkbox says whom it selects.
+                    getTitleCheckboxProps: () => ({ 'aria-label': t('lists.bulk.selectPage') }),
+                    getCheckboxProps: (customer) => ({
+                      'aria-label': t('lists.bulk.selectRow', { name: customer.name }),
+                    }),
                   }
                 : undefined
             }

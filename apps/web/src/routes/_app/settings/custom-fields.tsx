@@ -84,6 +84,7 @@ function CustomFieldsPage() {
       render: (_: unknown, field) => (
         <Flex vertical gap={2}>
           <Flex align="center" gap={8} wrap>
+            {/* No column of keys (b2b_credit_code): the key shows in the field's edit drawer, for the API. */}
             <Typography.Text strong type={field.archived ? 'secondary' : undefined}>
               {labelIn(language, field)}
             </Typography.Text>
@@ -91,18 +92,16 @@ function CustomFieldsPage() {
               <Tag color="purple">{t('customerSettings.customFields.fromPlugin')}</Tag>
             ) : null}
           </Flex>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {/* The label in the other language, marked as such (lang) for screen readers and spell checks. */}
+          <Typography.Text
+            type="secondary"
+            style={{ fontSize: 12 }}
+            lang={language === 'en' ? 'zh-CN' : 'en'}
+          >
             {language === 'en' ? field.labelZh : field.labelEn}
           </Typography.Text>
         </Flex>
       ),
-    },
-    {
-      key: 'key',
-      dataIndex: 'key',
-      title: t('customerSettings.customFields.columns.key'),
-      width: 170,
-      render: (key: string) => <Typography.Text code>{key}</Typography.Text>,
     },
     {
       key: 'type',

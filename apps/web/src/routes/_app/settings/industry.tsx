@@ -146,7 +146,11 @@ function IndustrySettings({ data, canEdit }: { data: Settings; canEdit: boolean 
         void message.success(
           result.retier === 'queued'
             ? t('industryConfig.preview.queued', { version: result.version })
-            : t('industryConfig.preview.saved', { version: result.version, moved: result.moved ?? 0 }),
+            : t('industryConfig.preview.saved', {
+                version: result.version,
+                moved: result.moved ?? 0,
+                count: result.moved ?? 0,
+              }),
           6,
         );
         await refresh();
@@ -331,9 +335,13 @@ function IndustrySettings({ data, canEdit }: { data: Settings; canEdit: boolean 
           <Flex vertical gap={16}>
             <Typography.Paragraph style={{ marginBottom: 0 }} data-testid="tier-move-summary">
               {preview.result.moving === 0
-                ? t('industryConfig.preview.noMoves', { total: preview.result.total })
+                ? t('industryConfig.preview.noMoves', {
+                    total: preview.result.total,
+                    count: preview.result.total,
+                  })
                 : t('industryConfig.preview.intro', {
                     total: preview.result.total,
+                    count: preview.result.total,
                     moving: preview.result.moving,
                   })}
             </Typography.Paragraph>

@@ -101,6 +101,7 @@ function JobsPage() {
         styles={{ body: { padding: 0 } }}
         title={
           <Segmented<JobState | 'all'>
+            aria-label={t('jobs.stateLabel')}
             value={state}
             onChange={setState}
             options={(['all', 'active', 'retry', 'failed', 'completed'] as const).map((value) => ({
