@@ -45,6 +45,10 @@ const fields: CustomField[] = [
 const base = {
   tierLabels: { 'zh-CN': '重点客户', en: 'Key' },
   changedAt: '2026-02-21T04:00:00.000Z',
+  computedAt: '2026-02-21T04:00:00.000Z',
+  pendingSince: null,
+  nextRunAt: null,
+  queued: false,
   settingsVersion: 1,
   history: [],
 };
