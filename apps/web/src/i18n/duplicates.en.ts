@@ -70,6 +70,7 @@ export const duplicatesEn: typeof duplicatesZhCN = {
       industry: 'Industry',
       birthday: 'Birthday',
       foundedOn: 'Founded on',
+      anniversaryOn: 'Anniversary',
       addresses: 'Addresses',
       explicitNeeds: 'Explicit needs',
       implicitNeeds: 'Implicit needs',

@@ -66,6 +66,7 @@ export const duplicatesZhCN = {
       industry: '行业',
       birthday: '生日',
       foundedOn: '成立日期',
+      anniversaryOn: '纪念日',
       addresses: '地址',
       explicitNeeds: '显性需求',
       implicitNeeds: '隐性需求',

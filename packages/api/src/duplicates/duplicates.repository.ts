@@ -1,5 +1,5 @@
 import type { Customer, CustomerMerge, DuplicateScansTable } from '@crm/db';
-import { type Selectable, sql } from 'kysely';
+import { type RawBuilder, type Selectable, sql } from 'kysely';
 import { type CountOutput, countRows } from '../counts';
 import { type RecordAccess, visibleCustomer } from '../customers/access';
 import type { Scope } from '../scope';
@@ -289,10 +289,12 @@ export type MovedChildren = {
   interactions: string[];
   contacts: string[];
   demoted: string[];
+  /** Notes (备注) re-pointed to the survivor; absent in merges recorded before notes existed. */
+  notes?: string[];
 };
 
 /**
- * Moves the merged customer's orders, interactions and contacts to the survivor (a merged
+ * Moves the merged customer's orders, interactions, contacts and notes to the survivor (a merged
  * primary contact stays primary only if the survivor has none); the ids of what moved, and of
  * the contacts no longer primary.
  */
@@ -313,13 +315,16 @@ export async function moveChildren(
     c as (update contacts set customer_id = ${survivorId},
             is_primary = is_primary and not (select has from survivor_primary)
           where tenant_id = ${tenantId} and customer_id = ${mergedId}
-          returning id, (is_primary = false and (select has from survivor_primary)) as maybe_demoted)
+          returning id, (is_primary = false and (select has from survivor_primary)) as maybe_demoted),
+    n as (update customer_notes set customer_id = ${survivorId}
+          where tenant_id = ${tenantId} and customer_id = ${mergedId} returning id)
     select coalesce((select array_agg(id) from o), '{}') as orders,
+      coalesce((select array_agg(id) from n), '{}') as notes,
       coalesce((select array_agg(id) from i), '{}') as interactions,
       coalesce((select array_agg(id) from c), '{}') as contacts,
       coalesce((select array_agg(ct.id) from contacts ct where ct.tenant_id = ${tenantId}
         and ct.customer_id = ${mergedId} and ct.is_primary), '{}') as demoted`.execute(scope.trx);
-  return movedRows[0] ?? { orders: [], interactions: [], contacts: [], demoted: [] };
+  return movedRows[0] ?? { orders: [], interactions: [], contacts: [], demoted: [], notes: [] };
 }
 
 /** The record of a merge (everything an undo needs); its id. */
@@ -420,7 +425,7 @@ export async function restoreMerged(
     where tenant_id = ${scope.tenantId} and id = ${mergedId}`.execute(scope.trx);
 }
 
-/** Moves exactly the orders, interactions and contacts that moved back (demoted contacts primary again). */
+/** Moves exactly the orders, interactions, contacts and notes that moved back (demoted contacts primary again). */
 export async function moveChildrenBack(
   scope: Scope,
   survivorId: string,
@@ -440,6 +445,112 @@ export async function moveChildrenBack(
     where tenant_id = ${tenantId} and customer_id = ${s} and id = any(${moved.contacts}::uuid[])`.execute(
     trx,
   );
+  await sql`update customer_notes set customer_id = ${m}
+    where tenant_id = ${tenantId} and customer_id = ${s} and id = any(${moved.notes ?? []}::uuid[])`.execute(
+    trx,
+  );
+}
+
+/** An opening balance (导入的期初数据) as stored, for a merge to put back on undo. */
+export type OpeningBalanceRow = {
+  as_of: string;
+  amount_12m: string;
+  amount_lifetime: string;
+  order_count: number;
+  last_deal_on: string | null;
+  import_run_id: string | null;
+  created_by: string | null;
+};
+
+/** The opening balances of the two customers of a merge, by customer id. */
+export async function selectOpeningBalances(
+  scope: Scope,
+  customerIds: string[],
+): Promise<Map<string, OpeningBalanceRow>> {
+  const { rows } = await sql<OpeningBalanceRow & { customer_id: string }>`
+    select customer_id, as_of::text as as_of, amount_12m::text as amount_12m, amount_lifetime::text as amount_lifetime,
+      order_count, last_deal_on::text as last_deal_on, import_run_id, created_by
+    from customer_opening_balances
+    where tenant_id = ${scope.tenantId} and customer_id = any(${customerIds}::uuid[])`.execute(scope.trx);
+  return new Map(rows.map(({ customer_id, ...row }) => [customer_id, row]));
+}
+
+/** A date's midnight in Beijing, as a point in time. */
+const midnight = (date: RawBuilder<unknown>) => sql`((${date})::timestamp at time zone 'Asia/Shanghai')`;
+
+/**
+ * Gives the survivor one opening balance for both customers (docs/duplicates.md, "Opening
+ * balances"), as of the later of the two as-of dates, and removes the merged customer's. Each
+ * side is brought forward to that date: its 12-month figure loses one 365th a day as the
+ * facts do, and its completed orders placed after its own as-of date (all of them for a
+ * side without a balance) up to the combined date are added — in the tenant's currency for
+ * the amounts, as the facts count them — so that no order is counted twice or dropped once
+ * the orders move. The last deal date is the latest of the two and of those orders. Runs
+ * before the orders move.
+ */
+export async function combineOpeningBalances(
+  scope: Scope,
+  survivorId: string,
+  mergedId: string,
+  asOf: string,
+): Promise<void> {
+  const { trx, tenantId } = scope;
+  const until = midnight(sql`${asOf}::date + 1`);
+  await sql`
+    with sides as (
+      select c.id, b.as_of, coalesce(b.amount_12m, 0) as amount_12m, coalesce(b.amount_lifetime, 0) as amount_lifetime,
+        coalesce(b.order_count, 0) as order_count, b.last_deal_on, b.import_run_id
+      from customers c
+      left join customer_opening_balances b on b.tenant_id = c.tenant_id and b.customer_id = c.id
+      where c.tenant_id = ${tenantId} and c.id in (${survivorId}, ${mergedId})
+    ),
+    brought as (
+      select s.id, s.import_run_id,
+        round(s.amount_12m * greatest(0, 1 - (${asOf}::date - coalesce(s.as_of, ${asOf}::date)) / 365.0), 2)
+          + coalesce(sum(o.amount) filter (where o.currency = t.currency
+            and o.ordered_at >= ${until} - interval '12 months'), 0) as amount_12m,
+        s.amount_lifetime + coalesce(sum(o.amount) filter (where o.currency = t.currency), 0) as amount_lifetime,
+        s.order_count + count(o.id)::int as order_count,
+        greatest(s.last_deal_on, max((o.ordered_at at time zone 'Asia/Shanghai')::date)) as last_deal_on
+      from sides s
+      join tenants t on t.id = ${tenantId}
+      left join orders o on o.tenant_id = ${tenantId} and o.customer_id = s.id and o.status = 'completed'
+        and (s.as_of is null or o.ordered_at >= ${midnight(sql`s.as_of + 1`)}) and o.ordered_at < ${until}
+      group by s.id, s.import_run_id, s.amount_12m, s.amount_lifetime, s.order_count, s.last_deal_on, s.as_of
+    )
+    insert into customer_opening_balances (tenant_id, customer_id, as_of, amount_12m, amount_lifetime, order_count,
+      last_deal_on, import_run_id, created_by)
+    select ${tenantId}, ${survivorId}, ${asOf}::date, sum(amount_12m), sum(amount_lifetime), sum(order_count)::int,
+      max(last_deal_on),
+      (select import_run_id from brought where import_run_id is not null order by id = ${survivorId} desc limit 1),
+      ${scope.userId}::uuid
+    from brought
+    on conflict (tenant_id, customer_id) do update set as_of = excluded.as_of, amount_12m = excluded.amount_12m,
+      amount_lifetime = excluded.amount_lifetime, order_count = excluded.order_count,
+      last_deal_on = excluded.last_deal_on, import_run_id = excluded.import_run_id,
+      created_by = excluded.created_by, updated_at = now()`.execute(trx);
+  await sql`delete from customer_opening_balances where tenant_id = ${tenantId} and customer_id = ${mergedId}`.execute(
+    trx,
+  );
+}
+
+/** Puts the two customers' opening balances back as they were before a merge (none where there was none). */
+export async function restoreOpeningBalances(
+  scope: Scope,
+  before: Record<string, OpeningBalanceRow | null>,
+): Promise<void> {
+  const { trx, tenantId } = scope;
+  const ids = Object.keys(before);
+  await sql`delete from customer_opening_balances where tenant_id = ${tenantId} and customer_id = any(${ids}::uuid[])`.execute(
+    trx,
+  );
+  for (const [customerId, row] of Object.entries(before)) {
+    if (!row) continue;
+    await trx
+      .insertInto('customer_opening_balances')
+      .values({ tenant_id: tenantId, customer_id: customerId, ...row })
+      .execute();
+  }
 }
 
 /** A customer's stored sensitive value put back as it was (its own ciphertext, bound to its id). */

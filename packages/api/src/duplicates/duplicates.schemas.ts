@@ -111,6 +111,7 @@ export const MERGE_FIELDS = {
   industry: 'industry',
   birthday: 'birthday',
   foundedOn: 'founded_on',
+  anniversaryOn: 'anniversary_on',
   addresses: 'addresses',
   explicitNeeds: 'explicit_needs',
   implicitNeeds: 'implicit_needs',

@@ -18,6 +18,7 @@ import { getCipher, writeSecrets } from '../sensitive/sensitive.service';
 import { touchTiers } from '../tiering/tiering.service';
 import {
   type BriefRow,
+  combineOpeningBalances,
   countPairs,
   type DuplicateScan,
   deleteSecret,
@@ -36,8 +37,10 @@ import {
   markScanRunning,
   moveChildren,
   moveChildrenBack,
+  type OpeningBalanceRow,
   reopenPair,
   restoreMerged,
+  restoreOpeningBalances,
   restoreSecret,
   restoreSurvivor,
   type SecretRow,
@@ -45,6 +48,7 @@ import {
   selectMatches,
   selectMergeForUpdate,
   selectMerges,
+  selectOpeningBalances,
   selectPairs,
   selectSecrets,
   takeIntoSurvivor,
@@ -325,12 +329,14 @@ function blank(value: unknown): boolean {
 }
 
 /**
- * Merges `mergedId` into `survivorId`, all or nothing: orders, interactions and contacts
- * move to the survivor; tags are united; profile fields, custom values and sensitive
+ * Merges `mergedId` into `survivorId`, all or nothing: orders, interactions, contacts and
+ * notes move to the survivor; tags are united; profile fields, custom values and sensitive
  * values take the chosen side (by default the survivor's, or the merged customer's where
- * the survivor has none); the merged customer stays as an archived tombstone pointing at
- * the survivor, whose timeline shows both histories. Everything moved and every value
- * replaced is recorded in `customer_merges`, so `unmergeCustomers` puts it back.
+ * the survivor has none); the first cooperation date is the earlier of the two; the opening
+ * balances (导入的期初数据) become one (combineOpeningBalances); the merged customer stays as an
+ * archived tombstone pointing at the survivor, whose timeline shows both histories, and the
+ * survivor's facts are derived again. Everything moved and every value replaced is recorded
+ * in `customer_merges`, so `unmergeCustomers` puts it back.
  */
 export async function mergeCustomers(scope: Scope, input: MergeInput): Promise<MergeOutput> {
   const locked = await lockPair(scope, [input.survivorId, input.mergedId]);
@@ -349,6 +355,13 @@ export async function mergeCustomers(scope: Scope, input: MergeInput): Promise<M
     if (choice === 'merged' || (choice === undefined && blank(mine) && !blank(theirs))) {
       if (JSON.stringify(mine) !== JSON.stringify(theirs)) taken.push(column);
     }
+  }
+  // 首次合作时间: the relationship began with whichever customer came first.
+  if (
+    merged.first_cooperation_on &&
+    (!survivor.first_cooperation_on || merged.first_cooperation_on < survivor.first_cooperation_on)
+  ) {
+    taken.push('first_cooperation_on');
   }
   // Custom values: chosen per key, else the survivor's where it has one.
   const customFields: Record<string, unknown> = { ...merged.custom_fields, ...survivor.custom_fields };
@@ -389,6 +402,20 @@ export async function mergeCustomers(scope: Scope, input: MergeInput): Promise<M
   // The tombstone first: it gives up its customer number if the survivor takes it.
   await markMergedInto(scope, merged.id, survivor.id, taken.includes('customer_number'));
   await takeIntoSurvivor(scope, survivor.id, merged.id, taken, customFields);
+  // One opening balance, brought to the later as-of date with the orders in between (before
+  // the orders move, while each side's are still its own).
+  const balances = await selectOpeningBalances(scope, [survivor.id, merged.id]);
+  const balancesBefore: Record<string, OpeningBalanceRow | null> | null =
+    balances.size > 0
+      ? { [survivor.id]: balances.get(survivor.id) ?? null, [merged.id]: balances.get(merged.id) ?? null }
+      : null;
+  if (balancesBefore) {
+    const asOf = [...balances.values()]
+      .map((row) => row.as_of)
+      .sort()
+      .at(-1) as string;
+    await combineOpeningBalances(scope, survivor.id, merged.id, asOf);
+  }
   // Children move; a merged primary contact stays primary only if the survivor has none.
   const moved = await moveChildren(scope, survivor.id, merged.id);
 
@@ -418,7 +445,12 @@ export async function mergeCustomers(scope: Scope, input: MergeInput): Promise<M
     candidateId: input.candidateId ?? null,
     survivorBefore,
     mergedBefore,
-    moved: { ...moved, columns: taken, secretFields: secretsToTake.map((s) => s.field) },
+    moved: {
+      ...moved,
+      columns: taken,
+      secretFields: secretsToTake.map((s) => s.field),
+      openingBalances: balancesBefore,
+    },
   });
 
   const [a, b] = survivor.id < merged.id ? [survivor.id, merged.id] : [merged.id, survivor.id];
@@ -431,6 +463,7 @@ export async function mergeCustomers(scope: Scope, input: MergeInput): Promise<M
     orders: moved.orders.length,
     interactions: moved.interactions.length,
     contacts: moved.contacts.length,
+    notes: moved.notes?.length ?? 0,
   });
 
   await refreshCustomerFacts(scope, [survivor.id, merged.id], 'order');
@@ -457,7 +490,12 @@ export async function unmergeCustomers(scope: Scope, mergeId: string): Promise<M
   if ((await hasLaterMerge(scope, merge)) || locked.get(merge.survivor_id)?.merged_into)
     throw appError('MERGE_UNDO_BLOCKED');
 
-  const moved = merge.moved as MovedChildren & { columns: string[]; secretFields: string[] };
+  const moved = merge.moved as MovedChildren & {
+    columns: string[];
+    secretFields: string[];
+    /** Both customers' opening balances before the merge; absent when neither had one. */
+    openingBalances?: Record<string, OpeningBalanceRow | null> | null;
+  };
   const before = merge.survivor_before as Record<string, unknown> & {
     secrets: Record<string, SecretRow | null>;
   };
@@ -469,6 +507,7 @@ export async function unmergeCustomers(scope: Scope, mergeId: string): Promise<M
   await restoreSurvivor(scope, s, [...moved.columns, 'tag_ids', 'custom_fields'], before);
   await restoreMerged(scope, m, mergedBefore);
   await moveChildrenBack(scope, s, m, moved);
+  if (moved.openingBalances) await restoreOpeningBalances(scope, moved.openingBalances);
 
   // Sensitive values the survivor took: its own previous ciphertext back (bound to its id),
   // or none.

@@ -22,6 +22,7 @@ const FIELDS = [
   'industry',
   'birthday',
   'foundedOn',
+  'anniversaryOn',
   'addresses',
   'explicitNeeds',
   'implicitNeeds',
