@@ -81,9 +81,9 @@ describe('free tags', () => {
 describe('custom fields', () => {
   it('validate values on write by type, are required when defined so, and filter and sort like built-in fields', async () => {
     await ok(admin, 'customFields.create', {
-      key: 'credit_code',
-      labelZh: '统一社会信用代码',
-      labelEn: 'Unified social credit code',
+      key: 'licence_no',
+      labelZh: '营业执照号',
+      labelEn: 'Business licence number',
       type: 'text',
     });
     await ok(admin, 'customFields.create', {
@@ -169,7 +169,7 @@ describe('custom fields', () => {
       },
       {
         name: '字段客户三',
-        values: { employees: '1200', grade: 'a', credit_code: '91310000MA1FL1234X', signed_on: '2026-01-15' },
+        values: { employees: '1200', grade: 'a', licence_no: '91310000MA1FL1234X', signed_on: '2026-01-15' },
       },
       { name: '字段客户四', values: {} },
     ];
@@ -210,10 +210,10 @@ describe('custom fields', () => {
     });
     const message = (await english.call('customers.update', { id: four, customFields: { employees: 'x' } }))
       .error?.message;
-    expect(message).toBe('"Employees": enter a number');
+    expect(message).toBe('Employees must be a number');
     const chinese = (await admin.call('customers.update', { id: four, customFields: { employees: 'x' } }))
       .error?.message;
-    expect(chinese).toBe('「员工人数」须为数字');
+    expect(chinese).toBe('员工人数须为数字');
 
     // Clearing one value keeps the others.
     await ok(admin, 'customers.update', { id: two, customFields: { vip: null } });
@@ -231,7 +231,7 @@ describe('custom fields', () => {
       ]),
     ).toEqual([one]);
     expect(await filter([{ key: 'channels', op: 'hasAll', value: ['online', 'store'] }])).toEqual([two]);
-    expect(await filter([{ key: 'credit_code', op: 'contains', value: 'ma1fl' }])).toEqual([three]);
+    expect(await filter([{ key: 'licence_no', op: 'contains', value: 'ma1fl' }])).toEqual([three]);
     expect(await filter([{ key: 'vip', op: 'eq', value: true }])).toEqual([one]);
     expect(await filter([{ key: 'signed_on', op: 'gte', value: '2025-06-01' }])).toEqual([three]);
     expect(await filter([{ key: 'grade', op: 'empty' }])).toEqual([four]);

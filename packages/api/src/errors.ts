@@ -221,8 +221,33 @@ export const ERRORS = {
   },
   CUSTOM_FIELD_INVALID: {
     trpc: 'BAD_REQUEST',
-    'zh-CN': '「{label}」{expectedZh}',
-    en: '"{labelEn}": {expectedEn}',
+    'zh-CN': '{label}{expectedZh}',
+    en: '{labelEn} {expectedEn}',
+  },
+  CUSTOM_FIELD_OUT_OF_BOUNDS: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '{label}{ruleZh}',
+    en: '{labelEn} {ruleEn}',
+  },
+  CUSTOM_FIELD_BOUNDS_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '取值范围设置有误：{problemZh}',
+    en: 'The bounds are not valid: {problemEn}',
+  },
+  CUSTOM_FIELD_SHADOWS_CORE: {
+    trpc: 'CONFLICT',
+    'zh-CN': '「{label}」已是系统字段，请直接使用系统字段，不要再建自定义字段',
+    en: '"{labelEn}" is already a core field; use it instead of a custom field',
+  },
+  PRIMARY_CONTACT_COMPANY_ONLY: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '只有企业客户可以同时添加首要联系人',
+    en: 'Only a company customer can be created with a primary contact',
+  },
+  COMPANY_PERSONAL_FIELDS: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '企业客户不能填写身份证号或银行卡号（个人字段）',
+    en: 'A company customer cannot have a national ID or bank card number (fields of individuals)',
   },
   CUSTOM_FIELD_OPTIONS_REQUIRED: {
     trpc: 'BAD_REQUEST',

@@ -1,5 +1,6 @@
 export * from './contracts/enums';
 export * from './contracts/inputs';
+export * from './custom-fields';
 export { formatPhone, normalizeChinesePhone, normalizePhone } from './customers/phone';
 export * from './dedup';
 export * from './identity';

@@ -46,17 +46,84 @@ export type CheckDigit = (typeof CHECK_DIGITS)[number];
 
 export type Option = { value: string; labels: Labels };
 
+/**
+ * The bounds of a custom field's values. The server enforces them on every path (the form,
+ * the API, imports), the form shows them and checks them while the user types. Every rule
+ * is optional; a field without `validation` takes any value of its type.
+ */
 export type CustomFieldValidation = {
   /** 统一社会信用代码 (GB 32100), 居民身份证号 (GB 11643) or a Luhn-checked number (bank cards). */
   checkDigit?: CheckDigit;
-  /** A regular expression the whole value must match (text fields). */
+  /** A regular expression the whole value must match (text fields), e.g. `^[A-Z]{2}[0-9]{6}$`. */
   pattern?: string;
+  /**
+   * What the user is told when the value does not match `pattern`, shown after the field's
+   * name: `{ 'zh-CN': '须为 2 位大写字母加 6 位数字', en: 'must be two capital letters and six digits' }`.
+   * Without it the message says only that the format is wrong.
+   */
+  patternMessage?: Labels;
+  /** Length of text fields, in characters (at most 1000). */
   minLength?: number;
   maxLength?: number;
-  /** Bounds of number and money fields. */
+  /** Bounds of number and money fields, inclusive. */
   min?: number;
   max?: number;
+  /** Whole numbers only (number fields): head counts, years, scores. */
+  integer?: boolean;
+  /**
+   * A star rating (number fields): a whole number from `min` (default 1) to `max` (default 5,
+   * at most 10), entered as stars. Tier models read it as `rating:<key>`.
+   */
+  rating?: boolean;
 };
+
+/** A customer's kind: a person (个人) or a company (企业). */
+export const CUSTOMER_KIND_VALUES = ['person', 'company'] as const;
+export type CustomerKindValue = (typeof CUSTOMER_KIND_VALUES)[number];
+
+/**
+ * The core's own customer fields. A plugin's custom field may not repeat one of them — by
+ * key (after the plugin's prefix: `b2b_credit_code` repeats `credit_code`) or by label in
+ * either language — or the form, the profile, imports and exports would offer it twice.
+ */
+export const CORE_CUSTOMER_FIELDS: readonly { key: string; labels: Labels }[] = [
+  { key: 'name', labels: { 'zh-CN': '客户名称', en: 'Customer name' } },
+  { key: 'phone', labels: { 'zh-CN': '电话', en: 'Phone' } },
+  { key: 'email', labels: { 'zh-CN': '邮箱', en: 'Email' } },
+  { key: 'credit_code', labels: { 'zh-CN': '统一社会信用代码', en: 'Unified social credit code' } },
+  { key: 'national_id', labels: { 'zh-CN': '身份证号', en: 'National ID number' } },
+  { key: 'bank_card', labels: { 'zh-CN': '银行卡号', en: 'Bank card number' } },
+  { key: 'customer_number', labels: { 'zh-CN': '客户编号', en: 'Customer number' } },
+  { key: 'industry', labels: { 'zh-CN': '所属行业', en: 'Industry' } },
+  { key: 'birthday', labels: { 'zh-CN': '生日', en: 'Birthday' } },
+  { key: 'founded_on', labels: { 'zh-CN': '成立日期', en: 'Founded on' } },
+  { key: 'owner', labels: { 'zh-CN': '负责人', en: 'Owner' } },
+  { key: 'tags', labels: { 'zh-CN': '标签', en: 'Tags' } },
+];
+
+/** A label compared the way people read it: no spaces or punctuation, case-insensitive. */
+export function labelKey(label: string): string {
+  return label
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}]/gu, '');
+}
+
+/** The core field a custom field repeats (by key after `prefix`, or by a label), if any. */
+export function coreFieldShadowedBy(
+  field: { key: string; labels: Labels },
+  prefix = '',
+): { key: string; labels: Labels } | undefined {
+  const bare = prefix && field.key.startsWith(prefix) ? field.key.slice(prefix.length) : field.key;
+  const labels = new Set([labelKey(field.labels['zh-CN']), labelKey(field.labels.en)]);
+  return CORE_CUSTOMER_FIELDS.find(
+    (core) =>
+      core.key === bare ||
+      core.key === field.key ||
+      labels.has(labelKey(core.labels['zh-CN'])) ||
+      labels.has(labelKey(core.labels.en)),
+  );
+}
 
 export type CustomFieldDefinition = {
   /** Prefixed by the plugin: `corporate_banking_credit_code`. */
@@ -86,11 +153,15 @@ export const customFieldShape = z.strictObject({
     .object({
       checkDigit: z.enum(CHECK_DIGITS).optional(),
       pattern: z.string().optional(),
-      minLength: z.number().int().min(0).optional(),
-      maxLength: z.number().int().min(1).optional(),
+      patternMessage: labelsShape.optional(),
+      minLength: z.number().int().min(0).max(1000).optional(),
+      maxLength: z.number().int().min(1).max(1000).optional(),
       min: z.number().optional(),
       max: z.number().optional(),
+      integer: z.boolean().optional(),
+      rating: z.boolean().optional(),
     })
+    .strict()
     .optional(),
 });
 

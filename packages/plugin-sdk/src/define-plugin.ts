@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type {
   Cadence,
+  CustomerKindValue,
   CustomFieldDefinition,
   LeadGrade,
   LifecycleThresholds,
@@ -56,6 +57,11 @@ export type PluginSpec<S extends SettingsSchema, P extends string = SettingsPath
   leadGrades?: readonly LeadGrade<P>[];
   surveys?: readonly SurveyDefinition<P>[];
   customFields?: readonly CustomFieldDefinition[];
+  /**
+   * The kind a new customer starts as in the create form: `company` for a profile whose
+   * customers are organisations (B2B, corporate banking), `person` (the default) otherwise.
+   */
+  defaultCustomerKind?: CustomerKindValue;
   cadences?: readonly Cadence<P>[];
   reminders?: readonly Reminder<P>[];
   lifecycle?: LifecycleThresholds<P>;

@@ -14,7 +14,7 @@ export type Labels = { 'zh-CN': string; en: string };
 export const labelsShape = z.strictObject({ 'zh-CN': z.string().optional(), en: z.string().optional() });
 
 /** Property names whose values are texts in both languages. */
-export const LABEL_PROPERTIES = ['labels', 'description', 'help'] as const;
+export const LABEL_PROPERTIES = ['labels', 'description', 'help', 'patternMessage'] as const;
 
 /** What a settings field tells the admin form: `z.number().default(90).meta({ labels, help, unit })`. */
 export type SettingMeta = {

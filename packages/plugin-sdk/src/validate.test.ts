@@ -243,6 +243,143 @@ describe('validatePlugin', () => {
     );
   });
 
+  it('refuses a custom field that repeats a core field, by key or by label', () => {
+    const problems = validatePlugin(
+      broken({
+        customFields: [
+          { key: 'tiny_shop_credit_code', type: 'text', labels: labels('信用代码', 'Credit code') },
+          { key: 'tiny_shop_uscc', type: 'text', labels: labels('统一社会信用代码', 'USCC') },
+          { key: 'tiny_shop_card', type: 'text', labels: labels('卡号', 'Bank card number') },
+          {
+            key: 'tiny_shop_legal_rep_id',
+            type: 'text',
+            labels: labels('法定代表人身份证号', 'Legal rep ID'),
+          },
+        ],
+      }),
+    );
+    expect(problems.filter((p) => p.path.startsWith('customFields')).map((p) => [p.code, p.path])).toEqual([
+      ['PLUGIN_CUSTOM_FIELD_COLLISION', 'customFields.0.key'],
+      ['PLUGIN_CUSTOM_FIELD_COLLISION', 'customFields.1.key'],
+      ['PLUGIN_CUSTOM_FIELD_COLLISION', 'customFields.2.key'],
+    ]);
+    expect(problems[1]?.message['zh-CN']).toBe(
+      '插件「tiny-shop」：自定义字段「tiny_shop_uscc」（统一社会信用代码）与系统字段「统一社会信用代码」重复，请直接使用系统字段',
+    );
+  });
+
+  it('checks the bounds of custom fields', () => {
+    const problems = validatePlugin(
+      broken({
+        customFields: [
+          {
+            key: 'tiny_shop_visits',
+            type: 'number',
+            labels: labels('到店次数', 'Visits'),
+            validation: { integer: true, min: 0 },
+          },
+          {
+            key: 'tiny_shop_stars',
+            type: 'number',
+            labels: labels('满意度', 'Stars'),
+            validation: { rating: true },
+          },
+          {
+            key: 'tiny_shop_bad_range',
+            type: 'money',
+            labels: labels('额度', 'Limit'),
+            validation: { min: 10, max: 1 },
+          },
+          {
+            key: 'tiny_shop_note',
+            type: 'text',
+            labels: labels('备注', 'Note'),
+            validation: { integer: true },
+          },
+          {
+            key: 'tiny_shop_big_rating',
+            type: 'number',
+            labels: labels('评分', 'Score'),
+            validation: { rating: true, max: 100 },
+          },
+          {
+            key: 'tiny_shop_code',
+            type: 'text',
+            labels: labels('编码', 'Code'),
+            validation: { patternMessage: labels('须为数字', 'must be digits') },
+          },
+          {
+            key: 'tiny_shop_ref',
+            type: 'text',
+            labels: labels('编号', 'Ref'),
+            validation: { pattern: '^[0-9]+$', patternMessage: { 'zh-CN': '须为数字' } },
+          },
+          { key: 'tiny_shop_x', type: 'number', labels: labels('某值', 'X'), validation: { minimum: 1 } },
+        ],
+      }),
+    );
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['PLUGIN_ENVELOPE_INVALID', 'customFields.7.validation'],
+    ]);
+    const withoutUnknown = validatePlugin(
+      broken({
+        customFields: [
+          {
+            key: 'tiny_shop_visits',
+            type: 'number',
+            labels: labels('到店次数', 'Visits'),
+            validation: { integer: true, min: 0 },
+          },
+          {
+            key: 'tiny_shop_stars',
+            type: 'number',
+            labels: labels('满意度', 'Stars'),
+            validation: { rating: true },
+          },
+          {
+            key: 'tiny_shop_bad_range',
+            type: 'money',
+            labels: labels('额度', 'Limit'),
+            validation: { min: 10, max: 1 },
+          },
+          {
+            key: 'tiny_shop_note',
+            type: 'text',
+            labels: labels('备注', 'Note'),
+            validation: { integer: true },
+          },
+          {
+            key: 'tiny_shop_big_rating',
+            type: 'number',
+            labels: labels('评分', 'Score'),
+            validation: { rating: true, max: 100 },
+          },
+          {
+            key: 'tiny_shop_code',
+            type: 'text',
+            labels: labels('编码', 'Code'),
+            validation: { patternMessage: labels('须为数字', 'must be digits') },
+          },
+          {
+            key: 'tiny_shop_ref',
+            type: 'text',
+            labels: labels('编号', 'Ref'),
+            validation: { pattern: '^[0-9]+$', patternMessage: { 'zh-CN': '须为数字' } },
+          },
+        ],
+      }),
+    );
+    expect(
+      withoutUnknown.filter((p) => p.path.startsWith('customFields')).map((p) => [p.code, p.path]),
+    ).toEqual([
+      ['PLUGIN_LABEL_MISSING', 'customFields.6.validation.patternMessage.en'],
+      ['PLUGIN_CUSTOM_FIELD_INVALID', 'customFields.2.validation.min'],
+      ['PLUGIN_CUSTOM_FIELD_INVALID', 'customFields.3.validation.integer'],
+      ['PLUGIN_CUSTOM_FIELD_INVALID', 'customFields.4.validation.rating'],
+      ['PLUGIN_CUSTOM_FIELD_INVALID', 'customFields.5.validation.patternMessage'],
+    ]);
+  });
+
   it('checks that the defaults parse and stay the same through JSON', () => {
     const noDefault = validatePlugin(
       broken({

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import {
   type Cadence,
+  CUSTOMER_KIND_VALUES,
   type CustomFieldDefinition,
   cadenceShape,
+  coreFieldShadowedBy,
   customFieldShape,
   KEY_PATTERN,
   type LeadCondition,
@@ -115,6 +117,7 @@ const envelopeShape = z.strictObject({
   leadGrades: z.array(leadGradeShape).optional(),
   surveys: z.array(surveyShape).optional(),
   customFields: z.array(customFieldShape).optional(),
+  defaultCustomerKind: z.enum(CUSTOMER_KIND_VALUES).optional(),
   cadences: z.array(cadenceShape).optional(),
   reminders: z.array(reminderShape).optional(),
   lifecycle: lifecycleShape.optional(),
@@ -364,8 +367,9 @@ function checkUnique(
 // ---------------------------------------------------------------------------------------------
 // Custom fields
 
-const TEXT_ONLY_VALIDATION = ['checkDigit', 'pattern', 'minLength', 'maxLength'] as const;
+const TEXT_ONLY_VALIDATION = ['checkDigit', 'pattern', 'patternMessage', 'minLength', 'maxLength'] as const;
 const NUMBER_ONLY_VALIDATION = ['min', 'max'] as const;
+const WHOLE_NUMBER_VALIDATION = ['integer', 'rating'] as const;
 
 function checkCustomFields(plugin: AnyPlugin, options: ValidateOptions, report: Report): void {
   const core = new Set(options.coreCustomFieldKeys ?? []);
@@ -406,14 +410,60 @@ function checkCustomFields(plugin: AnyPlugin, options: ValidateOptions, report: 
         );
       }
     }
+    for (const rule of WHOLE_NUMBER_VALIDATION) {
+      if (field.validation?.[rule] !== undefined && field.type !== 'number') {
+        invalid(
+          `.validation.${rule}`,
+          `的校验规则 ${rule} 只适用于数字字段`,
+          `: the rule ${rule} applies to number fields only`,
+        );
+      }
+    }
+    const v = field.validation;
+    if (v?.min !== undefined && v.max !== undefined && v.min > v.max) {
+      invalid('.validation.min', '的最小值大于最大值', 'has a minimum above its maximum');
+    }
+    if (v?.minLength !== undefined && v.maxLength !== undefined && v.minLength > v.maxLength) {
+      invalid(
+        '.validation.minLength',
+        '的最短长度大于最长长度',
+        'has a minimum length above its maximum length',
+      );
+    }
+    if (v?.rating) {
+      const min = v.min ?? 1;
+      const max = v.max ?? 5;
+      if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max > 10 || min >= max) {
+        invalid(
+          '.validation.rating',
+          '是评分字段，最小值和最大值须为 0–10 之间的整数且最小值小于最大值',
+          'is a rating: its minimum and maximum must be whole numbers from 0 to 10, the minimum below the maximum',
+        );
+      }
+    }
+    if (v?.patternMessage !== undefined && v.pattern === undefined) {
+      invalid(
+        '.validation.patternMessage',
+        '有格式提示但没有正则表达式',
+        'has a pattern message but no pattern',
+      );
+    }
     if (field.validation?.pattern !== undefined) {
       try {
-        new RegExp(field.validation.pattern);
+        new RegExp(field.validation.pattern, 'u');
       } catch {
         invalid('.validation.pattern', '的正则表达式无效', 'has an invalid pattern');
       }
     }
-    if (core.has(field.key)) {
+    const shadowed = coreFieldShadowedBy(field, keyPrefixOf(plugin.id));
+    if (shadowed) {
+      report(
+        'PLUGIN_CUSTOM_FIELD_COLLISION',
+        `${path}.key`,
+        `自定义字段「${field.key}」（${field.labels['zh-CN']}）与系统字段「${shadowed.labels['zh-CN']}」重复，请直接使用系统字段`,
+        `custom field "${field.key}" (${field.labels.en}) repeats the core field "${shadowed.labels.en}"; use the core field instead`,
+      );
+    } else if (core.has(field.key)) {
       report(
         'PLUGIN_CUSTOM_FIELD_COLLISION',
         `${path}.key`,

@@ -212,16 +212,17 @@ describe('b2b plugin', () => {
     ]);
     expect(resolved.surveys[1]?.questions[0]?.type).toBe('nps');
     const fields = Object.fromEntries(resolved.customFields.map((field) => [field.key, field]));
+    // The credit code is the core field (customers.creditCode), not a second custom one.
     expect(Object.keys(fields)).toEqual([
-      'b2b_credit_code',
       'b2b_employees',
       'b2b_annual_budget',
       'b2b_industry_growth',
       'b2b_willingness',
       'b2b_need_extensibility',
     ]);
-    expect(fields.b2b_credit_code?.validation).toEqual({ checkDigit: 'credit-code' });
-    expect(fields.b2b_willingness?.validation).toEqual({ min: 1, max: 5 });
+    expect(fields.b2b_employees?.validation).toEqual({ integer: true, min: 0, max: 10_000_000 });
+    expect(fields.b2b_willingness?.validation).toEqual({ rating: true, min: 1, max: 5 });
+    expect(b2b.defaultCustomerKind).toBe('company');
     expect(fields.b2b_industry_growth?.options?.map((option) => option.labels['zh-CN'])).toEqual([
       '高',
       '中',

@@ -606,25 +606,19 @@ export default definePlugin({
     dormantDays: { setting: 'lifecycle.dormantDays' },
     loyalOrders: { setting: 'lifecycle.loyalOrders' },
   },
+  defaultCustomerKind: 'company',
   customFields: [
-    {
-      key: 'b2b_credit_code',
-      type: 'text',
-      labels: text('统一社会信用代码', 'Unified social credit code'),
-      help: text('18 位，末位为校验码。', '18 characters; the last is a check character.'),
-      validation: { checkDigit: 'credit-code' },
-    },
     {
       key: 'b2b_employees',
       type: 'number',
       labels: text('员工人数', 'Employees'),
-      validation: { min: 1, max: 10_000_000 },
+      validation: { integer: true, min: 0, max: 10_000_000 },
     },
     {
       key: 'b2b_annual_budget',
       type: 'money',
       labels: text('年度设备预算', 'Annual equipment budget'),
-      validation: { min: 0 },
+      validation: { min: 0, max: 100_000_000_000 },
     },
     {
       key: 'b2b_industry_growth',
@@ -644,7 +638,7 @@ export default definePlugin({
         '1–5 分，由客户经理评定：5 分为主动寻求深度合作。',
         '1–5, rated by the rep: 5 means the customer seeks closer cooperation.',
       ),
-      validation: { min: 1, max: 5 },
+      validation: { rating: true, min: 1, max: 5 },
     },
     {
       key: 'b2b_need_extensibility',
@@ -654,7 +648,7 @@ export default definePlugin({
         '1–5 分，由客户经理评定：5 分为还有多条产品线、多个厂区可拓展。',
         '1–5, rated by the rep: 5 means more product lines or sites to extend to.',
       ),
-      validation: { min: 1, max: 5 },
+      validation: { rating: true, min: 1, max: 5 },
     },
   ],
 });

@@ -108,7 +108,8 @@ describe('corporate-banking plugin', () => {
     const fields = Object.fromEntries(
       resolvePlugin(corporateBanking).customFields.map((field) => [field.key, field]),
     );
-    expect(fields.corporate_banking_credit_code?.validation?.checkDigit).toBe('credit-code');
+    expect(fields.corporate_banking_credit_code).toBeUndefined();
+    expect(corporateBanking.defaultCustomerKind).toBe('company');
     expect(fields.corporate_banking_legal_representative?.labels['zh-CN']).toBe('法定代表人');
     expect(fields.corporate_banking_registered_capital?.type).toBe('money');
     expect(fields.corporate_banking_industry_code?.labels['zh-CN']).toBe('行业代码');
@@ -117,7 +118,11 @@ describe('corporate-banking plugin', () => {
       .map((field) => [field.key, field.type, field.validation]);
     expect(sensitive).toEqual([
       ['corporate_banking_legal_rep_id_number', 'text', { checkDigit: 'national-id' }],
-      ['corporate_banking_basic_account_number', 'text', { pattern: '^[0-9]{8,32}$' }],
+      [
+        'corporate_banking_basic_account_number',
+        'text',
+        expect.objectContaining({ pattern: '^[0-9]{8,32}$' }),
+      ],
     ]);
     const industryCode = new RegExp(fields.corporate_banking_industry_code?.validation?.pattern ?? '$^');
     expect(['C3311', 'F51', 'J6510'].every((code) => industryCode.test(code))).toBe(true);

@@ -389,14 +389,8 @@ export default definePlugin({
     dormantDays: { setting: 'lifecycle.dormantDays' },
     loyalOrders: { setting: 'lifecycle.loyalOrders' },
   },
+  defaultCustomerKind: 'company',
   customFields: [
-    {
-      key: 'corporate_banking_credit_code',
-      type: 'text',
-      labels: text('统一社会信用代码', 'Unified social credit code'),
-      help: text('18 位，末位为校验码。', '18 characters; the last is a check character.'),
-      validation: { checkDigit: 'credit-code' },
-    },
     {
       key: 'corporate_banking_legal_representative',
       type: 'text',
@@ -417,7 +411,13 @@ export default definePlugin({
         '国民经济行业分类（GB/T 4754—2017）：门类字母加 2–4 位数字，如 C3311。',
         'Industrial classification for national economic activities (GB/T 4754-2017): a section letter and 2–4 digits, e.g. C3311.',
       ),
-      validation: { pattern: '^[A-T][0-9]{2,4}$' },
+      validation: {
+        pattern: '^[A-T][0-9]{2,4}$',
+        patternMessage: text(
+          '须为门类字母加 2–4 位数字，如 C3311',
+          'must be a section letter and 2–4 digits, e.g. C3311',
+        ),
+      },
     },
     {
       key: 'corporate_banking_legal_rep_id_number',
@@ -432,7 +432,10 @@ export default definePlugin({
       labels: text('基本户账号', 'Basic account number'),
       help: text('企业基本存款账户的账号。', 'The number of the client’s basic deposit account.'),
       sensitive: true,
-      validation: { pattern: '^[0-9]{8,32}$' },
+      validation: {
+        pattern: '^[0-9]{8,32}$',
+        patternMessage: text('须为 8–32 位数字', 'must be 8–32 digits'),
+      },
     },
     {
       key: DEPOSITS_FIELD,

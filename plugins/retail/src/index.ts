@@ -569,12 +569,16 @@ export default definePlugin({
     dormantDays: { setting: 'rfm.dormantDays' },
     loyalOrders: { setting: 'lifecycle.loyalOrders' },
   },
+  defaultCustomerKind: 'person',
   customFields: [
     {
       key: 'retail_member_card',
       type: 'text',
       labels: text('会员卡号', 'Membership card'),
-      validation: { pattern: '^[A-Za-z0-9-]{4,32}$' },
+      validation: {
+        pattern: '^[A-Za-z0-9-]{4,32}$',
+        patternMessage: text('须为 4–32 位字母、数字或连字符', 'must be 4–32 letters, digits or hyphens'),
+      },
     },
     {
       key: 'retail_member_grade',

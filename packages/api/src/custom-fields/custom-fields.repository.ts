@@ -59,6 +59,7 @@ export type DefinitionValues = {
   required: boolean;
   position: number;
   sensitive: boolean;
+  validation: CustomFieldDefinition['validation'];
 };
 
 /** The new definition, or 'KEY_TAKEN' when the tenant has a field with that key. */
@@ -80,6 +81,7 @@ export async function insertDefinition(
         required: values.required,
         position: values.position,
         sensitive: values.sensitive,
+        validation: JSON.stringify(values.validation),
         source,
       })
       .returningAll()
@@ -128,6 +130,7 @@ export function updateDefinitionRow(
       required: values.required,
       position: values.position,
       sensitive: values.sensitive,
+      validation: JSON.stringify(values.validation),
     })
     .where('tenant_id', '=', scope.tenantId)
     .where('id', '=', id)

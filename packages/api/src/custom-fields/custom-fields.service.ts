@@ -1,4 +1,6 @@
 import type { CustomFieldDefinition } from '@crm/db';
+import { boundsProblem } from '@crm/domain';
+import { coreFieldShadowedBy, jsonEqual } from '@crm/plugin-sdk';
 import { refreshCompleteness } from '../customers/completeness.repository';
 import { appError } from '../errors';
 import type { Scope } from '../scope';
@@ -37,7 +39,36 @@ function toOutput(row: CustomFieldDefinition): CustomFieldOutput {
     source: row.source,
     archived: row.archived_at !== null,
     sensitive: row.sensitive,
+    validation: row.validation ?? {},
   };
+}
+
+/** Bounds that fit the field's type (`boundsProblem`, the rule plugins follow too). */
+function checkBounds(
+  type: CustomFieldDefinition['type'],
+  bounds: CustomFieldDefinition['validation'],
+): CustomFieldDefinition['validation'] {
+  const problem = boundsProblem(type, bounds);
+  if (problem) {
+    throw appError(
+      'CUSTOM_FIELD_BOUNDS_INVALID',
+      { problemZh: problem['zh-CN'], problemEn: problem.en },
+      'validation',
+    );
+  }
+  return bounds;
+}
+
+/** A tenant's field may not repeat a core field (统一社会信用代码, 身份证号 …): it would be offered twice. */
+function refuseCoreShadow(labelZh: string, labelEn: string, key?: string): void {
+  const shadowed = coreFieldShadowedBy({ key: key ?? '', labels: { 'zh-CN': labelZh, en: labelEn } });
+  if (shadowed) {
+    throw appError(
+      'CUSTOM_FIELD_SHADOWS_CORE',
+      { label: shadowed.labels['zh-CN'], labelEn: shadowed.labels.en },
+      key !== undefined && shadowed.key === key ? 'key' : 'labelZh',
+    );
+  }
 }
 
 /** The options a field of this type keeps: choice fields need distinct values, other fields none. */
@@ -72,6 +103,8 @@ export async function createCustomField(
 ): Promise<CustomFieldOutput> {
   if (input.sensitive && input.type !== 'text')
     throw appError('CUSTOM_FIELD_SENSITIVE_TEXT_ONLY', {}, 'sensitive');
+  if (source === 'tenant') refuseCoreShadow(input.labelZh, input.labelEn, input.key);
+  const validation = checkBounds(input.type, input.validation ?? {});
   const row = await insertDefinition(
     scope,
     {
@@ -83,6 +116,7 @@ export async function createCustomField(
       required: input.required,
       position: input.position,
       sensitive: input.sensitive ?? false,
+      validation,
     },
     source,
   );
@@ -121,6 +155,25 @@ export async function updateCustomField(
       }
     }
   }
+  if (current.source === 'tenant' && (input.labelZh !== undefined || input.labelEn !== undefined)) {
+    refuseCoreShadow(input.labelZh ?? current.label_zh, input.labelEn ?? current.label_en);
+  }
+  if (
+    current.source === 'plugin' &&
+    input.validation !== undefined &&
+    !jsonEqual(input.validation, current.validation)
+  ) {
+    // The industry plugin sets its fields' bounds (and restores them at every start).
+    throw appError(
+      'CUSTOM_FIELD_BOUNDS_INVALID',
+      {
+        problemZh: '行业插件的字段由插件设定取值范围',
+        problemEn: 'an industry plugin sets the bounds of its fields',
+      },
+      'validation',
+    );
+  }
+  const validation = checkBounds(type, input.validation ?? (type === current.type ? current.validation : {}));
   const row = await updateDefinitionRow(scope, input.id, {
     labelZh: input.labelZh ?? current.label_zh,
     labelEn: input.labelEn ?? current.label_en,
@@ -129,6 +182,7 @@ export async function updateCustomField(
     required: input.required ?? current.required,
     position: input.position ?? current.position,
     sensitive,
+    validation,
   });
   return toOutput(row);
 }

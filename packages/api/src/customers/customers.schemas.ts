@@ -60,6 +60,21 @@ export const customerFields = {
   customFields: z.record(z.string().regex(KEY_PATTERN), z.unknown()).optional(),
 };
 
+/**
+ * A company's primary contact (首要联系人), created with the company in the same transaction:
+ * both or neither.
+ */
+export const primaryContactInput = z.strictObject({
+  name: userText({ required: true, max: 100 }),
+  title: optionalText(100),
+  phone: optionalText(40),
+  email: z
+    .union([z.literal(''), z.email().max(254)])
+    .transform((value) => (value === '' ? null : value.toLowerCase()))
+    .nullish(),
+});
+export type PrimaryContactInput = z.infer<typeof primaryContactInput>;
+
 export const createCustomerInput = z.strictObject({
   ...customerFields,
   /**
@@ -68,6 +83,8 @@ export const createCustomerInput = z.strictObject({
    * audit log and timeline.
    */
   force: z.strictObject({ reason: userText({ required: true, max: 500 }) }).optional(),
+  /** Companies only: the primary contact person, written with the customer or not at all. */
+  primaryContact: primaryContactInput.optional(),
 });
 export type CreateCustomerInput = z.infer<typeof createCustomerInput>;
 

@@ -1,11 +1,11 @@
 import type { Database, Transaction } from '@crm/db';
 import { normalizeChinesePhone, normalizeCreditCode } from '@crm/domain';
-import { listContacts } from '../contacts/contacts.service';
+import { createContact, listContacts } from '../contacts/contacts.service';
 import { listDefinitions } from '../custom-fields/custom-fields.service';
 import { validateCustomValues } from '../custom-fields/values';
 import { findSameCustomer } from '../duplicates/duplicates.service';
 import { recordCandidatesFor } from '../duplicates/pairs';
-import { appError } from '../errors';
+import { AppError, appError } from '../errors';
 import { listInteractions } from '../interactions/interactions.service';
 import { listOrders } from '../orders/orders.service';
 import type { MemberScope, Scope } from '../scope';
@@ -36,6 +36,7 @@ import type {
   CreateCustomerInput,
   CustomerTimelineInput,
   ListCustomersInput,
+  PrimaryContactInput,
   UpdateCustomerInput,
 } from './customers.schemas';
 
@@ -141,7 +142,50 @@ async function refuseExactDuplicate(scope: TenantScope, input: CreateCustomerInp
   });
 }
 
+/**
+ * 身份证号 and 银行卡号 belong to individuals: a company customer may not carry them (the form
+ * hides them; the API and imports refuse them with the same error). `onFile` names the
+ * personal values a customer already has, for a person turned into a company.
+ */
+function refusePersonalFieldsOfCompany(
+  kind: CreateCustomerInput['kind'],
+  input: Pick<CreateCustomerInput, 'nationalId' | 'bankCard'>,
+  onFile: { nationalId: boolean; bankCard: boolean } = { nationalId: false, bankCard: false },
+): void {
+  if (kind !== 'company') return;
+  for (const field of ['nationalId', 'bankCard'] as const) {
+    const given = input[field];
+    const kept = onFile[field] && given !== null;
+    if ((typeof given === 'string' && given.trim() !== '') || kept) {
+      throw appError('COMPANY_PERSONAL_FIELDS', {}, field);
+    }
+  }
+}
+
+/** The company's primary contact, in the create's transaction; its errors name the form's fields. */
+async function addPrimaryContact(scope: TenantScope, customerId: string, contact: PrimaryContactInput) {
+  try {
+    await createContact(scope, {
+      customerId,
+      name: contact.name,
+      title: contact.title ?? null,
+      phones: contact.phone ? [contact.phone] : [],
+      emails: contact.email ? [contact.email] : [],
+      isPrimary: true,
+    });
+  } catch (error) {
+    if (error instanceof AppError && error.field?.startsWith('phones.')) {
+      throw appError(error.code, error.params, 'primaryContact.phone');
+    }
+    throw error;
+  }
+}
+
 export async function createCustomer(scope: TenantScope, input: CreateCustomerInput) {
+  refusePersonalFieldsOfCompany(input.kind, input);
+  if (input.primaryContact && input.kind !== 'company') {
+    throw appError('PRIMARY_CONTACT_COMPANY_ONLY', {}, 'primaryContact');
+  }
   const same = await refuseExactDuplicate(scope, input);
   const { changes: secrets, custom } = await splitSensitive(scope, input, 'create');
   const stored = Object.fromEntries(Object.entries(custom).filter(([, value]) => value !== null));
@@ -164,6 +208,8 @@ export async function createCustomer(scope: TenantScope, input: CreateCustomerIn
       existingName: same.visible ? same.name : null,
       by: same.by,
     });
+  // One transaction: a contact that cannot be written leaves no customer behind.
+  if (input.primaryContact) await addPrimaryContact(scope, id, input.primaryContact);
   await refreshCompleteness(scope, [id]);
   // Saved despite the form's duplicate warning: the pairs go to the review queue.
   await recordCandidatesFor(scope.trx, scope.tenantId, [id], 'create');
@@ -176,6 +222,12 @@ export async function updateCustomer(scope: TenantScope, input: UpdateCustomerIn
   const current = await getCustomerOrThrow(scope, input.id);
   if (current.mergedInto) throw appError('CUSTOMER_MERGED');
   if (current.archivedAt) throw appError('CUSTOMER_ARCHIVED');
+  // A person becoming a company: their personal values on file must be cleared with it.
+  const becomesCompany = input.kind === 'company' && current.kind !== 'company';
+  refusePersonalFieldsOfCompany(input.kind ?? current.kind, input, {
+    nationalId: becomesCompany && Boolean(current.sensitive.national_id),
+    bankCard: becomesCompany && Boolean(current.sensitive.bank_card),
+  });
   const { id, ...fields } = input;
   const columns = toColumns(fields);
   if (fields.ownerUserId !== undefined && access.scope === 'own' && fields.ownerUserId !== scope.userId) {

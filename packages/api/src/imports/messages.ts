@@ -33,6 +33,10 @@ export const ROW_MESSAGES = {
     en: 'Enter the customer number, credit code, phone or customer name',
   },
   CUSTOMER_NOT_FOUND: { 'zh-CN': '找不到此客户', en: 'No such customer' },
+  COMPANY_PERSONAL_FIELDS: {
+    'zh-CN': '企业客户不能填写身份证号或银行卡号（个人字段）',
+    en: 'A company customer cannot have a national ID or bank card number (fields of individuals)',
+  },
   CUSTOMER_NOT_VISIBLE: {
     'zh-CN': '与一位不在你权限范围内的已有客户重复，无法更新或跳过，请联系管理员导入',
     en: 'Matches an existing customer outside your access; ask an administrator to import it',

@@ -1,5 +1,7 @@
 import type { CustomFieldValue } from '@crm/db';
 import * as values from '@crm/domain';
+import { checkCustomFieldValue } from '@crm/domain';
+import { rulesOf } from '../custom-fields/values';
 import { formatImportMessage, type ImportValueReason } from './read/messages';
 import type { EnumOption, Target } from './targets';
 
@@ -97,9 +99,31 @@ export function parseCell(target: Target, raw: string, members: Members): CellRe
   }
 }
 
+/**
+ * A custom field's cell: read as its type (amounts like 1.28万, dates like 2024年3月5日, options
+ * by label), then checked by the one value rule of custom fields (`checkCustomFieldValue`, as
+ * on create and update): bounds, whole numbers, ratings, length, pattern, check digits. A
+ * refused value names the field and the bound in words ("员工人数不能小于 0").
+ */
 function parseCustom(target: Target, raw: string): CellResult {
   const definition = target.definition;
   if (!definition) return { ok: true, value: null };
+  const read = readCustom(target, definition, raw);
+  if (!read.ok || read.value === null) return read;
+  const checked = checkCustomFieldValue(rulesOf(definition), read.value);
+  if (checked.ok) return { ok: true, value: checked.value };
+  return {
+    ok: false,
+    code:
+      checked.problem === 'TYPE' || checked.problem === 'OPTION'
+        ? 'CUSTOM_FIELD_INVALID'
+        : 'CUSTOM_FIELD_OUT_OF_BOUNDS',
+    zh: checked.message['zh-CN'],
+    en: checked.message.en,
+  };
+}
+
+function readCustom(target: Target, definition: NonNullable<Target['definition']>, raw: string): CellResult {
   const options: EnumOption[] = definition.options.map((item) => ({
     value: item.value,
     zh: item.labelZh,
@@ -112,7 +136,7 @@ function parseCustom(target: Target, raw: string): CellResult {
     case 'number':
       return from(target, values.parseDecimal(raw, { allowNegative: true, maxDecimals: 6 }));
     case 'money':
-      return from(target, values.parseAmount(raw));
+      return from(target, values.parseAmount(raw, { allowNegative: true }));
     case 'date':
       return from(target, values.parseDate(raw));
     case 'boolean':

@@ -131,5 +131,11 @@ export const customerTierOutput = z.object({
 
 /** The profiles a new organisation may choose, in the server's configured order. */
 export const profileChoicesOutput = z.array(
-  z.object({ id: z.string(), labels, description: labels.nullable() }),
+  z.object({
+    id: z.string(),
+    labels,
+    description: labels.nullable(),
+    /** The kind a new customer starts as in the create form (the plugin's `defaultCustomerKind`). */
+    defaultCustomerKind: z.enum(['person', 'company']),
+  }),
 );

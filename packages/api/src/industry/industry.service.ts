@@ -274,5 +274,6 @@ export function listProfileChoices(registry: PluginRegistry): z.infer<typeof pro
     description: plugin.description
       ? { 'zh-CN': plugin.description['zh-CN'], en: plugin.description.en }
       : null,
+    defaultCustomerKind: plugin.defaultCustomerKind ?? 'person',
   }));
 }

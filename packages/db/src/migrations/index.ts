@@ -16,6 +16,7 @@ import * as identityPhones from './2026-12-07-0201-identity-phones';
 import * as createAnyway from './2026-12-07-0202-create-anyway';
 import * as importTargets from './2026-12-07-0301-import-targets';
 import * as incrementalTiers from './2026-12-07-0401-incremental-tiers';
+import * as customFieldBounds from './2026-12-07-0501-custom-field-bounds';
 import * as lifecycleOnePlace from './2026-12-07-0801-lifecycle-one-place';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07-0202-create-anyway': createAnyway,
   '2026-12-07-0301-import-targets': importTargets,
   '2026-12-07-0401-incremental-tiers': incrementalTiers,
+  '2026-12-07-0501-custom-field-bounds': customFieldBounds,
   '2026-12-07-0801-lifecycle-one-place': lifecycleOnePlace,
 };
 

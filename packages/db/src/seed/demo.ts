@@ -51,6 +51,8 @@ type DemoTenant = {
    * declare is not filled, and sensitive fields never are (they are stored encrypted).
    */
   fills: Record<string, DemoFill>;
+  /** 统一社会信用代码 (the core field) of a drawn customer, drawn before its custom fields. */
+  creditCode?: DemoFill;
   needs: { explicit: string[]; painPoints: string[]; plans: string[] };
 };
 
@@ -71,6 +73,7 @@ export type DemoPluginField = {
   options?: readonly { value: string; labels: Texts }[];
   required?: boolean;
   sensitive?: boolean;
+  validation?: object;
 };
 /** An industry plugin as the demo seed needs it: its id (= tenants.industry) and custom fields. */
 export type DemoPlugin = { id: string; customFields?: readonly DemoPluginField[] };
@@ -287,8 +290,8 @@ const TENANTS: DemoTenant[] = [
     seasons: [0.8, 0.5, 1.0, 1.0, 1.0, 1.2, 0.9, 0.8, 1.1, 1.0, 1.3, 1.6],
     contactTitles: ['总经理', '采购经理', '设备部经理', '技术负责人', '财务总监', '生产厂长'],
     tags: ['二期扩产', '国产替代意向', '年度框架客户'],
+    creditCode: ({ kind }) => (kind === 'company' && faker.number.float() < 0.8 ? creditCode() : null),
     fills: {
-      b2b_credit_code: ({ kind }) => (kind === 'company' && faker.number.float() < 0.8 ? creditCode() : null),
       b2b_employees: ({ kind }) =>
         kind === 'company' && faker.number.float() < 0.7
           ? String(faker.number.int({ min: 20, max: 5000 }))
@@ -373,8 +376,8 @@ const TENANTS: DemoTenant[] = [
     seasons: [0.8, 0.6, 1.3, 0.9, 0.9, 1.4, 0.9, 0.9, 1.3, 0.9, 1.0, 1.7],
     contactTitles: ['财务总监', '财务经理', '出纳', '总经理', '董事会秘书'],
     tags: ['授信到期', '跨境结算需求', '集团客户'],
+    creditCode: () => (faker.number.float() < 0.9 ? creditCode() : null),
     fills: {
-      corporate_banking_credit_code: () => (faker.number.float() < 0.9 ? creditCode() : null),
       corporate_banking_legal_representative: () => (faker.number.float() < 0.85 ? personName() : null),
       corporate_banking_registered_capital: () =>
         faker.number.float() < 0.8 ? String(faker.number.int({ min: 10, max: 5000 }) * 100_000) : null,
@@ -892,6 +895,7 @@ export async function seedDemoData(
               ),
               required: field.required ?? false,
               sensitive: field.sensitive ?? false,
+              validation: JSON.stringify(field.validation ?? {}),
               position,
               source: 'plugin' as const,
             })),
@@ -931,6 +935,7 @@ export async function seedDemoData(
         const chance = (share: number) => faker.number.float() < share;
         orderCounts.push(orders);
         const draw: DemoDraw = { kind: isCompany ? 'company' : 'person', orders };
+        const drawnCreditCode = tenant.creditCode?.(draw) ?? null;
         const custom = Object.fromEntries(
           fills.map(({ key, fill }) => [key, fill(draw)] as const).filter(([, value]) => value !== null),
         );
@@ -954,6 +959,7 @@ export async function seedDemoData(
           need_type: chance(0.6) ? faker.helpers.arrayElement(['product', 'service', 'both'] as const) : null,
           tag_ids: chance(0.5) ? faker.helpers.arrayElements(tagIds, { min: 1, max: 2 }) : [],
           custom_fields: JSON.stringify(custom),
+          credit_code: isCompany && typeof drawnCreditCode === 'string' ? drawnCreditCode : null,
           name: isCompany ? companyName(place, tenant.trades) : personName(),
           kind: isCompany ? 'company' : 'person',
           phone:

@@ -1,5 +1,5 @@
 import type { TagColor } from '@crm/domain';
-import type { CustomFieldType } from '@crm/plugin-sdk';
+import type { CustomFieldType, CustomFieldValidation } from '@crm/plugin-sdk';
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
 export { TAG_COLORS, type TagColor } from '@crm/domain';
@@ -30,6 +30,8 @@ export type CustomFieldDefinitionsTable = {
   required: ColumnType<boolean, boolean | undefined, boolean>;
   /** Stored encrypted in customer_secrets, shown masked (text fields only). */
   sensitive: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The bounds of its values (min / max, integer, rating, length, pattern, check digit). */
+  validation: ColumnType<CustomFieldValidation, string | undefined, string>;
   position: ColumnType<number, number | undefined, number>;
   source: ColumnType<'tenant' | 'plugin', 'tenant' | 'plugin' | undefined, never>;
   archived_at: Date | null;

@@ -241,6 +241,15 @@ export async function validateCustomers(trx: Transaction<Database>, tenantId: st
     where v.row_number = s.row_number and s.matched_id is null
       and not exists (select 1 from import_matches m where m.row_number = s.row_number)`.execute(trx);
   await validateCustomerTargets(trx);
+  // 身份证号 / 银行卡号 belong to individuals: a company's row carrying them is refused, as
+  // customers.create refuses it (COMPANY_PERSONAL_FIELDS).
+  await sql`
+    insert into import_stage_errors (row_number, seq, column_name, value, reason, message_zh, message_en)
+    select s.row_number, 1002, '', null, 'COMPANY_PERSONAL_FIELDS',
+      ${ROW_MESSAGES.COMPANY_PERSONAL_FIELDS['zh-CN']}, ${ROW_MESSAGES.COMPANY_PERSONAL_FIELDS.en}
+    from import_stage s
+    left join customers c on c.tenant_id = ${tenantId} and c.id = s.matched_id
+    where s.secrets is not null and coalesce(s.kind, c.kind, 'company') = 'company'`.execute(trx);
 }
 
 export async function writeCustomers(

@@ -148,9 +148,9 @@ export default definePlugin({
 
   customFields: [
     {
-      key: 'insurance_national_id',
+      key: 'insurance_insured_id',
       type: 'text',
-      labels: text('投保人身份证号', 'Policyholder ID number'),
+      labels: text('被保险人身份证号', 'Insured person’s ID number'),
       sensitive: true,
       validation: { checkDigit: 'national-id' },
     },

@@ -1,0 +1,15 @@
+export {
+  type BoundLabels,
+  boundsProblem,
+  CUSTOM_TEXT_MAX,
+  type CustomFieldBounds,
+  type CustomFieldKind,
+  type CustomFieldRules,
+  type CustomFieldStoredValue,
+  type CustomValueProblem,
+  type CustomValueResult,
+  checkCustomFieldValue,
+  describeBounds,
+  isEmptyCustomValue,
+  numberBounds,
+} from './bounds';
