@@ -301,6 +301,15 @@ describe('merge and undo', () => {
       });
       expect(field.error, JSON.stringify(field.error)).toBeNull();
     }
+    // A company's sensitive value (身份证号 is an individual's field, refused for companies).
+    const legalRep = await admin.call('customFields.create', {
+      key: 'legal_rep_id',
+      labelZh: '法定代表人证件号',
+      labelEn: 'Legal representative ID',
+      type: 'text',
+      sensitive: true,
+    });
+    expect(legalRep.error, JSON.stringify(legalRep.error)).toBeNull();
     const survivor = await create(admin, {
       name: '深圳前海星辰贸易有限公司',
       phone: '0755-8888 8888',
@@ -314,8 +323,7 @@ describe('merge and undo', () => {
       email: 'hello@xingchen.cn',
       industry: '进出口',
       tagIds: [tag2],
-      nationalId: ' 4403 0419 8803 1512 33 ',
-      customFields: { grade: 'B', region: '深圳', source: '展会' },
+      customFields: { grade: 'B', region: '深圳', source: '展会', legal_rep_id: '440304198803151233' },
     });
     const order1 = (
       await admin.call('orders.create', {
@@ -364,7 +372,7 @@ describe('merge and undo', () => {
     expect(new Set(profile.customer.tagIds)).toEqual(new Set([tag1, tag2]));
     // Custom values key by key: the survivor's by default, the chosen one, the missing one filled.
     expect(profile.customer.customFields).toEqual({ grade: 'A', region: '深圳', source: '展会' });
-    expect(profile.customer.sensitive.national_id).toBeDefined();
+    expect(profile.customer.sensitive['custom:legal_rep_id']).toBeDefined();
     expect(profile.contacts.map((c: { id: string }) => c.id)).toContain(contact);
     expect(profile.interactions).toHaveLength(1);
     const kinds = profile.timeline.items.map((item: { kind: string }) => item.kind);
@@ -380,7 +388,7 @@ describe('merge and undo', () => {
     ).toBe(true);
     const revealed = await admin.call('customers.revealSensitive', {
       customerId: survivor,
-      field: 'national_id',
+      field: 'custom:legal_rep_id',
     });
     expect(revealed.data?.value).toBe('440304198803151233');
 
@@ -409,7 +417,7 @@ describe('merge and undo', () => {
     const back = (await admin.call('customers.profile', { id: survivor })).data;
     expect(back.customer).toMatchObject({ industry: '贸易', email: null, orderCount: 1, tagIds: [tag1] });
     expect(back.customer.customFields).toEqual({ grade: 'A', region: '华南' });
-    expect(back.customer.sensitive.national_id).toBeUndefined();
+    expect(back.customer.sensitive['custom:legal_rep_id']).toBeUndefined();
     expect(back.contacts).toHaveLength(0);
     const restored = (await admin.call('customers.profile', { id: merged })).data;
     expect(restored.customer).toMatchObject({
@@ -421,7 +429,7 @@ describe('merge and undo', () => {
     expect(restored.orders.items.map((o: { id: string }) => o.id)).toEqual([order2]);
     expect(restored.contacts.map((c: { id: string }) => c.id)).toEqual([contact]);
     expect(restored.interactions).toHaveLength(1);
-    expect(restored.customer.sensitive.national_id).toBeDefined();
+    expect(restored.customer.sensitive['custom:legal_rep_id']).toBeDefined();
     expect(await candidate(survivor, merged)).toMatchObject({ status: 'pending' });
     expect((await admin.call('customers.unmerge', { mergeId })).error?.appCode).toBe('MERGE_ALREADY_UNDONE');
   });

@@ -120,7 +120,12 @@ beforeAll(async () => {
     }),
     plus: await make('+1 公司', { ownerUserId: tenant.users.sales_manager.id, industry: '@制造' }),
     comma: await make('甲, "乙" 有限公司', { tagIds: [vipTag], ownerUserId: tenant.users.admin.id }),
-    plain: await make('普通客户', { ownerUserId: tenant.users.admin.id, customFields: { grade: 'b' } }),
+    // A person: 身份证号 and 银行卡号 are individuals' fields.
+    plain: await make('普通客户', {
+      kind: 'person',
+      ownerUserId: tenant.users.admin.id,
+      customFields: { grade: 'b' },
+    }),
   };
   const orderOf = (customerId: string, amount: string, status: string, method: string, day: string) =>
     ok(admin, 'orders.create', {
@@ -218,7 +223,7 @@ describe('customer export (CSV)', () => {
     await runExport(server.database, tenant.tenantId, run.id);
     const rows = csvRows(new Uint8Array(await (await download(english, run.id)).arrayBuffer()));
     expect(rows[0]).toEqual(['Name', 'Type', 'Lifecycle stage']);
-    expect(new Set(rows.slice(1).map((row) => row[1]))).toEqual(new Set(['Company']));
+    expect(new Set(rows.slice(1).map((row) => row[1]))).toEqual(new Set(['Company', 'Person']));
   });
 
   it('applies record access: a sales manager exports only his team’s customers', async () => {
