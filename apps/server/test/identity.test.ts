@@ -216,7 +216,9 @@ describe('create: an exact duplicate is refused unless created anyway with a rea
     expect(refused.error?.message).toContain('已有同一客户「华辰工业科技有限公司」（企业名称相同）');
     expect(JSON.parse(refused.body).error.data.appParams.existingId).toBe(existing.data.id);
     const english = await admin.call('customers.create', again, { 'x-locale': 'en' });
-    expect(english.error?.message).toContain('This customer already exists: “华辰工业科技有限公司” (same company name)');
+    expect(english.error?.message).toContain(
+      'This customer already exists: “华辰工业科技有限公司” (same company name)',
+    );
 
     // The reason is required.
     const blank = await admin.call('customers.create', { ...again, force: { reason: '  ' } });
@@ -269,8 +271,14 @@ describe('create: an exact duplicate is refused unless created anyway with a rea
     expect(byCode.error?.appCode).toBe('CUSTOMER_EXACT_DUPLICATE');
     expect(byCode.error?.message).toContain('统一社会信用代码相同');
 
-    expect((await admin.call('customers.create', { name: '王芳', kind: 'person', phone: '13712345678' })).error).toBeNull();
-    const samePerson = await admin.call('customers.create', { name: '王 芳', kind: 'person', phone: '137 1234 5678' });
+    expect(
+      (await admin.call('customers.create', { name: '王芳', kind: 'person', phone: '13712345678' })).error,
+    ).toBeNull();
+    const samePerson = await admin.call('customers.create', {
+      name: '王 芳',
+      kind: 'person',
+      phone: '137 1234 5678',
+    });
     expect(samePerson.error?.appCode).toBe('CUSTOMER_EXACT_DUPLICATE');
     expect(samePerson.error?.message).toContain('姓名和电话相同');
 
@@ -280,9 +288,9 @@ describe('create: an exact duplicate is refused unless created anyway with a rea
       name: '杭州远景贸易有限公司',
       phone: '+86 571 8755 8212',
     });
-    expect(check.data.matches.map((match: { exact: boolean; reasons: string[] }) => [match.exact, match.reasons])).toEqual([
-      [false, ['phone']],
-    ]);
+    expect(
+      check.data.matches.map((match: { exact: boolean; reasons: string[] }) => [match.exact, match.reasons]),
+    ).toEqual([[false, ['phone']]]);
     const neighbour = await admin.call('customers.create', {
       name: '杭州远景贸易有限公司',
       kind: 'company',
@@ -298,8 +306,13 @@ describe('create: an exact duplicate is refused unless created anyway with a rea
     const other = await seedTenant(server.database, '另一家身份企业');
     const otherAdmin = await signedInClient(server, other.users.admin.id, other.tenantId);
     expect(
-      (await otherAdmin.call('customers.create', { name: '跨租户测试有限公司', kind: 'company', creditCode: '91330100799655058B' }))
-        .error,
+      (
+        await otherAdmin.call('customers.create', {
+          name: '跨租户测试有限公司',
+          kind: 'company',
+          creditCode: '91330100799655058B',
+        })
+      ).error,
     ).toBeNull();
     const mine = await admin.call('customers.create', {
       name: '跨租户测试有限公司',
@@ -308,7 +321,9 @@ describe('create: an exact duplicate is refused unless created anyway with a rea
     });
     expect(mine.error).toBeNull();
     const check = await admin.call('duplicates.check', { kind: 'company', name: '跨租户测试有限公司' });
-    expect(check.data.matches.map((match: { customer: { id: string } }) => match.customer.id)).toEqual([mine.data.id]);
+    expect(check.data.matches.map((match: { customer: { id: string } }) => match.customer.id)).toEqual([
+      mine.data.id,
+    ]);
 
     // A sales rep sees only their own customers: the duplicate is refused without its name or id.
     const rep = await signedInClient(server, tenant.users.sales_rep.id, tenant.tenantId);
@@ -321,9 +336,16 @@ describe('create: an exact duplicate is refused unless created anyway with a rea
 
 describe('phones: one stored form on every path', () => {
   it('stores the form, update and contact phones as E.164 (the import’s are checked above)', async () => {
-    const created = await admin.call('customers.create', { name: '电话客户甲', kind: 'person', phone: '138 1234 0001' });
+    const created = await admin.call('customers.create', {
+      name: '电话客户甲',
+      kind: 'person',
+      phone: '138 1234 0001',
+    });
     expect(created.data.phone).toBe('+8613812340001');
-    const updated = await admin.call('customers.update', { id: created.data.id, phone: '(0571) 8755-8213 转 12' });
+    const updated = await admin.call('customers.update', {
+      id: created.data.id,
+      phone: '(0571) 8755-8213 转 12',
+    });
     expect(updated.data.phone).toBe('+8657187558213;ext=12');
     const contact = await admin.call('contacts.create', {
       customerId: created.data.id,
@@ -333,7 +355,67 @@ describe('phones: one stored form on every path', () => {
     expect(contact.error).toBeNull();
     const contacts = await admin.call('contacts.list', { customerId: created.data.id });
     expect(contacts.data[0].phones).toEqual(['+861012345678', '+14155550100']);
-    const bad = await admin.call('customers.create', { name: '电话客户乙', kind: 'person', phone: '88888888' });
+    const bad = await admin.call('customers.create', {
+      name: '电话客户乙',
+      kind: 'person',
+      phone: '88888888',
+    });
     expect(bad.error?.appCode).toBe('INVALID_PHONE');
+  });
+});
+
+describe('search: a phone by its full number in any form, or by a suffix of 4 digits or more', () => {
+  it('finds customers and contacts by 057187558212, 0571-8755-8212, +86 571 87558212, 87558212 and 8212', async () => {
+    const t = await seedTenant(server.database, '电话搜索企业');
+    const client = await signedInClient(server, t.users.admin.id, t.tenantId);
+    const landline = await client.call('customers.create', {
+      name: '杭州湖畔咖啡有限公司',
+      kind: 'company',
+      phone: '0571-8755 8212',
+    });
+    const mobile = await client.call('customers.create', {
+      name: '张晓梅',
+      kind: 'person',
+      phone: '13812345678',
+    });
+    const viaContact = await client.call('customers.create', { name: '宁波海曙五金店', kind: 'company' });
+    await client.call('contacts.create', {
+      customerId: viaContact.data.id,
+      name: '陈店长',
+      phones: ['021-6123 4567'],
+    });
+    const other = await client.call('customers.create', {
+      name: '温州鹿城眼镜行',
+      kind: 'company',
+      phone: '0577-8888 1234',
+    });
+    for (const created of [landline, mobile, viaContact, other]) expect(created.error).toBeNull();
+
+    const found = async (search: string) => {
+      const result = await client.call('customers.list', { search });
+      expect(result.error, search).toBeNull();
+      return result.data.items.map((item: { name: string }) => item.name).sort();
+    };
+    for (const search of [
+      '057187558212',
+      '0571-8755-8212',
+      '0571 8755 8212',
+      '+86 571 87558212',
+      '+8657187558212',
+      '(0571)87558212',
+      '87558212',
+      '8755-8212',
+      '58212',
+      '8212',
+    ])
+      expect(await found(search), search).toEqual(['杭州湖畔咖啡有限公司']);
+    for (const search of ['13812345678', '138 1234 5678', '+86 138-1234-5678', '5678'])
+      expect(await found(search), search).toEqual(['张晓梅']);
+    for (const search of ['02161234567', '021-6123-4567', '61234567'])
+      expect(await found(search), search).toEqual(['宁波海曙五金店']);
+    // A part of 4 digits finds every number holding it (13812345678 holds 4567 too).
+    expect(await found('4567')).toEqual(['宁波海曙五金店', '张晓梅']);
+    expect(await found('1234')).toEqual(['宁波海曙五金店', '张晓梅', '温州鹿城眼镜行']);
+    expect(await found('9999')).toEqual([]);
   });
 });

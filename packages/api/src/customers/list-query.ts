@@ -1,4 +1,5 @@
 import type { CustomFieldDefinition, Database, Transaction } from '@crm/db';
+import { normalizePhone } from '@crm/domain';
 import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { labelParams } from '../custom-fields/values';
 import { appError } from '../errors';
@@ -189,14 +190,42 @@ export function searchShape(search: string): 'grams' | 'single' | 'text' {
   return 'text';
 }
 
+/** A search that is only a phone number or part of one: digits and the signs people put between them. */
+const PHONE_SHAPED = /^[+＋]?[0-9０-９\s\-－.()（）]+$/;
+
+/**
+ * The phone form of a search, when it looks like a phone number: the digits of the stored
+ * form of a whole number (`057187558212`, `0571-8755-8212`, `+86 571 87558212` → 8657187558212,
+ * what E.164 `+8657187558212` is indexed as), or the digits without their separators (a suffix:
+ * `8755-8212` → 87558212). Null otherwise, or when it is the search itself.
+ */
+export function phoneSearchOf(search: string): string | null {
+  if (!PHONE_SHAPED.test(search)) return null;
+  const stored = normalizePhone(search);
+  const digits = stored
+    ? (stored.split(';')[0] as string).slice(1)
+    : search.normalize('NFKC').replace(/[^0-9]/g, '');
+  return digits.length >= 4 && digits !== search ? digits : null;
+}
+
 function searchCondition(tenantId: string, search: string): RawBuilder<boolean> {
   const shape = searchShape(search);
-  if (shape === 'grams') {
+  // A phone is also looked for in its stored form (see phoneSearchOf); the GIN index serves
+  // both sides of the OR (a BitmapOr).
+  const phone = phoneSearchOf(search);
+  if (shape === 'grams' || phone) {
+    // The search's own grams only when it has some (an empty array would match every row).
+    const grams = (alias: string) => {
+      const column = sql.ref(`${alias}.search_grams`);
+      if (!phone) return sql`${column} @> search_query_grams(${search})`;
+      if (shape !== 'grams') return sql`${column} @> search_query_grams(${phone})`;
+      return sql`(${column} @> search_query_grams(${search}) or ${column} @> search_query_grams(${phone}))`;
+    };
     // A union of ids, not an OR: each side uses its own GIN index.
     return sql<boolean>`customers.id in (
-      select x.id from customers x where x.tenant_id = ${tenantId} and x.search_grams @> search_query_grams(${search})
+      select x.id from customers x where x.tenant_id = ${tenantId} and ${grams('x')}
       union
-      select k.customer_id from contacts k where k.tenant_id = ${tenantId} and k.search_grams @> search_query_grams(${search}))`;
+      select k.customer_id from contacts k where k.tenant_id = ${tenantId} and ${grams('k')})`;
   }
   if (shape === 'single') return sql<boolean>`customers.search_grams @> search_query_grams(${search})`;
   const pattern = `%${escapeLike(search)}%`;
