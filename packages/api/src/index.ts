@@ -1,5 +1,5 @@
 export { type ApiDependencies, type Context, createContext, type Logger, type RequestInfo } from './context';
-export { type CountOutput, countLimits } from './counts';
+export { type CountOutput, countLimits, countRows } from './counts';
 export { refreshCompleteness } from './customers/completeness.repository';
 export { refreshCustomerFacts } from './customers/facts.repository';
 export { runScan } from './duplicates/duplicates.jobs';
