@@ -1,5 +1,6 @@
 import type { CrmDatabase } from '@crm/db';
 import {
+  formatPhone,
   normalizeCompanyNameKey,
   normalizeCreditCode,
   normalizeEmailKey,
@@ -354,6 +355,25 @@ describe('the SQL normalisers agree with the TypeScript ones', () => {
       .filter((row) => row.sql !== row.ts);
     expect(mismatches.slice(0, 10)).toEqual([]);
     expect(values.length).toBeGreaterThan(20);
+  });
+
+  it('crm_format_phone (exports) shows a Chinese stored phone as formatPhone (the screens) does', async () => {
+    const stored = [...new Set(phoneInputs().flatMap((input) => normalizePhone(input) ?? []))].filter(
+      (value) => value.startsWith('+86'),
+    );
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const fromSql = await database.withoutTenant(async (db) => {
+        const { rows } = await sql<{ value: string | null }>`
+          select crm_format_phone(input, ${locale}) as value
+          from unnest(${stored}::text[]) with ordinality as t (input, n) order by n`.execute(db);
+        return rows.map((row) => row.value);
+      });
+      const mismatches = stored
+        .map((input, i) => ({ input, sql: fromSql[i], ts: formatPhone(input, locale) }))
+        .filter((row) => row.sql !== row.ts);
+      expect(mismatches.slice(0, 10)).toEqual([]);
+    }
+    expect(stored.length).toBeGreaterThan(20);
   });
 
   it('crm_company_is_branch', async () => {

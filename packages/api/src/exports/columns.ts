@@ -164,7 +164,12 @@ export function customerColumns(keys: readonly string[], context: CustomerColumn
       kind: 'text',
       expression: sql<string>`customers.completeness::text || '%'`,
     }),
-    phone: () => ({ header: header('phone'), kind: 'text', expression: safe(sql`customers.phone`) }),
+    // As the screens show it (formatPhone's twin): 138 1234 5678, 0571-8755 8212.
+    phone: () => ({
+      header: header('phone'),
+      kind: 'text',
+      expression: safe(sql`crm_format_phone(customers.phone, ${literal(locale)})`),
+    }),
     email: () => ({ header: header('email'), kind: 'text', expression: safe(sql`customers.email`) }),
     industry: () => ({ header: header('industry'), kind: 'text', expression: safe(sql`customers.industry`) }),
     owner: () => ({ header: header('owner'), kind: 'text', expression: safe(sql`owner.name`) }),

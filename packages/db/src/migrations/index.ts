@@ -14,6 +14,7 @@ import * as industryPlugins from './2026-11-22-0012-industry-plugins';
 import * as contactKeysFast from './2026-11-22-0013-contact-keys-fast';
 import * as identityPhones from './2026-12-07-0201-identity-phones';
 import * as createAnyway from './2026-12-07-0202-create-anyway';
+import * as formatPhone from './2026-12-07-0203-format-phone';
 import * as importTargets from './2026-12-07-0301-import-targets';
 import * as incrementalTiers from './2026-12-07-0401-incremental-tiers';
 import * as customFieldBounds from './2026-12-07-0501-custom-field-bounds';
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-22-0013-contact-keys-fast': contactKeysFast,
   '2026-12-07-0201-identity-phones': identityPhones,
   '2026-12-07-0202-create-anyway': createAnyway,
+  '2026-12-07-0203-format-phone': formatPhone,
   '2026-12-07-0301-import-targets': importTargets,
   '2026-12-07-0401-incremental-tiers': incrementalTiers,
   '2026-12-07-0501-custom-field-bounds': customFieldBounds,

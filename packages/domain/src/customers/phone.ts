@@ -79,16 +79,29 @@ export function formatPhone(stored: string | null | undefined, locale: 'zh-CN' |
   if (!/^\+[1-9][0-9]{6,14}$/.test(main)) return stored;
   const number = parsePhoneNumberFromString(main);
   if (!number) return stored;
-  let shown: string;
-  if (number.countryCallingCode === '86') {
-    const national = number.formatNational();
-    // Landlines: the area code joined by a dash, as Chinese business cards write it.
-    shown = national.startsWith('0') ? national.replace(' ', '-') : national;
-  } else {
-    shown = number.formatInternational();
-  }
+  const shown =
+    number.countryCallingCode === '86'
+      ? chineseNational(number.nationalNumber)
+      : number.formatInternational();
   if (!extension) return shown;
   return locale === 'en' ? `${shown} ext. ${extension}` : `${shown} 转 ${extension}`;
+}
+
+/**
+ * A Chinese number as it is written at home (the same rule as `crm_format_phone` in SQL, which
+ * exports use): mobiles 3-4-4, 400/800 numbers 3-3-4, landlines with the trunk 0, the area code
+ * joined by a dash and the local number in two groups (0571-8755 8212, 010-1234 5678,
+ * 0755-123 4567). libphonenumber's small metadata formats some area codes as unknown.
+ */
+function chineseNational(national: string): string {
+  if (/^1[3-9][0-9]{9}$/.test(national))
+    return `${national.slice(0, 3)} ${national.slice(3, 7)} ${national.slice(7)}`;
+  if (/^[48]00[0-9]{7}$/.test(national))
+    return `${national.slice(0, 3)} ${national.slice(3, 6)} ${national.slice(6)}`;
+  const area = /^(10|2[0-9])/.test(national) ? 2 : 3;
+  const local = national.slice(area);
+  const split = local.length - 4;
+  return `0${national.slice(0, area)}-${local.slice(0, split)} ${local.slice(split)}`;
 }
 
 /**
