@@ -64,6 +64,25 @@ function requestInfo(c: Context, options: RestRoutesOptions, headers: Headers): 
   };
 }
 
+async function errorReport(
+  c: Context,
+  request: RequestInfo,
+  headers: Headers,
+  options: RestRoutesOptions,
+  format: 'csv' | 'xlsx',
+): Promise<Response> {
+  const report = await openErrorReport(options.dependencies, request, c.req.param('id') as string, format);
+  if (!report.ok) return json(headers, report.status, { code: report.code, message: report.message });
+  headers.set(
+    'Content-Type',
+    format === 'csv'
+      ? 'text/csv; charset=utf-8'
+      : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  );
+  headers.set('Content-Disposition', contentDisposition(report.fileName));
+  return new Response(report.body, { status: 200, headers });
+}
+
 /** The handlers, one per route of the registry (a route without one does not compile). */
 const HANDLERS: Record<RestRouteId, Handler> = {
   /**
@@ -100,18 +119,12 @@ const HANDLERS: Record<RestRouteId, Handler> = {
     return json(headers, 201, outcome.result);
   },
 
-  /** GET /api/imports/runs/:id/errors.csv — a run's error report. */
-  'imports.errorReport': async (c, request, headers, options) => {
-    const report = await openErrorReport(options.dependencies, request, c.req.param('id') as string);
-    if (!report.ok) return json(headers, report.status, { code: report.code, message: report.message });
-    const name = request.locale === 'en' ? 'import-errors.csv' : '导入错误报告.csv';
-    headers.set('Content-Type', 'text/csv; charset=utf-8');
-    headers.set(
-      'Content-Disposition',
-      `attachment; filename="import-errors.csv"; filename*=UTF-8''${encodeURIComponent(name)}`,
-    );
-    return new Response(report.body, { status: 200, headers });
-  },
+  /** GET /api/imports/runs/:id/errors.csv — the rows not imported, with 行号 and 错误原因 (CSV). */
+  'imports.errorReport': (c, request, headers, options) => errorReport(c, request, headers, options, 'csv'),
+
+  /** GET /api/imports/runs/:id/errors.xlsx — the same as an Excel workbook (every cell text). */
+  'imports.errorWorkbook': (c, request, headers, options) =>
+    errorReport(c, request, headers, options, 'xlsx'),
 
   /**
    * GET /api/imports/template?kind=customers|orders|interactions&format=csv|xlsx&locale=zh-CN|en —

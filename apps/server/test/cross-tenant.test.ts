@@ -62,6 +62,7 @@ const TENANT_TABLES = [
   'import_mappings',
   'import_runs',
   'import_errors',
+  'import_row_outcomes',
   'export_runs',
   'export_file_chunks',
   'tier_history',

@@ -156,7 +156,7 @@ describe('dry run and commit of customers', () => {
     // another company, kept and queued as a duplicate candidate, not an error.
     expect(run.errorRows).toBe(3);
     expect(run.validRows).toBe(3);
-    expect(run.errors[0].message).toBe('客户名称不能为空');
+    expect(run.errors[0].message).toBe('不能为空');
     expect(await customerCount(tenant.tenantId)).toBe(before);
   });
 
@@ -641,11 +641,14 @@ describe('error report, saved mappings, history and isolation', () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(bytes);
     const lines = text.trim().split('\r\n');
-    expect(lines[0]).toBe('行号,列,值,原因');
-    expect(lines[1]).toBe('4,客户名称,,客户名称不能为空');
-    expect(lines).toHaveLength(8);
+    // The file's own columns, then 行号 and 错误原因: one line per row with errors.
+    expect(lines[0]).toBe(
+      '客户名称,客户类型,客户编号,手机,邮箱,负责人,标签,联系人,联系人电话,成立日期,计划采购金额,行号,错误原因',
+    );
+    expect(lines[1]).toBe(',个人,C-0003,13700137000,,,,,,,,4,客户名称：不能为空');
+    expect(lines).toHaveLength(4);
     const english = await (await download(owner.cookie, 'en')).text();
-    expect(english).toContain('Row,Column,Value,Reason');
+    expect(english).toContain('计划采购金额,Row,Error');
     expect((await download(null)).status).toBe(401);
     const outsider = await sessionCookie(server, other.users.owner.id, other.tenantId);
     expect((await download(outsider)).status).toBe(404);

@@ -167,7 +167,7 @@ describe('a control character inside a text file', () => {
       ]),
     ).toEqual([[3, '客户名称', 'CONTROL_CHARACTER']]);
     expect(dry.errors[0].message).toBe(
-      '客户名称：第 2 个字符是看不见的控制字符（值中显示为 [U+0000]），通常来自损坏的导出文件，无法保存。请在原文件中重新输入这个单元格后再导入',
+      '第 2 个字符是看不见的控制字符（值中显示为 [U+0000]），通常来自损坏的导出文件，无法保存。请在原文件中重新输入这个单元格后再导入',
     );
     expect(dry.errors[0].value).toBe('坏[U+0000]客户');
     expect(dry.validRows).toBe(2);

@@ -870,6 +870,13 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     }),
     foreign: (victim) => ({ runId: victim.importRunId, limit: 500 }),
   },
+  'imports.rows': {
+    input: async ({ server, tenant, actor }) => ({
+      runId: await createImportRunIn(server, tenant.tenantId, actor.id),
+      outcome: 'error',
+    }),
+    foreign: (victim) => ({ runId: victim.importRunId, limit: 200 }),
+  },
   'imports.cancel': {
     input: async ({ server, tenant, actor }) => ({
       runId: await createImportRunIn(server, tenant.tenantId, actor.id),

@@ -82,6 +82,17 @@ const REST_CASES: Record<RestRouteId, RestCase> = {
     foreign: () => ({ path: '/api/imports/template?kind=orders&format=csv', init: { method: 'GET' } }),
     ok: 200,
   },
+  'imports.errorWorkbook': {
+    request: async (tenant, actor) => ({
+      path: `/api/imports/runs/${await createImportRunIn(server, tenant.tenantId, actor.id)}/errors.xlsx`,
+      init: { method: 'GET' },
+    }),
+    foreign: (victim) => ({
+      path: `/api/imports/runs/${victim.importRunId}/errors.xlsx`,
+      init: { method: 'GET' },
+    }),
+    ok: 200,
+  },
   'exports.file': {
     request: async (tenant, actor) => ({
       path: `/api/exports/${await doneExportRun(tenant.tenantId, actor.id)}/file`,

@@ -2,7 +2,8 @@ import type { Database, ImportRun, Transaction } from '@crm/db';
 import { sql } from 'kysely';
 import type { Logger } from '../logger';
 import { confineToAccess } from './import-access';
-import { ImportCancelled, type RunHooks } from './plan';
+import { ROW_MESSAGES } from './messages';
+import { ImportCancelled, type Plan, type RunHooks } from './plan';
 import { VALIDATE, WRITE } from './plans';
 import type { StagedFile } from './stage';
 
@@ -27,8 +28,9 @@ async function touchImportedTiers(trx: Transaction<Database>, tenantId: string, 
 
 /**
  * Checks the staged rows set-based (against the tenant's data and across the file), writes
- * every error, and — a commit with no errors only — writes the rows into the tenant's tables;
- * then records the run's outcome. In the run's transaction: all or nothing.
+ * every error and every row's outcome, and — a commit with no errors, or one told to skip
+ * the rows with errors — writes the valid rows into the tenant's tables; then records the
+ * run's totals. In the run's transaction: all or nothing.
  */
 export async function commitRun(
   trx: Transaction<Database>,
@@ -38,13 +40,14 @@ export async function commitRun(
   hooks: RunHooks,
 ): Promise<void> {
   const tenantId = run.tenant_id;
-  const { file, access, cipher, totals, phase, phases } = staged;
+  const { file, access, cipher, plan, totals, phase, phases } = staged;
 
   // Set-based checks against the tenant's data and across the file's rows.
   await sql`create index on import_stage (row_number)`.execute(trx);
   await sql`analyze import_stage`.execute(trx);
   await VALIDATE[run.entity](trx, tenantId);
   if (access.scope !== 'all') await confineToAccess(trx, tenantId, run.entity, access);
+  if (plan.group) await leaveOutGroupsWithErrors(trx, plan.group.column);
   phase('validateMs');
 
   await sql`
@@ -63,13 +66,20 @@ export async function commitRun(
   totals.errorCount = Number(count?.error_count ?? 0);
   totals.valid = Number(count?.valid ?? 0);
 
+  totals.outcomes = await recordOutcomes(trx, run, plan);
+  phase('outcomesMs');
+
   let status: ImportRun['status'] = 'validated';
   let failure: string | null = null;
   if (!run.dry_run) {
-    if (totals.errorCount > 0) {
+    if (totals.errorCount > 0 && !run.skip_error_rows) {
       status = 'failed';
       failure = 'HAS_ERRORS';
     } else {
+      // The rows with errors stay out; the valid ones are written, all of them or none.
+      if (totals.errorCount > 0)
+        await sql`delete from import_stage s
+          where exists (select 1 from import_stage_errors e where e.row_number = s.row_number)`.execute(trx);
       const written = await WRITE[run.entity](trx, tenantId, run, cipher);
       totals.created = written.created;
       totals.updated = written.updated;
@@ -105,6 +115,7 @@ export async function commitRun(
       created_count: totals.created,
       updated_count: totals.updated,
       skipped_count: totals.skipped,
+      outcome_counts: JSON.stringify(totals.outcomes ?? {}),
       finished_at: new Date(),
       updated_at: new Date(),
     })
@@ -127,4 +138,60 @@ export async function commitRun(
     },
     'import finished',
   );
+}
+
+/**
+ * Rows that belong together (an order's lines) are written together or not at all: every row
+ * of a group in which a row has an error gets an error naming that row.
+ */
+async function leaveOutGroupsWithErrors(trx: Transaction<Database>, column: string) {
+  const key = sql.ref(`s.${column}`);
+  await sql`
+    insert into import_stage_errors (row_number, seq, column_name, value, reason, message_zh, message_en)
+    select s.row_number, 1100, '', ${key}, 'ORDER_OTHER_ROW_ERROR',
+      replace(replace(${ROW_MESSAGES.ORDER_OTHER_ROW_ERROR['zh-CN']}, '{row}', g.first_row::text), '{value}', ${key}),
+      replace(replace(${ROW_MESSAGES.ORDER_OTHER_ROW_ERROR.en}, '{row}', g.first_row::text), '{value}', ${key})
+    from import_stage s
+    join (
+      select key, min(row_number) as first_row from (
+        select row_number, key from import_stage_groups
+        union all
+        select s2.row_number, ${sql.ref(`s2.${column}`)} from import_stage s2
+        where exists (select 1 from import_stage_errors e where e.row_number = s2.row_number)
+      ) bad where key is not null group by key
+    ) g on g.key = ${key}
+    where not exists (select 1 from import_stage_errors e where e.row_number = s.row_number)`.execute(trx);
+}
+
+/**
+ * Every row's outcome, set-based from the staging tables (one INSERT … SELECT): an error (its
+ * first reason), a candidate (kept as new, resembling an existing customer), new, or a match
+ * updated or skipped as the run says — with the key that matched and the record it matched.
+ * Returns the rows per outcome.
+ */
+async function recordOutcomes(
+  trx: Transaction<Database>,
+  run: ImportRun,
+  plan: Plan,
+): Promise<Record<string, number>> {
+  const update = plan.updatesMatches && run.on_match === 'update';
+  await sql`
+    insert into import_row_outcomes (tenant_id, run_id, row_number, outcome, match_kind, match_value, matched_id,
+      customer_id, reason)
+    select ${run.tenant_id}::uuid, ${run.id}::uuid, e.row_number, 'error', null::text, null::text, null::uuid,
+      null::uuid, e.reason
+    from (select distinct on (row_number) row_number, reason from import_stage_errors order by row_number, seq) e
+    union all
+    select ${run.tenant_id}::uuid, ${run.id}::uuid, s.row_number,
+      case when s.candidate_of is not null then 'candidate'
+           when s.matched_id is null then 'new'
+           when ${update} then 'update' else 'skip' end,
+      s.match_kind, left(s.match_value, 400), coalesce(s.matched_id, s.candidate_of), ${sql.raw(plan.outcomeCustomer)},
+      case when s.matched_id is not null and not ${update} then ${plan.skipReason}::text end
+    from import_stage s
+    where not exists (select 1 from import_stage_errors e where e.row_number = s.row_number)`.execute(trx);
+  const { rows } = await sql<{ outcome: string; n: string }>`
+    select outcome, count(*) as n from import_row_outcomes
+    where tenant_id = ${run.tenant_id} and run_id = ${run.id} group by outcome`.execute(trx);
+  return Object.fromEntries(rows.map((row) => [row.outcome, Number(row.n)]));
 }

@@ -4,7 +4,7 @@
  * runs, their errors and saved mappings. Scope first.
  */
 import { createHash } from 'node:crypto';
-import type { ImportEntity, ImportRun } from '@crm/db';
+import type { ImportEntity, ImportRowOutcome, ImportRun } from '@crm/db';
 import { sql } from 'kysely';
 import { visibleCustomer } from '../customers/access';
 import { appError } from '../errors';
@@ -148,6 +148,7 @@ export function insertRun(
     mappingId: string | null;
     onMatch: ImportRun['on_match'];
     dryRun: boolean;
+    skipErrorRows: boolean;
     createdBy: string;
   },
 ) {
@@ -164,6 +165,7 @@ export function insertRun(
       mapping_id: values.mappingId,
       on_match: values.onMatch,
       dry_run: values.dryRun,
+      skip_error_rows: values.skipErrorRows,
       created_by: values.createdBy,
     })
     .returning('id')
@@ -202,6 +204,74 @@ export function selectErrors(scope: Scope, runId: string, after: [number, number
     .orderBy('seq')
     .limit(limit)
     .execute();
+}
+
+/**
+ * Row outcomes after `after` (a row number), in file order, optionally of one outcome, with
+ * the names of the customers they are about and matched, where the caller may see them.
+ */
+export function selectOutcomes(
+  scope: Scope,
+  runId: string,
+  outcome: ImportRowOutcome | null,
+  after: number,
+  limit: number,
+) {
+  let query = scope.trx
+    .selectFrom('import_row_outcomes as o')
+    .leftJoin('customers', (join) =>
+      join
+        .onRef('customers.id', '=', 'o.customer_id')
+        .on('customers.tenant_id', '=', scope.tenantId)
+        .on(visibleCustomer(scope.access)),
+    )
+    .select([
+      'o.row_number',
+      'o.outcome',
+      'o.match_kind',
+      'o.match_value',
+      'o.matched_id',
+      'o.customer_id',
+      'o.reason',
+      'customers.name as customer_name',
+    ])
+    // The matched customer's name (an order's or interaction's id matches no customer: null).
+    .select(
+      sql<string | null>`(select customers.name from customers where customers.tenant_id = ${scope.tenantId}
+        and customers.id = o.matched_id and ${visibleCustomer(scope.access)})`.as('matched_name'),
+    )
+    .where('o.tenant_id', '=', scope.tenantId)
+    .where('o.run_id', '=', runId)
+    .where('o.row_number', '>', after);
+  if (outcome) query = query.where('o.outcome', '=', outcome);
+  return query.orderBy('o.row_number').limit(limit).execute();
+}
+
+/** Every error of the given rows of a run, in row and column order. */
+export function selectErrorsOfRows(scope: Scope, runId: string, rowNumbers: number[]) {
+  if (rowNumbers.length === 0) return Promise.resolve([]);
+  return scope.trx
+    .selectFrom('import_errors')
+    .select(['row_number', 'seq', 'column_name', 'value', 'message_zh', 'message_en'])
+    .where('tenant_id', '=', scope.tenantId)
+    .where('run_id', '=', runId)
+    .where('row_number', 'in', rowNumbers)
+    .orderBy('row_number')
+    .orderBy('seq')
+    .execute();
+}
+
+/** One stored chunk of a file's bytes, if the file is still kept. */
+export async function selectFileChunk(scope: Scope, fileId: string, seq: number) {
+  const row = await scope.trx
+    .selectFrom('import_file_chunks')
+    .select('bytes')
+    .where('tenant_id', '=', scope.tenantId)
+    .where('file_id', '=', fileId)
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return row.bytes instanceof Uint8Array ? row.bytes : new Uint8Array(row.bytes as ArrayBufferLike);
 }
 
 /**

@@ -5,6 +5,8 @@ import {
   errorsInput,
   importErrorOutput,
   mappingOutput,
+  rowOutcomeOutput,
+  rowsInput,
   runDetailOutput,
   runIdInput,
   runOutput,
@@ -18,6 +20,7 @@ import {
   getRun,
   listErrors,
   listMappings,
+  listRowOutcomes,
   listRuns,
   saveMapping,
   startImport,
@@ -62,6 +65,10 @@ export const importsRouter = router({
     .input(errorsInput)
     .output(z.object({ items: z.array(importErrorOutput), nextCursor: z.string().nullable() }))
     .query(({ ctx, input }) => listErrors(ctx.scope, input.runId, input.cursor, input.limit)),
+  rows: importProcedure
+    .input(rowsInput)
+    .output(z.object({ items: z.array(rowOutcomeOutput), nextCursor: z.string().nullable() }))
+    .query(({ ctx, input }) => listRowOutcomes(ctx.scope, input)),
   cancel: importProcedure
     .input(runIdInput)
     .output(runOutput)

@@ -1,4 +1,4 @@
-import { IMPORT_ENTITIES, IMPORT_STATUSES } from '@crm/db';
+import { IMPORT_ENTITIES, IMPORT_ROW_OUTCOMES, IMPORT_STATUSES } from '@crm/db';
 import { userText } from '@crm/domain';
 import { z } from 'zod';
 
@@ -16,6 +16,8 @@ export const startInput = z.strictObject({
   mappingId: z.uuid().nullish(),
   onMatch: z.enum(['update', 'skip']).default('skip'),
   dryRun: z.boolean(),
+  /** A commit only: write the valid rows and leave out (and report) the rows with errors. */
+  skipErrorRows: z.boolean().default(false),
 });
 export type StartInput = z.infer<typeof startInput>;
 
@@ -40,6 +42,47 @@ export const importErrorOutput = z.object({
 });
 export type ImportErrorItem = z.infer<typeof importErrorOutput>;
 
+export const outcomeInput = z.enum(IMPORT_ROW_OUTCOMES);
+
+export const rowsInput = z.strictObject({
+  runId: z.uuid(),
+  /** Only the rows of this outcome; every row when absent. */
+  outcome: outcomeInput.nullish(),
+  /** The `nextCursor` of the previous page. */
+  cursor: z.string().max(100).nullish(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+
+export const rowOutcomeOutput = z.object({
+  rowNumber: z.number().int(),
+  outcome: outcomeInput,
+  /** The key that matched: customer_number, credit_code, phone, email, name, order_number, interaction. */
+  matchKind: z.string().nullable(),
+  matchValue: z.string().nullable(),
+  /** The existing record matched (a customer, order or interaction), or the customer a candidate resembles. */
+  matchedId: z.uuid().nullable(),
+  /** The customer the row is about, and its name when the caller may see it (after a commit, new ones too). */
+  customerId: z.uuid().nullable(),
+  customerName: z.string().nullable(),
+  /** The customer a row matched or resembles, by name (updates, skips, candidates of customers). */
+  matchedName: z.string().nullable(),
+  /** Why the row is skipped, or its first error's code. */
+  reason: z.string().nullable(),
+  /** Why it is skipped, in the caller's language. */
+  message: z.string().nullable(),
+  /** An error row's errors, each with its column ('' for the row as a whole). */
+  errors: z.array(z.object({ column: z.string(), value: z.string().nullable(), message: z.string() })),
+});
+export type RowOutcomeItem = z.infer<typeof rowOutcomeOutput>;
+
+export const outcomeCountsOutput = z.object({
+  new: z.number(),
+  update: z.number(),
+  skip: z.number(),
+  error: z.number(),
+  candidate: z.number(),
+});
+
 export const runOutput = z.object({
   id: z.uuid(),
   entity: entityInput,
@@ -60,6 +103,10 @@ export const runOutput = z.object({
   created: z.number(),
   updated: z.number(),
   skipped: z.number(),
+  /** A commit that wrote the valid rows and left out the rows with errors. */
+  skipErrorRows: z.boolean(),
+  /** Rows per outcome; all zero until the run has checked its rows. */
+  outcomes: outcomeCountsOutput,
   cancelRequested: z.boolean(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),

@@ -1,4 +1,4 @@
-import type { ImportEntity, ImportRun } from '@crm/db';
+import type { ImportEntity, ImportRowOutcome, ImportRun } from '@crm/db';
 import { IMPORT_ENTITIES } from '@crm/domain';
 import { listDefinitions } from '../custom-fields/custom-fields.service';
 import { appError } from '../errors';
@@ -14,11 +14,14 @@ import {
   readFileChunks,
   selectEarlierCommit,
   selectErrors,
+  selectErrorsOfRows,
   selectFile,
+  selectFileChunk,
   selectMappingByName,
   selectMappingId,
   selectMappings,
   selectNamedCustomers,
+  selectOutcomes,
   selectRun,
   selectRuns,
   selectTemplateContext,
@@ -26,7 +29,14 @@ import {
   storeFile,
   updateMappingRow,
 } from './imports.repository';
-import type { ImportErrorItem, RunOutput, StartInput, TemplateInput } from './imports.schemas';
+import type {
+  ImportErrorItem,
+  RowOutcomeItem,
+  RunOutput,
+  StartInput,
+  TemplateInput,
+} from './imports.schemas';
+import { SKIP_MESSAGES } from './messages';
 import { importSessionName } from './pipeline';
 import { ImportReadError } from './read/errors';
 import { suggestMapping } from './read/mapping';
@@ -99,10 +109,27 @@ export function toRunOutput(run: ImportRun, locale: Locale): RunOutput {
     created: Number(run.created_count),
     updated: Number(run.updated_count),
     skipped: Number(run.skipped_count),
+    skipErrorRows: run.skip_error_rows,
+    outcomes: outcomeCounts(run.outcome_counts),
     cancelRequested: run.cancel_requested,
     createdAt: iso(run.created_at) as string,
     startedAt: iso(run.started_at),
     finishedAt: iso(run.finished_at),
+  };
+}
+
+function outcomeCounts(stored: unknown) {
+  const counts = (typeof stored === 'string' ? JSON.parse(stored) : (stored ?? {})) as Record<
+    string,
+    unknown
+  >;
+  const count = (key: string) => Number(counts[key] ?? 0) || 0;
+  return {
+    new: count('new'),
+    update: count('update'),
+    skip: count('skip'),
+    error: count('error'),
+    candidate: count('candidate'),
   };
 }
 
@@ -171,6 +198,7 @@ export async function startImport(scope: MemberScope, input: StartInput, enqueue
     mappingId: input.mappingId ?? null,
     onMatch: input.onMatch,
     dryRun: input.dryRun,
+    skipErrorRows: !input.dryRun && input.skipErrorRows,
     createdBy: scope.userId,
   });
   await enqueue(run.id);
@@ -209,6 +237,69 @@ export async function listErrors(
   }));
   const last = rows.length > limit ? rows[limit - 1] : undefined;
   return { items, nextCursor: last ? encodeCursor([String(last.row_number), String(last.seq)]) : null };
+}
+
+/**
+ * A run's rows with their outcomes in file order, a page at a time (keyset on the row
+ * number), optionally of one outcome: new, update (of which customer, by which key), skip
+ * (why), error (every error of the row), candidate.
+ */
+export async function listRowOutcomes(
+  scope: Scope,
+  input: { runId: string; outcome?: ImportRowOutcome | null; cursor?: string | null; limit: number },
+): Promise<{ items: RowOutcomeItem[]; nextCursor: string | null }> {
+  await findRun(scope, input.runId);
+  const after = input.cursor ? Number(decodeCursor(input.cursor, [/^\d{1,9}$/])[0]) : 0;
+  const rows = await selectOutcomes(scope, input.runId, input.outcome ?? null, after, input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  const errors = await selectErrorsOfRows(
+    scope,
+    input.runId,
+    page.filter((row) => row.outcome === 'error').map((row) => row.row_number),
+  );
+  const en = scope.locale === 'en';
+  const items = page.map((row) => ({
+    rowNumber: row.row_number,
+    outcome: row.outcome,
+    matchKind: row.match_kind,
+    matchValue: row.match_value,
+    matchedId: row.matched_id,
+    customerId: row.customer_id,
+    customerName: row.customer_name ?? null,
+    matchedName: row.matched_name ?? null,
+    reason: row.reason,
+    message:
+      row.outcome === 'error' || !row.reason
+        ? null
+        : (SKIP_MESSAGES[row.reason]?.[en ? 'en' : 'zh-CN'] ?? null),
+    errors: errors
+      .filter((error) => error.row_number === row.row_number)
+      .map((error) => ({
+        column: error.column_name,
+        value: error.value,
+        message: en ? error.message_en : error.message_zh,
+      })),
+  }));
+  const last = rows.length > input.limit ? page.at(-1) : undefined;
+  return { items, nextCursor: last ? encodeCursor([String(last.row_number)]) : null };
+}
+
+/** What the error file is made from: the run, and its stored file while it is kept (7 days). */
+export async function errorReportSource(scope: Scope, runId: string) {
+  const run = await findRun(scope, runId);
+  const file = run.file_id ? await selectFile(scope, run.file_id) : undefined;
+  return {
+    fileName: run.file_name,
+    fileId: file?.id ?? null,
+    chunkCount: file?.chunk_count ?? 0,
+  };
+}
+
+/** One chunk of a stored file's bytes (the error file reads the file again, chunk by chunk). */
+export async function readFileChunk(scope: Scope, fileId: string, seq: number): Promise<Uint8Array> {
+  const bytes = await selectFileChunk(scope, fileId, seq);
+  if (!bytes) throw appError('IMPORT_FILE_NOT_FOUND', {}, 'fileId');
+  return bytes;
 }
 
 /**
@@ -294,6 +385,8 @@ export async function deleteMapping(scope: Scope, id: string) {
 export type UploadInput = { fileName: string; body: AsyncIterable<Uint8Array>; maxBytes: number };
 
 const PREVIEW_ROWS = 20;
+/** Files up to this size are counted at upload (reading 10 MB takes well under a second). */
+const COUNT_ROWS_MAX_BYTES = 10 * 1024 * 1024;
 
 /**
  * Stores an uploaded file (streamed, in the caller's transaction: a refused file leaves
@@ -317,9 +410,14 @@ export async function receiveUpload(scope: MemberScope, input: UploadInput) {
     throw error;
   }
   const preview: { rowNumber: number; cells: string[] }[] = [];
+  // A file up to COUNT_ROWS_MAX_BYTES is read to its end to say how many rows it has; a
+  // bigger one is counted by its dry run.
+  const countRows = file.size <= COUNT_ROWS_MAX_BYTES;
+  let rowCount = 0;
   for await (const row of table.rows) {
-    preview.push({ rowNumber: row.rowNumber, cells: row.cells });
-    if (preview.length >= PREVIEW_ROWS) break;
+    rowCount += 1;
+    if (preview.length < PREVIEW_ROWS) preview.push({ rowNumber: row.rowNumber, cells: row.cells });
+    else if (!countRows) break;
   }
   await setFileFormat(scope, file.id, table.format, table.encoding ?? null);
   const customFields = await listDefinitions(scope);
@@ -357,6 +455,8 @@ export async function receiveUpload(scope: MemberScope, input: UploadInput) {
     encoding: table.encoding ?? null,
     sheet: table.sheet ?? null,
     headers: table.headers,
+    /** The data rows, for a file of up to 10 MB (null for a bigger one). */
+    rowCount: countRows ? rowCount : null,
     preview,
     suggestions,
     targets,

@@ -4,6 +4,8 @@
  */
 export const ROW_MESSAGES = {
   REQUIRED: { 'zh-CN': '{label}不能为空', en: '{label} is required' },
+  /** A required column's empty cell (the column is named beside it). */
+  EMPTY: { 'zh-CN': '不能为空', en: 'Must not be empty' },
   TOO_LONG: { 'zh-CN': '{label}最多 {max} 个字符', en: '{label} may have at most {max} characters' },
   INVALID_OPTION: {
     'zh-CN': '{label}须为以下之一：{options}',
@@ -54,9 +56,29 @@ export const ROW_MESSAGES = {
     en: 'An order line needs the product, quantity and unit price',
   },
   SENSITIVE_INVALID: { 'zh-CN': '{label}无效：{detail}', en: '{label} is not valid: {detail}' },
+  ORDER_OTHER_ROW_ERROR: {
+    'zh-CN': '同一订单（订单号 {value}）的第 {row} 行有错误，整张订单一起跳过',
+    en: 'Row {row} of the same order ({value}) has an error; the whole order is left out',
+  },
   ROW_UNREADABLE: { 'zh-CN': '此行无法读取：{detail}', en: 'This row cannot be read: {detail}' },
 } as const;
 export type RowErrorCode = keyof typeof ROW_MESSAGES;
+
+/** Why a valid row is skipped (a row outcome's reason). */
+export const SKIP_MESSAGES: Record<string, { 'zh-CN': string; en: string }> = {
+  EXISTING_SKIPPED: {
+    'zh-CN': '已有此客户，按“与已有客户重复时：跳过”未导入',
+    en: 'Already a customer; skipped as chosen (“skip the row”)',
+  },
+  ORDER_EXISTS_SKIPPED: {
+    'zh-CN': '订单号已存在，按“跳过”未导入',
+    en: 'The order number exists; skipped as chosen',
+  },
+  ALREADY_RECORDED: {
+    'zh-CN': '已有相同的互动记录（同一客户、时间、方式和摘要），不重复导入',
+    en: 'The same interaction is already recorded (customer, time, kind and summary)',
+  },
+};
 
 /** A match key's name for messages. */
 export const MATCH_KIND_LABELS: Record<string, { zh: string; en: string }> = {

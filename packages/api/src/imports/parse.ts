@@ -17,16 +17,20 @@ export type CellResult =
 export type Members = Map<string, string>;
 export const AMBIGUOUS_MEMBER = 'ambiguous';
 
+/**
+ * A refused cell. The message does not name the field: the report shows the column beside it
+ * (the wizard's 列, the error file's "列名：原因"). `_target` stays for the call sites' shape.
+ */
 function refused(
-  target: Target,
+  _target: Target,
   reason: ImportValueReason,
   params: Record<string, string | number> = {},
 ): CellResult {
   return {
     ok: false,
     code: reason,
-    zh: `${target.zh}：${formatImportMessage(reason, 'zh-CN', params)}`,
-    en: `${target.en}: ${formatImportMessage(reason, 'en', params)}`,
+    zh: formatImportMessage(reason, 'zh-CN', params),
+    en: formatImportMessage(reason, 'en', params),
   };
 }
 
@@ -74,15 +78,15 @@ export function parseCell(target: Target, raw: string, members: Members): CellRe
         return {
           ok: false,
           code: 'MEMBER_AMBIGUOUS',
-          zh: `${target.zh}：有多位成员叫“${text.value}”，请改填其邮箱`,
-          en: `${target.en}: more than one member is called "${text.value}"; enter their email instead`,
+          zh: `有多位成员叫“${text.value}”，请改填其邮箱`,
+          en: `More than one member is called "${text.value}"; enter their email instead`,
         };
       if (!id)
         return {
           ok: false,
           code: 'MEMBER_NOT_FOUND',
-          zh: `${target.zh}：找不到成员“${text.value}”（请填写成员的邮箱或姓名）`,
-          en: `${target.en}: no member "${text.value}" (enter a member’s email or name)`,
+          zh: `找不到成员“${text.value}”（请填写成员的邮箱或姓名）`,
+          en: `No member "${text.value}" (enter a member’s email or name)`,
         };
       return { ok: true, value: id };
     }

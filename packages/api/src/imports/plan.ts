@@ -24,9 +24,31 @@ export type RunHooks = { afterWrite?: () => Promise<void> | void };
 
 export type StagedRow = Record<string, string | number | boolean | null>;
 
+/**
+ * Columns every staging table has beside its plan's, set by the plan's checks (never by COPY):
+ * the key that matched an existing record and its value, and — for a row kept as new but
+ * resembling an existing customer — that customer (the outcome 'candidate').
+ */
+export const OUTCOME_COLUMNS = [
+  { name: 'match_kind', type: 'text' },
+  { name: 'match_value', type: 'text' },
+  { name: 'candidate_of', type: 'uuid' },
+];
+
 /** One entity's staging table and how a parsed row fills it. */
 export type Plan = {
   columns: { name: string; type: string }[];
+  /** SQL over the staging row `s`: the customer the row is about (its outcome links to it). */
+  outcomeCustomer: string;
+  /** Whether a matched row is updated when the run says so (else it is always skipped). */
+  updatesMatches: boolean;
+  /** Why a matched row that is not updated is skipped (the outcome's reason). */
+  skipReason: string;
+  /**
+   * Rows that belong together (an order's lines): the target whose value groups them and its
+   * staging column. A row with an error takes the rest of its group out with it.
+   */
+  group?: { target: string; column: string };
   /** A valid row's staged values (by column); `id` for new customers. */
   stage(row: Map<string, unknown>, context: RowContext): StagedRow;
 };
@@ -37,6 +59,8 @@ export type RunDependencies = { database: CrmDatabase; logger: Logger };
 
 export type Totals = {
   total: number;
+  /** Rows per outcome (new, update, skip, error, candidate). */
+  outcomes?: Record<string, number>;
   valid: number;
   errorRows: number;
   errorCount: number;

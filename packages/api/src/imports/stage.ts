@@ -15,7 +15,14 @@ import { loadAccess, loadMembers } from './import-access';
 import { readFileChunks } from './imports.repository';
 import { fill, ROW_MESSAGES } from './messages';
 import { parseCell } from './parse';
-import { BATCH_BYTES, BATCH_ROWS, ERROR_VALUE_CHARS, ImportCancelled, type Totals } from './plan';
+import {
+  BATCH_BYTES,
+  BATCH_ROWS,
+  ERROR_VALUE_CHARS,
+  ImportCancelled,
+  OUTCOME_COLUMNS,
+  type Totals,
+} from './plan';
 import { PLANS } from './plans';
 import { ImportReadError } from './read/errors';
 import { formatImportMessage } from './read/messages';
@@ -63,13 +70,21 @@ export async function stageFile(
 
   await sql
     .raw(
-      `create temp table import_stage (row_number integer not null, ${plan.columns
+      `create temp table import_stage (row_number integer not null, ${[
+        ...plan.columns,
+        // The outcome columns a plan does not stage itself (customers stage match_kind and candidate_of).
+        ...OUTCOME_COLUMNS.filter((extra) => !plan.columns.some((column) => column.name === extra.name)),
+      ]
         .map((column) => `${column.name} ${column.type}`)
         .join(', ')}) on commit drop`,
     )
     .execute(trx);
   await sql`create temp table import_stage_errors (row_number integer not null, seq integer not null,
       column_name text not null, value text, reason text not null, message_zh text not null, message_en text not null)
+      on commit drop`.execute(trx);
+  // Rows with a cell error are not staged; the group they belong to (an order number) is, so
+  // the rest of the group is not written without them.
+  await sql`create temp table import_stage_groups (row_number integer not null, key text not null)
       on commit drop`.execute(trx);
 
   let bytesRead = 0;
@@ -100,6 +115,7 @@ export async function stageFile(
   let stagedLines: string[] = [];
   let stagedBytes = 0;
   let errorLines: string[] = [];
+  let groupLines: string[] = [];
   const totals: Totals = {
     total: 0,
     valid: 0,
@@ -119,9 +135,11 @@ export async function stageFile(
         ['row_number', 'seq', 'column_name', 'value', 'reason', 'message_zh', 'message_en'],
         errorLines,
       );
+    if (groupLines.length > 0) await copyIn('import_stage_groups', ['row_number', 'key'], groupLines);
     stagedLines = [];
     stagedBytes = 0;
     errorLines = [];
+    groupLines = [];
     if (side) {
       // Progress in its own short transaction, so the page sees it; a cancel is seen here.
       const progress = await database.withTenant(tenantId, (other) =>
@@ -159,10 +177,13 @@ export async function stageFile(
     );
     totals.errorCount += 1;
   };
+  // A column's error names its column already (the report's 列, the error file's
+  // "列名：原因"): its message does not repeat it. A required field without a column does.
   const required = (target: Target) => ({
     zh: fill(ROW_MESSAGES.REQUIRED['zh-CN'], { label: target.zh }),
     en: fill(ROW_MESSAGES.REQUIRED.en, { label: target.en }),
   });
+  const empty = { zh: ROW_MESSAGES.EMPTY['zh-CN'], en: ROW_MESSAGES.EMPTY.en };
 
   for await (const row of table.rows) {
     totals.total += 1;
@@ -200,8 +221,8 @@ export async function stageFile(
           column.header,
           raw,
           'CONTROL_CHARACTER',
-          `${target.zh}：${formatImportMessage('CONTROL_CHARACTER', 'zh-CN', params)}`,
-          `${target.en}: ${formatImportMessage('CONTROL_CHARACTER', 'en', params)}`,
+          formatImportMessage('CONTROL_CHARACTER', 'zh-CN', params),
+          capitalize(formatImportMessage('CONTROL_CHARACTER', 'en', params)),
         );
         continue;
       }
@@ -211,9 +232,12 @@ export async function stageFile(
       } else if (result.value !== null) {
         parsed.set(target.key, result.value);
       } else if (target.required) {
-        const message = required(target);
-        error(row.rowNumber, seq++, column.header, raw, 'REQUIRED', message.zh, message.en);
+        error(row.rowNumber, seq++, column.header, raw, 'REQUIRED', empty.zh, empty.en);
       }
+    }
+    if (seq > 0 && plan.group) {
+      const key = parsed.get(plan.group.target);
+      if (typeof key === 'string' && key !== '') groupLines.push(`${row.rowNumber}\t${copyText(key)}\n`);
     }
     if (seq === 0) {
       const staged = plan.stage(parsed, {
@@ -232,4 +256,8 @@ export async function stageFile(
   await flush();
   phase('readMs');
   return { file, access, cipher, plan, totals, phase, phases };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

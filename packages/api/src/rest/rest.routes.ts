@@ -37,6 +37,13 @@ export const REST_ROUTES = [
     notFound: 'IMPORT_RUN_NOT_FOUND',
   },
   {
+    id: 'imports.errorWorkbook',
+    method: 'GET',
+    path: '/api/imports/runs/:id/errors.xlsx',
+    permission: 'customers.import',
+    notFound: 'IMPORT_RUN_NOT_FOUND',
+  },
+  {
     id: 'imports.template',
     method: 'GET',
     path: '/api/imports/template',

@@ -12,6 +12,7 @@ import * as exportsMigration from './2026-11-22-0010-exports';
 import * as tiering from './2026-11-22-0011-tiering';
 import * as industryPlugins from './2026-11-22-0012-industry-plugins';
 import * as contactKeysFast from './2026-11-22-0013-contact-keys-fast';
+import * as importRowOutcomes from './2026-12-07-0101-import-row-outcomes';
 import * as identityPhones from './2026-12-07-0201-identity-phones';
 import * as createAnyway from './2026-12-07-0202-create-anyway';
 import * as formatPhone from './2026-12-07-0203-format-phone';
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-22-0011-tiering': tiering,
   '2026-11-22-0012-industry-plugins': industryPlugins,
   '2026-11-22-0013-contact-keys-fast': contactKeysFast,
+  '2026-12-07-0101-import-row-outcomes': importRowOutcomes,
   '2026-12-07-0201-identity-phones': identityPhones,
   '2026-12-07-0202-create-anyway': createAnyway,
   '2026-12-07-0203-format-phone': formatPhone,

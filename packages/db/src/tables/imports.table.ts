@@ -78,6 +78,10 @@ export type ImportRunsTable = {
   updated_count: Counter;
   skipped_count: Counter;
   cancel_requested: ColumnType<boolean, boolean | undefined, boolean>;
+  /** A commit that writes the valid rows and skips the rows with errors. */
+  skip_error_rows: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Rows per outcome ({ new, update, skip, error, candidate }), set when the run finishes. */
+  outcome_counts: ColumnType<Record<string, number>, string | undefined, string>;
   failure: string | null;
   created_by: string;
   created_at: CreatedAt;
@@ -97,4 +101,20 @@ export type ImportErrorsTable = {
   reason: string;
   message_zh: string;
   message_en: string;
+};
+
+export const IMPORT_ROW_OUTCOMES = ['new', 'update', 'skip', 'error', 'candidate'] as const;
+export type ImportRowOutcome = (typeof IMPORT_ROW_OUTCOMES)[number];
+
+/** Every row's outcome of a run (dry run or commit). */
+export type ImportRowOutcomesTable = {
+  tenant_id: string;
+  run_id: string;
+  row_number: number;
+  outcome: ImportRowOutcome;
+  match_kind: string | null;
+  match_value: string | null;
+  matched_id: string | null;
+  customer_id: string | null;
+  reason: string | null;
 };

@@ -23,6 +23,7 @@ import type {
   ImportFileChunksTable,
   ImportFilesTable,
   ImportMappingsTable,
+  ImportRowOutcomesTable,
   ImportRunsTable,
 } from './imports.table';
 import type { InvitationsTable } from './invitations.table';
@@ -70,6 +71,7 @@ export type Database = {
   import_mappings: ImportMappingsTable;
   import_runs: ImportRunsTable;
   import_errors: ImportErrorsTable;
+  import_row_outcomes: ImportRowOutcomesTable;
   tier_history: TierHistoryTable;
   tier_touches: TierTouchesTable;
   tenant_plugin_settings: TenantPluginSettingsTable;

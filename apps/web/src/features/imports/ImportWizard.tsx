@@ -24,17 +24,23 @@ import {
   Typography,
   Upload,
 } from 'antd';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RouterOutputs } from '../../lib/api-types';
 import { errorMessage } from '../../lib/errors';
 import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
 import { useTRPC } from '../../lib/trpc';
+import { RowOutcomes } from './RowOutcomes';
 import { TemplateDownload } from './TemplateDownload';
 import { formatSize, type ImportEntity, UploadError, type UploadedFile, uploadImportFile } from './upload';
 
-type Run = RouterOutputs['imports']['get'];
-type ImportErrorRow = Run['errors'][number];
+/** The detected encoding as people know it (GB18030 is what Chinese Windows calls GBK). */
+const ENCODING_NAMES: Record<string, string> = {
+  'utf-8': 'UTF-8',
+  'utf-8-bom': 'UTF-8',
+  gb18030: 'GBK',
+  'utf-16le': 'UTF-16',
+  'utf-16be': 'UTF-16',
+};
 
 const ACTIVE = new Set(['created', 'validating', 'committing']);
 const CUSTOMER_REFERENCES = ['customer.number', 'customer.credit_code', 'customer.phone', 'customer.name'];
@@ -48,12 +54,13 @@ export function ImportWizard() {
   const [entity, setEntity] = useState<ImportEntity>('customers');
   const [file, setFile] = useState<UploadedFile | null>(null);
   const [uploading, setUploading] = useState(false);
-  const [uploadError, setUploadError] = useState<string | null>(null);
+  const [uploadError, setUploadError] = useState<{ name: string; message: string } | null>(null);
   const [mapping, setMapping] = useState<Record<string, string>>({});
   const [mappingId, setMappingId] = useState<string | null>(null);
   const [onMatch, setOnMatch] = useState<'update' | 'skip'>('skip');
   const [dryRunId, setDryRunId] = useState<string | null>(null);
   const [commitId, setCommitId] = useState<string | null>(null);
+  const [skipErrorRows, setSkipErrorRows] = useState(false);
   const [alreadyImported, setAlreadyImported] = useState(false);
   const [saving, setSaving] = useState(false);
   const fallback = { network: t('errors.network'), unknown: t('errors.unknown') };
@@ -61,7 +68,9 @@ export function ImportWizard() {
   const step = commitId ? 3 : dryRunId ? 2 : file ? 1 : 0;
   // One key per dry run / commit attempt of this file and mapping: a double click starts one run.
   const dryRunKey = useIdempotencyKey(`${file?.fileId}:${JSON.stringify(mapping)}:${onMatch}:dry`);
-  const commitKey = useIdempotencyKey(`${file?.fileId}:${JSON.stringify(mapping)}:${onMatch}:commit`);
+  const commitKey = useIdempotencyKey(
+    `${file?.fileId}:${JSON.stringify(mapping)}:${onMatch}:commit:${skipErrorRows}`,
+  );
 
   function applyFile(uploaded: UploadedFile, forEntity: ImportEntity) {
     setFile(uploaded);
@@ -78,7 +87,10 @@ export function ImportWizard() {
     try {
       applyFile(await uploadImportFile(selected), entity);
     } catch (error) {
-      setUploadError(error instanceof UploadError ? error.message : t('errors.network'));
+      setUploadError({
+        name: selected.name,
+        message: error instanceof UploadError ? error.message : t('errors.network'),
+      });
     } finally {
       setUploading(false);
     }
@@ -119,8 +131,9 @@ export function ImportWizard() {
     }
   }
 
-  async function runCommit() {
+  async function runCommit(skipErrors: boolean) {
     if (!file) return;
+    setSkipErrorRows(skipErrors);
     try {
       const started = await startCommit.mutateAsync({
         fileId: file.fileId,
@@ -129,6 +142,7 @@ export function ImportWizard() {
         mappingId,
         onMatch,
         dryRun: false,
+        skipErrorRows: skipErrors,
       });
       setAlreadyImported(started.alreadyImported);
       setCommitId(started.runId);
@@ -188,8 +202,8 @@ export function ImportWizard() {
               data-testid="import-upload-error"
               type="error"
               showIcon
-              title={t('imports.upload.failed')}
-              description={uploadError}
+              title={t('imports.upload.failedNamed', { name: uploadError.name })}
+              description={uploadError.message}
             />
           ) : null}
         </Flex>
@@ -198,11 +212,7 @@ export function ImportWizard() {
       {step === 1 && file ? (
         <Flex vertical gap={16}>
           <Typography.Text type="secondary" data-testid="import-file-info">
-            {t('imports.upload.fileInfo', {
-              name: file.name,
-              size: formatSize(file.size),
-              format: file.format === 'csv' ? `CSV ${file.encoding ?? ''}`.trim() : 'Excel',
-            })}
+            {fileInfo(file)}
           </Typography.Text>
           <Flex gap={12} wrap align="center">
             <Segmented
@@ -306,7 +316,7 @@ export function ImportWizard() {
           runId={dryRunId}
           onBack={() => setDryRunId(null)}
           onReupload={reset}
-          onCommit={() => void runCommit()}
+          onCommit={(skipErrors) => void runCommit(skipErrors)}
           committing={startCommit.isPending}
         />
       ) : null}
@@ -327,6 +337,30 @@ export function ImportWizard() {
       ) : null}
     </Card>
   );
+
+  /** What the file is, in words: 客户.csv · CSV 文件 · 文件编码 GBK · 11 列 · 6 行. */
+  function fileInfo(uploaded: UploadedFile): string {
+    const parts = [uploaded.name];
+    if (uploaded.format === 'csv') {
+      parts.push(t('imports.upload.fileCsv'));
+      if (uploaded.encoding)
+        parts.push(
+          t('imports.upload.encoding', {
+            encoding: ENCODING_NAMES[uploaded.encoding] ?? uploaded.encoding.toUpperCase(),
+          }),
+        );
+    } else {
+      parts.push(t('imports.upload.fileXlsx'));
+      if (uploaded.sheet) parts.push(t('imports.upload.sheet', { sheet: uploaded.sheet }));
+    }
+    parts.push(t('imports.upload.columns', { count: uploaded.headers.length }));
+    parts.push(
+      uploaded.rowCount === null || uploaded.rowCount === undefined
+        ? t('imports.upload.size', { size: formatSize(uploaded.size) })
+        : t('imports.upload.rows', { count: uploaded.rowCount }),
+    );
+    return parts.join(' · ');
+  }
 }
 
 function MappingTable({
@@ -440,7 +474,7 @@ function SaveMappingModal({
   );
 }
 
-/** A run's progress, summary and error report; the commit step's result. */
+/** A run's progress, summary, row outcomes and error file; the commit step's result. */
 function RunView({
   runId,
   alreadyImported = false,
@@ -454,7 +488,7 @@ function RunView({
   alreadyImported?: boolean;
   onBack?: () => void;
   onReupload: () => void;
-  onCommit?: () => void;
+  onCommit?: (skipErrorRows: boolean) => void;
   committing?: boolean;
   onCancel?: () => Promise<void>;
 }) {
@@ -469,7 +503,6 @@ function RunView({
   if (!data) return <Spin />;
   const active = ACTIVE.has(data.status);
   const percent = data.fileSize > 0 ? Math.min(99, Math.floor((data.bytesRead / data.fileSize) * 100)) : 0;
-  const reportUrl = `/api/imports/runs/${runId}/errors.csv`;
 
   if (active) {
     return (
@@ -491,18 +524,35 @@ function RunView({
     );
   }
 
-  const errorTable =
-    data.errorCount > 0 ? (
-      <ErrorTable runId={runId} first={data.errors} firstCursor={data.errorsCursor} total={data.errorCount} />
-    ) : null;
+  const checked = data.status === 'validated' || data.status === 'committed' || data.failure === 'HAS_ERRORS';
+  const rows = checked ? <RowOutcomes run={data} /> : null;
   const download =
-    data.errorCount > 0 ? (
-      <Button data-testid="import-download-report" icon={<DownloadOutlined />} href={reportUrl} download>
-        {t('imports.check.download')}
-      </Button>
+    data.errorRows > 0 ? (
+      <Flex vertical gap={4} align="flex-end">
+        <Space wrap>
+          <Button
+            data-testid="import-download-xlsx"
+            icon={<DownloadOutlined />}
+            href={`/api/imports/runs/${runId}/errors.xlsx`}
+            download
+          >
+            {t('imports.check.downloadXlsx')}
+          </Button>
+          <Button
+            data-testid="import-download-report"
+            icon={<DownloadOutlined />}
+            href={`/api/imports/runs/${runId}/errors.csv`}
+            download
+          >
+            {t('imports.check.downloadCsv')}
+          </Button>
+        </Space>
+        <Typography.Text type="secondary">{t('imports.check.downloadHelp')}</Typography.Text>
+      </Flex>
     ) : null;
 
   if (data.dryRun) {
+    const clean = data.status === 'validated' && data.errorRows === 0;
     return (
       <Flex vertical gap={16} data-testid="import-dry-run-result">
         <Typography.Text strong data-testid="import-summary">
@@ -518,7 +568,21 @@ function RunView({
           <Alert
             type="warning"
             showIcon
-            title={t('imports.check.hasErrors', { errorRows: data.errorRows })}
+            data-testid="import-has-errors"
+            title={
+              data.validRows > 0
+                ? t('imports.check.hasErrors', { errorRows: data.errorRows, valid: data.validRows })
+                : t('imports.check.allErrors')
+            }
+            description={
+              data.validRows > 0
+                ? t('imports.check.plan', {
+                    created: data.created,
+                    updated: data.updated,
+                    skipped: data.skipped,
+                  })
+                : undefined
+            }
           />
         ) : (
           <Alert
@@ -532,22 +596,42 @@ function RunView({
             })}
           />
         )}
-        {errorTable}
+        {rows}
+        {download}
         <Flex gap={8} justify="flex-end" wrap>
-          {download}
           {onBack ? <Button onClick={onBack}>{t('imports.check.backToMap')}</Button> : null}
-          <Button data-testid="import-reupload" onClick={onReupload}>
-            {t('imports.check.reupload')}
-          </Button>
-          <Button
-            data-testid="import-commit"
-            type="primary"
-            disabled={data.status !== 'validated' || data.errorRows > 0}
-            loading={committing}
-            onClick={onCommit}
-          >
-            {t('imports.check.commit')}
-          </Button>
+          {clean || data.status !== 'validated' ? (
+            <>
+              <Button data-testid="import-reupload" onClick={onReupload}>
+                {t('imports.check.reupload')}
+              </Button>
+              <Button
+                data-testid="import-commit"
+                type="primary"
+                disabled={!clean}
+                loading={committing}
+                onClick={() => onCommit?.(false)}
+              >
+                {t('imports.check.commit')}
+              </Button>
+            </>
+          ) : (
+            <>
+              <Button data-testid="import-fix" onClick={onReupload}>
+                {t('imports.check.fix')}
+              </Button>
+              {data.validRows > 0 ? (
+                <Button
+                  data-testid="import-commit-valid"
+                  type="primary"
+                  loading={committing}
+                  onClick={() => onCommit?.(true)}
+                >
+                  {t('imports.check.commitValid', { valid: data.validRows, errorRows: data.errorRows })}
+                </Button>
+              ) : null}
+            </>
+          )}
         </Flex>
       </Flex>
     );
@@ -561,7 +645,9 @@ function RunView({
           succeeded
             ? alreadyImported
               ? 'info'
-              : 'success'
+              : data.errorRows > 0
+                ? 'warning'
+                : 'success'
             : data.status === 'cancelled'
               ? 'warning'
               : 'error'
@@ -577,13 +663,20 @@ function RunView({
         }
         subTitle={
           succeeded ? (
-            <span data-testid="import-result">
-              {t('imports.commit.result', {
-                created: data.created,
-                updated: data.updated,
-                skipped: data.skipped,
-              })}
-            </span>
+            <Flex vertical gap={4} align="center">
+              <span data-testid="import-result">
+                {t('imports.commit.result', {
+                  created: data.created,
+                  updated: data.updated,
+                  skipped: data.skipped,
+                })}
+              </span>
+              {data.errorRows > 0 ? (
+                <span data-testid="import-result-errors">
+                  {t('imports.commit.resultErrors', { errorRows: data.errorRows })}
+                </span>
+              ) : null}
+            </Flex>
           ) : null
         }
         extra={
@@ -597,75 +690,8 @@ function RunView({
           </Space>
         }
       />
-      {errorTable}
       {download}
-    </Flex>
-  );
-}
-
-function ErrorTable({
-  runId,
-  first,
-  firstCursor,
-  total,
-}: {
-  runId: string;
-  first: ImportErrorRow[];
-  firstCursor: string | null;
-  total: number;
-}) {
-  const { t } = useTranslation();
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [more, setMore] = useState<ImportErrorRow[]>([]);
-  const [cursor, setCursor] = useState<string | null>(firstCursor);
-  const [loading, setLoading] = useState(false);
-  const rows = useMemo(
-    () => [...first, ...more].map((row, index) => ({ ...row, key: `${row.rowNumber}-${index}` })),
-    [first, more],
-  );
-  async function loadMore() {
-    if (!cursor) return;
-    setLoading(true);
-    try {
-      const page = await queryClient.fetchQuery(
-        trpc.imports.errors.queryOptions({ runId, cursor, limit: 200 }),
-      );
-      setMore((previous) => [...previous, ...page.items]);
-      setCursor(page.nextCursor);
-    } finally {
-      setLoading(false);
-    }
-  }
-  return (
-    <Flex vertical gap={8}>
-      <Table
-        data-testid="import-errors"
-        size="small"
-        dataSource={rows}
-        pagination={{ pageSize: 20, showSizeChanger: false }}
-        columns={[
-          { title: t('imports.errors.row'), dataIndex: 'rowNumber', width: 80 },
-          {
-            title: t('imports.errors.column'),
-            dataIndex: 'column',
-            width: 160,
-            render: (column: string) => column || t('imports.errors.wholeRow'),
-          },
-          { title: t('imports.errors.value'), dataIndex: 'value', width: 200, ellipsis: true },
-          { title: t('imports.errors.reason'), dataIndex: 'message' },
-        ]}
-      />
-      <Flex align="center" gap={12}>
-        <Typography.Text type="secondary">
-          {rows.length} / {total}
-        </Typography.Text>
-        {cursor ? (
-          <Button size="small" onClick={() => void loadMore()} loading={loading}>
-            {t('common.loadMore')}
-          </Button>
-        ) : null}
-      </Flex>
+      {rows}
     </Flex>
   );
 }

@@ -9,7 +9,11 @@ export type UploadedFile = {
   size: number;
   format: 'csv' | 'xlsx';
   encoding: string | null;
+  /** Excel only: the sheet being read. */
+  sheet?: string | null;
   headers: string[];
+  /** The data rows (files up to 10 MB); null when the file is bigger. */
+  rowCount?: number | null;
   preview: { rowNumber: number; cells: string[] }[];
   suggestions: Record<ImportEntity, Record<string, string>>;
   targets: Record<ImportEntity, { key: string; label: string; required: boolean }[]>;

@@ -52,6 +52,9 @@ export const CUSTOMER_PLAN: Plan = {
     { name: 'candidate_of', type: 'uuid' },
     ...TARGET_COLUMNS,
   ],
+  outcomeCustomer: 'coalesce(s.matched_id, s.id)',
+  updatesMatches: true,
+  skipReason: 'EXISTING_SKIPPED',
   stage(row, context) {
     const id = randomUUID();
     const custom: Record<string, unknown> = {};
@@ -226,12 +229,14 @@ export async function validateCustomers(trx: Transaction<Database>, tenantId: st
     join ${kindLabels()} on l.kind = m.kind
     where cardinality(m.ids) > 1`.execute(trx);
   await sql`
-    update import_stage s set matched_id = m.ids[1], match_kind = m.kind
+    update import_stage s set matched_id = m.ids[1], match_kind = m.kind,
+      match_value = (select k.value from import_keys k where k.row_number = s.row_number and k.kind = m.kind limit 1)
     from import_matches m where m.row_number = s.row_number and cardinality(m.ids) = 1`.execute(trx);
   // Not the same, but alike (a shared phone or email, a branch): a new customer and a
   // candidate of the existing one (the most alike first: more shared keys).
   await sql`
-    update import_stage s set candidate_of = v.customer_id, match_kind = v.kind
+    update import_stage s set candidate_of = v.customer_id, match_kind = v.kind,
+      match_value = (select k.value from import_keys k where k.row_number = s.row_number and k.kind = v.kind limit 1)
     from (
       select distinct on (row_number) row_number, customer_id,
         case when 'name' = any(shared) then 'branch' when 'phone' = any(shared) then 'phone' else shared[1] end as kind

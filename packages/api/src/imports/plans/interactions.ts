@@ -22,6 +22,9 @@ export const INTERACTION_PLAN: Plan = {
     { name: 'sentiment', type: 'text' },
     { name: 'user_id', type: 'uuid' },
   ],
+  outcomeCustomer: 's.customer_id',
+  updatesMatches: false,
+  skipReason: 'ALREADY_RECORDED',
   stage(row, context) {
     return {
       ...referenceValues(row),
@@ -56,7 +59,7 @@ export async function validateInteractions(trx: Transaction<Database>, tenantId:
   );
   // The same interaction already recorded (customer, time, kind, summary): not twice.
   await sql`
-    update import_stage s set matched_id = i.id
+    update import_stage s set matched_id = i.id, match_kind = 'interaction'
     from interactions i
     where i.tenant_id = ${tenantId} and i.customer_id = s.customer_id and i.occurred_at = s.occurred_at
       and i.kind = s.kind and i.summary = s.summary`.execute(trx);

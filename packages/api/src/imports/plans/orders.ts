@@ -86,6 +86,10 @@ export const ORDER_PLAN: Plan = {
     { name: 'line_quantity', type: 'numeric(14, 3)' },
     { name: 'line_unit_price', type: 'numeric(16, 2)' },
   ],
+  outcomeCustomer: 's.customer_id',
+  updatesMatches: true,
+  skipReason: 'ORDER_EXISTS_SKIPPED',
+  group: { target: 'order_number', column: 'order_number' },
   stage(row) {
     return {
       ...referenceValues(row),
@@ -125,7 +129,7 @@ export async function validateOrders(trx: Transaction<Database>, tenantId: strin
     where customer_id is distinct from first_customer`.execute(trx);
   // An order number the tenant already has: updated or skipped as chosen.
   await sql`
-    update import_stage s set matched_id = o.id
+    update import_stage s set matched_id = o.id, match_kind = 'order_number', match_value = s.order_number
     from orders o where o.tenant_id = ${tenantId} and o.order_number = s.order_number`.execute(trx);
 }
 

@@ -48,8 +48,9 @@ function uploaded(locale: string, suggested: Record<string, string>): UploadedFi
     name: '客户名单.csv',
     size: new TextEncoder().encode(CSV).length,
     format: 'csv',
-    encoding: 'UTF-8',
+    encoding: 'utf-8',
     headers: rows[0] ?? [],
+    rowCount: rows.length - 1,
     preview: rows.slice(1).map((cells, index) => ({ rowNumber: index + 2, cells })),
     suggestions: { customers: suggested, orders: {}, interactions: {} },
     targets: { customers: targets, orders: [], interactions: [] },
@@ -93,6 +94,8 @@ function run(fields: Partial<Run> & Pick<Run, 'id' | 'dryRun' | 'status'>): Run 
     created: 0,
     updated: 0,
     skipped: 0,
+    skipErrorRows: false,
+    outcomes: { new: 0, update: 0, skip: 0, error: 0, candidate: 0 },
     cancelRequested: false,
     createdAt: '2026-03-02T02:00:00.000Z',
     startedAt: '2026-03-02T02:00:01.000Z',
@@ -113,7 +116,7 @@ const dryRunWithErrors = run({
   errorCount: 2,
   created: 1,
   updated: 1,
-  failure: 'HAS_ERRORS',
+  outcomes: { new: 1, update: 1, skip: 0, error: 2, candidate: 0 },
   errors: [
     {
       rowNumber: 3,
@@ -131,6 +134,54 @@ const dryRunWithErrors = run({
     },
   ],
 });
+
+const EXISTING_ID = 'f38d9e0f-1a2b-4c3d-9e4f-5a6b7c8d9e0f';
+type RowItem = RouterOutputs['imports']['rows']['items'][number];
+const rowItem = (fields: Partial<RowItem> & Pick<RowItem, 'rowNumber' | 'outcome'>): RowItem => ({
+  matchKind: null,
+  matchValue: null,
+  matchedId: null,
+  customerId: null,
+  customerName: null,
+  matchedName: null,
+  reason: null,
+  message: null,
+  errors: [],
+  ...fields,
+});
+/** The dry run's rows: one new, one update of an existing customer by credit code, two errors. */
+const DRY_RUN_ROWS: RowItem[] = [
+  rowItem({ rowNumber: 2, outcome: 'new' }),
+  rowItem({
+    rowNumber: 3,
+    outcome: 'error',
+    reason: 'PHONE_INVALID',
+    errors: [{ column: '手机', value: '1381234', message: '电话号码格式不正确' }],
+  }),
+  rowItem({
+    rowNumber: 4,
+    outcome: 'update',
+    matchKind: 'credit_code',
+    matchValue: '91110108MA01ABCD1E',
+    matchedId: EXISTING_ID,
+    customerId: EXISTING_ID,
+    matchedName: '宁波海曙五金有限公司',
+  }),
+  rowItem({
+    rowNumber: 5,
+    outcome: 'error',
+    reason: 'DUPLICATE_IN_FILE',
+    errors: [{ column: '', value: null, message: '与第 3 行是同一位客户' }],
+  }),
+];
+
+/** imports.rows answered from a list: filtered by outcome, one page. */
+function answerRows(items: RowItem[]) {
+  return ({ outcome }: { outcome?: RowItem['outcome'] | null }) => ({
+    items: items.filter((item) => !outcome || item.outcome === outcome),
+    nextCursor: null,
+  });
+}
 
 function renderImport() {
   return renderRoute({
@@ -168,13 +219,16 @@ describe('import page', () => {
     answerTrpc({
       'imports.start': () => ({ runId: DRY_RUN_ID, alreadyImported: false }),
       'imports.get': () => dryRunWithErrors,
+      'imports.rows': answerRows(DRY_RUN_ROWS),
     });
     const { user } = renderImport();
 
     await user.upload(await uploadInput(), csvFile());
 
-    expect(await screen.findByTestId('import-file-info')).toHaveTextContent('客户名单.csv，');
-    expect(screen.getByTestId('import-file-info')).toHaveTextContent('CSV UTF-8');
+    // The file in words a user knows, not "CSV utf-8, 127 B".
+    expect(await screen.findByTestId('import-file-info')).toHaveTextContent(
+      '客户名单.csv · CSV 文件 · 文件编码 UTF-8 · 4 列 · 4 行',
+    );
     expect(received).toEqual([
       {
         name: encodeURIComponent('客户名单.csv'),
@@ -212,27 +266,111 @@ describe('import page', () => {
     expect(start?.headers.get('idempotency-key')).toMatch(/^[0-9a-f-]{36}$/);
     expect(callsOf('imports.get')[0]?.input).toEqual({ runId: DRY_RUN_ID });
 
-    expect(screen.getByText(/有 2 行存在错误，全部修正后才能导入/)).toBeInTheDocument();
-    const report = within(screen.getByTestId('import-errors'));
-    const phone = within(report.getByText('电话号码格式不正确').closest('tr') as HTMLElement);
+    expect(screen.getByTestId('import-has-errors')).toHaveTextContent(
+      '有 2 行存在错误。可以先导入其余 2 行有效数据',
+    );
+    // Every row's outcome, the rows with errors first, each reason under its column.
+    const table = within(await screen.findByTestId('import-rows-table'));
+    const phone = within((await table.findByText('电话号码格式不正确')).closest('tr') as HTMLElement);
     expect(phone.getByText('3')).toBeInTheDocument();
     expect(phone.getByText('手机')).toBeInTheDocument();
-    expect(phone.getByText('1381234')).toBeInTheDocument();
-    const duplicate = within(report.getByText('与第 3 行是同一位客户').closest('tr') as HTMLElement);
+    const duplicate = within(table.getByText('与第 3 行是同一位客户').closest('tr') as HTMLElement);
     expect(duplicate.getByText('5')).toBeInTheDocument();
     expect(duplicate.getByText('整行')).toBeInTheDocument();
-    expect(screen.getByText('2 / 2')).toBeInTheDocument();
+    expect(callsOf('imports.rows')[0]?.input).toMatchObject({
+      runId: DRY_RUN_ID,
+      outcome: 'error',
+      cursor: null,
+    });
+    // A labelled pager, not a bare "2 / 2".
+    expect(screen.getByTestId('import-rows-page')).toHaveTextContent('第 1 页 · 每页 50 行 · 共 2 行');
+    expect(screen.queryByText('2 / 2')).not.toBeInTheDocument();
 
-    // Nothing is imported while rows have errors: fix the file, remap, or download the report.
-    expect(screen.getByTestId('import-commit')).toBeDisabled();
+    // Filtered by outcome: an update names the customer it updates and the key that matched.
+    await user.click(screen.getByText('更新 1'));
+    const update = within(
+      (await within(screen.getByTestId('import-rows-table')).findByText('宁波海曙五金有限公司')).closest(
+        'tr',
+      ) as HTMLElement,
+    );
+    expect(update.getByText('宁波海曙五金有限公司').closest('a')).toHaveAttribute(
+      'href',
+      `/customers/${EXISTING_ID}`,
+    );
+    expect(update.getByText(/按统一社会信用代码匹配：91110108MA01ABCD1E/)).toBeInTheDocument();
+    expect(callsOf('imports.rows').at(-1)?.input).toMatchObject({ outcome: 'update' });
+
+    // The good rows need not wait for the bad ones; or fix the file first.
+    expect(screen.getByTestId('import-commit-valid')).toHaveTextContent('导入 2 行有效数据，跳过 2 行错误');
+    expect(screen.getByTestId('import-fix')).toHaveTextContent('修正后再导入');
+    expect(screen.queryByTestId('import-commit')).not.toBeInTheDocument();
     expect(screen.getByTestId('import-download-report')).toHaveAttribute(
       'href',
       `/api/imports/runs/${DRY_RUN_ID}/errors.csv`,
     );
-    expect(screen.getByTestId('import-reupload')).toBeEnabled();
+    expect(screen.getByTestId('import-download-xlsx')).toHaveAttribute(
+      'href',
+      `/api/imports/runs/${DRY_RUN_ID}/errors.xlsx`,
+    );
     await user.click(screen.getByText('修改字段对应'));
     expect(await screen.findByTestId('import-mapping')).toBeInTheDocument();
     expect(screen.getByRole('radio', { name: '更新已有记录' })).toBeChecked();
+  });
+
+  it('imports the valid rows and skips the rows with errors, then shows what happened to each', async () => {
+    answerUpload();
+    const commitRows = DRY_RUN_ROWS.map((row) =>
+      row.outcome === 'new' ? { ...row, customerId: EXISTING_ID, customerName: '杭州湖畔咖啡有限公司' } : row,
+    );
+    answerTrpc({
+      'imports.start': ({ dryRun }) => ({ runId: dryRun ? DRY_RUN_ID : COMMIT_ID, alreadyImported: false }),
+      'imports.get': ({ runId }) =>
+        runId === DRY_RUN_ID
+          ? dryRunWithErrors
+          : run({
+              ...dryRunWithErrors,
+              id: COMMIT_ID,
+              dryRun: false,
+              status: 'committed',
+              skipErrorRows: true,
+            }),
+      'imports.rows': ({ runId, ...input }) =>
+        answerRows(runId === DRY_RUN_ID ? DRY_RUN_ROWS : commitRows)(input),
+    });
+    const { user } = renderImport();
+
+    await user.upload(await uploadInput(), csvFile());
+    await user.click(await screen.findByTestId('import-dry-run'));
+    await user.click(await screen.findByTestId('import-commit-valid'));
+
+    expect(await screen.findByText('导入完成')).toBeInTheDocument();
+    expect(screen.getByTestId('import-result')).toHaveTextContent('新增 1 条，更新 1 条，跳过 0 条');
+    expect(screen.getByTestId('import-result-errors')).toHaveTextContent('2 行有错误，未导入');
+    const [, commit] = callsOf('imports.start');
+    expect(commit?.input).toMatchObject({ dryRun: false, skipErrorRows: true, onMatch: 'skip' });
+    // The rows left out are there to download, and every row's outcome is listed.
+    expect(screen.getByTestId('import-download-xlsx')).toHaveAttribute(
+      'href',
+      `/api/imports/runs/${COMMIT_ID}/errors.xlsx`,
+    );
+    await user.click(screen.getByText('新建 1'));
+    const created = await within(screen.getByTestId('import-rows-table')).findByText('杭州湖畔咖啡有限公司');
+    expect(created.closest('a')).toHaveAttribute('href', `/customers/${EXISTING_ID}`);
+  });
+
+  it('names the file an upload failed for', async () => {
+    server.use(
+      http.post('/api/imports/files', () =>
+        HttpResponse.json({ code: 'IMPORT_FILE_UNREADABLE', message: '文件是空的' }, { status: 400 }),
+      ),
+    );
+    const { user } = renderImport();
+
+    await user.upload(await uploadInput(), csvFile());
+
+    const alert = await screen.findByTestId('import-upload-error');
+    expect(alert).toHaveTextContent('“客户名单.csv”上传失败');
+    expect(alert).toHaveTextContent('文件是空的');
   });
 
   it('asks for a column for every required field before the dry run', async () => {
@@ -260,6 +398,7 @@ describe('import page', () => {
         runId === DRY_RUN_ID
           ? run({ id: DRY_RUN_ID, dryRun: true, status: 'validated', created: 3, skipped: 1 })
           : run({ id: COMMIT_ID, dryRun: false, status: 'committed', created: 3, skipped: 1 }),
+      'imports.rows': answerRows([]),
     });
     const { user } = renderImport();
 
@@ -273,7 +412,7 @@ describe('import page', () => {
     );
     expect(screen.getByText('No errors found; you can import now')).toBeInTheDocument();
     expect(screen.getByText('Importing will create 3, update 0 and skip 1')).toBeInTheDocument();
-    expect(screen.queryByTestId('import-errors')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('import-download-report')).not.toBeInTheDocument();
 
     await user.click(screen.getByTestId('import-commit'));
 
