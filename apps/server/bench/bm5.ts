@@ -5,10 +5,11 @@
  * DATA_DIR, the demo data seeded on start), and Debian's Chromium through playwright-core:
  *
  * - **project, cold open**: a fresh browser context (empty cache) with the owner's session
- *   cookie opens `/customers`; from the navigation to the first customer row visible.
+ *   cookie opens `/customers`; from the navigation's start to the first customer row in the
+ *   page (timed in the page: performance.now() when a MutationObserver first sees the row).
  * - **project, after sign-in**: on the sign-in page, from the click on 登录 to the first row.
  * - **limit**: the same app's page without data — a fresh context opening `/sign-in` until its
- *   email field is visible: the same HTML, scripts and styles, and the one `auth.me` call the
+ *   email field is in the page: the same HTML, scripts and styles, and the one `auth.me` call the
  *   shell makes; what any page of this app costs before it asks for anything.
  *
  * Each is run BENCH_BM5_RUNS times (default 7), alternating, after one warm-up of each (the
@@ -21,11 +22,41 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, type Cookie, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type Cookie, chromium, type Page } from 'playwright-core';
 import { type BenchResult, log, repositoryRoot, round } from './harness';
 
 const OWNER = { email: 'owner@demo.example.com', password: 'demo-2026' };
 const FIRST_ROW = '[data-testid="customers-table"] tr.ant-table-row';
+const EMAIL_FIELD = '[data-testid="signin-email"]';
+
+/**
+ * In the page, from its first script on: the time (performance.now(), from the navigation's
+ * start) at which each watched element first entered the DOM. Read in the page, not by
+ * polling from outside: a poll waits for the main thread, which a long render holds.
+ */
+function watchFirst(selectors: Record<string, string>): { content: string } {
+  return {
+    content: `(() => {
+      const selectors = ${JSON.stringify(selectors)};
+      const seen = (window.__first = {});
+      new MutationObserver(() => {
+        for (const [name, selector] of Object.entries(selectors)) {
+          if (seen[name] === undefined && document.querySelector(selector)) seen[name] = performance.now();
+        }
+      }).observe(document, { subtree: true, childList: true });
+    })();`,
+  };
+}
+
+async function firstSeen(page: Page, name: string): Promise<number> {
+  // A function, not a string: the app's Content-Security-Policy refuses eval.
+  const handle = await page.waitForFunction(
+    (key) => (globalThis as unknown as { __first?: Record<string, number> }).__first?.[key],
+    name,
+    { timeout: 60_000, polling: 50 },
+  );
+  return Number(await handle.jsonValue());
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -138,13 +169,13 @@ async function signInCookies(browser: Browser, url: string): Promise<Cookie[]> {
 async function coldOpen(browser: Browser, url: string, cookies: Cookie[], trace = false) {
   const context = await browser.newContext({ locale: 'zh-CN' });
   await context.addCookies(cookies);
+  await context.addInitScript(watchFirst({ row: FIRST_ROW }));
   const page = await context.newPage();
   let origin = 0;
   const requests = trace ? recordRequests(context, () => origin) : [];
   origin = performance.now();
   await page.goto(`${url}/customers`, { waitUntil: 'commit' });
-  await page.waitForSelector(FIRST_ROW, { state: 'visible', timeout: 60_000 });
-  const ms = performance.now() - origin;
+  const ms = await firstSeen(page, 'row');
   await context.close();
   return { ms, requests };
 }
@@ -152,11 +183,10 @@ async function coldOpen(browser: Browser, url: string, cookies: Cookie[], trace 
 /** A fresh context without a session: navigation to `/sign-in` → its email field visible, in ms. */
 async function bareOpen(browser: Browser, url: string) {
   const context = await browser.newContext({ locale: 'zh-CN' });
+  await context.addInitScript(watchFirst({ email: EMAIL_FIELD }));
   const page = await context.newPage();
-  const origin = performance.now();
   await page.goto(`${url}/sign-in`, { waitUntil: 'commit' });
-  await page.waitForSelector('[data-testid="signin-email"]', { state: 'visible', timeout: 60_000 });
-  const ms = performance.now() - origin;
+  const ms = await firstSeen(page, 'email');
   await context.close();
   return ms;
 }
@@ -164,14 +194,20 @@ async function bareOpen(browser: Browser, url: string) {
 /** On the loaded sign-in page: the click on 登录 → the first customer row visible, in ms. */
 async function afterSignIn(browser: Browser, url: string) {
   const context = await browser.newContext({ locale: 'zh-CN' });
+  await context.addInitScript(watchFirst({ row: FIRST_ROW }));
   const page = await context.newPage();
   await page.goto(`${url}/sign-in`);
   await page.getByTestId('signin-email').fill(OWNER.email);
   await page.getByTestId('signin-password').fill(OWNER.password);
-  const origin = performance.now();
-  await page.getByTestId('signin-submit').click();
-  await page.waitForSelector(FIRST_ROW, { state: 'visible', timeout: 60_000 });
-  const ms = performance.now() - origin;
+  const clickedAt = await page.evaluate(() => {
+    const page = globalThis as unknown as {
+      document: { querySelector(selector: string): { click(): void } | null };
+    };
+    const at = performance.now();
+    page.document.querySelector('[data-testid="signin-submit"]')?.click();
+    return at;
+  });
+  const ms = (await firstSeen(page, 'row')) - clickedAt;
   await context.close();
   return ms;
 }
