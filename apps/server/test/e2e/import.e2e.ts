@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,9 +30,10 @@ async function uploadFile(page: Page, path: string) {
   await page.getByTestId('import-mapping').waitFor({ timeout: 20_000 });
 }
 
-async function errorRows(page: Page): Promise<string[]> {
+/** The row numbers the outcome table shows. */
+async function outcomeRows(page: Page): Promise<string[]> {
   const cells = await page
-    .locator('[data-testid="import-errors"] tr.ant-table-row td:first-child')
+    .locator('[data-testid="import-rows-table"] tr.ant-table-row td:first-child')
     .allTextContents();
   return cells.map((cell) => cell.trim());
 }
@@ -64,7 +65,7 @@ function firstColumn(text: string): string[] {
 }
 
 describe('import', () => {
-  it('imports a messy GBK file: errors reported and downloadable, fixed file committed, re-import doubles nothing', async () => {
+  it('imports a messy GBK file: its good rows in one go, the error file fixed in place and imported, re-import doubles nothing', async () => {
     const context = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
     const page = await context.newPage();
     const browserErrors: string[] = [];
@@ -84,47 +85,90 @@ describe('import', () => {
     await page.getByTestId('customers-import').click();
     await page.waitForURL(/\/customers\/import/);
     await uploadFile(page, fixture('customers-messy-gbk.csv'));
-    await expect.poll(() => page.getByTestId('import-file-info').textContent()).toContain('gb18030');
+    await expect
+      .poll(() => page.getByTestId('import-file-info').textContent())
+      .toBe('customers-messy-gbk.csv · CSV 文件 · 文件编码 GBK · 11 列 · 6 行');
     await page.screenshot({ path: join(SCREENSHOTS, 'import-mapping.png'), fullPage: true });
     await page.getByTestId('import-dry-run').click();
 
-    // The dry run: every bad row with its number and reason; nothing imported.
+    // The dry run: every row's outcome, the bad ones first with their reasons; nothing imported.
     await page.getByTestId('import-dry-run-result').waitFor({ timeout: 30_000 });
     await expect
       .poll(() => page.getByTestId('import-summary').textContent())
-      .toContain('共 6 行：2 行可以导入，4 行有错误');
-    expect(await errorRows(page)).toEqual(['4', '5', '5', '6', '6', '6', '6', '7']);
-    const reasons = await page.locator('[data-testid="import-errors"]').textContent();
-    expect(reasons).toContain('客户名称不能为空');
-    expect(reasons).toContain('与第 2 行是同一客户');
-    expect(await page.getByTestId('import-commit').isDisabled()).toBe(true);
+      .toContain('共 6 行：3 行可以导入，3 行有错误');
+    await expect.poll(() => outcomeRows(page)).toEqual(['4', '5', '6']);
+    const reasons = await page.getByTestId('import-rows-table').textContent();
+    expect(reasons).toContain('客户名称：不能为空');
+    expect(reasons).toContain('成立日期：日期不存在');
+    await expect
+      .poll(() => page.getByTestId('import-rows-page').textContent())
+      .toBe('第 1 页 · 每页 50 行 · 共 3 行');
+    await page.getByTestId('import-rows-filter').getByText('新建 3').click();
+    await expect.poll(() => outcomeRows(page)).toEqual(['2', '3', '7']);
+    await page.getByTestId('import-rows-filter').getByText('错误 3').click();
+    expect(await page.getByTestId('import-commit-valid').textContent()).toBe(
+      '导入 3 行有效数据，跳过 3 行错误',
+    );
+    expect(await page.getByTestId('import-fix').textContent()).toBe('修正后再导入');
     await page.screenshot({ path: join(SCREENSHOTS, 'import-dry-run-errors.png'), fullPage: true });
 
-    // The report downloads as a UTF-8 CSV with a BOM.
+    // The error file: the rows as the file had them, plus 行号 and 错误原因 (CSV with a BOM, and Excel).
+    const [workbook] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('import-download-xlsx').click(),
+    ]);
+    expect(
+      readFileSync((await workbook.path()) as string)
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByTestId('import-download-report').click(),
     ]);
+    expect(download.suggestedFilename()).toBe('customers-messy-gbk-错误行.csv');
     const report = readFileSync((await download.path()) as string);
     expect([...report.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const lines = report.toString('utf8').slice(1).trim().split('\r\n');
-    expect(lines[0]).toBe('行号,列,值,原因');
-    expect(lines).toHaveLength(9);
-    expect(lines[1]).toBe('4,客户名称,,客户名称不能为空');
+    const reportText = report.subarray(3).toString('utf8');
+    const lines = reportText.trim().split('\r\n');
+    expect(lines[0]).toBe(
+      '客户名称,客户类型,客户编号,手机,邮箱,负责人,标签,联系人,联系人电话,成立日期,计划采购金额,行号,错误原因',
+    );
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toBe(',个人,C-0003,13700137000,,,,,,,,4,客户名称：不能为空');
 
-    // The fixed file: no errors, imported.
-    await page.getByTestId('import-reupload').click();
-    await uploadFile(page, fixture('customers-fixed-gbk.csv'));
+    // The good rows go in at once; the bad ones are reported.
+    await page.getByTestId('import-commit-valid').click();
+    await page.getByTestId('import-commit-result').waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => page.getByTestId('import-result').textContent())
+      .toBe('新增 3 条，更新 0 条，跳过 0 条');
+    expect(await page.getByTestId('import-result-errors').textContent()).toContain('3 行有错误，未导入');
+    await page.screenshot({ path: join(SCREENSHOTS, 'import-committed-valid.png'), fullPage: true });
+
+    // The error file fixed in place (as one would in Excel) and uploaded again: it imports.
+    const fixed = reportText
+      .replace(',个人,C-0003', '张三,个人,C-0003')
+      .replace('gz@example,', 'gz@example.com,')
+      .replace('2020年2月30日', '2020年2月28日')
+      .replace('外星人', '企业')
+      .replace(',12345,', ',0755-26661234,')
+      .replace('不存在的人', '')
+      .replace('很多', '8800元');
+    const fixedPath = join(SCREENSHOTS, '导入错误行-已修正.csv');
+    writeFileSync(fixedPath, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(fixed, 'utf8')]));
+    await page.getByTestId('import-again').click();
+    await uploadFile(page, fixedPath);
     await page.getByTestId('import-dry-run').click();
     await page.getByTestId('import-dry-run-result').waitFor({ timeout: 30_000 });
     await expect
       .poll(() => page.getByTestId('import-summary').textContent())
-      .toContain('共 5 行：5 行可以导入，0 行有错误');
+      .toContain('共 3 行：3 行可以导入，0 行有错误');
     await page.getByTestId('import-commit').click();
     await page.getByTestId('import-commit-result').waitFor({ timeout: 30_000 });
     await expect
       .poll(() => page.getByTestId('import-result').textContent())
-      .toBe('新增 5 条，更新 0 条，跳过 0 条');
+      .toBe('新增 3 条，更新 0 条，跳过 0 条');
     await page.screenshot({ path: join(SCREENSHOTS, 'import-committed.png'), fullPage: true });
 
     await page.goto(`${server.url}/customers`);
@@ -133,6 +177,7 @@ describe('import', () => {
       .toEqual(
         [
           '北京（中关村）科技有限公司',
+          '北京中关村科技有限公司',
           '上海浦东贸易有限公司',
           '张三',
           '广州天河餐饮管理有限公司',
@@ -142,7 +187,7 @@ describe('import', () => {
 
     // The same file again: the commit says it was imported before; nothing doubles.
     await page.getByTestId('customers-import').click();
-    await uploadFile(page, fixture('customers-fixed-gbk.csv'));
+    await uploadFile(page, fixedPath);
     await page.getByTestId('import-dry-run').click();
     await page.getByTestId('import-dry-run-result').waitFor({ timeout: 30_000 });
     await page.getByTestId('import-commit').click();
@@ -151,8 +196,8 @@ describe('import', () => {
       .poll(() => page.getByTestId('import-commit-result').textContent())
       .toContain('这个文件已经导入过');
     await page.goto(`${server.url}/customers`);
-    await page.locator('[data-testid="customers-table"] tr.ant-table-row').nth(4).waitFor();
-    expect(await rowNames(page)).toHaveLength(5);
+    await page.locator('[data-testid="customers-table"] tr.ant-table-row').nth(5).waitFor();
+    expect(await rowNames(page)).toHaveLength(6);
 
     // Export the list and read it back: the same five customers; imported again, all are
     // recognised as existing ones and skipped.
@@ -167,9 +212,9 @@ describe('import', () => {
     await page.getByTestId('import-dry-run-result').waitFor({ timeout: 30_000 });
     await expect
       .poll(() => page.getByTestId('import-summary').textContent())
-      .toContain('共 5 行：5 行可以导入，0 行有错误');
+      .toContain('共 6 行：6 行可以导入，0 行有错误');
     expect(await page.getByTestId('import-dry-run-result').textContent()).toContain(
-      '新增 0 条，更新 0 条，跳过 5 条',
+      '新增 0 条，更新 0 条，跳过 6 条',
     );
 
     expect(browserErrors).toEqual([]);

@@ -119,6 +119,8 @@ export const importsEn: typeof importsZhCN = {
         name: 'name',
         order_number: 'order number',
         interaction: 'the same interaction',
+        branch: 'a branch of the same company',
+        national_id: 'national ID',
       },
       page: 'Page {{page}} · {{size}} per page · {{total}} in all',
       previous: 'Previous',

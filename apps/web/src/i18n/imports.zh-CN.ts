@@ -107,6 +107,8 @@ export const importsZhCN = {
         name: '名称',
         order_number: '订单号',
         interaction: '同一互动记录',
+        branch: '同一企业的分支机构名称',
+        national_id: '身份证号',
       },
       page: '第 {{page}} 页 · 每页 {{size}} 行 · 共 {{total}} 行',
       previous: '上一页',
