@@ -222,7 +222,8 @@ describe('the tier card of a customer just saved', () => {
     let calls = 0;
     renderProfile(() => {
       calls += 1;
-      return calls === 1 ? base : placed;
+      // Computed just now (not when the file loaded: a busy machine takes its time).
+      return calls === 1 ? base : { ...placed, computedAt: new Date().toISOString() };
     });
     expect(await screen.findByTestId('customer-tier-queued', {}, { timeout: 30_000 })).toHaveTextContent(
       '正在计算层级',
