@@ -150,6 +150,11 @@ export const ERRORS = {
     'zh-CN': '该重复记录不存在或已处理',
     en: 'This duplicate pair does not exist or has already been handled',
   },
+  FIRST_COOPERATION_FUTURE: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '首次合作时间不能晚于今天',
+    en: 'The first cooperation date cannot be later than today',
+  },
   MONEY_FORMAT: {
     trpc: 'BAD_REQUEST',
     'zh-CN': '请填写金额，最多两位小数，如 12800 或 12800.50',

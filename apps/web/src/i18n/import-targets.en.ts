@@ -32,6 +32,9 @@ export const importTargetsEn: typeof importTargetsZhCN = {
     fields: {
       firstCooperationOn: 'First cooperation date',
       anniversaryOn: 'Anniversary',
+      firstCooperationHint:
+        'When the relationship began; counts as the first deal when earlier than the first order',
+      firstCooperationFuture: 'The first cooperation date cannot be later than today',
     },
     note: {
       title: 'Note',

@@ -29,6 +29,8 @@ export const importTargetsZhCN = {
     fields: {
       firstCooperationOn: '首次合作时间',
       anniversaryOn: '纪念日',
+      firstCooperationHint: '与客户开始合作的日期；早于首笔订单时，作为首次成交日期',
+      firstCooperationFuture: '首次合作时间不能晚于今天',
     },
     note: {
       title: '备注',

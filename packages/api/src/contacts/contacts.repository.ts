@@ -15,6 +15,7 @@ export type ContactValues = {
   phones?: string[];
   emails?: string[];
   birthday?: string | null;
+  anniversary_on?: string | null;
   is_primary?: boolean;
   note?: string | null;
 };

@@ -10,6 +10,8 @@ export const contactOutput = z.object({
   phones: z.array(z.string()),
   emails: z.array(z.string()),
   birthday: z.string().nullable(),
+  /** 纪念日. */
+  anniversaryOn: z.string().nullable(),
   isPrimary: z.boolean(),
   note: z.string().nullable(),
 });
@@ -29,6 +31,7 @@ const contactFields = {
     .max(10)
     .optional(),
   birthday: dateInput.nullish(),
+  anniversaryOn: dateInput.nullish(),
   isPrimary: z.boolean().optional(),
   note: z.string().trim().max(2000).nullish(),
 };

@@ -18,6 +18,9 @@ const optionalText = (max: number) =>
 // Shared with orders, contacts and interactions: one definition in @crm/domain.
 export { dateInput, moneyInput } from '@crm/domain';
 
+/** Today in Beijing as YYYY-MM-DD, the day a date may not be later than. */
+const beijingToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+
 const addressInput = z.strictObject({
   label: z.string().trim().max(50).optional(),
   province: z.string().trim().max(50).optional(),
@@ -40,6 +43,12 @@ export const customerFields = {
   industry: optionalText(100),
   birthday: dateInput.nullish(),
   foundedOn: dateInput.nullish(),
+  /** 首次合作时间: not later than today (Beijing); the facts' first deal is at most this date. */
+  firstCooperationOn: dateInput
+    .refine((value) => value <= beijingToday(), { error: 'FIRST_COOPERATION_FUTURE' })
+    .nullish(),
+  /** 纪念日: any date the customer keeps. */
+  anniversaryOn: dateInput.nullish(),
   addresses: z.array(addressInput).max(10).optional(),
   explicitNeeds: optionalText(4000),
   implicitNeeds: optionalText(4000),

@@ -39,6 +39,7 @@ import type {
   PrimaryContactInput,
   UpdateCustomerInput,
 } from './customers.schemas';
+import { refreshCustomerFacts } from './facts.repository';
 
 /** A member acting in their tenant (scope.ts). */
 export type TenantScope = MemberScope;
@@ -69,6 +70,8 @@ function toColumns(input: Partial<CreateCustomerInput>): CustomerChanges {
   if (input.industry !== undefined) columns.industry = input.industry;
   if (input.birthday !== undefined) columns.birthday = input.birthday;
   if (input.foundedOn !== undefined) columns.founded_on = input.foundedOn;
+  if (input.firstCooperationOn !== undefined) columns.first_cooperation_on = input.firstCooperationOn;
+  if (input.anniversaryOn !== undefined) columns.anniversary_on = input.anniversaryOn;
   if (input.addresses !== undefined) columns.addresses = JSON.stringify(input.addresses);
   if (input.explicitNeeds !== undefined) columns.explicit_needs = input.explicitNeeds;
   if (input.implicitNeeds !== undefined) columns.implicit_needs = input.implicitNeeds;
@@ -211,6 +214,8 @@ export async function createCustomer(scope: TenantScope, input: CreateCustomerIn
   // One transaction: a contact that cannot be written leaves no customer behind.
   if (input.primaryContact) await addPrimaryContact(scope, id, input.primaryContact);
   await refreshCompleteness(scope, [id]);
+  // 首次合作时间 is the earliest the first deal can be.
+  if (input.firstCooperationOn) await refreshCustomerFacts(scope, [id], 'daily');
   // Saved despite the form's duplicate warning: the pairs go to the review queue.
   await recordCandidatesFor(scope.trx, scope.tenantId, [id], 'create');
   await touchTiers(scope, [id]);
@@ -244,6 +249,7 @@ export async function updateCustomer(scope: TenantScope, input: UpdateCustomerIn
     await updateCustomerRow(scope, id, {});
   }
   await refreshCompleteness(scope, [id]);
+  if (fields.firstCooperationOn !== undefined) await refreshCustomerFacts(scope, [id], 'daily');
   await touchTiers(scope, [id]);
   return getCustomerOrThrow(scope, id);
 }

@@ -16,10 +16,20 @@ type Values = {
   phones?: string[];
   emails?: string[];
   birthday?: Dayjs | null;
+  anniversaryOn?: Dayjs | null;
   isPrimary?: boolean;
   note?: string;
 };
-const FIELDS = ['name', 'title', 'phones', 'emails', 'birthday', 'isPrimary', 'note'] as const;
+const FIELDS = [
+  'name',
+  'title',
+  'phones',
+  'emails',
+  'birthday',
+  'anniversaryOn',
+  'isPrimary',
+  'note',
+] as const;
 
 type Fields = {
   name: string;
@@ -27,6 +37,7 @@ type Fields = {
   phones: string[];
   emails: string[];
   birthday: string | null;
+  anniversaryOn: string | null;
   isPrimary: boolean;
   note: string | null;
 };
@@ -77,6 +88,7 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
             phones: contact.phones.length > 0 ? contact.phones : [''],
             emails: contact.emails.length > 0 ? contact.emails : [''],
             birthday: contact.birthday ? dayjs(contact.birthday) : null,
+            anniversaryOn: contact.anniversaryOn ? dayjs(contact.anniversaryOn) : null,
             isPrimary: contact.isPrimary,
             note: contact.note ?? '',
           }
@@ -135,6 +147,7 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
       phones,
       emails,
       birthday: values.birthday ? values.birthday.format('YYYY-MM-DD') : null,
+      anniversaryOn: values.anniversaryOn ? values.anniversaryOn.format('YYYY-MM-DD') : null,
       isPrimary: Boolean(values.isPrimary),
       note: values.note?.trim() || null,
     };
@@ -145,6 +158,7 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
         phones: contact.phones,
         emails: contact.emails,
         birthday: contact.birthday,
+        anniversaryOn: contact.anniversaryOn,
         isPrimary: contact.isPrimary,
         note: contact.note,
       });
@@ -162,6 +176,7 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
         ...(phones.length > 0 ? { phones } : {}),
         ...(emails.length > 0 ? { emails } : {}),
         ...(fields.birthday ? { birthday: fields.birthday } : {}),
+        ...(fields.anniversaryOn ? { anniversaryOn: fields.anniversaryOn } : {}),
         ...(fields.isPrimary ? { isPrimary: true } : {}),
         ...(fields.note ? { note: fields.note } : {}),
       });
@@ -247,7 +262,7 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
             />
           </Col>
         </Row>
-        <Row gutter={12} align="bottom">
+        <Row gutter={12}>
           <Col xs={24} sm={12}>
             <Form.Item name="birthday" label={t('contacts.birthday')}>
               <DatePicker
@@ -258,11 +273,14 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
             </Form.Item>
           </Col>
           <Col xs={24} sm={12}>
-            <Form.Item name="isPrimary" valuePropName="checked" tooltip={t('contacts.primaryHint')}>
-              <Checkbox data-testid="contact-primary">{t('contacts.primary')}</Checkbox>
+            <Form.Item name="anniversaryOn" label={t('importTargets.fields.anniversaryOn')}>
+              <DatePicker data-testid="contact-anniversary-on" style={{ width: '100%' }} />
             </Form.Item>
           </Col>
         </Row>
+        <Form.Item name="isPrimary" valuePropName="checked" tooltip={t('contacts.primaryHint')}>
+          <Checkbox data-testid="contact-primary">{t('contacts.primary')}</Checkbox>
+        </Form.Item>
         <Form.Item name="note" label={t('contacts.note')} style={{ marginBottom: 0 }}>
           <Input.TextArea data-testid="contact-note" maxLength={2000} autoSize={{ minRows: 2, maxRows: 5 }} />
         </Form.Item>

@@ -127,6 +127,13 @@ export function ContactsTab({ customer, editable }: Props) {
       render: (birthday: string | null) => (birthday ? formatDate(birthday) : none),
     },
     {
+      key: 'anniversaryOn',
+      dataIndex: 'anniversaryOn',
+      title: t('importTargets.fields.anniversaryOn'),
+      width: 120,
+      render: (anniversaryOn: string | null) => (anniversaryOn ? formatDate(anniversaryOn) : none),
+    },
+    {
       key: 'note',
       dataIndex: 'note',
       title: t('contacts.note'),
@@ -197,7 +204,7 @@ export function ContactsTab({ customer, editable }: Props) {
           dataSource={contacts.data ?? []}
           loading={contacts.isPending}
           pagination={false}
-          scroll={{ x: 900 }}
+          scroll={{ x: 1020 }}
           locale={{
             emptyText: contacts.isError ? (
               <Typography.Text type="danger">

@@ -63,6 +63,8 @@ type Values = SensitiveFormValues & {
   industry?: string;
   birthday?: Dayjs | null;
   foundedOn?: Dayjs | null;
+  firstCooperationOn?: Dayjs | null;
+  anniversaryOn?: Dayjs | null;
   addresses?: AddressValues[];
   needType?: NeedType | null;
   tagIds?: string[];
@@ -82,6 +84,8 @@ const FIELDS = [
   'industry',
   'birthday',
   'foundedOn',
+  'firstCooperationOn',
+  'anniversaryOn',
   'addresses',
   'nationalId',
   'bankCard',
@@ -107,6 +111,8 @@ type Profile = {
   industry: string | null;
   birthday: string | null;
   foundedOn: string | null;
+  firstCooperationOn: string | null;
+  anniversaryOn: string | null;
   addresses: CustomerAddress[];
   needType: NeedType | null;
   tagIds: string[];
@@ -138,6 +144,8 @@ function profileOfValues(values: Values): Profile {
     industry: text(values.industry),
     birthday: values.birthday ? values.birthday.format('YYYY-MM-DD') : null,
     foundedOn: values.foundedOn ? values.foundedOn.format('YYYY-MM-DD') : null,
+    firstCooperationOn: values.firstCooperationOn ? values.firstCooperationOn.format('YYYY-MM-DD') : null,
+    anniversaryOn: values.anniversaryOn ? values.anniversaryOn.format('YYYY-MM-DD') : null,
     addresses: cleanAddresses(values.addresses),
     needType: values.needType ?? null,
     tagIds: [...(values.tagIds ?? [])].sort(),
@@ -156,6 +164,8 @@ function profileOfCustomer(customer: Customer): Profile {
     industry: customer.industry,
     birthday: customer.birthday,
     foundedOn: customer.foundedOn,
+    firstCooperationOn: customer.firstCooperationOn,
+    anniversaryOn: customer.anniversaryOn,
     addresses: cleanAddresses(customer.addresses),
     needType: customer.needType,
     tagIds: [...customer.tagIds].sort(),
@@ -206,6 +216,8 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         industry: customer.industry ?? '',
         birthday: customer.birthday ? dayjs(customer.birthday) : null,
         foundedOn: customer.foundedOn ? dayjs(customer.foundedOn) : null,
+        firstCooperationOn: customer.firstCooperationOn ? dayjs(customer.firstCooperationOn) : null,
+        anniversaryOn: customer.anniversaryOn ? dayjs(customer.anniversaryOn) : null,
         addresses: customer.addresses,
         needType: customer.needType,
         tagIds: customer.tagIds,
@@ -474,6 +486,34 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
             />
           </Form.Item>
         )}
+        <Row gutter={12}>
+          <Col xs={24} sm={12}>
+            <Form.Item
+              name="firstCooperationOn"
+              label={optional(t('importTargets.fields.firstCooperationOn'))}
+              tooltip={t('importTargets.fields.firstCooperationHint')}
+              rules={[
+                {
+                  validator: (_, value: Dayjs | null | undefined) =>
+                    value?.isAfter(dayjs(), 'day')
+                      ? Promise.reject(new Error(t('importTargets.fields.firstCooperationFuture')))
+                      : Promise.resolve(),
+                },
+              ]}
+            >
+              <DatePicker
+                data-testid="customer-first-cooperation-on"
+                style={{ width: '100%' }}
+                disabledDate={(day) => day.isAfter(dayjs(), 'day')}
+              />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item name="anniversaryOn" label={optional(t('importTargets.fields.anniversaryOn'))}>
+              <DatePicker data-testid="customer-anniversary-on" style={{ width: '100%' }} />
+            </Form.Item>
+          </Col>
+        </Row>
         <Form.Item label={optional(t('customers.form.addresses'))} style={{ marginBottom: 0 }}>
           <Form.List name="addresses">
             {(items, { add, remove }) => (
