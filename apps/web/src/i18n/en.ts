@@ -660,7 +660,11 @@ export const en: Messages = {
       'exports.prune': 'Delete expired export files',
       'tiering.retier-tenant': 'Re-tier customers',
       'tiering.retier-all': 'Quarterly re-tiering',
+      'tiering.retier-touched': 'Re-tier changed customers',
+      'tiering.retier-pending': 'Re-tier customers waiting for a full run',
     },
+    unnamed: 'System job',
+    attemptsOf: 'Attempt {{attempts}} of {{max}}',
   },
   teams: {
     title: 'Teams',

@@ -651,7 +651,11 @@ export const zhCN = {
       'exports.prune': '清理过期导出文件',
       'tiering.retier-tenant': '重算客户分层',
       'tiering.retier-all': '客户分层季度重算',
+      'tiering.retier-touched': '更新有变动客户的分层',
+      'tiering.retier-pending': '重算待重算客户的分层',
     },
+    unnamed: '系统任务',
+    attemptsOf: '第 {{attempts}} 次，最多 {{max}} 次',
   },
   teams: {
     title: '团队',

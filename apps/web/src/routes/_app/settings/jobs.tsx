@@ -45,8 +45,8 @@ function JobsPage() {
       key: 'name',
       dataIndex: 'name',
       title: t('jobs.columns.name'),
-      // The job's internal name only as a tooltip (for support), never as text on the page.
-      render: (name: string) => <span title={name}>{t(`jobs.names.${name}`, { defaultValue: name })}</span>,
+      // The job by its label; its internal name (imports.run) is not shown, not even as a tooltip.
+      render: (name: string) => t(`jobs.names.${name}`, { defaultValue: t('jobs.unnamed') }),
     },
     {
       key: 'state',
@@ -68,7 +68,7 @@ function JobsPage() {
       key: 'attempts',
       title: t('jobs.columns.attempts'),
       width: 100,
-      render: (_: unknown, run) => `${run.attempts} / ${run.maxAttempts}`,
+      render: (_: unknown, run) => t('jobs.attemptsOf', { attempts: run.attempts, max: run.maxAttempts }),
     },
     {
       key: 'createdAt',
