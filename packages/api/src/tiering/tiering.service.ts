@@ -1,7 +1,6 @@
 import type { Database, TierChangeReason, Transaction } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import { tierModelOf } from '@crm/plugin-sdk';
-import type { ApiDependencies } from '../context';
 import { effectiveSettings } from '../plugins/effective-settings';
 import type { HostPlugin } from '../plugins/host-plugin';
 import type { PluginRegistry } from '../plugins/registry';
@@ -118,8 +117,13 @@ export async function retierTenantNow(
   return result.moved;
 }
 
+/** The on-demand re-tier of a tenant (tiering.jobs.ts registers it). */
+type RetierTenantJobs = {
+  'tiering.retier-tenant': { tenantId: string; reason: TierChangeReason; actorUserId?: string | null };
+};
+
 export async function enqueueRetier(
-  jobs: ApiDependencies['jobs'],
+  jobs: Pick<JobQueue<RetierTenantJobs>, 'enqueue'>,
   tenantId: string,
   actorUserId: string,
 ): Promise<void> {
