@@ -88,6 +88,8 @@ export const duplicatesEn: typeof duplicatesZhCN = {
       hidden_other: '{{count}} more similar customers are looked after by colleagues',
       open: 'Open',
       exact: 'Same customer',
+      exactDescription:
+        'A customer marked “Same customer” is the one you are creating: open it. If it really is another customer, saving asks for the reason to create it anyway. Other similar customers go to the duplicates queue once saved.',
     },
     exact: {
       title: 'This customer already exists',

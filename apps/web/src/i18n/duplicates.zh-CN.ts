@@ -83,6 +83,8 @@ export const duplicatesZhCN = {
       hidden_other: '另有 {{count}} 位由其他同事负责的客户与此相似',
       open: '查看',
       exact: '同一客户',
+      exactDescription:
+        '标为“同一客户”的就是你要新建的客户，请打开它；如确是不同客户，保存时需填写仍然新建的原因。其余相似客户保存后会列入查重队列。',
     },
     exact: {
       title: '已有同一客户',

@@ -1,5 +1,5 @@
 import type { CustomFieldDefinition, Database, Transaction } from '@crm/db';
-import { normalizePhone } from '@crm/domain';
+import { normalizePhoneKey } from '@crm/domain';
 import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { labelParams } from '../custom-fields/values';
 import { appError } from '../errors';
@@ -194,43 +194,47 @@ export function searchShape(search: string): 'grams' | 'single' | 'text' {
 const PHONE_SHAPED = /^[+＋]?[0-9０-９\s\-－.()（）]+$/;
 
 /**
- * The phone form of a search, when it looks like a phone number: the digits of the stored
- * form of a whole number (`057187558212`, `0571-8755-8212`, `+86 571 87558212` → 8657187558212,
- * what E.164 `+8657187558212` is indexed as), or the digits without their separators (a suffix:
- * `8755-8212` → 87558212). Null otherwise, or when it is the search itself.
+ * The phone digits a search looks for at the END of the customers' and contacts' phone match
+ * keys (national digits: 057187558212): the key of a whole number in any form (`057187558212`,
+ * `0571-8755-8212`, `+86 571 87558212`), or the typed digits of a part of one, four or more
+ * (`8212`, `8755-8212`). Null when the search is not phone-shaped.
  */
-export function phoneSearchOf(search: string): string | null {
+export function phoneSuffixOf(search: string): string | null {
   if (!PHONE_SHAPED.test(search)) return null;
-  const stored = normalizePhone(search);
-  const digits = stored
-    ? (stored.split(';')[0] as string).slice(1)
-    : search.normalize('NFKC').replace(/[^0-9]/g, '');
-  return digits.length >= 4 && digits !== search ? digits : null;
+  const key = normalizePhoneKey(search);
+  const digits = (key ?? search.normalize('NFKC')).replace(/[^0-9]/g, '');
+  return digits.length >= 4 ? digits : null;
+}
+
+/**
+ * Customers with a phone (theirs or a contact's) ending in `digits`: a prefix range over the
+ * reversed keys (`customer_match_keys.value_reversed`, C collation, btree), which RLS lets
+ * the planner use.
+ */
+function phoneSuffixIds(tenantId: string, digits: string): RawBuilder<unknown> {
+  const reversed = [...digits].reverse().join('');
+  // The first string after every string starting with `reversed` (digits only: '9' + 1 is ':').
+  const upper = `${reversed.slice(0, -1)}${String.fromCharCode(reversed.charCodeAt(reversed.length - 1) + 1)}`;
+  return sql`select m.customer_id from customer_match_keys m
+    where m.tenant_id = ${tenantId} and m.value_reversed >= ${reversed} and m.value_reversed < ${upper}`;
 }
 
 function searchCondition(tenantId: string, search: string): RawBuilder<boolean> {
   const shape = searchShape(search);
-  // A phone is also looked for in its stored form (see phoneSearchOf); the GIN index serves
-  // both sides of the OR (a BitmapOr).
-  const phone = phoneSearchOf(search);
-  if (shape === 'grams' || phone) {
-    // The search's own grams only when it has some (an empty array would match every row).
-    const grams = (alias: string) => {
-      const column = sql.ref(`${alias}.search_grams`);
-      if (!phone) return sql`${column} @> search_query_grams(${search})`;
-      if (shape !== 'grams') return sql`${column} @> search_query_grams(${phone})`;
-      return sql`(${column} @> search_query_grams(${search}) or ${column} @> search_query_grams(${phone}))`;
-    };
-    // A union of ids, not an OR: each side uses its own GIN index.
+  const phone = phoneSuffixOf(search);
+  if (shape === 'grams') {
+    // A union of ids, not an OR: each side uses its own index.
     return sql<boolean>`customers.id in (
-      select x.id from customers x where x.tenant_id = ${tenantId} and ${grams('x')}
+      select x.id from customers x where x.tenant_id = ${tenantId} and x.search_grams @> search_query_grams(${search})
       union
-      select k.customer_id from contacts k where k.tenant_id = ${tenantId} and ${grams('k')})`;
+      select k.customer_id from contacts k where k.tenant_id = ${tenantId} and k.search_grams @> search_query_grams(${search})
+      ${phone ? sql`union ${phoneSuffixIds(tenantId, phone)}` : sql``})`;
   }
   if (shape === 'single') return sql<boolean>`customers.search_grams @> search_query_grams(${search})`;
   const pattern = `%${escapeLike(search)}%`;
   return sql<boolean>`(customers.name ilike ${pattern} or customers.email ilike ${pattern}
-    or customers.customer_number ilike ${pattern})`;
+    or customers.customer_number ilike ${pattern}
+    ${phone ? sql`or customers.id in (${phoneSuffixIds(tenantId, phone)})` : sql``})`;
 }
 
 /**

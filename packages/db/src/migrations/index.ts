@@ -16,6 +16,7 @@ import * as importRowOutcomes from './2026-12-07-0101-import-row-outcomes';
 import * as identityPhones from './2026-12-07-0201-identity-phones';
 import * as createAnyway from './2026-12-07-0202-create-anyway';
 import * as formatPhone from './2026-12-07-0203-format-phone';
+import * as phoneSuffixIndex from './2026-12-07-0204-phone-suffix-index';
 import * as importTargets from './2026-12-07-0301-import-targets';
 import * as incrementalTiers from './2026-12-07-0401-incremental-tiers';
 import * as customFieldBounds from './2026-12-07-0501-custom-field-bounds';
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07-0201-identity-phones': identityPhones,
   '2026-12-07-0202-create-anyway': createAnyway,
   '2026-12-07-0203-format-phone': formatPhone,
+  '2026-12-07-0204-phone-suffix-index': phoneSuffixIndex,
   '2026-12-07-0301-import-targets': importTargets,
   '2026-12-07-0401-incremental-tiers': incrementalTiers,
   '2026-12-07-0501-custom-field-bounds': customFieldBounds,

@@ -15,6 +15,8 @@ export type CustomerMatchKeysTable = {
   value: string;
   /** A company name key taken from a branch's name (A公司北京分公司 → a). */
   branch: ColumnType<boolean, boolean | undefined, boolean>;
+  /** A phone key's digits reversed (C collation): a suffix search is a btree prefix range. */
+  value_reversed: ColumnType<string | null, never, never>;
 };
 
 export const DUPLICATE_STATUSES = ['pending', 'merged', 'dismissed'] as const;

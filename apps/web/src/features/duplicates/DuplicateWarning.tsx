@@ -62,7 +62,11 @@ export function DuplicateWarning({ kind, name, phone, email, creditCode, exclude
       title={t('duplicates.warning.title')}
       description={
         <Flex vertical gap={6}>
-          <Typography.Text type="secondary">{t('duplicates.warning.description')}</Typography.Text>
+          <Typography.Text type="secondary">
+            {matches.some((match) => match.exact)
+              ? t('duplicates.warning.exactDescription')
+              : t('duplicates.warning.description')}
+          </Typography.Text>
           {matches.map((match) => (
             <Flex key={match.customer.id} gap={8} align="center" wrap data-testid="duplicate-match">
               <Link to="/customers/$customerId" params={{ customerId: match.customer.id }} target="_blank">

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Customer } from '../../lib/api-types';
 import { formatMoney } from '../../lib/format';
+import { usePhoneFormat } from '../../lib/phone';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 import { useCustomFields, useFieldLabel, useFormatCustomValue } from '../customers/profile-meta';
@@ -77,11 +78,13 @@ export function MergeDialog({ open, onClose, customerIds, candidateId, onMerged 
   const survivor = loaded?.find((c) => c.id === survivorId) ?? null;
   const merged = loaded?.find((c) => c.id !== survivorId) ?? null;
 
+  const showPhone = usePhoneFormat();
   const show = (field: Field, customer: Customer): string | null => {
     const value = customer[field];
     if (blank(value)) return null;
     if (field === 'kind') return t(`customers.kind.${customer.kind}`);
     if (field === 'ownerUserId') return customer.ownerName;
+    if (field === 'phone') return showPhone(customer.phone);
     if (field === 'purchasePlanAmount') return formatMoney(String(value), customer.currency);
     if (field === 'needType' && customer.needType) return t(`systemTags.need.${customer.needType}`);
     if (field === 'addresses')

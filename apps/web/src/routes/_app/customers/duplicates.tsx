@@ -25,6 +25,7 @@ import { ListCount } from '../../../features/lists/ListCount';
 import { emptyOrSkeleton } from '../../../features/lists/ListSkeleton';
 import type { RouterInputs, RouterOutputs } from '../../../lib/api-types';
 import { formatDateTime } from '../../../lib/format';
+import { usePhoneFormat } from '../../../lib/phone';
 import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
 import { useShowError } from '../../../lib/use-show-error';
@@ -42,6 +43,7 @@ export const Route = createFileRoute('/_app/customers/duplicates')({ component: 
 /** 客户查重: the queue of likely duplicate pairs, merge or dismiss each, scan on demand. */
 function DuplicatesPage() {
   const { t } = useTranslation();
+  const showPhone = usePhoneFormat();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
@@ -125,7 +127,7 @@ function DuplicatesPage() {
       </Link>
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
         {[
-          customer.phone,
+          customer.phone ? showPhone(customer.phone) : null,
           customer.email,
           customer.creditCode,
           t('duplicates.orders', { count: customer.orderCount }),
