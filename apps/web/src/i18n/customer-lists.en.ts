@@ -13,15 +13,11 @@ export const customerListsEn: Pick<Messages, 'systemTags' | 'completeness' | 'cu
     noTags: 'No tags',
     help: {
       value:
-        'Value level: the amount of completed orders in the last 12 months only — above {{high}} is high value, from {{mid}} mid value, anything less low value (thresholds in Settings → Customer rules).',
+        'Value level: the amount of completed orders in the last 12 months only — above {{high}} is high value, from {{mid}} mid value, anything less low value (thresholds in Settings → Customer rules). It is not the tier: the tier is worked out by the industry profile’s tier model from several factors, so the two may differ.',
       valueShort:
-        'Value level: the amount of completed orders in the last 12 months only, against the thresholds in Settings → Customer rules.',
-      valueVsTier:
-        'It is not the tier: the tier is worked out by the industry profile’s tier model from several factors, so the two may differ.',
+        'Value level: the amount of completed orders in the last 12 months only, against the thresholds in Settings → Customer rules. It is not the tier: the tier is worked out by the industry profile’s tier model from several factors, so the two may differ.',
       how: 'How it is worked out',
-      tier: 'Tier: worked out by the {{model}} in Settings → Industry settings; it sets the contact cadence and the tier dashboards.',
-      tierVsValue:
-        'The value level tag on the profile looks at the 12-month amount only, so the two may differ.',
+      tier: 'Tier: worked out by the {{model}} in Settings → Industry settings; it sets the contact cadence and the tier dashboards. The value level tag on the profile looks at the 12-month amount only, so the two may differ.',
       models: {
         weighted:
           'weighted score model (amount, profit, willingness and other factors weighted, then cut by score)',

@@ -199,8 +199,10 @@ const TENANTS: DemoTenant[] = [
     fills: {
       retail_member_card: ({ kind }) =>
         kind === 'person' && faker.number.float() < 0.7 ? `VIP${faker.string.numeric(8)}` : null,
-      retail_member_grade: () =>
-        faker.number.float() < 0.6 ? faker.helpers.arrayElement(['silver', 'gold', 'diamond']) : null,
+      retail_member_grade: ({ kind }) =>
+        kind === 'person' && faker.number.float() < 0.6
+          ? faker.helpers.arrayElement(['silver', 'gold', 'diamond'])
+          : null,
       retail_preferred_channels: () =>
         faker.number.float() < 0.5
           ? faker.helpers.arrayElements(['store', 'mini_program', 'live'], { min: 1, max: 2 })
@@ -720,9 +722,9 @@ function personName(): string {
   return faker.helpers.arrayElement(SURNAMES) + faker.helpers.arrayElement(GIVEN_NAMES);
 }
 
-/** A company registered where it is: 苏州瑞丰精密机械有限公司 is in 苏州市. */
-function companyName(place: Place, trades: string[]): string {
-  return `${place.short}${faker.helpers.arrayElement(BRANDS)}${faker.helpers.arrayElement(trades)}${faker.helpers.arrayElement(SUFFIXES)}`;
+/** A company registered where it is, named for its trade: 苏州瑞丰精密机械有限公司 is in 苏州市 and makes machinery. */
+function companyName(place: Place, trade: string): string {
+  return `${place.short}${faker.helpers.arrayElement(BRANDS)}${trade}${faker.helpers.arrayElement(SUFFIXES)}`;
 }
 
 /** A mobile number, stored the way the product stores every phone (E.164: +8613812345678). */
@@ -926,7 +928,7 @@ export async function seedDemoData(
             ? faker.number.int({ min: 1, max: HISTORY_DAYS })
             : faker.number.float() < 0.6
               ? faker.number.int({ min: HISTORY_DAYS - 30, max: HISTORY_DAYS })
-              : faker.number.int({ min: 30, max: HISTORY_DAYS - 30 });
+              : faker.number.int({ min: 1, max: HISTORY_DAYS - 30 });
         const orders = drawn === 0 ? 0 : Math.max(1, Math.round((drawn * createdDaysAgo) / HISTORY_DAYS));
         const createdAt = new Date(now - createdDaysAgo * DAY + faker.number.int(DAY - 1));
         const updatedAt = new Date(
@@ -960,7 +962,7 @@ export async function seedDemoData(
           tag_ids: chance(0.5) ? faker.helpers.arrayElements(tagIds, { min: 1, max: 2 }) : [],
           custom_fields: JSON.stringify(custom),
           credit_code: isCompany && typeof drawnCreditCode === 'string' ? drawnCreditCode : null,
-          name: isCompany ? companyName(place, tenant.trades) : personName(),
+          name: isCompany ? companyName(place, trade) : personName(),
           kind: isCompany ? 'company' : 'person',
           phone:
             faker.number.float() < 0.92
@@ -1091,7 +1093,8 @@ async function seedActivity(
       });
     }
     const channels = INTERACTION_KINDS.map((kind) => [kind, tenant.interactions[kind].weight] as const);
-    for (let n = 0; n < faker.number.int({ min: 0, max: 6 }); n += 1) {
+    // A buying customer has been talked to at least once.
+    for (let n = 0; n < faker.number.int({ min: orderCount > 0 ? 1 : 0, max: 6 }); n += 1) {
       const occurredAt = new Date(faker.number.int({ min: since, max: now }));
       const kind = pick(channels);
       const summary = faker.helpers.arrayElement(tenant.interactions[kind].summaries);

@@ -21,8 +21,7 @@ export function ValueLevelHelp() {
             high: formatMoney(rules.data.valueHighAmount, rules.data.currency),
             mid: formatMoney(rules.data.valueMidAmount, rules.data.currency),
           })
-        : t('systemTags.help.valueShort')}{' '}
-      {t('systemTags.help.valueVsTier')}
+        : t('systemTags.help.valueShort')}
     </span>
   );
 }
@@ -38,8 +37,7 @@ export function TierHelp({ kind }: { kind: ModelKind | null }) {
         <span data-testid="tier-help-text">
           {t('systemTags.help.tier', {
             model: kind ? t(`systemTags.help.models.${kind}`) : t('systemTags.help.models.none'),
-          })}{' '}
-          {t('systemTags.help.tierVsValue')}
+          })}
         </span>
       }
     >
