@@ -36,6 +36,10 @@ export const importTargetsEn: typeof importTargetsZhCN = {
         'When the relationship began; counts as the first deal when earlier than the first order',
       firstCooperationFuture: 'The first cooperation date cannot be later than today',
     },
+    export: {
+      include: 'Also export first cooperation date, anniversary and imported opening figures',
+      hint: 'The file can be imported again as it is without losing them',
+    },
     note: {
       title: 'Note',
       imported: 'Imported',

@@ -32,6 +32,10 @@ export const importTargetsZhCN = {
       firstCooperationHint: '与客户开始合作的日期；早于首笔订单时，作为首次成交日期',
       firstCooperationFuture: '首次合作时间不能晚于今天',
     },
+    export: {
+      include: '同时导出首次合作时间、纪念日和导入的期初数据',
+      hint: '导出的文件可以原样再次导入，这些数据不会丢失',
+    },
     note: {
       title: '备注',
       imported: '导入',

@@ -68,6 +68,26 @@ function maskedSecret(field: string): RawBuilder<string | null> {
     where s.tenant_id = customers.tenant_id and s.customer_id = customers.id and s.field = ${literal(field)})`;
 }
 
+/** One figure of the customer's opening balance (导入的期初数据), empty without one. */
+function openingBalance(value: RawBuilder<unknown>): RawBuilder<string | null> {
+  return sql<string | null>`(select ${value} from customer_opening_balances b
+    where b.tenant_id = customers.tenant_id and b.customer_id = customers.id)`;
+}
+
+/**
+ * What an import brings besides the profile: 首次合作时间, 纪念日 and the opening balance, headed
+ * as the import recognises them, so that an exported file imports them unchanged.
+ */
+export const IMPORT_TARGET_COLUMN_KEYS = [
+  'firstCooperationOn',
+  'anniversaryOn',
+  'openingAmount12m',
+  'openingAmountLifetime',
+  'openingOrderCount',
+  'openingLastDealOn',
+  'openingAsOf',
+] as const;
+
 function customExpression(definition: CustomFieldDefinition, locale: Locale): ExportColumn['expression'] {
   const key = literal(definition.key);
   const text = sql`(customers.custom_fields ->> ${key})`;
@@ -199,6 +219,41 @@ export function customerColumns(keys: readonly string[], context: CustomerColumn
       kind: 'text',
       expression: maskedSecret('bank_card'),
       secret: 'bank_card',
+    }),
+    firstCooperationOn: () => ({
+      header: header('firstCooperationOn'),
+      kind: 'text',
+      expression: sql<string | null>`customers.first_cooperation_on::text`,
+    }),
+    anniversaryOn: () => ({
+      header: header('anniversaryOn'),
+      kind: 'text',
+      expression: sql<string | null>`customers.anniversary_on::text`,
+    }),
+    openingAmount12m: () => ({
+      header: header('openingAmount12m'),
+      kind: 'number',
+      expression: money(openingBalance(sql`b.amount_12m`)),
+    }),
+    openingAmountLifetime: () => ({
+      header: header('openingAmountLifetime'),
+      kind: 'number',
+      expression: money(openingBalance(sql`b.amount_lifetime`)),
+    }),
+    openingOrderCount: () => ({
+      header: header('openingOrderCount'),
+      kind: 'number',
+      expression: openingBalance(sql`b.order_count::text`),
+    }),
+    openingLastDealOn: () => ({
+      header: header('openingLastDealOn'),
+      kind: 'text',
+      expression: openingBalance(sql`b.last_deal_on::text`),
+    }),
+    openingAsOf: () => ({
+      header: header('openingAsOf'),
+      kind: 'text',
+      expression: openingBalance(sql`b.as_of::text`),
     }),
   };
   const columns: ExportColumn[] = [];

@@ -89,6 +89,14 @@ export const HEADER_LABELS = {
     customerNumber: { 'zh-CN': '客户编号', en: 'Customer number' },
     nationalId: { 'zh-CN': '身份证号', en: 'National ID' },
     bankCard: { 'zh-CN': '银行卡号', en: 'Bank card' },
+    // What an import brings (docs/imports.md): headed so that the import maps them back.
+    firstCooperationOn: { 'zh-CN': '首次合作时间', en: 'First cooperation date' },
+    anniversaryOn: { 'zh-CN': '纪念日', en: 'Anniversary' },
+    openingAmount12m: { 'zh-CN': '期初近12个月交易额', en: 'Opening revenue, last 12 months' },
+    openingAmountLifetime: { 'zh-CN': '期初累计交易额', en: 'Opening lifetime revenue' },
+    openingOrderCount: { 'zh-CN': '期初订单数', en: 'Opening order count' },
+    openingLastDealOn: { 'zh-CN': '期初最近交易日期', en: 'Opening last deal date' },
+    openingAsOf: { 'zh-CN': '期初数据截止日期', en: 'Figures as of' },
   },
   orders: {
     orderedAt: { 'zh-CN': '下单时间', en: 'Ordered at' },

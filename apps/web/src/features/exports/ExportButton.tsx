@@ -14,6 +14,17 @@ type CreateExportInput = RouterInputs['exports']['create'];
 /** What a list page hands over: its entity, filters, sort and visible columns. */
 export type ExportRequest = Omit<CreateExportInput, 'format' | 'revealSensitive'>;
 
+/** 首次合作时间, 纪念日 and the opening balance: what an import brings, so the file imports again. */
+const IMPORT_TARGET_COLUMNS = [
+  'firstCooperationOn',
+  'anniversaryOn',
+  'openingAmount12m',
+  'openingAmountLifetime',
+  'openingOrderCount',
+  'openingLastDealOn',
+  'openingAsOf',
+];
+
 /**
  * 导出 on a list page: pick CSV or Excel (and, for a role that may, whether sensitive fields
  * go out in full), then follow the run in the exports drawer, which offers the download.
@@ -30,6 +41,7 @@ export function ExportButton({ request }: { request: () => ExportRequest }) {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [format, setFormat] = useState<'csv' | 'xlsx'>('csv');
   const [reveal, setReveal] = useState(false);
+  const [withTargets, setWithTargets] = useState(true);
   const idempotencyKey = useIdempotencyKey(open);
   const create = useMutation(
     trpc.exports.create.mutationOptions({
@@ -50,7 +62,12 @@ export function ExportButton({ request }: { request: () => ExportRequest }) {
     const current = request();
     create.mutate(
       (current.entity === 'customers'
-        ? { ...current, format, revealSensitive: canReveal && reveal }
+        ? {
+            ...current,
+            columns: withTargets ? [...(current.columns ?? []), ...IMPORT_TARGET_COLUMNS] : current.columns,
+            format,
+            revealSensitive: canReveal && reveal,
+          }
         : { ...current, format }) as CreateExportInput,
     );
   };
@@ -95,6 +112,20 @@ export function ExportButton({ request }: { request: () => ExportRequest }) {
               </Radio>
             </Radio.Group>
           </div>
+          {base.entity === 'customers' ? (
+            <div>
+              <Checkbox
+                data-testid="export-import-targets"
+                checked={withTargets}
+                onChange={(event) => setWithTargets(event.target.checked)}
+              >
+                {t('importTargets.export.include')}
+              </Checkbox>
+              <div>
+                <Typography.Text type="secondary">{t('importTargets.export.hint')}</Typography.Text>
+              </div>
+            </div>
+          ) : null}
           {base.entity === 'customers' && canReveal ? (
             <div>
               <Checkbox

@@ -289,6 +289,8 @@ const SYNONYMS: Record<ImportEntityName, Record<string, string[]>> = {
       'description',
     ],
     'opening.amount_12m': [
+      '期初近12个月交易额',
+      'opening revenue, last 12 months',
       '近12个月交易额',
       '近12个月交易金额',
       '近12个月销售额',
@@ -307,6 +309,8 @@ const SYNONYMS: Record<ImportEntityName, Record<string, string[]>> = {
       'revenue, last 12 months',
     ],
     'opening.amount_lifetime': [
+      '期初累计交易额',
+      'opening lifetime revenue',
       '累计交易额',
       '累计交易金额',
       '累计销售额',
@@ -324,6 +328,8 @@ const SYNONYMS: Record<ImportEntityName, Record<string, string[]>> = {
       'total sales',
     ],
     'opening.order_count': [
+      '期初订单数',
+      'opening order count',
       '订单数',
       '订单数量',
       '累计订单数',
@@ -340,6 +346,8 @@ const SYNONYMS: Record<ImportEntityName, Record<string, string[]>> = {
       'purchase count',
     ],
     'opening.last_deal_on': [
+      '期初最近交易日期',
+      'opening last deal date',
       '最近交易日期',
       '最近交易时间',
       '最后交易日期',
@@ -650,6 +658,22 @@ const SYNONYMS: Record<ImportEntityName, Record<string, string[]>> = {
   },
 };
 
+/**
+ * Headers that name a target unmistakably: among headers that match it equally well they
+ * win. This system's customer export heads the opening balance so (期初订单数), beside the
+ * derived figures (订单数) that other systems' files use for it.
+ */
+const PREFERRED: Record<ImportEntityName, Record<string, string[]>> = {
+  customers: {
+    'opening.amount_12m': ['期初近12个月交易额', 'Opening revenue, last 12 months'],
+    'opening.amount_lifetime': ['期初累计交易额', 'Opening lifetime revenue'],
+    'opening.order_count': ['期初订单数', 'Opening order count'],
+    'opening.last_deal_on': ['期初最近交易日期', 'Opening last deal date'],
+  },
+  orders: {},
+  interactions: {},
+};
+
 /** The synonyms of a target for an entity (its labels included), as comparison keys. */
 function targetWords(entity: ImportEntityName, target: MappableTarget): string[] {
   const words = [target.zh, target.en, ...(SYNONYMS[entity][target.key] ?? [])];
@@ -742,8 +766,8 @@ function score(headerKey: string, strippedKey: string, words: string[]): number 
 
 /**
  * The best target for each header, each target used at most once: the strongest pairs are
- * taken first, earlier targets and columns winning ties. Headers that match nothing well
- * enough get `target: null`.
+ * taken first, earlier targets, then a preferred header, then earlier columns winning ties.
+ * Headers that match nothing well enough get `target: null`.
  */
 export function suggestMapping(
   headers: readonly string[],
@@ -761,7 +785,14 @@ export function suggestMapping(
       if (value >= MIN_CONFIDENCE) pairs.push({ header: headerIndex, target: targetIndex, score: value });
     });
   });
-  pairs.sort((a, b) => b.score - a.score || a.target - b.target || a.header - b.header);
+  // Of headers that fit one target equally well, one that names it unmistakably wins (期初订单数
+  // over 订单数, when this system's export carries the derived figures beside the opening ones).
+  const preferredKeys = targets.map((target) => new Set((PREFERRED[entity][target.key] ?? []).map(matchKey)));
+  const preferred = (pair: { header: number; target: number }) =>
+    preferredKeys[pair.target]?.has(matchKey(headers[pair.header] as string)) ? 1 : 0;
+  pairs.sort(
+    (a, b) => b.score - a.score || a.target - b.target || preferred(b) - preferred(a) || a.header - b.header,
+  );
   const suggestions: ColumnSuggestion[] = headers.map((header, index) => ({
     index,
     header,
