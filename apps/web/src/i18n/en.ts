@@ -3,6 +3,7 @@ import { customerListsEn } from './customer-lists.en';
 import { customerSettingsEn } from './customer-settings.en';
 import { duplicatesEn } from './duplicates.en';
 import { exportsEn } from './exports.en';
+import { guardsEn } from './guards.en';
 import { importTargetsEn } from './import-targets.en';
 import { importsEn } from './imports.en';
 import { industryEn } from './industry.en';
@@ -20,6 +21,7 @@ export const en: Messages = {
   ...importTargetsEn,
   ...industryEn,
   ...exportsEn,
+  ...guardsEn,
   app: {
     name: 'CRM Cloud',
     tagline: 'Know every customer. Convert more of them.',

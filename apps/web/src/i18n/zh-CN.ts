@@ -7,6 +7,7 @@ import { customerListsZhCN } from './customer-lists.zh-CN';
 import { customerSettingsZhCN } from './customer-settings.zh-CN';
 import { duplicatesZhCN } from './duplicates.zh-CN';
 import { exportsZhCN } from './exports.zh-CN';
+import { guardsZhCN } from './guards.zh-CN';
 import { importTargetsZhCN } from './import-targets.zh-CN';
 import { importsZhCN } from './imports.zh-CN';
 import { industryZhCN } from './industry.zh-CN';
@@ -22,6 +23,7 @@ export const zhCN = {
   ...importTargetsZhCN,
   ...industryZhCN,
   ...exportsZhCN,
+  ...guardsZhCN,
   app: {
     name: '客户经营云',
     tagline: '精细管客户，高效提转化',

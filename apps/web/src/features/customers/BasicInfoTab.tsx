@@ -109,32 +109,41 @@ export function BasicInfoTab({ customer }: { customer: Customer }) {
               </span>
             ),
           },
-          {
-            key: 'nationalId',
-            label: t('sensitive.nationalId'),
-            children: customer.sensitive.national_id ? (
-              <SensitiveValue
-                customerId={customer.id}
-                field="national_id"
-                masked={customer.sensitive.national_id}
-              />
-            ) : (
-              none
-            ),
-          },
-          {
-            key: 'bankCard',
-            label: t('sensitive.bankCard'),
-            children: customer.sensitive.bank_card ? (
-              <SensitiveValue
-                customerId={customer.id}
-                field="bank_card"
-                masked={customer.sensitive.bank_card}
-              />
-            ) : (
-              none
-            ),
-          },
+          // 身份证号 and 银行卡号 are individuals' fields: a company shows them only if one is on file.
+          ...(customer.kind === 'person' || customer.sensitive.national_id
+            ? [
+                {
+                  key: 'nationalId',
+                  label: t('sensitive.nationalId'),
+                  children: customer.sensitive.national_id ? (
+                    <SensitiveValue
+                      customerId={customer.id}
+                      field="national_id"
+                      masked={customer.sensitive.national_id}
+                    />
+                  ) : (
+                    none
+                  ),
+                },
+              ]
+            : []),
+          ...(customer.kind === 'person' || customer.sensitive.bank_card
+            ? [
+                {
+                  key: 'bankCard',
+                  label: t('sensitive.bankCard'),
+                  children: customer.sensitive.bank_card ? (
+                    <SensitiveValue
+                      customerId={customer.id}
+                      field="bank_card"
+                      masked={customer.sensitive.bank_card}
+                    />
+                  ) : (
+                    none
+                  ),
+                },
+              ]
+            : []),
           {
             key: 'tags',
             label: t('systemTags.freeTags'),

@@ -1,5 +1,5 @@
 import { DeleteOutlined, PlusOutlined, ShopOutlined, UserOutlined } from '@ant-design/icons';
-import { formatPhone } from '@crm/domain';
+import { formatPhone, normalizeCreditCode } from '@crm/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   App,
@@ -33,6 +33,7 @@ import {
 } from '../../lib/api-types';
 import { changedFields } from '../../lib/changed-fields';
 import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
+import { useIndustryProfiles } from '../../lib/industry-profiles';
 import { useCan, useShell } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
@@ -47,7 +48,14 @@ import {
   CustomFieldInputs,
   fromFormValue,
   toFormValue,
+  VALIDATE_AS_YOU_TYPE,
 } from './CustomFieldInputs';
+import {
+  PrimaryContactInputs,
+  type PrimaryContactValues,
+  primaryContactOf,
+  usePhoneRule,
+} from './PrimaryContactInputs';
 import { useCustomFields, useTagsById } from './profile-meta';
 import { type SensitiveFormValues, SensitiveInputs, sensitiveChanges } from './SensitiveInputs';
 
@@ -69,6 +77,8 @@ type Values = SensitiveFormValues & {
   needType?: NeedType | null;
   tagIds?: string[];
   customFields?: Record<string, CustomFieldFormValue>;
+  /** A new company's primary contact (首要联系人), created with it. */
+  primaryContact?: PrimaryContactValues;
 };
 const FIELDS = [
   'needType',
@@ -89,6 +99,7 @@ const FIELDS = [
   'addresses',
   'nationalId',
   'bankCard',
+  'primaryContact',
 ] as const;
 const CODE_FIELDS = {
   INVALID_PHONE: 'phone',
@@ -187,7 +198,12 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const showError = useShowError();
-  const { me } = useShell();
+  const { me, tenant } = useShell();
+  const profiles = useIndustryProfiles();
+  // B2B and banking profiles start a new customer as a company (the plugin's defaultCustomerKind).
+  const defaultKind: CustomerKind =
+    profiles.data?.find((profile) => profile.id === tenant.industry)?.defaultCustomerKind ?? 'person';
+  const phoneRule = usePhoneRule();
   const canReadMembers = useCan('members.read');
   const [form] = Form.useForm<Values>();
   const kind = Form.useWatch('kind', form);
@@ -229,6 +245,11 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
       });
     }
   }, [open, customer, form, customFields]);
+
+  // A new customer starts as the profile's kind, unless the user already chose one.
+  useEffect(() => {
+    if (open && !customer && !form.isFieldTouched('kind')) form.setFieldValue('kind', defaultKind);
+  }, [open, customer, form, defaultKind]);
 
   const onSaved = async (saved: Customer) => {
     queryClient.setQueryData(trpc.customers.get.queryKey({ id: saved.id }), saved);
@@ -284,7 +305,7 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
     const { birthday, foundedOn, ...common } = profile;
     const dated = { ...common, ...(profile.kind === 'person' ? { birthday } : { foundedOn }) };
     const owner = canReadMembers && values.ownerUserId ? values.ownerUserId : undefined;
-    const secrets = sensitiveChanges(values, customFields);
+    const secrets = sensitiveChanges(values, customFields, profile.kind);
     if (customer) {
       const changes: Omit<CustomerUpdateInput, 'id'> = changedFields(dated, profileOfCustomer(customer));
       if (owner && owner !== customer.ownerUserId) changes.ownerUserId = owner;
@@ -318,6 +339,9 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         kind: profile.kind,
         ...(owner ? { ownerUserId: owner } : {}),
         ...secrets.changes,
+        ...(profile.kind === 'company' && primaryContactOf(values.primaryContact)
+          ? { primaryContact: primaryContactOf(values.primaryContact) }
+          : {}),
       };
       create.mutate(lastCreate.current);
     }
@@ -356,7 +380,7 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         form={form}
         layout="vertical"
         requiredMark={false}
-        initialValues={{ kind: 'person', addresses: [] }}
+        initialValues={{ kind: defaultKind, addresses: [] }}
         onFinish={submit}
       >
         <Form.Item
@@ -387,7 +411,13 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         </Form.Item>
         <Row gutter={12}>
           <Col xs={24} sm={12}>
-            <Form.Item name="phone" label={optional(t('customers.form.phone'))}>
+            <Form.Item
+              name="phone"
+              label={optional(t('customers.form.phone'))}
+              rules={[phoneRule]}
+              validateTrigger={VALIDATE_AS_YOU_TYPE}
+              validateDebounce={300}
+            >
               <Input
                 data-testid="customer-phone"
                 type="tel"
@@ -401,6 +431,8 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
               name="email"
               label={optional(t('customers.form.email'))}
               rules={[{ type: 'email', message: t('common.invalidEmail') }]}
+              validateTrigger={VALIDATE_AS_YOU_TYPE}
+              validateDebounce={300}
             >
               <Input
                 data-testid="customer-email"
@@ -412,7 +444,20 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
           </Col>
         </Row>
         {kind === 'company' ? (
-          <Form.Item name="creditCode" label={optional(t('duplicates.fields.creditCode'))}>
+          <Form.Item
+            name="creditCode"
+            label={optional(t('duplicates.fields.creditCode'))}
+            validateTrigger={VALIDATE_AS_YOU_TYPE}
+            validateDebounce={300}
+            rules={[
+              {
+                validator: async (_, value: string | undefined) => {
+                  if (value?.trim() && !normalizeCreditCode(value))
+                    throw new Error(t('guards.creditCodeInvalid'));
+                },
+              },
+            ]}
+          >
             <Input data-testid="customer-credit-code" maxLength={40} placeholder="91110000XXXXXXXXXX" />
           </Form.Item>
         ) : null}
@@ -446,6 +491,7 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
           </Form.Item>
         ) : null}
 
+        {kind === 'company' && !editing ? <PrimaryContactInputs /> : null}
         <Divider titlePlacement="start" plain style={{ marginTop: 4 }}>
           {t('customers.form.profileSection')}
         </Divider>
@@ -626,7 +672,7 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
             <CustomFieldInputs fields={customFields.filter((field) => !field.sensitive)} />
           </>
         ) : null}
-        <SensitiveInputs customer={customer} fields={customFields} />
+        <SensitiveInputs customer={customer} fields={customFields} kind={kind} />
       </Form>
       <ExactDuplicateDialog
         duplicate={exactDuplicate}

@@ -32,6 +32,7 @@ const field = (
   source: 'plugin',
   archived: false,
   sensitive: false,
+  validation: {},
 });
 
 const fields: CustomField[] = [

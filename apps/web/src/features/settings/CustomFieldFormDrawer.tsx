@@ -1,5 +1,5 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { KEY_PATTERN } from '@crm/plugin-sdk';
+import { jsonEqual, KEY_PATTERN } from '@crm/plugin-sdk';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   App,
@@ -32,6 +32,60 @@ import {
 } from './types';
 
 type OptionValues = { value?: string; labelZh?: string; labelEn?: string };
+/** 取值范围 as the form holds it (the pattern's message in two inputs). */
+type BoundsValues = {
+  min?: number | null;
+  max?: number | null;
+  integer?: boolean;
+  rating?: boolean;
+  minLength?: number | null;
+  maxLength?: number | null;
+  pattern?: string;
+  patternMessageZh?: string;
+  patternMessageEn?: string;
+};
+type Bounds = CustomField['validation'];
+
+/** The bounds that apply to a type, as customFields.create / update take them (empty ones left out). */
+function boundsOf(type: CustomFieldType, values: BoundsValues | undefined): Bounds {
+  const v = values ?? {};
+  const bounds: Bounds = {};
+  const number = (value: number | null | undefined) => (typeof value === 'number' ? value : undefined);
+  if (type === 'number' || type === 'money') {
+    if (number(v.min) !== undefined) bounds.min = number(v.min);
+    if (number(v.max) !== undefined) bounds.max = number(v.max);
+  }
+  if (type === 'number') {
+    if (v.integer) bounds.integer = true;
+    if (v.rating) bounds.rating = true;
+  }
+  if (type === 'text') {
+    if (number(v.minLength) !== undefined) bounds.minLength = number(v.minLength);
+    if (number(v.maxLength) !== undefined) bounds.maxLength = number(v.maxLength);
+    const pattern = v.pattern?.trim();
+    if (pattern) {
+      bounds.pattern = pattern;
+      const zh = v.patternMessageZh?.trim();
+      const en = v.patternMessageEn?.trim();
+      if (zh && en) bounds.patternMessage = { 'zh-CN': zh, en };
+    }
+  }
+  return bounds;
+}
+
+function boundsValues(bounds: Bounds): BoundsValues {
+  return {
+    min: bounds.min ?? null,
+    max: bounds.max ?? null,
+    integer: bounds.integer ?? false,
+    rating: bounds.rating ?? false,
+    minLength: bounds.minLength ?? null,
+    maxLength: bounds.maxLength ?? null,
+    pattern: bounds.pattern ?? '',
+    patternMessageZh: bounds.patternMessage?.['zh-CN'] ?? '',
+    patternMessageEn: bounds.patternMessage?.en ?? '',
+  };
+}
 type Values = {
   key: string;
   labelZh: string;
@@ -41,8 +95,19 @@ type Values = {
   required: boolean;
   position: number | null;
   sensitive: boolean;
+  validation?: BoundsValues;
 };
-const FIELDS = ['key', 'labelZh', 'labelEn', 'type', 'options', 'required', 'position', 'sensitive'] as const;
+const FIELDS = [
+  'key',
+  'labelZh',
+  'labelEn',
+  'type',
+  'options',
+  'required',
+  'position',
+  'sensitive',
+  'validation',
+] as const;
 const KEY = KEY_PATTERN;
 
 const cleanOptions = (options: readonly OptionValues[] | undefined): CustomFieldOption[] =>
@@ -88,6 +153,7 @@ export function CustomFieldFormDrawer({ open, onClose, field, nextPosition }: Pr
             required: field.required,
             position: field.position,
             sensitive: field.sensitive,
+            validation: boundsValues(field.validation),
           }
         : {
             key: '',
@@ -98,6 +164,7 @@ export function CustomFieldFormDrawer({ open, onClose, field, nextPosition }: Pr
             required: false,
             position: nextPosition,
             sensitive: false,
+            validation: boundsValues({}),
           },
     );
   }, [open, field, nextPosition, form]);
@@ -140,8 +207,9 @@ export function CustomFieldFormDrawer({ open, onClose, field, nextPosition }: Pr
       // Only text fields can be sensitive.
       sensitive: values.type === 'text' && values.sensitive,
     };
+    const validation = boundsOf(values.type, values.validation);
     if (!field) {
-      create.mutate({ key: values.key.trim(), ...fields, options });
+      create.mutate({ key: values.key.trim(), ...fields, options, validation });
       return;
     }
     const changes: Omit<UpdateCustomFieldInput, 'id'> = {};
@@ -152,6 +220,9 @@ export function CustomFieldFormDrawer({ open, onClose, field, nextPosition }: Pr
     if (fields.position !== field.position) changes.position = fields.position;
     if (fields.sensitive !== field.sensitive) changes.sensitive = fields.sensitive;
     if (hasOptions(values.type) && !sameOptions(options, field.options)) changes.options = options;
+    // An industry plugin sets its own fields' bounds.
+    if (field.source === 'tenant' && !jsonEqual(validation, field.validation))
+      changes.validation = validation;
     if (Object.keys(changes).length === 0) {
       void message.info(t('common.noChanges'));
       onClose();
@@ -265,6 +336,8 @@ export function CustomFieldFormDrawer({ open, onClose, field, nextPosition }: Pr
         </Row>
 
         {hasOptions(type) ? <OptionsEditor /> : null}
+
+        <BoundsEditor type={type} locked={field?.source === 'plugin'} />
 
         {type === 'text' ? (
           <Form.Item
@@ -435,6 +508,157 @@ function OptionsEditor() {
           </div>
         )}
       </Form.List>
+    </Form.Item>
+  );
+}
+
+/** 取值范围: min / max and whole numbers or a rating (numbers), length and a pattern (text). */
+function BoundsEditor({ type, locked }: { type: CustomFieldType | undefined; locked: boolean }) {
+  const { t } = useTranslation();
+  if (type !== 'number' && type !== 'money' && type !== 'text') return null;
+  const name = (key: keyof BoundsValues) => ['validation', key];
+  return (
+    <Form.Item
+      label={t('guards.bounds.section')}
+      extra={locked ? t('guards.bounds.pluginLocked') : undefined}
+      data-testid="custom-field-bounds"
+      style={{ marginBottom: 8 }}
+    >
+      {type === 'text' ? (
+        <>
+          <Row gutter={12}>
+            <Col xs={12} sm={6}>
+              <Form.Item name={name('minLength')} label={t('guards.bounds.minLength')}>
+                <InputNumber<number>
+                  data-testid="custom-field-min-length"
+                  min={0}
+                  max={1000}
+                  precision={0}
+                  disabled={locked}
+                  placeholder={t('guards.bounds.none')}
+                  style={{ width: '100%' }}
+                />
+              </Form.Item>
+            </Col>
+            <Col xs={12} sm={6}>
+              <Form.Item name={name('maxLength')} label={t('guards.bounds.maxLength')}>
+                <InputNumber<number>
+                  data-testid="custom-field-max-length"
+                  min={1}
+                  max={1000}
+                  precision={0}
+                  disabled={locked}
+                  placeholder="1000"
+                  style={{ width: '100%' }}
+                />
+              </Form.Item>
+            </Col>
+            <Col xs={24} sm={12}>
+              <Form.Item
+                name={name('pattern')}
+                label={t('guards.bounds.pattern')}
+                validateTrigger={['onChange', 'onBlur']}
+                rules={[
+                  {
+                    validator: async (_rule, value: string | undefined) => {
+                      if (!value?.trim()) return;
+                      try {
+                        new RegExp(value, 'u');
+                      } catch {
+                        throw new Error(t('guards.bounds.patternInvalid'));
+                      }
+                    },
+                  },
+                ]}
+              >
+                <Input
+                  data-testid="custom-field-pattern"
+                  maxLength={200}
+                  spellCheck={false}
+                  disabled={locked}
+                  style={{ fontFamily: 'monospace' }}
+                  placeholder={t('guards.bounds.patternPlaceholder')}
+                />
+              </Form.Item>
+            </Col>
+          </Row>
+          <Row gutter={12}>
+            <Col xs={24} sm={12}>
+              <Form.Item
+                name={name('patternMessageZh')}
+                label={t('guards.bounds.patternMessageZh')}
+                extra={t('guards.bounds.patternMessageHelp')}
+              >
+                <Input data-testid="custom-field-pattern-message-zh" maxLength={100} disabled={locked} />
+              </Form.Item>
+            </Col>
+            <Col xs={24} sm={12}>
+              <Form.Item name={name('patternMessageEn')} label={t('guards.bounds.patternMessageEn')}>
+                <Input data-testid="custom-field-pattern-message-en" maxLength={100} disabled={locked} />
+              </Form.Item>
+            </Col>
+          </Row>
+        </>
+      ) : (
+        <Row gutter={12} align="bottom">
+          <Col xs={12} sm={6}>
+            <Form.Item name={name('min')} label={t('guards.bounds.min')}>
+              <InputNumber<number>
+                data-testid="custom-field-min"
+                disabled={locked}
+                placeholder={t('guards.bounds.none')}
+                style={{ width: '100%' }}
+              />
+            </Form.Item>
+          </Col>
+          <Col xs={12} sm={6}>
+            <Form.Item
+              name={name('max')}
+              label={t('guards.bounds.max')}
+              dependencies={[name('min')]}
+              rules={[
+                ({ getFieldValue }) => ({
+                  validator: async (_rule, value: number | null | undefined) => {
+                    const min = getFieldValue(name('min')) as number | null | undefined;
+                    if (typeof value === 'number' && typeof min === 'number' && min > value) {
+                      throw new Error(t('guards.bounds.minAboveMax'));
+                    }
+                  },
+                }),
+              ]}
+            >
+              <InputNumber<number>
+                data-testid="custom-field-max"
+                disabled={locked}
+                placeholder={t('guards.bounds.none')}
+                style={{ width: '100%' }}
+              />
+            </Form.Item>
+          </Col>
+          {type === 'number' ? (
+            <>
+              <Col xs={12} sm={6}>
+                <Form.Item name={name('integer')} label={t('guards.bounds.integer')} valuePropName="checked">
+                  <Switch
+                    data-testid="custom-field-integer"
+                    disabled={locked}
+                    aria-label={t('guards.bounds.integer')}
+                  />
+                </Form.Item>
+              </Col>
+              <Col xs={12} sm={6}>
+                <Form.Item name={name('rating')} label={t('guards.bounds.rating')} valuePropName="checked">
+                  <Switch
+                    data-testid="custom-field-rating"
+                    disabled={locked}
+                    aria-label={t('guards.bounds.rating')}
+                  />
+                </Form.Item>
+              </Col>
+            </>
+          ) : null}
+        </Row>
+      )}
     </Form.Item>
   );
 }
