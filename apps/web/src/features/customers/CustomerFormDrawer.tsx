@@ -33,7 +33,6 @@ import {
 } from '../../lib/api-types';
 import { changedFields } from '../../lib/changed-fields';
 import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
-import { useIndustryProfiles } from '../../lib/industry-profiles';
 import { useCan, useShell } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
@@ -199,7 +198,11 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
   const { message } = App.useApp();
   const showError = useShowError();
   const { me, tenant } = useShell();
-  const profiles = useIndustryProfiles();
+  const profiles = useQuery({
+    ...trpc.industry.profiles.queryOptions(),
+    staleTime: Number.POSITIVE_INFINITY,
+    enabled: open && !customer,
+  });
   // B2B and banking profiles start a new customer as a company (the plugin's defaultCustomerKind).
   const defaultKind: CustomerKind =
     profiles.data?.find((profile) => profile.id === tenant.industry)?.defaultCustomerKind ?? 'person';

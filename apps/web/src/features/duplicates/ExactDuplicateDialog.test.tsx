@@ -44,6 +44,8 @@ function answerForm() {
     'tags.list': () => tags,
     'customFields.list': () => [],
     'industry.current': () => industryCurrent,
+    // The create form starts at the profile's defaultCustomerKind (none listed: 个人).
+    'industry.profiles': () => [],
     'duplicates.check': (input) =>
       input.name?.startsWith('华辰')
         ? { matches: [{ customer: existing, reasons: ['name'], confidence: 0.6, exact: true }], hidden: 0 }
