@@ -75,7 +75,7 @@ describe('customer settings', () => {
     await page.getByTestId('custom-field-option-label-zh-1').fill('银卡');
     await page.getByTestId('custom-field-option-label-en-1').fill('Silver');
     await page.getByTestId('custom-field-submit').click();
-    const fieldRow = page.getByTestId('custom-fields-table').locator('tr', { hasText: 'member_level' });
+    const fieldRow = page.getByTestId('custom-fields-table').locator('tr', { hasText: 'Membership level' });
     await fieldRow.waitFor();
     await expect(fieldRow.textContent()).resolves.toMatch(/会员等级.*单选.*金卡.*银卡/);
     await page.screenshot({ path: `${SCREENSHOTS}e2e-settings-custom-fields.png`, fullPage: true });
@@ -130,7 +130,7 @@ describe('customer settings', () => {
     await page.getByTestId('tags-table').getByText(tagName).waitFor();
     await page.goto(`${server.url}/settings/custom-fields`);
     await expect(
-      page.getByTestId('custom-fields-table').locator('tr', { hasText: 'member_level' }).textContent(),
+      page.getByTestId('custom-fields-table').locator('tr', { hasText: 'Membership level' }).textContent(),
     ).resolves.toMatch(/金卡.*银卡/);
 
     expect(browserErrors).toEqual([]);
