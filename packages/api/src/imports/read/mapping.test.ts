@@ -308,6 +308,33 @@ describe('suggestMapping', () => {
     expect(suggestions[0]).toEqual({ index: 0, header: '电话', target: 'phone', confidence: 1 });
   });
 
+  it('gives the opening figures to the columns that name them, over the derived figures beside them', () => {
+    const targets: MappableTarget[] = [
+      { key: 'name', zh: '客户名称', en: 'Name' },
+      { key: 'opening.amount_12m', zh: '近12个月交易额', en: 'Revenue, last 12 months' },
+      { key: 'opening.order_count', zh: '订单数', en: 'Order count' },
+    ];
+    // This system's export: the derived figures first, the opening balance after them.
+    const zh = suggestMapping(
+      ['名称', '近12个月金额', '订单数', '期初近12个月交易额', '期初订单数'],
+      'customers',
+      targets,
+    );
+    expect(zh.map((suggestion) => suggestion.target)).toEqual([
+      'name',
+      null,
+      null,
+      'opening.amount_12m',
+      'opening.order_count',
+    ]);
+    const en = suggestMapping(['Name', 'Orders', 'Opening order count'], 'customers', targets);
+    expect(en.map((suggestion) => suggestion.target)).toEqual(['name', null, 'opening.order_count']);
+    // Another system's file with only 订单数 still maps it.
+    expect(suggestMapping(['客户名称', '订单数'], 'customers', targets)[1]?.target).toBe(
+      'opening.order_count',
+    );
+  });
+
   it('rates partial matches lower, and leaves general words alone', () => {
     const [partial, general] = suggestMapping(
       ['客户地址（省市区）', '客户来源'],
