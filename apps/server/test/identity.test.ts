@@ -57,7 +57,7 @@ async function importCsv(
   await runImport(server.dependencies, tenantId, started.data.runId);
   const run = await client.call('imports.get', { runId: started.data.runId });
   expect(run.error).toBeNull();
-  return run.data;
+  return { ...run.data, runId: started.data.runId as string };
 }
 
 async function customersNamed(tenantId: string, names: string[]) {
@@ -124,6 +124,25 @@ describe('import: a shared phone is a candidate, never an update', () => {
       dryRun: false,
     });
     expect(committed).toMatchObject({ status: 'committed', created: 2, updated: 2, skipped: 0 });
+    // Each row's outcome says what happened and by which key.
+    const outcomes = await client.call('imports.rows', { runId: committed.runId, limit: 50 });
+    expect(outcomes.error).toBeNull();
+    expect(
+      outcomes.data.items.map(
+        (row: { rowNumber: number; outcome: string; matchKind: string; matchedName: string }) => [
+          row.rowNumber,
+          row.outcome,
+          row.matchKind,
+          row.matchedName,
+        ],
+      ),
+    ).toEqual([
+      // Named as it is now (row 3 renamed it).
+      [2, 'candidate', 'phone', '杭州云帆科技有限责任公司'],
+      [3, 'update', 'name', '杭州云帆科技有限责任公司'],
+      [4, 'update', 'credit_code', '华辰科技'],
+      [5, 'candidate', 'branch', '某某科技有限公司'],
+    ]);
 
     const stored = await customersNamed(t.tenantId, [
       '杭州云帆科技有限公司',
