@@ -300,7 +300,7 @@ describe('import targets', () => {
     expect(run.errors[2].message).toBe('近12个月交易额不能大于累计交易额');
     const english = server.client({ cookie: admin.cookie, headers: { 'x-locale': 'en' } });
     const again = await english.call('imports.get', { runId: run.id });
-    expect(again.data.errors[1].message).toContain('more than one member is called');
+    expect(again.data.errors[1].message).toContain('More than one member is called');
     expect(again.data.errors[2].message).toBe(
       'Revenue of the last 12 months cannot be more than the lifetime revenue',
     );
