@@ -45,7 +45,13 @@ describe('checkCustomFieldValue', () => {
   it.each([
     [employees, -5, 'BELOW_MIN', '员工人数不能小于 0', 'Employees must be at least 0'],
     [employees, '12.5', 'INTEGER', '员工人数须为整数', 'Employees must be a whole number'],
-    [employees, 20_000_000, 'ABOVE_MAX', '员工人数不能大于 10000000', 'Employees must be at most 10000000'],
+    [
+      employees,
+      20_000_000,
+      'ABOVE_MAX',
+      '员工人数不能大于 10,000,000',
+      'Employees must be at most 10,000,000',
+    ],
     [employees, 'many', 'TYPE', '员工人数须为数字', 'Employees must be a number'],
     [willingness, 99, 'ABOVE_MAX', '合作意愿不能大于 5', 'Willingness to cooperate must be at most 5'],
     [willingness, 0, 'BELOW_MIN', '合作意愿不能小于 1', 'Willingness to cooperate must be at least 1'],
@@ -57,7 +63,7 @@ describe('checkCustomFieldValue', () => {
       'Willingness to cooperate must be a whole rating from 1 to 5',
     ],
     [budget, '-1', 'BELOW_MIN', '年度预算不能小于 0', 'Annual budget must be at least 0'],
-    [budget, '2000000', 'ABOVE_MAX', '年度预算不能大于 1000000', 'Annual budget must be at most 1000000'],
+    [budget, '2000000', 'ABOVE_MAX', '年度预算不能大于 1,000,000', 'Annual budget must be at most 1,000,000'],
     [
       budget,
       '1.234',
@@ -125,11 +131,11 @@ describe('checkCustomFieldValue', () => {
 describe('describeBounds', () => {
   it('says the bounds in a few words', () => {
     expect(describeBounds(employees)).toEqual({
-      'zh-CN': '0–10000000，整数',
-      en: '0–10000000, whole numbers',
+      'zh-CN': '0–10,000,000，整数',
+      en: '0–10,000,000, whole numbers',
     });
     expect(describeBounds(willingness)).toEqual({ 'zh-CN': '1–5，整数', en: '1–5, whole numbers' });
-    expect(describeBounds(budget)).toEqual({ 'zh-CN': '0–1000000', en: '0–1000000' });
+    expect(describeBounds(budget)).toEqual({ 'zh-CN': '0–1,000,000', en: '0–1,000,000' });
     expect(describeBounds(legalRep)).toEqual({ 'zh-CN': '2–5 个字', en: '2–5 characters' });
     expect(describeBounds(level)).toBeNull();
   });

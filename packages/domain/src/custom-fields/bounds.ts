@@ -85,14 +85,18 @@ export function numberBounds(rules: Pick<CustomFieldRules, 'type' | 'validation'
   return { min, max, integer: rating || (rules.type === 'number' && v.integer === true), rating };
 }
 
-/** A number as people write it in bounds: 10000000, 0.5 (no exponent). */
+/** A number as people write it in bounds: 10,000,000, 0.5 (no exponent). */
 function show(value: number): string {
-  return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(6)));
+  const plain = Number.isInteger(value) ? value : Number(value.toFixed(6));
+  // Grouped from five digits on (10,000,000), as people read large bounds.
+  return Math.abs(plain) >= 10_000
+    ? plain.toLocaleString('en-US', { maximumFractionDigits: 6 })
+    : String(plain);
 }
 
 /**
- * The bounds in a few words for the form's placeholder and help: `0–10000000, 整数` /
- * `0–10000000, whole numbers`; null when the field has none worth showing.
+ * The bounds in a few words for the form's placeholder and help: `0–10,000,000，整数` /
+ * `0–10,000,000, whole numbers`; null when the field has none worth showing.
  */
 export function describeBounds(rules: Pick<CustomFieldRules, 'type' | 'validation'>): BoundLabels | null {
   const parts: { zh: string; en: string }[] = [];

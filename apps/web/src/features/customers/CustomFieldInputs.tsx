@@ -69,7 +69,7 @@ export function useCustomFieldRules() {
   ];
 }
 
-/** The field's bounds in words for its placeholder and help ("0–10000000，整数"), or undefined. */
+/** The field's bounds in words for its placeholder and help ("0–10,000,000，整数"), or undefined. */
 export function useBoundsText() {
   const { i18n } = useTranslation();
   return (field: CustomFieldDefinition): string | undefined => {

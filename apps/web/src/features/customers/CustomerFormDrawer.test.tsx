@@ -118,8 +118,8 @@ describe('the create form of a customer', () => {
     const user = renderForm(b2bShell);
     await waitFor(() => expect(kindChecked('customer-kind-company')).toBe(true));
     let employees = await screen.findByTestId('custom-field-b2b_employees');
-    expect(within(employees).getByRole('spinbutton')).toHaveAttribute('placeholder', '0–10000000，整数');
-    expect(employees).toHaveTextContent('取值范围：0–10000000，整数');
+    expect(within(employees).getByRole('spinbutton')).toHaveAttribute('placeholder', '0–10,000,000，整数');
+    expect(employees).toHaveTextContent('取值范围：0–10,000,000，整数');
     const willingness = screen.getByTestId('custom-field-b2b_willingness');
     expect(willingness.querySelector('.ant-rate')).not.toBeNull();
     expect(willingness).toHaveTextContent('1–5 星');
