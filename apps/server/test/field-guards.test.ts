@@ -35,7 +35,7 @@ async function customerNames(tenantId: string): Promise<string[]> {
   });
 }
 
-async function upload(client: TrpcClient, content: string) {
+async function uploadFile(client: TrpcClient, content: string) {
   const response = await server.app.request(
     'http://localhost:3000/api/imports/files',
     {
@@ -51,7 +51,14 @@ async function upload(client: TrpcClient, content: string) {
     { incoming: { socket: { remoteAddress: '10.0.0.1' } } },
   );
   expect(response.status).toBe(201);
-  return ((await response.json()) as { fileId: string }).fileId;
+  return (await response.json()) as {
+    fileId: string;
+    targets: Record<string, { key: string; label: string }[]>;
+  };
+}
+
+async function upload(client: TrpcClient, content: string) {
+  return (await uploadFile(client, content)).fileId;
 }
 
 async function importRun(client: TrpcClient, content: string, dryRun: boolean) {
@@ -85,6 +92,24 @@ afterAll(() => server?.destroy());
 
 describe('bounds of plugin fields', () => {
   it('the b2b fields carry their bounds, and the credit code is offered once (the core field)', async () => {
+    // A tenant from before: the plugin's own 统一社会信用代码 is retired by the next start's sync.
+    const plugin = server.dependencies.plugins.get('b2b');
+    await server.database.withTenant(tenant.tenantId, async (trx) => {
+      await trx
+        .insertInto('custom_field_definitions')
+        .values({
+          tenant_id: tenant.tenantId,
+          key: 'b2b_credit_code',
+          label_zh: '统一社会信用代码',
+          label_en: 'Unified social credit code',
+          type: 'text',
+          source: 'plugin',
+        })
+        .execute();
+      expect(await syncPluginCustomFields(trx, tenant.tenantId, plugin as NonNullable<typeof plugin>)).toBe(
+        1,
+      );
+    });
     const fields = (await ok(owner, 'customFields.list')) as {
       key: string;
       labelZh: string;
@@ -95,6 +120,11 @@ describe('bounds of plugin fields', () => {
     expect(byKey.get('b2b_employees')?.validation).toEqual({ integer: true, min: 0, max: 10_000_000 });
     expect(byKey.get('b2b_willingness')?.validation).toEqual({ rating: true, min: 1, max: 5 });
     expect(fields.filter((field) => !field.archived && field.labelZh === '统一社会信用代码')).toEqual([]);
+    // The import mapping offers it once too: the core target.
+    const { targets } = await uploadFile(owner, '客户名称,统一社会信用代码\r\n甲公司,91350100M000100Y43\r\n');
+    expect(
+      targets.customers?.filter((target) => target.label === '统一社会信用代码').map((target) => target.key),
+    ).toEqual(['credit_code']);
   });
 
   it('tRPC create refuses 员工人数 −5 and 合作意愿 99 with the bound in words, in zh-CN and en', async () => {
