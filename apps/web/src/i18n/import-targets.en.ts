@@ -40,6 +40,9 @@ export const importTargetsEn: typeof importTargetsZhCN = {
       include: 'Also export first cooperation date, anniversary and imported opening figures',
       hint: 'The file can be imported again as it is without losing them',
     },
+    merge: {
+      hint: 'The first cooperation date becomes the earlier of the two; the imported opening figures become one, as of the later date, with the orders in between counted once.',
+    },
     note: {
       title: 'Note',
       imported: 'Imported',

@@ -226,6 +226,13 @@ export function MergeDialog({ open, onClose, customerIds, candidateId, onMerged 
               {side(merged, t('duplicates.mergeDialog.mergedAway'))}
             </div>
           </Flex>
+          {survivor.openingBalance ||
+          merged.openingBalance ||
+          (survivor.firstCooperationOn && merged.firstCooperationOn) ? (
+            <Typography.Text type="secondary" data-testid="merge-targets-hint">
+              {t('importTargets.merge.hint')}
+            </Typography.Text>
+          ) : null}
           {rows.length === 0 ? (
             <Typography.Text type="secondary">{t('duplicates.mergeDialog.noDifferences')}</Typography.Text>
           ) : (
