@@ -122,6 +122,33 @@ const thresholds: RouterOutputs['industry']['customerTier'] = {
   dimensionLabels: {},
 };
 
+const rfm: RouterOutputs['industry']['customerTier'] = {
+  ...base,
+  tier: 'retail_head',
+  tierLabels: { 'zh-CN': '头部客户', en: 'Head' },
+  score: 83.33,
+  explanation: {
+    kind: 'rfm',
+    score: 83.33,
+    dimensions: [
+      { key: 'r', metric: 'recency_days', raw: 13, normalised: 5, weight: null, contribution: null },
+      { key: 'f', metric: 'order_count_12m', raw: 5, normalised: 3, weight: null, contribution: null },
+      { key: 'm', metric: 'amount_12m', raw: 121790, normalised: 5, weight: null, contribution: null },
+      {
+        key: 'amount_12m',
+        metric: 'amount_12m',
+        raw: 121790,
+        normalised: 121790,
+        weight: null,
+        contribution: null,
+      },
+      { key: 'order_count', metric: 'order_count', raw: 5, normalised: 5, weight: null, contribution: null },
+    ],
+    rule: { index: 0, tier: 'retail_head', conditions: [{ metric: 'amount_12m', op: 'gt', value: 10000 }] },
+  },
+  dimensionLabels: {},
+};
+
 function show(tier: RouterOutputs['industry']['customerTier']) {
   answerTrpc({
     'industry.customerTier': () => tier,
@@ -174,5 +201,20 @@ describe('the tier card', () => {
       .toBe(
         'Why this tier: Yearly settlement volume ≥ ¥100,000,000 and 12-month amount > ¥10,000: placed in "Important"',
       );
+  });
+
+  it('names R, F and M on their lines, scores them 1–5, and lists a segment metric once', async () => {
+    show(rfm);
+    const table = within(await screen.findByTestId('customer-tier-dimensions'));
+    expect(await table.findByText('R · 距上次成交天数')).toBeInTheDocument();
+    expect(table.getByText('M · 近 12 个月交易额')).toBeInTheDocument();
+    expect(table.getByText('得分（1–5）')).toBeInTheDocument();
+    expect(table.getAllByText('近 12 个月交易额', { exact: false })).toHaveLength(1);
+    expect(
+      within(table.getByText('累计订单数').closest('tr') as HTMLElement).getByText('—'),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('customer-tier-rule')).toHaveTextContent(
+      '近 12 个月交易额 > 1 万元，归入「头部客户」',
+    );
   });
 });

@@ -59,8 +59,25 @@ export function TierCard({ customerId }: { customerId: string }) {
   const explanation = data.explanation as Explanation | null;
   const name = (key: string | null) =>
     key === data.tier && data.tierLabels ? data.tierLabels[language] : tierLabel(key);
-  const dimensionLabel = (dimension: Dimension) =>
-    data.dimensionLabels[dimension.key]?.[language] ?? metricLabel(dimension.metric);
+  const RFM_KEYS = ['r', 'f', 'm'];
+  const dimensionLabel = (dimension: Dimension) => {
+    const label = data.dimensionLabels[dimension.key]?.[language] ?? metricLabel(dimension.metric);
+    // RFM: say which of R, F and M the line scores (R · 距上次成交天数).
+    return explanation?.kind === 'rfm' && RFM_KEYS.includes(dimension.key)
+      ? `${dimension.key.toUpperCase()} · ${label}`
+      : label;
+  };
+  // RFM: a metric a segment reads that R, F or M already shows is not listed twice.
+  const rows =
+    explanation?.kind === 'rfm'
+      ? explanation.dimensions.filter(
+          (dimension) =>
+            RFM_KEYS.includes(dimension.key) ||
+            !explanation.dimensions.some(
+              (other) => RFM_KEYS.includes(other.key) && other.metric === dimension.metric,
+            ),
+        )
+      : (explanation?.dimensions ?? []);
 
   let rule = '';
   if (explanation) {
@@ -154,7 +171,7 @@ export function TierCard({ customerId }: { customerId: string }) {
             pagination={false}
             rowKey="key"
             data-testid="customer-tier-dimensions"
-            dataSource={explanation.dimensions}
+            dataSource={rows}
             columns={[
               { key: 'dimension', title: t('tiers.card.dimension'), render: (_, row) => dimensionLabel(row) },
               {
@@ -174,7 +191,7 @@ export function TierCard({ customerId }: { customerId: string }) {
                       align: 'right' as const,
                       // RFM: R, F and M are scored 1–5; a metric a segment reads besides them has no score.
                       render: (_: unknown, row: Dimension) =>
-                        explanation.kind === 'rfm' && !['r', 'f', 'm'].includes(row.key)
+                        explanation.kind === 'rfm' && !RFM_KEYS.includes(row.key)
                           ? '—'
                           : number(row.normalised),
                     },

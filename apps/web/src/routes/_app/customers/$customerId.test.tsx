@@ -63,6 +63,7 @@ const contacts: RouterOutputs['contacts']['list'] = [
     phones: ['139 0571 2233'],
     emails: ['chen@hupan-coffee.cn'],
     birthday: null,
+    anniversaryOn: null,
     isPrimary: true,
     note: null,
   },
@@ -74,6 +75,7 @@ const contacts: RouterOutputs['contacts']['list'] = [
     phones: [],
     emails: ['finance@hupan-coffee.cn'],
     birthday: null,
+    anniversaryOn: null,
     isPrimary: false,
     note: '月底对账',
   },
@@ -210,7 +212,7 @@ describe('customer profile page', () => {
       '归入依据：近 12 个月交易额 > 1 万元 且 距上次成交天数 < 180 天，归入「头部客户」',
     );
     const dimensions = within(screen.getByTestId('customer-tier-dimensions'));
-    expect(dimensions.getByText('消费金额 M')).toBeInTheDocument();
+    expect(dimensions.getByText('M · 消费金额 M')).toBeInTheDocument();
     expect(dimensions.getByText('128,000')).toBeInTheDocument();
     expect(callsOf('customers.get')[0]?.input).toEqual({ id: CUSTOMER_ID });
     expect(callsOf('industry.customerTier')[0]?.input).toEqual({ customerId: CUSTOMER_ID });
