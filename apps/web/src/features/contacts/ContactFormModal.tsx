@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { Contact } from '../../lib/api-types';
 import { changedFields } from '../../lib/changed-fields';
 import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
+import { usePhoneFormat } from '../../lib/phone';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 
@@ -73,6 +74,7 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const showError = useShowError();
+  const showPhone = usePhoneFormat();
   const [form] = Form.useForm<Values>();
   // Which form row each sent phone / email came from: the server's 'phones.0' is the first one sent.
   const sentRows = useRef<Record<'phones' | 'emails', number[]>>({ phones: [], emails: [] });
@@ -85,7 +87,8 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
         ? {
             name: contact.name,
             title: contact.title ?? '',
-            phones: contact.phones.length > 0 ? contact.phones : [''],
+            // Shown as people write them (138 1234 5678); the server stores E.164 again.
+            phones: contact.phones.length > 0 ? contact.phones.map((phone) => showPhone(phone)) : [''],
             emails: contact.emails.length > 0 ? contact.emails : [''],
             birthday: contact.birthday ? dayjs(contact.birthday) : null,
             anniversaryOn: contact.anniversaryOn ? dayjs(contact.anniversaryOn) : null,
@@ -94,7 +97,7 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
           }
         : { phones: [''], emails: [''], isPrimary: Boolean(firstContact) },
     );
-  }, [open, contact, firstContact, form]);
+  }, [open, contact, firstContact, form, showPhone]);
 
   const onSaved = async () => {
     onClose();
@@ -155,7 +158,7 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
       const changes = changedFields(fields, {
         name: contact.name,
         title: contact.title,
-        phones: contact.phones,
+        phones: contact.phones.map((phone) => showPhone(phone)),
         emails: contact.emails,
         birthday: contact.birthday,
         anniversaryOn: contact.anniversaryOn,
