@@ -192,6 +192,15 @@ describe('customer list page', () => {
     expect(router.state.location.search).toMatchObject({ search: '湖畔' });
   });
 
+  it('searches a phone number given in a link (?search=13812345678 reads as a number)', async () => {
+    answerList();
+    renderList('/customers?search=13812345678');
+    await waitFor(() =>
+      expect(callsOf('customers.list').at(-1)?.input).toMatchObject({ search: '13812345678' }),
+    );
+    expect(screen.getByLabelText('搜索姓名、电话、编号或联系人')).toHaveValue('13812345678');
+  });
+
   it('filters by lifecycle stage, and offers to clear filters when nothing matches', async () => {
     answerList();
     const { user, router } = renderList();

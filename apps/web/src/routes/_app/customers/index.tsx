@@ -65,7 +65,12 @@ const sortSchema = z.union([
 
 /** The list's state lives in the URL, so it survives reloads and can be shared. */
 const searchSchema = z.object({
-  search: z.string().trim().max(100).optional().catch(undefined),
+  // A link's ?search=13812345678 arrives as a number (the router reads search values as JSON).
+  search: z
+    .union([z.string(), z.number().transform(String)])
+    .pipe(z.string().trim().max(100))
+    .optional()
+    .catch(undefined),
   archived: z.boolean().optional().catch(undefined),
   sort: sortSchema.optional().catch(undefined),
   direction: z.enum(['asc', 'desc']).optional().catch(undefined),
