@@ -56,7 +56,7 @@ export const ERRORS = {
   TOO_MANY_ATTEMPTS: {
     trpc: 'TOO_MANY_REQUESTS',
     'zh-CN': '尝试次数过多，请 {seconds} 秒后再试',
-    en: 'Too many attempts. Try again in {seconds} seconds',
+    en: 'Too many attempts. Try again in {seconds} s',
   },
   SIGN_UP_EMAIL_UNAVAILABLE: {
     trpc: 'CONFLICT',
