@@ -1,4 +1,4 @@
-import { runScan } from '@crm/api';
+import { type IdentityRecord, identityOf, runScan } from '@crm/api';
 import { sql } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -268,6 +268,89 @@ describe('tenant-wide scan', () => {
       reasons: ['name', 'phone'],
       confidence: '0.88',
     });
+  });
+
+  it('judges each queued pair by the identity rule of the create check and the import', async () => {
+    // Pairs that share something; the scan's verdict (same customer, by which key, or a
+    // candidate) must be identityOf's on the same two records.
+    const table: [IdentityRecord, IdentityRecord][] = [
+      // the same normalised company name, written differently: same (名称相近)
+      [
+        { kind: 'company', name: '澜沧测绘科技有限公司' },
+        { kind: 'company', name: '澜沧测绘科技股份有限公司' },
+      ],
+      // two companies sharing only a phone: a candidate, never the same
+      [
+        { kind: 'company', name: '沧州恒远机械有限公司', phone: '0317-5551234' },
+        { kind: 'company', name: '邯郸宏图物流有限公司', phone: '+86 317 555 1234' },
+      ],
+      // the same credit code under two names: same
+      [
+        { kind: 'company', name: '临沂瑞丰纺织有限公司', creditCode: '9144030071526726XG' },
+        { kind: 'company', name: '瑞丰纺织（临沂）集团', creditCode: '9144030071526726XG' },
+      ],
+      // a head office and its branch: a candidate
+      [
+        { kind: 'company', name: '泰安岳华食品有限公司' },
+        { kind: 'company', name: '泰安岳华食品有限公司济南分公司' },
+      ],
+      // the same branch written twice: same
+      [
+        { kind: 'company', name: '德州天衢建材有限公司聊城分公司' },
+        { kind: 'company', name: '德州天衢建材有限公司 聊城分公司' },
+      ],
+      // a person's name and phone: same; a person's email under two names: a candidate
+      [
+        { kind: 'person', name: '欧阳明远', phone: '13755501234' },
+        { kind: 'person', name: '欧阳 明远', phone: '+86 137 5550 1234' },
+      ],
+      [
+        { kind: 'person', name: '司马青', email: 'qing.sm@example.com' },
+        { kind: 'person', name: '司马红', email: 'Qing.SM@example.com' },
+      ],
+      // a company and a person sharing a phone: a candidate
+      [
+        { kind: 'company', name: '威海远帆渔具有限公司', phone: '13755509876' },
+        { kind: 'person', name: '诸葛帆', phone: '137-5550-9876' },
+      ],
+      // a shared generic-looking name and phone between two companies: same by name
+      [
+        { kind: 'company', name: '日照港融贸易有限公司', phone: '0633-5559876' },
+        { kind: 'company', name: '日照港融贸易有限公司', phone: '(0633)5559876' },
+      ],
+    ];
+    const ids: [string, string][] = [];
+    for (const [x, y] of table) ids.push([await create(admin, x), await create(admin, y)]);
+    await scan();
+    const verdicts = await Promise.all(
+      ids.map(async ([x, y]) => {
+        const pair = await candidate(x, y);
+        return pair ? pair.same_by : 'not queued';
+      }),
+    );
+    const expected = table.map(([x, y]) => {
+      const verdict = identityOf(x, y);
+      return verdict.verdict === 'same' ? verdict.by : verdict.verdict === 'candidate' ? null : 'not queued';
+    });
+    expect(verdicts).toEqual(expected);
+    // The table covers both verdicts, and a shared phone between companies is a candidate.
+    expect(expected).toEqual(['name', null, 'credit_code', null, 'name', 'name_phone', null, null, 'name']);
+
+    // The queue says so, with the reasons the form's warning uses.
+    const queue = await admin.call('duplicates.list', { limit: 100 });
+    expect(queue.error).toBeNull();
+    const item = (pair: [string, string]) =>
+      queue.data.items.find(
+        (entry: { a: { id: string }; b: { id: string } }) =>
+          [entry.a.id, entry.b.id].sort().join() === [...pair].sort().join(),
+      );
+    expect(item(ids[0] as [string, string])).toMatchObject({ sameBy: 'name', reasons: ['name'] });
+    expect(item(ids[1] as [string, string])).toMatchObject({ sameBy: null, reasons: ['phone'] });
+
+    // A pair recorded at create time (not by a scan) carries the verdict too.
+    const first = await create(admin, { kind: 'company', name: '聊城鲁西化工设备有限公司' });
+    const second = await create(admin, { kind: 'company', name: '聊城鲁西化工设备股份有限公司' });
+    expect(await candidate(first, second)).toMatchObject({ source: 'create', same_by: 'name' });
   });
 
   it('does not pair a key value shared by more customers than the cap, and reports it', async () => {

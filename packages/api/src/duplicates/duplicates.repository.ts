@@ -1,4 +1,5 @@
 import type { Customer, CustomerMerge, DuplicateScansTable } from '@crm/db';
+import type { SameBy } from '@crm/domain';
 import { type RawBuilder, type Selectable, sql } from 'kysely';
 import { type CountOutput, countRows } from '../counts';
 import { type RecordAccess, visibleCustomer } from '../customers/access';
@@ -85,6 +86,7 @@ export type PairRow = {
   b: BriefRow;
   reasons: string[];
   confidence: string;
+  same_by: SameBy | null;
   status: DuplicatePairOutput['status'];
   source: string;
   detected_at: Date;
@@ -125,7 +127,7 @@ export async function selectPairs(
     : sql``;
   const result = await sql<PairRow>`
     select d.id, ${briefColumns('a')} as a, ${briefColumns('b')} as b, d.reasons, d.confidence::text as confidence,
-      d.status, d.source, d.detected_at, d.resolved_at
+      d.same_by, d.status, d.source, d.detected_at, d.resolved_at
     from duplicate_candidates d
     join customers a on a.tenant_id = d.tenant_id and a.id = d.customer_a
     join customers b on b.tenant_id = d.tenant_id and b.id = d.customer_b

@@ -70,6 +70,13 @@ export const duplicatePairOutput = z.object({
   b: customerBrief,
   reasons: z.array(z.string()),
   confidence: z.number(),
+  /**
+   * The identity rule says the two are the SAME customer (as the create check refuses and the
+   * import updates), by this key; null: a candidate, both may be different customers.
+   */
+  sameBy: z
+    .enum(['customer_number', 'credit_code', 'national_id', 'name', 'name_phone', 'name_email'])
+    .nullable(),
   status: z.enum(DUPLICATE_STATUSES),
   source: z.string(),
   detectedAt: z.string(),

@@ -237,6 +237,7 @@ export async function listDuplicates(
       b: toBrief(row.b),
       reasons: row.reasons,
       confidence: Number(row.confidence),
+      sameBy: row.same_by,
       status: row.status,
       source: row.source,
       detectedAt: new Date(row.detected_at).toISOString(),

@@ -52,9 +52,11 @@ export type ScanResult = {
 };
 
 /**
- * The pairs of a tenant (all, or those involving `only` customers) with their reasons and
- * confidence, as SQL for a `with pairs as (…)`. Emits (customer_a, customer_b, reasons,
- * confidence) with customer_a < customer_b.
+ * The pairs of a tenant (all, or those involving `only` customers) with their reasons,
+ * confidence and the identity rule's verdict, as SQL for a `with pairs as (…)`. Emits
+ * (customer_a, customer_b, reasons, confidence, same_by) with customer_a < customer_b; same_by
+ * is the key that makes the two the same customer (as the create check and the import judge
+ * them, `crm_customer_identity`), null for a candidate.
  */
 function pairsSql(tenantId: string, only: string[] | null, cap: number) {
   const keyFilter = only
@@ -86,7 +88,12 @@ function pairsSql(tenantId: string, only: string[] | null, cap: number) {
       from shared s group by s.customer_a, s.customer_b
     ),
     pairs as (
-      select g.customer_a, g.customer_b, r.reasons, ${confidenceSql(sql`r.reasons`)} as confidence
+      select g.customer_a, g.customer_b, r.reasons, ${confidenceSql(sql`r.reasons`)} as confidence,
+        -- The identity rule (crm_customer_identity, the twin of identityVerdict): the key that
+        -- makes the two the same customer, or null for a candidate. A branch is a name key.
+        nullif(crm_customer_identity(x.kind, x.name, x.credit_code, y.kind, y.name, y.credit_code,
+          array(select case when reason = 'branch' then 'name' else reason end from unnest(r.reasons) as reason)),
+          'candidate') as same_by
       from grouped g
       join customers x on x.tenant_id = ${tenantId} and x.id = g.customer_a
       join customers y on y.tenant_id = ${tenantId} and y.id = g.customer_b
@@ -135,11 +142,12 @@ export async function scanTenant(
       returning 1
     ),
     upserted as (
-      insert into duplicate_candidates as d (tenant_id, customer_a, customer_b, reasons, confidence, source)
-      select ${tenantId}, p.customer_a, p.customer_b, p.reasons, p.confidence, 'scan' from pairs p
+      insert into duplicate_candidates as d (tenant_id, customer_a, customer_b, reasons, confidence, same_by, source)
+      select ${tenantId}, p.customer_a, p.customer_b, p.reasons, p.confidence, p.same_by, 'scan' from pairs p
       on conflict (tenant_id, customer_a, customer_b) do update
-        set reasons = excluded.reasons, confidence = excluded.confidence
-        where d.status = 'pending' and (d.reasons, d.confidence) is distinct from (excluded.reasons, excluded.confidence)
+        set reasons = excluded.reasons, confidence = excluded.confidence, same_by = excluded.same_by
+        where d.status = 'pending' and (d.reasons, d.confidence, d.same_by)
+          is distinct from (excluded.reasons, excluded.confidence, excluded.same_by)
       returning (xmax = 0) as inserted
     )
     select (select count(*)::int from pairs) as pairs,
@@ -171,8 +179,8 @@ export async function recordCandidatesFor(
   if (customerIds.length === 0) return 0;
   const result = await sql`
     with ${pairsSql(tenantId, customerIds, cap)}
-    insert into duplicate_candidates (tenant_id, customer_a, customer_b, reasons, confidence, source)
-    select ${tenantId}, p.customer_a, p.customer_b, p.reasons, p.confidence, ${source} from pairs p
+    insert into duplicate_candidates (tenant_id, customer_a, customer_b, reasons, confidence, same_by, source)
+    select ${tenantId}, p.customer_a, p.customer_b, p.reasons, p.confidence, p.same_by, ${source} from pairs p
     on conflict (tenant_id, customer_a, customer_b) do nothing`.execute(trx);
   return Number(result.numAffectedRows ?? 0);
 }

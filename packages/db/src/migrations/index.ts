@@ -21,6 +21,7 @@ import * as importTargets from './2026-12-07-0301-import-targets';
 import * as incrementalTiers from './2026-12-07-0401-incremental-tiers';
 import * as customFieldBounds from './2026-12-07-0501-custom-field-bounds';
 import * as lifecycleOnePlace from './2026-12-07-0801-lifecycle-one-place';
+import * as pairVerdict from './2026-12-07-1001-pair-verdict';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07-0401-incremental-tiers': incrementalTiers,
   '2026-12-07-0501-custom-field-bounds': customFieldBounds,
   '2026-12-07-0801-lifecycle-one-place': lifecycleOnePlace,
+  '2026-12-07-1001-pair-verdict': pairVerdict,
 };
 
 export const migrationProvider: MigrationProvider = {

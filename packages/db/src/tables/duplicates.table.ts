@@ -33,6 +33,11 @@ export type DuplicateCandidatesTable = {
   /** The kinds of keys the two share: phone, email, credit_code, name, and name_branch. */
   reasons: string[];
   confidence: ColumnType<string, string | number, string | number>;
+  /**
+   * The identity rule's verdict on the pair (`crm_customer_identity`): the key that makes the
+   * two the SAME customer, or null for a candidate.
+   */
+  same_by: ColumnType<string | null, string | null | undefined, string | null>;
   status: ColumnType<DuplicateStatus, DuplicateStatus | undefined, DuplicateStatus>;
   source: ColumnType<DuplicateSource, DuplicateSource | undefined, DuplicateSource>;
   detected_at: ColumnType<Date, Date | string | undefined, Date | string>;

@@ -246,7 +246,17 @@ function DuplicatesPage() {
               {
                 key: 'reasons',
                 title: t('duplicates.reason.label'),
-                render: (_, pair) => <ReasonTags reasons={pair.reasons} names={[pair.a.name, pair.b.name]} />,
+                render: (_, pair) => (
+                  <>
+                    {/* The identity rule of the create check and the import: the same customer. */}
+                    {pair.sameBy ? (
+                      <Tag color="red" data-testid="duplicate-exact">
+                        {t('duplicates.warning.exact')}
+                      </Tag>
+                    ) : null}
+                    <ReasonTags reasons={pair.reasons} names={[pair.a.name, pair.b.name]} />
+                  </>
+                ),
               },
               {
                 key: 'confidence',
