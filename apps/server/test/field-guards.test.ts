@@ -61,9 +61,17 @@ async function upload(client: TrpcClient, content: string) {
   return (await uploadFile(client, content)).fileId;
 }
 
-async function importRun(client: TrpcClient, content: string, dryRun: boolean) {
+async function importRun(
+  client: TrpcClient,
+  content: string,
+  dryRun: boolean,
+  mapping: Record<string, string> = {
+    客户名称: 'name',
+    员工人数: 'custom:b2b_employees',
+    合作意愿: 'custom:b2b_willingness',
+  },
+) {
   const fileId = await upload(client, content);
-  const mapping = { 客户名称: 'name', 员工人数: 'custom:b2b_employees', 合作意愿: 'custom:b2b_willingness' };
   const started = await ok(client, 'imports.start', {
     fileId,
     entity: 'customers',
@@ -195,9 +203,10 @@ describe('bounds of plugin fields', () => {
       error.column,
       error.message,
     ]);
+    // The column names the field once: the report reads "员工人数：不能小于 0".
     expect(errors).toEqual([
-      [2, '员工人数', '员工人数不能小于 0'],
-      [3, '合作意愿', '合作意愿不能大于 5'],
+      [2, '员工人数', '不能小于 0'],
+      [3, '合作意愿', '不能大于 5'],
     ]);
     const before = await customerNames(tenant.tenantId);
     await importRun(owner, file, false);
@@ -214,6 +223,24 @@ describe('bounds of plugin fields', () => {
     });
     expect(stored).toBe(0);
     expect(after.length).toBeGreaterThanOrEqual(before.length);
+  });
+
+  it('a refused cell reads in the reader’s language: the bound, and a choice’s options', async () => {
+    const file = ['Name,Employees,Type', 'Negative staff,-5,Company', 'Odd type,10,合伙', ''].join('\r\n');
+    const dry = await importRun(english, file, true, {
+      Name: 'name',
+      Employees: 'custom:b2b_employees',
+      Type: 'kind',
+    });
+    const errors = dry.errors.map((error: { rowNumber: number; column: string; message: string }) => [
+      error.rowNumber,
+      error.column,
+      error.message,
+    ]);
+    expect(errors).toEqual([
+      [2, 'Employees', 'Must be at least 0'],
+      [3, 'Type', 'Must be one of: Company, Person'],
+    ]);
   });
 });
 

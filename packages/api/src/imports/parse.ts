@@ -39,8 +39,23 @@ function from<T extends CustomFieldValue>(target: Target, result: values.ParseRe
   return refused(target, result.reason, result.params);
 }
 
-function enumParams(options: readonly EnumOption[]) {
-  return { options: options.map((option) => option.zh).join('、') };
+/** A refused choice: the options listed in each message's own language (企业、个人 / Company, Individual). */
+function refusedOption(target: Target, options: readonly EnumOption[]): CellResult {
+  return {
+    ok: false,
+    code: 'ENUM_INVALID',
+    zh: formatImportMessage('ENUM_INVALID', 'zh-CN', {
+      options: options.map((option) => option.zh || option.en || option.value).join('、'),
+    }),
+    en: formatImportMessage('ENUM_INVALID', 'en', {
+      options: options.map((option) => option.en || option.zh || option.value).join(', '),
+    }),
+  };
+}
+
+/** "must be at least 0" as a message of its own, after the column's name: "Must be at least 0". */
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Reads one cell for its target; an empty cell is `{ ok: true, value: null }`. */
@@ -67,7 +82,7 @@ export function parseCell(target: Target, raw: string, members: Members): CellRe
     }
     case 'enum': {
       const result = values.parseEnum(raw, target.options ?? []);
-      if (!result.ok) return refused(target, 'ENUM_INVALID', enumParams(target.options ?? []));
+      if (!result.ok) return refusedOption(target, target.options ?? []);
       return { ok: true, value: result.value };
     }
     case 'member': {
@@ -107,7 +122,8 @@ export function parseCell(target: Target, raw: string, members: Members): CellRe
  * A custom field's cell: read as its type (amounts like 1.28万, dates like 2024年3月5日, options
  * by label), then checked by the one value rule of custom fields (`checkCustomFieldValue`, as
  * on create and update): bounds, whole numbers, ratings, length, pattern, check digits. A
- * refused value names the field and the bound in words ("员工人数不能小于 0").
+ * refused value says the bound in words without the field's name ("不能小于 0" / "Must be at
+ * least 0"): the report shows it after its column ("员工人数：不能小于 0"), as every cell's reason.
  */
 function parseCustom(target: Target, raw: string): CellResult {
   const definition = target.definition;
@@ -122,8 +138,8 @@ function parseCustom(target: Target, raw: string): CellResult {
       checked.problem === 'TYPE' || checked.problem === 'OPTION'
         ? 'CUSTOM_FIELD_INVALID'
         : 'CUSTOM_FIELD_OUT_OF_BOUNDS',
-    zh: checked.message['zh-CN'],
-    en: checked.message.en,
+    zh: checked.rule['zh-CN'],
+    en: sentence(checked.rule.en),
   };
 }
 
@@ -147,12 +163,12 @@ function readCustom(target: Target, definition: NonNullable<Target['definition']
       return from(target, values.parseBoolean(raw));
     case 'enum': {
       const result = values.parseEnum(raw, options);
-      if (!result.ok) return refused(target, 'ENUM_INVALID', enumParams(options));
+      if (!result.ok) return refusedOption(target, options);
       return { ok: true, value: result.value };
     }
     case 'multi_enum': {
       const result = values.parseEnums(raw, options);
-      if (!result.ok) return refused(target, 'ENUM_INVALID', enumParams(options));
+      if (!result.ok) return refusedOption(target, options);
       return { ok: true, value: result.value };
     }
   }
