@@ -353,6 +353,62 @@ describe('create: an exact duplicate is refused unless created anyway with a rea
   });
 });
 
+describe('create: the national ID (身份证号) decides for persons', () => {
+  it('refuses a person with an existing 身份证号, hides a customer the member may not see, and never looks across tenants', async () => {
+    const first = await admin.call('customers.create', {
+      name: '证件测试甲',
+      kind: 'person',
+      nationalId: '11010519491231002X',
+    });
+    expect(first.error, JSON.stringify(first.error)).toBeNull();
+    // Another name, no phone or email: only the number (written in another form) is shared.
+    const again = await admin.call('customers.create', {
+      name: '证件测试乙',
+      kind: 'person',
+      nationalId: '110105 19491231 002x',
+    });
+    expect(again.error?.appCode).toBe('CUSTOMER_EXACT_DUPLICATE');
+    expect(again.error?.message).toContain('身份证号相同');
+    expect(again.error?.message).toContain('证件测试甲');
+    // Created anyway with a reason, it is audited like any other exact duplicate.
+    const forced = await admin.call('customers.create', {
+      name: '证件测试乙',
+      kind: 'person',
+      nationalId: '11010519491231002X',
+      force: { reason: '同一证件号的另一位客户，核对后确认' },
+    });
+    expect(forced.error, JSON.stringify(forced.error)).toBeNull();
+    // A different number is no match.
+    const other = await admin.call('customers.create', {
+      name: '证件测试丙',
+      kind: 'person',
+      nationalId: '110101199003074514',
+    });
+    expect(other.error, JSON.stringify(other.error)).toBeNull();
+
+    // A sales rep who does not see those customers learns neither the name nor the id.
+    const rep = await signedInClient(server, tenant.users.sales_rep.id, tenant.tenantId);
+    const hidden = await rep.call('customers.create', {
+      name: '证件测试丁',
+      kind: 'person',
+      nationalId: '110101199003074514',
+    });
+    expect(hidden.error?.appCode).toBe('CUSTOMER_EXACT_DUPLICATE_HIDDEN');
+    expect(hidden.body).not.toContain(other.data.id);
+    expect(hidden.body).not.toContain('证件测试丙');
+
+    // Another tenant with the same number creates its customer: tenants never meet.
+    const elsewhere = await seedTenant(server.database, '证件另一企业');
+    const elsewhereAdmin = await signedInClient(server, elsewhere.users.admin.id, elsewhere.tenantId);
+    const theirs = await elsewhereAdmin.call('customers.create', {
+      name: '证件测试甲',
+      kind: 'person',
+      nationalId: '11010519491231002X',
+    });
+    expect(theirs.error, JSON.stringify(theirs.error)).toBeNull();
+  });
+});
+
 describe('phones: one stored form on every path', () => {
   it('stores the form, update and contact phones as E.164 (the import’s are checked above)', async () => {
     const created = await admin.call('customers.create', {

@@ -121,7 +121,7 @@ const SAME_BY_LABELS = {
 
 /**
  * A create that the identity rule says is an existing customer (same credit code, the same
- * normalised company name, a person's name with the same phone or email) is refused, naming
+ * normalised company name, a person's national ID, or name with the same phone or email) is refused, naming
  * the existing customer (its id and name when the member may see it); with `force.reason`
  * (仍然新建) it is created and the reason audited on the new customer.
  */
@@ -132,6 +132,8 @@ async function refuseExactDuplicate(scope: TenantScope, input: CreateCustomerInp
     phone: input.phone,
     email: input.email,
     creditCode: input.creditCode,
+    // A person's 身份证号 decides too (matched by its blind index, confirmed by decryption).
+    nationalId: input.kind === 'person' ? input.nationalId : null,
   });
   if (!same) return null;
   if (input.force) return same;

@@ -69,6 +69,32 @@ export async function selectMatches(
   return rows;
 }
 
+/**
+ * The customers (up to 20, not merged away) whose national ID (身份证号) has this blind index,
+ * but `excludeId`, with the ciphertext to confirm the number (a 32-bit index can collide);
+ * `visible` says whether the actor sees each. Only the actor's tenant.
+ */
+export async function selectNationalIdHolders(
+  scope: Scope,
+  blindIndex: string,
+  excludeId: string | null,
+): Promise<(MatchRow & { ciphertext: string })[]> {
+  const { tenantId } = scope;
+  const { rows } = await sql<MatchRow & { ciphertext: string }>`
+    select customers.id, customers.name, customers.kind, customers.phone, customers.email, customers.credit_code,
+      owner.name as owner_name, customers.archived_at, customers.order_count, customers.created_at,
+      '[]'::json as hits, ${visibleCustomer(scope.access)} as visible,
+      crm_normalize_person_name(customers.name) as person_name, x.ciphertext
+    from customer_secrets x
+    join customers on customers.tenant_id = ${tenantId} and customers.id = x.customer_id
+    left join users owner on owner.id = customers.owner_user_id
+    where x.tenant_id = ${tenantId} and x.field = 'national_id' and x.blind_index = ${blindIndex}
+      and customers.merged_into is null
+      and (${excludeId}::uuid is null or customers.id <> ${excludeId}::uuid)
+    limit 20`.execute(scope.trx);
+  return rows;
+}
+
 const briefColumns = (alias: string) =>
   sql.raw(`json_build_object('id', ${alias}.id, 'name', ${alias}.name, 'kind', ${alias}.kind, 'phone', ${alias}.phone,
     'email', ${alias}.email, 'credit_code', ${alias}.credit_code, 'owner_name', ${alias}_owner.name,

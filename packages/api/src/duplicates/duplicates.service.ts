@@ -4,6 +4,7 @@ import {
   identityVerdict,
   matchKeysOf,
   normalizeCreditCode,
+  normalizeIdentifier,
   normalizePersonNameKey,
   type SameBy,
 } from '@crm/domain';
@@ -29,6 +30,7 @@ import {
   insertQueuedScan,
   insertRunningScan,
   lockPair,
+  type MatchRow,
   type MovedChildren,
   markMergedInto,
   markMergeUndone,
@@ -48,6 +50,7 @@ import {
   selectMatches,
   selectMergeForUpdate,
   selectMerges,
+  selectNationalIdHolders,
   selectOpeningBalances,
   selectPairs,
   selectSecrets,
@@ -93,7 +96,29 @@ function toBrief(row: BriefRow): CustomerBrief {
   };
 }
 
-/** What a typed customer shares with the stored customers that share any key with it. */
+/**
+ * The stored persons whose national ID is the typed one: found by the blind index in the
+ * actor's tenant, each confirmed by decrypting its number (the index is 32 bits and can
+ * collide). A number that cannot be decrypted counts as no match.
+ */
+async function nationalIdHolders(scope: Scope, nationalId: string, excludeId: string | null) {
+  const typed = normalizeIdentifier(nationalId);
+  if (!typed) return [];
+  const cipher = await getCipher(scope);
+  const rows = await selectNationalIdHolders(scope, cipher.blindIndex('national_id', typed), excludeId);
+  return rows.filter((row) => {
+    try {
+      return normalizeIdentifier(cipher.decrypt('national_id', row.id, row.ciphertext)) === typed;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * What a typed customer shares with the stored customers that share any key with it (its
+ * match keys, and for a person the national ID when one is given).
+ */
 async function matchesOf(scope: Scope, record: IdentityRecord, excludeId: string | null) {
   const keys = matchKeysOf({
     kind: record.kind,
@@ -102,17 +127,29 @@ async function matchesOf(scope: Scope, record: IdentityRecord, excludeId: string
     email: record.email,
     creditCode: record.creditCode ? normalizeCreditCode(record.creditCode) : null,
   });
-  if (keys.length === 0) return { keys, rows: [] };
-  const rows = await selectMatches(
-    scope,
-    keys.map((key) => key.kind),
-    keys.map((key) => key.value),
-    excludeId,
-  );
+  const byId =
+    record.kind === 'person' && record.nationalId
+      ? new Map((await nationalIdHolders(scope, record.nationalId, excludeId)).map((row) => [row.id, row]))
+      : new Map<string, MatchRow>();
+  const sameNationalId = new Set(byId.keys());
+  if (keys.length === 0 && byId.size === 0) return { keys, rows: [] };
+  const matched =
+    keys.length === 0
+      ? []
+      : await selectMatches(
+          scope,
+          keys.map((key) => key.kind),
+          keys.map((key) => key.value),
+          excludeId,
+        );
+  for (const row of matched) byId.set(row.id, row);
   return {
     keys,
-    rows: rows.map((row) => {
-      const shared = [...new Set(row.hits.map((hit) => hit.kind))];
+    rows: [...byId.values()].map((row) => {
+      const shared = [
+        ...new Set(row.hits.map((hit) => hit.kind)),
+        ...(sameNationalId.has(row.id) ? ['national_id'] : []),
+      ];
       const verdict = identityVerdict(
         record,
         { kind: row.kind, name: row.name, creditCode: row.credit_code },
