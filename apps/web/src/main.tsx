@@ -9,6 +9,11 @@ import { router } from './router';
 const rootElement = document.getElementById('root');
 if (!rootElement) throw new Error('#root is missing from index.html');
 
+// The first page's loaders (who is signed in, the tenant, the list's first page …) ask now,
+// while React builds the first render, instead of after it (RouterProvider does not load
+// again when a load is under way).
+router.load().catch(console.error);
+
 createRoot(rootElement).render(
   <StrictMode>
     <AppProviders>

@@ -1,5 +1,6 @@
-import { Tag, Tooltip } from 'antd';
+import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { HoverTooltip } from '../../components/HoverTooltip';
 import type { LifecycleStage } from '../../lib/api-types';
 import { formatDate } from '../../lib/format';
 
@@ -24,7 +25,7 @@ export function LifecycleTag({ stage, since, 'data-testid': testId }: Props) {
   const { t } = useTranslation();
   const hint = t(`lifecycle.hint.${stage}`);
   return (
-    <Tooltip
+    <HoverTooltip
       title={
         since ? (
           <>
@@ -45,6 +46,6 @@ export function LifecycleTag({ stage, since, 'data-testid': testId }: Props) {
       >
         {t(`lifecycle.${stage}`)}
       </Tag>
-    </Tooltip>
+    </HoverTooltip>
   );
 }

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { Flex, Tag, Tooltip } from 'antd';
+import { Tag } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { HoverTooltip } from '../../components/HoverTooltip';
 import type {
   ActivityLevel,
   CustomerListItem,
@@ -79,43 +80,46 @@ const ACTIVITY_COLORS: Readonly<Record<ActivityLevel, string>> = {
 type Taggable = Pick<CustomerListItem, 'tagIds' | 'valueLevel' | 'activityLevel' | 'needType'>;
 
 /** System tags (value, activity, need type), then free tags — on the profile and in lists. */
+const TAG_ROW = { display: 'flex', flexWrap: 'wrap', gap: 4 } as const;
+
 export function CustomerTags({ customer, system = true }: { customer: Taggable; system?: boolean }) {
   const { t } = useTranslation();
   const tags = useTagsById();
   return (
-    <Flex gap={4} wrap component="span" data-testid="customer-tags">
+    // A plain flex span, not antd's <Flex>: one per row of a 50-row list.
+    <span style={TAG_ROW} data-testid="customer-tags">
       {system ? (
         <>
-          <Tooltip title={<ValueLevelHelp />}>
+          <HoverTooltip title={<ValueLevelHelp />}>
             <Tag color={LEVEL_COLORS[customer.valueLevel]} data-system-tag={`value:${customer.valueLevel}`}>
               {t(`systemTags.value.${customer.valueLevel}`)}
             </Tag>
-          </Tooltip>
-          <Tooltip title={t('systemTags.activityLevel')}>
+          </HoverTooltip>
+          <HoverTooltip title={t('systemTags.activityLevel')}>
             <Tag
               color={ACTIVITY_COLORS[customer.activityLevel]}
               data-system-tag={`activity:${customer.activityLevel}`}
             >
               {t(`systemTags.activity.${customer.activityLevel}`)}
             </Tag>
-          </Tooltip>
+          </HoverTooltip>
           {customer.needType ? (
-            <Tooltip title={t('systemTags.needType')}>
+            <HoverTooltip title={t('systemTags.needType')}>
               <Tag color="geekblue">{t(`systemTags.need.${customer.needType}`)}</Tag>
-            </Tooltip>
+            </HoverTooltip>
           ) : null}
         </>
       ) : null}
       {customer.tagIds.map((id) => {
         const tag = tags.get(id);
         return tag ? (
-          <Tooltip key={id} title={tag.description ?? undefined}>
+          <HoverTooltip key={id} title={tag.description ?? undefined}>
             <Tag color={tag.color === 'gray' ? 'default' : tag.color} data-free-tag={tag.name}>
               {tag.name}
             </Tag>
-          </Tooltip>
+          </HoverTooltip>
         ) : null;
       })}
-    </Flex>
+    </span>
   );
 }

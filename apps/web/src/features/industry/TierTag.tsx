@@ -1,6 +1,7 @@
-import { Tag, Tooltip } from 'antd';
+import { Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { HoverTooltip } from '../../components/HoverTooltip';
 import { formatDateTime } from '../../lib/format';
 
 type Props = {
@@ -33,20 +34,20 @@ export function TierTag({ tier, label, computedAt, pendingSince, nextRunAt }: Pr
   const computedAgo = useComputedAgo();
   if (pendingSince) {
     return (
-      <Tooltip title={t('tiers.pendingTooltip', { time: formatDateTime(nextRunAt) })}>
+      <HoverTooltip title={t('tiers.pendingTooltip', { time: formatDateTime(nextRunAt) })}>
         <span data-testid="tier-pending">
           {tier ? <Tag color="default">{label}</Tag> : null}
           <Tag color="orange">{t('tiers.pending')}</Tag>
         </span>
-      </Tooltip>
+      </HoverTooltip>
     );
   }
   if (!tier) return null;
   return (
-    <Tooltip title={computedAgo(computedAt)}>
+    <HoverTooltip title={computedAgo(computedAt)}>
       <Tag color="blue" data-testid="tier-tag">
         {label}
       </Tag>
-    </Tooltip>
+    </HoverTooltip>
   );
 }

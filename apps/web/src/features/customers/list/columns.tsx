@@ -1,6 +1,5 @@
 import { formatPhone } from '@crm/domain';
 import { Link } from '@tanstack/react-router';
-import { Progress, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface';
 import type { TFunction } from 'i18next';
 import { currentLanguage } from '../../../i18n';
@@ -10,6 +9,7 @@ import { TierTag } from '../../industry/TierTag';
 import { KindTag } from '../KindTag';
 import { LifecycleTag } from '../LifecycleTag';
 import { CustomerTags } from '../profile-meta';
+import { CompletenessBar } from './CompletenessBar';
 
 /** Every built-in column a list can show (the name is always there); `custom:<key>` adds a field. */
 export const BUILT_IN_COLUMNS = [
@@ -106,12 +106,10 @@ export function columnLabel(
 /** The table's columns: the name first, then the chosen ones in the chosen order. */
 export function buildColumns(chosen: readonly string[], context: Context): ColumnsType<CustomerListItem> {
   const { t, sortOrder } = context;
-  const none = <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
-  const money = (amount: string) => (
-    <Typography.Text type={/[1-9]/.test(amount) ? undefined : 'secondary'}>
-      {formatMoney(amount)}
-    </Typography.Text>
-  );
+  // Plain spans in the cells (no <Typography> per cell): a page has 50 rows of them.
+  const none = <span className="crm-muted">{t('common.none')}</span>;
+  const money = (amount: string) =>
+    /[1-9]/.test(amount) ? formatMoney(amount) : <span className="crm-muted">{formatMoney(amount)}</span>;
   const title = (key: string) => columnLabel(key, context);
   const builtIn: Record<BuiltInColumn, ColumnsType<CustomerListItem>[number]> = {
     kind: { width: 90, render: (_, row) => <KindTag kind={row.kind} /> },
@@ -160,14 +158,7 @@ export function buildColumns(chosen: readonly string[], context: Context): Colum
       sortOrder: sortOrder('completeness'),
       sortDirections: descendFirst,
       render: (_, row) => (
-        <Tooltip title={row.stale ? t('completeness.stale') : undefined}>
-          <Progress
-            percent={row.completeness}
-            size="small"
-            status={row.completeness >= 90 ? 'success' : row.stale ? 'exception' : 'normal'}
-            style={{ margin: 0, width: 110 }}
-          />
-        </Tooltip>
+        <CompletenessBar percent={row.completeness} stale={row.stale} staleHint={t('completeness.stale')} />
       ),
     },
     tier: {
