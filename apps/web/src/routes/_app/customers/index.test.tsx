@@ -251,4 +251,32 @@ describe('customer list page', () => {
     expect(screen.queryByLabelText('Owner')).not.toBeInTheDocument();
     expect(callsOf('members.list')).toHaveLength(0);
   });
+
+  it('shows every row of a full page of 50 (the first ones rendered first), each completeness as a bar', async () => {
+    const page = Array.from({ length: 50 }, (_, index) =>
+      customerRow({
+        id: `3e1f2a4b-5c6d-4e7f-8a9b-${String(index).padStart(12, '0')}`,
+        name: `客户${index + 1}`,
+        completeness: index === 0 ? 43 : index === 1 ? 95 : 70,
+        stale: index === 0,
+      }),
+    );
+    answerTrpc({ ...pageAnswers, 'customers.list': () => ({ items: page, nextCursor: null }) });
+    const { user } = renderList();
+
+    expect(await screen.findByText('客户1', { selector: 'a' })).toBeInTheDocument();
+    expect(rows().length).toBeGreaterThanOrEqual(15);
+    await waitFor(() => expect(rows()).toHaveLength(50));
+    expect(screen.getByText('客户50', { selector: 'a' })).toBeInTheDocument();
+
+    const bar = (name: string) => rowOf(name).getByRole('progressbar');
+    expect(bar('客户3')).toHaveAttribute('aria-valuenow', '70');
+    expect(bar('客户3')).toHaveTextContent('70%');
+    expect(bar('客户2')).toHaveClass('crm-completeness-success');
+    // Not updated for over 30 days: red, and why on hover (the tooltip mounts on the first hover).
+    expect(bar('客户1')).toHaveClass('crm-completeness-exception');
+    expect(screen.queryByRole('tooltip')).not.toBeInTheDocument();
+    await user.hover(bar('客户1'));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent('超过 30 天未更新');
+  });
 });
