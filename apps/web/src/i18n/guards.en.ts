@@ -7,7 +7,7 @@ export const guardsEn: Pick<Messages, 'guards'> = {
       'Not a phone number: enter a mobile (e.g. 138 1234 5678) or a landline with its area code (e.g. 0571-8755 8212)',
     range: 'Range: {{bounds}}',
     creditCodeInvalid: 'Not a valid unified social credit code (18 characters, the last a check character)',
-    ratingHint: '{{min}}–{{max}} stars',
+    ratingHint: 'Stars: {{min}}–{{max}}',
     primaryContact: {
       section: 'Primary contact',
       hint: 'Created with the company; leave empty to add none',

@@ -4,7 +4,7 @@ export const guardsZhCN = {
     phoneInvalid: '电话号码格式不正确：请填写手机号（如 138 1234 5678）或带区号的座机（如 0571-8755 8212）',
     range: '取值范围：{{bounds}}',
     creditCodeInvalid: '统一社会信用代码不正确（18 位，末位为校验码）',
-    ratingHint: '{{min}}–{{max}} 星',
+    ratingHint: '星级：{{min}}–{{max}}',
     primaryContact: {
       section: '首要联系人',
       hint: '可与企业一同创建；留空则不添加联系人',

@@ -48,6 +48,14 @@ function answerForm() {
     'tags.list': () => tags,
     'customFields.list': () => [],
     'industry.current': () => industryCurrent,
+    'industry.profiles': () => [
+      {
+        id: 'retail',
+        labels: { 'zh-CN': '零售', en: 'Retail' },
+        description: null,
+        defaultCustomerKind: 'person',
+      },
+    ],
     'duplicates.check': () => ({ matches: [], hidden: 0 }),
     'customers.create': (input) => customerRecord({ id: CUSTOMER_ID, name: input.name, kind: input.kind }),
     'customers.update': (input) => ({

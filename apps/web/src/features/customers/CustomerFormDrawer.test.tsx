@@ -122,7 +122,7 @@ describe('the create form of a customer', () => {
     expect(employees).toHaveTextContent('取值范围：0–10,000,000，整数');
     const willingness = screen.getByTestId('custom-field-b2b_willingness');
     expect(willingness.querySelector('.ant-rate')).not.toBeNull();
-    expect(willingness).toHaveTextContent('1–5 星');
+    expect(willingness).toHaveTextContent('星级：1–5');
 
     employees = screen.getByTestId('custom-field-b2b_employees');
     await user.type(within(employees).getByRole('spinbutton'), '-5');
