@@ -207,20 +207,28 @@ export function phoneSuffixOf(search: string): string | null {
 }
 
 /**
- * Customers with a phone (theirs or a contact's) ending in `digits`: a prefix range over the
- * reversed keys (`customer_match_keys.value_reversed`, C collation, btree), which RLS lets
- * the planner use.
+ * Customers with a phone (theirs or a contact's) ending in `digits` or starting with them
+ * (a mobile typed from its start: 1391234): prefix ranges over the reversed keys
+ * (`customer_match_keys.value_reversed`) and over the keys themselves, both in the C collation
+ * with btree indexes, which RLS lets the planner use.
  */
 function phoneSuffixIds(tenantId: string, digits: string): RawBuilder<unknown> {
   const reversed = [...digits].reverse().join('');
-  // The first string after every string starting with `reversed` (digits only: '9' + 1 is ':').
-  const upper = `${reversed.slice(0, -1)}${String.fromCharCode(reversed.charCodeAt(reversed.length - 1) + 1)}`;
   return sql`select m.customer_id from customer_match_keys m
-    where m.tenant_id = ${tenantId} and m.value_reversed >= ${reversed} and m.value_reversed < ${upper}`;
+    where m.tenant_id = ${tenantId} and m.value_reversed >= ${reversed} and m.value_reversed < ${nextPrefix(reversed)}
+    union
+    select p.customer_id from customer_match_keys p
+    where p.tenant_id = ${tenantId} and p.kind = 'phone'
+      and (p.value collate "C") >= ${digits} and (p.value collate "C") < ${nextPrefix(digits)}`;
+}
+
+/** The first string after every string starting with `prefix` (digits only: '9' + 1 is ':'). */
+function nextPrefix(prefix: string): string {
+  return `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
 }
 
 function searchCondition(tenantId: string, search: string): RawBuilder<boolean> {
-  // A phone number, whole or its last digits: the suffix index, and a customer number typed
+  // A phone number, whole, its last digits or its first: the suffix and prefix indexes, and a customer number typed
   // exactly (both indexed). The search grams are not read: under row-level security their GIN
   // index cannot be used, and a digit trigram is in a large share of rows (a sequential scan
   // of every customer and contact).

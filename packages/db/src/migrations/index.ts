@@ -22,6 +22,7 @@ import * as incrementalTiers from './2026-12-07-0401-incremental-tiers';
 import * as customFieldBounds from './2026-12-07-0501-custom-field-bounds';
 import * as lifecycleOnePlace from './2026-12-07-0801-lifecycle-one-place';
 import * as pairVerdict from './2026-12-07-1001-pair-verdict';
+import * as phonePrefixIndex from './2026-12-07-1101-phone-prefix-index';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07-0501-custom-field-bounds': customFieldBounds,
   '2026-12-07-0801-lifecycle-one-place': lifecycleOnePlace,
   '2026-12-07-1001-pair-verdict': pairVerdict,
+  '2026-12-07-1101-phone-prefix-index': phonePrefixIndex,
 };
 
 export const migrationProvider: MigrationProvider = {
