@@ -135,7 +135,7 @@ describe('export', () => {
         .sort(),
     ).toEqual(listed);
     const phoneColumn = rows[0]?.indexOf('电话') ?? -1;
-    expect(rows.find((row) => row[0] === '华东精密制造有限公司')?.[phoneColumn]).toBe('13900001111');
+    expect(rows.find((row) => row[0] === '华东精密制造有限公司')?.[phoneColumn]).toBe('139 0000 1111');
 
     const xlsx = await exportAndDownload(page, 'xlsx');
     expect(xlsx.name).toMatch(/^客户_\d{4}-\d{2}-\d{2}\.xlsx$/);

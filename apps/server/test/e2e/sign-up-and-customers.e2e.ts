@@ -78,7 +78,7 @@ describe('sign up, add a customer, sign out, sign in', () => {
     await page.waitForURL(/\/customers/);
     await page.getByTestId('customers-table').getByText(customerName).waitFor();
     const row = page.getByTestId('customers-table').locator('tr', { hasText: customerName });
-    await expect(row.textContent()).resolves.toContain('0571-88886666');
+    await expect(row.textContent()).resolves.toContain('0571-8888 6666');
     expect(browserErrors).toEqual([]);
     await context.close();
 
