@@ -102,6 +102,8 @@ describe('sensitive fields', () => {
     await rep.goto(`${server.url}/customers`);
     const name = `孙丽-${unique}`;
     await rep.getByTestId('customers-new').click();
+    // 身份证号 is a person's field: the customer is 个人.
+    await checkRadio(rep, 'customer-kind-person');
     await rep.getByTestId('customer-name').fill(name);
     await rep.getByTestId('customer-submit').click();
     await rep.getByTestId('customers-table').getByText(name).click();
