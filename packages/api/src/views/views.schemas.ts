@@ -1,28 +1,10 @@
-import { userText } from '@crm/domain';
+import { CUSTOMER_LIST_COLUMNS, userText } from '@crm/domain';
 import { CUSTOM_KEY_PATTERN } from '@crm/plugin-sdk';
 import { z } from 'zod';
 import { customerQueryInput } from '../customers/customers.schemas';
 
-/** The columns a customer list can show; `custom:<key>` adds a custom field. */
-export const LIST_COLUMNS = [
-  'kind',
-  'phone',
-  'email',
-  'owner',
-  'stage',
-  'amount12m',
-  'amountLifetime',
-  'orderCount',
-  'lastDealAt',
-  'tags',
-  'valueLevel',
-  'activityLevel',
-  'needType',
-  'completeness',
-  'industry',
-  'createdAt',
-  'updatedAt',
-] as const;
+/** The columns a customer list can show (@crm/domain's list); `custom:<key>` adds a custom field. */
+export const LIST_COLUMNS = CUSTOMER_LIST_COLUMNS;
 
 const columnInput = z.union([z.enum(LIST_COLUMNS), z.string().regex(CUSTOM_KEY_PATTERN)]);
 
