@@ -27,6 +27,7 @@ async function createCustomer(
   phone: string,
   industry: string,
   expectWarning: boolean,
+  createAnywayReason?: string,
 ) {
   await page.goto(`${server.url}/customers`);
   await page.getByTestId('customers-new').click();
@@ -41,6 +42,15 @@ async function createCustomer(
     );
   }
   await page.getByTestId('customer-submit').click();
+  if (createAnywayReason) {
+    // The identity rules say it is the same customer: refused, unless 仍然新建 with a reason.
+    await page.getByTestId('exact-duplicate').waitFor();
+    await expect(page.getByTestId('exact-duplicate').textContent()).resolves.toContain(
+      '杭州远山茶业有限公司',
+    );
+    await page.getByTestId('create-anyway-reason').fill(createAnywayReason);
+    await page.getByTestId('create-anyway').click();
+  }
   await page.getByTestId('customers-table').getByText(name, { exact: true }).click();
   await page.waitForURL(/\/customers\/[0-9a-f-]{36}/);
 }
@@ -74,8 +84,16 @@ describe('duplicates and merge', () => {
       const firstUrl = page.url();
       await logInteraction(page, '拜访老客户，确认春茶订货量');
 
-      // Same company written differently, same landline in another form: the form warns.
-      await createCustomer(page, '杭州远山茶业股份有限公司', '(0571)87654321', '茶饮连锁', true);
+      // Same company written differently, same landline in another form: the form warns, and
+      // saving it is refused as an exact duplicate until 仍然新建 with a reason.
+      await createCustomer(
+        page,
+        '杭州远山茶业股份有限公司',
+        '(0571)87654321',
+        '茶饮连锁',
+        true,
+        '新开的茶饮门店单独签约，先分开跟进',
+      );
       await logInteraction(page, '新门店开业，洽谈茶饮原料供应');
 
       // The queue has the pair (recorded when it was saved anyway).
@@ -91,7 +109,8 @@ describe('duplicates and merge', () => {
       await pair.waitFor();
       await expect(pair.textContent()).resolves.toContain('杭州远山茶业股份有限公司');
       const reasons = await page.getByTestId('duplicate-reason').allTextContents();
-      expect(reasons).toEqual(expect.arrayContaining(['电话相同', '名称相同']));
+      // The names differ as written (股份): 名称相近, though they normalise to the same name.
+      expect(reasons).toEqual(expect.arrayContaining(['电话相同', '名称相近']));
 
       await page.getByTestId('duplicate-merge').first().click();
       await page.getByTestId('merge-dialog').waitFor();
