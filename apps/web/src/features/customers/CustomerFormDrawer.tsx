@@ -50,10 +50,11 @@ import {
   VALIDATE_AS_YOU_TYPE,
 } from './CustomFieldInputs';
 import {
+  EmailItem,
+  PhoneItem,
   PrimaryContactInputs,
   type PrimaryContactValues,
   primaryContactOf,
-  usePhoneRule,
 } from './PrimaryContactInputs';
 import { useCustomFields, useTagsById } from './profile-meta';
 import { type SensitiveFormValues, SensitiveInputs, sensitiveChanges } from './SensitiveInputs';
@@ -206,7 +207,6 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
   // B2B and banking profiles start a new customer as a company (the plugin's defaultCustomerKind).
   const defaultKind: CustomerKind =
     profiles.data?.find((profile) => profile.id === tenant.industry)?.defaultCustomerKind ?? 'person';
-  const phoneRule = usePhoneRule();
   const canReadMembers = useCan('members.read');
   const [form] = Form.useForm<Values>();
   const kind = Form.useWatch('kind', form);
@@ -414,36 +414,10 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         </Form.Item>
         <Row gutter={12}>
           <Col xs={24} sm={12}>
-            <Form.Item
-              name="phone"
-              label={optional(t('customers.form.phone'))}
-              rules={[phoneRule]}
-              validateTrigger={VALIDATE_AS_YOU_TYPE}
-              validateDebounce={300}
-            >
-              <Input
-                data-testid="customer-phone"
-                type="tel"
-                maxLength={40}
-                placeholder={t('customers.form.phonePlaceholder')}
-              />
-            </Form.Item>
+            <PhoneItem name="phone" label={optional(t('customers.form.phone'))} testId="customer-phone" />
           </Col>
           <Col xs={24} sm={12}>
-            <Form.Item
-              name="email"
-              label={optional(t('customers.form.email'))}
-              rules={[{ type: 'email', message: t('common.invalidEmail') }]}
-              validateTrigger={VALIDATE_AS_YOU_TYPE}
-              validateDebounce={300}
-            >
-              <Input
-                data-testid="customer-email"
-                type="email"
-                maxLength={254}
-                placeholder={t('customers.form.emailPlaceholder')}
-              />
-            </Form.Item>
+            <EmailItem name="email" label={optional(t('customers.form.email'))} testId="customer-email" />
           </Col>
         </Row>
         {kind === 'company' ? (

@@ -28,10 +28,68 @@ export function usePhoneRule(): Rule {
   };
 }
 
+/** A phone field checked while it is typed (the customer's own, or its primary contact's). */
+export function PhoneItem({
+  name,
+  label,
+  testId,
+}: {
+  name: string | string[];
+  label: React.ReactNode;
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  const phoneRule = usePhoneRule();
+  return (
+    <Form.Item
+      name={name}
+      label={label}
+      rules={[phoneRule]}
+      validateTrigger={VALIDATE_AS_YOU_TYPE}
+      validateDebounce={300}
+    >
+      <Input
+        data-testid={testId}
+        type="tel"
+        maxLength={40}
+        placeholder={t('customers.form.phonePlaceholder')}
+      />
+    </Form.Item>
+  );
+}
+
+/** An email field checked while it is typed. */
+export function EmailItem({
+  name,
+  label,
+  testId,
+}: {
+  name: string | string[];
+  label: React.ReactNode;
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Form.Item
+      name={name}
+      label={label}
+      rules={[{ type: 'email', message: t('common.invalidEmail') }]}
+      validateTrigger={VALIDATE_AS_YOU_TYPE}
+      validateDebounce={300}
+    >
+      <Input
+        data-testid={testId}
+        type="email"
+        maxLength={254}
+        placeholder={t('customers.form.emailPlaceholder')}
+      />
+    </Form.Item>
+  );
+}
+
 /** 首要联系人 of a new company: name, title, phone and email, created with it in one go. */
 export function PrimaryContactInputs() {
   const { t } = useTranslation();
-  const phoneRule = usePhoneRule();
   const field = (name: keyof PrimaryContactValues) => ['primaryContact', name];
   return (
     <div data-testid="primary-contact">
@@ -75,36 +133,18 @@ export function PrimaryContactInputs() {
           </Form.Item>
         </Col>
         <Col xs={24} sm={12}>
-          <Form.Item
+          <PhoneItem
             name={field('phone')}
             label={t('guards.primaryContact.phone')}
-            rules={[phoneRule]}
-            validateTrigger={VALIDATE_AS_YOU_TYPE}
-            validateDebounce={300}
-          >
-            <Input
-              data-testid="primary-contact-phone"
-              type="tel"
-              maxLength={40}
-              placeholder={t('customers.form.phonePlaceholder')}
-            />
-          </Form.Item>
+            testId="primary-contact-phone"
+          />
         </Col>
         <Col xs={24} sm={12}>
-          <Form.Item
+          <EmailItem
             name={field('email')}
             label={t('guards.primaryContact.email')}
-            rules={[{ type: 'email', message: t('common.invalidEmail') }]}
-            validateTrigger={VALIDATE_AS_YOU_TYPE}
-            validateDebounce={300}
-          >
-            <Input
-              data-testid="primary-contact-email"
-              type="email"
-              maxLength={254}
-              placeholder={t('customers.form.emailPlaceholder')}
-            />
-          </Form.Item>
+            testId="primary-contact-email"
+          />
         </Col>
       </Row>
     </div>
