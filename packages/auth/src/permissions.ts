@@ -17,6 +17,10 @@ export const PERMISSIONS = [
   'orders.write',
   'orders.void',
   'interactions.write',
+  'tasks.write',
+  'tasks.manage',
+  'plans.approve',
+  'plans.manage',
   'teams.manage',
   'jobs.read',
   'members.read',
@@ -46,6 +50,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'orders.write',
     'orders.void',
     'interactions.write',
+    'tasks.write',
+    'tasks.manage',
+    'plans.approve',
     'members.read',
   ],
   sales_rep: [
@@ -55,8 +62,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'customers.tag',
     'orders.write',
     'interactions.write',
+    'tasks.write',
   ],
-  service_agent: ['customers.read', 'customers.update', 'customers.tag', 'interactions.write'],
+  service_agent: ['customers.read', 'customers.update', 'customers.tag', 'interactions.write', 'tasks.write'],
   marketing: [
     'customers.read',
     'customers.create',
@@ -66,6 +74,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tags.manage',
     'views.share',
     'interactions.write',
+    'tasks.write',
   ],
   analyst: ['customers.read', 'customers.export'],
   viewer: ['customers.read'],
@@ -85,6 +94,30 @@ export const ROLE_RECORD_SCOPE: Record<Role, RecordScope> = {
   marketing: 'all',
   analyst: 'all',
   viewer: 'all',
+};
+
+/*
+ * Tasks: `tasks.write` creates tasks and works one's own (complete, reschedule, skip);
+ * `tasks.manage` works the tasks of everyone the member sees (the team's for a manager):
+ * reassign, bulk changes, the overdue board. Which tasks a member sees follows the record
+ * scope above, applied to the task's owner. `plans.approve` decides maintenance plans that
+ * need approval; `plans.manage` configures cadences and plan settings.
+ */
+
+/**
+ * Which tasks a role sees: a rep (and anyone who works only their own list) their own, a
+ * manager their team's, an admin everyone's. Narrower than customers on purpose: a service
+ * agent sees every customer but works only the tasks given to them.
+ */
+export const ROLE_TASK_SCOPE: Record<Role, RecordScope> = {
+  owner: 'all',
+  admin: 'all',
+  sales_manager: 'team',
+  sales_rep: 'own',
+  service_agent: 'own',
+  marketing: 'own',
+  analyst: 'all',
+  viewer: 'own',
 };
 
 export function hasPermission(role: Role, permission: Permission): boolean {

@@ -23,6 +23,7 @@ import * as customFieldBounds from './2026-12-07-0501-custom-field-bounds';
 import * as lifecycleOnePlace from './2026-12-07-0801-lifecycle-one-place';
 import * as pairVerdict from './2026-12-07-1001-pair-verdict';
 import * as phonePrefixIndex from './2026-12-07-1101-phone-prefix-index';
+import * as tasks from './2026-12-08-0001-tasks';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07-0801-lifecycle-one-place': lifecycleOnePlace,
   '2026-12-07-1001-pair-verdict': pairVerdict,
   '2026-12-07-1101-phone-prefix-index': phonePrefixIndex,
+  '2026-12-08-0001-tasks': tasks,
 };
 
 export const migrationProvider: MigrationProvider = {

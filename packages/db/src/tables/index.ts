@@ -35,6 +35,7 @@ import type {
   TenantIndexKeysTable,
 } from './sensitive-fields.table';
 import type { SessionsTable } from './sessions.table';
+import type { TasksTable } from './tasks.table';
 import type { TenantsTable } from './tenants.table';
 import type { TenantPluginSettingsTable, TierHistoryTable, TierTouchesTable } from './tiering.table';
 import type { UsersTable } from './users.table';
@@ -51,6 +52,7 @@ export type Database = {
   orders: OrdersTable;
   order_lines: OrderLinesTable;
   interactions: InteractionsTable;
+  tasks: TasksTable;
   lifecycle_changes: LifecycleChangesTable;
   audit_log: AuditLogTable;
   tags: TagsTable;
@@ -93,6 +95,7 @@ export * from './memberships.table';
 export * from './profile-lists.table';
 export * from './sensitive-fields.table';
 export * from './sessions.table';
+export * from './tasks.table';
 export * from './tenants.table';
 export * from './tiering.table';
 export * from './users.table';

@@ -67,3 +67,34 @@ export type TagColor = (typeof TAG_COLORS)[number];
 
 export const IMPORT_ENTITIES = ['customers', 'orders', 'interactions'] as const;
 export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
+
+/** Task types (任务类型), in display order. */
+export const TASK_TYPES = [
+  'visit',
+  'call',
+  'video_call',
+  'online',
+  'wechat',
+  'email',
+  'content_push',
+  'needs_review',
+  'callback',
+  'care',
+  'handoff',
+  'follow_up',
+  'other',
+] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+export const TASK_STATUSES = ['open', 'done', 'cancelled', 'skipped'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+/** What generated a task: a maintenance plan, a reminder, a rule (SLA, escalation …), an interaction's 下一步, or a person. */
+export const TASK_SOURCES = ['manual', 'plan', 'reminder', 'rule', 'interaction'] as const;
+export type TaskSource = (typeof TASK_SOURCES)[number];
+export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type TaskPriority = (typeof TASK_PRIORITIES)[number];
+/**
+ * Records a task may hang off besides its customer and contact; later capabilities (leads,
+ * opportunities, tickets, survey responses) add theirs here and register a resolver.
+ */
+export const TASK_RELATED_KINDS = ['lead', 'opportunity', 'ticket', 'survey_response'] as const;
+export type TaskRelatedKind = (typeof TASK_RELATED_KINDS)[number];
