@@ -211,15 +211,18 @@ describe('skipping the rows with errors', () => {
       dryRun: false,
       skipErrorRows: true,
     });
+    // On a server the hook reads through another session: the run's rows are not visible
+    // there before the commit. PGlite has one session, which the run holds until it ends: a
+    // read from the hook would wait for the run, and the run for the hook.
+    const otherSession = server.database.kind === 'postgres';
     let written = -1;
     await runImport(server.dependencies, t.tenantId, started.runId, {
       afterWrite: async () => {
-        written = await count(t.tenantId, 'customers');
+        if (otherSession) written = await count(t.tenantId, 'customers');
         throw new Error('injected failure');
       },
     });
-    // The hook reads through another session: the run's rows were not visible, nor committed.
-    expect(written).toBe(0);
+    if (otherSession) expect(written).toBe(0);
     const run = (await client.call('imports.get', { runId: started.runId })).data;
     expect(run).toMatchObject({ status: 'failed', failure: 'INTERNAL', created: 0 });
     expect(await count(t.tenantId, 'customers')).toBe(0);
