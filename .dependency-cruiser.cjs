@@ -51,11 +51,11 @@ module.exports = {
       name: 'domain-uses-zod-only',
       severity: 'error',
       comment:
-        'The only packages packages/domain may import are zod and libphonenumber-js (pure parsing of phone numbers; and vitest in tests).',
+        'The only packages packages/domain may import are zod, libphonenumber-js (pure parsing of phone numbers), chinese-days (the statutory holiday schedule), dayjs (time zones of the work calendar); and vitest and fast-check in tests.',
       from: { path: '^packages/domain/' },
       to: {
         dependencyTypes: ['npm', 'npm-dev', 'npm-no-pkg', 'npm-unknown', 'unknown', 'undetermined'],
-        pathNot: 'node_modules/(zod|libphonenumber-js|vitest|fast-check)/',
+        pathNot: 'node_modules/(zod|libphonenumber-js|chinese-days|dayjs|vitest|fast-check)/',
       },
     },
     {

@@ -7,3 +7,4 @@ export * from './dedup';
 export * from './identity';
 export * from './import-values';
 export * from './text';
+export * from './calendar';

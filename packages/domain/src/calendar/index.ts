@@ -1,0 +1,4 @@
+export * from './calendar';
+export * from './settings';
+export * from './sla';
+export * from './statutory';
