@@ -51,11 +51,11 @@ module.exports = {
       name: 'domain-uses-zod-only',
       severity: 'error',
       comment:
-        'The only packages packages/domain may import are zod, libphonenumber-js (pure parsing of phone numbers), chinese-days (the statutory holiday schedule), dayjs (time zones of the work calendar); and vitest and fast-check in tests.',
+        'The only packages packages/domain may import are zod, libphonenumber-js (pure parsing of phone numbers), chinese-days (the statutory holiday schedule), dayjs (time zones of the work calendar), lunar-typescript (the Chinese lunar calendar: lunar birthdays and festivals); and vitest and fast-check in tests.',
       from: { path: '^packages/domain/' },
       to: {
         dependencyTypes: ['npm', 'npm-dev', 'npm-no-pkg', 'npm-unknown', 'unknown', 'undetermined'],
-        pathNot: 'node_modules/(zod|libphonenumber-js|chinese-days|dayjs|vitest|fast-check)/',
+        pathNot: 'node_modules/(zod|libphonenumber-js|chinese-days|dayjs|lunar-typescript|vitest|fast-check)/',
       },
     },
     {

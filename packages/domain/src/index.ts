@@ -6,5 +6,6 @@ export { formatPhone, normalizeChinesePhone, normalizePhone } from './customers/
 export * from './dedup';
 export * from './identity';
 export * from './import-values';
+export * from './reminders';
 export * from './text';
 export * from './calendar';
