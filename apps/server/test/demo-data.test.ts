@@ -208,3 +208,92 @@ describe.each(['retail', 'b2b', 'corporate-banking'])('demo tenant %s', (industr
     expect(kinds.size).toBeGreaterThanOrEqual(5);
   });
 });
+
+describe.each(['retail', 'b2b', 'corporate-banking'])('demo tasks of %s', (industry) => {
+  it("gives every rep today's, overdue, coming and done tasks of several kinds on their own customers", async () => {
+    const tasks = await rows<{
+      owner: string;
+      role: string;
+      title: string;
+      type: string;
+      status: string;
+      source: string;
+      source_key: string | null;
+      days: number;
+      closed_days: number | null;
+      own_customer: boolean;
+      customer: string;
+    }>(
+      industry,
+      `with today as (select (now() at time zone 'Asia/Shanghai')::date as day)
+       select t.owner_user_id as owner, m.role, t.title, t.type, t.status, t.source, t.source_key,
+         (t.due_on - today.day)::int as days,
+         case when t.closed_at is null then null
+           else ((t.closed_at at time zone 'Asia/Shanghai')::date - today.day)::int end as closed_days,
+         c.owner_user_id = t.owner_user_id as own_customer, c.name as customer
+       from tasks t cross join today
+       join memberships m on m.user_id = t.owner_user_id
+       join customers c on c.id = t.customer_id`,
+    );
+    const reps = [...new Set(tasks.filter((task) => task.role === 'sales_rep').map((task) => task.owner))];
+    expect(reps.length).toBeGreaterThanOrEqual(1);
+    for (const rep of reps) {
+      const mine = tasks.filter((task) => task.owner === rep);
+      const open = mine.filter((task) => task.status === 'open');
+      expect(open.filter((task) => task.days === 0).length).toBeGreaterThanOrEqual(3);
+      const overdue = open.filter((task) => task.days < 0);
+      expect(overdue.length).toBeGreaterThanOrEqual(5);
+      for (const task of overdue) expect(task.days).toBeGreaterThanOrEqual(-20);
+      expect(open.filter((task) => task.days > 0 && task.days <= 7).length).toBeGreaterThanOrEqual(5);
+      const done = mine.filter((task) => task.status === 'done');
+      expect(done.length).toBeGreaterThanOrEqual(8);
+      for (const task of done) {
+        expect(task.closed_days).not.toBeNull();
+        expect(task.closed_days ?? 1).toBeLessThanOrEqual(0);
+        expect(task.closed_days ?? -99).toBeGreaterThanOrEqual(-30);
+      }
+      expect(new Set(mine.map((task) => task.type)).size).toBeGreaterThanOrEqual(6);
+      expect(new Set(mine.map((task) => task.source))).toEqual(
+        new Set(['manual', 'plan', 'reminder', 'interaction']),
+      );
+    }
+    for (const task of tasks) {
+      expect(task.own_customer, task.title).toBe(true);
+      // Written in Chinese, and a templated task names its customer.
+      expect(task.title, task.title).toMatch(/[\u4e00-\u9fa5]/);
+      if (task.title.includes('：')) expect(task.title.endsWith(`：${task.customer}`), task.title).toBe(true);
+      if (task.source !== 'manual')
+        expect(task.source_key, task.title).toMatch(new RegExp(`^${task.source}:`));
+    }
+  });
+
+  it('has birthdays in the next days where customers keep them, each with its greeting on the day', async () => {
+    const customers = await rows<{ name: string; birthday: string; today: string; greeting: string | null }>(
+      industry,
+      `select c.name, c.birthday::text as birthday, (now() at time zone 'Asia/Shanghai')::date::text as today,
+         (select t.due_on::text from tasks t where t.customer_id = c.id and t.type = 'care'
+           and t.source = 'reminder' and t.title = '生日问候：' || c.name) as greeting
+       from customers c
+       where c.birthday is not null and c.archived_at is null and c.owner_user_id is not null`,
+    );
+    /** Days from today to the next birthday (today's counts as 0), by the calendar. */
+    const daysUntil = (birthday: string, today: string) => {
+      const [year, month, day] = today.split('-').map(Number) as [number, number, number];
+      const [, bornMonth, bornDay] = birthday.split('-').map(Number) as [number, number, number];
+      const start = Date.UTC(year, month - 1, day);
+      let next = Date.UTC(year, bornMonth - 1, bornDay);
+      if (next < start) next = Date.UTC(year + 1, bornMonth - 1, bornDay);
+      return { days: Math.round((next - start) / DAY), on: new Date(next).toISOString().slice(0, 10) };
+    };
+    const soon = customers
+      .map((customer) => ({ ...customer, ...daysUntil(customer.birthday, customer.today) }))
+      .filter((customer) => customer.days <= 10);
+    if (industry === 'retail') {
+      expect(soon.filter((customer) => customer.days >= 3).length).toBeGreaterThanOrEqual(4);
+    } else {
+      // Companies have no birthday.
+      expect(customers).toEqual([]);
+    }
+    for (const customer of soon) expect(customer.greeting, customer.name).toBe(customer.on);
+  });
+});

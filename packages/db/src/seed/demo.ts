@@ -14,6 +14,7 @@ import type {
   OrdersTable,
   Role,
 } from '../tables';
+import { seedDemoTasks } from './demo-tasks';
 
 export const DEMO_PASSWORD = 'demo-2026';
 
@@ -987,6 +988,7 @@ export async function seedDemoData(
         .returning(['id', 'kind', 'created_at', 'owner_user_id'])
         .execute();
       await seedActivity(trx, tenantId, tenant, inserted, orderCounts, sellers, now);
+      await seedDemoTasks(trx, tenantId, tenant.industry, sellers, now);
     });
     tenantIds.set(tenant.name, tenantId);
   }
