@@ -19,6 +19,8 @@
  * BM5   the customer list's first rows cold in Chromium on the embedded demo (PGlite, demo data)
  *       vs the same app's sign-in page without data (bm5.ts; needs the built web app)
  * BM6   RLS overhead on the BM2/BM2b statements, straight against PostgreSQL (bm6.ts)
+ * BM7b  我的任务: a rep's task list with 5,000 open tasks, real tasks.list vs bare SQL route, and
+ *       p95 at one connection (bm7b.ts, its own small database)
  *
  * Needs a PostgreSQL server: BENCH_DATABASE_URL (an administrator URL; default the local
  * server). BM2, BM2b and BM6 use the generated data set (generate.ts, `crm_bench_1m`),
@@ -33,10 +35,23 @@ import { runBm3c } from './bm3c';
 import { runBm4 } from './bm4';
 import { runBm5 } from './bm5';
 import { runBm6 } from './bm6';
+import { runBm7b } from './bm7b';
 import { ensureDataset } from './generate';
 import { type BenchResult, benchDatabases, log, repositoryRoot } from './harness';
 
-const BENCHMARKS = ['BM1', 'BM2', 'BM2b', 'BM3', 'BM3b', 'BM3c', 'BM4', 'BM4b', 'BM5', 'BM6'] as const;
+const BENCHMARKS = [
+  'BM1',
+  'BM2',
+  'BM2b',
+  'BM3',
+  'BM3b',
+  'BM3c',
+  'BM4',
+  'BM4b',
+  'BM5',
+  'BM6',
+  'BM7b',
+] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -62,6 +77,7 @@ const results: BenchResult[] = [];
 if (selected.has('BM1')) results.push(...(await runBm1(adminUrl)));
 if (selected.has('BM3')) results.push(...(await runBm3(adminUrl, scale)));
 if (selected.has('BM5')) results.push(...(await runBm5()));
+if (selected.has('BM7b')) results.push(...(await runBm7b(adminUrl)));
 if (
   selected.has('BM2') ||
   selected.has('BM2b') ||
