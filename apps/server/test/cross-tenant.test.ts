@@ -19,6 +19,7 @@ import {
   createInvitationIn,
   createOrderIn,
   createTagIn,
+  createTaskIn,
   createTeamIn,
   createViewIn,
   PROCEDURE_CASES,
@@ -164,7 +165,15 @@ beforeAll(async () => {
     trx.selectFrom('import_runs').select('file_id').where('id', '=', importRunId).executeTakeFirstOrThrow(),
   );
   const importMappingId = await createImportMappingIn(server, victimTenant.tenantId, '甲方导入方案');
+  const taskId = await createTaskIn(
+    server,
+    victimTenant.tenantId,
+    victimTenant.users.sales_rep.id,
+    customerId,
+    '甲方的回访任务',
+  );
   victim = {
+    taskId,
     importFileId: importRun.file_id as string,
     importRunId,
     importMappingId,
@@ -191,6 +200,8 @@ function victimMarkers(): string[] {
   return [
     victim.teamId,
     '甲方的团队',
+    victim.taskId,
+    '甲方的回访任务',
     victim.tagId,
     victim.customFieldId,
     '甲方字段',
@@ -230,6 +241,7 @@ function randomizeIds(input: unknown): unknown {
     victim.customFieldId,
     victim.viewId,
     victim.exportRunId,
+    victim.taskId,
     ...Object.values(victim.tenant.users).map((user) => user.id),
   ];
   for (const id of ids) text = text.replaceAll(id, crypto.randomUUID());

@@ -36,6 +36,8 @@ export type Victim = {
   importMappingId: string;
   /** A finished export of A's owner. */
   exportRunId: string;
+  /** An open task of A's sales rep about A's customer. */
+  taskId: string;
 };
 
 export type ProcedureCase = {
@@ -274,6 +276,32 @@ export async function createViewIn(
   });
 }
 
+/** An open task written straight to the database, due today in China. */
+export async function createTaskIn(
+  server: TestServer,
+  tenantId: string,
+  ownerUserId: string | null,
+  customerId: string | null = null,
+  title = '回访客户',
+) {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('tasks')
+      .values({
+        tenant_id: tenantId,
+        title,
+        type: 'call',
+        owner_user_id: ownerUserId,
+        customer_id: customerId,
+        due_on: today,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
 /** A customer the actor may see and change: their own. */
 /** The tenant's latest saved industry settings version (0: never saved). */
 async function industrySettingsVersion(server: TestServer, tenantId: string): Promise<number> {
@@ -288,6 +316,10 @@ async function industrySettingsVersion(server: TestServer, tenantId: string): Pr
 
 const ownCustomer = ({ server, tenant, actor }: CaseContext, archived = false) =>
   createCustomerIn(server, tenant.tenantId, '测试客户', archived, actor.id);
+
+/** An open task of the actor about a customer of theirs. */
+const ownTask = async (context: CaseContext) =>
+  createTaskIn(context.server, context.tenant.tenantId, context.actor.id, await ownCustomer(context));
 
 export async function createInvitationIn(
   server: TestServer,
@@ -385,7 +417,7 @@ async function ownMerge(context: CaseContext) {
           trx,
           tenantId: context.tenant.tenantId,
           userId: context.actor.id,
-          access: { userId: context.actor.id, teamId: null, scope: 'all' },
+          access: { userId: context.actor.id, teamId: null, scope: 'all', taskScope: 'all' },
         },
         { survivorId, mergedId, choices: {} },
       ),
@@ -749,6 +781,91 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
       name: `改名${crypto.randomUUID().slice(0, 6)}`,
     }),
     foreign: (victim) => ({ id: victim.tagId, name: '被改名的标签' }),
+  },
+  'tasks.list': {
+    input: () => ({ view: 'overdue', types: ['call'], sort: 'priority', limit: 10 }),
+    foreign: (victim) => ({
+      view: 'all',
+      owner: victim.tenant.users.sales_rep.id,
+      customerId: victim.customerId,
+    }),
+  },
+  'tasks.counts': {
+    input: () => ({ owner: 'me' }),
+    foreign: (victim) => ({ owner: victim.tenant.users.sales_rep.id }),
+  },
+  'tasks.get': {
+    input: async (context) => ({ id: await ownTask(context) }),
+    foreign: (victim) => ({ id: victim.taskId }),
+  },
+  'tasks.create': {
+    input: async (context) => ({
+      title: '季度回访',
+      type: 'callback',
+      customerId: await ownCustomer(context),
+      dueOn: '2026-12-18',
+      priority: 'high',
+    }),
+    foreign: (victim) => ({
+      title: '伪造任务',
+      customerId: victim.customerId,
+      contactId: victim.contactId,
+      ownerUserId: victim.tenant.users.sales_rep.id,
+      dueOn: '2026-12-18',
+    }),
+  },
+  'tasks.update': {
+    input: async (context) => ({ id: await ownTask(context), title: '改期回访', dueOn: '2026-12-20' }),
+    foreign: (victim) => ({ id: victim.taskId, title: '被篡改', ownerUserId: victim.tenant.users.owner.id }),
+  },
+  'tasks.complete': {
+    input: async (context) => ({
+      id: await ownTask(context),
+      interaction: {
+        kind: 'call',
+        summary: '电话回访，客户满意',
+        nextStep: '寄送新品资料',
+        nextStepDue: '2026-12-24',
+      },
+    }),
+    foreign: (victim) => ({
+      id: victim.taskId,
+      interaction: { kind: 'call', summary: '伪造跟进', contactId: victim.contactId },
+    }),
+  },
+  'tasks.cancel': {
+    input: async (context) => ({ id: await ownTask(context), reason: '客户已转介绍给同事' }),
+    foreign: (victim) => ({ id: victim.taskId, reason: '被取消' }),
+  },
+  'tasks.skip': {
+    input: async (context) => ({ id: await ownTask(context), reason: '本月已拜访过' }),
+    foreign: (victim) => ({ id: victim.taskId, reason: '被跳过' }),
+  },
+  'tasks.reopen': {
+    input: async (context) => {
+      const id = await ownTask(context);
+      await context.server.database.withTenant(context.tenant.tenantId, (trx) =>
+        trx
+          .updateTable('tasks')
+          .set({ status: 'done', closed_at: new Date() })
+          .where('id', '=', id)
+          .execute(),
+      );
+      return { id };
+    },
+    foreign: (victim) => ({ id: victim.taskId }),
+  },
+  'tasks.bulk': {
+    input: async (context) => ({
+      action: 'reschedule',
+      target: { ids: [await ownTask(context), await ownTask(context)] },
+      shiftDays: 2,
+    }),
+    foreign: (victim) => ({
+      action: 'reassign',
+      target: { ids: [victim.taskId] },
+      ownerUserId: victim.tenant.users.sales_rep.id,
+    }),
   },
   'customFields.archive': {
     input: async ({ server, tenant }) => ({ id: await createCustomFieldIn(server, tenant.tenantId) }),

@@ -204,6 +204,28 @@ export const ERRORS = {
   },
   TAG_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '标签不存在或已被删除', en: 'Tag not found' },
   TAG_NAME_TAKEN: { trpc: 'CONFLICT', 'zh-CN': '已有同名标签', en: 'A tag with this name already exists' },
+  TASK_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '任务不存在或你无权查看', en: 'Task not found' },
+  TASK_CLOSED: {
+    trpc: 'CONFLICT',
+    'zh-CN': '该任务已完成、取消或跳过，不能再修改',
+    en: 'This task is already done, cancelled or skipped',
+  },
+  TASK_ALREADY_OPEN: { trpc: 'CONFLICT', 'zh-CN': '该任务尚未关闭', en: 'This task is still open' },
+  TASK_OWNER_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '只能把任务分配给你可管理的成员',
+    en: 'Tasks can only be assigned to members you manage',
+  },
+  TASK_HAS_NO_CUSTOMER: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '该任务没有关联客户，无法记录跟进',
+    en: 'This task has no customer to log the interaction on',
+  },
+  TASK_RESCHEDULE_HOW: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '请指定新的截止日期或顺延天数（二选一）',
+    en: 'Give either a new due date or a number of days to shift',
+  },
   CUSTOM_FIELD_NOT_FOUND: {
     trpc: 'NOT_FOUND',
     'zh-CN': '自定义字段「{key}」不存在或已停用',

@@ -51,6 +51,11 @@ export {
   writeSecrets,
 } from './sensitive';
 export {
+  createInteractionFollowUps,
+  createTasks,
+  type NewTask,
+} from './tasks/task-backbone.service';
+export {
   previewTiering,
   type RetierResult,
   retierTenant,

@@ -12,6 +12,7 @@ import { membersRouter } from './members/members.router';
 import { ordersRouter } from './orders/orders.router';
 import { settingsRouter } from './settings/settings.router';
 import { tagsRouter } from './tags/tags.router';
+import { tasksRouter } from './tasks/tasks.router';
 import { teamsRouter } from './teams/teams.router';
 import { tenantsRouter } from './tenants/tenants.router';
 import { createCallerFactory, type Meta, router } from './trpc';
@@ -29,6 +30,7 @@ export const appRouter = router({
   admin: adminRouter,
   teams: teamsRouter,
   tags: tagsRouter,
+  tasks: tasksRouter,
   customFields: customFieldsRouter,
   views: viewsRouter,
   exports: exportsRouter,

@@ -43,6 +43,7 @@ export function jobScope(
       userId: '00000000-0000-0000-0000-000000000000',
       teamId: null,
       scope: 'all',
+      taskScope: 'all',
     },
     locale: options.locale ?? 'zh-CN',
   };

@@ -5,7 +5,6 @@ import {
   type Permission,
   parseSessionToken,
   ROLE_PERMISSIONS,
-  ROLE_RECORD_SCOPE,
   touchSession,
 } from '@crm/auth';
 import { findUnsafeCharacter } from '@crm/domain';
@@ -13,6 +12,7 @@ import { jsonEqual } from '@crm/plugin-sdk';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import type { Context } from './context';
+import { memberAccess } from './customers/access';
 import { AppError, appError, type LocalizedFieldError, statusOf, translateError } from './errors';
 import { describeIssue } from './i18n';
 import { checkIdempotencyKey, claimIdempotencyKey, saveIdempotentResult } from './idempotency';
@@ -295,7 +295,7 @@ export const tenantProcedure = procedure
         if (!opened.membership) throw appError('NOT_A_MEMBER');
         const { role, teamId } = opened.membership;
         if (meta?.permission && !hasPermission(role, meta.permission)) throw appError('FORBIDDEN');
-        const access = { userId: auth.user.id, teamId, scope: ROLE_RECORD_SCOPE[role] };
+        const access = memberAccess(auth.user.id, teamId, role);
         const scope: MemberScope = { trx, tenantId, userId: auth.user.id, role, access, locale: ctx.locale };
         const run = () =>
           next({

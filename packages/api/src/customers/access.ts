@@ -1,8 +1,22 @@
-import type { RecordScope } from '@crm/auth';
+import { type RecordScope, ROLE_RECORD_SCOPE, ROLE_TASK_SCOPE } from '@crm/auth';
+import type { Role } from '@crm/db';
 import { type RawBuilder, sql } from 'kysely';
 
-/** Who is asking, for record-level access: their id, their team, and their role's scope. */
-export type RecordAccess = { userId: string; teamId: string | null; scope: RecordScope };
+/**
+ * Who is asking, for record-level access: their id, their team, their role's scope over
+ * customers and, applied to a task's owner, over tasks (`ROLE_TASK_SCOPE`).
+ */
+export type RecordAccess = {
+  userId: string;
+  teamId: string | null;
+  scope: RecordScope;
+  taskScope: RecordScope;
+};
+
+/** The record-level access of a member with this role in this team. */
+export function memberAccess(userId: string, teamId: string | null, role: Role): RecordAccess {
+  return { userId, teamId, scope: ROLE_RECORD_SCOPE[role], taskScope: ROLE_TASK_SCOPE[role] };
+}
 
 /**
  * The one filter that decides which customers a member sees: all of the tenant's, those
@@ -17,4 +31,29 @@ export function visibleCustomer(access: RecordAccess): RawBuilder<boolean> {
   return sql<boolean>`(customers.owner_user_id = ${access.userId}::uuid or customers.owner_user_id in (
     select team_member.user_id from memberships team_member
     where team_member.tenant_id = customers.tenant_id and team_member.team_id = ${access.teamId}::uuid))`;
+}
+
+/**
+ * The one filter that decides which tasks a member sees (the query joins `tasks` and
+ * left-joins the task's customer as `customers`):
+ * - by the task's owner, with the role's task scope: their own; their team's (and the
+ *   team's unassigned tasks) for a manager; every task for an admin;
+ * - and, when the task is about a customer, that customer must be visible to the member
+ *   too — unless the task is the member's own: a rep always sees and works what was given to
+ *   them, even on a customer someone else owns, but a manager's team scope never reaches a
+ *   customer outside their record access through a task.
+ */
+export function visibleTask(access: RecordAccess): RawBuilder<boolean> {
+  const own = sql<boolean>`tasks.owner_user_id = ${access.userId}::uuid`;
+  let byOwner: RawBuilder<boolean>;
+  if (access.taskScope === 'all') byOwner = sql<boolean>`true`;
+  else if (access.taskScope === 'own' || access.teamId === null) byOwner = own;
+  else {
+    byOwner = sql<boolean>`(${own} or (tasks.owner_user_id is null and tasks.team_id = ${access.teamId}::uuid)
+      or tasks.owner_user_id in (
+        select team_member.user_id from memberships team_member
+        where team_member.tenant_id = tasks.tenant_id and team_member.team_id = ${access.teamId}::uuid))`;
+  }
+  if (access.scope === 'all') return byOwner;
+  return sql<boolean>`(${byOwner} and (tasks.customer_id is null or ${own} or ${visibleCustomer(access)}))`;
 }

@@ -1,5 +1,6 @@
-import { hasPermission, ROLE_RECORD_SCOPE } from '@crm/auth';
+import { hasPermission } from '@crm/auth';
 import { type ApiDependencies, type RequestInfo, RequestSession } from '../context';
+import { memberAccess } from '../customers/access';
 import { AppError, type ErrorCode, translateError } from '../errors';
 import { jobScope, type MemberScope } from '../scope';
 import { openExportFile, readExportChunk } from './exports.service';
@@ -47,7 +48,7 @@ export async function openExportDownload(
       tenantId,
       userId,
       role: membership.role,
-      access: { userId, teamId: membership.teamId, scope: ROLE_RECORD_SCOPE[membership.role] },
+      access: memberAccess(userId, membership.teamId, membership.role),
       locale: request.locale,
     };
     try {

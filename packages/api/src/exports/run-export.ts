@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
-import { hasPermission, ROLE_RECORD_SCOPE } from '@crm/auth';
+import { hasPermission } from '@crm/auth';
 import type { CrmDatabase, ExportRun } from '@crm/db';
 import ExcelJS from 'exceljs';
+import { memberAccess } from '../customers/access';
 import { AppError, appError } from '../errors';
 import type { Locale } from '../i18n';
 import { jobScope, type Scope } from '../scope';
@@ -114,11 +115,7 @@ async function prepare(database: CrmDatabase, tenantId: string, runId: string): 
       member: {
         userId: run.created_by,
         role: membership.role,
-        access: {
-          userId: run.created_by,
-          teamId: membership.teamId,
-          scope: ROLE_RECORD_SCOPE[membership.role],
-        },
+        access: memberAccess(run.created_by, membership.teamId, membership.role),
       },
     });
     await restartRun(scope, runId);

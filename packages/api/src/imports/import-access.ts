@@ -1,7 +1,6 @@
-import { ROLE_RECORD_SCOPE } from '@crm/auth';
 import type { Database, ImportEntity, Transaction } from '@crm/db';
 import { sql } from 'kysely';
-import { type RecordAccess, visibleCustomer } from '../customers/access';
+import { memberAccess, type RecordAccess, visibleCustomer } from '../customers/access';
 import { ROW_MESSAGES } from './messages';
 import { AMBIGUOUS_MEMBER, type Members } from './parse';
 
@@ -18,7 +17,7 @@ export async function loadAccess(
     .where('user_id', '=', userId)
     .executeTakeFirst();
   if (!membership) throw new Error('The member who started the import is no longer a member');
-  return { userId, teamId: membership.team_id, scope: ROLE_RECORD_SCOPE[membership.role] };
+  return memberAccess(userId, membership.team_id, membership.role);
 }
 
 /**

@@ -4,6 +4,7 @@ import { refreshCustomerFacts } from '../customers/facts.repository';
 import { appError } from '../errors';
 import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
 import type { MemberScope, Scope } from '../scope';
+import { createInteractionFollowUps } from '../tasks/task-backbone.service';
 import {
   countInteractions,
   insertInteraction,
@@ -45,6 +46,8 @@ export async function logInteraction(
     nextStepDue: input.nextStepDue ?? null,
     sentiment: input.sentiment ?? 'neutral',
   });
+  // A 下一步 with a 截止日期 becomes a follow-up task of the author.
+  if (input.nextStepDue) await createInteractionFollowUps(scope, { interactionIds: [created.id] });
   // Touches in the activity window decide the activity level (a system tag).
   await refreshCustomerFacts(scope, [input.customerId], 'interaction');
   return created;

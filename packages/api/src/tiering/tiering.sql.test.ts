@@ -441,7 +441,12 @@ describe(`tiering SQL agrees with the pure evaluator (${process.env.TEST_DATABAS
       .filter((r) => (r.tier === 'key' || r.tier === 'ordinary') && (r.score ?? 0) <= 60)
       .sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0));
     expect(expected.length).toBeGreaterThan(7);
-    const access = { userId: crypto.randomUUID(), teamId: null, scope: 'all' as const };
+    const access = {
+      userId: crypto.randomUUID(),
+      teamId: null,
+      scope: 'all' as const,
+      taskScope: 'all' as const,
+    };
     const seen: Array<{ id: string; tier: string | null; tierScore: string | null }> = [];
     let cursor: string | null = null;
     do {

@@ -111,6 +111,25 @@ registerTimelineSource({
     where a.tenant_id = ${tenantId} and a.customer_id = ${customerId} and a.action = 'unmerge'`,
 });
 
+registerTimelineSource({
+  kind: 'task',
+  // Tasks (任务) about the customer: when one was set by a person or a rule (plans, reminders
+  // and 下一步 generate many ahead, and a 下一步 already shows on its interaction), and when
+  // one was done. The same task's two entries differ in time, so the keyset stays unique.
+  select: (tenantId, customerId) => sql`
+    select t.id, t.created_at as occurred_at, t.created_by as actor_user_id,
+      jsonb_build_object('event', 'created', 'title', t.title, 'type', t.type, 'dueOn', t.due_on,
+        'source', t.source, 'status', t.status) as data
+    from tasks t
+    where t.tenant_id = ${tenantId} and t.customer_id = ${customerId} and t.source in ('manual', 'rule')
+    union all
+    select t.id, t.closed_at as occurred_at, t.closed_by as actor_user_id,
+      jsonb_build_object('event', 'done', 'title', t.title, 'type', t.type, 'dueOn', t.due_on,
+        'source', t.source, 'status', t.status, 'interactionId', t.interaction_id) as data
+    from tasks t
+    where t.tenant_id = ${tenantId} and t.customer_id = ${customerId} and t.status = 'done'`,
+});
+
 /**
  * The customer and the customers merged into it (and into those), whose histories its
  * timeline shows: at most 50, newest merges first.

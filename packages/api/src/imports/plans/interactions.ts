@@ -2,6 +2,7 @@ import type { Database, ImportRun, Transaction } from '@crm/db';
 import { sql } from 'kysely';
 import { refreshCustomerFacts } from '../../customers/facts.repository';
 import { jobScope } from '../../scope';
+import { createInteractionFollowUps } from '../../tasks/task-backbone.service';
 import { ROW_MESSAGES } from '../messages';
 import { type Plan, text, type Written } from '../plan';
 import { REFERENCE_COLUMNS, referenceValues, resolveCustomers } from './orders';
@@ -79,11 +80,11 @@ export async function writeInteractions(
   const customers = await sql<{ id: string }>`select distinct customer_id as id from import_stage`.execute(
     trx,
   );
-  await refreshCustomerFacts(
-    jobScope(trx, tenantId),
-    customers.rows.map((row) => row.id),
-    'interaction',
-  );
+  const scope = jobScope(trx, tenantId);
+  const customerIds = customers.rows.map((row) => row.id);
+  // Imported 下一步 with a 截止日期 become follow-up tasks, like logged ones (once each).
+  await createInteractionFollowUps(scope, { customerIds });
+  await refreshCustomerFacts(scope, customerIds, 'interaction');
   const matched = await sql<{
     n: string;
   }>`select count(*) as n from import_stage where matched_id is not null`.execute(trx);

@@ -1,0 +1,42 @@
+import type { Scope } from '../scope';
+import { insertInteractionFollowUps, insertTasks, type NewTask } from './tasks.repository';
+
+export type { NewTask } from './tasks.repository';
+
+/*
+ * The task backbone's service for other capabilities: maintenance plans, reminders, rules
+ * (SLAs, escalations), interactions' 下一步 and later leads, tickets and surveys put their
+ * follow-ups on it through these functions, in the caller's transaction (`scope.trx`).
+ * Kept apart from tasks.service.ts, which logs interactions through the interactions
+ * service: interactions call this module, and one file would make an import cycle.
+ */
+
+/**
+ * Puts tasks on the backbone, set-based (multi-row statements). A task whose `sourceKey`
+ * (its occasion: 'plan:<plan>:<date>', 'reminder:birthday:<customer>:2027' …) the tenant
+ * already has is skipped, so a generator that runs twice never makes a task twice. Owners
+ * must be members of the tenant (the database refuses others); `teamId` defaults to the
+ * owner's team. Returns how many were inserted.
+ */
+export async function createTasks(scope: Scope, tasks: readonly NewTask[]): Promise<number> {
+  if (tasks.length === 0) return 0;
+  return (await insertTasks(scope, tasks)).length;
+}
+
+/** The default title of an interaction's follow-up when its 下一步 has no words. */
+const FOLLOW_UP_TITLE = { 'zh-CN': '跟进', en: 'Follow up' } as const;
+
+/**
+ * An interaction's 下一步 with a 截止日期 becomes an open follow-up task of its author (or,
+ * when the author is gone, of the customer's owner), keyed 'interaction:<id>': once, ever.
+ * For these interactions, or every interaction of these customers (an import). Interactions
+ * cannot be edited, so a task never has to follow a changed step. Returns how many were made.
+ */
+export function createInteractionFollowUps(
+  scope: Scope,
+  of: { interactionIds: readonly string[] } | { customerIds: readonly string[] },
+): Promise<number> {
+  const ids = 'interactionIds' in of ? of.interactionIds : of.customerIds;
+  if (ids.length === 0) return Promise.resolve(0);
+  return insertInteractionFollowUps(scope, of, FOLLOW_UP_TITLE[scope.locale]);
+}
