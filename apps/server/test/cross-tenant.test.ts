@@ -10,6 +10,7 @@ import {
   type TestServer,
 } from './helpers';
 import {
+  createCalendarOverrideIn,
   createContactIn,
   createCustomerIn,
   createCustomFieldIn,
@@ -23,6 +24,7 @@ import {
   createTeamIn,
   createViewIn,
   PROCEDURE_CASES,
+  VICTIM_CALENDAR_DAY,
   type Victim,
 } from './procedure-cases';
 
@@ -68,6 +70,8 @@ const TENANT_TABLES = [
   'export_file_chunks',
   'tier_history',
   'tenant_plugin_settings',
+  'work_calendar_settings',
+  'work_calendar_overrides',
 ] as const;
 
 /** A checksum of every row tenant A owns, read through A's own tenant context. */
@@ -172,6 +176,7 @@ beforeAll(async () => {
     customerId,
     '甲方的回访任务',
   );
+  await createCalendarOverrideIn(server, victimTenant.tenantId, VICTIM_CALENDAR_DAY, '甲方公司假日');
   victim = {
     taskId,
     importFileId: importRun.file_id as string,
@@ -214,6 +219,7 @@ function victimMarkers(): string[] {
     victim.importMappingId,
     '甲方导入客户',
     '甲方导入方案',
+    '甲方公司假日',
     victim.jobId,
     victim.orderId,
     victim.contactId,

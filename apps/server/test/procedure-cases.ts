@@ -109,6 +109,26 @@ export async function createTeamIn(
   });
 }
 
+/** The day of tenant A's own company holiday in the cross-tenant suite. */
+export const VICTIM_CALENDAR_DAY = '2026-11-13';
+
+/** A company day off on a random day of 2030 (so repeated calls do not collide). */
+export async function createCalendarOverrideIn(
+  server: TestServer,
+  tenantId: string,
+  day = `2030-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')}`,
+  name = '公司假日',
+) {
+  await server.database.withTenant(tenantId, (trx) =>
+    trx
+      .insertInto('work_calendar_overrides')
+      .values({ tenant_id: tenantId, day, working: false, name })
+      .onConflict((conflict) => conflict.columns(['tenant_id', 'day']).doNothing())
+      .execute(),
+  );
+  return day;
+}
+
 export async function createTagIn(
   server: TestServer,
   tenantId: string,
@@ -1021,6 +1041,29 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
       expectedVersion: await industrySettingsVersion(server, tenant.tenantId),
     }),
     foreign: () => ({ expectedVersion: 0 }),
+  },
+  'calendar.get': { input: () => ({ year: 2026 }), foreign: () => ({ year: 2026 }) },
+  'calendar.update': {
+    input: () => ({
+      timeZone: 'Asia/Shanghai',
+      workingHours: { start: '09:00', end: '18:00', breakStart: '12:00', breakEnd: '13:30' },
+      workingWeekdays: [1, 2, 3, 4, 5],
+      slaMode: 'business',
+    }),
+    foreign: () => ({
+      timeZone: 'Asia/Shanghai',
+      workingHours: { start: '08:30', end: '17:30', breakStart: null, breakEnd: null },
+      workingWeekdays: [1, 2, 3, 4, 5, 6],
+      slaMode: 'calendar',
+    }),
+  },
+  'calendar.setOverride': {
+    input: () => ({ day: '2026-12-31', working: false, name: '公司年会' }),
+    foreign: () => ({ day: VICTIM_CALENDAR_DAY, working: true, name: '攻击者的工作日' }),
+  },
+  'calendar.removeOverride': {
+    input: async ({ server, tenant }) => ({ day: await createCalendarOverrideIn(server, tenant.tenantId) }),
+    foreign: () => ({ day: VICTIM_CALENDAR_DAY }),
   },
   'industry.customerTier': {
     input: async (context) => ({ customerId: await ownCustomer(context) }),

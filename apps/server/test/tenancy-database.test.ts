@@ -14,8 +14,15 @@ let database: CrmDatabase;
 let tenantA: SeededTenant;
 let tenantB: SeededTenant;
 
-/** Tables with no tenant_id by design: login identities and sessions (read before a tenant is known), and the list of tenant ids that work for every tenant runs over. */
-const GLOBAL_TABLES = ['users', 'sessions', 'tenant_directory', 'kysely_migration', 'kysely_migration_lock'];
+/** Tables with no tenant_id by design: login identities and sessions (read before a tenant is known), the list of tenant ids that work for every tenant runs over, and the statutory holiday schedule (the same for every tenant, read-only for crm_app). */
+const GLOBAL_TABLES = [
+  'users',
+  'sessions',
+  'tenant_directory',
+  'statutory_calendar_days',
+  'kysely_migration',
+  'kysely_migration_lock',
+];
 
 beforeAll(async () => {
   testDatabase = await createTestDatabase();

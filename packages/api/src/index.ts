@@ -1,5 +1,6 @@
 // The identity rule (create check, import, scan): exported so the server's tests judge pairs by it.
 export { type IdentityRecord, identityOf } from '@crm/domain';
+export { loadWorkCalendar, readCalendarSettings } from './calendar/calendar.service';
 export { type ApiDependencies, type Context, createContext, type Logger, type RequestInfo } from './context';
 export { type CountOutput, countLimits, countRows } from './counts';
 export { refreshCompleteness } from './customers/completeness.repository';

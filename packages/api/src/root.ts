@@ -1,5 +1,6 @@
 import { adminRouter } from './admin/admin.router';
 import { authRouter } from './auth/auth.router';
+import { calendarRouter } from './calendar/calendar.router';
 import { contactsRouter } from './contacts/contacts.router';
 import { customFieldsRouter } from './custom-fields/custom-fields.router';
 import { customersRouter } from './customers/customers.router';
@@ -37,6 +38,7 @@ export const appRouter = router({
   settings: settingsRouter,
   imports: importsRouter,
   industry: industryRouter,
+  calendar: calendarRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -27,6 +27,7 @@ export const PERMISSIONS = [
   'members.invite',
   'members.manage',
   'tenant.update',
+  'calendar.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

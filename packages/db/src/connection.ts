@@ -18,6 +18,7 @@ import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import { migrationProvider } from './migrations';
 import { APP_ROLE, OWNER_ROLE } from './roles';
+import { syncStatutoryCalendar } from './statutory-calendar';
 import type { Database, Role, Session, User } from './tables';
 
 export type DatabaseConfig = {
@@ -240,6 +241,7 @@ async function runMigrations(db: Kysely<unknown>): Promise<void> {
     const cause = error instanceof Error ? error : new Error(String(error ?? failed?.migrationName));
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${cause.message}`, { cause });
   }
+  await syncStatutoryCalendar(db);
 }
 
 function queryLogger(onQuery: (query: CompiledQuery) => void) {

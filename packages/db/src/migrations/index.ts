@@ -24,6 +24,7 @@ import * as lifecycleOnePlace from './2026-12-07-0801-lifecycle-one-place';
 import * as pairVerdict from './2026-12-07-1001-pair-verdict';
 import * as phonePrefixIndex from './2026-12-07-1101-phone-prefix-index';
 import * as tasks from './2026-12-08-0001-tasks';
+import * as workCalendar from './2026-12-08-0101-work-calendar';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07-1001-pair-verdict': pairVerdict,
   '2026-12-07-1101-phone-prefix-index': phonePrefixIndex,
   '2026-12-08-0001-tasks': tasks,
+  '2026-12-08-0101-work-calendar': workCalendar,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -39,6 +39,11 @@ import type { TasksTable } from './tasks.table';
 import type { TenantsTable } from './tenants.table';
 import type { TenantPluginSettingsTable, TierHistoryTable, TierTouchesTable } from './tiering.table';
 import type { UsersTable } from './users.table';
+import type {
+  StatutoryCalendarDaysTable,
+  WorkCalendarOverridesTable,
+  WorkCalendarSettingsTable,
+} from './work-calendar.table';
 
 export type Database = {
   tenants: TenantsTable;
@@ -79,6 +84,9 @@ export type Database = {
   tenant_plugin_settings: TenantPluginSettingsTable;
   customer_notes: CustomerNotesTable;
   customer_opening_balances: CustomerOpeningBalancesTable;
+  statutory_calendar_days: StatutoryCalendarDaysTable;
+  work_calendar_settings: WorkCalendarSettingsTable;
+  work_calendar_overrides: WorkCalendarOverridesTable;
   /** Tenant ids only, for work that runs for every tenant. */
   tenant_directory: { id: string; created_at: ColumnType<Date, Date | string | undefined, never> };
 };
@@ -99,3 +107,4 @@ export * from './tasks.table';
 export * from './tenants.table';
 export * from './tiering.table';
 export * from './users.table';
+export * from './work-calendar.table';
