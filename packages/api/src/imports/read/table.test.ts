@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import fs, { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ImportReadError } from './errors';
 import { formatNumber, isDateFormat } from './excel';
 import { buildCustomersWorkbook, buildStreamedWorkbook } from './fixtures/workbooks';
@@ -298,6 +298,40 @@ describe('XLSX', () => {
     expect(rows).toHaveLength(2000);
     expect(rows[0]).toEqual({ rowNumber: 2, cells: ['客户1', '1.5', '2024-01-02'] });
     expect(rows[1999]?.cells[0]).toBe('客户2000');
+  });
+
+  it('reads the whole workbook when the disk is slow to take the sheet it holds back', async () => {
+    // A sheet stored before the shared strings waits in a temporary file. The archive's last
+    // entries (xl/workbook.xml: the sheet names) are read meanwhile; when the file is slow to
+    // write, the end of the archive comes first, and those entries must still be taken.
+    const createWriteStream = fs.createWriteStream;
+    const slowDisk = vi.spyOn(fs, 'createWriteStream').mockImplementation((...args) => {
+      const stream = createWriteStream(...args);
+      const emit = stream.emit.bind(stream);
+      stream.emit = (event: string | symbol, ...rest: unknown[]) => {
+        if (event !== 'finish') return emit(event, ...rest);
+        setTimeout(() => emit(event, ...rest), 500);
+        return true;
+      };
+      return stream;
+    });
+    try {
+      const workbook = new ExcelJS.Workbook();
+      workbook.addWorksheet('客户').addRows([
+        ['客户名称', '电话'],
+        ['杭州示例科技有限公司', '13800138000'],
+      ]);
+      const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
+      const table = await openTable(chunks(bytes, bytes.length), { fileName: 'book.xlsx' });
+      expect(slowDisk).toHaveBeenCalled();
+      expect(table.sheets).toEqual(['客户']);
+      expect(table.headers).toEqual(['客户名称', '电话']);
+      expect(await readAll(table)).toEqual([
+        { rowNumber: 2, cells: ['杭州示例科技有限公司', '13800138000'] },
+      ]);
+    } finally {
+      slowDisk.mockRestore();
+    }
   });
 
   it('refuses a damaged workbook', async () => {
