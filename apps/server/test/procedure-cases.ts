@@ -810,6 +810,11 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
       customerId: victim.customerId,
     }),
   },
+  'tasks.calendar': {
+    input: () => ({ from: '2026-11-30', to: '2027-01-10', owner: 'me' }),
+    foreign: (victim) => ({ from: '2026-11-30', to: '2026-12-06', owner: victim.tenant.users.sales_rep.id }),
+  },
+  'tasks.overdueBoard': { input: () => undefined, foreign: () => undefined },
   'tasks.counts': {
     input: () => ({ owner: 'me' }),
     foreign: (victim) => ({ owner: victim.tenant.users.sales_rep.id }),

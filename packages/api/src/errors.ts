@@ -231,6 +231,11 @@ export const ERRORS = {
     'zh-CN': '请指定新的截止日期或顺延天数（二选一）',
     en: 'Give either a new due date or a number of days to shift',
   },
+  TASK_CALENDAR_RANGE: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '日历的结束日期须在开始日期之后，且最多跨 {{days}} 天',
+    en: 'The calendar must end after it starts and span at most {{days}} days',
+  },
   CUSTOM_FIELD_NOT_FOUND: {
     trpc: 'NOT_FOUND',
     'zh-CN': '自定义字段「{key}」不存在或已停用',

@@ -91,6 +91,9 @@ function taskConditions(scope: Scope, filters: TaskFilters, clock: TaskClock): R
   if (filters.priorities?.length)
     conditions.push(sql<boolean>`tasks.priority = any(${filters.priorities}::text[])`);
   if (filters.search) conditions.push(sql<boolean>`tasks.title ilike ${`%${escapeLike(filters.search)}%`}`);
+  // A customer tier (the overdue board's rows); null: tasks whose customer has none, or no customer.
+  if (filters.tier === null) conditions.push(sql<boolean>`customers.tier is null`);
+  else if (filters.tier) conditions.push(sql<boolean>`customers.tier = ${filters.tier}`);
   return sql<boolean>`(${sql.join(conditions, sql` and `)})`;
 }
 
@@ -447,4 +450,65 @@ export async function setTaskInteraction(scope: Scope, id: string, interactionId
     .where('tenant_id', '=', scope.tenantId)
     .where('id', '=', id)
     .execute();
+}
+
+/** Open and done tasks due between two days (inclusive) for the calendar, by day, open ones first; at most `limit`. */
+export async function selectTasksDueBetween(
+  scope: Scope,
+  owner: TaskFilters['owner'],
+  from: string,
+  to: string,
+  clock: TaskClock,
+  limit: number,
+): Promise<TaskRow[]> {
+  const { rows } = await sql<TaskRow>`
+    select ${selectColumns(clock)}
+    from ${FROM} ${JOINS}
+    where tasks.tenant_id = ${scope.tenantId} and ${visibleTask(scope.access)} and ${ownerCondition(scope, owner)}
+      and tasks.status in ('open', 'done') and tasks.due_on between ${from}::date and ${to}::date
+    order by tasks.due_on, tasks.status <> 'open', tasks.due_at, tasks.id
+    limit ${limit}`.execute(scope.trx);
+  return rows;
+}
+
+export type OverdueByOwnerRow = {
+  owner_user_id: string | null;
+  owner_name: string | null;
+  overdue: number;
+  over_week: number;
+  due_today: number;
+  oldest_due_on: string | null;
+};
+export type OverdueByTierRow = { tier: string | null; overdue: number; over_week: number };
+
+/**
+ * The overdue board: the open tasks a member sees that are due today or earlier, counted by
+ * owner (overdue, overdue by more than a week, due today, the oldest day) and by the tier
+ * of their customer. Two grouped counts over the open-task index, whatever the team's size.
+ */
+export async function countOverdueTasks(
+  scope: Scope,
+  today: string,
+): Promise<{ owners: OverdueByOwnerRow[]; tiers: OverdueByTierRow[] }> {
+  const open = sql<boolean>`tasks.tenant_id = ${scope.tenantId} and ${visibleTask(scope.access)}
+    and tasks.status = 'open' and tasks.due_on <= ${today}::date`;
+  const { rows: owners } = await sql<OverdueByOwnerRow>`
+    select tasks.owner_user_id, owner.name as owner_name,
+      count(*) filter (where tasks.due_on < ${today}::date)::int as overdue,
+      count(*) filter (where tasks.due_on < ${today}::date - 7)::int as over_week,
+      count(*) filter (where tasks.due_on = ${today}::date)::int as due_today,
+      (min(tasks.due_on) filter (where tasks.due_on < ${today}::date))::text as oldest_due_on
+    from ${FROM}
+    left join users owner on owner.id = tasks.owner_user_id
+    where ${open}
+    group by tasks.owner_user_id, owner.name
+    order by 3 desc, 4 desc, owner.name nulls last`.execute(scope.trx);
+  const { rows: tiers } = await sql<OverdueByTierRow>`
+    select customers.tier, count(*)::int as overdue,
+      count(*) filter (where tasks.due_on < ${today}::date - 7)::int as over_week
+    from ${FROM}
+    where ${open} and tasks.due_on < ${today}::date
+    group by customers.tier
+    order by 2 desc, customers.tier nulls last`.execute(scope.trx);
+  return { owners, tiers };
 }

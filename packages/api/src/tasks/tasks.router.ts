@@ -7,6 +7,9 @@ import {
   completeTaskOutput,
   createTaskInput,
   listTasksInput,
+  overdueBoardOutput,
+  taskCalendarInput,
+  taskCalendarOutput,
   taskCountsInput,
   taskCountsOutput,
   taskIdInput,
@@ -21,7 +24,9 @@ import {
   countTasks,
   createTask,
   getTask,
+  listCalendarTasks,
   listTasks,
+  overdueBoard,
   reopenTask,
   updateTask,
 } from './tasks.service';
@@ -37,6 +42,17 @@ export const tasksRouter = router({
     .input(listTasksInput)
     .output(taskPageOutput)
     .query(({ ctx, input }) => listTasks(ctx.scope, input)),
+
+  /** Open and done tasks due in a week or a month (任务日历). */
+  calendar: permittedProcedure('customers.read')
+    .input(taskCalendarInput)
+    .output(taskCalendarOutput)
+    .query(({ ctx, input }) => listCalendarTasks(ctx.scope, input)),
+
+  /** The team's overdue tasks counted by owner and by customer tier (逾期看板). */
+  overdueBoard: permittedProcedure('tasks.manage')
+    .output(overdueBoardOutput)
+    .query(({ ctx }) => overdueBoard(ctx.scope)),
 
   /** Open tasks due today, overdue, and in the next seven days (the navigation badge). */
   counts: permittedProcedure('customers.read')

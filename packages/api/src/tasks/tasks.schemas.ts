@@ -8,6 +8,7 @@ import {
   TASK_TYPES,
   userText,
 } from '@crm/domain';
+import { KEY_PATTERN } from '@crm/plugin-sdk';
 import { z } from 'zod';
 
 /** A task (任务) as every procedure returns it. */
@@ -61,6 +62,8 @@ export const taskFilterFields = {
   priorities: z.array(z.enum(TASK_PRIORITIES)).max(TASK_PRIORITIES.length).optional(),
   /** Words in the title. */
   search: z.string().trim().max(100).optional(),
+  /** The tier of the task's customer (a plugin's tier key); null: customers without a tier, or none. */
+  tier: z.string().regex(KEY_PATTERN).nullable().optional(),
 };
 export const taskFiltersInput = z.strictObject(taskFilterFields);
 export type TaskFilters = z.infer<typeof taskFiltersInput>;
@@ -178,3 +181,44 @@ export const bulkTasksInput = z.discriminatedUnion('action', [
 ]);
 export type BulkTasksInput = z.infer<typeof bulkTasksInput>;
 export const bulkTasksOutput = z.object({ changed: z.number().int() });
+
+/** The calendar (任务日历): the tasks due in a week or a month's grid of six weeks. */
+export const TASK_CALENDAR_MAX_DAYS = 62;
+export const TASK_CALENDAR_LIMIT = 500;
+export const taskCalendarInput = z.strictObject({
+  from: dateInput,
+  to: dateInput,
+  owner: taskOwnerInput.default('me'),
+});
+export type TaskCalendarInput = z.infer<typeof taskCalendarInput>;
+export const taskCalendarOutput = z.object({
+  /** Open and done tasks by due day, at most TASK_CALENDAR_LIMIT. */
+  items: z.array(taskOutput),
+  /** More tasks fall in the range than were returned. */
+  truncated: z.boolean(),
+  today: z.string(),
+});
+export type TaskCalendarOutput = z.infer<typeof taskCalendarOutput>;
+
+/** The team's overdue board (逾期看板): open tasks past their day, by owner and by customer tier. */
+export const overdueBoardOutput = z.object({
+  today: z.string(),
+  total: z.number().int(),
+  overWeek: z.number().int(),
+  reps: z.array(
+    z.object({
+      /** null: nobody's (the team's unassigned tasks). */
+      userId: z.uuid().nullable(),
+      name: z.string().nullable(),
+      overdue: z.number().int(),
+      /** Overdue by more than seven days. */
+      overWeek: z.number().int(),
+      dueToday: z.number().int(),
+      oldestDueOn: z.string().nullable(),
+    }),
+  ),
+  tiers: z.array(
+    z.object({ tier: z.string().nullable(), overdue: z.number().int(), overWeek: z.number().int() }),
+  ),
+});
+export type OverdueBoardOutput = z.infer<typeof overdueBoardOutput>;

@@ -7,11 +7,13 @@ import { decodeCursor, encodeCursor, UUID } from '../keyset';
 import type { MemberScope, Scope } from '../scope';
 import {
   countOpenTasks,
+  countOverdueTasks,
   insertTasks,
   moveOpenTasks,
   selectAssignableMember,
   selectTask,
   selectTaskPage,
+  selectTasksDueBetween,
   setTaskInteraction,
   setTaskStatus,
   type TaskClock,
@@ -24,6 +26,9 @@ import type {
   CompleteTaskInput,
   CreateTaskInput,
   ListTasksInput,
+  OverdueBoardOutput,
+  TaskCalendarInput,
+  TaskCalendarOutput,
   TaskCountsOutput,
   TaskFilters,
   TaskOutput,
@@ -31,6 +36,7 @@ import type {
   TaskSort,
   UpdateTaskInput,
 } from './tasks.schemas';
+import { TASK_CALENDAR_LIMIT, TASK_CALENDAR_MAX_DAYS } from './tasks.schemas';
 
 /**
  * The use cases of tasks (任务) as members work them: 我的任务 and its counts, create, edit,
@@ -376,4 +382,46 @@ export async function bulkTasks(scope: MemberScope, input: BulkTasksInput): Prom
   // All or nothing: the error rolls the statement back with the transaction.
   if (expected !== null && changed.length !== expected) throw appError('TASK_NOT_FOUND', {}, 'target');
   return { changed: changed.length };
+}
+
+/** The tasks due between two days, open and done, for the calendar's week or month. */
+export async function listCalendarTasks(scope: Scope, input: TaskCalendarInput): Promise<TaskCalendarOutput> {
+  assertOwnerFilter(scope, input.owner);
+  const span = (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000;
+  if (!(span >= 0 && span < TASK_CALENDAR_MAX_DAYS))
+    throw appError('TASK_CALENDAR_RANGE', { days: TASK_CALENDAR_MAX_DAYS }, 'to');
+  const clock = clockOf(scope);
+  const rows = await selectTasksDueBetween(
+    scope,
+    input.owner,
+    input.from,
+    input.to,
+    clock,
+    TASK_CALENDAR_LIMIT + 1,
+  );
+  return {
+    items: rows.slice(0, TASK_CALENDAR_LIMIT).map(toOutput),
+    truncated: rows.length > TASK_CALENDAR_LIMIT,
+    today: clock.today,
+  };
+}
+
+/** The overdue board of the tasks the member sees (the team's for a manager, all for an admin). */
+export async function overdueBoard(scope: Scope): Promise<OverdueBoardOutput> {
+  const { today } = clockOf(scope);
+  const { owners, tiers } = await countOverdueTasks(scope, today);
+  return {
+    today,
+    total: owners.reduce((sum, owner) => sum + owner.overdue, 0),
+    overWeek: owners.reduce((sum, owner) => sum + owner.over_week, 0),
+    reps: owners.map((owner) => ({
+      userId: owner.owner_user_id,
+      name: owner.owner_name,
+      overdue: owner.overdue,
+      overWeek: owner.over_week,
+      dueToday: owner.due_today,
+      oldestDueOn: owner.oldest_due_on,
+    })),
+    tiers: tiers.map((tier) => ({ tier: tier.tier, overdue: tier.overdue, overWeek: tier.over_week })),
+  };
 }
