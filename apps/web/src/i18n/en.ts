@@ -8,6 +8,7 @@ import { importTargetsEn } from './import-targets.en';
 import { importsEn } from './imports.en';
 import { industryEn } from './industry.en';
 import { sensitiveEn } from './sensitive.en';
+import { tasksEn } from './tasks.en';
 import type { Messages } from './zh-CN';
 
 /** English. Typed by zh-CN's keys: a missing or extra key fails the type check. */
@@ -22,6 +23,7 @@ export const en: Messages = {
   ...industryEn,
   ...exportsEn,
   ...guardsEn,
+  ...tasksEn,
   app: {
     name: 'CRM Cloud',
     tagline: 'Know every customer. Convert more of them.',
@@ -291,6 +293,7 @@ export const en: Messages = {
         orders: 'Orders',
         interactions: 'Interactions',
         needs: 'Needs',
+        tasks: 'Tasks',
         timeline: 'Timeline',
       },
     },

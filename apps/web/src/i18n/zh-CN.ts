@@ -12,6 +12,7 @@ import { importTargetsZhCN } from './import-targets.zh-CN';
 import { importsZhCN } from './imports.zh-CN';
 import { industryZhCN } from './industry.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
+import { tasksZhCN } from './tasks.zh-CN';
 
 export const zhCN = {
   ...countsZhCN,
@@ -24,6 +25,7 @@ export const zhCN = {
   ...industryZhCN,
   ...exportsZhCN,
   ...guardsZhCN,
+  ...tasksZhCN,
   app: {
     name: '客户经营云',
     tagline: '精细管客户，高效提转化',
@@ -290,6 +292,7 @@ export const zhCN = {
         orders: '交易记录',
         interactions: '沟通记录',
         needs: '需求',
+        tasks: '任务',
         timeline: '时间线',
       },
     },

@@ -51,6 +51,14 @@ export type ValueLevel = Customer['valueLevel'];
 export type ActivityLevel = Customer['activityLevel'];
 export type NeedType = NonNullable<Customer['needType']>;
 export type Invitation = RouterOutputs['members']['invitations']['list'][number];
+export type Task = RouterOutputs['tasks']['get'];
+export type TaskType = Task['type'];
+export type TaskSource = Task['source'];
+export type TaskPriority = Task['priority'];
+export type TaskStatus = Task['status'];
+export type TaskListInput = Extract<RouterInputs['tasks']['list'], object>;
+export type TaskView = NonNullable<TaskListInput['view']>;
+export type TaskSort = NonNullable<TaskListInput['sort']>;
 
 /** Fails to compile when `List` leaves out a member of `Union`. */
 type AssertComplete<Union, List extends readonly Union[]> = [Exclude<Union, List[number]>] extends [never]
@@ -68,6 +76,9 @@ export {
   ROLES,
   SENTIMENTS,
   SETTABLE_ORDER_STATUSES,
+  TASK_PRIORITIES,
+  TASK_SOURCES,
+  TASK_TYPES,
   VALUE_LEVELS as LEVELS,
 } from '@crm/domain';
 

@@ -12,6 +12,7 @@ import { NoTenant } from '../components/shell/NoTenant';
 import { NAV_ITEMS } from '../components/shell/nav';
 import { TenantSwitcher } from '../components/shell/TenantSwitcher';
 import { UserMenu } from '../components/shell/UserMenu';
+import { TaskNavBadge } from '../features/tasks/TaskNavBadge';
 import { appCodeOf, errorMessage } from '../lib/errors';
 import { ShellContext } from '../lib/shell-context';
 import { useTRPC } from '../lib/trpc';
@@ -117,6 +118,12 @@ function AppLayout() {
             label: (
               <Link to={item.to} data-testid={`nav-${item.key}`}>
                 {t(`nav.${item.key}`)}
+                {item.key === 'tasks' ? (
+                  <TaskNavBadge
+                    enabled={Boolean(current.data?.permissions.includes('customers.read'))}
+                    collapsed={siderCollapsed}
+                  />
+                ) : null}
               </Link>
             ),
           }))}

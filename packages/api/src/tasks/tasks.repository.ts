@@ -66,6 +66,8 @@ function viewCondition(view: TaskFilters['view'], today: string): RawBuilder<boo
       return sql<boolean>`tasks.status = 'open' and tasks.due_on > ${today}::date and tasks.due_on <= ${today}::date + 7`;
     case 'upcoming':
       return sql<boolean>`tasks.status = 'open' and tasks.due_on > ${today}::date`;
+    case 'open':
+      return sql<boolean>`tasks.status = 'open'`;
     case 'done':
       return sql<boolean>`tasks.status <> 'open'`;
     default:

@@ -45,7 +45,7 @@ export const taskOutput = z.object({
 export type TaskOutput = z.infer<typeof taskOutput>;
 
 /** Which of a member's tasks a list shows: open by when they are due, or closed. */
-export const TASK_VIEWS = ['today', 'overdue', 'next7', 'upcoming', 'done', 'all'] as const;
+export const TASK_VIEWS = ['today', 'overdue', 'next7', 'upcoming', 'open', 'done', 'all'] as const;
 export type TaskView = (typeof TASK_VIEWS)[number];
 export const TASK_SORTS = ['due', 'priority', 'created', 'closed'] as const;
 export type TaskSort = (typeof TASK_SORTS)[number];

@@ -36,6 +36,7 @@ import { mergeTimelineView } from '../duplicates/MergeTimelineEntry';
 import { useTiers } from '../industry/tiers';
 import { INTERACTION_ICONS, InteractionKindTag, SentimentTag } from '../interactions/InteractionTags';
 import { OrderStatusTag } from '../orders/OrderStatusTag';
+import { taskTimelineView } from '../tasks/TaskTimelineEntry';
 import { LifecycleTag } from './LifecycleTag';
 import { useCustomFields, useFieldLabel, useFormatCustomValue, useTagsById } from './profile-meta';
 
@@ -107,7 +108,7 @@ export function TimelineTab({ customer }: { customer: Customer }) {
           items={entries.map((entry) => {
             const view = describe(entry, t, customer.currency, lookups);
             return {
-              key: `${entry.kind}-${entry.id}`,
+              key: `${entry.kind}-${entry.id}-${entry.occurredAt}`,
               color: view.color,
               icon: view.icon,
               content: (
@@ -287,6 +288,8 @@ function describe(entry: TimelineEntry, t: TFunction, currency: string, lookups:
       return describeChange(data, t, currency, lookups);
     case 'merge':
       return mergeTimelineView(data);
+    case 'task':
+      return taskTimelineView(data);
     case 'createAnyway': {
       // 仍然新建: created although the identity rule named an existing customer, and why.
       const existingName = asString(data.existingName);

@@ -1,5 +1,6 @@
 import {
   AimOutlined,
+  CheckSquareOutlined,
   EditOutlined,
   HistoryOutlined,
   IdcardOutlined,
@@ -32,6 +33,8 @@ import { TombstoneBanner } from '../../../features/duplicates/TombstoneBanner';
 import { TierCard } from '../../../features/industry/TierCard';
 import { InteractionsTab } from '../../../features/interactions/InteractionsTab';
 import { OrdersTab } from '../../../features/orders/OrdersTab';
+import { CustomerTasksTab } from '../../../features/tasks/CustomerTasksTab';
+import { TaskFormModal } from '../../../features/tasks/TaskFormModal';
 import type { Customer } from '../../../lib/api-types';
 import { appCodeOf, errorMessage } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
@@ -39,7 +42,7 @@ import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
 import { useShowError } from '../../../lib/use-show-error';
 
-const TABS = ['basic', 'contacts', 'orders', 'interactions', 'needs', 'timeline'] as const;
+const TABS = ['basic', 'contacts', 'orders', 'interactions', 'tasks', 'needs', 'timeline'] as const;
 type TabKey = (typeof TABS)[number];
 
 /** The open tab lives in the URL, so a reload or a shared link lands on it. */
@@ -119,6 +122,8 @@ function CustomerDetails({ customer }: { customer: Customer }) {
   const canUpdate = useCan('customers.update');
   const canArchive = useCan('customers.archive');
   const [editing, setEditing] = useState(false);
+  const canWriteTasks = useCan('tasks.write');
+  const [creatingTask, setCreatingTask] = useState(false);
   const archived = customer.archivedAt !== null;
   const editable = canUpdate && !archived;
   const activeTab: TabKey = tab ?? 'basic';
@@ -172,6 +177,7 @@ function CustomerDetails({ customer }: { customer: Customer }) {
     contacts: <ContactsTab customer={customer} editable={editable} />,
     orders: <OrdersTab customer={customer} archived={archived} />,
     interactions: <InteractionsTab customer={customer} archived={archived} />,
+    tasks: <CustomerTasksTab customer={customer} archived={archived} />,
     needs: <NeedsTab customer={customer} editable={editable} />,
     timeline: <TimelineTab customer={customer} />,
   };
@@ -180,6 +186,7 @@ function CustomerDetails({ customer }: { customer: Customer }) {
     contacts: <TeamOutlined />,
     orders: <ShoppingOutlined />,
     interactions: <MessageOutlined />,
+    tasks: <CheckSquareOutlined />,
     needs: <AimOutlined />,
     timeline: <HistoryOutlined />,
   };
@@ -231,6 +238,15 @@ function CustomerDetails({ customer }: { customer: Customer }) {
                 onClick={() => setEditing(true)}
               >
                 {t('common.edit')}
+              </Button>
+            ) : null}
+            {canWriteTasks && !archived ? (
+              <Button
+                data-testid="customer-task-create"
+                icon={<CheckSquareOutlined />}
+                onClick={() => setCreatingTask(true)}
+              >
+                {t('tasks.new')}
               </Button>
             ) : null}
             {canArchive && !archived ? (
@@ -300,6 +316,11 @@ function CustomerDetails({ customer }: { customer: Customer }) {
           )}
         />
       </Card>
+      <TaskFormModal
+        open={creatingTask}
+        onClose={() => setCreatingTask(false)}
+        customer={{ id: customer.id, name: customer.name }}
+      />
       {editable ? (
         <CustomerFormDrawer open={editing} onClose={() => setEditing(false)} customer={customer} />
       ) : null}
