@@ -4,6 +4,7 @@ import {
   createKeyring,
   generateMasterKey,
   hasInstalledKeyring,
+  installEmailSettings,
   installKeyring,
   type Keyring,
   type Logger,
@@ -11,6 +12,7 @@ import {
   type PluginRegistry,
   pluginTierSource,
   registerJobs,
+  type SmtpSettings,
 } from '@crm/api';
 import { DEFAULT_SESSION_POLICY, LoginRateLimiter, type LoginRateLimits, sessionCookieFor } from '@crm/auth';
 import type { CrmDatabase } from '@crm/db';
@@ -32,7 +34,14 @@ export function createDependencies(
   plugins?: PluginRegistry,
   /** Re-tier after touches (main.ts: TIERING_RERANK_LIMIT). */
   tiering: { rerankLimit?: number } = {},
+  /** Outbound email (main.ts: the SMTP_* variables). Left out: the dev mailbox. */
+  email: { smtp: SmtpSettings | null; from?: string } = { smtp: null },
 ): ApiDependencies {
+  installEmailSettings({
+    publicUrl,
+    smtp: email.smtp,
+    from: email.from ?? `CRM <no-reply@${new URL(publicUrl).hostname}>`,
+  });
   if (keyring) installKeyring(keyring);
   else if (!hasInstalledKeyring()) installKeyring(createKeyring(generateMasterKey()));
   // Key lifecycle events, never key material.

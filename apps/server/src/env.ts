@@ -44,9 +44,39 @@ const envSchema = z.object({
    */
   TIERING_RERANK_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(50_000),
   WEB_DIST: z.string().default(`${repositoryRoot}apps/web/dist`),
+  /**
+   * Outbound email (docs/maintenance.md): an SMTP server as one URL (smtp://user:pass@host:587,
+   * smtps://…:465), or as SMTP_HOST and the fields below. Unset: emails go to the dev mailbox
+   * (设置 → 邮件) and leave nothing.
+   */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'SMTP_URL starts with smtp:// or smtps://')
+    .optional(),
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASS: z.string().optional(),
+  /** The From of every email, e.g. `客户管理 <crm@example.com>`. Default: no-reply at PUBLIC_URL's host. */
+  SMTP_FROM: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema> & { PUBLIC_URL: string };
+
+/** The SMTP server of the SMTP_* variables, or null for the dev mailbox. */
+export function smtpOf(
+  env: Env,
+): { url?: string; host?: string; port?: number; user?: string; pass?: string } | null {
+  if (env.SMTP_URL) return { url: env.SMTP_URL };
+  if (env.SMTP_HOST)
+    return { host: env.SMTP_HOST, port: env.SMTP_PORT, user: env.SMTP_USER, pass: env.SMTP_PASS };
+  return null;
+}
+
+/** The From header: SMTP_FROM, or no-reply at the host users open. */
+export function emailFromOf(env: Env): string {
+  return env.SMTP_FROM ?? `CRM <no-reply@${new URL(env.PUBLIC_URL).hostname}>`;
+}
 
 /** The one place the server reads process.env. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {

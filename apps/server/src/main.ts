@@ -18,7 +18,7 @@ import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { createApp } from './app';
 import { createDependencies } from './dependencies';
-import { loadEnv } from './env';
+import { emailFromOf, loadEnv, smtpOf } from './env';
 import { MasterKeyMissingError, resolveKeyring } from './master-key';
 
 const env = loadEnv();
@@ -64,9 +64,20 @@ try {
   process.exit(1);
 }
 
-const dependencies = createDependencies(database, logger, env.PUBLIC_URL, undefined, keyring, undefined, {
-  rerankLimit: env.TIERING_RERANK_LIMIT,
-});
+const dependencies = createDependencies(
+  database,
+  logger,
+  env.PUBLIC_URL,
+  undefined,
+  keyring,
+  undefined,
+  { rerankLimit: env.TIERING_RERANK_LIMIT },
+  { smtp: smtpOf(env), from: emailFromOf(env) },
+);
+if (!smtpOf(env))
+  logger.info(
+    'Outbound email: no SMTP server configured (SMTP_URL or SMTP_HOST); emails go to the dev mailbox, 设置 → 邮件',
+  );
 
 const isEmpty = await database.withScope(
   {},

@@ -15,9 +15,11 @@ import {
   createCustomerIn,
   createCustomFieldIn,
   createExportRunIn,
+  createFailedEmailIn,
   createImportMappingIn,
   createImportRunIn,
   createInvitationIn,
+  createNotificationIn,
   createOrderIn,
   createTagIn,
   createTaskIn,
@@ -72,6 +74,9 @@ const TENANT_TABLES = [
   'tenant_plugin_settings',
   'work_calendar_settings',
   'work_calendar_overrides',
+  'notifications',
+  'notification_preferences',
+  'email_outbox',
 ] as const;
 
 /** A checksum of every row tenant A owns, read through A's own tenant context. */
@@ -177,8 +182,17 @@ beforeAll(async () => {
     '甲方的回访任务',
   );
   await createCalendarOverrideIn(server, victimTenant.tenantId, VICTIM_CALENDAR_DAY, '甲方公司假日');
+  const notificationId = await createNotificationIn(
+    server,
+    victimTenant.tenantId,
+    victimTenant.users.owner.id,
+    '甲方的通知',
+  );
+  const emailId = await createFailedEmailIn(server, victimTenant.tenantId, '甲方的邮件');
   victim = {
     taskId,
+    notificationId,
+    emailId,
     importFileId: importRun.file_id as string,
     importRunId,
     importMappingId,
@@ -221,6 +235,10 @@ function victimMarkers(): string[] {
     '甲方导入方案',
     '甲方公司假日',
     victim.jobId,
+    victim.notificationId,
+    '甲方的通知',
+    victim.emailId,
+    '甲方的邮件',
     victim.orderId,
     victim.contactId,
     victim.tenant.tenantId,
@@ -248,6 +266,8 @@ function randomizeIds(input: unknown): unknown {
     victim.viewId,
     victim.exportRunId,
     victim.taskId,
+    victim.notificationId,
+    victim.emailId,
     ...Object.values(victim.tenant.users).map((user) => user.id),
   ];
   for (const id of ids) text = text.replaceAll(id, crypto.randomUUID());

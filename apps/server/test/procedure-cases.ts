@@ -38,6 +38,9 @@ export type Victim = {
   exportRunId: string;
   /** An open task of A's sales rep about A's customer. */
   taskId: string;
+  /** An unread notification of A's owner, and a failed email in A's outbox. */
+  notificationId: string;
+  emailId: string;
 };
 
 export type ProcedureCase = {
@@ -138,6 +141,50 @@ export async function createTagIn(
     const row = await trx
       .insertInto('tags')
       .values({ tenant_id: tenantId, name })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+/** An unread notification for a member. */
+export async function createNotificationIn(
+  server: TestServer,
+  tenantId: string,
+  userId: string,
+  title = '提醒',
+) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('notifications')
+      .values({
+        tenant_id: tenantId,
+        user_id: userId,
+        kind: 'reminder',
+        message_key: 'reminder',
+        params: JSON.stringify({ title }),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+/** A failed email in a tenant's outbox. */
+export async function createFailedEmailIn(server: TestServer, tenantId: string, subject = '发送失败的邮件') {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('email_outbox')
+      .values({
+        tenant_id: tenantId,
+        to_address: 'someone@example.com',
+        subject,
+        text_body: subject,
+        kind: 'digest',
+        status: 'failed',
+        attempts: 8,
+        last_error: '550 No such user',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -1078,6 +1125,27 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
   'settings.updateCustomerRules': {
     input: () => ({ valueHighAmount: '120000', activityWindowDays: 60 }),
     foreign: (victim) => ({ completenessWeights: { [`custom:${victim.customFieldKey}`]: 5, phone: 1 } }),
+  },
+  'notifications.list': {
+    input: () => ({ unreadOnly: true, limit: 10 }),
+    foreign: () => ({ unreadOnly: false }),
+  },
+  'notifications.unreadCount': { input: () => undefined, foreign: () => undefined },
+  'notifications.markRead': {
+    input: async ({ server, tenant, actor }) => ({
+      ids: [await createNotificationIn(server, tenant.tenantId, actor.id)],
+    }),
+    foreign: (victim) => ({ ids: [victim.notificationId] }),
+  },
+  'notifications.preferences': { input: () => undefined, foreign: () => undefined },
+  'notifications.updatePreferences': {
+    input: () => ({ preferences: [{ kind: 'reminder', inApp: true, email: true }] }),
+    foreign: () => ({ preferences: [{ kind: 'digest', inApp: false, email: false }] }),
+  },
+  'email.list': { input: () => ({ limit: 5 }), foreign: () => ({ status: 'failed' }) },
+  'email.retry': {
+    input: async ({ server, tenant }) => ({ id: await createFailedEmailIn(server, tenant.tenantId) }),
+    foreign: (victim) => ({ id: victim.emailId }),
   },
   'tenants.create': {
     input: () => ({ name: '第二家企业', industry: 'corporate-banking' }),

@@ -207,6 +207,11 @@ export const ERRORS = {
     'zh-CN': '{day} 没有公司自定的假日或工作日',
     en: 'No company day off or working day on {day}',
   },
+  EMAIL_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '邮件不存在，或不是发送失败的邮件',
+    en: 'Email not found, or it has not failed',
+  },
   TAG_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '标签不存在或已被删除', en: 'Tag not found' },
   TAG_NAME_TAKEN: { trpc: 'CONFLICT', 'zh-CN': '已有同名标签', en: 'A tag with this name already exists' },
   TASK_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '任务不存在或你无权查看', en: 'Task not found' },

@@ -8,6 +8,31 @@ export { refreshCustomerFacts } from './customers/facts.repository';
 export { runScan } from './duplicates/duplicates.jobs';
 export { mergeCustomers } from './duplicates/merge';
 export { GROUP_CAP, recordCandidatesFor, scanTenant } from './duplicates/pairs';
+export {
+  type DrainOptions,
+  type DrainResult,
+  drainTenantOutbox,
+  EMAIL_LEASE_SECONDS,
+  EMAIL_MAX_ATTEMPTS,
+  type EmailJobs,
+  queueEmailDrain,
+} from './email/email.jobs';
+export { claimDueEmails } from './email/email.repository';
+export type { EmailDraft } from './email/email.schemas';
+export { enqueueEmail } from './email/email.service';
+export {
+  absoluteLink,
+  type EmailSettings,
+  emailSettings,
+  installEmailSettings,
+  type SmtpSettings,
+} from './email/email.settings';
+export {
+  createEmailTransport,
+  DeliveryError,
+  type EmailTransport,
+  type OutgoingEmail,
+} from './email/email.transport';
 export { AppError, ERRORS, type ErrorCode, translateError } from './errors';
 export { contentDisposition, type ExportDownload, openExportDownload } from './exports/download';
 export { pruneExpired as pruneExpiredExports } from './exports/exports.repository';
@@ -19,6 +44,9 @@ export { registerImportJobs } from './imports/imports.jobs';
 export { importSessionName, type RunHooks, runImport } from './imports/pipeline';
 export { openImportTemplate } from './imports/templates.http';
 export { type AppJobs, registerJobs, scheduleJobs } from './jobs';
+export { NOTIFICATION_MESSAGES, type NotificationMessageKey } from './notifications/notifications.messages';
+export type { NotificationDraft } from './notifications/notifications.schemas';
+export { notifyUsers } from './notifications/notifications.service';
 export { syncAllPluginCustomFields, syncPluginCustomFields } from './plugins/custom-fields-sync';
 export { effectiveSettings } from './plugins/effective-settings';
 export type { HostPlugin, PluginProblem } from './plugins/host-plugin';

@@ -6,6 +6,7 @@ import {
   type DuplicatesJobs,
   registerDuplicatesJobs,
 } from './duplicates/duplicates.jobs';
+import { EMAIL_SCHEDULE, type EmailJobs, registerEmailJobs } from './email/email.jobs';
 import { EXPORT_PRUNE_SCHEDULE, type ExportJobs, registerExportJobs } from './exports/exports.jobs';
 import { type IdempotencyJobs, registerIdempotencyJobs } from './idempotency';
 import { IMPORT_PRUNE_SCHEDULE, type ImportJobs, registerImportJobs } from './imports/imports.jobs';
@@ -27,7 +28,8 @@ export type AppJobs = LifecycleJobs &
   ImportJobs &
   DuplicatesJobs &
   SensitiveJobs &
-  TieringJobs;
+  TieringJobs &
+  EmailJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
 export function registerJobs(
@@ -45,6 +47,7 @@ export function registerJobs(
   registerExportJobs(jobs, database);
   registerImportJobs(jobs, database, logger);
   registerTieringJobs(jobs, database, tierSource, tiering);
+  registerEmailJobs(jobs, database);
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };
@@ -82,6 +85,7 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
     { day: '' },
     { tz: TIERING_PENDING_SCHEDULE.tz },
   );
+  await jobs.schedule('email.drain-all', EMAIL_SCHEDULE.cron, {}, { tz: EMAIL_SCHEDULE.tz });
   await jobs.schedule(
     'exports.prune',
     EXPORT_PRUNE_SCHEDULE.cron,

@@ -5,11 +5,13 @@ import { contactsRouter } from './contacts/contacts.router';
 import { customFieldsRouter } from './custom-fields/custom-fields.router';
 import { customersRouter } from './customers/customers.router';
 import { duplicatesRouter } from './duplicates/duplicates.router';
+import { emailRouter } from './email/email.router';
 import { exportsRouter } from './exports/exports.router';
 import { importsRouter } from './imports/imports.router';
 import { industryRouter } from './industry/industry.router';
 import { interactionsRouter } from './interactions/interactions.router';
 import { membersRouter } from './members/members.router';
+import { notificationsRouter } from './notifications/notifications.router';
 import { ordersRouter } from './orders/orders.router';
 import { settingsRouter } from './settings/settings.router';
 import { tagsRouter } from './tags/tags.router';
@@ -39,6 +41,8 @@ export const appRouter = router({
   imports: importsRouter,
   industry: industryRouter,
   calendar: calendarRouter,
+  notifications: notificationsRouter,
+  email: emailRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -37,6 +37,7 @@ describe('role → permission table', () => {
         'tasks.manage',
         'plans.approve',
         'members.read',
+        'notifications.own',
       ],
       sales_rep: [
         'customers.read',
@@ -46,6 +47,7 @@ describe('role → permission table', () => {
         'orders.write',
         'interactions.write',
         'tasks.write',
+        'notifications.own',
       ],
       service_agent: [
         'customers.read',
@@ -53,6 +55,7 @@ describe('role → permission table', () => {
         'customers.tag',
         'interactions.write',
         'tasks.write',
+        'notifications.own',
       ],
       marketing: [
         'customers.read',
@@ -64,9 +67,10 @@ describe('role → permission table', () => {
         'views.share',
         'interactions.write',
         'tasks.write',
+        'notifications.own',
       ],
-      analyst: ['customers.read', 'customers.export'],
-      viewer: ['customers.read'],
+      analyst: ['customers.read', 'customers.export', 'notifications.own'],
+      viewer: ['customers.read', 'notifications.own'],
     });
   });
 

@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   'members.manage',
   'tenant.update',
   'calendar.manage',
+  /** A member's own notifications and notification settings: every role. */
+  'notifications.own',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -55,6 +57,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tasks.manage',
     'plans.approve',
     'members.read',
+    'notifications.own',
   ],
   sales_rep: [
     'customers.read',
@@ -64,8 +67,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'orders.write',
     'interactions.write',
     'tasks.write',
+    'notifications.own',
   ],
-  service_agent: ['customers.read', 'customers.update', 'customers.tag', 'interactions.write', 'tasks.write'],
+  service_agent: [
+    'customers.read',
+    'customers.update',
+    'customers.tag',
+    'interactions.write',
+    'tasks.write',
+    'notifications.own',
+  ],
   marketing: [
     'customers.read',
     'customers.create',
@@ -76,9 +87,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'views.share',
     'interactions.write',
     'tasks.write',
+    'notifications.own',
   ],
-  analyst: ['customers.read', 'customers.export'],
-  viewer: ['customers.read'],
+  analyst: ['customers.read', 'customers.export', 'notifications.own'],
+  viewer: ['customers.read', 'notifications.own'],
 };
 
 /**

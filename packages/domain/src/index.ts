@@ -1,3 +1,4 @@
+export * from './calendar';
 export * from './contracts/enums';
 export * from './contracts/inputs';
 export * from './custom-fields';
@@ -8,4 +9,3 @@ export * from './identity';
 export * from './import-values';
 export * from './reminders';
 export * from './text';
-export * from './calendar';

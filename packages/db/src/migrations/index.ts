@@ -25,6 +25,7 @@ import * as pairVerdict from './2026-12-07-1001-pair-verdict';
 import * as phonePrefixIndex from './2026-12-07-1101-phone-prefix-index';
 import * as tasks from './2026-12-08-0001-tasks';
 import * as workCalendar from './2026-12-08-0101-work-calendar';
+import * as notifications from './2026-12-08-0201-notifications';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -54,6 +55,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07-1101-phone-prefix-index': phonePrefixIndex,
   '2026-12-08-0001-tasks': tasks,
   '2026-12-08-0101-work-calendar': workCalendar,
+  '2026-12-08-0201-notifications': notifications,
 };
 
 export const migrationProvider: MigrationProvider = {

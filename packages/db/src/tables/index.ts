@@ -28,6 +28,11 @@ import type {
 } from './imports.table';
 import type { InvitationsTable } from './invitations.table';
 import type { MembershipsTable } from './memberships.table';
+import type {
+  EmailOutboxTable,
+  NotificationPreferencesTable,
+  NotificationsTable,
+} from './notifications.table';
 import type { CustomFieldDefinitionsTable, SavedViewsTable, TagsTable } from './profile-lists.table';
 import type {
   CustomerSecretsTable,
@@ -87,6 +92,9 @@ export type Database = {
   statutory_calendar_days: StatutoryCalendarDaysTable;
   work_calendar_settings: WorkCalendarSettingsTable;
   work_calendar_overrides: WorkCalendarOverridesTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
+  email_outbox: EmailOutboxTable;
   /** Tenant ids only, for work that runs for every tenant. */
   tenant_directory: { id: string; created_at: ColumnType<Date, Date | string | undefined, never> };
 };
@@ -100,6 +108,7 @@ export * from './import-targets.table';
 export * from './imports.table';
 export * from './invitations.table';
 export * from './memberships.table';
+export * from './notifications.table';
 export * from './profile-lists.table';
 export * from './sensitive-fields.table';
 export * from './sessions.table';

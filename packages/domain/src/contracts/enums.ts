@@ -98,3 +98,44 @@ export type TaskPriority = (typeof TASK_PRIORITIES)[number];
  */
 export const TASK_RELATED_KINDS = ['lead', 'opportunity', 'ticket', 'survey_response'] as const;
 export type TaskRelatedKind = (typeof TASK_RELATED_KINDS)[number];
+/**
+ * What a notification is about. Each capability that tells people something adds its kinds
+ * here (and their messages in packages/api/src/notifications/notifications.messages.ts); the
+ * database checks a kind's format only, so a new kind needs no migration. Order is the order
+ * of 通知设置.
+ */
+export const NOTIFICATION_KINDS = [
+  'task_assigned',
+  'task_due',
+  'task_overdue',
+  'plan_approval',
+  'plan_decided',
+  'reminder',
+  'digest',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/**
+ * Where a kind goes when its member has not chosen (站内 in the bell, 邮件 by email). The
+ * daily digest is an email only; it has no in-app form.
+ */
+export const NOTIFICATION_DEFAULTS: Record<NotificationKind, { inApp: boolean; email: boolean }> = {
+  task_assigned: { inApp: true, email: false },
+  task_due: { inApp: true, email: false },
+  task_overdue: { inApp: true, email: false },
+  plan_approval: { inApp: true, email: true },
+  plan_decided: { inApp: true, email: false },
+  reminder: { inApp: true, email: false },
+  digest: { inApp: false, email: true },
+};
+
+/** Kinds that exist only as email (no in-app switch in 通知设置). */
+export const EMAIL_ONLY_NOTIFICATION_KINDS: readonly NotificationKind[] = ['digest'];
+
+/** An outbox email's states: queued → sending → sent, or failed once out of attempts. */
+export const EMAIL_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
+export type EmailStatus = (typeof EMAIL_STATUSES)[number];
+
+/** Where a sent email went: an SMTP server, or the built-in dev mailbox (设置 → 邮件). */
+export const EMAIL_TRANSPORTS = ['smtp', 'dev_mailbox'] as const;
+export type EmailTransportKind = (typeof EMAIL_TRANSPORTS)[number];

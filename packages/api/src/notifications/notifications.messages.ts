@@ -1,0 +1,82 @@
+import type { Locale } from '../locale';
+
+type Text = Record<Locale, string>;
+type Message = { title: Text; body: Text };
+
+/**
+ * The words of notifications, in each language, by message key. A notification stores its
+ * key and parameters, and each reader sees it in their own language: the bell in the
+ * language of the page, an email in the recipient's (users.locale). `{name}` is replaced by
+ * the parameter `name`; callers pass values already formatted (a date as 2026-12-08).
+ * A capability that notifies adds its keys here.
+ */
+export const NOTIFICATION_MESSAGES = {
+  task_assigned: {
+    title: { 'zh-CN': '新任务：{title}', en: 'New task: {title}' },
+    body: { 'zh-CN': '截止时间：{due}', en: 'Due: {due}' },
+  },
+  task_due: {
+    title: { 'zh-CN': '任务今日到期：{title}', en: 'Task due today: {title}' },
+    body: { 'zh-CN': '截止时间：{due}', en: 'Due: {due}' },
+  },
+  task_overdue: {
+    title: { 'zh-CN': '任务已逾期：{title}', en: 'Task overdue: {title}' },
+    body: { 'zh-CN': '原定 {due} 完成', en: 'It was due {due}' },
+  },
+  plan_approval: {
+    title: { 'zh-CN': '维护计划待审批：{customer}', en: 'Maintenance plan awaiting approval: {customer}' },
+    body: {
+      'zh-CN': '{requester} 提交了「{plan}」，请审批',
+      en: '{requester} submitted “{plan}” for approval',
+    },
+  },
+  plan_approved: {
+    title: { 'zh-CN': '维护计划已通过：{customer}', en: 'Maintenance plan approved: {customer}' },
+    body: { 'zh-CN': '{approver}：{comment}', en: '{approver}: {comment}' },
+  },
+  plan_rejected: {
+    title: { 'zh-CN': '维护计划被驳回：{customer}', en: 'Maintenance plan rejected: {customer}' },
+    body: { 'zh-CN': '{approver}：{comment}', en: '{approver}: {comment}' },
+  },
+  reminder: {
+    title: { 'zh-CN': '提醒：{title}', en: 'Reminder: {title}' },
+    body: { 'zh-CN': '{detail}', en: '{detail}' },
+  },
+} satisfies Record<string, Message>;
+
+export type NotificationMessageKey = keyof typeof NOTIFICATION_MESSAGES;
+export type MessageParams = Record<string, string | number>;
+
+export function isNotificationMessageKey(key: string): key is NotificationMessageKey {
+  return Object.hasOwn(NOTIFICATION_MESSAGES, key);
+}
+
+/** A notification's title and body in `locale`; an unknown key (a kind since removed) reads as its key. */
+export function renderNotification(
+  key: string,
+  params: MessageParams,
+  locale: Locale,
+): { title: string; body: string } {
+  if (!isNotificationMessageKey(key)) return { title: key, body: '' };
+  const message: Message = NOTIFICATION_MESSAGES[key];
+  return { title: fill(message.title[locale], params), body: fill(message.body[locale], params) };
+}
+
+function fill(template: string, params: MessageParams): string {
+  const names = [...template.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '');
+  // A body whose every parameter is missing says nothing ("截止时间：" without a date).
+  if (names.length > 0 && names.every((name) => params[name] === undefined || params[name] === '')) return '';
+  return template
+    .replace(/\{(\w+)\}/g, (_, name: string) => (params[name] === undefined ? '' : String(params[name])))
+    .replace(/[\s:：]+$/, '')
+    .trim();
+}
+
+/** The words around notifications in emails (footer, button). */
+export const EMAIL_WORDS = {
+  open: { 'zh-CN': '查看详情', en: 'Open' },
+  footer: {
+    'zh-CN': '你可以在「通知设置」中选择哪些通知发送邮件。',
+    en: 'Choose which notifications reach you by email in Notification settings.',
+  },
+} satisfies Record<string, Text>;

@@ -1,0 +1,160 @@
+import {
+  EMAIL_ONLY_NOTIFICATION_KINDS,
+  NOTIFICATION_DEFAULTS,
+  NOTIFICATION_KINDS,
+  type NotificationKind,
+} from '@crm/domain';
+import { renderEmail } from '../email/email.render';
+import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
+import type { Locale } from '../locale';
+import type { MemberScope, Scope } from '../scope';
+import { EMAIL_WORDS, renderNotification } from './notifications.messages';
+import {
+  insertNotifications,
+  markNotificationsRead,
+  type NotificationInsert,
+  selectNotificationPage,
+  selectPreferences,
+  selectUnreadSummary,
+  upsertPreferences,
+} from './notifications.repository';
+import {
+  type ListNotificationsInput,
+  type MarkReadInput,
+  type NotificationDraft,
+  type NotificationPageOutput,
+  notificationDraft,
+  type PreferenceOutput,
+  type UnreadCountOutput,
+  type UpdatePreferencesInput,
+} from './notifications.schemas';
+
+/** The bell counts unread notifications up to this (it shows 99+ past 99). */
+export const UNREAD_COUNT_CAP = 1000;
+
+/**
+ * Tells members something, in the caller's transaction: one statement writes each in-app
+ * notification and, where the member wants this kind by email, queues the email in the
+ * outbox (sent after the commit by the email jobs). Recipients who are not members of the
+ * tenant are skipped; so is a recipient's `dedupKey` already used. What was written.
+ */
+export async function notifyUsers(
+  scope: Scope,
+  notifications: readonly NotificationDraft[],
+): Promise<{ inApp: number; emails: number }> {
+  const drafts = notificationDraft.array().parse(notifications);
+  const rows: NotificationInsert[] = drafts.map((draft) => {
+    const zh = emailOf(draft.message, draft.params, draft.link ?? null, 'zh-CN');
+    const en = emailOf(draft.message, draft.params, draft.link ?? null, 'en');
+    const defaults = NOTIFICATION_DEFAULTS[draft.kind];
+    return {
+      user_id: draft.userId,
+      kind: draft.kind,
+      message_key: draft.message,
+      params: draft.params,
+      link: draft.link ?? null,
+      entity_kind: draft.entity?.kind ?? null,
+      entity_id: draft.entity?.id ?? null,
+      dedup_key: draft.dedupKey ?? null,
+      default_in_app: defaults.inApp && !EMAIL_ONLY_NOTIFICATION_KINDS.includes(draft.kind),
+      default_email: defaults.email,
+      subject_zh: zh.subject,
+      subject_en: en.subject,
+      text_zh: zh.text,
+      text_en: en.text,
+      html_zh: zh.html,
+      html_en: en.html,
+    };
+  });
+  return insertNotifications(scope, rows);
+}
+
+function emailOf(
+  key: string,
+  params: Record<string, string | number>,
+  link: string | null,
+  locale: Locale,
+): { subject: string; text: string; html: string } {
+  const { title, body } = renderNotification(key, params, locale);
+  const subject = title.replace(/[\r\n]+/g, ' ').slice(0, 300) || key;
+  const { text, html } = renderEmail({
+    heading: title,
+    paragraphs: body ? [body] : [],
+    link: link ? { path: link, label: EMAIL_WORDS.open[locale] } : null,
+    footer: EMAIL_WORDS.footer[locale],
+  });
+  return { subject, text, html };
+}
+
+/** The member's own notifications, newest first, in their language. */
+export async function listNotifications(
+  scope: MemberScope,
+  input: ListNotificationsInput,
+): Promise<NotificationPageOutput> {
+  const after = input.cursor ? decodeTimestampCursor(input.cursor) : null;
+  const rows = await selectNotificationPage(scope, scope.userId, input.unreadOnly, after, input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => {
+      const { title, body } = renderNotification(row.message_key, row.params ?? {}, scope.locale);
+      return {
+        id: row.id,
+        kind: row.kind,
+        title,
+        body,
+        link: row.link,
+        entity: row.entity_kind && row.entity_id ? { kind: row.entity_kind, id: row.entity_id } : null,
+        createdAt: new Date(row.created_at).toISOString(),
+        readAt: row.read_at ? new Date(row.read_at).toISOString() : null,
+      };
+    }),
+    nextCursor: rows.length > input.limit && last ? encodeTimestampCursor(last.sort_key, last.id) : null,
+  };
+}
+
+/** The bell's poll: the unread count and a version that changes whenever the unread set does. */
+export async function unreadCount(scope: MemberScope): Promise<UnreadCountOutput> {
+  const { count, newest } = await selectUnreadSummary(scope, scope.userId, UNREAD_COUNT_CAP);
+  return { count, version: `${count}.${newest ?? '-'}` };
+}
+
+/** Marks the member's own notifications read (ids of anyone else's change nothing). */
+export async function markRead(
+  scope: MemberScope,
+  input: MarkReadInput,
+): Promise<{ updated: number; unread: UnreadCountOutput }> {
+  const updated = await markNotificationsRead(scope, scope.userId, 'all' in input ? 'all' : input.ids);
+  return { updated, unread: await unreadCount(scope) };
+}
+
+/** The member's choice for every kind: saved, or the kind's default. */
+export async function getPreferences(scope: MemberScope): Promise<PreferenceOutput[]> {
+  const saved = new Map((await selectPreferences(scope, scope.userId)).map((row) => [row.kind, row]));
+  return NOTIFICATION_KINDS.map((kind) => {
+    const row = saved.get(kind);
+    const emailOnly = EMAIL_ONLY_NOTIFICATION_KINDS.includes(kind);
+    return {
+      kind,
+      inApp: emailOnly ? false : (row?.in_app ?? NOTIFICATION_DEFAULTS[kind].inApp),
+      email: row?.email ?? NOTIFICATION_DEFAULTS[kind].email,
+      emailOnly,
+    };
+  });
+}
+
+export async function updatePreferences(
+  scope: MemberScope,
+  input: UpdatePreferencesInput,
+): Promise<PreferenceOutput[]> {
+  const byKind = new Map<NotificationKind, { kind: string; in_app: boolean; email: boolean }>();
+  for (const preference of input.preferences) {
+    byKind.set(preference.kind, {
+      kind: preference.kind,
+      in_app: EMAIL_ONLY_NOTIFICATION_KINDS.includes(preference.kind) ? false : preference.inApp,
+      email: preference.email,
+    });
+  }
+  await upsertPreferences(scope, scope.userId, [...byKind.values()]);
+  return getPreferences(scope);
+}
