@@ -149,6 +149,7 @@ export const tasksEn: typeof tasksZhCN = {
       rescheduleTitle: 'Reschedule',
       toDate: 'Move to a date',
       shift: 'Shift by days',
+      days: 'Days',
       shiftHint: 'A negative number moves them earlier',
       completeConfirm_one: 'Mark {{count}} task as done?',
       completeConfirm_other: 'Mark {{count}} tasks as done?',

@@ -148,6 +148,7 @@ export const tasksZhCN = {
       rescheduleTitle: '改期',
       toDate: '改到指定日期',
       shift: '顺延天数',
+      days: '天数',
       shiftHint: '负数表示提前',
       completeConfirm_one: '将 {{count}} 项任务标记为完成？',
       completeConfirm_other: '将 {{count}} 项任务标记为完成？',

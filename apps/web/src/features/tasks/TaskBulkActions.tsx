@@ -168,7 +168,7 @@ export function TaskBulkActions({ ids, onDone }: Props) {
               <DatePicker style={{ width: '100%' }} />
             </Form.Item>
           ) : (
-            <Form.Item name="shiftDays" label={t('tasks.bulk.shift')} extra={t('tasks.bulk.shiftHint')}>
+            <Form.Item name="shiftDays" label={t('tasks.bulk.days')} extra={t('tasks.bulk.shiftHint')}>
               <InputNumber min={-366} max={366} precision={0} style={{ width: '100%' }} />
             </Form.Item>
           )}

@@ -11,6 +11,7 @@ import {
   type TaskType,
 } from '../../lib/api-types';
 import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
+import { useShell } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 import { TASK_TYPE_ICONS } from './task-meta';
@@ -58,6 +59,7 @@ export function TaskFormModal({ open, onClose, task = null, customer = null }: P
   const refresh = useTaskRefresh();
   const [form] = Form.useForm<Values>();
   const owners = useAssignableMembers(open);
+  const { me } = useShell();
   const [search, setSearch] = useState('');
   const customerId = Form.useWatch('customerId', form) ?? task?.customerId ?? customer?.id ?? null;
   const customers = useQuery({
@@ -91,9 +93,11 @@ export function TaskFormModal({ open, onClose, task = null, customer = null }: P
         priority: 'normal',
         dueOn: dayjs(),
         customerId: customer?.id ?? null,
+        // One's own task unless given to someone else.
+        ownerUserId: me.user.id,
       });
     }
-  }, [open, task, customer, form]);
+  }, [open, task, customer, form, me.user.id]);
 
   const onSaved = async (saved: Task) => {
     void message.success(task ? t('tasks.saved') : t('tasks.created'));
