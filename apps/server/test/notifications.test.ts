@@ -1,4 +1,4 @@
-import { jobScope, notifyUsers } from '@crm/api';
+import { jobScope, notifyUsers, queueDailyDigests } from '@crm/api';
 import { sql } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServer, type SeededTenant, seedTenant, signedInClient, type TestServer } from './helpers';
@@ -235,5 +235,67 @@ describe('a member’s inbox', () => {
       inApp: false,
       email: false,
     });
+  });
+});
+
+describe('the daily digest', () => {
+  it('emails each member who wants it their tasks due today and overdue, once per day, in their language', async () => {
+    const digestTenant = await seedTenant(server.database, '摘要企业');
+    const rep = digestTenant.users.sales_rep;
+    const marketing = digestTenant.users.marketing;
+    const day = '2026-12-08';
+    await server.database.withTenant(digestTenant.tenantId, async (trx) => {
+      const customer = await trx
+        .insertInto('customers')
+        .values({ tenant_id: digestTenant.tenantId, name: '华东电力', kind: 'company' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const task = (title: string, owner: string, dueOn: string, status: 'open' | 'done' = 'open') => ({
+        tenant_id: digestTenant.tenantId,
+        title,
+        type: 'call' as const,
+        owner_user_id: owner,
+        customer_id: customer.id,
+        due_on: dueOn,
+        status,
+        closed_at: status === 'open' ? null : new Date(),
+      });
+      await trx
+        .insertInto('tasks')
+        .values([
+          task('今日回访', rep.id, day),
+          task('上周的拜访', rep.id, '2026-12-01'),
+          task('下周的需求回顾', rep.id, '2026-12-15'),
+          task('已完成的任务', rep.id, '2026-12-02', 'done'),
+          task('市场部的任务', marketing.id, day),
+        ])
+        .execute();
+    });
+    // Marketing turned the digest off.
+    const marketingClient = await signedInClient(server, marketing.id, digestTenant.tenantId);
+    await marketingClient.call('notifications.updatePreferences', {
+      preferences: [{ kind: 'digest', inApp: false, email: false }],
+    });
+
+    const run = () =>
+      server.database.withTenant(digestTenant.tenantId, (trx) =>
+        queueDailyDigests(jobScope(trx, digestTenant.tenantId), day),
+      );
+    expect(await run()).toBe(1);
+    expect(await run()).toBe(0);
+    const emails = await outboxOf(digestTenant.tenantId);
+    expect(emails).toHaveLength(1);
+    const digest = emails[0];
+    expect(digest).toMatchObject({
+      to_address: rep.email,
+      kind: 'digest',
+      dedup_key: `digest:${rep.id}:${day}`,
+    });
+    expect(digest?.subject).toBe('今日工作摘要（2026-12-08）：今日到期 1 项，逾期 1 项');
+    expect(digest?.text_body).toContain('【逾期】上周的拜访（华东电力） · 2026-12-01');
+    expect(digest?.text_body).toContain('今日回访（华东电力） · 2026-12-08');
+    expect(digest?.text_body).not.toContain('下周的需求回顾');
+    expect(digest?.text_body).not.toContain('已完成的任务');
+    expect(digest?.text_body).toContain('http://localhost:3000/tasks');
   });
 });

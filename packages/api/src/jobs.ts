@@ -11,6 +11,11 @@ import { EXPORT_PRUNE_SCHEDULE, type ExportJobs, registerExportJobs } from './ex
 import { type IdempotencyJobs, registerIdempotencyJobs } from './idempotency';
 import { IMPORT_PRUNE_SCHEDULE, type ImportJobs, registerImportJobs } from './imports/imports.jobs';
 import type { Logger } from './logger';
+import {
+  DIGEST_SCHEDULE,
+  type NotificationJobs,
+  registerNotificationJobs,
+} from './notifications/notifications.jobs';
 import { registerSensitiveJobs, type SensitiveJobs } from './sensitive/sensitive.jobs';
 import {
   registerTieringJobs,
@@ -29,7 +34,8 @@ export type AppJobs = LifecycleJobs &
   DuplicatesJobs &
   SensitiveJobs &
   TieringJobs &
-  EmailJobs;
+  EmailJobs &
+  NotificationJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
 export function registerJobs(
@@ -48,6 +54,7 @@ export function registerJobs(
   registerImportJobs(jobs, database, logger);
   registerTieringJobs(jobs, database, tierSource, tiering);
   registerEmailJobs(jobs, database);
+  registerNotificationJobs(jobs, database);
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };
@@ -86,6 +93,7 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
     { tz: TIERING_PENDING_SCHEDULE.tz },
   );
   await jobs.schedule('email.drain-all', EMAIL_SCHEDULE.cron, {}, { tz: EMAIL_SCHEDULE.tz });
+  await jobs.schedule('notifications.digest-all', DIGEST_SCHEDULE.cron, {}, { tz: DIGEST_SCHEDULE.tz });
   await jobs.schedule(
     'exports.prune',
     EXPORT_PRUNE_SCHEDULE.cron,

@@ -192,3 +192,64 @@ export async function upsertPreferences(
     )
     .execute();
 }
+
+export type DigestRow = {
+  user_id: string;
+  email: string;
+  locale: 'zh-CN' | 'en';
+  name: string;
+  due_today: number;
+  overdue: number;
+  approvals_waiting: number;
+  /** Up to `perUser` open tasks due today or earlier, oldest first. */
+  items: { title: string; dueOn: string; customer: string | null }[];
+};
+
+/**
+ * The daily digest's content for every member who wants it (their digest preference, or the
+ * default) and has something to read: open tasks they own due today, overdue ones, and the
+ * first `perUser` of them. One statement for the whole tenant.
+ *
+ * Approvals waiting: the plans capability adds its count here (a subquery per member over its
+ * approvals table) when it lands; until then it is 0 and the digest leaves the line out.
+ */
+export async function selectDigestRows(
+  scope: Scope,
+  today: string,
+  options: { emailByDefault: boolean; perUser: number },
+): Promise<DigestRow[]> {
+  const { rows } = await sql<DigestRow>`
+    with wanted as (
+      select m.user_id, u.email, u.locale, u.name
+        from memberships m
+        join users u on u.id = m.user_id and u.disabled_at is null
+        left join notification_preferences p
+          on p.tenant_id = m.tenant_id and p.user_id = m.user_id and p.kind = 'digest'
+       where m.tenant_id = ${scope.tenantId} and coalesce(p.email, ${options.emailByDefault})
+    ),
+    open_tasks as (
+      select t.owner_user_id, t.title, t.due_on, t.customer_id,
+             row_number() over (partition by t.owner_user_id order by t.due_on, t.due_at nulls last, t.id) as rank
+        from tasks t
+        join wanted w on w.user_id = t.owner_user_id
+       where t.tenant_id = ${scope.tenantId} and t.status = 'open' and t.due_on <= ${today}::date
+    )
+    select w.user_id, w.email, w.locale, w.name,
+           (count(*) filter (where o.due_on = ${today}::date))::int as due_today,
+           (count(*) filter (where o.due_on < ${today}::date))::int as overdue,
+           0 as approvals_waiting,
+           coalesce(jsonb_agg(jsonb_build_object('title', o.title, 'dueOn', o.due_on::text, 'customer', c.name)
+                      order by o.due_on, o.rank) filter (where o.rank <= ${options.perUser}), '[]'::jsonb) as items
+      from wanted w
+      join open_tasks o on o.owner_user_id = w.user_id
+      left join customers c on c.tenant_id = ${scope.tenantId} and c.id = o.customer_id
+     group by w.user_id, w.email, w.locale, w.name
+     order by w.user_id`.execute(scope.trx);
+  return rows.map((row) => ({
+    ...row,
+    due_today: Number(row.due_today),
+    overdue: Number(row.overdue),
+    approvals_waiting: Number(row.approvals_waiting),
+    items: typeof row.items === 'string' ? JSON.parse(row.items) : row.items,
+  }));
+}

@@ -5,6 +5,8 @@ import {
   type NotificationKind,
 } from '@crm/domain';
 import { renderEmail } from '../email/email.render';
+import type { EmailDraft } from '../email/email.schemas';
+import { enqueueEmail } from '../email/email.service';
 import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
 import type { Locale } from '../locale';
 import type { MemberScope, Scope } from '../scope';
@@ -13,6 +15,7 @@ import {
   insertNotifications,
   markNotificationsRead,
   type NotificationInsert,
+  selectDigestRows,
   selectNotificationPage,
   selectPreferences,
   selectUnreadSummary,
@@ -157,4 +160,78 @@ export async function updatePreferences(
   }
   await upsertPreferences(scope, scope.userId, [...byKind.values()]);
   return getPreferences(scope);
+}
+
+/** Open tasks listed in a digest at most; the rest is a count and a link. */
+export const DIGEST_ITEMS_PER_USER = 10;
+
+const DIGEST_WORDS = {
+  subject: {
+    'zh-CN': '今日工作摘要（{day}）：今日到期 {today} 项，逾期 {overdue} 项',
+    en: 'Your day ({day}): {today} due today, {overdue} overdue',
+  },
+  heading: { 'zh-CN': '{name}，这是你 {day} 的工作摘要', en: '{name}, here is your summary for {day}' },
+  counts: { 'zh-CN': '今日到期 {today} 项 · 逾期 {overdue} 项', en: '{today} due today · {overdue} overdue' },
+  approvals: {
+    'zh-CN': '待你审批的维护计划 {count} 个',
+    en: '{count} maintenance plans await your approval',
+  },
+  overdueMark: { 'zh-CN': '【逾期】', en: '[Overdue] ' },
+  more: { 'zh-CN': '还有 {count} 项，请在「我的任务」中查看', en: '{count} more in My tasks' },
+  open: { 'zh-CN': '打开我的任务', en: 'Open My tasks' },
+  footer: {
+    'zh-CN': '你可以在「通知设置」中关闭每日摘要邮件。',
+    en: 'You can turn the daily summary off in Notification settings.',
+  },
+} satisfies Record<string, Record<Locale, string>>;
+
+function words(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+}
+
+/**
+ * The daily digest (每日摘要) of one tenant for `day` (the tenant's date): one email per
+ * member who wants it and has tasks due today or overdue (or approvals waiting), in their
+ * language, queued in the outbox in the caller's transaction. Never twice for a member and
+ * day (the outbox's dedup key), however often the job runs. How many were queued.
+ */
+export async function queueDailyDigests(scope: Scope, day: string): Promise<number> {
+  const rows = await selectDigestRows(scope, day, {
+    emailByDefault: NOTIFICATION_DEFAULTS.digest.email,
+    perUser: DIGEST_ITEMS_PER_USER,
+  });
+  const emails: EmailDraft[] = rows.map((row) => {
+    const locale: Locale = row.locale === 'en' ? 'en' : 'zh-CN';
+    const params = { day, today: row.due_today, overdue: row.overdue, name: row.name };
+    const lines = row.items.map(
+      (item) =>
+        `${item.dueOn < day ? DIGEST_WORDS.overdueMark[locale] : ''}${item.title}${
+          item.customer ? (locale === 'en' ? ` (${item.customer})` : `（${item.customer}）`) : ''
+        } · ${item.dueOn}`,
+    );
+    const rest = row.due_today + row.overdue - row.items.length;
+    const { text, html } = renderEmail({
+      heading: words(DIGEST_WORDS.heading[locale], params),
+      paragraphs: [
+        words(DIGEST_WORDS.counts[locale], params),
+        ...(row.approvals_waiting > 0
+          ? [words(DIGEST_WORDS.approvals[locale], { count: row.approvals_waiting })]
+          : []),
+        lines.join('\n'),
+        ...(rest > 0 ? [words(DIGEST_WORDS.more[locale], { count: rest })] : []),
+      ],
+      link: { path: '/tasks', label: DIGEST_WORDS.open[locale] },
+      footer: DIGEST_WORDS.footer[locale],
+    });
+    return {
+      to: row.email,
+      subject: words(DIGEST_WORDS.subject[locale], params),
+      text,
+      html,
+      kind: 'digest',
+      userId: row.user_id,
+      dedupKey: `digest:${row.user_id}:${day}`,
+    };
+  });
+  return enqueueEmail(scope, emails);
 }

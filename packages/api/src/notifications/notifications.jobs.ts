@@ -1,0 +1,50 @@
+import type { CrmDatabase } from '@crm/db';
+import type { JobQueue } from '@crm/jobs';
+import { readCalendarSettings } from '../calendar/calendar.service';
+import { jobScope } from '../scope';
+import { dayIn } from '../tasks/tasks.service';
+import { queueDailyDigests } from './notifications.service';
+
+/** The daily digest email: every tenant each morning, one job per tenant. */
+export type NotificationJobs = {
+  'notifications.digest-all': { day?: string };
+  /** `day`: the tenant's date to report on; default today in the tenant's time zone. */
+  'notifications.digest-tenant': { tenantId: string; day?: string };
+};
+
+/** 07:30 Beijing time, before the working day starts. */
+export const DIGEST_SCHEDULE = { cron: '30 7 * * *', tz: 'Asia/Shanghai' } as const;
+
+export function registerNotificationJobs(jobs: JobQueue<NotificationJobs>, database: CrmDatabase): void {
+  // Fans out one job per tenant, so one tenant's failure is retried alone and harms no other.
+  jobs.register(
+    'notifications.digest-all',
+    async (job) => {
+      const tenants = await database.withoutTenant((db) =>
+        db.selectFrom('tenant_directory').select('id').execute(),
+      );
+      const stamp = job.data.day || new Date().toISOString().slice(0, 10);
+      for (const tenant of tenants) {
+        await jobs.enqueue(
+          'notifications.digest-tenant',
+          { tenantId: tenant.id, ...(job.data.day ? { day: job.data.day } : {}) },
+          { singletonKey: `${tenant.id}:${stamp}`, singletonSeconds: 12 * 60 * 60 },
+        );
+      }
+    },
+    { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 15 * 60 },
+  );
+  // Idempotent: the outbox's dedup key (digest:<member>:<day>) queues each email once.
+  jobs.register(
+    'notifications.digest-tenant',
+    async (job) => {
+      const { tenantId } = job.data;
+      await database.withTenant(tenantId, async (trx) => {
+        const scope = jobScope(trx, tenantId);
+        const day = job.data.day ?? dayIn((await readCalendarSettings(scope)).timeZone, new Date());
+        await queueDailyDigests(scope, day);
+      });
+    },
+    { retryLimit: 4, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 15 * 60 },
+  );
+}
