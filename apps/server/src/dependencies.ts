@@ -52,7 +52,7 @@ export function createDependencies(
   );
   const registry = plugins ?? createServerPluginRegistry(logger);
   const jobs = createJobQueue<AppJobs>({ database, logger });
-  registerJobs(jobs, database, logger, pluginTierSource(registry), tiering);
+  registerJobs(jobs, database, logger, pluginTierSource(registry), tiering, registry);
   return {
     database,
     logger,

@@ -1121,6 +1121,12 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     input: async (context) => ({ customerId: await ownCustomer(context) }),
     foreign: (victim) => ({ customerId: victim.customerId }),
   },
+  'reminders.upcoming': { input: () => undefined, foreign: () => undefined },
+  'reminders.configure': {
+    input: () => ({ key: 'anniversary', enabled: true, offsetDays: -5 }),
+    foreign: () => ({ key: 'anniversary', enabled: false, offsetDays: null }),
+  },
+  'reminders.run': { input: () => undefined, foreign: () => undefined },
   'settings.customerRules': { input: () => undefined, foreign: () => undefined },
   'settings.updateCustomerRules': {
     input: () => ({ valueHighAmount: '120000', activityWindowDays: 60 }),

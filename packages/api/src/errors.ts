@@ -472,6 +472,11 @@ export const ERRORS = {
     'zh-CN': '没有名为「{profile}」的行业配置，请从列表中选择一个',
     en: 'There is no industry profile "{profile}". Choose one from the list',
   },
+  REMINDER_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '没有名为「{key}」的提醒',
+    en: 'There is no reminder "{key}"',
+  },
   INDUSTRY_PROFILE_UNAVAILABLE: {
     trpc: 'PRECONDITION_FAILED',
     'zh-CN':

@@ -59,6 +59,8 @@ export {
   type ProfileStatus,
   type RefusedPlugin,
 } from './plugins/registry';
+export { REMINDERS_SCHEDULE, type ReminderJobs } from './reminders/reminders.jobs';
+export { runReminders, tenantReminders, upcomingReminders } from './reminders/reminders.service';
 export { REST_ROUTES, type RestRoute, type RestRouteId } from './rest/rest.routes';
 export { type AppRouter, appRouter, createCaller, listProcedures, type ProcedureInfo } from './root';
 export { jobScope, type MemberScope, type Scope } from './scope';

@@ -16,6 +16,8 @@ import {
   type NotificationJobs,
   registerNotificationJobs,
 } from './notifications/notifications.jobs';
+import type { PluginRegistry } from './plugins/registry';
+import { REMINDERS_SCHEDULE, type ReminderJobs, registerReminderJobs } from './reminders/reminders.jobs';
 import { registerSensitiveJobs, type SensitiveJobs } from './sensitive/sensitive.jobs';
 import {
   registerTieringJobs,
@@ -35,7 +37,8 @@ export type AppJobs = LifecycleJobs &
   SensitiveJobs &
   TieringJobs &
   EmailJobs &
-  NotificationJobs;
+  NotificationJobs &
+  ReminderJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
 export function registerJobs(
@@ -45,6 +48,8 @@ export function registerJobs(
   /** The tier model and settings of a tenant (the industry plugins'); none: re-tier jobs do nothing. */
   tierSource?: TierSourceResolver,
   tiering: TieringJobOptions = {},
+  /** The industry plugins (their reminders); none: only the core's reminders run. */
+  plugins?: PluginRegistry,
 ): void {
   registerLifecycleJobs(jobs, database);
   registerIdempotencyJobs(jobs, database);
@@ -55,6 +60,7 @@ export function registerJobs(
   registerTieringJobs(jobs, database, tierSource, tiering);
   registerEmailJobs(jobs, database);
   registerNotificationJobs(jobs, database);
+  registerReminderJobs(jobs, database, plugins);
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };
@@ -94,6 +100,12 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
   );
   await jobs.schedule('email.drain-all', EMAIL_SCHEDULE.cron, {}, { tz: EMAIL_SCHEDULE.tz });
   await jobs.schedule('notifications.digest-all', DIGEST_SCHEDULE.cron, {}, { tz: DIGEST_SCHEDULE.tz });
+  await jobs.schedule(
+    'reminders.run-all',
+    REMINDERS_SCHEDULE.cron,
+    { day: '' },
+    { tz: REMINDERS_SCHEDULE.tz },
+  );
   await jobs.schedule(
     'exports.prune',
     EXPORT_PRUNE_SCHEDULE.cron,

@@ -13,6 +13,7 @@ import { interactionsRouter } from './interactions/interactions.router';
 import { membersRouter } from './members/members.router';
 import { notificationsRouter } from './notifications/notifications.router';
 import { ordersRouter } from './orders/orders.router';
+import { remindersRouter } from './reminders/reminders.router';
 import { settingsRouter } from './settings/settings.router';
 import { tagsRouter } from './tags/tags.router';
 import { tasksRouter } from './tasks/tasks.router';
@@ -43,6 +44,7 @@ export const appRouter = router({
   calendar: calendarRouter,
   notifications: notificationsRouter,
   email: emailRouter,
+  reminders: remindersRouter,
 });
 
 export type AppRouter = typeof appRouter;

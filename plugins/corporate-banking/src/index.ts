@@ -196,6 +196,7 @@ const GENERAL = 'corporate_banking_general';
 /** Custom field keys the tier model reads. */
 export const DEPOSITS_FIELD = 'corporate_banking_avg_daily_deposits';
 export const LOANS_FIELD = 'corporate_banking_loan_balance';
+export const LOAN_MATURITY_FIELD = 'corporate_banking_loan_maturity';
 export const SETTLEMENT_FIELD = 'corporate_banking_settlement_volume';
 
 const option = (value: string, zh: string, en: string) => ({ value, labels: text(zh, en) });
@@ -210,7 +211,7 @@ const rating = (key: string, zh: string, en: string) => ({
 
 export default definePlugin({
   id: 'corporate-banking',
-  version: '1.0.0',
+  version: '1.1.0',
   sdk: '^1.0.0',
   labels: text('对公业务', 'Corporate banking'),
   description: text(
@@ -383,6 +384,12 @@ export default definePlugin({
       channels: ['phone', 'wechat'],
       labels: text('中秋问候', 'Mid-Autumn greetings'),
     },
+    {
+      key: 'corporate_banking_loan_renewal',
+      trigger: { on: 'date_field', field: LOAN_MATURITY_FIELD, offsetDays: -30 },
+      channels: ['visit', 'phone'],
+      labels: text('贷款到期前沟通续贷或还款安排', 'Talk renewal or repayment before the loan matures'),
+    },
   ],
   lifecycle: {
     atRiskDays: { setting: 'lifecycle.atRiskDays' },
@@ -463,6 +470,15 @@ export default definePlugin({
         'Settlements handled by us over the last 12 months.',
       ),
       validation: { min: 0 },
+    },
+    {
+      key: LOAN_MATURITY_FIELD,
+      type: 'date',
+      labels: text('贷款到期日', 'Loan maturity date'),
+      help: text(
+        '最近一笔贷款的到期日；到期前 30 天提醒客户经理沟通续贷或还款安排。',
+        'When the next loan matures; the relationship manager is reminded 30 days before to talk renewal or repayment.',
+      ),
     },
     {
       key: 'corporate_banking_credit_line',

@@ -667,6 +667,8 @@ export const en: Messages = {
       'tiering.retier-all': 'Quarterly re-tiering',
       'tiering.retier-touched': 'Re-tier changed customers',
       'tiering.retier-pending': 'Re-tier customers waiting for a full run',
+      'reminders.run-tenant': 'Make reminder tasks',
+      'reminders.run-all': 'Daily reminders',
     },
     unnamed: 'System job',
     attemptsOf: 'Attempt {{attempts}} of {{max}}',

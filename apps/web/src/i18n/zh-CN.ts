@@ -658,6 +658,8 @@ export const zhCN = {
       'tiering.retier-all': '客户分层季度重算',
       'tiering.retier-touched': '更新有变动客户的分层',
       'tiering.retier-pending': '重算待重算客户的分层',
+      'reminders.run-tenant': '生成提醒任务',
+      'reminders.run-all': '每日提醒',
     },
     unnamed: '系统任务',
     attemptsOf: '第 {{attempts}} 次，最多 {{max}} 次',

@@ -159,6 +159,7 @@ export function customerRecord(fields: Partial<Customer> & Pick<Customer, 'id' |
     ...customerRow(fields),
     customerNumber: null,
     birthday: null,
+    birthdayCalendar: 'solar',
     foundedOn: null,
     firstCooperationOn: null,
     anniversaryOn: null,

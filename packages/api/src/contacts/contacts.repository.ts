@@ -1,4 +1,4 @@
-import type { Contact } from '@crm/db';
+import type { BirthdayCalendar, Contact } from '@crm/db';
 import { sql } from 'kysely';
 import { visibleCustomer } from '../customers/access';
 import type { Scope } from '../scope';
@@ -15,6 +15,7 @@ export type ContactValues = {
   phones?: string[];
   emails?: string[];
   birthday?: string | null;
+  birthday_calendar?: BirthdayCalendar;
   anniversary_on?: string | null;
   is_primary?: boolean;
   note?: string | null;

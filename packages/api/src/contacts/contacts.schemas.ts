@@ -1,4 +1,4 @@
-import { dateInput, userText } from '@crm/domain';
+import { BIRTHDAY_CALENDARS, dateInput, userText } from '@crm/domain';
 import { z } from 'zod';
 
 /** A contact person of a customer as every procedure (and the customer page) returns it. */
@@ -10,6 +10,8 @@ export const contactOutput = z.object({
   phones: z.array(z.string()),
   emails: z.array(z.string()),
   birthday: z.string().nullable(),
+  /** 公历 or 农历. */
+  birthdayCalendar: z.enum(BIRTHDAY_CALENDARS),
   /** 纪念日. */
   anniversaryOn: z.string().nullable(),
   isPrimary: z.boolean(),
@@ -31,6 +33,7 @@ const contactFields = {
     .max(10)
     .optional(),
   birthday: dateInput.nullish(),
+  birthdayCalendar: z.enum(BIRTHDAY_CALENDARS).optional(),
   anniversaryOn: dateInput.nullish(),
   isPrimary: z.boolean().optional(),
   note: z.string().trim().max(2000).nullish(),

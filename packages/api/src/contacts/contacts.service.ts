@@ -37,6 +37,7 @@ function toOutput(row: Contact): ContactOutput {
     phones: row.phones,
     emails: row.emails,
     birthday: row.birthday,
+    birthdayCalendar: row.birthday_calendar,
     anniversaryOn: row.anniversary_on,
     isPrimary: row.is_primary,
     note: row.note,
@@ -57,6 +58,7 @@ function toColumns(input: ContactFieldsInput): ContactValues {
   }
   if (input.emails !== undefined) columns.emails = input.emails;
   if (input.birthday !== undefined) columns.birthday = input.birthday;
+  if (input.birthdayCalendar !== undefined) columns.birthday_calendar = input.birthdayCalendar;
   if (input.anniversaryOn !== undefined) columns.anniversary_on = input.anniversaryOn;
   if (input.isPrimary !== undefined) columns.is_primary = input.isPrimary;
   if (input.note !== undefined) columns.note = input.note;

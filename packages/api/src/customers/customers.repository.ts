@@ -187,6 +187,7 @@ export async function findCustomer(scope: Scope, id: string): Promise<CustomerOu
     .select([
       'customers.customer_number',
       'customers.birthday',
+      'customers.birthday_calendar',
       'customers.founded_on',
       'customers.first_cooperation_on',
       'customers.anniversary_on',
@@ -234,6 +235,7 @@ export async function findCustomer(scope: Scope, id: string): Promise<CustomerOu
     ...toSummary(row),
     customerNumber: row.customer_number,
     birthday: row.birthday,
+    birthdayCalendar: row.birthday_calendar,
     foundedOn: row.founded_on,
     firstCooperationOn: row.first_cooperation_on,
     anniversaryOn: row.anniversary_on,

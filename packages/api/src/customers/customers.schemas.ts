@@ -1,5 +1,5 @@
 import { ACTIVITY_LEVELS, CUSTOMER_KINDS, LIFECYCLE_STAGES, NEED_TYPES, VALUE_LEVELS } from '@crm/db';
-import { dateInput, moneyInput, stripInvisible, userText } from '@crm/domain';
+import { BIRTHDAY_CALENDARS, dateInput, moneyInput, stripInvisible, userText } from '@crm/domain';
 import { CUSTOM_KEY_PATTERN, KEY_PATTERN } from '@crm/plugin-sdk';
 import { z } from 'zod';
 import { contactOutput } from '../contacts/contacts.schemas';
@@ -42,6 +42,8 @@ export const customerFields = {
   customerNumber: optionalText(64),
   industry: optionalText(100),
   birthday: dateInput.nullish(),
+  /** 公历 or 农历: a lunar birthday is kept on the lunar anniversary of `birthday`. */
+  birthdayCalendar: z.enum(BIRTHDAY_CALENDARS).optional(),
   foundedOn: dateInput.nullish(),
   /** 首次合作时间: not later than today (Beijing); the facts' first deal is at most this date. */
   firstCooperationOn: dateInput
@@ -263,6 +265,7 @@ export const customerOutput = z.object({
   ...customerSummaryShape,
   customerNumber: z.string().nullable(),
   birthday: z.string().nullable(),
+  birthdayCalendar: z.enum(BIRTHDAY_CALENDARS),
   foundedOn: z.string().nullable(),
   /** 首次合作时间. */
   firstCooperationOn: z.string().nullable(),

@@ -69,6 +69,7 @@ function toColumns(input: Partial<CreateCustomerInput>): CustomerChanges {
   if (input.customerNumber !== undefined) columns.customer_number = input.customerNumber;
   if (input.industry !== undefined) columns.industry = input.industry;
   if (input.birthday !== undefined) columns.birthday = input.birthday;
+  if (input.birthdayCalendar !== undefined) columns.birthday_calendar = input.birthdayCalendar;
   if (input.foundedOn !== undefined) columns.founded_on = input.foundedOn;
   if (input.firstCooperationOn !== undefined) columns.first_cooperation_on = input.firstCooperationOn;
   if (input.anniversaryOn !== undefined) columns.anniversary_on = input.anniversaryOn;

@@ -1,4 +1,4 @@
-import type { InteractionKind, OrderStatus, PaymentMethod, Sentiment } from '@crm/domain';
+import type { BirthdayCalendar, InteractionKind, OrderStatus, PaymentMethod, Sentiment } from '@crm/domain';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 export {
@@ -32,6 +32,8 @@ export type ContactsTable = {
   phones: ColumnType<string[], string[] | undefined, string[]>;
   emails: ColumnType<string[], string[] | undefined, string[]>;
   birthday: DateOnly;
+  /** 公历 or 农历, as on customers. */
+  birthday_calendar: ColumnType<BirthdayCalendar, BirthdayCalendar | undefined, BirthdayCalendar>;
   anniversary_on: DateOnly;
   is_primary: ColumnType<boolean, boolean | undefined, boolean>;
   note: string | null;

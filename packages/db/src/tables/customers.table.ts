@@ -1,9 +1,18 @@
-import type { ActivityLevel, CustomerKind, LifecycleStage, NeedType, ValueLevel } from '@crm/domain';
+import type {
+  ActivityLevel,
+  BirthdayCalendar,
+  CustomerKind,
+  LifecycleStage,
+  NeedType,
+  ValueLevel,
+} from '@crm/domain';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export {
   ACTIVITY_LEVELS,
   type ActivityLevel,
+  BIRTHDAY_CALENDARS,
+  type BirthdayCalendar,
   CUSTOMER_KINDS,
   type CustomerKind,
   LIFECYCLE_STAGES,
@@ -44,6 +53,8 @@ export type CustomersTable = {
   customer_number: string | null;
   industry: string | null;
   birthday: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 公历 or 农历: a lunar birthday is celebrated on the lunar anniversary of `birthday`. */
+  birthday_calendar: ColumnType<BirthdayCalendar, BirthdayCalendar | undefined, BirthdayCalendar>;
   founded_on: ColumnType<string | null, string | null | undefined, string | null>;
   /** 首次合作时间: when the relationship began (imported from another system or typed). */
   first_cooperation_on: ColumnType<string | null, string | null | undefined, string | null>;

@@ -34,6 +34,7 @@ import type {
   NotificationsTable,
 } from './notifications.table';
 import type { CustomFieldDefinitionsTable, SavedViewsTable, TagsTable } from './profile-lists.table';
+import type { ReminderSettingsTable } from './reminders.table';
 import type {
   CustomerSecretsTable,
   TenantDataKeysTable,
@@ -63,6 +64,7 @@ export type Database = {
   order_lines: OrderLinesTable;
   interactions: InteractionsTable;
   tasks: TasksTable;
+  reminder_settings: ReminderSettingsTable;
   lifecycle_changes: LifecycleChangesTable;
   audit_log: AuditLogTable;
   tags: TagsTable;
@@ -110,6 +112,7 @@ export * from './invitations.table';
 export * from './memberships.table';
 export * from './notifications.table';
 export * from './profile-lists.table';
+export * from './reminders.table';
 export * from './sensitive-fields.table';
 export * from './sessions.table';
 export * from './tasks.table';

@@ -139,3 +139,7 @@ export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 /** Where a sent email went: an SMTP server, or the built-in dev mailbox (设置 → 邮件). */
 export const EMAIL_TRANSPORTS = ['smtp', 'dev_mailbox'] as const;
 export type EmailTransportKind = (typeof EMAIL_TRANSPORTS)[number];
+
+/** Which calendar a birthday is kept on: 公历 (solar) or 农历 (lunar, its lunar anniversary). */
+export const BIRTHDAY_CALENDARS = ['solar', 'lunar'] as const;
+export type BirthdayCalendar = (typeof BIRTHDAY_CALENDARS)[number];

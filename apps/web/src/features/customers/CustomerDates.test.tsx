@@ -33,6 +33,7 @@ const contact: Contact = {
   phones: ['+8613611112222'],
   emails: [],
   birthday: '1988-03-15',
+  birthdayCalendar: 'solar',
   anniversaryOn: '2015-10-01',
   isPrimary: true,
   note: null,
