@@ -170,13 +170,14 @@ export async function insertReminderTasks(scope: Scope, plan: ReminderPlan): Pro
   const result = await sql<{ created: number }>`
     with ${occasions(scope, plan)},
     made as (
-      insert into tasks (tenant_id, title, type, customer_id, contact_id, owner_user_id, due_on, source,
+      insert into tasks (tenant_id, title, type, customer_id, contact_id, owner_user_id, team_id, due_on, source,
         source_key, created_by)
       select ${scope.tenantId}, left(d.title || coalesce('：' || d.contact_name, ''), 200), d.task_type,
-        d.customer_id, d.contact_id, d.owner_user_id, d.due_on, 'reminder',
+        d.customer_id, d.contact_id, d.owner_user_id, m.team_id, d.due_on, 'reminder',
         'reminder:' || d.key || ':' || coalesce(d.contact_id, d.customer_id) || ':' || d.occasion_on,
         ${scope.userId}
       from due d
+      left join memberships m on m.tenant_id = ${scope.tenantId} and m.user_id = d.owner_user_id
       on conflict (tenant_id, source_key) where source_key is not null do nothing
       returning 1
     )
