@@ -163,6 +163,28 @@ describe('我的任务 views', () => {
     expect((await memberClient.call('tasks.counts', {})).data).toEqual({ today: 0, overdue: 1, next7: 0 });
   });
 
+  it('measures today in the time zone of the tenant’s work calendar', async () => {
+    const abroad = await seedTenant(server.database, '伦敦分公司');
+    const owner = abroad.users.sales_rep.id;
+    await server.database.withTenant(abroad.tenantId, (trx) =>
+      trx
+        .insertInto('work_calendar_settings')
+        .values({ tenant_id: abroad.tenantId, time_zone: 'Europe/London' })
+        .execute(),
+    );
+    const id = await createTaskIn(server, abroad.tenantId, owner, null, '伦敦时间的任务');
+    await server.database.withTenant(abroad.tenantId, (trx) =>
+      trx.updateTable('tasks').set({ due_on: '2026-03-10' }).where('id', '=', id).execute(),
+    );
+    // 00:30 on 11 March in Shanghai, still 16:30 on 10 March in London.
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, now: new Date('2026-03-10T16:30:00Z') });
+    const abroadClient = await signedInClient(server, owner, abroad.tenantId);
+    const today = await abroadClient.call('tasks.list', { view: 'today' });
+    expect(today.data.today).toBe('2026-03-10');
+    expect(ids(today)).toEqual([id]);
+    expect((await abroadClient.call('tasks.counts', {})).data).toEqual({ today: 1, overdue: 0, next7: 0 });
+  });
+
   it('pages by keyset through every sort without gaps or repeats', async () => {
     const member = await addMember('sales_rep', null);
     const scope = (trx: Parameters<typeof jobScope>[0]) => jobScope(trx, tenant.tenantId);

@@ -1,4 +1,6 @@
 import { hasPermission } from '@crm/auth';
+import { localDayOf } from '@crm/domain';
+import { readCalendarSettings } from '../calendar/calendar.service';
 import { assertContactOfCustomer } from '../contacts/contacts.service';
 import { getCustomer } from '../customers/customers.service';
 import { appError } from '../errors';
@@ -47,27 +49,19 @@ import { TASK_CALENDAR_LIMIT, TASK_CALENDAR_MAX_DAYS } from './tasks.schemas';
  * task-backbone.service.ts.
  */
 
-/**
- * The tenant's time zone, against which "today" and "overdue" are measured. Every tenant
- * works in China time until the work calendar (per-tenant zone) is in place.
- */
-function tenantTimeZone(_scope: Scope): string {
-  return 'Asia/Shanghai';
-}
-
 /** The day `now` falls on in a time zone: 'YYYY-MM-DD'. */
 export function dayIn(timeZone: string, now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
+  return localDayOf({ timeZone }, now);
 }
 
-function clockOf(scope: Scope): TaskClock {
+/**
+ * The clock "today" and "overdue" are measured against: now, and the day it is in the
+ * tenant's time zone (its work calendar's; China time by default).
+ */
+async function clockOf(scope: Scope): Promise<TaskClock> {
   const now = new Date();
-  return { today: dayIn(tenantTimeZone(scope), now), now };
+  const { timeZone } = await readCalendarSettings(scope);
+  return { today: dayIn(timeZone, now), now };
 }
 
 /** Whether the actor may work every task they see (the system always may). */
@@ -151,7 +145,7 @@ export async function listTasks(scope: Scope, input: ListTasksInput): Promise<Ta
   // Only closed tasks have a closing time to sort by.
   const requested = input.sort ?? (input.view === 'done' ? 'closed' : 'due');
   const sort: TaskSort = requested === 'closed' && input.view !== 'done' ? 'due' : requested;
-  const clock = clockOf(scope);
+  const clock = await clockOf(scope);
   const after = input.cursor ? decodeTaskCursor(sort, input.cursor) : null;
   const rows = await selectTaskPage(scope, input, sort, clock, after, input.limit + 1);
   const page = rows.slice(0, input.limit);
@@ -164,13 +158,13 @@ export async function listTasks(scope: Scope, input: ListTasksInput): Promise<Ta
 }
 
 /** Open tasks due today, overdue, and in the next seven days: the navigation's badge. */
-export function countTasks(scope: Scope, owner: TaskFilters['owner']): Promise<TaskCountsOutput> {
+export async function countTasks(scope: Scope, owner: TaskFilters['owner']): Promise<TaskCountsOutput> {
   assertOwnerFilter(scope, owner);
-  return countOpenTasks(scope, owner, clockOf(scope).today);
+  return countOpenTasks(scope, owner, (await clockOf(scope)).today);
 }
 
 export async function getTask(scope: Scope, id: string): Promise<TaskOutput> {
-  const row = await selectTask(scope, id, clockOf(scope));
+  const row = await selectTask(scope, id, await clockOf(scope));
   if (!row) throw appError('TASK_NOT_FOUND');
   return toOutput(row);
 }
@@ -347,7 +341,7 @@ export async function bulkTasks(scope: MemberScope, input: BulkTasksInput): Prom
     expected = ids.length;
   } else {
     assertOwnerFilter(scope, input.target.filter.owner);
-    target = { filters: input.target.filter, clock: clockOf(scope) };
+    target = { filters: input.target.filter, clock: await clockOf(scope) };
   }
   let changed: string[];
   switch (input.action) {
@@ -390,7 +384,7 @@ export async function listCalendarTasks(scope: Scope, input: TaskCalendarInput):
   const span = (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000;
   if (!(span >= 0 && span < TASK_CALENDAR_MAX_DAYS))
     throw appError('TASK_CALENDAR_RANGE', { days: TASK_CALENDAR_MAX_DAYS }, 'to');
-  const clock = clockOf(scope);
+  const clock = await clockOf(scope);
   const rows = await selectTasksDueBetween(
     scope,
     input.owner,
@@ -408,7 +402,7 @@ export async function listCalendarTasks(scope: Scope, input: TaskCalendarInput):
 
 /** The overdue board of the tasks the member sees (the team's for a manager, all for an admin). */
 export async function overdueBoard(scope: Scope): Promise<OverdueBoardOutput> {
-  const { today } = clockOf(scope);
+  const { today } = await clockOf(scope);
   const { owners, tiers } = await countOverdueTasks(scope, today);
   return {
     today,
