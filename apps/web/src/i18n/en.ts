@@ -1,3 +1,4 @@
+import { calendarEn } from './calendar.en';
 import { countsEn } from './counts.en';
 import { customerListsEn } from './customer-lists.en';
 import { customerSettingsEn } from './customer-settings.en';
@@ -14,6 +15,7 @@ import type { Messages } from './zh-CN';
 /** English. Typed by zh-CN's keys: a missing or extra key fails the type check. */
 export const en: Messages = {
   ...countsEn,
+  ...calendarEn,
   ...customerSettingsEn,
   ...customerListsEn,
   ...sensitiveEn,

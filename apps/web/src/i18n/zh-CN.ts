@@ -2,6 +2,7 @@
  * Simplified Chinese, the product's default language. This file defines the keys:
  * en.ts must have exactly the same ones (its type is derived from this object).
  */
+import { calendarZhCN } from './calendar.zh-CN';
 import { countsZhCN } from './counts.zh-CN';
 import { customerListsZhCN } from './customer-lists.zh-CN';
 import { customerSettingsZhCN } from './customer-settings.zh-CN';
@@ -16,6 +17,7 @@ import { tasksZhCN } from './tasks.zh-CN';
 
 export const zhCN = {
   ...countsZhCN,
+  ...calendarZhCN,
   ...customerSettingsZhCN,
   ...customerListsZhCN,
   ...sensitiveZhCN,

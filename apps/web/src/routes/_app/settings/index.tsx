@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  CalendarOutlined,
   ClusterOutlined,
   ControlOutlined,
   DesktopOutlined,
@@ -111,6 +112,14 @@ function SettingsPage() {
           open={t('industryConfig.link.open')}
         />
         <SettingsLinkCard
+          icon={<CalendarOutlined />}
+          area="calendar"
+          to="/settings/calendar"
+          title={t('workCalendar.title')}
+          description={t('workCalendar.link.description')}
+          open={t('workCalendar.link.open')}
+        />
+        <SettingsLinkCard
           icon={<DesktopOutlined />}
           area="sessions"
           to="/settings/sessions"
@@ -190,7 +199,15 @@ function RenameModal({ open, onClose, name }: { open: boolean; onClose: () => vo
 function SettingsLinkCard(props: {
   icon: ReactNode;
   /** Names the link's data-testid: settings-<area>-link. */
-  area: 'members' | 'sessions' | 'jobs' | 'tags' | 'custom-fields' | 'customer-rules' | 'industry';
+  area:
+    | 'members'
+    | 'sessions'
+    | 'jobs'
+    | 'tags'
+    | 'custom-fields'
+    | 'customer-rules'
+    | 'industry'
+    | 'calendar';
   to:
     | '/settings/members'
     | '/settings/sessions'
@@ -198,7 +215,8 @@ function SettingsLinkCard(props: {
     | '/settings/tags'
     | '/settings/custom-fields'
     | '/settings/customer-rules'
-    | '/settings/industry';
+    | '/settings/industry'
+    | '/settings/calendar';
   title: string;
   description: string;
   open: string;
