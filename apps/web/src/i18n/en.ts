@@ -9,6 +9,7 @@ import { importTargetsEn } from './import-targets.en';
 import { importsEn } from './imports.en';
 import { industryEn } from './industry.en';
 import { sensitiveEn } from './sensitive.en';
+import { taskViewsEn } from './task-views.en';
 import { tasksEn } from './tasks.en';
 import type { Messages } from './zh-CN';
 
@@ -19,6 +20,7 @@ export const en: Messages = {
   ...customerSettingsEn,
   ...customerListsEn,
   ...sensitiveEn,
+  ...taskViewsEn,
   ...duplicatesEn,
   ...importsEn,
   ...importTargetsEn,

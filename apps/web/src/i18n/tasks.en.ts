@@ -6,6 +6,8 @@ export const tasksEn: typeof tasksZhCN = {
     subtitle: 'What is due today and what is overdue, at a glance',
     areas: {
       mine: 'My tasks',
+      calendar: 'Calendar',
+      board: 'Overdue board',
     },
     views: {
       today: 'Today',

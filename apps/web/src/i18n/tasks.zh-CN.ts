@@ -5,6 +5,8 @@ export const tasksZhCN = {
     subtitle: '今天要做什么、哪些已经逾期，一目了然',
     areas: {
       mine: '我的任务',
+      calendar: '任务日历',
+      board: '逾期看板',
     },
     views: {
       today: '今天',

@@ -13,6 +13,7 @@ import { importTargetsZhCN } from './import-targets.zh-CN';
 import { importsZhCN } from './imports.zh-CN';
 import { industryZhCN } from './industry.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
+import { taskViewsZhCN } from './task-views.zh-CN';
 import { tasksZhCN } from './tasks.zh-CN';
 
 export const zhCN = {
@@ -21,6 +22,7 @@ export const zhCN = {
   ...customerSettingsZhCN,
   ...customerListsZhCN,
   ...sensitiveZhCN,
+  ...taskViewsZhCN,
   ...duplicatesZhCN,
   ...importsZhCN,
   ...importTargetsZhCN,

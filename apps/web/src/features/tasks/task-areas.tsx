@@ -15,4 +15,8 @@ export type TaskArea = {
   permission?: Permission;
 };
 
-export const TASK_AREAS: TaskArea[] = [{ key: 'mine', to: '/tasks', label: 'tasks.areas.mine' }];
+export const TASK_AREAS: TaskArea[] = [
+  { key: 'mine', to: '/tasks', label: 'tasks.areas.mine' },
+  { key: 'calendar', to: '/tasks/calendar', label: 'tasks.areas.calendar' },
+  { key: 'board', to: '/tasks/board', label: 'tasks.areas.board', permission: 'tasks.manage' },
+];
