@@ -55,7 +55,8 @@ module.exports = {
       from: { path: '^packages/domain/' },
       to: {
         dependencyTypes: ['npm', 'npm-dev', 'npm-no-pkg', 'npm-unknown', 'unknown', 'undetermined'],
-        pathNot: 'node_modules/(zod|libphonenumber-js|chinese-days|dayjs|lunar-typescript|vitest|fast-check)/',
+        pathNot:
+          'node_modules/(zod|libphonenumber-js|chinese-days|dayjs|lunar-typescript|vitest|fast-check)/',
       },
     },
     {
