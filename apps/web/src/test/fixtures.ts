@@ -35,6 +35,7 @@ const OWNER_PERMISSIONS: Permission[] = [
   'members.invite',
   'members.manage',
   'tenant.update',
+  'calendar.manage',
 ];
 
 export const tenant: CurrentTenant = {
