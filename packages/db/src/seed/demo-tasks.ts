@@ -5,7 +5,8 @@ import type { Database, IndustryProfile } from '../tables';
 /**
  * What a rep of each business has on their list, written the way a Chinese sales team writes
  * its tasks (`{c}` is the customer's name). A template's `key` names the occasion of a
- * generated task (`{id}` the customer, `{day}` the due day), as plans and reminders key theirs.
+ * generated task (`{id}` the customer, `{day}` the due day), as reminders key theirs. Plan
+ * tasks are not made here: the maintenance plans generate them from the tier cadences.
  */
 type TaskTemplate = {
   type: TaskType;
@@ -17,11 +18,11 @@ type TaskTemplate = {
 
 const TEMPLATES: Record<string, TaskTemplate[]> = {
   retail: [
-    { type: 'callback', title: '季度回访：{c}', source: 'plan', key: 'plan:{id}:{day}' },
+    { type: 'callback', title: '季度回访：{c}', source: 'manual' },
     { type: 'wechat', title: '微信推送新品：{c}', source: 'manual' },
     { type: 'callback', title: '首单满意度回访：{c}', source: 'reminder', key: 'reminder:first_order:{id}' },
     { type: 'call', title: '电话提醒会员积分月底到期：{c}', source: 'manual' },
-    { type: 'visit', title: '邀约到店试穿新款：{c}', source: 'plan', key: 'plan:{id}:{day}' },
+    { type: 'visit', title: '邀约到店试穿新款：{c}', source: 'manual' },
     { type: 'content_push', title: '推送会员日活动：{c}', source: 'manual' },
     { type: 'wechat', title: '微信确认取货时间：{c}', source: 'manual', priority: 'high' },
     { type: 'care', title: '元旦问候：{c}', source: 'reminder', key: 'reminder:holiday:new_year:{id}:{day}' },
@@ -29,8 +30,8 @@ const TEMPLATES: Record<string, TaskTemplate[]> = {
     { type: 'email', title: '发送电子发票：{c}', source: 'manual', priority: 'low' },
   ],
   b2b: [
-    { type: 'visit', title: '月度拜访：{c}', source: 'plan', key: 'plan:{id}:{day}' },
-    { type: 'needs_review', title: '季度需求回顾：{c}', source: 'plan', key: 'plan:{id}:{day}' },
+    { type: 'visit', title: '月度拜访：{c}', source: 'manual' },
+    { type: 'needs_review', title: '季度需求回顾：{c}', source: 'manual' },
     { type: 'call', title: '电话确认交期：{c}', source: 'manual', priority: 'high' },
     { type: 'email', title: '发送维保方案和报价：{c}', source: 'manual' },
     { type: 'video_call', title: '视频会议评审产线改造方案：{c}', source: 'manual' },
@@ -41,8 +42,8 @@ const TEMPLATES: Record<string, TaskTemplate[]> = {
     { type: 'follow_up', title: '跟进招标文件技术澄清：{c}', source: 'manual', priority: 'urgent' },
   ],
   'corporate-banking': [
-    { type: 'callback', title: '月度回访：{c}', source: 'plan', key: 'plan:{id}:{day}' },
-    { type: 'visit', title: '走访企业更新授信资料：{c}', source: 'plan', key: 'plan:{id}:{day}' },
+    { type: 'callback', title: '月度回访：{c}', source: 'manual' },
+    { type: 'visit', title: '走访企业更新授信资料：{c}', source: 'manual' },
     { type: 'needs_review', title: '授信续期材料审核：{c}', source: 'manual', priority: 'high' },
     { type: 'call', title: '提醒本月底贷款付息：{c}', source: 'manual' },
     { type: 'email', title: '发送现金管理服务方案：{c}', source: 'manual' },
@@ -94,6 +95,9 @@ export async function seedDemoTasks(
   now: number,
 ): Promise<void> {
   const templates = TEMPLATES[industry] ?? TEMPLATES.b2b ?? [];
+  // The occasion key the reminder run gives a birthday greeting ('reminder:<reminder>:<customer>:<day>'),
+  // so the run finds the demo's greetings already made.
+  const birthdayKey = `${industry.replaceAll('-', '_')}_birthday_greeting`;
   const at = new Date(now).toISOString();
   const owners = sellers.join(',');
   await sql`
@@ -207,7 +211,7 @@ export async function seedDemoTasks(
     insert into tasks (tenant_id, title, type, customer_id, owner_user_id, team_id, due_on, source, source_key,
       created_at, updated_at)
     select ${tenantId}, '生日问候：' || u.name, 'care', u.id, u.owner_user_id, m.team_id, u.next_on, 'reminder',
-      'reminder:birthday:' || u.id || ':' || extract(year from u.next_on)::int, ${at}::timestamptz,
+      'reminder:' || ${birthdayKey}::text || ':' || u.id || ':' || u.next_on, ${at}::timestamptz,
       ${at}::timestamptz
     from upcoming u
     cross join today
