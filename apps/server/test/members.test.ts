@@ -174,6 +174,8 @@ describe('members and invitations', () => {
       'tags.manage',
       'views.share',
       'interactions.write',
+      'tasks.write',
+      'notifications.own',
     ]);
     expect(
       (await admin.call('members.updateRole', { userId: tenant.users.owner.id, role: 'viewer' })).error
