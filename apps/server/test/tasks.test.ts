@@ -46,7 +46,8 @@ const manager = () => tenant.users.sales_manager;
 const ids = (result: { data: { items: { id: string }[] } }) =>
   result.data.items.map((item) => item.id).sort();
 
-async function taskRow(id: string) {
+async function taskRow(id: string | undefined) {
+  if (id === undefined) throw new Error('no such task in the fixture');
   return server.database.withTenant(tenant.tenantId, (trx) =>
     trx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
   );
