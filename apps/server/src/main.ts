@@ -8,6 +8,7 @@ import {
   retierTenant,
   scheduleJobs,
   seedDemoSecrets,
+  syncAllPlanCadences,
   syncAllPluginCustomFields,
   syncAllPluginLifecycles,
 } from '@crm/api';
@@ -125,6 +126,9 @@ await syncAllPluginLifecycles(database, dependencies.plugins, logger);
 // Workers, maintenance and cron run in this process (a separate worker process when scaled).
 await dependencies.jobs.start();
 await scheduleJobs(dependencies.jobs);
+// The contact cadences in force follow the profile's settings (a plugin upgrade's new cadence
+// reaches every tenant); tenants whose cadences changed — every tenant on first start — are re-planned.
+await syncAllPlanCadences(database, dependencies.plugins, logger, dependencies.jobs);
 const app = createApp({
   dependencies,
   publicUrl: env.PUBLIC_URL,

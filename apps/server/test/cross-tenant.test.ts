@@ -21,6 +21,7 @@ import {
   createInvitationIn,
   createNotificationIn,
   createOrderIn,
+  createPlanIn,
   createTagIn,
   createTaskIn,
   createTeamIn,
@@ -189,10 +190,12 @@ beforeAll(async () => {
     '甲方的通知',
   );
   const emailId = await createFailedEmailIn(server, victimTenant.tenantId, '甲方的邮件');
+  const planId = await createPlanIn(server, victimTenant.tenantId, customerId);
   victim = {
     taskId,
     notificationId,
     emailId,
+    planId,
     importFileId: importRun.file_id as string,
     importRunId,
     importMappingId,
@@ -226,6 +229,7 @@ function victimMarkers(): string[] {
     '甲方字段',
     victim.viewId,
     victim.exportRunId,
+    victim.planId,
     '甲方视图',
     '甲方机密值',
     victim.importRunId,
@@ -268,6 +272,7 @@ function randomizeIds(input: unknown): unknown {
     victim.taskId,
     victim.notificationId,
     victim.emailId,
+    victim.planId,
     ...Object.values(victim.tenant.users).map((user) => user.id),
   ];
   for (const id of ids) text = text.replaceAll(id, crypto.randomUUID());

@@ -210,7 +210,7 @@ describe('preview, save and history', () => {
     expect((await ok(admin, 'industry.settings')).version).toBe(1);
 
     const saved = await ok(admin, 'industry.save', { settings: changed, expectedVersion: 1 });
-    expect(saved).toEqual({ version: 2, retier: 'done', moved: preview.moving });
+    expect(saved).toEqual({ version: 2, retier: 'done', moved: preview.moving, plans: preview.plans });
     const after = await tiersOf(b2b);
     const moves = new Map<string, number>();
     for (const [id, from] of before) {

@@ -41,6 +41,8 @@ export type Victim = {
   /** An unread notification of A's owner, and a failed email in A's outbox. */
   notificationId: string;
   emailId: string;
+  /** A maintenance plan of A's customer, waiting for approval. */
+  planId: string;
 };
 
 export type ProcedureCase = {
@@ -387,6 +389,33 @@ const ownCustomer = ({ server, tenant, actor }: CaseContext, archived = false) =
 /** An open task of the actor about a customer of theirs. */
 const ownTask = async (context: CaseContext) =>
   createTaskIn(context.server, context.tenant.tenantId, context.actor.id, await ownCustomer(context));
+/** A maintenance plan of a customer (b2b's key call-back), in the given status. */
+export async function createPlanIn(
+  server: TestServer,
+  tenantId: string,
+  customerId: string,
+  status: 'pending' | 'rejected' | 'active' = 'pending',
+) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('maintenance_plans')
+      .values({
+        tenant_id: tenantId,
+        customer_id: customerId,
+        cadence_key: 'b2b_key_call_back',
+        tier: 'b2b_key',
+        status,
+        anchor_on: '2026-12-20',
+        submitted_at: new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+const ownPlan = async (context: CaseContext, status: 'pending' | 'rejected' | 'active' = 'pending') =>
+  createPlanIn(context.server, context.tenant.tenantId, await ownCustomer(context), status);
 
 export async function createInvitationIn(
   server: TestServer,
@@ -1116,6 +1145,32 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
   'calendar.removeOverride': {
     input: async ({ server, tenant }) => ({ day: await createCalendarOverrideIn(server, tenant.tenantId) }),
     foreign: () => ({ day: VICTIM_CALENDAR_DAY }),
+  },
+  'plans.forCustomer': {
+    input: async (context) => ({ customerId: await ownCustomer(context) }),
+    foreign: (victim) => ({ customerId: victim.customerId }),
+  },
+  'plans.approvals': { input: () => ({ limit: 20 }), foreign: () => ({ limit: 100 }) },
+  'plans.approve': {
+    input: async (context) => ({ planId: await ownPlan(context), comment: '同意' }),
+    foreign: (victim) => ({ planId: victim.planId }),
+  },
+  'plans.reject': {
+    input: async (context) => ({ planId: await ownPlan(context), comment: '请先确认客户需求' }),
+    foreign: (victim) => ({ planId: victim.planId, comment: '驳回' }),
+  },
+  'plans.submit': {
+    input: async (context) => ({ planId: await ownPlan(context, 'rejected') }),
+    foreign: (victim) => ({ planId: victim.planId }),
+  },
+  'plans.setGoals': {
+    input: async (context) => ({ planId: await ownPlan(context), goals: ['年度增购 ≥ 20%'] }),
+    foreign: (victim) => ({ planId: victim.planId, goals: ['攻击者的目标'] }),
+  },
+  'plans.settings': { input: () => undefined, foreign: () => undefined },
+  'plans.saveSettings': {
+    input: () => ({ requireApproval: false, horizonDays: 90 }),
+    foreign: () => ({ requireApproval: true, horizonDays: 30 }),
   },
   'industry.customerTier': {
     input: async (context) => ({ customerId: await ownCustomer(context) }),

@@ -213,6 +213,16 @@ export const ERRORS = {
     en: 'Email not found, or it has not failed',
   },
   TAG_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '标签不存在或已被删除', en: 'Tag not found' },
+  PLAN_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '维护计划不存在，或你无权查看该客户',
+    en: 'Maintenance plan not found, or you cannot see its customer',
+  },
+  PLAN_STATUS_CHANGED: {
+    trpc: 'CONFLICT',
+    'zh-CN': '该维护计划已被他人处理，请刷新后查看',
+    en: 'Someone has already handled this maintenance plan. Reload to see it',
+  },
   TAG_NAME_TAKEN: { trpc: 'CONFLICT', 'zh-CN': '已有同名标签', en: 'A tag with this name already exists' },
   TASK_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '任务不存在或你无权查看', en: 'Task not found' },
   TASK_CLOSED: {

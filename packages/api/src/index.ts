@@ -48,6 +48,15 @@ export { type NotificationJobs, registerNotificationJobs } from './notifications
 export { NOTIFICATION_MESSAGES, type NotificationMessageKey } from './notifications/notifications.messages';
 export type { NotificationDraft } from './notifications/notifications.schemas';
 export { notifyUsers, queueDailyDigests } from './notifications/notifications.service';
+export { enqueueReplan, syncAllPlanCadences } from './plans/plans.jobs';
+export {
+  cadenceRowsOf,
+  planToday,
+  type ReplanOutcome,
+  type ReplanTarget,
+  replanCustomers,
+  syncTenantCadences,
+} from './plans/plans.service';
 export { syncAllPluginCustomFields, syncPluginCustomFields } from './plugins/custom-fields-sync';
 export { effectiveSettings } from './plugins/effective-settings';
 export type { HostPlugin, PluginProblem } from './plugins/host-plugin';
@@ -94,6 +103,6 @@ export {
   type TierPreview,
   type TierSource,
 } from './tiering/tiering.repository';
-export { pluginTierSource, retierTenantNow } from './tiering/tiering.service';
+export { pluginTierSource, retierTenantAndReplan, retierTenantNow } from './tiering/tiering.service';
 export { registerTimelineSource, type TimelineSource } from './timeline/timeline.repository';
 export type { FieldError, Meta } from './trpc';

@@ -16,6 +16,7 @@ import {
   type NotificationJobs,
   registerNotificationJobs,
 } from './notifications/notifications.jobs';
+import { PLANS_SCHEDULE, type PlansJobs, registerPlansJobs } from './plans/plans.jobs';
 import type { PluginRegistry } from './plugins/registry';
 import { REMINDERS_SCHEDULE, type ReminderJobs, registerReminderJobs } from './reminders/reminders.jobs';
 import { registerSensitiveJobs, type SensitiveJobs } from './sensitive/sensitive.jobs';
@@ -38,7 +39,8 @@ export type AppJobs = LifecycleJobs &
   TieringJobs &
   EmailJobs &
   NotificationJobs &
-  ReminderJobs;
+  ReminderJobs &
+  PlansJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
 export function registerJobs(
@@ -61,6 +63,7 @@ export function registerJobs(
   registerEmailJobs(jobs, database);
   registerNotificationJobs(jobs, database);
   registerReminderJobs(jobs, database, plugins);
+  registerPlansJobs(jobs, database);
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };
@@ -106,6 +109,7 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
     { day: '' },
     { tz: REMINDERS_SCHEDULE.tz },
   );
+  await jobs.schedule('plans.extend-all', PLANS_SCHEDULE.cron, { day: '' }, { tz: PLANS_SCHEDULE.tz });
   await jobs.schedule(
     'exports.prune',
     EXPORT_PRUNE_SCHEDULE.cron,

@@ -15,6 +15,7 @@ import { notificationsRouter } from './notifications/notifications.router';
 import { ordersRouter } from './orders/orders.router';
 import { remindersRouter } from './reminders/reminders.router';
 import { settingsRouter } from './settings/settings.router';
+import { plansRouter } from './plans/plans.router';
 import { tagsRouter } from './tags/tags.router';
 import { tasksRouter } from './tasks/tasks.router';
 import { teamsRouter } from './teams/teams.router';
@@ -35,6 +36,7 @@ export const appRouter = router({
   teams: teamsRouter,
   tags: tagsRouter,
   tasks: tasksRouter,
+  plans: plansRouter,
   customFields: customFieldsRouter,
   views: viewsRouter,
   exports: exportsRouter,

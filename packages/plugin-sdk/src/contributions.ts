@@ -335,6 +335,10 @@ export type Cadence<P extends string = string> = {
   interval: Interval<P>;
   /** The action as a task title: 月度拜访或视频会议. */
   labels: Labels;
+  /** What the plan aims at, shown on the customer's plan card: 年度增购 ≥ 20%. Optional. */
+  goals?: readonly Labels[];
+  /** Plans of this cadence wait for a manager's approval before they make tasks. Optional (no). */
+  requiresApproval?: boolean;
 };
 
 const intervalShape = z.strictObject({
@@ -348,6 +352,8 @@ export const cadenceShape = z.strictObject({
   channels: z.array(z.enum(CHANNELS)).min(1),
   interval: intervalShape,
   labels: labelsShape,
+  goals: z.array(labelsShape).max(10).optional(),
+  requiresApproval: z.boolean().optional(),
 });
 
 // ---------------------------------------------------------------------------------------------

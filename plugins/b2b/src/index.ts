@@ -424,6 +424,12 @@ export default definePlugin({
       channels: ['visit', 'video_call'],
       interval: { every: { setting: 'cadences.strategicMonths' }, unit: 'month' },
       labels: text('月度上门拜访或视频会议', 'Monthly visit or video meeting'),
+      goals: [
+        text('年度增购 ≥ 20%', 'Annual upsell ≥ 20 %'),
+        text('每季度一次需求评审', 'A needs review every quarter'),
+      ],
+      // A strategic account's plan is agreed with the sales manager before visits are booked.
+      requiresApproval: true,
     },
     {
       key: 'b2b_key_call_back',

@@ -434,6 +434,7 @@ export default definePlugin({
       channels: ['visit', 'video_call'],
       interval: { every: { setting: 'cadences.headVisitMonths' }, unit: 'month' },
       labels: text('月度到店拜访或视频通话', 'Monthly store visit or video call'),
+      goals: [text('年度复购金额增长 ≥ 20%', 'Annual repeat spend up ≥ 20 %')],
     },
     {
       key: 'retail_head_needs_review',

@@ -8,6 +8,7 @@ import { guardsEn } from './guards.en';
 import { importTargetsEn } from './import-targets.en';
 import { importsEn } from './imports.en';
 import { industryEn } from './industry.en';
+import { plansEn } from './plans.en';
 import { sensitiveEn } from './sensitive.en';
 import { taskViewsEn } from './task-views.en';
 import { tasksEn } from './tasks.en';
@@ -25,6 +26,7 @@ export const en: Messages = {
   ...importsEn,
   ...importTargetsEn,
   ...industryEn,
+  ...plansEn,
   ...exportsEn,
   ...guardsEn,
   ...tasksEn,
@@ -87,6 +89,7 @@ export const en: Messages = {
     leads: 'Leads',
     opportunities: 'Opportunities',
     tasks: 'Tasks',
+    approvals: 'Approvals',
     tickets: 'Tickets',
     surveys: 'Surveys',
     dashboards: 'Dashboards',
@@ -673,6 +676,8 @@ export const en: Messages = {
       'tiering.retier-pending': 'Re-tier customers waiting for a full run',
       'reminders.run-tenant': 'Make reminder tasks',
       'reminders.run-all': 'Daily reminders',
+      'plans.extend-all': 'Daily scheduling of maintenance tasks',
+      'plans.replan-tenant': 'Reschedule maintenance plan tasks',
     },
     unnamed: 'System job',
     attemptsOf: 'Attempt {{attempts}} of {{max}}',

@@ -12,6 +12,7 @@ import { guardsZhCN } from './guards.zh-CN';
 import { importTargetsZhCN } from './import-targets.zh-CN';
 import { importsZhCN } from './imports.zh-CN';
 import { industryZhCN } from './industry.zh-CN';
+import { plansZhCN } from './plans.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
 import { taskViewsZhCN } from './task-views.zh-CN';
 import { tasksZhCN } from './tasks.zh-CN';
@@ -27,6 +28,7 @@ export const zhCN = {
   ...importsZhCN,
   ...importTargetsZhCN,
   ...industryZhCN,
+  ...plansZhCN,
   ...exportsZhCN,
   ...guardsZhCN,
   ...tasksZhCN,
@@ -89,6 +91,7 @@ export const zhCN = {
     leads: '线索',
     opportunities: '商机',
     tasks: '任务',
+    approvals: '审批',
     tickets: '工单',
     surveys: '问卷',
     dashboards: '看板',
@@ -664,6 +667,8 @@ export const zhCN = {
       'tiering.retier-pending': '重算待重算客户的分层',
       'reminders.run-tenant': '生成提醒任务',
       'reminders.run-all': '每日提醒',
+      'plans.extend-all': '每日安排维护任务',
+      'plans.replan-tenant': '重新安排维护计划任务',
     },
     unnamed: '系统任务',
     attemptsOf: '第 {{attempts}} 次，最多 {{max}} 次',

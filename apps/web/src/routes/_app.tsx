@@ -112,7 +112,11 @@ function AppLayout() {
           mode="inline"
           selectedKeys={selected ? [selected] : []}
           style={{ borderInlineEnd: 'none' }}
-          items={NAV_ITEMS.map((item) => ({
+          items={NAV_ITEMS.filter(
+            (item) =>
+              !('permission' in item) ||
+              (current.data?.permissions as readonly string[] | undefined)?.includes(item.permission),
+          ).map((item) => ({
             key: item.key,
             icon: item.icon,
             label: (

@@ -12,10 +12,12 @@ import {
 import type { Database, IndustryProfile, Transaction } from '@crm/db';
 import type { Context } from '../context';
 import { appError } from '../errors';
+import { syncTenantCadences } from '../plans/plans.service';
 import { syncPluginCustomFields } from '../plugins/custom-fields-sync';
 import { defaultsOf } from '../plugins/effective-settings';
 import { syncPluginLifecycle } from '../plugins/lifecycle-sync';
 import type { PluginRegistry } from '../plugins/registry';
+import { jobScope } from '../scope';
 import {
   insertTenantAndOwner,
   insertUser,
@@ -78,6 +80,8 @@ export async function insertTenantWithOwner(
     await syncPluginCustomFields(trx, tenant.id, plugin);
     // The profile's default lifecycle thresholds are in force from the start.
     await syncPluginLifecycle(trx, tenant.id, plugin, defaultsOf(plugin));
+    // And its contact cadences: the first tiered customer gets its maintenance plan.
+    await syncTenantCadences(jobScope(trx, tenant.id), plugin, defaultsOf(plugin));
   }
   return row;
 }

@@ -8,6 +8,7 @@ import { recordCandidatesFor } from '../duplicates/pairs';
 import { AppError, appError } from '../errors';
 import { listInteractions } from '../interactions/interactions.service';
 import { listOrders } from '../orders/orders.service';
+import { replanCustomers } from '../plans/plans.service';
 import type { MemberScope, Scope } from '../scope';
 import { secretChangesOf } from '../sensitive/customer-secrets';
 import { findCustomerIdsByIdentity, revealSecret, writeSecrets } from '../sensitive/sensitive.service';
@@ -254,6 +255,8 @@ export async function updateCustomer(scope: TenantScope, input: UpdateCustomerIn
   await refreshCompleteness(scope, [id]);
   if (fields.firstCooperationOn !== undefined) await refreshCustomerFacts(scope, [id], 'daily');
   await touchTiers(scope, [id]);
+  // A new owner takes the customer's open plan tasks with it.
+  if (fields.ownerUserId !== undefined) await replanCustomers(scope, [id]);
   return getCustomerOrThrow(scope, id);
 }
 
@@ -261,6 +264,8 @@ export async function archiveCustomer(scope: TenantScope, id: string, archived: 
   await getCustomerOrThrow(scope, id);
   await setCustomerArchived(scope, id, archived);
   await touchTiers(scope, [id]);
+  // An archived customer's plans end (their future tasks are cancelled); a restored one's come back.
+  await replanCustomers(scope, [id]);
   return getCustomerOrThrow(scope, id);
 }
 
@@ -269,6 +274,8 @@ export async function reassign(scope: TenantScope, ids: string[], ownerUserId: s
   const moved = await reassignCustomers(scope, unique, ownerUserId);
   // All or nothing: an id that is not there (or not visible) fails the whole batch.
   if (moved !== unique.length) throw appError('CUSTOMER_NOT_FOUND');
+  // The open plan tasks move with the customers, in this transaction.
+  await replanCustomers(scope, unique);
   return { reassigned: moved };
 }
 
@@ -287,6 +294,7 @@ export async function archiveCustomers(scope: TenantScope, ids: string[], archiv
   const changed = await setCustomersArchived(scope, unique, archived);
   if (changed !== unique.length) throw appError('CUSTOMER_NOT_FOUND');
   await touchTiers(scope, unique);
+  await replanCustomers(scope, unique);
   return { updated: changed };
 }
 

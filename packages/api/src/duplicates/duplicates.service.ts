@@ -14,6 +14,7 @@ import { getCustomerOrThrow } from '../customers/customers.repository';
 import { refreshCustomerFacts } from '../customers/facts.repository';
 import { appError } from '../errors';
 import { decodeCursor, encodeCursor, UUID } from '../keyset';
+import { replanCustomers } from '../plans/plans.service';
 import type { MemberScope, Scope } from '../scope';
 import { getCipher, writeSecrets } from '../sensitive/sensitive.service';
 import { touchTiers } from '../tiering/tiering.service';
@@ -507,6 +508,8 @@ export async function mergeCustomers(scope: Scope, input: MergeInput): Promise<M
   await refreshCustomerFacts(scope, [survivor.id, merged.id], 'order');
   await refreshCompleteness(scope, [survivor.id, merged.id]);
   await touchTiers(scope, [survivor.id, merged.id]);
+  // The merged customer's plans end; the survivor's tasks follow its (possibly taken) owner.
+  await replanCustomers(scope, [survivor.id, merged.id]);
   return { mergeId, survivorId: survivor.id, mergedId: merged.id };
 }
 
@@ -566,6 +569,7 @@ export async function unmergeCustomers(scope: Scope, mergeId: string): Promise<M
   await refreshCustomerFacts(scope, [s, m], 'order');
   await refreshCompleteness(scope, [s, m]);
   await touchTiers(scope, [s, m]);
+  await replanCustomers(scope, [s, m]);
   return { mergeId: merge.id, survivorId: s, mergedId: m };
 }
 

@@ -1,6 +1,8 @@
 import type { Database, ImportRun, Transaction } from '@crm/db';
 import { sql } from 'kysely';
 import type { Logger } from '../logger';
+import { replanCustomers } from '../plans/plans.service';
+import { jobScope } from '../scope';
 import { confineToAccess } from './import-access';
 import { ROW_MESSAGES } from './messages';
 import { ImportCancelled, type Plan, type RunHooks } from './plan';
@@ -86,6 +88,9 @@ export async function commitRun(
       totals.skipped = written.skipped;
       phase('writeMs');
       await touchImportedTiers(trx, tenantId, run.entity);
+      // Matched customers may have a new owner: their open plan tasks follow, in the run's transaction.
+      if (run.entity === 'customers' && written.updated > 0)
+        await replanCustomers(jobScope(trx, tenantId), 'changed_now');
       await hooks.afterWrite?.();
       status = 'committed';
     }

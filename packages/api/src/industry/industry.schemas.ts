@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { replanOutput } from '../plans/plans.schemas';
 
 const labels = z.object({ 'zh-CN': z.string(), en: z.string() });
 
@@ -74,6 +75,11 @@ export const previewOutput = z.object({
       score: z.number().nullable(),
     }),
   ),
+  /**
+   * What the save would do to maintenance plans and their tasks (the save's own re-tier and
+   * re-plan, rolled back); null when the tenant is too large to re-plan inside a request.
+   */
+  plans: replanOutput.nullable(),
 });
 
 export const saveOutput = z.object({
@@ -81,6 +87,8 @@ export const saveOutput = z.object({
   /** 'done': customers were re-tiered with the save; 'queued': a re-tier job will (large tenants). */
   retier: z.enum(['done', 'queued']),
   moved: z.number().int().nullable(),
+  /** What the save did to maintenance plans and their tasks; null: a re-plan job will (large tenants). */
+  plans: replanOutput.nullable(),
 });
 
 export const historyInput = z.strictObject({ limit: z.number().int().min(1).max(100).optional() }).optional();

@@ -6,6 +6,13 @@ import type { ApiDependencies } from '../context';
 import { visibleCustomer } from '../customers/access';
 import { refreshCustomerFacts } from '../customers/facts.repository';
 import { appError, translateError } from '../errors';
+import { enqueueReplan } from '../plans/plans.jobs';
+import {
+  previewReplan,
+  replanAfterSettings,
+  replansInline,
+  syncTenantCadences,
+} from '../plans/plans.service';
 import {
   checkSettings,
   defaultsOf,
@@ -102,16 +109,28 @@ export async function readSettings(
 }
 
 export async function previewSettings(
-  { trx, tenantId }: Scope,
+  scope: Scope,
   registry: PluginRegistry,
   candidate: Record<string, unknown>,
 ): Promise<z.infer<typeof previewOutput>> {
+  const { trx, tenantId } = scope;
   const current = await effectiveSettings(trx, tenantId, registry);
   const { plugin } = current;
   const { settings } = checkSettings(plugin, candidate);
-  if (!plugin.tierModel) return { tiers: [], matrix: [], total: 0, moving: 0, sample: [] };
+  if (!plugin.tierModel) return { tiers: [], matrix: [], total: 0, moving: 0, sample: [], plans: null };
   const preview = await previewTenantTiers(trx, tenantId, plugin, settings, current.settings);
-  return { tiers: profileOf(plugin).tiers, ...preview };
+  // Tasks added, moved, cancelled: the save's own re-tier and re-plan, run and rolled back.
+  const plans = (await replansInline(scope))
+    ? await previewReplan(scope, async () => {
+        await retierTenantNow(trx, tenantId, plugin, settings, {
+          reason: 'settings',
+          settingsVersion: current.stored?.version ?? 0,
+          changedBy: null,
+        });
+        return replanAfterSettings(scope, plugin, settings);
+      })
+    : null;
+  return { tiers: profileOf(plugin).tiers, ...preview, plans };
 }
 
 async function assertVersion(scope: Scope, expected: number): Promise<number> {
@@ -144,19 +163,23 @@ async function storeAndRetier(
   if (await syncPluginLifecycle(trx, tenantId, plugin, settings)) {
     await refreshCustomerFacts(scope, 'all', 'settings');
   }
-  if (!plugin.tierModel) return { version, retier: 'done', moved: 0 };
+  if (!plugin.tierModel) return { version, retier: 'done', moved: 0, plans: null };
   if ((await countActiveCustomers(scope)) > TIERING_INLINE_LIMIT) {
     // A large tenant is re-tiered by the job queue right after this commits (the job reads
-    // the settings in force then — these).
+    // the settings in force then — these), and re-planned (the re-tier job re-plans the
+    // customers it moves; a change of cadences re-plans the whole tenant).
     await enqueueRetier(dependencies.jobs, tenantId, userId);
-    return { version, retier: 'queued', moved: null };
+    if (await syncTenantCadences(scope, plugin, settings)) await enqueueReplan(dependencies.jobs, tenantId);
+    return { version, retier: 'queued', moved: null, plans: null };
   }
   const moved = await retierTenantNow(trx, tenantId, plugin, settings, {
     reason: 'settings',
     settingsVersion: version,
     changedBy: userId,
   });
-  return { version, retier: 'done', moved };
+  // Plans follow the new tiers and cadences in the same transaction.
+  const plans = await replanAfterSettings(scope, plugin, settings);
+  return { version, retier: 'done', moved, plans };
 }
 
 export async function saveSettings(

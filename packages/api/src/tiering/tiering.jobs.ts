@@ -7,9 +7,14 @@ import {
 } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import { jobScope } from '../scope';
-import { hasPending, hasTouches, lockTenantTiers, retierTenant, type TierSource } from './tiering.repository';
+import { hasPending, hasTouches, lockTenantTiers, type TierSource } from './tiering.repository';
 import { TIERING_PENDING_SCHEDULE, TIERING_SCHEDULE } from './tiering.schedule';
-import { queueTouchedRetier, retierTouched, type TouchedRetierJobs } from './tiering.service';
+import {
+  queueTouchedRetier,
+  retierTenantAndReplan,
+  retierTouched,
+  type TouchedRetierJobs,
+} from './tiering.service';
 
 export { TIERING_PENDING_SCHEDULE, TIERING_SCHEDULE };
 
@@ -78,7 +83,11 @@ export function registerTieringJobs(
         await boundTransaction(trx, { statementTimeout: '25min' });
         await lockTenantTiers(trx, tenantId);
         const source = await resolveSource(trx, tenantId);
-        if (source) await retierTenant(trx, tenantId, reason, actorUserId ?? null, source);
+        if (source)
+          await retierTenantAndReplan(jobScope(trx, tenantId), source, {
+            reason,
+            changedBy: actorUserId ?? null,
+          });
       });
     },
     { retryLimit: 4, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 30 * 60 },

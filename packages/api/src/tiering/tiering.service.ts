@@ -1,6 +1,7 @@
 import type { Database, TierChangeReason, Transaction } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import { tierModelOf } from '@crm/plugin-sdk';
+import { replanCustomers } from '../plans/plans.service';
 import { effectiveSettings } from '../plugins/effective-settings';
 import type { HostPlugin } from '../plugins/host-plugin';
 import type { PluginRegistry } from '../plugins/registry';
@@ -117,6 +118,22 @@ export async function retierTenantNow(
   return result.moved;
 }
 
+/**
+ * Re-tiers the whole tenant and re-plans the customers that moved, in this transaction (the
+ * quarterly and on-demand jobs).
+ */
+export async function retierTenantAndReplan(
+  scope: Scope,
+  source: TierSource,
+  options: { reason: TierChangeReason; changedBy: string | null },
+): Promise<RetierOutcome> {
+  const result = await retierTenant(scope.trx, scope.tenantId, options.reason, options.changedBy, source);
+  if (result.moved > 0) await replanCustomers(scope, 'changed_now');
+  return result;
+}
+
+type RetierOutcome = { updated: number; moved: number };
+
 /** The on-demand re-tier of a tenant (tiering.jobs.ts registers it). */
 type RetierTenantJobs = {
   'tiering.retier-tenant': { tenantId: string; reason: TierChangeReason; actorUserId?: string | null };
@@ -203,13 +220,15 @@ export async function retierTouched(
   const waiting = options.nightly === true && (await hasPending(trx, tenantId));
   if (touched.length === 0 && !waiting) return { kind: 'none' };
   const model = resolveSource(source.model, source.settings);
+  // Customers that moved tier are re-planned in the same transaction (their future plan tasks follow).
   if (!ranksAcrossTenant(model) && !waiting) {
     const result = await retierCustomers(trx, tenantId, touched, 'change', source);
+    if (result.moved > 0) await replanCustomers(scope, touched);
     return { kind: 'customers', touched: touched.length, ...result };
   }
   const limit = options.rerankLimit ?? TIER_RERANK_LIMIT;
   if (waiting || (await countActiveCustomers(trx, tenantId, limit)) <= limit) {
-    const result = await retierTenant(trx, tenantId, 'change', null, source);
+    const result = await retierTenantAndReplan(scope, source, { reason: 'change', changedBy: null });
     return { kind: 'tenant', touched: touched.length, ...result };
   }
   return { kind: 'pending', touched: touched.length, marked: await markPending(trx, tenantId, touched) };

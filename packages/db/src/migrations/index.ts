@@ -26,6 +26,7 @@ import * as phonePrefixIndex from './2026-12-07-1101-phone-prefix-index';
 import * as tasks from './2026-12-08-0001-tasks';
 import * as workCalendar from './2026-12-08-0101-work-calendar';
 import * as notifications from './2026-12-08-0201-notifications';
+import * as maintenancePlans from './2026-12-08-0301-maintenance-plans';
 import * as reminders from './2026-12-08-0401-reminders';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
@@ -57,6 +58,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-08-0001-tasks': tasks,
   '2026-12-08-0101-work-calendar': workCalendar,
   '2026-12-08-0201-notifications': notifications,
+  '2026-12-08-0301-maintenance-plans': maintenancePlans,
   '2026-12-08-0401-reminders': reminders,
 };
 

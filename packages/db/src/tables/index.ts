@@ -33,6 +33,7 @@ import type {
   NotificationPreferencesTable,
   NotificationsTable,
 } from './notifications.table';
+import type { MaintenancePlansTable, PlanCadencesTable, PlanDecisionsTable } from './plans.table';
 import type { CustomFieldDefinitionsTable, SavedViewsTable, TagsTable } from './profile-lists.table';
 import type { ReminderSettingsTable } from './reminders.table';
 import type {
@@ -65,6 +66,9 @@ export type Database = {
   interactions: InteractionsTable;
   tasks: TasksTable;
   reminder_settings: ReminderSettingsTable;
+  plan_cadences: PlanCadencesTable;
+  maintenance_plans: MaintenancePlansTable;
+  plan_decisions: PlanDecisionsTable;
   lifecycle_changes: LifecycleChangesTable;
   audit_log: AuditLogTable;
   tags: TagsTable;
@@ -111,6 +115,7 @@ export * from './imports.table';
 export * from './invitations.table';
 export * from './memberships.table';
 export * from './notifications.table';
+export * from './plans.table';
 export * from './profile-lists.table';
 export * from './reminders.table';
 export * from './sensitive-fields.table';

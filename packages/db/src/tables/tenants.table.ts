@@ -29,6 +29,10 @@ export type TenantsTable = {
   completeness_weights: ColumnType<Record<string, number>, string | undefined, string>;
   /** When the tenant's customers were last re-tiered all together (maintained by the re-tier). */
   tiers_computed_at: ColumnType<Date | null, never, Date | null>;
+  /** Every maintenance plan waits for a manager's approval before it makes tasks. */
+  plans_require_approval: ColumnType<boolean, boolean | undefined, boolean>;
+  /** How many days ahead maintenance plans put their occurrences on the task list. */
+  plan_horizon_days: ColumnType<number, number | undefined, number>;
 };
 export type Tenant = Selectable<TenantsTable>;
 export type NewTenant = Insertable<TenantsTable>;

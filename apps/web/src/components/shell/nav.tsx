@@ -1,4 +1,5 @@
 import {
+  AuditOutlined,
   CheckSquareOutlined,
   CustomerServiceOutlined,
   DashboardOutlined,
@@ -20,10 +21,12 @@ export const NAV_ITEMS = [
   { key: 'leads', to: '/leads', icon: <ThunderboltOutlined /> },
   { key: 'opportunities', to: '/opportunities', icon: <FundProjectionScreenOutlined /> },
   { key: 'tasks', to: '/tasks', icon: <CheckSquareOutlined /> },
+  // Managers' inbox of maintenance plans waiting for approval: shown to who may decide them.
+  { key: 'approvals', to: '/plans/approvals', icon: <AuditOutlined />, permission: 'plans.approve' },
   { key: 'tickets', to: '/tickets', icon: <CustomerServiceOutlined /> },
   { key: 'surveys', to: '/surveys', icon: <FormOutlined /> },
   { key: 'dashboards', to: '/dashboards', icon: <DashboardOutlined /> },
   { key: 'settings', to: '/settings', icon: <SettingOutlined /> },
-] as const satisfies readonly { key: string; to: string; icon: ReactNode }[];
+] as const satisfies readonly { key: string; to: string; icon: ReactNode; permission?: string }[];
 
 export type NavKey = (typeof NAV_ITEMS)[number]['key'];

@@ -159,8 +159,66 @@ const customerTier: RouterOutputs['industry']['customerTier'] = {
   history: [],
 };
 
+/** The customer's maintenance plan: monthly store visits, two coming, approved with a comment. */
+const customerPlans: RouterOutputs['plans']['forCustomer'] = {
+  plans: [
+    {
+      id: '7d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a',
+      customerId: CUSTOMER_ID,
+      customerName: '杭州湖畔咖啡有限公司',
+      owner: { id: ownerShell.me.user.id, name: '王经理' },
+      tier: 'head',
+      tierLabels: { 'zh-CN': '头部客户', en: 'Head' },
+      status: 'active',
+      cadenceKey: 'retail_head_visit',
+      cadence: {
+        key: 'retail_head_visit',
+        tier: 'head',
+        labels: { 'zh-CN': '月度到店拜访或视频通话', en: 'Monthly store visit or video call' },
+        every: 1,
+        unit: 'month',
+        taskType: 'visit',
+        goals: [{ 'zh-CN': '年度复购金额增长 ≥ 20%', en: 'Annual repeat spend up ≥ 20 %' }],
+        requiresApproval: false,
+      },
+      goals: ['春季新品试饮'],
+      anchorOn: '2026-03-09',
+      submittedAt: null,
+      activatedAt: '2026-03-01T02:00:00.000Z',
+      decidedAt: '2026-03-01T02:00:00.000Z',
+      decidedBy: '刘志强',
+      decisionComment: '同意，首访带上新品资料',
+      endedAt: null,
+      endReason: null,
+      next: [
+        {
+          taskId: '8e2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
+          dueOn: '2026-03-09',
+          title: '月度到店拜访或视频通话',
+          type: 'visit',
+        },
+        {
+          taskId: '9f3a4b5c-6d7e-4f8a-9b0c-1d2e3f4a5b6c',
+          dueOn: '2026-04-09',
+          title: '月度到店拜访或视频通话',
+          type: 'visit',
+        },
+      ],
+      decisions: [
+        {
+          action: 'approve',
+          comment: '同意，首访带上新品资料',
+          by: '刘志强',
+          at: '2026-03-01T02:00:00.000Z',
+        },
+      ],
+    },
+  ],
+};
+
 function answerProfile() {
   answerTrpc({
+    'plans.forCustomer': () => customerPlans,
     'customers.get': ({ id }) => {
       if (id !== CUSTOMER_ID) throw new TrpcTestError('NOT_FOUND', 'CUSTOMER_NOT_FOUND', '客户不存在');
       return hupan;
@@ -218,6 +276,18 @@ describe('customer profile page', () => {
     expect(dimensions.getByText('128,000')).toBeInTheDocument();
     expect(callsOf('customers.get')[0]?.input).toEqual({ id: CUSTOMER_ID });
     expect(callsOf('industry.customerTier')[0]?.input).toEqual({ customerId: CUSTOMER_ID });
+    // Its maintenance plan: the cadence, goals, the next visits and the manager's comment.
+    const plan = within(await screen.findByTestId('plan-card'));
+    expect(plan.getByText('月度到店拜访或视频通话')).toBeInTheDocument();
+    expect(plan.getByText('执行中')).toBeInTheDocument();
+    expect(plan.getByText('每 1 个月 · 拜访')).toBeInTheDocument();
+    expect(plan.getByText('年度复购金额增长 ≥ 20%')).toBeInTheDocument();
+    expect(plan.getByText('春季新品试饮')).toBeInTheDocument();
+    expect(plan.getAllByTestId('plan-next').map((tag) => tag.textContent)).toEqual([
+      '2026-03-09',
+      '2026-04-09',
+    ]);
+    expect(plan.getByText('刘志强批准：同意，首访带上新品资料')).toBeInTheDocument();
     // Contacts and orders load with their tabs.
     expect(callsOf('contacts.list')).toHaveLength(0);
     expect(callsOf('orders.list')).toHaveLength(0);

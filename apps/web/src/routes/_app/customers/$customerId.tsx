@@ -33,6 +33,7 @@ import { TombstoneBanner } from '../../../features/duplicates/TombstoneBanner';
 import { TierCard } from '../../../features/industry/TierCard';
 import { InteractionsTab } from '../../../features/interactions/InteractionsTab';
 import { OrdersTab } from '../../../features/orders/OrdersTab';
+import { PlanCard } from '../../../features/plans/PlanCard';
 import { CustomerTasksTab } from '../../../features/tasks/CustomerTasksTab';
 import { TaskFormModal } from '../../../features/tasks/TaskFormModal';
 import type { Customer } from '../../../lib/api-types';
@@ -291,6 +292,9 @@ function CustomerDetails({ customer }: { customer: Customer }) {
       </div>
       <div style={{ marginBottom: 16 }}>
         <TierCard customerId={customer.id} />
+      </div>
+      <div style={{ marginBottom: 16 }}>
+        <PlanCard customerId={customer.id} />
       </div>
       <Card styles={{ body: { paddingTop: 4 } }}>
         <Tabs

@@ -34,6 +34,7 @@ function answerEmptyList(customers: number) {
     'tags.list': () => tags,
     'customFields.list': () => [],
     'industry.current': () => industryCurrent,
+    'plans.forCustomer': () => ({ plans: [] }),
     'views.list': () => [],
     'customers.list': () => ({ items: [], nextCursor: null }),
     'customers.count': () => ({ total: customers, exact: true }),
@@ -124,6 +125,7 @@ function answerProfile(openingBalance: boolean) {
     'tags.list': () => tags,
     'customFields.list': () => [],
     'industry.current': () => industryCurrent,
+    'plans.forCustomer': () => ({ plans: [] }),
     'industry.customerTier': () => ({
       tier: null,
       tierLabels: null,

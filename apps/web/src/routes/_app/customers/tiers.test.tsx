@@ -207,6 +207,7 @@ describe('the tier card of a customer just saved', () => {
       'tags.list': () => tags,
       'customFields.list': () => [],
       'industry.current': () => industryCurrent,
+      'plans.forCustomer': () => ({ plans: [] }),
       'industry.customerTier': answer,
       'contacts.list': () => [],
       'orders.list': () => ({ items: [], nextCursor: null }),

@@ -78,6 +78,16 @@ const history: RouterOutputs['industry']['history'] = [
   },
 ];
 
+/** The moved customers' maintenance plans: head visits end, waist follow-ups start. */
+const PLAN_CHANGES = {
+  plansCreated: 116,
+  plansPending: 0,
+  plansEnded: 172,
+  tasksAdded: 348,
+  tasksMoved: 0,
+  tasksCancelled: 258,
+};
+
 /** Raising the head bar to 20,000: 86 head customers drop to waist, the 30 untiered get a tier. */
 const preview: RouterOutputs['industry']['preview'] = {
   tiers: retailProfile.tiers,
@@ -101,6 +111,7 @@ const preview: RouterOutputs['industry']['preview'] = {
     },
     { customerId: '4f2a3b5c-6d7e-4f8a-9b0c-1d2e3f4a5b6c', name: '张晓梅', from: null, to: 'tail', score: 2 },
   ],
+  plans: PLAN_CHANGES,
 };
 
 function answerIndustry() {
@@ -109,7 +120,7 @@ function answerIndustry() {
     'industry.settings': () => settings,
     'industry.history': () => history,
     'industry.preview': () => preview,
-    'industry.save': () => ({ version: 3, retier: 'done', moved: 116 }),
+    'industry.save': () => ({ version: 3, retier: 'done', moved: 116, plans: PLAN_CHANGES }),
   });
 }
 
@@ -191,6 +202,9 @@ describe('industry settings page', () => {
     expect(hupan.getByText('4.20')).toBeInTheDocument();
     const zhang = within(sample.getByText('张晓梅').closest('tr') as HTMLElement);
     expect(zhang.getByText('未分层')).toBeInTheDocument();
+    // And what the save does to maintenance tasks.
+    expect(screen.getByTestId('plan-changes-added')).toHaveTextContent('新增任务348');
+    expect(screen.getByTestId('plan-changes-cancelled')).toHaveTextContent('取消任务258');
 
     await user.type(screen.getByTestId('industry-note'), '提高头部门槛');
     await user.click(screen.getByTestId('industry-save'));
@@ -221,6 +235,7 @@ describe('industry settings page', () => {
     expect(matrixHeader()).toEqual(['Now \\ New', 'Head', 'Waist', 'Long tail', 'Dormant', 'Total']);
     expect(within(screen.getByTestId('tier-move-matrix')).getByText('Not tiered')).toBeInTheDocument();
     expect(cell('head', 'waist')).toHaveTextContent('86');
+    expect(screen.getByTestId('plan-changes-added')).toHaveTextContent('Tasks added348');
     expect(screen.getByTestId('industry-save')).toHaveTextContent('Save and re-tier');
   });
 

@@ -32,6 +32,7 @@ import {
 } from '../../../features/industry/json-schema';
 import { SchemaFields } from '../../../features/industry/SchemaFields';
 import { MovingSample, TierMoveMatrix, type TierPreview } from '../../../features/industry/TierMoveMatrix';
+import { PlanChangesSummary } from '../../../features/plans/PlanChangesSummary';
 import type { RouterOutputs } from '../../../lib/api-types';
 import { errorMessage } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
@@ -350,6 +351,7 @@ function IndustrySettings({ data, canEdit }: { data: Settings; canEdit: boolean 
               {t('industryConfig.preview.sample')}
             </Typography.Title>
             <MovingSample preview={preview.result} />
+            <PlanChangesSummary plans={preview.result.plans} />
             <div>
               <Typography.Text>{t('industryConfig.preview.note')}</Typography.Text>
               <Input.TextArea
