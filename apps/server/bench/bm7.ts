@@ -107,7 +107,7 @@ async function handWrittenReplan(trx: Transaction<Database>, tenantId: string) {
     from customers c
     join plan_cadences k on k.tenant_id = c.tenant_id and k.tier = c.tier
     cross join lateral (select (case k.unit when 'day' then 1 when 'week' then 7 else 30 end) * k.every_count as span) s
-    where c.tenant_id = ${tenantId} and ${sql.raw(moved)}
+    where c.tenant_id = ${tenantId} and c.archived_at is null and c.merged_into is null and ${sql.raw(moved)}
       and not exists (select 1 from maintenance_plans p where p.tenant_id = c.tenant_id and p.customer_id = c.id
         and p.cadence_key = k.cadence_key and p.status <> 'ended')`.execute(trx);
   const tasks = await handWrittenTasks(

@@ -19,6 +19,8 @@
  * BM5   the customer list's first rows cold in Chromium on the embedded demo (PGlite, demo data)
  *       vs the same app's sign-in page without data (bm5.ts; needs the built web app)
  * BM6   RLS overhead on the BM2/BM2b statements, straight against PostgreSQL (bm6.ts)
+ * BM7   maintenance plans of the big tenant: plans and next-quarter tasks from scratch, and the
+ *       re-plan after 1 % change tier, product path vs hand-written INSERT … SELECT (bm7.ts)
  * BM7b  我的任务: a rep's task list with 5,000 open tasks, real tasks.list vs bare SQL route, and
  *       p95 at one connection (bm7b.ts, its own small database)
  *
@@ -35,6 +37,7 @@ import { runBm3c } from './bm3c';
 import { runBm4 } from './bm4';
 import { runBm5 } from './bm5';
 import { runBm6 } from './bm6';
+import { runBm7 } from './bm7';
 import { runBm7b } from './bm7b';
 import { ensureDataset } from './generate';
 import { type BenchResult, benchDatabases, log, repositoryRoot } from './harness';
@@ -50,6 +53,7 @@ const BENCHMARKS = [
   'BM4b',
   'BM5',
   'BM6',
+  'BM7',
   'BM7b',
 ] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
@@ -85,7 +89,8 @@ if (
   selected.has('BM3c') ||
   selected.has('BM4') ||
   selected.has('BM4b') ||
-  selected.has('BM6')
+  selected.has('BM6') ||
+  selected.has('BM7')
 ) {
   const dataset = await ensureDataset(adminUrl, scale);
   benchDatabases.add(dataset.database);
@@ -95,6 +100,7 @@ if (
   if (selected.has('BM3b')) results.push(...(await runBm3b(dataset)));
   if (selected.has('BM3c')) results.push(...(await runBm3c(dataset)));
   if (selected.has('BM4') || selected.has('BM4b')) results.push(...(await runBm4(dataset)));
+  if (selected.has('BM7')) results.push(...(await runBm7(dataset)));
   if (selected.has('BM6')) {
     const scenarios = await bm2Scenarios(dataset);
     results.push(...(await runBm6(dataset, [scenarios.narrow, scenarios.broad, scenarios.profile])));

@@ -419,11 +419,32 @@ describe('approvals', () => {
     expect(plan.decisions).toEqual([expect.objectContaining({ action: 'approve', comment: '同意' })]);
     expect(plan.tierLabels).toEqual({ 'zh-CN': '战略客户', en: 'Strategic' });
 
-    // A rejected plan, its goals revised, goes back to the inbox.
+    // The owner heard both decisions, with the comments.
+    const told = async (userId: string) =>
+      withScope(tenant, async ({ trx }) => {
+        const { rows } = await sql<{ message_key: string; params: Record<string, string> }>`
+          select message_key, params from notifications where user_id = ${userId} order by created_at, id`.execute(
+          trx,
+        );
+        return rows;
+      });
+    expect(await told(tenant.users.sales_rep.id)).toEqual([
+      expect.objectContaining({
+        message_key: 'plan_rejected',
+        params: expect.objectContaining({ comment: '拜访频次过高，请先和客户确认' }),
+      }),
+      expect.objectContaining({
+        message_key: 'plan_approved',
+        params: expect.objectContaining({ comment: '同意' }),
+      }),
+    ]);
+
+    // A rejected plan, its goals revised, goes back to the inbox, and its approvers hear of it.
     expect(
       (await admin.call('plans.setGoals', { planId: second.id, goals: ['年度增购 ≥ 15%'] })).error,
     ).toBeNull();
     expect((await admin.call('plans.submit', { planId: second.id })).data.status).toBe('pending');
+    expect((await told(tenant.users.owner.id)).map((row) => row.message_key)).toContain('plan_approval');
     expect(
       (await admin.call('plans.approvals', {})).data.items.map((item: { id: string }) => item.id),
     ).toEqual([second.id]);

@@ -7,6 +7,7 @@ export const plansEn: typeof plansZhCN = {
       title: 'Maintenance plan',
       empty: 'No maintenance plan yet (the tier has no contact cadence, or the customer is not tiered)',
       every: 'Every {{count}} {{unit}}',
+      everyOne: 'Every {{unit}}',
       next: 'Next',
       noNext: 'Nothing due yet within the planning window',
       goals: 'Goals',
@@ -15,7 +16,8 @@ export const plansEn: typeof plansZhCN = {
       waiting: 'Waiting for a manager’s approval; tasks start once approved',
       rejectedHint: 'Rejected. Revise the goals and submit it again',
     },
-    unit: { day: 'day(s)', week: 'week(s)', month: 'month(s)' },
+    unit: { day: 'days', week: 'weeks', month: 'months' },
+    unitOne: { day: 'day', week: 'week', month: 'month' },
     status: {
       draft: 'Draft',
       pending: 'Waiting for approval',

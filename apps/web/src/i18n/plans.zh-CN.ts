@@ -5,6 +5,7 @@ export const plansZhCN = {
       title: '维护计划',
       empty: '该客户暂无维护计划（所在层级没有维护节奏，或尚未分层）',
       every: '每 {{count}} {{unit}}',
+      everyOne: '每{{unit}}',
       next: '接下来',
       noNext: '暂无待办（在计划周期内还没到下一次）',
       goals: '目标',
@@ -14,6 +15,7 @@ export const plansZhCN = {
       rejectedHint: '已被驳回，调整目标后可重新提交',
     },
     unit: { day: '天', week: '周', month: '个月' },
+    unitOne: { day: '天', week: '周', month: '月' },
     status: {
       draft: '草稿',
       pending: '待审批',

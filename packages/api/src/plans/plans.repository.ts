@@ -132,9 +132,10 @@ export async function insertMissingPlans(
   scope: Scope,
   target: ReplanTarget,
   today: string,
-): Promise<{ created: number; pending: number }> {
+  pendingSampleSize: number,
+): Promise<{ created: number; pending: number; pendingSample: PendingPlan[] }> {
   const { tenantId } = scope;
-  const { rows } = await sql<{ created: number; pending: number }>`
+  const { rows } = await sql<{ created: number; pending: number; sample: PendingPlan[] | null }>`
     with settings as (select plans_require_approval from tenants where id = ${tenantId}),
     created as (
       insert into maintenance_plans (tenant_id, customer_id, cadence_key, tier, status, anchor_on, submitted_at, activated_at)
@@ -155,12 +156,31 @@ export async function insertMissingPlans(
           select 1 from maintenance_plans p
           where p.tenant_id = ${tenantId} and p.customer_id = c.id and p.cadence_key = k.cadence_key and p.status <> 'ended')
       on conflict do nothing
-      returning status
+      returning id, customer_id, cadence_key, status
     )
-    select count(*)::int as created, (count(*) filter (where status = 'pending'))::int as pending from created
+    select count(*)::int as created, (count(*) filter (where status = 'pending'))::int as pending,
+      (select jsonb_agg(jsonb_build_object('planId', x.id, 'customerId', x.customer_id, 'customerName', c.name,
+          'ownerUserId', c.owner_user_id, 'title', k.title_zh))
+       from (select * from created where status = 'pending' limit ${pendingSampleSize}::int) x
+       join customers c on c.tenant_id = ${tenantId} and c.id = x.customer_id
+       join plan_cadences k on k.tenant_id = ${tenantId} and k.cadence_key = x.cadence_key) as sample
+    from created
   `.execute(scope.trx);
-  return { created: rows[0]?.created ?? 0, pending: rows[0]?.pending ?? 0 };
+  return {
+    created: rows[0]?.created ?? 0,
+    pending: rows[0]?.pending ?? 0,
+    pendingSample: rows[0]?.sample ?? [],
+  };
 }
+
+/** A plan that just started waiting for approval, for the approvers' notification. */
+export type PendingPlan = {
+  planId: string;
+  customerId: string;
+  customerName: string;
+  ownerUserId: string | null;
+  title: string;
+};
 
 export type TaskSync = { added: number; moved: number; cancelled: number };
 
@@ -462,8 +482,15 @@ export async function decidePlan(
   to: PlanStatus,
   action: PlanDecisionAction,
   comment: string | null,
-): Promise<{ customerId: string; ownerUserId: string | null } | undefined> {
-  const { rows } = await sql<{ customerId: string; ownerUserId: string | null }>`
+): Promise<
+  { customerId: string; customerName: string; ownerUserId: string | null; title: string } | undefined
+> {
+  const { rows } = await sql<{
+    customerId: string;
+    customerName: string;
+    ownerUserId: string | null;
+    title: string;
+  }>`
     with decided as (
       update maintenance_plans p set status = ${to}, updated_at = now(),
         submitted_at = case when ${to} = 'pending' then now() else p.submitted_at end,
@@ -474,15 +501,17 @@ export async function decidePlan(
       from customers
       where p.tenant_id = ${scope.tenantId} and p.id = ${planId} and p.status = any(${[...from]}::text[])
         and customers.tenant_id = p.tenant_id and customers.id = p.customer_id and ${visibleCustomer(scope.access)}
-      returning p.id, p.customer_id, customers.owner_user_id
+      returning p.id, p.customer_id, p.cadence_key, customers.name, customers.owner_user_id
     ),
     recorded as (
       insert into plan_decisions (tenant_id, plan_id, action, comment, decided_by)
       select ${scope.tenantId}, d.id, ${action}, ${comment}::text, ${scope.userId}::uuid from decided d
       returning 1
     )
-    select d.customer_id as "customerId", d.owner_user_id as "ownerUserId", (select count(*) from recorded) as n
+    select d.customer_id as "customerId", d.name as "customerName", d.owner_user_id as "ownerUserId",
+      coalesce(k.title_zh, d.cadence_key) as title, (select count(*) from recorded) as n
     from decided d
+    left join plan_cadences k on k.tenant_id = ${scope.tenantId} and k.cadence_key = d.cadence_key
   `.execute(scope.trx);
   return rows[0];
 }
@@ -538,7 +567,7 @@ export async function selectApprovers(scope: Scope, customerIds: readonly string
     select distinct m.user_id as "userId"
     from memberships m
     where m.tenant_id = ${scope.tenantId} and (m.role in ('admin', 'owner') or (m.role = 'sales_manager' and (
-      m.team_id is null or m.team_id in (
+      m.team_id in (
         select o.team_id from customers c join memberships o on o.tenant_id = c.tenant_id and o.user_id = c.owner_user_id
         where c.tenant_id = ${scope.tenantId} and c.id = any(${[...customerIds]}::uuid[])))))
   `.execute(scope.trx);
@@ -553,4 +582,10 @@ export async function selectPlanStatus(scope: Scope, planId: string): Promise<Pl
     where p.tenant_id = ${scope.tenantId} and p.id = ${planId} and ${visibleCustomer(scope.access)}
   `.execute(scope.trx);
   return rows[0]?.status;
+}
+
+/** A user's name (for notifications). */
+export async function selectMemberName(scope: Scope, userId: string): Promise<string | null> {
+  const row = await scope.trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
+  return row?.name ?? null;
 }

@@ -5,6 +5,8 @@ import type { z } from 'zod';
 import { readCalendarSettings } from '../calendar/calendar.service';
 import { appError } from '../errors';
 import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
+import type { NotificationDraft } from '../notifications/notifications.schemas';
+import { notifyUsers } from '../notifications/notifications.service';
 import { tenantProfileId } from '../plugins/effective-settings';
 import type { HostPlugin } from '../plugins/host-plugin';
 import type { PluginRegistry } from '../plugins/registry';
@@ -18,13 +20,16 @@ import {
   endUnfitPlans,
   insertMissingPlans,
   lockTenantPlans,
+  type PendingPlan,
   type PlanRow,
   type ReplanTarget,
   replaceCadences,
   rolledBack,
+  selectApprovers,
   selectCadences,
   selectCustomerPlans,
   selectDecisions,
+  selectMemberName,
   selectNextOccurrences,
   selectPendingPlans,
   selectPlanSettings,
@@ -136,7 +141,16 @@ export async function replanCustomers(
   // overlapping runs from doubling anything).
   if (target === 'all') await lockTenantPlans(scope);
   const plansEnded = await endUnfitPlans(scope, target);
-  const { created, pending } = await insertMissingPlans(scope, target, today);
+  const { created, pending, pendingSample } = await insertMissingPlans(
+    scope,
+    target,
+    today,
+    NOTIFY_PENDING_LIMIT + 1,
+  );
+  // A change of a few customers tells their approvers at once; a run that starts many plans
+  // (a first generation, a cadence change) leaves them to the inbox and the daily digest.
+  if (pendingSample.length > 0 && pendingSample.length <= NOTIFY_PENDING_LIMIT)
+    await notifyApprovers(scope, pendingSample);
   const tasks = await syncPlanTasks(scope, target, today, CANCEL_REASONS);
   return {
     plansCreated: created,
@@ -146,6 +160,30 @@ export async function replanCustomers(
     tasksMoved: tasks.moved,
     tasksCancelled: tasks.cancelled,
   };
+}
+
+/** Up to this many plans that start waiting in one re-plan are announced to their approvers one by one. */
+const NOTIFY_PENDING_LIMIT = 20;
+
+/** Tells the approvers of each plan (the owner's team's managers, admins and owners) that it waits for them. */
+async function notifyApprovers(scope: Scope, plans: readonly PendingPlan[]): Promise<void> {
+  const requester = scope.userId ? await selectMemberName(scope, scope.userId) : null;
+  const drafts: NotificationDraft[] = [];
+  for (const plan of plans) {
+    for (const userId of await selectApprovers(scope, [plan.customerId])) {
+      if (userId === scope.userId) continue;
+      drafts.push({
+        userId,
+        kind: 'plan_approval',
+        message: 'plan_approval',
+        params: { customer: plan.customerName, plan: plan.title, requester: requester ?? '系统 / System' },
+        link: '/plans/approvals',
+        entity: { kind: 'maintenance_plan', id: plan.planId },
+        dedupKey: `plan_approval:${plan.planId}:${Date.now()}`,
+      });
+    }
+  }
+  if (drafts.length > 0) await notifyUsers(scope, drafts);
 }
 
 const NOTHING: ReplanOutcome = {
@@ -314,6 +352,27 @@ async function decide(
   }
   // An approved plan makes its tasks at once, in this transaction.
   const outcome = to === 'active' ? await replanCustomers(scope, [decided.customerId]) : NOTHING;
+  const plan = { planId, customerId: decided.customerId, customerName: decided.customerName };
+  if (action === 'submit') {
+    await notifyApprovers(scope, [{ ...plan, ownerUserId: decided.ownerUserId, title: decided.title }]);
+  } else if (decided.ownerUserId && decided.ownerUserId !== scope.userId) {
+    // The owner hears the decision and the comment.
+    await notifyUsers(scope, [
+      {
+        userId: decided.ownerUserId,
+        kind: 'plan_decided',
+        message: to === 'active' ? 'plan_approved' : 'plan_rejected',
+        params: {
+          customer: decided.customerName,
+          approver: (await selectMemberName(scope, scope.userId)) ?? '',
+          comment: comment ?? '—',
+        },
+        link: `/customers/${decided.customerId}`,
+        entity: { kind: 'maintenance_plan', id: planId },
+        dedupKey: `plan_decided:${planId}:${Date.now()}`,
+      },
+    ]);
+  }
   return { id: planId, status: to, tasksAdded: outcome.tasksAdded };
 }
 

@@ -89,6 +89,7 @@ export function ApprovalsTable() {
     {
       title: t('plans.approvals.actions'),
       key: 'actions',
+      fixed: 'right',
       render: (_, plan) => (
         <Flex gap={8}>
           <Button

@@ -6,6 +6,7 @@ import { useCan } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 import { useTiers } from '../industry/tiers';
+import { usePlanLabels } from './plan-labels';
 
 type Values = { requireApproval: boolean; horizonDays: number };
 
@@ -18,6 +19,7 @@ export function PlanSettingsCard() {
   const showError = useShowError();
   const canManage = useCan('plans.manage');
   const { tierLabel, language } = useTiers();
+  const { everyLabel } = usePlanLabels();
   const settings = useQuery(trpc.plans.settings.queryOptions());
   const [form] = Form.useForm<Values>();
   useEffect(() => {
@@ -78,7 +80,7 @@ export function PlanSettingsCard() {
               <Flex gap={8} wrap>
                 <span>{cadence.labels[language]}</span>
                 <Typography.Text type="secondary">
-                  {t('plans.card.every', { count: cadence.every, unit: t(`plans.unit.${cadence.unit}`) })} ·{' '}
+                  {everyLabel(cadence)} ·{' '}
                   {t(`plans.taskType.${cadence.taskType}`)}
                 </Typography.Text>
                 {cadence.requiresApproval ? (

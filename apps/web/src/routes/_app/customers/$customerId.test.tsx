@@ -280,7 +280,7 @@ describe('customer profile page', () => {
     const plan = within(await screen.findByTestId('plan-card'));
     expect(plan.getByText('月度到店拜访或视频通话')).toBeInTheDocument();
     expect(plan.getByText('执行中')).toBeInTheDocument();
-    expect(plan.getByText('每 1 个月 · 拜访')).toBeInTheDocument();
+    expect(plan.getByText('每月 · 拜访')).toBeInTheDocument();
     expect(plan.getByText('年度复购金额增长 ≥ 20%')).toBeInTheDocument();
     expect(plan.getByText('春季新品试饮')).toBeInTheDocument();
     expect(plan.getAllByTestId('plan-next').map((tag) => tag.textContent)).toEqual([
