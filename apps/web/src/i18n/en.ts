@@ -9,6 +9,7 @@ import { importTargetsEn } from './import-targets.en';
 import { importsEn } from './imports.en';
 import { industryEn } from './industry.en';
 import { plansEn } from './plans.en';
+import { remindersEn } from './reminders.en';
 import { sensitiveEn } from './sensitive.en';
 import { taskViewsEn } from './task-views.en';
 import { tasksEn } from './tasks.en';
@@ -18,6 +19,7 @@ import type { Messages } from './zh-CN';
 export const en: Messages = {
   ...countsEn,
   ...calendarEn,
+  ...remindersEn,
   ...customerSettingsEn,
   ...customerListsEn,
   ...sensitiveEn,

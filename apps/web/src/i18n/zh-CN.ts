@@ -13,6 +13,7 @@ import { importTargetsZhCN } from './import-targets.zh-CN';
 import { importsZhCN } from './imports.zh-CN';
 import { industryZhCN } from './industry.zh-CN';
 import { plansZhCN } from './plans.zh-CN';
+import { remindersZhCN } from './reminders.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
 import { taskViewsZhCN } from './task-views.zh-CN';
 import { tasksZhCN } from './tasks.zh-CN';
@@ -20,6 +21,7 @@ import { tasksZhCN } from './tasks.zh-CN';
 export const zhCN = {
   ...countsZhCN,
   ...calendarZhCN,
+  ...remindersZhCN,
   ...customerSettingsZhCN,
   ...customerListsZhCN,
   ...sensitiveZhCN,

@@ -1,4 +1,5 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import type { BirthdayCalendar } from '@crm/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Checkbox, Col, DatePicker, Flex, Form, Input, Modal, Row } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -10,6 +11,7 @@ import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
 import { usePhoneFormat } from '../../lib/phone';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
+import { BirthdayField } from '../reminders/BirthdayField';
 
 type Values = {
   name: string;
@@ -17,6 +19,7 @@ type Values = {
   phones?: string[];
   emails?: string[];
   birthday?: Dayjs | null;
+  birthdayCalendar?: BirthdayCalendar;
   anniversaryOn?: Dayjs | null;
   isPrimary?: boolean;
   note?: string;
@@ -27,6 +30,7 @@ const FIELDS = [
   'phones',
   'emails',
   'birthday',
+  'birthdayCalendar',
   'anniversaryOn',
   'isPrimary',
   'note',
@@ -38,6 +42,7 @@ type Fields = {
   phones: string[];
   emails: string[];
   birthday: string | null;
+  birthdayCalendar: BirthdayCalendar;
   anniversaryOn: string | null;
   isPrimary: boolean;
   note: string | null;
@@ -91,11 +96,12 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
             phones: contact.phones.length > 0 ? contact.phones.map((phone) => showPhone(phone)) : [''],
             emails: contact.emails.length > 0 ? contact.emails : [''],
             birthday: contact.birthday ? dayjs(contact.birthday) : null,
+            birthdayCalendar: contact.birthdayCalendar,
             anniversaryOn: contact.anniversaryOn ? dayjs(contact.anniversaryOn) : null,
             isPrimary: contact.isPrimary,
             note: contact.note ?? '',
           }
-        : { phones: [''], emails: [''], isPrimary: Boolean(firstContact) },
+        : { phones: [''], emails: [''], isPrimary: Boolean(firstContact), birthdayCalendar: 'solar' },
     );
   }, [open, contact, firstContact, form, showPhone]);
 
@@ -150,6 +156,7 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
       phones,
       emails,
       birthday: values.birthday ? values.birthday.format('YYYY-MM-DD') : null,
+      birthdayCalendar: values.birthdayCalendar ?? 'solar',
       anniversaryOn: values.anniversaryOn ? values.anniversaryOn.format('YYYY-MM-DD') : null,
       isPrimary: Boolean(values.isPrimary),
       note: values.note?.trim() || null,
@@ -161,6 +168,7 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
         phones: contact.phones.map((phone) => showPhone(phone)),
         emails: contact.emails,
         birthday: contact.birthday,
+        birthdayCalendar: contact.birthdayCalendar,
         anniversaryOn: contact.anniversaryOn,
         isPrimary: contact.isPrimary,
         note: contact.note,
@@ -178,7 +186,7 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
         ...(fields.title ? { title: fields.title } : {}),
         ...(phones.length > 0 ? { phones } : {}),
         ...(emails.length > 0 ? { emails } : {}),
-        ...(fields.birthday ? { birthday: fields.birthday } : {}),
+        ...(fields.birthday ? { birthday: fields.birthday, birthdayCalendar: fields.birthdayCalendar } : {}),
         ...(fields.anniversaryOn ? { anniversaryOn: fields.anniversaryOn } : {}),
         ...(fields.isPrimary ? { isPrimary: true } : {}),
         ...(fields.note ? { note: fields.note } : {}),
@@ -267,13 +275,7 @@ export function ContactFormModal({ open, onClose, customerId, contact, firstCont
         </Row>
         <Row gutter={12}>
           <Col xs={24} sm={12}>
-            <Form.Item name="birthday" label={t('contacts.birthday')}>
-              <DatePicker
-                data-testid="contact-birthday"
-                style={{ width: '100%' }}
-                disabledDate={(day) => day.isAfter(dayjs(), 'day')}
-              />
-            </Form.Item>
+            <BirthdayField label={t('contacts.birthday')} testId="contact-birthday" />
           </Col>
           <Col xs={24} sm={12}>
             <Form.Item name="anniversaryOn" label={t('importTargets.fields.anniversaryOn')}>

@@ -18,6 +18,7 @@ import { usePhoneFormat } from '../../lib/phone';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 import { TabPanel } from '../customers/TabPanel';
+import { LunarBirthday } from '../reminders/BirthdayField';
 import { ContactFormModal } from './ContactFormModal';
 
 type Props = { customer: Customer; editable: boolean };
@@ -123,8 +124,20 @@ export function ContactsTab({ customer, editable }: Props) {
       key: 'birthday',
       dataIndex: 'birthday',
       title: t('contacts.birthday'),
-      width: 120,
-      render: (birthday: string | null) => (birthday ? formatDate(birthday) : none),
+      width: 140,
+      render: (birthday: string | null, contact) =>
+        birthday ? (
+          <Flex vertical>
+            <span>{formatDate(birthday)}</span>
+            {contact.birthdayCalendar === 'lunar' ? (
+              <Typography.Text type="secondary">
+                <LunarBirthday day={birthday} />
+              </Typography.Text>
+            ) : null}
+          </Flex>
+        ) : (
+          none
+        ),
     },
     {
       key: 'anniversaryOn',

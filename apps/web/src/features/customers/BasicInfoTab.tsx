@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Customer, CustomerAddress } from '../../lib/api-types';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { usePhoneFormat } from '../../lib/phone';
+import { LunarBirthday } from '../reminders/BirthdayField';
 import { KindTag } from './KindTag';
 import { CustomerTags, useCustomFields, useFieldLabel, useFormatCustomValue } from './profile-meta';
 import { SensitiveValue } from './SensitiveValue';
@@ -35,7 +36,19 @@ export function BasicInfoTab({ customer }: { customer: Customer }) {
       : {
           key: 'birthday',
           label: t('customers.form.birthday'),
-          children: formatDate(customer.birthday) || none,
+          children: customer.birthday ? (
+            <span data-testid="customer-birthday-value">
+              {formatDate(customer.birthday)}
+              {customer.birthdayCalendar === 'lunar' ? (
+                <Typography.Text type="secondary">
+                  {' · '}
+                  <LunarBirthday day={customer.birthday} />
+                </Typography.Text>
+              ) : null}
+            </span>
+          ) : (
+            none
+          ),
         };
 
   return (

@@ -1,5 +1,5 @@
 import { DeleteOutlined, PlusOutlined, ShopOutlined, UserOutlined } from '@ant-design/icons';
-import { formatPhone, normalizeCreditCode } from '@crm/domain';
+import { type BirthdayCalendar, formatPhone, normalizeCreditCode } from '@crm/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   App,
@@ -42,6 +42,7 @@ import {
   ExactDuplicateDialog,
   exactDuplicateOf,
 } from '../duplicates/ExactDuplicateDialog';
+import { BirthdayField } from '../reminders/BirthdayField';
 import {
   type CustomFieldFormValue,
   CustomFieldInputs,
@@ -70,6 +71,7 @@ type Values = SensitiveFormValues & {
   customerNumber?: string;
   industry?: string;
   birthday?: Dayjs | null;
+  birthdayCalendar?: BirthdayCalendar;
   foundedOn?: Dayjs | null;
   firstCooperationOn?: Dayjs | null;
   anniversaryOn?: Dayjs | null;
@@ -93,6 +95,7 @@ const FIELDS = [
   'customerNumber',
   'industry',
   'birthday',
+  'birthdayCalendar',
   'foundedOn',
   'firstCooperationOn',
   'anniversaryOn',
@@ -121,6 +124,7 @@ type Profile = {
   customerNumber: string | null;
   industry: string | null;
   birthday: string | null;
+  birthdayCalendar: BirthdayCalendar;
   foundedOn: string | null;
   firstCooperationOn: string | null;
   anniversaryOn: string | null;
@@ -154,6 +158,7 @@ function profileOfValues(values: Values): Profile {
     customerNumber: text(values.customerNumber),
     industry: text(values.industry),
     birthday: values.birthday ? values.birthday.format('YYYY-MM-DD') : null,
+    birthdayCalendar: values.birthdayCalendar ?? 'solar',
     foundedOn: values.foundedOn ? values.foundedOn.format('YYYY-MM-DD') : null,
     firstCooperationOn: values.firstCooperationOn ? values.firstCooperationOn.format('YYYY-MM-DD') : null,
     anniversaryOn: values.anniversaryOn ? values.anniversaryOn.format('YYYY-MM-DD') : null,
@@ -174,6 +179,7 @@ function profileOfCustomer(customer: Customer): Profile {
     customerNumber: customer.customerNumber,
     industry: customer.industry,
     birthday: customer.birthday,
+    birthdayCalendar: customer.birthdayCalendar,
     foundedOn: customer.foundedOn,
     firstCooperationOn: customer.firstCooperationOn,
     anniversaryOn: customer.anniversaryOn,
@@ -234,6 +240,7 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         customerNumber: customer.customerNumber ?? '',
         industry: customer.industry ?? '',
         birthday: customer.birthday ? dayjs(customer.birthday) : null,
+        birthdayCalendar: customer.birthdayCalendar,
         foundedOn: customer.foundedOn ? dayjs(customer.foundedOn) : null,
         firstCooperationOn: customer.firstCooperationOn ? dayjs(customer.firstCooperationOn) : null,
         anniversaryOn: customer.anniversaryOn ? dayjs(customer.anniversaryOn) : null,
@@ -305,8 +312,11 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
       customFields.map((field) => [field.key, fromFormValue(field, values.customFields?.[field.key])]),
     );
     // Only the date that fits the customer's kind is part of the form.
-    const { birthday, foundedOn, ...common } = profile;
-    const dated = { ...common, ...(profile.kind === 'person' ? { birthday } : { foundedOn }) };
+    const { birthday, birthdayCalendar, foundedOn, ...common } = profile;
+    const dated = {
+      ...common,
+      ...(profile.kind === 'person' ? { birthday, birthdayCalendar } : { foundedOn }),
+    };
     const owner = canReadMembers && values.ownerUserId ? values.ownerUserId : undefined;
     const secrets = sensitiveChanges(values, customFields, profile.kind);
     if (customer) {
@@ -501,13 +511,7 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
             />
           </Form.Item>
         ) : (
-          <Form.Item name="birthday" label={optional(t('customers.form.birthday'))}>
-            <DatePicker
-              data-testid="customer-birthday"
-              style={{ width: '100%' }}
-              disabledDate={(day) => day.isAfter(dayjs(), 'day')}
-            />
-          </Form.Item>
+          <BirthdayField label={optional(t('customers.form.birthday'))} testId="customer-birthday" />
         )}
         <Row gutter={12}>
           <Col xs={24} sm={12}>

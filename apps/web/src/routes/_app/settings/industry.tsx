@@ -33,6 +33,7 @@ import {
 import { SchemaFields } from '../../../features/industry/SchemaFields';
 import { MovingSample, TierMoveMatrix, type TierPreview } from '../../../features/industry/TierMoveMatrix';
 import { PlanChangesSummary } from '../../../features/plans/PlanChangesSummary';
+import { RemindersCard } from '../../../features/reminders/RemindersCard';
 import type { RouterOutputs } from '../../../lib/api-types';
 import { errorMessage } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
@@ -51,6 +52,7 @@ function IndustrySettingsPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const canEdit = useCan('tenant.update');
+  const canManageReminders = useCan('plans.manage');
   const current = useQuery(trpc.industry.current.queryOptions());
   const available = current.data?.state === 'ok';
   const settings = useQuery({ ...trpc.industry.settings.queryOptions(), enabled: available });
@@ -82,7 +84,12 @@ function IndustrySettingsPage() {
   } else if (!settings.data) {
     body = <Skeleton active paragraph={{ rows: 12 }} />;
   } else {
-    body = <IndustrySettings data={settings.data} canEdit={canEdit} />;
+    body = (
+      <Flex vertical gap={16}>
+        <IndustrySettings data={settings.data} canEdit={canEdit} />
+        {canManageReminders ? <RemindersCard /> : null}
+      </Flex>
+    );
   }
 
   return (

@@ -1,0 +1,62 @@
+/** 提醒: the reminders card in 设置 → 行业配置, and 公历 / 农历 birthdays. */
+export const remindersZhCN = {
+  reminders: {
+    title: '提醒',
+    intro:
+      '按生日、纪念日、首单、节日和日期字段自动为客户负责人生成任务，每天清晨生成一次，同一场合只生成一次。下表为未来 {{days}} 天将生成的任务数。',
+    runNow: '立即运行',
+    ran_one: '已生成 {{count}} 条提醒任务',
+    ran_other: '已生成 {{count}} 条提醒任务',
+    ranNone: '今天没有需要生成的提醒任务',
+    saved: '已保存',
+    columns: {
+      name: '提醒',
+      when: '时间',
+      audience: '适用客户',
+      upcoming: '未来 {{days}} 天',
+      enabled: '启用',
+    },
+    origin: { plugin: '行业插件', core: '通用' },
+    offset: {
+      before: '提前 {{count}} 天',
+      after: '{{count}} 天后',
+      same: '当天',
+    },
+    offsetDays: '偏移天数',
+    offsetHelp: '负数为提前，正数为之后',
+    defaultOffset: '默认 {{value}}',
+    trigger: {
+      birthday: '生日（公历或农历）',
+      anniversary: '纪念日',
+      cooperation_anniversary: '合作纪念日（首次合作时间）',
+      first_order: '首单',
+      holiday: '{{holiday}}',
+      date_field: '日期字段「{{field}}」',
+    },
+    holidays: {
+      new_year: '元旦',
+      spring_festival: '春节',
+      lantern_festival: '元宵节',
+      dragon_boat: '端午节',
+      mid_autumn: '中秋节',
+      national_day: '国庆节',
+    },
+    everyone: '全部客户',
+    nextDue: '最近 {{date}}',
+    upcomingTitle: '即将生成的提醒任务',
+    upcomingEmpty: '未来 {{days}} 天没有提醒任务',
+    item: {
+      due: '到期',
+      occasion: '场合日期',
+      customer: '客户',
+      contact: '联系人',
+      owner: '负责人',
+      reminder: '提醒',
+    },
+  },
+  birthdayCalendar: {
+    label: '历法',
+    solar: '公历',
+    lunar: '农历',
+  },
+};
