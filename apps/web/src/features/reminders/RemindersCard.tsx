@@ -172,9 +172,14 @@ export function RemindersCard() {
               {
                 key: 'upcoming',
                 title: t('reminders.columns.upcoming', { days }),
+                width: 200,
                 render: (_, reminder) =>
                   reminder.enabled ? (
-                    <Space size={4} data-testid={`reminder-upcoming-${reminder.key}`}>
+                    <Space
+                      size={4}
+                      style={{ whiteSpace: 'nowrap' }}
+                      data-testid={`reminder-upcoming-${reminder.key}`}
+                    >
                       <Typography.Text strong>{reminder.upcoming}</Typography.Text>
                       {reminder.nextDueOn ? (
                         <Typography.Text type="secondary">

@@ -114,8 +114,45 @@ const preview: RouterOutputs['industry']['preview'] = {
   plans: PLAN_CHANGES,
 };
 
+const reminders: RouterOutputs['reminders']['upcoming'] = {
+  today: '2026-12-07',
+  days: 30,
+  reminders: [
+    {
+      key: 'retail_birthday_greeting',
+      origin: 'plugin',
+      trigger: 'birthday',
+      holiday: null,
+      field: null,
+      fieldLabels: null,
+      offsetDays: -3,
+      defaultOffsetDays: -3,
+      enabled: true,
+      defaultEnabled: true,
+      labels: { 'zh-CN': '生日问候与会员生日礼', en: 'Birthday greeting and member gift' },
+      channels: ['wechat', 'sms'],
+      tiers: null,
+      upcoming: 4,
+      nextDueOn: '2026-12-09',
+    },
+  ],
+  items: [
+    {
+      reminderKey: 'retail_birthday_greeting',
+      customerId: '4f2a3b5c-6d7e-4f8a-9b0c-1d2e3f4a5b6c',
+      customerName: '张晓梅',
+      contactId: null,
+      contactName: null,
+      ownerName: '王经理',
+      occasionOn: '2026-12-12',
+      dueOn: '2026-12-09',
+    },
+  ],
+};
+
 function answerIndustry() {
   answerTrpc({
+    'reminders.upcoming': () => reminders,
     'industry.current': () => industryCurrent,
     'industry.settings': () => settings,
     'industry.history': () => history,
@@ -124,7 +161,13 @@ function answerIndustry() {
   });
 }
 
-function renderSettings(shell = ownerShell) {
+/** The owner, who also configures maintenance (plans.manage): the reminders card shows. */
+const ownerWithPlans = {
+  ...ownerShell,
+  tenant: { ...ownerShell.tenant, permissions: [...ownerShell.tenant.permissions, 'plans.manage' as const] },
+};
+
+function renderSettings(shell = ownerWithPlans) {
   return renderRoute({
     url: '/settings/industry',
     shell,
@@ -149,6 +192,9 @@ describe('industry settings page', () => {
     renderSettings();
 
     expect(await screen.findByTestId('industry-profile-name')).toHaveTextContent('零售');
+    expect(await screen.findByTestId('reminder-upcoming-retail_birthday_greeting')).toHaveTextContent(
+      '4最近 2026-12-09',
+    );
     for (const tier of ['头部客户', '腰部客户', '长尾客户', '沉睡客户']) {
       expect(screen.getByText(tier)).toBeInTheDocument();
     }
