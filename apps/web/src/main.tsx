@@ -1,4 +1,6 @@
 import './i18n';
+// antd's prebuilt component styles (theme.zeroRuntime in AppProviders), before ours so ours win.
+import 'antd/dist/antd.css';
 import './styles.css';
 import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
