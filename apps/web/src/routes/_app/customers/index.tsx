@@ -184,6 +184,9 @@ function CustomersPage() {
   const canBulk = useCan('customers.tag') || useCan('customers.reassign') || useCan('customers.archive');
   const [creating, setCreating] = useState(false);
   const [moreOpen, setMoreOpen] = useState(false);
+  // The more-filters drawer (a form of a dozen fields) is built when first opened, not with the
+  // list's first rows; it then stays mounted, keeping its form between openings.
+  const [moreMounted, setMoreMounted] = useState(false);
   const [chosenColumns, setColumnKeys] = useState<string[] | null>(storedColumns);
   const [selected, setSelected] = useState<string[]>([]);
   const { active: customFields } = useCustomFields();
@@ -496,7 +499,10 @@ function CustomersPage() {
             <Button
               icon={<FilterOutlined />}
               data-testid="customers-more-filters"
-              onClick={() => setMoreOpen(true)}
+              onClick={() => {
+                setMoreMounted(true);
+                setMoreOpen(true);
+              }}
             >
               {t('lists.filters.more')}
             </Button>
@@ -590,22 +596,24 @@ function CustomersPage() {
           />
         </Flex>
       </Card>
-      <MoreFiltersDrawer
-        open={moreOpen}
-        onClose={() => setMoreOpen(false)}
-        filters={filters}
-        fields={customFields}
-        onApply={(more) => {
-          setFilters({
-            lifecycleStages: filters.lifecycleStages,
-            tagIds: filters.tagIds,
-            ownerUserIds: filters.ownerUserIds,
-            unowned: filters.unowned,
-            ...more,
-          });
-          setMoreOpen(false);
-        }}
-      />
+      {moreMounted ? (
+        <MoreFiltersDrawer
+          open={moreOpen}
+          onClose={() => setMoreOpen(false)}
+          filters={filters}
+          fields={customFields}
+          onApply={(more) => {
+            setFilters({
+              lifecycleStages: filters.lifecycleStages,
+              tagIds: filters.tagIds,
+              ownerUserIds: filters.ownerUserIds,
+              unowned: filters.unowned,
+              ...more,
+            });
+            setMoreOpen(false);
+          }}
+        />
+      ) : null}
       {canCreate ? <CustomerFormDrawer open={creating} onClose={() => setCreating(false)} /> : null}
       <IdentitySearch
         value={identityQuery}
