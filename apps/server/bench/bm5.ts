@@ -16,11 +16,16 @@
  * very first cold open after start — server caches cold too — is printed on its own);
  * medians are compared. The requests of one cold open are printed with their start and end,
  * so a chain (auth → tenants → list) shows as such. Target: first rows ≤ 1 s.
+ *
+ * **Comparison** (`BENCH_BM5_BASE_DIST=<another build's apps/web/dist>`): a second server of the
+ * same code and demo data serves that build, and every run opens both, alternating which goes
+ * first — before and after a change to the web app, under the same load (reported as
+ * base ÷ project).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Cookie, chromium, type Page } from 'playwright-core';
 import { type BenchResult, log, repositoryRoot, round } from './harness';
@@ -72,9 +77,9 @@ async function freePort(): Promise<number> {
 
 type Server = { url: string; stop(): Promise<void> };
 
-async function startDemoServer(): Promise<Server> {
-  if (!existsSync(join(repositoryRoot, 'apps/web/dist/index.html'))) {
-    throw new Error('BM5 needs the built web app: run `pnpm --filter @crm/web build` first');
+async function startDemoServer(webDist = join(repositoryRoot, 'apps/web/dist')): Promise<Server> {
+  if (!existsSync(join(webDist, 'index.html'))) {
+    throw new Error(`BM5 needs the built web app in ${webDist}: run \`pnpm --filter @crm/web build\` first`);
   }
   const port = await freePort();
   const url = `http://localhost:${port}`;
@@ -86,6 +91,7 @@ async function startDemoServer(): Promise<Server> {
       PORT: String(port),
       PUBLIC_URL: url,
       DATA_DIR: dataDir,
+      WEB_DIST: webDist,
       SEED_DEMO: 'always',
       LOG_LEVEL: 'warn',
       DATABASE_URL: '',
@@ -99,7 +105,8 @@ async function startDemoServer(): Promise<Server> {
     output += chunk;
   });
   const started = performance.now();
-  const deadline = Date.now() + 300_000;
+  // Seeding the demo takes ~30 s on a quiet machine, minutes on a busy one.
+  const deadline = Date.now() + 600_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     try {
@@ -111,7 +118,7 @@ async function startDemoServer(): Promise<Server> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   log(
-    `  BM5 demo server (PGlite, ${dataDir}) up with its demo data in ${round((performance.now() - started) / 1000, 1)} s\n`,
+    `  BM5 demo server (PGlite, ${dataDir}, ${webDist}) up with its demo data in ${round((performance.now() - started) / 1000, 1)} s\n`,
   );
   return {
     url,
@@ -212,11 +219,8 @@ async function afterSignIn(browser: Browser, url: string) {
   return ms;
 }
 
-export async function runBm5(): Promise<BenchResult[]> {
-  const runs = Number(process.env.BENCH_BM5_RUNS ?? 7);
-  log('\nBM5 — the customer list cold in Chromium on the embedded demo\n');
-  const server = await startDemoServer();
-  const browser = await chromium.launch({
+function launchChromium(): Promise<Browser> {
+  return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
       '--headless',
@@ -227,6 +231,82 @@ export async function runBm5(): Promise<BenchResult[]> {
       '--no-first-run',
     ],
   });
+}
+
+const loadAverage = () => round(loadavg()[0] ?? 0, 2);
+
+/**
+ * This build against another (`BENCH_BM5_BASE_DIST`), each served by its own demo server, in
+ * the same runs: cold open, sign-in click → first row and the bare sign-in page of each,
+ * alternating which build goes first. Figures: base ÷ project (above 1: this build is faster).
+ */
+async function compareBm5(baseDist: string, runs: number): Promise<BenchResult[]> {
+  log(`\nBM5 comparison — this build against ${baseDist}, ${runs} runs, load average ${loadAverage()}\n`);
+  const project = await startDemoServer();
+  const base = await startDemoServer(baseDist);
+  const browser = await launchChromium();
+  const figures = {
+    project: { cold: [], signIn: [], bare: [] },
+    base: { cold: [], signIn: [], bare: [] },
+  } as Record<'project' | 'base', Record<'cold' | 'signIn' | 'bare', number[]>>;
+  try {
+    const servers = { project, base };
+    const cookies = {
+      project: await signInCookies(browser, project.url),
+      base: await signInCookies(browser, base.url),
+    };
+    for (const side of ['project', 'base'] as const) {
+      // Warm-up of each server (its first queries); every timed open is a fresh, empty context.
+      await coldOpen(browser, servers[side].url, cookies[side]);
+      await afterSignIn(browser, servers[side].url);
+    }
+    const loads: number[] = [loadAverage()];
+    for (let run = 0; run < runs; run++) {
+      const order = run % 2 === 0 ? (['project', 'base'] as const) : (['base', 'project'] as const);
+      for (const side of order) {
+        figures[side].cold.push((await coldOpen(browser, servers[side].url, cookies[side])).ms);
+        figures[side].signIn.push(await afterSignIn(browser, servers[side].url));
+        figures[side].bare.push(await bareOpen(browser, servers[side].url));
+      }
+      loads.push(loadAverage());
+    }
+    const results: BenchResult[] = [];
+    const names = {
+      cold: 'cold open /customers → first row',
+      signIn: 'sign-in click → first row',
+      bare: 'bare /sign-in → email field',
+    } as const;
+    for (const measure of ['cold', 'signIn', 'bare'] as const) {
+      const projectMedian = round(median(figures.project[measure]));
+      const baseMedian = round(median(figures.base[measure]));
+      log(
+        `  ${names[measure]}, ms — this build: ${figures.project[measure].map((ms) => round(ms)).join(', ')} (median ${projectMedian}); base: ${figures.base[measure].map((ms) => round(ms)).join(', ')} (median ${baseMedian})\n`,
+      );
+      results.push({
+        id: `BM5 comparison: ${names[measure]}`,
+        metric: 'ms (median); limit = the base build; ratio = base ÷ this build',
+        project: projectMedian,
+        limit: baseMedian,
+        ratio: round(baseMedian / projectMedian, 3),
+        ...(measure === 'bare' ? {} : { target: '≤ 1000 ms', met: projectMedian <= 1000 }),
+      });
+    }
+    log(`  load average (1 min) over the runs: ${loads.join(' → ')}\n`);
+    return results;
+  } finally {
+    await browser.close();
+    await base.stop();
+    await project.stop();
+  }
+}
+
+export async function runBm5(): Promise<BenchResult[]> {
+  const runs = Number(process.env.BENCH_BM5_RUNS ?? 7);
+  const baseDist = process.env.BENCH_BM5_BASE_DIST;
+  if (baseDist) return compareBm5(baseDist, runs);
+  log('\nBM5 — the customer list cold in Chromium on the embedded demo\n');
+  const server = await startDemoServer();
+  const browser = await launchChromium();
   try {
     const cookies = await signInCookies(browser, server.url);
     const first = await coldOpen(browser, server.url, cookies, true);
