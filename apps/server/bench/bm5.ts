@@ -243,7 +243,10 @@ const loadAverage = () => round(loadavg()[0] ?? 0, 2);
 async function compareBm5(baseDist: string, runs: number): Promise<BenchResult[]> {
   log(`\nBM5 comparison — this build against ${baseDist}, ${runs} runs, load average ${loadAverage()}\n`);
   const project = await startDemoServer();
-  const base = await startDemoServer(baseDist);
+  const base = await startDemoServer(baseDist).catch(async (error: unknown) => {
+    await project.stop();
+    throw error;
+  });
   const browser = await launchChromium();
   const figures = {
     project: { cold: [], signIn: [], bare: [] },
