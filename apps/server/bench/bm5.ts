@@ -17,13 +17,14 @@
  * medians are compared. The requests of one cold open are printed with their start and end,
  * so a chain (auth → tenants → list) shows as such. Target: first rows ≤ 1 s.
  *
- * **Comparison** (`BENCH_BM5_BASE_DIST=<another build's apps/web/dist>`): a second server of the
- * same code and demo data serves that build, and every run opens both, alternating which goes
- * first — before and after a change to the web app, under the same load (reported as
- * base ÷ project).
+ * **Comparison** (`BENCH_BM5_BASE_DIST=<another build's apps/web/dist>`): the same demo server
+ * serves that build too (through a front door of its own, see `frontDoor`), and every run opens
+ * both, alternating which goes first — before and after a change to the web app, under the same
+ * load (reported as base ÷ project).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -236,17 +237,63 @@ function launchChromium(): Promise<Browser> {
 const loadAverage = () => round(loadavg()[0] ?? 0, 2);
 
 /**
- * This build against another (`BENCH_BM5_BASE_DIST`), each served by its own demo server, in
- * the same runs: cold open, sign-in click → first row and the bare sign-in page of each,
- * alternating which build goes first. Figures: base ÷ project (above 1: this build is faster).
+ * One front door per build, in front of the one demo server: every request goes on to the
+ * server (the Origin rewritten to the server's own, which it requires of a sign-in), and the
+ * app's HTML in the answer is replaced by this build's `index.html`. The server serves the
+ * assets of both builds (their file names are content hashes), so the two builds differ in
+ * their HTML, scripts and styles only, and both pay the same extra hop.
+ */
+async function frontDoor(
+  serverUrl: string,
+  indexHtml: string,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const target = new URL(serverUrl);
+  const door = createHttpServer((request, response) => {
+    const headers = { ...request.headers, host: target.host };
+    if (headers.origin) headers.origin = target.origin;
+    const forwarded = httpRequest(
+      { host: target.hostname, port: target.port, path: request.url, method: request.method, headers },
+      (answer) => {
+        const isHtml = String(answer.headers['content-type'] ?? '').startsWith('text/html');
+        if (!isHtml) {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+          return;
+        }
+        answer.resume();
+        const { 'content-length': _length, 'transfer-encoding': _encoding, ...rest } = answer.headers;
+        response.writeHead(answer.statusCode ?? 502, {
+          ...rest,
+          'content-length': Buffer.byteLength(indexHtml),
+        });
+        response.end(indexHtml);
+      },
+    );
+    forwarded.on('error', () => response.destroy());
+    request.pipe(forwarded);
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => door.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `http://localhost:${port}`,
+    close: () => new Promise((resolve) => door.close(() => resolve())),
+  };
+}
+
+/**
+ * This build against another (`BENCH_BM5_BASE_DIST`) on one demo server, in the same runs:
+ * cold open, sign-in click → first row and the bare sign-in page of each, alternating which
+ * build goes first. Figures: base ÷ project (above 1: this build is faster).
  */
 async function compareBm5(baseDist: string, runs: number): Promise<BenchResult[]> {
   log(`\nBM5 comparison — this build against ${baseDist}, ${runs} runs, load average ${loadAverage()}\n`);
-  const project = await startDemoServer();
-  const base = await startDemoServer(baseDist).catch(async (error: unknown) => {
-    await project.stop();
-    throw error;
-  });
+  const projectDist = join(repositoryRoot, 'apps/web/dist');
+  const both = mkdtempSync(join(tmpdir(), 'crm-bm5-dist-'));
+  cpSync(projectDist, both, { recursive: true });
+  cpSync(join(baseDist, 'assets'), join(both, 'assets'), { recursive: true, force: false });
+  const server = await startDemoServer(both);
+  const project = await frontDoor(server.url, readFileSync(join(projectDist, 'index.html'), 'utf8'));
+  const base = await frontDoor(server.url, readFileSync(join(baseDist, 'index.html'), 'utf8'));
   const browser = await launchChromium();
   const figures = {
     project: { cold: [], signIn: [], bare: [] },
@@ -298,8 +345,10 @@ async function compareBm5(baseDist: string, runs: number): Promise<BenchResult[]
     return results;
   } finally {
     await browser.close();
-    await base.stop();
-    await project.stop();
+    await base.close();
+    await project.close();
+    await server.stop();
+    rmSync(both, { recursive: true, force: true });
   }
 }
 
