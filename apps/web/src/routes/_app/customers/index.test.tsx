@@ -220,6 +220,26 @@ describe('customer list page', () => {
     expect(router.state.location.search).not.toHaveProperty('search');
   });
 
+  it('builds the more-filters drawer when first opened, applies it, and keeps its values when opened again', async () => {
+    answerList();
+    const { user } = renderList();
+
+    await screen.findByText('张晓梅', { selector: 'a' });
+    // Not built with the first rows: no drawer (nor its form) in the page yet.
+    expect(document.querySelector('.ant-drawer')).toBeNull();
+    expect(screen.queryByText('更多筛选条件')).toBeNull();
+
+    await user.click(screen.getByTestId('customers-more-filters'));
+    expect(await screen.findByText('更多筛选条件')).toBeInTheDocument();
+    await chooseOption(user, '客户类型', '企业');
+    await user.click(screen.getByTestId('filters-apply'));
+    await waitFor(() => expect(callsOf('customers.list').at(-1)?.input).toMatchObject({ kind: 'company' }));
+
+    await user.click(screen.getByTestId('customers-more-filters'));
+    const kind = screen.getByLabelText('客户类型').closest('.ant-select');
+    expect(within(kind as HTMLElement).getByText('企业')).toBeInTheDocument();
+  });
+
   it('opens a customer’s profile from the row', async () => {
     answerList();
     const { user, router } = renderList();
