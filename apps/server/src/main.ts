@@ -6,6 +6,7 @@ import {
   refreshCompleteness,
   refreshCustomerFacts,
   retierTenant,
+  runMorningNotifications,
   scheduleJobs,
   seedDemoSecrets,
   syncAllPlanCadences,
@@ -99,6 +100,12 @@ if (isEmpty && shouldSeed) {
       const source = await tierSource(trx, tenant.id);
       if (source) await retierTenant(trx, tenant.id, 'retier', null, source);
     });
+  }
+  // This morning's notifications (tasks due today, just overdue) and digest emails, so the
+  // bell and 设置 → 邮件 show what a real morning brings.
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  for (const tenant of result.tenants) {
+    await database.withTenant(tenant.id, (trx) => runMorningNotifications(jobScope(trx, tenant.id), today));
   }
   // A few customers with a national ID and bank card, encrypted like any other.
   await seedDemoSecrets(

@@ -47,7 +47,12 @@ export { type AppJobs, registerJobs, scheduleJobs } from './jobs';
 export { type NotificationJobs, registerNotificationJobs } from './notifications/notifications.jobs';
 export { NOTIFICATION_MESSAGES, type NotificationMessageKey } from './notifications/notifications.messages';
 export type { NotificationDraft } from './notifications/notifications.schemas';
-export { notifyUsers, queueDailyDigests } from './notifications/notifications.service';
+export {
+  notifyDueTasks,
+  notifyUsers,
+  queueDailyDigests,
+  runMorningNotifications,
+} from './notifications/notifications.service';
 export { enqueueReplan, syncAllPlanCadences } from './plans/plans.jobs';
 export {
   cadenceRowsOf,

@@ -8,6 +8,7 @@ import { guardsEn } from './guards.en';
 import { importTargetsEn } from './import-targets.en';
 import { importsEn } from './imports.en';
 import { industryEn } from './industry.en';
+import { notificationsEn } from './notifications.en';
 import { plansEn } from './plans.en';
 import { remindersEn } from './reminders.en';
 import { sensitiveEn } from './sensitive.en';
@@ -32,6 +33,7 @@ export const en: Messages = {
   ...exportsEn,
   ...guardsEn,
   ...tasksEn,
+  ...notificationsEn,
   app: {
     name: 'CRM Cloud',
     tagline: 'Know every customer. Convert more of them.',
@@ -680,6 +682,10 @@ export const en: Messages = {
       'reminders.run-all': 'Daily reminders',
       'plans.extend-all': 'Daily scheduling of maintenance tasks',
       'plans.replan-tenant': 'Reschedule maintenance plan tasks',
+      'email.drain-all': 'Look for emails to send',
+      'email.drain-tenant': 'Send emails',
+      'notifications.digest-all': 'Daily summary',
+      'notifications.digest-tenant': 'Write daily summary emails',
     },
     unnamed: 'System job',
     attemptsOf: 'Attempt {{attempts}} of {{max}}',

@@ -12,6 +12,7 @@ import { guardsZhCN } from './guards.zh-CN';
 import { importTargetsZhCN } from './import-targets.zh-CN';
 import { importsZhCN } from './imports.zh-CN';
 import { industryZhCN } from './industry.zh-CN';
+import { notificationsZhCN } from './notifications.zh-CN';
 import { plansZhCN } from './plans.zh-CN';
 import { remindersZhCN } from './reminders.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
@@ -34,6 +35,7 @@ export const zhCN = {
   ...exportsZhCN,
   ...guardsZhCN,
   ...tasksZhCN,
+  ...notificationsZhCN,
   app: {
     name: '客户经营云',
     tagline: '精细管客户，高效提转化',
@@ -671,6 +673,10 @@ export const zhCN = {
       'reminders.run-all': '每日提醒',
       'plans.extend-all': '每日安排维护任务',
       'plans.replan-tenant': '重新安排维护计划任务',
+      'email.drain-all': '检查待发送的邮件',
+      'email.drain-tenant': '发送邮件',
+      'notifications.digest-all': '每日工作摘要',
+      'notifications.digest-tenant': '生成每日工作摘要邮件',
     },
     unnamed: '系统任务',
     attemptsOf: '第 {{attempts}} 次，最多 {{max}} 次',

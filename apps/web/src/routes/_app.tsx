@@ -12,6 +12,7 @@ import { NoTenant } from '../components/shell/NoTenant';
 import { NAV_ITEMS } from '../components/shell/nav';
 import { TenantSwitcher } from '../components/shell/TenantSwitcher';
 import { UserMenu } from '../components/shell/UserMenu';
+import { NotificationBell } from '../features/notifications/NotificationBell';
 import { TaskNavBadge } from '../features/tasks/TaskNavBadge';
 import { appCodeOf, errorMessage } from '../lib/errors';
 import { ShellContext } from '../lib/shell-context';
@@ -168,6 +169,7 @@ function AppLayout() {
               </Button>
             </Tooltip>
             <LanguageSwitcher size="small" />
+            {current.data?.permissions.includes('notifications.own') ? <NotificationBell /> : null}
             <UserMenu me={me} />
           </Flex>
         </Layout.Header>

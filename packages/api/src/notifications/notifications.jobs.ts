@@ -3,9 +3,12 @@ import type { JobQueue } from '@crm/jobs';
 import { readCalendarSettings } from '../calendar/calendar.service';
 import { jobScope } from '../scope';
 import { dayIn } from '../tasks/tasks.service';
-import { queueDailyDigests } from './notifications.service';
+import { runMorningNotifications } from './notifications.service';
 
-/** The daily digest email: every tenant each morning, one job per tenant. */
+/**
+ * Each morning, one job per tenant: task_due / task_overdue notifications for the day, then
+ * the daily digest emails.
+ */
 export type NotificationJobs = {
   'notifications.digest-all': { day?: string };
   /** `day`: the tenant's date to report on; default today in the tenant's time zone. */
@@ -34,7 +37,7 @@ export function registerNotificationJobs(jobs: JobQueue<NotificationJobs>, datab
     },
     { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 15 * 60 },
   );
-  // Idempotent: the outbox's dedup key (digest:<member>:<day>) queues each email once.
+  // Idempotent: dedup keys (task_due:<task>, digest:<member>:<day>) write each once.
   jobs.register(
     'notifications.digest-tenant',
     async (job) => {
@@ -42,7 +45,7 @@ export function registerNotificationJobs(jobs: JobQueue<NotificationJobs>, datab
       await database.withTenant(tenantId, async (trx) => {
         const scope = jobScope(trx, tenantId);
         const day = job.data.day ?? dayIn((await readCalendarSettings(scope)).timeZone, new Date());
-        await queueDailyDigests(scope, day);
+        await runMorningNotifications(scope, day);
       });
     },
     { retryLimit: 4, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 15 * 60 },

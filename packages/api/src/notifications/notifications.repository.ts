@@ -253,3 +253,28 @@ export async function selectDigestRows(
     items: typeof row.items === 'string' ? JSON.parse(row.items) : row.items,
   }));
 }
+
+export type DueTaskRow = {
+  id: string;
+  owner_user_id: string;
+  title: string;
+  due_on: string;
+  customer_id: string | null;
+  /** 'due': due today; 'overdue': its due day was the day before (it just became overdue). */
+  state: 'due' | 'overdue';
+};
+
+/**
+ * Open tasks that are due today, or became overdue today (due yesterday), with an owner:
+ * what the morning's task_due / task_overdue notifications are about. One statement.
+ */
+export async function selectDueTasks(scope: Scope, today: string): Promise<DueTaskRow[]> {
+  const { rows } = await sql<DueTaskRow>`
+    select id, owner_user_id, title, due_on::text as due_on, customer_id,
+           case when due_on = ${today}::date then 'due' else 'overdue' end as state
+      from tasks
+     where tenant_id = ${scope.tenantId} and status = 'open' and owner_user_id is not null
+       and due_on between ${today}::date - 1 and ${today}::date
+     order by due_on, id`.execute(scope.trx);
+  return rows;
+}

@@ -16,6 +16,7 @@ import {
   markNotificationsRead,
   type NotificationInsert,
   selectDigestRows,
+  selectDueTasks,
   selectNotificationPage,
   selectPreferences,
   selectUnreadSummary,
@@ -206,7 +207,12 @@ export async function queueDailyDigests(scope: Scope, day: string): Promise<numb
     const lines = row.items.map(
       (item) =>
         `${item.dueOn < day ? DIGEST_WORDS.overdueMark[locale] : ''}${item.title}${
-          item.customer ? (locale === 'en' ? ` (${item.customer})` : `（${item.customer}）`) : ''
+          // Titles often name the customer already (回访：白艳).
+          item.customer && !item.title.includes(item.customer)
+            ? locale === 'en'
+              ? ` (${item.customer})`
+              : `（${item.customer}）`
+            : ''
         } · ${item.dueOn}`,
     );
     const rest = row.due_today + row.overdue - row.items.length;
@@ -234,4 +240,34 @@ export async function queueDailyDigests(scope: Scope, day: string): Promise<numb
     };
   });
   return enqueueEmail(scope, emails);
+}
+
+/**
+ * The morning's task notifications: each open task due today tells its owner (task_due), and
+ * each that became overdue today (due yesterday, still open) tells them again (task_overdue).
+ * Once per task and kind, ever (dedup keys), so a second run the same day adds nothing.
+ */
+export async function notifyDueTasks(scope: Scope, day: string): Promise<{ inApp: number; emails: number }> {
+  const tasks = await selectDueTasks(scope, day);
+  return notifyUsers(
+    scope,
+    tasks.map((task) => ({
+      userId: task.owner_user_id,
+      kind: task.state === 'due' ? 'task_due' : 'task_overdue',
+      message: task.state === 'due' ? 'task_due' : 'task_overdue',
+      params: { title: task.title, due: task.due_on },
+      link: task.customer_id ? `/customers/${task.customer_id}` : '/tasks',
+      entity: { kind: 'task', id: task.id },
+      dedupKey: `${task.state === 'due' ? 'task_due' : 'task_overdue'}:${task.id}`,
+    })),
+  );
+}
+
+/** Everything the morning brings a tenant: task notifications, then the digest emails. */
+export async function runMorningNotifications(
+  scope: Scope,
+  day: string,
+): Promise<{ inApp: number; emails: number; digests: number }> {
+  const notified = await notifyDueTasks(scope, day);
+  return { ...notified, digests: await queueDailyDigests(scope, day) };
 }

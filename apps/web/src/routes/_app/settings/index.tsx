@@ -1,10 +1,12 @@
 import {
   ApartmentOutlined,
+  BellOutlined,
   CalendarOutlined,
   ClusterOutlined,
   ControlOutlined,
   DesktopOutlined,
   EditOutlined,
+  MailOutlined,
   ProfileOutlined,
   RightOutlined,
   ScheduleOutlined,
@@ -127,6 +129,24 @@ function SettingsPage() {
           description={t('settings.sessions.description')}
           open={t('settings.sessions.open')}
         />
+        <SettingsLinkCard
+          icon={<BellOutlined />}
+          area="notifications"
+          to="/settings/notifications"
+          title={t('notifications.link.title')}
+          description={t('notifications.link.description')}
+          open={t('notifications.link.open')}
+        />
+        {canSeeJobs ? (
+          <SettingsLinkCard
+            icon={<MailOutlined />}
+            area="email"
+            to="/settings/email"
+            title={t('email.link.title')}
+            description={t('email.link.description')}
+            open={t('email.link.open')}
+          />
+        ) : null}
         {canSeeJobs ? (
           <SettingsLinkCard
             icon={<ScheduleOutlined />}
@@ -207,7 +227,9 @@ function SettingsLinkCard(props: {
     | 'custom-fields'
     | 'customer-rules'
     | 'industry'
-    | 'calendar';
+    | 'calendar'
+    | 'notifications'
+    | 'email';
   to:
     | '/settings/members'
     | '/settings/sessions'
@@ -216,7 +238,9 @@ function SettingsLinkCard(props: {
     | '/settings/custom-fields'
     | '/settings/customer-rules'
     | '/settings/industry'
-    | '/settings/calendar';
+    | '/settings/calendar'
+    | '/settings/notifications'
+    | '/settings/email';
   title: string;
   description: string;
   open: string;
