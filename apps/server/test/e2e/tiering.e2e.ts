@@ -120,6 +120,60 @@ describe('tiering', () => {
     await expect(entry.getByTestId('timeline-tier-to').textContent()).resolves.toBe(newTier);
     await page.screenshot({ path: `${SCREENSHOTS}e2e-tiering-timeline.png`, fullPage: true });
 
+    // Its maintenance plans followed the move in the same save: the old tier's plans ended, the
+    // new tier's plans are active (with their next visits on the task list) or wait for a
+    // manager's approval in 审批, and make their tasks once approved.
+    const customerId = movedHref?.split('/customers/')[1]?.split(/[?#]/)[0] ?? '';
+    type Plan = {
+      id: string;
+      status: string;
+      tierLabels: { 'zh-CN': string } | null;
+      cadence: { labels: { 'zh-CN': string } } | null;
+      next: { dueOn: string; title: string }[];
+    };
+    const plansOf = async () =>
+      ((await trpcQuery(context, 'plans.forCustomer', { customerId })).plans as Plan[]).filter(
+        (plan) => plan.status !== 'ended',
+      );
+    const current = await plansOf();
+    expect(current.length).toBeGreaterThan(0);
+    for (const plan of current) expect(plan.tierLabels?.['zh-CN']).toBe(newTier);
+    await page.getByTestId('plan-card').first().waitFor();
+    await expect(page.getByTestId('plan-card').first().textContent()).resolves.toContain(
+      current[0]?.cadence?.labels['zh-CN'] ?? '',
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}e2e-tiering-plan.png`, fullPage: true });
+    const pending = current.filter((plan) => plan.status === 'pending');
+    if (pending.length > 0) {
+      for (const plan of pending) expect(plan.next).toEqual([]);
+      await page.goto(`${server.url}/plans/approvals`);
+      // The inbox lists the plans waiting (this save made them), each with 通过 / 驳回.
+      await page.getByTestId('plan-approve').first().waitFor();
+      await page.screenshot({ path: `${SCREENSHOTS}e2e-plan-approvals.png`, fullPage: true });
+      for (const plan of pending) {
+        const response = await context.request.post(`${server.url}/trpc/plans.approve`, {
+          headers: { origin: server.url, 'content-type': 'application/json' },
+          data: { planId: plan.id, comment: '同意，按月拜访' },
+        });
+        expect(response.ok()).toBe(true);
+      }
+    }
+    const active = await plansOf();
+    expect(active.every((plan) => plan.status === 'active')).toBe(true);
+    expect(active.some((plan) => plan.next.length > 0)).toBe(true);
+    const planTasks = (
+      await trpcQuery(context, 'tasks.list', {
+        view: 'open',
+        owner: 'any',
+        customerId,
+        sources: ['plan'],
+        limit: 100,
+      })
+    ).items as { title: string }[];
+    const titles = new Set(active.flatMap((plan) => plan.next.map((task) => task.title)));
+    expect(planTasks.length).toBeGreaterThan(0);
+    for (const task of planTasks) expect(titles.has(task.title)).toBe(true);
+
     // The list: filter by the new tier finds the moved customer.
     const filtered = await trpcQuery(context, 'customers.list', { limit: 100, tiers: ['b2b_strategic'] });
     expect(filtered.items.length).toBeGreaterThan(0);
