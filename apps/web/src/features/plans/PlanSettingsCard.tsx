@@ -80,8 +80,7 @@ export function PlanSettingsCard() {
               <Flex gap={8} wrap>
                 <span>{cadence.labels[language]}</span>
                 <Typography.Text type="secondary">
-                  {everyLabel(cadence)} ·{' '}
-                  {t(`plans.taskType.${cadence.taskType}`)}
+                  {everyLabel(cadence)} · {t(`plans.taskType.${cadence.taskType}`)}
                 </Typography.Text>
                 {cadence.requiresApproval ? (
                   <Tag color="gold">{t('plans.settings.needsApproval')}</Tag>
