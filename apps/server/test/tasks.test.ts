@@ -438,3 +438,34 @@ describe('creating', () => {
     expect(events).toEqual(['created', 'done']);
   });
 });
+
+describe('merging customers', () => {
+  it('moves the merged customer’s tasks to the survivor, and undo moves exactly those back', async () => {
+    const admin = await client(tenant.users.admin.id);
+    const survivor = await createCustomerIn(server, tenant.tenantId, '苏州恒达机械', false, rep().id);
+    const merged = await createCustomerIn(server, tenant.tenantId, '苏州恒达机械有限公司', false, rep().id);
+    const open = await createTaskIn(server, tenant.tenantId, rep().id, merged, '回访恒达：报价跟进');
+    const done = await createTaskIn(server, tenant.tenantId, rep().id, merged, '首次拜访恒达');
+    await server.database.withTenant(tenant.tenantId, (trx) =>
+      sql`update tasks set status = 'done', closed_at = now() where id = ${done}`.execute(trx),
+    );
+    const survivorsOwn = await createTaskIn(server, tenant.tenantId, rep().id, survivor, '恒达年度回顾');
+
+    const result = await admin.call('customers.merge', { survivorId: survivor, mergedId: merged });
+    expect(result.error, JSON.stringify(result.error)).toBeNull();
+    expect((await taskRow(open)).customer_id).toBe(survivor);
+    expect((await taskRow(done)).customer_id).toBe(survivor);
+    expect((await taskRow(open)).status).toBe('open');
+    const onSurvivor = await (await client(rep().id)).call('tasks.list', {
+      view: 'all',
+      customerId: survivor,
+    });
+    expect(ids(onSurvivor)).toEqual([open, done, survivorsOwn].sort());
+
+    const undo = await admin.call('customers.unmerge', { mergeId: result.data.mergeId });
+    expect(undo.error, JSON.stringify(undo.error)).toBeNull();
+    expect((await taskRow(open)).customer_id).toBe(merged);
+    expect((await taskRow(done)).customer_id).toBe(merged);
+    expect((await taskRow(survivorsOwn)).customer_id).toBe(survivor);
+  });
+});

@@ -319,6 +319,12 @@ export type MovedChildren = {
   demoted: string[];
   /** Notes (备注) re-pointed to the survivor; absent in merges recorded before notes existed. */
   notes?: string[];
+  /**
+   * Tasks (任务) re-pointed to the survivor: every task but a maintenance plan's (the merged
+   * customer's plans end with the merge and their open tasks are cancelled by the re-plan;
+   * the survivor's own plans keep serving it). Absent in merges recorded before tasks existed.
+   */
+  tasks?: string[];
 };
 
 /**
@@ -345,14 +351,17 @@ export async function moveChildren(
           where tenant_id = ${tenantId} and customer_id = ${mergedId}
           returning id, (is_primary = false and (select has from survivor_primary)) as maybe_demoted),
     n as (update customer_notes set customer_id = ${survivorId}
-          where tenant_id = ${tenantId} and customer_id = ${mergedId} returning id)
+          where tenant_id = ${tenantId} and customer_id = ${mergedId} returning id),
+    t as (update tasks set customer_id = ${survivorId}, updated_at = now()
+          where tenant_id = ${tenantId} and customer_id = ${mergedId} and source <> 'plan' returning id)
     select coalesce((select array_agg(id) from o), '{}') as orders,
       coalesce((select array_agg(id) from n), '{}') as notes,
+      coalesce((select array_agg(id) from t), '{}') as tasks,
       coalesce((select array_agg(id) from i), '{}') as interactions,
       coalesce((select array_agg(id) from c), '{}') as contacts,
       coalesce((select array_agg(ct.id) from contacts ct where ct.tenant_id = ${tenantId}
         and ct.customer_id = ${mergedId} and ct.is_primary), '{}') as demoted`.execute(scope.trx);
-  return movedRows[0] ?? { orders: [], interactions: [], contacts: [], demoted: [], notes: [] };
+  return movedRows[0] ?? { orders: [], interactions: [], contacts: [], demoted: [], notes: [], tasks: [] };
 }
 
 /** The record of a merge (everything an undo needs); its id. */
@@ -453,7 +462,7 @@ export async function restoreMerged(
     where tenant_id = ${scope.tenantId} and id = ${mergedId}`.execute(scope.trx);
 }
 
-/** Moves exactly the orders, interactions, contacts and notes that moved back (demoted contacts primary again). */
+/** Moves exactly the orders, interactions, contacts, notes and tasks that moved back (demoted contacts primary again). */
 export async function moveChildrenBack(
   scope: Scope,
   survivorId: string,
@@ -475,6 +484,10 @@ export async function moveChildrenBack(
   );
   await sql`update customer_notes set customer_id = ${m}
     where tenant_id = ${tenantId} and customer_id = ${s} and id = any(${moved.notes ?? []}::uuid[])`.execute(
+    trx,
+  );
+  await sql`update tasks set customer_id = ${m}, updated_at = now()
+    where tenant_id = ${tenantId} and customer_id = ${s} and id = any(${moved.tasks ?? []}::uuid[])`.execute(
     trx,
   );
 }
