@@ -469,3 +469,45 @@ describe('merging customers', () => {
     expect((await taskRow(survivorsOwn)).customer_id).toBe(survivor);
   });
 });
+
+describe('telling the owner', () => {
+  it('a task someone else gives you arrives in your notifications; your own does not; a bulk reassign is one notification', async () => {
+    const repClient = await client(rep().id);
+    const managerClient = await client(manager().id);
+    const title = `经理分配的回访${crypto.randomUUID().slice(0, 6)}`;
+    const given = await managerClient.call('tasks.create', {
+      title,
+      customerId: ownCustomer,
+      ownerUserId: rep().id,
+      dueOn: '2027-02-01',
+    });
+    expect(given.error, JSON.stringify(given.error)).toBeNull();
+    const own = await repClient.call('tasks.create', { title: `${title}（自己）`, dueOn: '2027-02-01' });
+    expect(own.error).toBeNull();
+    const inbox = async () =>
+      (await repClient.call('notifications.list', {})).data.items as {
+        kind: string;
+        title: string;
+        link: string | null;
+      }[];
+    const mine = (await inbox()).filter((item) => item.title.includes(title));
+    expect(mine).toEqual([
+      expect.objectContaining({
+        kind: 'task_assigned',
+        title: `新任务：${title}`,
+        link: `/customers/${ownCustomer}`,
+      }),
+    ]);
+
+    const a = await createTaskIn(server, tenant.tenantId, manager().id, ownCustomer, `${title}-A`);
+    const b = await createTaskIn(server, tenant.tenantId, manager().id, ownCustomer, `${title}-B`);
+    const moved = await managerClient.call('tasks.bulk', {
+      action: 'reassign',
+      target: { ids: [a, b] },
+      ownerUserId: rep().id,
+    });
+    expect(moved.data).toEqual({ changed: 2 });
+    const batch = (await inbox()).filter((item) => item.title === '有 2 个任务分配给你');
+    expect(batch).toHaveLength(1);
+  });
+});

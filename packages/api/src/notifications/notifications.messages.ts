@@ -15,6 +15,10 @@ export const NOTIFICATION_MESSAGES = {
     title: { 'zh-CN': '新任务：{title}', en: 'New task: {title}' },
     body: { 'zh-CN': '截止时间：{due}', en: 'Due: {due}' },
   },
+  tasks_assigned: {
+    title: { 'zh-CN': '有 {count} 个任务分配给你', en: '{count} tasks were given to you' },
+    body: { 'zh-CN': '在「我的任务」中查看', en: 'See them in My tasks' },
+  },
   task_due: {
     title: { 'zh-CN': '任务今日到期：{title}', en: 'Task due today: {title}' },
     body: { 'zh-CN': '截止时间：{due}', en: 'Due: {due}' },

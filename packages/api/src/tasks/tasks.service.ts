@@ -6,6 +6,7 @@ import { getCustomer } from '../customers/customers.service';
 import { appError } from '../errors';
 import { logInteraction } from '../interactions/interactions.service';
 import { decodeCursor, encodeCursor, UUID } from '../keyset';
+import { notifyUsers } from '../notifications/notifications.service';
 import type { MemberScope, Scope } from '../scope';
 import {
   countOpenTasks,
@@ -210,7 +211,27 @@ export async function createTask(scope: MemberScope, input: CreateTaskInput): Pr
     },
   ]);
   if (!id) throw appError('TASK_NOT_FOUND');
-  return getTask(scope, id);
+  const task = await getTask(scope, id);
+  await notifyAssigned(scope, task);
+  return task;
+}
+
+/**
+ * Tells a member that someone else gave them a task (任务分配), in the same transaction as the
+ * assignment: nothing is said about a change that rolls back. Giving oneself a task says nothing.
+ */
+async function notifyAssigned(scope: MemberScope, task: TaskOutput): Promise<void> {
+  if (task.ownerUserId === null || task.ownerUserId === scope.userId) return;
+  await notifyUsers(scope, [
+    {
+      userId: task.ownerUserId,
+      kind: 'task_assigned',
+      message: 'task_assigned',
+      params: { title: task.title, due: task.dueOn },
+      link: task.customerId ? `/customers/${task.customerId}` : '/tasks',
+      entity: { kind: 'task', id: task.id },
+    },
+  ]);
 }
 
 /** Edits an open task: its owner with tasks.write, anyone who sees it with tasks.manage. */
@@ -247,7 +268,9 @@ export async function updateTask(scope: MemberScope, input: UpdateTaskInput): Pr
     canManage(scope),
   );
   if (!updated) throw appError('TASK_NOT_FOUND');
-  return getTask(scope, input.id);
+  const result = await getTask(scope, input.id);
+  if (owner?.userId) await notifyAssigned(scope, result);
+  return result;
 }
 
 /** A task the member sees but may not change (someone else's, without tasks.manage). */
@@ -348,6 +371,18 @@ export async function bulkTasks(scope: MemberScope, input: BulkTasksInput): Prom
     case 'reassign': {
       const owner = await assignableOwner(scope, input.ownerUserId, 'ownerUserId');
       changed = await moveOpenTasks(scope, target, { owner }, manage);
+      if (owner.userId !== null && owner.userId !== scope.userId && changed.length > 0) {
+        // One notification for the batch, not one per task.
+        await notifyUsers(scope, [
+          {
+            userId: owner.userId,
+            kind: 'task_assigned',
+            message: 'tasks_assigned',
+            params: { count: changed.length },
+            link: '/tasks',
+          },
+        ]);
+      }
       break;
     }
     case 'reschedule': {
