@@ -1,6 +1,6 @@
 import { jobScope, runReminders, syncPluginCustomFields } from '@crm/api';
 import { sql } from '@crm/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createTestServer,
   type SeededTenant,
@@ -316,5 +316,35 @@ describe('the admin’s view', () => {
 
     const rep = await signedInClient(server, banking.users.sales_rep.id, banking.tenantId);
     expect((await rep.call('reminders.upcoming')).error?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('the tenant’s day', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('a run without a given day works on today in the work calendar’s time zone', async () => {
+    const abroad = await seedTenant(server.database, '提醒测试洛杉矶门店', 'retail');
+    await server.database.withTenant(abroad.tenantId, (trx) =>
+      sql`insert into work_calendar_settings (tenant_id, time_zone)
+          values (${abroad.tenantId}, 'America/Los_Angeles')`.execute(trx),
+    );
+    const admin = await signedInClient(server, abroad.users.admin.id, abroad.tenantId);
+    const id = await createCustomer(admin, { name: '陈思远', birthday: '1988-12-11' });
+    const runToday = () =>
+      server.database
+        .withTenant(abroad.tenantId, (trx) =>
+          runReminders(jobScope(trx, abroad.tenantId), server.dependencies.plugins),
+        )
+        .then((result) => result.today);
+
+    // 8 December 04:00 in Shanghai is still 7 December in Los Angeles: the greeting (due 8
+    // December, 3 days before the birthday) is not yet made.
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, now: new Date('2026-12-07T20:00:00Z') });
+    expect(await runToday()).toBe('2026-12-07');
+    expect(await tasksOf(abroad, id)).toEqual([]);
+
+    vi.setSystemTime(new Date('2026-12-08T20:00:00Z'));
+    expect(await runToday()).toBe('2026-12-08');
+    expect((await tasksOf(abroad, id)).map((task) => task.due_on)).toEqual(['2026-12-08']);
   });
 });

@@ -5,7 +5,7 @@ import type { PluginRegistry } from '../plugins/registry';
 import { jobScope } from '../scope';
 import { runReminders } from './reminders.service';
 
-/** The daily reminder run, tenant by tenant. `day` is the reps' day ('' for today). */
+/** The daily reminder run, tenant by tenant. `day` is the reps' day ('' for today in each tenant's time zone). */
 export type ReminderJobs = {
   'reminders.run-all': { day: string };
   'reminders.run-tenant': { tenantId: string; day: string };
@@ -23,7 +23,9 @@ export function registerReminderJobs(
   jobs.register(
     'reminders.run-all',
     async (job) => {
-      const day = job.data.day || reminderToday(new Date());
+      // Each tenant runs on its own day (its work calendar's time zone) unless a day is given.
+      const day = job.data.day;
+      const keyDay = day || reminderToday(new Date());
       const tenants = await database.withoutTenant((db) =>
         db.selectFrom('tenant_directory').select('id').execute(),
       );
@@ -31,7 +33,7 @@ export function registerReminderJobs(
         await jobs.enqueue(
           'reminders.run-tenant',
           { tenantId: tenant.id, day },
-          { singletonKey: `${tenant.id}:${day}`, singletonSeconds: 6 * 60 * 60 },
+          { singletonKey: `${tenant.id}:${keyDay}`, singletonSeconds: 6 * 60 * 60 },
         );
       }
     },
@@ -42,7 +44,7 @@ export function registerReminderJobs(
     'reminders.run-tenant',
     async (job) => {
       const { tenantId } = job.data;
-      const day = job.data.day || reminderToday(new Date());
+      const day = job.data.day || undefined;
       await database.withTenant(tenantId, (trx) => runReminders(jobScope(trx, tenantId), registry, day));
     },
     { retryLimit: 4, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 30 * 60 },

@@ -1,4 +1,3 @@
-import { reminderToday } from '@crm/domain';
 import { permittedProcedure, router } from '../trpc';
 import { configureInput, runOutput, upcomingOutput } from './reminders.schemas';
 import { configureReminder, runReminders, upcomingReminders } from './reminders.service';
@@ -12,16 +11,14 @@ import { configureReminder, runReminders, upcomingReminders } from './reminders.
 export const remindersRouter = router({
   upcoming: permittedProcedure('plans.manage')
     .output(upcomingOutput)
-    .query(({ ctx }) => upcomingReminders(ctx.scope, ctx.plugins, reminderToday(new Date()))),
+    .query(({ ctx }) => upcomingReminders(ctx.scope, ctx.plugins)),
 
   configure: permittedProcedure('plans.manage')
     .input(configureInput)
     .output(upcomingOutput)
-    .mutation(({ ctx, input }) =>
-      configureReminder(ctx.scope, ctx.plugins, input, reminderToday(new Date())),
-    ),
+    .mutation(({ ctx, input }) => configureReminder(ctx.scope, ctx.plugins, input)),
 
   run: permittedProcedure('plans.manage')
     .output(runOutput)
-    .mutation(({ ctx }) => runReminders(ctx.scope, ctx.plugins, reminderToday(new Date()))),
+    .mutation(({ ctx }) => runReminders(ctx.scope, ctx.plugins)),
 });

@@ -5,10 +5,12 @@ import {
   lunarBirthdayOccasions,
   occasionWindow,
   REMINDER_UPCOMING_DAYS,
+  reminderToday,
   runWindow,
   upcomingWindow,
 } from '@crm/domain';
 import { type Labels, type Reminder, resolveSettingRefs, tierModelOf } from '@crm/plugin-sdk';
+import { readCalendarSettings } from '../calendar/calendar.service';
 import { appError } from '../errors';
 import { effectiveSettings } from '../plugins/effective-settings';
 import type { HostPlugin } from '../plugins/host-plugin';
@@ -228,6 +230,12 @@ async function planFor(
   };
 }
 
+/** The reps' day: today in the time zone of the tenant's work calendar (设置 → 工作日历). */
+async function tenantToday(scope: Scope, now: Date = new Date()): Promise<string> {
+  const { timeZone } = await readCalendarSettings(scope);
+  return reminderToday(now, timeZone);
+}
+
 /**
  * The daily run for one tenant on `today` (the reps' day): the tasks of every occasion due
  * today, and of those due in the last days when a run was missed. Safe to run again.
@@ -235,8 +243,9 @@ async function planFor(
 export async function runReminders(
   scope: Scope,
   registry: PluginRegistry | undefined,
-  today: string,
+  day?: string,
 ): Promise<RunOutput> {
+  const today = day ?? (await tenantToday(scope));
   const reminders = await tenantReminders(scope, registry);
   const plan = await planFor(scope, reminders, runWindow(today), today);
   return { created: await insertReminderTasks(scope, plan), today };
@@ -248,8 +257,9 @@ const UPCOMING_ITEMS = 50;
 export async function upcomingReminders(
   scope: Scope,
   registry: PluginRegistry,
-  today: string,
+  day?: string,
 ): Promise<UpcomingOutput> {
+  const today = day ?? (await tenantToday(scope));
   const reminders = await tenantReminders(scope, registry);
   const plan = await planFor(scope, reminders, upcomingWindow(today), today);
   const counts = await countUpcomingReminders(scope, plan);
@@ -272,7 +282,7 @@ export async function configureReminder(
   scope: Scope,
   registry: PluginRegistry,
   input: ConfigureInput,
-  today: string,
+  today?: string,
 ): Promise<UpcomingOutput> {
   const reminders = await tenantReminders(scope, registry);
   const reminder = reminders.find((candidate) => candidate.key === input.key);
