@@ -10,6 +10,7 @@ export const notificationsEn: typeof notificationsZhCN = {
       empty: 'No notifications',
       emptyUnread: 'No unread notifications',
       unreadOnly: 'Unread only',
+      filterLabel: 'Which notifications',
       markAllRead: 'Mark all as read',
       markRead: 'Mark as read',
       settings: 'Notification settings',

@@ -8,6 +8,7 @@ export const notificationsZhCN = {
       empty: '暂无通知',
       emptyUnread: '没有未读通知',
       unreadOnly: '只看未读',
+      filterLabel: '显示哪些通知',
       markAllRead: '全部标为已读',
       markRead: '标为已读',
       settings: '通知设置',

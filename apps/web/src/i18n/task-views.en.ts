@@ -5,6 +5,8 @@ export const taskViewsEn: typeof taskViewsZhCN = {
   taskViews: {
     calendar: {
       subtitle: 'Tasks on their due day, overdue ones in red; open one to complete or edit it',
+      modeLabel: 'Week or month',
+      ownerLabel: 'Whose tasks',
       week: 'Week',
       month: 'Month',
       today: 'Today',

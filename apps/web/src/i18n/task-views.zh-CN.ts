@@ -6,6 +6,8 @@ export const taskViewsZhCN = {
   taskViews: {
     calendar: {
       subtitle: '按截止日期查看任务，逾期的标红；点开任务可完成或编辑',
+      modeLabel: '按周或按月查看',
+      ownerLabel: '查看谁的任务',
       week: '周',
       month: '月',
       today: '今天',

@@ -57,6 +57,7 @@ export function RowOutcomes({ run }: { run: Run }) {
         <Typography.Text strong>{t('imports.outcomes.title')}</Typography.Text>
         <Segmented
           data-testid="import-rows-filter"
+          aria-label={t('imports.outcomes.title')}
           value={outcome}
           onChange={(value) => choose(value as Outcome | 'all')}
           options={[

@@ -25,6 +25,7 @@ export function TemplateDownload({ kind, size }: { kind: ImportEntity; size?: 'm
         <Typography.Text>{t('importTargets.template.headers')}</Typography.Text>
         <Segmented
           data-testid="import-template-language"
+          aria-label={t('importTargets.template.headers')}
           size="small"
           value={language}
           onChange={(value) => setLanguage(value as HeaderLanguage)}

@@ -86,6 +86,7 @@ export function NotificationBell() {
       <Flex justify="space-between" align="center" style={{ marginBottom: 8 }}>
         <Segmented
           size="small"
+          aria-label={t('notifications.bell.filterLabel')}
           value={unreadOnly ? 'unread' : 'all'}
           onChange={(value) => setUnreadOnly(value === 'unread')}
           options={[

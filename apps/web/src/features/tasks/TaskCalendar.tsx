@@ -196,6 +196,7 @@ export function TaskCalendar({
         {extra}
         <Segmented<CalendarMode>
           data-testid="calendar-mode"
+          aria-label={t('taskViews.calendar.modeLabel')}
           value={mode}
           onChange={onModeChange}
           options={[

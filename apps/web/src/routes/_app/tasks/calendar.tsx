@@ -89,6 +89,7 @@ function TaskCalendarPage() {
             canManage ? (
               <Segmented<'me' | 'team'>
                 data-testid="calendar-owner"
+                aria-label={t('taskViews.calendar.ownerLabel')}
                 value={team ? 'team' : 'me'}
                 onChange={(value) => setSearch({ team: value === 'team' ? true : undefined })}
                 options={[
