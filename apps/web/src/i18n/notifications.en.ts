@@ -58,6 +58,7 @@ export const notificationsEn: typeof notificationsZhCN = {
       'No SMTP server is configured: emails are not sent but delivered to this dev mailbox, so you can see what would go out. See Configuration in the README to set one up.',
     smtp: 'Emails go through the configured SMTP server. Failed ones are retried automatically and stop with the reason after several attempts.',
     allStatuses: 'All',
+    statusLabel: 'Filter by status',
     columns: {
       to: 'To',
       subject: 'Subject',

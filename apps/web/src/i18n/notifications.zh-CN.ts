@@ -55,6 +55,7 @@ export const notificationsZhCN = {
       '尚未配置 SMTP 服务器：邮件不会真正发出，而是投递到这里的开发邮箱，方便查看将会发送的内容。配置方法见 README 的「配置」一节。',
     smtp: '邮件通过已配置的 SMTP 服务器发送；发送失败的邮件会自动重试，多次失败后停止并显示原因。',
     allStatuses: '全部',
+    statusLabel: '按发送状态筛选',
     columns: {
       to: '收件人',
       subject: '主题',

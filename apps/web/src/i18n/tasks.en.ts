@@ -5,6 +5,7 @@ export const tasksEn: typeof tasksZhCN = {
     title: 'My tasks',
     subtitle: 'What is due today and what is overdue, at a glance',
     areas: {
+      label: 'Task views',
       mine: 'My tasks',
       calendar: 'Calendar',
       board: 'Overdue board',

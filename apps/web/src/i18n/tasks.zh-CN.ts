@@ -4,6 +4,7 @@ export const tasksZhCN = {
     title: '我的任务',
     subtitle: '今天要做什么、哪些已经逾期，一目了然',
     areas: {
+      label: '任务视图',
       mine: '我的任务',
       calendar: '任务日历',
       board: '逾期看板',

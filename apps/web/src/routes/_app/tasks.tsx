@@ -22,6 +22,7 @@ function TasksLayout() {
       {areas.length > 1 ? (
         <Segmented
           data-testid="task-areas"
+          aria-label={t('tasks.areas.label')}
           style={{ marginBottom: 16 }}
           value={current}
           options={areas.map((area) => ({

@@ -147,6 +147,7 @@ function EmailPage() {
       <Card>
         <Segmented
           style={{ marginBottom: 16 }}
+          aria-label={t('email.statusLabel')}
           value={status}
           onChange={(value) => setStatus(value as Status | 'all')}
           options={[
