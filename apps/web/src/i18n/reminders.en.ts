@@ -3,8 +3,10 @@ import type { remindersZhCN } from './reminders.zh-CN';
 export const remindersEn: typeof remindersZhCN = {
   reminders: {
     title: 'Reminders',
-    intro:
-      'Tasks for the customer’s owner from birthdays, anniversaries, the first order, festivals and date fields: made each early morning, once per occasion. The table shows the tasks the next {{days}} days will make.',
+    intro_one:
+      'Tasks for the customer’s owner from birthdays, anniversaries, the first order, festivals and date fields: made each early morning, once per occasion. The table shows the tasks the next {{count}} day will make.',
+    intro_other:
+      'Tasks for the customer’s owner from birthdays, anniversaries, the first order, festivals and date fields: made each early morning, once per occasion. The table shows the tasks the next {{count}} days will make.',
     runNow: 'Run now',
     ran_one: '{{count}} reminder task made',
     ran_other: '{{count}} reminder tasks made',
@@ -14,13 +16,16 @@ export const remindersEn: typeof remindersZhCN = {
       name: 'Reminder',
       when: 'When',
       audience: 'Customers',
-      upcoming: 'Next {{days}} days',
+      upcoming_one: 'Next {{count}} day',
+      upcoming_other: 'Next {{count}} days',
       enabled: 'On',
     },
     origin: { plugin: 'Industry plugin', core: 'General' },
     offset: {
-      before: '{{count}} days before',
-      after: '{{count}} days after',
+      before_one: '{{count}} day before',
+      before_other: '{{count}} days before',
+      after_one: '{{count}} day after',
+      after_other: '{{count}} days after',
       same: 'On the day',
     },
     offsetDays: 'Offset in days',
@@ -45,7 +50,8 @@ export const remindersEn: typeof remindersZhCN = {
     everyone: 'All customers',
     nextDue: 'First on {{date}}',
     upcomingTitle: 'Reminder tasks coming up',
-    upcomingEmpty: 'No reminder tasks in the next {{days}} days',
+    upcomingEmpty_one: 'No reminder tasks in the next {{count}} day',
+    upcomingEmpty_other: 'No reminder tasks in the next {{count}} days',
     item: {
       due: 'Due',
       occasion: 'Occasion',

@@ -2,8 +2,10 @@
 export const remindersZhCN = {
   reminders: {
     title: '提醒',
-    intro:
-      '按生日、纪念日、首单、节日和日期字段自动为客户负责人生成任务，每天清晨生成一次，同一场合只生成一次。下表为未来 {{days}} 天将生成的任务数。',
+    intro_one:
+      '按生日、纪念日、首单、节日和日期字段自动为客户负责人生成任务，每天清晨生成一次，同一场合只生成一次。下表为未来 {{count}} 天将生成的任务数。',
+    intro_other:
+      '按生日、纪念日、首单、节日和日期字段自动为客户负责人生成任务，每天清晨生成一次，同一场合只生成一次。下表为未来 {{count}} 天将生成的任务数。',
     runNow: '立即运行',
     ran_one: '已生成 {{count}} 条提醒任务',
     ran_other: '已生成 {{count}} 条提醒任务',
@@ -13,13 +15,16 @@ export const remindersZhCN = {
       name: '提醒',
       when: '时间',
       audience: '适用客户',
-      upcoming: '未来 {{days}} 天',
+      upcoming_one: '未来 {{count}} 天',
+      upcoming_other: '未来 {{count}} 天',
       enabled: '启用',
     },
     origin: { plugin: '行业插件', core: '通用' },
     offset: {
-      before: '提前 {{count}} 天',
-      after: '{{count}} 天后',
+      before_one: '提前 {{count}} 天',
+      before_other: '提前 {{count}} 天',
+      after_one: '{{count}} 天后',
+      after_other: '{{count}} 天后',
       same: '当天',
     },
     offsetDays: '偏移天数',
@@ -44,7 +49,8 @@ export const remindersZhCN = {
     everyone: '全部客户',
     nextDue: '最近 {{date}}',
     upcomingTitle: '即将生成的提醒任务',
-    upcomingEmpty: '未来 {{days}} 天没有提醒任务',
+    upcomingEmpty_one: '未来 {{count}} 天没有提醒任务',
+    upcomingEmpty_other: '未来 {{count}} 天没有提醒任务',
     item: {
       due: '到期',
       occasion: '场合日期',

@@ -91,7 +91,7 @@ export function RemindersCard() {
         </Button>
       }
     >
-      <Typography.Paragraph type="secondary">{t('reminders.intro', { days })}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{t('reminders.intro', { count: days })}</Typography.Paragraph>
       {!data ? (
         <Skeleton active paragraph={{ rows: 4 }} />
       ) : (
@@ -171,7 +171,7 @@ export function RemindersCard() {
               },
               {
                 key: 'upcoming',
-                title: t('reminders.columns.upcoming', { days }),
+                title: t('reminders.columns.upcoming', { count: days }),
                 width: 200,
                 render: (_, reminder) =>
                   reminder.enabled ? (
@@ -216,7 +216,7 @@ export function RemindersCard() {
               pagination={{ pageSize: 10, hideOnSinglePage: true }}
               dataSource={data.items}
               data-testid="reminders-upcoming"
-              locale={{ emptyText: t('reminders.upcomingEmpty', { days }) }}
+              locale={{ emptyText: t('reminders.upcomingEmpty', { count: days }) }}
               columns={[
                 { key: 'due', title: t('reminders.item.due'), render: (_, item) => formatDate(item.dueOn) },
                 {
