@@ -298,4 +298,64 @@ describe('the daily digest', () => {
     expect(digest?.text_body).not.toContain('已完成的任务');
     expect(digest?.text_body).toContain('http://localhost:3000/tasks');
   });
+  it('counts the maintenance plans waiting for each approver, over the customers they may decide', async () => {
+    const approvalTenant = await seedTenant(server.database, '审批摘要企业');
+    const { owner, admin, sales_manager: manager, sales_rep: rep, analyst } = approvalTenant.users;
+    const day = '2026-12-08';
+    await server.database.withTenant(approvalTenant.tenantId, async (trx) => {
+      const team = await trx
+        .insertInto('teams')
+        .values({ tenant_id: approvalTenant.tenantId, name: '华东销售部' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .updateTable('memberships')
+        .set({ team_id: team.id })
+        .where('tenant_id', '=', approvalTenant.tenantId)
+        .where('user_id', 'in', [rep.id, manager.id])
+        .execute();
+      const customers = await trx
+        .insertInto('customers')
+        .values([
+          { tenant_id: approvalTenant.tenantId, name: '团队客户', kind: 'company', owner_user_id: rep.id },
+          { tenant_id: approvalTenant.tenantId, name: '分析员的客户', kind: 'company', owner_user_id: analyst.id },
+          { tenant_id: approvalTenant.tenantId, name: '无人负责的客户', kind: 'company' },
+        ])
+        .returning('id')
+        .execute();
+      const plan = (customerId: string, status: 'pending' | 'active') => ({
+        tenant_id: approvalTenant.tenantId,
+        customer_id: customerId,
+        cadence_key: 'b2b.visit',
+        tier: 'strategic',
+        status,
+        anchor_on: day,
+        submitted_at: status === 'pending' ? new Date() : null,
+      });
+      await trx
+        .insertInto('maintenance_plans')
+        .values([
+          plan(customers[0]!.id, 'pending'),
+          plan(customers[1]!.id, 'pending'),
+          plan(customers[2]!.id, 'pending'),
+          { ...plan(customers[0]!.id, 'active'), cadence_key: 'b2b.call' },
+        ])
+        .execute();
+    });
+    const queued = await server.database.withTenant(approvalTenant.tenantId, (trx) =>
+      queueDailyDigests(jobScope(trx, approvalTenant.tenantId), day),
+    );
+    const emails = await outboxOf(approvalTenant.tenantId);
+    const byAddress = new Map(emails.map((email) => [email.to_address, email]));
+    // Owner and admin decide every pending plan; the manager those of the team's customers;
+    // a rep and an analyst decide none, and nobody has tasks: no digest for them.
+    expect(queued).toBe(3);
+    expect(byAddress.get(owner.email)?.subject).toBe('今日工作摘要（2026-12-08）：待你审批的维护计划 3 个');
+    expect(byAddress.get(admin.email)?.text_body).toContain('待你审批的维护计划 3 个');
+    expect(byAddress.get(manager.email)?.subject).toBe('今日工作摘要（2026-12-08）：待你审批的维护计划 1 个');
+    expect(byAddress.get(manager.email)?.text_body).toContain('/plans/approvals');
+    expect(byAddress.get(manager.email)?.text_body).not.toContain('今日到期');
+    expect(byAddress.has(rep.email)).toBe(false);
+    expect(byAddress.has(analyst.email)).toBe(false);
+  });
 });

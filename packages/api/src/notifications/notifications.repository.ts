@@ -210,22 +210,50 @@ export type DigestRow = {
  * default) and has something to read: open tasks they own due today, overdue ones, and the
  * first `perUser` of them. One statement for the whole tenant.
  *
- * Approvals waiting: the plans capability adds its count here (a subquery per member over its
- * approvals table) when it lands; until then it is 0 and the digest leaves the line out.
+ * Approvals waiting: maintenance plans pending approval that a member may decide — members
+ * whose role is in `approvers`, counted over the customers their record scope reaches (all,
+ * their team's and their own, or their own), as `visibleCustomer` does for one member. A
+ * member with approvals waiting and no tasks still gets the digest.
  */
 export async function selectDigestRows(
   scope: Scope,
   today: string,
-  options: { emailByDefault: boolean; perUser: number },
+  options: {
+    emailByDefault: boolean;
+    perUser: number;
+    /** The roles that may approve plans, with their record scope over customers. */
+    approvers: { role: string; scope: 'all' | 'team' | 'own' }[];
+  },
 ): Promise<DigestRow[]> {
   const { rows } = await sql<DigestRow>`
     with wanted as (
-      select m.user_id, u.email, u.locale, u.name
+      select m.user_id, m.role, m.team_id, u.email, u.locale, u.name
         from memberships m
         join users u on u.id = m.user_id and u.disabled_at is null
         left join notification_preferences p
           on p.tenant_id = m.tenant_id and p.user_id = m.user_id and p.kind = 'digest'
        where m.tenant_id = ${scope.tenantId} and coalesce(p.email, ${options.emailByDefault})
+    ),
+    approvers as (
+      select a.role, a.scope
+        from jsonb_to_recordset(${JSON.stringify(options.approvers)}::jsonb) as a(role text, scope text)
+    ),
+    pending as (
+      select c.owner_user_id
+        from maintenance_plans p
+        join customers c on c.tenant_id = p.tenant_id and c.id = p.customer_id
+       where p.tenant_id = ${scope.tenantId} and p.status = 'pending'
+    ),
+    approvals as (
+      select w.user_id,
+             (select count(*) from pending
+               where a.scope = 'all'
+                  or pending.owner_user_id = w.user_id
+                  or (a.scope = 'team' and w.team_id is not null and pending.owner_user_id in (
+                        select tm.user_id from memberships tm
+                         where tm.tenant_id = ${scope.tenantId} and tm.team_id = w.team_id)))::int as n
+        from wanted w
+        join approvers a on a.role = w.role
     ),
     open_tasks as (
       select t.owner_user_id, t.title, t.due_on, t.customer_id,
@@ -235,15 +263,17 @@ export async function selectDigestRows(
        where t.tenant_id = ${scope.tenantId} and t.status = 'open' and t.due_on <= ${today}::date
     )
     select w.user_id, w.email, w.locale, w.name,
-           (count(*) filter (where o.due_on = ${today}::date))::int as due_today,
-           (count(*) filter (where o.due_on < ${today}::date))::int as overdue,
-           0 as approvals_waiting,
+           (count(o.owner_user_id) filter (where o.due_on = ${today}::date))::int as due_today,
+           (count(o.owner_user_id) filter (where o.due_on < ${today}::date))::int as overdue,
+           coalesce(max(ap.n), 0)::int as approvals_waiting,
            coalesce(jsonb_agg(jsonb_build_object('title', o.title, 'dueOn', o.due_on::text, 'customer', c.name)
                       order by o.due_on, o.rank) filter (where o.rank <= ${options.perUser}), '[]'::jsonb) as items
       from wanted w
-      join open_tasks o on o.owner_user_id = w.user_id
+      left join open_tasks o on o.owner_user_id = w.user_id
+      left join approvals ap on ap.user_id = w.user_id
       left join customers c on c.tenant_id = ${scope.tenantId} and c.id = o.customer_id
      group by w.user_id, w.email, w.locale, w.name
+    having count(o.owner_user_id) > 0 or coalesce(max(ap.n), 0) > 0
      order by w.user_id`.execute(scope.trx);
   return rows.map((row) => ({
     ...row,

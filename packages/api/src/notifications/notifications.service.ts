@@ -1,3 +1,4 @@
+import { ROLE_PERMISSIONS, ROLE_RECORD_SCOPE } from '@crm/auth';
 import {
   EMAIL_ONLY_NOTIFICATION_KINDS,
   NOTIFICATION_DEFAULTS,
@@ -177,6 +178,15 @@ const DIGEST_WORDS = {
     'zh-CN': '待你审批的维护计划 {count} 个',
     en: '{count} maintenance plans await your approval',
   },
+  approvalsOne: {
+    'zh-CN': '待你审批的维护计划 {count} 个',
+    en: '1 maintenance plan awaits your approval',
+  },
+  approvalsSubject: {
+    'zh-CN': '今日工作摘要（{day}）：待你审批的维护计划 {count} 个',
+    en: 'Your day ({day}): {count} maintenance plan(s) await your approval',
+  },
+  openApprovals: { 'zh-CN': '打开待审批计划', en: 'Open plan approvals' },
   overdueMark: { 'zh-CN': '【逾期】', en: '[Overdue] ' },
   more: { 'zh-CN': '还有 {count} 项，请在「我的任务」中查看', en: '{count} more in My tasks' },
   open: { 'zh-CN': '打开我的任务', en: 'Open My tasks' },
@@ -196,10 +206,16 @@ function words(template: string, params: Record<string, string | number>): strin
  * language, queued in the outbox in the caller's transaction. Never twice for a member and
  * day (the outbox's dedup key), however often the job runs. How many were queued.
  */
+/** Roles that decide maintenance plans, with the customers their decisions reach. */
+const PLAN_APPROVERS = Object.entries(ROLE_PERMISSIONS)
+  .filter(([, permissions]) => permissions.includes('plans.approve'))
+  .map(([role]) => ({ role, scope: ROLE_RECORD_SCOPE[role as keyof typeof ROLE_RECORD_SCOPE] }));
+
 export async function queueDailyDigests(scope: Scope, day: string): Promise<number> {
   const rows = await selectDigestRows(scope, day, {
     emailByDefault: NOTIFICATION_DEFAULTS.digest.email,
     perUser: DIGEST_ITEMS_PER_USER,
+    approvers: PLAN_APPROVERS,
   });
   const emails: EmailDraft[] = rows.map((row) => {
     const locale: Locale = row.locale === 'en' ? 'en' : 'zh-CN';
@@ -216,22 +232,32 @@ export async function queueDailyDigests(scope: Scope, day: string): Promise<numb
         } · ${item.dueOn}`,
     );
     const rest = row.due_today + row.overdue - row.items.length;
+    const onlyApprovals = row.due_today + row.overdue === 0;
     const { text, html } = renderEmail({
       heading: words(DIGEST_WORDS.heading[locale], params),
       paragraphs: [
-        words(DIGEST_WORDS.counts[locale], params),
+        ...(onlyApprovals ? [] : [words(DIGEST_WORDS.counts[locale], params)]),
         ...(row.approvals_waiting > 0
-          ? [words(DIGEST_WORDS.approvals[locale], { count: row.approvals_waiting })]
+          ? [
+              words(
+                (row.approvals_waiting === 1 ? DIGEST_WORDS.approvalsOne : DIGEST_WORDS.approvals)[locale],
+                { count: row.approvals_waiting },
+              ),
+            ]
           : []),
-        lines.join('\n'),
+        ...(lines.length > 0 ? [lines.join('\n')] : []),
         ...(rest > 0 ? [words(DIGEST_WORDS.more[locale], { count: rest })] : []),
       ],
-      link: { path: '/tasks', label: DIGEST_WORDS.open[locale] },
+      link: onlyApprovals
+        ? { path: '/plans/approvals', label: DIGEST_WORDS.openApprovals[locale] }
+        : { path: '/tasks', label: DIGEST_WORDS.open[locale] },
       footer: DIGEST_WORDS.footer[locale],
     });
     return {
       to: row.email,
-      subject: words(DIGEST_WORDS.subject[locale], params),
+      subject: onlyApprovals
+        ? words(DIGEST_WORDS.approvalsSubject[locale], { day, count: row.approvals_waiting })
+        : words(DIGEST_WORDS.subject[locale], params),
       text,
       html,
       kind: 'digest',
