@@ -318,7 +318,12 @@ describe('the daily digest', () => {
         .insertInto('customers')
         .values([
           { tenant_id: approvalTenant.tenantId, name: '团队客户', kind: 'company', owner_user_id: rep.id },
-          { tenant_id: approvalTenant.tenantId, name: '分析员的客户', kind: 'company', owner_user_id: analyst.id },
+          {
+            tenant_id: approvalTenant.tenantId,
+            name: '分析员的客户',
+            kind: 'company',
+            owner_user_id: analyst.id,
+          },
           { tenant_id: approvalTenant.tenantId, name: '无人负责的客户', kind: 'company' },
         ])
         .returning('id')
