@@ -191,11 +191,47 @@ export type LeadConditionValue<P extends string = string> =
   | readonly string[]
   | NumberRef<P>;
 
-/** A test on one lead field, or all / any of several tests. */
+/**
+ * Behaviour a lead shows through its events (lead_events, docs/leads-and-pipeline.md):
+ * emails opened, links clicked, forms submitted, replies — or any of them.
+ */
+export const LEAD_ACTIVITIES = ['email_open', 'link_click', 'form_submit', 'reply', 'any_activity'] as const;
+export type LeadActivity = (typeof LEAD_ACTIVITIES)[number];
+
+/** Comparisons of a behaviour count or a number of days. */
+export const BEHAVIOUR_COMPARISONS = ['eq', 'gt', 'gte', 'lt', 'lte'] as const;
+export type BehaviourComparison = (typeof BEHAVIOUR_COMPARISONS)[number];
+
+/**
+ * A test on the lead's behaviour: how many events of a kind it had in the last `withinDays`
+ * days (`{ behaviour: 'email_open', withinDays: 7, op: 'gte', value: 2 }` — two opens in a
+ * week), or how many days have passed since its last activity (its last event, or its
+ * creation when it has none): `{ behaviour: 'days_since_last_activity', op: 'gte', value: 30 }`.
+ */
+export type LeadBehaviourCondition<P extends string = string> =
+  | { behaviour: LeadActivity; withinDays: NumberRef<P>; op: BehaviourComparison; value: NumberRef<P> }
+  | { behaviour: 'days_since_last_activity'; op: BehaviourComparison; value: NumberRef<P> };
+
+/** A test on one lead field or on its behaviour, or all / any of several tests. */
 export type LeadCondition<P extends string = string> =
   | { field: LeadField; op: LeadComparison; value?: LeadConditionValue<P> }
+  | LeadBehaviourCondition<P>
   | { all: readonly LeadCondition<P>[] }
   | { any: readonly LeadCondition<P>[] };
+
+const behaviourConditionShape = z.union([
+  z.strictObject({
+    behaviour: z.enum(LEAD_ACTIVITIES),
+    withinDays: numberRefSchema,
+    op: z.enum(BEHAVIOUR_COMPARISONS),
+    value: numberRefSchema,
+  }),
+  z.strictObject({
+    behaviour: z.literal('days_since_last_activity'),
+    op: z.enum(BEHAVIOUR_COMPARISONS),
+    value: numberRefSchema,
+  }),
+]);
 
 export const leadConditionShape: z.ZodType<LeadCondition> = z.lazy(() =>
   z.union([
@@ -204,10 +240,16 @@ export const leadConditionShape: z.ZodType<LeadCondition> = z.lazy(() =>
       op: z.enum(LEAD_COMPARISONS),
       value: z.union([z.string(), numberRefSchema, z.boolean(), z.array(z.string())]).optional(),
     }),
+    behaviourConditionShape,
     z.strictObject({ all: z.array(leadConditionShape).min(1) }),
     z.strictObject({ any: z.array(leadConditionShape).min(1) }),
   ]),
 );
+
+/** Whether a condition is one test on the lead's behaviour. */
+export function isBehaviourCondition(condition: LeadCondition): condition is LeadBehaviourCondition {
+  return 'behaviour' in condition;
+}
 
 export type LeadGrade<P extends string = string> = {
   /** Prefixed by the plugin: `b2b_lead_a`. */
@@ -227,6 +269,43 @@ export const leadGradeShape = z.strictObject({
   labels: labelsShape,
   when: leadConditionShape.optional(),
   followUpWithinHours: numberRefSchema,
+});
+
+/**
+ * How a re-grade rule moves a lead: up (towards the first grade, A) or down by a number of
+ * grades, or to one grade (a key of `leadGrades`). A move past the first or last grade stops there.
+ */
+export type LeadRegradeChange = { up: number } | { down: number } | { to: string };
+
+/**
+ * 线索升降级规则: when a lead's behaviour matches `when`, its grade moves by `change`, and the
+ * move is written to its grade history with this rule's labels as the reason. Rules are
+ * checked in order after every batch of behaviour events and once a day (for the
+ * time-based ones, e.g. no activity for 30 days); the first rule that matches a lead moves
+ * it. A rule moves one lead at most once per `cooldownDays` (default: the longest window
+ * its condition looks at), so two opens and a click within 7 days lift a lead one grade,
+ * not one grade per event.
+ */
+export type LeadRegradeRule<P extends string = string> = {
+  /** Prefixed by the plugin: `b2b_regrade_engaged`. */
+  key: string;
+  /** The rule in words, shown as the reason of the move: 7 天内 2 次打开且 1 次点击 → 升一级. */
+  labels: Labels;
+  when: LeadCondition<P>;
+  change: LeadRegradeChange;
+  cooldownDays?: NumberRef<P>;
+};
+
+export const leadRegradeRuleShape = z.strictObject({
+  key: z.string(),
+  labels: labelsShape,
+  when: leadConditionShape,
+  change: z.union([
+    z.strictObject({ up: z.number() }),
+    z.strictObject({ down: z.number() }),
+    z.strictObject({ to: z.string() }),
+  ]),
+  cooldownDays: numberRefSchema.optional(),
 });
 
 // ---------------------------------------------------------------------------------------------

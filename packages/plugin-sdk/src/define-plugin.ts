@@ -4,6 +4,7 @@ import type {
   CustomerKindValue,
   CustomFieldDefinition,
   LeadGrade,
+  LeadRegradeRule,
   LifecycleThresholds,
   Reminder,
   SurveyDefinition,
@@ -55,6 +56,8 @@ export type PluginSpec<S extends SettingsSchema, P extends string = SettingsPath
   /** How customers are tiered (the tiering engine's model: weighted, thresholds or RFM). */
   tierModel?: WithSettingPaths<TierModel, P>;
   leadGrades?: readonly LeadGrade<P>[];
+  /** 线索升降级规则: how behaviour moves a lead between `leadGrades` (needs them). */
+  leadRegradeRules?: readonly LeadRegradeRule<P>[];
   surveys?: readonly SurveyDefinition<P>[];
   customFields?: readonly CustomFieldDefinition[];
   /**
@@ -118,6 +121,7 @@ export type ResolvedPlugin = {
   settingsVersion: number;
   tierModel: ResolvedTierModel | null;
   leadGrades: readonly Resolved<LeadGrade>[];
+  leadRegradeRules: readonly Resolved<LeadRegradeRule>[];
   surveys: readonly Resolved<SurveyDefinition>[];
   customFields: readonly CustomFieldDefinition[];
   cadences: readonly Resolved<Cadence>[];
@@ -202,6 +206,7 @@ export function resolvePlugin(
     settingsVersion: plugin.settings.version,
     tierModel: null,
     leadGrades: resolve(plugin.leadGrades ?? [], 'leadGrades'),
+    leadRegradeRules: resolve(plugin.leadRegradeRules ?? [], 'leadRegradeRules'),
     surveys: resolve(plugin.surveys ?? [], 'surveys'),
     customFields: plugin.customFields ?? [],
     cadences: resolve(plugin.cadences ?? [], 'cadences'),

@@ -36,6 +36,7 @@ export type { NumberPath, NumberRef, SettingRef, WithSettingPaths } from './sett
 export * from './tiering';
 export {
   jsonEqual,
+  longestBehaviourWindow,
   type Problem,
   type ProblemCode,
   SDK_VERSION,

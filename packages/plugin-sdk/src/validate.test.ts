@@ -533,6 +533,73 @@ describe('validatePlugin', () => {
     expect(problems[3]?.message['zh-CN']).toBe('插件「tiny-shop」：沉睡天数（180）须大于流失风险天数（200）');
   });
 
+  it('accepts behaviour in grades and re-grade rules, and explains what is wrong with them', () => {
+    const engaged = {
+      key: 'tiny_shop_regrade_engaged',
+      labels: labels(
+        '7 天内打开 2 次且点击 1 次 → 升一级',
+        'Two opens and a click within 7 days → up one grade',
+      ),
+      when: {
+        all: [
+          { behaviour: 'email_open', withinDays: 7, op: 'gte', value: 2 },
+          { behaviour: 'link_click', withinDays: 7, op: 'gte', value: 1 },
+        ],
+      },
+      change: { up: 1 },
+    };
+    const quiet = {
+      key: 'tiny_shop_regrade_quiet',
+      labels: labels('30 天无活动 → 降一级', 'No activity for 30 days → down one grade'),
+      when: { behaviour: 'days_since_last_activity', op: 'gte', value: { setting: 'dormantDays' } },
+      change: { down: 1 },
+    };
+    const gradeOnBehaviour = {
+      ...base.leadGrades[0],
+      when: { any: [base.leadGrades[0].when, { behaviour: 'reply', withinDays: 14, op: 'gte', value: 1 }] },
+    };
+    expect(
+      validatePlugin(
+        broken({ leadGrades: [gradeOnBehaviour, base.leadGrades[1]], leadRegradeRules: [engaged, quiet] }),
+      ),
+    ).toEqual([]);
+
+    const problems = validatePlugin(
+      broken({
+        leadRegradeRules: [
+          { ...engaged, key: 'regrade_engaged' },
+          { ...engaged, key: 'tiny_shop_regrade_fields', when: { field: 'budget', op: 'gte', value: 1 } },
+          {
+            ...engaged,
+            key: 'tiny_shop_regrade_window',
+            when: { behaviour: 'reply', withinDays: 0, op: 'gte', value: 1.5 },
+          },
+          { ...quiet, key: 'tiny_shop_regrade_to', change: { to: 'tiny_shop_lead_z' } },
+          { ...quiet, key: 'tiny_shop_regrade_far', change: { down: 3 }, cooldownDays: 400 },
+        ],
+      }),
+    );
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['PLUGIN_KEY_NOT_PREFIXED', 'leadRegradeRules.0.key'],
+      ['PLUGIN_RULE_INVALID', 'leadRegradeRules.1.when'],
+      ['PLUGIN_RULE_INVALID', 'leadRegradeRules.2.when.withinDays'],
+      ['PLUGIN_RULE_INVALID', 'leadRegradeRules.2.when.value'],
+      ['PLUGIN_RULE_INVALID', 'leadRegradeRules.3.change.to'],
+      ['PLUGIN_RULE_INVALID', 'leadRegradeRules.4.change.down'],
+      ['PLUGIN_RULE_INVALID', 'leadRegradeRules.4.cooldownDays'],
+    ]);
+    expect(problems[4]?.message.en).toBe(
+      'Plugin "tiny-shop": re-grade rule "tiny_shop_regrade_to" moves leads to "tiny_shop_lead_z", which is not one of the plugin\'s lead grades',
+    );
+    expect(problems[5]?.message['zh-CN']).toBe(
+      '插件「tiny-shop」：升降级规则「tiny_shop_regrade_far」一次升降 1 到 1 级（现为 3）',
+    );
+
+    const shape = validatePlugin(broken({ leadRegradeRules: [{ ...engaged, change: { sideways: 1 } }] }));
+    expect(codes(shape)).toEqual(['PLUGIN_ENVELOPE_INVALID']);
+    expect(shape[0]?.path).toBe('leadRegradeRules.0.change');
+  });
+
   it('never throws, even when a plugin does', () => {
     const hostile = {
       ...valid,

@@ -9,8 +9,10 @@ import {
   KEY_PATTERN,
   type LeadCondition,
   type LeadGrade,
+  type LeadRegradeRule,
   type LifecycleThresholds,
   leadGradeShape,
+  leadRegradeRuleShape,
   lifecycleShape,
   type Reminder,
   reminderShape,
@@ -115,6 +117,7 @@ const envelopeShape = z.strictObject({
   description: labelsShape.optional(),
   tierModel: z.unknown().optional(),
   leadGrades: z.array(leadGradeShape).optional(),
+  leadRegradeRules: z.array(leadRegradeRuleShape).optional(),
   surveys: z.array(surveyShape).optional(),
   customFields: z.array(customFieldShape).optional(),
   defaultCustomerKind: z.enum(CUSTOMER_KIND_VALUES).optional(),
@@ -278,6 +281,7 @@ function contributedKeys(plugin: AnyPlugin): { key: string; path: string }[] {
   collect(plugin.customFields, 'customFields');
   collect(plugin.surveys, 'surveys');
   collect(plugin.leadGrades, 'leadGrades');
+  collect(plugin.leadRegradeRules, 'leadRegradeRules');
   collect(plugin.cadences, 'cadences');
   collect(plugin.reminders, 'reminders');
   return keys;
@@ -695,6 +699,7 @@ function checkMigration(plugin: AnyPlugin, defaults: Record<string, unknown>, re
 
 type ResolvedRules = {
   leadGrades: readonly Resolved<LeadGrade>[];
+  leadRegradeRules: readonly Resolved<LeadRegradeRule>[];
   surveys: readonly Resolved<SurveyDefinition>[];
   cadences: readonly Resolved<Cadence>[];
   reminders: readonly Resolved<Reminder>[];
@@ -705,6 +710,12 @@ function checkRules(plugin: AnyPlugin, settings: Record<string, unknown>, report
   const missing: MissingSetting[] = [];
   const rules: ResolvedRules = {
     leadGrades: resolveSettingRefs(plugin.leadGrades ?? [], settings, 'leadGrades', missing),
+    leadRegradeRules: resolveSettingRefs(
+      plugin.leadRegradeRules ?? [],
+      settings,
+      'leadRegradeRules',
+      missing,
+    ),
     surveys: resolveSettingRefs(plugin.surveys ?? [], settings, 'surveys', missing),
     cadences: resolveSettingRefs(plugin.cadences ?? [], settings, 'cadences', missing),
     reminders: resolveSettingRefs(plugin.reminders ?? [], settings, 'reminders', missing),
@@ -820,6 +831,8 @@ function checkFieldReferences(plugin: AnyPlugin, tierModel: TierModel | null, re
       condition.any.forEach((item, i) => {
         walkCondition(item, `${path}.any.${i}`);
       });
+    } else if ('behaviour' in condition) {
+      return;
     } else if (
       condition.field.startsWith('custom:') &&
       !fields.has(condition.field.slice('custom:'.length))
@@ -829,6 +842,9 @@ function checkFieldReferences(plugin: AnyPlugin, tierModel: TierModel | null, re
   };
   plugin.leadGrades?.forEach((grade, index) => {
     walkCondition(grade.when, `leadGrades.${index}.when`);
+  });
+  plugin.leadRegradeRules?.forEach((regrade, index) => {
+    walkCondition(regrade.when, `leadRegradeRules.${index}.when`);
   });
 }
 
@@ -854,6 +870,7 @@ function checkResolvedRules(rules: ResolvedRules, report: Report): void {
       );
     }
   });
+  checkBehaviour(rules, rule, isWhole);
   rules.surveys.forEach((survey, index) => {
     const path = `surveys.${index}`;
     if (survey.kind === 'nps' && !survey.questions.some((question) => question.type === 'nps')) {
@@ -957,4 +974,112 @@ export function validateSettings(plugin: AnyPlugin, settings: unknown): Problem[
   }
   checkRules(plugin, parsed.data, report);
   return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Behaviour in lead grades and re-grade rules
+
+type RuleReport = (path: string, zh: string, en: string, setting?: string) => void;
+
+/** The longest window (days) a condition looks back over; 0 when it tests no behaviour. */
+export function longestBehaviourWindow(condition: Resolved<LeadCondition> | undefined): number {
+  if (!condition) return 0;
+  if ('all' in condition) return Math.max(0, ...condition.all.map(longestBehaviourWindow));
+  if ('any' in condition) return Math.max(0, ...condition.any.map(longestBehaviourWindow));
+  if (!('behaviour' in condition)) return 0;
+  return 'withinDays' in condition ? condition.withinDays : condition.value;
+}
+
+function testsBehaviour(condition: Resolved<LeadCondition>): boolean {
+  if ('all' in condition) return condition.all.some(testsBehaviour);
+  if ('any' in condition) return condition.any.some(testsBehaviour);
+  return 'behaviour' in condition;
+}
+
+function checkBehaviour(
+  rules: ResolvedRules,
+  rule: RuleReport,
+  isWhole: (value: number, min: number, max: number) => boolean,
+): void {
+  const walk = (condition: Resolved<LeadCondition> | undefined, path: string) => {
+    if (!condition) return;
+    if ('all' in condition) {
+      for (const [i, item] of condition.all.entries()) walk(item, `${path}.all.${i}`);
+      return;
+    }
+    if ('any' in condition) {
+      for (const [i, item] of condition.any.entries()) walk(item, `${path}.any.${i}`);
+      return;
+    }
+    if (!('behaviour' in condition)) return;
+    if ('withinDays' in condition) {
+      if (!isWhole(condition.withinDays, 1, 365)) {
+        rule(
+          `${path}.withinDays`,
+          `行为条件的统计天数须为 1 到 365 之间的整数（现为 ${condition.withinDays}）`,
+          `a behaviour condition counts over 1 to 365 whole days (it is ${condition.withinDays})`,
+        );
+      }
+      if (!isWhole(condition.value, 0, 10_000)) {
+        rule(
+          `${path}.value`,
+          `行为条件的次数须为 0 到 10000 之间的整数（现为 ${condition.value}）`,
+          `a behaviour condition compares with a whole count from 0 to 10,000 (it is ${condition.value})`,
+        );
+      }
+    } else if (!isWhole(condition.value, 0, 3650)) {
+      rule(
+        `${path}.value`,
+        `「距上次活动天数」须为 0 到 3650 之间的整数（现为 ${condition.value}）`,
+        `days since last activity is a whole number from 0 to 3,650 (it is ${condition.value})`,
+      );
+    }
+  };
+  for (const [index, grade] of rules.leadGrades.entries()) walk(grade.when, `leadGrades.${index}.when`);
+  if (rules.leadRegradeRules.length > 0 && rules.leadGrades.length < 2) {
+    rule(
+      'leadRegradeRules',
+      '线索升降级规则需要至少两个线索等级（leadGrades）',
+      'lead re-grade rules need at least two lead grades (leadGrades)',
+    );
+  }
+  const gradeKeys = new Set(rules.leadGrades.map((grade) => grade.key));
+  rules.leadRegradeRules.forEach((regrade, index) => {
+    const path = `leadRegradeRules.${index}`;
+    walk(regrade.when, `${path}.when`);
+    if (!testsBehaviour(regrade.when)) {
+      rule(
+        `${path}.when`,
+        `升降级规则「${regrade.key}」的条件须至少包含一项行为（打开、点击、表单、回复或距上次活动天数）`,
+        `re-grade rule "${regrade.key}" must test behaviour (opens, clicks, forms, replies or days since last activity) in its condition`,
+      );
+    }
+    const change = regrade.change;
+    if ('to' in change) {
+      if (!gradeKeys.has(change.to)) {
+        rule(
+          `${path}.change.to`,
+          `升降级规则「${regrade.key}」指向的线索等级「${change.to}」不是本插件声明的等级`,
+          `re-grade rule "${regrade.key}" moves leads to "${change.to}", which is not one of the plugin's lead grades`,
+        );
+      }
+    } else {
+      const steps = 'up' in change ? change.up : change.down;
+      const max = Math.max(1, rules.leadGrades.length - 1);
+      if (!isWhole(steps, 1, max)) {
+        rule(
+          `${path}.change.${'up' in change ? 'up' : 'down'}`,
+          `升降级规则「${regrade.key}」一次升降 1 到 ${max} 级（现为 ${steps}）`,
+          `re-grade rule "${regrade.key}" moves a lead 1 to ${max} grades (it is ${steps})`,
+        );
+      }
+    }
+    if (regrade.cooldownDays !== undefined && !isWhole(regrade.cooldownDays, 1, 365)) {
+      rule(
+        `${path}.cooldownDays`,
+        `升降级规则「${regrade.key}」的间隔天数须为 1 到 365 之间的整数（现为 ${regrade.cooldownDays}）`,
+        `re-grade rule "${regrade.key}" needs a cool-down of 1 to 365 whole days (it is ${regrade.cooldownDays})`,
+      );
+    }
+  });
 }

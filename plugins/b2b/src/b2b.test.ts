@@ -206,6 +206,17 @@ describe('b2b plugin', () => {
       ['B', 48],
       ['C', 168],
     ]);
+    expect(resolved.leadRegradeRules.map((rule) => [rule.key, rule.change])).toEqual([
+      ['b2b_regrade_engaged', { up: 1 }],
+      ['b2b_regrade_replied', { up: 1 }],
+      ['b2b_regrade_forms', { up: 1 }],
+      ['b2b_regrade_quiet', { down: 1 }],
+    ]);
+    expect(resolved.leadRegradeRules[3]?.when).toEqual({
+      behaviour: 'days_since_last_activity',
+      op: 'gte',
+      value: 30,
+    });
     expect(resolved.surveys.map((survey) => [survey.key, survey.kind, survey.schedule])).toEqual([
       ['b2b_quarterly_needs', 'needs', { every: 'quarter' }],
       ['b2b_nps', 'nps', { every: 'half_year' }],

@@ -236,6 +236,25 @@ export const b2bSettingsSchema = z.object({
       'Leads graded by intent and clarity of need, each grade with a follow-up limit.',
     ),
   ).prefault({}),
+  leadRegrade: group(
+    {
+      quietDays: whole(
+        30,
+        365,
+        text('无活动降级天数', 'Move down after no activity for'),
+        text(
+          '超过此天数没有任何行为（打开、点击、表单、回复）的线索降一级。',
+          'Leads with no activity (opens, clicks, forms, replies) for this long move down one grade.',
+        ),
+        'days',
+      ),
+    },
+    text('线索升降级', 'Lead re-grading'),
+    text(
+      '按线索的行为（打开邮件、点击链接、提交表单、回复）自动升降等级。',
+      'Leads move up or down a grade by their behaviour (emails opened, links clicked, forms submitted, replies).',
+    ),
+  ).prefault({}),
   lifecycle: group(
     {
       atRiskDays: whole(
@@ -466,6 +485,40 @@ export default definePlugin({
       grade: 'C',
       labels: text('C 级：仅浏览资料', 'C: only browsed'),
       followUpWithinHours: { setting: 'leads.cHours' },
+    },
+  ],
+  leadRegradeRules: [
+    {
+      key: 'b2b_regrade_engaged',
+      labels: text(
+        '7 天内打开邮件 2 次且点击链接 1 次 → 升一级',
+        'Opened emails 2× and clicked a link within 7 days → up one grade',
+      ),
+      when: {
+        all: [
+          { behaviour: 'email_open', withinDays: 7, op: 'gte', value: 2 },
+          { behaviour: 'link_click', withinDays: 7, op: 'gte', value: 1 },
+        ],
+      },
+      change: { up: 1 },
+    },
+    {
+      key: 'b2b_regrade_replied',
+      labels: text('14 天内回复过邮件 → 升一级', 'Replied to an email within 14 days → up one grade'),
+      when: { behaviour: 'reply', withinDays: 14, op: 'gte', value: 1 },
+      change: { up: 1 },
+    },
+    {
+      key: 'b2b_regrade_forms',
+      labels: text('30 天内提交表单 2 次 → 升一级', 'Two form submissions within 30 days → up one grade'),
+      when: { behaviour: 'form_submit', withinDays: 30, op: 'gte', value: 2 },
+      change: { up: 1 },
+    },
+    {
+      key: 'b2b_regrade_quiet',
+      labels: text('长期无活动 → 降一级', 'No activity for a long time → down one grade'),
+      when: { behaviour: 'days_since_last_activity', op: 'gte', value: { setting: 'leadRegrade.quietDays' } },
+      change: { down: 1 },
     },
   ],
   surveys: [

@@ -268,6 +268,25 @@ export const retailSettingsSchema = z.object({
       'Leads graded by intent and clarity of need, each grade with a follow-up limit.',
     ),
   ).prefault({}),
+  leadRegrade: group(
+    {
+      quietDays: count(
+        30,
+        365,
+        text('无活动降级天数', 'Move down after no activity for'),
+        text(
+          '超过此天数没有任何行为（打开、点击、表单、回复）的线索降一级。',
+          'Leads with no activity (opens, clicks, forms, replies) for this long move down one grade.',
+        ),
+        'days',
+      ),
+    },
+    text('线索升降级', 'Lead re-grading'),
+    text(
+      '按线索的行为（打开邮件、点击链接、提交表单、回复）自动升降等级。',
+      'Leads move up or down a grade by their behaviour (emails opened, links clicked, forms submitted, replies).',
+    ),
+  ).prefault({}),
   surveys: group(
     {
       csatDelayDays: count(
@@ -485,6 +504,34 @@ export default definePlugin({
       grade: 'C',
       labels: text('C 级：仅浏览', 'C: only browsed'),
       followUpWithinHours: { setting: 'leads.cHours' },
+    },
+  ],
+  leadRegradeRules: [
+    {
+      key: 'retail_regrade_engaged',
+      labels: text(
+        '3 天内打开邮件 1 次且点击链接 1 次 → 升一级',
+        'Opened emails 1× and clicked a link within 3 days → up one grade',
+      ),
+      when: {
+        all: [
+          { behaviour: 'email_open', withinDays: 3, op: 'gte', value: 1 },
+          { behaviour: 'link_click', withinDays: 3, op: 'gte', value: 1 },
+        ],
+      },
+      change: { up: 1 },
+    },
+    {
+      key: 'retail_regrade_form',
+      labels: text('7 天内提交过表单 → 升一级', 'Submitted a form within 7 days → up one grade'),
+      when: { behaviour: 'form_submit', withinDays: 7, op: 'gte', value: 1 },
+      change: { up: 1 },
+    },
+    {
+      key: 'retail_regrade_quiet',
+      labels: text('长期无活动 → 降一级', 'No activity for a long time → down one grade'),
+      when: { behaviour: 'days_since_last_activity', op: 'gte', value: { setting: 'leadRegrade.quietDays' } },
+      change: { down: 1 },
     },
   ],
   surveys: [

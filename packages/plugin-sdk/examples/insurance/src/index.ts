@@ -207,6 +207,29 @@ export default definePlugin({
     },
   ],
 
+  leadRegradeRules: [
+    {
+      key: 'insurance_regrade_engaged',
+      labels: text(
+        '7 天内打开邮件 2 次且点击链接 1 次 → 升一级',
+        'Two opens and a click within 7 days → up one grade',
+      ),
+      when: {
+        all: [
+          { behaviour: 'email_open', withinDays: 7, op: 'gte', value: 2 },
+          { behaviour: 'link_click', withinDays: 7, op: 'gte', value: 1 },
+        ],
+      },
+      change: { up: 1 },
+    },
+    {
+      key: 'insurance_regrade_quiet',
+      labels: text('30 天无任何活动 → 降一级', 'No activity for 30 days → down one grade'),
+      when: { behaviour: 'days_since_last_activity', op: 'gte', value: 30 },
+      change: { down: 1 },
+    },
+  ],
+
   cadences: [
     {
       key: 'insurance_vip_review',
