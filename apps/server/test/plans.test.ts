@@ -419,6 +419,18 @@ describe('approvals', () => {
     expect(plan.decisions).toEqual([expect.objectContaining({ action: 'approve', comment: '同意' })]);
     expect(plan.tierLabels).toEqual({ 'zh-CN': '战略客户', en: 'Strategic' });
 
+    // The customer's timeline tells the plan's story: submitted, approved with the comment.
+    const timeline = await rep.call('customers.timeline', { id: first.customerId });
+    expect(timeline.error).toBeNull();
+    const planEvents = timeline.data.items
+      .filter((entry: { kind: string }) => entry.kind === 'plan')
+      .map((entry: { data: { event: string; comment?: string | null; zh: string | null } }) => entry.data);
+    expect(planEvents).toEqual([
+      expect.objectContaining({ event: 'approve', comment: '同意' }),
+      expect.objectContaining({ event: 'submitted' }),
+    ]);
+    expect(planEvents[0].zh).toBeTruthy();
+
     // The owner heard both decisions, with the comments.
     const told = async (userId: string) =>
       withScope(tenant, async ({ trx }) => {

@@ -30,6 +30,13 @@ export const plansEn: typeof plansZhCN = {
       cadence_removed: 'The cadence is no longer in use',
       customer_inactive: 'The customer was archived or merged',
     },
+    timeline: {
+      started: 'Maintenance plan “{{name}}” started',
+      submitted: 'Maintenance plan “{{name}}” submitted for approval',
+      approve: 'Maintenance plan “{{name}}” approved',
+      reject: 'Maintenance plan “{{name}}” rejected',
+      ended: 'Maintenance plan “{{name}}” ended',
+    },
     decision: { submit: 'Submitted', approve: 'Approved', reject: 'Rejected' },
     taskType: {
       visit: 'Visit',

@@ -28,6 +28,13 @@ export const plansZhCN = {
       cadence_removed: '维护节奏已停用',
       customer_inactive: '客户已归档或合并',
     },
+    timeline: {
+      started: '维护计划「{{name}}」开始执行',
+      submitted: '维护计划「{{name}}」已提交审批',
+      approve: '维护计划「{{name}}」已批准',
+      reject: '维护计划「{{name}}」被驳回',
+      ended: '维护计划「{{name}}」已结束',
+    },
     decision: { submit: '提交审批', approve: '批准', reject: '驳回' },
     taskType: {
       visit: '拜访',

@@ -130,6 +130,34 @@ registerTimelineSource({
     where t.tenant_id = ${tenantId} and t.customer_id = ${customerId} and t.status = 'done'`,
 });
 
+registerTimelineSource({
+  kind: 'plan',
+  // Maintenance plans (维护计划): started (active, or submitted for approval), approved or
+  // rejected (with the comment), ended (and why). Cadence names in both languages.
+  select: (tenantId, customerId) => sql`
+    select p.id, p.created_at as occurred_at, null::uuid as actor_user_id,
+      jsonb_build_object('event', case when p.submitted_at is not null then 'submitted' else 'started' end,
+        'cadence', p.cadence_key, 'zh', pc.title_zh, 'en', pc.title_en, 'tier', p.tier) as data
+    from maintenance_plans p
+    left join plan_cadences pc on pc.tenant_id = p.tenant_id and pc.cadence_key = p.cadence_key
+    where p.tenant_id = ${tenantId} and p.customer_id = ${customerId}
+    union all
+    select d.id, d.decided_at as occurred_at, d.decided_by as actor_user_id,
+      jsonb_build_object('event', d.action, 'comment', d.comment,
+        'cadence', p.cadence_key, 'zh', pc.title_zh, 'en', pc.title_en, 'tier', p.tier) as data
+    from plan_decisions d
+    join maintenance_plans p on p.tenant_id = d.tenant_id and p.id = d.plan_id
+    left join plan_cadences pc on pc.tenant_id = p.tenant_id and pc.cadence_key = p.cadence_key
+    where d.tenant_id = ${tenantId} and p.customer_id = ${customerId} and d.action <> 'submit'
+    union all
+    select p.id, p.ended_at as occurred_at, null::uuid as actor_user_id,
+      jsonb_build_object('event', 'ended', 'reason', p.end_reason,
+        'cadence', p.cadence_key, 'zh', pc.title_zh, 'en', pc.title_en, 'tier', p.tier) as data
+    from maintenance_plans p
+    left join plan_cadences pc on pc.tenant_id = p.tenant_id and pc.cadence_key = p.cadence_key
+    where p.tenant_id = ${tenantId} and p.customer_id = ${customerId} and p.ended_at is not null`,
+});
+
 /**
  * The customer and the customers merged into it (and into those), whose histories its
  * timeline shows: at most 50, newest merges first.

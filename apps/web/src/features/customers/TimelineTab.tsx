@@ -36,6 +36,7 @@ import { mergeTimelineView } from '../duplicates/MergeTimelineEntry';
 import { useTiers } from '../industry/tiers';
 import { INTERACTION_ICONS, InteractionKindTag, SentimentTag } from '../interactions/InteractionTags';
 import { OrderStatusTag } from '../orders/OrderStatusTag';
+import { planTimelineView } from '../plans/PlanTimelineEntry';
 import { taskTimelineView } from '../tasks/TaskTimelineEntry';
 import { LifecycleTag } from './LifecycleTag';
 import { useCustomFields, useFieldLabel, useFormatCustomValue, useTagsById } from './profile-meta';
@@ -290,6 +291,8 @@ function describe(entry: TimelineEntry, t: TFunction, currency: string, lookups:
       return mergeTimelineView(data);
     case 'task':
       return taskTimelineView(data);
+    case 'plan':
+      return planTimelineView(data);
     case 'createAnyway': {
       // 仍然新建: created although the identity rule named an existing customer, and why.
       const existingName = asString(data.existingName);
