@@ -1,4 +1,25 @@
 import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/** An instant's wall-clock time in the tenant's time zone (deadlines are set and read there), e.g. 14:05. */
+export function formatTimeIn(iso: string, timeZone: string): string {
+  return dayjs(iso).tz(timeZone).format('HH:mm');
+}
+
+/** An instant as a dayjs value in the tenant's time zone (hour() and minute() read its wall clock). */
+export function inTimeZone(iso: string, timeZone: string): dayjs.Dayjs {
+  return dayjs(iso).tz(timeZone);
+}
+
+/** A day ('2026-12-08') at a wall-clock time in the tenant's time zone, as an ISO instant. */
+export function instantAt(day: string, hour: number, minute: number, timeZone: string): string {
+  const clock = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+  return dayjs.tz(`${day} ${clock}`, 'YYYY-MM-DD HH:mm', timeZone).toISOString();
+}
 
 /** Date and time in the UI language's conventions, e.g. 2026-03-08 14:05. */
 export function formatDateTime(iso: string | null | undefined): string {

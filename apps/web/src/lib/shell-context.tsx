@@ -16,3 +16,8 @@ export function useShell(): Shell {
 export function useCan(permission: Permission): boolean {
   return useShell().tenant.permissions.includes(permission);
 }
+
+/** The tenant's time zone: deadlines are set and shown in it, wherever the browser is. */
+export function useTenantTimeZone(): string {
+  return useShell().tenant.timeZone;
+}

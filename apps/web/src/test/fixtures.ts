@@ -44,6 +44,7 @@ export const tenant: CurrentTenant = {
   industry: 'retail',
   role: 'owner',
   permissions: OWNER_PERMISSIONS,
+  timeZone: 'Asia/Shanghai',
 };
 
 export const ownerShell: Shell = { me, tenant };

@@ -28,6 +28,8 @@ export const currentTenantOutput = z.object({
   industry: industryOutput,
   role: z.enum(ROLES),
   permissions: z.array(z.enum(PERMISSIONS)),
+  /** The tenant's time zone (its work calendar's): deadlines and times are shown in it. */
+  timeZone: z.string(),
 });
 export type CurrentTenantOutput = z.infer<typeof currentTenantOutput>;
 

@@ -1,5 +1,6 @@
 import { ROLE_PERMISSIONS, type ValidatedSession } from '@crm/auth';
 import { insertTenantWithOwner } from '../auth/auth.service';
+import { readCalendarSettings } from '../calendar/calendar.service';
 import type { Context } from '../context';
 import { appError } from '../errors';
 import type { MemberScope } from '../scope';
@@ -65,8 +66,13 @@ export function createTenant(ctx: SignedInContext, input: CreateTenantInput): Pr
 
 /** The active tenant, with the member's role and the permissions it grants. */
 export async function currentTenant(scope: MemberScope): Promise<CurrentTenantOutput> {
-  const tenant = await selectTenant(scope);
-  return { ...tenant, role: scope.role, permissions: [...ROLE_PERMISSIONS[scope.role]] };
+  const [tenant, calendar] = await Promise.all([selectTenant(scope), readCalendarSettings(scope)]);
+  return {
+    ...tenant,
+    role: scope.role,
+    permissions: [...ROLE_PERMISSIONS[scope.role]],
+    timeZone: calendar.timeZone,
+  };
 }
 
 export function renameTenant(scope: MemberScope, name: string): Promise<{ id: string; name: string }> {

@@ -3,6 +3,8 @@ import { Alert, Button, Calendar, Card, Flex, Segmented, Space, Typography, them
 import dayjs, { type Dayjs } from 'dayjs';
 import type { DragEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatTimeIn } from '../../lib/format';
+import { useTenantTimeZone } from '../../lib/shell-context';
 
 /** What the calendar needs of a task (the list's task output). */
 export type CalendarTask = {
@@ -68,6 +70,7 @@ export function TaskCalendar({
 }: Props) {
   const { t, i18n } = useTranslation();
   const { token } = theme.useToken();
+  const timeZone = useTenantTimeZone();
   const byDay = new Map<string, CalendarTask[]>();
   for (const task of tasks) {
     const day = byDay.get(task.dueOn) ?? [];
@@ -155,7 +158,7 @@ export function TaskCalendar({
       >
         {task.dueAt && !compact ? (
           <Typography.Text type="secondary" style={{ marginRight: 4 }}>
-            {dayjs(task.dueAt).format('HH:mm')}
+            {formatTimeIn(task.dueAt, timeZone)}
           </Typography.Text>
         ) : null}
         {task.title}

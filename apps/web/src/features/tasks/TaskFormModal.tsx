@@ -10,8 +10,9 @@ import {
   type TaskPriority,
   type TaskType,
 } from '../../lib/api-types';
+import { instantAt, inTimeZone } from '../../lib/format';
 import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
-import { useShell } from '../../lib/shell-context';
+import { useShell, useTenantTimeZone } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 import { TASK_TYPE_ICONS } from './task-meta';
@@ -60,6 +61,7 @@ export function TaskFormModal({ open, onClose, task = null, customer = null }: P
   const [form] = Form.useForm<Values>();
   const owners = useAssignableMembers(open);
   const { me } = useShell();
+  const timeZone = useTenantTimeZone();
   const [search, setSearch] = useState('');
   const customerId = Form.useWatch('customerId', form) ?? task?.customerId ?? customer?.id ?? null;
   const customers = useQuery({
@@ -82,7 +84,7 @@ export function TaskFormModal({ open, onClose, task = null, customer = null }: P
         customerId: task.customerId,
         contactId: task.contactId,
         dueOn: dayjs(task.dueOn),
-        dueAt: task.dueAt ? dayjs(task.dueAt) : null,
+        dueAt: task.dueAt ? inTimeZone(task.dueAt, timeZone) : null,
         priority: task.priority,
         ownerUserId: task.ownerUserId,
         notes: task.notes ?? undefined,
@@ -122,12 +124,7 @@ export function TaskFormModal({ open, onClose, task = null, customer = null }: P
   /** The deadline: the due day at the chosen time, when a time is chosen. */
   const deadline = (values: Values) =>
     values.dueAt
-      ? values.dueOn
-          .hour(values.dueAt.hour())
-          .minute(values.dueAt.minute())
-          .second(0)
-          .millisecond(0)
-          .toISOString()
+      ? instantAt(values.dueOn.format('YYYY-MM-DD'), values.dueAt.hour(), values.dueAt.minute(), timeZone)
       : null;
 
   const submit = (values: Values) => {

@@ -18,7 +18,8 @@ import dayjs from 'dayjs';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Task, TaskPriority, TaskSource, TaskStatus, TaskType } from '../../lib/api-types';
-import { formatDate } from '../../lib/format';
+import { formatDate, formatTimeIn } from '../../lib/format';
+import { useTenantTimeZone } from '../../lib/shell-context';
 
 export const TASK_TYPE_ICONS: Readonly<Record<TaskType, ReactNode>> = {
   visit: <EnvironmentOutlined />,
@@ -98,7 +99,8 @@ export function TaskStatusTag({ status }: { status: TaskStatus }) {
 /** The due day (and deadline time), red with how many days when overdue. */
 export function TaskDue({ task, today }: { task: Task; today: string | null }) {
   const { t } = useTranslation();
-  const time = task.dueAt ? dayjs(task.dueAt).format('HH:mm') : null;
+  const timeZone = useTenantTimeZone();
+  const time = task.dueAt ? formatTimeIn(task.dueAt, timeZone) : null;
   const day = task.dueOn === today ? t('tasks.dueToday') : formatDate(task.dueOn);
   const label = time ? `${day} ${time}` : day;
   if (!task.overdue) return <Typography.Text>{label}</Typography.Text>;
