@@ -1,14 +1,15 @@
 import { DownOutlined, RightOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Col, DatePicker, Flex, Form, Input, Modal, Radio, Row, Select } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import { App, Button, Flex, Form, Input, Modal, Radio } from 'antd';
+import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { INTERACTION_KINDS, type InteractionKind, SENTIMENTS, type Sentiment } from '../../lib/api-types';
+import { INTERACTION_KINDS, type InteractionKind, type Sentiment } from '../../lib/api-types';
 import { fieldErrorsOf } from '../../lib/errors';
 import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
+import { InteractionDetailFields } from './InteractionDetailFields';
 import { INTERACTION_ICONS } from './InteractionTags';
 
 type Values = {
@@ -153,68 +154,11 @@ export function LogInteractionModal({ open, onClose, customerId }: Props) {
         </Button>
         {/* Folded, not unmounted: the fields keep their values and can show server errors. */}
         <div style={{ display: more ? 'block' : 'none' }}>
-          <Row gutter={12}>
-            <Col xs={24} sm={12}>
-              <Form.Item name="contactId" label={t('interactions.form.contact')}>
-                <Select
-                  data-testid="interaction-contact"
-                  allowClear
-                  loading={contacts.isPending}
-                  placeholder={t('interactions.form.contactPlaceholder')}
-                  options={(contacts.data ?? []).map((contact) => ({
-                    value: contact.id,
-                    label: contact.title ? `${contact.name} · ${contact.title}` : contact.name,
-                  }))}
-                />
-              </Form.Item>
-            </Col>
-            <Col xs={24} sm={12}>
-              <Form.Item name="sentiment" label={t('interactions.form.sentiment')}>
-                <Radio.Group>
-                  {SENTIMENTS.map((sentiment) => (
-                    <Radio
-                      key={sentiment}
-                      value={sentiment}
-                      data-testid={`interaction-sentiment-${sentiment}`}
-                    >
-                      {t(`interactions.sentiment.${sentiment}`)}
-                    </Radio>
-                  ))}
-                </Radio.Group>
-              </Form.Item>
-            </Col>
-          </Row>
-          <Form.Item name="outcome" label={t('interactions.form.outcome')}>
-            <Input
-              data-testid="interaction-outcome"
-              maxLength={2000}
-              placeholder={t('interactions.form.outcomePlaceholder')}
-            />
-          </Form.Item>
-          <Row gutter={12}>
-            <Col xs={24} sm={16}>
-              <Form.Item name="nextStep" label={t('interactions.form.nextStep')} style={{ marginBottom: 0 }}>
-                <Input
-                  data-testid="interaction-next-step"
-                  maxLength={1000}
-                  placeholder={t('interactions.form.nextStepPlaceholder')}
-                />
-              </Form.Item>
-            </Col>
-            <Col xs={24} sm={8}>
-              <Form.Item
-                name="nextStepDue"
-                label={t('interactions.form.nextStepDue')}
-                style={{ marginBottom: 0 }}
-              >
-                <DatePicker
-                  data-testid="interaction-next-step-due"
-                  style={{ width: '100%' }}
-                  disabledDate={(day) => day.isBefore(dayjs(), 'day')}
-                />
-              </Form.Item>
-            </Col>
-          </Row>
+          <InteractionDetailFields
+            contacts={contacts.data}
+            contactsLoading={contacts.isPending}
+            testIds="interaction"
+          />
         </div>
       </Form>
     </Modal>

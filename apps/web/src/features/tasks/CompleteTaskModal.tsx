@@ -1,25 +1,11 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import {
-  Alert,
-  App,
-  Col,
-  DatePicker,
-  Form,
-  Input,
-  Modal,
-  Radio,
-  Row,
-  Select,
-  Switch,
-  Typography,
-} from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import { Alert, App, Form, Input, Modal, Radio, Switch, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   INTERACTION_KINDS,
   type InteractionKind,
-  SENTIMENTS,
   type Sentiment,
   type Task,
   type TaskType,
@@ -27,6 +13,7 @@ import {
 import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
+import { InteractionDetailFields } from '../interactions/InteractionDetailFields';
 import { INTERACTION_ICONS } from '../interactions/InteractionTags';
 import { TaskTypeTag } from './task-meta';
 import { useTaskRefresh } from './use-task-refresh';
@@ -183,64 +170,12 @@ export function CompleteTaskModal({ task, onClose }: Props) {
                 autoFocus
               />
             </Form.Item>
-            <Row gutter={12}>
-              <Col xs={24} sm={12}>
-                <Form.Item name="contactId" label={t('interactions.form.contact')}>
-                  <Select
-                    allowClear
-                    loading={contacts.isPending}
-                    placeholder={t('interactions.form.contactPlaceholder')}
-                    options={(contacts.data ?? []).map((contact) => ({
-                      value: contact.id,
-                      label: contact.title ? `${contact.name} · ${contact.title}` : contact.name,
-                    }))}
-                  />
-                </Form.Item>
-              </Col>
-              <Col xs={24} sm={12}>
-                <Form.Item name="sentiment" label={t('interactions.form.sentiment')}>
-                  <Radio.Group>
-                    {SENTIMENTS.map((sentiment) => (
-                      <Radio key={sentiment} value={sentiment}>
-                        {t(`interactions.sentiment.${sentiment}`)}
-                      </Radio>
-                    ))}
-                  </Radio.Group>
-                </Form.Item>
-              </Col>
-            </Row>
-            <Form.Item name="outcome" label={t('interactions.form.outcome')}>
-              <Input maxLength={2000} placeholder={t('interactions.form.outcomePlaceholder')} />
-            </Form.Item>
-            <Row gutter={12}>
-              <Col xs={24} sm={16}>
-                <Form.Item
-                  name="nextStep"
-                  label={t('interactions.form.nextStep')}
-                  extra={t('tasks.complete.followUpHint')}
-                  style={{ marginBottom: 0 }}
-                >
-                  <Input
-                    data-testid="task-complete-next-step"
-                    maxLength={1000}
-                    placeholder={t('interactions.form.nextStepPlaceholder')}
-                  />
-                </Form.Item>
-              </Col>
-              <Col xs={24} sm={8}>
-                <Form.Item
-                  name="nextStepDue"
-                  label={t('interactions.form.nextStepDue')}
-                  style={{ marginBottom: 0 }}
-                >
-                  <DatePicker
-                    data-testid="task-complete-next-step-due"
-                    style={{ width: '100%' }}
-                    disabledDate={(day) => day.isBefore(dayjs(), 'day')}
-                  />
-                </Form.Item>
-              </Col>
-            </Row>
+            <InteractionDetailFields
+              contacts={contacts.data}
+              contactsLoading={contacts.isPending}
+              testIds="task-complete"
+              nextStepHint={t('tasks.complete.followUpHint')}
+            />
           </>
         ) : null}
       </Form>
