@@ -535,6 +535,30 @@ describe('merge and undo', () => {
     expect(expired.error?.message).toContain('30');
   });
 
+  it('a birthday taken from the merged customer brings its calendar (农历), and undo puts both back', async () => {
+    const survivor = await create(admin, { name: '周晓梅', kind: 'person', phone: '13911112222' });
+    const merged = await create(admin, {
+      name: '周晓梅（老客户）',
+      kind: 'person',
+      birthday: '1980-08-15',
+      birthdayCalendar: 'lunar',
+    });
+    const calendarOf = (id: string) =>
+      server.database.withTenant(tenant.tenantId, (trx) =>
+        trx
+          .selectFrom('customers')
+          .select(['birthday', 'birthday_calendar'])
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow(),
+      );
+    const result = await admin.call('customers.merge', { survivorId: survivor, mergedId: merged });
+    expect(result.error, JSON.stringify(result.error)).toBeNull();
+    expect(await calendarOf(survivor)).toMatchObject({ birthday_calendar: 'lunar' });
+    expect(String((await calendarOf(survivor)).birthday)).not.toBe('null');
+    expect((await admin.call('customers.unmerge', { mergeId: result.data.mergeId })).error).toBeNull();
+    expect(await calendarOf(survivor)).toEqual({ birthday: null, birthday_calendar: 'solar' });
+  });
+
   it('merges only customers the member sees, never a customer into itself or a tombstone', async () => {
     const own = await create(rep, { name: '代表自己的客户' });
     const other = await create(admin, { name: '别人的客户', ownerUserId: tenant.users.admin.id });

@@ -294,6 +294,65 @@ describe('re-imports, updates and skips', () => {
     expect(rows).toContainEqual({ name: '乙公司（新名）', industry: '零售', email: null });
   });
 
+  it('reads a lunar birthday (生日历法 农历) on create and on update', async () => {
+    const t = await seedTenant(server.database, '农历生日企业');
+    const client = await signedInClient(server, t.users.admin.id, t.tenantId);
+    const mapping = {
+      姓名: 'name',
+      类型: 'kind',
+      手机: 'phone',
+      生日: 'birthday',
+      历法: 'birthday_calendar',
+    };
+    const first = await uploadAndRun(
+      client,
+      t.tenantId,
+      csv([
+        '姓名,类型,手机,生日,历法',
+        '陈秀英,个人,13811112222,1975-08-15,农历',
+        '林建国,个人,13833334444,1982-03-02,',
+      ]),
+      { entity: 'customers', mapping, dryRun: false },
+    );
+    expect(first.run, JSON.stringify(first.run)).toMatchObject({ status: 'committed', created: 2 });
+    const calendars = () =>
+      server.database.withTenant(t.tenantId, (trx) =>
+        trx.selectFrom('customers').select(['name', 'birthday_calendar']).orderBy('name').execute(),
+      );
+    expect(await calendars()).toEqual([
+      { name: '林建国', birthday_calendar: 'solar' },
+      { name: '陈秀英', birthday_calendar: 'lunar' },
+    ]);
+    // A later file says 林建国's birthday is lunar too; an empty cell keeps 陈秀英's.
+    const again = await uploadAndRun(
+      client,
+      t.tenantId,
+      csv([
+        '姓名,类型,手机,生日,历法',
+        '陈秀英,个人,13811112222,,',
+        '林建国,个人,13833334444,1982-03-02,阴历',
+      ]),
+      { entity: 'customers', mapping, dryRun: false, onMatch: 'update' },
+    );
+    expect(again.run).toMatchObject({ status: 'committed', updated: 2 });
+    expect(await calendars()).toEqual([
+      { name: '林建国', birthday_calendar: 'lunar' },
+      { name: '陈秀英', birthday_calendar: 'lunar' },
+    ]);
+    // A value that is neither is an error on its row, naming the column.
+    const bad = await uploadAndRun(
+      client,
+      t.tenantId,
+      csv(['姓名,类型,生日,历法', '王芳,个人,1990-01-01,回历']),
+      {
+        entity: 'customers',
+        mapping: { 姓名: 'name', 类型: 'kind', 生日: 'birthday', 历法: 'birthday_calendar' },
+        dryRun: true,
+      },
+    );
+    expect(bad.run.errorRows).toBe(1);
+  });
+
   it('the same Idempotency-Key returns the first run', async () => {
     const { body } = await upload(csv(['客户名称', '幂等客户']));
     const key = crypto.randomUUID();

@@ -531,6 +531,7 @@ export const en: Messages = {
       customer_number: 'Customer number',
       industry: 'Industry',
       birthday: 'Birthday',
+      birthday_calendar: 'Birthday calendar',
       founded_on: 'Founded',
       first_cooperation_on: 'First cooperation date',
       anniversary_on: 'Anniversary',

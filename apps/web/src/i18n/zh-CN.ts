@@ -529,6 +529,7 @@ export const zhCN = {
       customer_number: '客户编号',
       industry: '所属行业',
       birthday: '生日',
+      birthday_calendar: '生日历法',
       founded_on: '成立日期',
       first_cooperation_on: '首次合作时间',
       anniversary_on: '纪念日',

@@ -395,6 +395,10 @@ export async function mergeCustomers(scope: Scope, input: MergeInput): Promise<M
       if (JSON.stringify(mine) !== JSON.stringify(theirs)) taken.push(column);
     }
   }
+  // A birthday taken from the merged customer brings its calendar (公历 / 农历) with it.
+  if (taken.includes('birthday') && survivor.birthday_calendar !== merged.birthday_calendar) {
+    taken.push('birthday_calendar');
+  }
   // 首次合作时间: the relationship began with whichever customer came first.
   if (
     merged.first_cooperation_on &&

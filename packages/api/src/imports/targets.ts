@@ -53,6 +53,10 @@ export const KIND_OPTIONS = [
   ]),
   option('person', '个人', 'Person', ['自然人', '个人客户', 'individual', 'b2c']),
 ];
+const BIRTHDAY_CALENDAR_OPTIONS = [
+  option('solar', '公历', 'Solar', ['阳历', '新历', '西历', 'gregorian']),
+  option('lunar', '农历', 'Lunar', ['阴历', '旧历', '夏历', 'chinese', 'lunar calendar']),
+];
 const NEED_TYPE_OPTIONS = [
   option('product', '产品', 'Product', ['产品需求']),
   option('service', '服务', 'Service', ['服务需求']),
@@ -104,6 +108,13 @@ const CUSTOMER_TARGETS: Target[] = [
   { key: 'industry', zh: '行业', en: 'Industry', type: 'text', max: 100 },
   { key: 'owner', zh: '负责人', en: 'Owner', type: 'member' },
   { key: 'birthday', zh: '生日', en: 'Birthday', type: 'date' },
+  {
+    key: 'birthday_calendar',
+    zh: '生日历法',
+    en: 'Birthday calendar',
+    type: 'enum',
+    options: BIRTHDAY_CALENDAR_OPTIONS,
+  },
   { key: 'founded_on', zh: '成立日期', en: 'Founded on', type: 'date' },
   { key: 'address', zh: '详细地址', en: 'Street address', type: 'text', max: 200 },
   { key: 'address.province', zh: '省份', en: 'Province', type: 'text', max: 50 },

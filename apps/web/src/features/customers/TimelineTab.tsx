@@ -483,6 +483,8 @@ function formatValue(
   if (key === 'status' && isOneOf(ORDER_STATUSES, text)) return t(`orders.status.${text}`);
   if (key === 'payment_method' && isOneOf(PAYMENT_METHODS, text)) return t(`orders.paymentMethod.${text}`);
   if (key === 'sentiment' && isOneOf(SENTIMENTS, text)) return t(`interactions.sentiment.${text}`);
+  if (key === 'birthday_calendar' && (text === 'solar' || text === 'lunar'))
+    return t(`birthdayCalendar.${text}`);
   if (key === 'need_type' && (text === 'product' || text === 'service' || text === 'both'))
     return t(`systemTags.need.${text}`);
   if (key === 'owner_user_id')

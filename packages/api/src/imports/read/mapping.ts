@@ -213,6 +213,15 @@ const SYNONYMS: Record<ImportEntityName, Record<string, string[]>> = {
       'date of birth',
       'DOB',
     ],
+    birthday_calendar: [
+      '生日历法',
+      '历法',
+      '生日类型',
+      '农历/公历',
+      '公历/农历',
+      'birthday calendar',
+      'calendar',
+    ],
     founded_on: [
       '成立日期',
       '成立时间',
