@@ -176,6 +176,7 @@ describe('members and invitations', () => {
       'interactions.write',
       'tasks.write',
       'notifications.own',
+      'leads.create',
     ]);
     expect(
       (await admin.call('members.updateRole', { userId: tenant.users.owner.id, role: 'viewer' })).error

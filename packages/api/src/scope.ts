@@ -44,6 +44,7 @@ export function jobScope(
       teamId: null,
       scope: 'all',
       taskScope: 'all',
+      leadScope: 'all',
     },
     locale: options.locale ?? 'zh-CN',
   };

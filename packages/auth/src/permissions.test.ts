@@ -4,6 +4,7 @@ import {
   assignableRoles,
   hasPermission,
   PERMISSIONS,
+  ROLE_LEAD_SCOPE,
   ROLE_PERMISSIONS,
   ROLE_RECORD_SCOPE,
 } from './permissions';
@@ -38,6 +39,9 @@ describe('role → permission table', () => {
         'plans.approve',
         'members.read',
         'notifications.own',
+        'leads.write',
+        'leads.manage',
+        'leads.create',
       ],
       sales_rep: [
         'customers.read',
@@ -48,6 +52,8 @@ describe('role → permission table', () => {
         'interactions.write',
         'tasks.write',
         'notifications.own',
+        'leads.write',
+        'leads.create',
       ],
       service_agent: [
         'customers.read',
@@ -68,6 +74,7 @@ describe('role → permission table', () => {
         'interactions.write',
         'tasks.write',
         'notifications.own',
+        'leads.create',
       ],
       analyst: ['customers.read', 'customers.export', 'notifications.own'],
       viewer: ['customers.read', 'notifications.own'],
@@ -84,6 +91,19 @@ describe('role → permission table', () => {
       marketing: 'all',
       analyst: 'all',
       viewer: 'all',
+    });
+  });
+
+  it('reps see their own leads, managers their team’s, marketing and analysts all', () => {
+    expect(ROLE_LEAD_SCOPE).toEqual({
+      owner: 'all',
+      admin: 'all',
+      sales_manager: 'team',
+      sales_rep: 'own',
+      service_agent: 'own',
+      marketing: 'all',
+      analyst: 'all',
+      viewer: 'own',
     });
   });
 

@@ -30,6 +30,12 @@ export const PERMISSIONS = [
   'calendar.manage',
   /** A member's own notifications and notification settings: every role. */
   'notifications.own',
+  /** Create leads (线索), edit, log contacts and move the status of the leads one sees. */
+  'leads.write',
+  /** Reassign, disqualify, import and export the leads one sees; re-grade a tenant's leads. */
+  'leads.manage',
+  /** Create and import leads (marketing) without working them. */
+  'leads.create',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -58,6 +64,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'plans.approve',
     'members.read',
     'notifications.own',
+    'leads.write',
+    'leads.manage',
+    'leads.create',
   ],
   sales_rep: [
     'customers.read',
@@ -68,6 +77,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'interactions.write',
     'tasks.write',
     'notifications.own',
+    'leads.write',
+    'leads.create',
   ],
   service_agent: [
     'customers.read',
@@ -88,6 +99,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'interactions.write',
     'tasks.write',
     'notifications.own',
+    'leads.create',
   ],
   analyst: ['customers.read', 'customers.export', 'notifications.own'],
   viewer: ['customers.read', 'notifications.own'],
@@ -116,6 +128,29 @@ export const ROLE_RECORD_SCOPE: Record<Role, RecordScope> = {
  * scope above, applied to the task's owner. `plans.approve` decides maintenance plans that
  * need approval; `plans.manage` configures cadences and plan settings.
  */
+
+/*
+ * Leads (线索): reading needs no permission of its own, only the role's lead scope below
+ * (`visibleLead`). `leads.write` works the leads one sees (edit, log a contact, move the
+ * status); `leads.create` creates and imports them (marketing's campaigns bring leads it
+ * does not work); `leads.manage` reassigns, disqualifies, imports, exports and re-grades.
+ */
+
+/**
+ * Which leads a role sees: a rep their own, a manager their team's (and the team's
+ * unassigned ones), marketing, analysts and admins every lead; a service agent and a viewer
+ * only those given to them.
+ */
+export const ROLE_LEAD_SCOPE: Record<Role, RecordScope> = {
+  owner: 'all',
+  admin: 'all',
+  sales_manager: 'team',
+  sales_rep: 'own',
+  service_agent: 'own',
+  marketing: 'all',
+  analyst: 'all',
+  viewer: 'own',
+};
 
 /**
  * Which tasks a role sees: a rep (and anyone who works only their own list) their own, a

@@ -1,4 +1,4 @@
-import { type RecordScope, ROLE_RECORD_SCOPE, ROLE_TASK_SCOPE } from '@crm/auth';
+import { type RecordScope, ROLE_LEAD_SCOPE, ROLE_RECORD_SCOPE, ROLE_TASK_SCOPE } from '@crm/auth';
 import type { Role } from '@crm/db';
 import { type RawBuilder, sql } from 'kysely';
 
@@ -11,11 +11,19 @@ export type RecordAccess = {
   teamId: string | null;
   scope: RecordScope;
   taskScope: RecordScope;
+  /** Applied to a lead's owner (`ROLE_LEAD_SCOPE`). */
+  leadScope: RecordScope;
 };
 
 /** The record-level access of a member with this role in this team. */
 export function memberAccess(userId: string, teamId: string | null, role: Role): RecordAccess {
-  return { userId, teamId, scope: ROLE_RECORD_SCOPE[role], taskScope: ROLE_TASK_SCOPE[role] };
+  return {
+    userId,
+    teamId,
+    scope: ROLE_RECORD_SCOPE[role],
+    taskScope: ROLE_TASK_SCOPE[role],
+    leadScope: ROLE_LEAD_SCOPE[role],
+  };
 }
 
 /**
@@ -56,4 +64,21 @@ export function visibleTask(access: RecordAccess): RawBuilder<boolean> {
   }
   if (access.scope === 'all') return byOwner;
   return sql<boolean>`(${byOwner} and (tasks.customer_id is null or ${own} or ${visibleCustomer(access)}))`;
+}
+
+/**
+ * The one filter that decides which leads (线索) a member sees (the query reads `leads`), by
+ * the lead's owner with the role's lead scope: their own; for a manager their team's (owned
+ * by anyone in the team, or unassigned and given to the team); every lead for an admin,
+ * marketing or an analyst. A lead in the 公海 has no owner: the pool's procedures, not this
+ * filter, decide who sees it there.
+ */
+export function visibleLead(access: RecordAccess): RawBuilder<boolean> {
+  const own = sql<boolean>`leads.owner_user_id = ${access.userId}::uuid`;
+  if (access.leadScope === 'all') return sql<boolean>`true`;
+  if (access.leadScope === 'own' || access.teamId === null) return own;
+  return sql<boolean>`(${own} or (leads.owner_user_id is null and leads.team_id = ${access.teamId}::uuid)
+    or leads.owner_user_id in (
+      select team_member.user_id from memberships team_member
+      where team_member.tenant_id = leads.tenant_id and team_member.team_id = ${access.teamId}::uuid))`;
 }

@@ -90,7 +90,7 @@ function inviteeScope(
     tenantId,
     userId,
     role: null,
-    access: { userId: userId ?? NO_USER, teamId: null, scope: 'own', taskScope: 'own' },
+    access: { userId: userId ?? NO_USER, teamId: null, scope: 'own', taskScope: 'own', leadScope: 'own' },
     locale,
   };
 }

@@ -446,6 +446,7 @@ describe(`tiering SQL agrees with the pure evaluator (${process.env.TEST_DATABAS
       teamId: null,
       scope: 'all' as const,
       taskScope: 'all' as const,
+      leadScope: 'all' as const,
     };
     const seen: Array<{ id: string; tier: string | null; tierScore: string | null }> = [];
     let cursor: string | null = null;

@@ -27,6 +27,7 @@ import type {
   ImportRunsTable,
 } from './imports.table';
 import type { InvitationsTable } from './invitations.table';
+import type { LeadActivitiesTable, LeadGradeHistoryTable, LeadsTable } from './leads.table';
 import type { MembershipsTable } from './memberships.table';
 import type {
   EmailOutboxTable,
@@ -101,6 +102,9 @@ export type Database = {
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   email_outbox: EmailOutboxTable;
+  leads: LeadsTable;
+  lead_grade_history: LeadGradeHistoryTable;
+  lead_activities: LeadActivitiesTable;
   /** Tenant ids only, for work that runs for every tenant. */
   tenant_directory: { id: string; created_at: ColumnType<Date, Date | string | undefined, never> };
 };
@@ -113,6 +117,7 @@ export * from './idempotency.table';
 export * from './import-targets.table';
 export * from './imports.table';
 export * from './invitations.table';
+export * from './leads.table';
 export * from './memberships.table';
 export * from './notifications.table';
 export * from './plans.table';

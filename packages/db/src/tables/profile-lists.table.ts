@@ -43,6 +43,8 @@ export type SavedViewsTable = {
   tenant_id: string;
   id: Generated<string>;
   owner_user_id: string;
+  /** Which list the view belongs to ('customers', 'leads' …; `SAVED_VIEW_LISTS`). */
+  entity: ColumnType<string, string | undefined, string>;
   name: string;
   shared: ColumnType<boolean, boolean | undefined, boolean>;
   /** The list's filters, sort and direction, as the list procedure takes them. */

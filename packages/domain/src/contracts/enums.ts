@@ -143,3 +143,41 @@ export type EmailTransportKind = (typeof EMAIL_TRANSPORTS)[number];
 /** Which calendar a birthday is kept on: 公历 (solar) or 农历 (lunar, its lunar anniversary). */
 export const BIRTHDAY_CALENDARS = ['solar', 'lunar'] as const;
 export type BirthdayCalendar = (typeof BIRTHDAY_CALENDARS)[number];
+
+/** Where a lead (线索) came from. */
+export const LEAD_SOURCES = ['web_form', 'import', 'manual', 'api', 'event', 'referral'] as const;
+export type LeadSource = (typeof LEAD_SOURCES)[number];
+/** A lead's way: new → contacted → qualified → converted, or disqualified (with a reason) at any point before. */
+export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'converted', 'disqualified'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+/**
+ * What the lead expressed (意向): asked for a price, a proposal, booked a visit, asked about
+ * features or products, only browsed. The plugins' grade rules test these values.
+ */
+export const LEAD_INTENTS = [
+  'price',
+  'proposal',
+  'visit_booked',
+  'features',
+  'product_question',
+  'browsed',
+  'other',
+] as const;
+export type LeadIntent = (typeof LEAD_INTENTS)[number];
+/** Why a lead was disqualified (无效原因). */
+export const LEAD_DISQUALIFY_REASONS = [
+  'no_budget',
+  'no_need',
+  'no_response',
+  'competitor',
+  'duplicate',
+  'invalid_contact',
+  'other',
+] as const;
+export type LeadDisqualifyReason = (typeof LEAD_DISQUALIFY_REASONS)[number];
+/** What changed a lead's grade: the plugin's grade rules, a re-grade rule (behaviour), or a person. */
+export const LEAD_GRADE_CHANGE_KINDS = ['grade_rule', 'regrade_rule', 'user'] as const;
+export type LeadGradeChangeKind = (typeof LEAD_GRADE_CHANGE_KINDS)[number];
+/** The lists that keep saved views (saved_views.entity). */
+export const SAVED_VIEW_LISTS = ['customers', 'leads', 'opportunities'] as const;
+export type SavedViewList = (typeof SAVED_VIEW_LISTS)[number];
