@@ -7,6 +7,7 @@ import {
   refreshCustomerFacts,
   retierTenant,
   runMorningNotifications,
+  runReminders,
   scheduleJobs,
   seedDemoSecrets,
   syncAllPlanCadences,
@@ -100,6 +101,13 @@ if (isEmpty && shouldSeed) {
       const source = await tierSource(trx, tenant.id);
       if (source) await retierTenant(trx, tenant.id, 'retier', null, source);
     });
+  }
+  // The reminders' first run, as the daily job makes them: first-order call-backs, birthday
+  // and festival greetings in the coming days, each under its occasion's key.
+  for (const tenant of result.tenants) {
+    await database.withTenant(tenant.id, (trx) =>
+      runReminders(jobScope(trx, tenant.id), dependencies.plugins),
+    );
   }
   // This morning's notifications (tasks due today, just overdue) and digest emails, so the
   // bell and 设置 → 邮件 show what a real morning brings.

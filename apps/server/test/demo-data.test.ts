@@ -1,4 +1,4 @@
-import { seedDemoSecrets } from '@crm/api';
+import { jobScope, runReminders, seedDemoSecrets } from '@crm/api';
 import { sql } from '@crm/db';
 import { seedDemoData } from '@crm/db/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -253,10 +253,12 @@ describe.each(['retail', 'b2b', 'corporate-banking'])('demo tasks of %s', (indus
         expect(task.closed_days ?? -99).toBeGreaterThanOrEqual(-30);
       }
       expect(new Set(mine.map((task) => task.type)).size).toBeGreaterThanOrEqual(6);
-      // Plan tasks come from the maintenance plans, not from the seed.
-      expect(new Set(mine.map((task) => task.source))).toEqual(
-        new Set(['manual', 'reminder', 'interaction']),
-      );
+      // Plan tasks come from the maintenance plans and reminders from the reminder run, not
+      // from the seed: only the birthday greetings it lines up are made here, under the run's key.
+      const sources = new Set(mine.map((task) => task.source));
+      expect(sources).toContain('manual');
+      expect(sources).toContain('interaction');
+      for (const source of sources) expect(['manual', 'reminder', 'interaction']).toContain(source);
     }
     for (const task of tasks) {
       expect(task.own_customer, task.title).toBe(true);
@@ -296,5 +298,25 @@ describe.each(['retail', 'b2b', 'corporate-banking'])('demo tasks of %s', (indus
       expect(customers).toEqual([]);
     }
     for (const customer of soon) expect(customer.greeting, customer.name).toBe(customer.on);
+  });
+
+  it('the reminder run on first start adds its occasions beside the seeded greetings, never a second one', async () => {
+    const tenantId = tenantIds[industry] as string;
+    await server.database.withTenant(tenantId, (trx) =>
+      runReminders(jobScope(trx, tenantId), server.dependencies.plugins),
+    );
+    const doubled = await rows<{ title: string; n: number }>(
+      industry,
+      `select t.title, count(*)::int as n from tasks t
+        where t.source = 'reminder' and t.status = 'open'
+        group by t.title, t.customer_id, t.contact_id, t.due_on having count(*) > 1`,
+    );
+    expect(doubled).toEqual([]);
+    // The seed makes no reminder under a key the run does not use.
+    const foreign = await rows<{ source_key: string }>(
+      industry,
+      `select source_key from tasks where source = 'reminder' and source_key !~ '^reminder:[a-z0-9_.]+:[0-9a-f-]{36}:[0-9]{4}-[0-9]{2}-[0-9]{2}$'`,
+    );
+    expect(foreign).toEqual([]);
   });
 });

@@ -4,9 +4,9 @@ import type { Database, IndustryProfile } from '../tables';
 
 /**
  * What a rep of each business has on their list, written the way a Chinese sales team writes
- * its tasks (`{c}` is the customer's name). A template's `key` names the occasion of a
- * generated task (`{id}` the customer, `{day}` the due day), as reminders key theirs. Plan
- * tasks are not made here: the maintenance plans generate them from the tier cadences.
+ * its tasks (`{c}` is the customer's name). Generated tasks are not made here: the
+ * maintenance plans make theirs from the tier cadences, and the reminder run (on the demo's
+ * first start) its first-order call-backs and festival greetings, each with its own key.
  */
 type TaskTemplate = {
   type: TaskType;
@@ -20,12 +20,12 @@ const TEMPLATES: Record<string, TaskTemplate[]> = {
   retail: [
     { type: 'callback', title: '季度回访：{c}', source: 'manual' },
     { type: 'wechat', title: '微信推送新品：{c}', source: 'manual' },
-    { type: 'callback', title: '首单满意度回访：{c}', source: 'reminder', key: 'reminder:first_order:{id}' },
+    { type: 'wechat', title: '确认会员生日礼品寄送地址：{c}', source: 'manual' },
     { type: 'call', title: '电话提醒会员积分月底到期：{c}', source: 'manual' },
     { type: 'visit', title: '邀约到店试穿新款：{c}', source: 'manual' },
     { type: 'content_push', title: '推送会员日活动：{c}', source: 'manual' },
     { type: 'wechat', title: '微信确认取货时间：{c}', source: 'manual', priority: 'high' },
-    { type: 'care', title: '元旦问候：{c}', source: 'reminder', key: 'reminder:holiday:new_year:{id}:{day}' },
+    { type: 'content_push', title: '邀约参加年终会员答谢会：{c}', source: 'manual' },
     { type: 'call', title: '电话回访售后：{c}', source: 'manual' },
     { type: 'email', title: '发送电子发票：{c}', source: 'manual', priority: 'low' },
   ],
@@ -35,9 +35,9 @@ const TEMPLATES: Record<string, TaskTemplate[]> = {
     { type: 'call', title: '电话确认交期：{c}', source: 'manual', priority: 'high' },
     { type: 'email', title: '发送维保方案和报价：{c}', source: 'manual' },
     { type: 'video_call', title: '视频会议评审产线改造方案：{c}', source: 'manual' },
-    { type: 'callback', title: '首单满意度回访：{c}', source: 'reminder', key: 'reminder:first_order:{id}' },
+    { type: 'callback', title: '电话回访设备安装调试情况：{c}', source: 'manual' },
     { type: 'wechat', title: '微信确认备件型号：{c}', source: 'manual' },
-    { type: 'care', title: '元旦问候：{c}', source: 'reminder', key: 'reminder:holiday:new_year:{id}:{day}' },
+    { type: 'email', title: '发送年度合作回顾与明年计划：{c}', source: 'manual' },
     { type: 'content_push', title: '发送国产替代成功案例：{c}', source: 'manual', priority: 'low' },
     { type: 'follow_up', title: '跟进招标文件技术澄清：{c}', source: 'manual', priority: 'urgent' },
   ],
@@ -48,15 +48,10 @@ const TEMPLATES: Record<string, TaskTemplate[]> = {
     { type: 'call', title: '提醒本月底贷款付息：{c}', source: 'manual' },
     { type: 'email', title: '发送现金管理服务方案：{c}', source: 'manual' },
     { type: 'online', title: '线上演示网银审批流程：{c}', source: 'manual' },
-    { type: 'care', title: '元旦问候：{c}', source: 'reminder', key: 'reminder:holiday:new_year:{id}:{day}' },
+    { type: 'visit', title: '年末走访了解明年资金计划：{c}', source: 'manual' },
     { type: 'wechat', title: '微信发送回单打印操作说明：{c}', source: 'manual', priority: 'low' },
     { type: 'follow_up', title: '跟进跨境结算开户材料：{c}', source: 'manual', priority: 'urgent' },
-    {
-      type: 'callback',
-      title: '首笔业务满意度回访：{c}',
-      source: 'reminder',
-      key: 'reminder:first_order:{id}',
-    },
+    { type: 'callback', title: '回访企业网银使用体验：{c}', source: 'manual' },
   ],
 };
 
