@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { tanstackRouter } from '@tanstack/router-plugin/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { compression } from 'vite-plugin-compression2';
 
 /** Where `pnpm dev` forwards API calls: the server started with `pnpm --filter @crm/server dev`. */
 const apiTarget = process.env.CRM_API_URL ?? 'http://localhost:3000';
@@ -16,6 +17,13 @@ export default defineConfig({
     // Tests beside the pages (sign-in.test.tsx) are not routes.
     tanstackRouter({ target: 'react', autoCodeSplitting: true, routeFileIgnorePattern: '\\.test\\.tsx?$' }),
     react(),
+    // Brotli and gzip copies of every text asset beside it: the server sends the smallest the
+    // browser accepts (serveStatic's `precompressed`), with no compression work per request.
+    compression({
+      algorithms: ['brotliCompress', 'gzip'],
+      include: /\.(js|mjs|css|html|svg|json|txt)$/,
+      threshold: 1024,
+    }),
   ],
   server: {
     port: 5173,

@@ -187,7 +187,8 @@ export function createApp(options: AppOptions) {
       await next();
       if (c.res.status === 200) setResponseHeader(c, 'Cache-Control', 'public, max-age=31536000, immutable');
     });
-    app.use('/*', serveStatic({ root: webDist }));
+    // The build writes .br and .gz copies beside each asset; send the one the browser accepts.
+    app.use('/*', serveStatic({ root: webDist, precompressed: true }));
     // Client-side routes: every other GET gets the app shell.
     app.get('*', (c) => c.html(indexHtml));
   } else {
