@@ -9,6 +9,7 @@ export {
   openDatabase,
   type Scope,
 } from './connection';
+export { distributionViolations, REFERENCE_TABLES } from './distribution-lint';
 export { MOVE_LIFECYCLE_THRESHOLDS } from './migrations/2026-12-07-0801-lifecycle-one-place';
 export { dropDatabase, type ProvisionedUrls, provisionDatabase } from './provision';
 export { checkRuntimeRole, type RuntimeRoleReport } from './role-check';
