@@ -21,6 +21,8 @@ export type AppOptions = {
   importMaxBytes?: number;
   /** The built web app; when absent the server answers with a hint to build it. */
   webDist?: string;
+  /** False while the process shuts down: /readyz answers 503 so a load balancer stops sending. */
+  isReady?: () => boolean;
 };
 
 type Variables = { requestId: string };
@@ -86,32 +88,7 @@ export function createApp(options: AppOptions) {
     }),
   );
 
-  // Liveness of the database, and whether a background job is stuck: a job still running past
-  // its bound (its expiry) makes the answer 503 'degraded', named by job, with no tenant data.
-  app.get('/healthz', async (c) => {
-    try {
-      await dependencies.database.withScope({}, (trx) => sql`select 1`.execute(trx));
-      const overdue = await dependencies.jobs.listOverdue();
-      if (overdue.length > 0) {
-        logger.warn({ requestId: c.get('requestId'), overdue }, 'jobs running past their bound');
-        return c.json(
-          {
-            status: 'degraded',
-            overdueJobs: overdue.map((job) => ({
-              name: job.name,
-              count: job.count,
-              oldestStartedAt: job.oldestStartedAt.toISOString(),
-            })),
-          },
-          503,
-        );
-      }
-      return c.json({ status: 'ok' });
-    } catch (error) {
-      logger.error({ requestId: c.get('requestId'), err: error }, 'health check failed');
-      return c.json({ status: 'unavailable' }, 503);
-    }
-  });
+  mountProbes(app, dependencies, options.isReady ?? (() => true));
 
   app.use('/trpc/*', async (c, next) => {
     await next();
@@ -197,5 +174,66 @@ export function createApp(options: AppOptions) {
     );
   }
 
+  return app;
+}
+
+/**
+ * The probes of a load balancer or orchestrator. /healthz (live): the database answers, and
+ * no background job is stuck — a job still running past its bound (its expiry) makes the
+ * answer 503 'degraded', named by job, with no tenant data. /readyz (ready for traffic): the
+ * process finished starting (migrations ran before it listens) and is not shutting down, and
+ * the database answers.
+ */
+function mountProbes(
+  app: Hono<{ Variables: Variables }>,
+  dependencies: ApiDependencies,
+  isReady: () => boolean,
+) {
+  const { logger } = dependencies;
+  app.get('/healthz', async (c) => {
+    try {
+      await dependencies.database.withScope({}, (trx) => sql`select 1`.execute(trx));
+      const overdue = await dependencies.jobs.listOverdue();
+      if (overdue.length > 0) {
+        logger.warn({ requestId: c.get('requestId'), overdue }, 'jobs running past their bound');
+        return c.json(
+          {
+            status: 'degraded',
+            overdueJobs: overdue.map((job) => ({
+              name: job.name,
+              count: job.count,
+              oldestStartedAt: job.oldestStartedAt.toISOString(),
+            })),
+          },
+          503,
+        );
+      }
+      return c.json({ status: 'ok' });
+    } catch (error) {
+      logger.error({ requestId: c.get('requestId'), err: error }, 'health check failed');
+      return c.json({ status: 'unavailable' }, 503);
+    }
+  });
+
+  app.get('/readyz', async (c) => {
+    if (!isReady()) return c.json({ status: 'stopping' }, 503);
+    try {
+      await dependencies.database.withScope({}, (trx) => sql`select 1`.execute(trx));
+      return c.json({ status: 'ready' });
+    } catch (error) {
+      logger.error({ requestId: c.get('requestId'), err: error }, 'readiness check failed');
+      return c.json({ status: 'unavailable' }, 503);
+    }
+  });
+}
+
+/** A worker process's HTTP surface: its probes only. */
+export function createProbeApp(dependencies: ApiDependencies, isReady: () => boolean) {
+  const app = new Hono<{ Variables: Variables }>();
+  app.use('*', requestId());
+  mountProbes(app, dependencies, isReady);
+  app.all('*', (c) =>
+    c.text('This is a worker process (ROLE=worker): it serves /healthz and /readyz only.', 404),
+  );
   return app;
 }

@@ -36,6 +36,8 @@ export function createDependencies(
   tiering: { rerankLimit?: number } = {},
   /** Outbound email (main.ts: the SMTP_* variables). Left out: the dev mailbox. */
   email: { smtp: SmtpSettings | null; from?: string } = { smtp: null },
+  /** What this process runs of the job queue (main.ts: from ROLE). Default: workers and the scheduler. */
+  queue: { workers: boolean; scheduler: boolean } = { workers: true, scheduler: true },
 ): ApiDependencies {
   installEmailSettings({
     publicUrl,
@@ -51,7 +53,7 @@ export function createDependencies(
       : logger.info(event, 'sensitive fields: data key'),
   );
   const registry = plugins ?? createServerPluginRegistry(logger);
-  const jobs = createJobQueue<AppJobs>({ database, logger });
+  const jobs = createJobQueue<AppJobs>({ database, logger, ...queue });
   registerJobs(jobs, database, logger, pluginTierSource(registry), tiering, registry);
   return {
     database,

@@ -5,6 +5,13 @@ const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * What this process does (docs/scaling.md): \`all\` — the web app and the background jobs
+   * (the default, and the only choice on the embedded database); \`web\` — requests only,
+   * jobs are enqueued for the workers; \`worker\` — background jobs and the cron scheduler,
+   * with only /healthz and /readyz on PORT. Any number of each behind a load balancer.
+   */
+  ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   HOST: z.string().default('127.0.0.1'),
   /** Unset: the embedded database in DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),

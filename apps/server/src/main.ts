@@ -19,7 +19,7 @@ import { checkRuntimeRole, openDatabase } from '@crm/db';
 import { DEMO_PASSWORD, seedDemoData } from '@crm/db/seed';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
-import { createApp } from './app';
+import { createApp, createProbeApp } from './app';
 import { createDependencies } from './dependencies';
 import { emailFromOf, loadEnv, smtpOf } from './env';
 import { MasterKeyMissingError, resolveKeyring } from './master-key';
@@ -30,6 +30,14 @@ const logger = pino({
   base: { service: 'crm' },
   timestamp: pino.stdTimeFunctions.isoTime,
 });
+
+if (env.ROLE !== 'all' && !env.DATABASE_URL) {
+  logger.fatal(
+    { role: env.ROLE },
+    'ROLE=web and ROLE=worker need a PostgreSQL server (DATABASE_URL): the embedded database serves one process that does everything (ROLE=all)',
+  );
+  process.exit(1);
+}
 
 const database = await openDatabase({
   databaseUrl: env.DATABASE_URL,
@@ -76,6 +84,7 @@ const dependencies = createDependencies(
   undefined,
   { rerankLimit: env.TIERING_RERANK_LIMIT },
   { smtp: smtpOf(env), from: emailFromOf(env) },
+  { workers: env.ROLE !== 'web', scheduler: env.ROLE !== 'web' },
 );
 if (!smtpOf(env))
   logger.info(
@@ -144,22 +153,27 @@ await scheduleJobs(dependencies.jobs);
 // The contact cadences in force follow the profile's settings (a plugin upgrade's new cadence
 // reaches every tenant); tenants whose cadences changed — every tenant on first start — are re-planned.
 await syncAllPlanCadences(database, dependencies.plugins, logger, dependencies.jobs);
-const app = createApp({
-  dependencies,
-  publicUrl: env.PUBLIC_URL,
-  trustProxyHops: env.TRUST_PROXY_HOPS,
-  webDist: env.WEB_DIST,
-  importMaxBytes: env.IMPORT_MAX_MB * 1024 * 1024,
-});
+let shuttingDown = false;
+// A worker answers only its probes; a web process (or the one process of ROLE=all) everything.
+const app =
+  env.ROLE === 'worker'
+    ? createProbeApp(dependencies, () => !shuttingDown)
+    : createApp({
+        dependencies,
+        publicUrl: env.PUBLIC_URL,
+        trustProxyHops: env.TRUST_PROXY_HOPS,
+        webDist: env.WEB_DIST,
+        importMaxBytes: env.IMPORT_MAX_MB * 1024 * 1024,
+        isReady: () => !shuttingDown,
+      });
 
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   logger.info(
-    { port: info.port, host: env.HOST, database: database.kind },
-    `CRM listening on ${env.PUBLIC_URL}`,
+    { port: info.port, host: env.HOST, database: database.kind, role: env.ROLE },
+    env.ROLE === 'worker' ? `CRM worker (probes on port ${info.port})` : `CRM listening on ${env.PUBLIC_URL}`,
   );
 });
 
-let shuttingDown = false;
 async function shutdown(signal: string) {
   if (shuttingDown) return;
   shuttingDown = true;

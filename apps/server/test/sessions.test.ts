@@ -2,6 +2,7 @@ import { generateSecureRandomString } from '@crm/auth';
 import { sql } from '@crm/db';
 import { DEMO_PASSWORD, seedDemoData } from '@crm/db/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app';
 import {
   allProcedurePaths,
   createTestServer,
@@ -534,6 +535,24 @@ describe('HTTP surface', () => {
     await probe.destroy();
     const down = await probe.app.request('http://localhost:3000/healthz');
     expect(down.status).toBe(503);
+  });
+
+  it('GET /readyz answers 200 when ready, 503 stopping while the process shuts down, 503 without a database', async () => {
+    const probe = await createTestServer();
+    let stopping = false;
+    const app = createApp({
+      dependencies: probe.dependencies,
+      publicUrl: probe.publicUrl,
+      isReady: () => !stopping,
+    });
+    const ready = await app.request('http://localhost:3000/readyz');
+    expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready' }]);
+    stopping = true;
+    const draining = await app.request('http://localhost:3000/readyz');
+    expect([draining.status, await draining.json()]).toEqual([503, { status: 'stopping' }]);
+    stopping = false;
+    await probe.destroy();
+    expect((await app.request('http://localhost:3000/readyz')).status).toBe(503);
   });
 
   it('GET /healthz answers 503 degraded, naming the job, while a background job runs past its bound', async () => {

@@ -139,6 +139,11 @@ export type JobQueueOptions = {
   cronIntervalSeconds?: number;
   /** Run maintenance and the cron scheduler in this process. Default true. */
   scheduler?: boolean;
+  /**
+   * Take jobs in this process. Default true; false for a web process that only enqueues
+   * (`ROLE=web`): its jobs are run by the worker processes.
+   */
+  workers?: boolean;
   /** How long `stop()` waits for running jobs before failing them (they are retried). Default 30 s. */
   stopTimeoutSeconds?: number;
 };
@@ -335,9 +340,14 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
       try {
         for (const [name, registration] of registrations) await applyPolicy(name, registration.options);
         await boss.start();
-        for (const [name, registration] of registrations) await work(name, registration);
+        if (options.workers ?? true) {
+          for (const [name, registration] of registrations) await work(name, registration);
+        }
         state = 'started';
-        logger.info({ jobs: [...registrations.keys()], scheduler }, 'job queue started');
+        logger.info(
+          { jobs: [...registrations.keys()], scheduler, workers: options.workers ?? true },
+          'job queue started',
+        );
       } catch (error) {
         state = 'new';
         await boss.stop({ graceful: false }).catch(() => {});
