@@ -60,7 +60,7 @@ export function createDependencies(
     logger,
     jobs,
     plugins: registry,
-    rateLimiter: new LoginRateLimiter(rateLimits),
+    rateLimiter: new LoginRateLimiter(rateLimits, database),
     sessionCookie: sessionCookieFor(publicUrl),
     sessionPolicy: DEFAULT_SESSION_POLICY,
   };

@@ -1,4 +1,6 @@
-import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import { createHash } from 'node:crypto';
+import { CompiledQuery, type CrmDatabase } from '@crm/db';
+import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterRes } from 'rate-limiter-flexible';
 
 export type LoginRateLimits = {
   perAccount: { points: number; durationSeconds: number };
@@ -11,26 +13,59 @@ export const DEFAULT_LOGIN_RATE_LIMITS: LoginRateLimits = {
   perIp: { points: 100, durationSeconds: 15 * 60 },
 };
 
+type Limiter = RateLimiterMemory | RateLimiterPostgres;
+
+/**
+ * rate-limiter-flexible's PostgreSQL store speaks to a `pg`-style pool (`query({ text,
+ * values })`); this one runs its statements on the product's own connection, outside any
+ * tenant, on the `login_rate_limits` table (migration 2026-12-09-0901). The limiter's key —
+ * an email or an address with its prefix — is stored as its SHA-256, never as itself.
+ */
+function postgresStoreClient(database: CrmDatabase) {
+  return {
+    async query(query: { text: string; values?: unknown[]; name?: string }) {
+      const values = [...(query.values ?? [])];
+      // The statements that take the key first: upsert, get and delete (not clear-expired).
+      if (/rlflx-(upsert|upsert-force|get|delete)$/.test(query.name ?? '') && typeof values[0] === 'string') {
+        values[0] = createHash('sha256').update(values[0]).digest('hex');
+      }
+      const result = await database.withoutTenant((db) =>
+        db.executeQuery(CompiledQuery.raw(query.text, values)),
+      );
+      return { rows: result.rows, rowCount: result.rows.length || Number(result.numAffectedRows ?? 0) };
+    },
+  };
+}
+
 /**
  * Counts failed sign-ins per account and per client IP. The IP comes from the socket
  * (or a proxy header only when the operator configured one), so a client cannot reset
  * its counter by sending its own X-Forwarded-For. Windows expire: no permanent lockout.
+ *
+ * With a PostgreSQL server the counts live in the database, shared by every web process
+ * (docs/scaling.md); on the embedded database — one process — in memory.
  */
 export class LoginRateLimiter {
-  readonly #perAccount: RateLimiterMemory;
-  readonly #perIp: RateLimiterMemory;
+  readonly #perAccount: Limiter;
+  readonly #perIp: Limiter;
 
-  constructor(limits: LoginRateLimits = DEFAULT_LOGIN_RATE_LIMITS) {
-    this.#perAccount = new RateLimiterMemory({
-      keyPrefix: 'login-account',
-      points: limits.perAccount.points,
-      duration: limits.perAccount.durationSeconds,
-    });
-    this.#perIp = new RateLimiterMemory({
-      keyPrefix: 'login-ip',
-      points: limits.perIp.points,
-      duration: limits.perIp.durationSeconds,
-    });
+  constructor(limits: LoginRateLimits = DEFAULT_LOGIN_RATE_LIMITS, database?: CrmDatabase) {
+    const shared = database?.kind === 'postgres' ? postgresStoreClient(database) : null;
+    const limiter = (keyPrefix: string, points: number, duration: number): Limiter =>
+      shared
+        ? new RateLimiterPostgres({
+            storeClient: shared,
+            storeType: 'pool',
+            tableName: 'login_rate_limits',
+            tableCreated: true,
+            clearExpiredByTimeout: true,
+            keyPrefix,
+            points,
+            duration,
+          })
+        : new RateLimiterMemory({ keyPrefix, points, duration });
+    this.#perAccount = limiter('login-account', limits.perAccount.points, limits.perAccount.durationSeconds);
+    this.#perIp = limiter('login-ip', limits.perIp.points, limits.perIp.durationSeconds);
   }
 
   /** Seconds to wait before another try, or 0 when allowed. */

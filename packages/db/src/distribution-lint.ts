@@ -14,6 +14,7 @@ export const REFERENCE_TABLES: readonly string[] = [
   'tenants',
   'tenant_directory',
   'statutory_calendar_days',
+  'login_rate_limits',
 ];
 
 /**

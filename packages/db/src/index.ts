@@ -1,4 +1,4 @@
-export { type Kysely, sql, type Transaction } from 'kysely';
+export { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 export {
   boundTransaction,
   type CopyIn,
