@@ -23,6 +23,9 @@
  *       re-plan after 1 % change tier, product path vs hand-written INSERT … SELECT (bm7.ts)
  * BM7b  我的任务: a rep's task list with 5,000 open tasks, real tasks.list vs bare SQL route, and
  *       p95 at one connection (bm7b.ts, its own small database)
+ * BM9   behaviour events: opens and clicks through the public doors vs a bare INSERT route, and
+ *       the re-grade of 100,000 leads after 1M events vs a hand-written UPDATE (bm9.ts, its own
+ *       database)
  *
  * Needs a PostgreSQL server: BENCH_DATABASE_URL (an administrator URL; default the local
  * server). BM2, BM2b and BM6 use the generated data set (generate.ts, `crm_bench_1m`),
@@ -39,6 +42,7 @@ import { runBm5 } from './bm5';
 import { runBm6 } from './bm6';
 import { runBm7 } from './bm7';
 import { runBm7b } from './bm7b';
+import { runBm9 } from './bm9';
 import { ensureDataset } from './generate';
 import { type BenchResult, benchDatabases, log, repositoryRoot } from './harness';
 
@@ -55,6 +59,7 @@ const BENCHMARKS = [
   'BM6',
   'BM7',
   'BM7b',
+  'BM9',
 ] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
@@ -82,6 +87,7 @@ if (selected.has('BM1')) results.push(...(await runBm1(adminUrl)));
 if (selected.has('BM3')) results.push(...(await runBm3(adminUrl, scale)));
 if (selected.has('BM5')) results.push(...(await runBm5()));
 if (selected.has('BM7b')) results.push(...(await runBm7b(adminUrl)));
+if (selected.has('BM9')) results.push(...(await runBm9(adminUrl, scale)));
 if (
   selected.has('BM2') ||
   selected.has('BM2b') ||

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ApiDependencies, appRouter, createContext, resolveLocale, translateError } from '@crm/api';
+import type { PublicDoorRateLimiter } from '@crm/auth';
 import { sql } from '@crm/db';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
@@ -11,6 +12,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { clientIp } from './middleware/client-ip';
 import { originCheck } from './middleware/origin-check';
+import { allowFormFraming, mountPublicDoors } from './public-doors';
 import { mountRestRoutes } from './rest-routes';
 
 export type AppOptions = {
@@ -23,6 +25,10 @@ export type AppOptions = {
   webDist?: string;
   /** False while the process shuts down: /readyz answers 503 so a load balancer stops sending. */
   isReady?: () => boolean;
+  /** INBOUND_HOOK_SECRET: signs the reply hook's requests; unset, the hook answers 404. */
+  inboundHookSecret?: string | null;
+  /** The public doors' rate limits (tests use tight ones). */
+  publicDoorLimiter?: PublicDoorRateLimiter;
 };
 
 type Variables = { requestId: string };
@@ -67,6 +73,7 @@ export function createApp(options: AppOptions) {
       'request',
     );
   });
+  allowFormFraming(app);
   app.use(
     secureHeaders({
       strictTransportSecurity: 'max-age=31536000; includeSubDomains',
@@ -155,6 +162,13 @@ export function createApp(options: AppOptions) {
     publicUrl: options.publicUrl,
     trustProxyHops: options.trustProxyHops ?? 0,
     maxBytes: options.importMaxBytes ?? 1024 * 1024 * 1024,
+  });
+
+  mountPublicDoors(app, {
+    dependencies,
+    trustProxyHops: options.trustProxyHops ?? 0,
+    inboundHookSecret: options.inboundHookSecret ?? null,
+    rateLimiter: options.publicDoorLimiter,
   });
 
   const webDist = options.webDist;

@@ -66,6 +66,11 @@ const envSchema = z.object({
   SMTP_PASS: z.string().optional(),
   /** The From of every email, e.g. `客户管理 <crm@example.com>`. Default: no-reply at PUBLIC_URL's host. */
   SMTP_FROM: z.string().optional(),
+  /**
+   * The reply hook's HMAC secret (docs/leads-and-pipeline.md): an inbound mail gateway signs
+   * POST /hooks/inbound-reply with it. Unset: the hook answers 404.
+   */
+  INBOUND_HOOK_SECRET: z.string().min(32, 'INBOUND_HOOK_SECRET needs at least 32 characters').optional(),
 });
 
 export type Env = z.infer<typeof envSchema> & { PUBLIC_URL: string };

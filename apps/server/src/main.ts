@@ -165,6 +165,7 @@ const app =
         webDist: env.WEB_DIST,
         importMaxBytes: env.IMPORT_MAX_MB * 1024 * 1024,
         isReady: () => !shuttingDown,
+        inboundHookSecret: env.INBOUND_HOOK_SECRET ?? null,
       });
 
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {

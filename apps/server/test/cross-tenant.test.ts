@@ -11,6 +11,7 @@ import {
 } from './helpers';
 import {
   createCalendarOverrideIn,
+  createCampaignIn,
   createContactIn,
   createCustomerIn,
   createCustomFieldIn,
@@ -19,6 +20,8 @@ import {
   createImportMappingIn,
   createImportRunIn,
   createInvitationIn,
+  createLeadFormIn,
+  createLeadIn,
   createNotificationIn,
   createOrderIn,
   createPlanIn,
@@ -191,7 +194,13 @@ beforeAll(async () => {
   );
   const emailId = await createFailedEmailIn(server, victimTenant.tenantId, '甲方的邮件');
   const planId = await createPlanIn(server, victimTenant.tenantId, customerId);
+  const campaignId = await createCampaignIn(server, victimTenant.tenantId, '甲方的活动');
+  const formId = await createLeadFormIn(server, victimTenant.tenantId, '甲方的表单');
+  const leadId = await createLeadIn(server, victimTenant.tenantId, null, '甲方的线索');
   victim = {
+    leadId,
+    campaignId,
+    formId,
     taskId,
     notificationId,
     emailId,
@@ -230,6 +239,12 @@ function victimMarkers(): string[] {
     victim.viewId,
     victim.exportRunId,
     victim.planId,
+    victim.campaignId,
+    '甲方的活动',
+    victim.formId,
+    '甲方的表单',
+    victim.leadId,
+    '甲方的线索',
     '甲方视图',
     '甲方机密值',
     victim.importRunId,
@@ -273,6 +288,9 @@ function randomizeIds(input: unknown): unknown {
     victim.notificationId,
     victim.emailId,
     victim.planId,
+    victim.campaignId,
+    victim.formId,
+    victim.leadId,
     ...Object.values(victim.tenant.users).map((user) => user.id),
   ];
   for (const id of ids) text = text.replaceAll(id, crypto.randomUUID());

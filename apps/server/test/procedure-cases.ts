@@ -1,6 +1,6 @@
 import { jobScope, mergeCustomers, writeSecrets } from '@crm/api';
 import { createSession, generateSecureRandomString, hashSecret, publicSessionId } from '@crm/auth';
-import type { Role } from '@crm/db';
+import { type Role, sql } from '@crm/db';
 import type { SeededTenant, SeededUser, TestServer } from './helpers';
 import { TEST_PASSWORD, testPasswordHash } from './helpers';
 
@@ -43,6 +43,11 @@ export type Victim = {
   emailId: string;
   /** A maintenance plan of A's customer, waiting for approval. */
   planId: string;
+  /** A draft campaign and a hosted lead form of A's (营销). */
+  campaignId: string;
+  formId: string;
+  /** A lead of A's, with a behaviour event. */
+  leadId: string;
 };
 
 export type ProcedureCase = {
@@ -390,6 +395,57 @@ const ownCustomer = ({ server, tenant, actor }: CaseContext, archived = false) =
 const ownTask = async (context: CaseContext) =>
   createTaskIn(context.server, context.tenant.tenantId, context.actor.id, await ownCustomer(context));
 /** A maintenance plan of a customer (b2b's key call-back), in the given status. */
+/** A lead of the tenant's (owned by `ownerId` when given) with one open event. */
+export async function createLeadIn(
+  server: TestServer,
+  tenantId: string,
+  ownerId: string | null,
+  name = '测试线索',
+): Promise<string> {
+  const row = await server.database.withTenant(tenantId, (trx) =>
+    sql<{ id: string }>`
+      with lead as (
+        insert into leads (tenant_id, person_name, owner_user_id, grade, grade_key)
+        values (${tenantId}, ${name}, ${ownerId}, 'C', 'b2b_lead_c')
+        returning id
+      ), event as (
+        insert into lead_events (tenant_id, lead_id, kind) select ${tenantId}, id, 'email_open' from lead
+      )
+      select id from lead`.execute(trx),
+  );
+  return (row.rows[0] as { id: string }).id;
+}
+
+/** A draft campaign of the tenant's (营销), to the C leads. */
+export async function createCampaignIn(
+  server: TestServer,
+  tenantId: string,
+  name = '双十二活动',
+): Promise<string> {
+  const row = await server.database.withTenant(tenantId, (trx) =>
+    sql<{ id: string }>`
+      insert into campaigns (tenant_id, name, subject, body, audience)
+      values (${tenantId}, ${`${name}${crypto.randomUUID().slice(0, 6)}`}, '新品邀请', '您好，详情见 https://example.com', '{"grades":["C"]}')
+      returning id`.execute(trx),
+  );
+  return (row.rows[0] as { id: string }).id;
+}
+
+/** A hosted lead form of the tenant's. */
+export async function createLeadFormIn(
+  server: TestServer,
+  tenantId: string,
+  title = '获取报价',
+): Promise<string> {
+  const row = await server.database.withTenant(tenantId, (trx) =>
+    sql<{ id: string }>`
+      insert into lead_forms (tenant_id, name, title)
+      values (${tenantId}, ${`官网表单${crypto.randomUUID().slice(0, 6)}`}, ${title})
+      returning id`.execute(trx),
+  );
+  return (row.rows[0] as { id: string }).id;
+}
+
 export async function createPlanIn(
   server: TestServer,
   tenantId: string,
@@ -867,6 +923,82 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
       name: `改名${crypto.randomUUID().slice(0, 6)}`,
     }),
     foreign: (victim) => ({ id: victim.teamId, name: '被改名' }),
+  },
+  'leadEvents.list': {
+    input: async ({ server, tenant, actor }) => ({
+      leadId: await createLeadIn(server, tenant.tenantId, actor.id),
+    }),
+    foreign: (victim) => ({ leadId: victim.leadId }),
+  },
+  'marketing.campaigns.audienceCount': {
+    input: () => ({ audience: { grades: ['A', 'B'], statuses: ['new'] } }),
+    foreign: (victim) => ({ audience: { grades: [victim.campaignId.slice(0, 8)] } }),
+  },
+  'marketing.campaigns.create': {
+    input: () => ({
+      name: `新品发布${crypto.randomUUID().slice(0, 6)}`,
+      subject: '新品邀请',
+      body: '您好 {{name}}',
+    }),
+    foreign: (victim) => ({ name: `攻击者活动${victim.campaignId.slice(0, 6)}`, subject: 'x', body: 'x' }),
+  },
+  'marketing.campaigns.get': {
+    input: async ({ server, tenant }) => ({ id: await createCampaignIn(server, tenant.tenantId) }),
+    foreign: (victim) => ({ id: victim.campaignId }),
+  },
+  'marketing.campaigns.list': { input: () => undefined, foreign: () => undefined },
+  'marketing.campaigns.send': {
+    input: async ({ server, tenant }) => {
+      await server.database.withTenant(tenant.tenantId, (trx) =>
+        sql`insert into leads (tenant_id, person_name, email, grade, grade_key)
+          values (${tenant.tenantId}, '营销线索', ${uniqueEmail('lead')}, 'C', 'b2b_lead_c')`.execute(trx),
+      );
+      return { id: await createCampaignIn(server, tenant.tenantId) };
+    },
+    foreign: (victim) => ({ id: victim.campaignId }),
+  },
+  'marketing.campaigns.update': {
+    input: async ({ server, tenant }) => ({
+      id: await createCampaignIn(server, tenant.tenantId),
+      name: `改名活动${crypto.randomUUID().slice(0, 6)}`,
+      subject: '新主题',
+      body: '新正文',
+    }),
+    foreign: (victim) => ({ id: victim.campaignId, name: '被改名的活动', subject: 'x', body: 'x' }),
+  },
+  'marketing.forms.create': {
+    input: () => ({
+      name: `官网表单${crypto.randomUUID().slice(0, 6)}`,
+      title: '获取报价',
+      intents: ['price'],
+    }),
+    foreign: (victim) => ({
+      name: `攻击者表单${crypto.randomUUID().slice(0, 6)}`,
+      title: 'x',
+      intents: ['price'],
+      campaignId: victim.campaignId,
+    }),
+  },
+  'marketing.forms.get': {
+    input: async ({ server, tenant }) => ({ id: await createLeadFormIn(server, tenant.tenantId) }),
+    foreign: (victim) => ({ id: victim.formId }),
+  },
+  'marketing.forms.list': { input: () => undefined, foreign: () => undefined },
+  'marketing.forms.update': {
+    input: async ({ server, tenant }) => ({
+      id: await createLeadFormIn(server, tenant.tenantId),
+      name: `改名表单${crypto.randomUUID().slice(0, 6)}`,
+      title: '预约演示',
+      intents: ['features'],
+      active: true,
+    }),
+    foreign: (victim) => ({
+      id: victim.formId,
+      name: '被改名的表单',
+      title: 'x',
+      intents: ['price'],
+      active: false,
+    }),
   },
   'tags.create': {
     input: () => ({ name: `价格敏感${crypto.randomUUID().slice(0, 6)}`, color: 'gold' }),

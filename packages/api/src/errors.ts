@@ -223,6 +223,34 @@ export const ERRORS = {
     'zh-CN': '该维护计划已被他人处理，请刷新后查看',
     en: 'Someone has already handled this maintenance plan. Reload to see it',
   },
+  CAMPAIGN_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '营销活动不存在', en: 'Campaign not found' },
+  CAMPAIGN_NAME_TAKEN: {
+    trpc: 'CONFLICT',
+    'zh-CN': '已有同名营销活动',
+    en: 'A campaign with this name already exists',
+  },
+  CAMPAIGN_ALREADY_SENT: {
+    trpc: 'CONFLICT',
+    'zh-CN': '该营销活动已发送，不能再修改或重复发送',
+    en: 'This campaign has been sent; it cannot be changed or sent again',
+  },
+  CAMPAIGN_AUDIENCE_EMPTY: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '目标线索为空：没有符合条件且有邮箱的未转化线索',
+    en: 'The audience is empty: no open lead with an email matches it',
+  },
+  CAMPAIGN_AUDIENCE_TOO_LARGE: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '目标线索超过 {max} 条，请缩小筛选范围后分批发送',
+    en: 'The audience has more than {max} leads; narrow it and send in parts',
+  },
+  LEAD_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '线索不存在或你无权查看', en: 'Lead not found' },
+  LEAD_FORM_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '线索表单不存在', en: 'Lead form not found' },
+  LEAD_FORM_NAME_TAKEN: {
+    trpc: 'CONFLICT',
+    'zh-CN': '已有同名线索表单',
+    en: 'A lead form with this name already exists',
+  },
   TAG_NAME_TAKEN: { trpc: 'CONFLICT', 'zh-CN': '已有同名标签', en: 'A tag with this name already exists' },
   TASK_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '任务不存在或你无权查看', en: 'Task not found' },
   TASK_CLOSED: {

@@ -44,6 +44,28 @@ export { registerImportJobs } from './imports/imports.jobs';
 export { importSessionName, type RunHooks, runImport } from './imports/pipeline';
 export { openImportTemplate } from './imports/templates.http';
 export { type AppJobs, registerJobs, scheduleJobs } from './jobs';
+export { renderLeadFormPage } from './lead-events/form-page';
+export {
+  type LeadEventJobs,
+  REGRADE_DAILY_SCHEDULE,
+  registerLeadEventJobs,
+} from './lead-events/lead-events.jobs';
+export type { NewEvent } from './lead-events/lead-events.repository';
+export { queueRegrade, recordEvents, tenantLeadRules } from './lead-events/lead-events.service';
+export {
+  EVENT_WINDOW_SECONDS,
+  followLink,
+  HONEYPOT_FIELD,
+  openForm,
+  type PublicForm,
+  receiveReply,
+  recordOpen,
+  signReply,
+  submitForm,
+} from './lead-events/public-doors';
+export { signPublicLink, verifyPublicLink } from './lead-events/public-links';
+export { regradeAfterEvents, regradeTenantDaily } from './lead-events/regrade.service';
+export { formPath, renderCampaignEmail } from './marketing/marketing.service';
 export { type NotificationJobs, registerNotificationJobs } from './notifications/notifications.jobs';
 export { NOTIFICATION_MESSAGES, type NotificationMessageKey } from './notifications/notifications.messages';
 export type { NotificationDraft } from './notifications/notifications.schemas';
@@ -75,6 +97,7 @@ export {
 } from './plugins/registry';
 export { REMINDERS_SCHEDULE, type ReminderJobs } from './reminders/reminders.jobs';
 export { runReminders, tenantReminders, upcomingReminders } from './reminders/reminders.service';
+export { PUBLIC_ROUTES, type PublicRoute, type PublicRouteId } from './rest/public.routes';
 export { REST_ROUTES, type RestRoute, type RestRouteId } from './rest/rest.routes';
 export { type AppRouter, appRouter, createCaller, listProcedures, type ProcedureInfo } from './root';
 export { jobScope, type MemberScope, type Scope } from './scope';

@@ -10,6 +10,11 @@ import { EMAIL_SCHEDULE, type EmailJobs, registerEmailJobs } from './email/email
 import { EXPORT_PRUNE_SCHEDULE, type ExportJobs, registerExportJobs } from './exports/exports.jobs';
 import { type IdempotencyJobs, registerIdempotencyJobs } from './idempotency';
 import { IMPORT_PRUNE_SCHEDULE, type ImportJobs, registerImportJobs } from './imports/imports.jobs';
+import {
+  type LeadEventJobs,
+  REGRADE_DAILY_SCHEDULE,
+  registerLeadEventJobs,
+} from './lead-events/lead-events.jobs';
 import type { Logger } from './logger';
 import {
   DIGEST_SCHEDULE,
@@ -40,7 +45,8 @@ export type AppJobs = LifecycleJobs &
   EmailJobs &
   NotificationJobs &
   ReminderJobs &
-  PlansJobs;
+  PlansJobs &
+  LeadEventJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
 export function registerJobs(
@@ -64,6 +70,7 @@ export function registerJobs(
   registerNotificationJobs(jobs, database);
   registerReminderJobs(jobs, database, plugins);
   registerPlansJobs(jobs, database);
+  registerLeadEventJobs(jobs, database, plugins);
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };
@@ -110,6 +117,12 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
     { tz: REMINDERS_SCHEDULE.tz },
   );
   await jobs.schedule('plans.extend-all', PLANS_SCHEDULE.cron, { day: '' }, { tz: PLANS_SCHEDULE.tz });
+  await jobs.schedule(
+    'lead-events.regrade-daily-all',
+    REGRADE_DAILY_SCHEDULE.cron,
+    { day: '' },
+    { tz: REGRADE_DAILY_SCHEDULE.tz },
+  );
   await jobs.schedule(
     'exports.prune',
     EXPORT_PRUNE_SCHEDULE.cron,

@@ -10,6 +10,8 @@ import { exportsRouter } from './exports/exports.router';
 import { importsRouter } from './imports/imports.router';
 import { industryRouter } from './industry/industry.router';
 import { interactionsRouter } from './interactions/interactions.router';
+import { leadEventsRouter } from './lead-events/lead-events.router';
+import { marketingRouter } from './marketing/marketing.router';
 import { membersRouter } from './members/members.router';
 import { notificationsRouter } from './notifications/notifications.router';
 import { ordersRouter } from './orders/orders.router';
@@ -34,6 +36,8 @@ export const appRouter = router({
   interactions: interactionsRouter,
   admin: adminRouter,
   teams: teamsRouter,
+  leadEvents: leadEventsRouter,
+  marketing: marketingRouter,
   tags: tagsRouter,
   tasks: tasksRouter,
   plans: plansRouter,

@@ -36,6 +36,8 @@ export const PERMISSIONS = [
   'leads.manage',
   /** Create and import leads (marketing) without working them. */
   'leads.create',
+  /** 营销: hosted lead forms and campaigns (marketing; owners and admins have every permission). */
+  'campaigns.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -100,6 +102,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tasks.write',
     'notifications.own',
     'leads.create',
+    'campaigns.manage',
   ],
   analyst: ['customers.read', 'customers.export', 'notifications.own'],
   viewer: ['customers.read', 'notifications.own'],

@@ -87,3 +87,69 @@ export class LoginRateLimiter {
     await this.#perAccount.delete(email);
   }
 }
+
+/** A public door without a session: the pixel, tracked links, hosted forms, the reply hook. */
+export type PublicDoor = 'pixel' | 'click' | 'form_view' | 'form_submit' | 'reply_hook';
+
+export type PublicDoorLimits = Record<
+  PublicDoor,
+  {
+    perIp: { points: number; durationSeconds: number };
+    perToken: { points: number; durationSeconds: number };
+  }
+>;
+
+const minute = (points: number) => ({ points, durationSeconds: 60 });
+
+/**
+ * Per minute: an address may open 240 pixels and follow 120 links (a company behind one NAT
+ * reads a campaign together), one email's pixel or link counts 30 times; a form is shown 60
+ * times and submitted 5 times per address, 300 submissions a minute per form at most; the
+ * reply hook takes 600 calls per address.
+ */
+export const DEFAULT_PUBLIC_DOOR_LIMITS: PublicDoorLimits = {
+  pixel: { perIp: minute(240), perToken: minute(30) },
+  click: { perIp: minute(120), perToken: minute(30) },
+  form_view: { perIp: minute(60), perToken: minute(1200) },
+  form_submit: { perIp: minute(5), perToken: minute(300) },
+  reply_hook: { perIp: minute(600), perToken: minute(60) },
+};
+
+/**
+ * Rate limits of the public doors, per client address and per token (a token names one
+ * email, link or form), each door on its own counters. In the process's memory like the
+ * sign-in limits: with several web processes each counts its own share.
+ */
+export class PublicDoorRateLimiter {
+  readonly #limiters: Map<string, RateLimiterMemory>;
+
+  constructor(limits: PublicDoorLimits = DEFAULT_PUBLIC_DOOR_LIMITS) {
+    this.#limiters = new Map();
+    for (const [door, limit] of Object.entries(limits)) {
+      this.#limiters.set(
+        `${door}:ip`,
+        new RateLimiterMemory({
+          keyPrefix: `${door}-ip`,
+          points: limit.perIp.points,
+          duration: limit.perIp.durationSeconds,
+        }),
+      );
+      this.#limiters.set(
+        `${door}:token`,
+        new RateLimiterMemory({
+          keyPrefix: `${door}-token`,
+          points: limit.perToken.points,
+          duration: limit.perToken.durationSeconds,
+        }),
+      );
+    }
+  }
+
+  /** Counts one request; false when the address or the token is over its limit. */
+  async allow(door: PublicDoor, ip: string, token: string): Promise<boolean> {
+    const byIp = this.#limiters.get(`${door}:ip`) as RateLimiterMemory;
+    const byToken = this.#limiters.get(`${door}:token`) as RateLimiterMemory;
+    const results = await Promise.allSettled([byIp.consume(ip), byToken.consume(token.slice(0, 200))]);
+    return results.every((result) => result.status === 'fulfilled');
+  }
+}

@@ -8,6 +8,7 @@ import { guardsEn } from './guards.en';
 import { importTargetsEn } from './import-targets.en';
 import { importsEn } from './imports.en';
 import { industryEn } from './industry.en';
+import { marketingEn } from './marketing.en';
 import { notificationsEn } from './notifications.en';
 import { plansEn } from './plans.en';
 import { remindersEn } from './reminders.en';
@@ -34,6 +35,7 @@ export const en: Messages = {
   ...guardsEn,
   ...tasksEn,
   ...notificationsEn,
+  ...marketingEn,
   app: {
     name: 'CRM Cloud',
     tagline: 'Know every customer. Convert more of them.',
@@ -91,6 +93,7 @@ export const en: Messages = {
     orders: 'Orders',
     interactions: 'Interactions',
     leads: 'Leads',
+    marketing: 'Marketing',
     opportunities: 'Opportunities',
     tasks: 'Tasks',
     approvals: 'Approvals',
@@ -687,6 +690,9 @@ export const en: Messages = {
       'email.drain-tenant': 'Send emails',
       'notifications.digest-all': 'Daily summary',
       'notifications.digest-tenant': 'Write daily summary emails',
+      'lead-events.regrade-tenant': 'Re-grade leads on their behaviour',
+      'lead-events.regrade-daily-all': 'Daily lead re-grading',
+      'lead-events.regrade-daily-tenant': 'Re-grade quiet leads',
     },
     unnamed: 'System job',
     attemptsOf: 'Attempt {{attempts}} of {{max}}',

@@ -2,6 +2,7 @@
  * Simplified Chinese, the product's default language. This file defines the keys:
  * en.ts must have exactly the same ones (its type is derived from this object).
  */
+
 import { calendarZhCN } from './calendar.zh-CN';
 import { countsZhCN } from './counts.zh-CN';
 import { customerListsZhCN } from './customer-lists.zh-CN';
@@ -12,6 +13,7 @@ import { guardsZhCN } from './guards.zh-CN';
 import { importTargetsZhCN } from './import-targets.zh-CN';
 import { importsZhCN } from './imports.zh-CN';
 import { industryZhCN } from './industry.zh-CN';
+import { marketingZhCN } from './marketing.zh-CN';
 import { notificationsZhCN } from './notifications.zh-CN';
 import { plansZhCN } from './plans.zh-CN';
 import { remindersZhCN } from './reminders.zh-CN';
@@ -36,6 +38,7 @@ export const zhCN = {
   ...guardsZhCN,
   ...tasksZhCN,
   ...notificationsZhCN,
+  ...marketingZhCN,
   app: {
     name: '客户经营云',
     tagline: '精细管客户，高效提转化',
@@ -93,6 +96,7 @@ export const zhCN = {
     orders: '订单',
     interactions: '互动记录',
     leads: '线索',
+    marketing: '营销',
     opportunities: '商机',
     tasks: '任务',
     approvals: '审批',
@@ -678,6 +682,9 @@ export const zhCN = {
       'email.drain-tenant': '发送邮件',
       'notifications.digest-all': '每日工作摘要',
       'notifications.digest-tenant': '生成每日工作摘要邮件',
+      'lead-events.regrade-tenant': '按行为调整线索等级',
+      'lead-events.regrade-daily-all': '每日线索升降级',
+      'lead-events.regrade-daily-tenant': '按无活动天数调整线索等级',
     },
     unnamed: '系统任务',
     attemptsOf: '第 {{attempts}} 次，最多 {{max}} 次',

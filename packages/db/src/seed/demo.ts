@@ -14,6 +14,7 @@ import type {
   OrdersTable,
   Role,
 } from '../tables';
+import { seedDemoLeadEvents } from './demo-lead-events';
 import { seedDemoTasks } from './demo-tasks';
 
 export const DEMO_PASSWORD = 'demo-2026';
@@ -989,6 +990,7 @@ export async function seedDemoData(
         .execute();
       await seedActivity(trx, tenantId, tenant, inserted, orderCounts, sellers, now);
       await seedDemoTasks(trx, tenantId, tenant.industry, sellers, now);
+      await seedDemoLeadEvents(trx, tenantId, tenant.industry, now);
     });
     tenantIds.set(tenant.name, tenantId);
   }

@@ -6,6 +6,7 @@ import {
   FormOutlined,
   FundProjectionScreenOutlined,
   MessageOutlined,
+  NotificationOutlined,
   SettingOutlined,
   ShoppingCartOutlined,
   TeamOutlined,
@@ -19,6 +20,8 @@ export const NAV_ITEMS = [
   { key: 'orders', to: '/orders', icon: <ShoppingCartOutlined /> },
   { key: 'interactions', to: '/interactions', icon: <MessageOutlined /> },
   { key: 'leads', to: '/leads', icon: <ThunderboltOutlined /> },
+  // 营销: campaigns and hosted lead forms, for who runs them.
+  { key: 'marketing', to: '/marketing', icon: <NotificationOutlined />, permission: 'campaigns.manage' },
   { key: 'opportunities', to: '/opportunities', icon: <FundProjectionScreenOutlined /> },
   { key: 'tasks', to: '/tasks', icon: <CheckSquareOutlined /> },
   // Managers' inbox of maintenance plans waiting for approval: shown to who may decide them.

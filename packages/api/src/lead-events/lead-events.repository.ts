@@ -1,0 +1,128 @@
+import type { LeadActivity } from '@crm/plugin-sdk';
+import { type RawBuilder, sql } from 'kysely';
+import { visibleLead } from '../customers/access';
+import type { Scope } from '../scope';
+
+/**
+ * Every query of behaviour events: appending them (attributed through the lead to its contact
+ * and customer), a lead's events, and the re-grade job's watermark. Events are append-only:
+ * nothing here updates or deletes one (the app role may not).
+ */
+
+export type EventKind = Exclude<LeadActivity, 'any_activity'>;
+
+export type NewEvent = {
+  kind: EventKind;
+  leadId: string;
+  campaignId: string | null;
+  formId?: string | null;
+  targetUrl?: string | null;
+  details?: Record<string, unknown>;
+  /** Same key in the tenant: recorded once (`null`: always recorded). */
+  dedupKey: string | null;
+  occurredAt?: Date;
+};
+
+/**
+ * Appends events (one statement). A lead that does not exist in the tenant records nothing,
+ * a campaign or form that no longer exists is left out, and a `dedupKey` already recorded
+ * is skipped. How many were recorded.
+ */
+export async function insertEvents(scope: Scope, events: readonly NewEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const rows = JSON.stringify(
+    events.map((event) => ({
+      kind: event.kind,
+      lead_id: event.leadId,
+      campaign_id: event.campaignId,
+      form_id: event.formId ?? null,
+      target_url: event.targetUrl ?? null,
+      details: event.details ?? {},
+      dedup_key: event.dedupKey,
+      occurred_at: (event.occurredAt ?? new Date()).toISOString(),
+    })),
+  );
+  const result = await sql<{ count: number }>`
+    with input as (
+      select * from jsonb_to_recordset(${rows}::jsonb) as r(
+        kind text, lead_id uuid, campaign_id uuid, form_id uuid, target_url text, details jsonb,
+        dedup_key text, occurred_at timestamptz)
+    ), inserted as (
+      insert into lead_events (tenant_id, lead_id, contact_id, customer_id, campaign_id, form_id, kind,
+        occurred_at, target_url, details, dedup_key)
+      select l.tenant_id, l.id, l.converted_contact_id, l.converted_customer_id, c.id, f.id, i.kind,
+        i.occurred_at, i.target_url, i.details, i.dedup_key
+      from input i
+      join leads l on l.tenant_id = ${scope.tenantId} and l.id = i.lead_id
+      left join campaigns c on c.tenant_id = ${scope.tenantId} and c.id = i.campaign_id
+      left join lead_forms f on f.tenant_id = ${scope.tenantId} and f.id = i.form_id
+      on conflict (tenant_id, dedup_key) where dedup_key is not null do nothing
+      returning 1
+    )
+    select count(*)::int as count from inserted`.execute(scope.trx);
+  return result.rows[0]?.count ?? 0;
+}
+
+export type EventRow = {
+  id: string;
+  /** The time as exact text (the keyset cursor's key). */
+  sort_key: string;
+  kind: EventKind;
+  occurred_at: Date;
+  campaign_id: string | null;
+  campaign_name: string | null;
+  form_id: string | null;
+  form_name: string | null;
+  target_url: string | null;
+  details: Record<string, unknown>;
+};
+
+/** A lead's events, newest first, before a (time, id) cursor. */
+export async function selectLeadEvents(
+  scope: Scope,
+  leadId: string,
+  before: { timestamp: string; id: string } | null,
+  limit: number,
+): Promise<EventRow[]> {
+  const cursor: RawBuilder<unknown> = before
+    ? sql`and (e.occurred_at, e.id) < (${before.timestamp}::timestamptz, ${before.id}::uuid)`
+    : sql``;
+  const result = await sql<EventRow>`
+    select e.id, e.occurred_at::text as sort_key, e.kind, e.occurred_at, e.campaign_id, c.name as campaign_name, e.form_id, f.name as form_name,
+      e.target_url, e.details
+    from lead_events e
+    left join campaigns c on c.tenant_id = e.tenant_id and c.id = e.campaign_id
+    left join lead_forms f on f.tenant_id = e.tenant_id and f.id = e.form_id
+    where e.tenant_id = ${scope.tenantId} and e.lead_id = ${leadId} ${cursor}
+    order by e.occurred_at desc, e.id desc
+    limit ${limit}`.execute(scope.trx);
+  return result.rows;
+}
+
+/** Whether the actor sees the lead (record-level access: `visibleLead`). */
+export async function leadIsVisible(scope: Scope, leadId: string): Promise<boolean> {
+  const result = await sql<{ id: string }>`
+    select leads.id from leads
+    where leads.tenant_id = ${scope.tenantId} and leads.id = ${leadId} and ${visibleLead(scope.access)}`.execute(
+    scope.trx,
+  );
+  return result.rows.length > 0;
+}
+
+/** The re-grade job's watermark: the last event sequence number it looked at ('0' before the first run). */
+export async function readWatermark(scope: Scope): Promise<string> {
+  const result = await sql<{ last_seq: string }>`
+    select last_seq::text from lead_event_watermarks where tenant_id = ${scope.tenantId}`.execute(scope.trx);
+  return result.rows[0]?.last_seq ?? '0';
+}
+
+/** Moves the watermark to the tenant's newest event (never back). */
+export async function advanceWatermark(scope: Scope): Promise<void> {
+  await sql`
+    insert into lead_event_watermarks (tenant_id, last_seq, updated_at)
+    select ${scope.tenantId}, coalesce(max(seq), 0), now() from lead_events where tenant_id = ${scope.tenantId}
+    on conflict (tenant_id) do update
+      set last_seq = greatest(lead_event_watermarks.last_seq, excluded.last_seq), updated_at = now()`.execute(
+    scope.trx,
+  );
+}

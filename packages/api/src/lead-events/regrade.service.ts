@@ -1,0 +1,42 @@
+import type { PluginRegistry } from '../plugins/registry';
+import type { Scope } from '../scope';
+import { advanceWatermark, readWatermark } from './lead-events.repository';
+import { tenantLeadRules } from './lead-events.service';
+import { applyRegrade } from './regrade.repository';
+import { type RegradeScope, regradeMovesSql } from './regrade.sql';
+
+/**
+ * 线索升降级: the plugin's re-grade rules applied set-based — after events to the leads they
+ * concern, daily to every open lead — each move written with its rule as the reason.
+ */
+
+/** Events this recent are looked at again by the next run, whatever the watermark (late commits). */
+export const REGRADE_OVERLAP_SECONDS = 120;
+
+export type RegradeOutcome = { moved: number; up: number; down: number };
+
+async function regrade(scope: Scope, registry: PluginRegistry, which: RegradeScope): Promise<RegradeOutcome> {
+  const { grades, rules } = await tenantLeadRules(scope, registry);
+  const moves = regradeMovesSql(scope.tenantId, grades, rules, which);
+  if (!moves) return { moved: 0, up: 0, down: 0 };
+  const applied = await applyRegrade(scope, moves, grades, rules);
+  const rank = new Map(grades.map((grade, index) => [grade.key, index]));
+  const up = applied.filter((move) => (rank.get(move.to_key) ?? 0) < (rank.get(move.from_key) ?? 0)).length;
+  return { moved: applied.length, up, down: applied.length - up };
+}
+
+/** The leads with events since the last run (and the last two minutes'): the event-driven re-grade. */
+export async function regradeAfterEvents(scope: Scope, registry: PluginRegistry): Promise<RegradeOutcome> {
+  const watermark = await readWatermark(scope);
+  const outcome = await regrade(scope, registry, {
+    eventsAfterSeq: watermark,
+    overlapSeconds: REGRADE_OVERLAP_SECONDS,
+  });
+  await advanceWatermark(scope);
+  return outcome;
+}
+
+/** Every open lead: the daily run, for rules on time (no activity for 30 days). */
+export function regradeTenantDaily(scope: Scope, registry: PluginRegistry): Promise<RegradeOutcome> {
+  return regrade(scope, registry, { all: true });
+}
