@@ -1,5 +1,6 @@
+import type { CrmDatabase } from '@crm/db';
+import type { JobQueue } from '@crm/jobs';
 import { type LeadGrade, type LeadRegradeRule, type Resolved, resolveSettingRefs } from '@crm/plugin-sdk';
-import type { ApiDependencies } from '../context';
 import { appError } from '../errors';
 import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
 import { effectiveSettings } from '../plugins/effective-settings';
@@ -17,7 +18,11 @@ import type { LeadEventsPageOutput, ListLeadEventsInput } from './lead-events.sc
 /** Seconds a re-grade waits for more events before it runs (events meanwhile join it). */
 export const REGRADE_DEBOUNCE_SECONDS = 1;
 
-type RecordDependencies = Pick<ApiDependencies, 'database' | 'jobs'>;
+/** What recording needs (a structural slice of the API's dependencies). */
+export type RecordDependencies = {
+  database: CrmDatabase;
+  jobs: Pick<JobQueue<{ 'lead-events.regrade-tenant': { tenantId: string } }>, 'enqueue'>;
+};
 
 /**
  * Records events of one tenant in one transaction, then (after it commits, so the job sees
@@ -46,7 +51,10 @@ const queuedAt = new Map<string, number>();
 const SAFETY_MS = 300;
 
 /** Queues the tenant's event-driven re-grade (debounced per tenant on a stately queue). */
-export async function queueRegrade(dependencies: Pick<ApiDependencies, 'jobs'>, tenantId: string): Promise<void> {
+export async function queueRegrade(
+  dependencies: Pick<RecordDependencies, 'jobs'>,
+  tenantId: string,
+): Promise<void> {
   const now = Date.now();
   const last = queuedAt.get(tenantId);
   if (last !== undefined && now < last + REGRADE_DEBOUNCE_SECONDS * 1000 - SAFETY_MS) return;
