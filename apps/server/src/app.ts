@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { generateCookie, getCookie } from 'hono/cookie';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { type Metrics, mountMetrics } from './metrics';
 import { clientIp } from './middleware/client-ip';
 import { originCheck } from './middleware/origin-check';
 import { allowFormFraming, mountPublicDoors } from './public-doors';
@@ -29,6 +30,9 @@ export type AppOptions = {
   inboundHookSecret?: string | null;
   /** The public doors' rate limits (tests use tight ones). */
   publicDoorLimiter?: PublicDoorRateLimiter;
+  /** Prometheus metrics, served at /metrics to a request bearing `metricsToken` (main.ts: METRICS_TOKEN). */
+  metrics?: Metrics;
+  metricsToken?: string;
 };
 
 type Variables = { requestId: string };
@@ -61,6 +65,7 @@ export function createApp(options: AppOptions) {
     const started = performance.now();
     await next();
     setResponseHeader(c, 'X-Request-Id', c.get('requestId'));
+    const elapsed = performance.now() - started;
     // The path only: tRPC query inputs travel in the query string and must not reach the logs.
     logger.info(
       {
@@ -68,10 +73,11 @@ export function createApp(options: AppOptions) {
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        durationMs: Math.round(elapsed * 10) / 10,
       },
       'request',
     );
+    options.metrics?.observeRequest(c, elapsed / 1000);
   });
   allowFormFraming(app);
   app.use(
@@ -96,6 +102,7 @@ export function createApp(options: AppOptions) {
   );
 
   mountProbes(app, dependencies, options.isReady ?? (() => true));
+  mountMetrics(app as unknown as Hono<never>, options.metrics, options.metricsToken);
 
   app.use('/trpc/*', async (c, next) => {
     await next();
@@ -134,6 +141,10 @@ export function createApp(options: AppOptions) {
       endpoint: '/trpc',
       allowMethodOverride: false,
       maxBatchSize: MAX_BATCH_SIZE,
+      onError: ({ error, path }) => {
+        const cause = error.cause as { code?: unknown } | undefined;
+        options.metrics?.countError(path, typeof cause?.code === 'string' ? cause.code : error.code);
+      },
       createContext: (fetchOptions, c) =>
         createContext(dependencies, {
           requestId: c.get('requestId') as string,
@@ -242,10 +253,15 @@ function mountProbes(
 }
 
 /** A worker process's HTTP surface: its probes only. */
-export function createProbeApp(dependencies: ApiDependencies, isReady: () => boolean) {
+export function createProbeApp(
+  dependencies: ApiDependencies,
+  isReady: () => boolean,
+  metrics?: { metrics: Metrics; token: string },
+) {
   const app = new Hono<{ Variables: Variables }>();
   app.use('*', requestId());
   mountProbes(app, dependencies, isReady);
+  mountMetrics(app as unknown as Hono<never>, metrics?.metrics, metrics?.token);
   app.all('*', (c) =>
     c.text('This is a worker process (ROLE=worker): it serves /healthz and /readyz only.', 404),
   );

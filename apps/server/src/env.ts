@@ -39,6 +39,11 @@ const envSchema = z.object({
     .optional(),
   /** How many reverse proxies in front append to X-Forwarded-For; 0 trusts only the socket. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+  /**
+   * Serves Prometheus metrics at /metrics to requests with \`Authorization: Bearer <token>\`
+   * (docs/scaling.md). Unset: no /metrics.
+   */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Demo tenants on the first start of an empty embedded database. */
   SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),

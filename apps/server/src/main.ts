@@ -23,6 +23,7 @@ import { createApp, createProbeApp } from './app';
 import { createDependencies } from './dependencies';
 import { emailFromOf, loadEnv, smtpOf } from './env';
 import { MasterKeyMissingError, resolveKeyring } from './master-key';
+import { createMetrics } from './metrics';
 
 const env = loadEnv();
 const logger = pino({
@@ -154,10 +155,15 @@ await scheduleJobs(dependencies.jobs);
 // reaches every tenant); tenants whose cadences changed — every tenant on first start — are re-planned.
 await syncAllPlanCadences(database, dependencies.plugins, logger, dependencies.jobs);
 let shuttingDown = false;
+const metrics = env.METRICS_TOKEN ? createMetrics(dependencies) : undefined;
 // A worker answers only its probes; a web process (or the one process of ROLE=all) everything.
 const app =
   env.ROLE === 'worker'
-    ? createProbeApp(dependencies, () => !shuttingDown)
+    ? createProbeApp(
+        dependencies,
+        () => !shuttingDown,
+        metrics && env.METRICS_TOKEN ? { metrics, token: env.METRICS_TOKEN } : undefined,
+      )
     : createApp({
         dependencies,
         publicUrl: env.PUBLIC_URL,
@@ -166,6 +172,8 @@ const app =
         importMaxBytes: env.IMPORT_MAX_MB * 1024 * 1024,
         isReady: () => !shuttingDown,
         inboundHookSecret: env.INBOUND_HOOK_SECRET ?? null,
+        metrics,
+        metricsToken: env.METRICS_TOKEN,
       });
 
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
