@@ -2,7 +2,22 @@ import type { LeadGrade, LeadRegradeRule, Resolved } from '@crm/plugin-sdk';
 import { type RawBuilder, sql } from 'kysely';
 import type { Scope } from '../scope';
 
-export type AppliedMove = { lead_id: string; from_key: string; to_key: string; rule_key: string };
+/** A moved lead, with what its follow-up task needs (the grade's time limit, owner, team, first contact). */
+export type AppliedMove = {
+  id: string;
+  old_grade: string;
+  old_key: string;
+  grade: string;
+  grade_key: string;
+  hours: number;
+  changed: true;
+  owner_user_id: string | null;
+  team_id: string | null;
+  first_contact_at: Date | null;
+  created_at: Date;
+  name: string;
+  rule_key: string;
+};
 
 /**
  * Applies the moves of `moves` (regrade.sql.ts) in one statement: each lead's grade, its
@@ -17,7 +32,8 @@ export async function applyRegrade(
 ): Promise<AppliedMove[]> {
   const ladder = sql.join(
     grades.map(
-      (grade) => sql`(${grade.key}::text, ${grade.grade}::text, ${JSON.stringify(grade.labels)}::jsonb)`,
+      (grade) =>
+        sql`(${grade.key}::text, ${grade.grade}::text, ${JSON.stringify(grade.labels)}::jsonb, ${grade.followUpWithinHours}::numeric)`,
     ),
     sql`, `,
   );
@@ -30,11 +46,11 @@ export async function applyRegrade(
   );
   const result = await sql<AppliedMove>`
     with moves as (${moves}),
-    ladder (key, grade, labels) as (values ${ladder}),
+    ladder (key, grade, labels, hours) as (values ${ladder}),
     rules (key, labels, change) as (values ${ruleRows}),
     updated as (
       update leads l
-      set grade = t.grade, grade_key = m.to_key, graded_at = now(), updated_at = now(),
+      set grade = t.grade, grade_key = m.to_key, graded_at = now(), updated_at = now(), follow_up_hours = t.hours,
         grade_reason = jsonb_build_object('rule', m.rule_key, 'grade', t.grade, 'labels', t.labels,
           'regrade', jsonb_build_object('rule', m.rule_key, 'labels', r.labels, 'change', r.change, 'from', f.grade))
       from moves m
@@ -43,7 +59,8 @@ export async function applyRegrade(
       join rules r on r.key = m.rule_key
       where l.tenant_id = ${scope.tenantId} and l.id = m.lead_id and l.grade_key = m.from_key
       returning l.id as lead_id, m.from_key, m.to_key, m.rule_key, f.grade as from_grade, t.grade as to_grade,
-        r.labels as rule_labels, r.change
+        r.labels as rule_labels, r.change, t.hours, l.owner_user_id, l.team_id, l.first_contact_at, l.created_at,
+        coalesce(l.company_name, l.person_name) as name
     ),
     history as (
       insert into lead_grade_history (tenant_id, lead_id, from_grade, to_grade, from_key, to_key, by_kind, rule_key, reason)
@@ -51,6 +68,8 @@ export async function applyRegrade(
         jsonb_build_object('labels', u.rule_labels, 'change', u.change)
       from updated u
     )
-    select lead_id, from_key, to_key, rule_key from updated`.execute(scope.trx);
+    select lead_id as id, from_grade as old_grade, from_key as old_key, to_grade as grade, to_key as grade_key,
+      hours::float8 as hours, true as changed, owner_user_id, team_id, first_contact_at, created_at, name, rule_key
+    from updated`.execute(scope.trx);
   return result.rows;
 }

@@ -21,7 +21,7 @@ async function regrade(scope: Scope, registry: PluginRegistry, which: RegradeSco
   if (!moves) return { moved: 0, up: 0, down: 0 };
   const applied = await applyRegrade(scope, moves, grades, rules);
   const rank = new Map(grades.map((grade, index) => [grade.key, index]));
-  const up = applied.filter((move) => (rank.get(move.to_key) ?? 0) < (rank.get(move.from_key) ?? 0)).length;
+  const up = applied.filter((move) => (rank.get(move.grade_key) ?? 0) < (rank.get(move.old_key) ?? 0)).length;
   return { moved: applied.length, up, down: applied.length - up };
 }
 
