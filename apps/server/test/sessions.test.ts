@@ -601,12 +601,11 @@ describe('HTTP surface', () => {
     expect(down.status).toBe(503);
   });
 
-  it('GET /readyz answers 200 when ready, 503 stopping while the process shuts down, 503 without a database', async () => {
-    const probe = await createTestServer();
+  it('GET /readyz answers 200 when ready, and 503 stopping while the process shuts down', async () => {
     let stopping = false;
     const app = createApp({
-      dependencies: probe.dependencies,
-      publicUrl: probe.publicUrl,
+      dependencies: server.dependencies,
+      publicUrl: server.publicUrl,
       isReady: () => !stopping,
     });
     const ready = await app.request('http://localhost:3000/readyz');
@@ -614,9 +613,6 @@ describe('HTTP surface', () => {
     stopping = true;
     const draining = await app.request('http://localhost:3000/readyz');
     expect([draining.status, await draining.json()]).toEqual([503, { status: 'stopping' }]);
-    stopping = false;
-    await probe.destroy();
-    expect((await app.request('http://localhost:3000/readyz')).status).toBe(503);
   });
 
   it('GET /healthz answers 503 degraded, naming the job, while a background job runs past its bound', async () => {

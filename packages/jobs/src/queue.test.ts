@@ -61,7 +61,7 @@ async function createQueue(name: string, policy = 'standard') {
   });
 }
 
-async function waitFor<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 15_000) {
+async function waitFor<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 60_000) {
   const started = Date.now();
   for (;;) {
     const value = await read();
@@ -356,7 +356,8 @@ describe('T5.6 job queue', () => {
       await waitFor(
         () => output,
         (text) => text.includes(`started ${id}`),
-        20_000,
+        // A child process starting under tsx: seconds on a quiet machine, much longer on a busy one.
+        120_000,
       );
       const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill('SIGKILL');
@@ -405,7 +406,7 @@ describe('T5.6 job queue', () => {
     } finally {
       await queue.stop();
     }
-  });
+  }, 240_000);
 
   it('stop() lets a running job finish; past its timeout it hands the job back for a retry', async () => {
     await createQueue('t.slow');
