@@ -1,6 +1,7 @@
 import {
   type ApiDependencies,
   contentDisposition,
+  downloadTicketAttachment,
   openErrorReport,
   openExportDownload,
   openImportTemplate,
@@ -8,8 +9,10 @@ import {
   type RequestInfo,
   type RestRouteId,
   resolveLocale,
+  TICKET_ATTACHMENT_MAX_BYTES,
   translateError,
   uploadImportFile,
+  uploadTicketAttachment,
 } from '@crm/api';
 import type { Context, Hono } from 'hono';
 import { generateCookie, getCookie } from 'hono/cookie';
@@ -83,6 +86,26 @@ async function errorReport(
   return new Response(report.body, { status: 200, headers });
 }
 
+/** The body, up to `maxBytes`; null when it is larger. */
+async function readBody(c: Context, maxBytes: number): Promise<Uint8Array | null> {
+  const stream = c.req.raw.body;
+  if (!stream) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) return null;
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
 /** The handlers, one per route of the registry (a route without one does not compile). */
 const HANDLERS: Record<RestRouteId, Handler> = {
   /**
@@ -138,6 +161,52 @@ const HANDLERS: Record<RestRouteId, Handler> = {
     headers.set('Content-Length', String(template.file.bytes.byteLength));
     headers.set('Content-Disposition', contentDisposition(template.file.fileName));
     return new Response(template.file.bytes, { status: 200, headers });
+  },
+
+  /**
+   * POST /api/tickets/:id/attachments — a file for a ticket the member works, as the raw body
+   * (`application/octet-stream`, its name URI-encoded in `X-File-Name`), at most 10 MB; its
+   * type is read from its first bytes, never from the name or the header.
+   */
+  'tickets.attach': async (c, request, headers, options) => {
+    const tooLarge = () =>
+      json(headers, 413, {
+        code: 'TICKET_ATTACHMENT_TOO_LARGE',
+        message: translateError('TICKET_ATTACHMENT_TOO_LARGE', request.locale, {
+          megabytes: TICKET_ATTACHMENT_MAX_BYTES / 1048576,
+        }),
+      });
+    if (Number(c.req.header('content-length') ?? '0') > TICKET_ATTACHMENT_MAX_BYTES) return tooLarge();
+    const bytes = await readBody(c, TICKET_ATTACHMENT_MAX_BYTES);
+    if (!bytes) return tooLarge();
+    let fileName = 'attachment';
+    try {
+      fileName = decodeURIComponent(c.req.header('x-file-name') ?? fileName);
+    } catch {
+      // A malformed name is replaced, not refused.
+    }
+    const outcome = await uploadTicketAttachment(options.dependencies, request, {
+      ticketId: c.req.param('id') as string,
+      fileName,
+      bytes,
+    });
+    if (!outcome.ok) return json(headers, outcome.status, { code: outcome.code, message: outcome.message });
+    return json(headers, 201, outcome.result);
+  },
+
+  /** GET /api/tickets/attachments/:id — a ticket's file, as an attachment (never rendered inline). */
+  'tickets.attachment': async (c, request, headers, options) => {
+    const outcome = await downloadTicketAttachment(
+      options.dependencies,
+      request,
+      c.req.param('id') as string,
+    );
+    if (!outcome.ok) return json(headers, outcome.status, { code: outcome.code, message: outcome.message });
+    headers.set('Content-Type', outcome.file.contentType);
+    headers.set('Content-Length', String(outcome.file.bytes.byteLength));
+    headers.set('Content-Disposition', contentDisposition(outcome.file.fileName));
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(outcome.file.bytes, { status: 200, headers });
   },
 
   /** GET /api/exports/:id/file — an export's file, streamed from the database. */

@@ -12,6 +12,7 @@ import {
 import {
   createCalendarOverrideIn,
   createCampaignIn,
+  createComplaintIn,
   createContactIn,
   createCustomerIn,
   createCustomFieldIn,
@@ -28,6 +29,7 @@ import {
   createTagIn,
   createTaskIn,
   createTeamIn,
+  createTicketIn,
   createViewIn,
   PROCEDURE_CASES,
   VICTIM_CALENDAR_DAY,
@@ -197,10 +199,25 @@ beforeAll(async () => {
   const campaignId = await createCampaignIn(server, victimTenant.tenantId, '甲方的活动');
   const formId = await createLeadFormIn(server, victimTenant.tenantId, '甲方的表单');
   const leadId = await createLeadIn(server, victimTenant.tenantId, null, '甲方的线索');
+  const ticketId = await createTicketIn(
+    server,
+    victimTenant.tenantId,
+    customerId,
+    victimTenant.users.service_agent.id,
+    '甲方的投诉工单',
+  );
+  const interactionId = await createComplaintIn(
+    server,
+    victimTenant.tenantId,
+    customerId,
+    victimTenant.users.sales_rep.id,
+  );
   victim = {
     leadId,
     campaignId,
     formId,
+    ticketId,
+    interactionId,
     taskId,
     notificationId,
     emailId,
@@ -245,6 +262,9 @@ function victimMarkers(): string[] {
     '甲方的表单',
     victim.leadId,
     '甲方的线索',
+    victim.ticketId,
+    '甲方的投诉工单',
+    victim.interactionId,
     '甲方视图',
     '甲方机密值',
     victim.importRunId,
@@ -291,6 +311,8 @@ function randomizeIds(input: unknown): unknown {
     victim.campaignId,
     victim.formId,
     victim.leadId,
+    victim.ticketId,
+    victim.interactionId,
     ...Object.values(victim.tenant.users).map((user) => user.id),
   ];
   for (const id of ids) text = text.replaceAll(id, crypto.randomUUID());

@@ -48,6 +48,9 @@ export type Victim = {
   formId: string;
   /** A lead of A's, with a behaviour event. */
   leadId: string;
+  /** An open ticket about A's customer, assigned to A's service agent, and a complaint interaction of A's. */
+  ticketId: string;
+  interactionId: string;
 };
 
 export type ProcedureCase = {
@@ -394,6 +397,85 @@ const ownCustomer = ({ server, tenant, actor }: CaseContext, archived = false) =
 /** An open task of the actor about a customer of theirs. */
 const ownTask = async (context: CaseContext) =>
   createTaskIn(context.server, context.tenant.tenantId, context.actor.id, await ownCustomer(context));
+/**
+ * A ticket (工单) written straight to the database: open, on a 24 h / 72 h calendar-time
+ * clock started now, assigned to `assigneeUserId` (null: the queue).
+ */
+export async function createTicketIn(
+  server: TestServer,
+  tenantId: string,
+  customerId: string,
+  assigneeUserId: string | null,
+  subject = '产品有划痕',
+  status: 'new' | 'in_progress' | 'resolved' | 'closed' = 'new',
+) {
+  const now = new Date();
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('tickets')
+      .values({
+        tenant_id: tenantId,
+        number: sql<number>`(select coalesce(max(number), 0) + 1 from tickets where tenant_id = ${tenantId})`,
+        type: 'complaint',
+        subject,
+        customer_id: customerId,
+        assignee_user_id: assigneeUserId,
+        status,
+        sla_mode: 'calendar',
+        sla_policy: 'default',
+        first_response_minutes: 24 * 60,
+        resolution_minutes: 72 * 60,
+        sla_started_at: now,
+        first_response_due_at: new Date(now.getTime() + 24 * 3_600_000),
+        resolution_due_at: new Date(now.getTime() + 72 * 3_600_000),
+        sla_next_at: new Date(now.getTime() + 19 * 3_600_000),
+        ...(status === 'resolved' || status === 'closed'
+          ? { resolved_at: now, first_responded_at: now, sla_next_at: null }
+          : {}),
+        ...(status === 'closed' ? { closed_at: now } : {}),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+/** A complaint interaction about a customer. */
+export async function createComplaintIn(
+  server: TestServer,
+  tenantId: string,
+  customerId: string,
+  userId: string,
+) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('interactions')
+      .values({
+        tenant_id: tenantId,
+        customer_id: customerId,
+        kind: 'call',
+        occurred_at: new Date(),
+        user_id: userId,
+        summary: '客户来电投诉：收到的货物有破损',
+        sentiment: 'complaint',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+/** An open ticket the actor works: about a customer of theirs, assigned to them. */
+const ownTicket = async (context: CaseContext, status: 'new' | 'resolved' = 'new') =>
+  createTicketIn(
+    context.server,
+    context.tenant.tenantId,
+    await ownCustomer(context),
+    context.actor.id,
+    '产品有划痕',
+    status,
+  );
+
 /** A maintenance plan of a customer (b2b's key call-back), in the given status. */
 /** A lead of the tenant's (owned by `ownerId` when given) with one open event. */
 export async function createLeadIn(
@@ -1320,6 +1402,129 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     foreign: () => ({ key: 'anniversary', enabled: false, offsetDays: null }),
   },
   'reminders.run': { input: () => undefined, foreign: () => undefined },
+  'tickets.list': {
+    input: () => ({ view: 'open', slaStates: ['at_risk', 'breached'], priorities: ['high'], limit: 10 }),
+    foreign: (victim) => ({
+      view: 'all',
+      customerId: victim.customerId,
+      assigneeUserId: victim.tenant.users.service_agent.id,
+    }),
+  },
+  'tickets.counts': { input: () => undefined, foreign: () => undefined },
+  'tickets.get': {
+    input: async (context) => ({ id: await ownTicket(context) }),
+    foreign: (victim) => ({ id: victim.ticketId }),
+  },
+  'tickets.create': {
+    input: async (context) => ({
+      customerId: await ownCustomer(context),
+      type: 'complaint',
+      subject: '配送延误三天',
+      description: '客户反映订单配送延误三天，要求说明原因',
+      priority: 'high',
+      channel: 'phone',
+    }),
+    foreign: (victim) => ({
+      customerId: victim.customerId,
+      contactId: victim.contactId,
+      subject: '伪造工单',
+      assigneeUserId: victim.tenant.users.service_agent.id,
+    }),
+  },
+  'tickets.createFromInteraction': {
+    input: async (context) => ({
+      interactionId: await createComplaintIn(
+        context.server,
+        context.tenant.tenantId,
+        await ownCustomer(context),
+        context.actor.id,
+      ),
+    }),
+    foreign: (victim) => ({ interactionId: victim.interactionId }),
+  },
+  'tickets.update': {
+    input: async (context) => ({
+      id: await ownTicket(context),
+      priority: 'urgent',
+      subject: '产品有明显划痕',
+    }),
+    foreign: (victim) => ({ id: victim.ticketId, priority: 'low', subject: '被篡改' }),
+  },
+  'tickets.assign': {
+    input: async (context) => ({ id: await ownTicket(context), assigneeUserId: null }),
+    foreign: (victim) => ({ id: victim.ticketId, assigneeUserId: victim.tenant.users.owner.id }),
+  },
+  'tickets.reply': {
+    input: async (context) => ({
+      id: await ownTicket(context),
+      body: '您好，我们已安排换货，请留意物流信息。',
+    }),
+    foreign: (victim) => ({ id: victim.ticketId, kind: 'note', body: '伪造回复' }),
+  },
+  'tickets.move': {
+    input: async (context) => ({
+      id: await ownTicket(context),
+      to: 'waiting_on_customer',
+      comment: '等待客户提供照片',
+    }),
+    foreign: (victim) => ({ id: victim.ticketId, to: 'closed' }),
+  },
+  'tickets.settings': { input: () => undefined, foreign: () => undefined },
+  'tickets.saveCategory': {
+    input: () => ({
+      key: `warranty_${crypto.randomUUID().slice(0, 6)}`,
+      labelZh: '保修',
+      labelEn: 'Warranty',
+    }),
+    foreign: () => ({ key: 'warranty', labelZh: '保修', labelEn: 'Warranty' }),
+  },
+  'tickets.hideCategory': {
+    input: () => ({ key: 'b2b_billing', hidden: true }),
+    foreign: () => ({ key: 'b2b_billing', hidden: false }),
+  },
+  'tickets.saveSlaPolicy': {
+    input: async ({ server, tenant }) => {
+      await server.database.withTenant(tenant.tenantId, (trx) =>
+        trx.deleteFrom('ticket_sla_policies').where('tenant_id', '=', tenant.tenantId).execute(),
+      );
+      return {
+        priority: 'urgent',
+        tier: null,
+        firstResponseMinutes: 60,
+        resolutionMinutes: 480,
+        mode: 'calendar',
+      };
+    },
+    foreign: () => ({
+      priority: 'low',
+      tier: null,
+      firstResponseMinutes: 600,
+      resolutionMinutes: 6000,
+      mode: null,
+    }),
+  },
+  'tickets.deleteSlaPolicy': {
+    input: async ({ server, tenant }) =>
+      server.database.withTenant(tenant.tenantId, async (trx) => {
+        await trx.deleteFrom('ticket_sla_policies').where('tenant_id', '=', tenant.tenantId).execute();
+        const row = await trx
+          .insertInto('ticket_sla_policies')
+          .values({
+            tenant_id: tenant.tenantId,
+            priority: 'low',
+            first_response_minutes: 600,
+            resolution_minutes: 6000,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        return { id: row.id };
+      }),
+    foreign: () => ({ id: crypto.randomUUID() }),
+  },
+  'tickets.kpis': {
+    input: () => ({ from: '2026-01-01', to: '2027-01-01', by: 'category' }),
+    foreign: () => ({ from: '2026-01-01', to: '2027-01-01', by: 'agent' }),
+  },
   'settings.customerRules': { input: () => undefined, foreign: () => undefined },
   'settings.updateCustomerRules': {
     input: () => ({ valueHighAmount: '120000', activityWindowDays: 60 }),

@@ -11,7 +11,7 @@ import {
   sessionCookie,
   type TestServer,
 } from './helpers';
-import { createExportRunIn, createImportRunIn } from './procedure-cases';
+import { createCustomerIn, createExportRunIn, createImportRunIn, createTicketIn } from './procedure-cases';
 
 /**
  * The REST routes (REST_ROUTES, outside tRPC) in the same suites as the procedures: every
@@ -28,7 +28,7 @@ type RestCase = {
   /** What an allowed call answers. */
   ok: number;
 };
-type Victim = { importRunId: string; exportRunId: string };
+type Victim = { importRunId: string; exportRunId: string; ticketId: string; attachmentId: string };
 
 /** An export run marked done with a one-chunk file, as the export job leaves it. */
 async function doneExportRun(tenantId: string, userId: string) {
@@ -55,7 +55,65 @@ const upload = (name: string): RequestInit => ({
   body: new TextEncoder().encode('客户名称,客户类型\n华辰工业,企业\n'),
 });
 
+/** A ticket assigned to the actor (every role sees its own), about a new customer. */
+async function ticketOf(tenantId: string, actorId: string, subject = '屏幕碎裂') {
+  const customerId = await createCustomerIn(server, tenantId, '受害者的机密客户甲');
+  return createTicketIn(server, tenantId, customerId, actorId, subject);
+}
+
+const PNG = new Uint8Array([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+]);
+
+/** A ticket with a PNG attached, as the upload route leaves it. */
+async function attachmentOf(tenantId: string, actorId: string) {
+  const ticketId = await ticketOf(tenantId, actorId);
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('ticket_attachments')
+      .values({
+        tenant_id: tenantId,
+        ticket_id: ticketId,
+        file_name: '破损照片.png',
+        content_type: 'image/png',
+        size: PNG.byteLength,
+        bytes: PNG,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+const attach = (name: string, bytes: Uint8Array = PNG): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(name) },
+  body: bytes,
+});
+
 const REST_CASES: Record<RestRouteId, RestCase> = {
+  'tickets.attach': {
+    request: async (tenant, actor) => ({
+      path: `/api/tickets/${await ticketOf(tenant.tenantId, actor.id)}/attachments`,
+      init: attach('照片.png'),
+    }),
+    foreign: (victim) => ({
+      path: `/api/tickets/${victim.ticketId}/attachments`,
+      init: attach('跨租户.png'),
+    }),
+    ok: 201,
+  },
+  'tickets.attachment': {
+    request: async (tenant, actor) => ({
+      path: `/api/tickets/attachments/${await attachmentOf(tenant.tenantId, actor.id)}`,
+      init: { method: 'GET' },
+    }),
+    foreign: (victim) => ({
+      path: `/api/tickets/attachments/${victim.attachmentId}`,
+      init: { method: 'GET' },
+    }),
+    ok: 200,
+  },
   'imports.upload': {
     request: async () => ({ path: '/api/imports/files', init: upload('客户.csv') }),
     // An upload names no object of the victim's: the file goes into the caller's own tenant.
@@ -120,6 +178,8 @@ beforeAll(async () => {
       '受害者的机密',
     ),
     exportRunId: await doneExportRun(victimTenant.tenantId, victimTenant.users.owner.id),
+    ticketId: await ticketOf(victimTenant.tenantId, victimTenant.users.owner.id, '受害者的机密工单'),
+    attachmentId: await attachmentOf(victimTenant.tenantId, victimTenant.users.owner.id),
   };
   await server.database.withTenant(victimTenant.tenantId, (trx) =>
     trx

@@ -279,6 +279,82 @@ export const ERRORS = {
     'zh-CN': '日历的结束日期须在开始日期之后，且最多跨 {{days}} 天',
     en: 'The calendar must end after it starts and span at most {{days}} days',
   },
+  INTERACTION_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '互动记录不存在或你无权查看',
+    en: 'Interaction not found',
+  },
+  TICKET_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '工单不存在或你无权查看', en: 'Ticket not found' },
+  TICKET_MOVE_INVALID: {
+    trpc: 'CONFLICT',
+    'zh-CN': '工单当前为「{from}」，不能改为「{to}」',
+    en: 'The ticket is “{from}” and cannot move to “{to}”',
+  },
+  TICKET_CLOSED: {
+    trpc: 'CONFLICT',
+    'zh-CN': '工单已关闭，请先重新打开',
+    en: 'The ticket is closed. Reopen it first',
+  },
+  TICKET_NOT_YOURS: {
+    trpc: 'FORBIDDEN',
+    'zh-CN': '该工单已分配给其他人，只有处理人或经理可以处理',
+    en: 'This ticket is assigned to someone else; only they or a manager can work it',
+  },
+  TICKET_ASSIGNEE_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '只能把工单分配给你可管理的成员',
+    en: 'Tickets can only be assigned to members you manage',
+  },
+  TICKET_CATEGORY_UNKNOWN: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '工单分类「{key}」不存在或已停用',
+    en: 'The ticket category "{key}" does not exist or is hidden',
+  },
+  TICKET_CATEGORY_PLUGIN: {
+    trpc: 'CONFLICT',
+    'zh-CN': '行业插件的分类不能改名，只能停用',
+    en: 'The industry profile’s categories cannot be renamed, only hidden',
+  },
+  TICKET_INTERACTION_TAKEN: {
+    trpc: 'CONFLICT',
+    'zh-CN': '该互动已转为工单',
+    en: 'This interaction has already been made into a ticket',
+  },
+  TICKET_SLA_POLICY_TAKEN: {
+    trpc: 'CONFLICT',
+    'zh-CN': '已有相同层级和优先级的时效规则',
+    en: 'A policy for this tier and priority already exists',
+  },
+  TICKET_SLA_POLICY_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '时效规则不存在',
+    en: 'SLA policy not found',
+  },
+  TICKET_TIER_UNKNOWN: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '客户层级「{key}」不在当前行业配置中',
+    en: 'The tier "{key}" is not in the industry profile',
+  },
+  TICKET_ATTACHMENT_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '附件不存在或你无权查看',
+    en: 'Attachment not found',
+  },
+  TICKET_ATTACHMENT_TOO_LARGE: {
+    trpc: 'PAYLOAD_TOO_LARGE',
+    'zh-CN': '附件过大，最大 {megabytes} MB',
+    en: 'The attachment is too large (at most {megabytes} MB)',
+  },
+  TICKET_ATTACHMENT_TYPE: {
+    trpc: 'UNPROCESSABLE_CONTENT',
+    'zh-CN': '不支持此类文件，请上传图片（PNG、JPEG、GIF、WebP）、PDF、Office 文档、压缩包或纯文本',
+    en: 'This kind of file is not accepted: upload an image (PNG, JPEG, GIF, WebP), a PDF, an Office document, a ZIP or plain text',
+  },
+  TICKET_ATTACHMENT_EMPTY: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '附件是空文件',
+    en: 'The attachment is empty',
+  },
   CUSTOM_FIELD_NOT_FOUND: {
     trpc: 'NOT_FOUND',
     'zh-CN': '自定义字段「{key}」不存在或已停用',

@@ -124,6 +124,19 @@ export {
   createTasks,
   type NewTask,
 } from './tasks/task-backbone.service';
+export { downloadTicketAttachment, uploadTicketAttachment } from './tickets/http';
+export { TICKET_SLA_SCHEDULE, type TicketJobs } from './tickets/tickets.jobs';
+export type { TicketKpisInput, TicketKpisOutput } from './tickets/tickets.schemas';
+export {
+  attachToTicket,
+  createTicket,
+  openTicketAttachment,
+  replyTicket,
+  scanTicketSlas,
+  sniffContentType,
+  TICKET_ATTACHMENT_MAX_BYTES,
+  ticketKpis,
+} from './tickets/tickets.service';
 export {
   previewTiering,
   type RetierResult,

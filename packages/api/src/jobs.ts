@@ -25,6 +25,7 @@ import { PLANS_SCHEDULE, type PlansJobs, registerPlansJobs } from './plans/plans
 import type { PluginRegistry } from './plugins/registry';
 import { REMINDERS_SCHEDULE, type ReminderJobs, registerReminderJobs } from './reminders/reminders.jobs';
 import { registerSensitiveJobs, type SensitiveJobs } from './sensitive/sensitive.jobs';
+import { registerTicketJobs, TICKET_SLA_SCHEDULE, type TicketJobs } from './tickets/tickets.jobs';
 import {
   registerTieringJobs,
   TIERING_PENDING_SCHEDULE,
@@ -46,7 +47,8 @@ export type AppJobs = LifecycleJobs &
   NotificationJobs &
   ReminderJobs &
   PlansJobs &
-  LeadEventJobs;
+  LeadEventJobs &
+  TicketJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
 export function registerJobs(
@@ -71,6 +73,7 @@ export function registerJobs(
   registerReminderJobs(jobs, database, plugins);
   registerPlansJobs(jobs, database);
   registerLeadEventJobs(jobs, database, plugins);
+  registerTicketJobs(jobs, database);
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };
@@ -117,6 +120,7 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
     { tz: REMINDERS_SCHEDULE.tz },
   );
   await jobs.schedule('plans.extend-all', PLANS_SCHEDULE.cron, { day: '' }, { tz: PLANS_SCHEDULE.tz });
+  await jobs.schedule('tickets.sla-scan-all', TICKET_SLA_SCHEDULE.cron, {}, { tz: TICKET_SLA_SCHEDULE.tz });
   await jobs.schedule(
     'lead-events.regrade-daily-all',
     REGRADE_DAILY_SCHEDULE.cron,

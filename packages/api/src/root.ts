@@ -22,6 +22,7 @@ import { tagsRouter } from './tags/tags.router';
 import { tasksRouter } from './tasks/tasks.router';
 import { teamsRouter } from './teams/teams.router';
 import { tenantsRouter } from './tenants/tenants.router';
+import { ticketsRouter } from './tickets/tickets.router';
 import { createCallerFactory, type Meta, router } from './trpc';
 import { viewsRouter } from './views/views.router';
 
@@ -51,6 +52,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   email: emailRouter,
   reminders: remindersRouter,
+  tickets: ticketsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -28,6 +28,11 @@ export const PERMISSIONS = [
   'members.manage',
   'tenant.update',
   'calendar.manage',
+  /** Tickets (工单): open one; work them (reply, move status); assign and work the team's; configure categories and SLAs. */
+  'tickets.create',
+  'tickets.work',
+  'tickets.manage',
+  'tickets.configure',
   /** A member's own notifications and notification settings: every role. */
   'notifications.own',
   /** Create leads (线索), edit, log contacts and move the status of the leads one sees. */
@@ -69,6 +74,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'leads.write',
     'leads.manage',
     'leads.create',
+    'tickets.create',
+    'tickets.work',
+    'tickets.manage',
   ],
   sales_rep: [
     'customers.read',
@@ -81,6 +89,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'notifications.own',
     'leads.write',
     'leads.create',
+    'tickets.create',
   ],
   service_agent: [
     'customers.read',
@@ -89,6 +98,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'interactions.write',
     'tasks.write',
     'notifications.own',
+    'tickets.create',
+    'tickets.work',
   ],
   marketing: [
     'customers.read',
@@ -169,6 +180,25 @@ export const ROLE_TASK_SCOPE: Record<Role, RecordScope> = {
   marketing: 'own',
   analyst: 'all',
   viewer: 'own',
+};
+
+/**
+ * Which tickets (工单) a role sees and works: everyone's (owners, admins, and read-only for
+ * analysts and viewers); the team's — assigned to anyone in it or unassigned in its queue —
+ * for a manager; for a service agent their own and the unassigned tickets of their team's
+ * queue (or, without a team, the unassigned ones of no team); for a sales rep or marketer the
+ * tickets about customers they see, and those they opened or were given.
+ */
+export type TicketScope = 'all' | 'team' | 'queue' | 'customers';
+export const ROLE_TICKET_SCOPE: Record<Role, TicketScope> = {
+  owner: 'all',
+  admin: 'all',
+  sales_manager: 'team',
+  sales_rep: 'customers',
+  service_agent: 'queue',
+  marketing: 'customers',
+  analyst: 'all',
+  viewer: 'all',
 };
 
 export function hasPermission(role: Role, permission: Permission): boolean {

@@ -9,3 +9,4 @@ export * from './identity';
 export * from './import-values';
 export * from './reminders';
 export * from './text';
+export * from './tickets';

@@ -388,6 +388,58 @@ export const surveyShape = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// Tickets (工单): categories and SLA policies
+
+/** A ticket's priority, as the core keeps it. */
+export const TICKET_PRIORITY_VALUES = ['low', 'normal', 'high', 'urgent'] as const;
+export type TicketPriorityValue = (typeof TICKET_PRIORITY_VALUES)[number];
+
+/** A category of tickets the tenant starts with: `retail_product_quality` (商品质量). */
+export type TicketCategory = { key: string; labels: Labels };
+
+/**
+ * SLA targets for tickets of a priority, of customers in some tiers, both, or neither (the
+ * catch-all): first response and resolution within so many hours, in working or calendar
+ * time (the tenant's work calendar default when omitted). The most specific policy applies
+ * (tier and priority, then tier, then priority, then the catch-all); the tenant's own
+ * policies come before the plugin's, and 24 h / 72 h before nothing.
+ */
+export type TicketSlaPolicyDefinition<P extends string = string> = {
+  priority?: TicketPriorityValue;
+  /** Tier keys of the plugin's tier model; omitted: every tier. */
+  tiers?: readonly string[];
+  firstResponseHours: NumberRef<P>;
+  resolutionHours: NumberRef<P>;
+  mode?: 'business' | 'calendar';
+};
+
+export type TicketsDefinition<P extends string = string> = {
+  categories?: readonly TicketCategory[];
+  slaPolicies?: readonly TicketSlaPolicyDefinition<P>[];
+  /** Warn the assignee when this share of a target has run (default 80 %). */
+  warnAtPercent?: NumberRef<P>;
+  /** Tell the manager when this share has run (default 125 %: a quarter past the breach). */
+  escalateAtPercent?: NumberRef<P>;
+};
+
+export const ticketsShape = z.strictObject({
+  categories: z.array(z.strictObject({ key: z.string(), labels: labelsShape })).optional(),
+  slaPolicies: z
+    .array(
+      z.strictObject({
+        priority: z.enum(TICKET_PRIORITY_VALUES).optional(),
+        tiers: z.array(z.string()).optional(),
+        firstResponseHours: numberRefSchema,
+        resolutionHours: numberRefSchema,
+        mode: z.enum(['business', 'calendar']).optional(),
+      }),
+    )
+    .optional(),
+  warnAtPercent: numberRefSchema.optional(),
+  escalateAtPercent: numberRefSchema.optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
 // Contact cadences (联系频率 / 维护节奏)
 
 export const CHANNELS = [

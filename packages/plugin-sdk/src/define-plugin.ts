@@ -8,6 +8,7 @@ import type {
   LifecycleThresholds,
   Reminder,
   SurveyDefinition,
+  TicketsDefinition,
 } from './contributions';
 import type { Labels } from './labels';
 import { isSettingRef, type NumberPath, readSettingPath, type WithSettingPaths } from './setting-paths';
@@ -68,6 +69,8 @@ export type PluginSpec<S extends SettingsSchema, P extends string = SettingsPath
   cadences?: readonly Cadence<P>[];
   reminders?: readonly Reminder<P>[];
   lifecycle?: LifecycleThresholds<P>;
+  /** Ticket (工单) categories a tenant starts with, and SLA targets per priority and tier. */
+  tickets?: TicketsDefinition<P>;
   settings: PluginSettings<S>;
 };
 
@@ -127,6 +130,7 @@ export type ResolvedPlugin = {
   cadences: readonly Resolved<Cadence>[];
   reminders: readonly Resolved<Reminder>[];
   lifecycle: Resolved<LifecycleThresholds> | null;
+  tickets: Resolved<TicketsDefinition> | null;
 };
 
 /** The plugin's default settings: `schema.parse({})`. Throws when a default is broken. */
@@ -212,6 +216,7 @@ export function resolvePlugin(
     cadences: resolve(plugin.cadences ?? [], 'cadences'),
     reminders: resolve(plugin.reminders ?? [], 'reminders'),
     lifecycle: plugin.lifecycle ? resolve(plugin.lifecycle, 'lifecycle') : null,
+    tickets: plugin.tickets ? resolve(plugin.tickets, 'tickets') : null,
   };
   if (missing.length > 0) throw new PluginSettingsError(plugin.id, missing);
   if (plugin.tierModel) {

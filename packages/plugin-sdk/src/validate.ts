@@ -18,6 +18,8 @@ import {
   reminderShape,
   type SurveyDefinition,
   surveyShape,
+  type TicketsDefinition,
+  ticketsShape,
 } from './contributions';
 import {
   type AnyPlugin,
@@ -124,6 +126,7 @@ const envelopeShape = z.strictObject({
   cadences: z.array(cadenceShape).optional(),
   reminders: z.array(reminderShape).optional(),
   lifecycle: lifecycleShape.optional(),
+  tickets: ticketsShape.optional(),
   settings: z.strictObject({
     schema: z.custom<z.ZodObject>((value) => value instanceof z.ZodObject, {
       error: 'must be a zod object schema (z.object({...}))',
@@ -284,6 +287,7 @@ function contributedKeys(plugin: AnyPlugin): { key: string; path: string }[] {
   collect(plugin.leadRegradeRules, 'leadRegradeRules');
   collect(plugin.cadences, 'cadences');
   collect(plugin.reminders, 'reminders');
+  collect(plugin.tickets?.categories, 'tickets.categories');
   return keys;
 }
 
@@ -704,6 +708,7 @@ type ResolvedRules = {
   cadences: readonly Resolved<Cadence>[];
   reminders: readonly Resolved<Reminder>[];
   lifecycle: Resolved<LifecycleThresholds> | null;
+  tickets: Resolved<TicketsDefinition> | null;
 };
 
 function checkRules(plugin: AnyPlugin, settings: Record<string, unknown>, report: Report): void {
@@ -720,6 +725,7 @@ function checkRules(plugin: AnyPlugin, settings: Record<string, unknown>, report
     cadences: resolveSettingRefs(plugin.cadences ?? [], settings, 'cadences', missing),
     reminders: resolveSettingRefs(plugin.reminders ?? [], settings, 'reminders', missing),
     lifecycle: plugin.lifecycle ? resolveSettingRefs(plugin.lifecycle, settings, 'lifecycle', missing) : null,
+    tickets: plugin.tickets ? resolveSettingRefs(plugin.tickets, settings, 'tickets', missing) : null,
   };
   for (const { path, setting } of missing) {
     report(
@@ -783,6 +789,11 @@ function checkTierReferences(plugin: AnyPlugin, tierKeys: Set<string> | null, re
   plugin.reminders?.forEach((reminder, index) => {
     reminder.audience?.tiers?.forEach((tier, tierIndex) => {
       check(tier, `reminders.${index}.audience.tiers.${tierIndex}`);
+    });
+  });
+  plugin.tickets?.slaPolicies?.forEach((policy, index) => {
+    policy.tiers?.forEach((tier, tierIndex) => {
+      check(tier, `tickets.slaPolicies.${index}.tiers.${tierIndex}`);
     });
   });
 }
@@ -924,6 +935,7 @@ function checkResolvedRules(rules: ResolvedRules, report: Report): void {
       );
     }
   });
+  checkTicketRules(rules.tickets, rule);
   const lifecycle = rules.lifecycle;
   if (lifecycle) {
     if (!isWhole(lifecycle.atRiskDays, 1, 3650) || !isWhole(lifecycle.dormantDays, 1, 3650)) {
@@ -1082,4 +1094,54 @@ function checkBehaviour(
       );
     }
   });
+}
+
+/** Ticket SLA targets: 1 hour to a year, the response no later than the resolution; sensible escalation shares. */
+function checkTicketRules(
+  tickets: Resolved<TicketsDefinition> | null,
+  rule: (path: string, zh: string, en: string) => void,
+): void {
+  if (!tickets) return;
+  const isWhole = (value: number, min: number, max: number) =>
+    Number.isInteger(value) && value >= min && value <= max;
+  tickets.slaPolicies?.forEach((policy, index) => {
+    const path = `tickets.slaPolicies.${index}`;
+    const hours = (value: number) => Number.isFinite(value) && value > 0 && value <= 24 * 365;
+    if (!hours(policy.firstResponseHours) || !hours(policy.resolutionHours)) {
+      rule(
+        path,
+        `工单时效的首次响应和解决时限须为 1 小时到 1 年之间（现为 ${policy.firstResponseHours} / ${policy.resolutionHours} 小时）`,
+        `ticket SLA targets must be between 1 hour and a year (they are ${policy.firstResponseHours} / ${policy.resolutionHours} h)`,
+      );
+    } else if (policy.firstResponseHours > policy.resolutionHours) {
+      rule(
+        `${path}.firstResponseHours`,
+        `首次响应时限（${policy.firstResponseHours} 小时）不能长于解决时限（${policy.resolutionHours} 小时）`,
+        `the first response target (${policy.firstResponseHours} h) cannot be longer than the resolution target (${policy.resolutionHours} h)`,
+      );
+    }
+  });
+  const policies = tickets.slaPolicies ?? [];
+  const seen = new Set<string>();
+  policies.forEach((policy, index) => {
+    for (const tier of policy.tiers ?? ['*']) {
+      const match = `${tier}/${policy.priority ?? '*'}`;
+      if (seen.has(match))
+        rule(
+          `tickets.slaPolicies.${index}`,
+          `工单时效规则重复：层级「${tier}」、优先级「${policy.priority ?? '全部'}」已有规则`,
+          `duplicate ticket SLA policy: tier "${tier}" and priority "${policy.priority ?? 'any'}" already have one`,
+        );
+      seen.add(match);
+    }
+  });
+  const warn = tickets.warnAtPercent ?? 80;
+  const escalate = tickets.escalateAtPercent ?? 125;
+  if (!(isWhole(warn, 10, 99) && isWhole(escalate, 100, 1000))) {
+    rule(
+      'tickets.warnAtPercent',
+      `工单预警须在时限的 10%–99% 之间，升级须在 100%–1000% 之间（现为 ${warn}% / ${escalate}%）`,
+      `ticket warnings must come at 10–99 % of a target and escalations at 100–1000 % (they are ${warn} % / ${escalate} %)`,
+    );
+  }
 }

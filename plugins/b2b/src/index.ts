@@ -660,6 +660,23 @@ export default definePlugin({
       audience: { tiers: [STRATEGIC, KEY, ORDINARY] },
     },
   ],
+  tickets: {
+    categories: [
+      { key: 'b2b_product_quality', labels: text('产品质量', 'Product quality') },
+      { key: 'b2b_delivery', labels: text('交付与物流', 'Delivery and logistics') },
+      { key: 'b2b_installation', labels: text('安装调试', 'Installation and commissioning') },
+      { key: 'b2b_technical_support', labels: text('技术支持', 'Technical support') },
+      { key: 'b2b_billing', labels: text('发票与结算', 'Invoices and settlement') },
+      { key: 'b2b_contract', labels: text('合同与商务', 'Contracts and commercial terms') },
+    ],
+    // A strategic account is answered within 4 working hours and resolved within a day; key accounts within 8 h / 48 h.
+    slaPolicies: [
+      { tiers: [STRATEGIC], firstResponseHours: 4, resolutionHours: 24 },
+      { tiers: [STRATEGIC], priority: 'urgent', firstResponseHours: 2, resolutionHours: 8 },
+      { tiers: [KEY], firstResponseHours: 8, resolutionHours: 48 },
+      { priority: 'urgent', firstResponseHours: 4, resolutionHours: 24 },
+    ],
+  },
   lifecycle: {
     atRiskDays: { setting: 'lifecycle.atRiskDays' },
     dormantDays: { setting: 'lifecycle.dormantDays' },

@@ -438,6 +438,25 @@ export default definePlugin({
       labels: text('贷款到期前沟通续贷或还款安排', 'Talk renewal or repayment before the loan matures'),
     },
   ],
+  tickets: {
+    categories: [
+      { key: 'corporate_banking_account', labels: text('账户与结算', 'Accounts and settlement') },
+      { key: 'corporate_banking_loan', labels: text('贷款业务', 'Loans') },
+      {
+        key: 'corporate_banking_online_banking',
+        labels: text('网银与企业手机银行', 'Online and mobile banking'),
+      },
+      { key: 'corporate_banking_fees', labels: text('费用争议', 'Fee disputes') },
+      { key: 'corporate_banking_service_attitude', labels: text('服务态度', 'Service conduct') },
+    ],
+    // 重要客户 get their relationship manager's answer within 4 working hours; urgent matters (payments held) 1 h / 8 h.
+    slaPolicies: [
+      { tiers: [IMPORTANT], firstResponseHours: 4, resolutionHours: 24 },
+      { priority: 'urgent', firstResponseHours: 1, resolutionHours: 8 },
+      { priority: 'high', firstResponseHours: 8, resolutionHours: 48 },
+    ],
+    warnAtPercent: 75,
+  },
   lifecycle: {
     atRiskDays: { setting: 'lifecycle.atRiskDays' },
     dormantDays: { setting: 'lifecycle.dormantDays' },

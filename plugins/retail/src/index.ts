@@ -612,6 +612,22 @@ export default definePlugin({
       audience: { tiers: [HEAD, WAIST] },
     },
   ],
+  tickets: {
+    categories: [
+      { key: 'retail_product_quality', labels: text('商品质量', 'Product quality') },
+      { key: 'retail_return_exchange', labels: text('退换货', 'Returns and exchanges') },
+      { key: 'retail_delivery', labels: text('物流配送', 'Delivery') },
+      { key: 'retail_store_service', labels: text('门店服务', 'In-store service') },
+      { key: 'retail_membership', labels: text('会员与积分', 'Membership and points') },
+      { key: 'retail_pricing', labels: text('价格与促销', 'Prices and promotions') },
+    ],
+    // Shoppers write at night and at weekends: counted in calendar time; 头部客户 are answered within 4 h.
+    slaPolicies: [
+      { firstResponseHours: 24, resolutionHours: 72, mode: 'calendar' },
+      { tiers: [HEAD], firstResponseHours: 4, resolutionHours: 24, mode: 'calendar' },
+      { priority: 'urgent', firstResponseHours: 2, resolutionHours: 24, mode: 'calendar' },
+    ],
+  },
   lifecycle: {
     atRiskDays: { setting: 'lifecycle.atRiskDays' },
     dormantDays: { setting: 'rfm.dormantDays' },

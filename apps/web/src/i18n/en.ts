@@ -15,6 +15,7 @@ import { remindersEn } from './reminders.en';
 import { sensitiveEn } from './sensitive.en';
 import { taskViewsEn } from './task-views.en';
 import { tasksEn } from './tasks.en';
+import { ticketsEn } from './tickets.en';
 import type { Messages } from './zh-CN';
 
 /** English. Typed by zh-CN's keys: a missing or extra key fails the type check. */
@@ -34,6 +35,7 @@ export const en: Messages = {
   ...exportsEn,
   ...guardsEn,
   ...tasksEn,
+  ...ticketsEn,
   ...notificationsEn,
   ...marketingEn,
   app: {
@@ -308,6 +310,7 @@ export const en: Messages = {
         interactions: 'Interactions',
         needs: 'Needs',
         tasks: 'Tasks',
+        tickets: 'Tickets',
         timeline: 'Timeline',
       },
     },
@@ -684,6 +687,9 @@ export const en: Messages = {
       'tiering.retier-pending': 'Re-tier customers waiting for a full run',
       'reminders.run-tenant': 'Make reminder tasks',
       'reminders.run-all': 'Daily reminders',
+      'tickets.sla-scan-all': 'Ticket SLA check',
+      'tickets.sla-scan-tenant': 'Check ticket SLAs (warnings, breaches, escalations)',
+      'tickets.closed': 'After a ticket closes',
       'plans.extend-all': 'Daily scheduling of maintenance tasks',
       'plans.replan-tenant': 'Reschedule maintenance plan tasks',
       'email.drain-all': 'Look for emails to send',

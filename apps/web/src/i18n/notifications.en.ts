@@ -23,6 +23,10 @@ export const notificationsEn: typeof notificationsZhCN = {
       plan_approval: 'Plan awaiting approval',
       plan_decided: 'Plan approved or rejected',
       reminder: 'Reminders',
+      ticket_assigned: 'Ticket assigned',
+      ticket_sla_warning: 'Ticket nearly due',
+      ticket_sla_breach: 'Ticket overdue',
+      ticket_escalated: 'Ticket escalated',
       digest: 'Daily summary',
     },
     kindHelp: {
@@ -32,6 +36,10 @@ export const notificationsEn: typeof notificationsZhCN = {
       plan_approval: 'When a maintenance plan is sent to you for approval',
       plan_decided: 'When a plan you submitted is approved or rejected',
       reminder: 'Birthdays, anniversaries, holiday greetings and date reminders',
+      ticket_assigned: 'When a ticket is given to you',
+      ticket_sla_warning: 'When one of your tickets nears its first response or resolution target',
+      ticket_sla_breach: 'When one of your tickets misses its target',
+      ticket_escalated: 'When a ticket of your team misses its target and is escalated to you',
       digest: 'One email each morning: tasks due today, overdue tasks and approvals waiting',
     },
     settings: {

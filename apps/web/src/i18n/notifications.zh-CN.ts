@@ -21,6 +21,10 @@ export const notificationsZhCN = {
       plan_approval: '维护计划待审批',
       plan_decided: '维护计划审批结果',
       reminder: '提醒',
+      ticket_assigned: '工单分配',
+      ticket_sla_warning: '工单即将超时',
+      ticket_sla_breach: '工单已超时',
+      ticket_escalated: '工单升级',
       digest: '每日工作摘要',
     },
     kindHelp: {
@@ -30,6 +34,10 @@ export const notificationsZhCN = {
       plan_approval: '有维护计划提交给你审批时',
       plan_decided: '你提交的维护计划通过或被驳回时',
       reminder: '生日、纪念日、节日问候和到期提醒',
+      ticket_assigned: '有工单分配给你时',
+      ticket_sla_warning: '你的工单即将超过首次响应或解决时限时',
+      ticket_sla_breach: '你的工单超过时限时',
+      ticket_escalated: '团队的工单超时未处理、升级给你时',
       digest: '每天早上一封邮件：今日到期、已逾期的任务和待审批事项',
     },
     settings: {

@@ -20,6 +20,7 @@ import { remindersZhCN } from './reminders.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
 import { taskViewsZhCN } from './task-views.zh-CN';
 import { tasksZhCN } from './tasks.zh-CN';
+import { ticketsZhCN } from './tickets.zh-CN';
 
 export const zhCN = {
   ...countsZhCN,
@@ -37,6 +38,7 @@ export const zhCN = {
   ...exportsZhCN,
   ...guardsZhCN,
   ...tasksZhCN,
+  ...ticketsZhCN,
   ...notificationsZhCN,
   ...marketingZhCN,
   app: {
@@ -308,6 +310,7 @@ export const zhCN = {
         interactions: '沟通记录',
         needs: '需求',
         tasks: '任务',
+        tickets: '工单',
         timeline: '时间线',
       },
     },
@@ -676,6 +679,9 @@ export const zhCN = {
       'tiering.retier-pending': '重算待重算客户的分层',
       'reminders.run-tenant': '生成提醒任务',
       'reminders.run-all': '每日提醒',
+      'tickets.sla-scan-all': '工单时效检查',
+      'tickets.sla-scan-tenant': '检查工单时效（提醒、超时、升级）',
+      'tickets.closed': '工单关闭后续处理',
       'plans.extend-all': '每日安排维护任务',
       'plans.replan-tenant': '重新安排维护计划任务',
       'email.drain-all': '检查待发送的邮件',

@@ -184,3 +184,28 @@ export function selectInteractionListPage(
     .limit(limit)
     .execute();
 }
+
+/** One interaction of a customer the member sees, or undefined. */
+export async function selectInteraction(scope: Scope, id: string) {
+  return scope.trx
+    .selectFrom('interactions')
+    .innerJoin('customers', (join) =>
+      join
+        .onRef('customers.tenant_id', '=', 'interactions.tenant_id')
+        .onRef('customers.id', '=', 'interactions.customer_id'),
+    )
+    .select([
+      'interactions.id',
+      'interactions.customer_id',
+      'interactions.contact_id',
+      'interactions.kind',
+      'interactions.occurred_at',
+      'interactions.summary',
+      'interactions.outcome',
+      'interactions.sentiment',
+    ])
+    .where('interactions.tenant_id', '=', scope.tenantId)
+    .where('interactions.id', '=', id)
+    .where(visibleCustomer(scope.access))
+    .executeTakeFirst();
+}

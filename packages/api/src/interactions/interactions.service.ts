@@ -8,6 +8,7 @@ import { createInteractionFollowUps } from '../tasks/task-backbone.service';
 import {
   countInteractions,
   insertInteraction,
+  selectInteraction,
   selectInteractionListPage,
   selectInteractions,
 } from './interactions.repository';
@@ -109,5 +110,21 @@ export async function listAllInteractions(
       sentiment: row.sentiment,
     })),
     nextCursor: rows.length > input.limit && last ? encodeTimestampCursor(last.sort_key, last.id) : null,
+  };
+}
+
+/** One interaction of a visible customer (a complaint made into a ticket); INTERACTION_NOT_FOUND otherwise. */
+export async function getInteraction(scope: Scope, id: string) {
+  const row = await selectInteraction(scope, id);
+  if (!row) throw appError('INTERACTION_NOT_FOUND', {}, 'interactionId');
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    contactId: row.contact_id,
+    kind: row.kind,
+    occurredAt: row.occurred_at,
+    summary: row.summary,
+    outcome: row.outcome,
+    sentiment: row.sentiment,
   };
 }

@@ -46,6 +46,54 @@ export const NOTIFICATION_MESSAGES = {
     title: { 'zh-CN': '提醒：{title}', en: 'Reminder: {title}' },
     body: { 'zh-CN': '{detail}', en: '{detail}' },
   },
+  ticket_assigned: {
+    title: { 'zh-CN': '新工单 #{number}：{subject}', en: 'New ticket #{number}: {subject}' },
+    body: { 'zh-CN': '客户：{customer}', en: 'Customer: {customer}' },
+  },
+  ticket_sla_warning_first_response: {
+    title: {
+      'zh-CN': '工单 #{number} 即将超过首次响应时限',
+      en: 'Ticket #{number} is about to miss its first response target',
+    },
+    body: {
+      'zh-CN': '{subject}（{customer}），请在 {due} 前回复',
+      en: '{subject} ({customer}): reply by {due}',
+    },
+  },
+  ticket_sla_warning_resolution: {
+    title: {
+      'zh-CN': '工单 #{number} 即将超过解决时限',
+      en: 'Ticket #{number} is about to miss its resolution target',
+    },
+    body: {
+      'zh-CN': '{subject}（{customer}），请在 {due} 前解决',
+      en: '{subject} ({customer}): resolve it by {due}',
+    },
+  },
+  ticket_sla_breach_first_response: {
+    title: {
+      'zh-CN': '工单 #{number} 已超过首次响应时限',
+      en: 'Ticket #{number} missed its first response target',
+    },
+    body: {
+      'zh-CN': '{subject}（{customer}），时限为 {due}',
+      en: '{subject} ({customer}): it was due {due}',
+    },
+  },
+  ticket_sla_breach_resolution: {
+    title: { 'zh-CN': '工单 #{number} 已超过解决时限', en: 'Ticket #{number} missed its resolution target' },
+    body: {
+      'zh-CN': '{subject}（{customer}），时限为 {due}',
+      en: '{subject} ({customer}): it was due {due}',
+    },
+  },
+  ticket_escalated: {
+    title: { 'zh-CN': '工单升级：#{number} 超时未处理', en: 'Escalated: ticket #{number} is overdue' },
+    body: {
+      'zh-CN': '{subject}（{customer}），处理人：{assignee}，时限为 {due}',
+      en: '{subject} ({customer}), assignee: {assignee}, due {due}',
+    },
+  },
 } satisfies Record<string, Message>;
 
 export type NotificationMessageKey = keyof typeof NOTIFICATION_MESSAGES;

@@ -56,6 +56,21 @@ export const REST_ROUTES = [
     permission: 'customers.export',
     notFound: 'EXPORT_NOT_FOUND',
   },
+  {
+    id: 'tickets.attach',
+    method: 'POST',
+    path: '/api/tickets/:id/attachments',
+    permission: 'tickets.work',
+    contentType: 'application/octet-stream',
+    notFound: 'TICKET_NOT_FOUND',
+  },
+  {
+    id: 'tickets.attachment',
+    method: 'GET',
+    path: '/api/tickets/attachments/:id',
+    permission: 'customers.read',
+    notFound: 'TICKET_ATTACHMENT_NOT_FOUND',
+  },
 ] as const satisfies readonly RestRoute[];
 
 export type RestRouteId = (typeof REST_ROUTES)[number]['id'];

@@ -1,5 +1,10 @@
 import type { Scope } from '../scope';
-import { insertInteractionFollowUps, insertTasks, type NewTask } from './tasks.repository';
+import {
+  completeOpenTasksByKey,
+  insertInteractionFollowUps,
+  insertTasks,
+  type NewTask,
+} from './tasks.repository';
 
 export type { NewTask } from './tasks.repository';
 
@@ -39,4 +44,18 @@ export function createInteractionFollowUps(
   const ids = 'interactionIds' in of ? of.interactionIds : of.customerIds;
   if (ids.length === 0) return Promise.resolve(0);
   return insertInteractionFollowUps(scope, of, FOLLOW_UP_TITLE[scope.locale]);
+}
+
+/**
+ * Closes a record's open generated tasks whose occasion key starts with one of these
+ * prefixes, as done, with a reason (a ticket's SLA warnings once it is answered or resolved).
+ * Returns how many were closed.
+ */
+export function completeGeneratedTasks(
+  scope: Scope,
+  related: { kind: 'lead' | 'opportunity' | 'ticket' | 'survey_response'; id: string },
+  keyPrefixes: readonly string[],
+  reason: string,
+): Promise<number> {
+  return completeOpenTasksByKey(scope, related, keyPrefixes, reason);
 }

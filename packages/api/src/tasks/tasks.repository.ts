@@ -514,3 +514,23 @@ export async function countOverdueTasks(
     order by 2 desc, customers.tier nulls last`.execute(scope.trx);
   return { owners, tiers };
 }
+
+/**
+ * Completes the open tasks of a record whose occasion key starts with one of `keyPrefixes`
+ * (an SLA warning once the ticket is answered), as done by the system with a reason. How many.
+ */
+export async function completeOpenTasksByKey(
+  scope: Scope,
+  related: { kind: string; id: string },
+  keyPrefixes: readonly string[],
+  reason: string,
+): Promise<number> {
+  if (keyPrefixes.length === 0) return 0;
+  const patterns = keyPrefixes.map((prefix) => `${escapeLike(prefix)}%`);
+  const result = await sql`
+    update tasks set status = 'done', status_reason = ${reason}, closed_at = now(), closed_by = ${scope.userId}::uuid,
+      updated_at = now()
+    where tenant_id = ${scope.tenantId} and related_kind = ${related.kind} and related_id = ${related.id}::uuid
+      and status = 'open' and source_key like any(${patterns}::text[])`.execute(scope.trx);
+  return Number(result.numAffectedRows ?? 0);
+}

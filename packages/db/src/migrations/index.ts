@@ -30,6 +30,7 @@ import * as maintenancePlans from './2026-12-08-0301-maintenance-plans';
 import * as reminders from './2026-12-08-0401-reminders';
 import * as leads from './2026-12-09-0101-leads';
 import * as leadEvents from './2026-12-09-0201-lead-events';
+import * as tickets from './2026-12-09-0501-tickets';
 import * as loginRateLimits from './2026-12-09-0901-login-rate-limits';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
@@ -65,6 +66,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-08-0401-reminders': reminders,
   '2026-12-09-0101-leads': leads,
   '2026-12-09-0201-lead-events': leadEvents,
+  '2026-12-09-0501-tickets': tickets,
   '2026-12-09-0901-login-rate-limits': loginRateLimits,
 };
 

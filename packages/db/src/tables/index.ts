@@ -45,6 +45,14 @@ import type {
 import type { SessionsTable } from './sessions.table';
 import type { TasksTable } from './tasks.table';
 import type { TenantsTable } from './tenants.table';
+import type {
+  TicketAttachmentsTable,
+  TicketCategoriesTable,
+  TicketEventsTable,
+  TicketInboundMessagesTable,
+  TicketSlaPoliciesTable,
+  TicketsTable,
+} from './tickets.table';
 import type { TenantPluginSettingsTable, TierHistoryTable, TierTouchesTable } from './tiering.table';
 import type { UsersTable } from './users.table';
 import type {
@@ -66,6 +74,12 @@ export type Database = {
   order_lines: OrderLinesTable;
   interactions: InteractionsTable;
   tasks: TasksTable;
+  tickets: TicketsTable;
+  ticket_events: TicketEventsTable;
+  ticket_attachments: TicketAttachmentsTable;
+  ticket_categories: TicketCategoriesTable;
+  ticket_sla_policies: TicketSlaPoliciesTable;
+  ticket_inbound_messages: TicketInboundMessagesTable;
   reminder_settings: ReminderSettingsTable;
   plan_cadences: PlanCadencesTable;
   maintenance_plans: MaintenancePlansTable;
@@ -127,6 +141,7 @@ export * from './sensitive-fields.table';
 export * from './sessions.table';
 export * from './tasks.table';
 export * from './tenants.table';
+export * from './tickets.table';
 export * from './tiering.table';
 export * from './users.table';
 export * from './work-calendar.table';

@@ -111,6 +111,10 @@ export const NOTIFICATION_KINDS = [
   'plan_approval',
   'plan_decided',
   'reminder',
+  'ticket_assigned',
+  'ticket_sla_warning',
+  'ticket_sla_breach',
+  'ticket_escalated',
   'digest',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -126,6 +130,10 @@ export const NOTIFICATION_DEFAULTS: Record<NotificationKind, { inApp: boolean; e
   plan_approval: { inApp: true, email: true },
   plan_decided: { inApp: true, email: false },
   reminder: { inApp: true, email: false },
+  ticket_assigned: { inApp: true, email: false },
+  ticket_sla_warning: { inApp: true, email: false },
+  ticket_sla_breach: { inApp: true, email: true },
+  ticket_escalated: { inApp: true, email: true },
   digest: { inApp: false, email: true },
 };
 
@@ -181,3 +189,34 @@ export type LeadGradeChangeKind = (typeof LEAD_GRADE_CHANGE_KINDS)[number];
 /** The lists that keep saved views (saved_views.entity). */
 export const SAVED_VIEW_LISTS = ['customers', 'leads', 'opportunities'] as const;
 export type SavedViewList = (typeof SAVED_VIEW_LISTS)[number];
+/** A ticket's (工单) type: a complaint (投诉), feedback (建议), a service request (服务请求) or a question (咨询). */
+export const TICKET_TYPES = ['complaint', 'feedback', 'service_request', 'question'] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
+/** A ticket's status: new → in progress → waiting on the customer → resolved → closed; reopen goes back to in progress. */
+export const TICKET_STATUSES = ['new', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+/** Where the customer raised it. */
+export const TICKET_CHANNELS = ['web', 'phone', 'email', 'wechat', 'visit', 'api', 'other'] as const;
+export type TicketChannel = (typeof TICKET_CHANNELS)[number];
+/** What made the ticket: a person, a complaint interaction, an inbound email, the API. */
+export const TICKET_SOURCES = ['manual', 'interaction', 'email', 'api'] as const;
+export type TicketSource = (typeof TICKET_SOURCES)[number];
+/** What a ticket's timeline holds. */
+export const TICKET_EVENT_KINDS = [
+  'created',
+  'reply',
+  'note',
+  'customer_reply',
+  'status',
+  'assigned',
+  'updated',
+  'sla_warning',
+  'sla_breach',
+  'sla_escalated',
+] as const;
+export type TicketEventKind = (typeof TICKET_EVENT_KINDS)[number];
+/** A ticket's SLA as lists show it: on track, at risk (warned), breached, paused (waiting on the customer), met (resolved in time). */
+export const TICKET_SLA_STATES = ['on_track', 'at_risk', 'breached', 'paused', 'met'] as const;
+export type TicketSlaState = (typeof TICKET_SLA_STATES)[number];
