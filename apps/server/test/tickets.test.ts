@@ -349,12 +349,12 @@ describe('tickets on the work calendar', () => {
     const pdf = new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n');
     const ok = await upload('检测报告.pdf', pdf);
     expect(ok.status).toBe(201);
-    expect((await ok.json()).contentType).toBe('application/pdf');
+    expect(((await ok.json()) as { contentType: string }).contentType).toBe('application/pdf');
     // An executable named like a picture is refused.
     const exe = new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00]);
     const refused = await upload('照片.jpg', exe);
     expect(refused.status).toBe(422);
-    expect((await refused.json()).code).toBe('TICKET_ATTACHMENT_TYPE');
+    expect(((await refused.json()) as { code: string }).code).toBe('TICKET_ATTACHMENT_TYPE');
     // HTML posing as text is refused too.
     expect(
       (await upload('说明.txt', new TextEncoder().encode('<html><script>alert(1)</script>'))).status,
