@@ -57,7 +57,11 @@ async function eventsOf(tenantId: string, leadId: string) {
 
 async function leadOf(tenantId: string, leadId: string) {
   const result = await server.database.withTenant(tenantId, (trx) =>
-    sql<{ grade: string; grade_key: string; grade_reason: { regrade?: { rule: string } } | null }>`
+    sql<{
+      grade: string;
+      grade_key: string;
+      grade_reason: { rule?: string; facts?: Record<string, number>; regrade?: { from: string } } | null;
+    }>`
       select grade, grade_key, grade_reason from leads where tenant_id = ${tenantId} and id = ${leadId}`.execute(
       trx,
     ),
@@ -434,7 +438,11 @@ describe('re-grading on behaviour', () => {
     );
     expect(outcome.up).toBeGreaterThanOrEqual(1);
     expect(await leadOf(tenant.tenantId, lead)).toMatchObject({ grade: 'B', grade_key: 'b2b_lead_b' });
-    expect((await leadOf(tenant.tenantId, lead))?.grade_reason?.regrade?.rule).toBe('b2b_regrade_engaged');
+    const reason = (await leadOf(tenant.tenantId, lead))?.grade_reason;
+    expect(reason?.rule).toBe('b2b_regrade_engaged');
+    expect(reason?.regrade?.from).toBe('C');
+    expect(reason?.facts?.email_open_7d).toBe(2);
+    expect(reason?.facts?.link_click_7d).toBe(1);
     expect(await leadOf(tenant.tenantId, quiet)).toMatchObject({ grade: 'C' });
     const history = await server.database.withTenant(tenant.tenantId, (trx) =>
       sql<{ from_grade: string; to_grade: string; by_kind: string; rule_key: string }>`

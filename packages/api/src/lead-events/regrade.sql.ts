@@ -123,6 +123,17 @@ export function regradeMovesSql(
   );
   const targets = rules.map((rule, index) => sql`when ${whole(index)} then ${targetRank(rule, grades)}`);
   const keys = rules.map((rule, index) => sql`when ${whole(index)} then ${rule.key}`);
+  // The facts the rules read, named as the grading names them (email_open_7d …), for the explanation.
+  const factPairs = sql.join(
+    [
+      ...[...windowed.entries()].map(
+        ([column, condition]) =>
+          sql`${`${condition.behaviour}_${condition.withinDays}d`}::text, f.${sql.ref(column)}`,
+      ),
+      sql`'days_since_last_activity'::text, f.days_since_last_activity`,
+    ],
+    sql`, `,
+  );
   return sql`
     with ladder (key, rank) as (values ${ladder}),
     candidates as (${candidates}),
@@ -139,13 +150,14 @@ export function regradeMovesSql(
     ),
     matched as (
       select c.id as lead_id, c.grade_key as from_key, g.rank,
+        jsonb_build_object(${factPairs}) as facts,
         case ${sql.join(matches, sql` `)} end as rule_index
       from candidates c
       join ladder g on g.key = c.grade_key
       join facts f on f.id = c.id
     )
     select m.lead_id, m.from_key, t.key as to_key,
-      case m.rule_index ${sql.join(keys, sql` `)} end as rule_key, m.rule_index
+      case m.rule_index ${sql.join(keys, sql` `)} end as rule_key, m.rule_index, m.facts
     from matched m
     join ladder g on g.key = m.from_key
     join ladder t on t.rank = case m.rule_index ${sql.join(targets, sql` `)} end
