@@ -177,6 +177,7 @@ describe('members and invitations', () => {
       'tasks.write',
       'notifications.own',
       'leads.create',
+      'campaigns.manage',
     ]);
     expect(
       (await admin.call('members.updateRole', { userId: tenant.users.owner.id, role: 'viewer' })).error

@@ -20,6 +20,7 @@ const GLOBAL_TABLES = [
   'sessions',
   'tenant_directory',
   'statutory_calendar_days',
+  'login_rate_limits',
   'kysely_migration',
   'kysely_migration_lock',
 ];

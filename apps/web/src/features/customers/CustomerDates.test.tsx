@@ -87,6 +87,8 @@ describe('customer form: 首次合作时间 and 纪念日', () => {
     await waitFor(() => expect(callsOf('customFields.list').length).toBeGreaterThan(0));
     await user.click(await screen.findByTestId('customer-name'));
     await user.paste('宁波港联物流有限公司');
+    // The duplicate check asks after a pause in typing: let it land in this test, not the next.
+    await waitFor(() => expect(callsOf('duplicates.check').length).toBeGreaterThan(0));
     expect(screen.getByText('首次合作时间')).toBeInTheDocument();
     expect(screen.getByText('纪念日')).toBeInTheDocument();
     await pickDate(user, 'customer-first-cooperation-on', '2020-01-10');
@@ -117,6 +119,7 @@ describe('customer form: 首次合作时间 and 纪念日', () => {
     await waitFor(() =>
       expect(screen.getByTestId('customer-first-cooperation-on')).toHaveValue('2019-03-05'),
     );
+    await waitFor(() => expect(callsOf('duplicates.check').length).toBeGreaterThan(0));
     await pickDate(user, 'customer-anniversary-on', '2016-06-06');
     await user.click(screen.getByTestId('customer-submit'));
     await waitFor(() => expect(callsOf('customers.update')).toHaveLength(1));
