@@ -550,3 +550,99 @@ export const lifecycleShape = z.strictObject({
   dormantDays: numberRefSchema,
   loyalOrders: numberRefSchema,
 });
+
+// ---------------------------------------------------------------------------------------------
+// Pipeline (商机阶段): stages, their standard actions and gates, lost reasons
+
+/**
+ * What a stage means to the core: `open` stages are the pipeline a deal moves through (in
+ * the order declared), `won` (赢单) and `lost` (输单) close it, and `after_sales` (售后)
+ * follows a won deal. A pipeline has at least one open stage, exactly one won stage and one
+ * lost stage; an after-sales stage is optional.
+ */
+export const PIPELINE_STAGE_KINDS = ['open', 'won', 'lost', 'after_sales'] as const;
+export type PipelineStageKind = (typeof PIPELINE_STAGE_KINDS)[number];
+
+/** What a gate may require to be filled in on the opportunity. */
+export const OPPORTUNITY_FIELDS = [
+  'amount',
+  'expected_close_on',
+  'contact',
+  'line_items',
+  'competitors',
+  'decision_chain',
+] as const;
+export type OpportunityField = (typeof OPPORTUNITY_FIELDS)[number];
+
+/**
+ * A standard action (标准动作) of a stage: an item of the stage's checklist. With
+ * `dueWithinHours`, entering the stage puts an SLA task on the owner's list, due that many
+ * hours later on the tenant's work calendar (a proposal within 48 h); ticking the action
+ * off closes the task.
+ */
+export type StageAction<P extends string = string> = {
+  /** Prefixed by the plugin: `b2b_action_proposal_sent`. */
+  key: string;
+  labels: Labels;
+  dueWithinHours?: NumberRef<P>;
+};
+
+/**
+ * A gate (关卡) checked when a deal leaves its stage forward (to a later open stage or to
+ * won): at least `minNeeds` core needs recorded, these standard actions of the stage ticked
+ * off, or these fields filled in. A move that fails a gate is refused with the gate's rule
+ * named; moving back and losing a deal pass no gate.
+ */
+export type StageGate<P extends string = string> =
+  | { minNeeds: NumberRef<P> }
+  | { actionsDone: readonly string[] }
+  | { fieldsPresent: readonly OpportunityField[] };
+
+export type PipelineStage<P extends string = string> = {
+  /** Prefixed by the plugin: `b2b_stage_needs`. */
+  key: string;
+  kind: PipelineStageKind;
+  labels: Labels;
+  /** The win probability (0–100 %) a deal takes on entering the stage. */
+  probability: NumberRef<P>;
+  actions?: readonly StageAction<P>[];
+  gates?: readonly StageGate<P>[];
+};
+
+/** A reason a deal was lost (输单原因): the tenant starts with the plugin's and may add or hide some. */
+export type LostReason = { key: string; labels: Labels };
+
+export type PipelineDefinition<P extends string = string> = {
+  stages: readonly PipelineStage<P>[];
+  lostReasons?: readonly LostReason[];
+};
+
+const stageGateShape = z.union([
+  z.strictObject({ minNeeds: numberRefSchema }),
+  z.strictObject({ actionsDone: z.array(z.string()).min(1) }),
+  z.strictObject({ fieldsPresent: z.array(z.enum(OPPORTUNITY_FIELDS)).min(1) }),
+]);
+
+export const pipelineShape = z.strictObject({
+  stages: z
+    .array(
+      z.strictObject({
+        key: z.string(),
+        kind: z.enum(PIPELINE_STAGE_KINDS),
+        labels: labelsShape,
+        probability: numberRefSchema,
+        actions: z
+          .array(
+            z.strictObject({
+              key: z.string(),
+              labels: labelsShape,
+              dueWithinHours: numberRefSchema.optional(),
+            }),
+          )
+          .optional(),
+        gates: z.array(stageGateShape).optional(),
+      }),
+    )
+    .min(3),
+  lostReasons: z.array(z.strictObject({ key: z.string(), labels: labelsShape })).optional(),
+});

@@ -6,6 +6,7 @@ import type {
   LeadGrade,
   LeadRegradeRule,
   LifecycleThresholds,
+  PipelineDefinition,
   Reminder,
   SurveyDefinition,
   TicketsDefinition,
@@ -71,6 +72,8 @@ export type PluginSpec<S extends SettingsSchema, P extends string = SettingsPath
   lifecycle?: LifecycleThresholds<P>;
   /** Ticket (工单) categories a tenant starts with, and SLA targets per priority and tier. */
   tickets?: TicketsDefinition<P>;
+  /** 商机阶段: the stages of the sales pipeline, their standard actions and gates, and lost reasons. */
+  pipeline?: PipelineDefinition<P>;
   settings: PluginSettings<S>;
 };
 
@@ -131,6 +134,7 @@ export type ResolvedPlugin = {
   reminders: readonly Resolved<Reminder>[];
   lifecycle: Resolved<LifecycleThresholds> | null;
   tickets: Resolved<TicketsDefinition> | null;
+  pipeline: Resolved<PipelineDefinition> | null;
 };
 
 /** The plugin's default settings: `schema.parse({})`. Throws when a default is broken. */
@@ -217,6 +221,7 @@ export function resolvePlugin(
     reminders: resolve(plugin.reminders ?? [], 'reminders'),
     lifecycle: plugin.lifecycle ? resolve(plugin.lifecycle, 'lifecycle') : null,
     tickets: plugin.tickets ? resolve(plugin.tickets, 'tickets') : null,
+    pipeline: plugin.pipeline ? resolve(plugin.pipeline, 'pipeline') : null,
   };
   if (missing.length > 0) throw new PluginSettingsError(plugin.id, missing);
   if (plugin.tierModel) {

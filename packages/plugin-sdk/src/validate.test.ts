@@ -533,6 +533,72 @@ describe('validatePlugin', () => {
     expect(problems[3]?.message['zh-CN']).toBe('插件「tiny-shop」：沉睡天数（180）须大于流失风险天数（200）');
   });
 
+  it('checks a pipeline: stage kinds and order, probabilities, gates naming their own actions', () => {
+    const open = (key: string, extra: Record<string, unknown> = {}) => ({
+      key,
+      kind: 'open',
+      labels: labels('阶段', 'Stage'),
+      probability: 30,
+      ...extra,
+    });
+    const closing = [
+      { key: 'tiny_shop_won', kind: 'won', labels: labels('赢单', 'Won'), probability: 100 },
+      { key: 'tiny_shop_lost', kind: 'lost', labels: labels('输单', 'Lost'), probability: 0 },
+    ];
+    const good = {
+      stages: [
+        open('tiny_shop_needs', {
+          actions: [
+            {
+              key: 'tiny_shop_quote',
+              labels: labels('报价', 'Quote'),
+              dueWithinHours: { setting: 'leadSlaHours' },
+            },
+          ],
+          gates: [{ minNeeds: 3 }, { actionsDone: ['tiny_shop_quote'] }, { fieldsPresent: ['amount'] }],
+        }),
+        ...closing,
+      ],
+      lostReasons: [{ key: 'tiny_shop_lost_price', labels: labels('价格', 'Price') }],
+    };
+    expect(validatePlugin(broken({ pipeline: good }))).toEqual([]);
+    const unprefixed = validatePlugin(
+      broken({ pipeline: { ...good, lostReasons: [{ key: 'price', labels: labels('价格', 'Price') }] } }),
+    );
+    expect(unprefixed.map((p) => [p.code, p.path])).toEqual([
+      ['PLUGIN_KEY_NOT_PREFIXED', 'pipeline.lostReasons.0.key'],
+    ]);
+    const rules = validatePlugin(
+      broken({
+        pipeline: {
+          stages: [
+            open('tiny_shop_needs', {
+              probability: 120,
+              actions: [{ key: 'tiny_shop_quote', labels: labels('报价', 'Quote'), dueWithinHours: 0 }],
+              gates: [{ minNeeds: 0 }, { actionsDone: ['tiny_shop_visit'] }],
+            }),
+            ...closing,
+            open('tiny_shop_late'),
+          ],
+        },
+      }),
+    );
+    expect(rules.map((p) => [p.code, p.path])).toEqual([
+      ['PLUGIN_RULE_INVALID', 'pipeline.stages.3'],
+      ['PLUGIN_RULE_INVALID', 'pipeline.stages.0.probability'],
+      ['PLUGIN_RULE_INVALID', 'pipeline.stages.0.actions.0.dueWithinHours'],
+      ['PLUGIN_RULE_INVALID', 'pipeline.stages.0.gates.0.minNeeds'],
+      ['PLUGIN_RULE_INVALID', 'pipeline.stages.0.gates.1.actionsDone.0'],
+    ]);
+    expect(rules[4]?.message['zh-CN']).toBe(
+      '插件「tiny-shop」：关卡要求的标准动作「tiny_shop_visit」不是阶段「tiny_shop_needs」的动作',
+    );
+    const noWon = validatePlugin(
+      broken({ pipeline: { stages: [open('tiny_shop_a'), open('tiny_shop_b'), closing[1]] } }),
+    );
+    expect(noWon.map((p) => p.path)).toEqual(['pipeline.stages']);
+  });
+
   it('accepts behaviour in grades and re-grade rules, and explains what is wrong with them', () => {
     const engaged = {
       key: 'tiny_shop_regrade_engaged',

@@ -14,6 +14,8 @@ import {
   leadGradeShape,
   leadRegradeRuleShape,
   lifecycleShape,
+  type PipelineDefinition,
+  pipelineShape,
   type Reminder,
   reminderShape,
   type SurveyDefinition,
@@ -127,6 +129,7 @@ const envelopeShape = z.strictObject({
   reminders: z.array(reminderShape).optional(),
   lifecycle: lifecycleShape.optional(),
   tickets: ticketsShape.optional(),
+  pipeline: pipelineShape.optional(),
   settings: z.strictObject({
     schema: z.custom<z.ZodObject>((value) => value instanceof z.ZodObject, {
       error: 'must be a zod object schema (z.object({...}))',
@@ -288,6 +291,11 @@ function contributedKeys(plugin: AnyPlugin): { key: string; path: string }[] {
   collect(plugin.cadences, 'cadences');
   collect(plugin.reminders, 'reminders');
   collect(plugin.tickets?.categories, 'tickets.categories');
+  collect(plugin.pipeline?.stages, 'pipeline.stages');
+  plugin.pipeline?.stages.forEach((stage, index) => {
+    collect(stage.actions, `pipeline.stages.${index}.actions`);
+  });
+  collect(plugin.pipeline?.lostReasons, 'pipeline.lostReasons');
   return keys;
 }
 
@@ -709,6 +717,7 @@ type ResolvedRules = {
   reminders: readonly Resolved<Reminder>[];
   lifecycle: Resolved<LifecycleThresholds> | null;
   tickets: Resolved<TicketsDefinition> | null;
+  pipeline: Resolved<PipelineDefinition> | null;
 };
 
 function checkRules(plugin: AnyPlugin, settings: Record<string, unknown>, report: Report): void {
@@ -726,6 +735,7 @@ function checkRules(plugin: AnyPlugin, settings: Record<string, unknown>, report
     reminders: resolveSettingRefs(plugin.reminders ?? [], settings, 'reminders', missing),
     lifecycle: plugin.lifecycle ? resolveSettingRefs(plugin.lifecycle, settings, 'lifecycle', missing) : null,
     tickets: plugin.tickets ? resolveSettingRefs(plugin.tickets, settings, 'tickets', missing) : null,
+    pipeline: plugin.pipeline ? resolveSettingRefs(plugin.pipeline, settings, 'pipeline', missing) : null,
   };
   for (const { path, setting } of missing) {
     report(
@@ -936,6 +946,7 @@ function checkResolvedRules(rules: ResolvedRules, report: Report): void {
     }
   });
   checkTicketRules(rules.tickets, rule);
+  checkPipelineRules(rules.pipeline, rule);
   const lifecycle = rules.lifecycle;
   if (lifecycle) {
     if (!isWhole(lifecycle.atRiskDays, 1, 3650) || !isWhole(lifecycle.dormantDays, 1, 3650)) {
@@ -1144,4 +1155,93 @@ function checkTicketRules(
       `ticket warnings must come at 10–99 % of a target and escalations at 100–1000 % (they are ${warn} % / ${escalate} %)`,
     );
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pipeline
+
+/**
+ * A pipeline the core can run: open stages first (in the order a deal moves), then exactly
+ * one won and one lost stage, and at most one after-sales stage; probabilities 0–100 (won
+ * 100, lost 0); gates only on open stages, naming actions of their own stage; SLA actions
+ * due within 1 hour to a year; at most 50 needs asked for.
+ */
+function checkPipelineRules(pipeline: Resolved<PipelineDefinition> | null, rule: RuleReport): void {
+  if (!pipeline) return;
+  const count = (kind: string) => pipeline.stages.filter((stage) => stage.kind === kind).length;
+  if (count('open') < 1 || count('won') !== 1 || count('lost') !== 1 || count('after_sales') > 1) {
+    rule(
+      'pipeline.stages',
+      `商机阶段须有至少一个进行中阶段（open）、恰好一个赢单阶段（won）和一个输单阶段（lost），售后阶段（after_sales）至多一个`,
+      `the pipeline needs at least one open stage, exactly one won and one lost stage, and at most one after-sales stage`,
+    );
+  }
+  const firstClosed = pipeline.stages.findIndex((stage) => stage.kind !== 'open');
+  const lastOpen = pipeline.stages.map((stage) => stage.kind).lastIndexOf('open');
+  if (firstClosed >= 0 && lastOpen > firstClosed) {
+    rule(
+      `pipeline.stages.${lastOpen}`,
+      '进行中的阶段须排在赢单、输单和售后阶段之前',
+      'open stages must come before the won, lost and after-sales stages',
+    );
+  }
+  pipeline.stages.forEach((stage, index) => {
+    const path = `pipeline.stages.${index}`;
+    const expected =
+      stage.kind === 'won' || stage.kind === 'after_sales' ? 100 : stage.kind === 'lost' ? 0 : null;
+    if (
+      !(stage.probability >= 0 && stage.probability <= 100) ||
+      (expected !== null && stage.probability !== expected)
+    ) {
+      rule(
+        `${path}.probability`,
+        `阶段「${stage.key}」的赢率须为 0–100（赢单和售后为 100，输单为 0；现为 ${stage.probability}）`,
+        `stage "${stage.key}" needs a probability of 0–100 (100 when won or after sales, 0 when lost; it is ${stage.probability})`,
+      );
+    }
+    const actionKeys = new Set((stage.actions ?? []).map((action) => action.key));
+    (stage.actions ?? []).forEach((action, actionIndex) => {
+      if (
+        action.dueWithinHours !== undefined &&
+        !(action.dueWithinHours >= 1 && action.dueWithinHours <= 24 * 365)
+      ) {
+        rule(
+          `${path}.actions.${actionIndex}.dueWithinHours`,
+          `标准动作「${action.key}」的完成时限须为 1 小时到 1 年之间（现为 ${action.dueWithinHours}）`,
+          `standard action "${action.key}" needs a time limit between 1 hour and a year (it is ${action.dueWithinHours})`,
+        );
+      }
+    });
+    (stage.gates ?? []).forEach((gate, gateIndex) => {
+      const gatePath = `${path}.gates.${gateIndex}`;
+      if (stage.kind !== 'open') {
+        rule(
+          gatePath,
+          `只有进行中的阶段可以设关卡（「${stage.key}」是 ${stage.kind}）`,
+          `only open stages have gates ("${stage.key}" is ${stage.kind})`,
+        );
+      }
+      if (
+        'minNeeds' in gate &&
+        !(Number.isInteger(gate.minNeeds) && gate.minNeeds >= 1 && gate.minNeeds <= 50)
+      ) {
+        rule(
+          `${gatePath}.minNeeds`,
+          `关卡要求的核心需求数须为 1–50 之间的整数（现为 ${gate.minNeeds}）`,
+          `a gate's number of core needs must be a whole number from 1 to 50 (it is ${gate.minNeeds})`,
+        );
+      }
+      if ('actionsDone' in gate) {
+        gate.actionsDone.forEach((key, keyIndex) => {
+          if (!actionKeys.has(key)) {
+            rule(
+              `${gatePath}.actionsDone.${keyIndex}`,
+              `关卡要求的标准动作「${key}」不是阶段「${stage.key}」的动作`,
+              `the gate asks for the action "${key}", which is not an action of the stage "${stage.key}"`,
+            );
+          }
+        });
+      }
+    });
+  });
 }

@@ -250,4 +250,24 @@ describe('b2b plugin', () => {
     expect(once).not.toHaveProperty('legacy');
     expect(migrateB2bSettings(1, once)).toEqual(once);
   });
+
+  it('defines the pipeline 需求沟通 → 方案制定 → 商务谈判 → 赢单 / 输单 → 售后 with gates an admin can tune', () => {
+    const { pipeline } = resolvePlugin(b2b);
+    expect(pipeline?.stages.map((stage) => stage.labels['zh-CN'])).toEqual([
+      '需求沟通',
+      '方案制定',
+      '商务谈判',
+      '赢单',
+      '输单',
+      '售后',
+    ]);
+    expect(pipeline?.stages[0]?.gates).toEqual([{ minNeeds: 3 }]);
+    expect(pipeline?.stages[1]?.actions?.[0]?.dueWithinHours).toBe(48);
+    const tuned = resolvePlugin(
+      b2b,
+      b2b.settings.schema.parse({ pipeline: { minNeeds: 5, proposalHours: 24 } }),
+    );
+    expect(tuned.pipeline?.stages[0]?.gates).toEqual([{ minNeeds: 5 }]);
+    expect(tuned.pipeline?.stages[1]?.actions?.[0]?.dueWithinHours).toBe(24);
+  });
 });

@@ -23,6 +23,7 @@ const UNITS = {
   hours: text('小时', 'hours'),
   orders: text('单', 'orders'),
   days: text('天', 'days'),
+  needs: text('条', 'needs'),
 } satisfies Record<string, Labels>;
 type Unit = keyof typeof UNITS;
 
@@ -253,6 +254,35 @@ export const b2bSettingsSchema = z.object({
     text(
       '按线索的行为（打开邮件、点击链接、提交表单、回复）自动升降等级。',
       'Leads move up or down a grade by their behaviour (emails opened, links clicked, forms submitted, replies).',
+    ),
+  ).prefault({}),
+  pipeline: group(
+    {
+      minNeeds: whole(
+        3,
+        50,
+        text('需求沟通：核心需求数', 'Needs discovery: core needs'),
+        text(
+          '记录到这么多条核心需求，商机才能从需求沟通进入方案制定。',
+          'An opportunity leaves needs discovery for a proposal once this many core needs are recorded.',
+        ),
+        'needs',
+      ),
+      proposalHours: whole(
+        48,
+        720,
+        text('方案提交时限', 'Proposal due within'),
+        text(
+          '进入方案制定后，须在此时限内（按工作日历）提交方案。',
+          'After entering the proposal stage, the proposal is due within this time (on the work calendar).',
+        ),
+        'hours',
+      ),
+    },
+    text('商机阶段', 'Pipeline'),
+    text(
+      '商机各阶段的关卡与标准动作时限。',
+      'The gates of the pipeline stages and the time limits of their standard actions.',
     ),
   ).prefault({}),
   lifecycle: group(
@@ -675,6 +705,68 @@ export default definePlugin({
       { tiers: [STRATEGIC], priority: 'urgent', firstResponseHours: 2, resolutionHours: 8 },
       { tiers: [KEY], firstResponseHours: 8, resolutionHours: 48 },
       { priority: 'urgent', firstResponseHours: 4, resolutionHours: 24 },
+    ],
+  },
+  pipeline: {
+    stages: [
+      {
+        key: 'b2b_stage_needs',
+        kind: 'open',
+        labels: text('需求沟通', 'Needs discovery'),
+        probability: 20,
+        actions: [
+          { key: 'b2b_action_needs', labels: text('记录核心需求', 'Record the core needs') },
+          { key: 'b2b_action_decision_chain', labels: text('梳理决策链', 'Map the decision chain') },
+          { key: 'b2b_action_budget', labels: text('确认预算与时间', 'Confirm budget and timing') },
+        ],
+        gates: [{ minNeeds: { setting: 'pipeline.minNeeds' } }],
+      },
+      {
+        key: 'b2b_stage_proposal',
+        kind: 'open',
+        labels: text('方案制定', 'Proposal'),
+        probability: 40,
+        actions: [
+          {
+            key: 'b2b_action_proposal_sent',
+            labels: text('提交方案', 'Send the proposal'),
+            dueWithinHours: { setting: 'pipeline.proposalHours' },
+          },
+          { key: 'b2b_action_demo', labels: text('方案演示', 'Present the solution') },
+        ],
+        gates: [{ actionsDone: ['b2b_action_proposal_sent'] }, { fieldsPresent: ['amount', 'line_items'] }],
+      },
+      {
+        key: 'b2b_stage_negotiation',
+        kind: 'open',
+        labels: text('商务谈判', 'Negotiation'),
+        probability: 70,
+        actions: [
+          { key: 'b2b_action_quote_approved', labels: text('报价审批', 'Quote approved') },
+          { key: 'b2b_action_contract_review', labels: text('合同评审', 'Contract reviewed') },
+        ],
+        gates: [{ actionsDone: ['b2b_action_contract_review'] }, { fieldsPresent: ['decision_chain'] }],
+      },
+      { key: 'b2b_stage_won', kind: 'won', labels: text('赢单', 'Won'), probability: 100 },
+      { key: 'b2b_stage_lost', kind: 'lost', labels: text('输单', 'Lost'), probability: 0 },
+      {
+        key: 'b2b_stage_after_sales',
+        kind: 'after_sales',
+        labels: text('售后', 'After sales'),
+        probability: 100,
+        actions: [
+          { key: 'b2b_action_delivery', labels: text('交付验收', 'Delivery accepted') },
+          { key: 'b2b_action_training', labels: text('使用培训', 'Training given') },
+        ],
+      },
+    ],
+    lostReasons: [
+      { key: 'b2b_lost_price', labels: text('价格过高', 'Price too high') },
+      { key: 'b2b_lost_competitor', labels: text('选择了竞争对手', 'Chose a competitor') },
+      { key: 'b2b_lost_no_budget', labels: text('预算取消或不足', 'Budget cut or too small') },
+      { key: 'b2b_lost_no_decision', labels: text('项目搁置', 'Project shelved') },
+      { key: 'b2b_lost_requirements', labels: text('需求不匹配', 'Requirements not met') },
+      { key: 'b2b_lost_relationship', labels: text('关系不到位', 'Relationship too weak') },
     ],
   },
   lifecycle: {

@@ -457,6 +457,71 @@ export default definePlugin({
     ],
     warnAtPercent: 75,
   },
+  pipeline: {
+    // 对公业务: a credit or settlement deal from the needs survey through credit approval to signing.
+    stages: [
+      {
+        key: 'corporate_banking_stage_survey',
+        kind: 'open',
+        labels: text('需求调研', 'Needs survey'),
+        probability: 20,
+        actions: [
+          {
+            key: 'corporate_banking_action_kyc',
+            labels: text('尽职调查与开户资料', 'Due diligence and KYC'),
+          },
+          {
+            key: 'corporate_banking_action_needs',
+            labels: text('记录融资与结算需求', 'Record financing and settlement needs'),
+          },
+        ],
+        gates: [{ minNeeds: 2 }, { actionsDone: ['corporate_banking_action_kyc'] }],
+      },
+      {
+        key: 'corporate_banking_stage_proposal',
+        kind: 'open',
+        labels: text('授信方案', 'Credit proposal'),
+        probability: 45,
+        actions: [
+          {
+            key: 'corporate_banking_action_proposal',
+            labels: text('提交综合金融方案', 'Submit the financing proposal'),
+            dueWithinHours: 72,
+          },
+        ],
+        gates: [{ actionsDone: ['corporate_banking_action_proposal'] }, { fieldsPresent: ['amount'] }],
+      },
+      {
+        key: 'corporate_banking_stage_approval',
+        kind: 'open',
+        labels: text('审批', 'Credit approval'),
+        probability: 75,
+        actions: [
+          { key: 'corporate_banking_action_approved', labels: text('授信审批通过', 'Credit approved') },
+        ],
+        gates: [{ actionsDone: ['corporate_banking_action_approved'] }],
+      },
+      {
+        key: 'corporate_banking_stage_won',
+        kind: 'won',
+        labels: text('签约放款', 'Signed'),
+        probability: 100,
+      },
+      { key: 'corporate_banking_stage_lost', kind: 'lost', labels: text('未落地', 'Lost'), probability: 0 },
+      {
+        key: 'corporate_banking_stage_after',
+        kind: 'after_sales',
+        labels: text('存续管理', 'Servicing'),
+        probability: 100,
+      },
+    ],
+    lostReasons: [
+      { key: 'corporate_banking_lost_rate', labels: text('利率或费率没有竞争力', 'Rate not competitive') },
+      { key: 'corporate_banking_lost_rejected', labels: text('授信审批未通过', 'Credit declined') },
+      { key: 'corporate_banking_lost_other_bank', labels: text('选择了他行', 'Went to another bank') },
+      { key: 'corporate_banking_lost_need_gone', labels: text('客户需求取消', 'Need withdrawn') },
+    ],
+  },
   lifecycle: {
     atRiskDays: { setting: 'lifecycle.atRiskDays' },
     dormantDays: { setting: 'lifecycle.dormantDays' },

@@ -628,6 +628,47 @@ export default definePlugin({
       { priority: 'urgent', firstResponseHours: 2, resolutionHours: 24, mode: 'calendar' },
     ],
   },
+  pipeline: {
+    // A shopper's purchase is short: what they want, a visit or a trial with a quote, the sale.
+    stages: [
+      {
+        key: 'retail_stage_intent',
+        kind: 'open',
+        labels: text('意向沟通', 'Intent'),
+        probability: 30,
+        actions: [
+          { key: 'retail_action_needs', labels: text('了解购买需求', 'Learn what they want to buy') },
+          {
+            key: 'retail_action_invite',
+            labels: text('邀约到店或试用', 'Invite to a store visit or a trial'),
+          },
+        ],
+        gates: [{ minNeeds: 1 }],
+      },
+      {
+        key: 'retail_stage_trial',
+        kind: 'open',
+        labels: text('到店体验', 'Visit and trial'),
+        probability: 60,
+        actions: [
+          {
+            key: 'retail_action_quote',
+            labels: text('发送报价或优惠', 'Send a quote or an offer'),
+            dueWithinHours: 24,
+          },
+        ],
+        gates: [{ actionsDone: ['retail_action_quote'] }],
+      },
+      { key: 'retail_stage_won', kind: 'won', labels: text('成交', 'Won'), probability: 100 },
+      { key: 'retail_stage_lost', kind: 'lost', labels: text('未成交', 'Lost'), probability: 0 },
+    ],
+    lostReasons: [
+      { key: 'retail_lost_price', labels: text('价格原因', 'Price') },
+      { key: 'retail_lost_stock', labels: text('缺货或款式不合适', 'Out of stock or wrong style') },
+      { key: 'retail_lost_elsewhere', labels: text('在别家购买', 'Bought elsewhere') },
+      { key: 'retail_lost_no_response', labels: text('联系不上', 'No response') },
+    ],
+  },
   lifecycle: {
     atRiskDays: { setting: 'lifecycle.atRiskDays' },
     dormantDays: { setting: 'rfm.dormantDays' },

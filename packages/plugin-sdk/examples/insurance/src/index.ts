@@ -302,5 +302,51 @@ export default definePlugin({
     },
   ],
 
+  // 商机阶段: a policy sale from the needs analysis through a quote (due within 48 h) to the signed policy.
+  pipeline: {
+    stages: [
+      {
+        key: 'insurance_stage_needs',
+        kind: 'open',
+        labels: text('需求分析', 'Needs analysis'),
+        probability: 25,
+        actions: [
+          {
+            key: 'insurance_action_family',
+            labels: text('了解家庭与保障缺口', 'Learn the family and cover gaps'),
+          },
+        ],
+        // Leaving needs analysis needs two needs on record (e.g. 重疾保障, 子女教育金).
+        gates: [{ minNeeds: 2 }],
+      },
+      {
+        key: 'insurance_stage_quote',
+        kind: 'open',
+        labels: text('方案报价', 'Quote'),
+        probability: 50,
+        actions: [
+          {
+            key: 'insurance_action_quote_sent',
+            labels: text('发送保障方案与报价', 'Send the plan and quote'),
+            dueWithinHours: 48,
+          },
+        ],
+        gates: [{ actionsDone: ['insurance_action_quote_sent'] }, { fieldsPresent: ['amount'] }],
+      },
+      {
+        key: 'insurance_stage_underwriting',
+        kind: 'open',
+        labels: text('核保', 'Underwriting'),
+        probability: 80,
+      },
+      { key: 'insurance_stage_won', kind: 'won', labels: text('承保', 'Policy issued'), probability: 100 },
+      { key: 'insurance_stage_lost', kind: 'lost', labels: text('未成交', 'Lost'), probability: 0 },
+    ],
+    lostReasons: [
+      { key: 'insurance_lost_premium', labels: text('保费太高', 'Premium too high') },
+      { key: 'insurance_lost_declined', labels: text('核保未通过', 'Declined at underwriting') },
+    ],
+  },
+
   lifecycle: { atRiskDays: 400, dormantDays: 760, loyalOrders: 3 },
 });

@@ -48,6 +48,19 @@ describe('insurance profile', () => {
     expect(resolved.reminders[0]?.trigger.offsetDays).toBe(-30);
   });
 
+  it('brings its own pipeline stages, gates and lost reasons', () => {
+    const { pipeline } = resolvePlugin(insurance);
+    expect(pipeline?.stages.map((stage) => [stage.key, stage.kind])).toEqual([
+      ['insurance_stage_needs', 'open'],
+      ['insurance_stage_quote', 'open'],
+      ['insurance_stage_underwriting', 'open'],
+      ['insurance_stage_won', 'won'],
+      ['insurance_stage_lost', 'lost'],
+    ]);
+    expect(pipeline?.stages[0]?.gates).toEqual([{ minNeeds: 2 }]);
+    expect(pipeline?.lostReasons?.map((reason) => reason.key)).toContain('insurance_lost_premium');
+  });
+
   it('refuses settings an admin may not save', () => {
     const problems = validateSettings(insurance, { renewalOffsetDays: 10 });
     expect(problems.map((problem) => [problem.code, problem.setting])).toEqual([
