@@ -325,6 +325,33 @@ export const QUESTION_TYPES = [
 ] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
 
+/**
+ * The customer's needs fields an answer may write (a needs survey's mapping): the stated
+ * needs (明确需求) and the needs the rep infers (潜在需求) as text, the need type
+ * (产品 / 服务 / 两者), or a custom field of the plugin (`custom:<key>`).
+ */
+export const SURVEY_PROFILE_FIELDS = ['explicit_needs', 'implicit_needs', 'need_type'] as const;
+export type SurveyProfileField = (typeof SURVEY_PROFILE_FIELDS)[number] | `custom:${string}`;
+
+/** The need types a `need_type` mapping may give (`customers.need_type`). */
+export const NEED_TYPE_VALUES = ['product', 'service', 'both'] as const;
+export type NeedTypeValue = (typeof NEED_TYPE_VALUES)[number];
+
+/**
+ * Where an answer goes on the customer's profile when the response arrives.
+ * - `explicit_needs` / `implicit_needs`: a text, single or multi choice answer, written as
+ *   the text or the chosen options' labels in the tenant's language;
+ * - `need_type`: a single choice answer, each option mapped by `values` to `product`,
+ *   `service` or `both` (an option left out changes nothing);
+ * - `custom:<key>`: the plugin's custom field of the matching type — number (`number`,
+ *   `rating`, `nps` answers), enum (single choice, the option values, or mapped by `values`),
+ *   multi_enum (multi choice), boolean (yes/no), text (text).
+ */
+export type SurveyProfileMapping = {
+  field: SurveyProfileField;
+  values?: Readonly<Record<string, string>>;
+};
+
 export type SurveyQuestion = {
   /** Unique within its survey (not prefixed: the survey's key already is). */
   key: string;
@@ -333,14 +360,27 @@ export type SurveyQuestion = {
   required?: boolean;
   /** Choices of `single_choice` and `multi_choice` questions. */
   options?: readonly Option[];
-  /** Scale of a `rating` question, e.g. 1–5. `nps` questions are always 0–10. */
+  /**
+   * Scale of a `rating` question, e.g. 1–5 (default) or 0–100. `nps` questions are always
+   * 0–10. The first rating question of a `csat` survey is its score: a score in the lowest
+   * quarter of the scale (1–2 of 1–5) is low and opens a follow-up task.
+   */
   scale?: { min: number; max: number };
+  /** Where the answer goes on the customer's profile (needs fields). */
+  profile?: SurveyProfileMapping;
 };
+
+/** Events a survey may follow: a customer's first order, any order, a won deal, a closed ticket. */
+export const SURVEY_EVENTS = ['first_order', 'order', 'deal_won', 'ticket_closed'] as const;
+export type SurveyEvent = (typeof SURVEY_EVENTS)[number];
+/** Periods of a periodic survey. */
+export const SURVEY_PERIODS = ['month', 'quarter', 'half_year', 'year'] as const;
+export type SurveyPeriod = (typeof SURVEY_PERIODS)[number];
 
 /** When a survey is sent: some days after an event, or every period. */
 export type SurveySchedule<P extends string = string> =
-  | { after: 'first_order' | 'order' | 'deal_won' | 'ticket_closed'; delayDays: NumberRef<P> }
-  | { every: 'month' | 'quarter' | 'half_year' | 'year' };
+  | { after: SurveyEvent; delayDays: NumberRef<P> }
+  | { every: SurveyPeriod };
 
 export type Audience = {
   /** Tier keys of the plugin's tier model; omitted: every customer. */
@@ -374,15 +414,21 @@ export const surveyShape = z.strictObject({
         required: z.boolean().optional(),
         options: z.array(optionShape).optional(),
         scale: z.strictObject({ min: z.number().int(), max: z.number().int() }).optional(),
+        profile: z
+          .strictObject({
+            field: z.string(),
+            values: z.record(z.string(), z.string()).optional(),
+          })
+          .optional(),
       }),
     )
     .min(1),
   schedule: z.union([
     z.strictObject({
-      after: z.enum(['first_order', 'order', 'deal_won', 'ticket_closed']),
+      after: z.enum(SURVEY_EVENTS),
       delayDays: numberRefSchema,
     }),
-    z.strictObject({ every: z.enum(['month', 'quarter', 'half_year', 'year']) }),
+    z.strictObject({ every: z.enum(SURVEY_PERIODS) }),
   ]),
   audience: audienceShape.optional(),
 });

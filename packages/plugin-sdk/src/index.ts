@@ -33,6 +33,7 @@ export {
 } from './labels';
 export { isValidRange, parseVersion, satisfies } from './semver';
 export type { NumberPath, NumberRef, SettingRef, WithSettingPaths } from './setting-paths';
+export * from './surveys';
 export * from './tiering';
 export {
   jsonEqual,

@@ -33,6 +33,7 @@ import {
 } from './define-plugin';
 import { LABEL_PROPERTIES, type Labels, LOCALES, labelsShape } from './labels';
 import { isValidRange, parseVersion, satisfies } from './semver';
+import { checkSurveyForm, checkSurveySchedule } from './surveys';
 import {
   metricsOf,
   type TierModel,
@@ -767,7 +768,7 @@ function checkRules(plugin: AnyPlugin, settings: Record<string, unknown>, report
   }
   checkTierReferences(plugin, tierKeys, report);
   checkFieldReferences(plugin, tierModel, report);
-  if (missing.length === 0) checkResolvedRules(rules, report);
+  if (missing.length === 0) checkResolvedRules(rules, plugin.customFields ?? [], report);
 }
 
 function checkTierReferences(plugin: AnyPlugin, tierKeys: Set<string> | null, report: Report): void {
@@ -869,7 +870,11 @@ function checkFieldReferences(plugin: AnyPlugin, tierModel: TierModel | null, re
   });
 }
 
-function checkResolvedRules(rules: ResolvedRules, report: Report): void {
+function checkResolvedRules(
+  rules: ResolvedRules,
+  customFields: readonly CustomFieldDefinition[],
+  report: Report,
+): void {
   const rule = (path: string, zh: string, en: string, setting?: string) =>
     report('PLUGIN_RULE_INVALID', path, zh, en, setting);
   const isWhole = (value: number, min: number, max: number) =>
@@ -893,38 +898,8 @@ function checkResolvedRules(rules: ResolvedRules, report: Report): void {
   });
   checkBehaviour(rules, rule, isWhole);
   rules.surveys.forEach((survey, index) => {
-    const path = `surveys.${index}`;
-    if (survey.kind === 'nps' && !survey.questions.some((question) => question.type === 'nps')) {
-      rule(
-        `${path}.questions`,
-        `净推荐值问卷「${survey.key}」须有一道 0–10 分的推荐题（type: 'nps'）`,
-        `NPS survey "${survey.key}" needs a 0–10 recommendation question (type: 'nps')`,
-      );
-    }
-    survey.questions.forEach((question, questionIndex) => {
-      const questionPath = `${path}.questions.${questionIndex}`;
-      const choice = question.type === 'single_choice' || question.type === 'multi_choice';
-      if (choice && (question.options?.length ?? 0) < 2) {
-        rule(
-          `${questionPath}.options`,
-          `问卷「${survey.key}」的选择题「${question.key}」至少需要两个选项`,
-          `survey "${survey.key}": the choice question "${question.key}" needs at least two options`,
-        );
-      }
-      if (question.scale && !(question.scale.min < question.scale.max)) {
-        rule(
-          `${questionPath}.scale`,
-          `问卷「${survey.key}」的题目「${question.key}」评分范围须从小到大`,
-          `survey "${survey.key}": the scale of "${question.key}" must go from low to high`,
-        );
-      }
-    });
-    if ('after' in survey.schedule && !isWhole(survey.schedule.delayDays, 0, 3650)) {
-      rule(
-        `${path}.schedule.delayDays`,
-        `问卷「${survey.key}」的发送延迟须为 0–3650 之间的整数天（现为 ${survey.schedule.delayDays}）`,
-        `survey "${survey.key}" needs a delay of 0–3650 whole days (it is ${survey.schedule.delayDays})`,
-      );
+    for (const problem of [...checkSurveyForm(survey, customFields), ...checkSurveySchedule(survey)]) {
+      rule(`surveys.${index}.${problem.path}`, problem.message['zh-CN'], problem.message.en);
     }
   });
   rules.cadences.forEach((cadence, index) => {

@@ -220,6 +220,13 @@ describe('b2b plugin', () => {
     expect(resolved.surveys.map((survey) => [survey.key, survey.kind, survey.schedule])).toEqual([
       ['b2b_quarterly_needs', 'needs', { every: 'quarter' }],
       ['b2b_nps', 'nps', { every: 'half_year' }],
+      ['b2b_deal_won_csat', 'csat', { after: 'deal_won', delayDays: 7 }],
+      ['b2b_ticket_csat', 'csat', { after: 'ticket_closed', delayDays: 0 }],
+    ]);
+    expect(resolved.surveys[0]?.questions.flatMap((question) => question.profile?.field ?? [])).toEqual([
+      'explicit_needs',
+      'implicit_needs',
+      'need_type',
     ]);
     expect(resolved.surveys[1]?.questions[0]?.type).toBe('nps');
     const fields = Object.fromEntries(resolved.customFields.map((field) => [field.key, field]));

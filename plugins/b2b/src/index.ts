@@ -579,6 +579,7 @@ export default definePlugin({
             option('quality_automation', '质检自动化', 'Automated quality inspection'),
             option('none', '暂无计划', 'No plans yet'),
           ],
+          profile: { field: 'explicit_needs' },
         },
         {
           key: 'timing',
@@ -614,6 +615,7 @@ export default definePlugin({
             '目前生产或采购中最需要解决的问题是什么？',
             'What is the most pressing problem in your production or purchasing today?',
           ),
+          profile: { field: 'implicit_needs' },
         },
         {
           key: 'support',
@@ -629,6 +631,20 @@ export default definePlugin({
             option('terms', '价格与账期', 'Prices and payment terms'),
             option('stock', '备件库存', 'Spare parts in stock'),
           ],
+        },
+        {
+          key: 'need_type',
+          type: 'single_choice',
+          labels: text('贵司更需要我们提供产品还是服务？', 'Do you need products or services from us most?'),
+          options: [
+            option('equipment', '设备与备件', 'Equipment and spare parts'),
+            option('services', '技术服务与维保', 'Technical services and maintenance'),
+            option('both', '两者都需要', 'Both'),
+          ],
+          profile: {
+            field: 'need_type',
+            values: { equipment: 'product', services: 'service', both: 'both' },
+          },
         },
       ],
     },
@@ -670,6 +686,57 @@ export default definePlugin({
           key: 'improve',
           type: 'text',
           labels: text('我们最应该改进的一件事是什么？', 'What is the one thing we should improve first?'),
+        },
+      ],
+    },
+    {
+      key: 'b2b_deal_won_csat',
+      kind: 'csat',
+      labels: text('签约满意度', 'Satisfaction after signing'),
+      description: text(
+        '商机赢单 7 天后，请客户评价售前方案与商务过程。',
+        'Seven days after a deal is won, the customer rates the pre-sales solution and the commercial process.',
+      ),
+      schedule: { after: 'deal_won', delayDays: 7 },
+      questions: [
+        rating(
+          'overall',
+          '您对这次合作的售前与商务过程满意吗？',
+          'How satisfied are you with our pre-sales and commercial process?',
+        ),
+        rating(
+          'solution',
+          '技术方案是否清楚地回应了您的需求？',
+          'Did the technical solution answer your needs clearly?',
+        ),
+        {
+          key: 'comment',
+          type: 'text',
+          labels: text('还有什么建议？', 'Any suggestions?'),
+        },
+      ],
+    },
+    {
+      key: 'b2b_ticket_csat',
+      kind: 'csat',
+      labels: text('服务工单满意度', 'Service ticket satisfaction'),
+      schedule: { after: 'ticket_closed', delayDays: 0 },
+      questions: [
+        rating(
+          'handling',
+          '您对这次服务的处理满意吗？',
+          'How satisfied are you with how we handled this request?',
+        ),
+        {
+          key: 'resolved',
+          type: 'yes_no',
+          required: true,
+          labels: text('问题是否已经解决？', 'Is the problem solved?'),
+        },
+        {
+          key: 'comment',
+          type: 'text',
+          labels: text('还有什么想告诉我们的？', 'Anything else you would like to tell us?'),
         },
       ],
     },

@@ -141,6 +141,7 @@ describe('corporate-banking plugin', () => {
     ]);
     expect(resolved.surveys.map((survey) => [survey.key, survey.kind, survey.schedule])).toEqual([
       ['corporate_banking_satisfaction', 'csat', { every: 'half_year' }],
+      ['corporate_banking_ticket_csat', 'csat', { after: 'ticket_closed', delayDays: 0 }],
     ]);
   });
 

@@ -371,6 +371,7 @@ export default definePlugin({
         'Every half year the client’s head of finance rates our corporate banking services; a score of 1–2 opens a follow-up task.',
       ),
       schedule: { every: 'half_year' },
+      audience: { tiers: [IMPORTANT, GENERAL] },
       questions: [
         rating(
           'overall',
@@ -408,11 +409,34 @@ export default definePlugin({
             option('supply_chain', '供应链金融', 'Supply chain finance'),
             option('payroll', '代发工资', 'Payroll services'),
           ],
+          profile: { field: 'explicit_needs' },
         },
         {
           key: 'suggestions',
           type: 'text',
           labels: text('您对我行还有哪些意见和建议？', 'What else would you like us to improve?'),
+        },
+      ],
+    },
+    {
+      key: 'corporate_banking_ticket_csat',
+      kind: 'csat',
+      labels: text('业务办理满意度', 'Service request satisfaction'),
+      description: text(
+        '工单办结后请客户评价处理结果；评分 1–2 分的客户会生成跟进任务。',
+        'When a ticket closes the client rates how it was handled; a score of 1–2 opens a follow-up task.',
+      ),
+      schedule: { after: 'ticket_closed', delayDays: 0 },
+      questions: [
+        rating(
+          'handling',
+          '您对本次业务的办理结果满意吗？',
+          'How satisfied are you with how this request was handled?',
+        ),
+        {
+          key: 'comment',
+          type: 'text',
+          labels: text('您还有什么意见或建议？', 'Any other comments or suggestions?'),
         },
       ],
     },

@@ -588,6 +588,81 @@ export default definePlugin({
           type: 'text',
           labels: text('还有哪些地方需要我们改进？', 'What could we do better?'),
         },
+        {
+          key: 'next_wants',
+          type: 'multi_choice',
+          labels: text(
+            '接下来您还想了解哪些商品？（可多选）',
+            'What would you like to hear about next? (choose any)',
+          ),
+          options: [
+            option('new_arrivals', '新品上市', 'New arrivals'),
+            option('member_offers', '会员优惠', 'Member offers'),
+            option('gift_sets', '节日礼盒', 'Festival gift sets'),
+            option('care', '保养与售后', 'Care and after-sales'),
+          ],
+          profile: { field: 'explicit_needs' },
+        },
+      ],
+    },
+    {
+      key: 'retail_ticket_csat',
+      kind: 'csat',
+      labels: text('售后服务满意度', 'After-sales service satisfaction'),
+      description: text(
+        '工单关闭后发送，了解客户对这次问题处理的满意度；给出 1–2 分的客户会生成跟进任务。',
+        'Sent when a ticket closes to learn how satisfied the customer is with how it was handled; a score of 1–2 opens a follow-up task.',
+      ),
+      schedule: { after: 'ticket_closed', delayDays: 0 },
+      questions: [
+        {
+          key: 'handling',
+          type: 'rating',
+          scale: { min: 1, max: 5 },
+          required: true,
+          labels: text(
+            '您对这次问题的处理满意吗？',
+            'How satisfied are you with how we handled your request?',
+          ),
+        },
+        {
+          key: 'resolved',
+          type: 'yes_no',
+          required: true,
+          labels: text('您的问题解决了吗？', 'Was your problem solved?'),
+        },
+        {
+          key: 'comment',
+          type: 'text',
+          labels: text('还有什么想告诉我们的？', 'Anything else you would like to tell us?'),
+        },
+      ],
+    },
+    {
+      key: 'retail_nps',
+      kind: 'nps',
+      labels: text('会员推荐意愿调研', 'Member recommendation survey'),
+      description: text(
+        '每半年询问头部、腰部和长尾会员向亲友推荐我们的可能性；0–6 分的会员会生成原因分析任务。',
+        'Every half year: how likely head, waist and long-tail members are to recommend us to friends and family; a score of 0–6 opens a task to find the cause.',
+      ),
+      schedule: { every: 'half_year' },
+      audience: { tiers: [HEAD, WAIST, LONG_TAIL] },
+      questions: [
+        {
+          key: 'recommend',
+          type: 'nps',
+          required: true,
+          labels: text(
+            '您有多大可能向亲友推荐我们？',
+            'How likely are you to recommend us to friends and family?',
+          ),
+        },
+        {
+          key: 'reason',
+          type: 'text',
+          labels: text('您给出这个分数的主要原因是什么？', 'What is the main reason for your score?'),
+        },
       ],
     },
   ],

@@ -296,9 +296,36 @@ export default definePlugin({
           scale: { min: 1, max: 5 },
           required: true,
         },
+        {
+          key: 'other_cover',
+          type: 'multi_choice',
+          labels: text('您还关心哪些保障？', 'Which other cover interests you?'),
+          options: [
+            { value: 'health', labels: text('医疗与重疾', 'Health and critical illness') },
+            { value: 'pension', labels: text('养老与年金', 'Pensions and annuities') },
+            { value: 'education', labels: text('子女教育', 'Children’s education') },
+          ],
+          profile: { field: 'explicit_needs' },
+        },
         { key: 'comments', type: 'text', labels: text('其他意见', 'Anything else?') },
       ],
       schedule: { after: 'first_order', delayDays: { setting: 'surveyDelayDays' } },
+    },
+    {
+      key: 'insurance_claim_nps',
+      kind: 'nps',
+      labels: text('理赔服务推荐度', 'Claims service recommendation'),
+      questions: [
+        {
+          key: 'recommend',
+          type: 'nps',
+          labels: text('您有多大可能向亲友推荐我们？', 'How likely are you to recommend us?'),
+          required: true,
+        },
+        { key: 'reason', type: 'text', labels: text('主要原因是什么？', 'What is the main reason?') },
+      ],
+      schedule: { after: 'ticket_closed', delayDays: 1 },
+      audience: { tiers: ['vip', 'key', 'standard'] },
     },
   ],
 
