@@ -1,4 +1,5 @@
 export { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
+export { backupPglite, backupPostgres, restorePglite, restorePostgres } from './backup';
 export {
   boundTransaction,
   type CopyIn,

@@ -32,6 +32,7 @@ import * as leads from './2026-12-09-0101-leads';
 import * as leadEvents from './2026-12-09-0201-lead-events';
 import * as tickets from './2026-12-09-0501-tickets';
 import * as loginRateLimits from './2026-12-09-0901-login-rate-limits';
+import * as qualifiedFunctionCalls from './2026-12-10-0001-qualified-function-calls';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -68,6 +69,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-09-0201-lead-events': leadEvents,
   '2026-12-09-0501-tickets': tickets,
   '2026-12-09-0901-login-rate-limits': loginRateLimits,
+  '2026-12-10-0001-qualified-function-calls': qualifiedFunctionCalls,
 };
 
 export const migrationProvider: MigrationProvider = {
