@@ -79,6 +79,11 @@ export {
   TASK_PRIORITIES,
   TASK_SOURCES,
   TASK_TYPES,
+  TICKET_CHANNELS,
+  TICKET_PRIORITIES,
+  TICKET_SLA_STATES,
+  TICKET_STATUSES,
+  TICKET_TYPES,
   VALUE_LEVELS as LEVELS,
 } from '@crm/domain';
 
@@ -109,3 +114,12 @@ export const listsAreComplete: [
   AssertComplete<InteractionKind, typeof INTERACTION_KINDS>,
   AssertComplete<Sentiment, typeof SENTIMENTS>,
 ] = [true, true, true, true, true, true, true, true, true];
+export type Ticket = RouterOutputs['tickets']['get']['ticket'];
+export type TicketDetail = RouterOutputs['tickets']['get'];
+export type TicketSla = Ticket['sla'];
+export type TicketEvent = TicketDetail['events'][number];
+export type TicketSettings = RouterOutputs['tickets']['settings'];
+export type TicketSlaPolicy = TicketSettings['policies'][number];
+export type TicketKpis = RouterOutputs['tickets']['kpis'];
+export type TicketListInput = Extract<RouterInputs['tickets']['list'], object>;
+export type TicketView = NonNullable<TicketListInput['view']>;

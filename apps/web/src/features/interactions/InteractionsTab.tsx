@@ -10,6 +10,7 @@ import { formatDate, formatDateTime } from '../../lib/format';
 import { useCan } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 import { TabPanel } from '../customers/TabPanel';
+import { ComplaintTicketButton, useTicketsByInteraction } from '../tickets/ComplaintTicketButton';
 import { INTERACTION_ICONS, InteractionKindTag, SentimentTag } from './InteractionTags';
 import { LogInteractionModal } from './LogInteractionModal';
 
@@ -31,6 +32,8 @@ export function InteractionsTab({ customer, archived }: Props) {
     placeholderData: keepPreviousData,
   });
   const items = interactions.data ?? [];
+  const hasComplaint = items.some((interaction) => interaction.sentiment === 'complaint');
+  const tickets = useTicketsByInteraction(customer.id, hasComplaint);
 
   let body: ReactNode;
   if (interactions.isPending) {
@@ -53,7 +56,7 @@ export function InteractionsTab({ customer, archived }: Props) {
         {items.map((interaction, index) => (
           <Fragment key={interaction.id}>
             {index > 0 ? <Divider style={{ margin: '16px 0' }} /> : null}
-            <InteractionItem interaction={interaction} />
+            <InteractionItem interaction={interaction} ticket={tickets.get(interaction.id) ?? null} />
           </Fragment>
         ))}
         {items.length === limit && limit < MAX ? (
@@ -93,7 +96,13 @@ export function InteractionsTab({ customer, archived }: Props) {
   );
 }
 
-function InteractionItem({ interaction }: { interaction: Interaction }) {
+function InteractionItem({
+  interaction,
+  ticket,
+}: {
+  interaction: Interaction;
+  ticket: { id: string; number: number } | null;
+}) {
   const { t } = useTranslation();
   const overdue = interaction.nextStepDue !== null && dayjs(interaction.nextStepDue).isBefore(dayjs(), 'day');
   return (
@@ -115,6 +124,9 @@ function InteractionItem({ interaction }: { interaction: Interaction }) {
             <Tag icon={<UserOutlined />} style={{ marginInlineEnd: 0 }}>
               {t('interactions.with', { name: interaction.contactName })}
             </Tag>
+          ) : null}
+          {interaction.sentiment === 'complaint' ? (
+            <ComplaintTicketButton interaction={interaction} ticket={ticket} />
           ) : null}
         </Flex>
         <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>

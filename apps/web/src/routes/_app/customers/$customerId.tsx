@@ -1,6 +1,7 @@
 import {
   AimOutlined,
   CheckSquareOutlined,
+  CustomerServiceOutlined,
   EditOutlined,
   HistoryOutlined,
   IdcardOutlined,
@@ -36,6 +37,7 @@ import { OrdersTab } from '../../../features/orders/OrdersTab';
 import { PlanCard } from '../../../features/plans/PlanCard';
 import { CustomerTasksTab } from '../../../features/tasks/CustomerTasksTab';
 import { TaskFormModal } from '../../../features/tasks/TaskFormModal';
+import { CustomerTicketsTab } from '../../../features/tickets/CustomerTicketsTab';
 import type { Customer } from '../../../lib/api-types';
 import { appCodeOf, errorMessage } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
@@ -43,7 +45,16 @@ import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
 import { useShowError } from '../../../lib/use-show-error';
 
-const TABS = ['basic', 'contacts', 'orders', 'interactions', 'tasks', 'needs', 'timeline'] as const;
+const TABS = [
+  'basic',
+  'contacts',
+  'orders',
+  'interactions',
+  'tasks',
+  'tickets',
+  'needs',
+  'timeline',
+] as const;
 type TabKey = (typeof TABS)[number];
 
 /** The open tab lives in the URL, so a reload or a shared link lands on it. */
@@ -179,6 +190,7 @@ function CustomerDetails({ customer }: { customer: Customer }) {
     orders: <OrdersTab customer={customer} archived={archived} />,
     interactions: <InteractionsTab customer={customer} archived={archived} />,
     tasks: <CustomerTasksTab customer={customer} archived={archived} />,
+    tickets: <CustomerTicketsTab customer={customer} archived={archived} />,
     needs: <NeedsTab customer={customer} editable={editable} />,
     timeline: <TimelineTab customer={customer} />,
   };
@@ -188,6 +200,7 @@ function CustomerDetails({ customer }: { customer: Customer }) {
     orders: <ShoppingOutlined />,
     interactions: <MessageOutlined />,
     tasks: <CheckSquareOutlined />,
+    tickets: <CustomerServiceOutlined />,
     needs: <AimOutlined />,
     timeline: <HistoryOutlined />,
   };

@@ -4,6 +4,7 @@ import {
   CalendarOutlined,
   ClusterOutlined,
   ControlOutlined,
+  CustomerServiceOutlined,
   DesktopOutlined,
   EditOutlined,
   MailOutlined,
@@ -122,6 +123,14 @@ function SettingsPage() {
           open={t('workCalendar.link.open')}
         />
         <SettingsLinkCard
+          icon={<CustomerServiceOutlined />}
+          area="tickets"
+          to="/settings/tickets"
+          title={t('tickets.settings.title')}
+          description={t('tickets.settings.description')}
+          open={t('tickets.settings.open')}
+        />
+        <SettingsLinkCard
           icon={<DesktopOutlined />}
           area="sessions"
           to="/settings/sessions"
@@ -229,7 +238,8 @@ function SettingsLinkCard(props: {
     | 'industry'
     | 'calendar'
     | 'notifications'
-    | 'email';
+    | 'email'
+    | 'tickets';
   to:
     | '/settings/members'
     | '/settings/sessions'
@@ -240,7 +250,8 @@ function SettingsLinkCard(props: {
     | '/settings/industry'
     | '/settings/calendar'
     | '/settings/notifications'
-    | '/settings/email';
+    | '/settings/email'
+    | '/settings/tickets';
   title: string;
   description: string;
   open: string;

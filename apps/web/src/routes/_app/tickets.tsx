@@ -1,6 +1,0 @@
-import { createFileRoute } from '@tanstack/react-router';
-import { ComingSoon } from '../../components/ComingSoon';
-
-export const Route = createFileRoute('/_app/tickets')({
-  component: () => <ComingSoon area="tickets" />,
-});
