@@ -18,6 +18,11 @@ const envSchema = z.object({
   /** The owner role, for migrations at start. Defaults to DATABASE_URL. */
   DATABASE_OWNER_URL: z.string().url().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * `pgbouncer`: DATABASE_URL goes through PgBouncer in transaction mode (docs/scaling.md);
+   * DATABASE_OWNER_URL must then reach PostgreSQL directly, for migrations.
+   */
+  DATABASE_POOLER: z.enum(['none', 'pgbouncer']).default('none'),
   DATA_DIR: z.string().default(`${repositoryRoot}.data/pglite`),
   /** The address users open; decides the cookie's Secure/__Host- form and the allowed Origin. */
   PUBLIC_URL: z.string().url().optional(),
@@ -106,5 +111,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
       .join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);
   }
+  if (parsed.data.DATABASE_POOLER === 'pgbouncer' && !parsed.data.DATABASE_OWNER_URL)
+    throw new Error(
+      'Invalid configuration:\n  DATABASE_OWNER_URL: required with DATABASE_POOLER=pgbouncer — migrations connect to PostgreSQL directly',
+    );
   return { ...parsed.data, PUBLIC_URL: parsed.data.PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}` };
 }

@@ -45,6 +45,7 @@ const database = await openDatabase({
   ownerDatabaseUrl: env.DATABASE_OWNER_URL,
   dataDir: env.DATA_DIR,
   maxConnections: env.DATABASE_POOL_SIZE,
+  pooler: env.DATABASE_POOLER === 'pgbouncer' ? 'pgbouncer' : undefined,
 });
 await database.migrate();
 

@@ -30,6 +30,13 @@ export type DatabaseConfig = {
   dataDir?: string | undefined;
   /** Pool size for a PostgreSQL server. */
   maxConnections?: number | undefined;
+  /**
+   * `pgbouncer`: `databaseUrl` goes through a pooler in transaction mode (PgBouncer before
+   * 1.21 keeps no prepared statements across transactions): statements are sent unnamed and
+   * no session parameter is set at connect. Migrations need `ownerDatabaseUrl` to reach
+   * PostgreSQL directly (they hold a session-level advisory lock).
+   */
+  pooler?: 'pgbouncer' | undefined;
   /** Called with every statement once it has run (the benchmarks read the SQL a procedure sends). */
   onQuery?: ((query: CompiledQuery) => void) | undefined;
 };
@@ -255,9 +262,10 @@ function queryLogger(onQuery: (query: CompiledQuery) => void) {
   };
 }
 
-function createPostgres(url: string, max: number) {
+function createPostgres(url: string, max: number, pooled = false) {
   return postgres(url, {
     max,
+    ...(pooled && { prepare: false }),
     // numeric and int8 stay strings: money must never pass through a float. Dates stay
     // 'YYYY-MM-DD' strings: a calendar date has no time zone to shift it.
     onnotice: () => {},
@@ -277,7 +285,11 @@ function createPostgres(url: string, max: number) {
     // average. Tenants and customers differ by orders of magnitude: a generic plan sized for
     // the average customer sorted all 1,476 orders of a key account (18 ms) where the custom
     // plan reads 21 (0.2 ms). Custom plans still skip parsing and RLS rewriting.
-    connection: { application_name: 'crm', plan_cache_mode: 'force_custom_plan' },
+    // Behind a transaction pooler, statements are unnamed (planned for their parameters each
+    // time) and a startup parameter other than the application's name would be refused.
+    connection: pooled
+      ? { application_name: 'crm' }
+      : { application_name: 'crm', plan_cache_mode: 'force_custom_plan' },
   });
 }
 
@@ -302,7 +314,7 @@ const NO_DRIVER = new Proxy({} as Driver, {
  * BEGIN, COMMIT and the membership read are prepared too; only a text that may hold several
  * statements goes by the simple protocol.
  */
-function preparedStatements(client: postgres.Sql) {
+function preparedStatements(client: postgres.Sql, prepare: boolean) {
   return {
     end: () => client.end(),
     async reserve() {
@@ -311,7 +323,7 @@ function preparedStatements(client: postgres.Sql) {
         release: () => reserved.release(),
         unsafe: (query: string, parameters: unknown[] = [], options?: Record<string, unknown>) =>
           reserved.unsafe(query, parameters as never[], {
-            prepare: true,
+            prepare,
             // The simple protocol only where a text may hold several statements (postgres.js
             // option, missing from its types).
             ...({ simple: parameters.length === 0 && query.includes(';') } as object),
@@ -323,8 +335,9 @@ function preparedStatements(client: postgres.Sql) {
 }
 
 async function openServerDatabase(url: string, config: DatabaseConfig): Promise<CrmDatabase> {
-  const client = createPostgres(url, config.maxConnections ?? 10);
-  const dialect = new PostgresJSDialect({ postgres: () => preparedStatements(client) });
+  const pooled = config.pooler === 'pgbouncer';
+  const client = createPostgres(url, config.maxConnections ?? 10, pooled);
+  const dialect = new PostgresJSDialect({ postgres: () => preparedStatements(client, !pooled) });
   const kyselyConfig: KyselyConfig = {
     dialect,
     ...(config.onQuery && { log: queryLogger(config.onQuery) }),
@@ -401,7 +414,7 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
       reserve: async () => ({
         release: () => {},
         unsafe: (query: string, parameters: unknown[] = []) =>
-          reserved.unsafe(query, parameters as never[], { prepare: true }),
+          reserved.unsafe(query, parameters as never[], { prepare: !pooled }),
       }),
     };
     const local = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: () => one as never }) });
