@@ -163,7 +163,7 @@ describe('behaviour events on the demo data', () => {
     await page.getByTestId('campaigns-table').waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}e2e-marketing-campaigns-en.png`, fullPage: true });
     await page.getByRole('tab', { name: 'Lead forms' }).click();
-    await page.getByTestId('lead-forms-table').getByText('Submissions').waitFor();
+    await page.getByTestId('lead-forms-table').getByRole('columnheader', { name: 'Submissions' }).waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}e2e-marketing-forms-en.png`, fullPage: true });
     await context.close();
   });

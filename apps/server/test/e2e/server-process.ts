@@ -65,7 +65,7 @@ export async function startServer(options: { seedDemo?: boolean } = {}): Promise
   child.stderr?.on('data', (chunk) => {
     output += chunk;
   });
-  const deadline = Date.now() + (options.seedDemo ? 240_000 : 60_000);
+  const deadline = Date.now() + (options.seedDemo ? 300_000 : 180_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     try {
