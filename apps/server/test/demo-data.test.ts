@@ -210,6 +210,27 @@ describe.each(['retail', 'b2b', 'corporate-banking'])('demo tenant %s', (industr
 });
 
 describe.each(['retail', 'b2b', 'corporate-banking'])('demo tasks of %s', (industry) => {
+  it("has tickets in every status, some breached and some waiting on the customer, in its profile's categories", async () => {
+    const tickets = await rows<{ status: string; breached: boolean; paused: boolean; category: string }>(
+      industry,
+      `select status, category, sla_paused_at is not null as paused,
+         (first_response_due_at <= now() or resolution_due_at <= now() or first_response_breached
+           or resolution_breached) as breached
+       from tickets`,
+    );
+    expect(new Set(tickets.map((ticket) => ticket.status))).toEqual(
+      new Set(['new', 'in_progress', 'waiting_on_customer', 'resolved', 'closed']),
+    );
+    expect(
+      tickets.filter((ticket) => ticket.breached && ticket.status !== 'closed').length,
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      tickets.filter((ticket) => ticket.paused).every((ticket) => ticket.status === 'waiting_on_customer'),
+    ).toBe(true);
+    const prefix = industry.replaceAll('-', '_');
+    expect(tickets.every((ticket) => ticket.category.startsWith(`${prefix}_`))).toBe(true);
+  });
+
   it("gives every rep today's, overdue, coming and done tasks of several kinds on their own customers", async () => {
     const tasks = await rows<{
       owner: string;

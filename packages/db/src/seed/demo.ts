@@ -16,6 +16,7 @@ import type {
 } from '../tables';
 import { seedDemoLeadEvents } from './demo-lead-events';
 import { seedDemoTasks } from './demo-tasks';
+import { seedDemoTickets } from './demo-tickets';
 
 export const DEMO_PASSWORD = 'demo-2026';
 
@@ -990,6 +991,10 @@ export async function seedDemoData(
         .execute();
       await seedActivity(trx, tenantId, tenant, inserted, orderCounts, sellers, now);
       await seedDemoTasks(trx, tenantId, tenant.industry, sellers, now);
+      const agents = tenant.members
+        .filter((member) => member.role === 'service_agent' || member.role === 'sales_manager')
+        .map((member) => idOf(member.email));
+      await seedDemoTickets(trx, tenantId, tenant.industry, agents, now);
       await seedDemoLeadEvents(trx, tenantId, tenant.industry, now);
     });
     tenantIds.set(tenant.name, tenantId);

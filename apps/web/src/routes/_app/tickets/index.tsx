@@ -134,8 +134,7 @@ function TicketsPage() {
           </Space>
         }
       />
-      <TicketKpisCard atRisk={counts.data?.atRisk ?? null} breached={counts.data?.breached ?? null} />
-      <Card styles={{ body: { paddingTop: 4 } }} style={{ marginTop: 16 }}>
+      <Card styles={{ body: { paddingTop: 4 } }}>
         <Tabs
           activeKey={view}
           aria-label={t('tickets.views.label')}
@@ -270,6 +269,9 @@ function TicketsPage() {
           </Flex>
         ) : null}
       </Card>
+      <div style={{ marginTop: 16 }}>
+        <TicketKpisCard atRisk={counts.data?.atRisk ?? null} breached={counts.data?.breached ?? null} />
+      </div>
       {canCreate ? <TicketFormModal open={creating} onClose={() => setCreating(false)} /> : null}
     </>
   );
