@@ -1012,6 +1012,84 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     }),
     foreign: (victim) => ({ leadId: victim.leadId }),
   },
+  'leads.list': {
+    input: () => ({
+      statuses: ['new', 'contacted'],
+      grades: ['A', '-'],
+      sources: ['manual'],
+      sort: 'due_asc',
+      limit: 10,
+    }),
+    foreign: (victim) => ({ owner: victim.tenant.users.sales_rep.id, teamId: victim.teamId }),
+  },
+  'leads.counts': {
+    input: () => ({ slaStates: ['overdue', 'due_soon'], search: '测试' }),
+    foreign: (victim) => ({ owner: victim.tenant.users.sales_rep.id, teamId: victim.teamId }),
+  },
+  'leads.get': {
+    input: async ({ server, tenant, actor }) => ({
+      id: await createLeadIn(server, tenant.tenantId, actor.id),
+    }),
+    foreign: (victim) => ({ id: victim.leadId }),
+  },
+  'leads.grades': { input: () => undefined, foreign: () => undefined },
+  'leads.checkDuplicates': {
+    input: () => ({ personName: '王先生', phone: '13800138000', email: 'wang@example.com' }),
+    foreign: (victim) => ({ personName: '甲方的线索', excludeId: victim.leadId }),
+  },
+  'leads.create': {
+    input: () => ({
+      personName: '王先生',
+      companyName: `测试线索公司${crypto.randomUUID().slice(0, 8)}`,
+      phone: `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+      intent: 'price',
+      needs: ['报价'],
+    }),
+    foreign: (victim) => ({
+      personName: '伪造线索',
+      ownerUserId: victim.tenant.users.sales_rep.id,
+      teamId: victim.teamId,
+    }),
+  },
+  'leads.update': {
+    input: async ({ server, tenant, actor }) => ({
+      id: await createLeadIn(server, tenant.tenantId, actor.id),
+      intent: 'features',
+      budget: 50000,
+    }),
+    foreign: (victim) => ({ id: victim.leadId, personName: '被篡改' }),
+  },
+  'leads.move': {
+    input: async ({ server, tenant, actor }) => ({
+      id: await createLeadIn(server, tenant.tenantId, actor.id),
+      to: 'qualified',
+    }),
+    foreign: (victim) => ({ id: victim.leadId, to: 'qualified' }),
+  },
+  'leads.logContact': {
+    input: async ({ server, tenant, actor }) => ({
+      id: await createLeadIn(server, tenant.tenantId, actor.id),
+      kind: 'call',
+      summary: '电话沟通，客户想要报价',
+    }),
+    foreign: (victim) => ({ id: victim.leadId, kind: 'call' }),
+  },
+  'leads.disqualify': {
+    input: async ({ server, tenant, actor }) => ({
+      id: await createLeadIn(server, tenant.tenantId, actor.id),
+      reason: 'no_budget',
+      note: '今年没有预算',
+    }),
+    foreign: (victim) => ({ id: victim.leadId, reason: 'other' }),
+  },
+  'leads.reassign': {
+    input: async ({ server, tenant, actor }) => ({
+      id: await createLeadIn(server, tenant.tenantId, actor.id),
+      ownerUserId: actor.id,
+    }),
+    foreign: (victim) => ({ id: victim.leadId, ownerUserId: victim.tenant.users.sales_rep.id }),
+  },
+  'leads.regrade': { input: () => undefined, foreign: () => undefined },
   'marketing.campaigns.audienceCount': {
     input: () => ({ audience: { grades: ['A', 'B'], statuses: ['new'] } }),
     foreign: (victim) => ({ audience: { grades: [victim.campaignId.slice(0, 8)] } }),

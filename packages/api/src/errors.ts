@@ -251,6 +251,37 @@ export const ERRORS = {
     'zh-CN': '已有同名线索表单',
     en: 'A lead form with this name already exists',
   },
+  LEAD_NAME_REQUIRED: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '请填写联系人姓名或公司名称',
+    en: 'Enter the person’s name or the company name',
+  },
+  LEAD_DUPLICATE: {
+    trpc: 'CONFLICT',
+    'zh-CN': '已有相同电话或邮箱的{kind}「{name}」；确认不是同一个人后可仍然创建',
+    en: 'A {kind} with the same phone or email already exists: {name}. Create it anyway if they differ',
+  },
+  LEAD_CONVERTED: {
+    trpc: 'CONFLICT',
+    'zh-CN': '该线索已转化，不能再修改',
+    en: 'This lead has been converted and can no longer change',
+  },
+  LEAD_STATUS_INVALID: {
+    trpc: 'CONFLICT',
+    'zh-CN': '线索状态不能从「{from}」改为「{to}」',
+    en: 'A lead cannot move from {from} to {to}',
+  },
+  LEAD_OWNER_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '负责人须为本企业成员',
+    en: 'The owner must be a member of this organisation',
+  },
+  LEAD_TEAM_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '团队不存在', en: 'Team not found' },
+  LEAD_CONTACT_IN_FUTURE: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '跟进时间不能晚于现在',
+    en: 'A contact cannot be logged in the future',
+  },
   TAG_NAME_TAKEN: { trpc: 'CONFLICT', 'zh-CN': '已有同名标签', en: 'A tag with this name already exists' },
   TASK_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '任务不存在或你无权查看', en: 'Task not found' },
   TASK_CLOSED: {

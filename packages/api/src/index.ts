@@ -65,6 +65,16 @@ export {
 } from './lead-events/public-doors';
 export { signPublicLink, verifyPublicLink } from './lead-events/public-links';
 export { regradeAfterEvents, regradeTenantDaily } from './lead-events/regrade.service';
+export { followUpDueAt } from './leads/follow-up';
+export type { LeadOutput } from './leads/leads.schemas';
+export {
+  changeLeadOwner,
+  createLeads,
+  findLead,
+  gradeLeads,
+  markLeadConverted,
+  startFollowUps,
+} from './leads/leads.service';
 export { formPath, renderCampaignEmail } from './marketing/marketing.service';
 export { type NotificationJobs, registerNotificationJobs } from './notifications/notifications.jobs';
 export { NOTIFICATION_MESSAGES, type NotificationMessageKey } from './notifications/notifications.messages';

@@ -11,6 +11,7 @@ import { importsRouter } from './imports/imports.router';
 import { industryRouter } from './industry/industry.router';
 import { interactionsRouter } from './interactions/interactions.router';
 import { leadEventsRouter } from './lead-events/lead-events.router';
+import { leadsRouter } from './leads/leads.router';
 import { marketingRouter } from './marketing/marketing.router';
 import { membersRouter } from './members/members.router';
 import { notificationsRouter } from './notifications/notifications.router';
@@ -38,6 +39,7 @@ export const appRouter = router({
   admin: adminRouter,
   teams: teamsRouter,
   leadEvents: leadEventsRouter,
+  leads: leadsRouter,
   marketing: marketingRouter,
   tags: tagsRouter,
   tasks: tasksRouter,

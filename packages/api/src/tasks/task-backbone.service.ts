@@ -1,8 +1,10 @@
 import type { Scope } from '../scope';
 import {
   completeOpenTasksByKey,
+  completeOpenTasksOfByKey,
   insertInteractionFollowUps,
   insertTasks,
+  moveOpenTasksByKey,
   type NewTask,
 } from './tasks.repository';
 
@@ -58,4 +60,31 @@ export function completeGeneratedTasks(
   reason: string,
 ): Promise<number> {
   return completeOpenTasksByKey(scope, related, keyPrefixes, reason);
+}
+
+/**
+ * Gives records' open generated tasks whose occasion key starts with one of these prefixes to
+ * the records' new owners and teams (a lead reassigned, claimed from or released to the 公海),
+ * in one statement. Returns how many moved.
+ */
+export function moveGeneratedTasks(
+  scope: Scope,
+  kind: 'lead' | 'opportunity' | 'ticket' | 'survey_response',
+  moves: readonly { id: string; ownerUserId: string | null; teamId: string | null }[],
+  keyPrefixes: readonly string[],
+): Promise<number> {
+  if (moves.length === 0) return Promise.resolve(0);
+  return moveOpenTasksByKey(scope, kind, moves, keyPrefixes);
+}
+
+/** `completeGeneratedTasks` over many records of one kind at once (one statement). */
+export function completeGeneratedTasksOf(
+  scope: Scope,
+  kind: 'lead' | 'opportunity' | 'ticket' | 'survey_response',
+  ids: readonly string[],
+  keyPrefixes: readonly string[],
+  reason: string,
+): Promise<number> {
+  if (ids.length === 0) return Promise.resolve(0);
+  return completeOpenTasksOfByKey(scope, kind, ids, keyPrefixes, reason);
 }

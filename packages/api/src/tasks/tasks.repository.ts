@@ -534,3 +534,41 @@ export async function completeOpenTasksByKey(
       and status = 'open' and source_key like any(${patterns}::text[])`.execute(scope.trx);
   return Number(result.numAffectedRows ?? 0);
 }
+
+/** Moves records' open tasks with these key prefixes to new owners and teams (one statement). */
+export async function moveOpenTasksByKey(
+  scope: Scope,
+  kind: string,
+  moves: readonly { id: string; ownerUserId: string | null; teamId: string | null }[],
+  keyPrefixes: readonly string[],
+): Promise<number> {
+  if (keyPrefixes.length === 0 || moves.length === 0) return 0;
+  const patterns = keyPrefixes.map((prefix) => `${escapeLike(prefix)}%`);
+  const rows = JSON.stringify(
+    moves.map((move) => ({ id: move.id, owner: move.ownerUserId, team: move.teamId })),
+  );
+  const result = await sql`
+    update tasks t set owner_user_id = m.owner, team_id = m.team, updated_at = now()
+    from jsonb_to_recordset(${rows}::jsonb) as m(id uuid, owner uuid, team uuid)
+    where t.tenant_id = ${scope.tenantId} and t.related_kind = ${kind} and t.related_id = m.id
+      and t.status = 'open' and t.source_key like any(${patterns}::text[])`.execute(scope.trx);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Closes the open tasks with these key prefixes of many records of one kind, as done, with a reason. */
+export async function completeOpenTasksOfByKey(
+  scope: Scope,
+  kind: string,
+  ids: readonly string[],
+  keyPrefixes: readonly string[],
+  reason: string,
+): Promise<number> {
+  if (keyPrefixes.length === 0 || ids.length === 0) return 0;
+  const patterns = keyPrefixes.map((prefix) => `${escapeLike(prefix)}%`);
+  const result = await sql`
+    update tasks set status = 'done', status_reason = ${reason}, closed_at = now(), closed_by = ${scope.userId}::uuid,
+      updated_at = now()
+    where tenant_id = ${scope.tenantId} and related_kind = ${kind} and related_id = any(${ids as string[]}::uuid[])
+      and status = 'open' and source_key like any(${patterns}::text[])`.execute(scope.trx);
+  return Number(result.numAffectedRows ?? 0);
+}

@@ -27,7 +27,7 @@ import type {
   ImportRunsTable,
 } from './imports.table';
 import type { InvitationsTable } from './invitations.table';
-import type { LeadActivitiesTable, LeadGradeHistoryTable, LeadsTable } from './leads.table';
+import type { LeadActivitiesTable, LeadGradeHistoryTable, LeadHistoryTable, LeadsTable } from './leads.table';
 import type { MembershipsTable } from './memberships.table';
 import type {
   EmailOutboxTable,
@@ -119,6 +119,7 @@ export type Database = {
   leads: LeadsTable;
   lead_grade_history: LeadGradeHistoryTable;
   lead_activities: LeadActivitiesTable;
+  lead_history: LeadHistoryTable;
   /** Tenant ids only, for work that runs for every tenant. */
   tenant_directory: { id: string; created_at: ColumnType<Date, Date | string | undefined, never> };
 };

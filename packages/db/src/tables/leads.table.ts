@@ -84,6 +84,10 @@ export type LeadsTable = {
   converted_at: Timestamp;
   converted_by: string | null;
   import_run_id: string | null;
+  /** The open follow-up task of the lead's current grade (its SLA), if any. */
+  follow_up_task_id: string | null;
+  /** The contact that stopped the current follow-up clock (null while it runs). */
+  follow_up_done_at: Timestamp;
   search_grams: ColumnType<string[], never, never>;
   created_by: string | null;
   created_at: ColumnType<Date, Date | string | undefined, never>;
@@ -117,4 +121,25 @@ export type LeadActivitiesTable = {
   summary: string | null;
   user_id: string | null;
   created_at: ColumnType<Date, Date | string | undefined, never>;
+};
+
+/** What a lead history row records: its creation, a status move, or a change of owner or team. */
+export type LeadHistoryKind = 'created' | 'status' | 'owner';
+
+/** A lead's moves other than grades: created, status (with the reason), owner or team (with the way). Append-only. */
+export type LeadHistoryTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  lead_id: string;
+  kind: LeadHistoryKind;
+  from_status: LeadStatus | null;
+  to_status: LeadStatus | null;
+  from_owner_id: string | null;
+  to_owner_id: string | null;
+  from_team_id: string | null;
+  to_team_id: string | null;
+  reason: string | null;
+  note: string | null;
+  changed_by: string | null;
+  changed_at: ColumnType<Date, Date | string | undefined, never>;
 };
