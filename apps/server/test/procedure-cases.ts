@@ -1603,6 +1603,25 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     input: () => ({ from: '2026-01-01', to: '2027-01-01', by: 'category' }),
     foreign: () => ({ from: '2026-01-01', to: '2027-01-01', by: 'agent' }),
   },
+  'dashboards.get': {
+    input: () => ({ dashboard: 'management', from: '2026-10-01', to: '2027-01-01' }),
+    foreign: (victim) => ({
+      dashboard: 'sales',
+      from: '2026-10-01',
+      to: '2027-01-01',
+      teamId: victim.teamId,
+      compare: false,
+    }),
+  },
+  'dashboards.workbench': {
+    input: () => ({ from: '2026-12-01', to: '2027-01-01' }),
+    foreign: () => ({ from: '2026-12-01', to: '2027-01-01' }),
+  },
+  'dashboards.targets': { input: () => undefined, foreign: () => undefined },
+  'dashboards.setTarget': {
+    input: () => ({ key: 'repurchase_rate', target: 50 }),
+    foreign: () => ({ key: 'retention_rate', target: null }),
+  },
   'settings.customerRules': { input: () => undefined, foreign: () => undefined },
   'settings.updateCustomerRules': {
     input: () => ({ valueHighAmount: '120000', activityWindowDays: 60 }),

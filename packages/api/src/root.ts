@@ -4,6 +4,7 @@ import { calendarRouter } from './calendar/calendar.router';
 import { contactsRouter } from './contacts/contacts.router';
 import { customFieldsRouter } from './custom-fields/custom-fields.router';
 import { customersRouter } from './customers/customers.router';
+import { dashboardsRouter } from './dashboards/dashboards.router';
 import { duplicatesRouter } from './duplicates/duplicates.router';
 import { emailRouter } from './email/email.router';
 import { exportsRouter } from './exports/exports.router';
@@ -55,6 +56,7 @@ export const appRouter = router({
   email: emailRouter,
   reminders: remindersRouter,
   tickets: ticketsRouter,
+  dashboards: dashboardsRouter,
 });
 
 export type AppRouter = typeof appRouter;

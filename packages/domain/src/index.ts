@@ -4,6 +4,7 @@ export * from './contracts/inputs';
 export * from './custom-fields';
 export { CUSTOMER_LIST_COLUMNS, type CustomerListColumn } from './customers/list-columns';
 export { formatPhone, normalizeChinesePhone, normalizePhone } from './customers/phone';
+export * from './dashboards';
 export * from './dedup';
 export * from './identity';
 export * from './import-values';

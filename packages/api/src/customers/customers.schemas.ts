@@ -3,6 +3,7 @@ import { BIRTHDAY_CALENDARS, dateInput, moneyInput, stripInvisible, userText } f
 import { CUSTOM_KEY_PATTERN, KEY_PATTERN } from '@crm/plugin-sdk';
 import { z } from 'zod';
 import { contactOutput } from '../contacts/contacts.schemas';
+import { kpiSegmentInput } from '../dashboards/dashboards.schemas';
 import { interactionOutput } from '../interactions/interactions.schemas';
 import { orderOutput } from '../orders/orders.schemas';
 import { timelineEntryOutput } from '../timeline/timeline.schemas';
@@ -193,6 +194,8 @@ export const customerFilterFields = {
     .optional(),
   tierScoreMin: z.number().min(0).max(100).optional(),
   tierScoreMax: z.number().min(0).max(100).optional(),
+  /** The customers behind a dashboard figure (a click on a chart; its export). */
+  kpi: kpiSegmentInput.optional(),
   archived: z.boolean().default(false),
 };
 

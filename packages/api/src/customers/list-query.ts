@@ -2,6 +2,7 @@ import type { CustomFieldDefinition, Database, Transaction } from '@crm/db';
 import { normalizePhoneKey } from '@crm/domain';
 import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { labelParams } from '../custom-fields/values';
+import { kpiSegmentCondition } from '../dashboards/segments.sql';
 import { appError } from '../errors';
 import { staleCondition } from './completeness.repository';
 import type { CustomerQuery, CustomerSort, CustomFieldFilter } from './customers.schemas';
@@ -306,6 +307,7 @@ export function customerConditions(
       add(sql<boolean>`customers.tier_score >= ${query.tierScoreMin}::numeric`);
     if (query.tierScoreMax !== undefined)
       add(sql<boolean>`customers.tier_score <= ${query.tierScoreMax}::numeric`);
+    if (query.kpi) add(kpiSegmentCondition(tenantId, query.kpi));
     for (const filter of query.custom ?? []) add(customCondition(definitions, filter));
     if (query.search) {
       const byText = searchCondition(tenantId, query.search);

@@ -9,6 +9,7 @@ import type {
   TeamsTable,
 } from './customer-360.table';
 import type { CustomersTable } from './customers.table';
+import type { KpiTargetsTable } from './dashboards.table';
 import type {
   CustomerMatchKeysTable,
   CustomerMergesTable,
@@ -120,12 +121,14 @@ export type Database = {
   lead_grade_history: LeadGradeHistoryTable;
   lead_activities: LeadActivitiesTable;
   lead_history: LeadHistoryTable;
+  kpi_targets: KpiTargetsTable;
   /** Tenant ids only, for work that runs for every tenant. */
   tenant_directory: { id: string; created_at: ColumnType<Date, Date | string | undefined, never> };
 };
 
 export * from './customer-360.table';
 export * from './customers.table';
+export * from './dashboards.table';
 export * from './duplicates.table';
 export * from './exports.table';
 export * from './idempotency.table';

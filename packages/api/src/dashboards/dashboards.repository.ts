@@ -1,0 +1,245 @@
+import { sql } from 'kysely';
+import { visibleCustomer, visibleTask } from '../customers/access';
+import type { Scope } from '../scope';
+import type { DashboardFilters } from './dashboards.schemas';
+import {
+  liveCustomers,
+  newCustomers,
+  periodBuyers,
+  periodOrders,
+  type Range,
+  retentionBase,
+  tenantTimeZone,
+  tierMoves,
+} from './segments.sql';
+
+/*
+ * The dashboards' figures: each statement aggregates one of the sets of segments.sql.ts over
+ * the member's record access and the dashboard's filters, grouped by the KPI's breakdown and
+ * in total (grouping sets; the total row has `total` true). Numbers arrive as text (bigint,
+ * numeric) and are converted by the service.
+ */
+
+type Filters = Pick<DashboardFilters, 'tiers' | 'ownerUserId' | 'teamId'>;
+
+/** The member's record access and the dashboard's filters, over `customers`. */
+export function customerWhere(scope: Scope, filters: Filters) {
+  const parts = [visibleCustomer(scope.access)];
+  if (filters.tiers?.length) parts.push(sql<boolean>`customers.tier = any(${filters.tiers}::text[])`);
+  if (filters.ownerUserId) parts.push(sql<boolean>`customers.owner_user_id = ${filters.ownerUserId}::uuid`);
+  if (filters.teamId)
+    parts.push(sql<boolean>`customers.owner_user_id in (select m.user_id from memberships m
+      where m.tenant_id = customers.tenant_id and m.team_id = ${filters.teamId}::uuid)`);
+  return sql<boolean>`(${sql.join(parts, sql` and `)})`;
+}
+
+/** The member's task access and the dashboard's filters, over `tasks` left-joined to `customers`. */
+function taskWhere(scope: Scope, filters: Filters) {
+  const parts = [sql<boolean>`tasks.tenant_id = ${scope.tenantId}::uuid`, visibleTask(scope.access)];
+  if (filters.tiers?.length) parts.push(sql<boolean>`customers.tier = any(${filters.tiers}::text[])`);
+  if (filters.ownerUserId) parts.push(sql<boolean>`tasks.owner_user_id = ${filters.ownerUserId}::uuid`);
+  if (filters.teamId)
+    parts.push(sql<boolean>`tasks.owner_user_id in (select m.user_id from memberships m
+      where m.tenant_id = tasks.tenant_id and m.team_id = ${filters.teamId}::uuid)`);
+  return sql<boolean>`(${sql.join(parts, sql` and `)})`;
+}
+
+export type SnapshotRow = {
+  by: 'tier' | 'stage' | 'owner' | 'total';
+  key: string | null;
+  customers: string;
+  completeness_sum: string;
+  complete: string;
+  stale: string;
+};
+
+/** Customers now: per tier, per stage, per owner and in total, with completeness and staleness. */
+export async function selectSnapshot(scope: Scope, filters: Filters): Promise<SnapshotRow[]> {
+  const { rows } = await sql<SnapshotRow>`
+    select case when grouping(customers.tier) = 0 then 'tier'
+        when grouping(customers.lifecycle_stage) = 0 then 'stage'
+        when grouping(customers.owner_user_id) = 0 then 'owner' else 'total' end as by,
+      coalesce(customers.tier, customers.lifecycle_stage, customers.owner_user_id::text) as key,
+      count(*) as customers, coalesce(sum(customers.completeness), 0) as completeness_sum,
+      count(*) filter (where customers.completeness >= 90) as complete,
+      count(*) filter (where customers.updated_at < now() - interval '30 days') as stale
+    from customers
+    where ${liveCustomers(scope.tenantId, customerWhere(scope, filters))}
+    group by grouping sets ((customers.tier), (customers.lifecycle_stage), (customers.owner_user_id), ())`.execute(
+    scope.trx,
+  );
+  return rows;
+}
+
+export type OrderRow = { by: 'month' | 'tier' | 'total'; key: string | null; orders: string; amount: string };
+
+/** Completed orders of the period in the tenant currency: per month, per tier, in total. */
+export async function selectOrderFigures(scope: Scope, range: Range, filters: Filters): Promise<OrderRow[]> {
+  const { rows } = await sql<OrderRow>`
+    select case when grouping(o.month) = 0 then 'month' when grouping(o.tier) = 0 then 'tier' else 'total' end as by,
+      coalesce(o.month, o.tier) as key, count(*) as orders, coalesce(sum(o.amount), 0) as amount
+    from (${periodOrders(scope.tenantId, range, customerWhere(scope, filters))}) o
+    group by grouping sets ((o.month), (o.tier), ())`.execute(scope.trx);
+  return rows;
+}
+
+export type BuyerRow = {
+  total: boolean;
+  key: string | null;
+  buyers: string;
+  repeat: string;
+  cross_sell: string;
+};
+
+/** The period's buyers per tier and in total: how many, repeat buyers, cross-sell buyers. */
+export async function selectBuyerFigures(scope: Scope, range: Range, filters: Filters): Promise<BuyerRow[]> {
+  const { rows } = await sql<BuyerRow>`
+    select grouping(b.tier) = 1 as total, b.tier as key, count(*) as buyers,
+      count(*) filter (where b.repeat) as repeat, count(*) filter (where b.cross_sell) as cross_sell
+    from (${periodBuyers(scope.tenantId, range, customerWhere(scope, filters))}) b
+    group by grouping sets ((b.tier), ())`.execute(scope.trx);
+  return rows;
+}
+
+export type RetentionRow = { total: boolean; key: string | null; base: string; churned: string };
+
+/** Retention and churn per tier and in total. */
+export async function selectRetention(scope: Scope, range: Range, filters: Filters): Promise<RetentionRow[]> {
+  const { rows } = await sql<RetentionRow>`
+    select grouping(r.tier) = 1 as total, r.tier as key, count(*) as base,
+      count(*) filter (where r.churned) as churned
+    from (${retentionBase(scope.tenantId, range, customerWhere(scope, filters))}) r
+    group by grouping sets ((r.tier), ())`.execute(scope.trx);
+  return rows;
+}
+
+export type CountRow = { total: boolean; key: string | null; count: string };
+
+/** Customers whose first deal falls in the period, per month and in total. */
+export async function selectNewCustomers(scope: Scope, range: Range, filters: Filters): Promise<CountRow[]> {
+  const { rows } = await sql<CountRow>`
+    select grouping(n.month) = 1 as total, n.month as key, count(*) as count
+    from (${newCustomers(scope.tenantId, range, customerWhere(scope, filters))}) n
+    group by grouping sets ((n.month), ())`.execute(scope.trx);
+  return rows;
+}
+
+/** Tier moves of the period, per 'from>to' and in total. */
+export async function selectTierMoves(scope: Scope, range: Range, filters: Filters): Promise<CountRow[]> {
+  const { rows } = await sql<CountRow>`
+    select grouping(m.move) = 1 as total, m.move as key, count(*) as count
+    from (${tierMoves(scope.tenantId, range, customerWhere(scope, filters))}) m
+    group by grouping sets ((m.move), ())`.execute(scope.trx);
+  return rows;
+}
+
+export type TaskRow = {
+  by: 'owner' | 'tier' | 'total';
+  key: string | null;
+  due: string;
+  on_time: string;
+  plan_due: string;
+  plan_done: string;
+  plan_on_time: string;
+};
+
+/**
+ * Tasks due in the period (not cancelled or skipped) that the member sees: how many, done on
+ * or before their due day; of them the maintenance plan's: done, done on time. Per owner, per
+ * the customer's tier, in total.
+ */
+export async function selectTaskFigures(scope: Scope, range: Range, filters: Filters): Promise<TaskRow[]> {
+  const onTime = sql<boolean>`tasks.status = 'done'
+    and tasks.closed_at < ((tasks.due_on + 1)::timestamp at time zone ${tenantTimeZone(scope.tenantId)})`;
+  const { rows } = await sql<TaskRow>`
+    select case when grouping(tasks.owner_user_id) = 0 then 'owner'
+        when grouping(customers.tier) = 0 then 'tier' else 'total' end as by,
+      coalesce(tasks.owner_user_id::text, customers.tier) as key,
+      count(*) as due, count(*) filter (where ${onTime}) as on_time,
+      count(*) filter (where tasks.source = 'plan') as plan_due,
+      count(*) filter (where tasks.source = 'plan' and tasks.status = 'done') as plan_done,
+      count(*) filter (where tasks.source = 'plan' and ${onTime}) as plan_on_time
+    from tasks
+    left join customers on customers.tenant_id = tasks.tenant_id and customers.id = tasks.customer_id
+    where ${taskWhere(scope, filters)} and tasks.status not in ('cancelled', 'skipped')
+      and tasks.due_on >= ${range.from}::date and tasks.due_on < ${range.to}::date
+    group by grouping sets ((tasks.owner_user_id), (customers.tier), ())`.execute(scope.trx);
+  return rows;
+}
+
+/** Open tasks past their due day (the tenant's today), per owner and in total. */
+export async function selectOverdueTasks(scope: Scope, filters: Filters): Promise<CountRow[]> {
+  const { rows } = await sql<CountRow>`
+    select grouping(tasks.owner_user_id) = 1 as total, tasks.owner_user_id::text as key, count(*) as count
+    from tasks
+    left join customers on customers.tenant_id = tasks.tenant_id and customers.id = tasks.customer_id
+    where ${taskWhere(scope, filters)} and tasks.status = 'open'
+      and tasks.due_on < (now() at time zone ${tenantTimeZone(scope.tenantId)})::date
+    group by grouping sets ((tasks.owner_user_id), ())`.execute(scope.trx);
+  return rows;
+}
+
+/** Members' names by id (owners in a breakdown). */
+export async function selectUserNames(scope: Scope, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await sql<{ id: string; name: string }>`
+    select u.id, u.name from users u
+    join memberships m on m.user_id = u.id and m.tenant_id = ${scope.tenantId}::uuid
+    where u.id = any(${ids}::uuid[])`.execute(scope.trx);
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
+export async function selectTenantCurrency(scope: Scope): Promise<string> {
+  const row = await scope.trx
+    .selectFrom('tenants')
+    .select('currency')
+    .where('id', '=', scope.tenantId)
+    .executeTakeFirst();
+  return row?.currency ?? 'CNY';
+}
+
+export async function selectKpiTargets(scope: Scope): Promise<Map<string, number>> {
+  const rows = await scope.trx
+    .selectFrom('kpi_targets')
+    .select(['kpi', 'target'])
+    .where('tenant_id', '=', scope.tenantId)
+    .execute();
+  return new Map(rows.map((row) => [row.kpi, Number(row.target)]));
+}
+
+export async function upsertKpiTarget(scope: Scope, kpi: string, target: number): Promise<void> {
+  await scope.trx
+    .insertInto('kpi_targets')
+    .values({ tenant_id: scope.tenantId, kpi, target: String(target), updated_by: scope.userId })
+    .onConflict((conflict) =>
+      conflict.columns(['tenant_id', 'kpi']).doUpdateSet({
+        target: String(target),
+        updated_by: scope.userId,
+        updated_at: sql<Date>`now()`,
+      }),
+    )
+    .execute();
+}
+
+export async function deleteKpiTarget(scope: Scope, kpi: string): Promise<void> {
+  await scope.trx
+    .deleteFrom('kpi_targets')
+    .where('tenant_id', '=', scope.tenantId)
+    .where('kpi', '=', kpi)
+    .execute();
+}
+
+export type HealthRow = { failed_imports: string; failed_exports: string; imports_running: string };
+
+/** Imports and exports that failed in the last 7 days, and imports under way. */
+export async function selectTenantHealth(scope: Scope): Promise<HealthRow> {
+  const { rows } = await sql<HealthRow>`
+    select
+      (select count(*) from import_runs r where r.tenant_id = ${scope.tenantId}::uuid and r.status = 'failed'
+        and r.created_at >= now() - interval '7 days') as failed_imports,
+      (select count(*) from export_runs x where x.tenant_id = ${scope.tenantId}::uuid and x.status = 'failed'
+        and x.created_at >= now() - interval '7 days') as failed_exports,
+      (select count(*) from import_runs r where r.tenant_id = ${scope.tenantId}::uuid
+        and r.status in ('validating', 'committing')) as imports_running`.execute(scope.trx);
+  return rows[0] ?? { failed_imports: '0', failed_exports: '0', imports_running: '0' };
+}
