@@ -1,4 +1,4 @@
-import { jobScope, markLeadConverted } from '@crm/api';
+import { jobScope, markLeadConverted, regradeAfterEvents, scanLeadSlas } from '@crm/api';
 import { sql } from '@crm/db';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -360,5 +360,69 @@ describe('leads', () => {
     expect(bad.error?.appCode).toBe('INVALID_CURSOR');
     const grades2 = await admin.call('leads.grades');
     expect(grades2.data.map((grade: { grade: string }) => grade.grade)).toEqual(['A', 'B', 'C']);
+  });
+
+  it('a breach is flagged once: the owner told, the manager told with a 督办 task; a late contact is missed', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: beijing('2026-12-11T16:00:00') });
+    const rep = await as('sales_rep');
+    const { data: lead } = await rep.call('leads.create', {
+      personName: '吴敏',
+      phone: phone(),
+      intent: 'price',
+    });
+    expect(lead.followUpDueAt).toBe(beijing('2026-12-14T16:00:00').toISOString());
+    const scan = (at: Date) =>
+      server.database.withTenant(tenant.tenantId, (trx) => scanLeadSlas(jobScope(trx, tenant.tenantId), at));
+    // Not yet at Monday 15:59; breached at 16:01, once.
+    await scan(beijing('2026-12-14T15:59:00'));
+    const before = await server.database.withTenant(tenant.tenantId, (trx) =>
+      trx.selectFrom('leads').select('sla_breached_at').where('id', '=', lead.id).executeTakeFirstOrThrow(),
+    );
+    expect(before.sla_breached_at).toBeNull();
+    expect((await scan(beijing('2026-12-14T16:01:00'))).breached).toBeGreaterThanOrEqual(1);
+    expect((await scan(beijing('2026-12-14T16:06:00'))).breached).toBe(0);
+    const notes = await server.database.withTenant(tenant.tenantId, async (trx) => {
+      const { rows } = await sql<{ user_id: string; kind: string }>`
+        select user_id, kind from notifications
+        where tenant_id = ${tenant.tenantId} and entity_id = ${lead.id}::uuid order by kind`.execute(trx);
+      return rows;
+    });
+    expect(notes).toEqual([
+      { user_id: tenant.users.sales_manager.id, kind: 'lead_escalated' },
+      { user_id: tenant.users.sales_rep.id, kind: 'lead_sla_breach' },
+    ]);
+    const tasks = await followUpTasks(lead.id);
+    expect(tasks.map((task) => [task.status, task.owner_user_id])).toEqual([
+      ['open', tenant.users.sales_rep.id],
+      ['open', tenant.users.sales_manager.id],
+    ]);
+    vi.setSystemTime(beijing('2026-12-14T17:00:00'));
+    const logged = await (await as('sales_rep')).call('leads.logContact', { id: lead.id, kind: 'call' });
+    expect(logged.error, JSON.stringify(logged.error)).toBeNull();
+    expect(logged.data).toMatchObject({
+      slaState: 'missed',
+      slaBreachedAt: beijing('2026-12-14T16:01:00').toISOString(),
+    });
+  });
+
+  it("a hosted form's ungraded lead is graded by the event-driven run, with its follow-up task", async () => {
+    const leadId = await server.database.withTenant(tenant.tenantId, async (trx) => {
+      const { rows } = await sql<{ id: string }>`
+        with lead as (
+          insert into leads (tenant_id, person_name, phone, source, intent)
+          values (${tenant.tenantId}, '表单访客', ${phone()}, 'web_form', 'features') returning id
+        ), event as (
+          insert into lead_events (tenant_id, lead_id, kind) select ${tenant.tenantId}, id, 'form_submit' from lead
+        )
+        select id from lead`.execute(trx);
+      return (rows[0] as { id: string }).id;
+    });
+    await server.database.withTenant(tenant.tenantId, (trx) =>
+      regradeAfterEvents(jobScope(trx, tenant.tenantId), server.dependencies.plugins),
+    );
+    const admin = await as('admin');
+    const { data } = await admin.call('leads.get', { id: leadId });
+    expect(data).toMatchObject({ grade: 'B', followUpHours: 48, ownerUserId: null });
+    expect(data.followUpTask).toMatchObject({ status: 'open' });
   });
 });

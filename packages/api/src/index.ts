@@ -66,6 +66,7 @@ export {
 export { signPublicLink, verifyPublicLink } from './lead-events/public-links';
 export { regradeAfterEvents, regradeTenantDaily } from './lead-events/regrade.service';
 export { followUpDueAt } from './leads/follow-up';
+export { LEAD_SLA_SCHEDULE, type LeadJobs } from './leads/leads.jobs';
 export type { LeadOutput } from './leads/leads.schemas';
 export {
   changeLeadOwner,
@@ -73,6 +74,7 @@ export {
   findLead,
   gradeLeads,
   markLeadConverted,
+  scanLeadSlas,
   startFollowUps,
 } from './leads/leads.service';
 export { formPath, renderCampaignEmail } from './marketing/marketing.service';

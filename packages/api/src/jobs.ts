@@ -15,6 +15,7 @@ import {
   REGRADE_DAILY_SCHEDULE,
   registerLeadEventJobs,
 } from './lead-events/lead-events.jobs';
+import { LEAD_SLA_SCHEDULE, type LeadJobs, registerLeadJobs } from './leads/leads.jobs';
 import type { Logger } from './logger';
 import {
   DIGEST_SCHEDULE,
@@ -48,6 +49,7 @@ export type AppJobs = LifecycleJobs &
   ReminderJobs &
   PlansJobs &
   LeadEventJobs &
+  LeadJobs &
   TicketJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
@@ -74,6 +76,7 @@ export function registerJobs(
   registerPlansJobs(jobs, database);
   registerLeadEventJobs(jobs, database, plugins);
   registerTicketJobs(jobs, database);
+  registerLeadJobs(jobs, database);
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };
@@ -121,6 +124,7 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
   );
   await jobs.schedule('plans.extend-all', PLANS_SCHEDULE.cron, { day: '' }, { tz: PLANS_SCHEDULE.tz });
   await jobs.schedule('tickets.sla-scan-all', TICKET_SLA_SCHEDULE.cron, {}, { tz: TICKET_SLA_SCHEDULE.tz });
+  await jobs.schedule('leads.sla-scan-all', LEAD_SLA_SCHEDULE.cron, {}, { tz: LEAD_SLA_SCHEDULE.tz });
   await jobs.schedule(
     'lead-events.regrade-daily-all',
     REGRADE_DAILY_SCHEDULE.cron,

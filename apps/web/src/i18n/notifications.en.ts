@@ -27,6 +27,8 @@ export const notificationsEn: typeof notificationsZhCN = {
       ticket_sla_warning: 'Ticket nearly due',
       ticket_sla_breach: 'Ticket overdue',
       ticket_escalated: 'Ticket escalated',
+      lead_sla_breach: 'Lead follow-up overdue',
+      lead_escalated: 'Lead follow-up escalated',
       digest: 'Daily summary',
     },
     kindHelp: {
@@ -40,6 +42,8 @@ export const notificationsEn: typeof notificationsZhCN = {
       ticket_sla_warning: 'When one of your tickets nears its first response or resolution target',
       ticket_sla_breach: 'When one of your tickets misses its target',
       ticket_escalated: 'When a ticket of your team misses its target and is escalated to you',
+      lead_sla_breach: 'When a lead of yours is not contacted within its follow-up time',
+      lead_escalated: 'When a lead of your team misses its follow-up time and is escalated to you',
       digest: 'One email each morning: tasks due today, overdue tasks and approvals waiting',
     },
     settings: {

@@ -25,6 +25,8 @@ export const notificationsZhCN = {
       ticket_sla_warning: '工单即将超时',
       ticket_sla_breach: '工单已超时',
       ticket_escalated: '工单升级',
+      lead_sla_breach: '线索跟进超时',
+      lead_escalated: '线索跟进超时升级',
       digest: '每日工作摘要',
     },
     kindHelp: {
@@ -38,6 +40,8 @@ export const notificationsZhCN = {
       ticket_sla_warning: '你的工单即将超过首次响应或解决时限时',
       ticket_sla_breach: '你的工单超过时限时',
       ticket_escalated: '团队的工单超时未处理、升级给你时',
+      lead_sla_breach: '你负责的线索超过跟进时限仍未联系时',
+      lead_escalated: '团队的线索超过跟进时限、升级给你时',
       digest: '每天早上一封邮件：今日到期、已逾期的任务和待审批事项',
     },
     settings: {

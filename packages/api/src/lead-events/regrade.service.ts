@@ -1,3 +1,4 @@
+import { gradeLeads, startFollowUps } from '../leads/leads.service';
 import type { PluginRegistry } from '../plugins/registry';
 import type { Scope } from '../scope';
 import { advanceWatermark, readWatermark } from './lead-events.repository';
@@ -20,6 +21,19 @@ async function regrade(scope: Scope, registry: PluginRegistry, which: RegradeSco
   const moves = regradeMovesSql(scope.tenantId, grades, rules, which);
   if (!moves) return { moved: 0, up: 0, down: 0 };
   const applied = await applyRegrade(scope, moves, grades, rules);
+  // Each moved lead gets a follow-up task due by its new grade's limit (leads/leads.service.ts).
+  await startFollowUps(
+    scope,
+    applied.map((move) => ({
+      id: move.id,
+      name: move.name,
+      grade: move.grade,
+      gradeKey: move.grade_key,
+      hours: move.hours,
+      ownerUserId: move.owner_user_id,
+      teamId: move.team_id,
+    })),
+  );
   const rank = new Map(grades.map((grade, index) => [grade.key, index]));
   const up = applied.filter((move) => (rank.get(move.grade_key) ?? 0) < (rank.get(move.old_key) ?? 0)).length;
   return { moved: applied.length, up, down: applied.length - up };
@@ -28,6 +42,9 @@ async function regrade(scope: Scope, registry: PluginRegistry, which: RegradeSco
 /** The leads with events since the last run (and the last two minutes'): the event-driven re-grade. */
 export async function regradeAfterEvents(scope: Scope, registry: PluginRegistry): Promise<RegradeOutcome> {
   const watermark = await readWatermark(scope);
+  // Leads that arrived without a grade (a hosted form's), or told a form more since, are graded
+  // by the grade rules first, with their follow-up tasks.
+  await gradeLeads(scope, { plugins: registry }, { ungraded: true, formsAfterSeq: watermark });
   const outcome = await regrade(scope, registry, {
     eventsAfterSeq: watermark,
     overlapSeconds: REGRADE_OVERLAP_SECONDS,

@@ -134,8 +134,14 @@ function factsSql(condition: Condition | undefined): RawBuilder<unknown> {
   return pairs.length === 0 ? sql`'{}'::jsonb` : sql`jsonb_build_object(${sql.join(pairs, sql`, `)})`;
 }
 
-/** Which leads to grade: these ids, the open ungraded ones, or every open lead. */
-export type GradeTarget = { ids: readonly string[] } | { ungraded: true } | { all: true };
+/**
+ * Which leads to grade: these ids, the open ungraded ones (with, after events, those that
+ * submitted a form since a sequence number: a stronger intent), or every open lead.
+ */
+export type GradeTarget =
+  | { ids: readonly string[] }
+  | { ungraded: true; formsAfterSeq?: string }
+  | { all: true };
 
 export type GradedRow = {
   lead_id: string;
@@ -168,7 +174,10 @@ export function gradeLeadsSql(
     'ids' in target
       ? sql`and l.id = any(${target.ids as string[]}::uuid[])`
       : 'ungraded' in target
-        ? sql`and l.grade_key is null`
+        ? target.formsAfterSeq === undefined
+          ? sql`and l.grade_key is null`
+          : sql`and (l.grade_key is null or l.id in (select e.lead_id from lead_events e
+              where e.tenant_id = ${tenantId} and e.kind = 'form_submit' and e.seq > ${target.formsAfterSeq}::bigint))`
         : sql``;
   const counts = [...windowed.entries()].map(([column, item]) => {
     const kind = item.behaviour === 'any_activity' ? sql`true` : sql`e.kind = ${item.behaviour}`;

@@ -687,3 +687,76 @@ export async function selectFollowUpTask(
     limit 1`.execute(scope.trx);
   return rows[0];
 }
+
+export type BreachedLead = {
+  id: string;
+  name: string;
+  grade: string | null;
+  owner_user_id: string | null;
+  team_id: string | null;
+  follow_up_due_at: Date;
+};
+
+/**
+ * Flags the open leads whose follow-up clock ran out by `now` without a contact (the scan's
+ * index), oldest deadline first, up to `limit`, skipping rows another scan holds: breached
+ * and escalated at `now`. The leads flagged.
+ */
+export async function flagBreachedLeads(scope: Scope, now: Date, limit: number): Promise<BreachedLead[]> {
+  const { rows } = await sql<BreachedLead>`
+    with due as (
+      select l.id from leads l
+      where l.tenant_id = ${scope.tenantId} and l.follow_up_due_at <= ${now.toISOString()}::timestamptz
+        and l.follow_up_done_at is null and l.sla_breached_at is null and l.follow_up_due_at is not null
+        and l.status in ('new', 'contacted', 'qualified')
+      order by l.follow_up_due_at, l.id
+      limit ${limit}
+      for update of l skip locked
+    )
+    update leads l set sla_breached_at = ${now.toISOString()}::timestamptz,
+      sla_escalated_at = ${now.toISOString()}::timestamptz
+    from due
+    where l.tenant_id = ${scope.tenantId} and l.id = due.id
+    returning l.id, coalesce(l.company_name, l.person_name) as name, l.grade, l.owner_user_id, l.team_id,
+      l.follow_up_due_at`.execute(scope.trx);
+  return rows;
+}
+
+/** Member names by id (for messages). */
+export async function selectUserNames(scope: Scope, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await scope.trx
+    .selectFrom('users')
+    .innerJoin('memberships', (join) =>
+      join.onRef('memberships.user_id', '=', 'users.id').on('memberships.tenant_id', '=', scope.tenantId),
+    )
+    .select(['users.id', 'users.name'])
+    .where('users.id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
+/**
+ * Who hears of an escalation, per team: the team's sales managers, else (no team, or a team
+ * without one) the tenant's admins and owners. Keyed by team id ('' for no team).
+ */
+export async function selectLeadManagers(
+  scope: Scope,
+  teamIds: readonly (string | null)[],
+): Promise<Map<string, string[]>> {
+  const teams = [...new Set(teamIds.filter((team): team is string => team !== null))];
+  const { rows } = await sql<{ team_id: string | null; user_id: string; role: string }>`
+    select team_id, user_id, role from memberships
+    where tenant_id = ${scope.tenantId}
+      and ((role = 'sales_manager' and team_id = any(${teams}::uuid[])) or role in ('admin', 'owner'))
+    order by role, user_id`.execute(scope.trx);
+  const tenantAdmins = rows.filter((row) => row.role !== 'sales_manager').map((row) => row.user_id);
+  const result = new Map<string, string[]>([['', tenantAdmins]]);
+  for (const team of teams) {
+    const managers = rows
+      .filter((row) => row.role === 'sales_manager' && row.team_id === team)
+      .map((row) => row.user_id);
+    result.set(team, managers.length > 0 ? managers : tenantAdmins);
+  }
+  return result;
+}

@@ -5,6 +5,7 @@ import { checkDuplicates } from '../duplicates/duplicates.service';
 import { appError } from '../errors';
 import { decodeCursor, encodeCursor, UUID } from '../keyset';
 import { tenantLeadRules } from '../lead-events/lead-events.service';
+import { notifyUsers } from '../notifications/notifications.service';
 import type { PluginRegistry } from '../plugins/registry';
 import type { MemberScope, Scope } from '../scope';
 import {
@@ -12,12 +13,14 @@ import {
   completeGeneratedTasksOf,
   createTasks,
   moveGeneratedTasks,
+  type NewTask,
 } from '../tasks/task-backbone.service';
 import { businessMinutesBetween, followUpDueAt } from './follow-up';
 import { type GradeTarget, gradeLeadsSql } from './grading.sql';
 import {
   applyGrades,
   countLeadGroups,
+  flagBreachedLeads,
   insertLeadActivity,
   insertLeads,
   type LeadCursor,
@@ -25,10 +28,12 @@ import {
   type LeadValues,
   selectFollowUpTask,
   selectLead,
+  selectLeadManagers,
   selectLeadMatches,
   selectLeadPage,
   selectMember,
   selectTimeline,
+  selectUserNames,
   teamExists,
   updateFollowUpClocks,
   updateLeadConverted,
@@ -215,7 +220,15 @@ export async function startFollowUps(
   if (graded.length === 0) return 0;
   const calendar = await loadWorkCalendar(scope);
   const stamp = now.getTime();
-  const clocks = graded.map((lead) => ({ lead, dueAt: followUpDueAt(calendar, now, lead.hours) }));
+  // Every lead graded now with the same limit has the same deadline: one computation per limit.
+  const dues = new Map<number, Date>();
+  const dueOf = (hours: number) => {
+    let due = dues.get(hours);
+    if (!due) dues.set(hours, (due = followUpDueAt(calendar, now, hours)));
+    return due;
+  };
+  const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: calendar.timeZone });
+  const clocks = graded.map((lead) => ({ lead, dueAt: dueOf(lead.hours) }));
   await completeGeneratedTasksOf(
     scope,
     'lead',
@@ -233,7 +246,7 @@ export async function startFollowUps(
       relatedId: lead.id,
       ownerUserId: lead.ownerUserId,
       teamId: lead.teamId,
-      dueOn: new Intl.DateTimeFormat('en-CA', { timeZone: calendar.timeZone }).format(dueAt),
+      dueOn: dayOf.format(dueAt),
       dueAt,
       priority: lead.hours <= 24 ? ('high' as const) : ('normal' as const),
       source: 'rule' as const,
@@ -704,4 +717,107 @@ export async function markLeadConverted(
 export async function findLead(scope: Scope, leadId: string): Promise<LeadOutput | null> {
   const lead = await selectLead(scope, leadId);
   return lead ? toLeadOutput(lead) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The follow-up SLA scan
+
+/** The scan's batch: the oldest deadlines first; the next scan takes the rest. */
+const SCAN_LIMIT = 2000;
+
+const ESCALATION_TITLE = {
+  'zh-CN': (grade: string, name: string) => `督办：${grade} 级线索超时未跟进：${name}`,
+  en: (grade: string, name: string) => `Escalated: grade ${grade} lead not followed up: ${name}`,
+} as const;
+
+function formatDue(due: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(due);
+  const part = (type: string) => parts.find((item) => item.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+}
+
+/**
+ * Acts on every lead whose follow-up clock ran out by `now` without a contact, in one
+ * transaction and a few set-based statements: the breach flagged on the lead, its owner told
+ * (lead_sla_breach), and the escalation — the team's managers told (lead_escalated; the
+ * tenant's admins when the team has none) and a 督办 task for the first. Each notification
+ * and task carries the occasion's key (the lead and its deadline), so a scan that runs twice,
+ * or two at once, acts once. Returns how many leads breached.
+ */
+export async function scanLeadSlas(scope: Scope, now: Date = new Date()): Promise<{ breached: number }> {
+  const rows = await flagBreachedLeads(scope, now, SCAN_LIMIT);
+  if (rows.length === 0) return { breached: 0 };
+  const calendar = await loadWorkCalendar(scope);
+  const managers = await selectLeadManagers(
+    scope,
+    rows.map((row) => row.team_id),
+  );
+  const names = await selectUserNames(
+    scope,
+    rows.flatMap((row) => (row.owner_user_id ? [row.owner_user_id] : [])),
+  );
+  const notifications: Parameters<typeof notifyUsers>[1][number][] = [];
+  const tasks: NewTask[] = [];
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: calendar.timeZone }).format(now);
+  for (const row of rows) {
+    const due = new Date(row.follow_up_due_at);
+    const key = `lead:${row.id}:breach:${due.getTime()}`;
+    const grade = row.grade ?? '—';
+    const params = { grade, name: row.name, due: formatDue(due, calendar.timeZone) };
+    const link = `/leads?lead=${row.id}`;
+    const entity = { kind: 'lead', id: row.id };
+    if (row.owner_user_id) {
+      notifications.push({
+        userId: row.owner_user_id,
+        kind: 'lead_sla_breach',
+        message: 'lead_sla_breach',
+        params,
+        link,
+        entity,
+        dedupKey: key,
+      });
+    }
+    const teamManagers = (managers.get(row.team_id ?? '') ?? managers.get('') ?? []).filter(
+      (userId) => userId !== row.owner_user_id,
+    );
+    const owner = row.owner_user_id ? (names.get(row.owner_user_id) ?? '—') : '—';
+    for (const userId of teamManagers) {
+      notifications.push({
+        userId,
+        kind: 'lead_escalated',
+        message: 'lead_escalated',
+        params: { ...params, owner },
+        link,
+        entity,
+        dedupKey: `${key}:escalated`,
+      });
+    }
+    const manager = teamManagers[0] ?? null;
+    if (manager) {
+      tasks.push({
+        title: ESCALATION_TITLE[scope.locale](grade, row.name).slice(0, 200),
+        type: 'follow_up',
+        relatedKind: 'lead',
+        relatedId: row.id,
+        ownerUserId: manager,
+        dueOn: today,
+        dueAt: now,
+        priority: 'urgent',
+        source: 'rule',
+        sourceId: row.id,
+        sourceKey: `lead:escalation:${row.id}:${due.getTime()}`,
+      });
+    }
+  }
+  await createTasks(scope, tasks);
+  if (notifications.length > 0) await notifyUsers(scope, notifications);
+  return { breached: rows.length };
 }

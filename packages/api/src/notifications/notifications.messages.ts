@@ -94,6 +94,26 @@ export const NOTIFICATION_MESSAGES = {
       en: '{subject} ({customer}), assignee: {assignee}, due {due}',
     },
   },
+  lead_sla_breach: {
+    title: {
+      'zh-CN': '{grade} 级线索超过跟进时限：{name}',
+      en: 'Grade {grade} lead not followed up in time: {name}',
+    },
+    body: {
+      'zh-CN': '跟进时限为 {due}，请尽快联系并记录跟进',
+      en: 'It was due {due}; contact them and log it as soon as you can',
+    },
+  },
+  lead_escalated: {
+    title: {
+      'zh-CN': '线索升级：{grade} 级线索「{name}」超时未跟进',
+      en: 'Escalated: grade {grade} lead {name} not followed up in time',
+    },
+    body: {
+      'zh-CN': '负责人：{owner}，跟进时限为 {due}',
+      en: 'Owner: {owner}, due {due}',
+    },
+  },
 } satisfies Record<string, Message>;
 
 export type NotificationMessageKey = keyof typeof NOTIFICATION_MESSAGES;

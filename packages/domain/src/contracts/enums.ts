@@ -115,6 +115,8 @@ export const NOTIFICATION_KINDS = [
   'ticket_sla_warning',
   'ticket_sla_breach',
   'ticket_escalated',
+  'lead_sla_breach',
+  'lead_escalated',
   'digest',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -134,6 +136,8 @@ export const NOTIFICATION_DEFAULTS: Record<NotificationKind, { inApp: boolean; e
   ticket_sla_warning: { inApp: true, email: false },
   ticket_sla_breach: { inApp: true, email: true },
   ticket_escalated: { inApp: true, email: true },
+  lead_sla_breach: { inApp: true, email: false },
+  lead_escalated: { inApp: true, email: true },
   digest: { inApp: false, email: true },
 };
 
