@@ -223,8 +223,10 @@ export async function startFollowUps(
   // Every lead graded now with the same limit has the same deadline: one computation per limit.
   const dues = new Map<number, Date>();
   const dueOf = (hours: number) => {
-    let due = dues.get(hours);
-    if (!due) dues.set(hours, (due = followUpDueAt(calendar, now, hours)));
+    const known = dues.get(hours);
+    if (known) return known;
+    const due = followUpDueAt(calendar, now, hours);
+    dues.set(hours, due);
     return due;
   };
   const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: calendar.timeZone });
