@@ -24,6 +24,7 @@ import {
   createLeadFormIn,
   createLeadIn,
   createNotificationIn,
+  createOpportunityIn,
   createOrderIn,
   createPlanIn,
   createTagIn,
@@ -83,6 +84,10 @@ const TENANT_TABLES = [
   'notifications',
   'notification_preferences',
   'email_outbox',
+  'opportunities',
+  'opportunity_lines',
+  'opportunity_stage_history',
+  'opportunity_lost_reasons',
 ] as const;
 
 /** A checksum of every row tenant A owns, read through A's own tenant context. */
@@ -212,7 +217,15 @@ beforeAll(async () => {
     customerId,
     victimTenant.users.sales_rep.id,
   );
+  const opportunityId = await createOpportunityIn(
+    server,
+    victimTenant.tenantId,
+    victimTenant.users.sales_rep.id,
+    customerId,
+    '甲方的商机',
+  );
   victim = {
+    opportunityId,
     leadId,
     campaignId,
     formId,
@@ -264,6 +277,8 @@ function victimMarkers(): string[] {
     '甲方的线索',
     victim.ticketId,
     '甲方的投诉工单',
+    victim.opportunityId,
+    '甲方的商机',
     victim.interactionId,
     '甲方视图',
     '甲方机密值',
@@ -313,6 +328,7 @@ function randomizeIds(input: unknown): unknown {
     victim.leadId,
     victim.ticketId,
     victim.interactionId,
+    victim.opportunityId,
     ...Object.values(victim.tenant.users).map((user) => user.id),
   ];
   for (const id of ids) text = text.replaceAll(id, crypto.randomUUID());

@@ -51,6 +51,8 @@ export type Victim = {
   /** An open ticket about A's customer, assigned to A's service agent, and a complaint interaction of A's. */
   ticketId: string;
   interactionId: string;
+  /** An open opportunity (商机) of A's sales rep about A's customer. */
+  opportunityId: string;
 };
 
 export type ProcedureCase = {
@@ -475,6 +477,36 @@ const ownTicket = async (context: CaseContext, status: 'new' | 'resolved' = 'new
     '产品有划痕',
     status,
   );
+
+/** An opportunity (商机) in the b2b pipeline's first stage, written straight to the database. */
+export async function createOpportunityIn(
+  server: TestServer,
+  tenantId: string,
+  ownerUserId: string | null,
+  customerId: string | null,
+  name = '年度设备采购',
+) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('opportunities')
+      .values({
+        tenant_id: tenantId,
+        name,
+        owner_user_id: ownerUserId,
+        customer_id: customerId,
+        stage: 'b2b_stage_needs',
+        stage_kind: 'open',
+        amount: '120000.00',
+        needs: ['产线自动化', '能耗监测'],
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+const ownOpportunity = async (context: CaseContext) =>
+  createOpportunityIn(context.server, context.tenant.tenantId, context.actor.id, await ownCustomer(context));
 
 /** A maintenance plan of a customer (b2b's key call-back), in the given status. */
 /** A lead of the tenant's (owned by `ownerId` when given) with one open event. */
@@ -1621,6 +1653,78 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
   'dashboards.setTarget': {
     input: () => ({ key: 'repurchase_rate', target: 50 }),
     foreign: () => ({ key: 'retention_rate', target: null }),
+  },
+  'opportunities.pipeline': { input: () => undefined, foreign: () => undefined },
+  'opportunities.list': {
+    input: () => ({ filters: { stageKind: 'open', owner: 'me', q: '设备' }, sort: 'amount', limit: 10 }),
+    foreign: (victim) => ({
+      filters: {
+        customerId: victim.customerId,
+        owner: victim.tenant.users.sales_rep.id,
+        leadId: victim.leadId,
+      },
+    }),
+  },
+  'opportunities.board': {
+    input: () => ({ perStage: 5, filters: { owner: 'me' } }),
+    foreign: (victim) => ({ filters: { customerId: victim.customerId } }),
+  },
+  'opportunities.get': {
+    input: async (context) => ({ id: await ownOpportunity(context) }),
+    foreign: (victim) => ({ id: victim.opportunityId }),
+  },
+  'opportunities.create': {
+    input: async (context) => ({
+      name: '产线改造项目',
+      customerId: await ownCustomer(context),
+      amount: '80000',
+      needs: ['提升产能'],
+      lines: [{ product: '数控机床', quantity: 2, unitPrice: '40000' }],
+    }),
+    foreign: (victim) => ({
+      name: '伪造商机',
+      customerId: victim.customerId,
+      contactId: victim.contactId,
+      leadId: victim.leadId,
+      ownerUserId: victim.tenant.users.sales_rep.id,
+    }),
+  },
+  'opportunities.update': {
+    input: async (context) => ({
+      id: await ownOpportunity(context),
+      needs: ['产线自动化', '能耗监测', '远程运维'],
+      competitors: ['某德国厂商'],
+    }),
+    foreign: (victim) => ({ id: victim.opportunityId, name: '被篡改', customerId: victim.customerId }),
+  },
+  'opportunities.move': {
+    input: async (context) => ({
+      id: await ownOpportunity(context),
+      stage: 'b2b_stage_lost',
+      lostReason: 'b2b_lost_price',
+      lostNote: '预算不足',
+    }),
+    foreign: (victim) => ({
+      id: victim.opportunityId,
+      stage: 'b2b_stage_lost',
+      lostReason: 'b2b_lost_price',
+    }),
+  },
+  'opportunities.setAction': {
+    input: async (context) => ({ id: await ownOpportunity(context), action: 'b2b_action_needs', done: true }),
+    foreign: (victim) => ({ id: victim.opportunityId, action: 'b2b_action_needs', done: true }),
+  },
+  'opportunities.reassign': {
+    input: async (context) => ({ ids: [await ownOpportunity(context)], ownerUserId: context.actor.id }),
+    foreign: (victim) => ({ ids: [victim.opportunityId], ownerUserId: victim.tenant.users.sales_rep.id }),
+  },
+  'opportunities.saveLostReason': {
+    input: () => ({
+      key: `lost_${crypto.randomUUID().slice(0, 6)}`,
+      labelZh: '交期太长',
+      labelEn: 'Lead time too long',
+    }),
+    foreign: () => ({ key: 'b2b_lost_price', hidden: true }),
   },
   'settings.customerRules': { input: () => undefined, foreign: () => undefined },
   'settings.updateCustomerRules': {

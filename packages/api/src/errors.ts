@@ -315,6 +315,56 @@ export const ERRORS = {
     'zh-CN': '互动记录不存在或你无权查看',
     en: 'Interaction not found',
   },
+  OPPORTUNITY_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '商机不存在或你无权查看',
+    en: 'Opportunity not found',
+  },
+  OPPORTUNITY_STAGE_UNKNOWN: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '阶段「{stage}」不在本租户的商机阶段中',
+    en: 'The stage “{stage}” is not a stage of this pipeline',
+  },
+  OPPORTUNITY_MOVE_INVALID: {
+    trpc: 'CONFLICT',
+    'zh-CN': '商机当前在「{fromZh}」，不能移到「{toZh}」',
+    en: 'The opportunity is in “{fromEn}” and cannot move to “{toEn}”',
+  },
+  OPPORTUNITY_GATE_FAILED: {
+    trpc: 'CONFLICT',
+    'zh-CN': '还不能离开「{stageZh}」：需要{missingZh}',
+    en: 'It cannot leave “{stageEn}” yet: it needs {missingEn}',
+  },
+  OPPORTUNITY_LOST_REASON_REQUIRED: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '输单须选择原因',
+    en: 'Choose why the deal was lost',
+  },
+  OPPORTUNITY_LOST_REASON_UNKNOWN: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '输单原因「{reason}」不在本租户的原因列表中',
+    en: 'The lost reason “{reason}” is not in this workspace’s list',
+  },
+  OPPORTUNITY_CLOSED: {
+    trpc: 'CONFLICT',
+    'zh-CN': '商机已赢单或输单，不能再修改',
+    en: 'The opportunity is won or lost and can no longer be changed',
+  },
+  OPPORTUNITY_ACTION_UNKNOWN: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '「{action}」不是当前阶段的标准动作',
+    en: '“{action}” is not a standard action of the current stage',
+  },
+  OPPORTUNITY_OWNER_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '只能把商机分配给你团队中的成员',
+    en: 'Opportunities can only be given to members within your reach',
+  },
+  OPPORTUNITY_LOST_REASON_LABELS_REQUIRED: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '新的输单原因须有中文和英文名称',
+    en: 'A new lost reason needs a Chinese and an English name',
+  },
   TICKET_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '工单不存在或你无权查看', en: 'Ticket not found' },
   TICKET_MOVE_INVALID: {
     trpc: 'CONFLICT',

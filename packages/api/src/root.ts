@@ -16,6 +16,7 @@ import { leadsRouter } from './leads/leads.router';
 import { marketingRouter } from './marketing/marketing.router';
 import { membersRouter } from './members/members.router';
 import { notificationsRouter } from './notifications/notifications.router';
+import { opportunitiesRouter } from './opportunities/opportunities.router';
 import { ordersRouter } from './orders/orders.router';
 import { plansRouter } from './plans/plans.router';
 import { remindersRouter } from './reminders/reminders.router';
@@ -57,6 +58,7 @@ export const appRouter = router({
   reminders: remindersRouter,
   tickets: ticketsRouter,
   dashboards: dashboardsRouter,
+  opportunities: opportunitiesRouter,
 });
 
 export type AppRouter = typeof appRouter;

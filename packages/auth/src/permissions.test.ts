@@ -45,6 +45,8 @@ describe('role → permission table', () => {
         'leads.write',
         'leads.manage',
         'leads.create',
+        'opportunities.write',
+        'opportunities.manage',
       ],
       sales_rep: [
         'customers.read',
@@ -58,6 +60,7 @@ describe('role → permission table', () => {
         'notifications.own',
         'leads.write',
         'leads.create',
+        'opportunities.write',
       ],
       service_agent: [
         'customers.read',

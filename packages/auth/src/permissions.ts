@@ -43,6 +43,10 @@ export const PERMISSIONS = [
   'leads.create',
   /** 营销: hosted lead forms and campaigns (marketing; owners and admins have every permission). */
   'campaigns.manage',
+  /** 商机: create opportunities, edit and move the ones one sees through the pipeline, win and lose them. */
+  'opportunities.write',
+  /** Reassign opportunities and configure the tenant's lost reasons (输单原因). */
+  'opportunities.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -77,6 +81,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tickets.create',
     'tickets.work',
     'tickets.manage',
+    'opportunities.write',
+    'opportunities.manage',
   ],
   sales_rep: [
     'customers.read',
@@ -90,6 +96,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'leads.write',
     'leads.create',
     'tickets.create',
+    'opportunities.write',
   ],
   service_agent: [
     'customers.read',
@@ -148,6 +155,13 @@ export const ROLE_RECORD_SCOPE: Record<Role, RecordScope> = {
  * (`visibleLead`). `leads.write` works the leads one sees (edit, log a contact, move the
  * status); `leads.create` creates and imports them (marketing's campaigns bring leads it
  * does not work); `leads.manage` reassigns, disqualifies, imports, exports and re-grades.
+ */
+
+/*
+ * Opportunities (商机): reading needs customers.read and the role's lead scope, applied to the
+ * opportunity's owner (`visibleOpportunity`): a rep their own, a manager their team's,
+ * analysts and admins every one. `opportunities.write` creates and works them;
+ * `opportunities.manage` reassigns and keeps the lost reasons.
  */
 
 /**

@@ -82,3 +82,18 @@ export function visibleLead(access: RecordAccess): RawBuilder<boolean> {
       select team_member.user_id from memberships team_member
       where team_member.tenant_id = leads.tenant_id and team_member.team_id = ${access.teamId}::uuid))`;
 }
+
+/**
+ * Which opportunities (商机) a member sees (the query reads `opportunities`): the lead scope
+ * applied to the opportunity's owner — a rep their own, a manager their team's (and the
+ * team's unassigned ones), analysts and admins every one.
+ */
+export function visibleOpportunity(access: RecordAccess): RawBuilder<boolean> {
+  const own = sql<boolean>`opportunities.owner_user_id = ${access.userId}::uuid`;
+  if (access.leadScope === 'all') return sql<boolean>`true`;
+  if (access.leadScope === 'own' || access.teamId === null) return own;
+  return sql<boolean>`(${own} or (opportunities.owner_user_id is null and opportunities.team_id = ${access.teamId}::uuid)
+    or opportunities.owner_user_id in (
+      select team_member.user_id from memberships team_member
+      where team_member.tenant_id = opportunities.tenant_id and team_member.team_id = ${access.teamId}::uuid))`;
+}

@@ -35,6 +35,12 @@ import type {
   NotificationPreferencesTable,
   NotificationsTable,
 } from './notifications.table';
+import type {
+  OpportunitiesTable,
+  OpportunityLinesTable,
+  OpportunityLostReasonsTable,
+  OpportunityStageHistoryTable,
+} from './opportunities.table';
 import type { MaintenancePlansTable, PlanCadencesTable, PlanDecisionsTable } from './plans.table';
 import type { CustomFieldDefinitionsTable, SavedViewsTable, TagsTable } from './profile-lists.table';
 import type { ReminderSettingsTable } from './reminders.table';
@@ -122,6 +128,10 @@ export type Database = {
   lead_activities: LeadActivitiesTable;
   lead_history: LeadHistoryTable;
   kpi_targets: KpiTargetsTable;
+  opportunities: OpportunitiesTable;
+  opportunity_lines: OpportunityLinesTable;
+  opportunity_stage_history: OpportunityStageHistoryTable;
+  opportunity_lost_reasons: OpportunityLostReasonsTable;
   /** Tenant ids only, for work that runs for every tenant. */
   tenant_directory: { id: string; created_at: ColumnType<Date, Date | string | undefined, never> };
 };
@@ -138,6 +148,7 @@ export * from './invitations.table';
 export * from './leads.table';
 export * from './memberships.table';
 export * from './notifications.table';
+export * from './opportunities.table';
 export * from './plans.table';
 export * from './profile-lists.table';
 export * from './reminders.table';

@@ -190,6 +190,15 @@ export type LeadDisqualifyReason = (typeof LEAD_DISQUALIFY_REASONS)[number];
 /** What changed a lead's grade: the plugin's grade rules, a re-grade rule (behaviour), or a person. */
 export const LEAD_GRADE_CHANGE_KINDS = ['grade_rule', 'regrade_rule', 'user'] as const;
 export type LeadGradeChangeKind = (typeof LEAD_GRADE_CHANGE_KINDS)[number];
+/**
+ * Where an opportunity (商机) is: in the pipeline's open stages, won (赢单), lost (输单) or in
+ * after sales (售后). The stages themselves come from the tenant's plugin.
+ */
+export const OPPORTUNITY_STAGE_KINDS = ['open', 'won', 'lost', 'after_sales'] as const;
+export type OpportunityStageKind = (typeof OPPORTUNITY_STAGE_KINDS)[number];
+/** A person's part in the customer's decision chain (决策链). */
+export const DECISION_ROLES = ['decision_maker', 'influencer', 'user', 'gatekeeper', 'sponsor'] as const;
+export type DecisionRole = (typeof DECISION_ROLES)[number];
 /** The lists that keep saved views (saved_views.entity). */
 export const SAVED_VIEW_LISTS = ['customers', 'leads', 'opportunities'] as const;
 export type SavedViewList = (typeof SAVED_VIEW_LISTS)[number];
