@@ -8,6 +8,7 @@ import { guardsEn } from './guards.en';
 import { importTargetsEn } from './import-targets.en';
 import { importsEn } from './imports.en';
 import { industryEn } from './industry.en';
+import { leadsEn } from './leads.en';
 import { marketingEn } from './marketing.en';
 import { notificationsEn } from './notifications.en';
 import { plansEn } from './plans.en';
@@ -36,6 +37,7 @@ export const en: Messages = {
   ...guardsEn,
   ...tasksEn,
   ...ticketsEn,
+  ...leadsEn,
   ...notificationsEn,
   ...marketingEn,
   app: {
@@ -699,6 +701,8 @@ export const en: Messages = {
       'lead-events.regrade-tenant': 'Re-grade leads on their behaviour',
       'lead-events.regrade-daily-all': 'Daily lead re-grading',
       'lead-events.regrade-daily-tenant': 'Re-grade quiet leads',
+      'leads.sla-scan-all': 'Lead follow-up check',
+      'leads.sla-scan-tenant': 'Check lead follow-up deadlines (breaches, escalations)',
     },
     unnamed: 'System job',
     attemptsOf: 'Attempt {{attempts}} of {{max}}',

@@ -13,6 +13,7 @@ import { guardsZhCN } from './guards.zh-CN';
 import { importTargetsZhCN } from './import-targets.zh-CN';
 import { importsZhCN } from './imports.zh-CN';
 import { industryZhCN } from './industry.zh-CN';
+import { leadsZhCN } from './leads.zh-CN';
 import { marketingZhCN } from './marketing.zh-CN';
 import { notificationsZhCN } from './notifications.zh-CN';
 import { plansZhCN } from './plans.zh-CN';
@@ -39,6 +40,7 @@ export const zhCN = {
   ...guardsZhCN,
   ...tasksZhCN,
   ...ticketsZhCN,
+  ...leadsZhCN,
   ...notificationsZhCN,
   ...marketingZhCN,
   app: {
@@ -691,6 +693,8 @@ export const zhCN = {
       'lead-events.regrade-tenant': '按行为调整线索等级',
       'lead-events.regrade-daily-all': '每日线索升降级',
       'lead-events.regrade-daily-tenant': '按无活动天数调整线索等级',
+      'leads.sla-scan-all': '线索跟进时效检查',
+      'leads.sla-scan-tenant': '检查线索跟进时限（超时、升级）',
     },
     unnamed: '系统任务',
     attemptsOf: '第 {{attempts}} 次，最多 {{max}} 次',

@@ -22,6 +22,10 @@ export type Role = CurrentTenant['role'];
 export type Industry = CurrentTenant['industry'];
 export type Customer = RouterOutputs['customers']['get'];
 export type CustomerListItem = RouterOutputs['customers']['list']['items'][number];
+export type Lead = RouterOutputs['leads']['list']['items'][number];
+export type LeadDetail = RouterOutputs['leads']['get'];
+export type LeadTimelineItem = LeadDetail['timeline'][number];
+export type LeadListInput = Extract<RouterInputs['leads']['list'], object>;
 export type CustomerKind = Customer['kind'];
 /** The list input without its `void` (all-defaults) alternative. */
 export type CustomerListInput = Extract<RouterInputs['customers']['list'], object>;
@@ -69,6 +73,10 @@ type AssertComplete<Union, List extends readonly Union[]> = [Exclude<Union, List
 export {
   CUSTOMER_KINDS,
   INTERACTION_KINDS,
+  LEAD_DISQUALIFY_REASONS,
+  LEAD_INTENTS,
+  LEAD_SOURCES,
+  LEAD_STATUSES,
   LIFECYCLE_STAGES,
   NEED_TYPES,
   ORDER_STATUSES,
