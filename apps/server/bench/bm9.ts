@@ -169,6 +169,8 @@ export async function runBm9(adminUrl: string, scale: number): Promise<BenchResu
       form_view: limits,
       form_submit: limits,
       reply_hook: limits,
+      survey_view: limits,
+      survey_submit: limits,
     }),
   });
   const leadIds = await database.withTenant(tenantId, async (trx) => {

@@ -5,10 +5,13 @@ import {
   openForm,
   PUBLIC_ROUTES,
   type PublicRouteId,
+  pageLocaleOf,
   receiveReply,
   recordOpen,
   renderLeadFormPage,
   submitForm,
+  submitSurvey,
+  viewSurvey,
 } from '@crm/api';
 import { type PublicDoor, PublicDoorRateLimiter } from '@crm/auth';
 import type { Context, Hono } from 'hono';
@@ -55,6 +58,22 @@ function pixel(): Response {
       'Content-Type': 'image/gif',
       'Content-Length': String(PIXEL.length),
       'Cache-Control': 'no-store, no-cache, must-revalidate, private',
+    },
+  });
+}
+
+/** The survey page runs no script and is framed by no one. */
+const SURVEY_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+function surveyPage(answer: { status: number; html: string }): Response {
+  return new Response(answer.html, {
+    status: answer.status,
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': SURVEY_CSP,
+      'Referrer-Policy': 'no-referrer',
     },
   });
 }
@@ -137,7 +156,41 @@ const HANDLERS: Record<PublicRouteId, Handler> = {
       headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
     });
   },
+
+  /** GET /s/:token — the survey page (zh-CN or en: ?lang=, else the browser's). */
+  'surveys.view': async (c, options, token) =>
+    surveyPage(
+      await viewSurvey(
+        options.dependencies,
+        token,
+        pageLocaleOf(c.req.query('lang'), c.req.header('accept-language')),
+      ),
+    ),
+
+  /** POST /s/:token — the answers: thanks, the page again with messages, or already answered. */
+  'surveys.submit': async (c, options, token) =>
+    surveyPage(
+      await submitSurvey(
+        options.dependencies,
+        token,
+        await surveyFields(c),
+        pageLocaleOf(c.req.query('lang'), c.req.header('accept-language')),
+      ),
+    ),
 };
+
+/** The survey's answers from an ordinary form post: each question's value, or values (multi choice). */
+async function surveyFields(c: Context): Promise<Record<string, string | string[]>> {
+  const body = await c.req.parseBody({ all: true });
+  const fields: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (!/^[a-z][a-z0-9_]{0,39}$/.test(name)) continue;
+    if (typeof value === 'string') fields[name] = value;
+    else if (Array.isArray(value))
+      fields[name] = value.filter((item): item is string => typeof item === 'string');
+  }
+  return fields;
+}
 
 /**
  * Mounts the public doors (PUBLIC_ROUTES in @crm/api): no session, no cookie read; each

@@ -27,6 +27,7 @@ import {
   createOpportunityIn,
   createOrderIn,
   createPlanIn,
+  createSurveyResponseIn,
   createTagIn,
   createTaskIn,
   createTeamIn,
@@ -224,8 +225,17 @@ beforeAll(async () => {
     customerId,
     '甲方的商机',
   );
+  const survey = await createSurveyResponseIn(
+    server,
+    victimTenant.tenantId,
+    customerId,
+    victimTenant.users.owner.id,
+    2,
+  );
   victim = {
     opportunityId,
+    surveyInvitationId: survey.invitationId,
+    surveyFollowUpId: survey.followUpId as string,
     leadId,
     campaignId,
     formId,
@@ -280,6 +290,8 @@ function victimMarkers(): string[] {
     victim.opportunityId,
     '甲方的商机',
     victim.interactionId,
+    victim.surveyInvitationId,
+    victim.surveyFollowUpId,
     '甲方视图',
     '甲方机密值',
     victim.importRunId,
@@ -329,6 +341,8 @@ function randomizeIds(input: unknown): unknown {
     victim.ticketId,
     victim.interactionId,
     victim.opportunityId,
+    victim.surveyInvitationId,
+    victim.surveyFollowUpId,
     ...Object.values(victim.tenant.users).map((user) => user.id),
   ];
   for (const id of ids) text = text.replaceAll(id, crypto.randomUUID());
@@ -377,5 +391,5 @@ describe('cross-tenant suite', () => {
     expect(leaks).toEqual([]);
     expect(oracles).toEqual([]);
     expect(after).toBe(before);
-  });
+  }, 600_000);
 });

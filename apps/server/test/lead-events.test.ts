@@ -378,6 +378,14 @@ describe('rate limits', () => {
         perIp: { points: 3, durationSeconds: 60 },
         perToken: { points: 100, durationSeconds: 60 },
       },
+      survey_view: {
+        perIp: { points: 3, durationSeconds: 60 },
+        perToken: { points: 2, durationSeconds: 60 },
+      },
+      survey_submit: {
+        perIp: { points: 3, durationSeconds: 60 },
+        perToken: { points: 2, durationSeconds: 60 },
+      },
     };
     const limited = createApp({
       dependencies: server.dependencies,

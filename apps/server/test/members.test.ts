@@ -178,6 +178,9 @@ describe('members and invitations', () => {
       'notifications.own',
       'leads.create',
       'campaigns.manage',
+      'surveys.send',
+      'surveys.manage',
+      'surveys.results',
     ]);
     expect(
       (await admin.call('members.updateRole', { userId: tenant.users.owner.id, role: 'viewer' })).error

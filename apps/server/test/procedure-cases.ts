@@ -53,6 +53,9 @@ export type Victim = {
   interactionId: string;
   /** An open opportunity (商机) of A's sales rep about A's customer. */
   opportunityId: string;
+  /** A survey invitation of A's customer, and a low NPS answer of it with an open follow-up. */
+  surveyInvitationId: string;
+  surveyFollowUpId: string;
 };
 
 export type ProcedureCase = {
@@ -507,6 +510,104 @@ export async function createOpportunityIn(
 
 const ownOpportunity = async (context: CaseContext) =>
   createOpportunityIn(context.server, context.tenant.tenantId, context.actor.id, await ownCustomer(context));
+/**
+ * A survey invitation of a customer written straight to the database (b2b's NPS survey), and
+ * when `score` is given its response — a low one (0–6) with an open follow-up of the owner.
+ */
+export async function createSurveyResponseIn(
+  server: TestServer,
+  tenantId: string,
+  customerId: string,
+  ownerUserId: string | null,
+  score: number | null = 3,
+) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const invitation = await trx
+      .insertInto('survey_invitations')
+      .values({
+        tenant_id: tenantId,
+        survey_key: 'b2b_nps',
+        survey_kind: 'nps',
+        customer_id: customerId,
+        owner_user_id: ownerUserId,
+        occasion: `manual:${crypto.randomUUID()}`,
+        channel: 'link',
+        status: score === null ? 'sent' : 'responded',
+        send_on: '2026-12-01',
+        expires_at: new Date(Date.now() + 30 * 86_400_000),
+        responded_at: score === null ? null : new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (score === null) return { invitationId: invitation.id, responseId: null, followUpId: null };
+    const response = await trx
+      .insertInto('survey_responses')
+      .values({
+        tenant_id: tenantId,
+        invitation_id: invitation.id,
+        survey_key: 'b2b_nps',
+        survey_kind: 'nps',
+        customer_id: customerId,
+        owner_user_id: ownerUserId,
+        answers: JSON.stringify({ recommend: score, reason: '交付太慢' }),
+        score,
+        score_pct: score * 10,
+        low: score <= 6,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const followUp =
+      score <= 6
+        ? await trx
+            .insertInto('survey_follow_ups')
+            .values({
+              tenant_id: tenantId,
+              response_id: response.id,
+              customer_id: customerId,
+              owner_user_id: ownerUserId,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        : null;
+    return { invitationId: invitation.id, responseId: response.id, followUpId: followUp?.id ?? null };
+  });
+}
+
+const ownSurveyFollowUp = async (context: CaseContext, status: 'open' | 'analysed' = 'open') => {
+  const created = await createSurveyResponseIn(
+    context.server,
+    context.tenant.tenantId,
+    await ownCustomer(context),
+    context.actor.id,
+    3,
+  );
+  if (status === 'analysed') {
+    await context.server.database.withTenant(context.tenant.tenantId, (trx) =>
+      trx
+        .updateTable('survey_follow_ups')
+        .set({
+          status: 'analysed',
+          cause: 'service',
+          improvement: '增加交付跟进',
+          check_back_on: '2027-01-10',
+        })
+        .where('id', '=', created.followUpId as string)
+        .execute(),
+    );
+  }
+  return created.followUpId as string;
+};
+
+const ownSurveyInvitation = async (context: CaseContext) =>
+  (
+    await createSurveyResponseIn(
+      context.server,
+      context.tenant.tenantId,
+      await ownCustomer(context),
+      context.actor.id,
+      null,
+    )
+  ).invitationId;
 
 /** A maintenance plan of a customer (b2b's key call-back), in the given status. */
 /** A lead of the tenant's (owned by `ownerId` when given) with one open event. */
@@ -1725,6 +1826,104 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
       labelEn: 'Lead time too long',
     }),
     foreign: () => ({ key: 'b2b_lost_price', hidden: true }),
+  },
+  'surveys.list': { input: () => undefined, foreign: () => undefined },
+  'surveys.get': { input: () => ({ key: 'b2b_nps' }), foreign: () => ({ key: 'b2b_nps' }) },
+  'surveys.save': {
+    input: () => ({
+      kind: 'csat',
+      title: '门店服务满意度',
+      questions: [
+        { key: 'overall', type: 'rating', labels: { 'zh-CN': '您对门店服务满意吗？' }, required: true },
+        { key: 'comment', type: 'text', labels: { 'zh-CN': '还有什么建议？', en: 'Any suggestions?' } },
+      ],
+    }),
+    foreign: () => ({
+      kind: 'nps',
+      title: '伪造问卷',
+      questions: [{ key: 'recommend', type: 'nps', labels: { 'zh-CN': '推荐吗？' } }],
+    }),
+  },
+  'surveys.archive': {
+    input: async ({ server, tenant }) => {
+      const key = `tenant_${crypto.randomUUID().slice(0, 8)}`;
+      await server.database.withTenant(tenant.tenantId, (trx) =>
+        trx
+          .insertInto('surveys')
+          .values({
+            tenant_id: tenant.tenantId,
+            key,
+            kind: 'custom',
+            title: '待归档问卷',
+            questions: JSON.stringify([
+              { key: 'q', type: 'text', labels: { 'zh-CN': '意见', en: 'Comments' } },
+            ]),
+          })
+          .execute(),
+      );
+      return { key };
+    },
+    foreign: () => ({ key: 'tenant_0000aaaa' }),
+  },
+  'surveys.setEnabled': {
+    input: () => ({ key: 'b2b_quarterly_needs', enabled: true }),
+    foreign: () => ({ key: 'b2b_nps', enabled: true }),
+  },
+  'surveys.settings': { input: () => undefined, foreign: () => undefined },
+  'surveys.updateSettings': {
+    input: () => ({ frequencyCapDays: 30, linkValidDays: 30 }),
+    foreign: () => ({ frequencyCapDays: 30, linkValidDays: 30 }),
+  },
+  'surveys.invite': {
+    input: async (context) => ({
+      key: 'b2b_nps',
+      customerIds: [await ownCustomer(context)],
+      channel: 'link',
+    }),
+    foreign: (victim) => ({ key: 'b2b_nps', customerIds: [victim.customerId], channel: 'link' }),
+  },
+  'surveys.link': {
+    input: async (context) => ({ id: await ownSurveyInvitation(context) }),
+    foreign: (victim) => ({ id: victim.surveyInvitationId }),
+  },
+  'surveys.invitations': {
+    input: () => ({ key: 'b2b_nps', limit: 10 }),
+    foreign: (victim) => ({ customerId: victim.customerId }),
+  },
+  'surveys.responses': {
+    input: () => ({ lowOnly: true, limit: 10 }),
+    foreign: (victim) => ({ customerId: victim.customerId }),
+  },
+  'surveys.results': {
+    input: () => ({ from: '2026-01-01', to: '2026-12-31', by: 'tier', thenBy: 'month' }),
+    foreign: () => ({ from: '2026-01-01', to: '2026-12-31', by: 'owner' }),
+  },
+  'surveys.customer': {
+    input: async (context) => ({ customerId: await ownCustomer(context) }),
+    foreign: (victim) => ({ customerId: victim.customerId }),
+  },
+  'surveys.followUps': { input: () => ({ status: 'open' }), foreign: () => ({}) },
+  'surveys.analyseFollowUp': {
+    input: async (context) => ({
+      id: await ownSurveyFollowUp(context),
+      cause: 'service',
+      causeText: '交付周期比承诺晚了两周',
+      improvement: '指定专人跟进交付进度，每周通报',
+      checkBackOn: '2030-01-15',
+    }),
+    foreign: (victim) => ({
+      id: victim.surveyFollowUpId,
+      cause: 'price',
+      improvement: '伪造',
+      checkBackOn: '2030-01-15',
+    }),
+  },
+  'surveys.closeFollowUp': {
+    input: async (context) => ({
+      id: await ownSurveyFollowUp(context, 'analysed'),
+      result: '客户表示改进后满意',
+    }),
+    foreign: (victim) => ({ id: victim.surveyFollowUpId, result: '伪造' }),
   },
   'settings.customerRules': { input: () => undefined, foreign: () => undefined },
   'settings.updateCustomerRules': {

@@ -366,6 +366,57 @@ export const ERRORS = {
     en: 'A new lost reason needs a Chinese and an English name',
   },
   TICKET_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '工单不存在或你无权查看', en: 'Ticket not found' },
+  SURVEY_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '问卷不存在或已归档', en: 'Survey not found' },
+  SURVEY_FORM_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '问卷有误：{problem}',
+    en: 'The survey has a problem: {problem}',
+  },
+  SURVEY_QUESTION_DUPLICATE: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '题目键「{key}」重复',
+    en: 'The question key “{key}” is used twice',
+  },
+  SURVEY_INVITATION_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '问卷邀请不存在或你无权查看',
+    en: 'Survey invitation not found',
+  },
+  SURVEY_ALREADY_ANSWERED: {
+    trpc: 'CONFLICT',
+    'zh-CN': '客户已填写过这份问卷',
+    en: 'The customer has already answered',
+  },
+  SURVEY_INVITATION_EXPIRED: {
+    trpc: 'CONFLICT',
+    'zh-CN': '问卷链接已过期，请重新发送',
+    en: 'The survey link has expired; send a new one',
+  },
+  SURVEY_PERIOD_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '开始日期须早于结束日期',
+    en: 'The start must come before the end',
+  },
+  SURVEY_FOLLOW_UP_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '回访跟进不存在或你无权查看',
+    en: 'Follow-up not found',
+  },
+  SURVEY_FOLLOW_UP_NOT_YOURS: {
+    trpc: 'FORBIDDEN',
+    'zh-CN': '这条跟进属于客户负责人，只有负责人或经理可以处理',
+    en: 'This follow-up belongs to the customer’s owner; only they or a manager can work it',
+  },
+  SURVEY_FOLLOW_UP_STATE: {
+    trpc: 'CONFLICT',
+    'zh-CN': '跟进的状态已变化，请刷新后再试',
+    en: 'The follow-up has moved on; refresh and try again',
+  },
+  SURVEY_CHECK_BACK_PAST: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '回访日期不能早于今天',
+    en: 'The check-back day cannot be in the past',
+  },
   TICKET_MOVE_INVALID: {
     trpc: 'CONFLICT',
     'zh-CN': '工单当前为「{from}」，不能改为「{to}」',

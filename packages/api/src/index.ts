@@ -131,6 +131,19 @@ export {
   seedDemoSecrets,
   writeSecrets,
 } from './sensitive';
+export { installSmsProvider, type SmsProvider } from './surveys/sms';
+export { SURVEY_SCHEDULE, type SurveyJobs } from './surveys/surveys.jobs';
+export { pageLocaleOf, submitSurvey, viewSurvey } from './surveys/surveys.public';
+export { selectScores } from './surveys/surveys.repository';
+export {
+  invitationUrl,
+  recordResponse,
+  scheduleInvitations,
+  sendDueInvitations,
+  surveyForms,
+  surveyResults,
+  surveyToday,
+} from './surveys/surveys.service';
 export {
   createInteractionFollowUps,
   createTasks,

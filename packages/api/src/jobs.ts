@@ -26,6 +26,7 @@ import { PLANS_SCHEDULE, type PlansJobs, registerPlansJobs } from './plans/plans
 import type { PluginRegistry } from './plugins/registry';
 import { REMINDERS_SCHEDULE, type ReminderJobs, registerReminderJobs } from './reminders/reminders.jobs';
 import { registerSensitiveJobs, type SensitiveJobs } from './sensitive/sensitive.jobs';
+import { registerSurveyJobs, SURVEY_SCHEDULE, type SurveyJobs } from './surveys/surveys.jobs';
 import { registerTicketJobs, TICKET_SLA_SCHEDULE, type TicketJobs } from './tickets/tickets.jobs';
 import {
   registerTieringJobs,
@@ -50,7 +51,8 @@ export type AppJobs = LifecycleJobs &
   PlansJobs &
   LeadEventJobs &
   LeadJobs &
-  TicketJobs;
+  TicketJobs &
+  SurveyJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
 export function registerJobs(
@@ -77,6 +79,7 @@ export function registerJobs(
   registerLeadEventJobs(jobs, database, plugins);
   registerTicketJobs(jobs, database);
   registerLeadJobs(jobs, database);
+  registerSurveyJobs(jobs, database, plugins);
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };
@@ -131,6 +134,7 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
     { day: '' },
     { tz: REGRADE_DAILY_SCHEDULE.tz },
   );
+  await jobs.schedule('surveys.schedule-all', SURVEY_SCHEDULE.cron, { day: '' }, { tz: SURVEY_SCHEDULE.tz });
   await jobs.schedule(
     'exports.prune',
     EXPORT_PRUNE_SCHEDULE.cron,

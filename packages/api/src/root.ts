@@ -21,6 +21,7 @@ import { ordersRouter } from './orders/orders.router';
 import { plansRouter } from './plans/plans.router';
 import { remindersRouter } from './reminders/reminders.router';
 import { settingsRouter } from './settings/settings.router';
+import { surveysRouter } from './surveys/surveys.router';
 import { tagsRouter } from './tags/tags.router';
 import { tasksRouter } from './tasks/tasks.router';
 import { teamsRouter } from './teams/teams.router';
@@ -56,6 +57,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   email: emailRouter,
   reminders: remindersRouter,
+  surveys: surveysRouter,
   tickets: ticketsRouter,
   dashboards: dashboardsRouter,
   opportunities: opportunitiesRouter,

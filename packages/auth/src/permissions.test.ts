@@ -47,6 +47,8 @@ describe('role → permission table', () => {
         'leads.create',
         'opportunities.write',
         'opportunities.manage',
+        'surveys.send',
+        'surveys.results',
       ],
       sales_rep: [
         'customers.read',
@@ -61,6 +63,7 @@ describe('role → permission table', () => {
         'leads.write',
         'leads.create',
         'opportunities.write',
+        'surveys.send',
       ],
       service_agent: [
         'customers.read',
@@ -71,6 +74,7 @@ describe('role → permission table', () => {
         'tickets.create',
         'tickets.work',
         'notifications.own',
+        'surveys.send',
       ],
       marketing: [
         'customers.read',
@@ -85,8 +89,11 @@ describe('role → permission table', () => {
         'notifications.own',
         'leads.create',
         'campaigns.manage',
+        'surveys.send',
+        'surveys.manage',
+        'surveys.results',
       ],
-      analyst: ['customers.read', 'customers.export', 'notifications.own'],
+      analyst: ['customers.read', 'customers.export', 'notifications.own', 'surveys.results'],
       viewer: ['customers.read', 'notifications.own'],
     });
   });

@@ -47,6 +47,12 @@ export const PERMISSIONS = [
   'opportunities.write',
   /** Reassign opportunities and configure the tenant's lost reasons (输单原因). */
   'opportunities.manage',
+  /** 问卷: invite customers one sees (email, SMS, a link for WeChat) and work their follow-ups. */
+  'surveys.send',
+  /** Build the tenant's surveys, turn the plugin's on or off, set the frequency cap. */
+  'surveys.manage',
+  /** NPS, CSAT and response rates (a manager's cover the team's customers) and the answers. */
+  'surveys.results',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -83,6 +89,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tickets.manage',
     'opportunities.write',
     'opportunities.manage',
+    'surveys.send',
+    'surveys.results',
   ],
   sales_rep: [
     'customers.read',
@@ -97,6 +105,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'leads.create',
     'tickets.create',
     'opportunities.write',
+    'surveys.send',
   ],
   service_agent: [
     'customers.read',
@@ -107,6 +116,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'notifications.own',
     'tickets.create',
     'tickets.work',
+    'surveys.send',
   ],
   marketing: [
     'customers.read',
@@ -121,8 +131,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'notifications.own',
     'leads.create',
     'campaigns.manage',
+    'surveys.send',
+    'surveys.manage',
+    'surveys.results',
   ],
-  analyst: ['customers.read', 'customers.export', 'notifications.own'],
+  analyst: ['customers.read', 'customers.export', 'notifications.own', 'surveys.results'],
   viewer: ['customers.read', 'notifications.own'],
 };
 

@@ -89,7 +89,14 @@ export class LoginRateLimiter {
 }
 
 /** A public door without a session: the pixel, tracked links, hosted forms, the reply hook. */
-export type PublicDoor = 'pixel' | 'click' | 'form_view' | 'form_submit' | 'reply_hook';
+export type PublicDoor =
+  | 'pixel'
+  | 'click'
+  | 'form_view'
+  | 'form_submit'
+  | 'reply_hook'
+  | 'survey_view'
+  | 'survey_submit';
 
 export type PublicDoorLimits = Record<
   PublicDoor,
@@ -105,7 +112,9 @@ const minute = (points: number) => ({ points, durationSeconds: 60 });
  * Per minute: an address may open 240 pixels and follow 120 links (a company behind one NAT
  * reads a campaign together), one email's pixel or link counts 30 times; a form is shown 60
  * times and submitted 5 times per address, 300 submissions a minute per form at most; the
- * reply hook takes 600 calls per address.
+ * reply hook takes 600 calls per address. A survey page is opened 60 times a minute per
+ * address and 30 per link, and submitted 10 times per address and 5 per link (a replay or a
+ * guess of the next token is stopped early; a signed token cannot be guessed anyway).
  */
 export const DEFAULT_PUBLIC_DOOR_LIMITS: PublicDoorLimits = {
   pixel: { perIp: minute(240), perToken: minute(30) },
@@ -113,6 +122,8 @@ export const DEFAULT_PUBLIC_DOOR_LIMITS: PublicDoorLimits = {
   form_view: { perIp: minute(60), perToken: minute(1200) },
   form_submit: { perIp: minute(5), perToken: minute(300) },
   reply_hook: { perIp: minute(600), perToken: minute(60) },
+  survey_view: { perIp: minute(60), perToken: minute(30) },
+  survey_submit: { perIp: minute(10), perToken: minute(5) },
 };
 
 /**

@@ -82,7 +82,9 @@ const CUSTOM_TARGET_TYPES: Record<SurveyQuestion['type'], readonly string[]> = {
  */
 export function checkSurveyForm(
   form: SurveyForm,
-  customFields: readonly Pick<CustomFieldDefinition, 'key' | 'type' | 'options' | 'sensitive'>[],
+  customFields: readonly (Pick<CustomFieldDefinition, 'key' | 'type' | 'sensitive'> & {
+    options?: readonly { value: string }[];
+  })[],
 ): SurveyProblem[] {
   const problems: SurveyProblem[] = [];
   const problem = (path: string, zh: string, en: string) =>

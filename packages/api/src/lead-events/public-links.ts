@@ -3,7 +3,7 @@ import { installedKeyring, type Keyring } from '../sensitive/keyring';
 
 /**
  * Signed tokens of the public doors (no session): the email-open pixel, tracked links, the
- * hosted lead form and the reply hook's reply address. A token names its tenant and what it
+ * hosted lead form, the reply hook's reply address and a survey invitation (问卷链接). A token names its tenant and what it
  * is about, expires (forms excepted: an admin turns a form off instead), and is signed with
  * HMAC-SHA256 under a key derived from the server's master key (the keyring of sensitive
  * fields, docs/sensitive-data.md), so no tenant data is needed to check one and nothing of
@@ -14,13 +14,13 @@ import { installedKeyring, type Keyring } from '../sensitive/keyring';
  * campaign 16 B (zeros: none) | expires (unix seconds, 0: never) 4 B | MAC 16 B (truncated
  * HMAC-SHA256 over everything before it, and for a click the target URL).
  */
-export const PUBLIC_LINK_KINDS = ['email_open', 'link_click', 'form', 'reply'] as const;
+export const PUBLIC_LINK_KINDS = ['email_open', 'link_click', 'form', 'reply', 'survey'] as const;
 export type PublicLinkKind = (typeof PUBLIC_LINK_KINDS)[number];
 
 export type PublicLink = {
   kind: PublicLinkKind;
   tenantId: string;
-  /** The lead (open, click, reply) or the form (form). */
+  /** The lead (open, click, reply), the form (form) or the survey invitation (survey). */
   subjectId: string;
   campaignId: string | null;
   /** Unix seconds; 0: never. */

@@ -12,7 +12,7 @@ export type PublicRoute = {
   /** Hono path; `:token` is a signed token (public-links.ts). */
   path: string;
   /** Which limits apply (PublicDoorRateLimiter in @crm/auth). */
-  door: 'pixel' | 'click' | 'form_view' | 'form_submit' | 'reply_hook';
+  door: 'pixel' | 'click' | 'form_view' | 'form_submit' | 'reply_hook' | 'survey_view' | 'survey_submit';
 };
 
 export const PUBLIC_ROUTES = [
@@ -21,6 +21,8 @@ export const PUBLIC_ROUTES = [
   { id: 'leadEvents.formView', method: 'GET', path: '/f/:token', door: 'form_view' },
   { id: 'leadEvents.formSubmit', method: 'POST', path: '/f/:token', door: 'form_submit' },
   { id: 'leadEvents.replyHook', method: 'POST', path: '/hooks/inbound-reply', door: 'reply_hook' },
+  { id: 'surveys.view', method: 'GET', path: '/s/:token', door: 'survey_view' },
+  { id: 'surveys.submit', method: 'POST', path: '/s/:token', door: 'survey_submit' },
 ] as const satisfies readonly PublicRoute[];
 
 export type PublicRouteId = (typeof PUBLIC_ROUTES)[number]['id'];

@@ -35,6 +35,7 @@ import * as loginRateLimits from './2026-12-09-0901-login-rate-limits';
 import * as qualifiedFunctionCalls from './2026-12-10-0001-qualified-function-calls';
 import * as leadHistory from './2026-12-10-0101-lead-history';
 import * as opportunities from './2026-12-10-0301-opportunities';
+import * as surveys from './2026-12-10-0501-surveys';
 import * as dashboards from './2026-12-10-0701-dashboards';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
@@ -76,6 +77,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-10-0101-lead-history': leadHistory,
   '2026-12-10-0701-dashboards': dashboards,
   '2026-12-10-0301-opportunities': opportunities,
+  '2026-12-10-0501-surveys': surveys,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -50,6 +50,13 @@ import type {
   TenantIndexKeysTable,
 } from './sensitive-fields.table';
 import type { SessionsTable } from './sessions.table';
+import type {
+  SurveyFollowUpsTable,
+  SurveyInvitationsTable,
+  SurveyResponsesTable,
+  SurveySettingsTable,
+  SurveysTable,
+} from './surveys.table';
 import type { TasksTable } from './tasks.table';
 import type { TenantsTable } from './tenants.table';
 import type {
@@ -87,6 +94,11 @@ export type Database = {
   ticket_categories: TicketCategoriesTable;
   ticket_sla_policies: TicketSlaPoliciesTable;
   ticket_inbound_messages: TicketInboundMessagesTable;
+  surveys: SurveysTable;
+  survey_settings: SurveySettingsTable;
+  survey_invitations: SurveyInvitationsTable;
+  survey_responses: SurveyResponsesTable;
+  survey_follow_ups: SurveyFollowUpsTable;
   reminder_settings: ReminderSettingsTable;
   plan_cadences: PlanCadencesTable;
   maintenance_plans: MaintenancePlansTable;
@@ -154,6 +166,7 @@ export * from './profile-lists.table';
 export * from './reminders.table';
 export * from './sensitive-fields.table';
 export * from './sessions.table';
+export * from './surveys.table';
 export * from './tasks.table';
 export * from './tenants.table';
 export * from './tickets.table';
