@@ -1,0 +1,131 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/**
+ * A PostgreSQL cluster of the drill's own: `initdb` in a temp folder on a free port, so the
+ * drill may restart and kill it (never the shared server on 5432). As root, the cluster's
+ * programs run as the `postgres` user, which PostgreSQL requires.
+ */
+export type DrillCluster = {
+  port: number;
+  adminUrl: string;
+  restartFast(): Promise<void>;
+  killPostmaster(): number;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  remove(): void;
+};
+
+function binDirectory(): string | null {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return null;
+  const versions = readdirSync(root)
+    .filter((name) => existsSync(join(root, name, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? join(root, versions[0], 'bin') : null;
+}
+
+export const POSTGRES_BIN = binDirectory();
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function createCluster(): Promise<DrillCluster> {
+  if (!POSTGRES_BIN) throw new Error('PostgreSQL server programs (initdb, pg_ctl) are not installed');
+  const bin = POSTGRES_BIN;
+  const folder = mkdtempSync(join(tmpdir(), 'crm-drill-pg-'));
+  const data = join(folder, 'data');
+  const asRoot = process.getuid?.() === 0;
+  let ids: { uid: number; gid: number } | undefined;
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    chownSync(folder, uid, gid);
+    ids = { uid, gid };
+  }
+  const run = async (program: string, args: string[]) => {
+    try {
+      await promisify(execFile)(join(bin, program), args, { ...ids, encoding: 'utf8', timeout: 180_000 });
+    } catch (error) {
+      const failed = error as { stderr?: string; stdout?: string; message: string };
+      throw new Error(
+        `${program} ${args.join(' ')} failed: ${failed.stderr || failed.stdout || failed.message}`,
+      );
+    }
+  };
+  const port = await freePort();
+  await run('initdb', [
+    '-D',
+    data,
+    '-A',
+    'trust',
+    '-U',
+    'postgres',
+    '--no-sync',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+  ]);
+  const options = `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c max_connections=60 -c fsync=on`;
+  const start = () =>
+    run('pg_ctl', ['-D', data, '-o', options, '-l', join(folder, 'log'), '-w', '-t', '120', 'start']);
+  await start();
+  return {
+    port,
+    adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    restartFast: () =>
+      run('pg_ctl', [
+        '-D',
+        data,
+        '-o',
+        options,
+        '-l',
+        join(folder, 'log'),
+        '-m',
+        'fast',
+        '-w',
+        '-t',
+        '120',
+        'restart',
+      ]),
+    killPostmaster: () => {
+      const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      process.kill(pid, 'SIGKILL');
+      return pid;
+    },
+    start: async () => {
+      // After a kill -9 of the postmaster its backends exit on their own a moment later;
+      // until they have, the shared memory is in use and a new postmaster refuses to start.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        try {
+          await start();
+          return;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
+    },
+    stop: async () => {
+      try {
+        await run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        // already stopped
+      }
+    },
+    remove: () => rmSync(folder, { recursive: true, force: true }),
+  };
+}
