@@ -15,6 +15,7 @@ import type {
   Role,
 } from '../tables';
 import { seedDemoLeadEvents } from './demo-lead-events';
+import { seedDemoLeads } from './demo-leads';
 import { seedDemoTasks } from './demo-tasks';
 import { seedDemoTickets } from './demo-tickets';
 
@@ -995,6 +996,7 @@ export async function seedDemoData(
         .filter((member) => member.role === 'service_agent' || member.role === 'sales_manager')
         .map((member) => idOf(member.email));
       await seedDemoTickets(trx, tenantId, tenant.industry, agents, now);
+      await seedDemoLeads(trx, tenantId, tenant.industry, sellers, now);
       await seedDemoLeadEvents(trx, tenantId, tenant.industry, now);
     });
     tenantIds.set(tenant.name, tenantId);
