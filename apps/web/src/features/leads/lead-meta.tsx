@@ -63,12 +63,12 @@ export function LeadStatusTag({ status }: { status: Lead['status'] }) {
 type Reason = NonNullable<Lead['gradeReason']>;
 
 /** A fact the grade read, in words: "intent = price", "email_open_7d = 2". */
-function factText(key: string, value: unknown, t: TFunction): string {
+function factText(key: string, value: unknown, t: TFunction, sep: string): string {
   if (key === 'intent' && typeof value === 'string')
-    return `${t('leads.intent')}：${t(`marketing.intents.${value as 'price'}`)}`;
+    return `${t('leads.intent')}${sep}${t(`marketing.intents.${value as 'price'}`)}`;
   if (key === 'source' && typeof value === 'string')
-    return `${t('leads.source')}：${t(`marketing.leadSources.${value as 'manual'}`)}`;
-  return `${key}：${value === null || value === undefined ? '—' : String(value)}`;
+    return `${t('leads.source')}${sep}${t(`marketing.leadSources.${value as 'manual'}`)}`;
+  return `${key}${sep}${value === null || value === undefined ? '—' : String(value)}`;
 }
 
 /** Which rule gave the grade and what it read: the tooltip beside every grade tag. */
@@ -78,17 +78,26 @@ export function GradeExplanation({ reason }: { reason: Reason }) {
   const label = labels?.[i18n.language === 'en' ? 'en' : 'zh-CN'] ?? reason.rule ?? '';
   const facts = Object.entries((reason.facts as Record<string, unknown> | undefined) ?? {});
   const regrade = reason.regrade as { from?: string } | undefined;
+  const sep = i18n.language === 'en' ? ': ' : '：';
   return (
     <div data-testid="lead-grade-explanation">
-      <div>{regrade ? t('leads.gradeRegrade', { rule: label }) : `${t('leads.gradeRule')}：${label}`}</div>
+      <div>
+        {regrade ? t('leads.gradeRegrade', { rule: label }) : `${t('leads.gradeRule')}${sep}${label}`}
+      </div>
       {facts.length > 0 ? (
         <div>
-          {t('leads.gradeFacts')}：{facts.map(([key, value]) => factText(key, value, t)).join('；')}
+          {t('leads.gradeFacts')}
+          {sep}
+          {facts
+            .map(([key, value]) => factText(key, value, t, sep))
+            .join(i18n.language === 'en' ? '; ' : '；')}
         </div>
       ) : null}
       {typeof reason.followUpWithinHours === 'number' ? (
         <div>
-          {t('leads.followUp')}：{t('leads.hours', { n: reason.followUpWithinHours })}
+          {t('leads.followUp')}
+          {sep}
+          {t('leads.hours', { n: reason.followUpWithinHours })}
         </div>
       ) : null}
     </div>
