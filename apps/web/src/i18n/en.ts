@@ -11,6 +11,7 @@ import { industryEn } from './industry.en';
 import { leadsEn } from './leads.en';
 import { marketingEn } from './marketing.en';
 import { notificationsEn } from './notifications.en';
+import { opportunitiesEn } from './opportunities.en';
 import { plansEn } from './plans.en';
 import { remindersEn } from './reminders.en';
 import { sensitiveEn } from './sensitive.en';
@@ -38,6 +39,7 @@ export const en: Messages = {
   ...tasksEn,
   ...ticketsEn,
   ...leadsEn,
+  ...opportunitiesEn,
   ...notificationsEn,
   ...marketingEn,
   app: {

@@ -16,6 +16,7 @@ import { industryZhCN } from './industry.zh-CN';
 import { leadsZhCN } from './leads.zh-CN';
 import { marketingZhCN } from './marketing.zh-CN';
 import { notificationsZhCN } from './notifications.zh-CN';
+import { opportunitiesZhCN } from './opportunities.zh-CN';
 import { plansZhCN } from './plans.zh-CN';
 import { remindersZhCN } from './reminders.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
@@ -41,6 +42,7 @@ export const zhCN = {
   ...tasksZhCN,
   ...ticketsZhCN,
   ...leadsZhCN,
+  ...opportunitiesZhCN,
   ...notificationsZhCN,
   ...marketingZhCN,
   app: {

@@ -131,3 +131,11 @@ export type TicketSlaPolicy = TicketSettings['policies'][number];
 export type TicketKpis = RouterOutputs['tickets']['kpis'];
 export type TicketListInput = Extract<RouterInputs['tickets']['list'], object>;
 export type TicketView = NonNullable<TicketListInput['view']>;
+export type Pipeline = RouterOutputs['opportunities']['pipeline'];
+export type PipelineStage = Pipeline['stages'][number];
+export type OpportunityCard = RouterOutputs['opportunities']['list']['items'][number];
+export type OpportunityDetail = RouterOutputs['opportunities']['get'];
+export type OpportunityBoard = RouterOutputs['opportunities']['board'];
+export type OpportunityFiltersInput = NonNullable<
+  Extract<RouterInputs['opportunities']['list'], object>['filters']
+>;

@@ -289,7 +289,7 @@ function factsOf(row: OpportunityRow) {
 /** What leaving the current stage forward (to the next open stage, or won) still needs. */
 function blockersOf(pipeline: Pipeline, row: OpportunityRow): GateFailure[] {
   const stage = stageOf(pipeline, row.stage);
-  if (!stage || stage.kind !== 'open') return [];
+  if (stage?.kind !== 'open') return [];
   return failedGates(stage, factsOf(row));
 }
 

@@ -1,6 +1,198 @@
-import { createFileRoute } from '@tanstack/react-router';
-import { ComingSoon } from '../../components/ComingSoon';
+import { AppstoreOutlined, PlusOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { createFileRoute, useNavigate } from '@tanstack/react-router';
+import { Button, Card, Checkbox, Flex, Input, Segmented, Select, Skeleton, Space } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { PageHeader } from '../../components/PageHeader';
+import { OpportunitiesTable } from '../../features/opportunities/OpportunitiesTable';
+import { OpportunityDrawer } from '../../features/opportunities/OpportunityDrawer';
+import { OpportunityFormModal } from '../../features/opportunities/OpportunityFormModal';
+import { PipelineBoard } from '../../features/opportunities/PipelineBoard';
+import { usePick, usePipeline } from '../../features/opportunities/pipeline-labels';
+import { useMoveOpportunity } from '../../features/opportunities/use-move';
+import { useCan } from '../../lib/shell-context';
+import { useTRPC } from '../../lib/trpc';
+
+const SORTS = ['created', 'in_stage', 'close', 'amount'] as const;
+
+/** The view, filters and the open deal live in the URL, so a board or a list survives a reload and can be shared. */
+const searchSchema = z.object({
+  view: z.enum(['board', 'table']).optional().catch(undefined),
+  q: z.string().max(100).optional().catch(undefined),
+  mine: z.boolean().optional().catch(undefined),
+  stage: z.string().max(40).optional().catch(undefined),
+  sort: z.enum(SORTS).optional().catch(undefined),
+  open: z.uuid().optional().catch(undefined),
+});
+type Search = z.infer<typeof searchSchema>;
 
 export const Route = createFileRoute('/_app/opportunities')({
-  component: () => <ComingSoon area="opportunities" />,
+  validateSearch: (search): Search => searchSchema.parse(search),
+  component: OpportunitiesPage,
 });
+
+const PAGE_SIZE = 50;
+
+function OpportunitiesPage() {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const pick = usePick();
+  const navigate = useNavigate({ from: Route.fullPath });
+  const search = Route.useSearch();
+  const canWrite = useCan('opportunities.write');
+  const { pipeline } = usePipeline();
+  const mover = useMoveOpportunity();
+  const [creating, setCreating] = useState(false);
+  const [typed, setTyped] = useState(search.q ?? '');
+  const view = search.view ?? 'board';
+  const setSearch = (patch: Partial<Search>) =>
+    navigate({ search: (previous) => ({ ...previous, ...patch }), replace: true });
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      if ((search.q ?? '') !== typed) void setSearch({ q: typed || undefined });
+    }, 300);
+    return () => clearTimeout(timer);
+  });
+
+  const filters = useMemo(
+    () => ({ q: search.q || undefined, owner: search.mine ? ('me' as const) : undefined }),
+    [search.q, search.mine],
+  );
+  const board = useQuery({
+    ...trpc.opportunities.board.queryOptions({ filters, perStage: 20 }),
+    enabled: view === 'board',
+    placeholderData: keepPreviousData,
+  });
+  const listFilters = { ...filters, stage: search.stage || undefined };
+  const filterKey = JSON.stringify([listFilters, search.sort]);
+  const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({
+    key: filterKey,
+    cursors: [null],
+  });
+  const cursors = pages.key === filterKey ? pages.cursors : [null];
+  const cursor = cursors[cursors.length - 1] ?? null;
+  const list = useQuery({
+    ...trpc.opportunities.list.queryOptions({
+      filters: listFilters,
+      sort: search.sort ?? 'created',
+      cursor,
+      limit: PAGE_SIZE,
+    }),
+    enabled: view === 'table',
+    placeholderData: keepPreviousData,
+  });
+
+  return (
+    <>
+      <PageHeader
+        title={t('opportunities.title')}
+        subtitle={t('opportunities.subtitle')}
+        extra={
+          canWrite ? (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setCreating(true)}
+              data-testid="opportunity-new"
+            >
+              {t('opportunities.new')}
+            </Button>
+          ) : null
+        }
+      />
+      <Card>
+        <Flex gap={12} wrap align="center" style={{ marginBottom: 16 }}>
+          <Segmented
+            value={view}
+            onChange={(value) => void setSearch({ view: value as 'board' | 'table' })}
+            options={[
+              { value: 'board', label: t('opportunities.board'), icon: <AppstoreOutlined /> },
+              { value: 'table', label: t('opportunities.table'), icon: <UnorderedListOutlined /> },
+            ]}
+          />
+          <Input.Search
+            allowClear
+            style={{ width: 260 }}
+            placeholder={t('opportunities.searchPlaceholder')}
+            value={typed}
+            onChange={(event) => setTyped(event.target.value)}
+          />
+          <Checkbox
+            checked={search.mine ?? false}
+            onChange={(event) => void setSearch({ mine: event.target.checked || undefined })}
+          >
+            {t('opportunities.mine')}
+          </Checkbox>
+          {view === 'table' ? (
+            <Space>
+              <Select
+                style={{ width: 160 }}
+                value={search.stage ?? ''}
+                onChange={(stage) => void setSearch({ stage: stage || undefined })}
+                options={[
+                  { value: '', label: t('opportunities.allStages') },
+                  ...(pipeline?.stages ?? []).map((stage) => ({
+                    value: stage.key,
+                    label: pick(stage.labels),
+                  })),
+                ]}
+              />
+              <Select
+                style={{ width: 160 }}
+                value={search.sort ?? 'created'}
+                onChange={(sort) => void setSearch({ sort })}
+                options={[
+                  { value: 'created', label: t('opportunities.sortCreated') },
+                  { value: 'in_stage', label: t('opportunities.inStage') },
+                  { value: 'close', label: t('opportunities.expectedCloseOn') },
+                  { value: 'amount', label: t('opportunities.amount') },
+                ]}
+              />
+            </Space>
+          ) : null}
+        </Flex>
+        {view === 'board' ? (
+          pipeline && board.data ? (
+            <PipelineBoard
+              pipeline={pipeline}
+              board={board.data}
+              onOpen={(id) => void setSearch({ open: id })}
+              onMove={(id, stage) => mover.request(id, stage)}
+            />
+          ) : (
+            <Skeleton active />
+          )
+        ) : (
+          <>
+            <OpportunitiesTable
+              items={list.data?.items ?? []}
+              loading={list.isFetching}
+              onOpen={(id) => void setSearch({ open: id })}
+            />
+            {list.data?.nextCursor ? (
+              <Flex justify="center" style={{ marginTop: 12 }}>
+                <Button
+                  onClick={() =>
+                    setPages({ key: filterKey, cursors: [...cursors, list.data?.nextCursor ?? null] })
+                  }
+                >
+                  {t('opportunities.loadMore')}
+                </Button>
+              </Flex>
+            ) : null}
+          </>
+        )}
+      </Card>
+      {mover.dialog}
+      <OpportunityDrawer id={search.open ?? null} onClose={() => void setSearch({ open: undefined })} />
+      <OpportunityFormModal
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(id) => void setSearch({ open: id })}
+      />
+    </>
+  );
+}
