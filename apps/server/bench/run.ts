@@ -26,6 +26,9 @@
  * BM9   behaviour events: opens and clicks through the public doors vs a bare INSERT route, and
  *       the re-grade of 100,000 leads after 1M events vs a hand-written UPDATE (bm9.ts, its own
  *       database)
+ * BM10  surveys: the public survey page and its submission vs a bare route serving and
+ *       inserting the same, the page's gzip size, and (BM10b) NPS per tier per month over 5M
+ *       responses vs raw SQL (bm10.ts, its own database)
  *
  * Needs a PostgreSQL server: BENCH_DATABASE_URL (an administrator URL; default the local
  * server). BM2, BM2b and BM6 use the generated data set (generate.ts, `crm_bench_1m`),
@@ -43,6 +46,7 @@ import { runBm6 } from './bm6';
 import { runBm7 } from './bm7';
 import { runBm7b } from './bm7b';
 import { runBm9 } from './bm9';
+import { runBm10 } from './bm10';
 import { ensureDataset } from './generate';
 import { type BenchResult, benchDatabases, log, repositoryRoot } from './harness';
 
@@ -60,6 +64,7 @@ const BENCHMARKS = [
   'BM7',
   'BM7b',
   'BM9',
+  'BM10',
 ] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
@@ -88,6 +93,7 @@ if (selected.has('BM3')) results.push(...(await runBm3(adminUrl, scale)));
 if (selected.has('BM5')) results.push(...(await runBm5()));
 if (selected.has('BM7b')) results.push(...(await runBm7b(adminUrl)));
 if (selected.has('BM9')) results.push(...(await runBm9(adminUrl, scale)));
+if (selected.has('BM10')) results.push(...(await runBm10(adminUrl, scale)));
 if (
   selected.has('BM2') ||
   selected.has('BM2b') ||

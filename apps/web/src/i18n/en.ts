@@ -15,6 +15,7 @@ import { opportunitiesEn } from './opportunities.en';
 import { plansEn } from './plans.en';
 import { remindersEn } from './reminders.en';
 import { sensitiveEn } from './sensitive.en';
+import { surveysEn } from './surveys.en';
 import { taskViewsEn } from './task-views.en';
 import { tasksEn } from './tasks.en';
 import { ticketsEn } from './tickets.en';
@@ -40,6 +41,7 @@ export const en: Messages = {
   ...ticketsEn,
   ...leadsEn,
   ...opportunitiesEn,
+  ...surveysEn,
   ...notificationsEn,
   ...marketingEn,
   app: {

@@ -20,6 +20,7 @@ import { opportunitiesZhCN } from './opportunities.zh-CN';
 import { plansZhCN } from './plans.zh-CN';
 import { remindersZhCN } from './reminders.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
+import { surveysZhCN } from './surveys.zh-CN';
 import { taskViewsZhCN } from './task-views.zh-CN';
 import { tasksZhCN } from './tasks.zh-CN';
 import { ticketsZhCN } from './tickets.zh-CN';
@@ -43,6 +44,7 @@ export const zhCN = {
   ...ticketsZhCN,
   ...leadsZhCN,
   ...opportunitiesZhCN,
+  ...surveysZhCN,
   ...notificationsZhCN,
   ...marketingZhCN,
   app: {

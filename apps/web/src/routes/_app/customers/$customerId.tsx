@@ -35,6 +35,7 @@ import { TierCard } from '../../../features/industry/TierCard';
 import { InteractionsTab } from '../../../features/interactions/InteractionsTab';
 import { OrdersTab } from '../../../features/orders/OrdersTab';
 import { PlanCard } from '../../../features/plans/PlanCard';
+import { SatisfactionCard } from '../../../features/surveys/SatisfactionCard';
 import { CustomerTasksTab } from '../../../features/tasks/CustomerTasksTab';
 import { TaskFormModal } from '../../../features/tasks/TaskFormModal';
 import { CustomerTicketsTab } from '../../../features/tickets/CustomerTicketsTab';
@@ -308,6 +309,9 @@ function CustomerDetails({ customer }: { customer: Customer }) {
       </div>
       <div style={{ marginBottom: 16 }}>
         <PlanCard customerId={customer.id} />
+      </div>
+      <div style={{ marginBottom: 16 }}>
+        <SatisfactionCard customerId={customer.id} />
       </div>
       <Card styles={{ body: { paddingTop: 4 } }}>
         <Tabs

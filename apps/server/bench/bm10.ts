@@ -1,0 +1,265 @@
+/**
+ * BM10 — surveys (docs/service-and-surveys.md), in its own database (`crm_bench_surveys`):
+ *
+ * - **BM10 the public survey page**: a customer opens `/s/<token>` and submits the answers,
+ *   through the real public door — the Hono app, the rate limiter, token verification (HMAC),
+ *   the tenant transaction with RLS, the survey read from the plugin, the page rendered, the
+ *   answers checked, the response and its invitation in one statement — against the physical
+ *   limit measured in the same run: a bare Hono route serving the same HTML and inserting the
+ *   same response row with one INSERT on the same pool. Both driven in-process by the same
+ *   number of concurrent callers; ratio = project pairs/s ÷ limit pairs/s (target ≥ 0.5). The
+ *   page's transferred size is its gzip (target ≤ 50 KB).
+ * - **BM10b NPS per tier per month** over the big tenant's responses (5M × BENCH_SCALE) with
+ *   the results procedure's statement (`selectScores`) vs the raw SQL a DBA would write;
+ *   ratio = project seconds ÷ raw seconds (target ≤ 1.1), best of 3 each, alternating.
+ */
+import { gzipSync } from 'node:zlib';
+import { jobScope, selectScores, signPublicLink } from '@crm/api';
+import { PublicDoorRateLimiter } from '@crm/auth';
+import { type CrmDatabase, openDatabase, provisionDatabase, sql } from '@crm/db';
+import { Hono } from 'hono';
+import pino from 'pino';
+import { createApp } from '../src/app';
+import { createDependencies } from '../src/dependencies';
+import { type BenchResult, benchDatabases, log, round } from './harness';
+
+const DATABASE = 'crm_bench_surveys';
+const tenantId = '00000000-0000-4000-8000-000000001001';
+const CONCURRENCY = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const TIERS = ['b2b_strategic', 'b2b_key', 'b2b_ordinary', 'b2b_potential'];
+
+async function seed(database: CrmDatabase, customers: number, responses: number) {
+  const existing = await database.withTenant(tenantId, async (trx) => {
+    const { rows } = await sql<{ customers: number; responses: number }>`
+      select (select count(*)::int from customers where tenant_id = ${tenantId}) as customers,
+        (select count(*)::int from survey_responses where tenant_id = ${tenantId}) as responses`.execute(trx);
+    return rows[0];
+  });
+  if (existing?.customers === customers && existing.responses >= responses) return;
+  log(`seeding ${customers} customers and ${responses} survey responses (set-based)…\n`);
+  await database.withTenant(tenantId, async (trx) => {
+    await sql`insert into tenants (id, name, industry) values (${tenantId}, '问卷压测企业', 'b2b') on conflict do nothing`.execute(
+      trx,
+    );
+    await sql`delete from survey_responses where tenant_id = ${tenantId}`.execute(trx);
+    await sql`delete from survey_invitations where tenant_id = ${tenantId}`.execute(trx);
+    await sql`delete from customers where tenant_id = ${tenantId}`.execute(trx);
+    await sql`insert into customers (tenant_id, name, kind)
+      select ${tenantId}, '问卷客户' || g, 'company' from generate_series(1, ${customers}) g`.execute(trx);
+    await sql`update customers set tier = (${sql.val(TIERS)}::text[])[1 + abs(hashtext(id::text)) % 4]
+      where tenant_id = ${tenantId}`.execute(trx);
+    // A year of NPS answers: scores skewed by tier (strategic happiest), spread over 12 months.
+    await sql`with c as (select id, tier, row_number() over (order by id) - 1 as n from customers where tenant_id = ${tenantId})
+      insert into survey_responses (tenant_id, survey_key, survey_kind, customer_id, tier, answers, score, score_pct, low, responded_at)
+      select ${tenantId}, 'b2b_nps', 'nps', c.id, c.tier, '{}'::jsonb, s.score, s.score * 10, s.score <= 6,
+        now() - ((g % 365) || ' days')::interval - ((g % 1440) || ' minutes')::interval
+      from generate_series(1, ${responses}) g
+      join c on c.n = g % ${customers}
+      cross join lateral (select least(10, greatest(0, (g * 7 % 11) + case c.tier when 'b2b_strategic' then 2 when 'b2b_potential' then -1 else 0 end)) as score) s`.execute(
+      trx,
+    );
+  });
+}
+
+async function drive(total: number, call: (index: number) => Promise<number>): Promise<number> {
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < total) {
+        const index = next++;
+        if ((await call(index)) >= 400) failures += 1;
+      }
+    }),
+  );
+  if (failures > 0) throw new Error(`BM10: ${failures} of ${total} requests failed`);
+  return total / ((performance.now() - started) / 1000);
+}
+
+async function invitations(
+  database: CrmDatabase,
+  count: number,
+): Promise<{ id: string; customer_id: string }[]> {
+  return database.withTenant(tenantId, async (trx) => {
+    const { rows } = await sql<{ id: string; customer_id: string }>`
+      insert into survey_invitations (tenant_id, survey_key, survey_kind, customer_id, occasion, channel, status, send_on, expires_at)
+      select ${tenantId}, 'b2b_nps', 'nps', c.id, 'bench:' || gen_random_uuid(), 'link', 'sent', current_date, now() + interval '1 day'
+      from (select id from customers where tenant_id = ${tenantId} order by id limit ${count}) c
+      returning id, customer_id`.execute(trx);
+    return rows;
+  });
+}
+
+const ANSWERS = 'recommend=9&reason=%E4%BA%A4%E4%BB%98%E5%8F%8A%E6%97%B6&delivery=4&service=5&improve=';
+
+export async function runBm10(adminUrl: string, scale: number): Promise<BenchResult[]> {
+  benchDatabases.add(DATABASE);
+  const customers = Math.max(2000, Math.round(50_000 * scale));
+  const responses = Math.max(20_000, Math.round(5_000_000 * scale));
+  const requests = Number(process.env.BENCH_BM10_REQUESTS ?? Math.max(200, Math.round(1000 * scale)));
+  const urls = await provisionDatabase(adminUrl, DATABASE);
+  const database = await openDatabase({ ...urls, maxConnections: 10 });
+  await database.migrate();
+  await seed(database, customers, responses);
+  const owner = await openDatabase({ databaseUrl: urls.ownerDatabaseUrl, maxConnections: 1 });
+  await sql`analyze customers, survey_responses, survey_invitations`.execute(owner.db);
+  await owner.close();
+
+  const dependencies = createDependencies(database, pino({ level: 'silent' }), 'http://localhost:3000');
+  const unlimited = {
+    perIp: { points: 1e9, durationSeconds: 60 },
+    perToken: { points: 1e9, durationSeconds: 60 },
+  };
+  const app = createApp({
+    dependencies,
+    publicUrl: 'http://localhost:3000',
+    publicDoorLimiter: new PublicDoorRateLimiter({
+      pixel: unlimited,
+      click: unlimited,
+      form_view: unlimited,
+      form_submit: unlimited,
+      reply_hook: unlimited,
+      survey_view: unlimited,
+      survey_submit: unlimited,
+    }),
+  });
+  const expiresAt = Math.floor(Date.now() / 1000) + 3600;
+  const tokenOf = (id: string) =>
+    signPublicLink({ kind: 'survey', tenantId, subjectId: id, campaignId: null, expiresAt });
+
+  // The page's size as a phone receives it.
+  const [sample] = await invitations(database, 1);
+  const pageResponse = await app.request(
+    `http://localhost:3000/s/${tokenOf(sample?.id as string)}?lang=zh-CN`,
+  );
+  const html = await pageResponse.text();
+  const gzipBytes = gzipSync(html).length;
+
+  const bare = new Hono();
+  bare.get('/bare/:customer', (c) => c.html(html));
+  bare.post('/bare/:customer', async (c) => {
+    await c.req.parseBody({ all: true });
+    await database.withTenant(tenantId, (trx) =>
+      sql`insert into survey_responses (tenant_id, survey_key, survey_kind, customer_id, answers, score, score_pct, low)
+        values (${tenantId}, 'b2b_nps', 'nps', ${c.req.param('customer')}, '{"recommend":9}', 9, 90, false)`.execute(
+        trx,
+      ),
+    );
+    return c.html('<p>ok</p>');
+  });
+
+  const post = {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: ANSWERS,
+  };
+  const projectRun = async (count: number) => {
+    const rows = await invitations(database, count);
+    const tokens = rows.map((row) => tokenOf(row.id));
+    return drive(count, async (index) => {
+      const path = `http://localhost:3000/s/${tokens[index]}`;
+      const view = await app.request(path);
+      await view.arrayBuffer();
+      const submit = await app.request(path, { ...post });
+      await submit.arrayBuffer();
+      return Math.max(view.status, submit.status);
+    });
+  };
+  const bareRun = async (count: number) => {
+    const rows = await invitations(database, count);
+    return drive(count, async (index) => {
+      const path = `http://localhost:3000/bare/${rows[index]?.customer_id}`;
+      const view = await bare.request(path);
+      await view.arrayBuffer();
+      const submit = await bare.request(path, { ...post });
+      await submit.arrayBuffer();
+      return Math.max(view.status, submit.status);
+    });
+  };
+
+  log(
+    `\nBM10 — survey page: ${requests} opens + submissions × ${CONCURRENCY} in flight; page ${html.length} B, ${gzipBytes} B gzip; ${new Date().toISOString()}\n`,
+  );
+  await projectRun(Math.min(50, requests));
+  await bareRun(Math.min(50, requests));
+  const project = await projectRun(requests);
+  const limit = await bareRun(requests);
+  log(`  project: public survey door ${round(project)} pairs/s; limit: bare route ${round(limit)} pairs/s\n`);
+
+  // BM10b: NPS per tier per month over a year, the procedure's statement vs raw SQL.
+  const to = new Date().toISOString().slice(0, 10);
+  const from = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
+  const timeProject = () =>
+    database.withTenant(tenantId, async (trx) => {
+      const started = performance.now();
+      const rows = await selectScores(jobScope(trx, tenantId), {
+        from,
+        to,
+        key: 'b2b_nps',
+        by: 'tier',
+        thenBy: 'month',
+      });
+      return { seconds: (performance.now() - started) / 1000, rows: rows.length };
+    });
+  const timeRaw = () =>
+    database.withTenant(tenantId, async (trx) => {
+      const started = performance.now();
+      const { rows } = await sql`
+        select tier, to_char(responded_at at time zone 'Asia/Shanghai', 'YYYY-MM') as month,
+          round(100.0 * (count(*) filter (where score >= 9) - count(*) filter (where score < 7)) / count(*), 1) as nps
+        from survey_responses
+        where tenant_id = ${tenantId} and survey_kind = 'nps' and survey_key = 'b2b_nps' and score is not null
+          and responded_at >= (${from}::date)::timestamp at time zone 'Asia/Shanghai'
+          and responded_at < (${to}::date + 1)::timestamp at time zone 'Asia/Shanghai'
+        group by 1, 2 order by 1, 2`.execute(trx);
+      return { seconds: (performance.now() - started) / 1000, rows: rows.length };
+    });
+  await timeProject();
+  await timeRaw();
+  const projectTimes: number[] = [];
+  const rawTimes: number[] = [];
+  let groups = 0;
+  for (let round_ = 0; round_ < 3; round_ += 1) {
+    const p = await timeProject();
+    const r = await timeRaw();
+    projectTimes.push(p.seconds);
+    rawTimes.push(r.seconds);
+    groups = p.rows;
+  }
+  const projectSeconds = Math.min(...projectTimes);
+  const rawSeconds = Math.min(...rawTimes);
+  log(
+    `  BM10b NPS per tier per month over ${responses} responses (${groups} groups): procedure ${round(projectSeconds, 3)} s, raw SQL ${round(rawSeconds, 3)} s\n`,
+  );
+  await database.close();
+  return [
+    {
+      id: 'BM10 survey page + submission vs bare route',
+      metric: 'pairs/s',
+      project: round(project),
+      limit: round(limit),
+      ratio: round(project / limit, 3),
+      target: '≥ 0.5',
+      met: project / limit >= 0.5,
+    },
+    {
+      id: 'BM10 survey page transferred size',
+      metric: 'bytes gzip',
+      project: gzipBytes,
+      limit: 50 * 1024,
+      ratio: round(gzipBytes / (50 * 1024), 3),
+      target: '≤ 1 (50 KB)',
+      met: gzipBytes <= 50 * 1024,
+    },
+    {
+      id: 'BM10b NPS per tier per month vs raw SQL',
+      metric: 'seconds (project ÷ limit)',
+      project: round(projectSeconds, 3),
+      limit: round(rawSeconds, 3),
+      ratio: round(projectSeconds / rawSeconds, 3),
+      target: '≤ 1.1',
+      met: projectSeconds / rawSeconds <= 1.1,
+    },
+  ];
+}
