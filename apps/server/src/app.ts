@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ApiDependencies, appRouter, createContext, resolveLocale, translateError } from '@crm/api';
-import type { PublicDoorRateLimiter } from '@crm/auth';
+import type { ApiRateLimiter, PublicDoorRateLimiter } from '@crm/auth';
 import { sql } from '@crm/db';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { generateCookie, getCookie } from 'hono/cookie';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { mountApiV1, mountApiV1Fallback } from './api-v1';
 import { type Metrics, mountMetrics } from './metrics';
 import { clientIp } from './middleware/client-ip';
 import { originCheck } from './middleware/origin-check';
@@ -33,6 +34,8 @@ export type AppOptions = {
   /** Prometheus metrics, served at /metrics to a request bearing `metricsToken` (main.ts: METRICS_TOKEN). */
   metrics?: Metrics;
   metricsToken?: string;
+  /** The REST API's per-key and per-tenant limits (tests use tight ones). */
+  apiRateLimiter?: ApiRateLimiter;
 };
 
 type Variables = { requestId: string };
@@ -174,6 +177,13 @@ export function createApp(options: AppOptions) {
     trustProxyHops: options.trustProxyHops ?? 0,
     maxBytes: options.importMaxBytes ?? 1024 * 1024 * 1024,
   });
+
+  mountApiV1(app, {
+    dependencies,
+    trustProxyHops: options.trustProxyHops ?? 0,
+    rateLimiter: options.apiRateLimiter,
+  });
+  mountApiV1Fallback(app);
 
   mountPublicDoors(app, {
     dependencies,

@@ -10,6 +10,7 @@ import {
   type TestServer,
 } from './helpers';
 import {
+  createApiKeyIn,
   createCalendarOverrideIn,
   createCampaignIn,
   createComplaintIn,
@@ -89,6 +90,7 @@ const TENANT_TABLES = [
   'opportunity_lines',
   'opportunity_stage_history',
   'opportunity_lost_reasons',
+  'api_keys',
 ] as const;
 
 /** A checksum of every row tenant A owns, read through A's own tenant context. */
@@ -232,10 +234,17 @@ beforeAll(async () => {
     victimTenant.users.owner.id,
     2,
   );
+  const apiKeyId = await createApiKeyIn(
+    server,
+    victimTenant.tenantId,
+    victimTenant.users.owner.id,
+    '甲方的密钥',
+  );
   victim = {
     opportunityId,
     surveyInvitationId: survey.invitationId,
     surveyFollowUpId: survey.followUpId as string,
+    apiKeyId,
     leadId,
     campaignId,
     formId,

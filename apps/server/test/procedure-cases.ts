@@ -56,6 +56,8 @@ export type Victim = {
   /** A survey invitation of A's customer, and a low NPS answer of it with an open follow-up. */
   surveyInvitationId: string;
   surveyFollowUpId: string;
+  /** An API key of A's owner (开放平台). */
+  apiKeyId: string;
 };
 
 export type ProcedureCase = {
@@ -199,6 +201,30 @@ export async function createFailedEmailIn(server: TestServer, tenantId: string, 
         status: 'failed',
         attempts: 8,
         last_error: '550 No such user',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+/** An API key of `userId` with every scope, inserted as the create procedure leaves it (its token is not kept). */
+export async function createApiKeyIn(
+  server: TestServer,
+  tenantId: string,
+  userId: string,
+  name = 'ERP 同步',
+) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('api_keys')
+      .values({
+        tenant_id: tenantId,
+        name,
+        display_prefix: 'crmk_…test',
+        secret_hash: Buffer.alloc(32, 7),
+        scopes: ['customers:read'],
+        created_by: userId,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -1945,6 +1971,17 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
   'notifications.updatePreferences': {
     input: () => ({ preferences: [{ kind: 'reminder', inApp: true, email: true }] }),
     foreign: () => ({ preferences: [{ kind: 'digest', inApp: false, email: false }] }),
+  },
+  'apiKeys.list': { input: () => undefined, foreign: () => undefined },
+  'apiKeys.create': {
+    input: () => ({ name: `ERP 同步 ${crypto.randomUUID().slice(0, 6)}`, scopes: ['customers:read'] }),
+    foreign: () => ({ name: '攻击者的密钥', scopes: ['customers:read', 'customers:write'] }),
+  },
+  'apiKeys.revoke': {
+    input: async ({ server, tenant, actor }) => ({
+      id: await createApiKeyIn(server, tenant.tenantId, actor.id),
+    }),
+    foreign: (victim) => ({ id: victim.apiKeyId }),
   },
   'email.list': { input: () => ({ limit: 5 }), foreign: () => ({ status: 'failed' }) },
   'email.retry': {

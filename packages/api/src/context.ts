@@ -1,4 +1,11 @@
-import type { LoginRateLimiter, Permission, SessionCookie, SessionPolicy, ValidatedSession } from '@crm/auth';
+import type {
+  ApiScope,
+  LoginRateLimiter,
+  Permission,
+  SessionCookie,
+  SessionPolicy,
+  ValidatedSession,
+} from '@crm/auth';
 import { validateSessionToken } from '@crm/auth';
 import type { CrmDatabase, Database, Role, Transaction } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
@@ -35,6 +42,16 @@ export type RequestInfo = {
   idempotencyKey?: string | null;
   setSessionCookie(token: string, expiresAt: Date): void;
   clearSessionCookie(): void;
+  /** A REST API call authenticated by an API key (`Authorization: Bearer crmk_…`) instead of a session. */
+  apiKey?: ApiKeyCall | null;
+};
+
+/** An API key call: the token and the scope its route needs (rest/api-v1.routes.ts). */
+export type ApiKeyCall = {
+  token: string;
+  scope: ApiScope;
+  /** Told once the key is verified: the REST door's rate limit reads the key's own limit. */
+  onVerified?(key: { keyId: string; userId: string; limit: number }): void;
 };
 
 /**

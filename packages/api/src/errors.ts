@@ -804,6 +804,87 @@ export const ERRORS = {
     'zh-CN': '一次批量请求最多 {max} 个调用，本次有 {count} 个',
     en: 'A batch may hold at most {max} calls; this one has {count}',
   },
+  API_KEY_INVALID: {
+    trpc: 'UNAUTHORIZED',
+    'zh-CN': 'API 密钥无效、已过期或已吊销',
+    en: 'The API key is invalid, expired or revoked',
+  },
+  API_KEY_SCOPE_MISSING: {
+    trpc: 'FORBIDDEN',
+    'zh-CN': '此 API 密钥没有 {scope} 权限范围',
+    en: 'This API key does not have the {scope} scope',
+  },
+  API_KEY_IP_NOT_ALLOWED: {
+    trpc: 'FORBIDDEN',
+    'zh-CN': '此 API 密钥不允许从当前 IP 地址调用',
+    en: 'This API key may not be used from this IP address',
+  },
+  API_KEY_IP_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '请填写 IP 地址或 CIDR 网段，例如 203.0.113.8 或 10.0.0.0/24',
+    en: 'Enter an IP address or a CIDR range, such as 203.0.113.8 or 10.0.0.0/24',
+  },
+  API_KEY_EXPIRY_PAST: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '过期时间必须晚于现在',
+    en: 'The expiry must be in the future',
+  },
+  API_KEY_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '找不到该 API 密钥',
+    en: 'API key not found',
+  },
+  API_RATE_LIMITED: {
+    trpc: 'TOO_MANY_REQUESTS',
+    'zh-CN': '请求过于频繁，请 {seconds} 秒后再试',
+    en: 'Too many requests. Try again in {seconds} s',
+  },
+  API_ROUTE_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '没有这个 API 接口',
+    en: 'No such API route',
+  },
+  WEBHOOK_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '找不到该 Webhook',
+    en: 'Webhook not found',
+  },
+  WEBHOOK_DELIVERY_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '找不到该投递记录',
+    en: 'Delivery not found',
+  },
+  WEBHOOK_URL_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '请填写有效的 HTTPS 地址',
+    en: 'Enter a valid HTTPS URL',
+  },
+  WEBHOOK_URL_FORBIDDEN: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '不能投递到内网、本机或元数据地址（{host}）',
+    en: 'Deliveries may not go to private, loopback or metadata addresses ({host})',
+  },
+  WEBHOOK_EVENT_UNKNOWN: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '未知的事件类型',
+    en: 'Unknown event type',
+  },
+  WECOM_ROBOT_URL_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN':
+      '请填写企业微信群机器人的 Webhook 地址（https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…）',
+    en: 'Enter the WeCom group robot webhook URL (https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…)',
+  },
+  WECOM_NOT_CONNECTED: {
+    trpc: 'PRECONDITION_FAILED',
+    'zh-CN': '尚未连接企业微信群机器人',
+    en: 'No WeCom group robot is connected',
+  },
+  WECOM_SEND_FAILED: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '企业微信未接受消息：{reason}',
+    en: 'WeCom did not accept the message: {reason}',
+  },
   INVALID_INPUT: {
     trpc: 'BAD_REQUEST',
     'zh-CN': '填写的内容有误，请检查后重试',

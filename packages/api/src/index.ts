@@ -1,5 +1,7 @@
 // The identity rule (create check, import, scan): exported so the server's tests judge pairs by it.
 export { type IdentityRecord, identityOf } from '@crm/domain';
+export { apiKeyOutput } from './api-keys/api-keys.schemas';
+export { API_KEY_PREFIX, parseApiKey } from './api-keys/api-keys.token';
 export { loadWorkCalendar, readCalendarSettings } from './calendar/calendar.service';
 export { type ApiDependencies, type Context, createContext, type Logger, type RequestInfo } from './context';
 export { type CountOutput, countLimits, countRows } from './counts';
@@ -109,6 +111,8 @@ export {
 } from './plugins/registry';
 export { REMINDERS_SCHEDULE, type ReminderJobs } from './reminders/reminders.jobs';
 export { runReminders, tenantReminders, upcomingReminders } from './reminders/reminders.service';
+export { type ApiV1Outcome, inputFromQuery, problem, problemOf, runApiV1 } from './rest/api-v1';
+export { API_V1_ROUTES, type ApiV1Route, type ApiV1RouteId } from './rest/api-v1.routes';
 export { PUBLIC_ROUTES, type PublicRoute, type PublicRouteId } from './rest/public.routes';
 export { REST_ROUTES, type RestRoute, type RestRouteId } from './rest/rest.routes';
 export { type AppRouter, appRouter, createCaller, listProcedures, type ProcedureInfo } from './root';

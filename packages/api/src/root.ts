@@ -1,4 +1,5 @@
 import { adminRouter } from './admin/admin.router';
+import { apiKeysRouter } from './api-keys/api-keys.router';
 import { authRouter } from './auth/auth.router';
 import { calendarRouter } from './calendar/calendar.router';
 import { contactsRouter } from './contacts/contacts.router';
@@ -61,6 +62,7 @@ export const appRouter = router({
   tickets: ticketsRouter,
   dashboards: dashboardsRouter,
   opportunities: opportunitiesRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,11 +6,15 @@ import {
   parseSessionToken,
   ROLE_PERMISSIONS,
   touchSession,
+  type ValidatedSession,
 } from '@crm/auth';
 import { findUnsafeCharacter } from '@crm/domain';
 import { jsonEqual } from '@crm/plugin-sdk';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
+import { touchApiKey } from './api-keys/api-keys.repository';
+import { authenticateApiKey } from './api-keys/api-keys.service';
+import { parseApiKey } from './api-keys/api-keys.token';
 import type { Context } from './context';
 import { memberAccess } from './customers/access';
 import { AppError, appError, type LocalizedFieldError, statusOf, translateError } from './errors';
@@ -271,6 +275,77 @@ export const tenantProcedure = procedure
       meta?.idempotent && type === 'mutation' && ctx.idempotencyKey
         ? checkIdempotencyKey(ctx.idempotencyKey)
         : null;
+    if (ctx.apiKey) {
+      // A call of the REST API through an API key (docs/api.md): the key's tenant, acting as
+      // the member who created it, within the key's scopes.
+      const call = ctx.apiKey;
+      const parsed = parseApiKey(call.token);
+      if (!parsed) throw appError('API_KEY_INVALID');
+      let touch = false;
+      let tiersTouchedByKey = false;
+      const result = await ctx.database.withScope({ tenantId: parsed.tenantId }, async (trx) => {
+        const caller = await authenticateApiKey(trx, parsed, {
+          clientIp: ctx.clientIp,
+          scope: call.scope,
+          permission: meta?.permission,
+        });
+        call.onVerified?.({ keyId: parsed.keyId, userId: caller.userId, limit: caller.rateLimitPerMinute });
+        touch = caller.touch;
+        if (meta?.permission && !hasPermission(caller.role, meta.permission)) throw appError('FORBIDDEN');
+        const access = memberAccess(caller.userId, caller.teamId, caller.role);
+        const scope: MemberScope = {
+          trx,
+          tenantId: parsed.tenantId,
+          userId: caller.userId,
+          role: caller.role,
+          access,
+          locale: ctx.locale,
+        };
+        const run = () =>
+          next({
+            ctx: {
+              auth: null as unknown as ValidatedSession,
+              tenantId: parsed.tenantId,
+              role: caller.role,
+              permissions: ROLE_PERMISSIONS[caller.role],
+              trx,
+              access,
+              scope,
+            },
+          });
+        let outcome: Awaited<ReturnType<typeof run>>;
+        if (idempotencyKey) {
+          const keyScope = { tenantId: parsed.tenantId, userId: caller.userId, key: idempotencyKey };
+          const claim = await claimIdempotencyKey(trx, {
+            ...keyScope,
+            procedure: path,
+            input: await getRawInput(),
+          });
+          if (claim.replay) {
+            outcome = { ok: true, data: claim.data, marker: 'middlewareMarker' } as unknown as typeof outcome;
+          } else {
+            outcome = await run();
+            if (outcome.ok) await saveIdempotentResult(trx, keyScope, outcome.data);
+          }
+        } else {
+          outcome = await run();
+        }
+        if (!outcome.ok) throw outcome.error;
+        if (touch && type === 'mutation') {
+          await touchApiKey(trx, parsed.tenantId, parsed.keyId, ctx.clientIp);
+          touch = false;
+        }
+        tiersTouchedByKey = takeTiersTouched(trx);
+        return outcome;
+      });
+      if (touch) {
+        await ctx.database
+          .withTenant(parsed.tenantId, (trx) => touchApiKey(trx, parsed.tenantId, parsed.keyId, ctx.clientIp))
+          .catch(() => undefined);
+      }
+      if (tiersTouchedByKey) await queueTouchedRetier(ctx.jobs, parsed.tenantId).catch(() => undefined);
+      return result;
+    }
     const token = ctx.sessionToken === null ? null : parseSessionToken(ctx.sessionToken);
     if (!token) {
       if (ctx.sessionToken !== null) ctx.clearSessionCookie();

@@ -1,3 +1,5 @@
+export * from './api-rate-limit';
+export * from './api-scopes';
 export * from './cookie';
 export * from './password';
 export * from './permissions';

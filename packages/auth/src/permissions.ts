@@ -53,6 +53,8 @@ export const PERMISSIONS = [
   'surveys.manage',
   /** NPS, CSAT and response rates (a manager's cover the team's customers) and the answers. */
   'surveys.results',
+  /** 开放平台: API keys, webhooks and the 企业微信 robot (owners and admins). */
+  'platform.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -37,6 +37,7 @@ import * as leadHistory from './2026-12-10-0101-lead-history';
 import * as opportunities from './2026-12-10-0301-opportunities';
 import * as surveys from './2026-12-10-0501-surveys';
 import * as dashboards from './2026-12-10-0701-dashboards';
+import * as openPlatform from './2026-12-10-0601-open-platform';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -78,6 +79,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-10-0701-dashboards': dashboards,
   '2026-12-10-0301-opportunities': opportunities,
   '2026-12-10-0501-surveys': surveys,
+  '2026-12-10-0601-open-platform': openPlatform,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -41,6 +41,15 @@ import type {
   OpportunityLostReasonsTable,
   OpportunityStageHistoryTable,
 } from './opportunities.table';
+  ApiKeysTable,
+  WebhookAttemptsTable,
+  WebhookDeliveriesTable,
+  WebhookEndpointsTable,
+  WebhookEventsTable,
+  WecomBindingsTable,
+  WecomOutboxTable,
+  WecomSettingsTable,
+} from './open-platform.table';
 import type { MaintenancePlansTable, PlanCadencesTable, PlanDecisionsTable } from './plans.table';
 import type { CustomFieldDefinitionsTable, SavedViewsTable, TagsTable } from './profile-lists.table';
 import type { ReminderSettingsTable } from './reminders.table';
@@ -144,6 +153,14 @@ export type Database = {
   opportunity_lines: OpportunityLinesTable;
   opportunity_stage_history: OpportunityStageHistoryTable;
   opportunity_lost_reasons: OpportunityLostReasonsTable;
+  api_keys: ApiKeysTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  wecom_settings: WecomSettingsTable;
+  wecom_bindings: WecomBindingsTable;
+  wecom_outbox: WecomOutboxTable;
   /** Tenant ids only, for work that runs for every tenant. */
   tenant_directory: { id: string; created_at: ColumnType<Date, Date | string | undefined, never> };
 };
@@ -161,6 +178,7 @@ export * from './leads.table';
 export * from './memberships.table';
 export * from './notifications.table';
 export * from './opportunities.table';
+export * from './open-platform.table';
 export * from './plans.table';
 export * from './profile-lists.table';
 export * from './reminders.table';

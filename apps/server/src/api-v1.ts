@@ -1,0 +1,149 @@
+import {
+  API_V1_ROUTES,
+  type ApiDependencies,
+  type ApiV1Outcome,
+  type ApiV1Route,
+  inputFromQuery,
+  parseApiKey,
+  problem,
+  resolveLocale,
+  runApiV1,
+} from '@crm/api';
+import { type ApiRateLimiter, createApiRateLimiter, DEFAULT_KEY_LIMIT_PER_MINUTE } from '@crm/auth';
+import type { Context, Hono } from 'hono';
+import { clientIp } from './middleware/client-ip';
+
+export type ApiV1Options = {
+  dependencies: ApiDependencies;
+  trustProxyHops: number;
+  /** The per-key and per-tenant limits (tests use tight ones). */
+  rateLimiter?: ApiRateLimiter;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function send(headers: Headers, outcome: ApiV1Outcome): Response {
+  const isProblem = outcome.status >= 400;
+  headers.set(
+    'Content-Type',
+    isProblem ? 'application/problem+json; charset=utf-8' : 'application/json; charset=utf-8',
+  );
+  return new Response(JSON.stringify(outcome.body), { status: outcome.status, headers });
+}
+
+/**
+ * The REST API for integrations (`/api/v1`, docs/api.md): every route of API_V1_ROUTES
+ * through one door — `Authorization: Bearer crmk_…` (no cookies: a browser's session never
+ * reaches this API, so there is nothing for a cross-site request to ride on), the key's
+ * and the tenant's rate limits with `RateLimit-*` headers, UUID path ids, the JSON body or
+ * the query string as the procedure's input, `Idempotency-Key` on writes, and problem
+ * details on failure. Each call is logged with its key (the audit of API use).
+ */
+export function mountApiV1(app: Hono<{ Variables: { requestId: string } }>, options: ApiV1Options) {
+  const limiter = options.rateLimiter ?? createApiRateLimiter();
+  /** Each key's own limit, learned when it was last verified. */
+  const keyLimits = new Map<string, number>();
+  const { logger } = options.dependencies;
+
+  const door = (route: ApiV1Route) => async (c: Context) => {
+    const headers = new Headers({ 'Cache-Control': 'no-store' });
+    const locale = resolveLocale(c.req.header('x-locale'), c.req.header('accept-language'));
+    const match = BEARER.exec(c.req.header('authorization') ?? '');
+    const parsed = match ? parseApiKey(match[1] as string) : null;
+    if (!match || !parsed) {
+      headers.set('WWW-Authenticate', 'Bearer realm="crm-api"');
+      return send(headers, problem('API_KEY_INVALID', locale));
+    }
+    const id = c.req.param('id');
+    if (id !== undefined && !UUID.test(id))
+      return send(
+        headers,
+        problem('notFound' in route && route.notFound ? route.notFound : 'API_ROUTE_NOT_FOUND', locale),
+      );
+
+    const verdict = await limiter.consume({
+      keyId: parsed.keyId,
+      tenantId: parsed.tenantId,
+      keyLimit: keyLimits.get(parsed.keyId) ?? DEFAULT_KEY_LIMIT_PER_MINUTE,
+    });
+    headers.set('RateLimit-Limit', String(verdict.limit));
+    headers.set('RateLimit-Remaining', String(verdict.remaining));
+    headers.set('RateLimit-Reset', String(verdict.resetSeconds));
+    if (!verdict.allowed) {
+      headers.set('Retry-After', String(verdict.resetSeconds));
+      return send(headers, problem('API_RATE_LIMITED', locale, { seconds: verdict.resetSeconds }));
+    }
+
+    let input: unknown;
+    if (route.method === 'GET') {
+      input = inputFromQuery(route.input, c.req.queries());
+    } else {
+      const contentType = c.req.header('content-type') ?? '';
+      const text = await c.req.text();
+      if (text.length > MAX_BODY_BYTES) return send(headers, problem('INVALID_INPUT', locale));
+      if (text.trim() === '') input = {};
+      else {
+        if (!contentType.toLowerCase().startsWith('application/json'))
+          return send(headers, problem('INVALID_INPUT', locale));
+        try {
+          input = JSON.parse(text);
+        } catch {
+          return send(headers, problem('INVALID_INPUT', locale));
+        }
+      }
+    }
+    if (id !== undefined) input = { ...(typeof input === 'object' && input !== null ? input : {}), id };
+
+    let actor: string | null = null;
+    const outcome = await runApiV1(
+      options.dependencies,
+      {
+        requestId: c.get('requestId') as string,
+        sessionToken: null,
+        clientIp: clientIp(c, options.trustProxyHops),
+        locale,
+        idempotencyKey:
+          'idempotent' in route && route.idempotent ? (c.req.header('idempotency-key') ?? null) : null,
+        setSessionCookie: () => undefined,
+        clearSessionCookie: () => undefined,
+      },
+      {
+        route,
+        token: match[1] as string,
+        input,
+        onVerified: (key) => {
+          keyLimits.set(key.keyId, key.limit);
+          actor = key.userId;
+        },
+      },
+    );
+    logger.info(
+      {
+        event: 'api.call',
+        requestId: c.get('requestId'),
+        tenantId: parsed.tenantId,
+        apiKeyId: parsed.keyId,
+        userId: actor,
+        route: route.id,
+        status: outcome.status,
+      },
+      'api call',
+    );
+    return send(headers, outcome);
+  };
+
+  for (const route of API_V1_ROUTES) {
+    const path = route.path.replace(/\{(\w+)\}/g, ':$1');
+    app.on(route.method, path, door(route));
+  }
+}
+
+/** Anything else under /api/v1 answers 404 as problem details (never the web app's shell). */
+export function mountApiV1Fallback(app: Hono<{ Variables: { requestId: string } }>) {
+  app.all('/api/v1/*', (c) => {
+    const locale = resolveLocale(c.req.header('x-locale'), c.req.header('accept-language'));
+    return send(new Headers({ 'Cache-Control': 'no-store' }), problem('API_ROUTE_NOT_FOUND', locale));
+  });
+}
