@@ -4,6 +4,7 @@ import {
   type ApiV1Outcome,
   type ApiV1Route,
   inputFromQuery,
+  openApiDocument,
   parseApiKey,
   problem,
   resolveLocale,
@@ -133,6 +134,15 @@ export function mountApiV1(app: Hono<{ Variables: { requestId: string } }>, opti
     );
     return send(headers, outcome);
   };
+
+  // The OpenAPI 3.1 document (generated from the routes and their zod schemas) and its
+  // reference page in the web app (设置 → 开放平台 → API 文档). Neither needs a key.
+  app.get('/api/v1/openapi.json', (c) => {
+    c.header('Cache-Control', 'public, max-age=300');
+    c.header('Access-Control-Allow-Origin', '*');
+    return c.json(openApiDocument());
+  });
+  app.get('/api/v1/docs', (c) => c.redirect('/settings/platform/docs', 302));
 
   for (const route of API_V1_ROUTES) {
     const path = route.path.replace(/\{(\w+)\}/g, ':$1');

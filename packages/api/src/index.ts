@@ -176,3 +176,4 @@ export {
 export { pluginTierSource, retierTenantAndReplan, retierTenantNow } from './tiering/tiering.service';
 export { registerTimelineSource, type TimelineSource } from './timeline/timeline.repository';
 export type { FieldError, Meta } from './trpc';
+export { API_VERSION, openApiDocument } from './rest/openapi';

@@ -74,7 +74,7 @@ type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record
 const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 /** The schema under defaults, optionals, nullables and pipes. */
-function unwrap(schema: z.ZodType): z.ZodType {
+export function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (let depth = 0; depth < 10; depth += 1) {
     const def = defOf(current);

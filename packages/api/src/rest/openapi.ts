@@ -1,0 +1,124 @@
+import { API_SCOPES, type ApiScope, DEFAULT_KEY_LIMIT_PER_MINUTE, DEFAULT_TENANT_LIMIT_PER_MINUTE } from '@crm/auth';
+import { z } from 'zod';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { unwrap } from './api-v1';
+import { API_V1_ROUTES } from './api-v1.routes';
+
+/**
+ * The OpenAPI 3.1 document of the REST API, generated from API_V1_ROUTES and the very zod
+ * schemas the procedures validate with (zod-openapi 6: built on zod 4's own JSON Schema
+ * conversion, so a schema change is a document change — there is nothing to keep in step
+ * by hand). Served at /api/v1/openapi.json.
+ */
+export const API_VERSION = '1.0.0';
+
+const problemDetails = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().meta({ description: 'The error code (stable; docs/api.md lists them)' }),
+    detail: z.string().meta({ description: 'The message in the caller’s language (Accept-Language: zh-CN or en)' }),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemDetails } },
+});
+
+const rateHeaders = {
+  'RateLimit-Limit': { description: 'Requests allowed in the window (the tighter of the key’s and the tenant’s)', schema: { type: 'integer' as const } },
+  'RateLimit-Remaining': { description: 'Requests left in the window', schema: { type: 'integer' as const } },
+  'RateLimit-Reset': { description: 'Seconds until the window resets', schema: { type: 'integer' as const } },
+};
+
+function operation(route: (typeof API_V1_ROUTES)[number]): ZodOpenApiOperationObject {
+  const input = unwrap(route.input) as z.ZodObject;
+  const hasId = route.path.includes('{id}');
+  const shape = (input as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+  const rest = hasId ? (input as z.ZodObject).omit({ id: true } as never) : input;
+  const withBody = route.method !== 'GET' && Object.keys(shape).some((key) => !(hasId && key === 'id'));
+  const permissions = API_SCOPES[route.scope as ApiScope].join(', ');
+  return {
+    operationId: route.id,
+    tags: [route.tag],
+    summary: route.summary,
+    description: `Scope: \`${route.scope}\` (permissions: ${permissions}). Calls \`${route.procedure}\`.`,
+    security: [{ apiKey: [route.scope] }],
+    requestParams: {
+      ...(hasId ? { path: z.object({ id: z.uuid() }) } : {}),
+      ...(route.method === 'GET' && !hasId ? { query: rest as z.ZodObject } : {}),
+      ...('idempotent' in route && route.idempotent
+        ? {
+            header: z.object({
+              'Idempotency-Key': z
+                .string()
+                .max(255)
+                .optional()
+                .meta({ description: 'A retry with the same key and body returns the first result (24 h)' }),
+            }),
+          }
+        : {}),
+    },
+    ...(withBody
+      ? { requestBody: { required: true, content: { 'application/json': { schema: rest } } } }
+      : {}),
+    responses: {
+      [route.creates ? '201' : '200']: {
+        description: route.creates ? 'Created' : 'OK',
+        headers: rateHeaders,
+        content: { 'application/json': { schema: route.output } },
+      },
+      '400': problemResponse('Invalid input (INVALID_INPUT with field errors, or a rule of the product)'),
+      '401': problemResponse('Missing, invalid, expired or revoked API key (API_KEY_INVALID)'),
+      '403': problemResponse('The key lacks the scope, its creator’s role lacks the permission, or the IP is not allowed'),
+      ...(hasId ? { '404': problemResponse('No such object in the key’s tenant') } : {}),
+      '429': problemResponse('Rate limited (Retry-After says when to retry)'),
+    },
+  };
+}
+
+let cached: ReturnType<typeof createDocument> | null = null;
+
+export function openApiDocument(): ReturnType<typeof createDocument> {
+  if (cached) return cached;
+  const paths: ZodOpenApiPathsObject = {};
+  for (const route of API_V1_ROUTES) {
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'patch';
+    paths[route.path] = { ...paths[route.path], [method]: operation(route) };
+  }
+  cached = createDocument(
+    {
+      openapi: '3.1.0',
+      info: {
+        title: 'CRM REST API',
+        version: API_VERSION,
+        description: [
+          'The REST API for integrations (开放平台). Authenticate with `Authorization: Bearer crmk_…`,',
+          'an API key an admin creates in 设置 → 开放平台. Each key acts as the member who created it,',
+          'within its scopes. Lists page with `cursor` and `limit` (at most 100) and answer `nextCursor`.',
+          `Limits: ${DEFAULT_KEY_LIMIT_PER_MINUTE} requests per minute per key by default (set per key),`,
+          `${DEFAULT_TENANT_LIMIT_PER_MINUTE} per tenant. Versioning: additive within v1. See docs/api.md.`,
+        ].join(' '),
+      },
+      servers: [{ url: '/' }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'crmk_<tenant><key>_<secret>' },
+        },
+      },
+      tags: [
+        { name: 'customers', description: '客户 — customers with contacts, custom fields and tags' },
+        { name: 'orders', description: '订单 — orders and their lines' },
+        { name: 'interactions', description: '跟进记录 — calls, visits, messages' },
+        { name: 'tasks', description: '任务 — follow-ups and reminders' },
+        { name: 'tickets', description: '工单 — service tickets on an SLA clock' },
+      ],
+      paths,
+    },
+    { allowEmptySchema: { custom: true } },
+  );
+  return cached;
+}
