@@ -278,7 +278,9 @@ describe('every REST route with API keys', () => {
           expect(result.status, JSON.stringify(result.body)).not.toBe(403);
           expect(result.status, JSON.stringify(result.body)).toBeLessThan(500);
           if (role === 'owner')
-            expect(result.status, JSON.stringify(result.body)).toBe(route.creates ? 201 : 200);
+            expect(result.status, JSON.stringify(result.body)).toBe(
+              'creates' in route && route.creates ? 201 : 200,
+            );
         } else {
           expect(result.status, JSON.stringify(result.body)).toBe(403);
           expect(result.body.code).toBe('FORBIDDEN');

@@ -34,6 +34,8 @@ import {
   createTeamIn,
   createTicketIn,
   createViewIn,
+  createWebhookDeliveryIn,
+  createWebhookIn,
   PROCEDURE_CASES,
   VICTIM_CALENDAR_DAY,
   type Victim,
@@ -91,6 +93,10 @@ const TENANT_TABLES = [
   'opportunity_stage_history',
   'opportunity_lost_reasons',
   'api_keys',
+  'webhook_endpoints',
+  'webhook_events',
+  'webhook_deliveries',
+  'webhook_attempts',
 ] as const;
 
 /** A checksum of every row tenant A owns, read through A's own tenant context. */
@@ -240,10 +246,18 @@ beforeAll(async () => {
     victimTenant.users.owner.id,
     '甲方的密钥',
   );
+  const webhookId = await createWebhookIn(
+    server,
+    victimTenant.tenantId,
+    'https://93.184.216.34/hooks/victim-secret',
+  );
+  const webhookDeliveryId = await createWebhookDeliveryIn(server, victimTenant.tenantId, webhookId);
   victim = {
     opportunityId,
     surveyInvitationId: survey.invitationId,
     surveyFollowUpId: survey.followUpId as string,
+    webhookId,
+    webhookDeliveryId,
     apiKeyId,
     leadId,
     campaignId,
@@ -278,6 +292,10 @@ afterAll(() => server.destroy());
 
 function victimMarkers(): string[] {
   return [
+    victim.apiKeyId,
+    '甲方的密钥',
+    victim.webhookId,
+    'victim-secret',
     victim.teamId,
     '甲方的团队',
     victim.taskId,

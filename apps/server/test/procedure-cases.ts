@@ -56,8 +56,10 @@ export type Victim = {
   /** A survey invitation of A's customer, and a low NPS answer of it with an open follow-up. */
   surveyInvitationId: string;
   surveyFollowUpId: string;
-  /** An API key of A's owner (开放平台). */
+  /** An API key of A's owner, a webhook endpoint and one of its deliveries (开放平台). */
   apiKeyId: string;
+  webhookId: string;
+  webhookDeliveryId: string;
 };
 
 export type ProcedureCase = {
@@ -225,6 +227,48 @@ export async function createApiKeyIn(
         secret_hash: Buffer.alloc(32, 7),
         scopes: ['customers:read'],
         created_by: userId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+/** A public address literal: no DNS in tests, and the SSRF guard lets it through. */
+export const WEBHOOK_TEST_URL = 'https://93.184.216.34/hooks/crm';
+
+/** A webhook endpoint subscribed to customer.created, as the create procedure leaves it. */
+export async function createWebhookIn(server: TestServer, tenantId: string, url = WEBHOOK_TEST_URL) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('webhook_endpoints')
+      .values({ tenant_id: tenantId, url, events: ['customer.created'], secret_cipher: 'v1:1:test' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+/** A failed delivery of a customer.created event to the endpoint. */
+export async function createWebhookDeliveryIn(server: TestServer, tenantId: string, endpointId: string) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const event = await trx
+      .insertInto('webhook_events')
+      .values({
+        tenant_id: tenantId,
+        type: 'customer.created',
+        payload: JSON.stringify({ name: '投递的机密客户' }),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const row = await trx
+      .insertInto('webhook_deliveries')
+      .values({
+        tenant_id: tenantId,
+        endpoint_id: endpointId,
+        event_id: event.id,
+        status: 'failed',
+        attempts: 8,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -1982,6 +2026,44 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
       id: await createApiKeyIn(server, tenant.tenantId, actor.id),
     }),
     foreign: (victim) => ({ id: victim.apiKeyId }),
+  },
+  'webhooks.list': { input: () => undefined, foreign: () => undefined },
+  'webhooks.create': {
+    input: () => ({ url: WEBHOOK_TEST_URL, events: ['customer.created', 'order.created'] }),
+    foreign: () => ({ url: WEBHOOK_TEST_URL, events: ['customer.created'] }),
+  },
+  'webhooks.update': {
+    input: async ({ server, tenant }) => ({
+      id: await createWebhookIn(server, tenant.tenantId),
+      events: ['order.created'],
+    }),
+    foreign: (victim) => ({ id: victim.webhookId, url: 'https://93.184.216.35/stolen', enabled: false }),
+  },
+  'webhooks.delete': {
+    input: async ({ server, tenant }) => ({ id: await createWebhookIn(server, tenant.tenantId) }),
+    foreign: (victim) => ({ id: victim.webhookId }),
+  },
+  'webhooks.rotateSecret': {
+    input: async ({ server, tenant }) => ({ id: await createWebhookIn(server, tenant.tenantId) }),
+    foreign: (victim) => ({ id: victim.webhookId }),
+  },
+  'webhooks.sendTest': {
+    input: async ({ server, tenant }) => ({ id: await createWebhookIn(server, tenant.tenantId) }),
+    foreign: (victim) => ({ id: victim.webhookId }),
+  },
+  'webhooks.deliveries': {
+    input: async ({ server, tenant }) => ({ endpointId: await createWebhookIn(server, tenant.tenantId) }),
+    foreign: (victim) => ({ endpointId: victim.webhookId }),
+  },
+  'webhooks.redeliver': {
+    input: async ({ server, tenant }) => ({
+      id: await createWebhookDeliveryIn(
+        server,
+        tenant.tenantId,
+        await createWebhookIn(server, tenant.tenantId),
+      ),
+    }),
+    foreign: (victim) => ({ id: victim.webhookDeliveryId }),
   },
   'email.list': { input: () => ({ limit: 5 }), foreign: () => ({ status: 'failed' }) },
   'email.retry': {

@@ -113,6 +113,7 @@ export { REMINDERS_SCHEDULE, type ReminderJobs } from './reminders/reminders.job
 export { runReminders, tenantReminders, upcomingReminders } from './reminders/reminders.service';
 export { type ApiV1Outcome, inputFromQuery, problem, problemOf, runApiV1 } from './rest/api-v1';
 export { API_V1_ROUTES, type ApiV1Route, type ApiV1RouteId } from './rest/api-v1.routes';
+export { API_VERSION, openApiDocument } from './rest/openapi';
 export { PUBLIC_ROUTES, type PublicRoute, type PublicRouteId } from './rest/public.routes';
 export { REST_ROUTES, type RestRoute, type RestRouteId } from './rest/rest.routes';
 export { type AppRouter, appRouter, createCaller, listProcedures, type ProcedureInfo } from './root';
@@ -176,4 +177,17 @@ export {
 export { pluginTierSource, retierTenantAndReplan, retierTenantNow } from './tiering/tiering.service';
 export { registerTimelineSource, type TimelineSource } from './timeline/timeline.repository';
 export type { FieldError, Meta } from './trpc';
-export { API_VERSION, openApiDocument } from './rest/openapi';
+export { postWebhook, retryDelayMs, signMessage, WEBHOOK_MAX_ATTEMPTS } from './webhooks/webhooks.delivery';
+export {
+  DISABLE_AFTER_FAILURES,
+  drainTenantWebhooks,
+  queueWebhookDrain,
+  type WebhookJobs,
+} from './webhooks/webhooks.jobs';
+export {
+  recordWebhookEvent,
+  recordWebhookEvents,
+  setWebhookNetworkPolicy,
+  webhookNetworkPolicy,
+} from './webhooks/webhooks.service';
+export { defaultNetworkPolicy, isForbiddenAddress, type NetworkPolicy } from './webhooks/webhooks.ssrf';

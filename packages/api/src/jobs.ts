@@ -36,6 +36,7 @@ import {
   type TieringJobs,
   type TierSourceResolver,
 } from './tiering/tiering.jobs';
+import { registerWebhookJobs, WEBHOOKS_SCHEDULE, type WebhookJobs } from './webhooks/webhooks.jobs';
 
 /** Every job the product runs, by name (each has a queue created by a migration). */
 export type AppJobs = LifecycleJobs &
@@ -52,7 +53,8 @@ export type AppJobs = LifecycleJobs &
   LeadEventJobs &
   LeadJobs &
   TicketJobs &
-  SurveyJobs;
+  SurveyJobs &
+  WebhookJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
 export function registerJobs(
@@ -80,6 +82,7 @@ export function registerJobs(
   registerTicketJobs(jobs, database);
   registerLeadJobs(jobs, database);
   registerSurveyJobs(jobs, database, plugins);
+  registerWebhookJobs(jobs, database);
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };
@@ -126,6 +129,7 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
     { tz: REMINDERS_SCHEDULE.tz },
   );
   await jobs.schedule('plans.extend-all', PLANS_SCHEDULE.cron, { day: '' }, { tz: PLANS_SCHEDULE.tz });
+  await jobs.schedule('webhooks.drain-all', WEBHOOKS_SCHEDULE.cron, {}, { tz: WEBHOOKS_SCHEDULE.tz });
   await jobs.schedule('tickets.sla-scan-all', TICKET_SLA_SCHEDULE.cron, {}, { tz: TICKET_SLA_SCHEDULE.tz });
   await jobs.schedule('leads.sla-scan-all', LEAD_SLA_SCHEDULE.cron, {}, { tz: LEAD_SLA_SCHEDULE.tz });
   await jobs.schedule(

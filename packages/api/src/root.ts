@@ -30,6 +30,7 @@ import { tenantsRouter } from './tenants/tenants.router';
 import { ticketsRouter } from './tickets/tickets.router';
 import { createCallerFactory, type Meta, router } from './trpc';
 import { viewsRouter } from './views/views.router';
+import { webhooksRouter } from './webhooks/webhooks.router';
 
 export const appRouter = router({
   auth: authRouter,
@@ -63,6 +64,7 @@ export const appRouter = router({
   dashboards: dashboardsRouter,
   opportunities: opportunitiesRouter,
   apiKeys: apiKeysRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -22,6 +22,8 @@ import { describeIssue } from './i18n';
 import { checkIdempotencyKey, claimIdempotencyKey, saveIdempotentResult } from './idempotency';
 import type { MemberScope } from './scope';
 import { queueTouchedRetier, takeTiersTouched } from './tiering/tiering.service';
+import { queueWebhookDrain } from './webhooks/webhooks.jobs';
+import { takeWebhooksQueued } from './webhooks/webhooks.service';
 
 /** Declared on every procedure; the permissions and cross-tenant suites read it. */
 export type Meta = {
@@ -283,6 +285,7 @@ export const tenantProcedure = procedure
       if (!parsed) throw appError('API_KEY_INVALID');
       let touch = false;
       let tiersTouchedByKey = false;
+      let webhooksByKey = false;
       const result = await ctx.database.withScope({ tenantId: parsed.tenantId }, async (trx) => {
         const caller = await authenticateApiKey(trx, parsed, {
           clientIp: ctx.clientIp,
@@ -336,6 +339,7 @@ export const tenantProcedure = procedure
           touch = false;
         }
         tiersTouchedByKey = takeTiersTouched(trx);
+        webhooksByKey = takeWebhooksQueued(trx);
         return outcome;
       });
       if (touch) {
@@ -344,6 +348,7 @@ export const tenantProcedure = procedure
           .catch(() => undefined);
       }
       if (tiersTouchedByKey) await queueTouchedRetier(ctx.jobs, parsed.tenantId).catch(() => undefined);
+      if (webhooksByKey) await queueWebhookDrain(ctx.jobs, parsed.tenantId).catch(() => undefined);
       return result;
     }
     const token = ctx.sessionToken === null ? null : parseSessionToken(ctx.sessionToken);
@@ -357,6 +362,8 @@ export const tenantProcedure = procedure
     const readOnly = type === 'query';
     /** The tenant whose customers' tiers the procedure touched (its re-tier is queued after the commit). */
     let tiersTouched: string | null = null;
+    /** The tenant whose transaction queued webhook deliveries (their drain is asked for after the commit). */
+    let webhooksQueued: string | null = null;
     const outcome = await ctx.database.withSession(
       token.id,
       async (trx, opened) => {
@@ -406,6 +413,7 @@ export const tenantProcedure = procedure
         // Roll back everything the procedure wrote when it failed.
         if (!result.ok) throw result.error;
         if (takeTiersTouched(trx)) tiersTouched = tenantId;
+        if (takeWebhooksQueued(trx)) webhooksQueued = tenantId;
         return { signedIn: true as const, result, touch: verdict.touch ? auth.session : null };
       },
       { readOnly },
@@ -419,6 +427,10 @@ export const tenantProcedure = procedure
             'could not queue the re-tier of touched customers',
           ),
         );
+      }
+      if (webhooksQueued) {
+        // A lost ask is caught by the sweep within a minute (webhooks.drain-all).
+        await queueWebhookDrain(ctx.jobs, webhooksQueued).catch(() => undefined);
       }
       // A query's transaction is read-only: its session's bounded refresh is written apart.
       if (readOnly && outcome.touch) {

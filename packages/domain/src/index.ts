@@ -8,6 +8,7 @@ export * from './dashboards';
 export * from './dedup';
 export * from './identity';
 export * from './import-values';
+export * from './platform';
 export * from './reminders';
 export * from './text';
 export * from './tickets';

@@ -29,6 +29,7 @@ export const notificationsEn: typeof notificationsZhCN = {
       ticket_escalated: 'Ticket escalated',
       lead_sla_breach: 'Lead follow-up overdue',
       lead_escalated: 'Lead follow-up escalated',
+      platform_alert: 'Open platform alert',
       digest: 'Daily summary',
     },
     kindHelp: {
@@ -44,6 +45,7 @@ export const notificationsEn: typeof notificationsZhCN = {
       ticket_escalated: 'When a ticket of your team misses its target and is escalated to you',
       lead_sla_breach: 'When a lead of yours is not contacted within its follow-up time',
       lead_escalated: 'When a lead of your team misses its follow-up time and is escalated to you',
+      platform_alert: 'When a webhook is disabled after repeated failures or a 410 from its receiver',
       digest: 'One email each morning: tasks due today, overdue tasks and approvals waiting',
     },
     settings: {

@@ -27,6 +27,7 @@ export const notificationsZhCN = {
       ticket_escalated: '工单升级',
       lead_sla_breach: '线索跟进超时',
       lead_escalated: '线索跟进超时升级',
+      platform_alert: '开放平台告警',
       digest: '每日工作摘要',
     },
     kindHelp: {
@@ -42,6 +43,7 @@ export const notificationsZhCN = {
       ticket_escalated: '团队的工单超时未处理、升级给你时',
       lead_sla_breach: '你负责的线索超过跟进时限仍未联系时',
       lead_escalated: '团队的线索超过跟进时限、升级给你时',
+      platform_alert: 'Webhook 因连续失败或接收端返回 410 被停用时',
       digest: '每天早上一封邮件：今日到期、已逾期的任务和待审批事项',
     },
     settings: {

@@ -15,6 +15,7 @@ import { findCustomerIdsByIdentity, revealSecret, writeSecrets } from '../sensit
 import { assertTagsExist } from '../tags/tags.service';
 import { touchTiers } from '../tiering/tiering.service';
 import { readTimeline } from '../timeline/timeline.service';
+import { recordWebhookEvent } from '../webhooks/webhooks.service';
 import type { RecordAccess } from './access';
 import { completenessSummary, refreshCompleteness } from './completeness.repository';
 import {
@@ -223,7 +224,25 @@ export async function createCustomer(scope: TenantScope, input: CreateCustomerIn
   // Saved despite the form's duplicate warning: the pairs go to the review queue.
   await recordCandidatesFor(scope.trx, scope.tenantId, [id], 'create');
   await touchTiers(scope, [id]);
-  return getCustomerOrThrow(scope, id);
+  const customer = await getCustomerOrThrow(scope, id);
+  await recordWebhookEvent(scope, 'customer.created', customerEventData(customer));
+  return customer;
+}
+
+/** What a customer event carries (docs/api.md): the customer's identity and state, no sensitive values. */
+function customerEventData(customer: Awaited<ReturnType<typeof getCustomerOrThrow>>) {
+  return {
+    id: customer.id,
+    name: customer.name,
+    kind: customer.kind,
+    customerNumber: customer.customerNumber,
+    phone: customer.phone,
+    email: customer.email,
+    ownerUserId: customer.ownerUserId,
+    lifecycleStage: customer.lifecycleStage,
+    createdAt: customer.createdAt,
+    updatedAt: customer.updatedAt,
+  };
 }
 
 export async function updateCustomer(scope: TenantScope, input: UpdateCustomerInput) {
@@ -257,7 +276,12 @@ export async function updateCustomer(scope: TenantScope, input: UpdateCustomerIn
   await touchTiers(scope, [id]);
   // A new owner takes the customer's open plan tasks with it.
   if (fields.ownerUserId !== undefined) await replanCustomers(scope, [id]);
-  return getCustomerOrThrow(scope, id);
+  const customer = await getCustomerOrThrow(scope, id);
+  await recordWebhookEvent(scope, 'customer.updated', {
+    ...customerEventData(customer),
+    changed: Object.keys(fields).filter((key) => fields[key as keyof typeof fields] !== undefined),
+  });
+  return customer;
 }
 
 export async function archiveCustomer(scope: TenantScope, id: string, archived: boolean) {

@@ -114,6 +114,13 @@ export const NOTIFICATION_MESSAGES = {
       en: 'Owner: {owner}, due {due}',
     },
   },
+  webhook_disabled: {
+    title: { 'zh-CN': 'Webhook 已停用：{url}', en: 'Webhook disabled: {url}' },
+    body: {
+      'zh-CN': '{reason}。修复接收端后，可在「设置 → 开放平台」重新启用并重发失败的投递',
+      en: '{reasonEn}. Once the receiver is fixed, enable it again in Settings → Open platform and redeliver the failures',
+    },
+  },
 } satisfies Record<string, Message>;
 
 export type NotificationMessageKey = keyof typeof NOTIFICATION_MESSAGES;

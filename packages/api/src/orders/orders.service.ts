@@ -4,6 +4,7 @@ import { appError } from '../errors';
 import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
 import type { MemberScope, Scope } from '../scope';
 import { touchTiers } from '../tiering/tiering.service';
+import { recordWebhookEvent } from '../webhooks/webhooks.service';
 import {
   countOrders,
   insertOrder,
@@ -113,7 +114,9 @@ export async function createOrder(scope: MemberScope, input: CreateOrderInput): 
   await replaceOrderLines(scope, created.id, lines);
   await refreshCustomerFacts(scope, [input.customerId], 'order');
   await touchTiers(scope, [input.customerId]);
-  return getOrder(scope, created.id);
+  const order = await getOrder(scope, created.id);
+  await recordWebhookEvent(scope, 'order.created', order);
+  return order;
 }
 
 /** The columns an input sets; fields left out of the input stay as they are. */
@@ -148,5 +151,7 @@ export async function voidOrder(scope: MemberScope, id: string, reason: string):
   await setOrderVoid(scope, id, reason);
   await refreshCustomerFacts(scope, [order.customer_id], 'order');
   await touchTiers(scope, [order.customer_id]);
-  return getOrder(scope, id);
+  const voided = await getOrder(scope, id);
+  await recordWebhookEvent(scope, 'order.voided', voided);
+  return voided;
 }

@@ -1,8 +1,13 @@
-import { API_SCOPES, type ApiScope, DEFAULT_KEY_LIMIT_PER_MINUTE, DEFAULT_TENANT_LIMIT_PER_MINUTE } from '@crm/auth';
+import {
+  API_SCOPES,
+  type ApiScope,
+  DEFAULT_KEY_LIMIT_PER_MINUTE,
+  DEFAULT_TENANT_LIMIT_PER_MINUTE,
+} from '@crm/auth';
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { unwrap } from './api-v1';
-import { API_V1_ROUTES } from './api-v1.routes';
+import { API_V1_ROUTES, type ApiV1Route } from './api-v1.routes';
 
 /**
  * The OpenAPI 3.1 document of the REST API, generated from API_V1_ROUTES and the very zod
@@ -18,7 +23,9 @@ const problemDetails = z
     title: z.string(),
     status: z.number().int(),
     code: z.string().meta({ description: 'The error code (stable; docs/api.md lists them)' }),
-    detail: z.string().meta({ description: 'The message in the caller’s language (Accept-Language: zh-CN or en)' }),
+    detail: z
+      .string()
+      .meta({ description: 'The message in the caller’s language (Accept-Language: zh-CN or en)' }),
     errors: z.array(z.object({ path: z.string(), message: z.string() })),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
@@ -29,12 +36,15 @@ const problemResponse = (description: string) => ({
 });
 
 const rateHeaders = {
-  'RateLimit-Limit': { description: 'Requests allowed in the window (the tighter of the key’s and the tenant’s)', schema: { type: 'integer' as const } },
+  'RateLimit-Limit': {
+    description: 'Requests allowed in the window (the tighter of the key’s and the tenant’s)',
+    schema: { type: 'integer' as const },
+  },
   'RateLimit-Remaining': { description: 'Requests left in the window', schema: { type: 'integer' as const } },
   'RateLimit-Reset': { description: 'Seconds until the window resets', schema: { type: 'integer' as const } },
 };
 
-function operation(route: (typeof API_V1_ROUTES)[number]): ZodOpenApiOperationObject {
+function operation(route: ApiV1Route): ZodOpenApiOperationObject {
   const input = unwrap(route.input) as z.ZodObject;
   const hasId = route.path.includes('{id}');
   const shape = (input as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
@@ -73,7 +83,9 @@ function operation(route: (typeof API_V1_ROUTES)[number]): ZodOpenApiOperationOb
       },
       '400': problemResponse('Invalid input (INVALID_INPUT with field errors, or a rule of the product)'),
       '401': problemResponse('Missing, invalid, expired or revoked API key (API_KEY_INVALID)'),
-      '403': problemResponse('The key lacks the scope, its creator’s role lacks the permission, or the IP is not allowed'),
+      '403': problemResponse(
+        'The key lacks the scope, its creator’s role lacks the permission, or the IP is not allowed',
+      ),
       ...(hasId ? { '404': problemResponse('No such object in the key’s tenant') } : {}),
       '429': problemResponse('Rate limited (Retry-After says when to retry)'),
     },

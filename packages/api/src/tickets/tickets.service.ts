@@ -29,6 +29,7 @@ import { effectiveSettings, tenantProfileId } from '../plugins/effective-setting
 import type { PluginRegistry } from '../plugins/registry';
 import { jobScope, type MemberScope, type Scope } from '../scope';
 import { completeGeneratedTasks, createTasks, type NewTask } from '../tasks/task-backbone.service';
+import { recordWebhookEvent } from '../webhooks/webhooks.service';
 import {
   applySlaScan,
   countTickets,
@@ -647,6 +648,15 @@ async function openTicket(
       round: 0,
     });
   }
+  await recordWebhookEvent(scope, 'ticket.created', {
+    id,
+    subject: ticket.subject,
+    type: ticket.type,
+    priority: ticket.priority,
+    channel: ticket.channel,
+    customerId: ticket.customerId,
+    status: 'new',
+  });
   return id;
 }
 
@@ -1022,7 +1032,15 @@ export async function moveTicket(
     change.values.team_id = scope.access.teamId ?? row.team_id;
   }
   await applyChange(scope, dependencies, row, change);
-  return getTicket(scope, dependencies, row.id);
+  const moved = await getTicket(scope, dependencies, row.id);
+  await recordWebhookEvent(scope, 'ticket.status_changed', {
+    id: row.id,
+    from: row.status,
+    to: input.to,
+    subject: row.subject,
+    customerId: row.customer_id,
+  });
+  return moved;
 }
 
 /**

@@ -118,6 +118,8 @@ export const NOTIFICATION_KINDS = [
   'lead_sla_breach',
   'lead_escalated',
   'digest',
+  /** 开放平台: a webhook endpoint was disabled after repeated failures or a 410 (to owners and admins). */
+  'platform_alert',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -138,6 +140,7 @@ export const NOTIFICATION_DEFAULTS: Record<NotificationKind, { inApp: boolean; e
   ticket_escalated: { inApp: true, email: true },
   lead_sla_breach: { inApp: true, email: false },
   lead_escalated: { inApp: true, email: true },
+  platform_alert: { inApp: true, email: true },
   digest: { inApp: false, email: true },
 };
 
