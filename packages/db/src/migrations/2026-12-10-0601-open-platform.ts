@@ -32,7 +32,8 @@ function tenantTable(table: string): string[] {
   ];
 }
 
-const EVENT = `'^[a-z][a-z_]{1,30}\\.[a-z][a-z_.]{1,40}$'`;
+/** `customer.created`, `ticket.sla_breached` … and `ping` (the test event). */
+const EVENT = `'^[a-z][a-z_]{1,30}(\\.[a-z][a-z_.]{1,40})?$'`;
 
 const statements = [
   `create table api_keys (

@@ -36,8 +36,8 @@ import * as qualifiedFunctionCalls from './2026-12-10-0001-qualified-function-ca
 import * as leadHistory from './2026-12-10-0101-lead-history';
 import * as opportunities from './2026-12-10-0301-opportunities';
 import * as surveys from './2026-12-10-0501-surveys';
-import * as dashboards from './2026-12-10-0701-dashboards';
 import * as openPlatform from './2026-12-10-0601-open-platform';
+import * as dashboards from './2026-12-10-0701-dashboards';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {

@@ -41,6 +41,7 @@ import type {
   OpportunityLostReasonsTable,
   OpportunityStageHistoryTable,
 } from './opportunities.table';
+
   ApiKeysTable,
   WebhookAttemptsTable,
   WebhookDeliveriesTable,
@@ -50,6 +51,7 @@ import type {
   WecomOutboxTable,
   WecomSettingsTable,
 } from './open-platform.table';
+
 import type { MaintenancePlansTable, PlanCadencesTable, PlanDecisionsTable } from './plans.table';
 import type { CustomFieldDefinitionsTable, SavedViewsTable, TagsTable } from './profile-lists.table';
 import type { ReminderSettingsTable } from './reminders.table';
@@ -177,8 +179,8 @@ export * from './invitations.table';
 export * from './leads.table';
 export * from './memberships.table';
 export * from './notifications.table';
-export * from './opportunities.table';
 export * from './open-platform.table';
+export * from './opportunities.table';
 export * from './plans.table';
 export * from './profile-lists.table';
 export * from './reminders.table';
