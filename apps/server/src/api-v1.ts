@@ -142,7 +142,7 @@ export function mountApiV1(app: Hono<{ Variables: { requestId: string } }>, opti
     c.header('Access-Control-Allow-Origin', '*');
     return c.json(openApiDocument());
   });
-  app.get('/api/v1/docs', (c) => c.redirect('/settings/platform/docs', 302));
+  app.get('/api/v1/docs', (c) => c.redirect('/settings/platform?tab=docs', 302));
 
   for (const route of API_V1_ROUTES) {
     const path = route.path.replace(/\{(\w+)\}/g, ':$1');

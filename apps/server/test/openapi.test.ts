@@ -100,6 +100,6 @@ describe('the OpenAPI document', () => {
   it('points /api/v1/docs at the reference page', async () => {
     const response = await server.app.request('http://localhost:3000/api/v1/docs');
     expect(response.status).toBe(302);
-    expect(response.headers.get('location')).toBe('/settings/platform/docs');
+    expect(response.headers.get('location')).toBe('/settings/platform?tab=docs');
   });
 });

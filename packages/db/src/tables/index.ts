@@ -36,12 +36,6 @@ import type {
   NotificationsTable,
 } from './notifications.table';
 import type {
-  OpportunitiesTable,
-  OpportunityLinesTable,
-  OpportunityLostReasonsTable,
-  OpportunityStageHistoryTable,
-} from './opportunities.table';
-
   ApiKeysTable,
   WebhookAttemptsTable,
   WebhookDeliveriesTable,
@@ -51,7 +45,12 @@ import type {
   WecomOutboxTable,
   WecomSettingsTable,
 } from './open-platform.table';
-
+import type {
+  OpportunitiesTable,
+  OpportunityLinesTable,
+  OpportunityLostReasonsTable,
+  OpportunityStageHistoryTable,
+} from './opportunities.table';
 import type { MaintenancePlansTable, PlanCadencesTable, PlanDecisionsTable } from './plans.table';
 import type { CustomFieldDefinitionsTable, SavedViewsTable, TagsTable } from './profile-lists.table';
 import type { ReminderSettingsTable } from './reminders.table';
