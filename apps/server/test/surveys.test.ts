@@ -19,7 +19,12 @@ import {
   type TestServer,
   type TrpcClient,
 } from './helpers';
-import { createCustomerIn, createSurveyResponseIn, createTicketIn } from './procedure-cases';
+import {
+  createCustomerIn,
+  createOpportunityIn,
+  createSurveyResponseIn,
+  createTicketIn,
+} from './procedure-cases';
 
 /*
  * Surveys (问卷) end to end on the b2b plugin: a rep's link opens without a session in either
@@ -381,6 +386,27 @@ describe('the daily scheduling', () => {
     expect(
       outbox.every((row) => row.kind === 'survey_invitation' && row.to_address === 'buyer@example.com'),
     ).toBe(true);
+  });
+});
+
+describe('after a won deal', () => {
+  it('invites the customer the plugin’s delay after the deal was won, once', async () => {
+    const fresh = await seedTenant(server.database, '问卷赢单企业', 'b2b');
+    const customerId = await createCustomerIn(server, fresh.tenantId, '赢单客户');
+    const opportunityId = await createOpportunityIn(server, fresh.tenantId, null, customerId);
+    await server.database.withTenant(fresh.tenantId, (trx) =>
+      sql`update opportunities set won_at = '2026-12-01T02:00:00Z' where id = ${opportunityId}`.execute(trx),
+    );
+    const run = (today: string) =>
+      server.database.withTenant(fresh.tenantId, (trx) =>
+        scheduleInvitations(jobScope(trx, fresh.tenantId), { plugins: server.dependencies.plugins }, today, {
+          customerId,
+          event: 'deal_won',
+        }),
+      );
+    expect(await run('2026-12-07')).toBe(0);
+    expect(await run('2026-12-08')).toBe(1);
+    expect(await run('2026-12-09')).toBe(0);
   });
 });
 

@@ -224,7 +224,12 @@ function candidatesOf(scope: Scope, survey: ScheduledSurvey, today: string, only
       from tickets t join customers c on c.tenant_id = t.tenant_id and c.id = t.customer_id
       where ${base} and t.tenant_id = ${tenant} and t.closed_at is not null and ${window(local('t.closed_at'))}`;
   }
-  // deal_won: invited by the pipeline when a deal is won (inviteForEvent), not found by the scan.
+  if (schedule.after === 'deal_won') {
+    return sql`select c.id as customer_id, ${`deal_won:${key}:`} || o.id as occasion,
+        ${local('o.won_at')} as send_on, 1 as rank, true as capped
+      from opportunities o join customers c on c.tenant_id = o.tenant_id and c.id = o.customer_id
+      where ${base} and o.tenant_id = ${tenant} and o.won_at is not null and ${window(local('o.won_at'))}`;
+  }
   return null;
 }
 
