@@ -2,6 +2,7 @@ import { calendarEn } from './calendar.en';
 import { countsEn } from './counts.en';
 import { customerListsEn } from './customer-lists.en';
 import { customerSettingsEn } from './customer-settings.en';
+import { dashboardsEn } from './dashboards.en';
 import { duplicatesEn } from './duplicates.en';
 import { exportsEn } from './exports.en';
 import { guardsEn } from './guards.en';
@@ -42,6 +43,7 @@ export const en: Messages = {
   ...leadsEn,
   ...opportunitiesEn,
   ...surveysEn,
+  ...dashboardsEn,
   ...notificationsEn,
   ...marketingEn,
   app: {
@@ -108,6 +110,7 @@ export const en: Messages = {
     tickets: 'Tickets',
     surveys: 'Surveys',
     dashboards: 'Dashboards',
+    workbench: 'Workbench',
     settings: 'Settings',
     collapse: 'Collapse navigation',
     expand: 'Expand navigation',

@@ -7,6 +7,7 @@ import { calendarZhCN } from './calendar.zh-CN';
 import { countsZhCN } from './counts.zh-CN';
 import { customerListsZhCN } from './customer-lists.zh-CN';
 import { customerSettingsZhCN } from './customer-settings.zh-CN';
+import { dashboardsZhCN } from './dashboards.zh-CN';
 import { duplicatesZhCN } from './duplicates.zh-CN';
 import { exportsZhCN } from './exports.zh-CN';
 import { guardsZhCN } from './guards.zh-CN';
@@ -45,6 +46,7 @@ export const zhCN = {
   ...leadsZhCN,
   ...opportunitiesZhCN,
   ...surveysZhCN,
+  ...dashboardsZhCN,
   ...notificationsZhCN,
   ...marketingZhCN,
   app: {
@@ -111,6 +113,7 @@ export const zhCN = {
     tickets: '工单',
     surveys: '问卷',
     dashboards: '看板',
+    workbench: '工作台',
     settings: '设置',
     collapse: '收起导航',
     expand: '展开导航',

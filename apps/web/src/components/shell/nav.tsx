@@ -5,6 +5,7 @@ import {
   DashboardOutlined,
   FormOutlined,
   FundProjectionScreenOutlined,
+  HomeOutlined,
   MessageOutlined,
   NotificationOutlined,
   SettingOutlined,
@@ -16,6 +17,7 @@ import type { ReactNode } from 'react';
 
 /** The product areas, in the order of the side menu. */
 export const NAV_ITEMS = [
+  { key: 'workbench', to: '/workbench', icon: <HomeOutlined /> },
   { key: 'customers', to: '/customers', icon: <TeamOutlined /> },
   { key: 'orders', to: '/orders', icon: <ShoppingCartOutlined /> },
   { key: 'interactions', to: '/interactions', icon: <MessageOutlined /> },

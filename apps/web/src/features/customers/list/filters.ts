@@ -1,3 +1,4 @@
+import { KPI_KEYS } from '@crm/domain';
 import { KEY_PATTERN } from '@crm/plugin-sdk';
 import { z } from 'zod';
 import { type CustomerQuery, LEVELS, LIFECYCLE_STAGES, NEED_TYPES } from '../../../lib/api-types';
@@ -43,6 +44,16 @@ export const filtersFromUrl = z
     lastDealTo: date.optional().catch(undefined),
     createdFrom: date.optional().catch(undefined),
     createdTo: date.optional().catch(undefined),
+    /** The customers behind a dashboard figure (a click on a chart). */
+    kpi: z
+      .object({
+        key: z.enum(KPI_KEYS),
+        from: date,
+        to: date,
+        segment: z.string().max(200).optional(),
+      })
+      .optional()
+      .catch(undefined),
     custom: z
       .array(
         z.object({

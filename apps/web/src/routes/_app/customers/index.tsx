@@ -38,6 +38,7 @@ import {
   useFormatCustomValue,
   useTagsById,
 } from '../../../features/customers/profile-meta';
+import { KpiFilterBanner } from '../../../features/dashboards/KpiFilterBanner';
 import { ExportButton } from '../../../features/exports/ExportButton';
 import { useTiers } from '../../../features/industry/tiers';
 import { ListCount } from '../../../features/lists/ListCount';
@@ -409,6 +410,9 @@ function CustomersPage() {
           </Flex>
         }
       />
+      {filters.kpi ? (
+        <KpiFilterBanner filter={filters.kpi} onClear={() => setFilters({ ...filters, kpi: undefined })} />
+      ) : null}
       <Card styles={{ body: { padding: 0 } }}>
         <Flex gap={12} wrap align="center" justify="space-between" style={{ padding: '16px 16px 8px' }}>
           <SavedViews activeId={search.view} current={{ query, columns: columnKeys }} onSelect={selectView} />

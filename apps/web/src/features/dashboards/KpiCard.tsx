@@ -1,0 +1,220 @@
+import { DownloadOutlined, MoreOutlined, QuestionCircleOutlined } from '@ant-design/icons';
+import { type KpiKey, kpiDefinition, kpiStatus } from '@crm/domain';
+import { Button, Card, Dropdown, Empty, Flex, Tag, Tooltip, Typography } from 'antd';
+import { useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { RouterOutputs } from '../../lib/api-types';
+import { EChart, type EChartHandle, type EChartOption } from './EChart';
+import {
+  changeOf,
+  downloadCsv,
+  downloadHref,
+  formatKpiValue,
+  kpiText,
+  type Language,
+  STATUS_COLORS,
+  segmentLabel,
+} from './kpi-format';
+
+export type KpiFigure = RouterOutputs['dashboards']['get']['kpis'][number];
+
+const BAR_COLORS = { green: '#52c41a', amber: '#faad14', red: '#ff4d4f' } as const;
+const NEUTRAL = '#1677ff';
+/** Figures whose breakdown is in the KPI's own unit, so the target line applies to each bar. */
+const SAME_UNIT = new Set(['percent', 'hours', 'days', 'currency']);
+
+type Props = {
+  figure: KpiFigure;
+  currency: string;
+  language: Language;
+  tierLabel: (key: string | null) => string;
+  /** A click on the chart or on "show the customers": the breakdown's key, or undefined for all. */
+  onDrill?: (key: KpiKey, segment: string | undefined) => void;
+  onEditTarget?: (figure: KpiFigure) => void;
+  fileStem: string;
+};
+
+/** One KPI: the figure against its target and earlier periods, its breakdown as a chart, its exports. */
+export function KpiCard({ figure, currency, language, tierLabel, onDrill, onEditTarget, fileStem }: Props) {
+  const { t } = useTranslation();
+  const chart = useRef<EChartHandle>(null);
+  const definition = kpiDefinition(figure.key);
+  const { label, definition: help } = kpiText(figure.key, language);
+  const format = (value: number | null) => formatKpiValue(t, figure.unit, value, currency);
+  const categories = figure.breakdown.map((entry) =>
+    segmentLabel(t, figure.breakdownBy, entry.key, entry.label, tierLabel),
+  );
+
+  const option = useMemo<EChartOption>(() => {
+    const horizontal = figure.breakdownBy === 'owner' || figure.breakdownBy === 'move';
+    const line = figure.breakdownBy === 'month';
+    const withTarget =
+      figure.target !== null && (SAME_UNIT.has(figure.unit) || figure.key === 'customers_per_rep');
+    const data = figure.breakdown.map((entry) => {
+      const status = withTarget ? kpiStatus(entry.value, figure.target, figure.better) : null;
+      return { value: entry.value, itemStyle: { color: status ? BAR_COLORS[status] : NEUTRAL } };
+    });
+    const categoryAxis = {
+      type: 'category',
+      data: categories,
+      axisLabel: { interval: 0, hideOverlap: true, width: horizontal ? 90 : 72, overflow: 'truncate' },
+      inverse: horizontal,
+    };
+    const valueAxis = { type: 'value', splitLine: { lineStyle: { type: 'dashed' } } };
+    return {
+      grid: { left: 8, right: 24, top: 24, bottom: 8, containLabel: true },
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: (value: unknown) => (typeof value === 'number' ? format(value) : '—'),
+      },
+      xAxis: horizontal ? valueAxis : categoryAxis,
+      yAxis: horizontal ? categoryAxis : valueAxis,
+      series: [
+        {
+          name: t('dashboards.series.value'),
+          type: line ? 'line' : 'bar',
+          data,
+          barMaxWidth: 36,
+          smooth: line,
+          itemStyle: line ? { color: NEUTRAL } : undefined,
+          lineStyle: line ? { color: NEUTRAL, width: 2 } : undefined,
+          markLine: withTarget
+            ? {
+                silent: true,
+                symbol: 'none',
+                lineStyle: { color: '#8c8c8c', type: 'dashed' },
+                label: {
+                  formatter: t('dashboards.target', { value: format(figure.target) }),
+                  position: 'insideEndTop',
+                },
+                data: [horizontal ? { xAxis: figure.target } : { yAxis: figure.target }],
+              }
+            : undefined,
+        },
+      ],
+    };
+  }, [figure, categories.join('|'), language]);
+
+  const status = figure.status;
+  const comparisons = [
+    [t('dashboards.previous'), changeOf(figure.value, figure.previous, figure.unit)],
+    [t('dashboards.lastYear'), changeOf(figure.value, figure.lastYear, figure.unit)],
+  ].filter((entry): entry is [string, string] => entry[1] !== null);
+
+  const exportCsv = () =>
+    downloadCsv(`${fileStem}-${figure.key}.csv`, [
+      [t('dashboards.csv.segment'), t('dashboards.csv.value'), t('dashboards.csv.count')],
+      ...figure.breakdown.map((entry, index) => [categories[index] ?? '', entry.value, entry.count]),
+      [label, figure.value, figure.count],
+    ]);
+  const exportPng = () => {
+    const url = chart.current?.pngDataUrl();
+    if (url) downloadHref(`${fileStem}-${figure.key}.png`, url);
+  };
+  const drillable = onDrill !== undefined && definition.drill !== null && figure.available;
+  const drillText =
+    definition.drill === 'tasks'
+      ? t('dashboards.drillTasks')
+      : definition.drill === 'tickets'
+        ? t('dashboards.drillTickets')
+        : t('dashboards.drill');
+
+  return (
+    <Card
+      size="small"
+      data-testid={`kpi-${figure.key}`}
+      title={
+        <Flex gap={6} align="center">
+          <span>{label}</span>
+          <Tooltip title={`${t('dashboards.definition')}：${help}`}>
+            <QuestionCircleOutlined style={{ color: '#8c8c8c' }} aria-label={t('dashboards.definition')} />
+          </Tooltip>
+        </Flex>
+      }
+      extra={
+        <Dropdown
+          trigger={['click']}
+          menu={{
+            items: [
+              ...(drillable ? [{ key: 'drill', label: drillText }] : []),
+              {
+                key: 'csv',
+                label: t('dashboards.exportCsv'),
+                icon: <DownloadOutlined />,
+                disabled: !figure.available,
+              },
+              {
+                key: 'png',
+                label: t('dashboards.exportPng'),
+                icon: <DownloadOutlined />,
+                disabled: figure.breakdown.length === 0,
+              },
+              ...(onEditTarget ? [{ key: 'target', label: t('dashboards.targets.edit') }] : []),
+            ],
+            onClick: ({ key }) => {
+              if (key === 'drill') onDrill?.(figure.key, undefined);
+              if (key === 'csv') exportCsv();
+              if (key === 'png') exportPng();
+              if (key === 'target') onEditTarget?.(figure);
+            },
+          }}
+        >
+          <Button
+            type="text"
+            size="small"
+            icon={<MoreOutlined />}
+            aria-label={label}
+            data-testid={`kpi-menu-${figure.key}`}
+          />
+        </Dropdown>
+      }
+    >
+      <Flex align="baseline" gap={8} wrap>
+        <Typography.Text
+          strong
+          style={{ fontSize: 26, lineHeight: 1.2, cursor: drillable ? 'pointer' : undefined }}
+          data-testid={`kpi-value-${figure.key}`}
+          onClick={drillable ? () => onDrill?.(figure.key, undefined) : undefined}
+        >
+          {figure.available ? format(figure.value) : '—'}
+        </Typography.Text>
+        {status ? <Tag color={STATUS_COLORS[status]}>{t(`dashboards.status.${status}`)}</Tag> : null}
+      </Flex>
+      <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block', minHeight: 20 }}>
+        {figure.target === null
+          ? t('dashboards.noTarget')
+          : t('dashboards.target', { value: format(figure.target) })}
+        {comparisons.map(([name, change]) => ` · ${name} ${change}`).join('')}
+        {figure.filtered ? '' : ` · ${t('dashboards.notFiltered')}`}
+      </Typography.Text>
+      {!figure.available ? (
+        <Empty
+          image={Empty.PRESENTED_IMAGE_SIMPLE}
+          description={t('dashboards.unavailable')}
+          style={{ height: 200 }}
+        />
+      ) : figure.breakdown.length === 0 ? (
+        <Empty
+          image={Empty.PRESENTED_IMAGE_SIMPLE}
+          description={t('dashboards.noData')}
+          style={{ height: 200 }}
+        />
+      ) : (
+        <EChart
+          ref={chart}
+          option={option}
+          height={220}
+          data-testid={`kpi-chart-${figure.key}`}
+          onClickIndex={
+            drillable
+              ? (index) => {
+                  const entry = figure.breakdown[index];
+                  if (entry) onDrill?.(figure.key, entry.key ?? '');
+                }
+              : undefined
+          }
+        />
+      )}
+    </Card>
+  );
+}
