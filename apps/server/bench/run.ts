@@ -18,6 +18,8 @@
  * BM4b  the preview matrix of a changed tier threshold at 1M customers (bm4.ts)
  * BM5   the customer list's first rows cold in Chromium on the embedded demo (PGlite, demo data)
  *       vs the same app's sign-in page without data (bm5.ts; needs the built web app)
+ * BM5d  the four dashboards of the big tenant, dashboards.get vs the same SQL on a bare route, and
+ *       p95 at one connection ≤ 300 ms per 1M customers (bm5d.ts)
  * BM6   RLS overhead on the BM2/BM2b statements, straight against PostgreSQL (bm6.ts)
  * BM7   maintenance plans of the big tenant: plans and next-quarter tasks from scratch, and the
  *       re-plan after 1 % change tier, product path vs hand-written INSERT … SELECT (bm7.ts)
@@ -42,6 +44,7 @@ import { runBm3b } from './bm3b';
 import { runBm3c } from './bm3c';
 import { runBm4 } from './bm4';
 import { runBm5 } from './bm5';
+import { runBm5d } from './bm5d';
 import { runBm6 } from './bm6';
 import { runBm7 } from './bm7';
 import { runBm7b } from './bm7b';
@@ -60,6 +63,7 @@ const BENCHMARKS = [
   'BM4',
   'BM4b',
   'BM5',
+  'BM5d',
   'BM6',
   'BM7',
   'BM7b',
@@ -101,6 +105,7 @@ if (
   selected.has('BM3c') ||
   selected.has('BM4') ||
   selected.has('BM4b') ||
+  selected.has('BM5d') ||
   selected.has('BM6') ||
   selected.has('BM7')
 ) {
@@ -112,6 +117,7 @@ if (
   if (selected.has('BM3b')) results.push(...(await runBm3b(dataset)));
   if (selected.has('BM3c')) results.push(...(await runBm3c(dataset)));
   if (selected.has('BM4') || selected.has('BM4b')) results.push(...(await runBm4(dataset)));
+  if (selected.has('BM5d')) results.push(...(await runBm5d(dataset)));
   if (selected.has('BM7')) results.push(...(await runBm7(dataset)));
   if (selected.has('BM6')) {
     const scenarios = await bm2Scenarios(dataset);
