@@ -25,7 +25,7 @@ let tenant: SeededTenant;
 beforeAll(async () => {
   server = await createTestServer();
   tenant = await seedTenant(server.database, '商机测试企业', 'b2b');
-}, 60_000);
+}, 180_000);
 afterAll(() => server?.destroy());
 
 async function as(role: keyof SeededTenant['users'], locale = 'zh-CN'): Promise<TrpcClient> {
@@ -319,6 +319,82 @@ describe('opportunities and the pipeline', () => {
     expect(rest.data.items.map((card: { amount: string }) => card.amount)).toEqual(['5000.00']);
     expect((await manager.call('opportunities.list', { cursor: 'bogus' })).error?.appCode).toBe(
       'INVALID_CURSOR',
+    );
+  });
+
+  it('converts a lead into a customer, a contact and an opportunity in one transaction, keeping its history', async () => {
+    const rep = await as('sales_rep');
+    const phone = `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const lead = await rep.call('leads.create', {
+      personName: '周婷',
+      companyName: '苏州恒远电子',
+      jobTitle: '采购经理',
+      phone,
+      intent: 'price',
+      needs: ['贴片产线扩产', '质检自动化'],
+      budget: 500000,
+      expectedCloseOn: '2027-03-31',
+    });
+    expect(lead.error).toBeNull();
+    const leadId = lead.data.id as string;
+    const converted = await rep.call('opportunities.convertLead', { leadId, customer: { mode: 'new' } });
+    expect(converted.error).toBeNull();
+    const { customerId, contactId, opportunityId } = converted.data;
+    expect(contactId).not.toBeNull();
+    const opportunity = await rep.call('opportunities.get', { id: opportunityId });
+    expect(opportunity.data).toMatchObject({
+      name: '苏州恒远电子 · 贴片产线扩产',
+      customerId,
+      contactId,
+      leadId,
+      amount: '500000.00',
+      expectedCloseOn: '2027-03-31',
+      needs: ['贴片产线扩产', '质检自动化'],
+      stage: 'b2b_stage_needs',
+      ownerUserId: tenant.users.sales_rep.id,
+    });
+    const after = await rep.call('leads.get', { id: leadId });
+    expect(after.data.lead?.status ?? after.data.status).toBe('converted');
+    const timeline = await rep.call('customers.timeline', { id: customerId, limit: 100 });
+    const kinds = (timeline.data.items as { kind: string }[]).map((entry) => entry.kind);
+    expect(kinds).toContain('lead');
+    expect(
+      (await rep.call('opportunities.convertLead', { leadId, customer: { mode: 'new' } })).error?.appCode,
+    ).toBe('LEAD_CONVERTED');
+
+    // A second lead of the same company: a new customer is refused by the duplicate check; attaching works.
+    const again = await rep.call('leads.create', {
+      personName: '陈刚',
+      companyName: '苏州恒远电子二厂',
+      needs: ['备件'],
+    });
+    const secondId = again.data.id as string;
+    const attached = await rep.call('opportunities.convertLead', {
+      leadId: secondId,
+      customer: { mode: 'existing', customerId },
+      opportunityName: '备件年度框架',
+    });
+    expect(attached.error).toBeNull();
+    expect(attached.data.customerId).toBe(customerId);
+    const foreignCustomer = await createCustomerIn(
+      server,
+      tenant.tenantId,
+      '别人的客户',
+      false,
+      tenant.users.admin.id,
+    );
+    const third = await rep.call('leads.create', { personName: '李雷', needs: ['试用'] });
+    expect(
+      (
+        await rep.call('opportunities.convertLead', {
+          leadId: third.data.id,
+          customer: { mode: 'existing', customerId: foreignCustomer },
+        })
+      ).error?.appCode,
+    ).toBe('CUSTOMER_NOT_FOUND');
+    // Nothing of the refused conversion stayed: the lead is still open.
+    expect((await rep.call('opportunities.list', { filters: { leadId: third.data.id } })).data.items).toEqual(
+      [],
     );
   });
 });

@@ -1889,6 +1889,21 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     input: async (context) => ({ ids: [await ownOpportunity(context)], ownerUserId: context.actor.id }),
     foreign: (victim) => ({ ids: [victim.opportunityId], ownerUserId: victim.tenant.users.sales_rep.id }),
   },
+  'opportunities.convertLead': {
+    input: async (context) => ({
+      leadId: await createLeadIn(
+        context.server,
+        context.tenant.tenantId,
+        context.actor.id,
+        `线索 ${crypto.randomUUID().slice(0, 6)}`,
+      ),
+      customer: { mode: 'existing', customerId: await ownCustomer(context) },
+    }),
+    foreign: (victim) => ({
+      leadId: victim.leadId,
+      customer: { mode: 'existing', customerId: victim.customerId },
+    }),
+  },
   'opportunities.saveLostReason': {
     input: () => ({
       key: `lost_${crypto.randomUUID().slice(0, 6)}`,

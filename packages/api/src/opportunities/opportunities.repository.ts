@@ -2,6 +2,7 @@ import type { ActionDone, DecisionChainMember, OpportunityStageKind } from '@crm
 import { type RawBuilder, sql } from 'kysely';
 import { visibleLead, visibleOpportunity } from '../customers/access';
 import type { Scope } from '../scope';
+import { registerTimelineSource } from '../timeline/timeline.repository';
 import type { LineInput, OpportunityFilters } from './opportunities.schemas';
 
 /*
@@ -514,3 +515,30 @@ export async function countVisibleOpportunities(scope: Scope, ids: readonly stri
   );
   return rows[0]?.count ?? 0;
 }
+
+/*
+ * A converted lead's history stays on its customer's timeline: the lead's own moves (created,
+ * status, owner), its grade changes and the contacts logged on it, read through
+ * `leads.converted_customer_id`.
+ */
+registerTimelineSource({
+  kind: 'lead',
+  select: (tenantId, customerId) => sql`
+    select h.id, h.changed_at as occurred_at, h.changed_by as actor_user_id,
+      jsonb_build_object('leadId', l.id, 'lead', coalesce(l.company_name, l.person_name), 'change', h.kind,
+        'fromStatus', h.from_status, 'toStatus', h.to_status, 'reason', h.reason, 'note', h.note) as data
+    from lead_history h join leads l on l.tenant_id = h.tenant_id and l.id = h.lead_id
+    where h.tenant_id = ${tenantId} and l.converted_customer_id = ${customerId}
+    union all
+    select g.id, g.changed_at, g.changed_by,
+      jsonb_build_object('leadId', l.id, 'lead', coalesce(l.company_name, l.person_name), 'change', 'grade',
+        'fromGrade', g.from_grade, 'toGrade', g.to_grade)
+    from lead_grade_history g join leads l on l.tenant_id = g.tenant_id and l.id = g.lead_id
+    where g.tenant_id = ${tenantId} and l.converted_customer_id = ${customerId}
+    union all
+    select a.id, a.occurred_at, a.user_id,
+      jsonb_build_object('leadId', l.id, 'lead', coalesce(l.company_name, l.person_name), 'change', 'contact',
+        'contactKind', a.kind, 'summary', a.summary)
+    from lead_activities a join leads l on l.tenant_id = a.tenant_id and l.id = a.lead_id
+    where a.tenant_id = ${tenantId} and l.converted_customer_id = ${customerId}`,
+});

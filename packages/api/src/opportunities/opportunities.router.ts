@@ -3,6 +3,8 @@ import {
   boardInput,
   boardOutput,
   changedOutput,
+  convertLeadInput,
+  convertLeadOutput,
   createOpportunityInput,
   listOpportunitiesInput,
   moveOpportunityInput,
@@ -16,6 +18,7 @@ import {
   updateOpportunityInput,
 } from './opportunities.schemas';
 import {
+  convertLead,
   createOpportunity,
   editOpportunity,
   getOpportunity,
@@ -81,6 +84,12 @@ export const opportunitiesRouter = router({
     .input(reassignOpportunitiesInput)
     .output(changedOutput)
     .mutation(({ ctx, input }) => reassignOpportunities(ctx.scope, input)),
+
+  /** 线索转化: the lead becomes a contact, a customer (new or existing) and an opportunity, in one transaction. */
+  convertLead: permittedProcedure('opportunities.write', { idempotent: true })
+    .input(convertLeadInput)
+    .output(convertLeadOutput)
+    .mutation(({ ctx, input }) => convertLead(ctx.scope, ctx, input)),
 
   saveLostReason: permittedProcedure('opportunities.manage')
     .input(saveLostReasonInput)

@@ -233,3 +233,28 @@ export const saveLostReasonInput = z.strictObject({
 export type SaveLostReasonInput = z.infer<typeof saveLostReasonInput>;
 
 export const changedOutput = z.object({ changed: z.number().int() });
+
+/**
+ * 线索转化: the lead becomes a contact and a customer — a new one (the duplicate check of
+ * customers applies; `force` creates anyway with a reason) or an existing one — and an
+ * opportunity, in one transaction.
+ */
+export const convertLeadInput = z.strictObject({
+  leadId: z.uuid(),
+  customer: z.union([
+    z.strictObject({
+      mode: z.literal('new'),
+      force: z.strictObject({ reason: userText({ required: true, max: 500 }) }).optional(),
+    }),
+    z.strictObject({ mode: z.literal('existing'), customerId: z.uuid() }),
+  ]),
+  /** The opportunity's name; the lead's company or person and its first need when omitted. */
+  opportunityName: userText({ max: 200 }).optional(),
+});
+export type ConvertLeadInput = z.infer<typeof convertLeadInput>;
+
+export const convertLeadOutput = z.object({
+  customerId: z.uuid(),
+  contactId: z.uuid().nullable(),
+  opportunityId: z.uuid(),
+});

@@ -3,10 +3,11 @@ import type { DecisionChainMember } from '@crm/db';
 import { addBusinessHours, localDayOf } from '@crm/domain';
 import { type PipelineDefinition, type Resolved, resolveSettingRefs } from '@crm/plugin-sdk';
 import { loadWorkCalendar } from '../calendar/calendar.service';
-import { assertContactOfCustomer } from '../contacts/contacts.service';
+import { assertContactOfCustomer, createContact } from '../contacts/contacts.service';
 import { createCustomer, getCustomer } from '../customers/customers.service';
 import { appError } from '../errors';
 import { decodeCursor, encodeCursor, UUID } from '../keyset';
+import { findLead, markLeadConverted } from '../leads/leads.service';
 import { createOrder } from '../orders/orders.service';
 import { effectiveSettings, tenantProfileId } from '../plugins/effective-settings';
 import type { PluginRegistry } from '../plugins/registry';
@@ -42,6 +43,7 @@ import {
 import type {
   BoardInput,
   BoardOutput,
+  ConvertLeadInput,
   CreateOpportunityInput,
   ListOpportunitiesInput,
   MoveOpportunityInput,
@@ -689,4 +691,79 @@ export async function reassignOpportunities(
     throw appError('OPPORTUNITY_OWNER_INVALID', {}, 'ownerUserId');
   }
   return { changed: await reassignOpportunityRows(scope, input.ids, input.ownerUserId) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversion (线索转化)
+
+/**
+ * A lead becomes a contact and a customer (a new one, through the customers service and its
+ * duplicate check, or an existing one the member sees) and an opportunity in the pipeline's
+ * first stage carrying the lead's needs, budget and timing, all in the caller's transaction;
+ * the lead is marked converted (its follow-up task closes). The lead's history shows on the
+ * customer's timeline (the `lead` timeline source).
+ */
+export async function convertLead(
+  scope: MemberScope,
+  dependencies: OpportunityDependencies,
+  input: ConvertLeadInput,
+): Promise<{ customerId: string; contactId: string | null; opportunityId: string }> {
+  const lead = await findLead(scope, input.leadId);
+  if (!lead) throw appError('LEAD_NOT_FOUND', {}, 'leadId');
+  if (lead.status === 'converted') throw appError('LEAD_CONVERTED', {}, 'leadId');
+  const owner = lead.ownerUserId ?? scope.userId;
+  let customerId: string;
+  let contactId: string | null = null;
+  if (input.customer.mode === 'existing') {
+    customerId = (await getCustomer(scope, input.customer.customerId)).id;
+    if (lead.personName) {
+      contactId = (
+        await createContact(scope, {
+          customerId,
+          name: lead.personName,
+          title: lead.jobTitle ?? null,
+          phones: lead.phone ? [lead.phone] : [],
+          emails: lead.email ? [lead.email] : [],
+        })
+      ).id;
+    }
+  } else {
+    const company = lead.companyName !== null;
+    const created = await createCustomer(scope, {
+      name: lead.companyName ?? lead.personName ?? '',
+      kind: company ? 'company' : 'person',
+      ownerUserId: owner,
+      ...(company ? {} : { phone: lead.phone ?? null, email: lead.email ?? null }),
+      ...(lead.industry ? { industry: lead.industry } : {}),
+      ...(input.customer.force ? { force: input.customer.force } : {}),
+    });
+    customerId = created.id;
+    if (lead.personName) {
+      contactId = (
+        await createContact(scope, {
+          customerId,
+          name: lead.personName,
+          title: lead.jobTitle ?? null,
+          phones: lead.phone ? [lead.phone] : [],
+          emails: lead.email ? [lead.email] : [],
+        })
+      ).id;
+    }
+  }
+  const name =
+    input.opportunityName ??
+    [lead.companyName ?? lead.personName, lead.needs[0]].filter(Boolean).join(' · ').slice(0, 200);
+  const opportunity = await createOpportunity(scope, dependencies, {
+    name: name || (scope.locale === 'en' ? 'New opportunity' : '新商机'),
+    customerId,
+    contactId,
+    leadId: lead.id,
+    ownerUserId: owner === scope.userId || canManage(scope) ? owner : scope.userId,
+    amount: lead.budget,
+    currency: lead.currency,
+    expectedCloseOn: lead.expectedCloseOn ?? null,
+    needs: lead.needs.slice(0, 50),
+  });
+  await markLeadConverted(scope, lead.id, { customerId, contactId });
+  return { customerId, contactId, opportunityId: opportunity.id };
 }
