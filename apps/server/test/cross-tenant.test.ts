@@ -11,6 +11,7 @@ import {
 } from './helpers';
 import {
   createApiKeyIn,
+  createAssignmentRuleIn,
   createCalendarOverrideIn,
   createCampaignIn,
   createComplaintIn,
@@ -28,6 +29,8 @@ import {
   createOpportunityIn,
   createOrderIn,
   createPlanIn,
+  createPoolCustomerIn,
+  createPoolLeadIn,
   createSurveyResponseIn,
   createTagIn,
   createTaskIn,
@@ -213,6 +216,9 @@ beforeAll(async () => {
   const campaignId = await createCampaignIn(server, victimTenant.tenantId, '甲方的活动');
   const formId = await createLeadFormIn(server, victimTenant.tenantId, '甲方的表单');
   const leadId = await createLeadIn(server, victimTenant.tenantId, null, '甲方的线索');
+  const assignmentRuleId = await createAssignmentRuleIn(server, victimTenant.tenantId, '甲方的分配规则');
+  const poolLeadId = await createPoolLeadIn(server, victimTenant.tenantId, '甲方的公海线索');
+  const poolCustomerId = await createPoolCustomerIn(server, victimTenant.tenantId, '甲方的公海客户');
   const ticketId = await createTicketIn(
     server,
     victimTenant.tenantId,
@@ -260,6 +266,9 @@ beforeAll(async () => {
     webhookDeliveryId,
     apiKeyId,
     leadId,
+    assignmentRuleId,
+    poolLeadId,
+    poolCustomerId,
     campaignId,
     formId,
     ticketId,
@@ -312,6 +321,12 @@ function victimMarkers(): string[] {
     '甲方的表单',
     victim.leadId,
     '甲方的线索',
+    victim.assignmentRuleId,
+    '甲方的分配规则',
+    victim.poolLeadId,
+    '甲方的公海线索',
+    victim.poolCustomerId,
+    '甲方的公海客户',
     victim.ticketId,
     '甲方的投诉工单',
     victim.opportunityId,
@@ -365,6 +380,9 @@ function randomizeIds(input: unknown): unknown {
     victim.campaignId,
     victim.formId,
     victim.leadId,
+    victim.assignmentRuleId,
+    victim.poolLeadId,
+    victim.poolCustomerId,
     victim.ticketId,
     victim.interactionId,
     victim.opportunityId,

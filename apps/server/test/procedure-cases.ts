@@ -60,6 +60,10 @@ export type Victim = {
   apiKeyId: string;
   webhookId: string;
   webhookDeliveryId: string;
+  /** An assignment rule of A's (分配规则), a lead and a customer in A's 公海. */
+  assignmentRuleId: string;
+  poolLeadId: string;
+  poolCustomerId: string;
 };
 
 export type ProcedureCase = {
@@ -701,6 +705,51 @@ export async function createLeadIn(
   return (row.rows[0] as { id: string }).id;
 }
 
+/** An assignment rule of the tenant's: round robin among every sales rep, for leads from web forms. */
+export async function createAssignmentRuleIn(
+  server: TestServer,
+  tenantId: string,
+  name = '网站线索轮流分配',
+): Promise<string> {
+  const row = await server.database.withTenant(tenantId, (trx) =>
+    sql<{ id: string }>`
+      insert into assignment_rules (tenant_id, entity, position, name, method, sources)
+      values (${tenantId}, 'lead', 0, ${name}, 'round_robin', '{web_form}')
+      returning id`.execute(trx),
+  );
+  return (row.rows[0] as { id: string }).id;
+}
+
+/** A lead in the tenant's 公海. */
+export async function createPoolLeadIn(
+  server: TestServer,
+  tenantId: string,
+  name = '公海线索',
+): Promise<string> {
+  const row = await server.database.withTenant(tenantId, (trx) =>
+    sql<{ id: string }>`
+      insert into leads (tenant_id, company_name, in_pool, released_at, grade, grade_key, region, industry)
+      values (${tenantId}, ${name}, true, now(), 'B', 'b2b_lead_b', '上海', '制造业')
+      returning id`.execute(trx),
+  );
+  return (row.rows[0] as { id: string }).id;
+}
+
+/** A customer in the tenant's 公海. */
+export async function createPoolCustomerIn(
+  server: TestServer,
+  tenantId: string,
+  name = '公海客户',
+): Promise<string> {
+  const row = await server.database.withTenant(tenantId, (trx) =>
+    sql<{ id: string }>`
+      insert into customers (tenant_id, name, kind, in_pool, released_at, industry)
+      values (${tenantId}, ${name}, 'company', true, now(), '制造业')
+      returning id`.execute(trx),
+  );
+  return (row.rows[0] as { id: string }).id;
+}
+
 /** A draft campaign of the tenant's (营销), to the C leads. */
 export async function createCampaignIn(
   server: TestServer,
@@ -1293,6 +1342,106 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     foreign: (victim) => ({ id: victim.leadId, ownerUserId: victim.tenant.users.sales_rep.id }),
   },
   'leads.regrade': { input: () => undefined, foreign: () => undefined },
+  'assignment.rules': { input: () => ({ entity: 'lead' }), foreign: () => ({ entity: 'customer' }) },
+  'assignment.saveRule': {
+    input: async ({ server, tenant }) => ({
+      entity: 'lead',
+      name: `华东线索${crypto.randomUUID().slice(0, 6)}`,
+      regions: ['上海', '江苏'],
+      method: 'round_robin',
+      teamId: await createTeamIn(server, tenant.tenantId),
+    }),
+    foreign: (victim) => ({
+      id: victim.assignmentRuleId,
+      entity: 'lead',
+      name: '被篡改的规则',
+      method: 'member',
+      memberIds: [victim.tenant.users.sales_rep.id],
+      teamId: null,
+    }),
+  },
+  'assignment.deleteRule': {
+    input: async ({ server, tenant }) => ({ id: await createAssignmentRuleIn(server, tenant.tenantId) }),
+    foreign: (victim) => ({ id: victim.assignmentRuleId }),
+  },
+  'assignment.moveRule': {
+    input: async ({ server, tenant }) => ({
+      id: await createAssignmentRuleIn(server, tenant.tenantId),
+      direction: 'up',
+    }),
+    foreign: (victim) => ({ id: victim.assignmentRuleId, direction: 'down' }),
+  },
+  'assignment.preview': {
+    input: () => ({ entity: 'lead', region: '上海', industry: '制造业', source: 'web_form' }),
+    foreign: (victim) => ({ entity: 'lead', id: victim.poolLeadId }),
+  },
+  'assignment.run': {
+    input: async ({ server, tenant }) => ({
+      entity: 'lead',
+      ids: [await createPoolLeadIn(server, tenant.tenantId)],
+    }),
+    foreign: (victim) => ({ entity: 'lead', ids: [victim.poolLeadId, victim.leadId] }),
+  },
+  'pool.summary': { input: () => undefined, foreign: () => undefined },
+  'pool.list': {
+    input: () => ({ entity: 'lead', grades: ['A', 'B'], reasons: ['unreachable'], limit: 10 }),
+    foreign: (victim) => ({ entity: 'customer', search: '甲方的公海客户', industry: victim.customerName }),
+  },
+  'pool.claim': {
+    input: async ({ server, tenant }) => ({
+      entity: 'lead',
+      ids: [await createPoolLeadIn(server, tenant.tenantId)],
+    }),
+    foreign: (victim) => ({ entity: 'lead', ids: [victim.poolLeadId] }),
+  },
+  'pool.release': {
+    input: async ({ server, tenant, actor }) => ({
+      entity: 'lead',
+      id: await createLeadIn(server, tenant.tenantId, actor.id, '要释放的线索'),
+      reason: 'unreachable',
+      note: '电话多次无人接听',
+    }),
+    foreign: (victim) => ({ entity: 'lead', id: victim.leadId, reason: 'no_need' }),
+  },
+  'pool.assign': {
+    input: async ({ server, tenant, actor }) => ({
+      entity: 'customer',
+      ids: [await createPoolCustomerIn(server, tenant.tenantId)],
+      userId: actor.id,
+    }),
+    foreign: (victim) => ({
+      entity: 'customer',
+      ids: [victim.poolCustomerId],
+      userId: victim.tenant.users.sales_rep.id,
+    }),
+  },
+  'pool.history': {
+    input: async ({ server, tenant }) => ({
+      entity: 'lead',
+      id: await createPoolLeadIn(server, tenant.tenantId),
+    }),
+    foreign: (victim) => ({ entity: 'customer', id: victim.poolCustomerId }),
+  },
+  'pool.settings': { input: () => undefined, foreign: () => undefined },
+  'pool.saveSettings': {
+    input: () => ({
+      claimLimits: { sales_rep: 5 },
+      defaultClaimLimit: 10,
+      warnDaysBefore: 3,
+      unmatched: 'pool',
+    }),
+    foreign: () => ({
+      claimLimits: {},
+      defaultClaimLimit: null,
+      warnDaysBefore: null,
+      unmatched: 'unassigned',
+    }),
+  },
+  'pool.saveRecycleRule': {
+    input: () => ({ entity: 'customer', key: 'b2b_ordinary', mode: 'days', days: 45 }),
+    foreign: () => ({ entity: 'lead', key: '*', mode: 'never' }),
+  },
+  'pool.recycleNow': { input: () => undefined, foreign: () => undefined },
   'marketing.campaigns.audienceCount': {
     input: () => ({ audience: { grades: ['A', 'B'], statuses: ['new'] } }),
     foreign: (victim) => ({ audience: { grades: [victim.campaignId.slice(0, 8)] } }),

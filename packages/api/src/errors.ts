@@ -364,6 +364,45 @@ export const ERRORS = {
     trpc: 'BAD_REQUEST',
     'zh-CN': '新的输单原因须有中文和英文名称',
     en: 'A new lost reason needs a Chinese and an English name',
+  ASSIGNMENT_RULE_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '分配规则不存在或已被删除',
+    en: 'Assignment rule not found',
+  },
+  ASSIGNMENT_MEMBER_INVALID: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '所选成员不在本租户中',
+    en: 'The chosen member is not a member of this workspace',
+  },
+  ASSIGNMENT_NO_RECORDS: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '没有可分配的记录：它们不存在、你无权查看，或已有负责人',
+    en: 'Nothing to assign: the records do not exist, you cannot see them, or they already have an owner',
+  },
+  POOL_ALREADY_CLAIMED: {
+    trpc: 'CONFLICT',
+    'zh-CN': '手慢了：{count} 条已被别人领取或已不在公海中',
+    en: 'Too late: {count} of them were claimed by someone else or are no longer in the pool',
+  },
+  POOL_CLAIM_LIMIT: {
+    trpc: 'TOO_MANY_REQUESTS',
+    'zh-CN': '今日领取已达上限（每天 {limit} 条，今天还可领取 {remaining} 条）',
+    en: 'Daily claim limit reached ({limit} a day; {remaining} left today)',
+  },
+  POOL_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '公海中没有这条记录',
+    en: 'Not in the pool',
+  },
+  POOL_RELEASE_NOT_ALLOWED: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '只能释放你自己负责的线索或客户（主管可释放本团队的）',
+    en: 'You can release only leads and customers you own (managers: your team’s)',
+  },
+  POOL_ASSIGNEE_OUTSIDE_TEAM: {
+    trpc: 'FORBIDDEN',
+    'zh-CN': '只能分配给你团队的成员',
+    en: 'You can assign only to members of your team',
   },
   TICKET_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '工单不存在或你无权查看', en: 'Ticket not found' },
   SURVEY_NOT_FOUND: { trpc: 'NOT_FOUND', 'zh-CN': '问卷不存在或已归档', en: 'Survey not found' },

@@ -2,6 +2,7 @@
 export { type IdentityRecord, identityOf } from '@crm/domain';
 export { apiKeyOutput } from './api-keys/api-keys.schemas';
 export { API_KEY_PREFIX, parseApiKey } from './api-keys/api-keys.token';
+export { assignCustomers, assignLeads } from './assignment/assignment.service';
 export { loadWorkCalendar, readCalendarSettings } from './calendar/calendar.service';
 export { type ApiDependencies, type Context, createContext, type Logger, type RequestInfo } from './context';
 export { type CountOutput, countLimits, countRows } from './counts';
@@ -109,6 +110,8 @@ export {
   type ProfileStatus,
   type RefusedPlugin,
 } from './plugins/registry';
+export { POOL_RECYCLE_SCHEDULE, type PoolJobs } from './pool/pool.jobs';
+export { runPoolRecycle } from './pool/pool.service';
 export { REMINDERS_SCHEDULE, type ReminderJobs } from './reminders/reminders.jobs';
 export { runReminders, tenantReminders, upcomingReminders } from './reminders/reminders.service';
 export { type ApiV1Outcome, inputFromQuery, problem, problemOf, runApiV1 } from './rest/api-v1';

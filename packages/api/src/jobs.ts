@@ -24,6 +24,7 @@ import {
 } from './notifications/notifications.jobs';
 import { PLANS_SCHEDULE, type PlansJobs, registerPlansJobs } from './plans/plans.jobs';
 import type { PluginRegistry } from './plugins/registry';
+import { POOL_RECYCLE_SCHEDULE, type PoolJobs, registerPoolJobs } from './pool/pool.jobs';
 import { REMINDERS_SCHEDULE, type ReminderJobs, registerReminderJobs } from './reminders/reminders.jobs';
 import { registerSensitiveJobs, type SensitiveJobs } from './sensitive/sensitive.jobs';
 import { registerSurveyJobs, SURVEY_SCHEDULE, type SurveyJobs } from './surveys/surveys.jobs';
@@ -54,7 +55,8 @@ export type AppJobs = LifecycleJobs &
   LeadJobs &
   TicketJobs &
   SurveyJobs &
-  WebhookJobs;
+  WebhookJobs &
+  PoolJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
 export function registerJobs(
@@ -83,6 +85,7 @@ export function registerJobs(
   registerLeadJobs(jobs, database);
   registerSurveyJobs(jobs, database, plugins);
   registerWebhookJobs(jobs, database);
+  registerPoolJobs(jobs, database, plugins);
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };
@@ -139,6 +142,12 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
     { tz: REGRADE_DAILY_SCHEDULE.tz },
   );
   await jobs.schedule('surveys.schedule-all', SURVEY_SCHEDULE.cron, { day: '' }, { tz: SURVEY_SCHEDULE.tz });
+  await jobs.schedule(
+    'pool.recycle-all',
+    POOL_RECYCLE_SCHEDULE.cron,
+    { day: '' },
+    { tz: POOL_RECYCLE_SCHEDULE.tz },
+  );
   await jobs.schedule(
     'exports.prune',
     EXPORT_PRUNE_SCHEDULE.cron,

@@ -1,5 +1,6 @@
 import { adminRouter } from './admin/admin.router';
 import { apiKeysRouter } from './api-keys/api-keys.router';
+import { assignmentRouter } from './assignment/assignment.router';
 import { authRouter } from './auth/auth.router';
 import { calendarRouter } from './calendar/calendar.router';
 import { contactsRouter } from './contacts/contacts.router';
@@ -20,6 +21,7 @@ import { notificationsRouter } from './notifications/notifications.router';
 import { opportunitiesRouter } from './opportunities/opportunities.router';
 import { ordersRouter } from './orders/orders.router';
 import { plansRouter } from './plans/plans.router';
+import { poolRouter } from './pool/pool.router';
 import { remindersRouter } from './reminders/reminders.router';
 import { settingsRouter } from './settings/settings.router';
 import { surveysRouter } from './surveys/surveys.router';
@@ -65,6 +67,8 @@ export const appRouter = router({
   opportunities: opportunitiesRouter,
   apiKeys: apiKeysRouter,
   webhooks: webhooksRouter,
+  assignment: assignmentRouter,
+  pool: poolRouter,
 });
 
 export type AppRouter = typeof appRouter;

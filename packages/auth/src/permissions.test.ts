@@ -49,6 +49,8 @@ describe('role → permission table', () => {
         'opportunities.manage',
         'surveys.send',
         'surveys.results',
+        'pool.claim',
+        'pool.assign',
       ],
       sales_rep: [
         'customers.read',
@@ -64,6 +66,7 @@ describe('role → permission table', () => {
         'leads.create',
         'opportunities.write',
         'surveys.send',
+        'pool.claim',
       ],
       service_agent: [
         'customers.read',

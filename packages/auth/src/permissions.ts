@@ -55,6 +55,12 @@ export const PERMISSIONS = [
   'surveys.results',
   /** 开放平台: API keys, webhooks and the 企业微信 robot (owners and admins). */
   'platform.manage',
+  /** 公海: see the pool, claim from it within the daily limit, release one's own leads and customers. */
+  'pool.claim',
+  /** 公海: assign from the pool to the team's members, run the assignment rules, release the team's. */
+  'pool.assign',
+  /** Assignment rules (分配规则), recycle rules, claim limits and the pool's settings. */
+  'pool.configure',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -93,6 +99,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'opportunities.manage',
     'surveys.send',
     'surveys.results',
+    'pool.claim',
+    'pool.assign',
   ],
   sales_rep: [
     'customers.read',
@@ -108,6 +116,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tickets.create',
     'opportunities.write',
     'surveys.send',
+    'pool.claim',
   ],
   service_agent: [
     'customers.read',

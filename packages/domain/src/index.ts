@@ -1,3 +1,4 @@
+export * from './assignment';
 export * from './calendar';
 export * from './contracts/enums';
 export * from './contracts/inputs';

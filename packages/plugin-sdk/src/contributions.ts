@@ -486,6 +486,42 @@ export const ticketsShape = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// 公海 (public pool): recycle rules per lead grade and customer tier
+
+/**
+ * When an owned lead or customer returns to the 公海 for lack of follow-up: after so many
+ * days without a logged contact (a lead) or an interaction or deal (a customer), counted from
+ * the last one or from the assignment; `null` never (战略客户). A grade or tier not listed uses
+ * the default; without a default, it is never recycled. The tenant's admin overrides any of
+ * these in 设置 → 公海.
+ */
+export type PoolDefinition<P extends string = string> = {
+  /** Per lead grade (a key of `leadGrades`). */
+  leads?: readonly { grade: string; recycleAfterDays: NumberRef<P> | null }[];
+  leadDefaultDays?: NumberRef<P> | null;
+  /** Per customer tier (a key of the tier model). */
+  customers?: readonly { tier: string; recycleAfterDays: NumberRef<P> | null }[];
+  customerDefaultDays?: NumberRef<P> | null;
+  /** Tell the owner so many days before the recycle (default 3). */
+  warnDaysBefore?: NumberRef<P>;
+  /** Claims a member may make from the pool per day (default 10). */
+  dailyClaimLimit?: NumberRef<P>;
+};
+
+export const poolShape = z.strictObject({
+  leads: z
+    .array(z.strictObject({ grade: z.string(), recycleAfterDays: numberRefSchema.nullable() }))
+    .optional(),
+  leadDefaultDays: numberRefSchema.nullable().optional(),
+  customers: z
+    .array(z.strictObject({ tier: z.string(), recycleAfterDays: numberRefSchema.nullable() }))
+    .optional(),
+  customerDefaultDays: numberRefSchema.nullable().optional(),
+  warnDaysBefore: numberRefSchema.optional(),
+  dailyClaimLimit: numberRefSchema.optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
 // Contact cadences (联系频率 / 维护节奏)
 
 export const CHANNELS = [

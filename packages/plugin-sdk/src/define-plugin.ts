@@ -7,6 +7,7 @@ import type {
   LeadRegradeRule,
   LifecycleThresholds,
   PipelineDefinition,
+  PoolDefinition,
   Reminder,
   SurveyDefinition,
   TicketsDefinition,
@@ -74,6 +75,8 @@ export type PluginSpec<S extends SettingsSchema, P extends string = SettingsPath
   tickets?: TicketsDefinition<P>;
   /** 商机阶段: the stages of the sales pipeline, their standard actions and gates, and lost reasons. */
   pipeline?: PipelineDefinition<P>;
+  /** 公海: recycle rules per lead grade and customer tier, the warning, the daily claim limit. */
+  pool?: PoolDefinition<P>;
   settings: PluginSettings<S>;
 };
 
@@ -135,6 +138,7 @@ export type ResolvedPlugin = {
   lifecycle: Resolved<LifecycleThresholds> | null;
   tickets: Resolved<TicketsDefinition> | null;
   pipeline: Resolved<PipelineDefinition> | null;
+  pool: Resolved<PoolDefinition> | null;
 };
 
 /** The plugin's default settings: `schema.parse({})`. Throws when a default is broken. */
@@ -222,6 +226,7 @@ export function resolvePlugin(
     lifecycle: plugin.lifecycle ? resolve(plugin.lifecycle, 'lifecycle') : null,
     tickets: plugin.tickets ? resolve(plugin.tickets, 'tickets') : null,
     pipeline: plugin.pipeline ? resolve(plugin.pipeline, 'pipeline') : null,
+    pool: plugin.pool ? resolve(plugin.pool, 'pool') : null,
   };
   if (missing.length > 0) throw new PluginSettingsError(plugin.id, missing);
   if (plugin.tierModel) {

@@ -16,6 +16,8 @@ import {
   lifecycleShape,
   type PipelineDefinition,
   pipelineShape,
+  type PoolDefinition,
+  poolShape,
   type Reminder,
   reminderShape,
   type SurveyDefinition,
@@ -131,6 +133,7 @@ const envelopeShape = z.strictObject({
   lifecycle: lifecycleShape.optional(),
   tickets: ticketsShape.optional(),
   pipeline: pipelineShape.optional(),
+  pool: poolShape.optional(),
   settings: z.strictObject({
     schema: z.custom<z.ZodObject>((value) => value instanceof z.ZodObject, {
       error: 'must be a zod object schema (z.object({...}))',
@@ -719,6 +722,7 @@ type ResolvedRules = {
   lifecycle: Resolved<LifecycleThresholds> | null;
   tickets: Resolved<TicketsDefinition> | null;
   pipeline: Resolved<PipelineDefinition> | null;
+  pool: Resolved<PoolDefinition> | null;
 };
 
 function checkRules(plugin: AnyPlugin, settings: Record<string, unknown>, report: Report): void {
@@ -737,6 +741,7 @@ function checkRules(plugin: AnyPlugin, settings: Record<string, unknown>, report
     lifecycle: plugin.lifecycle ? resolveSettingRefs(plugin.lifecycle, settings, 'lifecycle', missing) : null,
     tickets: plugin.tickets ? resolveSettingRefs(plugin.tickets, settings, 'tickets', missing) : null,
     pipeline: plugin.pipeline ? resolveSettingRefs(plugin.pipeline, settings, 'pipeline', missing) : null,
+    pool: plugin.pool ? resolveSettingRefs(plugin.pool, settings, 'pool', missing) : null,
   };
   for (const { path, setting } of missing) {
     report(
@@ -806,6 +811,9 @@ function checkTierReferences(plugin: AnyPlugin, tierKeys: Set<string> | null, re
     policy.tiers?.forEach((tier, tierIndex) => {
       check(tier, `tickets.slaPolicies.${index}.tiers.${tierIndex}`);
     });
+  });
+  plugin.pool?.customers?.forEach((rule, index) => {
+    check(rule.tier, `pool.customers.${index}.tier`);
   });
 }
 
@@ -1042,6 +1050,36 @@ function checkBehaviour(
     );
   }
   const gradeKeys = new Set(rules.leadGrades.map((grade) => grade.key));
+  rules.pool?.leads?.forEach((poolRule, index) => {
+    if (!gradeKeys.has(poolRule.grade)) {
+      rule(
+        `pool.leads.${index}.grade`,
+        `公海回收规则指向的线索等级「${poolRule.grade}」不是本插件声明的等级`,
+        `the pool's recycle rule names the lead grade "${poolRule.grade}", which is not one of the plugin's lead grades`,
+      );
+    }
+  });
+  const poolDays: [string, unknown][] = [
+    ...(rules.pool?.leads ?? []).map((poolRule, index): [string, unknown] => [
+      `pool.leads.${index}.recycleAfterDays`,
+      poolRule.recycleAfterDays,
+    ]),
+    ...(rules.pool?.customers ?? []).map((poolRule, index): [string, unknown] => [
+      `pool.customers.${index}.recycleAfterDays`,
+      poolRule.recycleAfterDays,
+    ]),
+    ['pool.leadDefaultDays', rules.pool?.leadDefaultDays],
+    ['pool.customerDefaultDays', rules.pool?.customerDefaultDays],
+  ];
+  for (const [path, days] of poolDays) {
+    if (days !== null && days !== undefined && !isWhole(days as number, 1, 3650)) {
+      rule(
+        path,
+        `公海回收天数须为 1 到 3650 的整数（现为 ${days}）`,
+        `recycle days are a whole number from 1 to 3650 (it is ${days})`,
+      );
+    }
+  }
   rules.leadRegradeRules.forEach((regrade, index) => {
     const path = `leadRegradeRules.${index}`;
     walk(regrade.when, `${path}.when`);

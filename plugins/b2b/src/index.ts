@@ -757,6 +757,25 @@ export default definePlugin({
       audience: { tiers: [STRATEGIC, KEY, ORDINARY] },
     },
   ],
+  // 公海: an A lead not followed up within a week, a 普通客户 without contact for 30 days
+  // return to the pool; 战略客户 never automatically.
+  pool: {
+    leads: [
+      { grade: 'b2b_lead_a', recycleAfterDays: 7 },
+      { grade: 'b2b_lead_b', recycleAfterDays: 14 },
+      { grade: 'b2b_lead_c', recycleAfterDays: 30 },
+    ],
+    leadDefaultDays: 30,
+    customers: [
+      { tier: STRATEGIC, recycleAfterDays: null },
+      { tier: KEY, recycleAfterDays: 90 },
+      { tier: ORDINARY, recycleAfterDays: 30 },
+      { tier: POTENTIAL, recycleAfterDays: 30 },
+    ],
+    customerDefaultDays: null,
+    warnDaysBefore: 3,
+    dailyClaimLimit: 10,
+  },
   tickets: {
     categories: [
       { key: 'b2b_product_quality', labels: text('产品质量', 'Product quality') },

@@ -462,6 +462,22 @@ export default definePlugin({
       labels: text('贷款到期前沟通续贷或还款安排', 'Talk renewal or repayment before the loan matures'),
     },
   ],
+  // 公海: a bank keeps its corporate customers with their account managers; only leads recycle.
+  pool: {
+    leads: [
+      { grade: 'corporate_banking_lead_a', recycleAfterDays: 10 },
+      { grade: 'corporate_banking_lead_b', recycleAfterDays: 20 },
+      { grade: 'corporate_banking_lead_c', recycleAfterDays: 45 },
+    ],
+    leadDefaultDays: 45,
+    customers: [
+      { tier: IMPORTANT, recycleAfterDays: null },
+      { tier: GENERAL, recycleAfterDays: 90 },
+    ],
+    customerDefaultDays: null,
+    warnDaysBefore: 5,
+    dailyClaimLimit: 5,
+  },
   tickets: {
     categories: [
       { key: 'corporate_banking_account', labels: text('账户与结算', 'Accounts and settlement') },

@@ -687,6 +687,24 @@ export default definePlugin({
       audience: { tiers: [HEAD, WAIST] },
     },
   ],
+  // 公海: leads go back quickly (a shopper's interest cools in days); head customers never.
+  pool: {
+    leads: [
+      { grade: 'retail_lead_a', recycleAfterDays: 3 },
+      { grade: 'retail_lead_b', recycleAfterDays: 7 },
+      { grade: 'retail_lead_c', recycleAfterDays: 14 },
+    ],
+    leadDefaultDays: 14,
+    customers: [
+      { tier: HEAD, recycleAfterDays: null },
+      { tier: WAIST, recycleAfterDays: 60 },
+      { tier: LONG_TAIL, recycleAfterDays: 30 },
+      { tier: DORMANT, recycleAfterDays: 30 },
+    ],
+    customerDefaultDays: null,
+    warnDaysBefore: 2,
+    dailyClaimLimit: 20,
+  },
   tickets: {
     categories: [
       { key: 'retail_product_quality', labels: text('商品质量', 'Product quality') },

@@ -30,6 +30,8 @@ export const notificationsEn: typeof notificationsZhCN = {
       lead_sla_breach: 'Lead follow-up overdue',
       lead_escalated: 'Lead follow-up escalated',
       platform_alert: 'Open platform alert',
+      pool_recycle_warning: 'Returning to the pool soon',
+      pool_assigned: 'Given to you from the pool',
       digest: 'Daily summary',
     },
     kindHelp: {
@@ -46,6 +48,9 @@ export const notificationsEn: typeof notificationsZhCN = {
       lead_sla_breach: 'When a lead of yours is not contacted within its follow-up time',
       lead_escalated: 'When a lead of your team misses its follow-up time and is escalated to you',
       platform_alert: 'When a webhook is disabled after repeated failures or a 410 from its receiver',
+      pool_recycle_warning:
+        'A few days before one of your leads or customers returns to the pool for lack of follow-up',
+      pool_assigned: 'When a manager gives you a lead or customer from the pool',
       digest: 'One email each morning: tasks due today, overdue tasks and approvals waiting',
     },
     settings: {

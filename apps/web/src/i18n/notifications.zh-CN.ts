@@ -28,6 +28,8 @@ export const notificationsZhCN = {
       lead_sla_breach: '线索跟进超时',
       lead_escalated: '线索跟进超时升级',
       platform_alert: '开放平台告警',
+      pool_recycle_warning: '即将收回公海',
+      pool_assigned: '公海分配',
       digest: '每日工作摘要',
     },
     kindHelp: {
@@ -44,6 +46,8 @@ export const notificationsZhCN = {
       lead_sla_breach: '你负责的线索超过跟进时限仍未联系时',
       lead_escalated: '团队的线索超过跟进时限、升级给你时',
       platform_alert: 'Webhook 因连续失败或接收端返回 410 被停用时',
+      pool_recycle_warning: '你的线索或客户再不跟进就要收回公海时（提前几天提醒）',
+      pool_assigned: '主管把公海里的线索或客户分配给你时',
       digest: '每天早上一封邮件：今日到期、已逾期的任务和待审批事项',
     },
     settings: {

@@ -121,6 +121,28 @@ export const NOTIFICATION_MESSAGES = {
       en: '{reasonEn}. Once the receiver is fixed, enable it again in Settings → Open platform and redeliver the failures',
     },
   },
+  pool_recycle_warning_lead: {
+    title: { 'zh-CN': '线索即将收回公海：{name}', en: 'Lead returns to the pool soon: {name}' },
+    body: {
+      'zh-CN': '{days} 天未跟进将于 {on} 收回公海，请尽快跟进',
+      en: 'Without follow-up for {days} days it returns to the pool on {on}: follow it up soon',
+    },
+  },
+  pool_recycle_warning_customer: {
+    title: { 'zh-CN': '客户即将收回公海：{name}', en: 'Customer returns to the pool soon: {name}' },
+    body: {
+      'zh-CN': '{days} 天未联系将于 {on} 收回公海，请尽快联系',
+      en: 'Without contact for {days} days it returns to the pool on {on}: get in touch soon',
+    },
+  },
+  pool_assigned_lead: {
+    title: { 'zh-CN': '公海线索分配给你：{name}', en: 'A lead from the pool is yours: {name}' },
+    body: { 'zh-CN': '{by} 把它分配给你', en: '{by} gave it to you' },
+  },
+  pool_assigned_customer: {
+    title: { 'zh-CN': '公海客户分配给你：{name}', en: 'A customer from the pool is yours: {name}' },
+    body: { 'zh-CN': '{by} 把它分配给你', en: '{by} gave it to you' },
+  },
 } satisfies Record<string, Message>;
 
 export type NotificationMessageKey = keyof typeof NOTIFICATION_MESSAGES;

@@ -221,3 +221,19 @@ export async function selectTimelineRows(
     limit ${limit}`.execute(scope.trx);
   return rows;
 }
+
+registerTimelineSource({
+  kind: 'pool',
+  // 公海 moves: assigned by a rule, claimed, released (with the reason), recycled (the rule's
+  // days), given from the pool by a manager — from whom, to whom.
+  select: (tenantId, customerId) => sql`
+    select pm.id, pm.occurred_at, pm.actor_user_id,
+      jsonb_build_object('kind', pm.kind, 'reason', pm.reason, 'note', pm.note,
+        'from', (select u.name from users u where u.id = pm.from_user_id),
+        'to', (select u.name from users u where u.id = pm.to_user_id),
+        'actor', (select u.name from users u where u.id = pm.actor_user_id),
+        'team', (select t.name from teams t where t.tenant_id = pm.tenant_id and t.id = pm.team_id),
+        'rule', (select r.name from assignment_rules r where r.tenant_id = pm.tenant_id and r.id = pm.rule_id),
+        'days', pm.data -> 'days', 'toPool', pm.data -> 'toPool') as data
+    from pool_moves pm where pm.tenant_id = ${tenantId} and pm.customer_id = ${customerId}`,
+});

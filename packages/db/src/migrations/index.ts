@@ -34,6 +34,7 @@ import * as tickets from './2026-12-09-0501-tickets';
 import * as loginRateLimits from './2026-12-09-0901-login-rate-limits';
 import * as qualifiedFunctionCalls from './2026-12-10-0001-qualified-function-calls';
 import * as leadHistory from './2026-12-10-0101-lead-history';
+import * as assignmentAndPool from './2026-12-10-0201-assignment-and-pool';
 import * as opportunities from './2026-12-10-0301-opportunities';
 import * as surveys from './2026-12-10-0501-surveys';
 import * as openPlatform from './2026-12-10-0601-open-platform';
@@ -80,6 +81,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-10-0301-opportunities': opportunities,
   '2026-12-10-0501-surveys': surveys,
   '2026-12-10-0601-open-platform': openPlatform,
+  '2026-12-10-0201-assignment-and-pool': assignmentAndPool,
 };
 
 export const migrationProvider: MigrationProvider = {

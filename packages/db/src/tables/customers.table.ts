@@ -101,6 +101,11 @@ export type CustomersTable = {
   tier_computed_at: ColumnType<Date | null, never, Date | null>;
   /** Set while the customer waits for the next full run (待重算): a large tenant whose model ranks customers. */
   tier_pending_since: ColumnType<Date | null, never, Date | null>;
+  /** 公海: in the public pool (then without an owner), since when. */
+  in_pool: ColumnType<boolean, boolean | undefined, boolean>;
+  released_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** When the current owner got the customer: kept by a trigger on every change of owner. */
+  owner_assigned_at: ColumnType<Date | null, never, never>;
 };
 export type Customer = Selectable<CustomersTable>;
 export type NewCustomer = Insertable<CustomersTable>;

@@ -52,6 +52,12 @@ import type {
   OpportunityStageHistoryTable,
 } from './opportunities.table';
 import type { MaintenancePlansTable, PlanCadencesTable, PlanDecisionsTable } from './plans.table';
+import type {
+  AssignmentRulesTable,
+  PoolMovesTable,
+  PoolRecycleRulesTable,
+  PoolSettingsTable,
+} from './pool.table';
 import type { CustomFieldDefinitionsTable, SavedViewsTable, TagsTable } from './profile-lists.table';
 import type { ReminderSettingsTable } from './reminders.table';
 import type {
@@ -162,6 +168,10 @@ export type Database = {
   wecom_settings: WecomSettingsTable;
   wecom_bindings: WecomBindingsTable;
   wecom_outbox: WecomOutboxTable;
+  assignment_rules: AssignmentRulesTable;
+  pool_settings: PoolSettingsTable;
+  pool_recycle_rules: PoolRecycleRulesTable;
+  pool_moves: PoolMovesTable;
   /** Tenant ids only, for work that runs for every tenant. */
   tenant_directory: { id: string; created_at: ColumnType<Date, Date | string | undefined, never> };
 };
@@ -181,6 +191,7 @@ export * from './notifications.table';
 export * from './open-platform.table';
 export * from './opportunities.table';
 export * from './plans.table';
+export * from './pool.table';
 export * from './profile-lists.table';
 export * from './reminders.table';
 export * from './sensitive-fields.table';

@@ -117,6 +117,8 @@ export const NOTIFICATION_KINDS = [
   'ticket_escalated',
   'lead_sla_breach',
   'lead_escalated',
+  'pool_recycle_warning',
+  'pool_assigned',
   'digest',
   /** 开放平台: a webhook endpoint was disabled after repeated failures or a 410 (to owners and admins). */
   'platform_alert',
@@ -141,6 +143,8 @@ export const NOTIFICATION_DEFAULTS: Record<NotificationKind, { inApp: boolean; e
   lead_sla_breach: { inApp: true, email: false },
   lead_escalated: { inApp: true, email: true },
   platform_alert: { inApp: true, email: true },
+  pool_recycle_warning: { inApp: true, email: false },
+  pool_assigned: { inApp: true, email: false },
   digest: { inApp: false, email: true },
 };
 
@@ -202,6 +206,35 @@ export type OpportunityStageKind = (typeof OPPORTUNITY_STAGE_KINDS)[number];
 /** A person's part in the customer's decision chain (决策链). */
 export const DECISION_ROLES = ['decision_maker', 'influencer', 'user', 'gatekeeper', 'sponsor'] as const;
 export type DecisionRole = (typeof DECISION_ROLES)[number];
+/** What the 公海 (public pool) and assignment rules move: leads and customers. */
+export const POOL_ENTITIES = ['lead', 'customer'] as const;
+export type PoolEntity = (typeof POOL_ENTITIES)[number];
+/**
+ * Every move between owners and the pool: an assignment by a rule, a rep's claim from the
+ * pool, a release with its reason, a recycle by the daily job, a manager's assignment from
+ * the pool.
+ */
+export const POOL_MOVE_KINDS = ['assign', 'claim', 'release', 'recycle', 'pool_assign'] as const;
+export type PoolMoveKind = (typeof POOL_MOVE_KINDS)[number];
+/** Why a rep released a lead or customer to the pool (释放原因). */
+export const POOL_RELEASE_REASONS = [
+  'unreachable',
+  'no_need',
+  'no_budget',
+  'not_decision_maker',
+  'duplicate',
+  'other',
+] as const;
+export type PoolReleaseReason = (typeof POOL_RELEASE_REASONS)[number];
+/**
+ * How an assignment rule picks the member (分配方式): round robin, the fewest open records
+ * (by load), one fixed member, or the team's queue for a manager to assign by hand.
+ */
+export const ASSIGNMENT_METHODS = ['round_robin', 'load', 'member', 'manual'] as const;
+export type AssignmentMethod = (typeof ASSIGNMENT_METHODS)[number];
+/** A record no rule matched: to the 公海, or left unassigned for a manager. */
+export const POOL_UNMATCHED = ['pool', 'unassigned'] as const;
+export type PoolUnmatched = (typeof POOL_UNMATCHED)[number];
 /** The lists that keep saved views (saved_views.entity). */
 export const SAVED_VIEW_LISTS = ['customers', 'leads', 'opportunities'] as const;
 export type SavedViewList = (typeof SAVED_VIEW_LISTS)[number];

@@ -1,0 +1,1 @@
+export { byLoad, type RecycleDays, resolveRecycleDays, roundRobin } from './distribute';
