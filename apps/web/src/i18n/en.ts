@@ -14,6 +14,7 @@ import { marketingEn } from './marketing.en';
 import { notificationsEn } from './notifications.en';
 import { opportunitiesEn } from './opportunities.en';
 import { plansEn } from './plans.en';
+import { poolEn } from './pool.en';
 import { remindersEn } from './reminders.en';
 import { sensitiveEn } from './sensitive.en';
 import { surveysEn } from './surveys.en';
@@ -44,6 +45,7 @@ export const en: Messages = {
   ...opportunitiesEn,
   ...surveysEn,
   ...dashboardsEn,
+  ...poolEn,
   ...notificationsEn,
   ...marketingEn,
   app: {
@@ -103,6 +105,7 @@ export const en: Messages = {
     orders: 'Orders',
     interactions: 'Interactions',
     leads: 'Leads',
+    pool: 'Public pool',
     marketing: 'Marketing',
     opportunities: 'Opportunities',
     tasks: 'Tasks',

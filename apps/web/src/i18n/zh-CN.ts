@@ -19,6 +19,7 @@ import { marketingZhCN } from './marketing.zh-CN';
 import { notificationsZhCN } from './notifications.zh-CN';
 import { opportunitiesZhCN } from './opportunities.zh-CN';
 import { plansZhCN } from './plans.zh-CN';
+import { poolZhCN } from './pool.zh-CN';
 import { remindersZhCN } from './reminders.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
 import { surveysZhCN } from './surveys.zh-CN';
@@ -47,6 +48,7 @@ export const zhCN = {
   ...opportunitiesZhCN,
   ...surveysZhCN,
   ...dashboardsZhCN,
+  ...poolZhCN,
   ...notificationsZhCN,
   ...marketingZhCN,
   app: {
@@ -106,6 +108,7 @@ export const zhCN = {
     orders: '订单',
     interactions: '互动记录',
     leads: '线索',
+    pool: '公海',
     marketing: '营销',
     opportunities: '商机',
     tasks: '任务',

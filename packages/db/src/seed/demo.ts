@@ -16,6 +16,7 @@ import type {
 } from '../tables';
 import { seedDemoLeadEvents } from './demo-lead-events';
 import { seedDemoLeads } from './demo-leads';
+import { seedDemoPool } from './demo-pool';
 import { seedDemoTasks } from './demo-tasks';
 import { seedDemoTickets } from './demo-tickets';
 
@@ -998,6 +999,7 @@ export async function seedDemoData(
       await seedDemoTickets(trx, tenantId, tenant.industry, agents, now);
       await seedDemoLeads(trx, tenantId, tenant.industry, sellers, now);
       await seedDemoLeadEvents(trx, tenantId, tenant.industry, now);
+      await seedDemoPool(trx, tenantId, tenant.industry, sellers, now);
     });
     tenantIds.set(tenant.name, tenantId);
   }

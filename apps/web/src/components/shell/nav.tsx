@@ -6,6 +6,7 @@ import {
   FormOutlined,
   FundProjectionScreenOutlined,
   HomeOutlined,
+  InboxOutlined,
   MessageOutlined,
   NotificationOutlined,
   SettingOutlined,
@@ -22,6 +23,8 @@ export const NAV_ITEMS = [
   { key: 'orders', to: '/orders', icon: <ShoppingCartOutlined /> },
   { key: 'interactions', to: '/interactions', icon: <MessageOutlined /> },
   { key: 'leads', to: '/leads', icon: <ThunderboltOutlined /> },
+  // 公海: leads and customers without an owner, for who may claim from it.
+  { key: 'pool', to: '/pool', icon: <InboxOutlined />, permission: 'pool.claim' },
   // 营销: campaigns and hosted lead forms, for who runs them.
   { key: 'marketing', to: '/marketing', icon: <NotificationOutlined />, permission: 'campaigns.manage' },
   { key: 'opportunities', to: '/opportunities', icon: <FundProjectionScreenOutlined /> },

@@ -37,6 +37,7 @@ import { useTiers } from '../industry/tiers';
 import { INTERACTION_ICONS, InteractionKindTag, SentimentTag } from '../interactions/InteractionTags';
 import { OrderStatusTag } from '../orders/OrderStatusTag';
 import { planTimelineView } from '../plans/PlanTimelineEntry';
+import { poolTimelineView } from '../pool/PoolTimelineEntry';
 import { surveyTimelineView } from '../surveys/SurveyTimelineEntry';
 import { taskTimelineView } from '../tasks/TaskTimelineEntry';
 import { LifecycleTag } from './LifecycleTag';
@@ -296,6 +297,8 @@ function describe(entry: TimelineEntry, t: TFunction, currency: string, lookups:
       return planTimelineView(data);
     case 'survey_response':
       return surveyTimelineView(data);
+    case 'pool':
+      return poolTimelineView(data);
     case 'createAnyway': {
       // 仍然新建: created although the identity rule named an existing customer, and why.
       const existingName = asString(data.existingName);

@@ -35,6 +35,7 @@ import { TierCard } from '../../../features/industry/TierCard';
 import { InteractionsTab } from '../../../features/interactions/InteractionsTab';
 import { OrdersTab } from '../../../features/orders/OrdersTab';
 import { PlanCard } from '../../../features/plans/PlanCard';
+import { ReleaseButton } from '../../../features/pool/ReleaseButton';
 import { SatisfactionCard } from '../../../features/surveys/SatisfactionCard';
 import { CustomerTasksTab } from '../../../features/tasks/CustomerTasksTab';
 import { TaskFormModal } from '../../../features/tasks/TaskFormModal';
@@ -263,6 +264,22 @@ function CustomerDetails({ customer }: { customer: Customer }) {
               >
                 {t('tasks.new')}
               </Button>
+            ) : null}
+            {!archived ? (
+              <ReleaseButton
+                entity="customer"
+                id={customer.id}
+                ownerUserId={customer.ownerUserId}
+                onReleased={async () => {
+                  // A rep no longer sees it: the pool is where it now is.
+                  void navigate({ to: '/pool', search: { tab: 'customers' } });
+                  await Promise.all([
+                    queryClient.invalidateQueries(trpc.customers.get.queryFilter({ id: customer.id })),
+                    queryClient.invalidateQueries(trpc.customers.timeline.pathFilter()),
+                    queryClient.invalidateQueries(trpc.customers.list.pathFilter()),
+                  ]);
+                }}
+              />
             ) : null}
             {canArchive && !archived ? (
               <Button

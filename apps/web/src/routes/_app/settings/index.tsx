@@ -1,12 +1,14 @@
 import {
   ApartmentOutlined,
   BellOutlined,
+  BranchesOutlined,
   CalendarOutlined,
   ClusterOutlined,
   ControlOutlined,
   CustomerServiceOutlined,
   DesktopOutlined,
   EditOutlined,
+  InboxOutlined,
   MailOutlined,
   ProfileOutlined,
   RightOutlined,
@@ -35,6 +37,7 @@ function SettingsPage() {
   const { tenant } = useShell();
   const canRename = useCan('tenant.update');
   const canSeeJobs = useCan('jobs.read');
+  const canConfigurePool = useCan('pool.configure');
   const [renaming, setRenaming] = useState(false);
 
   return (
@@ -122,6 +125,26 @@ function SettingsPage() {
           description={t('workCalendar.link.description')}
           open={t('workCalendar.link.open')}
         />
+        {canConfigurePool ? (
+          <SettingsLinkCard
+            icon={<BranchesOutlined />}
+            area="assignment"
+            to="/settings/assignment"
+            title={t('assignmentSettings.title')}
+            description={t('assignmentSettings.link.description')}
+            open={t('assignmentSettings.link.open')}
+          />
+        ) : null}
+        {canConfigurePool ? (
+          <SettingsLinkCard
+            icon={<InboxOutlined />}
+            area="pool"
+            to="/settings/pool"
+            title={t('poolSettings.title')}
+            description={t('poolSettings.link.description')}
+            open={t('poolSettings.link.open')}
+          />
+        ) : null}
         <SettingsLinkCard
           icon={<CustomerServiceOutlined />}
           area="tickets"
@@ -239,7 +262,9 @@ function SettingsLinkCard(props: {
     | 'calendar'
     | 'notifications'
     | 'email'
-    | 'tickets';
+    | 'tickets'
+    | 'assignment'
+    | 'pool';
   to:
     | '/settings/members'
     | '/settings/sessions'
@@ -251,7 +276,9 @@ function SettingsLinkCard(props: {
     | '/settings/calendar'
     | '/settings/notifications'
     | '/settings/email'
-    | '/settings/tickets';
+    | '/settings/tickets'
+    | '/settings/assignment'
+    | '/settings/pool';
   title: string;
   description: string;
   open: string;
