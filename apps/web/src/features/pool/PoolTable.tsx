@@ -21,7 +21,7 @@ import { useTranslation } from 'react-i18next';
 import type { RouterInputs, RouterOutputs } from '../../lib/api-types';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { useCan, useShell } from '../../lib/shell-context';
-import { useTRPC } from '../../lib/trpc';
+import { useTRPC, useTRPCClient } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 import { useTiers } from '../industry/tiers';
 
@@ -58,12 +58,17 @@ export function PoolTable({ entity }: { entity: Entity }) {
   const [assigning, setAssigning] = useState<string[] | null>(null);
 
   const summary = useQuery(trpc.pool.summary.queryOptions());
-  const list = useInfiniteQuery(
-    trpc.pool.list.infiniteQueryOptions(
-      { entity, ...filters, limit: 20 },
-      { getNextPageParam: (page) => page.nextCursor ?? undefined },
-    ),
-  );
+  const client = useTRPCClient();
+  const input = { entity, ...filters, limit: 20 };
+  // Not infiniteQueryOptions(): it adds a `direction` to the input, which the procedure's strict
+  // schema refuses.
+  const list = useInfiniteQuery({
+    queryKey: trpc.pool.list.infiniteQueryKey(input),
+    queryFn: ({ pageParam, signal }) =>
+      client.pool.list.query({ ...input, ...(pageParam ? { cursor: pageParam } : {}) }, { signal }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+  });
   const items = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
 
   const refresh = async () => {
