@@ -364,6 +364,7 @@ export const ERRORS = {
     trpc: 'BAD_REQUEST',
     'zh-CN': '新的输单原因须有中文和英文名称',
     en: 'A new lost reason needs a Chinese and an English name',
+  },
   ASSIGNMENT_RULE_NOT_FOUND: {
     trpc: 'NOT_FOUND',
     'zh-CN': '分配规则不存在或已被删除',
