@@ -38,6 +38,8 @@ export const dashboardsEn: typeof dashboardsZhCN = {
       red: 'Off target',
     },
     previous: 'vs previous period',
+    percentPoints: ' pp',
+    periodLabel: 'Period',
     lastYear: 'vs same period last year',
     noComparison: 'Nothing to compare with',
     updated: 'Computed at {{time}}',

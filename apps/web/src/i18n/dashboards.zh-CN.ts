@@ -36,6 +36,8 @@ export const dashboardsZhCN = {
       red: '未达标',
     },
     previous: '较上期',
+    percentPoints: ' 个百分点',
+    periodLabel: '统计时段',
     lastYear: '较去年同期',
     noComparison: '无可比数据',
     updated: '数据计算于 {{time}}',

@@ -9,6 +9,7 @@ export const opportunitiesEn: Shape<typeof opportunitiesZhCN> = {
     subtitle: 'Deals through the pipeline: standard actions, gates and time limits from the industry profile',
     new: 'New opportunity',
     board: 'Board',
+    viewLabel: 'Opportunities view',
     table: 'Table',
     name: 'Opportunity',
     customer: 'Customer',

@@ -5,6 +5,7 @@ export const opportunitiesZhCN = {
     subtitle: '按阶段推进商机：标准动作、关卡与时限来自行业配置',
     new: '新建商机',
     board: '看板',
+    viewLabel: '商机视图',
     table: '列表',
     name: '商机名称',
     customer: '客户',

@@ -30,7 +30,7 @@ export const surveysEn: typeof surveysZhCN = {
       enabled: 'On',
     },
     everyone: 'Every customer',
-    responsesOf: '{{responded}} / {{invited}}',
+    responsesOf: '{{responded}} answered of {{invited}} invited',
     create: 'New survey',
     edit: 'Edit',
     archive: 'Archive',
@@ -110,6 +110,7 @@ export const surveysEn: typeof surveysZhCN = {
     followUps: {
       empty: 'No unhappy answers to follow up',
       status: { open: 'To analyse', analysed: 'To check back', closed: 'Closed' },
+      statusLabel: 'Filter by follow-up status',
       columns: {
         customer: 'Customer',
         survey: 'Survey',

@@ -27,7 +27,7 @@ export const surveysZhCN = {
       enabled: '启用',
     },
     everyone: '全部客户',
-    responsesOf: '{{responded}} / {{invited}}',
+    responsesOf: '已回复 {{responded}} 份，共邀请 {{invited}} 份',
     create: '新建问卷',
     edit: '编辑',
     archive: '归档',
@@ -106,6 +106,7 @@ export const surveysZhCN = {
     followUps: {
       empty: '没有需要回访的差评',
       status: { open: '待分析', analysed: '待回访', closed: '已闭环' },
+      statusLabel: '按回访状态筛选',
       columns: {
         customer: '客户',
         survey: '问卷',

@@ -179,9 +179,11 @@ export const ticketsEn: typeof ticketsZhCN = {
       delete: 'Delete',
       deleteConfirm: 'Delete this policy? Tickets already open keep their targets.',
     },
+    replyKindLabel: 'Reply as',
     kpis: {
       title: 'Ticket KPIs',
       periods: { month: 'This month', quarter: 'Last 3 months', year: 'Last 12 months' },
+      periodLabel: 'Period',
       opened: 'Opened',
       closed: 'Closed',
       closureRate: 'Closure rate',

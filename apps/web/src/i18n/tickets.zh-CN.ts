@@ -175,9 +175,11 @@ export const ticketsZhCN = {
       delete: '删除',
       deleteConfirm: '删除这条时效规则？已有工单的时限不变。',
     },
+    replyKindLabel: '回复方式',
     kpis: {
       title: '工单指标',
       periods: { month: '本月', quarter: '近 3 个月', year: '近 12 个月' },
+      periodLabel: '统计时段',
       opened: '新建工单',
       closed: '已关闭',
       closureRate: '结案率',

@@ -97,8 +97,14 @@ export function KpiCard({ figure, currency, language, tierLabel, onDrill, onEdit
 
   const status = figure.status;
   const comparisons = [
-    [t('dashboards.previous'), changeOf(figure.value, figure.previous, figure.unit)],
-    [t('dashboards.lastYear'), changeOf(figure.value, figure.lastYear, figure.unit)],
+    [
+      t('dashboards.previous'),
+      changeOf(figure.value, figure.previous, figure.unit, t('dashboards.percentPoints')),
+    ],
+    [
+      t('dashboards.lastYear'),
+      changeOf(figure.value, figure.lastYear, figure.unit, t('dashboards.percentPoints')),
+    ],
   ].filter((entry): entry is [string, string] => entry[1] !== null);
 
   const exportCsv = () =>

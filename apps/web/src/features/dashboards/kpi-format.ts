@@ -52,12 +52,14 @@ export function changeOf(
   value: number | null,
   earlier: number | null,
   unit: KpiDefinition['unit'],
+  /** Percentage points in the page's language (' pp', ' 个百分点'). */
+  points = ' pp',
 ): string | null {
   if (value === null || earlier === null) return null;
   const difference = Math.round((value - earlier) * 10) / 10;
   const sign = difference > 0 ? '+' : difference < 0 ? '−' : '±';
   const magnitude = Math.abs(difference).toLocaleString(undefined, { maximumFractionDigits: 1 });
-  return unit === 'percent' ? `${sign}${magnitude} pp` : `${sign}${magnitude}`;
+  return unit === 'percent' ? `${sign}${magnitude}${points}` : `${sign}${magnitude}`;
 }
 
 /** A CSV file (UTF-8 with a byte-order mark, so Excel reads Chinese) downloaded by the browser. */

@@ -30,6 +30,7 @@ export function FollowUpsTab() {
         style={{ marginBottom: 12 }}
         value={status}
         onChange={(value) => setStatus(value as Status)}
+        aria-label={t('surveys.followUps.statusLabel')}
         options={(['open', 'analysed', 'closed'] as const).map((value) => ({
           value,
           label: t(`surveys.followUps.status.${value}`),

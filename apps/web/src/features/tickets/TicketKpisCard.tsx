@@ -69,6 +69,7 @@ export function TicketKpisCard({ atRisk, breached }: { atRisk: number | null; br
           size="small"
           value={period}
           onChange={setPeriod}
+          aria-label={t('tickets.kpis.periodLabel')}
           options={PERIODS.map((value) => ({ value, label: t(`tickets.kpis.periods.${value}`) }))}
         />
       }

@@ -144,6 +144,7 @@ function DashboardsPage() {
           onChange={(value) => setSearch(presetPeriod(value as (typeof PERIOD_PRESETS)[number]))}
           options={PERIOD_PRESETS.map((key) => ({ value: key, label: t(`dashboards.period.${key}`) }))}
           data-testid="dashboards-period"
+          aria-label={t('dashboards.periodLabel')}
         />
         <DatePicker.RangePicker
           aria-label={t('dashboards.period.label')}

@@ -108,6 +108,7 @@ function OpportunitiesPage() {
           <Segmented
             value={view}
             onChange={(value) => void setSearch({ view: value as 'board' | 'table' })}
+            aria-label={t('opportunities.viewLabel')}
             options={[
               { value: 'board', label: t('opportunities.board'), icon: <AppstoreOutlined /> },
               { value: 'table', label: t('opportunities.table'), icon: <UnorderedListOutlined /> },

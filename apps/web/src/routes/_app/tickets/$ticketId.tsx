@@ -291,6 +291,7 @@ function Composer({ ticket }: { ticket: Ticket }) {
           onChange={(value) => setKind(value as typeof kind)}
           options={REPLY_KINDS.map((value) => ({ value, label: labels[value] }))}
           data-testid="ticket-reply-kind"
+          aria-label={t('tickets.replyKindLabel')}
         />
         <Input.TextArea
           value={body}
