@@ -229,6 +229,17 @@ function answerProfile() {
     'industry.customerTier': () => customerTier,
     'contacts.list': () => contacts,
     'orders.list': () => orders,
+    'surveys.customer': () => ({
+      lastNps: null,
+      lastNpsAt: null,
+      lastCsat: null,
+      lastCsatAt: null,
+      responses: 0,
+      pendingInvitations: 0,
+      openFollowUps: 0,
+      recent: [],
+    }),
+    'surveys.list': () => ({ items: [] }),
   });
 }
 

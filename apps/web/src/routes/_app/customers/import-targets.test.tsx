@@ -121,6 +121,17 @@ function answerProfile(openingBalance: boolean) {
       : null,
   });
   answerTrpc({
+    'surveys.customer': () => ({
+      lastNps: null,
+      lastNpsAt: null,
+      lastCsat: null,
+      lastCsatAt: null,
+      responses: 0,
+      pendingInvitations: 0,
+      openFollowUps: 0,
+      recent: [],
+    }),
+    'surveys.list': () => ({ items: [] }),
     'customers.get': () => customer,
     'tags.list': () => tags,
     'customFields.list': () => [],

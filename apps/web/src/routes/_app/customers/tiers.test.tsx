@@ -211,6 +211,17 @@ describe('the tier card of a customer just saved', () => {
       'industry.customerTier': answer,
       'contacts.list': () => [],
       'orders.list': () => ({ items: [], nextCursor: null }),
+      'surveys.customer': () => ({
+        lastNps: null,
+        lastNpsAt: null,
+        lastCsat: null,
+        lastCsatAt: null,
+        responses: 0,
+        pendingInvitations: 0,
+        openFollowUps: 0,
+        recent: [],
+      }),
+      'surveys.list': () => ({ items: [] }),
     } as Resolvers);
     return renderRoute({
       url: `/customers/${TIERED.id}`,
