@@ -273,6 +273,66 @@ describe('assignment rules', () => {
     expect(direct).toEqual({ assigned: 0, queued: 0, unmatched: 1 });
   });
 
+  it('a lead created without an owner goes through the rules before it is graded: the rep gets its follow-up', async () => {
+    const admin = await signedInClient(server, tenant.users.admin.id, tenant.tenantId);
+    const rule = await admin.call('assignment.saveRule', {
+      entity: 'lead',
+      name: '浙江给华北乙',
+      regions: ['浙江'],
+      method: 'member',
+      memberIds: [northReps[1]],
+    });
+    expect(rule.error).toBeNull();
+    // Marketing brings leads it does not work: they have no owner until the rules give them one.
+    const marketing = await signedInClient(server, tenant.users.marketing.id, tenant.tenantId);
+    const created = await marketing.call('leads.create', {
+      personName: '杭州询价客户',
+      region: '浙江',
+      intent: 'price',
+      phone: '13900001111',
+    });
+    expect(created.error).toBeNull();
+    expect(created.data).toMatchObject({
+      ownerUserId: northReps[1],
+      teamId: north,
+      inPool: false,
+      grade: 'A',
+    });
+    const { rows: tasks } = await server.database.withTenant(tenant.tenantId, (trx) =>
+      sql<{ owner_user_id: string | null }>`
+        select owner_user_id from tasks where related_kind = 'lead' and related_id = ${created.data.id}
+          and status = 'open'`.execute(trx),
+    );
+    expect(tasks).toEqual([{ owner_user_id: northReps[1] }]);
+    const { rows: history } = await server.database.withTenant(tenant.tenantId, (trx) =>
+      sql<{ kind: string; reason: string | null; to_owner_id: string | null }>`
+        select kind, reason, to_owner_id from lead_history where lead_id = ${created.data.id}
+        order by changed_at, kind`.execute(trx),
+    );
+    expect(history).toEqual([
+      { kind: 'created', reason: null, to_owner_id: null },
+      { kind: 'owner', reason: 'rule', to_owner_id: northReps[1] },
+    ]);
+
+    // No rule matches: the lead goes to the 公海, unowned, recorded as unmatched.
+    const stray = await marketing.call('leads.create', {
+      personName: '西藏访客',
+      region: '西藏',
+      intent: 'browsed',
+    });
+    expect(stray.data).toMatchObject({ ownerUserId: null, inPool: true });
+    const { rows: moves } = await server.database.withTenant(tenant.tenantId, (trx) =>
+      sql<{ kind: string; data: Record<string, unknown> }>`
+        select kind, data from pool_moves where lead_id = ${stray.data.id}`.execute(trx),
+    );
+    expect(moves).toEqual([{ kind: 'assign', data: { toPool: true } }]);
+
+    // A rep's own lead is theirs: the rules are not asked.
+    const rep = await signedInClient(server, eastReps[0] as string, tenant.tenantId);
+    const own = await rep.call('leads.create', { personName: '自己的客户', region: '浙江' });
+    expect(own.data?.ownerUserId).toBe(eastReps[0]);
+  });
+
   it('refuses a rule for a member or team of no such tenant', async () => {
     const admin = await signedInClient(server, tenant.users.admin.id, tenant.tenantId);
     const stranger = await admin.call('assignment.saveRule', {

@@ -407,4 +407,92 @@ describe('claiming, releasing and assigning', () => {
     expect(await stateOf('customers', customer)).toEqual({ owner_user_id: repB, in_pool: false });
     expect((await movesOf('customer_id', customer)).map((move) => move.kind)).toEqual(['release', 'claim']);
   });
+
+  it('every move of a lead goes through the lead’s owner change: its history says how, its open tasks follow', async () => {
+    const lead = await insertLead({
+      name: '带任务的线索',
+      owner: repA,
+      gradeKey: 'b2b_lead_a',
+      createdAt: '2027-03-10T02:00:00Z',
+    });
+    const taskOf = async (key: string | null, owner: string | null) =>
+      server.database.withTenant(tenant.tenantId, async (trx) => {
+        const { rows } = await sql<{ id: string }>`
+          insert into tasks (tenant_id, title, type, related_kind, related_id, owner_user_id, team_id, due_on, source,
+            source_key)
+          values (${tenant.tenantId}, ${key ? '跟进' : '约见面'}, 'follow_up', 'lead', ${lead}, ${owner}, ${team},
+            '2027-03-16', ${key ? 'rule' : 'manual'}, ${key})
+          returning id`.execute(trx);
+        return (rows[0] as { id: string }).id;
+      });
+    const followUp = await taskOf(`lead:follow-up:${lead}:b2b_lead_a:1`, repA);
+    const own = await taskOf(null, repA);
+    const someoneElses = await taskOf(null, tenant.users.sales_manager.id);
+    const ownersOf = async () => {
+      const { rows } = await server.database.withTenant(tenant.tenantId, (trx) =>
+        sql<{ id: string; owner_user_id: string | null }>`
+          select id, owner_user_id from tasks where related_id = ${lead}`.execute(trx),
+      );
+      return Object.fromEntries(rows.map((row) => [row.id, row.owner_user_id]));
+    };
+    const historyOf = async () => {
+      const { rows } = await server.database.withTenant(tenant.tenantId, (trx) =>
+        sql<{
+          reason: string;
+          from_owner_id: string | null;
+          to_owner_id: string | null;
+          note: string | null;
+        }>`
+          select reason, from_owner_id, to_owner_id, note from lead_history
+          where lead_id = ${lead} and kind = 'owner' order by changed_at, id`.execute(trx),
+      );
+      return rows;
+    };
+
+    const a = await signedInClient(server, repA, tenant.tenantId);
+    expect(
+      (await a.call('pool.release', { entity: 'lead', id: lead, reason: 'no_budget', note: '预算冻结' }))
+        .error,
+    ).toBeNull();
+    // Released: the follow-up and the rep's own task wait in the team's queue; another's task stays theirs.
+    expect(await ownersOf()).toEqual({
+      [followUp]: null,
+      [own]: null,
+      [someoneElses]: tenant.users.sales_manager.id,
+    });
+
+    const b = await signedInClient(server, repB, tenant.tenantId);
+    expect((await b.call('pool.claim', { entity: 'lead', ids: [lead] })).error).toBeNull();
+    expect(await ownersOf()).toMatchObject({ [followUp]: repB, [own]: null });
+
+    // The daily recycle returns it (idle since the claim), set-based, and its follow-up goes back to the queue.
+    expect((await recycle('2027-04-30', new Date())).leads).toBeGreaterThanOrEqual(1);
+    expect(await stateOf('leads', lead)).toEqual({ owner_user_id: null, in_pool: true });
+    expect((await ownersOf())[followUp]).toBeNull();
+
+    const manager = await signedInClient(server, tenant.users.sales_manager.id, tenant.tenantId);
+    expect(
+      (await manager.call('pool.assign', { entity: 'lead', ids: [lead], userId: repA })).error,
+    ).toBeNull();
+    expect((await ownersOf())[followUp]).toBe(repA);
+
+    expect(await historyOf()).toEqual([
+      { reason: 'release', from_owner_id: repA, to_owner_id: null, note: '预算冻结' },
+      { reason: 'claim', from_owner_id: null, to_owner_id: repB, note: null },
+      { reason: 'recycle', from_owner_id: repB, to_owner_id: null, note: null },
+      { reason: 'pool_assign', from_owner_id: null, to_owner_id: repA, note: null },
+    ]);
+    // The lead's own timeline tells the same moves.
+    const detail = await manager.call('leads.get', { id: lead });
+    const ways = ((detail.data?.timeline ?? []) as { type: string; kind?: string; reason?: string }[])
+      .filter((item) => item.type === 'history' && item.kind === 'owner')
+      .map((item) => item.reason);
+    expect(ways).toEqual(['pool_assign', 'recycle', 'claim', 'release']);
+    expect((await movesOf('lead_id', lead)).map((move) => move.kind)).toEqual([
+      'release',
+      'claim',
+      'recycle',
+      'pool_assign',
+    ]);
+  });
 });

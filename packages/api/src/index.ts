@@ -69,10 +69,10 @@ export {
 export { signPublicLink, verifyPublicLink } from './lead-events/public-links';
 export { regradeAfterEvents, regradeTenantDaily } from './lead-events/regrade.service';
 export { followUpDueAt } from './leads/follow-up';
+export { changeLeadOwner, moveLeads } from './leads/lead-owners.service';
 export { LEAD_SLA_SCHEDULE, type LeadJobs } from './leads/leads.jobs';
 export type { LeadOutput } from './leads/leads.schemas';
 export {
-  changeLeadOwner,
   createLeads,
   findLead,
   gradeLeads,

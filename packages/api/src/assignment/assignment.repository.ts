@@ -287,13 +287,13 @@ export type Assignment = {
 };
 
 /**
- * Gives records without an owner to members, team queues or the pool, in one statement, and
- * writes each move (kind `assign`, by `actor`) in the same statement. A record that got an
- * owner meanwhile is left alone. Returns how many records moved.
+ * Gives customers without an owner to members or the pool, in one statement, and writes each
+ * move (kind `assign`, by `actor`) in the same statement. A customer that got an owner
+ * meanwhile is left alone. Returns how many moved. (Leads move through the leads capability's
+ * `moveLeads`; their assignment moves are written by `insertLeadAssignMoves`.)
  */
-export async function applyAssignments(
+export async function applyCustomerAssignments(
   scope: Scope,
-  entity: PoolEntity,
   assignments: readonly Assignment[],
   at: Date,
 ): Promise<number> {
@@ -306,43 +306,54 @@ export async function applyAssignments(
   const pool = assignments.map((item) => (item.toPool ? 'true' : 'false'));
   const input = sql`unnest(${ids}::uuid[], ${users}::uuid[], ${teams}::uuid[], ${rules}::uuid[], ${pool}::text[]::boolean[])
     as i(id, user_id, team_id, rule_id, to_pool)`;
-  const { rows } =
-    entity === 'lead'
-      ? await sql<{ count: number }>`
-        with moved as (
-          update leads l set owner_user_id = i.user_id,
-            team_id = coalesce(i.team_id, l.team_id),
-            assigned_at = case when i.user_id is null then l.assigned_at else ${at}::timestamptz end,
-            in_pool = i.to_pool,
-            released_at = case when i.to_pool and not l.in_pool then ${at}::timestamptz else l.released_at end,
-            updated_at = ${at}::timestamptz
-          from ${input}
-          where l.tenant_id = ${scope.tenantId} and l.id = i.id and l.owner_user_id is null
-          returning l.id, i.user_id, l.team_id, i.rule_id, l.in_pool
-        ), recorded as (
-          insert into pool_moves (tenant_id, entity, lead_id, kind, to_user_id, team_id, rule_id, data, actor_user_id, occurred_at)
-          select ${scope.tenantId}, 'lead', id, 'assign', user_id, team_id, rule_id,
-            jsonb_build_object('toPool', in_pool), ${scope.userId}, ${at}::timestamptz from moved
-          returning 1
-        )
-        select count(*)::int as count from recorded`.execute(scope.trx)
-      : await sql<{ count: number }>`
-        with moved as (
-          update customers c set owner_user_id = i.user_id,
-            in_pool = i.to_pool,
-            released_at = case when i.to_pool and not c.in_pool then ${at}::timestamptz else c.released_at end,
-            updated_at = ${at}::timestamptz
-          from ${input}
-          where c.tenant_id = ${scope.tenantId} and c.id = i.id and c.owner_user_id is null
-          returning c.id, i.user_id, i.team_id, i.rule_id, c.in_pool
-        ), recorded as (
-          insert into pool_moves (tenant_id, entity, customer_id, kind, to_user_id, team_id, rule_id, data, actor_user_id, occurred_at)
-          select ${scope.tenantId}, 'customer', id, 'assign', user_id, team_id, rule_id,
-            jsonb_build_object('toPool', in_pool), ${scope.userId}, ${at}::timestamptz from moved
-          returning 1
-        )
-        select count(*)::int as count from recorded`.execute(scope.trx);
+  const { rows } = await sql<{ count: number }>`
+    with moved as (
+      update customers c set owner_user_id = i.user_id,
+        in_pool = i.to_pool,
+        released_at = case when i.to_pool and not c.in_pool then ${at}::timestamptz else c.released_at end,
+        updated_at = ${at}::timestamptz
+      from ${input}
+      where c.tenant_id = ${scope.tenantId} and c.id = i.id and c.owner_user_id is null
+      returning c.id, i.user_id, i.team_id, i.rule_id, c.in_pool
+    ), recorded as (
+      insert into pool_moves (tenant_id, entity, customer_id, kind, to_user_id, team_id, rule_id, data, actor_user_id, occurred_at)
+      select ${scope.tenantId}, 'customer', id, 'assign', user_id, team_id, rule_id,
+        jsonb_build_object('toPool', in_pool), ${scope.userId}, ${at}::timestamptz from moved
+      returning 1
+    )
+    select count(*)::int as count from recorded`.execute(scope.trx);
   return rows[0]?.count ?? 0;
+}
+
+/** The 公海's record of leads the rules moved (kind `assign`: to whom, the team, the rule), one statement. */
+export async function insertLeadAssignMoves(
+  scope: Scope,
+  moves: readonly {
+    id: string;
+    userId: string | null;
+    teamId: string | null;
+    ruleId: string | null;
+    toPool: boolean;
+  }[],
+  at: Date,
+): Promise<void> {
+  if (moves.length === 0) return;
+  const rows = JSON.stringify(
+    moves.map((move) => ({
+      id: move.id,
+      user_id: move.userId,
+      team_id: move.teamId,
+      rule_id: move.ruleId,
+      to_pool: move.toPool,
+    })),
+  );
+  await sql`
+    insert into pool_moves (tenant_id, entity, lead_id, kind, to_user_id, team_id, rule_id, data, actor_user_id, occurred_at)
+    select ${scope.tenantId}, 'lead', m.id, 'assign', m.user_id, m.team_id, m.rule_id,
+      jsonb_build_object('toPool', m.to_pool), ${scope.userId}, ${at}::timestamptz
+    from jsonb_to_recordset(${rows}::jsonb) as m(id uuid, user_id uuid, team_id uuid, rule_id uuid, to_pool boolean)`.execute(
+    scope.trx,
+  );
 }
 
 /** The tenant's choice for records no rule matched (the pool by default). */

@@ -2,11 +2,13 @@ import { byLoad, type PoolEntity, roundRobin } from '@crm/domain';
 import { sql } from 'kysely';
 import { visibleCustomer, visibleLead } from '../customers/access';
 import { appError } from '../errors';
+import { moveLeads } from '../leads/lead-owners.service';
 import type { Scope } from '../scope';
 import {
   type Assignment,
-  applyAssignments,
+  applyCustomerAssignments,
   deleteRule,
+  insertLeadAssignMoves,
   insertRule,
   lockRules,
   matchFields,
@@ -218,9 +220,52 @@ async function assignRecords(
   } else {
     unmatched = unmatchedIds.length;
   }
-  await applyAssignments(scope, entity, assignments, at);
+  if (entity === 'lead') await moveAssignedLeads(scope, assignments, at);
+  else await applyCustomerAssignments(scope, assignments, at);
   await saveCursors(scope, cursors);
   return { assigned: assignments.filter((item) => item.userId !== null).length, queued, unmatched };
+}
+
+/**
+ * Leads change hands through the leads capability (their history, their open tasks); what
+ * moved is then written to the 公海's moves with its rule. Leads a rule gave someone are moved
+ * as `rule`, those no rule matched into the pool as `unmatched`; a lead that got an owner
+ * meanwhile is left alone.
+ */
+async function moveAssignedLeads(scope: Scope, assignments: readonly Assignment[], at: Date) {
+  const ruleOf = new Map(assignments.map((item) => [item.id, item.ruleId]));
+  const toMove = (items: readonly Assignment[]) =>
+    items.map((item) => ({
+      id: item.id,
+      ownerUserId: item.userId,
+      teamId: item.teamId,
+      inPool: item.toPool,
+    }));
+  const moved = [
+    ...(await moveLeads(
+      scope,
+      toMove(assignments.filter((item) => item.ruleId !== null)),
+      { reason: 'rule' },
+      { guard: 'unowned', at },
+    )),
+    ...(await moveLeads(
+      scope,
+      toMove(assignments.filter((item) => item.ruleId === null)),
+      { reason: 'unmatched' },
+      { guard: 'unowned', at },
+    )),
+  ];
+  await insertLeadAssignMoves(
+    scope,
+    moved.map((lead) => ({
+      id: lead.id,
+      userId: lead.toOwnerId,
+      teamId: lead.teamId,
+      ruleId: ruleOf.get(lead.id) ?? null,
+      toPool: lead.inPool,
+    })),
+    at,
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { findUnsafeCharacter } from '@crm/domain';
 import { z } from 'zod';
+import { assignLeads } from '../assignment/assignment.service';
 import type { ApiDependencies } from '../context';
 import { emailSettings } from '../email/email.settings';
 import {
@@ -250,6 +251,9 @@ export async function submitForm(
       message: values.message || null,
       campaignName: await selectCampaignName(scope, row.campaign_id),
     });
+    // A new lead goes to whoever the tenant's assignment rules say (or the 公海) before it is
+    // graded, so its follow-up task is that rep's.
+    if (lead.created) await assignLeads(scope, [lead.id], now);
     await insertEvents(scope, [
       {
         kind: 'form_submit',

@@ -414,51 +414,85 @@ export async function updateLeadConverted(
     .execute();
 }
 
+/** One lead's new owner: a member (and their team, unless a team is named), a team's queue, or the 公海. */
+export type LeadOwnerMove = {
+  id: string;
+  ownerUserId: string | null;
+  /** The team it goes to; none: the owner's team (or, without an owner, the lead's own). */
+  teamId: string | null;
+  inPool: boolean;
+};
+
+/** Which of the leads named may move: any, only those still in the 公海, or only those without an owner. */
+export type LeadOwnerGuard = 'any' | 'in_pool' | 'unowned';
+
+export type MovedLeadRow = {
+  id: string;
+  name: string;
+  from_owner_id: string | null;
+  to_owner_id: string | null;
+  from_team_id: string | null;
+  team_id: string | null;
+  in_pool: boolean;
+};
+
 /**
- * Gives leads a new owner and team (the owner's team when none is named) in one statement,
- * each move in the history with its way (`reason`: manual, rule, claim, release, recycle …);
- * leaving the 公海 when an owner is given. The leads that moved.
+ * Gives leads new owners, teams and 公海 flags in one statement, each move in the history with
+ * its way (`reason`: manual, rule, claim, pool_assign, release, recycle, unmatched …) and note.
+ * The guard is checked on the locked row, so of two claims of the same lead only the first
+ * moves it. Closed leads (converted, disqualified) never move. The leads that moved.
  */
 export async function updateLeadOwners(
   scope: Scope,
-  ids: readonly string[],
-  to: { ownerUserId: string | null; teamId?: string | null; inPool?: boolean },
+  moves: readonly LeadOwnerMove[],
   details: { reason: string; note?: string | null },
-): Promise<
-  { id: string; from_owner_id: string | null; to_owner_id: string | null; team_id: string | null }[]
-> {
-  if (ids.length === 0) return [];
-  const { rows } = await sql<{
-    id: string;
-    from_owner_id: string | null;
-    to_owner_id: string | null;
-    team_id: string | null;
-  }>`
-    with target as (
-      select l.id, l.owner_user_id as from_owner_id, l.team_id as from_team_id,
-        coalesce(${to.teamId ?? null}::uuid, m.team_id, case when ${to.ownerUserId}::uuid is null then l.team_id end) as to_team_id
-      from leads l
-      left join memberships m on m.tenant_id = l.tenant_id and m.user_id = ${to.ownerUserId}::uuid
-      where l.tenant_id = ${scope.tenantId} and l.id = any(${ids as string[]}::uuid[])
+  options: { guard: LeadOwnerGuard; at: Date },
+): Promise<MovedLeadRow[]> {
+  if (moves.length === 0) return [];
+  const input = JSON.stringify(
+    moves.map((move) => ({ id: move.id, owner: move.ownerUserId, team: move.teamId, in_pool: move.inPool })),
+  );
+  const guard =
+    options.guard === 'in_pool'
+      ? sql`l.in_pool`
+      : options.guard === 'unowned'
+        ? sql`l.owner_user_id is null`
+        : sql`true`;
+  const { rows } = await sql<MovedLeadRow>`
+    with input as (
+      select * from jsonb_to_recordset(${input}::jsonb) as i(id uuid, owner uuid, team uuid, in_pool boolean)
+    ),
+    target as (
+      select l.id, l.owner_user_id as from_owner_id, l.team_id as from_team_id, l.in_pool as was_in_pool,
+        i.owner as to_owner_id, i.in_pool,
+        coalesce(i.team, m.team_id, case when i.owner is null then l.team_id end) as to_team_id
+      from input i
+      join leads l on l.tenant_id = ${scope.tenantId} and l.id = i.id
+      left join memberships m on m.tenant_id = l.tenant_id and m.user_id = i.owner
+      where l.status in ('new', 'contacted', 'qualified') and ${guard}
       for update of l
     ),
     updated as (
-      update leads l set owner_user_id = ${to.ownerUserId}::uuid, team_id = t.to_team_id,
-        assigned_at = case when ${to.ownerUserId}::uuid is not null then now() else l.assigned_at end,
-        in_pool = ${to.inPool ?? false}, released_at = case when ${to.inPool ?? false} then now() else l.released_at end,
-        updated_at = now()
+      update leads l set owner_user_id = t.to_owner_id, team_id = t.to_team_id,
+        assigned_at = case when t.to_owner_id is not null then ${options.at}::timestamptz else l.assigned_at end,
+        in_pool = t.in_pool,
+        released_at = case when t.in_pool and not t.was_in_pool then ${options.at}::timestamptz else l.released_at end,
+        updated_at = ${options.at}::timestamptz
       from target t
       where l.tenant_id = ${scope.tenantId} and l.id = t.id
-      returning l.id, t.from_owner_id, t.from_team_id, l.owner_user_id as to_owner_id, l.team_id
+      returning l.id, coalesce(l.person_name, l.company_name) as name, t.from_owner_id, t.from_team_id,
+        l.owner_user_id as to_owner_id, l.team_id, l.in_pool
     ),
     history as (
       insert into lead_history (tenant_id, lead_id, kind, from_owner_id, to_owner_id, from_team_id, to_team_id, reason,
-        note, changed_by)
+        note, changed_by, changed_at)
       select ${scope.tenantId}, u.id, 'owner', u.from_owner_id, u.to_owner_id, u.from_team_id, u.team_id,
-        ${details.reason}, ${details.note ?? null}, ${scope.userId}::uuid
+        ${details.reason}, ${details.note ?? null}, ${scope.userId}::uuid, ${options.at}::timestamptz
       from updated u
     )
-    select id, from_owner_id, to_owner_id, team_id from updated`.execute(scope.trx);
+    select id, name, from_owner_id, to_owner_id, from_team_id, team_id, in_pool from updated`.execute(
+    scope.trx,
+  );
   return rows;
 }
 

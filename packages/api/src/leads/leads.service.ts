@@ -1,5 +1,6 @@
 import { hasPermission } from '@crm/auth';
 import type { LeadStatus } from '@crm/db';
+import { assignLeads } from '../assignment/assignment.service';
 import { loadWorkCalendar } from '../calendar/calendar.service';
 import { checkDuplicates } from '../duplicates/duplicates.service';
 import { appError } from '../errors';
@@ -12,11 +13,11 @@ import {
   completeGeneratedTasks,
   completeGeneratedTasksOf,
   createTasks,
-  moveGeneratedTasks,
   type NewTask,
 } from '../tasks/task-backbone.service';
 import { businessMinutesBetween, followUpDueAt } from './follow-up';
 import { type GradeTarget, gradeLeadsSql } from './grading.sql';
+import { assertLeadOwner, changeLeadOwner, FOLLOW_UP_PREFIX } from './lead-owners.service';
 import {
   applyGrades,
   countLeadGroups,
@@ -31,14 +32,11 @@ import {
   selectLeadManagers,
   selectLeadMatches,
   selectLeadPage,
-  selectMember,
   selectTimeline,
   selectUserNames,
-  teamExists,
   updateFollowUpClocks,
   updateLeadConverted,
   updateLeadFields,
-  updateLeadOwners,
   updateLeadStatus,
 } from './leads.repository';
 import type {
@@ -163,13 +161,6 @@ async function requireLead(scope: Scope, id: string, forUpdate = false): Promise
   return lead;
 }
 
-/** The owner a lead is given must be a member (and the team the tenant's). */
-async function assertOwner(scope: Scope, ownerUserId: string | null, teamId: string | null): Promise<void> {
-  if (ownerUserId && !(await selectMember(scope, ownerUserId)))
-    throw appError('LEAD_OWNER_INVALID', {}, 'ownerUserId');
-  if (teamId && !(await teamExists(scope, teamId))) throw appError('LEAD_TEAM_NOT_FOUND', {}, 'teamId');
-}
-
 // ---------------------------------------------------------------------------------------------
 // Grades and follow-up clocks
 
@@ -199,7 +190,6 @@ export type NewGrade = {
   teamId: string | null;
 };
 
-const FOLLOW_UP_PREFIX = 'lead:follow-up:';
 const FOLLOW_UP_TITLE = {
   'zh-CN': (grade: string, name: string) => `跟进 ${grade} 级线索：${name}`,
   en: (grade: string, name: string) => `Follow up grade ${grade} lead: ${name}`,
@@ -354,10 +344,12 @@ export type NewLead = Omit<CreateLeadInput, 'force' | 'ownerUserId' | 'teamId'> 
 };
 
 /**
- * Creates leads with the owners given (an assignment rule, an import, the API), each recorded
- * in its history with the way it was assigned (`assignReason`: manual, rule, import …), then
- * grades them and starts their follow-up clocks. No permission or duplicate check: the caller
- * made them. The new leads' ids, in order.
+ * Creates leads with the owners given (a member, an import, the API), each recorded in its
+ * history with the way it came (`assignReason`: manual, import …); the leads without an owner
+ * or a team go through the tenant's assignment rules (分配规则: a member, a team's queue or the
+ * 公海), and then all are graded and their follow-up clocks started — so the follow-up task is
+ * the assigned owner's. No permission or duplicate check: the caller made them. The new leads'
+ * ids, in order.
  */
 export async function createLeads(
   scope: Scope,
@@ -376,6 +368,8 @@ export async function createLeads(
       assign_reason: options.assignReason ?? (leads.some((lead) => lead.ownerUserId) ? 'manual' : null),
     })),
   );
+  const unassigned = ids.filter((_, index) => !leads[index]?.ownerUserId && !leads[index]?.teamId);
+  if (unassigned.length > 0) await assignLeads(scope, unassigned);
   await gradeLeads(scope, dependencies, { ids }, { keepRegraded: false });
   return ids;
 }
@@ -403,7 +397,7 @@ export async function createLead(
   }
   const teamId = input.teamId ?? null;
   if (teamId && !manage && teamId !== scope.access.teamId) throw appError('FORBIDDEN', {}, 'teamId');
-  await assertOwner(scope, ownerUserId, teamId);
+  await assertLeadOwner(scope, ownerUserId, teamId);
   if (!input.force) {
     const duplicates = await checkLeadDuplicates(scope, {
       personName: values.person_name,
@@ -620,34 +614,6 @@ export async function disqualifyLead(
   await updateLeadStatus(scope, lead, 'disqualified', { reason: input.reason, note: blank(input.note) });
   await completeGeneratedTasks(scope, { kind: 'lead', id: lead.id }, [FOLLOW_UP_PREFIX], 'disqualified');
   return getLead(scope, lead.id);
-}
-
-/**
- * Gives a lead another owner (or none, in a team) and records the move with its way; open
- * follow-up tasks move with it. For the 公海 and assignment rules (`reason`: claim, release,
- * recycle, rule …) as much as for a manager's reassignment. The leads moved.
- */
-export async function changeLeadOwner(
-  scope: Scope,
-  leadIds: readonly string[],
-  to: { ownerUserId: string | null; teamId?: string | null; inPool?: boolean },
-  details: { reason: string; note?: string | null },
-): Promise<{ id: string; fromOwnerId: string | null; toOwnerId: string | null }[]> {
-  await assertOwner(scope, to.ownerUserId, to.teamId ?? null);
-  const moved = await updateLeadOwners(scope, leadIds, to, details);
-  await moveFollowUpTasks(
-    scope,
-    moved.map((row) => ({ id: row.id, ownerUserId: row.to_owner_id, teamId: row.team_id })),
-  );
-  return moved.map((row) => ({ id: row.id, fromOwnerId: row.from_owner_id, toOwnerId: row.to_owner_id }));
-}
-
-/** The open follow-up tasks of moved leads follow them to their new owner. */
-async function moveFollowUpTasks(
-  scope: Scope,
-  moved: readonly { id: string; ownerUserId: string | null; teamId: string | null }[],
-): Promise<void> {
-  await moveGeneratedTasks(scope, 'lead', moved, [FOLLOW_UP_PREFIX]);
 }
 
 /** A manager reassigns a lead they see (leads.manage). */

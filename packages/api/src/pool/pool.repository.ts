@@ -52,44 +52,67 @@ export async function selectMembership(
 }
 
 /**
- * Moves the records among `ids` still in the pool to `userId` and writes a move of `kind` for
- * each, in one statement; rows locked by another claim are waited for and then, no longer in
- * the pool, left out. The ids and names of those moved.
+ * Moves the customers among `ids` still in the pool to `userId` and writes a move of `kind`
+ * for each, in one statement; rows locked by another claim are waited for and then, no longer
+ * in the pool, left out. The ids and names of those moved. (Leads move through the leads
+ * capability; their moves are written by `insertLeadPoolMoves`.)
  */
-export async function takeFromPool(
+export async function takeCustomersFromPool(
   scope: Scope,
-  entity: PoolEntity,
   ids: readonly string[],
   to: { userId: string; teamId: string | null },
   kind: Extract<PoolMoveKind, 'claim' | 'pool_assign'>,
   at: Date,
 ): Promise<{ id: string; name: string }[]> {
-  const { rows } =
-    entity === 'lead'
-      ? await sql<{ id: string; name: string }>`
-        with moved as (
-          update leads l set owner_user_id = ${to.userId}, team_id = coalesce(${to.teamId}::uuid, l.team_id),
-            in_pool = false, assigned_at = ${at}::timestamptz, updated_at = ${at}::timestamptz
-          where l.tenant_id = ${scope.tenantId} and l.id = any(${ids as string[]}::uuid[]) and l.in_pool
-          returning l.id, coalesce(l.person_name, l.company_name) as name, l.team_id
-        ), recorded as (
-          insert into pool_moves (tenant_id, entity, lead_id, kind, to_user_id, team_id, actor_user_id, occurred_at)
-          select ${scope.tenantId}, 'lead', id, ${kind}, ${to.userId}, team_id, ${scope.userId}, ${at}::timestamptz from moved
-        )
-        select id, name from moved`.execute(scope.trx)
-      : await sql<{ id: string; name: string }>`
-        with moved as (
-          update customers c set owner_user_id = ${to.userId}, in_pool = false, updated_at = ${at}::timestamptz
-          where c.tenant_id = ${scope.tenantId} and c.id = any(${ids as string[]}::uuid[]) and c.in_pool
-            and ${LIVE_CUSTOMER}
-          returning c.id, c.name
-        ), recorded as (
-          insert into pool_moves (tenant_id, entity, customer_id, kind, to_user_id, team_id, actor_user_id, occurred_at)
-          select ${scope.tenantId}, 'customer', id, ${kind}, ${to.userId}, ${to.teamId}::uuid, ${scope.userId},
-            ${at}::timestamptz from moved
-        )
-        select id, name from moved`.execute(scope.trx);
+  const { rows } = await sql<{ id: string; name: string }>`
+    with moved as (
+      update customers c set owner_user_id = ${to.userId}, in_pool = false, updated_at = ${at}::timestamptz
+      where c.tenant_id = ${scope.tenantId} and c.id = any(${ids as string[]}::uuid[]) and c.in_pool
+        and ${LIVE_CUSTOMER}
+      returning c.id, c.name
+    ), recorded as (
+      insert into pool_moves (tenant_id, entity, customer_id, kind, to_user_id, team_id, actor_user_id, occurred_at)
+      select ${scope.tenantId}, 'customer', id, ${kind}, ${to.userId}, ${to.teamId}::uuid, ${scope.userId},
+        ${at}::timestamptz from moved
+    )
+    select id, name from moved`.execute(scope.trx);
   return rows;
+}
+
+/** A lead's move as the 公海 records it. */
+export type LeadPoolMove = {
+  id: string;
+  fromUserId: string | null;
+  toUserId: string | null;
+  teamId: string | null;
+  data?: Record<string, unknown>;
+};
+
+/** Writes the 公海's record of leads that moved (claims, assignments, releases, recycling), one statement. */
+export async function insertLeadPoolMoves(
+  scope: Scope,
+  kind: Exclude<PoolMoveKind, 'assign'>,
+  moves: readonly LeadPoolMove[],
+  details: { reason?: PoolReleaseReason | null; note?: string | null; at: Date },
+): Promise<void> {
+  if (moves.length === 0) return;
+  const rows = JSON.stringify(
+    moves.map((move) => ({
+      id: move.id,
+      from_user_id: move.fromUserId,
+      to_user_id: move.toUserId,
+      team_id: move.teamId,
+      data: move.data ?? {},
+    })),
+  );
+  await sql`
+    insert into pool_moves (tenant_id, entity, lead_id, kind, from_user_id, to_user_id, team_id, reason, note, data,
+      actor_user_id, occurred_at)
+    select ${scope.tenantId}, 'lead', m.id, ${kind}, m.from_user_id, m.to_user_id, m.team_id, ${details.reason ?? null},
+      ${details.note ?? null}, m.data, ${scope.userId}::uuid, ${details.at}::timestamptz
+    from jsonb_to_recordset(${rows}::jsonb) as m(id uuid, from_user_id uuid, to_user_id uuid, team_id uuid, data jsonb)`.execute(
+    scope.trx,
+  );
 }
 
 /** How many of `ids` exist in the tenant at all (in the pool or not). */
@@ -106,55 +129,52 @@ export async function countExisting(
 }
 
 /**
- * Releases one owned record the member may release (`allowed`, over the table by its name) to
- * the pool with the reason, and writes the move. Whether it moved.
+ * The owned open lead the member may release (`allowed`, over `leads`), locked; undefined when
+ * there is none such.
  */
-export async function releaseToPool(
+export async function selectReleasableLead(
   scope: Scope,
-  entity: PoolEntity,
+  id: string,
+  allowed: RawBuilder<boolean>,
+): Promise<{ id: string } | undefined> {
+  const { rows } = await sql<{ id: string }>`
+    select leads.id from leads
+    where leads.tenant_id = ${scope.tenantId} and leads.id = ${id} and leads.owner_user_id is not null
+      and leads.status in ('new', 'contacted', 'qualified') and ${allowed}
+    for update`.execute(scope.trx);
+  return rows[0];
+}
+
+/**
+ * Releases one owned customer the member may release (`allowed`, over `customers`) to the pool
+ * with the reason, and writes the move. Whether it moved.
+ */
+export async function releaseCustomerToPool(
+  scope: Scope,
   id: string,
   allowed: RawBuilder<boolean>,
   reason: PoolReleaseReason,
   note: string | null,
   at: Date,
 ): Promise<boolean> {
-  const { rows } =
-    entity === 'lead'
-      ? await sql<{ id: string }>`
-        with target as (
-          select leads.id, leads.owner_user_id, leads.team_id from leads
-          where leads.tenant_id = ${scope.tenantId} and leads.id = ${id} and leads.owner_user_id is not null
-            and leads.status in ('new', 'contacted', 'qualified') and ${allowed}
-          for update
-        ), moved as (
-          update leads l set owner_user_id = null, in_pool = true, released_at = ${at}::timestamptz,
-            updated_at = ${at}::timestamptz
-          from target t where l.tenant_id = ${scope.tenantId} and l.id = t.id
-          returning l.id, t.owner_user_id, t.team_id
-        ), recorded as (
-          insert into pool_moves (tenant_id, entity, lead_id, kind, from_user_id, team_id, reason, note, actor_user_id, occurred_at)
-          select ${scope.tenantId}, 'lead', id, 'release', owner_user_id, team_id, ${reason}, ${note}, ${scope.userId},
-            ${at}::timestamptz from moved
-        )
-        select id from moved`.execute(scope.trx)
-      : await sql<{ id: string }>`
-        with target as (
-          select customers.id, customers.owner_user_id from customers
-          where customers.tenant_id = ${scope.tenantId} and customers.id = ${id}
-            and customers.owner_user_id is not null and customers.archived_at is null
-            and customers.merged_into is null and ${allowed}
-          for update
-        ), moved as (
-          update customers c set owner_user_id = null, in_pool = true, released_at = ${at}::timestamptz,
-            updated_at = ${at}::timestamptz
-          from target t where c.tenant_id = ${scope.tenantId} and c.id = t.id
-          returning c.id, t.owner_user_id
-        ), recorded as (
-          insert into pool_moves (tenant_id, entity, customer_id, kind, from_user_id, reason, note, actor_user_id, occurred_at)
-          select ${scope.tenantId}, 'customer', id, 'release', owner_user_id, ${reason}, ${note}, ${scope.userId},
-            ${at}::timestamptz from moved
-        )
-        select id from moved`.execute(scope.trx);
+  const { rows } = await sql<{ id: string }>`
+    with target as (
+      select customers.id, customers.owner_user_id from customers
+      where customers.tenant_id = ${scope.tenantId} and customers.id = ${id}
+        and customers.owner_user_id is not null and customers.archived_at is null
+        and customers.merged_into is null and ${allowed}
+      for update
+    ), moved as (
+      update customers c set owner_user_id = null, in_pool = true, released_at = ${at}::timestamptz,
+        updated_at = ${at}::timestamptz
+      from target t where c.tenant_id = ${scope.tenantId} and c.id = t.id
+      returning c.id, t.owner_user_id
+    ), recorded as (
+      insert into pool_moves (tenant_id, entity, customer_id, kind, from_user_id, reason, note, actor_user_id, occurred_at)
+      select ${scope.tenantId}, 'customer', id, 'release', owner_user_id, ${reason}, ${note}, ${scope.userId},
+        ${at}::timestamptz from moved
+    )
+    select id from moved`.execute(scope.trx);
   return rows.length > 0;
 }
 
@@ -380,39 +400,36 @@ function rulesOf(table: RecycleTable) {
   return sql`(select * from unnest(${table.keys}::text[], ${table.days}::int[]) as rule(key, days))`;
 }
 
+/** An owned open lead the daily recycle returns to the pool, with the rule that returns it. */
+export type RecycleDueLead = {
+  id: string;
+  owner_user_id: string;
+  team_id: string | null;
+  key: string;
+  days: number;
+  last_activity: Date;
+};
+
 /**
- * Returns to the pool, in one statement, every owned open lead whose last activity (its
- * tenant-local day) is at least its grade's days before `today`, and writes the moves.
+ * Every owned open lead whose last activity (its tenant-local day) is at least its grade's
+ * days before `today`, locked for the recycle's move (one statement).
  */
-export async function recycleLeads(
+export async function selectRecycleDueLeads(
   scope: Scope,
   table: RecycleTable,
   today: string,
   timeZone: string,
-  at: Date,
-): Promise<number> {
-  const { rows } = await sql<{ count: number }>`
-    with rule as ${rulesOf(table)},
-    due as (
-      select l.id, l.owner_user_id, l.team_id, r.key, r.days, ${LEAD_LAST_ACTIVITY} as last_activity
-      from leads l
-      join rule r on r.key = case when l.grade_key = any(${table.keys}::text[]) then l.grade_key else '*' end
-      where l.tenant_id = ${scope.tenantId} and not l.in_pool and l.owner_user_id is not null and ${OPEN_LEAD}
-        and r.days is not null
-        and (${LEAD_LAST_ACTIVITY} at time zone ${timeZone})::date <= ${today}::date - r.days
-    ), moved as (
-      update leads l set owner_user_id = null, in_pool = true, released_at = ${at}::timestamptz,
-        updated_at = ${at}::timestamptz
-      from due d where l.tenant_id = ${scope.tenantId} and l.id = d.id and l.owner_user_id = d.owner_user_id
-      returning d.*
-    ), recorded as (
-      insert into pool_moves (tenant_id, entity, lead_id, kind, from_user_id, team_id, data, occurred_at)
-      select ${scope.tenantId}, 'lead', id, 'recycle', owner_user_id, team_id,
-        jsonb_build_object('key', key, 'days', days, 'lastActivityAt', last_activity), ${at}::timestamptz
-      from moved returning 1
-    )
-    select count(*)::int as count from recorded`.execute(scope.trx);
-  return rows[0]?.count ?? 0;
+): Promise<RecycleDueLead[]> {
+  const { rows } = await sql<RecycleDueLead>`
+    with rule as ${rulesOf(table)}
+    select l.id, l.owner_user_id, l.team_id, r.key, r.days, ${LEAD_LAST_ACTIVITY} as last_activity
+    from leads l
+    join rule r on r.key = case when l.grade_key = any(${table.keys}::text[]) then l.grade_key else '*' end
+    where l.tenant_id = ${scope.tenantId} and not l.in_pool and l.owner_user_id is not null and ${OPEN_LEAD}
+      and r.days is not null
+      and (${LEAD_LAST_ACTIVITY} at time zone ${timeZone})::date <= ${today}::date - r.days
+    for update of l`.execute(scope.trx);
+  return rows;
 }
 
 /** The same for owned live customers by tier: the last interaction, deal or assignment. */

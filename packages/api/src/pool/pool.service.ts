@@ -13,6 +13,7 @@ import { readCalendarSettings } from '../calendar/calendar.service';
 import { visibleCustomer, visibleLead } from '../customers/access';
 import { appError } from '../errors';
 import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
+import { moveLeads } from '../leads/lead-owners.service';
 import { notifyUsers } from '../notifications/notifications.service';
 import { effectiveSettings, tenantProfileId } from '../plugins/effective-settings';
 import type { PluginRegistry } from '../plugins/registry';
@@ -22,19 +23,21 @@ import {
   countExisting,
   countPool,
   deleteRecycleOverride,
+  insertLeadPoolMoves,
   lockMemberClaims,
   type RecycleTable,
   recordVisible,
   recycleCustomers,
-  recycleLeads,
-  releaseToPool,
+  releaseCustomerToPool,
   selectDueSoon,
   selectMembership,
   selectMoves,
   selectPoolPage,
   selectPoolSettings,
+  selectRecycleDueLeads,
   selectRecycleOverrides,
-  takeFromPool,
+  selectReleasableLead,
+  takeCustomersFromPool,
   upsertPoolSettings,
   upsertRecycleOverride,
 } from './pool.repository';
@@ -284,6 +287,35 @@ export async function listPool(scope: Scope, input: ListPoolInput): Promise<Pool
   };
 }
 
+/**
+ * Takes records still in the pool for a member (a claim, or a manager's assignment): leads
+ * through the leads capability (their history, their open tasks follow), customers here; every
+ * move written. Those moved, with their names.
+ */
+async function takeFromPool(
+  scope: Scope,
+  entity: PoolEntity,
+  ids: readonly string[],
+  to: { userId: string; teamId: string | null },
+  kind: 'claim' | 'pool_assign',
+  at: Date,
+): Promise<{ id: string; name: string }[]> {
+  if (entity === 'customer') return takeCustomersFromPool(scope, ids, to, kind, at);
+  const moved = await moveLeads(
+    scope,
+    ids.map((id) => ({ id, ownerUserId: to.userId, teamId: to.teamId, inPool: false })),
+    { reason: kind },
+    { guard: 'in_pool', at },
+  );
+  await insertLeadPoolMoves(
+    scope,
+    kind,
+    moved.map((lead) => ({ id: lead.id, fromUserId: null, toUserId: lead.toOwnerId, teamId: lead.teamId })),
+    { at },
+  );
+  return moved;
+}
+
 /** Why some of `ids` were not moved: none such in the tenant (NOT_FOUND), or someone was quicker. */
 async function explainMissing(scope: Scope, entity: PoolEntity, ids: readonly string[], moved: number) {
   const existing = await countExisting(scope, entity, ids);
@@ -341,16 +373,26 @@ export async function releaseToThePool(
       ? sql<boolean>`(leads.owner_user_id = ${scope.userId}::uuid or (${manages} and ${visibleLead(scope.access)}))`
       : sql<boolean>`(customers.owner_user_id = ${scope.userId}::uuid
           or (${manages} and ${visibleCustomer(scope.access)}))`;
-  const released = await releaseToPool(
+  const note = input.note ?? null;
+  if (input.entity === 'customer') {
+    if (!(await releaseCustomerToPool(scope, input.id, allowed, input.reason, note, at)))
+      throw appError('POOL_RELEASE_NOT_ALLOWED', {}, 'id');
+    return { id: input.id };
+  }
+  if (!(await selectReleasableLead(scope, input.id, allowed)))
+    throw appError('POOL_RELEASE_NOT_ALLOWED', {}, 'id');
+  const moved = await moveLeads(
     scope,
-    input.entity,
-    input.id,
-    allowed,
-    input.reason,
-    input.note ?? null,
-    at,
+    [{ id: input.id, ownerUserId: null, teamId: null, inPool: true }],
+    { reason: 'release', note },
+    { at },
   );
-  if (!released) throw appError('POOL_RELEASE_NOT_ALLOWED', {}, 'id');
+  await insertLeadPoolMoves(
+    scope,
+    'release',
+    moved.map((lead) => ({ id: lead.id, fromUserId: lead.fromOwnerId, toUserId: null, teamId: lead.teamId })),
+    { reason: input.reason, note, at },
+  );
   return { id: input.id };
 }
 
@@ -515,6 +557,46 @@ export async function saveRecycleRule(
 
 // ---------------------------------------------------------------------------------------------
 // The daily recycle
+
+/**
+ * Returns to the pool every owned open lead whose last activity is its grade's days old, set
+ * based: one statement finds and locks them, the leads capability moves them all at once (each
+ * in its history as `recycle`, its open tasks to the team's queue), one statement writes the
+ * pool's moves with the rule that returned each. How many.
+ */
+async function recycleLeads(
+  scope: Scope,
+  table: RecycleTable,
+  today: string,
+  timeZone: string,
+  at: Date,
+): Promise<number> {
+  const due = await selectRecycleDueLeads(scope, table, today, timeZone);
+  if (due.length === 0) return 0;
+  const moved = await moveLeads(
+    scope,
+    due.map((lead) => ({ id: lead.id, ownerUserId: null, teamId: null, inPool: true })),
+    { reason: 'recycle' },
+    { at },
+  );
+  const ruleOf = new Map(due.map((lead) => [lead.id, lead]));
+  await insertLeadPoolMoves(
+    scope,
+    'recycle',
+    moved.map((lead) => {
+      const rule = ruleOf.get(lead.id);
+      return {
+        id: lead.id,
+        fromUserId: lead.fromOwnerId,
+        toUserId: null,
+        teamId: lead.teamId,
+        data: { key: rule?.key, days: rule?.days, lastActivityAt: rule?.last_activity },
+      };
+    }),
+    { at },
+  );
+  return moved.length;
+}
 
 /**
  * The daily run for one tenant on its day: returns to the pool every owned lead and customer

@@ -63,14 +63,20 @@ export function completeGeneratedTasks(
 }
 
 /**
- * Gives records' open generated tasks whose occasion key starts with one of these prefixes to
- * the records' new owners and teams (a lead reassigned, claimed from or released to the 公海),
- * in one statement. Returns how many moved.
+ * Gives records' open generated tasks whose occasion key starts with one of these prefixes —
+ * and the previous owner's other open tasks on the record, when a move names them — to the
+ * records' new owners and teams (a lead reassigned, claimed from or released to the 公海), in
+ * one statement. Returns how many moved.
  */
 export function moveGeneratedTasks(
   scope: Scope,
   kind: 'lead' | 'opportunity' | 'ticket' | 'survey_response',
-  moves: readonly { id: string; ownerUserId: string | null; teamId: string | null }[],
+  moves: readonly {
+    id: string;
+    ownerUserId: string | null;
+    teamId: string | null;
+    fromOwnerUserId?: string | null;
+  }[],
   keyPrefixes: readonly string[],
 ): Promise<number> {
   if (moves.length === 0) return Promise.resolve(0);

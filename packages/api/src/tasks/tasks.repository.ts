@@ -535,23 +535,39 @@ export async function completeOpenTasksByKey(
   return Number(result.numAffectedRows ?? 0);
 }
 
-/** Moves records' open tasks with these key prefixes to new owners and teams (one statement). */
+/**
+ * Moves records' open tasks with these key prefixes — and, for a move that names the record's
+ * previous owner, that owner's other open tasks on the record — to new owners and teams (one
+ * statement).
+ */
 export async function moveOpenTasksByKey(
   scope: Scope,
   kind: string,
-  moves: readonly { id: string; ownerUserId: string | null; teamId: string | null }[],
+  moves: readonly {
+    id: string;
+    ownerUserId: string | null;
+    teamId: string | null;
+    fromOwnerUserId?: string | null;
+  }[],
   keyPrefixes: readonly string[],
 ): Promise<number> {
   if (keyPrefixes.length === 0 || moves.length === 0) return 0;
   const patterns = keyPrefixes.map((prefix) => `${escapeLike(prefix)}%`);
   const rows = JSON.stringify(
-    moves.map((move) => ({ id: move.id, owner: move.ownerUserId, team: move.teamId })),
+    moves.map((move) => ({
+      id: move.id,
+      owner: move.ownerUserId,
+      team: move.teamId,
+      from_owner: move.fromOwnerUserId ?? null,
+    })),
   );
   const result = await sql`
     update tasks t set owner_user_id = m.owner, team_id = m.team, updated_at = now()
-    from jsonb_to_recordset(${rows}::jsonb) as m(id uuid, owner uuid, team uuid)
+    from jsonb_to_recordset(${rows}::jsonb) as m(id uuid, owner uuid, team uuid, from_owner uuid)
     where t.tenant_id = ${scope.tenantId} and t.related_kind = ${kind} and t.related_id = m.id
-      and t.status = 'open' and t.source_key like any(${patterns}::text[])`.execute(scope.trx);
+      and t.status = 'open'
+      and (t.source_key like any(${patterns}::text[])
+        or (m.from_owner is not null and t.owner_user_id = m.from_owner))`.execute(scope.trx);
   return Number(result.numAffectedRows ?? 0);
 }
 
