@@ -50,6 +50,10 @@ export type BenchResult = {
   /** The product requirement the ratio (or the project figure) is held to, when there is one. */
   target?: string;
   met?: boolean;
+  /** The 1-minute load average when the benchmark started and when it ended (run.ts). */
+  load?: { start: number; end: number };
+  /** The machine was busy when it started: `met` is no verdict then. */
+  noisy?: boolean;
 };
 
 export type Target = { child: ChildProcess; port: number; extra: string };

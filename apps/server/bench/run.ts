@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [BM1] [BM2] [BM2b] [BM5] [BM6] …`: every benchmark next to its physical limit measured
  * in the same run (all of them when none is named), printed as project vs limit and ratio,
- * and merged into bench-results.json (`[{id, metric, project, limit, ratio, target?, met?}]`;
+ * and merged into bench-results.json (`[{id, metric, project, limit, ratio, target?, met?, load, noisy?}]`;
  * the entries of benchmarks not run this time are kept).
  *
  * BM1   the cost of each layer of a request (bm1.ts), on `crm_bench` (100,000 customers)
@@ -37,6 +37,8 @@
  * built once and reused. See docs/benchmarks.md.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runBm1 } from './bm1';
 import { bm2Scenarios, runBm2 } from './bm2';
 import { runBm3 } from './bm3';
@@ -91,13 +93,40 @@ const selected = new Set<Benchmark>(
       ),
 );
 
+/**
+ * The machine's load around each benchmark. Before one starts, the 1-minute load average is
+ * given up to BENCH_SETTLE_SECONDS (60) to fall below BENCH_QUIET_LOAD (1.5 on this 2-core VM)
+ * — the previous benchmark's own load decays meanwhile; the figure at the start and at the end
+ * (which includes the benchmark's own work) are kept with its results. A benchmark that starts
+ * on a busy machine says "noisy" instead of met / NOT MET: its ratio is a reading, not a verdict.
+ */
+const quietLoad = Number(process.env.BENCH_QUIET_LOAD ?? 1.5);
+const settleSeconds = Number(process.env.BENCH_SETTLE_SECONDS ?? 60);
+const round = (value: number) => Math.round(value * 100) / 100;
+const oneMinuteLoad = () => loadavg()[0] ?? 0;
+
+async function underLoad(run: () => Promise<BenchResult[]>): Promise<BenchResult[]> {
+  const deadline = Date.now() + settleSeconds * 1000;
+  if (oneMinuteLoad() > quietLoad)
+    log(`  (load average ${round(oneMinuteLoad())}: waiting up to ${settleSeconds} s for it to settle)\n`);
+  while (oneMinuteLoad() > quietLoad && Date.now() < deadline) await sleep(2_000);
+  const start = round(oneMinuteLoad());
+  const measured = await run();
+  const end = round(oneMinuteLoad());
+  for (const result of measured) {
+    result.load = { start, end };
+    if (result.target && start > quietLoad) result.noisy = true;
+  }
+  return measured;
+}
+
 const results: BenchResult[] = [];
-if (selected.has('BM1')) results.push(...(await runBm1(adminUrl)));
-if (selected.has('BM3')) results.push(...(await runBm3(adminUrl, scale)));
-if (selected.has('BM5')) results.push(...(await runBm5()));
-if (selected.has('BM7b')) results.push(...(await runBm7b(adminUrl)));
-if (selected.has('BM9')) results.push(...(await runBm9(adminUrl, scale)));
-if (selected.has('BM10')) results.push(...(await runBm10(adminUrl, scale)));
+if (selected.has('BM1')) results.push(...(await underLoad(() => runBm1(adminUrl))));
+if (selected.has('BM3')) results.push(...(await underLoad(() => runBm3(adminUrl, scale))));
+if (selected.has('BM5')) results.push(...(await underLoad(() => runBm5())));
+if (selected.has('BM7b')) results.push(...(await underLoad(() => runBm7b(adminUrl))));
+if (selected.has('BM9')) results.push(...(await underLoad(() => runBm9(adminUrl, scale))));
+if (selected.has('BM10')) results.push(...(await underLoad(() => runBm10(adminUrl, scale))));
 if (
   selected.has('BM2') ||
   selected.has('BM2b') ||
@@ -112,26 +141,39 @@ if (
   const dataset = await ensureDataset(adminUrl, scale);
   benchDatabases.add(dataset.database);
   if (selected.has('BM2') || selected.has('BM2b')) {
-    results.push(...(await runBm2(dataset, { list: selected.has('BM2'), profile: selected.has('BM2b') })));
+    results.push(
+      ...(await underLoad(() =>
+        runBm2(dataset, { list: selected.has('BM2'), profile: selected.has('BM2b') }),
+      )),
+    );
   }
-  if (selected.has('BM3b')) results.push(...(await runBm3b(dataset)));
-  if (selected.has('BM3c')) results.push(...(await runBm3c(dataset)));
-  if (selected.has('BM4') || selected.has('BM4b')) results.push(...(await runBm4(dataset)));
-  if (selected.has('BM5d')) results.push(...(await runBm5d(dataset)));
-  if (selected.has('BM7')) results.push(...(await runBm7(dataset)));
+  if (selected.has('BM3b')) results.push(...(await underLoad(() => runBm3b(dataset))));
+  if (selected.has('BM3c')) results.push(...(await underLoad(() => runBm3c(dataset))));
+  if (selected.has('BM4') || selected.has('BM4b')) results.push(...(await underLoad(() => runBm4(dataset))));
+  if (selected.has('BM5d')) results.push(...(await underLoad(() => runBm5d(dataset))));
+  if (selected.has('BM7')) results.push(...(await underLoad(() => runBm7(dataset))));
   if (selected.has('BM6')) {
     const scenarios = await bm2Scenarios(dataset);
-    results.push(...(await runBm6(dataset, [scenarios.narrow, scenarios.broad, scenarios.profile])));
+    results.push(
+      ...(await underLoad(() => runBm6(dataset, [scenarios.narrow, scenarios.broad, scenarios.profile]))),
+    );
   }
 }
 
 log(
-  '\n  id                                              metric                                        project      limit   ratio  target\n',
+  '\n  id                                              metric                                        project      limit   ratio  load (start → end)    target\n',
 );
 for (const result of results) {
-  const verdict = result.target ? `  ${result.target} ${result.met ? 'met' : 'NOT MET'}` : '';
+  const outcome = result.noisy ? 'noisy' : result.met ? 'met' : 'NOT MET';
+  const verdict = result.target ? `  ${result.target} ${outcome}` : '';
+  const load = result.load ? `${result.load.start} → ${result.load.end}` : '';
   log(
-    `  ${result.id.padEnd(47)} ${result.metric.padEnd(45)} ${String(result.project).padStart(8)} ${String(result.limit).padStart(10)}  ${result.ratio.toFixed(3).padStart(6)}${verdict}\n`,
+    `  ${result.id.padEnd(47)} ${result.metric.padEnd(45)} ${String(result.project).padStart(8)} ${String(result.limit).padStart(10)}  ${result.ratio.toFixed(3).padStart(6)}  ${load.padEnd(20)}${verdict}\n`,
+  );
+}
+if (results.some((result) => result.noisy)) {
+  log(
+    `\n  noisy: the load average was above ${quietLoad} when the benchmark started (other work on the machine); run it again on a quiet machine for a verdict\n`,
   );
 }
 
