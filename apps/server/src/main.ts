@@ -16,7 +16,7 @@ import {
 } from '@crm/api';
 import { hashPassword } from '@crm/auth';
 import { checkRuntimeRole, openDatabase } from '@crm/db';
-import { DEMO_PASSWORD, seedDemoData } from '@crm/db/seed';
+import { DEMO_PASSWORD, seedDemoData, seedDemoSurveys } from '@crm/db/seed';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { createApp, createProbeApp } from './app';
@@ -113,6 +113,9 @@ if (isEmpty && shouldSeed) {
       if (source) await retierTenant(trx, tenant.id, 'retier', null, source);
     });
   }
+  // A year of survey answers per tier, with the follow-ups of the unhappy ones (after the tiers:
+  // a response keeps its customer's tier).
+  await seedDemoSurveys(database, result.tenants, dependencies.plugins.plugins);
   // The reminders' first run, as the daily job makes them: first-order call-backs, birthday
   // and festival greetings in the coming days, each under its occasion's key.
   for (const tenant of result.tenants) {

@@ -20,6 +20,8 @@ import { seedDemoPool } from './demo-pool';
 import { seedDemoTasks } from './demo-tasks';
 import { seedDemoTickets } from './demo-tickets';
 
+export { type DemoPluginSurvey, seedDemoSurveys } from './demo-surveys';
+
 export const DEMO_PASSWORD = 'demo-2026';
 
 type DemoUser = { email: string; name: string };
