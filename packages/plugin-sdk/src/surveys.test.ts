@@ -7,9 +7,11 @@ import {
   checkSurveyForm,
   normalizedScore,
   npsBandOf,
+  SURVEY_CUSTOM_FIELD_TYPES,
   type SurveyForm,
   scaleOf,
   scoreQuestionOf,
+  surveyProfileFieldsFor,
 } from './surveys';
 import { validatePlugin } from './validate';
 
@@ -106,6 +108,10 @@ describe('survey forms', () => {
             ...choice('h', 'single_choice', ['a', 'b']),
             profile: { field: 'need_type', values: { a: 'goods', c: 'service' } },
           },
+          {
+            ...choice('i', 'single_choice', ['a', 'y', 'z']),
+            profile: { field: 'custom:shop_segment', values: { y: 'b' } },
+          },
         ],
       }).map(([path, message]) => `${path}: ${message}`),
     ).toEqual([
@@ -118,8 +124,26 @@ describe('survey forms', () => {
       'questions.6.profile.field: survey "shop_s": the answer to "g" cannot go to the profile\'s "custom:shop_segment": the field has no option z (map them to its options with values)',
       'questions.7.profile.values.a: survey "shop_s": the option "a" of "h" maps to "goods", which is not a need type (one of: product, service, both)',
       'questions.7.profile.values.c: survey "shop_s": the question "h" has no option "c"',
+      // An option left unmapped writes its own value, which the field must offer.
+      'questions.8.profile.field: survey "shop_s": the answer to "i" cannot go to the profile\'s "custom:shop_segment": the field has no option z (map them to its options with values)',
     ]);
   });
+
+  it.each([
+    ['text', ['explicit_needs', 'implicit_needs'], ['text']],
+    ['single_choice', ['explicit_needs', 'implicit_needs', 'need_type'], ['enum']],
+    ['multi_choice', ['explicit_needs', 'implicit_needs'], ['multi_enum']],
+    ['nps', [], ['number']],
+    ['rating', [], ['number']],
+    ['number', [], ['number', 'money']],
+    ['yes_no', [], ['boolean']],
+  ] as const)(
+    'offers a %s answer the profile fields %j and custom fields of type %j',
+    (type, fixed, custom) => {
+      expect(surveyProfileFieldsFor(type)).toEqual(fixed);
+      expect(SURVEY_CUSTOM_FIELD_TYPES[type]).toEqual(custom);
+    },
+  );
 
   it('scores: the score question, scales, normalised scores and NPS bands', () => {
     const rating: SurveyQuestion = { key: 'r', type: 'rating', labels };

@@ -63,7 +63,7 @@ const CHOICE_TYPES = new Set(['single_choice', 'multi_choice']);
 const TEXT_TARGETS = new Set<string>(['explicit_needs', 'implicit_needs']);
 
 /** The custom field types an answer of each question type may write. */
-const CUSTOM_TARGET_TYPES: Record<SurveyQuestion['type'], readonly string[]> = {
+export const SURVEY_CUSTOM_FIELD_TYPES: Readonly<Record<SurveyQuestion['type'], readonly string[]>> = {
   nps: ['number'],
   rating: ['number'],
   number: ['number', 'money'],
@@ -72,6 +72,18 @@ const CUSTOM_TARGET_TYPES: Record<SurveyQuestion['type'], readonly string[]> = {
   yes_no: ['boolean'],
   text: ['text'],
 };
+
+/**
+ * The profile's fixed fields an answer of this question type may write: the needs texts from
+ * a text or choice answer, the need type from a single choice (with `values`).
+ */
+export function surveyProfileFieldsFor(
+  type: SurveyQuestion['type'],
+): (typeof SURVEY_PROFILE_FIELDS)[number][] {
+  return SURVEY_PROFILE_FIELDS.filter((field) =>
+    field === 'need_type' ? type === 'single_choice' : type === 'text' || CHOICE_TYPES.has(type),
+  );
+}
 
 /**
  * Everything wrong with a survey's questions: an NPS survey without its 0–10 question, a
@@ -213,7 +225,7 @@ export function checkSurveyForm(
       unfit('没有这个自定义字段', 'there is no such custom field');
       return;
     }
-    if (!CUSTOM_TARGET_TYPES[question.type].includes(target.type) || target.sensitive) {
+    if (!SURVEY_CUSTOM_FIELD_TYPES[question.type].includes(target.type) || target.sensitive) {
       unfit(
         `${questionTypeZh(question.type)}的答案不能写入${target.sensitive ? '加密' : `类型为 ${target.type} 的`}字段`,
         `a ${question.type} answer cannot go to a ${target.sensitive ? 'sensitive' : target.type} field`,
@@ -222,16 +234,15 @@ export function checkSurveyForm(
     }
     if (target.type === 'enum' || target.type === 'multi_enum') {
       const fieldValues = new Set((target.options ?? []).map((option) => option.value));
-      if (mapping.values) {
-        checkValues(fieldValues, '该字段的选项', 'an option of the field');
-      } else {
-        const missing = [...optionValues].filter((value) => !fieldValues.has(value));
-        if (missing.length > 0) {
-          unfit(
-            `字段没有选项 ${missing.join('、')}（用 values 映射到字段的选项）`,
-            `the field has no option ${missing.join(', ')} (map them to its options with values)`,
-          );
-        }
+      if (mapping.values) checkValues(fieldValues, '该字段的选项', 'an option of the field');
+      // An option without a mapping writes its own value: the field must offer it.
+      const mapped = new Set(Object.keys(mapping.values ?? {}));
+      const missing = [...optionValues].filter((value) => !mapped.has(value) && !fieldValues.has(value));
+      if (missing.length > 0) {
+        unfit(
+          `字段没有选项 ${missing.join('、')}（用 values 映射到字段的选项）`,
+          `the field has no option ${missing.join(', ')} (map them to its options with values)`,
+        );
       }
     }
   }

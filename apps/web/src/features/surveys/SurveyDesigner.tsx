@@ -1,10 +1,14 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { checkSurveyForm, type SurveyQuestion } from '@crm/plugin-sdk';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Checkbox, Flex, Form, Input, InputNumber, Modal, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { RouterOutputs } from '../../lib/api-types';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
+import { useCustomFields } from '../customers/profile-meta';
+import { languageOf } from '../industry/json-schema';
+import { ProfileMappingField } from './ProfileMapping';
 
 export type SurveyItem = RouterOutputs['surveys']['list']['items'][number];
 
@@ -20,13 +24,16 @@ type QuestionValues = {
   scaleMin?: number;
   scaleMax?: number;
   options?: { value: string; labelZh: string }[];
+  /** 写入客户资料: the profile field, and for a need type or a field with options which option writes what. */
+  profile?: { field?: string; values?: Record<string, string | undefined> };
 };
 type Values = { title: string; description?: string; kind: SurveyItem['kind']; questions: QuestionValues[] };
 
 /** 问卷设计: a tenant's survey from the plugin's question types, checked by the server like a plugin's. */
 export function SurveyDesigner({ survey, onClose }: { survey: SurveyItem | null; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const trpc = useTRPC();
+  const { active: customFields } = useCustomFields();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const showError = useShowError();
@@ -58,6 +65,7 @@ export function SurveyDesigner({ survey, onClose }: { survey: SurveyItem | null;
             value: option.value,
             labelZh: option.labels['zh-CN'],
           })),
+          profile: question.profile ?? undefined,
         })),
       }
     : {
@@ -67,30 +75,75 @@ export function SurveyDesigner({ survey, onClose }: { survey: SurveyItem | null;
           { key: 'overall', type: 'rating', labelZh: '', required: true, scaleMin: 1, scaleMax: 5 },
         ],
       };
-  const submit = (values: Values) =>
+  /** The mapping as the API takes it: none without a field, and only the options that are mapped. */
+  const profileOf = (question: QuestionValues) => {
+    const field = question.profile?.field;
+    if (!field) return {};
+    const optionValues = new Set((question.options ?? []).map((option) => option.value));
+    const values = Object.fromEntries(
+      Object.entries(question.profile?.values ?? {}).filter(
+        (entry): entry is [string, string] => Boolean(entry[1]) && optionValues.has(entry[0]),
+      ),
+    );
+    return { profile: Object.keys(values).length > 0 ? { field, values } : { field } };
+  };
+  const submit = (values: Values) => {
+    const questions = values.questions.map((question) => ({
+      key: question.key,
+      type: question.type,
+      labels: { 'zh-CN': question.labelZh, ...(question.labelEn ? { en: question.labelEn } : {}) },
+      ...(question.required ? { required: true } : {}),
+      ...(question.type === 'rating' && question.scaleMin !== undefined && question.scaleMax !== undefined
+        ? { scale: { min: question.scaleMin, max: question.scaleMax } }
+        : {}),
+      ...((question.type === 'single_choice' || question.type === 'multi_choice') && question.options
+        ? {
+            options: question.options.map((option) => ({
+              value: option.value,
+              labels: { 'zh-CN': option.labelZh },
+            })),
+          }
+        : {}),
+      ...profileOf(question),
+    }));
+    // The SDK's check, as the server runs it: a mapping that does not fit is shown on its
+    // question before anything is sent.
+    const problems = checkSurveyForm(
+      {
+        key: values.title,
+        kind: values.kind,
+        questions: questions.map((question) => ({
+          ...question,
+          labels: { 'zh-CN': question.labels['zh-CN'], en: question.labels.en ?? question.labels['zh-CN'] },
+          options: question.options?.map((option) => ({
+            value: option.value,
+            labels: { 'zh-CN': option.labels['zh-CN'], en: option.labels['zh-CN'] },
+          })),
+        })) as SurveyQuestion[],
+      },
+      customFields,
+    ).filter((problem) => problem.path.includes('.profile'));
+    if (problems.length > 0) {
+      const language = languageOf(i18n.language);
+      form.setFields(
+        problems.map((problem) => {
+          const [, index] = problem.path.split('.');
+          return {
+            name: ['questions', Number(index), 'profile', 'field'],
+            errors: [problem.message[language]],
+          };
+        }),
+      );
+      return;
+    }
     save.mutate({
       ...(survey?.id ? { id: survey.id } : {}),
       kind: values.kind,
       title: values.title,
       description: values.description || null,
-      questions: values.questions.map((question) => ({
-        key: question.key,
-        type: question.type,
-        labels: { 'zh-CN': question.labelZh, ...(question.labelEn ? { en: question.labelEn } : {}) },
-        ...(question.required ? { required: true } : {}),
-        ...(question.type === 'rating' && question.scaleMin !== undefined && question.scaleMax !== undefined
-          ? { scale: { min: question.scaleMin, max: question.scaleMax } }
-          : {}),
-        ...((question.type === 'single_choice' || question.type === 'multi_choice') && question.options
-          ? {
-              options: question.options.map((option) => ({
-                value: option.value,
-                labels: { 'zh-CN': option.labelZh },
-              })),
-            }
-          : {}),
-      })),
+      questions,
     });
+  };
   return (
     <Modal
       open
@@ -236,6 +289,7 @@ export function SurveyDesigner({ survey, onClose }: { survey: SurveyItem | null;
                       );
                     }}
                   </Form.Item>
+                  <ProfileMappingField form={form} name={field.name} />
                 </Card>
               ))}
               <Button

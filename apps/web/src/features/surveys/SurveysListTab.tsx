@@ -8,6 +8,7 @@ import { useCan } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 import { useTiers } from '../industry/tiers';
+import { ProfileMappingTag } from './ProfileMapping';
 import { SurveyDesigner, type SurveyItem } from './SurveyDesigner';
 import { useBilingual } from './survey-meta';
 
@@ -170,6 +171,12 @@ export function SurveysListTab() {
                     </Typography.Text>
                     <Tag>{t(`surveys.types.${question.type}`)}</Tag>
                     {question.required ? <Tag color="red">{t('surveys.designer.required')}</Tag> : null}
+                    <ProfileMappingTag
+                      mapping={question.profile}
+                      optionLabel={(value) =>
+                        label(question.options.find((option) => option.value === value)?.labels) || value
+                      }
+                    />
                   </Flex>
                 </List.Item>
               )}
