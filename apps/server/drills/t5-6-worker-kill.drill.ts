@@ -1,0 +1,253 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { provisionDatabase } from '@crm/db';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestServer,
+  PUBLIC_URL,
+  type SeededTenant,
+  seedTenant,
+  signedInClient,
+  type TestServer,
+  type TrpcClient,
+} from '../test/helpers';
+import { createCluster, type DrillCluster, POSTGRES_BIN } from './cluster';
+
+/**
+ * A worker killed mid-import: the web side (this test's app, whose job workers are off)
+ * starts a commit import of ROWS customers; a `ROLE=worker` process takes its job and is
+ * killed with SIGKILL while the import's transaction runs. The job stays `active` until its
+ * expiry (2 h for an import; the drill moves the job's start back by that much rather than
+ * wait), maintenance fails it, and a second worker process runs it again: the run is
+ * committed once, with every row exactly once and the same table checksum as an undisturbed
+ * run of the same file by another tenant.
+ */
+const ROWS = Number(process.env.DRILL_ROWS ?? 20_000);
+const serverDirectory = fileURLToPath(new URL('..', import.meta.url));
+
+type Worker = { child: ChildProcessWithoutNullStreams; output: () => string };
+
+let cluster: DrillCluster;
+let server: TestServer;
+let urls: { databaseUrl: string; ownerDatabaseUrl: string };
+let admin: postgres.Sql;
+const workers: Worker[] = [];
+const masterKey = randomBytes(32).toString('base64');
+
+beforeAll(async () => {
+  cluster = await createCluster();
+  process.env.TEST_DATABASE_URL = cluster.adminUrl;
+  server = await createTestServer();
+  const databaseName = server.testDatabase.databaseName as string;
+  urls = await provisionDatabase(cluster.adminUrl, databaseName);
+  admin = postgres(server.testDatabase.adminUrl as string, { max: 1, onnotice: () => {} });
+}, 300_000);
+
+afterAll(async () => {
+  for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+  await admin?.end({ timeout: 5 });
+  await Promise.race([
+    server?.destroy().catch(() => undefined),
+    new Promise((resolve) => setTimeout(resolve, 30_000)),
+  ]);
+  await cluster?.stop();
+  cluster?.remove();
+});
+
+/** A worker process (src/main.ts, ROLE=worker) on the drill's database; resolves once it runs. */
+function startWorker(): Promise<Worker> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: serverDirectory,
+      env: {
+        ...process.env,
+        ROLE: 'worker',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        SEED_DEMO: 'never',
+        DATABASE_URL: urls.databaseUrl,
+        DATABASE_OWNER_URL: urls.ownerDatabaseUrl,
+        MASTER_KEY: masterKey,
+      },
+    });
+    let output = '';
+    const worker = { child, output: () => output };
+    workers.push(worker);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk;
+      if (/CRM worker/.test(output)) resolve(worker);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk;
+    });
+    child.once('exit', (code, signal) => {
+      if (!/CRM worker/.test(output))
+        reject(new Error(`worker exited ${code ?? signal} before running:\n${output}`));
+    });
+  });
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function customersFile(): string {
+  const lines = ['客户名称,客户编号,手机'];
+  for (let index = 1; index <= ROWS; index += 1) {
+    const phone = `139${String(index).padStart(8, '0')}`;
+    lines.push(`演练导入${index}有限公司,D-${String(index).padStart(6, '0')},${phone}`);
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Uploads the file and starts a commit import of it; the job is enqueued for the workers. */
+async function startImport(client: TrpcClient, file: string): Promise<string> {
+  const uploaded = await server.app.request(
+    'http://localhost:3000/api/imports/files',
+    {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'x-file-name': encodeURIComponent('演练客户.csv'),
+        cookie: client.cookie ?? '',
+        origin: PUBLIC_URL,
+      },
+      body: new TextEncoder().encode(file),
+    },
+    { incoming: { socket: { remoteAddress: '10.0.0.1' } } },
+  );
+  expect(uploaded.status).toBe(201);
+  const { fileId } = (await uploaded.json()) as { fileId: string };
+  const started = await client.call('imports.start', {
+    fileId,
+    entity: 'customers',
+    mapping: { 客户名称: 'name', 客户编号: 'customer_number', 手机: 'phone' },
+    onMatch: 'skip',
+    dryRun: false,
+  });
+  expect(started.error).toBeNull();
+  return started.data.runId as string;
+}
+
+type RunRow = { status: string; created_count: string; attempts: number; job_state: string | null };
+
+async function runState(tenant: SeededTenant, runId: string): Promise<RunRow> {
+  const [row] = await admin<RunRow[]>`
+    select r.status, r.created_count::text,
+      coalesce((select max(j.retry_count) + 1 from pgboss.job j where j.name = 'imports.run' and j.data->>'runId' = ${runId}), 0)::int as attempts,
+      (select j.state::text from pgboss.job j where j.name = 'imports.run' and j.data->>'runId' = ${runId} order by j.created_on desc limit 1) as job_state
+    from import_runs r where r.tenant_id = ${tenant.tenantId} and r.id = ${runId}`;
+  if (!row) throw new Error(`no run ${runId}`);
+  return row;
+}
+
+/** The tenant's customers as the import wrote them: count, distinct numbers, and one md5 over the rows. */
+async function customerChecksum(tenant: SeededTenant) {
+  const [row] = await admin<{ rows: number; distinct_numbers: number; checksum: string }[]>`
+    select count(*)::int as rows, count(distinct customer_number)::int as distinct_numbers,
+      md5(coalesce(string_agg(concat_ws('|', name, customer_number, phone), E'\\n' order by customer_number), '')) as checksum
+    from customers where tenant_id = ${tenant.tenantId} and customer_number like 'D-%'`;
+  return row as { rows: number; distinct_numbers: number; checksum: string };
+}
+
+describe.skipIf(!POSTGRES_BIN)('a worker killed mid-import', () => {
+  it('the import is run again by another worker: committed once, every row once, the same checksum', {
+    timeout: 1_500_000,
+  }, async () => {
+    const file = customersFile();
+    const disturbed = await seedTenant(server.database, '演练导入甲有限公司');
+    const undisturbed = await seedTenant(server.database, '演练导入乙有限公司');
+    const disturbedClient = await signedInClient(server, disturbed.users.owner.id, disturbed.tenantId);
+    const undisturbedClient = await signedInClient(server, undisturbed.users.owner.id, undisturbed.tenantId);
+
+    // The first worker takes the import and is killed while its transaction runs.
+    const runId = await startImport(disturbedClient, file);
+    const first = await startWorker();
+    const started = Date.now();
+    await waitFor(
+      'the import to run in the first worker',
+      async () => {
+        const [row] = await admin<{ n: number }[]>`
+          select count(*)::int as n from pg_stat_activity
+          where application_name = ${`crm-import:${runId}`} and state <> 'idle'`;
+        return row && row.n > 0 ? true : undefined;
+      },
+      300_000,
+    );
+    // Some way into it: rows read, not yet committed.
+    const rowsReadAtKill = await waitFor(
+      'the import to read some rows',
+      async () => {
+        const [row] = await admin<{ rows_read: string; status: string }[]>`
+          select rows_read::text, status from import_runs where id = ${runId}`;
+        if (row?.status === 'committed')
+          throw new Error(`the import finished before the kill (raise DRILL_ROWS)`);
+        return Number(row?.rows_read ?? 0) > 0 ? Number(row?.rows_read) : undefined;
+      },
+      300_000,
+    );
+    const killedAfter = (Date.now() - started) / 1000;
+    const beforeKill = await runState(disturbed, runId);
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    const afterKill = await customerChecksum(disturbed);
+    const jobAfterKill = await runState(disturbed, runId);
+
+    // Its job stays active until its expiry; the drill moves its start back past it instead
+    // of waiting two hours. A second worker's maintenance then fails it, and it runs again.
+    await admin`update pgboss.job set started_on = started_on - expire_in - interval '1 second'
+      where name = 'imports.run' and data->>'runId' = ${runId} and state = 'active'`;
+    const second = await startWorker();
+    const rerunFrom = Date.now();
+    const finished = await waitFor(
+      'the second worker to finish the import',
+      async () => {
+        const state = await runState(disturbed, runId);
+        return ['committed', 'failed', 'cancelled'].includes(state.status) ? state : undefined;
+      },
+      600_000,
+    );
+    const recoverySeconds = (Date.now() - rerunFrom) / 1000;
+
+    // The same file, undisturbed, for the other tenant: the result to compare with.
+    const otherRunId = await startImport(undisturbedClient, file);
+    const reference = await waitFor(
+      'the undisturbed import',
+      async () => {
+        const state = await runState(undisturbed, otherRunId);
+        return ['committed', 'failed', 'cancelled'].includes(state.status) ? state : undefined;
+      },
+      600_000,
+    );
+    const disturbedSum = await customerChecksum(disturbed);
+    const referenceSum = await customerChecksum(undisturbed);
+    second.child.kill('SIGTERM');
+    await new Promise((resolve) => second.child.once('exit', resolve));
+
+    console.log(
+      `T5.6 worker killed mid-import rows=${ROWS} killed_after_s=${killedAfter.toFixed(1)} rows_read_at_kill=${rowsReadAtKill} ` +
+        `status_at_kill=${beforeKill.status} rows_written_at_kill=${afterKill.rows} job_after_kill=${jobAfterKill.job_state} ` +
+        `status=${finished.status} attempts=${finished.attempts} created=${finished.created_count} ` +
+        `stored=${disturbedSum.rows} distinct=${disturbedSum.distinct_numbers} lost=${ROWS - disturbedSum.distinct_numbers} ` +
+        `duplicates=${disturbedSum.rows - disturbedSum.distinct_numbers} checksum_equal=${disturbedSum.checksum === referenceSum.checksum} ` +
+        `rerun_to_committed_s=${recoverySeconds.toFixed(1)} (after the expiry, which the drill skipped)`,
+    );
+    expect(afterKill.rows).toBe(0);
+    expect(jobAfterKill.job_state).toBe('active');
+    expect(finished.status).toBe('committed');
+    expect(finished.attempts).toBe(2);
+    expect(Number(finished.created_count)).toBe(ROWS);
+    expect(reference.status).toBe('committed');
+    expect(disturbedSum.rows).toBe(ROWS);
+    expect(disturbedSum.distinct_numbers).toBe(ROWS);
+    expect(disturbedSum.checksum).toBe(referenceSum.checksum);
+  });
+});
