@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type RunningServer, SCREENSHOTS, startServer } from './server-process';
+import { launchBrowser, type RunningServer, SCREENSHOTS, signInDemo, startServer } from './server-process';
 
 /**
  * The bell on the demo data, in Chromium through the real server: a manager gives a rep a
@@ -31,16 +31,9 @@ async function signIn(
   language: 'zh-CN' | 'en',
   email: string,
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: language, viewport: { width: 1440, height: 900 } });
-  await context.addInitScript(`localStorage.setItem('crm.language', ${JSON.stringify(language)})`);
-  const page = await context.newPage();
-  await page.goto(`${url}/sign-in`);
-  await page.getByTestId('signin-email').fill(email);
-  await page.getByTestId('signin-password').fill('demo-2026');
-  await page.getByTestId('signin-submit').click();
-  await page.waitForURL((target) => !target.pathname.startsWith('/sign-in'));
-  await page.getByTestId('notification-bell').waitFor();
-  return { context, page };
+  const signedIn = await signInDemo(browser, url, language, email);
+  await signedIn.page.getByTestId('notification-bell').waitFor();
+  return signedIn;
 }
 
 /** The unread count the bell shows (its badge is absent at zero). */

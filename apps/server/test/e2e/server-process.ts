@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dropDatabase, provisionDatabase } from '@crm/db';
 import { testAdminUrl } from '@crm/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -110,6 +110,27 @@ export async function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * A demo member signed in through the sign-in page, in a browser context of their own whose
+ * language is set as a user sets it; resolves once the app has left the sign-in page.
+ */
+export async function signInDemo(
+  browser: Browser,
+  url: string,
+  language: 'zh-CN' | 'en',
+  email: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: language, viewport: { width: 1440, height: 900 } });
+  await context.addInitScript(`localStorage.setItem('crm.language', ${JSON.stringify(language)})`);
+  const page = await context.newPage();
+  await page.goto(`${url}/sign-in`);
+  await page.getByTestId('signin-email').fill(email);
+  await page.getByTestId('signin-password').fill('demo-2026');
+  await page.getByTestId('signin-submit').click();
+  await page.waitForURL((target) => !target.pathname.startsWith('/sign-in'));
+  return { context, page };
 }
 
 /**

@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type RunningServer, SCREENSHOTS, startServer } from './server-process';
+import { launchBrowser, type RunningServer, SCREENSHOTS, signInDemo, startServer } from './server-process';
 
 /**
  * 我的任务 on the demo data, in Chromium through the real server: a demo rep sees today's and
@@ -28,20 +28,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signIn(
-  language: 'zh-CN' | 'en',
-  email: string,
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: language, viewport: { width: 1440, height: 900 } });
-  await context.addInitScript(`localStorage.setItem('crm.language', ${JSON.stringify(language)})`);
-  const page = await context.newPage();
-  await page.goto(`${url}/sign-in`);
-  await page.getByTestId('signin-email').fill(email);
-  await page.getByTestId('signin-password').fill('demo-2026');
-  await page.getByTestId('signin-submit').click();
-  await page.waitForURL(/\/customers/);
-  return { context, page };
-}
+const signIn = (language: 'zh-CN' | 'en', email: string) => signInDemo(browser, url, language, email);
 
 const count = async (page: Page, testId: string) =>
   Number((await page.getByTestId(testId).textContent()) ?? '0');
