@@ -100,6 +100,9 @@ const TENANT_TABLES = [
   'webhook_events',
   'webhook_deliveries',
   'webhook_attempts',
+  'wecom_settings',
+  'wecom_bindings',
+  'wecom_outbox',
 ] as const;
 
 /** A checksum of every row tenant A owns, read through A's own tenant context. */

@@ -2229,6 +2229,35 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     }),
     foreign: (victim) => ({ id: victim.webhookDeliveryId }),
   },
+  'wecom.settings': { input: () => undefined, foreign: () => undefined },
+  'wecom.saveSettings': {
+    input: () => ({
+      robotUrl: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa',
+      enabled: true,
+      events: ['ticket_sla_breach'],
+    }),
+    foreign: () => ({ robotUrl: null, enabled: false, events: [] }),
+  },
+  'wecom.bindings': { input: () => undefined, foreign: () => undefined },
+  'wecom.saveBinding': {
+    input: ({ actor }) => ({ userId: actor.id, wecomUserId: 'ZhangWei' }),
+    foreign: (victim) => ({ userId: victim.tenant.users.owner.id, wecomUserId: 'Intruder' }),
+  },
+  'wecom.sendTest': {
+    // A connected robot (its URL is never read by the test send itself).
+    input: async ({ server, tenant }) => {
+      await server.database.withTenant(tenant.tenantId, (trx) =>
+        trx
+          .insertInto('wecom_settings')
+          .values({ tenant_id: tenant.tenantId, robot_url_cipher: 'v1:1:test', robot_url_hint: '…test' })
+          .onConflict((conflict) => conflict.column('tenant_id').doNothing())
+          .execute(),
+      );
+      return undefined;
+    },
+    foreign: () => undefined,
+  },
+  'wecom.messages': { input: () => undefined, foreign: () => undefined },
   'email.list': { input: () => ({ limit: 5 }), foreign: () => ({ status: 'failed' }) },
   'email.retry': {
     input: async ({ server, tenant }) => ({ id: await createFailedEmailIn(server, tenant.tenantId) }),

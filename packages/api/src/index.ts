@@ -194,3 +194,6 @@ export {
   webhookNetworkPolicy,
 } from './webhooks/webhooks.service';
 export { defaultNetworkPolicy, isForbiddenAddress, type NetworkPolicy } from './webhooks/webhooks.ssrf';
+export { drainTenantWecom, setWecomProvider, type WecomJobs } from './wecom/wecom.jobs';
+export { httpWecomProvider, type WecomProvider } from './wecom/wecom.provider';
+export { postToWecom } from './wecom/wecom.service';

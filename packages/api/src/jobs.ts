@@ -38,6 +38,7 @@ import {
   type TierSourceResolver,
 } from './tiering/tiering.jobs';
 import { registerWebhookJobs, WEBHOOKS_SCHEDULE, type WebhookJobs } from './webhooks/webhooks.jobs';
+import { registerWecomJobs, WECOM_SCHEDULE, type WecomJobs } from './wecom/wecom.jobs';
 
 /** Every job the product runs, by name (each has a queue created by a migration). */
 export type AppJobs = LifecycleJobs &
@@ -56,7 +57,8 @@ export type AppJobs = LifecycleJobs &
   TicketJobs &
   SurveyJobs &
   WebhookJobs &
-  PoolJobs;
+  PoolJobs &
+  WecomJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
 export function registerJobs(
@@ -86,6 +88,7 @@ export function registerJobs(
   registerSurveyJobs(jobs, database, plugins);
   registerWebhookJobs(jobs, database);
   registerPoolJobs(jobs, database, plugins);
+  registerWecomJobs(jobs, database);
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };
@@ -132,6 +135,7 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
     { tz: REMINDERS_SCHEDULE.tz },
   );
   await jobs.schedule('plans.extend-all', PLANS_SCHEDULE.cron, { day: '' }, { tz: PLANS_SCHEDULE.tz });
+  await jobs.schedule('wecom.drain-all', WECOM_SCHEDULE.cron, {}, { tz: WECOM_SCHEDULE.tz });
   await jobs.schedule('webhooks.drain-all', WEBHOOKS_SCHEDULE.cron, {}, { tz: WEBHOOKS_SCHEDULE.tz });
   await jobs.schedule('tickets.sla-scan-all', TICKET_SLA_SCHEDULE.cron, {}, { tz: TICKET_SLA_SCHEDULE.tz });
   await jobs.schedule('leads.sla-scan-all', LEAD_SLA_SCHEDULE.cron, {}, { tz: LEAD_SLA_SCHEDULE.tz });

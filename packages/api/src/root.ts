@@ -33,6 +33,7 @@ import { ticketsRouter } from './tickets/tickets.router';
 import { createCallerFactory, type Meta, router } from './trpc';
 import { viewsRouter } from './views/views.router';
 import { webhooksRouter } from './webhooks/webhooks.router';
+import { wecomRouter } from './wecom/wecom.router';
 
 export const appRouter = router({
   auth: authRouter,
@@ -69,6 +70,7 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   assignment: assignmentRouter,
   pool: poolRouter,
+  wecom: wecomRouter,
 });
 
 export type AppRouter = typeof appRouter;

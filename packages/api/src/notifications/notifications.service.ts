@@ -11,6 +11,7 @@ import { enqueueEmail } from '../email/email.service';
 import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
 import type { Locale } from '../locale';
 import type { MemberScope, Scope } from '../scope';
+import { relayToWecom } from '../wecom/wecom.service';
 import { EMAIL_WORDS, renderNotification } from './notifications.messages';
 import {
   insertNotifications,
@@ -71,7 +72,10 @@ export async function notifyUsers(
       html_en: en.html,
     };
   });
-  return insertNotifications(scope, rows);
+  const written = await insertNotifications(scope, rows);
+  // The tenant's 企业微信 group hears of the kinds it switched on (one message per event).
+  await relayToWecom(scope, drafts);
+  return written;
 }
 
 function emailOf(

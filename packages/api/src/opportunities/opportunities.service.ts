@@ -13,6 +13,8 @@ import { effectiveSettings, tenantProfileId } from '../plugins/effective-setting
 import type { PluginRegistry } from '../plugins/registry';
 import type { MemberScope, Scope } from '../scope';
 import { completeGeneratedTasks, createTasks } from '../tasks/task-backbone.service';
+import { recordWebhookEvent } from '../webhooks/webhooks.service';
+import { postToWecom } from '../wecom/wecom.service';
 import {
   countVisibleOpportunities,
   insertOpportunity,
@@ -618,7 +620,27 @@ export async function moveOpportunity(
     row.customer_id,
     new Set(Object.keys(row.actions_done)),
   );
-  return getOpportunity(scope, dependencies, input.id);
+  const moved = await getOpportunity(scope, dependencies, input.id);
+  const event = {
+    id: input.id,
+    name: moved.name,
+    from: row.stage,
+    to: to.key,
+    amount: moved.amount,
+    customerName: moved.customerName,
+  };
+  await recordWebhookEvent(scope, 'opportunity.stage_changed', event);
+  if (to.kind === 'won') {
+    await recordWebhookEvent(scope, 'opportunity.won', event);
+    await postToWecom(
+      scope,
+      'deal_won',
+      `**赢单：${moved.name}**\n> 客户：${moved.customerName ?? '—'}，金额：${moved.amount ?? '—'}，负责人：${moved.ownerName ?? '—'}`,
+      row.owner_user_id ? [row.owner_user_id] : [],
+    );
+  }
+  if (to.kind === 'lost') await recordWebhookEvent(scope, 'opportunity.lost', { ...event, lostReason });
+  return moved;
 }
 
 /**

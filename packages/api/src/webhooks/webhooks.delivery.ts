@@ -55,7 +55,11 @@ export function signMessage(message: WebhookMessage, now: Date = new Date()) {
   };
 }
 
-function postOnce(
+/**
+ * One POST to the address the SSRF guard checked (never a second DNS lookup); no redirect is
+ * followed here. Also the 企业微信 robot's sender.
+ */
+export function postToCheckedAddress(
   url: URL,
   address: string,
   headers: Record<string, string>,
@@ -119,7 +123,13 @@ export async function postWebhook(
     for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
       const url = checkUrlForm(target, policy);
       const address = await resolveAllowed(url, policy);
-      const answer = await postOnce(url, address, headers, body, options.timeoutMs ?? DELIVERY_TIMEOUT_MS);
+      const answer = await postToCheckedAddress(
+        url,
+        address,
+        headers,
+        body,
+        options.timeoutMs ?? DELIVERY_TIMEOUT_MS,
+      );
       if ((answer.status === 307 || answer.status === 308) && answer.location && hop < MAX_REDIRECTS) {
         target = new URL(answer.location, url).toString();
         continue;

@@ -113,6 +113,8 @@ export type WecomOutboxTable = {
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: Timestamp;
   locked_until: Instant;
+  /** When the robot was last asked to post it (WeCom's 20 a minute are counted from it). */
+  last_attempt_at: Instant;
   last_error: string | null;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   sent_at: Instant;
