@@ -1,6 +1,7 @@
 import { gradeLeads, startFollowUps } from '../leads/leads.service';
 import type { PluginRegistry } from '../plugins/registry';
 import type { Scope } from '../scope';
+import { recordWebhookEvents } from '../webhooks/webhooks.service';
 import { advanceWatermark, readWatermark } from './lead-events.repository';
 import { tenantLeadRules } from './lead-events.service';
 import { applyRegrade } from './regrade.repository';
@@ -32,6 +33,19 @@ async function regrade(scope: Scope, registry: PluginRegistry, which: RegradeSco
       hours: move.hours,
       ownerUserId: move.owner_user_id,
       teamId: move.team_id,
+    })),
+  );
+  await recordWebhookEvents(
+    scope,
+    'lead.graded',
+    applied.map((move) => ({
+      id: move.id,
+      name: move.name,
+      from: move.old_grade,
+      grade: move.grade,
+      gradeKey: move.grade_key,
+      by: 'regrade',
+      ownerUserId: move.owner_user_id,
     })),
   );
   const rank = new Map(grades.map((grade, index) => [grade.key, index]));

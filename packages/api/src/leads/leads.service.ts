@@ -15,6 +15,7 @@ import {
   createTasks,
   type NewTask,
 } from '../tasks/task-backbone.service';
+import { recordWebhookEvent, recordWebhookEvents } from '../webhooks/webhooks.service';
 import { businessMinutesBetween, followUpDueAt } from './follow-up';
 import { type GradeTarget, gradeLeadsSql } from './grading.sql';
 import { assertLeadOwner, changeLeadOwner, FOLLOW_UP_PREFIX } from './lead-owners.service';
@@ -280,6 +281,19 @@ export async function gradeLeads(
     teamId: row.team_id,
   }));
   await startFollowUps(scope, changed);
+  await recordWebhookEvents(
+    scope,
+    'lead.graded',
+    rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      from: row.old_grade,
+      grade: row.grade,
+      gradeKey: row.grade_key,
+      by: 'grade_rule',
+      ownerUserId: row.owner_user_id,
+    })),
+  );
   return { changed };
 }
 
@@ -370,7 +384,29 @@ export async function createLeads(
   );
   const unassigned = ids.filter((_, index) => !leads[index]?.ownerUserId && !leads[index]?.teamId);
   if (unassigned.length > 0) await assignLeads(scope, unassigned);
-  await gradeLeads(scope, dependencies, { ids }, { keepRegraded: false });
+  const { changed } = await gradeLeads(scope, dependencies, { ids }, { keepRegraded: false });
+  const grades = new Map(changed.map((lead) => [lead.id, lead]));
+  await recordWebhookEvents(
+    scope,
+    'lead.created',
+    ids.map((id, index) => {
+      const lead = leads[index] as NewLead;
+      return {
+        id,
+        personName: blank(lead.personName),
+        companyName: blank(lead.companyName),
+        phone: blank(lead.phone),
+        email: blank(lead.email),
+        source: lead.source,
+        campaign: blank(lead.campaign),
+        intent: lead.intent ?? null,
+        ownerUserId: lead.ownerUserId,
+        teamId: lead.teamId ?? null,
+        grade: grades.get(id)?.grade ?? null,
+        gradeKey: grades.get(id)?.gradeKey ?? null,
+      };
+    }),
+  );
   return ids;
 }
 
@@ -678,6 +714,11 @@ export async function markLeadConverted(
     contactId: conversion.contactId ?? null,
   });
   await completeGeneratedTasks(scope, { kind: 'lead', id: lead.id }, [FOLLOW_UP_PREFIX], 'converted');
+  await recordWebhookEvent(scope, 'lead.converted', {
+    id: lead.id,
+    customerId: conversion.customerId,
+    contactId: conversion.contactId ?? null,
+  });
   return toLeadOutput(await requireLead(scope, leadId));
 }
 

@@ -21,6 +21,7 @@ import { effectiveSettings, tenantProfileId } from '../plugins/effective-setting
 import type { PluginRegistry } from '../plugins/registry';
 import type { Scope } from '../scope';
 import { completeGeneratedTasks, createTasks } from '../tasks/task-backbone.service';
+import { recordWebhookEvent } from '../webhooks/webhooks.service';
 import { sendSms } from './sms';
 import {
   archiveTenantSurvey,
@@ -716,6 +717,17 @@ export async function recordResponse(
       taskSourceKey: sourceKey,
     });
   }
+  await recordWebhookEvent(scope, 'survey.responded', {
+    id: responseId,
+    surveyKey: form.key,
+    customerId: invitation.customer_id,
+    contactId: invitation.contact_id,
+    score: score.score,
+    low: score.low,
+    answers,
+    locale,
+    respondedAt: now.toISOString(),
+  });
   return responseId;
 }
 

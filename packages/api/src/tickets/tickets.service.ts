@@ -29,7 +29,7 @@ import { effectiveSettings, tenantProfileId } from '../plugins/effective-setting
 import type { PluginRegistry } from '../plugins/registry';
 import { jobScope, type MemberScope, type Scope } from '../scope';
 import { completeGeneratedTasks, createTasks, type NewTask } from '../tasks/task-backbone.service';
-import { recordWebhookEvent } from '../webhooks/webhooks.service';
+import { recordWebhookEvent, recordWebhookEvents } from '../webhooks/webhooks.service';
 import {
   applySlaScan,
   countTickets,
@@ -999,6 +999,14 @@ async function applyChange(scope: Scope, dependencies: TicketDependencies, row: 
     await completeGeneratedTasks(scope, { kind: TICKET, id: row.id }, change.closeTasks, reason);
   }
   if (change.values.status === 'closed' && change.values.closed_at instanceof Date) {
+    await recordWebhookEvent(scope, 'ticket.closed', {
+      id: row.id,
+      number: row.number,
+      subject: row.subject,
+      customerId: row.customer_id,
+      from: row.status,
+      closedAt: change.values.closed_at.toISOString(),
+    });
     await dependencies.jobs.enqueue(
       'tickets.closed',
       {
@@ -1259,6 +1267,16 @@ export async function scanTicketSlas(
   const tasks: NewTask[] = [];
   const notifications: Parameters<typeof notifyUsers>[1][number][] = [];
   const events: NewTicketEvent[] = [];
+  /** The breaches of this scan, as `ticket.sla_breached` webhook events (one statement). */
+  const breaches: {
+    id: string;
+    number: number;
+    subject: string;
+    customerId: string;
+    assigneeUserId: string | null;
+    clock: string;
+    due: string | null;
+  }[] = [];
   for (const row of rows) {
     const steps: Step[] = [];
     const stages = { first_response: row.first_response_stage, resolution: row.resolution_stage };
@@ -1349,6 +1367,17 @@ export async function scanTicketSlas(
         },
         at: now,
       });
+      if (step.stage === 2) {
+        breaches.push({
+          id: row.id,
+          number: row.number,
+          subject: row.subject,
+          customerId: row.customer_id,
+          assigneeUserId: row.assignee_user_id,
+          clock: step.clock,
+          due: step.due ? step.due.toISOString() : null,
+        });
+      }
       if (step.stage === 1) totals.warnings += 1;
       else if (step.stage === 2) totals.breaches += 1;
       else totals.escalations += 1;
@@ -1358,6 +1387,7 @@ export async function scanTicketSlas(
   await createTasks(scope, tasks);
   if (notifications.length > 0) await notifyUsers(scope, notifications);
   await insertTicketEvents(scope, events);
+  await recordWebhookEvents(scope, 'ticket.sla_breached', breaches);
   return totals;
 }
 
