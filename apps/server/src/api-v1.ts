@@ -12,6 +12,7 @@ import {
 } from '@crm/api';
 import { type ApiRateLimiter, createApiRateLimiter, DEFAULT_KEY_LIMIT_PER_MINUTE } from '@crm/auth';
 import type { Context, Hono } from 'hono';
+import { mountApiDocs } from './api-docs';
 import { clientIp } from './middleware/client-ip';
 
 export type ApiV1Options = {
@@ -136,13 +137,13 @@ export function mountApiV1(app: Hono<{ Variables: { requestId: string } }>, opti
   };
 
   // The OpenAPI 3.1 document (generated from the routes and their zod schemas) and its
-  // reference page in the web app (设置 → 开放平台 → API 文档). Neither needs a key.
+  // interactive reference page (api-docs.ts). Neither needs a key.
   app.get('/api/v1/openapi.json', (c) => {
     c.header('Cache-Control', 'public, max-age=300');
     c.header('Access-Control-Allow-Origin', '*');
     return c.json(openApiDocument());
   });
-  app.get('/api/v1/docs', (c) => c.redirect('/settings/platform?tab=docs', 302));
+  mountApiDocs(app);
 
   for (const route of API_V1_ROUTES) {
     const path = route.path.replace(/\{(\w+)\}/g, ':$1');

@@ -97,9 +97,27 @@ describe('the OpenAPI document', () => {
     expect((customers.body.items as { id: string }[]).map((item) => item.id)).toContain(customer.body.id);
   });
 
-  it('points /api/v1/docs at the reference page', async () => {
-    const response = await server.app.request('http://localhost:3000/api/v1/docs');
-    expect(response.status).toBe(302);
-    expect(response.headers.get('location')).toBe('/settings/platform?tab=docs');
+  it('serves the interactive reference at /api/v1/docs from its own assets (no CDN)', async () => {
+    const page = await server.app.request('http://localhost:3000/api/v1/docs');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    // Every script and stylesheet the page loads is served here, under the app's CSP.
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] as string);
+    expect(sources.length).toBeGreaterThan(3);
+    for (const source of sources) expect(source.startsWith('/'), source).toBe(true);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    for (const asset of ['swagger-ui-bundle.js', 'swagger-ui.css', 'start.js', 'page.css']) {
+      const response = await server.app.request(`http://localhost:3000/api/v1/docs/${asset}`);
+      expect(response.status, asset).toBe(200);
+      expect((await response.arrayBuffer()).byteLength, asset).toBeGreaterThan(100);
+    }
+    const start = await (await server.app.request('http://localhost:3000/api/v1/docs/start.js')).text();
+    expect(start).toContain("url: '/api/v1/openapi.json'");
+    expect(start).toContain('validatorUrl: null');
+    const unknown = await server.app.request('http://localhost:3000/api/v1/docs/../../etc/passwd');
+    expect(unknown.status).toBe(404);
+    const other = await server.app.request('http://localhost:3000/api/v1/docs/package.json');
+    expect(other.status).toBe(404);
+    expect(other.headers.get('content-type')).toContain('application/problem+json');
   });
 });
