@@ -13,6 +13,8 @@ import {
 } from './helpers';
 import {
   createCustomerIn,
+  createLeadIn,
+  createOpportunityIn,
   createOrderIn,
   createTaskIn,
   createTicketIn,
@@ -29,7 +31,14 @@ import {
 let server: TestServer;
 let tenant: SeededTenant;
 let attacker: SeededTenant;
-let victimIds: { customerId: string; orderId: string; taskId: string; ticketId: string };
+let victimIds: {
+  customerId: string;
+  orderId: string;
+  taskId: string;
+  ticketId: string;
+  leadId: string;
+  opportunityId: string;
+};
 
 const PERMISSION_OF = new Map(listProcedures().map((p) => [p.path, p.meta?.permission as Permission]));
 
@@ -113,6 +122,14 @@ beforeAll(async () => {
       customerId,
       tenant.users.owner.id,
       '甲方机密工单',
+    ),
+    leadId: await createLeadIn(server, tenant.tenantId, tenant.users.owner.id, '甲方机密线索'),
+    opportunityId: await createOpportunityIn(
+      server,
+      tenant.tenantId,
+      tenant.users.owner.id,
+      customerId,
+      '甲方机密商机',
     ),
   };
 });
@@ -312,13 +329,16 @@ describe('every REST route with API keys', () => {
           tasks: victimIds.taskId,
           tickets: victimIds.ticketId,
           interactions: victimIds.customerId,
+          leads: victimIds.leadId,
+          opportunities: victimIds.opportunityId,
+          surveys: victimIds.customerId,
         }[route.tag];
-        const body =
-          route.method === 'GET'
-            ? undefined
-            : route.id === 'orders.void'
-              ? { reason: '恶意作废' }
-              : { name: '被篡改' };
+        const bodies: Record<string, unknown> = {
+          'orders.void': { reason: '恶意作废' },
+          'leads.update': { personName: '被篡改' },
+          'opportunities.move': { stage: 'b2b_stage_lost', lostReason: 'b2b_lost_price' },
+        };
+        const body = route.method === 'GET' ? undefined : (bodies[route.id] ?? { name: '被篡改' });
         const result = await call(route.method, route.path.replace('{id}', id), token, { body });
         expect(result.status, JSON.stringify(result.body)).toBe(404);
         expect(result.body.code).toBe('notFound' in route ? route.notFound : 'NOT_FOUND');

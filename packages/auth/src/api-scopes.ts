@@ -17,6 +17,11 @@ export const API_SCOPES = {
   'tasks:write': ['tasks.write'],
   'tickets:read': ['customers.read'],
   'tickets:write': ['tickets.create', 'tickets.work'],
+  'leads:read': ['customers.read'],
+  'leads:write': ['leads.create', 'leads.write'],
+  'opportunities:read': ['customers.read'],
+  'opportunities:write': ['opportunities.write'],
+  'surveys:read': ['surveys.results'],
 } as const satisfies Record<string, readonly Permission[]>;
 
 export type ApiScope = keyof typeof API_SCOPES;

@@ -16,6 +16,23 @@ import {
   logInteractionInput,
 } from '../interactions/interactions.schemas';
 import {
+  createLeadInput,
+  leadDetailOutput,
+  leadIdInput,
+  leadPageOutput,
+  listLeadsInput,
+  updateLeadInput,
+} from '../leads/leads.schemas';
+import {
+  createOpportunityInput,
+  listOpportunitiesInput,
+  moveOpportunityInput,
+  opportunityDetailOutput,
+  opportunityIdInput,
+  opportunityPageOutput,
+  updateOpportunityInput,
+} from '../opportunities/opportunities.schemas';
+import {
   createOrderInput,
   listAllOrdersInput,
   orderIdInput,
@@ -23,6 +40,7 @@ import {
   orderOutput,
   voidOrderInput,
 } from '../orders/orders.schemas';
+import { responseListOutput, responsesInput } from '../surveys/surveys.schemas';
 import {
   createTaskInput,
   listTasksInput,
@@ -55,7 +73,7 @@ export type ApiV1Route = {
   /** The app router procedure it calls (`customers.list`). */
   procedure: string;
   scope: ApiScope;
-  tag: 'customers' | 'orders' | 'interactions' | 'tasks' | 'tickets';
+  tag: 'customers' | 'orders' | 'interactions' | 'tasks' | 'tickets' | 'leads' | 'opportunities' | 'surveys';
   summary: string;
   input: z.ZodType;
   output: z.ZodType;
@@ -259,6 +277,126 @@ export const API_V1_ROUTES = [
     output: ticketDetailOutput,
     creates: true,
     idempotent: true,
+  },
+  {
+    id: 'leads.list',
+    method: 'GET',
+    path: '/api/v1/leads',
+    procedure: 'leads.list',
+    scope: 'leads:read',
+    tag: 'leads',
+    summary: 'List leads (status, grade, source, owner filters; cursor paging)',
+    input: listLeadsInput,
+    output: leadPageOutput,
+  },
+  {
+    id: 'leads.get',
+    method: 'GET',
+    path: '/api/v1/leads/{id}',
+    procedure: 'leads.get',
+    scope: 'leads:read',
+    tag: 'leads',
+    summary: 'Get a lead with its grade and follow-up clock',
+    input: leadIdInput,
+    output: leadDetailOutput,
+    notFound: 'LEAD_NOT_FOUND',
+  },
+  {
+    id: 'leads.create',
+    method: 'POST',
+    path: '/api/v1/leads',
+    procedure: 'leads.create',
+    scope: 'leads:write',
+    tag: 'leads',
+    summary: 'Create a lead (graded by the tenant’s rules; duplicates refused unless forced)',
+    input: createLeadInput,
+    output: leadDetailOutput,
+    creates: true,
+    idempotent: true,
+  },
+  {
+    id: 'leads.update',
+    method: 'PATCH',
+    path: '/api/v1/leads/{id}',
+    procedure: 'leads.update',
+    scope: 'leads:write',
+    tag: 'leads',
+    summary: 'Update a lead (then re-graded)',
+    input: updateLeadInput,
+    output: leadDetailOutput,
+    notFound: 'LEAD_NOT_FOUND',
+  },
+  {
+    id: 'opportunities.list',
+    method: 'GET',
+    path: '/api/v1/opportunities',
+    procedure: 'opportunities.list',
+    scope: 'opportunities:read',
+    tag: 'opportunities',
+    summary: 'List opportunities (filters as JSON in `filters`; cursor paging)',
+    input: listOpportunitiesInput,
+    output: opportunityPageOutput,
+  },
+  {
+    id: 'opportunities.get',
+    method: 'GET',
+    path: '/api/v1/opportunities/{id}',
+    procedure: 'opportunities.get',
+    scope: 'opportunities:read',
+    tag: 'opportunities',
+    summary: 'Get an opportunity with its lines, stage checklist and history',
+    input: opportunityIdInput,
+    output: opportunityDetailOutput,
+    notFound: 'OPPORTUNITY_NOT_FOUND',
+  },
+  {
+    id: 'opportunities.create',
+    method: 'POST',
+    path: '/api/v1/opportunities',
+    procedure: 'opportunities.create',
+    scope: 'opportunities:write',
+    tag: 'opportunities',
+    summary: 'Create an opportunity',
+    input: createOpportunityInput,
+    output: opportunityDetailOutput,
+    creates: true,
+    idempotent: true,
+  },
+  {
+    id: 'opportunities.update',
+    method: 'PATCH',
+    path: '/api/v1/opportunities/{id}',
+    procedure: 'opportunities.update',
+    scope: 'opportunities:write',
+    tag: 'opportunities',
+    summary: 'Update an opportunity (only the fields sent)',
+    input: updateOpportunityInput,
+    output: opportunityDetailOutput,
+    notFound: 'OPPORTUNITY_NOT_FOUND',
+  },
+  {
+    id: 'opportunities.move',
+    method: 'POST',
+    path: '/api/v1/opportunities/{id}/move',
+    procedure: 'opportunities.move',
+    scope: 'opportunities:write',
+    tag: 'opportunities',
+    summary: 'Move an opportunity to a stage (gates checked; a reason when lost; the order when won)',
+    input: moveOpportunityInput,
+    output: opportunityDetailOutput,
+    idempotent: true,
+    notFound: 'OPPORTUNITY_NOT_FOUND',
+  },
+  {
+    id: 'surveys.responses',
+    method: 'GET',
+    path: '/api/v1/survey-responses',
+    procedure: 'surveys.responses',
+    scope: 'surveys:read',
+    tag: 'surveys',
+    summary: 'The latest survey responses (by survey, customer, low scores only)',
+    input: responsesInput,
+    output: responseListOutput,
   },
 ] as const satisfies readonly ApiV1Route[];
 

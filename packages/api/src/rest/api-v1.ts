@@ -93,7 +93,8 @@ export function unwrap(schema: z.ZodType): z.ZodType {
  */
 export function inputFromQuery(schema: z.ZodType, query: Record<string, string[]>): unknown {
   const keys = Object.keys(query);
-  if (keys.length === 0) return undefined;
+  // No query string: nothing, or an empty object for an input that must be one.
+  if (keys.length === 0) return schema.safeParse(undefined).success ? undefined : {};
   const shape = defOf(unwrap(schema)).shape ?? {};
   const input: Record<string, unknown> = {};
   for (const key of keys) {

@@ -15,7 +15,7 @@ import { API_V1_ROUTES, type ApiV1Route } from './api-v1.routes';
  * conversion, so a schema change is a document change — there is nothing to keep in step
  * by hand). Served at /api/v1/openapi.json.
  */
-export const API_VERSION = '1.0.0';
+export const API_VERSION = '1.1.0';
 
 const problemDetails = z
   .object({
@@ -127,6 +127,9 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
         { name: 'interactions', description: '跟进记录 — calls, visits, messages' },
         { name: 'tasks', description: '任务 — follow-ups and reminders' },
         { name: 'tickets', description: '工单 — service tickets on an SLA clock' },
+        { name: 'leads', description: '线索 — leads, graded by the tenant’s rules' },
+        { name: 'opportunities', description: '商机 — opportunities through the tenant’s pipeline' },
+        { name: 'surveys', description: '问卷 — survey responses (满意度, 净推荐值), read only' },
       ],
       paths,
     },
