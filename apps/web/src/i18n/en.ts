@@ -14,6 +14,7 @@ import { marketingEn } from './marketing.en';
 import { notificationsEn } from './notifications.en';
 import { opportunitiesEn } from './opportunities.en';
 import { plansEn } from './plans.en';
+import { platformEn } from './platform.en';
 import { poolEn } from './pool.en';
 import { remindersEn } from './reminders.en';
 import { sensitiveEn } from './sensitive.en';
@@ -46,6 +47,7 @@ export const en: Messages = {
   ...surveysEn,
   ...dashboardsEn,
   ...poolEn,
+  ...platformEn,
   ...notificationsEn,
   ...marketingEn,
   app: {

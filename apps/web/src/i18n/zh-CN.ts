@@ -19,6 +19,7 @@ import { marketingZhCN } from './marketing.zh-CN';
 import { notificationsZhCN } from './notifications.zh-CN';
 import { opportunitiesZhCN } from './opportunities.zh-CN';
 import { plansZhCN } from './plans.zh-CN';
+import { platformZhCN } from './platform.zh-CN';
 import { poolZhCN } from './pool.zh-CN';
 import { remindersZhCN } from './reminders.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
@@ -49,6 +50,7 @@ export const zhCN = {
   ...surveysZhCN,
   ...dashboardsZhCN,
   ...poolZhCN,
+  ...platformZhCN,
   ...notificationsZhCN,
   ...marketingZhCN,
   app: {

@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  ApiOutlined,
   BellOutlined,
   BranchesOutlined,
   CalendarOutlined,
@@ -38,6 +39,7 @@ function SettingsPage() {
   const canRename = useCan('tenant.update');
   const canSeeJobs = useCan('jobs.read');
   const canConfigurePool = useCan('pool.configure');
+  const canManagePlatform = useCan('platform.manage');
   const [renaming, setRenaming] = useState(false);
 
   return (
@@ -169,6 +171,16 @@ function SettingsPage() {
           description={t('notifications.link.description')}
           open={t('notifications.link.open')}
         />
+        {canManagePlatform ? (
+          <SettingsLinkCard
+            icon={<ApiOutlined />}
+            area="platform"
+            to="/settings/platform"
+            title={t('platform.title')}
+            description={t('platform.link.description')}
+            open={t('platform.link.open')}
+          />
+        ) : null}
         {canSeeJobs ? (
           <SettingsLinkCard
             icon={<MailOutlined />}
@@ -264,7 +276,8 @@ function SettingsLinkCard(props: {
     | 'email'
     | 'tickets'
     | 'assignment'
-    | 'pool';
+    | 'pool'
+    | 'platform';
   to:
     | '/settings/members'
     | '/settings/sessions'
@@ -278,7 +291,8 @@ function SettingsLinkCard(props: {
     | '/settings/email'
     | '/settings/tickets'
     | '/settings/assignment'
-    | '/settings/pool';
+    | '/settings/pool'
+    | '/settings/platform';
   title: string;
   description: string;
   open: string;
