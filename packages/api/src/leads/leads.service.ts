@@ -400,8 +400,9 @@ export async function createLeads(
         source: lead.source,
         campaign: blank(lead.campaign),
         intent: lead.intent ?? null,
-        ownerUserId: lead.ownerUserId,
-        teamId: lead.teamId ?? null,
+        // After the assignment rules (the graded row's owner), else as created.
+        ownerUserId: grades.get(id)?.ownerUserId ?? lead.ownerUserId,
+        teamId: grades.get(id)?.teamId ?? lead.teamId ?? null,
         grade: grades.get(id)?.grade ?? null,
         gradeKey: grades.get(id)?.gradeKey ?? null,
       };
