@@ -49,8 +49,11 @@ export const API_SCOPE_LIST = [
 ] as const satisfies readonly ApiScope[];
 
 /** i18next reads `:` as its namespace separator: a scope's label key spells it `_`. */
+type ScopeKey<S extends string> = S extends `${infer Resource}:${infer Access}`
+  ? `${Resource}_${Access}`
+  : never;
 function scopeKey(scope: ApiScope) {
-  return scope.replace(':', '_') as `${string}_${'read' | 'write'}`;
+  return scope.replace(':', '_') as ScopeKey<ApiScope>;
 }
 
 const STATUS_COLOR = { active: 'success', expired: 'default', revoked: 'error' } as const;
