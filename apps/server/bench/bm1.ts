@@ -18,7 +18,8 @@ import {
 
 const CUSTOMERS = 100_000;
 
-async function prepareDatabase(adminUrl: string) {
+/** BM1's database (`crm_bench`, 100,000 customers of one tenant), seeded once; BM11 reads it too. */
+export async function prepareBm1Database(adminUrl: string) {
   const urls = await provisionDatabase(adminUrl, 'crm_bench');
   const database = await openDatabase({ ...urls, maxConnections: 2 });
   await database.migrate();
@@ -58,7 +59,7 @@ async function prepareDatabase(adminUrl: string) {
 }
 
 export async function runBm1(adminUrl: string): Promise<BenchResult[]> {
-  const database = await prepareDatabase(adminUrl);
+  const database = await prepareBm1Database(adminUrl);
   const input = { limit: 50 };
   const queries = await captureProcedure(database.appUrl, database.tenantId, database.userId, (caller) =>
     caller.customers.list(input),

@@ -207,7 +207,12 @@ export type LoadOptions = {
  * times, after a pause): this VM is shared, and a test run next to a benchmark halves it.
  */
 export async function load(target: Target, path: string, options: LoadOptions = {}): Promise<Measured> {
-  const headers: Record<string, string> = target.extra ? { cookie: target.extra } : {};
+  // A target prints a session cookie, or `Bearer <API key>` (BM11).
+  const headers: Record<string, string> = target.extra.startsWith('Bearer ')
+    ? { authorization: target.extra }
+    : target.extra
+      ? { cookie: target.extra }
+      : {};
   const url = `http://127.0.0.1:${target.port}${path}`;
   const response = await fetch(url, { headers });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);

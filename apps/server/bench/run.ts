@@ -31,6 +31,10 @@
  * BM10  surveys: the public survey page and its submission vs a bare route serving and
  *       inserting the same, the page's gzip size, and (BM10b) NPS per tier per month over 5M
  *       responses vs raw SQL (bm10.ts, its own database)
+ * BM11  the REST API: a page of 50 customers with an API key vs the bare SQL route (bm11.ts,
+ *       BM1's database)
+ * BM11b the webhook outbox: drained events/s to a local receiver vs a bare POST loop, and the
+ *       outbox write's overhead on customers.create (bm11.ts, its own database)
  *
  * Needs a PostgreSQL server: BENCH_DATABASE_URL (an administrator URL; default the local
  * server). BM2, BM2b and BM6 use the generated data set (generate.ts, `crm_bench_1m`),
@@ -52,6 +56,7 @@ import { runBm7 } from './bm7';
 import { runBm7b } from './bm7b';
 import { runBm9 } from './bm9';
 import { runBm10 } from './bm10';
+import { runBm11, runBm11b } from './bm11';
 import { ensureDataset } from './generate';
 import { type BenchResult, benchDatabases, log, repositoryRoot } from './harness';
 
@@ -71,6 +76,8 @@ const BENCHMARKS = [
   'BM7b',
   'BM9',
   'BM10',
+  'BM11',
+  'BM11b',
 ] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
@@ -127,6 +134,8 @@ if (selected.has('BM5')) results.push(...(await underLoad(() => runBm5())));
 if (selected.has('BM7b')) results.push(...(await underLoad(() => runBm7b(adminUrl))));
 if (selected.has('BM9')) results.push(...(await underLoad(() => runBm9(adminUrl, scale))));
 if (selected.has('BM10')) results.push(...(await underLoad(() => runBm10(adminUrl, scale))));
+if (selected.has('BM11')) results.push(...(await underLoad(() => runBm11(adminUrl))));
+if (selected.has('BM11b')) results.push(...(await underLoad(() => runBm11b(adminUrl))));
 if (
   selected.has('BM2') ||
   selected.has('BM2b') ||

@@ -5,7 +5,7 @@
  * BENCH_USER_ID in BENCH_TENANT_ID) and bare-sql (BENCH_QUERIES on a bare Hono route).
  */
 import { createServer } from 'node:http';
-import { createSession, hashPassword } from '@crm/auth';
+import { createApiRateLimiter, createSession, hashPassword } from '@crm/auth';
 import { openDatabase } from '@crm/db';
 import { serve } from '@hono/node-server';
 import { trpcServer } from '@hono/trpc-server';
@@ -114,6 +114,35 @@ switch (target) {
     serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
       ready(info.port, `${dependencies.sessionCookie.name}=${token}`),
     );
+    break;
+  }
+  case 'app-key': {
+    // The production app, called with an API key of a member of the tenant (BM11): the key is
+    // made through apiKeys.create; the per-tenant window is opened wide so it never refuses.
+    const database = await openDatabase({
+      databaseUrl,
+      maxConnections: Number(process.env.BENCH_POOL ?? 10),
+    });
+    const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
+    const publicUrl = 'http://127.0.0.1';
+    const dependencies = createDependencies(database, logger, publicUrl);
+    const { token } = await database.withScope({}, (trx) => createSession(trx, userId, tenantId));
+    const app = createApp({
+      dependencies,
+      publicUrl,
+      apiRateLimiter: createApiRateLimiter({ tenantPerMinute: 100_000_000 }),
+    });
+    const created = await app.request(`${publicUrl}/trpc/apiKeys.create`, {
+      method: 'POST',
+      headers: {
+        cookie: `${dependencies.sessionCookie.name}=${token}`,
+        origin: publicUrl,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ name: 'BM11', scopes: ['customers:read'], rateLimitPerMinute: 100_000 }),
+    });
+    const key = ((await created.json()) as { result: { data: { token: string } } }).result.data.token;
+    serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => ready(info.port, `Bearer ${key}`));
     break;
   }
   default:
