@@ -91,7 +91,7 @@ export const platformEn: Pick<Messages, 'platform'> = {
       event: 'Event',
       attempts: 'Attempts',
       lastStatus: 'Last answer',
-      latency: 'Time',
+      latency: 'Duration',
       nextAttempt: 'Next try',
       createdAt: 'Time',
       deliveryStatuses: { pending: 'Pending', succeeded: 'Delivered', failed: 'Failed' },
