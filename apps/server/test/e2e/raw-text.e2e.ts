@@ -419,7 +419,7 @@ describe('nothing raw on screen', () => {
       await page.getByTestId('signin-email').fill('owner@demo.example.com');
       await page.getByTestId('signin-password').fill('demo-2026');
       await page.getByTestId('signin-submit').click();
-      await page.waitForURL(/\/customers/);
+      await page.waitForURL(/\/workbench/);
 
       // Every demo tenant (B2B, retail, banking); the B2B one first, in full.
       const tenants = ((await trpcQuery(context, 'tenants.list')) as { id: string; industry: string }[]).sort(

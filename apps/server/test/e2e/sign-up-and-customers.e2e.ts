@@ -75,7 +75,9 @@ describe('sign up, add a customer, sign out, sign in', () => {
     await page.getByTestId('signin-email').fill(owner.email);
     await page.getByTestId('signin-password').fill(owner.password);
     await page.getByTestId('signin-submit').click();
-    await page.waitForURL(/\/customers/);
+    // Sign-in lands on the workbench (工作台); the list is one click away.
+    await page.waitForURL(/\/workbench/);
+    await page.goto(`${server.url}/customers`);
     await page.getByTestId('customers-table').getByText(customerName).waitFor();
     const row = page.getByTestId('customers-table').locator('tr', { hasText: customerName });
     await expect(row.textContent()).resolves.toContain('0571-8888 6666');

@@ -58,7 +58,7 @@ describe('tiering', () => {
     await page.getByTestId('signin-email').fill('owner@demo.example.com');
     await page.getByTestId('signin-password').fill('demo-2026');
     await page.getByTestId('signin-submit').click();
-    await page.waitForURL(/\/customers/);
+    await page.waitForURL(/\/workbench/);
     await switchTo(context, 'b2b');
 
     // The demo tenant's customers are tiered by the B2B profile, with the explanation.

@@ -4,13 +4,13 @@ import { useCallback } from 'react';
 
 /**
  * After the active tenant changed (switch, create, accept an invitation): drop every cached
- * answer, since all of them belonged to the previous tenant, and start from the customer list.
+ * answer, since all of them belonged to the previous tenant, and start from the workbench (工作台).
  */
 export function useAfterTenantChange() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   return useCallback(async () => {
     await queryClient.resetQueries();
-    await navigate({ to: '/customers' });
+    await navigate({ to: '/workbench' });
   }, [queryClient, navigate]);
 }

@@ -37,7 +37,7 @@ function InvitePage() {
         title={t('invite.invalidTitle')}
         subTitle={errorMessage(preview.error, { network: t('errors.network'), unknown: t('errors.unknown') })}
         extra={
-          <Link to={me.data ? '/customers' : '/sign-in'}>
+          <Link to={me.data ? '/workbench' : '/sign-in'}>
             <Button type="primary">{me.data ? t('errors.backHome') : t('auth.signIn.title')}</Button>
           </Link>
         }
@@ -109,7 +109,7 @@ function AcceptAsMember({ me, preview, token }: { me: Me; preview: Preview; toke
       onSuccess: async () => {
         void message.success(t('invite.accepted', { tenant: preview.tenantName }));
         await queryClient.resetQueries();
-        await navigate({ to: '/customers' });
+        await navigate({ to: '/workbench' });
       },
       onError: (error) => showError(error),
     }),
@@ -168,7 +168,7 @@ function AcceptAsGuest({ preview, token }: { preview: Preview; token: string }) 
         queryClient.clear();
         queryClient.setQueryData(trpc.auth.me.queryKey(), me);
         void message.success(t('invite.accepted', { tenant: preview.tenantName }));
-        await navigate({ to: '/customers' });
+        await navigate({ to: '/workbench' });
       },
       onError: (error) =>
         showError(error, {

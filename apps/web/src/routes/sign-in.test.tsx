@@ -110,7 +110,18 @@ describe('sign-in page', () => {
     expect(callsOf('auth.me')).toHaveLength(1);
   });
 
-  it('does not follow a redirect to another site', async () => {
+  it('lands on the workbench (工作台) when it was not sent from a page', async () => {
+    answerTrpc({ 'auth.me': () => null, 'auth.signIn': () => me });
+    const { user, router } = renderSignIn();
+
+    await user.type(await screen.findByLabelText('邮箱'), 'wang@example.cn');
+    await user.type(screen.getByLabelText('密码'), 'correct horse battery');
+    await user.click(screen.getByRole('button', { name: SUBMIT }));
+
+    await waitFor(() => expect(router.state.location.pathname).toBe('/workbench'));
+  });
+
+  it('does not follow a redirect to another site: the workbench instead', async () => {
     answerTrpc({ 'auth.me': () => null, 'auth.signIn': () => me });
     const { user, router } = renderSignIn('/sign-in?redirect=//evil.example/phish');
 
@@ -118,6 +129,6 @@ describe('sign-in page', () => {
     await user.type(screen.getByLabelText('密码'), 'correct horse battery');
     await user.click(screen.getByRole('button', { name: SUBMIT }));
 
-    await waitFor(() => expect(router.state.location.pathname).toBe('/customers'));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/workbench'));
   });
 });
