@@ -27,10 +27,27 @@ import { createCustomerIn, createTeamIn } from './procedure-cases';
  * Tasks due in Q4: t1 plan/rep/A due 10-10 done 10-09; t2 plan/rep/B due 10-20 done 10-22;
  *   t3 plan/manager/C due 11-05 open; t4 manual/rep/A due 11-15 done 11-15 12:00; t5 manual/rep cancelled;
  *   t6 manual/rep due 2099 open.
+ * Leads (owner; source; grade; status; created; follow-up due; first contact, business minutes):
+ *   L1 rep      web_form  A  converted     10-02 10:00  due 10-03 10:00  contacted 10-02 14:00, 240
+ *   L2 rep      web_form  B  contacted     10-10 10:00  due 10-12 10:00  contacted 10-13 09:00, 1200, breached 10-12
+ *   L3 manager  event     A  disqualified  11-01 10:00  due 11-02 10:00  contacted 11-01 11:00, 60 (was qualified)
+ *   L4 manager  event     C  new           11-20 10:00  due 2099
+ *   L5 nobody   import    —  new           12-01 10:00  no clock
+ *   L6 rep      web_form  A  converted     2026-09-15 (before Q4)
+ * Opportunities (owner; created; won or lost; stage; amount, CNY unless said):
+ *   O1 rep      2026-09-01 10:00  won 10-11 10:00 (40 days)
+ *   O2 rep      2026-10-01 10:00  won 11-30 10:00 (60 days)
+ *   O3 manager  2026-10-05        lost 11-10
+ *   O4 manager  open  proposal ¥10,000;  O5 rep  open  needs ¥2,000;  O6 rep  open  needs US$100
+ *   O7 rep      2026-06-01        won 2026-08-01 (before Q4)
+ * Survey answers (customer; kind; score; tier when answering; day):
+ *   NPS  A 10 strategic 10-05; B 6 key 10-06; E 8 strategic 11-03; C 9 key 11-04; G 0 (archived) 10-08
+ *   CSAT A 5/5 (100) strategic 10-07; B 3/5 (50) key 11-08; F 4/5 (75) strategic 12-01
  */
 
 let server: TestServer;
 let tenant: SeededTenant;
+let teamId: string;
 const ids: Record<string, string> = {};
 const Q4 = { from: '2026-10-01', to: '2027-01-01' };
 
@@ -47,7 +64,15 @@ type Figure = {
   target: number | null;
   status: string | null;
   available: boolean;
-  breakdown: { key: string | null; label: string | null; value: number | null; count: number }[];
+  filtered: boolean;
+  seriesBy: string | null;
+  breakdown: {
+    key: string | null;
+    label: string | null;
+    series: string | null;
+    value: number | null;
+    count: number;
+  }[];
 };
 
 async function board(client: TrpcClient, dashboard: string, extra: Record<string, unknown> = {}) {
@@ -69,7 +94,7 @@ beforeAll(async () => {
   tenant = await seedTenant(server.database, '看板测试企业', 'b2b');
   const rep = tenant.users.sales_rep.id;
   const manager = tenant.users.sales_manager.id;
-  const teamId = await createTeamIn(server, tenant.tenantId, '华北销售组');
+  teamId = await createTeamIn(server, tenant.tenantId, '华北销售组');
   const customers: [string, string | null, boolean][] = [
     ['A', rep, false],
     ['B', rep, false],
@@ -187,6 +212,132 @@ beforeAll(async () => {
         })
         .execute();
     }
+    const leads: [
+      string,
+      string | null,
+      string,
+      string | null,
+      string,
+      string,
+      string | null,
+      string | null,
+      number | null,
+      string | null,
+    ][] = [
+      [
+        'L1',
+        rep,
+        'web_form',
+        'A',
+        'converted',
+        '2026-10-02T10:00:00+08:00',
+        '2026-10-03T10:00:00+08:00',
+        '2026-10-02T14:00:00+08:00',
+        240,
+        null,
+      ],
+      [
+        'L2',
+        rep,
+        'web_form',
+        'B',
+        'contacted',
+        '2026-10-10T10:00:00+08:00',
+        '2026-10-12T10:00:00+08:00',
+        '2026-10-13T09:00:00+08:00',
+        1200,
+        '2026-10-12T10:00:00+08:00',
+      ],
+      [
+        'L3',
+        manager,
+        'event',
+        'A',
+        'disqualified',
+        '2026-11-01T10:00:00+08:00',
+        '2026-11-02T10:00:00+08:00',
+        '2026-11-01T11:00:00+08:00',
+        60,
+        null,
+      ],
+      [
+        'L4',
+        manager,
+        'event',
+        'C',
+        'new',
+        '2026-11-20T10:00:00+08:00',
+        '2099-01-01T10:00:00+08:00',
+        null,
+        null,
+        null,
+      ],
+      ['L5', null, 'import', null, 'new', '2026-12-01T10:00:00+08:00', null, null, null, null],
+      [
+        'L6',
+        rep,
+        'web_form',
+        'A',
+        'converted',
+        '2026-09-15T10:00:00+08:00',
+        '2026-09-16T10:00:00+08:00',
+        '2026-09-15T11:00:00+08:00',
+        60,
+        null,
+      ],
+    ];
+    for (const [name, owner, source, grade, status, created, due, contacted, minutes, breached] of leads) {
+      const lead = await sql<{
+        id: string;
+      }>`insert into leads (tenant_id, person_name, owner_user_id, source, grade,
+          status, created_at, follow_up_due_at, first_contact_at, first_contact_minutes, sla_breached_at,
+          converted_at, disqualify_reason)
+        values (${tenant.tenantId}, ${`看板线索${name}`}, ${owner}, ${source}, ${grade}, ${status},
+          ${created}::timestamptz, ${due}::timestamptz, ${contacted}::timestamptz, ${minutes}, ${breached}::timestamptz,
+          ${status === 'converted' ? sql`${created}::timestamptz + interval '5 days'` : null},
+          ${status === 'disqualified' ? 'no_budget' : null})
+        returning id`.execute(trx);
+      ids[name] = lead.rows[0]?.id as string;
+    }
+    await sql`insert into lead_history (tenant_id, lead_id, kind, from_status, to_status, changed_at)
+      values (${tenant.tenantId}, ${ids.L3}::uuid, 'status', 'contacted', 'qualified', '2026-11-05T10:00:00+08:00'),
+        (${tenant.tenantId}, ${ids.L3}::uuid, 'status', 'qualified', 'disqualified', '2026-11-10T10:00:00+08:00')`.execute(
+      trx,
+    );
+    const opportunities: [string, string, string, string, string | null, string | null, number, string][] = [
+      ['O1', rep, 'won', '2026-09-01T10:00:00+08:00', '2026-10-11T10:00:00+08:00', null, 5000, 'CNY'],
+      ['O2', rep, 'won', '2026-10-01T10:00:00+08:00', '2026-11-30T10:00:00+08:00', null, 3000, 'CNY'],
+      ['O3', manager, 'lost', '2026-10-05T10:00:00+08:00', null, '2026-11-10T10:00:00+08:00', 4000, 'CNY'],
+      ['O4', manager, 'proposal', '2026-10-20T10:00:00+08:00', null, null, 10000, 'CNY'],
+      ['O5', rep, 'needs', '2026-11-02T10:00:00+08:00', null, null, 2000, 'CNY'],
+      ['O6', rep, 'needs', '2026-11-03T10:00:00+08:00', null, null, 100, 'USD'],
+      ['O7', rep, 'won', '2026-06-01T10:00:00+08:00', '2026-08-01T10:00:00+08:00', null, 700, 'CNY'],
+    ];
+    for (const [name, owner, stage, created, won, lost, amount, currency] of opportunities) {
+      const kind = stage === 'won' || stage === 'lost' ? stage : 'open';
+      await sql`insert into opportunities (tenant_id, name, owner_user_id, stage, stage_kind, created_at, won_at,
+          lost_at, lost_reason, amount, currency)
+        values (${tenant.tenantId}, ${`看板商机${name}`}, ${owner}, ${stage}, ${kind}, ${created}::timestamptz,
+          ${won}::timestamptz, ${lost}::timestamptz, ${lost ? 'price' : null}, ${amount}, ${currency})`.execute(
+        trx,
+      );
+    }
+    const answers: [string, 'nps' | 'csat', number, number, string | null, string][] = [
+      ['A', 'nps', 10, 100, 'strategic', '2026-10-05T10:00:00+08:00'],
+      ['B', 'nps', 6, 60, 'key', '2026-10-06T10:00:00+08:00'],
+      ['E', 'nps', 8, 80, 'strategic', '2026-11-03T10:00:00+08:00'],
+      ['C', 'nps', 9, 90, 'key', '2026-11-04T10:00:00+08:00'],
+      ['G', 'nps', 0, 0, 'strategic', '2026-10-08T10:00:00+08:00'],
+      ['A', 'csat', 5, 100, 'strategic', '2026-10-07T10:00:00+08:00'],
+      ['B', 'csat', 3, 50, 'key', '2026-11-08T10:00:00+08:00'],
+      ['F', 'csat', 4, 75, 'strategic', '2026-12-01T10:00:00+08:00'],
+    ];
+    for (const [name, kind, score, pct, tier, at] of answers) {
+      await sql`insert into survey_responses (tenant_id, survey_key, survey_kind, customer_id, tier, answers, score,
+          score_pct, responded_at)
+        values (${tenant.tenantId}, ${`kpi_${kind}`}, ${kind}, ${ids[name]}::uuid, ${tier}, '{}'::jsonb, ${score},
+          ${pct}, ${at}::timestamptz)`.execute(trx);
+    }
   });
 }, 120_000);
 
@@ -245,13 +396,143 @@ describe('dashboards against the hand-built fixture', () => {
     // The rep owns A, B, E; the manager C, F: 5 / 2.
     expect(kpi('customers_per_rep')).toMatchObject({ value: 2.5, count: 2, target: 110, status: 'red' });
     expect(kpi('customers_per_rep').breakdown).toEqual([
-      { key: tenant.users.sales_rep.id, label: tenant.users.sales_rep.name, value: 3, count: 3 },
-      { key: tenant.users.sales_manager.id, label: tenant.users.sales_manager.name, value: 2, count: 2 },
+      {
+        key: tenant.users.sales_rep.id,
+        label: tenant.users.sales_rep.name,
+        series: null,
+        value: 3,
+        count: 3,
+      },
+      {
+        key: tenant.users.sales_manager.id,
+        label: tenant.users.sales_manager.name,
+        series: null,
+        value: 2,
+        count: 2,
+      },
     ]);
     // No tickets: no figure, the capability is there.
     expect(kpi('ticket_closure_rate')).toMatchObject({ value: null, available: true, target: 98 });
-    // Declared, read from a capability still to come.
-    expect(kpi('sales_cycle_days')).toMatchObject({ value: null, available: false, target: 42 });
+    // O1 (40 days) and O2 (60 days) won in Q4; O7 in August.
+    expect(kpi('sales_cycle_days')).toMatchObject({
+      value: 50,
+      count: 2,
+      available: true,
+      target: 42,
+      status: 'red',
+      previous: 61,
+    });
+    expect(simple(kpi('sales_cycle_days'))).toEqual([
+      ['2026-10', 40],
+      ['2026-11', 60],
+    ]);
+    // NPS answers of live customers in Q4: A 10, B 6, E 8, C 9 (G is archived): (2 − 1) / 4.
+    expect(kpi('nps')).toMatchObject({ value: 25, count: 4, seriesBy: 'tier' });
+    expect(kpi('nps').breakdown.map((entry) => [entry.key, entry.series, entry.value, entry.count])).toEqual([
+      ['2026-10', 'key', -100, 1],
+      ['2026-10', 'strategic', 100, 1],
+      ['2026-10', null, 0, 2],
+      ['2026-11', 'key', 100, 1],
+      ['2026-11', 'strategic', 0, 1],
+      ['2026-11', null, 50, 2],
+    ]);
+    // CSAT: A 100 and F 75 satisfied, B 50 not: 2 / 3.
+    expect(kpi('csat')).toMatchObject({ value: 66.7, count: 3, target: 92, status: 'red' });
+    expect(
+      kpi('csat')
+        .breakdown.filter((entry) => entry.series === null)
+        .map((entry) => [entry.key, entry.value]),
+    ).toEqual([
+      ['2026-10', 100],
+      ['2026-11', 0],
+      ['2026-12', 100],
+    ]);
+  });
+
+  it('the sales dashboard: the lead funnel, conversion by source, grade and rep, first contact, SLA, win rate, pipeline', async () => {
+    const kpi = await board(await as('owner'), 'sales', { compare: false });
+    // Created in Q4: L1–L5; contacted L1, L2, L3; qualified L1 (converted), L3 (before it was disqualified).
+    expect(kpi('lead_funnel')).toMatchObject({ value: 5, count: 5 });
+    expect(simple(kpi('lead_funnel'))).toEqual([
+      ['created', 5],
+      ['contacted', 3],
+      ['qualified', 2],
+      ['converted', 1],
+    ]);
+    expect(kpi('lead_conversion_rate')).toMatchObject({
+      value: 20,
+      count: 5,
+      target: 18.75,
+      status: 'green',
+    });
+    expect(simple(kpi('lead_conversion_rate'))).toEqual([
+      ['event', 0],
+      ['import', 0],
+      ['web_form', 50],
+    ]);
+    expect(simple(kpi('lead_conversion_by_grade'))).toEqual([
+      ['A', 50],
+      ['B', 0],
+      ['C', 0],
+      [null, 0],
+    ]);
+    // The rep L1, L2; the manager L3, L4; nobody L5.
+    const byRep = new Map(kpi('lead_conversion_by_rep').breakdown.map((entry) => [entry.key, entry.value]));
+    expect(byRep.get(tenant.users.sales_rep.id)).toBe(50);
+    expect(byRep.get(tenant.users.sales_manager.id)).toBe(0);
+    expect(byRep.get(null)).toBe(0);
+    // (240 + 1200 + 60) minutes / 3 = 500 minutes; A (240 + 60) / 2, B 1200.
+    expect(kpi('lead_first_contact_hours')).toMatchObject({ value: 8.3, count: 3 });
+    expect(simple(kpi('lead_first_contact_hours'))).toEqual([
+      ['A', 2.5],
+      ['B', 20],
+    ]);
+    // Clocks ended: L1 (met), L2 (breached), L3 (met); L4 runs to 2099, L5 has none.
+    expect(kpi('lead_sla_compliance')).toMatchObject({ value: 66.7, count: 3 });
+    expect(simple(kpi('lead_sla_compliance'))).toEqual([
+      ['A', 100],
+      ['B', 0],
+    ]);
+    // Won or lost in Q4: O1, O2 won, O3 lost.
+    expect(kpi('win_rate')).toMatchObject({ value: 66.7, count: 3 });
+    expect(kpi('win_rate').breakdown.map((entry) => [entry.key, entry.value, entry.count])).toEqual([
+      [tenant.users.sales_rep.id, 100, 2],
+      [tenant.users.sales_manager.id, 0, 1],
+    ]);
+    // Open, in CNY: O4 ¥10,000 (proposal), O5 ¥2,000 (needs); O6 is in dollars.
+    expect(kpi('pipeline_value')).toMatchObject({ value: 12000, count: 2 });
+    expect(simple(kpi('pipeline_value'))).toEqual([
+      ['needs', 2000],
+      ['proposal', 10000],
+    ]);
+  });
+
+  it('leads, opportunities and answers: a rep sees their own, filters narrow them', async () => {
+    const rep = await board(await as('sales_rep'), 'sales', { compare: false });
+    // L1, L2 (L6 is before Q4); O1, O2; O5.
+    expect(rep('lead_funnel')).toMatchObject({ value: 2 });
+    expect(rep('lead_conversion_rate')).toMatchObject({ value: 50 });
+    expect(rep('win_rate')).toMatchObject({ value: 100, count: 2 });
+    expect(rep('pipeline_value')).toMatchObject({ value: 2000, count: 1 });
+    const repService = await board(await as('sales_rep'), 'service', { compare: false });
+    // The rep's customers A, B, E: NPS 10, 6, 8 → (1 − 1) / 3; CSAT A 100, B 50.
+    expect(repService('nps')).toMatchObject({ value: 0, count: 3 });
+    expect(repService('csat')).toMatchObject({ value: 50, count: 2 });
+
+    const admin = await as('admin');
+    const managers = await board(admin, 'sales', {
+      ownerUserId: tenant.users.sales_manager.id,
+      compare: false,
+    });
+    expect(managers('lead_funnel')).toMatchObject({ value: 2, filtered: true });
+    expect(managers('win_rate')).toMatchObject({ value: 0, count: 1 });
+    expect(managers('pipeline_value')).toMatchObject({ value: 10000 });
+    // Leads have no tier: the tier filter does not apply to them, and the card says so.
+    const keyTier = await board(admin, 'sales', { tiers: ['key'], compare: false });
+    expect(keyTier('lead_funnel')).toMatchObject({ value: 5, filtered: false });
+    // NPS of the answers given as a key customer: B 6, C 9.
+    const keyService = await board(admin, 'service', { tiers: ['key'], compare: false });
+    expect(keyService('nps')).toMatchObject({ value: 0, count: 2, filtered: true });
   });
 
   it('the customer-operations dashboard: stages, completeness, staleness, tier moves, plans and tasks', async () => {
@@ -282,7 +563,13 @@ describe('dashboards against the hand-built fixture', () => {
     expect(kpi('task_sla_compliance')).toMatchObject({ value: 50, count: 4 });
     expect(kpi('overdue_tasks')).toMatchObject({ value: 1, target: 0, status: 'amber' });
     expect(kpi('overdue_tasks').breakdown).toEqual([
-      { key: tenant.users.sales_manager.id, label: tenant.users.sales_manager.name, value: 1, count: 1 },
+      {
+        key: tenant.users.sales_manager.id,
+        label: tenant.users.sales_manager.name,
+        series: null,
+        value: 1,
+        count: 1,
+      },
     ]);
   });
 
@@ -325,6 +612,30 @@ describe('dashboards against the hand-built fixture', () => {
     expect(managers('average_order_value')).toMatchObject({ value: null, count: 0 });
   });
 
+  it('filters by team, and offers the teams and owners the member’s role may filter by', async () => {
+    const admin = await as('admin');
+    // The team holds the rep and the manager: everyone's customers but D, nobody's.
+    const team = await board(admin, 'management', { teamId, compare: false });
+    expect(team('customers_total')).toMatchObject({ value: 5 });
+    const teamSales = await board(admin, 'sales', { teamId, compare: false });
+    expect(teamSales('lead_funnel')).toMatchObject({ value: 4 });
+
+    const options = async (role: keyof SeededTenant['users']) => {
+      const result = await (await as(role)).call('dashboards.filters', undefined);
+      expect(result.error, JSON.stringify(result.error)).toBeNull();
+      return result.data as { teams: { id: string }[]; owners: { userId: string }[] };
+    };
+    const all = await options('admin');
+    expect(all.teams.map((entry) => entry.id)).toEqual([teamId]);
+    expect(all.owners.length).toBe(Object.keys(tenant.users).length);
+    const manager = await options('sales_manager');
+    expect(manager.teams.map((entry) => entry.id)).toEqual([teamId]);
+    expect(manager.owners.map((entry) => entry.userId).sort()).toEqual(
+      [tenant.users.sales_rep.id, tenant.users.sales_manager.id].sort(),
+    );
+    expect(await options('sales_rep')).toEqual({ teams: [], owners: [] });
+  });
+
   it('a click on a figure lists the customers behind it, and the export takes the same filter', async () => {
     const admin = await as('admin');
     const names = async (kpi: Record<string, unknown>) => {
@@ -346,6 +657,9 @@ describe('dashboards against the hand-built fixture', () => {
     expect(await names({ key: 'customers_total', segment: '' })).toEqual(['看板客户D']);
     expect(await names({ key: 'stale_profiles' })).toEqual(['看板客户B']);
     expect(await names({ key: 'cross_sell_share' })).toEqual(['看板客户A']);
+    expect(await names({ key: 'nps' })).toEqual(['看板客户A', '看板客户B', '看板客户C', '看板客户E']);
+    expect(await names({ key: 'nps', segment: '2026-10|key' })).toEqual(['看板客户B']);
+    expect(await names({ key: 'csat', segment: '2026-12' })).toEqual(['看板客户F']);
     // The rep's list of the same figure holds only their own.
     const rep = await as('sales_rep');
     const repList = await rep.call('customers.list', { kpi: { ...Q4, key: 'retention_rate' } });

@@ -1969,6 +1969,7 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     input: () => ({ from: '2026-12-01', to: '2027-01-01' }),
     foreign: () => ({ from: '2026-12-01', to: '2027-01-01' }),
   },
+  'dashboards.filters': { input: () => undefined, foreign: () => undefined },
   'dashboards.targets': { input: () => undefined, foreign: () => undefined },
   'dashboards.setTarget': {
     input: () => ({ key: 'repurchase_rate', target: 50 }),

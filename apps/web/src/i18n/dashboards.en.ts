@@ -4,7 +4,8 @@ import type { dashboardsZhCN } from './dashboards.zh-CN';
 export const dashboardsEn: typeof dashboardsZhCN = {
   dashboards: {
     title: 'Dashboards',
-    subtitle: 'Every figure against its target by period, tier and owner; click a chart to see its customers',
+    subtitle:
+      'Every figure against its target by period, tier, team and owner; click a chart to see its customers, leads or opportunities',
     boards: {
       management: 'Management',
       sales: 'Sales',
@@ -23,6 +24,9 @@ export const dashboardsEn: typeof dashboardsZhCN = {
     filters: {
       tiers: 'All tiers',
       owner: 'All owners',
+      ownerLabel: 'Filter by owner',
+      team: 'All teams',
+      teamLabel: 'Filter by team',
     },
     value: {
       count: '{{value}}',
@@ -44,29 +48,41 @@ export const dashboardsEn: typeof dashboardsZhCN = {
     noComparison: 'Nothing to compare with',
     updated: 'Computed at {{time}}',
     refresh: 'Refresh',
-    unavailable:
-      'This figure comes from a capability not built yet (leads, opportunities or surveys) and appears when it is',
-    notFiltered: 'Ticket figures are not filtered by tier or owner',
+    unavailable: 'This figure comes from a capability not built yet and appears when it is',
+    notFiltered: 'Ticket figures are not filtered by tier, team or owner',
+    notFilteredByTier: 'Leads and opportunities have no customer tier: the tier filter does not apply',
     noData: 'No data in this period',
     definition: 'Definition',
     drill: 'Show the customers',
     drillTasks: 'Show the tasks',
     drillTickets: 'Show the tickets',
+    drillLeads: 'Show the leads',
+    drillOpportunities: 'Show the opportunities',
+    gradeOf: 'Grade {{grade}}',
+    funnel: {
+      created: 'Created',
+      contacted: 'Contacted',
+      qualified: 'Qualified',
+      converted: 'Converted',
+    },
     exportCsv: 'Export data (CSV, opens in Excel)',
     exportPng: 'Export image (PNG)',
     none: {
       tier: 'No tier',
       owner: 'No owner',
       firstPlacement: 'First placement',
+      grade: 'No grade',
     },
     series: {
       value: 'This period',
       target: 'Target',
+      all: 'All customers',
     },
     csv: {
       segment: 'Group',
       value: 'Value',
       count: 'Counted over',
+      series: 'Tier',
     },
     targets: {
       edit: 'Set target',

@@ -2,7 +2,7 @@
 export const dashboardsZhCN = {
   dashboards: {
     title: '数据看板',
-    subtitle: '按周期、客户层级和负责人查看各项指标与目标的差距，点击图表查看对应客户',
+    subtitle: '按周期、客户层级、团队和负责人查看各项指标与目标的差距，点击图表查看对应的客户、线索或商机',
     boards: {
       management: '管理看板',
       sales: '销售看板',
@@ -21,6 +21,9 @@ export const dashboardsZhCN = {
     filters: {
       tiers: '全部层级',
       owner: '全部负责人',
+      ownerLabel: '按负责人筛选',
+      team: '全部团队',
+      teamLabel: '按团队筛选',
     },
     value: {
       count: '{{value}}',
@@ -42,28 +45,41 @@ export const dashboardsZhCN = {
     noComparison: '无可比数据',
     updated: '数据计算于 {{time}}',
     refresh: '刷新',
-    unavailable: '该指标来自尚未上线的功能（线索、商机或问卷），上线后自动显示',
-    notFiltered: '工单指标不按层级和负责人筛选',
+    unavailable: '该指标来自尚未上线的功能，上线后自动显示',
+    notFiltered: '工单指标不按层级、团队和负责人筛选',
+    notFilteredByTier: '线索和商机没有客户层级，不按层级筛选',
     noData: '本期暂无数据',
     definition: '指标口径',
     drill: '查看对应客户',
     drillTasks: '查看任务',
     drillTickets: '查看工单',
+    drillLeads: '查看线索',
+    drillOpportunities: '查看商机',
+    gradeOf: '{{grade}} 级',
+    funnel: {
+      created: '新建',
+      contacted: '已联系',
+      qualified: '已确认',
+      converted: '已转化',
+    },
     exportCsv: '导出数据（CSV，可用 Excel 打开）',
     exportPng: '导出图片（PNG）',
     none: {
       tier: '未分层',
       owner: '无负责人',
       firstPlacement: '首次分层',
+      grade: '未定级',
     },
     series: {
       value: '本期',
       target: '目标',
+      all: '全部客户',
     },
     csv: {
       segment: '分组',
       value: '数值',
       count: '统计基数',
+      series: '分层',
     },
     targets: {
       edit: '设置目标',

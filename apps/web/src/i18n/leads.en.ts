@@ -32,6 +32,8 @@ export const leadsEn: typeof leadsZhCN = {
     grade: 'Grade',
     followUp: 'Follow up by',
     createdAt: 'Created',
+    createdBetween: 'Leads created from {{from}} to {{to}} (from the dashboards)',
+    clearCreated: 'Clear the dates',
     unassigned: 'Unassigned',
     noGrade: 'Not graded',
     searchPlaceholder: 'Search name, company, phone, email',

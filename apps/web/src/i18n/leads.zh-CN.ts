@@ -29,6 +29,8 @@ export const leadsZhCN = {
     grade: '等级',
     followUp: '跟进时限',
     createdAt: '创建时间',
+    createdBetween: '创建于 {{from}} 至 {{to}} 的线索（来自数据看板）',
+    clearCreated: '清除日期筛选',
     unassigned: '未分配',
     noGrade: '未分级',
     searchPlaceholder: '搜索姓名、公司、电话、邮箱',

@@ -1,11 +1,16 @@
 import { sql } from 'kysely';
-import { visibleCustomer, visibleTask } from '../customers/access';
+import { visibleCustomer, visibleLead, visibleOpportunity, visibleTask } from '../customers/access';
 import type { Scope } from '../scope';
+import { SCORE_COUNTS } from '../surveys/scores.sql';
 import type { DashboardFilters } from './dashboards.schemas';
 import {
+  closedOpportunities,
   liveCustomers,
   newCustomers,
+  openPipeline,
+  periodAnswers,
   periodBuyers,
+  periodLeads,
   periodOrders,
   type Range,
   retentionBase,
@@ -42,6 +47,27 @@ function taskWhere(scope: Scope, filters: Filters) {
     parts.push(sql<boolean>`tasks.owner_user_id in (select m.user_id from memberships m
       where m.tenant_id = tasks.tenant_id and m.team_id = ${filters.teamId}::uuid)`);
   return sql<boolean>`(${sql.join(parts, sql` and `)})`;
+}
+
+/**
+ * The member's lead or opportunity access and the owner and team filters, over `leads` or
+ * `opportunities` (they have no tier: the tier filter does not apply to them).
+ */
+function ownedWhere(scope: Scope, filters: Filters, table: 'leads' | 'opportunities') {
+  const parts = [table === 'leads' ? visibleLead(scope.access) : visibleOpportunity(scope.access)];
+  const owner = sql.ref(`${table}.owner_user_id`);
+  if (filters.ownerUserId) parts.push(sql<boolean>`${owner} = ${filters.ownerUserId}::uuid`);
+  if (filters.teamId)
+    parts.push(sql<boolean>`(${sql.ref(`${table}.team_id`)} = ${filters.teamId}::uuid or ${owner} in (
+      select m.user_id from memberships m where m.tenant_id = ${scope.tenantId}::uuid and m.team_id = ${filters.teamId}::uuid))`);
+  return sql<boolean>`(${sql.join(parts, sql` and `)})`;
+}
+
+/** The customers the member sees and the owner and team filters; tiers on the tier when answering. */
+function answerWhere(scope: Scope, filters: Filters) {
+  const where = customerWhere(scope, { ownerUserId: filters.ownerUserId, teamId: filters.teamId });
+  if (!filters.tiers?.length) return where;
+  return sql<boolean>`(${where} and r.tier = any(${filters.tiers}::text[]))`;
 }
 
 export type SnapshotRow = {
@@ -177,6 +203,122 @@ export async function selectOverdueTasks(scope: Scope, filters: Filters): Promis
       and tasks.due_on < (now() at time zone ${tenantTimeZone(scope.tenantId)})::date
     group by grouping sets ((tasks.owner_user_id), ())`.execute(scope.trx);
   return rows;
+}
+
+export type LeadRow = {
+  by: 'source' | 'grade' | 'owner' | 'total';
+  key: string | null;
+  created: string;
+  contacted: string;
+  qualified: string;
+  converted: string;
+  first_contacts: string;
+  first_contact_minutes: string;
+  sla_due: string;
+  sla_met: string;
+};
+
+/** The period's leads per source, grade, owner and in total: the funnel, conversion, first contact, SLA. */
+export async function selectLeadFigures(scope: Scope, range: Range, filters: Filters): Promise<LeadRow[]> {
+  const { rows } = await sql<LeadRow>`
+    select case when grouping(l.source) = 0 then 'source' when grouping(l.grade) = 0 then 'grade'
+        when grouping(l.owner_user_id) = 0 then 'owner' else 'total' end as by,
+      coalesce(l.source, l.grade, l.owner_user_id::text) as key,
+      count(*) as created, count(*) filter (where l.contacted) as contacted,
+      count(*) filter (where l.qualified) as qualified, count(*) filter (where l.converted) as converted,
+      count(l.first_contact_minutes) as first_contacts,
+      coalesce(sum(l.first_contact_minutes), 0) as first_contact_minutes,
+      count(*) filter (where l.sla_due) as sla_due, count(*) filter (where l.sla_met) as sla_met
+    from (${periodLeads(scope.tenantId, range, ownedWhere(scope, filters, 'leads'))}) l
+    group by grouping sets ((l.source), (l.grade), (l.owner_user_id), ())`.execute(scope.trx);
+  return rows;
+}
+
+export type OpportunityRow = {
+  by: 'month' | 'owner' | 'total';
+  key: string | null;
+  closed: string;
+  won: string;
+  cycle_days_sum: string;
+};
+
+/** The opportunities won or lost in the period per month, per owner and in total. */
+export async function selectOpportunityFigures(
+  scope: Scope,
+  range: Range,
+  filters: Filters,
+): Promise<OpportunityRow[]> {
+  const { rows } = await sql<OpportunityRow>`
+    select case when grouping(o.month) = 0 then 'month' when grouping(o.owner_user_id) = 0 then 'owner'
+        else 'total' end as by,
+      coalesce(o.month, o.owner_user_id::text) as key, count(*) as closed,
+      count(*) filter (where o.won) as won, coalesce(sum(o.cycle_days) filter (where o.won), 0) as cycle_days_sum
+    from (${closedOpportunities(scope.tenantId, range, ownedWhere(scope, filters, 'opportunities'))}) o
+    group by grouping sets ((o.month), (o.owner_user_id), ())`.execute(scope.trx);
+  return rows;
+}
+
+export type PipelineRow = { total: boolean; key: string | null; opportunities: string; amount: string };
+
+/** The open pipeline now, per stage and in total. */
+export async function selectPipeline(scope: Scope, filters: Filters): Promise<PipelineRow[]> {
+  const { rows } = await sql<PipelineRow>`
+    select grouping(p.stage) = 1 as total, p.stage as key, count(*) as opportunities,
+      coalesce(sum(p.amount), 0) as amount
+    from (${openPipeline(scope.tenantId, ownedWhere(scope, filters, 'opportunities'))}) p
+    group by grouping sets ((p.stage), ())`.execute(scope.trx);
+  return rows;
+}
+
+export type AnswerRow = {
+  by: 'month_tier' | 'month' | 'total';
+  month: string | null;
+  tier: string | null;
+  promoters: number;
+  passives: number;
+  detractors: number;
+  nps_count: number;
+  csat_count: number;
+  satisfied: number;
+};
+
+/** The period's NPS and CSAT counts per month and tier, per month, and in total. */
+export async function selectAnswerFigures(
+  scope: Scope,
+  range: Range,
+  filters: Filters,
+): Promise<AnswerRow[]> {
+  const { rows } = await sql<AnswerRow>`
+    select case when grouping(r.tier) = 0 then 'month_tier' when grouping(r.month) = 0 then 'month'
+        else 'total' end as by, r.month, r.tier, ${SCORE_COUNTS}
+    from (${periodAnswers(scope.tenantId, range, answerWhere(scope, filters))}) r
+    group by grouping sets ((r.month, r.tier), (r.month), ())`.execute(scope.trx);
+  return rows;
+}
+
+export type FilterOptionRows = {
+  teams: { id: string; name: string }[];
+  owners: { user_id: string; name: string; team_id: string | null }[];
+};
+
+/**
+ * The teams and owners a member may filter the dashboards by: every team and member for a
+ * member who sees all records, their own team's for a manager, none for a rep (who sees only
+ * their own).
+ */
+export async function selectFilterOptions(scope: Scope): Promise<FilterOptionRows> {
+  const { scope: reach, teamId } = scope.access;
+  if (reach === 'own' || (reach === 'team' && teamId === null)) return { teams: [], owners: [] };
+  const team = reach === 'team' ? sql`and m.team_id = ${teamId}::uuid` : sql``;
+  const teams = await sql<{ id: string; name: string }>`
+    select t.id, t.name from teams t
+    where t.tenant_id = ${scope.tenantId}::uuid ${reach === 'team' ? sql`and t.id = ${teamId}::uuid` : sql``}
+    order by t.name`.execute(scope.trx);
+  const owners = await sql<{ user_id: string; name: string; team_id: string | null }>`
+    select m.user_id, u.name, m.team_id from memberships m join users u on u.id = m.user_id
+    where m.tenant_id = ${scope.tenantId}::uuid ${team}
+    order by u.name`.execute(scope.trx);
+  return { teams: teams.rows, owners: owners.rows };
 }
 
 /** Members' names by id (owners in a breakdown). */

@@ -2,12 +2,19 @@ import { permittedProcedure, router } from '../trpc';
 import {
   dashboardInput,
   dashboardOutput,
+  filterOptionsOutput,
   kpiTargetsOutput,
   setKpiTargetInput,
   workbenchInput,
   workbenchOutput,
 } from './dashboards.schemas';
-import { listKpiTargets, readDashboard, readWorkbench, setKpiTarget } from './dashboards.service';
+import {
+  listFilterOptions,
+  listKpiTargets,
+  readDashboard,
+  readWorkbench,
+  setKpiTarget,
+} from './dashboards.service';
 
 /**
  * Dashboards (数据看板) and the workbench (工作台): reading needs customers.read and counts
@@ -24,6 +31,10 @@ export const dashboardsRouter = router({
     .input(workbenchInput)
     .output(workbenchOutput)
     .query(({ ctx, input }) => readWorkbench(ctx.scope, input)),
+
+  filters: permittedProcedure('customers.read')
+    .output(filterOptionsOutput)
+    .query(({ ctx }) => listFilterOptions(ctx.scope)),
 
   targets: permittedProcedure('customers.read')
     .output(kpiTargetsOutput)

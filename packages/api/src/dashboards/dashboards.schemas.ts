@@ -36,6 +36,8 @@ export const kpiBreakdownRow = z.object({
   key: z.string().nullable(),
   /** An owner's name. */
   label: z.string().nullable(),
+  /** The line it belongs to when the KPI draws one per tier (a tier key, '' for none); null: all. */
+  series: z.string().nullable(),
   value: z.number().nullable(),
   /** How many the figure counts over (customers, orders, tasks, tickets): the denominator of a rate. */
   count: z.number().int(),
@@ -58,6 +60,8 @@ export const kpiFigure = z.object({
   target: z.number().nullable(),
   status: z.enum(['green', 'amber', 'red']).nullable(),
   breakdownBy: z.enum(KPI_BREAKDOWNS),
+  /** A second grouping drawn as one line per value (NPS per month, a line per tier). */
+  seriesBy: z.enum(['tier']).nullable(),
   breakdown: z.array(kpiBreakdownRow),
 });
 export type KpiFigure = z.infer<typeof kpiFigure>;
@@ -121,7 +125,17 @@ export const kpiSegmentInput = z.strictObject({
   key: z.enum(KPI_KEYS),
   from: z.iso.date(),
   to: z.iso.date(),
-  /** A breakdown's key (a tier, stage, month, owner id, move 'from>to'); '' for none (no tier, no owner). */
+  /**
+   * A breakdown's key (a tier, stage, month, owner id, move 'from>to'; for a trend per tier
+   * 'month|tier'); '' for none (no tier, no owner).
+   */
   segment: z.string().max(200).optional(),
 });
 export type KpiSegment = z.infer<typeof kpiSegmentInput>;
+
+/** The teams and owners the member may filter by (record access: none for a rep). */
+export const filterOptionsOutput = z.object({
+  teams: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  owners: z.array(z.object({ userId: z.uuid(), name: z.string(), teamId: z.uuid().nullable() })),
+});
+export type FilterOptionsOutput = z.infer<typeof filterOptionsOutput>;

@@ -4,20 +4,30 @@ import {
   type KpiDefinition,
   type KpiKey,
   kpiStatus,
+  LEAD_FUNNEL_STEPS,
   LIFECYCLE_STAGES,
+  netPromoterScore,
   percentOf,
   type Role,
 } from '@crm/domain';
 import type { Scope } from '../scope';
 import { ticketKpis } from '../tickets/tickets.service';
 import {
+  type AnswerRow,
   type CountRow,
   deleteKpiTarget,
+  type LeadRow,
+  type OpportunityRow,
+  selectAnswerFigures,
   selectBuyerFigures,
+  selectFilterOptions,
   selectKpiTargets,
+  selectLeadFigures,
   selectNewCustomers,
+  selectOpportunityFigures,
   selectOrderFigures,
   selectOverdueTasks,
+  selectPipeline,
   selectRetention,
   selectSnapshot,
   selectTaskFigures,
@@ -31,6 +41,7 @@ import type {
   DashboardFilters,
   DashboardInput,
   DashboardOutput,
+  FilterOptionsOutput,
   KpiBreakdownRow,
   KpiFigure,
   KpiTargetOutput,
@@ -49,15 +60,23 @@ const round = (value: number, digits: number) => {
   return Math.round(value * factor) / factor;
 };
 const ratio = (part: number, whole: number, digits = 1) => (whole === 0 ? null : round(part / whole, digits));
-const row = (key: string | null, value: number | null, count: number): KpiBreakdownRow => ({
+const row = (
+  key: string | null,
+  value: number | null,
+  count: number,
+  series: string | null = null,
+): KpiBreakdownRow => ({
   key,
   label: null,
+  series,
   value,
   count,
 });
-/** Breakdown rows in a stable order: keys ascending, none last. */
+const compareKeys = (a: string | null, b: string | null) =>
+  a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1;
+/** Breakdown rows in a stable order: keys ascending, none last (then series alike). */
 const byKey = (a: KpiBreakdownRow, b: KpiBreakdownRow) =>
-  a.key === b.key ? 0 : a.key === null ? 1 : b.key === null ? -1 : a.key < b.key ? -1 : 1;
+  compareKeys(a.key, b.key) || compareKeys(a.series, b.series);
 
 function countFigure(rows: CountRow[]): Figure {
   const total = rows.find((entry) => entry.total);
@@ -248,6 +267,125 @@ async function periodFigures(
   if (
     needs(
       keys,
+      'lead_funnel',
+      'lead_conversion_rate',
+      'lead_conversion_by_grade',
+      'lead_conversion_by_rep',
+      'lead_first_contact_hours',
+      'lead_sla_compliance',
+    )
+  ) {
+    const rows = await selectLeadFigures(scope, range, filters);
+    const total = rows.find((entry) => entry.by === 'total');
+    const of = (by: LeadRow['by']) => rows.filter((entry) => entry.by === by);
+    const funnel = {
+      created: Number(total?.created ?? 0),
+      contacted: Number(total?.contacted ?? 0),
+      qualified: Number(total?.qualified ?? 0),
+      converted: Number(total?.converted ?? 0),
+    };
+    set('lead_funnel', {
+      value: funnel.created,
+      count: funnel.created,
+      // In the funnel's order, not by key.
+      breakdown: LEAD_FUNNEL_STEPS.map((step) => row(step, funnel[step], funnel[step])),
+    });
+    const conversion = (entry: LeadRow) => percentOf(Number(entry.converted), Number(entry.created));
+    const conversionBy = (by: LeadRow['by']): Figure => ({
+      value: total ? conversion(total) : null,
+      count: funnel.created,
+      breakdown: of(by)
+        .map((entry) => row(entry.key, conversion(entry), Number(entry.created)))
+        .sort(byKey),
+    });
+    set('lead_conversion_rate', conversionBy('source'));
+    set('lead_conversion_by_grade', conversionBy('grade'));
+    set('lead_conversion_by_rep', conversionBy('owner'));
+    const firstContactHours = (entry: LeadRow) =>
+      ratio(Number(entry.first_contact_minutes) / 60, Number(entry.first_contacts));
+    set('lead_first_contact_hours', {
+      value: total ? firstContactHours(total) : null,
+      count: Number(total?.first_contacts ?? 0),
+      breakdown: of('grade')
+        .filter((entry) => Number(entry.first_contacts) > 0)
+        .map((entry) => row(entry.key, firstContactHours(entry), Number(entry.first_contacts)))
+        .sort(byKey),
+    });
+    const slaMet = (entry: LeadRow) => percentOf(Number(entry.sla_met), Number(entry.sla_due));
+    set('lead_sla_compliance', {
+      value: percentOf(Number(total?.sla_met ?? 0), Number(total?.sla_due ?? 0)),
+      count: Number(total?.sla_due ?? 0),
+      breakdown: of('grade')
+        .filter((entry) => Number(entry.sla_due) > 0)
+        .map((entry) => row(entry.key, slaMet(entry), Number(entry.sla_due)))
+        .sort(byKey),
+    });
+  }
+
+  if (needs(keys, 'sales_cycle_days', 'win_rate')) {
+    const rows = await selectOpportunityFigures(scope, range, filters);
+    const total = rows.find((entry) => entry.by === 'total');
+    const cycle = (entry: OpportunityRow) => ratio(Number(entry.cycle_days_sum), Number(entry.won));
+    const winRate = (entry: OpportunityRow) => percentOf(Number(entry.won), Number(entry.closed));
+    set('sales_cycle_days', {
+      value: total ? cycle(total) : null,
+      count: Number(total?.won ?? 0),
+      breakdown: rows
+        .filter((entry) => entry.by === 'month' && Number(entry.won) > 0)
+        .map((entry) => row(entry.key, cycle(entry), Number(entry.won)))
+        .sort(byKey),
+    });
+    set('win_rate', {
+      value: total ? winRate(total) : null,
+      count: Number(total?.closed ?? 0),
+      breakdown: rows
+        .filter((entry) => entry.by === 'owner')
+        .map((entry) => row(entry.key, winRate(entry), Number(entry.closed)))
+        .sort((a, b) => (b.value ?? 0) - (a.value ?? 0) || byKey(a, b)),
+    });
+  }
+
+  if (withSnapshot && keys.has('pipeline_value')) {
+    const rows = await selectPipeline(scope, filters);
+    const total = rows.find((entry) => entry.total);
+    set('pipeline_value', {
+      value: round(Number(total?.amount ?? 0), 2),
+      count: Number(total?.opportunities ?? 0),
+      breakdown: rows
+        .filter((entry) => !entry.total)
+        .map((entry) => row(entry.key, round(Number(entry.amount), 2), Number(entry.opportunities)))
+        .sort(byKey),
+    });
+  }
+
+  if (needs(keys, 'nps', 'csat')) {
+    const rows = await selectAnswerFigures(scope, range, filters);
+    const total = rows.find((entry) => entry.by === 'total');
+    const nps = (entry: AnswerRow) => netPromoterScore(entry.promoters, entry.detractors, entry.nps_count);
+    const csat = (entry: AnswerRow) => percentOf(entry.satisfied, entry.csat_count);
+    // Per month (series null: every tier) and per month and tier (a line per tier).
+    const trend = (read: (entry: AnswerRow) => number | null, count: (entry: AnswerRow) => number) =>
+      rows
+        .filter((entry) => entry.by !== 'total' && count(entry) > 0)
+        .map((entry) =>
+          row(entry.month, read(entry), count(entry), entry.by === 'month_tier' ? (entry.tier ?? '') : null),
+        )
+        .sort(byKey);
+    set('nps', {
+      value: total ? nps(total) : null,
+      count: total?.nps_count ?? 0,
+      breakdown: trend(nps, (entry) => entry.nps_count),
+    });
+    set('csat', {
+      value: total ? csat(total) : null,
+      count: total?.csat_count ?? 0,
+      breakdown: trend(csat, (entry) => entry.csat_count),
+    });
+  }
+
+  if (
+    needs(
+      keys,
       'ticket_closure_rate',
       'ticket_first_response_hours',
       'ticket_resolution_hours',
@@ -298,8 +436,8 @@ async function periodFigures(
   return figures;
 }
 
-/** The sources whose figures exist: the rest are declared and stay empty until built. */
-const AVAILABLE_SOURCES = new Set([
+/** The sources whose figures exist: a KPI of a capability still to come is declared and stays empty. */
+const AVAILABLE_SOURCES = new Set<KpiDefinition['source']>([
   'customers',
   'orders',
   'lifecycle',
@@ -307,7 +445,21 @@ const AVAILABLE_SOURCES = new Set([
   'tasks',
   'plans',
   'tickets',
+  'leads',
+  'opportunities',
+  'surveys',
 ]);
+
+/**
+ * Whether the dashboard's filters all apply to a KPI: ticket figures take none of them (the
+ * ticket capability's own KPIs), leads and opportunities have no tier (owner and team apply).
+ */
+function filtersApply(definition: KpiDefinition, filters: DashboardFilters): boolean {
+  if (definition.source === 'tickets')
+    return !(filters.tiers?.length || filters.ownerUserId || filters.teamId);
+  if (definition.source === 'leads' || definition.source === 'opportunities') return !filters.tiers?.length;
+  return true;
+}
 
 async function computeKpis(
   scope: Scope,
@@ -339,7 +491,6 @@ async function computeKpis(
   }
   const names = await selectUserNames(scope, [...ownerIds]);
 
-  const filtered = Boolean(filters.tiers?.length || filters.ownerUserId || filters.teamId);
   return definitions.map((definition) => {
     const key = definition.key as KpiKey;
     const figure = current.get(key);
@@ -350,7 +501,7 @@ async function computeKpis(
       unit: definition.unit,
       better: definition.better,
       available: AVAILABLE_SOURCES.has(definition.source),
-      filtered: !filtered || definition.source !== 'tickets',
+      filtered: filtersApply(definition, filters),
       value,
       count: figure?.count ?? 0,
       previous: previous.get(key)?.value ?? null,
@@ -358,6 +509,7 @@ async function computeKpis(
       target,
       status: kpiStatus(value, target, definition.better),
       breakdownBy: definition.breakdown,
+      seriesBy: definition.series ?? null,
       breakdown: (figure?.breakdown ?? []).map((entry) =>
         definition.breakdown === 'owner' && entry.key
           ? { ...entry, label: names.get(entry.key) ?? null }
@@ -469,4 +621,13 @@ export async function setKpiTarget(scope: Scope, input: SetKpiTargetInput): Prom
   if (input.target === null) await deleteKpiTarget(scope, input.key);
   else await upsertKpiTarget(scope, input.key, input.target);
   return listKpiTargets(scope);
+}
+
+/** The teams and owners the member may filter the dashboards by. */
+export async function listFilterOptions(scope: Scope): Promise<FilterOptionsOutput> {
+  const rows = await selectFilterOptions(scope);
+  return {
+    teams: rows.teams,
+    owners: rows.owners.map((owner) => ({ userId: owner.user_id, name: owner.name, teamId: owner.team_id })),
+  };
 }

@@ -1,5 +1,6 @@
 import type { KpiKey } from '@crm/domain';
 import { type RawBuilder, sql } from 'kysely';
+import { SCORED_ANSWERS } from '../surveys/scores.sql';
 import type { KpiSegment } from './dashboards.schemas';
 
 /*
@@ -118,6 +119,78 @@ export function tierMoves(tenantId: string, range: Range, where: RawBuilder<bool
       and ${liveCustomers(tenantId, where)}`;
 }
 
+/**
+ * The leads created in the period (`where` over `leads`), each with how far it went — contacted
+ * (a first contact, or a status after new), qualified (qualified at some point: now, converted,
+ * or disqualified after a move to qualified), converted — and its follow-up clock: whether the
+ * deadline has been met or has passed (`sla_due`), and whether the first contact came by it
+ * (`sla_met`, never breached). Funnel, conversion and first contact read this one set.
+ */
+export function periodLeads(tenantId: string, range: Range, where: RawBuilder<boolean>) {
+  return sql`select leads.id as lead_id, leads.source, leads.grade, leads.owner_user_id,
+      (leads.first_contact_at is not null or leads.status in ('contacted', 'qualified', 'converted')) as contacted,
+      (leads.status in ('qualified', 'converted') or (leads.status = 'disqualified' and exists (
+        select 1 from lead_history h where h.tenant_id = leads.tenant_id and h.lead_id = leads.id
+          and h.kind = 'status' and h.to_status = 'qualified'))) as qualified,
+      leads.status = 'converted' as converted,
+      leads.first_contact_minutes,
+      (leads.follow_up_due_at is not null and (leads.first_contact_at is not null
+        or leads.sla_breached_at is not null or leads.follow_up_due_at <= now())) as sla_due,
+      (leads.follow_up_due_at is not null and leads.first_contact_at is not null
+        and leads.first_contact_at <= leads.follow_up_due_at and leads.sla_breached_at is null) as sla_met
+    from leads
+    where leads.tenant_id = ${tenantId}::uuid
+      and leads.created_at >= ${startOf(tenantId, range.from)} and leads.created_at < ${startOf(tenantId, range.to)}
+      and ${where}`;
+}
+
+/**
+ * The opportunities won or lost in the period (`where` over `opportunities`): whether won in
+ * it, the days from creation to the win, the month of the win or loss. Win rate and the sales
+ * cycle read this one set.
+ */
+export function closedOpportunities(tenantId: string, range: Range, where: RawBuilder<boolean>) {
+  const start = startOf(tenantId, range.from);
+  const end = startOf(tenantId, range.to);
+  return sql`select opportunities.id as opportunity_id, opportunities.owner_user_id, opportunities.customer_id,
+      (opportunities.won_at >= ${start} and opportunities.won_at < ${end}) as won,
+      extract(epoch from (opportunities.won_at - opportunities.created_at)) / 86400 as cycle_days,
+      to_char(coalesce(opportunities.won_at, opportunities.lost_at) at time zone ${tenantTimeZone(tenantId)}, 'YYYY-MM') as month
+    from opportunities
+    where opportunities.tenant_id = ${tenantId}::uuid
+      and ((opportunities.won_at >= ${start} and opportunities.won_at < ${end})
+        or (opportunities.won_at is null and opportunities.lost_at >= ${start} and opportunities.lost_at < ${end}))
+      and ${where}`;
+}
+
+/**
+ * The open opportunities now (neither won nor lost) in the tenant currency, with their stage
+ * and amount (none: 0).
+ */
+export function openPipeline(tenantId: string, where: RawBuilder<boolean>) {
+  return sql`select opportunities.id as opportunity_id, opportunities.stage,
+      coalesce(opportunities.amount, 0) as amount
+    from opportunities
+    where opportunities.tenant_id = ${tenantId}::uuid and opportunities.stage_kind = 'open'
+      and opportunities.won_at is null and opportunities.lost_at is null
+      and opportunities.currency = (select t.currency from tenants t where t.id = ${tenantId}::uuid) and ${where}`;
+}
+
+/**
+ * The scored NPS and CSAT answers of the period, of live customers (`where` over `customers`
+ * and the answer `r`), with the tier when answering and the month (the surveys' results read
+ * the same answers and counts: surveys/scores.sql.ts).
+ */
+export function periodAnswers(tenantId: string, range: Range, where: RawBuilder<boolean>) {
+  return sql`select r.customer_id, r.tier, r.survey_kind, r.score, r.score_pct,
+      to_char(r.responded_at at time zone ${tenantTimeZone(tenantId)}, 'YYYY-MM') as month
+    from survey_responses r
+    join customers on customers.tenant_id = r.tenant_id and customers.id = r.customer_id
+    where r.tenant_id = ${tenantId}::uuid and ${SCORED_ANSWERS}
+      and r.responded_at >= ${startOf(tenantId, range.from)} and r.responded_at < ${startOf(tenantId, range.to)}
+      and ${liveCustomers(tenantId, where)}`;
+}
+
 const SNAPSHOT_DRILLS = new Set<KpiKey>([
   'customers_total',
   'customers_by_stage',
@@ -180,6 +253,16 @@ export function kpiSegmentCondition(tenantId: string, filter: KpiSegment): RawBu
       return within(periodOrders(tenantId, range, all), segmentIs(sql`s.month`, segment));
     case 'revenue_by_tier':
       return within(periodOrders(tenantId, range, all), tier);
+    case 'nps':
+    case 'csat': {
+      // A point of the trend: 'month' or 'month|tier' ('month|' for no tier).
+      const [month, answerTier] = segment === undefined ? [undefined, undefined] : segment.split('|');
+      const kind = sql<boolean>`s.survey_kind = ${filter.key}`;
+      return within(
+        periodAnswers(tenantId, range, all),
+        sql<boolean>`${kind} and ${segmentIs(sql`s.month`, month || undefined)} and ${segmentIs(sql`s.tier`, answerTier)}`,
+      );
+    }
     default:
       // A KPI whose click leads elsewhere (tasks, tickets) or nowhere selects no customer.
       return sql<boolean>`false`;

@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { visibleCustomer } from '../customers/access';
 import type { Scope } from '../scope';
 import { registerTimelineSource } from '../timeline/timeline.repository';
+import { SCORE_COUNTS, SCORED_ANSWERS } from './scores.sql';
 
 /*
  * Every query of surveys (问卷). Functions take the scope first and return rows or counts;
@@ -783,16 +784,10 @@ export async function selectScores(scope: Scope, query: ScoreQuery): Promise<Sco
   const survey = query.key ? sql`and r.survey_key = ${query.key}` : sql``;
   const result = await sql<ScoreRow>`
     select ${groupExpression(query.by, 'r')} as group_key, ${groupExpression(query.thenBy, 'r')} as subgroup_key,
-      count(*)::int as responses,
-      count(*) filter (where r.survey_kind = 'nps' and r.score >= 9)::int as promoters,
-      count(*) filter (where r.survey_kind = 'nps' and r.score >= 7 and r.score < 9)::int as passives,
-      count(*) filter (where r.survey_kind = 'nps' and r.score < 7)::int as detractors,
-      count(*) filter (where r.survey_kind = 'nps')::int as nps_count,
-      count(*) filter (where r.survey_kind = 'csat')::int as csat_count,
-      count(*) filter (where r.survey_kind = 'csat' and r.score_pct >= 75)::int as satisfied,
+      count(*)::int as responses, ${SCORE_COUNTS},
       avg(r.score_pct)::numeric(6, 2)::text as average
     from survey_responses r
-    where r.tenant_id = ${scope.tenantId} and r.survey_kind in ('nps', 'csat') and r.score is not null
+    where r.tenant_id = ${scope.tenantId} and ${SCORED_ANSWERS}
       and r.responded_at >= (${query.from}::date)::timestamp at time zone ${SURVEY_ZONE}
       and r.responded_at < (${query.to}::date + 1)::timestamp at time zone ${SURVEY_ZONE}
       ${survey} ${visible}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { findUnsafeCharacter } from '@crm/domain';
+import { findUnsafeCharacter, netPromoterScore, percentOf } from '@crm/domain';
 import {
   checkSurveyForm,
   LOW_AT_MOST,
@@ -823,11 +823,8 @@ export async function surveyResults(
     promoters: counts.promoters,
     passives: counts.passives,
     detractors: counts.detractors,
-    nps:
-      counts.npsCount > 0
-        ? Math.round(((counts.promoters - counts.detractors) / counts.npsCount) * 1000) / 10
-        : null,
-    csat: percent(counts.satisfied, counts.csatCount),
+    nps: netPromoterScore(counts.promoters, counts.detractors, counts.npsCount),
+    csat: percentOf(counts.satisfied, counts.csatCount),
     averageScore: counts.responses > 0 ? Math.round((counts.averageSum / counts.responses) * 10) / 10 : null,
     invited: rate?.invited ?? 0,
     responseRate: rate ? percent(rate.responded, rate.invited) : null,

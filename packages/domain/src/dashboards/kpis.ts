@@ -13,7 +13,18 @@ export const KPI_UNITS = ['count', 'percent', 'currency', 'hours', 'days'] as co
 export type KpiUnit = (typeof KPI_UNITS)[number];
 
 /** What a KPI's breakdown groups by: a chart's categories. */
-export const KPI_BREAKDOWNS = ['tier', 'stage', 'month', 'owner', 'move', 'source', 'none'] as const;
+export const KPI_BREAKDOWNS = [
+  'tier',
+  'stage',
+  'month',
+  'owner',
+  'move',
+  'source',
+  'grade',
+  'funnel',
+  'pipeline_stage',
+  'none',
+] as const;
 export type KpiBreakdown = (typeof KPI_BREAKDOWNS)[number];
 
 /** Whose tables a KPI reads: a capability not yet built leaves its figures empty (`available: false`). */
@@ -31,8 +42,16 @@ export const KPI_SOURCES = [
 ] as const;
 export type KpiSource = (typeof KPI_SOURCES)[number];
 
-/** Where a click on a KPI's chart leads: the customer list filtered to the KPI's customers, the tasks, the tickets. */
-export type KpiDrill = 'customers' | 'tasks' | 'tickets' | null;
+/**
+ * Where a click on a KPI's chart leads: the customer list filtered to the KPI's customers, the
+ * tasks, the tickets, the leads (created in the period, of the bar's source, grade or owner),
+ * the opportunities.
+ */
+export type KpiDrill = 'customers' | 'tasks' | 'tickets' | 'leads' | 'opportunities' | null;
+
+/** The steps of the lead funnel (线索漏斗): how far the leads of a period went. */
+export const LEAD_FUNNEL_STEPS = ['created', 'contacted', 'qualified', 'converted'] as const;
+export type LeadFunnelStep = (typeof LEAD_FUNNEL_STEPS)[number];
 
 type Text = { 'zh-CN': string; en: string };
 
@@ -46,6 +65,8 @@ export type KpiDefinition = {
   source: KpiSource;
   dashboards: readonly Dashboard[];
   breakdown: KpiBreakdown;
+  /** A second grouping drawn as one line per value (NPS per month, a line per tier). */
+  series?: 'tier';
   /** A figure of now (customers per tier) rather than of the period: no comparison with earlier periods. */
   snapshot: boolean;
   drill: KpiDrill;
@@ -411,8 +432,24 @@ export const KPI_CATALOGUE = [
       en: 'Of the tickets opened in the period and answered, the share first answered within the SLA.',
     },
   }),
-  // Sales and satisfaction: declared here once; their figures come from the leads,
-  // opportunities and surveys capabilities, and stay empty until those are built.
+  // Leads and conversion (线索与转化): the leads created in the period, how far they went.
+  kpi({
+    key: 'lead_funnel',
+    unit: 'count',
+    better: 'higher',
+    target: null,
+    source: 'leads',
+    dashboards: ['management', 'sales'],
+    breakdown: 'funnel',
+    snapshot: false,
+    drill: 'leads',
+    label: { 'zh-CN': '线索漏斗', en: 'Lead funnel' },
+    definition: {
+      'zh-CN':
+        '期内新建的线索数，及其中已联系（有首次联系或已进入后续状态）、已确认（曾为已确认或已转化）、已转化的数量。',
+      en: 'The leads created in the period, and of them those contacted (a first contact, or a later status), qualified (qualified at some point, or converted) and converted.',
+    },
+  }),
   kpi({
     key: 'lead_conversion_rate',
     unit: 'percent',
@@ -422,13 +459,80 @@ export const KPI_CATALOGUE = [
     dashboards: ['management', 'sales'],
     breakdown: 'source',
     snapshot: false,
-    drill: null,
-    label: { 'zh-CN': '线索转化率', en: 'Lead conversion rate' },
+    drill: 'leads',
+    label: { 'zh-CN': '线索转化率（按来源）', en: 'Lead conversion by source' },
     definition: {
-      'zh-CN': '期内新建的线索中，已转化为客户或商机的比例，按来源统计（目标由 15% 提升到 18.75%）。',
-      en: 'Of the leads created in the period, the share converted to a customer or an opportunity, per source (goal: from 15 % to 18.75 %).',
+      'zh-CN':
+        '期内新建的线索中，截至目前已转化（转为客户和商机）的比例，按来源统计（目标由 15% 提升到 18.75%）。',
+      en: 'Of the leads created in the period, the share converted (to a customer and an opportunity) by now, per source (goal: from 15 % to 18.75 %).',
     },
   }),
+  kpi({
+    key: 'lead_conversion_by_grade',
+    unit: 'percent',
+    better: 'higher',
+    target: null,
+    source: 'leads',
+    dashboards: ['sales'],
+    breakdown: 'grade',
+    snapshot: false,
+    drill: 'leads',
+    label: { 'zh-CN': '线索转化率（按等级）', en: 'Lead conversion by grade' },
+    definition: {
+      'zh-CN': '同线索转化率，按线索当前等级统计（高价值线索的转化率目标 > 60%）。',
+      en: 'The lead conversion rate, per the lead’s current grade (the playbooks want high-value leads above 60 %).',
+    },
+  }),
+  kpi({
+    key: 'lead_conversion_by_rep',
+    unit: 'percent',
+    better: 'higher',
+    target: null,
+    source: 'leads',
+    dashboards: ['sales'],
+    breakdown: 'owner',
+    snapshot: false,
+    drill: 'leads',
+    label: { 'zh-CN': '线索转化率（按销售）', en: 'Lead conversion by rep' },
+    definition: {
+      'zh-CN': '同线索转化率，按线索当前负责人统计。',
+      en: 'The lead conversion rate, per the lead’s current owner.',
+    },
+  }),
+  kpi({
+    key: 'lead_first_contact_hours',
+    unit: 'hours',
+    better: 'lower',
+    target: null,
+    source: 'leads',
+    dashboards: ['sales'],
+    breakdown: 'grade',
+    snapshot: false,
+    drill: 'leads',
+    label: { 'zh-CN': '线索首次联系时长', en: 'Time to first contact' },
+    definition: {
+      'zh-CN': '期内新建且已联系的线索，从创建到首次联系的平均时长（按工作日历计的工作小时），按等级统计。',
+      en: 'For the leads created in the period and contacted, the mean time from creation to the first contact (business hours of the work calendar), per grade.',
+    },
+  }),
+  kpi({
+    key: 'lead_sla_compliance',
+    unit: 'percent',
+    better: 'higher',
+    target: null,
+    source: 'leads',
+    dashboards: ['management', 'sales'],
+    breakdown: 'grade',
+    snapshot: false,
+    drill: 'leads',
+    label: { 'zh-CN': '线索跟进及时率', en: 'Leads contacted within SLA' },
+    definition: {
+      'zh-CN':
+        '期内新建、有跟进时限且时限已到或已联系的线索中，在时限内首次联系的比例（A 级 24 小时、B 级 48 小时、C 级 1 周，以行业插件为准），按等级统计。',
+      en: 'Of the leads created in the period with a follow-up deadline that has passed or been met, the share first contacted by it (A 24 h, B 48 h, C a week, as the industry plugin says), per grade.',
+    },
+  }),
+  // Opportunities (商机).
   kpi({
     key: 'sales_cycle_days',
     unit: 'days',
@@ -438,13 +542,46 @@ export const KPI_CATALOGUE = [
     dashboards: ['management', 'sales'],
     breakdown: 'month',
     snapshot: false,
-    drill: null,
+    drill: 'opportunities',
     label: { 'zh-CN': '销售周期', en: 'Sales cycle' },
     definition: {
-      'zh-CN': '期内赢单的商机，从创建到赢单的平均天数（目标由 60 天缩短到 42 天）。',
-      en: 'For the opportunities won in the period, the mean days from creation to the win (goal: from 60 to 42 days).',
+      'zh-CN': '期内赢单的商机，从创建到赢单的平均天数，按赢单月份统计（目标由 60 天缩短到 42 天）。',
+      en: 'For the opportunities won in the period, the mean days from creation to the win, per month of the win (goal: from 60 to 42 days).',
     },
   }),
+  kpi({
+    key: 'win_rate',
+    unit: 'percent',
+    better: 'higher',
+    target: null,
+    source: 'opportunities',
+    dashboards: ['management', 'sales'],
+    breakdown: 'owner',
+    snapshot: false,
+    drill: 'opportunities',
+    label: { 'zh-CN': '赢单率', en: 'Win rate' },
+    definition: {
+      'zh-CN': '期内赢单或输单的商机中，赢单的比例，按负责人统计。',
+      en: 'Of the opportunities won or lost in the period, the share won, per owner.',
+    },
+  }),
+  kpi({
+    key: 'pipeline_value',
+    unit: 'currency',
+    better: 'higher',
+    target: null,
+    source: 'opportunities',
+    dashboards: ['management', 'sales'],
+    breakdown: 'pipeline_stage',
+    snapshot: true,
+    drill: 'opportunities',
+    label: { 'zh-CN': '在途商机金额', en: 'Pipeline value' },
+    definition: {
+      'zh-CN': '当前进行中的商机（未赢单、未输单）的预计金额合计（租户币种），按阶段统计。',
+      en: 'The amount of the open opportunities (neither won nor lost), now, in the tenant currency, per stage.',
+    },
+  }),
+  // Satisfaction (满意度): the surveys' answers, per month with a line per tier.
   kpi({
     key: 'nps',
     unit: 'count',
@@ -452,13 +589,15 @@ export const KPI_CATALOGUE = [
     target: null,
     source: 'surveys',
     dashboards: ['management', 'service'],
-    breakdown: 'tier',
+    breakdown: 'month',
+    series: 'tier',
     snapshot: false,
-    drill: null,
+    drill: 'customers',
     label: { 'zh-CN': '净推荐值（NPS）', en: 'Net Promoter Score' },
     definition: {
-      'zh-CN': '期内 NPS 问卷答复中推荐者（9–10 分）占比减去贬损者（0–6 分）占比，按分层统计。',
-      en: 'Of the NPS answers in the period, % promoters (9–10) − % detractors (0–6), per tier.',
+      'zh-CN':
+        '期内 NPS 问卷答复中推荐者（9–10 分）占比减去贬损者（0–6 分）占比，按月统计，每个分层（答复时的分层）一条线。',
+      en: 'Of the NPS answers in the period, % promoters (9–10) − % detractors (0–6), per month, a line per tier (the tier when answering).',
     },
   }),
   kpi({
@@ -468,13 +607,15 @@ export const KPI_CATALOGUE = [
     target: 92,
     source: 'surveys',
     dashboards: ['management', 'service'],
-    breakdown: 'tier',
+    breakdown: 'month',
+    series: 'tier',
     snapshot: false,
-    drill: null,
+    drill: 'customers',
     label: { 'zh-CN': '客户满意度（CSAT）', en: 'Customer satisfaction (CSAT)' },
     definition: {
-      'zh-CN': '期内满意度问卷答复的平均分（折算为 0–100），按分层统计（目标 ≥ 92%）。',
-      en: 'The mean satisfaction score of the answers in the period (on 0–100), per tier (goal ≥ 92 %).',
+      'zh-CN':
+        '期内满意度（CSAT）问卷答复中满意（折算 0–100 分达 75 分，即 5 分制的 4–5 分）的比例，按月统计，每个分层一条线（目标 ≥ 92%）。',
+      en: 'Of the CSAT answers in the period, the share satisfied (75 or more on 0–100: 4–5 of 5), per month, a line per tier (goal ≥ 92 %).',
     },
   }),
 ] as const satisfies readonly KpiDefinition[];
@@ -509,6 +650,15 @@ export function kpiStatus(
   if (shortfall <= 0) return 'green';
   const tolerance = target === 0 ? 1 : Math.abs(target) / 10;
   return shortfall <= tolerance ? 'amber' : 'red';
+}
+
+/** A CSAT answer counts as satisfied from this score on 0–100 (4 of 5). */
+export const CSAT_SATISFIED_FROM = 75;
+
+/** NPS: % promoters (9–10) − % detractors (0–6) of the NPS answers, one decimal; null without any. */
+export function netPromoterScore(promoters: number, detractors: number, answers: number): number | null {
+  if (answers === 0) return null;
+  return Math.round(((promoters - detractors) / answers) * 1000) / 10;
 }
 
 /** A share as a percentage rounded to one decimal; null when nothing is counted. */

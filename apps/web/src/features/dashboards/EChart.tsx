@@ -22,8 +22,8 @@ export type EChartHandle = { pngDataUrl(): string | null };
 type Props = {
   option: EChartOption;
   height: number;
-  /** A click on a bar or a point: its index in the category axis. */
-  onClickIndex?: (index: number) => void;
+  /** A click on a bar or a point: its index in the category axis, and its series'. */
+  onClickIndex?: (index: number, seriesIndex: number) => void;
   'data-testid'?: string;
 };
 
@@ -42,7 +42,8 @@ export const EChart = forwardRef<EChartHandle, Props>(function EChart(
     const instance = echarts.init(element.current);
     chart.current = instance;
     instance.on('click', (parameters) => {
-      if (typeof parameters.dataIndex === 'number') onClick.current?.(parameters.dataIndex);
+      if (typeof parameters.dataIndex === 'number')
+        onClick.current?.(parameters.dataIndex, parameters.seriesIndex ?? 0);
     });
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(element.current);

@@ -28,6 +28,8 @@ type Props = {
   currency: string;
   language: Language;
   tierLabel: (key: string | null) => string;
+  /** A pipeline stage's name (the tenant's pipeline). */
+  stageLabel?: (key: string | null) => string;
   /** A click on the chart or on "show the customers": the breakdown's key, or undefined for all. */
   onDrill?: (key: KpiKey, segment: string | undefined) => void;
   onEditTarget?: (figure: KpiFigure) => void;
@@ -35,15 +37,37 @@ type Props = {
 };
 
 /** One KPI: the figure against its target and earlier periods, its breakdown as a chart, its exports. */
-export function KpiCard({ figure, currency, language, tierLabel, onDrill, onEditTarget, fileStem }: Props) {
+export function KpiCard({
+  figure,
+  currency,
+  language,
+  tierLabel,
+  stageLabel,
+  onDrill,
+  onEditTarget,
+  fileStem,
+}: Props) {
   const { t } = useTranslation();
   const chart = useRef<EChartHandle>(null);
   const definition = kpiDefinition(figure.key);
   const { label, definition: help } = kpiText(figure.key, language);
   const format = (value: number | null) => formatKpiValue(t, figure.unit, value, currency);
-  const categories = figure.breakdown.map((entry) =>
-    segmentLabel(t, figure.breakdownBy, entry.key, entry.label, tierLabel),
-  );
+  const labelOf = (key: string | null, ownerName: string | null) =>
+    segmentLabel(t, figure.breakdownBy, key, ownerName, tierLabel, stageLabel);
+  // A trend per tier: the categories are the months, a line for all and one per tier.
+  const trend = useMemo(() => {
+    if (!figure.seriesBy) return null;
+    const months = [...new Set(figure.breakdown.map((entry) => entry.key))];
+    const lines = [...new Set(figure.breakdown.map((entry) => entry.series))].sort((a, b) =>
+      a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1,
+    );
+    return { months, lines };
+  }, [figure]);
+  const categories = trend
+    ? trend.months.map((key) => labelOf(key, null))
+    : figure.breakdown.map((entry) => labelOf(entry.key, entry.label));
+  const lineName = (series: string | null) =>
+    series === null ? t('dashboards.series.all') : tierLabel(series === '' ? null : series);
 
   const option = useMemo<EChartOption>(() => {
     const horizontal = figure.breakdownBy === 'owner' || figure.breakdownBy === 'move';
@@ -61,39 +85,56 @@ export function KpiCard({ figure, currency, language, tierLabel, onDrill, onEdit
       inverse: horizontal,
     };
     const valueAxis = { type: 'value', splitLine: { lineStyle: { type: 'dashed' } } };
+    const markLine = withTarget
+      ? {
+          silent: true,
+          symbol: 'none',
+          lineStyle: { color: '#8c8c8c', type: 'dashed' },
+          label: {
+            formatter: t('dashboards.target', { value: format(figure.target) }),
+            position: 'insideEndTop',
+          },
+          data: [horizontal ? { xAxis: figure.target } : { yAxis: figure.target }],
+        }
+      : undefined;
+    const series = trend
+      ? trend.lines.map((lineKey, index) => ({
+          name: lineName(lineKey),
+          type: 'line',
+          connectNulls: true,
+          data: trend.months.map(
+            (month) =>
+              figure.breakdown.find((entry) => entry.key === month && entry.series === lineKey)?.value ??
+              null,
+          ),
+          lineStyle: lineKey === null ? { color: NEUTRAL, width: 3 } : { width: 1.5 },
+          itemStyle: lineKey === null ? { color: NEUTRAL } : undefined,
+          markLine: index === 0 ? markLine : undefined,
+        }))
+      : [
+          {
+            name: t('dashboards.series.value'),
+            type: line ? 'line' : 'bar',
+            data,
+            barMaxWidth: 36,
+            smooth: line,
+            itemStyle: line ? { color: NEUTRAL } : undefined,
+            lineStyle: line ? { color: NEUTRAL, width: 2 } : undefined,
+            markLine,
+          },
+        ];
     return {
-      grid: { left: 8, right: 24, top: 24, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 24, top: trend ? 36 : 24, bottom: 8, containLabel: true },
+      legend: trend ? { top: 0, type: 'scroll', textStyle: { fontSize: 11 } } : undefined,
       tooltip: {
         trigger: 'axis',
         valueFormatter: (value: unknown) => (typeof value === 'number' ? format(value) : '—'),
       },
       xAxis: horizontal ? valueAxis : categoryAxis,
       yAxis: horizontal ? categoryAxis : valueAxis,
-      series: [
-        {
-          name: t('dashboards.series.value'),
-          type: line ? 'line' : 'bar',
-          data,
-          barMaxWidth: 36,
-          smooth: line,
-          itemStyle: line ? { color: NEUTRAL } : undefined,
-          lineStyle: line ? { color: NEUTRAL, width: 2 } : undefined,
-          markLine: withTarget
-            ? {
-                silent: true,
-                symbol: 'none',
-                lineStyle: { color: '#8c8c8c', type: 'dashed' },
-                label: {
-                  formatter: t('dashboards.target', { value: format(figure.target) }),
-                  position: 'insideEndTop',
-                },
-                data: [horizontal ? { xAxis: figure.target } : { yAxis: figure.target }],
-              }
-            : undefined,
-        },
-      ],
+      series,
     };
-  }, [figure, categories.join('|'), language]);
+  }, [figure, trend, categories.join('|'), language]);
 
   const status = figure.status;
   const comparisons = [
@@ -108,11 +149,30 @@ export function KpiCard({ figure, currency, language, tierLabel, onDrill, onEdit
   ].filter((entry): entry is [string, string] => entry[1] !== null);
 
   const exportCsv = () =>
-    downloadCsv(`${fileStem}-${figure.key}.csv`, [
-      [t('dashboards.csv.segment'), t('dashboards.csv.value'), t('dashboards.csv.count')],
-      ...figure.breakdown.map((entry, index) => [categories[index] ?? '', entry.value, entry.count]),
-      [label, figure.value, figure.count],
-    ]);
+    downloadCsv(
+      `${fileStem}-${figure.key}.csv`,
+      figure.seriesBy
+        ? [
+            [
+              t('dashboards.csv.segment'),
+              t('dashboards.csv.series'),
+              t('dashboards.csv.value'),
+              t('dashboards.csv.count'),
+            ],
+            ...figure.breakdown.map((entry) => [
+              labelOf(entry.key, null),
+              lineName(entry.series),
+              entry.value,
+              entry.count,
+            ]),
+            [label, t('dashboards.series.all'), figure.value, figure.count],
+          ]
+        : [
+            [t('dashboards.csv.segment'), t('dashboards.csv.value'), t('dashboards.csv.count')],
+            ...figure.breakdown.map((entry, index) => [categories[index] ?? '', entry.value, entry.count]),
+            [label, figure.value, figure.count],
+          ],
+    );
   const exportPng = () => {
     const url = chart.current?.pngDataUrl();
     if (url) downloadHref(`${fileStem}-${figure.key}.png`, url);
@@ -123,7 +183,11 @@ export function KpiCard({ figure, currency, language, tierLabel, onDrill, onEdit
       ? t('dashboards.drillTasks')
       : definition.drill === 'tickets'
         ? t('dashboards.drillTickets')
-        : t('dashboards.drill');
+        : definition.drill === 'leads'
+          ? t('dashboards.drillLeads')
+          : definition.drill === 'opportunities'
+            ? t('dashboards.drillOpportunities')
+            : t('dashboards.drill');
 
   return (
     <Card
@@ -191,7 +255,9 @@ export function KpiCard({ figure, currency, language, tierLabel, onDrill, onEdit
           ? t('dashboards.noTarget')
           : t('dashboards.target', { value: format(figure.target) })}
         {comparisons.map(([name, change]) => ` · ${name} ${change}`).join('')}
-        {figure.filtered ? '' : ` · ${t('dashboards.notFiltered')}`}
+        {figure.filtered
+          ? ''
+          : ` · ${definition.source === 'tickets' ? t('dashboards.notFiltered') : t('dashboards.notFilteredByTier')}`}
       </Typography.Text>
       {!figure.available ? (
         <Empty
@@ -213,7 +279,15 @@ export function KpiCard({ figure, currency, language, tierLabel, onDrill, onEdit
           data-testid={`kpi-chart-${figure.key}`}
           onClickIndex={
             drillable
-              ? (index) => {
+              ? (index, seriesIndex) => {
+                  if (trend) {
+                    // A point of a tier's line: 'month|tier'; of the line of all: the month.
+                    const month = trend.months[index];
+                    const lineKey = trend.lines[seriesIndex];
+                    if (month === undefined || lineKey === undefined) return;
+                    onDrill?.(figure.key, lineKey === null ? (month ?? '') : `${month ?? ''}|${lineKey}`);
+                    return;
+                  }
                   const entry = figure.breakdown[index];
                   if (entry) onDrill?.(figure.key, entry.key ?? '');
                 }

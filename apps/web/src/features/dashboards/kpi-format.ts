@@ -23,15 +23,24 @@ export function formatKpiValue(
   return t(`dashboards.value.${unit}`, { value: number });
 }
 
-/** A breakdown's key as shown: a tier's name, a stage, a month, an owner, a move. */
+/** A breakdown's key as shown: a tier's name, a stage, a month, an owner, a move, a lead source or grade. */
 export function segmentLabel(
   t: TFunction,
   by: string,
   key: string | null,
   label: string | null,
   tierLabel: (key: string | null) => string,
+  stageLabel: (key: string | null) => string = (stage) => stage ?? '—',
 ): string {
   switch (by) {
+    case 'source':
+      return key === null ? '—' : t(`marketing.leadSources.${key as 'manual'}`, { defaultValue: key });
+    case 'grade':
+      return key === null ? t('dashboards.none.grade') : t('dashboards.gradeOf', { grade: key });
+    case 'funnel':
+      return t(`dashboards.funnel.${key as 'created'}`);
+    case 'pipeline_stage':
+      return stageLabel(key);
     case 'tier':
       return key === null ? t('dashboards.none.tier') : tierLabel(key);
     case 'stage':

@@ -1,5 +1,5 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { DASHBOARDS, type Dashboard, KPI_CATALOGUE, type KpiKey } from '@crm/domain';
+import { DASHBOARDS, type Dashboard, KPI_CATALOGUE, type KpiKey, type LeadSource } from '@crm/domain';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import {
@@ -27,6 +27,7 @@ import { KpiCard, type KpiFigure } from '../../features/dashboards/KpiCard';
 import { formatKpiValue, kpiText } from '../../features/dashboards/kpi-format';
 import { PERIOD_PRESETS, presetOf, presetPeriod } from '../../features/dashboards/periods';
 import { useTiers } from '../../features/industry/tiers';
+import { usePipeline } from '../../features/opportunities/pipeline-labels';
 import type { Role } from '../../lib/api-types';
 import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
 import { useCan, useShell } from '../../lib/shell-context';
@@ -44,6 +45,7 @@ const searchSchema = z.object({
     .optional()
     .catch(undefined),
   owner: z.uuid().optional().catch(undefined),
+  team: z.uuid().optional().catch(undefined),
 });
 type DashboardSearch = z.infer<typeof searchSchema>;
 
@@ -71,7 +73,7 @@ function DashboardsPage() {
   const search = Route.useSearch();
   const { tenant } = useShell();
   const { tiers, tierLabel, language } = useTiers();
-  const canReadMembers = useCan('members.read');
+  const { stageLabel } = usePipeline();
   const canSetTargets = useCan('tenant.update');
   const [editing, setEditing] = useState<KpiFigure | null>(null);
 
@@ -89,14 +91,44 @@ function DashboardsPage() {
     to: period.to,
     tiers: search.tiers?.length ? search.tiers : undefined,
     ownerUserId: search.owner,
+    teamId: search.team,
   };
   const figures = useQuery({ ...trpc.dashboards.get.queryOptions(input), placeholderData: keepPreviousData });
-  const members = useQuery({ ...trpc.members.list.queryOptions(), enabled: canReadMembers });
+  // The teams and owners this member may filter by: all for those who see every record, the
+  // team's for a manager, none for a rep (whose figures are their own).
+  const options = useQuery({ ...trpc.dashboards.filters.queryOptions(), staleTime: 5 * 60_000 });
+  const owners = (options.data?.owners ?? []).filter((owner) => !search.team || owner.teamId === search.team);
 
   const drill = (key: KpiKey, segment: string | undefined) => {
     const definition = KPI_CATALOGUE.find((entry) => entry.key === key);
     if (definition?.drill === 'tasks') return void navigate({ to: '/tasks' });
     if (definition?.drill === 'tickets') return void navigate({ to: '/tickets' });
+    if (definition?.drill === 'opportunities')
+      return void navigate({
+        to: '/opportunities',
+        search: {
+          view: 'table',
+          ...(definition.breakdown === 'pipeline_stage' && segment ? { stage: segment } : {}),
+        },
+      });
+    if (definition?.drill === 'leads') {
+      // The leads created in the period, of the bar's source, grade, owner or funnel step.
+      const by = definition.breakdown;
+      const last = dayjs(period.to).subtract(1, 'day').format('YYYY-MM-DD');
+      return void navigate({
+        to: '/leads',
+        search: {
+          createdFrom: period.from,
+          createdTo: last,
+          ...(by === 'source' && segment ? { sources: [segment as LeadSource] } : {}),
+          ...(by === 'grade' && segment ? { grades: [segment] } : {}),
+          ...(by === 'owner' && segment ? { owner: segment } : {}),
+          ...(by === 'owner' && segment === '' ? { owner: 'unassigned' } : {}),
+          ...(by === 'funnel' && segment === 'converted' ? { status: 'converted' as const } : {}),
+          ...(by !== 'owner' && search.owner ? { owner: search.owner } : {}),
+        },
+      });
+    }
     void navigate({
       to: '/customers',
       search: {
@@ -166,15 +198,29 @@ function DashboardsPage() {
           options={tiers.map((tier) => ({ value: tier.key, label: tierLabel(tier.key) }))}
           data-testid="dashboards-tiers"
         />
-        {canReadMembers ? (
+        {(options.data?.teams.length ?? 0) > 1 ? (
+          <Select
+            allowClear
+            style={{ minWidth: 160 }}
+            placeholder={t('dashboards.filters.team')}
+            aria-label={t('dashboards.filters.teamLabel')}
+            value={search.team}
+            onChange={(value: string | undefined) => setSearch({ team: value, owner: undefined })}
+            options={(options.data?.teams ?? []).map((team) => ({ value: team.id, label: team.name }))}
+            data-testid="dashboards-team"
+          />
+        ) : null}
+        {(options.data?.owners.length ?? 0) > 0 ? (
           <Select
             allowClear
             showSearch={{ optionFilterProp: 'label' }}
             style={{ minWidth: 160 }}
             placeholder={t('dashboards.filters.owner')}
+            aria-label={t('dashboards.filters.ownerLabel')}
             value={search.owner}
             onChange={(value: string | undefined) => setSearch({ owner: value })}
-            options={(members.data ?? []).map((member) => ({ value: member.userId, label: member.name }))}
+            options={owners.map((owner) => ({ value: owner.userId, label: owner.name }))}
+            data-testid="dashboards-owner"
           />
         ) : null}
       </Flex>
@@ -195,6 +241,7 @@ function DashboardsPage() {
                 currency={data.currency}
                 language={language}
                 tierLabel={tierLabel}
+                stageLabel={stageLabel}
                 onDrill={drill}
                 onEditTarget={canSetTargets ? setEditing : undefined}
                 fileStem={`${board}-${period.from}-${period.to}`}

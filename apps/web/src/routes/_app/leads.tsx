@@ -1,7 +1,20 @@
 import { LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createFileRoute, useNavigate } from '@tanstack/react-router';
-import { Badge, Button, Card, Checkbox, Flex, Input, Select, Space, Table, Tabs, Typography } from 'antd';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Flex,
+  Input,
+  Select,
+  Space,
+  Table,
+  Tabs,
+  Typography,
+} from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -33,6 +46,9 @@ const searchSchema = z.object({
   owner: z.string().max(40).optional().catch(undefined),
   sort: z.enum(['created_desc', 'due_asc']).optional().catch(undefined),
   lead: z.uuid().optional().catch(undefined),
+  /** Created from and to these days (inclusive): the dashboards' period, when a chart opened the list. */
+  createdFrom: z.iso.date().optional().catch(undefined),
+  createdTo: z.iso.date().optional().catch(undefined),
 });
 type LeadsSearch = z.infer<typeof searchSchema>;
 
@@ -72,6 +88,8 @@ function LeadsPage() {
       sources: search.sources?.length ? search.sources : undefined,
       slaStates: search.sla?.length ? search.sla : undefined,
       owner: search.owner || undefined,
+      createdFrom: search.createdFrom,
+      createdTo: search.createdTo,
     }),
     [search],
   );
@@ -190,6 +208,23 @@ function LeadsPage() {
           ) : null
         }
       />
+      {search.createdFrom || search.createdTo ? (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          data-testid="leads-created-filter"
+          title={t('leads.createdBetween', { from: search.createdFrom ?? '…', to: search.createdTo ?? '…' })}
+          action={
+            <Button
+              size="small"
+              onClick={() => void setSearch({ createdFrom: undefined, createdTo: undefined })}
+            >
+              {t('leads.clearCreated')}
+            </Button>
+          }
+        />
+      ) : null}
       <Card styles={{ body: { paddingTop: 4 } }}>
         <Tabs
           activeKey={search.status ?? 'all'}
