@@ -488,13 +488,14 @@ describe('dashboards against the hand-built fixture', () => {
       ['B', 20],
     ]);
     // Clocks ended: L1 (met), L2 (breached), L3 (met); L4 runs to 2099, L5 has none.
-    expect(kpi('lead_sla_compliance')).toMatchObject({ value: 66.7, count: 3 });
+    // The B2B plugin's target (kpiTargets), not the core's (none).
+    expect(kpi('lead_sla_compliance')).toMatchObject({ value: 66.7, count: 3, target: 90, status: 'red' });
     expect(simple(kpi('lead_sla_compliance'))).toEqual([
       ['A', 100],
       ['B', 0],
     ]);
     // Won or lost in Q4: O1, O2 won, O3 lost.
-    expect(kpi('win_rate')).toMatchObject({ value: 66.7, count: 3 });
+    expect(kpi('win_rate')).toMatchObject({ value: 66.7, count: 3, target: 25, status: 'green' });
     expect(kpi('win_rate').breakdown.map((entry) => [entry.key, entry.value, entry.count])).toEqual([
       [tenant.users.sales_rep.id, 100, 2],
       [tenant.users.sales_manager.id, 0, 1],
@@ -695,6 +696,20 @@ describe('dashboards against the hand-built fixture', () => {
       target: 45,
       status: 'green',
     });
+    // A target the industry plugin gives: its default; the tenant's own wins over it.
+    const targets = (await admin.call('dashboards.targets', undefined)).data as { key: string }[];
+    expect(targets.find((entry) => entry.key === 'win_rate')).toEqual({
+      key: 'win_rate',
+      defaultTarget: 25,
+      tenantTarget: null,
+      target: 25,
+    });
+    await admin.call('dashboards.setTarget', { key: 'win_rate', target: 70 });
+    expect((await board(admin, 'sales', { compare: false }))('win_rate')).toMatchObject({
+      target: 70,
+      status: 'amber',
+    });
+    await admin.call('dashboards.setTarget', { key: 'win_rate', target: null });
     const rep = await as('sales_rep');
     expect((await rep.call('dashboards.setTarget', { key: 'repurchase_rate', target: 10 })).error?.code).toBe(
       'FORBIDDEN',

@@ -728,3 +728,55 @@ export const pipelineShape = z.strictObject({
     .min(3),
   lostReasons: z.array(z.strictObject({ key: z.string(), labels: labelsShape })).optional(),
 });
+
+/**
+ * The dashboards' KPIs a plugin may give a target, with their units (the core's KPI catalogue,
+ * packages/domain dashboards/kpis.ts; a core test keeps the two equal). Percentages are
+ * 0–100, NPS −100–100, times in hours or days, money in the tenant's currency.
+ */
+export const KPI_TARGET_UNITS = {
+  customers_total: 'count',
+  customers_by_stage: 'count',
+  new_customers: 'count',
+  tier_moves: 'count',
+  repurchase_rate: 'percent',
+  retention_rate: 'percent',
+  churn_rate: 'percent',
+  average_order_value: 'currency',
+  revenue_by_tier: 'currency',
+  cross_sell_share: 'percent',
+  completeness_average: 'percent',
+  completeness_share: 'percent',
+  stale_profiles: 'percent',
+  customers_per_rep: 'count',
+  plan_task_completion: 'percent',
+  contact_cadence_compliance: 'percent',
+  task_sla_compliance: 'percent',
+  overdue_tasks: 'count',
+  ticket_closure_rate: 'percent',
+  ticket_first_response_hours: 'hours',
+  ticket_resolution_hours: 'hours',
+  ticket_sla_compliance: 'percent',
+  lead_funnel: 'count',
+  lead_conversion_rate: 'percent',
+  lead_conversion_by_grade: 'percent',
+  lead_conversion_by_rep: 'percent',
+  lead_first_contact_hours: 'hours',
+  lead_sla_compliance: 'percent',
+  sales_cycle_days: 'days',
+  win_rate: 'percent',
+  pipeline_value: 'currency',
+  nps: 'count',
+  csat: 'percent',
+} as const;
+export type KpiTargetKey = keyof typeof KPI_TARGET_UNITS;
+export const KPI_TARGET_KEYS = Object.keys(KPI_TARGET_UNITS) as [KpiTargetKey, ...KpiTargetKey[]];
+
+/**
+ * 指标目标: the industry's targets for the dashboards' KPIs (e.g. `{ retention_rate: 90,
+ * lead_conversion_rate: 18.75 }`). They replace the core's defaults for tenants on the
+ * profile; a tenant's admin may still set their own.
+ */
+export type KpiTargets = Readonly<Partial<Record<KpiTargetKey, number>>>;
+
+export const kpiTargetsShape = z.partialRecord(z.enum(KPI_TARGET_KEYS), z.number());

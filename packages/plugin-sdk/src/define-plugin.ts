@@ -3,6 +3,7 @@ import type {
   Cadence,
   CustomerKindValue,
   CustomFieldDefinition,
+  KpiTargets,
   LeadGrade,
   LeadRegradeRule,
   LifecycleThresholds,
@@ -77,6 +78,8 @@ export type PluginSpec<S extends SettingsSchema, P extends string = SettingsPath
   pipeline?: PipelineDefinition<P>;
   /** 公海: recycle rules per lead grade and customer tier, the warning, the daily claim limit. */
   pool?: PoolDefinition<P>;
+  /** 指标目标: targets for the dashboards' KPIs, replacing the core's defaults (a tenant may set its own). */
+  kpiTargets?: KpiTargets;
   settings: PluginSettings<S>;
 };
 
@@ -139,6 +142,7 @@ export type ResolvedPlugin = {
   tickets: Resolved<TicketsDefinition> | null;
   pipeline: Resolved<PipelineDefinition> | null;
   pool: Resolved<PoolDefinition> | null;
+  kpiTargets: KpiTargets;
 };
 
 /** The plugin's default settings: `schema.parse({})`. Throws when a default is broken. */
@@ -227,6 +231,7 @@ export function resolvePlugin(
     tickets: plugin.tickets ? resolve(plugin.tickets, 'tickets') : null,
     pipeline: plugin.pipeline ? resolve(plugin.pipeline, 'pipeline') : null,
     pool: plugin.pool ? resolve(plugin.pool, 'pool') : null,
+    kpiTargets: plugin.kpiTargets ?? {},
   };
   if (missing.length > 0) throw new PluginSettingsError(plugin.id, missing);
   if (plugin.tierModel) {

@@ -533,6 +533,29 @@ describe('validatePlugin', () => {
     expect(problems[3]?.message['zh-CN']).toBe('插件「tiny-shop」：沉睡天数（180）须大于流失风险天数（200）');
   });
 
+  it('checks KPI targets: known KPIs only, within what their unit admits', () => {
+    expect(
+      validatePlugin(broken({ kpiTargets: { retention_rate: 90, nps: -20, sales_cycle_days: 42 } })),
+    ).toEqual([]);
+    const unknown = only(
+      validatePlugin(broken({ kpiTargets: { retention: 90 } })),
+      'PLUGIN_ENVELOPE_INVALID',
+    );
+    expect(unknown.path).toBe('kpiTargets');
+    expect(unknown.message.en).toContain('retention');
+    const problems = validatePlugin(
+      broken({ kpiTargets: { csat: 120, nps: -101, average_order_value: -1 } }),
+    );
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['PLUGIN_RULE_INVALID', 'kpiTargets.csat'],
+      ['PLUGIN_RULE_INVALID', 'kpiTargets.nps'],
+      ['PLUGIN_RULE_INVALID', 'kpiTargets.average_order_value'],
+    ]);
+    expect(problems[0]?.message['zh-CN']).toBe(
+      '插件「tiny-shop」：指标「csat」的目标 120 须在 0 到 100 之间',
+    );
+  });
+
   it('checks a pipeline: stage kinds and order, probabilities, gates naming their own actions', () => {
     const open = (key: string, extra: Record<string, unknown> = {}) => ({
       key,

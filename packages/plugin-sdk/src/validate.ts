@@ -7,6 +7,8 @@ import {
   coreFieldShadowedBy,
   customFieldShape,
   KEY_PATTERN,
+  KPI_TARGET_UNITS,
+  kpiTargetsShape,
   type LeadCondition,
   type LeadGrade,
   type LeadRegradeRule,
@@ -134,6 +136,7 @@ const envelopeShape = z.strictObject({
   tickets: ticketsShape.optional(),
   pipeline: pipelineShape.optional(),
   pool: poolShape.optional(),
+  kpiTargets: kpiTargetsShape.optional(),
   settings: z.strictObject({
     schema: z.custom<z.ZodObject>((value) => value instanceof z.ZodObject, {
       error: 'must be a zod object schema (z.object({...}))',
@@ -242,11 +245,31 @@ function validateInto(envelope: unknown, options: ValidateOptions, report: Repor
 
   checkLabels(plugin, '', report);
   checkKeys(plugin, report);
+  checkKpiTargets(plugin, report);
   checkCustomFields(plugin, options, report);
 
   const defaults = checkSettings(plugin, report);
   if (defaults === undefined) return;
   checkRules(plugin, defaults, report);
+}
+
+// ---------------------------------------------------------------------------------------------
+// KPI targets
+
+/** A KPI target must be a finite number its unit admits: 0–100 for a share, −100–100 for NPS, ≥ 0 otherwise. */
+function checkKpiTargets(plugin: AnyPlugin, report: Report): void {
+  for (const [key, target] of Object.entries(plugin.kpiTargets ?? {})) {
+    const unit = KPI_TARGET_UNITS[key as keyof typeof KPI_TARGET_UNITS];
+    const [min, max] = key === 'nps' ? [-100, 100] : unit === 'percent' ? [0, 100] : [0, 1_000_000_000];
+    if (typeof target !== 'number' || !Number.isFinite(target) || target < min || target > max) {
+      report(
+        'PLUGIN_RULE_INVALID',
+        `kpiTargets.${key}`,
+        `指标「${key}」的目标 ${String(target)} 须在 ${min} 到 ${max} 之间`,
+        `the target of the KPI "${key}" (${String(target)}) must be between ${min} and ${max}`,
+      );
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -757,6 +757,15 @@ export default definePlugin({
       audience: { tiers: [STRATEGIC, KEY, ORDINARY] },
     },
   ],
+  // 指标目标: the corporate-client plan's — conversion 15 % → 18.75 %, cycle 60 → 42 days,
+  // strategic retention ≥ 90 % — and leads followed up within their grade's SLA nine times in ten.
+  kpiTargets: {
+    lead_conversion_rate: 18.75,
+    sales_cycle_days: 42,
+    retention_rate: 90,
+    lead_sla_compliance: 90,
+    win_rate: 25,
+  },
   // 公海: an A lead not followed up within a week, a 普通客户 without contact for 30 days
   // return to the pool; 战略客户 never automatically.
   pool: {

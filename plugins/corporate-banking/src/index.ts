@@ -462,6 +462,14 @@ export default definePlugin({
       labels: text('贷款到期前沟通续贷或还款安排', 'Talk renewal or repayment before the loan matures'),
     },
   ],
+  // 指标目标: the corporate-banking plan's — important clients kept (≥ 90 %), the call-back
+  // cadence held (95 %), complaints closed (98 %), satisfaction ≥ 92 %.
+  kpiTargets: {
+    retention_rate: 90,
+    contact_cadence_compliance: 95,
+    ticket_closure_rate: 98,
+    csat: 92,
+  },
   // 公海: a bank keeps its corporate customers with their account managers; only leads recycle.
   pool: {
     leads: [

@@ -25,12 +25,12 @@ export const dashboardsRouter = router({
   get: permittedProcedure('customers.read')
     .input(dashboardInput)
     .output(dashboardOutput)
-    .query(({ ctx, input }) => readDashboard(ctx.scope, input)),
+    .query(({ ctx, input }) => readDashboard(ctx.scope, ctx, input)),
 
   workbench: permittedProcedure('customers.read')
     .input(workbenchInput)
     .output(workbenchOutput)
-    .query(({ ctx, input }) => readWorkbench(ctx.scope, input)),
+    .query(({ ctx, input }) => readWorkbench(ctx.scope, ctx, input)),
 
   filters: permittedProcedure('customers.read')
     .output(filterOptionsOutput)
@@ -38,10 +38,10 @@ export const dashboardsRouter = router({
 
   targets: permittedProcedure('customers.read')
     .output(kpiTargetsOutput)
-    .query(({ ctx }) => listKpiTargets(ctx.scope)),
+    .query(({ ctx }) => listKpiTargets(ctx.scope, ctx)),
 
   setTarget: permittedProcedure('tenant.update', { idempotent: true })
     .input(setKpiTargetInput)
     .output(kpiTargetsOutput)
-    .mutation(({ ctx, input }) => setKpiTarget(ctx.scope, input)),
+    .mutation(({ ctx, input }) => setKpiTarget(ctx.scope, ctx, input)),
 });

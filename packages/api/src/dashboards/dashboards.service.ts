@@ -10,6 +10,8 @@ import {
   percentOf,
   type Role,
 } from '@crm/domain';
+import { tenantProfileId } from '../plugins/effective-settings';
+import type { PluginRegistry } from '../plugins/registry';
 import type { Scope } from '../scope';
 import { ticketKpis } from '../tickets/tickets.service';
 import {
@@ -461,8 +463,34 @@ function filtersApply(definition: KpiDefinition, filters: DashboardFilters): boo
   return true;
 }
 
+/** What the dashboards need besides the scope: the plugins, whose KPI targets replace the core's. */
+export type DashboardDependencies = { plugins?: PluginRegistry };
+
+/**
+ * The targets in force: the tenant's own, else its industry plugin's (`kpiTargets`), else the
+ * catalogue's (the playbooks' numbers).
+ */
+async function kpiTargets(
+  scope: Scope,
+  dependencies: DashboardDependencies,
+): Promise<{ tenant: Map<string, number>; plugin: Readonly<Record<string, number | undefined>> }> {
+  const tenant = await selectKpiTargets(scope);
+  let plugin: Readonly<Record<string, number | undefined>> = {};
+  if (dependencies.plugins) {
+    const status = dependencies.plugins.status(await tenantProfileId(scope.trx, scope.tenantId));
+    if (status.state === 'ok') plugin = status.plugin.kpiTargets ?? {};
+  }
+  return { tenant, plugin };
+}
+
+const defaultTargetOf = (
+  definition: KpiDefinition,
+  plugin: Readonly<Record<string, number | undefined>>,
+): number | null => plugin[definition.key] ?? definition.target;
+
 async function computeKpis(
   scope: Scope,
+  dependencies: DashboardDependencies,
   definitions: readonly KpiDefinition[],
   filters: DashboardFilters,
   compare: boolean,
@@ -480,7 +508,7 @@ async function computeKpis(
     previous = await periodFigures(scope, periodKeys, periods.previous, filters, false);
     lastYear = await periodFigures(scope, periodKeys, periods.lastYear, filters, false);
   }
-  const targets = await selectKpiTargets(scope);
+  const targets = await kpiTargets(scope, dependencies);
 
   const ownerIds = new Set<string>();
   for (const definition of definitions) {
@@ -494,7 +522,7 @@ async function computeKpis(
   return definitions.map((definition) => {
     const key = definition.key as KpiKey;
     const figure = current.get(key);
-    const target = targets.get(key) ?? definition.target;
+    const target = targets.tenant.get(key) ?? defaultTargetOf(definition, targets.plugin);
     const value = figure?.value ?? null;
     return {
       key,
@@ -524,12 +552,16 @@ async function computeKpis(
  * their own customers and tasks; a manager: the team's), each against its target, with the
  * previous period and the same period a year earlier when asked.
  */
-export async function readDashboard(scope: Scope, input: DashboardInput): Promise<DashboardOutput> {
+export async function readDashboard(
+  scope: Scope,
+  dependencies: DashboardDependencies,
+  input: DashboardInput,
+): Promise<DashboardOutput> {
   const { dashboard, compare, ...filters } = input;
   const definitions = KPI_CATALOGUE.filter((definition) =>
     (definition.dashboards as readonly string[]).includes(dashboard),
   );
-  const kpis = await computeKpis(scope, definitions, filters, compare);
+  const kpis = await computeKpis(scope, dependencies, definitions, filters, compare);
   return {
     dashboard,
     from: input.from,
@@ -573,7 +605,11 @@ const WORKBENCH_KPIS: Record<Role, KpiKey[]> = {
  * The workbench (工作台): the member's own figures for the period against their targets, and
  * for owners and admins the tenant's health (completeness, failed imports and exports).
  */
-export async function readWorkbench(scope: Scope, input: WorkbenchInput): Promise<WorkbenchOutput> {
+export async function readWorkbench(
+  scope: Scope,
+  dependencies: DashboardDependencies,
+  input: WorkbenchInput,
+): Promise<WorkbenchOutput> {
   const role = scope.role ?? 'viewer';
   const wanted = new Set<KpiKey>(WORKBENCH_KPIS[role]);
   const admin = role === 'owner' || role === 'admin';
@@ -582,7 +618,7 @@ export async function readWorkbench(scope: Scope, input: WorkbenchInput): Promis
     wanted.add('completeness_share');
   }
   const definitions = KPI_CATALOGUE.filter((definition) => wanted.has(definition.key));
-  const kpis = await computeKpis(scope, definitions, { from: input.from, to: input.to }, false);
+  const kpis = await computeKpis(scope, dependencies, definitions, { from: input.from, to: input.to }, false);
   let health: WorkbenchOutput['health'] = null;
   if (admin) {
     const row = await selectTenantHealth(scope);
@@ -602,25 +638,28 @@ export async function readWorkbench(scope: Scope, input: WorkbenchInput): Promis
   };
 }
 
-/** Every KPI's target: the playbooks' default and the tenant's own. */
-export async function listKpiTargets(scope: Scope): Promise<KpiTargetOutput[]> {
-  const targets = await selectKpiTargets(scope);
+/** Every KPI's target: the default (the industry plugin's, else the playbooks') and the tenant's own. */
+export async function listKpiTargets(
+  scope: Scope,
+  dependencies: DashboardDependencies,
+): Promise<KpiTargetOutput[]> {
+  const targets = await kpiTargets(scope, dependencies);
   return KPI_CATALOGUE.map((definition) => {
-    const tenantTarget = targets.get(definition.key) ?? null;
-    return {
-      key: definition.key,
-      defaultTarget: definition.target,
-      tenantTarget,
-      target: tenantTarget ?? definition.target,
-    };
+    const tenantTarget = targets.tenant.get(definition.key) ?? null;
+    const defaultTarget = defaultTargetOf(definition, targets.plugin);
+    return { key: definition.key, defaultTarget, tenantTarget, target: tenantTarget ?? defaultTarget };
   });
 }
 
 /** Sets a KPI's target for the tenant (null: back to the default). */
-export async function setKpiTarget(scope: Scope, input: SetKpiTargetInput): Promise<KpiTargetOutput[]> {
+export async function setKpiTarget(
+  scope: Scope,
+  dependencies: DashboardDependencies,
+  input: SetKpiTargetInput,
+): Promise<KpiTargetOutput[]> {
   if (input.target === null) await deleteKpiTarget(scope, input.key);
   else await upsertKpiTarget(scope, input.key, input.target);
-  return listKpiTargets(scope);
+  return listKpiTargets(scope, dependencies);
 }
 
 /** The teams and owners the member may filter the dashboards by. */

@@ -376,4 +376,7 @@ export default definePlugin({
   },
 
   lifecycle: { atRiskDays: 400, dormantDays: 760, loyalOrders: 3 },
+
+  // 指标目标: renewals are the business — 85 % of policyholders kept, leads called back in time.
+  kpiTargets: { retention_rate: 85, repurchase_rate: 60, lead_sla_compliance: 90 },
 });
