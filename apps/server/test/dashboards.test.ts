@@ -1,3 +1,4 @@
+import { jobScope, queueWeeklySummaries } from '@crm/api';
 import { sql } from '@crm/db';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -733,5 +734,54 @@ describe('dashboards against the hand-built fixture', () => {
       failedExports7d: 0,
       importsRunning: 0,
     });
+  });
+
+  it('the weekly summary: one email per member who wants it, in their language, with their role’s figures; once a week', async () => {
+    await server.database.withScope({}, (trx) =>
+      trx
+        .updateTable('users')
+        .set({ locale: 'en' })
+        .where('id', '=', tenant.users.sales_manager.id)
+        .execute(),
+    );
+    // The viewer turned it off in 通知设置.
+    const viewer = await as('viewer');
+    const off = await viewer.call('notifications.updatePreferences', {
+      preferences: [{ kind: 'weekly_summary', inApp: false, email: false }],
+    });
+    expect(off.error, JSON.stringify(off.error)).toBeNull();
+    const queue = () =>
+      server.database.withTenant(tenant.tenantId, (trx) =>
+        queueWeeklySummaries(jobScope(trx, tenant.tenantId), {}, '2026-10-19'),
+      );
+    expect(await queue()).toBe(Object.keys(tenant.users).length - 1);
+    // Again (the job retried, or run twice): nothing new.
+    expect(await queue()).toBe(0);
+    const emails = await server.database.withTenant(tenant.tenantId, (trx) =>
+      trx
+        .selectFrom('email_outbox')
+        .select(['to_address', 'subject', 'text_body', 'html_body', 'dedup_key'])
+        .where('kind', '=', 'weekly_summary')
+        .execute(),
+    );
+    const to = (role: keyof SeededTenant['users']) =>
+      emails.find((email) => email.to_address === tenant.users[role].email);
+    expect(to('viewer')).toBeUndefined();
+    // The week of 12–18 October: the rep's buyer A (a repeat buyer); the week before, B's first order.
+    const rep = to('sales_rep');
+    expect(rep?.subject).toMatch(/^每周指标摘要（2026-10-12 至 2026-10-18）：\d+\/\d+ 项达标$/);
+    expect(rep?.text_body).toContain('这是你上周（2026-10-12 至 2026-10-18）的指标');
+    expect(rep?.text_body).toContain('复购率：100%（目标 45%，达标，较前一周 +100 个百分点）');
+    expect(rep?.text_body).toContain('线索跟进及时率：');
+    expect(rep?.text_body).toContain('/dashboards');
+    expect(rep?.dedup_key).toBe(`weekly_summary:${tenant.users.sales_rep.id}:2026-10-19`);
+    const manager = to('sales_manager');
+    expect(manager?.subject).toMatch(
+      /^Your week in figures \(2026-10-12 to 2026-10-18\): \d+ of \d+ on target$/,
+    );
+    expect(manager?.text_body).toContain('here are your team’s figures for last week');
+    expect(manager?.text_body).toContain('Win rate:');
+    expect(manager?.text_body).toContain('You can turn the weekly figures off in Notification settings.');
+    expect(to('owner')?.text_body).toContain('这是公司上周');
   });
 });

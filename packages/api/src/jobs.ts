@@ -2,6 +2,11 @@ import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import { LIFECYCLE_SCHEDULE, type LifecycleJobs, registerLifecycleJobs } from './customers/customers.jobs';
 import {
+  type DashboardJobs,
+  registerDashboardJobs,
+  WEEKLY_SUMMARY_SCHEDULE,
+} from './dashboards/dashboards.jobs';
+import {
   DUPLICATES_SCHEDULE,
   type DuplicatesJobs,
   registerDuplicatesJobs,
@@ -50,6 +55,7 @@ export type AppJobs = LifecycleJobs &
   TieringJobs &
   EmailJobs &
   NotificationJobs &
+  DashboardJobs &
   ReminderJobs &
   PlansJobs &
   LeadEventJobs &
@@ -80,6 +86,7 @@ export function registerJobs(
   registerTieringJobs(jobs, database, tierSource, tiering);
   registerEmailJobs(jobs, database);
   registerNotificationJobs(jobs, database);
+  registerDashboardJobs(jobs, database, plugins);
   registerReminderJobs(jobs, database, plugins);
   registerPlansJobs(jobs, database);
   registerLeadEventJobs(jobs, database, plugins);
@@ -128,6 +135,12 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
   );
   await jobs.schedule('email.drain-all', EMAIL_SCHEDULE.cron, {}, { tz: EMAIL_SCHEDULE.tz });
   await jobs.schedule('notifications.digest-all', DIGEST_SCHEDULE.cron, {}, { tz: DIGEST_SCHEDULE.tz });
+  await jobs.schedule(
+    'dashboards.weekly-summary-all',
+    WEEKLY_SUMMARY_SCHEDULE.cron,
+    {},
+    { tz: WEEKLY_SUMMARY_SCHEDULE.tz },
+  );
   await jobs.schedule(
     'reminders.run-all',
     REMINDERS_SCHEDULE.cron,

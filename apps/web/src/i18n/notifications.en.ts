@@ -33,6 +33,7 @@ export const notificationsEn: typeof notificationsZhCN = {
       pool_recycle_warning: 'Returning to the pool soon',
       pool_assigned: 'Given to you from the pool',
       digest: 'Daily summary',
+      weekly_summary: 'Weekly figures',
     },
     kindHelp: {
       task_assigned: 'When someone gives you a task',
@@ -52,6 +53,8 @@ export const notificationsEn: typeof notificationsZhCN = {
         'A few days before one of your leads or customers returns to the pool for lack of follow-up',
       pool_assigned: 'When a manager gives you a lead or customer from the pool',
       digest: 'One email each morning: tasks due today, overdue tasks and approvals waiting',
+      weekly_summary:
+        'One email on Monday morning: your figures of last week against target (a rep their own, a manager the team’s, an admin the company’s)',
     },
     settings: {
       title: 'Notification settings',
@@ -104,6 +107,7 @@ export const notificationsEn: typeof notificationsZhCN = {
     noPermission: 'Only owners and admins can see the emails the system sends',
     kinds: {
       digest: 'Daily summary',
+      weekly_summary: 'Weekly figures',
     },
     link: {
       title: 'Email',

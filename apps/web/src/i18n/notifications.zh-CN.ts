@@ -31,6 +31,7 @@ export const notificationsZhCN = {
       pool_recycle_warning: '即将收回公海',
       pool_assigned: '公海分配',
       digest: '每日工作摘要',
+      weekly_summary: '每周指标摘要',
     },
     kindHelp: {
       task_assigned: '有人把任务分配给你时',
@@ -49,6 +50,8 @@ export const notificationsZhCN = {
       pool_recycle_warning: '你的线索或客户再不跟进就要收回公海时（提前几天提醒）',
       pool_assigned: '主管把公海里的线索或客户分配给你时',
       digest: '每天早上一封邮件：今日到期、已逾期的任务和待审批事项',
+      weekly_summary:
+        '每周一早上一封邮件：你上周的指标与目标对比（销售看销售指标，主管看团队，管理员看全公司）',
     },
     settings: {
       title: '通知设置',
@@ -100,6 +103,7 @@ export const notificationsZhCN = {
     noPermission: '只有所有者和管理员可以查看系统发出的邮件',
     kinds: {
       digest: '每日摘要',
+      weekly_summary: '每周指标摘要',
     },
     link: {
       title: '邮件',

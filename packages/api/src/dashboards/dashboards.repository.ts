@@ -385,3 +385,28 @@ export async function selectTenantHealth(scope: Scope): Promise<HealthRow> {
         and r.status in ('validating', 'committing')) as imports_running`.execute(scope.trx);
   return rows[0] ?? { failed_imports: '0', failed_exports: '0', imports_running: '0' };
 }
+
+export type WeeklyRecipientRow = {
+  user_id: string;
+  role: string;
+  team_id: string | null;
+  email: string;
+  locale: string | null;
+  name: string;
+};
+
+/** The tenant's members who want the weekly summary (their choice, else the kind's default), active. */
+export async function selectWeeklyRecipients(
+  scope: Scope,
+  emailByDefault: boolean,
+): Promise<WeeklyRecipientRow[]> {
+  const { rows } = await sql<WeeklyRecipientRow>`
+    select m.user_id, m.role, m.team_id, u.email, u.locale, u.name
+    from memberships m
+    join users u on u.id = m.user_id and u.disabled_at is null
+    left join notification_preferences p
+      on p.tenant_id = m.tenant_id and p.user_id = m.user_id and p.kind = 'weekly_summary'
+    where m.tenant_id = ${scope.tenantId}::uuid and coalesce(p.email, ${emailByDefault})
+    order by u.name, m.user_id`.execute(scope.trx);
+  return rows;
+}

@@ -6,10 +6,15 @@ import {
   kpiStatus,
   LEAD_FUNNEL_STEPS,
   LIFECYCLE_STAGES,
+  NOTIFICATION_DEFAULTS,
   netPromoterScore,
   percentOf,
   type Role,
 } from '@crm/domain';
+import { memberAccess } from '../customers/access';
+import { renderEmail } from '../email/email.render';
+import type { EmailDraft } from '../email/email.schemas';
+import { enqueueEmail } from '../email/email.service';
 import { tenantProfileId } from '../plugins/effective-settings';
 import type { PluginRegistry } from '../plugins/registry';
 import type { Scope } from '../scope';
@@ -37,6 +42,7 @@ import {
   selectTenantHealth,
   selectTierMoves,
   selectUserNames,
+  selectWeeklyRecipients,
   upsertKpiTarget,
 } from './dashboards.repository';
 import type {
@@ -574,30 +580,50 @@ export async function readDashboard(
 
 /** The KPIs a member's workbench shows, by what their role does. */
 const WORKBENCH_KPIS: Record<Role, KpiKey[]> = {
-  owner: ['retention_rate', 'repurchase_rate', 'average_order_value', 'ticket_closure_rate', 'overdue_tasks'],
-  admin: ['retention_rate', 'repurchase_rate', 'average_order_value', 'ticket_closure_rate', 'overdue_tasks'],
+  owner: [
+    'retention_rate',
+    'repurchase_rate',
+    'average_order_value',
+    'lead_conversion_rate',
+    'csat',
+    'ticket_closure_rate',
+    'overdue_tasks',
+  ],
+  admin: [
+    'retention_rate',
+    'repurchase_rate',
+    'average_order_value',
+    'lead_conversion_rate',
+    'csat',
+    'ticket_closure_rate',
+    'overdue_tasks',
+  ],
   sales_manager: [
+    'lead_conversion_rate',
+    'win_rate',
+    'lead_sla_compliance',
     'task_sla_compliance',
     'overdue_tasks',
     'repurchase_rate',
-    'average_order_value',
     'customers_per_rep',
   ],
   sales_rep: [
+    'lead_sla_compliance',
+    'lead_conversion_rate',
     'task_sla_compliance',
     'overdue_tasks',
     'repurchase_rate',
-    'average_order_value',
     'customers_total',
   ],
   service_agent: [
     'ticket_closure_rate',
     'ticket_first_response_hours',
     'ticket_sla_compliance',
+    'csat',
     'overdue_tasks',
   ],
-  marketing: ['new_customers', 'repurchase_rate', 'completeness_average', 'lead_conversion_rate'],
-  analyst: ['retention_rate', 'repurchase_rate', 'churn_rate', 'average_order_value', 'completeness_average'],
+  marketing: ['new_customers', 'lead_funnel', 'lead_conversion_rate', 'repurchase_rate', 'completeness_average'],
+  analyst: ['retention_rate', 'repurchase_rate', 'churn_rate', 'average_order_value', 'nps', 'csat'],
   viewer: ['retention_rate', 'repurchase_rate', 'average_order_value', 'ticket_closure_rate'],
 };
 
@@ -669,4 +695,164 @@ export async function listFilterOptions(scope: Scope): Promise<FilterOptionsOutp
     teams: rows.teams,
     owners: rows.owners.map((owner) => ({ userId: owner.user_id, name: owner.name, teamId: owner.team_id })),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The weekly summary (每周指标摘要)
+
+type Locale = 'zh-CN' | 'en';
+
+const WEEKLY_WORDS = {
+  subject: {
+    'zh-CN': '每周指标摘要（{from} 至 {to}）：{met}/{total} 项达标',
+    en: 'Your week in figures ({from} to {to}): {met} of {total} on target',
+  },
+  heading: {
+    'zh-CN': '{name}，这是{whose}上周（{from} 至 {to}）的指标',
+    en: '{name}, here are {whose} figures for last week ({from} to {to})',
+  },
+  whoseOwn: { 'zh-CN': '你', en: 'your' },
+  whoseTeam: { 'zh-CN': '你团队', en: 'your team’s' },
+  whoseTenant: { 'zh-CN': '公司', en: 'the company’s' },
+  target: { 'zh-CN': '目标 {value}', en: 'target {value}' },
+  noTarget: { 'zh-CN': '未设目标', en: 'no target' },
+  change: { 'zh-CN': '较前一周 {change}', en: '{change} on the week before' },
+  now: { 'zh-CN': '当前', en: 'now' },
+  green: { 'zh-CN': '达标', en: 'on target' },
+  amber: { 'zh-CN': '接近目标', en: 'near target' },
+  red: { 'zh-CN': '未达标', en: 'off target' },
+  open: { 'zh-CN': '打开数据看板', en: 'Open the dashboards' },
+  footer: {
+    'zh-CN': '你可以在「通知设置」中关闭每周指标摘要邮件。',
+    en: 'You can turn the weekly figures off in Notification settings.',
+  },
+} satisfies Record<string, Record<Locale, string>>;
+
+const UNIT_WORDS: Record<Locale, Record<'percent' | 'hours' | 'days' | 'points', string>> = {
+  'zh-CN': { percent: '{value}%', hours: '{value} 小时', days: '{value} 天', points: '{value} 个百分点' },
+  en: { percent: '{value} %', hours: '{value} h', days: '{value} days', points: '{value} pp' },
+};
+
+function words(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+}
+
+/** A figure in its unit, in the reader's language: 66.7%, ¥2,500.00, 12 小时. */
+export function formatFigure(
+  unit: KpiDefinition['unit'],
+  value: number,
+  currency: string,
+  locale: Locale,
+): string {
+  const number = (digits: number) =>
+    value.toLocaleString(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  if (unit === 'currency')
+    return value.toLocaleString(locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' });
+  if (unit === 'count') return number(1);
+  return words(UNIT_WORDS[locale][unit], { value: number(1) });
+}
+
+/** A change on the week before, signed: +3.2 个百分点, −1 小时. */
+function formatChange(unit: KpiDefinition['unit'], change: number, currency: string, locale: Locale): string {
+  const sign = change > 0 ? '+' : change < 0 ? '−' : '±';
+  const magnitude = Math.abs(Math.round(change * 100) / 100);
+  if (unit === 'percent')
+    return `${sign}${words(UNIT_WORDS[locale].points, { value: magnitude.toLocaleString(locale, { maximumFractionDigits: 1 }) })}`;
+  return `${sign}${formatFigure(unit, magnitude, currency, locale)}`;
+}
+
+/** The Monday of the week a day falls in (weeks start on Monday). */
+export function mondayOf(day: string): string {
+  const time = Date.parse(`${day}T00:00:00Z`);
+  const weekday = new Date(time).getUTCDay();
+  return new Date(time - ((weekday + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The weekly summary of one tenant for the week before `weekStart` (a Monday): one email per
+ * member who wants it (on by default; 通知设置 turns it off), in their language, with the
+ * figures of their workbench — a rep their own, a manager the team's, an admin the
+ * company's — each against its target and the week before. Queued in the outbox in the
+ * caller's transaction, never twice for a member and week (the dedup key). How many were queued.
+ */
+export async function queueWeeklySummaries(
+  scope: Scope,
+  dependencies: DashboardDependencies,
+  weekStart: string,
+): Promise<number> {
+  const monday = mondayOf(weekStart);
+  const start = new Date(Date.parse(`${monday}T00:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10);
+  const lastDay = new Date(Date.parse(`${monday}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const recipients = await selectWeeklyRecipients(scope, NOTIFICATION_DEFAULTS.weekly_summary.email);
+  const currency = await selectTenantCurrency(scope);
+  const emails: EmailDraft[] = [];
+  // One summary per member (their own record access), not per customer: a handful of
+  // set-based statements each.
+  for (const recipient of recipients) {
+    const role = recipient.role as Role;
+    const locale: Locale = recipient.locale === 'en' ? 'en' : 'zh-CN';
+    const member: Scope = {
+      ...scope,
+      userId: recipient.user_id,
+      role,
+      access: memberAccess(recipient.user_id, recipient.team_id, role),
+      locale,
+    };
+    const definitions = KPI_CATALOGUE.filter((definition) => WORKBENCH_KPIS[role].includes(definition.key));
+    const kpis = await computeKpis(member, dependencies, definitions, { from: start, to: monday }, true);
+    const lines = kpis.map((figure) => {
+      const definition = KPI_CATALOGUE.find((entry) => entry.key === figure.key) as KpiDefinition;
+      const value = figure.value === null ? '—' : formatFigure(figure.unit, figure.value, currency, locale);
+      const parts = [
+        figure.target === null
+          ? WEEKLY_WORDS.noTarget[locale]
+          : words(WEEKLY_WORDS.target[locale], {
+              value: formatFigure(figure.unit, figure.target, currency, locale),
+            }),
+        ...(figure.status ? [WEEKLY_WORDS[figure.status][locale]] : []),
+        ...(definition.snapshot
+          ? [WEEKLY_WORDS.now[locale]]
+          : figure.value !== null && figure.previous !== null
+            ? [
+                words(WEEKLY_WORDS.change[locale], {
+                  change: formatChange(figure.unit, figure.value - figure.previous, currency, locale),
+                }),
+              ]
+            : []),
+      ];
+      return locale === 'en'
+        ? `${definition.label.en}: ${value} (${parts.join(', ')})`
+        : `${definition.label['zh-CN']}：${value}（${parts.join('，')}）`;
+    });
+    const scopeWord =
+      member.access.scope === 'all'
+        ? WEEKLY_WORDS.whoseTenant
+        : member.access.scope === 'team'
+          ? WEEKLY_WORDS.whoseTeam
+          : WEEKLY_WORDS.whoseOwn;
+    const params = {
+      name: recipient.name,
+      whose: scopeWord[locale],
+      from: start,
+      to: lastDay,
+      met: kpis.filter((figure) => figure.status === 'green').length,
+      total: kpis.filter((figure) => figure.status !== null).length,
+    };
+    const { text, html } = renderEmail({
+      heading: words(WEEKLY_WORDS.heading[locale], params),
+      paragraphs: [lines.join('\n')],
+      link: { path: '/dashboards', label: WEEKLY_WORDS.open[locale] },
+      footer: WEEKLY_WORDS.footer[locale],
+    });
+    emails.push({
+      to: recipient.email,
+      subject: words(WEEKLY_WORDS.subject[locale], params),
+      text,
+      html,
+      kind: 'weekly_summary',
+      userId: recipient.user_id,
+      dedupKey: `weekly_summary:${recipient.user_id}:${monday}`,
+    });
+  }
+  return enqueueEmail(scope, emails);
 }

@@ -39,6 +39,7 @@ import * as opportunities from './2026-12-10-0301-opportunities';
 import * as surveys from './2026-12-10-0501-surveys';
 import * as openPlatform from './2026-12-10-0601-open-platform';
 import * as dashboards from './2026-12-10-0701-dashboards';
+import * as weeklySummary from './2026-12-12-0501-weekly-summary';
 import * as wecomAttempts from './2026-12-12-0601-wecom-attempts';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
@@ -83,6 +84,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-10-0501-surveys': surveys,
   '2026-12-10-0601-open-platform': openPlatform,
   '2026-12-10-0201-assignment-and-pool': assignmentAndPool,
+  '2026-12-12-0501-weekly-summary': weeklySummary,
   '2026-12-12-0601-wecom-attempts': wecomAttempts,
 };
 

@@ -120,6 +120,8 @@ export const NOTIFICATION_KINDS = [
   'pool_recycle_warning',
   'pool_assigned',
   'digest',
+  /** 每周指标摘要: the member's figures of the week against target, Monday morning (email only). */
+  'weekly_summary',
   /** 开放平台: a webhook endpoint was disabled after repeated failures or a 410 (to owners and admins). */
   'platform_alert',
 ] as const;
@@ -146,10 +148,11 @@ export const NOTIFICATION_DEFAULTS: Record<NotificationKind, { inApp: boolean; e
   pool_recycle_warning: { inApp: true, email: false },
   pool_assigned: { inApp: true, email: false },
   digest: { inApp: false, email: true },
+  weekly_summary: { inApp: false, email: true },
 };
 
 /** Kinds that exist only as email (no in-app switch in 通知设置). */
-export const EMAIL_ONLY_NOTIFICATION_KINDS: readonly NotificationKind[] = ['digest'];
+export const EMAIL_ONLY_NOTIFICATION_KINDS: readonly NotificationKind[] = ['digest', 'weekly_summary'];
 
 /** An outbox email's states: queued → sending → sent, or failed once out of attempts. */
 export const EMAIL_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
