@@ -78,7 +78,7 @@ async function freePort(): Promise<number> {
 
 type Server = { url: string; stop(): Promise<void> };
 
-async function startDemoServer(webDist = join(repositoryRoot, 'apps/web/dist')): Promise<Server> {
+export async function startDemoServer(webDist = join(repositoryRoot, 'apps/web/dist')): Promise<Server> {
   if (!existsSync(join(webDist, 'index.html'))) {
     throw new Error(`BM5 needs the built web app in ${webDist}: run \`pnpm --filter @crm/web build\` first`);
   }
@@ -163,7 +163,8 @@ function recordRequests(context: BrowserContext, origin: () => number): Request[
 async function signInCookies(browser: Browser, url: string): Promise<Cookie[]> {
   const context = await browser.newContext({ locale: 'zh-CN' });
   const page = await context.newPage();
-  await page.goto(`${url}/sign-in`);
+  // Sign-in lands on the workbench; sent from the list, it goes back there.
+  await page.goto(`${url}/sign-in?redirect=%2Fcustomers`);
   await page.getByTestId('signin-email').fill(OWNER.email);
   await page.getByTestId('signin-password').fill(OWNER.password);
   await page.getByTestId('signin-submit').click();
@@ -199,12 +200,12 @@ async function bareOpen(browser: Browser, url: string) {
   return ms;
 }
 
-/** On the loaded sign-in page: the click on 登录 → the first customer row visible, in ms. */
+/** On the loaded sign-in page sent from the list: the click on 登录 → the first customer row visible, in ms. */
 async function afterSignIn(browser: Browser, url: string) {
   const context = await browser.newContext({ locale: 'zh-CN' });
   await context.addInitScript(watchFirst({ row: FIRST_ROW }));
   const page = await context.newPage();
-  await page.goto(`${url}/sign-in`);
+  await page.goto(`${url}/sign-in?redirect=%2Fcustomers`);
   await page.getByTestId('signin-email').fill(OWNER.email);
   await page.getByTestId('signin-password').fill(OWNER.password);
   const clickedAt = await page.evaluate(() => {
@@ -220,7 +221,7 @@ async function afterSignIn(browser: Browser, url: string) {
   return ms;
 }
 
-function launchChromium(): Promise<Browser> {
+export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [

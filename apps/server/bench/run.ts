@@ -25,6 +25,8 @@
  *       re-plan after 1 % change tier, product path vs hand-written INSERT … SELECT (bm7.ts)
  * BM7b  我的任务: a rep's task list with 5,000 open tasks, real tasks.list vs bare SQL route, and
  *       p95 at one connection (bm7b.ts, its own small database)
+ * BM8   the web app in Chromium: the app shell's initial JavaScript (gzip), LCP of the workbench on
+ *       the embedded demo vs the sign-in page, INP of its interactions (bm8.ts; needs the built web app)
  * BM9   behaviour events: opens and clicks through the public doors vs a bare INSERT route, and
  *       the re-grade of 100,000 leads after 1M events vs a hand-written UPDATE (bm9.ts, its own
  *       database)
@@ -54,6 +56,7 @@ import { runBm5d } from './bm5d';
 import { runBm6 } from './bm6';
 import { runBm7 } from './bm7';
 import { runBm7b } from './bm7b';
+import { runBm8 } from './bm8';
 import { runBm9 } from './bm9';
 import { runBm10 } from './bm10';
 import { runBm11, runBm11b } from './bm11';
@@ -74,6 +77,7 @@ const BENCHMARKS = [
   'BM6',
   'BM7',
   'BM7b',
+  'BM8',
   'BM9',
   'BM10',
   'BM11',
@@ -132,6 +136,7 @@ if (selected.has('BM1')) results.push(...(await underLoad(() => runBm1(adminUrl)
 if (selected.has('BM3')) results.push(...(await underLoad(() => runBm3(adminUrl, scale))));
 if (selected.has('BM5')) results.push(...(await underLoad(() => runBm5())));
 if (selected.has('BM7b')) results.push(...(await underLoad(() => runBm7b(adminUrl))));
+if (selected.has('BM8')) results.push(...(await underLoad(() => runBm8())));
 if (selected.has('BM9')) results.push(...(await underLoad(() => runBm9(adminUrl, scale))));
 if (selected.has('BM10')) results.push(...(await underLoad(() => runBm10(adminUrl, scale))));
 if (selected.has('BM11')) results.push(...(await underLoad(() => runBm11(adminUrl))));

@@ -24,6 +24,61 @@ import { useShell } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 
 type Task = RouterOutputs['tasks']['list']['items'][number];
+type Lead = RouterOutputs['leads']['list']['items'][number];
+
+/** The member's leads still waiting for a first contact, the nearest deadline first. */
+const WAITING_LEADS = {
+  owner: 'me',
+  statuses: ['new'],
+  slaStates: ['overdue', 'due_soon', 'on_track'],
+  sort: 'due_asc',
+  limit: 6,
+} as const;
+
+/** Hours and minutes to a deadline (or past it), as the countdown reads. */
+function countdownOf(dueAt: string, now: number): { hours: number; minutes: number; late: boolean } {
+  const left = Date.parse(dueAt) - now;
+  const minutes = Math.floor(Math.abs(left) / 60_000);
+  return { hours: Math.floor(minutes / 60), minutes: minutes % 60, late: left < 0 };
+}
+
+function LeadList({ leads }: { leads: Lead[] | undefined }) {
+  const { t } = useTranslation();
+  if (!leads) return <Skeleton active paragraph={{ rows: 3 }} />;
+  if (leads.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('workbench.noLeads')} />;
+  const now = Date.now();
+  return (
+    <List
+      size="small"
+      data-testid="workbench-leads"
+      dataSource={leads}
+      renderItem={(lead) => {
+        const countdown = lead.followUpDueAt ? countdownOf(lead.followUpDueAt, now) : null;
+        return (
+          <List.Item>
+            <Flex justify="space-between" gap={12} style={{ width: '100%' }}>
+              <Typography.Text ellipsis style={{ minWidth: 0 }}>
+                {lead.grade ? <Tag style={{ marginInlineEnd: 6 }}>{lead.grade}</Tag> : null}
+                <Link to="/leads" search={{ lead: lead.id }}>
+                  {lead.name}
+                </Link>
+              </Typography.Text>
+              {countdown ? (
+                <Typography.Text
+                  type={countdown.late ? 'danger' : lead.slaState === 'due_soon' ? 'warning' : 'secondary'}
+                  style={{ flex: 'none' }}
+                  data-testid="workbench-lead-countdown"
+                >
+                  {t(countdown.late ? 'workbench.leadLate' : 'workbench.leadLeft', countdown)}
+                </Typography.Text>
+              ) : null}
+            </Flex>
+          </List.Item>
+        );
+      }}
+    />
+  );
+}
 
 /**
  * 工作台: the landing page after sign-in. What the member has to do today (tasks due today and
@@ -83,6 +138,8 @@ function WorkbenchPage() {
   const tickets = useQuery(trpc.tickets.counts.queryOptions());
   const figures = useQuery(trpc.dashboards.workbench.queryOptions(month));
   const role = tenant.role;
+  const worksLeads = role === 'sales_rep' || role === 'sales_manager';
+  const leads = useQuery({ ...trpc.leads.list.queryOptions(WAITING_LEADS), enabled: worksLeads });
   const kpiTitle =
     role === 'sales_rep' || role === 'service_agent'
       ? t('workbench.myKpis')
@@ -104,6 +161,19 @@ function WorkbenchPage() {
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>
           <Flex vertical gap={16}>
+            {worksLeads ? (
+              <Card
+                size="small"
+                title={t('workbench.leads')}
+                extra={
+                  <Link to="/leads" search={{ owner: 'me', status: 'new', sort: 'due_asc' }}>
+                    {t('workbench.viewAll')}
+                  </Link>
+                }
+              >
+                <LeadList leads={leads.data?.items} />
+              </Card>
+            ) : null}
             <Card
               size="small"
               title={t('workbench.todayTasks')}
