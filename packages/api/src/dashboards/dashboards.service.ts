@@ -622,7 +622,13 @@ const WORKBENCH_KPIS: Record<Role, KpiKey[]> = {
     'csat',
     'overdue_tasks',
   ],
-  marketing: ['new_customers', 'lead_funnel', 'lead_conversion_rate', 'repurchase_rate', 'completeness_average'],
+  marketing: [
+    'new_customers',
+    'lead_funnel',
+    'lead_conversion_rate',
+    'repurchase_rate',
+    'completeness_average',
+  ],
   analyst: ['retention_rate', 'repurchase_rate', 'churn_rate', 'average_order_value', 'nps', 'csat'],
   viewer: ['retention_rate', 'repurchase_rate', 'average_order_value', 'ticket_closure_rate'],
 };

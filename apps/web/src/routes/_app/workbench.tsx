@@ -45,7 +45,8 @@ function countdownOf(dueAt: string, now: number): { hours: number; minutes: numb
 function LeadList({ leads }: { leads: Lead[] | undefined }) {
   const { t } = useTranslation();
   if (!leads) return <Skeleton active paragraph={{ rows: 3 }} />;
-  if (leads.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('workbench.noLeads')} />;
+  if (leads.length === 0)
+    return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('workbench.noLeads')} />;
   const now = Date.now();
   return (
     <List
