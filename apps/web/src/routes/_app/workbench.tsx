@@ -19,7 +19,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { formatKpiValue, kpiText, STATUS_COLORS } from '../../features/dashboards/kpi-format';
 import { presetPeriod } from '../../features/dashboards/periods';
 import { useTiers } from '../../features/industry/tiers';
-import type { RouterOutputs } from '../../lib/api-types';
+import type { RouterInputs, RouterOutputs } from '../../lib/api-types';
 import { useShell } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 
@@ -27,13 +27,13 @@ type Task = RouterOutputs['tasks']['list']['items'][number];
 type Lead = RouterOutputs['leads']['list']['items'][number];
 
 /** The member's leads still waiting for a first contact, the nearest deadline first. */
-const WAITING_LEADS = {
+const WAITING_LEADS: RouterInputs['leads']['list'] = {
   owner: 'me',
   statuses: ['new'],
   slaStates: ['overdue', 'due_soon', 'on_track'],
   sort: 'due_asc',
   limit: 6,
-} as const;
+};
 
 /** Hours and minutes to a deadline (or past it), as the countdown reads. */
 function countdownOf(dueAt: string, now: number): { hours: number; minutes: number; late: boolean } {
