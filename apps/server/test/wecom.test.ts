@@ -1,8 +1,9 @@
-import { drainTenantWecom, jobScope, type NetworkPolicy, notifyUsers } from '@crm/api';
+import { drainTenantWecom, jobScope, type NetworkPolicy, notifyUsers, scanTicketSlas } from '@crm/api';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestServer, type SeededTenant, seedTenant, signedInClient, type TestServer } from './helpers';
+import { createCustomerIn } from './procedure-cases';
 
 /**
  * 企业微信 group robot (群机器人): a tenant connects its robot, switches events on, binds
@@ -206,5 +207,30 @@ describe('企业微信 robot', () => {
     const log = (await owner.call('wecom.messages')).data as { status: string; lastError: string }[];
     expect(log[0]?.status).toBe('failed');
     expect(log[0]?.lastError).toContain('private or reserved');
+  });
+
+  it('a ticket the SLA scan finds breached reaches the group through the whole path', async () => {
+    const owner = await signedInClient(server, tenant.users.owner.id, tenant.tenantId);
+    await owner.call('wecom.saveSettings', { robotUrl: ROBOT, enabled: true, events: ['ticket_sla_breach'] });
+    const agent = await signedInClient(server, tenant.users.service_agent.id, tenant.tenantId);
+    const customerId = await createCustomerIn(server, tenant.tenantId, `企微工单客户${Date.now()}`);
+    const created = await agent.call('tickets.create', {
+      customerId,
+      type: 'complaint',
+      subject: '冷链温控失效',
+      description: '到货温度超标',
+      priority: 'urgent',
+      channel: 'phone',
+    });
+    expect(created.error).toBeNull();
+    await server.database.withTenant(tenant.tenantId, (trx) =>
+      scanTicketSlas(jobScope(trx, tenant.tenantId), new Date(Date.now() + 30 * 86_400_000)),
+    );
+    const outcome = await drain(tenant.tenantId);
+    expect(outcome.sent).toBeGreaterThan(0);
+    const breach = posted.find((entry) => entry.body.markdown.content.includes('冷链温控失效'));
+    expect(breach?.body.markdown.content).toContain('已超过');
+    expect(breach?.body.msgtype).toBe('markdown');
+    expect(breach?.url).toBe(ROBOT);
   });
 });

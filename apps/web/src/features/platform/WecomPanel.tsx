@@ -203,7 +203,7 @@ export function WecomPanel() {
               render: (_, row) => (
                 <Flex vertical>
                   <Typography.Text style={{ whiteSpace: 'pre-wrap' }}>
-                    {row.markdown.replaceAll('**', '')}
+                    {row.markdown.replaceAll('**', '').replace(/^> /gm, '')}
                   </Typography.Text>
                   {row.lastError ? <Typography.Text type="danger">{row.lastError}</Typography.Text> : null}
                 </Flex>
