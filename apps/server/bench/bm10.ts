@@ -232,6 +232,8 @@ export async function runBm10(adminUrl: string, scale: number): Promise<BenchRes
   log(
     `  BM10b NPS per tier per month over ${responses} responses (${groups} groups): procedure ${round(projectSeconds, 3)} s, raw SQL ${round(rawSeconds, 3)} s\n`,
   );
+  // The submissions' jobs started the queue: stop it, or closing the pool waits for ever.
+  await dependencies.jobs.stop();
   await database.close();
   return [
     {

@@ -102,8 +102,12 @@ describe('a link for WeChat, answered once', () => {
     expect(zhHtml).toContain('季度需求调研');
     expect(zhHtml).toContain('<html lang="zh-CN">');
     expect(zhHtml).not.toContain('<script');
+    // The plugin's description is for the staff (提醒客户经理跟进); the customer is greeted instead.
+    expect(zhHtml).not.toContain('客户经理');
+    expect(zhHtml).toContain('感谢您抽空填写');
     const en = await (await page(`${url.pathname}?lang=en`)).text();
     expect(en).toContain('Quarterly needs survey');
+    expect(en).not.toContain('account manager');
 
     // A required question left out: the page again, the message tied to the question.
     const missing = await post(url.pathname, [['timing', '1_3m']]);

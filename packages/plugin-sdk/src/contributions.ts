@@ -392,6 +392,7 @@ export type SurveyDefinition<P extends string = string> = {
   key: string;
   kind: SurveyKind;
   labels: Labels;
+  /** For the tenant's staff (the survey list): who gets it and why. Never shown to the customer. */
   description?: Labels;
   questions: readonly SurveyQuestion[];
   schedule: SurveySchedule<P>;

@@ -28,7 +28,8 @@ const WORDS = {
     answered: '您已提交过这份问卷，感谢您的反馈！',
     missing: '链接无效或已过期',
     missingHint: '请联系您的客户经理获取新的问卷链接。',
-    errors: '有题目需要修改，请查看下方提示。',
+    errors: '有题目未填写或填写有误，请查看下方提示。',
+    greeting: '感谢您抽空填写，您的意见会帮助我们把服务做得更好。',
     other: 'English',
     points: '分',
   },
@@ -45,6 +46,7 @@ const WORDS = {
     missing: 'This link is not valid or has expired',
     missingHint: 'Please ask your account manager for a new link.',
     errors: 'Some answers need a second look; see below.',
+    greeting: 'Thank you for taking a moment; your answers help us serve you better.',
     other: '中文',
     points: '',
   },
@@ -173,7 +175,9 @@ export function renderSurveyPage(
   const errors = options.errors ?? {};
   const title = survey.title[locale];
   const body = `${header(locale, title, options.action)}${
-    survey.description ? `<p class="intro">${escapeText(survey.description[locale])}</p>` : ''
+    survey.description
+      ? `<p class="intro">${escapeText(survey.description[locale])}</p>`
+      : `<p class="intro">${words.greeting}</p>`
   }<form method="post" action="${escapeText(options.action)}?lang=${locale}" novalidate>${
     Object.keys(errors).length > 0 ? `<p class="summary" role="alert">${words.errors}</p>` : ''
   }${survey.questions

@@ -38,8 +38,17 @@ async function load(dependencies: SurveyDoorDependencies, token: string, now: Da
   });
 }
 
+/**
+ * What the customer sees: a plugin survey's description is written for the tenant's staff
+ * (who gets it, what a low score opens) and stays off the page, which greets instead; a
+ * tenant's survey shows the description its designer wrote for the customer.
+ */
 function pageSurvey(form: SurveyForm) {
-  return { title: form.title, description: form.description, questions: form.questions };
+  return {
+    title: form.title,
+    description: form.source === 'tenant' ? form.description : null,
+    questions: form.questions,
+  };
 }
 
 export async function viewSurvey(

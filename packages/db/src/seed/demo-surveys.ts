@@ -108,6 +108,30 @@ const COMMENTS: Record<string, { low: string[]; middle: string[]; high: string[]
   },
 };
 
+/** What a customer suggests when asked what to improve (a happy one too). */
+const SUGGESTIONS: Record<string, string[]> = {
+  b2b: [
+    '希望提供更详细的技术文档。',
+    '备件库存能再充足一些。',
+    '希望交期更稳定。',
+    '希望每年安排一次现场培训。',
+  ],
+  retail: [
+    '希望增加大码款式。',
+    '会员日能多一些满减活动。',
+    '周末门店可以多安排几位店员。',
+    '快递能再快一点就更好了。',
+  ],
+  'corporate-banking': [
+    '希望精简开户和变更的材料。',
+    '企业手机银行希望支持批量付款。',
+    '希望柜面增加午间服务窗口。',
+    '跨行手续费能再优惠一些。',
+  ],
+};
+/** Questions that ask what to improve rather than why. */
+const SUGGESTION_KEYS = new Set(['improve', 'suggestions']);
+
 const CAUSES = ['service', 'product_mismatch', 'price', 'other'] as const;
 const ANALYSIS: Record<(typeof CAUSES)[number], { text: string; improvement: string; result: string }> = {
   service: {
@@ -193,22 +217,23 @@ function standingOf(tier: string | null, tiers: readonly string[]): number {
 }
 
 /**
- * An NPS answer: promoters from 70 % (top tier) to 45 % (bottom), detractors from 5 % to
- * 17 %, both a few points better at the end of the year than at its start (`progress` 0 → 1).
+ * An NPS answer: promoters from 68 % (top tier) to 40 % (bottom), detractors from 6 % to
+ * 26 %, both a few points better at the end of the year than at its start (`progress` 0 → 1):
+ * about +60 in the top tier and +15 in the bottom, 35–50 over a business by its tier mix.
  */
 function npsScore(random: ReturnType<typeof generator>, standing: number, progress: number): number {
-  const promoters = 0.68 - 0.25 * standing + 0.04 * progress;
-  const detractors = 0.07 + 0.12 * standing - 0.03 * progress;
+  const promoters = 0.68 - 0.28 * standing + 0.04 * progress;
+  const detractors = 0.06 + 0.2 * standing - 0.03 * progress;
   const draw = random.next();
   if (draw < promoters) return random.chance(0.55) ? 9 : 10;
   if (draw < 1 - detractors) return random.pick([7, 8]);
   return random.pick([3, 4, 5, 5, 6, 6, 6]);
 }
 
-/** A 1–5 satisfaction: 4–5 for over nine in ten (fewer in the bottom tier), 1–2 for a few. */
+/** A 1–5 satisfaction: 4–5 for 95 % of the top tier and 90 % of the bottom, 1–2 for a few. */
 function csatScore(random: ReturnType<typeof generator>, standing: number, progress: number): number {
-  const low = 0.025 + 0.03 * standing - 0.01 * progress;
-  const middle = 0.015 + 0.03 * standing;
+  const low = 0.02 + 0.03 * standing - 0.01 * progress;
+  const middle = 0.03 + 0.04 * standing;
   const top = 0.6 - 0.2 * standing;
   const draw = random.next();
   if (draw < low) return random.pick([1, 2, 2]);
@@ -328,13 +353,12 @@ async function seedTenant(
         }
       }
       // Between the periods, reps send the NPS or satisfaction survey by hand (a link pasted
-      // into WeChat after a visit or a delivery), so answers come in every month.
+      // into WeChat after a visit or a delivery): most buying customers once a year, so answers
+      // come in every month.
       if (survey.kind === 'nps' || survey.kind === 'csat') {
         for (const customer of customers) {
-          if (!inAudience(customer) || !random.chance(0.3)) continue;
-          // More of them lately (the habit caught on).
-          const daysAgo = Math.ceil(YEAR_DAYS * random.next() ** 1.6);
-          const sendAt = now - daysAgo * DAY - random.int(0, 8) * 3_600_000;
+          if (!inAudience(customer) || !customer.first_deal_at || !random.chance(0.9)) continue;
+          const sendAt = now - random.int(1, YEAR_DAYS) * DAY - random.int(0, 8) * 3_600_000;
           invite(survey, customer, `manual:${crypto.randomUUID()}`, sendAt, responseRate(customer), 'link');
         }
       }
@@ -441,7 +465,13 @@ async function seedTenant(
         // The first text question, answered by most unhappy customers and some others.
         commented = true;
         answers[question.key] = random.pick(
-          low ? comments.low : mood >= 0.85 ? comments.high : comments.middle,
+          low
+            ? comments.low
+            : SUGGESTION_KEYS.has(question.key)
+              ? (SUGGESTIONS[industry] ?? comments.middle)
+              : mood >= 0.85
+                ? comments.high
+                : comments.middle,
         );
       } else if (question.type === 'number') {
         answers[question.key] = random.int(1, 20);

@@ -14,7 +14,7 @@ import {
   Typography,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
@@ -30,7 +30,15 @@ export function ResultsTab() {
   const trpc = useTRPC();
   const label = useBilingual();
   const answerText = useAnswerText();
-  const { tierLabel } = useTiers();
+  const { tiers: tierModel, tierLabel } = useTiers();
+  // Tiers in the model's order (top tier first), customers without a tier last.
+  const tierRank = useCallback(
+    (key: string | null) => {
+      const index = tierModel.findIndex((tier) => tier.key === key);
+      return index < 0 ? tierModel.length : index;
+    },
+    [tierModel],
+  );
   const [key, setKey] = useState<string | undefined>(undefined);
   const [by, setBy] = useState<Grouping>('tier');
   const [range, setRange] = useState<[Dayjs, Dayjs]>([
@@ -51,7 +59,7 @@ export function ResultsTab() {
     const rows = monthly.data?.rows ?? [];
     return {
       tooltip: { trigger: 'axis' },
-      legend: { data: [t('surveys.results.nps'), t('surveys.results.csat')] },
+      legend: { top: 0, data: [t('surveys.results.nps'), t('surveys.results.csat')] },
       grid: { left: 40, right: 40, bottom: 30, top: 40 },
       xAxis: { type: 'category', data: rows.map((row) => row.group) },
       yAxis: [
@@ -74,10 +82,10 @@ export function ResultsTab() {
   const tierOption = useMemo(() => {
     const rows = tierMonthly.data?.rows ?? [];
     const months = [...new Set(rows.map((row) => row.subgroup ?? ''))].sort();
-    const tiers = [...new Set(rows.map((row) => row.group))];
+    const tiers = [...new Set(rows.map((row) => row.group))].sort((a, b) => tierRank(a) - tierRank(b));
     return {
       tooltip: { trigger: 'axis' },
-      legend: { data: tiers.map((tier) => tierLabel(tier)) },
+      legend: { top: 0, data: tiers.map((tier) => tierLabel(tier)) },
       grid: { left: 40, right: 20, bottom: 30, top: 40 },
       xAxis: { type: 'category', data: months },
       yAxis: { type: 'value', min: -100, max: 100 },
@@ -89,7 +97,7 @@ export function ResultsTab() {
         ),
       })),
     };
-  }, [tierMonthly.data, tierLabel]);
+  }, [tierMonthly.data, tierLabel, tierRank]);
 
   const totals = grouped.data?.totals;
   const percent = (value: number | null | undefined) =>
@@ -154,7 +162,9 @@ export function ResultsTab() {
             <Statistic
               title={t('surveys.results.responseRate')}
               value={percent(totals?.responseRate)}
-              suffix={totals ? `· ${totals.responses}` : undefined}
+              suffix={
+                totals ? `· ${t('surveys.results.responsesCount', { count: totals.responses })}` : undefined
+              }
             />
           </Card>
         </Col>
@@ -187,7 +197,11 @@ export function ResultsTab() {
         rowKey={(row) => `${row.group ?? ''}`}
         size="small"
         loading={grouped.isPending}
-        dataSource={grouped.data?.rows ?? []}
+        dataSource={
+          by === 'tier'
+            ? [...(grouped.data?.rows ?? [])].sort((a, b) => tierRank(a.group) - tierRank(b.group))
+            : (grouped.data?.rows ?? [])
+        }
         pagination={false}
         scroll={{ x: 900 }}
         columns={[
@@ -250,8 +264,13 @@ export function ResultsTab() {
                   </Flex>
                   {texts.map((question) => (
                     <Typography.Paragraph key={question.key} style={{ margin: 0 }}>
-                      <Typography.Text type="secondary">{label(question.labels)}：</Typography.Text>“
-                      {answerText(response.answers[question.key])}”
+                      <Typography.Text type="secondary">
+                        {/* A question that ends in its own mark (？) takes no colon after it. */}
+                        {/[？?：:]$/.test(label(question.labels))
+                          ? label(question.labels)
+                          : `${label(question.labels)}${t('common.colon')}`}
+                      </Typography.Text>
+                      “{answerText(response.answers[question.key])}”
                     </Typography.Paragraph>
                   ))}
                 </Flex>
