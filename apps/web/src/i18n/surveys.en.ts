@@ -17,6 +17,12 @@ export const surveysEn: typeof surveysZhCN = {
         deal_won: 'Day {{days}} after a deal is won',
         ticket_closed: 'Day {{days}} after a ticket closes',
       },
+      rightAfter: {
+        first_order: 'Right after the first order',
+        order: 'Right after each order',
+        deal_won: 'Right after a deal is won',
+        ticket_closed: 'Right after a ticket closes',
+      },
       every: { month: 'Monthly', quarter: 'Quarterly', half_year: 'Every half year', year: 'Yearly' },
       manual: 'Sent by hand',
     },

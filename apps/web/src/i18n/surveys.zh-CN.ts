@@ -14,6 +14,12 @@ export const surveysZhCN = {
         deal_won: '赢单后 {{days}} 天',
         ticket_closed: '工单关闭后 {{days}} 天',
       },
+      rightAfter: {
+        first_order: '首单后立即发送',
+        order: '每次下单后立即发送',
+        deal_won: '赢单后立即发送',
+        ticket_closed: '工单关闭后立即发送',
+      },
       every: { month: '每月', quarter: '每季度', half_year: '每半年', year: '每年' },
       manual: '手动发送',
     },

@@ -37,7 +37,10 @@ export function SurveysListTab() {
     const schedule = survey.schedule;
     if (!schedule) return t('surveys.schedule.manual');
     if ('after' in schedule) {
-      return t(`surveys.schedule.after.${schedule.after as 'first_order'}`, { days: schedule.delayDays });
+      const event = schedule.after as 'first_order';
+      return schedule.delayDays === 0
+        ? t(`surveys.schedule.rightAfter.${event}`)
+        : t(`surveys.schedule.after.${event}`, { days: schedule.delayDays });
     }
     return t(`surveys.schedule.every.${schedule.every as 'month'}`);
   };
@@ -93,7 +96,7 @@ export function SurveysListTab() {
     {
       key: 'responses',
       title: t('surveys.columns.responses'),
-      width: 100,
+      width: 150,
       align: 'right',
       render: (_, survey) =>
         t('surveys.responsesOf', { responded: survey.responded, invited: survey.invited }),

@@ -106,6 +106,18 @@ const NEEDS: Survey = {
   ],
 };
 
+const TICKET_CSAT: Survey = {
+  ...NPS,
+  key: 'retail_ticket_csat',
+  kind: 'csat',
+  title: text('售后服务满意度', 'After-sales satisfaction'),
+  schedule: { after: 'ticket_closed', delayDays: 0 },
+  audienceTiers: [],
+  invited: 7,
+  responded: 5,
+  questions: [],
+};
+
 const FIELDS: CustomFieldDefinition[] = [
   {
     id: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
@@ -156,7 +168,7 @@ afterEach(async () => {
 describe('问卷', () => {
   it('lists the surveys with their schedule and answers, and what each question writes to the profile', async () => {
     answerTrpc({
-      'surveys.list': () => ({ items: [NPS, NEEDS] }),
+      'surveys.list': () => ({ items: [NPS, NEEDS, TICKET_CSAT] }),
       'industry.current': () => industryCurrent,
       'customFields.list': () => FIELDS,
     });
@@ -167,6 +179,7 @@ describe('问卷', () => {
     });
 
     await screen.findByText('会员推荐意愿调研', {}, { timeout: 20_000 });
+    expect(row('售后服务满意度').getByText('工单关闭后立即发送')).toBeInTheDocument();
     expect(row('会员推荐意愿调研').getByText('每半年')).toBeInTheDocument();
     expect(row('会员推荐意愿调研').getByText('头部客户')).toBeInTheDocument();
     expect(row('会员推荐意愿调研').getByText('已回复 64 份，共邀请 120 份')).toBeInTheDocument();
