@@ -1666,6 +1666,19 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     foreign: (victim) => ({ id: victim.viewId }),
   },
   'views.list': { input: () => undefined, foreign: () => undefined },
+  'views.searches': { input: () => ({ list: 'leads' }), foreign: () => ({ list: 'opportunities' }) },
+  'views.saveSearch': {
+    input: () => ({
+      list: 'leads',
+      name: `我的线索视图${crypto.randomUUID().slice(0, 6)}`,
+      search: { grades: ['A'], sla: ['overdue'], owner: 'me' },
+    }),
+    foreign: (victim) => ({
+      list: 'leads',
+      name: '偷看甲方线索',
+      search: { owner: victim.tenant.users.sales_rep.id },
+    }),
+  },
   'views.update': {
     input: async ({ server, tenant, actor }) => ({
       id: await createViewIn(server, tenant.tenantId, actor.id),
@@ -1974,6 +1987,15 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
   'dashboards.setTarget': {
     input: () => ({ key: 'repurchase_rate', target: 50 }),
     foreign: () => ({ key: 'retention_rate', target: null }),
+  },
+  'sales.metrics': {
+    input: () => ({ from: '2026-10-01', to: '2027-01-01' }),
+    foreign: (victim) => ({
+      from: '2026-10-01',
+      to: '2027-01-01',
+      ownerUserId: victim.tenant.users.sales_rep.id,
+      teamId: victim.teamId,
+    }),
   },
   'opportunities.pipeline': { input: () => undefined, foreign: () => undefined },
   'opportunities.list': {

@@ -23,6 +23,7 @@ import { ordersRouter } from './orders/orders.router';
 import { plansRouter } from './plans/plans.router';
 import { poolRouter } from './pool/pool.router';
 import { remindersRouter } from './reminders/reminders.router';
+import { salesRouter } from './sales/sales.router';
 import { settingsRouter } from './settings/settings.router';
 import { surveysRouter } from './surveys/surveys.router';
 import { tagsRouter } from './tags/tags.router';
@@ -71,6 +72,7 @@ export const appRouter = router({
   assignment: assignmentRouter,
   pool: poolRouter,
   wecom: wecomRouter,
+  sales: salesRouter,
 });
 
 export type AppRouter = typeof appRouter;

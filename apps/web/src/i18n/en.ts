@@ -17,6 +17,7 @@ import { plansEn } from './plans.en';
 import { platformEn } from './platform.en';
 import { poolEn } from './pool.en';
 import { remindersEn } from './reminders.en';
+import { salesEn } from './sales.en';
 import { sensitiveEn } from './sensitive.en';
 import { surveysEn } from './surveys.en';
 import { taskViewsEn } from './task-views.en';
@@ -44,6 +45,7 @@ export const en: Messages = {
   ...ticketsEn,
   ...leadsEn,
   ...opportunitiesEn,
+  ...salesEn,
   ...surveysEn,
   ...dashboardsEn,
   ...poolEn,

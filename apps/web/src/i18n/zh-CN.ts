@@ -22,6 +22,7 @@ import { plansZhCN } from './plans.zh-CN';
 import { platformZhCN } from './platform.zh-CN';
 import { poolZhCN } from './pool.zh-CN';
 import { remindersZhCN } from './reminders.zh-CN';
+import { salesZhCN } from './sales.zh-CN';
 import { sensitiveZhCN } from './sensitive.zh-CN';
 import { surveysZhCN } from './surveys.zh-CN';
 import { taskViewsZhCN } from './task-views.zh-CN';
@@ -47,6 +48,7 @@ export const zhCN = {
   ...ticketsZhCN,
   ...leadsZhCN,
   ...opportunitiesZhCN,
+  ...salesZhCN,
   ...surveysZhCN,
   ...dashboardsZhCN,
   ...poolZhCN,

@@ -50,7 +50,7 @@ export const kpiFigure = z.object({
   better: z.enum(['higher', 'lower']),
   /** False while the capability the KPI reads is not built: no figures. */
   available: z.boolean(),
-  /** False when the tier and owner filters do not apply to this KPI (the ticket figures). */
+  /** False when the filters do not apply to this KPI (the ticket figures; tiers for leads and deals). */
   filtered: z.boolean(),
   value: z.number().nullable(),
   /** How many the figure counts over. */

@@ -1,4 +1,5 @@
 import type { SavedView } from '@crm/db';
+import type { SavedViewList } from '@crm/domain';
 import { sql } from 'kysely';
 import { violatedConstraint } from '../keyset';
 import type { Scope } from '../scope';
@@ -15,9 +16,10 @@ function selectViews(scope: Scope) {
     .where('saved_views.tenant_id', '=', scope.tenantId);
 }
 
-/** The views a member sees: their own and the shared ones, shared last, by name. */
-export function selectVisibleViews(scope: Scope, userId: string): Promise<ViewRow[]> {
+/** The views of a list a member sees: their own and the shared ones, shared last, by name. */
+export function selectVisibleViews(scope: Scope, userId: string, list: SavedViewList): Promise<ViewRow[]> {
   return selectViews(scope)
+    .where('saved_views.entity', '=', list)
     .where((eb) => eb.or([eb('saved_views.owner_user_id', '=', userId), eb('saved_views.shared', '=', true)]))
     .orderBy('saved_views.shared')
     .orderBy('saved_views.name')
@@ -31,13 +33,19 @@ export function selectView(scope: Scope, id: string): Promise<ViewRow | undefine
 type ViewValues = { name: string; shared: boolean; query: unknown; columns: string[] };
 
 /** The new view's id, or 'NAME_TAKEN'. */
-export async function insertView(scope: Scope, ownerUserId: string, values: ViewValues) {
+export async function insertView(
+  scope: Scope,
+  ownerUserId: string,
+  values: ViewValues,
+  list: SavedViewList = 'customers',
+) {
   return nameTaken(
     scope.trx
       .insertInto('saved_views')
       .values({
         tenant_id: scope.tenantId,
         owner_user_id: ownerUserId,
+        entity: list,
         name: values.name,
         shared: values.shared,
         query: JSON.stringify(values.query),
@@ -91,4 +99,37 @@ async function nameTaken<T>(work: Promise<T>): Promise<T | 'NAME_TAKEN'> {
     if (violatedConstraint(error, '23505')) return 'NAME_TAKEN';
     throw error;
   }
+}
+
+/**
+ * Saves a member's view of a list by name: a new one, or their view of that name with its
+ * filters and sharing replaced. The view's id.
+ */
+export async function upsertListView(
+  scope: Scope,
+  ownerUserId: string,
+  list: SavedViewList,
+  values: { name: string; shared: boolean; query: unknown },
+): Promise<string> {
+  const row = await scope.trx
+    .insertInto('saved_views')
+    .values({
+      tenant_id: scope.tenantId,
+      owner_user_id: ownerUserId,
+      entity: list,
+      name: values.name,
+      shared: values.shared,
+      query: JSON.stringify(values.query),
+      columns: [],
+    })
+    .onConflict((conflict) =>
+      conflict.columns(['tenant_id', 'owner_user_id', 'entity', 'name']).doUpdateSet({
+        shared: values.shared,
+        query: JSON.stringify(values.query),
+        updated_at: sql<Date>`now()`,
+      }),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }

@@ -1,6 +1,6 @@
-import { LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
+import { BarChartOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { createFileRoute, useNavigate } from '@tanstack/react-router';
+import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import {
   Alert,
   Badge,
@@ -28,6 +28,7 @@ import {
   LeadStatusTag,
   useLeadGrades,
 } from '../../features/leads/lead-meta';
+import { ListViews } from '../../features/lists/ListViews';
 import { LEAD_SOURCES, LEAD_STATUSES, type Lead } from '../../lib/api-types';
 import { formatDateTime } from '../../lib/format';
 import { useCan } from '../../lib/shell-context';
@@ -196,16 +197,21 @@ function LeadsPage() {
         title={t('leads.title')}
         subtitle={t('leads.subtitle')}
         extra={
-          canCreate ? (
-            <Button
-              type="primary"
-              icon={<PlusOutlined />}
-              onClick={() => setCreating(true)}
-              data-testid="lead-new"
-            >
-              {t('leads.new')}
-            </Button>
-          ) : null
+          <Space>
+            <Link to="/opportunities" search={{ view: 'metrics' }} data-testid="lead-metrics">
+              <Button icon={<BarChartOutlined />}>{t('sales.view')}</Button>
+            </Link>
+            {canCreate ? (
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => setCreating(true)}
+                data-testid="lead-new"
+              >
+                {t('leads.new')}
+              </Button>
+            ) : null}
+          </Space>
         }
       />
       {search.createdFrom || search.createdTo ? (
@@ -251,6 +257,23 @@ function LeadsPage() {
           })}
         />
         <Flex gap={8} wrap style={{ marginBottom: 12 }} align="center">
+          <ListViews
+            list="leads"
+            current={{
+              status: search.status,
+              q: search.q,
+              grades: search.grades,
+              sources: search.sources,
+              sla: search.sla,
+              owner: search.owner,
+              sort: search.sort,
+            }}
+            onApply={(view) => {
+              const next = searchSchema.parse(view);
+              setTyped(next.q ?? '');
+              void navigate({ search: { ...next, lead: undefined }, replace: true });
+            }}
+          />
           <Input.Search
             allowClear
             value={typed}

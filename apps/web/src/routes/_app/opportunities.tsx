@@ -1,4 +1,4 @@
-import { AppstoreOutlined, PlusOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, BarChartOutlined, PlusOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { Button, Card, Checkbox, Flex, Input, Segmented, Select, Skeleton, Space } from 'antd';
@@ -6,12 +6,15 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { PageHeader } from '../../components/PageHeader';
+import { presetPeriod } from '../../features/dashboards/periods';
+import { ListViews } from '../../features/lists/ListViews';
 import { OpportunitiesTable } from '../../features/opportunities/OpportunitiesTable';
 import { OpportunityDrawer } from '../../features/opportunities/OpportunityDrawer';
 import { OpportunityFormModal } from '../../features/opportunities/OpportunityFormModal';
 import { PipelineBoard } from '../../features/opportunities/PipelineBoard';
 import { usePick, usePipeline } from '../../features/opportunities/pipeline-labels';
 import { useMoveOpportunity } from '../../features/opportunities/use-move';
+import { SalesMetrics } from '../../features/sales/SalesMetrics';
 import { useCan } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 
@@ -19,14 +22,18 @@ const SORTS = ['created', 'in_stage', 'close', 'amount'] as const;
 
 /** The view, filters and the open deal live in the URL, so a board or a list survives a reload and can be shared. */
 const searchSchema = z.object({
-  view: z.enum(['board', 'table']).optional().catch(undefined),
+  view: z.enum(['board', 'table', 'metrics']).optional().catch(undefined),
   q: z.string().max(100).optional().catch(undefined),
   mine: z.boolean().optional().catch(undefined),
   stage: z.string().max(40).optional().catch(undefined),
   sort: z.enum(SORTS).optional().catch(undefined),
   open: z.uuid().optional().catch(undefined),
+  /** The sales metrics' period: from a day (inclusive) to a day (exclusive). */
+  from: z.iso.date().optional().catch(undefined),
+  to: z.iso.date().optional().catch(undefined),
 });
 type Search = z.infer<typeof searchSchema>;
+type View = NonNullable<Search['view']>;
 
 export const Route = createFileRoute('/_app/opportunities')({
   validateSearch: (search): Search => searchSchema.parse(search),
@@ -66,6 +73,10 @@ function OpportunitiesPage() {
     enabled: view === 'board',
     placeholderData: keepPreviousData,
   });
+  const metricsPeriod =
+    search.from && search.to && search.from < search.to
+      ? { from: search.from, to: search.to }
+      : presetPeriod('thisQuarter');
   const listFilters = { ...filters, stage: search.stage || undefined };
   const filterKey = JSON.stringify([listFilters, search.sort]);
   const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({
@@ -107,26 +118,40 @@ function OpportunitiesPage() {
         <Flex gap={12} wrap align="center" style={{ marginBottom: 16 }}>
           <Segmented
             value={view}
-            onChange={(value) => void setSearch({ view: value as 'board' | 'table' })}
+            onChange={(value) => void setSearch({ view: value as View })}
             aria-label={t('opportunities.viewLabel')}
             options={[
               { value: 'board', label: t('opportunities.board'), icon: <AppstoreOutlined /> },
               { value: 'table', label: t('opportunities.table'), icon: <UnorderedListOutlined /> },
+              { value: 'metrics', label: t('sales.view'), icon: <BarChartOutlined /> },
             ]}
           />
-          <Input.Search
-            allowClear
-            style={{ width: 260 }}
-            placeholder={t('opportunities.searchPlaceholder')}
-            value={typed}
-            onChange={(event) => setTyped(event.target.value)}
-          />
-          <Checkbox
-            checked={search.mine ?? false}
-            onChange={(event) => void setSearch({ mine: event.target.checked || undefined })}
-          >
-            {t('opportunities.mine')}
-          </Checkbox>
+          {view === 'metrics' ? null : (
+            <>
+              <ListViews
+                list="opportunities"
+                current={{ view, q: search.q, mine: search.mine, stage: search.stage, sort: search.sort }}
+                onApply={(saved) => {
+                  const next = searchSchema.parse(saved);
+                  setTyped(next.q ?? '');
+                  void navigate({ search: { ...next, view: next.view ?? 'board' }, replace: true });
+                }}
+              />
+              <Input.Search
+                allowClear
+                style={{ width: 260 }}
+                placeholder={t('opportunities.searchPlaceholder')}
+                value={typed}
+                onChange={(event) => setTyped(event.target.value)}
+              />
+              <Checkbox
+                checked={search.mine ?? false}
+                onChange={(event) => void setSearch({ mine: event.target.checked || undefined })}
+              >
+                {t('opportunities.mine')}
+              </Checkbox>
+            </>
+          )}
           {view === 'table' ? (
             <Space>
               <Select
@@ -155,7 +180,9 @@ function OpportunitiesPage() {
             </Space>
           ) : null}
         </Flex>
-        {view === 'board' ? (
+        {view === 'metrics' ? (
+          <SalesMetrics period={metricsPeriod} onPeriod={(period) => void setSearch(period)} />
+        ) : view === 'board' ? (
           pipeline && board.data ? (
             <PipelineBoard
               pipeline={pipeline}
