@@ -231,6 +231,47 @@ describe.each(['retail', 'b2b', 'corporate-banking'])('demo tasks of %s', (indus
     expect(tickets.every((ticket) => ticket.category.startsWith(`${prefix}_`))).toBe(true);
   });
 
+  it("has opportunities in every stage of its plugin's pipeline, won ones with their orders, lost ones with a reason", async () => {
+    const plugin = server.dependencies.plugins.plugins.find((candidate) => candidate.id === industry);
+    const stages = plugin?.pipeline?.stages ?? [];
+    const reasons = new Set((plugin?.pipeline?.lostReasons ?? []).map((reason) => reason.key));
+    const deals = await rows<{
+      stage: string;
+      stage_kind: string;
+      amount: string;
+      lost_reason: string | null;
+      order_amount: string | null;
+      lines_total: string | null;
+      last_step: string | null;
+      lead_customer: string | null;
+      customer_id: string | null;
+      lead_id: string | null;
+    }>(
+      industry,
+      `select o.stage, o.stage_kind, o.amount, o.lost_reason, o.customer_id, o.lead_id, ord.amount as order_amount,
+         (select sum(l.quantity * l.unit_price) from opportunity_lines l
+           where l.tenant_id = o.tenant_id and l.opportunity_id = o.id) as lines_total,
+         (select h.to_stage from opportunity_stage_history h where h.tenant_id = o.tenant_id and h.opportunity_id = o.id
+           order by h.changed_at desc limit 1) as last_step,
+         ld.converted_customer_id as lead_customer
+       from opportunities o
+       left join orders ord on ord.tenant_id = o.tenant_id and ord.id = o.order_id
+       left join leads ld on ld.tenant_id = o.tenant_id and ld.id = o.lead_id`,
+    );
+    expect(new Set(deals.map((deal) => deal.stage))).toEqual(
+      new Set(stages.filter((stage) => stage.kind !== 'lost' || reasons.size > 0).map((stage) => stage.key)),
+    );
+    for (const deal of deals) {
+      expect(deal.last_step).toBe(deal.stage);
+      expect(Number(deal.lines_total)).toBe(Number(deal.amount));
+      if (deal.stage_kind === 'won' || deal.stage_kind === 'after_sales')
+        expect(Number(deal.order_amount)).toBe(Number(deal.amount));
+      if (deal.stage_kind === 'lost') expect(reasons.has(deal.lost_reason ?? '')).toBe(true);
+      if (deal.lead_id) expect(deal.customer_id).toBe(deal.lead_customer);
+    }
+    expect(deals.filter((deal) => deal.lead_id).length).toBeGreaterThanOrEqual(1);
+  });
+
   it("gives every rep today's, overdue, coming and done tasks of several kinds on their own customers", async () => {
     const tasks = await rows<{
       owner: string;

@@ -16,6 +16,7 @@ import type {
 } from '../tables';
 import { seedDemoLeadEvents } from './demo-lead-events';
 import { seedDemoLeads } from './demo-leads';
+import { seedDemoOpportunities } from './demo-opportunities';
 import { seedDemoPool } from './demo-pool';
 import { seedDemoTasks } from './demo-tasks';
 import { seedDemoTickets } from './demo-tickets';
@@ -1002,6 +1003,7 @@ export async function seedDemoData(
       await seedDemoLeads(trx, tenantId, tenant.industry, sellers, now);
       await seedDemoLeadEvents(trx, tenantId, tenant.industry, now);
       await seedDemoPool(trx, tenantId, tenant.industry, sellers, now);
+      await seedDemoOpportunities(trx, tenantId, tenant.industry, sellers, now);
     });
     tenantIds.set(tenant.name, tenantId);
   }
