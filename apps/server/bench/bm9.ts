@@ -57,7 +57,7 @@ async function seed(database: CrmDatabase, leads: number, events: number) {
       )
       insert into lead_events (tenant_id, lead_id, kind, occurred_at)
       select ${tenantId}, l.id, (array['email_open','email_open','email_open','link_click','form_submit','reply'])[1 + (g % 6)],
-        now() - ((g * 7919 % (60 * 24 * 60)) || ' minutes')::interval
+        now() - ((g::bigint * 7919 % (60 * 24 * 60)) || ' minutes')::interval
       from generate_series(1, ${events}) g
       join numbered l on l.n = (g::bigint * 104729 % ${leads}) % ${Math.max(1, Math.floor(leads * 0.6))}`.execute(
       trx,
