@@ -128,6 +128,7 @@ export const poolEn: typeof poolZhCN = {
   },
   assignmentSettings: {
     title: 'Assignment rules',
+    noPermission: 'Only admins set the assignment rules',
     subtitle:
       'New leads without an owner (web forms, imports, the API) go through the rules in order; the first that matches assigns them its way',
     link: {

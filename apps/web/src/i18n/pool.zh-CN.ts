@@ -123,6 +123,7 @@ export const poolZhCN = {
   },
   assignmentSettings: {
     title: '分配规则',
+    noPermission: '只有管理员可以设置分配规则',
     subtitle: '新线索（网站表单、导入、接口）没有负责人时，按顺序匹配规则，命中第一条即按其方式分配',
     link: {
       description: '按地区、行业、来源匹配，轮流分配、按负载分配、指定成员或进入团队队列',

@@ -44,6 +44,8 @@ export const salesEn: Shape<typeof salesZhCN> = {
     repsTitle: 'Results by rep',
     won: 'Won',
     lost: 'Lost',
+    rateOf: '{{rate}} ({{part}}/{{whole}})',
+    amountOf: '{{amount}} ({{n}})',
     openPipeline: 'Open pipeline (deals)',
     footnote:
       'Leads count in the period they were created, deals in the period they were won or lost; the open pipeline is as of now. Amounts add up deals in {{currency}} only. Only the leads and deals you may see are counted.',

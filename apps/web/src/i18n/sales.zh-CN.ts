@@ -40,7 +40,9 @@ export const salesZhCN = {
     repsTitle: '销售人员业绩',
     won: '赢单',
     lost: '输单',
-    openPipeline: '在途商机金额（个数）',
+    rateOf: '{{rate}}（{{part}}/{{whole}}）',
+    amountOf: '{{amount}}（{{n}} 个）',
+    openPipeline: '在途商机金额',
     footnote:
       '线索按创建时间、商机按赢单或输单时间计入所选时段；在途商机为当前数据。金额只汇总以 {{currency}} 计价的商机。只统计你有权查看的线索和商机。',
     help: {

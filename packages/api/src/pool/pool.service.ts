@@ -106,10 +106,13 @@ async function pluginPool(scope: Scope, registry: PluginRegistry | undefined): P
   if (!registry) return empty;
   const plugin = registry.get(await tenantProfileId(scope.trx, scope.tenantId));
   if (!plugin) return empty;
+  // A grade's label usually names it already ("A 级：已询价…", "A: asked…"); else the letter leads.
+  const gradeLabel = (grade: string, label: string) =>
+    label.startsWith(grade) ? label : `${grade} · ${label}`;
   const grades = (plugin.leadGrades ?? []).map((grade) => ({
     key: grade.key,
-    zh: `${grade.grade} · ${grade.labels['zh-CN']}`,
-    en: `${grade.grade} · ${grade.labels.en}`,
+    zh: gradeLabel(grade.grade, grade.labels['zh-CN']),
+    en: gradeLabel(grade.grade, grade.labels.en),
   }));
   const tiers = plugin.tierModel
     ? tierModelOf(plugin).tiers.map((tier) => ({

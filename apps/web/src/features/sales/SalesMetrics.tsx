@@ -190,7 +190,11 @@ export function SalesMetrics({ period, onPeriod }: { period: Period; onPeriod: (
                       align: 'right',
                       render: (_, row) =>
                         row.conversion
-                          ? `${percent(row.conversion.rate)}（${row.conversion.movedOn}/${row.conversion.reached}）`
+                          ? t('sales.rateOf', {
+                              rate: percent(row.conversion.rate),
+                              part: row.conversion.movedOn,
+                              whole: row.conversion.reached,
+                            })
                           : '—',
                     },
                   ]}
@@ -355,7 +359,8 @@ export function SalesMetrics({ period, onPeriod }: { period: Period; onPeriod: (
                       title: t('sales.openPipeline'),
                       key: 'open',
                       align: 'right',
-                      render: (_, row) => `${money(row.openAmount)}（${row.openDeals}）`,
+                      render: (_, row) =>
+                        t('sales.amountOf', { amount: money(row.openAmount), n: row.openDeals }),
                     },
                   ]}
                 />

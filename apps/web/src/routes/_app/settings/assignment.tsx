@@ -58,7 +58,7 @@ function AssignmentSettingsPage() {
   const allowed = useCan('pool.configure');
   const { tab } = Route.useSearch();
   const navigate = Route.useNavigate();
-  if (!allowed) return <Result status="403" subTitle={t('poolSettings.noPermission')} />;
+  if (!allowed) return <Result status="403" subTitle={t('assignmentSettings.noPermission')} />;
   return (
     <>
       <PageHeader

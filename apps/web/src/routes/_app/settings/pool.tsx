@@ -140,7 +140,7 @@ function LimitsCard({ settings }: { settings: Settings }) {
   };
   return (
     <Card title={t('poolSettings.claims.title')}>
-      <Form form={form} layout="vertical" onFinish={submit} style={{ maxWidth: 720 }}>
+      <Form form={form} layout="vertical" onFinish={submit} style={{ maxWidth: 960 }}>
         <Typography.Paragraph type="secondary">{t('poolSettings.claims.help')}</Typography.Paragraph>
         <Flex wrap gap={24}>
           <Form.Item
@@ -215,14 +215,14 @@ function RulesCard({ entity, title, rules }: { entity: Entity; title: string; ru
     {
       key: 'tenant',
       title: t('poolSettings.rules.tenant'),
-      width: 360,
+      width: 400,
       render: (_: unknown, rule) => {
         const mode = rule.overridden ? (rule.tenantDays === null ? 'never' : 'days') : 'inherit';
         return (
           <Space>
             <Select
               value={mode}
-              style={{ width: 150 }}
+              style={{ width: 190 }}
               data-testid={`recycle-mode-${entity}-${rule.key}`}
               disabled={save.isPending}
               onChange={(next: 'inherit' | 'never' | 'days') =>
