@@ -223,7 +223,8 @@ export async function seedDemoOpportunities(
       customer_id:
         plan.kind === 'won' || plan.kind === 'after_sales' || lead || index % 3 !== 0 ? customerId : null,
       lead_id: lead?.id ?? null,
-      owner_user_id: lead?.owner_user_id ?? sellers[index % sellers.length],
+      // The last seller (the demo's rep, after the manager) gets the first deals, the gate's example first.
+      owner_user_id: lead?.owner_user_id ?? sellers[(sellers.length - 1 + index) % sellers.length],
       stage: stage.key,
       stage_kind: plan.kind,
       stage_entered_at: history[history.length - 1]?.at ?? new Date(created).toISOString(),
