@@ -35,6 +35,8 @@ async function signIn(
   const context = await browser.newContext({ locale: language, viewport: { width: 1440, height: 900 } });
   await context.addInitScript(`localStorage.setItem('crm.language', ${JSON.stringify(language)})`);
   const page = await context.newPage();
+  // A shared, busy machine: actions wait longer for the page before they count as failures.
+  page.setDefaultTimeout(60_000);
   await page.goto(`${url}/sign-in`);
   await page.getByTestId('signin-email').fill(email);
   await page.getByTestId('signin-password').fill('demo-2026');
@@ -71,6 +73,7 @@ describe('leads, the 公海 and the pipeline on the demo data', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${url}/leads`);
+    await page.getByTestId('lead-row-name').first().waitFor();
     await page.getByTestId('lead-new').click();
     const company = `端到端测试机械 ${crypto.randomUUID().slice(0, 6)}`;
     await page.getByTestId('lead-form-person').fill('钱志远');
