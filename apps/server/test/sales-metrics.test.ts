@@ -392,27 +392,6 @@ describe('sales metrics', () => {
     expect(narrowed.deals).toMatchObject({ won: 1, lost: 1 });
   });
 
-  it('the dashboards’ 线索转化率 and 销售周期 are these figures', async () => {
-    const { data } = await (await as('admin')).call('dashboards.get', {
-      dashboard: 'sales',
-      ...MARCH,
-      compare: false,
-    });
-    const kpi = (key: string) => data.kpis.find((entry: { key: string }) => entry.key === key);
-    expect(kpi('lead_conversion_rate')).toMatchObject({ available: true, value: 33.3, count: 6 });
-    expect(
-      kpi('lead_conversion_rate').breakdown.map((row: { key: string; value: number }) => [
-        row.key,
-        row.value,
-      ]),
-    ).toEqual([
-      ['import', 50],
-      ['manual', 0],
-      ['web_form', 50],
-    ]);
-    expect(kpi('sales_cycle_days')).toMatchObject({ available: true, value: 16.3, count: 3 });
-  });
-
   it('refuses a period that ends before it starts', async () => {
     const { error } = await (await as('admin')).call('sales.metrics', {
       from: '2027-04-01',
