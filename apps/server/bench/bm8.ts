@@ -69,11 +69,11 @@ const observed = (page: Page) => page.evaluate(() => (globalThis as unknown as {
 async function sessionCookies(browser: Browser, url: string): Promise<Cookie[]> {
   const context = await browser.newContext({ locale: 'zh-CN' });
   const page = await context.newPage();
-  await page.goto(`${url}/sign-in`);
+  await page.goto(`${url}/sign-in`, { timeout: 180_000 });
   await page.getByTestId('signin-email').fill(OWNER.email);
   await page.getByTestId('signin-password').fill(OWNER.password);
   await page.getByTestId('signin-submit').click();
-  await page.waitForSelector(WORKBENCH_READY, { timeout: 120_000 });
+  await page.waitForSelector(WORKBENCH_READY, { timeout: 180_000 });
   const cookies = await context.cookies();
   await context.close();
   return cookies;
@@ -89,8 +89,8 @@ async function openWorkbench(browser: Browser, url: string, cookies: Cookie[], i
     if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
   });
   const page = await context.newPage();
-  await page.goto(`${url}/workbench`);
-  await page.waitForSelector(WORKBENCH_READY, { timeout: 120_000 });
+  await page.goto(`${url}/workbench`, { timeout: 180_000 });
+  await page.waitForSelector(WORKBENCH_READY, { timeout: 180_000 });
   // LCP is final at the first input; let a frame or two pass first.
   await page.waitForTimeout(300);
   const { lcp } = await observed(page);
@@ -116,8 +116,8 @@ async function openSignIn(browser: Browser, url: string) {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
   await context.addInitScript(OBSERVE);
   const page = await context.newPage();
-  await page.goto(`${url}/sign-in`);
-  await page.waitForSelector(EMAIL_FIELD, { timeout: 60_000 });
+  await page.goto(`${url}/sign-in`, { timeout: 180_000 });
+  await page.waitForSelector(EMAIL_FIELD, { timeout: 180_000 });
   await page.waitForTimeout(300);
   const { lcp } = await observed(page);
   await context.close();

@@ -52,6 +52,7 @@ export const dashboardsEn: typeof dashboardsZhCN = {
     notFiltered: 'Ticket figures are not filtered by tier, team or owner',
     notFilteredByTier: 'Leads and opportunities have no customer tier: the tier filter does not apply',
     noData: 'No data in this period',
+    noDataNow: 'No data yet',
     definition: 'Definition',
     drill: 'Show the customers',
     drillTasks: 'Show the tasks',

@@ -49,6 +49,7 @@ export const dashboardsZhCN = {
     notFiltered: '工单指标不按层级、团队和负责人筛选',
     notFilteredByTier: '线索和商机没有客户层级，不按层级筛选',
     noData: '本期暂无数据',
+    noDataNow: '暂无数据',
     definition: '指标口径',
     drill: '查看对应客户',
     drillTasks: '查看任务',

@@ -268,7 +268,7 @@ export function KpiCard({
       ) : figure.breakdown.length === 0 ? (
         <Empty
           image={Empty.PRESENTED_IMAGE_SIMPLE}
-          description={t('dashboards.noData')}
+          description={definition.snapshot ? t('dashboards.noDataNow') : t('dashboards.noData')}
           style={{ height: 200 }}
         />
       ) : (
