@@ -32,6 +32,7 @@ import {
   createPoolCustomerIn,
   createPoolLeadIn,
   createSurveyResponseIn,
+  createReferralIn,
   createTagIn,
   createTaskIn,
   createTeamIn,
@@ -261,6 +262,7 @@ beforeAll(async () => {
     'https://93.184.216.34/hooks/victim-secret',
   );
   const webhookDeliveryId = await createWebhookDeliveryIn(server, victimTenant.tenantId, webhookId);
+  const referralId = await createReferralIn(server, victimTenant.tenantId, customerId, { leadId });
   victim = {
     opportunityId,
     surveyInvitationId: survey.invitationId,
@@ -268,6 +270,7 @@ beforeAll(async () => {
     webhookId,
     webhookDeliveryId,
     apiKeyId,
+    referralId,
     leadId,
     assignmentRuleId,
     poolLeadId,
@@ -337,6 +340,7 @@ function victimMarkers(): string[] {
     victim.interactionId,
     victim.surveyInvitationId,
     victim.surveyFollowUpId,
+    victim.referralId,
     '甲方视图',
     '甲方机密值',
     victim.importRunId,
@@ -391,6 +395,7 @@ function randomizeIds(input: unknown): unknown {
     victim.opportunityId,
     victim.surveyInvitationId,
     victim.surveyFollowUpId,
+    victim.referralId,
     ...Object.values(victim.tenant.users).map((user) => user.id),
   ];
   for (const id of ids) text = text.replaceAll(id, crypto.randomUUID());

@@ -181,6 +181,7 @@ describe('members and invitations', () => {
       'surveys.send',
       'surveys.manage',
       'surveys.results',
+      'loyalty.write',
     ]);
     expect(
       (await admin.call('members.updateRole', { userId: tenant.users.owner.id, role: 'viewer' })).error

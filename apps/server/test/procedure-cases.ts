@@ -64,6 +64,8 @@ export type Victim = {
   assignmentRuleId: string;
   poolLeadId: string;
   poolCustomerId: string;
+  /** A pending referral of A's: A's customer referred A's lead. */
+  referralId: string;
 };
 
 export type ProcedureCase = {
@@ -685,6 +687,46 @@ const ownSurveyInvitation = async (context: CaseContext) =>
 
 /** A maintenance plan of a customer (b2b's key call-back), in the given status. */
 /** A lead of the tenant's (owned by `ownerId` when given) with one open event. */
+/** A pending referral: the customer referred the lead (or a new customer). */
+export async function createReferralIn(
+  server: TestServer,
+  tenantId: string,
+  referrerCustomerId: string,
+  referred: { customerId?: string; leadId?: string },
+): Promise<string> {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const row = await trx
+      .insertInto('referrals')
+      .values({
+        tenant_id: tenantId,
+        referrer_customer_id: referrerCustomerId,
+        referred_customer_id: referred.customerId ?? null,
+        referred_lead_id: referred.leadId ?? null,
+        rule_key: 'test_referral',
+        reward_kind: 'points',
+        reward_value: 500,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+/** Points on a customer's ledger (a manual credit), so a redemption has something to spend. */
+export async function creditPointsIn(
+  server: TestServer,
+  tenantId: string,
+  customerId: string,
+  points = 1000,
+) {
+  await server.database.withTenant(tenantId, (trx) =>
+    trx
+      .insertInto('loyalty_points')
+      .values({ tenant_id: tenantId, customer_id: customerId, kind: 'adjust', points, reason: '测试积分' })
+      .execute(),
+  );
+}
+
 export async function createLeadIn(
   server: TestServer,
   tenantId: string,
@@ -2181,6 +2223,33 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
       result: '客户表示改进后满意',
     }),
     foreign: (victim) => ({ id: victim.surveyFollowUpId, result: '伪造' }),
+  'loyalty.settings': { input: () => undefined, foreign: () => undefined },
+  'loyalty.saveSettings': {
+    input: () => ({ pointsPerYuan: 2, expiryMonths: 12, rules: null }),
+      pointsPerYuan: null,
+      expiryMonths: null,
+      rules: [
+        { key: 'own_referral', labelZh: '推荐奖励', labelEn: 'Referral', reward: 'points', value: 100 },
+  'loyalty.customer': {
+  'loyalty.refer': {
+      referrerCustomerId: await ownCustomer(context),
+      referredCustomerId: await ownCustomer(context),
+      note: '老客户介绍',
+    foreign: (victim) => ({ referrerCustomerId: victim.customerId, referredLeadId: victim.leadId }),
+  'loyalty.cancelReferral': {
+      id: await createReferralIn(context.server, context.tenant.tenantId, await ownCustomer(context), {
+        customerId: await ownCustomer(context),
+      }),
+    foreign: (victim) => ({ id: victim.referralId }),
+  'loyalty.adjust': {
+    input: async (context) => ({ customerId: await ownCustomer(context), points: 100, reason: '活动补发' }),
+    foreign: (victim) => ({ customerId: victim.customerId, points: 100000, reason: '伪造积分' }),
+  'loyalty.redeem': {
+    input: async (context) => {
+      const customerId = await ownCustomer(context);
+      await creditPointsIn(context.server, context.tenant.tenantId, customerId);
+      return { customerId, points: 100, reason: '兑换礼品' };
+    foreign: (victim) => ({ customerId: victim.customerId, points: 1, reason: '盗刷积分' }),
   },
   'settings.customerRules': { input: () => undefined, foreign: () => undefined },
   'settings.updateCustomerRules': {

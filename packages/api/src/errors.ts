@@ -527,6 +527,37 @@ export const ERRORS = {
     'zh-CN': '附件是空文件',
     en: 'The attachment is empty',
   },
+  REFERRAL_NOT_FOUND: {
+    trpc: 'NOT_FOUND',
+    'zh-CN': '转介绍记录不存在或你无权查看',
+    en: 'Referral not found',
+  },
+  REFERRAL_TAKEN: {
+    trpc: 'CONFLICT',
+    'zh-CN': '该客户（或线索）已登记过推荐人',
+    en: 'This customer (or lead) already has a referrer',
+  },
+  REFERRAL_SELF: { trpc: 'BAD_REQUEST', 'zh-CN': '客户不能推荐自己', en: 'A customer cannot refer itself' },
+  REFERRAL_NOT_NEW: {
+    trpc: 'CONFLICT',
+    'zh-CN': '被推荐的客户已有成交订单，不算新客户',
+    en: 'The referred customer has already ordered, so is not a new customer',
+  },
+  REFERRAL_NOT_PENDING: {
+    trpc: 'CONFLICT',
+    'zh-CN': '只有待奖励的转介绍可以取消',
+    en: 'Only a referral waiting for its reward can be cancelled',
+  },
+  REFERRAL_RULE_UNKNOWN: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '没有这条转介绍规则',
+    en: 'There is no such referral rule',
+  },
+  POINTS_INSUFFICIENT: {
+    trpc: 'CONFLICT',
+    'zh-CN': '积分不足：当前余额 {balance}',
+    en: 'Not enough points: the balance is {balance}',
+  },
   CUSTOM_FIELD_NOT_FOUND: {
     trpc: 'NOT_FOUND',
     'zh-CN': '自定义字段「{key}」不存在或已停用',

@@ -82,6 +82,8 @@ export {
   scanLeadSlas,
   startFollowUps,
 } from './leads/leads.service';
+export { LOYALTY_EXPIRY_SCHEDULE, type LoyaltyJobs } from './loyalty/loyalty.jobs';
+export { expireTenantPoints, settleCustomerOrders } from './loyalty/loyalty.service';
 export { formPath, renderCampaignEmail } from './marketing/marketing.service';
 export { type NotificationJobs, registerNotificationJobs } from './notifications/notifications.jobs';
 export { NOTIFICATION_MESSAGES, type NotificationMessageKey } from './notifications/notifications.messages';

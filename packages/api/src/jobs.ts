@@ -22,6 +22,7 @@ import {
 } from './lead-events/lead-events.jobs';
 import { LEAD_SLA_SCHEDULE, type LeadJobs, registerLeadJobs } from './leads/leads.jobs';
 import type { Logger } from './logger';
+import { LOYALTY_EXPIRY_SCHEDULE, type LoyaltyJobs, registerLoyaltyJobs } from './loyalty/loyalty.jobs';
 import {
   DIGEST_SCHEDULE,
   type NotificationJobs,
@@ -64,7 +65,8 @@ export type AppJobs = LifecycleJobs &
   SurveyJobs &
   WebhookJobs &
   PoolJobs &
-  WecomJobs;
+  WecomJobs &
+  LoyaltyJobs;
 
 /** Registers every capability's handlers; call before `jobs.start()`. */
 export function registerJobs(
@@ -96,6 +98,7 @@ export function registerJobs(
   registerWebhookJobs(jobs, database);
   registerPoolJobs(jobs, database, plugins);
   registerWecomJobs(jobs, database);
+  registerLoyaltyJobs(jobs, database);
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };
@@ -152,6 +155,12 @@ export async function scheduleJobs(jobs: JobQueue<AppJobs>): Promise<void> {
   await jobs.schedule('webhooks.drain-all', WEBHOOKS_SCHEDULE.cron, {}, { tz: WEBHOOKS_SCHEDULE.tz });
   await jobs.schedule('tickets.sla-scan-all', TICKET_SLA_SCHEDULE.cron, {}, { tz: TICKET_SLA_SCHEDULE.tz });
   await jobs.schedule('leads.sla-scan-all', LEAD_SLA_SCHEDULE.cron, {}, { tz: LEAD_SLA_SCHEDULE.tz });
+  await jobs.schedule(
+    'loyalty.expire-all',
+    LOYALTY_EXPIRY_SCHEDULE.cron,
+    {},
+    { tz: LOYALTY_EXPIRY_SCHEDULE.tz },
+  );
   await jobs.schedule(
     'lead-events.regrade-daily-all',
     REGRADE_DAILY_SCHEDULE.cron,

@@ -15,6 +15,7 @@ import { industryRouter } from './industry/industry.router';
 import { interactionsRouter } from './interactions/interactions.router';
 import { leadEventsRouter } from './lead-events/lead-events.router';
 import { leadsRouter } from './leads/leads.router';
+import { loyaltyRouter } from './loyalty/loyalty.router';
 import { marketingRouter } from './marketing/marketing.router';
 import { membersRouter } from './members/members.router';
 import { notificationsRouter } from './notifications/notifications.router';
@@ -73,6 +74,7 @@ export const appRouter = router({
   pool: poolRouter,
   wecom: wecomRouter,
   sales: salesRouter,
+  loyalty: loyaltyRouter,
 });
 
 export type AppRouter = typeof appRouter;

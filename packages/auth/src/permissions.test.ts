@@ -51,6 +51,8 @@ describe('role → permission table', () => {
         'surveys.results',
         'pool.claim',
         'pool.assign',
+        'loyalty.write',
+        'loyalty.manage',
       ],
       sales_rep: [
         'customers.read',
@@ -67,6 +69,7 @@ describe('role → permission table', () => {
         'opportunities.write',
         'surveys.send',
         'pool.claim',
+        'loyalty.write',
       ],
       service_agent: [
         'customers.read',
@@ -78,6 +81,7 @@ describe('role → permission table', () => {
         'tickets.work',
         'notifications.own',
         'surveys.send',
+        'loyalty.write',
       ],
       marketing: [
         'customers.read',
@@ -95,6 +99,7 @@ describe('role → permission table', () => {
         'surveys.send',
         'surveys.manage',
         'surveys.results',
+        'loyalty.write',
       ],
       analyst: ['customers.read', 'customers.export', 'notifications.own', 'surveys.results'],
       viewer: ['customers.read', 'notifications.own'],

@@ -61,6 +61,12 @@ export const PERMISSIONS = [
   'pool.assign',
   /** Assignment rules (分配规则), recycle rules, claim limits and the pool's settings. */
   'pool.configure',
+  /** 转介绍 and 成长值: record a referral, redeem a customer's points. */
+  'loyalty.write',
+  /** Adjust a customer's points by hand (with a reason), cancel a referral. */
+  'loyalty.manage',
+  /** The points rate, their expiry and the referral rules. */
+  'loyalty.configure',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -101,6 +107,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'surveys.results',
     'pool.claim',
     'pool.assign',
+    'loyalty.write',
+    'loyalty.manage',
   ],
   sales_rep: [
     'customers.read',
@@ -117,6 +125,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'opportunities.write',
     'surveys.send',
     'pool.claim',
+    'loyalty.write',
   ],
   service_agent: [
     'customers.read',
@@ -128,6 +137,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tickets.create',
     'tickets.work',
     'surveys.send',
+    'loyalty.write',
   ],
   marketing: [
     'customers.read',
@@ -145,6 +155,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'surveys.send',
     'surveys.manage',
     'surveys.results',
+    'loyalty.write',
   ],
   analyst: ['customers.read', 'customers.export', 'notifications.own', 'surveys.results'],
   viewer: ['customers.read', 'notifications.own'],

@@ -523,6 +523,50 @@ export const poolShape = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// Referrals and growth points (转介绍, 成长值)
+
+/** What a referral earns the referrer: growth points, or a discount (percent off) on their next purchase. */
+export const REFERRAL_REWARD_KINDS = ['points', 'discount'] as const;
+export type ReferralRewardKind = (typeof REFERRAL_REWARD_KINDS)[number];
+
+/**
+ * A referral rule: when the referred customer's first order is recorded, the referrer earns
+ * `value` points, or a discount of `value` percent. The first rule is the default.
+ */
+export type ReferralRuleDefinition<P extends string = string> = {
+  key: string;
+  labels: Labels;
+  reward: ReferralRewardKind;
+  value: NumberRef<P>;
+};
+
+/**
+ * Growth points (成长值) and referrals: points earned per yuan of a completed order, how many
+ * months points stay before they expire (0: never), and the referral rules. The tenant's
+ * settings override each of these.
+ */
+export type LoyaltyDefinition<P extends string = string> = {
+  pointsPerYuan?: NumberRef<P>;
+  expiryMonths?: NumberRef<P>;
+  referralRules?: readonly ReferralRuleDefinition<P>[];
+};
+
+export const loyaltyShape = z.strictObject({
+  pointsPerYuan: numberRefSchema.optional(),
+  expiryMonths: numberRefSchema.optional(),
+  referralRules: z
+    .array(
+      z.strictObject({
+        key: z.string(),
+        labels: labelsShape,
+        reward: z.enum(REFERRAL_REWARD_KINDS),
+        value: numberRefSchema,
+      }),
+    )
+    .optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
 // Contact cadences (联系频率 / 维护节奏)
 
 export const CHANNELS = [

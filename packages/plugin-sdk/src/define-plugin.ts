@@ -7,6 +7,7 @@ import type {
   LeadGrade,
   LeadRegradeRule,
   LifecycleThresholds,
+  LoyaltyDefinition,
   PipelineDefinition,
   PoolDefinition,
   Reminder,
@@ -74,6 +75,8 @@ export type PluginSpec<S extends SettingsSchema, P extends string = SettingsPath
   lifecycle?: LifecycleThresholds<P>;
   /** Ticket (工单) categories a tenant starts with, and SLA targets per priority and tier. */
   tickets?: TicketsDefinition<P>;
+  /** Growth points and referral rules (转介绍, 成长值). */
+  loyalty?: LoyaltyDefinition<P>;
   /** 商机阶段: the stages of the sales pipeline, their standard actions and gates, and lost reasons. */
   pipeline?: PipelineDefinition<P>;
   /** 公海: recycle rules per lead grade and customer tier, the warning, the daily claim limit. */
@@ -140,6 +143,7 @@ export type ResolvedPlugin = {
   reminders: readonly Resolved<Reminder>[];
   lifecycle: Resolved<LifecycleThresholds> | null;
   tickets: Resolved<TicketsDefinition> | null;
+  loyalty: Resolved<LoyaltyDefinition> | null;
   pipeline: Resolved<PipelineDefinition> | null;
   pool: Resolved<PoolDefinition> | null;
   kpiTargets: KpiTargets;
@@ -229,6 +233,7 @@ export function resolvePlugin(
     reminders: resolve(plugin.reminders ?? [], 'reminders'),
     lifecycle: plugin.lifecycle ? resolve(plugin.lifecycle, 'lifecycle') : null,
     tickets: plugin.tickets ? resolve(plugin.tickets, 'tickets') : null,
+    loyalty: plugin.loyalty ? resolve(plugin.loyalty, 'loyalty') : null,
     pipeline: plugin.pipeline ? resolve(plugin.pipeline, 'pipeline') : null,
     pool: plugin.pool ? resolve(plugin.pool, 'pool') : null,
     kpiTargets: plugin.kpiTargets ?? {},

@@ -13,9 +13,11 @@ import {
   type LeadGrade,
   type LeadRegradeRule,
   type LifecycleThresholds,
+  type LoyaltyDefinition,
   leadGradeShape,
   leadRegradeRuleShape,
   lifecycleShape,
+  loyaltyShape,
   type PipelineDefinition,
   type PoolDefinition,
   pipelineShape,
@@ -134,6 +136,7 @@ const envelopeShape = z.strictObject({
   reminders: z.array(reminderShape).optional(),
   lifecycle: lifecycleShape.optional(),
   tickets: ticketsShape.optional(),
+  loyalty: loyaltyShape.optional(),
   pipeline: pipelineShape.optional(),
   pool: poolShape.optional(),
   kpiTargets: kpiTargetsShape.optional(),
@@ -318,6 +321,7 @@ function contributedKeys(plugin: AnyPlugin): { key: string; path: string }[] {
   collect(plugin.cadences, 'cadences');
   collect(plugin.reminders, 'reminders');
   collect(plugin.tickets?.categories, 'tickets.categories');
+  collect(plugin.loyalty?.referralRules, 'loyalty.referralRules');
   collect(plugin.pipeline?.stages, 'pipeline.stages');
   plugin.pipeline?.stages.forEach((stage, index) => {
     collect(stage.actions, `pipeline.stages.${index}.actions`);
@@ -744,6 +748,7 @@ type ResolvedRules = {
   reminders: readonly Resolved<Reminder>[];
   lifecycle: Resolved<LifecycleThresholds> | null;
   tickets: Resolved<TicketsDefinition> | null;
+  loyalty: Resolved<LoyaltyDefinition> | null;
   pipeline: Resolved<PipelineDefinition> | null;
   pool: Resolved<PoolDefinition> | null;
 };
@@ -763,6 +768,7 @@ function checkRules(plugin: AnyPlugin, settings: Record<string, unknown>, report
     reminders: resolveSettingRefs(plugin.reminders ?? [], settings, 'reminders', missing),
     lifecycle: plugin.lifecycle ? resolveSettingRefs(plugin.lifecycle, settings, 'lifecycle', missing) : null,
     tickets: plugin.tickets ? resolveSettingRefs(plugin.tickets, settings, 'tickets', missing) : null,
+    loyalty: plugin.loyalty ? resolveSettingRefs(plugin.loyalty, settings, 'loyalty', missing) : null,
     pipeline: plugin.pipeline ? resolveSettingRefs(plugin.pipeline, settings, 'pipeline', missing) : null,
     pool: plugin.pool ? resolveSettingRefs(plugin.pool, settings, 'pool', missing) : null,
   };
@@ -952,6 +958,7 @@ function checkResolvedRules(
     }
   });
   checkTicketRules(rules.tickets, rule);
+  checkLoyaltyRules(rules.loyalty, rule);
   checkPipelineRules(rules.pipeline, rule);
   const lifecycle = rules.lifecycle;
   if (lifecycle) {
@@ -1138,6 +1145,47 @@ function checkBehaviour(
         `${path}.cooldownDays`,
         `升降级规则「${regrade.key}」的间隔天数须为 1 到 365 之间的整数（现为 ${regrade.cooldownDays}）`,
         `re-grade rule "${regrade.key}" needs a cool-down of 1 to 365 whole days (it is ${regrade.cooldownDays})`,
+      );
+    }
+  });
+}
+
+/** Growth points: a rate of 0–100 points per yuan, 0–120 months to expiry, rewards of 1–1,000,000 points or 1–100 % off. */
+function checkLoyaltyRules(
+  loyalty: Resolved<LoyaltyDefinition> | null,
+  rule: (path: string, zh: string, en: string) => void,
+): void {
+  if (!loyalty) return;
+  const rate = loyalty.pointsPerYuan;
+  if (rate !== undefined && !(Number.isFinite(rate) && rate >= 0 && rate <= 100)) {
+    rule(
+      'loyalty.pointsPerYuan',
+      `每元积分须在 0 到 100 之间（现为 ${rate}）`,
+      `points per yuan must be 0–100 (it is ${rate})`,
+    );
+  }
+  const months = loyalty.expiryMonths;
+  if (months !== undefined && !(Number.isInteger(months) && months >= 0 && months <= 120)) {
+    rule(
+      'loyalty.expiryMonths',
+      `积分有效期须为 0 到 120 个整月（现为 ${months}）`,
+      `points expire after a whole 0–120 months (it is ${months})`,
+    );
+  }
+  loyalty.referralRules?.forEach((referral, index) => {
+    const ok =
+      referral.reward === 'points'
+        ? Number.isInteger(referral.value) && referral.value >= 1 && referral.value <= 1_000_000
+        : Number.isFinite(referral.value) && referral.value > 0 && referral.value <= 100;
+    if (!ok) {
+      rule(
+        `loyalty.referralRules.${index}.value`,
+        referral.reward === 'points'
+          ? `转介绍奖励积分须为 1 到 1,000,000 的整数（现为 ${referral.value}）`
+          : `转介绍折扣须在 0 到 100% 之间（现为 ${referral.value}）`,
+        referral.reward === 'points'
+          ? `a referral's points must be a whole 1–1,000,000 (it is ${referral.value})`
+          : `a referral's discount must be above 0 and at most 100 % (it is ${referral.value})`,
       );
     }
   });

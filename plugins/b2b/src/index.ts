@@ -785,6 +785,25 @@ export default definePlugin({
     warnDaysBefore: 3,
     dailyClaimLimit: 10,
   },
+  // Points per 100 yuan of business, kept three years; a referral that buys earns 2,000 points.
+  loyalty: {
+    pointsPerYuan: 0.01,
+    expiryMonths: 36,
+    referralRules: [
+      {
+        key: 'b2b_referral_points',
+        labels: text('客户推荐奖励 2000 积分', '2,000 points for a referral'),
+        reward: 'points',
+        value: 2000,
+      },
+      {
+        key: 'b2b_referral_discount',
+        labels: text('推荐成交享 5% 折扣', '5 % off for a referral'),
+        reward: 'discount',
+        value: 5,
+      },
+    ],
+  },
   tickets: {
     categories: [
       { key: 'b2b_product_quality', labels: text('产品质量', 'Product quality') },

@@ -486,6 +486,19 @@ export default definePlugin({
     warnDaysBefore: 5,
     dailyClaimLimit: 5,
   },
+  // 企业客户积分: per 1,000 yuan of fee income, kept a year; a referred enterprise that opens earns 1,000 points.
+  loyalty: {
+    pointsPerYuan: 0.001,
+    expiryMonths: 12,
+    referralRules: [
+      {
+        key: 'corporate_banking_referral_points',
+        labels: text('推荐企业开户奖励 1000 积分', '1,000 points for a referred enterprise'),
+        reward: 'points',
+        value: 1000,
+      },
+    ],
+  },
   tickets: {
     categories: [
       { key: 'corporate_banking_account', labels: text('账户与结算', 'Accounts and settlement') },

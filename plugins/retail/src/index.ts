@@ -712,6 +712,25 @@ export default definePlugin({
     warnDaysBefore: 2,
     dailyClaimLimit: 20,
   },
+  // 会员成长值: 1 point per yuan spent, valid for two years; 老带新 earns the referrer 500 points or 10 % off.
+  loyalty: {
+    pointsPerYuan: 1,
+    expiryMonths: 24,
+    referralRules: [
+      {
+        key: 'retail_referral_points',
+        labels: text('老带新奖励 500 成长值', '500 points for a referral'),
+        reward: 'points',
+        value: 500,
+      },
+      {
+        key: 'retail_referral_discount',
+        labels: text('老带新下单享 9 折', '10 % off for a referral'),
+        reward: 'discount',
+        value: 10,
+      },
+    ],
+  },
   tickets: {
     categories: [
       { key: 'retail_product_quality', labels: text('商品质量', 'Product quality') },

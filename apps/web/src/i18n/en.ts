@@ -10,6 +10,7 @@ import { importTargetsEn } from './import-targets.en';
 import { importsEn } from './imports.en';
 import { industryEn } from './industry.en';
 import { leadsEn } from './leads.en';
+import { loyaltyEn } from './loyalty.en';
 import { marketingEn } from './marketing.en';
 import { notificationsEn } from './notifications.en';
 import { opportunitiesEn } from './opportunities.en';
@@ -50,6 +51,7 @@ export const en: Messages = {
   ...dashboardsEn,
   ...poolEn,
   ...platformEn,
+  ...loyaltyEn,
   ...notificationsEn,
   ...marketingEn,
   app: {

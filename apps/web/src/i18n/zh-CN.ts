@@ -15,6 +15,7 @@ import { importTargetsZhCN } from './import-targets.zh-CN';
 import { importsZhCN } from './imports.zh-CN';
 import { industryZhCN } from './industry.zh-CN';
 import { leadsZhCN } from './leads.zh-CN';
+import { loyaltyZhCN } from './loyalty.zh-CN';
 import { marketingZhCN } from './marketing.zh-CN';
 import { notificationsZhCN } from './notifications.zh-CN';
 import { opportunitiesZhCN } from './opportunities.zh-CN';
@@ -53,6 +54,7 @@ export const zhCN = {
   ...dashboardsZhCN,
   ...poolZhCN,
   ...platformZhCN,
+  ...loyaltyZhCN,
   ...notificationsZhCN,
   ...marketingZhCN,
   app: {

@@ -49,15 +49,15 @@ export const ordersRouter = router({
   create: permittedProcedure('orders.write', { idempotent: true })
     .input(createOrderInput)
     .output(orderOutput)
-    .mutation(({ ctx, input }) => createOrder(ctx.scope, input)),
+    .mutation(({ ctx, input }) => createOrder(ctx.scope, input, ctx)),
 
   update: permittedProcedure('orders.write')
     .input(updateOrderInput)
     .output(orderOutput)
-    .mutation(({ ctx, input }) => updateOrder(ctx.scope, input)),
+    .mutation(({ ctx, input }) => updateOrder(ctx.scope, input, ctx)),
 
   void: permittedProcedure('orders.void')
     .input(voidOrderInput)
     .output(orderOutput)
-    .mutation(({ ctx, input }) => voidOrder(ctx.scope, input.id, input.reason)),
+    .mutation(({ ctx, input }) => voidOrder(ctx.scope, input.id, input.reason, ctx)),
 });

@@ -2,6 +2,7 @@ import { getCustomerOrThrow } from '../customers/customers.repository';
 import { refreshCustomerFacts } from '../customers/facts.repository';
 import { appError } from '../errors';
 import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
+import { type LoyaltyDependencies, settleCustomerOrders } from '../loyalty/loyalty.service';
 import type { MemberScope, Scope } from '../scope';
 import { touchTiers } from '../tiering/tiering.service';
 import { recordWebhookEvent } from '../webhooks/webhooks.service';
@@ -92,7 +93,11 @@ export async function listAllOrders(scope: Scope, input: ListAllOrdersInput): Pr
 }
 
 /** Records an order and re-derives the customer's transaction facts and stage in the same transaction. */
-export async function createOrder(scope: MemberScope, input: CreateOrderInput): Promise<OrderOutput> {
+export async function createOrder(
+  scope: MemberScope,
+  input: CreateOrderInput,
+  dependencies: LoyaltyDependencies = { plugins: undefined },
+): Promise<OrderOutput> {
   const customer = await getCustomerOrThrow(scope, input.customerId);
   if (customer.archivedAt) throw appError('CUSTOMER_ARCHIVED');
   const lines = input.lines ?? [];
@@ -114,6 +119,8 @@ export async function createOrder(scope: MemberScope, input: CreateOrderInput): 
   await replaceOrderLines(scope, created.id, lines);
   await refreshCustomerFacts(scope, [input.customerId], 'order');
   await touchTiers(scope, [input.customerId]);
+  // Growth points for the order, and the referrer's reward if this is a referred customer's first.
+  await settleCustomerOrders(scope, dependencies, [input.customerId]);
   const order = await getOrder(scope, created.id);
   await recordWebhookEvent(scope, 'order.created', order);
   return order;
@@ -133,7 +140,11 @@ function toChanges(input: UpdateOrderInput): OrderChanges {
   };
 }
 
-export async function updateOrder(scope: MemberScope, input: UpdateOrderInput): Promise<OrderOutput> {
+export async function updateOrder(
+  scope: MemberScope,
+  input: UpdateOrderInput,
+  dependencies: LoyaltyDependencies = { plugins: undefined },
+): Promise<OrderOutput> {
   const order = await orderOrThrow(scope, input.id);
   if (order.status === 'void') throw appError('ORDER_VOID');
   if ((await updateOrderRow(scope, input.id, toChanges(input))) === 'NUMBER_TAKEN')
@@ -141,16 +152,24 @@ export async function updateOrder(scope: MemberScope, input: UpdateOrderInput): 
   if (input.lines !== undefined) await replaceOrderLines(scope, input.id, input.lines);
   await refreshCustomerFacts(scope, [order.customer_id], 'order');
   await touchTiers(scope, [order.customer_id]);
+  await settleCustomerOrders(scope, dependencies, [order.customer_id]);
   return getOrder(scope, input.id);
 }
 
 /** Voiding keeps the order (and its history) but takes it out of every derived figure. */
-export async function voidOrder(scope: MemberScope, id: string, reason: string): Promise<OrderOutput> {
+export async function voidOrder(
+  scope: MemberScope,
+  id: string,
+  reason: string,
+  dependencies: LoyaltyDependencies = { plugins: undefined },
+): Promise<OrderOutput> {
   const order = await orderOrThrow(scope, id);
   if (order.status === 'void') throw appError('ORDER_VOID');
   await setOrderVoid(scope, id, reason);
   await refreshCustomerFacts(scope, [order.customer_id], 'order');
   await touchTiers(scope, [order.customer_id]);
+  // A voided order's points are taken back.
+  await settleCustomerOrders(scope, dependencies, [order.customer_id]);
   const voided = await getOrder(scope, id);
   await recordWebhookEvent(scope, 'order.voided', voided);
   return voided;

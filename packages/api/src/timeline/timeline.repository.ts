@@ -158,6 +158,46 @@ registerTimelineSource({
     where p.tenant_id = ${tenantId} and p.customer_id = ${customerId} and p.ended_at is not null`,
 });
 
+registerTimelineSource({
+  kind: 'referral',
+  // 转介绍: on the referrer's timeline whom it referred (and when the reward was granted); on
+  // the referred customer's (or the customer its lead became) who referred it.
+  select: (tenantId, customerId) => sql`
+    select r.id, r.created_at as occurred_at, r.created_by as actor_user_id,
+      jsonb_build_object('event', 'referred', 'name', coalesce(c.name, l.company_name, l.person_name),
+        'rewardKind', r.reward_kind, 'rewardValue', r.reward_value::text, 'status', r.status) as data
+    from referrals r
+    left join customers c on c.tenant_id = r.tenant_id and c.id = r.referred_customer_id
+    left join leads l on l.tenant_id = r.tenant_id and l.id = r.referred_lead_id
+    where r.tenant_id = ${tenantId} and r.referrer_customer_id = ${customerId}
+    union all
+    select r.id, r.rewarded_at as occurred_at, null::uuid as actor_user_id,
+      jsonb_build_object('event', 'rewarded', 'name', coalesce(c.name, l.company_name, l.person_name),
+        'rewardKind', r.reward_kind, 'rewardValue', r.reward_value::text, 'status', r.status) as data
+    from referrals r
+    left join customers c on c.tenant_id = r.tenant_id and c.id = r.referred_customer_id
+    left join leads l on l.tenant_id = r.tenant_id and l.id = r.referred_lead_id
+    where r.tenant_id = ${tenantId} and r.referrer_customer_id = ${customerId} and r.rewarded_at is not null
+    union all
+    select r.id, r.created_at + interval '1 millisecond' as occurred_at, r.created_by as actor_user_id,
+      jsonb_build_object('event', 'referredBy', 'name', referrer.name, 'referrerId', r.referrer_customer_id,
+        'status', r.status) as data
+    from referrals r
+    join customers referrer on referrer.tenant_id = r.tenant_id and referrer.id = r.referrer_customer_id
+    left join leads l on l.tenant_id = r.tenant_id and l.id = r.referred_lead_id
+    where r.tenant_id = ${tenantId} and r.status <> 'cancelled'
+      and (r.referred_customer_id = ${customerId} or l.converted_customer_id = ${customerId})`,
+});
+
+registerTimelineSource({
+  kind: 'points',
+  // 成长值: each ledger entry (earned from an order, a referral bonus, adjusted, redeemed, expired).
+  select: (tenantId, customerId) => sql`
+    select p.id, p.created_at as occurred_at, p.created_by as actor_user_id,
+      jsonb_build_object('kind', p.kind, 'points', p.points, 'reason', p.reason, 'orderId', p.order_id) as data
+    from loyalty_points p where p.tenant_id = ${tenantId} and p.customer_id = ${customerId}`,
+});
+
 /**
  * The customer and the customers merged into it (and into those), whose histories its
  * timeline shows: at most 50, newest merges first.

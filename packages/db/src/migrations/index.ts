@@ -41,6 +41,7 @@ import * as openPlatform from './2026-12-10-0601-open-platform';
 import * as dashboards from './2026-12-10-0701-dashboards';
 import * as weeklySummary from './2026-12-12-0501-weekly-summary';
 import * as wecomAttempts from './2026-12-12-0601-wecom-attempts';
+import * as loyalty from './2026-12-12-0301-loyalty';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -86,6 +87,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-10-0201-assignment-and-pool': assignmentAndPool,
   '2026-12-12-0501-weekly-summary': weeklySummary,
   '2026-12-12-0601-wecom-attempts': wecomAttempts,
+  '2026-12-12-0301-loyalty': loyalty,
 };
 
 export const migrationProvider: MigrationProvider = {

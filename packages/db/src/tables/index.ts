@@ -29,6 +29,7 @@ import type {
 } from './imports.table';
 import type { InvitationsTable } from './invitations.table';
 import type { LeadActivitiesTable, LeadGradeHistoryTable, LeadHistoryTable, LeadsTable } from './leads.table';
+import type { LoyaltyPointsTable, LoyaltySettingsTable, ReferralsTable } from './loyalty.table';
 import type { MembershipsTable } from './memberships.table';
 import type {
   EmailOutboxTable,
@@ -105,6 +106,9 @@ export type Database = {
   interactions: InteractionsTable;
   tasks: TasksTable;
   tickets: TicketsTable;
+  referrals: ReferralsTable;
+  loyalty_points: LoyaltyPointsTable;
+  loyalty_settings: LoyaltySettingsTable;
   ticket_events: TicketEventsTable;
   ticket_attachments: TicketAttachmentsTable;
   ticket_categories: TicketCategoriesTable;
@@ -186,6 +190,7 @@ export * from './import-targets.table';
 export * from './imports.table';
 export * from './invitations.table';
 export * from './leads.table';
+export * from './loyalty.table';
 export * from './memberships.table';
 export * from './notifications.table';
 export * from './open-platform.table';

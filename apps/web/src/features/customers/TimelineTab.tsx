@@ -2,7 +2,9 @@ import {
   ApartmentOutlined,
   EditOutlined,
   FileTextOutlined,
+  GiftOutlined,
   RiseOutlined,
+  ShareAltOutlined,
   ShoppingOutlined,
   UserAddOutlined,
   UserDeleteOutlined,
@@ -299,6 +301,46 @@ function describe(entry: TimelineEntry, t: TFunction, currency: string, lookups:
       return surveyTimelineView(data);
     case 'pool':
       return poolTimelineView(data);
+    case 'referral': {
+      // 转介绍: whom the customer referred (and when the reward was granted), or who referred it.
+      const name = asString(data.name) ?? '';
+      const rewardKind = asString(data.rewardKind) === 'discount' ? 'discount' : 'points';
+      const reward = t(`loyalty.reward.${rewardKind}`, { value: Number(asString(data.rewardValue) ?? 0) });
+      const event = asString(data.event);
+      return {
+        color: 'magenta',
+        icon: <ShareAltOutlined />,
+        title: (
+          <Typography.Text strong data-testid="timeline-referral">
+            {event === 'referredBy'
+              ? t('loyalty.timeline.referredBy', { name })
+              : event === 'rewarded'
+                ? t('loyalty.timeline.rewarded', { name, reward })
+                : t('loyalty.timeline.referred', { name, reward })}
+          </Typography.Text>
+        ),
+      };
+    }
+    case 'points': {
+      // 成长值: one entry of the points ledger.
+      const points = Number(data.points ?? 0);
+      const kind = (asString(data.kind) ?? 'adjust') as 'adjust';
+      return {
+        color: points < 0 ? 'orange' : 'green',
+        icon: <GiftOutlined />,
+        title: (
+          <Typography.Text data-testid="timeline-points">
+            {t('loyalty.timeline.points', {
+              kind: t(`loyalty.kinds.${kind}`),
+              points: points > 0 ? `+${points}` : String(points),
+            })}
+          </Typography.Text>
+        ),
+        details: asString(data.reason) ? (
+          <Typography.Text type="secondary">{asString(data.reason)}</Typography.Text>
+        ) : undefined,
+      };
+    }
     case 'createAnyway': {
       // 仍然新建: created although the identity rule named an existing customer, and why.
       const existingName = asString(data.existingName);

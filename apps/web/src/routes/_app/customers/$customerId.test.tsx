@@ -219,6 +219,14 @@ const customerPlans: RouterOutputs['plans']['forCustomer'] = {
 function answerProfile() {
   answerTrpc({
     'plans.forCustomer': () => customerPlans,
+    'loyalty.customer': () => ({
+      balance: 0,
+      expiringSoon: 0,
+      entries: [],
+      referrals: [],
+      referredBy: null,
+      discounts: [],
+    }),
     'customers.get': ({ id }) => {
       if (id !== CUSTOMER_ID) throw new TrpcTestError('NOT_FOUND', 'CUSTOMER_NOT_FOUND', '客户不存在');
       return hupan;

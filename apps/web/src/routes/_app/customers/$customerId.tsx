@@ -33,6 +33,7 @@ import { TimelineTab } from '../../../features/customers/TimelineTab';
 import { TombstoneBanner } from '../../../features/duplicates/TombstoneBanner';
 import { TierCard } from '../../../features/industry/TierCard';
 import { InteractionsTab } from '../../../features/interactions/InteractionsTab';
+import { LoyaltyCard } from '../../../features/loyalty/LoyaltyCard';
 import { OrdersTab } from '../../../features/orders/OrdersTab';
 import { PlanCard } from '../../../features/plans/PlanCard';
 import { ReleaseButton } from '../../../features/pool/ReleaseButton';
@@ -329,6 +330,7 @@ function CustomerDetails({ customer }: { customer: Customer }) {
       </div>
       <div style={{ marginBottom: 16 }}>
         <SatisfactionCard customerId={customer.id} />
+        <LoyaltyCard customerId={customer.id} archived={archived} />
       </div>
       <Card styles={{ body: { paddingTop: 4 } }}>
         <Tabs

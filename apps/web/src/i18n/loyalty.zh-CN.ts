@@ -1,0 +1,53 @@
+/** 转介绍与成长值: the customer's card, its dialogs and its timeline entries. */
+export const loyaltyZhCN = {
+  loyalty: {
+    card: {
+      title: '成长值与转介绍',
+      balance: '成长值余额',
+      expiringSoon: '30 天内到期',
+      referredBy: '由 {{name}} 推荐',
+      referrals: '推荐的客户',
+      noReferrals: '还没有推荐过客户',
+      statement: '积分明细',
+      noEntries: '还没有积分记录',
+      discount: '转介绍奖励：下次消费享 {{percent}}% 折扣',
+      refer: '记录转介绍',
+      redeem: '兑换积分',
+      adjust: '调整积分',
+      cancel: '取消',
+      cancelled: '转介绍已取消',
+    },
+    status: { pending: '待首单', rewarded: '已奖励', cancelled: '已取消' },
+    reward: {
+      points: '{{value}} 成长值',
+      discount: '{{value}}% 折扣',
+    },
+    kinds: {
+      earn: '消费积分',
+      referral: '转介绍奖励',
+      adjust: '手动调整',
+      redeem: '兑换',
+      expire: '积分过期',
+      reversal: '订单作废扣回',
+    },
+    form: {
+      referred: '被推荐的新客户',
+      referredPlaceholder: '输入客户名称搜索',
+      rule: '奖励规则',
+      note: '备注',
+      points: '积分',
+      adjustPoints: '调整的积分（负数为扣减）',
+      reason: '原因',
+      reasonRequired: '请填写原因',
+      referSaved: '已记录转介绍，被推荐客户首单后发放奖励',
+      redeemed: '已兑换 {{points}} 积分',
+      adjusted: '积分已调整',
+    },
+    timeline: {
+      referred: '推荐了 {{name}}（{{reward}}）',
+      rewarded: '推荐 {{name}} 的奖励已发放（{{reward}}）',
+      referredBy: '由 {{name}} 推荐',
+      points: '{{kind}} {{points}} 成长值',
+    },
+  },
+};

@@ -1,0 +1,42 @@
+import type { CrmDatabase } from '@crm/db';
+import type { JobQueue } from '@crm/jobs';
+import { jobScope } from '../scope';
+import { expireTenantPoints } from './loyalty.service';
+
+export type LoyaltyJobs = {
+  'loyalty.expire-all': Record<string, never>;
+  'loyalty.expire-tenant': { tenantId: string; at?: string };
+};
+
+/** Every night: points past their expiry, one set-based statement per tenant. */
+export const LOYALTY_EXPIRY_SCHEDULE = { cron: '25 2 * * *', tz: 'Asia/Shanghai' } as const;
+
+/** The expiry fanned out one job per tenant; idempotent (a second run expires nothing more). */
+export function registerLoyaltyJobs(jobs: JobQueue<LoyaltyJobs>, database: CrmDatabase): void {
+  jobs.register(
+    'loyalty.expire-all',
+    async () => {
+      const tenants = await database.withoutTenant((db) =>
+        db.selectFrom('tenant_directory').select('id').execute(),
+      );
+      const day = new Date().toISOString().slice(0, 10);
+      for (const tenant of tenants) {
+        await jobs.enqueue(
+          'loyalty.expire-tenant',
+          { tenantId: tenant.id },
+          { singletonKey: `${tenant.id}:${day}`, singletonSeconds: 24 * 3600 },
+        );
+      }
+    },
+    { retryLimit: 2, retryDelaySeconds: 60, expireInSeconds: 30 * 60 },
+  );
+  jobs.register(
+    'loyalty.expire-tenant',
+    async (job) => {
+      const { tenantId } = job.data;
+      const at = job.data.at ? new Date(job.data.at) : new Date();
+      await database.withTenant(tenantId, (trx) => expireTenantPoints(jobScope(trx, tenantId), at));
+    },
+    { retryLimit: 4, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 30 * 60 },
+  );
+}
