@@ -2223,32 +2223,48 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
       result: '客户表示改进后满意',
     }),
     foreign: (victim) => ({ id: victim.surveyFollowUpId, result: '伪造' }),
+  },
   'loyalty.settings': { input: () => undefined, foreign: () => undefined },
   'loyalty.saveSettings': {
     input: () => ({ pointsPerYuan: 2, expiryMonths: 12, rules: null }),
+    foreign: () => ({
       pointsPerYuan: null,
       expiryMonths: null,
       rules: [
         { key: 'own_referral', labelZh: '推荐奖励', labelEn: 'Referral', reward: 'points', value: 100 },
+      ],
+    }),
+  },
   'loyalty.customer': {
+    input: async (context) => ({ customerId: await ownCustomer(context) }),
+    foreign: (victim) => ({ customerId: victim.customerId }),
+  },
   'loyalty.refer': {
+    input: async (context) => ({
       referrerCustomerId: await ownCustomer(context),
       referredCustomerId: await ownCustomer(context),
       note: '老客户介绍',
+    }),
     foreign: (victim) => ({ referrerCustomerId: victim.customerId, referredLeadId: victim.leadId }),
+  },
   'loyalty.cancelReferral': {
+    input: async (context) => ({
       id: await createReferralIn(context.server, context.tenant.tenantId, await ownCustomer(context), {
         customerId: await ownCustomer(context),
       }),
+    }),
     foreign: (victim) => ({ id: victim.referralId }),
+  },
   'loyalty.adjust': {
     input: async (context) => ({ customerId: await ownCustomer(context), points: 100, reason: '活动补发' }),
     foreign: (victim) => ({ customerId: victim.customerId, points: 100000, reason: '伪造积分' }),
+  },
   'loyalty.redeem': {
     input: async (context) => {
       const customerId = await ownCustomer(context);
       await creditPointsIn(context.server, context.tenant.tenantId, customerId);
       return { customerId, points: 100, reason: '兑换礼品' };
+    },
     foreign: (victim) => ({ customerId: victim.customerId, points: 1, reason: '盗刷积分' }),
   },
   'settings.customerRules': { input: () => undefined, foreign: () => undefined },
