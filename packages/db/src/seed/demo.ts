@@ -18,6 +18,7 @@ import { seedDemoLeadEvents } from './demo-lead-events';
 import { seedDemoLeads } from './demo-leads';
 import { seedDemoOpportunities } from './demo-opportunities';
 import { seedDemoPool } from './demo-pool';
+import { seedDemoLoyalty } from './demo-loyalty';
 import { seedDemoTasks } from './demo-tasks';
 import { seedDemoTickets } from './demo-tickets';
 
@@ -1001,6 +1002,7 @@ export async function seedDemoData(
         .map((member) => idOf(member.email));
       await seedDemoTickets(trx, tenantId, tenant.industry, agents, now);
       await seedDemoLeads(trx, tenantId, tenant.industry, sellers, now);
+      await seedDemoLoyalty(trx, tenantId, tenant.industry, now);
       await seedDemoLeadEvents(trx, tenantId, tenant.industry, now);
       await seedDemoPool(trx, tenantId, tenant.industry, sellers, now);
       await seedDemoOpportunities(trx, tenantId, tenant.industry, sellers, now);
