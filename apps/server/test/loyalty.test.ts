@@ -1,4 +1,4 @@
-import { expireTenantPoints, jobScope } from '@crm/api';
+import { expireTenantPoints, jobScope, settleTenantOrders } from '@crm/api';
 import { sql } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -216,6 +216,56 @@ describe('referrals and growth points', () => {
     const after = (await rep.call('loyalty.customer', { customerId: customer })).data;
     expect(after.balance).toBe(0);
     expect(after.entries[0]).toMatchObject({ kind: 'expire', points: -750 });
+  });
+
+  it('runs an order’s points from its date, expires an old credit despite a later voided order, settles imported orders at night', async () => {
+    const rep = await as('sales_rep');
+    const owner = await as('owner');
+    const customer = await createCustomerIn(
+      server,
+      tenant.tenantId,
+      '老账户',
+      false,
+      tenant.users.sales_rep.id,
+    );
+    const monthsAgo = (months: number) => new Date(Date.now() - months * 31 * 86_400_000).toISOString();
+    // Bought 25 months ago (recorded today): its points ran out a month ago.
+    await rep.call('orders.create', { customerId: customer, orderedAt: monthsAgo(25), amount: '40' });
+    const recent = await rep.call('orders.create', {
+      customerId: customer,
+      orderedAt: new Date().toISOString(),
+      amount: '100',
+    });
+    await owner.call('orders.void', { id: recent.data.id, reason: '退货' });
+    const expire = () =>
+      server.database.withTenant(tenant.tenantId, (trx) =>
+        expireTenantPoints(jobScope(trx, tenant.tenantId), new Date()),
+      );
+    // The voided order's points and their reversal cancel out: they do not use up the old credit.
+    expect(await expire()).toBeGreaterThanOrEqual(1);
+    const after = (await rep.call('loyalty.customer', { customerId: customer })).data;
+    expect(after.balance).toBe(0);
+    expect(after.entries[0]).toMatchObject({ kind: 'expire', points: -40 });
+
+    // An imported order (written without the loyalty rules) earns at the nightly settlement, once.
+    const imported = await createCustomerIn(
+      server,
+      tenant.tenantId,
+      '导入客户',
+      false,
+      tenant.users.sales_rep.id,
+    );
+    await server.database.withTenant(tenant.tenantId, (trx) =>
+      sql`insert into orders (tenant_id, customer_id, ordered_at, currency, amount, status)
+          values (${tenant.tenantId}, ${imported}, now(), 'CNY', 260, 'completed')`.execute(trx),
+    );
+    const settle = () =>
+      server.database.withTenant(tenant.tenantId, (trx) =>
+        settleTenantOrders(jobScope(trx, tenant.tenantId), { plugins: server.dependencies.plugins }),
+      );
+    expect((await settle()).earned).toBeGreaterThanOrEqual(1);
+    expect((await settle()).earned).toBe(0);
+    expect((await rep.call('loyalty.customer', { customerId: imported })).data.balance).toBe(260);
   });
 
   it('keeps the ledger insert-only for the application role', async () => {

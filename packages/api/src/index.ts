@@ -83,7 +83,7 @@ export {
   startFollowUps,
 } from './leads/leads.service';
 export { LOYALTY_EXPIRY_SCHEDULE, type LoyaltyJobs } from './loyalty/loyalty.jobs';
-export { expireTenantPoints, settleCustomerOrders } from './loyalty/loyalty.service';
+export { expireTenantPoints, settleCustomerOrders, settleTenantOrders } from './loyalty/loyalty.service';
 export { formPath, renderCampaignEmail } from './marketing/marketing.service';
 export { type NotificationJobs, registerNotificationJobs } from './notifications/notifications.jobs';
 export { NOTIFICATION_MESSAGES, type NotificationMessageKey } from './notifications/notifications.messages';

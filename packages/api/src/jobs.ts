@@ -98,7 +98,7 @@ export function registerJobs(
   registerWebhookJobs(jobs, database);
   registerPoolJobs(jobs, database, plugins);
   registerWecomJobs(jobs, database);
-  registerLoyaltyJobs(jobs, database);
+  registerLoyaltyJobs(jobs, database, plugins);
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };

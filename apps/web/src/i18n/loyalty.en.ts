@@ -3,6 +3,38 @@ import type { loyaltyZhCN } from './loyalty.zh-CN';
 /** Referrals and growth points: the customer's card, its dialogs and its timeline entries. */
 export const loyaltyEn: typeof loyaltyZhCN = {
   loyalty: {
+    settings: {
+      title: 'Growth points and referrals',
+      description: 'Points per yuan spent, how long they are kept, and the referral rewards',
+      open: 'Manage growth points',
+      points: 'Points from purchases',
+      pointsHint:
+        'Completed orders earn points by their amount; a voided or refunded order’s points are taken back.',
+      ownRate: 'Use your own rate',
+      pointsPerYuan: 'Points per yuan spent',
+      ownExpiry: 'Use your own validity',
+      expiryMonths: 'Kept for (months)',
+      expiryHint:
+        'Counted from the order (or the reward); points not used by then expire overnight. 0: they never expire.',
+      fromProfile: 'Industry profile’s',
+      rules: 'Referral rules',
+      rulesHint:
+        'When a referred customer’s first order is completed, the referrer is rewarded: points, or a discount on their next purchase. A referral uses the first rule unless another is chosen.',
+      ownRules: 'Use your own rules',
+      noRules: 'No referral rules',
+      rule: 'Rule',
+      key: 'Key',
+      keyHelp: 'Lower-case letters, digits and underscores, starting with a letter',
+      labelZh: 'Chinese name',
+      labelEn: 'English name',
+      reward: 'Reward',
+      rewardPoints: 'Points',
+      rewardDiscount: 'Discount (%)',
+      value: 'Value',
+      addRule: 'Add rule',
+      removeRule: 'Remove rule',
+      saved: 'Saved',
+    },
     card: {
       title: 'Points and referrals',
       balance: 'Points balance',
@@ -34,6 +66,11 @@ export const loyaltyEn: typeof loyaltyZhCN = {
     },
     form: {
       referred: 'Referred new customer',
+      referredKind: 'Referred',
+      kindCustomer: 'A new customer',
+      kindLead: 'A lead',
+      referredLead: 'The referred lead',
+      referredLeadPlaceholder: 'Search leads by name, phone or email (two characters at least)',
       referredPlaceholder: 'Type a customer name to search',
       rule: 'Reward rule',
       note: 'Note',

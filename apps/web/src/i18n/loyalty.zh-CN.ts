@@ -1,6 +1,36 @@
 /** 转介绍与成长值: the customer's card, its dialogs and its timeline entries. */
 export const loyaltyZhCN = {
   loyalty: {
+    settings: {
+      title: '成长值与转介绍',
+      description: '消费积分的比例、有效期和转介绍奖励规则',
+      open: '管理成长值设置',
+      points: '消费积分',
+      pointsHint: '已完成的订单按金额发放成长值；订单作废或退款时扣回。',
+      ownRate: '使用企业自己的比例',
+      pointsPerYuan: '每消费 1 元获得的成长值',
+      ownExpiry: '使用企业自己的有效期',
+      expiryMonths: '有效期（月）',
+      expiryHint: '从下单（或获得奖励）起算，到期未使用的成长值每晚自动过期；填 0 表示永不过期。',
+      fromProfile: '沿用行业配置',
+      rules: '转介绍奖励规则',
+      rulesHint:
+        '被推荐的客户首单完成后，推荐人获得奖励：成长值，或下次消费的折扣。记录转介绍时默认使用第一条规则。',
+      ownRules: '使用企业自己的规则',
+      noRules: '没有转介绍规则',
+      rule: '规则',
+      key: '标识',
+      keyHelp: '小写字母、数字和下划线，以字母开头',
+      labelZh: '中文名称',
+      labelEn: '英文名称',
+      reward: '奖励',
+      rewardPoints: '成长值',
+      rewardDiscount: '折扣（%）',
+      value: '数值',
+      addRule: '添加规则',
+      removeRule: '删除规则',
+      saved: '已保存',
+    },
     card: {
       title: '成长值与转介绍',
       balance: '成长值余额',
@@ -32,6 +62,11 @@ export const loyaltyZhCN = {
     },
     form: {
       referred: '被推荐的新客户',
+      referredKind: '被推荐的是',
+      kindCustomer: '新客户',
+      kindLead: '线索',
+      referredLead: '被推荐的线索',
+      referredLeadPlaceholder: '输入线索名称、电话或邮箱搜索（至少 2 个字）',
       referredPlaceholder: '输入客户名称搜索',
       rule: '奖励规则',
       note: '备注',

@@ -1,18 +1,27 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
+import type { PluginRegistry } from '../plugins/registry';
 import { jobScope } from '../scope';
-import { expireTenantPoints } from './loyalty.service';
+import { expireTenantPoints, settleTenantOrders } from './loyalty.service';
 
 export type LoyaltyJobs = {
   'loyalty.expire-all': Record<string, never>;
   'loyalty.expire-tenant': { tenantId: string; at?: string };
 };
 
-/** Every night: points past their expiry, one set-based statement per tenant. */
+/**
+ * Every night, per tenant in set-based statements: orders not settled yet (imported ones:
+ * the import writes orders without the loyalty rules) earn their points and pay their
+ * referrals, then points past their expiry expire.
+ */
 export const LOYALTY_EXPIRY_SCHEDULE = { cron: '25 2 * * *', tz: 'Asia/Shanghai' } as const;
 
-/** The expiry fanned out one job per tenant; idempotent (a second run expires nothing more). */
-export function registerLoyaltyJobs(jobs: JobQueue<LoyaltyJobs>, database: CrmDatabase): void {
+/** The nightly run fanned out one job per tenant; idempotent (a second run settles and expires nothing more). */
+export function registerLoyaltyJobs(
+  jobs: JobQueue<LoyaltyJobs>,
+  database: CrmDatabase,
+  plugins?: PluginRegistry,
+): void {
   jobs.register(
     'loyalty.expire-all',
     async () => {
@@ -35,7 +44,11 @@ export function registerLoyaltyJobs(jobs: JobQueue<LoyaltyJobs>, database: CrmDa
     async (job) => {
       const { tenantId } = job.data;
       const at = job.data.at ? new Date(job.data.at) : new Date();
-      await database.withTenant(tenantId, (trx) => expireTenantPoints(jobScope(trx, tenantId), at));
+      await database.withTenant(tenantId, async (trx) => {
+        const scope = jobScope(trx, tenantId);
+        await settleTenantOrders(scope, { plugins });
+        await expireTenantPoints(scope, at);
+      });
     },
     { retryLimit: 4, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 30 * 60 },
   );

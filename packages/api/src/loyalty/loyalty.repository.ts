@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { visibleLead } from '../customers/access';
 import type { Scope } from '../scope';
 
@@ -179,6 +179,30 @@ export async function selectPointsEntries(
 }
 
 /**
+ * The tenant's ledger with each row marked `reversed` when it is an order's points that a
+ * reversal took back, or that reversal itself: the two cancel out, so neither is a credit
+ * that expires nor a spending that uses up older credits.
+ */
+function ledgerOf(scope: Scope): RawBuilder<unknown> {
+  return sql`(
+    select p.customer_id, p.points, p.expires_at,
+      p.kind = 'reversal' or (p.kind = 'earn' and exists (
+        select 1 from loyalty_points r
+        where r.tenant_id = p.tenant_id and r.order_id = p.order_id and r.kind = 'reversal')) as reversed
+    from loyalty_points p where p.tenant_id = ${scope.tenantId}) ledger`;
+}
+
+/**
+ * What of the ledger is due to expire by `at`: credits are spent oldest first (and an
+ * earlier expiry counts as spent), so it is the credits past their date less everything
+ * taken off — leaving out an order's points and their reversal, which cancel out.
+ */
+function dueSql(at: Date): RawBuilder<number> {
+  return sql<number>`coalesce(sum(points) filter (where points > 0 and expires_at <= ${at} and not reversed), 0)
+    + coalesce(sum(points) filter (where points < 0 and not reversed), 0)`;
+}
+
+/**
  * The balance (the ledger's sum) and what of it expires by `horizon`: credits are spent
  * oldest first, so what expires is the credits past their date less everything taken off.
  */
@@ -188,12 +212,8 @@ export async function selectBalance(
   horizon: Date,
 ): Promise<{ balance: number; expiring: number }> {
   const { rows } = await sql<{ balance: number; expiring: number }>`
-    select coalesce(sum(points), 0)::int as balance,
-      greatest(0, coalesce(sum(points) filter (where points > 0 and expires_at <= ${horizon}), 0)
-        + coalesce(sum(points) filter (where points < 0), 0))::int as expiring
-    from loyalty_points where tenant_id = ${scope.tenantId} and customer_id = ${customerId}`.execute(
-    scope.trx,
-  );
+    select coalesce(sum(points), 0)::int as balance, greatest(0, ${dueSql(horizon)})::int as expiring
+    from ${ledgerOf(scope)} where customer_id = ${customerId}`.execute(scope.trx);
   return rows[0] ?? { balance: 0, expiring: 0 };
 }
 
@@ -237,21 +257,28 @@ export async function insertPointsEntry(
  */
 export async function settleOrders(
   scope: Scope,
-  customerIds: readonly string[],
+  customerIds: readonly string[] | null,
   rate: number,
   months: number,
 ): Promise<{ earned: number; reversed: number; rewarded: number }> {
-  if (customerIds.length === 0) return { earned: 0, reversed: 0, rewarded: 0 };
-  const ids = sql`${`{${customerIds.join(',')}}`}::uuid[]`;
+  if (customerIds !== null && customerIds.length === 0) return { earned: 0, reversed: 0, rewarded: 0 };
+  // null: every customer of the tenant (after an import of orders).
+  const among = (column: RawBuilder<unknown>) =>
+    customerIds === null ? sql`true` : sql`${column} = any(${`{${customerIds.join(',')}}`}::uuid[])`;
   const expiry = months > 0 ? sql`now() + make_interval(months => ${months}::int)` : sql`null::timestamptz`;
+  // An order's points run from the day it was placed (an order recorded late keeps its date).
+  const orderExpiry =
+    months > 0 ? sql`o.ordered_at + make_interval(months => ${months}::int)` : sql`null::timestamptz`;
   const earned =
     rate > 0
       ? await sql`
           insert into loyalty_points (tenant_id, customer_id, kind, points, order_id, expires_at)
-          select o.tenant_id, o.customer_id, 'earn', floor(o.amount * ${rate}::numeric)::int, o.id, ${expiry}
+          select o.tenant_id, o.customer_id, 'earn', floor(o.amount * ${rate}::numeric)::int, o.id, ${orderExpiry}
           from orders o
-          where o.tenant_id = ${scope.tenantId} and o.customer_id = any(${ids}) and o.status = 'completed'
+          where o.tenant_id = ${scope.tenantId} and ${among(sql`o.customer_id`)} and o.status = 'completed'
             and floor(o.amount * ${rate}::numeric) >= 1
+            and not exists (select 1 from loyalty_points p
+              where p.tenant_id = o.tenant_id and p.order_id = o.id and p.kind = 'earn')
           on conflict (tenant_id, order_id, kind) where order_id is not null do nothing`.execute(scope.trx)
       : { numAffectedRows: 0n };
   const reversed = await sql`
@@ -259,8 +286,10 @@ export async function settleOrders(
     select p.tenant_id, p.customer_id, 'reversal', -p.points, p.order_id, '订单作废'
     from loyalty_points p
     join orders o on o.tenant_id = p.tenant_id and o.id = p.order_id
-    where p.tenant_id = ${scope.tenantId} and p.customer_id = any(${ids}) and p.kind = 'earn'
+    where p.tenant_id = ${scope.tenantId} and ${among(sql`p.customer_id`)} and p.kind = 'earn'
       and o.status in ('void', 'refunded')
+      and not exists (select 1 from loyalty_points r
+        where r.tenant_id = p.tenant_id and r.order_id = p.order_id and r.kind = 'reversal')
     on conflict (tenant_id, order_id, kind) where order_id is not null do nothing`.execute(scope.trx);
   const rewarded = await sql`
     with due as (
@@ -274,7 +303,7 @@ export async function settleOrders(
         order by o.ordered_at, o.id limit 1
       ) first_order on true
       where r.tenant_id = ${scope.tenantId} and r.status = 'pending'
-        and coalesce(r.referred_customer_id, l.converted_customer_id) = any(${ids})
+        and ${among(sql`coalesce(r.referred_customer_id, l.converted_customer_id)`)}
     ),
     paid as (
       update referrals r set status = 'rewarded', rewarded_at = now(), reward_order_id = due.order_id
@@ -303,13 +332,10 @@ export async function expirePoints(scope: Scope, at: Date): Promise<number> {
     insert into loyalty_points (tenant_id, customer_id, kind, points, reason)
     select ${scope.tenantId}, s.customer_id, 'expire', -s.due, '积分过期'
     from (
-      select customer_id,
-        coalesce(sum(points) filter (where points > 0 and expires_at <= ${at}), 0)
-          + coalesce(sum(points) filter (where points < 0), 0) as due
-      from loyalty_points
-      where tenant_id = ${scope.tenantId}
-        and customer_id in (
-          select customer_id from loyalty_points where tenant_id = ${scope.tenantId} and expires_at <= ${at})
+      select customer_id, ${dueSql(at)} as due
+      from ${ledgerOf(scope)}
+      where customer_id in (
+        select customer_id from loyalty_points where tenant_id = ${scope.tenantId} and expires_at <= ${at})
       group by customer_id
     ) s
     where s.due > 0`.execute(scope.trx);

@@ -291,6 +291,12 @@ export async function settleCustomerOrders(
   return settleOrders(scope, customerIds, settings.pointsPerYuan, settings.expiryMonths);
 }
 
+/** Every order of the tenant not settled yet (the nightly catch-up after imports). */
+export async function settleTenantOrders(scope: Scope, dependencies: LoyaltyDependencies) {
+  const settings = await getLoyaltySettings(scope, dependencies);
+  return settleOrders(scope, null, settings.pointsPerYuan, settings.expiryMonths);
+}
+
 /** The daily expiry of one tenant's points. */
 export async function expireTenantPoints(scope: Scope, at: Date = new Date()): Promise<number> {
   return expirePoints(scope, at);

@@ -611,7 +611,7 @@ export async function moveOpportunity(
     lostReason,
     lostNote: to.kind === 'lost' ? (input.lostNote ?? null) : null,
   });
-  if (to.kind === 'won') await settleWonDeal(scope, row);
+  if (to.kind === 'won') await settleWonDeal(scope, dependencies, row);
   await startStageTasks(
     scope,
     input.id,
@@ -648,29 +648,37 @@ export async function moveOpportunity(
  * its amount) — which re-derives the customer's facts and lifecycle and queues its tier —
  * and the hand-off task to customer operations, due within 48 hours, carrying the needs.
  */
-async function settleWonDeal(scope: MemberScope, row: OpportunityRow): Promise<void> {
+async function settleWonDeal(
+  scope: MemberScope,
+  dependencies: OpportunityDependencies,
+  row: OpportunityRow,
+): Promise<void> {
   const customerId =
     row.customer_id ??
     (await createCustomer(scope, { name: row.name, kind: 'company', ownerUserId: row.owner_user_id })).id;
   const lines = await selectLines(scope, row.id);
   let orderId: string | null = null;
   if (lines.length > 0 || (row.amount !== null && Number(row.amount) > 0)) {
-    const order = await createOrder(scope, {
-      customerId,
-      orderedAt: new Date().toISOString(),
-      currency: row.currency,
-      ...(lines.length > 0
-        ? {
-            lines: lines.map((line) => ({
-              product: line.product,
-              quantity: line.quantity,
-              unitPrice: line.unit_price,
-            })),
-          }
-        : { amount: row.amount ?? '0' }),
-      status: 'completed',
-      note: `${scope.locale === 'en' ? 'Won opportunity' : '赢单商机'}：${row.name}`.slice(0, 2000),
-    });
+    const order = await createOrder(
+      scope,
+      {
+        customerId,
+        orderedAt: new Date().toISOString(),
+        currency: row.currency,
+        ...(lines.length > 0
+          ? {
+              lines: lines.map((line) => ({
+                product: line.product,
+                quantity: line.quantity,
+                unitPrice: line.unit_price,
+              })),
+            }
+          : { amount: row.amount ?? '0' }),
+        status: 'completed',
+        note: `${scope.locale === 'en' ? 'Won opportunity' : '赢单商机'}：${row.name}`.slice(0, 2000),
+      },
+      dependencies,
+    );
     orderId = order.id;
   }
   const operations = await selectOperationsMember(scope, row.team_id);

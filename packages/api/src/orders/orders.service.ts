@@ -96,7 +96,7 @@ export async function listAllOrders(scope: Scope, input: ListAllOrdersInput): Pr
 export async function createOrder(
   scope: MemberScope,
   input: CreateOrderInput,
-  dependencies: LoyaltyDependencies = { plugins: undefined },
+  dependencies: LoyaltyDependencies,
 ): Promise<OrderOutput> {
   const customer = await getCustomerOrThrow(scope, input.customerId);
   if (customer.archivedAt) throw appError('CUSTOMER_ARCHIVED');
@@ -143,7 +143,7 @@ function toChanges(input: UpdateOrderInput): OrderChanges {
 export async function updateOrder(
   scope: MemberScope,
   input: UpdateOrderInput,
-  dependencies: LoyaltyDependencies = { plugins: undefined },
+  dependencies: LoyaltyDependencies,
 ): Promise<OrderOutput> {
   const order = await orderOrThrow(scope, input.id);
   if (order.status === 'void') throw appError('ORDER_VOID');
@@ -161,7 +161,7 @@ export async function voidOrder(
   scope: MemberScope,
   id: string,
   reason: string,
-  dependencies: LoyaltyDependencies = { plugins: undefined },
+  dependencies: LoyaltyDependencies,
 ): Promise<OrderOutput> {
   const order = await orderOrThrow(scope, id);
   if (order.status === 'void') throw appError('ORDER_VOID');

@@ -16,9 +16,9 @@ import type {
 } from '../tables';
 import { seedDemoLeadEvents } from './demo-lead-events';
 import { seedDemoLeads } from './demo-leads';
+import { seedDemoLoyalty } from './demo-loyalty';
 import { seedDemoOpportunities } from './demo-opportunities';
 import { seedDemoPool } from './demo-pool';
-import { seedDemoLoyalty } from './demo-loyalty';
 import { seedDemoTasks } from './demo-tasks';
 import { seedDemoTickets } from './demo-tickets';
 

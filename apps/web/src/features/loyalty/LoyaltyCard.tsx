@@ -12,6 +12,7 @@ import {
   InputNumber,
   List,
   Modal,
+  Radio,
   Row,
   Select,
   Skeleton,
@@ -264,11 +265,27 @@ function ReferDialog({
   const trpc = useTRPC();
   const { message } = App.useApp();
   const showError = useShowError();
-  const [form] = Form.useForm<{ referredCustomerId: string; ruleKey?: string; note?: string }>();
+  const [form] = Form.useForm<{
+    referredKind: 'customer' | 'lead';
+    referredId: string;
+    ruleKey?: string;
+    note?: string;
+  }>();
   const [search, setSearch] = useState('');
+  const referredKind = Form.useWatch('referredKind', form) ?? 'customer';
   const customers = useQuery({
     ...trpc.customers.list.queryOptions({ search: search || undefined, limit: 20 }),
-    enabled: open,
+    enabled: open && referredKind === 'customer',
+  });
+  // A lead's list search needs two characters; without them the latest leads.
+  const leads = useQuery({
+    ...trpc.leads.list.queryOptions({
+      search: search.trim().length >= 2 ? search.trim() : undefined,
+      statuses: ['new', 'contacted', 'qualified'],
+      sort: 'created_desc',
+      limit: 20,
+    }),
+    enabled: open && referredKind === 'lead',
   });
   const settings = useQuery({ ...trpc.loyalty.settings.queryOptions(), enabled: open });
   useEffect(() => {
@@ -277,6 +294,12 @@ function ReferDialog({
       setSearch('');
     }
   }, [open, form]);
+  const candidates =
+    referredKind === 'lead'
+      ? (leads.data?.items ?? []).map((item) => ({ value: item.id, label: item.name }))
+      : (customers.data?.items ?? [])
+          .filter((item) => item.id !== customerId)
+          .map((item) => ({ value: item.id, label: item.name }));
   const key = useIdempotencyKey(open);
   const refer = useMutation(
     trpc.loyalty.refer.mutationOptions({
@@ -286,7 +309,13 @@ function ReferDialog({
         onClose();
         await onDone();
       },
-      onError: (error) => showError(error, { form, fields: ['referredCustomerId', 'ruleKey', 'note'] }),
+      onError: (error) =>
+        showError(error, {
+          form,
+          fields: ['referredId', 'ruleKey', 'note'],
+          mapPath: (path) =>
+            path === 'referredCustomerId' || path === 'referredLeadId' ? 'referredId' : path,
+        }),
     }),
   );
   const rules = settings.data?.rules ?? [];
@@ -306,28 +335,49 @@ function ReferDialog({
         form={form}
         layout="vertical"
         requiredMark={false}
+        initialValues={{ referredKind: 'customer' }}
+        onValuesChange={(changed) => {
+          if ('referredKind' in changed) {
+            form.setFieldValue('referredId', undefined);
+            setSearch('');
+          }
+        }}
         onFinish={(values) =>
           refer.mutate({
             referrerCustomerId: customerId,
-            referredCustomerId: values.referredCustomerId,
+            ...(values.referredKind === 'lead'
+              ? { referredLeadId: values.referredId }
+              : { referredCustomerId: values.referredId }),
             ...(values.ruleKey ? { ruleKey: values.ruleKey } : {}),
             note: values.note?.trim() || null,
           })
         }
       >
+        <Form.Item name="referredKind" label={t('loyalty.form.referredKind')}>
+          <Radio.Group
+            optionType="button"
+            data-testid="loyalty-refer-kind"
+            options={[
+              { value: 'customer', label: t('loyalty.form.kindCustomer') },
+              { value: 'lead', label: t('loyalty.form.kindLead') },
+            ]}
+          />
+        </Form.Item>
         <Form.Item
-          name="referredCustomerId"
-          label={t('loyalty.form.referred')}
+          name="referredId"
+          label={referredKind === 'lead' ? t('loyalty.form.referredLead') : t('loyalty.form.referred')}
           rules={[{ required: true, message: t('common.required') }]}
         >
           <Select
             data-testid="loyalty-refer-customer"
             showSearch={{ filterOption: false, onSearch: setSearch }}
-            loading={customers.isFetching}
-            placeholder={t('loyalty.form.referredPlaceholder')}
-            options={(customers.data?.items ?? [])
-              .filter((item) => item.id !== customerId)
-              .map((item) => ({ value: item.id, label: item.name }))}
+            loading={referredKind === 'lead' ? leads.isFetching : customers.isFetching}
+            placeholder={
+              referredKind === 'lead'
+                ? t('loyalty.form.referredLeadPlaceholder')
+                : t('loyalty.form.referredPlaceholder')
+            }
+            options={candidates}
           />
         </Form.Item>
         <Form.Item name="ruleKey" label={t('loyalty.form.rule')}>

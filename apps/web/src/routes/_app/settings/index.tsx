@@ -9,6 +9,7 @@ import {
   CustomerServiceOutlined,
   DesktopOutlined,
   EditOutlined,
+  GiftOutlined,
   InboxOutlined,
   MailOutlined,
   ProfileOutlined,
@@ -156,6 +157,14 @@ function SettingsPage() {
           open={t('tickets.settings.open')}
         />
         <SettingsLinkCard
+          icon={<GiftOutlined />}
+          area="loyalty"
+          to="/settings/loyalty"
+          title={t('loyalty.settings.title')}
+          description={t('loyalty.settings.description')}
+          open={t('loyalty.settings.open')}
+        />
+        <SettingsLinkCard
           icon={<DesktopOutlined />}
           area="sessions"
           to="/settings/sessions"
@@ -275,6 +284,7 @@ function SettingsLinkCard(props: {
     | 'notifications'
     | 'email'
     | 'tickets'
+    | 'loyalty'
     | 'assignment'
     | 'pool'
     | 'platform';
@@ -290,6 +300,7 @@ function SettingsLinkCard(props: {
     | '/settings/notifications'
     | '/settings/email'
     | '/settings/tickets'
+    | '/settings/loyalty'
     | '/settings/assignment'
     | '/settings/pool'
     | '/settings/platform';
