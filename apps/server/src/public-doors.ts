@@ -6,6 +6,7 @@ import {
   PUBLIC_ROUTES,
   type PublicRouteId,
   pageLocaleOf,
+  receiveInboundPost,
   receiveReply,
   recordOpen,
   renderLeadFormPage,
@@ -177,6 +178,20 @@ const HANDLERS: Record<PublicRouteId, Handler> = {
         pageLocaleOf(c.req.query('lang'), c.req.header('accept-language')),
       ),
     ),
+
+  /** POST /hooks/inbound-email/:token — an email to the tenant's address (signed with its secret): a ticket, or a reply on one. */
+  'tickets.inboundEmail': async (c, options, token) => {
+    const outcome = await receiveInboundPost(options.dependencies, {
+      token,
+      body: new Uint8Array(await c.req.arrayBuffer()),
+      contentType: c.req.header('content-type') ?? '',
+      signature: c.req.header('x-crm-signature') ?? null,
+    });
+    return new Response(JSON.stringify(outcome.body), {
+      status: outcome.status,
+      headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
+    });
+  },
 };
 
 /** The survey's answers from an ordinary form post: each question's value, or values (multi choice). */
@@ -195,7 +210,7 @@ async function surveyFields(c: Context): Promise<Record<string, string | string[
 /**
  * Mounts the public doors (PUBLIC_ROUTES in @crm/api): no session, no cookie read; each
  * request counted against its door's limits per client address and per token before
- * anything else, bodies capped at 16 KB. The hosted form's page may be framed anywhere (its
+ * anything else, bodies capped at 16 KB (an inbound email at its route's own cap). The hosted form's page may be framed anywhere (its
  * own CSP); everything else keeps the app's headers.
  */
 export function mountPublicDoors(
@@ -203,11 +218,12 @@ export function mountPublicDoors(
   options: PublicDoorsOptions,
 ) {
   const limiter = options.rateLimiter ?? new PublicDoorRateLimiter();
-  const limitBody = bodyLimit({
-    maxSize: 16 * 1024,
-    onError: () =>
-      new Response('Payload too large', { status: 413, headers: { 'Cache-Control': 'no-store' } }),
-  });
+  const limitBody = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: () =>
+        new Response('Payload too large', { status: 413, headers: { 'Cache-Control': 'no-store' } }),
+    });
   for (const route of PUBLIC_ROUTES) {
     const handler = HANDLERS[route.id];
     const door = async (c: Context) => {
@@ -216,7 +232,8 @@ export function mountPublicDoors(
       if (!(await limiter.allow(route.door as PublicDoor, ip, token || ip))) return tooMany();
       return handler(c, options, token);
     };
-    if (route.method === 'POST') app.post(route.path, limitBody, door);
+    const maxBodyBytes = 'maxBodyBytes' in route ? route.maxBodyBytes : 16 * 1024;
+    if (route.method === 'POST') app.post(route.path, limitBody(maxBodyBytes), door);
     else app.get(route.path, door);
   }
 }

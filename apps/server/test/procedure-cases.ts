@@ -2010,6 +2010,8 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     input: () => ({ from: '2026-01-01', to: '2027-01-01', by: 'category' }),
     foreign: () => ({ from: '2026-01-01', to: '2027-01-01', by: 'agent' }),
   },
+  'tickets.inboundEmail': { input: () => undefined, foreign: () => undefined },
+  'tickets.rotateInboundEmail': { input: () => undefined, foreign: () => undefined },
   'dashboards.get': {
     input: () => ({ dashboard: 'management', from: '2026-10-01', to: '2027-01-01' }),
     foreign: (victim) => ({

@@ -162,6 +162,12 @@ export {
   type NewTask,
 } from './tasks/task-backbone.service';
 export { downloadTicketAttachment, uploadTicketAttachment } from './tickets/http';
+export {
+  INBOUND_MAX_BODY_BYTES,
+  type InboundAnswer,
+  receiveInboundPost,
+  signInboundEmail,
+} from './tickets/inbound';
 export { TICKET_SLA_SCHEDULE, type TicketJobs } from './tickets/tickets.jobs';
 export type { TicketKpisInput, TicketKpisOutput } from './tickets/tickets.schemas';
 export {

@@ -96,7 +96,8 @@ export type PublicDoor =
   | 'form_submit'
   | 'reply_hook'
   | 'survey_view'
-  | 'survey_submit';
+  | 'survey_submit'
+  | 'inbound_email';
 
 export type PublicDoorLimits = Record<
   PublicDoor,
@@ -114,7 +115,8 @@ const minute = (points: number) => ({ points, durationSeconds: 60 });
  * times and submitted 5 times per address, 300 submissions a minute per form at most; the
  * reply hook takes 600 calls per address. A survey page is opened 60 times a minute per
  * address and 30 per link, and submitted 10 times per address and 5 per link (a replay or a
- * guess of the next token is stopped early; a signed token cannot be guessed anyway).
+ * guess of the next token is stopped early; a signed token cannot be guessed anyway). A
+ * tenant's inbound email address takes 60 emails a minute, 120 per gateway address.
  */
 export const DEFAULT_PUBLIC_DOOR_LIMITS: PublicDoorLimits = {
   pixel: { perIp: minute(240), perToken: minute(30) },
@@ -124,6 +126,7 @@ export const DEFAULT_PUBLIC_DOOR_LIMITS: PublicDoorLimits = {
   reply_hook: { perIp: minute(600), perToken: minute(60) },
   survey_view: { perIp: minute(60), perToken: minute(30) },
   survey_submit: { perIp: minute(10), perToken: minute(5) },
+  inbound_email: { perIp: minute(120), perToken: minute(60) },
 };
 
 /**
@@ -134,9 +137,10 @@ export const DEFAULT_PUBLIC_DOOR_LIMITS: PublicDoorLimits = {
 export class PublicDoorRateLimiter {
   readonly #limiters: Map<string, RateLimiterMemory>;
 
-  constructor(limits: PublicDoorLimits = DEFAULT_PUBLIC_DOOR_LIMITS) {
+  /** Doors left out of `limits` keep their default limits. */
+  constructor(limits: Partial<PublicDoorLimits> = DEFAULT_PUBLIC_DOOR_LIMITS) {
     this.#limiters = new Map();
-    for (const [door, limit] of Object.entries(limits)) {
+    for (const [door, limit] of Object.entries({ ...DEFAULT_PUBLIC_DOOR_LIMITS, ...limits })) {
       this.#limiters.set(
         `${door}:ip`,
         new RateLimiterMemory({

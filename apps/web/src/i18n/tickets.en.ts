@@ -137,6 +137,9 @@ export const ticketsEn: typeof ticketsZhCN = {
       sla_breach: '{{clock}} target missed',
       sla_escalated: '{{clock}} target missed; escalated to the manager',
       attachment: 'uploaded “{{name}}”',
+      createdByEmail: 'opened the ticket from the customer’s email',
+      attachmentsRefused:
+        'Email attachments not kept (over {{megabytes}} MB or of a type not allowed): {{names}}',
       system: 'System',
     },
     complaint: {
@@ -178,6 +181,32 @@ export const ticketsEn: typeof ticketsZhCN = {
       deleted: 'Deleted',
       delete: 'Delete',
       deleteConfirm: 'Delete this policy? Tickets already open keep their targets.',
+    },
+    inbound: {
+      title: 'Tickets by email',
+      hint: 'Emails customers send to your inbound address become tickets: the sender is matched by a contact’s or a customer’s email; a reply (quoting the earlier email, or with the ticket number such as “#12” in its subject) is logged as the customer’s reply on that ticket; attachments are kept within the ticket attachment limits. Your mail gateway posts each email to the address below.',
+      address: 'Post address',
+      off: 'Not switched on. Create the address and its signing secret, then give both to your mail gateway.',
+      create: 'Create address and secret',
+      createConfirm: 'Create the post address and its signing secret?',
+      rotate: 'Replace address and secret',
+      rotateConfirm:
+        'The old address stops working at once; the mail gateway needs the new address and secret. Replace them?',
+      rotatedAt: 'Created by {{name}} on {{at}}',
+      secret: 'Signing secret',
+      secretOnce: 'The secret is shown only this once: copy it to your mail gateway now.',
+      signing:
+        'The gateway signs every post: header X-Crm-Signature: t=<Unix seconds>,v1=<hex HMAC-SHA256 with the secret of “t.” followed by the body>; the body is JSON or the raw email (message/rfc822); each Message-ID is handled once.',
+      receivedAt: 'Received',
+      from: 'From',
+      subject: 'Subject',
+      outcome: 'Outcome',
+      noMessages: 'No email received yet',
+      outcomes: {
+        created: 'Opened ticket #{{number}}',
+        threaded: 'Added to ticket #{{number}}',
+        unmatched: 'Sender not matched to a customer',
+      },
     },
     replyKindLabel: 'Reply as',
     kpis: {

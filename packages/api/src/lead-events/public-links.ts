@@ -3,8 +3,9 @@ import { installedKeyring, type Keyring } from '../sensitive/keyring';
 
 /**
  * Signed tokens of the public doors (no session): the email-open pixel, tracked links, the
- * hosted lead form, the reply hook's reply address and a survey invitation (问卷链接). A token names its tenant and what it
- * is about, expires (forms excepted: an admin turns a form off instead), and is signed with
+ * hosted lead form, the reply hook's reply address, a survey invitation (问卷链接) and a tenant's
+ * inbound email address (邮件转工单). A token names its tenant and what it is about, expires
+ * (forms and inbound addresses excepted: an admin turns a form off or rotates the address instead), and is signed with
  * HMAC-SHA256 under a key derived from the server's master key (the keyring of sensitive
  * fields, docs/sensitive-data.md), so no tenant data is needed to check one and nothing of
  * the key is stored. During a master-key rotation tokens signed under the previous key
@@ -14,7 +15,14 @@ import { installedKeyring, type Keyring } from '../sensitive/keyring';
  * campaign 16 B (zeros: none) | expires (unix seconds, 0: never) 4 B | MAC 16 B (truncated
  * HMAC-SHA256 over everything before it, and for a click the target URL).
  */
-export const PUBLIC_LINK_KINDS = ['email_open', 'link_click', 'form', 'reply', 'survey'] as const;
+export const PUBLIC_LINK_KINDS = [
+  'email_open',
+  'link_click',
+  'form',
+  'reply',
+  'survey',
+  'inbound_email',
+] as const;
 export type PublicLinkKind = (typeof PUBLIC_LINK_KINDS)[number];
 
 export type PublicLink = {

@@ -736,3 +736,145 @@ export async function selectTicketKpis(
     order by 1`.execute(scope.trx);
   return rows;
 }
+
+// Inbound email (邮件转工单).
+
+export type InboundSettingsRow = {
+  address_key: string;
+  secret_cipher: string;
+  rotated_at: Date;
+  rotated_by_name: string | null;
+};
+
+export async function selectInboundSettings(scope: Scope): Promise<InboundSettingsRow | undefined> {
+  const { rows } = await sql<InboundSettingsRow>`
+    select s.address_key, s.secret_cipher, s.rotated_at, u.name as rotated_by_name
+    from ticket_inbound_settings s left join users u on u.id = s.rotated_by
+    where s.tenant_id = ${scope.tenantId}`.execute(scope.trx);
+  return rows[0];
+}
+
+/** A new address key and secret (the first, or a rotation: the old address stops working). */
+export async function rotateInboundSettings(
+  scope: Scope,
+  values: { addressKey: string; secretCipher: string },
+): Promise<void> {
+  await sql`
+    insert into ticket_inbound_settings (tenant_id, address_key, secret_cipher, rotated_by)
+    values (${scope.tenantId}, ${values.addressKey}, ${values.secretCipher}, ${scope.userId})
+    on conflict (tenant_id) do update set address_key = excluded.address_key,
+      secret_cipher = excluded.secret_cipher, rotated_by = excluded.rotated_by, rotated_at = now()`.execute(
+    scope.trx,
+  );
+}
+
+/**
+ * Claims a Message-ID for this tenant: false when it was seen before (a retried or replayed
+ * post). A concurrent claim of the same id waits for the first transaction and then finds it.
+ */
+export async function claimInboundMessage(
+  scope: Scope,
+  message: { messageId: string; fromAddress: string; subject: string },
+): Promise<boolean> {
+  const { rows } = await sql<{ message_id: string }>`
+    insert into ticket_inbound_messages (tenant_id, message_id, from_address, subject)
+    values (${scope.tenantId}, ${message.messageId}, ${message.fromAddress}, ${message.subject})
+    on conflict (tenant_id, message_id) do nothing
+    returning message_id`.execute(scope.trx);
+  return rows.length > 0;
+}
+
+export async function setInboundOutcome(
+  scope: Scope,
+  messageId: string,
+  outcome: 'created' | 'threaded' | 'unmatched',
+  ticketId: string | null,
+): Promise<void> {
+  await scope.trx
+    .updateTable('ticket_inbound_messages')
+    .set({ outcome, ticket_id: ticketId })
+    .where('tenant_id', '=', scope.tenantId)
+    .where('message_id', '=', messageId)
+    .execute();
+}
+
+export type InboundMessageRow = {
+  message_id: string;
+  outcome: 'created' | 'threaded' | 'unmatched' | null;
+  from_address: string | null;
+  subject: string | null;
+  ticket_id: string | null;
+  ticket_number: number | null;
+  received_at: Date;
+};
+
+/** The latest messages the hook received, newest first. */
+export async function selectInboundMessages(scope: Scope, limit: number): Promise<InboundMessageRow[]> {
+  const { rows } = await sql<InboundMessageRow>`
+    select m.message_id, m.outcome, m.from_address, m.subject, m.ticket_id, t.number as ticket_number, m.received_at
+    from ticket_inbound_messages m
+    left join tickets t on t.tenant_id = m.tenant_id and t.id = m.ticket_id
+    where m.tenant_id = ${scope.tenantId}
+    order by m.received_at desc limit ${limit}`.execute(scope.trx);
+  return rows;
+}
+
+/**
+ * The customer (and contact) an email address belongs to: a contact with that address first
+ * (its customer not archived or merged), else a customer's own email; the most recently
+ * changed when several share it.
+ */
+export async function selectSenderCustomer(
+  scope: Scope,
+  email: string,
+): Promise<{ customer_id: string; contact_id: string | null } | undefined> {
+  const { rows } = await sql<{ customer_id: string; contact_id: string | null }>`
+    (select c.id as customer_id, ct.id as contact_id, 0 as rank, c.updated_at
+     from contacts ct join customers c on c.tenant_id = ct.tenant_id and c.id = ct.customer_id
+     where ct.tenant_id = ${scope.tenantId} and ct.emails @> array[${email}]::text[]
+       and c.archived_at is null and c.merged_into is null
+     order by c.updated_at desc limit 1)
+    union all
+    (select c.id, null, 1, c.updated_at from customers c
+     where c.tenant_id = ${scope.tenantId} and lower(c.email) = ${email} and c.email is not null
+       and c.archived_at is null and c.merged_into is null
+     order by c.updated_at desc limit 1)
+    order by rank limit 1`.execute(scope.trx);
+  return rows[0];
+}
+
+/**
+ * The ticket an email answers: one whose earlier inbound message it replies to (In-Reply-To,
+ * References), else the one its subject names by number (工单 #12, [#12]) — in either case a
+ * ticket of the sender's customer only.
+ */
+export async function selectThreadTicket(
+  scope: Scope,
+  customerId: string,
+  reference: { messageIds: readonly string[]; number: number | null },
+): Promise<string | undefined> {
+  if (reference.messageIds.length > 0) {
+    const row = await scope.trx
+      .selectFrom('ticket_inbound_messages as m')
+      .innerJoin('tickets as t', (join) =>
+        join.onRef('t.tenant_id', '=', 'm.tenant_id').onRef('t.id', '=', 'm.ticket_id'),
+      )
+      .select('t.id')
+      .where('m.tenant_id', '=', scope.tenantId)
+      .where('m.message_id', 'in', [...reference.messageIds])
+      .where('t.customer_id', '=', customerId)
+      .orderBy('m.received_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (row) return row.id;
+  }
+  if (reference.number === null) return undefined;
+  const row = await scope.trx
+    .selectFrom('tickets')
+    .select('id')
+    .where('tenant_id', '=', scope.tenantId)
+    .where('number', '=', reference.number)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+  return row?.id;
+}

@@ -5,6 +5,8 @@ import {
   createTicketInput,
   deleteTicketSlaPolicyInput,
   hideTicketCategoryInput,
+  inboundEmailRotatedOutput,
+  inboundEmailSettingsOutput,
   listTicketsInput,
   moveTicketInput,
   replyTicketInput,
@@ -23,6 +25,7 @@ import {
   assignTicket,
   createTicket,
   createTicketFromInteraction,
+  getInboundEmailSettings,
   getTicket,
   getTicketSettings,
   hideTicketCategory,
@@ -30,6 +33,7 @@ import {
   moveTicket,
   removeTicketSlaPolicy,
   replyTicket,
+  rotateInboundEmailSecret,
   saveTicketCategory,
   saveTicketSlaPolicy,
   ticketCounts,
@@ -122,4 +126,14 @@ export const ticketsRouter = router({
     .input(ticketKpisInput)
     .output(ticketKpisOutput)
     .query(({ ctx, input }) => ticketKpis(ctx.scope, input)),
+
+  /** The tenant's inbound email address (邮件转工单) and the messages it received lately. */
+  inboundEmail: permittedProcedure('tickets.configure')
+    .output(inboundEmailSettingsOutput)
+    .query(({ ctx }) => getInboundEmailSettings(ctx.scope)),
+
+  /** A new address and signing secret (the old address stops at once); the secret is shown once. */
+  rotateInboundEmail: permittedProcedure('tickets.configure')
+    .output(inboundEmailRotatedOutput)
+    .mutation(({ ctx }) => rotateInboundEmailSecret(ctx.scope)),
 });

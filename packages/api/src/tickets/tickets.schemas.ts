@@ -313,3 +313,32 @@ export const ticketKpisOutput = z.object({
   total: ticketKpiRow,
 });
 export type TicketKpisOutput = z.infer<typeof ticketKpisOutput>;
+
+/** What the inbound hook did with a message (邮件转工单). */
+export const INBOUND_EMAIL_OUTCOMES = ['created', 'threaded', 'unmatched'] as const;
+
+/** The tenant's inbound email address and what it received lately (设置 → 工单设置). */
+export const inboundEmailSettingsOutput = z.object({
+  /** Off until an admin creates the address. */
+  enabled: z.boolean(),
+  /** The URL a mail gateway posts each email to (its token names the tenant and the current key). */
+  address: z.string().nullable(),
+  rotatedAt: z.string().nullable(),
+  rotatedByName: z.string().nullable(),
+  messages: z.array(
+    z.object({
+      messageId: z.string(),
+      outcome: z.enum(INBOUND_EMAIL_OUTCOMES).nullable(),
+      fromAddress: z.string().nullable(),
+      subject: z.string().nullable(),
+      ticketId: z.uuid().nullable(),
+      ticketNumber: z.number().int().nullable(),
+      receivedAt: z.string(),
+    }),
+  ),
+});
+export type InboundEmailSettingsOutput = z.infer<typeof inboundEmailSettingsOutput>;
+
+/** A new address and secret: the secret is shown once, here. */
+export const inboundEmailRotatedOutput = inboundEmailSettingsOutput.extend({ secret: z.string() });
+export type InboundEmailRotatedOutput = z.infer<typeof inboundEmailRotatedOutput>;

@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { hasPermission } from '@crm/auth';
 import type { TicketStatus } from '@crm/db';
 import {
@@ -21,36 +22,46 @@ import { resolveSettingRefs, type TicketsDefinition, tierModelOf } from '@crm/pl
 import { loadWorkCalendar } from '../calendar/calendar.service';
 import { assertContactOfCustomer } from '../contacts/contacts.service';
 import { getCustomer } from '../customers/customers.service';
+import { emailSettings } from '../email/email.settings';
 import { appError } from '../errors';
 import { getInteraction } from '../interactions/interactions.service';
 import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
+import { signPublicLink } from '../lead-events/public-links';
 import { notifyUsers } from '../notifications/notifications.service';
 import { effectiveSettings, tenantProfileId } from '../plugins/effective-settings';
 import type { PluginRegistry } from '../plugins/registry';
 import { jobScope, type MemberScope, type Scope } from '../scope';
+import { getCipher } from '../sensitive/sensitive.service';
 import { completeGeneratedTasks, createTasks, type NewTask } from '../tasks/task-backbone.service';
 import { recordWebhookEvent, recordWebhookEvents } from '../webhooks/webhooks.service';
 import {
   applySlaScan,
+  claimInboundMessage,
   countTickets,
   deleteSlaPolicy,
   insertAttachment,
   insertTicket,
   insertTicketEvents,
   type NewTicketEvent,
+  rotateInboundSettings,
   type SlaScanUpdate,
   saveSlaPolicy,
   selectAttachmentFile,
   selectAttachments,
   selectCategories,
   selectEscalationManagers,
+  selectInboundMessages,
+  selectInboundSettings,
   selectMember,
   selectPolicies,
+  selectSenderCustomer,
+  selectThreadTicket,
   selectTicket,
   selectTicketEvents,
   selectTicketKpis,
   selectTicketPage,
   selectTicketsDue,
+  setInboundOutcome,
   type TicketRow,
   type TicketSlaColumns,
   ticketScopeOf,
@@ -61,6 +72,8 @@ import type {
   AssignTicketInput,
   CreateFromInteractionInput,
   CreateTicketInput,
+  InboundEmailRotatedOutput,
+  InboundEmailSettingsOutput,
   ListTicketsInput,
   MoveTicketInput,
   ReplyTicketInput,
@@ -1446,4 +1459,203 @@ export async function ticketKpis(scope: Scope, input: TicketKpisInput): Promise<
     rows: rows.filter((row) => row !== total).map(kpiRow),
     total: total ? { ...kpiRow(total), key: null, label: null } : empty,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tickets by email (邮件转工单): the tenant's inbound address.
+
+/** The field the inbound secret is encrypted under (the tenant's data key, AAD per address key). */
+const INBOUND_SECRET_FIELD = 'ticket_inbound_secret';
+
+/** The path a mail gateway posts to; the token names the tenant and the address key. */
+export function inboundEmailPath(tenantId: string, addressKey: string): string {
+  const token = signPublicLink({
+    kind: 'inbound_email',
+    tenantId,
+    subjectId: addressKey,
+    campaignId: null,
+    expiresAt: 0,
+  });
+  return `/hooks/inbound-email/${token}`;
+}
+
+/** The address (if the tenant made one) and the latest messages it received. */
+export async function getInboundEmailSettings(scope: Scope): Promise<InboundEmailSettingsOutput> {
+  const [row, messages] = await Promise.all([selectInboundSettings(scope), selectInboundMessages(scope, 20)]);
+  return {
+    enabled: row !== undefined,
+    address: row
+      ? new URL(inboundEmailPath(scope.tenantId, row.address_key), emailSettings().publicUrl).toString()
+      : null,
+    rotatedAt: row ? row.rotated_at.toISOString() : null,
+    rotatedByName: row?.rotated_by_name ?? null,
+    messages: messages.map((message) => ({
+      messageId: message.message_id,
+      outcome: message.outcome,
+      fromAddress: message.from_address,
+      subject: message.subject,
+      ticketId: message.ticket_id,
+      ticketNumber: message.ticket_number,
+      receivedAt: message.received_at.toISOString(),
+    })),
+  };
+}
+
+/**
+ * A new address and signing secret (the first, or a rotation): the old address answers 404 at
+ * once, so the gateway must be given both. The secret is shown once, in this answer.
+ */
+export async function rotateInboundEmailSecret(scope: MemberScope): Promise<InboundEmailRotatedOutput> {
+  const addressKey = randomUUID();
+  const secret = randomBytes(32).toString('base64url');
+  const cipher = await getCipher(scope);
+  await rotateInboundSettings(scope, {
+    addressKey,
+    secretCipher: cipher.encrypt(INBOUND_SECRET_FIELD, addressKey, secret).ciphertext,
+  });
+  return { ...(await getInboundEmailSettings(scope)), secret };
+}
+
+/** The address key and its secret, for the hook to check a post against; none: the hook is off. */
+export async function inboundEmailSecret(
+  scope: Scope,
+): Promise<{ addressKey: string; secret: string } | undefined> {
+  const row = await selectInboundSettings(scope);
+  if (!row) return undefined;
+  const cipher = await getCipher(scope);
+  return {
+    addressKey: row.address_key,
+    secret: cipher.decrypt(INBOUND_SECRET_FIELD, row.address_key, row.secret_cipher),
+  };
+}
+
+/** An email as the hook hands it over, parsed and normalised (inbound.ts). */
+export type InboundEmail = {
+  /** Without angle brackets. */
+  messageId: string;
+  /** Lower-cased. */
+  fromAddress: string;
+  fromName: string | null;
+  subject: string;
+  text: string;
+  /** In-Reply-To and References, without angle brackets. */
+  replyTo: string[];
+  attachments: { fileName: string; bytes: Uint8Array }[];
+};
+
+export type InboundOutcome =
+  | { outcome: 'created'; ticketId: string; number: number }
+  | { outcome: 'threaded'; ticketId: string; number: number }
+  | { outcome: 'unmatched' }
+  | { outcome: 'duplicate' };
+
+/** A ticket number named in a subject: "[#12]", "工单 #12", "Re: Ticket #12". */
+function ticketNumberOf(subject: string): number | null {
+  const match = /#(\d{1,9})\b/.exec(subject);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * One inbound email, in the tenant's transaction (all or nothing): once per Message-ID; the
+ * sender matched to a contact's or a customer's email; a reply to one of that customer's
+ * open tickets (by In-Reply-To / References, else the number in the subject) is logged as the
+ * customer's reply, anything else opens a ticket (channel email, its SLA clock from now).
+ * Attachments within the ticket caps are stored; any other is named in an internal note.
+ * An unknown sender's message is kept (sender, subject) for the settings page, and nothing
+ * else is made.
+ */
+export async function receiveInboundEmail(
+  scope: Scope,
+  dependencies: TicketDependencies,
+  email: InboundEmail,
+  now: Date = new Date(),
+): Promise<InboundOutcome> {
+  const subject = email.subject.replace(/\s+/g, ' ').trim().slice(0, 200);
+  const claimed = await claimInboundMessage(scope, {
+    messageId: email.messageId,
+    fromAddress: email.fromAddress,
+    subject,
+  });
+  if (!claimed) return { outcome: 'duplicate' };
+  const sender = await selectSenderCustomer(scope, email.fromAddress);
+  if (!sender) {
+    await setInboundOutcome(scope, email.messageId, 'unmatched', null);
+    return { outcome: 'unmatched' };
+  }
+  const body = email.text.trim().slice(0, 10000) || subject || '(no text)';
+  const threadId = await selectThreadTicket(scope, sender.customer_id, {
+    messageIds: email.replyTo,
+    number: ticketNumberOf(subject),
+  });
+  const thread = threadId ? await selectTicket(scope, threadId) : undefined;
+  let ticketId: string;
+  let outcome: 'created' | 'threaded';
+  if (thread && thread.status !== 'closed') {
+    await replyTicket(
+      scope,
+      dependencies,
+      { id: thread.id, kind: 'customer_reply', body },
+      { at: now, authorUserId: null },
+    );
+    ticketId = thread.id;
+    outcome = 'threaded';
+  } else {
+    ticketId = await openTicket(scope, dependencies, {
+      type: 'question',
+      category: null,
+      subject: subject || (scope.locale === 'en' ? 'Email without a subject' : '无主题邮件'),
+      description: body,
+      customerId: sender.customer_id,
+      contactId: sender.contact_id,
+      priority: 'normal',
+      channel: 'email',
+      assigneeUserId: null,
+      interactionId: null,
+      source: 'email',
+      at: now,
+    });
+    outcome = 'created';
+  }
+  await storeInboundAttachments(scope, ticketId, email.attachments);
+  await setInboundOutcome(scope, email.messageId, outcome, ticketId);
+  const row = await ticketOrThrow(scope, ticketId);
+  return { outcome, ticketId, number: row.number };
+}
+
+/** At most this many attachments of one email are stored. */
+export const INBOUND_MAX_ATTACHMENTS = 10;
+
+async function storeInboundAttachments(
+  scope: Scope,
+  ticketId: string,
+  attachments: InboundEmail['attachments'],
+): Promise<void> {
+  const refused: string[] = [];
+  for (const [index, attachment] of attachments.entries()) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
+    const fileName = attachment.fileName.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || 'attachment';
+    const contentType =
+      attachment.bytes.byteLength > 0 && attachment.bytes.byteLength <= TICKET_ATTACHMENT_MAX_BYTES
+        ? sniffContentType(attachment.bytes, fileName)
+        : null;
+    if (index >= INBOUND_MAX_ATTACHMENTS || !contentType) {
+      refused.push(fileName);
+      continue;
+    }
+    await insertAttachment(scope, { ticketId, fileName, contentType, bytes: attachment.bytes });
+  }
+  if (refused.length > 0) {
+    await insertTicketEvents(scope, [
+      {
+        ticketId,
+        kind: 'note',
+        authorUserId: null,
+        body: null,
+        data: {
+          attachmentsRefused: refused.slice(0, 20).join(' | '),
+          megabytes: TICKET_ATTACHMENT_MAX_BYTES / 1048576,
+        },
+      },
+    ]);
+  }
 }

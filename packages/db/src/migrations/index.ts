@@ -42,6 +42,7 @@ import * as dashboards from './2026-12-10-0701-dashboards';
 import * as weeklySummary from './2026-12-12-0501-weekly-summary';
 import * as wecomAttempts from './2026-12-12-0601-wecom-attempts';
 import * as loyalty from './2026-12-12-0301-loyalty';
+import * as ticketInboundEmail from './2026-12-12-0302-ticket-inbound-email';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -88,6 +89,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-12-0501-weekly-summary': weeklySummary,
   '2026-12-12-0601-wecom-attempts': wecomAttempts,
   '2026-12-12-0301-loyalty': loyalty,
+  '2026-12-12-0302-ticket-inbound-email': ticketInboundEmail,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -81,6 +81,7 @@ import type {
   TicketCategoriesTable,
   TicketEventsTable,
   TicketInboundMessagesTable,
+  TicketInboundSettingsTable,
   TicketSlaPoliciesTable,
   TicketsTable,
 } from './tickets.table';
@@ -114,6 +115,7 @@ export type Database = {
   ticket_categories: TicketCategoriesTable;
   ticket_sla_policies: TicketSlaPoliciesTable;
   ticket_inbound_messages: TicketInboundMessagesTable;
+  ticket_inbound_settings: TicketInboundSettingsTable;
   surveys: SurveysTable;
   survey_settings: SurveySettingsTable;
   survey_invitations: SurveyInvitationsTable;

@@ -133,4 +133,17 @@ export type TicketInboundMessagesTable = {
   message_id: string;
   ticket_id: string | null;
   received_at: ColumnType<Date, Date | string | undefined, never>;
+  /** What the hook did (2026-12-12-0302): a new ticket, a reply on one, an unknown sender. */
+  outcome: 'created' | 'threaded' | 'unmatched' | null;
+  from_address: string | null;
+  subject: string | null;
+};
+
+/** A tenant's inbound email address: the key its signed token names, the signing secret (encrypted). */
+export type TicketInboundSettingsTable = {
+  tenant_id: string;
+  address_key: Generated<string>;
+  secret_cipher: string;
+  rotated_by: string | null;
+  rotated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };

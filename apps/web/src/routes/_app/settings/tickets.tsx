@@ -1,5 +1,5 @@
 import { DeleteOutlined, EditOutlined, LeftOutlined, PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
 import {
   App,
@@ -27,6 +27,7 @@ import { PageHeader } from '../../../components/PageHeader';
 import { useLabelOf, useTicketSettings } from '../../../features/tickets/TicketCategoryLabel';
 import { formatTarget } from '../../../features/tickets/ticket-meta';
 import { TICKET_PRIORITIES, type TicketSettings, type TicketSlaPolicy } from '../../../lib/api-types';
+import { formatDateTime } from '../../../lib/format';
 import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
 import { useShowError } from '../../../lib/use-show-error';
@@ -61,6 +62,11 @@ function TicketSettingsPage() {
           <Col xs={24} xl={14}>
             <Policies settings={settings.data} editable={canConfigure} />
           </Col>
+          {canConfigure ? (
+            <Col xs={24}>
+              <InboundEmail />
+            </Col>
+          ) : null}
         </Row>
       ) : (
         <Skeleton active />
@@ -465,6 +471,124 @@ function Policies({ settings, editable }: { settings: TicketSettings; editable: 
           </Form.Item>
         </Form>
       </Modal>
+    </Card>
+  );
+}
+
+/**
+ * 邮件转工单: the tenant's inbound address (the URL a mail gateway posts each email to) and its
+ * signing secret — made or replaced here, the secret shown once — and what arrived lately.
+ */
+function InboundEmail() {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const showError = useShowError();
+  const inbound = useQuery(trpc.tickets.inboundEmail.queryOptions());
+  const [secret, setSecret] = useState<string | null>(null);
+  const rotate = useMutation(
+    trpc.tickets.rotateInboundEmail.mutationOptions({
+      onSuccess: ({ secret: next, ...settings }) => {
+        queryClient.setQueryData(trpc.tickets.inboundEmail.queryKey(), settings);
+        setSecret(next);
+      },
+      onError: (e) => showError(e),
+    }),
+  );
+  const data = inbound.data;
+  return (
+    <Card
+      title={t('tickets.inbound.title')}
+      data-testid="ticket-inbound-email"
+      extra={
+        data ? (
+          <Popconfirm
+            title={data.enabled ? t('tickets.inbound.rotateConfirm') : t('tickets.inbound.createConfirm')}
+            okText={t('common.confirm')}
+            cancelText={t('common.cancel')}
+            onConfirm={() => rotate.mutate()}
+          >
+            <Button loading={rotate.isPending} data-testid="ticket-inbound-rotate">
+              {data.enabled ? t('tickets.inbound.rotate') : t('tickets.inbound.create')}
+            </Button>
+          </Popconfirm>
+        ) : null
+      }
+    >
+      <Typography.Paragraph type="secondary">{t('tickets.inbound.hint')}</Typography.Paragraph>
+      {!data ? (
+        <Skeleton active />
+      ) : (
+        <Flex vertical gap={12}>
+          {data.address ? (
+            <div>
+              <Typography.Text strong>{t('tickets.inbound.address')}</Typography.Text>
+              <Typography.Paragraph
+                copyable
+                data-testid="ticket-inbound-address"
+                style={{ fontFamily: 'monospace', wordBreak: 'break-all', marginBottom: 4 }}
+              >
+                {data.address}
+              </Typography.Paragraph>
+              <Typography.Text type="secondary">
+                {t('tickets.inbound.rotatedAt', {
+                  at: formatDateTime(data.rotatedAt),
+                  name: data.rotatedByName ?? t('tickets.events.system'),
+                })}
+              </Typography.Text>
+            </div>
+          ) : (
+            <Typography.Text data-testid="ticket-inbound-off">{t('tickets.inbound.off')}</Typography.Text>
+          )}
+          {secret ? (
+            <div data-testid="ticket-inbound-secret">
+              <Typography.Text strong>{t('tickets.inbound.secret')}</Typography.Text>
+              <Typography.Paragraph
+                copyable
+                style={{ fontFamily: 'monospace', wordBreak: 'break-all', marginBottom: 4 }}
+              >
+                {secret}
+              </Typography.Paragraph>
+              <Typography.Text type="warning">{t('tickets.inbound.secretOnce')}</Typography.Text>
+            </div>
+          ) : null}
+          <Typography.Text type="secondary">{t('tickets.inbound.signing')}</Typography.Text>
+          <Table
+            size="small"
+            rowKey="messageId"
+            pagination={false}
+            data-testid="ticket-inbound-messages"
+            dataSource={data.messages}
+            locale={{ emptyText: t('tickets.inbound.noMessages') }}
+            columns={[
+              {
+                key: 'at',
+                title: t('tickets.inbound.receivedAt'),
+                render: (_, message) => formatDateTime(message.receivedAt),
+              },
+              { key: 'from', title: t('tickets.inbound.from'), dataIndex: 'fromAddress' },
+              { key: 'subject', title: t('tickets.inbound.subject'), dataIndex: 'subject', ellipsis: true },
+              {
+                key: 'outcome',
+                title: t('tickets.inbound.outcome'),
+                render: (_, message) =>
+                  message.ticketId && message.ticketNumber !== null ? (
+                    <Link to="/tickets/$ticketId" params={{ ticketId: message.ticketId }}>
+                      {t(
+                        `tickets.inbound.outcomes.${message.outcome === 'threaded' ? 'threaded' : 'created'}`,
+                        {
+                          number: message.ticketNumber,
+                        },
+                      )}
+                    </Link>
+                  ) : (
+                    <Tag color="orange">{t('tickets.inbound.outcomes.unmatched')}</Tag>
+                  ),
+              },
+            ]}
+          />
+        </Flex>
+      )}
     </Card>
   );
 }

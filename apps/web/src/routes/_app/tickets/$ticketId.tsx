@@ -341,6 +341,14 @@ function EventItem({ event }: { event: TicketEvent }) {
       break;
     case 'note':
       what = attachment ? t('tickets.events.attachment', { name: attachment }) : t('tickets.events.note');
+      if (typeof event.data.attachmentsRefused === 'string')
+        what = t('tickets.events.attachmentsRefused', {
+          names: event.data.attachmentsRefused,
+          megabytes: Number(event.data.megabytes ?? 10),
+        });
+      break;
+    case 'created':
+      what = event.data.source === 'email' ? t('tickets.events.createdByEmail') : t('tickets.events.created');
       break;
     default:
       what = t(`tickets.events.${event.kind}`);
