@@ -611,7 +611,9 @@ function Attachments({ detail }: { detail: TicketDetail }) {
                   <PaperClipOutlined /> {file.fileName}
                 </Typography.Text>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {formatSize(file.size)} · {file.createdByName ?? ''} · {formatDateTime(file.createdAt)}
+                  {[formatSize(file.size), file.createdByName, formatDateTime(file.createdAt)]
+                    .filter(Boolean)
+                    .join(' · ')}
                 </Typography.Text>
               </Flex>
             </List.Item>
