@@ -245,7 +245,10 @@ export function copyText(value: string | number | boolean | null | undefined): s
 }
 
 async function runMigrations(db: Kysely<unknown>, upTo?: string): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // Capabilities land in parallel, each with its own date-prefixed migrations, so one may land
+  // after another whose name sorts later: a database that already ran the later one still runs
+  // the earlier (they touch different tables); a fresh one runs them all in name order.
+  const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
   const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {

@@ -39,10 +39,10 @@ import * as opportunities from './2026-12-10-0301-opportunities';
 import * as surveys from './2026-12-10-0501-surveys';
 import * as openPlatform from './2026-12-10-0601-open-platform';
 import * as dashboards from './2026-12-10-0701-dashboards';
-import * as weeklySummary from './2026-12-12-0501-weekly-summary';
-import * as wecomAttempts from './2026-12-12-0601-wecom-attempts';
 import * as loyalty from './2026-12-12-0301-loyalty';
 import * as ticketInboundEmail from './2026-12-12-0302-ticket-inbound-email';
+import * as weeklySummary from './2026-12-12-0501-weekly-summary';
+import * as wecomAttempts from './2026-12-12-0601-wecom-attempts';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
