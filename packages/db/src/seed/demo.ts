@@ -1002,10 +1002,11 @@ export async function seedDemoData(
         .map((member) => idOf(member.email));
       await seedDemoTickets(trx, tenantId, tenant.industry, agents, now);
       await seedDemoLeads(trx, tenantId, tenant.industry, sellers, now);
-      await seedDemoLoyalty(trx, tenantId, tenant.industry, now);
       await seedDemoLeadEvents(trx, tenantId, tenant.industry, now);
       await seedDemoPool(trx, tenantId, tenant.industry, sellers, now);
       await seedDemoOpportunities(trx, tenantId, tenant.industry, sellers, now);
+      // After the deals: their won orders earn points too.
+      await seedDemoLoyalty(trx, tenantId, tenant.industry, now);
     });
     tenantIds.set(tenant.name, tenantId);
   }
