@@ -45,8 +45,6 @@ export function segmentLabel(
       return key === null ? t('dashboards.none.tier') : tierLabel(key);
     case 'stage':
       return key ? t(`lifecycle.${key}` as 'lifecycle.new') : '—';
-    case 'source':
-      return key ? t(`marketing.leadSources.${key}` as 'marketing.leadSources.manual') : '—';
     case 'owner':
       return key === null ? t('dashboards.none.owner') : (label ?? key.slice(0, 8));
     case 'move': {
