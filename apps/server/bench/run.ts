@@ -30,6 +30,8 @@
  * BM9   behaviour events: opens and clicks through the public doors vs a bare INSERT route, and
  *       the re-grade of 100,000 leads after 1M events vs a hand-written UPDATE (bm9.ts, its own
  *       database)
+ * BM9b  the 商机 kanban of 10,000 open opportunities, opportunities.board vs the same SQL on a bare
+ *       route, and p95 at one connection ≤ 50 ms (bm9b.ts, its own database)
  * BM10  surveys: the public survey page and its submission vs a bare route serving and
  *       inserting the same, the page's gzip size, and (BM10b) NPS per tier per month over 5M
  *       responses vs raw SQL (bm10.ts, its own database)
@@ -58,6 +60,7 @@ import { runBm7 } from './bm7';
 import { runBm7b } from './bm7b';
 import { runBm8 } from './bm8';
 import { runBm9 } from './bm9';
+import { runBm9b } from './bm9b';
 import { runBm10 } from './bm10';
 import { runBm11, runBm11b } from './bm11';
 import { ensureDataset } from './generate';
@@ -79,6 +82,7 @@ const BENCHMARKS = [
   'BM7b',
   'BM8',
   'BM9',
+  'BM9b',
   'BM10',
   'BM11',
   'BM11b',
@@ -138,6 +142,7 @@ if (selected.has('BM5')) results.push(...(await underLoad(() => runBm5())));
 if (selected.has('BM7b')) results.push(...(await underLoad(() => runBm7b(adminUrl))));
 if (selected.has('BM8')) results.push(...(await underLoad(() => runBm8())));
 if (selected.has('BM9')) results.push(...(await underLoad(() => runBm9(adminUrl, scale))));
+if (selected.has('BM9b')) results.push(...(await underLoad(() => runBm9b(adminUrl))));
 if (selected.has('BM10')) results.push(...(await underLoad(() => runBm10(adminUrl, scale))));
 if (selected.has('BM11')) results.push(...(await underLoad(() => runBm11(adminUrl))));
 if (selected.has('BM11b')) results.push(...(await underLoad(() => runBm11b(adminUrl))));
