@@ -36,7 +36,7 @@ import { createCustomerIn, createTeamIn } from './procedure-cases';
  *   L5 nobody   import    —  new           12-01 10:00  no clock
  *   L6 rep      web_form  A  converted     2026-09-15 (before Q4)
  * Opportunities (owner; created; won or lost; stage; amount, CNY unless said):
- *   O1 rep      2026-09-01 10:00  won 10-11 10:00 (40 days)
+ *   O1 rep      2026-09-01 10:00  won 10-11 10:00, from the lead L6 (2026-09-15 10:00: 26 days)
  *   O2 rep      2026-10-01 10:00  won 11-30 10:00 (60 days)
  *   O3 manager  2026-10-05        lost 11-10
  *   O4 manager  open  proposal ¥10,000;  O5 rep  open  needs ¥2,000;  O6 rep  open  needs US$100
@@ -323,6 +323,9 @@ beforeAll(async () => {
         trx,
       );
     }
+    // O1 came from the lead L6 (created 2026-09-15 10:00): its cycle starts there.
+    await sql`update opportunities set lead_id = ${ids.L6}::uuid
+      where tenant_id = ${tenant.tenantId} and name = '看板商机O1'`.execute(trx);
     const answers: [string, 'nps' | 'csat', number, number, string | null, string][] = [
       ['A', 'nps', 10, 100, 'strategic', '2026-10-05T10:00:00+08:00'],
       ['B', 'nps', 6, 60, 'key', '2026-10-06T10:00:00+08:00'],
@@ -414,17 +417,17 @@ describe('dashboards against the hand-built fixture', () => {
     ]);
     // No tickets: no figure, the capability is there.
     expect(kpi('ticket_closure_rate')).toMatchObject({ value: null, available: true, target: 98 });
-    // O1 (40 days) and O2 (60 days) won in Q4; O7 in August.
+    // O1 (26 days from its lead L6) and O2 (60 days) won in Q4; O7 in August.
     expect(kpi('sales_cycle_days')).toMatchObject({
-      value: 50,
+      value: 43,
       count: 2,
       available: true,
       target: 42,
-      status: 'red',
+      status: 'amber',
       previous: 61,
     });
     expect(simple(kpi('sales_cycle_days'))).toEqual([
-      ['2026-10', 40],
+      ['2026-10', 26],
       ['2026-11', 60],
     ]);
     // NPS answers of live customers in Q4: A 10, B 6, E 8, C 9 (G is archived): (2 − 1) / 4.

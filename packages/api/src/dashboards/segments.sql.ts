@@ -146,7 +146,8 @@ export function periodLeads(tenantId: string, range: Range, where: RawBuilder<bo
 
 /**
  * The opportunities won or lost in the period (`where` over `opportunities`): whether won in
- * it, the days from creation to the win, the month of the win or loss. Win rate and the sales
+ * it, the days from the lead's creation (the deal's, without a lead) to the win — as 商机 → 销售指标
+ * counts them —, the month of the win or loss. Win rate and the sales
  * cycle read this one set.
  */
 export function closedOpportunities(tenantId: string, range: Range, where: RawBuilder<boolean>) {
@@ -154,7 +155,9 @@ export function closedOpportunities(tenantId: string, range: Range, where: RawBu
   const end = startOf(tenantId, range.to);
   return sql`select opportunities.id as opportunity_id, opportunities.owner_user_id, opportunities.customer_id,
       (opportunities.won_at >= ${start} and opportunities.won_at < ${end}) as won,
-      extract(epoch from (opportunities.won_at - opportunities.created_at)) / 86400 as cycle_days,
+      extract(epoch from (opportunities.won_at - coalesce((select l.created_at from leads l
+        where l.tenant_id = opportunities.tenant_id and l.id = opportunities.lead_id),
+        opportunities.created_at))) / 86400 as cycle_days,
       to_char(coalesce(opportunities.won_at, opportunities.lost_at) at time zone ${tenantTimeZone(tenantId)}, 'YYYY-MM') as month
     from opportunities
     where opportunities.tenant_id = ${tenantId}::uuid

@@ -545,8 +545,9 @@ export const KPI_CATALOGUE = [
     drill: 'opportunities',
     label: { 'zh-CN': '销售周期', en: 'Sales cycle' },
     definition: {
-      'zh-CN': '期内赢单的商机，从创建到赢单的平均天数，按赢单月份统计（目标由 60 天缩短到 42 天）。',
-      en: 'For the opportunities won in the period, the mean days from creation to the win, per month of the win (goal: from 60 to 42 days).',
+      'zh-CN':
+        '期内赢单的商机，从线索创建（无线索时为商机创建）到赢单的平均天数，按赢单月份统计（目标由 60 天缩短到 42 天）。',
+      en: 'For the opportunities won in the period, the mean days from the lead’s creation (the deal’s, without a lead) to the win, per month of the win (goal: from 60 to 42 days).',
     },
   }),
   kpi({
