@@ -84,7 +84,7 @@ export function registerJobs(
   registerSensitiveJobs(jobs, database);
   registerDuplicatesJobs(jobs, database);
   registerExportJobs(jobs, database);
-  registerImportJobs(jobs, database, logger);
+  registerImportJobs(jobs, database, logger, plugins);
   registerTieringJobs(jobs, database, tierSource, tiering);
   registerEmailJobs(jobs, database);
   registerNotificationJobs(jobs, database);

@@ -379,6 +379,111 @@ export function interactionColumns(keys: readonly string[], locale: Locale): Exp
   return pick(keys, INTERACTION_COLUMN_KEYS, all);
 }
 
+export const LEAD_COLUMN_KEYS = [
+  'personName',
+  'companyName',
+  'jobTitle',
+  'phone',
+  'email',
+  'wechat',
+  'region',
+  'industry',
+  'companySize',
+  'source',
+  'campaign',
+  'intent',
+  'needs',
+  'budget',
+  'expectedCloseOn',
+  'decisionMakerReached',
+  'grade',
+  'status',
+  'followUpDueAt',
+  'firstContactAt',
+  'owner',
+  'team',
+  'createdAt',
+  'notes',
+] as const;
+
+/** A lead list's columns: what the lead import reads back first, then where each lead stands. */
+export function leadColumns(keys: readonly string[], locale: Locale): ExportColumn[] {
+  const header = (key: keyof typeof HEADER_LABELS.leads) => labelOf(HEADER_LABELS.leads, key, locale);
+  const text = (key: keyof typeof HEADER_LABELS.leads, column: string): Omit<ExportColumn, 'key'> => ({
+    header: header(key),
+    kind: 'text',
+    expression: safe(sql.raw(`leads.${column}`)),
+  });
+  const all: Record<(typeof LEAD_COLUMN_KEYS)[number], Omit<ExportColumn, 'key'>> = {
+    personName: text('personName', 'person_name'),
+    companyName: text('companyName', 'company_name'),
+    jobTitle: text('jobTitle', 'job_title'),
+    phone: {
+      header: header('phone'),
+      kind: 'text',
+      expression: safe(sql`crm_format_phone(leads.phone, ${literal(locale)})`),
+    },
+    email: text('email', 'email'),
+    wechat: text('wechat', 'wechat'),
+    region: text('region', 'region'),
+    industry: text('industry', 'industry'),
+    companySize: {
+      header: header('companySize'),
+      kind: 'number',
+      expression: sql<string | null>`leads.company_size::text`,
+    },
+    source: {
+      header: header('source'),
+      kind: 'text',
+      expression: labelCase(sql`leads.source`, VALUE_LABELS.leadSource, locale),
+    },
+    campaign: text('campaign', 'campaign'),
+    intent: {
+      header: header('intent'),
+      kind: 'text',
+      expression: labelCase(sql`leads.intent`, VALUE_LABELS.leadIntent, locale),
+    },
+    // One cell, needs separated by ；(the import splits them again).
+    needs: {
+      header: header('needs'),
+      kind: 'text',
+      expression: safe(sql`nullif(array_to_string(leads.needs, '；'), '')`),
+    },
+    budget: { header: header('budget'), kind: 'number', expression: money(sql`leads.budget`) },
+    expectedCloseOn: {
+      header: header('expectedCloseOn'),
+      kind: 'text',
+      expression: sql<string | null>`leads.expected_close_on::text`,
+    },
+    decisionMakerReached: {
+      header: header('decisionMakerReached'),
+      kind: 'text',
+      expression: labelCase(sql`leads.decision_maker_reached::text`, VALUE_LABELS.boolean, locale),
+    },
+    grade: text('grade', 'grade'),
+    status: {
+      header: header('status'),
+      kind: 'text',
+      expression: labelCase(sql`leads.status`, VALUE_LABELS.leadStatus, locale),
+    },
+    followUpDueAt: {
+      header: header('followUpDueAt'),
+      kind: 'text',
+      expression: dateTime(sql`leads.follow_up_due_at`),
+    },
+    firstContactAt: {
+      header: header('firstContactAt'),
+      kind: 'text',
+      expression: dateTime(sql`leads.first_contact_at`),
+    },
+    owner: { header: header('owner'), kind: 'text', expression: safe(sql`owner.name`) },
+    team: { header: header('team'), kind: 'text', expression: safe(sql`team.name`) },
+    createdAt: { header: header('createdAt'), kind: 'text', expression: dateTime(sql`leads.created_at`) },
+    notes: text('notes', 'notes'),
+  };
+  return pick(keys, LEAD_COLUMN_KEYS, all);
+}
+
 function pick<K extends string>(
   keys: readonly string[],
   allKeys: readonly K[],

@@ -12,10 +12,19 @@ import type { CustomerQuery } from '../customers/customers.schemas';
 import { customerConditions, loadDefinitions, sortSpecOf } from '../customers/list-query';
 import { selectFilteredInteractions } from '../interactions/interactions.repository';
 import type { InteractionFilters } from '../interactions/interactions.schemas';
+import { leadFilterSql } from '../leads/leads.repository';
+import type { LeadFilters, LeadSort } from '../leads/leads.schemas';
 import { selectFilteredOrders } from '../orders/orders.repository';
 import type { OrderFilters } from '../orders/orders.schemas';
 import { jobScope, type Scope } from '../scope';
-import { customerColumns, type ExportColumn, interactionColumns, orderColumns, uuidLiteral } from './columns';
+import {
+  customerColumns,
+  type ExportColumn,
+  interactionColumns,
+  leadColumns,
+  orderColumns,
+  uuidLiteral,
+} from './columns';
 
 /**
  * Every query of exports: the runs, their files' chunks, and what a run reads (the list's
@@ -224,7 +233,9 @@ export type ExportSource = {
   /** The sort expression over the entity's table, for a keyset condition. */
   sortExpression: RawBuilder<unknown>;
   /** The entity's table: `<table>.id` is what `ids` returns. */
-  table: 'customers' | 'orders' | 'interactions';
+  table: 'customers' | 'orders' | 'interactions' | 'leads';
+  /** The customer a rendered row is about, over its joins (revealed values are audited per customer). */
+  customerId: RawBuilder<string | null>;
   /** FROM … JOIN …: the entity's row joined to what its columns read, given a relation of ids as `r`. */
   joins(tenantId: string): RawBuilder<unknown>;
 };
@@ -279,6 +290,7 @@ export async function exportSource(
       sortCast: spec.cast,
       sortExpression: spec.expression,
       table: 'customers',
+      customerId: sql`customers.id`,
       ids: (db) =>
         db
           .selectFrom('customers')
@@ -302,6 +314,7 @@ export async function exportSource(
       sortCast: 'timestamptz',
       sortExpression: sql`orders.ordered_at`,
       table: 'orders',
+      customerId: sql`customers.id`,
       ids: (db) =>
         selectFilteredOrders(db, tenantId, access, filters).select([
           'orders.id',
@@ -313,6 +326,34 @@ export async function exportSource(
         left join users owner on owner.id = customers.owner_user_id`,
     };
   }
+  if (run.entity === 'leads') {
+    const filters = run.filters as LeadFilters;
+    const byDue = (run.sort.sort as LeadSort | undefined) === 'due_asc';
+    // The list's own filters and record access (leadFilterSql), in the list's order.
+    const sortExpression = byDue
+      ? sql`coalesce(leads.follow_up_due_at, 'infinity'::timestamptz)`
+      : sql`leads.created_at`;
+    return {
+      columns: leadColumns(run.columns, locale),
+      direction: byDue ? 'asc' : 'desc',
+      sortCast: 'timestamptz',
+      sortExpression,
+      table: 'leads',
+      customerId: sql`null::uuid`,
+      ids: (db) =>
+        db
+          .selectFrom('leads')
+          .select([
+            'leads.id',
+            sortExpression.as('sort_value'),
+            sql<string>`(${sortExpression})::text`.as('sort_key'),
+          ])
+          .where(leadFilterSql(scope, filters)) as unknown as IdsQuery,
+      joins: () => sql`join leads on leads.tenant_id = ${tenant} and leads.id = r.id
+        left join users owner on owner.id = leads.owner_user_id
+        left join teams team on team.tenant_id = leads.tenant_id and team.id = leads.team_id`,
+    };
+  }
   const filters = run.filters as InteractionFilters;
   return {
     columns: interactionColumns(run.columns, locale),
@@ -320,6 +361,7 @@ export async function exportSource(
     sortCast: 'timestamptz',
     sortExpression: sql`interactions.occurred_at`,
     table: 'interactions',
+    customerId: sql`customers.id`,
     ids: (db) =>
       selectFilteredInteractions(db, tenantId, access, filters).select([
         'interactions.id',
@@ -411,7 +453,7 @@ export async function selectRenderedRows(
   );
   const { rows } = await sql<RenderedRow>`select ${renderedColumns(source.columns)},
       ${secretColumns.length > 0 ? sql`${sql.join(secretColumns)},` : sql``}
-      customers.id as customer_id, r.id as row_id, r.sort_key
+      ${source.customerId} as customer_id, r.id as row_id, r.sort_key
     from (${page}) r ${source.joins(tenantId)}
     order by r.sort_value ${direction}, r.id ${direction}`.execute(trx);
   return rows;

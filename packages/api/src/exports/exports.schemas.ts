@@ -3,6 +3,7 @@ import { KEY_SOURCE } from '@crm/plugin-sdk';
 import { z } from 'zod';
 import { customerFilterFields, customerSortInput } from '../customers/customers.schemas';
 import { interactionFiltersInput } from '../interactions/interactions.schemas';
+import { LEAD_SORTS, leadFiltersInput } from '../leads/leads.schemas';
 import { orderFiltersInput } from '../orders/orders.schemas';
 
 const columnKey = z.string().regex(new RegExp(`^([a-zA-Z][a-zA-Z0-9]{0,39}|custom:${KEY_SOURCE})$`));
@@ -36,6 +37,16 @@ export const createExportInput = z.discriminatedUnion('entity', [
     format,
     filters: interactionFiltersInput.default({}),
     columns,
+  }),
+  /** A lead list (线索) as filtered, newest first or the nearest follow-up first. */
+  z.strictObject({
+    entity: z.literal('leads'),
+    format,
+    filters: leadFiltersInput.default({}),
+    columns,
+    sort: z
+      .strictObject({ sort: z.enum(LEAD_SORTS).default('created_desc') })
+      .default({ sort: 'created_desc' }),
   }),
 ]);
 export type CreateExportInput = z.infer<typeof createExportInput>;

@@ -90,6 +90,7 @@ export async function createExport(
     compileCustomerFilters(scope, input.filters, definitions);
     sort = input.sort;
   }
+  if (input.entity === 'leads') sort = input.sort;
   const run = await insertRun(scope, {
     entity: input.entity,
     format: input.format,

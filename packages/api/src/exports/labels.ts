@@ -63,6 +63,31 @@ export const VALUE_LABELS = {
     true: { 'zh-CN': '是', en: 'Yes' },
     false: { 'zh-CN': '否', en: 'No' },
   },
+  // The leads' codes as the lead import reads them back (imports/targets.ts).
+  leadSource: {
+    web_form: { 'zh-CN': '网站表单', en: 'Web form' },
+    import: { 'zh-CN': '导入', en: 'Import' },
+    manual: { 'zh-CN': '手动录入', en: 'Manual' },
+    api: { 'zh-CN': '接口', en: 'API' },
+    event: { 'zh-CN': '活动', en: 'Event' },
+    referral: { 'zh-CN': '转介绍', en: 'Referral' },
+  },
+  leadIntent: {
+    price: { 'zh-CN': '询价', en: 'Asked for a price' },
+    proposal: { 'zh-CN': '索要方案', en: 'Asked for a proposal' },
+    visit_booked: { 'zh-CN': '预约拜访', en: 'Booked a visit' },
+    features: { 'zh-CN': '咨询功能', en: 'Asked about features' },
+    product_question: { 'zh-CN': '产品咨询', en: 'Product question' },
+    browsed: { 'zh-CN': '仅浏览', en: 'Only browsed' },
+    other: { 'zh-CN': '其他', en: 'Other' },
+  },
+  leadStatus: {
+    new: { 'zh-CN': '新线索', en: 'New' },
+    contacted: { 'zh-CN': '已联系', en: 'Contacted' },
+    qualified: { 'zh-CN': '已确认', en: 'Qualified' },
+    converted: { 'zh-CN': '已转化', en: 'Converted' },
+    disqualified: { 'zh-CN': '无效', en: 'Disqualified' },
+  },
 } satisfies Record<string, Labels>;
 
 /** Column headers, by entity and column key. */
@@ -111,6 +136,33 @@ export const HEADER_LABELS = {
     lines: { 'zh-CN': '商品明细', en: 'Items' },
     note: { 'zh-CN': '备注', en: 'Note' },
   },
+  // Headed as the lead import recognises them, so an exported list imports again.
+  leads: {
+    personName: { 'zh-CN': '联系人姓名', en: 'Contact name' },
+    companyName: { 'zh-CN': '公司名称', en: 'Company' },
+    jobTitle: { 'zh-CN': '职务', en: 'Job title' },
+    phone: { 'zh-CN': '手机', en: 'Phone' },
+    email: { 'zh-CN': '邮箱', en: 'Email' },
+    wechat: { 'zh-CN': '微信', en: 'WeChat' },
+    region: { 'zh-CN': '地区', en: 'Region' },
+    industry: { 'zh-CN': '行业', en: 'Industry' },
+    companySize: { 'zh-CN': '公司规模（人）', en: 'Company size' },
+    source: { 'zh-CN': '来源', en: 'Source' },
+    campaign: { 'zh-CN': '营销活动', en: 'Campaign' },
+    intent: { 'zh-CN': '意向', en: 'Intent' },
+    needs: { 'zh-CN': '需求', en: 'Needs' },
+    budget: { 'zh-CN': '预算', en: 'Budget' },
+    expectedCloseOn: { 'zh-CN': '预计成交日期', en: 'Expected close date' },
+    decisionMakerReached: { 'zh-CN': '已接触决策人', en: 'Decision maker reached' },
+    grade: { 'zh-CN': '等级', en: 'Grade' },
+    status: { 'zh-CN': '状态', en: 'Status' },
+    followUpDueAt: { 'zh-CN': '跟进时限', en: 'Follow up by' },
+    firstContactAt: { 'zh-CN': '首次联系时间', en: 'First contact' },
+    owner: { 'zh-CN': '负责人', en: 'Owner' },
+    team: { 'zh-CN': '团队', en: 'Team' },
+    createdAt: { 'zh-CN': '创建时间', en: 'Created' },
+    notes: { 'zh-CN': '备注', en: 'Notes' },
+  },
   interactions: {
     occurredAt: { 'zh-CN': '时间', en: 'When' },
     customer: { 'zh-CN': '客户', en: 'Customer' },
@@ -130,6 +182,7 @@ export const ENTITY_FILE_NAMES = {
   customers: { 'zh-CN': '客户', en: 'customers' },
   orders: { 'zh-CN': '订单', en: 'orders' },
   interactions: { 'zh-CN': '互动记录', en: 'interactions' },
+  leads: { 'zh-CN': '线索', en: 'leads' },
 } as const;
 
 export function labelOf(labels: Labels, code: string, locale: Locale): string {

@@ -1,12 +1,14 @@
 import type { Database, ImportRun, Transaction } from '@crm/db';
 import { sql } from 'kysely';
-import type { Logger } from '../logger';
+import { assignLeads } from '../assignment/assignment.service';
+import { gradeLeads } from '../leads/leads.service';
 import { replanCustomers } from '../plans/plans.service';
 import { jobScope } from '../scope';
 import { confineToAccess } from './import-access';
 import { ROW_MESSAGES } from './messages';
-import { ImportCancelled, type Plan, type RunHooks } from './plan';
+import { ImportCancelled, type Plan, type RunDependencies, type RunHooks } from './plan';
 import { VALIDATE, WRITE } from './plans';
+import { selectUnownedImported } from './plans/leads';
 import type { StagedFile } from './stage';
 
 /**
@@ -36,12 +38,13 @@ async function touchImportedTiers(trx: Transaction<Database>, tenantId: string, 
  */
 export async function commitRun(
   trx: Transaction<Database>,
-  logger: Logger,
+  dependencies: RunDependencies,
   run: ImportRun,
   staged: StagedFile,
   hooks: RunHooks,
 ): Promise<void> {
   const tenantId = run.tenant_id;
+  const { logger } = dependencies;
   const { file, access, cipher, plan, totals, phase, phases } = staged;
 
   // Set-based checks against the tenant's data and across the file's rows.
@@ -91,6 +94,20 @@ export async function commitRun(
       // Matched customers may have a new owner: their open plan tasks follow, in the run's transaction.
       if (run.entity === 'customers' && written.updated > 0)
         await replanCustomers(jobScope(trx, tenantId), 'changed_now');
+      // New leads without an owner go through the assignment rules (a member, a team's queue or
+      // the 公海), then every new lead is graded and gets its follow-up task — in the run's
+      // transaction, set-based: one batch for the rules, one statement for the grades.
+      if (run.entity === 'leads' && written.created > 0) {
+        const scope = jobScope(trx, tenantId);
+        await assignLeads(scope, await selectUnownedImported(trx));
+        await gradeLeads(
+          scope,
+          { plugins: dependencies.plugins },
+          { importRunId: run.id },
+          { keepRegraded: false },
+        );
+        phase('assignGradeMs');
+      }
       await hooks.afterWrite?.();
       status = 'committed';
     }
@@ -192,7 +209,8 @@ async function recordOutcomes(
            when s.matched_id is null then 'new'
            when ${update} then 'update' else 'skip' end,
       s.match_kind, left(s.match_value, 400), coalesce(s.matched_id, s.candidate_of), ${sql.raw(plan.outcomeCustomer)},
-      case when s.matched_id is not null and not ${update} then ${plan.skipReason}::text end
+      case when s.matched_id is not null and not ${update}
+        then ${plan.skipReasonSql ? sql.raw(plan.skipReasonSql) : sql`${plan.skipReason}::text`} end
     from import_stage s
     where not exists (select 1 from import_stage_errors e where e.row_number = s.row_number)`.execute(trx);
   const { rows } = await sql<{ outcome: string; n: string }>`

@@ -31,6 +31,9 @@ export async function confineToAccess(
   entity: ImportEntity,
   access: RecordAccess,
 ) {
+  // A lead row never changes an existing record: a match only skips it (its name shown to
+  // those who see it).
+  if (entity === 'leads') return;
   if (entity === 'customers') {
     await sql`
       insert into import_stage_errors (row_number, seq, column_name, value, reason, message_zh, message_en)

@@ -1,6 +1,7 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import type { Logger } from '../logger';
+import type { PluginRegistry } from '../plugins/registry';
 import { jobScope } from '../scope';
 import { hasTouches } from '../tiering/tiering.repository';
 import { queueTouchedRetier, type TouchedRetierJobs } from '../tiering/tiering.service';
@@ -22,6 +23,8 @@ export function registerImportJobs(
   jobs: JobQueue<ImportJobs & TouchedRetierJobs>,
   database: CrmDatabase,
   logger: Logger,
+  /** The industry plugins: imported leads are graded by them. */
+  plugins?: PluginRegistry,
 ): void {
   // A run is one transaction: a crashed attempt left nothing, so running it again is safe.
   // Its failures are the run's status (runImport does not throw for them); a throw here is
@@ -29,7 +32,7 @@ export function registerImportJobs(
   jobs.register(
     'imports.run',
     async (job) => {
-      const outcome = await runImport({ database, logger }, job.data.tenantId, job.data.runId);
+      const outcome = await runImport({ database, logger, plugins }, job.data.tenantId, job.data.runId);
       // The tenant's other import is running: wait for it rather than take a second worker.
       if (outcome === 'deferred')
         await jobs.enqueue('imports.run', job.data, { startAfter: IMPORT_DEFER_SECONDS });

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ImportEntity, ImportRowOutcome, ImportRun } from '@crm/db';
 import { sql } from 'kysely';
-import { visibleCustomer } from '../customers/access';
+import { visibleCustomer, visibleLead } from '../customers/access';
 import { appError } from '../errors';
 import type { Scope } from '../scope';
 
@@ -235,10 +235,14 @@ export function selectOutcomes(
       'o.reason',
       'customers.name as customer_name',
     ])
-    // The matched customer's name (an order's or interaction's id matches no customer: null).
+    // The matched customer's or lead's name (an order's or interaction's id matches neither: null).
     .select(
-      sql<string | null>`(select customers.name from customers where customers.tenant_id = ${scope.tenantId}
-        and customers.id = o.matched_id and ${visibleCustomer(scope.access)})`.as('matched_name'),
+      sql<
+        string | null
+      >`coalesce((select customers.name from customers where customers.tenant_id = ${scope.tenantId}
+        and customers.id = o.matched_id and ${visibleCustomer(scope.access)}),
+        (select coalesce(leads.company_name, leads.person_name) from leads where leads.tenant_id = ${scope.tenantId}
+          and leads.id = o.matched_id and ${visibleLead(scope.access)}))`.as('matched_name'),
     )
     .where('o.tenant_id', '=', scope.tenantId)
     .where('o.run_id', '=', runId)

@@ -1,3 +1,4 @@
+import { hasPermission } from '@crm/auth';
 import type { ImportEntity, ImportRowOutcome, ImportRun } from '@crm/db';
 import { IMPORT_ENTITIES } from '@crm/domain';
 import { listDefinitions } from '../custom-fields/custom-fields.service';
@@ -157,8 +158,14 @@ export async function checkMapping(
     if (target.required && target.type !== 'custom' && !used.has(target.key))
       throw appError('IMPORT_MAPPING_REQUIRED_MISSING', { label: target.zh, labelEn: target.en }, 'mapping');
   }
+  if (entity === 'leads' && !used.has('person_name') && !used.has('company_name'))
+    throw appError(
+      'IMPORT_MAPPING_REQUIRED_MISSING',
+      { label: '联系人姓名或公司名称', labelEn: 'Contact name or company' },
+      'mapping',
+    );
   if (
-    entity !== 'customers' &&
+    (entity === 'orders' || entity === 'interactions') &&
     !['customer.number', 'customer.credit_code', 'customer.phone', 'customer.name'].some((key) =>
       used.has(key),
     )
@@ -182,6 +189,9 @@ export type Enqueue = (runId: string) => Promise<void>;
  * and returns that run.
  */
 export async function startImport(scope: MemberScope, input: StartInput, enqueue: Enqueue) {
+  // Leads are imported by those who create them (the import pipeline's own permission, customers.import, is the router's).
+  if (input.entity === 'leads' && !(scope.role && hasPermission(scope.role, 'leads.create')))
+    throw appError('FORBIDDEN');
   const file = await selectFile(scope, input.fileId);
   if (!file?.sha256) throw appError('IMPORT_FILE_NOT_FOUND', {}, 'fileId');
   const mapping = await checkMapping(scope, input.entity, input.mapping);

@@ -60,6 +60,14 @@ export const ROW_MESSAGES = {
     'zh-CN': '同一订单（订单号 {value}）的第 {row} 行有错误，整张订单一起跳过',
     en: 'Row {row} of the same order ({value}) has an error; the whole order is left out',
   },
+  LEAD_NAME_REQUIRED: {
+    'zh-CN': '联系人姓名与公司名称至少填写一项',
+    en: 'Enter the contact’s name or the company',
+  },
+  DUPLICATE_LEAD_IN_FILE: {
+    'zh-CN': '与第 {row} 行是同一线索（{kind}相同）',
+    en: 'Same lead as row {row} (same {kindEn})',
+  },
   ROW_UNREADABLE: { 'zh-CN': '此行无法读取：{detail}', en: 'This row cannot be read: {detail}' },
 } as const;
 export type RowErrorCode = keyof typeof ROW_MESSAGES;
@@ -73,6 +81,14 @@ export const SKIP_MESSAGES: Record<string, { 'zh-CN': string; en: string }> = {
   ORDER_EXISTS_SKIPPED: {
     'zh-CN': '订单号已存在，按“跳过”未导入',
     en: 'The order number exists; skipped as chosen',
+  },
+  LEAD_EXISTS_SKIPPED: {
+    'zh-CN': '已有电话或邮箱相同的线索，不重复导入',
+    en: 'A lead with the same phone or email exists; not imported again',
+  },
+  CUSTOMER_EXISTS_SKIPPED: {
+    'zh-CN': '已是客户（按查重规则为同一客户），未作为线索导入',
+    en: 'Already a customer (the same customer by the duplicate rules); not imported as a lead',
   },
   ALREADY_RECORDED: {
     'zh-CN': '已有相同的互动记录（同一客户、时间、方式和摘要），不重复导入',

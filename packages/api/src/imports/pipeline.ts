@@ -63,7 +63,7 @@ export async function runImport(
         idleTimeout: IMPORT_IDLE_TIMEOUT,
       });
       await sql`select set_config('application_name', ${importSessionName(runId)}, true)`.execute(trx);
-      await execute(database, logger, trx, copyIn, run, hooks);
+      await execute(dependencies, trx, copyIn, run, hooks);
     });
   } catch (error) {
     // A cancel interrupts the running statement (57014 "due to user request"); the cancel's
@@ -194,13 +194,12 @@ async function finish(
 }
 
 async function execute(
-  database: CrmDatabase,
-  logger: Logger,
+  dependencies: RunDependencies,
   trx: Transaction<Database>,
   copyIn: CopyIn,
   run: ImportRun,
   hooks: RunHooks,
 ): Promise<void> {
-  const staged = await stageFile(database, trx, copyIn, run);
-  await commitRun(trx, logger, run, staged, hooks);
+  const staged = await stageFile(dependencies.database, trx, copyIn, run);
+  await commitRun(trx, dependencies, run, staged, hooks);
 }

@@ -1,5 +1,6 @@
 import type { CrmDatabase } from '@crm/db';
 import type { Logger } from '../logger';
+import type { PluginRegistry } from '../plugins/registry';
 import type { TenantCipher } from '../sensitive';
 
 /** What the import pipeline's modules share: batch sizes, the run's totals, an entity's plan. */
@@ -44,6 +45,8 @@ export type Plan = {
   updatesMatches: boolean;
   /** Why a matched row that is not updated is skipped (the outcome's reason). */
   skipReason: string;
+  /** The reason as SQL over the staging row `s`, when it depends on what the row matched. */
+  skipReasonSql?: string;
   /**
    * Rows that belong together (an order's lines): the target whose value groups them and its
    * staging column. A row with an error takes the rest of its group out with it.
@@ -55,7 +58,8 @@ export type Plan = {
 
 export type RowContext = { rowNumber: number; cipher: TenantCipher | null; tenantId: string; userId: string };
 
-export type RunDependencies = { database: CrmDatabase; logger: Logger };
+/** What a run needs: the database, the logger and the industry plugins (the grades of imported leads). */
+export type RunDependencies = { database: CrmDatabase; logger: Logger; plugins?: PluginRegistry | undefined };
 
 export type Totals = {
   total: number;

@@ -181,10 +181,60 @@ const INTERACTION_TARGETS: Target[] = [
   { key: 'user', zh: '跟进人', en: 'Handled by', type: 'member' },
 ];
 
+const LEAD_SOURCE_OPTIONS = [
+  option('import', '导入', 'Import', ['批量导入', 'excel']),
+  option('web_form', '网站表单', 'Web form', ['表单', '官网', '网站', 'website', 'form']),
+  option('manual', '手动录入', 'Manual', ['手动', '手工录入', '录入']),
+  option('api', '接口', 'API', ['开放平台', '系统对接']),
+  option('event', '活动', 'Event', ['展会', '会议', '沙龙', '市场活动', 'trade show', 'exhibition']),
+  option('referral', '转介绍', 'Referral', ['推荐', '介绍', '老客户推荐', 'referred']),
+];
+const LEAD_INTENT_OPTIONS = [
+  option('price', '询价', 'Asked for a price', ['了解价格', '报价', '价格', 'price']),
+  option('proposal', '索要方案', 'Asked for a proposal', ['获取报价', '方案', '要方案', 'proposal', 'quote']),
+  option('visit_booked', '预约拜访', 'Booked a visit', ['预约', '约见', '到访', 'visit']),
+  option('features', '咨询功能', 'Asked about features', ['咨询产品功能', '功能', 'features']),
+  option('product_question', '产品咨询', 'Product question', ['咨询产品', '产品问题', 'question']),
+  option('browsed', '仅浏览', 'Only browsed', ['先了解看看', '浏览', '了解', 'browsing']),
+  option('other', '其他', 'Other'),
+];
+const YES_NO_OPTIONS = [
+  option('true', '是', 'Yes', ['已接触', '有', 'y', '1', 'true']),
+  option('false', '否', 'No', ['未接触', '没有', '无', 'n', '0', 'false']),
+];
+
+const LEAD_TARGETS: Target[] = [
+  { key: 'person_name', zh: '联系人姓名', en: 'Contact name', type: 'text', max: 100 },
+  { key: 'company_name', zh: '公司名称', en: 'Company', type: 'text', max: 200 },
+  { key: 'job_title', zh: '职务', en: 'Job title', type: 'text', max: 100 },
+  { key: 'phone', zh: '手机', en: 'Phone', type: 'phone', max: 40 },
+  { key: 'email', zh: '邮箱', en: 'Email', type: 'email', max: 254 },
+  { key: 'wechat', zh: '微信', en: 'WeChat', type: 'text', max: 100 },
+  { key: 'region', zh: '地区', en: 'Region', type: 'text', max: 100 },
+  { key: 'industry', zh: '行业', en: 'Industry', type: 'text', max: 100 },
+  { key: 'company_size', zh: '公司规模（人）', en: 'Company size', type: 'count' },
+  { key: 'source', zh: '来源', en: 'Source', type: 'enum', options: LEAD_SOURCE_OPTIONS },
+  { key: 'campaign', zh: '营销活动', en: 'Campaign', type: 'text', max: 200 },
+  { key: 'intent', zh: '意向', en: 'Intent', type: 'enum', options: LEAD_INTENT_OPTIONS },
+  { key: 'needs', zh: '需求', en: 'Needs', type: 'text', max: 4000 },
+  { key: 'budget', zh: '预算', en: 'Budget', type: 'money' },
+  { key: 'expected_close_on', zh: '预计成交日期', en: 'Expected close date', type: 'date' },
+  {
+    key: 'decision_maker_reached',
+    zh: '已接触决策人',
+    en: 'Decision maker reached',
+    type: 'enum',
+    options: YES_NO_OPTIONS,
+  },
+  { key: 'notes', zh: '备注', en: 'Notes', type: 'text', max: 4000 },
+  { key: 'owner', zh: '负责人', en: 'Owner', type: 'member' },
+];
+
 /** The fields a column can be mapped to, custom fields (customers only) included. */
 export function targetsFor(entity: ImportEntity, customFields: CustomFieldDefinition[] = []): Target[] {
   if (entity === 'orders') return ORDER_TARGETS;
   if (entity === 'interactions') return INTERACTION_TARGETS;
+  if (entity === 'leads') return LEAD_TARGETS;
   return [
     ...CUSTOMER_TARGETS,
     ...customFields

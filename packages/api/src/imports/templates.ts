@@ -163,6 +163,29 @@ function referencedCustomers(context: TemplateContext): [Example, Example] {
   ];
 }
 
+function leadExamples(context: TemplateContext): { rows: number; values: Record<string, Example[]> } {
+  return {
+    rows: 2,
+    values: {
+      person_name: [t('王磊', 'Wang Lei'), t('陈静', 'Chen Jing')],
+      company_name: [t('苏州示例精密机械有限公司', 'Suzhou Example Precision Co., Ltd.'), null],
+      job_title: [t('采购经理', 'Purchasing manager'), null],
+      phone: ['13700000001', '13700000002'],
+      email: ['wanglei@example.com', null],
+      region: [t('江苏', 'Jiangsu'), t('上海', 'Shanghai')],
+      industry: [t('制造业', 'Manufacturing'), null],
+      source: [t('活动', 'Event'), t('转介绍', 'Referral')],
+      campaign: [t('春季展会', 'Spring trade show'), null],
+      intent: [t('询价', 'Asked for a price'), t('仅浏览', 'Only browsed')],
+      needs: [t('产线扩产；质检自动化', 'Line expansion; automated inspection'), null],
+      budget: ['500000', null],
+      expected_close_on: [daysBefore(context.today, -60), null],
+      decision_maker_reached: [t('是', 'Yes'), t('否', 'No')],
+      owner: [context.email, null],
+    },
+  };
+}
+
 /** An example value of a custom field, by its type. */
 function customExample(definition: CustomFieldDefinition, locale: Locale): string {
   const option = definition.options[0];
@@ -193,7 +216,9 @@ export function templateTable(kind: ImportEntity, context: TemplateContext): str
       ? customerExamples(context)
       : kind === 'orders'
         ? orderExamples(context)
-        : interactionExamples(context);
+        : kind === 'leads'
+          ? leadExamples(context)
+          : interactionExamples(context);
   const label = (target: Target) => (locale === 'en' ? target.en : target.zh);
   const columns: { header: string; values: string[] }[] = [];
   for (const target of targets) {
@@ -226,6 +251,7 @@ const FILE_NAMES: Record<ImportEntity, Text> = {
   customers: t('客户导入模板', 'customers-import-template'),
   orders: t('订单导入模板', 'orders-import-template'),
   interactions: t('互动记录导入模板', 'interactions-import-template'),
+  leads: t('线索导入模板', 'leads-import-template'),
 };
 
 /** The template as a file: CSV in UTF-8 with a BOM (Excel opens it right), or .xlsx with text cells. */

@@ -140,6 +140,7 @@ function factsSql(condition: Condition | undefined): RawBuilder<unknown> {
  */
 export type GradeTarget =
   | { ids: readonly string[] }
+  | { importRunId: string }
   | { ungraded: true; formsAfterSeq?: string }
   | { all: true };
 
@@ -173,12 +174,14 @@ export function gradeLeadsSql(
   const which =
     'ids' in target
       ? sql`and l.id = any(${target.ids as string[]}::uuid[])`
-      : 'ungraded' in target
-        ? target.formsAfterSeq === undefined
-          ? sql`and l.grade_key is null`
-          : sql`and (l.grade_key is null or l.id in (select e.lead_id from lead_events e
+      : 'importRunId' in target
+        ? sql`and l.import_run_id = ${target.importRunId}::uuid`
+        : 'ungraded' in target
+          ? target.formsAfterSeq === undefined
+            ? sql`and l.grade_key is null`
+            : sql`and (l.grade_key is null or l.id in (select e.lead_id from lead_events e
               where e.tenant_id = ${tenantId} and e.kind = 'form_submit' and e.seq > ${target.formsAfterSeq}::bigint))`
-        : sql``;
+          : sql``;
   const counts = [...windowed.entries()].map(([column, item]) => {
     const kind = item.behaviour === 'any_activity' ? sql`true` : sql`e.kind = ${item.behaviour}`;
     return sql`(select count(*) from lead_events e where e.tenant_id = ${tenantId} and e.lead_id = l.id

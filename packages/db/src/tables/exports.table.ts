@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
-export const EXPORT_ENTITIES = ['customers', 'orders', 'interactions'] as const;
+export const EXPORT_ENTITIES = ['customers', 'orders', 'interactions', 'leads'] as const;
 export type ExportEntity = (typeof EXPORT_ENTITIES)[number];
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -65,7 +65,7 @@ export type TagColor = (typeof TAG_COLORS)[number];
 
 // Custom field types are the plugin contract's (`CUSTOM_FIELD_TYPES` in @crm/plugin-sdk).
 
-export const IMPORT_ENTITIES = ['customers', 'orders', 'interactions'] as const;
+export const IMPORT_ENTITIES = ['customers', 'orders', 'interactions', 'leads'] as const;
 export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
 
 /** Task types (任务类型), in display order. */

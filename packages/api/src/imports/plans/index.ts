@@ -3,6 +3,7 @@ import type { TenantCipher } from '../../sensitive';
 import type { Plan, Written } from '../plan';
 import { CUSTOMER_PLAN, validateCustomers, writeCustomers } from './customers';
 import { INTERACTION_PLAN, validateInteractions, writeInteractions } from './interactions';
+import { LEAD_PLAN, validateLeads, writeLeads } from './leads';
 import { ORDER_PLAN, validateOrders, writeOrders } from './orders';
 
 /** Each entity's staging plan, its set-based checks and its write. */
@@ -11,12 +12,14 @@ export const PLANS: Record<ImportEntity, Plan> = {
   customers: CUSTOMER_PLAN,
   orders: ORDER_PLAN,
   interactions: INTERACTION_PLAN,
+  leads: LEAD_PLAN,
 };
 export const VALIDATE: Record<ImportEntity, (trx: Transaction<Database>, tenantId: string) => Promise<void>> =
   {
     customers: validateCustomers,
     orders: validateOrders,
     interactions: validateInteractions,
+    leads: validateLeads,
   };
 export const WRITE: Record<
   ImportEntity,
@@ -30,4 +33,5 @@ export const WRITE: Record<
   customers: writeCustomers,
   orders: writeOrders,
   interactions: writeInteractions,
+  leads: writeLeads,
 };

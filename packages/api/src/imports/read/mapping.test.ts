@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { targetsFor } from '../targets';
 import { type ImportEntityName, type MappableTarget, suggestMapping } from './mapping';
 
 /** The import flow's target keys and labels (as the wizard lists them). */
@@ -64,6 +65,7 @@ const TARGETS: Record<ImportEntityName, MappableTarget[]> = {
     { key: 'sentiment', zh: '客户态度', en: 'Sentiment' },
     { key: 'user', zh: '跟进人', en: 'Handled by' },
   ],
+  leads: targetsFor('leads'),
 };
 
 /** header → suggested target key (null when left unmapped). */
@@ -77,6 +79,45 @@ function suggest(entity: ImportEntityName, headers: string[]): Record<string, st
 }
 
 describe('suggestMapping', () => {
+  it('maps a lead list from a trade show sheet and an English CRM export', () => {
+    expect(
+      suggest('leads', [
+        '姓名',
+        '公司名称',
+        '职位',
+        '手机号',
+        '微信号',
+        '所在地区',
+        '线索来源',
+        '意向',
+        '客户需求',
+        '预算',
+        '负责人',
+        '备注',
+      ]),
+    ).toEqual({
+      姓名: 'person_name',
+      公司名称: 'company_name',
+      职位: 'job_title',
+      手机号: 'phone',
+      微信号: 'wechat',
+      所在地区: 'region',
+      线索来源: 'source',
+      意向: 'intent',
+      客户需求: 'needs',
+      预算: 'budget',
+      负责人: 'owner',
+      备注: 'notes',
+    });
+    expect(suggest('leads', ['Full Name', 'Company Name', 'Email', 'Lead Source', 'Lead Owner'])).toEqual({
+      'Full Name': 'person_name',
+      'Company Name': 'company_name',
+      Email: 'email',
+      'Lead Source': 'source',
+      'Lead Owner': 'owner',
+    });
+  });
+
   it('maps a 纷享销客 customer export', () => {
     expect(
       suggest('customers', [

@@ -5,7 +5,7 @@
  */
 import { matchKey } from '@crm/domain';
 
-export type ImportEntityName = 'customers' | 'orders' | 'interactions';
+export type ImportEntityName = 'customers' | 'orders' | 'interactions' | 'leads';
 
 /** What the mapper needs of a target field: its key and labels (custom fields' labels too). */
 export type MappableTarget = { key: string; zh: string; en: string };
@@ -665,6 +665,87 @@ const SYNONYMS: Record<ImportEntityName, Record<string, string[]>> = {
       'activity owner',
     ],
   },
+  leads: {
+    person_name: [
+      '联系人',
+      '联系人姓名',
+      '姓名',
+      '客户姓名',
+      '名字',
+      'contact',
+      'contact name',
+      'name',
+      'full name',
+      'lead name',
+    ],
+    company_name: [
+      '公司',
+      '公司名称',
+      '企业名称',
+      '单位',
+      '单位名称',
+      '客户名称',
+      'company',
+      'company name',
+      'organization',
+      'account name',
+    ],
+    job_title: ['职务', '职位', '岗位', '头衔', 'title', 'job title', 'position'],
+    phone: ['手机', '手机号', '手机号码', '电话', '联系电话', '电话号码', 'phone', 'mobile', 'phone number'],
+    email: ['邮箱', '电子邮件', '电子邮箱', '邮件', '邮箱地址', 'email', 'e-mail', 'email address'],
+    wechat: ['微信', '微信号', 'wechat', 'weixin'],
+    region: [
+      '地区',
+      '区域',
+      '省份',
+      '城市',
+      '所在地',
+      '所在地区',
+      'region',
+      'area',
+      'city',
+      'province',
+      'state',
+    ],
+    industry: ['行业', '所属行业', '行业类型', 'industry', 'sector'],
+    company_size: [
+      '公司规模',
+      '企业规模',
+      '人数',
+      '员工人数',
+      '规模',
+      'company size',
+      'employees',
+      'headcount',
+    ],
+    source: ['来源', '线索来源', '渠道', '获客渠道', 'source', 'lead source', 'channel'],
+    campaign: ['营销活动', '活动', '活动名称', '市场活动', 'campaign', 'campaign name'],
+    intent: ['意向', '意向程度', '客户意向', '咨询内容', '诉求', 'intent', 'interest'],
+    needs: ['需求', '客户需求', '需求描述', '核心需求', 'needs', 'requirements', 'need'],
+    budget: ['预算', '预算金额', '项目预算', 'budget'],
+    expected_close_on: ['预计成交日期', '预计成交时间', '预计签约日期', 'expected close date', 'close date'],
+    decision_maker_reached: [
+      '已接触决策人',
+      '接触决策人',
+      '是否接触决策人',
+      '决策人',
+      'decision maker reached',
+      'decision maker',
+    ],
+    notes: ['备注', '说明', '附注', '备注信息', 'notes', 'note', 'remarks', 'comments'],
+    owner: [
+      '负责人',
+      '跟进人',
+      '销售',
+      '归属销售',
+      '业务员',
+      '线索所有人',
+      'owner',
+      'lead owner',
+      'sales rep',
+      'assigned to',
+    ],
+  },
 };
 
 /**
@@ -681,6 +762,7 @@ const PREFERRED: Record<ImportEntityName, Record<string, string[]>> = {
   },
   orders: {},
   interactions: {},
+  leads: {},
 };
 
 /** The synonyms of a target for an entity (its labels included), as comparison keys. */
