@@ -5,7 +5,7 @@ export const exportsEn: typeof exportsZhCN = {
     button: 'Export',
     history: 'Exports',
     title: 'Export {{list}}',
-    lists: { customers: 'customers', orders: 'orders', interactions: 'interactions' },
+    lists: { customers: 'customers', orders: 'orders', interactions: 'interactions', leads: 'leads' },
     format: 'File format',
     csv: 'CSV (opens in Excel)',
     xlsx: 'Excel workbook (.xlsx)',

@@ -4,7 +4,7 @@ export const exportsZhCN = {
     button: '导出',
     history: '导出记录',
     title: '导出{{list}}',
-    lists: { customers: '客户', orders: '订单', interactions: '互动记录' },
+    lists: { customers: '客户', orders: '订单', interactions: '互动记录', leads: '线索' },
     format: '文件格式',
     csv: 'CSV（Excel 可直接打开）',
     xlsx: 'Excel 工作簿（.xlsx）',

@@ -13,6 +13,7 @@ export const importsEn: typeof importsZhCN = {
       customers: 'Customers (with a primary contact)',
       orders: 'Orders',
       interactions: 'Interactions',
+      leads: 'Leads',
     },
     steps: { upload: 'Upload', map: 'Map columns', check: 'Dry run', commit: 'Import' },
     upload: {
@@ -46,6 +47,8 @@ export const importsEn: typeof importsZhCN = {
       onMatchHelp:
         'Existing customers are found by customer number, credit code, phone, email or company name',
       onMatchOrders: 'When the order number exists',
+      leadDuplicates:
+        'Rows with the phone or email of an existing lead, and rows that are an existing customer by the duplicate rules, are skipped and say so; rows that only resemble a customer are imported and flagged as possible duplicates. After the import, leads without an owner go through the assignment rules (or to the public pool) and get a follow-up task by their grade',
       update: 'Update the existing record',
       skipExisting: 'Skip the row',
       dryRun: 'Dry run',
@@ -86,6 +89,7 @@ export const importsEn: typeof importsZhCN = {
       cancelled: 'The import was cancelled; nothing was imported',
       alreadyImported: 'This file was imported before; nothing was imported twice',
       viewCustomers: 'View customers',
+      viewLeads: 'View leads',
       another: 'Import another file',
     },
     outcomes: {
@@ -102,6 +106,7 @@ export const importsEn: typeof importsZhCN = {
       result: 'Outcome',
       detail: 'Details',
       newCustomer: 'New customer',
+      newLead: 'New lead',
       newOrder: 'New order for ',
       newInteraction: 'New interaction with ',
       updateCustomer: 'Updates the customer ',
@@ -109,6 +114,7 @@ export const importsEn: typeof importsZhCN = {
       matchedBy: ' (matched by {{key}}: {{value}})',
       matchedByKey: ' (matched by {{key}})',
       existing: 'Existing customer: ',
+      existingLead: 'Existing lead: ',
       candidateOf: 'Created and queued for review as a possible duplicate of ',
       notVisible: '(a customer you cannot see)',
       keys: {
@@ -121,6 +127,10 @@ export const importsEn: typeof importsZhCN = {
         interaction: 'the same interaction',
         branch: 'a branch of the same company',
         national_id: 'national ID',
+        name_phone: 'name and phone',
+        name_email: 'name and email',
+        lead_phone: 'lead phone',
+        lead_email: 'lead email',
       },
       page: 'Page {{page}} · {{size}} per page · {{total}} in all',
       previous: 'Previous',

@@ -5,7 +5,13 @@ export const importsZhCN = {
     title: '导入数据',
     subtitle: '从 Excel（.xlsx）或 CSV 文件导入客户、订单或互动记录：先试导入检查每一行，没有错误再正式导入',
     backToList: '返回客户列表',
-    entity: { label: '导入内容', customers: '客户（含主联系人）', orders: '订单', interactions: '互动记录' },
+    entity: {
+      label: '导入内容',
+      customers: '客户（含主联系人）',
+      orders: '订单',
+      interactions: '互动记录',
+      leads: '线索',
+    },
     steps: { upload: '上传文件', map: '字段对应', check: '试导入', commit: '正式导入' },
     upload: {
       hint: '点击或将文件拖到这里上传',
@@ -37,6 +43,8 @@ export const importsZhCN = {
       onMatch: '与已有客户重复时',
       onMatchHelp: '按客户编号、统一社会信用代码、电话、邮箱或企业名称识别已有客户',
       onMatchOrders: '订单号已存在时',
+      leadDuplicates:
+        '手机号或邮箱与已有线索相同的行，以及按查重规则就是已有客户的行，都会跳过并注明；与已有客户相似的行照常导入，标为疑似重复。导入后，没有负责人的线索按分配规则分配（或进入公海），并按等级生成跟进任务',
       update: '更新已有记录',
       skipExisting: '跳过，不导入',
       dryRun: '试导入',
@@ -74,6 +82,7 @@ export const importsZhCN = {
       cancelled: '导入已取消，未导入任何数据',
       alreadyImported: '这个文件已经导入过，本次没有重复导入',
       viewCustomers: '查看客户',
+      viewLeads: '查看线索',
       another: '继续导入',
     },
     outcomes: {
@@ -90,6 +99,7 @@ export const importsZhCN = {
       result: '结果',
       detail: '说明',
       newCustomer: '新建客户',
+      newLead: '新建线索',
       newOrder: '新订单，客户：',
       newInteraction: '新互动记录，客户：',
       updateCustomer: '更新已有客户',
@@ -97,6 +107,7 @@ export const importsZhCN = {
       matchedBy: '（按{{key}}匹配：{{value}}）',
       matchedByKey: '（按{{key}}匹配）',
       existing: '已有客户：',
+      existingLead: '已有线索：',
       candidateOf: '新建，并与已有客户列为疑似重复，待审核：',
       notVisible: '（你无权查看的客户）',
       keys: {
@@ -109,6 +120,10 @@ export const importsZhCN = {
         interaction: '同一互动记录',
         branch: '同一企业的分支机构名称',
         national_id: '身份证号',
+        name_phone: '姓名和手机号',
+        name_email: '姓名和邮箱',
+        lead_phone: '线索手机号',
+        lead_email: '线索邮箱',
       },
       page: '第 {{page}} 页 · 每页 {{size}} 行 · 共 {{total}} 行',
       previous: '上一页',

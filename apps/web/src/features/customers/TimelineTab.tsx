@@ -37,6 +37,7 @@ import { useTRPC, useTRPCClient } from '../../lib/trpc';
 import { mergeTimelineView } from '../duplicates/MergeTimelineEntry';
 import { useTiers } from '../industry/tiers';
 import { INTERACTION_ICONS, InteractionKindTag, SentimentTag } from '../interactions/InteractionTags';
+import { leadTimelineView } from '../leads/LeadTimelineEntry';
 import { OrderStatusTag } from '../orders/OrderStatusTag';
 import { planTimelineView } from '../plans/PlanTimelineEntry';
 import { poolTimelineView } from '../pool/PoolTimelineEntry';
@@ -341,6 +342,8 @@ function describe(entry: TimelineEntry, t: TFunction, currency: string, lookups:
         ) : undefined,
       };
     }
+    case 'lead':
+      return leadTimelineView(data);
     case 'createAnyway': {
       // 仍然新建: created although the identity rule named an existing customer, and why.
       const existingName = asString(data.existingName);

@@ -1,5 +1,4 @@
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
-import { IMPORT_ENTITIES } from '@crm/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import {
@@ -45,13 +44,25 @@ const ENCODING_NAMES: Record<string, string> = {
 const ACTIVE = new Set(['created', 'validating', 'committing']);
 const CUSTOMER_REFERENCES = ['customer.number', 'customer.credit_code', 'customer.phone', 'customer.name'];
 
-/** upload → map columns → dry run with the error report → commit with progress and cancel. */
-export function ImportWizard() {
+/** What the customer list imports; the lead list imports leads only (its own entry). */
+const CUSTOMER_LIST_ENTITIES: readonly ImportEntity[] = ['customers', 'orders', 'interactions'];
+
+/**
+ * upload → map columns → dry run with the error report → commit with progress and cancel.
+ * `entities`: the kinds this entry imports (one: no choice shown); `listPath`: where 返回列表 goes.
+ */
+export function ImportWizard({
+  entities = CUSTOMER_LIST_ENTITIES,
+  listPath = '/customers',
+}: {
+  entities?: readonly ImportEntity[];
+  listPath?: '/customers' | '/leads';
+} = {}) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
-  const [entity, setEntity] = useState<ImportEntity>('customers');
+  const [entity, setEntity] = useState<ImportEntity>(entities[0] ?? 'customers');
   const [file, setFile] = useState<UploadedFile | null>(null);
   const [uploading, setUploading] = useState(false);
   const [uploadError, setUploadError] = useState<{ name: string; message: string } | null>(null);
@@ -112,7 +123,8 @@ export function ImportWizard() {
   const targets = file?.targets[entity] ?? [];
   const missing = targets.filter((target) => target.required && !Object.values(mapping).includes(target.key));
   const needsReference =
-    entity !== 'customers' && !CUSTOMER_REFERENCES.some((key) => Object.values(mapping).includes(key));
+    (entity === 'orders' || entity === 'interactions') &&
+    !CUSTOMER_REFERENCES.some((key) => Object.values(mapping).includes(key));
 
   async function runDry() {
     if (!file) return;
@@ -166,13 +178,14 @@ export function ImportWizard() {
       {step === 0 ? (
         <Flex vertical gap={16}>
           <Flex align="center" gap={12} wrap>
-            <Typography.Text>{t('imports.entity.label')}</Typography.Text>
+            {entities.length > 1 ? <Typography.Text>{t('imports.entity.label')}</Typography.Text> : null}
             <Segmented
+              style={entities.length > 1 ? undefined : { display: 'none' }}
               data-testid="import-entity"
               aria-label={t('imports.entity.label')}
               value={entity}
               onChange={(value) => setEntity(value as ImportEntity)}
-              options={IMPORT_ENTITIES.map((value) => ({
+              options={entities.map((value) => ({
                 value,
                 label: t(`imports.entity.${value}`),
               }))}
@@ -216,6 +229,7 @@ export function ImportWizard() {
           </Typography.Text>
           <Flex gap={12} wrap align="center">
             <Segmented
+              style={entities.length > 1 ? undefined : { display: 'none' }}
               aria-label={t('imports.entity.label')}
               value={entity}
               onChange={(value) => {
@@ -223,7 +237,7 @@ export function ImportWizard() {
                 setMapping(file.suggestions[value as ImportEntity] ?? {});
                 setMappingId(null);
               }}
-              options={IMPORT_ENTITIES.map((value) => ({
+              options={entities.map((value) => ({
                 value,
                 label: t(`imports.entity.${value}`),
               }))}
@@ -248,7 +262,12 @@ export function ImportWizard() {
             </Button>
           </Flex>
           <MappingTable file={file} entity={entity} mapping={mapping} onChange={setMapping} />
-          {entity !== 'interactions' ? (
+          {entity === 'leads' ? (
+            <Typography.Text type="secondary" data-testid="import-lead-duplicates">
+              {t('imports.map.leadDuplicates')}
+            </Typography.Text>
+          ) : null}
+          {entity === 'customers' || entity === 'orders' ? (
             <Flex vertical gap={4}>
               <Typography.Text strong>
                 {entity === 'orders' ? t('imports.map.onMatchOrders') : t('imports.map.onMatch')}
@@ -324,6 +343,7 @@ export function ImportWizard() {
       {step === 3 && commitId ? (
         <RunView
           runId={commitId}
+          listPath={listPath}
           alreadyImported={alreadyImported}
           onReupload={reset}
           onCancel={async () => {
@@ -477,6 +497,7 @@ function SaveMappingModal({
 /** A run's progress, summary, row outcomes and error file; the commit step's result. */
 function RunView({
   runId,
+  listPath = '/customers',
   alreadyImported = false,
   onBack,
   onReupload,
@@ -485,6 +506,7 @@ function RunView({
   onCancel,
 }: {
   runId: string;
+  listPath?: '/customers' | '/leads';
   alreadyImported?: boolean;
   onBack?: () => void;
   onReupload: () => void;
@@ -681,8 +703,10 @@ function RunView({
         }
         extra={
           <Space>
-            <Link to="/customers">
-              <Button type="primary">{t('imports.commit.viewCustomers')}</Button>
+            <Link to={listPath}>
+              <Button type="primary">
+                {listPath === '/leads' ? t('imports.commit.viewLeads') : t('imports.commit.viewCustomers')}
+              </Button>
             </Link>
             <Button data-testid="import-again" onClick={onReupload}>
               {t('imports.commit.another')}

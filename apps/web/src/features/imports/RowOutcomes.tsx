@@ -139,6 +139,18 @@ function CustomerLink({ id, name }: { id: string | null; name: string | null }) 
   );
 }
 
+/** An existing lead a row matched (by its phone or email), opened in the lead list's drawer. */
+function LeadLink({ id, name }: { id: string | null; name: string | null }) {
+  const { t } = useTranslation();
+  if (!id) return null;
+  if (!name) return <Typography.Text type="secondary">{t('imports.outcomes.notVisible')}</Typography.Text>;
+  return (
+    <Link to="/leads" search={{ lead: id }}>
+      {name}
+    </Link>
+  );
+}
+
 function OutcomeDetail({ row, entity }: { row: RowItem; entity: ImportEntity }) {
   const { t } = useTranslation();
   const key = row.matchKind
@@ -169,6 +181,27 @@ function OutcomeDetail({ row, entity }: { row: RowItem; entity: ImportEntity }) 
         {by}
       </span>
     );
+  if (entity === 'leads') {
+    if (row.outcome === 'new') return <span>{t('imports.outcomes.newLead')}</span>;
+    // Skipped: the lead or the customer it already is (a lead's match names no customer).
+    return (
+      <span>
+        {row.message}
+        {row.matchedId ? (
+          <>
+            {' · '}
+            {row.customerId ? t('imports.outcomes.existing') : t('imports.outcomes.existingLead')}
+            {row.customerId ? (
+              <CustomerLink id={row.matchedId} name={row.matchedName} />
+            ) : (
+              <LeadLink id={row.matchedId} name={row.matchedName} />
+            )}
+            {by}
+          </>
+        ) : null}
+      </span>
+    );
+  }
   if (entity === 'customers') {
     if (row.outcome === 'new')
       return (

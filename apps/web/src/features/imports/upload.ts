@@ -1,6 +1,6 @@
 import { currentLanguage } from '../../i18n';
 
-export type ImportEntity = 'customers' | 'orders' | 'interactions';
+export type ImportEntity = 'customers' | 'orders' | 'interactions' | 'leads';
 
 /** What POST /api/imports/files answers. */
 export type UploadedFile = {

@@ -30,6 +30,8 @@ import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
 import { useCan } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
+import { ReleaseButton } from '../pool/ReleaseButton';
+import { ConvertLeadModal } from './ConvertLeadModal';
 import { LeadFormModal } from './LeadFormModal';
 import { GradeExplanation, LeadGradeTag, LeadSlaTag, LeadStatusTag, useLeadRefresh } from './lead-meta';
 
@@ -74,10 +76,12 @@ function TimelineText({ item }: { item: LeadTimelineItem }) {
             : t('leads.timeline.created')
           : item.kind === 'status'
             ? t('leads.timeline.status', { from: status(item.fromStatus), to: status(item.toStatus) })
-            : t('leads.timeline.owner', {
-                from: item.fromOwnerName ?? t('leads.unassigned'),
-                to: item.toOwnerName ?? t('leads.unassigned'),
-              });
+            : item.fromOwnerName === null && item.toOwnerName === null
+              ? t('leads.timeline.ownerNone')
+              : t('leads.timeline.owner', {
+                  from: item.fromOwnerName ?? t('leads.unassigned'),
+                  to: item.toOwnerName ?? t('leads.unassigned'),
+                });
       const reason =
         item.kind === 'status' && item.reason
           ? t(`leads.disqualify.reasons.${item.reason as 'other'}`, { defaultValue: item.reason })
@@ -312,7 +316,8 @@ export function LeadDrawer({ leadId, onClose }: { leadId: string | null; onClose
   const refresh = useLeadRefresh();
   const canWrite = useCan('leads.write');
   const canManage = useCan('leads.manage');
-  const [modal, setModal] = useState<'edit' | 'contact' | 'disqualify' | 'reassign' | null>(null);
+  const canConvert = useCan('opportunities.write');
+  const [modal, setModal] = useState<'edit' | 'contact' | 'disqualify' | 'reassign' | 'convert' | null>(null);
   const detail = useQuery({ ...trpc.leads.get.queryOptions({ id: leadId ?? '' }), enabled: leadId !== null });
   const move = useMutation(
     trpc.leads.move.mutationOptions({ onSuccess: () => refresh(), onError: (error) => showError(error) }),
@@ -349,6 +354,23 @@ export function LeadDrawer({ leadId, onClose }: { leadId: string | null; onClose
               <Button type="primary" onClick={() => setModal('contact')} data-testid="lead-log-contact">
                 {t('leads.actions.logContact')}
               </Button>
+            ) : null}
+            {open && canConvert ? (
+              <Button onClick={() => setModal('convert')} data-testid="lead-convert">
+                {t('leads.actions.convert')}
+              </Button>
+            ) : null}
+            {open ? (
+              <ReleaseButton
+                entity="lead"
+                id={lead.id}
+                ownerUserId={lead.ownerUserId}
+                onReleased={async () => {
+                  // A rep no longer sees it: it is in the 公海 now.
+                  onClose();
+                  await refresh();
+                }}
+              />
             ) : null}
             <Dropdown
               menu={{
@@ -513,6 +535,9 @@ export function LeadDrawer({ leadId, onClose }: { leadId: string | null; onClose
           <LogContactModal lead={lead} open={modal === 'contact'} onClose={() => setModal(null)} />
           <DisqualifyModal lead={lead} open={modal === 'disqualify'} onClose={() => setModal(null)} />
           <ReassignModal lead={lead} open={modal === 'reassign'} onClose={() => setModal(null)} />
+          {canConvert ? (
+            <ConvertLeadModal lead={lead} open={modal === 'convert'} onClose={() => setModal(null)} />
+          ) : null}
         </>
       ) : null}
     </Drawer>

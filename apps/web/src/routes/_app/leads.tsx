@@ -1,4 +1,10 @@
-import { BarChartOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
+import {
+  BarChartOutlined,
+  LeftOutlined,
+  PlusOutlined,
+  RightOutlined,
+  UploadOutlined,
+} from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import {
@@ -19,6 +25,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { PageHeader } from '../../components/PageHeader';
+import { ExportButton } from '../../features/exports/ExportButton';
 import { LeadDrawer } from '../../features/leads/LeadDrawer';
 import { LeadFormModal } from '../../features/leads/LeadFormModal';
 import {
@@ -66,6 +73,7 @@ function LeadsPage() {
   const navigate = useNavigate({ from: Route.fullPath });
   const search = Route.useSearch();
   const canCreate = useCan('leads.create');
+  const canImportFiles = useCan('customers.import');
   const canReadMembers = useCan('members.read');
   const grades = useLeadGrades();
   const members = useQuery({ ...trpc.members.list.queryOptions(), enabled: canReadMembers });
@@ -201,6 +209,17 @@ function LeadsPage() {
             <Link to="/opportunities" search={{ view: 'metrics' }} data-testid="lead-metrics">
               <Button icon={<BarChartOutlined />}>{t('sales.view')}</Button>
             </Link>
+            {/* The list as filtered and sorted: every matching lead, not only this page. */}
+            <ExportButton
+              request={() => ({ entity: 'leads', filters: listFilters, columns: [], sort: { sort } })}
+            />
+            {canCreate && canImportFiles ? (
+              <Link to="/leads/import">
+                <Button icon={<UploadOutlined />} data-testid="lead-import">
+                  {t('leads.import.button')}
+                </Button>
+              </Link>
+            ) : null}
             {canCreate ? (
               <Button
                 type="primary"

@@ -52,8 +52,8 @@ function uploaded(locale: string, suggested: Record<string, string>): UploadedFi
     headers: rows[0] ?? [],
     rowCount: rows.length - 1,
     preview: rows.slice(1).map((cells, index) => ({ rowNumber: index + 2, cells })),
-    suggestions: { customers: suggested, orders: {}, interactions: {} },
-    targets: { customers: targets, orders: [], interactions: [] },
+    suggestions: { customers: suggested, orders: {}, interactions: {}, leads: {} },
+    targets: { customers: targets, orders: [], interactions: [], leads: [] },
     mappings: [],
   };
 }
