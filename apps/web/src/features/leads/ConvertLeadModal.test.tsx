@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { i18n } from '../../i18n';
 import type { LeadDetail } from '../../lib/api-types';
 import { Route as rootRoute } from '../../routes/__root';
-import { ownerShell } from '../../test/fixtures';
+import { customerRow, ownerShell } from '../../test/fixtures';
 import { renderRoute } from '../../test/render';
 import { answerTrpc, callsOf, TrpcTestError } from '../../test/trpc-msw';
 import { ConvertLeadModal } from './ConvertLeadModal';
@@ -96,7 +96,7 @@ describe('converting a lead', () => {
   it('attaches to an existing customer the member picks', async () => {
     answerTrpc({
       'customers.list': () => ({
-        items: [{ id: CUSTOMER_ID, name: '苏州恒远电子有限公司' }],
+        items: [customerRow({ id: CUSTOMER_ID, name: '苏州恒远电子有限公司' })],
         nextCursor: null,
       }),
       'opportunities.convertLead': () => ({
