@@ -113,7 +113,29 @@ export function createApp(options: AppOptions) {
   });
   // Only requests that carry a body: reading `body` makes @hono/node-server build a full
   // fetch Request for the incoming message, which a GET (every query) never needs.
-  const limitBody = bodyLimit({ maxSize: 1024 * 1024 });
+  const limitBody = bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: (c) => {
+      const locale = resolveLocale(c.req.header('x-locale'), c.req.header('accept-language'));
+      const params = { max: '1 MB' };
+      return c.json(
+        {
+          error: {
+            message: translateError('REQUEST_TOO_LARGE', locale, params),
+            code: -32600,
+            data: {
+              code: 'PAYLOAD_TOO_LARGE',
+              httpStatus: 413,
+              appCode: 'REQUEST_TOO_LARGE',
+              appParams: params,
+              fieldErrors: [],
+            },
+          },
+        },
+        413,
+      );
+    },
+  });
   app.use('/trpc/*', (c, next) =>
     c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
   );
@@ -131,7 +153,13 @@ export function createApp(options: AppOptions) {
         error: {
           message: translateError('BATCH_TOO_LARGE', locale, params),
           code: -32600,
-          data: { code: 'BAD_REQUEST', httpStatus: 400, appCode: 'BATCH_TOO_LARGE', fieldErrors: [] },
+          data: {
+            code: 'BAD_REQUEST',
+            httpStatus: 400,
+            appCode: 'BATCH_TOO_LARGE',
+            appParams: params,
+            fieldErrors: [],
+          },
         },
       },
       400,

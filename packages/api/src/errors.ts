@@ -956,6 +956,16 @@ export const ERRORS = {
     'zh-CN': '企业微信未接受消息：{reason}',
     en: 'WeCom did not accept the message: {reason}',
   },
+  DATE_OUT_OF_RANGE: {
+    trpc: 'BAD_REQUEST',
+    'zh-CN': '日期超出范围（公元 1 年至 9999 年）',
+    en: 'The date is out of range (years 1 to 9999)',
+  },
+  REQUEST_TOO_LARGE: {
+    trpc: 'PAYLOAD_TOO_LARGE',
+    'zh-CN': '请求内容过大，最多 {max}',
+    en: 'The request is too large (at most {max})',
+  },
   INVALID_INPUT: {
     trpc: 'BAD_REQUEST',
     'zh-CN': '填写的内容有误，请检查后重试',

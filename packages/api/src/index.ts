@@ -123,7 +123,14 @@ export { API_V1_ROUTES, type ApiV1Route, type ApiV1RouteId } from './rest/api-v1
 export { API_VERSION, openApiDocument } from './rest/openapi';
 export { PUBLIC_ROUTES, type PublicRoute, type PublicRouteId } from './rest/public.routes';
 export { REST_ROUTES, type RestRoute, type RestRouteId } from './rest/rest.routes';
-export { type AppRouter, appRouter, createCaller, listProcedures, type ProcedureInfo } from './root';
+export {
+  type AppRouter,
+  appRouter,
+  createCaller,
+  listProcedures,
+  type ProcedureInfo,
+  procedureInputSchemas,
+} from './root';
 export { jobScope, type MemberScope, type Scope } from './scope';
 export {
   allTenantIds,

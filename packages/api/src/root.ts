@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { adminRouter } from './admin/admin.router';
 import { apiKeysRouter } from './api-keys/api-keys.router';
 import { assignmentRouter } from './assignment/assignment.router';
@@ -32,7 +33,7 @@ import { tasksRouter } from './tasks/tasks.router';
 import { teamsRouter } from './teams/teams.router';
 import { tenantsRouter } from './tenants/tenants.router';
 import { ticketsRouter } from './tickets/tickets.router';
-import { createCallerFactory, type Meta, router } from './trpc';
+import { createCallerFactory, inputSchemaOfParser, type Meta, router } from './trpc';
 import { viewsRouter } from './views/views.router';
 import { webhooksRouter } from './webhooks/webhooks.router';
 import { wecomRouter } from './wecom/wecom.router';
@@ -85,6 +86,20 @@ export type ProcedureInfo = {
   type: 'query' | 'mutation' | 'subscription';
   meta: Meta | undefined;
 };
+
+/**
+ * The zod schemas of a procedure's input, outermost first (a base procedure's, then its own);
+ * the input fuzzer derives its values from them.
+ */
+export function procedureInputSchemas(path: string): z.ZodType[] {
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { inputs: unknown[] } }>;
+  const procedure = procedures[path];
+  if (!procedure) throw new Error(`No procedure ${path}`);
+  return procedure._def.inputs.flatMap((parser) => {
+    const schema = inputSchemaOfParser(parser);
+    return schema ? [schema] : [];
+  });
+}
 
 /** Every procedure of the router, read from the router itself (the test suites enumerate this). */
 export function listProcedures(): ProcedureInfo[] {

@@ -70,6 +70,11 @@ const t = initTRPC
       } else if (error.code === 'INTERNAL_SERVER_ERROR') {
         appCode = 'INTERNAL';
         message = translateError('INTERNAL', locale);
+      } else if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR') {
+        // tRPC's own refusals of a request it cannot read (a body that is not JSON, a
+        // mutation sent without one): the same code and message as any other unreadable input.
+        appCode = 'INVALID_INPUT';
+        message = translateError('INVALID_INPUT', locale);
       }
       // No stack traces or SQL in responses (ASVS 5 16.5.1).
       const { stack: _stack, ...data } = shape.data;
@@ -119,6 +124,17 @@ function outputParser(schema: z.ZodType) {
 }
 
 /**
+ * The zod schema behind each input parser a procedure holds (tRPC keeps only the parser), so
+ * the input fuzzer (apps/server/test/fuzz.test.ts) derives its values from the schema itself.
+ */
+const INPUT_SCHEMAS = new WeakMap<object, z.ZodType>();
+
+/** The zod schema of an input parser of a procedure's `_def.inputs`, if it was built from one. */
+export function inputSchemaOfParser(parser: unknown): z.ZodType | undefined {
+  return typeof parser === 'function' ? INPUT_SCHEMAS.get(parser) : undefined;
+}
+
+/**
  * A procedure builder whose `.input()` zod schemas run by syncFirst and whose `.output()`
  * ones by outputParser.
  */
@@ -131,6 +147,8 @@ function withSyncValidation<Builder extends object>(builder: Builder): Builder {
         return (schema: unknown) => {
           const parser =
             schema instanceof z.ZodType ? (property === 'input' ? syncFirst : outputParser)(schema) : schema;
+          if (property === 'input' && schema instanceof z.ZodType && typeof parser === 'function')
+            INPUT_SCHEMAS.set(parser, schema);
           return withSyncValidation(value.call(target, parser));
         };
       }

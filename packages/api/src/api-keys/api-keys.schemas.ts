@@ -1,5 +1,5 @@
 import { API_SCOPE_NAMES, type ApiScope } from '@crm/auth';
-import { userText } from '@crm/domain';
+import { dateTimeInput, userText } from '@crm/domain';
 import { z } from 'zod';
 import { parseIpRule } from './api-keys.ip';
 
@@ -39,7 +39,7 @@ export const createApiKeyInput = z.strictObject({
     .default([]),
   rateLimitPerMinute: z.number().int().min(1).max(100000).default(600),
   /** ISO 8601; null or absent: the key does not expire. */
-  expiresAt: z.iso.datetime({ offset: true }).nullish(),
+  expiresAt: dateTimeInput.nullish(),
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeyInput>;
 

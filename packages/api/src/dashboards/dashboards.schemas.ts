@@ -1,12 +1,12 @@
-import { DASHBOARDS, KPI_BREAKDOWNS, KPI_KEYS, KPI_UNITS } from '@crm/domain';
+import { DASHBOARDS, dateInput, KPI_BREAKDOWNS, KPI_KEYS, KPI_UNITS } from '@crm/domain';
 import { z } from 'zod';
 
 const tierKey = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/);
 
 /** A period: from this day (inclusive) to this day (exclusive), in the tenant's time zone. */
 const period = {
-  from: z.iso.date(),
-  to: z.iso.date(),
+  from: dateInput,
+  to: dateInput,
 };
 
 /** The filters every dashboard takes besides the period. */
@@ -123,8 +123,8 @@ export type SetKpiTargetInput = z.infer<typeof setKpiTargetInput>;
 /** The customers behind a figure (the customer list's `kpi` filter, and so its export). */
 export const kpiSegmentInput = z.strictObject({
   key: z.enum(KPI_KEYS),
-  from: z.iso.date(),
-  to: z.iso.date(),
+  from: dateInput,
+  to: dateInput,
   /**
    * A breakdown's key (a tier, stage, month, owner id, move 'from>to'; for a trend per tier
    * 'month|tier'); '' for none (no tier, no owner).

@@ -1,5 +1,5 @@
 import { INTERACTION_KINDS, SENTIMENTS } from '@crm/db';
-import { dateInput, userText } from '@crm/domain';
+import { dateInput, dateTimeInput, userText } from '@crm/domain';
 import { z } from 'zod';
 
 /** An interaction (a call, a visit, a message …) as every procedure returns it. */
@@ -25,7 +25,7 @@ export const logInteractionInput = z.strictObject({
   contactId: z.uuid().nullish(),
   kind: z.enum(INTERACTION_KINDS),
   /** Defaults to now: logging a call right after it is the common case. */
-  occurredAt: z.iso.datetime({ offset: true }).optional(),
+  occurredAt: dateTimeInput.optional(),
   summary: userText({ required: true, multiline: true, max: 4000 }),
   outcome: z.string().trim().max(2000).nullish(),
   nextStep: z.string().trim().max(1000).nullish(),

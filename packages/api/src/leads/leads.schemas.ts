@@ -1,4 +1,6 @@
 import {
+  dateInput,
+  dateTimeInput,
   INTERACTION_KINDS,
   LEAD_DISQUALIFY_REASONS,
   LEAD_GRADE_CHANGE_KINDS,
@@ -99,8 +101,8 @@ export const leadFilterFields = {
   slaStates: z.array(z.enum(LEAD_SLA_STATES)).max(LEAD_SLA_STATES.length).optional(),
   /** Name, company, phone, email, WeChat or campaign contains it (two characters at least). */
   search: z.string().trim().max(100).optional(),
-  createdFrom: z.iso.date().optional(),
-  createdTo: z.iso.date().optional(),
+  createdFrom: dateInput.optional(),
+  createdTo: dateInput.optional(),
 };
 export const leadFiltersInput = z.strictObject(leadFilterFields);
 export type LeadFilters = z.infer<typeof leadFiltersInput>;
@@ -163,7 +165,7 @@ const leadFields = {
     .string()
     .regex(/^[A-Z]{3}$/)
     .optional(),
-  expectedCloseOn: z.iso.date().nullish(),
+  expectedCloseOn: dateInput.nullish(),
   decisionMakerReached: z.boolean().optional(),
   notes: userText({ multiline: true, max: 4000 }).nullish(),
 };
@@ -243,7 +245,7 @@ export const logLeadContactInput = z.strictObject({
   id: z.uuid(),
   kind: z.enum(['call', 'visit', 'message', 'email', 'meeting']),
   /** Defaults to now; never in the future. */
-  occurredAt: z.iso.datetime({ offset: true }).optional(),
+  occurredAt: dateTimeInput.optional(),
   summary: userText({ multiline: true, max: 2000 }).nullish(),
   /** Also move a new lead to contacted (the default). */
   markContacted: z.boolean().default(true),

@@ -1,5 +1,5 @@
 import { ORDER_STATUSES, PAYMENT_METHODS } from '@crm/db';
-import { dateInput, moneyInput, userText } from '@crm/domain';
+import { dateInput, dateTimeInput, moneyInput, userText } from '@crm/domain';
 import { z } from 'zod';
 
 const lineInput = z.strictObject({
@@ -14,7 +14,7 @@ const lineInput = z.strictObject({
 
 const orderFields = {
   orderNumber: z.string().trim().max(64).nullish(),
-  orderedAt: z.iso.datetime({ offset: true }).or(z.iso.date()),
+  orderedAt: dateTimeInput.or(dateInput),
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/)

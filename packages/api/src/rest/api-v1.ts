@@ -96,10 +96,12 @@ export function inputFromQuery(schema: z.ZodType, query: Record<string, string[]
   // No query string: nothing, or an empty object for an input that must be one.
   if (keys.length === 0) return schema.safeParse(undefined).success ? undefined : {};
   const shape = defOf(unwrap(schema)).shape ?? {};
-  const input: Record<string, unknown> = {};
+  // Keys come from the caller: `constructor` or `__proto__` must stay plain unknown keys (the
+  // schema refuses them), never reach Object.prototype's members or set the input's prototype.
+  const input: Record<string, unknown> = Object.create(null);
   for (const key of keys) {
     const values = query[key] ?? [];
-    const field = shape[key];
+    const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
     const kind = field ? defOf(unwrap(field)).type : 'string';
     const first = values[0] ?? '';
     if (kind === 'number' || kind === 'int') input[key] = first.trim() === '' ? first : Number(first);

@@ -1,4 +1,4 @@
-import { userText } from '@crm/domain';
+import { dateInput, userText } from '@crm/domain';
 import { KEY_PATTERN, QUESTION_TYPES, SURVEY_KINDS } from '@crm/plugin-sdk';
 import { z } from 'zod';
 
@@ -143,7 +143,7 @@ export const listInvitationsInput = z.strictObject({
 });
 export const invitationListOutput = z.object({ items: z.array(invitationOutput) });
 
-const day = z.iso.date();
+const day = dateInput;
 
 export const resultsInput = z.strictObject({
   key: z.string().regex(KEY_PATTERN).optional(),

@@ -1,5 +1,6 @@
 import {
   dateInput,
+  dateTimeInput,
   INTERACTION_KINDS,
   SENTIMENTS,
   TASK_PRIORITIES,
@@ -111,7 +112,7 @@ export const createTaskInput = z.strictObject({
   /** Defaults to the acting member; anyone else needs tasks.manage. */
   ownerUserId: z.uuid().nullish(),
   dueOn: dateInput,
-  dueAt: z.iso.datetime({ offset: true }).nullish(),
+  dueAt: dateTimeInput.nullish(),
   priority: z.enum(TASK_PRIORITIES).default('normal'),
 });
 export type CreateTaskInput = z.infer<typeof createTaskInput>;
@@ -122,7 +123,7 @@ export const updateTaskInput = z.strictObject({
   type: z.enum(TASK_TYPES).optional(),
   notes: notes.nullish(),
   dueOn: dateInput.optional(),
-  dueAt: z.iso.datetime({ offset: true }).nullish(),
+  dueAt: dateTimeInput.nullish(),
   priority: z.enum(TASK_PRIORITIES).optional(),
   /** Someone else than oneself needs tasks.manage; null leaves it unassigned. */
   ownerUserId: z.uuid().nullish(),
@@ -140,7 +141,7 @@ export const completionInteractionInput = z.strictObject({
   nextStepDue: dateInput.nullish(),
   sentiment: z.enum(SENTIMENTS).optional(),
   contactId: z.uuid().nullish(),
-  occurredAt: z.iso.datetime({ offset: true }).optional(),
+  occurredAt: dateTimeInput.optional(),
 });
 
 export const completeTaskInput = z.strictObject({

@@ -1,4 +1,5 @@
 import {
+  dateInput,
   SLA_MODES,
   TICKET_CHANNELS,
   TICKET_EVENT_KINDS,
@@ -280,8 +281,8 @@ export type TicketKpiDimension = (typeof TICKET_KPI_DIMENSIONS)[number];
 
 export const ticketKpisInput = z.strictObject({
   /** Tickets opened from this day (inclusive) to this day (exclusive), in the tenant's time zone. */
-  from: z.iso.date(),
-  to: z.iso.date(),
+  from: dateInput,
+  to: dateInput,
   by: z.enum(TICKET_KPI_DIMENSIONS).default('month'),
 });
 export type TicketKpisInput = z.infer<typeof ticketKpisInput>;

@@ -1,7 +1,18 @@
 import { z } from 'zod';
 
-/** A calendar date, 'YYYY-MM-DD'. */
-export const dateInput = z.iso.date();
+/**
+ * Year 0 has the ISO format but is no date PostgreSQL stores (it counts 1 BC, then AD 1): such
+ * a value must be refused at the boundary, not by the database as a server error.
+ */
+const isStorableYear = (value: string) => !value.startsWith('0000');
+
+/** A calendar date, 'YYYY-MM-DD', years 1 to 9999. The message names DATE_OUT_OF_RANGE. */
+export const dateInput = z.iso.date().refine(isStorableYear, { error: 'DATE_OUT_OF_RANGE' });
+
+/** An ISO 8601 instant with its offset, years 1 to 9999. The message names DATE_OUT_OF_RANGE. */
+export const dateTimeInput = z.iso
+  .datetime({ offset: true })
+  .refine(isStorableYear, { error: 'DATE_OUT_OF_RANGE' });
 
 /**
  * Money as a decimal string with at most two decimals (never a float on the way in). The
