@@ -1,3 +1,4 @@
+import { listProcedures } from '@crm/api';
 import { ROLES } from '@crm/db';
 import { seedDemoData } from '@crm/db/seed';
 import { testAdminUrl } from '@crm/testing';
@@ -7,9 +8,11 @@ import {
   createTestServer,
   type SeededTenant,
   seedTenant,
+  signedInClient,
   type TestServer,
   testPasswordHash,
 } from './helpers';
+import { PROCEDURE_CASES } from './procedure-cases';
 
 /**
  * SECURITY.md T2.8: a per-table isolation harness run as the runtime role (crm_app) — own rows
@@ -42,7 +45,7 @@ let policies: Policy[] = [];
 beforeAll(async () => {
   if (!adminUrl) return;
   server = await createTestServer();
-  // A: a demo tenant (what `pnpm start` seeds: rows in most tables).
+  // A: a demo tenant (what `pnpm start` seeds: rows in many tables)…
   const demo = await seedDemoData(server.database, await testPasswordHash(), 20, {
     plugins: server.dependencies.plugins.plugins,
   });
@@ -50,6 +53,21 @@ beforeAll(async () => {
   if (!demoTenant) throw new Error('no demo tenant');
   tenantA = await demoMembers(demoTenant.id, demoTenant.name);
   outsider = await seedTenant(server.database, '变异测试丙');
+  // …and every procedure's valid input made and called once by A's owner (rows in the
+  // tables the demo leaves empty).
+  const client = await signedInClient(server, tenantA.users.owner.id, tenantA.tenantId);
+  for (const procedure of listProcedures()) {
+    const procedureCase = PROCEDURE_CASES[procedure.path];
+    if (!procedureCase || /^(auth|tenants)\.|members\.(remove|changeRole|leave)/.test(procedure.path))
+      continue;
+    const input = await procedureCase.input({
+      server,
+      tenant: tenantA,
+      role: 'owner',
+      actor: tenantA.users.owner,
+    });
+    await client.call(procedure.path, input);
+  }
   admin = postgres(server.testDatabase.adminUrl as string, { max: 1, onnotice: () => undefined });
   const catalogue = await admin<
     { name: string; column: 'tenant_id' | 'id'; insert: boolean; update: boolean }[]
