@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ApiDependencies, appRouter, createContext, resolveLocale, translateError } from '@crm/api';
 import type { ApiRateLimiter, PublicDoorRateLimiter } from '@crm/auth';
-import { sql } from '@crm/db';
+import { runWithRequestId, sql } from '@crm/db';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
 import { type Context, Hono } from 'hono';
@@ -66,7 +66,9 @@ export function createApp(options: AppOptions) {
   app.use(requestId());
   app.use(async (c, next) => {
     const started = performance.now();
-    await next();
+    // The request id travels with everything the request does: its transactions (audit rows),
+    // the jobs it enqueues and their logs (@crm/db request-context).
+    await runWithRequestId(c.get('requestId'), next);
     setResponseHeader(c, 'X-Request-Id', c.get('requestId'));
     const elapsed = performance.now() - started;
     // The path only: tRPC query inputs travel in the query string and must not reach the logs.

@@ -17,6 +17,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import { migrationProvider } from './migrations';
+import { currentRequestId } from './request-context';
 import { APP_ROLE, OWNER_ROLE } from './roles';
 import { syncStatutoryCalendar } from './statutory-calendar';
 import type { Database, Role, Session, User } from './tables';
@@ -175,10 +176,11 @@ function sessionScopeQuery(sessionId: string) {
   return CompiledQuery.raw(
     `select set_config('app.tenant_id', coalesce(s.active_tenant_id::text, ''), true) as scope_tenant_id,
        set_config('app.user_id', s.user_id::text, true) as scope_user_id,
+       set_config('app.request_id', $2, true) as scope_request_id,
        s.*, u.email, u.name, u.locale, u.disabled_at
      from sessions s join users u on u.id = s.user_id
      where s.id = $1`,
-    [sessionId],
+    [sessionId, currentRequestId() ?? ''],
   );
 }
 
@@ -189,7 +191,7 @@ const scopedMembershipQuery = CompiledQuery.raw(
 
 function toSessionWithUser(row: Record<string, unknown> | undefined): SessionWithUser | null {
   if (!row) return null;
-  const { scope_tenant_id: _tenant, scope_user_id: _user, ...session } = row;
+  const { scope_tenant_id: _tenant, scope_user_id: _user, scope_request_id: _request, ...session } = row;
   return session as SessionWithUser;
 }
 
@@ -203,7 +205,7 @@ function scopedEmbedded(db: Kysely<Database>) {
     return db.transaction().execute(async (trx) => {
       // The PGlite dialect ignores Kysely's access mode; SET TRANSACTION must come first.
       if (options.readOnly) await sql`set transaction read only`.execute(trx);
-      await sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${scope.tenantId ?? ''}, true), set_config('app.user_id', ${scope.userId ?? ''}, true)`.execute(
+      await sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${scope.tenantId ?? ''}, true), set_config('app.user_id', ${scope.userId ?? ''}, true), set_config('app.request_id', ${currentRequestId() ?? ''}, true)`.execute(
         trx,
       );
       return fn(trx);
@@ -401,10 +403,10 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
   }
 
   const settingsQuery = (scope: Scope) =>
-    CompiledQuery.raw("select set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)", [
-      scope.tenantId ?? '',
-      scope.userId ?? '',
-    ]);
+    CompiledQuery.raw(
+      "select set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true), set_config('app.request_id', $3, true)",
+      [scope.tenantId ?? '', scope.userId ?? '', currentRequestId() ?? ''],
+    );
   const withScope = <T>(scope: Scope, fn: (trx: Transaction<Database>) => Promise<T>) =>
     scoped([settingsQuery(scope)], {}, (trx) => fn(trx));
 

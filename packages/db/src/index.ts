@@ -13,6 +13,7 @@ export {
 export { distributionViolations, REFERENCE_TABLES } from './distribution-lint';
 export { MOVE_LIFECYCLE_THRESHOLDS } from './migrations/2026-12-07-0801-lifecycle-one-place';
 export { dropDatabase, type ProvisionedUrls, provisionDatabase } from './provision';
+export { currentRequestId, runWithRequestId } from './request-context';
 export { checkRuntimeRole, type RuntimeRoleReport } from './role-check';
 export { APP_ROLE, OWNER_ROLE } from './roles';
 export * from './tables';

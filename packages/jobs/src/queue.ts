@@ -1,4 +1,10 @@
-import type { CrmDatabase, Database, Transaction } from '@crm/db';
+import {
+  type CrmDatabase,
+  currentRequestId,
+  type Database,
+  runWithRequestId,
+  type Transaction,
+} from '@crm/db';
 import PgBoss from 'pg-boss';
 import { createExecutor, transactionExecutor } from './executor';
 
@@ -28,6 +34,8 @@ export type Job<T extends JobData = JobData> = {
   data: T;
   /** `data.tenantId`, or null for a job that concerns no single tenant. */
   tenantId: string | null;
+  /** The id of the request that enqueued it (`x-request-id`), or null (a schedule, the system). */
+  requestId: string | null;
   /** 1 on the first run, 2 on the first retry, … up to `maxAttempts`. */
   attempt: number;
   maxAttempts: number;
@@ -188,6 +196,8 @@ export class JobExpiredError extends Error {
 }
 
 const NAME = /^[a-z][a-z0-9_.-]{0,99}$/;
+/** The key of a job's data under which the enqueuing request's id travels (taken out before the handler sees the data). */
+const REQUEST_ID_KEY = '_requestId';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Registration = { handler: JobHandler<JobData>; options: RegisterOptions };
@@ -255,18 +265,21 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
           if (!raw) return;
           running += 1;
           const controller = new AbortController();
+          const { [REQUEST_ID_KEY]: carried, ...data } = (raw.data ?? {}) as JobData;
+          const requestId = typeof carried === 'string' ? carried : null;
           const job: Job = {
             id: raw.id,
             name: raw.name,
-            data: raw.data,
-            tenantId: typeof raw.data?.tenantId === 'string' ? raw.data.tenantId : null,
+            data: data as JobData,
+            tenantId: typeof data.tenantId === 'string' ? data.tenantId : null,
+            requestId,
             attempt: Number(raw.retryCount) + 1,
             maxAttempts: Number(raw.retryLimit) + 1,
             expireInSeconds: Number(raw.expireInSeconds),
             createdAt: raw.createdOn,
             signal: controller.signal,
           };
-          const fields = { job: job.id, name, tenantId: job.tenantId, attempt: job.attempt };
+          const fields = { job: job.id, name, tenantId: job.tenantId, attempt: job.attempt, requestId };
           // A handler that does not return within its expiry is abandoned, so a stuck job cannot
           // hold a worker for ever: the attempt fails (pg-boss retries it if it may) and the
           // handler is told through its signal.
@@ -280,7 +293,12 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
             timer.unref();
           });
           try {
-            await Promise.race([registration.handler(job), expired]);
+            // The run's transactions (audit rows) and the jobs it enqueues carry the request's id.
+            const handled = requestId
+              ? runWithRequestId(requestId, () => registration.handler(job))
+              : registration.handler(job);
+            await Promise.race([handled, expired]);
+            logger.info(fields, 'job completed');
           } catch (error) {
             const final = job.attempt >= job.maxAttempts;
             logger[final ? 'error' : 'warn'](
@@ -331,7 +349,11 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
         startAfter: typeof startAfter === 'number' ? Math.max(0, Math.ceil(startAfter)) : startAfter,
         db: trx ? transactionExecutor(trx) : undefined,
       });
-      return boss.send(name, data, sendOptions);
+      // A job enqueued while serving a request carries that request's id (REQUEST_ID_KEY).
+      const requestId = currentRequestId();
+      const sent =
+        requestId && data[REQUEST_ID_KEY] === undefined ? { ...data, [REQUEST_ID_KEY]: requestId } : data;
+      return boss.send(name, sent, sendOptions);
     },
 
     async start() {

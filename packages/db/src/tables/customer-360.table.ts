@@ -109,4 +109,6 @@ export type AuditLogTable = {
   customer_id: string | null;
   action: 'create' | 'update' | 'delete' | 'reveal' | 'merge' | 'unmerge' | 'create_anyway';
   changes: ColumnType<Record<string, { from: unknown; to: unknown }>, never, never>;
+  /** The request behind the row (its x-request-id), set by the column's default from `app.request_id`. */
+  request_id: ColumnType<string | null, never, never>;
 };
