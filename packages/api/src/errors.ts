@@ -717,6 +717,16 @@ export const ERRORS = {
     'zh-CN': '你已有 {count} 个导出正在进行，请等它们完成后再导出',
     en: 'You already have {count} exports in progress; wait for them to finish',
   },
+  EXPORT_TENANT_TOO_MANY_RUNNING: {
+    trpc: 'TOO_MANY_REQUESTS',
+    'zh-CN': '本企业已有 {count} 个导出在排队或进行中，请等其中一个完成后再导出',
+    en: 'Your organisation already has {count} exports queued or in progress; try again when one has finished',
+  },
+  IMPORT_TENANT_TOO_MANY_RUNNING: {
+    trpc: 'TOO_MANY_REQUESTS',
+    'zh-CN': '本企业已有 {count} 个导入在排队或进行中，请等其中一个完成后再导入',
+    en: 'Your organisation already has {count} imports queued or in progress; try again when one has finished',
+  },
   ROLE_NOT_ASSIGNABLE: {
     trpc: 'FORBIDDEN',
     'zh-CN': '你不能分配这个角色',

@@ -41,11 +41,13 @@ export {
 export { AppError, ERRORS, type ErrorCode, translateError } from './errors';
 export { contentDisposition, type ExportDownload, openExportDownload } from './exports/download';
 export { pruneExpired as pruneExpiredExports } from './exports/exports.repository';
+export { MAX_TENANT_RUNNING_EXPORTS } from './exports/exports.service';
 export { runExport } from './exports/run-export';
 export { LOCALES, type Locale, resolveLocale } from './i18n';
 export { IDEMPOTENCY_RETENTION_HOURS, pruneIdempotencyKeys } from './idempotency';
 export { type HttpFailure, openErrorReport, type UploadResult, uploadImportFile } from './imports/http';
 export { registerImportJobs } from './imports/imports.jobs';
+export { MAX_TENANT_ACTIVE_IMPORTS } from './imports/imports.service';
 export { importSessionName, type RunHooks, runImport } from './imports/pipeline';
 export { openImportTemplate } from './imports/templates.http';
 export { type AppJobs, registerJobs, scheduleJobs } from './jobs';

@@ -49,6 +49,18 @@ export function selectRun(
 }
 
 /** How many runs a member has queued or running (started within the hour). */
+/** The tenant's exports queued or running (begun within the hour: a stuck one stops counting). */
+export async function countTenantActiveRuns(scope: Scope): Promise<number> {
+  const row = await scope.trx
+    .selectFrom('export_runs')
+    .select(sql<number>`count(*)::int`.as('count'))
+    .where('tenant_id', '=', scope.tenantId)
+    .where('status', 'in', ['queued', 'running'])
+    .where('created_at', '>', sql<Date>`now() - interval '1 hour'`)
+    .executeTakeFirstOrThrow();
+  return row.count;
+}
+
 export async function countActiveRuns(scope: Scope, userId: string): Promise<number> {
   const row = await scope.trx
     .selectFrom('export_runs')

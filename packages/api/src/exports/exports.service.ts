@@ -8,6 +8,7 @@ import type { MemberScope, Scope } from '../scope';
 import {
   compileCustomerFilters,
   countActiveRuns,
+  countTenantActiveRuns,
   insertRun,
   pruneExpiredRuns,
   selectChunk,
@@ -26,6 +27,8 @@ import { ENTITY_FILE_NAMES } from './labels';
 
 /** Runs a member may have queued or running at once (each holds a database connection while it runs). */
 export const MAX_RUNNING_EXPORTS = 3;
+/** Exports a tenant may have queued or running at once, all members together. */
+export const MAX_TENANT_RUNNING_EXPORTS = 6;
 
 /** The job that builds a run's file (exports.jobs.ts registers it). */
 export type ExportRunJobs = { 'exports.run': { tenantId: string; runId: string } };
@@ -81,6 +84,11 @@ export async function createExport(
   const userId = scope.userId;
   const running = await countActiveRuns(scope, userId);
   if (running >= MAX_RUNNING_EXPORTS) throw appError('EXPORT_TOO_MANY_RUNNING', { count: running });
+  // A fair share of the export workers per tenant (SECURITY.md T5.9): one tenant's many members
+  // cannot queue exports without end ahead of every other tenant's.
+  const tenantRunning = await countTenantActiveRuns(scope);
+  if (tenantRunning >= MAX_TENANT_RUNNING_EXPORTS)
+    throw appError('EXPORT_TENANT_TOO_MANY_RUNNING', { count: tenantRunning });
   let sort = {};
   if (input.entity === 'customers') {
     // Refused now, with a message, rather than failing in the job: unknown custom fields

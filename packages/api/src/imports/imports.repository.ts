@@ -139,6 +139,18 @@ export function selectEarlierCommit(scope: Scope, entity: ImportEntity, sha256: 
     .executeTakeFirst();
 }
 
+/** The tenant's runs waiting or working (begun within the hour: a stuck one stops counting). */
+export async function countActiveRuns(scope: Scope): Promise<number> {
+  const row = await scope.trx
+    .selectFrom('import_runs')
+    .select(sql<number>`count(*)::int`.as('count'))
+    .where('tenant_id', '=', scope.tenantId)
+    .where('status', 'in', ['created', 'validating', 'committing'])
+    .where('created_at', '>', sql<Date>`now() - interval '1 hour'`)
+    .executeTakeFirstOrThrow();
+  return row.count;
+}
+
 export function insertRun(
   scope: Scope,
   values: {

@@ -7,6 +7,7 @@ import type { Locale } from '../i18n';
 import { decodeCursor, encodeCursor } from '../keyset';
 import type { Scope } from '../scope';
 import {
+  countActiveRuns,
   deleteMappingRow,
   insertMapping,
   insertRun,
@@ -188,6 +189,9 @@ export type Enqueue = (runId: string) => Promise<void>;
  * a file this tenant has committed (or is committing) for the same entity starts nothing
  * and returns that run.
  */
+/** Imports (dry runs and commits) a tenant may have waiting or working at once. */
+export const MAX_TENANT_ACTIVE_IMPORTS = 4;
+
 export async function startImport(scope: MemberScope, input: StartInput, enqueue: Enqueue) {
   // Leads are imported by those who create them (the import pipeline's own permission, customers.import, is the router's).
   if (input.entity === 'leads' && !(scope.role && hasPermission(scope.role, 'leads.create')))
@@ -201,6 +205,11 @@ export async function startImport(scope: MemberScope, input: StartInput, enqueue
     const earlier = await selectEarlierCommit(scope, input.entity, file.sha256);
     if (earlier) return { runId: earlier.id, alreadyImported: true };
   }
+  // A fair share of the import workers per tenant (SECURITY.md T5.9): runs of one tenant wait
+  // for each other, so a flood of them would only queue ahead of every other tenant's.
+  const active = await countActiveRuns(scope);
+  if (active >= MAX_TENANT_ACTIVE_IMPORTS)
+    throw appError('IMPORT_TENANT_TOO_MANY_RUNNING', { count: active });
   const run = await insertRun(scope, {
     entity: input.entity,
     file: { id: file.id, name: file.name, sha256: file.sha256, size: file.size },
