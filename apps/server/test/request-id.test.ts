@@ -106,9 +106,13 @@ describe('request id through jobs, audit and logs', () => {
     expect(status).toBe('committed');
     const ids = await auditRequestIds('customer');
     expect(ids.filter((id) => id === requestId)).toHaveLength(2);
-    const jobLines = server.logger.lines.filter(
-      (line) => line.message === 'job completed' && line.name === 'imports.run',
-    );
-    expect(jobLines.map((line) => line.requestId)).toContain(requestId);
+    // The job's log line comes once its handler has returned, a moment after the run commits.
+    const logged = () =>
+      server.logger.lines.some(
+        (line) =>
+          line.message === 'job completed' && line.name === 'imports.run' && line.requestId === requestId,
+      );
+    while (!logged() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(logged()).toBe(true);
   });
 });
