@@ -1,10 +1,11 @@
+import { dateInput } from '@crm/domain';
 import { z } from 'zod';
 
 /** A period (from inclusive, to exclusive, days in the tenant's time zone) and whose figures. */
 export const salesMetricsInput = z
   .strictObject({
-    from: z.iso.date(),
-    to: z.iso.date(),
+    from: dateInput,
+    to: dateInput,
     /** One owner's leads and deals (within what the member sees). */
     ownerUserId: z.uuid().optional(),
     /** The leads and deals of a team (its members' and the team's unassigned ones). */
