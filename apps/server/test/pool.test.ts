@@ -369,11 +369,14 @@ describe('claiming, releasing and assigning', () => {
     const { rows: told } = await server.database.withTenant(tenant.tenantId, (trx) =>
       sql<{
         message_key: string;
-      }>`select message_key from notifications where user_id = ${repB} and kind = 'pool_assigned'`.execute(
+        link: string;
+      }>`select message_key, link from notifications where user_id = ${repB} and kind = 'pool_assigned'`.execute(
         trx,
       ),
     );
     expect(told.map((row) => row.message_key)).toEqual(['pool_assigned_lead']);
+    // The link opens the lead's drawer on the 线索 page (there is no page per lead).
+    expect(told.map((row) => row.link)).toEqual([`/leads?lead=${lead}`]);
 
     const history = await b.call('pool.history', { entity: 'lead', id: lead });
     expect(history.data?.map((move: { kind: string }) => move.kind)).toEqual(['pool_assign', 'release']);

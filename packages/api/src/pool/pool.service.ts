@@ -436,7 +436,7 @@ export async function assignFromPool(
         message:
           input.entity === 'lead' ? ('pool_assigned_lead' as const) : ('pool_assigned_customer' as const),
         params: { name: record.name.slice(0, 200), by: by.slice(0, 200) },
-        link: input.entity === 'lead' ? `/leads/${record.id}` : `/customers/${record.id}`,
+        link: input.entity === 'lead' ? `/leads?lead=${record.id}` : `/customers/${record.id}`,
         entity: { kind: input.entity, id: record.id },
       })),
     );
@@ -636,7 +636,7 @@ export async function runPoolRecycle(
           ? ('pool_recycle_warning_lead' as const)
           : ('pool_recycle_warning_customer' as const),
       params: { name: row.name.slice(0, 200), days: row.days, on: row.on },
-      link: entity === 'lead' ? `/leads/${row.id}` : `/customers/${row.id}`,
+      link: entity === 'lead' ? `/leads?lead=${row.id}` : `/customers/${row.id}`,
       entity: { kind: entity, id: row.id },
       dedupKey: `pool-warning:${entity}:${row.id}:${row.on}`,
     }));
