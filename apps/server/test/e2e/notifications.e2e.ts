@@ -138,6 +138,6 @@ describe('the notification bell on the demo data', () => {
       expect(browserErrors).toEqual([]);
       await managerContext.close();
       await repContext.close();
-    });
+    }, 300_000);
   }
 });
