@@ -348,7 +348,8 @@ describe('the daily scheduling', () => {
       scheduleInvitations(
         jobScope(trx, fresh.tenantId),
         { plugins: server.dependencies.plugins },
-        new Date().toISOString().slice(0, 10),
+        // The survey's day is Shanghai's (after 16:00 UTC it is already tomorrow there).
+        new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()),
         {
           customerId: a,
           event: 'ticket_closed',
