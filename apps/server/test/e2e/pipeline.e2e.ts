@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type RunningServer, SCREENSHOTS, startServer } from './server-process';
+import { launchBrowser, type RunningServer, SCREENSHOTS, signInDemo, startServer } from './server-process';
 
 /**
  * The sales side on the b2b demo tenant, in Chromium through the real server, as its sales rep:
@@ -32,17 +32,10 @@ async function signIn(
   language: 'zh-CN' | 'en',
   email: string,
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: language, viewport: { width: 1440, height: 900 } });
-  await context.addInitScript(`localStorage.setItem('crm.language', ${JSON.stringify(language)})`);
-  const page = await context.newPage();
+  const signedIn = await signInDemo(browser, url, language, email);
   // A shared, busy machine: actions wait longer for the page before they count as failures.
-  page.setDefaultTimeout(60_000);
-  await page.goto(`${url}/sign-in`);
-  await page.getByTestId('signin-email').fill(email);
-  await page.getByTestId('signin-password').fill('demo-2026');
-  await page.getByTestId('signin-submit').click();
-  await page.waitForURL(/\/customers/);
-  return { context, page };
+  signedIn.page.setDefaultTimeout(60_000);
+  return signedIn;
 }
 
 /** A tRPC query from the signed-in page (its session cookie). */
