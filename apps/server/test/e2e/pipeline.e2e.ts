@@ -80,7 +80,7 @@ describe('leads, the 公海 and the pipeline on the demo data', () => {
     await expect
       .poll(() => page.getByTestId('lead-drawer-title').textContent(), { timeout: 15_000 })
       .toContain(company);
-    const drawer = page.locator('.ant-drawer-content');
+    const drawer = page.locator('.ant-drawer', { has: page.getByTestId('lead-drawer-title') });
     await expect.poll(() => drawer.getByTestId('lead-grade').first().textContent()).toContain('A');
     await expect.poll(() => drawer.getByTestId('lead-sla').first().textContent()).toBeTruthy();
     await page.screenshot({ path: `${SCREENSHOTS}e2e-pipeline-lead-created.png`, fullPage: true });
