@@ -65,7 +65,8 @@ const RULES: { name: string; pattern: RegExp; languages?: Language[] }[] = [
   // "5 / 5" with nothing saying what is counted (a label in the same sentence is fine: see unlabeled()).
   { name: 'unlabeled fraction', pattern: /(?<![\d.,])\d+\s+\/\s+\d+(?![\d.,])/g },
   // "1 items", "1 customers": an English count without a plural rule; "item(s)" dodges the rule.
-  { name: 'plural without a rule', pattern: /\b1 [a-z]+s\b|\b[a-z]+\(s\)/g, languages: ['en'] },
+  // (Not a decimal that ends in 1: "13.1 days" is right.)
+  { name: 'plural without a rule', pattern: /(?<![\d.,])1 [a-z]+s\b|\b[a-z]+\(s\)/g, languages: ['en'] },
   // A rule by its number ("第 2 条规则", "Rule 2 holds") instead of what it says.
   { name: 'rule by number', pattern: /第\s*\d+\s*条规则|\bRule \d+\b/g },
   // In Chinese, a lowercase Latin word is a key that was not given its label (high / low / strategic).
