@@ -75,8 +75,8 @@ describe('sign up, add a customer, sign out, sign in', () => {
     await page.getByTestId('signin-email').fill(owner.email);
     await page.getByTestId('signin-password').fill(owner.password);
     await page.getByTestId('signin-submit').click();
-    // Sign-in lands on the workbench (工作台); the list is one click away.
-    await page.waitForURL(/\/workbench/);
+    // Sent to sign in from the list, sign-in goes back to it (otherwise it lands on 工作台).
+    await page.waitForURL((target) => !target.pathname.startsWith('/sign-in'));
     await page.goto(`${server.url}/customers`);
     await page.getByTestId('customers-table').getByText(customerName).waitFor();
     const row = page.getByTestId('customers-table').locator('tr', { hasText: customerName });
