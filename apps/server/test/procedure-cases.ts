@@ -1768,12 +1768,19 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     foreign: (victim) => ({ id: victim.importMappingId }),
   },
   'imports.start': {
-    input: async ({ server, tenant, actor }) => ({
-      fileId: await createImportFileIn(server, tenant.tenantId, actor.id),
-      entity: 'customers',
-      mapping: { 客户名称: 'name' },
-      dryRun: true,
-    }),
+    input: async ({ server, tenant, actor }) => {
+      // The other import cases' runs stand for finished dry runs: settled, they do not count
+      // against the tenant's limit of imports waiting or working (tenant-limits.test.ts).
+      await server.database.withTenant(tenant.tenantId, (trx) =>
+        trx.updateTable('import_runs').set({ status: 'validated' }).where('status', '=', 'created').execute(),
+      );
+      return {
+        fileId: await createImportFileIn(server, tenant.tenantId, actor.id),
+        entity: 'customers',
+        mapping: { 客户名称: 'name' },
+        dryRun: true,
+      };
+    },
     foreign: (victim) => ({
       fileId: victim.importFileId,
       entity: 'customers',
