@@ -93,7 +93,7 @@ export function SalesMetrics({ period, onPeriod }: { period: Period; onPeriod: (
                 value: percent(data.leadConversion.total.rate),
                 note: t('sales.ofLeads', {
                   converted: data.leadConversion.total.converted,
-                  leads: data.leadConversion.total.leads,
+                  count: data.leadConversion.total.leads,
                 }),
               },
               {
@@ -103,7 +103,7 @@ export function SalesMetrics({ period, onPeriod }: { period: Period; onPeriod: (
                 value: percent(data.leadConversion.highValue?.rate ?? null),
                 note: t('sales.ofLeads', {
                   converted: data.leadConversion.highValue?.converted ?? 0,
-                  leads: data.leadConversion.highValue?.leads ?? 0,
+                  count: data.leadConversion.highValue?.leads ?? 0,
                 }),
               },
               {
@@ -134,10 +134,11 @@ export function SalesMetrics({ period, onPeriod }: { period: Period; onPeriod: (
                 value:
                   data.deals.salesCycleDays === null
                     ? '—'
-                    : t('sales.days', { n: data.deals.salesCycleDays }),
-                note: t('sales.medianDays', {
-                  n: data.deals.salesCycleMedianDays === null ? '—' : data.deals.salesCycleMedianDays,
-                }),
+                    : t('sales.days', { count: data.deals.salesCycleDays }),
+                note:
+                  data.deals.salesCycleMedianDays === null
+                    ? '—'
+                    : t('sales.medianDays', { count: data.deals.salesCycleMedianDays }),
               },
             ].map((card) => (
               <Col key={card.key} xs={12} md={8} xl={4}>
