@@ -186,12 +186,13 @@ export function BasicInfoTab({ customer }: { customer: Customer }) {
           {
             key: 'id',
             label: t('customers.detail.id'),
+            // The id's first 8 hex digits in capitals: read as a code, never as a word ("feefccbc").
             children: (
               <Typography.Text
                 copyable={{ text: customer.id }}
                 style={{ fontFamily: 'monospace', fontSize: 12 }}
               >
-                {customer.id.slice(0, 8)}
+                {customer.id.slice(0, 8).toUpperCase()}
               </Typography.Text>
             ),
           },
