@@ -1,4 +1,4 @@
-import './i18n';
+import { i18nReady } from './i18n';
 // antd's prebuilt component styles (theme.zeroRuntime in AppProviders), before ours so ours win.
 import 'antd/dist/antd.css';
 import './styles.css';
@@ -16,10 +16,13 @@ if (!rootElement) throw new Error('#root is missing from index.html');
 // again when a load is under way).
 router.load().catch(console.error);
 
-createRoot(rootElement).render(
-  <StrictMode>
-    <AppProviders>
-      <RouterProvider router={router} />
-    </AppProviders>
-  </StrictMode>,
+// The first render waits for the language's words (loaded beside the loaders above).
+void i18nReady.then(() =>
+  createRoot(rootElement).render(
+    <StrictMode>
+      <AppProviders>
+        <RouterProvider router={router} />
+      </AppProviders>
+    </StrictMode>,
+  ),
 );

@@ -3,9 +3,9 @@ import 'dayjs/locale/en';
 import 'dayjs/locale/zh-cn';
 import relativeTime from 'dayjs/plugin/relativeTime';
 import i18n from 'i18next';
+import resourcesToBackend from 'i18next-resources-to-backend';
 import { initReactI18next } from 'react-i18next';
-import { en } from './en';
-import { zhCN } from './zh-CN';
+import type { zhCN } from './zh-CN';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -41,15 +41,30 @@ function applyLanguage(language: Language) {
   document.title = i18n.t('app.name');
 }
 
-void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
-  lng: storedLanguage(),
-  fallbackLng: 'zh-CN',
-  supportedLngs: [...LANGUAGES],
-  interpolation: { escapeValue: false }, // React escapes
-  returnNull: false,
-});
-applyLanguage(currentLanguage());
+// Each language's words are their own chunk, loaded when the language is first used: the app
+// shell carries none, a Chinese user never downloads the English ones (and the other way round).
+// changeLanguage waits for the chunk before the language changes.
+const messages = resourcesToBackend((language: string) =>
+  language === 'en'
+    ? import('./en').then((module) => module.en)
+    : import('./zh-CN').then((module) => module.zhCN),
+);
+
+/** Settles once the stored language's words are loaded; render after it. */
+export const i18nReady: Promise<unknown> = i18n
+  .use(messages)
+  .use(initReactI18next)
+  .init({
+    lng: storedLanguage(),
+    // Both languages have every key (en's type is zh-CN's), so nothing falls back: a key missing
+    // at run time shows as itself, which the raw-text check catches.
+    fallbackLng: false,
+    supportedLngs: [...LANGUAGES],
+    load: 'currentOnly',
+    interpolation: { escapeValue: false }, // React escapes
+    returnNull: false,
+  })
+  .then(() => applyLanguage(currentLanguage()));
 
 i18n.on('languageChanged', (language) => {
   if (!isLanguage(language)) return;

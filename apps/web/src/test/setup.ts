@@ -1,7 +1,7 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, configure, prettyDOM } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { i18n } from '../i18n';
+import { i18n, i18nReady } from '../i18n';
 import { queryClient } from '../lib/trpc';
 import { server } from './server';
 import { resetTrpc } from './trpc-msw';
@@ -59,7 +59,10 @@ window.scrollTo = () => {};
 const computedStyle = window.getComputedStyle.bind(window);
 window.getComputedStyle = (element: Element) => computedStyle(element);
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(async () => {
+  server.listen({ onUnhandledRequest: 'error' });
+  await i18nReady;
+});
 afterEach(async () => {
   cleanup();
   queryClient.clear();
