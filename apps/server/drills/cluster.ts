@@ -18,6 +18,12 @@ export type DrillCluster = {
   start(): Promise<void>;
   stop(): Promise<void>;
   remove(): void;
+  /**
+   * A streaming replica of this cluster: `pg_basebackup -R` (a hot standby that follows the
+   * primary over replication) in a folder of its own, started on a free port. `stop`/`start`
+   * take it down and up; `remove` removes its folder (after `stop`).
+   */
+  createReplica(extraOptions?: string): Promise<DrillCluster & { logFile: string }>;
 };
 
 function binDirectory(): string | null {
@@ -79,9 +85,24 @@ export async function createCluster(): Promise<DrillCluster> {
     '--locale=C.UTF-8',
   ]);
   const options = `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c max_connections=60 -c fsync=on`;
-  const start = () =>
-    run('pg_ctl', ['-D', data, '-o', options, '-l', join(folder, 'log'), '-w', '-t', '120', 'start']);
-  await start();
+  await startCluster(run, data, options, join(folder, 'log'));
+  return clusterHandle(run, folder, data, options, port, ids);
+}
+
+type Run = (program: string, args: string[]) => Promise<void>;
+
+const startCluster = (run: Run, data: string, options: string, log: string) =>
+  run('pg_ctl', ['-D', data, '-o', options, '-l', log, '-w', '-t', '120', 'start']);
+
+function clusterHandle(
+  run: Run,
+  folder: string,
+  data: string,
+  options: string,
+  port: number,
+  ids: { uid: number; gid: number } | undefined,
+): DrillCluster {
+  const start = () => startCluster(run, data, options, join(folder, 'log'));
   return {
     port,
     adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -127,5 +148,30 @@ export async function createCluster(): Promise<DrillCluster> {
       }
     },
     remove: () => rmSync(folder, { recursive: true, force: true }),
+    async createReplica(extraOptions = '') {
+      const replicaFolder = mkdtempSync(join(tmpdir(), 'crm-drill-replica-'));
+      if (ids) chownSync(replicaFolder, ids.uid, ids.gid);
+      const replicaData = join(replicaFolder, 'data');
+      await run('pg_basebackup', [
+        '-D',
+        replicaData,
+        '-R',
+        '-X',
+        'stream',
+        '-c',
+        'fast',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-U',
+        'postgres',
+      ]);
+      const replicaPort = await freePort();
+      const replicaOptions = `-p ${replicaPort} -k ${replicaFolder} -c listen_addresses=127.0.0.1 -c max_connections=60 -c hot_standby=on ${extraOptions}`;
+      await startCluster(run, replicaData, replicaOptions, join(replicaFolder, 'log'));
+      const handle = clusterHandle(run, replicaFolder, replicaData, replicaOptions, replicaPort, ids);
+      return { ...handle, logFile: join(replicaFolder, 'log') };
+    },
   };
 }

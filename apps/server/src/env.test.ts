@@ -20,4 +20,16 @@ describe('configuration', () => {
     expect(env.DATABASE_POOLER).toBe('pgbouncer');
     expect(() => loadEnv({ DATABASE_POOLER: 'pgpool' })).toThrow(/DATABASE_POOLER/);
   });
+
+  it('takes a read replica only beside a PostgreSQL server', () => {
+    expect(() => loadEnv({ DATABASE_REPLICA_URL: 'postgres://crm_app@replica:5432/crm' })).toThrow(
+      /DATABASE_REPLICA_URL: needs DATABASE_URL/,
+    );
+    const env = loadEnv({
+      DATABASE_URL: 'postgres://crm_app@db:5432/crm',
+      DATABASE_REPLICA_URL: 'postgres://crm_app@replica:5432/crm',
+    });
+    expect(env.DATABASE_REPLICA_URL).toBe('postgres://crm_app@replica:5432/crm');
+    expect(env.DATABASE_REPLICA_WAIT_MS).toBe(5000);
+  });
 });

@@ -23,6 +23,14 @@ const envSchema = z.object({
    * DATABASE_OWNER_URL must then reach PostgreSQL directly, for migrations.
    */
   DATABASE_POOLER: z.enum(['none', 'pgbouncer']).default('none'),
+  /**
+   * A streaming replica (hot standby) of DATABASE_URL's server, as the same runtime role:
+   * exports read from it once it has caught up (docs/scaling.md). Unset: all reads go to
+   * DATABASE_URL.
+   */
+  DATABASE_REPLICA_URL: z.string().url().optional(),
+  /** How long an export waits for the replica to catch up before it reads from the primary. */
+  DATABASE_REPLICA_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   DATA_DIR: z.string().default(`${repositoryRoot}.data/pglite`),
   /** The address users open; decides the cookie's Secure/__Host- form and the allowed Origin. */
   PUBLIC_URL: z.string().url().optional(),
@@ -111,6 +119,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
       .join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);
   }
+  if (parsed.data.DATABASE_REPLICA_URL && !parsed.data.DATABASE_URL)
+    throw new Error(
+      'Invalid configuration:\n  DATABASE_REPLICA_URL: needs DATABASE_URL — a replica is a copy of a PostgreSQL server, not of the embedded database',
+    );
   if (parsed.data.DATABASE_POOLER === 'pgbouncer' && !parsed.data.DATABASE_OWNER_URL)
     throw new Error(
       'Invalid configuration:\n  DATABASE_OWNER_URL: required with DATABASE_POOLER=pgbouncer — migrations connect to PostgreSQL directly',

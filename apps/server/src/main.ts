@@ -46,6 +46,8 @@ const database = await openDatabase({
   dataDir: env.DATA_DIR,
   maxConnections: env.DATABASE_POOL_SIZE,
   pooler: env.DATABASE_POOLER === 'pgbouncer' ? 'pgbouncer' : undefined,
+  replicaUrl: env.DATABASE_REPLICA_URL,
+  replicaWaitMs: env.DATABASE_REPLICA_WAIT_MS,
 });
 await database.migrate();
 

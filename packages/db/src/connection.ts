@@ -38,6 +38,17 @@ export type DatabaseConfig = {
    * PostgreSQL directly (they hold a session-level advisory lock).
    */
   pooler?: 'pgbouncer' | undefined;
+  /**
+   * A streaming replica of the server (a hot standby, e.g. made by `pg_basebackup -R`), as
+   * the runtime role: read-heavy work reads from it (`heavyReads`). Unset: everything reads
+   * from `databaseUrl`.
+   */
+  replicaUrl?: string | undefined;
+  /**
+   * How long read-heavy work waits for the replica to replay what the primary had committed
+   * when the work started, before it reads from the primary instead. Default 5,000 ms.
+   */
+  replicaWaitMs?: number | undefined;
   /** Called with every statement once it has run (the benchmarks read the SQL a procedure sends). */
   onQuery?: ((query: CompiledQuery) => void) | undefined;
 };
@@ -62,6 +73,26 @@ export type CopyIn = (
   columns: readonly string[],
   data: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
 ) => Promise<void>;
+
+/**
+ * Where one piece of read-heavy work reads (`CrmDatabase.heavyReads`): tenant transactions
+ * on the replica, or on the primary when there is none or it cannot serve them now.
+ */
+export type HeavyReads = {
+  source: 'replica' | 'primary';
+  /** Why the primary serves: no replica configured, the replica lags past the wait, or it does not answer. */
+  reason: 'replica' | 'no-replica' | 'lagging' | 'unreachable';
+  /**
+   * Like `CrmDatabase.withTenant`. On the replica the transaction is READ ONLY, as the same
+   * runtime role, with the tenant set transaction-locally: row-level security holds as on
+   * the primary.
+   */
+  withTenant<T>(
+    tenantId: string,
+    fn: (trx: Transaction<Database>) => Promise<T>,
+    userId?: string,
+  ): Promise<T>;
+};
 
 /** What a scoped transaction may see: a tenant's rows, a user's own memberships, or neither. */
 export type Scope = { tenantId?: string | null; userId?: string | null };
@@ -132,6 +163,13 @@ export type CrmDatabase = {
     copy: string,
     consume: (output: AsyncIterable<Uint8Array>, counts: number[]) => Promise<T>,
   ) => Promise<T>;
+  /**
+   * Where read-heavy work (an export's rows) reads: the replica once it has replayed
+   * everything the primary had committed when this is called — so the work sees every
+   * write acknowledged before it started — waiting up to `replicaWaitMs` for it; otherwise
+   * (no replica, lagging past the wait, not answering) the primary.
+   */
+  heavyReads(): Promise<HeavyReads>;
   /**
    * Runs the migrations not yet run, in name order; with `upTo`, only up to and including
    * that one (the upgrade test starts from the first release's schema this way).
@@ -267,9 +305,10 @@ function queryLogger(onQuery: (query: CompiledQuery) => void) {
   };
 }
 
-function createPostgres(url: string, max: number, pooled = false) {
+function createPostgres(url: string, max: number, pooled = false, connectTimeout?: number) {
   return postgres(url, {
     max,
+    ...(connectTimeout !== undefined && { connect_timeout: connectTimeout }),
     ...(pooled && { prepare: false }),
     // Seconds before a connection whose server went away tries again. postgres.js's default
     // grows as 3ⁿ/100 up to 20 s with every failed attempt of the pool, so after a restart of
@@ -345,23 +384,17 @@ function preparedStatements(client: postgres.Sql, prepare: boolean) {
   };
 }
 
-async function openServerDatabase(url: string, config: DatabaseConfig): Promise<CrmDatabase> {
-  const pooled = config.pooler === 'pgbouncer';
-  const client = createPostgres(url, config.maxConnections ?? 10, pooled);
-  const dialect = new PostgresJSDialect({ postgres: () => preparedStatements(client, !pooled) });
-  const kyselyConfig: KyselyConfig = {
-    dialect,
-    ...(config.onQuery && { log: queryLogger(config.onQuery) }),
-  };
-  const db = new Kysely<Database>(kyselyConfig);
-
+/**
+ * Scoped transactions on a server's pool (the primary's, or a replica's).
+ */
+function scopedTransactions(db: Kysely<Database>, kyselyConfig: KyselyConfig, dialect: PostgresJSDialect) {
   /**
    * One transaction on one pooled connection: BEGIN and the opening statements (the scope's
    * set_config(…, true) and what depends on it) are sent together — postgres.js writes
    * statements issued in the same tick on one connection as one packet — and `fn` gets their
    * rows. No AsyncLocalStorage: the transaction object is made here, on the connection.
    */
-  function scoped<T>(
+  return function scoped<T>(
     opening: CompiledQuery[],
     options: TransactionOptions,
     fn: (trx: Transaction<Database>, rows: unknown[][]) => Promise<T>,
@@ -400,7 +433,20 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
       }
       return result;
     });
-  }
+  };
+}
+
+async function openServerDatabase(url: string, config: DatabaseConfig): Promise<CrmDatabase> {
+  const pooled = config.pooler === 'pgbouncer';
+  const client = createPostgres(url, config.maxConnections ?? 10, pooled);
+  const dialect = new PostgresJSDialect({ postgres: () => preparedStatements(client, !pooled) });
+  const kyselyConfig: KyselyConfig = {
+    dialect,
+    ...(config.onQuery && { log: queryLogger(config.onQuery) }),
+  };
+  const db = new Kysely<Database>(kyselyConfig);
+
+  const scoped = scopedTransactions(db, kyselyConfig, dialect);
 
   const settingsQuery = (scope: Scope) =>
     CompiledQuery.raw(
@@ -409,6 +455,23 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
     );
   const withScope = <T>(scope: Scope, fn: (trx: Transaction<Database>) => Promise<T>) =>
     scoped([settingsQuery(scope)], {}, (trx) => fn(trx));
+  const withTenant = <T>(tenantId: string, fn: (trx: Transaction<Database>) => Promise<T>, userId?: string) =>
+    withScope({ tenantId, userId: userId ?? null }, fn);
+  const replica = config.replicaUrl ? openReplica(config.replicaUrl, config, settingsQuery) : null;
+  const replicaWaitMs = config.replicaWaitMs ?? 5_000;
+
+  async function heavyReads(): Promise<HeavyReads> {
+    const primary = (reason: HeavyReads['reason']): HeavyReads => ({ source: 'primary', reason, withTenant });
+    if (!replica) return primary('no-replica');
+    // Everything committed on the primary so far is at or before this position of its WAL.
+    const { rows } = await db.executeQuery<{ lsn: string }>(CURRENT_LSN);
+    const lsn = rows[0]?.lsn;
+    if (!lsn) return primary('unreachable');
+    const state = await replica.waitFor(lsn, replicaWaitMs);
+    return state === 'replica'
+      ? { source: 'replica', reason: 'replica', withTenant: replica.withTenant }
+      : primary(state);
+  }
 
   /**
    * A reserved connection with a Kysely of its own on top (a one-connection "pool"), so the
@@ -451,7 +514,8 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
     withTenantCopy,
     db,
     withScope,
-    withTenant: (tenantId, fn, userId) => withScope({ tenantId, userId: userId ?? null }, fn),
+    withTenant,
+    heavyReads,
     withMember: (tenantId, userId, fn) =>
       scoped(
         [settingsQuery({ tenantId, userId }), membershipQuery(tenantId, userId)],
@@ -505,6 +569,58 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
         await ownerDb.destroy();
       }
     },
+    close: async () => {
+      await replica?.close();
+      await db.destroy();
+    },
+  };
+}
+
+const CURRENT_LSN = CompiledQuery.raw('select pg_current_wal_lsn()::text as lsn');
+const REPLAYED_LSN = (lsn: string) =>
+  CompiledQuery.raw('select coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) as caught_up', [lsn]);
+
+/**
+ * The replica's own pool: read-only scoped transactions, and the wait for its replay to
+ * reach a position of the primary's WAL. A hot standby runs no writes, so no temp tables
+ * and no COPY of the export's fast path there (it reads keyset batches instead).
+ */
+function openReplica(url: string, config: DatabaseConfig, settingsQuery: (scope: Scope) => CompiledQuery) {
+  // A few connections (read-heavy work runs as background jobs), and a short connect timeout:
+  // an unreachable replica must send the work to the primary soon, not after 30 s.
+  const client = createPostgres(url, Math.min(config.maxConnections ?? 10, 4), false, 3);
+  const dialect = new PostgresJSDialect({ postgres: () => preparedStatements(client, true) });
+  const kyselyConfig: KyselyConfig = { dialect, ...(config.onQuery && { log: queryLogger(config.onQuery) }) };
+  const db = new Kysely<Database>(kyselyConfig);
+  const scoped = scopedTransactions(db, kyselyConfig, dialect);
+  return {
+    withTenant: <T>(tenantId: string, fn: (trx: Transaction<Database>) => Promise<T>, userId?: string) =>
+      scoped([settingsQuery({ tenantId, userId: userId ?? null })], { readOnly: true }, (trx) => fn(trx)),
+    /** Polls the replica until it has replayed `lsn` ('replica'), or says why not within `waitMs`. */
+    async waitFor(lsn: string, waitMs: number): Promise<'replica' | 'lagging' | 'unreachable'> {
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        const left = deadline - Date.now();
+        let caughtUp: boolean;
+        try {
+          const answer = db.executeQuery<{ caught_up: boolean }>(REPLAYED_LSN(lsn));
+          const timeout = new Promise<'timeout'>((resolve) =>
+            setTimeout(resolve, Math.max(left, 0), 'timeout'),
+          );
+          const result = await Promise.race([answer, timeout]);
+          if (result === 'timeout') {
+            answer.catch(() => undefined);
+            return 'unreachable';
+          }
+          caughtUp = result.rows[0]?.caught_up === true;
+        } catch {
+          return 'unreachable';
+        }
+        if (caughtUp) return 'replica';
+        if (Date.now() >= deadline) return 'lagging';
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50, Math.max(deadline - Date.now(), 0))));
+      }
+    },
     close: () => db.destroy(),
   };
 }
@@ -552,6 +668,11 @@ async function openEmbeddedDatabase(dataDir: string): Promise<CrmDatabase> {
     withScope,
     withTenantCopy: (tenantId, userId, fn) => withScope({ tenantId, userId }, (trx) => fn(trx, copyIn)),
     withTenant: (tenantId, fn, userId) => withScope({ tenantId, userId: userId ?? null }, fn),
+    heavyReads: async () => ({
+      source: 'primary',
+      reason: 'no-replica',
+      withTenant: (tenantId, fn, userId) => withScope({ tenantId, userId: userId ?? null }, fn),
+    }),
     withMember: (tenantId, userId, fn) =>
       withScope({ tenantId, userId }, async (trx) => {
         const { rows } = await trx.executeQuery<MembershipRow>(membershipQuery(tenantId, userId));

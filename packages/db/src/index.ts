@@ -6,6 +6,7 @@ export {
   type CrmDatabase,
   copyText,
   type DatabaseConfig,
+  type HeavyReads,
   type MemberAccess,
   openDatabase,
   type Scope,

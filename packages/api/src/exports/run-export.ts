@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { hasPermission } from '@crm/auth';
-import type { CrmDatabase, ExportRun } from '@crm/db';
+import type { CrmDatabase, ExportRun, HeavyReads } from '@crm/db';
 import ExcelJS from 'exceljs';
 import { memberAccess } from '../customers/access';
 import { AppError, appError } from '../errors';
@@ -40,7 +40,13 @@ type Plan = {
   userId: string;
 };
 
-export type ExportOutcome = { status: 'done' | 'failed' | 'skipped'; rows: number; bytes: number };
+export type ExportOutcome = {
+  status: 'done' | 'failed' | 'skipped';
+  rows: number;
+  bytes: number;
+  /** Where the rows were read: the replica, or the primary (and why). */
+  reads?: HeavyReads['reason'];
+};
 
 /**
  * Builds one export's file and stores it in chunks. Idempotent: a run that is already done
@@ -72,10 +78,21 @@ export async function runExport(
     ),
   );
   const progress = { rows: 0 };
+  let readsFrom: HeavyReads['reason'] | undefined;
   try {
-    const fast = run.format === 'csv' && !run.reveal_sensitive && database.copyOut !== undefined;
+    // The rows come from the replica when there is one that has caught up (docs/scaling.md).
+    // Revealing values writes an audit row per reveal, so those exports read the primary.
+    const reads: HeavyReads = run.reveal_sensitive
+      ? { source: 'primary', reason: 'no-replica', withTenant: database.withTenant }
+      : await database.heavyReads();
+    const fast =
+      run.format === 'csv' &&
+      !run.reveal_sensitive &&
+      reads.source === 'primary' &&
+      database.copyOut !== undefined;
+    readsFrom = reads.reason;
     if (fast) await copyCsv(database, plan, sink, progress);
-    else await batches(database, plan, sink, progress);
+    else await batches(database, reads, plan, sink, progress);
     await sink.close();
   } catch (error) {
     // Marked failed for the list; the queue logs the error and tries again.
@@ -88,7 +105,7 @@ export async function runExport(
     rows_total: progress.rows,
     file_size: sink.size,
   });
-  return { status: 'done', rows: progress.rows, bytes: sink.size };
+  return { status: 'done', rows: progress.rows, bytes: sink.size, reads: readsFrom };
 }
 
 function finishRun(
@@ -162,19 +179,26 @@ async function copyCsv(database: CrmDatabase, plan: Plan, sink: FileSink, progre
   );
 }
 
-/** Everything else: keyset batches of rendered rows, each batch in its own short transaction. */
-async function batches(database: CrmDatabase, plan: Plan, sink: FileSink, progress: { rows: number }) {
+/**
+ * Everything else — and every export read from a replica, where a hot standby allows no
+ * temporary table: keyset batches of rendered rows, each batch in its own short transaction.
+ */
+async function batches(
+  database: CrmDatabase,
+  reads: HeavyReads,
+  plan: Plan,
+  sink: FileSink,
+  progress: { rows: number },
+) {
   const { run, source } = plan;
   const tenantId = run.tenant_id;
-  const total = await database.withTenant(tenantId, (trx) =>
-    countSourceRows(jobScope(trx, tenantId), source),
-  );
+  const total = await reads.withTenant(tenantId, (trx) => countSourceRows(jobScope(trx, tenantId), source));
   await setTotal(database, tenantId, run.id, total);
   const secrets = run.reveal_sensitive ? source.columns.filter((column) => column.secret) : [];
   const output = run.format === 'xlsx' ? xlsxOutput(source.columns, sink) : csvOutput(source.columns, sink);
   await output.start();
   const fetchBatch = (cursor: { key: string; id: string } | null): Promise<RenderedRow[]> =>
-    database.withTenant(
+    reads.withTenant(
       tenantId,
       async (trx) => {
         const scope = jobScope(trx, tenantId);
