@@ -1,11 +1,11 @@
-import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
-import { Button, Card, DatePicker, Empty, Flex, Select, Table, Tag, Typography } from 'antd';
+import { Card, DatePicker, Empty, Flex, Select, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { KeysetPager, useKeysetPages } from '../../components/KeysetPager';
 import { PageHeader } from '../../components/PageHeader';
 import { ExportButton } from '../../features/exports/ExportButton';
 import { ListCount } from '../../features/lists/ListCount';
@@ -72,14 +72,9 @@ function OrdersPage() {
   const setSearch = (patch: Partial<OrdersSearch>) =>
     navigate({ search: (previous) => ({ ...previous, ...patch }), replace: true });
 
-  // Keyset pages: the cursors that led to each page; a filter change starts over.
   const filterKey = JSON.stringify(filters);
-  const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({
-    key: filterKey,
-    cursors: [null],
-  });
-  const cursors = pages.key === filterKey ? pages.cursors : [null];
-  const cursor = cursors[cursors.length - 1] ?? null;
+  const pages = useKeysetPages(filterKey);
+  const cursor = pages.cursor;
   const list = useQuery({
     ...trpc.orders.listAll.queryOptions({ ...filters, cursor, limit: PAGE_SIZE }),
     placeholderData: keepPreviousData,
@@ -216,22 +211,9 @@ function OrdersPage() {
             ),
           }}
         />
-        <Flex justify="flex-end" align="center" gap={8} style={{ marginTop: 16 }}>
+        <KeysetPager pages={pages} nextCursor={nextCursor}>
           {count.isError ? null : <ListCount noun="orders" count={count.data} />}
-          <Button
-            icon={<LeftOutlined />}
-            disabled={cursors.length <= 1}
-            onClick={() => setPages({ key: filterKey, cursors: cursors.slice(0, -1) })}
-          >
-            {t('ordersPage.previous')}
-          </Button>
-          <Button
-            disabled={!nextCursor}
-            onClick={() => setPages({ key: filterKey, cursors: [...cursors, nextCursor] })}
-          >
-            {t('ordersPage.next')} <RightOutlined />
-          </Button>
-        </Flex>
+        </KeysetPager>
       </Card>
     </>
   );

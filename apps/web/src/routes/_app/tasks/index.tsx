@@ -1,10 +1,11 @@
-import { LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
+import { PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { Badge, Button, Card, Flex, Input, Select, Tabs } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { KeysetPager, useKeysetPages } from '../../../components/KeysetPager';
 import { PageHeader } from '../../../components/PageHeader';
 import { TaskBulkActions } from '../../../features/tasks/TaskBulkActions';
 import { TaskFormModal } from '../../../features/tasks/TaskFormModal';
@@ -84,12 +85,8 @@ function MyTasksPage() {
     [view, owner, search],
   );
   const filterKey = JSON.stringify(filters);
-  const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({
-    key: filterKey,
-    cursors: [null],
-  });
-  const cursors = pages.key === filterKey ? pages.cursors : [null];
-  const cursor = cursors[cursors.length - 1] ?? null;
+  const pages = useKeysetPages(filterKey);
+  const cursor = pages.cursor;
   const list = useQuery({
     ...trpc.tasks.list.queryOptions({ ...filters, cursor, limit: PAGE_SIZE }),
     placeholderData: keepPreviousData,
@@ -240,21 +237,7 @@ function MyTasksPage() {
           showStatus={view === 'done'}
           selection={canManage && view !== 'done' ? { selected, onChange: setSelected } : undefined}
         />
-        <Flex justify="flex-end" align="center" gap={8} style={{ marginTop: 16 }}>
-          <Button
-            icon={<LeftOutlined />}
-            disabled={cursors.length <= 1}
-            onClick={() => setPages({ key: filterKey, cursors: cursors.slice(0, -1) })}
-          >
-            {t('ordersPage.previous')}
-          </Button>
-          <Button
-            disabled={!nextCursor}
-            onClick={() => setPages({ key: filterKey, cursors: [...cursors, nextCursor] })}
-          >
-            {t('ordersPage.next')} <RightOutlined />
-          </Button>
-        </Flex>
+        <KeysetPager pages={pages} nextCursor={nextCursor} />
       </Card>
       <TaskFormModal open={creating} onClose={() => setCreating(false)} />
     </>
