@@ -1,11 +1,13 @@
 export {
   createJobQueue,
+  DEFAULT_LEASE_SECONDS,
   DEFAULT_RETRY_POLICY,
   type EnqueueOptions,
   type Job,
   type JobData,
   JobExpiredError,
   type JobHandler,
+  JobLeaseLostError,
   type JobMap,
   type JobQueue,
   type JobQueueOptions,

@@ -141,7 +141,7 @@ export type JobQueueOptions = {
   logger: Logger;
   /** How often each idle worker looks for a job. Default 2 s (at least 0.5). */
   pollingIntervalSeconds?: number;
-  /** How often expired attempts are failed/retried and old jobs archived. Default 60 s. */
+  /** How often expired attempts (lapsed leases) are failed/retried and old jobs archived. Default 20 s. */
   maintenanceIntervalSeconds?: number;
   /** How often cron schedules are checked (1–45 s). Default 30 s. */
   cronIntervalSeconds?: number;
@@ -154,6 +154,13 @@ export type JobQueueOptions = {
   workers?: boolean;
   /** How long `stop()` waits for running jobs before failing them (they are retried). Default 30 s. */
   stopTimeoutSeconds?: number;
+  /**
+   * On the PostgreSQL server, a running job holds a lease of this many seconds, renewed every
+   * third of it while its handler runs: a worker that dies mid-job lets go of it within the
+   * lease (+ one maintenance interval), however long the job's bound. Default 20; 0 turns
+   * leases off (the job's row then expires at its bound, as on PGlite).
+   */
+  leaseSeconds?: number;
 };
 
 export type JobQueue<TJobs extends JobMap = JobMap> = {
@@ -195,12 +202,27 @@ export class JobExpiredError extends Error {
   }
 }
 
+/** Raised in a job whose lease lapsed while it ran: it was failed for a retry, this run stops. */
+export class JobLeaseLostError extends Error {
+  constructor(name: string) {
+    super(`Job ${name} lost its lease (not renewed in time) and was handed to another attempt`);
+    this.name = 'JobLeaseLostError';
+  }
+}
+
 const NAME = /^[a-z][a-z0-9_.-]{0,99}$/;
 /** The key of a job's data under which the enqueuing request's id travels (taken out before the handler sees the data). */
 const REQUEST_ID_KEY = '_requestId';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Registration = { handler: JobHandler<JobData>; options: RegisterOptions };
+type ActiveJob = { name: string; id: string; controller: AbortController; done: Promise<void> };
+
+/** The key of a job's data under which its bound travels when leases are on. */
+const BOUND_KEY = '_boundSeconds';
+
+/** A running job's lease on the PostgreSQL server: renewed every third of it while the handler runs. */
+export const DEFAULT_LEASE_SECONDS = 20;
 
 /**
  * The product's job queue: pg-boss 10 on the same database, through the app's own Kysely
@@ -216,7 +238,7 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
     migrate: false,
     supervise: scheduler,
     schedule: scheduler,
-    maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 60,
+    maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 20,
     cronMonitorIntervalSeconds: options.cronIntervalSeconds ?? 30,
     cronWorkerIntervalSeconds: Math.min(options.cronIntervalSeconds ?? 5, 5),
     pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
@@ -228,6 +250,15 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
   const registrations = new Map<string, Registration>();
   let state: 'new' | 'starting' | 'started' | 'stopping' | 'stopped' = 'new';
   let running = 0;
+  // Leases need a second connection to renew them while a handler's transaction runs: on
+  // PGlite's one session the renewal would wait behind it, and the process is the worker anyway.
+  const leaseSeconds = Math.max(1, options.leaseSeconds ?? DEFAULT_LEASE_SECONDS);
+  const leases = database.kind === 'postgres' && options.leaseSeconds !== 0;
+  const stopping = new AbortController();
+  const loops: Promise<void>[] = [];
+  const activeJobs = new Set<ActiveJob>();
+  /** Jobs `stop()` failed after its timeout: their handlers' late results are not recorded. */
+  const handedBack = new Set<string>();
 
   function assertName(name: string) {
     if (!NAME.test(name)) throw new Error(`Invalid job name "${name}" (lower case, digits, . _ -)`);
@@ -247,7 +278,14 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
       `update ${QUEUE_SCHEMA}.queue set retry_limit = $2, retry_delay = $3, retry_backoff = $4,
          expire_seconds = $5, updated_on = now()
        where name = $1 returning name`,
-      [name, policy.retryLimit, policy.retryDelaySeconds, policy.retryBackoff, policy.expireInSeconds],
+      [
+        name,
+        policy.retryLimit,
+        policy.retryDelaySeconds,
+        policy.retryBackoff,
+        // With leases a job's row expires with its lease; its bound is the handler's (or its own).
+        leases ? leaseSeconds : policy.expireInSeconds,
+      ],
     );
     if (rows.length === 0)
       throw new Error(
@@ -255,64 +293,161 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
       );
   }
 
-  async function work(name: string, registration: Registration) {
-    const concurrency = Math.max(1, registration.options.concurrency ?? 1);
-    for (let worker = 0; worker < concurrency; worker += 1) {
-      await boss.work<JobData>(
-        name,
-        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
-        async ([raw]) => {
-          if (!raw) return;
-          running += 1;
-          const controller = new AbortController();
-          const { [REQUEST_ID_KEY]: carried, ...data } = (raw.data ?? {}) as JobData;
-          const requestId = typeof carried === 'string' ? carried : null;
-          const job: Job = {
-            id: raw.id,
-            name: raw.name,
-            data: data as JobData,
-            tenantId: typeof data.tenantId === 'string' ? data.tenantId : null,
-            requestId,
-            attempt: Number(raw.retryCount) + 1,
-            maxAttempts: Number(raw.retryLimit) + 1,
-            expireInSeconds: Number(raw.expireInSeconds),
-            createdAt: raw.createdOn,
-            signal: controller.signal,
-          };
-          const fields = { job: job.id, name, tenantId: job.tenantId, attempt: job.attempt, requestId };
-          // A handler that does not return within its expiry is abandoned, so a stuck job cannot
-          // hold a worker for ever: the attempt fails (pg-boss retries it if it may) and the
-          // handler is told through its signal.
-          let timer: NodeJS.Timeout | undefined;
-          const expired = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => {
-              const error = new JobExpiredError(name, job.expireInSeconds);
+  /**
+   * Renews a running attempt's lease: it expires `leaseSeconds` from now unless renewed again.
+   * False when the attempt is no longer this worker's (its lease lapsed and it was failed).
+   */
+  async function renewLease(name: string, id: string, retryCount: number): Promise<boolean> {
+    const { rows } = await executor.executeSql(
+      `update ${QUEUE_SCHEMA}.job set expire_in = (now() - started_on) + $3 * interval '1 second'
+       where name = $1 and id = $2 and state = 'active' and retry_count = $4 returning id`,
+      [name, id, leaseSeconds, retryCount],
+    );
+    return rows.length > 0;
+  }
+
+  /** One job, start to end: the handler under its bound, the lease renewed while it runs. */
+  async function runJob(name: string, registration: Registration, raw: PgBoss.JobWithMetadata<JobData>) {
+    const controller = new AbortController();
+    const { [REQUEST_ID_KEY]: carried, [BOUND_KEY]: carriedBound, ...data } = (raw.data ?? {}) as JobData;
+    const requestId = typeof carried === 'string' ? carried : null;
+    // With leases the row's expiry is the lease; the bound travels in the data or is the handler's.
+    const bound = leases
+      ? Number(carriedBound) > 0
+        ? Number(carriedBound)
+        : (registration.options.expireInSeconds ?? DEFAULT_RETRY_POLICY.expireInSeconds)
+      : Number(raw.expireInSeconds);
+    const job: Job = {
+      id: raw.id,
+      name: raw.name,
+      data: data as JobData,
+      tenantId: typeof data.tenantId === 'string' ? data.tenantId : null,
+      requestId,
+      attempt: Number(raw.retryCount) + 1,
+      maxAttempts: Number(raw.retryLimit) + 1,
+      expireInSeconds: bound,
+      createdAt: raw.createdOn,
+      signal: controller.signal,
+    };
+    const fields = { job: job.id, name, tenantId: job.tenantId, attempt: job.attempt, requestId };
+    const entry: ActiveJob = { name, id: job.id, controller, done: Promise.resolve() };
+    // A handler that does not return within its bound is abandoned, so a stuck job cannot
+    // hold a worker for ever: the attempt fails (retried if it may) and the handler is told
+    // through its signal.
+    let timer: NodeJS.Timeout | undefined;
+    let heartbeat: NodeJS.Timeout | undefined;
+    let leaseLost: (error: Error) => void = () => {};
+    const expired = new Promise<never>((_, reject) => {
+      leaseLost = reject;
+      timer = setTimeout(() => {
+        const error = new JobExpiredError(name, bound);
+        controller.abort(error);
+        reject(error);
+      }, bound * 1000);
+      timer.unref();
+    });
+    if (leases) {
+      heartbeat = setInterval(
+        () => {
+          renewLease(name, job.id, job.attempt - 1).then(
+            (held) => {
+              if (held || controller.signal.aborted) return;
+              // The lease lapsed (renewals could not reach the database in time) and the attempt
+              // was failed for a retry: this run stops rather than race the next one.
+              const error = new JobLeaseLostError(name);
+              handedBack.add(job.id);
               controller.abort(error);
-              reject(error);
-            }, job.expireInSeconds * 1000);
-            timer.unref();
-          });
-          try {
-            // The run's transactions (audit rows) and the jobs it enqueues carry the request's id.
-            const handled = requestId
-              ? runWithRequestId(requestId, () => registration.handler(job))
-              : registration.handler(job);
-            await Promise.race([handled, expired]);
-            logger.info(fields, 'job completed');
-          } catch (error) {
-            const final = job.attempt >= job.maxAttempts;
-            logger[final ? 'error' : 'warn'](
-              { ...fields, err: error instanceof Error ? error.message : String(error) },
-              final ? 'job failed, no attempts left' : 'job failed, will retry',
-            );
-            throw error;
-          } finally {
-            clearTimeout(timer);
-            running -= 1;
-          }
+              leaseLost(error);
+            },
+            (error: unknown) =>
+              logger.warn(
+                { ...fields, err: error instanceof Error ? error.message : String(error) },
+                'job lease not renewed',
+              ),
+          );
         },
+        Math.max(250, (leaseSeconds * 1000) / 3),
       );
+      heartbeat.unref();
     }
+    const settle = async () => {
+      try {
+        // The run's transactions (audit rows) and the jobs it enqueues carry the request's id.
+        const handled = requestId
+          ? runWithRequestId(requestId, () => registration.handler(job))
+          : registration.handler(job);
+        await Promise.race([handled, expired]);
+        clearInterval(heartbeat);
+        if (!handedBack.has(job.id)) await boss.complete(name, job.id);
+        logger.info(fields, 'job completed');
+      } catch (error) {
+        clearInterval(heartbeat);
+        const final = job.attempt >= job.maxAttempts;
+        logger[final ? 'error' : 'warn'](
+          { ...fields, err: error instanceof Error ? error.message : String(error) },
+          final ? 'job failed, no attempts left' : 'job failed, will retry',
+        );
+        if (!handedBack.has(job.id))
+          await boss.fail(name, job.id, error instanceof Error ? error : { value: String(error) });
+      } finally {
+        clearTimeout(timer);
+        clearInterval(heartbeat);
+        handedBack.delete(job.id);
+      }
+    };
+    entry.done = settle();
+    activeJobs.add(entry);
+    try {
+      await entry.done;
+    } finally {
+      activeJobs.delete(entry);
+    }
+  }
+
+  /** One worker: takes a job of `name` when there is one, runs it, looks again. */
+  async function workerLoop(name: string, registration: Registration) {
+    const interval = Math.max(0.5, options.pollingIntervalSeconds ?? 2) * 1000;
+    while (!stopping.signal.aborted) {
+      let raw: PgBoss.JobWithMetadata<JobData> | undefined;
+      try {
+        [raw] = await boss.fetch<JobData>(name, { batchSize: 1, includeMetadata: true });
+      } catch (error) {
+        logger.error(
+          { err: error instanceof Error ? error.message : String(error), queue: name },
+          'job queue error',
+        );
+      }
+      if (raw) {
+        running += 1;
+        try {
+          await runJob(name, registration, raw);
+        } catch (error) {
+          logger.error(
+            { err: error instanceof Error ? error.message : String(error), queue: name },
+            'job queue error',
+          );
+        } finally {
+          running -= 1;
+        }
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(wait);
+          resolve();
+        };
+        const wait = setTimeout(() => {
+          stopping.signal.removeEventListener('abort', wake);
+          resolve();
+        }, interval);
+        stopping.signal.addEventListener('abort', wake, { once: true });
+      });
+    }
+  }
+
+  function work(name: string, registration: Registration) {
+    const concurrency = Math.max(1, registration.options.concurrency ?? 1);
+    for (let worker = 0; worker < concurrency; worker += 1) loops.push(workerLoop(name, registration));
   }
 
   return {
@@ -336,7 +471,7 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
     async enqueue(name, data, enqueueOptions = {}) {
       assertName(name);
       assertData(data);
-      const { trx, retryDelaySeconds, startAfter, debounceKey, ...rest } = enqueueOptions;
+      const { trx, retryDelaySeconds, startAfter, debounceKey, expireInSeconds, ...rest } = enqueueOptions;
       if (rest.id !== undefined && !UUID.test(rest.id)) throw new Error('A job id must be a UUID');
       if (rest.singletonKey !== undefined && rest.singletonSeconds === undefined)
         throw new Error('singletonKey needs singletonSeconds (the window in which it dedupes)');
@@ -346,13 +481,16 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
         ...rest,
         ...(debounceKey !== undefined && { singletonKey: debounceKey }),
         retryDelay: retryDelaySeconds,
+        expireInSeconds: leases ? leaseSeconds : expireInSeconds,
         startAfter: typeof startAfter === 'number' ? Math.max(0, Math.ceil(startAfter)) : startAfter,
         db: trx ? transactionExecutor(trx) : undefined,
       });
       // A job enqueued while serving a request carries that request's id (REQUEST_ID_KEY).
       const requestId = currentRequestId();
-      const sent =
+      let sent: JobData =
         requestId && data[REQUEST_ID_KEY] === undefined ? { ...data, [REQUEST_ID_KEY]: requestId } : data;
+      // With leases the job's own bound, if it has one, travels in its data (BOUND_KEY).
+      if (leases && expireInSeconds !== undefined) sent = { ...sent, [BOUND_KEY]: expireInSeconds };
       return boss.send(name, sent, sendOptions);
     },
 
@@ -363,7 +501,7 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
         for (const [name, registration] of registrations) await applyPolicy(name, registration.options);
         await boss.start();
         if (options.workers ?? true) {
-          for (const [name, registration] of registrations) await work(name, registration);
+          for (const [name, registration] of registrations) work(name, registration);
         }
         state = 'started';
         logger.info(
@@ -382,10 +520,28 @@ export function createJobQueue<TJobs extends JobMap = JobMap>(options: JobQueueO
       state = 'stopping';
       const timeoutMs = (options.stopTimeoutSeconds ?? 30) * 1000;
       const started = Date.now();
-      await boss.stop({ graceful: true, close: false, timeout: timeoutMs });
-      // pg-boss does not await the statement that completes a job after its handler, nor a
-      // fetch that was on its way when the workers stopped: wait for both to settle.
-      while ((running > 0 || executor.pending() > 0) && Date.now() - started < timeoutMs + 5000) {
+      // Stop taking jobs; let running ones finish within the timeout.
+      stopping.abort();
+      const finished = Promise.all(loops).then(() => true);
+      const timedOut = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+      if (!(await Promise.race([finished, timedOut]))) {
+        // Past the timeout: hand the jobs still running back for a retry and tell their handlers.
+        for (const entry of activeJobs) {
+          handedBack.add(entry.id);
+          entry.controller.abort(new Error('The job queue stopped'));
+          await boss
+            .fail(entry.name, entry.id, { value: 'pg-boss shut down while active' })
+            .catch((error: unknown) =>
+              logger.error(
+                { err: error instanceof Error ? error.message : String(error), job: entry.id },
+                'job queue error',
+              ),
+            );
+        }
+      }
+      await boss.stop({ graceful: true, close: false, timeout: 1000 });
+      // Statements on their way when the workers stopped: wait for them to settle.
+      while (executor.pending() > 0 && Date.now() - started < timeoutMs + 5000) {
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       state = 'stopped';

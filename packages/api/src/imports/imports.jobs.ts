@@ -42,7 +42,9 @@ export function registerImportJobs(
     },
     {
       retryLimit: 1,
-      retryDelaySeconds: 30,
+      // A killed worker's run is failed within its lease (20 s) and a maintenance round (20 s):
+      // the retry follows 10 s later, under a minute in all.
+      retryDelaySeconds: 10,
       expireInSeconds: IMPORT_RUN_EXPIRY_SECONDS,
       concurrency: 2,
     },
