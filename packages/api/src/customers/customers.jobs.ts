@@ -1,5 +1,6 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
+import { fanOutToTenants } from '../fan-out';
 import { jobScope } from '../scope';
 import { refreshCustomerFacts } from './facts.repository';
 
@@ -18,16 +19,11 @@ export function registerLifecycleJobs(jobs: JobQueue<LifecycleJobs>, database: C
     'lifecycle.rederive-all',
     async (job) => {
       const day = job.data.day || new Date().toISOString().slice(0, 10);
-      const tenants = await database.withoutTenant((db) =>
-        db.selectFrom('tenant_directory').select('id').execute(),
-      );
-      for (const tenant of tenants) {
-        await jobs.enqueue(
-          'lifecycle.rederive-tenant',
-          { tenantId: tenant.id, day },
-          { singletonKey: `${tenant.id}:${day}`, singletonSeconds: 6 * 60 * 60 },
-        );
-      }
+      await fanOutToTenants(jobs, database, 'lifecycle.rederive-tenant', {
+        data: (tenantId) => ({ tenantId, day }),
+        key: (tenantId) => `${tenantId}:${day}`,
+        singletonSeconds: 6 * 60 * 60,
+      });
     },
     { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 15 * 60 },
   );

@@ -1,6 +1,7 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import { readCalendarSettings } from '../calendar/calendar.service';
+import { fanOutToTenants } from '../fan-out';
 import type { PluginRegistry } from '../plugins/registry';
 import { jobScope } from '../scope';
 import { dayIn } from '../tasks/tasks.service';
@@ -25,17 +26,15 @@ export function registerDashboardJobs(
   jobs.register(
     'dashboards.weekly-summary-all',
     async (job) => {
-      const tenants = await database.withoutTenant((db) =>
-        db.selectFrom('tenant_directory').select('id').execute(),
-      );
       const stamp = job.data.weekStart || new Date().toISOString().slice(0, 10);
-      for (const tenant of tenants) {
-        await jobs.enqueue(
-          'dashboards.weekly-summary-tenant',
-          { tenantId: tenant.id, ...(job.data.weekStart ? { weekStart: job.data.weekStart } : {}) },
-          { singletonKey: `${tenant.id}:${stamp}`, singletonSeconds: 24 * 60 * 60 },
-        );
-      }
+      await fanOutToTenants(jobs, database, 'dashboards.weekly-summary-tenant', {
+        data: (tenantId) => ({
+          tenantId,
+          ...(job.data.weekStart ? { weekStart: job.data.weekStart } : {}),
+        }),
+        key: (tenantId) => `${tenantId}:${stamp}`,
+        singletonSeconds: 24 * 60 * 60,
+      });
     },
     { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 15 * 60 },
   );

@@ -1,5 +1,6 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
+import { fanOutToTenants } from '../fan-out';
 import type { PluginRegistry } from '../plugins/registry';
 import { jobScope } from '../scope';
 import { regradeAfterEvents, regradeTenantDaily } from './regrade.service';
@@ -37,16 +38,11 @@ export function registerLeadEventJobs(
     'lead-events.regrade-daily-all',
     async (job) => {
       const day = job.data.day || new Date().toISOString().slice(0, 10);
-      const tenants = await database.withoutTenant((db) =>
-        db.selectFrom('tenant_directory').select('id').execute(),
-      );
-      for (const tenant of tenants) {
-        await jobs.enqueue(
-          'lead-events.regrade-daily-tenant',
-          { tenantId: tenant.id, day },
-          { singletonKey: `${tenant.id}:${day}`, singletonSeconds: 6 * 60 * 60 },
-        );
-      }
+      await fanOutToTenants(jobs, database, 'lead-events.regrade-daily-tenant', {
+        data: (tenantId) => ({ tenantId, day }),
+        key: (tenantId) => `${tenantId}:${day}`,
+        singletonSeconds: 6 * 60 * 60,
+      });
     },
     { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 15 * 60 },
   );

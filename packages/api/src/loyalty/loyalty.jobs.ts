@@ -1,5 +1,6 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
+import { fanOutToTenants } from '../fan-out';
 import type { PluginRegistry } from '../plugins/registry';
 import { jobScope } from '../scope';
 import { expireTenantPoints, settleTenantOrders } from './loyalty.service';
@@ -25,17 +26,12 @@ export function registerLoyaltyJobs(
   jobs.register(
     'loyalty.expire-all',
     async () => {
-      const tenants = await database.withoutTenant((db) =>
-        db.selectFrom('tenant_directory').select('id').execute(),
-      );
       const day = new Date().toISOString().slice(0, 10);
-      for (const tenant of tenants) {
-        await jobs.enqueue(
-          'loyalty.expire-tenant',
-          { tenantId: tenant.id },
-          { singletonKey: `${tenant.id}:${day}`, singletonSeconds: 24 * 3600 },
-        );
-      }
+      await fanOutToTenants(jobs, database, 'loyalty.expire-tenant', {
+        data: (tenantId) => ({ tenantId }),
+        key: (tenantId) => `${tenantId}:${day}`,
+        singletonSeconds: 24 * 3600,
+      });
     },
     { retryLimit: 2, retryDelaySeconds: 60, expireInSeconds: 30 * 60 },
   );

@@ -1,6 +1,7 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import { readCalendarSettings } from '../calendar/calendar.service';
+import { fanOutToTenants } from '../fan-out';
 import { jobScope } from '../scope';
 import { dayIn } from '../tasks/tasks.service';
 import { runMorningNotifications } from './notifications.service';
@@ -23,17 +24,12 @@ export function registerNotificationJobs(jobs: JobQueue<NotificationJobs>, datab
   jobs.register(
     'notifications.digest-all',
     async (job) => {
-      const tenants = await database.withoutTenant((db) =>
-        db.selectFrom('tenant_directory').select('id').execute(),
-      );
       const stamp = job.data.day || new Date().toISOString().slice(0, 10);
-      for (const tenant of tenants) {
-        await jobs.enqueue(
-          'notifications.digest-tenant',
-          { tenantId: tenant.id, ...(job.data.day ? { day: job.data.day } : {}) },
-          { singletonKey: `${tenant.id}:${stamp}`, singletonSeconds: 12 * 60 * 60 },
-        );
-      }
+      await fanOutToTenants(jobs, database, 'notifications.digest-tenant', {
+        data: (tenantId) => ({ tenantId, ...(job.data.day ? { day: job.data.day } : {}) }),
+        key: (tenantId) => `${tenantId}:${stamp}`,
+        singletonSeconds: 12 * 60 * 60,
+      });
     },
     { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 15 * 60 },
   );

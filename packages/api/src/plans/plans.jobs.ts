@@ -1,5 +1,6 @@
 import { boundTransaction, type CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
+import { fanOutToTenants } from '../fan-out';
 import type { Logger } from '../logger';
 import { effectiveSettings, tenantProfileId } from '../plugins/effective-settings';
 import type { PluginRegistry } from '../plugins/registry';
@@ -35,16 +36,11 @@ export function registerPlansJobs(jobs: JobQueue<PlansJobs>, database: CrmDataba
     async (job) => {
       // The run's day names it (one per tenant and day); each tenant's today is its own calendar's.
       const day = job.data.day || new Date().toISOString().slice(0, 10);
-      const tenants = await database.withoutTenant((db) =>
-        db.selectFrom('tenant_directory').select('id').execute(),
-      );
-      for (const tenant of tenants) {
-        await jobs.enqueue(
-          'plans.replan-tenant',
-          { tenantId: tenant.id, day },
-          { singletonKey: `${tenant.id}:${day}`, singletonSeconds: 6 * 60 * 60 },
-        );
-      }
+      await fanOutToTenants(jobs, database, 'plans.replan-tenant', {
+        data: (tenantId) => ({ tenantId, day }),
+        key: (tenantId) => `${tenantId}:${day}`,
+        singletonSeconds: 6 * 60 * 60,
+      });
     },
     { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 15 * 60 },
   );

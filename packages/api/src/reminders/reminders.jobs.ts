@@ -1,6 +1,7 @@
 import type { CrmDatabase } from '@crm/db';
 import { reminderToday } from '@crm/domain';
 import type { JobQueue } from '@crm/jobs';
+import { fanOutToTenants } from '../fan-out';
 import type { PluginRegistry } from '../plugins/registry';
 import { jobScope } from '../scope';
 import { runReminders } from './reminders.service';
@@ -26,16 +27,11 @@ export function registerReminderJobs(
       // Each tenant runs on its own day (its work calendar's time zone) unless a day is given.
       const day = job.data.day;
       const keyDay = day || reminderToday(new Date());
-      const tenants = await database.withoutTenant((db) =>
-        db.selectFrom('tenant_directory').select('id').execute(),
-      );
-      for (const tenant of tenants) {
-        await jobs.enqueue(
-          'reminders.run-tenant',
-          { tenantId: tenant.id, day },
-          { singletonKey: `${tenant.id}:${keyDay}`, singletonSeconds: 6 * 60 * 60 },
-        );
-      }
+      await fanOutToTenants(jobs, database, 'reminders.run-tenant', {
+        data: (tenantId) => ({ tenantId, day }),
+        key: (tenantId) => `${tenantId}:${keyDay}`,
+        singletonSeconds: 6 * 60 * 60,
+      });
     },
     { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 15 * 60 },
   );

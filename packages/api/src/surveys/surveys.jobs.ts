@@ -1,6 +1,7 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
 import { type EmailJobs, queueEmailDrain } from '../email/email.jobs';
+import { fanOutToTenants } from '../fan-out';
 import type { PluginRegistry } from '../plugins/registry';
 import { jobScope } from '../scope';
 import type { TicketJobs } from '../tickets/tickets.service';
@@ -29,16 +30,11 @@ export function registerSurveyJobs(
     'surveys.schedule-all',
     async (job) => {
       const day = job.data.day || surveyToday();
-      const tenants = await database.withoutTenant((db) =>
-        db.selectFrom('tenant_directory').select('id').execute(),
-      );
-      for (const tenant of tenants) {
-        await jobs.enqueue(
-          'surveys.schedule-tenant',
-          { tenantId: tenant.id, day },
-          { singletonKey: `${tenant.id}:${day}`, singletonSeconds: 6 * 60 * 60 },
-        );
-      }
+      await fanOutToTenants(jobs, database, 'surveys.schedule-tenant', {
+        data: (tenantId) => ({ tenantId, day }),
+        key: (tenantId) => `${tenantId}:${day}`,
+        singletonSeconds: 6 * 60 * 60,
+      });
     },
     { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 15 * 60 },
   );

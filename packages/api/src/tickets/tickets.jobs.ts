@@ -1,5 +1,6 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
+import { fanOutToTenants } from '../fan-out';
 import { jobScope } from '../scope';
 import { scanTicketSlas, type TicketJobs } from './tickets.service';
 
@@ -18,17 +19,12 @@ export function registerTicketJobs(jobs: JobQueue<TicketJobs>, database: CrmData
   jobs.register(
     'tickets.sla-scan-all',
     async () => {
-      const tenants = await database.withoutTenant((db) =>
-        db.selectFrom('tenant_directory').select('id').execute(),
-      );
       const window = Math.floor(Date.now() / (5 * 60_000));
-      for (const tenant of tenants) {
-        await jobs.enqueue(
-          'tickets.sla-scan-tenant',
-          { tenantId: tenant.id },
-          { singletonKey: `${tenant.id}:${window}`, singletonSeconds: 5 * 60 },
-        );
-      }
+      await fanOutToTenants(jobs, database, 'tickets.sla-scan-tenant', {
+        data: (tenantId) => ({ tenantId }),
+        key: (tenantId) => `${tenantId}:${window}`,
+        singletonSeconds: 5 * 60,
+      });
     },
     { retryLimit: 2, retryDelaySeconds: 30, expireInSeconds: 10 * 60 },
   );

@@ -6,6 +6,7 @@ import {
   type Transaction,
 } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
+import { fanOutToTenants } from '../fan-out';
 import { jobScope } from '../scope';
 import { hasPending, hasTouches, lockTenantTiers, type TierSource } from './tiering.repository';
 import { TIERING_PENDING_SCHEDULE, TIERING_SCHEDULE } from './tiering.schedule';
@@ -60,16 +61,11 @@ export function registerTieringJobs(
     'tiering.retier-all',
     async (job) => {
       const quarter = job.data.quarter || quarterOf(new Date());
-      const tenants = await database.withoutTenant((db) =>
-        db.selectFrom('tenant_directory').select('id').execute(),
-      );
-      for (const tenant of tenants) {
-        await jobs.enqueue(
-          'tiering.retier-tenant',
-          { tenantId: tenant.id, reason: 'quarterly', quarter },
-          { singletonKey: `${tenant.id}:${quarter}`, singletonSeconds: 6 * 60 * 60 },
-        );
-      }
+      await fanOutToTenants(jobs, database, 'tiering.retier-tenant', {
+        data: (tenantId) => ({ tenantId, reason: 'quarterly' as const, quarter }),
+        key: (tenantId) => `${tenantId}:${quarter}`,
+        singletonSeconds: 6 * 60 * 60,
+      });
     },
     { retryLimit: 3, retryDelaySeconds: 60, retryBackoff: true, expireInSeconds: 15 * 60 },
   );
