@@ -460,6 +460,26 @@ describe('re-grading on behaviour', () => {
     expect(history.rows).toEqual([
       { from_grade: 'C', to_grade: 'B', by_kind: 'regrade_rule', rule_key: 'b2b_regrade_engaged' },
     ]);
+    // The move restarts the follow-up clock by B's limit (48 h), with the task due at the same instant.
+    const clock = await server.database.withTenant(tenant.tenantId, (trx) =>
+      sql<{
+        follow_up_hours: string;
+        follow_up_due_at: Date | null;
+        task_due_at: Date | null;
+        open_tasks: number;
+      }>`
+        select l.follow_up_hours::text as follow_up_hours, l.follow_up_due_at,
+          (select max(t.due_at) from tasks t where t.tenant_id = l.tenant_id and t.related_kind = 'lead'
+            and t.related_id = l.id and t.status = 'open' and t.type = 'follow_up') as task_due_at,
+          (select count(*)::int from tasks t where t.tenant_id = l.tenant_id and t.related_kind = 'lead'
+            and t.related_id = l.id and t.status = 'open' and t.type = 'follow_up') as open_tasks
+        from leads l where l.tenant_id = ${tenant.tenantId} and l.id = ${lead}`.execute(trx),
+    );
+    expect(Number(clock.rows[0]?.follow_up_hours)).toBe(48);
+    expect(clock.rows[0]?.open_tasks).toBe(1);
+    expect(clock.rows[0]?.follow_up_due_at).not.toBeNull();
+    expect(clock.rows[0]?.follow_up_due_at?.getTime()).toBeGreaterThan(Date.now());
+    expect(clock.rows[0]?.follow_up_due_at?.getTime()).toBe(clock.rows[0]?.task_due_at?.getTime());
 
     // More events within the week: the rule waits out its cool-down.
     await request(`/t/o/${openToken(tenant.tenantId, lead, null)}.gif`, {}, '203.0.113.99');

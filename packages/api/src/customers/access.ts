@@ -92,8 +92,10 @@ export function visibleOpportunity(access: RecordAccess): RawBuilder<boolean> {
   const own = sql<boolean>`opportunities.owner_user_id = ${access.userId}::uuid`;
   if (access.leadScope === 'all') return sql<boolean>`true`;
   if (access.leadScope === 'own' || access.teamId === null) return own;
+  // The team's members are read once per statement (a hashed subplan), not once per deal: the
+  // tenant is the transaction's (`app_tenant_id()`, as row-level security reads it), not the row's.
   return sql<boolean>`(${own} or (opportunities.owner_user_id is null and opportunities.team_id = ${access.teamId}::uuid)
     or opportunities.owner_user_id in (
       select team_member.user_id from memberships team_member
-      where team_member.tenant_id = opportunities.tenant_id and team_member.team_id = ${access.teamId}::uuid))`;
+      where team_member.tenant_id = app_tenant_id() and team_member.team_id = ${access.teamId}::uuid))`;
 }

@@ -1,4 +1,4 @@
-import { gradeLeads, startFollowUps } from '../leads/leads.service';
+import { followUpDeadlines, gradeLeads, startFollowUps } from '../leads/leads.service';
 import type { PluginRegistry } from '../plugins/registry';
 import type { Scope } from '../scope';
 import { recordWebhookEvents } from '../webhooks/webhooks.service';
@@ -21,8 +21,15 @@ async function regrade(scope: Scope, registry: PluginRegistry, which: RegradeSco
   const { grades, rules } = await tenantLeadRules(scope, registry);
   const moves = regradeMovesSql(scope.tenantId, grades, rules, which);
   if (!moves) return { moved: 0, up: 0, down: 0 };
-  const applied = await applyRegrade(scope, moves, grades, rules);
-  // Each moved lead gets a follow-up task due by its new grade's limit (leads/leads.service.ts).
+  const now = new Date();
+  // Each moved lead gets a fresh follow-up clock (set with its grade, in the same write) and a
+  // follow-up task due by its new grade's limit (leads/leads.service.ts).
+  const deadlines = await followUpDeadlines(
+    scope,
+    grades.map((grade) => grade.followUpWithinHours),
+    now,
+  );
+  const applied = await applyRegrade(scope, moves, grades, rules, deadlines);
   await startFollowUps(
     scope,
     applied.map((move) => ({
@@ -34,6 +41,8 @@ async function regrade(scope: Scope, registry: PluginRegistry, which: RegradeSco
       ownerUserId: move.owner_user_id,
       teamId: move.team_id,
     })),
+    now,
+    { clocksSet: true },
   );
   await recordWebhookEvents(
     scope,

@@ -60,12 +60,12 @@ function countSql(condition: Behaviour & { withinDays: number }): RawBuilder<unk
   return sql`count(*) filter (where ${kind} and e.occurred_at > ${since})::int`;
 }
 
-/** The rank a rule moves a lead to, from its current `g.rank` (0 = the first grade). */
+/** The rank a rule moves a lead to, from its current `f.rank` (0 = the first grade). */
 function targetRank(rule: Resolved<LeadRegradeRule>, grades: Grades): RawBuilder<unknown> {
   const last = grades.length - 1;
   const change = rule.change;
-  if ('up' in change) return sql`greatest(g.rank - ${whole(change.up)}, 0)`;
-  if ('down' in change) return sql`least(g.rank + ${whole(change.down)}, ${whole(last)})`;
+  if ('up' in change) return sql`greatest(f.rank - ${whole(change.up)}, 0)`;
+  if ('down' in change) return sql`least(f.rank + ${whole(change.down)}, ${whole(last)})`;
   return whole(
     Math.max(
       0,
@@ -103,9 +103,11 @@ export function regradeMovesSql(
   );
   const candidates =
     'all' in scope
-      ? sql`select l.id, l.grade_key, l.created_at, l.last_contact_at from leads l
+      ? sql`select l.id, l.grade_key, l.created_at, l.last_contact_at, g.rank from leads l
+          join ladder g on g.key = l.grade_key
           where l.tenant_id = ${tenantId} and l.status in ('new', 'contacted', 'qualified') and l.grade_key is not null`
-      : sql`select l.id, l.grade_key, l.created_at, l.last_contact_at from leads l
+      : sql`select l.id, l.grade_key, l.created_at, l.last_contact_at, g.rank from leads l
+          join ladder g on g.key = l.grade_key
           where l.tenant_id = ${tenantId} and l.status in ('new', 'contacted', 'qualified') and l.grade_key is not null
             and l.id in (select e.lead_id from lead_events e where e.tenant_id = ${tenantId}
               and (e.seq > ${scope.eventsAfterSeq}::bigint
@@ -115,10 +117,17 @@ export function regradeMovesSql(
   );
   const cooldown = (rule: Resolved<LeadRegradeRule>) =>
     whole(rule.cooldownDays ?? Math.max(1, longestBehaviourWindow(rule.when)));
+  // The rules' recent moves, read once: a rule moves a lead once per its cool-down.
+  const cooling = sql.join(
+    rules.map(
+      (rule) =>
+        sql`(h.rule_key = ${rule.key} and h.changed_at > now() - make_interval(days => ${cooldown(rule)}))`,
+    ),
+    sql` or `,
+  );
   const matches = rules.map(
-    (rule, index) => sql`when ${conditionSql(rule.when)} and ${targetRank(rule, grades)} <> g.rank
-      and not exists (select 1 from lead_grade_history h where h.tenant_id = ${tenantId} and h.lead_id = c.id
-        and h.rule_key = ${rule.key} and h.changed_at > now() - make_interval(days => ${cooldown(rule)}))
+    (rule, index) => sql`when ${conditionSql(rule.when)} and ${targetRank(rule, grades)} <> f.rank
+      and not exists (select 1 from cooled h where h.lead_id = f.id and h.rule_key = ${rule.key})
       then ${whole(index)}`,
   );
   const targets = rules.map((rule, index) => sql`when ${whole(index)} then ${targetRank(rule, grades)}`);
@@ -134,32 +143,36 @@ export function regradeMovesSql(
     ],
     sql`, `,
   );
+  // `candidates` and `matched` are materialized: each is read twice, and inlining them would
+  // evaluate the facts and the rules' conditions twice per lead.
   return sql`
     with ladder (key, rank) as (values ${ladder}),
-    candidates as (${candidates}),
+    candidates as materialized (${candidates}),
+    cooled as materialized (
+      select h.lead_id, h.rule_key from lead_grade_history h
+      where h.tenant_id = ${tenantId} and h.by_kind = 'regrade_rule' and (${cooling})
+    ),
     facts as (
-      select c.id,
+      select c.id, c.grade_key, c.rank,
         ${counts.length > 0 ? sql`${sql.join(counts, sql`, `)},` : sql``}
-        floor(extract(epoch from (now() - greatest(c.created_at, c.last_contact_at,
-          (select max(x.occurred_at) from lead_events x where x.tenant_id = ${tenantId} and x.lead_id = c.id)
+        -- The newest event inside the window is the newest of all; only leads quiet for the whole
+        -- window look further back.
+        floor(extract(epoch from (now() - greatest(c.created_at, c.last_contact_at, coalesce(max(e.occurred_at),
+          (select max(x.occurred_at) from lead_events x where x.tenant_id = ${tenantId} and x.lead_id = c.id))
         ))) / 86400)::int as days_since_last_activity
       from candidates c
       left join lead_events e on e.tenant_id = ${tenantId} and e.lead_id = c.id
         and e.occurred_at > now() - make_interval(days => ${whole(longest)})
-      group by c.id, c.created_at, c.last_contact_at
+      group by c.id, c.grade_key, c.rank, c.created_at, c.last_contact_at
     ),
-    matched as (
-      select c.id as lead_id, c.grade_key as from_key, g.rank,
-        jsonb_build_object(${factPairs}) as facts,
-        case ${sql.join(matches, sql` `)} end as rule_index
-      from candidates c
-      join ladder g on g.key = c.grade_key
-      join facts f on f.id = c.id
+    matched as materialized (
+      select f.*, case ${sql.join(matches, sql` `)} end as rule_index
+      from facts f
     )
-    select m.lead_id, m.from_key, t.key as to_key,
-      case m.rule_index ${sql.join(keys, sql` `)} end as rule_key, m.rule_index, m.facts
-    from matched m
-    join ladder g on g.key = m.from_key
-    join ladder t on t.rank = case m.rule_index ${sql.join(targets, sql` `)} end
-    where m.rule_index is not null`;
+    select f.id as lead_id, f.grade_key as from_key, t.key as to_key,
+      case f.rule_index ${sql.join(keys, sql` `)} end as rule_key, f.rule_index,
+      jsonb_build_object(${factPairs}) as facts
+    from matched f
+    join ladder t on t.rank = case f.rule_index ${sql.join(targets, sql` `)} end
+    where f.rule_index is not null`;
 }

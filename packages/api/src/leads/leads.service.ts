@@ -1,5 +1,6 @@
 import { hasPermission } from '@crm/auth';
 import type { LeadStatus } from '@crm/db';
+import type { WorkCalendar } from '@crm/domain';
 import { assignLeads } from '../assignment/assignment.service';
 import { loadWorkCalendar } from '../calendar/calendar.service';
 import { checkDuplicates } from '../duplicates/duplicates.service';
@@ -207,19 +208,12 @@ export async function startFollowUps(
   scope: Scope,
   graded: readonly NewGrade[],
   now = new Date(),
+  options: { clocksSet?: boolean } = {},
 ): Promise<number> {
   if (graded.length === 0) return 0;
   const calendar = await loadWorkCalendar(scope);
   const stamp = now.getTime();
-  // Every lead graded now with the same limit has the same deadline: one computation per limit.
-  const dues = new Map<number, Date>();
-  const dueOf = (hours: number) => {
-    const known = dues.get(hours);
-    if (known) return known;
-    const due = followUpDueAt(calendar, now, hours);
-    dues.set(hours, due);
-    return due;
-  };
+  const dueOf = followUpDeadlinesOn(calendar, now);
   const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: calendar.timeZone });
   const clocks = graded.map((lead) => ({ lead, dueAt: dueOf(lead.hours) }));
   await completeGeneratedTasksOf(
@@ -246,11 +240,36 @@ export async function startFollowUps(
       sourceKey: `${FOLLOW_UP_PREFIX}${lead.id}:${lead.gradeKey}:${stamp}`,
     })),
   );
-  await updateFollowUpClocks(
-    scope,
-    clocks.map(({ lead, dueAt }) => ({ id: lead.id, dueAt, taskId: null })),
-  );
+  // A re-grade sets the clocks in the statement that moves the grades (one write per lead).
+  if (!options.clocksSet) {
+    await updateFollowUpClocks(
+      scope,
+      clocks.map(({ lead, dueAt }) => ({ id: lead.id, dueAt, taskId: null })),
+    );
+  }
   return made;
+}
+
+/** Every lead graded now with the same limit has the same deadline: one computation per limit. */
+function followUpDeadlinesOn(calendar: WorkCalendar, now: Date): (hours: number) => Date {
+  const dues = new Map<number, Date>();
+  return (hours: number) => {
+    const known = dues.get(hours);
+    if (known) return known;
+    const due = followUpDueAt(calendar, now, hours);
+    dues.set(hours, due);
+    return due;
+  };
+}
+
+/** The follow-up deadline of a lead graded `now` with each of these limits (hours), on the tenant's work calendar. */
+export async function followUpDeadlines(
+  scope: Scope,
+  hours: readonly number[],
+  now: Date,
+): Promise<Map<number, Date>> {
+  const dueOf = followUpDeadlinesOn(await loadWorkCalendar(scope), now);
+  return new Map(hours.map((limit) => [limit, dueOf(limit)]));
 }
 
 /**

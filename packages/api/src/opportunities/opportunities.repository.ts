@@ -127,7 +127,37 @@ function afterCursor(sort: OpportunitySort, cursor: OpportunityCursor | null): R
   }
 }
 
-export type PageRow = OpportunityRow & { sort_text: string };
+/** What a card of a list or the kanban shows: no lines, contact, chain or notes to read. */
+export type CardRow = Pick<
+  OpportunityRow,
+  | 'id'
+  | 'name'
+  | 'customer_id'
+  | 'customer_name'
+  | 'owner_user_id'
+  | 'owner_name'
+  | 'stage'
+  | 'stage_kind'
+  | 'stage_entered_at'
+  | 'amount'
+  | 'currency'
+  | 'expected_close_on'
+  | 'probability'
+  | 'lost_reason'
+  | 'created_at'
+> & { needs_count: number };
+
+const CARD_COLUMNS = sql`opportunities.id, opportunities.name, opportunities.customer_id, customer.name as customer_name,
+  opportunities.owner_user_id, owner.name as owner_name, opportunities.stage, opportunities.stage_kind,
+  opportunities.stage_entered_at, opportunities.amount::text as amount, opportunities.currency,
+  opportunities.expected_close_on::text as expected_close_on, opportunities.probability,
+  cardinality(opportunities.needs) as needs_count, opportunities.lost_reason, opportunities.created_at`;
+
+const CARD_JOINS = sql`left join customers customer
+    on customer.tenant_id = opportunities.tenant_id and customer.id = opportunities.customer_id
+  left join users owner on owner.id = opportunities.owner_user_id`;
+
+export type PageRow = CardRow & { sort_text: string };
 
 /** One page of a filtered list, `limit + 1` rows (the extra one says there is more). */
 export async function selectOpportunityPage(
@@ -139,15 +169,13 @@ export async function selectOpportunityPage(
 ): Promise<PageRow[]> {
   const { expression, order } = ORDER[sort];
   const { rows } = await sql<PageRow>`
-    select ${COLUMNS}, ${expression}::text as sort_text
-    from opportunities ${JOINS}
+    select ${CARD_COLUMNS}, ${expression}::text as sort_text
+    from opportunities ${CARD_JOINS}
     where opportunities.tenant_id = ${scope.tenantId} and ${filterSql(scope, filters)} and ${afterCursor(sort, cursor)}
     order by ${order}
     limit ${limit + 1}`.execute(scope.trx);
   return rows;
 }
-
-export type BoardRow = PageRow & { column_count: number; column_amount: string };
 
 /**
  * The kanban: for each stage, its first `perStage + 1` cards (newest in the stage first) with
@@ -169,8 +197,8 @@ export async function selectBoard(
     select column_stage.key as column_stage, card.*
     from unnest(${sql.val(stages)}::text[]) as column_stage (key)
     cross join lateral (
-      select ${COLUMNS}, opportunities.stage_entered_at::text as sort_text
-      from opportunities ${JOINS}
+      select ${CARD_COLUMNS}, opportunities.stage_entered_at::text as sort_text
+      from opportunities ${CARD_JOINS}
       where opportunities.tenant_id = ${scope.tenantId} and opportunities.stage = column_stage.key and ${where}
       order by opportunities.stage_entered_at desc, opportunities.id desc
       limit ${perStage + 1}

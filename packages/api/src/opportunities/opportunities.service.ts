@@ -16,6 +16,7 @@ import { completeGeneratedTasks, createTasks } from '../tasks/task-backbone.serv
 import { recordWebhookEvent } from '../webhooks/webhooks.service';
 import { postToWecom } from '../wecom/wecom.service';
 import {
+  type CardRow,
   countVisibleOpportunities,
   insertOpportunity,
   type LostReasonRow,
@@ -194,7 +195,7 @@ export async function saveLostReason(
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-function toCard(row: OpportunityRow): OpportunityCardOutput {
+function toCard(row: CardRow): OpportunityCardOutput {
   return {
     id: row.id,
     name: row.name,
@@ -209,7 +210,7 @@ function toCard(row: OpportunityRow): OpportunityCardOutput {
     currency: row.currency,
     expectedCloseOn: row.expected_close_on,
     probability: row.probability,
-    needsCount: row.needs.length,
+    needsCount: row.needs_count,
     lostReason: row.lost_reason,
     createdAt: new Date(row.created_at).toISOString(),
   };
@@ -311,7 +312,7 @@ export async function getOpportunity(
   ]);
   const stage = stageOf(pipeline, row.stage);
   return {
-    ...toCard(row),
+    ...toCard({ ...row, needs_count: row.needs.length }),
     contactId: row.contact_id,
     contactName: row.contact_name,
     leadId: row.lead_id,
