@@ -8,6 +8,7 @@ import {
   type TestServer,
   type TrpcClient,
 } from './helpers';
+import { createTeamIn } from './procedure-cases';
 
 /*
  * The sales metrics (销售指标) against a hand-built fixture; the expected figures are worked
@@ -390,6 +391,43 @@ describe('sales metrics', () => {
       .data;
     expect(narrowed.leadConversion.total).toMatchObject({ leads: 2, converted: 1 });
     expect(narrowed.deals).toMatchObject({ won: 1, lost: 1 });
+  });
+
+  it('shows the dashboards’ lead conversion rate and win rate: one definition, the same figures for a period and a team', async () => {
+    // The rep joins a team (the manager has none): the team's leads and deals are the rep's.
+    const teamId = await createTeamIn(server, tenant.tenantId, '销售指标一致性小组');
+    await server.database.withTenant(tenant.tenantId, (trx) =>
+      sql`update memberships set team_id = ${teamId} where tenant_id = ${tenant.tenantId}
+        and user_id = ${tenant.users.sales_rep.id}`.execute(trx),
+    );
+    const admin = await as('admin');
+    const figures = async (input: { from: string; to: string; teamId?: string }) => {
+      const { data: sales } = await admin.call('sales.metrics', input);
+      const { data: board } = await admin.call('dashboards.get', {
+        dashboard: 'sales',
+        compare: false,
+        ...input,
+      });
+      const kpi = (key: string) => board.kpis.find((figure: { key: string }) => figure.key === key);
+      return {
+        sales: { conversion: sales.leadConversion.total.rate, winRate: sales.deals.winRate },
+        dashboards: { conversion: kpi('lead_conversion_rate')?.value, winRate: kpi('win_rate')?.value },
+      };
+    };
+    // February and March: leads L1–L7 (not L8, April in Beijing), converted L1, L3, L6: 3 of 7 =
+    // 42.9 %. Deals won O1, O2, O6, O7 and lost O3, O4, O5: 4 of 7 = 57.1 %.
+    const both = await figures({ from: '2027-02-01', to: '2027-04-01' });
+    expect(both.sales).toEqual({ conversion: 42.9, winRate: 57.1 });
+    expect(both.dashboards).toEqual(both.sales);
+    // The team (the rep's): leads L1, L2, L4, L6, converted L1, L6: 2 of 4 = 50 %. Deals won O1,
+    // O6, O7 and lost O3, O5: 3 of 5 = 60 %.
+    const team = await figures({ from: '2027-02-01', to: '2027-04-01', teamId });
+    expect(team.sales).toEqual({ conversion: 50, winRate: 60 });
+    expect(team.dashboards).toEqual(team.sales);
+    // March alone: 2 of 6 leads (L1, L3), 3 of 6 deals.
+    const march = await figures(MARCH);
+    expect(march.sales).toEqual({ conversion: 33.3, winRate: 50 });
+    expect(march.dashboards).toEqual(march.sales);
   });
 
   it('refuses a period that ends before it starts', async () => {

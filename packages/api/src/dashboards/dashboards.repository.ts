@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { visibleCustomer, visibleLead, visibleOpportunity, visibleTask } from '../customers/access';
+import { visibleCustomer, visibleTask } from '../customers/access';
 import type { Scope } from '../scope';
 import { SCORE_COUNTS } from '../surveys/scores.sql';
 import type { DashboardFilters } from './dashboards.schemas';
@@ -8,6 +8,7 @@ import {
   liveCustomers,
   newCustomers,
   openPipeline,
+  ownedBy,
   periodAnswers,
   periodBuyers,
   periodLeads,
@@ -46,20 +47,6 @@ function taskWhere(scope: Scope, filters: Filters) {
   if (filters.teamId)
     parts.push(sql<boolean>`tasks.owner_user_id in (select m.user_id from memberships m
       where m.tenant_id = tasks.tenant_id and m.team_id = ${filters.teamId}::uuid)`);
-  return sql<boolean>`(${sql.join(parts, sql` and `)})`;
-}
-
-/**
- * The member's lead or opportunity access and the owner and team filters, over `leads` or
- * `opportunities` (they have no tier: the tier filter does not apply to them).
- */
-function ownedWhere(scope: Scope, filters: Filters, table: 'leads' | 'opportunities') {
-  const parts = [table === 'leads' ? visibleLead(scope.access) : visibleOpportunity(scope.access)];
-  const owner = sql.ref(`${table}.owner_user_id`);
-  if (filters.ownerUserId) parts.push(sql<boolean>`${owner} = ${filters.ownerUserId}::uuid`);
-  if (filters.teamId)
-    parts.push(sql<boolean>`(${sql.ref(`${table}.team_id`)} = ${filters.teamId}::uuid or ${owner} in (
-      select m.user_id from memberships m where m.tenant_id = ${scope.tenantId}::uuid and m.team_id = ${filters.teamId}::uuid))`);
   return sql<boolean>`(${sql.join(parts, sql` and `)})`;
 }
 
@@ -229,7 +216,7 @@ export async function selectLeadFigures(scope: Scope, range: Range, filters: Fil
       count(l.first_contact_minutes) as first_contacts,
       coalesce(sum(l.first_contact_minutes), 0) as first_contact_minutes,
       count(*) filter (where l.sla_due) as sla_due, count(*) filter (where l.sla_met) as sla_met
-    from (${periodLeads(scope.tenantId, range, ownedWhere(scope, filters, 'leads'))}) l
+    from (${periodLeads(scope.tenantId, range, ownedBy(scope, filters, 'leads'))}) l
     group by grouping sets ((l.source), (l.grade), (l.owner_user_id), ())`.execute(scope.trx);
   return rows;
 }
@@ -253,7 +240,7 @@ export async function selectOpportunityFigures(
         else 'total' end as by,
       coalesce(o.month, o.owner_user_id::text) as key, count(*) as closed,
       count(*) filter (where o.won) as won, coalesce(sum(o.cycle_days) filter (where o.won), 0) as cycle_days_sum
-    from (${closedOpportunities(scope.tenantId, range, ownedWhere(scope, filters, 'opportunities'))}) o
+    from (${closedOpportunities(scope.tenantId, range, ownedBy(scope, filters, 'opportunities'))}) o
     group by grouping sets ((o.month), (o.owner_user_id), ())`.execute(scope.trx);
   return rows;
 }
@@ -265,7 +252,7 @@ export async function selectPipeline(scope: Scope, filters: Filters): Promise<Pi
   const { rows } = await sql<PipelineRow>`
     select grouping(p.stage) = 1 as total, p.stage as key, count(*) as opportunities,
       coalesce(sum(p.amount), 0) as amount
-    from (${openPipeline(scope.tenantId, ownedWhere(scope, filters, 'opportunities'))}) p
+    from (${openPipeline(scope.tenantId, ownedBy(scope, filters, 'opportunities'))}) p
     group by grouping sets ((p.stage), ())`.execute(scope.trx);
   return rows;
 }

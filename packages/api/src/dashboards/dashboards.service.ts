@@ -6,10 +6,12 @@ import {
   kpiStatus,
   LEAD_FUNNEL_STEPS,
   LIFECYCLE_STAGES,
+  leadConversionRate,
   NOTIFICATION_DEFAULTS,
   netPromoterScore,
   percentOf,
   type Role,
+  winRate,
 } from '@crm/domain';
 import { memberAccess } from '../customers/access';
 import { renderEmail } from '../email/email.render';
@@ -298,7 +300,7 @@ async function periodFigures(
       // In the funnel's order, not by key.
       breakdown: LEAD_FUNNEL_STEPS.map((step) => row(step, funnel[step], funnel[step])),
     });
-    const conversion = (entry: LeadRow) => percentOf(Number(entry.converted), Number(entry.created));
+    const conversion = (entry: LeadRow) => leadConversionRate(Number(entry.converted), Number(entry.created));
     const conversionBy = (by: LeadRow['by']): Figure => ({
       value: total ? conversion(total) : null,
       count: funnel.created,
@@ -334,7 +336,7 @@ async function periodFigures(
     const rows = await selectOpportunityFigures(scope, range, filters);
     const total = rows.find((entry) => entry.by === 'total');
     const cycle = (entry: OpportunityRow) => ratio(Number(entry.cycle_days_sum), Number(entry.won));
-    const winRate = (entry: OpportunityRow) => percentOf(Number(entry.won), Number(entry.closed));
+    const winRateOf = (entry: OpportunityRow) => winRate(Number(entry.won), Number(entry.closed));
     set('sales_cycle_days', {
       value: total ? cycle(total) : null,
       count: Number(total?.won ?? 0),
@@ -344,11 +346,11 @@ async function periodFigures(
         .sort(byKey),
     });
     set('win_rate', {
-      value: total ? winRate(total) : null,
+      value: total ? winRateOf(total) : null,
       count: Number(total?.closed ?? 0),
       breakdown: rows
         .filter((entry) => entry.by === 'owner')
-        .map((entry) => row(entry.key, winRate(entry), Number(entry.closed)))
+        .map((entry) => row(entry.key, winRateOf(entry), Number(entry.closed)))
         .sort((a, b) => (b.value ?? 0) - (a.value ?? 0) || byKey(a, b)),
     });
   }

@@ -1,5 +1,7 @@
 import type { KpiKey } from '@crm/domain';
 import { type RawBuilder, sql } from 'kysely';
+import { visibleLead, visibleOpportunity } from '../customers/access';
+import type { Scope } from '../scope';
 import { SCORED_ANSWERS } from '../surveys/scores.sql';
 import type { KpiSegment } from './dashboards.schemas';
 
@@ -120,11 +122,30 @@ export function tierMoves(tenantId: string, range: Range, where: RawBuilder<bool
 }
 
 /**
+ * The leads or opportunities a member counts (their lead scope), of one owner or of a team (its
+ * members' and the team's unassigned ones): the dashboards and 商机 → 销售指标 narrow alike.
+ */
+export function ownedBy(
+  scope: Scope,
+  filters: { ownerUserId?: string | undefined; teamId?: string | undefined },
+  table: 'leads' | 'opportunities',
+): RawBuilder<boolean> {
+  const parts = [table === 'leads' ? visibleLead(scope.access) : visibleOpportunity(scope.access)];
+  const owner = sql.ref(`${table}.owner_user_id`);
+  if (filters.ownerUserId) parts.push(sql<boolean>`${owner} = ${filters.ownerUserId}::uuid`);
+  if (filters.teamId)
+    parts.push(sql<boolean>`(${sql.ref(`${table}.team_id`)} = ${filters.teamId}::uuid or ${owner} in (
+      select m.user_id from memberships m where m.tenant_id = ${scope.tenantId}::uuid and m.team_id = ${filters.teamId}::uuid))`);
+  return sql<boolean>`(${sql.join(parts, sql` and `)})`;
+}
+
+/**
  * The leads created in the period (`where` over `leads`), each with how far it went — contacted
  * (a first contact, or a status after new), qualified (qualified at some point: now, converted,
  * or disqualified after a move to qualified), converted — and its follow-up clock: whether the
  * deadline has been met or has passed (`sla_due`), and whether the first contact came by it
- * (`sla_met`, never breached). Funnel, conversion and first contact read this one set.
+ * (`sla_met`, never breached), the month of its creation. Funnel, conversion and first contact
+ * read this one set, on the dashboards and in 商机 → 销售指标.
  */
 export function periodLeads(tenantId: string, range: Range, where: RawBuilder<boolean>) {
   return sql`select leads.id as lead_id, leads.source, leads.grade, leads.owner_user_id,
@@ -134,6 +155,7 @@ export function periodLeads(tenantId: string, range: Range, where: RawBuilder<bo
           and h.kind = 'status' and h.to_status = 'qualified'))) as qualified,
       leads.status = 'converted' as converted,
       leads.first_contact_minutes,
+      to_char(leads.created_at at time zone ${tenantTimeZone(tenantId)}, 'YYYY-MM') as month,
       (leads.follow_up_due_at is not null and (leads.first_contact_at is not null
         or leads.sla_breached_at is not null or leads.follow_up_due_at <= now())) as sla_due,
       (leads.follow_up_due_at is not null and leads.first_contact_at is not null
@@ -146,15 +168,17 @@ export function periodLeads(tenantId: string, range: Range, where: RawBuilder<bo
 
 /**
  * The opportunities won or lost in the period (`where` over `opportunities`): whether won in
- * it, the days from the lead's creation (the deal's, without a lead) to the win — as 商机 → 销售指标
- * counts them —, the month of the win or loss. Win rate and the sales
- * cycle read this one set.
+ * it (else lost in it), its amount and whether in the tenant's currency, the days from the
+ * lead's creation (the deal's, without a lead) to the win, the month of the win or loss. Win
+ * rate and the sales cycle read this one set, on the dashboards and in 商机 → 销售指标.
  */
 export function closedOpportunities(tenantId: string, range: Range, where: RawBuilder<boolean>) {
   const start = startOf(tenantId, range.from);
   const end = startOf(tenantId, range.to);
   return sql`select opportunities.id as opportunity_id, opportunities.owner_user_id, opportunities.customer_id,
-      (opportunities.won_at >= ${start} and opportunities.won_at < ${end}) as won,
+      opportunities.amount, opportunities.lost_reason,
+      opportunities.currency = (select t.currency from tenants t where t.id = ${tenantId}::uuid) as in_currency,
+      coalesce(opportunities.won_at >= ${start} and opportunities.won_at < ${end}, false) as won,
       extract(epoch from (opportunities.won_at - coalesce((select l.created_at from leads l
         where l.tenant_id = opportunities.tenant_id and l.id = opportunities.lead_id),
         opportunities.created_at))) / 86400 as cycle_days,

@@ -1,14 +1,20 @@
 import { type RawBuilder, sql } from 'kysely';
-import { visibleLead, visibleOpportunity } from '../customers/access';
-import { type Range, startOf, tenantTimeZone } from '../dashboards/segments.sql';
+import {
+  closedOpportunities,
+  ownedBy,
+  periodLeads,
+  type Range,
+  startOf,
+} from '../dashboards/segments.sql';
 import type { Scope } from '../scope';
 
 /*
  * The sales metrics (销售指标, docs/leads-and-pipeline.md "Sales metrics"): each statement
  * aggregates the leads or opportunities the member sees (the lead scope, `visibleLead` /
  * `visibleOpportunity`) under the filters, grouped by its breakdowns and in total with
- * grouping sets (`by` names the breakdown, 'total' the whole). Written once: the dashboards'
- * 线索转化率 and 销售周期 read the same statements. Periods are days in the tenant's time zone,
+ * grouping sets (`by` names the breakdown, 'total' the whole). The leads of a period and the
+ * deals closed in it are the dashboards' sets (`periodLeads`, `closedOpportunities` in
+ * dashboards/segments.sql.ts), so 线索转化率, 赢单率 and 销售周期 read the same here and there. Periods are days in the tenant's time zone,
  * from inclusive, to exclusive. Numbers arrive as text (bigint, numeric); the service
  * converts them. Money sums count the tenant's currency only (deals in another currency are
  * counted, not summed).
@@ -16,25 +22,12 @@ import type { Scope } from '../scope';
 
 export type SalesFilters = { ownerUserId?: string | undefined; teamId?: string | undefined };
 
-function ownerWhere(table: 'leads' | 'opportunities', filters: SalesFilters): RawBuilder<boolean> {
-  const owner = sql.ref(`${table}.owner_user_id`);
-  const parts: RawBuilder<boolean>[] = [sql<boolean>`true`];
-  if (filters.ownerUserId) parts.push(sql<boolean>`${owner} = ${filters.ownerUserId}::uuid`);
-  if (filters.teamId)
-    parts.push(sql<boolean>`(${sql.ref(`${table}.team_id`)} = ${filters.teamId}::uuid or ${owner} in (
-      select m.user_id from memberships m where m.tenant_id = ${sql.ref(`${table}.tenant_id`)}
-        and m.team_id = ${filters.teamId}::uuid))`);
-  return sql<boolean>`(${sql.join(parts, sql` and `)})`;
-}
-
 function leadsWhere(scope: Scope, filters: SalesFilters): RawBuilder<boolean> {
-  return sql<boolean>`leads.tenant_id = ${scope.tenantId}::uuid and ${visibleLead(scope.access)}
-    and ${ownerWhere('leads', filters)}`;
+  return sql<boolean>`leads.tenant_id = ${scope.tenantId}::uuid and ${ownedBy(scope, filters, 'leads')}`;
 }
 
 function opportunitiesWhere(scope: Scope, filters: SalesFilters): RawBuilder<boolean> {
-  return sql<boolean>`opportunities.tenant_id = ${scope.tenantId}::uuid and ${visibleOpportunity(scope.access)}
-    and ${ownerWhere('opportunities', filters)}`;
+  return sql<boolean>`opportunities.tenant_id = ${scope.tenantId}::uuid and ${ownedBy(scope, filters, 'opportunities')}`;
 }
 
 const tenantCurrency = (tenantId: string) =>
@@ -44,9 +37,6 @@ function inPeriod(scope: Scope, column: RawBuilder<unknown>, range: Range): RawB
   return sql<boolean>`(${column} >= ${startOf(scope.tenantId, range.from)}
     and ${column} < ${startOf(scope.tenantId, range.to)})`;
 }
-
-const month = (scope: Scope, column: RawBuilder<unknown>) =>
-  sql<string>`to_char(${column} at time zone ${tenantTimeZone(scope.tenantId)}, 'YYYY-MM')`;
 
 export type LeadConversionRow = {
   by: 'source' | 'grade' | 'owner' | 'month' | 'total';
@@ -68,11 +58,8 @@ export async function selectLeadConversion(
     select case when grouping(l.source) = 0 then 'source' when grouping(l.grade) = 0 then 'grade'
         when grouping(l.owner_user_id) = 0 then 'owner' when grouping(l.month) = 0 then 'month' else 'total' end as by,
       coalesce(l.source, l.grade, l.owner_user_id::text, l.month) as key,
-      count(*) as leads, count(*) filter (where l.status = 'converted') as converted
-    from (select leads.source, leads.grade, leads.owner_user_id, leads.status,
-        ${month(scope, sql.ref('leads.created_at'))} as month
-      from leads
-      where ${leadsWhere(scope, filters)} and ${inPeriod(scope, sql.ref('leads.created_at'), range)}) l
+      count(*) as leads, count(*) filter (where l.converted) as converted
+    from (${periodLeads(scope.tenantId, range, ownedBy(scope, filters, 'leads'))}) l
     group by grouping sets ((l.source), (l.grade), (l.owner_user_id), (l.month), ())`.execute(scope.trx);
   return rows;
 }
@@ -126,8 +113,8 @@ export type ClosedDealRow = {
 };
 
 /**
- * The deals closed in the period — won (now won or after sales, won in the period) and lost
- * (now lost, lost in the period) — per owner, per month of closing and in total: how many, the
+ * The deals closed in the period (`closedOpportunities`: won in it — now won or after sales —
+ * or lost in it) per owner, per month of closing and in total: how many, the
  * won amount in the tenant's currency (and how many won deals it sums), and the sales cycle of
  * the won ones: days from the lead's creation (the deal's, without a lead) to the win.
  */
@@ -144,18 +131,7 @@ export async function selectClosedDeals(
       count(*) filter (where d.won and d.in_currency and d.amount is not null) as won_in_currency,
       sum(d.cycle_days) filter (where d.won) as cycle_days_sum,
       percentile_cont(0.5) within group (order by d.cycle_days) filter (where d.won) as cycle_days_median
-    from (select opportunities.owner_user_id, opportunities.amount,
-        opportunities.stage_kind <> 'lost' as won,
-        opportunities.currency = ${tenantCurrency(scope.tenantId)} as in_currency,
-        ${month(scope, sql`coalesce(opportunities.won_at, opportunities.lost_at)`)} as month,
-        extract(epoch from opportunities.won_at - coalesce(leads.created_at, opportunities.created_at)) / 86400.0
-          as cycle_days
-      from opportunities
-      left join leads on leads.tenant_id = opportunities.tenant_id and leads.id = opportunities.lead_id
-      where ${opportunitiesWhere(scope, filters)}
-        and ((opportunities.stage_kind in ('won', 'after_sales')
-            and ${inPeriod(scope, sql.ref('opportunities.won_at'), range)})
-          or (opportunities.stage_kind = 'lost' and ${inPeriod(scope, sql.ref('opportunities.lost_at'), range)}))) d
+    from (${closedOpportunities(scope.tenantId, range, ownedBy(scope, filters, 'opportunities'))}) d
     group by grouping sets ((d.owner_user_id), (d.month), ())`.execute(scope.trx);
   return rows;
 }

@@ -1,4 +1,4 @@
-import { percentOf } from '@crm/domain';
+import { leadConversionRate, percentOf, winRate } from '@crm/domain';
 import type { Range } from '../dashboards/segments.sql';
 import { type LeadDependencies, listLeadGrades } from '../leads/leads.service';
 import { tenantPipeline } from '../opportunities/opportunities.service';
@@ -37,7 +37,7 @@ const byKey = <T extends { key: string | null }>(a: T, b: T) =>
 function conversionOf(row: LeadConversionRow | undefined, key: string | null = null): ConversionRow {
   const leads = Number(row?.leads ?? 0);
   const converted = Number(row?.converted ?? 0);
-  return { key: row?.key ?? key, label: null, leads, converted, rate: percentOf(converted, leads) };
+  return { key: row?.key ?? key, label: null, leads, converted, rate: leadConversionRate(converted, leads) };
 }
 
 /**
@@ -78,7 +78,7 @@ function closedOf(row: ClosedDealRow | undefined): ClosedDeals {
   return {
     won,
     lost,
-    winRate: percentOf(won, won + lost),
+    winRate: winRate(won, won + lost),
     wonAmount,
     averageWonAmount: inCurrency === 0 ? null : round(wonAmount / inCurrency, 2),
     salesCycleDays:

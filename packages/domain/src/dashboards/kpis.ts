@@ -668,6 +668,22 @@ export function percentOf(part: number, whole: number): number | null {
   return Math.round((part / whole) * 1000) / 10;
 }
 
+/**
+ * 线索转化率, the one definition 商机 → 销售指标 and the dashboards both show: of the leads created
+ * in the period, the share converted by now (the set: `periodLeads`, api dashboards/segments.sql.ts).
+ */
+export function leadConversionRate(converted: number, created: number): number | null {
+  return percentOf(converted, created);
+}
+
+/**
+ * 赢单率, the one definition 商机 → 销售指标 and the dashboards both show: of the opportunities won
+ * or lost in the period, the share won (the set: `closedOpportunities`, api dashboards/segments.sql.ts).
+ */
+export function winRate(won: number, closed: number): number | null {
+  return percentOf(won, closed);
+}
+
 /** The period before [from, to) of the same length, and the same period a year earlier. */
 export function comparisonPeriods(
   from: string,
