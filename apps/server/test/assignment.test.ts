@@ -333,6 +333,50 @@ describe('assignment rules', () => {
     expect(own.data?.ownerUserId).toBe(eastReps[0]);
   });
 
+  it('a lead takes its assignee’s team, or the rule’s when the assignee has none; a teamless owner never empties it', async () => {
+    const other = await seedTenant(server.database, '分配团队归属测试');
+    const queueTeam = await createTeamIn(server, other.tenantId, '线索池小组');
+    const ownTeam = await createTeamIn(server, other.tenantId, '自有小组');
+    const teamless = await addMember(other.tenantId, 'sales_rep', null, '无组销售');
+    const teamed = await addMember(other.tenantId, 'sales_rep', ownTeam, '有组销售');
+    const admin = await signedInClient(server, other.users.admin.id, other.tenantId);
+    const rule = await admin.call('assignment.saveRule', {
+      entity: 'lead',
+      name: '转介绍轮流',
+      sources: ['referral'],
+      method: 'round_robin',
+      teamId: queueTeam,
+      memberIds: [teamless, teamed],
+    });
+    expect(rule.error).toBeNull();
+    const ids = await insertLeads(other.tenantId, [
+      { name: '转介绍一', source: 'referral' },
+      { name: '转介绍二', source: 'referral' },
+    ]);
+    await server.database.withTenant(other.tenantId, (trx) =>
+      assignLeads(jobScope(trx, other.tenantId), ids),
+    );
+    const owners = await ownersOf(other.tenantId, ids);
+    expect(new Set(owners.map((lead) => lead?.owner_user_id))).toEqual(new Set([teamless, teamed]));
+    for (const lead of owners)
+      expect(lead?.team_id).toBe(lead?.owner_user_id === teamed ? ownTeam : queueTeam);
+
+    // Handed by hand to the rep without a team, the lead keeps its team; to a rep with one, it takes theirs.
+    const [lead] = ids as [string];
+    const toTeamed = await admin.call('leads.reassign', { id: lead, ownerUserId: teamed });
+    expect(toTeamed.error).toBeNull();
+    expect((await ownersOf(other.tenantId, [lead]))[0]).toMatchObject({
+      owner_user_id: teamed,
+      team_id: ownTeam,
+    });
+    const toTeamless = await admin.call('leads.reassign', { id: lead, ownerUserId: teamless });
+    expect(toTeamless.error).toBeNull();
+    expect((await ownersOf(other.tenantId, [lead]))[0]).toMatchObject({
+      owner_user_id: teamless,
+      team_id: ownTeam,
+    });
+  });
+
   it('refuses a rule for a member or team of no such tenant', async () => {
     const admin = await signedInClient(server, tenant.users.admin.id, tenant.tenantId);
     const stranger = await admin.call('assignment.saveRule', {

@@ -206,7 +206,8 @@ async function assignRecords(
       assignments.push({
         id,
         userId,
-        teamId: rule.team_id ?? teamOf.get(userId) ?? null,
+        // The assignee's own team; a member without one works the lead for the rule's team.
+        teamId: teamOf.get(userId) ?? rule.team_id ?? null,
         ruleId,
         toPool: false,
       });
@@ -361,7 +362,7 @@ export async function previewAssignment(
   } else if (rule.method === 'member') {
     userId = members[0]?.userId ?? null;
   }
-  const teamId = rule.team_id ?? members.find((member) => member.userId === userId)?.teamId ?? null;
+  const teamId = members.find((member) => member.userId === userId)?.teamId ?? rule.team_id ?? null;
   const names = await selectNames(scope, userId, teamId);
   return {
     ruleId: rule.id,

@@ -465,7 +465,9 @@ export async function updateLeadOwners(
     target as (
       select l.id, l.owner_user_id as from_owner_id, l.team_id as from_team_id, l.in_pool as was_in_pool,
         i.owner as to_owner_id, i.in_pool,
-        coalesce(i.team, m.team_id, case when i.owner is null then l.team_id end) as to_team_id
+        -- the team named, else the new owner's, else the lead keeps its team (the rule's queue,
+        -- the pool's): an owner without a team does not make the lead teamless
+        coalesce(i.team, m.team_id, l.team_id) as to_team_id
       from input i
       join leads l on l.tenant_id = ${scope.tenantId} and l.id = i.id
       left join memberships m on m.tenant_id = l.tenant_id and m.user_id = i.owner
