@@ -33,5 +33,17 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      treeshake: {
+        // antd's building blocks declare no `sideEffects` (antd itself does), so importing one
+        // export of a package's index kept the whole package: the config provider's form
+        // context brought all of @rc-component/form and its validator into the app shell.
+        // Their modules do nothing on import but define components and helpers.
+        moduleSideEffects: [
+          { test: /\/node_modules\/@rc-component\//, sideEffects: false },
+          { test: /\/node_modules\/@ant-design\/(cssinjs|cssinjs-utils|colors|fast-color)\//, sideEffects: false },
+        ],
+      },
+    },
   },
 });

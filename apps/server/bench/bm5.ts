@@ -64,7 +64,27 @@ async function firstSeen(page: Page, name: string): Promise<number> {
   return Number(await handle.jsonValue());
 }
 
+/** Whether `port` can be listened on at 127.0.0.1 now. */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A port to listen on: the first free one of `BENCH_PORTS` (e.g. `3150-3159`, for a machine whose
+ * users each have a range of ports), otherwise one the system picks.
+ */
 async function freePort(): Promise<number> {
+  const range = /^(\d+)-(\d+)$/.exec(process.env.BENCH_PORTS ?? '');
+  if (range) {
+    for (let port = Number(range[1]); port <= Number(range[2]); port += 1) {
+      if (await portIsFree(port)) return port;
+    }
+    throw new Error(`no free port in BENCH_PORTS=${process.env.BENCH_PORTS}`);
+  }
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {

@@ -1,8 +1,17 @@
-import { createRouter } from '@tanstack/react-router';
+import { createRouter, type ErrorComponentProps } from '@tanstack/react-router';
+import { lazy, Suspense } from 'react';
 import { FullPageSpin } from './components/FullPageSpin';
-import { NotFound, RouteError } from './components/RouteStates';
 import { queryClient, setUnauthenticatedHandler, trpc } from './lib/trpc';
 import { routeTree } from './routeTree.gen';
+
+// The error and not-found pages (antd's Result with its illustrations) load when first shown,
+// not with the app shell.
+const NotFound = lazy(() =>
+  import('./components/RouteStates').then((module) => ({ default: module.NotFound })),
+);
+const RouteError = lazy(() =>
+  import('./components/RouteStates').then((module) => ({ default: module.RouteError })),
+);
 
 export const router = createRouter({
   routeTree,
@@ -12,8 +21,16 @@ export const router = createRouter({
   defaultPreloadStaleTime: 0,
   scrollRestoration: true,
   defaultPendingComponent: () => <FullPageSpin />,
-  defaultErrorComponent: RouteError,
-  defaultNotFoundComponent: NotFound,
+  defaultErrorComponent: (props: ErrorComponentProps) => (
+    <Suspense fallback={<FullPageSpin />}>
+      <RouteError {...props} />
+    </Suspense>
+  ),
+  defaultNotFoundComponent: () => (
+    <Suspense fallback={<FullPageSpin />}>
+      <NotFound />
+    </Suspense>
+  ),
 });
 
 /** The session ended (expired, signed out elsewhere, password changed): forget everything and sign in again. */

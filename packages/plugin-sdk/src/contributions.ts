@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KEY_PATTERN } from './keys';
 import { type Labels, labelsShape } from './labels';
 import type { NumberRef } from './setting-paths';
 import { numberRefSchema } from './tiering';
@@ -16,14 +17,7 @@ import { numberRefSchema } from './tiering';
  * `^[a-z][a-z0-9_]{0,39}$`, so the same key is used in every layer (database, API, web, exports).
  */
 
-/** The key format as a regular expression source, to compose with (`custom:${KEY_SOURCE}`). */
-export const KEY_SOURCE = '[a-z][a-z0-9_]{0,39}';
-
-/** Snake-case key as the core stores it (custom field keys, survey keys …). The one key format. */
-export const KEY_PATTERN = new RegExp(`^${KEY_SOURCE}$`);
-
-/** A column, sort or field that names a custom field: `custom:<key>`. */
-export const CUSTOM_KEY_PATTERN = new RegExp(`^custom:${KEY_SOURCE}$`);
+export { CUSTOM_KEY_PATTERN, KEY_PATTERN, KEY_SOURCE } from './keys';
 
 // ---------------------------------------------------------------------------------------------
 // Custom fields

@@ -1,11 +1,16 @@
-import { Flex, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
 
+/**
+ * A page (or the app) while its code or data loads. Plain elements and CSS (`crm-spin` in
+ * styles.css), not antd's Spin: it is the router's pending page, part of the app shell, shown
+ * before antd has loaded.
+ */
 export function FullPageSpin({ minHeight = '60vh' }: { minHeight?: string | number }) {
   const { t } = useTranslation();
   return (
-    <Flex align="center" justify="center" style={{ minHeight }}>
-      <Spin size="large" description={t('app.loading')} />
-    </Flex>
+    <div className="crm-spin" style={{ minHeight }} role="status" aria-live="polite">
+      <span className="crm-spin-ring" aria-hidden="true" />
+      <span className="crm-spin-text">{t('app.loading')}</span>
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
 import 'dayjs/locale/en';
 import 'dayjs/locale/zh-cn';
+import type { Locale as AntdLocale } from 'antd/es/locale';
 import relativeTime from 'dayjs/plugin/relativeTime';
 import i18n from 'i18next';
 import resourcesToBackend from 'i18next-resources-to-backend';
@@ -41,14 +42,28 @@ function applyLanguage(language: Language) {
   document.title = i18n.t('app.name');
 }
 
-// Each language's words are their own chunk, loaded when the language is first used: the app
-// shell carries none, a Chinese user never downloads the English ones (and the other way round).
-// changeLanguage waits for the chunk before the language changes.
+/** antd's own words (date pickers, pagination, empty states) of each language loaded so far. */
+const antdLocales: Partial<Record<Language, AntdLocale>> = {};
+
+// Each language's words — ours and antd's — are their own chunks, loaded when the language is
+// first used: the app shell carries none, a Chinese user never downloads the English ones (and
+// the other way round). changeLanguage waits for them before the language changes.
 const messages = resourcesToBackend((language: string) =>
   language === 'en'
-    ? import('./en').then((module) => module.en)
-    : import('./zh-CN').then((module) => module.zhCN),
+    ? Promise.all([import('./en'), import('antd/es/locale/en_US')]).then(([words, antd]) => {
+        antdLocales.en = antd.default;
+        return words.en;
+      })
+    : Promise.all([import('./zh-CN'), import('antd/es/locale/zh_CN')]).then(([words, antd]) => {
+        antdLocales['zh-CN'] = antd.default;
+        return words.zhCN;
+      }),
 );
+
+/** antd's words for the UI language (loaded with ours before the language is in use). */
+export function antdLocale(language: Language): AntdLocale | undefined {
+  return antdLocales[language];
+}
 
 /** Settles once the stored language's words are loaded; render after it. */
 export const i18nReady: Promise<unknown> = i18n

@@ -4,6 +4,7 @@ import { createFileRoute, Link, Outlet, redirect, useRouterState } from '@tansta
 import { Button, Flex, Grid, Layout, Menu, Result, Tooltip } from 'antd';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AntdProviders } from '../components/AntdProviders';
 import { FullPageSpin } from '../components/FullPageSpin';
 import { LanguageSwitcher } from '../components/LanguageSwitcher';
 import { Logo } from '../components/Logo';
@@ -87,97 +88,104 @@ function AppLayout() {
     );
   }
 
+  // antd's theme, locale and App context (message, modal) for every page: the layout's, loaded with it.
   return (
-    <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider
-        width={220}
-        collapsedWidth={64}
-        collapsed={siderCollapsed}
-        trigger={null}
-        style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
-      >
-        <div
-          style={{
-            height: 64,
-            display: 'flex',
-            alignItems: 'center',
-            paddingInline: siderCollapsed ? 18 : 20,
-          }}
+    <AntdProviders>
+      <Layout style={{ minHeight: '100vh' }}>
+        <Layout.Sider
+          width={220}
+          collapsedWidth={64}
+          collapsed={siderCollapsed}
+          trigger={null}
+          style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
         >
-          <Link to="/customers" style={{ minWidth: 0 }}>
-            <Logo collapsed={siderCollapsed} />
-          </Link>
-        </div>
-        <Menu
-          theme="dark"
-          mode="inline"
-          selectedKeys={selected ? [selected] : []}
-          style={{ borderInlineEnd: 'none' }}
-          items={NAV_ITEMS.filter(
-            (item) =>
-              !('permission' in item) ||
-              (current.data?.permissions as readonly string[] | undefined)?.includes(item.permission),
-          ).map((item) => ({
-            key: item.key,
-            icon: item.icon,
-            label: (
-              <Link to={item.to} data-testid={`nav-${item.key}`}>
-                {t(`nav.${item.key}`)}
-                {item.key === 'tasks' ? (
-                  <TaskNavBadge
-                    enabled={Boolean(current.data?.permissions.includes('customers.read'))}
-                    collapsed={siderCollapsed}
+          <div
+            style={{
+              height: 64,
+              display: 'flex',
+              alignItems: 'center',
+              paddingInline: siderCollapsed ? 18 : 20,
+            }}
+          >
+            <Link to="/customers" style={{ minWidth: 0 }}>
+              <Logo collapsed={siderCollapsed} />
+            </Link>
+          </div>
+          <Menu
+            theme="dark"
+            mode="inline"
+            selectedKeys={selected ? [selected] : []}
+            style={{ borderInlineEnd: 'none' }}
+            items={NAV_ITEMS.filter(
+              (item) =>
+                !('permission' in item) ||
+                (current.data?.permissions as readonly string[] | undefined)?.includes(item.permission),
+            ).map((item) => ({
+              key: item.key,
+              icon: item.icon,
+              label: (
+                <Link to={item.to} data-testid={`nav-${item.key}`}>
+                  {t(`nav.${item.key}`)}
+                  {item.key === 'tasks' ? (
+                    <TaskNavBadge
+                      enabled={Boolean(current.data?.permissions.includes('customers.read'))}
+                      collapsed={siderCollapsed}
+                    />
+                  ) : null}
+                </Link>
+              ),
+            }))}
+          />
+        </Layout.Sider>
+        <Layout>
+          <Layout.Header
+            style={{
+              position: 'sticky',
+              top: 0,
+              zIndex: 10,
+              height: 64,
+              paddingInline: 16,
+              display: 'flex',
+              alignItems: 'center',
+              justifyContent: 'space-between',
+              gap: 12,
+              borderBottom: '1px solid #e8ebf2',
+            }}
+          >
+            <Flex align="center" gap={8} style={{ minWidth: 0 }}>
+              {narrow ? null : (
+                <Tooltip title={collapsed ? t('nav.expand') : t('nav.collapse')}>
+                  <Button
+                    type="text"
+                    aria-label={collapsed ? t('nav.expand') : t('nav.collapse')}
+                    icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
+                    onClick={() => setCollapsed((value) => !value)}
                   />
-                ) : null}
-              </Link>
-            ),
-          }))}
-        />
-      </Layout.Sider>
-      <Layout>
-        <Layout.Header
-          style={{
-            position: 'sticky',
-            top: 0,
-            zIndex: 10,
-            height: 64,
-            paddingInline: 16,
-            display: 'flex',
-            alignItems: 'center',
-            justifyContent: 'space-between',
-            gap: 12,
-            borderBottom: '1px solid #e8ebf2',
-          }}
-        >
-          <Flex align="center" gap={8} style={{ minWidth: 0 }}>
-            {narrow ? null : (
-              <Tooltip title={collapsed ? t('nav.expand') : t('nav.collapse')}>
+                </Tooltip>
+              )}
+              <TenantSwitcher width={medium ? 260 : 160} />
+            </Flex>
+            <Flex align="center" gap={medium ? 12 : 4}>
+              <Tooltip title={medium ? undefined : t('header.createOrg')}>
                 <Button
-                  type="text"
-                  aria-label={collapsed ? t('nav.expand') : t('nav.collapse')}
-                  icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
-                  onClick={() => setCollapsed((value) => !value)}
-                />
+                  data-testid="create-org"
+                  icon={<PlusOutlined />}
+                  onClick={() => setCreateOrgOpen(true)}
+                >
+                  {medium ? t('header.createOrg') : null}
+                </Button>
               </Tooltip>
-            )}
-            <TenantSwitcher width={medium ? 260 : 160} />
-          </Flex>
-          <Flex align="center" gap={medium ? 12 : 4}>
-            <Tooltip title={medium ? undefined : t('header.createOrg')}>
-              <Button data-testid="create-org" icon={<PlusOutlined />} onClick={() => setCreateOrgOpen(true)}>
-                {medium ? t('header.createOrg') : null}
-              </Button>
-            </Tooltip>
-            <LanguageSwitcher size="small" />
-            {current.data?.permissions.includes('notifications.own') ? <NotificationBell /> : null}
-            <UserMenu me={me} />
-          </Flex>
-        </Layout.Header>
-        <Layout.Content style={{ padding: medium ? 24 : 12, minWidth: 0 }}>
-          <div style={{ maxWidth: 1440, margin: '0 auto' }}>{content}</div>
-        </Layout.Content>
+              <LanguageSwitcher size="small" />
+              {current.data?.permissions.includes('notifications.own') ? <NotificationBell /> : null}
+              <UserMenu me={me} />
+            </Flex>
+          </Layout.Header>
+          <Layout.Content style={{ padding: medium ? 24 : 12, minWidth: 0 }}>
+            <div style={{ maxWidth: 1440, margin: '0 auto' }}>{content}</div>
+          </Layout.Content>
+        </Layout>
+        <CreateOrganisationModal open={createOrgOpen} onClose={() => setCreateOrgOpen(false)} />
       </Layout>
-      <CreateOrganisationModal open={createOrgOpen} onClose={() => setCreateOrgOpen(false)} />
-    </Layout>
+    </AntdProviders>
   );
 }

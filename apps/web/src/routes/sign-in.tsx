@@ -3,15 +3,15 @@ import { createFileRoute, Link, redirect, useRouter } from '@tanstack/react-rout
 import { Alert, Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { AuthLayout } from '../components/AuthLayout';
 import { errorMessage, fieldErrorsOf } from '../lib/errors';
 import { safeRedirect } from '../lib/redirect';
+import { searchOf, text } from '../lib/search-params';
 import { useTRPC } from '../lib/trpc';
 
-const searchSchema = z.object({
+const searchSchema = searchOf({
   /** Where to go after signing in, e.g. back to an invitation. */
-  redirect: z.string().max(2000).optional().catch(undefined),
+  redirect: text(2000),
 });
 
 export const Route = createFileRoute('/sign-in')({

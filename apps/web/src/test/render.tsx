@@ -8,6 +8,7 @@ import {
 } from '@tanstack/react-router';
 import { render } from '@testing-library/react';
 import userEvent, { PointerEventsCheckLevel } from '@testing-library/user-event';
+import { AntdProviders } from '../components/AntdProviders';
 import { AppProviders } from '../components/AppProviders';
 import { FullPageSpin } from '../components/FullPageSpin';
 import { NotFound, RouteError } from '../components/RouteStates';
@@ -68,7 +69,10 @@ export function renderRoute({ url, app = [], public: outside = [], shell }: Opti
   const user = userEvent.setup({ delay: null, pointerEventsCheck: PointerEventsCheckLevel.Never });
   const view = render(
     <AppProviders>
-      <RouterProvider router={router} />
+      {/* antd's theme, locale and App context, which the real layouts (_app, AuthLayout) provide. */}
+      <AntdProviders>
+        <RouterProvider router={router} />
+      </AntdProviders>
     </AppProviders>,
   );
   return { ...view, router, user };

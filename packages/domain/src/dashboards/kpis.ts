@@ -6,8 +6,7 @@
  * docs/dashboards.md). The SQL of each lives in packages/api/src/dashboards/.
  */
 
-export const DASHBOARDS = ['management', 'sales', 'operations', 'service'] as const;
-export type Dashboard = (typeof DASHBOARDS)[number];
+import type { Dashboard } from './keys';
 
 export const KPI_UNITS = ['count', 'percent', 'currency', 'hours', 'days'] as const;
 export type KpiUnit = (typeof KPI_UNITS)[number];
@@ -622,7 +621,6 @@ export const KPI_CATALOGUE = [
 ] as const satisfies readonly KpiDefinition[];
 
 export type KpiKey = (typeof KPI_CATALOGUE)[number]['key'];
-export const KPI_KEYS = KPI_CATALOGUE.map((entry) => entry.key) as [KpiKey, ...KpiKey[]];
 
 export function kpiDefinition(key: KpiKey): KpiDefinition {
   const found = KPI_CATALOGUE.find((entry) => entry.key === key);

@@ -21,7 +21,6 @@ import {
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { PageHeader } from '../../components/PageHeader';
 import { KpiCard, type KpiFigure } from '../../features/dashboards/KpiCard';
 import { formatKpiValue, kpiText } from '../../features/dashboards/kpi-format';
@@ -30,24 +29,20 @@ import { useTiers } from '../../features/industry/tiers';
 import { usePipeline } from '../../features/opportunities/pipeline-labels';
 import type { Role } from '../../lib/api-types';
 import { idempotent, useIdempotencyKey } from '../../lib/idempotency';
+import { dayShape, listOf, matching, oneOf, searchOf, uuid } from '../../lib/search-params';
 import { useCan, useShell } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 import { useShowError } from '../../lib/use-show-error';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const searchSchema = z.object({
-  board: z.enum(DASHBOARDS).optional().catch(undefined),
-  from: date.optional().catch(undefined),
-  to: date.optional().catch(undefined),
-  tiers: z
-    .array(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/))
-    .max(12)
-    .optional()
-    .catch(undefined),
-  owner: z.uuid().optional().catch(undefined),
-  team: z.uuid().optional().catch(undefined),
+const searchSchema = searchOf({
+  board: oneOf(DASHBOARDS),
+  from: dayShape,
+  to: dayShape,
+  tiers: listOf(matching(/^[a-z][a-z0-9_-]{0,62}$/, 63), 12),
+  owner: uuid,
+  team: uuid,
 });
-type DashboardSearch = z.infer<typeof searchSchema>;
+type DashboardSearch = ReturnType<typeof searchSchema.parse>;
 
 /** The dashboard each role opens first. */
 const DEFAULT_BOARD: Record<Role, Dashboard> = {

@@ -4,7 +4,6 @@ import { Card, DatePicker, Empty, Flex, Select, Table, Tag, Typography } from 'a
 import dayjs from 'dayjs';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { KeysetPager, useKeysetPages } from '../../components/KeysetPager';
 import { PageHeader } from '../../components/PageHeader';
 import { ExportButton } from '../../features/exports/ExportButton';
@@ -12,6 +11,7 @@ import { ListCount } from '../../features/lists/ListCount';
 import { emptyOrSkeleton } from '../../features/lists/ListSkeleton';
 import type { InteractionKind, RouterOutputs, Sentiment } from '../../lib/api-types';
 import { formatDateTime } from '../../lib/format';
+import { isoDay, listOf, oneOf, searchOf, uuid } from '../../lib/search-params';
 import { useCan } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 
@@ -32,16 +32,15 @@ const SENTIMENT_COLORS: Record<Sentiment, string> = {
   complaint: 'error',
 };
 
-const day = z.iso.date();
 /** The filters live in the URL, so a filtered list survives a reload and can be shared. */
-const searchSchema = z.object({
-  from: day.optional().catch(undefined),
-  to: day.optional().catch(undefined),
-  kinds: z.array(z.enum(KINDS)).optional().catch(undefined),
-  sentiments: z.array(z.enum(SENTIMENTS)).optional().catch(undefined),
-  user: z.uuid().optional().catch(undefined),
+const searchSchema = searchOf({
+  from: isoDay,
+  to: isoDay,
+  kinds: listOf(oneOf(KINDS)),
+  sentiments: listOf(oneOf(SENTIMENTS)),
+  user: uuid,
 });
-type InteractionsSearch = z.infer<typeof searchSchema>;
+type InteractionsSearch = ReturnType<typeof searchSchema.parse>;
 
 export const Route = createFileRoute('/_app/interactions')({
   validateSearch: (search): InteractionsSearch => searchSchema.parse(search),

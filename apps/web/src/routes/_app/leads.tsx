@@ -23,7 +23,6 @@ import {
 } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { PageHeader } from '../../components/PageHeader';
 import { ExportButton } from '../../features/exports/ExportButton';
 import { LeadDrawer } from '../../features/leads/LeadDrawer';
@@ -38,6 +37,7 @@ import {
 import { ListViews } from '../../features/lists/ListViews';
 import { LEAD_SOURCES, LEAD_STATUSES, type Lead } from '../../lib/api-types';
 import { formatDateTime } from '../../lib/format';
+import { isoDay, listOf, oneOf, searchOf, text, uuid } from '../../lib/search-params';
 import { useCan } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 
@@ -45,20 +45,20 @@ const SLA_FILTERS = ['overdue', 'due_soon', 'on_track', 'met', 'missed'] as cons
 const STATUS_TABS = ['all', ...LEAD_STATUSES] as const;
 
 /** The filters live in the URL, so a filtered list survives a reload and can be shared. */
-const searchSchema = z.object({
-  status: z.enum(LEAD_STATUSES).optional().catch(undefined),
-  q: z.string().max(100).optional().catch(undefined),
-  grades: z.array(z.string().max(8)).optional().catch(undefined),
-  sources: z.array(z.enum(LEAD_SOURCES)).optional().catch(undefined),
-  sla: z.array(z.enum(SLA_FILTERS)).optional().catch(undefined),
-  owner: z.string().max(40).optional().catch(undefined),
-  sort: z.enum(['created_desc', 'due_asc']).optional().catch(undefined),
-  lead: z.uuid().optional().catch(undefined),
+const searchSchema = searchOf({
+  status: oneOf(LEAD_STATUSES),
+  q: text(100),
+  grades: listOf(text(8)),
+  sources: listOf(oneOf(LEAD_SOURCES)),
+  sla: listOf(oneOf(SLA_FILTERS)),
+  owner: text(40),
+  sort: oneOf(['created_desc', 'due_asc']),
+  lead: uuid,
   /** Created from and to these days (inclusive): the dashboards' period, when a chart opened the list. */
-  createdFrom: z.iso.date().optional().catch(undefined),
-  createdTo: z.iso.date().optional().catch(undefined),
+  createdFrom: isoDay,
+  createdTo: isoDay,
 });
-type LeadsSearch = z.infer<typeof searchSchema>;
+type LeadsSearch = ReturnType<typeof searchSchema.parse>;
 
 export const Route = createFileRoute('/_app/leads')({
   validateSearch: (search): LeadsSearch => searchSchema.parse(search),

@@ -4,7 +4,6 @@ import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { Button, Card, Checkbox, Flex, Input, Segmented, Select, Skeleton, Space } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { PageHeader } from '../../components/PageHeader';
 import { presetPeriod } from '../../features/dashboards/periods';
 import { ListViews } from '../../features/lists/ListViews';
@@ -15,24 +14,25 @@ import { PipelineBoard } from '../../features/opportunities/PipelineBoard';
 import { usePick, usePipeline } from '../../features/opportunities/pipeline-labels';
 import { useMoveOpportunity } from '../../features/opportunities/use-move';
 import { SalesMetrics } from '../../features/sales/SalesMetrics';
+import { flag, isoDay, oneOf, searchOf, text, uuid } from '../../lib/search-params';
 import { useCan } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 
 const SORTS = ['created', 'in_stage', 'close', 'amount'] as const;
 
 /** The view, filters and the open deal live in the URL, so a board or a list survives a reload and can be shared. */
-const searchSchema = z.object({
-  view: z.enum(['board', 'table', 'metrics']).optional().catch(undefined),
-  q: z.string().max(100).optional().catch(undefined),
-  mine: z.boolean().optional().catch(undefined),
-  stage: z.string().max(40).optional().catch(undefined),
-  sort: z.enum(SORTS).optional().catch(undefined),
-  open: z.uuid().optional().catch(undefined),
+const searchSchema = searchOf({
+  view: oneOf(['board', 'table', 'metrics']),
+  q: text(100),
+  mine: flag,
+  stage: text(40),
+  sort: oneOf(SORTS),
+  open: uuid,
   /** The sales metrics' period: from a day (inclusive) to a day (exclusive). */
-  from: z.iso.date().optional().catch(undefined),
-  to: z.iso.date().optional().catch(undefined),
+  from: isoDay,
+  to: isoDay,
 });
-type Search = z.infer<typeof searchSchema>;
+type Search = ReturnType<typeof searchSchema.parse>;
 type View = NonNullable<Search['view']>;
 
 export const Route = createFileRoute('/_app/opportunities')({

@@ -4,7 +4,6 @@ import { Card, DatePicker, Empty, Flex, Select, Table, Tag, Typography } from 'a
 import dayjs from 'dayjs';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { KeysetPager, useKeysetPages } from '../../components/KeysetPager';
 import { PageHeader } from '../../components/PageHeader';
 import { ExportButton } from '../../features/exports/ExportButton';
@@ -12,6 +11,7 @@ import { ListCount } from '../../features/lists/ListCount';
 import { emptyOrSkeleton } from '../../features/lists/ListSkeleton';
 import type { OrderStatus, PaymentMethod, RouterOutputs } from '../../lib/api-types';
 import { formatDateTime, formatMoney } from '../../lib/format';
+import { isoDay, listOf, oneOf, searchOf, uuid } from '../../lib/search-params';
 import { useCan } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 
@@ -34,16 +34,15 @@ const STATUS_COLORS: Record<OrderStatus, string> = {
   void: 'default',
 };
 
-const day = z.iso.date();
 /** The filters live in the URL, so a filtered list survives a reload and can be shared. */
-const searchSchema = z.object({
-  from: day.optional().catch(undefined),
-  to: day.optional().catch(undefined),
-  owner: z.uuid().optional().catch(undefined),
-  statuses: z.array(z.enum(ORDER_STATUSES)).optional().catch(undefined),
-  methods: z.array(z.enum(PAYMENT_METHODS)).optional().catch(undefined),
+const searchSchema = searchOf({
+  from: isoDay,
+  to: isoDay,
+  owner: uuid,
+  statuses: listOf(oneOf(ORDER_STATUSES)),
+  methods: listOf(oneOf(PAYMENT_METHODS)),
 });
-type OrdersSearch = z.infer<typeof searchSchema>;
+type OrdersSearch = ReturnType<typeof searchSchema.parse>;
 
 export const Route = createFileRoute('/_app/orders')({
   validateSearch: (search): OrdersSearch => searchSchema.parse(search),

@@ -2,13 +2,13 @@ import { useQuery } from '@tanstack/react-query';
 import { createFileRoute } from '@tanstack/react-router';
 import { Flex, Result, Tabs, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { PageHeader } from '../../components/PageHeader';
 import { PoolTable } from '../../features/pool/PoolTable';
+import { oneOf, searchOf } from '../../lib/search-params';
 import { useCan } from '../../lib/shell-context';
 import { useTRPC } from '../../lib/trpc';
 
-const search = z.object({ tab: z.enum(['leads', 'customers']).optional().catch(undefined) });
+const search = searchOf({ tab: oneOf(['leads', 'customers']) });
 
 export const Route = createFileRoute('/_app/pool')({
   validateSearch: search,

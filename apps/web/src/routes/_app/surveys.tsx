@@ -1,16 +1,16 @@
 import { createFileRoute } from '@tanstack/react-router';
 import { Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { PageHeader } from '../../components/PageHeader';
 import { FollowUpsTab } from '../../features/surveys/FollowUpsTab';
 import { ResultsTab } from '../../features/surveys/ResultsTab';
 import { SurveysListTab } from '../../features/surveys/SurveysListTab';
+import { oneOf, searchOf } from '../../lib/search-params';
 import { useCan } from '../../lib/shell-context';
 
 const TAB_KEYS = ['list', 'results', 'followUps'] as const;
 type TabKey = (typeof TAB_KEYS)[number];
-const search = z.object({ tab: z.enum(TAB_KEYS).optional().catch(undefined) });
+const search = searchOf({ tab: oneOf(TAB_KEYS) });
 
 export const Route = createFileRoute('/_app/surveys')({
   validateSearch: search,

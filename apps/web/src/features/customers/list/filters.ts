@@ -1,72 +1,74 @@
 import { KPI_KEYS } from '@crm/domain';
-import { KEY_PATTERN } from '@crm/plugin-sdk';
-import { z } from 'zod';
+import { KEY_PATTERN } from '@crm/plugin-sdk/keys';
 import { type CustomerQuery, LEVELS, LIFECYCLE_STAGES, NEED_TYPES } from '../../../lib/api-types';
+import {
+  dayShape,
+  either,
+  flag,
+  integer,
+  listOf,
+  matching,
+  oneOf,
+  searchOf,
+  strictRecord,
+  text,
+  uuid,
+} from '../../../lib/search-params';
 
 /** The list's filters besides search, archived and order: what "more filters" and views set. */
 export type CustomerFilters = Omit<CustomerQuery, 'search' | 'sort' | 'direction' | 'archived'>;
 export type CustomFilter = NonNullable<CustomerFilters['custom']>[number];
 export type CustomFilterOp = CustomFilter['op'];
 
-const money = z.string().regex(/^\d{1,14}(\.\d{1,2})?$/);
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const money = matching(/^\d{1,14}(\.\d{1,2})?$/, 17);
+const tierKey = matching(/^[a-z][a-z0-9_-]{0,62}$/, 63);
 
 /**
  * Filters as they come back from the URL: anything malformed is dropped rather than sent,
  * so an edited or outdated link still opens the list.
  */
-export const filtersFromUrl = z
-  .object({
-    kind: z.enum(['person', 'company']).optional().catch(undefined),
-    ownerUserIds: z.array(z.uuid()).max(100).optional().catch(undefined),
-    unowned: z.boolean().optional().catch(undefined),
-    lifecycleStages: z.array(z.enum(LIFECYCLE_STAGES)).max(6).optional().catch(undefined),
-    tagIds: z.array(z.uuid()).max(20).optional().catch(undefined),
-    valueLevels: z.array(z.enum(LEVELS)).max(3).optional().catch(undefined),
-    activityLevels: z.array(z.enum(LEVELS)).max(3).optional().catch(undefined),
-    needTypes: z.array(z.enum(NEED_TYPES)).max(3).optional().catch(undefined),
-    industry: z.string().max(100).optional().catch(undefined),
-    tiers: z
-      .array(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/))
-      .max(12)
-      .optional()
-      .catch(undefined),
-    completenessMin: z.number().int().min(0).max(100).optional().catch(undefined),
-    completenessMax: z.number().int().min(0).max(100).optional().catch(undefined),
-    stale: z.boolean().optional().catch(undefined),
-    amount12mMin: money.optional().catch(undefined),
-    amount12mMax: money.optional().catch(undefined),
-    amountLifetimeMin: money.optional().catch(undefined),
-    amountLifetimeMax: money.optional().catch(undefined),
-    orderCountMin: z.number().int().min(0).optional().catch(undefined),
-    orderCountMax: z.number().int().min(0).optional().catch(undefined),
-    lastDealFrom: date.optional().catch(undefined),
-    lastDealTo: date.optional().catch(undefined),
-    createdFrom: date.optional().catch(undefined),
-    createdTo: date.optional().catch(undefined),
-    /** The customers behind a dashboard figure (a click on a chart). */
-    kpi: z
-      .object({
-        key: z.enum(KPI_KEYS),
-        from: date,
-        to: date,
-        segment: z.string().max(200).optional(),
-      })
-      .optional()
-      .catch(undefined),
-    custom: z
-      .array(
-        z.object({
-          key: z.string().regex(KEY_PATTERN),
-          op: z.enum(['eq', 'contains', 'gte', 'lte', 'in', 'hasAll', 'empty', 'notEmpty']),
-          value: z.union([z.string().max(200), z.boolean(), z.array(z.string().max(100)).max(50)]).optional(),
-        }),
-      )
-      .max(10)
-      .optional()
-      .catch(undefined),
-  })
-  .catch({});
+export const filtersFromUrl = searchOf({
+  kind: oneOf(['person', 'company']),
+  ownerUserIds: listOf(uuid, 100),
+  unowned: flag,
+  lifecycleStages: listOf(oneOf(LIFECYCLE_STAGES), 6),
+  tagIds: listOf(uuid, 20),
+  valueLevels: listOf(oneOf(LEVELS), 3),
+  activityLevels: listOf(oneOf(LEVELS), 3),
+  needTypes: listOf(oneOf(NEED_TYPES), 3),
+  industry: text(100),
+  tiers: listOf(tierKey, 12),
+  completenessMin: integer(0, 100),
+  completenessMax: integer(0, 100),
+  stale: flag,
+  amount12mMin: money,
+  amount12mMax: money,
+  amountLifetimeMin: money,
+  amountLifetimeMax: money,
+  orderCountMin: integer(0),
+  orderCountMax: integer(0),
+  lastDealFrom: dayShape,
+  lastDealTo: dayShape,
+  createdFrom: dayShape,
+  createdTo: dayShape,
+  /** The customers behind a dashboard figure (a click on a chart). */
+  kpi: strictRecord({ key: oneOf(KPI_KEYS), from: dayShape, to: dayShape, segment: text(200) }, [
+    'key',
+    'from',
+    'to',
+  ]),
+  custom: listOf(
+    strictRecord(
+      {
+        key: matching(KEY_PATTERN, 40),
+        op: oneOf(['eq', 'contains', 'gte', 'lte', 'in', 'hasAll', 'empty', 'notEmpty']),
+        value: either(text(200), either(flag, listOf(text(100), 50))),
+      },
+      ['key', 'op'],
+    ),
+    10,
+  ),
+});
 
 /** Drops empty entries, so equal filters compare equal and the URL stays short. */
 export function compactFilters(filters: CustomerFilters): CustomerFilters {

@@ -17,7 +17,6 @@ import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { Alert, App, Breadcrumb, Button, Card, Flex, Result, Skeleton, Tabs, Tag } from 'antd';
 import { cloneElement, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { FullPageSpin } from '../../../components/FullPageSpin';
 import { PageHeader } from '../../../components/PageHeader';
 import { ContactsTab } from '../../../features/contacts/ContactsTab';
@@ -44,6 +43,7 @@ import { CustomerTicketsTab } from '../../../features/tickets/CustomerTicketsTab
 import type { Customer } from '../../../lib/api-types';
 import { appCodeOf, errorMessage } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
+import { oneOf, searchOf } from '../../../lib/search-params';
 import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
 import { useShowError } from '../../../lib/use-show-error';
@@ -61,8 +61,8 @@ const TABS = [
 type TabKey = (typeof TABS)[number];
 
 /** The open tab lives in the URL, so a reload or a shared link lands on it. */
-const searchSchema = z.object({ tab: z.enum(TABS).optional().catch(undefined) });
-type CustomerSearch = z.infer<typeof searchSchema>;
+const searchSchema = searchOf({ tab: oneOf(TABS) });
+type CustomerSearch = ReturnType<typeof searchSchema.parse>;
 
 export const Route = createFileRoute('/_app/customers/$customerId')({
   validateSearch: (search): CustomerSearch => searchSchema.parse(search),

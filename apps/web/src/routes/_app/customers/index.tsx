@@ -8,14 +8,13 @@ import {
   SearchOutlined,
   UploadOutlined,
 } from '@ant-design/icons';
-import { CUSTOM_KEY_PATTERN } from '@crm/plugin-sdk';
+import { CUSTOM_KEY_PATTERN } from '@crm/plugin-sdk/keys';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { Badge, Button, Card, Empty, Flex, Input, Segmented, Select, Table, Tooltip, Typography } from 'antd';
 import type { SorterResult } from 'antd/es/table/interface';
 import { startTransition, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { PageHeader } from '../../../components/PageHeader';
 import { CustomerFormDrawer } from '../../../features/customers/CustomerFormDrawer';
 import { IdentitySearch, looksLikeIdentityNumber } from '../../../features/customers/IdentitySearch';
@@ -53,36 +52,31 @@ import {
   type SavedView,
 } from '../../../lib/api-types';
 import { appCodeOf, errorMessage } from '../../../lib/errors';
+import { either, flag, oneOf, oneOfNumbers, searchOf, uuid } from '../../../lib/search-params';
 import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
 
 const PAGE_SIZES = [20, 50, 100] as const;
 type PageSize = (typeof PAGE_SIZES)[number];
 
-const sortSchema = z.union([
-  z.enum(CUSTOMER_SORTS),
-  z.custom<`custom:${string}`>((value) => typeof value === 'string' && CUSTOM_KEY_PATTERN.test(value)),
-]);
+const customSort = (value: unknown) =>
+  typeof value === 'string' && CUSTOM_KEY_PATTERN.test(value) ? (value as `custom:${string}`) : undefined;
 
 /** The list's state lives in the URL, so it survives reloads and can be shared. */
-const searchSchema = z.object({
+const searchSchema = searchOf({
   // A link's ?search=13812345678 arrives as a number (the router reads search values as JSON).
-  search: z
-    .union([z.string(), z.number().transform(String)])
-    .pipe(z.string().trim().max(100))
-    .optional()
-    .catch(undefined),
-  archived: z.boolean().optional().catch(undefined),
-  sort: sortSchema.optional().catch(undefined),
-  direction: z.enum(['asc', 'desc']).optional().catch(undefined),
-  pageSize: z
-    .union([z.literal(20), z.literal(50), z.literal(100)])
-    .optional()
-    .catch(undefined),
-  view: z.uuid().optional().catch(undefined),
-  f: filtersFromUrl.optional(),
+  search: (value: unknown) => {
+    const raw = typeof value === 'number' ? String(value) : value;
+    return typeof raw === 'string' && raw.trim().length <= 100 ? raw.trim() : undefined;
+  },
+  archived: flag,
+  sort: either(oneOf(CUSTOMER_SORTS), customSort),
+  direction: oneOf(['asc', 'desc']),
+  pageSize: oneOfNumbers(PAGE_SIZES),
+  view: uuid,
+  f: (value: unknown) => (value === undefined ? undefined : filtersFromUrl.parse(value)),
 });
-type CustomerSearch = z.infer<typeof searchSchema>;
+type CustomerSearch = ReturnType<typeof searchSchema.parse>;
 
 /** The list's filters as the URL holds them, as `customers.list` and `customers.count` take them. */
 function listQueryOf(search: CustomerSearch): CustomerQuery {

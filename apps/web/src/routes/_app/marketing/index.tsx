@@ -1,13 +1,13 @@
 import { createFileRoute } from '@tanstack/react-router';
 import { Result, Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { PageHeader } from '../../../components/PageHeader';
 import { CampaignsTab } from '../../../features/marketing/CampaignsTab';
 import { LeadFormsTab } from '../../../features/marketing/LeadFormsTab';
+import { oneOf, searchOf } from '../../../lib/search-params';
 import { useCan } from '../../../lib/shell-context';
 
-const search = z.object({ tab: z.enum(['campaigns', 'forms']).optional().catch(undefined) });
+const search = searchOf({ tab: oneOf(['campaigns', 'forms']) });
 
 export const Route = createFileRoute('/_app/marketing/')({
   validateSearch: search,

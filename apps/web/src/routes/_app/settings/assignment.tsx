@@ -31,14 +31,14 @@ import {
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { PageHeader } from '../../../components/PageHeader';
 import type { RouterOutputs } from '../../../lib/api-types';
+import { oneOf, searchOf } from '../../../lib/search-params';
 import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
 import { useShowError } from '../../../lib/use-show-error';
 
-const search = z.object({ tab: z.enum(['lead', 'customer']).optional().catch(undefined) });
+const search = searchOf({ tab: oneOf(['lead', 'customer']) });
 
 export const Route = createFileRoute('/_app/settings/assignment')({
   validateSearch: search,

@@ -1,17 +1,17 @@
 import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { Result, Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { PageHeader } from '../../../components/PageHeader';
 import { ApiDocsPanel } from '../../../features/platform/ApiDocsPanel';
 import { ApiKeysPanel } from '../../../features/platform/ApiKeysPanel';
 import { WebhooksPanel } from '../../../features/platform/WebhooksPanel';
 import { WecomPanel } from '../../../features/platform/WecomPanel';
+import { oneOf, searchOf } from '../../../lib/search-params';
 import { useCan } from '../../../lib/shell-context';
 
 const TABS = ['keys', 'webhooks', 'wecom', 'docs'] as const;
 type Tab = (typeof TABS)[number];
-const searchSchema = z.object({ tab: z.enum(TABS).optional().catch(undefined) });
+const searchSchema = searchOf({ tab: oneOf(TABS) });
 
 export const Route = createFileRoute('/_app/settings/platform')({
   validateSearch: (search): { tab?: Tab } => searchSchema.parse(search),

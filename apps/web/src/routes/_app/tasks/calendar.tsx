@@ -4,27 +4,23 @@ import { App, Card, Segmented } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { PageHeader } from '../../../components/PageHeader';
 import { type CalendarTask, calendarRange, TaskCalendar } from '../../../features/tasks/TaskCalendar';
 import { TaskDetailDrawer } from '../../../features/tasks/TaskDetailDrawer';
 import { useTaskRefresh } from '../../../features/tasks/use-task-refresh';
 import type { Task } from '../../../lib/api-types';
+import { dayShape, flag, oneOf, searchOf, withDefault } from '../../../lib/search-params';
 import { useCan, useShell } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
 import { useShowError } from '../../../lib/use-show-error';
 
-const searchSchema = z.object({
-  mode: z.enum(['week', 'month']).catch('week').default('week'),
+const searchSchema = searchOf({
+  mode: withDefault(oneOf(['week', 'month']), 'week'),
   /** A day of the week or month shown; today when absent. */
-  day: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional()
-    .catch(undefined),
-  team: z.boolean().optional().catch(undefined),
+  day: dayShape,
+  team: flag,
 });
-type CalendarSearch = z.infer<typeof searchSchema>;
+type CalendarSearch = ReturnType<typeof searchSchema.parse>;
 
 export const Route = createFileRoute('/_app/tasks/calendar')({
   validateSearch: (search): CalendarSearch => searchSchema.parse(search),

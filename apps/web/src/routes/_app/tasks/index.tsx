@@ -4,7 +4,6 @@ import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { Badge, Button, Card, Flex, Input, Select, Tabs } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { KeysetPager, useKeysetPages } from '../../../components/KeysetPager';
 import { PageHeader } from '../../../components/PageHeader';
 import { TaskBulkActions } from '../../../features/tasks/TaskBulkActions';
@@ -19,6 +18,7 @@ import {
   type TaskSort,
   type TaskView,
 } from '../../../lib/api-types';
+import { either, listOf, oneOf, searchOf, text, uuid } from '../../../lib/search-params';
 import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
 
@@ -27,19 +27,16 @@ export const MY_TASK_VIEWS = ['today', 'overdue', 'next7', 'done'] as const sati
 const SORTS = ['due', 'priority', 'created'] as const satisfies readonly TaskSort[];
 
 /** The filters live in the URL, so a filtered list survives a reload and can be shared. */
-const searchSchema = z.object({
-  view: z.enum(MY_TASK_VIEWS).optional().catch(undefined),
-  owner: z
-    .union([z.enum(['me', 'any', 'unassigned']), z.uuid()])
-    .optional()
-    .catch(undefined),
-  q: z.string().max(100).optional().catch(undefined),
-  types: z.array(z.enum(TASK_TYPES)).optional().catch(undefined),
-  sources: z.array(z.enum(TASK_SOURCES)).optional().catch(undefined),
-  priorities: z.array(z.enum(TASK_PRIORITIES)).optional().catch(undefined),
-  sort: z.enum(SORTS).optional().catch(undefined),
+const searchSchema = searchOf({
+  view: oneOf(MY_TASK_VIEWS),
+  owner: either(oneOf(['me', 'any', 'unassigned']), uuid),
+  q: text(100),
+  types: listOf(oneOf(TASK_TYPES)),
+  sources: listOf(oneOf(TASK_SOURCES)),
+  priorities: listOf(oneOf(TASK_PRIORITIES)),
+  sort: oneOf(SORTS),
 });
-type TasksSearch = z.infer<typeof searchSchema>;
+type TasksSearch = ReturnType<typeof searchSchema.parse>;
 
 export const Route = createFileRoute('/_app/tasks/')({
   validateSearch: (search): TasksSearch => searchSchema.parse(search),

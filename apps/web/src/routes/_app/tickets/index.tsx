@@ -4,7 +4,6 @@ import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { Badge, Button, Card, Flex, Input, Select, Space, Tabs } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { PageHeader } from '../../../components/PageHeader';
 import { useLabelOf, useTicketSettings } from '../../../features/tickets/TicketCategoryLabel';
 import { TicketFormModal } from '../../../features/tickets/TicketFormModal';
@@ -17,6 +16,7 @@ import {
   TICKET_TYPES,
   type TicketView,
 } from '../../../lib/api-types';
+import { listOf, oneOf, searchOf, text, uuid } from '../../../lib/search-params';
 import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
 
@@ -30,17 +30,17 @@ export const TICKET_VIEWS = [
 ] as const satisfies readonly TicketView[];
 
 /** The filters live in the URL, so a filtered list survives a reload and can be shared. */
-const searchSchema = z.object({
-  view: z.enum(TICKET_VIEWS).optional().catch(undefined),
-  q: z.string().max(100).optional().catch(undefined),
-  statuses: z.array(z.enum(TICKET_STATUSES)).optional().catch(undefined),
-  types: z.array(z.enum(TICKET_TYPES)).optional().catch(undefined),
-  priorities: z.array(z.enum(TICKET_PRIORITIES)).optional().catch(undefined),
-  slaStates: z.array(z.enum(TICKET_SLA_STATES)).optional().catch(undefined),
-  category: z.string().max(64).optional().catch(undefined),
-  assignee: z.uuid().optional().catch(undefined),
+const searchSchema = searchOf({
+  view: oneOf(TICKET_VIEWS),
+  q: text(100),
+  statuses: listOf(oneOf(TICKET_STATUSES)),
+  types: listOf(oneOf(TICKET_TYPES)),
+  priorities: listOf(oneOf(TICKET_PRIORITIES)),
+  slaStates: listOf(oneOf(TICKET_SLA_STATES)),
+  category: text(64),
+  assignee: uuid,
 });
-type TicketsSearch = z.infer<typeof searchSchema>;
+type TicketsSearch = ReturnType<typeof searchSchema.parse>;
 
 export const Route = createFileRoute('/_app/tickets/')({
   validateSearch: (search): TicketsSearch => searchSchema.parse(search),
