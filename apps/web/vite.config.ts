@@ -41,7 +41,10 @@ export default defineConfig({
         // Their modules do nothing on import but define components and helpers.
         moduleSideEffects: [
           { test: /\/node_modules\/@rc-component\//, sideEffects: false },
-          { test: /\/node_modules\/@ant-design\/(cssinjs|cssinjs-utils|colors|fast-color)\//, sideEffects: false },
+          {
+            test: /\/node_modules\/@ant-design\/(cssinjs|cssinjs-utils|colors|fast-color)\//,
+            sideEffects: false,
+          },
         ],
       },
     },
