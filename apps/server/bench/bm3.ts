@@ -121,7 +121,8 @@ async function importInChild(appUrl: string, file: string, tenantId: string, use
   return { ...result, peakRss: Math.max(peak, result.maxRssKb * 1024) };
 }
 
-const DATABASE = 'crm_bench_bm3';
+/** BENCH_BM3_DATABASE names it when several runs share one server. */
+const DATABASE = process.env.BENCH_BM3_DATABASE ?? 'crm_bench_bm3';
 
 function superUrlOf(adminUrl: string): string {
   const url = new URL(adminUrl);

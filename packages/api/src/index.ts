@@ -45,6 +45,7 @@ export { MAX_TENANT_RUNNING_EXPORTS } from './exports/exports.service';
 export { runExport } from './exports/run-export';
 export { LOCALES, type Locale, resolveLocale } from './i18n';
 export { IDEMPOTENCY_RETENTION_HOURS, pruneIdempotencyKeys } from './idempotency';
+export { AUDITED_COLUMNS } from './imports/bulk-write';
 export { type HttpFailure, openErrorReport, type UploadResult, uploadImportFile } from './imports/http';
 export { registerImportJobs } from './imports/imports.jobs';
 export { MAX_TENANT_ACTIVE_IMPORTS } from './imports/imports.service';

@@ -44,6 +44,7 @@ import * as ticketInboundEmail from './2026-12-12-0302-ticket-inbound-email';
 import * as weeklySummary from './2026-12-12-0501-weekly-summary';
 import * as wecomAttempts from './2026-12-12-0601-wecom-attempts';
 import * as requestId from './2026-12-12-0801-request-id';
+import * as importBulkWrites from './2026-12-14-0701-import-bulk-writes';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -92,6 +93,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-12-0301-loyalty': loyalty,
   '2026-12-12-0302-ticket-inbound-email': ticketInboundEmail,
   '2026-12-12-0801-request-id': requestId,
+  '2026-12-14-0701-import-bulk-writes': importBulkWrites,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,6 +3,7 @@ import type { Database, ImportRun, Transaction } from '@crm/db';
 import { sql } from 'kysely';
 import { recordCandidatesFor } from '../../duplicates/pairs';
 import type { TenantCipher } from '../../sensitive';
+import { createdChanges, insertInBulk, returnedColumns } from '../bulk-write';
 import { MATCH_KIND_LABELS, ROW_MESSAGES } from '../messages';
 import { type Plan, pgArray, text, type Written } from '../plan';
 import {
@@ -277,26 +278,52 @@ export async function writeCustomers(
     on conflict do nothing`.execute(trx);
   const tagIds = sql`coalesce((select array_agg(distinct g.id) from tags g
       where g.tenant_id = ${tenantId} and lower(g.name) in (select lower(x) from unnest(s.tag_names) x)), '{}')`;
-  const created = await sql`
-    insert into customers (tenant_id, id, name, kind, customer_number, credit_code, phone, email, industry,
-      owner_user_id, created_by, birthday, birthday_calendar, founded_on, addresses, need_type, explicit_needs, implicit_needs,
-      pain_points, purchase_plan, purchase_plan_amount, purchase_plan_expected_on, tag_ids, custom_fields,
-      first_cooperation_on, anniversary_on, completeness)
-    select ${tenantId}, s.id, s.name, coalesce(s.kind, 'company'), s.customer_number, s.credit_code, s.phone, s.email,
-      s.industry, coalesce(s.owner_user_id, ${userId}::uuid), ${userId}::uuid, s.birthday, coalesce(s.birthday_calendar, 'solar'), s.founded_on,
-      coalesce(s.addresses, '[]'), s.need_type, s.explicit_needs, s.implicit_needs, s.pain_points, s.purchase_plan,
-      s.purchase_plan_amount, s.purchase_plan_expected_on,
-      case when s.tag_names is null then '{}' else ${tagIds} end,
-      coalesce(s.custom_fields, '{}'), s.first_cooperation_on, s.anniversary_on,
-      -- Completeness from the staged row itself (its columns are named as the customer's),
-      -- so the new rows are written once, not inserted and then updated.
-      (customer_completeness(
-        to_jsonb(s) || jsonb_build_object('kind', coalesce(s.kind, 'company'), 'addresses', coalesce(s.addresses, '[]'),
-          'custom_fields', coalesce(s.custom_fields, '{}')),
-        t.completeness_weights, case when s.contact_name is null then 0 else 1 end)).score
-    from import_stage s
-    cross join tenants t
-    where s.matched_id is null and t.id = ${tenantId}`.execute(trx);
+  // The new customers, their audit rows and their match keys in one statement (bulk-write.ts).
+  const created = await insertInBulk(trx, run.id, () =>
+    sql<{ created: string }>`
+    with inserted as (
+      insert into customers (tenant_id, id, name, kind, customer_number, credit_code, phone, email, industry,
+        owner_user_id, created_by, birthday, birthday_calendar, founded_on, addresses, need_type, explicit_needs, implicit_needs,
+        pain_points, purchase_plan, purchase_plan_amount, purchase_plan_expected_on, tag_ids, custom_fields,
+        first_cooperation_on, anniversary_on, completeness)
+      select ${tenantId}, s.id, s.name, coalesce(s.kind, 'company'), s.customer_number, s.credit_code, s.phone, s.email,
+        s.industry, coalesce(s.owner_user_id, ${userId}::uuid), ${userId}::uuid, s.birthday, coalesce(s.birthday_calendar, 'solar'), s.founded_on,
+        coalesce(s.addresses, '[]'), s.need_type, s.explicit_needs, s.implicit_needs, s.pain_points, s.purchase_plan,
+        s.purchase_plan_amount, s.purchase_plan_expected_on,
+        case when s.tag_names is null then '{}' else ${tagIds} end,
+        coalesce(s.custom_fields, '{}'), s.first_cooperation_on, s.anniversary_on,
+        -- Completeness from the staged row itself (its columns are named as the customer's),
+        -- so the new rows are written once, not inserted and then updated.
+        (customer_completeness(
+          to_jsonb(s) || jsonb_build_object('kind', coalesce(s.kind, 'company'), 'addresses', coalesce(s.addresses, '[]'),
+            'custom_fields', coalesce(s.custom_fields, '{}')),
+          t.completeness_weights, case when s.contact_name is null then 0 else 1 end)).score
+      from import_stage s
+      cross join tenants t
+      where s.matched_id is null and t.id = ${tenantId}
+      returning ${returnedColumns('customer')}
+    ),
+    audited as (
+      insert into audit_log (tenant_id, actor_user_id, entity, entity_id, customer_id, action, changes)
+      select n.tenant_id, app_user_id(), 'customer', n.id, n.id, 'create', ${createdChanges('n', 'customer')}
+      from inserted n
+    ),
+    keyed as (
+      insert into customer_match_keys (tenant_id, customer_id, kind, value, branch)
+      select n.tenant_id, n.id, k.kind, k.value, k.branch
+      from inserted n
+      cross join lateral (
+        select 'name'::text as kind, p.key as value, p.branch
+          from crm_company_name_parts(n.name) p where n.kind = 'company'
+        union all select 'phone', crm_normalize_phone(n.phone), false
+        union all select 'email', crm_normalize_email(n.email), false
+        union all select 'credit_code', n.credit_code, false
+      ) k
+      where k.value is not null and n.merged_into is null
+      on conflict do nothing
+    )
+    select count(*) as created from inserted`.execute(trx),
+  );
   let updated = 0;
   if (update) {
     const result = await sql`
@@ -328,14 +355,33 @@ export async function writeCustomers(
   }
   // The primary contact: new customers' always; a matched customer's when it has none of that
   // name. Two statements: the first, for all the new rows, has no subquery to plan around.
-  await sql`
-    insert into contacts (tenant_id, customer_id, name, title, phones, emails, birthday, anniversary_on, is_primary)
-    select ${tenantId}, s.id, s.contact_name, s.contact_title,
-      case when s.contact_phone is null then '{}' else array[s.contact_phone] end,
-      case when s.contact_email is null then '{}' else array[s.contact_email] end,
-      s.contact_birthday, s.contact_anniversary, true
-    from import_stage s
-    where s.contact_name is not null and s.matched_id is null`.execute(trx);
+  await insertInBulk(trx, run.id, () =>
+    sql`
+    with inserted as (
+      insert into contacts (tenant_id, customer_id, name, title, phones, emails, birthday, anniversary_on, is_primary)
+      select ${tenantId}, s.id, s.contact_name, s.contact_title,
+        case when s.contact_phone is null then '{}' else array[s.contact_phone] end,
+        case when s.contact_email is null then '{}' else array[s.contact_email] end,
+        s.contact_birthday, s.contact_anniversary, true
+      from import_stage s
+      where s.contact_name is not null and s.matched_id is null
+      returning ${returnedColumns('contact')}
+    ),
+    audited as (
+      insert into audit_log (tenant_id, actor_user_id, entity, entity_id, customer_id, action, changes)
+      select n.tenant_id, app_user_id(), 'contact', n.id, n.customer_id, 'create', ${createdChanges('n', 'contact')}
+      from inserted n
+    )
+    insert into customer_match_keys (tenant_id, customer_id, kind, value, branch)
+    select n.tenant_id, n.customer_id, x.kind, x.value, false
+    from inserted n
+    cross join lateral (
+      select 'phone'::text as kind, crm_normalize_phone(p) as value from unnest(n.phones) p
+      union all select 'email', crm_normalize_email(e) from unnest(n.emails) e
+    ) x
+    where x.value is not null
+    on conflict do nothing`.execute(trx),
+  );
   if (update) {
     await sql`
       insert into contacts (tenant_id, customer_id, name, title, phones, emails, birthday, anniversary_on, is_primary)
@@ -379,7 +425,7 @@ export async function writeCustomers(
   }>`select count(*) as n from import_stage where matched_id is not null`.execute(trx);
   const matchedCount = Number(matched.rows[0]?.n ?? 0);
   return {
-    created: Number(created.numAffectedRows ?? 0),
+    created: Number(created.rows[0]?.created ?? 0),
     updated,
     skipped: update ? matchedCount - updated : matchedCount,
   };

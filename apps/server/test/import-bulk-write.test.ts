@@ -1,0 +1,223 @@
+import { AUDITED_COLUMNS, jobScope, refreshCompleteness, refreshCustomerFacts, runImport } from '@crm/api';
+import { sql } from '@crm/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestServer,
+  PUBLIC_URL,
+  type SeededTenant,
+  seedTenant,
+  signedInClient,
+  type TestServer,
+  type TrpcClient,
+} from './helpers';
+
+/**
+ * An import writes its customers' and contacts' audit rows and match keys in the statements
+ * that insert them (imports/bulk-write.ts), while the insert triggers stand aside; every other
+ * insert keeps the triggers. The same rows written both ways give the same audit rows, match
+ * keys and derived facts.
+ */
+
+let server: TestServer;
+let tenant: SeededTenant;
+let copy: SeededTenant;
+let admin: TrpcClient;
+
+const MAPPING = {
+  客户名称: 'name',
+  客户类型: 'kind',
+  客户编号: 'customer_number',
+  信用代码: 'credit_code',
+  手机: 'phone',
+  邮箱: 'email',
+  标签: 'tags',
+  地址: 'address',
+  成立日期: 'founded_on',
+  计划采购金额: 'purchase_plan_amount',
+  需求: 'explicit_needs',
+  联系人: 'contact.name',
+  联系人电话: 'contact.phone',
+  联系人邮箱: 'contact.email',
+};
+const FILE = [
+  '客户名称,客户类型,客户编号,信用代码,手机,邮箱,标签,地址,成立日期,计划采购金额,需求,联系人,联系人电话,联系人邮箱',
+  '杭州瑞丰科技有限公司,企业,KH-1,91330100799655058B,138 1111 2222,Sales@RuiFeng.example.cn,重点客户、华东,杭州市文三路1号,2015年3月8日,12.5万元,希望年底前完成设备更新,王伟,15900001111,wang@ruifeng.example.cn',
+  '上海恒达贸易有限公司浦东分公司,企业,KH-2,,021-61234567,,老客户,,2019/7/1,"￥1,234.50",,李娜,,li@hengda.example.cn',
+  '张敏,个人,KH-3,,13933334444,zhang@mail.example.cn,,北京市中山路9号,,,,,,',
+  '北京天合实业有限公司,企业,,,,,,,,,关注交付周期,,,',
+].join('\r\n');
+
+async function upload(client: TrpcClient, content: string) {
+  const response = await server.app.request(
+    'http://localhost:3000/api/imports/files',
+    {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'x-file-name': encodeURIComponent('客户.csv'),
+        cookie: client.cookie,
+        origin: PUBLIC_URL,
+      },
+      body: new TextEncoder().encode(`${content}\r\n`),
+    },
+    { incoming: { socket: { remoteAddress: '10.0.0.1' } } },
+  );
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { fileId: string }).fileId;
+}
+
+type AuditRow = {
+  actor: string | null;
+  entity: string;
+  entity_id: string;
+  customer_id: string;
+  action: string;
+  changes: unknown;
+};
+type KeyRow = { customer_id: string; kind: string; value: string; branch: boolean };
+
+function auditOf(tenantId: string) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const { rows } = await sql<AuditRow>`
+      select actor_user_id as actor, entity, entity_id, customer_id, action, changes from audit_log
+      order by entity, entity_id, action`.execute(trx);
+    return rows;
+  });
+}
+
+function keysOf(tenantId: string) {
+  return server.database.withTenant(tenantId, async (trx) => {
+    const { rows } = await sql<KeyRow>`
+      select customer_id, kind, value, branch from customer_match_keys order by customer_id, kind, value`.execute(
+      trx,
+    );
+    return rows;
+  });
+}
+
+beforeAll(async () => {
+  server = await createTestServer();
+  tenant = await seedTenant(server.database, '批量写入企业');
+  copy = await seedTenant(server.database, '逐条写入企业');
+  admin = await signedInClient(server, tenant.users.admin.id, tenant.tenantId);
+  // The copy's rows name the first tenant's members (owner, creator): make them members there too.
+  await server.database.withTenant(copy.tenantId, (trx) =>
+    trx
+      .insertInto('memberships')
+      .values(
+        Object.values(tenant.users).map((user) => ({
+          tenant_id: copy.tenantId,
+          user_id: user.id,
+          role: 'sales_rep' as const,
+        })),
+      )
+      .execute(),
+  );
+});
+afterAll(async () => {
+  await server?.destroy();
+});
+
+describe('the import write path', () => {
+  it('writes the same audit rows, match keys and facts as the triggers do for the same rows', async () => {
+    const fileId = await upload(admin, FILE);
+    const started = await admin.call('imports.start', {
+      fileId,
+      entity: 'customers',
+      mapping: MAPPING,
+      onMatch: 'skip',
+      dryRun: false,
+    });
+    expect(started.error).toBeNull();
+    const { runId } = started.data as { runId: string };
+    await runImport(server.dependencies, tenant.tenantId, runId);
+    const run = await admin.call('imports.get', { runId });
+    expect(run.data).toMatchObject({ status: 'committed', created: 4 });
+
+    // Derived facts: the single-row refreshes find nothing to change.
+    await server.database.withTenant(tenant.tenantId, async (trx) => {
+      expect(await refreshCompleteness(jobScope(trx, tenant.tenantId), 'all')).toBe(0);
+      expect((await refreshCustomerFacts(jobScope(trx, tenant.tenantId), 'all', 'daily')).updated).toBe(0);
+    });
+
+    // The same rows (same ids, same values) inserted into another tenant by ordinary statements.
+    const imported = await auditOf(tenant.tenantId);
+    const actor = imported[0]?.actor ?? '';
+    await server.database.withTenant(copy.tenantId, async (trx) => {
+      await sql`select set_config('app.user_id', ${actor}, true)`.execute(trx);
+      for (const table of ['customers', 'contacts']) {
+        const { rows } = await sql<{ columns: string }>`
+          select string_agg(quote_ident(column_name), ', ' order by ordinal_position) as columns
+          from information_schema.columns
+          where table_schema = 'public' and table_name = ${table} and is_generated = 'NEVER' and column_name <> 'tenant_id'`.execute(
+          trx,
+        );
+        const columns = sql.raw(rows[0]?.columns ?? '');
+        // Read as the first tenant through a superuser-free path: the rows travel as JSON.
+        const source = await server.database.withTenant(tenant.tenantId, (inner) =>
+          sql<{
+            doc: unknown;
+          }>`select coalesce(jsonb_agg(to_jsonb(x) - 'tenant_id' - 'search_grams'), '[]') as doc
+            from ${sql.table(table)} x`.execute(inner),
+        );
+        await sql`
+          insert into ${sql.table(table)} (tenant_id, ${columns})
+          select ${copy.tenantId}::uuid, ${columns}
+          from jsonb_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(source.rows[0]?.doc)}::jsonb)`.execute(
+          trx,
+        );
+      }
+    });
+
+    const written = await auditOf(copy.tenantId);
+    expect(imported).toHaveLength(6);
+    expect(imported.filter((row) => row.entity === 'customer')).toHaveLength(4);
+    expect(written).toEqual(imported);
+    const keys = await keysOf(tenant.tenantId);
+    expect(keys.some((row) => row.kind === 'name' && row.branch)).toBe(true);
+    expect(keys.filter((row) => row.kind === 'phone').length).toBeGreaterThanOrEqual(4);
+    expect(await keysOf(copy.tenantId)).toEqual(keys);
+  });
+
+  it('lists every column the audit trigger records, so a new column is not missed', async () => {
+    await server.database.withTenant(tenant.tenantId, async (trx) => {
+      const { rows: source } = await sql<{ prosrc: string }>`
+        select prosrc from pg_proc where proname = 'audit_changes'`.execute(trx);
+      const ignored = [
+        ...(/ignored text\[\] := array\[([^\]]*)\]/.exec(source[0]?.prosrc ?? '')?.[1] ?? '').matchAll(
+          /'([a-z_0-9]+)'/g,
+        ),
+      ].map((match) => match[1]);
+      expect(ignored).toContain('search_grams');
+      for (const [entity, table] of [
+        ['customer', 'customers'],
+        ['contact', 'contacts'],
+      ] as const) {
+        const { rows } = await sql<{ column_name: string }>`
+          select column_name from information_schema.columns
+          where table_schema = 'public' and table_name = ${table} order by ordinal_position`.execute(trx);
+        const audited = rows.map((row) => row.column_name).filter((column) => !ignored.includes(column));
+        expect([...AUDITED_COLUMNS[entity]].sort()).toEqual(audited.sort());
+      }
+    });
+  });
+
+  it('keeps the triggers for any insert that is not the running import’s', async () => {
+    const { rows: finished } = await server.database.withTenant(tenant.tenantId, (trx) =>
+      sql<{ id: string }>`select id from import_runs where status = 'committed' limit 1`.execute(trx),
+    );
+    for (const value of [crypto.randomUUID(), finished[0]?.id ?? '']) {
+      await server.database.withTenant(tenant.tenantId, async (trx) => {
+        await sql`select set_config('crm.import_bulk_run', ${value}, true)`.execute(trx);
+        const { rows } = await sql<{ id: string }>`
+          insert into customers (tenant_id, name, kind, phone) values (${tenant.tenantId}, ${`单条写入 ${value.slice(0, 8)}`}, 'company', '13700001111')
+          returning id`.execute(trx);
+        const id = rows[0]?.id;
+        const audit = await sql`select 1 from audit_log where entity_id = ${id}`.execute(trx);
+        const keys = await sql`select 1 from customer_match_keys where customer_id = ${id}`.execute(trx);
+        expect(audit.rows).toHaveLength(1);
+        expect(keys.rows.length).toBeGreaterThan(0);
+      });
+    }
+  });
+});
