@@ -55,7 +55,7 @@ async function upload(client: TrpcClient, content: string) {
       headers: {
         'content-type': 'application/octet-stream',
         'x-file-name': encodeURIComponent('客户.csv'),
-        cookie: client.cookie,
+        cookie: client.cookie ?? '',
         origin: PUBLIC_URL,
       },
       body: new TextEncoder().encode(`${content}\r\n`),
@@ -143,29 +143,30 @@ describe('the import write path', () => {
     // The same rows (same ids, same values) inserted into another tenant by ordinary statements.
     const imported = await auditOf(tenant.tenantId);
     const actor = imported[0]?.actor ?? '';
-    await server.database.withTenant(copy.tenantId, async (trx) => {
-      await sql`select set_config('app.user_id', ${actor}, true)`.execute(trx);
-      for (const table of ['customers', 'contacts']) {
+    // Read first: one database session at a time on PGlite, so no transaction inside another.
+    const sources: Record<string, { columns: string; doc: string }> = {};
+    for (const table of ['customers', 'contacts']) {
+      sources[table] = await server.database.withTenant(tenant.tenantId, async (trx) => {
         const { rows } = await sql<{ columns: string }>`
           select string_agg(quote_ident(column_name), ', ' order by ordinal_position) as columns
           from information_schema.columns
           where table_schema = 'public' and table_name = ${table} and is_generated = 'NEVER' and column_name <> 'tenant_id'`.execute(
           trx,
         );
-        const columns = sql.raw(rows[0]?.columns ?? '');
-        // Read as the first tenant through a superuser-free path: the rows travel as JSON.
-        const source = await server.database.withTenant(tenant.tenantId, (inner) =>
-          sql<{
-            doc: unknown;
-          }>`select coalesce(jsonb_agg(to_jsonb(x) - 'tenant_id' - 'search_grams'), '[]') as doc
-            from ${sql.table(table)} x`.execute(inner),
-        );
+        const source = await sql<{ doc: unknown }>`
+          select coalesce(jsonb_agg(to_jsonb(x) - 'tenant_id' - 'search_grams'), '[]') as doc
+          from ${sql.table(table)} x`.execute(trx);
+        return { columns: rows[0]?.columns ?? '', doc: JSON.stringify(source.rows[0]?.doc) };
+      });
+    }
+    await server.database.withTenant(copy.tenantId, async (trx) => {
+      await sql`select set_config('app.user_id', ${actor}, true)`.execute(trx);
+      for (const table of ['customers', 'contacts']) {
+        const { columns, doc } = sources[table] as { columns: string; doc: string };
         await sql`
-          insert into ${sql.table(table)} (tenant_id, ${columns})
-          select ${copy.tenantId}::uuid, ${columns}
-          from jsonb_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(source.rows[0]?.doc)}::jsonb)`.execute(
-          trx,
-        );
+          insert into ${sql.table(table)} (tenant_id, ${sql.raw(columns)})
+          select ${copy.tenantId}::uuid, ${sql.raw(columns)}
+          from jsonb_populate_recordset(null::${sql.table(table)}, ${doc}::jsonb)`.execute(trx);
       }
     });
 
