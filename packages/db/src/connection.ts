@@ -392,7 +392,10 @@ function scopedTransactions(db: Kysely<Database>, kyselyConfig: KyselyConfig, di
    * One transaction on one pooled connection: BEGIN and the opening statements (the scope's
    * set_config(…, true) and what depends on it) are sent together — postgres.js writes
    * statements issued in the same tick on one connection as one packet — and `fn` gets their
-   * rows. No AsyncLocalStorage: the transaction object is made here, on the connection.
+   * rows. They go straight to the driver's connection: Kysely's single-connection provider
+   * runs one statement at a time, waiting for each answer before it sends the next, which
+   * made the opening batch three round trips. No AsyncLocalStorage: the transaction object is
+   * made here, on the connection.
    */
   return function scoped<T>(
     opening: CompiledQuery[],
@@ -409,7 +412,18 @@ function scopedTransactions(db: Kysely<Database>, kyselyConfig: KyselyConfig, di
       const run = (query: CompiledQuery) => single.executeQuery(query) as Promise<QueryResult<unknown>>;
       let results: QueryResult<unknown>[];
       try {
-        results = await Promise.all([run(options.readOnly ? BEGIN_READ_ONLY : BEGIN), ...opening.map(run)]);
+        results = await single.getExecutor().provideConnection(async (connection) => {
+          // All settled before the provider is free again: a failed statement's followers are
+          // still on the wire, and the ROLLBACK below must queue behind them.
+          const settled = await Promise.allSettled(
+            [options.readOnly ? BEGIN_READ_ONLY : BEGIN, ...opening].map(
+              (query) => connection.executeQuery(query) as Promise<QueryResult<unknown>>,
+            ),
+          );
+          const failed = settled.find((outcome) => outcome.status === 'rejected');
+          if (failed) throw failed.reason;
+          return settled.map((outcome) => (outcome as PromiseFulfilledResult<QueryResult<unknown>>).value);
+        });
       } catch (error) {
         await run(ROLLBACK).catch(() => undefined);
         throw error;
