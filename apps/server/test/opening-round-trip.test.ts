@@ -1,0 +1,119 @@
+import net from 'node:net';
+import { createSession } from '@crm/auth';
+import { type CrmDatabase, dropDatabase, openDatabase, provisionDatabase, sql } from '@crm/db';
+import { testAdminUrl } from '@crm/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
+/**
+ * A tenant request opens its transaction in one round trip: BEGIN, the session (which sets the
+ * RLS scope in SQL) and the membership leave in one write to PostgreSQL, and the procedure
+ * starts once their answers are in (docs/benchmarks.md, BM1). Writes are counted on the
+ * sockets to the server; one connection, so every statement is already prepared on it.
+ */
+const adminUrl = testAdminUrl();
+const databaseName = `crm_opening_round_trip_${process.pid}`;
+let database: CrmDatabase;
+let serverPort = 0;
+let sessionId = '';
+const tenantId = crypto.randomUUID();
+const userId = crypto.randomUUID();
+
+/** Writes to PostgreSQL's sockets from now on. */
+function countWrites() {
+  const counted = { writes: 0 };
+  const write = net.Socket.prototype.write;
+  vi.spyOn(net.Socket.prototype, 'write').mockImplementation(function (
+    this: net.Socket,
+    ...args: Parameters<net.Socket['write']>
+  ) {
+    if (this.remotePort === serverPort) counted.writes += 1;
+    return write.apply(this, args);
+  });
+  return counted;
+}
+
+/** Waits until the connection has answered everything sent before (a read-only COMMIT is not awaited). */
+const settled = () => database.withoutTenant((db) => sql`select 1`.execute(db));
+
+beforeAll(async () => {
+  if (!adminUrl) return;
+  const urls = await provisionDatabase(adminUrl, databaseName);
+  serverPort = Number(new URL(urls.databaseUrl).port || 5432);
+  const owner = await openDatabase({ ...urls, maxConnections: 1 });
+  await owner.migrate();
+  await owner.close();
+  database = await openDatabase({ databaseUrl: urls.databaseUrl, maxConnections: 1 });
+  await database.withScope({ userId }, (trx) =>
+    trx
+      .insertInto('users')
+      .values({ id: userId, email: 'opening@example.com', name: '开场', password_hash: 'x' })
+      .execute(),
+  );
+  await database.withTenant(tenantId, async (trx) => {
+    await trx.insertInto('tenants').values({ id: tenantId, name: '一趟租户', industry: 'b2b' }).execute();
+    await trx
+      .insertInto('memberships')
+      .values({ tenant_id: tenantId, user_id: userId, role: 'sales_rep' })
+      .execute();
+  });
+  const { session } = await database.withScope({}, (trx) => createSession(trx, userId, tenantId));
+  sessionId = session.id;
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+afterAll(async () => {
+  if (!adminUrl) return;
+  await database?.close();
+  await dropDatabase(adminUrl, databaseName);
+});
+
+describe.skipIf(!adminUrl)('the opening round trip of a tenant request', () => {
+  it('sends BEGIN, session, scope and membership in one write, read-only or not', async () => {
+    for (const readOnly of [true, false]) {
+      // Once unmeasured: the connection prepares each statement the first time it sees it.
+      await database.withSession(sessionId, async () => undefined, { readOnly });
+      await settled();
+      const counted = countWrites();
+      let writesWhenOpened = -1;
+      const opened = await database.withSession(
+        sessionId,
+        async (trx, { session, membership }) => {
+          writesWhenOpened = counted.writes;
+          const { rows } = await sql<{ tenant: string }>`select app_tenant_id()::text as tenant`.execute(trx);
+          return { session, membership, tenant: rows[0]?.tenant };
+        },
+        { readOnly },
+      );
+      vi.restoreAllMocks();
+      expect(writesWhenOpened).toBe(1);
+      expect(opened.session?.user_id).toBe(userId);
+      expect(opened.membership).toEqual({ role: 'sales_rep', teamId: null });
+      expect(opened.tenant).toBe(tenantId);
+      await settled();
+    }
+  });
+
+  it('an unknown session opens a transaction that sees no tenant', async () => {
+    const opened = await database.withSession(
+      'x'.repeat(32),
+      async (trx, { session, membership }) => {
+        const { rows } = await sql<{ count: number }>`select count(*)::int as count from tenants`.execute(
+          trx,
+        );
+        return { session, membership, tenants: rows[0]?.count };
+      },
+      { readOnly: true },
+    );
+    expect(opened).toEqual({ session: null, membership: null, tenants: 0 });
+  });
+
+  it('a failing opening statement rolls back, and the connection serves the next request', async () => {
+    // A NUL byte: PostgreSQL refuses the session id parameter, BEGIN has already run.
+    await expect(database.withSession('\u0000', async () => 'ran', { readOnly: true })).rejects.toThrow();
+    const opened = await database.withSession(sessionId, async (_trx, { session }) => session?.id, {
+      readOnly: true,
+    });
+    expect(opened).toBe(sessionId);
+  });
+});
