@@ -46,7 +46,7 @@ beforeAll(async () => {
   await database.withScope({ userId }, (trx) =>
     trx
       .insertInto('users')
-      .values({ id: userId, email: 'opening@example.com', name: '开场', password_hash: 'x' })
+      .values({ id: userId, email: 'opening@example.com', name: '开场', locale: 'zh-CN', password_hash: 'x' })
       .execute(),
   );
   await database.withTenant(tenantId, async (trx) => {
