@@ -15,6 +15,7 @@ import { ZodError, z } from 'zod';
 import { touchApiKey } from './api-keys/api-keys.repository';
 import { authenticateApiKey } from './api-keys/api-keys.service';
 import { parseApiKey } from './api-keys/api-keys.token';
+import { auditMutation } from './audit/audit.service';
 import type { Context } from './context';
 import { memberAccess } from './customers/access';
 import { AppError, appError, type LocalizedFieldError, statusOf, translateError } from './errors';
@@ -347,9 +348,13 @@ export const tenantProcedure = procedure
           } else {
             outcome = await run();
             if (outcome.ok) await saveIdempotentResult(trx, keyScope, outcome.data);
+            if (outcome.ok && type === 'mutation')
+              await auditMutation(trx, path, caller.userId, await rawInputOf(getRawInput), outcome.data);
           }
         } else {
           outcome = await run();
+          if (outcome.ok && type === 'mutation')
+            await auditMutation(trx, path, caller.userId, await rawInputOf(getRawInput), outcome.data);
         }
         if (!outcome.ok) throw outcome.error;
         if (touch && type === 'mutation') {
@@ -424,9 +429,14 @@ export const tenantProcedure = procedure
           } else {
             result = await run();
             if (result.ok) await saveIdempotentResult(trx, scope, result.data);
+            if (result.ok && type === 'mutation')
+              await auditMutation(trx, path, auth.user.id, await rawInputOf(getRawInput), result.data);
           }
         } else {
           result = await run();
+          // Every mutation leaves an audit row (T5.7a): its own when it wrote none.
+          if (result.ok && type === 'mutation')
+            await auditMutation(trx, path, auth.user.id, await rawInputOf(getRawInput), result.data);
         }
         // Roll back everything the procedure wrote when it failed.
         if (!result.ok) throw result.error;
@@ -464,6 +474,11 @@ export const tenantProcedure = procedure
     ctx.clearSessionCookie();
     throw appError('UNAUTHENTICATED');
   });
+
+/** The call's input as sent, for the audit row's record; a mutation without one sends no body. */
+function rawInputOf(getRawInput: () => Promise<unknown>): Promise<unknown> {
+  return getRawInput().catch(() => undefined);
+}
 
 /** A tenant member whose role grants `permission` (from the one role → permission table). */
 export function permittedProcedure(permission: Permission, options: { idempotent?: boolean } = {}) {

@@ -45,6 +45,7 @@ import * as weeklySummary from './2026-12-12-0501-weekly-summary';
 import * as wecomAttempts from './2026-12-12-0601-wecom-attempts';
 import * as requestId from './2026-12-12-0801-request-id';
 import * as importBulkWrites from './2026-12-14-0701-import-bulk-writes';
+import * as auditEveryMutation from './2026-12-14-0501-audit-every-mutation';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -94,6 +95,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-12-0302-ticket-inbound-email': ticketInboundEmail,
   '2026-12-12-0801-request-id': requestId,
   '2026-12-14-0701-import-bulk-writes': importBulkWrites,
+  '2026-12-14-0501-audit-every-mutation': auditEveryMutation,
 };
 
 export const migrationProvider: MigrationProvider = {

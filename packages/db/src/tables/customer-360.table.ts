@@ -98,7 +98,8 @@ export type LifecycleChangesTable = {
   reason: 'order' | 'daily' | 'interaction' | 'settings' | 'import';
 };
 
-export type AuditEntity = 'customer' | 'contact' | 'order' | 'interaction';
+/** `call`: a mutation that wrote no other audit row (its procedure is the action). */
+export type AuditEntity = 'customer' | 'contact' | 'order' | 'interaction' | 'call';
 export type AuditLogTable = {
   tenant_id: string;
   id: Generated<string>;
@@ -107,7 +108,8 @@ export type AuditLogTable = {
   entity: AuditEntity;
   entity_id: string;
   customer_id: string | null;
-  action: 'create' | 'update' | 'delete' | 'reveal' | 'merge' | 'unmerge' | 'create_anyway';
+  /** A record's change, or (entity `call`) the procedure of a mutation that wrote no other audit row. */
+  action: 'create' | 'update' | 'delete' | 'reveal' | 'merge' | 'unmerge' | 'create_anyway' | (string & {});
   changes: ColumnType<Record<string, { from: unknown; to: unknown }>, never, never>;
   /** The request behind the row (its x-request-id), set by the column's default from `app.request_id`. */
   request_id: ColumnType<string | null, never, never>;
