@@ -5,7 +5,7 @@
  * the database in 1 MB chunks, its preview and mapping suggestions), imports.start through
  * the tRPC router, then the commit job's handler (runImport). Prints one JSON line.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { createCaller, createContext, type RequestInfo, runImport, uploadImportFile } from '@crm/api';
 import { createSession } from '@crm/auth';
 import { openDatabase } from '@crm/db';
@@ -41,9 +41,21 @@ const request: RequestInfo = {
   clearSessionCookie() {},
 };
 
+/** This process's peak resident set so far (kB): the kernel's high-water mark, VmHWM. */
+function vmHwmKb(): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match ? Number(match[1]) : 0;
+}
+// Before any import work: Node, tsx, the API's modules and the database's pool.
+const startRssKb = vmHwmKb();
 let peak = 0;
+let atPeak = process.memoryUsage();
 const sampler = setInterval(() => {
-  peak = Math.max(peak, process.memoryUsage().rss);
+  const usage = process.memoryUsage();
+  if (usage.rss > peak) {
+    peak = usage.rss;
+    atPeak = usage;
+  }
 }, 100);
 
 const started = performance.now();
@@ -82,6 +94,9 @@ process.stdout.write(
     suggested: uploaded.result.suggestions.customers,
     sampledPeakRss: peak,
     maxRssKb: process.resourceUsage().maxRSS,
+    vmHwmKb: vmHwmKb(),
+    startRssKb,
+    atPeak,
   })}\n`,
 );
 await database.close();
