@@ -1,8 +1,11 @@
+import * as z from 'zod/mini';
+
 /**
  * Readers of a page's search parameters (`validateSearch`): each keeps a value it can use and
- * drops anything else, so an edited or outdated link still opens the page. They are plain
- * functions rather than zod schemas because every route's search check is part of the app
- * shell, which every first visit downloads; zod stays with the pages and forms that need it.
+ * drops anything else, so an edited or outdated link still opens the page (a zod object would
+ * refuse the whole link for one bad value). Each reader is a zod/mini schema — the tree-shakable
+ * build of the zod the pages and forms use — because every route's search check is part of the
+ * app shell, which every first visit downloads.
  */
 
 /** Reads one parameter: its value when usable, otherwise undefined. */
@@ -63,58 +66,50 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A reader from a zod/mini schema: its output when the value passes, otherwise undefined. */
+function reader<T>(schema: z.ZodMiniType<T>): Param<T> {
+  return (value) => {
+    const result = z.safeParse(schema, value);
+    return result.success ? result.data : undefined;
+  };
+}
+
 /** A string of at most `max` characters. */
 export function text(max: number): Param<string> {
-  return (value) => (typeof value === 'string' && value.length <= max ? value : undefined);
+  return reader(z.string().check(z.maxLength(max)));
 }
 
 /** A string matching `pattern`. */
 export function matching(pattern: RegExp, max = 2000): Param<string> {
-  return (value) =>
-    typeof value === 'string' && value.length <= max && pattern.test(value) ? value : undefined;
+  return reader(z.string().check(z.maxLength(max), z.regex(pattern)));
 }
 
 /** One of the given strings. */
 export function oneOf<const T extends string>(values: readonly T[]): Param<T> {
-  return (value) => ((values as readonly unknown[]).includes(value) ? (value as T) : undefined);
+  return reader(z.enum(values as unknown as [T, ...T[]])) as Param<T>;
 }
 
 /** One of the given numbers. */
 export function oneOfNumbers<const T extends number>(values: readonly T[]): Param<T> {
-  return (value) => ((values as readonly unknown[]).includes(value) ? (value as T) : undefined);
+  return reader(z.union(values.map((value) => z.literal(value)))) as Param<T>;
 }
 
 /** true or false. */
-export const flag: Param<boolean> = (value) => (typeof value === 'boolean' ? value : undefined);
+export const flag: Param<boolean> = reader(z.boolean());
 
 /** A whole number from `min` to `max`. */
 export function integer(min: number, max = Number.MAX_SAFE_INTEGER): Param<number> {
-  return (value) =>
-    Number.isInteger(value) && (value as number) >= min && (value as number) <= max
-      ? (value as number)
-      : undefined;
+  return reader(z.int().check(z.gte(min), z.lte(max)));
 }
 
-// The same UUIDs zod's z.uuid() accepts (versions 1–8, RFC variant, nil and max).
-const UUID =
-  /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
-
 /** A UUID (a record's id). */
-export const uuid: Param<string> = matching(UUID, 36);
+export const uuid: Param<string> = reader(z.uuid());
 
 /** YYYY-MM-DD in the shape only (as a free-form period bound). */
 export const dayShape: Param<string> = matching(/^\d{4}-\d{2}-\d{2}$/, 10);
 
 /** A calendar day, YYYY-MM-DD, that exists (no 2026-02-30). */
-export const isoDay: Param<string> = (value) => {
-  const day = dayShape(value);
-  if (day === undefined) return undefined;
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  const probe = new Date(Date.UTC(year, month - 1, date));
-  return probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === date
-    ? day
-    : undefined;
-};
+export const isoDay: Param<string> = reader(z.iso.date());
 
 /** A list of at most `max` values, each usable (otherwise no list). */
 export function listOf<T>(item: Param<T>, max = 1000): Param<T[]> {
