@@ -110,6 +110,17 @@ export type CrmDatabase = {
     userId?: string,
   ): Promise<T>;
   /**
+   * Like `withTenant` for one request with no session (a public door): `first` — a statement
+   * that needs only the tenant's scope — is sent with BEGIN and the scope in one round trip,
+   * and `fn` gets its rows. With `readOnly`, the COMMIT is not waited for (nothing to make durable).
+   */
+  withTenantFirst<R, T>(
+    tenantId: string,
+    first: CompiledQuery<R>,
+    fn: (trx: Transaction<Database>, rows: R[]) => Promise<T>,
+    options?: TransactionOptions,
+  ): Promise<T>;
+  /**
    * A tenant request by a user: like `withTenant`, and `fn` also gets the user's role and team
    * in the tenant (null when not a member), read in the same round trip that opens the transaction.
    */
@@ -530,6 +541,10 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
     withScope,
     withTenant,
     heavyReads,
+    withTenantFirst: (tenantId, first, fn, options = {}) =>
+      scoped([settingsQuery({ tenantId, userId: null }), first], options, (trx, [, rows]) =>
+        fn(trx, (rows ?? []) as never[]),
+      ),
     withMember: (tenantId, userId, fn) =>
       scoped(
         [settingsQuery({ tenantId, userId }), membershipQuery(tenantId, userId)],
@@ -687,6 +702,8 @@ async function openEmbeddedDatabase(dataDir: string): Promise<CrmDatabase> {
       reason: 'no-replica',
       withTenant: (tenantId, fn, userId) => withScope({ tenantId, userId: userId ?? null }, fn),
     }),
+    withTenantFirst: (tenantId, first, fn, options = {}) =>
+      scoped({ tenantId }, options, async (trx) => fn(trx, (await trx.executeQuery(first)).rows)),
     withMember: (tenantId, userId, fn) =>
       withScope({ tenantId, userId }, async (trx) => {
         const { rows } = await trx.executeQuery<MembershipRow>(membershipQuery(tenantId, userId));

@@ -44,9 +44,16 @@ const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 /** How long an email's tracking tokens stay valid (the pixel, its links, its reply address). */
 export const EMAIL_TOKEN_DAYS = 180;
 
+/** The derived keys per installed keyring (a rotation installs a new one). */
+const derivedKeys = new WeakMap<Keyring, Buffer[]>();
+
 function linkKeys(keyring: Keyring): Buffer[] {
+  const known = derivedKeys.get(keyring);
+  if (known) return known;
   const derive = (key: Buffer) => createHmac('sha256', key).update('crm/public-links/v1').digest();
-  return [keyring.current.key, ...(keyring.previous ? [keyring.previous.key] : [])].map(derive);
+  const keys = [keyring.current.key, ...(keyring.previous ? [keyring.previous.key] : [])].map(derive);
+  derivedKeys.set(keyring, keys);
+  return keys;
 }
 
 function uuidBytes(id: string): Buffer {

@@ -5,10 +5,12 @@ import { sql } from 'kysely';
  * The NPS and CSAT counts of scored answers (`survey_responses` as `r`), written once: the
  * surveys' results and the dashboards aggregate them, and compute NPS with the domain's
  * `netPromoterScore` and CSAT with `percentOf(satisfied, csat_count)`, so both pages show the
- * same figure.
+ * same figure. Passives are the NPS answers neither promoters nor detractors: PostgreSQL
+ * computes each distinct aggregate once, so that costs no count of its own.
  */
 export const SCORE_COUNTS = sql`count(*) filter (where r.survey_kind = 'nps' and r.score >= 9)::int as promoters,
-      count(*) filter (where r.survey_kind = 'nps' and r.score >= 7 and r.score < 9)::int as passives,
+      (count(*) filter (where r.survey_kind = 'nps') - count(*) filter (where r.survey_kind = 'nps' and r.score >= 9)
+        - count(*) filter (where r.survey_kind = 'nps' and r.score < 7))::int as passives,
       count(*) filter (where r.survey_kind = 'nps' and r.score < 7)::int as detractors,
       count(*) filter (where r.survey_kind = 'nps')::int as nps_count,
       count(*) filter (where r.survey_kind = 'csat')::int as csat_count,

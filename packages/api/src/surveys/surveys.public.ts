@@ -1,9 +1,15 @@
 import type { ApiDependencies } from '../context';
-import { verifyPublicLink } from '../lead-events/public-links';
-import { jobScope } from '../scope';
+import { type PublicLink, verifyPublicLink } from '../lead-events/public-links';
+import { jobScope, type Scope } from '../scope';
 import { type PageLocale, renderSurveyMessage, renderSurveyPage } from './survey-page';
-import { selectPublicInvitation } from './surveys.repository';
-import { readAnswers, recordResponse, type SurveyForm, surveyFormOf } from './surveys.service';
+import { type PublicInvitation, type PublicInvitationRow, publicInvitationQuery } from './surveys.repository';
+import {
+  cachedPluginSurveys,
+  readAnswers,
+  recordResponse,
+  type SurveyForm,
+  tenantForm,
+} from './surveys.service';
 
 /*
  * The public survey door (no session): GET and POST /s/:token. The token is signed under the
@@ -25,17 +31,55 @@ export function pageLocaleOf(lang: string | undefined, acceptLanguage: string | 
   return en >= 0 && (zh < 0 || en < zh) ? 'en' : 'zh-CN';
 }
 
-async function load(dependencies: SurveyDoorDependencies, token: string, now: Date) {
-  const link = verifyPublicLink(token, 'survey', null, now);
-  if (!link) return null;
-  return dependencies.database.withTenant(link.tenantId, async (trx) => {
-    const scope = jobScope(trx, link.tenantId);
-    const invitation = await selectPublicInvitation(scope, link.subjectId);
-    if (!invitation || invitation.expires_at.getTime() <= now.getTime()) return null;
-    const form = await surveyFormOf(scope, dependencies, invitation.survey_key);
-    if (!form) return null;
-    return { link, invitation, form };
-  });
+type Loaded = { link: PublicLink; invitation: PublicInvitation; form: SurveyForm };
+
+/**
+ * The invitation and its survey from the statement sent with the transaction's opening
+ * (`publicInvitationQuery`); the plugin's survey compiled once per plugin, tenant and
+ * settings version. Undefined for an unknown or expired invitation or a survey gone.
+ */
+async function surveyOf(
+  scope: Scope,
+  dependencies: SurveyDoorDependencies,
+  link: PublicLink,
+  row: PublicInvitationRow | undefined,
+  now: Date,
+): Promise<Loaded | undefined> {
+  if (!row || row.expires_at.getTime() <= now.getTime()) return undefined;
+  const {
+    profile_id: profileId,
+    settings_version: settingsVersion,
+    survey_row: surveyRow,
+    ...invitation
+  } = row;
+  const plugin = await cachedPluginSurveys(scope, dependencies.plugins, { profileId, settingsVersion });
+  const form =
+    plugin.find((survey) => survey.key === invitation.survey_key) ??
+    (surveyRow ? tenantForm(surveyRow) : undefined);
+  return form ? { link, invitation, form } : undefined;
+}
+
+/**
+ * Opens the tenant's transaction with the invitation's read in the same round trip, and runs
+ * `fn` with what it found (undefined: the 404 page) in that transaction.
+ */
+function withInvitation<T>(
+  dependencies: SurveyDoorDependencies,
+  link: PublicLink,
+  now: Date,
+  options: { readOnly: boolean; locale: PageLocale },
+  fn: (scope: Scope, loaded: Loaded | undefined) => Promise<T>,
+): Promise<T> {
+  const { database } = dependencies;
+  return database.withTenantFirst(
+    link.tenantId,
+    publicInvitationQuery(database.db, link.tenantId, link.subjectId),
+    async (trx, rows) => {
+      const scope = jobScope(trx, link.tenantId, { locale: options.locale });
+      return fn(scope, await surveyOf(scope, dependencies, link, rows[0], now));
+    },
+    { readOnly: options.readOnly },
+  );
 }
 
 /**
@@ -51,13 +95,22 @@ function pageSurvey(form: SurveyForm) {
   };
 }
 
+/** The page: one round trip (BEGIN, the scope and the invitation's read together). */
 export async function viewSurvey(
   dependencies: SurveyDoorDependencies,
   token: string,
   locale: PageLocale,
   now: Date = new Date(),
 ): Promise<SurveyPageAnswer> {
-  const loaded = await load(dependencies, token, now);
+  const link = verifyPublicLink(token, 'survey', null, now);
+  if (!link) return { status: 404, html: renderSurveyMessage('missing', locale) };
+  const loaded = await withInvitation(
+    dependencies,
+    link,
+    now,
+    { readOnly: true, locale },
+    async (_scope, found) => found,
+  );
   if (!loaded) return { status: 404, html: renderSurveyMessage('missing', locale) };
   if (loaded.invitation.status === 'responded') {
     return { status: 200, html: renderSurveyMessage('answered', locale, loaded.form.title[locale]) };
@@ -65,6 +118,10 @@ export async function viewSurvey(
   return { status: 200, html: renderSurveyPage(pageSurvey(loaded.form), { locale, action: `/s/${token}` }) };
 }
 
+/**
+ * The answers: the invitation read, the answers checked and the response recorded in one
+ * transaction (all or nothing), the read sent with its opening.
+ */
 export async function submitSurvey(
   dependencies: SurveyDoorDependencies,
   token: string,
@@ -72,23 +129,26 @@ export async function submitSurvey(
   locale: PageLocale,
   now: Date = new Date(),
 ): Promise<SurveyPageAnswer> {
-  const loaded = await load(dependencies, token, now);
-  if (!loaded) return { status: 404, html: renderSurveyMessage('missing', locale) };
-  const { link, invitation, form } = loaded;
-  const title = form.title[locale];
-  if (invitation.status === 'responded')
-    return { status: 409, html: renderSurveyMessage('answered', locale, title) };
-  const { answers, problems } = readAnswers(form.questions, raw);
-  if (problems.length > 0) {
-    const errors = Object.fromEntries(problems.map((problem) => [problem.question, problem.message[locale]]));
-    return {
-      status: 422,
-      html: renderSurveyPage(pageSurvey(form), { locale, action: `/s/${token}`, values: raw, errors }),
-    };
-  }
-  const recorded = await dependencies.database.withTenant(link.tenantId, (trx) =>
-    recordResponse(jobScope(trx, link.tenantId, { locale }), form, invitation, answers, locale, now),
-  );
-  if (!recorded) return { status: 409, html: renderSurveyMessage('answered', locale, title) };
-  return { status: 200, html: renderSurveyMessage('thanks', locale, title) };
+  const link = verifyPublicLink(token, 'survey', null, now);
+  if (!link) return { status: 404, html: renderSurveyMessage('missing', locale) };
+  return withInvitation(dependencies, link, now, { readOnly: false, locale }, async (scope, loaded) => {
+    if (!loaded) return { status: 404, html: renderSurveyMessage('missing', locale) };
+    const { invitation, form } = loaded;
+    const title = form.title[locale];
+    if (invitation.status === 'responded')
+      return { status: 409, html: renderSurveyMessage('answered', locale, title) };
+    const { answers, problems } = readAnswers(form.questions, raw);
+    if (problems.length > 0) {
+      const errors = Object.fromEntries(
+        problems.map((problem) => [problem.question, problem.message[locale]]),
+      );
+      return {
+        status: 422,
+        html: renderSurveyPage(pageSurvey(form), { locale, action: `/s/${token}`, values: raw, errors }),
+      };
+    }
+    const recorded = await recordResponse(scope, form, invitation, answers, locale, now);
+    if (!recorded) return { status: 409, html: renderSurveyMessage('answered', locale, title) };
+    return { status: 200, html: renderSurveyMessage('thanks', locale, title) };
+  });
 }

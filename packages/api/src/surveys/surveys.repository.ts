@@ -1,4 +1,5 @@
-import { type RawBuilder, sql } from 'kysely';
+import type { Database } from '@crm/db';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { visibleCustomer } from '../customers/access';
 import type { Scope } from '../scope';
 import { registerTimelineSource } from '../timeline/timeline.repository';
@@ -463,23 +464,28 @@ export type PublicInvitation = {
   expires_at: Date;
 };
 
-export function selectPublicInvitation(scope: Scope, id: string): Promise<PublicInvitation | undefined> {
-  return scope.trx
-    .selectFrom('survey_invitations')
-    .select([
-      'id',
-      'survey_key',
-      'survey_kind',
-      'customer_id',
-      'contact_id',
-      'owner_user_id',
-      'tier',
-      'status',
-      'expires_at',
-    ])
-    .where('tenant_id', '=', scope.tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+/** An invitation with what its page needs besides: the tenant's profile, settings version and own survey. */
+export type PublicInvitationRow = PublicInvitation & {
+  profile_id: string;
+  settings_version: number | null;
+  survey_row: SurveyRow | null;
+};
+
+/**
+ * The public page's one read: the invitation, the tenant's industry profile and the version
+ * of its plugin settings (which name the compiled plugin survey), and the tenant's own
+ * survey of that key if there is one. Compiled to be sent with the transaction's opening.
+ */
+export function publicInvitationQuery(db: Kysely<Database>, tenantId: string, id: string) {
+  return sql<PublicInvitationRow>`
+    select i.id, i.survey_key, i.survey_kind, i.customer_id, i.contact_id, i.owner_user_id, i.tier, i.status,
+      i.expires_at, t.industry as profile_id,
+      (select max(p.version) from tenant_plugin_settings p where p.tenant_id = i.tenant_id)::int as settings_version,
+      (select to_jsonb(x) from (select s.id, s.key, s.kind, s.title, s.description, s.locale, s.questions, s.archived_at
+        from surveys s where s.tenant_id = i.tenant_id and s.key = i.survey_key) x) as survey_row
+    from survey_invitations i
+    join tenants t on t.id = i.tenant_id
+    where i.tenant_id = ${tenantId} and i.id = ${id}`.compile(db);
 }
 
 /**
@@ -742,13 +748,32 @@ export async function closeFollowUpRow(scope: Scope, id: string, result: string)
 
 export type Grouping = 'month' | 'tier' | 'owner' | 'survey';
 
-function groupExpression(grouping: Grouping | undefined, table: 'r' | 'i'): RawBuilder<string | null> {
+/**
+ * A grouping: what the rows are grouped by (`key`, kept raw: a month is a timestamp, an owner
+ * a uuid) and how a group is shown (`value`, computed once per group from the key). Grouping
+ * by the formatted text instead formatted every row: a fifth of the statement's time over
+ * five million answers (docs/benchmarks.md, BM10b).
+ */
+function groupingOf(
+  grouping: Grouping | undefined,
+  table: 'r' | 'i',
+): { key: RawBuilder<unknown>; value: RawBuilder<string | null> } {
   const at = table === 'r' ? sql.ref('r.responded_at') : sql.ref('i.created_at');
-  if (grouping === 'month') return sql<string>`to_char(${at} at time zone ${SURVEY_ZONE}, 'YYYY-MM')`;
-  if (grouping === 'tier') return sql<string | null>`${sql.ref(`${table}.tier`)}`;
-  if (grouping === 'owner') return sql<string | null>`${sql.ref(`${table}.owner_user_id`)}::text`;
-  if (grouping === 'survey') return sql<string>`${sql.ref(`${table}.survey_key`)}`;
-  return sql<null>`null::text`;
+  if (grouping === 'month') {
+    // The zone as a literal: the group key must read the same in select and group by.
+    const key = sql`date_trunc('month', ${at} at time zone ${sql.lit(SURVEY_ZONE)})`;
+    return { key, value: sql<string>`to_char(${key}, 'YYYY-MM')` };
+  }
+  if (grouping === 'tier' || grouping === 'survey') {
+    const key = sql<string | null>`${sql.ref(`${table}.${grouping === 'tier' ? 'tier' : 'survey_key'}`)}`;
+    return { key, value: key };
+  }
+  if (grouping === 'owner') {
+    const key = sql`${sql.ref(`${table}.owner_user_id`)}`;
+    return { key, value: sql<string | null>`${key}::text` };
+  }
+  const none = sql<null>`null::text`;
+  return { key: none, value: none };
 }
 
 export type ScoreRow = {
@@ -782,8 +807,10 @@ export async function selectScores(scope: Scope, query: ScoreQuery): Promise<Sco
     ? sql`and exists (select 1 from customers where customers.tenant_id = r.tenant_id and customers.id = r.customer_id and ${visibleCustomer(scope.access)})`
     : sql``;
   const survey = query.key ? sql`and r.survey_key = ${query.key}` : sql``;
+  const group = groupingOf(query.by, 'r');
+  const subgroup = groupingOf(query.thenBy, 'r');
   const result = await sql<ScoreRow>`
-    select ${groupExpression(query.by, 'r')} as group_key, ${groupExpression(query.thenBy, 'r')} as subgroup_key,
+    select ${group.value} as group_key, ${subgroup.value} as subgroup_key,
       count(*)::int as responses, ${SCORE_COUNTS},
       avg(r.score_pct)::numeric(6, 2)::text as average
     from survey_responses r
@@ -791,7 +818,7 @@ export async function selectScores(scope: Scope, query: ScoreQuery): Promise<Sco
       and r.responded_at >= (${query.from}::date)::timestamp at time zone ${SURVEY_ZONE}
       and r.responded_at < (${query.to}::date + 1)::timestamp at time zone ${SURVEY_ZONE}
       ${survey} ${visible}
-    group by 1, 2
+    group by ${group.key}, ${subgroup.key}
     order by 1 nulls last, 2 nulls last`.execute(scope.trx);
   return result.rows;
 }
@@ -810,15 +837,17 @@ export async function selectResponseRates(scope: Scope, query: ScoreQuery): Prom
     ? sql`and exists (select 1 from customers where customers.tenant_id = i.tenant_id and customers.id = i.customer_id and ${visibleCustomer(scope.access)})`
     : sql``;
   const survey = query.key ? sql`and i.survey_key = ${query.key}` : sql``;
+  const group = groupingOf(query.by, 'i');
+  const subgroup = groupingOf(query.thenBy, 'i');
   const result = await sql<RateRow>`
-    select ${groupExpression(query.by, 'i')} as group_key, ${groupExpression(query.thenBy, 'i')} as subgroup_key,
+    select ${group.value} as group_key, ${subgroup.value} as subgroup_key,
       count(*)::int as invited, count(*) filter (where i.status = 'responded')::int as responded
     from survey_invitations i
     where i.tenant_id = ${scope.tenantId}
       and i.created_at >= (${query.from}::date)::timestamp at time zone ${SURVEY_ZONE}
       and i.created_at < (${query.to}::date + 1)::timestamp at time zone ${SURVEY_ZONE}
       ${survey} ${visible}
-    group by 1, 2`.execute(scope.trx);
+    group by ${group.key}, ${subgroup.key}`.execute(scope.trx);
   return result.rows;
 }
 

@@ -138,7 +138,41 @@ async function pluginSurveys(scope: Scope, registry: PluginRegistry | undefined)
   }));
 }
 
-function tenantForm(row: SurveyRow): SurveyForm {
+/**
+ * The compiled plugin surveys (settings resolved) per plugin — a new plugin version is a new
+ * object — and per tenant and settings version: every saved change of the settings is a new
+ * version, so a cached entry never outlives what it was compiled from. Bounded: the oldest
+ * tenant's entry goes first.
+ */
+const compiledSurveys = new WeakMap<object, Map<string, SurveyForm[]>>();
+const COMPILED_SURVEYS_PER_PLUGIN = 1000;
+
+/**
+ * The plugin surveys of a tenant whose profile and settings version are known (the public
+ * page reads them with its invitation): compiled once, then from memory.
+ */
+export async function cachedPluginSurveys(
+  scope: Scope,
+  registry: PluginRegistry | undefined,
+  known: { profileId: string; settingsVersion: number | null },
+): Promise<SurveyForm[]> {
+  const plugin = registry?.get(known.profileId);
+  if (!registry || !plugin?.surveys?.length) return [];
+  let byTenant = compiledSurveys.get(plugin);
+  if (!byTenant) {
+    byTenant = new Map();
+    compiledSurveys.set(plugin, byTenant);
+  }
+  const key = `${scope.tenantId}:${known.settingsVersion ?? 0}`;
+  const cached = byTenant.get(key);
+  if (cached) return cached;
+  const forms = await pluginSurveys(scope, registry);
+  if (byTenant.size >= COMPILED_SURVEYS_PER_PLUGIN) byTenant.delete(byTenant.keys().next().value as string);
+  byTenant.set(key, forms);
+  return forms;
+}
+
+export function tenantForm(row: SurveyRow): SurveyForm {
   const title = { 'zh-CN': row.title, en: row.title };
   return {
     key: row.key,
