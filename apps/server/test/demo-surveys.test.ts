@@ -5,6 +5,7 @@ import {
   retierTenant,
   scheduleInvitations,
   surveyResults,
+  ticketKpis,
 } from '@crm/api';
 import { sql } from '@crm/db';
 import { seedDemoData, seedDemoSurveys } from '@crm/db/seed';
@@ -86,6 +87,41 @@ describe.each(['b2b', 'retail', 'corporate-banking'])('demo surveys of %s', (ind
     expect(months.rows.filter((row) => row.responses > 0).length).toBeGreaterThanOrEqual(6);
     expect(results.followUps.opened).toBeGreaterThan(0);
     if (results.followUps.opened > 8) expect(results.followUps.closedLoopRate).toBeGreaterThan(30);
+  });
+
+  it('reads like a business near its targets: NPS 30–50, CSAT 85–95 %, no month of promoters only, closure near 98 %', async () => {
+    const scope = (trx: Parameters<typeof jobScope>[0]) => jobScope(trx, tenantIds[industry] ?? '');
+    const months = await inTenant<Awaited<ReturnType<typeof surveyResults>>>(industry, (trx) =>
+      surveyResults(scope(trx), server.dependencies, { from: yearAgo, to: today, by: 'month' }),
+    );
+    const csatAnswers =
+      months.totals.responses - months.totals.promoters - months.totals.passives - months.totals.detractors;
+    if (industry !== 'corporate-banking') {
+      expect(months.totals.nps).toBeGreaterThanOrEqual(30);
+      expect(months.totals.nps).toBeLessThanOrEqual(50);
+      // Some passives and some detractors, never a page of promoters only.
+      expect(months.totals.passives / months.totals.responses).toBeGreaterThan(0.15);
+      expect(months.totals.detractors).toBeGreaterThan(0);
+      const scored = months.rows.filter((row) => row.promoters + row.passives + row.detractors >= 15);
+      expect(scored.length).toBeGreaterThanOrEqual(7);
+      for (const row of scored) {
+        expect(row.nps, `NPS of ${row.group}`).toBeGreaterThanOrEqual(10);
+        expect(row.nps, `NPS of ${row.group}`).toBeLessThanOrEqual(70);
+      }
+    }
+    // Satisfaction after tickets, purchases and deals (and the bank's own survey).
+    expect(csatAnswers).toBeGreaterThanOrEqual(40);
+    expect(months.totals.csat).toBeGreaterThanOrEqual(85);
+    expect(months.totals.csat).toBeLessThanOrEqual(95);
+    const tickets = await inTenant<Awaited<ReturnType<typeof ticketKpis>>>(industry, (trx) =>
+      ticketKpis(scope(trx), { from: yearAgo, to: today, by: 'month' }),
+    );
+    // Closure near the 98 % target, a few tickets past their SLA.
+    expect(tickets.total.opened).toBeGreaterThan(150);
+    expect(tickets.total.closureRate).toBeGreaterThanOrEqual(0.93);
+    expect(tickets.total.closureRate).toBeLessThan(1);
+    expect(tickets.total.breached).toBeGreaterThan(3);
+    expect(tickets.total.breached / tickets.total.opened).toBeLessThan(0.1);
   });
 
   it('gives every unhappy answer its follow-up and task, in every state, and asks after closed tickets', async () => {

@@ -6,9 +6,12 @@ import type { Database, IndustryProfile } from '../tables';
  * A year of survey answers on each demo business, as its industry plugin's surveys would have
  * collected them: the periodic NPS, CSAT and needs surveys in every period of the last twelve
  * months to their tier audience, the CSAT after each closed ticket, won deal and first order,
- * and this period's invitations still waiting for an answer. Scores lean with the tier (the
- * top tier happiest) and rise gently over the year, so NPS per tier per month reads like a
- * business at 35–42 working on it; every unhappy answer has its follow-up — closed long ago,
+ * and this period's invitations still waiting for an answer, sent in waves so that every
+ * month has its answers. Scores lean with the tier (the top tier happiest) and rise gently
+ * over the year, so the business's NPS goes from 35 toward 42 whatever its tier mix and its
+ * satisfaction sits near 90–93 %, with passives and a few detractors in every month (the
+ * shares drawn per survey, tier and month from a low-discrepancy sequence: no month of
+ * promoters only); every unhappy answer has its follow-up — closed long ago,
  * analysed and waiting for the check-back, or still to be analysed — with the owner's tasks.
  *
  * Runs after the tiers are derived (the responses keep the customer's tier). Rows are drawn in
@@ -183,6 +186,11 @@ function startOf(day: string): number {
   return Date.parse(`${day}T00:00:00Z`) - ZONE_OFFSET;
 }
 
+/** The days of a periodic survey's period (a month counted as 30). */
+function periodDays(every: string): number {
+  return every === 'quarter' ? 90 : every === 'half_year' ? 182 : every === 'month' ? 30 : 365;
+}
+
 /** The periods of a periodic survey that began in the last year, with their labels as the scheduler writes them. */
 function periodsOf(every: string, now: number): { label: string; start: string }[] {
   const months = every === 'quarter' ? 3 : every === 'half_year' ? 6 : every === 'month' ? 1 : 12;
@@ -216,27 +224,66 @@ function standingOf(tier: string | null, tiers: readonly string[]): number {
   return index / (tiers.length - 1);
 }
 
+/** The business's NPS at the start of the year and at its end (the seeds' target: 35 toward 42). */
+const NPS_FROM = 35;
+const NPS_TO = 42;
+/** How far the top tier's NPS sits above the business's, and the bottom tier's below. */
+const NPS_TIER_SPREAD = 22;
+/** The share of passives (7–8) in every tier. */
+const PASSIVES = 0.3;
+
 /**
- * An NPS answer: promoters from 68 % (top tier) to 40 % (bottom), detractors from 6 % to
- * 26 %, both a few points better at the end of the year than at its start (`progress` 0 → 1):
- * about +60 in the top tier and +15 in the bottom, 35–50 over a business by its tier mix.
+ * Where an answer falls, 0–1, per survey, tier and month: a low-discrepancy sequence (the
+ * golden ratio's) from a seeded start, so even a month's dozen answers of a tier show shares
+ * close to their targets, as a real business's do over many answers — independent draws gave
+ * months of 100 % and of 0.
  */
-function npsScore(random: ReturnType<typeof generator>, standing: number, progress: number): number {
-  const promoters = 0.68 - 0.28 * standing + 0.04 * progress;
-  const detractors = 0.06 + 0.2 * standing - 0.03 * progress;
-  const draw = random.next();
-  if (draw < promoters) return random.chance(0.55) ? 9 : 10;
-  if (draw < 1 - detractors) return random.pick([7, 8]);
-  return random.pick([3, 4, 5, 5, 6, 6, 6]);
+function answerDraws(random: ReturnType<typeof generator>) {
+  const buckets = new Map<string, { start: number; count: number }>();
+  return (bucket: string): number => {
+    let state = buckets.get(bucket);
+    if (!state) {
+      state = { start: random.next(), count: 0 };
+      buckets.set(bucket, state);
+    }
+    state.count += 1;
+    return (state.start + state.count * 0.618_033_988_75) % 1;
+  };
 }
 
-/** A 1–5 satisfaction: 4–5 for 95 % of the top tier and 90 % of the bottom, 1–2 for a few. */
-function csatScore(random: ReturnType<typeof generator>, standing: number, progress: number): number {
-  const low = 0.02 + 0.03 * standing - 0.01 * progress;
-  const middle = 0.03 + 0.04 * standing;
-  const top = 0.6 - 0.2 * standing;
-  const draw = random.next();
-  if (draw < low) return random.pick([1, 2, 2]);
+/**
+ * An NPS answer: the tier's NPS is the business's (35 at the start of the year, 42 at its end,
+ * `progress` 0 → 1) shifted by the tier (`tilt` −1 bottom … 1 top, less the answers' mean tilt,
+ * so the business's figure holds whatever its tier mix), with a third passives; `draw` 0–1.
+ */
+function npsScore(
+  draw: number,
+  tilt: number,
+  progress: number,
+  random: ReturnType<typeof generator>,
+): number {
+  const nps = NPS_FROM + (NPS_TO - NPS_FROM) * progress + NPS_TIER_SPREAD * tilt;
+  const promoters = Math.min(0.95, Math.max(0.05, (1 - PASSIVES + nps / 100) / 2));
+  const detractors = Math.max(0.02, 1 - PASSIVES - promoters);
+  if (draw < promoters) return random.next() < 0.55 ? 9 : 10;
+  if (draw < 1 - detractors) return random.next() < 0.5 ? 7 : 8;
+  return [3, 4, 5, 5, 6, 6, 6][Math.floor(random.next() * 7)] as number;
+}
+
+/**
+ * A 1–5 satisfaction: 4–5 (satisfied) for about 95 % of the top tier and 89 % of the bottom,
+ * a point better at the end of the year; 1–2 for a few; `draw` 0–1.
+ */
+function csatScore(
+  draw: number,
+  standing: number,
+  progress: number,
+  random: ReturnType<typeof generator>,
+): number {
+  const low = 0.02 + 0.03 * standing - 0.005 * progress;
+  const middle = 0.025 + 0.035 * standing - 0.005 * progress;
+  const top = 0.55 - 0.2 * standing;
+  if (draw < low) return random.next() < 0.35 ? 1 : 2;
   if (draw < low + middle) return 3;
   if (draw < low + middle + top) return 5;
   return 4;
@@ -342,7 +389,11 @@ async function seedTenant(
         for (const customer of customers) {
           // Not every customer was reachable in every period (new customers, the frequency cap).
           if (!inAudience(customer) || !random.chance(0.8)) continue;
-          const sendAt = startOf(period.start) + random.int(0, 27) * DAY + random.int(9, 17) * 3_600_000;
+          // Sent in waves over the period (the frequency cap holds some back), so answers come
+          // in every month; this period's only up to today.
+          const start = startOf(period.start);
+          const spread = Math.min(periodDays(schedule.every) - 2, Math.floor((now - start) / DAY));
+          const sendAt = start + random.int(0, Math.max(0, spread)) * DAY + random.int(9, 17) * 3_600_000;
           invite(
             survey,
             customer,
@@ -410,6 +461,14 @@ async function seedTenant(
     answers: Record<string, unknown>;
   };
   const responses: Response[] = [];
+  const draws = answerDraws(random);
+  // The answers' mean tier tilt (top 1, bottom −1), weighted by who answers: the business's
+  // NPS is the tiers' around it.
+  const answering = invitations.filter((invitation) => invitation.answerAfter !== null);
+  const tiltOf = (customer: Customer) => 1 - 2 * standingOf(customer.tier, tiers);
+  const meanTilt =
+    answering.reduce((sum, invitation) => sum + tiltOf(invitation.customer), 0) /
+    Math.max(1, answering.length);
   for (const invitation of invitations) {
     if (invitation.answerAfter === null) continue;
     const { survey, customer } = invitation;
@@ -428,14 +487,15 @@ async function seedTenant(
     let low = false;
     // How the customer feels, 0–1, for the questions beside the score.
     let mood = 0.8 - 0.3 * standing;
+    const bucket = `${survey.key}:${customer.tier ?? ''}:${dayOf(at).slice(0, 7)}`;
     if (scoreQuestion?.type === 'nps') {
-      score = npsScore(random, standing, progress);
+      score = npsScore(draws(bucket), tiltOf(customer) - meanTilt, progress, random);
       scorePct = score * 10;
       low = score <= 6;
       mood = score / 10;
     } else if (scoreQuestion) {
       const scale = scoreQuestion.scale ?? { min: 1, max: 5 };
-      const fivePoint = csatScore(random, standing, progress);
+      const fivePoint = csatScore(draws(bucket), standing, progress, random);
       score = Math.round(scale.min + ((fivePoint - 1) / 4) * (scale.max - scale.min));
       scorePct = Math.round(((score - scale.min) / (scale.max - scale.min)) * 10000) / 100;
       low = scorePct <= 25;
