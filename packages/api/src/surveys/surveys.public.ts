@@ -148,19 +148,7 @@ export async function submitSurvey(
       };
     }
     const recorded = await recordResponse(scope, form, invitation, answers, locale, now);
-    // Answered meanwhile (a replay racing this one): nothing of this submission stays.
-    if (!recorded) throw new AlreadyAnswered(title);
+    if (!recorded) return { status: 409, html: renderSurveyMessage('answered', locale, title) };
     return { status: 200, html: renderSurveyMessage('thanks', locale, title) };
-  }).catch((error: unknown) => {
-    if (error instanceof AlreadyAnswered)
-      return { status: 409, html: renderSurveyMessage('answered', locale, error.title) };
-    throw error;
   });
-}
-
-/** Rolls a submission back when its invitation was answered by another one meanwhile. */
-class AlreadyAnswered extends Error {
-  constructor(readonly title: string) {
-    super('survey invitation already answered');
-  }
 }

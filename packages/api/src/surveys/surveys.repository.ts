@@ -496,7 +496,6 @@ export async function insertResponse(
   scope: Scope,
   invitation: PublicInvitation,
   values: {
-    id: string;
     answers: Record<string, unknown>;
     score: number | null;
     scorePct: number | null;
@@ -510,9 +509,9 @@ export async function insertResponse(
       where tenant_id = ${scope.tenantId} and id = ${invitation.id} and status <> 'responded'
       returning id
     )
-    insert into survey_responses (tenant_id, id, invitation_id, survey_key, survey_kind, customer_id, contact_id,
+    insert into survey_responses (tenant_id, invitation_id, survey_key, survey_kind, customer_id, contact_id,
       owner_user_id, tier, answers, score, score_pct, low, locale)
-    select ${scope.tenantId}, ${values.id}::uuid, answered.id, ${invitation.survey_key}, ${invitation.survey_kind},
+    select ${scope.tenantId}, answered.id, ${invitation.survey_key}, ${invitation.survey_kind},
       ${invitation.customer_id}, ${invitation.contact_id}, ${invitation.owner_user_id}, ${invitation.tier},
       ${JSON.stringify(values.answers)}::jsonb, ${values.score}, ${values.scorePct}, ${values.low}, ${values.locale}
     from answered

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { findUnsafeCharacter, netPromoterScore, percentOf } from '@crm/domain';
 import {
   checkSurveyForm,
@@ -713,8 +713,8 @@ function addDays(day: string, days: number): string {
  * Records a response in the invitation's tenant (the public page's submission): the answers
  * once (a second submission of the same link records nothing), the mapped needs written to
  * the profile, and for an unhappy score a follow-up task for the customer's owner due within
- * two days, with its follow-up record. The response id, or null when already answered — then
- * the caller must roll the transaction back: the response's webhook event was written beside it.
+ * two days, with its follow-up record, and the webhook event. The response id, or null when
+ * already answered.
  */
 export async function recordResponse(
   scope: Scope,
@@ -725,24 +725,8 @@ export async function recordResponse(
   now: Date = new Date(),
 ): Promise<string | null> {
   const score = scoreOf(form, answers);
-  // The id is made here so that the response and its webhook event go out together, in one
-  // round trip (statements issued at once on the transaction's connection are pipelined).
-  const responseId = randomUUID();
-  const [inserted] = await Promise.all([
-    insertResponse(scope, invitation, { id: responseId, answers, ...score, locale }),
-    recordWebhookEvent(scope, 'survey.responded', {
-      id: responseId,
-      surveyKey: form.key,
-      customerId: invitation.customer_id,
-      contactId: invitation.contact_id,
-      score: score.score,
-      low: score.low,
-      answers,
-      locale,
-      respondedAt: now.toISOString(),
-    }),
-  ]);
-  if (!inserted) return null;
+  const responseId = await insertResponse(scope, invitation, { answers, ...score, locale });
+  if (!responseId) return null;
   await updateCustomerNeeds(scope, invitation.customer_id, profileUpdateOf(form.questions, answers, locale));
   if (score.low) {
     const sourceKey = `survey:follow-up:${responseId}`;
@@ -768,6 +752,17 @@ export async function recordResponse(
       taskSourceKey: sourceKey,
     });
   }
+  await recordWebhookEvent(scope, 'survey.responded', {
+    id: responseId,
+    surveyKey: form.key,
+    customerId: invitation.customer_id,
+    contactId: invitation.contact_id,
+    score: score.score,
+    low: score.low,
+    answers,
+    locale,
+    respondedAt: now.toISOString(),
+  });
   return responseId;
 }
 
