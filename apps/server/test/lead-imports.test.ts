@@ -300,6 +300,129 @@ describe('importing leads', () => {
     expect((await leadsOf(commit.runId)).map((lead) => lead.person_name).sort()).toEqual(['张工', '钱八']);
   });
 
+  it('matching an existing lead: "update" changes its contact, intent, needs, budget and timing (not its owner or status) and the row names it; "skip" changes nothing', async () => {
+    const created = await admin.call('leads.create', {
+      personName: '待更新的线索',
+      phone: '13912340311',
+      intent: 'features',
+      ownerUserId: tenant.users.sales_rep.id,
+    });
+    expect(created.error).toBeNull();
+    const leadId = created.data.id as string;
+    const customer = await admin.call('customers.create', {
+      name: '宁波远达贸易有限公司',
+      kind: 'company',
+      phone: '0574-87650301',
+    });
+    expect(customer.error).toBeNull();
+    const readLead = async () => {
+      const { rows } = await server.database.withTenant(tenant.tenantId, (trx) =>
+        sql<{
+          intent: string | null;
+          needs: string[];
+          budget: string | null;
+          owner_user_id: string | null;
+          status: string;
+          person_name: string | null;
+        }>`select intent, needs, budget, owner_user_id, status, person_name from leads where id = ${leadId}`.execute(
+          trx,
+        ),
+      );
+      return rows[0];
+    };
+    const before = await readLead();
+    // A file is committed once: the update is tried with a second file (another new row).
+    const fileOf = (newPhone: string) =>
+      upload(
+        admin,
+        csv([
+          HEADER,
+          '改了名字,,139-1234-0311,,浙江,询价,报价单；上门演示,50000,,',
+          '采购部,宁波远达贸易有限公司,,,浙江,询价,,,,',
+          `新线索,,${newPhone},,浙江,询价,,,,`,
+        ]),
+        '更新线索.csv',
+      );
+    let file = await fileOf('13912340313');
+    const mapping = file.suggestions.leads as Record<string, string>;
+
+    // Skip chosen: the dry run says so, the commit leaves the lead as it was.
+    const skipDry = await runToEnd(admin, tenant.tenantId, {
+      fileId: file.fileId,
+      mapping,
+      dryRun: true,
+      onMatch: 'skip',
+    });
+    expect((await outcomes(admin, skipDry.runId)).map((row) => [row.outcome, row.reason])).toEqual([
+      ['skip', 'LEAD_EXISTS_SKIPPED'],
+      ['skip', 'CUSTOMER_EXISTS_SKIPPED'],
+      ['new', null],
+    ]);
+    const skipped = await runToEnd(admin, tenant.tenantId, {
+      fileId: file.fileId,
+      mapping,
+      dryRun: false,
+      onMatch: 'skip',
+    });
+    expect(skipped.run).toMatchObject({ status: 'committed', created: 1, updated: 0, skipped: 2 });
+    expect(await readLead()).toEqual(before);
+
+    // Update chosen: the dry run names the lead and its key; a customer match is still skipped.
+    file = await fileOf('13912340314');
+    const dry = await runToEnd(admin, tenant.tenantId, {
+      fileId: file.fileId,
+      mapping,
+      dryRun: true,
+      onMatch: 'update',
+    });
+    expect(dry.run).toMatchObject({ status: 'validated', updated: 1, skipped: 1 });
+    const planned = await outcomes(admin, dry.runId);
+    expect(planned.map((row) => [row.rowNumber, row.outcome, row.reason])).toEqual([
+      [2, 'update', null],
+      [3, 'skip', 'CUSTOMER_EXISTS_SKIPPED'],
+      [4, 'new', null],
+    ]);
+    expect(planned[0]).toMatchObject({
+      matchKind: 'lead_phone',
+      matchedId: leadId,
+      matchedName: '待更新的线索',
+      customerId: null,
+    });
+    const filtered = await admin.call('imports.rows', { runId: dry.runId, limit: 200, outcome: 'update' });
+    expect(filtered.error).toBeNull();
+    expect(filtered.data.items.map((row: { rowNumber: number }) => row.rowNumber)).toEqual([2]);
+    expect(await readLead()).toEqual(before);
+
+    const commit = await runToEnd(admin, tenant.tenantId, {
+      fileId: file.fileId,
+      mapping,
+      dryRun: false,
+      onMatch: 'update',
+    });
+    expect(commit.run).toMatchObject({ status: 'committed', created: 1, updated: 1, skipped: 1 });
+    const after = await readLead();
+    expect(after).toMatchObject({
+      intent: 'price',
+      needs: ['报价单', '上门演示'],
+      owner_user_id: before?.owner_user_id,
+      status: before?.status,
+      person_name: '待更新的线索',
+    });
+    expect(Number(after?.budget)).toBe(50000);
+    const done = await outcomes(admin, commit.runId);
+    expect(done[0]).toMatchObject({ outcome: 'update', matchKind: 'lead_phone', matchedId: leadId });
+    // The same file and choice again is the same import: nothing is written twice.
+    const again = await admin.call('imports.start', {
+      entity: 'leads',
+      onMatch: 'update',
+      fileId: file.fileId,
+      mapping,
+      dryRun: false,
+    });
+    expect(again.error).toBeNull();
+    expect(again.data).toMatchObject({ runId: commit.runId, alreadyImported: true });
+  });
+
   it('one commit per idempotency key; a rep may not import; another tenant’s file and run do not exist', async () => {
     const file = await upload(admin, csv([HEADER, '幂等,,13912340301,,浙江,询价,,,,']), '幂等.csv');
     const mapping = file.suggestions.leads as Record<string, string>;

@@ -114,14 +114,19 @@ export async function commitRun(
   } else {
     // What a commit would do, for the dry run's summary.
     // Rows with errors are neither created nor matched: count the valid ones only.
-    const preview = await sql<{ matched: string }>`
-      select count(*) as matched from import_stage s
+    const preview = await sql<{ matched: string; updatable: string }>`
+      select count(*) as matched,
+        count(*) filter (where ${sql.raw(plan.updatableSql ?? 'true')}) as updatable
+      from import_stage s
       where s.matched_id is not null
         and not exists (select 1 from import_stage_errors e where e.row_number = s.row_number)`.execute(trx);
     const matched = Number(preview.rows[0]?.matched ?? 0);
+    const updatable = Number(preview.rows[0]?.updatable ?? 0);
     totals.created = totals.valid - matched;
-    if (run.on_match === 'update') totals.updated = matched;
-    else totals.skipped = matched;
+    if (run.on_match === 'update' && plan.updatesMatches) {
+      totals.updated = updatable;
+      totals.skipped = matched - updatable;
+    } else totals.skipped = matched;
   }
   const finished = await trx
     .updateTable('import_runs')
@@ -197,6 +202,7 @@ async function recordOutcomes(
   plan: Plan,
 ): Promise<Record<string, number>> {
   const update = plan.updatesMatches && run.on_match === 'update';
+  const updatable = sql.raw(plan.updatableSql ?? 'true');
   await sql`
     insert into import_row_outcomes (tenant_id, run_id, row_number, outcome, match_kind, match_value, matched_id,
       customer_id, reason)
@@ -207,9 +213,9 @@ async function recordOutcomes(
     select ${run.tenant_id}::uuid, ${run.id}::uuid, s.row_number,
       case when s.candidate_of is not null then 'candidate'
            when s.matched_id is null then 'new'
-           when ${update} then 'update' else 'skip' end,
+           when ${update} and ${updatable} then 'update' else 'skip' end,
       s.match_kind, left(s.match_value, 400), coalesce(s.matched_id, s.candidate_of), ${sql.raw(plan.outcomeCustomer)},
-      case when s.matched_id is not null and not ${update}
+      case when s.matched_id is not null and not (${update} and ${updatable})
         then ${plan.skipReasonSql ? sql.raw(plan.skipReasonSql) : sql`${plan.skipReason}::text`} end
     from import_stage s
     where not exists (select 1 from import_stage_errors e where e.row_number = s.row_number)`.execute(trx);

@@ -43,6 +43,11 @@ export type Plan = {
   outcomeCustomer: string;
   /** Whether a matched row is updated when the run says so (else it is always skipped). */
   updatesMatches: boolean;
+  /**
+   * SQL over the staging row `s`: whether a matched row is one the run may update (a lead
+   * import updates the leads it matched, never the customers). Default: every matched row.
+   */
+  updatableSql?: string;
   /** Why a matched row that is not updated is skipped (the outcome's reason). */
   skipReason: string;
   /** The reason as SQL over the staging row `s`, when it depends on what the row matched. */

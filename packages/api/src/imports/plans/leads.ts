@@ -10,8 +10,10 @@ import { type Plan, pgArray, text, type Written } from '../plan';
  * identity rule calls the same (wave 1's keys: phone, email, a company's normalised name —
  * `crm_customer_identity`, as the customers import judges) skips it, naming the customer; a
  * customer it only resembles makes it a new lead and a candidate (疑似重复) of that customer.
- * Two rows of the file with the same phone or email: the later is an error. The import never
- * updates a lead. After the write, the new leads without an owner go through the assignment
+ * Two rows of the file with the same phone or email: the later is an error. A row that is an
+ * existing lead updates it when the run says so (`on_match = 'update'`; its contact, intent,
+ * needs, budget and timing, never its owner, status or grade), else it is skipped; a row that
+ * is an existing customer is always skipped. After the write, the new leads without an owner go through the assignment
  * rules and all are graded, each with its follow-up task (commit.ts).
  */
 
@@ -55,7 +57,9 @@ export const LEAD_PLAN: Plan = {
   ],
   // The customer a row is, or resembles (a lead's match names no customer).
   outcomeCustomer: `case when s.match_kind like 'lead\\_%' then null else coalesce(s.matched_id, s.candidate_of) end`,
-  updatesMatches: false,
+  updatesMatches: true,
+  // Only the leads it matched; a customer it matched is never updated by a lead import.
+  updatableSql: `s.match_kind like 'lead\\_%'`,
   skipReason: 'LEAD_EXISTS_SKIPPED',
   skipReasonSql: `case when s.match_kind like 'lead\\_%' then 'LEAD_EXISTS_SKIPPED' else 'CUSTOMER_EXISTS_SKIPPED' end`,
   stage(row) {
@@ -177,8 +181,8 @@ export async function validateLeads(trx: Transaction<Database>, tenantId: string
 
 /**
  * Writes the new leads (one statement, with the tenant's row-level security) and each one's
- * creation in its history (way `import`); rows that are an existing lead or customer are
- * skipped. The owner's team comes with the owner.
+ * creation in its history (way `import`); rows that are an existing lead update it or are
+ * skipped, as the run says; rows that are an existing customer are skipped. The owner's team comes with the owner.
  */
 export async function writeLeads(
   trx: Transaction<Database>,
@@ -201,13 +205,32 @@ export async function writeLeads(
     insert into lead_history (tenant_id, lead_id, kind, to_status, to_owner_id, reason, changed_by)
     select ${tenantId}, s.id, 'created', 'new', s.owner_user_id, 'import', ${run.created_by}::uuid
     from import_stage s where s.matched_id is null`.execute(trx);
+  // The existing leads the rows matched, when the run says update them (one statement): a
+  // cell with a value replaces the lead's, an empty cell leaves it; needs are added to the
+  // lead's. The owner, status and grade stay as they are (no lead_history rows to write).
+  let updated = 0;
+  if (run.on_match === 'update') {
+    const result = await sql`
+      update leads l set
+        job_title = coalesce(s.job_title, l.job_title), wechat = coalesce(s.wechat, l.wechat),
+        intent = coalesce(s.intent, l.intent),
+        needs = case when s.needs is null then l.needs
+          else l.needs || array(select x from unnest(s.needs) x where x <> all(l.needs)) end,
+        budget = coalesce(s.budget, l.budget), expected_close_on = coalesce(s.expected_close_on, l.expected_close_on),
+        decision_maker_reached = coalesce(s.decision_maker_reached, l.decision_maker_reached),
+        notes = coalesce(s.notes, l.notes),
+        updated_at = now()
+      from import_stage s
+      where l.tenant_id = ${tenantId} and l.id = s.matched_id and s.match_kind like 'lead\_%'`.execute(trx);
+    updated = Number(result.numAffectedRows ?? 0);
+  }
   const matched = await sql<{
     n: string;
   }>`select count(*) as n from import_stage where matched_id is not null`.execute(trx);
   return {
     created: Number(created.numAffectedRows ?? 0),
-    updated: 0,
-    skipped: Number(matched.rows[0]?.n ?? 0),
+    updated,
+    skipped: Number(matched.rows[0]?.n ?? 0) - updated,
   };
 }
 
