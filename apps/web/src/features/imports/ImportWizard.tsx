@@ -267,10 +267,14 @@ export function ImportWizard({
               {t('imports.map.leadDuplicates')}
             </Typography.Text>
           ) : null}
-          {entity === 'customers' || entity === 'orders' ? (
+          {entity === 'customers' || entity === 'orders' || entity === 'leads' ? (
             <Flex vertical gap={4}>
               <Typography.Text strong>
-                {entity === 'orders' ? t('imports.map.onMatchOrders') : t('imports.map.onMatch')}
+                {entity === 'orders'
+                  ? t('imports.map.onMatchOrders')
+                  : entity === 'leads'
+                    ? t('imports.map.onMatchLeads')
+                    : t('imports.map.onMatch')}
               </Typography.Text>
               <Radio.Group
                 data-testid="import-on-match"
