@@ -167,6 +167,7 @@ export {
   surveyToday,
 } from './surveys/surveys.service';
 export {
+  announceOverdueTasks,
   createInteractionFollowUps,
   createTasks,
   type NewTask,

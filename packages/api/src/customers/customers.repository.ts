@@ -1,5 +1,5 @@
 import type { Database, NewCustomer, Transaction } from '@crm/db';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { type CountOutput, countRows } from '../counts';
 import { appError } from '../errors';
 import { decodeCursor, encodeCursor, UUID, violatedConstraint } from '../keyset';
@@ -338,6 +338,20 @@ export async function setCustomerArchived(scope: Scope, id: string, archived: bo
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/**
+ * The `customer.archived` payloads of these customers archived by this transaction (their
+ * archived time is the transaction's: one archived before keeps its own), as a query for the
+ * outbox — set-based, however many were archived at once.
+ */
+export function archivedNowEventPayloads(scope: Scope, ids: readonly string[]): RawBuilder<unknown> {
+  return sql`select jsonb_build_object('id', c.id, 'name', c.name, 'kind', c.kind, 'customerNumber', c.customer_number,
+      'ownerUserId', c.owner_user_id, 'archivedAt', c.archived_at) as payload
+    from customers c
+    where c.tenant_id = ${scope.tenantId} and c.id = any(${[...ids]}::uuid[]) and c.archived_at = now()
+      and c.merged_into is null
+    order by c.id`;
 }
 
 /** Bulk reassignment, one statement over the visible ones; returns how many moved. */

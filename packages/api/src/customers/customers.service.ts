@@ -15,10 +15,11 @@ import { findCustomerIdsByIdentity, revealSecret, writeSecrets } from '../sensit
 import { assertTagsExist } from '../tags/tags.service';
 import { touchTiers } from '../tiering/tiering.service';
 import { readTimeline } from '../timeline/timeline.service';
-import { recordWebhookEvent } from '../webhooks/webhooks.service';
+import { recordWebhookEvent, recordWebhookEventsFrom } from '../webhooks/webhooks.service';
 import type { RecordAccess } from './access';
 import { completenessSummary, refreshCompleteness } from './completeness.repository';
 import {
+  archivedNowEventPayloads,
   type CustomerChanges,
   countCustomers,
   getCustomerOrThrow,
@@ -285,11 +286,15 @@ export async function updateCustomer(scope: TenantScope, input: UpdateCustomerIn
 }
 
 export async function archiveCustomer(scope: TenantScope, id: string, archived: boolean) {
-  await getCustomerOrThrow(scope, id);
+  const before = await getCustomerOrThrow(scope, id);
   await setCustomerArchived(scope, id, archived);
   await touchTiers(scope, [id]);
   // An archived customer's plans end (their future tasks are cancelled); a restored one's come back.
   await replanCustomers(scope, [id]);
+  // Announced when it is archived now, not again for one archived before.
+  if (archived && !before.archivedAt) {
+    await recordWebhookEventsFrom(scope, 'customer.archived', archivedNowEventPayloads(scope, [id]));
+  }
   return getCustomerOrThrow(scope, id);
 }
 
@@ -319,6 +324,8 @@ export async function archiveCustomers(scope: TenantScope, ids: string[], archiv
   if (changed !== unique.length) throw appError('CUSTOMER_NOT_FOUND');
   await touchTiers(scope, unique);
   await replanCustomers(scope, unique);
+  if (archived)
+    await recordWebhookEventsFrom(scope, 'customer.archived', archivedNowEventPayloads(scope, unique));
   return { updated: changed };
 }
 

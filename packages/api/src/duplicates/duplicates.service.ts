@@ -18,6 +18,7 @@ import { replanCustomers } from '../plans/plans.service';
 import type { MemberScope, Scope } from '../scope';
 import { getCipher, writeSecrets } from '../sensitive/sensitive.service';
 import { touchTiers } from '../tiering/tiering.service';
+import { recordWebhookEvent } from '../webhooks/webhooks.service';
 import {
   type BriefRow,
   combineOpeningBalances,
@@ -514,6 +515,19 @@ export async function mergeCustomers(scope: Scope, input: MergeInput): Promise<M
   await touchTiers(scope, [survivor.id, merged.id]);
   // The merged customer's plans end; the survivor's tasks follow its (possibly taken) owner.
   await replanCustomers(scope, [survivor.id, merged.id]);
+  await recordWebhookEvent(scope, 'customer.merged', {
+    id: survivor.id,
+    name: taken.includes('name') ? merged.name : survivor.name,
+    mergedId: merged.id,
+    mergedName: merged.name,
+    mergeId,
+    fields: taken,
+    moved: {
+      orders: moved.orders.length,
+      interactions: moved.interactions.length,
+      contacts: moved.contacts.length,
+    },
+  });
   return { mergeId, survivorId: survivor.id, mergedId: merged.id };
 }
 

@@ -3,12 +3,13 @@ import type { JobQueue } from '@crm/jobs';
 import { readCalendarSettings } from '../calendar/calendar.service';
 import { fanOutToTenants } from '../fan-out';
 import { jobScope } from '../scope';
+import { announceOverdueTasks } from '../tasks/task-backbone.service';
 import { dayIn } from '../tasks/tasks.service';
 import { runMorningNotifications } from './notifications.service';
 
 /**
- * Each morning, one job per tenant: task_due / task_overdue notifications for the day, then
- * the daily digest emails.
+ * Each morning, one job per tenant: the overdue scan (`task.overdue`, once per task),
+ * task_due / task_overdue notifications for the day, then the daily digest emails.
  */
 export type NotificationJobs = {
   'notifications.digest-all': { day?: string };
@@ -41,6 +42,7 @@ export function registerNotificationJobs(jobs: JobQueue<NotificationJobs>, datab
       await database.withTenant(tenantId, async (trx) => {
         const scope = jobScope(trx, tenantId);
         const day = job.data.day ?? dayIn((await readCalendarSettings(scope)).timeZone, new Date());
+        await announceOverdueTasks(scope, day);
         await runMorningNotifications(scope, day);
       });
     },

@@ -2,6 +2,8 @@ import type { CadenceUnit, PlanDecisionAction, PlanEndReason, PlanStatus, TaskTy
 import { type RawBuilder, sql } from 'kysely';
 import { visibleCustomer } from '../customers/access';
 import type { Scope } from '../scope';
+import { taskPayload } from '../tasks/task-events.sql';
+import { outboxCtes } from '../webhooks/webhooks.outbox';
 
 /**
  * Every query of maintenance plans. The generator is three set-based statements over the
@@ -182,7 +184,13 @@ export type PendingPlan = {
   title: string;
 };
 
-export type TaskSync = { added: number; moved: number; cancelled: number };
+export type TaskSync = {
+  added: number;
+  moved: number;
+  cancelled: number;
+  /** `task.created` deliveries the statement queued for the tasks it added. */
+  webhookDeliveries: number;
+};
 
 /** Why a plan task was cancelled, by the plan's end reason ('rescheduled': the plan goes on, the day does not), per language. */
 export type CancelReasons = Record<
@@ -248,6 +256,7 @@ function desiredOccurrences(tenantId: string, target: ReplanTarget, today: strin
  * in the owner's language), kept ones follow the customer's owner (and the due day), missing
  * ones are added — an occasion whose task someone closed is never made again; one the system
  * cancelled earlier (a tier that came back the same day, a cadence set back) opens again.
+ * The tasks added are announced (`task.created`) by the same statement.
  */
 export async function syncPlanTasks(
   scope: Scope,
@@ -256,7 +265,7 @@ export async function syncPlanTasks(
   reasons: CancelReasons,
 ): Promise<TaskSync> {
   const { tenantId } = scope;
-  const { rows } = await sql<TaskSync>`
+  const { rows } = await sql<{ added: number; moved: number; cancelled: number; deliveries: number }>`
     with ${desiredOccurrences(tenantId, target, today)},
     -- The open tasks plans made (a task someone filed as a plan's by hand has no plan: left alone).
     existing as materialized (
@@ -303,12 +312,18 @@ export async function syncPlanTasks(
         status = 'open', closed_at = null, closed_by = null, status_reason = null, owner_user_id = excluded.owner_user_id,
         team_id = excluded.team_id, due_on = excluded.due_on, title = excluded.title, updated_at = now()
       where tasks.source = 'plan' and tasks.status = 'cancelled' and tasks.closed_by is null
-      returning 1
-    )
+      returning *
+    ),
+    ${outboxCtes(tenantId, 'task.created', sql`select ${taskPayload('a')} as payload from added a`)}
     select (select count(*) from added)::int as added, (select count(*) from moved)::int as moved,
-      (select count(*) from cancelled)::int as cancelled
+      (select count(*) from cancelled)::int as cancelled, (select count(*) from outbox_deliveries)::int as deliveries
   `.execute(scope.trx);
-  return { added: rows[0]?.added ?? 0, moved: rows[0]?.moved ?? 0, cancelled: rows[0]?.cancelled ?? 0 };
+  return {
+    added: rows[0]?.added ?? 0,
+    moved: rows[0]?.moved ?? 0,
+    cancelled: rows[0]?.cancelled ?? 0,
+    webhookDeliveries: rows[0]?.deliveries ?? 0,
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import { tenantProfileId } from '../plugins/effective-settings';
 import type { HostPlugin } from '../plugins/host-plugin';
 import type { PluginRegistry } from '../plugins/registry';
 import type { MemberScope, Scope } from '../scope';
+import { noteWebhookDeliveries } from '../webhooks/webhooks.service';
 import {
   type CadenceRow,
   type CancelReasons,
@@ -152,6 +153,7 @@ export async function replanCustomers(
   if (pendingSample.length > 0 && pendingSample.length <= NOTIFY_PENDING_LIMIT)
     await notifyApprovers(scope, pendingSample);
   const tasks = await syncPlanTasks(scope, target, today, CANCEL_REASONS);
+  noteWebhookDeliveries(scope.trx, tasks.webhookDeliveries);
   return {
     plansCreated: created,
     plansPending: pending,

@@ -2,6 +2,8 @@ import type { TaskType } from '@crm/db';
 import { type RawBuilder, sql } from 'kysely';
 import { visibleCustomer } from '../customers/access';
 import type { Scope } from '../scope';
+import { taskPayload } from '../tasks/task-events.sql';
+import { outboxCtes } from '../webhooks/webhooks.outbox';
 import type { ReminderTriggerKind, UpcomingItem } from './reminders.schemas';
 
 /**
@@ -161,13 +163,16 @@ function occasions(scope: Scope, plan: ReminderPlan) {
 
 /**
  * Makes the tasks of every occasion due in the plan's window that has none yet; returns how
- * many it made. The occasion key (`reminder:<key>:<customer or contact>:<occasion day>`) is
+ * many it made (and the `task.created` deliveries it queued, in the same statement). The occasion key (`reminder:<key>:<customer or contact>:<occasion day>`) is
  * unique per tenant: a second run, or one running at the same time, makes none of them again,
  * and neither does a run after the rep deleted or closed the task.
  */
-export async function insertReminderTasks(scope: Scope, plan: ReminderPlan): Promise<number> {
-  if (plan.reminders.length === 0) return 0;
-  const result = await sql<{ created: number }>`
+export async function insertReminderTasks(
+  scope: Scope,
+  plan: ReminderPlan,
+): Promise<{ created: number; webhookDeliveries: number }> {
+  if (plan.reminders.length === 0) return { created: 0, webhookDeliveries: 0 };
+  const result = await sql<{ created: number; deliveries: number }>`
     with ${occasions(scope, plan)},
     made as (
       insert into tasks (tenant_id, title, type, customer_id, contact_id, owner_user_id, team_id, due_on, source,
@@ -179,10 +184,13 @@ export async function insertReminderTasks(scope: Scope, plan: ReminderPlan): Pro
       from due d
       left join memberships m on m.tenant_id = ${scope.tenantId} and m.user_id = d.owner_user_id
       on conflict (tenant_id, source_key) where source_key is not null do nothing
-      returning 1
-    )
-    select count(*)::int as created from made`.execute(scope.trx);
-  return result.rows[0]?.created ?? 0;
+      returning *
+    ),
+    ${outboxCtes(scope.tenantId, 'task.created', sql`select ${taskPayload('m')} as payload from made m`)}
+    select (select count(*) from made)::int as created, (select count(*) from outbox_deliveries)::int as deliveries`.execute(
+    scope.trx,
+  );
+  return { created: result.rows[0]?.created ?? 0, webhookDeliveries: result.rows[0]?.deliveries ?? 0 };
 }
 
 /** Per reminder: how many tasks the window will make (none made yet), and the first due day. */

@@ -16,6 +16,7 @@ import { effectiveSettings } from '../plugins/effective-settings';
 import type { HostPlugin } from '../plugins/host-plugin';
 import type { PluginRegistry } from '../plugins/registry';
 import type { Scope } from '../scope';
+import { noteWebhookDeliveries } from '../webhooks/webhooks.service';
 import {
   countUpcomingReminders,
   insertReminderTasks,
@@ -248,7 +249,9 @@ export async function runReminders(
   const today = day ?? (await tenantToday(scope));
   const reminders = await tenantReminders(scope, registry);
   const plan = await planFor(scope, reminders, runWindow(today), today);
-  return { created: await insertReminderTasks(scope, plan), today };
+  const { created, webhookDeliveries } = await insertReminderTasks(scope, plan);
+  noteWebhookDeliveries(scope.trx, webhookDeliveries);
+  return { created, today };
 }
 
 const UPCOMING_ITEMS = 50;

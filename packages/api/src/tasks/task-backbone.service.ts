@@ -1,11 +1,15 @@
+import type { WebhookEventType } from '@crm/domain';
 import type { Scope } from '../scope';
+import { recordWebhookEventsFrom } from '../webhooks/webhooks.service';
 import {
   completeOpenTasksByKey,
   completeOpenTasksOfByKey,
   insertInteractionFollowUps,
   insertTasks,
+  markOverdueAnnounced,
   moveOpenTasksByKey,
   type NewTask,
+  taskEventPayloads,
 } from './tasks.repository';
 
 export type { NewTask } from './tasks.repository';
@@ -27,7 +31,37 @@ export type { NewTask } from './tasks.repository';
  */
 export async function createTasks(scope: Scope, tasks: readonly NewTask[]): Promise<number> {
   if (tasks.length === 0) return 0;
-  return (await insertTasks(scope, tasks)).length;
+  const ids = await insertTasks(scope, tasks);
+  await announceTasks(scope, 'task.created', ids);
+  return ids.length;
+}
+
+/**
+ * The webhook events of tasks a change touched (`task.created`, `task.completed`,
+ * `task.overdue`), written in the change's transaction: one statement however many.
+ */
+export async function announceTasks(
+  scope: Scope,
+  type: Extract<WebhookEventType, `task.${string}`>,
+  ids: readonly string[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  await recordWebhookEventsFrom(scope, type, taskEventPayloads(scope, ids));
+}
+
+/** How long after its due day a task first seen overdue is still announced (`task.overdue`). */
+export const OVERDUE_ANNOUNCE_GRACE_DAYS = 7;
+
+/**
+ * The overdue scan (each morning, with the task notifications): every open task due before
+ * the tenant's `today` is announced overdue once, ever (`task.overdue`). A task already
+ * overdue for more than a week when the scan first sees it is marked without an event.
+ * Returns how many were announced.
+ */
+export async function announceOverdueTasks(scope: Scope, today: string): Promise<number> {
+  const ids = await markOverdueAnnounced(scope, today, OVERDUE_ANNOUNCE_GRACE_DAYS);
+  await announceTasks(scope, 'task.overdue', ids);
+  return ids.length;
 }
 
 /** The default title of an interaction's follow-up when its 下一步 has no words. */
@@ -39,13 +73,15 @@ const FOLLOW_UP_TITLE = { 'zh-CN': '跟进', en: 'Follow up' } as const;
  * For these interactions, or every interaction of these customers (an import). Interactions
  * cannot be edited, so a task never has to follow a changed step. Returns how many were made.
  */
-export function createInteractionFollowUps(
+export async function createInteractionFollowUps(
   scope: Scope,
   of: { interactionIds: readonly string[] } | { customerIds: readonly string[] },
 ): Promise<number> {
   const ids = 'interactionIds' in of ? of.interactionIds : of.customerIds;
-  if (ids.length === 0) return Promise.resolve(0);
-  return insertInteractionFollowUps(scope, of, FOLLOW_UP_TITLE[scope.locale]);
+  if (ids.length === 0) return 0;
+  const made = await insertInteractionFollowUps(scope, of, FOLLOW_UP_TITLE[scope.locale]);
+  await announceTasks(scope, 'task.created', made);
+  return made.length;
 }
 
 /**
@@ -53,13 +89,15 @@ export function createInteractionFollowUps(
  * prefixes, as done, with a reason (a ticket's SLA warnings once it is answered or resolved).
  * Returns how many were closed.
  */
-export function completeGeneratedTasks(
+export async function completeGeneratedTasks(
   scope: Scope,
   related: { kind: 'lead' | 'opportunity' | 'ticket' | 'survey_response'; id: string },
   keyPrefixes: readonly string[],
   reason: string,
 ): Promise<number> {
-  return completeOpenTasksByKey(scope, related, keyPrefixes, reason);
+  const closed = await completeOpenTasksByKey(scope, related, keyPrefixes, reason);
+  await announceTasks(scope, 'task.completed', closed);
+  return closed.length;
 }
 
 /**
@@ -84,13 +122,15 @@ export function moveGeneratedTasks(
 }
 
 /** `completeGeneratedTasks` over many records of one kind at once (one statement). */
-export function completeGeneratedTasksOf(
+export async function completeGeneratedTasksOf(
   scope: Scope,
   kind: 'lead' | 'opportunity' | 'ticket' | 'survey_response',
   ids: readonly string[],
   keyPrefixes: readonly string[],
   reason: string,
 ): Promise<number> {
-  if (ids.length === 0) return Promise.resolve(0);
-  return completeOpenTasksOfByKey(scope, kind, ids, keyPrefixes, reason);
+  if (ids.length === 0) return 0;
+  const closed = await completeOpenTasksOfByKey(scope, kind, ids, keyPrefixes, reason);
+  await announceTasks(scope, 'task.completed', closed);
+  return closed.length;
 }

@@ -2,6 +2,7 @@ import type { TaskPriority, TaskSource, TaskStatus, TaskType } from '@crm/db';
 import { type RawBuilder, sql } from 'kysely';
 import { visibleTask } from '../customers/access';
 import type { Scope } from '../scope';
+import { taskPayload } from './task-events.sql';
 import type { TaskFilters, TaskSort } from './tasks.schemas';
 
 /**
@@ -313,18 +314,18 @@ export async function insertTasks(scope: Scope, tasks: readonly NewTask[]): Prom
  * The follow-up tasks of interactions' 下一步 with a 截止日期 (of these interactions, or of
  * every interaction of these customers), one statement: an open task of the author (or,
  * when the author is gone, the customer's owner) on the step's day, keyed
- * 'interaction:<id>' so it is made once, ever. How many were made.
+ * 'interaction:<id>' so it is made once, ever. The ids of the tasks made.
  */
 export async function insertInteractionFollowUps(
   scope: Scope,
   of: { interactionIds: readonly string[] } | { customerIds: readonly string[] },
   defaultTitle: string,
-): Promise<number> {
+): Promise<string[]> {
   const which =
     'interactionIds' in of
       ? sql`i.id = any(${[...of.interactionIds]}::uuid[])`
       : sql`i.customer_id = any(${[...of.customerIds]}::uuid[])`;
-  const result = await sql`
+  const result = await sql<{ id: string }>`
     insert into tasks (tenant_id, title, type, customer_id, contact_id, owner_user_id, team_id, due_on, source,
       source_id, source_key, created_by)
     select i.tenant_id, left(coalesce(nullif(btrim(i.next_step), ''), ${defaultTitle}), 200), 'follow_up',
@@ -334,8 +335,9 @@ export async function insertInteractionFollowUps(
     join customers c on c.tenant_id = i.tenant_id and c.id = i.customer_id
     left join memberships m on m.tenant_id = i.tenant_id and m.user_id = coalesce(i.user_id, c.owner_user_id)
     where i.tenant_id = ${scope.tenantId} and ${which} and i.next_step_due is not null
-    on conflict (tenant_id, source_key) where source_key is not null do nothing`.execute(scope.trx);
-  return Number(result.numAffectedRows ?? 0);
+    on conflict (tenant_id, source_key) where source_key is not null do nothing
+    returning id`.execute(scope.trx);
+  return result.rows.map((row) => row.id);
 }
 
 export type TaskChanges = {
@@ -517,22 +519,23 @@ export async function countOverdueTasks(
 
 /**
  * Completes the open tasks of a record whose occasion key starts with one of `keyPrefixes`
- * (an SLA warning once the ticket is answered), as done by the system with a reason. How many.
+ * (an SLA warning once the ticket is answered), as done by the system with a reason. The ids closed.
  */
 export async function completeOpenTasksByKey(
   scope: Scope,
   related: { kind: string; id: string },
   keyPrefixes: readonly string[],
   reason: string,
-): Promise<number> {
-  if (keyPrefixes.length === 0) return 0;
+): Promise<string[]> {
+  if (keyPrefixes.length === 0) return [];
   const patterns = keyPrefixes.map((prefix) => `${escapeLike(prefix)}%`);
-  const result = await sql`
+  const { rows } = await sql<{ id: string }>`
     update tasks set status = 'done', status_reason = ${reason}, closed_at = now(), closed_by = ${scope.userId}::uuid,
       updated_at = now()
     where tenant_id = ${scope.tenantId} and related_kind = ${related.kind} and related_id = ${related.id}::uuid
-      and status = 'open' and source_key like any(${patterns}::text[])`.execute(scope.trx);
-  return Number(result.numAffectedRows ?? 0);
+      and status = 'open' and source_key like any(${patterns}::text[])
+    returning id`.execute(scope.trx);
+  return rows.map((row) => row.id);
 }
 
 /**
@@ -578,13 +581,47 @@ export async function completeOpenTasksOfByKey(
   ids: readonly string[],
   keyPrefixes: readonly string[],
   reason: string,
-): Promise<number> {
-  if (keyPrefixes.length === 0 || ids.length === 0) return 0;
+): Promise<string[]> {
+  if (keyPrefixes.length === 0 || ids.length === 0) return [];
   const patterns = keyPrefixes.map((prefix) => `${escapeLike(prefix)}%`);
-  const result = await sql`
+  const { rows } = await sql<{ id: string }>`
     update tasks set status = 'done', status_reason = ${reason}, closed_at = now(), closed_by = ${scope.userId}::uuid,
       updated_at = now()
     where tenant_id = ${scope.tenantId} and related_kind = ${kind} and related_id = any(${ids as string[]}::uuid[])
-      and status = 'open' and source_key like any(${patterns}::text[])`.execute(scope.trx);
-  return Number(result.numAffectedRows ?? 0);
+      and status = 'open' and source_key like any(${patterns}::text[])
+    returning id`.execute(scope.trx);
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The webhook payloads of these tasks (`task.created`, `task.completed`, `task.overdue`), as a
+ * query for the outbox: one statement however many tasks a change touched.
+ */
+export function taskEventPayloads(scope: Scope, ids: readonly string[]): RawBuilder<unknown> {
+  return sql`select ${taskPayload('t')} as payload
+    from tasks t
+    where t.tenant_id = ${scope.tenantId} and t.id = any(${[...ids]}::uuid[])
+    order by t.created_at, t.id`;
+}
+
+/**
+ * The overdue scan's claim: open tasks due before `today` (the tenant's day) and not yet
+ * announced are marked announced, in one statement over the open-task index; their ids. A
+ * task due more than `graceDays` ago when first seen (a tenant's first scan, a scan missed
+ * for a week) is marked without being returned: old news is not announced.
+ */
+export async function markOverdueAnnounced(
+  scope: Scope,
+  today: string,
+  graceDays: number,
+): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    with marked as (
+      update tasks set overdue_announced_at = now()
+      where tenant_id = ${scope.tenantId} and status = 'open' and due_on < ${today}::date
+        and overdue_announced_at is null
+      returning id, due_on
+    )
+    select id from marked where due_on >= ${today}::date - ${graceDays}::int`.execute(scope.trx);
+  return rows.map((row) => row.id);
 }

@@ -8,6 +8,7 @@ import { logInteraction } from '../interactions/interactions.service';
 import { decodeCursor, encodeCursor, UUID } from '../keyset';
 import { notifyUsers } from '../notifications/notifications.service';
 import type { MemberScope, Scope } from '../scope';
+import { announceTasks } from './task-backbone.service';
 import {
   countOpenTasks,
   countOverdueTasks,
@@ -213,6 +214,7 @@ export async function createTask(scope: MemberScope, input: CreateTaskInput): Pr
   if (!id) throw appError('TASK_NOT_FOUND');
   const task = await getTask(scope, id);
   await notifyAssigned(scope, task);
+  await announceTasks(scope, 'task.created', [id]);
   return task;
 }
 
@@ -298,6 +300,7 @@ export async function completeTask(
     canManage(scope),
   );
   if (closed.length !== 1) throw appError('TASK_CLOSED');
+  await announceTasks(scope, 'task.completed', closed);
   let interactionId: string | null = null;
   if (input.interaction) {
     if (!task.customerId) throw appError('TASK_HAS_NO_CUSTOMER', {}, 'interaction');
@@ -398,6 +401,7 @@ export async function bulkTasks(scope: MemberScope, input: BulkTasksInput): Prom
     }
     case 'complete':
       changed = await setTaskStatus(scope, target, { from: 'open', to: 'done' }, manage);
+      await announceTasks(scope, 'task.completed', changed);
       break;
     case 'cancel':
       changed = await setTaskStatus(

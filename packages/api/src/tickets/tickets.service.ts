@@ -1120,6 +1120,20 @@ export async function replyTicket(
     }
   }
   await applyChange(scope, dependencies, row, change);
+  // An internal note stays inside: only what passes between the team and the customer is announced.
+  if (input.kind !== 'note') {
+    await recordWebhookEvent(scope, 'ticket.replied', {
+      id: row.id,
+      number: row.number,
+      subject: row.subject,
+      customerId: row.customer_id,
+      kind: input.kind,
+      authorUserId: author,
+      body: input.body,
+      status: change.values.status ?? row.status,
+      repliedAt: now.toISOString(),
+    });
+  }
   return getTicket(scope, dependencies, row.id);
 }
 

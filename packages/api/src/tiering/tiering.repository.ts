@@ -8,6 +8,7 @@ import {
 } from '@crm/plugin-sdk';
 import { type RawBuilder, sql } from 'kysely';
 import { appError } from '../errors';
+import { outboxCtes } from '../webhooks/webhooks.outbox';
 import { compilePlacement, tierOfScore } from './tiering.sql';
 
 /** What a re-tier or a preview places customers by: a tier model and the settings it reads. */
@@ -42,6 +43,8 @@ export type RetierResult = {
   updated: number;
   /** Customers that moved to another tier (or got their first one): rows added to tier_history. */
   moved: number;
+  /** `tier.changed` deliveries queued, one per move and subscribed endpoint (the caller asks for a drain). */
+  webhookDeliveries: number;
 };
 
 /**
@@ -74,7 +77,7 @@ export async function retierCustomers(
   reason: TierChangeReason,
   source: TierSource,
 ): Promise<RetierResult> {
-  if (customerIds.length === 0) return { updated: 0, moved: 0 };
+  if (customerIds.length === 0) return { updated: 0, moved: 0, webhookDeliveries: 0 };
   return retier(trx, tenantId, reason, null, source, customerIds);
 }
 
@@ -106,24 +109,38 @@ async function retier(
         tier_pending_since = null
       from placed p
       where c.tenant_id = ${tenantId} and c.id = p.id and ${write}
-      returning c.id, p.old_tier, p.tier, p.score
+      returning c.id, c.name, c.customer_number, p.old_tier, p.tier, p.score
     ),
     moved as (
       insert into tier_history (tenant_id, customer_id, from_tier, to_tier, score, reason, settings_version, changed_by)
       select ${tenantId}::uuid, u.id, u.old_tier, u.tier, u.score, ${reason}::text, ${source.settingsVersion}::int, ${actor}::uuid
       from updated u where u.old_tier is distinct from u.tier
       returning 1
-    )${
+    ),
+    -- Each move announced (tier.changed) by the same statement: set-based, whatever the tenant's size.
+    ${outboxCtes(
+      tenantId,
+      'tier.changed',
+      sql`select jsonb_build_object('id', u.id, 'name', u.name, 'customerNumber', u.customer_number,
+          'from', u.old_tier, 'to', u.tier, 'score', u.score, 'reason', ${reason}::text,
+          'settingsVersion', ${source.settingsVersion}::int, 'changedBy', ${actor}::uuid) as payload
+        from updated u where u.old_tier is distinct from u.tier`,
+    )}${
       only
         ? sql``
         : sql`,
     stamped as (update tenants set tiers_computed_at = now() where id = ${tenantId} returning 1)`
     }
-    select (select count(*) from updated)::int as updated, (select count(*) from moved)::int as moved
+    select (select count(*) from updated)::int as updated, (select count(*) from moved)::int as moved,
+      (select count(*) from outbox_deliveries)::int as "webhookDeliveries"
       ${only ? sql`` : sql`, (select count(*) from stamped)::int as stamped`}
   `.execute(trx);
   const row = rows[0];
-  return { updated: row?.updated ?? 0, moved: row?.moved ?? 0 };
+  return {
+    updated: row?.updated ?? 0,
+    moved: row?.moved ?? 0,
+    webhookDeliveries: row?.webhookDeliveries ?? 0,
+  };
 }
 
 /** Serialises the re-tier jobs of one tenant (until the caller's transaction ends). */

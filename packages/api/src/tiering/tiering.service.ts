@@ -7,6 +7,7 @@ import type { HostPlugin } from '../plugins/host-plugin';
 import type { PluginRegistry } from '../plugins/registry';
 import type { JsonObject } from '../plugins/settings-merge';
 import type { Scope } from '../scope';
+import { noteWebhookDeliveries } from '../webhooks/webhooks.service';
 import {
   countActiveCustomers,
   hasPending,
@@ -115,6 +116,7 @@ export async function retierTenantNow(
     settings,
     settingsVersion: options.settingsVersion,
   });
+  noteWebhookDeliveries(trx, result.webhookDeliveries);
   return result.moved;
 }
 
@@ -127,7 +129,14 @@ export async function retierTenantAndReplan(
   source: TierSource,
   options: { reason: TierChangeReason; changedBy: string | null },
 ): Promise<RetierOutcome> {
-  const result = await retierTenant(scope.trx, scope.tenantId, options.reason, options.changedBy, source);
+  const { webhookDeliveries, ...result } = await retierTenant(
+    scope.trx,
+    scope.tenantId,
+    options.reason,
+    options.changedBy,
+    source,
+  );
+  noteWebhookDeliveries(scope.trx, webhookDeliveries);
   if (result.moved > 0) await replanCustomers(scope, 'changed_now');
   return result;
 }
@@ -222,7 +231,8 @@ export async function retierTouched(
   const model = resolveSource(source.model, source.settings);
   // Customers that moved tier are re-planned in the same transaction (their future plan tasks follow).
   if (!ranksAcrossTenant(model) && !waiting) {
-    const result = await retierCustomers(trx, tenantId, touched, 'change', source);
+    const { webhookDeliveries, ...result } = await retierCustomers(trx, tenantId, touched, 'change', source);
+    noteWebhookDeliveries(trx, webhookDeliveries);
     if (result.moved > 0) await replanCustomers(scope, touched);
     return { kind: 'customers', touched: touched.length, ...result };
   }

@@ -376,7 +376,7 @@ describe(`tiering SQL agrees with the pure evaluator (${process.env.TEST_DATABAS
     await retier(WEIGHTED, WEIGHTED_SETTINGS);
     const before = await historyCount();
     const again = await retier(WEIGHTED, WEIGHTED_SETTINGS);
-    expect(again).toEqual({ updated: 0, moved: 0 });
+    expect(again).toEqual({ updated: 0, moved: 0, webhookDeliveries: 0 });
     expect(await historyCount()).toBe(before);
 
     const changed = { ...WEIGHTED_SETTINGS, thresholds: { strategic: 60, key: 45, ordinary: 30 } };

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Scope } from '../scope';
+import { outboxCtes } from './webhooks.outbox';
 import type { DeliveryOutput, WebhookEndpointOutput } from './webhooks.schemas';
 
 /** Every query of webhooks: endpoints, the outbox, deliveries and their log. Scope first. */
@@ -172,22 +173,26 @@ export async function insertEvents(
   payloads: readonly unknown[],
 ): Promise<number> {
   if (payloads.length === 0) return 0;
+  return insertEventsFrom(
+    scope,
+    type,
+    sql`select value as payload from jsonb_array_elements(${JSON.stringify(payloads)}::jsonb)`,
+  );
+}
+
+/**
+ * The outbox write for events whose payloads a query builds in the database (one `payload`
+ * jsonb column per event), one statement: the rows a change touched, announced without
+ * passing through Node. How many deliveries were queued.
+ */
+export async function insertEventsFrom(
+  scope: Scope,
+  type: string,
+  payloads: RawBuilder<unknown>,
+): Promise<number> {
   const { rows } = await sql<{ n: string }>`
-    with targets as (
-      select id from webhook_endpoints
-      where tenant_id = ${scope.tenantId} and status = 'active' and ${type} = any(events)
-    ), events as (
-      insert into webhook_events (tenant_id, type, payload)
-      select ${scope.tenantId}, ${type}, p.value
-      from jsonb_array_elements(${JSON.stringify(payloads)}::jsonb) p
-      where exists (select 1 from targets)
-      returning id
-    ), deliveries as (
-      insert into webhook_deliveries (tenant_id, endpoint_id, event_id)
-      select ${scope.tenantId}, targets.id, events.id from targets, events
-      returning 1
-    )
-    select count(*) as n from deliveries`.execute(scope.trx);
+    with ${outboxCtes(scope.tenantId, type, payloads)}
+    select count(*) as n from outbox_deliveries`.execute(scope.trx);
   return Number(rows[0]?.n ?? 0);
 }
 

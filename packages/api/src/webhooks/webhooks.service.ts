@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Transaction } from '@crm/db';
+import type { RawBuilder } from 'kysely';
 import { appError } from '../errors';
 import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
 import type { Scope } from '../scope';
@@ -10,6 +11,7 @@ import {
   insertEndpoint,
   insertEvent,
   insertEvents,
+  insertEventsFrom,
   requeueDelivery,
   rotateSecretRow,
   selectDeliveries,
@@ -209,4 +211,26 @@ export async function recordWebhookEvents(
 ): Promise<void> {
   const queuedCount = await insertEvents(scope, type, data);
   if (queuedCount > 0) markWebhooksQueued(scope.trx);
+}
+
+/**
+ * The same for events whose payloads a capability's repository builds as a query (one
+ * `payload` jsonb column per event): the rows a set-based change touched, announced in one
+ * statement without reading them into Node.
+ */
+export async function recordWebhookEventsFrom(
+  scope: Scope,
+  type: string,
+  payloads: RawBuilder<unknown>,
+): Promise<void> {
+  const queuedCount = await insertEventsFrom(scope, type, payloads);
+  if (queuedCount > 0) markWebhooksQueued(scope.trx);
+}
+
+/**
+ * For a statement that wrote its events itself (`webhooks.outbox.ts`): how many deliveries
+ * it queued, so the request asks for a drain after the commit.
+ */
+export function noteWebhookDeliveries(trx: Transaction<Database>, queuedCount: number): void {
+  if (queuedCount > 0) markWebhooksQueued(trx);
 }

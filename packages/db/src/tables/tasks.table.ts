@@ -47,5 +47,7 @@ export type TasksTable = {
   created_by: string | null;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** When the overdue scan announced the task overdue (`task.overdue`, once per task). */
+  overdue_announced_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 };
 export type Task = Selectable<TasksTable>;
