@@ -15,13 +15,21 @@
  *   `customer.created` (the event and its delivery written in the same transaction) vs with it
  *   switched off (nothing written); alternating rounds, ratio = ms per create ÷ ms per create
  *   (target ≤ 1.1).
- *
- * The upsert of 10,000 customers in batches of 100 is not measured: /api/v1 has no batch upsert
- * route yet.
+ * - **BM11c batch upsert** (reported, no target): 10,000 new customers through
+ *   `POST /api/v1/customers/batch` in batches of 100 with an API key (each item through the web
+ *   app's create service: identity check, audit, events, tier touch), then the same 10,000
+ *   updated by external id, vs the import path (a CSV of the same 10,000 uploaded and
+ *   committed set-based, `runImport`). Ratio = customers/s ÷ customers/s.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { drainTenantWebhooks, jobScope, recordWebhookEvents, setWebhookNetworkPolicy } from '@crm/api';
+import {
+  drainTenantWebhooks,
+  jobScope,
+  recordWebhookEvents,
+  runImport,
+  setWebhookNetworkPolicy,
+} from '@crm/api';
 import { createSession } from '@crm/auth';
 import { openDatabase, provisionDatabase, sql } from '@crm/db';
 import pino from 'pino';
@@ -264,6 +272,150 @@ export async function runBm11b(adminUrl: string): Promise<BenchResult[]> {
     ];
   } finally {
     await receiver.close();
+    await database.close();
+  }
+}
+
+const UPSERT_DATABASE = process.env.BENCH_BM11C_DATABASE ?? 'crm_bench_upsert';
+const UPSERT_CUSTOMERS = Number(process.env.BENCH_BM11C_CUSTOMERS ?? 10_000);
+const UPSERT_BATCH = 100;
+
+export async function runBm11c(adminUrl: string): Promise<BenchResult[]> {
+  const urls = await provisionDatabase(adminUrl, UPSERT_DATABASE);
+  benchDatabases.add(UPSERT_DATABASE);
+  const database = await openDatabase({ ...urls, maxConnections: 10 });
+  await database.migrate();
+  const tenant = crypto.randomUUID();
+  const user = crypto.randomUUID();
+  await database.withScope({ userId: user }, (trx) =>
+    sql`insert into users (id, email, name, password_hash) values (${user}, ${`upsert-${user}@example.com`}, '压测管理员', 'x')`.execute(
+      trx,
+    ),
+  );
+  await database.withTenant(tenant, async (trx) => {
+    await sql`insert into tenants (id, name, industry) values (${tenant}, '批量压测企业', 'b2b')`.execute(
+      trx,
+    );
+    await sql`insert into memberships (tenant_id, user_id, role) values (${tenant}, ${user}, 'owner')`.execute(
+      trx,
+    );
+  });
+  const publicUrl = 'http://127.0.0.1';
+  const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
+  const dependencies = createDependencies(database, logger, publicUrl);
+  const app = createApp({ dependencies, publicUrl });
+  const { token } = await database.withScope({}, (trx) => createSession(trx, user, tenant));
+  const cookie = `${dependencies.sessionCookie.name}=${token}`;
+  const trpc = async (path: string, input: unknown) => {
+    const response = await app.request(`${publicUrl}/trpc/${path}`, {
+      method: 'POST',
+      headers: { cookie, origin: publicUrl, 'content-type': 'application/json' },
+      body: JSON.stringify(input),
+    });
+    const body = (await response.json()) as { result?: { data: unknown }; error?: unknown };
+    if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
+    return body.result.data;
+  };
+  try {
+    const { token: apiKey } = (await trpc('apiKeys.create', {
+      name: '批量压测',
+      scopes: ['customers:write'],
+      rateLimitPerMinute: 100_000,
+    })) as { token: string };
+    const upsert = async (label: string) => {
+      const started = performance.now();
+      for (let start = 0; start < UPSERT_CUSTOMERS; start += UPSERT_BATCH) {
+        const items = Array.from({ length: UPSERT_BATCH }, (_, offset) => ({
+          externalId: `ERP-${start + offset}`,
+          name: `批量客户 ${start + offset} 有限公司`,
+          kind: 'company',
+          industry: label,
+        }));
+        const response = await app.request(
+          `${publicUrl}/api/v1/customers/batch`,
+          {
+            method: 'POST',
+            headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ items }),
+          },
+          { incoming: { socket: { remoteAddress: '127.0.0.1' } } },
+        );
+        const body = (await response.json()) as { failed?: number };
+        if (response.status !== 200 || body.failed !== 0)
+          throw new Error(
+            `BM11c: batch at ${start} answered ${response.status} ${JSON.stringify(body).slice(0, 300)}`,
+          );
+      }
+      return UPSERT_CUSTOMERS / ((performance.now() - started) / 1000);
+    };
+    const createRate = await upsert('制造');
+    const updateRate = await upsert('贸易');
+
+    const lines = ['客户名称,客户类型,行业'];
+    for (let index = 0; index < UPSERT_CUSTOMERS; index += 1)
+      lines.push(`导入客户 ${index} 有限公司,企业,制造`);
+    const importStarted = performance.now();
+    const uploaded = await app.request(
+      `${publicUrl}/api/imports/files`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/octet-stream',
+          'x-file-name': encodeURIComponent('批量客户.csv'),
+          cookie,
+          origin: publicUrl,
+        },
+        body: new TextEncoder().encode(`${lines.join('\r\n')}\r\n`),
+      },
+      { incoming: { socket: { remoteAddress: '127.0.0.1' } } },
+    );
+    const file = (await uploaded.json()) as {
+      fileId: string;
+      suggestions: { customers: Record<string, string | null> };
+    };
+    const mapping = Object.fromEntries(
+      Object.entries(file.suggestions.customers).filter(
+        (entry): entry is [string, string] => entry[1] !== null,
+      ),
+    );
+    const started = (await trpc('imports.start', {
+      fileId: file.fileId,
+      entity: 'customers',
+      mapping,
+      dryRun: false,
+      onMatch: 'update',
+    })) as { runId: string };
+    await runImport(dependencies, tenant, started.runId);
+    const importRate = UPSERT_CUSTOMERS / ((performance.now() - importStarted) / 1000);
+    const imported = await database.withTenant(tenant, (trx) =>
+      sql<{ n: number }>`select count(*)::int as n from customers where name like '导入客户 %'`.execute(trx),
+    );
+    if (imported.rows[0]?.n !== UPSERT_CUSTOMERS)
+      throw new Error(`BM11c: the import wrote ${imported.rows[0]?.n}`);
+
+    log(
+      `\nBM11c — ${UPSERT_CUSTOMERS} customers in batches of ${UPSERT_BATCH}, ${new Date().toISOString()}\n`,
+    );
+    log(`  POST /api/v1/customers/batch, new      ${round(createRate, 1)} customers/s\n`);
+    log(`  POST /api/v1/customers/batch, updates  ${round(updateRate, 1)} customers/s\n`);
+    log(`  import of the same as a CSV            ${round(importRate, 1)} customers/s\n`);
+    return [
+      {
+        id: 'BM11c batch upsert (create) vs import',
+        metric: 'customers/s',
+        project: round(createRate, 1),
+        limit: round(importRate, 1),
+        ratio: round(createRate / importRate, 3),
+      },
+      {
+        id: 'BM11c batch upsert (update by external id) vs import',
+        metric: 'customers/s',
+        project: round(updateRate, 1),
+        limit: round(importRate, 1),
+        ratio: round(updateRate / importRate, 3),
+      },
+    ];
+  } finally {
     await database.close();
   }
 }

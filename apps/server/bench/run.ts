@@ -37,6 +37,8 @@
  *       responses vs raw SQL (bm10.ts, its own database)
  * BM11  the REST API: a page of 50 customers with an API key vs the bare SQL route (bm11.ts,
  *       BM1's database)
+ * BM11c the REST batch upsert of 10,000 customers in batches of 100 (new, then updated by external
+ *       id) vs importing the same as a CSV (bm11.ts, its own database; reported, no target)
  * BM11b the webhook outbox: drained events/s to a local receiver vs a bare POST loop, and the
  *       outbox write's overhead on customers.create (bm11.ts, its own database)
  *
@@ -62,7 +64,7 @@ import { runBm8 } from './bm8';
 import { runBm9 } from './bm9';
 import { runBm9b } from './bm9b';
 import { runBm10 } from './bm10';
-import { runBm11, runBm11b } from './bm11';
+import { runBm11, runBm11b, runBm11c } from './bm11';
 import { ensureDataset } from './generate';
 import { type BenchResult, benchDatabases, log, repositoryRoot } from './harness';
 
@@ -86,6 +88,7 @@ const BENCHMARKS = [
   'BM10',
   'BM11',
   'BM11b',
+  'BM11c',
 ] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
@@ -146,6 +149,7 @@ if (selected.has('BM9b')) results.push(...(await underLoad(() => runBm9b(adminUr
 if (selected.has('BM10')) results.push(...(await underLoad(() => runBm10(adminUrl, scale))));
 if (selected.has('BM11')) results.push(...(await underLoad(() => runBm11(adminUrl))));
 if (selected.has('BM11b')) results.push(...(await underLoad(() => runBm11b(adminUrl))));
+if (selected.has('BM11c')) results.push(...(await underLoad(() => runBm11c(adminUrl))));
 if (
   selected.has('BM2') ||
   selected.has('BM2b') ||

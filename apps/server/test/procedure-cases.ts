@@ -1021,6 +1021,28 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     input: async (context) => ({ id: await ownCustomer(context) }),
     foreign: (victim) => ({ id: victim.customerId }),
   },
+  'customers.upsertMany': {
+    input: () => ({
+      items: [
+        {
+          name: `杭州云帆贸易有限公司${crypto.randomUUID().slice(0, 8)}`,
+          kind: 'company',
+          externalId: `ERP-${crypto.randomUUID()}`,
+        },
+        { name: `李${crypto.randomUUID().slice(0, 4)}`, kind: 'person', phone: '13800138000' },
+      ],
+    }),
+    foreign: (victim) => ({
+      items: [
+        {
+          name: '冒名客户',
+          kind: 'company',
+          externalId: victim.customerId,
+          ownerUserId: victim.tenant.users.sales_rep.id,
+        },
+      ],
+    }),
+  },
   'customers.archiveMany': {
     input: async (context) => ({ ids: [await ownCustomer(context), await ownCustomer(context)] }),
     foreign: (victim) => ({ ids: [victim.customerId] }),

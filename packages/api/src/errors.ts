@@ -104,6 +104,16 @@ export const ERRORS = {
     'zh-CN': '该客户编号已被其他客户使用',
     en: 'Another customer already has this customer number',
   },
+  CUSTOMER_EXTERNAL_ID_TAKEN: {
+    trpc: 'CONFLICT',
+    'zh-CN': '该外部编号已被其他客户使用',
+    en: 'Another customer already has this external id',
+  },
+  CUSTOMER_EXTERNAL_ID_MISMATCH: {
+    trpc: 'CONFLICT',
+    'zh-CN': '按识别规则找到的已有客户已登记了另一个外部编号「{externalId}」，无法确定要更新哪一个',
+    en: 'The existing customer the identity rules found already has another external id (“{externalId}”), so it cannot tell which to update',
+  },
   CUSTOMER_EXACT_DUPLICATE: {
     trpc: 'CONFLICT',
     'zh-CN': '已有同一客户「{name}」（{byZh}相同）。请打开已有客户；如确需新建，请选择“仍然新建”并填写原因',

@@ -186,6 +186,7 @@ export async function findCustomer(scope: Scope, id: string): Promise<CustomerOu
     .innerJoin('tenants', 'tenants.id', 'customers.tenant_id')
     .select([
       'customers.customer_number',
+      'customers.external_id',
       'customers.birthday',
       'customers.birthday_calendar',
       'customers.founded_on',
@@ -234,6 +235,7 @@ export async function findCustomer(scope: Scope, id: string): Promise<CustomerOu
   return {
     ...toSummary(row),
     customerNumber: row.customer_number,
+    externalId: row.external_id,
     birthday: row.birthday,
     birthdayCalendar: row.birthday_calendar,
     foundedOn: row.founded_on,
@@ -287,6 +289,9 @@ async function mapConstraintViolations<T>(work: Promise<T>): Promise<T> {
     }
     if (violatedConstraint(error, '23505')?.includes('customers_number_key')) {
       throw appError('CUSTOMER_NUMBER_TAKEN', {}, 'customerNumber');
+    }
+    if (violatedConstraint(error, '23505')?.includes('customers_external_id_key')) {
+      throw appError('CUSTOMER_EXTERNAL_ID_TAKEN', {}, 'externalId');
     }
     throw error;
   }
@@ -352,6 +357,44 @@ export function archivedNowEventPayloads(scope: Scope, ids: readonly string[]): 
     where c.tenant_id = ${scope.tenantId} and c.id = any(${[...ids]}::uuid[]) and c.archived_at = now()
       and c.merged_into is null
     order by c.id`;
+}
+
+/**
+ * The customers of the tenant known by these external ids (merged ones excluded): external id
+ * → customer id, and whether the member sees it. One statement over the unique index.
+ */
+export async function selectCustomersByExternalId(
+  scope: Scope,
+  externalIds: readonly string[],
+): Promise<Map<string, { id: string; visible: boolean }>> {
+  if (externalIds.length === 0) return new Map();
+  const rows = await scope.trx
+    .selectFrom('customers')
+    .select(['customers.id', 'customers.external_id'])
+    .select(visibleCustomer(scope.access).as('visible'))
+    .where('customers.tenant_id', '=', scope.tenantId)
+    .where('customers.external_id', 'in', [...externalIds])
+    .where('customers.merged_into', 'is', null)
+    .execute();
+  return new Map(rows.map((row) => [row.external_id ?? '', { id: row.id, visible: Boolean(row.visible) }]));
+}
+
+/**
+ * Runs `work` in a savepoint: what it wrote stays when it succeeds and is undone when it
+ * throws (the error goes on), leaving the caller's transaction usable — one item of a batch
+ * failing alone.
+ */
+export async function inSavepoint<T>(scope: Scope, work: () => Promise<T>): Promise<T> {
+  await sql`savepoint customer_item`.execute(scope.trx);
+  try {
+    const result = await work();
+    await sql`release savepoint customer_item`.execute(scope.trx);
+    return result;
+  } catch (error) {
+    await sql`rollback to savepoint customer_item`.execute(scope.trx);
+    await sql`release savepoint customer_item`.execute(scope.trx);
+    throw error;
+  }
 }
 
 /** Bulk reassignment, one statement over the visible ones; returns how many moved. */

@@ -22,6 +22,8 @@ import {
   tagCustomersInput,
   updateCustomerInput,
   updatedCountOutput,
+  upsertCustomersInput,
+  upsertCustomersOutput,
 } from './customers.schemas';
 import {
   archiveCustomer,
@@ -38,6 +40,7 @@ import {
   summariseCompleteness,
   tagCustomers,
   updateCustomer,
+  upsertCustomers,
 } from './customers.service';
 
 export const customersRouter = router({
@@ -47,6 +50,12 @@ export const customersRouter = router({
     .input(createCustomerInput)
     .output(customerOutput)
     .mutation(({ ctx, input }) => createCustomer(ctx.scope, input)),
+
+  /** Creates or updates up to 100 customers by external id or the identity rules (the REST API's batch). */
+  upsertMany: permittedProcedure('customers.create', { idempotent: true })
+    .input(upsertCustomersInput)
+    .output(upsertCustomersOutput)
+    .mutation(({ ctx, input }) => upsertCustomers(ctx.scope, input)),
 
   list: permittedProcedure('customers.read')
     .input(listCustomersInput)

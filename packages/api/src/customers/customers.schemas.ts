@@ -41,6 +41,8 @@ export const customerFields = {
     .nullish(),
   ownerUserId: z.uuid().nullish(),
   customerNumber: optionalText(64),
+  /** The id another system (an ERP, a shop) knows the customer by: unique in the tenant. */
+  externalId: optionalText(255),
   industry: optionalText(100),
   birthday: dateInput.nullish(),
   /** 公历 or 农历: a lunar birthday is kept on the lunar anniversary of `birthday`. */
@@ -109,6 +111,59 @@ export const updateCustomerInput = z.strictObject({
 export type UpdateCustomerInput = z.infer<typeof updateCustomerInput>;
 
 export const customerIdInput = z.strictObject({ id: z.uuid() });
+
+/** The most customers one batch upsert takes (`POST /api/v1/customers/batch`). */
+export const CUSTOMER_UPSERT_BATCH_MAX = 100;
+
+/**
+ * A batch upsert (`customers.upsertMany`): each item is a customer as `customers.create` takes
+ * it, found by its `externalId` or else by the identity rules (credit code, customer number,
+ * national ID, company name, a person's name with phone or email — the import's and the
+ * form's), then updated, or created when nothing is found. `primaryContact` is written only
+ * with a new customer.
+ */
+export const upsertCustomersInput = z.strictObject({
+  items: z
+    .array(createCustomerInput.omit({ force: true }))
+    .min(1)
+    .max(CUSTOMER_UPSERT_BATCH_MAX),
+});
+export type UpsertCustomersInput = z.infer<typeof upsertCustomersInput>;
+
+/** How an item found its customer: by external id, or the identity rule's deciding key. */
+export const UPSERT_MATCHES = [
+  'external_id',
+  'customer_number',
+  'credit_code',
+  'national_id',
+  'name',
+  'name_phone',
+  'name_email',
+] as const;
+
+export const upsertCustomersOutput = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  failed: z.number().int(),
+  items: z.array(
+    z.object({
+      /** The item's position in the request, from 0. */
+      index: z.number().int(),
+      status: z.enum(['created', 'updated', 'error']),
+      /** The customer created or updated (null on error). */
+      id: z.uuid().nullable(),
+      matchedBy: z.enum(UPSERT_MATCHES).nullable(),
+      error: z
+        .object({
+          code: z.string(),
+          field: z.string().nullable(),
+          message: z.object({ 'zh-CN': z.string(), en: z.string() }),
+        })
+        .nullable(),
+    }),
+  ),
+});
+export type UpsertCustomersOutput = z.infer<typeof upsertCustomersOutput>;
 
 export const CUSTOMER_SORTS = [
   'createdAt',
@@ -267,6 +322,7 @@ export type CustomerListItem = z.infer<typeof customerListItemOutput>;
 export const customerOutput = z.object({
   ...customerSummaryShape,
   customerNumber: z.string().nullable(),
+  externalId: z.string().nullable(),
   birthday: z.string().nullable(),
   birthdayCalendar: z.enum(BIRTHDAY_CALENDARS),
   foundedOn: z.string().nullable(),

@@ -1,3 +1,4 @@
+import { hasPermission } from '@crm/auth';
 import type { Database, Transaction } from '@crm/db';
 import { normalizeChinesePhone, normalizeCreditCode } from '@crm/domain';
 import { createContact, listContacts } from '../contacts/contacts.service';
@@ -5,7 +6,7 @@ import { listDefinitions } from '../custom-fields/custom-fields.service';
 import { validateCustomValues } from '../custom-fields/values';
 import { findSameCustomer } from '../duplicates/duplicates.service';
 import { recordCandidatesFor } from '../duplicates/pairs';
-import { AppError, appError } from '../errors';
+import { AppError, appError, translateError } from '../errors';
 import { listInteractions } from '../interactions/interactions.service';
 import { listOrders } from '../orders/orders.service';
 import { replanCustomers } from '../plans/plans.service';
@@ -23,6 +24,7 @@ import {
   type CustomerChanges,
   countCustomers,
   getCustomerOrThrow,
+  inSavepoint,
   insertCreatedAnywayAudit,
   insertCustomer,
   listCustomers,
@@ -30,6 +32,7 @@ import {
   mergeCustomFields,
   reassignCustomers,
   retagCustomers,
+  selectCustomersByExternalId,
   setCustomerArchived,
   setCustomersArchived,
   updateCustomerRow,
@@ -41,6 +44,8 @@ import type {
   ListCustomersInput,
   PrimaryContactInput,
   UpdateCustomerInput,
+  UpsertCustomersInput,
+  UpsertCustomersOutput,
 } from './customers.schemas';
 import { refreshCustomerFacts } from './facts.repository';
 
@@ -70,6 +75,7 @@ function toColumns(input: Partial<CreateCustomerInput>): CustomerChanges {
   if (input.email !== undefined) columns.email = input.email;
   if (input.ownerUserId !== undefined) columns.owner_user_id = input.ownerUserId;
   if (input.customerNumber !== undefined) columns.customer_number = input.customerNumber;
+  if (input.externalId !== undefined) columns.external_id = input.externalId;
   if (input.industry !== undefined) columns.industry = input.industry;
   if (input.birthday !== undefined) columns.birthday = input.birthday;
   if (input.birthdayCalendar !== undefined) columns.birthday_calendar = input.birthdayCalendar;
@@ -327,6 +333,106 @@ export async function archiveCustomers(scope: TenantScope, ids: string[], archiv
   if (archived)
     await recordWebhookEventsFrom(scope, 'customer.archived', archivedNowEventPayloads(scope, unique));
   return { updated: changed };
+}
+
+/**
+ * The batch upsert of the REST API (`POST /api/v1/customers/batch`): each item is found by its
+ * external id, else by the identity rules (`findSameCustomer`, the form's and the import's),
+ * and updated through `updateCustomer`, or created through `createCustomer` — the web app's
+ * services, with their validation, duplicate rules, audit, events and tier touches.
+ *
+ * Each item succeeds or fails alone (a savepoint per item): an ERP syncing a hundred records
+ * should not have ninety-nine held back by one bad phone number, and the result says which
+ * one and why. The idempotency key covers the whole batch: a retry answers the same results.
+ */
+export async function upsertCustomers(
+  scope: TenantScope,
+  input: UpsertCustomersInput,
+): Promise<UpsertCustomersOutput> {
+  const known = await selectCustomersByExternalId(
+    scope,
+    input.items.flatMap((item) => (item.externalId ? [item.externalId] : [])),
+  );
+  const items: UpsertCustomersOutput['items'] = [];
+  for (const [index, item] of input.items.entries()) {
+    try {
+      const outcome = await inSavepoint(scope, () => upsertCustomer(scope, item, known));
+      if (outcome.status === 'created' && item.externalId) {
+        known.set(item.externalId, { id: outcome.id, visible: true });
+      }
+      items.push({ index, ...outcome, error: null });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      items.push({
+        index,
+        status: 'error',
+        id: null,
+        matchedBy: null,
+        error: {
+          code: error.code,
+          field: error.field ?? null,
+          message: {
+            'zh-CN': translateError(error.code, 'zh-CN', error.params),
+            en: translateError(error.code, 'en', error.params),
+          },
+        },
+      });
+    }
+  }
+  const count = (status: string) => items.filter((item) => item.status === status).length;
+  return { created: count('created'), updated: count('updated'), failed: count('error'), items };
+}
+
+type UpsertItem = UpsertCustomersInput['items'][number];
+type UpsertOutcome = {
+  status: 'created' | 'updated';
+  id: string;
+  matchedBy: UpsertCustomersOutput['items'][number]['matchedBy'];
+};
+
+async function upsertCustomer(
+  scope: TenantScope,
+  item: UpsertItem,
+  known: Map<string, { id: string; visible: boolean }>,
+): Promise<UpsertOutcome> {
+  const byExternalId = item.externalId ? known.get(item.externalId) : undefined;
+  if (byExternalId) {
+    // Another member's customer keeps its external id: the key's member cannot take it over.
+    if (!byExternalId.visible) throw appError('CUSTOMER_EXTERNAL_ID_TAKEN', {}, 'externalId');
+    return {
+      status: 'updated',
+      id: await updateFromItem(scope, byExternalId.id, item),
+      matchedBy: 'external_id',
+    };
+  }
+  const same = await findSameCustomer(scope, {
+    kind: item.kind,
+    name: item.name,
+    phone: item.phone,
+    email: item.email,
+    creditCode: item.creditCode,
+    customerNumber: item.customerNumber,
+    nationalId: item.kind === 'person' ? item.nationalId : null,
+  });
+  if (same) {
+    const by = SAME_BY_LABELS[same.by];
+    if (!same.visible) throw appError('CUSTOMER_EXACT_DUPLICATE_HIDDEN', { byZh: by.zh, byEn: by.en });
+    const existing = await getCustomerOrThrow(scope, same.id);
+    if (item.externalId && existing.externalId && existing.externalId !== item.externalId) {
+      throw appError('CUSTOMER_EXTERNAL_ID_MISMATCH', { externalId: existing.externalId }, 'externalId');
+    }
+    return { status: 'updated', id: await updateFromItem(scope, same.id, item), matchedBy: same.by };
+  }
+  const created = await createCustomer(scope, item);
+  return { status: 'created', id: created.id, matchedBy: null };
+}
+
+/** An item's fields onto an existing customer, as `customers.update` writes them (a new customer's contact aside). */
+async function updateFromItem(scope: TenantScope, id: string, item: UpsertItem): Promise<string> {
+  if (!hasPermission(scope.role, 'customers.update')) throw appError('FORBIDDEN');
+  const { primaryContact: _newCustomersOnly, ...fields } = item;
+  await updateCustomer(scope, { ...fields, id });
+  return id;
 }
 
 // Reads

@@ -7,6 +7,8 @@ import {
   customerOutput,
   listCustomersInput,
   updateCustomerInput,
+  upsertCustomersInput,
+  upsertCustomersOutput,
 } from '../customers/customers.schemas';
 import type { ErrorCode } from '../errors';
 import {
@@ -133,6 +135,19 @@ export const API_V1_ROUTES = [
     input: updateCustomerInput,
     output: customerOutput,
     notFound: 'CUSTOMER_NOT_FOUND',
+  },
+  {
+    id: 'customers.batch',
+    method: 'POST',
+    path: '/api/v1/customers/batch',
+    procedure: 'customers.upsertMany',
+    scope: 'customers:write',
+    tag: 'customers',
+    summary:
+      'Create or update up to 100 customers, each by externalId or else the identity rules (each item succeeds or fails alone)',
+    input: upsertCustomersInput,
+    output: upsertCustomersOutput,
+    idempotent: true,
   },
   {
     id: 'orders.list',

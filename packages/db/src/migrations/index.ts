@@ -47,6 +47,7 @@ import * as requestId from './2026-12-12-0801-request-id';
 import * as importBulkWrites from './2026-12-14-0701-import-bulk-writes';
 import * as auditEveryMutation from './2026-12-14-0501-audit-every-mutation';
 import * as taskOverdueAnnounced from './2026-12-14-0301-task-overdue-announced';
+import * as customerExternalId from './2026-12-14-0302-customer-external-id';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -98,6 +99,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-14-0701-import-bulk-writes': importBulkWrites,
   '2026-12-14-0501-audit-every-mutation': auditEveryMutation,
   '2026-12-14-0301-task-overdue-announced': taskOverdueAnnounced,
+  '2026-12-14-0302-customer-external-id': customerExternalId,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -51,6 +51,8 @@ export type CustomersTable = {
   created_at: ColumnType<Date, Date | string | undefined, never>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   customer_number: string | null;
+  /** The id another system knows the customer by (unique in the tenant; the REST API's batch upsert). */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
   industry: string | null;
   birthday: ColumnType<string | null, string | null | undefined, string | null>;
   /** 公历 or 农历: a lunar birthday is celebrated on the lunar anniversary of `birthday`. */
