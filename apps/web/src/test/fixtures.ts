@@ -160,6 +160,7 @@ export function customerRecord(fields: Partial<Customer> & Pick<Customer, 'id' |
   const record: Customer = {
     ...customerRow(fields),
     customerNumber: null,
+    externalId: null,
     birthday: null,
     birthdayCalendar: 'solar',
     foundedOn: null,
