@@ -44,10 +44,10 @@ import * as ticketInboundEmail from './2026-12-12-0302-ticket-inbound-email';
 import * as weeklySummary from './2026-12-12-0501-weekly-summary';
 import * as wecomAttempts from './2026-12-12-0601-wecom-attempts';
 import * as requestId from './2026-12-12-0801-request-id';
-import * as importBulkWrites from './2026-12-14-0701-import-bulk-writes';
-import * as auditEveryMutation from './2026-12-14-0501-audit-every-mutation';
 import * as taskOverdueAnnounced from './2026-12-14-0301-task-overdue-announced';
 import * as customerExternalId from './2026-12-14-0302-customer-external-id';
+import * as auditEveryMutation from './2026-12-14-0501-audit-every-mutation';
+import * as importBulkWrites from './2026-12-14-0701-import-bulk-writes';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
