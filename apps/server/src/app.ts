@@ -191,6 +191,9 @@ export function createApp(options: AppOptions) {
               generateCookie(sessionCookie.name, token, { ...sessionCookie.attributes, expires: expiresAt }),
             );
           },
+          setResponseHeader(name, value) {
+            fetchOptions.resHeaders.set(name, value);
+          },
           clearSessionCookie() {
             fetchOptions.resHeaders.append(
               'Set-Cookie',

@@ -14,7 +14,13 @@ import {
   registerJobs,
   type SmtpSettings,
 } from '@crm/api';
-import { DEFAULT_SESSION_POLICY, LoginRateLimiter, type LoginRateLimits, sessionCookieFor } from '@crm/auth';
+import {
+  DEFAULT_SESSION_POLICY,
+  LoginRateLimiter,
+  type LoginRateLimits,
+  sessionCookieFor,
+  TenantRateLimiter,
+} from '@crm/auth';
 import type { CrmDatabase } from '@crm/db';
 import { createJobQueue } from '@crm/jobs';
 import { createServerPluginRegistry } from './plugins';
@@ -38,6 +44,11 @@ export function createDependencies(
   email: { smtp: SmtpSettings | null; from?: string } = { smtp: null },
   /** What this process runs of the job queue (main.ts: from ROLE). Default: workers and the scheduler. */
   queue: { workers: boolean; scheduler: boolean } = { workers: true, scheduler: true },
+  /**
+   * Requests per tenant per minute (main.ts: TENANT_REQUESTS_PER_MINUTE, default
+   * DEFAULT_TENANT_REQUESTS_PER_MINUTE). Left out (tests, benchmarks): unlimited.
+   */
+  tenantRequestsPerMinute = 0,
 ): ApiDependencies {
   installEmailSettings({
     publicUrl,
@@ -61,6 +72,10 @@ export function createDependencies(
     jobs,
     plugins: registry,
     rateLimiter: new LoginRateLimiter(rateLimits, database),
+    tenantRateLimiter:
+      tenantRequestsPerMinute > 0
+        ? new TenantRateLimiter({ perMinute: tenantRequestsPerMinute }, database)
+        : undefined,
     sessionCookie: sessionCookieFor(publicUrl),
     sessionPolicy: DEFAULT_SESSION_POLICY,
   };

@@ -68,6 +68,11 @@ const envSchema = z.object({
    * nightly run (docs/tiering.md).
    */
   TIERING_RERANK_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(50_000),
+  /**
+   * Requests one tenant's members may make of the app's API per minute, all together
+   * (SECURITY.md T5.9, docs/scaling.md); 0 turns the limit off.
+   */
+  TENANT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(6000),
   WEB_DIST: z.string().default(`${repositoryRoot}apps/web/dist`),
   /**
    * Outbound email (docs/maintenance.md): an SMTP server as one URL (smtp://user:pass@host:587,

@@ -89,6 +89,7 @@ const dependencies = createDependencies(
   { rerankLimit: env.TIERING_RERANK_LIMIT },
   { smtp: smtpOf(env), from: emailFromOf(env) },
   { workers: env.ROLE !== 'web', scheduler: env.ROLE !== 'web' },
+  env.TENANT_REQUESTS_PER_MINUTE,
 );
 if (!smtpOf(env))
   logger.info(

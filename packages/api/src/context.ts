@@ -4,6 +4,7 @@ import type {
   Permission,
   SessionCookie,
   SessionPolicy,
+  TenantRateLimiter,
   ValidatedSession,
 } from '@crm/auth';
 import { validateSessionToken } from '@crm/auth';
@@ -29,6 +30,8 @@ export type ApiDependencies = {
   jobs: JobQueue<AppJobs>;
   /** The industry plugins this server runs with (validated at start-up). */
   plugins: PluginRegistry;
+  /** Requests per tenant per minute on the app's API (SECURITY.md T5.9); none: unlimited. */
+  tenantRateLimiter?: TenantRateLimiter;
 };
 
 /** What the HTTP layer knows about one request. */
@@ -42,6 +45,8 @@ export type RequestInfo = {
   idempotencyKey?: string | null;
   setSessionCookie(token: string, expiresAt: Date): void;
   clearSessionCookie(): void;
+  /** Sets a header of the response (the tenant's `RateLimit-*`, `Retry-After`). */
+  setResponseHeader?(name: string, value: string): void;
   /** A REST API call authenticated by an API key (`Authorization: Bearer crmk_…`) instead of a session. */
   apiKey?: ApiKeyCall | null;
 };

@@ -925,6 +925,11 @@ export const ERRORS = {
     'zh-CN': '找不到该 API 密钥',
     en: 'API key not found',
   },
+  TENANT_RATE_LIMITED: {
+    trpc: 'TOO_MANY_REQUESTS',
+    'zh-CN': '本企业的请求过于频繁（每分钟最多 {limit} 次），请 {seconds} 秒后再试',
+    en: 'Your organization is making too many requests (at most {limit} a minute). Try again in {seconds} s',
+  },
   API_RATE_LIMITED: {
     trpc: 'TOO_MANY_REQUESTS',
     'zh-CN': '请求过于频繁，请 {seconds} 秒后再试',

@@ -5,6 +5,7 @@ import {
   type Permission,
   parseSessionToken,
   ROLE_PERMISSIONS,
+  type TenantRateLimiter,
   touchSession,
   type ValidatedSession,
 } from '@crm/auth';
@@ -379,6 +380,13 @@ export const tenantProcedure = procedure
       if (ctx.sessionToken !== null) ctx.clearSessionCookie();
       throw appError('UNAUTHENTICATED');
     }
+    // The tenant's request limit (T5.9), counted before any work when this process knows the
+    // session's tenant, so an over-limit request costs one counter update and nothing else.
+    const limiter = ctx.tenantRateLimiter;
+    const knownTenant = limiter?.tenantOf(token.id);
+    if (limiter && knownTenant) await countTenantRequest(ctx, limiter, knownTenant, true);
+    /** The tenant the request acted in, once the session is read. */
+    let servedTenant: string | null = null;
     // Queries arrive as GETs, which the CSRF defence lets through: they must not write, and
     // READ ONLY makes the database refuse if one tried. It also lets the transaction end
     // without waiting for its COMMIT.
@@ -387,7 +395,7 @@ export const tenantProcedure = procedure
     let tiersTouched: string | null = null;
     /** The tenant whose transaction queued webhook deliveries (their drain is asked for after the commit). */
     let webhooksQueued: string | null = null;
-    const outcome = await ctx.database.withSession(
+    const served = ctx.database.withSession(
       token.id,
       async (trx, opened) => {
         const verdict = judgeSession(opened.session, token.secret, ctx.sessionPolicy);
@@ -397,6 +405,7 @@ export const tenantProcedure = procedure
         if (verdict.touch && !readOnly) await touchSession(trx, auth.session);
         const tenantId = auth.session.active_tenant_id;
         if (!tenantId) throw appError('NO_ACTIVE_TENANT');
+        servedTenant = tenantId;
         if (!opened.membership) throw appError('NOT_A_MEMBER');
         const { role, teamId } = opened.membership;
         if (meta?.permission && !hasPermission(role, meta.permission)) throw appError('FORBIDDEN');
@@ -446,6 +455,16 @@ export const tenantProcedure = procedure
       },
       { readOnly },
     );
+    let outcome: Awaited<typeof served>;
+    try {
+      outcome = await served;
+    } finally {
+      // The first request of a session here: counted after it ran, and its tenant remembered.
+      if (limiter && servedTenant) {
+        limiter.remember(token.id, servedTenant);
+        if (servedTenant !== knownTenant) await countTenantRequest(ctx, limiter, servedTenant, false);
+      }
+    }
     if (outcome.signedIn) {
       // After the commit, so the run sees the touches (a lost enqueue is caught by the nightly run).
       if (tiersTouched) {
@@ -478,6 +497,25 @@ export const tenantProcedure = procedure
 /** The call's input as sent, for the audit row's record; a mutation without one sends no body. */
 function rawInputOf(getRawInput: () => Promise<unknown>): Promise<unknown> {
   return getRawInput().catch(() => undefined);
+}
+
+/**
+ * Counts one request against the tenant's limit and says where it stands in the response's
+ * `RateLimit-*` headers; over the limit, `Retry-After` and a translated refusal (429).
+ */
+async function countTenantRequest(
+  ctx: Context,
+  limiter: TenantRateLimiter,
+  tenantId: string,
+  refuse: boolean,
+): Promise<void> {
+  const verdict = await limiter.consume(tenantId);
+  ctx.setResponseHeader?.('RateLimit-Limit', String(verdict.limit));
+  ctx.setResponseHeader?.('RateLimit-Remaining', String(verdict.remaining));
+  ctx.setResponseHeader?.('RateLimit-Reset', String(verdict.resetSeconds));
+  if (verdict.allowed || !refuse) return;
+  ctx.setResponseHeader?.('Retry-After', String(verdict.resetSeconds));
+  throw appError('TENANT_RATE_LIMITED', { seconds: verdict.resetSeconds, limit: verdict.limit });
 }
 
 /** A tenant member whose role grants `permission` (from the one role → permission table). */

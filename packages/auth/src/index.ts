@@ -5,3 +5,4 @@ export * from './password';
 export * from './permissions';
 export * from './rate-limit';
 export * from './session';
+export * from './tenant-rate-limit';

@@ -21,7 +21,7 @@ type Limiter = RateLimiterMemory | RateLimiterPostgres;
  * tenant, on the `login_rate_limits` table (migration 2026-12-09-0901). The limiter's key —
  * an email or an address with its prefix — is stored as its SHA-256, never as itself.
  */
-function postgresStoreClient(database: CrmDatabase) {
+export function postgresStoreClient(database: CrmDatabase) {
   return {
     async query(query: { text: string; values?: unknown[]; name?: string }) {
       const values = [...(query.values ?? [])];
