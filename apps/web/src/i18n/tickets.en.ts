@@ -148,7 +148,7 @@ export const ticketsEn: typeof ticketsZhCN = {
       open: 'Open ticket #{{number}}',
     },
     settings: {
-      title: 'Tickets',
+      title: 'Ticket settings',
       description:
         'Ticket categories and SLA policies (first response and resolution targets per priority and tier)',
       open: 'Manage ticket settings',
