@@ -69,7 +69,9 @@ afterAll(async () => {
 });
 
 describe('an import of a million customers', () => {
-  it(`stays under ${CAP_MB} MB of resident memory`, { timeout: ROWS > 200_000 ? 90 * 60_000 : 20 * 60_000 }, async () => {
+  it(`stays under ${CAP_MB} MB of resident memory`, {
+    timeout: ROWS > 200_000 ? 90 * 60_000 : 20 * 60_000,
+  }, async () => {
     const started = Date.now();
     const child = spawn(
       process.execPath,

@@ -1,11 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import {
-  closedOpportunities,
-  ownedBy,
-  periodLeads,
-  type Range,
-  startOf,
-} from '../dashboards/segments.sql';
+import { closedOpportunities, ownedBy, periodLeads, type Range, startOf } from '../dashboards/segments.sql';
 import type { Scope } from '../scope';
 
 /*
