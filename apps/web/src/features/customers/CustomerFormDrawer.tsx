@@ -226,8 +226,17 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
   const { active: customFields } = useCustomFields();
   const tagsById = useTagsById();
 
+  // The form is filled once per opening (and per customer): a refetch of the customer or of the
+  // custom fields while the drawer is open must not wipe what the user is typing.
+  const filledFor = useRef<string | null>(null);
   useEffect(() => {
-    if (!open) return;
+    if (!open) {
+      filledFor.current = null;
+      return;
+    }
+    const key = customer?.id ?? 'new';
+    if (filledFor.current === key) return;
+    filledFor.current = key;
     form.resetFields();
     if (customer) {
       form.setFieldsValue({
@@ -254,6 +263,20 @@ export function CustomerFormDrawer({ open, onClose, customer, onCreated }: Props
         ),
       });
     }
+  }, [open, customer, form, customFields]);
+
+  // Custom fields that arrive after the drawer opened: their values, where the user has not typed.
+  useEffect(() => {
+    if (!open || !customer) return;
+    const untouched = customFields.filter(
+      (field) => !field.sensitive && !form.isFieldTouched(['customFields', field.key]),
+    );
+    if (untouched.length === 0) return;
+    form.setFieldsValue({
+      customFields: Object.fromEntries(
+        untouched.map((field) => [field.key, toFormValue(field, customer.customFields[field.key])]),
+      ),
+    });
   }, [open, customer, form, customFields]);
 
   // A new customer starts as the profile's kind, unless the user already chose one.

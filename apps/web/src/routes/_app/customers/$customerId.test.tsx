@@ -1,7 +1,8 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { i18n } from '../../../i18n';
 import type { RouterOutputs } from '../../../lib/api-types';
+import { queryClient, trpc } from '../../../lib/trpc';
 import {
   customerRecord,
   industryCurrent,
@@ -310,6 +311,32 @@ describe('customer profile page', () => {
     // Contacts and orders load with their tabs.
     expect(callsOf('contacts.list')).toHaveLength(0);
     expect(callsOf('orders.list')).toHaveLength(0);
+  });
+
+  it('keeps what the user types in the edit drawer when the customer is fetched again meanwhile', async () => {
+    answerProfile();
+    answerTrpc({ 'members.list': () => [] });
+    renderProfile(`/customers/${CUSTOMER_ID}`);
+    fireEvent.click(await screen.findByTestId('customer-edit'));
+    const name = await screen.findByTestId('customer-name');
+    await waitFor(() => expect(name).toHaveValue('杭州湖畔咖啡有限公司'));
+    fireEvent.change(name, { target: { value: '杭州湖畔咖啡连锁有限公司' } });
+    // A refetch lands while the drawer is open, with the customer changed meanwhile (a job
+    // re-tiered it, a colleague edited another field …).
+    answerTrpc({
+      'customers.get': () => ({ ...hupan, updatedAt: '2026-03-02T08:00:00.000Z', tierScore: '71.50' }),
+    });
+    const before = callsOf('customers.get').length;
+    await queryClient.invalidateQueries(trpc.customers.get.queryFilter({ id: CUSTOMER_ID }));
+    await waitFor(() => expect(callsOf('customers.get').length).toBeGreaterThan(before));
+    await waitFor(() =>
+      expect(queryClient.getQueryData(trpc.customers.get.queryKey({ id: CUSTOMER_ID }))?.updatedAt).toBe(
+        '2026-03-02T08:00:00.000Z',
+      ),
+    );
+    // React applies the refetched customer; the drawer still holds what was typed.
+    await act(async () => {});
+    expect(screen.getByTestId('customer-name')).toHaveValue('杭州湖畔咖啡连锁有限公司');
   });
 
   it('lists the contacts, the primary one marked, on the contacts tab', async () => {
