@@ -76,10 +76,12 @@ type AuditRow = {
 };
 type KeyRow = { customer_id: string; kind: string; value: string; branch: boolean };
 
+/** The records' audit rows (not the procedures' own 'call' rows of the upload and the start). */
 function auditOf(tenantId: string) {
   return server.database.withTenant(tenantId, async (trx) => {
     const { rows } = await sql<AuditRow>`
       select actor_user_id as actor, entity, entity_id, customer_id, action, changes from audit_log
+      where entity in ('customer', 'contact')
       order by entity, entity_id, action`.execute(trx);
     return rows;
   });

@@ -57,6 +57,7 @@ export const AUDITED_COLUMNS = {
     'in_pool',
     'released_at',
     'owner_assigned_at',
+    'external_id',
   ],
   contact: [
     'customer_id',
