@@ -628,6 +628,9 @@ function openReplica(url: string, config: DatabaseConfig, settingsQuery: (scope:
     /** Polls the replica until it has replayed `lsn` ('replica'), or says why not within `waitMs`. */
     async waitFor(lsn: string, waitMs: number): Promise<'replica' | 'lagging' | 'unreachable'> {
       const deadline = Date.now() + waitMs;
+      // A replica that has answered and is behind, whose next answer the deadline overtakes, lags;
+      // one that never answered within the wait is unreachable.
+      let answered = false;
       for (;;) {
         const left = deadline - Date.now();
         let caughtUp: boolean;
@@ -639,8 +642,9 @@ function openReplica(url: string, config: DatabaseConfig, settingsQuery: (scope:
           const result = await Promise.race([answer, timeout]);
           if (result === 'timeout') {
             answer.catch(() => undefined);
-            return 'unreachable';
+            return answered ? 'lagging' : 'unreachable';
           }
+          answered = true;
           caughtUp = result.rows[0]?.caught_up === true;
         } catch {
           return 'unreachable';
