@@ -4,7 +4,7 @@
  * with RLS, one page of 50 of 100,000 customers) and (e) the same SQL — captured from the
  * procedure — on a bare Hono route through postgres.js. Ratios: b/a, c/b, d/e.
  */
-import { openDatabase, provisionDatabase, sql } from '@crm/db';
+import { type CrmDatabase, sql } from '@crm/db';
 import { captureProcedure } from './capture';
 import {
   assertSameWork,
@@ -12,50 +12,51 @@ import {
   formatMeasured,
   log,
   measure,
+  prepareBenchDatabase,
   settings,
   throughputRatios,
 } from './harness';
 
 const CUSTOMERS = 100_000;
 
-/** BM1's database (`crm_bench`, 100,000 customers of one tenant), seeded once; BM11 reads it too. */
-export async function prepareBm1Database(adminUrl: string) {
-  const urls = await provisionDatabase(adminUrl, 'crm_bench');
-  const database = await openDatabase({ ...urls, maxConnections: 2 });
-  await database.migrate();
-  const tenantId = '00000000-0000-4000-8000-000000000001';
-  const userId = '00000000-0000-4000-8000-000000000002';
+const tenantId = '00000000-0000-4000-8000-000000000001';
+const userId = '00000000-0000-4000-8000-000000000002';
+
+async function seed(database: CrmDatabase) {
   const existing = await database.withTenant(tenantId, async (trx) => {
     const { rows } = await sql<{ count: number }>`select count(*)::int as count from customers`.execute(trx);
     return rows[0]?.count ?? 0;
   });
-  if (existing !== CUSTOMERS) {
-    log(`seeding ${CUSTOMERS} customers (set-based)…\n`);
-    await database.withScope({ userId }, async (trx) => {
-      await sql`insert into users (id, email, name, password_hash) values (${userId}, 'bench@example.com', '压测用户', 'x')
-        on conflict do nothing`.execute(trx);
-    });
-    await database.withTenant(tenantId, async (trx) => {
-      await sql`insert into tenants (id, name, industry) values (${tenantId}, '压测企业', 'b2b') on conflict do nothing`.execute(
-        trx,
-      );
-      await sql`insert into memberships (tenant_id, user_id, role) values (${tenantId}, ${userId}, 'owner') on conflict do nothing`.execute(
-        trx,
-      );
-      await sql`delete from customers where tenant_id = ${tenantId}`.execute(trx);
-      await sql`insert into customers (tenant_id, name, kind, phone, email, owner_user_id, created_at, updated_at)
-        select ${tenantId}, '客户' || g, case when g % 3 = 0 then 'company' else 'person' end,
-               '138' || lpad((g % 100000000)::text, 8, '0'), 'c' || g || '@example.com', ${userId},
-               now() - (g || ' minutes')::interval, now() - (g || ' seconds')::interval
-        from generate_series(1, ${CUSTOMERS}) g`.execute(trx);
-    });
-  }
+  if (existing === CUSTOMERS) return;
+  log(`seeding ${CUSTOMERS} customers (set-based)…\n`);
+  await database.withScope({ userId }, async (trx) => {
+    await sql`insert into users (id, email, name, password_hash) values (${userId}, 'bench@example.com', '压测用户', 'x')
+      on conflict do nothing`.execute(trx);
+  });
+  await database.withTenant(tenantId, async (trx) => {
+    await sql`insert into tenants (id, name, industry) values (${tenantId}, '压测企业', 'b2b') on conflict do nothing`.execute(
+      trx,
+    );
+    await sql`insert into memberships (tenant_id, user_id, role) values (${tenantId}, ${userId}, 'owner') on conflict do nothing`.execute(
+      trx,
+    );
+    await sql`delete from customers where tenant_id = ${tenantId}`.execute(trx);
+    await sql`insert into customers (tenant_id, name, kind, phone, email, owner_user_id, created_at, updated_at)
+      select ${tenantId}, '客户' || g, case when g % 3 = 0 then 'company' else 'person' end,
+             '138' || lpad((g % 100000000)::text, 8, '0'), 'c' || g || '@example.com', ${userId},
+             now() - (g || ' minutes')::interval, now() - (g || ' seconds')::interval
+      from generate_series(1, ${CUSTOMERS}) g`.execute(trx);
+  });
+}
+
+/** BM1's database (`crm_bench`, 100,000 customers of one tenant), seeded once; BM11 reads it too. */
+export async function prepareBm1Database(adminUrl: string) {
+  const { database, appUrl } = await prepareBenchDatabase(adminUrl, 'crm_bench', {
+    seed,
+    tables: ['customers', 'memberships', 'users', 'sessions'],
+  });
   await database.close();
-  // Statistics as autovacuum would leave them; only the owner may ANALYZE.
-  const owner = await openDatabase({ databaseUrl: urls.ownerDatabaseUrl, maxConnections: 1 });
-  await sql`analyze customers, memberships, users, sessions`.execute(owner.db);
-  await owner.close();
-  return { appUrl: urls.databaseUrl, tenantId, userId };
+  return { appUrl, tenantId, userId };
 }
 
 export async function runBm1(adminUrl: string): Promise<BenchResult[]> {

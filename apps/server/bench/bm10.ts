@@ -15,17 +15,21 @@
  */
 import { gzipSync } from 'node:zlib';
 import { jobScope, selectScores, signPublicLink } from '@crm/api';
-import { PublicDoorRateLimiter } from '@crm/auth';
-import { type CrmDatabase, openDatabase, provisionDatabase, sql } from '@crm/db';
+import { type CrmDatabase, sql } from '@crm/db';
 import { Hono } from 'hono';
-import pino from 'pino';
-import { createApp } from '../src/app';
-import { createDependencies } from '../src/dependencies';
-import { type BenchResult, benchDatabases, log, round } from './harness';
+import {
+  type BenchResult,
+  drive,
+  inProcessApp,
+  log,
+  prepareBenchDatabase,
+  round,
+  settings,
+  statusOf,
+} from './harness';
 
 const DATABASE = 'crm_bench_surveys';
 const tenantId = '00000000-0000-4000-8000-000000001001';
-const CONCURRENCY = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const TIERS = ['b2b_strategic', 'b2b_key', 'b2b_ordinary', 'b2b_potential'];
 
 async function seed(database: CrmDatabase, customers: number, responses: number) {
@@ -61,22 +65,6 @@ async function seed(database: CrmDatabase, customers: number, responses: number)
   });
 }
 
-async function drive(total: number, call: (index: number) => Promise<number>): Promise<number> {
-  let next = 0;
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < total) {
-        const index = next++;
-        if ((await call(index)) >= 400) failures += 1;
-      }
-    }),
-  );
-  if (failures > 0) throw new Error(`BM10: ${failures} of ${total} requests failed`);
-  return total / ((performance.now() - started) / 1000);
-}
-
 async function invitations(
   database: CrmDatabase,
   count: number,
@@ -94,36 +82,15 @@ async function invitations(
 const ANSWERS = 'recommend=9&reason=%E4%BA%A4%E4%BB%98%E5%8F%8A%E6%97%B6&delivery=4&service=5&improve=';
 
 export async function runBm10(adminUrl: string, scale: number): Promise<BenchResult[]> {
-  benchDatabases.add(DATABASE);
   const customers = Math.max(2000, Math.round(50_000 * scale));
   const responses = Math.max(20_000, Math.round(5_000_000 * scale));
   const requests = Number(process.env.BENCH_BM10_REQUESTS ?? Math.max(200, Math.round(1000 * scale)));
-  const urls = await provisionDatabase(adminUrl, DATABASE);
-  const database = await openDatabase({ ...urls, maxConnections: 10 });
-  await database.migrate();
-  await seed(database, customers, responses);
-  const owner = await openDatabase({ databaseUrl: urls.ownerDatabaseUrl, maxConnections: 1 });
-  await sql`analyze customers, survey_responses, survey_invitations`.execute(owner.db);
-  await owner.close();
-
-  const dependencies = createDependencies(database, pino({ level: 'silent' }), 'http://localhost:3000');
-  const unlimited = {
-    perIp: { points: 1e9, durationSeconds: 60 },
-    perToken: { points: 1e9, durationSeconds: 60 },
-  };
-  const app = createApp({
-    dependencies,
-    publicUrl: 'http://localhost:3000',
-    publicDoorLimiter: new PublicDoorRateLimiter({
-      pixel: unlimited,
-      click: unlimited,
-      form_view: unlimited,
-      form_submit: unlimited,
-      reply_hook: unlimited,
-      survey_view: unlimited,
-      survey_submit: unlimited,
-    }),
+  const { database } = await prepareBenchDatabase(adminUrl, DATABASE, {
+    seed: (opened) => seed(opened, customers, responses),
+    tables: ['customers', 'survey_responses', 'survey_invitations'],
+    maxConnections: 10,
   });
+  const { app, dependencies } = inProcessApp(database);
   const expiresAt = Math.floor(Date.now() / 1000) + 3600;
   const tokenOf = (id: string) =>
     signPublicLink({ kind: 'survey', tenantId, subjectId: id, campaignId: null, expiresAt });
@@ -157,29 +124,23 @@ export async function runBm10(adminUrl: string, scale: number): Promise<BenchRes
   const projectRun = async (count: number) => {
     const rows = await invitations(database, count);
     const tokens = rows.map((row) => tokenOf(row.id));
-    return drive(count, async (index) => {
+    return drive('BM10', count, async (index) => {
       const path = `http://localhost:3000/s/${tokens[index]}`;
-      const view = await app.request(path);
-      await view.arrayBuffer();
-      const submit = await app.request(path, { ...post });
-      await submit.arrayBuffer();
-      return Math.max(view.status, submit.status);
+      const view = await statusOf(await app.request(path));
+      return Math.max(view, await statusOf(await app.request(path, { ...post })));
     });
   };
   const bareRun = async (count: number) => {
     const rows = await invitations(database, count);
-    return drive(count, async (index) => {
+    return drive('BM10', count, async (index) => {
       const path = `http://localhost:3000/bare/${rows[index]?.customer_id}`;
-      const view = await bare.request(path);
-      await view.arrayBuffer();
-      const submit = await bare.request(path, { ...post });
-      await submit.arrayBuffer();
-      return Math.max(view.status, submit.status);
+      const view = await statusOf(await bare.request(path));
+      return Math.max(view, await statusOf(await bare.request(path, { ...post })));
     });
   };
 
   log(
-    `\nBM10 — survey page: ${requests} opens + submissions × ${CONCURRENCY} in flight; page ${html.length} B, ${gzipBytes} B gzip; ${new Date().toISOString()}\n`,
+    `\nBM10 — survey page: ${requests} opens + submissions × ${settings.connections} in flight; page ${html.length} B, ${gzipBytes} B gzip; ${new Date().toISOString()}\n`,
   );
   await projectRun(Math.min(50, requests));
   await bareRun(Math.min(50, requests));

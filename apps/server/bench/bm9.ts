@@ -17,17 +17,21 @@
  * BENCH_BM9_REQUESTS requests (default 4,000 × scale, at least 200).
  */
 import { jobScope, regradeTenantDaily, signPublicLink } from '@crm/api';
-import { PublicDoorRateLimiter } from '@crm/auth';
-import { type CrmDatabase, openDatabase, provisionDatabase, sql } from '@crm/db';
+import { type CrmDatabase, sql } from '@crm/db';
 import { Hono } from 'hono';
-import pino from 'pino';
-import { createApp } from '../src/app';
-import { createDependencies } from '../src/dependencies';
-import { type BenchResult, benchDatabases, log, round } from './harness';
+import {
+  type BenchResult,
+  drive,
+  inProcessApp,
+  log,
+  prepareBenchDatabase,
+  round,
+  settings,
+  statusOf,
+} from './harness';
 
 const DATABASE = 'crm_bench_events';
 const tenantId = '00000000-0000-4000-8000-000000000901';
-const CONCURRENCY = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
 class Rollback extends Error {}
 
@@ -63,25 +67,6 @@ async function seed(database: CrmDatabase, leads: number, events: number) {
       trx,
     );
   });
-}
-
-/** Runs `total` calls of `call` with CONCURRENCY in flight; requests per second. */
-async function drive(total: number, call: (index: number) => Response | Promise<Response>): Promise<number> {
-  let next = 0;
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < total) {
-        const index = next++;
-        const response = await call(index);
-        await response.arrayBuffer();
-        if (response.status >= 400) failures += 1;
-      }
-    }),
-  );
-  if (failures > 0) throw new Error(`BM9: ${failures} of ${total} requests failed`);
-  return total / ((performance.now() - started) / 1000);
 }
 
 /** The same moves as b2b's rules, written by hand: one UPDATE with its history. */
@@ -144,36 +129,16 @@ async function productRegrade(database: CrmDatabase, plugins: Parameters<typeof 
 }
 
 export async function runBm9(adminUrl: string, scale: number): Promise<BenchResult[]> {
-  benchDatabases.add(DATABASE);
   const leads = Math.max(1000, Math.round(100_000 * scale));
   const events = Math.max(10_000, Math.round(1_000_000 * scale));
   const requests = Number(process.env.BENCH_BM9_REQUESTS ?? Math.max(200, Math.round(4000 * scale)));
-  const urls = await provisionDatabase(adminUrl, DATABASE);
-  const database = await openDatabase({ ...urls, maxConnections: 10 });
-  await database.migrate();
-  await seed(database, leads, events);
-  const owner = await openDatabase({ databaseUrl: urls.ownerDatabaseUrl, maxConnections: 1 });
   // Each run's rolled-back re-grades leave dead rows behind: both sides start from a vacuumed table.
-  await sql`vacuum analyze leads, lead_events, lead_grade_history, tasks`.execute(owner.db);
-  await owner.close();
-
-  const logger = pino({ level: 'silent' });
-  const dependencies = createDependencies(database, logger, 'http://localhost:3000');
-  const unlimited = { points: 1_000_000_000, durationSeconds: 60 };
-  const limits = { perIp: unlimited, perToken: unlimited };
-  const app = createApp({
-    dependencies,
-    publicUrl: 'http://localhost:3000',
-    publicDoorLimiter: new PublicDoorRateLimiter({
-      pixel: limits,
-      click: limits,
-      form_view: limits,
-      form_submit: limits,
-      reply_hook: limits,
-      survey_view: limits,
-      survey_submit: limits,
-    }),
+  const { database } = await prepareBenchDatabase(adminUrl, DATABASE, {
+    seed: (opened) => seed(opened, leads, events),
+    tables: ['leads', 'lead_events', 'lead_grade_history', 'tasks'],
+    maxConnections: 10,
   });
+  const { app, dependencies } = inProcessApp(database);
   const leadIds = await database.withTenant(tenantId, async (trx) => {
     const { rows } = await sql<{ id: string }>`
       select id from leads where tenant_id = ${tenantId} order by id limit 2000`.execute(trx);
@@ -206,13 +171,16 @@ export async function runBm9(adminUrl: string, scale: number): Promise<BenchResu
   );
 
   log(
-    `\nBM9 — behaviour events: ${requests} requests × ${CONCURRENCY} in flight, ${leads} leads, ${events} events, ${new Date().toISOString()}\n`,
+    `\nBM9 — behaviour events: ${requests} requests × ${settings.connections} in flight, ${leads} leads, ${events} events, ${new Date().toISOString()}\n`,
   );
   // Warm both paths, then alternate.
-  await drive(Math.min(100, requests), (index) => app.request(`http://localhost:3000${paths[index]}`));
-  await drive(Math.min(100, requests), (index) => bare.request(`http://localhost:3000${barePaths[index]}`));
-  const project = await drive(requests, (index) => app.request(`http://localhost:3000${paths[index]}`));
-  const limit = await drive(requests, (index) => bare.request(`http://localhost:3000${barePaths[index]}`));
+  const viaApp = async (index: number) => statusOf(await app.request(`http://localhost:3000${paths[index]}`));
+  const viaBare = async (index: number) =>
+    statusOf(await bare.request(`http://localhost:3000${barePaths[index]}`));
+  await drive('BM9', Math.min(100, requests), viaApp);
+  await drive('BM9', Math.min(100, requests), viaBare);
+  const project = await drive('BM9', requests, viaApp);
+  const limit = await drive('BM9', requests, viaBare);
   log(`  project: public doors ${round(project)} req/s; limit: bare INSERT route ${round(limit)} req/s\n`);
 
   const product = await productRegrade(database, dependencies.plugins);

@@ -6,21 +6,11 @@
  * captured from the procedure — on a bare Hono route. Also p95 at one connection (one user).
  * Targets: ratio ≥ 0.6, p95 ≤ 50 ms.
  *
- * Its own database (`crm_bench_pipeline`), seeded once, set-based.
+ * Its own database (`crm_bench_pipeline`), seeded once, set-based, and vacuumed and analysed
+ * before every run (harness.ts, `prepareBenchDatabase`).
  */
-import { openDatabase, provisionDatabase, sql } from '@crm/db';
-import { captureProcedure } from './capture';
-import {
-  assertSameWork,
-  type BenchResult,
-  benchDatabases,
-  formatMeasured,
-  log,
-  measure,
-  round,
-  settings,
-  throughputRatios,
-} from './harness';
+import { type CrmDatabase, sql } from '@crm/db';
+import { type BenchResult, log, prepareBenchDatabase, procedureVsBareRoute, settings } from './harness';
 
 const DATABASE = 'crm_bench_pipeline';
 const OPEN = 10_000;
@@ -39,10 +29,7 @@ const INPUT: Record<string, unknown> = JSON.parse(
   process.env.BENCH_BM9B_INPUT ?? '{"filters":{},"perStage":20}',
 );
 
-async function prepareDatabase(adminUrl: string) {
-  const urls = await provisionDatabase(adminUrl, DATABASE);
-  const database = await openDatabase({ ...urls, maxConnections: 2 });
-  await database.migrate();
+async function seed(database: CrmDatabase) {
   const existing = await database.withTenant(tenantId, async (trx) => {
     const { rows } = await sql<{ count: number }>`
       select count(*)::int as count from opportunities where tenant_id = ${tenantId} and stage_kind = 'open'`.execute(
@@ -50,29 +37,29 @@ async function prepareDatabase(adminUrl: string) {
     );
     return rows[0]?.count ?? 0;
   });
-  if (existing !== OPEN) {
-    log(`seeding ${OPEN} open and ${CLOSED} closed opportunities (set-based)…\n`);
-    await database.withScope({}, async (trx) => {
-      await sql`insert into users (id, email, name, password_hash)
+  if (existing === OPEN) return;
+  log(`seeding ${OPEN} open and ${CLOSED} closed opportunities (set-based)…\n`);
+  await database.withScope({}, async (trx) => {
+    await sql`insert into users (id, email, name, password_hash)
         select id, 'bm9b.' || n || '@example.com', '商机压测成员' || n, 'x'
         from unnest(${[managerId, ...repIds]}::uuid[]) with ordinality as u(id, n)
         on conflict do nothing`.execute(trx);
-    });
-    await database.withTenant(tenantId, async (trx) => {
-      await sql`insert into tenants (id, name, industry) values (${tenantId}, '商机压测企业', 'b2b') on conflict do nothing`.execute(
-        trx,
-      );
-      await sql`insert into teams (tenant_id, id, name) values (${tenantId}, ${teamId}, '销售一部') on conflict do nothing`.execute(
-        trx,
-      );
-      await sql`insert into memberships (tenant_id, user_id, role, team_id)
+  });
+  await database.withTenant(tenantId, async (trx) => {
+    await sql`insert into tenants (id, name, industry) values (${tenantId}, '商机压测企业', 'b2b') on conflict do nothing`.execute(
+      trx,
+    );
+    await sql`insert into teams (tenant_id, id, name) values (${tenantId}, ${teamId}, '销售一部') on conflict do nothing`.execute(
+      trx,
+    );
+    await sql`insert into memberships (tenant_id, user_id, role, team_id)
         select ${tenantId}, id, case when id = ${managerId}::uuid then 'sales_manager' else 'sales_rep' end, ${teamId}
         from unnest(${[managerId, ...repIds]}::uuid[]) id
         on conflict do nothing`.execute(trx);
-      await sql`delete from opportunities where tenant_id = ${tenantId}`.execute(trx);
-      // Open deals: half in 需求沟通, 30 % in 方案制定, 20 % in 商务谈判, entered over 90 days;
-      // closed ones won or lost over the last year.
-      await sql`insert into opportunities (tenant_id, name, owner_user_id, team_id, stage, stage_kind, stage_entered_at,
+    await sql`delete from opportunities where tenant_id = ${tenantId}`.execute(trx);
+    // Open deals: half in 需求沟通, 30 % in 方案制定, 20 % in 商务谈判, entered over 90 days;
+    // closed ones won or lost over the last year.
+    await sql`insert into opportunities (tenant_id, name, owner_user_id, team_id, stage, stage_kind, stage_entered_at,
           amount, probability, needs, lost_reason, won_at, lost_at, created_at)
         select ${tenantId}, '产线自动化改造 ' || g, (${repIds}::uuid[])[1 + g % 3], ${teamId},
           case when g > ${OPEN} then (case when g % 2 = 0 then 'b2b_stage_won' else 'b2b_stage_lost' end)
@@ -85,46 +72,27 @@ async function prepareDatabase(adminUrl: string) {
           case when g > ${OPEN} and g % 2 = 1 then now() - ((g % 365) || ' days')::interval end,
           now() - ((g % 200) || ' days')::interval
         from generate_series(1, ${OPEN + CLOSED}) g`.execute(trx);
-    });
-  }
-  await database.close();
-  const owner = await openDatabase({ databaseUrl: urls.ownerDatabaseUrl, maxConnections: 1 });
-  await sql`analyze opportunities, memberships, users, sessions`.execute(owner.db);
-  await owner.close();
-  return { appUrl: urls.databaseUrl };
+  });
 }
 
 export async function runBm9b(adminUrl: string): Promise<BenchResult[]> {
-  benchDatabases.add(DATABASE);
-  const { appUrl } = await prepareDatabase(adminUrl);
-  // The manager sees the team's deals: every one of the board.
-  const env = { BENCH_APP_URL: appUrl, BENCH_TENANT_ID: tenantId, BENCH_USER_ID: managerId };
+  const { database, appUrl } = await prepareBenchDatabase(adminUrl, DATABASE, {
+    seed,
+    tables: ['opportunities', 'memberships', 'users', 'sessions'],
+  });
+  await database.close();
   log(
     `\nBM9b — the 商机 kanban of ${OPEN} open opportunities, input ${JSON.stringify(INPUT)}, ${settings.durationSeconds}s per target, ${settings.connections} connections, ${new Date().toISOString()}\n`,
   );
-  const queries = await captureProcedure(appUrl, tenantId, managerId, (caller) =>
-    (
-      caller as unknown as { opportunities: { board: (input: unknown) => Promise<unknown> } }
-    ).opportunities.board(INPUT),
-  );
-  const path = `/trpc/opportunities.board?input=${encodeURIComponent(JSON.stringify(INPUT))}`;
-  const project = await measure('app', path, env);
-  const limit = await measure('bare-sql', '/q', { ...env, BENCH_QUERIES: JSON.stringify(queries) });
-  assertSameWork('BM9b', project, limit);
-  const single = await measure('app', path, env, { connections: 1 });
-  log(formatMeasured('project: opportunities.board over HTTP, signed in', project));
-  log(formatMeasured('limit: same SQL, bare Hono + postgres.js', limit));
-  log(formatMeasured('project, 1 connection (one user)', single));
-  return [
-    ...throughputRatios('BM9b opportunities.board vs bare SQL route', project, limit, '≥ 0.6'),
-    {
-      id: 'BM9b opportunities.board p95',
-      metric: 'p95 ms, 1 connection (target ÷ project)',
-      project: round(single.p95Ms, 1),
-      limit: 50,
-      ratio: round(50 / single.p95Ms, 3),
-      target: '≤ 50 ms',
-      met: single.p95Ms <= 50,
-    },
-  ];
+  // The manager sees the team's deals: every one of the board.
+  return procedureVsBareRoute({
+    id: 'BM9b opportunities.board',
+    procedure: 'opportunities.board',
+    input: INPUT,
+    appUrl,
+    tenantId,
+    userId: managerId,
+    ratioTarget: '≥ 0.6',
+    p95BudgetMs: 50,
+  });
 }
