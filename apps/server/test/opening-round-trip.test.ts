@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { keyForCallQuery } from '@crm/api';
 import { createSession } from '@crm/auth';
 import { type CrmDatabase, dropDatabase, openDatabase, provisionDatabase, sql } from '@crm/db';
 import { testAdminUrl } from '@crm/testing';
@@ -17,6 +18,7 @@ let serverPort = 0;
 let sessionId = '';
 const tenantId = crypto.randomUUID();
 const userId = crypto.randomUUID();
+const keyId = crypto.randomUUID();
 
 /** Writes to PostgreSQL's sockets from now on. */
 function countWrites() {
@@ -58,6 +60,22 @@ beforeAll(async () => {
   });
   const { session } = await database.withScope({}, (trx) => createSession(trx, userId, tenantId));
   sessionId = session.id;
+  await database.withTenant(tenantId, (trx) =>
+    trx
+      .insertInto('api_keys')
+      .values({
+        tenant_id: tenantId,
+        id: keyId,
+        name: '一趟密钥',
+        display_prefix: 'crmk_…abcd',
+        secret_hash: Buffer.alloc(32, 7),
+        scopes: ['customers:read'],
+        ip_allowlist: [],
+        rate_limit_per_minute: 600,
+        created_by: userId,
+      })
+      .execute(),
+  );
 });
 
 afterEach(() => vi.restoreAllMocks());
@@ -92,6 +110,45 @@ describe.skipIf(!adminUrl)('the opening round trip of a tenant request', () => {
       expect(opened.tenant).toBe(tenantId);
       await settled();
     }
+  });
+
+  it('a call through an API key sends BEGIN, scope and the key with its creator in one write', async () => {
+    for (const readOnly of [true, false]) {
+      const opening = keyForCallQuery(tenantId, keyId);
+      await database.withTenantFirst(tenantId, opening, async () => undefined, { readOnly });
+      await settled();
+      const counted = countWrites();
+      let writesWhenOpened = -1;
+      const opened = await database.withTenantFirst(
+        tenantId,
+        opening,
+        async (trx, rows) => {
+          writesWhenOpened = counted.writes;
+          const { rows: scope } = await sql<{ tenant: string; user: string }>`
+            select app_tenant_id()::text as tenant, app_user_id()::text as user`.execute(trx);
+          return { key: rows[0], scope: scope[0] };
+        },
+        { readOnly },
+      );
+      vi.restoreAllMocks();
+      expect(writesWhenOpened).toBe(1);
+      expect(opened.key).toMatchObject({ created_by: userId, role: 'sales_rep', scopes: ['customers:read'] });
+      // The transaction acts as the key's creator (RLS policies that read the user).
+      expect(opened.scope).toEqual({ tenant: tenantId, user: userId });
+      await settled();
+    }
+    // Another tenant's scope finds no key, and acts as nobody.
+    const foreign = await database.withTenantFirst(
+      crypto.randomUUID(),
+      keyForCallQuery(tenantId, keyId),
+      async (trx, rows) => {
+        const { rows: scope } = await sql<{ user: string | null }>`
+          select nullif(current_setting('app.user_id', true), '') as user`.execute(trx);
+        return { rows: rows.length, user: scope[0]?.user };
+      },
+      { readOnly: true },
+    );
+    expect(foreign).toEqual({ rows: 0, user: null });
   });
 
   it('an unknown session opens a transaction that sees no tenant', async () => {

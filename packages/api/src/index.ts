@@ -1,5 +1,6 @@
 // The identity rule (create check, import, scan): exported so the server's tests judge pairs by it.
 export { type IdentityRecord, identityOf } from '@crm/domain';
+export { keyForCallQuery } from './api-keys/api-keys.repository';
 export { apiKeyOutput } from './api-keys/api-keys.schemas';
 export { API_KEY_PREFIX, parseApiKey } from './api-keys/api-keys.token';
 export { assignCustomers, assignLeads } from './assignment/assignment.service';
@@ -38,7 +39,7 @@ export {
   type EmailTransport,
   type OutgoingEmail,
 } from './email/email.transport';
-export { AppError, ERRORS, type ErrorCode, translateError } from './errors';
+export { AppError, ERRORS, type ErrorCode, httpStatusOf, translateError } from './errors';
 export { contentDisposition, type ExportDownload, openExportDownload } from './exports/download';
 export { pruneExpired as pruneExpiredExports } from './exports/exports.repository';
 export { MAX_TENANT_RUNNING_EXPORTS } from './exports/exports.service';

@@ -13,8 +13,8 @@ import { findUnsafeCharacter } from '@crm/domain';
 import { jsonEqual } from '@crm/plugin-sdk';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
-import { touchApiKey } from './api-keys/api-keys.repository';
-import { authenticateApiKey } from './api-keys/api-keys.service';
+import { keyForCallQuery, touchApiKey } from './api-keys/api-keys.repository';
+import { verifyApiKeyCall } from './api-keys/api-keys.service';
 import { parseApiKey } from './api-keys/api-keys.token';
 import { auditMutation } from './audit/audit.service';
 import type { Context } from './context';
@@ -306,66 +306,79 @@ export const tenantProcedure = procedure
       let touch = false;
       let tiersTouchedByKey = false;
       let webhooksByKey = false;
-      const result = await ctx.database.withScope({ tenantId: parsed.tenantId }, async (trx) => {
-        const caller = await authenticateApiKey(trx, parsed, {
-          clientIp: ctx.clientIp,
-          scope: call.scope,
-          permission: meta?.permission,
-        });
-        call.onVerified?.({ keyId: parsed.keyId, userId: caller.userId, limit: caller.rateLimitPerMinute });
-        touch = caller.touch;
-        if (meta?.permission && !hasPermission(caller.role, meta.permission)) throw appError('FORBIDDEN');
-        const access = memberAccess(caller.userId, caller.teamId, caller.role);
-        const scope: MemberScope = {
-          trx,
-          tenantId: parsed.tenantId,
-          userId: caller.userId,
-          role: caller.role,
-          access,
-          locale: ctx.locale,
-        };
-        const run = () =>
-          next({
-            ctx: {
-              auth: null as unknown as ValidatedSession,
-              tenantId: parsed.tenantId,
-              role: caller.role,
-              permissions: ROLE_PERMISSIONS[caller.role],
-              trx,
-              access,
-              scope,
-            },
+      // BEGIN, the tenant's scope and the key with its creator's membership in one round trip;
+      // a query's transaction is READ ONLY (its COMMIT is not waited for), as with a session.
+      const readOnly = type === 'query';
+      const opening = keyForCallQuery(parsed.tenantId, parsed.keyId);
+      const result = await ctx.database.withTenantFirst(
+        parsed.tenantId,
+        opening,
+        async (trx, rows) => {
+          const caller = verifyApiKeyCall(rows[0], parsed, {
+            clientIp: ctx.clientIp,
+            scope: call.scope,
+            permission: meta?.permission,
           });
-        let outcome: Awaited<ReturnType<typeof run>>;
-        if (idempotencyKey) {
-          const keyScope = { tenantId: parsed.tenantId, userId: caller.userId, key: idempotencyKey };
-          const claim = await claimIdempotencyKey(trx, {
-            ...keyScope,
-            procedure: path,
-            input: await getRawInput(),
-          });
-          if (claim.replay) {
-            outcome = { ok: true, data: claim.data, marker: 'middlewareMarker' } as unknown as typeof outcome;
+          call.onVerified?.({ keyId: parsed.keyId, userId: caller.userId, limit: caller.rateLimitPerMinute });
+          touch = caller.touch;
+          if (meta?.permission && !hasPermission(caller.role, meta.permission)) throw appError('FORBIDDEN');
+          const access = memberAccess(caller.userId, caller.teamId, caller.role);
+          const scope: MemberScope = {
+            trx,
+            tenantId: parsed.tenantId,
+            userId: caller.userId,
+            role: caller.role,
+            access,
+            locale: ctx.locale,
+          };
+          const run = () =>
+            next({
+              ctx: {
+                auth: null as unknown as ValidatedSession,
+                tenantId: parsed.tenantId,
+                role: caller.role,
+                permissions: ROLE_PERMISSIONS[caller.role],
+                trx,
+                access,
+                scope,
+              },
+            });
+          let outcome: Awaited<ReturnType<typeof run>>;
+          if (idempotencyKey) {
+            const keyScope = { tenantId: parsed.tenantId, userId: caller.userId, key: idempotencyKey };
+            const claim = await claimIdempotencyKey(trx, {
+              ...keyScope,
+              procedure: path,
+              input: await getRawInput(),
+            });
+            if (claim.replay) {
+              outcome = {
+                ok: true,
+                data: claim.data,
+                marker: 'middlewareMarker',
+              } as unknown as typeof outcome;
+            } else {
+              outcome = await run();
+              if (outcome.ok) await saveIdempotentResult(trx, keyScope, outcome.data);
+              if (outcome.ok && type === 'mutation')
+                await auditMutation(trx, path, caller.userId, await rawInputOf(getRawInput), outcome.data);
+            }
           } else {
             outcome = await run();
-            if (outcome.ok) await saveIdempotentResult(trx, keyScope, outcome.data);
             if (outcome.ok && type === 'mutation')
               await auditMutation(trx, path, caller.userId, await rawInputOf(getRawInput), outcome.data);
           }
-        } else {
-          outcome = await run();
-          if (outcome.ok && type === 'mutation')
-            await auditMutation(trx, path, caller.userId, await rawInputOf(getRawInput), outcome.data);
-        }
-        if (!outcome.ok) throw outcome.error;
-        if (touch && type === 'mutation') {
-          await touchApiKey(trx, parsed.tenantId, parsed.keyId, ctx.clientIp);
-          touch = false;
-        }
-        tiersTouchedByKey = takeTiersTouched(trx);
-        webhooksByKey = takeWebhooksQueued(trx);
-        return outcome;
-      });
+          if (!outcome.ok) throw outcome.error;
+          if (touch && type === 'mutation') {
+            await touchApiKey(trx, parsed.tenantId, parsed.keyId, ctx.clientIp);
+            touch = false;
+          }
+          tiersTouchedByKey = takeTiersTouched(trx);
+          webhooksByKey = takeWebhooksQueued(trx);
+          return outcome;
+        },
+        { readOnly },
+      );
       if (touch) {
         await ctx.database
           .withTenant(parsed.tenantId, (trx) => touchApiKey(trx, parsed.tenantId, parsed.keyId, ctx.clientIp))

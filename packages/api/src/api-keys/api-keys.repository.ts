@@ -1,5 +1,5 @@
 import type { Database, Role, Transaction } from '@crm/db';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Scope } from '../scope';
 import type { ApiKeyOutput } from './api-keys.schemas';
 
@@ -133,41 +133,24 @@ export type KeyForCall = {
 };
 
 /**
- * The key and its creator's membership, in one round trip, on a transaction scoped to the
- * key's tenant (RLS shows no other tenant's key).
+ * The statement that opens a call through a key (sent with BEGIN and the tenant's scope in one
+ * round trip, `CrmDatabase.withTenantFirst`): the key and its creator's membership and user
+ * (RLS shows no other tenant's key), and the transaction then acts as the creator
+ * (`app.user_id`, for the RLS policies that read the user). The caller must check the secret,
+ * revocation and expiry before it trusts or returns anything: the user was set before that
+ * check, and a refused call rolls back.
  */
-export async function selectKeyForCall(
-  trx: Transaction<Database>,
-  tenantId: string,
-  keyId: string,
-): Promise<KeyForCall | undefined> {
-  return (await trx
-    .selectFrom('api_keys as k')
-    .leftJoin('memberships as m', (join) =>
-      join.onRef('m.tenant_id', '=', 'k.tenant_id').onRef('m.user_id', '=', 'k.created_by'),
-    )
-    .leftJoin('users as u', 'u.id', 'k.created_by')
-    .select([
-      'k.secret_hash',
-      'k.scopes',
-      'k.ip_allowlist',
-      'k.rate_limit_per_minute',
-      'k.expires_at',
-      'k.revoked_at',
-      'k.last_used_at',
-      'k.created_by',
-      'm.role',
-      'm.team_id',
-      'u.disabled_at',
-    ])
-    .where('k.tenant_id', '=', tenantId)
-    .where('k.id', '=', keyId)
-    .executeTakeFirst()) as KeyForCall | undefined;
-}
-
-/** Acts as the key's creator for the rest of the transaction (RLS policies that read the user). */
-export async function actAs(trx: Transaction<Database>, userId: string): Promise<void> {
-  await sql`select set_config('app.user_id', ${userId}, true)`.execute(trx);
+export function keyForCallQuery(tenantId: string, keyId: string): CompiledQuery<KeyForCall> {
+  return CompiledQuery.raw(
+    `select set_config('app.user_id', k.created_by::text, true) as scope_user_id,
+       k.secret_hash, k.scopes, k.ip_allowlist, k.rate_limit_per_minute, k.expires_at, k.revoked_at,
+       k.last_used_at, k.created_by, m.role, m.team_id, u.disabled_at
+     from api_keys k
+     left join memberships m on m.tenant_id = k.tenant_id and m.user_id = k.created_by
+     left join users u on u.id = k.created_by
+     where k.tenant_id = $1 and k.id = $2`,
+    [tenantId, keyId],
+  );
 }
 
 /** Records a use (at most once a minute per key, so a busy key does not write on every call). */

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type ApiScope, type Permission, scopeAllows } from '@crm/auth';
-import type { Database, Role, Transaction } from '@crm/db';
+import type { Role } from '@crm/db';
 import { appError } from '../errors';
 import type { MemberScope, Scope } from '../scope';
 import { ipAllowed } from './api-keys.ip';
 import {
-  actAs,
   insertApiKey,
+  type KeyForCall,
   revokeApiKeyRow,
   selectApiKey,
   selectApiKeys,
-  selectKeyForCall,
 } from './api-keys.repository';
 import type { ApiKeyOutput, CreateApiKeyInput, CreatedApiKeyOutput } from './api-keys.schemas';
 import { mintApiKey, type ParsedApiKey, secretMatches } from './api-keys.token';
@@ -61,19 +60,19 @@ export type ApiKeyCaller = {
 };
 
 /**
- * Checks a call through an API key, inside the call's transaction (scoped to the key's
- * tenant): the key exists there with this secret, is neither revoked nor expired, allows the
- * caller's address, holds the route's scope, and the procedure's permission is one of that
- * scope's; its creator is still an enabled member (the key then acts as them: their role and
- * record access, never more). An unknown, revoked or expired key, and a foreign tenant's,
- * answer the same API_KEY_INVALID.
+ * Checks a call through an API key against the key's row as the call's opening statement read
+ * it (`keyForCallQuery`, in the transaction scoped to the key's tenant): the key exists there
+ * with this secret, is neither revoked nor expired, allows the caller's address, holds the
+ * route's scope, and the procedure's permission is one of that scope's; its creator is still an
+ * enabled member (the key then acts as them: their role and record access, never more). An
+ * unknown, revoked or expired key, and a foreign tenant's, answer the same API_KEY_INVALID.
+ * The row is read on every call, so a revocation takes effect on the next one.
  */
-export async function authenticateApiKey(
-  trx: Transaction<Database>,
+export function verifyApiKeyCall(
+  key: KeyForCall | undefined,
   parsed: ParsedApiKey,
   call: { clientIp: string; scope: ApiScope; permission: Permission | undefined },
-): Promise<ApiKeyCaller> {
-  const key = await selectKeyForCall(trx, parsed.tenantId, parsed.keyId);
+): ApiKeyCaller {
   if (!key || !secretMatches(parsed.secret, key.secret_hash)) throw appError('API_KEY_INVALID');
   if (key.revoked_at || (key.expires_at && key.expires_at.getTime() <= Date.now()))
     throw appError('API_KEY_INVALID');
@@ -81,7 +80,6 @@ export async function authenticateApiKey(
   if (!ipAllowed(key.ip_allowlist, call.clientIp)) throw appError('API_KEY_IP_NOT_ALLOWED');
   if (!key.scopes.includes(call.scope)) throw appError('API_KEY_SCOPE_MISSING', { scope: call.scope });
   if (!call.permission || !scopeAllows(call.scope, call.permission)) throw appError('FORBIDDEN');
-  await actAs(trx, key.created_by);
   return {
     userId: key.created_by,
     role: key.role,
