@@ -230,6 +230,66 @@ describe('webhooks', () => {
     });
   });
 
+  it('posts no more to an endpoint once it answered 410: its other claimed deliveries are handed back', async () => {
+    const gone = await endpoint('https://gone.partner.example/hook', ['customer.created']);
+    answer = () => new HttpResponse('unsubscribed', { status: 410 });
+    for (let index = 0; index < 5; index += 1) await createCustomer(`退订客户${index}`);
+    // One sender at a time: the first post answers 410, the four claimed with it are not sent.
+    expect(await drain({ concurrency: 1 })).toMatchObject({ delivered: 0, failed: 1, disabled: 1 });
+    expect(received).toHaveLength(1);
+    const rows = await server.database.withTenant(tenant.tenantId, (trx) =>
+      trx
+        .selectFrom('webhook_deliveries')
+        .select(['status', 'attempts', 'locked_until'])
+        .where('endpoint_id', '=', gone.endpoint.id)
+        .execute(),
+    );
+    expect(rows.filter((row) => row.status === 'failed')).toHaveLength(1);
+    // Handed back as they were: pending, no attempt counted, no lease held.
+    expect(rows.filter((row) => row.status === 'pending')).toEqual(
+      Array.from({ length: 4 }, () => ({ status: 'pending', attempts: 0, locked_until: null })),
+    );
+    const attempts = await server.database.withTenant(tenant.tenantId, (trx) =>
+      trx
+        .selectFrom('webhook_attempts')
+        .select('delivery_id')
+        .where('endpoint_id', '=', gone.endpoint.id)
+        .execute(),
+    );
+    expect(attempts).toHaveLength(1);
+  });
+
+  it('drains in a pipeline: every due delivery sent once, batches recorded while the next are sent', async () => {
+    await endpoint(RECEIVER, ['customer.created']);
+    await server.database.withTenant(tenant.tenantId, (trx) =>
+      recordWebhookEvents(
+        jobScope(trx, tenant.tenantId),
+        'customer.created',
+        Array.from({ length: 95 }, (_, index) => ({ seq: index })),
+      ),
+    );
+    expect(await drain({ batchSize: 10, concurrency: 4 })).toMatchObject({ delivered: 95, retrying: 0 });
+    expect(new Set(received.map((message) => message.id)).size).toBe(95);
+    expect(received).toHaveLength(95);
+    const left = await server.database.withTenant(tenant.tenantId, (trx) =>
+      trx
+        .selectFrom('webhook_deliveries')
+        .select(['status'])
+        .where((eb) => eb.or([eb('status', '!=', 'succeeded'), eb('locked_until', 'is not', null)]))
+        .execute(),
+    );
+    expect(left).toEqual([]);
+    // maxBatches bounds a drain: two batches of 10, the rest waits for the next.
+    await server.database.withTenant(tenant.tenantId, (trx) =>
+      recordWebhookEvents(
+        jobScope(trx, tenant.tenantId),
+        'customer.created',
+        Array.from({ length: 30 }, (_, index) => ({ seq: index })),
+      ),
+    );
+    expect(await drain({ batchSize: 10, maxBatches: 2 })).toMatchObject({ delivered: 20 });
+  });
+
   it('signs with both secrets while a rotation overlaps', async () => {
     const { endpoint: hook, secret: old } = await endpoint();
     const rotated = (await (await owner()).call('webhooks.rotateSecret', { id: hook.id })).data as {

@@ -260,6 +260,8 @@ export type AttemptOutcome = {
   attempt: number;
   ok: boolean;
   gone: boolean;
+  /** Handed back unsent (its endpoint answered 410 meanwhile): no attempt counted or logged. */
+  skipped: boolean;
   statusCode: number | null;
   latencyMs: number;
   excerpt: string | null;
@@ -271,7 +273,8 @@ export type AttemptOutcome = {
 /**
  * Records a batch's outcomes in one statement: each delivery's status and next attempt, an
  * attempt row per outcome (the log), and each endpoint's run of failures — disabled after
- * `disableAfter` failures in a row, or at once on a 410. The endpoints disabled by this batch.
+ * `disableAfter` failures in a row, or at once on a 410. A skipped delivery is only handed back
+ * (its lease and its attempt undone). The endpoints disabled by this batch.
  */
 export async function recordOutcomes(
   scope: Scope,
@@ -282,8 +285,14 @@ export async function recordOutcomes(
   const { rows } = await sql<{ id: string; url: string; reason: 'failures' | 'gone' }>`
     with o as (
       select * from jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb) as o(
-        id uuid, "endpointId" uuid, "eventId" uuid, attempt int, ok boolean, gone boolean,
+        id uuid, "endpointId" uuid, "eventId" uuid, attempt int, ok boolean, gone boolean, skipped boolean,
         "statusCode" int, "latencyMs" int, excerpt text, error text, "retryInMs" bigint)
+    ), skipped as (
+      update webhook_deliveries d set locked_until = null, attempts = greatest(d.attempts - 1, 0)
+      from o where o.skipped and d.tenant_id = ${scope.tenantId} and d.id = o.id
+      returning d.id
+    ), sent as (
+      select * from o where not o.skipped
     ), deliveries as (
       update webhook_deliveries d set
         status = case when o.ok then 'succeeded' when o."retryInMs" is null then 'failed' else 'pending' end,
@@ -294,19 +303,19 @@ export async function recordOutcomes(
         last_latency_ms = o."latencyMs",
         last_error = left(o.error, 500),
         finished_at = case when o.ok or o."retryInMs" is null then clock_timestamp() end
-      from o where d.tenant_id = ${scope.tenantId} and d.id = o.id
+      from sent o where d.tenant_id = ${scope.tenantId} and d.id = o.id
       returning d.id
     ), attempts as (
       insert into webhook_attempts (tenant_id, delivery_id, endpoint_id, event_id, attempt, status_code,
         latency_ms, response_excerpt, error)
       select ${scope.tenantId}, o.id, o."endpointId", o."eventId", o.attempt, o."statusCode", o."latencyMs",
         left(o.excerpt, 1000), left(o.error, 500)
-      from o
+      from sent o
       returning 1
     ), per_endpoint as (
       select "endpointId" as id, bool_or(ok) as any_ok, bool_or(gone) as gone,
         count(*) filter (where not ok) as failures
-      from o group by "endpointId"
+      from sent group by "endpointId"
     ), endpoints as (
       update webhook_endpoints e set
         consecutive_failures = case when p.any_ok then 0 else e.consecutive_failures + p.failures end,
