@@ -1,99 +1,27 @@
 import {
   announceOverdueTasks,
   createTasks,
-  defaultNetworkPolicy,
   jobScope,
   mergeCustomers,
   pluginTierSource,
   replyTicket,
   retierTenantAndReplan,
-  setWebhookNetworkPolicy,
 } from '@crm/api';
 import type { Database, Transaction } from '@crm/db';
-import { WEBHOOK_EVENT_TYPES } from '@crm/domain';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestServer, type SeededTenant, seedTenant, signedInClient, type TestServer } from './helpers';
+import { describe, expect, it } from 'vitest';
 import { createCustomerIn } from './procedure-cases';
+import { subscribedTenantSuite } from './webhook-events-setup';
 
 /**
  * The events of customers' merges and archiving, re-tiers, tasks and ticket replies: each
  * written to the outbox in the transaction of its change (docs/api.md) — when the change
  * commits, and not at all when it rolls back.
  */
-let server: TestServer;
-let tenant: SeededTenant;
-
-beforeAll(async () => {
-  // The endpoint's name resolves to a public address without DNS (nothing is delivered here).
-  setWebhookNetworkPolicy({ allowHttp: false, allowPrivate: false, resolve: async () => ['93.184.216.34'] });
-  server = await createTestServer();
-});
-beforeEach(async () => {
-  tenant = await seedTenant(server.database, `事件企业 ${crypto.randomUUID().slice(0, 4)}`, 'b2b');
-  const owner = await signedInClient(server, tenant.users.owner.id, tenant.tenantId);
-  const subscribed = await owner.call('webhooks.create', {
-    url: 'https://hooks.partner.example/crm',
-    events: WEBHOOK_EVENT_TYPES.filter((type) => type !== 'ping'),
-  });
-  expect(subscribed.error).toBeNull();
-}, 60_000);
-afterAll(async () => {
-  setWebhookNetworkPolicy(defaultNetworkPolicy());
-  await server?.destroy();
-});
-
-type Event = { type: string; payload: Record<string, unknown> };
-
-async function events(type: string): Promise<Event[]> {
-  const rows = await server.database.withTenant(tenant.tenantId, (trx) =>
-    trx
-      .selectFrom('webhook_events')
-      .select(['type', 'payload'])
-      .where('type', '=', type)
-      .orderBy('created_at')
-      .execute(),
-  );
-  return rows.map((row) => ({
-    type: row.type,
-    payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
-      string,
-      unknown
-    >,
-  }));
-}
-
-/** How many deliveries of events of this type wait in the outbox. */
-async function deliveries(type: string): Promise<number> {
-  const rows = await server.database.withTenant(tenant.tenantId, (trx) =>
-    trx
-      .selectFrom('webhook_deliveries as d')
-      .innerJoin('webhook_events as e', (join) =>
-        join.onRef('e.tenant_id', '=', 'd.tenant_id').onRef('e.id', '=', 'd.event_id'),
-      )
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('e.type', '=', type)
-      .execute(),
-  );
-  return Number(rows[0]?.n ?? 0);
-}
-
-const ROLLBACK = new Error('the change rolls back');
-
-/** Runs a change in a transaction that then fails: whatever it wrote is undone. */
-async function rolledBack(work: (trx: Transaction<Database>) => Promise<unknown>): Promise<void> {
-  await expect(
-    server.database.withTenant(tenant.tenantId, async (trx) => {
-      await work(trx);
-      throw ROLLBACK;
-    }),
-  ).rejects.toBe(ROLLBACK);
-}
-
-const as = (role: keyof SeededTenant['users']) =>
-  signedInClient(server, tenant.users[role].id, tenant.tenantId);
+const suite = subscribedTenantSuite();
+const { events, deliveries, rolledBack, as } = suite;
 
 const ownerAccess = () => ({
-  userId: tenant.users.owner.id,
+  userId: suite.tenant.users.owner.id,
   teamId: null,
   scope: 'all' as const,
   taskScope: 'all' as const,
@@ -103,8 +31,8 @@ const ownerAccess = () => ({
 describe('the events reserved until now', () => {
   it('customer.archived once when a customer is archived, none when the archive rolls back', async () => {
     const admin = await as('admin');
-    const a = await createCustomerIn(server, tenant.tenantId, `归档客户A${Date.now()}`);
-    const b = await createCustomerIn(server, tenant.tenantId, `归档客户B${Date.now()}`);
+    const a = await createCustomerIn(suite.server, suite.tenant.tenantId, `归档客户A${Date.now()}`);
+    const b = await createCustomerIn(suite.server, suite.tenant.tenantId, `归档客户B${Date.now()}`);
 
     // A batch with an unknown id fails as a whole: nothing archived, nothing announced.
     const refused = await admin.call('customers.archiveMany', { ids: [a, crypto.randomUUID()] });
@@ -123,17 +51,17 @@ describe('the events reserved until now', () => {
   });
 
   it('customer.merged when a merge commits, none when it rolls back', async () => {
-    const survivorId = await createCustomerIn(server, tenant.tenantId, `合并存续${Date.now()}`);
-    const mergedId = await createCustomerIn(server, tenant.tenantId, `合并并入${Date.now()}`);
+    const survivorId = await createCustomerIn(suite.server, suite.tenant.tenantId, `合并存续${Date.now()}`);
+    const mergedId = await createCustomerIn(suite.server, suite.tenant.tenantId, `合并并入${Date.now()}`);
     const merge = (trx: Transaction<Database>) =>
       mergeCustomers(
-        { trx, tenantId: tenant.tenantId, userId: tenant.users.owner.id, access: ownerAccess() },
+        { trx, tenantId: suite.tenant.tenantId, userId: suite.tenant.users.owner.id, access: ownerAccess() },
         { survivorId, mergedId, choices: {} },
       );
     await rolledBack(merge);
     expect(await events('customer.merged')).toEqual([]);
 
-    const { mergeId } = await server.database.withTenant(tenant.tenantId, merge);
+    const { mergeId } = await suite.server.database.withTenant(suite.tenant.tenantId, merge);
     expect((await events('customer.merged')).map((event) => event.payload)).toEqual([
       expect.objectContaining({ id: survivorId, mergedId, mergeId, fields: expect.any(Array) }),
     ]);
@@ -141,22 +69,22 @@ describe('the events reserved until now', () => {
 
   it('tier.changed for each customer a re-tier moves, in the re-tier statement; none when it rolls back', async () => {
     const ids = [
-      await createCustomerIn(server, tenant.tenantId, `分层客户A${Date.now()}`),
-      await createCustomerIn(server, tenant.tenantId, `分层客户B${Date.now()}`),
+      await createCustomerIn(suite.server, suite.tenant.tenantId, `分层客户A${Date.now()}`),
+      await createCustomerIn(suite.server, suite.tenant.tenantId, `分层客户B${Date.now()}`),
     ];
-    const resolve = pluginTierSource(server.dependencies.plugins);
+    const resolve = pluginTierSource(suite.server.dependencies.plugins);
     const retier = async (trx: Transaction<Database>) => {
-      const source = await resolve(trx, tenant.tenantId);
-      if (!source) throw new Error('the b2b tenant has no tier model');
-      return retierTenantAndReplan(jobScope(trx, tenant.tenantId), source, {
+      const source = await resolve(trx, suite.tenant.tenantId);
+      if (!source) throw new Error('the b2b suite.tenant has no tier model');
+      return retierTenantAndReplan(jobScope(trx, suite.tenant.tenantId), source, {
         reason: 'settings',
-        changedBy: tenant.users.admin.id,
+        changedBy: suite.tenant.users.admin.id,
       });
     };
     await rolledBack(retier);
     expect(await events('tier.changed')).toEqual([]);
 
-    const { moved } = await server.database.withTenant(tenant.tenantId, retier);
+    const { moved } = await suite.server.database.withTenant(suite.tenant.tenantId, retier);
     const changed = await events('tier.changed');
     // Every customer got a first tier: one event per move, nothing else.
     expect(changed).toHaveLength(moved);
@@ -166,30 +94,30 @@ describe('the events reserved until now', () => {
         from: null,
         to: expect.stringMatching(/^b2b_/),
         reason: 'settings',
-        changedBy: tenant.users.admin.id,
+        changedBy: suite.tenant.users.admin.id,
       });
     }
     // A second run moves nobody and announces nothing.
-    await server.database.withTenant(tenant.tenantId, retier);
+    await suite.server.database.withTenant(suite.tenant.tenantId, retier);
     expect(await events('tier.changed')).toHaveLength(moved);
   });
 
   it('task.created and task.completed when they commit, none when they roll back', async () => {
     const rep = await as('sales_rep');
     const customerId = await createCustomerIn(
-      server,
-      tenant.tenantId,
+      suite.server,
+      suite.tenant.tenantId,
       `任务客户${Date.now()}`,
       false,
-      tenant.users.sales_rep.id,
+      suite.tenant.users.sales_rep.id,
     );
     await rolledBack((trx) =>
-      createTasks(jobScope(trx, tenant.tenantId), [
+      createTasks(jobScope(trx, suite.tenant.tenantId), [
         {
           title: '回滚的任务',
           type: 'callback',
           customerId,
-          ownerUserId: tenant.users.sales_rep.id,
+          ownerUserId: suite.tenant.users.sales_rep.id,
           dueOn: '2031-03-01',
           source: 'rule',
         },
@@ -244,38 +172,38 @@ describe('the events reserved until now', () => {
   });
 
   it('task.overdue once per task from the overdue scan; not for old news, not when the scan rolls back', async () => {
-    const customerId = await createCustomerIn(server, tenant.tenantId, `逾期客户${Date.now()}`);
+    const customerId = await createCustomerIn(suite.server, suite.tenant.tenantId, `逾期客户${Date.now()}`);
     const make = (title: string, dueOn: string) => ({
       title,
       type: 'callback' as const,
       customerId,
-      ownerUserId: tenant.users.sales_rep.id,
+      ownerUserId: suite.tenant.users.sales_rep.id,
       dueOn,
       source: 'rule' as const,
       sourceKey: `test:${title}:${crypto.randomUUID()}`,
     });
-    await server.database.withTenant(tenant.tenantId, (trx) =>
-      createTasks(jobScope(trx, tenant.tenantId), [
+    await suite.server.database.withTenant(suite.tenant.tenantId, (trx) =>
+      createTasks(jobScope(trx, suite.tenant.tenantId), [
         make('昨天到期', '2031-05-09'),
         make('今天到期', '2031-05-10'),
         make('一个月前到期', '2031-04-10'),
       ]),
     );
     const scan = (trx: Transaction<Database>) =>
-      announceOverdueTasks(jobScope(trx, tenant.tenantId), '2031-05-10');
+      announceOverdueTasks(jobScope(trx, suite.tenant.tenantId), '2031-05-10');
     await rolledBack(scan);
     expect(await events('task.overdue')).toEqual([]);
 
-    expect(await server.database.withTenant(tenant.tenantId, scan)).toBe(1);
-    expect(await server.database.withTenant(tenant.tenantId, scan)).toBe(0);
+    expect(await suite.server.database.withTenant(suite.tenant.tenantId, scan)).toBe(1);
+    expect(await suite.server.database.withTenant(suite.tenant.tenantId, scan)).toBe(0);
     const overdue = await events('task.overdue');
     expect(overdue.map((event) => [event.payload.title, event.payload.dueOn])).toEqual([
       ['昨天到期', '2031-05-09'],
     ]);
 
     // The next day the task due today is overdue in turn, once.
-    await server.database.withTenant(tenant.tenantId, (trx) =>
-      announceOverdueTasks(jobScope(trx, tenant.tenantId), '2031-05-11'),
+    await suite.server.database.withTenant(suite.tenant.tenantId, (trx) =>
+      announceOverdueTasks(jobScope(trx, suite.tenant.tenantId), '2031-05-11'),
     );
     expect((await events('task.overdue')).map((event) => event.payload.title)).toEqual([
       '昨天到期',
@@ -285,7 +213,7 @@ describe('the events reserved until now', () => {
 
   it('ticket.replied for replies between the team and the customer, not for internal notes nor a rollback', async () => {
     const agent = await as('service_agent');
-    const customerId = await createCustomerIn(server, tenant.tenantId, `回复客户${Date.now()}`);
+    const customerId = await createCustomerIn(suite.server, suite.tenant.tenantId, `回复客户${Date.now()}`);
     const created = await agent.call('tickets.create', {
       customerId,
       type: 'complaint',
@@ -302,8 +230,8 @@ describe('the events reserved until now', () => {
     ).toBeNull();
     await rolledBack((trx) =>
       replyTicket(
-        jobScope(trx, tenant.tenantId),
-        { plugins: server.dependencies.plugins, jobs: server.dependencies.jobs },
+        jobScope(trx, suite.tenant.tenantId),
+        { plugins: suite.server.dependencies.plugins, jobs: suite.server.dependencies.jobs },
         { id: ticketId, kind: 'customer_reply', body: '回滚的回复' },
       ),
     );
@@ -318,7 +246,7 @@ describe('the events reserved until now', () => {
         customerId,
         kind: 'reply',
         body,
-        authorUserId: tenant.users.service_agent.id,
+        authorUserId: suite.tenant.users.service_agent.id,
         status: 'in_progress',
       }),
     ]);

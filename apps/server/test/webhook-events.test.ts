@@ -1,62 +1,15 @@
-import {
-  defaultNetworkPolicy,
-  jobScope,
-  markLeadConverted,
-  scanTicketSlas,
-  setWebhookNetworkPolicy,
-  signPublicLink,
-} from '@crm/api';
-import { WEBHOOK_EVENT_TYPES } from '@crm/domain';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestServer, type SeededTenant, seedTenant, signedInClient, type TestServer } from './helpers';
+import { jobScope, markLeadConverted, scanTicketSlas, signPublicLink } from '@crm/api';
+import { describe, expect, it } from 'vitest';
 import { createCustomerIn, createSurveyResponseIn } from './procedure-cases';
+import { subscribedTenantSuite } from './webhook-events-setup';
 
 /**
  * The webhook events of leads, opportunities, tickets and surveys: each written to the outbox
  * in the transaction of its change (docs/api.md), with the data the docs list; a refused
  * change writes none.
  */
-let server: TestServer;
-let tenant: SeededTenant;
-
-beforeAll(async () => {
-  // The endpoint's name resolves to a public address without DNS (nothing is delivered here).
-  setWebhookNetworkPolicy({ allowHttp: false, allowPrivate: false, resolve: async () => ['93.184.216.34'] });
-  server = await createTestServer();
-});
-beforeEach(async () => {
-  tenant = await seedTenant(server.database, `事件企业 ${crypto.randomUUID().slice(0, 4)}`, 'b2b');
-  const owner = await signedInClient(server, tenant.users.owner.id, tenant.tenantId);
-  const subscribed = await owner.call('webhooks.create', {
-    url: 'https://hooks.partner.example/crm',
-    events: WEBHOOK_EVENT_TYPES.filter((type) => type !== 'ping'),
-  });
-  expect(subscribed.error).toBeNull();
-}, 60_000);
-afterAll(async () => {
-  setWebhookNetworkPolicy(defaultNetworkPolicy());
-  await server?.destroy();
-});
-
-type Event = { type: string; payload: Record<string, unknown> };
-
-async function events(type?: string): Promise<Event[]> {
-  const rows = await server.database.withTenant(tenant.tenantId, (trx) => {
-    let query = trx.selectFrom('webhook_events').select(['type', 'payload']).orderBy('created_at');
-    if (type) query = query.where('type', '=', type);
-    return query.execute();
-  });
-  return rows.map((row) => ({
-    type: row.type,
-    payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
-      string,
-      unknown
-    >,
-  }));
-}
-
-const as = (role: keyof SeededTenant['users']) =>
-  signedInClient(server, tenant.users[role].id, tenant.tenantId);
+const suite = subscribedTenantSuite();
+const { events, as } = suite;
 
 describe('webhook events of the capabilities', () => {
   it('lead.created and lead.graded when a lead is created, lead.converted when it converts', async () => {
@@ -75,7 +28,7 @@ describe('webhook events of the capabilities', () => {
       id: lead.id,
       personName: '王先生',
       source: 'manual',
-      ownerUserId: tenant.users.sales_rep.id,
+      ownerUserId: suite.tenant.users.sales_rep.id,
     });
     const graded = await events('lead.graded');
     expect(graded).toHaveLength(1);
@@ -90,9 +43,9 @@ describe('webhook events of the capabilities', () => {
     expect(again.error?.appCode).toBe('LEAD_DUPLICATE');
     expect(await events('lead.created')).toHaveLength(1);
 
-    const customerId = await createCustomerIn(server, tenant.tenantId, `转化客户${Date.now()}`);
-    await server.database.withTenant(tenant.tenantId, (trx) =>
-      markLeadConverted(jobScope(trx, tenant.tenantId), lead.id, { customerId }),
+    const customerId = await createCustomerIn(suite.server, suite.tenant.tenantId, `转化客户${Date.now()}`);
+    await suite.server.database.withTenant(suite.tenant.tenantId, (trx) =>
+      markLeadConverted(jobScope(trx, suite.tenant.tenantId), lead.id, { customerId }),
     );
     expect((await events('lead.converted')).map((event) => event.payload)).toEqual([
       { id: lead.id, customerId, contactId: null },
@@ -102,11 +55,11 @@ describe('webhook events of the capabilities', () => {
   it('opportunity.stage_changed on every move, opportunity.won and opportunity.lost when it closes', async () => {
     const rep = await as('sales_rep');
     const customerId = await createCustomerIn(
-      server,
-      tenant.tenantId,
+      suite.server,
+      suite.tenant.tenantId,
       `商机客户${Date.now()}`,
       false,
-      tenant.users.sales_rep.id,
+      suite.tenant.users.sales_rep.id,
     );
     const lost = await rep.call('opportunities.create', { name: '旧线改造', customerId, needs: ['降本'] });
     const lostId = (lost.data as { id: string }).id;
@@ -154,7 +107,7 @@ describe('webhook events of the capabilities', () => {
 
   it('ticket.sla_breached from the SLA scan, ticket.closed when it closes', async () => {
     const agent = await as('service_agent');
-    const customerId = await createCustomerIn(server, tenant.tenantId, `工单客户${Date.now()}`);
+    const customerId = await createCustomerIn(suite.server, suite.tenant.tenantId, `工单客户${Date.now()}`);
     const created = await agent.call('tickets.create', {
       customerId,
       type: 'complaint',
@@ -167,8 +120,8 @@ describe('webhook events of the capabilities', () => {
     const ticketId = (created.data as { ticket: { id: string } }).ticket.id;
     // Weeks later every clock has run out.
     const later = new Date(Date.now() + 30 * 86_400_000);
-    await server.database.withTenant(tenant.tenantId, (trx) =>
-      scanTicketSlas(jobScope(trx, tenant.tenantId), later),
+    await suite.server.database.withTenant(suite.tenant.tenantId, (trx) =>
+      scanTicketSlas(jobScope(trx, suite.tenant.tenantId), later),
     );
     const breached = await events('ticket.sla_breached');
     expect(breached.length).toBeGreaterThan(0);
@@ -183,16 +136,22 @@ describe('webhook events of the capabilities', () => {
   });
 
   it('survey.responded when a customer answers a survey link', async () => {
-    const customerId = await createCustomerIn(server, tenant.tenantId, `问卷客户${Date.now()}`);
-    const { invitationId } = await createSurveyResponseIn(server, tenant.tenantId, customerId, null, null);
+    const customerId = await createCustomerIn(suite.server, suite.tenant.tenantId, `问卷客户${Date.now()}`);
+    const { invitationId } = await createSurveyResponseIn(
+      suite.server,
+      suite.tenant.tenantId,
+      customerId,
+      null,
+      null,
+    );
     const token = signPublicLink({
       kind: 'survey',
-      tenantId: tenant.tenantId,
+      tenantId: suite.tenant.tenantId,
       subjectId: invitationId,
       campaignId: null,
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     });
-    const answered = await server.app.request(
+    const answered = await suite.server.app.request(
       `http://localhost:3000/s/${token}`,
       {
         method: 'POST',
