@@ -263,6 +263,25 @@ describe('API keys', () => {
     const again = await call('POST', '/api/v1/customers', token, { body, headers });
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     expect(again.body.id).toBe(first.body.id);
+    // The same key with another body: 422 (the IETF Idempotency-Key draft), in both languages,
+    // and nothing written.
+    const otherName = `${body.name}-另一个`;
+    for (const language of ['zh-CN', 'en'] as const) {
+      const reused = await call('POST', '/api/v1/customers', token, {
+        body: { ...body, name: otherName },
+        headers: { ...headers, 'accept-language': language },
+      });
+      expect(reused.status).toBe(422);
+      expect(reused.headers.get('content-type')).toContain('application/problem+json');
+      expect(reused.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', status: 422 });
+      expect(reused.body.detail).toMatch(
+        language === 'en' ? /^This Idempotency-Key/ : /^这个 Idempotency-Key/,
+      );
+    }
+    const written = await server.database.withTenant(tenant.tenantId, (trx) =>
+      trx.selectFrom('customers').select('id').where('name', 'in', [body.name, otherName]).execute(),
+    );
+    expect(written.map((row) => row.id)).toEqual([first.body.id]);
     const invalid = await call('POST', '/api/v1/customers', token, {
       body: { kind: 'company' },
       headers: { 'accept-language': 'en' },

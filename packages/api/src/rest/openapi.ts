@@ -4,6 +4,7 @@ import {
   DEFAULT_KEY_LIMIT_PER_MINUTE,
   DEFAULT_TENANT_LIMIT_PER_MINUTE,
 } from '@crm/auth';
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from '@crm/domain';
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { unwrap } from './api-v1';
@@ -15,7 +16,7 @@ import { API_V1_ROUTES, type ApiV1Route } from './api-v1.routes';
  * conversion, so a schema change is a document change — there is nothing to keep in step
  * by hand). Served at /api/v1/openapi.json.
  */
-export const API_VERSION = '1.1.0';
+export const API_VERSION = '1.2.0';
 
 const problemDetails = z
   .object({
@@ -81,15 +82,79 @@ function operation(route: ApiV1Route): ZodOpenApiOperationObject {
         headers: rateHeaders,
         content: { 'application/json': { schema: route.output } },
       },
-      '400': problemResponse('Invalid input (INVALID_INPUT with field errors, or a rule of the product)'),
+      '400': problemResponse('Invalid input (INVALID_INPUT with field errors)'),
       '401': problemResponse('Missing, invalid, expired or revoked API key (API_KEY_INVALID)'),
       '403': problemResponse(
         'The key lacks the scope, its creator’s role lacks the permission, or the IP is not allowed',
       ),
       ...(hasId ? { '404': problemResponse('No such object in the key’s tenant') } : {}),
+      ...(route.method !== 'GET'
+        ? {
+            '409': problemResponse(
+              'A rule of the product refused the change (the code and message say which)',
+            ),
+          }
+        : {}),
+      ...('idempotent' in route && route.idempotent
+        ? {
+            '422': problemResponse(
+              'IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used before with another body (nothing was written)',
+            ),
+          }
+        : {}),
       '429': problemResponse('Rate limited (Retry-After says when to retry)'),
     },
   };
+}
+
+const webhookHeaders = z.object({
+  'webhook-id': z
+    .string()
+    .meta({ description: 'The event’s id: the same on every retry (drop duplicates by it)' }),
+  'webhook-timestamp': z.string().meta({ description: 'Unix seconds of this attempt' }),
+  'webhook-signature': z.string().meta({
+    description: '`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`; two, space-separated, during a rotation',
+  }),
+});
+
+/**
+ * The webhooks an endpoint may subscribe to (OpenAPI 3.1 `webhooks`), one per type of the
+ * event catalogue (`WEBHOOK_EVENTS`): its name and when it is sent in both languages, the
+ * Standard Webhooks headers and the body's envelope.
+ */
+function webhookOperations(): ZodOpenApiPathsObject {
+  const operations: ZodOpenApiPathsObject = {};
+  for (const type of WEBHOOK_EVENT_TYPES) {
+    const info = WEBHOOK_EVENTS[type];
+    operations[type] = {
+      post: {
+        operationId: `webhook_${type.replace('.', '_')}`,
+        tags: ['webhooks'],
+        summary: `${info.label.en} (${info.label['zh-CN']})`,
+        description: `${info.description.en}.\n\n${info.description['zh-CN']}。`,
+        requestParams: { header: webhookHeaders },
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({
+                type: z.literal(type),
+                timestamp: z.string().meta({ description: 'When the event happened (ISO 8601)' }),
+                data: z
+                  .record(z.string(), z.unknown())
+                  .meta({ description: 'The event’s data (docs/api.md)' }),
+              }),
+            },
+          },
+        },
+        responses: {
+          '2XX': { description: 'Received. Anything else (or no answer in 10 s) is retried' },
+          '410': { description: 'Gone: the endpoint is disabled and its admins are told' },
+        },
+      },
+    };
+  }
+  return operations;
 }
 
 let cached: ReturnType<typeof createDocument> | null = null;
@@ -130,8 +195,14 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
         { name: 'leads', description: '线索 — leads, graded by the tenant’s rules' },
         { name: 'opportunities', description: '商机 — opportunities through the tenant’s pipeline' },
         { name: 'surveys', description: '问卷 — survey responses (满意度, 净推荐值), read only' },
+        {
+          name: 'webhooks',
+          description:
+            'Webhook 事件 — what the CRM posts to an endpoint subscribed in 设置 → 开放平台, signed with Standard Webhooks',
+        },
       ],
       paths,
+      webhooks: webhookOperations(),
     },
     { allowEmptySchema: { custom: true } },
   );

@@ -175,7 +175,7 @@ export function ApiKeysPanel() {
             title={t('platform.keys.revokeConfirm')}
             onConfirm={() => revoke.mutate({ id: key.id })}
           >
-            <Button danger type="link" size="small">
+            <Button danger type="link" size="small" data-testid="api-key-revoke">
               {t('platform.keys.revoke')}
             </Button>
           </Popconfirm>
@@ -210,6 +210,7 @@ export function ApiKeysPanel() {
         title={t('platform.keys.create')}
         onCancel={() => setCreating(false)}
         onOk={() => form.submit()}
+        okButtonProps={{ 'data-testid': 'api-key-submit' } as never}
         confirmLoading={create.isPending}
         destroyOnHidden
         width={640}
@@ -232,14 +233,26 @@ export function ApiKeysPanel() {
           }
         >
           <Form.Item name="name" label={t('platform.keys.name')} rules={[{ required: true }]}>
-            <Input placeholder={t('platform.keys.namePlaceholder')} maxLength={100} />
+            <Input
+              placeholder={t('platform.keys.namePlaceholder')}
+              maxLength={100}
+              data-testid="api-key-name"
+            />
           </Form.Item>
           <Form.Item name="scopes" label={t('platform.keys.scopes')} rules={[{ required: true }]}>
             <Checkbox.Group
               style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 6 }}
               options={API_SCOPE_LIST.map((scope) => ({
                 value: scope,
-                label: `${t(`platform.keys.scopeNames.${scopeKey(scope)}`)} (${scope})`,
+                label: (
+                  <>
+                    {t(`platform.keys.scopeNames.${scopeKey(scope)}`)}{' '}
+                    {/* The scope as the API and docs/api.md spell it: an English identifier. */}
+                    <code lang="en" translate="no" style={{ fontSize: 12, opacity: 0.65 }}>
+                      {scope}
+                    </code>
+                  </>
+                ),
               }))}
             />
           </Form.Item>
@@ -262,7 +275,7 @@ export function ApiKeysPanel() {
         closable={false}
         maskClosable={false}
         footer={
-          <Button type="primary" onClick={() => setToken(null)}>
+          <Button type="primary" onClick={() => setToken(null)} data-testid="api-key-done">
             {t('platform.keys.done')}
           </Button>
         }

@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { WEBHOOK_EVENT_TYPES } from '@crm/domain';
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS, type WebhookEventType } from '@crm/domain';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -18,6 +18,7 @@ import {
   Space,
   Table,
   Tag,
+  Tooltip,
   Typography,
 } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -34,19 +35,28 @@ type FormValues = { url: string; description?: string; events: string[] };
 
 const DELIVERY_COLOR = { pending: 'processing', succeeded: 'success', failed: 'error' } as const;
 
-/** 开放平台 → Webhook: endpoints, their secrets (shown once), test, rotate, enable, the delivery log. */
-/** An event type's name in the page's language (`.` is i18next's key separator: spelt `_`). */
-function useEventName() {
-  const { t } = useTranslation();
-  return (type: string) =>
-    t(`platform.webhooks.eventNames.${type.replace('.', '_')}` as 'platform.webhooks.eventNames.ping', {
-      defaultValue: type,
-    });
+/**
+ * An event type's name and when it is sent, in the page's language (the one catalogue,
+ * `WEBHOOK_EVENTS` of @crm/domain, which the API document and docs/api.md also follow).
+ */
+function useEventInfo() {
+  const { i18n } = useTranslation();
+  const language = i18n.language === 'en' ? 'en' : 'zh-CN';
+  return (type: string) => {
+    const info = WEBHOOK_EVENTS[type as WebhookEventType] as
+      | (typeof WEBHOOK_EVENTS)[WebhookEventType]
+      | undefined;
+    return info
+      ? { label: info.label[language], description: info.description[language] }
+      : // A type this page does not know yet (a newer server): its code is all there is to show.
+        { label: type, description: '' };
+  };
 }
 
+/** 开放平台 → Webhook: endpoints, their secrets (shown once), test, rotate, enable, the delivery log. */
 export function WebhooksPanel() {
   const { t } = useTranslation();
-  const eventName = useEventName();
+  const eventInfo = useEventInfo();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
@@ -125,11 +135,14 @@ export function WebhooksPanel() {
       dataIndex: 'events',
       render: (events: string[]) => (
         <Flex wrap gap={4}>
-          {events.map((event) => (
-            <Tag key={event} title={event}>
-              {eventName(event)}
-            </Tag>
-          ))}
+          {events.map((event) => {
+            const info = eventInfo(event);
+            return (
+              <Tooltip key={event} title={info.description}>
+                <Tag>{info.label}</Tag>
+              </Tooltip>
+            );
+          })}
         </Flex>
       ),
     },
@@ -159,13 +172,14 @@ export function WebhooksPanel() {
       width: 260,
       render: (_, endpoint) => (
         <Flex wrap gap={4}>
-          <Button size="small" onClick={() => setLogOf(endpoint)}>
+          <Button size="small" onClick={() => setLogOf(endpoint)} data-testid="webhook-deliveries">
             {t('platform.webhooks.deliveries')}
           </Button>
           <Button
             size="small"
             disabled={endpoint.status !== 'active'}
             onClick={() => test.mutate({ id: endpoint.id })}
+            data-testid="webhook-test"
           >
             {t('platform.webhooks.test')}
           </Button>
@@ -221,6 +235,7 @@ export function WebhooksPanel() {
         title={t('platform.webhooks.create')}
         onCancel={() => setCreating(false)}
         onOk={() => form.submit()}
+        okButtonProps={{ 'data-testid': 'webhook-submit' } as never}
         confirmLoading={create.isPending}
         destroyOnHidden
         width={640}
@@ -238,7 +253,7 @@ export function WebhooksPanel() {
           }
         >
           <Form.Item name="url" label={t('platform.webhooks.url')} rules={[{ required: true }]}>
-            <Input placeholder={t('platform.webhooks.urlPlaceholder')} />
+            <Input placeholder={t('platform.webhooks.urlPlaceholder')} data-testid="webhook-url" />
           </Form.Item>
           <Form.Item name="description" label={t('platform.webhooks.description')}>
             <Input maxLength={200} />
@@ -246,10 +261,21 @@ export function WebhooksPanel() {
           <Form.Item name="events" label={t('platform.webhooks.events')} rules={[{ required: true }]}>
             <Select
               mode="multiple"
-              options={WEBHOOK_EVENT_TYPES.map((event) => ({
-                value: event,
-                label: `${eventName(event)} · ${event}`,
-              }))}
+              data-testid="webhook-events"
+              listHeight={360}
+              optionFilterProp="search"
+              optionRender={(option) => (
+                <Flex vertical>
+                  <Typography.Text>{option.label}</Typography.Text>
+                  <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'normal' }}>
+                    {eventInfo(String(option.value)).description}
+                  </Typography.Text>
+                </Flex>
+              )}
+              options={WEBHOOK_EVENT_TYPES.map((event) => {
+                const info = eventInfo(event);
+                return { value: event, label: info.label, search: `${info.label} ${event}` };
+              })}
             />
           </Form.Item>
         </Form>
@@ -260,7 +286,7 @@ export function WebhooksPanel() {
         closable={false}
         maskClosable={false}
         footer={
-          <Button type="primary" onClick={() => setSecret(null)}>
+          <Button type="primary" onClick={() => setSecret(null)} data-testid="webhook-secret-done">
             {t('platform.keys.done')}
           </Button>
         }
@@ -271,7 +297,12 @@ export function WebhooksPanel() {
           message={t('platform.webhooks.secretNotice')}
           style={{ marginBottom: 12 }}
         />
-        <Typography.Paragraph code copyable={{ text: secret ?? '' }} style={{ wordBreak: 'break-all' }}>
+        <Typography.Paragraph
+          code
+          copyable={{ text: secret ?? '' }}
+          style={{ wordBreak: 'break-all' }}
+          data-testid="webhook-secret"
+        >
           {secret}
         </Typography.Paragraph>
       </Modal>
@@ -289,7 +320,7 @@ export function WebhooksPanel() {
 }
 
 function DeliveryLog({ endpointId }: { endpointId: string }) {
-  const eventName = useEventName();
+  const eventInfo = useEventInfo();
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -331,7 +362,9 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
               <Tag color={DELIVERY_COLOR[delivery.status]}>
                 {t(`platform.webhooks.deliveryStatuses.${delivery.status}`)}
               </Tag>
-              <Typography.Text title={delivery.eventType}>{eventName(delivery.eventType)}</Typography.Text>
+              <Tooltip title={eventInfo(delivery.eventType).description}>
+                <Typography.Text>{eventInfo(delivery.eventType).label}</Typography.Text>
+              </Tooltip>
               <Typography.Text type="secondary">{formatDateTime(delivery.createdAt)}</Typography.Text>
             </Space>
           }
@@ -345,12 +378,6 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
             size="small"
             column={2}
             items={[
-              {
-                key: 'id',
-                label: 'webhook-id',
-                children: <Typography.Text code>{delivery.eventId}</Typography.Text>,
-                span: 2,
-              },
               { key: 'attempts', label: t('platform.webhooks.attempts'), children: delivery.attempts },
               {
                 key: 'next',
@@ -398,6 +425,12 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
           />
           <details style={{ marginTop: 8 }}>
             <summary>{t('platform.webhooks.payload')}</summary>
+            {/* What the receiver got: the webhook-id header (the same on every retry) and the body. */}
+            <Typography.Paragraph style={{ margin: '8px 0 0', fontSize: 12 }}>
+              <code lang="en" translate="no">
+                webhook-id: {delivery.eventId}
+              </code>
+            </Typography.Paragraph>
             <pre style={{ fontSize: 12, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
               {JSON.stringify(delivery.payload, null, 2)}
             </pre>
