@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type RunningServer, SCREENSHOTS, startServer } from './server-process';
@@ -20,10 +22,21 @@ import { launchBrowser, type RunningServer, SCREENSHOTS, startServer } from './s
 let server: RunningServer | null = null;
 let url: string;
 let browser: Browser;
+/** A webhook receiver on this machine answering 204 (the 开放平台 page's endpoint delivers here). */
+let receiver: http.Server;
+let receiverUrl: string;
 
 beforeAll(async () => {
+  receiver = http.createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(204).end());
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/crm/webhook`;
   if (process.env.RAW_TEXT_URL) url = process.env.RAW_TEXT_URL;
   else {
+    // The receiver is on this machine: the server lets webhooks reach a private address.
+    process.env.WEBHOOKS_ALLOW_PRIVATE = '1';
     server = await startServer({ seedDemo: true });
     url = server.url;
   }
@@ -33,6 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
 });
 
 type Language = 'zh-CN' | 'en';
@@ -168,6 +182,16 @@ const LOADING = `(document.getElementById('root')?.childElementCount ?? 0) === 0
 async function trpcQuery(context: BrowserContext, path: string, input?: unknown) {
   const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
   const response = await context.request.get(`${url}/trpc/${path}${query}`);
+  const body = await response.json();
+  if (!body.result) throw new Error(`${path}: ${JSON.stringify(body)}`);
+  return body.result.data;
+}
+
+async function trpcMutation(context: BrowserContext, path: string, input: unknown) {
+  const response = await context.request.post(`${url}/trpc/${path}`, {
+    headers: { origin: url, 'content-type': 'application/json' },
+    data: input,
+  });
   const body = await response.json();
   if (!body.result) throw new Error(`${path}: ${JSON.stringify(body)}`);
   return body.result.data;
@@ -310,6 +334,65 @@ async function ensureDuplicatePair(context: BrowserContext) {
 }
 
 /**
+ * 设置 → 开放平台 with something on every tab: an API key that has been used, and a webhook
+ * endpoint (on this machine's receiver) subscribed to several events with a delivered test
+ * event in its log. Both languages walk at once: the first to get here makes them.
+ */
+let platformReady: Promise<void> | undefined;
+
+async function ensurePlatform(context: BrowserContext) {
+  const { token } = (await trpcMutation(context, 'apiKeys.create', {
+    name: 'ERP 订单同步',
+    scopes: ['customers:read', 'orders:read', 'orders:write'],
+  })) as { token: string };
+  const used = await context.request.get(`${url}/api/v1/customers?limit=1`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(used.status()).toBe(200);
+  const { endpoint } = (await trpcMutation(context, 'webhooks.create', {
+    url: receiverUrl,
+    description: 'ERP 接收客户变更',
+    events: ['customer.created', 'customer.merged', 'tier.changed', 'task.overdue', 'ticket.replied'],
+  })) as { endpoint: { id: string } };
+  await trpcMutation(context, 'webhooks.sendTest', { id: endpoint.id });
+  await expect
+    .poll(
+      async () =>
+        (
+          (await trpcQuery(context, 'webhooks.deliveries', { endpointId: endpoint.id, limit: 5 })) as {
+            items: { status: string }[];
+          }
+        ).items.some((delivery) => delivery.status === 'succeeded'),
+      { timeout: 90_000 },
+    )
+    .toBe(true);
+}
+
+/** 设置 → 开放平台: each tab, the new-key dialog, the delivery log, the event picker. */
+async function walkPlatform(walk: Walk, context: BrowserContext, at: (name: string) => string) {
+  const { page } = walk;
+  platformReady ??= ensurePlatform(context);
+  await platformReady;
+  await walk.visit('/settings/platform', at('open platform · API keys'));
+  await walk.open(at('open platform · new API key'), 'api-key-create', '.ant-modal-body');
+  await walk.visit('/settings/platform?tab=webhooks', at('open platform · webhooks'));
+  await walk.open(at('open platform · delivery log'), 'webhook-deliveries');
+  await page.getByTestId('webhook-create').click();
+  const dialog = page.locator('.ant-modal-body').filter({ visible: true }).first();
+  await dialog.waitFor({ timeout: 5_000 });
+  await page.getByTestId('webhook-events').click();
+  const picker = page.locator('.ant-select-dropdown').filter({ visible: true }).first();
+  await picker.waitFor({ timeout: 5_000 });
+  await walk.look(at('open platform · new webhook · events'));
+  await page.keyboard.press('Escape');
+  await picker.waitFor({ state: 'hidden', timeout: 5_000 });
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden', timeout: 5_000 });
+  await walk.visit('/settings/platform?tab=wecom', at('open platform · WeCom'));
+  await walk.visit('/settings/platform?tab=docs', at('open platform · API docs'));
+}
+
+/**
  * The pages of one demo tenant. The first tenant gets every page; the others the pages whose
  * text comes from their industry profile (fields, options, tiers, their customers).
  */
@@ -380,6 +463,7 @@ async function walkTenant(
   ] as const) {
     await walk.visit(path, at(name));
   }
+  await walkPlatform(walk, context, at);
 }
 
 /** One line per distinct finding, with the pages it was seen on. */
