@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, ImportRun, Transaction } from '@crm/db';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
+import { COMPLETENESS_KEYS } from '../../customers/completeness.repository';
 import { recordCandidatesFor } from '../../duplicates/pairs';
 import type { TenantCipher } from '../../sensitive';
 import { createdChanges, insertInBulk, returnedColumns } from '../bulk-write';
@@ -134,6 +135,15 @@ const kindLabels = () =>
  * customer and a duplicate candidate (`candidate_of`), queued for review after the write.
  */
 export async function validateCustomers(trx: Transaction<Database>, tenantId: string): Promise<void> {
+  // A company row's name parts (normalised key, branch or not), computed once: the checks
+  // below and the new customers' match keys (writeCustomers) read them from here.
+  await sql`
+    create temp table import_names on commit drop as
+    select s.row_number, s.id, p.key, p.branch,
+      case when p.branch then crm_normalize_person_name(s.name) else p.key end as same_value
+    from import_stage s cross join lateral crm_company_name_parts(s.name) p
+    where coalesce(s.kind, 'company') = 'company'`.execute(trx);
+  await sql`analyze import_names`.execute(trx);
   // Every match key of every staged row, normalised by the same SQL as stored customers'.
   await sql`
     create temp table import_keys on commit drop as
@@ -142,8 +152,7 @@ export async function validateCustomers(trx: Transaction<Database>, tenantId: st
       union all select row_number, 'credit_code', credit_code, 2 from import_stage
       union all select row_number, 'phone', crm_normalize_phone(phone), 5 from import_stage
       union all select row_number, 'email', crm_normalize_email(email), 6 from import_stage
-      union all select row_number, 'name', crm_normalize_company_name(name), 4 from import_stage
-        where coalesce(kind, 'company') = 'company'
+      union all select row_number, 'name', key, 4 from import_names
     ) k where value is not null and value <> ''`.execute(trx);
   // The same customer twice in the file: the later row is an error. Only the keys that decide
   // identity alone: number, credit code, a company's name (not a branch's; not between rows
@@ -154,10 +163,7 @@ export async function validateCustomers(trx: Transaction<Database>, tenantId: st
     select row_number, kind, value, priority from (
       select row_number, kind, value, priority from import_keys where kind in ('customer_number', 'credit_code')
       union all
-      select s.row_number, case when crm_company_is_branch(s.name) then 'branch' else 'name' end,
-        case when crm_company_is_branch(s.name) then crm_normalize_person_name(s.name)
-          else crm_normalize_company_name(s.name) end, 4
-      from import_stage s where coalesce(s.kind, 'company') = 'company'
+      select row_number, case when branch then 'branch' else 'name' end, same_value, 4 from import_names
       union all
       select s.row_number, 'name_phone', crm_normalize_person_name(s.name) || '|' || crm_normalize_phone(s.phone), 5
       from import_stage s where s.kind = 'person'
@@ -167,8 +173,8 @@ export async function validateCustomers(trx: Transaction<Database>, tenantId: st
     ) k where value is not null and value <> ''`.execute(trx);
   await sql`
     delete from import_same_keys k where k.kind = 'name' and k.value in (
-      select crm_normalize_company_name(s.name) from import_stage s
-      where coalesce(s.kind, 'company') = 'company' and s.credit_code is not null
+      select n.key from import_names n join import_stage s on s.row_number = n.row_number
+      where s.credit_code is not null
       group by 1 having count(distinct s.credit_code) > 1)`.execute(trx);
   await sql`
     insert into import_stage_errors (row_number, seq, column_name, value, reason, message_zh, message_en)
@@ -260,6 +266,30 @@ export async function validateCustomers(trx: Transaction<Database>, tenantId: st
     where s.secrets is not null and coalesce(s.kind, c.kind, 'company') = 'company'`.execute(trx);
 }
 
+/**
+ * What `customer_completeness` reads of a new customer, from its staged row `s`: the key fields
+ * a tenant may weigh (COMPLETENESS_KEYS; 'contacts' is the contact count, 'anniversary' the
+ * founding date or birthday) with the values the insert writes, and the kind — not the
+ * whole staged row (`to_jsonb` of its fifty columns cost as much as the function itself).
+ */
+function completenessDocument(userId: string): RawBuilder<unknown> {
+  const written: Record<string, RawBuilder<unknown>> = {
+    kind: sql`coalesce(s.kind, 'company')`,
+    addresses: sql`coalesce(s.addresses, '[]')`,
+    custom_fields: sql`coalesce(s.custom_fields, '{}')`,
+    owner_user_id: sql`coalesce(s.owner_user_id, ${userId}::uuid)`,
+    founded_on: sql`s.founded_on`,
+    birthday: sql`s.birthday`,
+  };
+  const keys = [
+    ...new Set([
+      ...Object.keys(written),
+      ...COMPLETENESS_KEYS.filter((key) => key !== 'contacts' && key !== 'anniversary'),
+    ]),
+  ];
+  return sql`jsonb_build_object(${sql.join(keys.map((key) => sql`${sql.lit(key)}, ${written[key] ?? sql.ref(`s.${key}`)}`))})`;
+}
+
 export async function writeCustomers(
   trx: Transaction<Database>,
   tenantId: string,
@@ -292,12 +322,10 @@ export async function writeCustomers(
         s.purchase_plan_amount, s.purchase_plan_expected_on,
         case when s.tag_names is null then '{}' else ${tagIds} end,
         coalesce(s.custom_fields, '{}'), s.first_cooperation_on, s.anniversary_on,
-        -- Completeness from the staged row itself (its columns are named as the customer's),
-        -- so the new rows are written once, not inserted and then updated.
-        (customer_completeness(
-          to_jsonb(s) || jsonb_build_object('kind', coalesce(s.kind, 'company'), 'addresses', coalesce(s.addresses, '[]'),
-            'custom_fields', coalesce(s.custom_fields, '{}')),
-          t.completeness_weights, case when s.contact_name is null then 0 else 1 end)).score
+        -- Completeness from the staged row itself, so the new rows are written once, not
+        -- inserted and then updated.
+        (customer_completeness(${completenessDocument(userId)}, t.completeness_weights,
+          case when s.contact_name is null then 0 else 1 end)).score
       from import_stage s
       cross join tenants t
       where s.matched_id is null and t.id = ${tenantId}
@@ -312,9 +340,10 @@ export async function writeCustomers(
       insert into customer_match_keys (tenant_id, customer_id, kind, value, branch)
       select n.tenant_id, n.id, k.kind, k.value, k.branch
       from inserted n
+      -- The name parts the checks computed (validateCustomers: the same function of the same name).
+      left join import_names p on p.id = n.id
       cross join lateral (
-        select 'name'::text as kind, p.key as value, p.branch
-          from crm_company_name_parts(n.name) p where n.kind = 'company'
+        select 'name'::text as kind, p.key as value, p.branch where n.kind = 'company'
         union all select 'phone', crm_normalize_phone(n.phone), false
         union all select 'email', crm_normalize_email(n.email), false
         union all select 'credit_code', n.credit_code, false
