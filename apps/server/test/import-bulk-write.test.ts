@@ -12,10 +12,10 @@ import {
 } from './helpers';
 
 /**
- * An import writes its customers' and contacts' audit rows and match keys in the statements
- * that insert them (imports/bulk-write.ts), while the insert triggers stand aside; every other
- * insert keeps the triggers. The same rows written both ways give the same audit rows, match
- * keys and derived facts.
+ * An import writes its customers' and contacts' audit rows and match keys (and its orders' and
+ * interactions' audit rows) in the statements that insert them (imports/bulk-write.ts), while
+ * the insert triggers stand aside; every other insert keeps the triggers. The same rows written
+ * both ways give the same audit rows, match keys and derived facts.
  */
 
 let server: TestServer;
@@ -77,14 +77,62 @@ type AuditRow = {
 type KeyRow = { customer_id: string; kind: string; value: string; branch: boolean };
 
 /** The records' audit rows (not the procedures' own 'call' rows of the upload and the start). */
-function auditOf(tenantId: string) {
+function auditOf(tenantId: string, entities: string[] = ['customer', 'contact']) {
   return server.database.withTenant(tenantId, async (trx) => {
     const { rows } = await sql<AuditRow>`
       select actor_user_id as actor, entity, entity_id, customer_id, action, changes from audit_log
-      where entity in ('customer', 'contact')
+      where entity = any(${entities}::text[])
       order by entity, entity_id, action`.execute(trx);
     return rows;
   });
+}
+
+/**
+ * Copies the tenant's rows of the tables into the copy tenant by ordinary INSERTs (same ids,
+ * same values), as the acting member, so the triggers write their audit rows and keys.
+ */
+async function copyByStatements(tables: string[], actor: string) {
+  // Read first: one database session at a time on PGlite, so no transaction inside another.
+  const sources: Record<string, { columns: string; doc: string }> = {};
+  for (const table of tables) {
+    sources[table] = await server.database.withTenant(tenant.tenantId, async (trx) => {
+      const { rows } = await sql<{ columns: string }>`
+        select string_agg(quote_ident(column_name), ', ' order by ordinal_position) as columns
+        from information_schema.columns
+        where table_schema = 'public' and table_name = ${table} and is_generated = 'NEVER' and column_name <> 'tenant_id'`.execute(
+        trx,
+      );
+      const source = await sql<{ doc: unknown }>`
+        select coalesce(jsonb_agg(to_jsonb(x) - 'tenant_id' - 'search_grams'), '[]') as doc
+        from ${sql.table(table)} x`.execute(trx);
+      return { columns: rows[0]?.columns ?? '', doc: JSON.stringify(source.rows[0]?.doc) };
+    });
+  }
+  await server.database.withTenant(copy.tenantId, async (trx) => {
+    await sql`select set_config('app.user_id', ${actor}, true)`.execute(trx);
+    for (const table of tables) {
+      const { columns, doc } = sources[table] as { columns: string; doc: string };
+      await sql`
+        insert into ${sql.table(table)} (tenant_id, ${sql.raw(columns)})
+        select ${copy.tenantId}::uuid, ${sql.raw(columns)}
+        from jsonb_populate_recordset(null::${sql.table(table)}, ${doc}::jsonb)`.execute(trx);
+    }
+  });
+}
+
+async function importFile(content: string, entity: 'customers' | 'orders' | 'interactions', mapping: object) {
+  const fileId = await upload(admin, content);
+  const started = await admin.call('imports.start', {
+    fileId,
+    entity,
+    mapping,
+    onMatch: 'skip',
+    dryRun: false,
+  });
+  expect(started.error).toBeNull();
+  const { runId } = started.data as { runId: string };
+  await runImport(server.dependencies, tenant.tenantId, runId);
+  return (await admin.call('imports.get', { runId })).data;
 }
 
 function keysOf(tenantId: string) {
@@ -102,6 +150,12 @@ beforeAll(async () => {
   tenant = await seedTenant(server.database, '批量写入企业');
   copy = await seedTenant(server.database, '逐条写入企业');
   admin = await signedInClient(server, tenant.users.admin.id, tenant.tenantId);
+  // The owner weighs in too: an imported customer without an owner column gets the importer.
+  for (const tenantId of [tenant.tenantId, copy.tenantId])
+    await server.database.withTenant(tenantId, (trx) =>
+      sql`update tenants set completeness_weights = completeness_weights || '{"owner_user_id": 2}'
+        where id = ${tenantId}`.execute(trx),
+    );
   // The copy's rows name the first tenant's members (owner, creator): make them members there too.
   await server.database.withTenant(copy.tenantId, (trx) =>
     trx
@@ -122,19 +176,7 @@ afterAll(async () => {
 
 describe('the import write path', () => {
   it('writes the same audit rows, match keys and facts as the triggers do for the same rows', async () => {
-    const fileId = await upload(admin, FILE);
-    const started = await admin.call('imports.start', {
-      fileId,
-      entity: 'customers',
-      mapping: MAPPING,
-      onMatch: 'skip',
-      dryRun: false,
-    });
-    expect(started.error).toBeNull();
-    const { runId } = started.data as { runId: string };
-    await runImport(server.dependencies, tenant.tenantId, runId);
-    const run = await admin.call('imports.get', { runId });
-    expect(run.data).toMatchObject({ status: 'committed', created: 4 });
+    expect(await importFile(FILE, 'customers', MAPPING)).toMatchObject({ status: 'committed', created: 4 });
 
     // Derived facts: the single-row refreshes find nothing to change.
     await server.database.withTenant(tenant.tenantId, async (trx) => {
@@ -144,33 +186,7 @@ describe('the import write path', () => {
 
     // The same rows (same ids, same values) inserted into another tenant by ordinary statements.
     const imported = await auditOf(tenant.tenantId);
-    const actor = imported[0]?.actor ?? '';
-    // Read first: one database session at a time on PGlite, so no transaction inside another.
-    const sources: Record<string, { columns: string; doc: string }> = {};
-    for (const table of ['customers', 'contacts']) {
-      sources[table] = await server.database.withTenant(tenant.tenantId, async (trx) => {
-        const { rows } = await sql<{ columns: string }>`
-          select string_agg(quote_ident(column_name), ', ' order by ordinal_position) as columns
-          from information_schema.columns
-          where table_schema = 'public' and table_name = ${table} and is_generated = 'NEVER' and column_name <> 'tenant_id'`.execute(
-          trx,
-        );
-        const source = await sql<{ doc: unknown }>`
-          select coalesce(jsonb_agg(to_jsonb(x) - 'tenant_id' - 'search_grams'), '[]') as doc
-          from ${sql.table(table)} x`.execute(trx);
-        return { columns: rows[0]?.columns ?? '', doc: JSON.stringify(source.rows[0]?.doc) };
-      });
-    }
-    await server.database.withTenant(copy.tenantId, async (trx) => {
-      await sql`select set_config('app.user_id', ${actor}, true)`.execute(trx);
-      for (const table of ['customers', 'contacts']) {
-        const { columns, doc } = sources[table] as { columns: string; doc: string };
-        await sql`
-          insert into ${sql.table(table)} (tenant_id, ${sql.raw(columns)})
-          select ${copy.tenantId}::uuid, ${sql.raw(columns)}
-          from jsonb_populate_recordset(null::${sql.table(table)}, ${doc}::jsonb)`.execute(trx);
-      }
-    });
+    await copyByStatements(['customers', 'contacts'], imported[0]?.actor ?? '');
 
     const written = await auditOf(copy.tenantId);
     expect(imported).toHaveLength(6);
@@ -180,6 +196,51 @@ describe('the import write path', () => {
     expect(keys.some((row) => row.kind === 'name' && row.branch)).toBe(true);
     expect(keys.filter((row) => row.kind === 'phone').length).toBeGreaterThanOrEqual(4);
     expect(await keysOf(copy.tenantId)).toEqual(keys);
+  });
+
+  it('writes the same audit rows for imported orders and interactions as the triggers do', async () => {
+    // Of the customers the test above imported (and copied).
+    const orders = await importFile(
+      [
+        '订单号,客户编号,下单时间,订单金额,支付方式,产品,数量,单价',
+        'SO-1,KH-1,2024-03-05 14:30,"￥2,560.00",对公转账,工业传感器,2,1280',
+        'SO-1,KH-1,2024-03-05 14:30,"￥2,560.00",对公转账,,,',
+        'SO-2,KH-3,2024年5月1日 09:00,88.5,微信,,,',
+      ].join('\r\n'),
+      'orders',
+      {
+        订单号: 'order_number',
+        客户编号: 'customer.number',
+        下单时间: 'ordered_at',
+        订单金额: 'amount',
+        支付方式: 'payment_method',
+        产品: 'line.product',
+        数量: 'line.quantity',
+        单价: 'line.unit_price',
+      },
+    );
+    expect(orders).toMatchObject({ status: 'committed', created: 2 });
+    const interactions = await importFile(
+      [
+        '客户编号,联系人,互动方式,互动时间,内容摘要,下一步',
+        'KH-1,王伟,拜访,2024-03-06 10:00,上门演示新产品,发送正式报价',
+        'KH-3,,电话,2024/3/7 16:20,回访交付情况,',
+      ].join('\r\n'),
+      'interactions',
+      {
+        客户编号: 'customer.number',
+        联系人: 'contact.name',
+        互动方式: 'kind',
+        互动时间: 'occurred_at',
+        内容摘要: 'summary',
+        下一步: 'next_step',
+      },
+    );
+    expect(interactions).toMatchObject({ status: 'committed', created: 2 });
+    const imported = await auditOf(tenant.tenantId, ['order', 'interaction']);
+    expect(imported).toHaveLength(4);
+    await copyByStatements(['orders', 'interactions'], imported[0]?.actor ?? '');
+    expect(await auditOf(copy.tenantId, ['order', 'interaction'])).toEqual(imported);
   });
 
   it('lists every column the audit trigger records, so a new column is not missed', async () => {
@@ -195,6 +256,8 @@ describe('the import write path', () => {
       for (const [entity, table] of [
         ['customer', 'customers'],
         ['contact', 'contacts'],
+        ['order', 'orders'],
+        ['interaction', 'interactions'],
       ] as const) {
         const { rows } = await sql<{ column_name: string }>`
           select column_name from information_schema.columns

@@ -10,6 +10,12 @@ const AFTER_BALANCE = sql`(b.as_of is null
 const midnight = (date: RawBuilder<unknown>) => sql`(${date}::timestamp at time zone 'Asia/Shanghai')`;
 
 /**
+ * The customers a statement selects (one column of ids, e.g. from an import's staging table):
+ * a large set of customers is named without its ids passing through the process.
+ */
+export type CustomerIdsOf = { query: RawBuilder<unknown> };
+
+/**
  * Re-derives the transaction facts and lifecycle stage of some customers of one tenant —
  * or all of them — in one set-based statement, and records each stage move in
  * lifecycle_changes. Run in the same transaction as an order change ('order'), and daily
@@ -34,11 +40,16 @@ const midnight = (date: RawBuilder<unknown>) => sql`(${date}::timestamp at time 
  */
 export async function refreshCustomerFacts(
   scope: Scope,
-  customerIds: string[] | 'all',
+  customerIds: string[] | 'all' | CustomerIdsOf,
   reason: 'order' | 'daily' | 'interaction' | 'settings' | 'import',
 ): Promise<{ updated: number; stageChanges: number }> {
   const { trx, tenantId } = scope;
-  const only = customerIds === 'all' ? sql`true` : sql`c.id = any(${customerIds}::uuid[])`;
+  const only =
+    customerIds === 'all'
+      ? sql`true`
+      : Array.isArray(customerIds)
+        ? sql`c.id = any(${customerIds}::uuid[])`
+        : sql`c.id in (${customerIds.query})`;
   const { rows } = await sql<{ updated: number; stage_changes: number }>`
     with order_facts as (
       select c.id, c.first_cooperation_on, b.as_of, b.amount_12m as opening_12m,

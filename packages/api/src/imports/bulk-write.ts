@@ -3,10 +3,10 @@ import { type RawBuilder, sql } from 'kysely';
 
 /**
  * The import's bulk inserts of customers and contacts write their audit rows and match keys in
- * the same statement (data-modifying CTEs over the inserted rows), instead of the statement-
+ * the same statement (orders and interactions their audit rows) (data-modifying CTEs over the inserted rows), instead of the statement-
  * level insert triggers passing over the transition table again. The triggers stand aside only
  * while the transaction's `crm.import_bulk_run` names this tenant's running import
- * (`crm_import_bulk_write()`, migration 2026-12-14-0701): set just before such a statement and
+ * (`crm_import_bulk_write()`, migrations 2026-12-14-0701 and 2026-12-16-0601): set just before such a statement and
  * cleared right after it. A statement that fails aborts the transaction, and the setting with
  * it, so no other write can run without its triggers.
  */
@@ -22,7 +22,8 @@ export async function insertInBulk<T>(
 }
 
 /**
- * The columns the audit trigger (`audit_changes`) records for a created customer or contact:
+ * The columns the audit trigger (`audit_changes`) records for a created customer, contact, order
+ * or interaction:
  * every column but those it ignores (ids, timestamps, derived facts and tiers). A test compares
  * them with the tables' columns, so a new column cannot be missed here.
  */
@@ -70,6 +71,31 @@ export const AUDITED_COLUMNS = {
     'note',
     'anniversary_on',
     'birthday_calendar',
+  ],
+  order: [
+    'customer_id',
+    'order_number',
+    'ordered_at',
+    'currency',
+    'amount',
+    'profit',
+    'payment_method',
+    'status',
+    'void_reason',
+    'note',
+    'created_by',
+  ],
+  interaction: [
+    'customer_id',
+    'contact_id',
+    'kind',
+    'occurred_at',
+    'user_id',
+    'summary',
+    'outcome',
+    'next_step',
+    'next_step_due',
+    'sentiment',
   ],
 } as const;
 

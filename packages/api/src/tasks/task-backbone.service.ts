@@ -1,4 +1,5 @@
 import type { WebhookEventType } from '@crm/domain';
+import type { RawBuilder } from 'kysely';
 import type { Scope } from '../scope';
 import { recordWebhookEventsFrom } from '../webhooks/webhooks.service';
 import {
@@ -70,15 +71,16 @@ const FOLLOW_UP_TITLE = { 'zh-CN': '跟进', en: 'Follow up' } as const;
 /**
  * An interaction's 下一步 with a 截止日期 becomes an open follow-up task of its author (or,
  * when the author is gone, of the customer's owner), keyed 'interaction:<id>': once, ever.
- * For these interactions, or every interaction of these customers (an import). Interactions
- * cannot be edited, so a task never has to follow a changed step. Returns how many were made.
+ * For these interactions, or every interaction of the customers a statement selects (an
+ * import: its staged rows' customers, however many, without their ids passing through the
+ * process). Interactions cannot be edited, so a task never has to follow a changed step.
+ * Returns how many were made.
  */
 export async function createInteractionFollowUps(
   scope: Scope,
-  of: { interactionIds: readonly string[] } | { customerIds: readonly string[] },
+  of: { interactionIds: readonly string[] } | { customersOf: RawBuilder<unknown> },
 ): Promise<number> {
-  const ids = 'interactionIds' in of ? of.interactionIds : of.customerIds;
-  if (ids.length === 0) return 0;
+  if ('interactionIds' in of && of.interactionIds.length === 0) return 0;
   const made = await insertInteractionFollowUps(scope, of, FOLLOW_UP_TITLE[scope.locale]);
   await announceTasks(scope, 'task.created', made);
   return made.length;

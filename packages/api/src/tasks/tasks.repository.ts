@@ -318,13 +318,13 @@ export async function insertTasks(scope: Scope, tasks: readonly NewTask[]): Prom
  */
 export async function insertInteractionFollowUps(
   scope: Scope,
-  of: { interactionIds: readonly string[] } | { customerIds: readonly string[] },
+  of: { interactionIds: readonly string[] } | { customersOf: RawBuilder<unknown> },
   defaultTitle: string,
 ): Promise<string[]> {
   const which =
     'interactionIds' in of
       ? sql`i.id = any(${[...of.interactionIds]}::uuid[])`
-      : sql`i.customer_id = any(${[...of.customerIds]}::uuid[])`;
+      : sql`i.customer_id in (${of.customersOf})`;
   const result = await sql<{ id: string }>`
     insert into tasks (tenant_id, title, type, customer_id, contact_id, owner_user_id, team_id, due_on, source,
       source_id, source_key, created_by)

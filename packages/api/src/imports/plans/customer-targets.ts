@@ -145,7 +145,7 @@ export async function writeCustomerTargets(
   );
   // Figures without a count are one order's worth (the customer has bought); a later import
   // of the same customer replaces the balance (a newer export of the old system).
-  const balances = await sql<{ customer_id: string }>`
+  const balances = await sql`
     insert into customer_opening_balances (tenant_id, customer_id, as_of, amount_12m, amount_lifetime, order_count,
       last_deal_on, import_run_id, created_by)
     select ${tenantId}, coalesce(s.matched_id, s.id), coalesce(s.opening_as_of, ${TODAY}),
@@ -160,13 +160,20 @@ export async function writeCustomerTargets(
     on conflict (tenant_id, customer_id) do update set as_of = excluded.as_of, amount_12m = excluded.amount_12m,
       amount_lifetime = excluded.amount_lifetime, order_count = excluded.order_count,
       last_deal_on = excluded.last_deal_on, import_run_id = excluded.import_run_id,
-      created_by = excluded.created_by, updated_at = now()
-    returning customer_id`.execute(trx);
-  const cooperation = await sql<{ id: string }>`
-    select coalesce(s.matched_id, s.id) as id from import_stage s
-    where s.first_cooperation_on is not null and ${written}`.execute(trx);
-  const ids = [
-    ...new Set([...balances.rows.map((row) => row.customer_id), ...cooperation.rows.map((row) => row.id)]),
-  ];
-  if (ids.length > 0) await refreshCustomerFacts(jobScope(trx, tenantId), ids, 'import');
+      created_by = excluded.created_by, updated_at = now()`.execute(trx);
+  // The customers with a balance or a first cooperation date: named by a subquery, so a
+  // million of them never pass through the process.
+  const cooperation = await sql`
+    select 1 from import_stage s where s.first_cooperation_on is not null and ${written} limit 1`.execute(
+    trx,
+  );
+  if (Number(balances.numAffectedRows ?? 0) > 0 || cooperation.rows.length > 0)
+    await refreshCustomerFacts(
+      jobScope(trx, tenantId),
+      {
+        query: sql`select coalesce(s.matched_id, s.id) from import_stage s
+          where (${HAS_OPENING} or s.first_cooperation_on is not null) and ${written}`,
+      },
+      'import',
+    );
 }
