@@ -281,3 +281,325 @@ export async function writeBm3Files(
   await Promise.all([once(importFile, 'finish'), once(copyFile, 'finish')]);
   return { importBytes: importFile.bytesWritten, copyBytes: copyFile.bytesWritten };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Orders (with lines) and interactions of the customers BM3 imported (KH00000001 …)
+
+const PRODUCTS = [
+  '工业传感器',
+  '数控机床配件',
+  '办公耗材套装',
+  '服务器内存条',
+  '不锈钢管材',
+  '医用防护口罩',
+  '有机绿茶礼盒',
+  '冷链物流服务',
+  '企业版软件授权',
+  '年度维保服务',
+  '节能变频器',
+  '包装纸箱',
+  '液压油缸',
+  'LED 照明灯具',
+  '员工培训课程',
+];
+/** Payment methods as an exported file shows them, with the stored value. */
+const PAYMENTS: [string, string][] = [
+  ['对公转账', 'bank_transfer'],
+  ['支付宝', 'alipay'],
+  ['微信支付', 'wechat_pay'],
+  ['刷卡', 'card'],
+  ['现金', 'cash'],
+  ['月结', 'credit'],
+];
+const ORDER_STATUSES: [string, string][] = [
+  ['已完成', 'completed'],
+  ['已完成', 'completed'],
+  ['已完成', 'completed'],
+  ['已完成', 'completed'],
+  ['已完成', 'completed'],
+  ['已完成', 'completed'],
+  ['已完成', 'completed'],
+  ['待付款', 'pending'],
+  ['已退款', 'refunded'],
+  ['已作废', 'void'],
+];
+const INTERACTION_KINDS: [string, string][] = [
+  ['电话', 'call'],
+  ['拜访', 'visit'],
+  ['微信', 'message'],
+  ['邮件', 'email'],
+  ['会议', 'meeting'],
+  ['展会', 'event'],
+];
+const SUMMARIES = [
+  '电话沟通年度采购计划，客户确认预算在审批中',
+  '上门拜访采购部，演示新产品并留下样品',
+  '微信发送报价单，客户反馈价格偏高希望再谈',
+  '邮件确认合同条款，法务还在审核付款方式',
+  '季度业务回顾会议，讨论续约和扩容',
+  '展会现场交流，客户对节能方案感兴趣',
+  '回访上次订单的交付情况，客户满意',
+  '客户投诉发货延迟，已协调物流加急处理',
+];
+const OUTCOMES = ['客户同意下周给出答复', '需要补充技术资料', '已发送报价', '', '', ''];
+const NEXT_STEPS = ['发送正式报价', '安排技术交流', '跟进合同审批', '预约下次拜访'];
+const SENTIMENTS: [string, string][] = [
+  ['', 'neutral'],
+  ['', 'neutral'],
+  ['中性', 'neutral'],
+  ['满意', 'praise'],
+  ['投诉', 'complaint'],
+];
+
+export const ORDER_IMPORT_HEADER = [
+  '订单号',
+  '客户编号',
+  '下单时间',
+  '订单金额',
+  '支付方式',
+  '订单状态',
+  '产品',
+  '数量',
+  '单价',
+];
+export const ORDER_IMPORT_MAPPING: Record<string, string> = {
+  订单号: 'order_number',
+  客户编号: 'customer.number',
+  下单时间: 'ordered_at',
+  订单金额: 'amount',
+  支付方式: 'payment_method',
+  订单状态: 'status',
+  产品: 'line.product',
+  数量: 'line.quantity',
+  单价: 'line.unit_price',
+};
+/** The orders columns the bare COPY loads. */
+export const ORDER_COPY_COLUMNS = [
+  'tenant_id',
+  'id',
+  'customer_id',
+  'order_number',
+  'ordered_at',
+  'currency',
+  'amount',
+  'payment_method',
+  'status',
+  'created_by',
+];
+export const ORDER_LINE_COPY_COLUMNS = [
+  'tenant_id',
+  'order_id',
+  'line_no',
+  'product',
+  'quantity',
+  'unit_price',
+];
+
+export const INTERACTION_IMPORT_HEADER = [
+  '客户编号',
+  '互动方式',
+  '互动时间',
+  '内容摘要',
+  '结果',
+  '下一步',
+  '客户态度',
+];
+export const INTERACTION_IMPORT_MAPPING: Record<string, string> = {
+  客户编号: 'customer.number',
+  互动方式: 'kind',
+  互动时间: 'occurred_at',
+  内容摘要: 'summary',
+  结果: 'outcome',
+  下一步: 'next_step',
+  客户态度: 'sentiment',
+};
+/** The interactions columns the bare COPY loads (the id is the table's default, as on import). */
+export const INTERACTION_COPY_COLUMNS = [
+  'tenant_id',
+  'customer_id',
+  'kind',
+  'occurred_at',
+  'user_id',
+  'summary',
+  'outcome',
+  'next_step',
+  'sentiment',
+];
+
+/**
+ * The ids of the customers BM3 imported, by their number (KH00000001 is index 0): 16 bytes
+ * each, so a million take 16 MB.
+ */
+export class CustomerIds {
+  readonly bytes: Buffer;
+  constructor(readonly count: number) {
+    this.bytes = Buffer.alloc(count * 16);
+  }
+  set(number: string, id: string) {
+    const index = Number(number.slice(2)) - 1;
+    if (!(index >= 0 && index < this.count)) throw new Error(`unexpected customer number ${number}`);
+    this.bytes.write(id.replaceAll('-', ''), index * 16, 16, 'hex');
+  }
+  get(index: number): string {
+    const hex = this.bytes.toString('hex', index * 16, index * 16 + 16);
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+}
+
+const customerNumber = (index: number) => `KH${String(index + 1).padStart(8, '0')}`;
+const two = (value: number) => String(value).padStart(2, '0');
+/** 2023-06-01 00:00 Beijing time; orders and interactions spread over the 3.5 years after it. */
+const HISTORY_START = Date.UTC(2023, 4, 31, 16, 0, 0);
+const HISTORY_MS = 3.5 * 365 * 24 * 3600 * 1000;
+
+/** A Beijing time as a spreadsheet shows it (three forms) and as PostgreSQL reads it. */
+function beijingTime(millis: number, form: number): { shown: string; stored: string } {
+  const at = new Date(millis + 8 * 3600 * 1000);
+  const [y, m, d, h, min] = [
+    at.getUTCFullYear(),
+    at.getUTCMonth() + 1,
+    at.getUTCDate(),
+    at.getUTCHours(),
+    at.getUTCMinutes(),
+  ];
+  const stored = `${y}-${two(m)}-${two(d)} ${two(h)}:${two(min)}:00+08`;
+  const shown =
+    form < 0.4
+      ? `${y}-${two(m)}-${two(d)} ${two(h)}:${two(min)}:00`
+      : form < 0.7
+        ? `${y}/${m}/${d} ${two(h)}:${two(min)}`
+        : `${y}年${m}月${d}日 ${two(h)}:${two(min)}`;
+  return { shown, stored };
+}
+
+const yuan = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+
+/** Buffered writing of several files at once (1 MB a flush). */
+function writers(paths: string[]) {
+  const streams = paths.map((path) => createWriteStream(path));
+  const buffers = paths.map(() => '');
+  return {
+    async add(index: number, text: string) {
+      buffers[index] += text;
+      if ((buffers[index] as string).length > 1 << 20) {
+        await write(streams[index] as WriteStream, buffers[index] as string);
+        buffers[index] = '';
+      }
+    },
+    async end(): Promise<number[]> {
+      for (const [index, stream] of streams.entries()) await write(stream, buffers[index] as string);
+      // Listening before ending: a stream may finish while another one drains.
+      const finished = streams.map((stream) => once(stream, 'finish'));
+      for (const stream of streams) stream.end();
+      await Promise.all(finished);
+      return streams.map((stream) => stream.bytesWritten);
+    },
+  };
+}
+
+/**
+ * `lines` order lines (1 to 4 per order, in time order as another system exports them, each
+ * order of a random imported customer) written as the file a user imports — one row per line,
+ * the order's number, customer number, time, amount (the sum of its lines), payment and status
+ * repeated on each — and in PostgreSQL's CSV form for `orders` and `order_lines`.
+ */
+export async function writeOrderFiles(
+  lines: number,
+  customers: CustomerIds,
+  paths: { importPath: string; ordersPath: string; linesPath: string },
+  tenantId: string,
+  userId: string,
+): Promise<{ importBytes: number; copyBytes: number; orders: number }> {
+  const next = random(20261207);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] as T;
+  const out = writers([paths.importPath, paths.ordersPath, paths.linesPath]);
+  await out.add(0, `${ORDER_IMPORT_HEADER.join(',')}\r\n`);
+  let written = 0;
+  let orders = 0;
+  while (written < lines) {
+    const count = Math.min(lines - written, 1 + Math.floor(next() * 4));
+    const customer = Math.floor(next() * customers.count);
+    const orderNumber = `SO${String(orders + 1).padStart(9, '0')}`;
+    const at = beijingTime(HISTORY_START + Math.floor(((written + next()) / lines) * HISTORY_MS), next());
+    const [paymentShown, payment] = pick(PAYMENTS);
+    const [statusShown, status] = pick(ORDER_STATUSES);
+    const items: { product: string; quantity: number; cents: number }[] = [];
+    for (let line = 0; line < count; line += 1)
+      items.push({
+        product: pick(PRODUCTS),
+        quantity: 1 + Math.floor(next() * 20),
+        cents: 100 * (10 + Math.floor(next() * 5000)),
+      });
+    const total = items.reduce((sum, item) => sum + item.quantity * item.cents, 0);
+    const amountShown =
+      next() < 0.4 ? `￥${(total / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}` : yuan(total);
+    const id = crypto.randomUUID();
+    await out.add(
+      1,
+      `${[tenantId, id, customers.get(customer), orderNumber, at.stored, 'CNY', yuan(total), payment, status, userId].join(',')}\n`,
+    );
+    for (const [index, item] of items.entries()) {
+      await out.add(
+        0,
+        `${[
+          orderNumber,
+          customerNumber(customer),
+          at.shown,
+          amountShown,
+          paymentShown,
+          statusShown,
+          item.product,
+          String(item.quantity),
+          yuan(item.cents),
+        ]
+          .map(csvCell)
+          .join(',')}\r\n`,
+      );
+      await out.add(
+        2,
+        `${[tenantId, id, index + 1, csvCell(item.product), item.quantity, yuan(item.cents)].join(',')}\n`,
+      );
+    }
+    written += count;
+    orders += 1;
+  }
+  const [importBytes = 0, ordersBytes = 0, linesBytes = 0] = await out.end();
+  return { importBytes, copyBytes: ordersBytes + linesBytes, orders };
+}
+
+/**
+ * `rows` interactions (calls, visits, messages … of random imported customers, in time order;
+ * a third with a 下一步 without a date, so no task follows) as the file a user imports and in
+ * PostgreSQL's CSV form for `interactions`.
+ */
+export async function writeInteractionFiles(
+  rows: number,
+  customers: CustomerIds,
+  paths: { importPath: string; copyPath: string },
+  tenantId: string,
+  userId: string,
+): Promise<{ importBytes: number; copyBytes: number }> {
+  const next = random(20261208);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] as T;
+  const out = writers([paths.importPath, paths.copyPath]);
+  await out.add(0, `${INTERACTION_IMPORT_HEADER.join(',')}\r\n`);
+  for (let i = 0; i < rows; i += 1) {
+    const customer = Math.floor(next() * customers.count);
+    const at = beijingTime(HISTORY_START + Math.floor(((i + next()) / rows) * HISTORY_MS), next());
+    const [kindShown, kind] = pick(INTERACTION_KINDS);
+    const summary = pick(SUMMARIES);
+    const outcome = pick(OUTCOMES);
+    const nextStep = next() < 0.3 ? pick(NEXT_STEPS) : '';
+    const [sentimentShown, sentiment] = pick(SENTIMENTS);
+    await out.add(
+      0,
+      `${[customerNumber(customer), kindShown, at.shown, summary, outcome, nextStep, sentimentShown].map(csvCell).join(',')}\r\n`,
+    );
+    await out.add(
+      1,
+      `${[tenantId, customers.get(customer), kind, at.stored, userId, summary, outcome, nextStep, sentiment].map(csvCell).join(',')}\n`,
+    );
+  }
+  const [importBytes = 0, copyBytes = 0] = await out.end();
+  return { importBytes, copyBytes };
+}

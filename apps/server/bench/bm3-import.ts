@@ -1,6 +1,6 @@
 /**
- * BM3's importing process (started by bm3.ts, its memory measured from outside): the real
- * import path as the server runs it — the upload service behind POST /api/imports/files
+ * BM3's importing process (started by bm3.ts once per import — customers, orders,
+ * interactions —, its memory measured from outside): the real import path as the server runs it — the upload service behind POST /api/imports/files
  * (the request's session resolved by the tenant procedures, the file streamed from disk into
  * the database in 1 MB chunks, its preview and mapping suggestions), imports.start through
  * the tRPC router, then the commit job's handler (runImport). Prints one JSON line.
@@ -10,7 +10,6 @@ import { createCaller, createContext, type RequestInfo, runImport, uploadImportF
 import { createSession } from '@crm/auth';
 import { openDatabase } from '@crm/db';
 import { createDependencies } from '../src/dependencies';
-import { IMPORT_MAPPING } from './bm3-data';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -21,9 +20,13 @@ const BM3_APP_URL = required('BM3_APP_URL');
 const BM3_FILE = required('BM3_FILE');
 const BM3_TENANT = required('BM3_TENANT');
 const BM3_USER = required('BM3_USER');
+const BM3_ENTITY = required('BM3_ENTITY') as 'customers' | 'orders' | 'interactions';
+const BM3_MAPPING = JSON.parse(required('BM3_MAPPING')) as Record<string, string>;
+/** The run's phases (read, checks, outcomes, write …, in ms), as the job logs them. */
+let phases: Record<string, unknown> = {};
 const silent = {
   info: (fields: Record<string, unknown>, message?: string) => {
-    if (message === 'import finished') console.error(JSON.stringify(fields));
+    if (message === 'import finished') phases = fields;
   },
   warn() {},
   error: (fields: Record<string, unknown>) => console.error(fields),
@@ -60,7 +63,7 @@ const sampler = setInterval(() => {
 
 const started = performance.now();
 const uploaded = await uploadImportFile(dependencies, request, {
-  fileName: 'bm3-customers.csv',
+  fileName: `bm3-${BM3_ENTITY}.csv`,
   body: createReadStream(BM3_FILE),
   maxBytes: 4 * 1024 * 1024 * 1024,
 });
@@ -69,8 +72,8 @@ const uploadSeconds = (performance.now() - started) / 1000;
 const caller = createCaller(await createContext(dependencies, request));
 const { runId } = await caller.imports.start({
   fileId: uploaded.result.fileId,
-  entity: 'customers',
-  mapping: IMPORT_MAPPING,
+  entity: BM3_ENTITY,
+  mapping: BM3_MAPPING,
   onMatch: 'skip',
   dryRun: false,
 });
@@ -91,7 +94,8 @@ process.stdout.write(
     created: run.created,
     errors: run.errorCount,
     firstErrors: run.errors.slice(0, 5),
-    suggested: uploaded.result.suggestions.customers,
+    phases,
+    suggested: uploaded.result.suggestions[BM3_ENTITY],
     sampledPeakRss: peak,
     maxRssKb: process.resourceUsage().maxRSS,
     vmHwmKb: vmHwmKb(),

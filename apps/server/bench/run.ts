@@ -47,8 +47,6 @@
  * built once and reused. See docs/benchmarks.md.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { runBm1 } from './bm1';
 import { bm2Scenarios, runBm2 } from './bm2';
 import { runBm3 } from './bm3';
@@ -66,7 +64,7 @@ import { runBm9b } from './bm9b';
 import { runBm10 } from './bm10';
 import { runBm11, runBm11b, runBm11c } from './bm11';
 import { ensureDataset } from './generate';
-import { type BenchResult, benchDatabases, log, repositoryRoot } from './harness';
+import { type BenchResult, benchDatabases, log, quietLoad, repositoryRoot, underLoad } from './harness';
 
 const BENCHMARKS = [
   'BM1',
@@ -110,33 +108,6 @@ const selected = new Set<Benchmark>(
         requested.some((name) => name.toLowerCase() === benchmark.toLowerCase()),
       ),
 );
-
-/**
- * The machine's load around each benchmark. Before one starts, the 1-minute load average is
- * given up to BENCH_SETTLE_SECONDS (60) to fall below BENCH_QUIET_LOAD (1.5 on this 2-core VM)
- * — the previous benchmark's own load decays meanwhile; the figure at the start and at the end
- * (which includes the benchmark's own work) are kept with its results. A benchmark that starts
- * on a busy machine says "noisy" instead of met / NOT MET: its ratio is a reading, not a verdict.
- */
-const quietLoad = Number(process.env.BENCH_QUIET_LOAD ?? 1.5);
-const settleSeconds = Number(process.env.BENCH_SETTLE_SECONDS ?? 60);
-const round = (value: number) => Math.round(value * 100) / 100;
-const oneMinuteLoad = () => loadavg()[0] ?? 0;
-
-async function underLoad(run: () => Promise<BenchResult[]>): Promise<BenchResult[]> {
-  const deadline = Date.now() + settleSeconds * 1000;
-  if (oneMinuteLoad() > quietLoad)
-    log(`  (load average ${round(oneMinuteLoad())}: waiting up to ${settleSeconds} s for it to settle)\n`);
-  while (oneMinuteLoad() > quietLoad && Date.now() < deadline) await sleep(2_000);
-  const start = round(oneMinuteLoad());
-  const measured = await run();
-  const end = round(oneMinuteLoad());
-  for (const result of measured) {
-    result.load = { start, end };
-    if (result.target && start > quietLoad) result.noisy = true;
-  }
-  return measured;
-}
 
 const results: BenchResult[] = [];
 if (selected.has('BM1')) results.push(...(await underLoad(() => runBm1(adminUrl))));
