@@ -30,7 +30,8 @@ import {
   statusOf,
 } from './harness';
 
-const DATABASE = 'crm_bench_events';
+// BENCH_BM9_DATABASE: another database name (a second copy beside a running one).
+const DATABASE = process.env.BENCH_BM9_DATABASE ?? 'crm_bench_events';
 const tenantId = '00000000-0000-4000-8000-000000000901';
 
 class Rollback extends Error {}

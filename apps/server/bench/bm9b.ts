@@ -12,7 +12,8 @@
 import { type CrmDatabase, sql } from '@crm/db';
 import { type BenchResult, log, prepareBenchDatabase, procedureVsBareRoute, settings } from './harness';
 
-const DATABASE = 'crm_bench_pipeline';
+// BENCH_BM9B_DATABASE: another database name (a second copy beside a running one).
+const DATABASE = process.env.BENCH_BM9B_DATABASE ?? 'crm_bench_pipeline';
 const OPEN = 10_000;
 const CLOSED = 2_000;
 const tenantId = '00000000-0000-4000-8000-000000000911';

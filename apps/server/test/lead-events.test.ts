@@ -1,15 +1,17 @@
 import {
   formPath,
   jobScope,
+  recordTenantEvents,
   regradeAfterEvents,
   regradeTenantDaily,
   renderCampaignEmail,
   signPublicLink,
   signReply,
+  takeRegradeRequest,
 } from '@crm/api';
 import { PublicDoorRateLimiter } from '@crm/auth';
 import { sql } from '@crm/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app';
 import { createTestServer, type SeededTenant, seedTenant, signedInClient, type TestServer } from './helpers';
 
@@ -514,6 +516,111 @@ describe('re-grading on behaviour', () => {
     expect(await leadOf(tenant.tenantId, stale)).toMatchObject({ grade: 'C', grade_key: 'b2b_lead_c' });
     expect(await leadOf(tenant.tenantId, fresh)).toMatchObject({ grade: 'B' });
     expect(await leadOf(tenant.tenantId, bottom)).toMatchObject({ grade: 'C' });
+  });
+
+  it('one run waits per tenant: the first event after a run took the request asks for the next, later ones ask nothing; a request no run took in time asks again', async () => {
+    const quietTenant = await seedTenant(server.database, '排队测试企业', 'b2b');
+    const tenantId = quietTenant.tenantId;
+    const lead = await insertLead(tenantId, { name: '韩排队', gradeKey: 'b2b_lead_c', grade: 'C' });
+    const state = async () => {
+      const { rows } = await server.database.withTenant(tenantId, (trx) =>
+        sql<{ requests: number; waiting: number }>`
+          select (select count(*)::int from lead_regrade_requests) as requests,
+            (select count(*)::int from pgboss.job where name = 'lead-events.regrade-tenant'
+              and singleton_key = ${tenantId} and state in ('created', 'retry')) as waiting`.execute(trx),
+      );
+      return rows[0];
+    };
+    const enqueue = vi.spyOn(server.dependencies.jobs, 'enqueue');
+    const asks = () => enqueue.mock.calls.filter(([name]) => name === 'lead-events.regrade-tenant').length;
+    try {
+      const open = (ip: string) =>
+        request(`/t/o/${openToken(tenantId, lead, crypto.randomUUID())}.gif`, {}, ip);
+      await open('203.0.113.60');
+      expect(asks()).toBe(1);
+      expect(await state()).toEqual({ requests: 1, waiting: 1 });
+      // The run already asked for will see these: nothing more is written for them.
+      await open('203.0.113.61');
+      await request(clickPath(tenantId, lead, 'https://example.com/asked'), {}, '203.0.113.62');
+      expect(asks()).toBe(1);
+      expect(await eventsOf(tenantId, lead)).toHaveLength(3);
+
+      // The run takes the request: the next event asks again (and joins the run still waiting).
+      await server.database.withTenant(tenantId, (trx) => takeRegradeRequest(jobScope(trx, tenantId)));
+      expect(await state()).toEqual({ requests: 0, waiting: 1 });
+      await open('203.0.113.63');
+      expect(asks()).toBe(2);
+      expect(await state()).toEqual({ requests: 1, waiting: 1 });
+
+      // Its job lost: a request older than a minute is asked again, by one event.
+      await server.database.withTenant(tenantId, async (trx) => {
+        await sql`delete from pgboss.job where name = 'lead-events.regrade-tenant' and singleton_key = ${tenantId}`.execute(
+          trx,
+        );
+        await sql`update lead_regrade_requests set requested_at = now() - interval '2 minutes'`.execute(trx);
+      });
+      expect(await state()).toEqual({ requests: 1, waiting: 0 });
+      await open('203.0.113.64');
+      await open('203.0.113.65');
+      expect(asks()).toBe(3);
+      expect(await state()).toEqual({ requests: 1, waiting: 1 });
+    } finally {
+      enqueue.mockRestore();
+    }
+  });
+
+  it('a run taking the request waits for the transactions that saw it, so it reads their events', async () => {
+    const tenantId = (await seedTenant(server.database, '等待测试企业', 'b2b')).tenantId;
+    const lead = await insertLead(tenantId, { name: '秦等待', gradeKey: 'b2b_lead_c', grade: 'C' });
+    await request(`/t/o/${openToken(tenantId, lead, crypto.randomUUID())}.gif`, {}, '203.0.113.70');
+    // A recording transaction that saw the request and has not committed yet.
+    let recorded!: () => void;
+    const didRecord = new Promise<void>((resolve) => {
+      recorded = resolve;
+    });
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    const held = server.database.withTenant(tenantId, async (trx) => {
+      const count = await recordTenantEvents(server.dependencies, jobScope(trx, tenantId), [
+        { kind: 'email_open', leadId: lead, campaignId: null, dedupKey: `held:${crypto.randomUUID()}` },
+      ]);
+      expect(count).toBe(1);
+      recorded();
+      await committing;
+    });
+    await didRecord;
+    let taken = false;
+    const taking = server.database
+      .withTenant(tenantId, (trx) => takeRegradeRequest(jobScope(trx, tenantId)))
+      .then(() => {
+        taken = true;
+      });
+    // The run waits on the request lock (seen in pg_locks), not on time.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const { rows } = await server.database.withTenant(tenantId, (trx) =>
+        sql<{ waiting: number }>`
+          select count(*)::int as waiting from pg_locks
+          where locktype = 'advisory' and not granted
+            and database = (select oid from pg_database where datname = current_database())`.execute(trx),
+      );
+      if ((rows[0]?.waiting ?? 0) > 0) break;
+      if (Date.now() > deadline) throw new Error('the run did not wait for the recording transaction');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(taken).toBe(false);
+    commit();
+    await held;
+    await taking;
+    // Taken after the commit: what the run reads next includes the held transaction's event.
+    const { rows } = await server.database.withTenant(tenantId, (trx) =>
+      sql<{ requests: number; events: number }>`
+        select (select count(*)::int from lead_regrade_requests) as requests,
+          (select count(*)::int from lead_events where lead_id = ${lead}) as events`.execute(trx),
+    );
+    expect(rows[0]).toEqual({ requests: 0, events: 2 });
   });
 
   it('re-grades through the job queue within seconds of the events', async () => {

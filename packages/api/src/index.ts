@@ -60,7 +60,7 @@ export {
   registerLeadEventJobs,
 } from './lead-events/lead-events.jobs';
 export type { NewEvent } from './lead-events/lead-events.repository';
-export { queueRegrade, recordEvents, tenantLeadRules } from './lead-events/lead-events.service';
+export { recordEvents, recordTenantEvents, tenantLeadRules } from './lead-events/lead-events.service';
 export {
   EVENT_WINDOW_SECONDS,
   followLink,
@@ -73,7 +73,7 @@ export {
   submitForm,
 } from './lead-events/public-doors';
 export { signPublicLink, verifyPublicLink } from './lead-events/public-links';
-export { regradeAfterEvents, regradeTenantDaily } from './lead-events/regrade.service';
+export { regradeAfterEvents, regradeTenantDaily, takeRegradeRequest } from './lead-events/regrade.service';
 export { followUpDueAt } from './leads/follow-up';
 export { changeLeadOwner, moveLeads } from './leads/lead-owners.service';
 export { LEAD_SLA_SCHEDULE, type LeadJobs } from './leads/leads.jobs';

@@ -3,7 +3,7 @@ import type { JobQueue } from '@crm/jobs';
 import { fanOutToTenants } from '../fan-out';
 import type { PluginRegistry } from '../plugins/registry';
 import { jobScope } from '../scope';
-import { regradeAfterEvents, regradeTenantDaily } from './regrade.service';
+import { regradeAfterEvents, regradeTenantDaily, takeRegradeRequest } from './regrade.service';
 
 /**
  * Re-grading on behaviour: within seconds of new events (debounced per tenant, over the leads
@@ -30,6 +30,9 @@ export function registerLeadEventJobs(
     async (job) => {
       if (!registry) return;
       const { tenantId } = job.data;
+      // The request first, in its own transaction: events recorded from here on ask for the
+      // next run; those that saw the request are committed before the run reads them.
+      await database.withTenant(tenantId, (trx) => takeRegradeRequest(jobScope(trx, tenantId)));
       await database.withTenant(tenantId, (trx) => regradeAfterEvents(jobScope(trx, tenantId), registry));
     },
     { retryLimit: 4, retryDelaySeconds: 5, retryBackoff: true, expireInSeconds: 10 * 60 },

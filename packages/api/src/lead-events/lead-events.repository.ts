@@ -23,13 +23,36 @@ export type NewEvent = {
   occurredAt?: Date;
 };
 
+/** Seconds after which a re-grade request that no run has taken is asked again (a lost or failed run). */
+export const REGRADE_REQUEST_STALE_SECONDS = 60;
+
+/** The advisory lock key of a tenant's re-grade requests (shared by events, exclusive by the run taking them). */
+function requestLock(tenantId: string): RawBuilder<unknown> {
+  return sql`hashtextextended(${`lead-regrade:${tenantId}`}, 0)`;
+}
+
 /**
- * Appends events (one statement). A lead that does not exist in the tenant records nothing,
- * a campaign or form that no longer exists is left out, and a `dedupKey` already recorded
- * is skipped. How many were recorded.
+ * What recording events asks of the re-grade: `requested` — these are the first events since
+ * the last run took the tenant's request, so the caller queues the next run (in its
+ * transaction); `stale` — a request waits past REGRADE_REQUEST_STALE_SECONDS with no run
+ * taking it (its job was lost or failed for good): ask again; `pending` — a run is already
+ * asked for and will see these events; null — nothing was recorded.
  */
-export async function insertEvents(scope: Scope, events: readonly NewEvent[]): Promise<number> {
-  if (events.length === 0) return 0;
+export type RegradeRequest = 'requested' | 'stale' | 'pending' | null;
+
+/**
+ * Appends events and marks the tenant for its event-driven re-grade, in one statement. A
+ * lead that does not exist in the tenant records nothing, a campaign or form that no longer
+ * exists is left out, and a `dedupKey` already recorded is skipped. The statement holds the
+ * tenant's request lock shared until its transaction ends, so the run taking the request
+ * (`takeRegradeRequest`) waits for every transaction that saw the request before it reads
+ * their events. How many were recorded, and what the re-grade needs (RegradeRequest).
+ */
+export async function insertEvents(
+  scope: Scope,
+  events: readonly NewEvent[],
+): Promise<{ recorded: number; regrade: RegradeRequest }> {
+  if (events.length === 0) return { recorded: 0, regrade: null };
   const rows = JSON.stringify(
     events.map((event) => ({
       kind: event.kind,
@@ -42,7 +65,7 @@ export async function insertEvents(scope: Scope, events: readonly NewEvent[]): P
       occurred_at: (event.occurredAt ?? new Date()).toISOString(),
     })),
   );
-  const result = await sql<{ count: number }>`
+  const result = await sql<{ count: number; requested: boolean; stale: boolean | null }>`
     with input as (
       select * from jsonb_to_recordset(${rows}::jsonb) as r(
         kind text, lead_id uuid, campaign_id uuid, form_id uuid, target_url text, details jsonb,
@@ -58,9 +81,45 @@ export async function insertEvents(scope: Scope, events: readonly NewEvent[]): P
       left join lead_forms f on f.tenant_id = ${scope.tenantId} and f.id = i.form_id
       on conflict (tenant_id, dedup_key) where dedup_key is not null do nothing
       returning 1
+    ), locked as (
+      select pg_advisory_xact_lock_shared(${requestLock(scope.tenantId)}) as done
+      where exists (select 1 from inserted)
+    ), requested as (
+      -- Read after the lock (its only source): a run taking the request waits for this transaction.
+      insert into lead_regrade_requests (tenant_id)
+      select ${scope.tenantId}::uuid from locked
+      on conflict (tenant_id) do nothing
+      returning 1
     )
-    select count(*)::int as count from inserted`.execute(scope.trx);
-  return result.rows[0]?.count ?? 0;
+    select (select count(*) from inserted)::int as count, exists (select 1 from requested) as requested,
+      (select r.requested_at < now() - make_interval(secs => ${REGRADE_REQUEST_STALE_SECONDS})
+        from lead_regrade_requests r where r.tenant_id = ${scope.tenantId}) as stale`.execute(scope.trx);
+  const row = result.rows[0];
+  const recorded = row?.count ?? 0;
+  if (recorded === 0) return { recorded, regrade: null };
+  return { recorded, regrade: row?.requested ? 'requested' : row?.stale ? 'stale' : 'pending' };
+}
+
+/**
+ * Asks again for a re-grade whose request went stale: the request's time is renewed (so one
+ * transaction in a minute asks, not every one). Whether this transaction renewed it.
+ */
+export async function renewStaleRegradeRequest(scope: Scope): Promise<boolean> {
+  const result = await sql`
+    update lead_regrade_requests set requested_at = now()
+    where tenant_id = ${scope.tenantId}
+      and requested_at < now() - make_interval(secs => ${REGRADE_REQUEST_STALE_SECONDS})`.execute(scope.trx);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+/**
+ * Removes the tenant's re-grade request once every transaction that saw it has ended: each
+ * holds the request lock shared, this waits for it exclusively (lock held to the end of the
+ * caller's transaction).
+ */
+export async function deleteRegradeRequest(scope: Scope): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${requestLock(scope.tenantId)})`.execute(scope.trx);
+  await sql`delete from lead_regrade_requests where tenant_id = ${scope.tenantId}`.execute(scope.trx);
 }
 
 export type EventRow = {

@@ -6,13 +6,20 @@ import { decodeTimestampCursor, encodeTimestampCursor } from '../keyset';
 import { effectiveSettings } from '../plugins/effective-settings';
 import type { PluginRegistry } from '../plugins/registry';
 import { jobScope, type Scope } from '../scope';
-import { insertEvents, leadIsVisible, type NewEvent, selectLeadEvents } from './lead-events.repository';
+import {
+  insertEvents,
+  leadIsVisible,
+  type NewEvent,
+  renewStaleRegradeRequest,
+  selectLeadEvents,
+} from './lead-events.repository';
 import type { LeadEventsPageOutput, ListLeadEventsInput } from './lead-events.schemas';
 
 /**
  * Behaviour events: recorded from the public doors (public-doors.ts) and the demo seed,
  * listed on a lead's timeline, and re-grading the leads they concern through the job queue
- * (lead-events.jobs.ts) within seconds.
+ * (lead-events.jobs.ts) within seconds: one run waits per tenant at a time, asked for by the
+ * first event after the previous run started.
  */
 
 /** Seconds a re-grade waits for more events before it runs (events meanwhile join it). */
@@ -25,47 +32,41 @@ export type RecordDependencies = {
 };
 
 /**
- * Records events of one tenant in one transaction, then (after it commits, so the job sees
- * them) queues the tenant's re-grade. How many were recorded (duplicates within their
- * window record nothing and queue nothing).
+ * Records events of one tenant in one transaction (recordTenantEvents). How many were
+ * recorded (duplicates within their window record nothing and ask for nothing).
  */
 export async function recordEvents(
   dependencies: RecordDependencies,
   tenantId: string,
   events: readonly NewEvent[],
 ): Promise<number> {
-  const recorded = await dependencies.database.withTenant(tenantId, (trx) =>
-    insertEvents(jobScope(trx, tenantId), events),
+  return dependencies.database.withTenant(tenantId, (trx) =>
+    recordTenantEvents(dependencies, jobScope(trx, tenantId), events),
   );
-  if (recorded > 0) await queueRegrade(dependencies, tenantId);
-  return recorded;
 }
 
 /**
- * When this process last queued each tenant's re-grade (a job id came back). A job never
- * starts before its `startAfter`, so until shortly before then the queued run will see any
- * event committed now, and a second enqueue (a round trip that would be debounced anyway) is
- * skipped. Only an optimisation: the stately queue keeps correctness across processes.
+ * Records events in the caller's transaction. The first events since the last re-grade run
+ * took the tenant's request queue the next run in the same transaction (it starts after the
+ * commit, debounced); later ones join the run already asked for and write nothing more
+ * (lead-events.repository.ts, `insertEvents`). A request that no run took in time (its job
+ * lost, or failed for good) is asked again, once a minute at most. How many were recorded.
  */
-const queuedAt = new Map<string, number>();
-const SAFETY_MS = 300;
-
-/** Queues the tenant's event-driven re-grade (debounced per tenant on a stately queue). */
-export async function queueRegrade(
+export async function recordTenantEvents(
   dependencies: Pick<RecordDependencies, 'jobs'>,
-  tenantId: string,
-): Promise<void> {
-  const now = Date.now();
-  const last = queuedAt.get(tenantId);
-  if (last !== undefined && now < last + REGRADE_DEBOUNCE_SECONDS * 1000 - SAFETY_MS) return;
-  const id = await dependencies.jobs.enqueue(
-    'lead-events.regrade-tenant',
-    { tenantId },
-    { debounceKey: tenantId, startAfter: REGRADE_DEBOUNCE_SECONDS },
-  );
-  if (id) queuedAt.set(tenantId, now);
-  else queuedAt.delete(tenantId);
-  if (queuedAt.size > 10_000) queuedAt.clear();
+  scope: Scope,
+  events: readonly NewEvent[],
+): Promise<number> {
+  const { recorded, regrade } = await insertEvents(scope, events);
+  if (regrade === 'requested' || (regrade === 'stale' && (await renewStaleRegradeRequest(scope)))) {
+    // A stately queue keeps one run waiting per tenant: an ask while one waits joins it.
+    await dependencies.jobs.enqueue(
+      'lead-events.regrade-tenant',
+      { tenantId: scope.tenantId },
+      { debounceKey: scope.tenantId, startAfter: REGRADE_DEBOUNCE_SECONDS, trx: scope.trx },
+    );
+  }
+  return recorded;
 }
 
 export type TenantLeadRules = {

@@ -11,8 +11,8 @@ import {
   upsertFormLead,
 } from '../marketing/marketing.repository';
 import { jobScope } from '../scope';
-import { insertEvents, type NewEvent } from './lead-events.repository';
-import { queueRegrade, recordEvents } from './lead-events.service';
+import type { NewEvent } from './lead-events.repository';
+import { recordEvents, recordTenantEvents } from './lead-events.service';
 import { isTrackableUrl, type PublicLink, verifyPublicLink } from './public-links';
 
 /**
@@ -254,7 +254,7 @@ export async function submitForm(
     // A new lead goes to whoever the tenant's assignment rules say (or the 公海) before it is
     // graded, so its follow-up task is that rep's.
     if (lead.created) await assignLeads(scope, [lead.id], now);
-    await insertEvents(scope, [
+    await recordTenantEvents(dependencies, scope, [
       {
         kind: 'form_submit',
         leadId: lead.id,
@@ -265,9 +265,9 @@ export async function submitForm(
         occurredAt: now,
       },
     ]);
+    // The lead is graded (when new, or told a stronger intent) by the event-driven run.
     return lead;
   });
   if (!recorded) return null;
-  await queueRegrade(dependencies, tenantId);
   return { kind: 'thanks', form };
 }

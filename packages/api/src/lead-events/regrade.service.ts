@@ -2,7 +2,7 @@ import { followUpDeadlines, gradeLeads, startFollowUps } from '../leads/leads.se
 import type { PluginRegistry } from '../plugins/registry';
 import type { Scope } from '../scope';
 import { recordWebhookEvents } from '../webhooks/webhooks.service';
-import { advanceWatermark, readWatermark } from './lead-events.repository';
+import { advanceWatermark, deleteRegradeRequest, readWatermark } from './lead-events.repository';
 import { tenantLeadRules } from './lead-events.service';
 import { applyRegrade } from './regrade.repository';
 import { type RegradeScope, regradeMovesSql } from './regrade.sql';
@@ -60,6 +60,15 @@ async function regrade(scope: Scope, registry: PluginRegistry, which: RegradeSco
   const rank = new Map(grades.map((grade, index) => [grade.key, index]));
   const up = applied.filter((move) => (rank.get(move.grade_key) ?? 0) < (rank.get(move.old_key) ?? 0)).length;
   return { moved: applied.length, up, down: applied.length - up };
+}
+
+/**
+ * The event-driven run takes the tenant's re-grade request, in its own short transaction before
+ * it reads any event: the events of every transaction that saw the request are committed
+ * then, and events recorded afterwards ask for the next run.
+ */
+export function takeRegradeRequest(scope: Scope): Promise<void> {
+  return deleteRegradeRequest(scope);
 }
 
 /** The leads with events since the last run (and the last two minutes'): the event-driven re-grade. */

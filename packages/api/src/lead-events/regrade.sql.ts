@@ -117,7 +117,7 @@ export function regradeMovesSql(
   );
   const cooldown = (rule: Resolved<LeadRegradeRule>) =>
     whole(rule.cooldownDays ?? Math.max(1, longestBehaviourWindow(rule.when)));
-  // The rules' recent moves, read once: a rule moves a lead once per its cool-down.
+  // The rules' recent moves, read once and grouped per lead: a rule moves a lead once per its cool-down.
   const cooling = sql.join(
     rules.map(
       (rule) =>
@@ -127,7 +127,7 @@ export function regradeMovesSql(
   );
   const matches = rules.map(
     (rule, index) => sql`when ${conditionSql(rule.when)} and ${targetRank(rule, grades)} <> f.rank
-      and not exists (select 1 from cooled h where h.lead_id = f.id and h.rule_key = ${rule.key})
+      and not (${rule.key}::text = any(coalesce(k.rules, '{}'::text[])))
       then ${whole(index)}`,
   );
   const targets = rules.map((rule, index) => sql`when ${whole(index)} then ${targetRank(rule, grades)}`);
@@ -149,8 +149,9 @@ export function regradeMovesSql(
     with ladder (key, rank) as (values ${ladder}),
     candidates as materialized (${candidates}),
     cooled as materialized (
-      select h.lead_id, h.rule_key from lead_grade_history h
+      select h.lead_id, array_agg(distinct h.rule_key) as rules from lead_grade_history h
       where h.tenant_id = ${tenantId} and h.by_kind = 'regrade_rule' and (${cooling})
+      group by h.lead_id
     ),
     facts as (
       select c.id, c.grade_key, c.rank,
@@ -168,6 +169,8 @@ export function regradeMovesSql(
     matched as materialized (
       select f.*, case ${sql.join(matches, sql` `)} end as rule_index
       from facts f
+      -- each lead's cooling rules, joined once (a lookup per lead and rule would scan them all)
+      left join cooled k on k.lead_id = f.id
     )
     select f.id as lead_id, f.grade_key as from_key, t.key as to_key,
       case f.rule_index ${sql.join(keys, sql` `)} end as rule_key, f.rule_index,

@@ -48,6 +48,7 @@ import * as taskOverdueAnnounced from './2026-12-14-0301-task-overdue-announced'
 import * as customerExternalId from './2026-12-14-0302-customer-external-id';
 import * as auditEveryMutation from './2026-12-14-0501-audit-every-mutation';
 import * as importBulkWrites from './2026-12-14-0701-import-bulk-writes';
+import * as leadRegradeRequests from './2026-12-16-0201-lead-regrade-requests';
 import * as importBulkOrders from './2026-12-16-0601-import-bulk-orders';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
@@ -101,6 +102,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-14-0501-audit-every-mutation': auditEveryMutation,
   '2026-12-14-0301-task-overdue-announced': taskOverdueAnnounced,
   '2026-12-14-0302-customer-external-id': customerExternalId,
+  '2026-12-16-0201-lead-regrade-requests': leadRegradeRequests,
   '2026-12-16-0601-import-bulk-orders': importBulkOrders,
 };
 
