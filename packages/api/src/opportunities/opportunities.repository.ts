@@ -188,28 +188,44 @@ export async function selectBoard(
   perStage: number,
 ): Promise<{ stage: string; count: number; amount: string; rows: PageRow[] }[]> {
   const where = filterSql(scope, filters);
-  const { rows: totals } = await sql<{ stage: string; count: number; amount: string }>`
-    select opportunities.stage, count(*)::int as count, coalesce(sum(opportunities.amount), 0)::text as amount
-    from opportunities
-    where opportunities.tenant_id = ${scope.tenantId} and opportunities.stage = any(${sql.val(stages)}::text[]) and ${where}
-    group by opportunities.stage`.execute(scope.trx);
-  const { rows } = await sql<PageRow & { column_stage: string }>`
-    select column_stage.key as column_stage, card.*
+  // One statement, one round trip: each column's count and amount (one pass over the deals)
+  // beside its first cards; a column without cards still has its row (the card's columns null).
+  const { rows } = await sql<
+    Omit<PageRow, 'id'> & {
+      /** Null on the row of a column without cards. */
+      id: string | null;
+      column_stage: string;
+      column_count: number | null;
+      column_amount: string | null;
+    }
+  >`
+    with column_totals as (
+      select opportunities.stage, count(*)::int as count, coalesce(sum(opportunities.amount), 0)::text as amount
+      from opportunities
+      where opportunities.tenant_id = ${scope.tenantId} and opportunities.stage = any(${sql.val(stages)}::text[]) and ${where}
+      group by opportunities.stage
+    )
+    select column_stage.key as column_stage, column_totals.count as column_count,
+      column_totals.amount as column_amount, card.*
     from unnest(${sql.val(stages)}::text[]) as column_stage (key)
-    cross join lateral (
+    left join column_totals on column_totals.stage = column_stage.key
+    left join lateral (
       select ${CARD_COLUMNS}, opportunities.stage_entered_at::text as sort_text
       from opportunities ${CARD_JOINS}
       where opportunities.tenant_id = ${scope.tenantId} and opportunities.stage = column_stage.key and ${where}
       order by opportunities.stage_entered_at desc, opportunities.id desc
       limit ${perStage + 1}
-    ) card`.execute(scope.trx);
+    ) card on true`.execute(scope.trx);
   return stages.map((stage) => {
-    const total = totals.find((row) => row.stage === stage);
+    const column = rows.filter((row) => row.column_stage === stage);
     return {
       stage,
-      count: total?.count ?? 0,
-      amount: total?.amount ?? '0',
-      rows: rows.filter((row) => row.column_stage === stage),
+      count: column[0]?.column_count ?? 0,
+      amount: column[0]?.column_amount ?? '0',
+      rows: column.flatMap(
+        ({ column_stage: _stage, column_count: _count, column_amount: _amount, id, ...card }) =>
+          id === null ? [] : [{ ...card, id }],
+      ),
     };
   });
 }

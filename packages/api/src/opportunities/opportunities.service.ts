@@ -93,19 +93,31 @@ const OPPORTUNITY = 'opportunity' as const;
 /** The tenant's pipeline: its plugin's stages with the tenant's settings read, or the core's. */
 export async function tenantPipeline(scope: Scope, registry: PluginRegistry | undefined): Promise<Pipeline> {
   if (!registry) return DEFAULT_PIPELINE;
-  const plugin = registry.get(await tenantProfileId(scope.trx, scope.tenantId));
-  if (!plugin?.pipeline) return DEFAULT_PIPELINE;
+  // One read for the profile and its settings; a profile that is unavailable keeps its
+  // pipeline with no settings (the references then go missing: the default pipeline).
   const effective = await effectiveSettings(scope.trx, scope.tenantId, registry).catch(() => null);
+  const plugin = effective?.plugin ?? registry.get(await tenantProfileId(scope.trx, scope.tenantId));
+  if (!plugin?.pipeline) return DEFAULT_PIPELINE;
+  const settings = effective?.settings ?? {};
+  const known = pipelineMemo.get(plugin)?.get(settings);
+  if (known) return known;
   const missing: { path: string; setting: string }[] = [];
-  const resolved = resolveSettingRefs(
-    plugin.pipeline,
-    effective?.settings ?? {},
-    'pipeline',
-    missing,
-  ) as Resolved<PipelineDefinition<string>>;
-  if (missing.length > 0) return DEFAULT_PIPELINE;
-  return pipelineOf(plugin.id, resolved);
+  const resolved = resolveSettingRefs(plugin.pipeline, settings, 'pipeline', missing) as Resolved<
+    PipelineDefinition<string>
+  >;
+  const pipeline = missing.length > 0 ? DEFAULT_PIPELINE : pipelineOf(plugin.id, resolved);
+  // Effective settings are kept per plugin and overrides (effective-settings.ts): the same
+  // object, the same pipeline.
+  if (effective) {
+    const memo = pipelineMemo.get(plugin) ?? new WeakMap<object, Pipeline>();
+    memo.set(settings, pipeline);
+    pipelineMemo.set(plugin, memo);
+  }
+  return pipeline;
 }
+
+/** A plugin's pipeline per effective settings object (weakly held: gone with the settings). */
+const pipelineMemo = new WeakMap<object, WeakMap<object, Pipeline>>();
 
 type LostReason = { key: string; labels: Bilingual; origin: 'plugin' | 'core' | 'tenant' };
 

@@ -191,29 +191,96 @@ export type EffectiveSettings = {
   invalidStored: boolean;
 };
 
+/**
+ * What the stored overrides give, per plugin and overrides (a pure function of both, so kept):
+ * validating a plugin's settings parses its whole schema, which the hot reads (the kanban,
+ * grading, the re-grade) would otherwise do on every call.
+ */
+const effectiveMemo = new WeakMap<HostPlugin, Map<string, Omit<EffectiveSettings, 'plugin' | 'stored'>>>();
+const EFFECTIVE_MEMO_SIZE = 500;
+
+function effectiveOf(plugin: HostPlugin, stored: StoredOverrides | null) {
+  const key = stored
+    ? `${stored.pluginId}|${stored.settingsVersion}|${JSON.stringify(stored.overrides)}`
+    : '';
+  let memo = effectiveMemo.get(plugin);
+  if (!memo) {
+    memo = new Map();
+    effectiveMemo.set(plugin, memo);
+  }
+  const known = memo.get(key);
+  if (known) return known;
+  const defaults = defaultsOf(plugin);
+  const overrides = currentOverrides(plugin, stored);
+  let computed: Omit<EffectiveSettings, 'plugin' | 'stored'>;
+  try {
+    const checked = checkSettings(plugin, overrides);
+    computed = { defaults, overrides: checked.overrides, settings: checked.settings, invalidStored: false };
+  } catch {
+    // Overrides saved under rules that have since changed: the defaults stand until an admin saves again.
+    computed = { defaults, overrides: {}, settings: defaults, invalidStored: true };
+  }
+  if (memo.size >= EFFECTIVE_MEMO_SIZE) memo.clear();
+  // Shared by every later call: frozen, so no caller can change another's settings.
+  memo.set(key, deepFreeze(computed));
+  return computed;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 export async function effectiveSettings(
   trx: Transaction<Database>,
   tenantId: string,
   registry: PluginRegistry,
 ): Promise<EffectiveSettings> {
-  const plugin = await requireTenantPlugin(trx, tenantId, registry);
-  const stored = await latestOverrides(trx, tenantId);
-  const defaults = defaultsOf(plugin);
-  const overrides = currentOverrides(plugin, stored);
-  try {
-    const checked = checkSettings(plugin, overrides);
-    return {
-      plugin,
-      stored,
-      defaults,
-      overrides: checked.overrides,
-      settings: checked.settings,
-      invalidStored: false,
-    };
-  } catch {
-    // Overrides saved under rules that have since changed: the defaults stand until an admin saves again.
-    return { plugin, stored, defaults, overrides: {}, settings: defaults, invalidStored: true };
-  }
+  // The tenant's profile and its latest overrides in one read.
+  const row = await trx
+    .selectFrom('tenants as t')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('tenant_plugin_settings as s')
+          .selectAll('s')
+          .whereRef('s.tenant_id', '=', 't.id')
+          .orderBy('s.version', 'desc')
+          .limit(1)
+          .as('s'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      't.industry',
+      's.version',
+      's.plugin_id',
+      's.overrides',
+      's.settings_version',
+      's.changed_by',
+      's.changed_at',
+      's.note',
+    ])
+    .where('t.id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  const status = registry.status(row.industry);
+  if (status.state !== 'ok') throw appError('INDUSTRY_PROFILE_UNAVAILABLE', { profile: row.industry });
+  const plugin = status.plugin;
+  const stored: StoredOverrides | null =
+    row.version === null || row.plugin_id === null
+      ? null
+      : {
+          version: row.version,
+          pluginId: row.plugin_id,
+          overrides: row.overrides as JsonObject,
+          settingsVersion: row.settings_version as number,
+          changedBy: row.changed_by,
+          changedAt: row.changed_at as Date,
+          note: row.note,
+        };
+  return { plugin, stored, ...effectiveOf(plugin, stored) };
 }
 
 /** The settings' JSON Schema for the web form (labels, help and units travel in meta). */
