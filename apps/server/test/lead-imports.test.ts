@@ -1,4 +1,4 @@
-import { runExport, runImport } from '@crm/api';
+import { jobScope, markLeadConverted, runExport, runImport } from '@crm/api';
 import { sql } from '@crm/db';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -300,7 +300,7 @@ describe('importing leads', () => {
     expect((await leadsOf(commit.runId)).map((lead) => lead.person_name).sort()).toEqual(['张工', '钱八']);
   });
 
-  it('matching an existing lead: "update" changes its contact, intent, needs, budget and timing (not its owner or status) and the row names it; "skip" changes nothing', async () => {
+  it('matching an existing lead: "update" changes its contact, intent, needs, budget and timing (not its owner or status), re-grades it, and the row names it; "skip" changes nothing', async () => {
     const created = await admin.call('leads.create', {
       personName: '待更新的线索',
       phone: '13912340311',
@@ -324,13 +324,15 @@ describe('importing leads', () => {
           owner_user_id: string | null;
           status: string;
           person_name: string | null;
-        }>`select intent, needs, budget, owner_user_id, status, person_name from leads where id = ${leadId}`.execute(
+          grade: string | null;
+        }>`select intent, needs, budget, owner_user_id, status, person_name, grade from leads where id = ${leadId}`.execute(
           trx,
         ),
       );
       return rows[0];
     };
     const before = await readLead();
+    expect(before?.grade).toBe('B');
     // A file is committed once: the update is tried with a second file (another new row).
     const fileOf = (newPhone: string) =>
       upload(
@@ -409,6 +411,22 @@ describe('importing leads', () => {
       person_name: '待更新的线索',
     });
     expect(Number(after?.budget)).toBe(50000);
+    // It asked for a price now: graded again in the import's commit, A, with its follow-up task.
+    expect(after?.grade).toBe('A');
+    const { rows: graded } = await server.database.withTenant(tenant.tenantId, (trx) =>
+      sql<{ from_grade: string | null; to_grade: string; by_kind: string }>`
+        select from_grade, to_grade, by_kind from lead_grade_history where lead_id = ${leadId}
+        order by changed_at desc limit 1`.execute(trx),
+    );
+    expect(graded).toEqual([{ from_grade: 'B', to_grade: 'A', by_kind: 'grade_rule' }]);
+    const { rows: followUps } = await server.database.withTenant(tenant.tenantId, (trx) =>
+      sql<{ title: string; owner_user_id: string | null }>`
+        select title, owner_user_id from tasks where related_kind = 'lead' and related_id = ${leadId}
+          and status = 'open'`.execute(trx),
+    );
+    expect(followUps).toEqual([
+      { title: expect.stringContaining('A'), owner_user_id: tenant.users.sales_rep.id },
+    ]);
     const done = await outcomes(admin, commit.runId);
     expect(done[0]).toMatchObject({ outcome: 'update', matchKind: 'lead_phone', matchedId: leadId });
     // The same file and choice again is the same import: nothing is written twice.
@@ -421,6 +439,68 @@ describe('importing leads', () => {
     });
     expect(again.error).toBeNull();
     expect(again.data).toMatchObject({ runId: commit.runId, alreadyImported: true });
+  });
+
+  it('a converted lead is never updated by an import: its row is skipped, saying why (zh-CN and en)', async () => {
+    const created = await admin.call('leads.create', {
+      personName: '已转化的线索',
+      phone: '13912340321',
+      intent: 'features',
+      ownerUserId: tenant.users.sales_rep.id,
+    });
+    expect(created.error).toBeNull();
+    const leadId = created.data.id as string;
+    const customer = await admin.call('customers.create', { name: '已转化线索的客户', kind: 'person' });
+    expect(customer.error).toBeNull();
+    await server.database.withTenant(tenant.tenantId, (trx) =>
+      markLeadConverted(jobScope(trx, tenant.tenantId), leadId, { customerId: customer.data.id }),
+    );
+    const readLead = async () => {
+      const { rows } = await server.database.withTenant(tenant.tenantId, (trx) =>
+        sql<{ intent: string | null; needs: string[]; status: string; grade: string | null }>`
+          select intent, needs, status, grade from leads where id = ${leadId}`.execute(trx),
+      );
+      return rows[0];
+    };
+    const before = await readLead();
+    expect(before?.status).toBe('converted');
+    const file = await upload(
+      admin,
+      csv([
+        HEADER,
+        '已转化的线索,,13912340321,,浙江,询价,报价单,,,',
+        '另一条新线索,,13912340322,,浙江,询价,,,,',
+      ]),
+      '转化后的线索.csv',
+    );
+    const mapping = file.suggestions.leads as Record<string, string>;
+    const dry = await runToEnd(admin, tenant.tenantId, {
+      fileId: file.fileId,
+      mapping,
+      dryRun: true,
+      onMatch: 'update',
+    });
+    expect(dry.run).toMatchObject({ status: 'validated', created: 1, updated: 0, skipped: 1 });
+    const planned = await outcomes(admin, dry.runId);
+    expect(planned.map((row) => [row.rowNumber, row.outcome, row.reason, row.matchedId])).toEqual([
+      [2, 'skip', 'LEAD_CONVERTED_SKIPPED', leadId],
+      [3, 'new', null, null],
+    ]);
+    expect(planned[0]?.message).toContain('已转化为客户');
+    const english = await signedInClient(server, tenant.users.admin.id, tenant.tenantId, {
+      headers: { 'x-locale': 'en' },
+    });
+    const plannedEn = await outcomes(english, dry.runId);
+    expect(plannedEn[0]?.message).toContain('converted to a customer');
+
+    const commit = await runToEnd(admin, tenant.tenantId, {
+      fileId: file.fileId,
+      mapping,
+      dryRun: false,
+      onMatch: 'update',
+    });
+    expect(commit.run).toMatchObject({ status: 'committed', created: 1, updated: 0, skipped: 1 });
+    expect(await readLead()).toEqual(before);
   });
 
   it('one commit per idempotency key; a rep may not import; another tenant’s file and run do not exist', async () => {

@@ -49,7 +49,7 @@ export const importsEn: typeof importsZhCN = {
       onMatchOrders: 'When the order number exists',
       onMatchLeads: 'When a row matches an existing lead (same phone or email)',
       leadDuplicates:
-        'Rows with the phone or email of an existing lead update that lead (job title, WeChat, intent, needs, budget, expected close date, decision maker reached and notes only; never its owner or status) or are skipped, as you choose below; rows that are an existing customer by the duplicate rules are always skipped and say so; rows that only resemble a customer are imported and flagged as possible duplicates. After the import, leads without an owner go through the assignment rules (or to the public pool) and get a follow-up task by their grade',
+        'Rows with the phone or email of an existing lead update that lead (job title, WeChat, intent, needs, budget, expected close date, decision maker reached and notes only; never its owner or status; the lead is then graded again on what it says now) or are skipped, as you choose below; a lead already converted to a customer is never updated and its row is skipped, saying so; rows that are an existing customer by the duplicate rules are always skipped and say so; rows that only resemble a customer are imported and flagged as possible duplicates. After the import, leads without an owner go through the assignment rules (or to the public pool) and get a follow-up task by their grade',
       update: 'Update the existing record',
       skipExisting: 'Skip the row',
       dryRun: 'Dry run',

@@ -8,7 +8,7 @@ import { confineToAccess } from './import-access';
 import { ROW_MESSAGES } from './messages';
 import { ImportCancelled, type Plan, type RunDependencies, type RunHooks } from './plan';
 import { VALIDATE, WRITE } from './plans';
-import { selectUnownedImported } from './plans/leads';
+import { selectUnownedImported, selectUpdatedByImport } from './plans/leads';
 import type { StagedFile } from './stage';
 
 /**
@@ -96,7 +96,9 @@ export async function commitRun(
         await replanCustomers(jobScope(trx, tenantId), 'changed_now');
       // New leads without an owner go through the assignment rules (a member, a team's queue or
       // the 公海), then every new lead is graded and gets its follow-up task — in the run's
-      // transaction, set-based: one batch for the rules, one statement for the grades.
+      // transaction, set-based: one batch for the rules, one statement for the grades. The
+      // leads it updated are graded again like an edit (a grade earned by behaviour stays
+      // unless the rules now give a better one), a new grade with its follow-up task.
       if (run.entity === 'leads' && written.created > 0) {
         const scope = jobScope(trx, tenantId);
         await assignLeads(scope, await selectUnownedImported(trx));
@@ -106,8 +108,16 @@ export async function commitRun(
           { importRunId: run.id },
           { keepRegraded: false },
         );
-        phase('assignGradeMs');
       }
+      if (run.entity === 'leads' && written.updated > 0) {
+        await gradeLeads(
+          jobScope(trx, tenantId),
+          { plugins: dependencies.plugins },
+          { ids: await selectUpdatedByImport(trx) },
+          { keepRegraded: true },
+        );
+      }
+      if (run.entity === 'leads') phase('assignGradeMs');
       await hooks.afterWrite?.();
       status = 'committed';
     }

@@ -86,6 +86,10 @@ export const SKIP_MESSAGES: Record<string, { 'zh-CN': string; en: string }> = {
     'zh-CN': '已有电话或邮箱相同的线索，不重复导入',
     en: 'A lead with the same phone or email exists; not imported again',
   },
+  LEAD_CONVERTED_SKIPPED: {
+    'zh-CN': '电话或邮箱相同的线索已转化为客户，导入不再更新它；请到客户档案中修改',
+    en: 'The lead with the same phone or email has been converted to a customer; an import no longer updates it — edit the customer instead',
+  },
   CUSTOMER_EXISTS_SKIPPED: {
     'zh-CN': '已是客户（按查重规则为同一客户），未作为线索导入',
     en: 'Already a customer (the same customer by the duplicate rules); not imported as a lead',

@@ -53,15 +53,19 @@ export const LEAD_PLAN: Plan = {
     { name: 'matched_id', type: 'uuid' },
     // lead_phone / lead_email: an existing lead; phone, email, name, branch …: a customer.
     { name: 'match_kind', type: 'text' },
+    // The lead matched is converted (a customer now): never updated by an import.
+    { name: 'matched_converted', type: 'boolean' },
     { name: 'candidate_of', type: 'uuid' },
   ],
   // The customer a row is, or resembles (a lead's match names no customer).
   outcomeCustomer: `case when s.match_kind like 'lead\\_%' then null else coalesce(s.matched_id, s.candidate_of) end`,
   updatesMatches: true,
-  // Only the leads it matched; a customer it matched is never updated by a lead import.
-  updatableSql: `s.match_kind like 'lead\\_%'`,
+  // Only the open leads it matched; a converted lead (a customer now) or a customer it matched
+  // is never updated by a lead import.
+  updatableSql: `s.match_kind like 'lead\\_%' and not s.matched_converted`,
   skipReason: 'LEAD_EXISTS_SKIPPED',
-  skipReasonSql: `case when s.match_kind like 'lead\\_%' then 'LEAD_EXISTS_SKIPPED' else 'CUSTOMER_EXISTS_SKIPPED' end`,
+  skipReasonSql: `case when s.match_kind like 'lead\\_%' and s.matched_converted then 'LEAD_CONVERTED_SKIPPED'
+    when s.match_kind like 'lead\\_%' then 'LEAD_EXISTS_SKIPPED' else 'CUSTOMER_EXISTS_SKIPPED' end`,
   stage(row) {
     const reached = row.get('decision_maker_reached');
     return {
@@ -86,6 +90,7 @@ export const LEAD_PLAN: Plan = {
       owner_user_id: text(row.get('owner')),
       matched_id: null,
       match_kind: null,
+      matched_converted: null,
       candidate_of: null,
     };
   },
@@ -125,13 +130,15 @@ export async function validateLeads(trx: Transaction<Database>, tenantId: string
     order by row_number, kind desc`.execute(trx);
   // An existing lead (open, converted) with the same phone or email: the row is that lead.
   await sql`
-    update import_stage s set matched_id = m.lead_id, match_kind = 'lead_' || m.kind, match_value = m.value
+    update import_stage s set matched_id = m.lead_id, match_kind = 'lead_' || m.kind, match_value = m.value,
+      matched_converted = m.converted
     from (
-      select distinct on (k.row_number) k.row_number, l.id as lead_id, k.kind, k.value
+      select distinct on (k.row_number) k.row_number, l.id as lead_id, k.kind, k.value, l.status = 'converted' as converted
       from import_lead_keys k
       join leads l on l.tenant_id = ${tenantId} and l.status <> 'disqualified'
         and ((k.kind = 'phone' and l.phone_key = k.value) or (k.kind = 'email' and l.email_key = k.value))
-      order by k.row_number, k.kind desc, l.created_at desc, l.id
+      -- an open lead before a converted one with the same key
+      order by k.row_number, k.kind desc, l.status = 'converted', l.created_at desc, l.id
     ) m
     where m.row_number = s.row_number`.execute(trx);
   // Customers sharing wave 1's keys with a row (phone, email, a company's normalised name),
@@ -205,9 +212,10 @@ export async function writeLeads(
     insert into lead_history (tenant_id, lead_id, kind, to_status, to_owner_id, reason, changed_by)
     select ${tenantId}, s.id, 'created', 'new', s.owner_user_id, 'import', ${run.created_by}::uuid
     from import_stage s where s.matched_id is null`.execute(trx);
-  // The existing leads the rows matched, when the run says update them (one statement): a
-  // cell with a value replaces the lead's, an empty cell leaves it; needs are added to the
-  // lead's. The owner, status and grade stay as they are (no lead_history rows to write).
+  // The existing open leads the rows matched, when the run says update them (one statement):
+  // a cell with a value replaces the lead's, an empty cell leaves it; needs are added to the
+  // lead's. The owner and status stay as they are (no lead_history rows to write); the grade
+  // follows after the write (commit.ts). A converted lead is never updated.
   let updated = 0;
   if (run.on_match === 'update') {
     const result = await sql`
@@ -221,7 +229,8 @@ export async function writeLeads(
         notes = coalesce(s.notes, l.notes),
         updated_at = now()
       from import_stage s
-      where l.tenant_id = ${tenantId} and l.id = s.matched_id and s.match_kind like 'lead\_%'`.execute(trx);
+      where l.tenant_id = ${tenantId} and l.id = s.matched_id and s.match_kind like 'lead\_%'
+        and not s.matched_converted and l.status <> 'converted'`.execute(trx);
     updated = Number(result.numAffectedRows ?? 0);
   }
   const matched = await sql<{
@@ -232,6 +241,14 @@ export async function writeLeads(
     updated,
     skipped: Number(matched.rows[0]?.n ?? 0) - updated,
   };
+}
+
+/** The existing leads this import updated (for their re-grade). */
+export async function selectUpdatedByImport(trx: Transaction<Database>): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    select distinct matched_id as id from import_stage
+    where match_kind like 'lead\_%' and not matched_converted`.execute(trx);
+  return rows.map((row) => row.id);
 }
 
 /** The new leads of this import without an owner (for the assignment rules). */
