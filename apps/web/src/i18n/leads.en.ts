@@ -52,8 +52,6 @@ export const leadsEn: typeof leadsZhCN = {
     mine: 'Mine only',
     sortCreated: 'Newest first',
     sortDue: 'Follow-up due first',
-    previous: 'Previous',
-    next: 'Next',
     filters: {
       grades: 'Grade',
       sources: 'Source',

@@ -48,8 +48,6 @@ export const leadsZhCN = {
     mine: '只看我的',
     sortCreated: '最新创建',
     sortDue: '跟进时限最近',
-    previous: '上一页',
-    next: '下一页',
     filters: {
       grades: '等级',
       sources: '来源',

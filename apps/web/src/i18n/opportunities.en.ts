@@ -54,7 +54,6 @@ export const opportunitiesEn: Shape<typeof opportunitiesZhCN> = {
     empty: 'No opportunities match',
     emptyColumn: 'No opportunities',
     columnTotal: '{{count}} · {{amount}}',
-    loadMore: 'Load more',
     dragHint:
       'Drag a card to another stage; with the keyboard, press Space to pick it up, the arrow keys to move and Space to drop',
     moved: 'Moved to “{{stage}}”',

@@ -50,7 +50,6 @@ export const opportunitiesZhCN = {
     empty: '没有符合条件的商机',
     emptyColumn: '暂无商机',
     columnTotal: '{{count}} 个 · {{amount}}',
-    loadMore: '加载更多',
     dragHint: '拖动卡片到其他阶段；用键盘时按空格拿起，方向键移动，再按空格放下',
     moved: '已移到「{{stage}}」',
     refusedTitle: '还不能推进到下一阶段',

@@ -1,10 +1,4 @@
-import {
-  BarChartOutlined,
-  LeftOutlined,
-  PlusOutlined,
-  RightOutlined,
-  UploadOutlined,
-} from '@ant-design/icons';
+import { BarChartOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import {
@@ -23,6 +17,7 @@ import {
 } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { KeysetPager, useKeysetPages } from '../../components/KeysetPager';
 import { PageHeader } from '../../components/PageHeader';
 import { ExportButton } from '../../features/exports/ExportButton';
 import { LeadDrawer } from '../../features/leads/LeadDrawer';
@@ -105,12 +100,8 @@ function LeadsPage() {
   const listFilters = { ...filters, statuses: search.status ? [search.status] : undefined };
   const sort = search.sort ?? 'created_desc';
   const filterKey = JSON.stringify([listFilters, sort]);
-  const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({
-    key: filterKey,
-    cursors: [null],
-  });
-  const cursors = pages.key === filterKey ? pages.cursors : [null];
-  const cursor = cursors[cursors.length - 1] ?? null;
+  const pages = useKeysetPages(filterKey);
+  const cursor = pages.cursor;
   const list = useQuery({
     ...trpc.leads.list.queryOptions({ ...listFilters, sort, cursor, limit: PAGE_SIZE }),
     placeholderData: keepPreviousData,
@@ -400,22 +391,8 @@ function LeadsPage() {
           scroll={{ x: 960 }}
           data-testid="leads-table"
         />
-        {cursors.length > 1 || nextCursor ? (
-          <Flex justify="flex-end" gap={8} style={{ marginTop: 12 }}>
-            <Button
-              icon={<LeftOutlined />}
-              disabled={cursors.length <= 1}
-              onClick={() => setPages({ key: filterKey, cursors: cursors.slice(0, -1) })}
-            >
-              {t('leads.previous')}
-            </Button>
-            <Button
-              disabled={!nextCursor}
-              onClick={() => nextCursor && setPages({ key: filterKey, cursors: [...cursors, nextCursor] })}
-            >
-              {t('leads.next')} <RightOutlined />
-            </Button>
-          </Flex>
+        {pages.hasPrevious || nextCursor ? (
+          <KeysetPager pages={pages} nextCursor={nextCursor} busy={list.isFetching} />
         ) : null}
       </Card>
       <LeadDrawer leadId={search.lead ?? null} onClose={() => void setSearch({ lead: undefined })} />

@@ -4,6 +4,7 @@ import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { Button, Card, Checkbox, Flex, Input, Segmented, Select, Skeleton, Space } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { KeysetPager, useKeysetPages } from '../../components/KeysetPager';
 import { PageHeader } from '../../components/PageHeader';
 import { presetPeriod } from '../../features/dashboards/periods';
 import { ListViews } from '../../features/lists/ListViews';
@@ -79,12 +80,8 @@ function OpportunitiesPage() {
       : presetPeriod('thisQuarter');
   const listFilters = { ...filters, stage: search.stage || undefined };
   const filterKey = JSON.stringify([listFilters, search.sort]);
-  const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({
-    key: filterKey,
-    cursors: [null],
-  });
-  const cursors = pages.key === filterKey ? pages.cursors : [null];
-  const cursor = cursors[cursors.length - 1] ?? null;
+  const pages = useKeysetPages(filterKey);
+  const cursor = pages.cursor;
   const list = useQuery({
     ...trpc.opportunities.list.queryOptions({
       filters: listFilters,
@@ -200,16 +197,9 @@ function OpportunitiesPage() {
               loading={list.isFetching}
               onOpen={(id) => void setSearch({ open: id })}
             />
-            {list.data?.nextCursor ? (
-              <Flex justify="center" style={{ marginTop: 12 }}>
-                <Button
-                  onClick={() =>
-                    setPages({ key: filterKey, cursors: [...cursors, list.data?.nextCursor ?? null] })
-                  }
-                >
-                  {t('opportunities.loadMore')}
-                </Button>
-              </Flex>
+            {/* Page by page (a page replaces the one before it), with the way back. */}
+            {pages.hasPrevious || list.data?.nextCursor ? (
+              <KeysetPager pages={pages} nextCursor={list.data?.nextCursor ?? null} busy={list.isFetching} />
             ) : null}
           </>
         )}
