@@ -11,7 +11,7 @@
  *   their occurrences in the next 90 days become tasks;
  * - re-plan after 1 % of the customers change tier (the re-tier's change, stamped as it
  *   stamps it): their plans end, the new tier's start, their future tasks are cancelled and
- *   added. Both sides find the moved customers the same way (`tier_changed_at = now()`).
+ *   added. Both sides find the moved customers the same way (`customer_tiers.changed_at = now()`).
  *
  * Tiers are given by a hash of the id (10 % 头部, 40 % 腰部, 40 % 长尾, 10 % 沉睡) so the
  * benchmark does not depend on BM4 having run. Everything happens in one transaction that is
@@ -46,7 +46,8 @@ async function handWrittenGeneration(trx: Transaction<Database>, tenantId: strin
     select c.tenant_id, c.id, k.cadence_key, k.tier, 'active',
       ${TODAY}::date + (mod(mod(hashtext(c.id::text || k.cadence_key)::bigint, s.span) + s.span, s.span))::int, now()
     from customers c
-    join plan_cadences k on k.tenant_id = c.tenant_id and k.tier = c.tier
+    join customer_tiers ct on ct.tenant_id = c.tenant_id and ct.customer_id = c.id
+    join plan_cadences k on k.tenant_id = c.tenant_id and k.tier = ct.tier
     cross join lateral (select (case k.unit when 'day' then 1 when 'week' then 7 else 30 end) * k.every_count as span) s
     where c.tenant_id = ${tenantId} and c.archived_at is null and c.merged_into is null and ${sql.raw(who)}`.execute(
     trx,
@@ -80,13 +81,14 @@ async function handWrittenTasks(trx: Transaction<Database>, tenantId: string, wh
 
 /** By hand, for the moved customers: end their plans, cancel their future tasks, start and schedule the new tier's. */
 async function handWrittenReplan(trx: Transaction<Database>, tenantId: string) {
-  const moved = 'c.tier_changed_at = now()';
+  const moved = `c.id in (select m.customer_id from customer_tiers m where m.tenant_id = '${tenantId}' and m.changed_at = now())`;
   const ended = await sql`
     with ended as (
       update maintenance_plans p set status = 'ended', ended_at = now(), end_reason = 'tier_changed', updated_at = now()
       from customers c
+      join customer_tiers ct on ct.tenant_id = c.tenant_id and ct.customer_id = c.id
       where p.tenant_id = ${tenantId} and p.status <> 'ended' and c.tenant_id = ${tenantId} and c.id = p.customer_id
-        and ${sql.raw(moved)} and p.tier <> c.tier
+        and ${sql.raw(moved)} and p.tier <> ct.tier
       returning p.id
     ),
     cancelled as (
@@ -105,7 +107,8 @@ async function handWrittenReplan(trx: Transaction<Database>, tenantId: string) {
     select c.tenant_id, c.id, k.cadence_key, k.tier, 'active',
       ${TODAY}::date + (mod(mod(hashtext(c.id::text || k.cadence_key)::bigint, s.span) + s.span, s.span))::int, now()
     from customers c
-    join plan_cadences k on k.tenant_id = c.tenant_id and k.tier = c.tier
+    join customer_tiers ct on ct.tenant_id = c.tenant_id and ct.customer_id = c.id
+    join plan_cadences k on k.tenant_id = c.tenant_id and k.tier = ct.tier
     cross join lateral (select (case k.unit when 'day' then 1 when 'week' then 7 else 30 end) * k.every_count as span) s
     where c.tenant_id = ${tenantId} and c.archived_at is null and c.merged_into is null and ${sql.raw(moved)}
       and not exists (select 1 from maintenance_plans p where p.tenant_id = c.tenant_id and p.customer_id = c.id
@@ -139,14 +142,16 @@ export async function runBm7(dataset: Dataset): Promise<BenchResult[]> {
           trx,
         );
         // Tiers by a hash of the id; stamped a day ago, so only the 1 % change below is "now".
-        await sql`update customers set tier = case
+        await sql`delete from customer_tiers where tenant_id = ${tenantId}`.execute(trx);
+        await sql`insert into customer_tiers (tenant_id, customer_id, tier, explanation, changed_at)
+          select tenant_id, id, case
             when abs(hashtext(id::text)) % 10 = 0 then 'retail_head'
             when abs(hashtext(id::text)) % 10 < 5 then 'retail_waist'
             when abs(hashtext(id::text)) % 10 < 9 then 'retail_long_tail'
-            else 'retail_dormant' end,
-          tier_changed_at = now() - interval '1 day'
-          where tenant_id = ${tenantId}`.execute(trx);
+            else 'retail_dormant' end, '{}', now() - interval '1 day'
+          from customers where tenant_id = ${tenantId}`.execute(trx);
         await sql`analyze customers`.execute(trx);
+        await sql`analyze customer_tiers`.execute(trx);
         const { rows: counted } = await sql<{ n: number }>`
           select count(*)::int as n from customers
           where tenant_id = ${tenantId} and archived_at is null and merged_into is null`.execute(trx);
@@ -180,11 +185,11 @@ export async function runBm7(dataset: Dataset): Promise<BenchResult[]> {
         });
 
         // 2. 1 % of the customers change tier (head ↔ waist, long tail ↔ dormant).
-        await sql`update customers set tier = case tier
+        await sql`update customer_tiers set tier = case tier
             when 'retail_head' then 'retail_waist' when 'retail_waist' then 'retail_head'
             when 'retail_long_tail' then 'retail_dormant' else 'retail_long_tail' end,
-          tier_changed_at = now()
-          where tenant_id = ${tenantId} and abs(hashtext(id::text || 'bm7')) % 100 = 0`.execute(trx);
+          changed_at = now()
+          where tenant_id = ${tenantId} and abs(hashtext(customer_id::text || 'bm7')) % 100 = 0`.execute(trx);
         await sql`savepoint bm7_replan`.execute(trx);
         const bareReplan = await timed(() => handWrittenReplan(trx, tenantId));
         await sql`rollback to savepoint bm7_replan`.execute(trx);

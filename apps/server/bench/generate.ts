@@ -13,6 +13,7 @@
  * the database records GENERATOR_VERSION and the scale, and a complete data set is reused.
  *
  * `BENCH_SCALE` (default 1) shrinks every size for a quick try (0.01 → 10,000 customers).
+ * `BENCH_DATASET_DATABASE` names its database (default `crm_bench_1m`, or one named after the scale).
  */
 import { jobScope, refreshCustomerFacts } from '@crm/api';
 import { openDatabase, provisionDatabase, sql } from '@crm/db';
@@ -697,7 +698,9 @@ function databaseUrl(adminUrl: string, database: string): string {
   return url.toString();
 }
 
+/** The generated data set's database: BENCH_DATASET_DATABASE, or a name of the scale. */
 export function benchDatabaseName(scale: number): string {
+  if (process.env.BENCH_DATASET_DATABASE) return process.env.BENCH_DATASET_DATABASE;
   if (scale === 1) return 'crm_bench_1m';
   return `crm_bench_${String(Math.round(scale * 1_000_000)).padStart(7, '0')}c`;
 }

@@ -14,7 +14,9 @@
  * BM3c  the duplicate scan of the big tenant with 1 % planted duplicates: time vs a bare group-by
  *       of the match keys, recall of the planted pairs, false-pair rate (bm3c.ts)
  * BM4   re-tiering the big tenant with the b2b weighted model, engine vs a hand-written
- *       UPDATE … FROM: first placement, steady re-tier, 1 % changed (bm4.ts)
+ *       INSERT … ON CONFLICT into customer_tiers: first placement, steady re-tier, 1 % changed;
+ *       and BM4-select: the model run as a SELECT vs the engine's first placement (bm4.ts)
+ * BM4-select  the same run (bm4.ts)
  * BM4b  the preview matrix of a changed tier threshold at 1M customers (bm4.ts)
  * BM5   the customer list's first rows cold in Chromium on the embedded demo (PGlite, demo data)
  *       vs the same app's sign-in page without data (bm5.ts; needs the built web app)
@@ -74,6 +76,7 @@ const BENCHMARKS = [
   'BM3b',
   'BM3c',
   'BM4',
+  'BM4-select',
   'BM4b',
   'BM5',
   'BM5d',
@@ -127,6 +130,7 @@ if (
   selected.has('BM3b') ||
   selected.has('BM3c') ||
   selected.has('BM4') ||
+  selected.has('BM4-select') ||
   selected.has('BM4b') ||
   selected.has('BM5d') ||
   selected.has('BM6') ||
@@ -143,7 +147,8 @@ if (
   }
   if (selected.has('BM3b')) results.push(...(await underLoad(() => runBm3b(dataset))));
   if (selected.has('BM3c')) results.push(...(await underLoad(() => runBm3c(dataset))));
-  if (selected.has('BM4') || selected.has('BM4b')) results.push(...(await underLoad(() => runBm4(dataset))));
+  if (selected.has('BM4') || selected.has('BM4-select') || selected.has('BM4b'))
+    results.push(...(await underLoad(() => runBm4(dataset))));
   if (selected.has('BM5d')) results.push(...(await underLoad(() => runBm5d(dataset))));
   if (selected.has('BM7')) results.push(...(await underLoad(() => runBm7(dataset))));
   if (selected.has('BM6')) {

@@ -50,10 +50,11 @@ async function tierChecksum(tenantId: string) {
     { tiered: number; history: number; customers_md5: string; history_md5: string }[]
   >`
     select
-      (select count(*)::int from customers where tenant_id = ${tenantId} and tier is not null) as tiered,
+      (select count(*)::int from customer_tiers where tenant_id = ${tenantId}) as tiered,
       (select count(*)::int from tier_history where tenant_id = ${tenantId}) as history,
-      (select md5(coalesce(string_agg(concat_ws('|', name, tier, tier_score, tier_explanation::text), E'\\n' order by name), ''))
-         from customers where tenant_id = ${tenantId}) as customers_md5,
+      (select md5(coalesce(string_agg(concat_ws('|', c.name, t.tier, t.score, t.explanation::text), E'\\n' order by c.name), ''))
+         from customers c left join customer_tiers t on t.tenant_id = c.tenant_id and t.customer_id = c.id
+         where c.tenant_id = ${tenantId}) as customers_md5,
       (select md5(coalesce(string_agg(concat_ws('|', c.name, h.from_tier, h.to_tier, h.score, h.reason), E'\\n' order by c.name, h.changed_at), ''))
          from tier_history h join customers c on c.tenant_id = h.tenant_id and c.id = h.customer_id
          where h.tenant_id = ${tenantId}) as history_md5`;

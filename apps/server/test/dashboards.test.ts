@@ -125,10 +125,13 @@ beforeAll(async () => {
       ['G', 'strategic', '2026-01-01T10:00:00+08:00', 100, 'returning', 'now'],
     ];
     for (const [name, tier, firstDeal, completeness, stage, updated] of facts) {
-      await sql`update customers set tier = ${tier}, first_deal_at = ${firstDeal}::timestamptz,
+      await sql`update customers set first_deal_at = ${firstDeal}::timestamptz,
           completeness = ${completeness}, lifecycle_stage = ${stage},
           updated_at = ${updated === 'now' ? sql`now()` : sql`${updated}::timestamptz`}
         where tenant_id = ${tenant.tenantId} and id = ${ids[name]}::uuid`.execute(trx);
+      if (tier !== null)
+        await sql`insert into customer_tiers (tenant_id, customer_id, tier, explanation)
+          values (${tenant.tenantId}, ${ids[name]}::uuid, ${tier}, '{}')`.execute(trx);
     }
     const orders: [string, string, number, string, string[]][] = [
       ['A', '2026-05-10T12:00:00+08:00', 1000, 'completed', ['X']],

@@ -117,8 +117,13 @@ describe('demo tenants: the custom fields and tiers of their industry plugins', 
     server.database.withTenant(tenantIds[industry] ?? '', async (trx) => {
       const rows = await trx
         .selectFrom('customers')
-        .select(['tier', 'custom_fields'])
-        .where('archived_at', 'is', null)
+        .leftJoin('customer_tiers as placement', (join) =>
+          join
+            .onRef('placement.tenant_id', '=', 'customers.tenant_id')
+            .onRef('placement.customer_id', '=', 'customers.id'),
+        )
+        .select(['placement.tier', 'customers.custom_fields'])
+        .where('customers.archived_at', 'is', null)
         .execute();
       const counts: Record<string, number> = {};
       for (const row of rows) counts[row.tier ?? 'none'] = (counts[row.tier ?? 'none'] ?? 0) + 1;

@@ -79,7 +79,16 @@ async function seedCustomers(tenant: SeededTenant, count: number): Promise<strin
 
 async function tiersOf(tenant: SeededTenant): Promise<Map<string, string | null>> {
   const rows = await server.database.withTenant(tenant.tenantId, (trx) =>
-    trx.selectFrom('customers').select(['id', 'tier']).where('archived_at', 'is', null).execute(),
+    trx
+      .selectFrom('customers')
+      .leftJoin('customer_tiers as placement', (join) =>
+        join
+          .onRef('placement.tenant_id', '=', 'customers.tenant_id')
+          .onRef('placement.customer_id', '=', 'customers.id'),
+      )
+      .select(['customers.id', 'placement.tier'])
+      .where('customers.archived_at', 'is', null)
+      .execute(),
   );
   return new Map(rows.map((row) => [row.id, row.tier]));
 }

@@ -1,5 +1,5 @@
 import { jobScope, refreshCustomerFacts, replanCustomers, syncTenantCadences } from '@crm/api';
-import { sql } from '@crm/db';
+import { type Database, sql, type Transaction } from '@crm/db';
 import { createWorkCalendar, nextWorkingDay } from '@crm/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServer, type SeededTenant, seedTenant, signedInClient, type TestServer } from './helpers';
@@ -36,6 +36,12 @@ async function withScope<T>(tenant: SeededTenant, work: (scope: ReturnType<typeo
   return server.database.withTenant(tenant.tenantId, (trx) => work(jobScope(trx, tenant.tenantId)));
 }
 
+/** Places a customer in a tier (its row of customer_tiers), as a re-tier would. */
+async function placeTier(trx: Transaction<Database>, tenantId: string, customerId: string, tier: string) {
+  await sql`insert into customer_tiers (tenant_id, customer_id, tier, explanation)
+    values (${tenantId}, ${customerId}, ${tier}, '{}')`.execute(trx);
+}
+
 /** A tenant with its profile's cadences in force and customers of the given tiers, owned by the rep. */
 async function tenantWithCustomers(tiers: readonly string[], industry = 'b2b') {
   const tenant = await seedTenant(
@@ -68,10 +74,10 @@ async function tenantWithCustomers(tiers: readonly string[], industry = 'b2b') {
           name: `计划客户${index + 1}`,
           kind: 'company',
           owner_user_id: tenant.users.sales_rep.id,
-          tier,
-        } as never)
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
+      await placeTier(scope.trx, tenant.tenantId, row.id, tier);
       ids.push(row.id);
     }
     return ids;
@@ -155,13 +161,15 @@ describe('generation', () => {
     const { tenant, ids, team } = await tenantWithCustomers(tiers);
     // An archived customer and one without a tier get none.
     await withScope(tenant, async ({ trx }) => {
-      await trx
+      const archived = await trx
         .insertInto('customers')
         .values([
-          { tenant_id: tenant.tenantId, name: '已归档', kind: 'company', tier: KEY, archived_at: new Date() },
+          { tenant_id: tenant.tenantId, name: '已归档', kind: 'company', archived_at: new Date() },
           { tenant_id: tenant.tenantId, name: '未分层', kind: 'company' },
         ] as never)
-        .execute();
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await placeTier(trx, tenant.tenantId, archived.id, KEY);
     });
 
     const outcome = await withScope(tenant, (scope) => replanCustomers(scope, 'all', { today: TODAY }));
@@ -265,7 +273,7 @@ describe('kept current', () => {
     // Rolled back: the change and its re-plan go together.
     await expect(
       withScope(tenant, async (scope) => {
-        await sql`update customers set tier = ${ORDINARY}, tier_changed_at = now() where id = any(${keyCustomers}::uuid[])`.execute(
+        await sql`update customer_tiers set tier = ${ORDINARY}, changed_at = now() where customer_id = any(${keyCustomers}::uuid[])`.execute(
           scope.trx,
         );
         const outcome = await replanCustomers(scope, 'changed_now', { today: TODAY });
@@ -278,7 +286,7 @@ describe('kept current', () => {
 
     // Committed: the key call-backs of the moved customers are cancelled, their care plans start.
     const outcome = await withScope(tenant, async (scope) => {
-      await sql`update customers set tier = ${ORDINARY}, tier_changed_at = now() where id = any(${keyCustomers}::uuid[])`.execute(
+      await sql`update customer_tiers set tier = ${ORDINARY}, changed_at = now() where customer_id = any(${keyCustomers}::uuid[])`.execute(
         scope.trx,
       );
       return replanCustomers(scope, 'changed_now', { today: TODAY });

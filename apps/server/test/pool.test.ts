@@ -82,11 +82,14 @@ function insertCustomer(values: {
 }): Promise<string> {
   return server.database.withTenant(tenant.tenantId, async (trx) => {
     const { rows } = await sql<{ id: string }>`
-      insert into customers (tenant_id, name, kind, owner_user_id, tier, owner_assigned_at, created_at)
-      values (${tenant.tenantId}, ${values.name}, 'company', ${values.owner}, ${values.tier},
+      insert into customers (tenant_id, name, kind, owner_user_id, owner_assigned_at, created_at)
+      values (${tenant.tenantId}, ${values.name}, 'company', ${values.owner},
         ${values.assignedAt}::timestamptz, ${values.assignedAt}::timestamptz)
       returning id`.execute(trx);
-    return (rows[0] as { id: string }).id;
+    const id = (rows[0] as { id: string }).id;
+    await sql`insert into customer_tiers (tenant_id, customer_id, tier, explanation)
+      values (${tenant.tenantId}, ${id}, ${values.tier}, '{}')`.execute(trx);
+    return id;
   });
 }
 

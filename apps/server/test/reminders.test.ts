@@ -78,9 +78,9 @@ async function createCustomer(client: TrpcClient, input: Record<string, unknown>
 
 async function setTier(tenant: SeededTenant, customerId: string, tier: string): Promise<void> {
   await server.database.withTenant(tenant.tenantId, (trx) =>
-    sql`update customers set tier = ${tier} where tenant_id = ${tenant.tenantId} and id = ${customerId}`.execute(
-      trx,
-    ),
+    sql`insert into customer_tiers (tenant_id, customer_id, tier, explanation)
+      values (${tenant.tenantId}, ${customerId}, ${tier}, '{}')
+      on conflict (tenant_id, customer_id) do update set tier = excluded.tier`.execute(trx),
   );
 }
 

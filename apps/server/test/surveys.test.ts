@@ -320,11 +320,15 @@ describe('the daily scheduling', () => {
     const fresh = await seedTenant(server.database, '问卷排程企业', 'b2b');
     const a = await createCustomerIn(server, fresh.tenantId, '排程客户甲');
     const b = await createCustomerIn(server, fresh.tenantId, '排程客户乙');
-    await server.database.withTenant(fresh.tenantId, (trx) =>
-      sql`update customers set tier = 'b2b_key', email = 'buyer@example.com' where tenant_id = ${fresh.tenantId}`.execute(
+    await server.database.withTenant(fresh.tenantId, async (trx) => {
+      await sql`update customers set email = 'buyer@example.com' where tenant_id = ${fresh.tenantId}`.execute(
         trx,
-      ),
-    );
+      );
+      await sql`insert into customer_tiers (tenant_id, customer_id, tier, explanation)
+        select tenant_id, id, 'b2b_key', '{}' from customers where tenant_id = ${fresh.tenantId}`.execute(
+        trx,
+      );
+    });
     const run = (today: string) =>
       server.database.withTenant(fresh.tenantId, (trx) =>
         scheduleInvitations(jobScope(trx, fresh.tenantId), { plugins: server.dependencies.plugins }, today),

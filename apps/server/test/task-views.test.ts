@@ -85,8 +85,10 @@ beforeAll(async () => {
   const untiered = await createCustomerIn(server, tenant.tenantId, '杭州东方贸易', false, manager().id);
   const outsiders = await createCustomerIn(server, tenant.tenantId, '宁波远洋物流', false, outsider);
   await server.database.withTenant(tenant.tenantId, async (trx) => {
-    await sql`update customers set tier = 'strategic' where id = ${strategic}`.execute(trx);
-    await sql`update customers set tier = 'potential' where id = ${potential}`.execute(trx);
+    await sql`insert into customer_tiers (tenant_id, customer_id, tier, explanation)
+      values (${tenant.tenantId}, ${strategic}, 'strategic', '{}'), (${tenant.tenantId}, ${potential}, 'potential', '{}')`.execute(
+      trx,
+    );
   });
   await addTask(rep().id, strategic, '季度需求回顾：华东精密机械', '2026-11-20'); // 19 days overdue
   await addTask(rep().id, strategic, '月度拜访：华东精密机械', '2026-12-07'); // Monday, overdue

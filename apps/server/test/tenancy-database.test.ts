@@ -31,8 +31,15 @@ beforeAll(async () => {
   const server = { database } as Parameters<typeof createCustomerIn>[0];
   tenantA = await seedTenant(database, '甲');
   tenantB = await seedTenant(database, '乙');
-  await createCustomerIn(server, tenantA.tenantId, '甲的客户');
+  const customerA = await createCustomerIn(server, tenantA.tenantId, '甲的客户');
   await createCustomerIn(server, tenantB.tenantId, '乙的客户');
+  // A placement of tenant A's customer (a row of customer_tiers, as a re-tier writes it).
+  await database.withTenant(tenantA.tenantId, (trx) =>
+    trx
+      .insertInto('customer_tiers')
+      .values({ tenant_id: tenantA.tenantId, customer_id: customerA, tier: 'b2b_key', explanation: '{}' })
+      .execute(),
+  );
 });
 afterAll(() => testDatabase.destroy());
 
@@ -151,6 +158,23 @@ describe('database-level tenant isolation', () => {
       [
         'customers update',
         (trx) => trx.updateTable('customers').set({ tenant_id: tenantB.tenantId }).execute(),
+      ],
+      [
+        'customer_tiers insert',
+        (trx) =>
+          trx
+            .insertInto('customer_tiers')
+            .values({
+              tenant_id: tenantB.tenantId,
+              customer_id: crypto.randomUUID(),
+              tier: 'b2b_key',
+              explanation: '{}',
+            })
+            .execute(),
+      ],
+      [
+        'customer_tiers update',
+        (trx) => trx.updateTable('customer_tiers').set({ tenant_id: tenantB.tenantId }).execute(),
       ],
       [
         'memberships insert',

@@ -193,6 +193,7 @@ export {
   ticketKpis,
 } from './tickets/tickets.service';
 export {
+  countPlacement,
   previewTiering,
   type RetierResult,
   retierTenant,

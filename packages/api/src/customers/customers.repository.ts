@@ -18,46 +18,54 @@ import type {
 import { customerConditions, loadDefinitions, needsDefinitions, sortSpecOf } from './list-query';
 
 function selectCustomerSummaries(trx: Transaction<Database>, tenantId: string, access: RecordAccess) {
-  return trx
-    .selectFrom('customers')
-    .leftJoin('users as owner', 'owner.id', 'customers.owner_user_id')
-    .select([
-      'customers.id',
-      'customers.name',
-      'customers.kind',
-      'customers.phone',
-      'customers.email',
-      'customers.owner_user_id',
-      'owner.name as owner_name',
-      'customers.archived_at',
-      'customers.created_at',
-      'customers.updated_at',
-      'customers.lifecycle_stage',
-      'customers.amount_12m',
-      'customers.order_count',
-      'customers.last_deal_at',
-      'customers.amount_lifetime',
-      'customers.industry',
-      'customers.tag_ids',
-      'customers.need_type',
-      'customers.value_level',
-      'customers.activity_level',
-      'customers.completeness',
-      'customers.tier',
-      'customers.tier_score',
-      'customers.tier_pending_since',
-      // When the tier was last computed: the customer's own run, or the tenant's last full run
-      // (which writes only the customers it moved).
-      sql<Date | null>`case when customers.tier is not null then greatest(customers.tier_computed_at,
+  return (
+    trx
+      .selectFrom('customers')
+      .leftJoin('users as owner', 'owner.id', 'customers.owner_user_id')
+      // The tier placement lives in its own narrow table (no row: not placed yet).
+      .leftJoin('customer_tiers as placement', (join) =>
+        join
+          .onRef('placement.tenant_id', '=', 'customers.tenant_id')
+          .onRef('placement.customer_id', '=', 'customers.id'),
+      )
+      .select([
+        'customers.id',
+        'customers.name',
+        'customers.kind',
+        'customers.phone',
+        'customers.email',
+        'customers.owner_user_id',
+        'owner.name as owner_name',
+        'customers.archived_at',
+        'customers.created_at',
+        'customers.updated_at',
+        'customers.lifecycle_stage',
+        'customers.amount_12m',
+        'customers.order_count',
+        'customers.last_deal_at',
+        'customers.amount_lifetime',
+        'customers.industry',
+        'customers.tag_ids',
+        'customers.need_type',
+        'customers.value_level',
+        'customers.activity_level',
+        'customers.completeness',
+        'placement.tier',
+        'placement.score as tier_score',
+        'customers.tier_pending_since',
+        // When the tier was last computed: the customer's own run, or the tenant's last full run
+        // (which writes only the customers it moved).
+        sql<Date | null>`case when placement.tier is not null then greatest(placement.computed_at,
         (select t.tiers_computed_at from tenants t where t.id = customers.tenant_id)) end`.as(
-        'tier_computed_at',
-      ),
-      'customers.custom_fields',
-      staleCondition.as('stale'),
-      secretHintsColumn.as('secret_hints'),
-    ])
-    .where('customers.tenant_id', '=', tenantId)
-    .where(visibleCustomer(access));
+          'tier_computed_at',
+        ),
+        'customers.custom_fields',
+        staleCondition.as('stale'),
+        secretHintsColumn.as('secret_hints'),
+      ])
+      .where('customers.tenant_id', '=', tenantId)
+      .where(visibleCustomer(access))
+  );
 }
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof selectCustomerSummaries>['executeTakeFirstOrThrow']>>;
@@ -205,9 +213,9 @@ export async function findCustomer(scope: Scope, id: string): Promise<CustomerOu
       'customers.recent_touches',
       'customers.credit_code',
       'customers.merged_into',
-      'customers.tier_explanation',
-      'customers.tier_changed_at',
-      'customers.tier_settings_version',
+      'placement.explanation as tier_explanation',
+      'placement.changed_at as tier_changed_at',
+      'placement.settings_version as tier_settings_version',
       'tenants.currency',
       sql<
         string[]

@@ -33,7 +33,14 @@ const BUILT_IN_SORTS = {
   },
   completeness: { expression: sql`customers.completeness`, cast: 'smallint', pattern: INTEGER },
   // Not yet scored (or a value-threshold model) sorts below every score, in both directions.
-  tierScore: { expression: sql`coalesce(customers.tier_score, -1)`, cast: 'numeric', pattern: DECIMAL },
+  // The placement is a row of customer_tiers, read by its key (the sort serves every query
+  // shape that lists customers: the list, exports).
+  tierScore: {
+    expression: sql`coalesce((select t.score from customer_tiers t
+      where t.tenant_id = customers.tenant_id and t.customer_id = customers.id), -1)`,
+    cast: 'numeric',
+    pattern: DECIMAL,
+  },
 } satisfies Record<string, SortSpec>;
 
 function definitionOf(definitions: Definitions, key: string): CustomFieldDefinition {
@@ -302,11 +309,17 @@ export function customerConditions(
     if (query.lastDealTo) add(sql<boolean>`customers.last_deal_at < ${query.lastDealTo}::date + 1`);
     if (query.createdFrom) add(sql<boolean>`customers.created_at >= ${query.createdFrom}::date`);
     if (query.createdTo) add(sql<boolean>`customers.created_at < ${query.createdTo}::date + 1`);
-    if (query.tiers?.length) add(oneOf('customers.tier', query.tiers, 'text'));
+    // The tier placement is a row of customer_tiers (customer_tiers_tier_idx): a semi-join.
+    const placement: RawBuilder<boolean>[] = [];
+    if (query.tiers?.length) placement.push(oneOf('t.tier', query.tiers, 'text'));
     if (query.tierScoreMin !== undefined)
-      add(sql<boolean>`customers.tier_score >= ${query.tierScoreMin}::numeric`);
+      placement.push(sql<boolean>`t.score >= ${query.tierScoreMin}::numeric`);
     if (query.tierScoreMax !== undefined)
-      add(sql<boolean>`customers.tier_score <= ${query.tierScoreMax}::numeric`);
+      placement.push(sql<boolean>`t.score <= ${query.tierScoreMax}::numeric`);
+    if (placement.length > 0)
+      add(sql<boolean>`exists (select 1 from customer_tiers t
+        where t.tenant_id = customers.tenant_id and t.customer_id = customers.id
+          and ${sql.join(placement, sql` and `)})`);
     if (query.kpi) add(kpiSegmentCondition(tenantId, query.kpi));
     for (const filter of query.custom ?? []) add(customCondition(definitions, filter));
     if (query.search) {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { visibleCustomer, visibleTask } from '../customers/access';
 import type { Scope } from '../scope';
 import { SCORE_COUNTS } from '../surveys/scores.sql';
+import { customerInTiers, TIER_JOIN } from '../tiering/placement.sql';
 import type { DashboardFilters } from './dashboards.schemas';
 import {
   closedOpportunities,
@@ -31,7 +32,7 @@ type Filters = Pick<DashboardFilters, 'tiers' | 'ownerUserId' | 'teamId'>;
 /** The member's record access and the dashboard's filters, over `customers`. */
 export function customerWhere(scope: Scope, filters: Filters) {
   const parts = [visibleCustomer(scope.access)];
-  if (filters.tiers?.length) parts.push(sql<boolean>`customers.tier = any(${filters.tiers}::text[])`);
+  if (filters.tiers?.length) parts.push(customerInTiers(filters.tiers));
   if (filters.ownerUserId) parts.push(sql<boolean>`customers.owner_user_id = ${filters.ownerUserId}::uuid`);
   if (filters.teamId)
     parts.push(sql<boolean>`customers.owner_user_id in (select m.user_id from memberships m
@@ -42,7 +43,7 @@ export function customerWhere(scope: Scope, filters: Filters) {
 /** The member's task access and the dashboard's filters, over `tasks` left-joined to `customers`. */
 function taskWhere(scope: Scope, filters: Filters) {
   const parts = [sql<boolean>`tasks.tenant_id = ${scope.tenantId}::uuid`, visibleTask(scope.access)];
-  if (filters.tiers?.length) parts.push(sql<boolean>`customers.tier = any(${filters.tiers}::text[])`);
+  if (filters.tiers?.length) parts.push(customerInTiers(filters.tiers));
   if (filters.ownerUserId) parts.push(sql<boolean>`tasks.owner_user_id = ${filters.ownerUserId}::uuid`);
   if (filters.teamId)
     parts.push(sql<boolean>`tasks.owner_user_id in (select m.user_id from memberships m
@@ -69,16 +70,17 @@ export type SnapshotRow = {
 /** Customers now: per tier, per stage, per owner and in total, with completeness and staleness. */
 export async function selectSnapshot(scope: Scope, filters: Filters): Promise<SnapshotRow[]> {
   const { rows } = await sql<SnapshotRow>`
-    select case when grouping(customers.tier) = 0 then 'tier'
+    select case when grouping(customer_tier.tier) = 0 then 'tier'
         when grouping(customers.lifecycle_stage) = 0 then 'stage'
         when grouping(customers.owner_user_id) = 0 then 'owner' else 'total' end as by,
-      coalesce(customers.tier, customers.lifecycle_stage, customers.owner_user_id::text) as key,
+      coalesce(customer_tier.tier, customers.lifecycle_stage, customers.owner_user_id::text) as key,
       count(*) as customers, coalesce(sum(customers.completeness), 0) as completeness_sum,
       count(*) filter (where customers.completeness >= 90) as complete,
       count(*) filter (where customers.updated_at < now() - interval '30 days') as stale
     from customers
+    ${TIER_JOIN}
     where ${liveCustomers(scope.tenantId, customerWhere(scope, filters))}
-    group by grouping sets ((customers.tier), (customers.lifecycle_stage), (customers.owner_user_id), ())`.execute(
+    group by grouping sets ((customer_tier.tier), (customers.lifecycle_stage), (customers.owner_user_id), ())`.execute(
     scope.trx,
   );
   return rows;
@@ -166,17 +168,18 @@ export async function selectTaskFigures(scope: Scope, range: Range, filters: Fil
     and tasks.closed_at < ((tasks.due_on + 1)::timestamp at time zone ${tenantTimeZone(scope.tenantId)})`;
   const { rows } = await sql<TaskRow>`
     select case when grouping(tasks.owner_user_id) = 0 then 'owner'
-        when grouping(customers.tier) = 0 then 'tier' else 'total' end as by,
-      coalesce(tasks.owner_user_id::text, customers.tier) as key,
+        when grouping(customer_tier.tier) = 0 then 'tier' else 'total' end as by,
+      coalesce(tasks.owner_user_id::text, customer_tier.tier) as key,
       count(*) as due, count(*) filter (where ${onTime}) as on_time,
       count(*) filter (where tasks.source = 'plan') as plan_due,
       count(*) filter (where tasks.source = 'plan' and tasks.status = 'done') as plan_done,
       count(*) filter (where tasks.source = 'plan' and ${onTime}) as plan_on_time
     from tasks
     left join customers on customers.tenant_id = tasks.tenant_id and customers.id = tasks.customer_id
+    ${TIER_JOIN}
     where ${taskWhere(scope, filters)} and tasks.status not in ('cancelled', 'skipped')
       and tasks.due_on >= ${range.from}::date and tasks.due_on < ${range.to}::date
-    group by grouping sets ((tasks.owner_user_id), (customers.tier), ())`.execute(scope.trx);
+    group by grouping sets ((tasks.owner_user_id), (customer_tier.tier), ())`.execute(scope.trx);
   return rows;
 }
 

@@ -3,6 +3,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { visibleLead, visibleOpportunity } from '../customers/access';
 import type { Scope } from '../scope';
 import { SCORED_ANSWERS } from '../surveys/scores.sql';
+import { customerTierOf, TIER_JOIN } from '../tiering/placement.sql';
 import type { KpiSegment } from './dashboards.schemas';
 
 /*
@@ -41,10 +42,11 @@ export function liveCustomers(tenantId: string, where: RawBuilder<boolean>): Raw
  * the order's month: average order value and revenue by tier.
  */
 export function periodOrders(tenantId: string, range: Range, where: RawBuilder<boolean>) {
-  return sql`select o.id, o.customer_id, o.amount, customers.tier,
+  return sql`select o.id, o.customer_id, o.amount, customer_tier.tier,
       to_char(o.ordered_at at time zone ${tenantTimeZone(tenantId)}, 'YYYY-MM') as month
     from orders o
     join customers on customers.tenant_id = o.tenant_id and customers.id = o.customer_id
+    ${TIER_JOIN}
     where o.tenant_id = ${tenantId}::uuid and o.status = 'completed'
       and o.currency = (select t.currency from tenants t where t.id = ${tenantId}::uuid)
       and o.ordered_at >= ${startOf(tenantId, range.from)} and o.ordered_at < ${startOf(tenantId, range.to)}
@@ -66,9 +68,10 @@ export function periodBuyers(tenantId: string, range: Range, where: RawBuilder<b
             and p.customer_id = po.customer_id and p.status = 'completed' and p.ordered_at < ${start})
           or exists (select 1 from customer_opening_balances ob where ob.tenant_id = ${tenantId}::uuid
             and ob.customer_id = po.customer_id and ob.order_count > 0 and ob.as_of < ${range.from}::date)) as repeat
-      from (select o.id, o.customer_id, customers.tier
+      from (select o.id, o.customer_id, customer_tier.tier
         from orders o
         join customers on customers.tenant_id = o.tenant_id and customers.id = o.customer_id
+        ${TIER_JOIN}
         where o.tenant_id = ${tenantId}::uuid and o.status = 'completed'
           and o.ordered_at >= ${start} and o.ordered_at < ${startOf(tenantId, range.to)}
           and ${liveCustomers(tenantId, where)}) po
@@ -84,11 +87,12 @@ export function periodBuyers(tenantId: string, range: Range, where: RawBuilder<b
  */
 export function retentionBase(tenantId: string, range: Range, where: RawBuilder<boolean>) {
   const start = startOf(tenantId, range.from);
-  return sql`select customers.id as customer_id, customers.tier,
+  return sql`select customers.id as customer_id, customer_tier.tier,
       exists (select 1 from lifecycle_changes d where d.tenant_id = ${tenantId}::uuid
         and d.customer_id = customers.id and d.to_stage = 'dormant'
         and d.changed_at >= ${start} and d.changed_at < ${startOf(tenantId, range.to)}) as churned
     from customers
+    ${TIER_JOIN}
     where ${liveCustomers(tenantId, where)} and customers.first_deal_at < ${start}
       and customers.id not in (
         select x.customer_id from (
@@ -103,9 +107,10 @@ export function retentionBase(tenantId: string, range: Range, where: RawBuilder<
 
 /** The customers whose first deal falls in the period, with its month. */
 export function newCustomers(tenantId: string, range: Range, where: RawBuilder<boolean>) {
-  return sql`select customers.id as customer_id, customers.tier,
+  return sql`select customers.id as customer_id, customer_tier.tier,
       to_char(customers.first_deal_at at time zone ${tenantTimeZone(tenantId)}, 'YYYY-MM') as month
     from customers
+    ${TIER_JOIN}
     where ${liveCustomers(tenantId, where)}
       and customers.first_deal_at >= ${startOf(tenantId, range.from)}
       and customers.first_deal_at < ${startOf(tenantId, range.to)}`;
@@ -253,7 +258,7 @@ export function kpiSegmentCondition(tenantId: string, filter: KpiSegment): RawBu
         ? sql`customers.lifecycle_stage`
         : filter.key === 'customers_per_rep'
           ? sql`customers.owner_user_id::text`
-          : sql`customers.tier`;
+          : customerTierOf();
     const narrowed = segmentIs(column, segment);
     if (filter.key === 'completeness_share')
       return sql<boolean>`(${narrowed} and customers.completeness < 90)`;

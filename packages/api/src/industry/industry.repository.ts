@@ -81,19 +81,24 @@ export function selectSettingsVersions(scope: Scope, limit: number) {
     .execute();
 }
 
-/** A customer's tier columns, when the actor sees the customer. */
+/** A customer's tier placement (customer_tiers; none yet: nulls), when the actor sees the customer. */
 export function selectCustomerTier(scope: Scope, customerId: string) {
   return scope.trx
     .selectFrom('customers')
+    .leftJoin('customer_tiers as placement', (join) =>
+      join
+        .onRef('placement.tenant_id', '=', 'customers.tenant_id')
+        .onRef('placement.customer_id', '=', 'customers.id'),
+    )
     .select([
-      'tier',
-      'tier_score',
-      'tier_explanation',
-      'tier_changed_at',
-      'tier_settings_version',
-      'tier_pending_since',
+      'placement.tier',
+      'placement.score as tier_score',
+      'placement.explanation as tier_explanation',
+      'placement.changed_at as tier_changed_at',
+      'placement.settings_version as tier_settings_version',
+      'customers.tier_pending_since',
       // The customer's own run or the tenant's last full run (which writes only the customers it moved).
-      sql<Date | null>`case when customers.tier is not null then greatest(customers.tier_computed_at,
+      sql<Date | null>`case when placement.tier is not null then greatest(placement.computed_at,
         (select t.tiers_computed_at from tenants t where t.id = customers.tenant_id)) end`.as(
         'tier_computed_at',
       ),
@@ -101,8 +106,8 @@ export function selectCustomerTier(scope: Scope, customerId: string) {
       sql<boolean>`exists (select 1 from tier_touches k
         where k.tenant_id = customers.tenant_id and k.customer_id = customers.id)`.as('tier_queued'),
     ])
-    .where('tenant_id', '=', scope.tenantId)
-    .where('id', '=', customerId)
+    .where('customers.tenant_id', '=', scope.tenantId)
+    .where('customers.id', '=', customerId)
     .where(visibleCustomer(scope.access))
     .executeTakeFirst();
 }

@@ -16,13 +16,17 @@ import { outboxCtes } from '../webhooks/webhooks.outbox';
 /**
  * Which customers a re-plan looks at: all of the tenant's; the ones whose tier changed or that
  * were written in this very transaction (`now()` is the transaction's start: a re-tier stamps
- * `tier_changed_at`, edits, reassignments, merges and imports stamp `updated_at`); or these ids.
+ * the placement's `customer_tiers.changed_at`; edits, reassignments, merges and imports stamp
+ * `updated_at`); or these ids.
  */
 export type ReplanTarget = 'all' | 'changed_now' | readonly string[];
 
-function targetOf(target: ReplanTarget): RawBuilder<boolean> {
+function targetOf(tenantId: string, target: ReplanTarget): RawBuilder<boolean> {
   if (target === 'all') return sql<boolean>`true`;
-  if (target === 'changed_now') return sql<boolean>`(c.tier_changed_at = now() or c.updated_at = now())`;
+  // The moved customers: one pass over the narrow placements (a hashed subplan), not a probe per customer.
+  if (target === 'changed_now')
+    return sql<boolean>`(c.updated_at = now() or c.id in (
+      select moved.customer_id from customer_tiers moved where moved.tenant_id = ${tenantId} and moved.changed_at = now()))`;
   return sql<boolean>`c.id = any(${[...target]}::uuid[])`;
 }
 
@@ -114,10 +118,12 @@ export async function endUnfitPlans(scope: Scope, target: ReplanTarget): Promise
           else 'tier_changed' end
       from customers c
       where p.tenant_id = ${tenantId} and p.status <> 'ended' and c.tenant_id = ${tenantId} and c.id = p.customer_id
-        and ${targetOf(target)}
+        and ${targetOf(tenantId, target)}
         and (c.archived_at is not null or c.merged_into is not null or not exists (
           select 1 from plan_cadences k
-          where k.tenant_id = ${tenantId} and k.cadence_key = p.cadence_key and k.tier = c.tier))
+          where k.tenant_id = ${tenantId} and k.cadence_key = p.cadence_key and k.tier = (
+            select placement.tier from customer_tiers placement
+            where placement.tenant_id = ${tenantId} and placement.customer_id = c.id)))
       returning 1
     )
     select count(*)::int as n from ended
@@ -147,13 +153,14 @@ export async function insertMissingPlans(
         case when a.approval then now() end,
         case when a.approval then null else now() end
       from customers c
-      join plan_cadences k on k.tenant_id = c.tenant_id and k.tier = c.tier
+      join customer_tiers placement on placement.tenant_id = c.tenant_id and placement.customer_id = c.id
+      join plan_cadences k on k.tenant_id = c.tenant_id and k.tier = placement.tier
       cross join settings s
       cross join lateral (
         select k.requires_approval or s.plans_require_approval as approval,
           (case k.unit when 'day' then 1 when 'week' then 7 else 30 end) * k.every_count as span
       ) a
-      where c.tenant_id = ${tenantId} and c.archived_at is null and c.merged_into is null and ${targetOf(target)}
+      where c.tenant_id = ${tenantId} and c.archived_at is null and c.merged_into is null and ${targetOf(tenantId, target)}
         and not exists (
           select 1 from maintenance_plans p
           where p.tenant_id = ${tenantId} and p.customer_id = c.id and p.cadence_key = k.cadence_key and p.status <> 'ended')
@@ -246,7 +253,7 @@ function desiredOccurrences(tenantId: string, target: ReplanTarget, today: strin
       ) o
       join due_days w on w.day = o.day
       where p.tenant_id = ${tenantId} and p.status = 'active' and c.tenant_id = ${tenantId}
-        and ${targetOf(target)} and o.day between h.first_day and h.last_day
+        and ${targetOf(tenantId, target)} and o.day between h.first_day and h.last_day
     )`;
 }
 
@@ -275,7 +282,7 @@ export async function syncPlanTasks(
       join maintenance_plans p on p.tenant_id = t.tenant_id and p.id = t.source_id
       cross join horizon h
       where t.tenant_id = ${tenantId} and t.source = 'plan' and t.status = 'open' and t.due_on >= h.first_day
-        and ${targetOf(target)}
+        and ${targetOf(tenantId, target)}
     ),
     cancelled as (
       update tasks t set status = 'cancelled', closed_at = now(), closed_by = null, updated_at = now(),

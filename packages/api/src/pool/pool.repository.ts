@@ -228,13 +228,15 @@ export async function selectPoolPage(
             l.grade, null::text as tier, l.source, l.region, l.industry, l.released_at,
             coalesce(l.released_at, l.created_at) as pool_at, l.last_contact_at, l.created_at, l.search_grams
           from leads l where l.tenant_id = ${scope.tenantId} and l.in_pool and ${OPEN_LEAD})`
-      : sql`(select c.tenant_id, c.id, c.name, null::text as company, null::text as grade, c.tier, null::text as source,
+      : sql`(select c.tenant_id, c.id, c.name, null::text as company, null::text as grade, t.tier, null::text as source,
             coalesce(c.addresses -> 0 ->> 'province', c.addresses -> 0 ->> 'city') as region, c.industry, c.released_at,
             coalesce(c.released_at, c.created_at) as pool_at,
             (select max(i.occurred_at) from interactions i where i.tenant_id = c.tenant_id and i.customer_id = c.id)
               as last_contact_at,
             c.created_at, c.search_grams
-          from customers c where c.tenant_id = ${scope.tenantId} and c.in_pool and ${LIVE_CUSTOMER})`;
+          from customers c
+          left join customer_tiers t on t.tenant_id = c.tenant_id and t.customer_id = c.id
+          where c.tenant_id = ${scope.tenantId} and c.in_pool and ${LIVE_CUSTOMER})`;
   const conditions: RawBuilder<unknown>[] = [sql`true`];
   if (filters.search) conditions.push(sql`r.search_grams @> search_query_grams(${filters.search})`);
   if (filters.grades?.length) conditions.push(sql`r.grade = any(${filters.grades}::text[])`);
@@ -445,7 +447,8 @@ export async function recycleCustomers(
     due as (
       select c.id, c.owner_user_id, r.key, r.days, ${CUSTOMER_LAST_ACTIVITY} as last_activity
       from customers c
-      join rule r on r.key = case when c.tier = any(${table.keys}::text[]) then c.tier else '*' end
+      left join customer_tiers t on t.tenant_id = c.tenant_id and t.customer_id = c.id
+      join rule r on r.key = case when t.tier = any(${table.keys}::text[]) then t.tier else '*' end
       where c.tenant_id = ${scope.tenantId} and not c.in_pool and c.owner_user_id is not null and ${LIVE_CUSTOMER}
         and r.days is not null
         and (${CUSTOMER_LAST_ACTIVITY} at time zone ${timeZone})::date <= ${today}::date - r.days
@@ -503,7 +506,8 @@ export async function selectDueSoon(
           select c.id, c.owner_user_id, c.name, r.days,
             ((${CUSTOMER_LAST_ACTIVITY} at time zone ${timeZone})::date + r.days)::text as on
           from customers c
-          join rule r on r.key = case when c.tier = any(${table.keys}::text[]) then c.tier else '*' end
+          left join customer_tiers t on t.tenant_id = c.tenant_id and t.customer_id = c.id
+          join rule r on r.key = case when t.tier = any(${table.keys}::text[]) then t.tier else '*' end
           where c.tenant_id = ${scope.tenantId} and not c.in_pool and c.owner_user_id is not null and ${LIVE_CUSTOMER}
             and r.days is not null
         ) due

@@ -76,9 +76,10 @@ function occasions(scope: Scope, plan: ReminderPlan) {
       select * from jsonb_to_recordset(${json(lunar)}) as l(birth_on date, occasion_on date)
     ),
     customer as (
-      select c.id, c.owner_user_id, c.tier, c.kind, c.birthday, c.birthday_calendar, c.anniversary_on,
+      select c.id, c.owner_user_id, t.tier, c.kind, c.birthday, c.birthday_calendar, c.anniversary_on,
         c.first_cooperation_on, c.first_deal_at, c.custom_fields
       from customers c
+      left join customer_tiers t on t.tenant_id = c.tenant_id and t.customer_id = c.id
       where c.tenant_id = ${scope.tenantId} and c.archived_at is null and c.merged_into is null
     ),
     -- Customers and their contacts, each with their own days. A person customer's primary

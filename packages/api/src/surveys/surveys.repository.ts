@@ -2,6 +2,7 @@ import type { Database } from '@crm/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { visibleCustomer } from '../customers/access';
 import type { Scope } from '../scope';
+import { customerInTiers, customerTierOf } from '../tiering/placement.sql';
 import { registerTimelineSource } from '../timeline/timeline.repository';
 import { SCORE_COUNTS, SCORED_ANSWERS } from './scores.sql';
 
@@ -192,7 +193,7 @@ function candidatesOf(scope: Scope, survey: ScheduledSurvey, today: string, only
   const tenant = scope.tenantId;
   const key = survey.key;
   const tiers = survey.tiers && survey.tiers.length > 0 ? survey.tiers : null;
-  const audience = tiers ? sql`and c.tier = any(${sql.val([...tiers])}::text[])` : sql``;
+  const audience = tiers ? sql`and ${customerInTiers(tiers, 'c')}` : sql``;
   const base = sql`c.tenant_id = ${tenant} and c.archived_at is null and c.merged_into is null ${audience} and ${only}`;
   const schedule = survey.schedule;
   const today_ = sql`${today}::date`;
@@ -271,7 +272,7 @@ export async function insertScheduledInvitations(
       tier, occasion, channel, status, send_on, expires_at)
     select ${scope.tenantId}, ch.survey_key, ch.survey_kind, c.id,
       (select ct.id from contacts ct where ct.tenant_id = c.tenant_id and ct.customer_id = c.id and ct.is_primary limit 1),
-      c.owner_user_id, c.tier, ch.occasion,
+      c.owner_user_id, ${customerTierOf('c')}, ch.occasion,
       case when c.email is not null then 'email' when c.phone is not null then 'sms' else 'link' end,
       case when c.email is null and c.phone is null then 'sent' else 'pending' end,
       greatest(ch.send_on, ${options.today}::date),
@@ -308,7 +309,7 @@ export async function insertManualInvitations(
       tier, occasion, channel, status, send_on, expires_at, created_by)
     select ${scope.tenantId}, ${values.surveyKey}, ${values.surveyKind}, customers.id,
       (select ct.id from contacts ct where ct.tenant_id = customers.tenant_id and ct.customer_id = customers.id and ct.is_primary limit 1),
-      customers.owner_user_id, customers.tier, 'manual:' || gen_random_uuid(), ${values.channel},
+      customers.owner_user_id, ${customerTierOf()}, 'manual:' || gen_random_uuid(), ${values.channel},
       ${values.channel === 'link' ? 'sent' : 'pending'}, ${values.today}::date,
       (${values.today}::date + ${values.linkValidDays}::int + 1)::timestamp at time zone ${SURVEY_ZONE},
       ${scope.userId}

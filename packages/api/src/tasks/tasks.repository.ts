@@ -95,8 +95,8 @@ function taskConditions(scope: Scope, filters: TaskFilters, clock: TaskClock): R
     conditions.push(sql<boolean>`tasks.priority = any(${filters.priorities}::text[])`);
   if (filters.search) conditions.push(sql<boolean>`tasks.title ilike ${`%${escapeLike(filters.search)}%`}`);
   // A customer tier (the overdue board's rows); null: tasks whose customer has none, or no customer.
-  if (filters.tier === null) conditions.push(sql<boolean>`customers.tier is null`);
-  else if (filters.tier) conditions.push(sql<boolean>`customers.tier = ${filters.tier}`);
+  if (filters.tier === null) conditions.push(sql<boolean>`customer_tier.tier is null`);
+  else if (filters.tier) conditions.push(sql<boolean>`customer_tier.tier = ${filters.tier}`);
   return sql<boolean>`(${sql.join(conditions, sql` and `)})`;
 }
 
@@ -106,8 +106,11 @@ function manageable(scope: Scope, canManage: boolean): RawBuilder<boolean> {
   return sql<boolean>`tasks.owner_user_id = ${scope.access.userId}::uuid`;
 }
 
+// The customer's tier placement is joined by its key: a query that reads no tier drops the join.
 const FROM = sql`tasks
-  left join customers on customers.tenant_id = tasks.tenant_id and customers.id = tasks.customer_id`;
+  left join customers on customers.tenant_id = tasks.tenant_id and customers.id = tasks.customer_id
+  left join customer_tiers customer_tier on customer_tier.tenant_id = customers.tenant_id
+    and customer_tier.customer_id = customers.id`;
 
 function selectColumns(clock: TaskClock) {
   return sql`tasks.id, tasks.title, tasks.type, tasks.notes, tasks.customer_id, customers.name as customer_name,
@@ -514,12 +517,12 @@ export async function countOverdueTasks(
     group by tasks.owner_user_id, owner.name
     order by 3 desc, 4 desc, owner.name nulls last`.execute(scope.trx);
   const { rows: tiers } = await sql<OverdueByTierRow>`
-    select customers.tier, count(*)::int as overdue,
+    select customer_tier.tier, count(*)::int as overdue,
       count(*) filter (where tasks.due_on < ${today}::date - 7)::int as over_week
     from ${FROM}
     where ${open} and tasks.due_on < ${today}::date
-    group by customers.tier
-    order by 2 desc, customers.tier nulls last`.execute(scope.trx);
+    group by customer_tier.tier
+    order by 2 desc, customer_tier.tier nulls last`.execute(scope.trx);
   return { owners, tiers };
 }
 

@@ -10,6 +10,7 @@ import type {
 import { type RawBuilder, sql } from 'kysely';
 import { visibleCustomer } from '../customers/access';
 import type { Scope } from '../scope';
+import { customerTierOf } from '../tiering/placement.sql';
 import type { TicketFilters, TicketKpiDimension } from './tickets.schemas';
 
 /**
@@ -134,7 +135,7 @@ function withDates(rows: TicketRow[]): TicketRow[] {
 }
 
 const COLUMNS = sql`t.id, t.number, t.type, t.category, t.subject, t.description, t.customer_id,
-  customers.name as customer_name, customers.tier as customer_tier, customers.owner_user_id as customer_owner_id,
+  customers.name as customer_name, ${customerTierOf()} as customer_tier, customers.owner_user_id as customer_owner_id,
   t.contact_id, contacts.name as contact_name, t.priority, t.channel, t.status, t.assignee_user_id,
   assignee.name as assignee_name, assignee.locale as assignee_locale, t.team_id, t.source, t.interaction_id, t.created_by, t.created_at, t.updated_at,
   t.resolved_at, t.closed_at, t.sla_mode, t.sla_policy, t.first_response_minutes, t.resolution_minutes,
@@ -692,7 +693,7 @@ function dimensionSql(by: TicketKpiDimension, timeZone: string): RawBuilder<stri
     case 'category':
       return sql`t.category`;
     case 'tier':
-      return sql`customers.tier`;
+      return sql<string>`${customerTierOf()}`;
     case 'agent':
       return sql`t.assignee_user_id::text`;
     case 'type':

@@ -39,7 +39,7 @@ export function resolveSource(model: TierModel, settings: TierSettings): Resolve
 }
 
 export type RetierResult = {
-  /** Customers whose tier, score or explanation changed (the only rows written). */
+  /** Customers whose tier, score or explanation changed (the only placements written, rows of customer_tiers). */
   updated: number;
   /** Customers that moved to another tier (or got their first one): rows added to tier_history. */
   moved: number;
@@ -49,11 +49,12 @@ export type RetierResult = {
 
 /**
  * Re-tiers every active customer of the tenant in one statement: the compiled model places
- * them all, customers whose tier, score or explanation changed (or who waited for this run,
- * 待重算) are updated, and each move is recorded in tier_history (a data-modifying CTE of the
+ * them all, the placements whose tier, score or explanation changed (or whose customer waited
+ * for this run, 待重算) are written to customer_tiers — narrow rows, one INSERT … ON CONFLICT;
+ * the wide customer rows are not rewritten — and each move is recorded in tier_history (a data-modifying CTE of the
  * same statement); the tenant records the run's time (tenants.tiers_computed_at: when every
  * customer's tier was last computed, written or not). Idempotent: a second run with nothing
- * changed writes no customer.
+ * changed writes nothing.
  */
 export async function retierTenant(
   trx: Transaction<Database>,
@@ -95,21 +96,36 @@ async function retier(
   const write = only
     ? sql`true`
     : sql`(p.old_tier is distinct from p.tier or p.old_score is distinct from p.score
-          or p.old_explanation is distinct from p.explanation or c.tier_pending_since is not null)`;
+          or p.old_explanation is distinct from p.explanation or p.pending)`;
+  // The 待重算 marks this run answers go (few rows, found by their partial index): the touched
+  // customers' in a run over them, every mark of the tenant in a full run.
+  const pendingScope = only ? sql`and id = any(${only}::uuid[])` : sql``;
   const { rows } = await sql<RetierResult>`
     with ${compilePlacement(model, tenantId, only)},
-    updated as (
-      update customers c set
-        tier = p.tier,
-        tier_score = p.score,
-        tier_explanation = p.explanation,
-        tier_changed_at = case when p.old_tier is distinct from p.tier then now() else c.tier_changed_at end,
-        tier_settings_version = ${source.settingsVersion}::int,
-        tier_computed_at = now(),
-        tier_pending_since = null
+    written as (
+      insert into customer_tiers as t (tenant_id, customer_id, tier, score, explanation, changed_at,
+        computed_at, settings_version)
+      select ${tenantId}::uuid, p.id, p.tier, p.score, p.explanation, now(), now(), ${source.settingsVersion}::int
       from placed p
-      where c.tenant_id = ${tenantId} and c.id = p.id and ${write}
-      returning c.id, c.name, c.customer_number, p.old_tier, p.tier, p.score
+      where ${write}
+      on conflict (tenant_id, customer_id) do update set
+        tier = excluded.tier,
+        score = excluded.score,
+        explanation = excluded.explanation,
+        changed_at = case when t.tier is distinct from excluded.tier then now() else t.changed_at end,
+        computed_at = now(),
+        settings_version = excluded.settings_version
+      returning t.customer_id as id, t.tier, t.score
+    ),
+    -- The placement before this statement (its snapshot): where each written customer came from.
+    updated as (
+      select w.id, o.tier as old_tier, w.tier, w.score
+      from written w left join customer_tiers o on o.tenant_id = ${tenantId} and o.customer_id = w.id
+    ),
+    unmarked as (
+      update customers set tier_pending_since = null
+      where tenant_id = ${tenantId} and tier_pending_since is not null ${pendingScope}
+      returning 1
     ),
     moved as (
       insert into tier_history (tenant_id, customer_id, from_tier, to_tier, score, reason, settings_version, changed_by)
@@ -121,10 +137,11 @@ async function retier(
     ${outboxCtes(
       tenantId,
       'tier.changed',
-      sql`select jsonb_build_object('id', u.id, 'name', u.name, 'customerNumber', u.customer_number,
+      sql`select jsonb_build_object('id', u.id, 'name', c.name, 'customerNumber', c.customer_number,
           'from', u.old_tier, 'to', u.tier, 'score', u.score, 'reason', ${reason}::text,
           'settingsVersion', ${source.settingsVersion}::int, 'changedBy', ${actor}::uuid) as payload
-        from updated u where u.old_tier is distinct from u.tier`,
+        from updated u join customers c on c.tenant_id = ${tenantId} and c.id = u.id
+        where u.old_tier is distinct from u.tier`,
     )}${
       only
         ? sql``
@@ -132,7 +149,8 @@ async function retier(
     stamped as (update tenants set tiers_computed_at = now() where id = ${tenantId} returning 1)`
     }
     select (select count(*) from updated)::int as updated, (select count(*) from moved)::int as moved,
-      (select count(*) from outbox_deliveries)::int as "webhookDeliveries"
+      (select count(*) from outbox_deliveries)::int as "webhookDeliveries",
+      (select count(*) from unmarked)::int as unmarked
       ${only ? sql`` : sql`, (select count(*) from stamped)::int as stamped`}
   `.execute(trx);
   const row = rows[0];
@@ -141,6 +159,24 @@ async function retier(
     moved: row?.moved ?? 0,
     webhookDeliveries: row?.webhookDeliveries ?? 0,
   };
+}
+
+/**
+ * The model run as a SELECT over the tenant's active customers — every tier, score and
+ * explanation a re-tier computes, counted instead of written (each is read, so the planner
+ * computes it). BM4-select divides its time by a first placement's.
+ */
+export async function countPlacement(
+  trx: Transaction<Database>,
+  tenantId: string,
+  source: { model: TierModel; settings: TierSettings },
+): Promise<{ placed: number; explained: number; scored: number }> {
+  const model = resolveSource(source.model, source.settings);
+  const { rows } = await sql<{ placed: number; explained: number; scored: number }>`
+    with ${compilePlacement(model, tenantId)}
+    select count(p.tier)::int as placed, count(p.explanation)::int as explained, count(p.score)::int as scored
+    from placed p`.execute(trx);
+  return { placed: rows[0]?.placed ?? 0, explained: rows[0]?.explained ?? 0, scored: rows[0]?.scored ?? 0 };
 }
 
 /** Serialises the re-tier jobs of one tenant (until the caller's transaction ends). */
@@ -310,18 +346,25 @@ export async function previewTiering(
   if (options.current && model.kind === 'weighted') {
     const current = resolveTierModel(options.current.model, options.current.settings);
     if (scoresAlike(model, current)) {
-      // Every active customer has a stored score (the index on the score finds an unscored one at once).
+      // Every active customer has a stored score (two index-only scans in customer order:
+      // customers_active_idx and customer_tiers' key, which includes the score).
       const { rows } = await sql<{ unscored: boolean }>`
-        select exists (select 1 from customers c where c.tenant_id = ${tenantId}
-          and coalesce(c.tier_score, -1) = -1 and c.merged_into is null and c.archived_at is null) as unscored
+        select exists (
+          select 1 from customers c
+          where c.tenant_id = ${tenantId} and c.merged_into is null and c.archived_at is null
+            and not exists (select 1 from customer_tiers t
+              where t.tenant_id = ${tenantId} and t.customer_id = c.id and t.score is not null)
+        ) as unscored
       `.execute(trx);
       if (rows[0]?.unscored === false) {
         method = 'scores';
         ctes = sql`placed as (
-          select c.id, c.tier as old_tier, c.tier_score as old_score, ${tierOfScore(model, sql`c.tier_score`)} as tier,
-            c.tier_score as score
-          from customers c
-          where c.tenant_id = ${tenantId} and c.merged_into is null and c.archived_at is null
+          select t.customer_id as id, t.tier as old_tier, t.score as old_score,
+            ${tierOfScore(model, sql`t.score`)} as tier, t.score as score
+          from customer_tiers t
+          join customers c on c.tenant_id = ${tenantId} and c.id = t.customer_id
+            and c.merged_into is null and c.archived_at is null
+          where t.tenant_id = ${tenantId}
         )`;
       }
     }

@@ -282,9 +282,19 @@ async function stored(): Promise<Map<string, Stored>> {
   const rows = await database.withTenant(tenantId, (trx) =>
     trx
       .selectFrom('customers')
-      .select(['id', 'tier', 'tier_score', 'tier_explanation'])
-      .where('tenant_id', '=', tenantId)
-      .where('archived_at', 'is', null)
+      .leftJoin('customer_tiers as placement', (join) =>
+        join
+          .onRef('placement.tenant_id', '=', 'customers.tenant_id')
+          .onRef('placement.customer_id', '=', 'customers.id'),
+      )
+      .select([
+        'customers.id',
+        'placement.tier',
+        'placement.score as tier_score',
+        'placement.explanation as tier_explanation',
+      ])
+      .where('customers.tenant_id', '=', tenantId)
+      .where('customers.archived_at', 'is', null)
       .execute(),
   );
   return new Map(rows.map((row) => [row.id, row as Stored]));

@@ -15,9 +15,10 @@ import { type RawBuilder, sql } from 'kysely';
 
 /*
  * Compiles a resolved tier model into SQL: a chain of CTEs ending in `placed (id, old_tier,
- * old_score, old_explanation, tier, score, explanation)` over one tenant's customers (not
- * merged, not archived). The re-tier wraps it in an UPDATE … FROM with a data-modifying CTE
- * for the history; the preview wraps it in a SELECT. The arithmetic follows the pure
+ * old_score, old_explanation, pending, tier, score, explanation)` over one tenant's customers
+ * (not merged, not archived), their current placement read from customer_tiers. The re-tier
+ * wraps it in an INSERT … ON CONFLICT into customer_tiers with a data-modifying CTE for the
+ * history; the preview wraps it in a SELECT. The arithmetic follows the pure
  * evaluator in @crm/plugin-sdk/tiering step by step (double precision, the same order of
  * operations, rounded to 2 decimals through numeric), so both place every customer alike.
  */
@@ -94,9 +95,11 @@ function baseCtes(tenantId: string, metrics: string[], only?: readonly string[])
   const columns = metrics.map((metric, index) => sql`${metricExpression(metric)} as ${sql.ref(`m${index}`)}`);
   return sql`${orderFacts}
     base as (
-      select c.id, c.tier as old_tier, c.tier_score as old_score, c.tier_explanation as old_explanation,
+      select c.id, t.tier as old_tier, t.score as old_score, t.explanation as old_explanation,
+        c.tier_pending_since is not null as pending,
         ${sql.join(columns)}
       from customers c
+      left join customer_tiers t on t.tenant_id = c.tenant_id and t.customer_id = c.id
       ${needsOrders ? sql`left join order_facts o on o.customer_id = c.id` : sql``}
       where c.tenant_id = ${tenantId} and c.merged_into is null and c.archived_at is null
         ${only ? sql`and c.id = any(${only}::uuid[])` : sql``}
@@ -177,7 +180,7 @@ function compileWeighted(
     normalised as (select r.*, ${sql.join(ns)} from raw r),
     scored as (select n.*, ${rounded(sql.join(contributions, sql` + `))} as score from normalised n),
     placed as (
-      select s.id, s.old_tier, s.old_score, s.old_explanation,
+      select s.id, s.old_tier, s.old_score, s.old_explanation, s.pending,
         case ${sql.join(tierBranches, sql` `)} else ${model.defaultTier}::text end as tier,
         s.score,
         jsonb_build_object('kind', 'weighted', 'score', s.score,
@@ -237,7 +240,7 @@ function compileThresholds(
   const dimensions = metrics.map((metric) => plainDimension(metric, column(metric)));
   return sql`${baseCtes(tenantId, metrics, only)},
     placed as (
-      select b.id, b.old_tier, b.old_score, b.old_explanation, ${tier} as tier, null::numeric as score,
+      select b.id, b.old_tier, b.old_score, b.old_explanation, b.pending, ${tier} as tier, null::numeric as score,
         jsonb_build_object('kind', 'thresholds', 'score', null,
           'dimensions', jsonb_build_array(${sql.join(dimensions)}), 'rule', ${rule}) as explanation
       from base b
@@ -299,7 +302,7 @@ function compileRfm(
     raw as (select b.*, ${sql.join(xs)} from base b),
     scored as (select r.*, ${sql.join(scores)} from raw r),
     placed as (
-      select s.id, s.old_tier, s.old_score, s.old_explanation, ${tier} as tier,
+      select s.id, s.old_tier, s.old_score, s.old_explanation, s.pending, ${tier} as tier,
         ${rounded(sql`((s.rfm_r + s.rfm_f + s.rfm_m - 3)::float8 / 12) * 100`)} as score,
         jsonb_build_object('kind', 'rfm',
           'score', ${rounded(sql`((s.rfm_r + s.rfm_f + s.rfm_m - 3)::float8 / 12) * 100`)},
@@ -327,7 +330,7 @@ export function ranksAcrossTenant(model: ResolvedTierModel): boolean {
 /**
  * The CTEs placing every active customer of the tenant — or only those of `only`, for a model
  * that does not rank across the tenant (`ranksAcrossTenant`); the last is `placed (id, old_tier,
- * old_score, old_explanation, tier, score, explanation)`. Use as `with ${ctes} select …`.
+ * old_score, old_explanation, pending, tier, score, explanation)` (`pending`: marked 待重算). Use as `with ${ctes} select …`.
  */
 export function compilePlacement(
   model: ResolvedTierModel,

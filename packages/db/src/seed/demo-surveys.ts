@@ -329,9 +329,10 @@ async function seedTenant(
   const comments = COMMENTS[industry] ?? COMMENTS.b2b;
   const yearAgo = new Date(now - YEAR_DAYS * DAY);
   const { rows: customers } = await sql<Customer>`
-    select c.id, c.tier, c.owner_user_id, c.email, c.phone, c.first_deal_at,
+    select c.id, t.tier, c.owner_user_id, c.email, c.phone, c.first_deal_at,
       (select k.id from contacts k where k.tenant_id = c.tenant_id and k.customer_id = c.id and k.is_primary limit 1) as contact_id
     from customers c
+    left join customer_tiers t on t.tenant_id = c.tenant_id and t.customer_id = c.id
     where c.tenant_id = ${tenantId} and c.archived_at is null and c.merged_into is null
     order by c.created_at, c.id`.execute(trx);
   if (customers.length === 0 || !comments) return 0;

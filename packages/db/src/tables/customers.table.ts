@@ -92,16 +92,10 @@ export type CustomersTable = {
   credit_code: ColumnType<string | null, string | null | undefined, string | null>;
   /** Set on a customer merged into another (a tombstone, archived and hidden from lists). */
   merged_into: ColumnType<string | null, string | null | undefined, string | null>;
-  /** Tiering (客户分层), maintained in SQL by the re-tier of the tenant's industry profile. */
-  tier: ColumnType<string | null, never, string | null>;
-  /** 0–100 as a decimal string; null for value-threshold models. */
-  tier_score: ColumnType<string | null, never, string | null>;
-  tier_explanation: ColumnType<Record<string, unknown> | null, never, string | null>;
-  tier_changed_at: ColumnType<Date | null, never, Date | null>;
-  tier_settings_version: ColumnType<number | null, never, number | null>;
-  /** When the tier was last computed for this customer (a full run that changed nothing leaves it: see tenants.tiers_computed_at). */
-  tier_computed_at: ColumnType<Date | null, never, Date | null>;
-  /** Set while the customer waits for the next full run (待重算): a large tenant whose model ranks customers. */
+  /**
+   * Set while the customer waits for the next full run (待重算): a large tenant whose model ranks
+   * customers. The tier placement itself is a row of customer_tiers, written by the re-tier.
+   */
   tier_pending_since: ColumnType<Date | null, never, Date | null>;
   /** 公海: in the public pool (then without an owner), since when. */
   in_pool: ColumnType<boolean, boolean | undefined, boolean>;

@@ -85,7 +85,12 @@ import type {
   TicketSlaPoliciesTable,
   TicketsTable,
 } from './tickets.table';
-import type { TenantPluginSettingsTable, TierHistoryTable, TierTouchesTable } from './tiering.table';
+import type {
+  CustomerTiersTable,
+  TenantPluginSettingsTable,
+  TierHistoryTable,
+  TierTouchesTable,
+} from './tiering.table';
 import type { UsersTable } from './users.table';
 import type {
   StatutoryCalendarDaysTable,
@@ -147,6 +152,7 @@ export type Database = {
   import_errors: ImportErrorsTable;
   import_row_outcomes: ImportRowOutcomesTable;
   tier_history: TierHistoryTable;
+  customer_tiers: CustomerTiersTable;
   tier_touches: TierTouchesTable;
   tenant_plugin_settings: TenantPluginSettingsTable;
   customer_notes: CustomerNotesTable;

@@ -41,3 +41,22 @@ export type TierTouchesTable = {
   customer_id: string;
   touched_at: CreatedAt;
 };
+
+/**
+ * A customer's tier placement, kept apart from the wide customer row (a re-tier writes only
+ * these narrow rows). No row: not placed yet.
+ */
+export type CustomerTiersTable = {
+  tenant_id: string;
+  customer_id: string;
+  tier: string;
+  /** 0–100 as a decimal string; null for value-threshold models. */
+  score: ColumnType<string | null, string | number | null, string | number | null>;
+  explanation: ColumnType<Record<string, unknown>, string, string>;
+  /** When the customer last moved between tiers (or got its first). */
+  changed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** When the placement was last computed (a full run that changed nothing leaves it: see tenants.tiers_computed_at). */
+  computed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  settings_version: number | null;
+};
+export type CustomerTier = Selectable<CustomerTiersTable>;
