@@ -36,16 +36,19 @@ const statements = [
   // The customers of some tiers (list filters, dashboards, survey audiences), a score range within them.
   `create index customer_tiers_tier_idx on customer_tiers (tenant_id, tier, score, customer_id)`,
   `alter table customer_tiers enable row level security`,
-  `alter table customer_tiers force row level security`,
   `create policy tenant_isolation on customer_tiers
      using (tenant_id = app_tenant_id()) with check (tenant_id = app_tenant_id())`,
   `grant select, insert, update, delete on customer_tiers to crm_app`,
 
+  // Every tenant's placements are copied: the owner reads and writes past RLS for the copy only.
+  `alter table customers no force row level security`,
   `insert into customer_tiers (tenant_id, customer_id, tier, score, explanation, changed_at, computed_at, settings_version)
    select c.tenant_id, c.id, c.tier, c.tier_score, coalesce(c.tier_explanation, '{}'::jsonb),
      coalesce(c.tier_changed_at, c.tier_computed_at, c.updated_at),
      coalesce(c.tier_computed_at, c.tier_changed_at, c.updated_at), c.tier_settings_version
    from customers c where c.tier is not null`,
+  `alter table customers force row level security`,
+  `alter table customer_tiers force row level security`,
 
   `create index customers_active_idx on customers (tenant_id, id) where merged_into is null and archived_at is null`,
   `alter table customers
