@@ -49,9 +49,14 @@ async function seed(database: CrmDatabase) {
   });
 }
 
-/** BM1's database (`crm_bench`, 100,000 customers of one tenant), seeded once; BM11 reads it too. */
+/**
+ * BM1's database (`crm_bench`, 100,000 customers of one tenant), seeded once; BM11 reads it too.
+ * BENCH_BM1_DATABASE names another (a branch whose migrations the shared one has not run, or has
+ * run ahead of it, cannot migrate `crm_bench`).
+ */
 export async function prepareBm1Database(adminUrl: string) {
-  const { database, appUrl } = await prepareBenchDatabase(adminUrl, 'crm_bench', {
+  const name = process.env.BENCH_BM1_DATABASE ?? 'crm_bench';
+  const { database, appUrl } = await prepareBenchDatabase(adminUrl, name, {
     seed,
     tables: ['customers', 'memberships', 'users', 'sessions'],
   });

@@ -78,7 +78,8 @@ export async function runBm11(adminUrl: string): Promise<BenchResult[]> {
   );
 }
 
-const OUTBOX_DATABASE = 'crm_bench_outbox';
+/** BM11b's own database (BENCH_BM11B_DATABASE names another, as BENCH_BM1_DATABASE does for BM1's). */
+const OUTBOX_DATABASE = process.env.BENCH_BM11B_DATABASE ?? 'crm_bench_outbox';
 const tenantId = '00000000-0000-4000-8000-000000001101';
 const userId = '00000000-0000-4000-8000-000000001102';
 const EVENTS = Number(process.env.BENCH_BM11B_EVENTS ?? 2000);

@@ -385,7 +385,8 @@ export const tenantProcedure = procedure
           .catch(() => undefined);
       }
       if (tiersTouchedByKey) await queueTouchedRetier(ctx.jobs, parsed.tenantId).catch(() => undefined);
-      if (webhooksByKey) await queueWebhookDrain(ctx.jobs, parsed.tenantId).catch(() => undefined);
+      if (webhooksByKey)
+        await queueWebhookDrain(ctx.jobs, parsed.tenantId, ctx.database).catch(() => undefined);
       return result;
     }
     const token = ctx.sessionToken === null ? null : parseSessionToken(ctx.sessionToken);
@@ -490,7 +491,7 @@ export const tenantProcedure = procedure
       }
       if (webhooksQueued) {
         // A lost ask is caught by the sweep within a minute (webhooks.drain-all).
-        await queueWebhookDrain(ctx.jobs, webhooksQueued).catch(() => undefined);
+        await queueWebhookDrain(ctx.jobs, webhooksQueued, ctx.database).catch(() => undefined);
       }
       // A query's transaction is read-only: its session's bounded refresh is written apart.
       if (readOnly && outcome.touch) {

@@ -1,5 +1,6 @@
 import type { CrmDatabase } from '@crm/db';
 import type { JobQueue } from '@crm/jobs';
+import { CompiledQuery } from 'kysely';
 import { notifyUsers } from '../notifications/notifications.service';
 import { jobScope, type Scope } from '../scope';
 import { getCipher } from '../sensitive/sensitive.service';
@@ -256,9 +257,29 @@ async function tellAdmins(
   );
 }
 
-/** Asks for a drain of the tenant's deliveries soon (one waits per tenant; more asks join it). */
-export async function queueWebhookDrain(jobs: JobQueue<WebhookJobs>, tenantId: string): Promise<void> {
-  await jobs.enqueue('webhooks.drain-tenant', { tenantId }, { debounceKey: tenantId });
+/** The opening of an ask's own transaction: its COMMIT does not wait for the WAL to reach disk. */
+const NOT_DURABLE = CompiledQuery.raw("select set_config('synchronous_commit', 'off', true)");
+
+/**
+ * Asks for a drain of the tenant's deliveries soon (one waits per tenant; more asks join it).
+ * With `database`, the ask's own short transaction commits without waiting for the WAL flush
+ * (synchronous_commit off): the request that wrote the events does not wait for a second flush
+ * after its own — the ask cost customers.create as much as a commit (BM11b). An ask lost to a
+ * crash of PostgreSQL in that instant is what the sweep (webhooks.drain-all, every minute)
+ * catches; the events themselves were committed durably with their change.
+ */
+export async function queueWebhookDrain(
+  jobs: JobQueue<WebhookJobs>,
+  tenantId: string,
+  database?: CrmDatabase,
+): Promise<void> {
+  if (!database) {
+    await jobs.enqueue('webhooks.drain-tenant', { tenantId }, { debounceKey: tenantId });
+    return;
+  }
+  await database.withTenantFirst(tenantId, NOT_DURABLE, (trx) =>
+    jobs.enqueue('webhooks.drain-tenant', { tenantId }, { debounceKey: tenantId, trx }).then(() => undefined),
+  );
 }
 
 export function registerWebhookJobs(jobs: JobQueue<WebhookJobs>, database: CrmDatabase): void {
