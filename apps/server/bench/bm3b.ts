@@ -72,7 +72,7 @@ async function bareCopy(appUrl: string, tenantId: string, userId: string) {
 }
 
 export async function runBm3b(dataset: Dataset): Promise<BenchResult[]> {
-  const results = await underLoad(async () => [await rounds(dataset, 'BM3b export', 'quiet')]);
+  const results = await underLoad(async () => [await rounds(dataset, 'BM3b export', 'alone')]);
   if (process.env.BENCH_BM3B_BUSY !== '0')
     results.push(
       ...(await underLoad(async () => {
