@@ -19,6 +19,7 @@ export default defineConfig({
             'plugins/*/src/**/*.test.ts',
             'packages/plugin-sdk/examples/*/src/**/*.test.ts',
             'apps/web/src/**/*.test.ts',
+            'apps/web/build/*.test.ts',
             'tooling/*/src/**/*.test.ts',
           ],
         },

@@ -260,13 +260,15 @@ const loadAverage = () => round(loadavg()[0] ?? 0, 2);
 /**
  * One front door per build, in front of the one demo server: every request goes on to the
  * server (the Origin rewritten to the server's own, which it requires of a sign-in), and the
- * app's HTML in the answer is replaced by this build's `index.html`. The server serves the
- * assets of both builds (their file names are content hashes), so the two builds differ in
- * their HTML, scripts and styles only, and both pay the same extra hop.
+ * app's HTML in the answer is replaced by this build's `index.html` — or, for the build the
+ * server itself serves (`indexHtml` null), left as the server made it (with each page's
+ * preloads). The server serves the assets of both builds (their file names are content
+ * hashes), so the two builds differ in their HTML, scripts and styles only, and both pay the
+ * same extra hop.
  */
 async function frontDoor(
   serverUrl: string,
-  indexHtml: string,
+  indexHtml: string | null,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const target = new URL(serverUrl);
   const door = createHttpServer((request, response) => {
@@ -276,7 +278,7 @@ async function frontDoor(
       { host: target.hostname, port: target.port, path: request.url, method: request.method, headers },
       (answer) => {
         const isHtml = String(answer.headers['content-type'] ?? '').startsWith('text/html');
-        if (!isHtml) {
+        if (!isHtml || indexHtml === null) {
           response.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(response);
           return;
@@ -313,7 +315,8 @@ async function compareBm5(baseDist: string, runs: number): Promise<BenchResult[]
   cpSync(projectDist, both, { recursive: true });
   cpSync(join(baseDist, 'assets'), join(both, 'assets'), { recursive: true, force: false });
   const server = await startDemoServer(both);
-  const project = await frontDoor(server.url, readFileSync(join(projectDist, 'index.html'), 'utf8'));
+  // The server serves this build (its index.html and route-preloads.json): its HTML as it answers.
+  const project = await frontDoor(server.url, null);
   const base = await frontDoor(server.url, readFileSync(join(baseDist, 'index.html'), 'utf8'));
   const browser = await launchChromium();
   const figures = {

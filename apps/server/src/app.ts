@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ApiDependencies, appRouter, createContext, resolveLocale, translateError } from '@crm/api';
 import type { ApiRateLimiter, PublicDoorRateLimiter } from '@crm/auth';
@@ -16,6 +16,7 @@ import { clientIp } from './middleware/client-ip';
 import { originCheck } from './middleware/origin-check';
 import { allowFormFraming, mountPublicDoors } from './public-doors';
 import { mountRestRoutes } from './rest-routes';
+import { webAppPages } from './web-app';
 
 export type AppOptions = {
   dependencies: ApiDependencies;
@@ -227,15 +228,15 @@ export function createApp(options: AppOptions) {
 
   const webDist = options.webDist;
   if (webDist && existsSync(join(webDist, 'index.html'))) {
-    const indexHtml = readFileSync(join(webDist, 'index.html'), 'utf8');
+    const pages = webAppPages(webDist);
     app.use('/assets/*', async (c, next) => {
       await next();
       if (c.res.status === 200) setResponseHeader(c, 'Cache-Control', 'public, max-age=31536000, immutable');
     });
     // The build writes .br and .gz copies beside each asset; send the one the browser accepts.
     app.use('/*', serveStatic({ root: webDist, precompressed: true }));
-    // Client-side routes: every other GET gets the app shell.
-    app.get('*', (c) => c.html(indexHtml));
+    // Client-side routes: every other GET gets the app shell, with the page's own scripts named for preloading.
+    app.get('*', (c) => c.html(pages.htmlFor(c.req.path)));
   } else {
     app.get('*', (c) =>
       c.text('The web app is not built yet. Run `pnpm --filter @crm/web build`, or use `pnpm start`.', 404),
