@@ -1,6 +1,6 @@
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { Button, Flex } from 'antd';
-import { type ReactNode, useState } from 'react';
+import { type CSSProperties, type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /**
@@ -24,42 +24,65 @@ export function useKeysetPages(filterKey: string): KeysetPages {
     key: filterKey,
     cursors: [null],
   });
-  const cursors = pages.key === filterKey ? pages.cursors : [null];
-  return {
-    cursor: cursors[cursors.length - 1] ?? null,
-    pageNumber: cursors.length,
-    hasPrevious: cursors.length > 1,
-    previous: () => setPages({ key: filterKey, cursors: cursors.slice(0, -1) }),
-    next: (nextCursor) => {
-      if (nextCursor) setPages({ key: filterKey, cursors: [...cursors, nextCursor] });
-    },
-    reset: () => setPages({ key: filterKey, cursors: [null] }),
-  };
+  // The same object (and functions) until the pages or the filters change: safe in effects' dependencies.
+  return useMemo((): KeysetPages => {
+    const cursors = pages.key === filterKey ? pages.cursors : [null];
+    return {
+      cursor: cursors[cursors.length - 1] ?? null,
+      pageNumber: cursors.length,
+      hasPrevious: cursors.length > 1,
+      previous: () => setPages({ key: filterKey, cursors: cursors.slice(0, -1) }),
+      next: (nextCursor) => {
+        if (nextCursor) setPages({ key: filterKey, cursors: [...cursors, nextCursor] });
+      },
+      reset: () => setPages({ key: filterKey, cursors: [null] }),
+    };
+  }, [pages, filterKey]);
 }
 
-/** 上一页 / 下一页 under a list, after what the list puts before them (its count, the page number). */
+/**
+ * 上一页 / 下一页 under a list, after what the list puts before them (its count, the page number)
+ * and before what it puts after them (`after`: a page-size choice).
+ */
 export function KeysetPager({
   pages,
   nextCursor,
   busy = false,
+  testId,
+  after,
+  style,
   children,
 }: {
   pages: KeysetPages;
   nextCursor: string | null;
   /** While a page loads, neither button moves on. */
   busy?: boolean;
+  /** The buttons' test ids: `${testId}-prev`, `${testId}-next`. */
+  testId?: string;
+  after?: ReactNode;
+  style?: CSSProperties;
   children?: ReactNode;
 }) {
   const { t } = useTranslation();
   return (
-    <Flex justify="flex-end" align="center" gap={8} wrap style={{ marginTop: 16 }}>
+    <Flex justify="flex-end" align="center" gap={8} wrap style={{ marginTop: 16, ...style }}>
       {children}
-      <Button icon={<LeftOutlined />} disabled={!pages.hasPrevious || busy} onClick={pages.previous}>
+      <Button
+        data-testid={testId && `${testId}-prev`}
+        icon={<LeftOutlined />}
+        disabled={!pages.hasPrevious || busy}
+        onClick={pages.previous}
+      >
         {t('common.previousPage')}
       </Button>
-      <Button disabled={!nextCursor || busy} onClick={() => pages.next(nextCursor)}>
+      <Button
+        data-testid={testId && `${testId}-next`}
+        disabled={!nextCursor || busy}
+        onClick={() => pages.next(nextCursor)}
+      >
         {t('common.nextPage')} <RightOutlined />
       </Button>
+      {after}
     </Flex>
   );
 }

@@ -45,8 +45,6 @@ export const exportsEn: typeof exportsZhCN = {
     allOwners: 'All owners',
     lines: 'Items',
     empty: 'No orders match',
-    previous: 'Previous',
-    next: 'Next',
   },
   interactionsPage: {
     title: 'Interactions',

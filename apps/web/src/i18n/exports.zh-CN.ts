@@ -42,8 +42,6 @@ export const exportsZhCN = {
     allOwners: '全部负责人',
     lines: '明细',
     empty: '没有符合条件的订单',
-    previous: '上一页',
-    next: '下一页',
   },
   interactionsPage: {
     title: '互动记录',

@@ -1,21 +1,20 @@
 import { MenuFoldOutlined, MenuUnfoldOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, Outlet, redirect, useRouterState } from '@tanstack/react-router';
-import { Button, Flex, Grid, Layout, Menu, Result, Tooltip } from 'antd';
-import { type ReactNode, useState } from 'react';
+import { Button, Flex, Grid, Layout, Menu, Tooltip } from 'antd';
+import { lazy, type ReactNode, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AntdProviders } from '../components/AntdProviders';
 import { FullPageSpin } from '../components/FullPageSpin';
 import { LanguageSwitcher } from '../components/LanguageSwitcher';
 import { Logo } from '../components/Logo';
 import { CreateOrganisationModal } from '../components/shell/CreateOrganisationModal';
-import { NoTenant } from '../components/shell/NoTenant';
 import { NAV_ITEMS } from '../components/shell/nav';
 import { TenantSwitcher } from '../components/shell/TenantSwitcher';
 import { UserMenu } from '../components/shell/UserMenu';
 import { NotificationBell } from '../features/notifications/NotificationBell';
 import { TaskNavBadge } from '../features/tasks/TaskNavBadge';
-import { appCodeOf, errorMessage } from '../lib/errors';
+import { appCodeOf } from '../lib/errors';
 import { ShellContext } from '../lib/shell-context';
 import { useTRPC } from '../lib/trpc';
 
@@ -43,6 +42,15 @@ export const Route = createFileRoute('/_app')({
 
 const NO_TENANT_CODES = new Set(['NO_ACTIVE_TENANT', 'NOT_A_MEMBER']);
 
+// The shell's rarer states (no organisation yet, the tenant failed to load) use antd's Result and
+// its illustrations: loaded when shown, not with every first screen.
+const NoTenant = lazy(() =>
+  import('../components/shell/NoTenant').then((module) => ({ default: module.NoTenant })),
+);
+const LoadFailed = lazy(() =>
+  import('../components/shell/LoadFailed').then((module) => ({ default: module.LoadFailed })),
+);
+
 function AppLayout() {
   const { t } = useTranslation();
   const trpc = useTRPC();
@@ -64,21 +72,18 @@ function AppLayout() {
 
   let content: ReactNode;
   if (!me.activeTenantId || NO_TENANT_CODES.has(appCodeOf(current.error) ?? '')) {
-    content = <NoTenant />;
+    content = (
+      <Suspense fallback={<FullPageSpin />}>
+        <NoTenant />
+      </Suspense>
+    );
   } else if (current.isPending) {
     content = <FullPageSpin />;
   } else if (current.isError) {
     content = (
-      <Result
-        status="error"
-        title={t('errors.loadFailed')}
-        subTitle={errorMessage(current.error, { network: t('errors.network'), unknown: t('errors.unknown') })}
-        extra={
-          <Button type="primary" onClick={() => void current.refetch()}>
-            {t('common.retry')}
-          </Button>
-        }
-      />
+      <Suspense fallback={<FullPageSpin />}>
+        <LoadFailed error={current.error} onRetry={() => void current.refetch()} />
+      </Suspense>
     );
   } else {
     content = (

@@ -1,9 +1,10 @@
-import { LeftOutlined, PlusOutlined, RightOutlined, SettingOutlined } from '@ant-design/icons';
+import { PlusOutlined, SettingOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { Badge, Button, Card, Flex, Input, Select, Space, Tabs } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { KeysetPager, useKeysetPages } from '../../../components/KeysetPager';
 import { PageHeader } from '../../../components/PageHeader';
 import { useLabelOf, useTicketSettings } from '../../../features/tickets/TicketCategoryLabel';
 import { TicketFormModal } from '../../../features/tickets/TicketFormModal';
@@ -88,14 +89,9 @@ function TicketsPage() {
     [view, search],
   );
   const filterKey = JSON.stringify(filters);
-  const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({
-    key: filterKey,
-    cursors: [null],
-  });
-  const cursors = pages.key === filterKey ? pages.cursors : [null];
-  const cursor = cursors[cursors.length - 1] ?? null;
+  const pages = useKeysetPages(filterKey);
   const list = useQuery({
-    ...trpc.tickets.list.queryOptions({ ...filters, cursor, limit: PAGE_SIZE }),
+    ...trpc.tickets.list.queryOptions({ ...filters, cursor: pages.cursor, limit: PAGE_SIZE }),
     placeholderData: keepPreviousData,
   });
   const counts = useQuery(trpc.tickets.counts.queryOptions());
@@ -251,22 +247,8 @@ function TicketsPage() {
           loading={list.isFetching && !list.isPending}
           emptyText={t('tickets.empty')}
         />
-        {cursors.length > 1 || nextCursor ? (
-          <Flex justify="flex-end" gap={8} style={{ marginTop: 12 }}>
-            <Button
-              icon={<LeftOutlined />}
-              disabled={cursors.length <= 1}
-              onClick={() => setPages({ key: filterKey, cursors: cursors.slice(0, -1) })}
-            >
-              {t('ordersPage.previous')}
-            </Button>
-            <Button
-              disabled={!nextCursor}
-              onClick={() => nextCursor && setPages({ key: filterKey, cursors: [...cursors, nextCursor] })}
-            >
-              {t('ordersPage.next')} <RightOutlined />
-            </Button>
-          </Flex>
+        {pages.hasPrevious || nextCursor ? (
+          <KeysetPager pages={pages} nextCursor={nextCursor} style={{ marginTop: 12 }} />
         ) : null}
       </Card>
       <div style={{ marginTop: 16 }}>
