@@ -102,6 +102,9 @@ export function PoolTable({ entity }: { entity: Entity }) {
     {
       key: 'name',
       title: t('pool.columns.name'),
+      // A width of its own: the fixed columns beside it took all of the table's width and
+      // left the name one character wide.
+      width: 200,
       ellipsis: true,
       render: (_: unknown, item) => (
         <Space direction="vertical" size={0}>
@@ -348,7 +351,7 @@ export function PoolTable({ entity }: { entity: Entity }) {
         dataSource={items}
         loading={list.isLoading}
         pagination={false}
-        scroll={{ x: 1100 }}
+        scroll={{ x: 1420 }}
         rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) }}
         locale={{ emptyText: <Empty description={t('pool.empty')} /> }}
       />
