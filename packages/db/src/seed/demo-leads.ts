@@ -173,7 +173,7 @@ export async function seedDemoLeads(
   const needs = NEEDS[industry] ?? NEEDS.b2b ?? [];
   const customers = await trx
     .selectFrom('customers')
-    .select('id')
+    .select(['id', 'name', 'kind'])
     .where('tenant_id', '=', tenantId)
     .where('archived_at', 'is', null)
     .orderBy('created_at')
@@ -191,12 +191,15 @@ export async function seedDemoLeads(
     const company = companies[index % companies.length] || null;
     const open = plan.status === 'new' || plan.status === 'contacted' || plan.status === 'qualified';
     const breached = open && contact === null && due < now;
-    const customer =
-      plan.status === 'converted' ? (customers[index % Math.max(1, customers.length)]?.id ?? null) : null;
+    const convertedTo =
+      plan.status === 'converted' ? (customers[index % Math.max(1, customers.length)] ?? null) : null;
+    const customer = convertedTo?.id ?? null;
     return {
       ordinal: index,
-      person_name: person,
-      company_name: company,
+      person_name: convertedTo && convertedTo.kind !== 'company' ? convertedTo.name : person,
+      // A converted lead is the customer it became: its company is that customer's name (a
+      // lead of another company on a customer's timeline reads as a mistake).
+      company_name: convertedTo ? (convertedTo.kind === 'company' ? convertedTo.name : null) : company,
       phone: `13${String(800000000 + index * 7919 + tenantId.charCodeAt(0) * 13).slice(0, 9)}`,
       email: index % 3 === 2 ? null : `lead${index}.${tenantId.slice(0, 4)}@example.com`,
       source: SOURCES[index % SOURCES.length],
