@@ -150,6 +150,19 @@ describe('business time', () => {
     expect(addBusinessHours(calendar, cst(from), hours)).toEqual(cst(expected));
   });
 
+  it.each([
+    ['2026-10-07T15:59:59.999Z', 'Asia/Shanghai', '2026-10-07'], // 23:59:59.999 in Beijing
+    ['2026-10-07T16:00:00Z', 'Asia/Shanghai', '2026-10-08'], // midnight in Beijing
+    ['2026-01-01T04:59:00Z', 'America/New_York', '2025-12-31'], // the year turns later there
+    ['2026-03-08T07:30:00Z', 'America/New_York', '2026-03-08'], // the morning clocks spring forward
+    ['2026-06-30T10:00:00Z', 'Pacific/Kiritimati', '2026-07-01'], // UTC+14
+    ['0999-06-15T12:00:00Z', 'UTC', '0999-06-15'], // a year of three digits keeps four
+  ])('%s is on %s’s day %s, formatted and cached per zone', (instant, timeZone, day) => {
+    // Twice: the second call goes through the zone's kept formatter.
+    expect(localDayOf({ timeZone }, new Date(instant))).toBe(day);
+    expect(localDayOf({ timeZone }, new Date(instant))).toBe(day);
+  });
+
   it('carries from an instant given in another zone (UTC) in the calendar’s zone', () => {
     const utcLateEvening = new Date('2026-10-07T16:30:00Z'); // 00:30 on 10-08 in Beijing
     expect(localDayOf(calendar, utcLateEvening)).toBe('2026-10-08');

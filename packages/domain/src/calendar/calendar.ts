@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
+import { dayInTimeZone } from '../reminders/calendar-days';
 import { DEFAULT_WORK_CALENDAR_SETTINGS, minutesOfTime, type WorkCalendarSettings } from './settings';
 import { type StatutoryDay, statutoryCalendarDays } from './statutory';
 
@@ -119,7 +120,7 @@ export function addWorkingDays(calendar: WorkCalendar, day: IsoDay, n: number): 
 
 /** The calendar day an instant falls on in the calendar's time zone. */
 export function localDayOf(calendar: Pick<WorkCalendar, 'timeZone'>, instant: Date): IsoDay {
-  return dayjs(instant).tz(calendar.timeZone).format('YYYY-MM-DD');
+  return dayInTimeZone(instant, calendar.timeZone);
 }
 
 /** The instant of a local wall-clock time ('HH:MM' or 'HH:MM:ss.SSS') on a day, in the calendar's zone. */
