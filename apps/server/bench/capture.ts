@@ -18,6 +18,7 @@ const TRANSACTION_PLUMBING = [
   /set_config\(/i,
   /^\s*select role, team_id from memberships/i,
   /from "?sessions"?/i,
+  /crm_open_session\(/i,
 ];
 
 export async function captureProcedure(

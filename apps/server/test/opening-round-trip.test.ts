@@ -151,6 +151,26 @@ describe.skipIf(!adminUrl)('the opening round trip of a tenant request', () => {
     expect(foreign).toEqual({ rows: 0, user: null });
   });
 
+  it('returns every column of the session, its user’s name, email, locale and state, and the membership', async () => {
+    const opened = await database.withSession(
+      sessionId,
+      async (trx, { session, membership }) => {
+        const { rows } = await sql<{ column_name: string }>`
+          select column_name from information_schema.columns
+          where table_schema = 'public' and table_name = 'sessions'`.execute(trx);
+        return { session, membership, columns: rows.map((row) => row.column_name) };
+      },
+      { readOnly: true },
+    );
+    expect(opened.columns.length).toBeGreaterThan(0);
+    expect(Object.keys(opened.session ?? {}).sort()).toEqual(
+      [...opened.columns, 'email', 'name', 'locale', 'disabled_at'].sort(),
+    );
+    expect(opened.session).toMatchObject({ id: sessionId, user_id: userId, active_tenant_id: tenantId });
+    expect(opened.session?.expires_at).toBeInstanceOf(Date);
+    expect(opened.membership).toEqual({ role: 'sales_rep', teamId: null });
+  });
+
   it('an unknown session opens a transaction that sees no tenant', async () => {
     const opened = await database.withSession(
       'x'.repeat(32),

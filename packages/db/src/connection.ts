@@ -218,30 +218,42 @@ function membershipQuery(tenantId: string, userId: string) {
 }
 
 /**
- * Sets the transaction's scope from a session row, transaction-locally, and returns the row
- * with its user. No row (unknown session): nothing is set, so RLS shows no tenant's rows.
+ * The opening of a request identified by a session id, in one statement (the
+ * `crm_open_session` function, migration 2026-12-16-0701): the session row with its user,
+ * the session's active tenant and user set as the transaction's scope (transaction-locally),
+ * then the member's role and team read under RLS with that scope. No row (unknown session):
+ * nothing is set, so RLS shows no tenant's rows.
  */
-function sessionScopeQuery(sessionId: string) {
-  return CompiledQuery.raw(
-    `select set_config('app.tenant_id', coalesce(s.active_tenant_id::text, ''), true) as scope_tenant_id,
-       set_config('app.user_id', s.user_id::text, true) as scope_user_id,
-       set_config('app.request_id', $2, true) as scope_request_id,
-       s.*, u.email, u.name, u.locale, u.disabled_at
-     from sessions s join users u on u.id = s.user_id
-     where s.id = $1`,
-    [sessionId, currentRequestId() ?? ''],
-  );
+function openSessionQuery(sessionId: string) {
+  return CompiledQuery.raw('select * from crm_open_session($1, $2)', [sessionId, currentRequestId() ?? '']);
 }
 
-/** The caller's role in the tenant the transaction is scoped to. */
-const scopedMembershipQuery = CompiledQuery.raw(
-  'select role, team_id from memberships where tenant_id = app_tenant_id() and user_id = app_user_id()',
-);
+type OpenedRow = SessionWithUser & { member_role: Role | null; member_team_id: string | null };
 
-function toSessionWithUser(row: Record<string, unknown> | undefined): SessionWithUser | null {
-  if (!row) return null;
-  const { scope_tenant_id: _tenant, scope_user_id: _user, scope_request_id: _request, ...session } = row;
-  return session as SessionWithUser;
+function toOpened(row: OpenedRow | undefined): {
+  session: SessionWithUser | null;
+  membership: MemberAccess | null;
+} {
+  if (!row) return { session: null, membership: null };
+  // Named one by one: a column added to sessions must be added to the function too (the
+  // opening's test compares them).
+  const session: SessionWithUser = {
+    id: row.id,
+    secret_hash: row.secret_hash,
+    user_id: row.user_id,
+    active_tenant_id: row.active_tenant_id,
+    created_at: row.created_at,
+    last_active_at: row.last_active_at,
+    expires_at: row.expires_at,
+    email: row.email,
+    name: row.name,
+    locale: row.locale,
+    disabled_at: row.disabled_at,
+  };
+  return {
+    session,
+    membership: row.member_role ? { role: row.member_role, teamId: row.member_team_id } : null,
+  };
 }
 
 /** PGlite: one superuser session, so each scoped transaction first drops to the runtime role. */
@@ -552,11 +564,8 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
         (trx, [, membership]) => fn(trx, toMemberAccess(membership?.[0] as MembershipRow | undefined)),
       ),
     withSession: (sessionId, fn, options = {}) =>
-      scoped([sessionScopeQuery(sessionId), scopedMembershipQuery], options, (trx, [session, membership]) =>
-        fn(trx, {
-          session: toSessionWithUser(session?.[0] as Record<string, unknown> | undefined),
-          membership: toMemberAccess(membership?.[0] as MembershipRow | undefined),
-        }),
+      scoped([openSessionQuery(sessionId)], options, (trx, [opened]) =>
+        fn(trx, toOpened(opened?.[0] as OpenedRow | undefined)),
       ),
     withoutTenant: (fn) => fn(db),
     async copyOut(scope, statements, copy, consume) {
@@ -715,12 +724,8 @@ async function openEmbeddedDatabase(dataDir: string): Promise<CrmDatabase> {
       }),
     withSession: (sessionId, fn, options = {}) =>
       scoped({}, options, async (trx) => {
-        const { rows } = await trx.executeQuery<Record<string, unknown>>(sessionScopeQuery(sessionId));
-        const membership = await trx.executeQuery<MembershipRow>(scopedMembershipQuery);
-        return fn(trx, {
-          session: toSessionWithUser(rows[0]),
-          membership: toMemberAccess(membership.rows[0]),
-        });
+        const { rows } = await trx.executeQuery<OpenedRow>(openSessionQuery(sessionId));
+        return fn(trx, toOpened(rows[0]));
       }),
     withoutTenant: (fn) => withScope({}, fn),
     async migrate(options) {
