@@ -1,7 +1,14 @@
 import net from 'node:net';
 import { keyForCallQuery } from '@crm/api';
 import { createSession } from '@crm/auth';
-import { type CrmDatabase, dropDatabase, openDatabase, provisionDatabase, sql } from '@crm/db';
+import {
+  type CrmDatabase,
+  dropDatabase,
+  executeAndCommit,
+  openDatabase,
+  provisionDatabase,
+  sql,
+} from '@crm/db';
 import { testAdminUrl } from '@crm/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -192,5 +199,79 @@ describe.skipIf(!adminUrl)('the opening round trip of a tenant request', () => {
       readOnly: true,
     });
     expect(opened).toBe(sessionId);
+  });
+});
+
+describe.skipIf(!adminUrl)("a public door's last statement and its COMMIT", () => {
+  const first = () => sql<{ n: number }>`select count(*)::int as n from tenants`.compile(database.db);
+  const rename = (name: string) =>
+    sql`update tenants set name = ${name} where id = ${tenantId} returning id`.compile(database.db);
+  const nameNow = () =>
+    database.withTenant(tenantId, async (trx) => {
+      const { rows } = await sql<{ name: string }>`select name from tenants where id = ${tenantId}`.execute(
+        trx,
+      );
+      return rows[0]?.name;
+    });
+
+  it('go in one write, and the change is committed', async () => {
+    await database.withTenantFirst(tenantId, first(), (trx) => executeAndCommit(trx, rename('一趟租户')));
+    await settled();
+    const counted = countWrites();
+    let writesBeforeLast = -1;
+    const result = await database.withTenantFirst(tenantId, first(), async (trx, rows) => {
+      writesBeforeLast = counted.writes;
+      const updated = await executeAndCommit(trx, rename('一趟租户（改）'));
+      return { seen: rows[0]?.n, updated: updated.rows.length };
+    });
+    const writes = counted.writes - writesBeforeLast;
+    vi.restoreAllMocks();
+    expect(writesBeforeLast).toBe(1);
+    expect(writes).toBe(1);
+    expect(result).toEqual({ seen: 1, updated: 1 });
+    expect(await nameNow()).toBe('一趟租户（改）');
+  });
+
+  it('a failing last statement rolls the transaction back, and the connection serves the next request', async () => {
+    await expect(
+      database.withTenantFirst(tenantId, first(), async (trx) => {
+        await sql`update tenants set name = '不应留下' where id = ${tenantId}`.execute(trx);
+        await executeAndCommit(trx, sql`select 1 / 0`.compile(database.db));
+      }),
+    ).rejects.toThrow(/division by zero/);
+    expect(await nameNow()).toBe('一趟租户（改）');
+    const again = await database.withTenantFirst(tenantId, first(), async (trx, rows) => {
+      await executeAndCommit(trx, rename('一趟租户'));
+      return rows[0]?.n;
+    });
+    expect(again).toBe(1);
+    expect(await nameNow()).toBe('一趟租户');
+  });
+
+  it('a read alone: BEGIN, scope, read and COMMIT in one write, its rows in the tenant', async () => {
+    await database.readInTenant(tenantId, first(), { genericPlans: true });
+    await settled();
+    const counted = countWrites();
+    const rows = await database.readInTenant(tenantId, first(), { genericPlans: true });
+    const writes = counted.writes;
+    vi.restoreAllMocks();
+    expect(writes).toBe(1);
+    expect(rows).toEqual([{ n: 1 }]);
+    // The transaction is over: the connection serves the next request at once.
+    expect(await nameNow()).toBe('一趟租户');
+    await expect(database.readInTenant(tenantId, sql`select 1 / 0`.compile(database.db))).rejects.toThrow(
+      /division by zero/,
+    );
+    expect(await database.readInTenant(tenantId, first())).toEqual([{ n: 1 }]);
+  });
+
+  it('elsewhere runs as any statement: the transaction commits when its function returns, or rolls back', async () => {
+    await expect(
+      database.withTenant(tenantId, async (trx) => {
+        await executeAndCommit(trx, rename('不应留下'));
+        throw new Error('after the last statement');
+      }),
+    ).rejects.toThrow('after the last statement');
+    expect(await nameNow()).toBe('一趟租户');
   });
 });

@@ -6,6 +6,7 @@ export {
   type CrmDatabase,
   copyText,
   type DatabaseConfig,
+  executeAndCommit,
   type HeavyReads,
   type MemberAccess,
   openDatabase,
