@@ -68,10 +68,13 @@ const SURVEY_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 function surveyPage(answer: { status: number; html: string }): Response {
-  return new Response(answer.html, {
+  // Bytes, not the string: a string body is made well-formed and then encoded (two passes).
+  const body = Buffer.from(answer.html);
+  return new Response(body, {
     status: answer.status,
     headers: {
       'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': String(body.length),
       'Cache-Control': 'no-store',
       'Content-Security-Policy': SURVEY_CSP,
       'Referrer-Policy': 'no-referrer',

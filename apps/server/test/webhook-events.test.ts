@@ -169,5 +169,23 @@ describe('webhook events of the capabilities', () => {
       low: true,
       answers: { recommend: 4 },
     });
+    // The detractor's follow-up task, announced by the same statement, with its follow-up record.
+    const created = (await events('task.created')).filter((event) => event.payload.customerId === customerId);
+    expect(created).toHaveLength(1);
+    expect(created[0]?.payload).toMatchObject({
+      relatedKind: 'survey_response',
+      relatedId: responded?.payload.id,
+      type: 'call',
+      priority: 'high',
+      status: 'open',
+    });
+    const followUps = await suite.server.database.withTenant(suite.tenant.tenantId, (trx) =>
+      trx
+        .selectFrom('survey_follow_ups')
+        .select(['task_id', 'status'])
+        .where('response_id', '=', responded?.payload.id as string)
+        .execute(),
+    );
+    expect(followUps).toEqual([{ task_id: created[0]?.payload.id, status: 'open' }]);
   });
 });

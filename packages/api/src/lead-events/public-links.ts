@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { installedKeyring, type Keyring } from '../sensitive/keyring';
 
 /**
@@ -44,13 +44,17 @@ const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 /** How long an email's tracking tokens stay valid (the pixel, its links, its reply address). */
 export const EMAIL_TOKEN_DAYS = 180;
 
-/** The derived keys per installed keyring (a rotation installs a new one). */
-const derivedKeys = new WeakMap<Keyring, Buffer[]>();
+/**
+ * The derived keys per installed keyring (a rotation installs a new one), as key objects: an
+ * HMAC over a key object skips importing the key's bytes on every token.
+ */
+const derivedKeys = new WeakMap<Keyring, KeyObject[]>();
 
-function linkKeys(keyring: Keyring): Buffer[] {
+function linkKeys(keyring: Keyring): KeyObject[] {
   const known = derivedKeys.get(keyring);
   if (known) return known;
-  const derive = (key: Buffer) => createHmac('sha256', key).update('crm/public-links/v1').digest();
+  const derive = (key: Buffer) =>
+    createSecretKey(createHmac('sha256', key).update('crm/public-links/v1').digest());
   const keys = [keyring.current.key, ...(keyring.previous ? [keyring.previous.key] : [])].map(derive);
   derivedKeys.set(keyring, keys);
   return keys;
@@ -65,7 +69,7 @@ function uuidOf(bytes: Buffer): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-function macOf(key: Buffer, payload: Buffer, target: string | null): Buffer {
+function macOf(key: KeyObject, payload: Buffer, target: string | null): Buffer {
   const hmac = createHmac('sha256', key).update(payload);
   if (target !== null) hmac.update(`|${target}`);
   return hmac.digest().subarray(0, MAC_BYTES);
@@ -81,7 +85,7 @@ export function signPublicLink(link: PublicLink, target: string | null = null): 
   uuidBytes(link.campaignId ?? ZERO_UUID).copy(payload, 34);
   payload.writeUInt32BE(link.expiresAt, 50);
   const [key] = linkKeys(installedKeyring());
-  return Buffer.concat([payload, macOf(key as Buffer, payload, target)]).toString('base64url');
+  return Buffer.concat([payload, macOf(key as KeyObject, payload, target)]).toString('base64url');
 }
 
 /**

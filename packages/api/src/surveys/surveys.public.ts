@@ -5,6 +5,7 @@ import { type PageLocale, renderSurveyMessage, renderSurveyPage } from './survey
 import { type PublicInvitation, type PublicInvitationRow, publicInvitationQuery } from './surveys.repository';
 import {
   cachedPluginSurveys,
+  peekPluginSurveys,
   readAnswers,
   recordResponse,
   type SurveyForm,
@@ -39,7 +40,7 @@ type Loaded = { link: PublicLink; invitation: PublicInvitation; form: SurveyForm
  * settings version. Undefined for an unknown or expired invitation or a survey gone.
  */
 async function surveyOf(
-  scope: Scope,
+  compile: (known: { profileId: string; settingsVersion: number | null }) => Promise<SurveyForm[]>,
   dependencies: SurveyDoorDependencies,
   link: PublicLink,
   row: PublicInvitationRow | undefined,
@@ -52,7 +53,8 @@ async function surveyOf(
     survey_row: surveyRow,
     ...invitation
   } = row;
-  const plugin = await cachedPluginSurveys(scope, dependencies.plugins, { profileId, settingsVersion });
+  const known = { profileId, settingsVersion };
+  const plugin = peekPluginSurveys(dependencies.plugins, link.tenantId, known) ?? (await compile(known));
   const form =
     plugin.find((survey) => survey.key === invitation.survey_key) ??
     (surveyRow ? tenantForm(surveyRow) : undefined);
@@ -61,13 +63,13 @@ async function surveyOf(
 
 /**
  * Opens the tenant's transaction with the invitation's read in the same round trip, and runs
- * `fn` with what it found (undefined: the 404 page) in that transaction.
+ * `fn` with what it found (undefined: the 404 page) in that transaction (the submission's).
  */
 function withInvitation<T>(
   dependencies: SurveyDoorDependencies,
   link: PublicLink,
   now: Date,
-  options: { readOnly: boolean; locale: PageLocale },
+  options: { locale: PageLocale },
   fn: (scope: Scope, loaded: Loaded | undefined) => Promise<T>,
 ): Promise<T> {
   const { database } = dependencies;
@@ -76,9 +78,12 @@ function withInvitation<T>(
     publicInvitationQuery(database.db, link.tenantId, link.subjectId),
     async (trx, rows) => {
       const scope = jobScope(trx, link.tenantId, { locale: options.locale });
-      return fn(scope, await surveyOf(scope, dependencies, link, rows[0], now));
+      const compile = (known: { profileId: string; settingsVersion: number | null }) =>
+        cachedPluginSurveys(scope, dependencies.plugins, known);
+      return fn(scope, await surveyOf(compile, dependencies, link, rows[0], now));
     },
-    { readOnly: options.readOnly },
+    // Every statement here finds its rows by key: planned once per connection, not per request.
+    { genericPlans: true },
   );
 }
 
@@ -95,7 +100,34 @@ function pageSurvey(form: SurveyForm) {
   };
 }
 
-/** The page: one round trip (BEGIN, the scope and the invitation's read together). */
+/**
+ * The page of a survey before any answer is the same for every link but for the link's path:
+ * rendered once per survey form (the plugin's compiled forms are kept, see
+ * `cachedPluginSurveys`) and language, with a mark where the path goes (U+0000: no text of a
+ * survey can hold it), then only joined around each link's path.
+ */
+const PATH_MARK = '\u0000path\u0000';
+const blankPages = new WeakMap<SurveyForm, Partial<Record<PageLocale, string[]>>>();
+
+function blankPage(form: SurveyForm, locale: PageLocale, action: string): string {
+  let byLocale = blankPages.get(form);
+  if (!byLocale) {
+    byLocale = {};
+    blankPages.set(form, byLocale);
+  }
+  let parts = byLocale[locale];
+  if (!parts) {
+    parts = renderSurveyPage(pageSurvey(form), { locale, action: PATH_MARK }).split(PATH_MARK);
+    byLocale[locale] = parts;
+  }
+  // The path of a verified token (base64url): nothing in it to escape.
+  return parts.join(action);
+}
+
+/**
+ * The page: one write and one answer (BEGIN, the scope, the invitation's read and COMMIT
+ * together), the page from memory but for the link's path.
+ */
 export async function viewSurvey(
   dependencies: SurveyDoorDependencies,
   token: string,
@@ -104,18 +136,23 @@ export async function viewSurvey(
 ): Promise<SurveyPageAnswer> {
   const link = verifyPublicLink(token, 'survey', null, now);
   if (!link) return { status: 404, html: renderSurveyMessage('missing', locale) };
-  const loaded = await withInvitation(
-    dependencies,
-    link,
-    now,
-    { readOnly: true, locale },
-    async (_scope, found) => found,
+  const { database } = dependencies;
+  const rows = await database.readInTenant(
+    link.tenantId,
+    publicInvitationQuery(database.db, link.tenantId, link.subjectId),
+    { genericPlans: true },
   );
+  // A survey not compiled yet is compiled in a transaction of its own (then kept).
+  const compile = (known: { profileId: string; settingsVersion: number | null }) =>
+    database.withTenant(link.tenantId, (trx) =>
+      cachedPluginSurveys(jobScope(trx, link.tenantId, { locale }), dependencies.plugins, known),
+    );
+  const loaded = await surveyOf(compile, dependencies, link, rows[0], now);
   if (!loaded) return { status: 404, html: renderSurveyMessage('missing', locale) };
   if (loaded.invitation.status === 'responded') {
     return { status: 200, html: renderSurveyMessage('answered', locale, loaded.form.title[locale]) };
   }
-  return { status: 200, html: renderSurveyPage(pageSurvey(loaded.form), { locale, action: `/s/${token}` }) };
+  return { status: 200, html: blankPage(loaded.form, locale, `/s/${token}`) };
 }
 
 /**
@@ -131,7 +168,7 @@ export async function submitSurvey(
 ): Promise<SurveyPageAnswer> {
   const link = verifyPublicLink(token, 'survey', null, now);
   if (!link) return { status: 404, html: renderSurveyMessage('missing', locale) };
-  return withInvitation(dependencies, link, now, { readOnly: false, locale }, async (scope, loaded) => {
+  return withInvitation(dependencies, link, now, { locale }, async (scope, loaded) => {
     if (!loaded) return { status: 404, html: renderSurveyMessage('missing', locale) };
     const { invitation, form } = loaded;
     const title = form.title[locale];

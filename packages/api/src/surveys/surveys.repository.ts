@@ -1,9 +1,11 @@
-import type { Database } from '@crm/db';
+import { type Database, executeAndCommit } from '@crm/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { visibleCustomer } from '../customers/access';
 import type { Scope } from '../scope';
+import { taskPayload } from '../tasks/task-events.sql';
 import { customerInTiers, customerTierOf } from '../tiering/placement.sql';
 import { registerTimelineSource } from '../timeline/timeline.repository';
+import { outboxCtes } from '../webhooks/webhooks.outbox';
 import { SCORE_COUNTS, SCORED_ANSWERS } from './scores.sql';
 
 /*
@@ -489,38 +491,6 @@ export function publicInvitationQuery(db: Kysely<Database>, tenantId: string, id
     where i.tenant_id = ${tenantId} and i.id = ${id}`.compile(db);
 }
 
-/**
- * The response and the invitation's answered state in one statement: nothing when the
- * invitation was already answered (the single use, kept by the unique index). The id, or null.
- */
-export async function insertResponse(
-  scope: Scope,
-  invitation: PublicInvitation,
-  values: {
-    answers: Record<string, unknown>;
-    score: number | null;
-    scorePct: number | null;
-    low: boolean;
-    locale: 'zh-CN' | 'en';
-  },
-): Promise<string | null> {
-  const result = await sql<{ id: string }>`
-    with answered as (
-      update survey_invitations set status = 'responded', responded_at = now()
-      where tenant_id = ${scope.tenantId} and id = ${invitation.id} and status <> 'responded'
-      returning id
-    )
-    insert into survey_responses (tenant_id, invitation_id, survey_key, survey_kind, customer_id, contact_id,
-      owner_user_id, tier, answers, score, score_pct, low, locale)
-    select ${scope.tenantId}, answered.id, ${invitation.survey_key}, ${invitation.survey_kind},
-      ${invitation.customer_id}, ${invitation.contact_id}, ${invitation.owner_user_id}, ${invitation.tier},
-      ${JSON.stringify(values.answers)}::jsonb, ${values.score}, ${values.scorePct}, ${values.low}, ${values.locale}
-    from answered
-    on conflict do nothing
-    returning id`.execute(scope.trx);
-  return result.rows[0]?.id ?? null;
-}
-
 /** What a response writes to the customer's needs (one update). */
 export type ProfileUpdate = {
   explicitNeeds?: string;
@@ -529,11 +499,24 @@ export type ProfileUpdate = {
   customFields?: Record<string, unknown>;
 };
 
-export async function updateCustomerNeeds(
-  scope: Scope,
-  customerId: string,
-  update: ProfileUpdate,
-): Promise<void> {
+/** The follow-up task an unhappy answer opens for the customer's owner. */
+export type FollowUpTask = { title: string; dueOn: string; sourceKeyPrefix: string };
+
+export type NewResponse = {
+  answers: Record<string, unknown>;
+  score: number | null;
+  scorePct: number | null;
+  low: boolean;
+  locale: 'zh-CN' | 'en';
+  /** The mapped needs, written to the customer's profile. */
+  needs: ProfileUpdate;
+  /** For an unhappy answer: its task (keyed `<sourceKeyPrefix><response id>`) and follow-up record. */
+  followUp: FollowUpTask | null;
+  /** The `survey.responded` event's payload but for the response's id. */
+  event: Record<string, unknown>;
+};
+
+function needsSets(update: ProfileUpdate): RawBuilder<unknown>[] {
   const sets: RawBuilder<unknown>[] = [];
   if (update.explicitNeeds !== undefined)
     sets.push(sql`explicit_needs = ${update.explicitNeeds.slice(0, 4000)}`);
@@ -543,22 +526,77 @@ export async function updateCustomerNeeds(
   if (update.customFields && Object.keys(update.customFields).length > 0) {
     sets.push(sql`custom_fields = custom_fields || ${JSON.stringify(update.customFields)}::jsonb`);
   }
-  if (sets.length === 0) return;
-  await sql`update customers set ${sql.join(sets)}, updated_at = now()
-    where tenant_id = ${scope.tenantId} and id = ${customerId}`.execute(scope.trx);
+  return sets;
 }
 
-export async function insertFollowUp(
+/**
+ * A response and everything it writes, in one statement (data-modifying CTEs): the
+ * invitation's answered state, the response, the needs on the customer's profile, for an
+ * unhappy answer the owner's follow-up task with its follow-up record and `task.created`, and
+ * the `survey.responded` event. Nothing at all when the invitation was already answered (the
+ * single use, kept by the unique index). The response id (null: already answered) and the
+ * webhook deliveries queued. The transaction's last statement: in the public door's
+ * transaction it goes with the COMMIT (`executeAndCommit`), one round trip for both.
+ */
+export async function insertResponse(
   scope: Scope,
-  values: { responseId: string; customerId: string; ownerUserId: string | null; taskSourceKey: string },
-): Promise<string | null> {
-  const row = await sql<{ id: string }>`
-    insert into survey_follow_ups (tenant_id, response_id, customer_id, owner_user_id, task_id)
-    values (${scope.tenantId}, ${values.responseId}, ${values.customerId}, ${values.ownerUserId},
-      (select id from tasks where tenant_id = ${scope.tenantId} and source_key = ${values.taskSourceKey} limit 1))
-    on conflict (tenant_id, response_id) do nothing
-    returning id`.execute(scope.trx);
-  return row.rows[0]?.id ?? null;
+  invitation: PublicInvitation,
+  values: NewResponse,
+): Promise<{ id: string | null; webhookDeliveries: number }> {
+  const sets = needsSets(values.needs);
+  const needs =
+    sets.length === 0
+      ? sql``
+      : sql`, needs as (
+      update customers set ${sql.join(sets)}, updated_at = now()
+      where tenant_id = ${scope.tenantId} and id = ${invitation.customer_id} and exists (select 1 from response)
+      returning 1
+    )`;
+  const followUp = values.followUp;
+  const followUpCtes = followUp
+    ? sql`, follow_up_task as (
+      insert into tasks (tenant_id, title, type, customer_id, contact_id, related_kind, related_id, owner_user_id,
+        team_id, due_on, priority, source, source_key, created_by)
+      select ${scope.tenantId}, ${followUp.title}, 'call', ${invitation.customer_id}, ${invitation.contact_id},
+        'survey_response', r.id, ${invitation.owner_user_id},
+        (select m.team_id from memberships m where m.tenant_id = ${scope.tenantId} and m.user_id = ${invitation.owner_user_id}::uuid),
+        ${followUp.dueOn}::date, 'high', 'rule', ${followUp.sourceKeyPrefix}::text || r.id::text, ${scope.userId}
+      from response r
+      on conflict (tenant_id, source_key) where source_key is not null do nothing
+      returning *
+    ), follow_up as (
+      insert into survey_follow_ups (tenant_id, response_id, customer_id, owner_user_id, task_id)
+      select ${scope.tenantId}, r.id, ${invitation.customer_id}, ${invitation.owner_user_id},
+        (select t.id from follow_up_task t)
+      from response r
+      on conflict (tenant_id, response_id) do nothing
+      returning 1
+    ), ${outboxCtes(scope.tenantId, 'task.created', sql`select ${taskPayload('t')} as payload from follow_up_task t`, 'task_outbox')}`
+    : sql``;
+  const statement = sql<{ id: string | null; deliveries: number }>`
+    with answered as (
+      update survey_invitations set status = 'responded', responded_at = now()
+      where tenant_id = ${scope.tenantId} and id = ${invitation.id} and status <> 'responded'
+      returning id
+    ), response as (
+      insert into survey_responses (tenant_id, invitation_id, survey_key, survey_kind, customer_id, contact_id,
+        owner_user_id, tier, answers, score, score_pct, low, locale)
+      select ${scope.tenantId}, answered.id, ${invitation.survey_key}, ${invitation.survey_kind},
+        ${invitation.customer_id}, ${invitation.contact_id}, ${invitation.owner_user_id}, ${invitation.tier},
+        ${JSON.stringify(values.answers)}::jsonb, ${values.score}, ${values.scorePct}, ${values.low}, ${values.locale}
+      from answered
+      on conflict do nothing
+      returning id
+    )${needs}${followUpCtes}, ${outboxCtes(
+      scope.tenantId,
+      'survey.responded',
+      sql`select jsonb_build_object('id', r.id) || ${JSON.stringify(values.event)}::jsonb as payload from response r`,
+    )}
+    select (select id from response) as id,
+      ((select count(*) from outbox_deliveries)${followUp ? sql` + (select count(*) from task_outbox_deliveries)` : sql``})::int as deliveries`;
+  const result = await executeAndCommit(scope.trx, statement.compile(scope.trx));
+  const row = result.rows[0];
+  return { id: row?.id ?? null, webhookDeliveries: row?.deliveries ?? 0 };
 }
 
 // ---------------------------------------------------------------------------------------------

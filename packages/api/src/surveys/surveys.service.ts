@@ -21,14 +21,13 @@ import { effectiveSettings, tenantProfileId } from '../plugins/effective-setting
 import type { PluginRegistry } from '../plugins/registry';
 import type { Scope } from '../scope';
 import { completeGeneratedTasks, createTasks } from '../tasks/task-backbone.service';
-import { recordWebhookEvent } from '../webhooks/webhooks.service';
+import { noteWebhookDeliveries } from '../webhooks/webhooks.service';
 import { sendSms } from './sms';
 import {
   archiveTenantSurvey,
   closeFollowUpRow,
   type FollowUpRow,
   type InvitationRow,
-  insertFollowUp,
   insertManualInvitations,
   insertResponse,
   insertScheduledInvitations,
@@ -55,7 +54,6 @@ import {
   selectSurveySettings,
   selectTenantSurvey,
   selectTenantSurveys,
-  updateCustomerNeeds,
   updateFollowUpAnalysis,
   updateTenantSurvey,
   upsertSurveySettings,
@@ -156,20 +154,34 @@ export async function cachedPluginSurveys(
   registry: PluginRegistry | undefined,
   known: { profileId: string; settingsVersion: number | null },
 ): Promise<SurveyForm[]> {
+  const cached = peekPluginSurveys(registry, scope.tenantId, known);
+  if (cached) return cached;
   const plugin = registry?.get(known.profileId);
-  if (!registry || !plugin?.surveys?.length) return [];
+  if (!registry || !plugin) return [];
   let byTenant = compiledSurveys.get(plugin);
   if (!byTenant) {
     byTenant = new Map();
     compiledSurveys.set(plugin, byTenant);
   }
   const key = `${scope.tenantId}:${known.settingsVersion ?? 0}`;
-  const cached = byTenant.get(key);
-  if (cached) return cached;
   const forms = await pluginSurveys(scope, registry);
   if (byTenant.size >= COMPILED_SURVEYS_PER_PLUGIN) byTenant.delete(byTenant.keys().next().value as string);
   byTenant.set(key, forms);
   return forms;
+}
+
+/**
+ * The compiled plugin surveys when memory has them (no query), else undefined: then
+ * `cachedPluginSurveys` compiles them. A plugin without surveys has none to compile.
+ */
+export function peekPluginSurveys(
+  registry: PluginRegistry | undefined,
+  tenantId: string,
+  known: { profileId: string; settingsVersion: number | null },
+): SurveyForm[] | undefined {
+  const plugin = registry?.get(known.profileId);
+  if (!registry || !plugin?.surveys?.length) return [];
+  return compiledSurveys.get(plugin)?.get(`${tenantId}:${known.settingsVersion ?? 0}`);
 }
 
 export function tenantForm(row: SurveyRow): SurveyForm {
@@ -700,6 +712,9 @@ const CHECK_BACK_TITLE = {
   en: 'Check back: does the customer see the improvement?',
 } as const;
 
+/** A follow-up task's occasion: this and the response's id. */
+const FOLLOW_UP_SOURCE_KEY = 'survey:follow-up:';
+
 /** How long an owner has to call an unhappy customer back. */
 export const FOLLOW_UP_DAYS = 2;
 
@@ -710,11 +725,12 @@ function addDays(day: string, days: number): string {
 }
 
 /**
- * Records a response in the invitation's tenant (the public page's submission): the answers
- * once (a second submission of the same link records nothing), the mapped needs written to
- * the profile, and for an unhappy score a follow-up task for the customer's owner due within
- * two days, with its follow-up record, and the webhook event. The response id, or null when
- * already answered.
+ * Records a response in the invitation's tenant (the public page's submission), in one
+ * statement: the answers once (a second submission of the same link records nothing), the
+ * mapped needs written to the profile, and for an unhappy score a follow-up task for the
+ * customer's owner due within two days, with its follow-up record, and the webhook events.
+ * That statement is the transaction's last (the public door sends it with the COMMIT). The
+ * response id, or null when already answered.
  */
 export async function recordResponse(
   scope: Scope,
@@ -725,45 +741,31 @@ export async function recordResponse(
   now: Date = new Date(),
 ): Promise<string | null> {
   const score = scoreOf(form, answers);
-  const responseId = await insertResponse(scope, invitation, { answers, ...score, locale });
-  if (!responseId) return null;
-  await updateCustomerNeeds(scope, invitation.customer_id, profileUpdateOf(form.questions, answers, locale));
-  if (score.low) {
-    const sourceKey = `survey:follow-up:${responseId}`;
-    await createTasks(scope, [
-      {
-        title: FOLLOW_UP_TITLE[locale === 'en' ? 'en' : 'zh-CN'](score.score),
-        type: 'call',
-        customerId: invitation.customer_id,
-        contactId: invitation.contact_id,
-        relatedKind: 'survey_response',
-        relatedId: responseId,
-        ownerUserId: invitation.owner_user_id,
-        dueOn: addDays(surveyToday(now), FOLLOW_UP_DAYS),
-        priority: 'high',
-        source: 'rule',
-        sourceKey,
-      },
-    ]);
-    await insertFollowUp(scope, {
-      responseId,
-      customerId: invitation.customer_id,
-      ownerUserId: invitation.owner_user_id,
-      taskSourceKey: sourceKey,
-    });
-  }
-  await recordWebhookEvent(scope, 'survey.responded', {
-    id: responseId,
-    surveyKey: form.key,
-    customerId: invitation.customer_id,
-    contactId: invitation.contact_id,
-    score: score.score,
-    low: score.low,
+  const recorded = await insertResponse(scope, invitation, {
     answers,
+    ...score,
     locale,
-    respondedAt: now.toISOString(),
+    needs: profileUpdateOf(form.questions, answers, locale),
+    followUp: score.low
+      ? {
+          title: FOLLOW_UP_TITLE[locale === 'en' ? 'en' : 'zh-CN'](score.score),
+          dueOn: addDays(surveyToday(now), FOLLOW_UP_DAYS),
+          sourceKeyPrefix: FOLLOW_UP_SOURCE_KEY,
+        }
+      : null,
+    event: {
+      surveyKey: form.key,
+      customerId: invitation.customer_id,
+      contactId: invitation.contact_id,
+      score: score.score,
+      low: score.low,
+      answers,
+      locale,
+      respondedAt: now.toISOString(),
+    },
   });
-  return responseId;
+  noteWebhookDeliveries(scope.trx, recorded.webhookDeliveries);
+  return recorded.id;
 }
 
 function responseOutputOf(row: ResponseRow): ResponseOutput {
@@ -975,7 +977,7 @@ export async function analyseFollowUp(scope: Scope, input: AnalyseFollowUpInput)
   await completeGeneratedTasks(
     scope,
     { kind: 'survey_response', id: row.response_id },
-    ['survey:follow-up:'],
+    [FOLLOW_UP_SOURCE_KEY],
     ANALYSED_REASON[scope.locale],
   );
   await createTasks(scope, [

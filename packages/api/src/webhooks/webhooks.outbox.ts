@@ -6,24 +6,29 @@ import { type RawBuilder, sql } from 'kysely';
  * no row passing through Node). `payloads` is a query with one `payload` jsonb column per
  * event; the CTEs insert the events and one delivery per active endpoint subscribed to `type`
  * — nothing at all when no endpoint wants it. Names: `outbox_targets`, `outbox_events`,
- * `outbox_deliveries` (count the last for the deliveries queued).
+ * `outbox_deliveries` (count the last for the deliveries queued); a statement that announces
+ * events of two types names the second set with another `prefix` (`task_outbox_deliveries` …).
  */
 export function outboxCtes(
   tenantId: string,
   type: string,
   payloads: RawBuilder<unknown>,
+  prefix: 'outbox' | 'task_outbox' = 'outbox',
 ): RawBuilder<unknown> {
-  return sql`outbox_targets as (
+  const targets = sql.id(`${prefix}_targets`);
+  const events = sql.id(`${prefix}_events`);
+  const deliveries = sql.id(`${prefix}_deliveries`);
+  return sql`${targets} as (
       select id from webhook_endpoints
       where tenant_id = ${tenantId} and status = 'active' and ${type} = any(events)
-    ), outbox_events as (
+    ), ${events} as (
       insert into webhook_events (tenant_id, type, payload)
       select ${tenantId}, ${type}, p.payload from (${payloads}) p
-      where exists (select 1 from outbox_targets)
+      where exists (select 1 from ${targets})
       returning id
-    ), outbox_deliveries as (
+    ), ${deliveries} as (
       insert into webhook_deliveries (tenant_id, endpoint_id, event_id)
-      select ${tenantId}, outbox_targets.id, outbox_events.id from outbox_targets, outbox_events
+      select ${tenantId}, ${targets}.id, ${events}.id from ${targets}, ${events}
       returning 1
     )`;
 }
