@@ -1,12 +1,16 @@
 import {
+  cachedPluginSurveys,
+  createPluginRegistry,
   installSmsProvider,
   jobScope,
   scheduleInvitations,
   sendDueInvitations,
   signPublicLink,
+  viewSurvey,
 } from '@crm/api';
 import { PublicDoorRateLimiter } from '@crm/auth';
 import { sql } from '@crm/db';
+import { SDK_VERSION } from '@crm/plugin-sdk';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -594,5 +598,70 @@ describe('the public survey door: security', () => {
       ),
     );
     expect(guesses.filter((status) => status === 429)).toHaveLength(1);
+  });
+});
+
+describe('the compiled plugin survey', () => {
+  it('is served from memory per plugin, tenant and settings version: a new plugin or a saved settings change serves the new form', async () => {
+    const shop = await seedTenant(server.database, '问卷缓存零售', 'retail');
+    const admin = await signedInClient(server, shop.users.admin.id, shop.tenantId);
+    const customerId = await createCustomerIn(server, shop.tenantId, '缓存客户', false, shop.users.admin.id);
+    const invited = await admin.call('surveys.invite', {
+      key: 'retail_csat_after_purchase',
+      customerIds: [customerId],
+      channel: 'link',
+    });
+    expect(invited.error).toBeNull();
+    const path = new URL(invited.data.links[0].url).pathname;
+    const token = path.slice('/s/'.length);
+    const html = async (response: Response | Promise<Response>) => (await response).text();
+    expect(await html(page(path))).toContain('购后满意度回访');
+
+    // A new version of the plugin is a new object: the page is compiled from it.
+    const retail = server.dependencies.plugins.get('retail');
+    if (!retail) throw new Error('the retail plugin is not loaded');
+    const renamed = {
+      ...retail,
+      version: retail.version.replace(/\d+$/, (patch) => String(Number(patch) + 1)),
+      surveys: (retail.surveys ?? []).map((survey) =>
+        survey.key === 'retail_csat_after_purchase'
+          ? { ...survey, labels: { 'zh-CN': '购物体验调研', en: 'Shopping experience survey' } }
+          : survey,
+      ),
+    };
+    const upgraded = createPluginRegistry([renamed], { sdkVersion: SDK_VERSION });
+    expect(upgraded.refused).toEqual([]);
+    const next = await viewSurvey({ database: server.database, plugins: upgraded }, token, 'zh-CN');
+    expect(next.status).toBe(200);
+    expect(next.html).toContain('购物体验调研');
+    expect(next.html).not.toContain('购后满意度回访');
+    // The server still running the old plugin serves the old form.
+    expect(await html(page(path))).toContain('购后满意度回访');
+
+    // A saved settings change is a new version: the form is compiled again with it.
+    const compiled = () =>
+      server.database.withTenant(shop.tenantId, async (trx) => {
+        const { rows } = await sql<{ version: number | null }>`
+          select max(version)::int as version from tenant_plugin_settings`.execute(trx);
+        const forms = await cachedPluginSurveys(jobScope(trx, shop.tenantId), server.dependencies.plugins, {
+          profileId: 'retail',
+          settingsVersion: rows[0]?.version ?? null,
+        });
+        return forms.find((form) => form.key === 'retail_csat_after_purchase');
+      });
+    const before = await compiled();
+    expect(before?.schedule).toEqual({ after: 'first_order', delayDays: 7 });
+    expect(await compiled()).toBe(before);
+    const saved = await admin.call('industry.save', {
+      settings: { surveys: { csatDelayDays: 14 } },
+      expectedVersion: 0,
+    });
+    expect(saved.error).toBeNull();
+    const after = await compiled();
+    expect(after).not.toBe(before);
+    expect(after?.schedule).toEqual({ after: 'first_order', delayDays: 14 });
+    expect(await compiled()).toBe(after);
+    // The page still opens on the new version.
+    expect(await html(page(path))).toContain('购后满意度回访');
   });
 });

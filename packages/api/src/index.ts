@@ -159,6 +159,7 @@ export { SURVEY_SCHEDULE, type SurveyJobs } from './surveys/surveys.jobs';
 export { pageLocaleOf, submitSurvey, viewSurvey } from './surveys/surveys.public';
 export { selectScores } from './surveys/surveys.repository';
 export {
+  cachedPluginSurveys,
   invitationUrl,
   recordResponse,
   scheduleInvitations,
