@@ -6,11 +6,10 @@ import {
   PlusOutlined,
 } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createFileRoute, Link } from '@tanstack/react-router';
+import { createFileRoute } from '@tanstack/react-router';
 import {
   Alert,
   App,
-  Breadcrumb,
   Button,
   Card,
   Empty,
@@ -31,7 +30,7 @@ import {
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../../components/PageHeader';
+import { SettingsPageHeader } from '../../../features/settings/SettingsPageHeader';
 import type { RouterOutputs } from '../../../lib/api-types';
 import { oneOf, searchOf } from '../../../lib/search-params';
 import { useCan } from '../../../lib/shell-context';
@@ -61,18 +60,7 @@ function AssignmentSettingsPage() {
   if (!allowed) return <Result status="403" subTitle={t('assignmentSettings.noPermission')} />;
   return (
     <>
-      <PageHeader
-        top={
-          <Breadcrumb
-            items={[
-              { title: <Link to="/settings">{t('settings.title')}</Link> },
-              { title: t('assignmentSettings.title') },
-            ]}
-          />
-        }
-        title={t('assignmentSettings.title')}
-        subtitle={t('assignmentSettings.subtitle')}
-      />
+      <SettingsPageHeader title={t('assignmentSettings.title')} subtitle={t('assignmentSettings.subtitle')} />
       <Tabs
         activeKey={tab ?? 'lead'}
         onChange={(key) => void navigate({ search: { tab: key as Entity } })}

@@ -1,12 +1,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { createFileRoute, Link } from '@tanstack/react-router';
-import { Alert, Breadcrumb, Button, Col, Result, Row, Skeleton } from 'antd';
+import { createFileRoute } from '@tanstack/react-router';
+import { Alert, Button, Col, Result, Row, Skeleton } from 'antd';
 import dayjs from 'dayjs';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../../components/PageHeader';
 import { WorkCalendarCard } from '../../../features/calendar/WorkCalendarCard';
 import { WorkingHoursCard } from '../../../features/calendar/WorkingHoursCard';
+import { SettingsPageHeader } from '../../../features/settings/SettingsPageHeader';
 import { errorMessage } from '../../../lib/errors';
 import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
@@ -55,18 +55,7 @@ function WorkCalendarPage() {
 
   return (
     <>
-      <PageHeader
-        top={
-          <Breadcrumb
-            items={[
-              { title: <Link to="/settings">{t('settings.title')}</Link> },
-              { title: t('workCalendar.title') },
-            ]}
-          />
-        }
-        title={t('workCalendar.title')}
-        subtitle={t('workCalendar.subtitle')}
-      />
+      <SettingsPageHeader title={t('workCalendar.title')} subtitle={t('workCalendar.subtitle')} />
       {canEdit ? null : (
         <Alert type="info" showIcon title={t('workCalendar.readOnly')} style={{ marginBottom: 16 }} />
       )}

@@ -1,10 +1,9 @@
 import { EditOutlined, PlusOutlined, RollbackOutlined, StopOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createFileRoute, Link } from '@tanstack/react-router';
+import { createFileRoute } from '@tanstack/react-router';
 import {
   Alert,
   App,
-  Breadcrumb,
   Button,
   Card,
   Empty,
@@ -19,10 +18,10 @@ import {
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../../components/PageHeader';
 import { ListCount, lengthCount } from '../../../features/lists/ListCount';
 import { ListSkeleton } from '../../../features/lists/ListSkeleton';
 import { CustomFieldFormDrawer } from '../../../features/settings/CustomFieldFormDrawer';
+import { SettingsPageHeader } from '../../../features/settings/SettingsPageHeader';
 import { type CustomField, hasOptions, labelIn } from '../../../features/settings/types';
 import { errorMessage } from '../../../lib/errors';
 import { useCan } from '../../../lib/shell-context';
@@ -244,15 +243,7 @@ function CustomFieldsPage() {
 
   return (
     <>
-      <PageHeader
-        top={
-          <Breadcrumb
-            items={[
-              { title: <Link to="/settings">{t('settings.title')}</Link> },
-              { title: t('customerSettings.customFields.title') },
-            ]}
-          />
-        }
+      <SettingsPageHeader
         title={t('customerSettings.customFields.title')}
         subtitle={t('customerSettings.customFields.subtitle')}
         extra={

@@ -4,7 +4,6 @@ import { createFileRoute, Link } from '@tanstack/react-router';
 import {
   Alert,
   App,
-  Breadcrumb,
   Button,
   Card,
   Col,
@@ -20,12 +19,12 @@ import {
 import type { Rule } from 'antd/es/form';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../../components/PageHeader';
 import {
   type CompletenessWeights,
   CompletenessWeightsEditor,
   totalWeight,
 } from '../../../features/settings/CompletenessWeightsEditor';
+import { SettingsPageHeader } from '../../../features/settings/SettingsPageHeader';
 import type { CustomerRules, CustomField } from '../../../features/settings/types';
 import { canonicalDecimal } from '../../../lib/decimal';
 import { errorMessage } from '../../../lib/errors';
@@ -103,15 +102,7 @@ function CustomerRulesPage() {
 
   return (
     <>
-      <PageHeader
-        top={
-          <Breadcrumb
-            items={[
-              { title: <Link to="/settings">{t('settings.title')}</Link> },
-              { title: t('customerSettings.customerRules.title') },
-            ]}
-          />
-        }
+      <SettingsPageHeader
         title={t('customerSettings.customerRules.title')}
         subtitle={t('customerSettings.customerRules.subtitle')}
       />

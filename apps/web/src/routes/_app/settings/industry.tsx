@@ -1,10 +1,9 @@
 import { EyeOutlined, HistoryOutlined, RollbackOutlined, UndoOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createFileRoute, Link } from '@tanstack/react-router';
+import { createFileRoute } from '@tanstack/react-router';
 import {
   Alert,
   App,
-  Breadcrumb,
   Button,
   Card,
   Descriptions,
@@ -22,7 +21,6 @@ import {
 } from 'antd';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../../components/PageHeader';
 import {
   formatSettingValue,
   type JsonSchema,
@@ -34,6 +32,7 @@ import { SchemaFields } from '../../../features/industry/SchemaFields';
 import { MovingSample, TierMoveMatrix, type TierPreview } from '../../../features/industry/TierMoveMatrix';
 import { PlanChangesSummary } from '../../../features/plans/PlanChangesSummary';
 import { RemindersCard } from '../../../features/reminders/RemindersCard';
+import { SettingsPageHeader } from '../../../features/settings/SettingsPageHeader';
 import type { RouterOutputs } from '../../../lib/api-types';
 import { errorMessage } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
@@ -94,18 +93,7 @@ function IndustrySettingsPage() {
 
   return (
     <>
-      <PageHeader
-        top={
-          <Breadcrumb
-            items={[
-              { title: <Link to="/settings">{t('settings.title')}</Link> },
-              { title: t('industryConfig.title') },
-            ]}
-          />
-        }
-        title={t('industryConfig.title')}
-        subtitle={t('industryConfig.subtitle')}
-      />
+      <SettingsPageHeader title={t('industryConfig.title')} subtitle={t('industryConfig.subtitle')} />
       {canEdit || !available ? null : (
         <Alert type="info" showIcon title={t('industryConfig.readOnly')} style={{ marginBottom: 16 }} />
       )}

@@ -1,6 +1,6 @@
-import { DeleteOutlined, LeftOutlined, PlusOutlined } from '@ant-design/icons';
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createFileRoute, Link } from '@tanstack/react-router';
+import { createFileRoute } from '@tanstack/react-router';
 import {
   App,
   Button,
@@ -20,7 +20,7 @@ import {
   Typography,
 } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../../components/PageHeader';
+import { SettingsPageHeader } from '../../../features/settings/SettingsPageHeader';
 import type { RouterOutputs } from '../../../lib/api-types';
 import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
@@ -53,15 +53,7 @@ function LoyaltySettingsPage() {
   const editable = useCan('loyalty.configure');
   return (
     <>
-      <PageHeader
-        top={
-          <Link to="/settings">
-            <LeftOutlined /> {t('settings.title')}
-          </Link>
-        }
-        title={t('loyalty.settings.title')}
-        subtitle={t('loyalty.settings.description')}
-      />
+      <SettingsPageHeader title={t('loyalty.settings.title')} subtitle={t('loyalty.settings.description')} />
       {settings.data ? <SettingsForm settings={settings.data} editable={editable} /> : <Skeleton active />}
     </>
   );

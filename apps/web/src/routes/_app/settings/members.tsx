@@ -1,10 +1,9 @@
 import { DeleteOutlined, LogoutOutlined, StopOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createFileRoute, Link } from '@tanstack/react-router';
+import { createFileRoute } from '@tanstack/react-router';
 import {
   App,
   Avatar,
-  Breadcrumb,
   Button,
   Card,
   Empty,
@@ -19,12 +18,12 @@ import {
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../../components/PageHeader';
 import { ListCount, lengthCount } from '../../../features/lists/ListCount';
 import { emptyOrSkeleton } from '../../../features/lists/ListSkeleton';
 import { InviteModal } from '../../../features/members/InviteModal';
 import { RoleTag } from '../../../features/members/RoleTag';
 import { TeamsCard } from '../../../features/members/TeamsCard';
+import { SettingsPageHeader } from '../../../features/settings/SettingsPageHeader';
 import { INVITABLE_ROLES, type Invitation, type Member, type Role } from '../../../lib/api-types';
 import { errorMessage } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
@@ -44,15 +43,7 @@ function MembersPage() {
 
   return (
     <>
-      <PageHeader
-        top={
-          <Breadcrumb
-            items={[
-              { title: <Link to="/settings">{t('settings.title')}</Link> },
-              { title: t('members.title') },
-            ]}
-          />
-        }
+      <SettingsPageHeader
         title={t('members.title')}
         subtitle={t('members.subtitle')}
         extra={

@@ -1,9 +1,8 @@
 import { ThunderboltOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createFileRoute, Link } from '@tanstack/react-router';
+import { createFileRoute } from '@tanstack/react-router';
 import {
   App,
-  Breadcrumb,
   Button,
   Card,
   Flex,
@@ -21,7 +20,7 @@ import {
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../../components/PageHeader';
+import { SettingsPageHeader } from '../../../features/settings/SettingsPageHeader';
 import type { RouterOutputs } from '../../../lib/api-types';
 import { useCan } from '../../../lib/shell-context';
 import { useTRPC } from '../../../lib/trpc';
@@ -52,15 +51,7 @@ function PoolSettingsPage() {
   if (!allowed) return <Result status="403" subTitle={t('poolSettings.noPermission')} />;
   return (
     <>
-      <PageHeader
-        top={
-          <Breadcrumb
-            items={[
-              { title: <Link to="/settings">{t('settings.title')}</Link> },
-              { title: t('poolSettings.title') },
-            ]}
-          />
-        }
+      <SettingsPageHeader
         title={t('poolSettings.title')}
         subtitle={t('poolSettings.subtitle')}
         extra={

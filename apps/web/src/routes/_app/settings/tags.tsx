@@ -1,25 +1,12 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined, TagsOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createFileRoute, Link } from '@tanstack/react-router';
-import {
-  Alert,
-  App,
-  Breadcrumb,
-  Button,
-  Card,
-  Col,
-  Empty,
-  Flex,
-  Popconfirm,
-  Row,
-  Table,
-  Typography,
-} from 'antd';
+import { createFileRoute } from '@tanstack/react-router';
+import { Alert, App, Button, Card, Col, Empty, Flex, Popconfirm, Row, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../../components/PageHeader';
 import { ListSkeleton } from '../../../features/lists/ListSkeleton';
+import { SettingsPageHeader } from '../../../features/settings/SettingsPageHeader';
 import { SystemTagsCard } from '../../../features/settings/SystemTagsCard';
 import { TagChip } from '../../../features/settings/TagChip';
 import { TagFormModal } from '../../../features/settings/TagFormModal';
@@ -41,15 +28,7 @@ function TagsPage() {
 
   return (
     <>
-      <PageHeader
-        top={
-          <Breadcrumb
-            items={[
-              { title: <Link to="/settings">{t('settings.title')}</Link> },
-              { title: t('customerSettings.tags.title') },
-            ]}
-          />
-        }
+      <SettingsPageHeader
         title={t('customerSettings.tags.title')}
         subtitle={t('customerSettings.tags.subtitle')}
         extra={

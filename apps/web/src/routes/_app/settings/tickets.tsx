@@ -1,4 +1,4 @@
-import { DeleteOutlined, EditOutlined, LeftOutlined, PlusOutlined } from '@ant-design/icons';
+import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
 import {
@@ -23,7 +23,7 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../../components/PageHeader';
+import { SettingsPageHeader } from '../../../features/settings/SettingsPageHeader';
 import { useLabelOf, useTicketSettings } from '../../../features/tickets/TicketCategoryLabel';
 import { formatTarget } from '../../../features/tickets/ticket-meta';
 import { TICKET_PRIORITIES, type TicketSettings, type TicketSlaPolicy } from '../../../lib/api-types';
@@ -45,15 +45,7 @@ function TicketSettingsPage() {
   const canConfigure = useCan('tickets.configure');
   return (
     <>
-      <PageHeader
-        top={
-          <Link to="/settings">
-            <LeftOutlined /> {t('settings.title')}
-          </Link>
-        }
-        title={t('tickets.settings.title')}
-        subtitle={t('tickets.settings.description')}
-      />
+      <SettingsPageHeader title={t('tickets.settings.title')} subtitle={t('tickets.settings.description')} />
       {settings.data ? (
         <Row gutter={[16, 16]}>
           <Col xs={24} xl={10}>
