@@ -21,7 +21,9 @@ afterEach(() => {
 });
 
 const preloadsOf = (html: string) =>
-  [...html.matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)">/g)].map((match) => match[1]);
+  [...html.matchAll(/<link rel="modulepreload" crossorigin fetchpriority="low" href="([^"]+)">/g)].map(
+    (match) => match[1],
+  );
 
 describe("the web app's pages", () => {
   const routes = {

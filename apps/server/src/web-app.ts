@@ -34,8 +34,11 @@ function readPreloads(webDist: string): RoutePreload[] {
 export function webAppPages(webDist: string): { htmlFor(pathname: string): string } {
   const indexHtml = readFileSync(join(webDist, 'index.html'), 'utf8');
   const pages = readPreloads(webDist).map((route) => {
+    // Low priority: the page's data requests (sent once the shell has run) take the browser's
+    // six connections before the remaining preloads, so the server works on the data while
+    // the scripts arrive instead of after them.
     const links = route.files
-      .map((file) => `    <link rel="modulepreload" crossorigin href="${file}">\n`)
+      .map((file) => `    <link rel="modulepreload" crossorigin fetchpriority="low" href="${file}">\n`)
       .join('');
     return {
       segments: segmentsOf(route.path),
