@@ -92,8 +92,10 @@ describe('设置 → 开放平台 in Chromium', () => {
       expect(token).toMatch(/^crmk_[0-9a-f]{64}_[A-Za-z0-9_-]{43}$/);
       await shot('key-shown-once');
       await page.getByTestId('api-key-done').click();
-      await expect.poll(() => page.locator('body').textContent()).toContain(`crmk_…${token.slice(-4)}`);
-      expect(await page.locator('body').textContent()).not.toContain(token.slice(-43, -4));
+      await page.getByTestId('api-key-token').waitFor({ state: 'hidden', timeout: 5_000 });
+      // Closed, the page holds only the key's prefix: the secret is nowhere, not even hidden.
+      await expect.poll(() => page.locator('body').textContent()).not.toContain(token.slice(-43, -4));
+      expect(await page.locator('body').textContent()).toContain(`crmk_…${token.slice(-4)}`);
 
       // A webhook endpoint subscribed to two events chosen by their names.
       const endpointUrl = `${receiverBase}/${language}/crm`;

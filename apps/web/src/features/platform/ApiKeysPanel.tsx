@@ -271,6 +271,8 @@ export function ApiKeysPanel() {
       </Modal>
       <Modal
         open={token !== null}
+        // Removed from the page once closed: the secret must not stay in the DOM, hidden.
+        destroyOnHidden
         title={t('platform.keys.createdTitle')}
         closable={false}
         maskClosable={false}

@@ -282,6 +282,8 @@ export function WebhooksPanel() {
       </Modal>
       <Modal
         open={secret !== null}
+        // Removed from the page once closed: the secret must not stay in the DOM, hidden.
+        destroyOnHidden
         title={t('platform.webhooks.secretTitle')}
         closable={false}
         maskClosable={false}
