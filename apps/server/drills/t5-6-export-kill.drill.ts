@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedTenant, signedInClient, type TrpcClient } from '../test/helpers';
 import { POSTGRES_BIN } from './cluster';
-import { createWorkerDrill, jobAttempts, kill, stop, type WorkerDrill, waitFor } from './worker-drill';
+import { jobAttempts, jobEnded, kill, stop, useWorkerDrill, waitFor } from './worker-drill';
 
 /**
  * A worker killed mid-export: a tenant of CUSTOMERS customers (long names, so the CSV is a
@@ -20,15 +20,7 @@ const EXPORT = {
   sort: { sort: 'name', direction: 'asc' },
 } as const;
 
-let drill: WorkerDrill;
-
-beforeAll(async () => {
-  drill = await createWorkerDrill();
-}, 300_000);
-
-afterAll(async () => {
-  await drill?.teardown();
-});
+const drill = useWorkerDrill();
 
 async function download(client: TrpcClient, runId: string) {
   const response = await drill.server.app.request(
@@ -52,16 +44,8 @@ async function runState(tenantId: string, runId: string) {
 }
 
 async function finished(tenantId: string, runId: string) {
-  return waitFor(
-    'the export to finish',
-    async () => {
-      const job = await jobAttempts(drill.admin, 'exports.run', 'runId', runId);
-      return ['completed', 'failed'].includes(job.state)
-        ? { job, run: await runState(tenantId, runId) }
-        : undefined;
-    },
-    600_000,
-  );
+  const job = await jobEnded(drill.admin, 'the export to finish', 'exports.run', 'runId', runId);
+  return { job, run: await runState(tenantId, runId) };
 }
 
 describe.skipIf(!POSTGRES_BIN)('a worker killed mid-export', () => {

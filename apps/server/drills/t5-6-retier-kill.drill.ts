@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedTenant } from '../test/helpers';
 import { POSTGRES_BIN } from './cluster';
-import {
-  createWorkerDrill,
-  jobAttempts,
-  kill,
-  stop,
-  type WorkerDrill,
-  waitFor,
-  waitForWritingTransaction,
-} from './worker-drill';
+import { jobAttempts, jobEnded, killMidTransaction, stop, useWorkerDrill } from './worker-drill';
 
 /**
  * A worker killed mid-re-tier: two tenants with the same CUSTOMERS customers and orders; a
@@ -21,15 +13,7 @@ import {
  */
 const CUSTOMERS = Number(process.env.DRILL_CUSTOMERS ?? 20_000);
 
-let drill: WorkerDrill;
-
-beforeAll(async () => {
-  drill = await createWorkerDrill();
-}, 300_000);
-
-afterAll(async () => {
-  await drill?.teardown();
-});
+const drill = useWorkerDrill();
 
 /** The same customers and orders for a tenant: names by number, amounts and dates by a fixed rule. */
 async function seedCustomers(tenantId: string) {
@@ -66,16 +50,8 @@ async function retier(tenantId: string) {
   await drill.server.dependencies.jobs.enqueue('tiering.retier-tenant', { tenantId, reason: 'quarterly' });
 }
 
-async function finished(tenantId: string) {
-  return waitFor(
-    're-tier to finish',
-    async () => {
-      const job = await jobAttempts(drill.admin, 'tiering.retier-tenant', 'tenantId', tenantId);
-      return ['completed', 'failed'].includes(job.state) ? job : undefined;
-    },
-    600_000,
-  );
-}
+const finished = (tenantId: string) =>
+  jobEnded(drill.admin, 're-tier to finish', 'tiering.retier-tenant', 'tenantId', tenantId);
 
 describe.skipIf(!POSTGRES_BIN)('a worker killed mid-re-tier', () => {
   it('the re-tier runs again: the same tiers, explanations and history as an undisturbed run, nothing half-applied', {
@@ -89,20 +65,9 @@ describe.skipIf(!POSTGRES_BIN)('a worker killed mid-re-tier', () => {
     await drill.admin`delete from pgboss.job where name like 'tiering.%'`;
 
     await retier(disturbed.tenantId);
-    const first = await drill.startWorker();
-    const started = Date.now();
-    const writing = await waitForWritingTransaction(drill.admin, '', 300_000);
-    const killedAfter = (Date.now() - started) / 1000;
-    await kill(first);
     // The killed backend's transaction is rolled back once PostgreSQL notices the client is gone.
-    const atKill = await waitFor(
-      'the killed transaction to end',
-      async () => {
-        const [open] = await drill.admin<{ n: number }[]>`
-          select count(*)::int as n from pg_stat_activity where pid = ${writing.pid}`;
-        return open?.n === 0 ? tierChecksum(disturbed.tenantId) : undefined;
-      },
-      300_000,
+    const { atKill, killedAfter, transactionOpenSeconds } = await killMidTransaction(drill, () =>
+      tierChecksum(disturbed.tenantId),
     );
     const jobAtKill = await jobAttempts(drill.admin, 'tiering.retier-tenant', 'tenantId', disturbed.tenantId);
 
@@ -120,7 +85,7 @@ describe.skipIf(!POSTGRES_BIN)('a worker killed mid-re-tier', () => {
     const halfApplied = atKill.tiered + atKill.history;
     console.log(
       `T5.6 worker killed mid-re-tier customers=${CUSTOMERS} killed_after_s=${killedAfter.toFixed(1)} ` +
-        `transaction_open_s=${writing.seconds.toFixed(1)} job_after_kill=${jobAtKill.state} half_applied=${halfApplied} ` +
+        `transaction_open_s=${transactionOpenSeconds.toFixed(1)} job_after_kill=${jobAtKill.state} half_applied=${halfApplied} ` +
         `state=${rerun.state} attempts=${rerun.attempts} tiered=${disturbedSum.tiered}/${referenceSum.tiered} ` +
         `history=${disturbedSum.history}/${referenceSum.history} ` +
         `tiers_checksum_equal=${disturbedSum.customers_md5 === referenceSum.customers_md5} ` +

@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedTenant, signedInClient } from '../test/helpers';
 import { POSTGRES_BIN } from './cluster';
-import {
-  createWorkerDrill,
-  jobAttempts,
-  kill,
-  stop,
-  type WorkerDrill,
-  waitFor,
-  waitForWritingTransaction,
-} from './worker-drill';
+import { jobAttempts, jobEnded, killMidTransaction, stop, useWorkerDrill } from './worker-drill';
 
 /**
  * A worker killed mid-duplicate-scan: two tenants with the same CUSTOMERS customers, every
@@ -22,15 +14,7 @@ import {
  */
 const CUSTOMERS = Number(process.env.DRILL_CUSTOMERS ?? 20_000);
 
-let drill: WorkerDrill;
-
-beforeAll(async () => {
-  drill = await createWorkerDrill();
-}, 300_000);
-
-afterAll(async () => {
-  await drill?.teardown();
-});
+const drill = useWorkerDrill();
 
 async function seedCustomers(tenantId: string) {
   const pairs = Math.floor(CUSTOMERS / 2);
@@ -58,16 +42,8 @@ async function pairChecksum(tenantId: string) {
   return row;
 }
 
-async function finished(tenantId: string) {
-  return waitFor(
-    'the scan to finish',
-    async () => {
-      const job = await jobAttempts(drill.admin, 'duplicates.scan-tenant', 'tenantId', tenantId);
-      return ['completed', 'failed'].includes(job.state) ? job : undefined;
-    },
-    600_000,
-  );
-}
+const finished = (tenantId: string) =>
+  jobEnded(drill.admin, 'the scan to finish', 'duplicates.scan-tenant', 'tenantId', tenantId);
 
 describe.skipIf(!POSTGRES_BIN)('a worker killed mid-duplicate-scan', () => {
   it('the scan runs again: the same candidate pairs as an undisturbed scan, recorded once, nothing half-applied', {
@@ -86,20 +62,7 @@ describe.skipIf(!POSTGRES_BIN)('a worker killed mid-duplicate-scan', () => {
 
     const queued = await disturbedOwner.call('duplicates.scan', undefined);
     expect(queued.error).toBeNull();
-    const first = await drill.startWorker();
-    const started = Date.now();
-    const writing = await waitForWritingTransaction(drill.admin, '', 300_000);
-    const killedAfter = (Date.now() - started) / 1000;
-    await kill(first);
-    const atKill = await waitFor(
-      'the killed transaction to end',
-      async () => {
-        const [open] = await drill.admin<{ n: number }[]>`
-          select count(*)::int as n from pg_stat_activity where pid = ${writing.pid}`;
-        return open?.n === 0 ? pairChecksum(disturbed.tenantId) : undefined;
-      },
-      300_000,
-    );
+    const { atKill, killedAfter } = await killMidTransaction(drill, () => pairChecksum(disturbed.tenantId));
     const jobAtKill = await jobAttempts(
       drill.admin,
       'duplicates.scan-tenant',

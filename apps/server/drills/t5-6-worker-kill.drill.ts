@@ -1,19 +1,7 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { provisionDatabase } from '@crm/db';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestServer,
-  PUBLIC_URL,
-  type SeededTenant,
-  seedTenant,
-  signedInClient,
-  type TestServer,
-  type TrpcClient,
-} from '../test/helpers';
-import { createCluster, type DrillCluster, POSTGRES_BIN } from './cluster';
+import { describe, expect, it } from 'vitest';
+import { PUBLIC_URL, type SeededTenant, seedTenant, signedInClient, type TrpcClient } from '../test/helpers';
+import { POSTGRES_BIN } from './cluster';
+import { kill, stop, useWorkerDrill, waitFor } from './worker-drill';
 
 /**
  * A worker killed mid-import: the web side (this test's app, whose job workers are off)
@@ -25,79 +13,8 @@ import { createCluster, type DrillCluster, POSTGRES_BIN } from './cluster';
  * run of the same file by another tenant.
  */
 const ROWS = Number(process.env.DRILL_ROWS ?? 20_000);
-const serverDirectory = fileURLToPath(new URL('..', import.meta.url));
 
-type Worker = { child: ChildProcessWithoutNullStreams; output: () => string };
-
-let cluster: DrillCluster;
-let server: TestServer;
-let urls: { databaseUrl: string; ownerDatabaseUrl: string };
-let admin: postgres.Sql;
-const workers: Worker[] = [];
-const masterKey = randomBytes(32).toString('base64');
-
-beforeAll(async () => {
-  cluster = await createCluster();
-  process.env.TEST_DATABASE_URL = cluster.adminUrl;
-  server = await createTestServer();
-  const databaseName = server.testDatabase.databaseName as string;
-  urls = await provisionDatabase(cluster.adminUrl, databaseName);
-  admin = postgres(server.testDatabase.adminUrl as string, { max: 1, onnotice: () => {} });
-}, 300_000);
-
-afterAll(async () => {
-  for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
-  await admin?.end({ timeout: 5 });
-  await Promise.race([
-    server?.destroy().catch(() => undefined),
-    new Promise((resolve) => setTimeout(resolve, 30_000)),
-  ]);
-  await cluster?.stop();
-  cluster?.remove();
-});
-
-/** A worker process (src/main.ts, ROLE=worker) on the drill's database; resolves once it runs. */
-function startWorker(): Promise<Worker> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: serverDirectory,
-      env: {
-        ...process.env,
-        ROLE: 'worker',
-        PORT: '0',
-        LOG_LEVEL: 'info',
-        SEED_DEMO: 'never',
-        DATABASE_URL: urls.databaseUrl,
-        DATABASE_OWNER_URL: urls.ownerDatabaseUrl,
-        MASTER_KEY: masterKey,
-      },
-    });
-    let output = '';
-    const worker = { child, output: () => output };
-    workers.push(worker);
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk;
-      if (/CRM worker/.test(output)) resolve(worker);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk;
-    });
-    child.once('exit', (code, signal) => {
-      if (!/CRM worker/.test(output))
-        reject(new Error(`worker exited ${code ?? signal} before running:\n${output}`));
-    });
-  });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const drill = useWorkerDrill();
 
 function customersFile(): string {
   const lines = ['客户名称,客户编号,手机'];
@@ -110,7 +27,7 @@ function customersFile(): string {
 
 /** Uploads the file and starts a commit import of it; the job is enqueued for the workers. */
 async function startImport(client: TrpcClient, file: string): Promise<string> {
-  const uploaded = await server.app.request(
+  const uploaded = await drill.server.app.request(
     'http://localhost:3000/api/imports/files',
     {
       method: 'POST',
@@ -140,7 +57,7 @@ async function startImport(client: TrpcClient, file: string): Promise<string> {
 type RunRow = { status: string; created_count: string; attempts: number; job_state: string | null };
 
 async function runState(tenant: SeededTenant, runId: string): Promise<RunRow> {
-  const [row] = await admin<RunRow[]>`
+  const [row] = await drill.admin<RunRow[]>`
     select r.status, r.created_count::text,
       coalesce((select max(j.retry_count) + 1 from pgboss.job j where j.name = 'imports.run' and j.data->>'runId' = ${runId}), 0)::int as attempts,
       (select j.state::text from pgboss.job j where j.name = 'imports.run' and j.data->>'runId' = ${runId} order by j.created_on desc limit 1) as job_state
@@ -151,7 +68,7 @@ async function runState(tenant: SeededTenant, runId: string): Promise<RunRow> {
 
 /** The tenant's customers as the import wrote them: count, distinct numbers, and one md5 over the rows. */
 async function customerChecksum(tenant: SeededTenant) {
-  const [row] = await admin<{ rows: number; distinct_numbers: number; checksum: string }[]>`
+  const [row] = await drill.admin<{ rows: number; distinct_numbers: number; checksum: string }[]>`
     select count(*)::int as rows, count(distinct customer_number)::int as distinct_numbers,
       md5(coalesce(string_agg(concat_ws('|', name, customer_number, phone), E'\\n' order by customer_number), '')) as checksum
     from customers where tenant_id = ${tenant.tenantId} and customer_number like 'D-%'`;
@@ -163,19 +80,23 @@ describe.skipIf(!POSTGRES_BIN)('a worker killed mid-import', () => {
     timeout: 1_500_000,
   }, async () => {
     const file = customersFile();
-    const disturbed = await seedTenant(server.database, '演练导入甲有限公司');
-    const undisturbed = await seedTenant(server.database, '演练导入乙有限公司');
-    const disturbedClient = await signedInClient(server, disturbed.users.owner.id, disturbed.tenantId);
-    const undisturbedClient = await signedInClient(server, undisturbed.users.owner.id, undisturbed.tenantId);
+    const disturbed = await seedTenant(drill.server.database, '演练导入甲有限公司');
+    const undisturbed = await seedTenant(drill.server.database, '演练导入乙有限公司');
+    const disturbedClient = await signedInClient(drill.server, disturbed.users.owner.id, disturbed.tenantId);
+    const undisturbedClient = await signedInClient(
+      drill.server,
+      undisturbed.users.owner.id,
+      undisturbed.tenantId,
+    );
 
     // The first worker takes the import and is killed while its transaction runs.
     const runId = await startImport(disturbedClient, file);
-    const first = await startWorker();
+    const first = await drill.startWorker();
     const started = Date.now();
     await waitFor(
       'the import to run in the first worker',
       async () => {
-        const [row] = await admin<{ n: number }[]>`
+        const [row] = await drill.admin<{ n: number }[]>`
           select count(*)::int as n from pg_stat_activity
           where application_name = ${`crm-import:${runId}`} and state <> 'idle'`;
         return row && row.n > 0 ? true : undefined;
@@ -186,7 +107,7 @@ describe.skipIf(!POSTGRES_BIN)('a worker killed mid-import', () => {
     const rowsReadAtKill = await waitFor(
       'the import to read some rows',
       async () => {
-        const [row] = await admin<{ rows_read: string; status: string }[]>`
+        const [row] = await drill.admin<{ rows_read: string; status: string }[]>`
           select rows_read::text, status from import_runs where id = ${runId}`;
         if (row?.status === 'committed')
           throw new Error(`the import finished before the kill (raise DRILL_ROWS)`);
@@ -196,15 +117,14 @@ describe.skipIf(!POSTGRES_BIN)('a worker killed mid-import', () => {
     );
     const killedAfter = (Date.now() - started) / 1000;
     const beforeKill = await runState(disturbed, runId);
-    first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('exit', resolve));
+    await kill(first);
     const afterKill = await customerChecksum(disturbed);
     const jobAfterKill = await runState(disturbed, runId);
 
     // Its job stays active until its lease (20 s) lapses, however long the import's bound (2 h):
     // a second worker's maintenance then fails it, and it runs again.
     const rerunFrom = Date.now();
-    const second = await startWorker();
+    const second = await drill.startWorker();
     const finished = await waitFor(
       'the second worker to finish the import',
       async () => {
@@ -227,8 +147,7 @@ describe.skipIf(!POSTGRES_BIN)('a worker killed mid-import', () => {
     );
     const disturbedSum = await customerChecksum(disturbed);
     const referenceSum = await customerChecksum(undisturbed);
-    second.child.kill('SIGTERM');
-    await new Promise((resolve) => second.child.once('exit', resolve));
+    await stop(second);
 
     console.log(
       `T5.6 worker killed mid-import rows=${ROWS} killed_after_s=${killedAfter.toFixed(1)} rows_read_at_kill=${rowsReadAtKill} ` +

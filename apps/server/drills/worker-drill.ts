@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { provisionDatabase } from '@crm/db';
 import postgres from 'postgres';
+import { afterAll, beforeAll } from 'vitest';
 import { createTestServer, type TestServer } from '../test/helpers';
 import { createCluster, type DrillCluster } from './cluster';
 
@@ -85,6 +86,52 @@ export async function createWorkerDrill(): Promise<WorkerDrill> {
   };
 }
 
+/**
+ * The worker drill of a drill file: made before its tests (a cluster of its own takes a while),
+ * taken down after them. Its fields are read when used, once it is made.
+ */
+export function useWorkerDrill(): WorkerDrill {
+  let current: WorkerDrill | undefined;
+  beforeAll(async () => {
+    current = await createWorkerDrill();
+  }, 300_000);
+  afterAll(async () => {
+    await current?.teardown();
+  });
+  const made = () => {
+    if (!current) throw new Error('The worker drill is not made yet (use it inside a test)');
+    return current;
+  };
+  return {
+    get cluster() {
+      return made().cluster;
+    },
+    get server() {
+      return made().server;
+    },
+    get urls() {
+      return made().urls;
+    },
+    get admin() {
+      return made().admin;
+    },
+    startWorker: () => made().startWorker(),
+    teardown: () => made().teardown(),
+  };
+}
+
+/** Waits until the newest job of `name` whose data has `key` = `value` has ended (completed or failed). */
+export function jobEnded(admin: postgres.Sql, what: string, name: string, key: string, value: string) {
+  return waitFor(
+    what,
+    async () => {
+      const job = await jobAttempts(admin, name, key, value);
+      return ['completed', 'failed'].includes(job.state) ? job : undefined;
+    },
+    600_000,
+  );
+}
+
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined>,
@@ -132,6 +179,33 @@ export function waitForWritingTransaction(admin: postgres.Sql, marker: string, t
     },
     timeoutMs,
   );
+}
+
+/**
+ * Starts a worker, waits until it is half-way through its job's one writing transaction, kills
+ * it (SIGKILL), and once PostgreSQL has rolled that transaction back (the killed backend gone)
+ * reads what is visible (`read`). Returns that, the seconds from the start to the kill, and how
+ * long the transaction had been open when it was found.
+ */
+export async function killMidTransaction<T>(
+  drill: WorkerDrill,
+  read: () => Promise<T>,
+): Promise<{ atKill: T; killedAfter: number; transactionOpenSeconds: number }> {
+  const worker = await drill.startWorker();
+  const started = Date.now();
+  const writing = await waitForWritingTransaction(drill.admin, '', 300_000);
+  const killedAfter = (Date.now() - started) / 1000;
+  await kill(worker);
+  const atKill = await waitFor(
+    'the killed transaction to end',
+    async () => {
+      const [open] = await drill.admin<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity where pid = ${writing.pid}`;
+      return open?.n === 0 ? read() : undefined;
+    },
+    300_000,
+  );
+  return { atKill, killedAfter, transactionOpenSeconds: writing.seconds };
 }
 
 /** The job rows of `name` whose data matches, newest first: state and the number of attempts started. */

@@ -1,14 +1,7 @@
 import { listProcedures } from '@crm/api';
 import { sql } from '@crm/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestServer,
-  PUBLIC_URL,
-  type SeededTenant,
-  seedTenant,
-  signedInClient,
-  type TestServer,
-} from './helpers';
+import { describe, expect, it } from 'vitest';
+import { signedInClient, uploadImportFile, useServerWithTenant } from './helpers';
 import { PROCEDURE_CASES } from './procedure-cases';
 
 /**
@@ -19,17 +12,7 @@ import { PROCEDURE_CASES } from './procedure-cases';
  * writes made (customers, contacts, orders, interactions, reveals, merges), or exactly one
  * row of its own (entity `call`, the procedure as the action), never both.
  */
-let server: TestServer;
-let tenant: SeededTenant;
-
-beforeAll(async () => {
-  server = await createTestServer();
-  tenant = await seedTenant(server.database, '审计测试企业');
-});
-afterAll(async () => {
-  await server.dependencies.jobs.stop();
-  await server.destroy();
-});
+const setup = useServerWithTenant('审计测试企业');
 
 type AuditRow = {
   tenant_id: string;
@@ -40,7 +23,7 @@ type AuditRow = {
 };
 
 function auditRowsOf(requestId: string): Promise<AuditRow[]> {
-  return server.database.withTenant(tenant.tenantId, async (trx) => {
+  return setup.server.database.withTenant(setup.tenant.tenantId, async (trx) => {
     const { rows } = await sql<AuditRow>`
       select tenant_id, actor_user_id, entity, entity_id, action from audit_log where request_id = ${requestId}`.execute(
       trx,
@@ -62,10 +45,15 @@ describe('T5.7a: every mutation writes an audit row', () => {
     it(path, async () => {
       const procedureCase = PROCEDURE_CASES[path];
       if (!procedureCase) throw new Error(`no case for ${path}`);
-      const actor = tenant.users.owner;
-      const input = await procedureCase.input({ server, tenant, role: 'owner', actor });
+      const actor = setup.tenant.users.owner;
+      const input = await procedureCase.input({
+        server: setup.server,
+        tenant: setup.tenant,
+        role: 'owner',
+        actor,
+      });
       const requestId = `audit-${crypto.randomUUID()}`;
-      const client = await signedInClient(server, actor.id, tenant.tenantId, {
+      const client = await signedInClient(setup.server, actor.id, setup.tenant.tenantId, {
         headers: { 'x-request-id': requestId },
       });
       const result = await client.call(path, input);
@@ -73,7 +61,7 @@ describe('T5.7a: every mutation writes an audit row', () => {
       const rows = await auditRowsOf(requestId);
       expect(rows.length, `${path} wrote no audit row`).toBeGreaterThan(0);
       for (const row of rows) {
-        expect(row.tenant_id).toBe(tenant.tenantId);
+        expect(row.tenant_id).toBe(setup.tenant.tenantId);
         expect(row.actor_user_id).toBe(actor.id);
         expect(row.entity_id).toMatch(/^[0-9a-f-]{36}$/);
       }
@@ -90,32 +78,23 @@ describe('T5.7a: every mutation writes an audit row', () => {
 
   it('a REST write route (an import upload) leaves its one row too', async () => {
     const requestId = `audit-${crypto.randomUUID()}`;
-    const client = await signedInClient(server, tenant.users.owner.id, tenant.tenantId);
-    const response = await server.app.request(
-      'http://localhost:3000/api/imports/files',
-      {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/octet-stream',
-          'x-file-name': encodeURIComponent('审计.csv'),
-          'x-request-id': requestId,
-          origin: PUBLIC_URL,
-          cookie: client.cookie ?? '',
-        },
-        body: new TextEncoder().encode('客户名称\n审计客户\n'),
-      },
-      { incoming: { socket: { remoteAddress: '10.0.0.1' } } },
-    );
-    expect(response.status).toBe(201);
+    const client = await signedInClient(setup.server, setup.tenant.users.owner.id, setup.tenant.tenantId);
+    await uploadImportFile(setup.server, client, '审计.csv', '客户名称\n审计客户\n', {
+      'x-request-id': requestId,
+    });
     const rows = await auditRowsOf(requestId);
     expect(rows).toEqual([
-      expect.objectContaining({ entity: 'call', action: 'upload', actor_user_id: tenant.users.owner.id }),
+      expect.objectContaining({
+        entity: 'call',
+        action: 'upload',
+        actor_user_id: setup.tenant.users.owner.id,
+      }),
     ]);
   });
 
   it('a refused mutation leaves no audit row', async () => {
     const requestId = `audit-${crypto.randomUUID()}`;
-    const client = await signedInClient(server, tenant.users.analyst.id, tenant.tenantId, {
+    const client = await signedInClient(setup.server, setup.tenant.users.analyst.id, setup.tenant.tenantId, {
       headers: { 'x-request-id': requestId },
     });
     const result = await client.call('tags.create', { name: '分析师不能建标签', color: 'red' });

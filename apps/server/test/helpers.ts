@@ -2,6 +2,7 @@ import { type Logger, listProcedures, type PluginRegistry } from '@crm/api';
 import { createSession, hashPassword, type LoginRateLimits } from '@crm/auth';
 import { type CrmDatabase, type IndustryProfile, ROLES, type Role } from '@crm/db';
 import { createTestDatabase, type TestDatabase } from '@crm/testing';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../src/app';
 import { createDependencies } from '../src/dependencies';
 
@@ -209,6 +210,65 @@ export async function signedInClient(
   options: ClientOptions = {},
 ) {
   return server.client({ ...options, cookie: await sessionCookie(server, userId, tenantId) });
+}
+
+/**
+ * A test server and one seeded tenant for a file's tests: made before them; after them the
+ * job queue is stopped and the database destroyed. `server` and `tenant` are read in tests.
+ */
+export function useServerWithTenant(name: string): {
+  readonly server: TestServer;
+  readonly tenant: SeededTenant;
+} {
+  let made: { server: TestServer; tenant: SeededTenant } | undefined;
+  beforeAll(async () => {
+    const server = await createTestServer();
+    made = { server, tenant: await seedTenant(server.database, name) };
+  });
+  afterAll(async () => {
+    await made?.server.dependencies.jobs.stop();
+    await made?.server.destroy();
+  });
+  const current = () => {
+    if (!made) throw new Error('The test server is made before the tests: read it inside one');
+    return made;
+  };
+  return {
+    get server() {
+      return current().server;
+    },
+    get tenant() {
+      return current().tenant;
+    },
+  };
+}
+
+/** Uploads an import file as the client's member (`POST /api/imports/files`); its file id. */
+export async function uploadImportFile(
+  server: TestServer,
+  client: TrpcClient,
+  fileName: string,
+  content: string,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const response = await server.app.request(
+    'http://localhost:3000/api/imports/files',
+    {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'x-file-name': encodeURIComponent(fileName),
+        cookie: client.cookie ?? '',
+        origin: PUBLIC_URL,
+        ...headers,
+      },
+      body: new TextEncoder().encode(content),
+    },
+    { incoming: { socket: { remoteAddress: '10.0.0.1' } } },
+  );
+  if (response.status !== 201)
+    throw new Error(`upload answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { fileId: string }).fileId;
 }
 
 /** Every procedure path, read from the router itself. */

@@ -1,33 +1,16 @@
 import { sql } from '@crm/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestServer,
-  PUBLIC_URL,
-  type SeededTenant,
-  seedTenant,
-  signedInClient,
-  type TestServer,
-} from './helpers';
+import { describe, expect, it } from 'vitest';
+import { signedInClient, uploadImportFile, useServerWithTenant } from './helpers';
 
 /**
  * One request id through everything a request causes: the `X-Request-Id` it answers with, the
  * audit rows its transaction writes, the jobs it enqueues (run by the queue's workers), the
  * audit rows and log lines of those jobs.
  */
-let server: TestServer;
-let tenant: SeededTenant;
-
-beforeAll(async () => {
-  server = await createTestServer();
-  tenant = await seedTenant(server.database, '请求编号测试企业');
-});
-afterAll(async () => {
-  await server.dependencies.jobs.stop();
-  await server.destroy();
-});
+const setup = useServerWithTenant('请求编号测试企业');
 
 async function auditRequestIds(entity: string): Promise<(string | null)[]> {
-  return server.database.withTenant(tenant.tenantId, async (trx) => {
+  return setup.server.database.withTenant(setup.tenant.tenantId, async (trx) => {
     const { rows } = await sql<{ request_id: string | null }>`
       select request_id from audit_log where entity = ${entity} and action = 'create' order by occurred_at`.execute(
       trx,
@@ -38,7 +21,7 @@ async function auditRequestIds(entity: string): Promise<(string | null)[]> {
 
 describe('request id through jobs, audit and logs', () => {
   it("a request's audit rows carry its x-request-id, which it answers with", async () => {
-    const client = await signedInClient(server, tenant.users.owner.id, tenant.tenantId);
+    const client = await signedInClient(setup.server, setup.tenant.users.owner.id, setup.tenant.tenantId);
     const requestId = 'req-audit-0801-a';
     const created = await client.call(
       'customers.create',
@@ -50,28 +33,18 @@ describe('request id through jobs, audit and logs', () => {
     expect(created.error).toBeNull();
     expect(await auditRequestIds('customer')).toEqual([requestId]);
     // Without the header the server makes one.
-    const response = await server.app.request('http://localhost:3000/healthz');
+    const response = await setup.server.app.request('http://localhost:3000/healthz');
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('an import started by a request: its job, the rows it writes and its log lines carry the request id', async () => {
-    const client = await signedInClient(server, tenant.users.owner.id, tenant.tenantId);
-    const uploaded = await server.app.request(
-      'http://localhost:3000/api/imports/files',
-      {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/octet-stream',
-          'x-file-name': encodeURIComponent('客户.csv'),
-          cookie: client.cookie ?? '',
-          origin: PUBLIC_URL,
-        },
-        body: new TextEncoder().encode('名称,手机\n请求导入甲公司,13811110001\n请求导入乙公司,13811110002\n'),
-      },
-      { incoming: { socket: { remoteAddress: '10.0.0.1' } } },
+    const client = await signedInClient(setup.server, setup.tenant.users.owner.id, setup.tenant.tenantId);
+    const fileId = await uploadImportFile(
+      setup.server,
+      client,
+      '客户.csv',
+      '名称,手机\n请求导入甲公司,13811110001\n请求导入乙公司,13811110002\n',
     );
-    expect(uploaded.status).toBe(201);
-    const { fileId } = (await uploaded.json()) as { fileId: string };
     const requestId = 'req-import-0801-b';
     const started = await client.call(
       'imports.start',
@@ -86,7 +59,7 @@ describe('request id through jobs, audit and logs', () => {
     );
     expect(started.error).toBeNull();
     const runId = started.data.runId as string;
-    const carried = await server.database.withoutTenant(async (db) => {
+    const carried = await setup.server.database.withoutTenant(async (db) => {
       const { rows } = await sql<{ request_id: string }>`
         select data->>'_requestId' as request_id from pgboss.job where name = 'imports.run' and data->>'runId' = ${runId}`.execute(
         db,
@@ -95,7 +68,7 @@ describe('request id through jobs, audit and logs', () => {
     });
     expect(carried).toEqual([requestId]);
 
-    await server.dependencies.jobs.start();
+    await setup.server.dependencies.jobs.start();
     const deadline = Date.now() + 90_000;
     let status = '';
     while (Date.now() < deadline) {
@@ -108,7 +81,7 @@ describe('request id through jobs, audit and logs', () => {
     expect(ids.filter((id) => id === requestId)).toHaveLength(2);
     // The job's log line comes once its handler has returned, a moment after the run commits.
     const logged = () =>
-      server.logger.lines.some(
+      setup.server.logger.lines.some(
         (line) =>
           line.message === 'job completed' && line.name === 'imports.run' && line.requestId === requestId,
       );
