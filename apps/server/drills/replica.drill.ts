@@ -1,15 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { runExport } from '@crm/api';
+import { runExport, scanTenantWhereRead } from '@crm/api';
 import { type CrmDatabase, openDatabase, provisionDatabase } from '@crm/db';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app';
+import { createDependencies } from '../src/dependencies';
 import {
+  createMemoryLogger,
   createTestServer,
+  PUBLIC_URL,
   type SeededTenant,
   seedTenant,
   signedInClient,
   type TestServer,
-  type TrpcClient,
+  TrpcClient,
 } from '../test/helpers';
 import { createCluster, type DrillCluster } from './cluster';
 
@@ -19,7 +23,10 @@ import { createCluster, type DrillCluster } from './cluster';
  * with `replicaUrl`. An export of tenant A read on the replica holds A's rows and none of
  * B's; the replica's statement log shows A's scoped transactions ran there; a replica whose
  * replay is paused (lagging) or that is stopped sends the export to the primary, whose file
- * then holds the write made just before.
+ * then holds the write made just before. A duplicate scan of A finds its pairs on the replica
+ * and writes them on the primary (the same pairs as a scan on the primary; a lagging replica
+ * sends the scan to the primary, which sees the customer written just before), and A's
+ * dashboards are read there through a server opened with the replica.
  */
 let cluster: DrillCluster;
 let replica: DrillCluster & { logFile: string };
@@ -40,6 +47,36 @@ async function ok(client: TrpcClient, path: string, input?: unknown) {
 
 const createCustomer = (client: TrpcClient, name: string) =>
   ok(client, 'customers.create', { name, kind: 'company' });
+
+/** Waits until the replica's replay is paused (a pause takes effect at the replay's next record). */
+async function pauseReplay() {
+  await replicaAdmin`select pg_wal_replay_pause()`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const [state] = await replicaAdmin`select pg_get_wal_replay_pause_state() as state`;
+    if (state?.state === 'paused') return;
+    if (Date.now() > deadline) throw new Error(`replay not paused: ${state?.state}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Tenant A's pending duplicate pairs, by the customers' names, as the primary has them. */
+async function pendingPairsOfA(): Promise<string[]> {
+  return server.database.withTenant(tenantA.tenantId, async (trx) => {
+    const rows = await trx
+      .selectFrom('duplicate_candidates as d')
+      .innerJoin('customers as a', (join) =>
+        join.onRef('a.tenant_id', '=', 'd.tenant_id').onRef('a.id', '=', 'd.customer_a'),
+      )
+      .innerJoin('customers as b', (join) =>
+        join.onRef('b.tenant_id', '=', 'd.tenant_id').onRef('b.id', '=', 'd.customer_b'),
+      )
+      .select(['a.name as a', 'b.name as b'])
+      .where('d.status', '=', 'pending')
+      .execute();
+    return rows.map((row) => [row.a, row.b].sort().join(' ~ ')).sort();
+  });
+}
 
 /** Queues tenant A's customer export, runs it on `database` and returns the outcome and the file's text. */
 async function exportA(database: CrmDatabase) {
@@ -148,15 +185,7 @@ describe('a read replica', () => {
   });
 
   it('reads from the primary when the replica lags past the wait, and from the replica once it has caught up', async () => {
-    await replicaAdmin`select pg_wal_replay_pause()`;
-    // A pause is requested, and takes effect at the replay's next record.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const [state] = await replicaAdmin`select pg_get_wal_replay_pause_state() as state`;
-      if (state?.state === 'paused') break;
-      if (Date.now() > deadline) throw new Error(`replay not paused: ${state?.state}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await pauseReplay();
     try {
       await createCustomer(adminA, '甲方客户三号');
       const lagging = await exportA(impatient);
@@ -168,6 +197,81 @@ describe('a read replica', () => {
     const caughtUp = await exportA(reading);
     expect(caughtUp.outcome.reads).toBe('replica');
     expect(caughtUp.text).toContain('甲方客户三号');
+  });
+
+  it("scans tenant A's duplicates on the replica and writes the pairs on the primary; lagging, on the primary", async () => {
+    await ok(adminA, 'customers.create', { name: '甲方查重客户一', kind: 'company', phone: '13900001111' });
+    await ok(adminA, 'customers.create', { name: '甲方查重客户二', kind: 'company', phone: '13900001111' });
+    await ok(adminB, 'customers.create', { name: '乙方查重客户', kind: 'company', phone: '13900001111' });
+    // The pair the create check recorded is forgotten: the scan must find it again.
+    await server.database.withTenant(tenantA.tenantId, (trx) =>
+      trx.deleteFrom('duplicate_candidates').where('tenant_id', '=', tenantA.tenantId).execute(),
+    );
+    expect(await pendingPairsOfA()).toEqual([]);
+    const before = readFileSync(replica.logFile, 'utf8').length;
+    const onReplica = await scanTenantWhereRead(reading, tenantA.tenantId, null);
+    expect(onReplica.reads).toBe('replica');
+    expect(onReplica.newPairs).toBe(1);
+    // The finding ran on the replica, as the runtime role, scoped to A.
+    const log = readFileSync(replica.logFile, 'utf8').slice(before);
+    expect(log).toMatch(/crm_app:LOG: +execute \S+: +with\s+groups as materialized/);
+    expect(log).toMatch(new RegExp(`crm_app:.*\\$1 = '${tenantA.tenantId}'`));
+    const pairs = await pendingPairsOfA();
+    expect(pairs).toEqual(['甲方查重客户一 ~ 甲方查重客户二']);
+    // The same as a scan that finds on the primary.
+    const onPrimary = await scanTenantWhereRead(server.database, tenantA.tenantId, null);
+    expect(onPrimary.reads).toBe('no-replica');
+    expect({ ...onPrimary, id: '', reads: '' }).toEqual({ ...onReplica, id: '', reads: '', newPairs: 0 });
+    expect(await pendingPairsOfA()).toEqual(pairs);
+
+    await pauseReplay();
+    try {
+      await ok(adminA, 'customers.create', { name: '甲方查重客户三', kind: 'company', phone: '13900001111' });
+      const lagging = await scanTenantWhereRead(impatient, tenantA.tenantId, null);
+      expect(lagging.reads).toBe('lagging');
+      expect(lagging.pairs).toBe(3);
+    } finally {
+      await replicaAdmin`select pg_wal_replay_resume()`;
+    }
+    expect(await pendingPairsOfA()).toHaveLength(3);
+    console.log(
+      `replica drill: duplicate_scan reads=${onReplica.reads} pairs=${onReplica.pairs} same_as_primary=true lagging_reads=primary`,
+    );
+  });
+
+  it("reads tenant A's dashboards on the replica, the same figures as on the primary", async () => {
+    await ok(adminA, 'orders.create', {
+      customerId: (await ok(adminA, 'customers.create', { name: '甲方看板客户', kind: 'company' })).id,
+      orderedAt: '2026-11-15',
+      lines: [{ product: '看板演练商品', quantity: 2, unitPrice: '150.00' }],
+    });
+    const replicaServer = createApp({
+      dependencies: createDependencies(reading, createMemoryLogger(), PUBLIC_URL),
+      publicUrl: PUBLIC_URL,
+    });
+    const onReplicaClient = new TrpcClient(replicaServer, { cookie: adminA.cookie });
+    const input = { dashboard: 'management', from: '2026-10-01', to: '2027-01-01' };
+    const before = readFileSync(replica.logFile, 'utf8').length;
+    const onReplica = await onReplicaClient.call('dashboards.get', input);
+    expect(onReplica.error).toBeNull();
+    const log = readFileSync(replica.logFile, 'utf8').slice(before);
+    expect(log).toMatch(new RegExp(`crm_app:.*\\$1 = '${tenantA.tenantId}'`));
+    expect(log).toMatch(/crm_app:LOG: +execute \S+: .*from "?orders"?/);
+    const onPrimary = await adminA.call('dashboards.get', input);
+    expect(onPrimary.error).toBeNull();
+    const figures = (data: { kpis: unknown }) => JSON.stringify(data.kpis);
+    expect(figures(onReplica.data)).toBe(figures(onPrimary.data));
+    const workbench = await onReplicaClient.call('dashboards.workbench', {
+      from: '2026-10-01',
+      to: '2027-01-01',
+    });
+    expect(workbench.error).toBeNull();
+    expect(JSON.stringify(workbench.data.kpis)).toBe(
+      JSON.stringify(
+        (await adminA.call('dashboards.workbench', { from: '2026-10-01', to: '2027-01-01' })).data.kpis,
+      ),
+    );
+    expect(JSON.stringify(onReplica.data)).not.toContain('乙方');
   });
 
   it('reads from the primary while the replica is down, and from the replica again once it is back', async () => {

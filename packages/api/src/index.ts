@@ -11,7 +11,7 @@ export { refreshCompleteness } from './customers/completeness.repository';
 export { refreshCustomerFacts } from './customers/facts.repository';
 export { type DashboardJobs, registerDashboardJobs } from './dashboards/dashboards.jobs';
 export { queueWeeklySummaries } from './dashboards/dashboards.service';
-export { runScan } from './duplicates/duplicates.jobs';
+export { runScan, scanTenantWhereRead } from './duplicates/duplicates.jobs';
 export { mergeCustomers } from './duplicates/merge';
 export { GROUP_CAP, recordCandidatesFor, scanTenant } from './duplicates/pairs';
 export {

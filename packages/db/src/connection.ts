@@ -105,6 +105,8 @@ export type HeavyReads = {
   ): Promise<T>;
 };
 
+export type HeavyReadsOptions = { waitMs?: number; within?: Transaction<Database> };
+
 /** What a scoped transaction may see: a tenant's rows, a user's own memberships, or neither. */
 export type Scope = { tenantId?: string | null; userId?: string | null };
 
@@ -193,12 +195,16 @@ export type CrmDatabase = {
     consume: (output: AsyncIterable<Uint8Array>, counts: number[]) => Promise<T>,
   ) => Promise<T>;
   /**
-   * Where read-heavy work (an export's rows) reads: the replica once it has replayed
-   * everything the primary had committed when this is called — so the work sees every
-   * write acknowledged before it started — waiting up to `replicaWaitMs` for it; otherwise
-   * (no replica, lagging past the wait, not answering) the primary.
+   * Where read-heavy work (an export's rows, a duplicate scan's pairs, a dashboard's
+   * figures) reads: the replica once it has replayed everything the primary had committed
+   * when this is called — so the work sees every write acknowledged before it started —
+   * waiting up to `waitMs` (default `replicaWaitMs`) for it; otherwise (no replica, lagging
+   * past the wait, not answering) the primary. `within`: a transaction the caller already
+   * holds on the primary (a request's), which reads the primary's position instead of a
+   * second pooled connection — a request that waited for a second connection while holding
+   * one could starve a busy pool.
    */
-  heavyReads(): Promise<HeavyReads>;
+  heavyReads(options?: HeavyReadsOptions): Promise<HeavyReads>;
   /**
    * Runs the migrations not yet run, in name order; with `upTo`, only up to and including
    * that one (the upgrade test starts from the first release's schema this way).
@@ -557,14 +563,14 @@ async function openServerDatabase(url: string, config: DatabaseConfig): Promise<
   const replica = config.replicaUrl ? openReplica(config.replicaUrl, config, settingsQuery) : null;
   const replicaWaitMs = config.replicaWaitMs ?? 5_000;
 
-  async function heavyReads(): Promise<HeavyReads> {
+  async function heavyReads(options: HeavyReadsOptions = {}): Promise<HeavyReads> {
     const primary = (reason: HeavyReads['reason']): HeavyReads => ({ source: 'primary', reason, withTenant });
     if (!replica) return primary('no-replica');
     // Everything committed on the primary so far is at or before this position of its WAL.
-    const { rows } = await db.executeQuery<{ lsn: string }>(CURRENT_LSN);
+    const { rows } = await (options.within ?? db).executeQuery<{ lsn: string }>(CURRENT_LSN);
     const lsn = rows[0]?.lsn;
     if (!lsn) return primary('unreachable');
-    const state = await replica.waitFor(lsn, replicaWaitMs);
+    const state = await replica.waitFor(lsn, options.waitMs ?? replicaWaitMs);
     return state === 'replica'
       ? { source: 'replica', reason: 'replica', withTenant: replica.withTenant }
       : primary(state);

@@ -1,3 +1,4 @@
+import type { CrmDatabase } from '@crm/db';
 import {
   comparisonPeriods,
   KPI_CATALOGUE,
@@ -17,6 +18,7 @@ import { memberAccess } from '../customers/access';
 import { renderEmail } from '../email/email.render';
 import type { EmailDraft } from '../email/email.schemas';
 import { enqueueEmail } from '../email/email.service';
+import { AppError } from '../errors';
 import { tenantProfileId } from '../plugins/effective-settings';
 import type { PluginRegistry } from '../plugins/registry';
 import type { Scope } from '../scope';
@@ -471,8 +473,44 @@ function filtersApply(definition: KpiDefinition, filters: DashboardFilters): boo
   return true;
 }
 
-/** What the dashboards need besides the scope: the plugins, whose KPI targets replace the core's. */
-export type DashboardDependencies = { plugins?: PluginRegistry };
+/**
+ * What the dashboards need besides the scope: the plugins, whose KPI targets replace the
+ * core's, and the database, whose replica serves the figures when it can.
+ */
+export type DashboardDependencies = { plugins?: PluginRegistry; database?: CrmDatabase };
+
+/** How long a dashboard waits for the replica to replay what was committed before it, before it reads on the primary. */
+export const DASHBOARD_REPLICA_WAIT_MS = 250;
+
+/**
+ * A dashboard's reads, on the read replica when there is one that has replayed everything
+ * committed before the request (within DASHBOARD_REPLICA_WAIT_MS) — as the same member, under
+ * the same row-level security and record access (docs/scaling.md, "Read replica"); otherwise
+ * (no replica, lagging, not answering, or failing mid-read) in the request's own transaction
+ * on the primary. The figures are the same either way.
+ */
+async function readWhereCaughtUp<T>(
+  scope: Scope,
+  dependencies: DashboardDependencies,
+  read: (scope: Scope) => Promise<T>,
+): Promise<T> {
+  if (!dependencies.database) return read(scope);
+  const reads = await dependencies.database.heavyReads({
+    waitMs: DASHBOARD_REPLICA_WAIT_MS,
+    within: scope.trx,
+  });
+  if (reads.source !== 'replica') return read(scope);
+  try {
+    return await reads.withTenant(
+      scope.tenantId,
+      (trx) => read({ ...scope, trx }),
+      scope.userId ?? undefined,
+    );
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    return read(scope);
+  }
+}
 
 /**
  * The targets in force: the tenant's own, else its industry plugin's (`kpiTargets`), else the
@@ -569,15 +607,17 @@ export async function readDashboard(
   const definitions = KPI_CATALOGUE.filter((definition) =>
     (definition.dashboards as readonly string[]).includes(dashboard),
   );
-  const kpis = await computeKpis(scope, dependencies, definitions, filters, compare);
-  return {
-    dashboard,
-    from: input.from,
-    to: input.to,
-    currency: await selectTenantCurrency(scope),
-    computedAt: new Date().toISOString(),
-    kpis,
-  };
+  return readWhereCaughtUp(scope, dependencies, async (reading) => {
+    const kpis = await computeKpis(reading, dependencies, definitions, filters, compare);
+    return {
+      dashboard,
+      from: input.from,
+      to: input.to,
+      currency: await selectTenantCurrency(reading),
+      computedAt: new Date().toISOString(),
+      kpis,
+    };
+  });
 }
 
 /** The KPIs a member's workbench shows, by what their role does. */
@@ -652,6 +692,19 @@ export async function readWorkbench(
     wanted.add('completeness_share');
   }
   const definitions = KPI_CATALOGUE.filter((definition) => wanted.has(definition.key));
+  return readWhereCaughtUp(scope, dependencies, (reading) =>
+    workbenchFigures(reading, dependencies, definitions, input, admin),
+  );
+}
+
+async function workbenchFigures(
+  scope: Scope,
+  dependencies: DashboardDependencies,
+  definitions: readonly KpiDefinition[],
+  input: WorkbenchInput,
+  admin: boolean,
+): Promise<WorkbenchOutput> {
+  const role = scope.role ?? 'viewer';
   const kpis = await computeKpis(scope, dependencies, definitions, { from: input.from, to: input.to }, false);
   let health: WorkbenchOutput['health'] = null;
   if (admin) {

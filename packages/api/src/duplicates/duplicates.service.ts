@@ -1,4 +1,4 @@
-import type { Customer, DuplicateSource } from '@crm/db';
+import type { Customer, Database, DuplicateSource, Transaction } from '@crm/db';
 import {
   type IdentityRecord,
   identityVerdict,
@@ -72,7 +72,15 @@ import {
   type MergeRecordOutput,
   type ScanOutput,
 } from './duplicates.schemas';
-import { confidenceOf, recordCandidatesFor, type ScanResult, scanTenant } from './pairs';
+import {
+  applyTenantPairs,
+  confidenceOf,
+  type FoundPairs,
+  findTenantPairs,
+  recordCandidatesFor,
+  type ScanResult,
+  scanTenant,
+} from './pairs';
 
 /**
  * The use cases of duplicates: the form's warning, the review queue, scans, and merging two
@@ -348,6 +356,32 @@ export async function scanDuplicates(
   const result = await scanTenant(scope.trx, scope.tenantId, cap);
   await markScanDone(scope, id, result);
   return { id, ...result };
+}
+
+/**
+ * A scan whose pairs are read on the replica, first step, on the primary: its row (a new one
+ * when none was queued) marked running, committed so the queue page shows it.
+ */
+export async function beginScan(scope: Scope, scanId: string | null): Promise<string> {
+  const id = scanId ?? (await insertRunningScan(scope));
+  await markScanRunning(scope, id);
+  return id;
+}
+
+/** Its middle step, read-only, on the replica: the tenant's pairs. */
+export function readScanPairs(trx: Transaction<Database>, tenantId: string): Promise<FoundPairs> {
+  return findTenantPairs(trx, tenantId);
+}
+
+/** Its last step, on the primary: the pairs found on the replica written, the scan done. */
+export async function completeScan(
+  scope: Scope,
+  scanId: string,
+  found: FoundPairs,
+): Promise<{ id: string } & ScanResult> {
+  const result = await applyTenantPairs(scope.trx, scope.tenantId, found);
+  await markScanDone(scope, scanId, result);
+  return { id: scanId, ...result };
 }
 
 /** Marks a queued scan failed (its job gave up or will try again). */

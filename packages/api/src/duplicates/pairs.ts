@@ -119,6 +119,29 @@ function pairsSql(tenantId: string, only: string[] | null, cap: number) {
 }
 
 /**
+ * What a scan writes, after a \`pairs\` CTE: pending pairs no longer found removed, new pairs
+ * added, changed reasons of pending pairs updated (CTEs \`removed\` and \`upserted\`).
+ */
+function writePairsSql(tenantId: string) {
+  return sql`
+    removed as (
+      delete from duplicate_candidates d
+      where d.tenant_id = ${tenantId} and d.status = 'pending'
+        and not exists (select 1 from pairs p where p.customer_a = d.customer_a and p.customer_b = d.customer_b)
+      returning 1
+    ),
+    upserted as (
+      insert into duplicate_candidates as d (tenant_id, customer_a, customer_b, reasons, confidence, same_by, source)
+      select ${tenantId}, p.customer_a, p.customer_b, p.reasons, p.confidence, p.same_by, 'scan' from pairs p
+      on conflict (tenant_id, customer_a, customer_b) do update
+        set reasons = excluded.reasons, confidence = excluded.confidence, same_by = excluded.same_by
+        where d.status = 'pending' and (d.reasons, d.confidence, d.same_by)
+          is distinct from (excluded.reasons, excluded.confidence, excluded.same_by)
+      returning (xmax = 0) as inserted
+    )`;
+}
+
+/**
  * The tenant-wide scan: one statement that finds every pair, adds new ones, updates the
  * reasons of pending ones, removes pending ones no longer found, and leaves dismissed and
  * merged pairs as they are.
@@ -135,21 +158,7 @@ export async function scanTenant(
     capped: ScanResult['cappedKeys'] | null;
   }>`
     with ${pairsSql(tenantId, null, cap)},
-    removed as (
-      delete from duplicate_candidates d
-      where d.tenant_id = ${tenantId} and d.status = 'pending'
-        and not exists (select 1 from pairs p where p.customer_a = d.customer_a and p.customer_b = d.customer_b)
-      returning 1
-    ),
-    upserted as (
-      insert into duplicate_candidates as d (tenant_id, customer_a, customer_b, reasons, confidence, same_by, source)
-      select ${tenantId}, p.customer_a, p.customer_b, p.reasons, p.confidence, p.same_by, 'scan' from pairs p
-      on conflict (tenant_id, customer_a, customer_b) do update
-        set reasons = excluded.reasons, confidence = excluded.confidence, same_by = excluded.same_by
-        where d.status = 'pending' and (d.reasons, d.confidence, d.same_by)
-          is distinct from (excluded.reasons, excluded.confidence, excluded.same_by)
-      returning (xmax = 0) as inserted
-    )
+    ${writePairsSql(tenantId)}
     select (select count(*)::int from pairs) as pairs,
       (select count(*)::int from upserted where inserted) as new_pairs,
       (select count(*)::int from removed) as removed_pairs,
@@ -162,6 +171,70 @@ export async function scanTenant(
     newPairs: row?.new_pairs ?? 0,
     removedPairs: row?.removed_pairs ?? 0,
     cappedKeys: row?.capped ?? [],
+  };
+}
+
+/** A tenant's pairs as read on the replica: what `applyTenantPairs` writes on the primary. */
+export type FoundPairs = {
+  pairs: {
+    customer_a: string;
+    customer_b: string;
+    reasons: string[];
+    confidence: string;
+    same_by: string | null;
+  }[];
+  cappedKeys: ScanResult['cappedKeys'];
+};
+
+/**
+ * The finding half of a scan, read-only (on the read replica): every pair of the tenant, and
+ * the key values shared by too many customers to pair.
+ */
+export async function findTenantPairs(
+  trx: Transaction<Database>,
+  tenantId: string,
+  cap = GROUP_CAP,
+): Promise<FoundPairs> {
+  const { rows: pairs } = await sql<FoundPairs['pairs'][number]>`
+    with ${pairsSql(tenantId, null, cap)}
+    select customer_a, customer_b, reasons, confidence::text as confidence, same_by from pairs`.execute(trx);
+  const { rows } = await sql<{ capped: FoundPairs['cappedKeys'] | null }>`
+    select json_agg(json_build_object('kind', kind, 'value', value, 'customers', customers) order by customers desc) as capped
+    from (select kind, value, count(*)::int as customers from customer_match_keys
+          where tenant_id = ${tenantId} group by kind, value having count(*) > ${cap}
+          order by customers desc limit 20) c`.execute(trx);
+  return { pairs, cappedKeys: rows[0]?.capped ?? [] };
+}
+
+/**
+ * The writing half of a scan read on the replica, in one statement on the primary: the pairs
+ * found become the tenant's pending pairs exactly as \`scanTenant\` makes them (new ones added,
+ * reasons of pending ones updated, pending ones no longer found removed, dismissed and merged
+ * ones left as they are). A pair of a customer merged or deleted since it was read is left out.
+ */
+export async function applyTenantPairs(
+  trx: Transaction<Database>,
+  tenantId: string,
+  found: FoundPairs,
+): Promise<ScanResult> {
+  const { rows } = await sql<{ pairs: number; new_pairs: number; removed_pairs: number }>`
+    with pairs as (
+      select p.customer_a, p.customer_b, p.reasons, p.confidence, p.same_by
+      from jsonb_to_recordset(${JSON.stringify(found.pairs)}::jsonb)
+        as p(customer_a uuid, customer_b uuid, reasons text[], confidence numeric, same_by text)
+      join customers x on x.tenant_id = ${tenantId} and x.id = p.customer_a and x.merged_into is null
+      join customers y on y.tenant_id = ${tenantId} and y.id = p.customer_b and y.merged_into is null
+    ),
+    ${writePairsSql(tenantId)}
+    select (select count(*)::int from pairs) as pairs,
+      (select count(*)::int from upserted where inserted) as new_pairs,
+      (select count(*)::int from removed) as removed_pairs`.execute(trx);
+  const row = rows[0];
+  return {
+    pairs: row?.pairs ?? 0,
+    newPairs: row?.new_pairs ?? 0,
+    removedPairs: row?.removed_pairs ?? 0,
+    cappedKeys: found.cappedKeys,
   };
 }
 
