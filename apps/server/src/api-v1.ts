@@ -98,6 +98,15 @@ export function mountApiV1(app: Hono<{ Variables: { requestId: string } }>, opti
     }
     if (id !== undefined) input = { ...(typeof input === 'object' && input !== null ? input : {}), id };
 
+    // The tenant's requests at once (T5.9), for a key this process has verified before: at
+    // the cap the call waits behind the tenant's own, past the waiting line it is refused.
+    const gate = options.dependencies.tenantGate;
+    const release =
+      gate.tenantOf(`key:${parsed.keyId}`) === parsed.tenantId ? await gate.enter(parsed.tenantId) : () => {};
+    if (!release) {
+      headers.set('Retry-After', '1');
+      return send(headers, problem('TENANT_BUSY', locale, { max: gate.maxInFlight }));
+    }
     let actor: string | null = null;
     const outcome = await runApiV1(
       options.dependencies,
@@ -120,7 +129,7 @@ export function mountApiV1(app: Hono<{ Variables: { requestId: string } }>, opti
           actor = key.userId;
         },
       },
-    );
+    ).finally(release);
     logger.info(
       {
         event: 'api.call',

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ApiDependencies, appRouter, createContext, resolveLocale, translateError } from '@crm/api';
+import { type ApiDependencies, appRouter, createContext, resolveLocale } from '@crm/api';
 import type { ApiRateLimiter, PublicDoorRateLimiter } from '@crm/auth';
 import { runWithRequestId, sql } from '@crm/db';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -14,6 +14,7 @@ import { mountApiV1, mountApiV1Fallback } from './api-v1';
 import { type Metrics, mountMetrics } from './metrics';
 import { clientIp } from './middleware/client-ip';
 import { originCheck } from './middleware/origin-check';
+import { tenantGate, trpcRefusal } from './middleware/tenant-gate';
 import { allowFormFraming, mountPublicDoors } from './public-doors';
 import { mountRestRoutes } from './rest-routes';
 import { webAppPages } from './web-app';
@@ -118,26 +119,7 @@ export function createApp(options: AppOptions) {
   // fetch Request for the incoming message, which a GET (every query) never needs.
   const limitBody = bodyLimit({
     maxSize: 1024 * 1024,
-    onError: (c) => {
-      const locale = resolveLocale(c.req.header('x-locale'), c.req.header('accept-language'));
-      const params = { max: '1 MB' };
-      return c.json(
-        {
-          error: {
-            message: translateError('REQUEST_TOO_LARGE', locale, params),
-            code: -32600,
-            data: {
-              code: 'PAYLOAD_TOO_LARGE',
-              httpStatus: 413,
-              appCode: 'REQUEST_TOO_LARGE',
-              appParams: params,
-              fieldErrors: [],
-            },
-          },
-        },
-        413,
-      );
-    },
+    onError: (c) => trpcRefusal(c, 413, 'REQUEST_TOO_LARGE', { max: '1 MB' }),
   });
   app.use('/trpc/*', (c, next) =>
     c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
@@ -149,25 +131,10 @@ export function createApp(options: AppOptions) {
     if (c.req.query('batch') !== '1') return next();
     const count = c.req.path.slice('/trpc/'.length).split(',').length;
     if (count <= MAX_BATCH_SIZE) return next();
-    const locale = resolveLocale(c.req.header('x-locale'), c.req.header('accept-language'));
-    const params = { max: MAX_BATCH_SIZE, count };
-    return c.json(
-      {
-        error: {
-          message: translateError('BATCH_TOO_LARGE', locale, params),
-          code: -32600,
-          data: {
-            code: 'BAD_REQUEST',
-            httpStatus: 400,
-            appCode: 'BATCH_TOO_LARGE',
-            appParams: params,
-            fieldErrors: [],
-          },
-        },
-      },
-      400,
-    );
+    return trpcRefusal(c, 400, 'BATCH_TOO_LARGE', { max: MAX_BATCH_SIZE, count });
   });
+  // A tenant's requests per minute and at once, checked before the request is read.
+  app.use('/trpc/*', tenantGate(dependencies));
   app.use(
     '/trpc/*',
     trpcServer({

@@ -19,6 +19,8 @@ import {
   LoginRateLimiter,
   type LoginRateLimits,
   sessionCookieFor,
+  TenantGate,
+  type TenantGateOptions,
   TenantRateLimiter,
 } from '@crm/auth';
 import type { CrmDatabase } from '@crm/db';
@@ -49,6 +51,11 @@ export function createDependencies(
    * DEFAULT_TENANT_REQUESTS_PER_MINUTE). Left out (tests, benchmarks): unlimited.
    */
   tenantRequestsPerMinute = 0,
+  /**
+   * Requests per tenant served at once by this process and waiting for it (main.ts:
+   * TENANT_CONCURRENT_REQUESTS, TENANT_WAITING_REQUESTS). Left out (tests, benchmarks): no cap.
+   */
+  tenantConcurrency: TenantGateOptions = { maxInFlight: Number.POSITIVE_INFINITY },
 ): ApiDependencies {
   installEmailSettings({
     publicUrl,
@@ -76,6 +83,7 @@ export function createDependencies(
       tenantRequestsPerMinute > 0
         ? new TenantRateLimiter({ perMinute: tenantRequestsPerMinute }, database)
         : undefined,
+    tenantGate: new TenantGate(tenantConcurrency),
     sessionCookie: sessionCookieFor(publicUrl),
     sessionPolicy: DEFAULT_SESSION_POLICY,
   };

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_TENANT_MAX_IN_FLIGHT } from '@crm/auth';
 import { z } from 'zod';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -73,6 +74,18 @@ const envSchema = z.object({
    * (SECURITY.md T5.9, docs/scaling.md); 0 turns the limit off.
    */
   TENANT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(6000),
+  /**
+   * Requests of one tenant this process serves at once; more wait their turn, up to
+   * TENANT_WAITING_REQUESTS waiting for at most 5 s, then 429 TENANT_BUSY (SECURITY.md T5.9,
+   * docs/scaling.md). Default half the machine's CPUs, at least 1; 0 turns the cap off.
+   */
+  TENANT_CONCURRENT_REQUESTS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(DEFAULT_TENANT_MAX_IN_FLIGHT),
+  TENANT_WAITING_REQUESTS: z.coerce.number().int().min(0).max(100_000).default(64),
   WEB_DIST: z.string().default(`${repositoryRoot}apps/web/dist`),
   /**
    * Outbound email (docs/maintenance.md): an SMTP server as one URL (smtp://user:pass@host:587,

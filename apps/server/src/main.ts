@@ -90,6 +90,11 @@ const dependencies = createDependencies(
   { smtp: smtpOf(env), from: emailFromOf(env) },
   { workers: env.ROLE !== 'web', scheduler: env.ROLE !== 'web' },
   env.TENANT_REQUESTS_PER_MINUTE,
+  {
+    maxInFlight:
+      env.TENANT_CONCURRENT_REQUESTS > 0 ? env.TENANT_CONCURRENT_REQUESTS : Number.POSITIVE_INFINITY,
+    maxWaiting: env.TENANT_WAITING_REQUESTS,
+  },
 );
 if (!smtpOf(env))
   logger.info(

@@ -2320,6 +2320,7 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     foreign: () => ({ preferences: [{ kind: 'digest', inApp: false, email: false }] }),
   },
   'apiKeys.list': { input: () => undefined, foreign: () => undefined },
+  'authEvents.list': { input: () => undefined, foreign: () => undefined },
   'apiKeys.create': {
     input: () => ({ name: `ERP 同步 ${crypto.randomUUID().slice(0, 6)}`, scopes: ['customers:read'] }),
     foreign: () => ({ name: '攻击者的密钥', scopes: ['customers:read', 'customers:write'] }),

@@ -14,13 +14,14 @@ let database: CrmDatabase;
 let tenantA: SeededTenant;
 let tenantB: SeededTenant;
 
-/** Tables with no tenant_id by design: login identities and sessions (read before a tenant is known), the list of tenant ids that work for every tenant runs over, and the statutory holiday schedule (the same for every tenant, read-only for crm_app). */
+/** Tables with no tenant_id by design: login identities and sessions (read before a tenant is known), the list of tenant ids that work for every tenant runs over, the statutory holiday schedule (the same for every tenant, read-only for crm_app), and the auth events of no tenant (insert-only for crm_app, read by none). */
 const GLOBAL_TABLES = [
   'users',
   'sessions',
   'tenant_directory',
   'statutory_calendar_days',
   'login_rate_limits',
+  'account_auth_events',
   'kysely_migration',
   'kysely_migration_lock',
 ];

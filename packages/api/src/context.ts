@@ -4,6 +4,7 @@ import type {
   Permission,
   SessionCookie,
   SessionPolicy,
+  TenantGate,
   TenantRateLimiter,
   ValidatedSession,
 } from '@crm/auth';
@@ -32,6 +33,11 @@ export type ApiDependencies = {
   plugins: PluginRegistry;
   /** Requests per tenant per minute on the app's API (SECURITY.md T5.9); none: unlimited. */
   tenantRateLimiter?: TenantRateLimiter;
+  /**
+   * Requests per tenant served at once by this process (SECURITY.md T5.9), and the tenant
+   * of each session and API key it has served, which the HTTP layer reads before any work.
+   */
+  tenantGate: TenantGate;
 };
 
 /** What the HTTP layer knows about one request. */

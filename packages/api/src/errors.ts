@@ -930,6 +930,11 @@ export const ERRORS = {
     'zh-CN': '本企业的请求过于频繁（每分钟最多 {limit} 次），请 {seconds} 秒后再试',
     en: 'Your organization is making too many requests (at most {limit} a minute). Try again in {seconds} s',
   },
+  TENANT_BUSY: {
+    trpc: 'TOO_MANY_REQUESTS',
+    'zh-CN': '本企业同时进行的请求过多（每台服务器最多同时处理 {max} 个），请稍后再试',
+    en: 'Your organization has too many requests in progress (at most {max} at once per server). Try again in a moment',
+  },
   API_RATE_LIMITED: {
     trpc: 'TOO_MANY_REQUESTS',
     'zh-CN': '请求过于频繁，请 {seconds} 秒后再试',

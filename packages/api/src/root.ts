@@ -3,6 +3,7 @@ import { adminRouter } from './admin/admin.router';
 import { apiKeysRouter } from './api-keys/api-keys.router';
 import { assignmentRouter } from './assignment/assignment.router';
 import { authRouter } from './auth/auth.router';
+import { authEventsRouter } from './auth-events/auth-events.router';
 import { calendarRouter } from './calendar/calendar.router';
 import { contactsRouter } from './contacts/contacts.router';
 import { customFieldsRouter } from './custom-fields/custom-fields.router';
@@ -70,6 +71,7 @@ export const appRouter = router({
   dashboards: dashboardsRouter,
   opportunities: opportunitiesRouter,
   apiKeys: apiKeysRouter,
+  authEvents: authEventsRouter,
   webhooks: webhooksRouter,
   assignment: assignmentRouter,
   pool: poolRouter,

@@ -13,8 +13,8 @@ import { findUnsafeCharacter } from '@crm/domain';
 import { jsonEqual } from '@crm/plugin-sdk';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
-import { keyForCallQuery, touchApiKey } from './api-keys/api-keys.repository';
-import { verifyApiKeyCall } from './api-keys/api-keys.service';
+import { keyForCallQuery } from './api-keys/api-keys.repository';
+import { recordApiKeyUse, verifyApiKeyCall } from './api-keys/api-keys.service';
 import { parseApiKey } from './api-keys/api-keys.token';
 import { auditMutation } from './audit/audit.service';
 import type { Context } from './context';
@@ -304,6 +304,7 @@ export const tenantProcedure = procedure
       const parsed = parseApiKey(call.token);
       if (!parsed) throw appError('API_KEY_INVALID');
       let touch = false;
+      let keyUserId = '';
       let tiersTouchedByKey = false;
       let webhooksByKey = false;
       // BEGIN, the tenant's scope and the key with its creator's membership in one round trip;
@@ -320,7 +321,9 @@ export const tenantProcedure = procedure
             permission: meta?.permission,
           });
           call.onVerified?.({ keyId: parsed.keyId, userId: caller.userId, limit: caller.rateLimitPerMinute });
+          ctx.tenantGate.remember(`key:${parsed.keyId}`, parsed.tenantId);
           touch = caller.touch;
+          keyUserId = caller.userId;
           if (meta?.permission && !hasPermission(caller.role, meta.permission)) throw appError('FORBIDDEN');
           const access = memberAccess(caller.userId, caller.teamId, caller.role);
           const scope: MemberScope = {
@@ -370,7 +373,7 @@ export const tenantProcedure = procedure
           }
           if (!outcome.ok) throw outcome.error;
           if (touch && type === 'mutation') {
-            await touchApiKey(trx, parsed.tenantId, parsed.keyId, ctx.clientIp);
+            await recordApiKeyUse(trx, parsed.tenantId, parsed.keyId, caller.userId, ctx.clientIp);
             touch = false;
           }
           tiersTouchedByKey = takeTiersTouched(trx);
@@ -381,7 +384,9 @@ export const tenantProcedure = procedure
       );
       if (touch) {
         await ctx.database
-          .withTenant(parsed.tenantId, (trx) => touchApiKey(trx, parsed.tenantId, parsed.keyId, ctx.clientIp))
+          .withTenant(parsed.tenantId, (trx) =>
+            recordApiKeyUse(trx, parsed.tenantId, parsed.keyId, keyUserId, ctx.clientIp),
+          )
           .catch(() => undefined);
       }
       if (tiersTouchedByKey) await queueTouchedRetier(ctx.jobs, parsed.tenantId).catch(() => undefined);
@@ -397,7 +402,8 @@ export const tenantProcedure = procedure
     // The tenant's request limit (T5.9), counted before any work when this process knows the
     // session's tenant, so an over-limit request costs one counter update and nothing else.
     const limiter = ctx.tenantRateLimiter;
-    const knownTenant = limiter?.tenantOf(token.id);
+    const principal = `session:${token.id}`;
+    const knownTenant = ctx.tenantGate.tenantOf(principal);
     if (limiter && knownTenant) await countTenantRequest(ctx, limiter, knownTenant, true);
     /** The tenant the request acted in, once the session is read. */
     let servedTenant: string | null = null;
@@ -473,10 +479,12 @@ export const tenantProcedure = procedure
     try {
       outcome = await served;
     } finally {
-      // The first request of a session here: counted after it ran, and its tenant remembered.
-      if (limiter && servedTenant) {
-        limiter.remember(token.id, servedTenant);
-        if (servedTenant !== knownTenant) await countTenantRequest(ctx, limiter, servedTenant, false);
+      // The first request of a session here: counted after it ran, and its tenant remembered
+      // (the HTTP layer's per-tenant gate and limit read it before the session's next request).
+      if (servedTenant) {
+        ctx.tenantGate.remember(principal, servedTenant);
+        if (limiter && servedTenant !== knownTenant)
+          await countTenantRequest(ctx, limiter, servedTenant, false);
       }
     }
     if (outcome.signedIn) {

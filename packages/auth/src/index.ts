@@ -5,4 +5,5 @@ export * from './password';
 export * from './permissions';
 export * from './rate-limit';
 export * from './session';
+export * from './tenant-gate';
 export * from './tenant-rate-limit';

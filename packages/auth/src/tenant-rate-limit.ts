@@ -10,17 +10,15 @@ import { postgresStoreClient } from './rate-limit';
  * `login_rate_limits` table of the sign-in limits, under their own key prefix, keys stored as
  * their SHA-256), shared by every web process; on the embedded database — one process — in
  * memory. Fixed one-minute windows. A process that has seen a tenant over its limit refuses
- * it from memory until the window ends, without asking the database.
+ * it from memory until the window ends, without asking the database (`blockedSeconds`).
  */
 export const DEFAULT_TENANT_REQUESTS_PER_MINUTE = 6000;
-
-/** Sessions remembered per process, for the tenant they last acted in. */
-const MAX_REMEMBERED_SESSIONS = 50_000;
 
 export class TenantRateLimiter {
   readonly limit: number;
   readonly #limiter: RateLimiterMemory | RateLimiterPostgres;
-  readonly #sessions = new Map<string, string>();
+  /** Tenants this process refused, until their window ends (ms since the epoch). */
+  readonly #blockedUntil = new Map<string, number>();
 
   constructor(options: { perMinute?: number; durationSeconds?: number } = {}, database?: CrmDatabase) {
     this.limit = options.perMinute ?? DEFAULT_TENANT_REQUESTS_PER_MINUTE;
@@ -44,26 +42,17 @@ export class TenantRateLimiter {
   }
 
   /**
-   * The tenant a session last acted in, as this process saw it. A request is counted against
-   * its tenant before any work only when the tenant is known this way; the first request of
-   * a session in a process is counted after it ran (its tenant is read with the session).
+   * Seconds until the tenant's window ends when this process has already refused it in this
+   * window, else 0: the HTTP layer refuses such a request before reading it (app.ts), at no
+   * cost to the database or the event loop beyond the answer.
    */
-  tenantOf(sessionId: string): string | undefined {
-    return this.#sessions.get(sessionId);
-  }
-
-  remember(sessionId: string, tenantId: string): void {
-    if (this.#sessions.get(sessionId) === tenantId) return;
-    this.#sessions.delete(sessionId);
-    if (this.#sessions.size >= MAX_REMEMBERED_SESSIONS) {
-      const oldest = this.#sessions.keys().next().value;
-      if (oldest !== undefined) this.#sessions.delete(oldest);
-    }
-    this.#sessions.set(sessionId, tenantId);
-  }
-
-  forget(sessionId: string): void {
-    this.#sessions.delete(sessionId);
+  blockedSeconds(tenantId: string): number {
+    const until = this.#blockedUntil.get(tenantId);
+    if (until === undefined) return 0;
+    const left = until - Date.now();
+    if (left > 0) return Math.max(1, Math.ceil(left / 1000));
+    this.#blockedUntil.delete(tenantId);
+    return 0;
   }
 
   /** Counts one request of the tenant; `allowed` false once the window's limit is spent. */
@@ -78,6 +67,7 @@ export class TenantRateLimiter {
       };
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
+      this.#blockedUntil.set(tenantId, Date.now() + error.msBeforeNext);
       return {
         allowed: false,
         limit: this.limit,

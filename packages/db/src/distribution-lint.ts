@@ -15,6 +15,7 @@ export const REFERENCE_TABLES: readonly string[] = [
   'tenant_directory',
   'statutory_calendar_days',
   'login_rate_limits',
+  'account_auth_events',
 ];
 
 /**

@@ -153,14 +153,14 @@ export function keyForCallQuery(tenantId: string, keyId: string): CompiledQuery<
   );
 }
 
-/** Records a use (at most once a minute per key, so a busy key does not write on every call). */
+/** Records a use (at most once a minute per key, so a busy key does not write on every call); true when it did. */
 export async function touchApiKey(
   trx: Transaction<Database>,
   tenantId: string,
   keyId: string,
   ip: string,
-): Promise<void> {
-  await trx
+): Promise<boolean> {
+  const result = await trx
     .updateTable('api_keys')
     .set({ last_used_at: sql<Date>`now()`, last_used_ip: ip.slice(0, 64) })
     .where('tenant_id', '=', tenantId)
@@ -171,5 +171,6 @@ export async function touchApiKey(
         eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`),
       ]),
     )
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

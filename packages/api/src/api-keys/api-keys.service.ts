@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type ApiScope, type Permission, scopeAllows } from '@crm/auth';
-import type { Role } from '@crm/db';
+import type { Database, Role, Transaction } from '@crm/db';
+import { recordTenantAuthEvent } from '../auth-events/auth-events.service';
 import { appError } from '../errors';
 import type { MemberScope, Scope } from '../scope';
 import { ipAllowed } from './api-keys.ip';
@@ -10,6 +11,7 @@ import {
   revokeApiKeyRow,
   selectApiKey,
   selectApiKeys,
+  touchApiKey,
 } from './api-keys.repository';
 import type { ApiKeyOutput, CreateApiKeyInput, CreatedApiKeyOutput } from './api-keys.schemas';
 import { mintApiKey, type ParsedApiKey, secretMatches } from './api-keys.token';
@@ -39,14 +41,41 @@ export async function createApiKey(
   });
   const key = await selectApiKey(scope, id);
   if (!key) throw new Error('The new API key was not found');
+  await recordTenantAuthEvent(scope.trx, scope.tenantId, {
+    event: 'api_key_created',
+    userId: scope.userId,
+    apiKeyId: id,
+  });
   return { key, token: minted.token };
 }
 
 export async function revokeApiKey(scope: Scope, id: string): Promise<ApiKeyOutput> {
-  await revokeApiKeyRow(scope, id);
+  const revoked = await revokeApiKeyRow(scope, id);
   const key = await selectApiKey(scope, id);
   if (!key) throw appError('API_KEY_NOT_FOUND');
+  if (revoked)
+    await recordTenantAuthEvent(scope.trx, scope.tenantId, {
+      event: 'api_key_revoked',
+      userId: scope.userId,
+      apiKeyId: id,
+    });
   return key;
+}
+
+/**
+ * Records a call's use of a key — its last use and address, and an `api_key_used` auth event
+ * — at most once a minute per key (a busy key does not write on every call), in `trx`, which
+ * is scoped to the key's tenant.
+ */
+export async function recordApiKeyUse(
+  trx: Transaction<Database>,
+  tenantId: string,
+  keyId: string,
+  userId: string,
+  ip: string,
+): Promise<void> {
+  if (await touchApiKey(trx, tenantId, keyId, ip))
+    await recordTenantAuthEvent(trx, tenantId, { event: 'api_key_used', userId, apiKeyId: keyId, ip });
 }
 
 /** Who a call through a key acts as, and what the caller's door needs to know of the key. */

@@ -10,6 +10,11 @@ import {
   verifyPassword,
 } from '@crm/auth';
 import type { Database, IndustryProfile, Transaction } from '@crm/db';
+import {
+  recordAuthEvent,
+  recordAuthEventIn,
+  recordTenantAuthEvent,
+} from '../auth-events/auth-events.service';
 import type { Context } from '../context';
 import { appError } from '../errors';
 import { syncTenantCadences } from '../plans/plans.service';
@@ -125,6 +130,7 @@ export async function signUp(ctx: Context, input: SignUpInput) {
           ctx.plugins,
         );
         await startSession(ctx, trx, userId, tenantId);
+        await recordTenantAuthEvent(trx, tenantId, { event: 'sign_up', userId, ip: ctx.clientIp });
         return { user, tenant };
       },
       userId,
@@ -155,6 +161,16 @@ export async function signIn(ctx: Context, input: SignInInput) {
     : await verifyAgainstDummy(input.password);
   if (!user || !valid) {
     await ctx.rateLimiter.recordFailure(input.email, ctx.clientIp);
+    // In the log of the tenant the sign-in would have opened; an unknown address in no tenant's.
+    const tenantId = user
+      ? await ctx.database.withScope({ userId: user.id }, (trx) => selectFirstTenantId(trx, user.id))
+      : null;
+    await recordAuthEvent(ctx.database, tenantId, {
+      event: 'sign_in_failed',
+      userId: user?.id ?? null,
+      email: input.email,
+      ip: ctx.clientIp,
+    });
     ctx.logger.warn(
       { event: 'auth.sign_in.failed', requestId: ctx.requestId, ip: ctx.clientIp },
       'sign-in failed',
@@ -162,10 +178,12 @@ export async function signIn(ctx: Context, input: SignInInput) {
     throw appError('INVALID_CREDENTIALS');
   }
   await ctx.rateLimiter.recordSuccess(input.email);
-  const activeTenantId = await ctx.database.withScope({ userId: user.id }, async (trx) => {
-    const tenantId = await selectFirstTenantId(trx, user.id);
-    await startSession(ctx, trx, user.id, tenantId);
-    return tenantId;
+  const activeTenantId = await ctx.database.withScope({ userId: user.id }, (trx) =>
+    selectFirstTenantId(trx, user.id),
+  );
+  await ctx.database.withScope({ userId: user.id, tenantId: activeTenantId }, async (trx) => {
+    await startSession(ctx, trx, user.id, activeTenantId);
+    await recordAuthEventIn(trx, activeTenantId, { event: 'sign_in', userId: user.id, ip: ctx.clientIp });
   });
   ctx.logger.info({ event: 'auth.sign_in', requestId: ctx.requestId, userId: user.id }, 'signed in');
   return { user: { id: user.id, name: user.name, email: user.email, locale: user.locale }, activeTenantId };
@@ -182,10 +200,12 @@ export async function changePassword(ctx: SignedIn, currentPassword: string, new
   }
   assertPasswordAcceptable(newPassword, 'newPassword');
   const passwordHash = await hashPassword(newPassword);
-  await ctx.database.withScope({ userId: user.id }, async (trx) => {
+  const tenantId = session.active_tenant_id;
+  await ctx.database.withScope({ userId: user.id, tenantId }, async (trx) => {
     await updatePassword(trx, user.id, passwordHash);
     await invalidateUserSessions(trx, user.id);
-    await startSession(ctx, trx, user.id, session.active_tenant_id);
+    await startSession(ctx, trx, user.id, tenantId);
+    await recordAuthEventIn(trx, tenantId, { event: 'password_changed', userId: user.id, ip: ctx.clientIp });
   });
   ctx.logger.info(
     { event: 'auth.password_changed', requestId: ctx.requestId, userId: user.id },
@@ -194,7 +214,12 @@ export async function changePassword(ctx: SignedIn, currentPassword: string, new
 }
 
 export async function signOut(ctx: SignedIn) {
-  await ctx.database.withScope({}, (trx) => invalidateSession(trx, ctx.auth.session.id));
+  const { session, user } = ctx.auth;
+  const tenantId = session.active_tenant_id;
+  await ctx.database.withScope({ userId: user.id, tenantId }, async (trx) => {
+    await invalidateSession(trx, session.id);
+    await recordAuthEventIn(trx, tenantId, { event: 'sign_out', userId: user.id, ip: ctx.clientIp });
+  });
   ctx.clearSessionCookie();
   ctx.logger.info(
     { event: 'auth.sign_out', requestId: ctx.requestId, userId: ctx.auth.user.id },

@@ -8,6 +8,7 @@ import {
 } from '@crm/auth';
 import type { Database, Transaction } from '@crm/db';
 import { assertPasswordAcceptable, startSession } from '../auth/auth.service';
+import { recordTenantAuthEvent } from '../auth-events/auth-events.service';
 import type { Context } from '../context';
 import { appError } from '../errors';
 import type { Locale } from '../locale';
@@ -216,11 +217,17 @@ async function joinTenant(
   scope: Scope,
   invitation: Awaited<ReturnType<typeof usableInvitation>>,
   user: { id: string; email: string },
+  ip: string,
 ): Promise<void> {
   if (invitation.email && invitation.email !== user.email) throw appError('INVITATION_EMAIL_MISMATCH');
   if (await selectMemberRole(scope, user.id)) throw appError('ALREADY_MEMBER');
   await insertMembership(scope, user.id, invitation.role);
   if (!(await markInvitationAccepted(scope, invitation.id, user.id))) throw appError('INVITATION_INVALID');
+  await recordTenantAuthEvent(scope.trx, scope.tenantId, {
+    event: 'invitation_accepted',
+    userId: user.id,
+    ip,
+  });
 }
 
 /** What the invitee sees before accepting; the link's secret authorises the read. */
@@ -248,7 +255,7 @@ export function acceptInvitation(
     async (trx) => {
       const scope = inviteeScope(trx, token.tenantId, ctx.auth.user.id, ctx.locale);
       const invitation = await usableInvitation(scope, token);
-      await joinTenant(scope, invitation, ctx.auth.user);
+      await joinTenant(scope, invitation, ctx.auth.user, ctx.clientIp);
       await setSessionTenant(scope, ctx.auth.session.id);
       ctx.logger.info({ event: 'members.joined', tenantId: token.tenantId, userId: ctx.auth.user.id });
       return { activeTenantId: token.tenantId };
@@ -276,7 +283,7 @@ export async function acceptInvitationAsNewUser(ctx: Context, input: AcceptAsNew
           passwordHash,
           locale: ctx.locale,
         });
-        await joinTenant(scope, invitation, created);
+        await joinTenant(scope, invitation, created, ctx.clientIp);
         await startSession(ctx, trx, userId, token.tenantId);
         return created;
       },

@@ -49,6 +49,7 @@ import * as customerExternalId from './2026-12-14-0302-customer-external-id';
 import * as auditEveryMutation from './2026-12-14-0501-audit-every-mutation';
 import * as importBulkWrites from './2026-12-14-0701-import-bulk-writes';
 import * as leadRegradeRequests from './2026-12-16-0201-lead-regrade-requests';
+import * as authEvents from './2026-12-16-0501-auth-events';
 import * as importBulkOrders from './2026-12-16-0601-import-bulk-orders';
 import * as openSession from './2026-12-16-0701-open-session';
 import * as customerTiers from './2026-12-16-0801-customer-tiers';
@@ -105,6 +106,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-14-0301-task-overdue-announced': taskOverdueAnnounced,
   '2026-12-14-0302-customer-external-id': customerExternalId,
   '2026-12-16-0201-lead-regrade-requests': leadRegradeRequests,
+  '2026-12-16-0501-auth-events': authEvents,
   '2026-12-16-0601-import-bulk-orders': importBulkOrders,
   '2026-12-16-0701-open-session': openSession,
   '2026-12-16-0801-customer-tiers': customerTiers,
