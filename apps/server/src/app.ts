@@ -89,6 +89,9 @@ export function createApp(options: AppOptions) {
   allowFormFraming(app);
   app.use(
     secureHeaders({
+      // A header a handler set itself stands (the survey page's CSP and no-referrer, the
+      // tracked link's no-referrer); the rest get these.
+      overwrite: false,
       strictTransportSecurity: 'max-age=31536000; includeSubDomains',
       referrerPolicy: 'strict-origin-when-cross-origin',
       xFrameOptions: 'DENY',

@@ -102,6 +102,10 @@ describe('a link for WeChat, answered once', () => {
 
     const zh = await page(url.pathname, { headers: { 'Accept-Language': 'zh-CN,zh;q=0.9' } });
     expect(zh.status).toBe(200);
+    // The page's own headers, not the app's: no script, no framing, no referrer.
+    expect(zh.headers.get('content-security-policy')).toMatch(/^default-src 'none';/);
+    expect(zh.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(zh.headers.get('x-content-type-options')).toBe('nosniff');
     const zhHtml = await zh.text();
     expect(zhHtml).toContain('季度需求调研');
     expect(zhHtml).toContain('<html lang="zh-CN">');
