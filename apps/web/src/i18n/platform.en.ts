@@ -92,6 +92,7 @@ export const platformEn: Pick<Messages, 'platform'> = {
       attempts: 'Attempts',
       lastStatus: 'Last answer',
       latency: 'Duration',
+      latencyValue: '{{ms}} ms',
       nextAttempt: 'Next try',
       createdAt: 'Time',
       deliveryStatuses: { pending: 'Pending', succeeded: 'Delivered', failed: 'Failed' },

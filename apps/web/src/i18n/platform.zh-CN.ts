@@ -82,6 +82,7 @@ export const platformZhCN = {
       attempts: '尝试次数',
       lastStatus: '最近响应',
       latency: '耗时',
+      latencyValue: '{{ms}} 毫秒',
       nextAttempt: '下次重试',
       createdAt: '时间',
       deliveryStatuses: { pending: '待投递', succeeded: '成功', failed: '失败' },
@@ -130,7 +131,7 @@ export const platformZhCN = {
     },
     docs: {
       intro:
-        'REST API 位于 /api/v1，使用 Authorization: Bearer 密钥 调用。OpenAPI 文档可直接导入 Postman、Apifox 或生成客户端代码。',
+        'REST API 的地址见下方「接口地址」，使用 Authorization: Bearer 密钥 调用。OpenAPI 文档可直接导入 Postman、Apifox 或生成客户端代码。',
       limits:
         '默认每个密钥每分钟 600 次、每个企业每分钟 3000 次；分页每页最多 100 条；写入可带 Idempotency-Key 防止重复创建。',
       reference:

@@ -37,7 +37,13 @@ export function ApiDocsPanel() {
             </Button>
           </Space>
           <Typography.Text type="secondary">
-            <ApiOutlined /> {t('platform.docs.base')} <Typography.Text code>/api/v1</Typography.Text>
+            <ApiOutlined /> {t('platform.docs.base')}{' '}
+            <Typography.Text code>
+              {/* A path, as the API is called: English, not a word of the page's language. */}
+              <span lang="en" translate="no">
+                {`${window.location.origin}/api/v1`}
+              </span>
+            </Typography.Text>
           </Typography.Text>
         </Flex>
       </Card>

@@ -412,7 +412,7 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
               {
                 title: t('platform.webhooks.latency'),
                 dataIndex: 'latencyMs',
-                render: (v: number) => `${v} ms`,
+                render: (v: number) => t('platform.webhooks.latencyValue', { ms: v }),
               },
               {
                 title: t('platform.webhooks.response'),
