@@ -1,3 +1,4 @@
+import { Server as HttpServer } from 'node:http';
 import {
   installKeyring,
   jobScope,
@@ -194,6 +195,13 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
     env.ROLE === 'worker' ? `CRM worker (probes on port ${info.port})` : `CRM listening on ${env.PUBLIC_URL}`,
   );
 });
+// An idle keep-alive connection stays open longer than clients and proxies keep theirs (browsers,
+// load balancers: 60 s), so the server never closes one just as a client sends its next request on
+// it (which the client sees as ECONNRESET). Node's default is 5 s.
+if (server instanceof HttpServer) {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+}
 
 async function shutdown(signal: string) {
   if (shuttingDown) return;

@@ -135,7 +135,7 @@ export const platformZhCN = {
       limits:
         '默认每个密钥每分钟 600 次、每个企业每分钟 3000 次；分页每页最多 100 条；写入可带 Idempotency-Key 防止重复创建。',
       reference:
-        '交互式接口文档列出每个接口的参数、请求体、响应和错误码；点「Authorize」填入 API 密钥后，可以用「Try it out」直接发起真实调用。',
+        '交互式接口文档列出每个接口的参数、请求体、响应和错误码；在文档页右上角的 Authorize 处填入 API 密钥后，即可在文档中直接发起真实调用。',
       open: '打开 API 文档',
       openapi: '下载 OpenAPI 文档',
       base: '接口地址',
