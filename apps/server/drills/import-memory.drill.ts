@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase, provisionDatabase } from '@crm/db';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeBm3Files } from '../bench/bm3-data';
+import { IMPORT_MAPPING, writeBm3Files } from '../bench/bm3-data';
 import { createCluster, type DrillCluster } from './cluster';
 
 /**
@@ -85,6 +85,8 @@ describe('an import of a million customers', () => {
           BM3_FILE: join(folder, 'customers.csv'),
           BM3_TENANT: tenantId,
           BM3_USER: userId,
+          BM3_ENTITY: 'customers',
+          BM3_MAPPING: JSON.stringify(IMPORT_MAPPING),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
