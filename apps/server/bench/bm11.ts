@@ -31,7 +31,7 @@ import {
   setWebhookNetworkPolicy,
 } from '@crm/api';
 import { createSession } from '@crm/auth';
-import { openDatabase, provisionDatabase, sql } from '@crm/db';
+import { type CrmDatabase, openDatabase, provisionDatabase, sql } from '@crm/db';
 import pino from 'pino';
 import { createApp } from '../src/app';
 import { createDependencies } from '../src/dependencies';
@@ -156,22 +156,7 @@ export async function runBm11b(adminUrl: string): Promise<BenchResult[]> {
     // Each run starts from an empty outbox.
     await sql`delete from webhook_endpoints where tenant_id = ${tenantId}`.execute(trx);
   });
-  const publicUrl = 'http://127.0.0.1';
-  const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
-  const dependencies = createDependencies(database, logger, publicUrl);
-  const app = createApp({ dependencies, publicUrl });
-  const { token } = await database.withScope({}, (trx) => createSession(trx, userId, tenantId));
-  const cookie = `${dependencies.sessionCookie.name}=${token}`;
-  const trpc = async (path: string, input: unknown) => {
-    const response = await app.request(`${publicUrl}/trpc/${path}`, {
-      method: 'POST',
-      headers: { cookie, origin: publicUrl, 'content-type': 'application/json' },
-      body: JSON.stringify(input),
-    });
-    const body = (await response.json()) as { result?: { data: unknown }; error?: unknown };
-    if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
-    return body.result.data;
-  };
+  const { trpc } = await signedInApp(database, userId, tenantId);
   const policy = { allowHttp: true, allowPrivate: true };
   setWebhookNetworkPolicy(policy);
   const receiver = await startReceiver();
@@ -301,22 +286,7 @@ export async function runBm11c(adminUrl: string): Promise<BenchResult[]> {
       trx,
     );
   });
-  const publicUrl = 'http://127.0.0.1';
-  const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
-  const dependencies = createDependencies(database, logger, publicUrl);
-  const app = createApp({ dependencies, publicUrl });
-  const { token } = await database.withScope({}, (trx) => createSession(trx, user, tenant));
-  const cookie = `${dependencies.sessionCookie.name}=${token}`;
-  const trpc = async (path: string, input: unknown) => {
-    const response = await app.request(`${publicUrl}/trpc/${path}`, {
-      method: 'POST',
-      headers: { cookie, origin: publicUrl, 'content-type': 'application/json' },
-      body: JSON.stringify(input),
-    });
-    const body = (await response.json()) as { result?: { data: unknown }; error?: unknown };
-    if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
-    return body.result.data;
-  };
+  const { app, cookie, dependencies, publicUrl, trpc } = await signedInApp(database, user, tenant);
   try {
     const { token: apiKey } = (await trpc('apiKeys.create', {
       name: '批量压测',
@@ -419,4 +389,25 @@ export async function runBm11c(adminUrl: string): Promise<BenchResult[]> {
   } finally {
     await database.close();
   }
+}
+
+/** The production app in this process and a tRPC caller signed in as the user in the tenant. */
+async function signedInApp(database: CrmDatabase, userId: string, tenantId: string) {
+  const publicUrl = 'http://127.0.0.1';
+  const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
+  const dependencies = createDependencies(database, logger, publicUrl);
+  const app = createApp({ dependencies, publicUrl });
+  const { token } = await database.withScope({}, (trx) => createSession(trx, userId, tenantId));
+  const cookie = `${dependencies.sessionCookie.name}=${token}`;
+  const trpc = async (path: string, input: unknown) => {
+    const response = await app.request(`${publicUrl}/trpc/${path}`, {
+      method: 'POST',
+      headers: { cookie, origin: publicUrl, 'content-type': 'application/json' },
+      body: JSON.stringify(input),
+    });
+    const body = (await response.json()) as { result?: { data: unknown }; error?: unknown };
+    if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
+    return body.result.data;
+  };
+  return { app, cookie, dependencies, publicUrl, trpc };
 }
