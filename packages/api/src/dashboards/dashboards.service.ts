@@ -798,6 +798,27 @@ function words(template: string, params: Record<string, string | number>): strin
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
 }
 
+/**
+ * Number formats, built once per locale (and currency): `toLocaleString` with options builds a
+ * new `Intl.NumberFormat` on every call, which a weekly summary makes for each figure of
+ * each member.
+ */
+const ONE_DECIMAL: Record<Locale, Intl.NumberFormat> = {
+  'zh-CN': new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 1 }),
+  en: new Intl.NumberFormat('en', { maximumFractionDigits: 1 }),
+};
+const CURRENCY_FORMATS = new Map<string, Intl.NumberFormat>();
+
+function currencyFormat(currency: string, locale: Locale): Intl.NumberFormat {
+  const key = `${locale} ${currency}`;
+  let format = CURRENCY_FORMATS.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' });
+    CURRENCY_FORMATS.set(key, format);
+  }
+  return format;
+}
+
 /** A figure in its unit, in the reader's language: 66.7%, ¥2,500.00, 12 小时. */
 export function formatFigure(
   unit: KpiDefinition['unit'],
@@ -805,12 +826,10 @@ export function formatFigure(
   currency: string,
   locale: Locale,
 ): string {
-  const number = (digits: number) =>
-    value.toLocaleString(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 });
-  if (unit === 'currency')
-    return value.toLocaleString(locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' });
-  if (unit === 'count') return number(1);
-  return words(UNIT_WORDS[locale][unit], { value: number(1) });
+  if (unit === 'currency') return currencyFormat(currency, locale).format(value);
+  const number = ONE_DECIMAL[locale].format(value);
+  if (unit === 'count') return number;
+  return words(UNIT_WORDS[locale][unit], { value: number });
 }
 
 /** A change on the week before, signed: +3.2 个百分点, −1 小时. */
@@ -818,7 +837,7 @@ function formatChange(unit: KpiDefinition['unit'], change: number, currency: str
   const sign = change > 0 ? '+' : change < 0 ? '−' : '±';
   const magnitude = Math.abs(Math.round(change * 100) / 100);
   if (unit === 'percent')
-    return `${sign}${words(UNIT_WORDS[locale].points, { value: magnitude.toLocaleString(locale, { maximumFractionDigits: 1 }) })}`;
+    return `${sign}${words(UNIT_WORDS[locale].points, { value: ONE_DECIMAL[locale].format(magnitude) })}`;
   return `${sign}${formatFigure(unit, magnitude, currency, locale)}`;
 }
 

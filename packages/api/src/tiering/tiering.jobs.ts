@@ -75,7 +75,10 @@ export function registerTieringJobs(
     async (job) => {
       const { tenantId, reason, actorUserId } = job.data;
       await database.withTenant(tenantId, async (trx) => {
-        // BM4: a million customers re-tier in about 9 minutes.
+        // The bound: BM4's first placement of a million customers took 533 s (2026-11-23) when
+        // it rewrote the wide customer row; customer_tiers (2026-12-16) writes a narrow row and
+        // two index entries per customer instead and is not yet measured at that size
+        // (docs/benchmarks.md, BM4), so 25 minutes is a margin, not a forecast.
         await boundTransaction(trx, { statementTimeout: '25min' });
         await lockTenantTiers(trx, tenantId);
         const source = await resolveSource(trx, tenantId);
