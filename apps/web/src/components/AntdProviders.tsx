@@ -23,6 +23,10 @@ const appTheme = {
   },
 };
 
+// antd puts a space between the two characters of a two-character Chinese label ("转 化"): not how
+// Chinese is written, and the same word then reads differently on a button and beside it.
+const buttonConfig = { autoInsertSpace: false };
+
 /**
  * antd's theme and locale (following the UI language) and its App context (message, modal,
  * notification), around every layout: `_app`, AuthLayout (sign-in, sign-up, invitations) and
@@ -32,7 +36,7 @@ export function AntdProviders({ children }: { children: ReactNode }) {
   // Re-renders when the language changes; antd's words for it are loaded by then.
   useTranslation();
   return (
-    <ConfigProvider locale={antdLocale(currentLanguage())} theme={appTheme}>
+    <ConfigProvider locale={antdLocale(currentLanguage())} theme={appTheme} button={buttonConfig}>
       <App>{children}</App>
     </ConfigProvider>
   );
