@@ -1,16 +1,19 @@
+import { timingSafeEqual } from 'node:crypto';
 import {
   API_V1_ROUTES,
   type ApiDependencies,
   type ApiV1Outcome,
   type ApiV1Route,
+  hashSecret,
   inputFromQuery,
   openApiDocument,
+  type ParsedApiKey,
   parseApiKey,
   problem,
   resolveLocale,
   runApiV1,
 } from '@crm/api';
-import { type ApiRateLimiter, createApiRateLimiter, DEFAULT_KEY_LIMIT_PER_MINUTE } from '@crm/auth';
+import { type ApiRateLimiter, type ApiRateVerdict, createApiRateLimiter } from '@crm/auth';
 import type { Context, Hono } from 'hono';
 import { mountApiDocs } from './api-docs';
 import { clientIp } from './middleware/client-ip';
@@ -25,6 +28,15 @@ export type ApiV1Options = {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 const MAX_BODY_BYTES = 1024 * 1024;
+
+function setRateHeaders(headers: Headers, verdict: ApiRateVerdict) {
+  headers.set('RateLimit-Limit', String(verdict.limit));
+  headers.set('RateLimit-Remaining', String(verdict.remaining));
+  headers.set('RateLimit-Reset', String(verdict.resetSeconds));
+}
+
+/** A token this process has seen verify: its secret's hash, its tenant and its key's limit. */
+type VerifiedKey = { secretHash: Buffer; tenantId: string; limit: number };
 
 function send(headers: Headers, outcome: ApiV1Outcome): Response {
   const isProblem = outcome.status >= 400;
@@ -45,8 +57,17 @@ function send(headers: Headers, outcome: ApiV1Outcome): Response {
  */
 export function mountApiV1(app: Hono<{ Variables: { requestId: string } }>, options: ApiV1Options) {
   const limiter = options.rateLimiter ?? createApiRateLimiter();
-  /** Each key's own limit, learned when it was last verified. */
-  const keyLimits = new Map<string, number>();
+  /**
+   * The tokens that verified here, by key id (one entry per real key: only a verified token
+   * is remembered). A token is charged to its key and tenant only when it is one of these; the
+   * ids inside any other token are an unverified claim (docs/api.md, "Limits").
+   */
+  const verifiedKeys = new Map<string, VerifiedKey>();
+  const verifiedKeyOf = (parsed: ParsedApiKey): VerifiedKey | null => {
+    const known = verifiedKeys.get(parsed.keyId);
+    if (!known || known.tenantId !== parsed.tenantId) return null;
+    return timingSafeEqual(hashSecret(parsed.secret), known.secretHash) ? known : null;
+  };
   const { logger } = options.dependencies;
 
   const door = (route: ApiV1Route) => async (c: Context) => {
@@ -65,14 +86,15 @@ export function mountApiV1(app: Hono<{ Variables: { requestId: string } }>, opti
         problem('notFound' in route && route.notFound ? route.notFound : 'API_ROUTE_NOT_FOUND', locale),
       );
 
-    const verdict = await limiter.consume({
-      keyId: parsed.keyId,
-      tenantId: parsed.tenantId,
-      keyLimit: keyLimits.get(parsed.keyId) ?? DEFAULT_KEY_LIMIT_PER_MINUTE,
-    });
-    headers.set('RateLimit-Limit', String(verdict.limit));
-    headers.set('RateLimit-Remaining', String(verdict.remaining));
-    headers.set('RateLimit-Reset', String(verdict.resetSeconds));
+    // A token seen to verify is charged to its key and tenant before the call (so a limited key
+    // costs no database work); any other is charged to the client's address, and to its key and
+    // tenant only once the call has verified it.
+    const address = clientIp(c, options.trustProxyHops);
+    const known = verifiedKeyOf(parsed);
+    const verdict = known
+      ? await limiter.consume({ keyId: parsed.keyId, tenantId: parsed.tenantId, keyLimit: known.limit })
+      : await limiter.consumeUnverified({ clientIp: address });
+    setRateHeaders(headers, verdict);
     if (!verdict.allowed) {
       headers.set('Retry-After', String(verdict.resetSeconds));
       return send(headers, problem('API_RATE_LIMITED', locale, { seconds: verdict.resetSeconds }));
@@ -98,22 +120,22 @@ export function mountApiV1(app: Hono<{ Variables: { requestId: string } }>, opti
     }
     if (id !== undefined) input = { ...(typeof input === 'object' && input !== null ? input : {}), id };
 
-    // The tenant's requests at once (T5.9), for a key this process has verified before: at
+    // The tenant's requests at once (T5.9), for a token this process has verified before: at
     // the cap the call waits behind the tenant's own, past the waiting line it is refused.
     const gate = options.dependencies.tenantGate;
-    const release =
-      gate.tenantOf(`key:${parsed.keyId}`) === parsed.tenantId ? await gate.enter(parsed.tenantId) : () => {};
+    const release = known ? await gate.enter(parsed.tenantId) : () => {};
     if (!release) {
       headers.set('Retry-After', '1');
       return send(headers, problem('TENANT_BUSY', locale, { max: gate.maxInFlight }));
     }
     let actor: string | null = null;
+    let verifiedLimit: number | null = null;
     const outcome = await runApiV1(
       options.dependencies,
       {
         requestId: c.get('requestId') as string,
         sessionToken: null,
-        clientIp: clientIp(c, options.trustProxyHops),
+        clientIp: address,
         locale,
         idempotencyKey:
           'idempotent' in route && route.idempotent ? (c.req.header('idempotency-key') ?? null) : null,
@@ -125,11 +147,24 @@ export function mountApiV1(app: Hono<{ Variables: { requestId: string } }>, opti
         token: match[1] as string,
         input,
         onVerified: (key) => {
-          keyLimits.set(key.keyId, key.limit);
+          verifiedKeys.set(key.keyId, {
+            secretHash: hashSecret(parsed.secret),
+            tenantId: parsed.tenantId,
+            limit: key.limit,
+          });
+          verifiedLimit = key.limit;
           actor = key.userId;
         },
       },
     ).finally(release);
+    if (known && outcome.status === 401) verifiedKeys.delete(parsed.keyId);
+    if (!known && verifiedLimit !== null) {
+      // Verified by this call: it is the key's and the tenant's from now on, this call included.
+      setRateHeaders(
+        headers,
+        await limiter.consume({ keyId: parsed.keyId, tenantId: parsed.tenantId, keyLimit: verifiedLimit }),
+      );
+    }
     logger.info(
       {
         event: 'api.call',

@@ -238,14 +238,14 @@ describe('API keys', () => {
       scopes: ['customers:read'],
       rateLimitPerMinute: 2,
     });
+    // The key's own limit, from the first call on: it is charged once the key has verified.
     const first = await call('GET', '/api/v1/customers', token, { app });
     expect(first.status).toBe(200);
-    expect(first.headers.get('ratelimit-limit')).toBe('600');
-    // The key's own limit applies once the key has been seen.
+    expect(first.headers.get('ratelimit-limit')).toBe('2');
+    expect(first.headers.get('ratelimit-remaining')).toBe('1');
     const second = await call('GET', '/api/v1/customers', token, { app });
-    expect(second.headers.get('ratelimit-limit')).toBe('2');
-    expect(second.headers.get('ratelimit-remaining')).toBe('1');
-    expect((await call('GET', '/api/v1/customers', token, { app })).status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.headers.get('ratelimit-remaining')).toBe('0');
     const limited = await call('GET', '/api/v1/customers', token, {
       app,
       headers: { 'accept-language': 'en' },
@@ -253,6 +253,32 @@ describe('API keys', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.body.detail).toMatch(/^Too many requests/);
+  });
+
+  it('charges only verified keys: a forged key naming a tenant spends none of its quota', async () => {
+    const app = createApp({
+      dependencies: server.dependencies,
+      publicUrl: server.publicUrl,
+      apiRateLimiter: createApiRateLimiter({ tenantPerMinute: 50, unverifiedPerMinute: 3 }),
+    });
+    const token = await keyFor(tenant, tenant.users.owner, { scopes: ['customers:read'] });
+    const remaining = async () => {
+      const answer = await call('GET', '/api/v1/customers', token, { app });
+      expect(answer.status).toBe(200);
+      return Number(answer.headers.get('ratelimit-remaining'));
+    };
+    const before = await remaining();
+    // The victim's tenant and key ids with a guessed secret, and the tenant with a made-up key.
+    const forgedSecret = `${token.slice(0, 70)}${'A'.repeat(43)}`;
+    const forgedKey = `crmk_${tenant.tenantId.replaceAll('-', '')}${crypto.randomUUID().replaceAll('-', '')}_${'B'.repeat(43)}`;
+    for (const forged of [forgedSecret, forgedKey, forgedSecret]) {
+      const refused = await call('GET', '/api/v1/customers', forged, { app, ip: '198.51.100.9' });
+      expect(refused.status).toBe(401);
+    }
+    // The forger's own address pays: past its limit it is refused before the database.
+    const limited = await call('GET', '/api/v1/customers', forgedKey, { app, ip: '198.51.100.9' });
+    expect(limited.status).toBe(429);
+    expect(await remaining()).toBe(before - 1);
   });
 
   it('replays a write with the same Idempotency-Key, and answers problem details', async () => {

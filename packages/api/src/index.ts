@@ -2,7 +2,7 @@
 export { type IdentityRecord, identityOf } from '@crm/domain';
 export { keyForCallQuery } from './api-keys/api-keys.repository';
 export { apiKeyOutput } from './api-keys/api-keys.schemas';
-export { API_KEY_PREFIX, parseApiKey } from './api-keys/api-keys.token';
+export { API_KEY_PREFIX, hashSecret, type ParsedApiKey, parseApiKey } from './api-keys/api-keys.token';
 export { assignCustomers, assignLeads } from './assignment/assignment.service';
 export { loadWorkCalendar, readCalendarSettings } from './calendar/calendar.service';
 export { type ApiDependencies, type Context, createContext, type Logger, type RequestInfo } from './context';

@@ -321,7 +321,6 @@ export const tenantProcedure = procedure
             permission: meta?.permission,
           });
           call.onVerified?.({ keyId: parsed.keyId, userId: caller.userId, limit: caller.rateLimitPerMinute });
-          ctx.tenantGate.remember(`key:${parsed.keyId}`, parsed.tenantId);
           touch = caller.touch;
           keyUserId = caller.userId;
           if (meta?.permission && !hasPermission(caller.role, meta.permission)) throw appError('FORBIDDEN');
