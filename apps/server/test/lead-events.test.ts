@@ -2,15 +2,17 @@ import {
   formPath,
   jobScope,
   recordTenantEvents,
+  recordWebhookEvents,
   regradeAfterEvents,
   regradeTenantDaily,
   renderCampaignEmail,
   signPublicLink,
   signReply,
+  startFollowUps,
   takeRegradeRequest,
 } from '@crm/api';
 import { PublicDoorRateLimiter } from '@crm/auth';
-import { sql } from '@crm/db';
+import { type Database, sql, type Transaction } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app';
 import { createTestServer, type SeededTenant, seedTenant, signedInClient, type TestServer } from './helpers';
@@ -516,6 +518,197 @@ describe('re-grading on behaviour', () => {
     expect(await leadOf(tenant.tenantId, stale)).toMatchObject({ grade: 'C', grade_key: 'b2b_lead_c' });
     expect(await leadOf(tenant.tenantId, fresh)).toMatchObject({ grade: 'B' });
     expect(await leadOf(tenant.tenantId, bottom)).toMatchObject({ grade: 'C' });
+  });
+
+  it('writes the same follow-up tasks, clocks and webhook events in its one statement as the grading path does for the same moves', async () => {
+    // A tenant of its own, with a team and an endpoint subscribed to every event the moves announce.
+    const own = await seedTenant(server.database, '升降级对照企业', 'b2b');
+    const rep = own.users.sales_rep.id;
+    const teamId = crypto.randomUUID();
+    await server.database.withTenant(own.tenantId, async (trx) => {
+      await sql`insert into teams (tenant_id, id, name) values (${own.tenantId}, ${teamId}, '华东销售组')`.execute(
+        trx,
+      );
+      await sql`update memberships set team_id = ${teamId} where tenant_id = ${own.tenantId} and user_id = ${rep}`.execute(
+        trx,
+      );
+      await sql`insert into webhook_endpoints (tenant_id, url, events, secret_cipher)
+        values (${own.tenantId}, 'https://hooks.example.com/crm', ${['lead.graded', 'task.created', 'task.completed']}::text[],
+          'not-a-real-cipher')`.execute(trx);
+    });
+    const engaged = await insertLead(own.tenantId, {
+      name: '上海启明精密机械有限公司',
+      gradeKey: 'b2b_lead_c',
+      grade: 'C',
+    });
+    const stale = await insertLead(own.tenantId, {
+      name: '孙久未联系',
+      gradeKey: 'b2b_lead_b',
+      grade: 'B',
+      createdDaysAgo: 45,
+    });
+    const unowned = await insertLead(own.tenantId, {
+      name: '无人认领',
+      gradeKey: 'b2b_lead_a',
+      grade: 'A',
+      createdDaysAgo: 60,
+    });
+    const untouched = await insertLead(own.tenantId, { name: '刚来的', gradeKey: 'b2b_lead_c', grade: 'C' });
+    const leads = [engaged, stale, unowned, untouched];
+    await server.database.withTenant(own.tenantId, async (trx) => {
+      await sql`update leads set owner_user_id = ${rep}, team_id = ${teamId}
+        where tenant_id = ${own.tenantId} and id = any(${[engaged, stale, untouched]}::uuid[])`.execute(trx);
+      await sql`insert into lead_events (tenant_id, lead_id, kind, occurred_at) values
+        (${own.tenantId}, ${engaged}, 'email_open', now() - interval '2 days'),
+        (${own.tenantId}, ${engaged}, 'email_open', now() - interval '1 day'),
+        (${own.tenantId}, ${engaged}, 'link_click', now() - interval '1 day')`.execute(trx);
+      // Each lead's open follow-up task of its current grade (superseded by a move), and a task
+      // of another kind on the same lead (left alone).
+      await sql`insert into tasks (tenant_id, title, type, related_kind, related_id, owner_user_id, team_id, due_on,
+          source, source_key)
+        select ${own.tenantId}::uuid, '旧的跟进', 'follow_up', 'lead', l.id, l.owner_user_id, l.team_id, current_date, 'rule',
+          'lead:follow-up:' || l.id || ':' || l.grade_key || ':1'
+        from leads l where l.tenant_id = ${own.tenantId} and l.id = any(${leads}::uuid[])
+        union all
+        select ${own.tenantId}::uuid, '送样品', 'visit', 'lead', l.id, l.owner_user_id, l.team_id, current_date, 'manual', null
+        from leads l where l.tenant_id = ${own.tenantId} and l.id = any(${leads}::uuid[])`.execute(trx);
+    });
+    const now = new Date();
+
+    type Moved = {
+      id: string;
+      name: string;
+      grade: string;
+      grade_key: string;
+      from_grade: string;
+      hours: number;
+      owner_user_id: string | null;
+      team_id: string | null;
+    };
+    // What either path wrote, without what differs by transaction (ids, the transaction's own time).
+    async function written(trx: Transaction<Database>) {
+      const tasks = await sql<Record<string, unknown>>`
+        select title, type, status, status_reason, related_kind, related_id, customer_id, contact_id, owner_user_id,
+          team_id, due_on::text as due_on, due_at, priority, source, source_id, source_key, created_by, closed_by,
+          closed_at is not null as closed, notes
+        from tasks where tenant_id = ${own.tenantId} order by related_id, type, source_key`.execute(trx);
+      const events = await sql<{ type: string; payload: Record<string, unknown> }>`
+        select type, payload from (
+          select type, case when type like 'task.%' then payload - 'id' - 'createdAt' - 'closedAt' else payload end as payload
+          from webhook_events where tenant_id = ${own.tenantId}
+        ) e order by type, payload::text`.execute(trx);
+      const deliveries = await sql<{ n: number }>`
+        select count(*)::int as n from webhook_deliveries where tenant_id = ${own.tenantId}`.execute(trx);
+      const clocks = await sql<Record<string, unknown>>`
+        select id, follow_up_due_at, follow_up_task_id from leads where tenant_id = ${own.tenantId} order by id`.execute(
+        trx,
+      );
+      return {
+        tasks: tasks.rows,
+        events: events.rows,
+        deliveries: deliveries.rows[0]?.n,
+        clocks: clocks.rows,
+      };
+    }
+    class Rollback extends Error {
+      constructor(readonly value: unknown) {
+        super('rollback');
+      }
+    }
+    async function rolledBack<T>(run: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+      try {
+        await server.database.withTenant(own.tenantId, async (trx) => {
+          throw new Rollback(await run(trx));
+        });
+      } catch (error) {
+        if (error instanceof Rollback) return error.value as T;
+        throw error;
+      }
+      throw new Error('not rolled back');
+    }
+
+    const regraded = await rolledBack(async (trx) => {
+      const outcome = await regradeTenantDaily(jobScope(trx, own.tenantId), server.dependencies.plugins, now);
+      const moved = await sql<Moved>`
+        select l.id, coalesce(l.company_name, l.person_name) as name, l.grade, l.grade_key, h.from_grade,
+          l.follow_up_hours::float8 as hours, l.owner_user_id, l.team_id
+        from lead_grade_history h join leads l on l.tenant_id = h.tenant_id and l.id = h.lead_id
+        where h.tenant_id = ${own.tenantId} order by l.id`.execute(trx);
+      return { outcome, moved: moved.rows, rows: await written(trx) };
+    });
+    expect(regraded.outcome).toEqual({ moved: 3, up: 1, down: 2 });
+    expect(Object.fromEntries(regraded.moved.map((lead) => [lead.id, lead.grade]))).toEqual({
+      [engaged]: 'B',
+      [stale]: 'C',
+      [unowned]: 'B',
+    });
+
+    // The grading path (leads.service.ts): startFollowUps for the same moves at the same moment,
+    // and the lead.graded events the re-grade sent before it wrote them in its statement.
+    const graded = await rolledBack(async (trx) => {
+      const scope = jobScope(trx, own.tenantId);
+      await startFollowUps(
+        scope,
+        regraded.moved.map((lead) => ({
+          id: lead.id,
+          name: lead.name,
+          grade: lead.grade,
+          gradeKey: lead.grade_key,
+          hours: lead.hours,
+          ownerUserId: lead.owner_user_id,
+          teamId: lead.team_id,
+        })),
+        now,
+      );
+      await recordWebhookEvents(
+        scope,
+        'lead.graded',
+        regraded.moved.map((lead) => ({
+          id: lead.id,
+          name: lead.name,
+          from: lead.from_grade,
+          grade: lead.grade,
+          gradeKey: lead.grade_key,
+          by: 'regrade',
+          ownerUserId: lead.owner_user_id,
+        })),
+      );
+      return written(trx);
+    });
+
+    expect(regraded.rows).toEqual(graded);
+    // What the comparison covers: a superseded and a new follow-up task per moved lead, the
+    // untouched lead's task still open, the other tasks alone, and an event per write.
+    const followUps = regraded.rows.tasks.filter((task) => task.type === 'follow_up');
+    expect(
+      followUps.filter((task) => task.status === 'done' && task.status_reason === 'regraded'),
+    ).toHaveLength(3);
+    expect(followUps.filter((task) => task.status === 'open')).toHaveLength(4);
+    expect(
+      regraded.rows.tasks.filter((task) => task.type === 'visit' && task.status === 'open'),
+    ).toHaveLength(4);
+    expect(followUps.find((task) => task.related_id === engaged && task.status === 'open')).toMatchObject({
+      title: '跟进 B 级线索：上海启明精密机械有限公司',
+      owner_user_id: rep,
+      team_id: teamId,
+      priority: 'normal',
+    });
+    expect(followUps.find((task) => task.related_id === unowned && task.status === 'open')).toMatchObject({
+      owner_user_id: null,
+      team_id: null,
+    });
+    expect(regraded.rows.events.map((event) => event.type).sort()).toEqual([
+      'lead.graded',
+      'lead.graded',
+      'lead.graded',
+      'task.completed',
+      'task.completed',
+      'task.completed',
+      'task.created',
+      'task.created',
+      'task.created',
+    ]);
+    expect(regraded.rows.deliveries).toBe(9);
   });
 
   it('one run waits per tenant: the first event after a run took the request asks for the next, later ones ask nothing; a request no run took in time asks again', async () => {

@@ -1,22 +1,25 @@
 import type { LeadGrade, LeadRegradeRule, Resolved } from '@crm/plugin-sdk';
 import { type RawBuilder, sql } from 'kysely';
 import type { Scope } from '../scope';
+import { taskPayload } from '../tasks/task-events.sql';
+import { outboxCtes } from '../webhooks/webhooks.outbox';
 
-/** A moved lead, with what its follow-up task needs (the grade's time limit, owner, team, first contact). */
-export type AppliedMove = {
-  id: string;
-  old_grade: string;
-  old_key: string;
-  grade: string;
-  grade_key: string;
-  hours: number;
-  changed: true;
-  owner_user_id: string | null;
-  team_id: string | null;
-  first_contact_at: Date | null;
-  created_at: Date;
-  name: string;
-  rule_key: string;
+/** What a re-grade did: leads moved (up and down), and the webhook deliveries it queued. */
+export type RegradeApplied = { moved: number; up: number; down: number; queued: number };
+
+/**
+ * The follow-up task each moved lead gets, as `startFollowUps` (leads.service.ts) makes it for a
+ * graded lead: the terms of each limit (hours), the title's `format()` string, the occasion
+ * key's prefix and moment, and the reason the superseded task is closed with.
+ */
+export type RegradeFollowUps = {
+  terms: ReadonlyMap<number, { dueAt: Date; dueOn: string; priority: 'high' | 'normal' }>;
+  titleFormat: string;
+  /** The longest title, in characters. */
+  titleMax: number;
+  keyPrefix: string;
+  stamp: number;
+  supersededReason: string;
 };
 
 /**
@@ -34,23 +37,27 @@ async function withoutJit<T>(scope: Scope, run: () => Promise<T>): Promise<T> {
 
 /**
  * Applies the moves of `moves` (regrade.sql.ts) in one statement: each lead's grade, its
- * reason (the rule and its words), its follow-up clock restarted (`deadlines`: the deadline of
- * each grade's limit, in hours) and a grade-history row (by a re-grade rule). Returns the
- * moved leads.
+ * reason (the rule and its words), its follow-up clock restarted by its new grade's limit, a
+ * grade-history row (by a re-grade rule), the previous grade's open follow-up task closed as
+ * superseded, the new follow-up task (the task backbone's row, as `startFollowUps` writes it),
+ * and the webhook events of all three (`lead.graded`, `task.completed`, `task.created`) in the
+ * outbox. No moved lead passes through Node: 50,000 moves were 50,000 rows returned and sent
+ * back as the tasks' JSON.
  */
 export async function applyRegrade(
   scope: Scope,
   moves: RawBuilder<unknown>,
   grades: readonly Resolved<LeadGrade>[],
   rules: readonly Resolved<LeadRegradeRule>[],
-  deadlines: ReadonlyMap<number, Date>,
-): Promise<AppliedMove[]> {
+  followUps: RegradeFollowUps,
+): Promise<RegradeApplied> {
   const ladder = sql.join(
-    grades.map(
-      (grade) =>
-        sql`(${grade.key}::text, ${grade.grade}::text, ${JSON.stringify(grade.labels)}::jsonb, ${grade.followUpWithinHours}::numeric,
-          ${deadlines.get(grade.followUpWithinHours)?.toISOString() ?? null}::timestamptz)`,
-    ),
+    grades.map((grade, rank) => {
+      const terms = followUps.terms.get(grade.followUpWithinHours);
+      return sql`(${grade.key}::text, ${grade.grade}::text, ${JSON.stringify(grade.labels)}::jsonb, ${grade.followUpWithinHours}::numeric,
+          ${terms?.dueAt.toISOString() ?? null}::timestamptz, ${terms?.dueOn ?? null}::date, ${terms?.priority ?? 'normal'}::text,
+          ${rank}::int)`;
+    }),
     sql`, `,
   );
   const ruleRows = sql.join(
@@ -61,14 +68,14 @@ export async function applyRegrade(
     sql`, `,
   );
   const result = await withoutJit(scope, () =>
-    sql<AppliedMove>`
+    sql<RegradeApplied>`
     with moves as materialized (${moves}),
-    ladder (key, grade, labels, hours, due_at) as (values ${ladder}),
+    ladder (key, grade, labels, hours, due_at, due_on, priority, rank) as (values ${ladder}),
     rules (key, labels, change, condition) as (values ${ruleRows}),
     updated as (
       update leads l
       set grade = t.grade, grade_key = m.to_key, graded_at = now(), updated_at = now(), follow_up_hours = t.hours,
-        -- a fresh follow-up clock by the new grade's limit (its task is made by the caller)
+        -- a fresh follow-up clock by the new grade's limit (its task is the follow_ups row below)
         follow_up_due_at = t.due_at, follow_up_task_id = null, follow_up_done_at = null, sla_breached_at = null,
         sla_escalated_at = null,
         -- The reason reads like a grade rule's (the rule, its words, its condition, the facts it read)
@@ -82,7 +89,7 @@ export async function applyRegrade(
       join rules r on r.key = m.rule_key
       where l.tenant_id = ${scope.tenantId} and l.id = m.lead_id and l.grade_key = m.from_key
       returning l.id as lead_id, m.from_key, m.to_key, m.rule_key, f.grade as from_grade, t.grade as to_grade,
-        l.grade_reason as reason, t.hours, l.owner_user_id, l.team_id, l.first_contact_at, l.created_at,
+        l.grade_reason as reason, t.due_at, t.due_on, t.priority, t.rank < f.rank as up, l.owner_user_id, l.team_id,
         coalesce(l.company_name, l.person_name) as name
     ),
     history as (
@@ -90,10 +97,41 @@ export async function applyRegrade(
       select ${scope.tenantId}, u.lead_id, u.from_grade, u.to_grade, u.from_key, u.to_key, 'regrade_rule', u.rule_key,
         u.reason
       from updated u
-    )
-    select lead_id as id, from_grade as old_grade, from_key as old_key, to_grade as grade, to_key as grade_key,
-      hours::float8 as hours, true as changed, owner_user_id, team_id, first_contact_at, created_at, name, rule_key
+    ),
+    -- The previous grade's open follow-up task is superseded (the statement's snapshot does not
+    -- see the tasks it inserts, so the new ones stay open).
+    superseded as (
+      update tasks t
+      set status = 'done', status_reason = ${followUps.supersededReason}, closed_at = now(),
+        closed_by = ${scope.userId}::uuid, updated_at = now()
+      from updated u
+      where t.tenant_id = ${scope.tenantId} and t.related_kind = 'lead' and t.related_id = u.lead_id
+        and t.status = 'open' and starts_with(t.source_key, ${followUps.keyPrefix})
+      returning t.*
+    ),
+    follow_ups as (
+      insert into tasks (tenant_id, title, type, related_kind, related_id, owner_user_id, team_id, due_on, due_at,
+        priority, source, source_key, created_by)
+      select ${scope.tenantId}, left(format(${followUps.titleFormat}, u.to_grade, u.name), ${followUps.titleMax}),
+        'follow_up', 'lead', u.lead_id, u.owner_user_id, u.team_id, u.due_on, u.due_at, u.priority, 'rule',
+        ${followUps.keyPrefix} || u.lead_id || ':' || u.to_key || ':' || ${String(followUps.stamp)},
+        ${scope.userId}::uuid
+      from updated u
+      on conflict (tenant_id, source_key) where source_key is not null do nothing
+      returning tasks.*
+    ),
+    ${outboxCtes(
+      scope.tenantId,
+      'lead.graded',
+      sql`select jsonb_build_object('id', u.lead_id, 'name', u.name, 'from', u.from_grade, 'grade', u.to_grade,
+        'gradeKey', u.to_key, 'by', 'regrade', 'ownerUserId', u.owner_user_id) as payload from updated u`,
+    )},
+    ${outboxCtes(scope.tenantId, 'task.completed', sql`select ${taskPayload('s')} as payload from superseded s`, 'task_done_outbox')},
+    ${outboxCtes(scope.tenantId, 'task.created', sql`select ${taskPayload('f')} as payload from follow_ups f`, 'task_outbox')}
+    select count(*)::int as moved, (count(*) filter (where up))::int as up, (count(*) filter (where not up))::int as down,
+      ((select count(*) from outbox_deliveries) + (select count(*) from task_done_outbox_deliveries)
+        + (select count(*) from task_outbox_deliveries))::int as queued
     from updated`.execute(scope.trx),
   );
-  return result.rows;
+  return result.rows[0] ?? { moved: 0, up: 0, down: 0, queued: 0 };
 }

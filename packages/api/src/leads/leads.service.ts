@@ -17,7 +17,14 @@ import {
   type NewTask,
 } from '../tasks/task-backbone.service';
 import { recordWebhookEvent, recordWebhookEvents } from '../webhooks/webhooks.service';
-import { businessMinutesBetween, followUpDueAt } from './follow-up';
+import {
+  businessMinutesBetween,
+  FOLLOW_UP_TITLE_FORMAT,
+  followUpDueAt,
+  followUpPriority,
+  followUpTitle,
+  TASK_TITLE_MAX,
+} from './follow-up';
 import { type GradeTarget, gradeLeadsSql } from './grading.sql';
 import { assertLeadOwner, changeLeadOwner, FOLLOW_UP_PREFIX } from './lead-owners.service';
 import {
@@ -192,10 +199,8 @@ export type NewGrade = {
   teamId: string | null;
 };
 
-const FOLLOW_UP_TITLE = {
-  'zh-CN': (grade: string, name: string) => `跟进 ${grade} 级线索：${name}`,
-  en: (grade: string, name: string) => `Follow up grade ${grade} lead: ${name}`,
-} as const;
+/** The reason a lead's open follow-up task is closed with when a new grade brings its own. */
+const SUPERSEDED_REASON = 'regraded';
 
 /**
  * Starts the follow-up clock of each newly graded lead: its deadline by the grade's limit on
@@ -208,7 +213,6 @@ export async function startFollowUps(
   scope: Scope,
   graded: readonly NewGrade[],
   now = new Date(),
-  options: { clocksSet?: boolean } = {},
 ): Promise<number> {
   if (graded.length === 0) return 0;
   const calendar = await loadWorkCalendar(scope);
@@ -221,13 +225,12 @@ export async function startFollowUps(
     'lead',
     graded.map((lead) => lead.id),
     [FOLLOW_UP_PREFIX],
-    'regraded',
+    SUPERSEDED_REASON,
   );
-  const title = FOLLOW_UP_TITLE[scope.locale];
   const made = await createTasks(
     scope,
     clocks.map(({ lead, dueAt }) => ({
-      title: title(lead.grade, lead.name).slice(0, 200),
+      title: followUpTitle(scope.locale, lead.grade, lead.name),
       type: 'follow_up' as const,
       relatedKind: 'lead',
       relatedId: lead.id,
@@ -235,19 +238,21 @@ export async function startFollowUps(
       teamId: lead.teamId,
       dueOn: dayOf.format(dueAt),
       dueAt,
-      priority: lead.hours <= 24 ? ('high' as const) : ('normal' as const),
+      priority: followUpPriority(lead.hours),
       source: 'rule' as const,
-      sourceKey: `${FOLLOW_UP_PREFIX}${lead.id}:${lead.gradeKey}:${stamp}`,
+      sourceKey: followUpTaskKey(lead.id, lead.gradeKey, stamp),
     })),
   );
-  // A re-grade sets the clocks in the statement that moves the grades (one write per lead).
-  if (!options.clocksSet) {
-    await updateFollowUpClocks(
-      scope,
-      clocks.map(({ lead, dueAt }) => ({ id: lead.id, dueAt, taskId: null })),
-    );
-  }
+  await updateFollowUpClocks(
+    scope,
+    clocks.map(({ lead, dueAt }) => ({ id: lead.id, dueAt, taskId: null })),
+  );
   return made;
+}
+
+/** A follow-up task's occasion: the lead, its grade and the moment it was graded (ms). */
+function followUpTaskKey(leadId: string, gradeKey: string, stamp: number): string {
+  return `${FOLLOW_UP_PREFIX}${leadId}:${gradeKey}:${stamp}`;
 }
 
 /** Every lead graded now with the same limit has the same deadline: one computation per limit. */
@@ -262,14 +267,44 @@ function followUpDeadlinesOn(calendar: WorkCalendar, now: Date): (hours: number)
   };
 }
 
-/** The follow-up deadline of a lead graded `now` with each of these limits (hours), on the tenant's work calendar. */
-export async function followUpDeadlines(
+/** A follow-up task's terms for one grade's limit: its deadline, due day (the tenant's) and priority. */
+export type FollowUpTerms = { dueAt: Date; dueOn: string; priority: 'high' | 'normal' };
+
+/**
+ * What `startFollowUps` gives the follow-up tasks of leads graded `now`, for a statement that
+ * writes them itself (the re-grade: its moves, clocks, history and tasks in one statement):
+ * the terms of each limit (hours) on the tenant's work calendar, the title's format in the
+ * actor's language, the occasion key's prefix and moment, and the reason the previous grade's
+ * task is closed with.
+ */
+export async function followUpTermsOf(
   scope: Scope,
   hours: readonly number[],
   now: Date,
-): Promise<Map<number, Date>> {
-  const dueOf = followUpDeadlinesOn(await loadWorkCalendar(scope), now);
-  return new Map(hours.map((limit) => [limit, dueOf(limit)]));
+): Promise<{
+  terms: Map<number, FollowUpTerms>;
+  titleFormat: string;
+  titleMax: number;
+  keyPrefix: string;
+  stamp: number;
+  supersededReason: string;
+}> {
+  const calendar = await loadWorkCalendar(scope);
+  const dueOf = followUpDeadlinesOn(calendar, now);
+  const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: calendar.timeZone });
+  return {
+    terms: new Map(
+      hours.map((limit) => {
+        const dueAt = dueOf(limit);
+        return [limit, { dueAt, dueOn: dayOf.format(dueAt), priority: followUpPriority(limit) }];
+      }),
+    ),
+    titleFormat: FOLLOW_UP_TITLE_FORMAT[scope.locale],
+    titleMax: TASK_TITLE_MAX,
+    keyPrefix: FOLLOW_UP_PREFIX,
+    stamp: now.getTime(),
+    supersededReason: SUPERSEDED_REASON,
+  };
 }
 
 /**

@@ -7,13 +7,13 @@ import { type RawBuilder, sql } from 'kysely';
  * event; the CTEs insert the events and one delivery per active endpoint subscribed to `type`
  * — nothing at all when no endpoint wants it. Names: `outbox_targets`, `outbox_events`,
  * `outbox_deliveries` (count the last for the deliveries queued); a statement that announces
- * events of two types names the second set with another `prefix` (`task_outbox_deliveries` …).
+ * events of two or three types names the others with another `prefix` (`task_outbox_deliveries` …).
  */
 export function outboxCtes(
   tenantId: string,
   type: string,
   payloads: RawBuilder<unknown>,
-  prefix: 'outbox' | 'task_outbox' = 'outbox',
+  prefix: 'outbox' | 'task_outbox' | 'task_done_outbox' = 'outbox',
 ): RawBuilder<unknown> {
   const targets = sql.id(`${prefix}_targets`);
   const events = sql.id(`${prefix}_events`);
