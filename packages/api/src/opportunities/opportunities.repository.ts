@@ -216,18 +216,23 @@ export async function selectBoard(
       order by opportunities.stage_entered_at desc, opportunities.id desc
       limit ${perStage + 1}
     ) card on true`.execute(scope.trx);
-  return stages.map((stage) => {
-    const column = rows.filter((row) => row.column_stage === stage);
-    return {
-      stage,
-      count: column[0]?.column_count ?? 0,
-      amount: column[0]?.column_amount ?? '0',
-      rows: column.flatMap(
-        ({ column_stage: _stage, column_count: _count, column_amount: _amount, id, ...card }) =>
-          id === null ? [] : [{ ...card, id }],
-      ),
-    };
-  });
+  // One pass, each row kept as the driver made it (its column_* fields unread beyond here): a
+  // copy of every card without them (rest and spread) was 12 % of the board's CPU (BM9b profile).
+  const columns = new Map(
+    stages.map((stage) => [stage, { stage, count: 0, amount: '0', rows: [] as PageRow[] }]),
+  );
+  for (const row of rows) {
+    const column = columns.get(row.column_stage);
+    if (!column) continue;
+    column.count = row.column_count ?? 0;
+    column.amount = row.column_amount ?? '0';
+    if (hasCard(row)) column.rows.push(row);
+  }
+  return [...columns.values()];
+}
+
+function hasCard<Row extends { id: string | null }>(row: Row): row is Row & { id: string } {
+  return row.id !== null;
 }
 
 /** One opportunity the member sees, or undefined. `forUpdate` locks it for a move. */
