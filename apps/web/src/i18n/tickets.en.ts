@@ -118,6 +118,7 @@ export const ticketsEn: typeof ticketsZhCN = {
       mode: { business: 'Working time', calendar: 'Calendar time' },
       firstResponseDue: 'First response due',
       resolutionDue: 'Resolution due',
+      resolvedAt: 'Resolved',
       firstRespondedAt: 'First response',
       pausedSince: 'Paused since',
       targets: 'First response {{first}} · resolution {{resolution}}',

@@ -116,6 +116,7 @@ export const ticketsZhCN = {
       mode: { business: '按工作时间', calendar: '按自然时间' },
       firstResponseDue: '首次响应截止',
       resolutionDue: '解决截止',
+      resolvedAt: '解决时间',
       firstRespondedAt: '首次响应时间',
       pausedSince: '暂停于',
       targets: '首次响应 {{first}} · 解决 {{resolution}}',

@@ -453,6 +453,7 @@ function SlaCard({ ticket }: { ticket: Ticket }) {
   const { sla } = ticket;
   const source = sla.policy.split(':')[0] as 'default' | 'plugin' | 'tenant';
   const scope = sla.policy.includes(':') ? sla.policy.slice(sla.policy.indexOf(':') + 1) : '';
+  const resolved = (ticket.status === 'resolved' || ticket.status === 'closed') && ticket.resolvedAt !== null;
   const mark = (breached: boolean) =>
     breached ? <Typography.Text type="danger"> · {t('tickets.slaStates.breached')}</Typography.Text> : null;
   return (
@@ -498,15 +499,17 @@ function SlaCard({ ticket }: { ticket: Ticket }) {
           },
           {
             key: 'resolution',
-            label: t('tickets.detail.resolutionDue'),
+            // Once resolved the clock has stopped: when it was resolved, not a deadline that no longer runs.
+            label: resolved ? t('tickets.detail.resolvedAt') : t('tickets.detail.resolutionDue'),
             children: (
               <span data-testid="ticket-sla-resolution">
-                {formatDateTime(sla.resolutionDueAt) || '—'}
+                {formatDateTime(resolved ? ticket.resolvedAt : sla.resolutionDueAt) || '—'}
                 {mark(sla.resolutionBreached)}
               </span>
             ),
           },
-          ...(sla.pausedAt
+          // Paused means waiting on the customer; a resolved ticket's stopped clock is not a pause.
+          ...(sla.pausedAt && ticket.status === 'waiting_on_customer'
             ? [
                 {
                   key: 'paused',

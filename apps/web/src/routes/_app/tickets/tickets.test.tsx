@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { i18n } from '../../../i18n';
 import type { Ticket, TicketDetail, TicketSettings } from '../../../lib/api-types';
+import { formatDateTime } from '../../../lib/format';
 import type { Shell } from '../../../lib/shell-context';
 import { me, tenant } from '../../../test/fixtures';
 import { renderRoute } from '../../../test/render';
@@ -276,5 +277,53 @@ describe('工单', () => {
     expect(
       await screen.findByText('First response 24 h · resolution 72 h · Working time'),
     ).toBeInTheDocument();
+  }, 60_000);
+  it("shows a resolved ticket's resolution time, not a stopped deadline or a pause", async () => {
+    const resolved: Ticket = {
+      ...BASE,
+      status: 'closed',
+      resolvedAt: '2026-12-07T06:30:00.000Z',
+      closedAt: '2026-12-07T07:00:00.000Z',
+      sla: {
+        ...SLA,
+        state: 'met',
+        clock: null,
+        dueAt: null,
+        remainingMs: null,
+        firstRespondedAt: '2026-12-07T02:00:00.000Z',
+        resolutionDueAt: null,
+        // The clock stops at resolution; the row keeps when it stopped.
+        pausedAt: '2026-12-07T06:30:00.000Z',
+      },
+    };
+    answerTrpc({
+      'tickets.get': () => ({
+        ticket: resolved,
+        description: null,
+        events: [],
+        attachments: [],
+        moves: ['in_progress'],
+        canWork: true,
+        canAssign: false,
+      }),
+      'tickets.settings': () => SETTINGS,
+    });
+    renderRoute({
+      url: `/tickets/${BASE.id}`,
+      shell: agentShell,
+      app: [{ route: ticketRoute, path: '/tickets/$ticketId' }],
+    });
+    const sla = await screen.findByTestId('ticket-sla-card', {}, { timeout: 20_000 });
+    expect(within(sla).getByText('解决时间')).toBeInTheDocument();
+    expect(within(sla).getByTestId('ticket-sla-resolution')).toHaveTextContent(
+      formatDateTime(resolved.resolvedAt),
+    );
+    expect(within(sla).queryByText('解决截止')).not.toBeInTheDocument();
+    expect(within(sla).queryByText('暂停于')).not.toBeInTheDocument();
+    expect(screen.getByTestId('ticket-move-in_progress')).toHaveTextContent('重新打开');
+
+    await i18n.changeLanguage('en');
+    expect(await within(sla).findByText('Resolved')).toBeInTheDocument();
+    expect(within(sla).queryByText('Paused since')).not.toBeInTheDocument();
   }, 60_000);
 });
