@@ -1,4 +1,11 @@
-import { AUDITED_COLUMNS, jobScope, refreshCompleteness, refreshCustomerFacts, runImport } from '@crm/api';
+import {
+  AUDITED_COLUMNS,
+  FACTS_COLUMNS,
+  jobScope,
+  refreshCompleteness,
+  refreshCustomerFacts,
+  runImport,
+} from '@crm/api';
 import { sql } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -285,5 +292,47 @@ describe('the import write path', () => {
         expect(keys.rows.length).toBeGreaterThan(0);
       });
     }
+  });
+  it('refreshes facts without the update triggers, and keeps them for the next update', async () => {
+    // Rolled back at the end: the tenant's rows stay as the other cases left them.
+    const run = server.database.withTenant(tenant.tenantId, async (trx) => {
+      const { rows: source } = await sql<{ prosrc: string }>`
+        select prosrc from pg_proc where proname = 'audit_changes'`.execute(trx);
+      const ignored = (
+        /ignored text\[\] := array\[([^\]]*)\]/.exec(source[0]?.prosrc ?? '')?.[1] ?? ''
+      ).match(/[a-z_0-9]+/g);
+      // Only columns the audit ignores and the match keys do not read.
+      for (const column of FACTS_COLUMNS) expect(ignored).toContain(column);
+      const { rows: keySource } = await sql<{ prosrc: string }>`
+        select prosrc from pg_proc where proname = 'customers_match_keys_update'`.execute(trx);
+      for (const column of FACTS_COLUMNS) expect(keySource[0]?.prosrc).not.toContain(column);
+
+      const { rows } = await sql<{ id: string }>`
+        select c.id from customers c where exists (select 1 from orders o where o.customer_id = c.id)
+        limit 1`.execute(trx);
+      const id = rows[0]?.id as string;
+      const auditCount = async () =>
+        Number(
+          (await sql<{ n: string }>`select count(*) as n from audit_log where entity_id = ${id}`.execute(trx))
+            .rows[0]?.n,
+        );
+      const before = await auditCount();
+      await sql`update customers set order_count = 0, amount_12m = 0, lifecycle_stage = 'potential'
+        where id = ${id}`.execute(trx);
+      const refreshed = await refreshCustomerFacts(jobScope(trx, tenant.tenantId), [id], 'order');
+      expect(refreshed.updated).toBe(1);
+      expect(await auditCount()).toBe(before);
+      const { rows: flag } = await sql<{ value: string }>`
+        select current_setting('crm.facts_refresh', true) as value`.execute(trx);
+      expect(flag[0]?.value).toBe('');
+      // The next update of the same transaction is audited and re-keys the customer.
+      await sql`update customers set phone = '+8613700002222' where id = ${id}`.execute(trx);
+      expect(await auditCount()).toBe(before + 1);
+      const keys = await sql<{ value: string }>`select value from customer_match_keys
+        where customer_id = ${id} and kind = 'phone'`.execute(trx);
+      expect(keys.rows.map((row) => row.value).join(' ')).toContain('13700002222');
+      throw new Error('ROLLBACK');
+    });
+    await expect(run).rejects.toThrow('ROLLBACK');
   });
 });

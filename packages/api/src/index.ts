@@ -8,7 +8,7 @@ export { loadWorkCalendar, readCalendarSettings } from './calendar/calendar.serv
 export { type ApiDependencies, type Context, createContext, type Logger, type RequestInfo } from './context';
 export { type CountOutput, countLimits, countRows } from './counts';
 export { refreshCompleteness } from './customers/completeness.repository';
-export { refreshCustomerFacts } from './customers/facts.repository';
+export { FACTS_COLUMNS, refreshCustomerFacts } from './customers/facts.repository';
 export { type DashboardJobs, registerDashboardJobs } from './dashboards/dashboards.jobs';
 export { queueWeeklySummaries } from './dashboards/dashboards.service';
 export { runScan, scanTenantWhereRead } from './duplicates/duplicates.jobs';

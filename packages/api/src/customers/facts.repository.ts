@@ -9,6 +9,20 @@ const AFTER_BALANCE = sql`(b.as_of is null
 /** A date's midnight in Beijing, as a point in time. */
 const midnight = (date: RawBuilder<unknown>) => sql`(${date}::timestamp at time zone 'Asia/Shanghai')`;
 
+/** The customer columns the facts refresh writes: all ignored by the audit, none a match key. */
+export const FACTS_COLUMNS = [
+  'first_deal_at',
+  'last_deal_at',
+  'order_count',
+  'amount_12m',
+  'amount_lifetime',
+  'lifecycle_stage',
+  'value_level',
+  'activity_level',
+  'recent_touches',
+  'lifecycle_changed_at',
+] as const;
+
 /**
  * The customers a statement selects (one column of ids, e.g. from an import's staging table):
  * a large set of customers is named without its ids passing through the process.
@@ -37,6 +51,10 @@ export type CustomerIdsOf = { query: RawBuilder<unknown> };
  * evenly over the 12 months before its as-of date, so one 365th of it leaves the window each
  * day after. First and last deal are the earliest and latest of the orders, the balance's
  * last deal date and the customer's first cooperation date (首次合作时间).
+ *
+ * The statement sets only the facts columns ({@link FACTS_COLUMNS}); the customers' audit and
+ * match-key update triggers stand aside for it (`crm.facts_refresh`), since neither would find
+ * anything in those columns — a test holds the list to the audit's ignored columns.
  */
 export async function refreshCustomerFacts(
   scope: Scope,
@@ -50,6 +68,9 @@ export async function refreshCustomerFacts(
       : Array.isArray(customerIds)
         ? sql`c.id = any(${customerIds}::uuid[])`
         : sql`c.id in (${customerIds.query})`;
+  // The statement writes only columns the audit ignores and the match keys do not read: the
+  // customers' update triggers stand aside for it (migration 2026-12-18-0801).
+  await sql`select set_config('crm.facts_refresh', 'on', true)`.execute(trx);
   const { rows } = await sql<{ updated: number; stage_changes: number }>`
     with order_facts as (
       select c.id, c.first_cooperation_on, b.as_of, b.amount_12m as opening_12m,
@@ -140,5 +161,6 @@ export async function refreshCustomerFacts(
     )
     select (select count(*)::int from updated) as updated, (select count(*)::int from moved) as stage_changes
   `.execute(trx);
+  await sql`select set_config('crm.facts_refresh', '', true)`.execute(trx);
   return { updated: rows[0]?.updated ?? 0, stageChanges: rows[0]?.stage_changes ?? 0 };
 }

@@ -53,6 +53,7 @@ import * as authEvents from './2026-12-16-0501-auth-events';
 import * as importBulkOrders from './2026-12-16-0601-import-bulk-orders';
 import * as openSession from './2026-12-16-0701-open-session';
 import * as customerTiers from './2026-12-16-0801-customer-tiers';
+import * as factsRefreshTriggers from './2026-12-18-0801-facts-refresh-triggers';
 
 /** Every migration, in order. Files are frozen in time; add new ones, never edit old ones. */
 const migrations: Record<string, Migration> = {
@@ -110,6 +111,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-16-0601-import-bulk-orders': importBulkOrders,
   '2026-12-16-0701-open-session': openSession,
   '2026-12-16-0801-customer-tiers': customerTiers,
+  '2026-12-18-0801-facts-refresh-triggers': factsRefreshTriggers,
 };
 
 export const migrationProvider: MigrationProvider = {
