@@ -17,7 +17,8 @@
  * BENCH_BM3_ROWS sets the number of customers regardless of BENCH_SCALE (the data set is not
  * read; order lines are 10 and interactions 1 per customer); BENCH_BM3_PARTS which imports
  * run (default customers,orders,interactions; the customers always); BENCH_BM3_HEAP_MB the
- * importing process's V8 old-space cap (default 128, as documented for the server; 0 = none).
+ * importing process's V8 old-space cap (default 128, as documented for the server; 0 = none);
+ * BENCH_BM3_NODE_ARGS extra Node flags for it (a CPU profile: "--cpu-prof --cpu-prof-dir=DIR").
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -141,6 +142,8 @@ async function importInChild(appUrl: string, job: ImportJob) {
     process.execPath,
     [
       ...(heapMb === '0' ? [] : [`--max-old-space-size=${heapMb}`]),
+      // BENCH_BM3_NODE_ARGS: extra flags for the importing process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+      ...(process.env.BENCH_BM3_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       '--import',
       'tsx',
       join(here, 'bm3-import.ts'),

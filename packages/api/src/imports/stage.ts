@@ -14,7 +14,7 @@ import { getCipher } from '../sensitive/sensitive.service';
 import { loadAccess, loadMembers } from './import-access';
 import { readFileChunks } from './imports.repository';
 import { fill, ROW_MESSAGES } from './messages';
-import { parseCell } from './parse';
+import { type CellResult, type Members, parseCell } from './parse';
 import {
   BATCH_BYTES,
   BATCH_ROWS,
@@ -99,12 +99,12 @@ export async function stageFile(
     }
   }
   const table = await openTable(bytes(), { fileName: file.name });
-  const columnTargets: { index: number; header: string; target: Target }[] = [];
+  const columnTargets: { index: number; header: string; target: Target; cache: CellCache }[] = [];
   table.headers.forEach((header, index) => {
     const key = mapping[header];
     const target = key ? targets.get(key) : undefined;
     if (target && !columnTargets.some((column) => column.header === header))
-      columnTargets.push({ index, header, target });
+      columnTargets.push({ index, header, target, cache: new Map() });
   });
   const requiredMissing = [...targets.values()].filter(
     (target) =>
@@ -208,25 +208,7 @@ export async function stageFile(
     for (const column of columnTargets) {
       const raw = row.cells[column.index] ?? '';
       const { target } = column;
-      const unsafe = findUnsafeCharacter(raw, { multiline: true });
-      if (unsafe) {
-        const params = {
-          codePoint: unsafe.codePoint,
-          position: [...raw.slice(0, unsafe.index)].length + 1,
-          picture: replaceUnstorable(raw.charAt(unsafe.index)),
-        };
-        error(
-          row.rowNumber,
-          seq++,
-          column.header,
-          raw,
-          'CONTROL_CHARACTER',
-          formatImportMessage('CONTROL_CHARACTER', 'zh-CN', params),
-          capitalize(formatImportMessage('CONTROL_CHARACTER', 'en', params)),
-        );
-        continue;
-      }
-      const result = parseCell(target, raw, members);
+      const result = readCell(column.cache, target, raw, members);
       if (!result.ok) {
         error(row.rowNumber, seq++, column.header, raw, result.code, result.zh, result.en);
       } else if (result.value !== null) {
@@ -256,6 +238,45 @@ export async function stageFile(
   await flush();
   phase('readMs');
   return { file, access, cipher, plan, totals, phase, phases };
+}
+
+/**
+ * A column's cells read so far, by their text: the same text reads the same way in a column
+ * (the reading is pure), and files repeat cells — an order's number, customer, time, amount,
+ * payment and status on each of its lines, a status or a product on many rows — so a repeated
+ * cell is not parsed again. Bounded (short cells only, emptied when full): a column of
+ * distinct values costs one lookup a cell and a few hundred short entries of memory. A cached
+ * value is shared by the rows that repeat it: plans read it, never change it.
+ */
+type CellCache = Map<string, CellResult>;
+const CELL_CACHE_ENTRIES = 512;
+/** Longer cells (notes, needs) are rarely repeated and cheap to read again: not kept. */
+const CELL_CACHE_CHARS = 64;
+
+/** A cell read for its target (a control character refused first), through its column's cache. */
+function readCell(cache: CellCache, target: Target, raw: string, members: Members): CellResult {
+  const known = cache.get(raw);
+  if (known) return known;
+  const unsafe = findUnsafeCharacter(raw, { multiline: true });
+  let result: CellResult;
+  if (unsafe) {
+    const params = {
+      codePoint: unsafe.codePoint,
+      position: [...raw.slice(0, unsafe.index)].length + 1,
+      picture: replaceUnstorable(raw.charAt(unsafe.index)),
+    };
+    result = {
+      ok: false,
+      code: 'CONTROL_CHARACTER',
+      zh: formatImportMessage('CONTROL_CHARACTER', 'zh-CN', params),
+      en: capitalize(formatImportMessage('CONTROL_CHARACTER', 'en', params)),
+    };
+  } else result = parseCell(target, raw, members);
+  if (raw.length <= CELL_CACHE_CHARS) {
+    if (cache.size >= CELL_CACHE_ENTRIES) cache.clear();
+    cache.set(raw, result);
+  }
+  return result;
 }
 
 function capitalize(text: string): string {
