@@ -622,3 +622,42 @@ describe('T5.6 job queue', () => {
     if (testDb.kind === 'postgres') expect(seen[0]?.session_user).toBe(APP_ROLE);
   });
 });
+
+describe('idle workers', () => {
+  it('share one look at which names have a job due instead of a fetch each, and still take a job within an interval', async () => {
+    const names = Array.from({ length: 12 }, (_, index) => `t.idle-${index}`);
+    for (const name of names) await createQueue(name);
+    // Every statement the queue runs outside a caller's transaction goes through withoutTenant.
+    let statements = 0;
+    const counted = Object.create(testDb.database) as typeof testDb.database;
+    counted.withoutTenant = (work) => {
+      statements += 1;
+      return testDb.database.withoutTenant(work);
+    };
+    const ran: string[] = [];
+    const queue = fastQueue({ database: counted, scheduler: false });
+    for (const name of names) queue.register(name, async (job) => void ran.push(job.name));
+    await queue.start();
+    try {
+      // Let the start's first round pass, then count two seconds of idling (four polling intervals).
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const before = statements;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const idle = statements - before;
+      console.log(`idle workers on ${testDb.kind}: ${names.length} names, ${idle} statements in 2 s`);
+      // A fetch per worker per interval would be 12 × 4 = 48.
+      expect(idle).toBeLessThanOrEqual(10);
+      const enqueuedAt = Date.now();
+      await queue.enqueue('t.idle-7', { tenantId: tenantA });
+      await waitFor(
+        () => ran.length,
+        (count) => count === 1,
+        5000,
+      );
+      expect(ran).toEqual(['t.idle-7']);
+      expect(Date.now() - enqueuedAt).toBeLessThan(2000);
+    } finally {
+      await queue.stop();
+    }
+  });
+});
