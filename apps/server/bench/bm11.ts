@@ -16,9 +16,10 @@
  *   switched off (nothing written); alternating rounds, ratio = ms per create ÷ ms per create
  *   (target ≤ 1.1).
  * - **BM11c batch upsert** (reported, no target): 10,000 new customers through
- *   `POST /api/v1/customers/batch` in batches of 100 with an API key (each item through the web
- *   app's create service: identity check, audit, events, tier touch), then the same 10,000
- *   updated by external id, vs the import path (a CSV of the same 10,000 uploaded and
+ *   `POST /api/v1/customers/batch` in batches of 100 with an API key (a batch's plainly new
+ *   customers written together, `createNewTogether`: one identity-key check, one insert,
+ *   completeness, candidates, tier touches and events for the lot), then the same 10,000
+ *   updated by external id (each item through the update service), vs the import path (a CSV of the same 10,000 uploaded and
  *   committed set-based, `runImport`). Ratio = customers/s ÷ customers/s.
  */
 import http from 'node:http';

@@ -1,3 +1,4 @@
+import { defaultNetworkPolicy, setWebhookNetworkPolicy } from '@crm/api';
 import { API_SCOPE_NAMES } from '@crm/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -26,16 +27,16 @@ afterAll(async () => {
   await server?.destroy();
 });
 
-async function keyFor(actor: SeededUser): Promise<string> {
-  const owners = await signedInClient(server, tenant.users.owner.id, tenant.tenantId);
+async function keyFor(actor: SeededUser, of: SeededTenant = tenant): Promise<string> {
+  const owners = await signedInClient(server, of.users.owner.id, of.tenantId);
   const created = await owners.call('apiKeys.create', {
     name: `同步密钥-${actor.name}`,
     scopes: API_SCOPE_NAMES,
   });
   expect(created.error).toBeNull();
   const data = created.data as { key: { id: string }; token: string };
-  if (actor.id !== tenant.users.owner.id) {
-    await server.database.withTenant(tenant.tenantId, (trx) =>
+  if (actor.id !== of.users.owner.id) {
+    await server.database.withTenant(of.tenantId, (trx) =>
       trx.updateTable('api_keys').set({ created_by: actor.id }).where('id', '=', data.key.id).execute(),
     );
   }
@@ -190,5 +191,165 @@ describe('POST /api/v1/customers/batch', () => {
     ]);
     expect(mine.body.items[0]?.status).toBe('created');
     expect((await customer(mine.body.items[0]?.id as string)).owner_user_id).toBe(tenant.users.sales_rep.id);
+  });
+
+  it('writes new customers together with all a create writes; in-batch and existing matches, and bad items, as one by one', async () => {
+    // A tenant of its own, subscribed to customer events (nothing is delivered: the receiver's
+    // name resolves to a public address without DNS, and no drain runs here).
+    setWebhookNetworkPolicy({
+      allowHttp: false,
+      allowPrivate: false,
+      resolve: async () => ['93.184.216.34'],
+    });
+    try {
+      const s = crypto.randomUUID().slice(0, 6);
+      const own = await seedTenant(server.database, `批量写入企业${s}`);
+      const owners = await signedInClient(server, own.users.owner.id, own.tenantId);
+      const tag = await owners.call('tags.create', { name: `重点${s}` });
+      expect(tag.error).toBeNull();
+      const tagId = (tag.data as { id: string }).id;
+      const token = await keyFor(own.users.owner, own);
+      const existing = await batch(token, [{ name: `已有实业有限公司${s}`, kind: 'company' }]);
+      expect(existing.body.items[0]?.status).toBe('created');
+      const subscribed = await owners.call('webhooks.create', {
+        url: 'https://hooks.partner.example/crm',
+        events: ['customer.created', 'customer.updated'],
+      });
+      expect(subscribed.error).toBeNull();
+
+      const contactPhone = '13912345678';
+      const answer = await batch(token, [
+        {
+          externalId: `ERP-${s}-0`,
+          name: `杭州云帆科技有限公司${s}`,
+          kind: 'company',
+          phone: '0571-88776655',
+          tagIds: [tagId],
+          firstCooperationOn: '2024-03-01',
+          primaryContact: { name: '李经理', phone: contactPhone },
+        },
+        { name: '张三', kind: 'person', email: `zhangsan-${s}@example.com` },
+        { name: `同批机械有限公司${s}`, kind: 'company', creditCode: '91330100799655058B' },
+        // The same credit code as the item before: that new customer, updated.
+        {
+          name: `同批机械制造有限公司${s}`,
+          kind: 'company',
+          creditCode: '91330100799655058B',
+          industry: '制造',
+        },
+        // An existing customer by its company name.
+        { name: `已有实业有限公司${s}`, kind: 'company', industry: '贸易' },
+        { name: `号码错误有限公司${s}`, kind: 'company', phone: 'not a phone' },
+        { externalId: `ERP-${s}-6`, name: `宁波海通物流有限公司${s}`, kind: 'company' },
+      ]);
+      expect(answer.status).toBe(200);
+      const items = answer.body.items;
+      expect(items.map((item) => [item.index, item.status, item.matchedBy])).toEqual([
+        [0, 'created', null],
+        [1, 'created', null],
+        [2, 'created', null],
+        [3, 'updated', 'credit_code'],
+        [4, 'updated', 'name'],
+        [5, 'error', null],
+        [6, 'created', null],
+      ]);
+      expect(answer.body).toMatchObject({ created: 4, updated: 2, failed: 1 });
+      expect(items[3]?.id).toBe(items[2]?.id);
+      expect(items[4]?.id).toBe(existing.body.items[0]?.id);
+      expect(items[5]?.error).toMatchObject({ code: 'INVALID_PHONE', field: 'phone' });
+      const created = [0, 1, 2, 6].map((index) => items[index]?.id as string);
+
+      // A twin of item 0 through customers.create, for what a create writes of derived values.
+      const twin = await owners.call('customers.create', {
+        name: `温州云帆科技有限公司${s}`,
+        kind: 'company',
+        phone: '0577-88776655',
+        tagIds: [tagId],
+        firstCooperationOn: '2024-03-01',
+        primaryContact: { name: '王经理', phone: '13812345678' },
+      });
+      expect(twin.error).toBeNull();
+      const twinId = (twin.data as { id: string }).id;
+
+      const written = await server.database.withTenant(own.tenantId, async (trx) => ({
+        customers: await trx
+          .selectFrom('customers')
+          .select(['id', 'external_id', 'tag_ids', 'completeness', 'industry', 'first_cooperation_on'])
+          .where('id', 'in', [...created, twinId])
+          .execute(),
+        audits: await trx
+          .selectFrom('audit_log')
+          .select(['entity_id', 'entity', 'action'])
+          .where('entity', '=', 'customer')
+          .where('action', '=', 'create')
+          .where('entity_id', 'in', created)
+          .execute(),
+        keys: await trx
+          .selectFrom('customer_match_keys')
+          .select(['kind', 'value'])
+          .where('customer_id', '=', created[0] as string)
+          .execute(),
+        contacts: await trx
+          .selectFrom('contacts')
+          .select(['name', 'is_primary'])
+          .where('customer_id', '=', created[0] as string)
+          .execute(),
+        events: await trx
+          .selectFrom('webhook_events')
+          .select(['type', 'payload'])
+          .where('type', 'in', ['customer.created', 'customer.updated'])
+          .execute(),
+      }));
+      const byId = new Map(written.customers.map((row) => [row.id, row]));
+      const first = byId.get(created[0] as string);
+      const twinRow = byId.get(twinId);
+      expect(first).toMatchObject({ external_id: `ERP-${s}-0`, tag_ids: [tagId] });
+      expect(first?.completeness).toBe(twinRow?.completeness);
+      expect(byId.get(items[2]?.id as string)?.industry).toBe('制造');
+      expect(written.audits.map((row) => row.entity_id).sort()).toEqual([...created].sort());
+      expect(written.keys.map((key) => key.kind).sort()).toEqual(['name', 'phone', 'phone']);
+      expect(written.contacts).toEqual([{ name: '李经理', is_primary: true }]);
+      const names = (type: string) =>
+        written.events
+          .filter((event) => event.type === type)
+          .map((event) => (event.payload as { name: string }).name)
+          .sort();
+      expect(names('customer.created')).toEqual(
+        [
+          `杭州云帆科技有限公司${s}`,
+          '张三',
+          `同批机械有限公司${s}`,
+          `宁波海通物流有限公司${s}`,
+          `温州云帆科技有限公司${s}`,
+        ].sort(),
+      );
+      expect(names('customer.updated')).toEqual([`同批机械制造有限公司${s}`, `已有实业有限公司${s}`].sort());
+      const payload = written.events.find(
+        (event) => (event.payload as { name: string }).name === `杭州云帆科技有限公司${s}`,
+      )?.payload as Record<string, unknown>;
+      const twinPayload = written.events.find(
+        (event) => (event.payload as { name: string }).name === `温州云帆科技有限公司${s}`,
+      )?.payload as Record<string, unknown>;
+      expect(Object.keys(payload).sort()).toEqual(Object.keys(twinPayload).sort());
+      expect(payload).toMatchObject({ id: created[0], kind: 'company', phone: '+8657188776655' });
+    } finally {
+      setWebhookNetworkPolicy(defaultNetworkPolicy());
+    }
+  });
+
+  it('a write of the batch that fails (an owner who is no member) fails only its item', async () => {
+    const token = await keyFor(tenant.users.owner);
+    const s = crypto.randomUUID().slice(0, 6);
+    const answer = await batch(token, [
+      { name: `正常客户甲${s}`, kind: 'company' },
+      { name: `外人负责客户${s}`, kind: 'company', ownerUserId: crypto.randomUUID() },
+      { name: `正常客户乙${s}`, kind: 'company' },
+    ]);
+    expect(answer.body.items.map((item) => item.status)).toEqual(['created', 'error', 'created']);
+    expect(answer.body.items[1]?.error?.code).toBe('OWNER_NOT_MEMBER');
+    const rows = await server.database.withTenant(tenant.tenantId, (trx) =>
+      trx.selectFrom('customers').select('name').where('name', 'like', `%${s}`).orderBy('name').execute(),
+    );
+    expect(rows.map((row) => row.name).sort()).toEqual([`正常客户乙${s}`, `正常客户甲${s}`].sort());
   });
 });

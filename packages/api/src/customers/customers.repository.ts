@@ -345,6 +345,47 @@ export async function insertCustomer(scope: Scope, values: NewCustomer): Promise
   return row.id;
 }
 
+/**
+ * Many new customers in one statement (a batch upsert's new ones): the statement-level
+ * triggers write their audit rows and match keys as for one. All or none: a constraint any
+ * row breaks fails the statement (mapped as for one row).
+ */
+export async function insertCustomers(scope: Scope, rows: NewCustomer[]): Promise<void> {
+  if (rows.length === 0) return;
+  await mapConstraintViolations(scope.trx.insertInto('customers').values(rows).execute());
+}
+
+/** An identity key of a customer being written: a match key's kind, or its number or external id. */
+export type IdentityKey = {
+  kind: 'phone' | 'email' | 'credit_code' | 'name' | 'customer_number' | 'external_id';
+  value: string;
+};
+
+/**
+ * Which of these keys a customer of the tenant already holds (a match key of it or its
+ * contacts, its customer number, its external id), as `kind\u0000value`: any customer, seen by
+ * the member or not, merged or not. One statement over the keys' indexes.
+ */
+export async function selectTakenIdentityKeys(
+  scope: Scope,
+  keys: readonly IdentityKey[],
+): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const { tenantId } = scope;
+  const { rows } = await sql<{ kind: string; value: string }>`
+    select k.kind, k.value
+    from unnest(${keys.map((key) => key.kind)}::text[], ${keys.map((key) => key.value)}::text[]) as k(kind, value)
+    where case k.kind
+      when 'customer_number' then exists (select 1 from customers c
+        where c.tenant_id = ${tenantId} and c.customer_number = k.value)
+      when 'external_id' then exists (select 1 from customers c
+        where c.tenant_id = ${tenantId} and c.external_id = k.value)
+      else exists (select 1 from customer_match_keys m
+        where m.tenant_id = ${tenantId} and m.kind = k.kind and m.value = k.value)
+      end`.execute(scope.trx);
+  return new Set(rows.map((row) => `${row.kind}\u0000${row.value}`));
+}
+
 export type CustomerChanges = Partial<Omit<NewCustomer, 'tenant_id' | 'id' | 'created_at' | 'created_by'>>;
 
 export async function updateCustomerRow(scope: Scope, id: string, values: CustomerChanges) {

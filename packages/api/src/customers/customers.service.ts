@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { hasPermission } from '@crm/auth';
-import type { Database, Transaction } from '@crm/db';
-import { normalizeChinesePhone, normalizeCreditCode } from '@crm/domain';
+import type { CustomFieldDefinition, NewCustomer } from '@crm/db';
+import { matchKeysOf, normalizeChinesePhone, normalizeCreditCode } from '@crm/domain';
 import { createContact, listContacts } from '../contacts/contacts.service';
 import { listDefinitions } from '../custom-fields/custom-fields.service';
 import { validateCustomValues } from '../custom-fields/values';
@@ -16,7 +17,11 @@ import { findCustomerIdsByIdentity, revealSecret, writeSecrets } from '../sensit
 import { assertTagsExist } from '../tags/tags.service';
 import { touchTiers } from '../tiering/tiering.service';
 import { readTimeline } from '../timeline/timeline.service';
-import { recordWebhookEvent, recordWebhookEventsFrom } from '../webhooks/webhooks.service';
+import {
+  recordWebhookEvent,
+  recordWebhookEvents,
+  recordWebhookEventsFrom,
+} from '../webhooks/webhooks.service';
 import type { RecordAccess } from './access';
 import { completenessSummary, refreshCompleteness } from './completeness.repository';
 import {
@@ -24,15 +29,18 @@ import {
   type CustomerChanges,
   countCustomers,
   getCustomerOrThrow,
+  type IdentityKey,
   inSavepoint,
   insertCreatedAnywayAudit,
   insertCustomer,
+  insertCustomers,
   listCustomers,
   listCustomersByIds,
   mergeCustomFields,
   reassignCustomers,
   retagCustomers,
   selectCustomersByExternalId,
+  selectTakenIdentityKeys,
   setCustomerArchived,
   setCustomersArchived,
   updateCustomerRow,
@@ -40,6 +48,8 @@ import {
 import type {
   CountCustomersInput,
   CreateCustomerInput,
+  CustomerListItem,
+  CustomerOutput,
   CustomerTimelineInput,
   ListCustomersInput,
   PrimaryContactInput,
@@ -237,7 +247,21 @@ export async function createCustomer(scope: TenantScope, input: CreateCustomerIn
 }
 
 /** What a customer event carries (docs/api.md): the customer's identity and state, no sensitive values. */
-function customerEventData(customer: Awaited<ReturnType<typeof getCustomerOrThrow>>) {
+function customerEventData(
+  customer: Pick<
+    CustomerOutput,
+    | 'id'
+    | 'name'
+    | 'kind'
+    | 'customerNumber'
+    | 'phone'
+    | 'email'
+    | 'ownerUserId'
+    | 'lifecycleStage'
+    | 'createdAt'
+    | 'updatedAt'
+  >,
+) {
   return {
     id: customer.id,
     name: customer.name,
@@ -341,6 +365,10 @@ export async function archiveCustomers(scope: TenantScope, ids: string[], archiv
  * and updated through `updateCustomer`, or created through `createCustomer` — the web app's
  * services, with their validation, duplicate rules, audit, events and tier touches.
  *
+ * The batch's plainly new customers — no key shared with any customer of the tenant or any
+ * other item — are first written together (`createNewTogether`: a handful of statements for the
+ * lot instead of a dozen per customer); every other item then goes alone, in order.
+ *
  * Each item succeeds or fails alone (a savepoint per item): an ERP syncing a hundred records
  * should not have ninety-nine held back by one bad phone number, and the result says which
  * one and why. The idempotency key covers the whole batch: a retry answers the same results.
@@ -353,8 +381,14 @@ export async function upsertCustomers(
     scope,
     input.items.flatMap((item) => (item.externalId ? [item.externalId] : [])),
   );
+  const createdTogether = await createNewTogether(scope, input.items, known);
   const items: UpsertCustomersOutput['items'] = [];
   for (const [index, item] of input.items.entries()) {
+    const id = createdTogether.get(index);
+    if (id) {
+      items.push({ index, status: 'created', id, matchedBy: null, error: null });
+      continue;
+    }
     try {
       const outcome = await inSavepoint(scope, () => upsertCustomer(scope, item, known));
       if (outcome.status === 'created' && item.externalId) {
@@ -381,6 +415,154 @@ export async function upsertCustomers(
   }
   const count = (status: string) => items.filter((item) => item.status === status).length;
   return { created: count('created'), updated: count('updated'), failed: count('error'), items };
+}
+
+/** A batch item's identity keys, as `kind\u0000value` (match keys, number, external id). */
+function identityKeysOf(item: UpsertItem): IdentityKey[] {
+  const keys: IdentityKey[] = matchKeysOf({
+    kind: item.kind,
+    name: item.name,
+    phone: item.phone,
+    email: item.email,
+    creditCode: item.creditCode,
+    contactPhones: item.primaryContact?.phone ? [item.primaryContact.phone] : [],
+    contactEmails: item.primaryContact?.email ? [item.primaryContact.email] : [],
+  }).map((key) => ({ kind: key.kind, value: key.value }));
+  if (item.customerNumber) keys.push({ kind: 'customer_number', value: item.customerNumber });
+  if (item.externalId) keys.push({ kind: 'external_id', value: item.externalId });
+  return keys;
+}
+
+const keyText = (key: IdentityKey) => `${key.kind}\u0000${key.value}`;
+
+/**
+ * The row `createCustomer` would insert for an item that is plainly new, or null when the item
+ * must go alone: it carries sensitive values (their identity needs decryption, their storage
+ * the cipher), a contact on a person, or anything the per-item path would refuse — that path
+ * then gives the item its error.
+ */
+function newCustomerRow(
+  scope: TenantScope,
+  item: UpsertItem,
+  definitions: CustomFieldDefinition[],
+): NewCustomer | null {
+  if (item.primaryContact && item.kind !== 'company') return null;
+  try {
+    const values = validateCustomValues(definitions, item.customFields ?? {}, 'create');
+    const { changes, custom } = secretChangesOf(item, definitions, values);
+    if (changes.length > 0) return null;
+    const stored = Object.fromEntries(Object.entries(custom).filter(([, value]) => value !== null));
+    return {
+      ...toColumns(item),
+      id: randomUUID(),
+      tenant_id: scope.tenantId,
+      name: item.name,
+      kind: item.kind,
+      owner_user_id: ownerFor(scope, item.ownerUserId),
+      created_by: scope.userId,
+      tag_ids: [...new Set(item.tagIds ?? [])],
+      custom_fields: JSON.stringify(stored),
+    };
+  } catch (error) {
+    if (error instanceof AppError) return null;
+    throw error;
+  }
+}
+
+/**
+ * Writes a batch's plainly new customers together, with what `createCustomer` writes for each
+ * (audit rows and match keys by the insert's triggers, primary contacts, completeness, facts,
+ * duplicate candidates, tier touches, `customer.created` events), and answers item index → new
+ * customer id. An item is plainly new when no customer has its external id, it shares no
+ * identity key (company name, phone, email, credit code, customer number, external id) with
+ * any customer of the tenant or any other item of the batch — so the identity rule cannot make
+ * it an existing customer, nor an earlier item of the batch — and it passes the checks
+ * `createCustomer` makes. All or none, in a savepoint: when any write fails (an owner who is
+ * not a member, a contact's bad phone, a customer the member would not see), nothing of it
+ * stays and every item goes alone, which names the failing one.
+ */
+async function createNewTogether(
+  scope: TenantScope,
+  items: readonly UpsertItem[],
+  known: Map<string, { id: string; visible: boolean }>,
+): Promise<Map<number, string>> {
+  const keysByItem = items.map(identityKeysOf);
+  const holders = new Map<string, number>();
+  for (const keys of keysByItem)
+    for (const key of new Set(keys.map(keyText))) holders.set(key, (holders.get(key) ?? 0) + 1);
+  const alone = (index: number) =>
+    (keysByItem[index] ?? []).some((key) => (holders.get(keyText(key)) ?? 0) > 1);
+  const possible = items.flatMap((item, index) =>
+    (item.externalId && known.has(item.externalId)) || alone(index) ? [] : [index],
+  );
+  if (possible.length === 0) return new Map();
+  const taken = await selectTakenIdentityKeys(
+    scope,
+    possible.flatMap((index) => keysByItem[index] ?? []),
+  );
+  const unshared = possible.filter(
+    (index) => !(keysByItem[index] ?? []).some((key) => taken.has(keyText(key))),
+  );
+  if (unshared.length === 0) return new Map();
+  const definitions = await listDefinitions(scope);
+  let rows = unshared.flatMap((index) => {
+    const row = newCustomerRow(scope, items[index] as UpsertItem, definitions);
+    return row ? [{ index, row }] : [];
+  });
+  const tagIds = [...new Set(rows.flatMap(({ row }) => row.tag_ids ?? []))];
+  if (tagIds.length > 0) {
+    try {
+      await assertTagsExist(scope, tagIds, 'tagIds');
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      // Some tag is not there: the items with tags go alone, to be told which.
+      rows = rows.filter(({ row }) => (row.tag_ids ?? []).length === 0);
+    }
+  }
+  if (rows.length === 0) return new Map();
+  const ids = rows.map(({ row }) => row.id as string);
+  try {
+    await inSavepoint(scope, async () => {
+      await insertCustomers(
+        scope,
+        rows.map(({ row }) => row),
+      );
+      for (const { index, row } of rows) {
+        const contact = (items[index] as UpsertItem).primaryContact;
+        if (contact) await addPrimaryContact(scope, row.id as string, contact);
+      }
+      await refreshCompleteness(scope, ids);
+      const cooperating = rows
+        .filter(({ row }) => row.first_cooperation_on)
+        .map(({ row }) => row.id as string);
+      if (cooperating.length > 0) await refreshCustomerFacts(scope, cooperating, 'daily');
+      await recordCandidatesFor(scope.trx, scope.tenantId, ids, 'create');
+      await touchTiers(scope, ids);
+      const written = new Map(
+        (await listCustomersByIds(scope, ids)).map((customer) => [customer.id, customer]),
+      );
+      // createCustomer reads its new customer back through record access: one the member
+      // would not see is refused there, so the items go alone to be refused one by one.
+      if (written.size !== ids.length) throw appError('CUSTOMER_NOT_FOUND');
+      await recordWebhookEvents(
+        scope,
+        'customer.created',
+        rows.map(({ row }) => {
+          const customer = written.get(row.id as string) as CustomerListItem;
+          return customerEventData({ ...customer, customerNumber: row.customer_number ?? null });
+        }),
+      );
+    });
+  } catch (error) {
+    if (error instanceof AppError || typeof (error as { code?: unknown } | null)?.code === 'string')
+      return new Map();
+    throw error;
+  }
+  for (const { index, row } of rows) {
+    const externalId = (items[index] as UpsertItem).externalId;
+    if (externalId) known.set(externalId, { id: row.id as string, visible: true });
+  }
+  return new Map(rows.map(({ index, row }) => [index, row.id as string]));
 }
 
 type UpsertItem = UpsertCustomersInput['items'][number];
