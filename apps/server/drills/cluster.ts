@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { dropDatabase, type ProvisionedUrls, provisionDatabase } from '@crm/db';
 
 /**
  * A PostgreSQL cluster of the drill's own: `initdb` in a temp folder on a free port, so the
@@ -172,6 +173,40 @@ function clusterHandle(
       await startCluster(run, replicaData, replicaOptions, join(replicaFolder, 'log'));
       const handle = clusterHandle(run, replicaFolder, replicaData, replicaOptions, replicaPort, ids);
       return { ...handle, logFile: join(replicaFolder, 'log') };
+    },
+  };
+}
+
+/** A drill's database and who may do everything in it (`superUrl`: a superuser, in it). */
+export type DrillDatabase = {
+  urls: ProvisionedUrls;
+  superUrl: string;
+  /** Drops the database (a shared server) or stops and removes the cluster. */
+  dispose(): Promise<void>;
+};
+
+/**
+ * The database of a drill that never restarts or kills its server: on a cluster of its own,
+ * or — with `DRILL_DATABASE_URL`, a superuser URL of a server to share, e.g. a busy machine's
+ * test server — in a database of its own there (`<name>_<8 hex>`), dropped at the end, so
+ * the drill adds no third PostgreSQL to a loaded machine.
+ */
+export async function openDrillDatabase(name: string): Promise<DrillDatabase> {
+  const shared = process.env.DRILL_DATABASE_URL;
+  const cluster = shared ? undefined : await createCluster();
+  const adminUrl = shared ?? (cluster as DrillCluster).adminUrl;
+  const database = shared ? `${name}_${crypto.randomUUID().slice(0, 8)}` : name;
+  const urls = await provisionDatabase(adminUrl, database);
+  const superUrl = new URL(adminUrl);
+  superUrl.pathname = `/${database}`;
+  return {
+    urls,
+    superUrl: superUrl.toString(),
+    async dispose() {
+      if (cluster) {
+        await cluster.stop();
+        cluster.remove();
+      } else await dropDatabase(adminUrl, database);
     },
   };
 }
