@@ -20,8 +20,10 @@ import { type CrmDatabase, sql } from '@crm/db';
 import { Hono } from 'hono';
 import {
   type BenchResult,
+  doorVsBareRoute,
   drive,
   inProcessApp,
+  insertInTenant,
   log,
   prepareBenchDatabase,
   round,
@@ -29,7 +31,8 @@ import {
   statusOf,
 } from './harness';
 
-const DATABASE = 'crm_bench_surveys';
+// BENCH_BM10_DATABASE: another database name (a second copy beside a running one).
+const DATABASE = process.env.BENCH_BM10_DATABASE ?? 'crm_bench_surveys';
 const tenantId = '00000000-0000-4000-8000-000000001001';
 const TIERS = ['b2b_strategic', 'b2b_key', 'b2b_ordinary', 'b2b_potential'];
 
@@ -51,10 +54,13 @@ async function seed(database: CrmDatabase, customers: number, responses: number)
     await sql`delete from customers where tenant_id = ${tenantId}`.execute(trx);
     await sql`insert into customers (tenant_id, name, kind)
       select ${tenantId}, '问卷客户' || g, 'company' from generate_series(1, ${customers}) g`.execute(trx);
-    await sql`update customers set tier = (${sql.val(TIERS)}::text[])[1 + abs(hashtext(id::text)) % 4]
-      where tenant_id = ${tenantId}`.execute(trx);
+    // Tier placements live in customer_tiers (one row per placed customer).
+    await sql`insert into customer_tiers (tenant_id, customer_id, tier, explanation)
+      select tenant_id, id, (${sql.val(TIERS)}::text[])[1 + abs(hashtext(id::text)) % 4], '{}'::jsonb
+      from customers where tenant_id = ${tenantId}`.execute(trx);
     // A year of NPS answers: scores skewed by tier (strategic happiest), spread over 12 months.
-    await sql`with c as (select id, tier, row_number() over (order by id) - 1 as n from customers where tenant_id = ${tenantId})
+    await sql`with c as (select t.customer_id as id, t.tier, row_number() over (order by t.customer_id) - 1 as n
+        from customer_tiers t where t.tenant_id = ${tenantId})
       insert into survey_responses (tenant_id, survey_key, survey_kind, customer_id, tier, answers, score, score_pct, low, responded_at)
       select ${tenantId}, 'b2b_nps', 'nps', c.id, c.tier, '{}'::jsonb, s.score, s.score * 10, s.score <= 6,
         now() - ((g % 365) || ' days')::interval - ((g % 1440) || ' minutes')::interval
@@ -88,7 +94,7 @@ export async function runBm10(adminUrl: string, scale: number): Promise<BenchRes
   const requests = Number(process.env.BENCH_BM10_REQUESTS ?? Math.max(200, Math.round(1000 * scale)));
   const { database } = await prepareBenchDatabase(adminUrl, DATABASE, {
     seed: (opened) => seed(opened, customers, responses),
-    tables: ['customers', 'survey_responses', 'survey_invitations'],
+    tables: ['customers', 'customer_tiers', 'survey_responses', 'survey_invitations'],
     maxConnections: 10,
   });
   const { app, dependencies } = inProcessApp(database);
@@ -104,16 +110,13 @@ export async function runBm10(adminUrl: string, scale: number): Promise<BenchRes
   const html = await pageResponse.text();
   const gzipBytes = gzipSync(html).length;
 
+  const insert = insertInTenant(database, tenantId);
   const bare = new Hono();
   bare.get('/bare/:customer', (c) => c.html(html));
   bare.post('/bare/:customer', async (c) => {
     await c.req.parseBody({ all: true });
-    await database.withTenant(tenantId, (trx) =>
-      sql`insert into survey_responses (tenant_id, survey_key, survey_kind, customer_id, answers, score, score_pct, low)
-        values (${tenantId}, 'b2b_nps', 'nps', ${c.req.param('customer')}, '{"recommend":9}', 9, 90, false)`.execute(
-        trx,
-      ),
-    );
+    await insert(sql`insert into survey_responses (tenant_id, survey_key, survey_kind, customer_id, answers, score, score_pct, low)
+      values (${tenantId}, 'b2b_nps', 'nps', ${c.req.param('customer')}, '{"recommend":9}', 9, 90, false)`);
     return c.html('<p>ok</p>');
   });
 
@@ -148,10 +151,12 @@ export async function runBm10(adminUrl: string, scale: number): Promise<BenchRes
   log(
     `\nBM10 — survey page: ${requests} opens + submissions × ${settings.connections} in flight; page ${html.length} B, ${gzipBytes} B gzip; ${new Date().toISOString()}\n`,
   );
-  await projectRun(Math.min(50, requests));
-  await bareRun(Math.min(50, requests));
-  const project = await projectRun(requests);
-  const limit = await bareRun(requests);
+  const { project, limit } = await doorVsBareRoute({
+    count: requests,
+    warmUp: 50,
+    project: projectRun,
+    limit: bareRun,
+  });
   log(`  project: public survey door ${round(project)} pairs/s; limit: bare route ${round(limit)} pairs/s\n`);
 
   const page: BenchResult[] = [

@@ -21,8 +21,10 @@ import { type CrmDatabase, sql } from '@crm/db';
 import { Hono } from 'hono';
 import {
   type BenchResult,
+  doorVsBareRoute,
   drive,
   inProcessApp,
+  insertInTenant,
   log,
   prepareBenchDatabase,
   round,
@@ -147,23 +149,22 @@ export async function runBm9(adminUrl: string, scale: number): Promise<BenchResu
   });
   const expiresAt = Math.floor(Date.now() / 1000) + 3600;
   const target = 'https://example.com/launch';
-  // Distinct emails (no dedup on either side): half opens, half clicks.
-  const paths = Array.from({ length: requests }, (_, index) => {
-    const leadId = leadIds[index % leadIds.length] as string;
-    const campaignId = crypto.randomUUID();
-    return index % 2 === 0
-      ? `/t/o/${signPublicLink({ kind: 'email_open', tenantId, subjectId: leadId, campaignId, expiresAt })}.gif`
-      : `/t/c/${signPublicLink({ kind: 'link_click', tenantId, subjectId: leadId, campaignId, expiresAt }, target)}?u=${encodeURIComponent(target)}`;
-  });
+  // Distinct emails (no dedup on either side): half opens, half clicks; signed anew for every
+  // run (the door records an open or a click of one email once per window).
+  const signPaths = (count: number) =>
+    Array.from({ length: count }, (_, index) => {
+      const leadId = leadIds[index % leadIds.length] as string;
+      const campaignId = crypto.randomUUID();
+      return index % 2 === 0
+        ? `/t/o/${signPublicLink({ kind: 'email_open', tenantId, subjectId: leadId, campaignId, expiresAt })}.gif`
+        : `/t/c/${signPublicLink({ kind: 'link_click', tenantId, subjectId: leadId, campaignId, expiresAt }, target)}?u=${encodeURIComponent(target)}`;
+    });
+  const insert = insertInTenant(database, tenantId);
   const bare = new Hono();
   bare.get('/bare/:kind/:lead', async (c) => {
     const kind = c.req.param('kind') === 'o' ? 'email_open' : 'link_click';
-    await database.withTenant(tenantId, (trx) =>
-      sql`insert into lead_events (tenant_id, lead_id, kind, target_url, dedup_key)
-        values (${tenantId}, ${c.req.param('lead')}, ${kind}, ${kind === 'link_click' ? target : null}, ${crypto.randomUUID()})`.execute(
-        trx,
-      ),
-    );
+    await insert(sql`insert into lead_events (tenant_id, lead_id, kind, target_url, dedup_key)
+      values (${tenantId}, ${c.req.param('lead')}, ${kind}, ${kind === 'link_click' ? target : null}, ${crypto.randomUUID()})`);
     return kind === 'email_open' ? c.body(null, 200) : c.redirect(target, 302);
   });
   const barePaths = Array.from(
@@ -174,14 +175,20 @@ export async function runBm9(adminUrl: string, scale: number): Promise<BenchResu
   log(
     `\nBM9 — behaviour events: ${requests} requests × ${settings.connections} in flight, ${leads} leads, ${events} events, ${new Date().toISOString()}\n`,
   );
-  // Warm both paths, then alternate.
-  const viaApp = async (index: number) => statusOf(await app.request(`http://localhost:3000${paths[index]}`));
-  const viaBare = async (index: number) =>
-    statusOf(await bare.request(`http://localhost:3000${barePaths[index]}`));
-  await drive('BM9', Math.min(100, requests), viaApp);
-  await drive('BM9', Math.min(100, requests), viaBare);
-  const project = await drive('BM9', requests, viaApp);
-  const limit = await drive('BM9', requests, viaBare);
+  const { project, limit } = await doorVsBareRoute({
+    count: requests,
+    warmUp: 100,
+    project: (count) => {
+      const paths = signPaths(count);
+      return drive('BM9', count, async (index) =>
+        statusOf(await app.request(`http://localhost:3000${paths[index]}`)),
+      );
+    },
+    limit: (count) =>
+      drive('BM9', count, async (index) =>
+        statusOf(await bare.request(`http://localhost:3000${barePaths[index]}`)),
+      ),
+  });
   log(`  project: public doors ${round(project)} req/s; limit: bare INSERT route ${round(limit)} req/s\n`);
 
   const product = await productRegrade(database, dependencies.plugins);

@@ -439,6 +439,41 @@ export async function drive(
   return total / ((performance.now() - started) / 1000);
 }
 
+/**
+ * A public door against its bare route, both driven in-process (BM9, BM10): `runs` calls a
+ * side's load of `count` calls and answers its calls per second. Both sides are warmed with
+ * `warmUp` calls, then run alternately `settings.repeat` times (door first); each figure is
+ * the median of its side's runs, so a burst of other work lands on both.
+ */
+export async function doorVsBareRoute(options: {
+  count: number;
+  warmUp: number;
+  project: (count: number) => Promise<number>;
+  limit: (count: number) => Promise<number>;
+}): Promise<{ project: number; limit: number }> {
+  await options.project(Math.min(options.warmUp, options.count));
+  await options.limit(Math.min(options.warmUp, options.count));
+  const projects: number[] = [];
+  const limits: number[] = [];
+  for (let run = 0; run < settings.repeat; run++) {
+    projects.push(await options.project(options.count));
+    limits.push(await options.limit(options.count));
+  }
+  log(
+    `  runs (project | limit): ${projects.map((value) => round(value)).join(', ')} | ${limits.map((value) => round(value)).join(', ')}\n`,
+  );
+  return { project: median(projects), limit: median(limits) };
+}
+
+/**
+ * The bare route's write (BM9, BM10): one statement in a tenant transaction on the pool the
+ * product uses — BEGIN with the tenant's settings, the statement, COMMIT.
+ */
+export function insertInTenant(database: CrmDatabase, tenantId: string) {
+  return (statement: ReturnType<typeof sql<unknown>>) =>
+    database.withTenant(tenantId, (trx) => statement.execute(trx));
+}
+
 /** The p95 at one connection against a budget in milliseconds: ratio = budget ÷ p95. */
 export function p95Result(id: string, single: Measured, budgetMs: number): BenchResult {
   return {
