@@ -15,7 +15,7 @@ import { type Metrics, mountMetrics } from './metrics';
 import { clientIp } from './middleware/client-ip';
 import { originCheck } from './middleware/origin-check';
 import { tenantGate, trpcRefusal } from './middleware/tenant-gate';
-import { allowFormFraming, mountPublicDoors } from './public-doors';
+import { mountPublicDoors } from './public-doors';
 import { mountRestRoutes } from './rest-routes';
 import { webAppPages } from './web-app';
 
@@ -65,6 +65,15 @@ export function createApp(options: AppOptions) {
   const { logger, sessionCookie } = dependencies;
   const app = new Hono<{ Variables: Variables }>();
 
+  // First: a door answers before any of the middleware below runs (public-doors.ts).
+  mountPublicDoors(app, {
+    dependencies,
+    trustProxyHops: options.trustProxyHops ?? 0,
+    inboundHookSecret: options.inboundHookSecret ?? null,
+    rateLimiter: options.publicDoorLimiter,
+    metrics: options.metrics,
+  });
+
   app.use(requestId());
   app.use(async (c, next) => {
     const started = performance.now();
@@ -86,11 +95,10 @@ export function createApp(options: AppOptions) {
     );
     options.metrics?.observeRequest(c, elapsed / 1000);
   });
-  allowFormFraming(app);
   app.use(
     secureHeaders({
-      // A header a handler set itself stands (the survey page's CSP and no-referrer, the
-      // tracked link's no-referrer); the rest get these.
+      // A header a handler set itself stands; the rest get these. (The public doors answer
+      // before this runs, with their own: public-doors.ts.)
       overwrite: false,
       strictTransportSecurity: 'max-age=31536000; includeSubDomains',
       referrerPolicy: 'strict-origin-when-cross-origin',
@@ -188,13 +196,6 @@ export function createApp(options: AppOptions) {
     rateLimiter: options.apiRateLimiter,
   });
   mountApiV1Fallback(app);
-
-  mountPublicDoors(app, {
-    dependencies,
-    trustProxyHops: options.trustProxyHops ?? 0,
-    inboundHookSecret: options.inboundHookSecret ?? null,
-    rateLimiter: options.publicDoorLimiter,
-  });
 
   const webDist = options.webDist;
   if (webDist && existsSync(join(webDist, 'index.html'))) {

@@ -15,6 +15,8 @@ export type Metrics = {
   registry: Registry;
   /** Records one finished request (every procedure of a tRPC batch gets the batch's duration). */
   observeRequest(c: Context, seconds: number): void;
+  /** Records one finished request of a known route (the public doors, which answer before the app's middleware). */
+  observeRoute(route: string, method: string, status: number, seconds: number): void;
   /** Counts one failed procedure by its error code (the product's, e.g. CUSTOMER_NOT_FOUND). */
   countError(procedure: string | undefined, code: string): void;
 };
@@ -114,6 +116,9 @@ export function createMetrics(dependencies: ApiDependencies): Metrics {
     observeRequest(c, seconds) {
       const status = `${Math.floor(c.res.status / 100)}xx`;
       for (const route of routesOf(c)) duration.observe({ route, method: c.req.method, status }, seconds);
+    },
+    observeRoute(route, method, status, seconds) {
+      duration.observe({ route, method, status: `${Math.floor(status / 100)}xx` }, seconds);
     },
     countError(procedure, code) {
       const name = procedure && KNOWN_PROCEDURES.has(procedure) ? procedure : 'unknown';

@@ -99,6 +99,33 @@ afterAll(async () => {
 });
 
 describe('the open pixel', () => {
+  it('answers before the app’s middleware: its own headers, the request id it was given, one log line', async () => {
+    const lead = await insertLead(tenant.tenantId, {
+      name: '请求编号线索',
+      gradeKey: 'b2b_lead_c',
+      grade: 'C',
+    });
+    const requestId = 'req-pixel-0201-a';
+    const response = await request(`/t/o/${openToken(tenant.tenantId, lead)}.gif`, {
+      headers: { 'x-request-id': requestId },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe(requestId);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+    // A webmail shows the pixel inside its own page: a cross-origin image.
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    const logged = server.logger.lines.filter(
+      (line) => line.message === 'request' && line.requestId === requestId,
+    );
+    expect(logged).toEqual([
+      expect.objectContaining({ method: 'GET', status: 200, path: expect.stringMatching(/^\/t\/o\//) }),
+    ]);
+    // Without one the door makes one.
+    const made = await request(`/t/o/${openToken(tenant.tenantId, lead)}.gif`);
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('always answers the same GIF, and records an open once per email per window', async () => {
     const lead = await insertLead(tenant.tenantId, { name: '王小明', gradeKey: 'b2b_lead_c', grade: 'C' });
     const token = openToken(tenant.tenantId, lead);

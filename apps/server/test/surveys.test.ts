@@ -106,6 +106,21 @@ describe('a link for WeChat, answered once', () => {
     expect(zh.headers.get('content-security-policy')).toMatch(/^default-src 'none';/);
     expect(zh.headers.get('referrer-policy')).toBe('no-referrer');
     expect(zh.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(zh.headers.get('x-frame-options')).toBe('DENY');
+    // The door answers before the app's middleware with headers of its own: every security
+    // header the app sends (here on /healthz) is on the page with the same value, but for the
+    // page's own CSP and referrer policy.
+    const appHeaders = (await page('/healthz')).headers;
+    const own = new Set([
+      'content-type',
+      'content-length',
+      'x-request-id',
+      'content-security-policy',
+      'referrer-policy',
+    ]);
+    const shared = [...appHeaders.keys()].filter((name) => !own.has(name));
+    expect(shared.length).toBeGreaterThanOrEqual(10);
+    for (const name of shared) expect(zh.headers.get(name), name).toBe(appHeaders.get(name));
     const zhHtml = await zh.text();
     expect(zhHtml).toContain('季度需求调研');
     expect(zhHtml).toContain('<html lang="zh-CN">');

@@ -1,5 +1,5 @@
 import type { LeadActivity } from '@crm/plugin-sdk';
-import { type RawBuilder, sql } from 'kysely';
+import { CompiledQuery, type RawBuilder, sql } from 'kysely';
 import { visibleLead } from '../customers/access';
 import type { Scope } from '../scope';
 
@@ -26,11 +26,6 @@ export type NewEvent = {
 /** Seconds after which a re-grade request that no run has taken is asked again (a lost or failed run). */
 export const REGRADE_REQUEST_STALE_SECONDS = 60;
 
-/** The advisory lock key of a tenant's re-grade requests (shared by events, exclusive by the run taking them). */
-function requestLock(tenantId: string): RawBuilder<unknown> {
-  return sql`hashtextextended(${`lead-regrade:${tenantId}`}, 0)`;
-}
-
 /**
  * What recording events asks of the re-grade: `requested` — these are the first events since
  * the last run took the tenant's request, so the caller queues the next run (in its
@@ -40,19 +35,66 @@ function requestLock(tenantId: string): RawBuilder<unknown> {
  */
 export type RegradeRequest = 'requested' | 'stale' | 'pending' | null;
 
-/**
- * Appends events and marks the tenant for its event-driven re-grade, in one statement. A
- * lead that does not exist in the tenant records nothing, a campaign or form that no longer
- * exists is left out, and a `dedupKey` already recorded is skipped. The statement holds the
- * tenant's request lock shared until its transaction ends, so the run taking the request
- * (`takeRegradeRequest`) waits for every transaction that saw the request before it reads
- * their events. How many were recorded, and what the re-grade needs (RegradeRequest).
+export type InsertEventsRow = { count: number; requested: boolean; stale: boolean | null };
+
+/*
+ * The statement's text is the same for every call (the events travel as one JSON parameter):
+ * written once, sent as a prepared statement, never compiled again. $1 the events, $2 the
+ * tenant, $3 the key of the tenant's request lock (shared by events, exclusive by the run
+ * taking the request), $4 REGRADE_REQUEST_STALE_SECONDS.
  */
-export async function insertEvents(
-  scope: Scope,
+const INSERT_EVENTS = `
+  with input as (
+    select * from jsonb_to_recordset($1::jsonb) as r(
+      kind text, lead_id uuid, campaign_id uuid, form_id uuid, target_url text, details jsonb,
+      dedup_key text, occurred_at timestamptz)
+  ), inserted as (
+    insert into lead_events (tenant_id, lead_id, contact_id, customer_id, campaign_id, form_id, kind,
+      occurred_at, target_url, details, dedup_key)
+    select l.tenant_id, l.id, l.converted_contact_id, l.converted_customer_id, c.id, f.id, i.kind,
+      i.occurred_at, i.target_url, i.details, i.dedup_key
+    from input i
+    join leads l on l.tenant_id = $2 and l.id = i.lead_id
+    left join campaigns c on c.tenant_id = $2 and c.id = i.campaign_id
+    left join lead_forms f on f.tenant_id = $2 and f.id = i.form_id
+    on conflict (tenant_id, dedup_key) where dedup_key is not null do nothing
+    returning 1
+  ), locked as (
+    select pg_advisory_xact_lock_shared(hashtextextended($3, 0)) as done
+    where exists (select 1 from inserted)
+  ), requested as (
+    -- Read after the lock (its only source): a run taking the request waits for this transaction.
+    insert into lead_regrade_requests (tenant_id)
+    select $2::uuid from locked
+    on conflict (tenant_id) do nothing
+    returning 1
+  )
+  select (select count(*) from inserted)::int as count, exists (select 1 from requested) as requested,
+    (select r.requested_at < now() - make_interval(secs => $4)
+      from lead_regrade_requests r where r.tenant_id = $2) as stale`;
+
+/** The advisory lock key of a tenant's re-grade requests (shared by events, exclusive by the run taking them). */
+function requestLock(tenantId: string): RawBuilder<unknown> {
+  return sql`hashtextextended(${requestLockKey(tenantId)}, 0)`;
+}
+
+function requestLockKey(tenantId: string): string {
+  return `lead-regrade:${tenantId}`;
+}
+
+/**
+ * Appends events and marks the tenant for its event-driven re-grade, in one statement (its
+ * rows read by `readInsertedEvents`). A lead that does not exist in the tenant records nothing,
+ * a campaign or form that no longer exists is left out, and a `dedupKey` already recorded is
+ * skipped. The statement holds the tenant's request lock shared until its transaction ends,
+ * so the run taking the request (`takeRegradeRequest`) waits for every transaction that saw
+ * the request before it reads their events. A public door sends it with its transaction's
+ * opening (`CrmDatabase.withTenantFirst`).
+ */
+export function insertEventsQuery(
+  tenantId: string,
   events: readonly NewEvent[],
-): Promise<{ recorded: number; regrade: RegradeRequest }> {
-  if (events.length === 0) return { recorded: 0, regrade: null };
+): CompiledQuery<InsertEventsRow> {
   const rows = JSON.stringify(
     events.map((event) => ({
       kind: event.kind,
@@ -65,39 +107,32 @@ export async function insertEvents(
       occurred_at: (event.occurredAt ?? new Date()).toISOString(),
     })),
   );
-  const result = await sql<{ count: number; requested: boolean; stale: boolean | null }>`
-    with input as (
-      select * from jsonb_to_recordset(${rows}::jsonb) as r(
-        kind text, lead_id uuid, campaign_id uuid, form_id uuid, target_url text, details jsonb,
-        dedup_key text, occurred_at timestamptz)
-    ), inserted as (
-      insert into lead_events (tenant_id, lead_id, contact_id, customer_id, campaign_id, form_id, kind,
-        occurred_at, target_url, details, dedup_key)
-      select l.tenant_id, l.id, l.converted_contact_id, l.converted_customer_id, c.id, f.id, i.kind,
-        i.occurred_at, i.target_url, i.details, i.dedup_key
-      from input i
-      join leads l on l.tenant_id = ${scope.tenantId} and l.id = i.lead_id
-      left join campaigns c on c.tenant_id = ${scope.tenantId} and c.id = i.campaign_id
-      left join lead_forms f on f.tenant_id = ${scope.tenantId} and f.id = i.form_id
-      on conflict (tenant_id, dedup_key) where dedup_key is not null do nothing
-      returning 1
-    ), locked as (
-      select pg_advisory_xact_lock_shared(${requestLock(scope.tenantId)}) as done
-      where exists (select 1 from inserted)
-    ), requested as (
-      -- Read after the lock (its only source): a run taking the request waits for this transaction.
-      insert into lead_regrade_requests (tenant_id)
-      select ${scope.tenantId}::uuid from locked
-      on conflict (tenant_id) do nothing
-      returning 1
-    )
-    select (select count(*) from inserted)::int as count, exists (select 1 from requested) as requested,
-      (select r.requested_at < now() - make_interval(secs => ${REGRADE_REQUEST_STALE_SECONDS})
-        from lead_regrade_requests r where r.tenant_id = ${scope.tenantId}) as stale`.execute(scope.trx);
-  const row = result.rows[0];
+  return CompiledQuery.raw(INSERT_EVENTS, [
+    rows,
+    tenantId,
+    requestLockKey(tenantId),
+    REGRADE_REQUEST_STALE_SECONDS,
+  ]) as CompiledQuery<InsertEventsRow>;
+}
+
+/** How many events the statement recorded, and what the re-grade needs (RegradeRequest). */
+export function readInsertedEvents(row: InsertEventsRow | undefined): {
+  recorded: number;
+  regrade: RegradeRequest;
+} {
   const recorded = row?.count ?? 0;
   if (recorded === 0) return { recorded, regrade: null };
   return { recorded, regrade: row?.requested ? 'requested' : row?.stale ? 'stale' : 'pending' };
+}
+
+/** `insertEventsQuery` in the caller's transaction. */
+export async function insertEvents(
+  scope: Scope,
+  events: readonly NewEvent[],
+): Promise<{ recorded: number; regrade: RegradeRequest }> {
+  if (events.length === 0) return { recorded: 0, regrade: null };
+  const result = await scope.trx.executeQuery(insertEventsQuery(scope.tenantId, events));
+  return readInsertedEvents(result.rows[0]);
 }
 
 /**

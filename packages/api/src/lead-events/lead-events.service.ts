@@ -8,8 +8,11 @@ import type { PluginRegistry } from '../plugins/registry';
 import { jobScope, type Scope } from '../scope';
 import {
   insertEvents,
+  insertEventsQuery,
   leadIsVisible,
   type NewEvent,
+  type RegradeRequest,
+  readInsertedEvents,
   renewStaleRegradeRequest,
   selectLeadEvents,
 } from './lead-events.repository';
@@ -32,16 +35,27 @@ export type RecordDependencies = {
 };
 
 /**
- * Records events of one tenant in one transaction (recordTenantEvents). How many were
- * recorded (duplicates within their window record nothing and ask for nothing).
+ * Records events of one tenant in a transaction of their own, as recordTenantEvents does: the
+ * statement goes with the transaction's opening (one round trip), planned once per connection
+ * (its rows are found by key), then the COMMIT — with the re-grade's enqueue before it when
+ * these events asked for a run. How many were recorded (duplicates within their window record
+ * nothing and ask for nothing).
  */
 export async function recordEvents(
   dependencies: RecordDependencies,
   tenantId: string,
   events: readonly NewEvent[],
 ): Promise<number> {
-  return dependencies.database.withTenant(tenantId, (trx) =>
-    recordTenantEvents(dependencies, jobScope(trx, tenantId), events),
+  if (events.length === 0) return 0;
+  return dependencies.database.withTenantFirst(
+    tenantId,
+    insertEventsQuery(tenantId, events),
+    async (trx, rows) => {
+      const { recorded, regrade } = readInsertedEvents(rows[0]);
+      await askForRegrade(dependencies, jobScope(trx, tenantId), regrade);
+      return recorded;
+    },
+    { genericPlans: true },
   );
 }
 
@@ -58,6 +72,15 @@ export async function recordTenantEvents(
   events: readonly NewEvent[],
 ): Promise<number> {
   const { recorded, regrade } = await insertEvents(scope, events);
+  await askForRegrade(dependencies, scope, regrade);
+  return recorded;
+}
+
+async function askForRegrade(
+  dependencies: Pick<RecordDependencies, 'jobs'>,
+  scope: Scope,
+  regrade: RegradeRequest,
+): Promise<void> {
   if (regrade === 'requested' || (regrade === 'stale' && (await renewStaleRegradeRequest(scope)))) {
     // A stately queue keeps one run waiting per tenant: an ask while one waits joins it.
     await dependencies.jobs.enqueue(
@@ -66,7 +89,6 @@ export async function recordTenantEvents(
       { debounceKey: scope.tenantId, startAfter: REGRADE_DEBOUNCE_SECONDS, trx: scope.trx },
     );
   }
-  return recorded;
 }
 
 export type TenantLeadRules = {
