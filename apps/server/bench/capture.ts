@@ -11,6 +11,8 @@ import pino from 'pino';
 import { createDependencies } from '../src/dependencies';
 
 export type CapturedQuery = { sql: string; parameters: unknown[] };
+/** A captured statement and how long it ran when it was captured (ms). */
+export type TimedQuery = CapturedQuery & { ms: number };
 
 /** What the tenant transaction itself sends (opening batch, scope, session, membership, end). */
 const TRANSACTION_PLUMBING = [
@@ -26,14 +28,14 @@ export async function captureProcedure(
   tenantId: string,
   userId: string,
   call: (caller: ReturnType<typeof appRouter.createCaller>) => Promise<unknown>,
-): Promise<CapturedQuery[]> {
+): Promise<TimedQuery[]> {
   let recording = false;
-  const recorded: { sql: string; parameters: readonly unknown[] }[] = [];
+  const recorded: { sql: string; parameters: readonly unknown[]; ms: number }[] = [];
   const database = await openDatabase({
     databaseUrl: appUrl,
     maxConnections: 1,
-    onQuery: (query) => {
-      if (recording) recorded.push(query);
+    onQuery: (query, ms) => {
+      if (recording) recorded.push({ sql: query.sql, parameters: query.parameters, ms });
     },
   });
   try {
@@ -56,5 +58,5 @@ export async function captureProcedure(
   }
   return recorded
     .filter((query) => !TRANSACTION_PLUMBING.some((pattern) => pattern.test(query.sql)))
-    .map((query) => ({ sql: query.sql, parameters: [...query.parameters] }));
+    .map((query) => ({ sql: query.sql, parameters: [...query.parameters], ms: query.ms }));
 }

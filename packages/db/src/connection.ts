@@ -49,8 +49,11 @@ export type DatabaseConfig = {
    * when the work started, before it reads from the primary instead. Default 5,000 ms.
    */
   replicaWaitMs?: number | undefined;
-  /** Called with every statement once it has run (the benchmarks read the SQL a procedure sends). */
-  onQuery?: ((query: CompiledQuery) => void) | undefined;
+  /**
+   * Called with every statement once it has run, and how long it took (the benchmarks read the
+   * SQL a procedure sends and where its time goes).
+   */
+  onQuery?: ((query: CompiledQuery, durationMs: number) => void) | undefined;
 };
 
 /**
@@ -346,9 +349,9 @@ async function runMigrations(db: Kysely<unknown>, upTo?: string): Promise<void> 
   if (!upTo) await syncStatutoryCalendar(db);
 }
 
-function queryLogger(onQuery: (query: CompiledQuery) => void) {
+function queryLogger(onQuery: (query: CompiledQuery, durationMs: number) => void) {
   return (event: LogEvent) => {
-    if (event.level === 'query') onQuery(event.query);
+    if (event.level === 'query') onQuery(event.query, event.queryDurationMillis);
   };
 }
 
