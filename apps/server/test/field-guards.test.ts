@@ -3,12 +3,13 @@ import { sql } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestServer,
-  PUBLIC_URL,
   type SeededTenant,
   seedTenant,
   signedInClient,
   type TestServer,
   type TrpcClient,
+  uploadImportFile,
+  uploadImportFileAnswer,
 } from './helpers';
 
 /*
@@ -35,30 +36,8 @@ async function customerNames(tenantId: string): Promise<string[]> {
   });
 }
 
-async function uploadFile(client: TrpcClient, content: string) {
-  const response = await server.app.request(
-    'http://localhost:3000/api/imports/files',
-    {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/octet-stream',
-        'x-file-name': encodeURIComponent('客户.csv'),
-        cookie: client.cookie ?? '',
-        origin: PUBLIC_URL,
-      },
-      body: new TextEncoder().encode(content),
-    },
-    { incoming: { socket: { remoteAddress: '10.0.0.1' } } },
-  );
-  expect(response.status).toBe(201);
-  return (await response.json()) as {
-    fileId: string;
-    targets: Record<string, { key: string; label: string }[]>;
-  };
-}
-
-async function upload(client: TrpcClient, content: string) {
-  return (await uploadFile(client, content)).fileId;
+function upload(client: TrpcClient, content: string) {
+  return uploadImportFile(server, client, '客户.csv', content);
 }
 
 async function importRun(
@@ -129,7 +108,12 @@ describe('bounds of plugin fields', () => {
     expect(byKey.get('b2b_willingness')?.validation).toEqual({ rating: true, min: 1, max: 5 });
     expect(fields.filter((field) => !field.archived && field.labelZh === '统一社会信用代码')).toEqual([]);
     // The import mapping offers it once too: the core target.
-    const { targets } = await uploadFile(owner, '客户名称,统一社会信用代码\r\n甲公司,91350100M000100Y43\r\n');
+    const { targets } = await uploadImportFileAnswer(
+      server,
+      owner,
+      '客户.csv',
+      '客户名称,统一社会信用代码\r\n甲公司,91350100M000100Y43\r\n',
+    );
     expect(
       targets.customers?.filter((target) => target.label === '统一社会信用代码').map((target) => target.key),
     ).toEqual(['credit_code']);

@@ -243,14 +243,24 @@ export function useServerWithTenant(name: string): {
   };
 }
 
-/** Uploads an import file as the client's member (`POST /api/imports/files`); its file id. */
-export async function uploadImportFile(
+/**
+ * What `POST /api/imports/files` answers (imports.service.ts `receiveUpload`): the stored file's
+ * id, each header's suggested target and the targets the file may map to, among the rest.
+ */
+export type UploadedImportFile = {
+  fileId: string;
+  suggestions: Record<string, Record<string, string>>;
+  targets: Record<string, { key: string; label: string }[]>;
+};
+
+/** Uploads an import file as the client's member (`POST /api/imports/files`); the answer. */
+export async function uploadImportFileAnswer(
   server: TestServer,
   client: TrpcClient,
   fileName: string,
   content: string,
   headers: Record<string, string> = {},
-): Promise<string> {
+): Promise<UploadedImportFile> {
   const response = await server.app.request(
     'http://localhost:3000/api/imports/files',
     {
@@ -268,7 +278,18 @@ export async function uploadImportFile(
   );
   if (response.status !== 201)
     throw new Error(`upload answered ${response.status}: ${await response.text()}`);
-  return ((await response.json()) as { fileId: string }).fileId;
+  return (await response.json()) as UploadedImportFile;
+}
+
+/** Uploads an import file as the client's member (`POST /api/imports/files`); its file id. */
+export async function uploadImportFile(
+  server: TestServer,
+  client: TrpcClient,
+  fileName: string,
+  content: string,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  return (await uploadImportFileAnswer(server, client, fileName, content, headers)).fileId;
 }
 
 /** Every procedure path, read from the router itself. */

@@ -3,12 +3,12 @@ import { sql } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestServer,
-  PUBLIC_URL,
   type SeededTenant,
   seedTenant,
   signedInClient,
   type TestServer,
   type TrpcClient,
+  uploadImportFile,
 } from './helpers';
 
 /*
@@ -36,23 +36,8 @@ async function importCsv(
   content: string,
   input: Record<string, unknown>,
 ) {
-  const response = await server.app.request(
-    'http://localhost:3000/api/imports/files',
-    {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/octet-stream',
-        'x-file-name': encodeURIComponent('客户.csv'),
-        cookie: client.cookie ?? '',
-        origin: PUBLIC_URL,
-      },
-      body: new TextEncoder().encode(content),
-    },
-    { incoming: { socket: { remoteAddress: '10.0.0.1' } } },
-  );
-  expect(response.status).toBe(201);
-  const file = (await response.json()) as { fileId: string };
-  const started = await client.call('imports.start', { onMatch: 'update', fileId: file.fileId, ...input });
+  const fileId = await uploadImportFile(server, client, '客户.csv', content);
+  const started = await client.call('imports.start', { onMatch: 'update', fileId, ...input });
   expect(started.error).toBeNull();
   await runImport(server.dependencies, tenantId, started.data.runId);
   const run = await client.call('imports.get', { runId: started.data.runId });

@@ -10,12 +10,12 @@ import { sql } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestServer,
-  PUBLIC_URL,
   type SeededTenant,
   seedTenant,
   signedInClient,
   type TestServer,
   type TrpcClient,
+  uploadImportFile,
 } from './helpers';
 
 /**
@@ -53,25 +53,6 @@ const FILE = [
   '张敏,个人,KH-3,,13933334444,zhang@mail.example.cn,,北京市中山路9号,,,,,,',
   '北京天合实业有限公司,企业,,,,,,,,,关注交付周期,,,',
 ].join('\r\n');
-
-async function upload(client: TrpcClient, content: string) {
-  const response = await server.app.request(
-    'http://localhost:3000/api/imports/files',
-    {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/octet-stream',
-        'x-file-name': encodeURIComponent('客户.csv'),
-        cookie: client.cookie ?? '',
-        origin: PUBLIC_URL,
-      },
-      body: new TextEncoder().encode(`${content}\r\n`),
-    },
-    { incoming: { socket: { remoteAddress: '10.0.0.1' } } },
-  );
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { fileId: string }).fileId;
-}
 
 type AuditRow = {
   actor: string | null;
@@ -128,7 +109,7 @@ async function copyByStatements(tables: string[], actor: string) {
 }
 
 async function importFile(content: string, entity: 'customers' | 'orders' | 'interactions', mapping: object) {
-  const fileId = await upload(admin, content);
+  const fileId = await uploadImportFile(server, admin, '客户.csv', `${content}\r\n`);
   const started = await admin.call('imports.start', {
     fileId,
     entity,

@@ -4,12 +4,12 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestServer,
-  PUBLIC_URL,
   type SeededTenant,
   seedTenant,
   signedInClient,
   type TestServer,
   type TrpcClient,
+  uploadImportFileAnswer,
 } from './helpers';
 import { createTeamIn } from './procedure-cases';
 
@@ -30,27 +30,8 @@ let team: string;
 const csv = (lines: string[]) => `\uFEFF${lines.join('\r\n')}\r\n`;
 const HEADER = '姓名,公司名称,手机,邮箱,地区,意向,需求,预算,来源,负责人';
 
-async function upload(client: TrpcClient, text: string, name = '线索.csv') {
-  const response = await server.app.request(
-    'http://localhost:3000/api/imports/files',
-    {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/octet-stream',
-        'x-file-name': encodeURIComponent(name),
-        cookie: client.cookie ?? '',
-        origin: PUBLIC_URL,
-      },
-      body: new TextEncoder().encode(text),
-    },
-    { incoming: { socket: { remoteAddress: '10.0.0.2' } } },
-  );
-  expect(response.status).toBe(201);
-  const body = (await response.json()) as {
-    fileId: string;
-    suggestions: Record<string, Record<string, string>>;
-  };
-  return body;
+function upload(client: TrpcClient, text: string, name = '线索.csv') {
+  return uploadImportFileAnswer(server, client, name, text);
 }
 
 async function runToEnd(client: TrpcClient, tenantId: string, input: Record<string, unknown>, key?: string) {
@@ -81,6 +62,36 @@ async function outcomes(client: TrpcClient, runId: string) {
     message: string | null;
     errors: { column: string; message: string }[];
   }[];
+}
+
+/** A lead of the sales rep's with the intent 'features', made through leads.create; its id. */
+async function createRepLead(personName: string, phone: string): Promise<string> {
+  const created = await admin.call('leads.create', {
+    personName,
+    phone,
+    intent: 'features',
+    ownerUserId: tenant.users.sales_rep.id,
+  });
+  expect(created.error).toBeNull();
+  return created.data.id as string;
+}
+
+/** What an import may or may not change on a lead. */
+async function leadRow(leadId: string) {
+  const { rows } = await server.database.withTenant(tenant.tenantId, (trx) =>
+    sql<{
+      intent: string | null;
+      needs: string[];
+      budget: string | null;
+      owner_user_id: string | null;
+      status: string;
+      person_name: string | null;
+      grade: string | null;
+    }>`select intent, needs, budget, owner_user_id, status, person_name, grade from leads where id = ${leadId}`.execute(
+      trx,
+    ),
+  );
+  return rows[0];
 }
 
 async function leadsOf(runId: string) {
@@ -301,36 +312,14 @@ describe('importing leads', () => {
   });
 
   it('matching an existing lead: "update" changes its contact, intent, needs, budget and timing (not its owner or status), re-grades it, and the row names it; "skip" changes nothing', async () => {
-    const created = await admin.call('leads.create', {
-      personName: '待更新的线索',
-      phone: '13912340311',
-      intent: 'features',
-      ownerUserId: tenant.users.sales_rep.id,
-    });
-    expect(created.error).toBeNull();
-    const leadId = created.data.id as string;
+    const leadId = await createRepLead('待更新的线索', '13912340311');
     const customer = await admin.call('customers.create', {
       name: '宁波远达贸易有限公司',
       kind: 'company',
       phone: '0574-87650301',
     });
     expect(customer.error).toBeNull();
-    const readLead = async () => {
-      const { rows } = await server.database.withTenant(tenant.tenantId, (trx) =>
-        sql<{
-          intent: string | null;
-          needs: string[];
-          budget: string | null;
-          owner_user_id: string | null;
-          status: string;
-          person_name: string | null;
-          grade: string | null;
-        }>`select intent, needs, budget, owner_user_id, status, person_name, grade from leads where id = ${leadId}`.execute(
-          trx,
-        ),
-      );
-      return rows[0];
-    };
+    const readLead = () => leadRow(leadId);
     const before = await readLead();
     expect(before?.grade).toBe('B');
     // A file is committed once: the update is tried with a second file (another new row).
@@ -442,26 +431,13 @@ describe('importing leads', () => {
   });
 
   it('a converted lead is never updated by an import: its row is skipped, saying why (zh-CN and en)', async () => {
-    const created = await admin.call('leads.create', {
-      personName: '已转化的线索',
-      phone: '13912340321',
-      intent: 'features',
-      ownerUserId: tenant.users.sales_rep.id,
-    });
-    expect(created.error).toBeNull();
-    const leadId = created.data.id as string;
+    const leadId = await createRepLead('已转化的线索', '13912340321');
     const customer = await admin.call('customers.create', { name: '已转化线索的客户', kind: 'person' });
     expect(customer.error).toBeNull();
     await server.database.withTenant(tenant.tenantId, (trx) =>
       markLeadConverted(jobScope(trx, tenant.tenantId), leadId, { customerId: customer.data.id }),
     );
-    const readLead = async () => {
-      const { rows } = await server.database.withTenant(tenant.tenantId, (trx) =>
-        sql<{ intent: string | null; needs: string[]; status: string; grade: string | null }>`
-          select intent, needs, status, grade from leads where id = ${leadId}`.execute(trx),
-      );
-      return rows[0];
-    };
+    const readLead = () => leadRow(leadId);
     const before = await readLead();
     expect(before?.status).toBe('converted');
     const file = await upload(
