@@ -63,10 +63,10 @@ export function escapeText(value: string): string {
 
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 -apple-system,BlinkMacSystemFont,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;color:#1f1f1f;background:#f5f5f5;-webkit-text-size-adjust:100%}
 main{max-width:560px;margin:0 auto;padding:16px}header{display:flex;justify-content:space-between;align-items:flex-start;gap:12px}h1{font-size:20px;margin:4px 0 8px}
-.lang{font-size:14px;color:#1677ff;white-space:nowrap;padding:6px 0}p.intro{color:#595959;margin:0 0 12px;white-space:pre-wrap}
+.lang{font-size:14px;color:#1677ff;white-space:nowrap;display:inline-flex;align-items:center;justify-content:center;min-height:44px;min-width:44px;padding:0 8px;margin:-6px -8px 0 0}p.intro{color:#595959;margin:0 0 12px;white-space:pre-wrap}
 form,.card{background:#fff;border-radius:8px;padding:16px;box-shadow:0 1px 3px rgba(0,0,0,.08)}fieldset{border:0;margin:0 0 20px;padding:0;min-width:0}
 legend{font-weight:600;margin-bottom:8px;padding:0}.req{color:#cf1322;font-weight:400;font-size:13px}.opt{color:#8c8c8c;font-weight:400;font-size:13px}
-.scale{display:flex;flex-wrap:wrap;gap:6px}.scale label{flex:1 0 40px;max-width:56px}.scale input,.choice input{position:absolute;opacity:0;width:1px;height:1px}
+.scale{display:flex;flex-wrap:wrap;gap:6px}.scale label{flex:1 0 44px;max-width:56px}.scale input,.choice input{position:absolute;opacity:0;width:1px;height:1px}
 .scale span{display:block;text-align:center;padding:10px 0;border:1px solid #d9d9d9;border-radius:6px;background:#fff;min-height:44px}
 .scale input:checked+span,.choice input:checked+span{background:#1677ff;border-color:#1677ff;color:#fff}
 .scale input:focus-visible+span,.choice input:focus-visible+span{outline:2px solid #0958d9;outline-offset:2px}

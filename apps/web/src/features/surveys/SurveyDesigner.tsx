@@ -181,6 +181,7 @@ export function SurveyDesigner({ survey, onClose }: { survey: SurveyItem | null;
                 <Card
                   key={field.key}
                   size="small"
+                  data-testid="survey-question"
                   title={t('surveys.designer.question', { index: index + 1 })}
                   extra={
                     <Button
@@ -280,6 +281,7 @@ export function SurveyDesigner({ survey, onClose }: { survey: SurveyItem | null;
                                 size="small"
                                 icon={<PlusOutlined />}
                                 onClick={() => optionOps.add({ value: '', labelZh: '' })}
+                                data-testid="survey-add-option"
                               >
                                 {t('surveys.designer.addOption')}
                               </Button>
@@ -295,6 +297,7 @@ export function SurveyDesigner({ survey, onClose }: { survey: SurveyItem | null;
               <Button
                 icon={<PlusOutlined />}
                 onClick={() => add({ key: `q${fields.length + 1}`, type: 'text', labelZh: '' })}
+                data-testid="survey-add-question"
               >
                 {t('surveys.designer.addQuestion')}
               </Button>
