@@ -61,6 +61,7 @@ export const surveysEn: typeof surveysZhCN = {
       required: 'Required',
       options: 'Options',
       optionValue: 'Option key',
+      optionValueHelp: 'An option key: lower-case letters, digits and underscores, e.g. goods',
       optionLabel: 'Option text',
       addOption: 'Add option',
       addQuestion: 'Add question',

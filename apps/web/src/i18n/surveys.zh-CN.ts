@@ -57,6 +57,7 @@ export const surveysZhCN = {
       required: '必答',
       options: '选项',
       optionValue: '选项键',
+      optionValueHelp: '选项键只能用小写字母、数字和下划线，如 goods',
       optionLabel: '选项文字',
       addOption: '添加选项',
       addQuestion: '添加题目',

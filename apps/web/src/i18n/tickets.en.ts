@@ -72,6 +72,8 @@ export const ticketsEn: typeof ticketsZhCN = {
     overdueBy: '{{time}} over',
     hours: '{{count}} h',
     minutes: '{{count}} min',
+    days: '{{count}} d',
+    daysHours: '{{days}} d {{hours}} h',
     filters: {
       statuses: 'Status',
       types: 'Type',
@@ -132,6 +134,8 @@ export const ticketsEn: typeof ticketsZhCN = {
       customer_reply: 'Customer replied',
       status: 'moved it from “{{from}}” to “{{to}}”',
       assigned: 'changed the assignee',
+      took: 'took the ticket',
+      assignedTo: 'assigned it to {{name}}',
       unassigned: 'put it back in the queue',
       updated: 'edited the ticket',
       sla_warning: '{{clock}} is nearly due; the assignee was reminded',

@@ -70,6 +70,8 @@ export const ticketsZhCN = {
     overdueBy: '超时 {{time}}',
     hours: '{{count}} 小时',
     minutes: '{{count}} 分钟',
+    days: '{{count}} 天',
+    daysHours: '{{days}} 天 {{hours}} 小时',
     filters: {
       statuses: '状态',
       types: '类型',
@@ -130,6 +132,8 @@ export const ticketsZhCN = {
       customer_reply: '客户回复',
       status: '将状态从「{{from}}」改为「{{to}}」',
       assigned: '更换了处理人',
+      took: '领取了工单',
+      assignedTo: '将工单分配给 {{name}}',
       unassigned: '退回待分配队列',
       updated: '修改了工单',
       sla_warning: '{{clock}}即将超时，已提醒处理人',

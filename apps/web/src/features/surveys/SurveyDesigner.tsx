@@ -257,14 +257,20 @@ export function SurveyDesigner({ survey, onClose }: { survey: SurveyItem | null;
                                 <Flex key={option.key} gap={8}>
                                   <Form.Item
                                     name={[option.name, 'value']}
-                                    rules={[{ required: true, pattern: /^[a-z][a-z0-9_]{0,39}$/ }]}
+                                    rules={[
+                                      {
+                                        required: true,
+                                        pattern: /^[a-z][a-z0-9_]{0,39}$/,
+                                        message: t('surveys.designer.optionValueHelp'),
+                                      },
+                                    ]}
                                     style={{ width: 140, marginBottom: 4 }}
                                   >
                                     <Input placeholder={t('surveys.designer.optionValue')} />
                                   </Form.Item>
                                   <Form.Item
                                     name={[option.name, 'labelZh']}
-                                    rules={[{ required: true }]}
+                                    rules={[{ required: true, message: t('common.required') }]}
                                     style={{ flex: 1, marginBottom: 4 }}
                                   >
                                     <Input placeholder={t('surveys.designer.optionLabel')} />

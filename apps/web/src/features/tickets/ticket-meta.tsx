@@ -55,11 +55,22 @@ export function TicketPriorityTag({ priority }: { priority: Ticket['priority'] }
   );
 }
 
-/** A span of time as the SLA counts it: minutes under an hour, hours (one decimal under ten) above. */
-export function formatSpan(t: TFunction, ms: number): string {
+/**
+ * A span of time as the SLA counts it: minutes under an hour, hours (one decimal under ten) above,
+ * and in calendar time days and hours from three days on (超时 121 天 14 小时, not 2918 小时). In
+ * working time a day is not 24 hours, so the span stays in hours.
+ */
+export function formatSpan(t: TFunction, ms: number, mode?: TicketSla['mode']): string {
   const minutes = Math.round(Math.abs(ms) / 60000);
   if (minutes < 60) return t('tickets.minutes', { count: minutes });
   const hours = minutes / 60;
+  if (mode === 'calendar' && hours >= 72) {
+    const days = Math.floor(hours / 24);
+    const rest = Math.round(hours - days * 24);
+    return rest === 0 || rest === 24
+      ? t('tickets.days', { count: days + (rest === 24 ? 1 : 0) })
+      : t('tickets.daysHours', { days, hours: rest });
+  }
   return t('tickets.hours', { count: hours < 10 ? Math.round(hours * 10) / 10 : Math.round(hours) });
 }
 
@@ -78,9 +89,9 @@ export function SlaBadge({ sla }: { sla: TicketSla }) {
   const clock = sla.clock ? t(`tickets.slaClock.${sla.clock}`) : null;
   let text: string = t(`tickets.slaStates.${sla.state}`);
   if (sla.remainingMs !== null && (sla.state === 'on_track' || sla.state === 'at_risk')) {
-    text = t('tickets.left', { time: formatSpan(t, sla.remainingMs) });
+    text = t('tickets.left', { time: formatSpan(t, sla.remainingMs, sla.mode) });
   } else if (sla.remainingMs !== null && sla.state === 'breached') {
-    text = t('tickets.overdueBy', { time: formatSpan(t, sla.remainingMs) });
+    text = t('tickets.overdueBy', { time: formatSpan(t, sla.remainingMs, sla.mode) });
   }
   const title = [t(`tickets.slaStates.${sla.state}`), clock, sla.dueAt ? formatDateTime(sla.dueAt) : null]
     .filter(Boolean)

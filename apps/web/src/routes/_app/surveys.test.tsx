@@ -279,6 +279,30 @@ describe('问卷', () => {
     expect(callsOf('surveys.save')).toHaveLength(0);
   }, 90_000);
 
+  it('says what an option needs in words, not as a pattern', async () => {
+    answerTrpc({
+      'surveys.list': () => ({ items: [NPS, NEEDS] }),
+      'industry.current': () => industryCurrent,
+      'customFields.list': () => FIELDS,
+    });
+    const { user } = renderRoute({
+      url: '/surveys',
+      shell: marketingShell,
+      app: [{ route: surveysRoute, path: '/surveys' }],
+    });
+    await screen.findByText('门店需求调研', {}, { timeout: 20_000 });
+    await user.click(row('门店需求调研').getByRole('button', { name: /编辑/ }));
+    const dialog = within(await screen.findByRole('dialog'));
+    // A third option with a key written as a label, and no text.
+    await user.click(dialog.getByRole('button', { name: /添加选项/ }));
+    await user.type(dialog.getAllByPlaceholderText('选项键').at(-1) as HTMLElement, 'Gift Card');
+    await user.click(screen.getByRole('button', { name: /保\s*存/ }));
+    expect(await dialog.findByText('选项键只能用小写字母、数字和下划线，如 goods')).toBeInTheDocument();
+    expect(dialog.getAllByText('请填写此项').length).toBeGreaterThanOrEqual(1);
+    expect(dialog.queryByText(/not a valid|不符合|is required|必填/)).not.toBeInTheDocument();
+    expect(callsOf('surveys.save')).toHaveLength(0);
+  }, 90_000);
+
   it('shows NPS and CSAT per tier with the response rate and the closed loop', async () => {
     const tierRow = (
       group: string,

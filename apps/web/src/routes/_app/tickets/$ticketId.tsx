@@ -124,7 +124,7 @@ function TicketView({ detail, back }: { detail: TicketDetail; back: React.ReactN
               <List
                 dataSource={[...detail.events].reverse()}
                 locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} /> }}
-                renderItem={(event) => <EventItem event={event} />}
+                renderItem={(event) => <EventItem event={event} ticket={ticket} />}
                 data-testid="ticket-events"
               />
             </Card>
@@ -317,7 +317,7 @@ function Composer({ ticket }: { ticket: Ticket }) {
   );
 }
 
-function EventItem({ event }: { event: TicketEvent }) {
+function EventItem({ event, ticket }: { event: TicketEvent; ticket: Ticket }) {
   const { t } = useTranslation();
   const who = event.authorName ?? (event.kind === 'customer_reply' ? null : t('tickets.events.system'));
   const clock =
@@ -332,7 +332,12 @@ function EventItem({ event }: { event: TicketEvent }) {
       });
       break;
     case 'assigned':
-      what = event.data.to ? t('tickets.events.assigned') : t('tickets.events.unassigned');
+      // Who it went to: the member who took it, or the current assignee by name (the event keeps ids only).
+      if (!event.data.to) what = t('tickets.events.unassigned');
+      else if (event.data.to === event.authorUserId) what = t('tickets.events.took');
+      else if (event.data.to === ticket.assigneeUserId && ticket.assigneeName)
+        what = t('tickets.events.assignedTo', { name: ticket.assigneeName });
+      else what = t('tickets.events.assigned');
       break;
     case 'sla_warning':
     case 'sla_breach':
@@ -525,8 +530,8 @@ function SlaCard({ ticket }: { ticket: Ticket }) {
                   label: t(`tickets.slaClock.${sla.clock}`),
                   children:
                     sla.remainingMs >= 0
-                      ? t('tickets.left', { time: formatSpan(t, sla.remainingMs) })
-                      : t('tickets.overdueBy', { time: formatSpan(t, sla.remainingMs) }),
+                      ? t('tickets.left', { time: formatSpan(t, sla.remainingMs, sla.mode) })
+                      : t('tickets.overdueBy', { time: formatSpan(t, sla.remainingMs, sla.mode) }),
                 },
               ]
             : []),

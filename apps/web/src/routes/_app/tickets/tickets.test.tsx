@@ -112,6 +112,22 @@ const BREACHED: Ticket = {
   sla: { ...SLA, state: 'breached', remainingMs: -3 * 3600_000, firstResponseBreached: true },
 };
 
+/** Open for months in calendar time: its overdue span in days and hours, not thousands of hours. */
+const LONG_OVERDUE: Ticket = {
+  ...BASE,
+  id: '4f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a13',
+  number: 1027,
+  subject: '会员积分查询',
+  sla: {
+    ...SLA,
+    state: 'breached',
+    clock: 'resolution',
+    mode: 'calendar',
+    remainingMs: -2918 * 3600_000,
+    resolutionBreached: true,
+  },
+};
+
 const KPIS = {
   by: 'category' as const,
   rows: [],
@@ -136,7 +152,7 @@ afterEach(async () => {
 describe('工单', () => {
   it('lists tickets with counts and SLA badges, and sends the filters', async () => {
     answerTrpc({
-      'tickets.list': () => ({ items: [BASE, AT_RISK, BREACHED], nextCursor: null }),
+      'tickets.list': () => ({ items: [BASE, AT_RISK, BREACHED, LONG_OVERDUE], nextCursor: null }),
       'tickets.counts': () => ({ mine: 2, unassigned: 1, atRisk: 1, breached: 1 }),
       'tickets.settings': () => SETTINGS,
       'tickets.kpis': () => KPIS,
@@ -155,6 +171,7 @@ describe('工单', () => {
     expect(row('发票抬头开错').getByTestId('ticket-sla')).toHaveTextContent('剩余 40 分钟');
     expect(row('安装师傅未按约定上门').getByTestId('ticket-sla')).toHaveTextContent('超时 3 小时');
     expect(row('安装师傅未按约定上门').getByText('待分配')).toBeInTheDocument();
+    expect(row('会员积分查询').getByTestId('ticket-sla')).toHaveTextContent('解决 · 超时 121 天 14 小时');
     expect(row('收到的货物外包装破损').getByText('质量问题', { exact: false })).toBeInTheDocument();
     expect(await screen.findByTestId('ticket-view-mine')).toHaveTextContent('2');
     expect(screen.getByTestId('ticket-view-breached')).toHaveTextContent('1');
@@ -166,6 +183,7 @@ describe('工单', () => {
     await i18n.changeLanguage('en');
     expect(await screen.findByText('First response · 40 min left')).toBeInTheDocument();
     expect(screen.getByText('First response · 3 h over')).toBeInTheDocument();
+    expect(screen.getByText('Resolution · 121 d 14 h over')).toBeInTheDocument();
     expect(screen.getByTestId('ticket-view-unassigned')).toHaveTextContent('Unassigned');
   }, 60_000);
 
@@ -300,7 +318,30 @@ describe('工单', () => {
       'tickets.get': () => ({
         ticket: resolved,
         description: null,
-        events: [],
+        events: [
+          {
+            id: '7a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c40',
+            kind: 'assigned',
+            authorUserId: me.user.id,
+            authorName: '王经理',
+            body: null,
+            fromStatus: null,
+            toStatus: null,
+            data: { from: null, to: me.user.id },
+            createdAt: '2026-12-07T01:05:00.000Z',
+          },
+          {
+            id: '8a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c41',
+            kind: 'assigned',
+            authorUserId: '9a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c42',
+            authorName: '李主管',
+            body: null,
+            fromStatus: null,
+            toStatus: null,
+            data: { from: '9a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c42', to: me.user.id },
+            createdAt: '2026-12-07T01:10:00.000Z',
+          },
+        ],
         attachments: [],
         moves: ['in_progress'],
         canWork: true,
@@ -321,9 +362,15 @@ describe('工单', () => {
     expect(within(sla).queryByText('解决截止')).not.toBeInTheDocument();
     expect(within(sla).queryByText('暂停于')).not.toBeInTheDocument();
     expect(screen.getByTestId('ticket-move-in_progress')).toHaveTextContent('重新打开');
+    // Who a ticket went to: taken by the member, or given by a manager to the assignee by name.
+    const events = screen.getByTestId('ticket-events');
+    expect(within(events).getByText('领取了工单')).toBeInTheDocument();
+    expect(within(events).getByText('将工单分配给 王经理')).toBeInTheDocument();
 
     await i18n.changeLanguage('en');
     expect(await within(sla).findByText('Resolved')).toBeInTheDocument();
     expect(within(sla).queryByText('Paused since')).not.toBeInTheDocument();
+    expect(within(events).getByText('took the ticket')).toBeInTheDocument();
+    expect(within(events).getByText('assigned it to 王经理')).toBeInTheDocument();
   }, 60_000);
 });
