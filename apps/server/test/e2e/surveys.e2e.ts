@@ -113,7 +113,7 @@ describe('surveys', () => {
     for (const [value, label] of [
       ['buy', '购物'],
       ['exchange', '退换货'],
-    ]) {
+    ] as const) {
       await questions.nth(1).getByTestId('survey-add-option').click();
       await questions.nth(1).getByPlaceholder('选项键').last().fill(value);
       await questions.nth(1).getByPlaceholder('选项文字').last().fill(label);
@@ -234,22 +234,7 @@ describe('surveys', () => {
       expect(await page.getAttribute('html', 'lang')).toBe(language);
 
       /** What overflows the viewport sideways, and every touch target under 44 × 44 px. */
-      const layout = () =>
-        page.evaluate(() => {
-          const small: string[] = [];
-          for (const element of document.querySelectorAll('a, button, label, textarea, input[type=number]')) {
-            const box = element.getBoundingClientRect();
-            if (box.width === 0 && box.height === 0) continue;
-            if (box.width < 44 || box.height < 44)
-              small.push(
-                `${element.tagName} "${element.textContent?.trim()}" ${Math.round(box.width)}×${Math.round(box.height)}`,
-              );
-          }
-          return {
-            overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-            small,
-          };
-        });
+      const layout = () => page.evaluate<{ overflow: number; small: string[] }>(MEASURE_LAYOUT);
       expect(await layout()).toEqual({ overflow: 0, small: [] });
       await page.screenshot({ path: `${SCREENSHOTS}e2e-survey-phone-${language}.png`, fullPage: true });
 
@@ -319,3 +304,18 @@ describe('surveys', () => {
     });
   }
 });
+
+// Browser-side code, as a script: the server's tsconfig has no DOM types (as raw-text.e2e.ts).
+const MEASURE_LAYOUT = `(() => {
+  const small = [];
+  for (const element of document.querySelectorAll('a, button, label, textarea, input[type=number]')) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    if (box.width < 44 || box.height < 44)
+      small.push(element.tagName + ' "' + (element.textContent || '').trim() + '" ' + Math.round(box.width) + '×' + Math.round(box.height));
+  }
+  return {
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    small,
+  };
+})()`;
