@@ -73,9 +73,13 @@ export async function runBm5d(dataset: Dataset): Promise<BenchResult[]> {
     );
     const captureMs = performance.now() - captureStarted;
     const id = `BM5d ${scenario.dashboard} as ${scenario.who}`;
-    log(`\n${id} — one call while capturing its SQL: ${(captureMs / 1000).toFixed(1)} s, ${timed.length} statements; the slowest:\n`);
+    log(
+      `\n${id} — one call while capturing its SQL: ${(captureMs / 1000).toFixed(1)} s, ${timed.length} statements; the slowest:\n`,
+    );
     for (const query of [...timed].sort((left, right) => right.ms - left.ms).slice(0, 8)) {
-      log(`  ${(query.ms / 1000).toFixed(2).padStart(8)} s  ${query.sql.replace(/\s+/g, ' ').slice(0, 150)}\n`);
+      log(
+        `  ${(query.ms / 1000).toFixed(2).padStart(8)} s  ${query.sql.replace(/\s+/g, ' ').slice(0, 150)}\n`,
+      );
     }
     // A dashboard that takes longer than a load window per call cannot be loaded for a
     // throughput figure: its one call is the figure (one connection, nothing else running).
