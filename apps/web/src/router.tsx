@@ -20,11 +20,6 @@ export const router = createRouter({
   // TanStack Query owns caching; the router always asks it.
   defaultPreloadStaleTime: 0,
   scrollRestoration: true,
-  // A page whose code or data takes longer than a second shows the pending page; once its
-  // content is ready it replaces the pending page at once. The router's default keeps a shown
-  // pending page at least 500 ms: on a cold open of the customer list that held the shell's
-  // spinner for half a second after the rows were ready (docs/benchmarks.md, BM5).
-  defaultPendingMinMs: 0,
   defaultPendingComponent: () => <FullPageSpin />,
   defaultErrorComponent: (props: ErrorComponentProps) => (
     <Suspense fallback={<FullPageSpin />}>

@@ -88,17 +88,14 @@ export const Route = createFileRoute('/_app/customers/')({
   validateSearch: (search): CustomerSearch => searchSchema.parse(search),
   loaderDeps: ({ search }) => ({ search }),
   /**
-   * The first page and what its rows are drawn with (tags, custom fields, the tier model) are
-   * asked for as soon as the route matches, in parallel with the shell's calls (not after it
-   * renders); the page does not wait for them: it shows the skeleton until the rows arrive.
-   * The count, the completeness summary and the saved views are asked once the first page has
-   * answered: the server (one tenant's requests in turn, the embedded database one query at a
-   * time) then works on the rows and the shell first, and the first rows do not wait for them.
+   * The first page, its count and what the page shows around it are asked for as soon as the
+   * route matches, in parallel with the shell's tenant (not after it renders); the page does
+   * not wait for them: it shows the skeleton until the rows arrive.
    */
   loader: ({ context, deps }) => {
     const { queryClient, trpc } = context;
     const { sort, direction, ...filters } = listQueryOf(deps.search);
-    const firstPage = queryClient.prefetchQuery(
+    void queryClient.prefetchQuery(
       trpc.customers.list.queryOptions({
         ...filters,
         sort,
@@ -107,14 +104,12 @@ export const Route = createFileRoute('/_app/customers/')({
         limit: deps.search.pageSize ?? 50,
       }),
     );
+    void queryClient.prefetchQuery(trpc.customers.count.queryOptions(filters));
+    void queryClient.prefetchQuery(trpc.customers.completenessSummary.queryOptions());
     void queryClient.prefetchQuery({ ...trpc.tags.list.queryOptions(), staleTime: 60_000 });
     void queryClient.prefetchQuery({ ...trpc.customFields.list.queryOptions(), staleTime: 60_000 });
     void queryClient.prefetchQuery({ ...trpc.industry.current.queryOptions(), staleTime: 5 * 60_000 });
-    void firstPage.then(() => {
-      void queryClient.prefetchQuery(trpc.customers.count.queryOptions(filters));
-      void queryClient.prefetchQuery(trpc.customers.completenessSummary.queryOptions());
-      void queryClient.prefetchQuery(trpc.views.list.queryOptions());
-    });
+    void queryClient.prefetchQuery(trpc.views.list.queryOptions());
   },
   component: CustomersPage,
 });
